@@ -1,0 +1,50 @@
+"""The `recall` command. ``main`` turns RecallError into one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("RECALL_DEBUG") == "1"
+    if "--debug" in args:
+        args.remove("--debug")
+    from ..errors import RecallError
+    from .app import build_app
+
+    app = build_app()
+    try:
+        app(args=args, prog_name="recall", standalone_mode=False)
+    except RecallError as exc:
+        if debug:
+            raise
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            print("Aborted.", file=sys.stderr)
+            return 1
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        if isinstance(exc, click.ClickException):
+            print(f"Error: {exc.format_message()}", file=sys.stderr)
+            return exc.exit_code
+        if debug:
+            raise
+        print(f"Error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

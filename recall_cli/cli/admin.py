@@ -1,0 +1,96 @@
+"""Admin commands: config, index, doctor, plugins."""
+
+from __future__ import annotations
+
+import typer
+
+from ..config import DEFAULTS, env_name, load_config
+from .common import echo_json, progress, service
+
+config_app = typer.Typer(help="Show and change configuration (config.toml under RECALL_HOME).",
+                         no_args_is_help=True)
+index_app = typer.Typer(help="The HNSW vector index (a cache of the vectors in SQLite).",
+                        no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")
+    app.add_typer(index_app, name="index")
+    app.command("doctor")(doctor)
+    app.command("plugins")(plugins)
+
+
+@config_app.command("show")
+def config_show(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Every setting with its value and where it comes from."""
+    cfg = load_config()
+    if as_json:
+        echo_json({k: {"value": cfg.values[k], "source": cfg.sources[k], "env": env_name(k),
+                       "help": DEFAULTS[k][1]} for k in DEFAULTS})
+        return
+    typer.echo(f"# {cfg.path}")
+    for key in DEFAULTS:
+        typer.echo(f"{key} = {cfg.values[key]!r}  # {cfg.sources[key]}")
+
+
+@config_app.command("get")
+def config_get(key: str = typer.Argument(..., help="A key such as search.limit.")) -> None:
+    """Print one setting's value."""
+    typer.echo(str(load_config().get(key)))
+
+
+@config_app.command("set")
+def config_set(
+    key: str = typer.Argument(..., help="A key such as search.limit."),
+    value: str = typer.Argument(..., help="The new value."),
+) -> None:
+    """Write a setting to config.toml."""
+    typed = load_config().set(key, value)
+    typer.echo(f"{key} = {typed!r}")
+
+
+@config_app.command("path")
+def config_path() -> None:
+    """Print the path of config.toml."""
+    typer.echo(str(load_config().path))
+
+
+@index_app.command("rebuild")
+def index_rebuild(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Embed anything missing and rebuild the index from SQLite."""
+    svc = service()
+    with progress("Rebuilding index") as update:
+        count = svc.rebuild_index(progress=update)
+    if as_json:
+        echo_json({"vectors": count, "file": str(svc.index.file)})
+    else:
+        typer.echo(f"Rebuilt the index with {count} vectors: {svc.index.file}")
+
+
+def doctor(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Check the store, index, models and config; exit non-zero when something is wrong."""
+    from ..doctor import run_checks
+
+    checks = run_checks(service())
+    if as_json:
+        echo_json([c.__dict__ for c in checks])
+    else:
+        for c in checks:
+            typer.echo(f"[{c.status:>4}] {c.name}: {c.detail}")
+    if any(c.status == "FAIL" for c in checks):
+        raise typer.Exit(1)
+
+
+def plugins(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List plugins (built-in and installed) and the hooks they implement."""
+    svc = service()
+    rows = svc.plugins.listing()
+    failures = [f.__dict__ for f in svc.plugins.failures]
+    if as_json:
+        echo_json({"plugins": rows, "failures": failures})
+        return
+    for row in rows:
+        kind = "built-in" if row["builtin"] else (row["distribution"] or "plugin")
+        typer.echo(f"{row['name']}  ({kind})  hooks: {', '.join(row['hooks'])}")
+    for failure in failures:
+        typer.echo(f"{failure['plugin']}  FAILED in {failure['hook']}: {failure['error']}")

@@ -1,0 +1,109 @@
+"""Shared CLI plumbing: the service, JSON output, tables and progress bars."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from ..errors import UsageError
+
+_factory: Callable[[], Any] | None = None
+_service: Any = None
+
+
+def set_service_factory(factory: Callable[[], Any] | None) -> None:
+    """Tests swap in a service with a fake embedder; None restores the default."""
+    global _factory, _service
+    _factory = factory
+    if _service is not None:
+        _service.close()
+    _service = None
+
+
+def service() -> Any:
+    """The process's Recall service, opened on first use."""
+    global _service
+    if _service is None:
+        if _factory is not None:
+            _service = _factory()
+        else:
+            from ..service import Recall
+
+            _service = Recall()
+    return _service
+
+
+def close_service() -> None:
+    global _service
+    if _service is not None:
+        _service.close()
+        _service = None
+
+
+def echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str], wrap_last: bool = False) -> None:
+    """Print aligned columns; the last column is cut to the terminal width."""
+    if not rows:
+        return
+    cols = len(headers)
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    term = shutil.get_terminal_size((120, 24)).columns
+    fixed = sum(widths[:-1]) + 2 * (cols - 1)
+    last = max(20, term - fixed)
+    def fmt(row: Sequence[str]) -> str:
+        parts = [str(row[i]).ljust(widths[i]) for i in range(cols - 1)]
+        tail = str(row[-1])
+        if len(tail) > last:
+            tail = tail[: last - 1] + "…"
+        return "  ".join([*parts, tail]).rstrip()
+    typer.echo(fmt(headers))
+    for row in rows:
+        typer.echo(fmt(row))
+
+
+@contextmanager
+def progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (only on a terminal); yields update(done, total)."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def parse_when(value: str | None, *, end: bool = False) -> float | None:
+    if value is None:
+        return None
+    from ..timeutil import parse_time
+
+    return parse_time(value, end=end)
+
+
+def split_csv(values: Sequence[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    return out or None
+
+
+def require_positive(name: str, value: int | None) -> None:
+    if value is not None and value <= 0:
+        raise UsageError(f"{name} must be at least 1")

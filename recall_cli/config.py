@@ -1,0 +1,186 @@
+"""Configuration: RECALL_HOME, config.toml and RECALL_* environment overrides.
+
+Precedence, lowest first: built-in defaults, ``$RECALL_HOME/config.toml``, environment
+variables named ``RECALL_<SECTION>_<KEY>`` (for example ``RECALL_SEARCH_LIMIT=20``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+# key -> (default, help). The type of the default is the type of the key.
+DEFAULTS: dict[str, tuple[Any, str]] = {
+    "embed.model": ("", "sentence-transformers model directory; empty = bundled all-MiniLM-L6-v2"),
+    "embed.batch_size": (64, "texts per embedding batch"),
+    "embed.device": ("cpu", "torch device for the embedder"),
+    "search.limit": (10, "results shown by default"),
+    "search.candidates": (200, "candidates taken from each retriever before fusion"),
+    "search.rrf_k": (60, "reciprocal rank fusion constant"),
+    "search.dense_weight": (1.0, "weight of the dense retriever in fusion"),
+    "search.bm25_weight": (1.0, "weight of the BM25 retriever in fusion"),
+    "index.ef_construction": (200, "HNSW build quality"),
+    "index.m": (16, "HNSW graph degree"),
+    "index.ef_search": (200, "HNSW query breadth"),
+    "import.max_bytes": (512 * 1024 * 1024, "largest file `recall import` accepts"),
+    "llm.model": ("", "GGUF file; empty = bundled SmolLM2-135M-Instruct"),
+    "llm.threads": (0, "CPU threads for the LLM; 0 = all cores"),
+    "llm.context": (4096, "LLM context window in tokens"),
+    "llm.gpu_layers": (0, "layers offloaded to a GPU"),
+}
+
+
+def default_home() -> Path:
+    """The platform's user data directory for recall."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "recall"
+    if sys.platform == "win32":
+        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
+        return Path(base) / "recall"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "recall"
+
+
+def recall_home() -> Path:
+    """RECALL_HOME if set, else the platform default."""
+    env = os.environ.get("RECALL_HOME")
+    return Path(env).expanduser() if env else default_home()
+
+
+def env_name(key: str) -> str:
+    """The environment variable that overrides a config key."""
+    return "RECALL_" + key.replace(".", "_").upper()
+
+
+def coerce(key: str, value: Any) -> Any:
+    """Convert a raw value (string from env/CLI or TOML value) to the key's type."""
+    if key not in DEFAULTS:
+        raise ConfigError(f"unknown config key '{key}' (see `recall config show`)")
+    default = DEFAULTS[key][0]
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        kind = type(default).__name__
+        raise ConfigError(f"config key '{key}' needs a {kind}, got {value!r}") from None
+
+
+@dataclass
+class Config:
+    """Resolved configuration for one RECALL_HOME."""
+
+    home: Path
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.home / "config.toml"
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "recall.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    def get(self, key: str) -> Any:
+        """The effective value of a key."""
+        if key not in DEFAULTS:
+            raise ConfigError(f"unknown config key '{key}' (see `recall config show`)")
+        return self.values[key]
+
+    def set(self, key: str, value: Any) -> Any:
+        """Persist a value to config.toml and return it, typed."""
+        typed = coerce(key, value)
+        stored = _read_toml(self.path)
+        section, name = key.split(".", 1)
+        stored.setdefault(section, {})[name] = typed
+        self.home.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".toml.tmp")
+        tmp.write_text(_dump_toml(stored), encoding="utf-8")
+        os.replace(tmp, self.path)
+        self.values[key] = typed
+        self.sources[key] = "config.toml"
+        if os.environ.get(env_name(key)) is not None:
+            self.values[key] = coerce(key, os.environ[env_name(key)])
+            self.sources[key] = f"env {env_name(key)}"
+        return typed
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _dump_toml(data: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for section in sorted(data):
+        body = data[section]
+        if not isinstance(body, dict):
+            lines.append(f"{section} = {_toml_value(body)}")
+            continue
+        lines.append(f"[{section}]")
+        for name in sorted(body):
+            lines.append(f"{name} = {_toml_value(body[name])}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def load_config(home: Path | None = None) -> Config:
+    """Resolve defaults, config.toml and environment for a RECALL_HOME."""
+    home = home or recall_home()
+    cfg = Config(home=home)
+    for key, (default, _help) in DEFAULTS.items():
+        cfg.values[key] = default
+        cfg.sources[key] = "default"
+    stored = _read_toml(cfg.path)
+    for section, body in stored.items():
+        if not isinstance(body, dict):
+            continue
+        for name, value in body.items():
+            key = f"{section}.{name}"
+            if key in DEFAULTS:
+                cfg.values[key] = coerce(key, value)
+                cfg.sources[key] = "config.toml"
+    for key in DEFAULTS:
+        raw = os.environ.get(env_name(key))
+        if raw is not None:
+            cfg.values[key] = coerce(key, raw)
+            cfg.sources[key] = f"env {env_name(key)}"
+    return cfg

@@ -1,0 +1,54 @@
+"""The RecallError family: every user-facing failure is one line and an exit code."""
+
+from __future__ import annotations
+
+
+class RecallError(Exception):
+    """A failure the user can act on; the CLI prints ``Error: <message>`` and exits."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(RecallError):
+    """Wrong flags or arguments."""
+
+    exit_code = 2
+
+
+class NotFoundError(RecallError):
+    """An id or name that does not exist."""
+
+    exit_code = 3
+
+
+class InputError(RecallError):
+    """Bad input data: names the file and, where known, the position."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, path: str | None = None, position: str | None = None) -> None:
+        where = ""
+        if path:
+            where = f"{path}"
+            if position:
+                where += f":{position}"
+            where += ": "
+        super().__init__(f"{where}{message}")
+        self.path = path
+        self.position = position
+
+
+class ModelError(RecallError):
+    """A model could not be loaded or run."""
+
+    exit_code = 5
+
+
+class ConfigError(RecallError):
+    """A bad configuration key or value."""
+
+    exit_code = 6

@@ -1,0 +1,1 @@
+"""Import formats. Each module defines one importer; built-ins register via plugins."""

@@ -1,0 +1,149 @@
+"""The importer interface and the safe file reading every importer shares."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import InputError
+from ..models import Event
+
+
+@dataclass
+class Skipped:
+    """A record that could not be imported: where it was and why."""
+
+    position: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What one import did."""
+
+    path: str
+    format: str
+    inserted: int = 0
+    duplicates: int = 0
+    filtered: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "format": self.format, "inserted": self.inserted,
+            "duplicates": self.duplicates, "filtered": self.filtered,
+            "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class Importer(Protocol):
+    """An import format. ``parse`` yields events, or Skipped for records it cannot read."""
+
+    name: str
+    description: str
+
+    def detect(self, path: Path, head: str) -> bool:
+        """True when this format recognises the file (``head`` = its first 64 KiB as text)."""
+        ...
+
+    def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        """Yield one Event per message/paragraph, or Skipped with a position and reason."""
+        ...
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """Read a file for import, rejecting what cannot be text with a one-line error."""
+    if not path.exists():
+        raise InputError("no such file", str(path))
+    if path.is_dir():
+        raise InputError("is a directory, not a file", str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("empty file", str(path))
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size} bytes, over the import limit of {max_bytes} (config import.max_bytes)",
+            str(path),
+        )
+    data = path.read_bytes()
+    nul = data.find(b"\x00", 0, 8192)
+    if nul != -1:
+        raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {exc.start})",
+            str(path), f"line {line}",
+        ) from None
+    if not text.strip():
+        raise InputError("empty file (only whitespace)", str(path))
+    return text
+
+
+def json_error_position(text: str, exc: json.JSONDecodeError) -> str:
+    return f"line {exc.lineno} column {exc.colno}"
+
+
+def load_json(path: Path, text: str) -> Any:
+    """Parse a whole JSON document, naming the position of a syntax error."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", str(path), json_error_position(text, exc)) from None
+
+
+def iter_json_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skipped]:
+    """Yield (index, element) of a top-level JSON array one element at a time.
+
+    A truncated or broken file still yields every element before the damage, then a
+    Skipped naming where parsing stopped, so valid records land.
+    """
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, 0)
+    if pos >= len(text) or text[pos] != "[":
+        # not an array: a single document
+        obj = load_json(path, text)
+        yield (0, obj)
+        return
+    pos = _skip_ws(text, pos + 1)
+    index = 0
+    if pos < len(text) and text[pos] == "]":
+        return
+    while pos < len(text):
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield Skipped(_line_col(text, exc.pos), f"invalid JSON in element {index}: {exc.msg}; "
+                          "the rest of the file was not read")
+            return
+        yield (index, obj)
+        index += 1
+        pos = _skip_ws(text, end)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_ws(text, pos + 1)
+            continue
+        if pos < len(text) and text[pos] == "]":
+            return
+        yield Skipped(_line_col(text, pos), f"invalid JSON after element {index - 1}: expected ',' or ']'")
+        return
+    yield Skipped(_line_col(text, len(text)), "truncated JSON: the array is not closed")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _line_col(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"line {line} column {col}"

@@ -1,0 +1,86 @@
+"""JSON Lines: one object per line, ``{"text": ..., "time": ..., "speaker": ...}``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..models import Event
+from ..timeutil import now, parse_time
+from .base import Skipped
+
+TEXT_KEYS = ("text", "content", "message", "body")
+TIME_KEYS = ("time", "timestamp", "ts", "date", "created_at", "datetime")
+ACTOR_KEYS = ("speaker", "actor", "author", "role", "sender", "user")
+
+
+def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if obj.get(key) not in (None, ""):
+            return obj[key]
+    return None
+
+
+def record_time(value: Any) -> float:
+    """A record's time: UNIX seconds (s or ms) or any string parse_time accepts."""
+    if isinstance(value, bool):
+        raise UsageError(f"cannot read time {value!r}")
+    if isinstance(value, int | float):
+        return float(value) / 1000 if value > 1e11 else float(value)
+    return parse_time(str(value))
+
+
+class JsonlImporter:
+    name = "jsonl"
+    description = "JSON Lines: one object per line with text, time, speaker, session, tags"
+
+    def detect(self, path: Path, head: str) -> bool:
+        if path.suffix.lower() in {".jsonl", ".ndjson"}:
+            return True
+        lines = [ln for ln in head.splitlines() if ln.strip()][:3]
+        if len(lines) < 2:
+            return False
+        try:
+            return all(isinstance(json.loads(ln), dict) for ln in lines[:2])
+        except json.JSONDecodeError:
+            return False
+
+    def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        fallback = now()
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skipped(f"line {number} column {exc.colno}", f"invalid JSON: {exc.msg}")
+                continue
+            if not isinstance(obj, dict):
+                yield Skipped(f"line {number}", "expected a JSON object")
+                continue
+            body = _first(obj, TEXT_KEYS)
+            if not isinstance(body, str) or not body.strip():
+                yield Skipped(f"line {number}", "no text (expected a 'text' field)")
+                continue
+            raw_time = _first(obj, TIME_KEYS)
+            try:
+                ts = record_time(raw_time) if raw_time is not None else fallback
+            except UsageError as exc:
+                yield Skipped(f"line {number}", exc.message)
+                continue
+            meta = {k: v for k, v in obj.items()
+                    if k not in TEXT_KEYS + TIME_KEYS + ACTOR_KEYS + ("session", "source", "kind")}
+            tags = obj.get("tags")
+            if isinstance(tags, str):
+                meta["tags"] = [t.strip() for t in tags.split(",") if t.strip()]
+            actor = _first(obj, ACTOR_KEYS)
+            yield Event(
+                text=body.strip(), ts_start=ts, source=str(obj.get("source") or "note"),
+                kind=str(obj.get("kind") or ("message" if actor else "note")),
+                actor=str(actor) if actor is not None else None,
+                session=str(obj["session"]) if obj.get("session") is not None else None,
+                meta=meta,
+            )

@@ -1,0 +1,175 @@
+"""Plain dataclasses shared by the store, search and every front end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .timeutil import iso
+
+
+def content_hash(*parts: object) -> str:
+    """A stable sha256 over the given parts (None and numbers included)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(b"\x1f")
+        digest.update(("" if part is None else str(part)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@dataclass
+class Event:
+    """One raw captured item. Immutable once stored, deduplicated by content hash."""
+
+    text: str
+    ts_start: float
+    source: str = "note"
+    kind: str = "note"
+    actor: str | None = None
+    session: str | None = None
+    ts_end: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    content_hash: str = ""
+    episode_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = content_hash(
+                self.source, self.kind, self.actor, self.session,
+                round(self.ts_start, 3), self.text,
+            )
+
+    def to_row(self, created_at: float) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "actor": self.actor,
+            "session": self.session,
+            "ts_start": self.ts_start,
+            "ts_end": self.ts_end,
+            "text": self.text,
+            "meta": json.dumps(self.meta, ensure_ascii=False, sort_keys=True),
+            "content_hash": self.content_hash,
+            "created_at": created_at,
+        }
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Event:
+        return cls(
+            id=row["id"],
+            text=row["text"],
+            ts_start=row["ts_start"],
+            ts_end=row["ts_end"],
+            source=row["source"],
+            kind=row["kind"],
+            actor=row["actor"],
+            session=row["session"],
+            meta=json.loads(row["meta"] or "{}"),
+            content_hash=row["content_hash"],
+            episode_id=row["episode_id"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = iso(self.ts_start)
+        return data
+
+
+@dataclass
+class Episode:
+    """A coherent run of events: a chat session, a shell session, a note."""
+
+    source: str
+    ts_start: float
+    ts_end: float
+    session: str | None = None
+    title: str | None = None
+    status: str = "pending"
+    attempts: int = 0
+    id: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Memory:
+    """What consolidation distils from episodes, with strength and validity."""
+
+    kind: str
+    text: str
+    last_reinforced: float
+    created_at: float
+    updated_at: float
+    subject: str | None = None
+    status: str = "active"
+    importance: int = 5
+    strength: float = 1.0
+    reinforcements: int = 0
+    pinned: bool = False
+    edited_by_user: bool = False
+    valid_from: float | None = None
+    valid_to: float | None = None
+    superseded_by: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = content_hash(self.kind, self.subject, self.text)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Memory:
+        data = dict(row)
+        data["meta"] = json.loads(data.get("meta") or "{}")
+        data["pinned"] = bool(data["pinned"])
+        data["edited_by_user"] = bool(data["edited_by_user"])
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = iso(self.created_at)
+        return data
+
+
+@dataclass
+class Hit:
+    """One search result: an event or a memory with its fused score."""
+
+    owner: str
+    id: int
+    score: float
+    ts: float
+    text: str
+    source: str
+    actor: str | None = None
+    session: str | None = None
+    kind: str | None = None
+    snippet: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        """The id users type: a bare number for events, ``m<id>`` for memories."""
+        return str(self.id) if self.owner == "event" else f"m{self.id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.owner,
+            "id": self.id,
+            "ref": self.ref,
+            "score": round(self.score, 6),
+            "time": iso(self.ts),
+            "ts": self.ts,
+            "source": self.source,
+            "actor": self.actor,
+            "session": self.session,
+            "kind": self.kind,
+            "text": self.text,
+            "snippet": self.snippet,
+            "meta": self.meta,
+            "ranks": self.ranks,
+        }

@@ -1,0 +1,20 @@
+"""Built-in embedders: the bundled all-MiniLM-L6-v2."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .hookspecs import hookimpl
+
+
+def _minilm(config: Any) -> Any:
+    from ..embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(
+        None, device=config.get("embed.device"), batch_size=config.get("embed.batch_size")
+    )
+
+
+@hookimpl
+def register_embedders(register: Any) -> None:
+    register("minilm", _minilm)

@@ -1,0 +1,154 @@
+"""Loading plugins and calling hooks so that a failing plugin never breaks recall."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from .hookspecs import RecallSpec
+
+ENTRY_POINT_GROUP = "recall"
+BUILTIN_MODULES = (
+    "recall_cli.plugins.builtin_importers",
+    "recall_cli.plugins.builtin_sources",
+    "recall_cli.plugins.builtin_embedders",
+)
+
+
+@dataclass
+class PluginFailure:
+    """A plugin that raised while loading or inside a hook."""
+
+    plugin: str
+    hook: str
+    error: str
+
+
+@dataclass
+class Plugins:
+    """The plugin manager plus the failures seen so far."""
+
+    pm: pluggy.PluginManager
+    failures: list[PluginFailure] = field(default_factory=list)
+    builtin_names: set[str] = field(default_factory=set)
+    quiet: bool = False
+
+    def _fail(self, plugin: str, hook: str, exc: BaseException) -> None:
+        failure = PluginFailure(plugin, hook, f"{type(exc).__name__}: {exc}")
+        self.failures.append(failure)
+        if not self.quiet:
+            print(f"Warning: plugin {plugin} failed in {hook}: {failure.error} (skipped)", file=sys.stderr)
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of a hook, isolating failures; returns (plugin, result)."""
+        hook = getattr(self.pm.hook, hook_name)
+        results: list[tuple[str, Any]] = []
+        for impl in reversed(hook.get_hookimpls()):
+            name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            try:
+                results.append((name, impl.function(**{k: kwargs[k] for k in impl.argnames})))
+            except Exception as exc:  # a plugin must never break recall
+                self._fail(name, hook_name, exc)
+        return results
+
+    def collect(self, hook_name: str) -> list[tuple[str, tuple]]:
+        """Run a ``register_*`` hook and return (plugin, registered args) pairs."""
+        collected: list[tuple[str, tuple]] = []
+        hook = getattr(self.pm.hook, hook_name)
+        for impl in reversed(hook.get_hookimpls()):
+            name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            batch: list[tuple[str, tuple]] = []
+
+            def register(*args: Any, _batch: list = batch, _name: str = name) -> None:
+                _batch.append((_name, args))
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self._fail(name, hook_name, exc)
+                continue
+            collected.extend(batch)
+        return collected
+
+    def filter_event(self, event: Any) -> Any:
+        """Pass an event through every filter_event hook; None means drop it."""
+        hook = self.pm.hook.filter_event
+        for impl in reversed(hook.get_hookimpls()):
+            name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            try:
+                result = impl.function(event=event)
+            except Exception as exc:
+                self._fail(name, "filter_event", exc)
+                continue
+            if result is None:
+                return None
+            event = result
+        return event
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every registered plugin with its hooks, for `recall plugins`."""
+        rows = []
+        for plugin in self.pm.get_plugins():
+            name = self.pm.get_name(plugin)
+            hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+            dist = None
+            for d_plugin, dist_info in self.pm.list_plugin_distinfo():
+                if d_plugin is plugin:
+                    dist = f"{dist_info.project_name} {dist_info.version}"
+            rows.append({"name": name, "hooks": hooks, "builtin": name in self.builtin_names,
+                         "distribution": dist})
+        return sorted(rows, key=lambda r: (not r["builtin"], r["name"]))
+
+
+def _load_entry_points(plugins: Plugins) -> None:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if plugins.pm.has_plugin(ep.name) or plugins.pm.is_blocked(ep.name):
+            continue
+        try:
+            module = ep.load()
+            plugins.pm.register(module, name=ep.name)
+        except Exception as exc:
+            plugins._fail(ep.name, "load", exc)
+
+
+_PLUGINS: Plugins | None = None
+
+
+def get_plugins(extra: list[tuple[str, object]] | None = None, *, fresh: bool = False,
+                load_entry_points: bool = True) -> Plugins:
+    """The process-wide plugin manager (built-ins, entry points, then ``extra``)."""
+    global _PLUGINS
+    if _PLUGINS is not None and not fresh and not extra:
+        return _PLUGINS
+    import importlib
+
+    pm = pluggy.PluginManager("recall")
+    pm.add_hookspecs(RecallSpec)
+    plugins = Plugins(pm)
+    for module_name in BUILTIN_MODULES:
+        module = importlib.import_module(module_name)
+        short = module_name.rsplit(".", 1)[1]
+        pm.register(module, name=short)
+        plugins.builtin_names.add(short)
+    if load_entry_points:
+        _load_entry_points(plugins)
+    for name, plugin in extra or []:
+        pm.register(plugin, name=name)
+    if not extra:
+        _PLUGINS = plugins
+    return plugins
+
+
+def reset_plugins() -> None:
+    """Forget the cached manager (tests)."""
+    global _PLUGINS
+    _PLUGINS = None
+
+
+Registrar = Callable[..., None]

@@ -1,0 +1,95 @@
+"""Absolute time helpers: parsing user times and formatting stored ones.
+
+Stored times are UNIX seconds. Naive times are read in the local time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from .errors import UsageError
+
+_EPOCH = re.compile(r"^\d{9,11}(\.\d+)?$")
+
+
+def to_ts(value: datetime | date) -> float:
+    """UNIX seconds for a datetime (naive = local time) or a date (local midnight)."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.timestamp()
+
+
+def from_ts(ts: float) -> datetime:
+    """A local, timezone-aware datetime for UNIX seconds."""
+    return datetime.fromtimestamp(ts, tz=UTC).astimezone()
+
+
+def iso(ts: float | None) -> str | None:
+    """ISO 8601 (seconds precision, local offset) or None."""
+    if ts is None:
+        return None
+    return from_ts(ts).isoformat(timespec="seconds")
+
+
+def short(ts: float | None) -> str:
+    """``YYYY-MM-DD HH:MM`` in local time, for tables."""
+    if ts is None:
+        return ""
+    return from_ts(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def now() -> float:
+    """The current time in UNIX seconds."""
+    return datetime.now(tz=UTC).timestamp()
+
+
+def parse_time(text: str, *, base: float | None = None, end: bool = False) -> float:
+    """Parse an absolute or relative time the user typed.
+
+    Accepts ISO dates and datetimes, UNIX seconds, and natural phrases such as
+    "yesterday" or "3 days ago" (relative to ``base``). A bare date means its start,
+    or its end when ``end`` is true (so ``--until 2023-05-08`` includes that day).
+    """
+    raw = text.strip()
+    if not raw:
+        raise UsageError("empty time")
+    if _EPOCH.match(raw):
+        return float(raw)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            day = date.fromisoformat(raw)
+            start = to_ts(day)
+            return start + 86400 - 0.001 if end else start
+        if re.fullmatch(r"\d{4}-\d{2}", raw):
+            year, month = map(int, raw.split("-"))
+            first = date(year, month, 1)
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            return to_ts(nxt) - 0.001 if end else to_ts(first)
+        if re.fullmatch(r"\d{4}", raw):
+            year = int(raw)
+            return to_ts(date(year + 1, 1, 1)) - 0.001 if end else to_ts(date(year, 1, 1))
+        return to_ts(datetime.fromisoformat(raw.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    import dateparser  # lazy: slow import
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": True}
+    if base is not None:
+        settings["RELATIVE_BASE"] = from_ts(base).replace(tzinfo=None)
+    parsed = dateparser.parse(raw, settings=settings)
+    if parsed is None:
+        raise UsageError(f"cannot read time '{text}' (try 2024-05-08, 2024-05-08T14:30 or 'yesterday')")
+    ts = to_ts(parsed)
+    if end and parsed.hour == 0 and parsed.minute == 0 and parsed.second == 0:
+        ts += 86400 - 0.001
+    return ts
+
+
+def day_bounds(ts: float) -> tuple[float, float]:
+    """Start and end (inclusive) of the local day containing ``ts``."""
+    day = from_ts(ts).date()
+    start = to_ts(day)
+    return start, to_ts(day + timedelta(days=1)) - 0.001
