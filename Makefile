@@ -1,0 +1,43 @@
+# The README's two set-up commands are `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+RECALL := $(VENV)/bin/recall
+# llama-cpp-python builds from source: keep the build portable (pip caches the wheel).
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+export HF_HUB_OFFLINE := 1
+DEMO_HOME ?= .recall-demo
+
+.PHONY: install demo test lint man schema clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# The CPU build of torch must come first: a plain `torch` pulls several GB of CUDA.
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -rf $(DEMO_HOME)
+	RECALL_HOME=$(DEMO_HOME) $(RECALL) import examples/sample-week.jsonl
+	RECALL_HOME=$(DEMO_HOME) $(RECALL) search "where is Sam's key"
+	RECALL_HOME=$(DEMO_HOME) $(RECALL) search "what did I note about the dentist in March 2026"
+
+test: install
+	$(VENV)/bin/pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
+
+lint: install
+	$(VENV)/bin/ruff check recall_cli tests
+
+man: install
+	$(PY) -m recall_cli.manpage man
+
+schema: install
+	$(PY) -m recall_cli.store.dump schema/recall.sql
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME)
