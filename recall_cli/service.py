@@ -113,8 +113,12 @@ class Recall:
 
     def add(self, text: str, *, source: str = "note", ts: float | None = None,
             tags: Sequence[str] = (), actor: str | None = None, kind: str = "note",
-            session: str | None = None, meta: dict[str, Any] | None = None, embed: bool = True) -> Event:
-        """Store one event (returns the stored event; an identical one is returned as is)."""
+            session: str | None = None, meta: dict[str, Any] | None = None, embed: bool = False) -> Event:
+        """Store one event (returns the stored event; an identical one is returned as is).
+
+        Embedding is deferred to the next search (or the daemon) unless ``embed`` is true,
+        so that `recall add` never waits for the model to load.
+        """
         if not text or not text.strip():
             raise UsageError("nothing to add: the text is empty")
         event_meta = dict(meta or {})
@@ -195,6 +199,16 @@ class Recall:
         report.seconds = time.perf_counter() - started
         return report
 
+    def catch_up(self) -> int:
+        """Embed events and memories stored without a vector (fast `add`s defer this)."""
+        model = self.embedder.model_id
+        vectors = self.store.vector_fingerprint(model)[0]
+        owners = self.store.count_events() + sum(
+            self.store.db.execute("SELECT count(*) FROM memories").fetchone())
+        if vectors >= owners:
+            return 0
+        return self.embed_pending()
+
     def embed_pending(self, ids: Sequence[int] | None = None, progress: Progress | None = None) -> int:
         """Embed events (all missing ones by default) and bring the index up to date."""
         from .ingest import embed_events, embed_memories
@@ -225,6 +239,8 @@ class Recall:
         )
         if request.limit <= 0:
             raise UsageError("--limit must be at least 1")
+        if dense:
+            self.catch_up()
         has_vectors = dense and self.store.vector_fingerprint(self.embedder.model_id)[0] > 0
         retriever = Retriever(self.store, self.embedder if has_vectors else None,
                               self.index if has_vectors else None)

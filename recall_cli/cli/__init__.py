@@ -29,14 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     except Exception as exc:
-        import click
+        from typer._click.exceptions import ClickException
+        from typer.exceptions import Abort, Exit
 
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, Exit):
+            return exc.exit_code
+        if isinstance(exc, Abort):
             print("Aborted.", file=sys.stderr)
             return 1
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, ClickException):
             print(f"Error: {exc.format_message()}", file=sys.stderr)
             return exc.exit_code
         if debug:

@@ -13,6 +13,10 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# Each module has register(app). Order is the order of `recall --help`.
+COMMAND_MODULES = ("capture", "memory", "admin", "bench")
+
+
 def build_app() -> typer.Typer:
     """The whole CLI; one factory for the console script, tests and man pages."""
     app = typer.Typer(
@@ -29,12 +33,10 @@ def build_app() -> typer.Typer:
     ) -> None:
         """recall: a local-first personal memory for the terminal."""
 
-    from . import admin, bench, capture, memory
+    import importlib
 
-    capture.register(app)
-    memory.register(app)
-    admin.register(app)
-    bench.register(app)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"recall_cli.cli.{name}").register(app)
     from ..plugins import get_plugins
 
     get_plugins().call_each("register_commands", app=app)

@@ -71,8 +71,8 @@ class EmbeddingQueries:
                     [owner, owner_id, model, chash],
                 )
                 cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO embeddings (owner, owner_id, model, dim, content_hash, vector) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO embeddings (owner, owner_id, model, dim, content_hash, vector) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(owner, owner_id, model) DO NOTHING",
                     [owner, owner_id, model, dim, chash, blob],
                 )
                 written += cursor.rowcount

@@ -52,10 +52,12 @@ class EventQueries:
             for event in events:
                 row = event.to_row(created)
                 cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO events (source, kind, actor, session, ts_start, "
+                    # ON CONFLICT, not OR IGNORE: only a duplicate hash may be skipped,
+                    # any other constraint failure must abort the whole batch.
+                    "INSERT INTO events (source, kind, actor, session, ts_start, "
                     "ts_end, text, meta, content_hash, created_at) VALUES (:source, :kind, "
                     ":actor, :session, :ts_start, :ts_end, :text, :meta, :content_hash, "
-                    ":created_at)",
+                    ":created_at) ON CONFLICT(content_hash) DO NOTHING",
                     row,
                 )
                 if cursor.rowcount == 1:

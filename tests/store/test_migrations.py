@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from recall_cli.store import open_store
+from recall_cli.store.dump import current_schema
+from recall_cli.store.migrations import apply_migrations, migration_files, schema_sql
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_blank_database_migrates_to_the_committed_schema_dump():
+    assert current_schema() == (ROOT / "schema" / "recall.sql").read_text(), (
+        "schema/recall.sql is stale: run `make schema`"
+    )
+
+
+def test_opening_the_store_twice_applies_nothing_the_second_time(tmp_path):
+    db = Database(tmp_path / "a.db")
+    first = apply_migrations(db)
+    assert first == [name for name, _ in migration_files()]
+    assert apply_migrations(db) == []
+    assert schema_sql(db) == current_schema()
+
+
+def test_a_failing_migration_rolls_back_and_stays_pending(tmp_path):
+    path = tmp_path / "r.db"
+    open_store(path).close()
+    db = Database(path)
+    bad = [("9999_broken", "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);")]
+    with pytest.raises(Exception):
+        apply_migrations(db, extra=bad)
+    assert not db["half_done"].exists()
+    applied = [r["name"] for r in db["_sqlite_migrations"].rows]
+    assert "9999_broken" not in applied
+    good = [("9999_broken", "CREATE TABLE half_done (x INTEGER);")]
+    assert apply_migrations(db, extra=good) == ["9999_broken"]
+
+
+def test_store_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    store = open_store(tmp_path / "p.db")
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_a_store_file_that_is_not_sqlite_gives_a_clear_error(tmp_path):
+    from recall_cli.errors import RecallError
+
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(RecallError, match="cannot open store"):
+        open_store(path)
