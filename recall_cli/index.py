@@ -107,7 +107,7 @@ class VectorIndex:
                 progress(done, count)
         self.meta = {
             "version": FORMAT_VERSION, "model": self.model_id, "dim": dim, "max_id": max_id,
-            "tomb_seq": tomb, "capacity": self.index.get_max_elements(),
+            "tomb_seq": tomb, "capacity": self.index.get_max_elements(), "deleted": 0,
         }
         self.dirty = True
         self.last_action = "rebuilt"
@@ -132,6 +132,7 @@ class VectorIndex:
         for seq, label in self.store.tombstones_after(self.model_id, int(self.meta.get("tomb_seq", 0))):
             try:
                 self.index.mark_deleted(label)
+                self.meta["deleted"] = int(self.meta.get("deleted", 0)) + 1
             except RuntimeError:
                 pass  # never added, or already deleted
             self.meta["tomb_seq"] = seq
@@ -155,10 +156,8 @@ class VectorIndex:
         return action
 
     def _deleted_count(self) -> int:
-        getter = getattr(self.index, "get_deleted_count", None)
-        if getter is not None:
-            return int(getter())
-        return int(self.index.element_count - len(self.index.get_ids_list()))
+        # hnswlib keeps deleted labels in get_ids_list(), so the count is tracked in meta
+        return int(self.meta.get("deleted", 0))
 
     def save(self) -> None:
         """Write the index and its metadata atomically (only when changed)."""

@@ -231,7 +231,7 @@ class Recall:
         if since is not None and until is not None and since > until:
             raise UsageError("--since is after --until")
         request = SearchRequest(
-            query=query.strip(), limit=limit or self.config.get("search.limit"), since=since,
+            query=query.strip(), limit=self.config.get("search.limit") if limit is None else limit, since=since,
             until=until, sources=sources, reference=reference, time_phrases=time_phrases,
             include_memories=include_memories, candidates=self.config.get("search.candidates"),
             rrf_k=self.config.get("search.rrf_k"), dense_weight=self.config.get("search.dense_weight"),
