@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from recall_cli.cli import common
 from recall_cli.config import load_config
@@ -15,7 +15,9 @@ from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TZ", "UTC")
+# Exact-output tests print local times: pin the zone.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 @pytest.fixture(autouse=True)
@@ -46,22 +48,27 @@ def svc(recall_home: Path, embedder: FakeEmbedder) -> Recall:
 @pytest.fixture
 def cli(recall_home: Path, embedder: FakeEmbedder):
     """Run the CLI in-process with the fake embedder; returns (exit_code, stdout, stderr)."""
+    common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=embedder))
+    return run_cli
+
+
+def run_cli(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
+    """Call recall_cli.cli.main with captured stdio (stdin is never a terminal)."""
+    import contextlib
+    import io
+    import sys
+
     from recall_cli.cli import main
 
-    common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=embedder))
-
-    def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
-        runner = CliRunner()
-        result = runner.invoke(_Main(), list(args), input=input)
+    data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    sys.stdin = stdin
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        sys.stdin = old_stdin
         common.close_service()
-        return result.exit_code, result.stdout, result.stderr
-
-    class _Main:
-        """Adapter so CliRunner can drive recall_cli.cli.main (which maps errors to exit codes)."""
-
-        name = "recall"
-
-        def main(self, args, prog_name=None, **kwargs):
-            raise SystemExit(main(list(args)))
-
-    return run
+    return code, out.getvalue(), err.getvalue()

@@ -35,6 +35,7 @@ class Plugins:
     pm: pluggy.PluginManager
     failures: list[PluginFailure] = field(default_factory=list)
     builtin_names: set[str] = field(default_factory=set)
+    distributions: dict[str, str] = field(default_factory=dict)
     quiet: bool = False
 
     def _fail(self, plugin: str, hook: str, exc: BaseException) -> None:
@@ -95,10 +96,7 @@ class Plugins:
         for plugin in self.pm.get_plugins():
             name = self.pm.get_name(plugin)
             hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
-            dist = None
-            for d_plugin, dist_info in self.pm.list_plugin_distinfo():
-                if d_plugin is plugin:
-                    dist = f"{dist_info.project_name} {dist_info.version}"
+            dist = self.distributions.get(name)
             rows.append({"name": name, "hooks": hooks, "builtin": name in self.builtin_names,
                          "distribution": dist})
         return sorted(rows, key=lambda r: (not r["builtin"], r["name"]))
@@ -113,6 +111,8 @@ def _load_entry_points(plugins: Plugins) -> None:
         try:
             module = ep.load()
             plugins.pm.register(module, name=ep.name)
+            if ep.dist is not None:
+                plugins.distributions[ep.name] = f"{ep.dist.name} {ep.dist.version}"
         except Exception as exc:
             plugins._fail(ep.name, "load", exc)
 

@@ -1,0 +1,110 @@
+import json
+
+
+def test_add_then_search_prints_an_aligned_table(cli):
+    assert cli("add", "Parked on level 3 of the airport garage", "--time", "2023-05-02T09:00",
+               "--tag", "car") == (0, "Remembered 1.\n", "")
+    assert cli("add", "Wifi password is on the fridge", "--time", "2023-05-03T10:30")[0] == 0
+    code, out, err = cli("search", "airport garage", "--limit", "1")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "id  date              source  speaker  score   text",
+        "1   2023-05-02 09:00  note             0.0328  Parked on level 3 of the airport garage",
+    ]
+
+
+def test_adding_the_same_text_at_the_same_time_is_not_stored_twice(cli):
+    cli("add", "same thing", "--time", "2023-05-02T09:00")
+    assert cli("add", "same thing", "--time", "2023-05-02T09:00")[1] == "Already remembered as 1.\n"
+
+
+def test_add_reads_stdin(cli):
+    code, out, _ = cli("add", input="from a pipe\n")
+    assert (code, out) == (0, "Remembered 1.\n")
+    assert "from a pipe" in cli("show", "1")[1]
+
+
+def test_add_with_nothing_to_add_fails_with_one_line(cli):
+    code, out, err = cli("add", input="   \n")
+    assert code == 2
+    assert err == "Error: nothing to add: the text is empty\n"
+
+
+def test_add_rejects_non_utf8_stdin(cli):
+    code, _, err = cli("add", input=b"caf\xe9 au lait")
+    assert code == 4
+    assert err.startswith("Error: stdin is not UTF-8")
+
+
+def test_search_json_has_ids_dates_and_scores(cli):
+    cli("add", "The tram tour starts at 9am", "--time", "2023-05-02T09:00", "--speaker", "Ana",
+        "--source", "chat")
+    code, out, _ = cli("search", "tram tour", "--json")
+    data = json.loads(out)
+    assert code == 0
+    hit = data["results"][0]
+    assert hit["id"] == 1 and hit["source"] == "chat" and hit["actor"] == "Ana"
+    assert hit["time"].startswith("2023-05-02T09:00")
+    assert hit["score"] > 0 and "total_ms" in data["timings_ms"]
+
+
+def test_search_reports_the_time_filter_it_read(cli):
+    cli("add", "ran 8 km", "--time", "2023-05-23T08:00")
+    cli("add", "ran 5 km", "--time", "2023-05-10T08:00")
+    code, out, _ = cli("search", "ran yesterday", "--now", "2023-05-24T12:00")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Time filter 'yesterday': 2023-05-23 00:00 .. 2023-05-23 23:59"
+    assert "ran 8 km" in lines[2] and len(lines) == 3
+
+
+def test_search_with_no_results_says_so(cli):
+    assert cli("search", "anything")[1] == "No results.\n"
+
+
+def test_wrong_flags_give_one_line_errors(cli):
+    assert cli("search", "x", "--bogus") == (2, "", "Error: No such option: --bogus\n")
+    code, _, err = cli("search", "x", "--since", "not a time at all")
+    assert code == 2 and err.startswith("Error: cannot read time 'not a time at all'")
+    assert cli("search", "x", "--limit", "0")[2] == "Error: --limit must be at least 1\n"
+
+
+def test_show_prints_the_event_and_unknown_ids_fail(cli):
+    cli("add", "Mum wants a pottery class voucher", "--time", "2023-03-05T19:10", "--tag", "gifts")
+    code, out, _ = cli("show", "1")
+    assert code == 0
+    assert out.splitlines() == [
+        "Event 1  2023-03-05T19:10:00+00:00  source=note  kind=note", "Tags: gifts", "",
+        "Mum wants a pottery class voucher",
+    ]
+    assert cli("show", "99") == (3, "", "Error: no event with id 99\n")
+    assert cli("show", "m5") == (3, "", "Error: no memory with id m5\n")
+    assert cli("show", "abc")[2] == "Error: 'abc' is not an id (events: 42, memories: m7)\n"
+
+
+def test_forget_deletes_for_real_and_needs_yes_without_a_terminal(cli):
+    cli("add", "secret plan alpha", "--time", "2023-05-02T09:00")
+    cli("add", "grocery list", "--time", "2023-06-02T09:00")
+    code, _, err = cli("forget", "1")
+    assert code == 2 and "pass --yes" in err
+    assert cli("forget", "1", "--yes")[1] == "Deleted 1 events and 0 memories.\n"
+    assert cli("search", "secret plan alpha")[1].count("secret") == 0
+    assert cli("show", "1")[0] == 3
+
+
+def test_forget_by_source_and_before(cli):
+    cli("add", "old note", "--time", "2020-01-01")
+    cli("add", "chat line", "--source", "chat", "--time", "2023-01-01")
+    cli("add", "new note", "--time", "2024-01-01")
+    assert cli("forget", "--before", "2021-01-01", "--yes")[1] == "Deleted 1 events and 0 memories.\n"
+    assert cli("forget", "--source", "chat", "--yes")[1] == "Deleted 1 events and 0 memories.\n"
+    assert json.loads(cli("stats", "--json")[1])["events"] == 1
+    assert cli("forget", "--source", "nothing-here", "--yes")[1] == "Nothing matches; nothing deleted.\n"
+    assert cli("forget")[0] == 2
+
+
+def test_stats_counts_by_source(cli):
+    cli("add", "a", "--time", "2023-01-01")
+    cli("add", "b", "--source", "chat", "--time", "2023-01-02")
+    data = json.loads(cli("stats", "--json")[1])
+    assert data["events"] == 2 and data["by_source"] == {"note": 1, "chat": 1}

@@ -1,0 +1,39 @@
+import json
+
+
+def test_config_set_persists_to_config_toml_and_get_reads_it(cli, recall_home):
+    assert cli("config", "set", "search.limit", "25") == (0, "search.limit = 25\n", "")
+    assert cli("config", "get", "search.limit")[1] == "25\n"
+    assert "limit = 25" in (recall_home / "config.toml").read_text()
+    assert cli("config", "path")[1] == f"{recall_home / 'config.toml'}\n"
+
+
+def test_environment_overrides_config_toml(cli, monkeypatch):
+    cli("config", "set", "search.limit", "25")
+    monkeypatch.setenv("RECALL_SEARCH_LIMIT", "7")
+    assert cli("config", "get", "search.limit")[1] == "7\n"
+    shown = json.loads(cli("config", "show", "--json")[1])
+    assert shown["search.limit"] == {"value": 7, "source": "env RECALL_SEARCH_LIMIT",
+                                     "env": "RECALL_SEARCH_LIMIT",
+                                     "help": "results shown by default"}
+
+
+def test_unknown_keys_and_wrong_types_are_one_line_errors(cli):
+    assert cli("config", "get", "nope.key") == (
+        6, "", "Error: unknown config key 'nope.key' (see `recall config show`)\n")
+    assert cli("config", "set", "search.limit", "many")[2] == (
+        "Error: config key 'search.limit' needs a int, got 'many'\n")
+
+
+def test_a_broken_config_toml_names_the_file(cli, recall_home):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    (recall_home / "config.toml").write_text("[search\nlimit = 3\n")
+    code, _, err = cli("config", "get", "search.limit")
+    assert code == 6 and err.startswith(f"Error: {recall_home / 'config.toml'}:")
+
+
+def test_search_limit_from_config_is_the_default_limit(cli):
+    for i in range(5):
+        cli("add", f"apple number {i}", "--time", f"2023-01-0{i + 1}")
+    cli("config", "set", "search.limit", "2")
+    assert len(json.loads(cli("search", "apple", "--json")[1])["results"]) == 2

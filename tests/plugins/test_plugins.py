@@ -1,0 +1,127 @@
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from recall_cli.plugins.manager import get_plugins, reset_plugins
+
+PLUGIN_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def register_commands(app):
+    @app.command("hello")
+    def hello():
+        """Say hello from a plugin."""
+        print("hello from the plugin")
+
+
+@hookimpl
+def register_sources(register):
+    register("calendar", "events from a calendar")
+
+
+@hookimpl
+def filter_event(event):
+    if "DROPME" in event.text:
+        return None
+    event.text = event.text.replace("colour", "color")
+    return event
+'''
+
+BROKEN_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def register_importers(register):
+    raise RuntimeError("importer plugin exploded")
+
+
+@hookimpl
+def register_sources(register):
+    raise ValueError("sources exploded")
+'''
+
+
+def _install(site: Path, name: str, source: str) -> None:
+    (site / f"{name}.py").write_text(textwrap.dedent(source))
+    info = site / f"{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[recall]\n{name} = {name}\n")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    path = tmp_path / "site"
+    path.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    yield path
+    for name in [m for m in sys.modules if m.startswith("recall_test_")]:
+        del sys.modules[name]
+    reset_plugins()
+
+
+def test_builtins_register_through_the_same_hooks(cli):
+    data = json.loads(cli("plugins", "--json")[1])
+    names = {p["name"]: p for p in data["plugins"]}
+    assert {"builtin_importers", "builtin_sources", "builtin_embedders"} <= set(names)
+    assert names["builtin_importers"]["hooks"] == ["register_importers"]
+    assert data["failures"] == []
+
+
+def test_an_installed_plugin_adds_a_command_a_source_and_filters_events(cli, site):
+    _install(site, "recall_test_good", PLUGIN_SOURCE)
+    reset_plugins()
+    assert cli("hello") == (0, "hello from the plugin\n", "")
+    listing = cli("plugins")[1]
+    assert "recall_test_good  (recall_test_good 0.1)  hooks: filter_event, register_commands, register_sources" in listing
+    cli("add", "DROPME please", "--time", "2023-01-01")
+    assert cli("add", "my favourite colour is green", "--time", "2023-01-02")[0] == 0
+    assert "color is green" in cli("show", "1")[1]
+    assert json.loads(cli("stats", "--json")[1])["events"] == 1
+
+
+def test_a_plugin_that_raises_is_reported_and_skipped(cli, site, tmp_path):
+    _install(site, "recall_test_broken", BROKEN_SOURCE)
+    reset_plugins()
+    notes = tmp_path / "n.jsonl"
+    notes.write_text('{"text": "still imports", "time": "2023-01-01"}\n{"text": "two", "time": "2023-01-02"}\n')
+    code, out, err = cli("import", str(notes))
+    assert code == 0 and out.startswith("Imported 2 events")
+    assert "Warning: plugin recall_test_broken failed in register_importers: RuntimeError: importer plugin exploded (skipped)" in err
+    assert "FAILED in register_importers" in cli("plugins")[1]
+
+
+def test_a_plugin_that_fails_to_import_does_not_break_recall(cli, site):
+    (site / "recall_test_syntax.py").write_text("this is not python(\n")
+    info = site / "recall_test_syntax-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: recall_test_syntax\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[recall]\nrecall_test_syntax = recall_test_syntax\n")
+    reset_plugins()
+    code, out, err = cli("add", "works anyway", "--time", "2023-01-01")
+    assert code == 0 and out == "Remembered 1.\n"
+    assert "plugin recall_test_syntax failed in load" in err
+
+
+def test_a_plugin_registered_in_process_can_provide_the_embedder(recall_home, monkeypatch):
+    from recall_cli.config import load_config
+    from recall_cli.plugins.hookspecs import hookimpl
+    from recall_cli.service import Recall
+    from tests.fakes import FakeEmbedder
+
+    class Plugin:
+        @hookimpl
+        def register_embedders(self, register):
+            register("fake", lambda config: FakeEmbedder(dim=16))
+
+    monkeypatch.setenv("RECALL_EMBED_MODEL", "fake")
+    svc = Recall(load_config(recall_home), plugins=get_plugins(extra=[("fakeemb", Plugin())]))
+    svc.add("hello there")
+    assert svc.search("hello").hits[0].text == "hello there"
+    assert svc.embedder.model_id == "fake-bow-16"
