@@ -33,6 +33,12 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "llm.threads": (0, "CPU threads for the LLM; 0 = all cores"),
     "llm.context": (4096, "LLM context window in tokens"),
     "llm.gpu_layers": (0, "layers offloaded to a GPU"),
+    "decay.initial_days": (7.0, "strength S (days) of an importance-5 memory; scales with importance"),
+    "decay.growth": (2.0, "on reinforcement S *= 1 + growth * (1 - R)"),
+    "decay.min_factor": (1.2, "S grows at least by this factor on reinforcement"),
+    "decay.fading_below": (0.5, "retention under which a memory is fading"),
+    "decay.dormant_below": (0.1, "retention under which a memory is dormant (hidden by default)"),
+    "decay.rank_floor": (0.3, "ranking multiplies relevance by floor + (1 - floor) * R"),
 }
 
 

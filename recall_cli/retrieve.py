@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .embed import Embedder
     from .index import VectorIndex
+    from .memory import MemoryBook
     from .store import Store
 
 STOPWORDS = frozenset(
@@ -98,10 +99,13 @@ def rrf(rankings: dict[str, list[tuple[object, float]]], weights: dict[str, floa
 class Retriever:
     """Hybrid retrieval over one store, one embedder and its index."""
 
-    def __init__(self, store: Store, embedder: Embedder | None, index: VectorIndex | None) -> None:
+    def __init__(self, store: Store, embedder: Embedder | None, index: VectorIndex | None,
+                 memory_book: MemoryBook | None = None, include_dormant: bool = False) -> None:
         self.store = store
         self.embedder = embedder
         self.index = index
+        self.memory_book = memory_book
+        self.include_dormant = include_dormant
 
     def _dense_events(
         self, vector: np.ndarray, k: int, since: float | None, until: float | None,
@@ -201,12 +205,32 @@ class Retriever:
         weights = {"bm25": request.bm25_weight, "bm25_mem": request.bm25_weight,
                    "dense": request.dense_weight, "dense_mem": request.dense_weight}
         fused = rrf(rankings, weights, request.rrf_k)
+        self._apply_decay(fused, reference)
         ranks = {name: {key: r for r, (key, _) in enumerate(ranking, start=1)}
                  for name, ranking in rankings.items()}
         ordered = sorted(fused.items(), key=lambda kv: -kv[1])[: request.limit]
         hits = self._hydrate(ordered, ranks, text)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
+
+    def _apply_decay(self, fused: dict[object, float], at: float) -> None:
+        """Scale memory scores by retention; drop dormant memories unless asked for."""
+        if self.memory_book is None:
+            return
+        keys = [k for k in fused if k[0] == "memory"]
+        if not keys:
+            return
+        memories = self.store.get_memories([k[1] for k in keys])
+        for key in keys:
+            memory = memories.get(key[1])
+            if memory is None:
+                del fused[key]
+                continue
+            view = self.memory_book.view(memory, at)
+            if view.zone == "dormant" and not self.include_dormant:
+                del fused[key]
+            else:
+                fused[key] *= self.memory_book.rank_factor(memory, at)
 
     def _hydrate(self, ordered: list[tuple[object, float]], ranks: dict[str, dict], query: str) -> list[Hit]:
         events = self.store.get_events([key[1] for key, _ in ordered if key[0] == "event"])

@@ -95,6 +95,14 @@ class Recall:
             self._index_synced = True
         return self._index
 
+    @property
+    def memories(self):
+        """Memory operations (add, edit, pin, supersede, reinforce) with decay parameters."""
+        from .decay import DecayParams
+        from .memory import MemoryBook
+
+        return MemoryBook(self.store, DecayParams.from_config(self.config))
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -224,7 +232,8 @@ class Recall:
     def search(self, query: str, *, limit: int | None = None, since: float | None = None,
                until: float | None = None, sources: Sequence[str] | None = None,
                reference: float | None = None, time_phrases: bool = True,
-               include_memories: bool = True, dense: bool = True) -> SearchResult:
+               include_memories: bool = True, dense: bool = True,
+               include_dormant: bool = False) -> SearchResult:
         """Hybrid search over events and memories."""
         if not query or not query.strip():
             raise UsageError("empty query")
@@ -243,7 +252,8 @@ class Recall:
             self.catch_up()
         has_vectors = dense and self.store.vector_fingerprint(self.embedder.model_id)[0] > 0
         retriever = Retriever(self.store, self.embedder if has_vectors else None,
-                              self.index if has_vectors else None)
+                              self.index if has_vectors else None, memory_book=self.memories,
+                              include_dormant=include_dormant)
         return retriever.search(request)
 
     def resolve(self, ref: str) -> tuple[str, int]:
@@ -258,7 +268,7 @@ class Recall:
             raise UsageError(f"'{ref}' is not an id (events: 42, memories: m7)")
         return owner, int(text)
 
-    def show(self, ref: str) -> dict[str, Any]:
+    def show(self, ref: str, *, reinforce: bool = True) -> dict[str, Any]:
         """An event or memory with its context (neighbours, provenance, history)."""
         owner, oid = self.resolve(ref)
         if owner == "event":
@@ -273,7 +283,12 @@ class Recall:
         memory = self.store.get_memory(oid)
         if memory is None:
             raise NotFoundError(f"no memory with id m{oid}")
+        if reinforce:
+            # opening a memory is a recall: it strengthens it (and wakes a dormant one)
+            memory = self.memories.reinforce([oid], actor="user", reason="opened")[0]
+        view = self.memories.view(memory)
         data = memory.to_dict()
+        data.update(retention=round(view.retention, 4), zone=view.zone)
         data["type"] = "memory"
         data["sources"] = [e.to_dict() for e in self.store.get_events(self.store.memory_sources(oid)).values()]
         data["history"] = self.store.memory_history(oid)

@@ -129,11 +129,11 @@ def _resolvers(ref: datetime):
                     r",?(?:\s+(?P<year>\d{4}))?\b", re.I), day_month_year),
         (re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
                     r"(?:,?\s+(?P<year>\d{4}))?\b", re.I), day_month_year),
-        (re.compile(r"\b(?:on\s+)?\d{4}-\d{2}-\d{2}\b"), lambda m: iso_day(re.search(r"\d{4}-\d{2}-\d{2}", m.group(0)))),
+        (re.compile(r"\b(?:on\s+)?\d{4}-\d{2}-\d{2}\b"), lambda m: iso_day(re.search(r"\d{4}-\d{2}-\d{2}", m.group(0)))),  # noqa: E501
         (re.compile(rf"\b(?:in|during)\s+(?P<month>{_MONTH})(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I), month_of),
         (re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<year>\d{{4}})\b", re.I), month_of),
         (re.compile(rf"\b(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I), ago),
-        (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?)\b", re.I), last_n),
+        (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?)\b", re.I), last_n),  # noqa: E501
         (re.compile(rf"\b(?:{fixed_re})\b", re.I), lambda m: fixed[m.group(0).lower()]),
         (re.compile(rf"\b(?:last|on)\s+(?P<wd>{_WEEKDAY})\b", re.I), weekday),
         (re.compile(r"\b(?:in|during)\s+(?P<year>(?:19|20)\d{2})\b", re.I), year_only),

@@ -129,7 +129,8 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     if data["first"] is not None:
         typer.echo(f"Span:     {short(data['first'])} .. {short(data['last'])}")
     mem = data["memories"]
-    typer.echo(f"Memories: {sum(mem.values())}" + (f" ({', '.join(f'{k} {v}' for k, v in mem.items())})" if mem else ""))
+    kinds = f" ({', '.join(f'{k} {v}' for k, v in mem.items())})" if mem else ""
+    typer.echo(f"Memories: {sum(mem.values())}{kinds}")
     typer.echo(f"Episodes: {data['episodes']}")
     for model, count in data["vectors"].items():
         typer.echo(f"Vectors:  {count} ({model})")

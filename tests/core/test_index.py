@@ -22,7 +22,7 @@ def test_index_is_built_from_sqlite_when_missing(svc):
 
 def test_a_new_process_reuses_the_saved_index_and_adds_only_new_vectors(svc, recall_home, embedder):
     _fill(svc, 20)
-    svc.index  # build and save
+    _ = svc.index  # build and save
     svc.close()
     writer = Recall(load_config(recall_home), embedder=embedder)  # never opens the index
     writer.add("a late addition", ts=1_800_000_000, embed=True)
@@ -34,7 +34,7 @@ def test_a_new_process_reuses_the_saved_index_and_adds_only_new_vectors(svc, rec
 
 def test_deleted_events_disappear_from_the_index(svc, recall_home, embedder):
     ids = _fill(svc, 25)
-    svc.index
+    _ = svc.index
     plan = svc.plan_forget([str(ids[0]), str(ids[1])])
     svc.forget(plan)
     assert svc.index.status()["items"] == 23
@@ -49,7 +49,7 @@ def test_deleted_events_disappear_from_the_index(svc, recall_home, embedder):
 
 def test_deletions_made_by_another_process_are_applied_from_tombstones(svc, recall_home, embedder):
     ids = _fill(svc, 10)
-    svc.index
+    _ = svc.index
     svc.close()
     other = Recall(load_config(recall_home), embedder=embedder)
     other.store.delete_events([ids[3]])  # no index in this process
@@ -61,7 +61,7 @@ def test_deletions_made_by_another_process_are_applied_from_tombstones(svc, reca
 
 def test_changing_the_model_builds_a_separate_index(svc, recall_home):
     _fill(svc, 12)
-    svc.index
+    _ = svc.index
     svc.close()
     wider = Recall(load_config(recall_home), embedder=FakeEmbedder(dim=32, model_id="other"))
     hits = wider.search("note number 3", limit=3)

@@ -79,7 +79,8 @@ def test_an_installed_plugin_adds_a_command_a_source_and_filters_events(cli, sit
     reset_plugins()
     assert cli("hello") == (0, "hello from the plugin\n", "")
     listing = cli("plugins")[1]
-    assert "recall_test_good  (recall_test_good 0.1)  hooks: filter_event, register_commands, register_sources" in listing
+    expected = "recall_test_good  (recall_test_good 0.1)  hooks: filter_event, register_commands, register_sources"
+    assert expected in listing
     cli("add", "DROPME please", "--time", "2023-01-01")
     assert cli("add", "my favourite colour is green", "--time", "2023-01-02")[0] == 0
     assert "color is green" in cli("show", "1")[1]
@@ -93,7 +94,8 @@ def test_a_plugin_that_raises_is_reported_and_skipped(cli, site, tmp_path):
     notes.write_text('{"text": "still imports", "time": "2023-01-01"}\n{"text": "two", "time": "2023-01-02"}\n')
     code, out, err = cli("import", str(notes))
     assert code == 0 and out.startswith("Imported 2 events")
-    assert "Warning: plugin recall_test_broken failed in register_importers: RuntimeError: importer plugin exploded (skipped)" in err
+    assert ("Warning: plugin recall_test_broken failed in register_importers: "
+            "RuntimeError: importer plugin exploded (skipped)") in err
     assert "FAILED in register_importers" in cli("plugins")[1]
 
 

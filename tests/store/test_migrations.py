@@ -1,3 +1,4 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_a_failing_migration_rolls_back_and_stays_pending(tmp_path):
     open_store(path).close()
     db = Database(path)
     bad = [("9999_broken", "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);")]
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.OperationalError):
         apply_migrations(db, extra=bad)
     assert not db["half_done"].exists()
     applied = [r["name"] for r in db["_sqlite_migrations"].rows]

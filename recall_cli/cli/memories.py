@@ -1,0 +1,114 @@
+"""Memory commands: memories, pin, unpin, edit, history."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+
+import typer
+
+from ..errors import UsageError
+from ..timeutil import short
+from .common import echo_json, service, split_csv, table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("memories")(memories)
+    app.command("pin")(pin)
+    app.command("unpin")(unpin)
+    app.command("edit")(edit)
+    app.command("history")(history)
+
+
+def _memory_id(ref: str) -> int:
+    owner, oid = service().resolve(ref if ref.lower().startswith("m") else f"m{ref}")
+    return oid
+
+
+def _bar(r: float, width: int = 10) -> str:
+    filled = round(r * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def memories(
+    kind: list[str] = typer.Option(None, "--kind", "-k", help="semantic, procedural, episodic or core."),
+    zone: list[str] = typer.Option(None, "--zone", "-z", help="active, fading or dormant."),
+    show_all: bool = typer.Option(False, "--all", "-a", help="Include dormant memories."),
+    superseded: bool = typer.Option(False, "--superseded", help="Include superseded memories."),
+    limit: int = typer.Option(50, "--limit", "-n", help="How many to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List memories with their strength (retention bar) and zone."""
+    views = service().memories.list(kinds=split_csv(kind), zones=split_csv(zone), include_all=show_all,
+                                     include_superseded=superseded, limit=limit)
+    if as_json:
+        echo_json([v.to_dict() for v in views])
+        return
+    if not views:
+        typer.echo("No memories yet. `recall consolidate` distils them from events; "
+                   "`recall pin` keeps one for good.")
+        return
+    rows = [(f"m{v.memory.id}", v.memory.kind, ("📌 " if v.memory.pinned else "") + v.zone,
+             _bar(v.retention), short(v.memory.valid_from or v.memory.created_at), v.memory.text)
+            for v in views]
+    table(rows, ("id", "kind", "zone", "strength", "date", "text"))
+
+
+def pin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
+    """Pin a memory: it never decays and is always given to the LLM."""
+    memory = service().memories.set_pinned(_memory_id(ref), True)
+    typer.echo(f"Pinned m{memory.id}.")
+
+
+def unpin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
+    """Unpin a memory: it decays again from now."""
+    memory = service().memories.set_pinned(_memory_id(ref), False)
+    typer.echo(f"Unpinned m{memory.id}.")
+
+
+def edit(
+    ref: str = typer.Argument(..., help="Memory id (m7 or 7)."),
+    text: str = typer.Option(None, "--text", help="The corrected text (else opens $EDITOR)."),
+) -> None:
+    """Correct a memory. Consolidation never overwrites a user's edit."""
+    book = service().memories
+    memory = book.get(_memory_id(ref))
+    if text is None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w+", suffix=".txt", delete=False, encoding="utf-8") as fh:
+            fh.write(memory.text + "\n")
+            path = fh.name
+        try:
+            if subprocess.call([*editor.split(), path]) != 0:
+                raise UsageError(f"editor '{editor}' failed; memory unchanged")
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read().strip()
+        finally:
+            os.unlink(path)
+    if not text.strip():
+        raise UsageError("empty text; memory unchanged (use `recall forget` to delete it)")
+    if text.strip() == memory.text:
+        typer.echo(f"m{memory.id} unchanged.")
+        return
+    book.edit(memory.id, text)
+    typer.echo(f"Edited m{memory.id}.")
+
+
+def history(
+    ref: str = typer.Argument(..., help="Memory id (m7 or 7)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Every change to a memory: who, when, what."""
+    svc = service()
+    memory_id = _memory_id(ref)
+    svc.memories.get(memory_id)
+    rows = svc.store.memory_history(memory_id)
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        line = f"{short(row['ts'])}  {row['action']:<10} {row['actor']:<14}"
+        if row["new_text"] is not None and row["action"] != "reinforce":
+            line += f" {row['new_text']}"
+        typer.echo(line.rstrip())
