@@ -28,7 +28,7 @@ CREATE TABLE episodes (
     attempts INTEGER NOT NULL DEFAULT 0,
     consolidated_at REAL,
     meta TEXT NOT NULL DEFAULT '{}'
-);
+, key TEXT);
 
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
@@ -99,6 +99,8 @@ CREATE TABLE settings (
 CREATE INDEX embeddings_hash ON embeddings(model, content_hash);
 
 CREATE INDEX embeddings_model ON embeddings(model, id);
+
+CREATE INDEX episodes_key ON episodes(key, status, ts_end);
 
 CREATE INDEX episodes_status ON episodes(status);
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -24,12 +22,6 @@ class Store(EventQueries, MemoryQueries, EmbeddingQueries):
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db = db
         self.path = path
-
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One atomic unit of work (nested calls become savepoints)."""
-        with self.db.atomic():
-            yield self.db
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()

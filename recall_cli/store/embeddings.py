@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from .base import StoreBase
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-class EmbeddingQueries:
+class EmbeddingQueries(StoreBase):
     """Mixin for Store: vectors for events and memories."""
 
     db: Database
@@ -63,7 +65,7 @@ class EmbeddingQueries:
         tombstone: every process's HNSW cache then notices the change.
         """
         written = 0
-        with self.db.atomic():
+        with self.transaction():
             for owner_id, chash, blob in rows:
                 self.db.execute(
                     "DELETE FROM embeddings WHERE owner = ? AND owner_id = ? AND model = ? "

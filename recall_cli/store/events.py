@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import Event
 from ..timeutil import now
+from .base import StoreBase
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -39,7 +40,7 @@ def _filters(
     return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
 
-class EventQueries:
+class EventQueries(StoreBase):
     """Mixin for Store: everything about events."""
 
     db: Database
@@ -48,7 +49,7 @@ class EventQueries:
         """Insert events in one transaction; events whose content hash exists are skipped."""
         result = InsertResult()
         created = now()
-        with self.db.atomic():
+        with self.transaction():
             for event in events:
                 row = event.to_row(created)
                 cursor = self.db.execute(
@@ -126,7 +127,7 @@ class EventQueries:
     def delete_events(self, ids: Sequence[int]) -> int:
         """Delete events for real: rows, FTS entries and vectors (via triggers)."""
         deleted = 0
-        with self.db.atomic():
+        with self.transaction():
             ids = list(ids)
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import Memory
+from .base import StoreBase
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-class MemoryQueries:
+class MemoryQueries(StoreBase):
     """Mixin for Store: reads and deletes of memories."""
 
     db: Database
@@ -62,7 +63,7 @@ class MemoryQueries:
     def delete_memories(self, ids: Sequence[int]) -> int:
         """Delete memories for real, with their provenance, history and vectors."""
         deleted = 0
-        with self.db.atomic():
+        with self.transaction():
             for memory_id in ids:
                 deleted += self.db.execute("DELETE FROM memories WHERE id = ?", [memory_id]).rowcount
         return deleted
