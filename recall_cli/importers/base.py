@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +88,48 @@ def read_text(path: Path, max_bytes: int) -> str:
     if not text.strip():
         raise InputError("empty file (only whitespace)", str(path))
     return text
+
+
+_BAD_CHARS = re.compile("[\ud800-\udfff\x00]")
+
+# Years 1..9999 are all that datetime (and so every display of a time) can show.
+MIN_TS = -62135596800.0 + 86400
+MAX_TS = 253402214400.0 - 86400
+
+
+def clean(value: Any) -> Any:
+    """Strings safe to store: lone surrogates (JSON allows "\\ud800") and NUL become U+FFFD.
+
+    Recurses into lists and dicts, so whole meta objects can be cleaned.
+    """
+    if isinstance(value, str):
+        return _BAD_CHARS.sub("\ufffd", value) if _BAD_CHARS.search(value) else value
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(str(k)): clean(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def check_ts(ts: float) -> float:
+    """``ts`` if it is a finite time between the years 1 and 9999, else ValueError."""
+    if not isinstance(ts, int | float) or isinstance(ts, bool) or not math.isfinite(ts):
+        raise ValueError(f"time {ts!r} is not a number")
+    if not MIN_TS <= ts <= MAX_TS:
+        raise ValueError(f"time {ts!r} is out of range (years 1-9999)")
+    return float(ts)
+
+
+def file_time(path: Path) -> float:
+    """The file's modification time: the stable fallback time for undated records."""
+    try:
+        return check_ts(path.stat().st_mtime)
+    except (OSError, ValueError):
+        from ..timeutil import now
+
+        return now()
 
 
 def json_error_position(text: str, exc: json.JSONDecodeError) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..errors import UsageError
 from ..models import Event
-from ..timeutil import now, parse_time
-from .base import Skipped
+from ..timeutil import parse_time
+from .base import Skipped, check_ts, clean, file_time
 
 TEXT_KEYS = ("text", "content", "message", "body")
 TIME_KEYS = ("time", "timestamp", "ts", "date", "created_at", "datetime")
@@ -28,9 +28,12 @@ def record_time(value: Any) -> float:
     """A record's time: UNIX seconds (s or ms) or any string parse_time accepts."""
     if isinstance(value, bool):
         raise UsageError(f"cannot read time {value!r}")
-    if isinstance(value, int | float):
-        return float(value) / 1000 if value > 1e11 else float(value)
-    return parse_time(str(value))
+    try:
+        if isinstance(value, int | float):
+            return check_ts(float(value) / 1000 if value > 1e11 else float(value))
+        return check_ts(parse_time(str(value)))
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise UsageError(f"cannot read time {value!r}: {exc}") from None
 
 
 class JsonlImporter:
@@ -49,8 +52,13 @@ class JsonlImporter:
             return False
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
-        fallback = now()
-        for number, line in enumerate(text.splitlines(), start=1):
+        # records without a time get the file's mtime, not now(): re-importing the
+        # same file must find the same events (the content hash includes the time)
+        fallback = file_time(path)
+        # split on "\n" only: str.splitlines() also breaks at U+2028 and friends,
+        # which JSON allows unescaped inside strings
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             try:
@@ -61,11 +69,12 @@ class JsonlImporter:
             if not isinstance(obj, dict):
                 yield Skipped(f"line {number}", "expected a JSON object")
                 continue
+            raw_time = _first(obj, TIME_KEYS)
+            obj = clean(obj)
             body = _first(obj, TEXT_KEYS)
             if not isinstance(body, str) or not body.strip():
                 yield Skipped(f"line {number}", "no text (expected a 'text' field)")
                 continue
-            raw_time = _first(obj, TIME_KEYS)
             try:
                 ts = record_time(raw_time) if raw_time is not None else fallback
             except UsageError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import Event
 from ..timeutil import to_ts
-from .base import Skipped, iter_json_array
+from .base import Skipped, clean, iter_json_array
 
 _SESSION = re.compile(r"^session_(\d+)$")
 TURN_SPACING = 60.0
@@ -60,7 +60,7 @@ class LocomoImporter:
             if not isinstance(sample, dict) or not isinstance(sample.get("conversation"), dict):
                 yield Skipped(f"element {index}", "not a LoCoMo sample (no 'conversation' object)")
                 continue
-            yield from self._sample(index, sample)
+            yield from self._sample(index, clean(sample))
 
     def _sample(self, index: int, sample: dict[str, Any]) -> Iterator[Event | Skipped]:
         conv = sample["conversation"]
