@@ -10,7 +10,7 @@ import typer
 
 from ..errors import UsageError
 from ..timeutil import short
-from .common import echo_json, service, split_csv, table
+from .common import echo_json, parse_when, progress, require_positive, service, split_csv, table
 
 
 def register(app: typer.Typer) -> None:
@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
     app.command("unpin")(unpin)
     app.command("edit")(edit)
     app.command("history")(history)
+    app.command("consolidate")(consolidate)
 
 
 def _memory_id(ref: str) -> int:
@@ -112,3 +113,46 @@ def history(
         if row["new_text"] is not None and row["action"] != "reinforce":
             line += f" {row['new_text']}"
         typer.echo(line.rstrip())
+
+
+def consolidate(
+    since: str = typer.Option(None, "--since", help="Only episodes that ended after this time."),
+    limit: int = typer.Option(None, "--limit", "-n", help="At most this many episodes."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the decisions without changing memories."),
+    no_llm: bool = typer.Option(False, "--no-llm", help="Only the zero-LLM path (summaries, shell procedures)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Distil episodes into semantic, procedural and episodic memories."""
+    from ..consolidate import consolidate as run
+
+    require_positive("--limit", limit)
+    svc = service()
+    extractors = None if no_llm else _llm_extractors(svc)
+    with progress("Consolidating episodes") as update:
+        report = run(svc, since=parse_when(since), limit=limit, dry_run=dry_run, extractors=extractors,
+                     progress=update)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    if dry_run:
+        for outcome in report.outcomes:
+            for d in outcome.decisions:
+                target = f" m{d.target}" if d.target else ""
+                typer.echo(f"episode {outcome.episode_id}: {d.action}{target} [{d.candidate.kind}] "
+                           f"{d.text or d.candidate.text}")
+    a = report.actions
+    typer.echo(
+        f"{'Would consolidate' if dry_run else 'Consolidated'} {report.consolidated} of {report.episodes} "
+        f"episodes ({report.episodes_per_minute:.0f}/min): {a['ADD']} added, {a['UPDATE']} updated, "
+        f"{a['SUPERSEDE']} superseded, {a['NOOP']} already known"
+        + (f"; {report.retry} to retry after invalid model output" if report.retry else "") + "."
+    )
+
+
+def _llm_extractors(svc):
+    """The LLM extractor when a model is available; None falls back to the zero-LLM path."""
+    try:
+        from ..consolidate_llm import llm_extractors
+    except ImportError:
+        return None
+    return llm_extractors(svc)

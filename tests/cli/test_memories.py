@@ -60,3 +60,16 @@ def test_memory_commands_reject_unknown_ids_and_bad_options(seeded):
     assert seeded("edit", "m1", "--text", "  ")[2] == (
         "Error: empty text; memory unchanged (use `recall forget` to delete it)\n")
     assert seeded("memories", "--zone", "sleepy")[2].startswith("Error: unknown zone 'sleepy'")
+
+
+def test_consolidate_command_reports_episodes_and_is_idempotent(cli):
+    for i, (who, text) in enumerate([("Ana", "Booked the Lisbon tram tour for 9am"),
+                                     ("Ben", "Great, pastéis de nata in Belém after")]):
+        cli("add", text, "--speaker", who, "--source", "chat", "--time", f"2026-03-03T13:3{i}")
+    code, out, _ = cli("consolidate", "--no-llm", "--dry-run")
+    assert code == 0 and out.splitlines()[-1].startswith("Would consolidate 1 of 1 episodes")
+    assert cli("memories")[1].startswith("No memories yet.")
+    code, out, _ = cli("consolidate", "--no-llm")
+    assert out.startswith("Consolidated 1 of 1 episodes") and "1 added" in out
+    assert cli("consolidate", "--no-llm")[1].startswith("Consolidated 0 of 0 episodes")
+    assert cli("consolidate", "--limit", "0")[0] == 2

@@ -1,0 +1,185 @@
+import json
+
+from recall_cli.consolidate import Decision, Extraction, consolidate
+from recall_cli.models import Event
+from recall_cli.summarize import Candidate
+
+T0 = 1_700_000_000.0
+
+
+def _chat(svc):
+    svc.store.insert_events([
+        Event("I'm going to a pottery class on Saturday", T0, source="chat", session="s1", actor="Ana"),
+        Event("Pottery sounds fun! Which studio?", T0 + 60, source="chat", session="s1", actor="Ben"),
+        Event("The Clay Room on Grove Street", T0 + 120, source="chat", session="s1", actor="Ana"),
+    ])
+
+
+def test_zero_llm_path_writes_a_dated_episodic_summary_with_provenance(svc):
+    _chat(svc)
+    report = consolidate(svc)
+    assert (report.episodes, report.consolidated, report.actions["ADD"]) == (1, 1, 1)
+    (view,) = svc.memories.list()
+    memory = view.memory
+    assert memory.kind == "episodic" and memory.valid_from == T0
+    assert memory.text.startswith("Tue 14 November 2023, 22:13–22:15: Ana and Ben (chat, 3 messages) talked about")
+    assert "Pottery" in memory.text or "pottery" in memory.text
+    assert svc.store.memory_sources(memory.id) == [1, 2, 3]
+
+
+def test_running_consolidation_twice_adds_nothing(svc):
+    _chat(svc)
+    consolidate(svc)
+    again = consolidate(svc)
+    assert again.episodes == 0
+    assert svc.store.db.execute("SELECT count(*) FROM memories").fetchone()[0] == 1
+
+
+def test_shell_sequences_become_procedures(svc):
+    cmds = [("make test", 2), ("make test", 0), ("make tset", 127), ("make test", 0)]
+    svc.store.insert_events([
+        Event(c, T0 + i * 60, source="shell", session="tty", meta={"cwd": "/src/app", "exit_code": code})
+        for i, (c, code) in enumerate(cmds)
+    ])
+    consolidate(svc)
+    procedures = sorted(v.memory.text for v in svc.memories.list(kinds=["procedural"]))
+    assert procedures == [
+        "In /src/app: `make test` works (ran 2 times)",
+        "In /src/app: `make tset` failed; `make test` worked",
+    ]
+
+
+class ScriptedExtractor:
+    """Fails on its first call, succeeds afterwards (a weak model's invalid JSON)."""
+
+    name = "scripted"
+
+    def __init__(self):
+        self.calls = 0
+
+    def extract(self, events):
+        self.calls += 1
+        if self.calls == 1:
+            return Extraction(failed=True, error="invalid JSON: Expecting value")
+        return Extraction([Candidate("semantic", "Ana takes pottery classes at The Clay Room",
+                                     importance=6, subject="Ana", sources=[events[0].id], origin="llm")])
+
+
+def test_invalid_model_output_marks_the_episode_for_retry_and_the_batch_goes_on(svc):
+    _chat(svc)
+    svc.store.insert_events([Event("lone note about bikes", T0 + 9999)])
+    extractor = ScriptedExtractor()
+    first = consolidate(svc, extractors=[extractor])
+    assert (first.retry, first.failed_validation, first.consolidated) == (1, 1, 1)
+    status = dict(svc.store.db.execute("SELECT id, status FROM episodes").fetchall())
+    assert sorted(status.values()) == ["consolidated", "retry"]
+    second = consolidate(svc, extractors=[extractor])
+    assert (second.episodes, second.consolidated) == (1, 1)
+    assert [v.memory.text for v in svc.memories.list(kinds=["semantic"])] == [
+        "Ana takes pottery classes at The Clay Room"]
+
+
+class FixedReconciler:
+    def __init__(self, action, target=None, text=None):
+        self.action, self.target, self.text = action, target, text
+
+    def decide(self, svc, candidate):
+        return Decision(self.action, candidate, target=self.target, text=self.text)
+
+
+class OneFact:
+    name = "one"
+
+    def __init__(self, text):
+        self.text = text
+
+    def extract(self, events):
+        return Extraction([Candidate("semantic", self.text, subject="Ana", sources=[events[0].id])])
+
+
+def test_update_supersede_and_noop_decisions_are_applied_with_history(svc):
+    old = svc.memories.add("semantic", "Ana lives in Porto", subject="Ana", at=T0 - 100)
+    _chat(svc)
+    consolidate(svc, extractors=[OneFact("Ana lives in Lisbon")], reconciler=FixedReconciler("SUPERSEDE", old.id))
+    assert svc.memories.get(old.id).status == "superseded"
+    (new,) = svc.memories.list(kinds=["semantic"])
+    assert new.memory.text == "Ana lives in Lisbon"
+    assert json.loads(svc.store.memory_history(new.memory.id)[0]["detail"])["supersedes"] == old.id
+
+    svc.store.insert_events([Event("more", T0 + 90000, source="chat", session="s2", actor="Ana")])
+    consolidate(svc, extractors=[OneFact("x")],
+                reconciler=FixedReconciler("UPDATE", new.memory.id, "Ana lives in Lisbon, in Alfama"))
+    assert svc.memories.get(new.memory.id).text == "Ana lives in Lisbon, in Alfama"
+
+    svc.store.insert_events([Event("again", T0 + 190000, source="chat", session="s3", actor="Ana")])
+    before = svc.memories.get(new.memory.id).strength
+    consolidate(svc, extractors=[OneFact("x")], reconciler=FixedReconciler("NOOP", new.memory.id))
+    assert svc.memories.get(new.memory.id).strength > before
+
+
+def test_a_memory_edited_by_the_user_is_never_overwritten(svc):
+    m = svc.memories.add("semantic", "Ana lives in Porto", subject="Ana", at=T0 - 100)
+    svc.memories.edit(m.id, "Ana lives in Porto (corrected by me)")
+    _chat(svc)
+    report = consolidate(svc, extractors=[OneFact("Ana lives in Braga")],
+                         reconciler=FixedReconciler("SUPERSEDE", m.id))
+    assert report.protected == 1
+    assert svc.memories.get(m.id).text == "Ana lives in Porto (corrected by me)"
+    assert svc.memories.get(m.id).status == "active"
+
+
+def test_dry_run_changes_no_memory(svc):
+    _chat(svc)
+    report = consolidate(svc, dry_run=True)
+    assert report.actions["ADD"] == 1
+    assert svc.store.db.execute("SELECT count(*) FROM memories").fetchone()[0] == 0
+    assert consolidate(svc).actions["ADD"] == 1
+
+
+KILLER = '''
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from recall_cli.config import load_config
+from recall_cli.consolidate import Decision, Extraction, consolidate
+from recall_cli.service import Recall
+from recall_cli.summarize import Candidate
+from tests.fakes import FakeEmbedder
+
+class TwoFacts:
+    name = "two"
+    def extract(self, events):
+        return Extraction([Candidate("semantic", f"fact A of {{events[0].session}}", sources=[events[0].id]),
+                           Candidate("semantic", f"fact B of {{events[0].session}}", sources=[events[0].id])])
+
+class KillOnFourth:
+    calls = 0
+    def decide(self, svc, candidate):
+        KillOnFourth.calls += 1
+        if KillOnFourth.calls == 4:  # second fact of the second episode: mid-transaction
+            os.kill(os.getpid(), signal.SIGKILL)
+        return Decision("ADD", candidate)
+
+svc = Recall(load_config(), embedder=FakeEmbedder())
+consolidate(svc, extractors=[TwoFacts()], reconciler=KillOnFourth())
+'''
+
+
+def test_a_run_killed_mid_episode_leaves_no_half_applied_episode_and_resumes(svc, recall_home):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    for n in range(3):
+        svc.store.insert_events([Event(f"msg {n}", T0 + n * 86400, source="chat", session=f"s{n}", actor="A")])
+    svc.close()
+    root = str(Path(__file__).resolve().parents[2])
+    proc = subprocess.run([sys.executable, "-c", KILLER.format(root=root)],
+                          env={**os.environ, "RECALL_HOME": str(recall_home)}, capture_output=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr.decode()
+    texts = [r[0] for r in svc.store.db.execute("SELECT text FROM memories ORDER BY id")]
+    assert texts == ["fact A of s0", "fact B of s0"]  # episode s1 rolled back whole
+    statuses = [r[0] for r in svc.store.db.execute("SELECT status FROM episodes ORDER BY id")]
+    assert statuses == ["consolidated", "pending", "pending"]
+    resumed = consolidate(svc, extractors=[OneFact("resumed")])
+    assert resumed.episodes == 2
