@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2"
+NUMPY_BATCH_LIMIT = 64
 
 
 @runtime_checkable
@@ -26,6 +27,12 @@ class Embedder(Protocol):
 
     @property
     def dim(self) -> int: ...
+
+    @staticmethod
+    def _torch_missing() -> bool:
+        import importlib.util
+
+        return importlib.util.find_spec("sentence_transformers") is None
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
@@ -65,6 +72,19 @@ class SentenceTransformerEmbedder:
             digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:8]
             self.model_id = f"{self.path.name}@{digest}"
         self._model = None
+        self._numpy = None
+        self._numpy_checked = False
+
+    def _numpy_encoder(self):
+        """The NumPy path for BERT models: no torch import, so a CLI call starts fast."""
+        if not self._numpy_checked:
+            self._numpy_checked = True
+            from .bert import NumpyBert, supports
+
+            path = self.path or bundled_model_path()
+            if os.environ.get("RECALL_EMBED_TORCH") != "1" and supports(path):
+                self._numpy = NumpyBert(path)
+        return self._numpy
 
     def _load(self):
         if self._model is not None:
@@ -94,17 +114,30 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
+        encoder = self._numpy_encoder()
+        if encoder is not None:
+            return encoder.dim
         model = self._load()
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
+
+    @staticmethod
+    def _torch_missing() -> bool:
+        import importlib.util
+
+        return importlib.util.find_spec("sentence_transformers") is None
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in batches; returns an (n, dim) float32 array, L2-normalised."""
         import numpy as np
 
-        model = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        encoder = self._numpy_encoder()
+        # small batches (queries, a few notes) never pay torch's import; big ones use it
+        if encoder is not None and (len(texts) <= NUMPY_BATCH_LIMIT or self._torch_missing()):
+            return encoder.encode(texts)
+        model = self._load()
         vectors = model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=False,
