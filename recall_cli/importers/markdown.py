@@ -1,0 +1,229 @@
+"""Markdown notes and journals: one event per paragraph, list or code block.
+
+Blocks are separated by blank lines (a fenced code block stays whole, blank lines and
+all). Each event remembers its heading path ("2024-05-08 > Work") and lines. Its time is
+the date in the nearest heading that has one ("## 2024-05-08", "## May 8, 2024"), with a
+time of day from a deeper heading ("### 14:30"); else the front matter's ``date:``; else
+the file's modification time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..models import Event
+from ..timeutil import parse_time, to_ts
+from .base import Skipped, check_ts, clean, file_time
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_FRONT_DATE = re.compile(r"^(?:date|created|created_at|day)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})(?!\d)",
+                             re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)(?![a-z])|(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])",
+                    re.IGNORECASE)
+
+
+def _month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return next(i for i, full in enumerate(_MONTHS, start=1) if full.startswith(name[:3]))
+
+
+def find_date(text: str) -> date | None:
+    """The first full calendar date written in ``text`` (ISO, 'May 8, 2024', '8 May 2024')."""
+    found: list[tuple[int, date]] = []
+    for match in _ISO_DATE.finditer(text):
+        try:
+            found.append((match.start(), date(int(match[1]), int(match[2]), int(match[3]))))
+        except ValueError:
+            continue
+    for match in _MONTH_DAY_YEAR.finditer(text):
+        try:
+            found.append((match.start(), date(int(match[3]), _month(match[1]), int(match[2]))))
+        except ValueError:
+            continue
+    for match in _DAY_MONTH_YEAR.finditer(text):
+        try:
+            found.append((match.start(), date(int(match[3]), _month(match[2]), int(match[1]))))
+        except ValueError:
+            continue
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def find_clock(text: str) -> time | None:
+    """A time of day written in ``text`` ('14:30', '2pm', '9:15 a.m.')."""
+    for match in _CLOCK.finditer(text):
+        if match[3]:
+            hour, minute = int(match[1]), int(match[2] or 0)
+            if not 1 <= hour <= 12:
+                continue
+            hour = hour % 12 + (12 if match[3].lower().startswith("p") else 0)
+        else:
+            hour, minute = int(match[4]), int(match[5])
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    return None
+
+
+@dataclass
+class Block:
+    lines: list[str]
+    line_start: int
+    headings: list[tuple[int, str, int]]  # (level, text, line) from outermost to innermost
+
+
+def front_matter(lines: list[str]) -> tuple[int, str | None]:
+    """(lines the front matter takes, its date value) for a file starting with ``---``."""
+    if not lines or lines[0].strip() != "---":
+        return 0, None
+    for number in range(1, len(lines)):
+        if lines[number].strip() in ("---", "..."):
+            value = None
+            for line in lines[1:number]:
+                match = _FRONT_DATE.match(line)
+                if match:
+                    value = match[1].strip().strip("'\"")
+                    break
+            return number + 1, value
+    return 0, None  # no closing line: not front matter
+
+
+def split_blocks(lines: list[str], first: int) -> Iterator[Block]:
+    """Paragraph, list and code blocks under their headings (0-based ``first`` line)."""
+    headings: list[tuple[int, str, int]] = []
+    current: list[str] = []
+    start = 0
+    fence: str | None = None
+
+    def heading(level: int, title: str, number: int) -> None:
+        while headings and headings[-1][0] >= level:
+            headings.pop()
+        headings.append((level, title.strip(), number))
+
+    def flush() -> Block | None:
+        nonlocal current
+        block = Block(current, start, list(headings)) if any(ln.strip() for ln in current) else None
+        current = []
+        return block
+
+    for number in range(first, len(lines)):
+        line = lines[number]
+        if fence is not None:
+            current.append(line)
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+            continue
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            if not current:
+                start = number
+            current.append(line)
+            fence = fence_match[1]
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            if (block := flush()) is not None:
+                yield block
+            heading(len(atx[1]), atx[2] or "", number)
+            continue
+        if _SETEXT.match(line) and len(current) == 1 and not _is_list_item(current[0]) \
+                and current[0].strip() and not _FENCE.match(current[0]):
+            title = current[0]
+            current = []
+            heading(1 if line.strip()[0] == "=" else 2, title, number - 1)
+            continue
+        if not line.strip() or _RULE.match(line):
+            if (block := flush()) is not None:
+                yield block
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    if (block := flush()) is not None:
+        yield block
+
+
+def _is_list_item(line: str) -> bool:
+    return bool(re.match(r"^\s*(?:[-*+]|\d+[.)])\s", line))
+
+
+class MarkdownImporter:
+    name = "markdown"
+    description = "Markdown notes or journal: one event per paragraph, dated by headings"
+
+    def detect(self, path: Path, head: str) -> bool:
+        if path.suffix.lower() in {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text"}:
+            return True
+        start = head.lstrip()[:1]
+        if start in ("{", "["):
+            return False  # JSON nobody recognised: not notes
+        if head.lstrip()[:5].lower() in ("<?xml", "<!doc", "<html"):
+            return False
+        return True  # any other text reads as paragraphs
+
+    def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        first, front_date = front_matter(lines)
+        default_ts = file_time(path)
+        where = str(path.resolve())
+        front_ts: float | None = None
+        if front_date:
+            # an unreadable date loses nothing: the headings or the file time date the notes
+            day = find_date(front_date)
+            try:
+                front_ts = check_ts(to_ts(day) if day is not None else parse_time(front_date))
+            except (UsageError, ValueError, OverflowError):
+                front_ts = None
+        for block in split_blocks(lines, first):
+            body = clean("\n".join(block.lines).strip("\n").rstrip())
+            body = _dedent(body)
+            if not body.strip():
+                continue
+            line_start = block.line_start + 1
+            line_end = block.line_start + len(block.lines)
+            titles = [clean(title) for _level, title, _line in block.headings]
+            ts = self._time(block, front_ts, default_ts)
+            meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": " > ".join(titles),
+                                    "line_start": line_start, "line_end": line_end}
+            yield Event(text=body, ts_start=ts, source="note", kind="paragraph", session=path.name, meta=meta)
+
+    @staticmethod
+    def _time(block: Block, front_ts: float | None, default_ts: float) -> float:
+        """Date from the nearest dated heading, time of day from it or a deeper one."""
+        clock: time | None = None
+        for _level, title, _line in reversed(block.headings):
+            day = find_date(title)
+            if clock is None:
+                clock = find_clock(_ISO_DATE.sub(" ", title))
+            if day is not None:
+                try:
+                    return check_ts(to_ts(datetime.combine(day, clock or time(0, 0))))
+                except ValueError:
+                    break
+        if front_ts is not None:
+            return front_ts
+        return default_ts
+
+
+def _dedent(text: str) -> str:
+    """Drop indentation shared by every line (a block indented in the source)."""
+    rows = text.split("\n")
+    widths = [len(r) - len(r.lstrip(" ")) for r in rows if r.strip()]
+    cut = min(widths) if widths else 0
+    return "\n".join(r[cut:] for r in rows) if cut else text
