@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
 
     app = build_app()
     try:
-        app(args=args, prog_name="recall", standalone_mode=False)
+        rv = app(args=args, prog_name="recall", standalone_mode=False)
+        if isinstance(rv, int):  # typer.Exit(code) comes back as a return value here
+            return rv
     except RecallError as exc:
         if debug:
             raise

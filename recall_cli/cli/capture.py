@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError, UsageError
-from .common import echo_json, parse_when, progress, service
+from .common import backend, echo_json, parse_when, progress, service
 
 FORMAT_HELP = "auto, jsonl, markdown, chatgpt, claude, locomo, longmemeval, beam (or a plugin's)"
 
@@ -40,7 +40,7 @@ def add(
     else:
         body = " ".join(text)
     ts = parse_when(time)
-    event = service().add(body, source=source, ts=ts, tags=tag or [], actor=speaker)
+    event = backend().add(body, source=source, ts=ts, tags=tag or [], actor=speaker)
     if as_json:
         echo_json(event.to_dict())
     elif event.meta.get("duplicate"):

@@ -39,6 +39,17 @@ def service() -> Any:
     return _service
 
 
+def backend() -> Any:
+    """The daemon when `recall serve` answers, else the in-process service (same calls)."""
+    if _factory is None:
+        from ..client import remote
+
+        client = remote()
+        if client is not None:
+            return client
+    return service()
+
+
 def close_service() -> None:
     global _service
     if _service is not None:

@@ -6,7 +6,7 @@ import typer
 
 from ..errors import UsageError
 from ..timeutil import iso, short
-from .common import echo_json, parse_when, require_positive, service, split_csv, table
+from .common import backend, echo_json, parse_when, require_positive, service, split_csv, table
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +28,7 @@ def search(
 ) -> None:
     """Hybrid search (keywords + meaning) over everything remembered."""
     require_positive("--limit", limit)
-    result = service().search(
+    result = backend().search(
         " ".join(query), limit=limit, since=parse_when(since), until=parse_when(until, end=True),
         sources=split_csv(source), reference=parse_when(now_), time_phrases=not no_time,
     )

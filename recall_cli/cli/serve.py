@@ -1,0 +1,49 @@
+"""`recall serve`: the warm daemon."""
+
+from __future__ import annotations
+
+import typer
+
+from ..config import load_config
+from .common import echo_json, service
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    show_status: bool = typer.Option(False, "--status", help="Say whether the daemon runs, and its pid."),
+    stop_it: bool = typer.Option(False, "--stop", help="Stop the running daemon (SIGTERM) and wait."),
+    detach: bool = typer.Option(False, "--detach", "-d", help="Start in the background; return when it answers."),
+    unit: bool = typer.Option(False, "--unit", help="Print a systemd user unit that runs the daemon."),
+    as_json: bool = typer.Option(False, "--json", help="Print status as JSON."),
+) -> None:
+    """Keep models and the index warm behind a Unix socket; ingest, watch and consolidate."""
+    from .. import daemon
+
+    config = load_config()
+    if unit:
+        typer.echo(daemon.unit_file(config), nl=False)
+        return
+    if show_status:
+        data = daemon.status(config)
+        if as_json:
+            echo_json(data)
+        elif data["running"]:
+            typer.echo(f"recall serve is running (pid {data['pid']}) on {data['socket']}")
+        else:
+            typer.echo("recall serve is not running" + (" (stale pid file)" if data["stale_pid_file"] else ""))
+        raise typer.Exit(0 if data["running"] else 1)
+    if stop_it:
+        if daemon.stop(config):
+            typer.echo("Stopped recall serve.")
+        else:
+            typer.echo("recall serve was not running.")
+        return
+    if detach:
+        pid = daemon.start_detached(config)
+        typer.echo(f"recall serve is running (pid {pid}) on {daemon.socket_path(config)}")
+        return
+    daemon.run(config, service, ready=lambda: print(
+        f"recall serve listening on {daemon.socket_path(config)}", flush=True))

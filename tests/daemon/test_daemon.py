@@ -1,0 +1,130 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from recall_cli import daemon as d
+from recall_cli.client import DaemonClient, remote
+from recall_cli.config import load_config
+from recall_cli.errors import UsageError
+from recall_cli.service import Recall
+from tests.fakes import FakeEmbedder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def running(recall_home):
+    """A daemon serving in a thread with the fake embedder."""
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    path = d.socket_path(config)
+    for _ in range(200):
+        if d.ping(path):
+            break
+        threading.Event().wait(0.02)
+    yield server, DaemonClient(str(path))
+    server.shutdown()
+    thread.join(10)
+    path.unlink(missing_ok=True)
+
+
+def test_search_and_add_through_the_daemon_match_in_process(running, recall_home):
+    server, client = running
+    for i, text in enumerate(["the blue pot hides the key", "dentist on Thursday", "bike gears need work"]):
+        client.add(text, ts=1_700_000_000 + i)
+    remote_result = client.search("where is the key", limit=3)
+    local = Recall(load_config(recall_home), embedder=FakeEmbedder())
+    local_result = local.search("where is the key", limit=3)
+    assert [(h.id, h.text, round(h.score, 6)) for h in remote_result.hits] == [
+        (h.id, h.text, round(h.score, 6)) for h in local_result.hits]
+
+
+def test_errors_cross_the_socket_as_the_same_error_types(running):
+    _server, client = running
+    with pytest.raises(UsageError, match="empty query"):
+        client.search("  ")
+    with pytest.raises(UsageError, match="unknown daemon operation"):
+        client.call("explode")
+    with pytest.raises(UsageError, match="nothing to add"):
+        client.add("   ")
+
+
+def test_the_socket_is_private(running, recall_home):
+    mode = os.stat(d.socket_path(load_config(recall_home))).st_mode & 0o777
+    assert mode == 0o600
+
+
+def test_cli_falls_back_to_in_process_when_no_daemon_answers(recall_home):
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    d.socket_path(config).write_text("")  # a stale socket file, nothing listening
+    assert remote(config) is None
+
+
+def test_stale_pid_file_and_socket_are_cleaned(recall_home):
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    d.pid_path(config).write_text(str(dead.pid))
+    d.socket_path(config).write_text("")
+    assert d.status(config) == {"running": False, "pid": None, "socket": str(d.socket_path(config)),
+                                "stale_pid_file": True}
+    removed = d.clean_stale(config)
+    assert len(removed) == 2
+    assert not d.pid_path(config).exists() and not d.socket_path(config).exists()
+
+
+def test_a_socket_path_that_is_too_long_is_a_clear_error(recall_home, monkeypatch):
+    monkeypatch.setenv("RECALL_SERVE_SOCKET", "/tmp/" + "x" * 120 + ".sock")
+    with pytest.raises(UsageError, match="socket path is 130 bytes, over the limit of 107"):
+        d.run(load_config(recall_home), lambda: None)
+
+
+def test_unit_file_runs_the_daemon_for_this_home(recall_home):
+    unit = d.unit_file(load_config(recall_home))
+    assert f"ExecStart={sys.executable} -m recall_cli serve" in unit
+    assert f"Environment=RECALL_HOME={recall_home}" in unit
+
+
+@pytest.mark.slow
+def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
+    env = {**os.environ, "RECALL_HOME": str(recall_home)}
+
+    def recall(*args, **kw):
+        return subprocess.run([sys.executable, "-m", "recall_cli", *args], capture_output=True, text=True,
+                              env={**env, **kw}, cwd=ROOT, timeout=300)
+
+    assert recall("import", "examples/sample-week.jsonl").returncode == 0
+    without = recall("search", "water the plants while Sam is away", "--json")
+    started = recall("serve", "--detach")
+    assert started.returncode == 0, started.stderr
+    try:
+        assert recall("serve", "--status").stdout.startswith("recall serve is running (pid ")
+        again = recall("serve", "--detach")
+        assert again.returncode == 2 and "already running" in again.stderr
+        with_daemon = recall("search", "water the plants while Sam is away", "--json")
+        strip = lambda out: [(r["id"], r["score"]) for r in json.loads(out)["results"]]  # noqa: E731
+        assert strip(with_daemon.stdout) == strip(without.stdout)
+        added = recall("add", "added through the daemon")
+        assert added.stdout.startswith("Remembered 16.")
+    finally:
+        pid = d.read_pid(load_config(recall_home))
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(400):
+            if not d._alive(pid):
+                break
+            threading.Event().wait(0.05)
+    assert not d.socket_path(load_config(recall_home)).exists()
+    assert recall("serve", "--status").returncode == 1
+    log = (recall_home / "logs" / "daemon.log").read_text()
+    assert "signal 15: shutting down" in log and "stopped" in log
