@@ -1,0 +1,63 @@
+# recall shell hook for bash. Load it from ~/.bashrc with:
+#     eval "$(recall init bash)"
+# Before a command it only notes the time and directory; after it, one detached background
+# process records the command (redacted) into the spool. Nothing reaches the prompt's path.
+# RECALL_DISABLE=1 pauses recording; a command starting with a space is never recorded.
+# Works on its own (DEBUG trap + PROMPT_COMMAND) or through bash-preexec when that is loaded.
+if [[ $- == *i* && -z ${__recall_hooked-} ]]; then
+__recall_hooked=1
+__recall_python=@PYTHON@
+printf -v __recall_session '%x-%x-%04x' "${EPOCHSECONDS:-$SECONDS}" "$$" "$RANDOM"
+__recall_start=
+__recall_cwd=
+__recall_armed=
+__recall_histcmd=
+
+__recall_preexec() {
+    # the first simple command after a prompt: take a timestamp, nothing else
+    [[ -n $__recall_armed && -z ${COMP_LINE-} ]] || return 0
+    [[ $BASH_COMMAND == __recall_precmd* ]] && return 0
+    __recall_armed=
+    __recall_start=${EPOCHREALTIME:-$SECONDS}
+    __recall_cwd=$PWD
+}
+
+__recall_precmd() {
+    local __recall_status=$? __recall_end=${EPOCHREALTIME:-$SECONDS}
+    # A new history entry means a command line ran. (A line starting with a space under
+    # HISTCONTROL=ignorespace never gets one; the recorder drops it in any case.) A line
+    # the DEBUG trap never saw, like "(exit 3)", gets the prompt time as its start.
+    if [[ -n $__recall_histcmd && $HISTCMD != "$__recall_histcmd" && ${RECALL_DISABLE-} != 1 ]]; then
+        (HISTTIMEFORMAT= builtin history 1 | "$__recall_python" -m recall_cli.capture.record \
+            --shell bash --history --status "$__recall_status" \
+            --start "${__recall_start:-$__recall_end}" --end "$__recall_end" \
+            --cwd "${__recall_cwd:-$PWD}" --session "$__recall_session" >/dev/null 2>&1 &)
+    fi
+    __recall_histcmd=$HISTCMD
+    __recall_start=
+    __recall_cwd=
+    __recall_armed=1
+    return "$__recall_status"
+}
+
+if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
+    __recall_bp_preexec() { __recall_start=${EPOCHREALTIME:-$SECONDS}; __recall_cwd=$PWD; }
+    preexec_functions+=(__recall_bp_preexec)
+    precmd_functions=(__recall_precmd "${precmd_functions[@]}")
+else
+    if [[ -n $(trap -p DEBUG) ]]; then
+        # keep a DEBUG trap installed earlier: run ours first, then it
+        __recall_prev_debug=$(trap -p DEBUG)
+        __recall_prev_debug=${__recall_prev_debug#trap -- \'}
+        __recall_prev_debug=${__recall_prev_debug%\' DEBUG}
+        trap '__recall_preexec; eval "$__recall_prev_debug"' DEBUG
+    else
+        trap '__recall_preexec' DEBUG
+    fi
+    if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
+        PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}")
+    else
+        PROMPT_COMMAND="__recall_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+    fi
+fi
+fi

@@ -1,0 +1,29 @@
+# recall shell hook for fish. Load it from ~/.config/fish/config.fish with:
+#     recall init fish | source
+# Before a command it only notes the directory; after it, one detached background process
+# records the command (redacted) into the spool, with fish's own $CMD_DURATION.
+# RECALL_DISABLE=1 or fish --private pauses recording; a command starting with a space is
+# never recorded.
+if status is-interactive; and not set -q __recall_hooked
+    set -g __recall_hooked 1
+    set -g __recall_python @PYTHON@
+    set -g __recall_session (printf '%x-%x-%04x' $fish_pid (random 0 2147483647) (random 0 65535))
+    set -g __recall_cwd $PWD
+
+    function __recall_preexec --on-event fish_preexec
+        set -g __recall_cwd $PWD
+    end
+
+    function __recall_postexec --on-event fish_postexec
+        set -l __recall_status $status
+        set -q fish_private_mode; and return
+        test "$RECALL_DISABLE" = 1; and return
+        test -n "$argv[1]"; or return
+        # nohup: this job stays in fish's process group, which gets SIGHUP if fish exits
+        # before Python has started
+        printf '%s' $argv[1] | command nohup $__recall_python -m recall_cli.capture.record \
+            --shell fish --status $__recall_status --duration-ms $CMD_DURATION \
+            --cwd $__recall_cwd --session $__recall_session >/dev/null 2>&1 &
+        disown 2>/dev/null
+    end
+end

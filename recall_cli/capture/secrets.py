@@ -1,0 +1,253 @@
+"""Secret redaction: runs at capture, before anything reaches the spool or the database.
+
+Standard library only (the shell hook's record path imports this module).
+
+Every pattern has a name (shown as ``[REDACTED:<name>]``), a regular expression and an
+example it must redact (the tests check every example). When a pattern has a group named
+``secret`` only that group is replaced, so ``--password hunter2`` keeps its flag and
+``postgres://app:pw@db`` keeps user and host; otherwise the whole match is replaced.
+Provider-specific patterns come first, the contextual ones (flags, assignments, headers)
+last, and a value already redacted is never redacted twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARK = "[REDACTED:"
+
+# A value after a flag or an assignment: quoted, or up to the next shell separator.
+_VALUE = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]+)"""
+# Words that make a variable, flag or key name a secret's name.
+_SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|secret|token|api[_-]?key|apikey|"
+                 r"access[_-]?key|private[_-]?key|credentials?|auth)")
+
+
+class SecretPattern:
+    """One row of the table. The regex is compiled on first use and only tried on text
+    containing one of its ``needles`` (lower-case substrings that every match contains), so
+    an ordinary command costs a few substring tests instead of dozens of regex compiles."""
+
+    __slots__ = ("name", "pattern", "flags", "needles", "example", "secret", "description", "_regex")
+
+    def __init__(self, name: str, pattern: str, needles: tuple[str, ...], example: str, secret: str,
+                 description: str = "", flags: int = 0) -> None:
+        self.name = name
+        self.pattern = pattern
+        self.flags = flags
+        self.needles = needles
+        self.example = example
+        self.secret = secret  # the part of ``example`` that must not survive redaction
+        self.description = description
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, self.flags)
+        return self._regex
+
+    def may_match(self, folded: str) -> bool:
+        return any(needle in folded for needle in self.needles)
+
+    def __repr__(self) -> str:
+        return f"SecretPattern({self.name!r})"
+
+
+def _p(name: str, needles: str, pattern: str, example: str, secret: str, description: str = "",
+       flags: int = 0) -> SecretPattern:
+    return SecretPattern(name, pattern, tuple(needles.split()), example, secret, description, flags)
+
+
+# Every match of the contextual patterns contains one of these words.
+_WORD_NEEDLES = "pass pwd secret token key credential auth"
+
+# Fake credentials, assembled so that no scanner mistakes this file for a leak.
+_F40 = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEKEY" + "123"
+_F36 = "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"
+
+PATTERNS: tuple[SecretPattern, ...] = (
+    _p("pem-private-key", "private key",
+       r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+       "echo '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAfakefake\n-----END RSA PRIVATE KEY-----' > k",
+       "MIIEowIBAAKCAQEAfakefake", "PEM private key blocks (also cut-off ones)", re.DOTALL),
+    _p("aws-access-key-id", "akia asia abia acca agpa aida aroa aipa anpa anva apka",
+       r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[0-9A-Z]{16}\b",
+       "aws configure set aws_access_key_id AKIAIOSFODNN7FAKE123", "AKIAIOSFODNN7FAKE123",
+       "AWS access key ids"),
+    _p("aws-secret-key", "aws",
+       r"(?i)\baws_?secret(?:_?access)?_?key\b['\"]?\s*[=:\s]\s*['\"]?(?P<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+       f"aws configure set aws_secret_access_key {_F40}", _F40, "AWS secret access keys"),
+    _p("gcp-api-key", "aiza", r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])",
+       "curl 'https://maps.googleapis.com/api?key=AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567'",
+       "AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567", "Google Cloud API keys"),
+    _p("gcp-oauth-secret", "gocspx-", r"\bGOCSPX-[0-9A-Za-z_\-]{28}(?![0-9A-Za-z_\-])",
+       "gcloud auth --client-id x --cs GOCSPX-FAKEfakeFAKEfakeFAKEfake1234",
+       "GOCSPX-FAKEfakeFAKEfakeFAKEfake1234", "Google OAuth client secrets"),
+    _p("gcp-oauth-token", "ya29.", r"\bya29\.[0-9A-Za-z_\-]{20,}",
+       "curl -H 'X-Goog: ya29.a0FAKEfakeFAKEfakeFAKEfake' https://www.googleapis.com",
+       "ya29.a0FAKEfakeFAKEfakeFAKEfake", "Google OAuth access tokens"),
+    _p("azure-storage-key", "accountkey=", r"(?i)\bAccountKey=(?P<secret>[A-Za-z0-9+/]{40,}={0,2})",
+       "az storage blob list --connection-string 'DefaultEndpointsProtocol=https;AccountName=x;"
+       "AccountKey=FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake0123456789+/FAKEfakeFAKEfake000000=='",
+       "FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake0123456789", "Azure storage account keys"),
+    _p("azure-sas", "sig=", r"(?i)(?<![A-Za-z])sig=(?P<secret>[A-Za-z0-9%+/=]{16,})",
+       "azcopy copy f 'https://x.blob.core.windows.net/c?sv=2022&sig=FAKEfake%2BFAKEfake%3D'",
+       "FAKEfake%2BFAKEfake%3D", "Azure shared access signatures"),
+    _p("azure-client-secret", "q~",
+       r"(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])",
+       "az login --service-principal -u app -p abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfakeF --tenant t",
+       "abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfakeF", "Azure AD client secrets"),
+    _p("github-token", "ghp_ gho_ ghu_ ghs_ ghr_",
+       r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}(?![A-Za-z0-9])",
+       f"git clone https://ghp_{_F36}@github.com/me/repo", f"ghp_{_F36}", "GitHub tokens"),
+    _p("github-token", "github_pat_", r"\bgithub_pat_[A-Za-z0-9_]{22,255}",
+       "gh auth login --with-token github_pat_11FAKEFAKE0fakefakefake_FAKEfakeFAKEfake",
+       "github_pat_11FAKEFAKE0fakefakefake_FAKEfakeFAKEfake", "GitHub fine-grained tokens"),
+    _p("gitlab-token", "glpat- gldt- glrt- glptt- glcbt- gloas-",
+       r"\bgl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_\-]{20,}",
+       "curl --header 'PRIVATE: glpat-FAKEfakeFAKEfake1234' https://gitlab.com/api/v4/projects",
+       "glpat-FAKEfakeFAKEfake1234", "GitLab tokens"),
+    _p("slack-token", "xox", r"\bxox[baprs]-[A-Za-z0-9\-]{10,}",
+       "curl -d token=xoxb-123456789012-FAKEfakeFAKE https://slack.com/api/chat.postMessage",
+       "xoxb-123456789012-FAKEfakeFAKE", "Slack tokens"),
+    _p("slack-webhook", "hooks.slack.com",
+       r"https://hooks\.slack\.com/services/(?P<secret>[A-Za-z0-9/_\-]+)",
+       "curl -X POST https://hooks.slack.com/services/T0FAKE/B0FAKE/FAKEfakeFAKEfake -d '{}'",
+       "T0FAKE/B0FAKE/FAKEfakeFAKEfake", "Slack incoming webhooks"),
+    _p("stripe-key", "_live_ _test_", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",
+       "stripe login --api-key=sk_live_FAKEfakeFAKEfake1234", "sk_live_FAKEfakeFAKEfake1234",
+       "Stripe secret and restricted keys"),
+    _p("anthropic-key", "sk-ant-", r"\bsk-ant-[A-Za-z0-9_\-]{20,}",
+       "ANTHROPIC=sk-ant-api03-FAKEfakeFAKEfake-FAKE python agent.py", "sk-ant-api03-FAKEfakeFAKEfake-FAKE",
+       "Anthropic API keys"),
+    _p("openai-key", "sk-", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}",
+       "llm keys set openai --value sk-proj-FAKEfakeFAKEfakeFAKEfake", "sk-proj-FAKEfakeFAKEfakeFAKEfake",
+       "OpenAI API keys"),
+    _p("huggingface-token", "hf_", r"\bhf_[A-Za-z0-9]{30,}",
+       "huggingface-cli login --token-value hf_FAKEfakeFAKEfakeFAKEfakeFAKEfake12",
+       "hf_FAKEfakeFAKEfakeFAKEfakeFAKEfake12", "Hugging Face tokens"),
+    _p("twilio-api-key", "sk", r"\bSK[0-9a-fA-F]{32}\b",
+       "twilio api:core:messages:list --api-key SK0123456789abcdef0123456789abcdef",
+       "SK0123456789abcdef0123456789abcdef", "Twilio API key sids"),
+    _p("twilio-account-sid", "ac", r"\bAC[0-9a-fA-F]{32}\b",
+       "curl https://api.twilio.com/2010-04-01/Accounts/ACfedcba9876543210fedcba9876543210.json",
+       "ACfedcba9876543210fedcba9876543210", "Twilio account sids"),
+    _p("sendgrid-key", "sg.", r"\bSG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}",
+       "SENDGRID=SG.FAKEfakeFAKEfake-FAKEfa.FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfakeFAK ./send",
+       "SG.FAKEfakeFAKEfake-FAKEfa.FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfakeFAK", "SendGrid API keys"),
+    _p("npm-token", "npm_", r"\bnpm_[A-Za-z0-9]{36}\b", f"npm config set token npm_{_F36}", f"npm_{_F36}",
+       "npm access tokens"),
+    _p("npm-token", "_authtoken=", r"_authToken=(?P<secret>[^\s'\"]+)",
+       "npm config set //registry.npmjs.org/:_authToken=FAKE-0000-fake-1111",
+       "FAKE-0000-fake-1111", "npm registry auth tokens in .npmrc syntax"),
+    _p("digitalocean-token", "_v1_", r"\bdo[pro]_v1_[a-f0-9]{64}\b",
+       "doctl auth init -t dop_v1_" + "0f" * 32, "dop_v1_" + "0f" * 32, "DigitalOcean tokens"),
+    _p("jwt", "eyj", r"\beyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{8,}",
+       "http :8080/me 'Cookie: s=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.FAKEfakeFAKEfake'",
+       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.FAKEfakeFAKEfake", "JSON web tokens"),
+    _p("url-credentials", "@", r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@'\"]+:(?P<secret>[^\s@/'\"]+)@",
+       "psql postgres://app:FakePass123@db.internal:5432/app", "FakePass123",
+       "passwords in URLs (user:password@host)"),
+    _p("auth-header", "authorization",
+       r"(?i)\b(?:authorization|proxy-authorization)\s*:\s*(?:(?:bearer|basic|token|bot|digest)\s+)?"
+       r"(?P<secret>[A-Za-z0-9._~+/=\-]{6,})",
+       "curl -H 'Authorization: Bearer FAKEfakeFAKE.fake' https://api.example.com",
+       "FAKEfakeFAKE.fake", "Authorization headers"),
+    _p("bearer-token", "bearer", r"(?i)\bbearer\s+(?P<secret>[A-Za-z0-9._~+/=\-]{8,})",
+       "http GET api.example.com 'Bearer FAKEbearerFAKE'", "FAKEbearerFAKE", "bare bearer tokens"),
+    _p("api-key-header", "api-key auth-token private-token access-token",
+       r"(?i)\b(?:x-api-key|api-key|x-auth-token|private-token|x-access-token)\s*:\s*(?P<secret>[^\s'\"]+)",
+       "curl -H 'X-Api-Key: FAKEapiFAKE' https://api.example.com", "FAKEapiFAKE", "API key headers"),
+    _p("basic-auth-arg", "-u",
+       r"(?:^|\s)(?:-u|--user|--proxy-user)(?:\s+|=)['\"]?[^\s:'\"]+:(?P<secret>[^\s'\"]+)",
+       "curl -u admin:FakeAdminPw https://example.com", "FakeAdminPw", "curl -u user:password"),
+    _p("password-arg", _WORD_NEEDLES,
+       r"(?i)(?<![\w\-])--?[A-Za-z0-9_\-]*" + _SECRET_WORDS + r"(?:=|\s+)" + _VALUE,
+       "mysqldump --user=root --password=FakeDbPw1 shop", "FakeDbPw1",
+       "--password / --token / --api-key style arguments"),
+    _p("password-short-arg", "mysql mariadb",
+       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]*?\s-p(?P<secret>[^\s'\"-][^\s'\"]*)",
+       "mysql -u root -pFakeRootPw -h db", "FakeRootPw", "mysql -pPASSWORD"),
+    _p("password-short-arg", "sshpass login helm",
+       r"\b(?:sshpass|docker\s+login|podman\s+login|helm\s+repo\s+add|az\s+login)\b[^|;&\n]*?\s-p\s+" + _VALUE,
+       "sshpass -p FakeSshPw ssh deploy@host", "FakeSshPw", "sshpass -p / docker login -p"),
+    _p("secret-assignment", _WORD_NEEDLES,
+       r"(?i)\b[A-Za-z0-9_]*" + _SECRET_WORDS + r"\s*=\s*" + _VALUE,
+       "export GITHUB_TOKEN=FakeAssignedToken", "FakeAssignedToken",
+       "export X_TOKEN=... / X_SECRET= / PASSWORD= assignments"),
+    _p("secret-assignment", _WORD_NEEDLES,
+       r"(?i)\bset\s+(?:-[A-Za-z]+\s+)*[A-Za-z0-9_]*" + _SECRET_WORDS + r"\s+" + _VALUE,
+       "set -gx OPENAI_API_KEY FakeFishValue", "FakeFishValue", "fish: set -x X_TOKEN value"),
+    _p("secret-json", _WORD_NEEDLES,
+       r"(?i)[\"']?[A-Za-z0-9_\-]*" + _SECRET_WORDS + r"[\"']?\s*:\s*\"(?P<secret>[^\"\n]+)\"",
+       "curl -d '{\"user\": \"me\", \"password\": \"FakeJsonPw\"}' https://api.example.com/login",
+       "FakeJsonPw", "\"password\": \"...\" in JSON bodies"),
+)
+
+
+class Redaction:
+    """Redacted text and the names of the patterns that fired."""
+
+    __slots__ = ("text", "names")
+
+    def __init__(self, text: str, names: list[str]) -> None:
+        self.text = text
+        self.names = names
+
+    def __repr__(self) -> str:
+        return f"Redaction({self.text!r}, {self.names!r})"
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.names)
+
+
+_MARKED = re.compile(r"\[REDACTED:[a-z0-9\-]+\]")
+
+
+def _replacer(pattern: SecretPattern, found: list[str], marked: list[tuple[int, int]]):
+    tag = f"{MARK}{pattern.name}]"
+    has_group = "secret" in pattern.regex.groupindex
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < m_end and m_start < end for m_start, m_end in marked)
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if has_group and match.group("secret") is not None:
+            secret = match.group("secret")
+            start, end = match.span("secret")
+            if overlaps(start, end) or not secret.strip("'\""):
+                return whole
+            quote = secret[0] if secret[:1] in {"'", '"'} and secret[-1:] == secret[:1] else ""
+            offset = match.start()
+            found.append(pattern.name)
+            return whole[: start - offset] + f"{quote}{tag}{quote}" + whole[end - offset:]
+        if overlaps(*match.span()):
+            return whole
+        found.append(pattern.name)
+        return tag
+
+    return replace
+
+
+def redact(text: str, *, eager: bool = False) -> Redaction:
+    """Replace every secret the table knows; returns the text and the pattern names hit.
+
+    ``eager`` tries every regex regardless of needles (the tests compare both ways)."""
+    found: list[str] = []
+    folded = text.casefold()
+    for pattern in PATTERNS:
+        if not eager and not pattern.may_match(folded):
+            continue
+        if not pattern.regex.search(text):
+            continue
+        marked = [m.span() for m in _MARKED.finditer(text)] if MARK in text else []
+        text = pattern.regex.sub(_replacer(pattern, found, marked), text)
+        folded = text.casefold()
+    return Redaction(text, sorted(set(found)))
+
+
+def redact_text(text: str) -> str:
+    return redact(text).text
