@@ -13,10 +13,17 @@ def main(argv: list[str] | None = None) -> int:
     if "--debug" in args:
         args.remove("--debug")
     from ..errors import RecallError
-    from .app import build_app
 
-    app = build_app()
     try:
+        if args and args[0] == "search":
+            from .fast import try_search
+
+            code = try_search(args[1:])
+            if code is not None:
+                return code
+        from .app import build_app
+
+        app = build_app()
         rv = app(args=args, prog_name="recall", standalone_mode=False)
         if isinstance(rv, int):  # typer.Exit(code) comes back as a return value here
             return rv

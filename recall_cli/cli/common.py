@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -61,24 +60,12 @@ def echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def table(rows: Sequence[Sequence[str]], headers: Sequence[str], wrap_last: bool = False) -> None:
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     """Print aligned columns; the last column is cut to the terminal width."""
-    if not rows:
-        return
-    cols = len(headers)
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
-    term = shutil.get_terminal_size((120, 24)).columns
-    fixed = sum(widths[:-1]) + 2 * (cols - 1)
-    last = max(20, term - fixed)
-    def fmt(row: Sequence[str]) -> str:
-        parts = [str(row[i]).ljust(widths[i]) for i in range(cols - 1)]
-        tail = str(row[-1])
-        if len(tail) > last:
-            tail = tail[: last - 1] + "…"
-        return "  ".join([*parts, tail]).rstrip()
-    typer.echo(fmt(headers))
-    for row in rows:
-        typer.echo(fmt(row))
+    from .render import table_lines
+
+    for line in table_lines(rows, headers):
+        typer.echo(line)
 
 
 @contextmanager

@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 
 from ..errors import UsageError
-from ..timeutil import iso, short
-from .common import backend, echo_json, parse_when, require_positive, service, split_csv, table
+from ..timeutil import short
+from .common import backend, echo_json, parse_when, require_positive, service, split_csv
+from .render import search_text
 
 
 def register(app: typer.Typer) -> None:
@@ -32,23 +33,7 @@ def search(
         " ".join(query), limit=limit, since=parse_when(since), until=parse_when(until, end=True),
         sources=split_csv(source), reference=parse_when(now_), time_phrases=not no_time,
     )
-    if as_json:
-        echo_json({
-            "query": result.query, "cleaned_query": result.cleaned_query,
-            "time_phrase": result.time_range.phrase if result.time_range else None,
-            "since": iso(result.since), "until": iso(result.until),
-            "results": [h.to_dict() for h in result.hits],
-            "timings_ms": {k: round(v, 2) for k, v in result.timings.items()},
-        })
-        return
-    if result.time_range:
-        typer.echo(f"Time filter '{result.time_range.phrase}': {short(result.since)} .. {short(result.until)}")
-    if not result.hits:
-        typer.echo("No results.")
-        return
-    rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
-             h.actor or "", f"{h.score:.4f}", h.snippet) for h in result.hits]
-    table(rows, ("id", "date", "source", "speaker", "score", "text"))
+    typer.echo(search_text(result, as_json))
 
 
 def show(

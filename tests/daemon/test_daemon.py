@@ -128,3 +128,31 @@ def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
     assert recall("serve", "--status").returncode == 1
     log = (recall_home / "logs" / "daemon.log").read_text()
     assert "signal 15: shutting down" in log and "stopped" in log
+
+
+def test_fast_path_accepts_exactly_the_search_options():
+    from recall_cli.cli.fast import SEARCH_OPTIONS
+    from recall_cli.manpage import click_root
+
+    search = click_root().commands["search"]
+    typer_options = {p.opts[0]: tuple(p.opts[1:]) for p in search.params if p.param_type_name == "option"}
+    assert typer_options == SEARCH_OPTIONS
+
+
+def test_search_prints_the_same_through_the_fast_path_and_in_process(running, recall_home, monkeypatch):
+    from recall_cli.cli import common, fast
+    from tests.conftest import run_cli
+
+    _server, client = running
+    client.add("the blue pot hides the key", ts=1_700_000_000)
+    client.add("dentist on Thursday", ts=1_700_000_100)
+    args = ("search", "blue pot key yesterday", "--now", "2023-11-15T12:00", "-n", "2")
+    calls = []
+    monkeypatch.setattr(fast, "remote", lambda: calls.append(1) or client, raising=False)
+    via_daemon = run_cli(*args)
+    assert calls, "the fast path did not run"
+    monkeypatch.setenv("RECALL_NO_DAEMON", "1")
+    common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=FakeEmbedder()))
+    in_process = run_cli(*args)
+    assert via_daemon == in_process
+    assert via_daemon[1].startswith("Time filter 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59\n")

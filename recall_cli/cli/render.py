@@ -1,0 +1,60 @@
+"""Rendering results as text and JSON with the standard library only.
+
+Shared by the typer commands and the daemon fast path (which never imports typer), so
+both print byte-for-byte the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+from ..retrieve import SearchResult
+from ..timeutil import iso, short
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> list[str]:
+    """Aligned columns; the last column is cut to the terminal width."""
+    if not rows:
+        return []
+    cols = len(headers)
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    term = shutil.get_terminal_size((120, 24)).columns
+    last = max(20, term - (sum(widths[:-1]) + 2 * (cols - 1)))
+
+    def fmt(row: Sequence[str]) -> str:
+        parts = [str(row[i]).ljust(widths[i]) for i in range(cols - 1)]
+        tail = str(row[-1])
+        if len(tail) > last:
+            tail = tail[: last - 1] + "…"
+        return "  ".join([*parts, tail]).rstrip()
+
+    return [fmt(headers), *(fmt(r) for r in rows)]
+
+
+def search_text(result: SearchResult, as_json: bool) -> str:
+    """What `recall search` prints."""
+    if as_json:
+        return dumps({
+            "query": result.query, "cleaned_query": result.cleaned_query,
+            "time_phrase": result.time_range.phrase if result.time_range else None,
+            "since": iso(result.since), "until": iso(result.until),
+            "results": [h.to_dict() for h in result.hits],
+            "timings_ms": {k: round(v, 2) for k, v in result.timings.items()},
+        })
+    lines = []
+    if result.time_range:
+        lines.append(f"Time filter '{result.time_range.phrase}': {short(result.since)} .. {short(result.until)}")
+    if not result.hits:
+        lines.append("No results.")
+    else:
+        rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
+                 h.actor or "", f"{h.score:.4f}", h.snippet) for h in result.hits]
+        lines.extend(table_lines(rows, ("id", "date", "source", "speaker", "score", "text")))
+    return "\n".join(lines)
