@@ -117,7 +117,9 @@ def split_blocks(lines: list[str], first: int) -> Iterator[Block]:
 
     def flush() -> Block | None:
         nonlocal current
-        block = Block(current, start, list(headings)) if any(ln.strip() for ln in current) else None
+        while current and not current[-1].strip():  # an unclosed fence runs to the end
+            current.pop()
+        block = Block(current, start, list(headings)) if current else None
         current = []
         return block
 
