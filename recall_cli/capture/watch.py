@@ -1,0 +1,480 @@
+"""The file watcher: new or changed paragraphs of text files become spool records.
+
+``FileWatcher`` is what `recall watch` runs and what the daemon runs in-process:
+``scan_once()`` compares every matching file with what was seen before; ``start()`` does
+that once and then follows a watchdog observer, reading a file only after it has been quiet
+for ``debounce_ms``; ``stop()`` ends it. Records go to a ``sink`` (by default the spool, so
+`recall ingest` moves them into the store with the shell's records).
+
+A paragraph is a run of non-blank lines. For each file the watcher keeps the hashes of its
+paragraphs (``$RECALL_HOME/watch/state.json``), so only paragraphs whose text is new to the
+file become events (kind "paragraph", meta path/line_start/line_end); an edited paragraph
+is new text, a moved one is not. A file that disappears gives one event of kind "deleted".
+Directories such as .git and node_modules, binary files (a NUL byte, or not UTF-8) and
+files over ``max_file_bytes`` are skipped. A file that changes while it is read is read
+again later; one deleted under us is a deletion. Secrets are redacted before the sink.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotFoundError, RecallError
+from . import spool
+from .filters import expand_path, parse_list
+from .secrets import redact
+
+DEFAULT_GLOBS = ("*.md", "*.txt", "*.org", "*.rst")
+DEFAULT_IGNORE_DIRS = (".git", "node_modules", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox",
+                       ".cache")
+STATE_VERSION = 1
+_READ_RETRIES = 3
+
+Sink = Callable[[list[dict[str, Any]]], Any]
+
+
+class WatchBusyError(RecallError):
+    """Another watcher (recall watch or recall serve) holds this RECALL_HOME's watch lock."""
+
+
+@dataclass
+class WatchReport:
+    """What one scan or one debounced batch did."""
+
+    files_seen: int = 0
+    files_read: int = 0
+    paragraphs: int = 0
+    deleted: int = 0
+    skipped_binary: int = 0
+    skipped_large: int = 0
+    retried: int = 0
+    records: int = 0
+    errors: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+
+    def add(self, other: WatchReport) -> None:
+        for name in ("files_seen", "files_read", "paragraphs", "deleted", "skipped_binary",
+                     "skipped_large", "retried", "records"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+        self.paths.extend(other.paths)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, text) of each run of non-blank lines; lines count from 1."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found: list[tuple[int, int, str]] = []
+    start: int | None = None
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            if start is None:
+                start = number
+        elif start is not None:
+            found.append((start, number - 1, "\n".join(lines[start - 1: number - 1]).strip()))
+            start = None
+    if start is not None:
+        found.append((start, len(lines), "\n".join(lines[start - 1:]).strip()))
+    return found
+
+
+def paragraph_hash(text: str) -> str:
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def _user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error
+        return None
+
+
+class FileWatcher:
+    """Watch directories for text changes; see the module docstring."""
+
+    def __init__(self, dirs: Sequence[str | os.PathLike[str]], *, home: str | os.PathLike[str],
+                 sink: Sink | None = None, globs: Sequence[str] = DEFAULT_GLOBS,
+                 ignore_dirs: Sequence[str] = DEFAULT_IGNORE_DIRS, debounce_ms: int = 500,
+                 max_file_bytes: int = 1 << 20,
+                 on_flush: Callable[[WatchReport], Any] | None = None) -> None:
+        self.home = Path(home)
+        self.dirs = [expand_path(str(d)) for d in dirs]
+        for directory in self.dirs:
+            if not os.path.isdir(directory):
+                what = "not a directory" if os.path.exists(directory) else "no such directory"
+                raise NotFoundError(f"cannot watch {directory}: {what}")
+        self.sink: Sink = sink or (lambda records: spool.append(self.home, records))
+        self.globs = list(globs) or list(DEFAULT_GLOBS)
+        self.ignore_dirs = list(ignore_dirs)
+        self.debounce = max(0, debounce_ms) / 1000.0
+        self.max_file_bytes = max_file_bytes
+        self.on_flush = on_flush
+        self.actor = _user()
+        self.state_path = self.home / "watch" / "state.json"
+        self.state: dict[str, dict[str, Any]] = {}
+        self._lock = threading.RLock()  # one scan or batch at a time
+        self._cond = threading.Condition()
+        self._pending: dict[str, float] = {}  # file path -> due time
+        self._pending_dirs: dict[str, float] = {}
+        self._moves: list[tuple[str, str]] = []
+        self._observer: Any = None
+        self._worker: threading.Thread | None = None
+        self._stopping = False
+        self._lock_fd: int | None = None
+
+    @classmethod
+    def from_config(cls, config: Any, dirs: Sequence[str] | None = None, **kwargs: Any) -> FileWatcher:
+        chosen = list(dirs) if dirs else parse_list(config.get("watch.dirs"))
+        return cls(chosen, home=config.home, globs=parse_list(config.get("watch.globs")),
+                   ignore_dirs=parse_list(config.get("watch.ignore_dirs")),
+                   debounce_ms=config.get("watch.debounce_ms"),
+                   max_file_bytes=config.get("watch.max_file_bytes"), **kwargs)
+
+    # -- what is watched ------------------------------------------------------------------
+    def wanted(self, path: str) -> bool:
+        """A file the watcher reads: matches a glob, not in an ignored directory."""
+        name = os.path.basename(path)
+        if name.startswith((".#", ".~lock.")) or name.endswith("~"):
+            return False  # editor lock and backup files
+        if not any(fnmatch.fnmatch(name, glob) for glob in self.globs):
+            return False
+        root = self._root_of(path)
+        if root is None:
+            return False
+        parts = os.path.relpath(os.path.dirname(path), root).split(os.sep)
+        return not any(self._ignored_dir(part) for part in parts if part not in ("", "."))
+
+    def _ignored_dir(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name, glob) for glob in self.ignore_dirs)
+
+    def _root_of(self, path: str) -> str | None:
+        for root in self.dirs:
+            if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+                return root
+        return None
+
+    def _walk(self, directory: str) -> Iterable[str]:
+        for current, dirnames, filenames in os.walk(directory, onerror=lambda exc: None):
+            dirnames[:] = sorted(d for d in dirnames if not self._ignored_dir(d))
+            for name in sorted(filenames):
+                path = os.path.join(current, name)
+                if self.wanted(path):
+                    yield path
+
+    # -- state ----------------------------------------------------------------------------
+    def _load_state(self) -> None:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+            files = data.get("files", {}) if isinstance(data, dict) else {}
+            self.state = {k: v for k, v in files.items() if isinstance(v, dict)}
+        except (FileNotFoundError, ValueError, OSError):
+            self.state = {}
+
+    def _save_state(self) -> None:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps({"version": STATE_VERSION, "files": self.state}), encoding="utf-8")
+        os.replace(tmp, self.state_path)
+
+    def _acquire(self) -> None:
+        """One watcher per RECALL_HOME: the state file is not shared."""
+        if self._lock_fd is not None:
+            return
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.state_path.parent / "lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        if spool.fcntl is not None:
+            try:
+                spool.fcntl.flock(fd, spool.fcntl.LOCK_EX | spool.fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise WatchBusyError("another watcher is running for this RECALL_HOME "
+                                     "(recall watch or recall serve)") from None
+        self._lock_fd = fd
+        self._load_state()
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- reading files --------------------------------------------------------------------
+    def _read(self, path: str, report: WatchReport) -> tuple[os.stat_result, str] | None | bool:
+        """(stat, text); None when gone; False when skipped or changing under us."""
+        for _attempt in range(_READ_RETRIES):
+            try:
+                before = os.stat(path)
+                if not stat.S_ISREG(before.st_mode):
+                    return False
+                if before.st_size > self.max_file_bytes:
+                    report.skipped_large += 1
+                    return False
+                with open(path, "rb") as fh:
+                    data = fh.read(self.max_file_bytes + 1)
+                after = os.stat(path)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                report.errors.append(f"{path}: {exc.strerror or exc}")
+                return False
+            if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) \
+                    or len(data) != after.st_size:
+                report.retried += 1
+                continue  # written while we read: read it again
+            if b"\x00" in data[:8192]:
+                report.skipped_binary += 1
+                return False
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                report.skipped_binary += 1
+                return False
+            return after, text
+        # still changing: leave the state alone; the next event (or scan) reads it
+        with self._cond:
+            self._pending.setdefault(path, time.monotonic() + self.debounce)
+        return False
+
+    def _process_file(self, path: str, now: float, records: list[dict[str, Any]],
+                      report: WatchReport) -> None:
+        report.files_seen += 1
+        known = self.state.get(path)
+        try:
+            quick = os.stat(path)
+        except FileNotFoundError:
+            quick = None
+        if quick is not None and known and known.get("m") == quick.st_mtime_ns and known.get("s") == quick.st_size:
+            return  # unchanged since last seen
+        result = self._read(path, report) if quick is not None else None
+        if result is None:
+            if known is not None:
+                records.append(spool.make_record(
+                    source="file", kind="deleted", text=f"Deleted {path}", ts_start=now,
+                    actor=self.actor, session=path,
+                    meta={"path": path, "paragraphs": len(known.get("h", []))}))
+                report.deleted += 1
+                report.paths.append(path)
+                del self.state[path]
+            return
+        if result is False:
+            return
+        info, text = result
+        report.files_read += 1
+        seen = set(known.get("h", [])) if known else set()
+        hashes: list[str] = []
+        mtime = info.st_mtime_ns / 1e9
+        added = 0
+        for line_start, line_end, body in split_paragraphs(text):
+            digest = paragraph_hash(body)
+            hashes.append(digest)
+            if digest in seen:
+                continue
+            seen.add(digest)
+            redaction = redact(body)
+            meta: dict[str, Any] = {"path": path, "line_start": line_start, "line_end": line_end}
+            if redaction.names:
+                meta["redacted"] = redaction.names
+            records.append(spool.make_record(source="file", kind="paragraph", text=redaction.text,
+                                             ts_start=mtime, actor=self.actor, session=path, meta=meta))
+            added += 1
+        report.paragraphs += added
+        if added:
+            report.paths.append(path)
+        self.state[path] = {"m": info.st_mtime_ns, "s": info.st_size, "h": hashes}
+
+    def _commit(self, records: list[dict[str, Any]], report: WatchReport, before: dict[str, Any]) -> None:
+        """Records to the sink, then the state; a failing sink leaves the state as it was."""
+        if records:
+            try:
+                self.sink(records)
+            except Exception:
+                self.state = before
+                raise
+            report.records += len(records)
+        self._save_state()
+
+    # -- one pass ------------------------------------------------------------------------
+    def scan_once(self) -> WatchReport:
+        """Compare every matching file under the watched directories with the saved state."""
+        own_lock = self._lock_fd is None
+        self._acquire()
+        try:
+            with self._lock:
+                report = WatchReport()
+                before = {k: dict(v) for k, v in self.state.items()}
+                records: list[dict[str, Any]] = []
+                now = time.time()
+                found: set[str] = set()
+                for directory in self.dirs:
+                    for path in self._walk(directory):
+                        found.add(path)
+                        self._process_file(path, now, records, report)
+                for path in sorted(self.state):
+                    if path not in found and self._root_of(path) is not None:
+                        self._process_file(path, now, records, report)
+                self._commit(records, report, before)
+                return report
+        finally:
+            if own_lock:
+                self._release()
+
+    def _process_batch(self, files: list[str], dirs: list[str], moves: list[tuple[str, str]]) -> WatchReport:
+        with self._lock:
+            report = WatchReport()
+            before = {k: dict(v) for k, v in self.state.items()}
+            records: list[dict[str, Any]] = []
+            now = time.time()
+            todo: dict[str, None] = {}
+            for src, dest in moves:  # a rename keeps what we knew about the file
+                if src in self.state and dest not in self.state and self.wanted(dest):
+                    self.state[dest] = self.state.pop(src)
+                todo[src] = None
+                todo[dest] = None
+            for directory in dirs:
+                prefix = directory.rstrip(os.sep) + os.sep
+                for path in list(self.state):
+                    if path.startswith(prefix):
+                        todo[path] = None
+                if os.path.isdir(directory):
+                    for path in self._walk(directory):
+                        todo[path] = None
+            for path in files:
+                todo[path] = None
+            for path in todo:
+                if self.wanted(path) or path in self.state:
+                    self._process_file(path, now, records, report)
+            self._commit(records, report, before)
+            return report
+
+    # -- following changes ----------------------------------------------------------------
+    def _queue(self, path: str, *, directory: bool = False) -> None:
+        due = time.monotonic() + self.debounce
+        with self._cond:
+            (self._pending_dirs if directory else self._pending)[path] = due
+            self._cond.notify()
+
+    def on_event(self, event: Any) -> None:
+        """A watchdog event (public so tests and the daemon can feed events directly)."""
+        kind = getattr(event, "event_type", "")
+        if kind in ("opened", "closed_no_write"):
+            return
+        src = os.fsdecode(event.src_path)
+        dest = os.fsdecode(getattr(event, "dest_path", "") or "")
+        if event.is_directory:
+            if kind in ("deleted", "moved", "created"):
+                self._queue(src, directory=True)
+                if dest:
+                    self._queue(dest, directory=True)
+            return
+        if kind == "moved" and dest:
+            with self._cond:
+                self._moves.append((src, dest))
+            self._queue(dest)
+            self._queue(src)
+            return
+        if self.wanted(src) or src in self.state:
+            self._queue(src)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopping:
+                    dues = list(self._pending.values()) + list(self._pending_dirs.values())
+                    if dues:
+                        wait = min(dues) - time.monotonic()
+                        if wait <= 0:
+                            break
+                        self._cond.wait(wait)
+                    else:
+                        self._cond.wait()
+                if self._stopping:
+                    return
+                now = time.monotonic()
+                files = [p for p, due in self._pending.items() if due <= now]
+                dirs = [p for p, due in self._pending_dirs.items() if due <= now]
+                for p in files:
+                    del self._pending[p]
+                for p in dirs:
+                    del self._pending_dirs[p]
+                moves, self._moves = self._moves, []
+            try:
+                report = self._process_batch(files, dirs, moves)
+            except Exception as exc:  # noqa: BLE001 - the watcher must keep running
+                report = WatchReport(errors=[f"{type(exc).__name__}: {exc}"])
+            if self.on_flush is not None and (report.records or report.errors or report.files_seen):
+                try:
+                    self.on_flush(report)
+                except Exception:  # noqa: BLE001 - a failing callback must not stop watching
+                    pass
+
+    def start(self) -> WatchReport:
+        """Start following changes; returns the initial scan's report."""
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                watcher.on_event(event)
+
+        self._acquire()
+        self._stopping = False
+        try:
+            observer = Observer()
+            handler = Handler()
+            for directory in self.dirs:
+                observer.schedule(handler, directory, recursive=True)
+            observer.start()  # watches are in place when this returns
+        except Exception:
+            self._release()
+            raise
+        self._observer = observer
+        self._worker = threading.Thread(target=self._run, name="recall-watch", daemon=True)
+        self._worker.start()
+        return self.scan_once()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop following changes (pending debounced files are read first)."""
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout)
+            self._observer = None
+        with self._cond:
+            files, dirs, moves = list(self._pending), list(self._pending_dirs), self._moves
+            self._pending, self._pending_dirs, self._moves = {}, {}, []
+            self._stopping = True
+            self._cond.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout)
+            self._worker = None
+        if files or dirs or moves:
+            try:
+                self._process_batch(files, dirs, moves)
+            except Exception:  # noqa: BLE001 - the next scan picks these up
+                pass
+        self._release()
+
+    @property
+    def running(self) -> bool:
+        return self._observer is not None
+
+    def __enter__(self) -> FileWatcher:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,200 @@
+"""Capture everywhere: `recall init <shell>`, `recall ingest`, `recall watch`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+import typer
+
+from ..errors import InputError, UsageError
+from .common import echo_json, progress, service
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("ingest")(ingest_cmd)
+    app.command("watch")(watch)
+
+
+def init(
+    shell: str = typer.Argument(..., help="bash, zsh or fish."),
+) -> None:
+    """Print the shell hook; add `eval "$(recall init bash)"` (zsh: same; fish: `recall init fish | source`)
+    to your shell's rc file. It records each command with its directory, exit code, duration,
+    session and host, after redacting secrets. A command starting with a space is not recorded;
+    RECALL_DISABLE=1 pauses recording."""
+    from ..capture import SHELLS, hook_script
+
+    name = shell.strip().lower()
+    if name not in SHELLS:
+        raise UsageError(f"unknown shell '{shell}' (choose bash, zsh or fish)")
+    typer.echo(hook_script(name, sys.executable), nl=False)
+
+
+def ingest_cmd(
+    as_json: bool = typer.Option(False, "--json", help="Print the ingest report as JSON."),
+    batch: int = typer.Option(None, "--batch", help="Records per transaction (default: ingest.batch_size)."),
+    no_embed: bool = typer.Option(False, "--no-embed", help="Store now, embed later (on the next search)."),
+) -> None:
+    """Move captured shell commands and file changes from the spool into the store."""
+    from ..ingest_spool import ingest
+
+    if batch is not None and batch <= 0:
+        raise UsageError("--batch must be at least 1")
+    svc = service()
+    with progress("Ingesting the spool") as update:
+        report = ingest(svc, batch_size=batch, embed=not no_embed, progress=update)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        typer.echo(report.summary())
+    _raise_quarantined(report)
+
+
+def _raise_quarantined(report: Any) -> None:
+    if not report.problems:
+        return
+    first = report.problems[0]
+    more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+    raise InputError(f"{first.error}{more}; moved to {report.quarantine_path}",
+                     f"spool/{first.file}", str(first.line))
+
+
+def watch(
+    dirs: list[str] = typer.Argument(None, help="Directories to watch (default: the configured ones)."),
+    add: bool = typer.Option(False, "--add", help="Add DIRS to the configured directories and exit."),
+    remove: bool = typer.Option(False, "--remove", help="Remove DIRS from the configured directories and exit."),
+    list_dirs: bool = typer.Option(False, "--list", help="List the configured directories and exit."),
+    once: bool = typer.Option(False, "--once", help="Scan once, ingest, and exit (for cron and tests)."),
+    no_ingest: bool = typer.Option(False, "--no-ingest", help="Leave the records in the spool."),
+    as_json: bool = typer.Option(False, "--json", help="Print reports as JSON."),
+) -> None:
+    """Watch text files (*.md, *.txt, *.org, *.rst by default): new or changed paragraphs
+    become events; deleted files are recorded. The first run scans everything."""
+    from ..capture.filters import expand_path, join_list, parse_list
+
+    if sum([add, remove, list_dirs]) > 1:
+        raise UsageError("use only one of --add, --remove and --list")
+    config = service().config  # opening the service is lazy: no database, no model yet
+    configured = parse_list(config.get("watch.dirs"))
+    if list_dirs:
+        rows = [{"path": d, "exists": os.path.isdir(expand_path(d))} for d in configured]
+        if as_json:
+            echo_json(rows)
+        elif not rows:
+            typer.echo("No directories configured; add one with `recall watch --add DIR`.")
+        else:
+            for row in rows:
+                typer.echo(row["path"] + ("" if row["exists"] else "  (missing)"))
+        return
+    if add or remove:
+        if not dirs:
+            raise UsageError(f"--{'add' if add else 'remove'} needs at least one DIR")
+        paths = [expand_path(d) for d in dirs]
+        if add:
+            for path in paths:
+                if not os.path.isdir(path):
+                    what = "not a directory" if os.path.exists(path) else "no such directory"
+                    raise InputError(f"cannot watch {path}: {what}")
+            new = list(dict.fromkeys([*configured, *paths]))
+        else:
+            unknown = [p for p in paths if p not in configured]
+            if unknown:
+                raise UsageError(f"{unknown[0]} is not a watched directory (see `recall watch --list`)")
+            new = [d for d in configured if d not in paths]
+        config.set("watch.dirs", join_list(new))
+        verb = "Watching" if add else "No longer watching"
+        typer.echo(f"{verb} {', '.join(paths)}; configured: {len(new)} "
+                   f"director{'y' if len(new) == 1 else 'ies'}.")
+        return
+    chosen = [expand_path(d) for d in dirs] if dirs else []
+    if not chosen:
+        chosen = [expand_path(d) for d in configured if os.path.isdir(expand_path(d))]
+        for missing in [d for d in configured if not os.path.isdir(expand_path(d))]:
+            typer.echo(f"Warning: skipping {missing}: no such directory", err=True)
+        if not chosen:
+            raise UsageError("no directories to watch: pass DIR or add one with `recall watch --add DIR`")
+    if once:
+        _watch_once(chosen, config, no_ingest, as_json)
+    else:
+        _watch_forever(chosen, config, no_ingest, as_json)
+
+
+def _watch_once(dirs: list[str], config: Any, no_ingest: bool, as_json: bool) -> None:
+    from ..capture.watch import FileWatcher
+
+    watcher = FileWatcher.from_config(config, dirs)
+    report = watcher.scan_once()
+    ingested = None
+    if not no_ingest:
+        from ..ingest_spool import ingest
+
+        ingested = ingest(service())
+    if as_json:
+        echo_json({"scan": report.to_dict(), "ingest": ingested.to_dict() if ingested else None})
+    else:
+        where = f"{len(dirs)} director{'y' if len(dirs) == 1 else 'ies'}"
+        line = (f"Scanned {report.files_seen} file{'s' if report.files_seen != 1 else ''} in {where}: "
+                f"{report.paragraphs} new paragraph{'s' if report.paragraphs != 1 else ''}, "
+                f"{report.deleted} deleted file{'s' if report.deleted != 1 else ''}")
+        skipped = report.skipped_binary + report.skipped_large
+        if skipped:
+            line += f", {skipped} skipped (binary or over watch.max_file_bytes)"
+        if ingested is not None:
+            line += f"; ingested {ingested.inserted} event{'s' if ingested.inserted != 1 else ''}"
+        else:
+            line += f"; {report.records} records left in the spool"
+        typer.echo(line + ".")
+        for error in report.errors:
+            typer.echo(f"Warning: {error}", err=True)
+    if ingested is not None:
+        _raise_quarantined(ingested)
+
+
+def _watch_forever(dirs: list[str], config: Any, no_ingest: bool, as_json: bool) -> None:
+    import queue
+
+    from ..capture.watch import FileWatcher
+
+    flushed: queue.Queue = queue.Queue()
+    watcher = FileWatcher.from_config(config, dirs, on_flush=flushed.put)
+    svc = None if no_ingest else service()
+
+    def show(report: Any) -> None:
+        ingested = None
+        if svc is not None and report.records:
+            from ..ingest_spool import ingest
+
+            ingested = ingest(svc)  # here, in the thread that owns the database connection
+        if as_json:
+            typer.echo(__import__("json").dumps({"scan": report.to_dict(),
+                                                 "ingest": ingested.to_dict() if ingested else None}))
+        elif report.records or report.errors:
+            stamp = time.strftime("%H:%M:%S")
+            names = ", ".join(sorted({os.path.basename(p) for p in report.paths})) or "-"
+            line = f"{stamp} {names}: {report.paragraphs} new paragraphs, {report.deleted} deleted"
+            if ingested is not None:
+                line += f"; ingested {ingested.inserted}"
+            typer.echo(line)
+            for error in report.errors:
+                typer.echo(f"Warning: {error}", err=True)
+
+    initial = watcher.start()
+    typer.echo(f"Watching {', '.join(dirs)} (Ctrl-C to stop).", err=True)
+    try:
+        show(initial)
+        while True:
+            try:
+                show(flushed.get(timeout=1.0))
+            except queue.Empty:
+                continue
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+    while not flushed.empty():
+        show(flushed.get_nowait())
+    typer.echo("Stopped.", err=True)
