@@ -95,19 +95,24 @@ _BAD_CHARS = re.compile("[\ud800-\udfff\x00]")
 # Years 1..9999 are all that datetime (and so every display of a time) can show.
 MIN_TS = -62135596800.0 + 86400
 MAX_TS = 253402214400.0 - 86400
+# deeper JSON than this is not kept in meta (and would exhaust the stack elsewhere)
+MAX_DEPTH = 64
 
 
-def clean(value: Any) -> Any:
-    """Strings safe to store: lone surrogates (JSON allows "\\ud800") and NUL become U+FFFD.
+def clean(value: Any, _depth: int = 0) -> Any:
+    """Values safe to store: lone surrogates (JSON allows "\\ud800") and NUL become U+FFFD,
+    NaN and infinities become None, and nesting deeper than MAX_DEPTH is cut off.
 
     Recurses into lists and dicts, so whole meta objects can be cleaned.
     """
     if isinstance(value, str):
         return _BAD_CHARS.sub("\ufffd", value) if _BAD_CHARS.search(value) else value
+    if isinstance(value, list | dict) and _depth >= MAX_DEPTH:
+        return "[nested too deeply]"
     if isinstance(value, list):
-        return [clean(v) for v in value]
+        return [clean(v, _depth + 1) for v in value]
     if isinstance(value, dict):
-        return {clean(str(k)): clean(v) for k, v in value.items()}
+        return {clean(str(k)): clean(v, _depth + 1) for k, v in value.items()}
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -142,6 +147,8 @@ def load_json(path: Path, text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", str(path), json_error_position(text, exc)) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", str(path)) from None
 
 
 def iter_json_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skipped]:
@@ -166,6 +173,10 @@ def iter_json_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skipped
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             yield Skipped(_line_col(text, exc.pos), f"invalid JSON in element {index}: {exc.msg}; "
+                          "the rest of the file was not read")
+            return
+        except RecursionError:
+            yield Skipped(_line_col(text, pos), f"invalid JSON in element {index}: nested too deeply; "
                           "the rest of the file was not read")
             return
         yield (index, obj)

@@ -76,6 +76,10 @@ def message_text(message: dict[str, Any]) -> str:
     return ""
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def displayed_thread(mapping: dict[str, Any], current: Any) -> list[dict[str, Any]]:
     """Nodes from the root to ``current_node`` (or the latest leaf), in order."""
     if not isinstance(current, str) or current not in mapping:
@@ -160,7 +164,7 @@ class ChatGPTImporter:
             if role == "assistant" and recipient not in (None, "all"):
                 continue  # a call to a tool (python, browser, dalle), not shown as a reply
             body = message_text(message)
-            attachments = [str(a.get("name")) for a in metadata.get("attachments") or []
+            attachments = [str(a.get("name")) for a in _list(metadata.get("attachments"))
                            if isinstance(a, dict) and a.get("name")]
             if not body and attachments:
                 body = " ".join(f"[attachment {name}]" for name in attachments)

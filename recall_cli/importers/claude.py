@@ -51,7 +51,7 @@ def attachment_parts(message: dict[str, Any]) -> tuple[list[str], list[str], lis
     """(attachment names, file names, text to append) for a message."""
     names: list[str] = []
     extra: list[str] = []
-    for att in message.get("attachments") or []:
+    for att in _list(message.get("attachments")):
         if not isinstance(att, dict):
             continue
         name = str(att.get("file_name") or "attachment")
@@ -63,9 +63,13 @@ def attachment_parts(message: dict[str, Any]) -> tuple[list[str], list[str], lis
                 more = len(content) - ATTACHMENT_CHARS
                 content = content[:ATTACHMENT_CHARS].rstrip() + f" [... {more} more characters]"
             extra.append(f"[attachment {name}]\n{content}")
-    files = [str(f.get("file_name")) for f in message.get("files") or []
+    files = [str(f.get("file_name")) for f in _list(message.get("files"))
              if isinstance(f, dict) and f.get("file_name")]
     return names, files, extra
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 class ClaudeImporter:

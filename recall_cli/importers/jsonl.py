@@ -48,7 +48,7 @@ class JsonlImporter:
             return False
         try:
             return all(isinstance(json.loads(ln), dict) for ln in lines[:2])
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return False
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
@@ -65,6 +65,9 @@ class JsonlImporter:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield Skipped(f"line {number} column {exc.colno}", f"invalid JSON: {exc.msg}")
+                continue
+            except RecursionError:
+                yield Skipped(f"line {number}", "invalid JSON: nested too deeply")
                 continue
             if not isinstance(obj, dict):
                 yield Skipped(f"line {number}", "expected a JSON object")

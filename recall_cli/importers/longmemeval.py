@@ -91,7 +91,7 @@ class LongMemEvalImporter:
     def _reformatted_file(self, path: Path, text: str) -> Iterator[Event | Skipped]:
         try:
             document = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             document = None
         if document is not None:
             if isinstance(document, dict) and "haystack_sessions" in document:
@@ -216,11 +216,17 @@ def _iter_data_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skippe
                 json.loads(text)
             except json.JSONDecodeError as exc:
                 yield Skipped(_line_col(text, exc.pos), f"invalid JSON after the 'data' array: {exc.msg}")
+            except RecursionError:
+                yield Skipped(_line_col(text, pos), "invalid JSON: nested too deeply")
             return
         try:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             yield Skipped(_line_col(text, exc.pos), f"invalid JSON in item {index}: {exc.msg}; "
+                          "the rest of the file was not read")
+            return
+        except RecursionError:
+            yield Skipped(_line_col(text, pos), f"invalid JSON in item {index}: nested too deeply; "
                           "the rest of the file was not read")
             return
         yield (index, obj)
