@@ -1,0 +1,123 @@
+"""How markdown text is cut into blocks and dated, and which files each format claims."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from recall_cli.importers.markdown import MarkdownImporter, find_clock, find_date
+from recall_cli.plugins.builtin_importers import register_importers
+from tests.importers.helpers import DATA, FIXTURES, at, parse
+
+
+def blocks(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    path = tmp_path / "n.md"
+    path.write_text(text)
+    events, skipped = parse(MarkdownImporter(), path)
+    assert skipped == []
+    return [(e.meta["heading"], e.text) for e in events]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024-05-08", date(2024, 5, 8)), ("Trip 2024/5/8", date(2024, 5, 8)), ("May 8, 2024", date(2024, 5, 8)),
+    ("8th of May 2024", date(2024, 5, 8)), ("Dec. 31 1999 party", date(1999, 12, 31)),
+    ("Tuesday 2 January 2024", date(2024, 1, 2)), ("2024-02-30", None), ("May 2024", None), ("Work", None),
+    ("Version 1.2.3", None), ("Meeting at 14:30", None),
+])
+def test_dates_are_found_in_heading_text(text, expected):
+    assert find_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("14:30 Dentist", time(14, 30)), ("9am", time(9, 0)), ("12 pm lunch", time(12, 0)), ("12:15 a.m.", time(0, 15)),
+    ("7:05 PM call", time(19, 5)), ("Sprint 3", None), ("25:00", None), ("13pm", None), ("Room 101", None),
+])
+def test_times_of_day_are_found_in_heading_text(text, expected):
+    assert find_clock(text) == expected
+
+
+def test_headings_nest_and_unwind_by_level(tmp_path):
+    text = "# A\n\none\n\n## B\n\ntwo\n\n### C ###\n\nthree\n\n## D\n\nfour\n\n# E\n\nfive\n"
+    assert blocks(tmp_path, text) == [("A", "one"), ("A > B", "two"), ("A > B > C", "three"), ("A > D", "four"),
+                                      ("E", "five")]
+
+
+def test_text_before_any_heading_has_an_empty_heading_path(tmp_path):
+    assert blocks(tmp_path, "Just a thought.\n\n# Later\n\nMore.\n") == [("", "Just a thought."), ("Later", "More.")]
+
+
+def test_a_heading_right_after_a_paragraph_ends_it(tmp_path):
+    assert blocks(tmp_path, "para line\n## Next\nbody\n") == [("", "para line"), ("Next", "body")]
+
+
+def test_lists_without_blank_lines_are_one_block_and_loose_lists_are_several(tmp_path):
+    tight = "- a\n- b\n  continued\n- c\n"
+    assert blocks(tmp_path, tight) == [("", "- a\n- b\n  continued\n- c")]
+    assert blocks(tmp_path, "- a\n\n- b\n") == [("", "- a"), ("", "- b")]
+
+
+def test_horizontal_rules_separate_blocks_and_are_not_stored(tmp_path):
+    assert blocks(tmp_path, "one\n\n***\n\ntwo\n\n- - -\n\nthree\n") == [("", "one"), ("", "two"), ("", "three")]
+
+
+def test_setext_headings_are_headings(tmp_path):
+    text = "Title\n=====\n\nbody\n\nSub\n---\n\nmore\n"
+    assert blocks(tmp_path, text) == [("Title", "body"), ("Title > Sub", "more")]
+
+
+def test_tilde_fences_and_longer_closing_fences_keep_headings_inside_code(tmp_path):
+    text = "~~~~\n# not a heading\n\n~~~\nstill code\n~~~~~\n\nafter\n"
+    assert blocks(tmp_path, text) == [("", "~~~~\n# not a heading\n\n~~~\nstill code\n~~~~~"), ("", "after")]
+
+
+def test_an_indented_block_loses_only_the_shared_indent(tmp_path):
+    assert blocks(tmp_path, "    line one\n      line two\n") == [("", "line one\n  line two")]
+
+
+def test_front_matter_without_a_closing_line_is_ordinary_text(tmp_path):
+    # the opening line is then a thematic break
+    assert blocks(tmp_path, "---\ntitle: x\n\nbody\n") == [("", "title: x"), ("", "body")]
+
+
+@pytest.mark.parametrize("value", ["2024-05-01", "'2024-05-01'", '"2024-05-01T00:00:00"', "May 1, 2024"])
+def test_front_matter_dates_in_several_forms(tmp_path, value):
+    path = tmp_path / "n.md"
+    path.write_text(f"---\ndate: {value}\n---\n\nbody\n")
+    events, _ = parse(MarkdownImporter(), path)
+    assert [e.ts_start for e in events] == [at("2024-05-01")]
+
+
+def test_an_unreadable_front_matter_date_falls_back_quietly(tmp_path):
+    import os
+
+    path = tmp_path / "n.md"
+    path.write_text("---\ndate: someday\n---\n\nbody\n")
+    os.utime(path, (1700000000, 1700000000))
+    events, skipped = parse(MarkdownImporter(), path)
+    assert ([e.ts_start for e in events], skipped) == ([1700000000], [])
+
+
+def _registered() -> list:
+    found: list = []
+    register_importers(found.append)
+    return found
+
+
+@pytest.mark.parametrize("name", list(FIXTURES))
+def test_the_first_importer_to_claim_each_fixture_is_its_own(name):
+    path = DATA / name
+    head = path.read_text()[:65536]
+    claims = [imp.name for imp in _registered() if imp.detect(path, head)]
+    assert claims[0] == FIXTURES[name][0]
+
+
+@pytest.mark.parametrize("head", ['{"a": 1}', "[1, 2, 3]", "<?xml version='1.0'?><a/>", "<html><body>x</body></html>"])
+def test_markdown_does_not_claim_json_or_xml_in_files_without_a_text_suffix(head):
+    assert not MarkdownImporter().detect(Path("data.dat"), head)
+
+
+def test_markdown_claims_any_other_text_and_any_md_or_txt_file():
+    assert MarkdownImporter().detect(Path("journal"), "Dear diary,\ntoday was long.")
+    assert MarkdownImporter().detect(Path("x.md"), '{"looks": "like json"}')
