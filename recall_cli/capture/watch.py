@@ -212,41 +212,41 @@ class FileWatcher:
             self._lock_fd = None
 
     # -- reading files --------------------------------------------------------------------
-    def _read(self, path: str, report: WatchReport) -> tuple[os.stat_result, str] | None | bool:
-        """(stat, text); None when gone; False when skipped or changing under us."""
+    def _read(self, path: str, report: WatchReport) -> tuple[str, os.stat_result | None, str]:
+        """("text", stat, text) | ("skip", stat, "") for binary or oversize files |
+        ("gone", None, "") | ("busy", None, "") when it keeps changing or cannot be read."""
         for _attempt in range(_READ_RETRIES):
             try:
                 before = os.stat(path)
                 if not stat.S_ISREG(before.st_mode):
-                    return False
+                    return "busy", None, ""
                 if before.st_size > self.max_file_bytes:
                     report.skipped_large += 1
-                    return False
+                    return "skip", before, ""
                 with open(path, "rb") as fh:
                     data = fh.read(self.max_file_bytes + 1)
                 after = os.stat(path)
             except FileNotFoundError:
-                return None
+                return "gone", None, ""
             except OSError as exc:
                 report.errors.append(f"{path}: {exc.strerror or exc}")
-                return False
+                return "busy", None, ""
             if (before.st_mtime_ns, before.st_size) != (after.st_mtime_ns, after.st_size) \
                     or len(data) != after.st_size:
                 report.retried += 1
                 continue  # written while we read: read it again
             if b"\x00" in data[:8192]:
                 report.skipped_binary += 1
-                return False
+                return "skip", after, ""
             try:
-                text = data.decode("utf-8-sig")
+                return "text", after, data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 report.skipped_binary += 1
-                return False
-            return after, text
-        # still changing: leave the state alone; the next event (or scan) reads it
+                return "skip", after, ""
+        # still changing: keep the old state; the next event (or scan) reads it again
         with self._cond:
             self._pending.setdefault(path, time.monotonic() + self.debounce)
-        return False
+        return "busy", None, ""
 
     def _process_file(self, path: str, now: float, records: list[dict[str, Any]],
                       report: WatchReport) -> None:
@@ -257,21 +257,24 @@ class FileWatcher:
         except FileNotFoundError:
             quick = None
         if quick is not None and known and known.get("m") == quick.st_mtime_ns and known.get("s") == quick.st_size:
-            return  # unchanged since last seen
-        result = self._read(path, report) if quick is not None else None
-        if result is None:
-            if known is not None:
+            return  # unchanged since last seen (or skipped as binary or too big)
+        outcome, info, text = self._read(path, report) if quick is not None else ("gone", None, "")
+        if outcome == "gone":
+            if known is not None and not known.get("skip"):
                 records.append(spool.make_record(
                     source="file", kind="deleted", text=f"Deleted {path}", ts_start=now,
                     actor=self.actor, session=path,
                     meta={"path": path, "paragraphs": len(known.get("h", []))}))
                 report.deleted += 1
                 report.paths.append(path)
-                del self.state[path]
+            self.state.pop(path, None)
             return
-        if result is False:
+        if outcome == "skip" and info is not None:
+            # remembered so it is not read again until it changes; its text never counted
+            self.state[path] = {"m": info.st_mtime_ns, "s": info.st_size, "h": [], "skip": True}
             return
-        info, text = result
+        if outcome != "text" or info is None:
+            return
         report.files_read += 1
         seen = set(known.get("h", [])) if known else set()
         hashes: list[str] = []

@@ -3,7 +3,9 @@
 # Before a command it only notes the time and directory; after it, one detached background
 # process records the command (redacted) into the spool. Nothing reaches the prompt's path.
 # RECALL_DISABLE=1 pauses recording; a command starting with a space is never recorded.
-# Works on its own (DEBUG trap + PROMPT_COMMAND) or through bash-preexec when that is loaded.
+# It uses a DEBUG trap and the front of PROMPT_COMMAND. Use eval as above: a DEBUG trap set
+# earlier (bash-preexec, a prompt framework) is then kept and runs first; bash hides it
+# from a file read with `source`.
 if [[ $- == *i* && -z ${__recall_hooked-} ]]; then
 __recall_hooked=1
 __recall_python=@PYTHON@
@@ -40,24 +42,24 @@ __recall_precmd() {
     return "$__recall_status"
 }
 
-if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
-    __recall_bp_preexec() { __recall_start=${EPOCHREALTIME:-$SECONDS}; __recall_cwd=$PWD; }
-    preexec_functions+=(__recall_bp_preexec)
-    precmd_functions=(__recall_precmd "${precmd_functions[@]}")
+# (a command substitution sees the DEBUG trap only under functrace)
+if [[ -o functrace ]]; then
+    __recall_prev_debug=$(trap -p DEBUG)
 else
-    if [[ -n $(trap -p DEBUG) ]]; then
-        # keep a DEBUG trap installed earlier: run ours first, then it
-        __recall_prev_debug=$(trap -p DEBUG)
-        __recall_prev_debug=${__recall_prev_debug#trap -- \'}
-        __recall_prev_debug=${__recall_prev_debug%\' DEBUG}
-        trap '__recall_preexec; eval "$__recall_prev_debug"' DEBUG
-    else
-        trap '__recall_preexec' DEBUG
-    fi
-    if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
-        PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}")
-    else
-        PROMPT_COMMAND="__recall_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
-    fi
+    set -o functrace; __recall_prev_debug=$(trap -p DEBUG); set +o functrace
+fi
+if [[ -n $__recall_prev_debug ]]; then
+    # keep a DEBUG trap installed earlier (bash-preexec, a prompt framework): it runs first,
+    # seeing its own $_ and $?, then ours
+    __recall_grab() { __recall_prev_debug=$2; }
+    eval "__recall_grab ${__recall_prev_debug#trap }"
+    trap "$__recall_prev_debug"$'\n''__recall_preexec' DEBUG
+else
+    trap '__recall_preexec' DEBUG
+fi
+if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
+    PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}")
+else
+    PROMPT_COMMAND="__recall_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 fi
 fi

@@ -1,0 +1,170 @@
+"""The hooks in real interactive bash, zsh and fish processes on a pseudo-terminal.
+
+Each shell runs the same session: an ordinary command, one failing with exit 3, one starting
+with a space, one matching an ignore pattern, a cd into an ignored directory and a command
+there, a fake GitHub token, a slow command, and commands while RECALL_DISABLE=1. The
+detached recorders are awaited by polling the spool and /proc, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from recall_cli.capture import hook_script
+from tests.capture.helpers import Terminal, need, python, recorders_running, wait_for, wait_for_spool
+
+TOKEN = "ghp_" + "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"
+
+
+def _config(home: Path, private: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        "[capture]\n"
+        f'ignore_dirs = "{private}"\n'
+        'ignore_patterns = "echo ignored-by-pattern*"\n', encoding="utf-8")
+
+
+def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False) -> Terminal:
+    need(shell)
+    hook = tmp / f"hook.{shell}"
+    hook.write_text(hook_script(shell, python()), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECALL_")}
+    env.update(RECALL_HOME=str(home), HOME=str(tmp), TERM="xterm-256color", LC_ALL="C.UTF-8")
+    env.pop("PROMPT_COMMAND", None)
+    work = tmp / "work"
+    work.mkdir(exist_ok=True)
+    if shell == "bash":
+        rc = tmp / "bashrc"
+        rc.write_text(
+            "PS1='READY> '\n"
+            f"HISTFILE={tmp}/bash_history\n"
+            "trap '__user_debug=$((__user_debug+1))' DEBUG\n"  # a trap set before ours survives
+            f'eval "$(cat {hook})"\n', encoding="utf-8")
+        argv = ["bash", "--noprofile", "--rcfile", str(rc), "-i"]
+    elif shell == "zsh":
+        zdot = tmp / "zdot"
+        zdot.mkdir(exist_ok=True)
+        (zdot / ".zshrc").write_text(
+            "PROMPT='READY> '\nunsetopt PROMPT_SP\n"
+            f"HISTFILE={tmp}/zsh_history\n"
+            f'eval "$(cat {hook})"\n', encoding="utf-8")
+        env["ZDOTDIR"] = str(zdot)
+        argv = ["zsh", "-i"]
+    else:
+        config = tmp / "xdg-config" / "fish"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "config.fish").write_text(
+            "function fish_prompt; printf 'READY> '; end\n"
+            "function fish_greeting; end\n"
+            f"source {hook}\n", encoding="utf-8")
+        env.update(XDG_CONFIG_HOME=str(tmp / "xdg-config"), XDG_DATA_HOME=str(tmp / "xdg-data"))
+        argv = ["fish", "-i"] + (["--private"] if private_mode else [])
+    return Terminal(argv, env, work)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path, recall_home, cli):
+    private = tmp_path / "private"
+    private.mkdir()
+    work = tmp_path / "work"
+    _config(recall_home, private)
+    disable, enable = (("set -gx RECALL_DISABLE 1", "set -e RECALL_DISABLE") if shell == "fish"
+                       else ("export RECALL_DISABLE=1", "unset RECALL_DISABLE"))
+    term = _start(shell, tmp_path, recall_home)
+    try:
+        assert b"hello-from" in term.run(f"echo hello-from-{shell}")
+        term.run("sh -c 'exit 3'")
+        term.run(" echo leading-space-secret")
+        term.run("echo ignored-by-pattern here")
+        term.run(f"cd {private}")
+        term.run("echo in-private-dir")
+        term.run(f"cd {work}")
+        term.run(f"echo token {TOKEN}")
+        term.run("sleep 0.3")
+        term.run(disable)
+        term.run("echo while-disabled")
+        term.run(enable)
+        if shell == "bash":
+            assert b"user-trap:" in term.run('echo "user-trap:$__user_debug"')
+        term.run(f"echo done-{shell}")
+    finally:
+        term.close()
+
+    expected = {f"echo hello-from-{shell}", "sh -c 'exit 3'", f"cd {private}",
+                "echo token [REDACTED:github-token]", "sleep 0.3", enable, f"echo done-{shell}"}
+    if shell == "bash":
+        expected.add('echo "user-trap:$__user_debug"')
+    records = wait_for_spool(recall_home, expected, timeout=60)
+    texts = {r["text"] for r in records}
+    # fish also reports the `exit` that ended the session
+    assert texts - {"exit"} == expected
+    raw = (recall_home / "spool" / "events.jsonl").read_text()
+    for never in ("leading-space-secret", "ignored-by-pattern", "in-private-dir", "while-disabled", TOKEN):
+        assert never not in raw
+    assert not (recall_home / "spool" / "errors.log").exists()
+
+    by_text = {r["text"]: r for r in records}
+    hello = by_text[f"echo hello-from-{shell}"]
+    assert hello["source"] == "shell" and hello["kind"] == "command"
+    assert hello["meta"]["exit_code"] == 0
+    assert hello["meta"]["cwd"] == str(work)
+    assert hello["meta"]["shell"] == shell
+    assert hello["meta"]["host"] == os.uname().nodename
+    assert hello["actor"]
+    assert by_text["sh -c 'exit 3'"]["meta"]["exit_code"] == 3
+    assert by_text[f"cd {private}"]["meta"]["cwd"] == str(work)  # where it ran, not where it went
+    assert by_text["echo token [REDACTED:github-token]"]["meta"]["redacted"] == ["github-token"]
+    slow = by_text["sleep 0.3"]
+    assert 250 <= slow["meta"]["duration_ms"] < 10_000
+    assert slow["ts_end"] - slow["ts_start"] == pytest.approx(slow["meta"]["duration_ms"] / 1000, abs=0.002)
+    sessions = {r["session"] for r in records}
+    assert len(sessions) == 1 and sessions.pop()
+    assert len({r["id"] for r in records}) == len(records)
+
+    code, out, err = cli("ingest")
+    assert code == 0, err
+    assert out.startswith(f"Ingested {len(records)} events from the spool")
+    code, out, _ = cli("search", "exit", "--source", "shell", "--json")
+    hit = next(h for h in json.loads(out)["results"] if h["text"] == "sh -c 'exit 3'")
+    assert hit["meta"]["exit_code"] == 3 and hit["kind"] == "command"
+
+
+def test_fish_private_mode_records_nothing(tmp_path, recall_home):
+    term = _start("fish", tmp_path, recall_home, private_mode=True)
+    try:
+        assert b"private-fish" in term.run("echo private-fish")
+    finally:
+        term.close()
+    wait_for(lambda: not recorders_running(recall_home), 30, "recorders to finish")
+    assert not (recall_home / "spool" / "events.jsonl").exists()
+
+
+@pytest.mark.parametrize("shell,check", [("bash", ["bash", "-n"]), ("zsh", ["zsh", "-n"]),
+                                         ("fish", ["fish", "--no-execute"])])
+def test_init_prints_a_script_the_shell_parses(shell, check, tmp_path, cli):
+    need(shell)
+    code, out, err = cli("init", shell)
+    assert code == 0 and err == ""
+    assert python() in out and "recall_cli.capture.record" in out
+    script = tmp_path / f"init.{shell}"
+    script.write_text(out)
+    result = subprocess.run([*check, str(script)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+def test_init_rejects_an_unknown_shell(cli):
+    assert cli("init", "tcsh") == (2, "", "Error: unknown shell 'tcsh' (choose bash, zsh or fish)\n")
+
+
+def test_a_non_interactive_shell_installs_nothing(tmp_path, recall_home):
+    hook = tmp_path / "hook.bash"
+    hook.write_text(hook_script("bash", python()))
+    env = {**os.environ, "RECALL_HOME": str(recall_home)}
+    result = subprocess.run(["bash", "-c", f'eval "$(cat {hook})"; echo "[$PROMPT_COMMAND]"; true'],
+                            capture_output=True, text=True, env=env, timeout=30)
+    assert "__recall" not in result.stdout
