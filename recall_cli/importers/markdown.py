@@ -1,7 +1,7 @@
 """Markdown notes and journals: one event per paragraph, list or code block.
 
 Blocks are separated by blank lines (a fenced code block stays whole, blank lines and
-all). Each event remembers its heading path ("2024-05-08 > Work") and lines. Its time is
+all); HTML comments are left out. Each event remembers its heading path ("2024-05-08 > Work") and lines. Its time is
 the date in the nearest heading that has one ("## 2024-05-08", "## May 8, 2024"), with a
 time of day from a deeper heading ("### 14:30"); else the front matter's ``date:``; else
 the file's modification time.
@@ -123,8 +123,17 @@ def split_blocks(lines: list[str], first: int) -> Iterator[Block]:
         current = []
         return block
 
+    in_comment = False
     for number in range(first, len(lines)):
         line = lines[number]
+        if in_comment:  # an HTML comment is not shown, so not remembered
+            in_comment = "-->" not in line
+            continue
+        if fence is None and line.lstrip().startswith("<!--"):
+            if (block := flush()) is not None:
+                yield block
+            in_comment = "-->" not in line[line.index("<!--") + 4:]
+            continue
         if fence is not None:
             current.append(line)
             stripped = line.strip()

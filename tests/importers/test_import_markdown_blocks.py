@@ -76,6 +76,11 @@ def test_an_indented_block_loses_only_the_shared_indent(tmp_path):
     assert blocks(tmp_path, "    line one\n      line two\n") == [("", "line one\n  line two")]
 
 
+def test_html_comments_are_left_out(tmp_path):
+    text = "<!-- one line -->\nkept\n\n<!--\nhidden\n\nstill hidden\n-->\nafter\n\ntext <!-- inline --> stays\n"
+    assert blocks(tmp_path, text) == [("", "kept"), ("", "after"), ("", "text <!-- inline --> stays")]
+
+
 def test_front_matter_without_a_closing_line_is_ordinary_text(tmp_path):
     # the opening line is then a thematic break
     assert blocks(tmp_path, "---\ntitle: x\n\nbody\n") == [("", "title: x"), ("", "body")]
