@@ -8,7 +8,7 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 export HF_HUB_OFFLINE := 1
 DEMO_HOME ?= .recall-demo
 
-.PHONY: install demo test lint man schema clean
+.PHONY: install demo test lint man schema clean ci-deps
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,13 @@ demo: install
 test: install
 	$(VENV)/bin/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
+
+# The shell hook tests run real bash, zsh and fish (they skip a shell that is missing).
+ci-deps:
+	@command -v zsh >/dev/null && command -v fish >/dev/null || \
+		{ if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && apt-get install -y -qq bash zsh fish >/dev/null; \
+		else echo "ci-deps: install zsh and fish to run every shell hook test" >&2; fi; }
 
 lint: install
 	$(VENV)/bin/ruff check recall_cli tests
