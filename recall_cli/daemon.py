@@ -48,6 +48,12 @@ def check_socket_path(path: Path) -> None:
 
 def _alive(pid: int) -> bool:
     try:
+        # reap it if it is our own child (a detached daemon started by this process)
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False

@@ -1,0 +1,267 @@
+"""`recall bench perf`: speed and memory on synthetic corpora.
+
+For each corpus size it reports ingest events/s (store + embeddings), index build time,
+search p50/p95 in-process and through the daemon, `recall search` end to end as a new
+process with and without the daemon, and peak resident memory; plus the shell hook's
+cost at the prompt. Corpora are synthetic but shaped like real capture: shell commands,
+notes and chat lines with a realistic vocabulary, all distinct.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import load_config
+from ..models import Event
+
+WORDS = (
+    "release deploy staging production budget meeting lunch coffee garden bike train flight hotel "
+    "dentist doctor birthday gift pottery painting guitar concert book novel chapter recipe soup "
+    "pasta curry bread marathon run swim yoga climbing kubernetes docker postgres migration index "
+    "query latency cache invoice tax insurance apartment lease landlord plumber kitchen sofa camera "
+    "lens photo museum beach mountain lake river forest tent camping weekend holiday visa passport "
+    "school teacher homework exam course lecture thesis paper review grant deadline client project"
+).split()
+PEOPLE = ["Ana", "Ben", "Priya", "Sam", "Tomas", "Mei", "Jon", "Lena"]
+COMMANDS = ["git commit -m", "make test", "docker compose up", "kubectl logs", "pytest -k", "vim",
+            "grep -rn", "psql -c", "npm run build", "cargo build --release", "ssh web-2", "rsync -av"]
+
+
+def synthetic_events(n: int, seed: int = 7, start: float = 1_600_000_000.0) -> list[Event]:
+    """n distinct events: a mix of shell commands, notes and chat messages over ~2 years."""
+    rng = random.Random(seed)
+    step = 2 * 365 * 86400 / max(n, 1)
+    out = []
+    for i in range(n):
+        ts = start + i * step
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 16)))
+        kind = i % 3
+        if kind == 0:
+            cmd = f"{rng.choice(COMMANDS)} {rng.choice(WORDS)}-{i}"
+            out.append(Event(cmd, ts, source="shell", kind="command", session=f"tty{i % 17}",
+                             meta={"cwd": f"/home/me/src/{rng.choice(WORDS)}", "exit_code": rng.choice([0, 0, 0, 1])}))
+        elif kind == 1:
+            out.append(Event(f"Note {i}: {words}.", ts, source="note"))
+        else:
+            out.append(Event(f"{words} #{i}", ts, source="chat", kind="message", actor=rng.choice(PEOPLE),
+                             session=f"chat-{i // 40}"))
+    return out
+
+
+def queries(n: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6))) for _ in range(n)]
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+@dataclass
+class SizeResult:
+    events: int
+    ingest_events_per_s: float = 0.0
+    insert_events_per_s: float = 0.0
+    embed_events_per_s: float = 0.0
+    index_build_s: float = 0.0
+    search_p50_ms: float = 0.0
+    search_p95_ms: float = 0.0
+    daemon_search_p50_ms: float = 0.0
+    daemon_search_p95_ms: float = 0.0
+    cli_search_no_daemon_ms: float = 0.0
+    cli_search_daemon_ms: float = 0.0
+    peak_rss_mb: float = 0.0
+    daemon_peak_rss_mb: float = 0.0
+    db_mb: float = 0.0
+
+
+@dataclass
+class PerfReport:
+    sizes: list[SizeResult] = field(default_factory=list)
+    hook: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sizes": [asdict(s) for s in self.sizes], "hook": self.hook}
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _proc_hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _time_cli(home: Path, query: str, runs: int, no_daemon: bool) -> float:
+    env = {**os.environ, "RECALL_HOME": str(home)}
+    if no_daemon:
+        env["RECALL_NO_DAEMON"] = "1"
+    recall = shutil.which("recall")
+    cmd = [recall] if recall else [sys.executable, "-m", "recall_cli"]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([*cmd, "search", query, "-n", "10"], env=env, capture_output=True, check=True)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def bench_size(n: int, workdir: Path, n_queries: int, progress: Callable[[str], None]) -> SizeResult:
+    from .. import daemon as d
+    from ..client import DaemonClient
+    from ..service import Recall
+
+    home = workdir / f"perf-{n}"
+    if home.exists():
+        shutil.rmtree(home)
+    config = load_config(home)
+    svc = Recall(config)
+    result = SizeResult(events=n)
+    events = synthetic_events(n)
+    progress(f"{n}: inserting")
+    t = time.perf_counter()
+    for start in range(0, n, 2000):
+        svc.store.insert_events(events[start : start + 2000])
+    insert_s = time.perf_counter() - t
+    progress(f"{n}: embedding")
+    t = time.perf_counter()
+    svc.embed_pending()
+    embed_s = time.perf_counter() - t
+    result.insert_events_per_s = n / insert_s
+    result.embed_events_per_s = n / embed_s
+    result.ingest_events_per_s = n / (insert_s + embed_s)
+    progress(f"{n}: building the index")
+    t = time.perf_counter()
+    svc.rebuild_index()
+    result.index_build_s = time.perf_counter() - t
+    qs = queries(n_queries)
+    svc.search(qs[0])  # warm
+    times = []
+    for q in qs:
+        t = time.perf_counter()
+        svc.search(q, limit=10)
+        times.append((time.perf_counter() - t) * 1000)
+    result.search_p50_ms, result.search_p95_ms = _pct(times, 50), _pct(times, 95)
+    result.peak_rss_mb = _rss_mb()
+    svc.close()
+    result.db_mb = config.db_path.stat().st_size / 1e6
+    progress(f"{n}: recall search as a new process, no daemon")
+    result.cli_search_no_daemon_ms = _time_cli(home, qs[1], 3, no_daemon=True)
+    progress(f"{n}: daemon")
+    pid = d.start_detached(config)
+    try:
+        client = DaemonClient(str(d.socket_path(config)))
+        times = []
+        for q in qs:
+            t = time.perf_counter()
+            client.search(q, limit=10)
+            times.append((time.perf_counter() - t) * 1000)
+        result.daemon_search_p50_ms, result.daemon_search_p95_ms = _pct(times, 50), _pct(times, 95)
+        result.cli_search_daemon_ms = _time_cli(home, qs[2], 5, no_daemon=False)
+        result.daemon_peak_rss_mb = _proc_hwm_mb(pid)
+    finally:
+        d.stop(config)
+    return result
+
+
+def bench_hook(commands: int = 200) -> dict[str, Any]:
+    """Time an interactive bash running N trivial commands with and without the hook."""
+    bash = shutil.which("bash")
+    if bash is None:
+        return {"skipped": "bash not found"}
+    try:
+        from ..capture import hooks  # noqa: F401
+    except ImportError:
+        return {"skipped": "shell hook not installed"}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        env = {**os.environ, "RECALL_HOME": str(home), "HOME": tmp, "PS1": "$ ", "HISTFILE": "/dev/null"}
+        script = "true\n" * commands + "exit\n"
+        init = subprocess.run([sys.executable, "-m", "recall_cli", "init", "bash"], capture_output=True,
+                              text=True, env=env, check=True).stdout
+        rc_hook = Path(tmp) / "hook.rc"
+        rc_hook.write_text(init)
+        rc_plain = Path(tmp) / "plain.rc"
+        rc_plain.write_text("")
+        result: dict[str, Any] = {"commands": commands}
+        for name, rc in (("without_hook_s", rc_plain), ("with_hook_s", rc_hook)):
+            runs = []
+            for _ in range(3):
+                t = time.perf_counter()
+                subprocess.run([bash, "--rcfile", str(rc), "-i"], input=script, text=True, env=env,
+                               capture_output=True, timeout=600)
+                runs.append(time.perf_counter() - t)
+            result[name] = round(min(runs), 4)
+        result["per_command_ms"] = round((result["with_hook_s"] - result["without_hook_s"]) / commands * 1000, 3)
+        spool = home / "spool"
+        result["recorded"] = sum(p.read_text().count("\n") for p in spool.glob("*.jsonl")) if spool.exists() else 0
+        return result
+
+
+def run_perf(sizes: list[int], n_queries: int = 50, workdir: Path | None = None,
+             progress: Callable[[str], None] | None = None, hook: bool = True) -> PerfReport:
+    report = PerfReport()
+    say = progress or (lambda _msg: None)
+    own = workdir is None
+    base = Path(tempfile.mkdtemp(prefix="recall-perf-")) if own else workdir
+    try:
+        for n in sizes:
+            report.sizes.append(bench_size(n, base, n_queries, say))
+        if hook:
+            say("shell hook")
+            report.hook = bench_hook()
+    finally:
+        if own:
+            shutil.rmtree(base, ignore_errors=True)
+    return report
+
+
+def format_report(report: PerfReport) -> str:
+    rows = [
+        ("events", "events"), ("ingest events/s (store+embed)", "ingest_events_per_s"),
+        ("  insert only events/s", "insert_events_per_s"), ("  embed events/s", "embed_events_per_s"),
+        ("index build s", "index_build_s"), ("search p50 ms (in-process)", "search_p50_ms"),
+        ("search p95 ms (in-process)", "search_p95_ms"), ("search p50 ms (daemon)", "daemon_search_p50_ms"),
+        ("search p95 ms (daemon)", "daemon_search_p95_ms"),
+        ("`recall search` ms, no daemon", "cli_search_no_daemon_ms"),
+        ("`recall search` ms, daemon", "cli_search_daemon_ms"), ("peak RSS MB (in-process)", "peak_rss_mb"),
+        ("peak RSS MB (daemon)", "daemon_peak_rss_mb"), ("database MB", "db_mb"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = []
+    for label, key in rows:
+        cells = []
+        for s in report.sizes:
+            value = getattr(s, key)
+            cells.append(f"{value:>10,.0f}" if key == "events" else f"{value:>10.1f}")
+        lines.append(f"{label:<{width}}  " + "  ".join(cells))
+    if report.hook:
+        h = report.hook
+        if "skipped" in h:
+            lines.append(f"shell hook: skipped ({h['skipped']})")
+        else:
+            lines.append(f"shell hook: {h['per_command_ms']} ms per command at the prompt "
+                         f"({h['commands']} commands: {h['without_hook_s']} s without, {h['with_hook_s']} s with)")
+    return "\n".join(lines)
