@@ -59,6 +59,17 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
                           "directory names the watcher never enters; comma-separated globs"),
     "watch.debounce_ms": (500, "the watcher reads a file once it has been quiet this long"),
     "watch.max_file_bytes": (1048576, "larger files are not read by the watcher"),
+    "screen.enabled": (False, "`recall serve` records focus spans of the active window (X11, macOS, Windows)"),
+    "screen.poll_seconds": (2.0, "seconds between two looks at the active window"),
+    "screen.min_seconds": (5.0, "shorter focus spans are not recorded"),
+    "screen.exclude_apps": ("keepassxc,keepass,1password,bitwarden,lastpass,seahorse,gnome-keyring,enpass,"
+                            "dashlane,pass",
+                            "applications (WM_CLASS or process name) never recorded; comma-separated, globs "
+                            "or 're:REGEX'"),
+    "screen.exclude_titles": ("private browsing,incognito,inprivate,password,1password,bitwarden",
+                              "windows whose title contains one of these are never recorded; comma-separated, "
+                              "globs or 're:REGEX'"),
+    "screen.ocr": (False, "read the active window's text with the recall-ocr plugin (tesseract)"),
 }
 
 

@@ -36,3 +36,11 @@ class RecallSpec:
     @hookspec
     def filter_event(self, event: Any) -> Any:
         """Return the event (possibly changed) to keep it, or None to drop it before storage."""
+
+    @hookspec
+    def screen_text(self, window: Any, home: Any) -> Any:
+        """Return the text shown in ``window`` (a capture.screen.WindowInfo), or None.
+
+        Called by the screen watcher when ``screen.ocr`` is on, at most once a minute per focus
+        span; ``home`` is RECALL_HOME (for a plugin's own state). Return None for text already
+        returned recently: the watcher stores every string it gets."""
