@@ -1,0 +1,46 @@
+"""`recall bench perf`: speed and memory on synthetic corpora."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import UsageError
+from .bench import bench_app
+from .common import echo_json
+
+
+def register(app: typer.Typer) -> None:
+    """The command hangs off the `bench` group, registered at import."""
+
+
+@bench_app.command("perf")
+def perf(
+    sizes: str = typer.Option("10000,100000", "--sizes", help="Corpus sizes, comma-separated."),
+    max_events: int = typer.Option(None, "--max", help="Also run this size (e.g. 1000000)."),
+    queries: int = typer.Option(50, "--queries", help="Search queries per size."),
+    workdir: Path = typer.Option(None, "--workdir", help="Keep the corpora here (default: a temp dir)."),
+    no_hook: bool = typer.Option(False, "--no-hook", help="Skip the shell hook measurement."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Ingest rate, search latency (in-process, daemon, CLI), peak memory and shell hook cost."""
+    from ..bench.perf import format_report, run_perf
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise UsageError(f"--sizes must be numbers, got '{sizes}'") from None
+    if max_events:
+        counts.append(max_events)
+    if not counts or min(counts) < 100:
+        raise UsageError("each corpus size must be at least 100")
+    if queries < 1:
+        raise UsageError("--queries must be at least 1")
+    report = run_perf(sorted(set(counts)), queries, workdir,
+                      progress=lambda msg: print(msg, file=sys.stderr, flush=True), hook=not no_hook)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        typer.echo(format_report(report))

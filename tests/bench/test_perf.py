@@ -1,0 +1,45 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recall_cli.bench.perf import format_report, queries, synthetic_events
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_synthetic_corpus_is_distinct_mixed_and_deterministic():
+    events = synthetic_events(300)
+    assert len({e.content_hash for e in events}) == 300
+    assert {e.source for e in events} == {"shell", "note", "chat"}
+    assert [e.text for e in synthetic_events(50)] == [e.text for e in events[:50]]
+    assert len(queries(5)) == 5
+
+
+@pytest.mark.slow
+def test_perf_bench_runs_end_to_end_on_a_small_corpus(tmp_path):
+    env = {**os.environ, "RECALL_HOME": str(tmp_path / "unused")}
+    proc = subprocess.run([sys.executable, "-m", "recall_cli", "bench", "perf", "--sizes", "300", "--queries", "5",
+                           "--no-hook", "--json"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    (size,) = json.loads(proc.stdout)["sizes"]
+    assert size["events"] == 300
+    for key in ("ingest_events_per_s", "search_p50_ms", "daemon_search_p50_ms", "cli_search_daemon_ms",
+                "cli_search_no_daemon_ms", "peak_rss_mb"):
+        assert size[key] > 0, key
+
+
+def test_perf_bench_rejects_bad_sizes(cli):
+    assert cli("bench", "perf", "--sizes", "ten") == (2, "", "Error: --sizes must be numbers, got 'ten'\n")
+    assert cli("bench", "perf", "--sizes", "5")[2] == "Error: each corpus size must be at least 100\n"
+
+
+def test_report_formats_every_size_in_a_column():
+    from recall_cli.bench.perf import PerfReport, SizeResult
+
+    text = format_report(PerfReport([SizeResult(events=10_000, search_p50_ms=4.2)], {"skipped": "no bash"}))
+    assert "search p50 ms (in-process)            4.2" in text
+    assert text.endswith("shell hook: skipped (no bash)")
