@@ -321,16 +321,22 @@ class X11Source:
         self._dpy = None
         self._connect()  # raises ScreenSourceError while the server is away
 
+    def _check_alive(self) -> None:
+        if not self.alive:
+            raise ScreenSourceError(f"lost the connection to X display '{self.display_name}'")
+
     def current(self) -> WindowInfo | None:
         """The active window now, or None (nothing focused, the desktop, a window closing)."""
         with self._lock:
             self._reconnect_if_dead()
             active = self._active_from_wm()
             window = active if active is not None else self._focused()
+            self._check_alive()
             if not window or window == self.root:
                 return None
             client = self._client(window)
-            if not client or not self.alive:
+            self._check_alive()
+            if not client:
                 return None
             instance, klass = self._class_hint(client)
             title = self._text(client, "_NET_WM_NAME")
@@ -338,8 +344,7 @@ class X11Source:
                 title = self._text(client, "WM_NAME")
             pid = self._cardinal(client, "_NET_WM_PID")
             process = self._process(client, pid)
-            if not self.alive:
-                return None
+            self._check_alive()
             app = klass or instance or process or ""
             if not app and title is None:
                 return None  # an override-redirect popup or a window without identity
