@@ -59,7 +59,11 @@ def watch(
             typer.echo(json.dumps(record, ensure_ascii=False) if as_json else _describe(record))
 
     watcher = ScreenWatcher.from_config(config, plugins=service().plugins, on_records=show)
-    watcher.acquire()
+    try:
+        watcher.acquire()
+    except Exception:
+        watcher.source.close()
+        raise
     try:
         if once:
             duration = seconds if seconds is not None else max(watcher.min_seconds, watcher.poll_seconds)

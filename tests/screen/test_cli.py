@@ -1,0 +1,108 @@
+"""`recall screen watch` and `recall screen status` through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recall_cli.capture import spool
+from recall_cli.capture.screen import ScreenWatcher
+from recall_cli.config import load_config
+from recall_cli.service import Recall
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    monkeypatch.setenv("RECALL_SCREEN_POLL_SECONDS", "0.2")
+    monkeypatch.setenv("RECALL_SCREEN_MIN_SECONDS", "0.5")
+
+
+def stored(recall_home, embedder) -> list:
+    service = Recall(load_config(recall_home), embedder=embedder)
+    try:
+        return service.store.recent_events(limit=50, sources=["screen"])
+    finally:
+        service.close()
+
+
+def test_watch_once_records_the_active_window_and_ingests_it(cli, windows, fast, recall_home, embedder):
+    term = windows("term", "XTerm", "make deploy — ~/src/recall")
+    term.focus()
+    code, out, err = cli("screen", "watch", "--once", "--seconds", "1")
+    assert (code, err) == (0, "")
+    assert "XTerm: make deploy — ~/src/recall" in out
+    assert out.splitlines()[-1] == "Recorded 1 focus span; ingested 1 event."
+    events = stored(recall_home, embedder)
+    assert [(e.source, e.kind, e.actor, e.text) for e in events] == [
+        ("screen", "focus", "XTerm", "XTerm: make deploy — ~/src/recall")]
+    assert 0.9 <= events[0].ts_end - events[0].ts_start <= 5
+    assert events[0].meta["title"] == "make deploy — ~/src/recall"
+
+
+def test_watch_once_with_an_excluded_window_records_nothing(cli, windows, fast, recall_home, embedder):
+    windows("bitwarden", "Bitwarden", "My vault").focus()
+    code, out, _err = cli("screen", "watch", "--once", "--seconds", "1", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["records"] == [] and report["stats"]["excluded"] == 1
+    assert "Bitwarden" not in out and "vault" not in out
+    assert stored(recall_home, embedder) == []
+
+
+def test_watch_once_no_ingest_leaves_the_record_in_the_spool(cli, windows, fast, recall_home):
+    windows("editor", "Gedit", "plan.md").focus()
+    code, out, _err = cli("screen", "watch", "--once", "--seconds", "1", "--no-ingest")
+    assert code == 0 and out.splitlines()[-1] == "Recorded 1 focus span; 1 record left in the spool."
+    record = json.loads(spool.spool_path(recall_home).read_text())
+    assert record["source"] == "screen" and record["text"] == "Gedit: plan.md"
+
+
+def test_status_shows_the_source_the_active_window_and_the_exclusions(cli, windows):
+    windows("editor", "Gedit", "plan.md").focus()
+    code, out, _err = cli("screen", "status")
+    assert code == 0
+    assert "Source: X11 display :" in out
+    assert "Active window: Gedit: plan.md" in out
+    assert "Excluded applications: keepassxc, keepass, 1password" in out
+    assert "Screen capture in the daemon: off" in out and "OCR: off" in out
+    windows("keepassxc", "KeePassXC", "Passwords.kdbx").focus()
+    data = json.loads(cli("screen", "status", "--json")[1])
+    assert data["active"] == {"excluded": "app 'keepassxc'"}
+    assert data["source"].startswith("X11 display") and data["error"] is None
+
+
+def test_without_a_display_the_error_is_one_line(cli, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, out, err = cli("screen", "watch", "--once")
+    assert (code, out, err) == (1, "", "Error: no X display: set DISPLAY or run under X11\n")
+    code, out, _err = cli("screen", "status")
+    assert code == 0 and "Source: none: no X display: set DISPLAY or run under X11" in out
+
+
+def test_seconds_needs_once(cli):
+    code, _out, err = cli("screen", "watch", "--seconds", "3")
+    assert code == 2 and "--seconds goes with --once" in err
+
+
+def test_a_second_watcher_on_the_same_home_is_refused(cli, display, recall_home):
+    class Nothing:
+        name = "none"
+
+        def current(self):
+            return None
+
+        def describe(self):
+            return "none"
+
+        def close(self):
+            pass
+
+    holder = ScreenWatcher(Nothing(), home=recall_home)
+    holder.acquire()
+    try:
+        code, _out, err = cli("screen", "watch", "--once", "--seconds", "1")
+    finally:
+        holder.release()
+    assert code == 1 and "another screen watcher is running" in err
