@@ -1,0 +1,308 @@
+"""Every MCP tool in-process (mcp.Client(server)) with the fake embedder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recall_cli import mcp_server
+from recall_cli.timeutil import parse_time
+from tests.mcp.helpers import call, connect, fail
+
+pytestmark = pytest.mark.anyio
+
+READ_TOOLS = {"search_memory", "ask", "get_memory", "list_recent"}
+WRITE_TOOLS = {"remember", "pin", "forget"}
+
+
+def n_memories(svc) -> int:
+    return svc.store.db.execute("SELECT count(*) FROM memories").fetchone()[0]
+
+
+async def test_the_tool_list_an_agent_sees(make_server):
+    async with connect(make_server()) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert set(tools) == READ_TOOLS | WRITE_TOOLS
+        for tool in tools.values():
+            assert len(tool.description) > 120, tool.name  # says what it does and when to use it
+            assert tool.input_schema["type"] == "object"
+            for name, prop in tool.input_schema["properties"].items():
+                assert prop.get("description"), f"{tool.name}.{name} has no description"
+        assert tools["search_memory"].input_schema["required"] == ["query"]
+        assert tools["search_memory"].input_schema["properties"]["limit"]["maximum"] == 50
+        assert tools["remember"].input_schema["properties"]["text"]["maxLength"] == 20_000
+        assert set(tools["remember"].input_schema["properties"]["kind"]["enum"]) == {
+            "note", "semantic", "procedural", "core"}
+        assert all(tools[n].annotations.read_only_hint for n in READ_TOOLS)
+        assert tools["forget"].annotations.destructive_hint
+        assert not tools["remember"].annotations.read_only_hint
+        assert "recall://profile" in client.instructions and "remember" in client.instructions
+        resources = (await client.list_resources()).resources
+        assert [str(r.uri) for r in resources] == ["recall://profile"]
+
+
+async def test_remember_a_note_records_source_mcp_the_client_and_tags(make_server, store):
+    async with connect(make_server(), name="claude-code") as client:
+        out = await call(client, "remember", text="  Deployed staging with `make deploy-staging`  ",
+                         tags=["infra", " infra ", "deploy"])
+    assert out["source"] == "mcp" and out["client"] == "claude-code" and out["kind"] == "note"
+    assert out["tags"] == ["infra", "deploy"] and "memory" not in out
+    assert out["time"].startswith("20")
+    event = store.store.get_event(int(out["id"]))
+    assert (event.source, event.kind, event.actor) == ("mcp", "note", "claude-code")
+    assert event.text == "Deployed staging with `make deploy-staging`"
+    assert event.meta == {"client": "claude-code", "tags": ["infra", "deploy"]}
+    assert n_memories(store) == 0
+
+
+@pytest.mark.parametrize("kind", ["semantic", "procedural", "core"])
+async def test_remember_a_lasting_kind_also_makes_a_memory_linked_to_the_event(make_server, store, kind):
+    async with connect(make_server(), name="cursor") as client:
+        out = await call(client, "remember", text="The user prefers pytest over unittest", kind=kind)
+    memory_id = int(out["memory"]["id"][1:])
+    memory = store.memories.get(memory_id)
+    assert memory.kind == kind and memory.text == "The user prefers pytest over unittest"
+    assert store.store.memory_sources(memory_id) == [int(out["id"])]
+    history = store.store.memory_history(memory_id)
+    assert [(h["action"], h["actor"]) for h in history] == [("add", "mcp:cursor")]
+
+
+async def test_remembering_the_same_fact_again_reinforces_instead_of_duplicating(make_server, store):
+    async with connect(make_server()) as client:
+        first = await call(client, "remember", text="Uses fish as the shell", kind="semantic")
+        again = await call(client, "remember", text="Uses fish as the shell", kind="semantic")
+    assert again["memory"] == {"id": first["memory"]["id"], "kind": "semantic", "already_known": True}
+    assert n_memories(store) == 1
+    actions = [h["action"] for h in store.store.memory_history(int(first["memory"]["id"][1:]))]
+    assert actions == ["add", "reinforce"]
+
+
+async def test_the_client_name_comes_from_initialize_or_the_override(make_server, store):
+    async with connect(make_server(), name="codex", mode="legacy") as client:  # the initialize handshake
+        legacy = await call(client, "remember", text="one")
+    async with connect(make_server(client_name="my-agent")) as client:
+        override = await call(client, "remember", text="two")
+    assert (legacy["client"], override["client"]) == ("codex", "my-agent")
+    assert store.store.get_event(int(override["id"])).meta["client"] == "my-agent"
+    assert mcp_server.client_name_from(object()) == "unknown"
+
+
+async def test_search_memory_returns_ids_dates_and_honours_filters(make_server, svc):
+    day = parse_time("2026-11-10")
+    svc.add("Sam keeps the spare key in the blue pot", ts=day)
+    svc.add("git push origin main after the key fix", source="shell", kind="command", ts=day + 86400 * 5)
+    event = svc.add("The key fob battery is a CR2032", ts=day + 86400 * 10)
+    memory = svc.memories.add("semantic", "The spare key is in the blue pot", sources=[event.id])
+    async with connect(make_server()) as client:
+        out = await call(client, "search_memory", query="spare key", limit=10)
+        assert out["count"] == len(out["results"]) >= 3
+        first = out["results"][0]
+        assert set(first) >= {"id", "type", "kind", "time", "source", "text", "score"}
+        assert {r["id"] for r in out["results"]} >= {"1", "3", f"m{memory.id}"}
+        assert all(r["time"].startswith("2026-") for r in out["results"])
+
+        shell = await call(client, "search_memory", query="key", source="shell")
+        assert [r["id"] for r in shell["results"]] == ["2"]
+        late = await call(client, "search_memory", query="key", since="2026-11-14", until="2026-11-16",
+                          kind="events")
+        assert [r["id"] for r in late["results"]] == ["2"]
+        memories = await call(client, "search_memory", query="key", kind="memories")
+        assert [r["id"] for r in memories["results"]] == [f"m{memory.id}"]
+        assert (await call(client, "search_memory", query="key", kind="procedural"))["results"] == []
+        events = await call(client, "search_memory", query="spare key", kind="events", limit=1)
+        assert events["count"] == 1 and events["results"][0]["type"] == "event"
+
+
+async def test_search_memory_says_which_sources_exist_when_one_is_unknown(make_server, svc):
+    svc.add("a note about tea")
+    async with connect(make_server()) as client:
+        out = await call(client, "search_memory", query="tea", source="slack")
+    assert out["results"] == [] and out["note"] == "No events come from source 'slack'. Sources in this memory: note."
+
+
+async def test_long_texts_are_clipped_in_lists_and_whole_in_get_memory(make_server, svc):
+    long = "tea " * 1000
+    svc.add(long)
+    async with connect(make_server()) as client:
+        hit = (await call(client, "search_memory", query="tea"))["results"][0]
+        assert len(hit["text"]) < 1600 and "get_memory('1')" in hit["truncated"]
+        assert (await call(client, "get_memory", id="1"))["text"] == long.strip()
+
+
+async def test_get_memory_shows_an_event_with_its_memories(make_server, svc):
+    event = svc.add("Moved the billing service to Postgres 16", tags=["billing"], ts=parse_time("2026-10-01"))
+    memory = svc.memories.add("semantic", "Billing runs on Postgres 16", sources=[event.id])
+    async with connect(make_server()) as client:
+        for ref in (str(event.id), event.id, f"e{event.id}"):
+            out = await call(client, "get_memory", id=ref)
+            assert out["id"] == "1" and out["type"] == "event" and out["source"] == "note"
+            assert out["time"] == "2026-10-01T00:00:00+00:00" and out["tags"] == ["billing"]
+            assert out["memories"] == [f"m{memory.id}"]
+
+
+async def test_get_memory_shows_a_memory_with_provenance_and_history_and_reinforces_it(make_server, svc, store):
+    event = svc.add("Moved the billing service to Postgres 16")
+    memory = svc.memories.add("semantic", "Billing runs on Postgres 16", sources=[event.id], actor="consolidation")
+    svc.memories.edit(memory.id, "Billing runs on Postgres 16.2")
+    async with connect(make_server(), name="claude-code") as client:
+        out = await call(client, "get_memory", id=f"M{memory.id}")
+    assert out["id"] == "m1" and out["type"] == "memory" and out["text"] == "Billing runs on Postgres 16.2"
+    assert out["zone"] == "active" and 0 < out["retention"] <= 1
+    assert out["created"].startswith("20") and out["last_reinforced"].startswith("20")
+    assert [s["id"] for s in out["sources"]] == ["1"]
+    assert [(h["action"], h["actor"]) for h in out["history"]] == [
+        ("add", "consolidation"), ("edit", "user"), ("reinforce", "mcp:claude-code")]
+    assert out["history"][1]["old_text"] == "Billing runs on Postgres 16"
+    assert out["history"][2]["detail"]["reason"] == "opened"
+
+
+async def test_list_recent_is_newest_first_and_filters_by_source(make_server, svc):
+    for i, (text, source) in enumerate([("first note", "note"), ("ls -la", "shell"), ("second note", "note")]):
+        svc.add(text, source=source, ts=parse_time("2026-11-01") + i * 60)
+    async with connect(make_server()) as client:
+        out = await call(client, "list_recent")
+        assert [r["text"] for r in out["results"]] == ["second note", "ls -la", "first note"]
+        assert out["results"][0]["time"] == "2026-11-01T00:02:00+00:00"
+        assert [r["id"] for r in (await call(client, "list_recent", limit=1))["results"]] == ["3"]
+        assert [r["text"] for r in (await call(client, "list_recent", source="shell"))["results"]] == ["ls -la"]
+        none = await call(client, "list_recent", source="chat")
+        assert none["results"] == [] and "Sources: note, shell" in none["note"]
+
+
+async def test_list_recent_on_an_empty_memory(make_server):
+    async with connect(make_server()) as client:
+        assert await call(client, "list_recent") == {"count": 0, "results": [], "note": "Memory is empty so far."}
+
+
+async def test_pin_and_unpin_a_memory_and_the_profile_resource(make_server, svc, store):
+    core = svc.memories.add("core", "The user is called Ada and works on recall")
+    fact = svc.memories.add("semantic", "Prefers tabs over spaces")
+    async with connect(make_server(), name="claude-code") as client:
+        profile = (await client.read_resource("recall://profile")).contents[0]
+        assert profile.mime_type == "text/markdown"
+        assert f"m{core.id}, core" in profile.text and "tabs" not in profile.text
+
+        out = await call(client, "pin", id=f"m{fact.id}")
+        assert out == {"id": "m2", "pinned": True, "kind": "semantic", "text": "Prefers tabs over spaces",
+                       "time": out["time"]}
+        text = (await client.read_resource("recall://profile")).contents[0].text
+        assert "[m2, semantic, pinned, " in text and "Prefers tabs over spaces" in text
+        assert text.index("m1") < text.index("m2")  # core first
+
+        assert (await call(client, "pin", id="m2", pinned=False))["pinned"] is False
+        assert "tabs" not in (await client.read_resource("recall://profile")).contents[0].text
+    actions = [(h["action"], h["actor"]) for h in store.store.memory_history(fact.id)]
+    assert actions == [("add", "user"), ("pin", "mcp:claude-code"), ("unpin", "mcp:claude-code")]
+
+
+async def test_the_profile_resource_when_there_is_none_yet(make_server):
+    async with connect(make_server()) as client:
+        text = (await client.read_resource("recall://profile")).contents[0].text
+    assert "No core or pinned memories yet." in text and "remember(kind='core')" in text
+
+
+async def test_forget_deletes_events_and_memories_for_real(make_server, svc, store):
+    event = svc.add("my old address is 1 Elm St")
+    memory = svc.memories.add("semantic", "Lives at 1 Elm St", sources=[event.id])
+    async with connect(make_server()) as client:
+        gone = await call(client, "forget", id=f"m{memory.id}")
+        assert gone == {"forgotten": "m1", "deleted": {"events": 0, "memories": 1},
+                        "note": "Deleted for real; it cannot be restored."}
+        assert (await call(client, "forget", id=event.id))["deleted"] == {"events": 1, "memories": 0}
+        assert "no event with id 1" in await fail(client, "get_memory", id="1")
+        assert (await call(client, "search_memory", query="Elm"))["results"] == []
+    assert store.store.count_events() == 0 and n_memories(store) == 0
+
+
+async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server, svc, monkeypatch):
+    monkeypatch.setattr(mcp_server, "_ask_module", lambda: None)
+    svc.add("The dentist appointment is on Thursday at 3pm", ts=parse_time("2026-11-20"))
+    svc.add("bought oat milk")
+    async with connect(make_server()) as client:
+        out = await call(client, "ask", question="When is the dentist appointment?", limit=1)
+        assert out["question"] == "When is the dentist appointment?" and out["answer"] is None
+        assert [(c["id"], c["time"]) for c in out["citations"]] == [("1", "2026-11-20T00:00:00+00:00")]
+        assert "Answer from them yourself" in out["note"]
+
+
+async def test_ask_on_an_empty_memory_says_so(make_server, monkeypatch):
+    monkeypatch.setattr(mcp_server, "_ask_module", lambda: None)
+    async with connect(make_server()) as client:
+        nothing = await call(client, "ask", question="zebra xylophone")
+    assert nothing["answer"] is None and nothing["citations"] == []
+    assert "Nothing in memory matches" in nothing["note"]
+
+
+async def test_ask_uses_recalls_ask_module_when_there_is_one(make_server, svc, monkeypatch):
+    class Hit:
+        def to_dict(self):
+            return {"ref": "m3", "ts": 1_700_000_000.0, "text": "x" * 700}
+
+    calls = []
+
+    class FakeAsk:
+        @staticmethod
+        def ask(service, question, **kwargs):
+            calls.append((question, kwargs))
+            return {"answer": "Thursday at 3pm [1]", "citations": [Hit()]}
+
+    monkeypatch.setattr(mcp_server, "_ask_module", lambda: FakeAsk)
+    async with connect(make_server()) as client:
+        out = await call(client, "ask", question="When is the dentist?", since="2026-11-01")
+    assert out["answer"] == "Thursday at 3pm [1]"
+    assert out["citations"][0]["id"] == "m3" and out["citations"][0]["time"].startswith("2023-11-14")
+    assert out["citations"][0]["truncated"] is True and len(out["citations"][0]["text"]) < 700
+    assert calls == [("When is the dentist?", {"limit": 8, "since": parse_time("2026-11-01"), "until": None})]
+
+
+async def test_ask_falls_back_to_evidence_when_the_local_model_fails(make_server, svc, monkeypatch):
+    class Broken:
+        @staticmethod
+        def ask(service, question, **kwargs):
+            raise RuntimeError("llama exploded")
+
+    monkeypatch.setattr(mcp_server, "_ask_module", lambda: Broken)
+    svc.add("the dentist is on Thursday")
+    async with connect(make_server()) as client:
+        out = await call(client, "ask", question="when is the dentist?")
+    assert out["answer"] is None and out["citations"][0]["id"] == "1"
+    assert out["note"].startswith("recall's local answer model failed;")
+
+
+async def test_an_injected_answerer_gets_the_backend_and_the_arguments(make_server):
+    seen = {}
+
+    def answerer(backend, question, *, limit, since, until):
+        seen.update(question=question, limit=limit, since=since, until=until, backend=backend)
+        return {"answer": "42", "citations": [], "note": "fake"}
+
+    server = make_server(answerer=answerer)
+    async with connect(server) as client:
+        out = await call(client, "ask", question="meaning of life?", limit=3, until="2026-11-01")
+    assert out == {"question": "meaning of life?", "answer": "42", "citations": [], "note": "fake"}
+    assert seen["backend"] is server.backend and seen["limit"] == 3
+    assert seen["until"] == parse_time("2026-11-01", end=True) and seen["since"] is None
+
+
+async def test_read_only_hides_the_tools_that_write_and_never_writes(make_server, svc, store):
+    memory = svc.memories.add("semantic", "Prefers dark mode")
+    async with connect(make_server(read_only=True)) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert names == READ_TOOLS
+        assert "remember" not in client.instructions
+        for tool, args in [("remember", {"text": "x"}), ("pin", {"id": "m1"}), ("forget", {"id": "m1"})]:
+            text = await fail(client, tool, **args)
+            assert f"{tool} is not available: this recall server is read-only" in text
+        await call(client, "get_memory", id="m1")
+        text = (await client.read_resource("recall://profile")).contents[0].text
+        assert "remember(" not in text
+    assert [h["action"] for h in store.store.memory_history(memory.id)] == ["add"]  # no reinforcement
+    assert store.store.count_events() == 0
+
+
+async def test_structured_and_text_content_agree(make_server, svc):
+    svc.add("hello world")
+    async with connect(make_server()) as client:
+        result = await client.call_tool("list_recent", {})
+    assert json.loads(result.content[0].text) == result.structured_content
