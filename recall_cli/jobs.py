@@ -14,12 +14,12 @@ def install_jobs(daemon: Any) -> None:
     config = daemon.config
     svc = daemon.service
     try:
-        from .ingest_spool import ingest_spool  # type: ignore[attr-defined]
+        from .ingest_spool import ingest as ingest_spool
 
         def ingest() -> None:
             report = ingest_spool(svc)
-            if getattr(report, "inserted", 0):
-                log.info("ingested %s events from the spool", report.inserted)
+            if report.inserted or report.quarantined:
+                log.info("spool: %s", report.summary())
 
         daemon.jobs["ingest"] = ingest
     except ImportError:
@@ -58,13 +58,33 @@ def install_jobs(daemon: Any) -> None:
 
     daemon.jobs["decay"] = decay_sweep
 
-    try:
-        from .capture.watch import watchers_from_config  # type: ignore[attr-defined]
+    _start_watchers(daemon)
 
-        for watcher in watchers_from_config(svc):
+
+def _start_watchers(daemon: Any) -> None:
+    """The file watcher over the configured directories, and the screen watcher if enabled."""
+    svc = daemon.service
+    try:
+        from .capture.watch import FileWatcher
+
+        if daemon.config.get("watch.dirs").strip():
+            watcher = FileWatcher.from_config(daemon.config)
             watcher.start()
             daemon.watchers.append(watcher)
+            log.info("watching %s", ", ".join(map(str, watcher.dirs)))
     except ImportError:
         log.info("file watcher not available")
+    except Exception as exc:  # a missing directory must not stop the daemon
+        log.warning("file watcher not started: %s", getattr(exc, "message", exc))
+    try:
+        from .capture.screen import screen_watcher_from_config
+
+        screen = screen_watcher_from_config(svc)
+        if screen is not None:
+            screen.start()
+            daemon.watchers.append(screen)
+            log.info("recording screen focus spans")
+    except ImportError:
+        log.info("screen watcher not available")
     except Exception as exc:
-        log.warning("watchers not started: %s", exc)
+        log.warning("screen watcher not started: %s", getattr(exc, "message", exc))

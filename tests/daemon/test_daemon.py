@@ -156,3 +156,25 @@ def test_search_prints_the_same_through_the_fast_path_and_in_process(running, re
     in_process = run_cli(*args)
     assert via_daemon == in_process
     assert via_daemon[1].startswith("Time filter 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59\n")
+
+
+def test_the_daemon_ingests_the_spool_and_consolidates_when_idle(recall_home, monkeypatch):
+    from recall_cli.capture import spool
+    from recall_cli.jobs import install_jobs
+
+    monkeypatch.setenv("RECALL_SERVE_CONSOLIDATE_IDLE", "0.001")
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    assert {"ingest", "consolidate", "decay"} <= set(server.jobs)
+    spool.append(recall_home, [
+        {"text": f"make test #{i}", "source": "shell", "kind": "command", "ts_start": 1_700_000_000 + i * 60,
+         "session": "tty1", "meta": {"cwd": "/src/app", "exit_code": 0}} for i in range(3)
+    ])
+    server.last_request = 0.0
+    for name in ("ingest", "consolidate", "decay"):
+        server.jobs[name]()
+    assert server.service.store.count_events() == 3
+    kinds = {v.memory.kind for v in server.service.memories.list(include_all=True)}
+    assert "episodic" in kinds
+    server.service.close()
