@@ -18,7 +18,8 @@ MARK = "[REDACTED:"
 
 # A value after a flag or an assignment: quoted, or up to the next shell separator.
 _VALUE = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]+)"""
-# Words that make a variable, flag or key name a secret's name.
+# Words that make a variable, flag or key name a secret's name (at the end of the name,
+# starting it or after _ or -: DB_PASSWORD, apiKey, X_AUTH_TOKEN; not monkey or author).
 _SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|secret|token|api[_-]?key|apikey|"
                  r"access[_-]?key|private[_-]?key|credentials?|auth)")
 
@@ -78,7 +79,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("aws-secret-key", "aws",
        r"(?i)\baws_?secret(?:_?access)?_?key\b['\"]?\s*[=:\s]\s*['\"]?(?P<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
        f"aws configure set aws_secret_access_key {_F40}", _F40, "AWS secret access keys"),
-    _p("gcp-api-key", "aiza", r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])",
+    _p("gcp-api-key", "aiza", r"\bAIza[0-9A-Za-z_\-]{30,40}(?![0-9A-Za-z_\-])",
        "curl 'https://maps.googleapis.com/api?key=AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567'",
        "AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567", "Google Cloud API keys"),
     _p("gcp-oauth-secret", "gocspx-", r"\bGOCSPX-[0-9A-Za-z_\-]{28}(?![0-9A-Za-z_\-])",
@@ -146,9 +147,13 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("jwt", "eyj", r"\beyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{8,}",
        "http :8080/me 'Cookie: s=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.FAKEfakeFAKEfake'",
        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.FAKEfakeFAKEfake", "JSON web tokens"),
-    _p("url-credentials", "@", r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@'\"]+:(?P<secret>[^\s@/'\"]+)@",
+    _p("url-credentials", "@", r"\b[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?:\[REDACTED:[a-z0-9-]+\]|[^\s:/@'\"]+):(?P<secret>[^\s@/'\"]+)@",
        "psql postgres://app:FakePass123@db.internal:5432/app", "FakePass123",
        "passwords in URLs (user:password@host)"),
+    _p("url-query-secret", "key= token= signature= password= secret= auth=",
+       r"(?i)[?&](?:api_?key|key|access_token|token|auth|signature|password|secret)=(?P<secret>[^&\s'\"#]+)",
+       "curl 'https://api.example.com/v2/data?format=csv&api_key=FakeQueryKey'", "FakeQueryKey",
+       "secrets in URL query strings (?key=, &token=)"),
     _p("auth-header", "authorization",
        r"(?i)\b(?:authorization|proxy-authorization)\s*:\s*(?:(?:bearer|basic|token|bot|digest)\s+)?"
        r"(?P<secret>[A-Za-z0-9._~+/=\-]{6,})",
@@ -160,27 +165,28 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?i)\b(?:x-api-key|api-key|x-auth-token|private-token|x-access-token)\s*:\s*(?P<secret>[^\s'\"]+)",
        "curl -H 'X-Api-Key: FAKEapiFAKE' https://api.example.com", "FAKEapiFAKE", "API key headers"),
     _p("basic-auth-arg", "-u",
-       r"(?:^|\s)(?:-u|--user|--proxy-user)(?:\s+|=)['\"]?[^\s:'\"]+:(?P<secret>[^\s'\"]+)",
+       r"(?:^|\s)(?:-u|--user|--proxy-user)(?:\s+|=)['\"]?(?:\[REDACTED:[a-z0-9-]+\]|[^\s:'\"]+):"
+       r"(?P<secret>[^\s'\"]+)",
        "curl -u admin:FakeAdminPw https://example.com", "FakeAdminPw", "curl -u user:password"),
     _p("password-arg", _WORD_NEEDLES,
-       r"(?i)(?<![\w\-])--?[A-Za-z0-9_\-]*" + _SECRET_WORDS + r"(?:=|\s+)" + _VALUE,
+       r"(?i)(?<![\w\-])--?[A-Za-z0-9_\-]{0,128}" + _SECRET_WORDS + r"(?:=|\s+)" + _VALUE,
        "mysqldump --user=root --password=FakeDbPw1 shop", "FakeDbPw1",
        "--password / --token / --api-key style arguments"),
     _p("password-short-arg", "mysql mariadb",
-       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]*?\s-p(?P<secret>[^\s'\"-][^\s'\"]*)",
+       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]{0,1000}?\s-p(?P<secret>[^\s'\"-][^\s'\"]*)",
        "mysql -u root -pFakeRootPw -h db", "FakeRootPw", "mysql -pPASSWORD"),
     _p("password-short-arg", "sshpass login helm",
-       r"\b(?:sshpass|docker\s+login|podman\s+login|helm\s+repo\s+add|az\s+login)\b[^|;&\n]*?\s-p\s+" + _VALUE,
+       r"\b(?:sshpass|docker\s+login|podman\s+login|helm\s+repo\s+add|az\s+login)\b[^|;&\n]{0,1000}?\s-p\s+" + _VALUE,
        "sshpass -p FakeSshPw ssh deploy@host", "FakeSshPw", "sshpass -p / docker login -p"),
     _p("secret-assignment", _WORD_NEEDLES,
-       r"(?i)\b[A-Za-z0-9_]*" + _SECRET_WORDS + r"\s*=\s*" + _VALUE,
+       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"\s*=\s*" + _VALUE,
        "export GITHUB_TOKEN=FakeAssignedToken", "FakeAssignedToken",
        "export X_TOKEN=... / X_SECRET= / PASSWORD= assignments"),
     _p("secret-assignment", _WORD_NEEDLES,
-       r"(?i)\bset\s+(?:-[A-Za-z]+\s+)*[A-Za-z0-9_]*" + _SECRET_WORDS + r"\s+" + _VALUE,
+       r"(?i)\bset\s+(?:-[A-Za-z]+\s+){0,4}[A-Za-z0-9_]{0,128}" + _SECRET_WORDS + r"\s+" + _VALUE,
        "set -gx OPENAI_API_KEY FakeFishValue", "FakeFishValue", "fish: set -x X_TOKEN value"),
     _p("secret-json", _WORD_NEEDLES,
-       r"(?i)[\"']?[A-Za-z0-9_\-]*" + _SECRET_WORDS + r"[\"']?\s*:\s*\"(?P<secret>[^\"\n]+)\"",
+       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"[\"']?\s*:\s*\"(?P<secret>[^\"\n]+)\"",
        "curl -d '{\"user\": \"me\", \"password\": \"FakeJsonPw\"}' https://api.example.com/login",
        "FakeJsonPw", "\"password\": \"...\" in JSON bodies"),
 )

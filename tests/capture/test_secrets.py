@@ -1,0 +1,194 @@
+"""The redaction table: every pattern's example is redacted, and a corpus of fake credentials
+in realistic commands never reaches the spool, the quarantine or the database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from recall_cli.capture import record
+from recall_cli.capture.secrets import PATTERNS, redact
+from recall_cli.ingest_spool import ingest
+
+F36 = "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"
+
+# (command, the secret inside it). All values are fake but have the real formats.
+CORPUS = [
+    ("export AWS_ACCESS_KEY_ID=AKIAZZZZFAKE7EXAMPLE", "AKIAZZZZFAKE7EXAMPLE"),
+    ("export AWS_SECRET_ACCESS_KEY=fAkE/SeCrEt+KeY0123456789abcdefghijKLMNOP",
+     "fAkE/SeCrEt+KeY0123456789abcdefghijKLMNOP"),
+    ("aws configure set aws_secret_access_key 'zzFAKEzzFAKEzzFAKEzzFAKEzzFAKEzzFAKE/+=0'",
+     "zzFAKEzzFAKEzzFAKEzzFAKEzzFAKEzzFAKE/+=0"),
+    ("curl 'https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIzaSyD-FAKEfakeFAKEfakeFAKEfake1234567'",
+     "AIzaSyD-FAKEfakeFAKEfakeFAKEfake1234567"),
+    ("gcloud auth print-access-token | xargs -I{} curl -H 'Authorization: Bearer ya29.a0FAKEtokenFAKEtoken123' x",
+     "ya29.a0FAKEtokenFAKEtoken123"),
+    ("az storage container list --connection-string 'DefaultEndpointsProtocol=https;AccountName=acct;"
+     "AccountKey=" + "Zm9vYmFyZmFrZWtleQ" * 4 + "==;EndpointSuffix=core.windows.net'", "Zm9vYmFyZmFrZWtleQ" * 4),
+    ("azcopy copy ./f 'https://acct.blob.core.windows.net/c/f?sv=2021-08-06&se=2026&sp=rw&sig=aBcD1234FAKEsig%2FzzZ%3D'",
+     "aBcD1234FAKEsig%2FzzZ%3D"),
+    ("az login --service-principal -u 00000000-app -p Xy7Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake1 --tenant t",
+     "Xy7Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake1"),
+    (f"git remote add origin https://ghp_{F36}@github.com/me/app.git", f"ghp_{F36}"),
+    (f"GH_TOKEN=gho_{F36} gh pr list", f"gho_{F36}"),
+    ("echo github_pat_11AAFAKE0fakeFAKEfake_0123456789fakeFAKEfake | gh auth login --with-token",
+     "github_pat_11AAFAKE0fakeFAKEfake_0123456789fakeFAKEfake"),
+    ("git clone https://oauth2:glpat-FAKEfake_FAKEfake-123@gitlab.com/grp/proj.git", "glpat-FAKEfake_FAKEfake-123"),
+    ("curl -X POST -d 'token=xoxp-1111111111-2222222222-FAKEfakeFAKE' https://slack.com/api/auth.test",
+     "xoxp-1111111111-2222222222-FAKEfakeFAKE"),
+    ("curl -d '{\"text\":\"deploy\"}' https://hooks.slack.com/services/TFAKE0001/BFAKE0002/FAKEfakeFAKEfakeFAKE",
+     "FAKEfakeFAKEfakeFAKE"),
+    ("stripe customers list --api-key sk_live_51FAKEfakeFAKEfakeFAKEfake", "sk_live_51FAKEfakeFAKEfakeFAKEfake"),
+    ("curl https://api.stripe.com/v1/charges -u rk_live_FAKEfakeFAKEfake0099:", "rk_live_FAKEfakeFAKEfake0099"),
+    ("OPENAI_API_KEY=sk-proj-FAKEfake_FAKEfake-FAKEfake0123 python chat.py", "sk-proj-FAKEfake_FAKEfake-FAKEfake0123"),
+    ("curl https://api.openai.com/v1/models -H 'Authorization: Bearer sk-FAKEfakeFAKEfakeFAKEfake00'",
+     "sk-FAKEfakeFAKEfakeFAKEfake00"),
+    ("claude --api-key sk-ant-api03-FAKEfakeFAKEfake_FAKEfake-0000", "sk-ant-api03-FAKEfakeFAKEfake_FAKEfake-0000"),
+    ("twilio profiles:create --account-sid AC0123456789abcdef0123456789abcdef "
+     "--auth-token 0123456789abcdef0123456789abcdef",
+     "0123456789abcdef0123456789abcdef"),
+    ("curl -u SKfedcba9876543210fedcba9876543210:FakeTwilioSecret https://api.twilio.com", "FakeTwilioSecret"),
+    ("curl --request POST --url https://api.sendgrid.com/v3/mail/send --header "
+     "'Authorization: Bearer SG.FAKEfakeFAKEfake012345.FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake0123456'",
+     "SG.FAKEfakeFAKEfake012345.FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake0123456"),
+    (f"echo //registry.npmjs.org/:_authToken=npm_{F36} >> ~/.npmrc", f"npm_{F36}"),
+    ("http GET :8000/api/me "
+     "'Authorization:JWT eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.FAKEsignatureFAKE'",
+     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.FAKEsignatureFAKE"),
+    ("printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAFAKEFAKE\\n"
+     "-----END OPENSSH PRIVATE KEY-----' > id",
+     "b3BlbnNzaC1rZXktdjEAAAAFAKEFAKE"),
+    ("mysql -h db.internal -u root --password=Sup3rFakeP4ss shop", "Sup3rFakeP4ss"),
+    ("mysql -u admin -pFakeMysqlPw9 -e 'show databases'", "FakeMysqlPw9"),
+    ("vault login -method=userpass username=me password='Fake Vault Pw'", "Fake Vault Pw"),
+    ("docker login -u deploy -p FakeDockerPw registry.example.com", "FakeDockerPw"),
+    ("sshpass -p 'FakeSshPass!' ssh pi@raspberrypi.local", "FakeSshPass!"),
+    ("psql 'postgresql://app:FakePgPass42@db.example.com:5432/app?sslmode=require'", "FakePgPass42"),
+    ("redis-cli -u redis://default:FakeRedisPw@cache:6379 ping", "FakeRedisPw"),
+    ("curl -u alice:FakeCurlPw https://intranet.example.com/report.csv", "FakeCurlPw"),
+    ("curl -H 'X-API-Key: FakeHeaderKey123' https://api.example.com/v1/items", "FakeHeaderKey123"),
+    ("export DATABASE_PASSWORD=FakeDbPassword1", "FakeDbPassword1"),
+    ("export MY_SERVICE_TOKEN=\"FakeQuotedToken 2\"", "FakeQuotedToken 2"),
+    ("set -gx ANTHROPIC_API_KEY FakeFishKey77", "FakeFishKey77"),
+    ("terraform apply -var db_password=FakeTfPw -auto-approve", "FakeTfPw"),
+    ("kubectl create secret generic app --from-literal=client_secret=FakeK8sSecret", "FakeK8sSecret"),
+    ("huggingface-cli login --token hf_FAKEfakeFAKEfakeFAKEfakeFAKEfake1234",
+     "hf_FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"),
+    ("doctl auth init --access-token dop_v1_" + "a1" * 32, "dop_v1_" + "a1" * 32),
+    ("curl -d '{\"username\": \"me\", \"password\": \"FakeJsonLogin\"}' https://example.com/login", "FakeJsonLogin"),
+    ("wget --header='Authorization: Basic ZmFrZTpmYWtlcGFzcw==' https://example.com/file", "ZmFrZTpmYWtlcGFzcw=="),
+    ("gcloud iam service-accounts keys create k.json --client-secret GOCSPX-FAKEfakeFAKEfakeFAKEfake12 x",
+     "GOCSPX-FAKEfakeFAKEfakeFAKEfake12"),
+]
+
+# Ordinary commands that must come through untouched.
+BENIGN = [
+    "git log --author=me --since=yesterday",
+    "ls -la ~/src",
+    "mkdir -p build/out && cd build/out",
+    "ssh -p 2222 deploy@example.com",
+    "docker run -p 8080:80 nginx",
+    "cd $OLDPWD",
+    "grep -rn 'TODO' src/",
+    "python -m pytest -k token_parsing tests/",
+    "git checkout -b feature/password-reset",
+    "kubectl get secrets -n prod",
+    "echo $PATH | tr : '\\n'",
+    "make test",
+    "curl https://example.com/docs/authentication",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=[f"{p.name}-{i}" for i, p in enumerate(PATTERNS)])
+def test_every_pattern_redacts_its_example(pattern):
+    result = redact(pattern.example)
+    assert pattern.secret not in result.text
+    assert f"[REDACTED:{pattern.name}]" in result.text
+    assert pattern.name in result.names
+
+
+def test_the_table_covers_every_family_the_issue_lists():
+    names = {p.name for p in PATTERNS}
+    for family in ("aws-access-key-id", "aws-secret-key", "gcp-api-key", "azure-storage-key", "github-token",
+                   "gitlab-token", "slack-token", "stripe-key", "openai-key", "anthropic-key", "twilio-api-key",
+                   "sendgrid-key", "npm-token", "jwt", "pem-private-key", "password-arg", "secret-assignment",
+                   "url-credentials", "auth-header"):
+        assert family in names
+
+
+@pytest.mark.parametrize("command,secret", CORPUS, ids=[c[:40] for c, _ in CORPUS])
+def test_corpus_secret_is_redacted(command, secret):
+    result = redact(command)
+    assert secret not in result.text, result.text
+    assert "[REDACTED:" in result.text
+
+
+@pytest.mark.parametrize("command", BENIGN)
+def test_ordinary_commands_are_left_alone(command):
+    assert redact(command).text == command
+
+
+def test_needle_prefilter_never_changes_the_result():
+    """Patterns are only tried when one of their needles occurs; trying all gives the same text."""
+    texts = [c for c, _ in CORPUS] + BENIGN + [p.example for p in PATTERNS]
+    for text in texts:
+        assert redact(text).text == redact(text, eager=True).text, text
+
+
+def test_redaction_is_idempotent_and_keeps_flags_and_quotes():
+    once = redact("mysqldump --password='Fake Pw' db").text
+    assert once == "mysqldump --password='[REDACTED:password-arg]' db"
+    assert redact(once).text == once
+    assert redact("psql postgres://app:FakePw@db/app").text == "psql postgres://app:[REDACTED:url-credentials]@db/app"
+
+
+def test_long_adversarial_input_stays_linear():
+    """Regexes that backtrack quadratically take minutes on 70 kB; these take well under a second."""
+    import time
+
+    n = 70_000
+    started = time.perf_counter()
+    for text in ["a." * n, "-a" * n, "x" * n, '"a"' * n, "a:" * n, "x://" + "a" * n, "mysql " * 10_000,
+                 "set -x " * 10_000, "export A" + "_" * n + "=", "--token" * 10_000]:
+        redact(text + " [REDACTED:github-token] password token key auth @ :// -----BEGIN PRIVATE KEY-----",
+               eager=True)
+    assert time.perf_counter() - started < 30
+
+
+def test_a_cut_off_private_key_is_still_redacted():
+    text = "echo '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANFAKEFAKEFAKE"
+    assert "MIIEvQ" not in redact(text).text
+
+
+def test_corpus_never_reaches_the_spool_or_the_database(svc, recall_home):
+    assert len(CORPUS) >= 30
+    for i, (command, _secret) in enumerate(CORPUS):
+        args = record.Args()
+        args.command, args.shell, args.status, args.cwd = command, "bash", 0, "/home/me/src"
+        args.start, args.end, args.session = 1_790_000_000.0 + i, 1_790_000_000.5 + i, "corpus"
+        assert record.record(args) is not None
+    spool_bytes = (recall_home / "spool" / "events.jsonl").read_bytes()
+    report = ingest(svc)
+    assert report.inserted == len(CORPUS) and report.quarantined == 0
+    svc.close()
+    stored = b"".join(p.read_bytes() for p in recall_home.glob("recall.db*"))
+    leftovers = b"".join(p.read_bytes() for p in (recall_home / "spool").glob("*") if p.is_file())
+    for _command, secret in CORPUS:
+        needle = secret.encode()
+        assert needle not in spool_bytes, secret
+        assert needle not in stored, secret
+        assert needle not in leftovers, secret
+    # the commands themselves are still there, with the names of what was cut out
+    svc2_rows = None
+    from recall_cli.config import load_config
+    from recall_cli.store import open_store
+
+    store = open_store(load_config(recall_home).db_path)
+    try:
+        svc2_rows = [dict(r) for r in store.db.query("SELECT text, meta FROM events ORDER BY ts_start")]
+    finally:
+        store.close()
+    assert len(svc2_rows) == len(CORPUS)
+    assert all(re.search(r"\[REDACTED:[a-z0-9-]+\]", row["text"]) for row in svc2_rows)
+    assert svc2_rows[0]["text"] == "export AWS_ACCESS_KEY_ID=[REDACTED:aws-access-key-id]"
