@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from typing import Any
 
@@ -64,16 +66,26 @@ def watch(
     except Exception:
         watcher.source.close()
         raise
+    previous = _stop_on_sigterm()
     try:
         if once:
             duration = seconds if seconds is not None else max(watcher.min_seconds, watcher.poll_seconds)
             _watch_for(watcher, duration)
         else:
-            typer.echo(f"Watching the active window on {watcher.source.describe()} (Ctrl-C to stop).", err=True)
+            watcher.poll_once()
+            span = watcher.current_span
+            now = ("nothing focused" if span is None else "an excluded window" if span["excluded"]
+                   else f"{span['app']}: {span['title']}")
+            typer.echo(f"Watching the active window on {watcher.source.describe()}; now: {now} "
+                       "(Ctrl-C to stop).", err=True)
             _watch_forever(watcher, svc)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM: the span in progress is still recorded below
     finally:
         watcher.stop()
         watcher.release()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     ingested = None
     if svc is not None:
         from ..ingest_spool import ingest
@@ -83,6 +95,17 @@ def watch(
         _report_once(watcher, shown, ingested, as_json)
     else:
         typer.echo("Stopped.", err=True)
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (kill, systemd) ends the watch like Ctrl-C, so the last span is kept."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _watch_for(watcher: Any, duration: float) -> None:
@@ -96,16 +119,13 @@ def _watch_for(watcher: Any, duration: float) -> None:
 
 
 def _watch_forever(watcher: Any, svc: Any) -> None:
-    try:
-        while True:
-            records = watcher.poll_once()
-            if svc is not None and records:
-                from ..ingest_spool import ingest
+    while True:
+        records = watcher.poll_once()
+        if svc is not None and records:
+            from ..ingest_spool import ingest
 
-                ingest(svc)
-            time.sleep(watcher.poll_seconds)
-    except KeyboardInterrupt:
-        pass
+            ingest(svc)
+        time.sleep(watcher.poll_seconds)
 
 
 def _report_once(watcher: Any, records: list[dict[str, Any]], ingested: Any, as_json: bool) -> None:

@@ -106,3 +106,29 @@ def test_a_second_watcher_on_the_same_home_is_refused(cli, display, recall_home)
     finally:
         holder.release()
     assert code == 1 and "another screen watcher is running" in err
+
+
+def test_watch_in_the_foreground_keeps_the_last_span_on_sigterm(windows, recall_home, embedder):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    windows("editor", "Gedit", "plan.md").focus()
+    env = dict(os.environ, RECALL_SCREEN_POLL_SECONDS="0.1", RECALL_SCREEN_MIN_SECONDS="0",
+               RECALL_EMBED_MODEL="", HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "recall_cli", "screen", "watch", "--no-ingest"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        started = proc.stderr.readline()  # printed after the first look at the screen
+        assert "now: Gedit: plan.md (Ctrl-C to stop)." in started
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "Gedit: plan.md" in out and err.strip() == "Stopped."
+    record = json.loads(spool.spool_path(recall_home).read_text())
+    assert record["text"] == "Gedit: plan.md" and record["source"] == "screen"
