@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -38,6 +39,7 @@ MAX_TEXT = 1024 * 1024
 MAX_TS = 7258118400.0
 # Tests set this to pause (until killed) right after the Nth batch commits.
 PAUSE_ENV = "RECALL_INGEST_TEST_PAUSE_AFTER"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -89,7 +91,7 @@ def _valid_text(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        value = _SURROGATE.sub("\ufffd", value)
     return value.replace("\x00", "")
 
 
@@ -173,12 +175,12 @@ class SpoolIngester:
             return self.report
         with _exclusive(directory / "ingest.lock"):
             spool.rotate(self.home, time.time_ns())
-            files = spool.pending_files(self.home)
-            total = sum(_size(p) for p in files)
+            sizes = {path: _size(path) for path in spool.pending_files(self.home)}
+            total = sum(sizes.values())
             done = 0
-            for path in files:
+            for path, size in sizes.items():
                 self._ingest_file(path)
-                done += _size(path) or 0
+                done += size
                 if self.progress:
                     self.progress(min(done, total), total)
         self.report.seconds = time.perf_counter() - started
