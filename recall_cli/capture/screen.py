@@ -8,9 +8,10 @@ libX11, see screen_x11), ``MacSource`` and ``WindowsSource`` (see screen_platfor
 window (same window, application and title) stays active; when the active window changes,
 or on ``flush()``/``stop()``, the finished span becomes one record (source "screen", kind
 "focus", actor = application, text "<app>: <title>", ts_start/ts_end, meta app, title,
-duration_s, window, span) if it lasted at least ``screen.min_seconds``. A gap between polls
-much longer than the poll interval (the machine slept) ends the span at the last poll that
-saw it.
+duration_s, window, span) if it lasted at least ``screen.min_seconds``; a title that changes
+before then (a terminal showing each command) continues the span under the new title. A gap
+between polls much longer than the poll interval (the machine slept) ends the span at the
+last poll that saw it.
 
 Exclusions (``screen.exclude_apps``, ``screen.exclude_titles``) are checked on the raw
 window: an excluded span leaves no trace at all, not even its application's name. Titles
@@ -330,7 +331,9 @@ class ScreenWatcher:
                     span = self._span = None
             else:
                 self.stats.last_error = None
-            if span is not None and (window is None or window.key() != span.window.key()):
+            if span is not None and window is not None and self._retitled(span, window, now):
+                span.window = window  # a title that changed quickly folds into the next one
+            elif span is not None and (window is None or window.key() != span.window.key()):
                 self._finish(span, now, out)
                 span = self._span = None
             if window is not None:
@@ -340,6 +343,14 @@ class ScreenWatcher:
                     span.last_seen = now
                 self._read_text(span, now, out)
             return self._emit(out)
+
+    def _retitled(self, span: _Span, window: WindowInfo, now: float) -> bool:
+        """The same window with a new title before its span counted (a terminal showing each
+        command, a page still loading): the span goes on under the new title instead of
+        leaving a trail of too-short spans that would all be dropped."""
+        return (window.window is not None and window.window == span.window.window and window.app == span.window.app
+                and window.title != span.window.title and now - span.start < self.min_seconds
+                and not span.excluded and self.exclusions.reason(window) is None)
 
     def flush(self) -> list[dict[str, Any]]:
         """End the span in progress now and record it (stop() calls this)."""

@@ -283,3 +283,23 @@ def test_the_macos_source_output_is_parsed():
     assert (window.app, window.pid, window.title, window.platform) == ("Safari", 812, "recall — GitHub", "macos")
     assert parse_osascript("Finder\n90\n\n").title == ""
     assert parse_osascript("\n") is None
+
+
+def test_a_title_that_changes_before_the_span_counts_continues_it(src, recall_home, clock, sink):
+    watcher = make(src, recall_home, clock, sink, min_seconds=5)
+    for title in ("~/src", "~/src: make", "~/src: make test", "~/src: pytest"):
+        src.show("XTerm", title, window="0x10")
+        watcher.poll_once()
+        clock.advance(1.5)
+    src.show("XTerm", "Private Browsing", window="0x10")  # an excluded title never folds in
+    watcher.poll_once()
+    clock.advance(30)
+    src.show("XTerm", "~/src", window="0x10")
+    watcher.poll_once()
+    clock.advance(3)
+    src.show("Gedit", "notes", window="0x11")  # another window ends the span
+    watcher.poll_once()
+    clock.advance(1)
+    watcher.flush()
+    assert [(r["meta"]["title"], r["meta"]["duration_s"]) for r in sink.records] == [("~/src: pytest", 6)]
+    assert watcher.stats.excluded == 1 and watcher.stats.short == 2
