@@ -1,0 +1,282 @@
+"""The file watcher: paragraphs, scans, a real watchdog observer (waited on through its
+flush callback, never by sleeping), bad files, and `recall watch`."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+from pathlib import Path
+
+import pytest
+
+from recall_cli.capture import watch as watch_module
+from recall_cli.capture.watch import FileWatcher, WatchBusyError, split_paragraphs
+from recall_cli.errors import NotFoundError
+from tests.capture.helpers import spool_records
+
+NOTE = "# Trip\n\nBook the ferry to Naxos.\nTake the early one.\n\nPack sunscreen.\n"
+
+
+class Collect:
+    """A sink that keeps records, and a flush callback that queues reports."""
+
+    def __init__(self) -> None:
+        self.records: list[dict] = []
+        self.reports: queue.Queue = queue.Queue()
+
+    def sink(self, records: list[dict]) -> None:
+        self.records.extend(records)
+
+    def wait(self, predicate, timeout: float = 20.0) -> None:
+        """Wait for flushes until predicate(records) holds."""
+        while not predicate(self.records):
+            try:
+                self.reports.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no flush within {timeout}s; have {self.texts()}") from None
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [r["text"] for r in self.records if kind is None or r["kind"] == kind]
+
+
+def make(tmp_path: Path, home: Path, collect: Collect | None = None, **kw) -> FileWatcher:
+    collect = collect or Collect()
+    kw.setdefault("debounce_ms", 50)
+    return FileWatcher([tmp_path / "notes"], home=home, sink=collect.sink, on_flush=collect.reports.put, **kw)
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    path = tmp_path / "notes"
+    path.mkdir()
+    return path
+
+
+def test_paragraphs_are_runs_of_non_blank_lines_with_their_lines():
+    assert split_paragraphs(NOTE) == [(1, 1, "# Trip"), (3, 4, "Book the ferry to Naxos.\nTake the early one."),
+                                      (6, 6, "Pack sunscreen.")]
+    assert split_paragraphs("a\r\n\r\n  \r\nb") == [(1, 1, "a"), (4, 4, "b")]
+    assert split_paragraphs("\n\n") == []
+
+
+def test_first_scan_then_only_new_or_changed_paragraphs(notes, tmp_path, recall_home):
+    (notes / "trip.md").write_text(NOTE)
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect)
+    report = watcher.scan_once()
+    assert report.paragraphs == 3 and report.records == 3
+    first = collect.records[1]
+    assert (first["source"], first["kind"], first["text"]) == ("file", "paragraph",
+                                                               "Book the ferry to Naxos.\nTake the early one.")
+    assert first["meta"] == {"path": str(notes / "trip.md"), "line_start": 3, "line_end": 4}
+    assert first["ts_start"] == pytest.approx((notes / "trip.md").stat().st_mtime)
+    assert watcher.scan_once().records == 0  # nothing changed
+
+    (notes / "trip.md").write_text(NOTE.replace("early one", "9:00 one") + "\nBuy a hat.\n")
+    report = watcher.scan_once()
+    assert collect.texts()[3:] == ["Book the ferry to Naxos.\nTake the 9:00 one.", "Buy a hat."]
+    assert collect.records[-1]["meta"]["line_start"] == 8
+    # a paragraph moved to another place in the file is not new
+    (notes / "trip.md").write_text("Buy a hat.\n\n" + NOTE.replace("early one", "9:00 one"))
+    assert watcher.scan_once().records == 0
+
+
+def test_deleted_files_are_recorded_once(notes, tmp_path, recall_home):
+    (notes / "a.md").write_text("alpha\n")
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect)
+    watcher.scan_once()
+    (notes / "a.md").unlink()
+    report = watcher.scan_once()
+    assert report.deleted == 1
+    deleted = collect.records[-1]
+    assert deleted["kind"] == "deleted" and deleted["meta"] == {"path": str(notes / "a.md"), "paragraphs": 1}
+    assert watcher.scan_once().records == 0
+
+
+def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(notes, tmp_path, recall_home):
+    for sub in (".git", "node_modules", "deep/node_modules", "deep/ok"):
+        (notes / sub).mkdir(parents=True)
+    (notes / ".git" / "COMMIT_EDITMSG.txt").write_text("secret commit message\n")
+    (notes / "node_modules" / "readme.md").write_text("package readme\n")
+    (notes / "deep" / "node_modules" / "x.md").write_text("nested package\n")
+    (notes / "deep" / "ok" / "kept.org").write_text("* kept heading\n")
+    (notes / "photo.txt").write_bytes(b"\x89PNG\x00\x00binary")
+    (notes / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (notes / "huge.md").write_text("x" * 2000 + "\n")
+    (notes / "script.py").write_text("print('hi')\n")
+    (notes / ".#lock.md").write_text("emacs lock\n")
+    (notes / "notes.md~").write_text("backup\n")
+    (notes / "plain.rst").write_text("Title\n=====\n")
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect, max_file_bytes=1000)
+    report = watcher.scan_once()
+    assert sorted(collect.texts()) == ["* kept heading", "Title\n====="]
+    assert (report.skipped_binary, report.skipped_large) == (2, 1)
+    again = watcher.scan_once()  # skipped files are remembered until they change
+    assert (again.skipped_binary, again.skipped_large, again.records) == (0, 0, 0)
+    (notes / "photo.txt").unlink()
+    assert watcher.scan_once().deleted == 0  # we never had its text, so no deletion event
+
+
+def test_secrets_in_notes_are_redacted(notes, tmp_path, recall_home):
+    (notes / "ops.md").write_text("The staging db is postgres://app:FakePw42@db/app\n")
+    collect = Collect()
+    make(tmp_path, recall_home, collect).scan_once()
+    assert collect.texts() == ["The staging db is postgres://app:[REDACTED:url-credentials]@db/app"]
+    assert collect.records[0]["meta"]["redacted"] == ["url-credentials"]
+
+
+def test_a_missing_directory_is_a_clear_error(tmp_path, recall_home):
+    with pytest.raises(NotFoundError, match="cannot watch .*/nope: no such directory"):
+        FileWatcher([tmp_path / "nope"], home=recall_home)
+    (tmp_path / "file.md").write_text("x")
+    with pytest.raises(NotFoundError, match="not a directory"):
+        FileWatcher([tmp_path / "file.md"], home=recall_home)
+
+
+def test_a_file_that_changes_while_read_is_read_again(notes, tmp_path, recall_home, monkeypatch):
+    path = notes / "live.md"
+    path.write_text("first\n")
+    real_open = open
+    grown = []
+
+    def open_and_grow(file, *args, **kwargs):
+        handle = real_open(file, *args, **kwargs)
+        if os.fspath(file) == str(path) and not grown:
+            grown.append(True)
+            with real_open(path, "a") as fh:  # another program appends while we read
+                fh.write("\nsecond\n")
+        return handle
+
+    monkeypatch.setattr(watch_module, "open", open_and_grow, raising=False)
+    collect = Collect()
+    report = make(tmp_path, recall_home, collect).scan_once()
+    assert report.retried >= 1
+    assert collect.texts() == ["first", "second"]
+
+
+def test_a_file_deleted_under_us_is_a_quiet_deletion(notes, tmp_path, recall_home, monkeypatch):
+    (notes / "gone.md").write_text("soon gone\n")
+    (notes / "new.md").write_text("never read\n")
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect)
+    (notes / "new.md").unlink()
+    watcher.scan_once()
+    (notes / "gone.md").write_text("soon gone\n\nedited\n")
+    real_open = open
+
+    def vanish(file, *args, **kwargs):
+        if os.fspath(file).endswith("gone.md"):
+            raise FileNotFoundError(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(watch_module, "open", vanish, raising=False)
+    report = watcher.scan_once()
+    assert report.errors == [] and report.deleted == 1
+    assert collect.texts(kind="deleted") == [f"Deleted {notes / 'gone.md'}"]
+
+
+def test_a_failing_sink_keeps_the_state_so_nothing_is_lost(notes, tmp_path, recall_home):
+    (notes / "a.md").write_text("keep me\n")
+
+    def broken(records):
+        raise OSError("disk full")
+
+    watcher = FileWatcher([notes], home=recall_home, sink=broken)
+    with pytest.raises(OSError):
+        watcher.scan_once()
+    collect = Collect()
+    assert make(tmp_path, recall_home, collect).scan_once().records == 1
+    assert collect.texts() == ["keep me"]
+
+
+def test_one_watcher_per_home(notes, tmp_path, recall_home):
+    first = make(tmp_path, recall_home)
+    first.start()
+    try:
+        with pytest.raises(WatchBusyError):
+            make(tmp_path, recall_home).scan_once()
+    finally:
+        first.stop()
+    make(tmp_path, recall_home).scan_once()  # free again
+
+
+def test_a_real_observer_sees_create_modify_move_and_delete(notes, tmp_path, recall_home):
+    (notes / "before.md").write_text("was here before watching\n")
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect)
+    initial = watcher.start()
+    try:
+        assert initial.paragraphs == 1  # the initial scan
+        path = notes / "todo.md"
+        path.write_text("call the plumber\n")
+        collect.wait(lambda r: "call the plumber" in [x["text"] for x in r])
+
+        with open(path, "a") as fh:
+            fh.write("\nrenew passport\n")
+        collect.wait(lambda r: "renew passport" in [x["text"] for x in r])
+
+        (notes / "sub").mkdir()
+        (notes / "sub" / "deep.txt").write_text("inside a new directory\n")
+        collect.wait(lambda r: "inside a new directory" in [x["text"] for x in r])
+
+        path.rename(notes / "done.md")  # a rename is not new text and not a deletion
+        (notes / "marker.md").write_text("after the rename\n")
+        collect.wait(lambda r: "after the rename" in [x["text"] for x in r])
+
+        (notes / "done.md").unlink()
+        collect.wait(lambda r: any(x["kind"] == "deleted" for x in r))
+    finally:
+        watcher.stop()
+    assert collect.texts(kind="paragraph") == ["was here before watching", "call the plumber",
+                                               "renew passport", "inside a new directory", "after the rename"]
+    assert collect.texts(kind="deleted") == [f"Deleted {notes / 'done.md'}"]
+    assert watcher.state_path.exists()
+    # a new watcher on the same home knows all of it: nothing new on its first scan
+    assert make(tmp_path, recall_home).scan_once().records == 0
+
+
+def test_watch_once_writes_the_spool_and_ingests(cli, notes, recall_home):
+    (notes / "a.md").write_text("one\n\ntwo\n")
+    code, out, err = cli("watch", str(notes), "--once")
+    assert code == 0, err
+    assert out == "Scanned 1 file in 1 directory: 2 new paragraphs, 0 deleted files; ingested 2 events.\n"
+    code, out, _ = cli("search", "two", "--source", "file", "--json")
+    hit = json.loads(out)["results"][0]
+    assert hit["text"] == "two" and hit["kind"] == "paragraph"
+    assert hit["meta"]["path"] == str(notes / "a.md") and hit["meta"]["line_start"] == 3
+    (notes / "a.md").unlink()
+    code, out, _ = cli("watch", str(notes), "--once", "--no-ingest", "--json")
+    data = json.loads(out)
+    assert data["scan"]["deleted"] == 1 and data["ingest"] is None
+    assert [r["kind"] for r in spool_records(recall_home)] == ["deleted"]
+
+
+def test_watch_add_list_remove_and_configured_dirs(cli, notes, tmp_path, recall_home):
+    assert cli("watch", "--list") == (0, "No directories configured; add one with `recall watch --add DIR`.\n", "")
+    code, _out, err = cli("watch", "--once")
+    assert code == 2 and "no directories to watch" in err
+    other = tmp_path / "wiki"
+    other.mkdir()
+    code, out, _ = cli("watch", "--add", str(notes), str(other))
+    assert code == 0 and out.endswith("configured: 2 directories.\n")
+    assert cli("watch", "--add", str(notes))[0] == 0  # adding twice keeps one entry
+    assert cli("watch", "--list")[1] == f"{notes}\n{other}\n"
+    (notes / "n.md").write_text("from the configured dir\n")
+    (other / "w.md").write_text("from the wiki\n")
+    code, out, _ = cli("watch", "--once")
+    assert code == 0 and "in 2 directories: 2 new paragraphs" in out
+    code, out, _ = cli("watch", "--remove", str(other))
+    assert code == 0 and cli("watch", "--list")[1] == f"{notes}\n"
+    assert cli("watch", "--remove", str(other))[0] == 2
+    assert cli("watch", "--add", "--list")[0] == 2
+
+
+def test_watch_of_a_missing_directory_is_one_line(cli, tmp_path):
+    code, out, err = cli("watch", str(tmp_path / "missing"), "--once")
+    assert (code, out) == (3, "")
+    assert err == f"Error: cannot watch {tmp_path / 'missing'}: no such directory\n"
+    code, _, err = cli("watch", "--add", str(tmp_path / "missing"))
+    assert code == 4 and err.count("\n") == 1 and "no such directory" in err
