@@ -425,8 +425,12 @@ class FileWatcher:
 
     def start(self) -> WatchReport:
         """Start following changes; returns the initial scan's report."""
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:
+            raise RecallError("following changes needs the watchdog package (pip install watchdog); "
+                              "`recall watch --once` works without it") from None
 
         watcher = self
 

@@ -22,10 +22,21 @@ def register(app: typer.Typer) -> None:
 def init(
     shell: str = typer.Argument(..., help="bash, zsh or fish."),
 ) -> None:
-    """Print the shell hook; add `eval "$(recall init bash)"` (zsh: same; fish: `recall init fish | source`)
-    to your shell's rc file. It records each command with its directory, exit code, duration,
-    session and host, after redacting secrets. A command starting with a space is not recorded;
-    RECALL_DISABLE=1 pauses recording."""
+    """Print the shell hook to load from your shell's rc file.
+
+    bash: eval "$(recall init bash)" in ~/.bashrc
+
+    zsh: eval "$(recall init zsh)" in ~/.zshrc
+
+    fish: recall init fish | source   in ~/.config/fish/config.fish
+
+    After each command, one detached background process records it in the
+    spool (directory, exit code, duration, session, host; secrets redacted);
+    `recall ingest` stores it.
+
+    A command starting with a space is not recorded; RECALL_DISABLE=1 pauses
+    recording; capture.ignore_patterns and capture.ignore_dirs leave out more.
+    """
     from ..capture import SHELLS, hook_script
 
     name = shell.strip().lower()
@@ -72,8 +83,13 @@ def watch(
     no_ingest: bool = typer.Option(False, "--no-ingest", help="Leave the records in the spool."),
     as_json: bool = typer.Option(False, "--json", help="Print reports as JSON."),
 ) -> None:
-    """Watch text files (*.md, *.txt, *.org, *.rst by default): new or changed paragraphs
-    become events; deleted files are recorded. The first run scans everything."""
+    """Turn new or changed paragraphs of text files into events.
+
+    Files matching watch.globs (*.md, *.txt, *.org, *.rst) are read once they
+    have been quiet for watch.debounce_ms; deleted files are recorded too. The
+    first run scans everything; .git, node_modules, binary and big files are
+    skipped.
+    """
     from ..capture.filters import expand_path, join_list, parse_list
 
     if sum([add, remove, list_dirs]) > 1:
