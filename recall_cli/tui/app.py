@@ -1,0 +1,243 @@
+"""The Textual app. ``build_app(service)`` is the one factory, for `recall tui` and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..errors import RecallError
+from ..timeutil import now as _now
+from .answer import Answerer
+from .backend import Backend, Consolidator
+from .screens.edit import EditScreen
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from .screens.welcome import WelcomeScreen
+
+
+class RecallApp(App):
+    """Browse, search and curate a recall store."""
+
+    TITLE = "recall"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app-quit"),
+        Binding("f1", "help", "Help", show=False, id="app-help"),
+    ]
+
+    def __init__(self, backend: Backend, *, now: float | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self._fixed_now = now
+        self.messages: list[tuple[str, str]] = []
+        self._jobs = 0
+
+    def now(self) -> float:
+        """The app's clock (fixed in snapshot tests, so retention bars do not drift)."""
+        return self._fixed_now if self._fixed_now is not None else _now()
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        self._check_size(self.size.width, self.size.height)
+        self.action_check_empty()
+
+    # -- plumbing shared by every widget ---------------------------------------------------
+    def say(self, message: str, severity: str = "information") -> None:
+        """A message for the user (a toast; kept in ``messages`` for tests)."""
+        self.messages.append((severity, message))
+        self.notify(message, severity=severity, markup=False, timeout=6 if severity == "error" else 4)
+
+    def background(self, fn: Callable[[], Any], done: Callable[[Any], Any] | None = None, *,
+                   group: str = "default", error: Callable[[Any], Any] | None = None,
+                   raw_errors: bool = False) -> Any:
+        """Run ``fn`` in a thread worker; ``done(result)`` / ``error(...)`` run on the UI thread.
+
+        Without ``error`` a failure becomes an error message; the app keeps running.
+        """
+
+        def report(exc: BaseException) -> None:
+            message = exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}"
+            if error is not None:
+                error(exc if raw_errors else message)
+            else:
+                self.say(message, "error")
+
+        def run() -> None:
+            try:
+                result = fn()
+            except Exception as exc:  # shown, never fatal
+                self._from_thread(report, exc)
+                return
+            if done is not None:
+                self._from_thread(done, result)
+
+        return self.run_worker(run, thread=True, group=group, exit_on_error=False)
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        if not self.is_running:
+            return
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _main(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def start_job(self, label: str, total: int | None) -> None:
+        self._jobs += 1
+        main = self._main()
+        if main is not None:
+            main.query_one("#jobbar").start(label, total)
+
+    def advance_job(self, done: int, total: int) -> None:
+        main = self._main()
+        if main is not None:
+            main.query_one("#jobbar").advance(done, total)
+
+    def end_job(self) -> None:
+        self._jobs = max(0, self._jobs - 1)
+        main = self._main()
+        if main is not None and not self._jobs:
+            main.query_one("#jobbar").stop()
+
+    # -- size and first run ----------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if small and not isinstance(top, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+        elif small and isinstance(top, TooSmallScreen) and top.is_mounted:
+            top.show_size(width, height)
+        elif not small and isinstance(top, TooSmallScreen):
+            self.pop_screen()
+
+    def action_check_empty(self) -> None:
+        """Show the first-run screen while the store is empty; leave it once it is not."""
+
+        def show(counts: dict[str, int]) -> None:
+            empty = counts["events"] == 0 and counts["memories"] == 0
+            welcome = [s for s in self.screen_stack if isinstance(s, WelcomeScreen)]
+            if empty and not welcome:
+                self._push_below_too_small(WelcomeScreen())
+            elif not empty and welcome:
+                if self.screen is welcome[0]:
+                    self.pop_screen()
+                main = self._main()
+                if main is not None:
+                    main.refresh_all()
+            elif empty:
+                self.say("Still empty: add a note (n) or run `recall import FILE`.")
+
+        self.background(self.backend.counts, show, group="counts")
+
+    def _push_below_too_small(self, screen: Screen) -> None:
+        if isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+            self.push_screen(screen)
+            self.push_screen(TooSmallScreen())
+        else:
+            self.push_screen(screen)
+
+    # -- app-wide actions ------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        bindings = [*MainScreen.BINDINGS, *self.BINDINGS]
+        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)]))
+
+    def action_add_note(self) -> None:
+        """recall add: write a note."""
+
+        def save(text: str | None) -> None:
+            if text is None:
+                return
+            if not text.strip():
+                self.say("Empty note: nothing added.", "warning")
+                return
+
+            def done(event: Any) -> None:
+                if event.meta.get("duplicate"):
+                    self.say(f"Already remembered as event {event.id}.")
+                else:
+                    self.say(f"Added event {event.id}.")
+                self.action_check_empty()
+                main = self._main()
+                if main is not None and not isinstance(self.screen, WelcomeScreen):
+                    main.refresh_all(detail=False)
+
+            self.background(lambda: self.backend.add(text), done, group="action")
+
+        self.push_screen(EditScreen("New note", "", "ctrl+s adds it · escape cancels · same as `recall add`"), save)
+
+    def consolidate(self, episode_id: int | None) -> None:
+        """recall consolidate: the given episode, or every pending one (None)."""
+        backend = self.backend
+
+        def run() -> tuple[str, Any]:
+            if episode_id is not None:
+                episode = backend.episode(episode_id)
+                if episode["status"] == "consolidated":
+                    return "already", episode
+            label = f"Consolidating episode {episode_id}" if episode_id else "Consolidating pending episodes"
+            self._from_thread(self.start_job, label, None)
+            try:
+                return "done", backend.consolidate(
+                    episode_id, lambda done, total: self._from_thread(self.advance_job, done, total))
+            finally:
+                self._from_thread(self.end_job)
+
+        def done(result: tuple[str, Any]) -> None:
+            what, value = result
+            if what == "already":
+                self.say(f"Episode {episode_id} is already consolidated.")
+                return
+            self.say(consolidation_message(value, episode_id), "warning" if value.retry else "information")
+            problem = getattr(value, "model_problem", None)
+            if problem:
+                self.say(f"The model failed ({problem}): consolidated without it.", "warning")
+            main = self._main()
+            if main is not None:
+                main.refresh_all()
+
+        def failed(message: str) -> None:
+            self.say(f"Consolidation failed: {message}. Nothing was half-applied; the rest keeps working.", "error")
+
+        self.background(run, done, group="consolidate", error=failed)
+
+
+def consolidation_message(report: Any, episode_id: int | None) -> str:
+    a = report.actions
+    if report.episodes == 0:
+        return "Nothing to consolidate: every episode is done."
+    if episode_id is not None and report.episodes == 1:
+        head = f"Consolidated episode {episode_id}"
+    else:
+        head = f"Consolidated {report.consolidated} of {report.episodes} pending episodes"
+    text = (f"{head}: {a['ADD']} added, {a['UPDATE']} updated, {a['SUPERSEDE']} superseded, "
+            f"{a['NOOP']} already known")
+    if report.retry:
+        text += f"; {report.retry} to retry after invalid model output"
+    return text + "."
+
+
+def build_app(service: Any, *, answerer: Answerer | None = None, consolidator: Consolidator | None = None,
+              now: float | None = None, use_daemon: bool = True) -> RecallApp:
+    """The app over a Recall service: the daemon serves search when it runs."""
+    daemon = Backend.connect_daemon(service) if use_daemon else None
+    backend = Backend(service, answerer=answerer, consolidator=consolidator, daemon=daemon)
+    return RecallApp(backend, now=now)

@@ -1,0 +1,210 @@
+"""What the TUI calls: the service layer, made safe to use from worker threads.
+
+Short calls (reads, search, pin, edit, forget, add) share the app's service behind a
+lock, one at a time. Long jobs (consolidate, ask) open a second service on the same
+RECALL_HOME (their own SQLite connection; WAL lets both work), so browsing never waits
+for the model. Search goes to the daemon when `recall serve` answers.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ..errors import NotFoundError, RecallError, UsageError
+from . import queries
+from .answer import Answer, Answerer, OnToken, recall_answerer
+
+Progress = Callable[[int, int], None]
+Consolidator = Callable[[Any, "int | None", Progress], Any]
+
+
+def llm_extractors(svc: Any) -> tuple[Any, str | None]:
+    """The LLM extractors when a model is configured and loads; else (None, why not)."""
+    try:
+        from ..consolidate_llm import llm_extractors as make
+    except ImportError:
+        return None, None
+    try:
+        return make(svc), None
+    except RecallError as exc:
+        return None, exc.message
+
+
+def consolidate_episode(svc: Any, episode_id: int | None, progress: Progress) -> Any:
+    """Consolidate one episode (or every pending one): the same code as `recall consolidate`.
+
+    When consolidate() cannot take an episode filter, the selected episode is consolidated
+    together with the other pending ones (the report says how many).
+    """
+    from ..consolidate import consolidate
+
+    extractors, problem = llm_extractors(svc)
+    kwargs: dict[str, Any] = {"extractors": extractors, "progress": progress}
+    if episode_id is not None and "episode_ids" in inspect.signature(consolidate).parameters:
+        kwargs["episode_ids"] = [episode_id]
+    report = consolidate(svc, **kwargs)
+    if problem:
+        report.model_problem = problem
+    return report
+
+
+class Backend:
+    """The service behind a lock, plus the TUI's timeline queries."""
+
+    def __init__(self, service: Any, *, answerer: Answerer | None = None,
+                 consolidator: Consolidator | None = None, daemon: Any = None,
+                 job_service: Callable[[], Any] | None = None) -> None:
+        self.svc = service
+        self.lock = threading.RLock()
+        self.answerer = answerer or recall_answerer
+        self.consolidator = consolidator or consolidate_episode
+        self.daemon = daemon
+        self._job_service = job_service
+
+    @classmethod
+    def connect_daemon(cls, service: Any) -> Any:
+        """A daemon client when `recall serve` answers on this home, else None."""
+        try:
+            from ..client import remote
+
+            return remote(service.config)
+        except Exception:  # no daemon support: in-process
+            return None
+
+    @property
+    def db(self) -> Any:
+        return self.svc.store.db
+
+    # -- reading ------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.lock:
+            return queries.counts(self.db)
+
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        with self.lock:
+            sources = queries.distinct(self.db, "source")
+            kinds = queries.distinct(self.db, "kind")
+        return sorted(set(sources) | set(queries.SOURCES)), kinds
+
+    def days(self, filters: queries.Filters, limit: int = 60, before: str | None = None) -> list[queries.Day]:
+        with self.lock:
+            return queries.days(self.db, filters, limit, before)
+
+    def groups(self, day: str, filters: queries.Filters) -> list[queries.Group]:
+        with self.lock:
+            return queries.groups(self.db, day, filters)
+
+    def events(self, filters: queries.Filters, **where: Any) -> list[Any]:
+        with self.lock:
+            return queries.events(self.db, filters, **where)
+
+    def episode(self, episode_id: int) -> dict[str, Any]:
+        with self.lock:
+            data = queries.episode(self.db, episode_id)
+            if data is None:
+                raise NotFoundError(f"no episode with id {episode_id}")
+            data["first_events"] = queries.events(self.db, queries.Filters(), episode_id=episode_id, limit=50)
+            return data
+
+    def show(self, ref: str, reinforce: bool = False) -> dict[str, Any]:
+        """An event or memory in full; browsing does not reinforce, opening does."""
+        with self.lock:
+            data = self.svc.show(ref, reinforce=reinforce)
+            if data["type"] == "event" and data.get("memories"):
+                found = self.svc.store.get_memories(data["memories"])
+                data["memory_texts"] = {m: found[m].text for m in data["memories"] if m in found}
+            return data
+
+    def memory_view(self, memory_id: int, at: float | None = None) -> Any:
+        with self.lock:
+            book = self.svc.memories
+            return book.view(book.get(memory_id), at)
+
+    def memories(self, kinds: Sequence[str] | None, zones: Sequence[str] | None, include_all: bool,
+                 at: float | None = None, limit: int = 500) -> list[Any]:
+        with self.lock:
+            return self.svc.memories.list(kinds=kinds, zones=zones, include_all=include_all, at=at, limit=limit)
+
+    def search(self, query: str, limit: int = 30, reference: float | None = None) -> Any:
+        if self.daemon is not None:
+            try:
+                return self.daemon.search(query, limit=limit, reference=reference)
+            except RecallError:
+                raise
+            except Exception:  # the daemon went away: in-process from now on
+                self.daemon = None
+        with self.lock:
+            return self.svc.search(query, limit=limit, reference=reference)
+
+    # -- curating (each is also a CLI command) --------------------------------------------
+    def set_pinned(self, memory_id: int, pinned: bool) -> Any:
+        """recall pin / recall unpin."""
+        with self.lock:
+            return self.svc.memories.set_pinned(memory_id, pinned)
+
+    def edit(self, memory_id: int, text: str) -> Any:
+        """recall edit --text: a user correction."""
+        if not text.strip():
+            raise UsageError("empty text; memory unchanged (use forget to delete it)")
+        with self.lock:
+            return self.svc.memories.edit(memory_id, text)
+
+    def plan_forget(self, refs: Sequence[str]) -> Any:
+        with self.lock:
+            return self.svc.plan_forget(list(refs))
+
+    def forget(self, plan: Any) -> dict[str, int]:
+        """recall forget --yes."""
+        with self.lock:
+            return self.svc.forget(plan)
+
+    def add(self, text: str) -> Any:
+        """recall add."""
+        with self.lock:
+            return self.svc.add(text)
+
+    def episode_refs(self, episode_id: int) -> list[str]:
+        with self.lock:
+            return [str(i) for i in queries.episode_event_ids(self.db, episode_id)]
+
+    # -- long jobs: their own connection ----------------------------------------------------
+    @contextmanager
+    def job_service(self) -> Iterator[Any]:
+        if self._job_service is not None:
+            yield self._job_service()
+            return
+        from ..service import Recall
+
+        svc = Recall(self.svc.config, embedder=self.svc._embedder, plugins=self.svc._plugins)
+        try:
+            yield svc
+        finally:
+            svc.close()
+
+    def consolidate(self, episode_id: int | None, progress: Progress) -> Any:
+        """recall consolidate (the selected episode, or every pending one)."""
+        with self.job_service() as svc:
+            report = self.consolidator(svc, episode_id, progress)
+        self.resync()
+        return report
+
+    def ask(self, question: str, on_token: OnToken) -> Answer:
+        """recall ask: the answer streams through ``on_token``."""
+        if not question.strip():
+            raise UsageError("ask a question first")
+        with self.job_service() as svc:
+            return self.answerer(svc, question, on_token)
+
+    def resync(self) -> None:
+        """After another connection wrote: bring this service's vector cache up to date."""
+        with self.lock:
+            index = getattr(self.svc, "_index", None)
+            if index is not None:
+                try:
+                    index.sync()
+                except Exception:  # a cache: rebuilt on the next search
+                    pass

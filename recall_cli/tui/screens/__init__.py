@@ -1,0 +1,1 @@
+"""The TUI's screens: main, help, first run, confirm, edit, too small."""

@@ -1,0 +1,71 @@
+"""The help screen (?): every key binding, its id, and the CLI command doing the same."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+# The CLI twin of every action: the TUI and the CLI go through the same service calls.
+CLI = {
+    "pin": "recall pin m7 / recall unpin m7",
+    "edit": "recall edit m7 --text '...'",
+    "forget": "recall forget 42 m7",
+    "consolidate": "recall consolidate",
+    "consolidate-all": "recall consolidate",
+    "ask": "recall ask 'question'",
+    "search": "recall search 'words'",
+    "add": "recall add 'text'",
+    "open": "recall show 42 / recall show m7",
+    "memories": "recall memories --kind semantic --zone fading",
+    "timeline": "recall search --since ... --source shell",
+}
+
+TIPS = """\
+Enter opens the highlighted item; links in the detail pane (provenance, memories,
+episode) open with Enter too, and Backspace goes back. Tab moves between panes.
+Search understands time phrases: "deploy last week", "dentist in May 2025".
+Timeline dates: 2026-11, 2026-11-01..2026-11-15, yesterday, last week.
+Long work (consolidate, ask) runs in the background: keep browsing meanwhile."""
+
+
+def bindings_table(bindings: list[Binding]) -> Table:
+    table = Table(box=None, padding=(0, 2, 0, 0), show_header=True, header_style="bold")
+    table.add_column("key", style="bold cyan", no_wrap=True)
+    table.add_column("does")
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("in the CLI", style="italic")
+    seen = set()
+    for b in bindings:
+        if not b.id or b.id in seen:
+            continue
+        seen.add(b.id)
+        keys = ", ".join("?" if k == "question_mark" else k for k in b.key.split(","))
+        table.add_row(keys, b.description, b.id, CLI.get(b.id, ""))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        #help-box { width: 96%; max-width: 120; height: 90%; border: thick $accent; background: $surface;
+                    padding: 0 1; }
+    }
+    """
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help-close")]
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Text("recall · keys (escape closes)", style="bold"))
+            yield Static(bindings_table(self.bindings), id="help-keys")
+            yield Static(Text("\n" + TIPS), id="help-tips")

@@ -1,0 +1,1 @@
+"""The TUI's widgets; each owns its CSS and its messages."""

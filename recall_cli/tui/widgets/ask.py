@@ -1,0 +1,149 @@
+"""Ask a question: the answer streams in, its citations link to the entries they cite.
+
+A failing or missing model is a message in this panel; the rest of the app keeps working.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, OptionList, Static, Tabs
+from textual.widgets.option_list import Option
+
+from ...errors import RecallError
+from ..answer import Answer, AskUnavailable
+from .common import ItemHighlighted, ItemOpened
+
+HINT = ("Ask about anything you captured, e.g. 'how did I deploy the blog?'. "
+        "The answer cites its sources; Enter on a citation opens it.")
+
+
+class AskView(Vertical):
+    DEFAULT_CSS = """
+    AskView {
+        #ask-scroll { height: 1fr; }
+        #ask-answer { height: auto; padding: 0 1; }
+        #ask-status { height: auto; color: $text-muted; padding: 0 1; }
+        #ask-status.-error { color: $error; text-style: bold; }
+        #ask-citations { height: auto; max-height: 10; border: none; }
+    }
+    """
+
+    BINDINGS = [Binding("escape", "leave_input", "Leave the question box", show=False, id="ask-leave")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.answer_text = ""
+        self.answer: Answer | None = None
+        self.running = False
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Ask a question and press Enter…", id="ask-input")
+        yield Static(HINT, id="ask-status")
+        with VerticalScroll(id="ask-scroll"):
+            yield Static("", id="ask-answer")
+            yield OptionList(id="ask-citations")
+
+    def on_mount(self) -> None:
+        self.query_one("#ask-citations", OptionList).display = False
+
+    def focus_input(self) -> None:
+        self.query_one("#ask-input", Input).focus()
+
+    def action_leave_input(self) -> None:
+        citations = self.query_one("#ask-citations", OptionList)
+        if citations.option_count:
+            citations.focus()
+        else:  # the tab bar: left/right and the digit keys work from there
+            self.screen.query_one(Tabs).focus()
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#ask-status", Static)
+        status.update(Text(text))
+        status.set_class(error, "-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.ask(event.value)
+
+    def ask(self, question: str) -> None:
+        question = question.strip()
+        if not question:
+            self._status("Type a question first.")
+            return
+        if self.running:
+            self.app.say("Still answering the last question.", "warning")
+            return
+        self.running, self.error, self.answer, self.answer_text = True, None, None, ""
+        self.query_one("#ask-answer", Static).update("")
+        citations = self.query_one("#ask-citations", OptionList)
+        citations.clear_options()
+        citations.display = False
+        self._status("Thinking… (the rest of recall keeps working)")
+        app = self.app
+        backend = app.backend
+        self.app.start_job("Answering", None)
+
+        def on_token(token: str) -> None:
+            app.call_from_thread(self._token, token)
+
+        def run() -> Answer:
+            try:
+                return backend.ask(question, on_token)
+            finally:
+                app.call_from_thread(app.end_job)
+
+        self.app.background(run, self._done, group="ask", error=self._failed, raw_errors=True)
+
+    def _token(self, token: str) -> None:
+        self.answer_text += token
+        self.query_one("#ask-answer", Static).update(Text(self.answer_text))
+
+    def _done(self, answer: Answer) -> None:
+        self.running = False
+        self.answer = answer
+        text = answer.text or self.answer_text
+        self.answer_text = text
+        self.query_one("#ask-answer", Static).update(Text(text))
+        citations = self.query_one("#ask-citations", OptionList)
+        for c in answer.citations:
+            prompt = Text(f"[{c.ref}] ", style="bold")
+            prompt.append(c.label)
+            citations.add_option(Option(prompt, id=c.ref))
+        citations.display = bool(answer.citations)
+        if answer.abstained:
+            self._status("Not enough evidence to answer; the closest entries are cited.")
+        else:
+            n = len(answer.citations)
+            self._status(f"{n} citation{'s' if n != 1 else ''}" + (" · ↓ Enter opens one" if n else ""))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        if isinstance(exc, AskUnavailable):
+            self.error = exc.message
+            self._status(exc.message + ". Search (/) and the timeline work without it.", error=True)
+            return
+        message = exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}"
+        self.error = message
+        self._status(f"The model failed: {message}. Everything else keeps working; try again or search (/).",
+                     error=True)
+        self.app.say(f"Ask failed: {message}", "error")
+
+    def current_ref(self) -> str | None:
+        citations = self.query_one("#ask-citations", OptionList)
+        if citations.highlighted is None or not citations.option_count:
+            return None
+        return citations.get_option_at_index(citations.highlighted).id
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ItemHighlighted(event.option.id, self))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ItemOpened(event.option.id))

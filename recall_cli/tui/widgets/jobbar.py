@@ -1,0 +1,37 @@
+"""The long-job bar: what runs in the background, with its progress; hidden when idle."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+
+class JobBar(Horizontal):
+    DEFAULT_CSS = """
+    JobBar {
+        height: 1;
+        display: none;
+        background: $boost;
+        padding: 0 1;
+        &.-running { display: block; }
+        #job-label { width: auto; margin-right: 2; text-style: bold; }
+        ProgressBar { width: 1fr; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="job-label")
+        yield ProgressBar(total=None, show_eta=False, id="job-progress")
+
+    def start(self, label: str, total: int | None = None) -> None:
+        self.query_one("#job-label", Label).update(label)
+        bar = self.query_one("#job-progress", ProgressBar)
+        bar.update(total=total, progress=0)
+        self.add_class("-running")
+
+    def advance(self, done: int, total: int) -> None:
+        self.query_one("#job-progress", ProgressBar).update(total=total, progress=done)
+
+    def stop(self) -> None:
+        self.remove_class("-running")

@@ -1,0 +1,117 @@
+"""Memories by kind and zone, each with its strength bar (the same list as `recall memories`)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Select, Static
+
+from ...memory import KINDS
+from .common import ZONE_STYLE, ItemHighlighted, ItemOpened, one_line, strength_bar
+
+ZONE_CHOICES = [("active + fading", "default"), ("active", "active"), ("fading", "fading"),
+                ("dormant", "dormant"), ("every zone", "all")]
+
+
+class MemoriesView(Vertical):
+    DEFAULT_CSS = """
+    MemoriesView {
+        #memory-filters { height: 1; margin-bottom: 1; }
+        #memory-filters Select { width: 20; margin-right: 1; }
+        #memory-count { width: 1fr; color: $text-muted; }
+        #memory-table { height: 1fr; }
+        #memory-empty { color: $text-muted; padding: 1 2; display: none; }
+        &.-empty #memory-empty { display: block; }
+        &.-empty #memory-table { display: none; }
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind: str | None = None
+        self.zone = "default"
+        self.views: list = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="memory-filters"):
+            yield Select([(k, k) for k in KINDS], prompt="every kind", compact=True, id="memory-kind")
+            yield Select(ZONE_CHOICES, value="default", allow_blank=False, compact=True, id="memory-zone")
+            yield Static("", id="memory-count")
+        table: DataTable = DataTable(id="memory-table", cursor_type="row", zebra_stripes=True)
+        table.add_column("id", key="id")
+        table.add_column("kind", key="kind")
+        table.add_column("strength", key="strength")
+        table.add_column("memory", key="text")
+        yield table
+        yield Static("", id="memory-empty")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#memory-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        kinds = [self.kind] if self.kind else None
+        zone = self.zone
+        zones = None if zone in {"default", "all"} else [zone]
+        at = self.app.now()
+        backend = self.app.backend
+        self.app.background(lambda: backend.memories(kinds, zones, include_all=zone == "all", at=at),
+                            lambda views: self._show(views, kinds, zone), group="memories")
+
+    def _show(self, views: list, kinds, zone: str) -> None:
+        if zone != self.zone or kinds != ([self.kind] if self.kind else None):
+            return
+        self.views = views
+        table = self.table
+        keep = self.current_ref()
+        table.clear()
+        for v in views:
+            m = v.memory
+            ref = f"m{m.id}"
+            mark = Text("⚑ " if m.pinned else "  ", style="bold yellow")
+            kind = Text(m.kind, style="italic")
+            bar = strength_bar(v.retention, v.zone, 8)
+            bar.append(f" {v.zone}", style=ZONE_STYLE.get(v.zone, ""))
+            table.add_row(Text(ref, style="bold"), kind, bar, mark + Text(one_line(m.text, 60)), key=ref)
+        self.query_one("#memory-count", Static).update(f"{len(views)} memories")
+        self.set_class(not views, "-empty")
+        if not views:
+            what = "in this kind and zone" if (kinds or zone != "default") else "yet"
+            self.query_one("#memory-empty", Static).update(
+                f"No memories {what}. Press c to consolidate the selected episode (or C for all "
+                "pending ones): recall distils events into memories.")
+        elif keep is not None:
+            keys = [f"m{v.memory.id}" for v in views]
+            if keep in keys:
+                table.move_cursor(row=keys.index(keep))
+
+    def current_ref(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        except Exception:
+            return None
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "memory-kind":
+            self.kind = event.value if isinstance(event.value, str) else None
+        else:
+            self.zone = event.value if isinstance(event.value, str) else "default"
+        self.reload()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key is not None and event.row_key.value:
+            self.post_message(ItemHighlighted(event.row_key.value, self))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key is not None and event.row_key.value:
+            self.post_message(ItemOpened(event.row_key.value))

@@ -1,0 +1,148 @@
+"""Live search: the hybrid search runs as you type, results with dates and snippets.
+
+Each keystroke starts a worker; a worker whose query is no longer the one typed skips
+its search, so a fast typist queues no backlog and stale results are never shown.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...timeutil import short
+from .common import ItemHighlighted, ItemOpened, one_line, source_tag
+
+HINT = "Type to search events and memories. Time phrases filter: 'deploy last week'."
+
+
+def hit_prompt(hit) -> Text:
+    head = Text(f"{hit.ref:<6}", style="bold")
+    head.append(f"{short(hit.ts)}  ", style="dim")
+    head.append_text(source_tag(hit.source))
+    if hit.owner == "memory":
+        head.append(f" memory·{hit.kind}", style="italic")
+    elif hit.actor:
+        head.append(f" {hit.actor}", style="italic")
+    head.append("\n  " + one_line(hit.snippet or hit.text, 160))
+    return head
+
+
+class SearchView(Vertical):
+    DEFAULT_CSS = """
+    SearchView {
+        #search-input { margin-bottom: 0; }
+        #search-status { color: $text-muted; height: auto; padding: 0 1; }
+        #search-results { height: 1fr; border: none; }
+        #search-results > .option-list--option { padding: 0 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("down", "focus_results", "Results", show=False, id="search-results"),
+        Binding("escape", "leave_input", "Leave the search box", show=False, id="search-leave"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._wanted = ""
+        self._slot = threading.Lock()
+        self.result = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search… (time phrases like 'last week' filter)", id="search-input")
+        yield Static(HINT, id="search-status")
+        yield OptionList(id="search-results")
+
+    @property
+    def status(self) -> Static:
+        return self.query_one("#search-status", Static)
+
+    def focus_input(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    def action_focus_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    def action_leave_input(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        results.focus()
+        if results.option_count and results.highlighted is None:
+            results.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.run_search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_focus_results()
+
+    def run_search(self, query: str) -> None:
+        query = query.strip()
+        self._wanted = query
+        if not query:
+            self.result = None
+            self.query_one("#search-results", OptionList).clear_options()
+            self.status.update(HINT)
+            return
+        self.status.update(Text(f"Searching for '{query}'…", style="italic"))
+        backend = self.app.backend
+        reference = self.app.now()
+
+        def search():
+            with self._slot:
+                if query != self._wanted:
+                    return None  # typed on since: skip
+                return backend.search(query, limit=30, reference=reference)
+
+        def failed(message: str) -> None:
+            if query == self._wanted:
+                self.status.update(Text(f"Search failed: {message}", style="bold red"))
+
+        self.app.background(search, lambda result: self._show(query, result), group="search", error=failed)
+
+    def _show(self, query: str, result) -> None:
+        if result is None or query != self._wanted:
+            return
+        self.result = result
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        hits = result.hits
+        if not hits:
+            self.status.update(Text.assemble(
+                (f"No results for '{query}'. ", "bold"),
+                "Try other words, fewer words, or a wider time phrase.",
+            ))
+            return
+        note = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+        span = result.time_range
+        if span is not None:
+            note += f" · {span.phrase}: {short(span.since)} .. {short(span.until)}"
+        self.status.update(Text(note + " · ↓ to browse, Enter to open", style="dim"))
+        results.add_options([Option(hit_prompt(h), id=h.ref) for h in hits])
+
+    def current_ref(self) -> str | None:
+        results = self.query_one("#search-results", OptionList)
+        if results.highlighted is None or not results.option_count:
+            return None
+        return results.get_option_at_index(results.highlighted).id
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ItemHighlighted(event.option.id, self))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ItemOpened(event.option.id))
