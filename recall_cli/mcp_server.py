@@ -37,6 +37,7 @@ from .timeutil import iso
 log = logging.getLogger("recall.mcp")
 
 MAX_TEXT = 20_000  # characters `remember` stores in one call
+MAX_QUERY = 4_000  # characters of a query or question
 MAX_LIMIT = 50  # results per search / ask
 MAX_RECENT = 100  # events per list_recent
 MAX_TAGS = 20
@@ -147,13 +148,16 @@ class Backend:
     def __init__(self, service_factory: ServiceFactory) -> None:
         self._factory = service_factory
         self._service: Any = None
-        self._lock = threading.RLock()
+        self._made = threading.Lock()  # guards creating the service (cheap: models load lazily)
+        self._lock = threading.RLock()  # one call at a time on the warm service
 
     @property
     def service(self) -> Any:
-        with self._lock:
+        with self._made:
             if self._service is None:
-                self._service = self._factory()
+                service = self._factory()
+                service.store  # noqa: B018 - migrate once, before any per-call connection opens the file
+                self._service = service
             return self._service
 
     @property
@@ -187,7 +191,7 @@ class Backend:
         self.locked(lambda s: (s.embedder.model_id, s.index))
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._made:
             if self._service is not None:
                 self._service.close()
                 self._service = None
@@ -206,23 +210,20 @@ class DaemonBackend(Backend):
         except Exception:  # no daemon is the normal case
             return None
 
-    def search(self, query: str, **kwargs: Any) -> Any:
+    def _call(self, op: str, first: str, kwargs: dict[str, Any]) -> Any:
         client = self._daemon()
         if client is not None:
             try:
-                return client.search(query, **kwargs)
+                return getattr(client, op)(first, **kwargs)
             except OSError as exc:
-                log.warning("daemon search failed (%s); searching in-process", exc)
-        return super().search(query, **kwargs)
+                log.warning("daemon %s failed (%s); running in-process", op, exc)
+        return getattr(super(), op)(first, **kwargs)
+
+    def search(self, query: str, **kwargs: Any) -> Any:
+        return self._call("search", query, kwargs)
 
     def add(self, text: str, **kwargs: Any) -> Any:
-        client = self._daemon()
-        if client is not None:
-            try:
-                return client.add(text, **kwargs)
-            except OSError as exc:
-                log.warning("daemon add failed (%s); adding in-process", exc)
-        return super().add(text, **kwargs)
+        return self._call("add", text, kwargs)
 
     def warm_up(self) -> None:
         if self._daemon() is None:
@@ -302,8 +303,8 @@ def tool_errors() -> Iterator[None]:
 
 
 _ARG_HINTS = {
-    "query": "pass a few words about what to look for, e.g. 'how do we deploy staging'",
-    "question": "pass a full question, e.g. 'which database does the billing service use?'",
+    "query": f"pass a few words (at most {MAX_QUERY:,} characters) about what to look for, e.g. 'deploy staging'",
+    "question": f"pass one question of at most {MAX_QUERY:,} characters, e.g. 'which database does billing use?'",
     "text": (f"pass the fact or note as plain text of at most {MAX_TEXT:,} characters; summarise longer "
              "content, or split it into several remember calls"),
     "id": ID_HINT,
@@ -325,40 +326,40 @@ def _show(value: Any) -> str:
 
 
 def explain_validation(tool: str, error: ValidationError, schema: dict[str, Any]) -> str:
-    """One line per bad argument, saying what the argument must be and how to fix the call."""
-    props = schema.get("properties", {})
-    lines = []
-    for err in error.errors()[:6]:
+    """One sentence per bad argument: what it must be, and how to fix the call."""
+    props, seen, lines = schema.get("properties", {}), set(), []
+    for err in error.errors():
         field = str(err["loc"][0]) if err["loc"] else "arguments"
-        kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-        prop = props.get(field, {})
+        if field in seen:  # a union reports once per member: the first says enough
+            continue
+        seen.add(field)
+        kind, ctx, value, prop = err["type"], err.get("ctx") or {}, err.get("input"), props.get(field, {})
+        types = [t.get("type") for t in prop.get("anyOf", [prop])]
         if kind == "missing":
             problem = "is required"
         elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
             problem = f"must be from {prop.get('minimum', 1)} to {prop.get('maximum')} (got {_show(value)})"
             if field == "limit":
                 problem += "; ask for fewer results and narrow the search with since/until or source instead"
-        elif kind == "string_too_long":
-            problem = f"is too long ({_show(value)}; at most {ctx.get('max_length'):,})"
-        elif kind == "string_too_short":
-            problem = "is empty"
+        elif kind in ("string_too_long", "too_long"):
+            size = _show(value) if kind == "string_too_long" else f"{len(value):,} items"
+            problem = f"is too long ({size}; at most {ctx.get('max_length'):,})"
         elif kind == "literal_error":
             problem = f"must be one of {ctx.get('expected')} (got {_show(value)})"
-        elif kind == "too_long":
-            problem = f"has too many items (at most {ctx.get('max_length')})"
+        elif "string" in types and "integer" in types:
+            problem = f"must be a string or a whole number (got {type(value).__name__})"
         elif kind.startswith(("int_", "float_")):
             problem = f"must be a whole number such as {prop.get('default') or 10} (got {_show(value)})"
         elif kind.startswith("bool"):
             problem = f"must be true or false (got {_show(value)})"
         elif kind in ("string_type", "list_type"):
-            want = "a string" if kind == "string_type" else "a list"
-            problem = f"must be {want} (got {type(value).__name__})"
+            problem = f"must be {'a string' if kind == 'string_type' else 'a list'} (got {type(value).__name__})"
         else:
             problem = f"is invalid: {err['msg']}"
-        hint = _ARG_HINTS.get(field, "")
-        lines.append(f"'{field}' {problem}" + (f"; {hint}" if hint and kind != "literal_error" else "") + ".")
-    return f"Error executing tool {tool}: invalid arguments. " + " ".join(lines) + f" Call {tool} again with " \
-        "corrected arguments."
+        hint = "" if kind == "literal_error" else _ARG_HINTS.get(field, "")
+        lines.append(f"'{field}' {problem}" + (f"; {hint}" if hint else "") + ".")
+    return (f"Error executing tool {tool}: invalid arguments. {' '.join(lines)} "
+            f"Call {tool} again with corrected arguments.")
 
 
 class RecallMCPServer(MCPServer):
@@ -476,7 +477,8 @@ def build_server(service_factory: ServiceFactory, *, read_only: bool = False, cl
 
     @server.tool(annotations=reading)
     async def search_memory(
-        query: Annotated[str, Field(description="What to look for, in plain words. A time phrase inside it "
+        query: Annotated[str, Field(max_length=MAX_QUERY,
+                                    description="What to look for, in plain words. A time phrase inside it "
                                                 "('last week', 'in May 2026') also filters by time.")],
         limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many results, best first.")] = 10,
         since: Annotated[str | None, Field(description="Only items at or after this time: 2026-11-01, "
@@ -520,7 +522,8 @@ in full with get_memory."""
 
     @server.tool(annotations=reading)
     async def ask(
-        question: Annotated[str, Field(description="A question about the user's past, projects or preferences.")],
+        question: Annotated[str, Field(max_length=MAX_QUERY,
+                                       description="A question about the user's past, projects or preferences.")],
         limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How much evidence to use.")] = 8,
         since: Annotated[str | None, Field(description="Only evidence at or after this time.")] = None,
         until: Annotated[str | None, Field(description="Only evidence at or before this time.")] = None,

@@ -25,9 +25,18 @@ WHERE = {
 }
 
 
+HELP = (
+    "Serve recall to coding agents over MCP (stdio), or print how to register it.\n\n"
+    "With no subcommand, serve recall's memory tools on stdin/stdout; MCP clients start this themselves "
+    "(`recall mcp config --client ...` prints how to register it). Tools: search_memory, ask, get_memory, "
+    "list_recent and, unless --read-only, remember, pin and forget; resource recall://profile. Searches use "
+    "the warm models of `recall serve` when it runs. Writes are recorded with source mcp and the client's name. "
+    "Only protocol messages go to stdout; logs go to stderr and RECALL_HOME/logs/mcp.log."
+)
+
+
 def register(app: typer.Typer) -> None:
-    mcp = typer.Typer(name="mcp", invoke_without_command=True,
-                      help="Serve recall to coding agents over MCP (stdio), or print how to register it.")
+    mcp = typer.Typer(name="mcp", invoke_without_command=True, help=HELP)
     mcp.callback()(serve)
     mcp.command("config")(config)
     app.add_typer(mcp, name="mcp")
@@ -39,11 +48,7 @@ def serve(
     client_name: str = typer.Option(None, "--client-name",
                                     help="Name recorded with writes (default: the name the client sends)."),
 ) -> None:
-    """Serve recall's memory tools over MCP on stdin/stdout (clients start this command themselves).
-
-    Tools: search_memory, ask, get_memory, list_recent, and unless --read-only remember,
-    pin and forget; resource recall://profile. Searches use `recall serve` when it runs.
-    Only protocol messages go to stdout; logs go to stderr and RECALL_HOME/logs/mcp.log."""
+    """Serve recall's memory tools over MCP on stdin/stdout (see HELP)."""
     if ctx.invoked_subcommand is not None:
         return
     if sys.stdin.isatty():
@@ -101,8 +106,7 @@ def config(
 ) -> None:
     """Print the exact command or config snippet that registers `recall mcp` with a client.
 
-    The snippet uses the absolute path of this recall and, when RECALL_HOME is set, passes it on.
-    Where to put it is printed on stderr, so stdout can be piped or pasted as is."""
+    Uses the absolute path of this recall and passes RECALL_HOME on when set; where to put it goes to stderr."""
     if client not in CLIENTS:
         raise UsageError(f"unknown client '{client}' (choose {', '.join(CLIENTS)})")
     if not name.strip():

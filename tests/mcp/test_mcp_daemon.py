@@ -1,0 +1,88 @@
+"""With `recall serve` running, searches and adds use its warm models; without it, everything is in-process."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from recall_cli import daemon as d
+from recall_cli.client import remote
+from recall_cli.config import load_config
+from recall_cli.service import Recall
+from tests.fakes import FakeEmbedder
+from tests.mcp.helpers import call, connect
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def running(recall_home):
+    """A daemon serving in a thread with the fake embedder; records the ops it handled."""
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    ops = []
+    handle = server.handle
+
+    def spy(request, send):
+        ops.append(request.get("op"))
+        return handle(request, send)
+
+    server.handle = spy
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    path = d.socket_path(config)
+    for _ in range(200):
+        if d.ping(path):
+            break
+        threading.Event().wait(0.02)
+    yield ops
+    server.shutdown()
+    thread.join(10)
+    path.unlink(missing_ok=True)
+
+
+async def test_searches_and_adds_go_to_the_daemon_when_it_runs(make_server, running, store):
+    ops = running
+    async with connect(make_server(daemon=remote), name="claude-code") as client:
+        out = await call(client, "remember", text="the spare key is in the blue pot", kind="semantic")
+        found = await call(client, "search_memory", query="where is the spare key")
+        await call(client, "list_recent")
+    assert [op for op in ops if op != "ping"] == ["add", "search"]
+    assert {r["id"] for r in found["results"]} >= {out["id"], out["memory"]["id"]}
+    event = store.store.get_event(int(out["id"]))
+    assert event.source == "mcp" and event.meta["client"] == "claude-code"
+    model = FakeEmbedder().model_id
+    assert store.store.db.execute("SELECT count(*) FROM embeddings WHERE owner = 'event' AND owner_id = ? "
+                                  "AND model = ?", [event.id, model]).fetchone()[0] == 1  # embedded by the daemon
+
+
+async def test_without_a_daemon_everything_runs_in_process(make_server, svc):
+    svc.add("the spare key is in the blue pot")
+    asked = []
+
+    def connect_daemon(config):
+        asked.append(config.home)
+        return remote(config)
+
+    async with connect(make_server(daemon=connect_daemon)) as client:
+        found = await call(client, "search_memory", query="spare key")
+        await call(client, "remember", text="another note")
+    assert found["results"][0]["id"] == "1"
+    assert len(asked) == 2  # looked for it on every call, found none
+
+
+async def test_a_daemon_that_breaks_mid_call_falls_back_to_in_process(make_server, svc):
+    svc.add("the spare key is in the blue pot")
+
+    class Broken:
+        def search(self, query, **kwargs):
+            raise ConnectionResetError("daemon went away")
+
+        def add(self, text, **kwargs):
+            raise BrokenPipeError("daemon went away")
+
+    async with connect(make_server(daemon=lambda config: Broken())) as client:
+        assert (await call(client, "search_memory", query="spare key"))["results"][0]["id"] == "1"
+        assert (await call(client, "remember", text="still stored"))["id"] == "2"
