@@ -15,6 +15,29 @@ def _quote(shell: str, value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
+# How the hooks start the recorder: isolated (-I: neither the current directory nor PYTHON*
+# variables can inject modules) and without site-packages (-S: the record path needs only
+# the standard library and this package, whose directory goes on sys.path explicitly).
+RECORD_FLAGS = ("-I", "-S")
+
+
+def record_code(package_parent: str | None = None) -> str:
+    """The ``python -c`` program the hooks run: recall_cli.capture.record.main()."""
+    import os
+
+    if package_parent is None:
+        package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return (f"import sys; sys.path.insert(0, {package_parent!r}); "
+            "from recall_cli.capture.record import main; sys.exit(main())")
+
+
+def record_argv(python: str | None = None) -> list[str]:
+    """The recorder's command line without its arguments (tests run exactly this)."""
+    import sys
+
+    return [python or sys.executable, *RECORD_FLAGS, "-c", record_code()]
+
+
 def hook_script(shell: str, python: str | None = None) -> str:
     """The script `recall init <shell>` prints, bound to this Python interpreter."""
     import sys
@@ -23,4 +46,6 @@ def hook_script(shell: str, python: str | None = None) -> str:
     if shell not in SHELLS:
         raise ValueError(shell)
     text = resources.files(__name__).joinpath("hooks", f"recall.{shell}").read_text(encoding="utf-8")
-    return text.replace("@PYTHON@", _quote(shell, python or sys.executable))
+    return (text.replace("@PYTHON@", _quote(shell, python or sys.executable))
+            .replace("@FLAGS@", " ".join(RECORD_FLAGS))
+            .replace("@CODE@", _quote(shell, record_code())))

@@ -8,8 +8,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the record path does not import typing
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
 
 def parse_list(value: Any) -> list[str]:

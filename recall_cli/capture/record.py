@@ -19,11 +19,22 @@ import os
 import re
 import sys
 import time
-from typing import Any
 
 from . import spool
 from .filters import CommandFilter
 from .secrets import redact
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only
+    from typing import Any
+
+# The capture.* keys and defaults of recall_cli.config.DEFAULTS, read here without importing
+# it (dataclasses, pathlib, typing); tests/capture/test_record.py keeps the two equal.
+CAPTURE_DEFAULTS = {
+    "capture.ignore_patterns": "",
+    "capture.ignore_dirs": "",
+    "capture.max_command_bytes": 65536,
+}
 
 _HISTORY_PREFIX = re.compile(r"^ *\d+[* ] ")
 DEFAULT_MAX_BYTES = 65536
@@ -165,20 +176,65 @@ def _user() -> str | None:
 
 def _log_error(home: str, message: str) -> None:
     try:
-        directory = spool.spool_dir(home)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = os.path.join(home, spool.SPOOL_DIR)
+        os.makedirs(directory, exist_ok=True)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        with open(directory / "errors.log", "a", encoding="utf-8") as fh:
+        with open(os.path.join(directory, "errors.log"), "a", encoding="utf-8") as fh:
             fh.write(f"{stamp} record: {message}\n")
     except OSError:
         pass
 
 
-def record(args: Args, stdin: Any = None) -> dict[str, Any] | None:
-    """Record one command; returns the spooled record (None when filtered out)."""
-    from ..config import load_config
+class Settings:
+    """The capture.* settings with config.py's precedence: default, config.toml, RECALL_* env."""
 
-    config = load_config()
+    def __init__(self, home: str | None = None) -> None:
+        self.home = home or recall_home()
+        self.values: dict[str, Any] = dict(CAPTURE_DEFAULTS)
+        path = os.path.join(self.home, "config.toml")
+        if os.path.exists(path):
+            import tomllib
+
+            try:
+                with open(path, "rb") as fh:
+                    section = tomllib.load(fh).get("capture", {})
+            except (tomllib.TOMLDecodeError, OSError) as exc:
+                raise ValueError(f"{path}: {exc}") from None
+            if isinstance(section, dict):
+                for name, value in section.items():
+                    if f"capture.{name}" in self.values:
+                        self.values[f"capture.{name}"] = value
+        for key in self.values:
+            raw = os.environ.get("RECALL_" + key.replace(".", "_").upper())
+            if raw is not None:
+                self.values[key] = raw
+        try:
+            self.values["capture.max_command_bytes"] = int(self.values["capture.max_command_bytes"])
+        except (TypeError, ValueError):
+            self.values["capture.max_command_bytes"] = DEFAULT_MAX_BYTES
+
+    def get(self, key: str) -> Any:
+        return self.values[key]
+
+
+def recall_home() -> str:
+    """RECALL_HOME, else the platform's user data dir (as recall_cli.config.recall_home)."""
+    env = os.environ.get("RECALL_HOME")
+    if env:
+        return os.path.expanduser(env)
+    home = os.path.expanduser("~")
+    if sys.platform == "darwin":
+        return os.path.join(home, "Library", "Application Support", "recall")
+    if sys.platform == "win32":
+        base = os.environ.get("APPDATA") or os.path.join(home, "AppData", "Roaming")
+        return os.path.join(base, "recall")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    return os.path.join(base, "recall")
+
+
+def record(args: Args, stdin: Any = None, settings: Settings | None = None) -> dict[str, Any] | None:
+    """Record one command; returns the spooled record (None when filtered out)."""
+    config = settings or Settings()
     max_bytes = int(config.get("capture.max_command_bytes") or DEFAULT_MAX_BYTES)
     if args.command is not None:
         raw = args.command.encode("utf-8", "surrogateescape")
@@ -204,9 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parse_args(list(sys.argv[1:] if argv is None else argv))
         record(args)
     except Exception as exc:  # never a traceback on the user's terminal; log it instead
-        from ..config import recall_home
-
-        _log_error(str(recall_home()), f"{type(exc).__name__}: {exc}")
+        _log_error(recall_home(), f"{type(exc).__name__}: {exc}")
         return 1
     return 0
 

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the record path does not import typing or pathlib
+    from collections.abc import Iterable, Mapping
+    from pathlib import Path
+    from typing import Any
 
 try:  # POSIX; elsewhere writes are still single O_APPEND writes, without the rotation barrier
     import fcntl
@@ -42,6 +45,8 @@ MAX_WRITE = 1 << 20
 
 
 def spool_dir(home: str | os.PathLike[str]) -> Path:
+    from pathlib import Path
+
     return Path(home) / SPOOL_DIR
 
 
@@ -71,7 +76,7 @@ def encode(record: Mapping[str, Any]) -> bytes:
     return line.encode("utf-8", "replace") + b"\n"
 
 
-def _open_current(path: Path) -> int:
+def _open_current(path: str) -> int:
     """Open events.jsonl for appending, holding a shared lock, and make sure it is still the
     live spool file (an ingest may have renamed it between our open and our lock)."""
     for _ in range(50):
@@ -98,8 +103,8 @@ def append(home: str | os.PathLike[str], records: Iterable[Mapping[str, Any]]) -
     lines = [encode(r) for r in records]
     if not lines:
         return 0
-    directory = spool_dir(home)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory = os.path.join(os.fspath(home), SPOOL_DIR)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
     chunks: list[bytes] = []
     current: list[bytes] = []
     size = 0
@@ -110,7 +115,7 @@ def append(home: str | os.PathLike[str], records: Iterable[Mapping[str, Any]]) -
         current.append(line)
         size += len(line)
     chunks.append(b"".join(current))
-    fd = _open_current(directory / SPOOL_FILE)
+    fd = _open_current(os.path.join(directory, SPOOL_FILE))
     try:
         for chunk in chunks:
             view = memoryview(chunk)

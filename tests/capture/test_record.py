@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recall_cli.capture import record, spool
+from recall_cli.capture import record, record_argv, spool
 from recall_cli.capture.filters import CommandFilter, join_list, parse_list
 from tests.capture.helpers import spool_records
 
@@ -23,9 +23,11 @@ HEAVY = ("typer", "click", "rich", "numpy", "torch", "sqlite_utils", "sentence_t
 
 def run_record(home: Path, stdin: bytes, *args: str, env: dict | None = None,
                extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The recorder exactly as the hooks start it (python -I -S -c ...)."""
     full_env = {**os.environ, "RECALL_HOME": str(home), **(env or {})}
-    return subprocess.run([sys.executable, *extra, "-m", "recall_cli.capture.record", *args],
-                          input=stdin, capture_output=True, env=full_env, timeout=60)
+    python, *rest = record_argv()
+    return subprocess.run([python, *extra, *rest, *args], input=stdin, capture_output=True,
+                          env=full_env, timeout=60, cwd="/")
 
 
 def make_args(command: str, **kw) -> record.Args:
@@ -88,9 +90,38 @@ def test_bash_history_lines_are_parsed(recall_home, line, expected):
 
 
 def _config(home: Path):
-    from recall_cli.config import load_config
+    return record.Settings(str(home))
 
-    return load_config(home)
+
+def test_the_recorder_reads_settings_like_the_config_module(recall_home, monkeypatch, tmp_path):
+    from recall_cli.config import DEFAULTS, load_config
+    from recall_cli.config import recall_home as config_home
+
+    assert record.CAPTURE_DEFAULTS == {k: v[0] for k, v in DEFAULTS.items() if k.startswith("capture.")}
+    recall_home.mkdir(parents=True)
+    (recall_home / "config.toml").write_text('[capture]\nignore_dirs = "/a,/b"\nmax_command_bytes = 900\n')
+    monkeypatch.setenv("RECALL_CAPTURE_IGNORE_PATTERNS", "ls*")
+    mine, theirs = record.Settings(), load_config()
+    for key in record.CAPTURE_DEFAULTS:
+        assert mine.get(key) == theirs.get(key), key
+    assert mine.home == str(config_home())
+    monkeypatch.delenv("RECALL_HOME")
+    assert record.recall_home() == str(config_home())
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert record.recall_home() == str(config_home()) == str(tmp_path / "xdg" / "recall")
+
+
+def test_the_recorder_ignores_modules_in_the_current_directory(recall_home, tmp_path):
+    """A json.py where the user happens to be must not run with every command."""
+    trap = tmp_path / "trap"
+    trap.mkdir()
+    (trap / "json.py").write_text("raise SystemExit('imported the json.py of the cwd')\n")
+    python, *rest = record_argv()
+    result = subprocess.run([python, *rest, "--shell", "bash", "--cwd", str(trap)], input=b"ls\n",
+                            capture_output=True, cwd=trap, timeout=60,
+                            env={**os.environ, "RECALL_HOME": str(recall_home), "PYTHONPATH": str(trap)})
+    assert result.returncode == 0, result.stderr
+    assert [r["text"] for r in spool_records(recall_home)] == ["ls"]
 
 
 def test_filters_space_patterns_dirs_and_empty(recall_home, tmp_path):
@@ -165,7 +196,7 @@ def test_a_failure_is_logged_not_shown(recall_home):
     result = run_record(recall_home, b"ls\n", "--shell", "bash")
     assert result.returncode == 1 and result.stdout == b"" and result.stderr == b""
     log = (recall_home / "spool" / "errors.log").read_text()
-    assert "record: ConfigError" in log
+    assert "record: ValueError" in log and "config.toml" in log
 
 
 def test_list_values_parse_commas_escapes_and_toml_arrays():

@@ -9,6 +9,7 @@
 if [[ $- == *i* && -z ${__recall_hooked-} ]]; then
 __recall_hooked=1
 __recall_python=@PYTHON@
+__recall_code=@CODE@
 printf -v __recall_session '%x-%x-%04x' "${EPOCHSECONDS:-$SECONDS}" "$$" "$RANDOM"
 __recall_start=
 __recall_cwd=
@@ -30,7 +31,7 @@ __recall_precmd() {
     # HISTCONTROL=ignorespace never gets one; the recorder drops it in any case.) A line
     # the DEBUG trap never saw, like "(exit 3)", gets the prompt time as its start.
     if [[ -n $__recall_histcmd && $HISTCMD != "$__recall_histcmd" && ${RECALL_DISABLE-} != 1 ]]; then
-        (HISTTIMEFORMAT= builtin history 1 | "$__recall_python" -m recall_cli.capture.record \
+        (HISTTIMEFORMAT= builtin history 1 | "$__recall_python" @FLAGS@ -c "$__recall_code" \
             --shell bash --history --status "$__recall_status" \
             --start "${__recall_start:-$__recall_end}" --end "$__recall_end" \
             --cwd "${__recall_cwd:-$PWD}" --session "$__recall_session" >/dev/null 2>&1 &)

@@ -7,6 +7,7 @@
 if status is-interactive; and not set -q __recall_hooked
     set -g __recall_hooked 1
     set -g __recall_python @PYTHON@
+    set -g __recall_code @CODE@
     set -g __recall_session (printf '%x-%x-%04x' $fish_pid (random 0 2147483647) (random 0 65535))
     set -g __recall_cwd $PWD
 
@@ -21,7 +22,7 @@ if status is-interactive; and not set -q __recall_hooked
         test -n "$argv[1]"; or return
         # nohup: this job stays in fish's process group, which gets SIGHUP if fish exits
         # before Python has started
-        printf '%s' $argv[1] | command nohup $__recall_python -m recall_cli.capture.record \
+        printf '%s' $argv[1] | command nohup $__recall_python @FLAGS@ -c $__recall_code \
             --shell fish --status $__recall_status --duration-ms $CMD_DURATION \
             --cwd $__recall_cwd --session $__recall_session >/dev/null 2>&1 &
         disown 2>/dev/null

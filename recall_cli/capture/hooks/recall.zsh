@@ -7,6 +7,7 @@ if [[ -o interactive && -z ${__recall_hooked-} ]]; then
 typeset -g __recall_hooked=1
 zmodload zsh/datetime 2>/dev/null
 typeset -g __recall_python=@PYTHON@
+typeset -g __recall_code=@CODE@
 typeset -g __recall_session
 printf -v __recall_session '%x-%x-%04x' "${EPOCHSECONDS:-$SECONDS}" "$$" "$RANDOM"
 typeset -g __recall_start= __recall_cwd= __recall_cmd=
@@ -20,7 +21,7 @@ __recall_preexec() {
 __recall_precmd() {
     local __recall_status=$? __recall_end=${EPOCHREALTIME:-$SECONDS}
     if [[ -n $__recall_start && ${RECALL_DISABLE-} != 1 ]]; then
-        print -rn -- "$__recall_cmd" | "$__recall_python" -m recall_cli.capture.record \
+        print -rn -- "$__recall_cmd" | "$__recall_python" @FLAGS@ -c "$__recall_code" \
             --shell zsh --status "$__recall_status" --start "$__recall_start" \
             --end "$__recall_end" --cwd "$__recall_cwd" --session "$__recall_session" \
             >/dev/null 2>&1 &!
