@@ -231,33 +231,37 @@ class DaemonBackend(Backend):
 
 
 # -- ask --------------------------------------------------------------------------------------
-def _ask_module() -> Any:
-    try:
-        from . import ask
-    except ImportError:
-        return None
-    return ask if callable(getattr(ask, "ask", None)) else None
+def _local_ask(svc: Any) -> Callable[..., Any] | None:
+    """The service's ``ask`` (local LLM, recall_cli/ask.py) when this recall has one."""
+    fn = getattr(svc, "ask", None)
+    return fn if callable(fn) else None
+
+
+EVIDENCE_NOTE = ("these are the most relevant memories and events, best first. Answer from them yourself, cite "
+                 "their ids and dates, and say so if they do not contain the answer.")
 
 
 def default_answerer(backend: Backend, question: str, *, limit: int, since: float | None,
                      until: float | None) -> dict[str, Any]:
-    """recall's own ``ask`` (local LLM) when it exists; otherwise the ranked, dated evidence."""
-    module = _ask_module()
-    note = ("recall has no local answer model here; these are the most relevant memories and "
-            "events, best first. Answer from them yourself, cite their ids and dates, and say so "
-            "if they do not contain the answer.")
-    if module is not None:
+    """recall's own ``ask`` (small local LLM, with citations) when it runs; else the ranked, dated evidence."""
+    local = _local_ask(backend.service)
+    note = "recall has no local answer model here; " + EVIDENCE_NOTE
+    if local is not None:
+        def search(query: str, **kwargs: Any) -> Any:  # the daemon's warm embedder when it runs
+            return backend.search(query, since=since, until=until, **kwargs)
+
         try:
-            result = backend.locked(lambda s: module.ask(s, question, limit=limit, since=since, until=until))
-            data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-            return {"answer": data.get("answer"),
-                    "citations": [_citation(c) for c in data.get("citations") or data.get("evidence") or []],
-                    "note": data.get("note") or "Answered by recall's local model; check the citations."}
+            answer = backend.locked(lambda s: _local_ask(s)(question, limit=limit, search=search))
+        except ModelError as exc:
+            log.warning("no local answer model: %s", exc.message)
+            note = f"recall's local answer model is not available ({exc.message}); " + EVIDENCE_NOTE
         except RecallError:
             raise
         except Exception:
-            log.exception("recall_cli.ask failed; answering with the evidence instead")
-            note = "recall's local answer model failed; " + note.split("; ", 1)[1]
+            log.exception("recall's ask failed; answering with the evidence instead")
+            note = "recall's local answer model failed; " + EVIDENCE_NOTE
+        else:
+            return _answer_dict(answer)
     result = backend.search(question, limit=limit, since=since, until=until)
     if not result.hits:
         return {"answer": None, "citations": [],
@@ -265,19 +269,23 @@ def default_answerer(backend: Backend, question: str, *, limit: int, since: floa
     return {"answer": None, "citations": [hit_item(h, width=600) for h in result.hits], "note": note}
 
 
-def _citation(item: Any) -> dict[str, Any]:
-    if hasattr(item, "to_dict") and hasattr(item, "ref"):
-        return hit_item(item, width=600)
-    data = item.to_dict() if hasattr(item, "to_dict") else dict(item)
-    if "ref" in data:
-        data["id"] = data.pop("ref")
-    if "time" not in data and isinstance(data.get("ts"), int | float):
-        data["time"] = iso(data["ts"])
-    if isinstance(data.get("text"), str):
-        data["text"], cut = clip(data["text"], 600)
-        if cut:
-            data["truncated"] = True
-    return data
+def _answer_dict(answer: Any) -> dict[str, Any]:
+    """recall_cli.ask's Answer: the cited items, then the rest of the evidence it was given."""
+    evidence = {h.ref: h for h in getattr(answer, "evidence", None) or []}
+    cited = [ref for ref in getattr(answer, "citations", None) or [] if ref in evidence]
+    text = getattr(answer, "text", None)
+    if text is None:  # answered without a model: the evidence is the answer
+        return {"answer": None, "citations": [hit_item(h, width=600) for h in evidence.values()],
+                "note": "recall has no local answer model here; " + EVIDENCE_NOTE}
+    out: dict[str, Any] = {"answer": text, "citations": [hit_item(evidence[r], width=600) for r in cited],
+                           "evidence": [hit_item(h, width=600) for ref, h in evidence.items() if ref not in cited]}
+    if getattr(answer, "abstained", False):
+        out["note"] = "recall's local model found no answer in the evidence; check it yourself before saying so."
+    else:
+        out["note"] = ("Answered by recall's small local model" + ("" if cited else " (it cited nothing)")
+                       + "; check the answer against the evidence, best first, and prefer the evidence if they "
+                       "disagree.")
+    return out
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -528,9 +536,10 @@ in full with get_memory."""
         since: Annotated[str | None, Field(description="Only evidence at or after this time.")] = None,
         until: Annotated[str | None, Field(description="Only evidence at or before this time.")] = None,
     ) -> dict[str, Any]:
-        """Answer a question from the user's memory, with citations (ids and dates). When recall has no local \
-answer model, 'answer' is null and 'citations' holds the ranked evidence: answer from it yourself. Use \
-search_memory instead when you want raw matches rather than an answer."""
+        """Answer a question from the user's memory with recall's small local model: 'answer', the cited items \
+('citations', with ids and dates) and the rest of the evidence it read. The local model is weak: check its \
+answer against the evidence. When no local model is available, 'answer' is null and 'citations' holds the \
+ranked evidence: answer from it yourself. Use search_memory instead for raw matches."""
         text = _required_text("question", question, "ask(question='which editor do I use?')")
 
         def work() -> dict[str, Any]:

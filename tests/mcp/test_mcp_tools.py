@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from recall_cli import mcp_server
+from recall_cli.errors import ModelError
+from recall_cli.models import Hit
+from recall_cli.service import Recall
 from recall_cli.timeutil import parse_time
 from tests.mcp.helpers import call, connect, fail
 
@@ -216,7 +220,7 @@ async def test_forget_deletes_events_and_memories_for_real(make_server, svc, sto
 
 
 async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server, svc, monkeypatch):
-    monkeypatch.setattr(mcp_server, "_ask_module", lambda: None)
+    monkeypatch.setattr(mcp_server, "_local_ask", lambda svc: None)
     svc.add("The dentist appointment is on Thursday at 3pm", ts=parse_time("2026-11-20"))
     svc.add("bought oat milk")
     async with connect(make_server()) as client:
@@ -227,47 +231,66 @@ async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server
 
 
 async def test_ask_on_an_empty_memory_says_so(make_server, monkeypatch):
-    monkeypatch.setattr(mcp_server, "_ask_module", lambda: None)
+    monkeypatch.setattr(mcp_server, "_local_ask", lambda svc: None)
     async with connect(make_server()) as client:
         nothing = await call(client, "ask", question="zebra xylophone")
     assert nothing["answer"] is None and nothing["citations"] == []
     assert "Nothing in memory matches" in nothing["note"]
 
 
-async def test_ask_uses_recalls_ask_module_when_there_is_one(make_server, svc, monkeypatch):
-    class Hit:
-        def to_dict(self):
-            return {"ref": "m3", "ts": 1_700_000_000.0, "text": "x" * 700}
+def _hit(ref: str, text: str, ts: float = 1_763_000_000.0) -> Hit:
+    owner = "memory" if ref.startswith("m") else "event"
+    return Hit(owner=owner, id=int(ref.lstrip("m")), score=0.5, ts=ts, text=text, source="note", kind="note")
 
+
+async def test_ask_uses_the_services_local_model_when_there_is_one(make_server, svc, monkeypatch):
+    svc.add("The dentist appointment is on Thursday at 3pm", ts=parse_time("2026-11-20"))
     calls = []
 
-    class FakeAsk:
-        @staticmethod
-        def ask(service, question, **kwargs):
-            calls.append((question, kwargs))
-            return {"answer": "Thursday at 3pm [1]", "citations": [Hit()]}
+    def fake_ask(self, question, **kwargs):
+        calls.append(question)
+        found = kwargs["search"](question, limit=kwargs["limit"])  # scoped to since/until, via the backend
+        assert [h.ref for h in found.hits] == ["1"]
+        return SimpleNamespace(text="Thursday at 3pm [1]", citations=["1"], abstained=False,
+                               evidence=[found.hits[0], _hit("m9", "x" * 700)])
 
-    monkeypatch.setattr(mcp_server, "_ask_module", lambda: FakeAsk)
+    monkeypatch.setattr(Recall, "ask", fake_ask, raising=False)
     async with connect(make_server()) as client:
-        out = await call(client, "ask", question="When is the dentist?", since="2026-11-01")
+        out = await call(client, "ask", question="When is the dentist?", since="2026-11-19", until="2026-11-21")
+    assert calls == ["When is the dentist?"]
     assert out["answer"] == "Thursday at 3pm [1]"
-    assert out["citations"][0]["id"] == "m3" and out["citations"][0]["time"].startswith("2023-11-14")
-    assert out["citations"][0]["truncated"] is True and len(out["citations"][0]["text"]) < 700
-    assert calls == [("When is the dentist?", {"limit": 8, "since": parse_time("2026-11-01"), "until": None})]
+    assert [(c["id"], c["time"]) for c in out["citations"]] == [("1", "2026-11-20T00:00:00+00:00")]
+    assert [e["id"] for e in out["evidence"]] == ["m9"] and "get_memory('m9')" in out["evidence"][0]["truncated"]
+    assert out["note"].startswith("Answered by recall's small local model")
 
 
-async def test_ask_falls_back_to_evidence_when_the_local_model_fails(make_server, svc, monkeypatch):
-    class Broken:
-        @staticmethod
-        def ask(service, question, **kwargs):
-            raise RuntimeError("llama exploded")
+async def test_ask_reports_when_the_local_model_abstains(make_server, monkeypatch):
+    def abstain(self, question, **kwargs):
+        return SimpleNamespace(text="Not mentioned: I have no memory of that.", citations=[], abstained=True,
+                               evidence=[_hit("3", "bought oat milk")])
 
-    monkeypatch.setattr(mcp_server, "_ask_module", lambda: Broken)
+    monkeypatch.setattr(Recall, "ask", abstain, raising=False)
+    async with connect(make_server()) as client:
+        out = await call(client, "ask", question="what is my cat called?")
+    assert out["answer"] == "Not mentioned: I have no memory of that." and out["citations"] == []
+    assert [e["id"] for e in out["evidence"]] == ["3"]
+    assert "found no answer" in out["note"]
+
+
+@pytest.mark.parametrize(("error", "note"), [
+    (RuntimeError("llama exploded"), "recall's local answer model failed;"),
+    (ModelError("no GGUF model at /x.gguf"), "recall's local answer model is not available (no GGUF model at"),
+])
+async def test_ask_falls_back_to_evidence_when_the_local_model_fails(make_server, svc, monkeypatch, error, note):
+    def broken(self, question, **kwargs):
+        raise error
+
+    monkeypatch.setattr(Recall, "ask", broken, raising=False)
     svc.add("the dentist is on Thursday")
     async with connect(make_server()) as client:
         out = await call(client, "ask", question="when is the dentist?")
     assert out["answer"] is None and out["citations"][0]["id"] == "1"
-    assert out["note"].startswith("recall's local answer model failed;")
+    assert out["note"].startswith(note) and "Answer from them yourself" in out["note"]
 
 
 async def test_an_injected_answerer_gets_the_backend_and_the_arguments(make_server):
