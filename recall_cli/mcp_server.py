@@ -616,14 +616,20 @@ is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
         client = who(ctx)
 
         def work() -> dict[str, Any]:
-            event = backend.add(body, source="mcp", kind="note", actor=client, tags=labels,
-                                meta={"client": client})
+            from .capture.secrets import redact
+
+            clean = redact(body)  # secrets never reach the database
+            meta: dict[str, Any] = {"client": client, **({"redacted": clean.names} if clean.names else {})}
+            event = backend.add(clean.text, source="mcp", kind="note", actor=client, tags=labels, meta=meta)
             out: dict[str, Any] = {"id": str(event.id), "time": iso(event.ts_start), "source": "mcp",
                                    "client": client, "kind": kind, "tags": labels}
+            if clean.names:
+                out["redacted"] = clean.names
+                out["note"] = f"Secrets were replaced before storing ({', '.join(clean.names)}); never store secrets."
             if event.meta.get("duplicate"):
                 out["note"] = "This exact text was already stored; nothing new was added."
             if kind in MEMORY_KINDS:
-                out["memory"] = backend.locked(lambda s: _memory_for(s, kind, body, event.id, client, labels))
+                out["memory"] = backend.locked(lambda s: _memory_for(s, kind, clean.text, event.id, client, labels))
             return out
 
         return await run(work)

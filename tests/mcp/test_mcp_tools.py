@@ -60,6 +60,16 @@ async def test_remember_a_note_records_source_mcp_the_client_and_tags(make_serve
     assert n_memories(store) == 0
 
 
+async def test_remember_redacts_secrets_before_they_reach_the_database(make_server, store):
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    async with connect(make_server()) as client:
+        out = await call(client, "remember", text=f"the CI token is {token}", kind="semantic")
+    assert out["redacted"] and "Secrets were replaced" in out["note"]
+    rows = store.store.db.execute("SELECT text FROM events UNION ALL SELECT text FROM memories").fetchall()
+    assert len(rows) == 2 and all(token not in r[0] and "[REDACTED:" in r[0] for r in rows)
+    assert store.store.get_event(int(out["id"])).meta["redacted"] == out["redacted"]
+
+
 @pytest.mark.parametrize("kind", ["semantic", "procedural", "core"])
 async def test_remember_a_lasting_kind_also_makes_a_memory_linked_to_the_event(make_server, store, kind):
     async with connect(make_server(), name="cursor") as client:
