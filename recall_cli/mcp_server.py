@@ -82,6 +82,24 @@ def hit_item(hit: Any, width: int = SHOWN_TEXT) -> dict[str, Any]:
     return item
 
 
+def merge_duplicates(hits: list[Any], width: int = SHOWN_TEXT) -> list[dict[str, Any]]:
+    """Result items, best first; an event with the same text as a memory in the results folds into it."""
+    memories = {" ".join(h.text.split()): h for h in hits if h.owner == "memory"}
+    folded: dict[str, list[str]] = {}
+    kept = []
+    for hit in hits:
+        twin = memories.get(" ".join(hit.text.split())) if hit.owner == "event" else None
+        if twin is not None:
+            folded.setdefault(twin.ref, []).append(hit.ref)
+        else:
+            kept.append(hit)
+    items = [hit_item(h, width) for h in kept]
+    for item in items:
+        if item["id"] in folded:
+            item["same_text_as_events"] = folded[item["id"]]
+    return items
+
+
 def event_item(event: Any, width: int = SHOWN_TEXT) -> dict[str, Any]:
     return _item(str(event.id), "event", event.kind, event.ts_start, event.source, event.actor, event.text,
                  event.meta, width)
@@ -266,7 +284,7 @@ def default_answerer(backend: Backend, question: str, *, limit: int, since: floa
     if not result.hits:
         return {"answer": None, "citations": [],
                 "note": "Nothing in memory matches this question. Try search_memory with other words."}
-    return {"answer": None, "citations": [hit_item(h, width=600) for h in result.hits], "note": note}
+    return {"answer": None, "citations": merge_duplicates(result.hits, width=600), "note": note}
 
 
 def _answer_dict(answer: Any) -> dict[str, Any]:
@@ -504,16 +522,16 @@ commands, file edits and distilled memories). Use it before asking the user some
 you already, and at the start of work on a project. Returns the best matches with ids and dates; open one \
 in full with get_memory."""
         text = _required_text("query", query, "search_memory(query='how do we deploy staging')")
-        wants_memory = kind not in ("any", "events")
-        fetch = min(limit * 5, 200) if wants_memory else limit
+        fetch = min(limit * (2 if kind in ("any", "events") else 5) + 5, 200)  # room for filters and merges
 
         def work() -> dict[str, Any]:
             t0, t1 = _times(since, until)
             result = backend.search(text, limit=fetch, since=t0, until=t1, sources=[source] if source else None,
                                     include_memories=kind != "events")
             hits = [h for h in result.hits if kind == "any" or kind == "events" or (
-                h.owner == "memory" and (kind == "memories" or h.kind == kind))][:limit]
-            out: dict[str, Any] = {"query": text, "count": len(hits), "results": [hit_item(h) for h in hits]}
+                h.owner == "memory" and (kind == "memories" or h.kind == kind))]
+            items = merge_duplicates(hits)[:limit]
+            out: dict[str, Any] = {"query": text, "count": len(items), "results": items}
             if result.time_range is not None:
                 out["time_filter"] = {"phrase": result.time_range.phrase, "since": iso(result.time_range.since),
                                       "until": iso(result.time_range.until)}

@@ -50,7 +50,7 @@ async def test_searches_and_adds_go_to_the_daemon_when_it_runs(make_server, runn
         found = await call(client, "search_memory", query="where is the spare key")
         await call(client, "list_recent")
     assert [op for op in ops if op != "ping"] == ["add", "search"]
-    assert {r["id"] for r in found["results"]} >= {out["id"], out["memory"]["id"]}
+    assert [(r["id"], r["same_text_as_events"]) for r in found["results"]] == [(out["memory"]["id"], [out["id"]])]
     event = store.store.get_event(int(out["id"]))
     assert event.source == "mcp" and event.meta["client"] == "claude-code"
     model = FakeEmbedder().model_id

@@ -114,6 +114,7 @@ async def test_search_memory_returns_ids_dates_and_honours_filters(make_server, 
         first = out["results"][0]
         assert set(first) >= {"id", "type", "kind", "time", "source", "text", "score"}
         assert {r["id"] for r in out["results"]} >= {"1", "3", f"m{memory.id}"}
+        assert "same_text_as_events" not in out["results"][0]
         assert all(r["time"].startswith("2026-") for r in out["results"])
 
         shell = await call(client, "search_memory", query="key", source="shell")
@@ -126,6 +127,18 @@ async def test_search_memory_returns_ids_dates_and_honours_filters(make_server, 
         assert (await call(client, "search_memory", query="key", kind="procedural"))["results"] == []
         events = await call(client, "search_memory", query="spare key", kind="events", limit=1)
         assert events["count"] == 1 and events["results"][0]["type"] == "event"
+
+
+async def test_an_event_and_its_memory_with_the_same_text_come_back_once(make_server, svc):
+    event = svc.add("Uses fish as the login shell")
+    other = svc.add("  Uses fish as the\nlogin shell ", source="chat")
+    memory = svc.memories.add("semantic", "Uses fish as the login shell", sources=[event.id])
+    async with connect(make_server()) as client:
+        out = await call(client, "search_memory", query="fish shell")
+        kinds = await call(client, "search_memory", query="fish shell", kind="events")
+    assert [(r["id"], r.get("same_text_as_events")) for r in out["results"]] == [
+        (f"m{memory.id}", [str(event.id), str(other.id)])]
+    assert {r["id"] for r in kinds["results"]} == {"1", "2"}
 
 
 async def test_search_memory_says_which_sources_exist_when_one_is_unknown(make_server, svc):
