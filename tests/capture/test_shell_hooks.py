@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -19,6 +20,13 @@ from recall_cli.capture import hook_script
 from tests.capture.helpers import Terminal, need, python, recorders_running, wait_for, wait_for_spool
 
 TOKEN = "ghp_" + "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"
+
+
+def _value(output: bytes, label: bytes) -> bytes:
+    """The number printed after a label (the echoed command line shows the variable instead)."""
+    found = re.search(re.escape(label) + rb"(\d+)", output)
+    assert found, f"{label!r} not in {output!r}"
+    return found.group(1)
 
 
 def _config(home: Path, private: Path) -> None:
@@ -75,10 +83,15 @@ def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path,
     _config(recall_home, private)
     disable, enable = (("set -gx RECALL_DISABLE 1", "set -e RECALL_DISABLE") if shell == "fish"
                        else ("export RECALL_DISABLE=1", "unset RECALL_DISABLE"))
+    status, bang = ("$status", "$last_pid") if shell == "fish" else ("$?", "$!")
     term = _start(shell, tmp_path, recall_home)
     try:
         assert b"hello-from" in term.run(f"echo hello-from-{shell}")
         term.run("sh -c 'exit 3'")
+        assert b"status:3" in term.run(f"echo status:{status}")  # the hook keeps $? / $status
+        first = term.run(f"sleep 2 & echo first:{bang}")
+        second = term.run(f"echo second:{bang}")  # the hook keeps $! / $last_pid
+        assert _value(first, b"first:") == _value(second, b"second:")
         term.run(" echo leading-space-secret")
         term.run("echo ignored-by-pattern here")
         term.run(f"cd {private}")
@@ -95,7 +108,8 @@ def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path,
     finally:
         term.close()
 
-    expected = {f"echo hello-from-{shell}", "sh -c 'exit 3'", f"cd {private}",
+    expected = {f"echo hello-from-{shell}", "sh -c 'exit 3'", f"echo status:{status}",
+                f"sleep 2 & echo first:{bang}", f"echo second:{bang}", f"cd {private}",
                 "echo token [REDACTED:github-token]", "sleep 0.3", enable, f"echo done-{shell}"}
     if shell == "bash":
         expected.add('echo "user-trap:$__user_debug"')

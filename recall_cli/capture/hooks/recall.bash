@@ -31,10 +31,12 @@ __recall_precmd() {
     # HISTCONTROL=ignorespace never gets one; the recorder drops it in any case.) A line
     # the DEBUG trap never saw, like "(exit 3)", gets the prompt time as its start.
     if [[ -n $__recall_histcmd && $HISTCMD != "$__recall_histcmd" && ${RECALL_DISABLE-} != 1 ]]; then
-        (HISTTIMEFORMAT= builtin history 1 | "$__recall_python" @FLAGS@ -c "$__recall_code" \
-            --shell bash --history --status "$__recall_status" \
-            --start "${__recall_start:-$__recall_end}" --end "$__recall_end" \
-            --cwd "${__recall_cwd:-$PWD}" --session "$__recall_session" >/dev/null 2>&1 &)
+        # one fork here; the subshell's child expands history and runs Python. The
+        # subshell keeps the job table and $! as they were.
+        ("$__recall_python" @FLAGS@ -c "$__recall_code" --shell bash --history \
+            --status "$__recall_status" --start "${__recall_start:-$__recall_end}" \
+            --end "$__recall_end" --cwd "${__recall_cwd:-$PWD}" --session "$__recall_session" \
+            <<<"$(HISTTIMEFORMAT= builtin history 1)" >/dev/null 2>&1 &)
     fi
     __recall_histcmd=$HISTCMD
     __recall_start=

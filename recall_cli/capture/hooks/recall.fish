@@ -20,11 +20,11 @@ if status is-interactive; and not set -q __recall_hooked
         set -q fish_private_mode; and return
         test "$RECALL_DISABLE" = 1; and return
         test -n "$argv[1]"; or return
-        # nohup: this job stays in fish's process group, which gets SIGHUP if fish exits
-        # before Python has started
-        printf '%s' $argv[1] | command nohup $__recall_python @FLAGS@ -c $__recall_code \
-            --shell fish --status $__recall_status --duration-ms $CMD_DURATION \
-            --cwd $__recall_cwd --session $__recall_session >/dev/null 2>&1 &
-        disown 2>/dev/null
+        # sh starts the recorder in the background and exits at once, so fish's job list
+        # and $last_pid stay the user's (fd 3: sh points a background job's stdin at
+        # /dev/null); nohup, because fish may hang up on exit before Python has started
+        printf '%s' $argv[1] | command sh -c 'exec 3<&0; nohup "$0" "$@" <&3 3<&- >/dev/null 2>&1 &' \
+            $__recall_python @FLAGS@ -c $__recall_code --shell fish --status $__recall_status \
+            --duration-ms $CMD_DURATION --cwd $__recall_cwd --session $__recall_session
     end
 end

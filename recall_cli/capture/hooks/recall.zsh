@@ -21,10 +21,11 @@ __recall_preexec() {
 __recall_precmd() {
     local __recall_status=$? __recall_end=${EPOCHREALTIME:-$SECONDS}
     if [[ -n $__recall_start && ${RECALL_DISABLE-} != 1 ]]; then
-        print -rn -- "$__recall_cmd" | "$__recall_python" @FLAGS@ -c "$__recall_code" \
-            --shell zsh --status "$__recall_status" --start "$__recall_start" \
-            --end "$__recall_end" --cwd "$__recall_cwd" --session "$__recall_session" \
-            >/dev/null 2>&1 &!
+        # a subshell, so that $! and the job table stay the user's
+        ("$__recall_python" @FLAGS@ -c "$__recall_code" --shell zsh \
+            --status "$__recall_status" --start "$__recall_start" --end "$__recall_end" \
+            --cwd "$__recall_cwd" --session "$__recall_session" \
+            <<<"$__recall_cmd" >/dev/null 2>&1 &)
     fi
     __recall_start=
     __recall_cmd=
