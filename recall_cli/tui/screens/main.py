@@ -160,6 +160,9 @@ class MainScreen(Screen):
             # would otherwise pull focus (and the active tab) somewhere else
             tabs.query_one(Tabs).focus()
             tabs.active = name
+        # focus now, so keys typed right after "/" land in the search box; and again once
+        # laid out, in case focus was still moving
+        self._focus_view(name)
         self.call_after_refresh(self._focus_view, name)
 
     def action_search(self) -> None:

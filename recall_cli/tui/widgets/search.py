@@ -24,10 +24,11 @@ HINT = "Type to search events and memories. Time phrases filter: 'deploy last we
 def hit_prompt(hit) -> Text:
     head = Text(f"{hit.ref:<6}", style="bold")
     head.append(f"{short(hit.ts)}  ", style="dim")
-    head.append_text(source_tag(hit.source))
     if hit.owner == "memory":
-        head.append(f" memory·{hit.kind}", style="italic")
-    elif hit.actor:
+        head.append(f"memory·{hit.kind}", style="bold italic")
+    else:
+        head.append_text(source_tag(hit.source))
+    if hit.owner != "memory" and hit.actor:
         head.append(f" {hit.actor}", style="italic")
     head.append("\n  " + one_line(hit.snippet or hit.text, 160))
     return head

@@ -96,7 +96,7 @@ class TimelineView(Vertical):
 
     DEFAULT_CSS = """
     TimelineView {
-        Tree { height: 1fr; scrollbar-size-vertical: 1; }
+        Tree { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
         #timeline-empty { color: $text-muted; padding: 1 2; display: none; }
         &.-empty #timeline-empty { display: block; }
         &.-empty Tree { display: none; }
@@ -109,6 +109,7 @@ class TimelineView(Vertical):
         self._kinds = kinds
         self.filters = Filters()
         self.loaded_days: list[str] = []
+        self._restore: tuple[str | None, set[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterBar(self._sources, self._kinds, self.app.now(), id="timeline-filters")
@@ -126,8 +127,9 @@ class TimelineView(Vertical):
         self.reload()
 
     # -- loading ----------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Reload from the store, keeping the filters (after a change)."""
+    def reload(self, keep: bool = True) -> None:
+        """Reload from the store; ``keep`` restores open nodes and the cursor (after a change)."""
+        self._restore = self._state() if keep and self.loaded_days else None
         filters = self.filters
         self.app.background(lambda: self.app.backend.days(filters, DAYS_PER_PAGE),
                             lambda days: self._show_days(days, filters, fresh=True), group="timeline")
@@ -145,10 +147,12 @@ class TimelineView(Vertical):
                     child.remove()
         today = from_ts(self.app.now()).date()
         first = None
+        restore = self._restore if fresh else None
         for day in days:
             node = tree.root.add(day_label(day, today), Node("day", f"day:{day.day}", day.day), expand=False)
             self.loaded_days.append(day.day)
             first = first or node
+            self._place(node)
         if len(days) >= DAYS_PER_PAGE:
             tree.root.add_leaf(Text("… older days (Enter)", style="italic dim"), Node("more"))
         empty = not self.loaded_days
@@ -156,9 +160,39 @@ class TimelineView(Vertical):
         if empty:
             self.query_one("#timeline-empty", Static).update(
                 "Nothing matches these filters." if filters.active else "No events yet.")
-        if fresh and first is not None:
+        if fresh and first is not None and restore is None:
             first.expand()
-            tree.move_cursor(first)
+            self._cursor_to(first)
+
+    def _state(self) -> tuple[str | None, set[str]]:
+        """The cursor's ref and the refs of open nodes."""
+        tree = self.tree
+        node = tree.cursor_node
+        cursor = node.data.ref if node is not None and node.data is not None else None
+        expanded: set[str] = set()
+
+        def walk(parent: TreeNode[Node]) -> None:
+            for child in parent.children:
+                if child.is_expanded and child.data is not None and child.data.ref:
+                    expanded.add(child.data.ref)
+                    walk(child)
+
+        walk(tree.root)
+        return cursor, expanded
+
+    def _place(self, node: TreeNode[Node]) -> None:
+        """Re-open a node that was open, and put the cursor back where it was, after a reload."""
+        if self._restore is None or node.data is None:
+            return
+        cursor, expanded = self._restore
+        if node.data.ref in expanded:
+            node.expand()
+        if node.data.ref == cursor:
+            self._cursor_to(node)
+
+    def _cursor_to(self, node: TreeNode[Node]) -> None:
+        tree = self.tree
+        tree.call_after_refresh(tree.move_cursor, node)  # once the new lines are laid out
 
     def _load_children(self, node: TreeNode[Node]) -> None:
         data = node.data
@@ -186,16 +220,17 @@ class TimelineView(Vertical):
             if group.events == 1 or group.episode_id is None:
                 event = events.get(group.first_event)
                 if event is not None:
-                    node.add_leaf(event_label(event), Node("event", str(event.id), group_day(node), group.episode_id))
+                    self._place(node.add_leaf(event_label(event), Node("event", str(event.id), group_day(node),
+                                                                       group.episode_id)))
                 continue
-            node.add(group_label(group), Node("episode", f"ep:{group.episode_id}", group_day(node),
-                                               group.episode_id))
+            self._place(node.add(group_label(group), Node("episode", f"ep:{group.episode_id}", group_day(node),
+                                                          group.episode_id)))
 
     def _add_events(self, node: TreeNode[Node], events: list) -> None:
         node.remove_children()
         for event in events:
-            node.add_leaf(event_label(event, indent=True), Node("event", str(event.id), node.data.day,
-                                                                event.episode_id))
+            self._place(node.add_leaf(event_label(event, indent=True),
+                                      Node("event", str(event.id), node.data.day, event.episode_id)))
 
     def current_ref(self) -> str | None:
         node = self.tree.cursor_node
@@ -205,7 +240,7 @@ class TimelineView(Vertical):
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         message.stop()
         self.filters = message.filters
-        self.reload()
+        self.reload(keep=False)
 
     def on_tree_node_expanded(self, message: Tree.NodeExpanded) -> None:
         message.stop()

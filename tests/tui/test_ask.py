@@ -1,0 +1,154 @@
+"""Ask: the answer streams in, citations open entries, and a failing model is only a message."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from textual.widgets import OptionList
+
+from recall_cli.errors import ModelError
+from recall_cli.tui.answer import Answer, AskUnavailable, Citation, citation, normalize, recall_answerer
+from recall_cli.tui.app import build_app
+from tests.tui.conftest import NOW
+from tests.tui.helpers import detail_text, press, run, text_of, type_text
+
+
+def answer_text(app) -> str:
+    return text_of(app.screen.query_one("#ask-answer"))
+
+
+def ask_status(app) -> str:
+    return text_of(app.screen.query_one("#ask-status"))
+
+
+def test_the_answer_streams_and_citations_open_entries(app, ids, answerer):
+    async def scenario(pilot):
+        await press(pilot, "a")
+        assert app.focused.id == "ask-input"
+        await type_text(pilot, "when is Maria's birthday?")
+        await press(pilot, "enter")
+        assert answerer.questions == ["when is Maria's birthday?"]
+        assert answerer.streamed == list(answerer.tokens)
+        assert answer_text(app) == "Maria's birthday is March 3 [m1]."
+        assert ask_status(app).startswith("2 citations")
+        citations = app.screen.query_one("#ask-citations", OptionList)
+        assert [citations.get_option_at_index(i).id for i in range(citations.option_count)] == ["m1", "7"]
+        await press(pilot, "escape")  # from the question box to the citations
+        assert app.focused is citations
+        citations.highlighted = 1
+        await press(pilot, "enter")
+        assert app.screen.detail.ref == "7"
+        assert "Maria's birthday is on March 3rd" in detail_text(app)
+        assert not app.screen.query_one("#jobbar").has_class("-running")
+
+    run(app, scenario)
+
+
+def test_tokens_show_while_the_answer_is_still_coming(svc, ids):
+    seen = []
+
+    def slow(job_svc, question, on_token):
+        on_token("Thinking ")
+        seen.append(text_of(app.screen.query_one("#ask-answer")))
+        seen.append(app.screen.query_one("#jobbar").has_class("-running"))
+        on_token("done.")
+        return Answer("Thinking done.")
+
+    app = build_app(svc, answerer=slow, now=NOW, use_daemon=False)
+
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "anything")
+        await press(pilot, "enter")
+        assert seen == ["Thinking ", True]
+        assert answer_text(app) == "Thinking done."
+        assert ask_status(app) == "0 citations"
+
+    run(app, scenario)
+
+
+def test_a_model_failure_is_a_message_and_the_rest_keeps_working(svc, ids):
+    def broken(job_svc, question, on_token):
+        on_token("Partial ")
+        raise ModelError("llama.cpp: failed to load model")
+
+    app = build_app(svc, answerer=broken, now=NOW, use_daemon=False)
+
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "what did I deploy?")
+        await press(pilot, "enter")
+        assert ask_status(app).startswith("The model failed: llama.cpp: failed to load model.")
+        assert app.screen.query_one("#ask-status").has_class("-error")
+        assert app.messages[-1] == ("error", "Ask failed: llama.cpp: failed to load model")
+        assert not app.screen.query_one("#jobbar").has_class("-running")
+        # search and the timeline still work
+        await press(pilot, "escape", "slash")
+        await type_text(pilot, "deploy")
+        results = app.screen.query_one("#search-results", OptionList)
+        assert str(ids["deploy"]) in [results.get_option_at_index(i).id for i in range(results.option_count)]
+        await press(pilot, "escape", "1", "down")
+        assert app.screen.detail.ref.startswith("ep:")
+
+    run(app, scenario)
+
+
+def test_ask_not_available_yet(svc, ids):
+    def missing(job_svc, question, on_token):
+        raise AskUnavailable("recall ask is not available yet")
+
+    app = build_app(svc, answerer=missing, now=NOW, use_daemon=False)
+
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "anything")
+        await press(pilot, "enter")
+        assert ask_status(app).startswith("recall ask is not available yet.")
+        assert app.screen.query_one("#ask-status").has_class("-error")
+
+    run(app, scenario)
+
+
+def test_an_empty_question_asks_for_one(app, ids, answerer):
+    async def scenario(pilot):
+        await press(pilot, "a", "enter")
+        assert ask_status(app) == "Type a question first."
+        assert answerer.questions == []
+
+    run(app, scenario)
+
+
+def test_the_default_answerer_without_recall_ask(svc, monkeypatch):
+    monkeypatch.setitem(sys.modules, "recall_cli.ask", None)  # as if the module did not exist
+    with pytest.raises(AskUnavailable, match="recall ask is not available yet"):
+        recall_answerer(svc, "q", lambda token: None)
+
+
+def test_the_default_answerer_calls_recall_ask(svc, monkeypatch):
+    import types
+
+    module = types.ModuleType("recall_cli.ask")
+
+    def ask(service, question, on_token=None):
+        on_token("Yes.")
+        return {"answer": "Yes.", "citations": [{"owner": "memory", "id": 3, "text": "core", "ts": NOW},
+                                                "42", 7]}
+
+    module.ask = ask
+    monkeypatch.setitem(sys.modules, "recall_cli.ask", module)
+    tokens = []
+    answer = recall_answerer(svc, "q", tokens.append)
+    assert tokens == ["Yes."]
+    assert answer.text == "Yes."
+    assert [c.ref for c in answer.citations] == ["m3", "42", "7"]
+    assert answer.citations[0].label == "2026-11-22 12:00 · core"
+
+
+def test_normalize_accepts_objects_strings_and_token_iterators():
+    tokens = []
+    assert normalize(iter(["a", "b"]), tokens.append).text == "ab" and tokens == ["a", "b"]
+    assert normalize("plain", tokens.append).text == "plain"
+    hit = type("Hit", (), {"ref": "m7", "ts": NOW, "source": "note", "snippet": "x", "text": "x"})()
+    assert citation(hit) == Citation("m7", "2026-11-22 12:00 · note · x")
+    assert citation("[42]").ref == "42"
