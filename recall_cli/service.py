@@ -36,9 +36,10 @@ class Recall:
     """One RECALL_HOME: store, embedder, index and plugins, opened lazily."""
 
     def __init__(self, config: Config | None = None, *, embedder: Any = None,
-                 plugins: Plugins | None = None) -> None:
+                 plugins: Plugins | None = None, llm: Any = None) -> None:
         self.config = config or load_config()
         self._embedder = embedder
+        self._llm = llm
         self._plugins = plugins
         self._store: Store | None = None
         self._index = None
@@ -94,6 +95,21 @@ class Recall:
             self._index.sync()
             self._index_synced = True
         return self._index
+
+    @property
+    def llm(self) -> Any:
+        """The local LLM (loaded on first generation, not here)."""
+        if self._llm is None:
+            from .llm import LlamaLLM
+
+            self._llm = LlamaLLM.from_config(self.config)
+        return self._llm
+
+    def ask(self, question: str, *, use_llm: bool = True, **kwargs: Any) -> Any:
+        """Answer from memory with citations (see ask.py)."""
+        from .ask import ask
+
+        return ask(self, question, llm=self.llm if use_llm else None, use_llm=use_llm, **kwargs)
 
     @property
     def memories(self):

@@ -33,3 +33,34 @@ class FakeEmbedder:
             else:
                 out[row] /= norm
         return out
+
+
+class ScriptedLLM:
+    """Replays scripted outputs (one per call) and records the prompts it was given."""
+
+    def __init__(self, outputs: list[str], context_size: int = 2048) -> None:
+        from recall_cli.llm import Usage
+
+        self.outputs = list(outputs)
+        self.prompts: list = []
+        self.schemas: list = []
+        self.model_id = "scripted"
+        self.context_size = context_size
+        self.last_usage = Usage()
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 4)
+
+    def stream(self, chat, *, max_tokens: int = 256, json_schema=None, temperature: float = 0.0):
+        from recall_cli.llm import Usage
+
+        self.prompts.append(chat)
+        self.schemas.append(json_schema)
+        text = self.outputs.pop(0) if self.outputs else ""
+        if isinstance(text, Exception):
+            raise text
+        self.last_usage = Usage(prompt_tokens=self.count_tokens(chat.system + chat.user),
+                                completion_tokens=len(text.split()), ttft_ms=1.0, total_ms=2.0)
+        import re
+
+        yield from re.findall(r"\s*\S+", text)

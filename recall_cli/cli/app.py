@@ -14,8 +14,10 @@ def _version(value: bool) -> None:
 
 
 # Each module has register(app). Order is the order of `recall --help`.
-COMMAND_MODULES = ("capture", "shell", "screen", "memory", "memories", "admin", "serve", "mcp", "bench", "perfbench",
-                   "tui")
+COMMAND_MODULES = (
+    "capture", "shell", "screen", "memory", "memories", "ask", "models",
+    "admin", "serve", "mcp", "bench", "perfbench", "tui",
+)
 
 
 def build_app() -> typer.Typer:

@@ -1,11 +1,65 @@
-"""Benchmark commands."""
+"""Benchmark commands: `recall bench locomo` (and `perf`, in perfbench.py)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
+
+from ..errors import UsageError
+from .common import echo_json
 
 bench_app = typer.Typer(help="Benchmarks: retrieval quality and speed.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("locomo")
+def locomo(
+    file: Path = typer.Argument(..., help="A LoCoMo JSON file (list of conversations)."),
+    conversations: str = typer.Option(None, "--conversations", "-c", help="Only these sample ids, comma-separated."),
+    limit: int = typer.Option(None, "--limit", "-n", help="At most this many questions per conversation."),
+    ks: str = typer.Option("5,10,25", "--k", help="Cut-offs for recall@k, comma-separated."),
+    qa: bool = typer.Option(False, "--qa", help="Also answer every question with the LLM and score token F1."),
+    consolidate: bool = typer.Option(False, "--consolidate", help="Consolidate first; memories join the search."),
+    no_llm_consolidation: bool = typer.Option(False, "--no-llm-consolidation",
+                                              help="With --consolidate: only the zero-LLM path."),
+    model: Path = typer.Option(None, "--model", help="A GGUF to use instead of the configured LLM."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary (and per-question rows) as JSON."),
+) -> None:
+    """Turn-level evidence recall@k per category, QA F1, search latency and ingest rate on LoCoMo."""
+    from ..bench.locomo import format_summary, load_samples, run_conversation, summarize
+    from ..bench.runner import make_answerer, make_preparer, shared_models
+
+    try:
+        cutoffs = sorted({int(k) for k in ks.split(",") if k.strip()})
+    except ValueError:
+        raise UsageError(f"--k must be numbers, got '{ks}'") from None
+    if not cutoffs or cutoffs[0] < 1:
+        raise UsageError("--k values must be at least 1")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    samples = load_samples(file)
+    if conversations:
+        wanted = [c.strip() for c in conversations.split(",") if c.strip()]
+        unknown = sorted(set(wanted) - {str(s.get("sample_id")) for s in samples})
+        if unknown:
+            raise UsageError(f"no conversation {', '.join(unknown)} in {file}")
+        samples = [s for s in samples if str(s.get("sample_id")) in wanted]
+    embedder, llm = shared_models(model, need_llm=qa or (consolidate and not no_llm_consolidation))
+    answerer = make_answerer(llm) if qa else None
+    preparer = make_preparer(llm if not no_llm_consolidation else None) if consolidate else None
+    results = []
+    for index, sample in enumerate(samples, start=1):
+        print(f"[{index}/{len(samples)}] {sample.get('sample_id')}", file=sys.stderr, flush=True)
+        results.append(run_conversation(sample, embedder=embedder, ks=cutoffs, limit=limit, answerer=answerer,
+                                        prepare=preparer))
+    summary = summarize(results, cutoffs)
+    if as_json:
+        summary["questions"] = [q.__dict__ for r in results for q in r.questions]
+        echo_json(summary)
+    else:
+        typer.echo(format_summary(summary, cutoffs))

@@ -1,0 +1,1 @@
+"""Benchmarks: LoCoMo retrieval and QA, and speed on synthetic corpora."""

@@ -1,0 +1,66 @@
+"""Glue for the LoCoMo benchmark: shared models, the QA answerer, the consolidation step."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from ..config import load_config
+from .locomo import ConversationResult, QuestionResult
+from .qa import score
+
+
+def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
+    """One embedder (and LLM) for every conversation, so each is loaded once."""
+    from ..embed import SentenceTransformerEmbedder
+    from ..llm import LlamaLLM
+
+    config = load_config()
+    embedder = SentenceTransformerEmbedder(config.get("embed.model") or None)
+    llm = None
+    if need_llm:
+        if model is not None:
+            llm = LlamaLLM(model.expanduser(), context=config.get("llm.context"), threads=config.get("llm.threads"))
+        else:
+            llm = LlamaLLM.from_config(config)
+        llm.cache_dir = None  # one process: the in-memory prefix reuse is enough
+    return embedder, llm
+
+
+def make_answerer(llm: Any):
+    from ..ask import ask
+
+    def answer(svc: Any, q: QuestionResult, reference: float) -> None:
+        svc._llm = llm
+        result = ask(svc, q.question, llm=llm, reference=reference, limit=8)
+        q.prediction = result.text or ""
+        q.f1 = score(q.category, q.prediction, q.answer)
+        q.ttft_ms = result.timings.get("ttft_ms")
+        q.tokens_per_s = result.timings.get("tokens_per_s")
+
+    return answer
+
+
+def make_preparer(llm: Any | None):
+    """Consolidate the conversation before the questions; record what it produced."""
+    from ..consolidate import consolidate
+
+    def prepare(svc: Any, result: ConversationResult) -> None:
+        extractors = None
+        reconciler = None
+        if llm is not None:
+            from ..consolidate_llm import llm_pipeline
+
+            svc._llm = llm
+            extractors, reconciler = llm_pipeline(svc)
+        t = time.perf_counter()
+        report = consolidate(svc, extractors=extractors, reconciler=reconciler, at=result.reference)
+        seconds = time.perf_counter() - t
+        result.extra["consolidation"] = {
+            "episodes": report.episodes, "candidates": report.candidates,
+            "failed_validation": report.failed_validation, "actions": report.actions,
+            "seconds": round(seconds, 2), "seconds_per_episode": round(seconds / max(1, report.episodes), 2),
+        }
+
+    return prepare
