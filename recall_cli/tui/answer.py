@@ -1,8 +1,10 @@
-"""Asking a question from the TUI: an adapter over ``recall_cli.ask`` (imported lazily).
+"""Asking a question from the TUI: an adapter over `recall ask` (imported lazily).
 
 The TUI only needs ``answerer(service, question, on_token) -> Answer``. The default one
-calls ``recall_cli.ask``; when that module is missing it raises ``AskUnavailable`` and the
-panel says so while everything else keeps working. Tests pass a fake answerer.
+calls the service's ``ask`` (recall_cli/ask.py: evidence, then the local model streaming
+its answer). When the model fails, the answer is the ranked evidence plus the error, so
+the panel shows both; when ask is missing altogether it raises ``AskUnavailable``.
+Tests pass a fake answerer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import RecallError
+from ..errors import RecallError, UsageError
 from ..timeutil import short
 
 OnToken = Callable[[str], None]
@@ -34,6 +36,8 @@ class Answer:
     text: str
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
+    evidence: list[Citation] = field(default_factory=list)  # the closest entries, cited or not
+    error: str | None = None  # the model failed: the evidence is the answer
 
 
 def _get(obj: Any, *names: str) -> Any:
@@ -75,20 +79,44 @@ def normalize(result: Any, on_token: OnToken) -> Answer:
             tokens.append(str(token))
             on_token(str(token))
         return Answer("".join(tokens))
+    evidence = [citation(e) for e in _get(result, "evidence") or []]
+    labels = {c.ref: c.label for c in evidence}
+    cites = []
+    for item in _get(result, "citations") or []:
+        c = citation(item)
+        cites.append(Citation(c.ref, c.label or labels.get(c.ref, "")))
     text = _get(result, "answer", "text") or ""
-    cites = _get(result, "citations", "evidence") or []
-    return Answer(str(text), [citation(c) for c in cites], bool(_get(result, "abstained", "abstain")))
+    return Answer(str(text), cites, bool(_get(result, "abstained", "abstain")), evidence)
 
 
-def recall_answerer(svc: Any, question: str, on_token: OnToken) -> Answer:
-    """Answer with recall_cli.ask, streaming tokens to ``on_token``."""
+def _ask_function(svc: Any) -> Callable[..., Any]:
+    ask = getattr(svc, "ask", None)
+    if callable(ask):
+        return ask
     try:
         module = importlib.import_module("recall_cli.ask")
     except ImportError as exc:
         if exc.name == "recall_cli.ask":
             raise AskUnavailable("recall ask is not available yet") from None
         raise
-    fn = getattr(module, "ask", None) or getattr(module, "answer", None)
+    fn = getattr(module, "ask", None)
     if fn is None:
         raise AskUnavailable("recall ask is not available yet")
-    return normalize(fn(svc, question, on_token=on_token), on_token)
+    return lambda question, **kwargs: fn(svc, question, **kwargs)
+
+
+def recall_answerer(svc: Any, question: str, on_token: OnToken) -> Answer:
+    """Answer with `recall ask`, streaming tokens; a failing model leaves the evidence."""
+    ask = _ask_function(svc)
+    try:
+        return normalize(ask(question, on_token=on_token), on_token)
+    except UsageError:
+        raise
+    except Exception as exc:  # the model: missing, unloadable, crashed mid-stream
+        message = exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}"
+        try:
+            fallback = normalize(ask(question, use_llm=False), on_token)
+        except Exception:
+            raise exc from None
+        fallback.text, fallback.error = "", message
+        return fallback

@@ -49,6 +49,9 @@ class RecallApp(App):
         self._check_size(self.size.width, self.size.height)
         self.action_check_empty()
 
+    def on_unmount(self) -> None:
+        self.backend.close()
+
     # -- plumbing shared by every widget ---------------------------------------------------
     def say(self, message: str, severity: str = "information") -> None:
         """A message for the user (a toast; kept in ``messages`` for tests)."""
@@ -236,8 +239,13 @@ def consolidation_message(report: Any, episode_id: int | None) -> str:
 
 
 def build_app(service: Any, *, answerer: Answerer | None = None, consolidator: Consolidator | None = None,
-              now: float | None = None, use_daemon: bool = True) -> RecallApp:
-    """The app over a Recall service: the daemon serves search when it runs."""
+              now: float | None = None, use_daemon: bool = True,
+              job_service: Callable[[], Any] | None = None) -> RecallApp:
+    """The app over a Recall service: the daemon serves search when it runs.
+
+    Tests may pass a fake ``answerer`` / ``consolidator``, a fixed ``now`` and the
+    ``job_service`` long jobs run on (default: a second Recall on the same home).
+    """
     daemon = Backend.connect_daemon(service) if use_daemon else None
-    backend = Backend(service, answerer=answerer, consolidator=consolidator, daemon=daemon)
+    backend = Backend(service, answerer=answerer, consolidator=consolidator, daemon=daemon, job_service=job_service)
     return RecallApp(backend, now=now)

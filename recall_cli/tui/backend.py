@@ -1,17 +1,17 @@
 """What the TUI calls: the service layer, made safe to use from worker threads.
 
 Short calls (reads, search, pin, edit, forget, add) share the app's service behind a
-lock, one at a time. Long jobs (consolidate, ask) open a second service on the same
-RECALL_HOME (their own SQLite connection; WAL lets both work), so browsing never waits
-for the model. Search goes to the daemon when `recall serve` answers.
+lock, one at a time. Long jobs (consolidate, ask) run one at a time on a second service
+over the same RECALL_HOME (its own SQLite connection; WAL lets both work, and the model
+stays warm there), so browsing never waits for the model. Search goes to the daemon when
+`recall serve` answers.
 """
 
 from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import NotFoundError, RecallError, UsageError
@@ -64,6 +64,8 @@ class Backend:
         self.consolidator = consolidator or consolidate_episode
         self.daemon = daemon
         self._job_service = job_service
+        self._jobs: Any = None
+        self.job_lock = threading.Lock()
 
     @classmethod
     def connect_daemon(cls, service: Any) -> Any:
@@ -171,24 +173,24 @@ class Backend:
         with self.lock:
             return [str(i) for i in queries.episode_event_ids(self.db, episode_id)]
 
-    # -- long jobs: their own connection ----------------------------------------------------
-    @contextmanager
-    def job_service(self) -> Iterator[Any]:
-        if self._job_service is not None:
-            yield self._job_service()
-            return
-        from ..service import Recall
+    # -- long jobs: their own connection, one job at a time ---------------------------------------
+    def _job_svc(self) -> Any:
+        """The service long jobs use, kept warm (the model stays loaded between questions)."""
+        if self._jobs is None:
+            if self._job_service is not None:
+                self._jobs = self._job_service()
+            else:
+                from ..service import Recall
 
-        svc = Recall(self.svc.config, embedder=self.svc._embedder, plugins=self.svc._plugins)
-        try:
-            yield svc
-        finally:
-            svc.close()
+                with self.lock:
+                    embedder, plugins = self.svc.embedder, self.svc.plugins
+                self._jobs = Recall(self.svc.config, embedder=embedder, plugins=plugins)
+        return self._jobs
 
     def consolidate(self, episode_id: int | None, progress: Progress) -> Any:
         """recall consolidate (the selected episode, or every pending one)."""
-        with self.job_service() as svc:
-            report = self.consolidator(svc, episode_id, progress)
+        with self.job_lock:
+            report = self.consolidator(self._job_svc(), episode_id, progress)
         self.resync()
         return report
 
@@ -196,8 +198,18 @@ class Backend:
         """recall ask: the answer streams through ``on_token``."""
         if not question.strip():
             raise UsageError("ask a question first")
-        with self.job_service() as svc:
-            return self.answerer(svc, question, on_token)
+        with self.job_lock:
+            return self.answerer(self._job_svc(), question, on_token)
+
+    def close(self) -> None:
+        """Close the jobs' connection (unless a job still runs: the process ends anyway)."""
+        if self._jobs is not None and self.job_lock.acquire(blocking=False):
+            try:
+                if self._job_service is None:
+                    self._jobs.close()
+                self._jobs = None
+            finally:
+                self.job_lock.release()
 
     def resync(self) -> None:
         """After another connection wrote: bring this service's vector cache up to date."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import types
 
 import pytest
 from textual.widgets import OptionList
@@ -119,15 +120,76 @@ def test_an_empty_question_asks_for_one(app, ids, answerer):
     run(app, scenario)
 
 
-def test_the_default_answerer_without_recall_ask(svc, monkeypatch):
+class FakeAskService:
+    """Stands in for Recall.ask: evidence always, the model's answer unless it is broken."""
+
+    def __init__(self, hits, broken: Exception | None = None) -> None:
+        self.hits = hits
+        self.broken = broken
+        self.calls = []
+
+    def ask(self, question, *, use_llm=True, on_token=None, **kwargs):
+        self.calls.append((question, use_llm))
+        if use_llm and self.broken is not None:
+            raise self.broken
+        answer = types.SimpleNamespace(question=question, text=None, citations=[], evidence=self.hits,
+                                       abstained=False)
+        if use_llm:
+            on_token("Maria's birthday is March 3 ")
+            on_token("[m1].")
+            answer.text, answer.citations = "Maria's birthday is March 3 [m1].", ["m1"]
+        return answer
+
+
+def hits(svc):
+    return svc.search("Maria birthday", limit=3).hits
+
+
+def test_the_default_answerer_uses_the_service_ask(svc, ids):
+    fake = FakeAskService(hits(svc))
+    tokens = []
+    answer = recall_answerer(fake, "when is Maria's birthday?", tokens.append)
+    assert tokens == ["Maria's birthday is March 3 ", "[m1]."]
+    assert answer.text == "Maria's birthday is March 3 [m1]." and answer.error is None
+    assert [c.ref for c in answer.citations] == ["m1"]
+    assert answer.citations[0].label == "2026-11-21 18:05 · memory · Maria's birthday is March 3"
+    assert len(answer.evidence) == 3
+
+
+def test_a_broken_model_falls_back_to_the_evidence(svc, ids):
+    fake = FakeAskService(hits(svc), broken=ModelError("cannot load model /m/x.gguf: bad magic"))
+    answer = recall_answerer(fake, "when is Maria's birthday?", lambda token: None)
+    assert fake.calls == [("when is Maria's birthday?", True), ("when is Maria's birthday?", False)]
+    assert answer.error == "cannot load model /m/x.gguf: bad magic"
+    assert answer.text == "" and answer.citations == [] and len(answer.evidence) == 3
+
+
+def test_the_panel_shows_the_model_failure_and_the_evidence(svc, ids):
+    fake = FakeAskService(hits(svc), broken=RuntimeError("llama_decode returned -1"))
+    app = build_app(svc, now=NOW, use_daemon=False, job_service=lambda: fake)
+
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "when is Maria's birthday?")
+        await press(pilot, "enter")
+        assert ask_status(app).startswith("The model failed: RuntimeError: llama_decode returned -1. "
+                                          "The 3 closest entries instead")
+        citations = app.screen.query_one("#ask-citations", OptionList)
+        assert citations.option_count == 3
+        assert app.messages[-1] == ("error", "Ask failed: RuntimeError: llama_decode returned -1")
+        await press(pilot, "escape", "enter")
+        assert app.screen.detail.ref == citations.get_option_at_index(0).id
+
+    run(app, scenario)
+
+
+def test_the_default_answerer_without_recall_ask(monkeypatch):
     monkeypatch.setitem(sys.modules, "recall_cli.ask", None)  # as if the module did not exist
     with pytest.raises(AskUnavailable, match="recall ask is not available yet"):
-        recall_answerer(svc, "q", lambda token: None)
+        recall_answerer(types.SimpleNamespace(), "q", lambda token: None)
 
 
-def test_the_default_answerer_calls_recall_ask(svc, monkeypatch):
-    import types
-
+def test_the_default_answerer_can_call_the_module(monkeypatch):
     module = types.ModuleType("recall_cli.ask")
 
     def ask(service, question, on_token=None):
@@ -138,7 +200,7 @@ def test_the_default_answerer_calls_recall_ask(svc, monkeypatch):
     module.ask = ask
     monkeypatch.setitem(sys.modules, "recall_cli.ask", module)
     tokens = []
-    answer = recall_answerer(svc, "q", tokens.append)
+    answer = recall_answerer(types.SimpleNamespace(), "q", tokens.append)
     assert tokens == ["Yes."]
     assert answer.text == "Yes."
     assert [c.ref for c in answer.citations] == ["m3", "42", "7"]

@@ -63,3 +63,35 @@ def test_parse_range():
         parse_range("2026-11-22..2026-11-01", NOW)
     with pytest.raises(UsageError, match="cannot read time"):
         parse_range("not a date at all qq", NOW)
+
+
+class FakeDaemon:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls = []
+
+    def search(self, query, **kwargs):
+        self.calls.append((query, kwargs))
+        if self.fail:
+            raise ConnectionRefusedError("daemon gone")
+        from recall_cli.retrieve import SearchResult
+
+        return SearchResult([], query, query)
+
+
+def test_search_uses_the_daemon_when_it_runs_and_falls_back_in_process(svc, ids):
+    from recall_cli.tui.backend import Backend
+
+    daemon = FakeDaemon()
+    backend = Backend(svc, daemon=daemon)
+    assert backend.search("birthday", limit=5, reference=NOW).hits == []
+    assert daemon.calls == [("birthday", {"limit": 5, "reference": NOW})]
+    backend.daemon = FakeDaemon(fail=True)
+    assert str(ids["birthday"]) in [h.ref for h in backend.search("birthday", limit=5).hits]
+    assert backend.daemon is None  # in-process from now on
+
+
+def test_no_daemon_without_a_socket(svc):
+    from recall_cli.tui.backend import Backend
+
+    assert Backend.connect_daemon(svc) is None

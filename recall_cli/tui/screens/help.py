@@ -22,7 +22,6 @@ CLI = {
     "add": "recall add 'text'",
     "open": "recall show 42 / recall show m7",
     "memories": "recall memories --kind semantic --zone fading",
-    "timeline": "recall search --since ... --source shell",
 }
 
 TIPS = """\
@@ -33,7 +32,7 @@ Timeline dates: 2026-11, 2026-11-01..2026-11-15, yesterday, last week.
 Long work (consolidate, ask) runs in the background: keep browsing meanwhile."""
 
 
-def bindings_table(bindings: list[Binding]) -> Table:
+def bindings_table(bindings: list[Binding], key_display=None) -> Table:
     table = Table(box=None, padding=(0, 2, 0, 0), show_header=True, header_style="bold")
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("does")
@@ -44,7 +43,7 @@ def bindings_table(bindings: list[Binding]) -> Table:
         if not b.id or b.id in seen:
             continue
         seen.add(b.id)
-        keys = ", ".join("?" if k == "question_mark" else k for k in b.key.split(","))
+        keys = key_display(b) if key_display else b.key
         table.add_row(keys, b.description, b.id, CLI.get(b.id, ""))
     return table
 
@@ -67,5 +66,5 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(Text("recall · keys (escape closes)", style="bold"))
-            yield Static(bindings_table(self.bindings), id="help-keys")
+            yield Static(bindings_table(self.bindings, self.app.get_key_display), id="help-keys")
             yield Static(Text("\n" + TIPS), id="help-tips")

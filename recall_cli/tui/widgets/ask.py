@@ -57,6 +57,8 @@ class AskView(Vertical):
         citations = self.query_one("#ask-citations", OptionList)
         if citations.option_count:
             citations.focus()
+            if citations.highlighted is None:
+                citations.highlighted = 0
         else:  # the tab bar: left/right and the digit keys work from there
             self.screen.query_one(Tabs).focus()
 
@@ -105,20 +107,30 @@ class AskView(Vertical):
     def _done(self, answer: Answer) -> None:
         self.running = False
         self.answer = answer
-        text = answer.text or self.answer_text
+        text = answer.text if answer.error is None else ""
+        text = text or ("" if answer.error else self.answer_text)
         self.answer_text = text
         self.query_one("#ask-answer", Static).update(Text(text))
+        # the cited entries; without citations (no answer, no model) the closest evidence
+        shown = answer.citations or answer.evidence
         citations = self.query_one("#ask-citations", OptionList)
-        for c in answer.citations:
+        for c in shown:
             prompt = Text(f"[{c.ref}] ", style="bold")
             prompt.append(c.label)
             citations.add_option(Option(prompt, id=c.ref))
-        citations.display = bool(answer.citations)
-        if answer.abstained:
-            self._status("Not enough evidence to answer; the closest entries are cited.")
+        citations.display = bool(shown)
+        n = len(shown)
+        opens = " · Esc then Enter opens one" if n else ""
+        if answer.error is not None:
+            self.error = answer.error
+            self._status(f"The model failed: {answer.error}. The {n} closest entries instead{opens}.", error=True)
+            self.app.say(f"Ask failed: {answer.error}", "error")
+        elif answer.abstained:
+            self._status(f"Not enough evidence to answer. The {n} closest entries{opens}.")
+        elif not answer.citations and answer.evidence:
+            self._status(f"No answer from the model: the {n} closest entries{opens}.")
         else:
-            n = len(answer.citations)
-            self._status(f"{n} citation{'s' if n != 1 else ''}" + (" · ↓ Enter opens one" if n else ""))
+            self._status(f"{n} citation{'s' if n != 1 else ''}{opens}")
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
