@@ -69,10 +69,28 @@ class HeuristicExtractor:
         return Extraction(candidates)
 
 
+def episode_summary_decision(svc: Recall, candidate: Candidate) -> Decision | None:
+    """An episode has one summary: a retry (or a better model) updates it, never adds another."""
+    episode = candidate.meta.get("episode_id")
+    if candidate.kind != "episodic" or episode is None:
+        return None
+    row = svc.store.db.execute(
+        "SELECT id, text FROM memories WHERE kind = 'episodic' AND status = 'active' "
+        "AND json_extract(meta, '$.episode_id') = ?", [episode]).fetchone()
+    if row is None:
+        return None
+    if row[1] == candidate.text.strip():
+        return Decision("NOOP", candidate, target=row[0], reason="summary already known")
+    return Decision("UPDATE", candidate, target=row[0], text=candidate.text, reason="better summary")
+
+
 class HashReconciler:
     """Without an LLM: NOOP for a memory already known word for word, else ADD."""
 
     def decide(self, svc: Recall, candidate: Candidate) -> Decision:
+        summary = episode_summary_decision(svc, candidate)
+        if summary is not None:
+            return summary
         row = svc.store.db.execute(
             "SELECT id FROM memories WHERE content_hash = ? AND status = 'active'",
             [content_hash(candidate.kind, candidate.subject, candidate.text.strip())],
@@ -163,6 +181,20 @@ def _apply(svc: Recall, decision: Decision, at: float) -> Decision:
     return decision
 
 
+def _decide_all(svc: Recall, reconciler: Reconciler, candidates: list[Candidate]) -> list[Decision]:
+    """Decisions for an episode's candidates; a repeat within the episode is a NOOP."""
+    seen: set[str] = set()
+    out = []
+    for candidate in candidates:
+        key = content_hash(candidate.kind, candidate.subject, candidate.text.strip())
+        if key in seen:
+            out.append(Decision("NOOP", candidate, reason="repeated in this episode"))
+            continue
+        seen.add(key)
+        out.append(reconciler.decide(svc, candidate))
+    return out
+
+
 def consolidate(
     svc: Recall, *, since: float | None = None, limit: int | None = None, dry_run: bool = False,
     extractors: Sequence[Extractor] | None = None, reconciler: Reconciler | None = None,
@@ -188,14 +220,20 @@ def consolidate(
                 outcome.status = "retry"
                 outcome.errors.append(f"{extractor.name}: {result.error}")
                 report.failed_validation += 1
+        for candidate in candidates:
+            if candidate.kind == "episodic":
+                candidate.meta["episode_id"] = episode_id
         report.candidates += len(candidates)
         when = at if at is not None else _now()
+        # decide first (the LLM may take seconds), then apply the whole episode in one
+        # transaction, so the write lock is held only briefly
+        decided = _decide_all(svc, reconciler, candidates)
         if dry_run:
-            outcome.decisions = [reconciler.decide(svc, c) for c in candidates]
+            outcome.decisions = decided
         else:
             with svc.store.transaction():
-                for candidate in candidates:
-                    decision = _apply(svc, reconciler.decide(svc, candidate), when)
+                for planned in decided:
+                    decision = _apply(svc, planned, when)
                     if decision.reason.startswith("protected"):
                         report.protected += 1
                     outcome.decisions.append(decision)

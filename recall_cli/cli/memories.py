@@ -127,10 +127,16 @@ def consolidate(
 
     require_positive("--limit", limit)
     svc = service()
-    extractors = None if no_llm else _llm_extractors(svc)
+    extractors = reconciler = None
+    if not no_llm:
+        from ..consolidate_llm import pipeline_or_none
+
+        extractors, reconciler, why = pipeline_or_none(svc)
+        if extractors is None:
+            typer.echo(f"No LLM ({why}); using the zero-LLM path.", err=True)
     with progress("Consolidating episodes") as update:
         report = run(svc, since=parse_when(since), limit=limit, dry_run=dry_run, extractors=extractors,
-                     progress=update)
+                     reconciler=reconciler, progress=update)
     if as_json:
         echo_json(report.to_dict())
         return
@@ -147,12 +153,3 @@ def consolidate(
         f"{a['SUPERSEDE']} superseded, {a['NOOP']} already known"
         + (f"; {report.retry} to retry after invalid model output" if report.retry else "") + "."
     )
-
-
-def _llm_extractors(svc):
-    """The LLM extractor when a model is available; None falls back to the zero-LLM path."""
-    try:
-        from ..consolidate_llm import llm_extractors
-    except ImportError:
-        return None
-    return llm_extractors(svc)
