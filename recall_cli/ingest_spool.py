@@ -114,8 +114,11 @@ def _optional_str(value: Any, name: str) -> str | None:
     return _valid_text(value) or None
 
 
-def record_to_event(record: Any) -> Event:
-    """A spool record (see capture.spool) as an Event; BadRecord says what is wrong."""
+def record_to_event(record: Any, *, check_text: bool = True) -> Event:
+    """A spool record (see capture.spool) as an Event; BadRecord says what is wrong.
+
+    ``check_text=False`` skips the lone-surrogate repair: the caller knows the JSON line has
+    no ``\\udXXX`` escape, the only way one can arrive from valid UTF-8 bytes."""
     if not isinstance(record, dict):
         raise BadRecord("not a JSON object")
     text = record.get("text")
@@ -131,7 +134,7 @@ def record_to_event(record: Any) -> Event:
     if not isinstance(meta, dict):
         raise BadRecord("meta must be an object")
     meta = dict(meta)
-    text = _valid_text(text)
+    text = _valid_text(text) if check_text else text.replace("\x00", "")
     if not record.get("redacted"):
         # written by something that did not run the secret table: run it now
         redaction = redact(text)
@@ -143,11 +146,12 @@ def record_to_event(record: Any) -> Event:
         meta["truncated"] = True
     if record.get("id") is not None:
         meta["record_id"] = str(record["id"])
-    encoded = json.dumps(meta, ensure_ascii=False, default=str)
-    try:
-        encoded.encode("utf-8")
-    except UnicodeEncodeError:
-        meta = json.loads(encoded.encode("utf-8", "replace").decode("utf-8"))
+    if check_text:
+        encoded = json.dumps(meta, ensure_ascii=False, default=str)
+        try:
+            encoded.encode("utf-8")
+        except UnicodeEncodeError:
+            meta = json.loads(_SURROGATE.sub("\ufffd", encoded))
     return Event(text=text, ts_start=ts_start, ts_end=ts_end, source=_valid_text(source),
                  kind=_valid_text(kind), actor=_optional_str(record.get("actor"), "actor"),
                  session=_optional_str(record.get("session"), "session"), meta=meta)
@@ -219,7 +223,7 @@ class SpoolIngester:
                 if not raw.strip():
                     continue
                 try:
-                    event = record_to_event(json.loads(raw))
+                    event = record_to_event(json.loads(raw), check_text=b"\\ud" in raw.lower())
                 except (ValueError, RecursionError) as exc:
                     reason = str(exc) if isinstance(exc, BadRecord) else f"not valid JSON ({exc})"
                     if not raw.endswith(b"\n"):
