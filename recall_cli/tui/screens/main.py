@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
 
 from ..queries import SOURCES
 from ..widgets.ask import AskView
-from ..widgets.common import ItemHighlighted, ItemOpened, kind_of
+from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, plural
 from ..widgets.detail import DetailPane
 from ..widgets.filters import FilterBar
 from ..widgets.jobbar import JobBar
@@ -98,7 +98,8 @@ class MainScreen(Screen):
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         t = Text("recall", style="bold")
-        t.append(f"  {counts['events']} events · {counts['memories']} memories · {counts['episodes']} episodes")
+        t.append(f"  {plural(counts['events'], 'event')} · {plural(counts['memories'], 'memory', 'memories')}"
+                 f" · {plural(counts['episodes'], 'episode')}")
         if counts["pending"]:
             t.append(f" ({counts['pending']} to consolidate)", style="italic")
         self.query_one("#topbar", Static).update(t)

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 STEPS = [
     ("n", "write a first note right here"),
     ('recall add "text"', "add a note from the shell"),
-    ("recall import FILE", "import notes (Markdown), ChatGPT or Claude exports, JSONL"),
+    ("recall import FILE", "import Markdown notes, ChatGPT/Claude exports, JSONL"),
     ('eval "$(recall init bash)"', "remember your shell commands (zsh and fish too)"),
     ("recall watch", "capture edited files and the screen"),
 ]

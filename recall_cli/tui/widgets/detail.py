@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from ...timeutil import from_ts, short
 from ..queries import Filters, day_bounds
-from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, source_tag, strength_bar
+from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, plural, source_tag, strength_bar
 
 EMPTY = Text("Move through the timeline, search results or memories: the item shows here.", style="dim")
 
@@ -99,14 +99,14 @@ def render_memory(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | No
     links = [_event_link(ev) for ev in d.get("sources") or []]
     history = Text("History\n", style="bold")
     for row in d.get("history") or []:
-        history.append(f"{short(row['ts'])}  ", style="dim")
-        history.append(f"{row['action']:<10}", style="bold")
-        history.append(f"{row['actor']:<14}", style="italic")
+        history.append(f"{short(row['ts'])} ", style="dim")
+        history.append(row["action"], style="bold")
+        history.append(f" by {row['actor']}", style="italic")
         if row["action"] == "reinforce":
             detail = json.loads(row.get("detail") or "{}")
-            history.append(str(detail.get("reason", "")), style="dim")
-        elif row.get("new_text"):
-            history.append(one_line(row["new_text"], 200))
+            history.append(f" ({detail.get('reason', '')})", style="dim")
+        elif row.get("new_text") and row["action"] != "add":
+            history.append("\n  " + one_line(row["new_text"], 200))
         history.append("\n")
     title = f"Provenance: the {len(links)} event{'s' if len(links) != 1 else ''} it came from (Enter opens)"
     return t, title if links else "Provenance: none (added by hand)", links, history
@@ -117,7 +117,7 @@ def render_episode(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | N
     t.append_text(source_tag(d["source"], 0))
     t.append(f" · {d.get('title') or ''}\n")
     t.append(f"{short(d['ts_start'])} – {short(d['ts_end'])}", style="cyan")
-    t.append(f" · {d['events']} events · {d['status']}\n", style="dim")
+    t.append(f" · {plural(d['events'], 'event')} · {d['status']}\n", style="dim")
     if d["status"] in {"pending", "retry"}:
         t.append("Not consolidated yet: press c to distil it into memories.\n", style="italic yellow")
     links = [_memory_link(m, d.get("memory_texts", {}).get(m, "")) for m in d.get("memories") or []]
@@ -127,7 +127,7 @@ def render_episode(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | N
 
 def render_day(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | None]:
     t = Text(from_ts(d["start"]).strftime("%A %d %B %Y") + "\n", style="bold")
-    t.append(f"{d['events']} events in {d['groups']} episodes\n", style="dim")
+    t.append(f"{plural(d['events'], 'event')} in {plural(d['groups'], 'episode')}\n", style="dim")
     for source, n in sorted(d["by_source"].items(), key=lambda x: -x[1]):
         t.append_text(source_tag(source, 8))
         t.append(f" {n}\n")

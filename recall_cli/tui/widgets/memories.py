@@ -8,8 +8,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Select, Static
 
 from ...memory import KINDS
-from .common import ZONE_STYLE, ItemHighlighted, ItemOpened, one_line, strength_bar
+from .common import ItemHighlighted, ItemOpened, one_line, plural, strength_bar
 
+KIND_SHORT = {"semantic": "sem", "procedural": "proc", "episodic": "epi", "core": "core"}
 ZONE_CHOICES = [("active + fading", "default"), ("active", "active"), ("fading", "fading"),
                 ("dormant", "dormant"), ("every zone", "all")]
 
@@ -32,18 +33,14 @@ class MemoriesView(Vertical):
         self.kind: str | None = None
         self.zone = "default"
         self.views: list = []
+        self._filled_width = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="memory-filters"):
             yield Select([(k, k) for k in KINDS], prompt="every kind", compact=True, id="memory-kind")
             yield Select(ZONE_CHOICES, value="default", allow_blank=False, compact=True, id="memory-zone")
             yield Static("", id="memory-count")
-        table: DataTable = DataTable(id="memory-table", cursor_type="row", zebra_stripes=True)
-        table.add_column("id", key="id")
-        table.add_column("kind", key="kind")
-        table.add_column("strength", key="strength")
-        table.add_column("memory", key="text")
-        yield table
+        yield DataTable(id="memory-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="memory-empty")
 
     @property
@@ -69,15 +66,8 @@ class MemoriesView(Vertical):
         table = self.table
         keep = self.current_ref()
         table.clear()
-        for v in views:
-            m = v.memory
-            ref = f"m{m.id}"
-            mark = Text("⚑ " if m.pinned else "  ", style="bold yellow")
-            kind = Text(m.kind, style="italic")
-            bar = strength_bar(v.retention, v.zone, 8)
-            bar.append(f" {v.zone}", style=ZONE_STYLE.get(v.zone, ""))
-            table.add_row(Text(ref, style="bold"), kind, bar, mark + Text(one_line(m.text, 60)), key=ref)
-        self.query_one("#memory-count", Static).update(f"{len(views)} memories")
+        self._fill(views)
+        self.query_one("#memory-count", Static).update(plural(len(views), "memory", "memories"))
         self.set_class(not views, "-empty")
         if not views:
             what = "in this kind and zone" if (kinds or zone != "default") else "yet"
@@ -88,6 +78,36 @@ class MemoriesView(Vertical):
             keys = [f"m{v.memory.id}" for v in views]
             if keep in keys:
                 table.move_cursor(row=keys.index(keep))
+
+    def _text_width(self) -> int:
+        """What is left for the text once id, strength, kind and cell padding are drawn."""
+        width = self.size.width or 48
+        return max(16, width - (4 + 8 + 4) - 4 * 2 - 2)
+
+    def _fill(self, views: list) -> None:
+        table = self.table
+        table.clear(columns=True)
+        width = self._text_width()
+        self._filled_width = width
+        table.add_column("id", width=4, key="id")
+        table.add_column("strength", width=8, key="strength")
+        table.add_column("memory", width=width, key="text")
+        table.add_column("kind", width=4, key="kind")
+        for v in views:
+            m = v.memory
+            ref = f"m{m.id}"
+            text = Text("⚑ " if m.pinned else "", style="bold yellow")
+            text.append(one_line(m.text, width - len(text)))
+            table.add_row(Text(ref, style="bold"), strength_bar(v.retention, v.zone, 8), text,
+                          Text(KIND_SHORT.get(m.kind, m.kind), style="italic"), key=ref)
+
+    def on_resize(self) -> None:
+        if self.views and self._text_width() != self._filled_width:
+            keep = self.current_ref()
+            self._fill(self.views)
+            keys = [f"m{v.memory.id}" for v in self.views]
+            if keep in keys:
+                self.table.move_cursor(row=keys.index(keep))
 
     def current_ref(self) -> str | None:
         table = self.table
