@@ -33,7 +33,7 @@ def test_an_empty_store_shows_how_to_start(empty_app, recall_home):
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, MainScreen)
         assert "My first note" in tree_lines(app)[1]
-        assert "1 events" in str(app.screen.query_one("#topbar").content)
+        assert "1 event ·" in str(app.screen.query_one("#topbar").content)
 
     run(app, scenario)
 
