@@ -36,6 +36,7 @@ class RecallApp(App):
         self.backend = backend
         self._fixed_now = now
         self.messages: list[tuple[str, str]] = []
+        self.internal_errors: list[str] = []
         self._jobs = 0
 
     def now(self) -> float:
@@ -88,9 +89,19 @@ class RecallApp(App):
         if not self.is_running:
             return
         try:
-            self.call_from_thread(callback, *args)
+            self.call_from_thread(self._guarded, callback, *args)
         except RuntimeError:  # the app closed meanwhile
             pass
+
+    def _guarded(self, callback: Callable[..., Any], *args: Any) -> Any:
+        """Run a worker's UI callback; a bug in one becomes a message, not a dead screen."""
+        try:
+            return callback(*args)
+        except Exception as exc:
+            import traceback
+
+            self.internal_errors.append(traceback.format_exc())
+            self.say(f"Internal error (please report): {type(exc).__name__}: {exc}", "error")
 
     def _main(self) -> MainScreen | None:
         for screen in self.screen_stack:

@@ -38,6 +38,8 @@ def run(app, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int]
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             await scenario(pilot)
+            await settle(pilot)
+        assert not app.internal_errors, app.internal_errors[0]
 
     asyncio.run(main())
 
