@@ -214,3 +214,21 @@ def test_normalize_accepts_objects_strings_and_token_iterators():
     hit = type("Hit", (), {"ref": "m7", "ts": NOW, "source": "note", "snippet": "x", "text": "x"})()
     assert citation(hit) == Citation("m7", "2026-11-22 12:00 · note · x")
     assert citation("[42]").ref == "42"
+
+
+def test_an_answer_without_citations_lists_the_evidence_to_check(svc, ids):
+    def uncited(job_svc, question, on_token):
+        on_token("The user's birthday is on March 3rd.")
+        return Answer("The user's birthday is on March 3rd.", [], evidence=[Citation("7", "note"), Citation("m1")])
+
+    app = build_app(svc, answerer=uncited, now=NOW, use_daemon=False)
+
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "when is Maria's birthday?")
+        await press(pilot, "enter")
+        assert answer_text(app) == "The user's birthday is on March 3rd."
+        assert ask_status(app).startswith("The answer cites nothing: check it against the 2 closest entries")
+        assert app.screen.query_one("#ask-citations", OptionList).option_count == 2
+
+    run(app, scenario)

@@ -128,7 +128,10 @@ class AskView(Vertical):
         elif answer.abstained:
             self._status(f"Not enough evidence to answer. The {n} closest entries{opens}.")
         elif not answer.citations and answer.evidence:
-            self._status(f"No answer from the model: the {n} closest entries{opens}.")
+            if text.strip():
+                self._status(f"The answer cites nothing: check it against the {n} closest entries{opens}.")
+            else:
+                self._status(f"No answer from the model: the {n} closest entries{opens}.")
         else:
             self._status(f"{n} citation{'s' if n != 1 else ''}{opens}")
 
