@@ -1,15 +1,18 @@
 """JSON-schema-constrained generation with validation, for weak models.
 
-llama.cpp's grammar keeps the output inside the schema's shape; the result is then parsed
-and validated. Every failure (empty output, invalid JSON, schema violation, model error)
-is counted in the store's settings and logged with the raw output to
+llama.cpp's grammar (built from the JSON schema) keeps the output inside the schema's
+shape; the result is then parsed and validated with jsonschema, because a grammar cannot
+express everything (lengths, ranges) and output can be cut at ``max_tokens``. Every
+failure (empty output, invalid JSON, schema violation, model error) is counted in the
+store's settings (``llm.failures.<purpose>``) and logged with the raw output to
 RECALL_HOME/logs/llm-failures.jsonl. Nothing is silently swallowed: callers get a
-StructuredResult whose ``error`` says what went wrong.
+StructuredResult whose ``error`` says what went wrong, and decide what to do.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +20,17 @@ from typing import Any
 
 from .llm import LLM, Chat
 
+log = logging.getLogger(__name__)
+COUNTER_PREFIX = "llm.failures."
+MAX_LOGGED_CHARS = 20_000
+
 
 @dataclass
 class StructuredResult:
     value: Any = None
     raw: str = ""
     error: str = ""
+    attempts: int = 1
 
     @property
     def ok(self) -> bool:
@@ -30,25 +38,46 @@ class StructuredResult:
 
 
 class FailureLog:
-    """Counts and logs structured-output failures under a RECALL_HOME."""
+    """Counts and logs structured-output failures under a RECALL_HOME (and in its store)."""
 
     def __init__(self, home: Path | None, store: Any = None) -> None:
         self.home = Path(home) if home else None
         self.store = store
         self.count = 0
 
-    def record(self, purpose: str, error: str, raw: str) -> None:
+    @property
+    def path(self) -> Path | None:
+        return self.home / "logs" / "llm-failures.jsonl" if self.home else None
+
+    def record(self, purpose: str, error: str, raw: str, model: str = "") -> None:
         self.count += 1
+        log.warning("structured output failed (%s): %s", purpose, error)
         if self.store is not None:
-            key = f"llm.failures.{purpose}"
-            current = int(self.store.setting(key, "0") or 0)
-            self.store.set_setting(key, str(current + 1))
-        if self.home is not None:
-            logs = self.home / "logs"
-            logs.mkdir(parents=True, exist_ok=True)
-            with (logs / "llm-failures.jsonl").open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps({"time": time.time(), "purpose": purpose, "error": error,
-                                     "raw": raw[:20000]}, ensure_ascii=False) + "\n")
+            try:
+                with self.store.transaction():
+                    self.store.db.execute(
+                        "INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE "
+                        "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)", [COUNTER_PREFIX + purpose])
+            except Exception as exc:  # noqa: BLE001 - the log file below still has it
+                log.warning("could not count the failure in the store: %s", exc)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            entry = {"time": round(time.time(), 3), "purpose": purpose, "model": model, "error": error,
+                     "raw": raw[:MAX_LOGGED_CHARS], "raw_chars": len(raw)}
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def failure_counts(store: Any) -> dict[str, int]:
+    """Structured-output failures so far, by purpose."""
+    rows = store.db.execute("SELECT key, value FROM settings WHERE key LIKE ?", [COUNTER_PREFIX + "%"]).fetchall()
+    out = {}
+    for key, value in rows:
+        try:
+            out[key[len(COUNTER_PREFIX):]] = int(value)
+        except (TypeError, ValueError):
+            continue
+    return out
 
 
 def validate(value: Any, schema: dict) -> str:
@@ -63,25 +92,53 @@ def validate(value: Any, schema: dict) -> str:
     return ""
 
 
-def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures: FailureLog | None = None,
-                  max_tokens: int = 512) -> StructuredResult:
-    """Generate a JSON value constrained by ``schema``; validate it; record any failure."""
-    raw = ""
+def parse(raw: str, schema: dict, *, cut: bool = False) -> tuple[Any, str]:
+    """(value, '') for valid output, else (None, what is wrong)."""
+    if not raw.strip():
+        return None, "empty output"
     try:
-        raw = "".join(llm.stream(chat, max_tokens=max_tokens, json_schema=schema))
-        if not raw.strip():
-            error = "empty output"
+        # strict=False: a raw newline inside a string is harmless, weak models emit them
+        value = json.loads(raw, strict=False)
+    except json.JSONDecodeError as exc:
+        why = " (output cut at max_tokens)" if cut else ""
+        return None, f"invalid JSON: {exc.msg} at char {exc.pos}{why}"
+    error = validate(value, schema)
+    return (None, error) if error else (value, "")
+
+
+def grammar_schema(schema: Any) -> Any:
+    """The schema without string-length bounds: llama.cpp expands them into huge grammars.
+
+    Lengths are still checked when the output is validated against the full schema."""
+    if isinstance(schema, dict):
+        return {k: grammar_schema(v) for k, v in schema.items() if k not in {"minLength", "maxLength"}}
+    if isinstance(schema, list):
+        return [grammar_schema(v) for v in schema]
+    return schema
+
+
+def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures: FailureLog | None = None,
+                  max_tokens: int = 512, retries: int = 0) -> StructuredResult:
+    """Generate a JSON value constrained by ``schema`` and validate it.
+
+    Each failed attempt is recorded; a retry samples with some temperature (the first
+    attempt is greedy, so repeating it would repeat the failure)."""
+    raw, error = "", ""
+    for attempt in range(retries + 1):
+        raw = ""
+        try:
+            raw = "".join(llm.stream(chat, max_tokens=max_tokens, json_schema=schema,
+                                     temperature=0.0 if attempt == 0 else 0.7))
+            usage = getattr(llm, "last_usage", None)
+            value, error = parse(raw, schema, cut=getattr(usage, "stopped", "") == "length")
+            if not error:
+                return StructuredResult(value, raw, attempts=attempt + 1)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a model error is a failure like any other: counted, logged
+            error = f"model error: {getattr(exc, 'message', None) or exc}"
+        if failures is not None:
+            failures.record(purpose, error, raw, model=getattr(llm, "model_id", ""))
         else:
-            try:
-                value = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                error = f"invalid JSON: {exc.msg} at char {exc.pos}"
-            else:
-                error = validate(value, schema)
-                if not error:
-                    return StructuredResult(value, raw)
-    except Exception as exc:  # a model error is a failure like any other: counted, logged
-        error = f"model error: {getattr(exc, 'message', exc)}"
-    if failures is not None:
-        failures.record(purpose, error, raw)
-    return StructuredResult(None, raw, error)
+            log.warning("structured output failed (%s): %s", purpose, error)
+    return StructuredResult(None, raw, error, attempts=retries + 1)

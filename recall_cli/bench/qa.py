@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 import string
+import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
 _PUNCT = set(string.punctuation)
@@ -62,3 +66,89 @@ def score(category: int, prediction: str, answer: str | int | None) -> float:
     if category == 1:
         return f1_multi(prediction, gold)
     return f1_score(prediction, gold)
+
+
+@dataclass
+class QAResult:
+    """One answered question, scored."""
+
+    question: str
+    category: int
+    answer: str | None  # the gold answer (None for adversarial questions)
+    prediction: str
+    f1: float
+    abstained: bool = False
+    citations: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # refs given to the model, best first
+    ttft_ms: float | None = None
+    tokens_per_s: float | None = None
+    total_ms: float = 0.0
+
+
+def _field(item: Any, name: str, default: Any = None) -> Any:
+    return item.get(name, default) if isinstance(item, Mapping) else getattr(item, name, default)
+
+
+def answer_question(svc: Any, question: str, category: int, gold: Any, *, reference: float | None = None,
+                    llm: Any = None, use_llm: bool = True, limit: int | None = None) -> QAResult:
+    """Ask one question the way `recall ask` does and score the answer.
+
+    The [12] / [m3] citation marks are removed before scoring (they are not answer words).
+    Without an LLM the prediction is the best evidence item's text, or the abstention when
+    no item matches the question (the zero-LLM baseline)."""
+    from ..ask import ABSTAIN, ask, strip_citations
+
+    started = time.perf_counter()
+    result = ask(svc, question, llm=llm, use_llm=use_llm, reference=reference, limit=limit)
+    min_support = svc.config.get("ask.min_support")
+    if use_llm:
+        prediction = strip_citations(result.text or "")
+    elif not result.evidence or (result.support or 0.0) < min_support:
+        prediction = ABSTAIN
+    else:
+        prediction = " ".join(result.evidence[0].text.split())
+    gold_text = None if gold is None else str(gold)
+    return QAResult(
+        question=question, category=int(category), answer=gold_text, prediction=prediction,
+        f1=score(int(category), prediction, gold_text), abstained=result.abstained or prediction == ABSTAIN,
+        citations=list(result.citations), evidence=[h.ref for h in result.evidence],
+        ttft_ms=result.timings.get("ttft_ms") if use_llm and not result.abstained else None,
+        tokens_per_s=result.timings.get("tokens_per_s") or None,
+        total_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def answer_questions(svc: Any, questions: Iterable[Any], *, reference: float | None = None, llm: Any = None,
+                     use_llm: bool = True, limit: int | None = None,
+                     on_result: Callable[[QAResult], None] | None = None) -> list[QAResult]:
+    """Answer LoCoMo-style QA items (dicts or objects with question, category and answer or
+    adversarial_answer) against ``svc`` at the reference time; per-question prediction, F1,
+    time to first token and tokens/s."""
+    out: list[QAResult] = []
+    for item in questions:
+        category = int(_field(item, "category"))
+        gold = None if category == 5 else _field(item, "answer")
+        result = answer_question(svc, str(_field(item, "question")), category, gold, reference=reference, llm=llm,
+                                 use_llm=use_llm, limit=limit)
+        out.append(result)
+        if on_result is not None:
+            on_result(result)
+    return out
+
+
+def summarize(results: Iterable[QAResult]) -> dict[str, Any]:
+    """Mean F1 (x100) per category 1-5, over 1-4, and overall (all five, as in the paper)."""
+    rows = list(results)
+    out: dict[str, Any] = {}
+    for key, members in [(str(c), [r for r in rows if r.category == c]) for c in (1, 2, 3, 4, 5)] + [
+            ("1-4", [r for r in rows if r.category in (1, 2, 3, 4)]), ("overall", rows)]:
+        if members:
+            out[key] = {"n": len(members), "f1": round(100 * sum(r.f1 for r in members) / len(members), 2)}
+    ttft = sorted(r.ttft_ms for r in rows if r.ttft_ms)
+    tps = [r.tokens_per_s for r in rows if r.tokens_per_s]
+    if ttft:
+        out["ttft_ms_p50"] = round(ttft[len(ttft) // 2], 1)
+    if tps:
+        out["tokens_per_s"] = round(sum(tps) / len(tps), 1)
+    out["abstained"] = sum(r.abstained for r in rows)
+    return out

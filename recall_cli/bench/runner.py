@@ -8,7 +8,6 @@ from typing import Any
 
 from ..config import load_config
 from .locomo import ConversationResult, QuestionResult
-from .qa import score
 
 
 def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
@@ -29,15 +28,15 @@ def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
 
 
 def make_answerer(llm: Any):
-    from ..ask import ask
+    from .qa import answer_question
 
     def answer(svc: Any, q: QuestionResult, reference: float) -> None:
         svc._llm = llm
-        result = ask(svc, q.question, llm=llm, reference=reference, limit=8)
-        q.prediction = result.text or ""
-        q.f1 = score(q.category, q.prediction, q.answer)
-        q.ttft_ms = result.timings.get("ttft_ms")
-        q.tokens_per_s = result.timings.get("tokens_per_s")
+        result = answer_question(svc, q.question, q.category, q.answer, reference=reference, llm=llm)
+        q.prediction = result.prediction  # without the [12] citation marks
+        q.f1 = result.f1
+        q.ttft_ms = result.ttft_ms
+        q.tokens_per_s = result.tokens_per_s
 
     return answer
 

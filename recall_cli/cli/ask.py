@@ -1,13 +1,24 @@
-"""`recall ask` and `recall chat`: answers with citations from the local LLM."""
+"""`recall ask` and `recall chat`: answers with citations from the local LLM.
+
+The answer streams to stdout as it is generated, then its sources are listed. `--no-llm`
+prints the ranked, dated evidence instead and never touches the model (so it works when
+the GGUF is missing or broken). `recall chat` / `recall ask -i` reads one question per
+line from stdin, keeping the model and its evaluated prompt prefix warm between them.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import Any
 
 import typer
 
 from ..timeutil import short
 from .common import echo_json, parse_when, require_positive, service
+
+SOURCES_SHOWN = 5
+CLOSEST_SHOWN = 3
 
 
 def register(app: typer.Typer) -> None:
@@ -15,91 +26,156 @@ def register(app: typer.Typer) -> None:
     app.command("chat")(chat)
 
 
-def _print_evidence(answer, heading: bool = True) -> None:
+def _rows(hits: list[Any]) -> list[tuple[str, ...]]:
+    return [(f"[{h.ref}]", short(h.ts), h.actor or (h.source if h.owner == "event" else f"memory:{h.kind}"),
+             " ".join((h.text or "").split())) for h in hits]
+
+
+def _print_rows(hits: list[Any], indent: str = "") -> None:
+    from .render import table_lines
+
+    for line in table_lines(_rows(hits), ("id", "date", "who", "text"))[1:]:
+        typer.echo(indent + line)
+
+
+def _print_evidence(answer: Any) -> None:
     from .render import table_lines
 
     if not answer.evidence:
         typer.echo("No evidence found.")
         return
-    if heading:
-        typer.echo("Evidence:")
-    rows = [(h.ref, short(h.ts), h.actor or "", h.snippet or h.text) for h in answer.evidence]
-    for line in table_lines(rows, ("id", "date", "speaker", "text")):
+    rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}", h.actor or "",
+             " ".join((h.text or "").split())) for h in answer.evidence]
+    for line in table_lines(rows, ("id", "date", "source", "speaker", "text")):
         typer.echo(line)
 
 
-def _answer_one(question: str, *, no_llm: bool, as_json: bool, limit: int, now: str | None) -> int:
-    svc = service()
-    streamed = not as_json and not no_llm
+class _Session:
+    """One process's asking: the service, its LLM (warm after the first answer), the history."""
 
-    def on_token(piece: str) -> None:
-        sys.stdout.write(piece)
-        sys.stdout.flush()
+    def __init__(self, *, no_llm: bool, as_json: bool, limit: int | None, now: str | None,
+                 chat: bool = False) -> None:
+        self.no_llm, self.as_json, self.limit, self.chat = no_llm, as_json, limit, chat
+        self.reference = parse_when(now)
+        self.svc = service()
+        self.history: list[tuple[str, str]] = []
 
-    try:
-        answer = svc.ask(question, use_llm=not no_llm, limit=limit, reference=parse_when(now),
-                         on_token=on_token if streamed else None)
-    except KeyboardInterrupt:
+    def warm_up(self) -> None:
+        """Load the model and its prefix before the first question (interactive use)."""
+        from ..ask import resolve_llm, warm_up
+
+        if self.no_llm:
+            return
+        typer.echo("Loading the model…", err=True)
+        warm_up(self.svc, resolve_llm(self.svc))
+
+    def answer(self, question: str) -> int:
+        from ..ask import ABSTAIN, ask
+
+        streamed = not self.as_json and not self.no_llm
+        printed: list[str] = []
+
+        def on_token(piece: str) -> None:
+            if not printed:
+                piece = piece.lstrip()
+            printed.append(piece)
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+
+        try:
+            answer = ask(self.svc, question, use_llm=not self.no_llm, limit=self.limit, reference=self.reference,
+                         on_token=on_token if streamed else None, history=self.history if self.chat else ())
+        except KeyboardInterrupt:
+            if printed:
+                sys.stdout.write("\n")
+                sys.stdout.flush()
+            typer.echo("Stopped.", err=True)
+            return 130
+        if self.chat and answer.text:
+            self.history.append((answer.question, answer.text))
+        if self.as_json:
+            data = answer.to_dict()
+            if self.chat:  # one answer per line
+                typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+            else:
+                echo_json(data)
+            return 0
+        if self.no_llm:
+            _print_evidence(answer)
+            return 0
         sys.stdout.write("\n")
-        typer.echo("Stopped.", err=True)
-        return 130
-    if as_json:
-        echo_json(answer.to_dict())
+        if answer.abstained:
+            if "".join(printed).strip() != ABSTAIN:
+                typer.echo(ABSTAIN)
+            closest = answer.evidence[:CLOSEST_SHOWN]
+            if closest:
+                typer.echo("Closest evidence:")
+                _print_rows(closest, "  ")
+        elif answer.citations:
+            typer.echo("Sources (inferred: the model cited nothing):" if answer.citations_inferred else "Sources:")
+            _print_rows(answer.cited[:SOURCES_SHOWN], "  ")
+        else:
+            typer.echo("(no source cited; the best evidence:)")
+            _print_rows(answer.evidence[:CLOSEST_SHOWN], "  ")
         return 0
-    if no_llm:
-        _print_evidence(answer, heading=False)
-        return 0
-    sys.stdout.write("\n")
-    if answer.citations:
-        typer.echo("Sources: " + ", ".join(f"[{c}]" for c in answer.citations))
-    return 0
+
+    def loop(self, first: str = "") -> None:
+        tty = sys.stdin is not None and sys.stdin.isatty()
+        if tty:
+            self.warm_up()
+            typer.echo("Ask a question (empty line or Ctrl-D to quit).", err=True)
+        if first.strip():
+            self.answer(first)
+        while True:
+            if tty:
+                sys.stdout.write("ask> ")
+                sys.stdout.flush()
+            try:
+                line = sys.stdin.readline()
+            except KeyboardInterrupt:
+                sys.stdout.write("\n")
+                break
+            if not line or (tty and not line.strip()):
+                break
+            question = line.strip()
+            if not question:
+                continue
+            if question in {"exit", "quit", ":q", "/exit", "/quit"}:
+                break
+            self.answer(question)  # Ctrl-C stops this answer, not the session
+            if tty:
+                typer.echo("")
 
 
 def ask(
-    question: list[str] = typer.Argument(None, help="The question."),
-    no_llm: bool = typer.Option(False, "--no-llm", help="Print the ranked evidence instead of an answer."),
-    interactive: bool = typer.Option(False, "--interactive", "-i", help="Keep the model warm; ask follow-ups."),
-    limit: int = typer.Option(8, "--limit", "-n", help="Evidence items given to the model."),
-    now_: str = typer.Option(None, "--now", help="Reference time for phrases like 'last week'."),
+    question: list[str] = typer.Argument(None, help="The question (the rest of the command line)."),
+    no_llm: bool = typer.Option(False, "--no-llm", help="Print the ranked, dated evidence; never load the model."),
+    interactive: bool = typer.Option(False, "--interactive", "-i",
+                                     help="Then keep asking (one question per line); the model stays warm."),
+    limit: int = typer.Option(None, "--limit", "-n", help="Evidence items retrieved (default: config ask.evidence)."),
+    now_: str = typer.Option(None, "--now", help="Reference time for phrases like 'last week' (default: now)."),
     as_json: bool = typer.Option(False, "--json", help="Answer, citations, evidence and timings as JSON."),
 ) -> None:
-    """Answer a question from memory, citing evidence ids; says so when it does not know."""
+    """Answer a question from memory, citing evidence ids like [12] or [m3]; says "Not mentioned" when the
+    evidence does not hold the answer."""
     require_positive("--limit", limit)
+    text = " ".join(question or [])
+    session = _Session(no_llm=no_llm, as_json=as_json, limit=limit, now=now_, chat=interactive)
     if interactive:
-        _loop(no_llm=no_llm, as_json=as_json, limit=limit, now=now_, first=" ".join(question or []))
+        session.loop(first=text)
         return
-    code = _answer_one(" ".join(question or []), no_llm=no_llm, as_json=as_json, limit=limit, now=now_)
+    code = session.answer(text)
     if code:
         raise typer.Exit(code)
 
 
 def chat(
     no_llm: bool = typer.Option(False, "--no-llm", help="Print the ranked evidence instead of answers."),
-    limit: int = typer.Option(8, "--limit", "-n", help="Evidence items given to the model."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON answer per question."),
+    limit: int = typer.Option(None, "--limit", "-n", help="Evidence items retrieved (default: config ask.evidence)."),
+    now_: str = typer.Option(None, "--now", help="Reference time for phrases like 'last week' (default: now)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON answer per line."),
 ) -> None:
-    """Ask questions one per line (stdin or the terminal); the model stays warm between them."""
+    """Ask questions one per line (from the terminal or stdin); the model stays warm between them and a short
+    follow-up is read together with the previous question."""
     require_positive("--limit", limit)
-    _loop(no_llm=no_llm, as_json=as_json, limit=limit, now=None, first="")
-
-
-def _loop(*, no_llm: bool, as_json: bool, limit: int, now: str | None, first: str) -> None:
-    tty = sys.stdin is not None and sys.stdin.isatty()
-    if first.strip():
-        _answer_one(first, no_llm=no_llm, as_json=as_json, limit=limit, now=now)
-    while True:
-        if tty:
-            sys.stdout.write("ask> ")
-            sys.stdout.flush()
-        try:
-            line = sys.stdin.readline()
-        except KeyboardInterrupt:
-            break
-        if not line:
-            break
-        if not line.strip():
-            continue
-        if line.strip() in {"exit", "quit", ":q"}:
-            break
-        if _answer_one(line.strip(), no_llm=no_llm, as_json=as_json, limit=limit, now=now) == 130:
-            continue
+    _Session(no_llm=no_llm, as_json=as_json, limit=limit, now=now_, chat=True).loop()

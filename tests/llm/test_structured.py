@@ -3,50 +3,97 @@ import json
 import pytest
 
 from recall_cli.llm import Chat, LlamaLLM, bundled_gguf
-from recall_cli.structured import FailureLog, generate_json
+from recall_cli.structured import FailureLog, failure_counts, generate_json
 from tests.fakes import ScriptedLLM
 
 SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}, "year": {"type": "integer"}},
           "required": ["city", "year"], "additionalProperties": False}
 
 
+def _log_lines(home):
+    return [json.loads(line) for line in (home / "logs" / "llm-failures.jsonl").read_text().splitlines()]
+
+
 def test_valid_output_is_parsed_and_validated(tmp_path):
     llm = ScriptedLLM(['{"city": "Lisbon", "year": 2023}'])
-    result = generate_json(llm, Chat("sys", "q"), SCHEMA, purpose="test", failures=FailureLog(tmp_path))
-    assert result.ok and result.value == {"city": "Lisbon", "year": 2023}
-    assert llm.schemas == [SCHEMA]
+    failures = FailureLog(tmp_path)
+    result = generate_json(llm, Chat("sys", "q"), SCHEMA, purpose="test", failures=failures)
+    assert result.ok and result.value == {"city": "Lisbon", "year": 2023} and result.attempts == 1
+    assert llm.schemas == [SCHEMA]  # the schema reaches the model (grammar-constrained there)
+    assert failures.count == 0 and not (tmp_path / "logs").exists()
 
 
 @pytest.mark.parametrize(("raw", "error"), [
     ("", "empty output"),
     ('{"city": "Lisbon", "year":', "invalid JSON"),
     ('{"city": "Lisbon", "year": "soon"}', "schema violation at year"),
+    ('{"city": "Lisbon"}', "schema violation at top level: 'year' is a required property"),
 ])
 def test_every_failure_is_counted_and_logged_with_the_raw_output(tmp_path, svc, raw, error):
     failures = FailureLog(tmp_path, svc.store)
     result = generate_json(ScriptedLLM([raw]), Chat("s", "q"), SCHEMA, purpose="extract", failures=failures)
-    assert not result.ok and result.error.startswith(error) and result.raw == raw
+    assert not result.ok and result.error.startswith(error) and result.raw == raw and result.value is None
     assert failures.count == 1 and svc.store.setting("llm.failures.extract") == "1"
-    (line,) = (tmp_path / "logs" / "llm-failures.jsonl").read_text().splitlines()
-    assert json.loads(line)["raw"] == raw and json.loads(line)["purpose"] == "extract"
+    (entry,) = _log_lines(tmp_path)
+    assert entry["raw"] == raw and entry["purpose"] == "extract" and entry["error"] == result.error
+    assert entry["model"] == "scripted"
+
+
+def test_counts_add_up_per_purpose(tmp_path, svc):
+    failures = FailureLog(tmp_path, svc.store)
+    llm = ScriptedLLM(["", "nope", '{"city": "Oslo", "year": 1}', ""])
+    for purpose in ("extract", "extract", "extract", "reconcile"):
+        generate_json(llm, Chat("s", "q"), SCHEMA, purpose=purpose, failures=failures)
+    assert failure_counts(svc.store) == {"extract": 2, "reconcile": 1}
+    assert failures.count == 3 and len(_log_lines(tmp_path)) == 3
 
 
 def test_a_model_error_is_a_counted_failure_not_a_crash(tmp_path):
     from recall_cli.errors import ModelError
 
+    failures = FailureLog(tmp_path)
     result = generate_json(ScriptedLLM([ModelError("boom")]), Chat("s", "q"), SCHEMA, purpose="x",
-                           failures=FailureLog(tmp_path))
-    assert result.error == "model error: boom"
+                           failures=failures)
+    assert result.error == "model error: boom" and failures.count == 1
+
+
+def test_a_retry_samples_again_and_each_failed_attempt_is_counted(tmp_path):
+    llm = ScriptedLLM(["{", '{"city": "Rome", "year": 753}'])
+    failures = FailureLog(tmp_path)
+    result = generate_json(llm, Chat("s", "q"), SCHEMA, purpose="x", failures=failures, retries=2)
+    assert result.ok and result.value["city"] == "Rome" and result.attempts == 2
+    assert failures.count == 1
+
+
+def test_without_a_failure_log_failures_are_still_reported(caplog):
+    result = generate_json(ScriptedLLM([""]), Chat("s", "q"), SCHEMA, purpose="x")
+    assert result.error == "empty output"
+    assert "structured output failed (x): empty output" in caplog.text
 
 
 @pytest.mark.slow
-def test_the_bundled_model_gives_valid_json_or_a_counted_failure(tmp_path):
+def test_the_bundled_model_gives_valid_json_or_a_counted_failure(tmp_path, svc):
     llm = LlamaLLM(bundled_gguf(), context=1024)
-    failures = FailureLog(tmp_path)
+    failures = FailureLog(tmp_path, svc.store)
     result = generate_json(llm, Chat("Reply with JSON only.", "Where is the Eiffel Tower and when was it built?"),
                            SCHEMA, purpose="real", failures=failures, max_tokens=48)
     if result.ok:
         assert set(result.value) == {"city", "year"} and isinstance(result.value["year"], int)
-        assert failures.count == 0
+        assert failures.count == 0 and failure_counts(svc.store) == {}
+        assert result.raw.lstrip().startswith("{")  # the grammar allows nothing but the JSON
     else:
-        assert failures.count == 1 and (tmp_path / "logs" / "llm-failures.jsonl").exists()
+        assert failures.count == 1 and failure_counts(svc.store) == {"real": 1}
+        assert _log_lines(tmp_path)[0]["raw"] == result.raw
+
+
+@pytest.mark.slow
+def test_the_grammar_keeps_even_the_tiny_model_inside_the_schema(tmp_path):
+    schema = {"type": "object", "properties": {"answerable": {"type": "boolean"},
+                                               "kind": {"type": "string", "enum": ["fact", "plan", "other"]}},
+              "required": ["answerable", "kind"], "additionalProperties": False}
+    llm = LlamaLLM(bundled_gguf(), context=1024)
+    failures = FailureLog(tmp_path)
+    result = generate_json(llm, Chat("Classify the note. JSON only.", "Note: dentist on Friday at 3pm."), schema,
+                           purpose="classify", failures=failures, max_tokens=40)
+    assert result.ok, result.error
+    assert result.value["kind"] in {"fact", "plan", "other"}

@@ -1,0 +1,59 @@
+import json
+
+from recall_cli.config import load_config
+from recall_cli.llm import bundled_gguf, gguf_metadata
+
+
+def test_models_list_marks_the_bundled_llm_active(cli):
+    code, out, err = cli("models", "list", "--json")
+    assert code == 0, err
+    llms = [r for r in json.loads(out) if r["role"] == "llm"]
+    assert llms[0]["path"] == str(bundled_gguf()) and llms[0]["active"]
+
+
+def test_models_use_checks_the_file_then_switches_and_back(cli, recall_home, tmp_path):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF\x03\x00\x00\x00")  # a header cut short
+    code, _, err = cli("models", "use", str(bad))
+    assert code == 5 and err == f"Error: truncated GGUF header: {bad}\n"
+    missing = tmp_path / "missing.gguf"
+    assert cli("models", "use", str(missing))[2] == f"Error: model file not found: {missing}\n"
+    assert load_config(recall_home).get("llm.model") == ""  # nothing saved
+
+    copy = tmp_path / "copy.gguf"
+    copy.symlink_to(bundled_gguf())
+    code, out, err = cli("models", "use", str(copy))
+    assert code == 0, err
+    assert load_config(recall_home).get("llm.model") == str(copy.resolve())
+    rows = json.loads(cli("models", "list", "--json")[1])
+    assert [r["active"] for r in rows if r["role"] == "llm"] == [False, True]
+    assert cli("models", "use", "bundled")[0] == 0
+    assert load_config(recall_home).get("llm.model") == ""
+
+
+def test_models_info_reads_the_header_without_loading(cli):
+    code, out, err = cli("models", "info", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["architecture"] == "llama" and data["quantization"] == "Q4_1" and data["bundled"] is True
+    assert data["chat_format"] == "chatml" and data["trained_context"] >= 2048
+    assert data["context"] == 4096 and data["prompt_cache"] is True
+
+
+def test_models_info_counts_structured_output_failures(cli, svc):
+    from recall_cli.structured import FailureLog
+
+    FailureLog(svc.config.home, svc.store).record("extract", "empty output", "")
+    data = json.loads(cli("models", "info", "--json")[1])
+    assert data["structured_output_failures"] == {"extract": 1}
+
+
+def test_models_info_with_a_missing_configured_model(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("RECALL_LLM_MODEL", str(tmp_path / "gone.gguf"))
+    code, _, err = cli("models", "info")
+    assert code == 5 and err == f"Error: model file not found: {tmp_path / 'gone.gguf'}\n"
+
+
+def test_gguf_metadata_of_the_bundled_model():
+    meta = gguf_metadata(bundled_gguf())
+    assert meta["general.architecture"] == "llama" and meta["gguf.version"] >= 2
