@@ -14,6 +14,9 @@ Threading. The SDK runs sync tools on worker threads and async tools on the even
 
 When `recall serve` answers on this RECALL_HOME, searches and adds go to its warm models
 (``DaemonBackend``); everything else, and everything when it does not answer, runs here.
+
+This module is the server itself: its tools, their errors and running over stdio. Result shaping
+and argument checks live in ``mcp_format``; the backends and the ``ask`` adapter in ``mcp_backend``.
 """
 
 from __future__ import annotations
@@ -32,278 +35,31 @@ from pydantic import Field, ValidationError
 
 from . import __version__
 from .errors import ModelError, NotFoundError, RecallError
+from .mcp_backend import Answerer, Backend, DaemonBackend, ServiceFactory, default_answerer
+from .mcp_format import (
+    ID_HINT,
+    MAX_LIMIT,
+    MAX_QUERY,
+    MAX_RECENT,
+    MAX_TAGS,
+    MAX_TEXT,
+    clip,
+    describe,
+    event_item,
+    explain_validation,
+    merge_duplicates,
+    parse_times,
+    profile_markdown,
+    required_text,
+    resolve_id,
+)
 from .timeutil import iso
 
 log = logging.getLogger("recall.mcp")
 
-MAX_TEXT = 20_000  # characters `remember` stores in one call
-MAX_QUERY = 4_000  # characters of a query or question
-MAX_LIMIT = 50  # results per search / ask
-MAX_RECENT = 100  # events per list_recent
-MAX_TAGS = 20
-SHOWN_TEXT = 1_500  # characters of each result's text in lists (get_memory shows all)
 MEMORY_KINDS = ("semantic", "procedural", "core")  # remember kinds that also create a memory
 WRITE_TOOLS = ("remember", "pin", "forget")
 PROFILE_URI = "recall://profile"
-ID_HINT = ("ids come from search_memory, list_recent or ask results: events are numbers like '42', "
-           "memories look like 'm7'")
-TIME_HINT = "use an ISO date like 2026-11-01, a datetime like 2026-11-01T14:30, or a phrase like 'yesterday'"
-
-ServiceFactory = Callable[[], Any]
-Answerer = Callable[..., dict[str, Any]]
-
-
-# -- results ----------------------------------------------------------------------------------
-def clip(text: str, width: int = SHOWN_TEXT) -> tuple[str, bool]:
-    """The text cut to ``width`` characters, and whether it was cut."""
-    if len(text) <= width:
-        return text, False
-    return text[:width].rstrip() + " …", True
-
-
-def _item(ref: str, type_: str, kind: str | None, ts: float | None, source: str | None, actor: str | None,
-          text: str, meta: dict[str, Any] | None, width: int) -> dict[str, Any]:
-    shown, cut = clip(text, width)
-    item: dict[str, Any] = {"id": ref, "type": type_, "kind": kind, "time": iso(ts), "source": source}
-    if actor:
-        item["actor"] = actor
-    tags = (meta or {}).get("tags")
-    if tags:
-        item["tags"] = tags
-    item["text"] = shown
-    if cut:
-        item["truncated"] = f"{len(text):,} characters; get_memory('{ref}') has the full text"
-    return item
-
-
-def hit_item(hit: Any, width: int = SHOWN_TEXT) -> dict[str, Any]:
-    item = _item(hit.ref, hit.owner, hit.kind, hit.ts, hit.source, hit.actor, hit.text, hit.meta, width)
-    item["score"] = round(hit.score, 4)
-    return item
-
-
-def merge_duplicates(hits: list[Any], width: int = SHOWN_TEXT) -> list[dict[str, Any]]:
-    """Result items, best first; an event with the same text as a memory in the results folds into it."""
-    memories = {" ".join(h.text.split()): h for h in hits if h.owner == "memory"}
-    folded: dict[str, list[str]] = {}
-    kept = []
-    for hit in hits:
-        twin = memories.get(" ".join(hit.text.split())) if hit.owner == "event" else None
-        if twin is not None:
-            folded.setdefault(twin.ref, []).append(hit.ref)
-        else:
-            kept.append(hit)
-    items = [hit_item(h, width) for h in kept]
-    for item in items:
-        if item["id"] in folded:
-            item["same_text_as_events"] = folded[item["id"]]
-    return items
-
-
-def event_item(event: Any, width: int = SHOWN_TEXT) -> dict[str, Any]:
-    return _item(str(event.id), "event", event.kind, event.ts_start, event.source, event.actor, event.text,
-                 event.meta, width)
-
-
-def describe(data: dict[str, Any]) -> dict[str, Any]:
-    """`Recall.show` output as the model sees it: ids as refs, every time as ISO 8601."""
-    if data["type"] == "event":
-        meta = dict(data.get("meta") or {})
-        out: dict[str, Any] = {
-            "id": str(data["id"]), "type": "event", "kind": data["kind"], "time": data["time"],
-            "end_time": iso(data.get("ts_end")), "source": data["source"], "actor": data.get("actor"),
-            "session": data.get("session"), "tags": meta.pop("tags", None), "text": data["text"],
-            "meta": meta or None, "memories": [f"m{i}" for i in data.get("memories", [])],
-        }
-    else:
-        out = {
-            "id": f"m{data['id']}", "type": "memory", "kind": data["kind"], "text": data["text"],
-            "subject": data.get("subject"), "status": data["status"], "pinned": data["pinned"],
-            "importance": data["importance"], "retention": data.get("retention"), "zone": data.get("zone"),
-            "created": iso(data["created_at"]), "updated": iso(data["updated_at"]),
-            "valid_from": iso(data.get("valid_from")), "valid_to": iso(data.get("valid_to")),
-            "last_reinforced": iso(data.get("last_reinforced")),
-            "superseded_by": f"m{data['superseded_by']}" if data.get("superseded_by") else None,
-            "sources": [_item(str(e["id"]), "event", e["kind"], e["ts_start"], e["source"], e.get("actor"),
-                              e["text"], e.get("meta"), SHOWN_TEXT) for e in data.get("sources", [])],
-            "history": [_change(row) for row in data.get("history", [])],
-        }
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def _change(row: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    change = {"time": iso(row["ts"]), "action": row["action"], "actor": row["actor"]}
-    for key in ("old_text", "new_text"):
-        if row.get(key) is not None:
-            change[key] = row[key]
-    try:
-        detail = json.loads(row.get("detail") or "{}")
-    except ValueError:
-        detail = {}
-    if detail:
-        change["detail"] = detail
-    return change
-
-
-def profile_markdown(memories: list[Any], *, read_only: bool) -> str:
-    lines = ["# The user's core profile (from recall)", "",
-             "Pinned and core memories: lasting facts about the user. Ids in brackets open with get_memory.", ""]
-    for m in memories:
-        lines.append(f"- [m{m.id}, {m.kind}{', pinned' if m.pinned else ''}, "
-                     f"{iso(m.valid_from or m.created_at)}] {' '.join(m.text.split())}")
-    if not memories:
-        lines.append("No core or pinned memories yet." + ("" if read_only else
-                     " When the user shares an essential, lasting fact, store it with remember(kind='core')."))
-    return "\n".join(lines) + "\n"
-
-
-# -- backends ---------------------------------------------------------------------------------
-class Backend:
-    """In-process: one warm Recall service, used by one thread at a time."""
-
-    def __init__(self, service_factory: ServiceFactory) -> None:
-        self._factory = service_factory
-        self._service: Any = None
-        self._made = threading.Lock()  # guards creating the service (cheap: models load lazily)
-        self._lock = threading.RLock()  # one call at a time on the warm service
-
-    @property
-    def service(self) -> Any:
-        with self._made:
-            if self._service is None:
-                service = self._factory()
-                service.store  # noqa: B018 - migrate once, before any per-call connection opens the file
-                self._service = service
-            return self._service
-
-    @property
-    def config(self) -> Any:
-        return self.service.config
-
-    def locked(self, fn: Callable[[Any], Any]) -> Any:
-        """Run ``fn(service)`` on the warm service, never two at once (call from a worker thread)."""
-        with self._lock:
-            return fn(self.service)
-
-    @contextmanager
-    def connection(self) -> Iterator[Any]:
-        """A service on its own SQLite connection, for sync tools on worker threads (no models)."""
-        from .service import Recall
-
-        svc = Recall(self.config)
-        try:
-            yield svc
-        finally:
-            svc.close()
-
-    def search(self, query: str, **kwargs: Any) -> Any:
-        return self.locked(lambda s: s.search(query, **kwargs))
-
-    def add(self, text: str, **kwargs: Any) -> Any:
-        return self.locked(lambda s: s.add(text, **kwargs))
-
-    def warm_up(self) -> None:
-        """Load the embedder and the index before the first search needs them."""
-        self.locked(lambda s: (s.embedder.model_id, s.index))
-
-    def close(self) -> None:
-        with self._lock, self._made:
-            if self._service is not None:
-                self._service.close()
-                self._service = None
-
-
-class DaemonBackend(Backend):
-    """Searches and adds go to `recall serve` when it answers (warm models); the rest is local."""
-
-    def __init__(self, service_factory: ServiceFactory, connect: Callable[[Any], Any]) -> None:
-        super().__init__(service_factory)
-        self._connect = connect
-
-    def _daemon(self) -> Any:
-        try:
-            return self._connect(self.config)
-        except Exception:  # no daemon is the normal case
-            return None
-
-    def _call(self, op: str, first: str, kwargs: dict[str, Any]) -> Any:
-        client = self._daemon()
-        if client is not None:
-            try:
-                return getattr(client, op)(first, **kwargs)
-            except OSError as exc:
-                log.warning("daemon %s failed (%s); running in-process", op, exc)
-        return getattr(super(), op)(first, **kwargs)
-
-    def search(self, query: str, **kwargs: Any) -> Any:
-        return self._call("search", query, kwargs)
-
-    def add(self, text: str, **kwargs: Any) -> Any:
-        return self._call("add", text, kwargs)
-
-    def warm_up(self) -> None:
-        if self._daemon() is None:
-            super().warm_up()
-
-
-# -- ask --------------------------------------------------------------------------------------
-def _local_ask(svc: Any) -> Callable[..., Any] | None:
-    """The service's ``ask`` (local LLM, recall_cli/ask.py) when this recall has one."""
-    fn = getattr(svc, "ask", None)
-    return fn if callable(fn) else None
-
-
-EVIDENCE_NOTE = ("these are the most relevant memories and events, best first. Answer from them yourself, cite "
-                 "their ids and dates, and say so if they do not contain the answer.")
-
-
-def default_answerer(backend: Backend, question: str, *, limit: int, since: float | None,
-                     until: float | None) -> dict[str, Any]:
-    """recall's own ``ask`` (small local LLM, with citations) when it runs; else the ranked, dated evidence."""
-    local = _local_ask(backend.service)
-    note = "recall has no local answer model here; " + EVIDENCE_NOTE
-    if local is not None:
-        def search(query: str, **kwargs: Any) -> Any:  # the daemon's warm embedder when it runs
-            return backend.search(query, since=since, until=until, **kwargs)
-
-        try:
-            answer = backend.locked(lambda s: _local_ask(s)(question, limit=limit, search=search))
-        except ModelError as exc:
-            log.warning("no local answer model: %s", exc.message)
-            note = f"recall's local answer model is not available ({exc.message}); " + EVIDENCE_NOTE
-        except RecallError:
-            raise
-        except Exception:
-            log.exception("recall's ask failed; answering with the evidence instead")
-            note = "recall's local answer model failed; " + EVIDENCE_NOTE
-        else:
-            return _answer_dict(answer)
-    result = backend.search(question, limit=limit, since=since, until=until)
-    if not result.hits:
-        return {"answer": None, "citations": [],
-                "note": "Nothing in memory matches this question. Try search_memory with other words."}
-    return {"answer": None, "citations": merge_duplicates(result.hits, width=600), "note": note}
-
-
-def _answer_dict(answer: Any) -> dict[str, Any]:
-    """recall_cli.ask's Answer: the cited items, then the rest of the evidence it was given."""
-    evidence = {h.ref: h for h in getattr(answer, "evidence", None) or []}
-    cited = [ref for ref in getattr(answer, "citations", None) or [] if ref in evidence]
-    text = getattr(answer, "text", None)
-    if text is None:  # answered without a model: the evidence is the answer
-        return {"answer": None, "citations": [hit_item(h, width=600) for h in evidence.values()],
-                "note": "recall has no local answer model here; " + EVIDENCE_NOTE}
-    out: dict[str, Any] = {"answer": text, "citations": [hit_item(evidence[r], width=600) for r in cited],
-                           "evidence": [hit_item(h, width=600) for ref, h in evidence.items() if ref not in cited]}
-    if getattr(answer, "abstained", False):
-        out["note"] = "recall's local model found no answer in the evidence; check it yourself before saying so."
-    else:
-        out["note"] = ("Answered by recall's small local model" + ("" if cited else " (it cited nothing)")
-                       + "; check the answer against the evidence, best first, and prefer the evidence if they "
-                       "disagree.")
-    return out
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -326,66 +82,6 @@ def tool_errors() -> Iterator[None]:
         raise ToolError(f"recall failed unexpectedly ({type(exc).__name__}); the details are in recall's log "
                         "(RECALL_HOME/logs/mcp.log). Retry once; if it fails again, carry on without memory "
                         "and tell the user.") from None
-
-
-_ARG_HINTS = {
-    "query": f"pass a few words (at most {MAX_QUERY:,} characters) about what to look for, e.g. 'deploy staging'",
-    "question": f"pass one question of at most {MAX_QUERY:,} characters, e.g. 'which database does billing use?'",
-    "text": (f"pass the fact or note as plain text of at most {MAX_TEXT:,} characters; summarise longer "
-             "content, or split it into several remember calls"),
-    "id": ID_HINT,
-    "since": TIME_HINT,
-    "until": TIME_HINT,
-    "tags": f'pass a list of at most {MAX_TAGS} short strings, e.g. ["project-x", "deploy"]',
-    "pinned": "pass true to pin or false to unpin",
-    "source": "pass one source name such as note, chat, shell, file, screen or mcp",
-}
-
-
-def _show(value: Any) -> str:
-    """A short picture of a bad value (never the whole of a 10 MB string)."""
-    if isinstance(value, str) and len(value) > 40:
-        return f"{len(value):,} characters"
-    if isinstance(value, list | dict) and len(repr(value)) > 40:
-        return f"a {type(value).__name__} of {len(value):,} items"
-    return repr(value)
-
-
-def explain_validation(tool: str, error: ValidationError, schema: dict[str, Any]) -> str:
-    """One sentence per bad argument: what it must be, and how to fix the call."""
-    props, seen, lines = schema.get("properties", {}), set(), []
-    for err in error.errors():
-        field = str(err["loc"][0]) if err["loc"] else "arguments"
-        if field in seen:  # a union reports once per member: the first says enough
-            continue
-        seen.add(field)
-        kind, ctx, value, prop = err["type"], err.get("ctx") or {}, err.get("input"), props.get(field, {})
-        types = [t.get("type") for t in prop.get("anyOf", [prop])]
-        if kind == "missing":
-            problem = "is required"
-        elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-            problem = f"must be from {prop.get('minimum', 1)} to {prop.get('maximum')} (got {_show(value)})"
-            if field == "limit":
-                problem += "; ask for fewer results and narrow the search with since/until or source instead"
-        elif kind in ("string_too_long", "too_long"):
-            size = _show(value) if kind == "string_too_long" else f"{len(value):,} items"
-            problem = f"is too long ({size}; at most {ctx.get('max_length'):,})"
-        elif kind == "literal_error":
-            problem = f"must be one of {ctx.get('expected')} (got {_show(value)})"
-        elif "string" in types and "integer" in types:
-            problem = f"must be a string or a whole number (got {type(value).__name__})"
-        elif kind.startswith(("int_", "float_")):
-            problem = f"must be a whole number such as {prop.get('default') or 10} (got {_show(value)})"
-        elif kind.startswith("bool"):
-            problem = f"must be true or false (got {_show(value)})"
-        elif kind in ("string_type", "list_type"):
-            problem = f"must be {'a string' if kind == 'string_type' else 'a list'} (got {type(value).__name__})"
-        else:
-            problem = f"is invalid: {err['msg']}"
-        hint = "" if kind == "literal_error" else _ARG_HINTS.get(field, "")
-        lines.append(f"'{field}' {problem}" + (f"; {hint}" if hint else "") + ".")
-    return (f"Error executing tool {tool}: invalid arguments. {' '.join(lines)} "
-            f"Call {tool} again with corrected arguments.")
 
 
 class RecallMCPServer(MCPServer):
@@ -419,43 +115,6 @@ def client_name_from(ctx: Any) -> str:
         name = None
     name = " ".join(str(name or "").split())[:64]
     return name or "unknown"
-
-
-def _required_text(field: str, value: str, example: str) -> str:
-    text = value.strip()
-    if not text:
-        raise ToolError(f"'{field}' is empty; call it like {example}.")
-    return text
-
-
-def _time(field: str, value: str | None, *, end: bool = False) -> float | None:
-    if value is None or not value.strip():
-        return None
-    from .timeutil import parse_time
-
-    try:
-        return parse_time(value, end=end)
-    except RecallError:
-        raise ToolError(f"'{field}' is not a time I can read ({value[:60]!r}); {TIME_HINT}.") from None
-
-
-def _times(since: str | None, until: str | None) -> tuple[float | None, float | None]:
-    """since/until as timestamps (dateparser is slow to import: call from a worker thread)."""
-    t0, t1 = _time("since", since), _time("until", until, end=True)
-    if t0 is not None and t1 is not None and t0 > t1:
-        raise ToolError("'since' is after 'until'; swap them or drop one.")
-    return t0, t1
-
-
-def _resolve(ref: str | int) -> tuple[str, int, str]:
-    """('event'|'memory', id, canonical ref) or a ToolError that explains ids."""
-    text = str(ref).strip().lower()
-    owner = "memory" if text.startswith("m") else "event"
-    digits = text[1:] if text[:1] in ("m", "e") else text
-    if not digits.isdigit() or len(digits) > 18:
-        raise ToolError(f"'{str(ref)[:40]}' is not an id; {ID_HINT}.")
-    oid = int(digits)
-    return owner, oid, (f"m{oid}" if owner == "memory" else str(oid))
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -521,11 +180,11 @@ def build_server(service_factory: ServiceFactory, *, read_only: bool = False, cl
 commands, file edits and distilled memories). Use it before asking the user something they may have told \
 you already, and at the start of work on a project. Returns the best matches with ids and dates; open one \
 in full with get_memory."""
-        text = _required_text("query", query, "search_memory(query='how do we deploy staging')")
+        text = required_text("query", query, "search_memory(query='how do we deploy staging')")
         fetch = min(limit * (2 if kind in ("any", "events") else 5) + 5, 200)  # room for filters and merges
 
         def work() -> dict[str, Any]:
-            t0, t1 = _times(since, until)
+            t0, t1 = parse_times(since, until)
             result = backend.search(text, limit=fetch, since=t0, until=t1, sources=[source] if source else None,
                                     include_memories=kind != "events")
             hits = [h for h in result.hits if kind == "any" or kind == "events" or (
@@ -558,10 +217,10 @@ in full with get_memory."""
 ('citations', with ids and dates) and the rest of the evidence it read. The local model is weak: check its \
 answer against the evidence. When no local model is available, 'answer' is null and 'citations' holds the \
 ranked evidence: answer from it yourself. Use search_memory instead for raw matches."""
-        text = _required_text("question", question, "ask(question='which editor do I use?')")
+        text = required_text("question", question, "ask(question='which editor do I use?')")
 
         def work() -> dict[str, Any]:
-            t0, t1 = _times(since, until)
+            t0, t1 = parse_times(since, until)
             return {"question": text, **answer(backend, text, limit=limit, since=t0, until=t1)}
 
         return await run(work)
@@ -574,7 +233,7 @@ ranked evidence: answer from it yourself. Use search_memory instead for raw matc
         """Open one event or memory in full: its text, dates, source and provenance. For a memory: its \
 strength (retention), the events it came from, and the history of every change. For an event: the \
 memories derived from it. Use it to check a search result before relying on it."""
-        owner, oid, ref = _resolve(id)
+        owner, oid, ref = resolve_id(id)
         with tool_errors(), backend.connection() as svc:
             if owner == "memory" and not read_only:
                 svc.memories.reinforce([oid], actor=f"mcp:{who(ctx)}", reason="opened")
@@ -628,7 +287,7 @@ def _add_write_tools(server: RecallMCPServer, backend: Backend, run: Callable[..
         """Store something in the user's long-term memory so later sessions (and other agents) can find it. \
 Use it when the user states a preference, decision or fact worth keeping, or after learning how something \
 is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
-        body = _required_text("text", text, "remember(text='The user prefers pytest over unittest', "
+        body = required_text("text", text, "remember(text='The user prefers pytest over unittest', "
                                             "kind='semantic')")
         labels = list(dict.fromkeys(" ".join(t.split())[:64] for t in tags or () if t.strip()))
         client = who(ctx)
@@ -662,7 +321,7 @@ is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
         """Pin a memory so it never fades and is always part of recall://profile (or unpin it with \
 pinned=false). Use it when the user says something must always be remembered. Only memories (ids like 'm7') \
 can be pinned; to keep a raw event for good, remember its fact with kind='core'."""
-        owner, oid, ref = _resolve(id)
+        owner, oid, ref = resolve_id(id)
         if owner == "event":
             raise ToolError(f"'{ref}' is an event (a raw captured item); only memories (ids like 'm7') can be "
                             "pinned. To keep its fact for good, call remember with kind='core' and the fact's text.")
@@ -684,7 +343,7 @@ can be pinned; to keep a raw event for good, remember its fact with kind='core'.
         """Delete one event or memory for good (it cannot be restored). Only use it when the user asks you \
 to forget something, or to remove something you stored by mistake. Forgetting an event does not delete \
 memories derived from it: get_memory lists them, forget them too if asked."""
-        _owner, _oid, ref = _resolve(id)
+        _owner, _oid, ref = resolve_id(id)
         client = who(ctx)
 
         def work() -> dict[str, Any]:

@@ -1,17 +1,22 @@
-"""Hybrid search: FTS5 BM25 and HNSW dense retrieval fused by reciprocal rank.
+"""Hybrid search: FTS5 BM25 and HNSW dense retrieval, fused by standardised score.
 
-Time phrases in the query ("last week", "in May 2023") become a time filter relative to
-a reference time; explicit --since/--until narrow it further.
+Each retriever proposes candidates; every candidate is then scored by both (see
+fusion.py for the formula), with the speaker the query names and the neighbouring turns
+of a conversation as extra evidence. Time phrases in the query ("last week", "in May
+2023") become a time filter relative to a reference time; explicit --since/--until
+narrow it further.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .fusion import Spread, background_vectors, bm25_spread, dense_spread, mentioned_actor, neighbours, sigmoid
 from .models import Hit
 from .timephrase import TimeRange, extract
 from .timeutil import now
@@ -31,6 +36,8 @@ STOPWORDS = frozenset(
     "with would you your yours about after before did does doing any some".split()
 )
 BRUTE_FORCE_LIMIT = 20_000
+STATS_DEPTH = 1000  # BM25 matches read for the score spread (the ranking needs far fewer)
+NEIGHBOUR_DEPTH = 50  # best candidates whose session neighbours are looked up
 
 
 @dataclass
@@ -46,9 +53,10 @@ class SearchRequest:
     time_phrases: bool = True
     include_memories: bool = True
     candidates: int = 200
-    rrf_k: int = 60
     dense_weight: float = 1.0
-    bm25_weight: float = 1.0
+    bm25_weight: float = 0.5
+    neighbour_weight: float = 0.4
+    speaker_boost: float = 1.5
 
 
 @dataclass
@@ -86,14 +94,9 @@ def snippet(text: str, query: str, width: int = 160) -> str:
     return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 
-def rrf(rankings: dict[str, list[tuple[object, float]]], weights: dict[str, float], k: int) -> dict[object, float]:
-    """Reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
-    scores: dict[object, float] = {}
-    for name, ranking in rankings.items():
-        w = weights.get(name, 1.0)
-        for rank, (key, _score) in enumerate(ranking, start=1):
-            scores[key] = scores.get(key, 0.0) + w / (k + rank)
-    return scores
+def content_terms(text: str) -> list[str]:
+    """The query's words that are not stopwords, in order (for speaker lookup)."""
+    return [w for w in re.findall(r"\w+", text) if w.lower() not in STOPWORDS and len(w) > 1]
 
 
 class Retriever:
@@ -106,6 +109,7 @@ class Retriever:
         self.index = index
         self.memory_book = memory_book
         self.include_dormant = include_dormant
+        self._background_vectors: np.ndarray | None = None
 
     def _dense_events(
         self, vector: np.ndarray, k: int, since: float | None, until: float | None,
@@ -148,7 +152,7 @@ class Retriever:
             }
             labels = self.index.query(vector, k, allowed=allowed.__contains__)
         else:
-            labels = self.index.query(vector, k * 2 if self.include_memory_labels else k)
+            labels = self.index.query(vector, k * 2)  # memories share the index
         owners = self.store.vector_owners([label for label, _ in labels])
         out = []
         for label, sim in labels:
@@ -156,8 +160,6 @@ class Retriever:
             if owner and owner[0] == "event":
                 out.append((owner[1], sim))
         return out[:k]
-
-    include_memory_labels = True
 
     def _dense_memories(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         assert self.index is not None
@@ -180,17 +182,21 @@ class Retriever:
             until = time_range.until if until is None else min(until, time_range.until)
         text = cleaned if cleaned.strip() else request.query
         n = max(request.candidates, request.limit)
+        depth = max(n, STATS_DEPTH)
 
         t = time.perf_counter()
         rankings: dict[str, list[tuple[object, float]]] = {}
         match = fts_expression(text)
-        rankings["bm25"] = [(("event", i), s) for i, s in
-                            self.store.fts_events(match, n, since, until, request.sources)]
+        bm25_events = self.store.fts_events(match, depth, since, until, request.sources)
+        rankings["bm25"] = [(("event", i), s) for i, s in bm25_events[:n]]
         use_memories = request.include_memories and since is None and until is None and not request.sources
+        bm25_memories: list[tuple[int, float]] = []
         if use_memories:
-            rankings["bm25_mem"] = [(("memory", i), s) for i, s in self.store.fts_memories(match, n)]
+            bm25_memories = self.store.fts_memories(match, depth)
+            rankings["bm25_mem"] = [(("memory", i), s) for i, s in bm25_memories[:n]]
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 
+        vector = None
         if self.embedder is not None and self.index is not None:
             t = time.perf_counter()
             vector = self.embedder.embed([text])[0]
@@ -202,19 +208,150 @@ class Retriever:
                 rankings["dense_mem"] = [(("memory", i), s) for i, s in self._dense_memories(vector, n)]
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
 
-        weights = {"bm25": request.bm25_weight, "bm25_mem": request.bm25_weight,
-                   "dense": request.dense_weight, "dense_mem": request.dense_weight}
-        fused = rrf(rankings, weights, request.rrf_k)
+        t = time.perf_counter()
+        fused = self._fuse(request, rankings, bm25_events, bm25_memories, vector, text, since, until)
         self._apply_decay(fused, reference)
+        fused = {key: sigmoid(score) for key, score in fused.items()}
+        timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         ranks = {name: {key: r for r, (key, _) in enumerate(ranking, start=1)}
                  for name, ranking in rankings.items()}
-        ordered = sorted(fused.items(), key=lambda kv: -kv[1])[: request.limit]
+        ordered = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: request.limit]
         hits = self._hydrate(ordered, ranks, text)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
 
+    def _fuse(
+        self, request: SearchRequest, rankings: dict[str, list[tuple[object, float]]],
+        bm25_events: list[tuple[int, float]], bm25_memories: list[tuple[int, float]],
+        vector: np.ndarray | None, text: str, since: float | None, until: float | None,
+    ) -> dict[object, float]:
+        """Standardised dense + BM25 scores, speaker and neighbour evidence (see fusion.py)."""
+        bm25 = {("event", i): s for i, s in bm25_events}
+        bm25.update({("memory", i): s for i, s in bm25_memories})
+        spreads = {"event": bm25_spread((s for _, s in bm25_events), self.store.count_events())}
+        if bm25_memories:
+            spreads["memory"] = bm25_spread((s for _, s in bm25_memories), self._memory_count())
+        cosines: dict[object, float] = {}
+        for name in ("dense", "dense_mem"):
+            cosines.update(dict(rankings.get(name, [])))
+        pool = list(dict.fromkeys(key for ranking in rankings.values() for key, _ in ranking))
+        dense = vector is not None
+        dense_spread_ = dense_spread(self._background(), vector) if dense else Spread()
+        actor = mentioned_actor(self.store, content_terms(text)) if request.speaker_boost else None
+        actors: dict[int, str | None] = {}
+        about: dict[int, str] = {}  # memory id -> " subject words text words " (lower case)
+        named = " " + " ".join(re.findall(r"\w+", actor)) + " " if actor else ""
+
+        def base(keys: list[object]) -> dict[object, float]:
+            if dense:
+                missing = [k for k in keys if k not in cosines]
+                cosines.update(self._cosines(missing, vector))
+            if actor:
+                actors.update(self._actors([k[1] for k in keys if k[0] == "event" and k[1] not in actors]))
+                about.update(self._memory_words([k[1] for k in keys if k[0] == "memory"]))
+            out = {}
+            for key in keys:
+                score = request.bm25_weight * spreads.get(key[0], Spread()).z(bm25.get(key, 0.0))
+                if dense:
+                    score += request.dense_weight * dense_spread_.z(cosines.get(key, dense_spread_.mean))
+                if actor and (((actors.get(key[1]) or "").lower() == actor) if key[0] == "event"
+                              else named in about.get(key[1], "")):
+                    score += request.speaker_boost
+                out[key] = score
+            return out
+
+        scores = base(pool)
+        if request.neighbour_weight:
+            top = [k for k in sorted(scores, key=lambda k: -scores[k]) if k[0] == "event"][:NEIGHBOUR_DEPTH]
+            links = neighbours(self.store, [k[1] for k in top])
+            adjacent: dict[object, set[object]] = {}
+            for eid, pair in links.items():
+                for other in pair:
+                    if other is not None:
+                        adjacent.setdefault(("event", eid), set()).add(("event", other))
+                        adjacent.setdefault(("event", other), set()).add(("event", eid))
+            fresh = [k for k in adjacent if k not in scores]
+            extra = base(fresh)
+            allowed = self._eligible([k[1] for k in fresh], since, until, request.sources)
+            scores_all = {**scores, **extra}
+            for key in fresh:
+                if key[1] in allowed:
+                    scores[key] = extra[key]
+            for key, near in adjacent.items():
+                if key in scores:
+                    best = max(scores_all[o] for o in near)
+                    if best > 0:
+                        scores[key] += request.neighbour_weight * best
+        return scores
+
+    def _memory_count(self) -> int:
+        return self.store.db.execute("SELECT count(*) FROM memories WHERE status = 'active'").fetchone()[0]
+
+    def _background(self) -> np.ndarray | None:
+        if self._background_vectors is None and self.embedder is not None:
+            self._background_vectors = background_vectors(self.store, self.embedder.model_id)
+        return self._background_vectors
+
+    def _cosines(self, keys: list[object], vector: np.ndarray) -> dict[object, float]:
+        import numpy as np
+
+        assert self.embedder is not None
+        out: dict[object, float] = {}
+        for owner in ("event", "memory"):
+            ids = [k[1] for k in keys if k[0] == owner]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for oid, blob in self.store.db.execute(
+                        f"SELECT owner_id, vector FROM embeddings WHERE owner = ? AND model = ? "
+                        f"AND owner_id IN ({marks})", [owner, self.embedder.model_id, *chunk]):
+                    out[(owner, oid)] = float(np.frombuffer(blob, dtype=np.float32) @ vector)
+        return out
+
+    def _actors(self, ids: list[int]) -> dict[int, str | None]:
+        out: dict[int, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out.update(self.store.db.execute(f"SELECT id, actor FROM events WHERE id IN ({marks})", chunk).fetchall())
+        return out
+
+    def _memory_words(self, ids: list[int]) -> dict[int, str]:
+        """A memory is about a speaker when its subject or text names them."""
+        out: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for mid, subject, text in self.store.db.execute(
+                    f"SELECT id, subject, text FROM memories WHERE id IN ({marks})", chunk):
+                words = re.findall(r"\w+", f"{subject or ''} {text}".lower())
+                out[mid] = " " + " ".join(words) + " "
+        return out
+
+    def _eligible(self, ids: list[int], since: float | None, until: float | None,
+                  sources: Sequence[str] | None) -> set[int]:
+        """The ids that pass the search's filters (neighbours may lie outside them)."""
+        if since is None and until is None and not sources:
+            return set(ids)
+        out: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            clauses, params = [f"id IN ({', '.join('?' for _ in chunk)})"], list(chunk)
+            if since is not None:
+                clauses.append("ts_start >= ?")
+                params.append(since)
+            if until is not None:
+                clauses.append("ts_start <= ?")
+                params.append(until)
+            if sources:
+                clauses.append(f"source IN ({', '.join('?' for _ in sources)})")
+                params.extend(sources)
+            out.update(r[0] for r in self.store.db.execute(
+                f"SELECT id FROM events WHERE {' AND '.join(clauses)}", params))
+        return out
+
     def _apply_decay(self, fused: dict[object, float], at: float) -> None:
-        """Scale memory scores by retention; drop dormant memories unless asked for."""
+        """Scale memory relevance (the odds, e^score) by retention; drop dormant memories unless asked."""
         if self.memory_book is None:
             return
         keys = [k for k in fused if k[0] == "memory"]
@@ -230,7 +367,7 @@ class Retriever:
             if view.zone == "dormant" and not self.include_dormant:
                 del fused[key]
             else:
-                fused[key] *= self.memory_book.rank_factor(memory, at)
+                fused[key] += math.log(self.memory_book.rank_factor(memory, at))
 
     def _hydrate(self, ordered: list[tuple[object, float]], ranks: dict[str, dict], query: str) -> list[Hit]:
         events = self.store.get_events([key[1] for key, _ in ordered if key[0] == "event"])

@@ -259,8 +259,9 @@ class Recall:
             query=query.strip(), limit=self.config.get("search.limit") if limit is None else limit, since=since,
             until=until, sources=sources, reference=reference, time_phrases=time_phrases,
             include_memories=include_memories, candidates=self.config.get("search.candidates"),
-            rrf_k=self.config.get("search.rrf_k"), dense_weight=self.config.get("search.dense_weight"),
-            bm25_weight=self.config.get("search.bm25_weight"),
+            dense_weight=self.config.get("search.dense_weight"), bm25_weight=self.config.get("search.bm25_weight"),
+            neighbour_weight=self.config.get("search.neighbour_weight"),
+            speaker_boost=self.config.get("search.speaker_boost"),
         )
         if request.limit <= 0:
             raise UsageError("--limit must be at least 1")

@@ -104,6 +104,8 @@ CREATE INDEX episodes_key ON episodes(key, status, ts_end);
 
 CREATE INDEX episodes_status ON episodes(status);
 
+CREATE INDEX events_actor ON events(actor COLLATE NOCASE);
+
 CREATE INDEX events_episode ON events(episode_id);
 
 CREATE INDEX events_session ON events(session, ts_start);

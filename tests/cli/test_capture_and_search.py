@@ -9,7 +9,7 @@ def test_add_then_search_prints_an_aligned_table(cli):
     assert code == 0, err
     assert out.splitlines() == [
         "id  date              source  speaker  score   text",
-        "1   2023-05-02 09:00  note             0.0328  Parked on level 3 of the airport garage",
+        "1   2023-05-02 09:00  note             0.7312  Parked on level 3 of the airport garage",
     ]
 
 

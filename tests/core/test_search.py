@@ -3,7 +3,8 @@ from datetime import datetime
 import pytest
 
 from recall_cli.errors import UsageError
-from recall_cli.retrieve import fts_expression, rrf
+from recall_cli.fusion import bm25_spread
+from recall_cli.retrieve import fts_expression
 from recall_cli.timeutil import to_ts
 
 
@@ -63,9 +64,41 @@ def test_search_embeds_events_added_without_vectors(svc, embedder):
     assert result.hits and svc.store.vector_fingerprint(embedder.model_id)[0] == 1
 
 
-def test_reciprocal_rank_fusion_rewards_agreement():
-    fused = rrf({"a": [("x", 1), ("y", 1)], "b": [("y", 1), ("z", 1)]}, {}, 60)
-    assert max(fused, key=fused.get) == "y"
+def test_bm25_spread_counts_the_events_that_do_not_match_as_zero():
+    spread = bm25_spread([3.0, 1.0], corpus_size=4)  # scores 3, 1, 0, 0
+    assert spread.mean == 1.0
+    assert round(spread.std, 6) == round((((4 + 0 + 1 + 1) / 4) ** 0.5), 6)
+    assert bm25_spread([], corpus_size=10).z(0.0) == 0.0
+
+
+def test_a_reply_is_found_through_the_question_it_answers(svc):
+    chat = {"source": "chat", "session": "trip"}
+    svc.add("What was the name of the hotel in Lisbon where you stayed?", ts=ts("2023-05-02T09:00"),
+            actor="Ana", **chat)
+    svc.add("Casa Amora, a tiny place near the castle", ts=ts("2023-05-02T09:01"), actor="Bo", **chat)
+    for i in range(6):
+        svc.add(f"Unrelated note number {i} about groceries and chores", ts=ts(f"2023-05-0{3 + i}T09:00"))
+    svc.add("The hotel in Porto was fine", ts=ts("2023-05-09T09:00"))
+    texts = [h.text for h in svc.search("hotel in Lisbon", limit=3, time_phrases=False).hits]
+    assert texts[0].startswith("What was the name of the hotel")
+    assert texts[1].startswith("Casa Amora")
+    svc.config.values["search.neighbour_weight"] = 0.0
+    alone = [h.text for h in svc.search("hotel in Lisbon", limit=3, time_phrases=False).hits]
+    assert "Casa Amora, a tiny place near the castle" not in alone[:2]
+
+
+def test_the_speaker_a_query_names_comes_first(svc):
+    svc.add("I loved the pottery class on Saturday", ts=ts("2023-05-02T09:00"), actor="Bo", source="chat")
+    svc.add("I loved the pottery class too", ts=ts("2023-05-02T09:05"), actor="Ana", source="chat")
+    svc.add("Pottery supplies are expensive", ts=ts("2023-05-03T09:00"))
+    assert svc.search("what did ana say about the pottery class").hits[0].actor == "Ana"
+    assert svc.search("what did Bo say about the pottery class").hits[0].actor == "Bo"
+
+
+def test_scores_are_between_zero_and_one_and_best_first(filled):
+    hits = filled.search("car garage airport", time_phrases=False).hits
+    scores = [h.score for h in hits]
+    assert all(0 < s < 1 for s in scores) and scores == sorted(scores, reverse=True)
 
 
 def test_search_on_an_empty_store_returns_nothing(svc):

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from recall_cli import mcp_server
+from recall_cli import mcp_backend, mcp_server
 from recall_cli.errors import ModelError
 from recall_cli.models import Hit
 from recall_cli.service import Recall
@@ -243,7 +243,7 @@ async def test_forget_deletes_events_and_memories_for_real(make_server, svc, sto
 
 
 async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server, svc, monkeypatch):
-    monkeypatch.setattr(mcp_server, "_local_ask", lambda svc: None)
+    monkeypatch.setattr(mcp_backend, "_local_ask", lambda svc: None)
     svc.add("The dentist appointment is on Thursday at 3pm", ts=parse_time("2026-11-20"))
     svc.add("bought oat milk")
     async with connect(make_server()) as client:
@@ -254,7 +254,7 @@ async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server
 
 
 async def test_ask_on_an_empty_memory_says_so(make_server, monkeypatch):
-    monkeypatch.setattr(mcp_server, "_local_ask", lambda svc: None)
+    monkeypatch.setattr(mcp_backend, "_local_ask", lambda svc: None)
     async with connect(make_server()) as client:
         nothing = await call(client, "ask", question="zebra xylophone")
     assert nothing["answer"] is None and nothing["citations"] == []
