@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import UsageError
 from .llm import Chat
 from .models import Hit
-from .reldate import annotate
+from .reldate import annotate, mentioned_date
 from .retrieve import STOPWORDS
 from .timeutil import from_ts
 
@@ -43,6 +43,8 @@ ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
                    "no mention", "doesn't mention", "not in the evidence", "not provided")
 TIME_QUESTION = re.compile(r"^\s*(when\b|what (year|month|date|day|time)\b|how long ago\b)", re.I)
+DATE_QUESTION = re.compile(r"^\s*(when\b|(on |in )?(what|which) (year|month|date|day)\b)", re.I)
+DATE_CANDIDATES = 3  # evidence items a date answer may come from, best first
 MAX_ITEM_CHARS = 1200
 MAX_QUESTION_CHARS = 4000
 _WORD = re.compile(r"[a-z0-9]+")
@@ -197,6 +199,23 @@ def attribute(text: str, hits: Sequence[Hit], min_share: float = 0.5) -> str | N
     return ref if best >= min_share else None
 
 
+def date_answer(question: str, hits: Sequence[Hit], min_support: float) -> tuple[str, Hit] | None:
+    """For a "when" question: the date the best matching evidence item speaks of (a date it
+    names, or a relative one resolved against its time), else the item's own date.
+
+    Small models garble dates; the evidence carries them exactly. None when the question is
+    not about a date or no item among the best few matches it well enough."""
+    if not DATE_QUESTION.search(question):
+        return None
+    words = content_words(question)
+    for hit in hits[:DATE_CANDIDATES]:
+        share = len(words & content_words(f"{hit.actor or ''} {hit.text}")) / len(words) if words else 1.0
+        if share >= min_support:
+            when = from_ts(hit.ts)
+            return mentioned_date(hit.text, hit.ts) or f"{when.day} {when:%B %Y}", hit
+    return None
+
+
 def is_abstention(text: str) -> bool:
     lowered = text.lower()
     return not text.strip() or any(marker in lowered for marker in ABSTAIN_MARKERS)
@@ -242,6 +261,16 @@ def ask(
             on_token(ABSTAIN)
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
         return answer
+    dated = date_answer(question, hits, min_support) if _config(svc, "ask.date_answers", True) else None
+    if dated is not None:
+        when, hit = dated
+        answer.text, answer.citations = f"{when} [{hit.ref}]", [hit.ref]
+        answer.reason = "dated from the evidence"
+        if on_token:
+            on_token(answer.text)
+        answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
+        _reinforce(svc, answer.citations)
+        return answer
     chat, kept = build_chat(svc, question, hits, llm, max_tokens, history)
     answer.evidence = kept
     pieces: list[str] = []
@@ -266,10 +295,14 @@ def ask(
         inferred = attribute(text, kept)
         answer.citations, answer.citations_inferred = ([inferred], True) if inferred else ([], False)
         answer.reason = "answered; citation inferred from overlap" if inferred else "answered, citing nothing"
-    used = [int(c[1:]) for c in answer.citations if c.startswith("m")]
+    _reinforce(svc, answer.citations)
+    return answer
+
+
+def _reinforce(svc: Recall, citations: Sequence[str]) -> None:
+    used = [int(c[1:]) for c in citations if c.startswith("m")]
     if used:
         svc.memories.reinforce(used, actor="ask", reason="used in an answer")
-    return answer
 
 
 def strip_citations(text: str) -> str:

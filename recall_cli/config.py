@@ -37,6 +37,7 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "llm.prompt_cache": (True, "keep the evaluated stable prompt prefix in RECALL_HOME/cache/kv for the next process"),
     "ask.evidence": (8, "evidence items `recall ask` retrieves and gives the LLM"),
     "ask.max_tokens": (128, "longest answer `recall ask` generates, in tokens"),
+    "ask.date_answers": (True, "answer 'when' questions with the date the best evidence names, not the LLM"),
     "ask.min_support": (0.34, "abstain without the LLM when no evidence item holds this share of the question's words"),
     "episode.chat_gap_minutes": (120.0, "a chat session splits into episodes at gaps longer than this"),
     "episode.shell_gap_minutes": (30.0, "shell commands in one directory split at gaps longer than this"),

@@ -100,3 +100,35 @@ def annotate(text: str, ts: float) -> str:
         last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december"]
+_MONTH_RE = r"(?P<month>" + "|".join(m for m in _MONTHS) + r"|" + "|".join(m[:3] for m in _MONTHS) + r")\.?"
+EXPLICIT = re.compile(
+    r"\b(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"|"
+    + _MONTH_RE.replace("month", "month2") + r"\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)\b"
+    r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?",
+    re.IGNORECASE,
+)
+
+
+def mentioned_date(text: str, ts: float) -> str | None:
+    """The first date ``text`` speaks of, as "7 May 2023" (or a span such as "week of ..."):
+    an explicit day and month (the year defaults to the text's own), else a relative phrase
+    resolved against the text's time; None when it names no date."""
+    today = from_ts(ts).date()
+    explicit = EXPLICIT.search(text)
+    relative = PATTERN.search(text)
+    if explicit and (relative is None or explicit.start() <= relative.start()):
+        month_name = (explicit.group("month") or explicit.group("month2")).lower()[:3]
+        month = [m[:3] for m in _MONTHS].index(month_name) + 1
+        day = int(explicit.group("day") or explicit.group("day2"))
+        year = int(explicit.group("year") or today.year)
+        try:
+            return _fmt(date(year, month, day))
+        except ValueError:
+            explicit = None
+    if relative:
+        return resolve(relative, today)
+    return None

@@ -23,6 +23,8 @@ class InterruptedLLM(ScriptedLLM):
 
 @pytest.fixture
 def filled(svc):
+    # these tests are about the model's path: "when" questions go to it too
+    svc.config.values["ask.date_answers"] = False
     svc.add("I went to the LGBTQ support group yesterday, it was powerful", ts=T0, actor="Caroline",
             source="chat", session="s1")
     svc.add("Melanie painted a sunrise over the lake last year", ts=T0 + 60, actor="Melanie", source="chat",
@@ -293,8 +295,10 @@ def test_ask_with_the_bundled_model(svc, tmp_path):
     if not answer.abstained:
         assert set(answer.citations) <= {"1", "2"}
         assert answer.timings["ttft_ms"] > 0 and answer.timings["prompt_tokens"] > 50
-    again = ask(svc, "When is the dentist appointment?", llm=llm)
+    again = ask(svc, "Which day is the dentist appointment moved to?", llm=llm)
     assert again.timings.get("prefix") in {"memory", None}  # same process: the prefix is reused
+    dated = ask(svc, "When is the dentist appointment?", llm=llm)
+    assert dated.text == "8 May 2023 [2]" and dated.reason == "dated from the evidence"
     off_topic = ask(svc, "What is the boiling point of mercury?", llm=llm)
     assert off_topic.abstained and off_topic.text == ABSTAIN
 
@@ -304,3 +308,36 @@ def test_an_answer_citing_nothing_is_attributed_to_the_item_it_repeats(filled):
     assert answer.citations == ["2"] and answer.citations_inferred
     vague = ask(filled, "What did Melanie paint over the lake?", llm=ScriptedLLM(["Something nice, I think."]))
     assert vague.citations == [] and not vague.citations_inferred and vague.reason == "answered, citing nothing"
+
+
+# -- "when" questions are answered with the evidence's dates -----------------------------------
+def test_a_when_question_is_answered_with_the_date_a_relative_phrase_means(svc):
+    svc.add("I went to the LGBTQ support group yesterday, it was powerful", ts=T0, actor="Caroline",
+            source="chat", session="s1")
+    llm = ScriptedLLM([])
+    tokens = []
+    answer = ask(svc, "When did Caroline go to the LGBTQ support group?", llm=llm, on_token=tokens.append)
+    assert answer.text == "7 May 2023 [1]" and answer.citations == ["1"] and tokens == [answer.text]
+    assert llm.prompts == []  # no generation: the evidence has the date
+
+
+def test_a_date_the_evidence_names_wins_over_its_own_date(svc):
+    svc.add("Dentist appointment moved to Thursday 5 March at 8:30 with Dr. Okafor", ts=T0)
+    svc.add("Booked the flights to Lisbon for 14 March 2024", ts=T0 + 60)
+    assert ask(svc, "When is the dentist appointment?", llm=ScriptedLLM([])).text == "5 March 2023 [1]"
+    assert ask(svc, "What date are the Lisbon flights?", llm=ScriptedLLM([])).text == "14 March 2024 [2]"
+    assert ask(svc, "When did I note the Lisbon flights down?", llm=ScriptedLLM([])).text == "14 March 2024 [2]"
+
+
+def test_a_when_question_without_matching_evidence_still_abstains(svc):
+    svc.add("Dentist appointment moved to Thursday 5 March", ts=T0)
+    answer = ask(svc, "When did Melanie run the charity race?", llm=ScriptedLLM([]))
+    assert answer.abstained and answer.text == ABSTAIN
+
+
+def test_date_answers_can_be_turned_off(svc):
+    svc.add("Dentist appointment moved to Thursday 5 March", ts=T0)
+    svc.config.values["ask.date_answers"] = False
+    llm = ScriptedLLM(["On Thursday [1]."])
+    assert ask(svc, "When is the dentist appointment?", llm=llm).text == "On Thursday [1]."
+    assert len(llm.prompts) == 1
