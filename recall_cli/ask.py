@@ -60,6 +60,7 @@ class Answer:
     reason: str = ""
     support: float | None = None
     citations_inferred: bool = False  # the model cited nothing; the citation comes from word overlap
+    generated: str | None = None  # the model's own words, when they were replaced by a quote
     model: str = ""
     timings: dict[str, Any] = field(default_factory=dict)
 
@@ -71,6 +72,7 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.text, "citations": self.citations,
                 "citations_inferred": self.citations_inferred, "abstained": self.abstained, "reason": self.reason,
+                "generated": self.generated,
                 "support": None if self.support is None else round(self.support, 3), "model": self.model,
                 "evidence": [h.to_dict() for h in self.evidence],
                 "timings": {k: round(v, 2) if isinstance(v, float) else v for k, v in self.timings.items()}}
@@ -216,6 +218,43 @@ def date_answer(question: str, hits: Sequence[Hit], min_support: float) -> tuple
     return None
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_YES_NO = {"yes", "no"}
+
+
+def _answer_words(text: str) -> set[str]:
+    """Content words, short codes with a digit included ("B3", "5k")."""
+    return {_stem(w) for w in _WORD.findall(text.lower())
+            if w not in STOPWORDS and (len(w) > 2 or any(c.isdigit() for c in w))}
+
+
+def grounded(text: str, question: str, hits: Sequence[Hit]) -> bool:
+    """Whether an answer says what some evidence item says: at least half of the words it
+    adds to the question appear in one item. Small models often answer with words of
+    their own ("the key is in the evidence item"); those answers are not shown as facts."""
+    added = _answer_words(CITATION.sub(" ", text)) - _answer_words(question) - _YES_NO
+    if not added:
+        return bool(_YES_NO & set(_WORD.findall(text.lower())[:1]))  # a bare yes/no answer
+    # compare with what the model read: dates, speakers and resolved relative dates included
+    best = max((len(added & _answer_words(evidence_line(h))) / len(added) for h in hits), default=0.0)
+    return best >= 0.5
+
+
+def quote_answer(question: str, hits: Sequence[Hit]) -> tuple[str, Hit] | None:
+    """The evidence sentence sharing most of the question's words (best items first)."""
+    words = content_words(question)
+    best: tuple[float, str, Hit] | None = None
+    for hit in hits[:DATE_CANDIDATES]:
+        for sentence in _SENTENCE.split(" ".join(hit.text.split())):
+            share = len(words & content_words(f"{hit.actor or ''} {sentence}")) / len(words) if words else 0.0
+            if sentence and (best is None or share > best[0]):
+                best = (share, sentence, hit)
+    if best is None:
+        return None
+    sentence = best[1] if len(best[1]) <= MAX_ITEM_CHARS else best[1][:MAX_ITEM_CHARS] + "…"
+    return sentence, best[2]
+
+
 def is_abstention(text: str) -> bool:
     lowered = text.lower()
     return not text.strip() or any(marker in lowered for marker in ABSTAIN_MARKERS)
@@ -286,6 +325,12 @@ def ask(
     refs = {h.ref for h in kept}
     if is_abstention(text):
         answer.text, answer.abstained, answer.reason = ABSTAIN, True, "the model found no answer in the evidence"
+        return answer
+    if not grounded(text, question, kept) and (quoted := quote_answer(question, kept)) is not None:
+        sentence, hit = quoted
+        answer.generated, answer.text, answer.citations = text, f"{sentence} [{hit.ref}]", [hit.ref]
+        answer.reason = "the model's answer is not in the evidence: quoting the best evidence instead"
+        _reinforce(svc, answer.citations)
         return answer
     answer.text = text
     answer.citations = list(dict.fromkeys(c for c in CITATION.findall(text) if c in refs))

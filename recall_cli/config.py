@@ -26,6 +26,7 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "search.bm25_weight": (0.5, "weight of the BM25 retriever's standardised score in fusion"),
     "search.neighbour_weight": (0.4, "share of the best neighbouring turn's score an event gets"),
     "search.speaker_boost": (1.5, "added to events of the one speaker a query names; 0 = off"),
+    "search.min_score": (0.5, "results that share no word with the query and score less are left out (0 = keep all)"),
     "index.ef_construction": (200, "HNSW build quality"),
     "index.m": (16, "HNSW graph degree"),
     "index.ef_search": (200, "HNSW query breadth"),

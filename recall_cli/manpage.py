@@ -42,6 +42,7 @@ def _context(command: Any, info_name: str | None = None) -> Any:
 
 
 def _esc(text: str) -> str:
+    text = text.replace("\\[", "[")  # rich markup escapes in help texts, not meant for the page
     text = text.replace("\\", "\\e").replace("-", "\\-")
     return "\n".join(("\\&" + ln) if ln.startswith((".", "'")) else ln for ln in text.splitlines())
 

@@ -57,6 +57,7 @@ class SearchRequest:
     bm25_weight: float = 0.5
     neighbour_weight: float = 0.4
     speaker_boost: float = 1.5
+    min_score: float = 0.5
 
 
 @dataclass
@@ -211,7 +212,10 @@ class Retriever:
         t = time.perf_counter()
         fused = self._fuse(request, rankings, bm25_events, bm25_memories, vector, text, since, until)
         self._apply_decay(fused, reference)
-        fused = {key: sigmoid(score) for key, score in fused.items()}
+        # a result that shares no word with the query must at least beat the corpus average
+        keyword = {key for name in ("bm25", "bm25_mem") for key, _ in rankings.get(name, [])}
+        fused = {key: p for key, score in fused.items()
+                 if (p := sigmoid(score)) >= request.min_score or key in keyword}
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         ranks = {name: {key: r for r, (key, _) in enumerate(ranking, start=1)}
                  for name, ranking in rankings.items()}

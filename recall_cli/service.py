@@ -261,7 +261,7 @@ class Recall:
             include_memories=include_memories, candidates=self.config.get("search.candidates"),
             dense_weight=self.config.get("search.dense_weight"), bm25_weight=self.config.get("search.bm25_weight"),
             neighbour_weight=self.config.get("search.neighbour_weight"),
-            speaker_boost=self.config.get("search.speaker_boost"),
+            speaker_boost=self.config.get("search.speaker_boost"), min_score=self.config.get("search.min_score"),
         )
         if request.limit <= 0:
             raise UsageError("--limit must be at least 1")

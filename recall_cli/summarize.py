@@ -21,6 +21,16 @@ EXTRA_STOP = frozenset(
     "know think want lot much very good great nice cool love sure well one things thing time "
     "way too even still been being it's i'm you're that's what's don't can't won't let's "
     "always never maybe something anything everything".split()
+) | frozenset(
+    # function words the search list keeps (they rarely matter to ranking, but read as noise here)
+    "i'll you'll we'll they'll he'll she'll i've you've we've they've i'd you'd we'd they'd isn't aren't "
+    "wasn't weren't doesn't didn't haven't hasn't hadn't wouldn't couldn't shouldn't under over while "
+    "until since because though although through during without within between among around above "
+    "below again further once here there where more most other such only own same few each both "
+    "all very can will shall may might must should would could need make made take took come came "
+    "going went gone see saw seen say said tell told give gave put keep kept back next last first "
+    "soon later today tomorrow yesterday tonight week weekend month year day days "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
 

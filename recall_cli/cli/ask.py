@@ -104,6 +104,9 @@ class _Session:
             _print_evidence(answer)
             return 0
         sys.stdout.write("\n")
+        if answer.generated is not None:
+            typer.echo("That answer is not in the evidence. The best evidence says:")
+            typer.echo(answer.text)
         if answer.abstained:
             if "".join(printed).strip() != ABSTAIN:
                 typer.echo(ABSTAIN)
@@ -156,7 +159,7 @@ def ask(
     now_: str = typer.Option(None, "--now", help="Reference time for phrases like 'last week' (default: now)."),
     as_json: bool = typer.Option(False, "--json", help="Answer, citations, evidence and timings as JSON."),
 ) -> None:
-    """Answer a question from memory, citing evidence ids like [12] or [m3]; says "Not mentioned" when the
+    """Answer a question from memory, citing evidence ids like \\[12] or \\[m3]; says "Not mentioned" when the
     evidence does not hold the answer."""
     require_positive("--limit", limit)
     text = " ".join(question or [])

@@ -17,6 +17,8 @@ from typing import Any
 from ..errors import RecallError, UsageError
 from ..timeutil import short
 
+LABEL_CHARS = 160  # a citation label: long enough to hold the words that answer
+
 OnToken = Callable[[str], None]
 Answerer = Callable[[Any, str, OnToken], "Answer"]
 
@@ -62,8 +64,10 @@ def citation(item: Any) -> Citation:
         ref = f"m{oid}" if _get(item, "owner") == "memory" else str(oid)
     ts = _get(item, "ts", "ts_start")
     text = _get(item, "snippet", "text") or ""
-    parts = [p for p in (short(ts) if isinstance(ts, int | float) else "", _get(item, "source") or "",
-                         " ".join(str(text).split())[:80]) if p]
+    flat = " ".join(str(text).split())
+    if len(flat) > LABEL_CHARS:
+        flat = flat[:LABEL_CHARS - 1] + "…"
+    parts = [p for p in (short(ts) if isinstance(ts, int | float) else "", _get(item, "source") or "", flat) if p]
     return Citation(str(ref), " · ".join(parts))
 
 

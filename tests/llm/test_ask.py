@@ -307,7 +307,8 @@ def test_an_answer_citing_nothing_is_attributed_to_the_item_it_repeats(filled):
     answer = ask(filled, "What did Melanie paint over the lake?", llm=ScriptedLLM(["She painted a sunrise."]))
     assert answer.citations == ["2"] and answer.citations_inferred
     vague = ask(filled, "What did Melanie paint over the lake?", llm=ScriptedLLM(["Something nice, I think."]))
-    assert vague.citations == [] and not vague.citations_inferred and vague.reason == "answered, citing nothing"
+    assert vague.generated == "Something nice, I think." and vague.citations == ["2"]
+    assert vague.text == "Melanie painted a sunrise over the lake last year [2]"
 
 
 # -- "when" questions are answered with the evidence's dates -----------------------------------
@@ -341,3 +342,32 @@ def test_date_answers_can_be_turned_off(svc):
     llm = ScriptedLLM(["On Thursday [1]."])
     assert ask(svc, "When is the dentist appointment?", llm=llm).text == "On Thursday [1]."
     assert len(llm.prompts) == 1
+
+
+# -- answers the evidence does not support are replaced by the evidence's own words ----------
+def test_an_answer_in_words_of_its_own_is_replaced_by_the_best_evidence_sentence(svc):
+    svc.add("Can you water my basil while I'm in Berlin? The key is under the blue pot.", ts=T0, actor="Sam",
+            source="chat", session="s1")
+    said = 'The user\'s key is in the evidence item "evidence" (evidence).'
+    answer = ask(svc, "where is Sam's key?", llm=ScriptedLLM([said]))
+    assert answer.text == "The key is under the blue pot. [1]" and answer.citations == ["1"]
+    assert answer.generated == said and not answer.abstained
+    kept = ask(svc, "where is Sam's key?", llm=ScriptedLLM(["Under the blue pot [1]."]))
+    assert kept.text == "Under the blue pot [1]." and kept.generated is None
+
+
+def test_a_bare_yes_or_no_is_kept(svc):
+    svc.add("Jon and Gina both opened their own businesses after losing their jobs", ts=T0)
+    answer = ask(svc, "Did Jon and Gina both open their own businesses?", llm=ScriptedLLM(["Yes [1]."]))
+    assert answer.text == "Yes [1]." and answer.generated is None
+
+
+def test_the_cli_says_when_it_replaced_the_model_answer(recall_home, cli):
+    llm = ScriptedLLM(["The evidence says the evidence."])
+    _with_llm(recall_home, llm)
+    cli("add", "The key is under the blue pot", "--time", "2023-05-08T10:00")
+    code, out, _ = cli("ask", "where is the key?")
+    assert code == 0
+    assert out.splitlines()[:3] == ["The evidence says the evidence.",
+                                    "That answer is not in the evidence. The best evidence says:",
+                                    "The key is under the blue pot [1]"]

@@ -45,7 +45,7 @@ def test_category_rules():
 
 def test_answer_questions_scores_without_the_citation_marks(svc):
     svc.add("I adopted a grey kitten named Pixel yesterday!", ts=1_683_554_160.0, actor="Ana", source="chat")
-    llm = ScriptedLLM(["Pixel [1]", "pizza [1]"])
+    llm = ScriptedLLM(["Pixel [1]", "Pixel [1]"])
     questions = [
         {"question": "What is the name of Ana's kitten?", "answer": "Pixel", "category": 4},
         {"question": "What did Ana name her grey kitten?", "adversarial_answer": "Pixel", "category": 5},
@@ -53,7 +53,7 @@ def test_answer_questions_scores_without_the_citation_marks(svc):
     ]
     seen = []
     results = answer_questions(svc, questions, reference=1_683_600_000.0, llm=llm, on_result=seen.append)
-    assert [r.prediction for r in results] == ["Pixel", "pizza", ABSTAIN]
+    assert [r.prediction for r in results] == ["Pixel", "Pixel", ABSTAIN]
     assert [r.f1 for r in results] == [1.0, 0.0, 1.0] and seen == results
     assert results[0].citations == ["1"] and results[0].ttft_ms == 1.0 and results[2].abstained
     summary = summarize(results)

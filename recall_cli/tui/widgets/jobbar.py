@@ -17,6 +17,7 @@ class JobBar(Horizontal):
         &.-running { display: block; }
         #job-label { width: auto; margin-right: 2; text-style: bold; }
         ProgressBar { width: 1fr; }
+        &.-indeterminate #percentage { display: none; }
     }
     """
 
@@ -28,9 +29,11 @@ class JobBar(Horizontal):
         self.query_one("#job-label", Label).update(label)
         bar = self.query_one("#job-progress", ProgressBar)
         bar.update(total=total, progress=0)
+        self.set_class(total is None, "-indeterminate")  # no "--%" while the end is unknown
         self.add_class("-running")
 
     def advance(self, done: int, total: int) -> None:
+        self.remove_class("-indeterminate")
         self.query_one("#job-progress", ProgressBar).update(total=total, progress=done)
 
     def stop(self) -> None:
