@@ -22,7 +22,9 @@ CONTEXT_CHARS = 200
 def event_document(event: Event, previous: Event | None = None) -> str:
     """The text embedded for an event."""
     body = f"{event.actor}: {event.text}" if event.actor else event.text
-    if previous is not None and previous.session == event.session and previous.session:
+    # only a conversation's turns reply to each other (a shell command does not "reply")
+    if (previous is not None and previous.session == event.session and previous.session
+            and event.kind == "message" and previous.kind == "message"):
         prior = previous.text[-CONTEXT_CHARS:]
         who = f"{previous.actor}: " if previous.actor else ""
         return f"{body}\n(in reply to {who}{prior})"

@@ -80,7 +80,8 @@ class Recall:
         from .embed import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(path, device=self.config.get("embed.device"),
-                                           batch_size=self.config.get("embed.batch_size"))
+                                           batch_size=self.config.get("embed.batch_size"),
+                                           quantize=self.config.get("embed.quantize"))
 
     @property
     def index(self):

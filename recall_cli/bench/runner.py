@@ -16,7 +16,8 @@ def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
     from ..llm import LlamaLLM
 
     config = load_config()
-    embedder = SentenceTransformerEmbedder(config.get("embed.model") or None)
+    embedder = SentenceTransformerEmbedder(config.get("embed.model") or None, batch_size=config.get("embed.batch_size"),
+                                           quantize=config.get("embed.quantize"))
     llm = None
     if need_llm:
         if model is not None:

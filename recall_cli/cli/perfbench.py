@@ -1,4 +1,4 @@
-"""`recall bench perf`: speed and memory on synthetic corpora."""
+"""`recall bench perf` (speed and memory on synthetic corpora) and `recall bench ask` (time to first token)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,23 @@ def perf(
         echo_json(report.to_dict())
     else:
         typer.echo(format_report(report))
+
+
+@bench_app.command("ask")
+def ask_bench(
+    model: Path = typer.Option(None, "--model", help="A GGUF to use instead of the configured LLM."),
+    rounds: int = typer.Option(3, "--rounds", help="Warm questions after the cold one (1-5)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Time to first token of `recall ask`, cold and warm (same prompt prefix), in one process and across processes."""
+    from ..bench.ttft import format_ttft, run_ttft
+
+    if not 1 <= rounds <= 5:
+        raise UsageError("--rounds must be from 1 to 5")
+    if model is not None and not model.expanduser().is_file():
+        raise UsageError(f"no GGUF file at {model}")
+    report = run_ttft(model, rounds, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        typer.echo(format_ttft(report))

@@ -11,7 +11,8 @@ def _minilm(config: Any) -> Any:
     from ..embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(
-        None, device=config.get("embed.device"), batch_size=config.get("embed.batch_size")
+        None, device=config.get("embed.device"), batch_size=config.get("embed.batch_size"),
+        quantize=config.get("embed.quantize"),
     )
 
 

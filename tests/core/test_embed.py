@@ -27,12 +27,23 @@ def test_numpy_forward_pass_matches_sentence_transformers():
 
 
 def test_large_batches_use_torch_and_give_the_same_vectors():
-    embedder = SentenceTransformerEmbedder()
+    embedder = SentenceTransformerEmbedder(quantize=False)
     many = [f"note {i}: {TEXTS[i % 4]}" for i in range(NUMPY_BATCH_LIMIT + 1)]
     batch = embedder.embed(many)
     assert embedder._model is not None  # the torch path ran
     single = embedder.embed(many[:3])
     assert np.abs(batch[:3] - single).max() < 1e-5
+
+
+def test_int8_batches_rank_like_float_ones_for_a_float_query():
+    docs = [f"note {i}: {TEXTS[i % 4]}" for i in range(NUMPY_BATCH_LIMIT + 1)]
+    docs[7] = "Sam asked me to water the basil and the tomatoes on the balcony"
+    int8 = SentenceTransformerEmbedder().embed(docs)  # a big batch: torch, int8 linear layers
+    exact = SentenceTransformerEmbedder(quantize=False).embed(docs)
+    query = SentenceTransformerEmbedder().embed(["who waters the plants?"])[0]  # small: float NumPy
+    assert int(np.argmax(int8 @ query)) == int(np.argmax(exact @ query)) == 7
+    assert np.abs(int8 - exact).max() > 1e-4  # really a different (int8) computation
+    assert np.sum(int8 * exact, axis=1).min() > 0.85
 
 
 def test_similar_sentences_are_closer_than_unrelated_ones():

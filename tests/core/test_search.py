@@ -72,7 +72,7 @@ def test_bm25_spread_counts_the_events_that_do_not_match_as_zero():
 
 
 def test_a_reply_is_found_through_the_question_it_answers(svc):
-    chat = {"source": "chat", "session": "trip"}
+    chat = {"source": "chat", "session": "trip", "kind": "message"}
     svc.add("What was the name of the hotel in Lisbon where you stayed?", ts=ts("2023-05-02T09:00"),
             actor="Ana", **chat)
     svc.add("Casa Amora, a tiny place near the castle", ts=ts("2023-05-02T09:01"), actor="Bo", **chat)

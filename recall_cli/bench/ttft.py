@@ -1,0 +1,170 @@
+"""`recall bench ask`: time to first token of `recall ask`, cold and warm.
+
+A fresh store gets a profile of core memories (the stable prompt prefix every question
+shares) and a few dozen notes. Then:
+
+- in one process: the first question evaluates the prefix (cold), later questions find it
+  in llama.cpp's context (warm);
+- across processes: `recall ask` runs as a new process with an empty prompt cache (cold:
+  it evaluates the prefix and saves the state under RECALL_HOME/cache/kv), then again with
+  another question (warm: the prefix state is loaded from disk).
+
+Time to first token runs from the request (after the model has loaded) to the first
+generated token; model load time is reported apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import load_config
+
+PROFILE = [
+    "The user's name is Ada Lovelace; she prefers to be called Ada.",
+    "Ada works as a backend engineer on the billing service team at Fidelis.",
+    "Ada lives in Lisbon, in the Alfama neighbourhood, with her partner Sam and a cat named Pixel.",
+    "Ada prefers concise answers that show the exact shell command.",
+    "Ada's main laptop runs Debian 12; her editor is Neovim with the LazyVim setup.",
+    "Ada is allergic to penicillin and shellfish.",
+    "Ada's manager is Priya Raman; weekly one-to-ones are on Tuesdays at 10:00.",
+    "Ada is training for the Lisbon half marathon in October; long runs are on Sundays.",
+    "Ada's mother, Maria, lives in Porto; her birthday is on 3 March.",
+    "Ada speaks Portuguese, English and some German; she is learning Japanese on weekday mornings.",
+    "Ada's bank is Banco Fidelis; she pays rent on the first working day of each month.",
+    "Ada's car is a 2019 Renault Zoe, plate AA-12-BC; its insurance renews every March.",
+    "Ada keeps her notes in ~/notes as Markdown and her code in ~/src.",
+    "Ada's team deploys on Wednesdays after the 11:00 stand-up, never on Fridays.",
+    "Ada is vegetarian and dislikes coriander.",
+    "Ada's dentist is Dr. Okafor at the Clinica Avenida, phone in her contacts.",
+]
+NOTES = [
+    ("Sam's spare key is under the blue flower pot by the back door.", "note"),
+    ("The billing service tests run with `make test-billing` after `docker compose up -d postgres`.", "note"),
+    ("Booked the tram tour in Lisbon for the 9am slot; pastéis de nata in Belém afterwards.", "note"),
+    ("The wifi password for the cabin is taped inside the fridge door.", "note"),
+    ("Renewed the car insurance with Fidelidade: 412 euros a year, policy 77-3041.", "note"),
+    ("Pixel's vet appointment is at the Alfama clinic; bring the vaccination booklet.", "note"),
+    ("To restart the home NAS after an update: ssh nas, then sudo systemctl restart smbd.", "note"),
+    ("Priya asked for the migration plan from Postgres 13 to 16 by the end of the quarter.", "note"),
+]
+QUESTIONS = [
+    "Where is Sam's spare key?",
+    "How do I run the billing service tests?",
+    "What is the wifi password for the cabin?",
+    "How much is the car insurance?",
+    "How do I restart the NAS?",
+    "What did Priya ask for?",
+]
+
+
+@dataclass
+class TTFTReport:
+    model: str = ""
+    prefix_tokens: int = 0
+    load_ms: float = 0.0
+    in_process_cold_ms: float = 0.0
+    in_process_warm_ms: list[float] = field(default_factory=list)
+    cross_process_cold_ms: float = 0.0
+    cross_process_warm_ms: list[float] = field(default_factory=list)
+    cross_process_prefix: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def _ratio(cold: float, warm: list[float]) -> float:
+        return cold / statistics.median(warm) if warm and statistics.median(warm) > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["in_process_ratio"] = round(self._ratio(self.in_process_cold_ms, self.in_process_warm_ms), 2)
+        out["cross_process_ratio"] = round(self._ratio(self.cross_process_cold_ms, self.cross_process_warm_ms), 2)
+        return out
+
+
+def _fill(home: Path) -> None:
+    from ..service import Recall
+
+    svc = Recall(load_config(home))
+    for i, (text, source) in enumerate(NOTES):
+        svc.add(text, source=source, ts=1_770_000_000.0 + i * 3600)
+    for fact in PROFILE:
+        svc.memories.add("core", fact, importance=8)
+    svc.embed_pending()
+    svc.close()
+
+
+def _ask_in_a_new_process(home: Path, question: str, model: Path | None) -> dict[str, Any]:
+    env = {**os.environ, "RECALL_HOME": str(home), "RECALL_NO_DAEMON": "1", "HF_HUB_OFFLINE": "1"}
+    if model is not None:
+        env["RECALL_LLM_MODEL"] = str(model)
+    cmd = [sys.executable, "-m", "recall_cli", "ask", "--json", question]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"recall ask failed: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout)
+
+
+def run_ttft(model: Path | None = None, rounds: int = 3, progress: Any = None) -> TTFTReport:
+    """Measure time to first token cold and warm, in one process and across processes."""
+    from ..ask import ask
+    from ..llm import LlamaLLM
+    from ..service import Recall
+
+    say = progress or (lambda _msg: None)
+    report = TTFTReport()
+    base = Path(tempfile.mkdtemp(prefix="recall-ttft-"))
+    try:
+        home = base / "home"
+        say("filling a store with a profile and notes")
+        _fill(home)
+        config = load_config(home)
+        llm = LlamaLLM(model.expanduser(), context=config.get("llm.context"), threads=config.get("llm.threads"),
+                       cache_dir=None) if model else LlamaLLM.from_config(config)
+        llm.cache_dir = None  # in-process: only llama.cpp's own context reuse
+        svc = Recall(config, llm=llm)
+        report.model = llm.model_id
+        questions = QUESTIONS[: rounds + 1]
+        say("in one process")
+        for i, question in enumerate(questions):
+            answer = ask(svc, question, llm=llm)
+            timings = answer.timings
+            if i == 0:
+                report.load_ms = float(timings.get("load_ms", 0.0))
+                report.prefix_tokens = int(timings.get("prefix_tokens", 0))
+                report.in_process_cold_ms = float(timings.get("ttft_ms", 0.0))
+            else:
+                report.in_process_warm_ms.append(float(timings.get("ttft_ms", 0.0)))
+        svc.close()
+        say("across processes")
+        shutil.rmtree(home / "cache", ignore_errors=True)
+        for i, question in enumerate(questions):
+            timings = _ask_in_a_new_process(home, question, model)["timings"]
+            if i == 0:
+                report.cross_process_cold_ms = float(timings.get("ttft_ms", 0.0))
+            else:
+                report.cross_process_warm_ms.append(float(timings.get("ttft_ms", 0.0)))
+                report.cross_process_prefix.append(str(timings.get("prefix", "")))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return report
+
+
+def format_ttft(report: TTFTReport) -> str:
+    data = report.to_dict()
+    warm_in = statistics.median(report.in_process_warm_ms) if report.in_process_warm_ms else 0.0
+    warm_x = statistics.median(report.cross_process_warm_ms) if report.cross_process_warm_ms else 0.0
+    return "\n".join([
+        f"model: {report.model}; stable prefix {report.prefix_tokens} tokens; model load {report.load_ms:.0f} ms",
+        f"{'time to first token':<28}{'cold ms':>10}{'warm ms':>10}{'cold/warm':>11}",
+        f"{'in one process':<28}{report.in_process_cold_ms:>10.0f}{warm_in:>10.0f}{data['in_process_ratio']:>10.1f}x",
+        f"{'across processes':<28}{report.cross_process_cold_ms:>10.0f}{warm_x:>10.0f}"
+        f"{data['cross_process_ratio']:>10.1f}x",
+        f"warm prefix came from: {', '.join(report.cross_process_prefix) or '-'} (across processes)",
+    ])
