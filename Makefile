@@ -23,8 +23,11 @@ install: $(VENV)/.installed
 demo: install
 	rm -rf $(DEMO_HOME)
 	RECALL_HOME=$(DEMO_HOME) $(RECALL) import examples/sample-week.jsonl
+	RECALL_HOME=$(DEMO_HOME) $(RECALL) add "The car insurance renews on 12 April; policy 77-3041 with Fidelidade" --tag car
 	RECALL_HOME=$(DEMO_HOME) $(RECALL) search "where is Sam's key"
 	RECALL_HOME=$(DEMO_HOME) $(RECALL) search "what did I note about the dentist in March 2026"
+	RECALL_HOME=$(DEMO_HOME) $(RECALL) ask "when is the dentist appointment?"
+	RECALL_HOME=$(DEMO_HOME) $(RECALL) ask "where is Sam's spare key?"
 
 test: install
 	$(VENV)/bin/pytest; status=$$?; \

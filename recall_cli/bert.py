@@ -10,7 +10,6 @@ test checks the vectors agree with sentence-transformers to 1e-5.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +69,7 @@ class NumpyBert:
             if name.endswith(".weight") and self.w[name].ndim == 2 and "embeddings" not in name:
                 self.w[name] = np.ascontiguousarray(self.w[name].T)
         self.dim = config["hidden_size"]
+        self._blas = None  # threadpoolctl's controller, made on first use
 
     def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
         mean = x.mean(-1, keepdims=True)
@@ -122,6 +122,26 @@ class NumpyBert:
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """(n, dim) float32, mean-pooled and L2-normalised."""
+        if len(texts) == 1:
+            # one short query: BLAS threads cost more than they bring, and a single thread
+            # leaves the other core to the keyword search running beside it
+            with self._one_thread():
+                return self._encode(texts, batch_size)
+        return self._encode(texts, batch_size)
+
+    def _one_thread(self):
+        import contextlib
+
+        if self._blas is None:
+            try:
+                from threadpoolctl import ThreadpoolController
+
+                self._blas = ThreadpoolController()
+            except Exception:  # noqa: BLE001 - not installed or no BLAS found: leave threads alone
+                self._blas = False
+        return self._blas.limit(limits=1, user_api="blas") if self._blas else contextlib.nullcontext()
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         np = self.np
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # sort by length so each batch pads little
@@ -138,8 +158,3 @@ class NumpyBert:
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[idx] = pooled
         return out
-
-
-def threads_hint() -> None:
-    """Let BLAS use every core for the matrix products (unless the user chose)."""
-    os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count() or 1))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .fusion import Spread, background_vectors, bm25_spread, dense_spread, mentioned_actor, neighbours, sigmoid
 from .models import Hit
@@ -100,17 +100,43 @@ def content_terms(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", text) if w.lower() not in STOPWORDS and len(w) > 1]
 
 
+class _Background:
+    """Run ``fn`` on a thread now; ``result()`` waits for it (and re-raises its error)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        import threading
+
+        self._fn, self._value, self._error, self.seconds = fn, None, None, 0.0
+        self._thread = threading.Thread(target=self._run, name="recall-query-embed", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            self._error = exc
+        self.seconds = time.perf_counter() - started
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class Retriever:
     """Hybrid retrieval over one store, one embedder and its index."""
 
     def __init__(self, store: Store, embedder: Embedder | None, index: VectorIndex | None,
-                 memory_book: MemoryBook | None = None, include_dormant: bool = False) -> None:
+                 memory_book: MemoryBook | None = None, include_dormant: bool = False,
+                 cache: dict | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.index = index
         self.memory_book = memory_book
         self.include_dormant = include_dormant
-        self._background_vectors: np.ndarray | None = None
+        self.cache = cache if cache is not None else {}  # shared by searches while the store is unchanged
 
     def _dense_events(
         self, vector: np.ndarray, k: int, since: float | None, until: float | None,
@@ -153,7 +179,7 @@ class Retriever:
             }
             labels = self.index.query(vector, k, allowed=allowed.__contains__)
         else:
-            labels = self.index.query(vector, k * 2)  # memories share the index
+            labels = self.index.query(vector, k + self._memory_vectors())  # memories share the index
         owners = self.store.vector_owners([label for label, _ in labels])
         out = []
         for label, sim in labels:
@@ -162,13 +188,31 @@ class Retriever:
                 out.append((owner[1], sim))
         return out[:k]
 
+    def _memory_vectors(self) -> int:
+        if "memory_vectors" not in self.cache and self.embedder is not None:
+            self.cache["memory_vectors"] = self.store.db.execute(
+                "SELECT count(*) FROM embeddings WHERE owner = 'memory' AND model = ?",
+                [self.embedder.model_id]).fetchone()[0]
+        return self.cache.get("memory_vectors", 0)
+
     def _dense_memories(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        assert self.index is not None
-        labels = self.index.query(vector, k * 4)
-        owners = self.store.vector_owners([label for label, _ in labels])
-        ids = [(owners[lb][1], sim) for lb, sim in labels if lb in owners and owners[lb][0] == "memory"]
-        active = self.store.get_memories([i for i, _ in ids])
-        return [(i, s) for i, s in ids if i in active and active[i].status == "active"][:k]
+        """Memories are few: compare with all of them (cached), not through the event-heavy index."""
+        import numpy as np
+
+        assert self.embedder is not None
+        if "memories" not in self.cache:
+            rows = self.store.db.execute(
+                "SELECT x.owner_id, x.vector FROM embeddings x JOIN memories m ON m.id = x.owner_id "
+                "WHERE x.owner = 'memory' AND x.model = ? AND m.status = 'active'",
+                [self.embedder.model_id]).fetchall()
+            matrix = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]) if rows else None
+            self.cache["memories"] = ([r[0] for r in rows], matrix)
+        ids, matrix = self.cache["memories"]
+        if matrix is None:
+            return []
+        sims = matrix @ vector
+        order = np.argsort(-sims)[:k]
+        return [(ids[i], float(sims[i])) for i in order]
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a hybrid search and return hydrated, fused hits."""
@@ -185,6 +229,11 @@ class Retriever:
         n = max(request.candidates, request.limit)
         depth = max(n, STATS_DEPTH)
 
+        dense = self.embedder is not None and self.index is not None
+        # the query's vector is computed beside the keyword search: NumPy and SQLite both
+        # release the GIL, so the two overlap (about 10 ms each at 100k events)
+        embedding = _Background(lambda: self.embedder.embed([text])[0]) if dense else None
+
         t = time.perf_counter()
         rankings: dict[str, list[tuple[object, float]]] = {}
         match = fts_expression(text)
@@ -198,10 +247,9 @@ class Retriever:
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 
         vector = None
-        if self.embedder is not None and self.index is not None:
-            t = time.perf_counter()
-            vector = self.embedder.embed([text])[0]
-            timings["embed_ms"] = (time.perf_counter() - t) * 1000
+        if embedding is not None:
+            vector = embedding.result()
+            timings["embed_ms"] = embedding.seconds * 1000
             t = time.perf_counter()
             rankings["dense"] = [(("event", i), s) for i, s in
                                  self._dense_events(vector, n, since, until, request.sources)]
@@ -292,9 +340,9 @@ class Retriever:
         return self.store.db.execute("SELECT count(*) FROM memories WHERE status = 'active'").fetchone()[0]
 
     def _background(self) -> np.ndarray | None:
-        if self._background_vectors is None and self.embedder is not None:
-            self._background_vectors = background_vectors(self.store, self.embedder.model_id)
-        return self._background_vectors
+        if "background" not in self.cache and self.embedder is not None:
+            self.cache["background"] = background_vectors(self.store, self.embedder.model_id)
+        return self.cache.get("background")
 
     def _cosines(self, keys: list[object], vector: np.ndarray) -> dict[object, float]:
         import numpy as np

@@ -44,6 +44,7 @@ class Recall:
         self._store: Store | None = None
         self._index = None
         self._index_synced = False
+        self._cache: dict[str, Any] | None = None
 
     # -- lazily opened parts -------------------------------------------------------------
     @property
@@ -266,13 +267,27 @@ class Recall:
         )
         if request.limit <= 0:
             raise UsageError("--limit must be at least 1")
-        if dense:
-            self.catch_up()
-        has_vectors = dense and self.store.vector_fingerprint(self.embedder.model_id)[0] > 0
+        cache = self._search_cache(dense)
+        has_vectors = dense and cache["vectors"] > 0
         retriever = Retriever(self.store, self.embedder if has_vectors else None,
                               self.index if has_vectors else None, memory_book=self.memories,
-                              include_dormant=include_dormant)
+                              include_dormant=include_dormant, cache=cache)
         return retriever.search(request)
+
+    def _store_version(self) -> tuple[int, int]:
+        """Changes when this connection or another process writes to the store."""
+        return self.store.db.execute("PRAGMA data_version").fetchone()[0], self.store.db.conn.total_changes
+
+    def _search_cache(self, dense: bool) -> dict[str, Any]:
+        """What searches share while the store does not change: the vector count, the
+        background sample and memory vectors (the daemon and loops skip recounting 100k rows)."""
+        cache = self._cache
+        if cache is None or cache["version"] != self._store_version() or (dense and not cache["caught_up"]):
+            if dense:
+                self.catch_up()
+            vectors = self.store.vector_fingerprint(self.embedder.model_id)[0] if dense else 0
+            cache = self._cache = {"version": self._store_version(), "caught_up": dense, "vectors": vectors}
+        return cache
 
     def resolve(self, ref: str) -> tuple[str, int]:
         """'42' -> ('event', 42); 'm7' -> ('memory', 7)."""

@@ -4,7 +4,8 @@ For each corpus size it reports ingest events/s (store + embeddings), index buil
 search p50/p95 in-process and through the daemon, `recall search` end to end as a new
 process with and without the daemon, and peak resident memory; plus the shell hook's
 cost at the prompt. Corpora are synthetic but shaped like real capture: shell commands,
-notes and chat lines with a realistic vocabulary, all distinct.
+notes and chat lines whose words follow Zipf's law over an 8,000-word vocabulary (so a
+query mixes common and rare words, as real ones do), all distinct.
 """
 
 from __future__ import annotations
@@ -39,14 +40,45 @@ COMMANDS = ["git commit -m", "make test", "docker compose up", "kubectl logs", "
             "grep -rn", "psql -c", "npm run build", "cargo build --release", "ssh web-2", "rsync -av"]
 
 
-def synthetic_events(n: int, seed: int = 7, start: float = 1_600_000_000.0) -> list[Event]:
-    """n distinct events: a mix of shell commands, notes and chat messages over ~2 years."""
+SYLLABLES = ("ka", "lo", "mi", "ren", "sa", "tor", "vel", "dun", "pa", "ri", "zen", "mo", "lu", "fa",
+             "gri", "shen", "bo", "ta", "ne", "wic", "hal", "quo", "jes", "pri")
+VOCABULARY_SIZE = 8000
+
+
+def vocabulary(size: int = VOCABULARY_SIZE, seed: int = 3) -> list[str]:
+    """The real words above, then made-up words: about as many distinct words as a few years
+    of one person's notes and chats hold."""
     rng = random.Random(seed)
+    words = list(dict.fromkeys(WORDS))
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def _zipf_sampler(words: list[str], rng: random.Random, s: float = 1.07,
+                  offset: int = 50) -> Callable[[int], list[str]]:
+    """Draw words with Zipf frequencies, as in natural text without its ~50 function words
+    (stopwords, which search ignores): rank r has weight 1/(r + offset)^s."""
+    import itertools
+
+    weights = list(itertools.accumulate(1.0 / ((r + offset) ** s) for r in range(1, len(words) + 1)))
+    return lambda k: rng.choices(words, cum_weights=weights, k=k)
+
+
+def synthetic_events(n: int, seed: int = 7, start: float = 1_600_000_000.0) -> list[Event]:
+    """n distinct events: a mix of shell commands, notes and chat messages over ~2 years,
+    their words drawn with Zipf frequencies from an 8,000-word vocabulary."""
+    rng = random.Random(seed)
+    draw = _zipf_sampler(vocabulary(), rng)
     step = 2 * 365 * 86400 / max(n, 1)
     out = []
     for i in range(n):
         ts = start + i * step
-        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 16)))
+        words = " ".join(draw(rng.randint(4, 16)))
         kind = i % 3
         if kind == 0:
             cmd = f"{rng.choice(COMMANDS)} {rng.choice(WORDS)}-{i}"
@@ -61,8 +93,10 @@ def synthetic_events(n: int, seed: int = 7, start: float = 1_600_000_000.0) -> l
 
 
 def queries(n: int, seed: int = 11) -> list[str]:
+    """Queries of 2-6 words drawn like the corpus: common words and rare ones."""
     rng = random.Random(seed)
-    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6))) for _ in range(n)]
+    draw = _zipf_sampler(vocabulary(), rng)
+    return [" ".join(draw(rng.randint(2, 6))) for _ in range(n)]
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -186,8 +220,12 @@ def bench_size(n: int, workdir: Path, n_queries: int, progress: Callable[[str], 
     return result
 
 
-def bench_hook(commands: int = 200) -> dict[str, Any]:
-    """Time an interactive bash running N trivial commands with and without the hook."""
+def bench_hook(commands: int = 100, pace: float = 0.05, burst: int = 200) -> dict[str, Any]:
+    """The shell hook's cost at the prompt: an interactive bash runs ``commands`` commands
+    at a typing pace (each ``sleep pace``, so the detached recorder runs beside the shell as
+    it does for a person) with and without the hook; the difference per command is what
+    the prompt waits for. Also ``burst`` trivial commands back to back: the recorder's
+    total CPU cost when nothing else runs, an upper bound."""
     bash = shutil.which("bash")
     if bash is None:
         return {"skipped": "bash not found"}
@@ -198,25 +236,40 @@ def bench_hook(commands: int = 200) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "RECALL_HOME": str(home), "HOME": tmp, "PS1": "$ ", "HISTFILE": "/dev/null"}
-        script = "true\n" * commands + "exit\n"
         init = subprocess.run([sys.executable, "-m", "recall_cli", "init", "bash"], capture_output=True,
                               text=True, env=env, check=True).stdout
         rc_hook = Path(tmp) / "hook.rc"
         rc_hook.write_text(init)
         rc_plain = Path(tmp) / "plain.rc"
         rc_plain.write_text("")
-        result: dict[str, Any] = {"commands": commands}
-        for name, rc in (("without_hook_s", rc_plain), ("with_hook_s", rc_hook)):
+
+        def run(rc: Path, script: str) -> float:
             runs = []
             for _ in range(3):
                 t = time.perf_counter()
                 subprocess.run([bash, "--rcfile", str(rc), "-i"], input=script, text=True, env=env,
                                capture_output=True, timeout=600)
                 runs.append(time.perf_counter() - t)
-            result[name] = round(min(runs), 4)
+            return min(runs)
+
+        result: dict[str, Any] = {"commands": commands, "pace_s": pace, "burst_commands": burst}
+        paced = f"sleep {pace}\n" * commands + "exit\n"
+        result["without_hook_s"] = round(run(rc_plain, paced), 4)
+        result["with_hook_s"] = round(run(rc_hook, paced), 4)
         result["per_command_ms"] = round((result["with_hook_s"] - result["without_hook_s"]) / commands * 1000, 3)
+        quick = "true\n" * burst + "exit\n"
+        plain, hooked = run(rc_plain, quick), run(rc_hook, quick)
+        result["burst_per_command_ms"] = round((hooked - plain) / burst * 1000, 3)
         spool = home / "spool"
-        result["recorded"] = sum(p.read_text().count("\n") for p in spool.glob("*.jsonl")) if spool.exists() else 0
+
+        def recorded() -> int:
+            return sum(p.read_text().count("\n") for p in spool.glob("*.jsonl")) if spool.exists() else 0
+
+        expected, deadline = 3 * (commands + burst), time.monotonic() + 10
+        while recorded() < expected and time.monotonic() < deadline:  # detached recorders may still run
+            time.sleep(0.05)
+        result["recorded"] = recorded()
+        result["expected"] = expected
         return result
 
 
@@ -263,5 +316,7 @@ def format_report(report: PerfReport) -> str:
             lines.append(f"shell hook: skipped ({h['skipped']})")
         else:
             lines.append(f"shell hook: {h['per_command_ms']} ms per command at the prompt "
-                         f"({h['commands']} commands: {h['without_hook_s']} s without, {h['with_hook_s']} s with)")
+                         f"({h['commands']} commands {h['pace_s']} s apart: {h['without_hook_s']} s without, "
+                         f"{h['with_hook_s']} s with); {h['burst_per_command_ms']} ms each when "
+                         f"{h['burst_commands']} run back to back")
     return "\n".join(lines)

@@ -82,11 +82,12 @@ class EmbeddingQueries(StoreBase):
 
     def vector_fingerprint(self, model: str) -> tuple[int, int, int]:
         """(count, max id, dim) of the vectors for a model."""
-        count, max_id, dim = self.db.execute(
-            "SELECT count(*), coalesce(max(id), 0), coalesce(max(dim), 0) FROM embeddings WHERE model = ?",
-            [model],
-        ).fetchone()
-        return count, max_id, dim
+        # count and max id come from the (model, id) index alone; reading dim from every row
+        # would read every vector blob (270 ms at 100k vectors)
+        count, max_id = self.db.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM embeddings WHERE model = ?", [model]).fetchone()
+        row = self.db.execute("SELECT dim FROM embeddings WHERE model = ? AND id = ?", [model, max_id]).fetchone()
+        return count, max_id, row[0] if row else 0
 
     def iter_vectors(self, model: str, after_id: int = 0, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
         """(embedding id, blob) in id order, in batches."""

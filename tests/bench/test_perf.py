@@ -43,3 +43,25 @@ def test_report_formats_every_size_in_a_column():
     text = format_report(PerfReport([SizeResult(events=10_000, search_p50_ms=4.2)], {"skipped": "no bash"}))
     assert "search p50 ms (in-process)            4.2" in text
     assert text.endswith("shell hook: skipped (no bash)")
+
+
+@pytest.mark.slow
+def test_hook_bench_runs_a_real_bash_with_and_without_the_hook():
+    from recall_cli.bench.perf import bench_hook
+
+    result = bench_hook(commands=5, pace=0.01, burst=5)
+    if "skipped" in result:
+        pytest.skip(result["skipped"])
+    assert result["recorded"] >= 3 * (5 + 5)  # every hooked command of every run reached the spool
+    assert result["with_hook_s"] > 0 and result["without_hook_s"] > 0 and "burst_per_command_ms" in result
+
+
+@pytest.mark.slow
+def test_ttft_bench_reuses_the_prefix_in_process_and_from_disk():
+    from recall_cli.bench.ttft import format_ttft, run_ttft
+
+    report = run_ttft(rounds=1)
+    assert report.prefix_tokens > 200  # the core profile is part of the stable prefix
+    assert report.in_process_cold_ms > 0 and report.in_process_warm_ms[0] > 0
+    assert report.cross_process_prefix == ["disk"]  # the second process loaded the saved state
+    assert "across processes" in format_ttft(report)

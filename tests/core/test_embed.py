@@ -38,7 +38,7 @@ def test_large_batches_use_torch_and_give_the_same_vectors():
 def test_int8_batches_rank_like_float_ones_for_a_float_query():
     docs = [f"note {i}: {TEXTS[i % 4]}" for i in range(NUMPY_BATCH_LIMIT + 1)]
     docs[7] = "Sam asked me to water the basil and the tomatoes on the balcony"
-    int8 = SentenceTransformerEmbedder().embed(docs)  # a big batch: torch, int8 linear layers
+    int8 = SentenceTransformerEmbedder(quantize=True).embed(docs)  # a big batch: torch, int8 linear layers
     exact = SentenceTransformerEmbedder(quantize=False).embed(docs)
     query = SentenceTransformerEmbedder().embed(["who waters the plants?"])[0]  # small: float NumPy
     assert int(np.argmax(int8 @ query)) == int(np.argmax(exact @ query)) == 7
