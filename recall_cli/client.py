@@ -52,10 +52,8 @@ def remote(config: Config | None = None) -> DaemonClient | None:
     """A client when a daemon answers on this RECALL_HOME's socket, else None."""
     if os.environ.get("RECALL_NO_DAEMON") == "1":
         return None
-    from .daemon import socket_path
-
     config = config or load_config()
-    path = socket_path(config)
+    path = config.socket_path
     if not path.exists():
         return None
     try:

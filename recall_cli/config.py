@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,6 +148,12 @@ class Config:
     def index_dir(self) -> Path:
         return self.home / "index"
 
+    @property
+    def socket_path(self) -> Path:
+        """The Unix socket of `recall serve`."""
+        configured = self.get("serve.socket")
+        return Path(configured).expanduser() if configured else self.home / "recall.sock"
+
     def get(self, key: str) -> Any:
         """The effective value of a key."""
         if key not in DEFAULTS:
@@ -176,6 +181,8 @@ class Config:
 def _read_toml(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
+    import tomllib  # only when there is a file: `recall search` through the daemon skips it
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

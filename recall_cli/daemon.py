@@ -30,8 +30,7 @@ log = logging.getLogger("recall.daemon")
 
 
 def socket_path(config: Config) -> Path:
-    configured = config.get("serve.socket")
-    return Path(configured).expanduser() if configured else config.home / "recall.sock"
+    return config.socket_path
 
 
 def pid_path(config: Config) -> Path:

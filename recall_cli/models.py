@@ -173,3 +173,16 @@ class Hit:
             "meta": self.meta,
             "ranks": self.ranks,
         }
+
+
+@dataclass
+class SearchResult:
+    """What a search returns: hits best first, the query as understood, and its time filter."""
+
+    hits: list[Hit]
+    query: str
+    cleaned_query: str
+    time_range: Any = None  # a timephrase.TimeRange when the query held a time phrase
+    since: float | None = None
+    until: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)

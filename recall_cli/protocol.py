@@ -11,8 +11,7 @@ import json
 from typing import Any
 
 from . import errors
-from .models import Event, Hit
-from .retrieve import SearchResult
+from .models import Event, Hit, SearchResult
 from .timephrase import TimeRange
 
 MAX_LINE = 64 * 1024 * 1024

@@ -13,12 +13,12 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .fusion import Spread, background_vectors, bm25_spread, dense_spread, mentioned_actor, neighbours, sigmoid
-from .models import Hit
-from .timephrase import TimeRange, extract
+from .models import Hit, SearchResult
+from .timephrase import extract
 from .timeutil import now
 
 if TYPE_CHECKING:
@@ -58,17 +58,6 @@ class SearchRequest:
     neighbour_weight: float = 0.4
     speaker_boost: float = 1.5
     min_score: float = 0.5
-
-
-@dataclass
-class SearchResult:
-    hits: list[Hit]
-    query: str
-    cleaned_query: str
-    time_range: TimeRange | None = None
-    since: float | None = None
-    until: float | None = None
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def fts_expression(text: str) -> str:
@@ -147,17 +136,11 @@ class Retriever:
         assert self.index is not None and self.embedder is not None
         filtered = since is not None or until is not None or bool(sources)
         if filtered:
-            clauses, params = ["x.owner = 'event'", "x.model = ?"], [self.embedder.model_id]
-            if since is not None:
-                clauses.append("e.ts_start >= ?")
-                params.append(since)
-            if until is not None:
-                clauses.append("e.ts_start <= ?")
-                params.append(until)
-            if sources:
-                clauses.append(f"e.source IN ({', '.join('?' for _ in sources)})")
-                params.extend(sources)
-            where = " AND ".join(clauses)
+            from .store.events import event_filters  # not at import: the daemon fast path stays light
+
+            filters, params = event_filters(since, until, sources)
+            where = "x.owner = 'event' AND x.model = ?" + filters
+            params = [self.embedder.model_id, *params]
             count = self.store.db.execute(
                 f"SELECT count(*) FROM embeddings x JOIN events e ON e.id = x.owner_id WHERE {where}", params
             ).fetchone()[0]
@@ -385,21 +368,15 @@ class Retriever:
         """The ids that pass the search's filters (neighbours may lie outside them)."""
         if since is None and until is None and not sources:
             return set(ids)
+        from .store.events import event_filters
+
         out: set[int] = set()
+        filters, params = event_filters(since, until, sources)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            clauses, params = [f"id IN ({', '.join('?' for _ in chunk)})"], list(chunk)
-            if since is not None:
-                clauses.append("ts_start >= ?")
-                params.append(since)
-            if until is not None:
-                clauses.append("ts_start <= ?")
-                params.append(until)
-            if sources:
-                clauses.append(f"source IN ({', '.join('?' for _ in sources)})")
-                params.extend(sources)
+            marks = ", ".join("?" for _ in chunk)
             out.update(r[0] for r in self.store.db.execute(
-                f"SELECT id FROM events WHERE {' AND '.join(clauses)}", params))
+                f"SELECT e.id FROM events e WHERE e.id IN ({marks}){filters}", [*chunk, *params]))
         return out
 
     def _apply_decay(self, fused: dict[object, float], at: float) -> None:

@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Sequence
 from typing import Any
 
-from ..retrieve import SearchResult
+from ..models import SearchResult
 from ..timeutil import iso, short
 
 

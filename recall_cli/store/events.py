@@ -22,9 +22,10 @@ class InsertResult:
     duplicates: int = 0
 
 
-def _filters(
+def event_filters(
     since: float | None, until: float | None, sources: Sequence[str] | None, alias: str = "e"
 ) -> tuple[str, list[Any]]:
+    """``" AND e.ts_start >= ? ..."`` and its parameters for the search and forget filters."""
     clauses: list[str] = []
     params: list[Any] = []
     if since is not None:
@@ -87,7 +88,7 @@ class EventQueries(StoreBase):
         self, limit: int = 20, sources: Sequence[str] | None = None,
         since: float | None = None, until: float | None = None,
     ) -> list[Event]:
-        where, params = _filters(since, until, sources)
+        where, params = event_filters(since, until, sources)
         sql = f"SELECT e.* FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
         return [Event.from_row(r) for r in self.db.query(sql, [*params, limit])]
 
@@ -108,7 +109,7 @@ class EventQueries(StoreBase):
         """(event id, bm25) best first for an FTS5 match expression."""
         if not match:
             return []
-        where, params = _filters(since, until, sources)
+        where, params = event_filters(since, until, sources)
         if not where:  # the triggers keep the index in step with events: no join needed (~30% faster)
             sql = ("SELECT rowid, bm25(events_fts) AS score FROM events_fts "
                    "WHERE events_fts MATCH ? ORDER BY score LIMIT ?")
@@ -125,7 +126,7 @@ class EventQueries(StoreBase):
         since: float | None = None,
     ) -> list[int]:
         """Ids of events matching forget-style filters."""
-        where, params = _filters(since, before, sources)
+        where, params = event_filters(since, before, sources)
         return [r[0] for r in self.db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
     def delete_events(self, ids: Sequence[int]) -> int:

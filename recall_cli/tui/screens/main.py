@@ -129,9 +129,10 @@ class MainScreen(Screen):
 
     def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
         view = message.pane.query_children().first()
-        ref = view.current_ref() if hasattr(view, "current_ref") else None
-        if ref is not None and ref != self.detail.ref:
-            self.detail.show(ref)
+        if hasattr(view, "current_ref"):
+            ref = view.current_ref()
+            if ref != self.detail.ref:  # nothing selected there: no stale item from another tab
+                self.detail.show(ref)
         self.call_after_refresh(self._focus_active)
 
     def _focus_active(self) -> None:

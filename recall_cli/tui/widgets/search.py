@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +23,8 @@ from .common import ItemHighlighted, ItemOpened, one_line, source_tag
 HINT = "Type to search events and memories. Time phrases filter: 'deploy last week'."
 
 
-def hit_prompt(hit) -> Text:
+def hit_prompt(hit) -> Group:
+    """Two parts: id, date, source and speaker; then the snippet, wrapped under itself."""
     head = Text(f"{hit.ref:<6}", style="bold")
     head.append(f"{short(hit.ts)}  ", style="dim")
     if hit.owner == "memory":
@@ -30,8 +33,7 @@ def hit_prompt(hit) -> Text:
         head.append_text(source_tag(hit.source))
     if hit.owner != "memory" and hit.actor:
         head.append(f" {hit.actor}", style="italic")
-    head.append("\n  " + one_line(hit.snippet or hit.text, 160))
-    return head
+    return Group(head, Padding(Text(one_line(hit.snippet or hit.text, 160)), (0, 0, 0, 2)))
 
 
 class SearchView(Vertical):
