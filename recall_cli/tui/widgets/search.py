@@ -23,8 +23,22 @@ from .common import ItemHighlighted, ItemOpened, one_line, source_tag
 HINT = "Type to search events and memories. Time phrases filter: 'deploy last week'."
 
 
-def hit_prompt(hit) -> Group:
-    """Two parts: id, date, source and speaker; then the snippet, wrapped under itself."""
+class HitPrompt:
+    """A result: id, date, source and speaker on one line; under it the snippet, whose
+    wrapped lines stay indented under its first."""
+
+    def __init__(self, head: Text, body: Text) -> None:
+        self.head, self.body = head, body
+
+    @property
+    def plain(self) -> str:
+        return f"{self.head.plain}\n  {self.body.plain}"
+
+    def __rich_console__(self, console, options):
+        yield Group(self.head, Padding(self.body, (0, 0, 0, 2)))
+
+
+def hit_prompt(hit) -> HitPrompt:
     head = Text(f"{hit.ref:<6}", style="bold")
     head.append(f"{short(hit.ts)}  ", style="dim")
     if hit.owner == "memory":
@@ -33,7 +47,7 @@ def hit_prompt(hit) -> Group:
         head.append_text(source_tag(hit.source))
     if hit.owner != "memory" and hit.actor:
         head.append(f" {hit.actor}", style="italic")
-    return Group(head, Padding(Text(one_line(hit.snippet or hit.text, 160)), (0, 0, 0, 2)))
+    return HitPrompt(head, Text(one_line(hit.snippet or hit.text, 160)))
 
 
 class SearchView(Vertical):
