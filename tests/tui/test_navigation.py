@@ -214,3 +214,22 @@ def test_works_at_80x24(app, ids):
         assert app.screen.query_one("#memory-table").size.height >= 10
 
     run(app, scenario, size=(80, 24))
+
+
+def footer_keys(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+def test_the_footer_does_not_offer_slash_while_a_text_box_takes_it(app, ids):
+    async def scenario(pilot):
+        assert "Search" in footer_keys(app)
+        await press(pilot, "a")  # the ask box: "/" is typed there
+        assert app.focused.id == "ask-input" and "Search" not in footer_keys(app)
+        await type_text(pilot, "a/b")
+        assert app.focused.value == "a/b"
+        await press(pilot, "escape")
+        assert not isinstance(app.focused, Input) and "Search" in footer_keys(app)
+
+    run(app, scenario)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
 from ..queries import SOURCES
 from ..widgets.ask import AskView
@@ -74,6 +74,12 @@ class MainScreen(Screen):
             yield DetailPane(id="detail")
         yield JobBar(id="jobbar")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a text box has focus, "/" is typed, not bound: keep it off the footer too."""
+        if action == "search" and isinstance(self.focused, Input):
+            return False
+        return True
 
     def on_mount(self) -> None:
         self.refresh_counts()
