@@ -140,9 +140,14 @@ class ConsolidationReport:
         }
 
 
-def pending_episodes(svc: Recall, since: float | None = None, limit: int | None = None) -> list[int]:
+def pending_episodes(svc: Recall, since: float | None = None, limit: int | None = None,
+                     only: Sequence[int] | None = None) -> list[int]:
+    """Episodes waiting for consolidation (or a retry), oldest first."""
     sql = ("SELECT id FROM episodes WHERE (status = 'pending' OR (status = 'retry' AND attempts < ?))")
     params: list[Any] = [MAX_ATTEMPTS]
+    if only is not None:
+        sql += f" AND id IN ({', '.join('?' for _ in only) or 'NULL'})"
+        params.extend(only)
     if since is not None:
         sql += " AND ts_end >= ?"
         params.append(since)
@@ -199,15 +204,17 @@ def consolidate(
     svc: Recall, *, since: float | None = None, limit: int | None = None, dry_run: bool = False,
     extractors: Sequence[Extractor] | None = None, reconciler: Reconciler | None = None,
     progress: Callable[[int, int], None] | None = None, at: float | None = None,
+    episode_ids: Sequence[int] | None = None,
 ) -> ConsolidationReport:
-    """Consolidate pending episodes; each episode is applied in one transaction."""
+    """Consolidate pending episodes (only ``episode_ids`` when given); each episode is
+    applied in one transaction."""
     started = time.perf_counter()
     report = ConsolidationReport()
     # grouping events into episodes changes no memory, so a dry run does it too
     assign_episodes(svc.store, EpisodeRules.from_config(svc.config))
     extractors = list(extractors) if extractors else [HeuristicExtractor()]
     reconciler = reconciler or HashReconciler()
-    episodes = pending_episodes(svc, since, limit)
+    episodes = pending_episodes(svc, since, limit, episode_ids)
     for index, episode_id in enumerate(episodes, start=1):
         t0 = time.perf_counter()
         events = episode_events(svc.store, episode_id)

@@ -120,6 +120,8 @@ def consolidate(
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many episodes."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the decisions without changing memories."),
     no_llm: bool = typer.Option(False, "--no-llm", help="Only the zero-LLM path (summaries, shell procedures)."),
+    episode: list[int] = typer.Option(None, "--episode", "-e",
+                                      help="Only this episode (repeatable; ids from recall show or the TUI)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Distil episodes into semantic, procedural and episodic memories."""
@@ -136,7 +138,7 @@ def consolidate(
             typer.echo(f"No LLM ({why}); using the zero-LLM path.", err=True)
     with progress("Consolidating episodes") as update:
         report = run(svc, since=parse_when(since), limit=limit, dry_run=dry_run, extractors=extractors,
-                     reconciler=reconciler, progress=update)
+                     reconciler=reconciler, progress=update, episode_ids=episode or None)
     if as_json:
         echo_json(report.to_dict())
         return

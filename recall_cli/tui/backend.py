@@ -9,7 +9,6 @@ stays warm there), so browsing never waits for the model. Search goes to the dae
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -35,18 +34,12 @@ def llm_extractors(svc: Any) -> tuple[Any, str | None]:
 
 
 def consolidate_episode(svc: Any, episode_id: int | None, progress: Progress) -> Any:
-    """Consolidate one episode (or every pending one): the same code as `recall consolidate`.
-
-    When consolidate() cannot take an episode filter, the selected episode is consolidated
-    together with the other pending ones (the report says how many).
-    """
+    """Consolidate one episode (or every pending one): `recall consolidate [--episode ID]`."""
     from ..consolidate import consolidate
 
     extractors, problem = llm_extractors(svc)
-    kwargs: dict[str, Any] = {"extractors": extractors, "progress": progress}
-    if episode_id is not None and "episode_ids" in inspect.signature(consolidate).parameters:
-        kwargs["episode_ids"] = [episode_id]
-    report = consolidate(svc, **kwargs)
+    report = consolidate(svc, extractors=extractors, progress=progress,
+                         episode_ids=None if episode_id is None else [episode_id])
     if problem:
         report.model_problem = problem
     return report

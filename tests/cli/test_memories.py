@@ -73,3 +73,19 @@ def test_consolidate_command_reports_episodes_and_is_idempotent(cli):
     assert out.startswith("Consolidated 1 of 1 episodes") and "1 added" in out
     assert cli("consolidate", "--no-llm")[1].startswith("Consolidated 0 of 0 episodes")
     assert cli("consolidate", "--limit", "0")[0] == 2
+
+
+def test_consolidate_one_episode_leaves_the_others_pending(cli):
+    for who, when, text in [("Ana", "2026-03-02T18:40", "Booked the Lisbon tram tour for 9am"),
+                            ("Ben", "2026-03-02T18:41", "Great, the tram tour it is"),
+                            ("Ana", "2026-03-05T09:00", "The car insurance renews in April"),
+                            ("Ben", "2026-03-05T09:01", "I will renew the insurance online")]:
+        cli("add", text, "--speaker", who, "--source", "chat", "--time", when)
+    assert cli("consolidate", "--no-llm", "--dry-run")[1].splitlines()[-1].startswith(
+        "Would consolidate 2 of 2 episodes")
+    shown = json.loads(cli("show", "3", "--json")[1])
+    code, out, _ = cli("consolidate", "--no-llm", "--episode", str(shown["episode_id"]))
+    assert code == 0 and out.startswith("Consolidated 1 of 1 episodes")
+    listed = cli("memories")[1]
+    assert "05 March 2026" in listed and "02 March 2026" not in listed
+    assert cli("consolidate", "--no-llm", "--episode", "999")[1].startswith("Consolidated 0 of 0 episodes")

@@ -15,7 +15,7 @@ CLI = {
     "pin": "recall pin m7 / recall unpin m7",
     "edit": "recall edit m7 --text '...'",
     "forget": "recall forget 42 m7",
-    "consolidate": "recall consolidate",
+    "consolidate": "recall consolidate --episode 12",
     "consolidate-all": "recall consolidate",
     "ask": "recall ask 'question'",
     "search": "recall search 'words'",
