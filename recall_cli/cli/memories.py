@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -108,11 +109,20 @@ def history(
     if as_json:
         echo_json(rows)
         return
+    from .render import table_lines
+
+    table = []
     for row in rows:
-        line = f"{short(row['ts'])}  {row['action']:<10} {row['actor']:<14}"
-        if row["new_text"] is not None and row["action"] != "reinforce":
-            line += f" {row['new_text']}"
-        typer.echo(line.rstrip())
+        text = row["new_text"] if row["new_text"] is not None and row["action"] != "reinforce" else ""
+        if not text and row.get("detail"):
+            try:
+                reason = json.loads(row["detail"]).get("reason")
+            except (ValueError, AttributeError):
+                reason = None
+            text = f"({reason})" if reason else ""
+        table.append((short(row["ts"]), row["action"], row["actor"], " ".join((text or "").split())))
+    for line in table_lines(table, ("date", "change", "by", "text")):
+        typer.echo(line)
 
 
 def consolidate(

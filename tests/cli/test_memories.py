@@ -29,8 +29,10 @@ def test_pin_edit_and_history_round_trip(seeded):
     assert seeded("edit", "m1", "--text", "Ana lives in Lisbon (Alfama)") == (0, "Edited m1.\n", "")
     assert seeded("unpin", "1") == (0, "Unpinned m1.\n", "")
     lines = seeded("history", "m1")[1].splitlines()
-    assert [line.split()[2] for line in lines] == ["add", "pin", "edit", "unpin"]
-    assert lines[2].endswith("user           Ana lives in Lisbon (Alfama)")
+    assert lines[0].split() == ["date", "change", "by", "text"]
+    assert [line.split()[2] for line in lines[1:]] == ["add", "pin", "edit", "unpin"]
+    text_at, by_at = lines[0].index("text"), lines[0].index("by")
+    assert lines[3][text_at:] == "Ana lives in Lisbon (Alfama)" and lines[3][by_at:].startswith("user ")
 
 
 def test_edit_uses_the_editor_when_no_text_is_given(seeded, monkeypatch, tmp_path):
