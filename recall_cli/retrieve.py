@@ -263,9 +263,9 @@ class Retriever:
         """Standardised dense + BM25 scores, speaker and neighbour evidence (see fusion.py)."""
         bm25 = {("event", i): s for i, s in bm25_events}
         bm25.update({("memory", i): s for i, s in bm25_memories})
-        spreads = {"event": bm25_spread((s for _, s in bm25_events), self.store.count_events())}
+        spreads = {"event": bm25_spread((s for _, s in bm25_events), self._count("events"))}
         if bm25_memories:
-            spreads["memory"] = bm25_spread((s for _, s in bm25_memories), self._memory_count())
+            spreads["memory"] = bm25_spread((s for _, s in bm25_memories), self._count("memories"))
         cosines: dict[object, float] = {}
         for name in ("dense", "dense_mem"):
             cosines.update(dict(rankings.get(name, [])))
@@ -319,8 +319,13 @@ class Retriever:
                         scores[key] += request.neighbour_weight * best
         return scores
 
-    def _memory_count(self) -> int:
-        return self.store.db.execute("SELECT count(*) FROM memories WHERE status = 'active'").fetchone()[0]
+    def _count(self, table: str) -> int:
+        """Rows in the BM25 corpus: every event, or every active memory (cached per store state)."""
+        key = f"count:{table}"
+        if key not in self.cache:
+            where = " WHERE status = 'active'" if table == "memories" else ""
+            self.cache[key] = self.store.db.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
+        return self.cache[key]
 
     def _background(self) -> np.ndarray | None:
         if "background" not in self.cache and self.embedder is not None:
