@@ -7,11 +7,11 @@ variables named ``RECALL_<SECTION>_<KEY>`` (for example ``RECALL_SEARCH_LIMIT=20
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import home as _home
 from .errors import ConfigError
 
 # key -> (default, help). The type of the default is the type of the key.
@@ -83,19 +83,12 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
 
 def default_home() -> Path:
     """The platform's user data directory for recall."""
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "recall"
-    if sys.platform == "win32":
-        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
-        return Path(base) / "recall"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "recall"
+    return Path(_home.default_home())
 
 
 def recall_home() -> Path:
     """RECALL_HOME if set, else the platform default."""
-    env = os.environ.get("RECALL_HOME")
-    return Path(env).expanduser() if env else default_home()
+    return Path(_home.recall_home())
 
 
 def env_name(key: str) -> str:

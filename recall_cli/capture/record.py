@@ -20,6 +20,7 @@ import re
 import sys
 import time
 
+from .. import home as _home
 from . import spool
 from .filters import CommandFilter
 from .secrets import redact
@@ -189,7 +190,7 @@ class Settings:
     """The capture.* settings with config.py's precedence: default, config.toml, RECALL_* env."""
 
     def __init__(self, home: str | None = None) -> None:
-        self.home = home or recall_home()
+        self.home = home or _home.recall_home()
         self.values: dict[str, Any] = dict(CAPTURE_DEFAULTS)
         path = os.path.join(self.home, "config.toml")
         if os.path.exists(path):
@@ -215,21 +216,6 @@ class Settings:
 
     def get(self, key: str) -> Any:
         return self.values[key]
-
-
-def recall_home() -> str:
-    """RECALL_HOME, else the platform's user data dir (as recall_cli.config.recall_home)."""
-    env = os.environ.get("RECALL_HOME")
-    if env:
-        return os.path.expanduser(env)
-    home = os.path.expanduser("~")
-    if sys.platform == "darwin":
-        return os.path.join(home, "Library", "Application Support", "recall")
-    if sys.platform == "win32":
-        base = os.environ.get("APPDATA") or os.path.join(home, "AppData", "Roaming")
-        return os.path.join(base, "recall")
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
-    return os.path.join(base, "recall")
 
 
 def record(args: Args, stdin: Any = None, settings: Settings | None = None) -> dict[str, Any] | None:
@@ -260,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parse_args(list(sys.argv[1:] if argv is None else argv))
         record(args)
     except Exception as exc:  # never a traceback on the user's terminal; log it instead
-        _log_error(recall_home(), f"{type(exc).__name__}: {exc}")
+        _log_error(_home.recall_home(), f"{type(exc).__name__}: {exc}")
         return 1
     return 0
 

@@ -1,70 +1,120 @@
 """The daemon fast path for `recall search`: standard library only, no typer.
 
-When `recall serve` answers, a search is a socket round trip; importing typer alone
-would cost more than the search. Anything this parser does not accept (help, a typo,
-a new option) falls through to the full CLI, which gives the usual message; a test keeps
-the two option sets equal.
+When `recall serve` answers, a search is a socket round trip, and importing typer (or even
+the dataclasses the results are made of) would cost more than the search. So this parses
+the options by hand, asks the daemon for the finished text (rendered at this terminal's
+width) and prints it. Anything it does not accept (help, a typo, a new option, a config
+that names another socket) falls through to the full CLI, which gives the usual output; a
+test keeps the two option sets equal and another the two outputs.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
+import os
+import shutil
+import socket
 import sys
 
-from ..client import remote
+from .. import errors
+from ..home import recall_home
 
 SEARCH_OPTIONS = {
     "--limit": ("-n",), "--since": (), "--until": (), "--source": ("-s",), "--now": (),
     "--no-time-phrases": (), "--json": (),
 }
+_VALUED = {"--limit": "limit", "-n": "limit", "--since": "since", "--until": "until",
+           "--source": "source", "-s": "source", "--now": "now"}
+_FLAGS = {"--no-time-phrases": "no_time_phrases", "--json": "json"}
+MAX_REPLY = 64 * 1024 * 1024
 
 
-class _Fallback(Exception):
-    pass
+def parse(args: list[str]) -> dict | None:
+    """The search request these arguments ask for, or None when the full CLI should parse them."""
+    request: dict = {"query": [], "source": []}
+    items = iter(args)
+    for arg in items:
+        if not arg.startswith("-") or arg == "-":
+            request["query"].append(arg)
+            continue
+        name, eq, value = arg.partition("=")
+        if name in _FLAGS and not eq:
+            request[_FLAGS[name]] = True
+        elif name in _VALUED and not (eq and not name.startswith("--")):  # "-n=5" is typer's to read
+            if not eq:
+                value = next(items, None)
+                if value is None:
+                    return None
+            key = _VALUED[name]
+            if key == "source":
+                request["source"].append(value)
+            else:
+                request[key] = value
+        else:  # help, "--", a negative number, a typo: typer says what it makes of them
+            return None
+    if not request["query"]:
+        return None
+    if "limit" in request:
+        try:
+            request["limit"] = int(request["limit"])
+        except ValueError:
+            return None
+    request["query"] = " ".join(request["query"])
+    request["source"] = [v.strip() for item in request["source"] for v in item.split(",") if v.strip()] or None
+    return request
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _Fallback(message)
+def socket_path() -> str | None:
+    """The daemon's socket when it can be known without reading the config (else None)."""
+    if os.environ.get("RECALL_NO_DAEMON") == "1":
+        return None
+    configured = os.environ.get("RECALL_SERVE_SOCKET")
+    if configured:
+        return os.path.expanduser(configured)
+    home = recall_home()
+    try:
+        with open(os.path.join(home, "config.toml"), "rb") as fh:
+            if b"socket" in fh.read():
+                return None  # serve.socket may be set: the full CLI reads the config properly
+    except OSError:
+        pass
+    return os.path.join(home, "recall.sock")
 
 
-def _parser() -> _Parser:
-    p = _Parser(prog="recall search", add_help=False, allow_abbrev=False)
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", "-n", type=int)
-    p.add_argument("--since")
-    p.add_argument("--until")
-    p.add_argument("--source", "-s", action="append")
-    p.add_argument("--now")
-    p.add_argument("--no-time-phrases", action="store_true")
-    p.add_argument("--json", action="store_true")
-    return p
+def call(path: str, request: dict) -> dict | None:
+    """One request to the daemon; None when nothing answers there."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(600)
+            sock.connect(path)
+            sock.sendall((json.dumps({"op": "search_text", "args": request}) + "\n").encode())
+            line = sock.makefile("rb").readline(MAX_REPLY)
+    except OSError:
+        return None
+    return json.loads(line) if line else None
 
 
 def try_search(args: list[str]) -> int | None:
     """Run `recall search` through the daemon; None means "use the full CLI"."""
-    if any(a in ("-h", "--help") for a in args) or any(a.startswith("-") and a[1:].isdigit() for a in args):
+    request = parse(args)
+    path = socket_path() if request is not None else None
+    if path is None or not os.path.exists(path):
         return None
-    try:
-        ns = _parser().parse_args(args)
-    except _Fallback:
+    request["columns"] = shutil.get_terminal_size((120, 24)).columns
+    request["tz"] = os.environ.get("TZ")
+    reply = call(path, request)
+    if reply is None:
         return None
-    client = remote()
-    if client is None:
+    if not reply.get("ok"):
+        error = reply.get("error") or {}
+        kind = getattr(errors, error.get("type", ""), None)
+        message = error.get("message", "daemon error")
+        if not (isinstance(kind, type) and issubclass(kind, errors.RecallError)):
+            kind, message = errors.RecallError, f"daemon: {message}"
+        sys.stderr.write(f"Error: {message}\n")
+        return kind.exit_code
+    result = reply.get("result") or {}
+    if "text" not in result:  # the daemon renders in another time zone, or predates this op
         return None
-    from ..errors import UsageError
-    from ..timeutil import parse_time
-    from .render import search_text
-
-    if ns.limit is not None and ns.limit <= 0:
-        raise UsageError("--limit must be at least 1")
-    sources = [v.strip() for item in ns.source or [] for v in item.split(",") if v.strip()] or None
-    result = client.search(
-        " ".join(ns.query), limit=ns.limit,
-        since=parse_time(ns.since) if ns.since else None,
-        until=parse_time(ns.until, end=True) if ns.until else None,
-        sources=sources, reference=parse_time(ns.now) if ns.now else None,
-        time_phrases=not ns.no_time_phrases,
-    )
-    sys.stdout.write(search_text(result, ns.json) + "\n")
+    sys.stdout.write(result["text"] + "\n")
     return 0

@@ -19,13 +19,13 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
-def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> list[str]:
-    """Aligned columns; the last column is cut to the terminal width."""
+def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str], columns: int | None = None) -> list[str]:
+    """Aligned columns; the last column is cut to the terminal width (or ``columns``)."""
     if not rows:
         return []
     cols = len(headers)
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
-    term = shutil.get_terminal_size((120, 24)).columns
+    term = columns or shutil.get_terminal_size((120, 24)).columns
     last = max(20, term - (sum(widths[:-1]) + 2 * (cols - 1)))
 
     def fmt(row: Sequence[str]) -> str:
@@ -38,8 +38,8 @@ def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> list[s
     return [fmt(headers), *(fmt(r) for r in rows)]
 
 
-def search_text(result: SearchResult, as_json: bool) -> str:
-    """What `recall search` prints."""
+def search_text(result: SearchResult, as_json: bool, columns: int | None = None) -> str:
+    """What `recall search` prints (``columns``: the terminal's width, when rendered elsewhere)."""
     if as_json:
         return dumps({
             "query": result.query, "cleaned_query": result.cleaned_query,
@@ -56,5 +56,5 @@ def search_text(result: SearchResult, as_json: bool) -> str:
     else:
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
                  h.actor or "", f"{h.score:.4f}", h.snippet) for h in result.hits]
-        lines.extend(table_lines(rows, ("id", "date", "source", "speaker", "score", "text")))
+        lines.extend(table_lines(rows, ("id", "date", "source", "speaker", "score", "text"), columns))
     return "\n".join(lines)

@@ -106,9 +106,8 @@ def test_the_recorder_reads_settings_like_the_config_module(recall_home, monkeyp
         assert mine.get(key) == theirs.get(key), key
     assert mine.home == str(config_home())
     monkeypatch.delenv("RECALL_HOME")
-    assert record.recall_home() == str(config_home())
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert record.recall_home() == str(config_home()) == str(tmp_path / "xdg" / "recall")
+    assert record.Settings().home == str(config_home()) == str(tmp_path / "xdg" / "recall")
 
 
 def test_the_recorder_ignores_modules_in_the_current_directory(recall_home, tmp_path):

@@ -139,23 +139,83 @@ def test_fast_path_accepts_exactly_the_search_options():
     assert typer_options == SEARCH_OPTIONS
 
 
+def _spy_on_the_fast_path(monkeypatch):
+    from recall_cli.cli import fast
+
+    calls = []
+    real = fast.call
+    monkeypatch.setattr(fast, "call", lambda path, request: calls.append(request) or real(path, request))
+    return calls
+
+
+def _in_process(monkeypatch, recall_home, *args):
+    from recall_cli.cli import common
+    from tests.conftest import run_cli
+
+    monkeypatch.setenv("RECALL_NO_DAEMON", "1")
+    common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=FakeEmbedder()))
+    try:
+        return run_cli(*args)
+    finally:
+        monkeypatch.delenv("RECALL_NO_DAEMON")
+
+
 def test_search_prints_the_same_through_the_fast_path_and_in_process(running, recall_home, monkeypatch):
-    from recall_cli.cli import common, fast
     from tests.conftest import run_cli
 
     _server, client = running
     client.add("the blue pot hides the key", ts=1_700_000_000)
     client.add("dentist on Thursday", ts=1_700_000_100)
-    args = ("search", "blue pot key yesterday", "--now", "2023-11-15T12:00", "-n", "2")
-    calls = []
-    monkeypatch.setattr(fast, "remote", lambda: calls.append(1) or client, raising=False)
-    via_daemon = run_cli(*args)
-    assert calls, "the fast path did not run"
-    monkeypatch.setenv("RECALL_NO_DAEMON", "1")
-    common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=FakeEmbedder()))
-    in_process = run_cli(*args)
-    assert via_daemon == in_process
-    assert via_daemon[1].startswith("Time filter 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59\n")
+    calls = _spy_on_the_fast_path(monkeypatch)
+    for args in (("search", "blue pot key yesterday", "--now", "2023-11-15T12:00", "-n", "2"),
+                 ("search", "dentist", "--json", "--since=2023-11-01", "--source", "note,chat", "--no-time-phrases")):
+        via_daemon = run_cli(*args)
+        assert calls and calls[-1]["query"] == args[1], "the fast path did not run"
+        in_process = _in_process(monkeypatch, recall_home, *args)
+        if "--json" in args:  # the same but for how long each took
+            via_daemon, in_process = ((code, json.dumps({**json.loads(out), "timings_ms": None}), err)
+                                      for code, out, err in (via_daemon, in_process))
+        assert via_daemon == in_process
+    assert via_daemon[0] == 0 and json.loads(via_daemon[1])["results"][0]["text"] == "dentist on Thursday"
+    first = run_cli("search", "blue pot key yesterday", "--now", "2023-11-15T12:00")
+    assert first[1].startswith("Time filter 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59\n")
+
+
+def test_search_errors_are_the_same_through_the_fast_path(running, recall_home, monkeypatch):
+    from tests.conftest import run_cli
+
+    calls = _spy_on_the_fast_path(monkeypatch)
+    for args in (("search", "key", "--limit", "0"), ("search", "key", "--since", "the day after never")):
+        via_daemon = run_cli(*args)
+        assert calls, "the fast path did not run"
+        assert via_daemon[0] == 2 and via_daemon[2].startswith("Error: ")
+        assert via_daemon == _in_process(monkeypatch, recall_home, *args)
+
+
+def test_the_fast_path_leaves_what_it_does_not_know_to_the_full_cli():
+    from recall_cli.cli.fast import parse
+
+    assert parse(["blue", "pot", "-n", "3", "-s", "a,b", "--source=c", "--json"]) == {
+        "query": "blue pot", "limit": 3, "source": ["a", "b", "c"], "json": True}
+    for args in (["--help"], ["key", "-n"], ["key", "-n5"], ["key", "-n=5"], ["key", "--limit", "x"],
+                 ["key", "--colour"], ["-5"], ["--json"], ["key", "--", "-n"]):
+        assert parse(args) is None, args
+
+
+def test_a_daemon_in_another_time_zone_leaves_rendering_to_the_client(running, recall_home, monkeypatch):
+    from recall_cli.cli import fast
+    from tests.conftest import run_cli
+
+    _server, client = running
+    client.add("the blue pot hides the key", ts=1_700_000_000)
+    replies = []
+    real = fast.call
+    monkeypatch.setattr(fast, "call", lambda path, request: replies.append(
+        real(path, {**request, "tz": "Pacific/Auckland"})) or replies[-1])
+    via_daemon = run_cli("search", "blue pot")
+    assert replies == [{"ok": True, "result": {}}]  # the daemon declined to render
+    assert via_daemon == _in_process(monkeypatch, recall_home, "search", "blue pot")
+    assert via_daemon[0] == 0 and "the blue pot hides the key" in via_daemon[1]
 
 
 def test_the_daemon_ingests_the_spool_and_consolidates_when_idle(recall_home, monkeypatch):
