@@ -5,7 +5,8 @@ search p50/p95 in-process and through the daemon, `recall search` end to end as 
 process with and without the daemon, and peak resident memory; plus the shell hook's
 cost at the prompt. Corpora are synthetic but shaped like real capture: shell commands,
 notes and chat lines whose words follow Zipf's law over an 8,000-word vocabulary (so a
-query mixes common and rare words, as real ones do), all distinct.
+query mixes common and rare words, as real ones do), all distinct. Separately it times
+`recall ingest` of a shell history written to the spool as the hook writes it.
 """
 
 from __future__ import annotations
@@ -92,6 +93,54 @@ def synthetic_events(n: int, seed: int = 7, start: float = 1_600_000_000.0) -> l
     return out
 
 
+SHELL_TEMPLATES = (
+    "git commit -m '{w} {v}'", "git checkout -b {w}-{i}", "cd ~/src/{w}/{v}", "vim src/{w}/{v}_{i}.py",
+    "pytest tests/test_{w}.py -k {v}", "docker run --rm -it {w}:{i}", "ssh {w}-{i}.internal",
+    "grep -rn '{w}' src/{v}", "make {w}", "ls -la ~/{w}/{v}", "kubectl logs deploy/{w} -n {v}",
+    "curl -s localhost:{i}/{w}", "python -m {w}.{v} --verbose", "rg {w} --type py", "tail -f /var/log/{w}.log",
+)
+COMMON_COMMANDS = ("git status", "ls", "cd ..", "make test", "git diff", "git push", "clear", "htop")
+
+
+def shell_history(n: int, seed: int = 5, start: float = 1_600_000_000.0, repeats: float = 0.2) -> list[dict]:
+    """n spool records as the shell hook writes them: commands from common shapes with
+    varied arguments, and a ``repeats`` share of everyday commands typed again (real
+    histories repeat far more; an identical command reuses its stored vector)."""
+    from ..capture.spool import make_record
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        if rng.random() < repeats:
+            text = rng.choice(COMMON_COMMANDS)
+        else:
+            text = rng.choice(SHELL_TEMPLATES).format(w=rng.choice(WORDS), v=rng.choice(WORDS), i=i)
+        out.append(make_record(source="shell", kind="command", text=text, ts_start=start + i * 30,
+                               ts_end=start + i * 30 + 1.5, session=f"tty{i % 5}",
+                               meta={"cwd": f"/home/me/src/{rng.choice(WORDS)}", "exit_code": rng.choice([0, 0, 1]),
+                                     "shell": "bash", "host": "laptop"}))
+    return out
+
+
+def bench_spool_ingest(n: int, workdir: Path) -> dict[str, Any]:
+    """`recall ingest` of n shell-hook records: parsed, stored and embedded, timed."""
+    from ..capture import spool
+    from ..ingest_spool import SpoolIngester
+    from ..service import Recall
+
+    home = workdir / f"spool-{n}"
+    if home.exists():
+        shutil.rmtree(home)
+    svc = Recall(load_config(home))
+    spool.append(home, shell_history(n))
+    svc.embedder.embed(["warm up"] * 65)  # the model load is not the ingest's cost
+    report = SpoolIngester(svc).run()
+    stored = svc.store.count_events()
+    svc.close()
+    return {"records": n, "stored": stored, "seconds": round(report.seconds, 2),
+            "events_per_s": round(stored / report.seconds, 1) if report.seconds else 0.0}
+
+
 def queries(n: int, seed: int = 11) -> list[str]:
     """Queries of 2-6 words drawn like the corpus: common words and rare ones."""
     rng = random.Random(seed)
@@ -129,9 +178,10 @@ class SizeResult:
 class PerfReport:
     sizes: list[SizeResult] = field(default_factory=list)
     hook: dict[str, Any] = field(default_factory=dict)
+    spool: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sizes": [asdict(s) for s in self.sizes], "hook": self.hook}
+        return {"sizes": [asdict(s) for s in self.sizes], "hook": self.hook, "spool": self.spool}
 
 
 def _rss_mb() -> float:
@@ -274,7 +324,8 @@ def bench_hook(commands: int = 100, pace: float = 0.05, burst: int = 200) -> dic
 
 
 def run_perf(sizes: list[int], n_queries: int = 50, workdir: Path | None = None,
-             progress: Callable[[str], None] | None = None, hook: bool = True) -> PerfReport:
+             progress: Callable[[str], None] | None = None, hook: bool = True,
+             spool_records: int = 5000) -> PerfReport:
     report = PerfReport()
     say = progress or (lambda _msg: None)
     own = workdir is None
@@ -282,6 +333,9 @@ def run_perf(sizes: list[int], n_queries: int = 50, workdir: Path | None = None,
     try:
         for n in sizes:
             report.sizes.append(bench_size(n, base, n_queries, say))
+        if spool_records:
+            say(f"recall ingest of {spool_records} shell-hook records")
+            report.spool = bench_spool_ingest(spool_records, base)
         if hook:
             say("shell hook")
             report.hook = bench_hook()
@@ -310,6 +364,10 @@ def format_report(report: PerfReport) -> str:
             value = getattr(s, key)
             cells.append(f"{value:>10,.0f}" if key == "events" else f"{value:>10.1f}")
         lines.append(f"{label:<{width}}  " + "  ".join(cells))
+    if report.spool:
+        sp = report.spool
+        lines.append(f"recall ingest (shell history through the spool, store+embed): {sp['events_per_s']} events/s "
+                     f"({sp['stored']:,} of {sp['records']:,} records in {sp['seconds']} s)")
     if report.hook:
         h = report.hook
         if "skipped" in h:

@@ -23,6 +23,7 @@ def perf(
     queries: int = typer.Option(50, "--queries", help="Search queries per size."),
     workdir: Path = typer.Option(None, "--workdir", help="Keep the corpora here (default: a temp dir)."),
     no_hook: bool = typer.Option(False, "--no-hook", help="Skip the shell hook measurement."),
+    spool: int = typer.Option(5000, "--spool", help="Hook records to time `recall ingest` on (0 skips)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Ingest rate, search latency (in-process, daemon, CLI), peak memory and shell hook cost."""
@@ -38,8 +39,11 @@ def perf(
         raise UsageError("each corpus size must be at least 100")
     if queries < 1:
         raise UsageError("--queries must be at least 1")
+    if spool < 0:
+        raise UsageError("--spool must be 0 or more")
     report = run_perf(sorted(set(counts)), queries, workdir,
-                      progress=lambda msg: print(msg, file=sys.stderr, flush=True), hook=not no_hook)
+                      progress=lambda msg: print(msg, file=sys.stderr, flush=True), hook=not no_hook,
+                      spool_records=spool)
     if as_json:
         echo_json(report.to_dict())
     else:

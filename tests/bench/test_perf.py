@@ -23,17 +23,39 @@ def test_synthetic_corpus_is_distinct_mixed_and_deterministic():
 def test_perf_bench_runs_end_to_end_on_a_small_corpus(tmp_path):
     env = {**os.environ, "RECALL_HOME": str(tmp_path / "unused")}
     proc = subprocess.run([sys.executable, "-m", "recall_cli", "bench", "perf", "--sizes", "300", "--queries", "5",
-                           "--no-hook", "--json"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+                           "--no-hook", "--spool", "200", "--json"],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
     (size,) = json.loads(proc.stdout)["sizes"]
     assert size["events"] == 300
     for key in ("ingest_events_per_s", "search_p50_ms", "daemon_search_p50_ms", "cli_search_daemon_ms",
                 "cli_search_no_daemon_ms", "peak_rss_mb"):
         assert size[key] > 0, key
+    spool = json.loads(proc.stdout)["spool"]
+    assert spool["records"] == spool["stored"] == 200 and spool["events_per_s"] > 0
+
+
+def test_shell_history_is_what_the_hook_writes_and_ingests_whole(recall_home):
+    from recall_cli.bench.perf import shell_history
+    from recall_cli.capture import spool
+    from recall_cli.config import load_config
+    from recall_cli.ingest_spool import SpoolIngester
+    from recall_cli.service import Recall
+    from tests.fakes import FakeEmbedder
+
+    records = shell_history(120)
+    texts = [r["text"] for r in records]
+    assert texts == [r["text"] for r in shell_history(120)]
+    assert 0 < texts.count("git status") < 20 and len(set(texts)) > 80
+    svc = Recall(load_config(recall_home), embedder=FakeEmbedder())
+    spool.append(recall_home, records)
+    report = SpoolIngester(svc).run()
+    assert (report.inserted, report.quarantined, svc.store.count_events()) == (120, 0, 120)
 
 
 def test_perf_bench_rejects_bad_sizes(cli):
     assert cli("bench", "perf", "--sizes", "ten") == (2, "", "Error: --sizes must be numbers, got 'ten'\n")
+    assert cli("bench", "perf", "--spool", "-1") == (2, "", "Error: --spool must be 0 or more\n")
     assert cli("bench", "perf", "--sizes", "5")[2] == "Error: each corpus size must be at least 100\n"
 
 
