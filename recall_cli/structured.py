@@ -106,11 +106,19 @@ def parse(raw: str, schema: dict, *, cut: bool = False) -> tuple[Any, str]:
     return (None, error) if error else (value, "")
 
 
-def grammar_schema(schema: Any) -> Any:
-    """The schema without string-length bounds: llama.cpp expands them into huge grammars.
+SMALL_RANGE = 100
 
-    Lengths are still checked when the output is validated against the full schema."""
+
+def grammar_schema(schema: Any) -> Any:
+    """The schema as llama.cpp's grammar should see it: without string-length bounds (they
+    expand into huge grammars; lengths are still checked when the output is validated), and
+    with small integer ranges spelled out as an enum, because the grammar ignores
+    ``minimum``/``maximum`` and a weak model otherwise writes an importance of 2019."""
     if isinstance(schema, dict):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if (schema.get("type") == "integer" and isinstance(low, int) and isinstance(high, int)
+                and 0 <= high - low <= SMALL_RANGE):
+            return {"enum": list(range(low, high + 1))}
         return {k: grammar_schema(v) for k, v in schema.items() if k not in {"minLength", "maxLength"}}
     if isinstance(schema, list):
         return [grammar_schema(v) for v in schema]
@@ -127,7 +135,7 @@ def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures:
     for attempt in range(retries + 1):
         raw = ""
         try:
-            raw = "".join(llm.stream(chat, max_tokens=max_tokens, json_schema=schema,
+            raw = "".join(llm.stream(chat, max_tokens=max_tokens, json_schema=grammar_schema(schema),
                                      temperature=0.0 if attempt == 0 else 0.7))
             usage = getattr(llm, "last_usage", None)
             value, error = parse(raw, schema, cut=getattr(usage, "stopped", "") == "length")

@@ -97,3 +97,42 @@ def test_the_grammar_keeps_even_the_tiny_model_inside_the_schema(tmp_path):
                            purpose="classify", failures=failures, max_tokens=40)
     assert result.ok, result.error
     assert result.value["kind"] in {"fact", "plan", "other"}
+
+
+def test_the_grammar_sees_small_integer_ranges_as_choices_and_no_string_lengths():
+    from recall_cli.structured import grammar_schema
+
+    schema = {"type": "object", "properties": {
+        "importance": {"type": "integer", "minimum": 1, "maximum": 10},
+        "year": {"type": "integer", "minimum": 0},
+        "text": {"type": "string", "minLength": 3, "maxLength": 400}}}
+    assert grammar_schema(schema) == {"type": "object", "properties": {
+        "importance": {"enum": list(range(1, 11))}, "year": {"type": "integer", "minimum": 0},
+        "text": {"type": "string"}}}
+
+
+def test_what_the_model_is_given_is_the_grammar_schema_and_the_full_one_still_validates(tmp_path):
+    seen = []
+
+    class Recording(ScriptedLLM):
+        def stream(self, chat, **kwargs):
+            seen.append(kwargs["json_schema"])
+            return super().stream(chat, **kwargs)
+
+    schema = {"type": "object", "properties": {"text": {"type": "string", "minLength": 5}}, "required": ["text"]}
+    result = generate_json(Recording(['{"text": "hi"}']), Chat("s", "u"), schema, purpose="t",
+                           failures=FailureLog(tmp_path))
+    assert seen == [{"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}]
+    assert not result.ok and "too short" in result.error
+
+
+@pytest.mark.slow
+def test_the_tiny_model_keeps_an_importance_inside_its_range(tmp_path):
+    schema = {"type": "object", "properties": {"importance": {"type": "integer", "minimum": 1, "maximum": 10}},
+              "required": ["importance"], "additionalProperties": False}
+    llm = LlamaLLM(bundled_gguf(), context=1024)
+    result = generate_json(llm, Chat("Rate how important the note is from 1 to 10. JSON only.",
+                                     "Note: we moved to Berlin in 2019."), schema,
+                           purpose="rate", failures=FailureLog(tmp_path), max_tokens=20)
+    assert result.ok, result.error
+    assert 1 <= result.value["importance"] <= 10
