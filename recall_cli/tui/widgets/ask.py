@@ -14,13 +14,13 @@ from textual.widgets.option_list import Option
 
 from ...errors import RecallError
 from ..answer import Answer, AskUnavailable
-from .common import ItemHighlighted, ItemOpened
+from .common import RefOptionsMixin
 
 HINT = ("Ask about anything you captured, e.g. 'how did I deploy the blog?'. "
         "The answer cites its sources; Enter on a citation opens it.")
 
 
-class AskView(Vertical):
+class AskView(RefOptionsMixin, Vertical):
     DEFAULT_CSS = """
     AskView {
         #ask-scroll { height: 1fr; }
@@ -30,6 +30,8 @@ class AskView(Vertical):
         #ask-citations { height: auto; max-height: 10; border: none; }
     }
     """
+
+    ref_list_id = "ask-citations"
 
     BINDINGS = [Binding("escape", "leave_input", "Leave the question box", show=False, id="ask-leave")]
 
@@ -147,18 +149,3 @@ class AskView(Vertical):
                      error=True)
         self.app.say(f"Ask failed: {message}", "error")
 
-    def current_ref(self) -> str | None:
-        citations = self.query_one("#ask-citations", OptionList)
-        if citations.highlighted is None or not citations.option_count:
-            return None
-        return citations.get_option_at_index(citations.highlighted).id
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(ItemHighlighted(event.option.id, self))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(ItemOpened(event.option.id))

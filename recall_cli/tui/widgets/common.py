@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import OptionList
 
 from ...timeutil import from_ts
 
@@ -73,3 +74,26 @@ class ItemOpened(Message):
         super().__init__()
         self.ref = ref
         self.push = push  # a link inside the detail pane: Back returns to where it was
+
+
+class RefOptionsMixin:
+    """For a view whose items sit in an OptionList with event/memory refs as option ids:
+    the highlighted ref, and the list's moves turned into ItemHighlighted/ItemOpened."""
+
+    ref_list_id = ""  # the OptionList's id
+
+    def current_ref(self) -> str | None:
+        options = self.query_one(f"#{self.ref_list_id}", OptionList)  # type: ignore[attr-defined]
+        if options.highlighted is None or not options.option_count:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ItemHighlighted(event.option.id, self))  # type: ignore[attr-defined,arg-type]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ItemOpened(event.option.id))  # type: ignore[attr-defined]

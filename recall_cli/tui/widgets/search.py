@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...timeutil import short
-from .common import ItemHighlighted, ItemOpened, one_line, source_tag
+from .common import RefOptionsMixin, one_line, source_tag
 
 HINT = "Type to search events and memories. Time phrases filter: 'deploy last week'."
 
@@ -50,7 +50,7 @@ def hit_prompt(hit) -> HitPrompt:
     return HitPrompt(head, Text(one_line(hit.snippet or hit.text, 160)))
 
 
-class SearchView(Vertical):
+class SearchView(RefOptionsMixin, Vertical):
     DEFAULT_CSS = """
     SearchView {
         #search-input { margin-bottom: 0; }
@@ -59,6 +59,8 @@ class SearchView(Vertical):
         #search-results > .option-list--option { padding: 0 1; }
     }
     """
+
+    ref_list_id = "search-results"
 
     BINDINGS = [
         Binding("down", "focus_results", "Results", show=False, id="search-results"),
@@ -148,18 +150,3 @@ class SearchView(Vertical):
         self.status.update(Text(note + " · ↓ to browse, Enter to open", style="dim"))
         results.add_options([Option(hit_prompt(h), id=h.ref) for h in hits])
 
-    def current_ref(self) -> str | None:
-        results = self.query_one("#search-results", OptionList)
-        if results.highlighted is None or not results.option_count:
-            return None
-        return results.get_option_at_index(results.highlighted).id
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(ItemHighlighted(event.option.id, self))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(ItemOpened(event.option.id))
