@@ -93,14 +93,22 @@ def last_session_time(sample: dict[str, Any]) -> float:
 
 
 def retrieved_turns(svc: Any, hits: list[Any]) -> list[str]:
-    """Distinct dia_ids in rank order; a memory expands to its source turns."""
+    """Distinct dia_ids in rank order; a memory expands to its source turns, those the
+    search itself ranked first (best first), then the rest in the order they were said."""
+    rank: dict[str, int] = {}
+    for hit in hits:
+        dia = hit.meta.get("dia_id") if hit.owner == "event" else None
+        if dia and dia not in rank:
+            rank[dia] = len(rank)
     out: list[str] = []
     for hit in hits:
         if hit.owner == "event":
             ids = [hit.meta.get("dia_id")]
         else:
-            sources = svc.store.get_events(svc.store.memory_sources(hit.id))
-            ids = [sources[i].meta.get("dia_id") for i in svc.store.memory_sources(hit.id) if i in sources]
+            source_ids = svc.store.memory_sources(hit.id)
+            sources = svc.store.get_events(source_ids)
+            said = [sources[i].meta.get("dia_id") for i in source_ids if i in sources]
+            ids = sorted(said, key=lambda d: (rank.get(d, len(rank)), said.index(d)))
         for dia in ids:
             if dia and dia not in out:
                 out.append(dia)

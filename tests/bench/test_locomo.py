@@ -92,3 +92,24 @@ def test_bench_locomo_rejects_bad_input(cli, tmp_path):
     good.write_text(json.dumps(SAMPLE))
     assert cli("bench", "locomo", str(good), "-c", "conv-zz")[2] == f"Error: no conversation conv-zz in {good}\n"
     assert cli("bench", "locomo", str(good), "--k", "x")[0] == 2
+
+
+def test_a_memory_hit_stands_for_its_turns_those_the_search_ranked_first(recall_home):
+    from recall_cli.bench.locomo import retrieved_turns
+    from recall_cli.config import load_config
+    from recall_cli.models import Event
+    from recall_cli.service import Recall
+    from tests.fakes import FakeEmbedder
+
+    svc = Recall(load_config(recall_home), embedder=FakeEmbedder())
+    ids = svc.store.insert_events([Event(f"turn {n}", 1_700_000_000 + n, meta={"dia_id": f"D1:{n}"})
+                                   for n in range(1, 6)]).inserted
+    memory = svc.memories.add("episodic", "turn 4 and the rest of the session", sources=ids)
+    hits = svc.search("turn 4", limit=10).hits
+    hit_of = {h.ref: h for h in hits}
+    event_hit = next(h for h in hits if h.owner == "event" and h.meta["dia_id"] == "D1:4")
+    memory_hit = hit_of.get(f"m{memory.id}")
+    assert memory_hit is not None
+    # the memory comes first; of its five turns, the one the search also found leads
+    turns = retrieved_turns(svc, [memory_hit, event_hit])
+    assert turns == ["D1:4", "D1:1", "D1:2", "D1:3", "D1:5"]
