@@ -9,6 +9,7 @@ numbers), never real ids.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,16 @@ EXTRACT_SCHEMA: dict[str, Any] = {
     },
     "required": ["memories", "summary"],
 }
+
+
+def extract_schema(first: int, last: int) -> dict[str, Any]:
+    """EXTRACT_SCHEMA with the turn numbers bounded to the lines the model was shown (the
+    grammar then offers only turns that exist)."""
+    schema = json.loads(json.dumps(EXTRACT_SCHEMA))
+    schema["properties"]["memories"]["items"]["properties"]["turns"]["items"].update(minimum=first, maximum=last)
+    return schema
+
+
 RECONCILE_SYSTEM = (
     "You keep a memory store consistent. Given a NEW fact and numbered EXISTING memories, "
     "choose one action and output JSON only:\n"
@@ -122,14 +133,16 @@ class LLMExtractor:
         errors: list[str] = []
         for start, end in chunks(lines, self.llm, max(256, budget)):
             chat = Chat(EXTRACT_SYSTEM, "\n".join(lines[start:end]) + "\n\nJSON:")
+            # lines keep the episode's numbering ([1]..[n]) in every chunk
             result = generate_json(self.llm, chat, EXTRACT_SCHEMA, purpose="extract", failures=self.failures,
+                                   constrain=extract_schema(start + 1, end),
                                    max_tokens=CHUNK_OUTPUT_TOKENS)
             if not result.ok:
                 errors.append(result.error)
                 continue
             span = events[start:end]
             for item in result.value["memories"]:
-                turns = [span[t - 1].id for t in item.get("turns", []) if 1 <= t <= len(span)]
+                turns = [events[t - 1].id for t in item.get("turns", []) if start < t <= end]
                 candidates.append(Candidate(
                     item["kind"], item["text"].strip(), importance=item["importance"],
                     subject=item["subject"].strip() or None, sources=turns or [e.id for e in span],

@@ -126,8 +126,9 @@ def grammar_schema(schema: Any) -> Any:
 
 
 def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures: FailureLog | None = None,
-                  max_tokens: int = 512, retries: int = 0) -> StructuredResult:
-    """Generate a JSON value constrained by ``schema`` and validate it.
+                  max_tokens: int = 512, retries: int = 0, constrain: dict | None = None) -> StructuredResult:
+    """Generate a JSON value constrained by ``schema`` (or the tighter ``constrain``, for the
+    grammar only) and validate it against ``schema``.
 
     Each failed attempt is recorded; a retry samples with some temperature (the first
     attempt is greedy, so repeating it would repeat the failure)."""
@@ -135,7 +136,7 @@ def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures:
     for attempt in range(retries + 1):
         raw = ""
         try:
-            raw = "".join(llm.stream(chat, max_tokens=max_tokens, json_schema=grammar_schema(schema),
+            raw = "".join(llm.stream(chat, max_tokens=max_tokens, json_schema=grammar_schema(constrain or schema),
                                      temperature=0.0 if attempt == 0 else 0.7))
             usage = getattr(llm, "last_usage", None)
             value, error = parse(raw, schema, cut=getattr(usage, "stopped", "") == "length")

@@ -65,6 +65,32 @@ def test_an_episode_larger_than_the_context_is_split_not_crashed(svc, tmp_path):
     assert all(llm.count_tokens(p.system + p.user) < 1200 for p in llm.prompts)
 
 
+def test_a_later_chunk_cites_turns_by_the_episode_numbering_and_the_grammar_offers_only_its_own(svc, tmp_path):
+    import re
+
+    svc.store.insert_events([Event(f"message number {i} " + "words " * 60, T0 + i * 30, source="chat",
+                                   session="big", actor="A") for i in range(40)])
+    fact = {"kind": "semantic", "subject": "A", "text": "A counted messages aloud", "importance": 3}
+
+    def numbers(prompt):
+        return [int(n) for n in re.findall(r"^\[(\d+)\] ", prompt.user, re.M)]
+
+    class Citing(ScriptedLLM):  # cites the second line of the second chunk it is shown
+        def stream(self, chat, **kwargs):
+            if len(self.prompts) == 1:
+                self.outputs[0] = _extract({**fact, "turns": [numbers(chat)[1]]})
+            return super().stream(chat, **kwargs)
+
+    llm = Citing([_extract()] * 20, context_size=1200)
+    consolidate(svc, extractors=[LLMExtractor(llm, FailureLog(tmp_path))])
+    first, second = numbers(llm.prompts[0]), numbers(llm.prompts[1])
+    assert first[0] == 1 and second[0] == first[-1] + 1  # the episode's numbering runs on
+    (memory,) = [v.memory for v in svc.memories.list(kinds=["semantic"])]
+    assert svc.store.memory_sources(memory.id) == [second[1]]  # event ids are 1..40 here
+    turns = [s["properties"]["memories"]["items"]["properties"]["turns"]["items"] for s in llm.schemas[:2]]
+    assert turns == [{"enum": first}, {"enum": second}]
+
+
 def test_chunks_keep_every_line_once():
     lines = [f"[{i}] " + "x" * 40 for i in range(25)]
     ranges = chunks(lines, ScriptedLLM([]), budget=50)
