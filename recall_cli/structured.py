@@ -107,19 +107,22 @@ def parse(raw: str, schema: dict, *, cut: bool = False) -> tuple[Any, str]:
 
 
 SMALL_RANGE = 100
+SMALL_LENGTH = 16
 
 
 def grammar_schema(schema: Any) -> Any:
-    """The schema as llama.cpp's grammar should see it: without string-length bounds (they
-    expand into huge grammars; lengths are still checked when the output is validated), and
-    with small integer ranges spelled out as an enum, because the grammar ignores
-    ``minimum``/``maximum`` and a weak model otherwise writes an importance of 2019."""
+    """The schema as llama.cpp's grammar should see it: without long string-length bounds
+    (they expand into huge grammars; lengths are still checked when the output is validated;
+    a short minimum stays, so an empty string cannot be the easy way out), and with small
+    integer ranges spelled out as an enum, because the grammar ignores ``minimum``/``maximum``
+    and a weak model otherwise writes an importance of 2019."""
     if isinstance(schema, dict):
         low, high = schema.get("minimum"), schema.get("maximum")
         if (schema.get("type") == "integer" and isinstance(low, int) and isinstance(high, int)
                 and 0 <= high - low <= SMALL_RANGE):
             return {"enum": list(range(low, high + 1))}
-        return {k: grammar_schema(v) for k, v in schema.items() if k not in {"minLength", "maxLength"}}
+        return {k: grammar_schema(v) for k, v in schema.items()
+                if not (k == "maxLength" or (k == "minLength" and v > SMALL_LENGTH))}
     if isinstance(schema, list):
         return [grammar_schema(v) for v in schema]
     return schema

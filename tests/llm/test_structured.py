@@ -99,16 +99,17 @@ def test_the_grammar_keeps_even_the_tiny_model_inside_the_schema(tmp_path):
     assert result.value["kind"] in {"fact", "plan", "other"}
 
 
-def test_the_grammar_sees_small_integer_ranges_as_choices_and_no_string_lengths():
+def test_the_grammar_sees_small_integer_ranges_as_choices_and_only_short_string_minimums():
     from recall_cli.structured import grammar_schema
 
     schema = {"type": "object", "properties": {
         "importance": {"type": "integer", "minimum": 1, "maximum": 10},
         "year": {"type": "integer", "minimum": 0},
-        "text": {"type": "string", "minLength": 3, "maxLength": 400}}}
+        "text": {"type": "string", "minLength": 3, "maxLength": 400},
+        "essay": {"type": "string", "minLength": 200}}}
     assert grammar_schema(schema) == {"type": "object", "properties": {
         "importance": {"enum": list(range(1, 11))}, "year": {"type": "integer", "minimum": 0},
-        "text": {"type": "string"}}}
+        "text": {"type": "string", "minLength": 3}, "essay": {"type": "string"}}}
 
 
 def test_what_the_model_is_given_is_the_grammar_schema_and_the_full_one_still_validates(tmp_path):
@@ -119,7 +120,7 @@ def test_what_the_model_is_given_is_the_grammar_schema_and_the_full_one_still_va
             seen.append(kwargs["json_schema"])
             return super().stream(chat, **kwargs)
 
-    schema = {"type": "object", "properties": {"text": {"type": "string", "minLength": 5}}, "required": ["text"]}
+    schema = {"type": "object", "properties": {"text": {"type": "string", "minLength": 50}}, "required": ["text"]}
     result = generate_json(Recording(['{"text": "hi"}']), Chat("s", "u"), schema, purpose="t",
                            failures=FailureLog(tmp_path))
     assert seen == [{"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}]
