@@ -18,8 +18,8 @@ FIXTURES = {
     "journal.md": ("markdown", 7),
     "chatgpt_conversations.json": ("chatgpt", 9),
     "claude_conversations.json": ("claude", 5),
-    "longmemeval_official.json": ("longmemeval", 7),
-    "longmemeval_reformatted.json": ("longmemeval", 5),
+    "lme-official-schema.json": ("longmemeval", 7),
+    "lme-reformatted-schema.json": ("longmemeval", 5),
     "beam/3/chat.json": ("beam", 10),
 }
 

@@ -13,7 +13,7 @@ from tests.importers.helpers import DATA, write
 TRUNCATIONS = {
     "chatgpt_conversations.json": ('"title": "Sourdough starter"', "chatgpt", 6),
     "claude_conversations.json": ('"uuid": "c3e4-letter"', "claude", 3),
-    "longmemeval_official.json": ('"question_id": "tq_hamster_abs"', "longmemeval", 5),
+    "lme-official-schema.json": ('"question_id": "tq_hamster_abs"', "longmemeval", 5),
     "beam/3/chat.json": ('"batch_number": 2', "beam", 4),
 }
 
@@ -51,7 +51,7 @@ def test_truncated_json_lands_the_complete_records_and_reports_the_rest(cli, tmp
 
 
 def test_truncated_reformatted_longmemeval_salvages_the_complete_items(cli, tmp_path):
-    document = json.loads((DATA / "longmemeval_reformatted.json").read_text())
+    document = json.loads((DATA / "lme-reformatted-schema.json").read_text())
     second = json.loads(json.dumps(document["data"][0]))
     second["id"] = "single-sessi-9c9c"
     document["data"].append(second)

@@ -19,7 +19,7 @@ def test_auto_detects_the_format_and_imports_every_event(svc, name, fmt, count):
     report = svc.import_file(DATA / name, "auto")
     assert report.format == fmt
     assert report.skipped == []
-    assert report.inserted + report.duplicates == count + (2 if name == "longmemeval_official.json" else 0)
+    assert report.inserted + report.duplicates == count + (2 if name == "lme-official-schema.json" else 0)
     assert len(stored(svc)) == count
 
 
@@ -31,7 +31,7 @@ def test_importing_the_same_file_twice_adds_nothing_and_reports_duplicates(cli, 
     assert out.startswith(f"Imported {count} events from {path} ({fmt});")
     code, out, err = cli("import", path, "--format", fmt)
     assert (code, err) == (0, "")
-    repeats = count + (2 if name == "longmemeval_official.json" else 0)
+    repeats = count + (2 if name == "lme-official-schema.json" else 0)
     assert out == f"Imported 0 events from {path} ({fmt}); {repeats} already known.\n"
     assert json.loads(cli("stats", "--json")[1])["events"] == count
 
@@ -341,7 +341,7 @@ def test_claude_unknown_senders_are_skipped_with_their_position(svc, tmp_path):
 
 
 def test_longmemeval_official_turns_keep_session_ids_dates_and_has_answer(svc):
-    svc.import_file(DATA / "longmemeval_official.json", "auto")
+    svc.import_file(DATA / "lme-official-schema.json", "auto")
     run = svc.store.session_events("answer_kq_1")
     assert [e.ts_start for e in run] == [at("2023-05-25T20:21"), at("2023-05-25T20:22"), at("2023-05-25T20:23")]
     assert [e.actor for e in run] == ["user", "assistant", "user"]
@@ -352,13 +352,13 @@ def test_longmemeval_official_turns_keep_session_ids_dates_and_has_answer(svc):
 
 
 def test_longmemeval_a_session_shared_by_two_questions_is_stored_once(svc):
-    report = svc.import_file(DATA / "longmemeval_official.json", "longmemeval")
+    report = svc.import_file(DATA / "lme-official-schema.json", "longmemeval")
     assert (report.inserted, report.duplicates) == (7, 2)
     assert len(svc.store.session_events("shared_filler_7")) == 2
 
 
 def test_longmemeval_reformatted_sessions_are_recovered_from_dates(svc):
-    svc.import_file(DATA / "longmemeval_reformatted.json", "auto")
+    svc.import_file(DATA / "lme-reformatted-schema.json", "auto")
     first = svc.store.session_events("multi-sessio-7f3a2b:0")
     second = svc.store.session_events("multi-sessio-7f3a2b:1")
     assert [e.ts_start for e in first] == [at("2023-05-20T07:34"), at("2023-05-20T07:35")]

@@ -26,8 +26,8 @@ from tests.importers.helpers import DATA
 JSON_FIXTURES = {
     "chatgpt_conversations.json": ChatGPTImporter,
     "claude_conversations.json": ClaudeImporter,
-    "longmemeval_official.json": LongMemEvalImporter,
-    "longmemeval_reformatted.json": LongMemEvalImporter,
+    "lme-official-schema.json": LongMemEvalImporter,
+    "lme-reformatted-schema.json": LongMemEvalImporter,
     "beam/3/chat.json": BeamImporter,
     "locomo_sample.json": LocomoImporter,
 }
