@@ -23,9 +23,11 @@ SEARCH_OPTIONS = {
     "--limit": ("-n",), "--since": (), "--until": (), "--source": ("-s",), "--now": (),
     "--no-time-phrases": (), "--json": (),
 }
-_VALUED = {"--limit": "limit", "-n": "limit", "--since": "since", "--until": "until",
-           "--source": "source", "-s": "source", "--now": "now"}
-_FLAGS = {"--no-time-phrases": "no_time_phrases", "--json": "json"}
+_FLAGS = ("--no-time-phrases", "--json")
+# every spelling of an option -> its request key ("-n" -> "limit")
+_KEYS = {spelling: name[2:].replace("-", "_") for name, aliases in SEARCH_OPTIONS.items()
+         for spelling in (name, *aliases)}
+_FLAG_KEYS = {_KEYS[name] for name in _FLAGS}
 MAX_REPLY = 64 * 1024 * 1024
 
 
@@ -38,14 +40,15 @@ def parse(args: list[str]) -> dict | None:
             request["query"].append(arg)
             continue
         name, eq, value = arg.partition("=")
-        if name in _FLAGS and not eq:
-            request[_FLAGS[name]] = True
-        elif name in _VALUED and not (eq and not name.startswith("--")):  # "-n=5" is typer's to read
+        key = _KEYS.get(name)
+        if key in _FLAG_KEYS and not eq:
+            request[key] = True
+        elif key is not None and key not in _FLAG_KEYS and not (eq and not name.startswith("--")):
+            # (a short option with "=", like "-n=5", is typer's to read: the condition above)
             if not eq:
                 value = next(items, None)
                 if value is None:
                     return None
-            key = _VALUED[name]
             if key == "source":
                 request["source"].append(value)
             else:
