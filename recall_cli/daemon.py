@@ -181,23 +181,16 @@ class Daemon:
 
     def op_search_text(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
         """`recall search` rendered here, for the CLI's fast path (which then imports nothing)."""
-        from .cli.render import search_text
-        from .timeutil import parse_time
+        from .cli.memory import search_output
 
         if args.get("tz") != os.environ.get("TZ"):
             return {}  # dates would print in this process's time zone: the client renders
-        limit = args.get("limit")
-        if limit is not None and limit <= 0:
-            raise UsageError("--limit must be at least 1")
-
-        def when(key: str, end: bool = False) -> float | None:
-            return parse_time(args[key], end=end) if args.get(key) is not None else None
-
-        result = self.service.search(
-            args.get("query", ""), limit=limit, since=when("since"), until=when("until", end=True),
-            sources=args.get("source"), reference=when("now"), time_phrases=not args.get("no_time_phrases"),
+        text = search_output(
+            self.service, args.get("query", ""), limit=args.get("limit"), since=args.get("since"),
+            until=args.get("until"), source=args.get("source"), now=args.get("now"),
+            time_phrases=not args.get("no_time_phrases"), as_json=bool(args.get("json")), columns=args.get("columns"),
         )
-        return {"text": search_text(result, bool(args.get("json")), columns=args.get("columns"))}
+        return {"text": text}
 
     def op_add(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
         event = self.service.add(**args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ..errors import UsageError
@@ -28,12 +30,21 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
 ) -> None:
     """Hybrid search (keywords + meaning) over everything remembered."""
+    typer.echo(search_output(backend(), " ".join(query), limit=limit, since=since, until=until, source=source,
+                             now=now_, time_phrases=not no_time, as_json=as_json))
+
+
+def search_output(searcher: Any, query: str, *, limit: int | None, since: str | None, until: str | None,
+                  source: list[str] | None, now: str | None, time_phrases: bool, as_json: bool,
+                  columns: int | None = None) -> str:
+    """What `recall search` prints, from its raw option values (the daemon renders the
+    fast path's answer with it, at the client's ``columns``)."""
     require_positive("--limit", limit)
-    result = backend().search(
-        " ".join(query), limit=limit, since=parse_when(since), until=parse_when(until, end=True),
-        sources=split_csv(source), reference=parse_when(now_), time_phrases=not no_time,
+    result = searcher.search(
+        query, limit=limit, since=parse_when(since), until=parse_when(until, end=True),
+        sources=split_csv(source), reference=parse_when(now), time_phrases=time_phrases,
     )
-    typer.echo(search_text(result, as_json))
+    return search_text(result, as_json, columns)
 
 
 def show(
