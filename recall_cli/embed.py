@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .errors import ModelError
 
@@ -92,6 +92,12 @@ class SentenceTransformerEmbedder:
         self._model = None
         self._numpy = None
         self._numpy_checked = False
+
+    @classmethod
+    def from_config(cls, config: Any, path: str | Path | None = None) -> SentenceTransformerEmbedder:
+        """The model at ``path`` (default: the bundled one) with the config's embed.* settings."""
+        return cls(path, device=config.get("embed.device"), batch_size=config.get("embed.batch_size"),
+                   quantize=config.get("embed.quantize"))
 
     def _numpy_encoder(self):
         """The NumPy path for BERT models: no torch import, so a CLI call starts fast."""

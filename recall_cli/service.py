@@ -80,9 +80,7 @@ class Recall:
             )
         from .embed import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(path, device=self.config.get("embed.device"),
-                                           batch_size=self.config.get("embed.batch_size"),
-                                           quantize=self.config.get("embed.quantize"))
+        return SentenceTransformerEmbedder.from_config(self.config, path)
 
     @property
     def index(self):

@@ -12,12 +12,11 @@ from .locomo import ConversationResult, QuestionResult
 
 def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
     """One embedder (and LLM) for every conversation, so each is loaded once."""
-    from ..embed import SentenceTransformerEmbedder
     from ..llm import LlamaLLM
+    from ..service import Recall
 
     config = load_config()
-    embedder = SentenceTransformerEmbedder(config.get("embed.model") or None, batch_size=config.get("embed.batch_size"),
-                                           quantize=config.get("embed.quantize"))
+    embedder = Recall(config).embedder  # the configured one, resolved as every command resolves it
     llm = None
     if need_llm:
         if model is not None:

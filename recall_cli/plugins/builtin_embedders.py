@@ -10,10 +10,7 @@ from .hookspecs import hookimpl
 def _minilm(config: Any) -> Any:
     from ..embed import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(
-        None, device=config.get("embed.device"), batch_size=config.get("embed.batch_size"),
-        quantize=config.get("embed.quantize"),
-    )
+    return SentenceTransformerEmbedder.from_config(config)
 
 
 @hookimpl
