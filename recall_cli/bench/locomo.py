@@ -108,7 +108,7 @@ def retrieved_turns(svc: Any, hits: list[Any]) -> list[str]:
             source_ids = svc.store.memory_sources(hit.id)
             sources = svc.store.get_events(source_ids)
             said = [sources[i].meta.get("dia_id") for i in source_ids if i in sources]
-            ids = sorted(said, key=lambda d: (rank.get(d, len(rank)), said.index(d)))
+            ids = sorted(said, key=lambda d: rank.get(d, len(rank)))  # stable: unranked keep their order
         for dia in ids:
             if dia and dia not in out:
                 out.append(dia)
