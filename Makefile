@@ -44,9 +44,10 @@ ci-deps:
 
 lint: install
 	$(VENV)/bin/ruff check recall_cli tests
+	$(VENV)/bin/mypy
 
 man: install
-	$(PY) -m recall_cli.manpage man
+	$(PY) -m recall_cli.cli.manpage man
 
 schema: install
 	$(PY) -m recall_cli.store.dump schema/recall.sql

@@ -1,5 +1,5 @@
 """`python -m recall_cli` runs the CLI."""
 
-from .cli import run
+from .cli.main import run
 
 run()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .service import Recall
 
 
 @dataclass
@@ -14,7 +17,7 @@ class Check:
     detail: str
 
 
-def run_checks(svc: Any) -> list[Check]:
+def run_checks(svc: Recall) -> list[Check]:
     """Check config, store, embedder and index; never raises."""
     checks: list[Check] = []
     cfg = svc.config
@@ -30,14 +33,13 @@ def run_checks(svc: Any) -> list[Check]:
         checks.append(Check("config", "FAIL", str(exc)))
     try:
         store = svc.store
-        integrity = store.db.execute("PRAGMA quick_check").fetchone()[0]
-        mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
-        from .store.migrations import build_migrations
-
-        pending = [m.name for m in build_migrations().pending(store.db)]
-        status = "OK" if integrity == "ok" and not pending else "FAIL"
-        checks.append(Check("store", status, f"{cfg.db_path} integrity={integrity} journal={mode} "
-                            f"events={store.count_events()} pending_migrations={len(pending)}"))
+        health = store.health()
+        pending = health["pending_migrations"]
+        assert isinstance(pending, list)
+        status = "OK" if health["integrity"] == "ok" and not pending else "FAIL"
+        checks.append(Check("store", status, f"{cfg.db_path} integrity={health['integrity']} "
+                            f"journal={health['journal']} events={store.count_events()} "
+                            f"pending_migrations={len(pending)}"))
     except Exception as exc:
         checks.append(Check("store", "FAIL", str(exc)))
         return checks

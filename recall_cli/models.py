@@ -186,3 +186,24 @@ class SearchResult:
     since: float | None = None
     until: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Remembered:
+    """What ``Recall.remember`` stored: the event, and the memory made or reinforced from it."""
+
+    event: Event
+    memory: Memory | None = None
+    already_known: bool = False  # the memory existed word for word: it was reinforced instead
+
+
+@dataclass
+class ForgetPlan:
+    """What a forget would delete; ``Recall.forget`` deletes it for real."""
+
+    event_ids: list[int] = field(default_factory=list)
+    memory_ids: list[int] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.event_ids and not self.memory_ids

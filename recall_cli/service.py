@@ -1,52 +1,63 @@
-"""The service layer: every front end (CLI, TUI, MCP, daemon, bench) goes through here."""
+"""The service layer: the one door. Every face (CLI, TUI, MCP server, daemon) calls only this.
+
+``Recall`` owns one RECALL_HOME: its store, embedder, index, LLM and plugins, each opened on
+first use. It has one method per use case; the parts below it (store, search, memory, llm,
+capture) never import a face.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config, load_config
-from .errors import InputError, NotFoundError, UsageError
-from .importers.base import ImportReport, Skipped, read_text
-from .models import Event, Hit, Memory
-from .plugins import Plugins, get_plugins
-from .retrieve import Retriever, SearchRequest, SearchResult
-from .store import Store, open_store
+from .errors import InputError, ModelError, NotFoundError, UsageError
+from .importers.base import Importer, ImportReport, Skipped, read_text
+from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
+from .plugins.manager import Plugins, get_plugins
+from .store.db import Store, open_store
+from .store.events import InsertResult
+from .store.timeline import Day, Filters, Group
 from .timeutil import now
 
+if TYPE_CHECKING:
+    from .capture.ingest import IngestReport
+    from .doctor import Check
+    from .llm.ask import Answer
+    from .llm.model import LLM
+    from .memory.book import MemoryBook, MemoryView
+    from .memory.consolidation import ConsolidationReport
+    from .search.embed import Embedder
+    from .search.index import VectorIndex
+
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class ForgetPlan:
-    """What a forget would delete; ``execute`` deletes it for real."""
-
-    event_ids: list[int] = field(default_factory=list)
-    memory_ids: list[int] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not self.event_ids and not self.memory_ids
+OnToken = Callable[[str], None]
+SOURCES = ("note", "chat", "shell", "file", "screen", "mcp")
+REMEMBER_KINDS = ("semantic", "procedural", "core")  # remember kinds that also make a memory
 
 
 class Recall:
-    """One RECALL_HOME: store, embedder, index and plugins, opened lazily."""
+    """One RECALL_HOME: store, embedder, index, LLM and plugins, opened lazily."""
 
-    def __init__(self, config: Config | None = None, *, embedder: Any = None,
-                 plugins: Plugins | None = None, llm: Any = None) -> None:
+    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
+                 plugins: Plugins | None = None, llm: LLM | None = None) -> None:
         self.config = config or load_config()
         self._embedder = embedder
         self._llm = llm
         self._plugins = plugins
         self._store: Store | None = None
-        self._index = None
+        self._index: VectorIndex | None = None
         self._index_synced = False
         self._cache: dict[str, Any] | None = None
 
-    # -- lazily opened parts -------------------------------------------------------------
+    def sibling(self) -> Recall:
+        """A second service over the same home with its own SQLite connection, sharing the
+        models already loaded (long jobs run on it while the first one keeps browsing)."""
+        return Recall(self.config, embedder=self._embedder, plugins=self._plugins, llm=self._llm)
+
+    # -- lazily opened parts (for the layers below; faces use the methods) ---------------
     @property
     def plugins(self) -> Plugins:
         if self._plugins is None:
@@ -60,32 +71,31 @@ class Recall:
         return self._store
 
     @property
-    def embedder(self) -> Any:
+    def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = self._make_embedder()
         return self._embedder
 
-    def _make_embedder(self) -> Any:
+    def _make_embedder(self) -> Embedder:
         name = self.config.get("embed.model") or "minilm"
         factories = dict((args[0], args[1]) for _plugin, args in self.plugins.collect("register_embedders"))
         if name in factories:
-            return factories[name](self.config)
+            made: Embedder = factories[name](self.config)
+            return made
         path = Path(name).expanduser()
         if not path.exists():
-            from .errors import ModelError
-
             raise ModelError(
                 f"embedding model '{name}' is neither a registered embedder "
                 f"({', '.join(sorted(factories))}) nor an existing directory"
             )
-        from .embed import SentenceTransformerEmbedder
+        from .search.embed import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder.from_config(self.config, path)
 
     @property
-    def index(self):
+    def index(self) -> VectorIndex:
         if self._index is None:
-            from .index import IndexParams, VectorIndex
+            from .search.index import IndexParams, VectorIndex
 
             params = IndexParams(m=self.config.get("index.m"),
                                  ef_construction=self.config.get("index.ef_construction"),
@@ -97,27 +107,26 @@ class Recall:
         return self._index
 
     @property
-    def llm(self) -> Any:
+    def llm(self) -> LLM:
         """The local LLM (loaded on first generation, not here)."""
         if self._llm is None:
-            from .llm import LlamaLLM
+            from .llm.model import LlamaLLM
 
             self._llm = LlamaLLM.from_config(self.config)
         return self._llm
 
-    def ask(self, question: str, *, use_llm: bool = True, **kwargs: Any) -> Any:
-        """Answer from memory with citations (see ask.py)."""
-        from .ask import ask
-
-        return ask(self, question, llm=self.llm if use_llm else None, use_llm=use_llm, **kwargs)
-
     @property
-    def memories(self):
+    def memories(self) -> MemoryBook:
         """Memory operations (add, edit, pin, supersede, reinforce) with decay parameters."""
-        from .decay import DecayParams
-        from .memory import MemoryBook
+        from .memory.book import MemoryBook
+        from .memory.decay import DecayParams
 
         return MemoryBook(self.store, DecayParams.from_config(self.config))
+
+    def open(self) -> Recall:
+        """Open the store now (pending migrations run here, once), not on first use."""
+        self.store  # noqa: B018 - opening is the point
+        return self
 
     def close(self) -> None:
         if self._store is not None:
@@ -126,19 +135,30 @@ class Recall:
         self._index = None
         self._index_synced = False
 
-    # -- capture --------------------------------------------------------------------------
-    def _filter(self, events: Sequence[Event]) -> tuple[list[Event], int]:
+    # -- the one write path for events ------------------------------------------------------
+    def store_events(self, events: Sequence[Event]) -> InsertResult:
+        """Every event reaches the store through here: secrets redacted (text and string
+        metadata), plugins' filters, then one transaction."""
+        from .capture.secrets import redact_event
+
         kept: list[Event] = []
+        redacted = 0
         for event in events:
-            result = self.plugins.filter_event(event)
+            clean = redact_event(event)
+            redacted += clean is not event
+            result = self.plugins.filter_event(clean)
             if result is not None:
                 kept.append(result)
-        return kept, len(events) - len(kept)
+        stored = self.store.insert_events(kept)
+        stored.filtered, stored.redacted = len(events) - len(kept), redacted
+        return stored
 
+    # -- capture ----------------------------------------------------------------------------
     def add(self, text: str, *, source: str = "note", ts: float | None = None,
             tags: Sequence[str] = (), actor: str | None = None, kind: str = "note",
             session: str | None = None, meta: dict[str, Any] | None = None, embed: bool = False) -> Event:
-        """Store one event (returns the stored event; an identical one is returned as is).
+        """Store one event (returns the stored event; an identical one is returned as is,
+        with ``meta["duplicate"]``).
 
         Embedding is deferred to the next search (or the daemon) unless ``embed`` is true,
         so that `recall add` never waits for the model to load.
@@ -148,26 +168,45 @@ class Recall:
         event_meta = dict(meta or {})
         if tags:
             event_meta["tags"] = list(tags)
-        event = Event(text=text.strip(), ts_start=ts if ts is not None else now(), source=source,
-                      kind=kind, actor=actor, session=session, meta=event_meta)
-        kept, _ = self._filter([event])
-        if not kept:
+        stored = self.store_events([Event(text=text.strip(), ts_start=ts if ts is not None else now(),
+                                          source=source, kind=kind, actor=actor, session=session,
+                                          meta=event_meta)])
+        if stored.filtered:
             raise UsageError("a plugin's filter_event dropped this event")
-        event = kept[0]
-        result = self.store.insert_events([event])
-        if not result.inserted:
-            row = self.store.db.execute("SELECT id FROM events WHERE content_hash = ?",
-                                        [event.content_hash]).fetchone()
-            event.id = row[0]
+        event = stored.events[0]
+        if not stored.inserted:
+            event.id = self.store.event_id_by_hash(event.content_hash)
             event.meta["duplicate"] = True
             return event
         if embed:
-            self.embed_pending([event.id])
+            self.embed_pending(stored.inserted)
         return event
 
-    def importers(self) -> dict[str, Any]:
+    def remember(self, text: str, *, kind: str = "note", tags: Sequence[str] = (), client: str = "unknown",
+                 source: str = "mcp") -> Remembered:
+        """Store what an agent (or a person) asks to keep: an event, and for a lasting kind
+        (semantic, procedural, core) a memory linked to it. A memory already known word for
+        word is reinforced instead of duplicated."""
+        from .models import content_hash
+
+        event = self.add(text, source=source, kind="note", actor=client, tags=tags, meta={"client": client})
+        done = Remembered(event)
+        if kind not in REMEMBER_KINDS:
+            return done
+        actor = f"{source}:{client}"
+        known = self.store.active_memory_by_hash(content_hash(kind, None, event.text))
+        if known is not None:
+            done.memory = self.memories.reinforce([known], actor=actor, reason="remembered again")[0]
+            done.already_known = True
+            return done
+        assert event.id is not None
+        done.memory = self.memories.add(kind, event.text, importance=7, sources=[event.id], actor=actor,
+                                        meta={"client": client, "tags": list(tags)})
+        return done
+
+    def importers(self) -> dict[str, Importer]:
         """Registered import formats by name, in detection order."""
-        found: dict[str, Any] = {}
+        found: dict[str, Importer] = {}
         for _plugin, args in self.plugins.collect("register_importers"):
             importer = args[0]
             found.setdefault(importer.name, importer)
@@ -199,12 +238,11 @@ class Recall:
         pending: list[Event] = []
 
         def flush() -> None:
-            kept, dropped = self._filter(pending)
-            report.filtered += dropped
-            result = self.store.insert_events(kept)
-            report.inserted += len(result.inserted)
-            report.duplicates += result.duplicates
-            report.event_ids.extend(result.inserted)
+            stored = self.store_events(pending)
+            report.filtered += stored.filtered
+            report.inserted += len(stored.inserted)
+            report.duplicates += stored.duplicates
+            report.event_ids.extend(stored.inserted)
             pending.clear()
 
         for item in importers[name].parse(path, text):
@@ -223,19 +261,25 @@ class Recall:
         report.seconds = time.perf_counter() - started
         return report
 
+    def ingest_spool(self, *, batch_size: int | None = None, embed: bool = True,
+                     progress: Progress | None = None) -> IngestReport:
+        """Move what the shell hook, watchers and screen recorder spooled into the store."""
+        from .capture.ingest import ingest
+
+        return ingest(self, batch_size=batch_size, embed=embed, progress=progress)
+
+    # -- vectors ----------------------------------------------------------------------------
     def catch_up(self) -> int:
         """Embed events and memories stored without a vector (fast `add`s defer this)."""
         model = self.embedder.model_id
         vectors = self.store.vector_fingerprint(model)[0]
-        owners = self.store.count_events() + sum(
-            self.store.db.execute("SELECT count(*) FROM memories").fetchone())
-        if vectors >= owners:
+        if vectors >= self.store.count_events() + self.store.count_all_memories():
             return 0
         return self.embed_pending()
 
     def embed_pending(self, ids: Sequence[int] | None = None, progress: Progress | None = None) -> int:
         """Embed events (all missing ones by default) and bring the index up to date."""
-        from .ingest import embed_events, embed_memories
+        from .search.vectors import embed_events, embed_memories
 
         done = embed_events(self.store, self.embedder, ids, progress=progress)
         if ids is None:
@@ -244,24 +288,50 @@ class Recall:
             self._index.sync()
         return done
 
-    # -- use ------------------------------------------------------------------------------
+    def rebuild_index(self, progress: Progress | None = None) -> tuple[int, Path]:
+        """Embed anything missing, then rebuild the HNSW cache from SQLite; (vectors, file)."""
+        from .search.vectors import embed_events, embed_memories
+
+        embed_events(self.store, self.embedder)
+        embed_memories(self.store, self.embedder)
+        index = self.index
+        return index.rebuild(progress=progress), index.file
+
+    def warm_up(self) -> None:
+        """Load the embedder and the index now, so the first search is fast."""
+        self.embedder.model_id  # noqa: B018 - loads the model
+        self.index  # noqa: B018 - opens (or builds) the index
+
+    def resync_index(self) -> None:
+        """After another connection wrote: bring the open index up to date (a cache: a
+        failure here only means a rebuild on the next search)."""
+        if self._index is not None:
+            try:
+                self._index.sync()
+            except Exception:  # noqa: BLE001 - rebuilt on the next search
+                pass
+
+    # -- finding and answering ----------------------------------------------------------------
     def search(self, query: str, *, limit: int | None = None, since: float | None = None,
                until: float | None = None, sources: Sequence[str] | None = None,
                reference: float | None = None, time_phrases: bool = True,
                include_memories: bool = True, dense: bool = True,
                include_dormant: bool = False) -> SearchResult:
         """Hybrid search over events and memories."""
+        from .search.retrieve import Retriever, SearchRequest
+
         if not query or not query.strip():
             raise UsageError("empty query")
         if since is not None and until is not None and since > until:
             raise UsageError("--since is after --until")
+        get = self.config.get
         request = SearchRequest(
-            query=query.strip(), limit=self.config.get("search.limit") if limit is None else limit, since=since,
+            query=query.strip(), limit=get("search.limit") if limit is None else limit, since=since,
             until=until, sources=sources, reference=reference, time_phrases=time_phrases,
-            include_memories=include_memories, candidates=self.config.get("search.candidates"),
-            dense_weight=self.config.get("search.dense_weight"), bm25_weight=self.config.get("search.bm25_weight"),
-            neighbour_weight=self.config.get("search.neighbour_weight"),
-            speaker_boost=self.config.get("search.speaker_boost"), min_score=self.config.get("search.min_score"),
+            include_memories=include_memories, candidates=get("search.candidates"),
+            dense_weight=get("search.dense_weight"), bm25_weight=get("search.bm25_weight"),
+            neighbour_weight=get("search.neighbour_weight"),
+            speaker_boost=get("search.speaker_boost"), min_score=get("search.min_score"),
         )
         if request.limit <= 0:
             raise UsageError("--limit must be at least 1")
@@ -272,22 +342,40 @@ class Recall:
                               include_dormant=include_dormant, cache=cache)
         return retriever.search(request)
 
-    def _store_version(self) -> tuple[int, int]:
-        """Changes when this connection or another process writes to the store."""
-        return self.store.db.execute("PRAGMA data_version").fetchone()[0], self.store.db.conn.total_changes
-
     def _search_cache(self, dense: bool) -> dict[str, Any]:
         """What searches share while the store does not change: the vector count, the
         background sample and memory vectors (the daemon and loops skip recounting 100k rows)."""
         cache = self._cache
-        if cache is None or cache["version"] != self._store_version() or (dense and not cache["caught_up"]):
+        if cache is None or cache["version"] != self.store.data_version() or (dense and not cache["caught_up"]):
             if dense:
                 self.catch_up()
             vectors = self.store.vector_fingerprint(self.embedder.model_id)[0] if dense else 0
-            cache = self._cache = {"version": self._store_version(), "caught_up": dense, "vectors": vectors}
+            cache = self._cache = {"version": self.store.data_version(), "caught_up": dense, "vectors": vectors}
         return cache
 
-    def resolve(self, ref: str) -> tuple[str, int]:
+    def ask(self, question: str, *, use_llm: bool = True, limit: int | None = None,
+            reference: float | None = None, on_token: OnToken | None = None,
+            history: Sequence[tuple[str, str]] = (), since: float | None = None, until: float | None = None,
+            search: Callable[..., SearchResult] | None = None) -> Answer:
+        """Answer a question from memory with citations, or abstain (see llm/ask.py).
+        ``search`` replaces this service's search (the MCP server passes the daemon's)."""
+        from .llm.ask import ask
+
+        if search is None and (since is not None or until is not None):
+            def search(query: str, **kwargs: Any) -> SearchResult:
+                return self.search(query, since=since, until=until, **kwargs)
+
+        return ask(self, question, llm=self.llm if use_llm else None, use_llm=use_llm, limit=limit,
+                   reference=reference, on_token=on_token, history=history, search=search)
+
+    def warm_up_llm(self) -> None:
+        """Load the LLM and evaluate its stable prompt prefix (before an interactive session)."""
+        from .llm.ask import warm_up
+
+        warm_up(self, self.llm)
+
+    # -- reading one thing ------------------------------------------------------------------
+    def resolve(self, ref: str | int) -> tuple[str, int]:
         """'42' -> ('event', 42); 'm7' -> ('memory', 7)."""
         text = str(ref).strip().lower()
         owner = "event"
@@ -299,8 +387,10 @@ class Recall:
             raise UsageError(f"'{ref}' is not an id (events: 42, memories: m7)")
         return owner, int(text)
 
-    def show(self, ref: str, *, reinforce: bool = True) -> dict[str, Any]:
-        """An event or memory with its context (neighbours, provenance, history)."""
+    def show(self, ref: str | int, *, reinforce: bool = True, actor: str = "user") -> dict[str, Any]:
+        """An event (with the memories made from it) or a memory (with provenance, history,
+        retention and zone). Opening a memory is a recall: it strengthens it, unless
+        ``reinforce`` is false (browsing)."""
         owner, oid = self.resolve(ref)
         if owner == "event":
             event = self.store.get_event(oid)
@@ -308,15 +398,13 @@ class Recall:
                 raise NotFoundError(f"no event with id {oid}")
             data = event.to_dict()
             data["type"] = "event"
-            data["memories"] = [r[0] for r in self.store.db.execute(
-                "SELECT memory_id FROM memory_sources WHERE event_id = ?", [oid])]
+            data["memories"] = self.store.memories_from_event(oid)
+            found = self.store.get_memories(data["memories"])
+            data["memory_texts"] = {m: found[m].text for m in data["memories"] if m in found}
             return data
-        memory = self.store.get_memory(oid)
-        if memory is None:
-            raise NotFoundError(f"no memory with id m{oid}")
+        memory = self.memory(oid)
         if reinforce:
-            # opening a memory is a recall: it strengthens it (and wakes a dormant one)
-            memory = self.memories.reinforce([oid], actor="user", reason="opened")[0]
+            memory = self.memories.reinforce([oid], actor=actor, reason="opened")[0]
         view = self.memories.view(memory)
         data = memory.to_dict()
         data.update(retention=round(view.retention, 4), zone=view.zone)
@@ -325,7 +413,27 @@ class Recall:
         data["history"] = self.store.memory_history(oid)
         return data
 
-    def plan_forget(self, refs: Sequence[str] = (), *, sources: Sequence[str] | None = None,
+    def recent(self, limit: int = 20, sources: Sequence[str] | None = None) -> list[Event]:
+        """The newest events, newest first."""
+        return self.store.recent_events(limit, sources)
+
+    def sources(self) -> dict[str, int]:
+        """Event counts by source, largest first."""
+        by_source: dict[str, int] = self.store.event_stats()["by_source"]
+        return by_source
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of events by source, memories by kind, vectors, episodes; the home and size."""
+        data = self.store.event_stats()
+        data["memories"] = self.store.count_memories()
+        data["vectors"] = self.store.vector_models()
+        data["episodes"] = self.store.count_episodes()
+        data["home"] = str(self.config.home)
+        data["db_bytes"] = self.config.db_path.stat().st_size if self.config.db_path.exists() else 0
+        return data
+
+    # -- forgetting -------------------------------------------------------------------------
+    def plan_forget(self, refs: Sequence[str | int] = (), *, sources: Sequence[str] | None = None,
                     before: float | None = None) -> ForgetPlan:
         """Work out what a forget would delete, checking every id exists."""
         plan = ForgetPlan()
@@ -336,8 +444,7 @@ class Recall:
                     raise NotFoundError(f"no event with id {oid}")
                 plan.event_ids.append(oid)
             else:
-                if self.store.get_memory(oid) is None:
-                    raise NotFoundError(f"no memory with id m{oid}")
+                self.memory(oid)
                 plan.memory_ids.append(oid)
         if sources or before is not None:
             plan.event_ids.extend(self.store.event_ids_where(sources=sources, before=before))
@@ -353,34 +460,137 @@ class Recall:
         if self._index is not None or self.config.index_dir.exists():
             try:
                 self.index.sync()
-            except Exception:  # the index is a cache: a failed sync is rebuilt next time
+            except Exception:  # noqa: BLE001 - the index is a cache: a failed sync is rebuilt next time
                 pass
         return {"events": events, "memories": memories}
 
-    def stats(self) -> dict[str, Any]:
-        data = self.store.event_stats()
-        data["memories"] = self.store.count_memories()
-        data["vectors"] = self.store.vector_models()
-        data["episodes"] = self.store.db.execute("SELECT count(*) FROM episodes").fetchone()[0]
-        data["home"] = str(self.config.home)
-        data["db_bytes"] = self.config.db_path.stat().st_size if self.config.db_path.exists() else 0
+    # -- memories ---------------------------------------------------------------------------
+    def memory(self, memory_id: int) -> Memory:
+        """One memory (NotFoundError when there is none)."""
+        return self.memories.get(memory_id)
+
+    def memory_view(self, memory_id: int, at: float | None = None) -> MemoryView:
+        """A memory with its retention and zone at ``at`` (now by default)."""
+        book = self.memories
+        return book.view(book.get(memory_id), at)
+
+    def list_memories(self, *, kinds: Sequence[str] | None = None, zones: Sequence[str] | None = None,
+                      include_all: bool = False, include_superseded: bool = False, at: float | None = None,
+                      limit: int | None = None) -> list[MemoryView]:
+        """Memories with their strength, pinned first; dormant ones only when asked."""
+        return self.memories.list(kinds=kinds, zones=zones, include_all=include_all,
+                                  include_superseded=include_superseded, at=at, limit=limit)
+
+    def pin(self, memory_id: int, pinned: bool = True, *, actor: str = "user") -> Memory:
+        """Pin (or unpin) a memory: pinned memories never fade and are always given to the LLM."""
+        return self.memories.set_pinned(memory_id, pinned, actor=actor)
+
+    def edit(self, memory_id: int, text: str, *, actor: str = "user") -> Memory:
+        """A user's correction; consolidation never overwrites it afterwards."""
+        if not text or not text.strip():
+            raise UsageError("empty text; memory unchanged (use forget to delete it)")
+        return self.memories.edit(memory_id, text, actor=actor)
+
+    def history(self, memory_id: int) -> list[dict[str, Any]]:
+        """Every change to a memory: who, when, what."""
+        self.memory(memory_id)
+        return self.store.memory_history(memory_id)
+
+    def reinforce(self, memory_ids: Sequence[int], *, actor: str = "user", reason: str = "used") -> list[Memory]:
+        """Strengthen memories that were used or opened."""
+        return self.memories.reinforce(memory_ids, actor=actor, reason=reason)
+
+    def core_profile(self) -> list[Memory]:
+        """Pinned and core memories: always given to the LLM, never fading."""
+        return self.memories.core_profile()
+
+    def consolidate(self, *, episode_ids: Sequence[int] | None = None, since: float | None = None,
+                    limit: int | None = None, dry_run: bool = False, use_llm: bool = True,
+                    progress: Progress | None = None, at: float | None = None) -> ConsolidationReport:
+        """Distil pending episodes (or only ``episode_ids``) into memories, with the configured
+        LLM when it loads, else the zero-LLM path; the report says which (``model``) and why
+        not (``model_problem``)."""
+        from .memory.consolidation import consolidate
+        from .memory.extraction import pipeline_or_none
+
+        extractors, reconciler, problem = pipeline_or_none(self) if use_llm else (None, None, "")
+        report = consolidate(self, since=since, limit=limit, dry_run=dry_run, extractors=extractors,
+                             reconciler=reconciler, progress=progress, at=at, episode_ids=episode_ids)
+        report.model = self.llm.model_id if extractors else "zero-LLM"
+        report.model_problem = problem
+        return report
+
+    # -- the timeline (the TUI's browser) ---------------------------------------------------------
+    def timeline_counts(self) -> dict[str, int]:
+        """Events, active memories, episodes and episodes waiting for consolidation."""
+        return self.store.timeline_counts()
+
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        """(sources, kinds) to offer as timeline filters."""
+        return sorted(set(self.store.event_sources()) | set(SOURCES)), self.store.distinct_kinds()
+
+    def days(self, filters: Filters, limit: int = 60, before: str | None = None) -> list[Day]:
+        """The most recent days with events, newest first."""
+        return self.store.days(filters, limit, before)
+
+    def groups(self, day: str, filters: Filters) -> list[Group]:
+        """The episodes with events on a day."""
+        return self.store.groups(day, filters)
+
+    def timeline_events(self, filters: Filters, *, episode_id: int | None = None, day: str | None = None,
+                        ids: Sequence[int] | None = None, limit: int = 500) -> list[Event]:
+        """Events of an episode and/or a day, oldest first."""
+        return self.store.timeline_events(filters, episode_id=episode_id, day=day, ids=ids, limit=limit)
+
+    def episode(self, episode_id: int) -> dict[str, Any]:
+        """An episode with its event count, memories and first events."""
+        data = self.store.episode(episode_id)
+        if data is None:
+            raise NotFoundError(f"no episode with id {episode_id}")
+        data["first_events"] = self.store.timeline_events(Filters(), episode_id=episode_id, limit=50)
         return data
 
-    def rebuild_index(self, progress: Progress | None = None) -> int:
-        """Embed anything missing, then rebuild the HNSW cache from SQLite."""
-        from .ingest import embed_events, embed_memories
+    def episode_event_ids(self, episode_id: int) -> list[int]:
+        return self.store.episode_event_ids(episode_id)
 
-        embed_events(self.store, self.embedder)
-        embed_memories(self.store, self.embedder)
-        index = self.index
-        return index.rebuild(progress=progress)
+    # -- health and models ------------------------------------------------------------------
+    def doctor(self) -> list[Check]:
+        """Health checks of config, store, embedder and index (never raises)."""
+        from .doctor import run_checks
 
-    def memory(self, memory_id: int) -> Memory:
-        memory = self.store.get_memory(memory_id)
-        if memory is None:
-            raise NotFoundError(f"no memory with id m{memory_id}")
-        return memory
+        return run_checks(self)
 
+    def llm_failures(self) -> dict[str, int]:
+        """Structured-output failures of the LLM so far, by purpose."""
+        from .llm.structured import failure_counts
 
-def hits_to_dicts(hits: Sequence[Hit]) -> list[dict[str, Any]]:
-    return [h.to_dict() for h in hits]
+        if not self.config.db_path.exists():
+            return {}
+        return failure_counts(self.store)
+
+    def model_info(self) -> dict[str, Any]:
+        """The active LLM's file facts and settings, with its failure counts."""
+        from .llm.catalog import model_info
+
+        data = model_info(self.config)
+        if self.config.db_path.exists():
+            data["structured_output_failures"] = self.llm_failures()
+        return data
+
+    def list_models(self) -> list[dict[str, Any]]:
+        """The bundled, configured and locally found models (``active`` marks the ones in use)."""
+        from .llm.catalog import list_models
+
+        return list_models(self.config)
+
+    def use_model(self, path: str) -> dict[str, Any]:
+        """Make a GGUF (or 'bundled') the configured LLM."""
+        from .llm.catalog import use_model
+
+        info = use_model(self.config, path)
+        self._llm = None
+        return info
+
+    def plugin_listing(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(plugins with their hooks, failures of plugins that broke)."""
+        return self.plugins.listing(), [f.__dict__ for f in self.plugins.failures]

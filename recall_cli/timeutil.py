@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from .errors import UsageError
 
 _EPOCH = re.compile(r"^\d{9,11}(\.\d+)?$")
+END_MARGIN = 0.001  # an inclusive end is just before the next period starts
 
 
 def to_ts(value: datetime | date) -> float:
@@ -60,17 +61,16 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
         return float(raw)
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            day = date.fromisoformat(raw)
-            start = to_ts(day)
-            return start + 86400 - 0.001 if end else start
+            start, last = day_bounds(date.fromisoformat(raw))
+            return last if end else start
         if re.fullmatch(r"\d{4}-\d{2}", raw):
             year, month = map(int, raw.split("-"))
             first = date(year, month, 1)
             nxt = date(year + (month == 12), month % 12 + 1, 1)
-            return to_ts(nxt) - 0.001 if end else to_ts(first)
+            return to_ts(nxt) - END_MARGIN if end else to_ts(first)
         if re.fullmatch(r"\d{4}", raw):
             year = int(raw)
-            return to_ts(date(year + 1, 1, 1)) - 0.001 if end else to_ts(date(year, 1, 1))
+            return to_ts(date(year + 1, 1, 1)) - END_MARGIN if end else to_ts(date(year, 1, 1))
         return to_ts(datetime.fromisoformat(raw.replace("Z", "+00:00")))
     except ValueError:
         pass
@@ -82,14 +82,24 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
     parsed = dateparser.parse(raw, settings=settings)
     if parsed is None:
         raise UsageError(f"cannot read time '{text}' (try 2024-05-08, 2024-05-08T14:30 or 'yesterday')")
-    ts = to_ts(parsed)
     if end and parsed.hour == 0 and parsed.minute == 0 and parsed.second == 0:
-        ts += 86400 - 0.001
-    return ts
+        return day_bounds(parsed.date())[1]
+    return to_ts(parsed)
 
 
-def day_bounds(ts: float) -> tuple[float, float]:
-    """Start and end (inclusive) of the local day containing ``ts``."""
-    day = from_ts(ts).date()
-    start = to_ts(day)
-    return start, to_ts(day + timedelta(days=1)) - 0.001
+def span(first: date, last_exclusive: date) -> tuple[float, float]:
+    """Start of local day ``first`` to just before local day ``last_exclusive`` begins."""
+    return to_ts(first), to_ts(last_exclusive) - END_MARGIN
+
+
+def day_bounds(day: date | str | float) -> tuple[float, float]:
+    """Start and inclusive end (UNIX seconds) of a local day: a date, ``YYYY-MM-DD`` or a time
+    within it. Computed from the two midnights, so a day of 23 or 25 hours (a daylight-saving
+    change) is right; adding 86,400 s would not be."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    elif isinstance(day, int | float):
+        day = from_ts(day).date()
+    elif isinstance(day, datetime):
+        day = day.date()
+    return span(day, day + timedelta(days=1))

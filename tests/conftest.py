@@ -58,7 +58,7 @@ def run_cli(*args: str, input: str | bytes | None = None) -> tuple[int, str, str
     import io
     import sys
 
-    from recall_cli.cli import main
+    from recall_cli.cli.main import main
 
     data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
     stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")

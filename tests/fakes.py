@@ -38,10 +38,11 @@ class FakeEmbedder:
 class ScriptedLLM:
     """Replays scripted outputs (one per call) and records the prompts it was given."""
 
-    def __init__(self, outputs: list[str], context_size: int = 2048) -> None:
-        from recall_cli.llm import Usage
+    def __init__(self, outputs: list[str], context_size: int = 2048, default: str = "") -> None:
+        from recall_cli.llm.model import Usage
 
         self.outputs = list(outputs)
+        self.default = default  # what it says once the script has run out
         self.prompts: list = []
         self.schemas: list = []
         self.model_id = "scripted"
@@ -52,11 +53,11 @@ class ScriptedLLM:
         return max(1, len(text) // 4)
 
     def stream(self, chat, *, max_tokens: int = 256, json_schema=None, temperature: float = 0.0):
-        from recall_cli.llm import Usage
+        from recall_cli.llm.model import Usage
 
         self.prompts.append(chat)
         self.schemas.append(json_schema)
-        text = self.outputs.pop(0) if self.outputs else ""
+        text = self.outputs.pop(0) if self.outputs else self.default
         if isinstance(text, Exception):
             raise text
         self.last_usage = Usage(prompt_tokens=self.count_tokens(chat.system + chat.user),
@@ -64,3 +65,12 @@ class ScriptedLLM:
         import re
 
         yield from re.findall(r"\s*\S+", text)
+
+
+EMPTY_EXTRACTION = '{"memories": [], "summary": ""}'
+
+
+def extraction_llm() -> ScriptedLLM:
+    """An LLM whose every extraction is valid and proposes nothing (consolidation then keeps
+    the zero-LLM candidates); its ``prompts`` show it was asked."""
+    return ScriptedLLM([], default=EMPTY_EXTRACTION)

@@ -125,7 +125,7 @@ def shell_history(n: int, seed: int = 5, start: float = 1_600_000_000.0, repeats
 def bench_spool_ingest(n: int, workdir: Path) -> dict[str, Any]:
     """`recall ingest` of n shell-hook records: parsed, stored and embedded, timed."""
     from ..capture import spool
-    from ..ingest_spool import SpoolIngester
+    from ..capture.ingest import SpoolIngester
     from ..service import Recall
 
     home = workdir / f"spool-{n}"
@@ -213,8 +213,8 @@ def _time_cli(home: Path, query: str, runs: int, no_daemon: bool) -> float:
 
 
 def bench_size(n: int, workdir: Path, n_queries: int, progress: Callable[[str], None]) -> SizeResult:
-    from .. import daemon as d
-    from ..client import DaemonClient
+    from ..serve import daemon as d
+    from ..serve.client import DaemonClient
     from ..service import Recall
 
     home = workdir / f"perf-{n}"

@@ -96,7 +96,7 @@ def answer_question(svc: Any, question: str, category: int, gold: Any, *, refere
     The [12] / [m3] citation marks are removed before scoring (they are not answer words).
     Without an LLM the prediction is the best evidence item's text, or the abstention when
     no item matches the question (the zero-LLM baseline)."""
-    from ..ask import ABSTAIN, ask, strip_citations
+    from ..llm.ask import ABSTAIN, ask, strip_citations
 
     started = time.perf_counter()
     result = ask(svc, question, llm=llm, use_llm=use_llm, reference=reference, limit=limit)

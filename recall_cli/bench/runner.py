@@ -12,7 +12,7 @@ from .locomo import ConversationResult, QuestionResult
 
 def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
     """One embedder (and LLM) for every conversation, so each is loaded once."""
-    from ..llm import LlamaLLM
+    from ..llm.model import LlamaLLM
     from ..service import Recall
 
     config = load_config()
@@ -43,13 +43,13 @@ def make_answerer(llm: Any):
 
 def make_preparer(llm: Any | None):
     """Consolidate the conversation before the questions; record what it produced."""
-    from ..consolidate import consolidate
+    from ..memory.consolidation import consolidate
 
     def prepare(svc: Any, result: ConversationResult) -> None:
         extractors = None
         reconciler = None
         if llm is not None:
-            from ..consolidate_llm import llm_pipeline
+            from ..memory.extraction import llm_pipeline
 
             svc._llm = llm
             extractors, reconciler = llm_pipeline(svc)

@@ -113,8 +113,8 @@ def _ask_in_a_new_process(home: Path, question: str, model: Path | None) -> dict
 
 def run_ttft(model: Path | None = None, rounds: int = 3, progress: Any = None) -> TTFTReport:
     """Measure time to first token cold and warm, in one process and across processes."""
-    from ..ask import ask
-    from ..llm import LlamaLLM
+    from ..llm.ask import ask
+    from ..llm.model import LlamaLLM
     from ..service import Recall
 
     say = progress or (lambda _msg: None)

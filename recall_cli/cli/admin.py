@@ -58,20 +58,17 @@ def config_path() -> None:
 @index_app.command("rebuild")
 def index_rebuild(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Embed anything missing and rebuild the index from SQLite."""
-    svc = service()
     with progress("Rebuilding index") as update:
-        count = svc.rebuild_index(progress=update)
+        count, file = service().rebuild_index(progress=update)
     if as_json:
-        echo_json({"vectors": count, "file": str(svc.index.file)})
+        echo_json({"vectors": count, "file": str(file)})
     else:
-        typer.echo(f"Rebuilt the index with {count} vectors: {svc.index.file}")
+        typer.echo(f"Rebuilt the index with {count} vectors: {file}")
 
 
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Check the store, index, models and config; exit non-zero when something is wrong."""
-    from ..doctor import run_checks
-
-    checks = run_checks(service())
+    checks = service().doctor()
     if as_json:
         echo_json([c.__dict__ for c in checks])
     else:
@@ -83,9 +80,7 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
 
 def plugins(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List plugins (built-in and installed) and the hooks they implement."""
-    svc = service()
-    rows = svc.plugins.listing()
-    failures = [f.__dict__ for f in svc.plugins.failures]
+    rows, failures = service().plugin_listing()
     if as_json:
         echo_json({"plugins": rows, "failures": failures})
         return

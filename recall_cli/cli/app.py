@@ -15,7 +15,7 @@ def _version(value: bool) -> None:
 
 # Each module has register(app). Order is the order of `recall --help`.
 COMMAND_MODULES = (
-    "capture", "shell", "screen", "memory", "memories", "ask", "models",
+    "capture", "shell", "screen", "search", "memories", "ask", "llm_models",
     "admin", "serve", "mcp", "bench", "perfbench", "tui",
 )
 
@@ -40,7 +40,7 @@ def build_app() -> typer.Typer:
 
     for name in COMMAND_MODULES:
         importlib.import_module(f"recall_cli.cli.{name}").register(app)
-    from ..plugins import get_plugins
+    from ..plugins.manager import get_plugins
 
     get_plugins().call_each("register_commands", app=app)
     return app

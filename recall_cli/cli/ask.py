@@ -14,8 +14,9 @@ from typing import Any
 
 import typer
 
+from ..render import parse_when, require_positive
 from ..timeutil import short
-from .common import echo_json, parse_when, require_positive, service
+from .common import echo_json, service
 
 SOURCES_SHOWN = 5
 CLOSEST_SHOWN = 3
@@ -32,14 +33,14 @@ def _rows(hits: list[Any]) -> list[tuple[str, ...]]:
 
 
 def _print_rows(hits: list[Any], indent: str = "") -> None:
-    from .render import table_lines
+    from ..render import table_lines
 
     for line in table_lines(_rows(hits), ("id", "date", "who", "text"))[1:]:
         typer.echo(indent + line)
 
 
 def _print_evidence(answer: Any) -> None:
-    from .render import table_lines
+    from ..render import table_lines
 
     if not answer.evidence:
         typer.echo("No evidence found.")
@@ -62,15 +63,13 @@ class _Session:
 
     def warm_up(self) -> None:
         """Load the model and its prefix before the first question (interactive use)."""
-        from ..ask import resolve_llm, warm_up
-
         if self.no_llm:
             return
         typer.echo("Loading the model…", err=True)
-        warm_up(self.svc, resolve_llm(self.svc))
+        self.svc.warm_up_llm()
 
     def answer(self, question: str) -> int:
-        from ..ask import ABSTAIN, ask
+        from ..llm.ask import ABSTAIN
 
         streamed = not self.as_json and not self.no_llm
         printed: list[str] = []
@@ -83,8 +82,8 @@ class _Session:
             sys.stdout.flush()
 
         try:
-            answer = ask(self.svc, question, use_llm=not self.no_llm, limit=self.limit, reference=self.reference,
-                         on_token=on_token if streamed else None, history=self.history if self.chat else ())
+            answer = self.svc.ask(question, use_llm=not self.no_llm, limit=self.limit, reference=self.reference,
+                                  on_token=on_token if streamed else None, history=self.history if self.chat else ())
         except KeyboardInterrupt:
             if printed:
                 sys.stdout.write("\n")

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError, UsageError
-from .common import backend, echo_json, parse_when, progress, service
+from ..render import parse_when
+from .common import backend, echo_json, progress, service
 
 FORMAT_HELP = "auto, jsonl, markdown, chatgpt, claude, locomo, longmemeval, beam (or a plugin's)"
 

@@ -10,8 +10,6 @@ from typing import Any
 
 import typer
 
-from ..errors import UsageError
-
 _factory: Callable[[], Any] | None = None
 _service: Any = None
 
@@ -41,7 +39,7 @@ def service() -> Any:
 def backend() -> Any:
     """The daemon when `recall serve` answers, else the in-process service (same calls)."""
     if _factory is None:
-        from ..client import remote
+        from ..serve.client import remote
 
         client = remote()
         if client is not None:
@@ -62,7 +60,7 @@ def echo_json(data: Any) -> None:
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     """Print aligned columns; the last column is cut to the terminal width."""
-    from .render import table_lines
+    from ..render import table_lines
 
     for line in table_lines(rows, headers):
         typer.echo(line)
@@ -85,23 +83,3 @@ def progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], 
             bar.update(task, completed=done, total=total)
 
         yield update
-
-
-def parse_when(value: str | None, *, end: bool = False) -> float | None:
-    if value is None:
-        return None
-    from ..timeutil import parse_time
-
-    return parse_time(value, end=end)
-
-
-def split_csv(values: Sequence[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
-    return out or None
-
-
-def require_positive(name: str, value: int | None) -> None:
-    if value is not None and value <= 0:
-        raise UsageError(f"{name} must be at least 1")

@@ -54,7 +54,7 @@ def serve(
     if sys.stdin.isatty():
         typer.echo("recall mcp speaks MCP on stdin/stdout; an MCP client starts it. "
                    "See `recall mcp config --help` to register it (Ctrl-D to quit).", err=True)
-    from ..mcp_server import serve_stdio
+    from ..mcp.server import serve_stdio
 
     serve_stdio(read_only=read_only, client_name=client_name)
 

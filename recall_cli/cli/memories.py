@@ -10,8 +10,9 @@ import tempfile
 import typer
 
 from ..errors import UsageError
+from ..render import parse_when, require_positive, split_csv
 from ..timeutil import short
-from .common import echo_json, parse_when, progress, require_positive, service, split_csv, table
+from .common import echo_json, progress, service, table
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +43,8 @@ def memories(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """List memories with their strength (retention bar) and zone."""
-    views = service().memories.list(kinds=split_csv(kind), zones=split_csv(zone), include_all=show_all,
-                                     include_superseded=superseded, limit=limit)
+    views = service().list_memories(kinds=split_csv(kind), zones=split_csv(zone), include_all=show_all,
+                                    include_superseded=superseded, limit=limit)
     if as_json:
         echo_json([v.to_dict() for v in views])
         return
@@ -59,13 +60,13 @@ def memories(
 
 def pin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
     """Pin a memory: it never decays and is always given to the LLM."""
-    memory = service().memories.set_pinned(_memory_id(ref), True)
+    memory = service().pin(_memory_id(ref), True)
     typer.echo(f"Pinned m{memory.id}.")
 
 
 def unpin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
     """Unpin a memory: it decays again from now."""
-    memory = service().memories.set_pinned(_memory_id(ref), False)
+    memory = service().pin(_memory_id(ref), False)
     typer.echo(f"Unpinned m{memory.id}.")
 
 
@@ -74,8 +75,9 @@ def edit(
     text: str = typer.Option(None, "--text", help="The corrected text (else opens $EDITOR)."),
 ) -> None:
     """Correct a memory. Consolidation never overwrites a user's edit."""
-    book = service().memories
-    memory = book.get(_memory_id(ref))
+    svc = service()
+    memory_id = _memory_id(ref)
+    memory = svc.memory(memory_id)
     if text is None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.NamedTemporaryFile("w+", suffix=".txt", delete=False, encoding="utf-8") as fh:
@@ -91,10 +93,10 @@ def edit(
     if not text.strip():
         raise UsageError("empty text; memory unchanged (use `recall forget` to delete it)")
     if text.strip() == memory.text:
-        typer.echo(f"m{memory.id} unchanged.")
+        typer.echo(f"m{memory_id} unchanged.")
         return
-    book.edit(memory.id, text)
-    typer.echo(f"Edited m{memory.id}.")
+    svc.edit(memory_id, text)
+    typer.echo(f"Edited m{memory_id}.")
 
 
 def history(
@@ -102,14 +104,11 @@ def history(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Every change to a memory: who, when, what."""
-    svc = service()
-    memory_id = _memory_id(ref)
-    svc.memories.get(memory_id)
-    rows = svc.store.memory_history(memory_id)
+    rows = service().history(_memory_id(ref))
     if as_json:
         echo_json(rows)
         return
-    from .render import table_lines
+    from ..render import table_lines
 
     table = []
     for row in rows:
@@ -135,20 +134,12 @@ def consolidate(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Distil episodes into semantic, procedural and episodic memories."""
-    from ..consolidate import consolidate as run
-
     require_positive("--limit", limit)
-    svc = service()
-    extractors = reconciler = None
-    if not no_llm:
-        from ..consolidate_llm import pipeline_or_none
-
-        extractors, reconciler, why = pipeline_or_none(svc)
-        if extractors is None:
-            typer.echo(f"No LLM ({why}); using the zero-LLM path.", err=True)
     with progress("Consolidating episodes") as update:
-        report = run(svc, since=parse_when(since), limit=limit, dry_run=dry_run, extractors=extractors,
-                     reconciler=reconciler, progress=update, episode_ids=episode or None)
+        report = service().consolidate(since=parse_when(since), limit=limit, dry_run=dry_run, use_llm=not no_llm,
+                                       progress=update, episode_ids=episode or None)
+    if report.model_problem:
+        typer.echo(f"No LLM ({report.model_problem}); used the zero-LLM path.", err=True)
     if as_json:
         echo_json(report.to_dict())
         return

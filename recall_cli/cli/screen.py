@@ -88,9 +88,7 @@ def watch(
             signal.signal(signal.SIGTERM, previous)
     ingested = None
     if svc is not None:
-        from ..ingest_spool import ingest
-
-        ingested = ingest(svc)
+        ingested = svc.ingest_spool()
     if once:
         _report_once(watcher, shown, ingested, as_json)
     else:
@@ -122,9 +120,7 @@ def _watch_forever(watcher: Any, svc: Any) -> None:
     while True:
         records = watcher.poll_once()
         if svc is not None and records:
-            from ..ingest_spool import ingest
-
-            ingest(svc)
+            svc.ingest_spool()
         time.sleep(watcher.poll_seconds)
 
 

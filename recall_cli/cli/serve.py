@@ -20,7 +20,7 @@ def serve(
     as_json: bool = typer.Option(False, "--json", help="Print status as JSON."),
 ) -> None:
     """Keep models and the index warm behind a Unix socket; ingest, watch and consolidate."""
-    from .. import daemon
+    from ..serve import daemon
 
     config = load_config()
     if unit:

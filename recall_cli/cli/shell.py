@@ -37,7 +37,7 @@ def init(
     A command starting with a space is not recorded; RECALL_DISABLE=1 pauses
     recording; capture.ignore_patterns and capture.ignore_dirs leave out more.
     """
-    from ..capture import SHELLS, hook_script
+    from ..capture.hook import SHELLS, hook_script
 
     name = shell.strip().lower()
     if name not in SHELLS:
@@ -51,13 +51,11 @@ def ingest_cmd(
     no_embed: bool = typer.Option(False, "--no-embed", help="Store now, embed later (on the next search)."),
 ) -> None:
     """Move captured shell commands and file changes from the spool into the store."""
-    from ..ingest_spool import ingest
-
     if batch is not None and batch <= 0:
         raise UsageError("--batch must be at least 1")
     svc = service()
     with progress("Ingesting the spool") as update:
-        report = ingest(svc, batch_size=batch, embed=not no_embed, progress=update)
+        report = svc.ingest_spool(batch_size=batch, embed=not no_embed, progress=update)
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -146,9 +144,7 @@ def _watch_once(dirs: list[str], config: Any, no_ingest: bool, as_json: bool) ->
     report = watcher.scan_once()
     ingested = None
     if not no_ingest:
-        from ..ingest_spool import ingest
-
-        ingested = ingest(service())
+        ingested = service().ingest_spool()
     if as_json:
         echo_json({"scan": report.to_dict(), "ingest": ingested.to_dict() if ingested else None})
     else:
@@ -182,9 +178,7 @@ def _watch_forever(dirs: list[str], config: Any, no_ingest: bool, as_json: bool)
     def show(report: Any) -> None:
         ingested = None
         if svc is not None and report.records:
-            from ..ingest_spool import ingest
-
-            ingested = ingest(svc)  # here, in the thread that owns the database connection
+            ingested = svc.ingest_spool()  # here, in the thread that owns the database connection
         if as_json:
             typer.echo(__import__("json").dumps({"scan": report.to_dict(),
                                                  "ingest": ingested.to_dict() if ingested else None}))

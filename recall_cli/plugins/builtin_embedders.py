@@ -8,7 +8,7 @@ from .hookspecs import hookimpl
 
 
 def _minilm(config: Any) -> Any:
-    from ..embed import SentenceTransformerEmbedder
+    from ..search.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder.from_config(config)
 

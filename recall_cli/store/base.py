@@ -1,34 +1,56 @@
-"""What every store mixin shares: the database and write transactions."""
+"""What every store mixin shares: the private database handle, write transactions, id chunks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+T = TypeVar("T")
+CHUNK = 500  # ids per "IN (...)" list: well under SQLite's bound-parameter limit
+
+
+def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def marks(values: Sequence[object]) -> str:
+    """``?, ?, ?`` for an IN list of ``values``."""
+    return ", ".join("?" for _ in values)
+
 
 class StoreBase:
-    db: Database
+    """The raw connection is private to the store package: every statement lives here."""
+
+    _db: Database
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[None]:
         """One atomic write. The outermost level takes the write lock up front.
 
         BEGIN IMMEDIATE (not a deferred BEGIN) so a concurrent writer makes us wait on
         the busy timeout; a deferred transaction that must upgrade a read lock would
         fail at once with "database is locked". Nested calls become savepoints.
         """
-        conn = self.db.conn
+        conn = self._db.conn
         if conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+            with self._db.atomic():
+                yield
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -9,34 +9,65 @@ from sqlite_utils import Database
 
 from ..errors import RecallError
 from .embeddings import EmbeddingQueries
+from .episodes import EpisodeQueries
 from .events import EventQueries
 from .memories import MemoryQueries
-from .migrations import apply_migrations
+from .migrations import apply_migrations, build_migrations, schema_sql
+from .timeline import TimelineQueries
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class Store(EventQueries, MemoryQueries, EmbeddingQueries):
-    """The SQLite source of truth. Every write method is one transaction."""
+class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
+    """The SQLite source of truth. Every write method is one transaction; the connection is
+    private to this package (a test keeps SQL out of every other module)."""
 
     def __init__(self, db: Database, path: Path | None) -> None:
-        self.db = db
+        self._db = db
         self.path = path
 
+    # -- settings and counters ------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
-    def set_setting(self, key: str, value: str) -> None:
+    def increment_counter(self, key: str) -> None:
+        """Add one to an integer kept in the settings table."""
         with self.transaction():
-            self.db.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+            self._db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE "
+                "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)", [key])
+
+    def counters(self, prefix: str) -> dict[str, int]:
+        """Integer settings whose key starts with ``prefix``, by the rest of the key."""
+        out: dict[str, int] = {}
+        for key, value in self._db.execute("SELECT key, value FROM settings WHERE key LIKE ?",
+                                           [prefix.replace("%", "") + "%"]):
+            try:
+                out[key[len(prefix):]] = int(value)
+            except (TypeError, ValueError):
+                continue
+        return out
+
+    # -- health ---------------------------------------------------------------------------
+    def health(self) -> dict[str, object]:
+        """Integrity check, journal mode and pending migrations (for `recall doctor`)."""
+        return {
+            "integrity": self._db.execute("PRAGMA quick_check").fetchone()[0],
+            "journal": self._db.execute("PRAGMA journal_mode").fetchone()[0],
+            "pending_migrations": [m.name for m in build_migrations().pending(self._db)],
+        }
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes when this connection or another process writes to the store."""
+        return self._db.execute("PRAGMA data_version").fetchone()[0], self._db.conn.total_changes
+
+    def schema(self) -> str:
+        """The canonical schema dump of this store (as in schema/recall.sql)."""
+        return schema_sql(self._db)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

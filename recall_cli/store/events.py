@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..models import Event
 from ..timeutil import now
-from .base import StoreBase
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
+from .base import StoreBase, chunks, marks
 
 
 @dataclass
 class InsertResult:
-    """What an insert did: new event ids and how many were already stored."""
+    """What an insert did: the events as stored (ids set on new ones), the new ids, how many
+    were already stored; the service's write path adds what it redacted and filtered out."""
 
+    events: list[Event] = field(default_factory=list)
     inserted: list[int] = field(default_factory=list)
     duplicates: int = 0
+    filtered: int = 0
+    redacted: int = 0
 
 
 def event_filters(
@@ -35,8 +36,7 @@ def event_filters(
         clauses.append(f"{alias}.ts_start <= ?")
         params.append(until)
     if sources:
-        marks = ", ".join("?" for _ in sources)
-        clauses.append(f"{alias}.source IN ({marks})")
+        clauses.append(f"{alias}.source IN ({marks(sources)})")
         params.extend(sources)
     return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
@@ -44,16 +44,15 @@ def event_filters(
 class EventQueries(StoreBase):
     """Mixin for Store: everything about events."""
 
-    db: Database
-
     def insert_events(self, events: Iterable[Event]) -> InsertResult:
         """Insert events in one transaction; events whose content hash exists are skipped."""
         result = InsertResult()
         created = now()
         with self.transaction():
             for event in events:
+                result.events.append(event)
                 row = event.to_row(created)
-                cursor = self.db.execute(
+                cursor = self._db.execute(
                     # ON CONFLICT, not OR IGNORE: only a duplicate hash may be skipped,
                     # any other constraint failure must abort the whole batch.
                     "INSERT INTO events (source, kind, actor, session, ts_start, "
@@ -70,17 +69,14 @@ class EventQueries(StoreBase):
         return result
 
     def get_event(self, event_id: int) -> Event | None:
-        rows = list(self.db.query("SELECT * FROM events WHERE id = ?", [event_id]))
+        rows = list(self._db.query("SELECT * FROM events WHERE id = ?", [event_id]))
         return Event.from_row(rows[0]) if rows else None
 
     def get_events(self, ids: Sequence[int]) -> dict[int, Event]:
         """Events by id (missing ids are absent from the result)."""
         found: dict[int, Event] = {}
-        ids = list(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for row in self.db.query(f"SELECT * FROM events WHERE id IN ({marks})", chunk):
+        for chunk in chunks(ids):
+            for row in self._db.query(f"SELECT * FROM events WHERE id IN ({marks(chunk)})", chunk):
                 found[row["id"]] = Event.from_row(row)
         return found
 
@@ -90,7 +86,7 @@ class EventQueries(StoreBase):
     ) -> list[Event]:
         where, params = event_filters(since, until, sources)
         sql = f"SELECT e.* FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
-        return [Event.from_row(r) for r in self.db.query(sql, [*params, limit])]
+        return [Event.from_row(r) for r in self._db.query(sql, [*params, limit])]
 
     def session_events(self, session: str, source: str | None = None) -> list[Event]:
         """All events of one session in time order."""
@@ -100,7 +96,7 @@ class EventQueries(StoreBase):
             sql += " AND source = ?"
             params.append(source)
         sql += " ORDER BY ts_start, id"
-        return [Event.from_row(r) for r in self.db.query(sql, params)]
+        return [Event.from_row(r) for r in self._db.query(sql, params)]
 
     def fts_events(
         self, match: str, limit: int, since: float | None = None, until: float | None = None,
@@ -119,7 +115,7 @@ class EventQueries(StoreBase):
                 "JOIN events e ON e.id = events_fts.rowid "
                 f"WHERE events_fts MATCH ?{where} ORDER BY score LIMIT ?"
             )
-        return [(r[0], -r[1]) for r in self.db.execute(sql, [match, *params, limit])]
+        return [(r[0], -r[1]) for r in self._db.execute(sql, [match, *params, limit])]
 
     def event_ids_where(
         self, sources: Sequence[str] | None = None, before: float | None = None,
@@ -127,30 +123,97 @@ class EventQueries(StoreBase):
     ) -> list[int]:
         """Ids of events matching forget-style filters."""
         where, params = event_filters(since, before, sources)
-        return [r[0] for r in self.db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
+        return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
     def delete_events(self, ids: Sequence[int]) -> int:
         """Delete events for real: rows, FTS entries and vectors (via triggers)."""
         deleted = 0
         with self.transaction():
-            ids = list(ids)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join("?" for _ in chunk)
-                cursor = self.db.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
+            for chunk in chunks(ids):
+                cursor = self._db.execute(f"DELETE FROM events WHERE id IN ({marks(chunk)})", chunk)
                 deleted += cursor.rowcount
         return deleted
 
     def count_events(self) -> int:
-        return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM events").fetchone()[0]
 
     def event_stats(self) -> dict[str, Any]:
         """Counts by source and the time span covered."""
         by_source = {
             r[0]: r[1]
-            for r in self.db.execute(
+            for r in self._db.execute(
                 "SELECT source, count(*) FROM events GROUP BY source ORDER BY count(*) DESC"
             )
         }
-        first, last = self.db.execute("SELECT min(ts_start), max(ts_start) FROM events").fetchone()
+        first, last = self._db.execute("SELECT min(ts_start), max(ts_start) FROM events").fetchone()
         return {"events": sum(by_source.values()), "by_source": by_source, "first": first, "last": last}
+
+    def event_id_by_hash(self, content_hash: str) -> int | None:
+        """The id of the stored event with this content hash."""
+        row = self._db.execute("SELECT id FROM events WHERE content_hash = ?", [content_hash]).fetchone()
+        return row[0] if row else None
+
+    def _adjacent(self, session: str, source: str, ts: float, event_id: int, before: bool) -> int | None:
+        if before:
+            sql = ("SELECT id FROM events WHERE session = ? AND source = ? AND "
+                   "(ts_start < ? OR (ts_start = ? AND id < ?)) ORDER BY ts_start DESC, id DESC LIMIT 1")
+        else:
+            sql = ("SELECT id FROM events WHERE session = ? AND source = ? AND "
+                   "(ts_start > ? OR (ts_start = ? AND id > ?)) ORDER BY ts_start, id LIMIT 1")
+        row = self._db.execute(sql, [session, source, ts, ts, event_id]).fetchone()
+        return row[0] if row else None
+
+    def previous_in_session(self, events: Iterable[Event]) -> dict[int, int]:
+        """For each stored event that has a session, the id of the event just before it in
+        that session and source."""
+        found: dict[int, int] = {}
+        for event in events:
+            if event.session and event.id is not None:
+                before = self._adjacent(event.session, event.source, event.ts_start, event.id, True)
+                if before is not None:
+                    found[event.id] = before
+        return found
+
+    def neighbours(self, ids: Sequence[int]) -> dict[int, tuple[int | None, int | None]]:
+        """For each event id that has a session, the (previous, next) event of the same
+        session and source."""
+        rows: dict[int, tuple[str | None, str, float]] = {}
+        for chunk in chunks(ids):
+            for eid, session, source, ts in self._db.execute(
+                    f"SELECT id, session, source, ts_start FROM events WHERE id IN ({marks(chunk)})", chunk):
+                rows[eid] = (session, source, ts)
+        found: dict[int, tuple[int | None, int | None]] = {}
+        for eid in ids:
+            row = rows.get(eid)
+            if row is None or not row[0]:
+                continue
+            session, source, ts = row
+            found[eid] = (self._adjacent(session, source, ts, eid, True),
+                          self._adjacent(session, source, ts, eid, False))
+        return found
+
+    def actor_named(self, name: str) -> str | None:
+        """The stored speaker called ``name`` (any case), as it is spelled in the store."""
+        row = self._db.execute("SELECT actor FROM events WHERE actor = ? COLLATE NOCASE LIMIT 1", [name]).fetchone()
+        return row[0] if row else None
+
+    def event_actors(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """Event id -> speaker."""
+        out: dict[int, str | None] = {}
+        for chunk in chunks(ids):
+            out.update(self._db.execute(f"SELECT id, actor FROM events WHERE id IN ({marks(chunk)})", chunk).fetchall())
+        return out
+
+    def events_matching(self, ids: Sequence[int], since: float | None, until: float | None,
+                        sources: Sequence[str] | None) -> set[int]:
+        """The ids among ``ids`` that pass search filters."""
+        filters, params = event_filters(since, until, sources)
+        out: set[int] = set()
+        for chunk in chunks(ids):
+            out.update(r[0] for r in self._db.execute(
+                f"SELECT e.id FROM events e WHERE e.id IN ({marks(chunk)}){filters}", [*chunk, *params]))
+        return out
+
+    def event_sources(self) -> list[str]:
+        """Distinct sources of stored events."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM events ORDER BY source")]

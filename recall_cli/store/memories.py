@@ -1,53 +1,98 @@
-"""Memory queries: the consolidated layer (filled by consolidation, pins and edits)."""
+"""Memory queries: the consolidated layer (filled by consolidation, pins and edits).
+
+Every write here runs inside the caller's transaction (the memory book opens one per
+change) or its own; the history rows that say who changed what are written here too.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..models import Memory
-from .base import StoreBase
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
+from .base import StoreBase, chunks, marks
 
 
 class MemoryQueries(StoreBase):
-    """Mixin for Store: reads and deletes of memories."""
+    """Mixin for Store: memories, their provenance and their history."""
 
-    db: Database
-
+    # -- reading --------------------------------------------------------------------------
     def get_memory(self, memory_id: int) -> Memory | None:
-        rows = list(self.db.query("SELECT * FROM memories WHERE id = ?", [memory_id]))
+        rows = list(self._db.query("SELECT * FROM memories WHERE id = ?", [memory_id]))
         return Memory.from_row(rows[0]) if rows else None
 
     def get_memories(self, ids: Sequence[int]) -> dict[int, Memory]:
         found: dict[int, Memory] = {}
-        ids = list(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for row in self.db.query(f"SELECT * FROM memories WHERE id IN ({marks})", chunk):
+        for chunk in chunks(ids):
+            for row in self._db.query(f"SELECT * FROM memories WHERE id IN ({marks(chunk)})", chunk):
                 found[row["id"]] = Memory.from_row(row)
         return found
+
+    def list_memories(self, kinds: Sequence[str] | None = None, include_superseded: bool = False) -> list[Memory]:
+        """Memories, pinned first, then newest (by valid-from or creation) first."""
+        sql = "SELECT * FROM memories WHERE 1 = 1"
+        params: list[Any] = []
+        if not include_superseded:
+            sql += " AND status = 'active'"
+        if kinds:
+            sql += f" AND kind IN ({marks(kinds)})"
+            params.extend(kinds)
+        sql += " ORDER BY pinned DESC, coalesce(valid_from, created_at) DESC, id DESC"
+        return [Memory.from_row(row) for row in self._db.query(sql, params)]
+
+    def core_memories(self) -> list[Memory]:
+        """Active core and pinned memories, core first."""
+        rows = self._db.query(
+            "SELECT * FROM memories WHERE status = 'active' AND (kind = 'core' OR pinned = 1) "
+            "ORDER BY kind = 'core' DESC, id"
+        )
+        return [Memory.from_row(r) for r in rows]
+
+    def active_memory_by_hash(self, content_hash: str) -> int | None:
+        """The active memory with this content hash (kind, subject and text)."""
+        row = self._db.execute("SELECT id FROM memories WHERE content_hash = ? AND status = 'active'",
+                               [content_hash]).fetchone()
+        return row[0] if row else None
+
+    def episode_summary(self, episode_id: int) -> tuple[int, str] | None:
+        """(id, text) of the active episodic memory that summarises an episode."""
+        row = self._db.execute(
+            "SELECT id, text FROM memories WHERE kind = 'episodic' AND status = 'active' "
+            "AND json_extract(meta, '$.episode_id') = ?", [episode_id]).fetchone()
+        return (row[0], row[1]) if row else None
 
     def memory_sources(self, memory_id: int) -> list[int]:
         """Event ids a memory came from, oldest first."""
         return [
             r[0]
-            for r in self.db.execute(
+            for r in self._db.execute(
                 "SELECT s.event_id FROM memory_sources s JOIN events e ON e.id = s.event_id "
                 "WHERE s.memory_id = ? ORDER BY e.ts_start, e.id",
                 [memory_id],
             )
         ]
 
+    def memories_from_event(self, event_id: int) -> list[int]:
+        """Ids of the memories an event is a source of."""
+        return [r[0] for r in self._db.execute(
+            "SELECT memory_id FROM memory_sources WHERE event_id = ? ORDER BY memory_id", [event_id])]
+
     def memory_history(self, memory_id: int) -> list[dict[str, Any]]:
         return list(
-            self.db.query(
+            self._db.query(
                 "SELECT * FROM memory_history WHERE memory_id = ? ORDER BY ts, id", [memory_id]
             )
         )
+
+    def memory_texts(self, ids: Sequence[int]) -> dict[int, tuple[str | None, str]]:
+        """Memory id -> (subject, text)."""
+        out: dict[int, tuple[str | None, str]] = {}
+        for chunk in chunks(ids):
+            for mid, subject, text in self._db.execute(
+                    f"SELECT id, subject, text FROM memories WHERE id IN ({marks(chunk)})", chunk):
+                out[mid] = (subject, text)
+        return out
 
     def fts_memories(self, match: str, limit: int, include_superseded: bool = False) -> list[tuple[int, float]]:
         if not match:
@@ -58,20 +103,81 @@ class MemoryQueries(StoreBase):
             "JOIN memories m ON m.id = memories_fts.rowid "
             f"WHERE memories_fts MATCH ?{status} ORDER BY score LIMIT ?"
         )
-        return [(r[0], -r[1]) for r in self.db.execute(sql, [match, limit])]
+        return [(r[0], -r[1]) for r in self._db.execute(sql, [match, limit])]
+
+    def count_memories(self) -> dict[str, int]:
+        """Active memories by kind."""
+        return {
+            r[0]: r[1]
+            for r in self._db.execute(
+                "SELECT kind, count(*) FROM memories WHERE status = 'active' GROUP BY kind"
+            )
+        }
+
+    def count_all_memories(self) -> int:
+        """Every memory row, superseded ones included (each may own a vector)."""
+        return self._db.execute("SELECT count(*) FROM memories").fetchone()[0]
+
+    # -- writing --------------------------------------------------------------------------
+    def insert_memory(self, memory: Memory) -> int:
+        """Insert an active memory; returns its id."""
+        cursor = self._db.execute(
+            "INSERT INTO memories (kind, subject, text, status, importance, strength, "
+            "last_reinforced, pinned, valid_from, created_at, updated_at, content_hash, meta) "
+            "VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [memory.kind, memory.subject, memory.text, memory.importance, memory.strength,
+             memory.last_reinforced, int(memory.pinned), memory.valid_from, memory.created_at,
+             memory.updated_at, memory.content_hash, json.dumps(memory.meta, ensure_ascii=False)],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def link_sources(self, memory_id: int, event_ids: Sequence[int]) -> None:
+        """Provenance: the memory came from these events (ids that no longer exist are skipped)."""
+        for event_id in dict.fromkeys(event_ids):
+            self._db.execute(
+                "INSERT OR IGNORE INTO memory_sources (memory_id, event_id) SELECT ?, id FROM events WHERE id = ?",
+                [memory_id, event_id],
+            )
+
+    def add_history(self, memory_id: int, action: str, actor: str, old: str | None, new: str | None,
+                    detail: dict[str, Any] | None, at: float) -> None:
+        """One row of a memory's history: who changed what, when."""
+        self._db.execute(
+            "INSERT INTO memory_history (memory_id, ts, action, actor, old_text, new_text, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [memory_id, at, action, actor, old, new, json.dumps(detail or {}, ensure_ascii=False)],
+        )
+
+    def update_memory_text(self, memory_id: int, text: str, subject: str | None, importance: int,
+                           content_hash: str, at: float, by_user: bool) -> None:
+        """New text for a memory; a user's edit marks it as protected from consolidation."""
+        self._db.execute(
+            "UPDATE memories SET text = ?, subject = ?, importance = ?, updated_at = ?, "
+            "content_hash = ?, edited_by_user = edited_by_user OR ? WHERE id = ?",
+            [text, subject, importance, at, content_hash, int(by_user), memory_id],
+        )
+
+    def mark_superseded(self, memory_id: int, successor: int, valid_to: float, at: float) -> None:
+        self._db.execute(
+            "UPDATE memories SET status = 'superseded', valid_to = ?, superseded_by = ?, updated_at = ? WHERE id = ?",
+            [valid_to, successor, at, memory_id],
+        )
+
+    def set_memory_pinned(self, memory_id: int, pinned: bool, at: float) -> None:
+        self._db.execute("UPDATE memories SET pinned = ?, updated_at = ? WHERE id = ?", [int(pinned), at, memory_id])
+
+    def set_memory_strength(self, memory_id: int, strength: float, at: float) -> None:
+        """A reinforcement: new strength, the clock restarts, one more repetition counted."""
+        self._db.execute(
+            "UPDATE memories SET strength = ?, last_reinforced = ?, reinforcements = reinforcements + 1 WHERE id = ?",
+            [strength, at, memory_id],
+        )
 
     def delete_memories(self, ids: Sequence[int]) -> int:
         """Delete memories for real, with their provenance, history and vectors."""
         deleted = 0
         with self.transaction():
             for memory_id in ids:
-                deleted += self.db.execute("DELETE FROM memories WHERE id = ?", [memory_id]).rowcount
+                deleted += self._db.execute("DELETE FROM memories WHERE id = ?", [memory_id]).rowcount
         return deleted
-
-    def count_memories(self) -> dict[str, int]:
-        return {
-            r[0]: r[1]
-            for r in self.db.execute(
-                "SELECT kind, count(*) FROM memories WHERE status = 'active' GROUP BY kind"
-            )
-        }

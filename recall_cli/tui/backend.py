@@ -13,118 +13,88 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import NotFoundError, RecallError, UsageError
-from . import queries
+from ..errors import RecallError, UsageError
+from ..memory.book import MemoryView
+from ..memory.consolidation import ConsolidationReport
+from ..models import Event, ForgetPlan, Memory, SearchResult
+from ..serve.client import DaemonClient
+from ..service import Recall
+from ..store.timeline import Day, Filters, Group
 from .answer import Answer, Answerer, OnToken, recall_answerer
 
 Progress = Callable[[int, int], None]
-Consolidator = Callable[[Any, "int | None", Progress], Any]
+Consolidator = Callable[[Recall, "int | None", Progress], ConsolidationReport]
 
 
-def llm_extractors(svc: Any) -> tuple[Any, str | None]:
-    """The LLM extractors when a model is configured and loads; else (None, why not)."""
-    try:
-        from ..consolidate_llm import llm_extractors as make
-    except ImportError:
-        return None, None
-    try:
-        return make(svc), None
-    except RecallError as exc:
-        return None, exc.message
-
-
-def consolidate_episode(svc: Any, episode_id: int | None, progress: Progress) -> Any:
-    """Consolidate one episode (or every pending one): `recall consolidate [--episode ID]`."""
-    from ..consolidate import consolidate
-
-    extractors, problem = llm_extractors(svc)
-    report = consolidate(svc, extractors=extractors, progress=progress,
-                         episode_ids=None if episode_id is None else [episode_id])
-    if problem:
-        report.model_problem = problem
-    return report
+def consolidate_episode(svc: Recall, episode_id: int | None, progress: Progress) -> ConsolidationReport:
+    """Consolidate one episode (or every pending one) with the configured LLM, as
+    `recall consolidate [--episode ID]` does."""
+    return svc.consolidate(episode_ids=None if episode_id is None else [episode_id], progress=progress)
 
 
 class Backend:
     """The service behind a lock, plus the TUI's timeline queries."""
 
-    def __init__(self, service: Any, *, answerer: Answerer | None = None,
-                 consolidator: Consolidator | None = None, daemon: Any = None,
-                 job_service: Callable[[], Any] | None = None) -> None:
+    def __init__(self, service: Recall, *, answerer: Answerer | None = None,
+                 consolidator: Consolidator | None = None, daemon: DaemonClient | None = None,
+                 job_service: Callable[[], Recall] | None = None) -> None:
         self.svc = service
         self.lock = threading.RLock()
         self.answerer = answerer or recall_answerer
         self.consolidator = consolidator or consolidate_episode
         self.daemon = daemon
         self._job_service = job_service
-        self._jobs: Any = None
+        self._jobs: Recall | None = None
         self.job_lock = threading.Lock()
 
     @classmethod
-    def connect_daemon(cls, service: Any) -> Any:
+    def connect_daemon(cls, service: Recall) -> DaemonClient | None:
         """A daemon client when `recall serve` answers on this home, else None."""
-        try:
-            from ..client import remote
+        from ..serve.client import remote
 
-            return remote(service.config)
-        except Exception:  # no daemon support: in-process
-            return None
-
-    @property
-    def db(self) -> Any:
-        return self.svc.store.db
+        return remote(service.config)
 
     # -- reading ------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         with self.lock:
-            return queries.counts(self.db)
+            return self.svc.timeline_counts()
 
     def filter_choices(self) -> tuple[list[str], list[str]]:
         with self.lock:
-            sources = queries.distinct(self.db, "source")
-            kinds = queries.distinct(self.db, "kind")
-        return sorted(set(sources) | set(queries.SOURCES)), kinds
+            return self.svc.filter_choices()
 
-    def days(self, filters: queries.Filters, limit: int = 60, before: str | None = None) -> list[queries.Day]:
+    def days(self, filters: Filters, limit: int = 60, before: str | None = None) -> list[Day]:
         with self.lock:
-            return queries.days(self.db, filters, limit, before)
+            return self.svc.days(filters, limit, before)
 
-    def groups(self, day: str, filters: queries.Filters) -> list[queries.Group]:
+    def groups(self, day: str, filters: Filters) -> list[Group]:
         with self.lock:
-            return queries.groups(self.db, day, filters)
+            return self.svc.groups(day, filters)
 
-    def events(self, filters: queries.Filters, **where: Any) -> list[Any]:
+    def events(self, filters: Filters, *, episode_id: int | None = None, day: str | None = None,
+               ids: Sequence[int] | None = None, limit: int = 500) -> list[Event]:
         with self.lock:
-            return queries.events(self.db, filters, **where)
+            return self.svc.timeline_events(filters, episode_id=episode_id, day=day, ids=ids, limit=limit)
 
     def episode(self, episode_id: int) -> dict[str, Any]:
         with self.lock:
-            data = queries.episode(self.db, episode_id)
-            if data is None:
-                raise NotFoundError(f"no episode with id {episode_id}")
-            data["first_events"] = queries.events(self.db, queries.Filters(), episode_id=episode_id, limit=50)
-            return data
+            return self.svc.episode(episode_id)
 
     def show(self, ref: str, reinforce: bool = False) -> dict[str, Any]:
         """An event or memory in full; browsing does not reinforce, opening does."""
         with self.lock:
-            data = self.svc.show(ref, reinforce=reinforce)
-            if data["type"] == "event" and data.get("memories"):
-                found = self.svc.store.get_memories(data["memories"])
-                data["memory_texts"] = {m: found[m].text for m in data["memories"] if m in found}
-            return data
+            return self.svc.show(ref, reinforce=reinforce)
 
-    def memory_view(self, memory_id: int, at: float | None = None) -> Any:
+    def memory_view(self, memory_id: int, at: float | None = None) -> MemoryView:
         with self.lock:
-            book = self.svc.memories
-            return book.view(book.get(memory_id), at)
+            return self.svc.memory_view(memory_id, at)
 
     def memories(self, kinds: Sequence[str] | None, zones: Sequence[str] | None, include_all: bool,
-                 at: float | None = None, limit: int = 500) -> list[Any]:
+                 at: float | None = None, limit: int = 500) -> list[MemoryView]:
         with self.lock:
-            return self.svc.memories.list(kinds=kinds, zones=zones, include_all=include_all, at=at, limit=limit)
+            return self.svc.list_memories(kinds=kinds, zones=zones, include_all=include_all, at=at, limit=limit)
 
-    def search(self, query: str, limit: int = 30, reference: float | None = None) -> Any:
+    def search(self, query: str, limit: int = 30, reference: float | None = None) -> SearchResult:
         if self.daemon is not None:
             try:
                 return self.daemon.search(query, limit=limit, reference=reference)
@@ -136,51 +106,46 @@ class Backend:
             return self.svc.search(query, limit=limit, reference=reference)
 
     # -- curating (each is also a CLI command) --------------------------------------------
-    def set_pinned(self, memory_id: int, pinned: bool) -> Any:
+    def set_pinned(self, memory_id: int, pinned: bool) -> Memory:
         """recall pin / recall unpin."""
         with self.lock:
-            return self.svc.memories.set_pinned(memory_id, pinned)
+            return self.svc.pin(memory_id, pinned)
 
-    def edit(self, memory_id: int, text: str) -> Any:
+    def edit(self, memory_id: int, text: str) -> Memory:
         """recall edit --text: a user correction."""
-        if not text.strip():
-            raise UsageError("empty text; memory unchanged (use forget to delete it)")
         with self.lock:
-            return self.svc.memories.edit(memory_id, text)
+            return self.svc.edit(memory_id, text)
 
-    def plan_forget(self, refs: Sequence[str]) -> Any:
+    def plan_forget(self, refs: Sequence[str]) -> ForgetPlan:
         with self.lock:
             return self.svc.plan_forget(list(refs))
 
-    def forget(self, plan: Any) -> dict[str, int]:
+    def forget(self, plan: ForgetPlan) -> dict[str, int]:
         """recall forget --yes."""
         with self.lock:
             return self.svc.forget(plan)
 
-    def add(self, text: str) -> Any:
+    def add(self, text: str) -> Event:
         """recall add."""
         with self.lock:
             return self.svc.add(text)
 
     def episode_refs(self, episode_id: int) -> list[str]:
         with self.lock:
-            return [str(i) for i in queries.episode_event_ids(self.db, episode_id)]
+            return [str(i) for i in self.svc.episode_event_ids(episode_id)]
 
     # -- long jobs: their own connection, one job at a time ---------------------------------------
-    def _job_svc(self) -> Any:
+    def _job_svc(self) -> Recall:
         """The service long jobs use, kept warm (the model stays loaded between questions)."""
         if self._jobs is None:
             if self._job_service is not None:
                 self._jobs = self._job_service()
             else:
-                from ..service import Recall
-
                 with self.lock:
-                    embedder, plugins = self.svc.embedder, self.svc.plugins
-                self._jobs = Recall(self.svc.config, embedder=embedder, plugins=plugins)
+                    self._jobs = self.svc.sibling()
         return self._jobs
 
-    def consolidate(self, episode_id: int | None, progress: Progress) -> Any:
+    def consolidate(self, episode_id: int | None, progress: Progress) -> ConsolidationReport:
         """recall consolidate (the selected episode, or every pending one)."""
         with self.job_lock:
             report = self.consolidator(self._job_svc(), episode_id, progress)
@@ -207,9 +172,4 @@ class Backend:
     def resync(self) -> None:
         """After another connection wrote: bring this service's vector cache up to date."""
         with self.lock:
-            index = getattr(self.svc, "_index", None)
-            if index is not None:
-                try:
-                    index.sync()
-                except Exception:  # a cache: rebuilt on the next search
-                    pass
+            self.svc.resync_index()

@@ -38,8 +38,8 @@ def test_perf_bench_runs_end_to_end_on_a_small_corpus(tmp_path):
 def test_shell_history_is_what_the_hook_writes_and_ingests_whole(recall_home):
     from recall_cli.bench.perf import shell_history
     from recall_cli.capture import spool
+    from recall_cli.capture.ingest import SpoolIngester
     from recall_cli.config import load_config
-    from recall_cli.ingest_spool import SpoolIngester
     from recall_cli.service import Recall
     from tests.fakes import FakeEmbedder
 

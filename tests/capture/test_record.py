@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from recall_cli.capture import record, record_argv, spool
+from recall_cli.capture import record, spool
 from recall_cli.capture.filters import CommandFilter, join_list, parse_list
+from recall_cli.capture.hook import record_argv
 from tests.capture.helpers import spool_records
 
 HEAVY = ("typer", "click", "rich", "numpy", "torch", "sqlite_utils", "sentence_transformers", "hnswlib",
          "llama_cpp", "pluggy", "watchdog", "textual", "mcp", "transformers", "dateparser",
-         "recall_cli.service", "recall_cli.store", "recall_cli.cli", "recall_cli.embed")
+         "recall_cli.service", "recall_cli.store", "recall_cli.cli", "recall_cli.search.embed")
 
 
 def run_record(home: Path, stdin: bytes, *args: str, env: dict | None = None,
@@ -156,7 +157,7 @@ def test_non_utf8_bytes_become_replacement_characters(recall_home, svc):
     (rec,) = spool_records(recall_home)
     assert rec["text"] == "echo caf\ufffd \ufffd\ufffd done"
     assert rec["meta"]["invalid_utf8"] is True
-    from recall_cli.ingest_spool import ingest
+    from recall_cli.capture.ingest import ingest
 
     assert ingest(svc).inserted == 1
 

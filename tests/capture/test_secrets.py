@@ -8,8 +8,8 @@ import re
 import pytest
 
 from recall_cli.capture import record
+from recall_cli.capture.ingest import ingest
 from recall_cli.capture.secrets import PATTERNS, redact
-from recall_cli.ingest_spool import ingest
 
 F36 = "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"
 
@@ -182,11 +182,11 @@ def test_corpus_never_reaches_the_spool_or_the_database(svc, recall_home):
     # the commands themselves are still there, with the names of what was cut out
     svc2_rows = None
     from recall_cli.config import load_config
-    from recall_cli.store import open_store
+    from recall_cli.store.db import open_store
 
     store = open_store(load_config(recall_home).db_path)
     try:
-        svc2_rows = [dict(r) for r in store.db.query("SELECT text, meta FROM events ORDER BY ts_start")]
+        svc2_rows = [dict(r) for r in store._db.query("SELECT text, meta FROM events ORDER BY ts_start")]
     finally:
         store.close()
     assert len(svc2_rows) == len(CORPUS)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from recall_cli.capture import hook_script
+from recall_cli.capture.hook import hook_script
 from tests.capture.helpers import Terminal, need, python, recorders_running, wait_for, wait_for_spool
 
 TOKEN = "ghp_" + "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"

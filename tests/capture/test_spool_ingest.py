@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from recall_cli import ingest_spool
+from recall_cli.capture import ingest as ingest_spool
 from recall_cli.capture import spool
-from recall_cli.ingest_spool import PAUSE_ENV, SpoolIngester, ingest
+from recall_cli.capture.ingest import PAUSE_ENV, SpoolIngester, ingest
 from tests.capture.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def fill(home: Path, n: int, start: int = 0) -> None:
 
 
 def events(svc) -> list[dict]:
-    return [dict(r) for r in svc.store.db.query("SELECT * FROM events ORDER BY id")]
+    return [dict(r) for r in svc.store._db.query("SELECT * FROM events ORDER BY id")]
 
 
 def test_records_become_events_with_all_their_fields(svc, recall_home, embedder):
@@ -214,7 +214,7 @@ def test_killed_mid_ingest_then_rerun_loses_and_duplicates_nothing(svc, recall_h
     assert rerun.returncode == 0, err.decode()
     report = json.loads(out)
     assert report["inserted"] == 705 and report["duplicates"] == 100 and report["files"] == 2
-    rows = svc.store.db.execute(
+    rows = svc.store._db.execute(
         "SELECT count(*), count(DISTINCT json_extract(meta, '$.record_id')) FROM events").fetchone()
     assert tuple(rows) == (1005, 1005)
     assert sorted(p.name for p in (recall_home / "spool").iterdir()) == ["ingest.lock", "paused"]

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from recall_cli.manpage import click_root, page_name, render, walk
+from recall_cli.cli.manpage import click_root, page_name, render, walk
 
 MAN = Path(__file__).resolve().parents[2] / "man"
 

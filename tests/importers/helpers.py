@@ -31,7 +31,7 @@ def at(text: str) -> float:
 
 def stored(svc) -> list[Event]:
     """Every stored event in time order."""
-    rows = svc.store.db.query("SELECT * FROM events ORDER BY ts_start, id")
+    rows = svc.store._db.query("SELECT * FROM events ORDER BY ts_start, id")
     return [Event.from_row(row) for row in rows]
 
 

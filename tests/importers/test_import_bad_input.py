@@ -219,6 +219,6 @@ def test_the_store_passes_an_integrity_check_after_a_partial_import(svc, tmp_pat
     path = write(tmp_path, "c.json", text[: text.index('"title": "Sourdough starter"')])
     report = svc.import_file(path, "chatgpt")
     assert report.inserted == 6 and len(report.skipped) == 1
-    assert svc.store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    fts = svc.store.db.execute("SELECT count(*) FROM events_fts").fetchone()[0]
+    assert svc.store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    fts = svc.store._db.execute("SELECT count(*) FROM events_fts").fetchone()[0]
     assert fts == 6

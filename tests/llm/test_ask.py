@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from recall_cli.ask import ABSTAIN, ask, evidence_line, strip_citations, support
 from recall_cli.errors import ModelError, UsageError
-from recall_cli.llm import LlamaLLM, Usage, bundled_gguf
+from recall_cli.llm.ask import ABSTAIN, ask, evidence_line, strip_citations, support
+from recall_cli.llm.model import LlamaLLM, Usage, bundled_gguf
 from tests.fakes import ScriptedLLM
 
 T0 = 1_683_554_160.0  # 8 May 2023 13:56 UTC

@@ -1,7 +1,7 @@
 import json
 
 from recall_cli.config import load_config
-from recall_cli.llm import bundled_gguf, gguf_metadata
+from recall_cli.llm.model import bundled_gguf, gguf_metadata
 
 
 def test_models_list_marks_the_bundled_llm_active(cli):
@@ -41,7 +41,7 @@ def test_models_info_reads_the_header_without_loading(cli):
 
 
 def test_models_info_counts_structured_output_failures(cli, svc):
-    from recall_cli.structured import FailureLog
+    from recall_cli.llm.structured import FailureLog
 
     FailureLog(svc.config.home, svc.store).record("extract", "empty output", "")
     data = json.loads(cli("models", "info", "--json")[1])

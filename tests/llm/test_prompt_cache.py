@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from recall_cli.llm import Chat, LlamaLLM, bundled_gguf
-from recall_cli.prompt_cache import KEEP_FILES, cache_file, prune
+from recall_cli.llm.model import Chat, LlamaLLM, bundled_gguf
+from recall_cli.llm.prompt_cache import KEEP_FILES, cache_file, prune
 
 pytestmark = pytest.mark.slow
 SYSTEM = "You are recall, a personal memory assistant. Answer from the evidence only. " * 8
@@ -70,7 +70,7 @@ def test_a_fresh_context_loads_the_prefix_from_disk_and_answers_the_same(tmp_pat
 
 def test_another_process_reuses_the_saved_prefix(tmp_path):
     script = (
-        "import sys; from pathlib import Path; from recall_cli.llm import Chat, LlamaLLM, bundled_gguf\n"
+        "import sys; from pathlib import Path; from recall_cli.llm.model import Chat, LlamaLLM, bundled_gguf\n"
         f"llm = LlamaLLM(bundled_gguf(), context=1024, cache_dir=Path({str(tmp_path / 'kv')!r}))\n"
         f"text = ''.join(llm.stream(Chat({SYSTEM!r}, 'Say hello.'), max_tokens=6))\n"
         "print(llm.last_usage.prefix, repr(text))\n"

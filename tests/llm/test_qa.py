@@ -2,8 +2,8 @@
 
 import pytest
 
-from recall_cli.ask import ABSTAIN
 from recall_cli.bench.qa import answer_questions, f1_multi, f1_score, normalize_answer, score, summarize
+from recall_cli.llm.ask import ABSTAIN
 from tests.fakes import ScriptedLLM
 
 

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from recall_cli.llm import Chat, LlamaLLM, bundled_gguf
-from recall_cli.structured import FailureLog, failure_counts, generate_json
+from recall_cli.llm.model import Chat, LlamaLLM, bundled_gguf
+from recall_cli.llm.structured import FailureLog, failure_counts, generate_json
 from tests.fakes import ScriptedLLM
 
 SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}, "year": {"type": "integer"}},
@@ -100,7 +100,7 @@ def test_the_grammar_keeps_even_the_tiny_model_inside_the_schema(tmp_path):
 
 
 def test_the_grammar_sees_small_integer_ranges_as_choices_and_only_short_string_minimums():
-    from recall_cli.structured import grammar_schema
+    from recall_cli.llm.structured import grammar_schema
 
     schema = {"type": "object", "properties": {
         "importance": {"type": "integer", "minimum": 1, "maximum": 10},

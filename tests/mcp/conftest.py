@@ -19,7 +19,7 @@ def anyio_backend() -> str:
 @pytest.fixture
 def make_server(recall_home):
     """build_server(...) over this test's home with a FakeEmbedder; closed after the test."""
-    from recall_cli.mcp_server import build_server
+    from recall_cli.mcp.server import build_server
 
     built = []
 

@@ -93,10 +93,10 @@ def test_the_printed_command_really_starts_this_recall():
 
 
 def test_recall_help_does_not_import_mcp():
-    code = ("import sys; from recall_cli.cli import main; main(['--help']); main(['mcp', '--help']); "
+    code = ("import sys; from recall_cli.cli.main import main; main(['--help']); main(['mcp', '--help']); "
             "main(['mcp', 'config', '--client', 'codex']); "
             "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'anyio') "
-            "or m == 'recall_cli.mcp_server')))")
+            "or m == 'recall_cli.mcp.server')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("[]")

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from recall_cli import daemon as d
-from recall_cli.client import remote
 from recall_cli.config import load_config
+from recall_cli.serve import daemon as d
+from recall_cli.serve.client import remote
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
 from tests.mcp.helpers import call, connect
@@ -49,12 +49,12 @@ async def test_searches_and_adds_go_to_the_daemon_when_it_runs(make_server, runn
         out = await call(client, "remember", text="the spare key is in the blue pot", kind="semantic")
         found = await call(client, "search_memory", query="where is the spare key")
         await call(client, "list_recent")
-    assert [op for op in ops if op != "ping"] == ["add", "search"]
+    assert [op for op in ops if op != "ping"] == ["remember", "search"]
     assert [(r["id"], r["same_text_as_events"]) for r in found["results"]] == [(out["memory"]["id"], [out["id"]])]
     event = store.store.get_event(int(out["id"]))
     assert event.source == "mcp" and event.meta["client"] == "claude-code"
     model = FakeEmbedder().model_id
-    assert store.store.db.execute("SELECT count(*) FROM embeddings WHERE owner = 'event' AND owner_id = ? "
+    assert store.store._db.execute("SELECT count(*) FROM embeddings WHERE owner = 'event' AND owner_id = ? "
                                   "AND model = ?", [event.id, model]).fetchone()[0] == 1  # embedded by the daemon
 
 
@@ -81,6 +81,9 @@ async def test_a_daemon_that_breaks_mid_call_falls_back_to_in_process(make_serve
             raise ConnectionResetError("daemon went away")
 
         def add(self, text, **kwargs):
+            raise BrokenPipeError("daemon went away")
+
+        def remember(self, text, **kwargs):
             raise BrokenPipeError("daemon went away")
 
     async with connect(make_server(daemon=lambda config: Broken())) as client:

@@ -33,7 +33,8 @@ async def test_the_sdk_client_talks_to_recall_mcp_over_stdio(recall_home, tmp_pa
                           read_timeout_seconds=120) as client:
             assert client.server_info.name == "recall"
             tools = {t.name for t in (await client.list_tools()).tools}
-            assert tools == {"search_memory", "ask", "get_memory", "list_recent", "remember", "pin", "forget"}
+            assert tools == {"search_memory", "ask", "get_memory", "list_recent", "remember", "pin", "forget",
+                             "consolidate"}
 
             fact = await client.call_tool("remember", {"text": "To release recall, run `make release` from a "
                                                                 "clean main branch", "kind": "procedural",

@@ -51,7 +51,7 @@ def _closed(store) -> bool:
     import sqlite3
 
     try:
-        store.db.execute("SELECT 1")
+        store._db.execute("SELECT 1")
     except sqlite3.ProgrammingError:
         return True
     return False
@@ -134,5 +134,5 @@ async def test_many_concurrent_writes_and_reads_all_land(make_server, store):
                 assert got["sources"][0]["id"] == item["id"]
     assert len(results["remember"]) == 24 and len(results["read"]) == 48
     assert store.store.count_events() == 24
-    assert store.store.db.execute("SELECT count(*) FROM memories").fetchone()[0] == 8
+    assert store.store._db.execute("SELECT count(*) FROM memories").fetchone()[0] == 8
     assert {e.meta["client"] for e in store.store.recent_events(100)} == {"stress"}

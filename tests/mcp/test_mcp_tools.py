@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from recall_cli import mcp_backend, mcp_server
 from recall_cli.errors import ModelError
+from recall_cli.mcp import server as mcp_server
 from recall_cli.models import Hit
 from recall_cli.service import Recall
 from recall_cli.timeutil import parse_time
@@ -17,11 +17,11 @@ from tests.mcp.helpers import call, connect, fail
 pytestmark = pytest.mark.anyio
 
 READ_TOOLS = {"search_memory", "ask", "get_memory", "list_recent"}
-WRITE_TOOLS = {"remember", "pin", "forget"}
+WRITE_TOOLS = {"remember", "pin", "forget", "consolidate"}
 
 
 def n_memories(svc) -> int:
-    return svc.store.db.execute("SELECT count(*) FROM memories").fetchone()[0]
+    return svc.store._db.execute("SELECT count(*) FROM memories").fetchone()[0]
 
 
 async def test_the_tool_list_an_agent_sees(make_server):
@@ -65,7 +65,7 @@ async def test_remember_redacts_secrets_before_they_reach_the_database(make_serv
     async with connect(make_server()) as client:
         out = await call(client, "remember", text=f"the CI token is {token}", kind="semantic")
     assert out["redacted"] and "Secrets were replaced" in out["note"]
-    rows = store.store.db.execute("SELECT text FROM events UNION ALL SELECT text FROM memories").fetchall()
+    rows = store.store._db.execute("SELECT text FROM events UNION ALL SELECT text FROM memories").fetchall()
     assert len(rows) == 2 and all(token not in r[0] and "[REDACTED:" in r[0] for r in rows)
     assert store.store.get_event(int(out["id"])).meta["redacted"] == out["redacted"]
 
@@ -242,8 +242,12 @@ async def test_forget_deletes_events_and_memories_for_real(make_server, svc, sto
     assert store.store.count_events() == 0 and n_memories(store) == 0
 
 
+def no_model(self, question, **kwargs):
+    raise ModelError("model file not found: /models/missing.gguf")
+
+
 async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server, svc, monkeypatch):
-    monkeypatch.setattr(mcp_backend, "_local_ask", lambda svc: None)
+    monkeypatch.setattr(Recall, "ask", no_model)
     svc.add("The dentist appointment is on Thursday at 3pm", ts=parse_time("2026-11-20"))
     svc.add("bought oat milk")
     async with connect(make_server()) as client:
@@ -254,7 +258,7 @@ async def test_ask_without_a_local_model_returns_the_ranked_evidence(make_server
 
 
 async def test_ask_on_an_empty_memory_says_so(make_server, monkeypatch):
-    monkeypatch.setattr(mcp_backend, "_local_ask", lambda svc: None)
+    monkeypatch.setattr(Recall, "ask", no_model)
     async with connect(make_server()) as client:
         nothing = await call(client, "ask", question="zebra xylophone")
     assert nothing["answer"] is None and nothing["citations"] == []

@@ -1,8 +1,8 @@
 import json
 
-from recall_cli.consolidate import Decision, Extraction, consolidate
+from recall_cli.memory.consolidation import Decision, Extraction, consolidate
+from recall_cli.memory.summary import Candidate
 from recall_cli.models import Event
-from recall_cli.summarize import Candidate
 
 T0 = 1_700_000_000.0
 
@@ -32,7 +32,7 @@ def test_running_consolidation_twice_adds_nothing(svc):
     consolidate(svc)
     again = consolidate(svc)
     assert again.episodes == 0
-    assert svc.store.db.execute("SELECT count(*) FROM memories").fetchone()[0] == 1
+    assert svc.store._db.execute("SELECT count(*) FROM memories").fetchone()[0] == 1
 
 
 def test_shell_sequences_become_procedures(svc):
@@ -71,7 +71,7 @@ def test_invalid_model_output_marks_the_episode_for_retry_and_the_batch_goes_on(
     extractor = ScriptedExtractor()
     first = consolidate(svc, extractors=[extractor])
     assert (first.retry, first.failed_validation, first.consolidated) == (1, 1, 1)
-    status = dict(svc.store.db.execute("SELECT id, status FROM episodes").fetchall())
+    status = dict(svc.store._db.execute("SELECT id, status FROM episodes").fetchall())
     assert sorted(status.values()) == ["consolidated", "retry"]
     second = consolidate(svc, extractors=[extractor])
     assert (second.episodes, second.consolidated) == (1, 1)
@@ -132,7 +132,7 @@ def test_dry_run_changes_no_memory(svc):
     _chat(svc)
     report = consolidate(svc, dry_run=True)
     assert report.actions["ADD"] == 1
-    assert svc.store.db.execute("SELECT count(*) FROM memories").fetchone()[0] == 0
+    assert svc.store._db.execute("SELECT count(*) FROM memories").fetchone()[0] == 0
     assert consolidate(svc).actions["ADD"] == 1
 
 
@@ -140,9 +140,9 @@ KILLER = '''
 import os, signal, sys
 sys.path.insert(0, {root!r})
 from recall_cli.config import load_config
-from recall_cli.consolidate import Decision, Extraction, consolidate
+from recall_cli.memory.consolidation import Decision, Extraction, consolidate
 from recall_cli.service import Recall
-from recall_cli.summarize import Candidate
+from recall_cli.memory.summary import Candidate
 from tests.fakes import FakeEmbedder
 
 class TwoFacts:
@@ -177,9 +177,9 @@ def test_a_run_killed_mid_episode_leaves_no_half_applied_episode_and_resumes(svc
     proc = subprocess.run([sys.executable, "-c", KILLER.format(root=root)],
                           env={**os.environ, "RECALL_HOME": str(recall_home)}, capture_output=True, timeout=120)
     assert proc.returncode == -9, proc.stderr.decode()
-    texts = [r[0] for r in svc.store.db.execute("SELECT text FROM memories ORDER BY id")]
+    texts = [r[0] for r in svc.store._db.execute("SELECT text FROM memories ORDER BY id")]
     assert texts == ["fact A of s0", "fact B of s0"]  # episode s1 rolled back whole
-    statuses = [r[0] for r in svc.store.db.execute("SELECT status FROM episodes ORDER BY id")]
+    statuses = [r[0] for r in svc.store._db.execute("SELECT status FROM episodes ORDER BY id")]
     assert statuses == ["consolidated", "pending", "pending"]
     resumed = consolidate(svc, extractors=[OneFact("resumed")])
     assert resumed.episodes == 2

@@ -2,11 +2,11 @@ import json
 
 import pytest
 
-from recall_cli.consolidate import consolidate
-from recall_cli.consolidate_llm import LLMExtractor, LLMReconciler, chunks, transcript_lines
+from recall_cli.llm.structured import FailureLog
+from recall_cli.memory.consolidation import consolidate
+from recall_cli.memory.extraction import LLMExtractor, LLMReconciler, chunks, transcript_lines
+from recall_cli.memory.summary import Candidate
 from recall_cli.models import Event
-from recall_cli.structured import FailureLog
-from recall_cli.summarize import Candidate
 from tests.fakes import ScriptedLLM
 
 T0 = 1_683_554_160.0  # Mon 8 May 2023 13:56 UTC
@@ -118,7 +118,7 @@ def test_the_model_decides_with_small_integer_ids(svc, tmp_path, action, expect_
     decision = reconciler.decide(svc, Candidate("semantic", "Ana lives in Alfama, Lisbon", subject="Ana"))
     assert decision.action == action and decision.target == old.id
     assert "[0] Ana lives in Lisbon" in llm.prompts[0].user and f"m{old.id}" not in llm.prompts[0].user
-    from recall_cli.consolidate import _apply
+    from recall_cli.memory.consolidation import _apply
 
     with svc.store.transaction():
         _apply(svc, decision, T0)
@@ -150,7 +150,7 @@ def test_transcript_numbers_turns_and_shows_shell_context():
 
 @pytest.mark.slow
 def test_end_to_end_consolidation_with_the_real_bundled_model(svc, tmp_path):
-    from recall_cli.consolidate_llm import llm_pipeline
+    from recall_cli.memory.extraction import llm_pipeline
 
     _episode(svc)
     extractors, reconciler = llm_pipeline(svc)

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from recall_cli.decay import (
+from recall_cli.memory.decay import (
     DAY,
     DecayParams,
     initial_strength,

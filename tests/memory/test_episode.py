@@ -1,4 +1,4 @@
-from recall_cli.episode import EpisodeRules, assign_episodes, episode_events
+from recall_cli.memory.episode import EpisodeRules, assign_episodes
 from recall_cli.models import Event
 
 T0 = 1_700_000_000.0
@@ -6,8 +6,8 @@ MIN = 60.0
 
 
 def _episodes(store):
-    return [[e.text for e in episode_events(store, eid)]
-            for (eid,) in store.db.execute("SELECT id FROM episodes ORDER BY ts_start, id")]
+    return [[e.text for e in store.episode_events(eid)]
+            for (eid,) in store._db.execute("SELECT id FROM episodes ORDER BY ts_start, id")]
 
 
 def test_chat_sessions_become_episodes_split_by_long_gaps(svc):

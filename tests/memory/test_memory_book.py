@@ -1,7 +1,7 @@
 import pytest
 
-from recall_cli.decay import DAY
 from recall_cli.errors import NotFoundError, UsageError
+from recall_cli.memory.decay import DAY
 
 T0 = 1_700_000_000.0
 

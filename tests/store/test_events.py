@@ -2,7 +2,7 @@ import sqlite3
 import threading
 
 from recall_cli.models import Event
-from recall_cli.store import open_store
+from recall_cli.store.db import open_store
 
 
 def _event(text: str, ts: float = 1_700_000_000.0, **kw) -> Event:
@@ -22,7 +22,7 @@ def test_full_text_index_follows_updates_and_deletes(tmp_path):
     store = open_store(tmp_path / "r.db")
     ids = store.insert_events([_event("the purple giraffe"), _event("a green frog")]).inserted
     assert [i for i, _ in store.fts_events('"giraffe"', 10)] == [ids[0]]
-    store.db.execute("UPDATE events SET text = 'the orange elephant' WHERE id = ?", [ids[0]])
+    store._db.execute("UPDATE events SET text = 'the orange elephant' WHERE id = ?", [ids[0]])
     assert store.fts_events('"giraffe"', 10) == []
     assert [i for i, _ in store.fts_events('"elephant"', 10)] == [ids[0]]
     store.delete_events([ids[0]])
@@ -32,12 +32,12 @@ def test_full_text_index_follows_updates_and_deletes(tmp_path):
 
 def test_memories_full_text_index_follows_changes(tmp_path):
     store = open_store(tmp_path / "r.db")
-    store.db.execute(
+    store._db.execute(
         "INSERT INTO memories (kind, text, last_reinforced, created_at, updated_at, content_hash) "
         "VALUES ('semantic', 'Ana likes pottery', 0, 0, 0, 'h')"
     )
     assert store.fts_memories('"pottery"', 5) == [(1, store.fts_memories('"pottery"', 5)[0][1])]
-    store.db.execute("UPDATE memories SET text = 'Ana likes climbing' WHERE id = 1")
+    store._db.execute("UPDATE memories SET text = 'Ana likes climbing' WHERE id = 1")
     assert store.fts_memories('"pottery"', 5) == []
     store.delete_memories([1])
     assert store.fts_memories('"climbing"', 5) == []
@@ -75,5 +75,5 @@ def test_a_failed_batch_leaves_nothing_half_written(tmp_path):
         store.insert_events([_event("first of batch"), bad, _event("never")])
     except sqlite3.IntegrityError:
         pass
-    texts = [r[0] for r in store.db.execute("SELECT text FROM events")]
+    texts = [r[0] for r in store._db.execute("SELECT text FROM events")]
     assert texts == ["kept"]

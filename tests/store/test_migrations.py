@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from recall_cli.store import open_store
+from recall_cli.store.db import open_store
 from recall_cli.store.dump import current_schema
 from recall_cli.store.migrations import apply_migrations, migration_files, schema_sql
 
@@ -41,9 +41,9 @@ def test_a_failing_migration_rolls_back_and_stays_pending(tmp_path):
 
 def test_store_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     store = open_store(tmp_path / "p.db")
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
 def test_a_store_file_that_is_not_sqlite_gives_a_clear_error(tmp_path):

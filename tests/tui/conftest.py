@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from recall_cli.episode import assign_episodes
+from recall_cli.config import load_config
+from recall_cli.memory.episode import assign_episodes
+from recall_cli.service import Recall
 from recall_cli.tui.answer import Answer, Citation
 from recall_cli.tui.app import build_app
+from tests.fakes import ScriptedLLM, extraction_llm
 
 pytest.importorskip("textual")
 
@@ -72,6 +75,19 @@ class FakeAnswerer:
             self.streamed.append(token)
             on_token(token)
         return Answer("".join(self.tokens), [Citation(c, f"cited {c}") for c in self.cites])
+
+
+@pytest.fixture
+def llm() -> ScriptedLLM:
+    return extraction_llm()
+
+
+@pytest.fixture
+def svc(recall_home, embedder, llm):
+    """The service with the fake embedder and a scripted LLM (the TUI's consolidation uses it)."""
+    service = Recall(load_config(recall_home), embedder=embedder, llm=llm)
+    yield service
+    service.close()
 
 
 @pytest.fixture

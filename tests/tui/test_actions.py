@@ -150,7 +150,7 @@ def test_forget_an_episode_deletes_its_events(app, ids, svc):
     run(app, scenario)
 
 
-def test_consolidate_the_selected_episode(svc, ids, answerer):
+def test_consolidate_the_selected_episode_with_the_configured_llm(svc, ids, answerer, llm):
     calls = []
 
     def consolidator(job_svc, episode_id, progress):
@@ -167,7 +167,8 @@ def test_consolidate_the_selected_episode(svc, ids, answerer):
         assert app.screen.detail.ref == f"ep:{chat_episode}"
         await press(pilot, "c")
         assert calls == [chat_episode]
-        status = svc.store.db.execute("SELECT status FROM episodes WHERE id = ?", [chat_episode]).fetchone()[0]
+        assert len(llm.prompts) == 1 and "logrotate" in llm.prompts[0].user  # the model read the episode
+        status = svc.store._db.execute("SELECT status FROM episodes WHERE id = ?", [chat_episode]).fetchone()[0]
         assert status == "consolidated"
         severity, message = app.messages[-1]
         assert severity == "information" and message.startswith("Consolidated")
@@ -188,7 +189,7 @@ def test_consolidate_from_an_event_uses_its_episode_and_needs_a_selection(app, i
         await press(pilot, "1", "down", "down")  # the dentist note: an episode of its own
         await press(pilot, "c")
         episode = episode_of(svc, ids["dentist"])
-        status = svc.store.db.execute("SELECT status FROM episodes WHERE id = ?", [episode]).fetchone()[0]
+        status = svc.store._db.execute("SELECT status FROM episodes WHERE id = ?", [episode]).fetchone()[0]
         assert status == "consolidated"
 
     run(app, scenario)
@@ -197,7 +198,7 @@ def test_consolidate_from_an_event_uses_its_episode_and_needs_a_selection(app, i
 def test_consolidate_all_pending(app, ids, svc):
     async def scenario(pilot):
         await press(pilot, "C")
-        pending = svc.store.db.execute("SELECT count(*) FROM episodes WHERE status = 'pending'").fetchone()[0]
+        pending = svc.store._db.execute("SELECT count(*) FROM episodes WHERE status = 'pending'").fetchone()[0]
         assert pending == 0
         assert app.messages[-1][1].startswith("Consolidated 7 of 7 pending episodes")
         assert "to consolidate" not in str(app.screen.query_one("#topbar").content)
@@ -233,7 +234,7 @@ def test_progress_shows_while_a_job_runs(svc, ids, answerer):
         progress(1, 2)
         seen.append(app.screen.query_one("#jobbar").has_class("-running"))
         progress(2, 2)
-        from recall_cli.consolidate import ConsolidationReport
+        from recall_cli.memory.consolidation import ConsolidationReport
 
         return ConsolidationReport(episodes=1, consolidated=1)
 
@@ -255,7 +256,7 @@ def test_add_a_note(app, ids, svc):
         assert isinstance(app.screen, EditScreen)
         await type_text(pilot, "Call the plumber on Monday")
         await press(pilot, "ctrl+s")
-        event_id = svc.store.db.execute("SELECT max(id) FROM events").fetchone()[0]
+        event_id = svc.store._db.execute("SELECT max(id) FROM events").fetchone()[0]
         assert svc.store.get_event(event_id).text == "Call the plumber on Monday"
         assert app.messages[-1] == ("information", f"Added event {event_id}.")
         assert "11 events" in str(app.screen.query_one("#topbar").content)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import types
 
-import pytest
 from textual.widgets import OptionList
 
 from recall_cli.errors import ModelError
-from recall_cli.tui.answer import Answer, AskUnavailable, Citation, citation, normalize, recall_answerer
+from recall_cli.models import Hit
+from recall_cli.tui.answer import Answer, Citation, citation, recall_answerer
 from recall_cli.tui.app import build_app
 from tests.tui.conftest import NOW
 from tests.tui.helpers import detail_text, press, run, text_of, type_text
@@ -95,22 +94,6 @@ def test_a_model_failure_is_a_message_and_the_rest_keeps_working(svc, ids):
     run(app, scenario)
 
 
-def test_ask_not_available_yet(svc, ids):
-    def missing(job_svc, question, on_token):
-        raise AskUnavailable("recall ask is not available yet")
-
-    app = build_app(svc, answerer=missing, now=NOW, use_daemon=False)
-
-    async def scenario(pilot):
-        await press(pilot, "a")
-        await type_text(pilot, "anything")
-        await press(pilot, "enter")
-        assert ask_status(app).startswith("recall ask is not available yet.")
-        assert app.screen.query_one("#ask-status").has_class("-error")
-
-    run(app, scenario)
-
-
 def test_an_empty_question_asks_for_one(app, ids, answerer):
     async def scenario(pilot):
         await press(pilot, "a", "enter")
@@ -183,37 +166,9 @@ def test_the_panel_shows_the_model_failure_and_the_evidence(svc, ids):
     run(app, scenario)
 
 
-def test_the_default_answerer_without_recall_ask(monkeypatch):
-    monkeypatch.setitem(sys.modules, "recall_cli.ask", None)  # as if the module did not exist
-    with pytest.raises(AskUnavailable, match="recall ask is not available yet"):
-        recall_answerer(types.SimpleNamespace(), "q", lambda token: None)
-
-
-def test_the_default_answerer_can_call_the_module(monkeypatch):
-    module = types.ModuleType("recall_cli.ask")
-
-    def ask(service, question, on_token=None):
-        on_token("Yes.")
-        return {"answer": "Yes.", "citations": [{"owner": "memory", "id": 3, "text": "core", "ts": NOW},
-                                                "42", 7]}
-
-    module.ask = ask
-    monkeypatch.setitem(sys.modules, "recall_cli.ask", module)
-    tokens = []
-    answer = recall_answerer(types.SimpleNamespace(), "q", tokens.append)
-    assert tokens == ["Yes."]
-    assert answer.text == "Yes."
-    assert [c.ref for c in answer.citations] == ["m3", "42", "7"]
-    assert answer.citations[0].label == "2026-11-22 12:00 · core"
-
-
-def test_normalize_accepts_objects_strings_and_token_iterators():
-    tokens = []
-    assert normalize(iter(["a", "b"]), tokens.append).text == "ab" and tokens == ["a", "b"]
-    assert normalize("plain", tokens.append).text == "plain"
-    hit = type("Hit", (), {"ref": "m7", "ts": NOW, "source": "note", "snippet": "x", "text": "x"})()
+def test_a_citation_is_labelled_with_date_source_and_text():
+    hit = Hit("memory", 7, 0.9, NOW, "x", "note", None, None, "semantic", "x")
     assert citation(hit) == Citation("m7", "2026-11-22 12:00 · note · x")
-    assert citation("[42]").ref == "42"
 
 
 def test_an_answer_without_citations_lists_the_evidence_to_check(svc, ids):

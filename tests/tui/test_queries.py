@@ -1,54 +1,54 @@
-"""The timeline's SQL helper and the date-range parser, on a real store."""
+"""The timeline's queries (through the service) and the date-range parser, on a real store."""
 
 from __future__ import annotations
 
 import pytest
 
-from recall_cli.errors import UsageError
-from recall_cli.tui import queries
+from recall_cli.errors import NotFoundError, UsageError
+from recall_cli.store.timeline import Filters
 from recall_cli.tui.widgets.filters import parse_range
 from tests.tui.conftest import NOW, at
 
 
 def test_days_newest_first_with_counts_by_source(svc, ids):
-    days = queries.days(svc.store.db, queries.Filters())
+    days = svc.days(Filters())
     assert [(d.day, d.events) for d in days] == [("2026-11-22", 6), ("2026-11-21", 2), ("2026-11-20", 2)]
     assert days[0].by_source == {"shell": 3, "chat": 2, "note": 1}
-    assert [d.day for d in queries.days(svc.store.db, queries.Filters(), limit=1, before="2026-11-22")] == [
+    assert [d.day for d in svc.days(Filters(), limit=1, before="2026-11-22")] == [
         "2026-11-21"]
 
 
 def test_filters_combine(svc, ids):
-    db = svc.store.db
-    shell = queries.Filters(sources=("shell",))
-    assert [(d.day, d.events) for d in queries.days(db, shell)] == [("2026-11-22", 3)]
-    notes = queries.Filters(kinds=("note",), since=at(21, 0), until=at(21, 23, 59))
-    assert [e.id for e in queries.events(db, notes, day="2026-11-21")] == [ids["birthday"]]
+    shell = Filters(sources=("shell",))
+    assert [(d.day, d.events) for d in svc.days(shell)] == [("2026-11-22", 3)]
+    notes = Filters(kinds=("note",), since=at(21, 0), until=at(21, 23, 59))
+    assert [e.id for e in svc.timeline_events(notes, day="2026-11-21")] == [ids["birthday"]]
 
 
 def test_groups_are_episodes_newest_first(svc, ids):
-    groups = queries.groups(svc.store.db, "2026-11-22", queries.Filters())
+    groups = svc.groups("2026-11-22", Filters())
     assert [(g.source, g.events, g.status) for g in groups] == [
         ("chat", 2, "pending"), ("note", 1, "pending"), ("shell", 3, "pending")]
     shell = groups[2]
     assert shell.title == "shell in ~/src/blog" and shell.first_event == ids["pull"]
-    events = queries.events(svc.store.db, queries.Filters(), episode_id=shell.episode_id)
+    events = svc.timeline_events(Filters(), episode_id=shell.episode_id)
     assert [e.id for e in events] == [ids["pull"], ids["deploy"], ids["hugo"]]
 
 
 def test_ungrouped_events_are_groups_of_their_own(svc):
     svc.add("one", ts=at(22, 8))
     svc.add("two", ts=at(22, 9))
-    groups = queries.groups(svc.store.db, "2026-11-22", queries.Filters())
+    groups = svc.groups("2026-11-22", Filters())
     assert [(g.episode_id, g.status, g.events) for g in groups] == [(None, "ungrouped", 1), (None, "ungrouped", 1)]
 
 
 def test_episode_lists_its_memories(svc, ids):
     episode_id = svc.store.get_event(ids["pull"]).episode_id
-    data = queries.episode(svc.store.db, episode_id)
+    data = svc.episode(episode_id)
     assert data["events"] == 3 and data["memories"] == [ids["m_deploy"]]
-    assert queries.episode(svc.store.db, 999) is None
-    assert queries.counts(svc.store.db) == {"events": 10, "memories": 4, "episodes": 7, "pending": 7}
+    with pytest.raises(NotFoundError):
+        svc.episode(999)
+    assert svc.timeline_counts() == {"events": 10, "memories": 4, "episodes": 7, "pending": 7}
 
 
 def test_parse_range():
@@ -74,7 +74,7 @@ class FakeDaemon:
         self.calls.append((query, kwargs))
         if self.fail:
             raise ConnectionRefusedError("daemon gone")
-        from recall_cli.retrieve import SearchResult
+        from recall_cli.search.retrieve import SearchResult
 
         return SearchResult([], query, query)
 

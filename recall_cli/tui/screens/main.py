@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
-from ..queries import SOURCES
+from ...service import SOURCES
 from ..widgets.ask import AskView
 from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, plural
 from ..widgets.detail import DetailPane

@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList, Static, Tabs
 from textual.widgets.option_list import Option
 
 from ...errors import RecallError
-from ..answer import Answer, AskUnavailable
+from ..answer import Answer
 from .common import RefOptionsMixin
 
 HINT = ("Ask about anything you captured, e.g. 'how did I deploy the blog?'. "
@@ -139,10 +139,6 @@ class AskView(RefOptionsMixin, Vertical):
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
-        if isinstance(exc, AskUnavailable):
-            self.error = exc.message
-            self._status(exc.message + ". Search (/) and the timeline work without it.", error=True)
-            return
         message = exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}"
         self.error = message
         self._status(f"The model failed: {message}. Everything else keeps working; try again or search (/).",

@@ -16,8 +16,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...timeutil import from_ts, short
-from ..queries import Filters, day_bounds
+from ...store.timeline import Filters
+from ...timeutil import day_bounds, from_ts, short
 from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, plural, source_tag, strength_bar
 
 EMPTY = Text("Move through the timeline, search results or memories: the item shows here.", style="dim")

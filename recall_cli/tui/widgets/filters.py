@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Input, Select
 
 from ...errors import RecallError, UsageError
-from ..queries import Filters
+from ...store.timeline import Filters
 
 
 def parse_range(text: str, reference: float) -> tuple[float | None, float | None]:

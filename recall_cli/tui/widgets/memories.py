@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Select, Static
 
-from ...memory import KINDS
+from ...memory.book import KINDS
 from .common import ItemHighlighted, ItemOpened, one_line, plural, strength_bar
 
 KIND_SHORT = {"semantic": "sem", "procedural": "proc", "episodic": "epi", "core": "core"}

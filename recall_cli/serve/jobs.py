@@ -1,0 +1,86 @@
+"""The daemon's background jobs: spool ingest, watchers, consolidation when idle, decay sweep."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from ..capture.screen import screen_watcher_from_config
+from ..capture.watch import FileWatcher
+
+if TYPE_CHECKING:
+    from .daemon import Daemon
+
+log = logging.getLogger("recall.daemon")
+
+
+def install_jobs(daemon: Daemon) -> None:
+    """Register the daemon's periodic jobs and start the configured watchers."""
+    config = daemon.config
+    svc = daemon.service
+
+    def ingest() -> None:
+        report = svc.ingest_spool()
+        if report.inserted or report.quarantined:
+            log.info("spool: %s", report.summary())
+
+    daemon.jobs["ingest"] = ingest
+
+    idle_after = config.get("serve.consolidate_idle")
+    state = {"last": 0.0}
+
+    def consolidate_when_idle() -> None:
+        if idle_after <= 0 or time.monotonic() - daemon.last_request < idle_after:
+            return
+        if time.monotonic() - state["last"] < idle_after:
+            return
+        state["last"] = time.monotonic()
+        # the configured LLM, as `recall consolidate` and the TUI use it
+        report = svc.consolidate(limit=config.get("serve.consolidate_batch"))
+        if report.model_problem:
+            log.warning("consolidating without the LLM: %s", report.model_problem)
+        if report.episodes:
+            log.info("consolidated %s episodes with %s: %s", report.episodes, report.model, report.actions)
+
+    daemon.jobs["consolidate"] = consolidate_when_idle
+
+    sweep: dict[str, object] = {"last": 0.0, "zones": {}}
+
+    def decay_sweep() -> None:
+        # retention is computed when read; the sweep only logs zone changes for the user
+        last = sweep["last"]
+        assert isinstance(last, float)
+        if time.monotonic() - last < 3600:
+            return
+        sweep["last"] = time.monotonic()
+        counts: dict[str, int] = {}
+        for view in svc.list_memories(include_all=True):
+            counts[view.zone] = counts.get(view.zone, 0) + 1
+        if counts != sweep["zones"]:
+            log.info("memory zones: %s", counts)
+            sweep["zones"] = counts
+
+    daemon.jobs["decay"] = decay_sweep
+
+    _start_watchers(daemon)
+
+
+def _start_watchers(daemon: Daemon) -> None:
+    """The file watcher over the configured directories, and the screen watcher if enabled."""
+    try:
+        if daemon.config.get("watch.dirs").strip():
+            watcher = FileWatcher.from_config(daemon.config)
+            watcher.start()
+            daemon.watchers.append(watcher)
+            log.info("watching %s", ", ".join(map(str, watcher.dirs)))
+    except Exception as exc:  # a missing directory must not stop the daemon
+        log.warning("file watcher not started: %s", getattr(exc, "message", exc))
+    try:
+        screen = screen_watcher_from_config(daemon.service)
+        if screen is not None:
+            screen.start()
+            daemon.watchers.append(screen)
+            log.info("recording screen focus spans")
+    except Exception as exc:
+        log.warning("screen watcher not started: %s", getattr(exc, "message", exc))

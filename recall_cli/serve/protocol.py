@@ -1,0 +1,71 @@
+"""The daemon's wire format: newline-delimited JSON over a Unix socket.
+
+Request:  {"op": "search", "args": {...}}
+Reply:    {"ok": true, "result": ...} or {"ok": false, "error": {"type": ..., "message": ...}}
+Streaming ops send {"token": "..."} lines before the final reply.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import errors
+from ..models import Event, Hit, Memory, SearchResult
+from ..timephrase import TimeRange
+
+MAX_LINE = 64 * 1024 * 1024
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return (json.dumps(message, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def search_result_to_dict(result: SearchResult) -> dict[str, Any]:
+    return {
+        "hits": [h.to_dict() for h in result.hits], "query": result.query,
+        "cleaned_query": result.cleaned_query,
+        "time_range": None if result.time_range is None else {
+            "phrase": result.time_range.phrase, "since": result.time_range.since,
+            "until": result.time_range.until},
+        "since": result.since, "until": result.until, "timings": result.timings,
+    }
+
+
+def hit_from_dict(d: dict[str, Any]) -> Hit:
+    return Hit(owner=d["type"], id=d["id"], score=d["score"], ts=d["ts"], text=d["text"], source=d["source"],
+               actor=d.get("actor"), session=d.get("session"), kind=d.get("kind"), snippet=d.get("snippet", ""),
+               meta=d.get("meta") or {}, ranks=d.get("ranks") or {})
+
+
+def search_result_from_dict(d: dict[str, Any]) -> SearchResult:
+    tr = d.get("time_range")
+    return SearchResult(
+        hits=[hit_from_dict(h) for h in d["hits"]], query=d["query"], cleaned_query=d["cleaned_query"],
+        time_range=TimeRange(tr["phrase"], tr["since"], tr["until"]) if tr else None,
+        since=d.get("since"), until=d.get("until"), timings=d.get("timings") or {},
+    )
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    return Event(text=d["text"], ts_start=d["ts_start"], source=d["source"], kind=d["kind"], actor=d.get("actor"),
+                 session=d.get("session"), ts_end=d.get("ts_end"), meta=d.get("meta") or {}, id=d.get("id"),
+                 content_hash=d.get("content_hash", ""), episode_id=d.get("episode_id"))
+
+
+def error_to_dict(exc: BaseException) -> dict[str, Any]:
+    return {"type": type(exc).__name__, "message": getattr(exc, "message", str(exc))}
+
+
+def error_from_dict(d: dict[str, Any]) -> errors.RecallError:
+    cls = getattr(errors, d.get("type", ""), None)
+    if isinstance(cls, type) and issubclass(cls, errors.RecallError):
+        exc = cls.__new__(cls)
+        errors.RecallError.__init__(exc, d.get("message", "daemon error"))
+        return exc
+    return errors.RecallError(f"daemon: {d.get('message', 'unknown error')}")
+
+
+def memory_from_dict(d: dict[str, Any]) -> Memory:
+    fields = set(Memory.__dataclass_fields__)
+    return Memory(**{k: v for k, v in d.items() if k in fields})

@@ -1,0 +1,52 @@
+"""The bundled embedder, for real: the NumPy path must equal sentence-transformers."""
+
+import numpy as np
+import pytest
+
+from recall_cli.search.embed import NUMPY_BATCH_LIMIT, SentenceTransformerEmbedder, bundled_model_path
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "Caroline went to the LGBTQ support group yesterday",
+    "hi",
+    "Parked the car on level 3 of the airport garage, near the elevators to departures",
+    "Ünïcödé and emoji 🚲 survive tokenisation",
+    "word " * 400,  # longer than the 256-token window: truncated the same way
+]
+
+
+def test_numpy_forward_pass_matches_sentence_transformers():
+    from sentence_transformers import SentenceTransformer
+
+    ours = SentenceTransformerEmbedder().embed(TEXTS)
+    reference = SentenceTransformer(str(bundled_model_path()), device="cpu").encode(
+        TEXTS, normalize_embeddings=True)
+    assert ours.shape == (5, 384) and ours.dtype == np.float32
+    assert np.abs(ours - reference).max() < 1e-5
+
+
+def test_large_batches_use_torch_and_give_the_same_vectors():
+    embedder = SentenceTransformerEmbedder(quantize=False)
+    many = [f"note {i}: {TEXTS[i % 4]}" for i in range(NUMPY_BATCH_LIMIT + 1)]
+    batch = embedder.embed(many)
+    assert embedder._model is not None  # the torch path ran
+    single = embedder.embed(many[:3])
+    assert np.abs(batch[:3] - single).max() < 1e-5
+
+
+def test_int8_batches_rank_like_float_ones_for_a_float_query():
+    docs = [f"note {i}: {TEXTS[i % 4]}" for i in range(NUMPY_BATCH_LIMIT + 1)]
+    docs[7] = "Sam asked me to water the basil and the tomatoes on the balcony"
+    int8 = SentenceTransformerEmbedder(quantize=True).embed(docs)  # a big batch: torch, int8 linear layers
+    exact = SentenceTransformerEmbedder(quantize=False).embed(docs)
+    query = SentenceTransformerEmbedder().embed(["who waters the plants?"])[0]  # small: float NumPy
+    assert int(np.argmax(int8 @ query)) == int(np.argmax(exact @ query)) == 7
+    assert np.abs(int8 - exact).max() > 1e-4  # really a different (int8) computation
+    assert np.sum(int8 * exact, axis=1).min() > 0.85
+
+
+def test_similar_sentences_are_closer_than_unrelated_ones():
+    a, b, c = SentenceTransformerEmbedder().embed(
+        ["Who waters the plants?", "Sam asked me to water the basil", "The TLS certificate expired"])
+    assert float(a @ b) > float(a @ c) + 0.1

@@ -1,0 +1,93 @@
+import numpy as np
+
+from recall_cli.config import load_config
+from recall_cli.search.index import VectorIndex
+from recall_cli.service import Recall
+from tests.fakes import FakeEmbedder
+
+
+def _fill(svc: Recall, n: int) -> list[int]:
+    ids = [svc.add(f"note number {i} about topic{i % 7}", ts=1_700_000_000 + i).id for i in range(n)]
+    svc.embed_pending()
+    return ids
+
+
+def test_index_is_built_from_sqlite_when_missing(svc):
+    _fill(svc, 30)
+    index = svc.index
+    assert index.last_action == "rebuilt"
+    assert index.status()["items"] == 30
+    assert index.file.exists()
+
+
+def test_a_new_process_reuses_the_saved_index_and_adds_only_new_vectors(svc, recall_home, embedder):
+    _fill(svc, 20)
+    _ = svc.index  # build and save
+    svc.close()
+    writer = Recall(load_config(recall_home), embedder=embedder)  # never opens the index
+    writer.add("a late addition", ts=1_800_000_000, embed=True)
+    writer.close()
+    reader = Recall(load_config(recall_home), embedder=embedder)
+    assert reader.index.last_action == "updated"
+    assert reader.index.status()["items"] == 21
+
+
+def test_deleted_events_disappear_from_the_index(svc, recall_home, embedder):
+    ids = _fill(svc, 25)
+    _ = svc.index
+    plan = svc.plan_forget([str(ids[0]), str(ids[1])])
+    svc.forget(plan)
+    assert svc.index.status()["items"] == 23
+    vec = embedder.embed(["note number 0 about topic0"])[0]
+    labels = [lb for lb, _ in svc.index.query(vec, 23)]
+    owners = svc.store.vector_owners(labels)
+    assert ids[0] not in {oid for _, oid in owners.values()}
+    # another process with a stale file applies the tombstones
+    other = Recall(load_config(recall_home), embedder=embedder)
+    assert other.index.status()["items"] == 23
+
+
+def test_deletions_made_by_another_process_are_applied_from_tombstones(svc, recall_home, embedder):
+    ids = _fill(svc, 10)
+    _ = svc.index
+    svc.close()
+    other = Recall(load_config(recall_home), embedder=embedder)
+    other.store.delete_events([ids[3]])  # no index in this process
+    other.close()
+    third = Recall(load_config(recall_home), embedder=embedder)
+    assert third.index.last_action == "updated"
+    assert third.index.status()["items"] == 9
+
+
+def test_changing_the_model_builds_a_separate_index(svc, recall_home):
+    _fill(svc, 12)
+    _ = svc.index
+    svc.close()
+    wider = Recall(load_config(recall_home), embedder=FakeEmbedder(dim=32, model_id="other"))
+    hits = wider.search("note number 3", limit=3)
+    assert wider.index.model_id == "other-32"
+    assert wider.index.status()["items"] == 12
+    assert hits.hits
+
+
+def test_a_corrupt_index_file_is_rebuilt_not_an_error(svc, recall_home, embedder):
+    _fill(svc, 15)
+    path = svc.index.file
+    svc.close()
+    path.write_bytes(b"garbage" * 10)
+    other = Recall(load_config(recall_home), embedder=embedder)
+    assert other.index.last_action == "rebuilt"
+    assert other.index.status()["items"] == 15
+
+
+def test_index_resizes_past_its_initial_capacity(tmp_path, embedder):
+    svc = Recall(load_config(tmp_path / "h"), embedder=embedder)
+    _fill(svc, 5)
+    index: VectorIndex = svc.index
+    capacity = index.index.get_max_elements()
+    rows = [svc.add(f"bulk item {i} words", ts=1_750_000_000 + i).id for i in range(capacity + 10)]
+    svc.embed_pending(rows)
+    assert index.status()["items"] == capacity + 15
+    vec = embedder.embed([f"bulk item {capacity} words"])[0]
+    assert isinstance(index.query(vec, 5)[0][1], float)
+    assert np.isfinite(index.query(vec, 5)[0][1])

@@ -1,0 +1,105 @@
+from datetime import datetime
+
+import pytest
+
+from recall_cli.errors import UsageError
+from recall_cli.search.fusion import bm25_spread
+from recall_cli.search.retrieve import fts_expression
+from recall_cli.timeutil import to_ts
+
+
+def ts(day: str) -> float:
+    return to_ts(datetime.fromisoformat(day))
+
+
+@pytest.fixture
+def filled(svc):
+    svc.add("Parked the car on level 3 of the airport garage", ts=ts("2023-05-02T09:00"))
+    svc.add("The wifi password for the cabin is taped inside the fridge", ts=ts("2023-05-10T09:00"))
+    svc.add("Booked the dentist for a cleaning in September", ts=ts("2023-05-22T09:00"), source="chat",
+            actor="Ana")
+    svc.add("Car service is due at 60000 km", ts=ts("2023-05-23T18:00"))
+    svc.add("Dinner with Priya at the Ethiopian place", ts=ts("2023-04-11T20:00"))
+    return svc
+
+
+def test_keyword_and_meaning_results_are_fused(filled):
+    result = filled.search("where did I park the car", reference=ts("2023-05-24T12:00"))
+    assert result.hits[0].text.startswith("Parked the car")
+    assert set(result.hits[0].ranks) == {"bm25", "dense"}
+
+
+def test_a_time_phrase_in_the_query_filters_by_time(filled):
+    result = filled.search("car yesterday", reference=ts("2023-05-24T12:00"))
+    assert result.time_range and result.time_range.phrase == "yesterday"
+    assert [h.text for h in result.hits] == ["Car service is due at 60000 km"]
+
+
+def test_since_until_and_source_filters_apply_to_both_retrievers(filled):
+    result = filled.search("dentist car wifi dinner", since=ts("2023-05-05T00:00"),
+                           until=ts("2023-05-22T23:00"), time_phrases=False)
+    assert sorted(h.text[:10] for h in result.hits) == ["Booked the", "The wifi p"]
+    only_chat = filled.search("dentist car", sources=["chat"])
+    assert [h.actor for h in only_chat.hits] == ["Ana"]
+
+
+def test_a_query_of_only_punctuation_or_stopwords_still_searches(filled):
+    assert filled.search("the ???").hits is not None
+    assert fts_expression('"; DROP TABLE events; --') == '"drop" OR "table" OR "events"'
+
+
+def test_empty_query_and_bad_limits_are_rejected(filled):
+    with pytest.raises(UsageError):
+        filled.search("   ")
+    with pytest.raises(UsageError):
+        filled.search("car", limit=0)
+    with pytest.raises(UsageError):
+        filled.search("car", since=ts("2023-06-01T00:00"), until=ts("2023-05-01T00:00"))
+
+
+def test_search_embeds_events_added_without_vectors(svc, embedder):
+    svc.add("the basil key is under the blue pot")
+    assert svc.store.vector_fingerprint(embedder.model_id)[0] == 0
+    result = svc.search("blue pot")
+    assert result.hits and svc.store.vector_fingerprint(embedder.model_id)[0] == 1
+
+
+def test_bm25_spread_counts_the_events_that_do_not_match_as_zero():
+    spread = bm25_spread([3.0, 1.0], corpus_size=4)  # scores 3, 1, 0, 0
+    assert spread.mean == 1.0
+    assert round(spread.std, 6) == round((((4 + 0 + 1 + 1) / 4) ** 0.5), 6)
+    assert bm25_spread([], corpus_size=10).z(0.0) == 0.0
+
+
+def test_a_reply_is_found_through_the_question_it_answers(svc):
+    chat = {"source": "chat", "session": "trip", "kind": "message"}
+    svc.add("What was the name of the hotel in Lisbon where you stayed?", ts=ts("2023-05-02T09:00"),
+            actor="Ana", **chat)
+    svc.add("Casa Amora, a tiny place near the castle", ts=ts("2023-05-02T09:01"), actor="Bo", **chat)
+    for i in range(6):
+        svc.add(f"Unrelated note number {i} about groceries and chores", ts=ts(f"2023-05-0{3 + i}T09:00"))
+    svc.add("The hotel in Porto was fine", ts=ts("2023-05-09T09:00"))
+    texts = [h.text for h in svc.search("hotel in Lisbon", limit=3, time_phrases=False).hits]
+    assert texts[0].startswith("What was the name of the hotel")
+    assert texts[1].startswith("Casa Amora")
+    svc.config.values["search.neighbour_weight"] = 0.0
+    alone = [h.text for h in svc.search("hotel in Lisbon", limit=3, time_phrases=False).hits]
+    assert "Casa Amora, a tiny place near the castle" not in alone[:2]
+
+
+def test_the_speaker_a_query_names_comes_first(svc):
+    svc.add("I loved the pottery class on Saturday", ts=ts("2023-05-02T09:00"), actor="Bo", source="chat")
+    svc.add("I loved the pottery class too", ts=ts("2023-05-02T09:05"), actor="Ana", source="chat")
+    svc.add("Pottery supplies are expensive", ts=ts("2023-05-03T09:00"))
+    assert svc.search("what did ana say about the pottery class").hits[0].actor == "Ana"
+    assert svc.search("what did Bo say about the pottery class").hits[0].actor == "Bo"
+
+
+def test_scores_are_between_zero_and_one_and_best_first(filled):
+    hits = filled.search("car garage airport", time_phrases=False).hits
+    scores = [h.score for h in hits]
+    assert all(0 < s < 1 for s in scores) and scores == sorted(scores, reverse=True)
+
+
+def test_search_on_an_empty_store_returns_nothing(svc):
+    assert svc.search("anything at all").hits == []

@@ -1,0 +1,240 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from recall_cli.config import load_config
+from recall_cli.errors import UsageError
+from recall_cli.serve import daemon as d
+from recall_cli.serve.client import DaemonClient, remote
+from recall_cli.service import Recall
+from tests.fakes import FakeEmbedder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def running(recall_home):
+    """A daemon serving in a thread with the fake embedder."""
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    path = d.socket_path(config)
+    for _ in range(200):
+        if d.ping(path):
+            break
+        threading.Event().wait(0.02)
+    yield server, DaemonClient(str(path))
+    server.shutdown()
+    thread.join(10)
+    path.unlink(missing_ok=True)
+
+
+def test_search_and_add_through_the_daemon_match_in_process(running, recall_home):
+    server, client = running
+    for i, text in enumerate(["the blue pot hides the key", "dentist on Thursday", "bike gears need work"]):
+        client.add(text, ts=1_700_000_000 + i)
+    remote_result = client.search("where is the key", limit=3)
+    local = Recall(load_config(recall_home), embedder=FakeEmbedder())
+    local_result = local.search("where is the key", limit=3)
+    assert [(h.id, h.text, round(h.score, 6)) for h in remote_result.hits] == [
+        (h.id, h.text, round(h.score, 6)) for h in local_result.hits]
+
+
+def test_errors_cross_the_socket_as_the_same_error_types(running):
+    _server, client = running
+    with pytest.raises(UsageError, match="empty query"):
+        client.search("  ")
+    with pytest.raises(UsageError, match="unknown daemon operation"):
+        client.call("explode")
+    with pytest.raises(UsageError, match="nothing to add"):
+        client.add("   ")
+
+
+def test_the_socket_is_private(running, recall_home):
+    mode = os.stat(d.socket_path(load_config(recall_home))).st_mode & 0o777
+    assert mode == 0o600
+
+
+def test_cli_falls_back_to_in_process_when_no_daemon_answers(recall_home):
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    d.socket_path(config).write_text("")  # a stale socket file, nothing listening
+    assert remote(config) is None
+
+
+def test_stale_pid_file_and_socket_are_cleaned(recall_home):
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    d.pid_path(config).write_text(str(dead.pid))
+    d.socket_path(config).write_text("")
+    assert d.status(config) == {"running": False, "pid": None, "socket": str(d.socket_path(config)),
+                                "stale_pid_file": True}
+    removed = d.clean_stale(config)
+    assert len(removed) == 2
+    assert not d.pid_path(config).exists() and not d.socket_path(config).exists()
+
+
+def test_a_socket_path_that_is_too_long_is_a_clear_error(recall_home, monkeypatch):
+    monkeypatch.setenv("RECALL_SERVE_SOCKET", "/tmp/" + "x" * 120 + ".sock")
+    with pytest.raises(UsageError, match="socket path is 130 bytes, over the limit of 107"):
+        d.run(load_config(recall_home), lambda: None)
+
+
+def test_unit_file_runs_the_daemon_for_this_home(recall_home):
+    unit = d.unit_file(load_config(recall_home))
+    assert f"ExecStart={sys.executable} -m recall_cli serve" in unit
+    assert f"Environment=RECALL_HOME={recall_home}" in unit
+
+
+@pytest.mark.slow
+def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
+    env = {**os.environ, "RECALL_HOME": str(recall_home)}
+
+    def recall(*args, **kw):
+        return subprocess.run([sys.executable, "-m", "recall_cli", *args], capture_output=True, text=True,
+                              env={**env, **kw}, cwd=ROOT, timeout=300)
+
+    assert recall("import", "examples/sample-week.jsonl").returncode == 0
+    without = recall("search", "water the plants while Sam is away", "--json")
+    started = recall("serve", "--detach")
+    assert started.returncode == 0, started.stderr
+    try:
+        assert recall("serve", "--status").stdout.startswith("recall serve is running (pid ")
+        again = recall("serve", "--detach")
+        assert again.returncode == 2 and "already running" in again.stderr
+        with_daemon = recall("search", "water the plants while Sam is away", "--json")
+        strip = lambda out: [(r["id"], r["score"]) for r in json.loads(out)["results"]]  # noqa: E731
+        assert strip(with_daemon.stdout) == strip(without.stdout)
+        added = recall("add", "added through the daemon")
+        assert added.stdout.startswith("Remembered 16.")
+    finally:
+        pid = d.read_pid(load_config(recall_home))
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(400):
+            if not d._alive(pid):
+                break
+            threading.Event().wait(0.05)
+    assert not d.socket_path(load_config(recall_home)).exists()
+    assert recall("serve", "--status").returncode == 1
+    log = (recall_home / "logs" / "daemon.log").read_text()
+    assert "signal 15: shutting down" in log and "stopped" in log
+
+
+def test_fast_path_accepts_exactly_the_search_options():
+    from recall_cli.cli.fast import SEARCH_OPTIONS
+    from recall_cli.cli.manpage import click_root
+
+    search = click_root().commands["search"]
+    typer_options = {p.opts[0]: tuple(p.opts[1:]) for p in search.params if p.param_type_name == "option"}
+    assert typer_options == SEARCH_OPTIONS
+
+
+def _spy_on_the_fast_path(monkeypatch):
+    from recall_cli.cli import fast
+
+    calls = []
+    real = fast.call
+    monkeypatch.setattr(fast, "call", lambda path, request: calls.append(request) or real(path, request))
+    return calls
+
+
+def _in_process(monkeypatch, recall_home, *args):
+    from recall_cli.cli import common
+    from tests.conftest import run_cli
+
+    monkeypatch.setenv("RECALL_NO_DAEMON", "1")
+    common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=FakeEmbedder()))
+    try:
+        return run_cli(*args)
+    finally:
+        monkeypatch.delenv("RECALL_NO_DAEMON")
+
+
+def test_search_prints_the_same_through_the_fast_path_and_in_process(running, recall_home, monkeypatch):
+    from tests.conftest import run_cli
+
+    _server, client = running
+    client.add("the blue pot hides the key", ts=1_700_000_000)
+    client.add("dentist on Thursday", ts=1_700_000_100)
+    calls = _spy_on_the_fast_path(monkeypatch)
+    for args in (("search", "blue pot key yesterday", "--now", "2023-11-15T12:00", "-n", "2"),
+                 ("search", "dentist", "--json", "--since=2023-11-01", "--source", "note,chat", "--no-time-phrases")):
+        via_daemon = run_cli(*args)
+        assert calls and calls[-1]["query"] == args[1], "the fast path did not run"
+        in_process = _in_process(monkeypatch, recall_home, *args)
+        if "--json" in args:  # the same but for how long each took
+            via_daemon, in_process = ((code, json.dumps({**json.loads(out), "timings_ms": None}), err)
+                                      for code, out, err in (via_daemon, in_process))
+        assert via_daemon == in_process
+    assert via_daemon[0] == 0 and json.loads(via_daemon[1])["results"][0]["text"] == "dentist on Thursday"
+    first = run_cli("search", "blue pot key yesterday", "--now", "2023-11-15T12:00")
+    assert first[1].startswith("Time filter 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59\n")
+
+
+def test_search_errors_are_the_same_through_the_fast_path(running, recall_home, monkeypatch):
+    from tests.conftest import run_cli
+
+    calls = _spy_on_the_fast_path(monkeypatch)
+    for args in (("search", "key", "--limit", "0"), ("search", "key", "--since", "the day after never")):
+        via_daemon = run_cli(*args)
+        assert calls, "the fast path did not run"
+        assert via_daemon[0] == 2 and via_daemon[2].startswith("Error: ")
+        assert via_daemon == _in_process(monkeypatch, recall_home, *args)
+
+
+def test_the_fast_path_leaves_what_it_does_not_know_to_the_full_cli():
+    from recall_cli.cli.fast import parse
+
+    assert parse(["blue", "pot", "-n", "3", "-s", "a,b", "--source=c", "--json"]) == {
+        "query": "blue pot", "limit": 3, "source": ["a", "b", "c"], "json": True}
+    for args in (["--help"], ["key", "-n"], ["key", "-n5"], ["key", "-n=5"], ["key", "--limit", "x"],
+                 ["key", "--colour"], ["-5"], ["--json"], ["key", "--", "-n"]):
+        assert parse(args) is None, args
+
+
+def test_a_daemon_in_another_time_zone_leaves_rendering_to_the_client(running, recall_home, monkeypatch):
+    from recall_cli.cli import fast
+    from tests.conftest import run_cli
+
+    _server, client = running
+    client.add("the blue pot hides the key", ts=1_700_000_000)
+    replies = []
+    real = fast.call
+    monkeypatch.setattr(fast, "call", lambda path, request: replies.append(
+        real(path, {**request, "tz": "Pacific/Auckland"})) or replies[-1])
+    via_daemon = run_cli("search", "blue pot")
+    assert replies == [{"ok": True, "result": {}}]  # the daemon declined to render
+    assert via_daemon == _in_process(monkeypatch, recall_home, "search", "blue pot")
+    assert via_daemon[0] == 0 and "the blue pot hides the key" in via_daemon[1]
+
+
+def test_the_daemon_ingests_the_spool_and_consolidates_when_idle(recall_home, monkeypatch):
+    from recall_cli.capture import spool
+    from recall_cli.serve.jobs import install_jobs
+
+    monkeypatch.setenv("RECALL_SERVE_CONSOLIDATE_IDLE", "0.001")
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    assert {"ingest", "consolidate", "decay"} <= set(server.jobs)
+    spool.append(recall_home, [
+        {"text": f"make test #{i}", "source": "shell", "kind": "command", "ts_start": 1_700_000_000 + i * 60,
+         "session": "tty1", "meta": {"cwd": "/src/app", "exit_code": 0}} for i in range(3)
+    ])
+    server.last_request = 0.0
+    for name in ("ingest", "consolidate", "decay"):
+        server.jobs[name]()
+    assert server.service.store.count_events() == 3
+    kinds = {v.memory.kind for v in server.service.memories.list(include_all=True)}
+    assert "episodic" in kinds
+    server.service.close()
