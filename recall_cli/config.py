@@ -159,9 +159,12 @@ class Config:
         stored = _read_toml(self.path)
         section, name = key.split(".", 1)
         stored.setdefault(section, {})[name] = typed
-        self.home.mkdir(parents=True, exist_ok=True)
+        _home.make_private_dir(self.home)
         tmp = self.path.with_suffix(".toml.tmp")
-        tmp.write_text(_dump_toml(stored), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _home.PRIVATE_FILE)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(_dump_toml(stored))
+        os.chmod(tmp, _home.PRIVATE_FILE)  # an existing temp file keeps its old mode otherwise
         os.replace(tmp, self.path)
         self.values[key] = typed
         self.sources[key] = "config.toml"

@@ -23,3 +23,65 @@ def recall_home() -> str:
     """RECALL_HOME if set, else the platform default."""
     env = os.environ.get("RECALL_HOME")
     return os.path.expanduser(env) if env else default_home()
+
+
+# -- privacy: RECALL_HOME is 0700 and everything in it 0600, whatever the umask -------------------
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+_OPEN_TO_OTHERS = 0o077
+
+
+def make_private_dir(path: str | os.PathLike[str]) -> None:
+    """Create a directory (and missing parents) readable by its owner only."""
+    os.makedirs(path, mode=PRIVATE_DIR, exist_ok=True)
+    if os.stat(path).st_mode & _OPEN_TO_OTHERS:
+        os.chmod(path, PRIVATE_DIR)
+
+
+def create_private_file(path: str | os.PathLike[str]) -> None:
+    """Create an empty file with mode 0600 unless it exists (a later writer then inherits a
+    private file: SQLite gives its -wal and -shm the database file's mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE))
+    except FileExistsError:
+        pass
+
+
+def loose_modes(home: str | os.PathLike[str]) -> list[str]:
+    """Paths under RECALL_HOME (itself included) that someone other than the owner can use."""
+    found: list[str] = []
+    if not os.path.isdir(home):
+        return found
+    for root, dirs, files in os.walk(home):
+        for name in [None, *dirs, *files]:
+            path = root if name is None else os.path.join(root, name)
+            if name is not None and name in dirs:
+                continue  # directories are visited as roots
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if not _is_link(st.st_mode) and st.st_mode & _OPEN_TO_OTHERS:
+                found.append(path)
+    return found
+
+
+def tighten(home: str | os.PathLike[str]) -> list[str]:
+    """Make RECALL_HOME and every directory in it 0700 and every file 0600 (symbolic links are
+    left alone); returns the paths that changed. Run when a store opens, so a home made by an
+    older version, or under a loose umask, becomes private."""
+    changed = []
+    for path in loose_modes(home):
+        try:
+            mode = PRIVATE_DIR if os.path.isdir(path) else PRIVATE_FILE
+            os.chmod(path, mode)
+            changed.append(path)
+        except OSError:
+            continue
+    return changed
+
+
+def _is_link(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISLNK(mode)

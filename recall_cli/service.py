@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
+from .home import tighten
 from .importers.base import Importer, ImportReport, Skipped, read_text
 from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
 from .plugins.manager import Plugins, get_plugins
@@ -67,6 +68,7 @@ class Recall:
     @property
     def store(self) -> Store:
         if self._store is None:
+            tighten(self.config.home)  # a home made under a loose umask, or by an older recall
             self._store = open_store(self.config.db_path)
         return self._store
 
@@ -428,6 +430,7 @@ class Recall:
         data["memories"] = self.store.count_memories()
         data["vectors"] = self.store.vector_models()
         data["episodes"] = self.store.count_episodes()
+        data["redacted"] = self.store.count_redacted_events()
         data["home"] = str(self.config.home)
         data["db_bytes"] = self.config.db_path.stat().st_size if self.config.db_path.exists() else 0
         return data

@@ -13,6 +13,7 @@ last, and a value already redacted is never redacted twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -34,10 +35,10 @@ class SecretPattern:
     containing one of its ``needles`` (lower-case substrings that every match contains), so
     an ordinary command costs a few substring tests instead of dozens of regex compiles."""
 
-    __slots__ = ("name", "pattern", "flags", "needles", "example", "secret", "description", "_regex")
+    __slots__ = ("name", "pattern", "flags", "needles", "example", "secret", "description", "accept", "_regex")
 
     def __init__(self, name: str, pattern: str, needles: tuple[str, ...], example: str, secret: str,
-                 description: str = "", flags: int = 0) -> None:
+                 description: str = "", flags: int = 0, accept: Callable[[str], bool] | None = None) -> None:
         self.name = name
         self.pattern = pattern
         self.flags = flags
@@ -45,6 +46,7 @@ class SecretPattern:
         self.example = example
         self.secret = secret  # the part of ``example`` that must not survive redaction
         self.description = description
+        self.accept = accept  # a last check on the secret a match found (entropy, shape)
         self._regex: re.Pattern[str] | None = None
 
     @property
@@ -61,8 +63,35 @@ class SecretPattern:
 
 
 def _p(name: str, needles: str, pattern: str, example: str, secret: str, description: str = "",
-       flags: int = 0) -> SecretPattern:
-    return SecretPattern(name, pattern, tuple(needles.split()), example, secret, description, flags)
+       flags: int = 0, accept: Callable[[str], bool] | None = None) -> SecretPattern:
+    return SecretPattern(name, pattern, tuple(needles.split()), example, secret, description, flags, accept)
+
+
+def _looks_chosen(value: str) -> bool:
+    """A value a person chose as a password: quoted, or not a plain lower-case word (it has a
+    digit, a symbol or mixed case). "the password is wrong" is prose; "is hunter2" is not."""
+    core = value.strip("'\"")
+    if len(core) < 4:
+        return False
+    if value[:1] in {"'", '"'}:
+        return True
+    return (any(c.isdigit() for c in core) or any(not c.isalnum() for c in core)
+            or (any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)))
+
+
+def _random_looking(value: str) -> bool:
+    """A long token that looks generated: letters and digits mixed, and high character entropy
+    (a path, a word joined by dashes or a version string is not)."""
+    import math
+
+    if len(value) < 20 or not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
+        return False
+    counts: dict[str, int] = {}
+    for c in value:
+        counts[c] = counts.get(c, 0) + 1
+    entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    mixed_case = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    return entropy >= 3.5 and (mixed_case or len(value) >= 32)
 
 
 # Every match of the contextual patterns contains one of these words.
@@ -133,6 +162,20 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("huggingface-token", "hf_", r"\bhf_[A-Za-z0-9]{30,}",
        "huggingface-cli login --token-value hf_FAKEfakeFAKEfakeFAKEfakeFAKEfake12",
        "hf_FAKEfakeFAKEfakeFAKEfakeFAKEfake12", "Hugging Face tokens"),
+    _p("vault-token", "hvs. hvb. hvr.", r"\bhv[sbr]\.[A-Za-z0-9_\-]{24,}",
+       "VAULT_TOKEN=hvs.CAESIFAKEfakeFAKEfakeFAKEfakeFAKE vault kv get secret/app",
+       "hvs.CAESIFAKEfakeFAKEfakeFAKEfakeFAKE", "HashiCorp Vault tokens"),
+    _p("docker-pat", "dckr_pat_", r"\bdckr_pat_[A-Za-z0-9_\-]{20,}",
+       "echo dckr_pat_FAKEfakeFAKEfake-FAKEfake01 | docker login -u me --password-stdin",
+       "dckr_pat_FAKEfakeFAKEfake-FAKEfake01", "Docker Hub personal access tokens"),
+    _p("pypi-token", "pypi-ag", r"\bpypi-Ag[A-Za-z0-9_\-]{30,}",
+       "twine upload -u __token__ -p pypi-AgEIcHlwaS5vcmcFAKEfakeFAKEfakeFAKEfake dist/*",
+       "pypi-AgEIcHlwaS5vcmcFAKEfakeFAKEfakeFAKEfake", "PyPI and TestPyPI API tokens"),
+    _p("azure-shared-access-key", "sharedaccesskey=",
+       r"(?i)\bSharedAccessKey=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})",
+       "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;"
+       "SharedAccessKey=FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake012=",
+       "FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake012", "Azure Service Bus / Event Hubs connection strings"),
     _p("twilio-api-key", "sk", r"\bSK[0-9a-fA-F]{32}\b",
        "twilio api:core:messages:list --api-key SK0123456789abcdef0123456789abcdef",
        "SK0123456789abcdef0123456789abcdef", "Twilio API key sids"),
@@ -178,8 +221,13 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "mysqldump --user=root --password=FakeDbPw1 shop", "FakeDbPw1",
        "--password / --token / --api-key style arguments"),
     _p("password-short-arg", "mysql mariadb",
-       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]{0,1000}?\s-p(?P<secret>[^\s'\"-][^\s'\"]*)",
+       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]{0,1000}?\s-p"
+       r"(?P<secret>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"-][^\s'\"]*)",
        "mysql -u root -pFakeRootPw -h db", "FakeRootPw", "mysql -pPASSWORD"),
+    _p("password-short-arg", "mysql mariadb",
+       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]{0,1000}?\s-p"
+       r"(?P<secret>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"-][^\s'\"]*)",
+       "mysql -u root -p'Fake Quoted Pw' shop", "Fake Quoted Pw", "mysql -p'PASSWORD' (quoted)"),
     _p("password-short-arg", "sshpass login helm",
        r"\b(?:sshpass|docker\s+login|podman\s+login|helm\s+repo\s+add|az\s+login)\b[^|;&\n]{0,1000}?\s-p\s+" + _VALUE,
        "sshpass -p FakeSshPw ssh deploy@host", "FakeSshPw", "sshpass -p / docker login -p"),
@@ -194,6 +242,20 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"[\"']?\s*:\s*\"(?P<secret>[^\"\n]+)\"",
        "curl -d '{\"user\": \"me\", \"password\": \"FakeJsonPw\"}' https://api.example.com/login",
        "FakeJsonPw", "\"password\": \"...\" in JSON bodies"),
+    _p("password-prose", "pass pwd pin secret code fi key",
+       r"(?i)\b(?:password|passwd|passphrase|passcode|pin(?:\s+code)?|pin\s+number|secret(?:\s+key)?|"
+       r"access\s+code|door\s+code|alarm\s+code|wi-?fi\s+key)"
+       r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"  # "password for the router"
+       r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?"
+       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
+       "note to self: the wifi password is Hunter2Fake, router in the hall", "Hunter2Fake",
+       "\"the password is ...\" in notes and chats (a chosen-looking value: not a plain word)",
+       accept=_looks_chosen),
+    _p("high-entropy-token", _WORD_NEEDLES,
+       r"(?i)\b(?:key|token|secret|password|passwd|pwd|credentials?|api[_\s-]?key|auth)\b[^\n]{0,40}?"
+       r"(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-])",
+       "my staging key is in the chat: q8ZfAKE3vN1xR7tLmW2pK9sJ4hB6yC0e", "q8ZfAKE3vN1xR7tLmW2pK9sJ4hB6yC0e",
+       "long random tokens near a secret-ish word (entropy check)", accept=_random_looking),
 )
 
 
@@ -229,7 +291,9 @@ def _replacer(pattern: SecretPattern, found: list[str], marked: list[tuple[int, 
         if has_group and match.group("secret") is not None:
             secret = match.group("secret")
             start, end = match.span("secret")
-            if overlaps(start, end) or not secret.strip("'\""):
+            if overlaps(start, end) or not secret.strip("'\"") or MARK in secret:
+                return whole
+            if pattern.accept is not None and not pattern.accept(secret):
                 return whole
             quote = secret[0] if secret[:1] in {"'", '"'} and secret[-1:] == secret[:1] else ""
             offset = match.start()

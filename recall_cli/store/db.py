@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..errors import RecallError
+from ..home import PRIVATE_FILE, create_private_file, make_private_dir
 from .embeddings import EmbeddingQueries
 from .episodes import EpisodeQueries
 from .events import EventQueries
@@ -49,6 +50,11 @@ class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, Timel
                 continue
         return out
 
+    def count_redacted_events(self) -> int:
+        """Events that had secrets replaced before they were stored."""
+        return self._db.execute("SELECT count(*) FROM events WHERE json_extract(meta, '$.redacted') IS NOT NULL"
+                                ).fetchone()[0]
+
     # -- health ---------------------------------------------------------------------------
     def health(self) -> dict[str, object]:
         """Integrity check, journal mode and pending migrations (for `recall doctor`)."""
@@ -85,7 +91,12 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     """Open (creating if needed) the store at ``path`` and apply pending migrations."""
     if str(path) != ":memory:":
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
+        # created 0600 before SQLite opens it: the -wal and -shm files take the database's mode
+        create_private_file(path)
+        for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if part.exists() and part.stat().st_mode & 0o077:
+                part.chmod(PRIVATE_FILE)
     try:
         conn = connect(path)
         db = Database(conn)

@@ -80,6 +80,32 @@ CORPUS = [
     ("wget --header='Authorization: Basic ZmFrZTpmYWtlcGFzcw==' https://example.com/file", "ZmFrZTpmYWtlcGFzcw=="),
     ("gcloud iam service-accounts keys create k.json --client-secret GOCSPX-FAKEfakeFAKEfakeFAKEfake12 x",
      "GOCSPX-FAKEfakeFAKEfakeFAKEfake12"),
+    # the classes a review found missing
+    ("mysql -h db -u app -p'Fake Quoted MysqlPw' shop", "Fake Quoted MysqlPw"),
+    ('mysqldump -u root -p"FakeDoubleQuoted7" shop > shop.sql', "FakeDoubleQuoted7"),
+    ("az servicebus queue list --connection-string 'Endpoint=sb://ns.servicebus.windows.net/;"
+     "SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=FAKEfakeFAKEfake0123456789FAKEfakeFAKEfake0A='",
+     "FAKEfakeFAKEfake0123456789FAKEfakeFAKEfake0A"),
+    ("export VAULT_TOKEN=hvs.CAESIJFAKEfakeFAKEfakeFAKEfakeFAKEfake01", "hvs.CAESIJFAKEfakeFAKEfakeFAKEfakeFAKEfake01"),
+    ("vault login hvs.CAESIKfakeFAKEfakeFAKEfakeFAKEfakeFAKE02", "hvs.CAESIKfakeFAKEfakeFAKEfakeFAKEfakeFAKE02"),
+    ("echo dckr_pat_FAKEfake_FAKEfakeFAKEfake-0 | docker login -u me --password-stdin",
+     "dckr_pat_FAKEfake_FAKEfakeFAKEfake-0"),
+    ("twine upload -u __token__ -p pypi-AgEIcHlwaS5vcmcCJDFAKEfakeFAKEfakeFAKEfakeFAKE dist/*",
+     "pypi-AgEIcHlwaS5vcmcCJDFAKEfakeFAKEfakeFAKEfakeFAKE"),
+    ("uv publish --token pypi-AgENdGVzdC5weXBpLm9yZwFAKEfakeFAKEfakeFAKEfake", "pypi-AgENdGVzdC5weXBpLm9yZwFAKEfakeFAKEfakeFAKEfake"),
+    # prose, as people write it in notes and chats
+    ("Note to self: the wifi password is Tr0ub4dorFake&3", "Tr0ub4dorFake&3"),
+    ("the alarm code is 482193 (the panel by the door)", "482193"),
+    ("My bank PIN is 739188, don't tell anyone", "739188"),
+    ("The passphrase for the backup disk is 'blue mango 77 fake'.", "blue mango 77 fake"),
+    ("door code: 55#21FAKE", "55#21FAKE"),
+    ("Guest wifi key: PurpleFakeOtter42", "PurpleFakeOtter42"),
+    ("here is the staging deploy token: 9fJk2LmQ8xZr4TyWb7NcV1sHd3Gp6Ea0", "9fJk2LmQ8xZr4TyWb7NcV1sHd3Gp6Ea0"),
+    ("my openai key sk-FAKEchatFAKEchatFAKEchat99 stopped working", "sk-FAKEchatFAKEchatFAKEchat99"),
+    ("mongosh 'mongodb+srv://admin:FakeMongoPw9@cluster0.example.net/test'", "FakeMongoPw9"),
+    ('{"stripe": {"secret_key": "sk_test_FAKEfakeFAKEfake0000"}}', "sk_test_FAKEfakeFAKEfake0000"),
+    ("AWS key for the backup job is AKIAFAKEBACKUP000001", "AKIAFAKEBACKUP000001"),
+    (f"the CI uses ghs_{F36} for the release job", f"ghs_{F36}"),
 ]
 
 # Ordinary commands that must come through untouched.
@@ -97,6 +123,12 @@ BENIGN = [
     "echo $PATH | tr : '\\n'",
     "make test",
     "curl https://example.com/docs/authentication",
+    "the password is wrong again, reset it",
+    "my password is too short for the new policy",
+    "the password is stored in 1password",
+    "ssh-keygen -t ed25519 -C key-for-github-actions-runner",
+    "token expires in 3600 seconds",
+    "git commit -m 'rotate the deploy key'",
 ]
 
 
@@ -113,7 +145,8 @@ def test_the_table_covers_every_family_the_issue_lists():
     for family in ("aws-access-key-id", "aws-secret-key", "gcp-api-key", "azure-storage-key", "github-token",
                    "gitlab-token", "slack-token", "stripe-key", "openai-key", "anthropic-key", "twilio-api-key",
                    "sendgrid-key", "npm-token", "jwt", "pem-private-key", "password-arg", "secret-assignment",
-                   "url-credentials", "auth-header"):
+                   "url-credentials", "auth-header", "vault-token", "docker-pat", "pypi-token",
+                   "azure-shared-access-key", "password-prose", "high-entropy-token"):
         assert family in names
 
 
@@ -162,7 +195,7 @@ def test_a_cut_off_private_key_is_still_redacted():
 
 
 def test_corpus_never_reaches_the_spool_or_the_database(svc, recall_home):
-    assert len(CORPUS) >= 30
+    assert len(CORPUS) >= 60
     for i, (command, _secret) in enumerate(CORPUS):
         args = record.Args()
         args.command, args.shell, args.status, args.cwd = command, "bash", 0, "/home/me/src"
