@@ -60,6 +60,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "capture.ignore_patterns": ("", "shell commands never recorded: globs or 're:REGEX', comma-separated"),
     "capture.ignore_dirs": ("", "directories whose shell commands are never recorded; comma-separated"),
     "capture.max_command_bytes": (65536, "longer shell commands are cut to this many bytes"),
+    "events.max_chars": (20_000, "longer texts are stored as linked parts of at most this many characters"),
+    "events.max_parts": (50, "parts kept of one long text; the rest is left out with a marker and reported"),
     "ingest.batch_size": (500, "spool records per transaction and embedding batch in `recall ingest`"),
     "watch.dirs": ("", "directories `recall watch` watches; comma-separated (see --add/--remove)"),
     "watch.globs": ("*.md,*.txt,*.org,*.rst", "file names the watcher reads; comma-separated globs"),

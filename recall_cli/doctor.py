@@ -1,13 +1,23 @@
-"""Health checks behind `recall doctor`."""
+"""Health checks behind `recall doctor`, and the repairs behind `recall doctor --fix`.
+
+Every check says OK, WARN (something is off and `--fix` can repair it) or FAIL (it needs the
+user). `recall doctor` exits non-zero unless every check is OK.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .config import load_config
+from .home import loose_modes, tighten
+
 if TYPE_CHECKING:
     from .service import Recall
+
+SHOWN_PATHS = 3
 
 
 @dataclass
@@ -15,18 +25,20 @@ class Check:
     name: str
     status: str  # OK, WARN, FAIL
     detail: str
+    fix: str = ""  # what --fix did about it
 
 
-def run_checks(svc: Recall) -> list[Check]:
-    """Check config, store, embedder and index; never raises."""
+def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Check]:
+    """Check home, file modes, config, store, embedder, vectors, index and the LLM; never
+    raises. With ``fix``, repair what can be repaired first (modes, missing vectors, the
+    index, stale temp files)."""
     checks: list[Check] = []
     cfg = svc.config
     home_ok = cfg.home.exists() and os.access(cfg.home, os.W_OK)
     checks.append(Check("home", "OK" if home_ok else "WARN",
                         f"{cfg.home}" + ("" if home_ok else " (missing or not writable; created on first write)")))
+    checks.append(_privacy(svc, fix))
     try:
-        from .config import load_config
-
         load_config(cfg.home)
         checks.append(Check("config", "OK", str(cfg.path) + ("" if cfg.path.exists() else " (defaults)")))
     except Exception as exc:
@@ -35,7 +47,6 @@ def run_checks(svc: Recall) -> list[Check]:
         store = svc.store
         health = store.health()
         pending = health["pending_migrations"]
-        assert isinstance(pending, list)
         status = "OK" if health["integrity"] == "ok" and not pending else "FAIL"
         checks.append(Check("store", status, f"{cfg.db_path} integrity={health['integrity']} "
                             f"journal={health['journal']} events={store.count_events()} "
@@ -45,20 +56,87 @@ def run_checks(svc: Recall) -> list[Check]:
         return checks
     try:
         embedder = svc.embedder
-        dim = embedder.dim
-        checks.append(Check("embedder", "OK", f"{embedder.model_id} (dim {dim})"))
+        checks.append(Check("embedder", "OK", f"{embedder.model_id} (dim {embedder.dim})"))
     except Exception as exc:
         checks.append(Check("embedder", "FAIL", str(exc)))
         return checks
-    try:
-        count, _max_id, _dim = svc.store.vector_fingerprint(embedder.model_id)
-        missing = len(svc.store.owners_missing_vectors("event", embedder.model_id))
-        index = svc.index
-        status = index.status()
-        ok = status["items"] == count
-        detail = (f"{status['file']} items={status['items']} vectors={count} "
-                  f"events_without_vectors={missing} ({index.last_action})")
-        checks.append(Check("index", "OK" if ok and not missing else "WARN", detail))
-    except Exception as exc:
-        checks.append(Check("index", "FAIL", str(exc)))
+    checks.append(_vectors(svc, fix))
+    checks.append(_index(svc, fix))
+    if llm:
+        checks.append(_llm(svc))
     return checks
+
+
+def _privacy(svc: Recall, fix: bool) -> Check:
+    home = svc.config.home
+    loose = loose_modes(home)
+    if loose and fix:
+        changed = tighten(home)
+        left = loose_modes(home)
+        if not left:
+            return Check("privacy", "OK", f"{home} 0700, files 0600", fix=f"tightened {len(changed)} paths")
+        loose = left
+    if not loose:
+        return Check("privacy", "OK", f"{home} 0700, files 0600" if home.exists() else "nothing written yet")
+    shown = ", ".join(os.path.relpath(p, home) for p in loose[:SHOWN_PATHS])
+    more = f" and {len(loose) - SHOWN_PATHS} more" if len(loose) > SHOWN_PATHS else ""
+    return Check("privacy", "WARN", f"{len(loose)} paths readable by other users: {shown}{more} "
+                 "(`recall doctor --fix` makes them private)")
+
+
+def _vectors(svc: Recall, fix: bool) -> Check:
+    store, model = svc.store, svc.embedder.model_id
+    try:
+        events = len(store.owners_missing_vectors("event", model))
+        memories = len(store.owners_missing_vectors("memory", model))
+        done = ""
+        if (events or memories) and fix:
+            embedded = svc.embed_pending()
+            done = f"embedded {embedded}"
+            events = len(store.owners_missing_vectors("event", model))
+            memories = len(store.owners_missing_vectors("memory", model))
+        detail = f"events_without_vectors={events} memories_without_vectors={memories}"
+        if events or memories:
+            return Check("vectors", "WARN", detail + " (the next search embeds them; `recall doctor --fix` now)",
+                         fix=done)
+        return Check("vectors", "OK", detail, fix=done)
+    except Exception as exc:
+        return Check("vectors", "FAIL", str(exc))
+
+
+def _index(svc: Recall, fix: bool) -> Check:
+    try:
+        index = svc.index
+        done = []
+        stale = index.stale_temp_files()
+        if stale and fix:
+            done.append(f"removed {index.clean_temp_files(older_than=0)} temp files")
+            stale = index.stale_temp_files()
+        count = svc.store.vector_fingerprint(index.model_id)[0]
+        cache = index.status()
+        if cache["items"] != count and fix:
+            rebuilt, _file = svc.rebuild_index()
+            done.append(f"rebuilt with {rebuilt} vectors")
+            cache = index.status()
+        detail = f"{cache['file']} items={cache['items']} vectors={count} ({index.last_action})"
+        if stale:
+            detail += f"; {len(stale)} temp files left by a killed save"
+        ok = cache["items"] == count and not stale
+        return Check("index", "OK" if ok else "WARN", detail, fix="; ".join(done))
+    except Exception as exc:
+        return Check("index", "FAIL", str(exc))
+
+
+def _llm(svc: Recall) -> Check:
+    """The configured LLM loads and answers a one-token prompt."""
+    from .llm.model import Chat
+
+    started = time.perf_counter()
+    try:
+        llm = svc.llm
+        text = "".join(llm.stream(Chat("Answer with one word.", "Say OK."), max_tokens=1))
+    except Exception as exc:
+        return Check("llm", "FAIL", getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+    seconds = time.perf_counter() - started
+    return Check("llm", "OK", f"{llm.model_id} answered {text.strip()!r} in {seconds:.1f} s (context "
+                 f"{llm.context_size} tokens)")

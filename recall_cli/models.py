@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .timeutil import iso
+
+if TYPE_CHECKING:
+    from .timephrase import TimeRange
 
 
 def content_hash(*parts: object) -> str:
@@ -182,7 +185,7 @@ class SearchResult:
     hits: list[Hit]
     query: str
     cleaned_query: str
-    time_range: Any = None  # a timephrase.TimeRange when the query held a time phrase
+    time_range: TimeRange | None = None  # set when the query held a time phrase
     since: float | None = None
     until: float | None = None
     timings: dict[str, float] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from .timeutil import iso, parse_time, short
 
 
 def dumps(data: Any) -> str:
+    """Indented JSON, non-ASCII kept, anything else (paths, dates) as its string."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
@@ -76,11 +77,14 @@ def split_csv(values: Sequence[str] | None) -> list[str] | None:
 
 
 def require_positive(name: str, value: int | None) -> None:
+    """UsageError when an option given a value got one below 1."""
     if value is not None and value <= 0:
         raise UsageError(f"{name} must be at least 1")
 
 
 class Searcher(Protocol):
+    """What renders a search: the service in process, or the daemon's client."""
+
     def search(self, query: str, *, limit: int | None = None, since: float | None = None,
                until: float | None = None, sources: Sequence[str] | None = None,
                reference: float | None = None, time_phrases: bool = True) -> SearchResult: ...

@@ -140,19 +140,30 @@ class Recall:
     # -- the one write path for events ------------------------------------------------------
     def store_events(self, events: Sequence[Event]) -> InsertResult:
         """Every event reaches the store through here: secrets redacted (text and string
-        metadata), plugins' filters, then one transaction."""
+        metadata), plugins' filters, a text over ``events.max_chars`` stored as linked
+        parts, then one transaction."""
+        from .capture.limits import part_hashed, split_long
         from .capture.secrets import redact_event
 
+        limit, max_parts = self.config.get("events.max_chars"), self.config.get("events.max_parts")
         kept: list[Event] = []
-        redacted = 0
+        redacted = filtered = split = truncated = 0
         for event in events:
-            clean = redact_event(event)
-            redacted += clean is not event
-            result = self.plugins.filter_event(clean)
-            if result is not None:
-                kept.append(result)
+            parts, dropped = split_long(event, limit, max_parts)  # first: redaction's cost stays bounded
+            split += len(parts) > 1
+            truncated += dropped > 0
+            for part in parts:
+                clean = redact_event(part)
+                if clean is not part:
+                    redacted += 1
+                    clean = part_hashed(clean) if "whole" in clean.meta else clean
+                result = self.plugins.filter_event(clean)
+                if result is None:
+                    filtered += 1
+                else:
+                    kept.append(result)
         stored = self.store.insert_events(kept)
-        stored.filtered, stored.redacted = len(events) - len(kept), redacted
+        stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
         return stored
 
     # -- capture ----------------------------------------------------------------------------
@@ -236,12 +247,16 @@ class Recall:
             raise UsageError(f"unknown format '{fmt}' (choose auto, {', '.join(importers)})")
         text = read_text(path, self.config.get("import.max_bytes"))
         name = self.detect_format(path, text) if fmt == "auto" else fmt
-        report = ImportReport(path=str(path), format=name)
+        report = ImportReport(path=str(path), format=name, max_chars=self.config.get("events.max_chars"),
+                              max_parts=self.config.get("events.max_parts"))
         pending: list[Event] = []
 
         def flush() -> None:
             stored = self.store_events(pending)
             report.filtered += stored.filtered
+            report.redacted += stored.redacted
+            report.split += stored.split
+            report.truncated += stored.truncated
             report.inserted += len(stored.inserted)
             report.duplicates += stored.duplicates
             report.event_ids.extend(stored.inserted)
@@ -255,11 +270,15 @@ class Recall:
             if len(pending) >= batch:
                 flush()
         flush()
-        if report.inserted == 0 and report.duplicates == 0 and report.skipped:
-            first = report.skipped[0]
-            raise InputError(f"nothing imported as {name}: {first.reason}", str(path), first.position)
-        if embed and report.event_ids:
-            self.embed_pending(report.event_ids, progress=progress)
+        if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0:
+            if report.skipped:
+                first = report.skipped[0]
+                raise InputError(f"nothing imported as {name}: {first.reason}", str(path), first.position)
+            raise InputError(f"nothing to import: no {name} records found", str(path))
+        if embed:
+            # every event still without a vector, not only this file's: a run killed while
+            # embedding is completed by running it again
+            self.embed_pending(progress=progress)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -519,6 +538,8 @@ class Recall:
         extractors, reconciler, problem = pipeline_or_none(self) if use_llm else (None, None, "")
         report = consolidate(self, since=since, limit=limit, dry_run=dry_run, extractors=extractors,
                              reconciler=reconciler, progress=progress, at=at, episode_ids=episode_ids)
+        if not dry_run:
+            self.embed_pending()  # memories a killed run left without vectors, too
         report.model = self.llm.model_id if extractors else "zero-LLM"
         report.model_problem = problem
         return report
@@ -557,11 +578,11 @@ class Recall:
         return self.store.episode_event_ids(episode_id)
 
     # -- health and models ------------------------------------------------------------------
-    def doctor(self) -> list[Check]:
-        """Health checks of config, store, embedder and index (never raises)."""
+    def doctor(self, *, fix: bool = False, llm: bool = True) -> list[Check]:
+        """Health checks (never raises); with ``fix``, repairs what it can first."""
         from .doctor import run_checks
 
-        return run_checks(self)
+        return run_checks(self, fix=fix, llm=llm)
 
     def llm_failures(self) -> dict[str, int]:
         """Structured-output failures of the LLM so far, by purpose."""

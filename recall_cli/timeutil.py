@@ -60,17 +60,16 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
     if _EPOCH.match(raw):
         return float(raw)
     try:
+        bounds: tuple[float, float] | None = None
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            start, last = day_bounds(date.fromisoformat(raw))
-            return last if end else start
-        if re.fullmatch(r"\d{4}-\d{2}", raw):
+            bounds = day_bounds(date.fromisoformat(raw))
+        elif re.fullmatch(r"\d{4}-\d{2}", raw):
             year, month = map(int, raw.split("-"))
-            first = date(year, month, 1)
-            nxt = date(year + (month == 12), month % 12 + 1, 1)
-            return to_ts(nxt) - END_MARGIN if end else to_ts(first)
-        if re.fullmatch(r"\d{4}", raw):
-            year = int(raw)
-            return to_ts(date(year + 1, 1, 1)) - END_MARGIN if end else to_ts(date(year, 1, 1))
+            bounds = span(date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1))
+        elif re.fullmatch(r"\d{4}", raw):
+            bounds = span(date(int(raw), 1, 1), date(int(raw) + 1, 1, 1))
+        if bounds is not None:
+            return bounds[1] if end else bounds[0]
         return to_ts(datetime.fromisoformat(raw.replace("Z", "+00:00")))
     except ValueError:
         pass

@@ -2,15 +2,20 @@ from datetime import datetime
 
 import pytest
 
-from recall_cli.timephrase import extract
+from recall_cli.timephrase import annotate, extract, mentioned_date
 from recall_cli.timeutil import to_ts
 
 # Wednesday 2023-05-24 15:00 local time
 REF = to_ts(datetime(2023, 5, 24, 15, 0))
+# Monday 8 May 2023, 13:56
+SAID = to_ts(datetime(2023, 5, 8, 13, 56))
 
 
 def _day(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d")
+
+
+# -- questions -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -29,6 +34,9 @@ def _day(ts: float) -> str:
         ("deploys on 2023-04-30", "on 2023-04-30", "2023-04-30", "2023-04-30", "deploys"),
         ("books I read in 2022", "in 2022", "2022-01-01", "2022-12-31", "books I read"),
         ("what did I cook today", "today", "2023-05-24", "2023-05-24", "what did I cook"),
+        ("what did I do a few days ago", "a few days ago", "2023-05-21", "2023-05-21", "what did I do"),
+        ("walks last month", "last month", "2023-04-01", "2023-04-30", "walks"),
+        ("a trip in Sept. 2022", "in Sept. 2022", "2022-09-01", "2022-09-30", "a trip"),
     ],
 )
 def test_time_phrases_become_ranges_relative_to_the_reference(query, phrase, first, last, rest):
@@ -42,8 +50,46 @@ def test_time_phrases_become_ranges_relative_to_the_reference(query, phrase, fir
 @pytest.mark.parametrize("query", [
     "may I ask about the garden", "what is Caroline's identity", "We went camping",
     "the march of progress", "last time we talked about dogs",
+    "what happened on 31 February", "fossils from 5000 years ago",
 ])
 def test_words_that_only_look_like_dates_are_not_time_filters(query):
     cleaned, found = extract(query, REF)
     assert found is None
     assert cleaned == query
+
+
+# -- captured text ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I went to the support group yesterday.", "I went to the support group yesterday [7 May 2023]."),
+    ("We ran a charity race last Sunday!", "We ran a charity race last Sunday [7 May 2023]!"),
+    ("Camping next month, can't wait", "Camping next month [June 2023], can't wait"),
+    ("I moved here 4 years ago", "I moved here 4 years ago [May 2019]"),
+    ("Painted that two weeks ago", "Painted that two weeks ago [24 April 2023]"),
+    ("The party is next Friday", "The party is next Friday [12 May 2023]"),
+    ("Gave a talk last week", "Gave a talk last week [week of 1 May 2023]"),
+    ("Tomorrow and the day before yesterday", "Tomorrow [9 May 2023] and the day before yesterday [6 May 2023]"),
+])
+def test_relative_dates_are_resolved_against_the_time_the_text_was_written(text, expected):
+    assert annotate(text, SAID) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "We should talk", "See you on Sunday", "A week is long",
+    "May I come?", "This is the next step", "The pyramids were built 5000 years ago",
+])
+def test_text_without_relative_dates_is_unchanged(text):
+    assert annotate(text, SAID) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The concert on 20 May was loud", "20 May 2023"),
+    ("We met on Sept. 3rd, 2021", "3 September 2021"),
+    ("I went there yesterday, not on 20 May", "7 May 2023"),
+    ("Moving house next week", "week of 15 May 2023"),
+    ("On 31 February nothing happened", None),
+    ("Nothing dated here", None),
+])
+def test_the_first_date_a_text_speaks_of_is_explicit_or_resolved(text, expected):
+    assert mentioned_date(text, SAID) == expected

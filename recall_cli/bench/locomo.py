@@ -15,11 +15,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import load_config
 from ..errors import InputError
 from ..importers.locomo import parse_locomo_date, session_numbers
+
+if TYPE_CHECKING:
+    from ..models import Hit
+    from ..search.embed import Embedder
+    from ..service import Recall
 
 EVIDENCE_ID = re.compile(r"^D(\d+):(\d+)$")
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
@@ -75,6 +80,7 @@ class ConversationResult:
 
 
 def load_samples(path: Path) -> list[dict[str, Any]]:
+    """The samples of a LoCoMo JSON file (InputError naming the file when it is not one)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -87,12 +93,13 @@ def load_samples(path: Path) -> list[dict[str, Any]]:
 
 
 def last_session_time(sample: dict[str, Any]) -> float:
+    """When the sample's last session took place: the reference "now" of its questions."""
     conv = sample["conversation"]
     return max(parse_locomo_date(conv[f"session_{n}_date_time"]) for n in session_numbers(conv)
                if conv.get(f"session_{n}_date_time"))
 
 
-def retrieved_turns(svc: Any, hits: list[Any]) -> list[str]:
+def retrieved_turns(svc: Recall, hits: list[Hit]) -> list[str]:
     """Distinct dia_ids in rank order; a memory expands to its source turns, those the
     search itself ranked first (best first), then the rest in the order they were said."""
     rank: dict[str, int] = {}
@@ -102,13 +109,16 @@ def retrieved_turns(svc: Any, hits: list[Any]) -> list[str]:
             rank[dia] = len(rank)
     out: list[str] = []
     for hit in hits:
+        ids: list[str | None]
         if hit.owner == "event":
             ids = [hit.meta.get("dia_id")]
         else:
             source_ids = svc.store.memory_sources(hit.id)
             sources = svc.store.get_events(source_ids)
-            said = [sources[i].meta.get("dia_id") for i in source_ids if i in sources]
-            ids = sorted(said, key=lambda d: rank.get(d, len(rank)))  # stable: unranked keep their order
+            # turns without a dia_id are left out (the loop below would skip them)
+            said: list[str] = [d for i in source_ids if i in sources and (d := sources[i].meta.get("dia_id"))]
+            said.sort(key=lambda d: rank.get(d, len(rank)))  # stable: unranked keep their order
+            ids = list(said)
         for dia in ids:
             if dia and dia not in out:
                 out.append(dia)
@@ -116,9 +126,9 @@ def retrieved_turns(svc: Any, hits: list[Any]) -> list[str]:
 
 
 def run_conversation(
-    sample: dict[str, Any], *, embedder: Any, ks: list[int], limit: int | None = None,
-    answerer: Callable[[Any, QuestionResult, float], None] | None = None,
-    prepare: Callable[[Any, ConversationResult], None] | None = None, categories: set[int] | None = None,
+    sample: dict[str, Any], *, embedder: Embedder, ks: list[int], limit: int | None = None,
+    answerer: Callable[[Recall, QuestionResult, float], None] | None = None,
+    prepare: Callable[[Recall, ConversationResult], None] | None = None, categories: set[int] | None = None,
 ) -> ConversationResult:
     """Import one conversation into a fresh store and run its questions."""
     from ..service import Recall
@@ -177,16 +187,17 @@ def summarize(results: list[ConversationResult], ks: list[int]) -> dict[str, Any
     seconds = sum(r.ingest_s for r in results)
     out["ingest"] = {"events": events, "seconds": seconds, "events_per_s": events / seconds if seconds else 0.0}
     answered = [q for q in questions if q.f1 is not None]
+    scored = [(q.category, q.f1) for q in answered if q.f1 is not None]  # (category, F1) of each
     if answered:
         f1: dict[Any, Any] = {}
         for cat in (1, 2, 3, 4, 5):
-            qs = [q for q in answered if q.category == cat]
-            if qs:
-                f1[cat] = {"f1": statistics.fmean(q.f1 for q in qs), "n": len(qs)}
-        f1["overall"] = {"f1": statistics.fmean(q.f1 for q in answered), "n": len(answered)}
-        cat14 = [q for q in answered if q.category in (1, 2, 3, 4)]
+            scores = [s for c, s in scored if c == cat]
+            if scores:
+                f1[cat] = {"f1": statistics.fmean(scores), "n": len(scores)}
+        f1["overall"] = {"f1": statistics.fmean(s for _, s in scored), "n": len(scored)}
+        cat14 = [s for c, s in scored if c in (1, 2, 3, 4)]
         if cat14:
-            f1["1-4"] = {"f1": statistics.fmean(q.f1 for q in cat14), "n": len(cat14)}
+            f1["1-4"] = {"f1": statistics.fmean(cat14), "n": len(cat14)}
         out["qa"] = f1
         ttft = sorted(q.ttft_ms for q in answered if q.ttft_ms)
         tps = [q.tokens_per_s for q in answered if q.tokens_per_s]
@@ -199,6 +210,7 @@ def summarize(results: list[ConversationResult], ks: list[int]) -> dict[str, Any
 
 
 def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
+    """The ``summarize`` result as the text table `recall bench locomo` prints."""
     lines = ["LoCoMo evidence recall (turn level, first k distinct turns)"]
     header = f"{'category':<16}{'n':>5}" + "".join(f"{'R@' + str(k):>9}" for k in ks)
     lines.append(header)

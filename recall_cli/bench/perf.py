@@ -213,6 +213,7 @@ def _time_cli(home: Path, query: str, runs: int, no_daemon: bool) -> float:
 
 
 def bench_size(n: int, workdir: Path, n_queries: int, progress: Callable[[str], None]) -> SizeResult:
+    """Every measurement of one synthetic corpus of ``n`` events, in a fresh home under ``workdir``."""
     from ..serve import daemon as d
     from ..serve.client import DaemonClient
     from ..service import Recall
@@ -279,10 +280,6 @@ def bench_hook(commands: int = 100, pace: float = 0.05, burst: int = 200) -> dic
     bash = shutil.which("bash")
     if bash is None:
         return {"skipped": "bash not found"}
-    try:
-        from ..capture import hooks  # noqa: F401
-    except ImportError:
-        return {"skipped": "shell hook not installed"}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "RECALL_HOME": str(home), "HOME": tmp, "PS1": "$ ", "HISTFILE": "/dev/null"}
@@ -326,10 +323,12 @@ def bench_hook(commands: int = 100, pace: float = 0.05, burst: int = 200) -> dic
 def run_perf(sizes: list[int], n_queries: int = 50, workdir: Path | None = None,
              progress: Callable[[str], None] | None = None, hook: bool = True,
              spool_records: int = 5000) -> PerfReport:
+    """Each corpus size, the spool ingest and the shell hook, in ``workdir`` (default: a
+    temporary directory, removed afterwards)."""
     report = PerfReport()
     say = progress or (lambda _msg: None)
     own = workdir is None
-    base = Path(tempfile.mkdtemp(prefix="recall-perf-")) if own else workdir
+    base = workdir if workdir is not None else Path(tempfile.mkdtemp(prefix="recall-perf-"))
     try:
         for n in sizes:
             report.sizes.append(bench_size(n, base, n_queries, say))
@@ -346,6 +345,7 @@ def run_perf(sizes: list[int], n_queries: int = 50, workdir: Path | None = None,
 
 
 def format_report(report: PerfReport) -> str:
+    """The report as the text table `recall bench perf` prints, one column per corpus size."""
     rows = [
         ("events", "events"), ("ingest events/s (store+embed)", "ingest_events_per_s"),
         ("  insert only events/s", "insert_events_per_s"), ("  embed events/s", "embed_events_per_s"),

@@ -18,14 +18,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..errors import RecallError
+
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
 _PUNCT = set(string.punctuation)
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem import PorterStemmer
-
+def _stemmer() -> Any:
+    """NLTK's Porter stemmer, the one the LoCoMo scorer uses (scores must match the paper's,
+    so it is not replaced). Imported here: nltk is the optional ``bench`` extra."""
+    try:
+        from nltk.stem import PorterStemmer
+    except ImportError:
+        raise RecallError("the QA bench needs nltk: pip install 'recall-cli[bench]'") from None
     return PorterStemmer()
 
 
@@ -98,6 +104,7 @@ def answer_question(svc: Any, question: str, category: int, gold: Any, *, refere
     no item matches the question (the zero-LLM baseline)."""
     from ..llm.ask import ABSTAIN, ask, strip_citations
 
+    _stemmer()  # without nltk, fail before the model spends time on an answer that cannot be scored
     started = time.perf_counter()
     result = ask(svc, question, llm=llm, use_llm=use_llm, reference=reference, limit=limit)
     min_support = svc.config.get("ask.min_support")

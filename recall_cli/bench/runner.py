@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..config import load_config
 from .locomo import ConversationResult, QuestionResult
 
+if TYPE_CHECKING:
+    from ..llm.model import LLM
+    from ..search.embed import Embedder
+    from ..service import Recall
 
-def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
+
+def shared_models(model: Path | None, need_llm: bool) -> tuple[Embedder, LLM | None]:
     """One embedder (and LLM) for every conversation, so each is loaded once."""
     from ..llm.model import LlamaLLM
     from ..service import Recall
@@ -27,10 +33,11 @@ def shared_models(model: Path | None, need_llm: bool) -> tuple[Any, Any]:
     return embedder, llm
 
 
-def make_answerer(llm: Any):
+def make_answerer(llm: LLM | None) -> Callable[[Recall, QuestionResult, float], None]:
+    """Answer each question with ``llm`` (None: the configured one) and score it into the result."""
     from .qa import answer_question
 
-    def answer(svc: Any, q: QuestionResult, reference: float) -> None:
+    def answer(svc: Recall, q: QuestionResult, reference: float) -> None:
         svc._llm = llm
         result = answer_question(svc, q.question, q.category, q.answer, reference=reference, llm=llm)
         q.prediction = result.prediction  # without the [12] citation marks
@@ -41,11 +48,11 @@ def make_answerer(llm: Any):
     return answer
 
 
-def make_preparer(llm: Any | None):
+def make_preparer(llm: LLM | None) -> Callable[[Recall, ConversationResult], None]:
     """Consolidate the conversation before the questions; record what it produced."""
     from ..memory.consolidation import consolidate
 
-    def prepare(svc: Any, result: ConversationResult) -> None:
+    def prepare(svc: Recall, result: ConversationResult) -> None:
         extractors = None
         reconciler = None
         if llm is not None:

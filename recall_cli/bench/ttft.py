@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,8 @@ def _ask_in_a_new_process(home: Path, question: str, model: Path | None) -> dict
     return json.loads(done.stdout)
 
 
-def run_ttft(model: Path | None = None, rounds: int = 3, progress: Any = None) -> TTFTReport:
+def run_ttft(model: Path | None = None, rounds: int = 3,
+             progress: Callable[[str], None] | None = None) -> TTFTReport:
     """Measure time to first token cold and warm, in one process and across processes."""
     from ..llm.ask import ask
     from ..llm.model import LlamaLLM
@@ -157,6 +159,7 @@ def run_ttft(model: Path | None = None, rounds: int = 3, progress: Any = None) -
 
 
 def format_ttft(report: TTFTReport) -> str:
+    """The report as the lines `recall bench ttft` prints."""
     data = report.to_dict()
     warm_in = statistics.median(report.in_process_warm_ms) if report.in_process_warm_ms else 0.0
     warm_x = statistics.median(report.cross_process_warm_ms) if report.cross_process_warm_ms else 0.0

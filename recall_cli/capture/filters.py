@@ -10,9 +10,12 @@ import os
 import re
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # annotations only: the record path does not import typing
+if TYPE_CHECKING:  # annotations only: the record path does not import typing (nor the config)
     from collections.abc import Iterable, Sequence
     from typing import Any
+
+    from ..config import Config
+    from .record import Settings
 
 
 def parse_list(value: Any) -> list[str]:
@@ -89,7 +92,9 @@ class CommandFilter:
                     self.dirs.append(real)
 
     @classmethod
-    def from_config(cls, config: Any) -> CommandFilter:
+    def from_config(cls, config: Config | Settings) -> CommandFilter:
+        """The filter of ``capture.ignore_patterns`` and ``capture.ignore_dirs`` (the full config, or
+        the hook's own reading of the capture.* keys)."""
         return cls(parse_list(config.get("capture.ignore_patterns")),
                    parse_list(config.get("capture.ignore_dirs")))
 

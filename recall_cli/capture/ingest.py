@@ -95,15 +95,18 @@ def _valid_text(value: str) -> str:
     return value.replace("\x00", "")
 
 
-def _number(value: Any, name: str, required: bool) -> float | None:
-    if value is None and not required:
-        return None
+def _time(value: Any, name: str) -> float:
+    """A plausible UNIX time in seconds; BadRecord says what is wrong with anything else."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadRecord(f"{name} must be a number of UNIX seconds, got {value!r}"[:200])
     value = float(value)
     if not math.isfinite(value) or not 0 <= value <= MAX_TS:
         raise BadRecord(f"{name} {value!r} is not a plausible time")
     return value
+
+
+def _optional_time(value: Any, name: str) -> float | None:
+    return None if value is None else _time(value, name)
 
 
 def _optional_str(value: Any, name: str) -> str | None:
@@ -128,8 +131,8 @@ def record_to_event(record: Any, *, check_text: bool = True) -> Event:
     kind = record.get("kind")
     if not isinstance(source, str) or not source or not isinstance(kind, str) or not kind:
         raise BadRecord("source and kind must be non-empty strings")
-    ts_start = _number(record.get("ts_start"), "ts_start", True)
-    ts_end = _number(record.get("ts_end"), "ts_end", False)
+    ts_start = _time(record.get("ts_start"), "ts_start")
+    ts_end = _optional_time(record.get("ts_end"), "ts_end")
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         raise BadRecord("meta must be an object")

@@ -27,7 +27,9 @@ from .secrets import redact
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only
-    from typing import Any
+    from typing import Any, BinaryIO
+
+    from ..config import Config
 
 # The capture.* keys and defaults of recall_cli.config.DEFAULTS, read here without importing
 # it (dataclasses, pathlib, typing); tests/capture/test_record.py keeps the two equal.
@@ -94,7 +96,7 @@ def _clean(text: str) -> tuple[str, bool]:
         return raw.decode("utf-8", "replace"), True
 
 
-def read_command(stream: Any, limit: int) -> tuple[bytes, int]:
+def read_command(stream: BinaryIO, limit: int) -> tuple[bytes, int]:
     """Up to ``limit`` bytes of the command and its full length (the rest is drained)."""
     kept = stream.read(limit)
     total = len(kept)
@@ -118,7 +120,7 @@ def _cut(text: str, max_bytes: int) -> str:
     return cut
 
 
-def build_record(command_bytes: bytes, total_bytes: int, args: Args, config: Any,
+def build_record(command_bytes: bytes, total_bytes: int, args: Args, config: Config | Settings,
                  now: float | None = None) -> dict[str, Any] | None:
     """The spool record for one command, or None when it must not be recorded."""
     max_bytes = int(config.get("capture.max_command_bytes") or DEFAULT_MAX_BYTES)
@@ -218,7 +220,7 @@ class Settings:
         return self.values[key]
 
 
-def record(args: Args, stdin: Any = None, settings: Settings | None = None) -> dict[str, Any] | None:
+def record(args: Args, stdin: BinaryIO | None = None, settings: Settings | None = None) -> dict[str, Any] | None:
     """Record one command; returns the spooled record (None when filtered out)."""
     config = settings or Settings()
     max_bytes = int(config.get("capture.max_command_bytes") or DEFAULT_MAX_BYTES)

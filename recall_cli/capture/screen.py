@@ -35,12 +35,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import RecallError
 from . import spool
 from .filters import parse_list
 from .secrets import redact
+
+if TYPE_CHECKING:  # capture sits below the service: its types only
+    from ..config import Config
+    from ..plugins.manager import Plugins
+    from ..service import Recall
 
 log = logging.getLogger("recall.screen")
 
@@ -151,7 +156,8 @@ class Exclusions:
         self._titles = [(t, _matcher(t, substring=True)) for t in self.titles]
 
     @classmethod
-    def from_config(cls, config: Any) -> Exclusions:
+    def from_config(cls, config: Config) -> Exclusions:
+        """The exclusions of ``screen.exclude_apps`` and ``screen.exclude_titles``."""
         return cls(parse_list(config.get("screen.exclude_apps")), parse_list(config.get("screen.exclude_titles")))
 
     def reason(self, window: WindowInfo) -> str | None:
@@ -218,8 +224,9 @@ class ScreenWatcher:
         self._logged: set[str] = set()
 
     @classmethod
-    def from_config(cls, config: Any, source: WindowSource | None = None, *, plugins: Any = None,
+    def from_config(cls, config: Config, source: WindowSource | None = None, *, plugins: Plugins | None = None,
                     **kwargs: Any) -> ScreenWatcher:
+        """A watcher with the ``screen.*`` settings (OCR through ``plugins`` when ``screen.ocr`` is on)."""
         if config.get("screen.ocr") and plugins is not None and "ocr" not in kwargs:
             kwargs["ocr"] = ocr_from_plugins(plugins, config.home)
         return cls(source or detect_source(), home=config.home, poll_seconds=config.get("screen.poll_seconds"),
@@ -429,7 +436,7 @@ class ScreenWatcher:
 
 
 # -- OCR through plugins, and the daemon's entry point ------------------------------------------
-def ocr_from_plugins(plugins: Any, home: str | os.PathLike[str]) -> OcrFunction | None:
+def ocr_from_plugins(plugins: Plugins, home: str | os.PathLike[str]) -> OcrFunction | None:
     """A function asking every ``screen_text`` plugin for the window's text, or None (with a
     warning) when no installed plugin implements the hook."""
     if not plugins.pm.hook.screen_text.get_hookimpls():
@@ -446,7 +453,7 @@ def ocr_from_plugins(plugins: Any, home: str | os.PathLike[str]) -> OcrFunction 
     return read
 
 
-def screen_watcher_from_config(svc: Any) -> ScreenWatcher | None:
+def screen_watcher_from_config(svc: Recall) -> ScreenWatcher | None:
     """The daemon's screen watcher, or None when ``screen.enabled`` is off.
 
     Raises ScreenSourceError when it is on but no window source works here."""

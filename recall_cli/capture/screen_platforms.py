@@ -12,6 +12,7 @@ GetWindowThreadProcessId, then ``kernel32`` QueryFullProcessImageNameW for the p
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -39,9 +40,10 @@ class MacSource:
     name = "macos"
 
     def __init__(self, timeout: float = 5.0) -> None:
-        self.osascript = shutil.which("osascript")
-        if not self.osascript:
+        osascript = shutil.which("osascript")
+        if not osascript:
             raise ScreenSourceError("osascript not found: the macOS window source needs /usr/bin/osascript")
+        self.osascript = osascript
         self.timeout = timeout
 
     def describe(self) -> str:
@@ -81,15 +83,16 @@ class WindowsSource:
     """The foreground window through user32 (ctypes)."""
 
     name = "windows"
+    # declared here because ctypes.WinDLL exists only on Windows: a type checker on another
+    # platform skips __init__ below its platform check, and would not know these otherwise
+    user32: ctypes.CDLL
+    kernel32: ctypes.CDLL
 
     def __init__(self) -> None:
         if sys.platform != "win32":
             raise ScreenSourceError("the Windows window source only runs on Windows")
-        import ctypes
         from ctypes import wintypes
 
-        self.ctypes = ctypes
-        self.wintypes = wintypes
         self.user32 = ctypes.WinDLL("user32", use_last_error=True)
         self.kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
         u, k = self.user32, self.kernel32
@@ -111,31 +114,35 @@ class WindowsSource:
         pass
 
     def _process_path(self, pid: int) -> str | None:
+        from ctypes import wintypes
+
         query_limited_information = 0x1000
         handle = self.kernel32.OpenProcess(query_limited_information, False, pid)
         if not handle:
             return None
         try:
-            size = self.wintypes.DWORD(1024)
-            buf = self.ctypes.create_unicode_buffer(size.value)
-            if self.kernel32.QueryFullProcessImageNameW(handle, 0, buf, self.ctypes.byref(size)):
+            size = wintypes.DWORD(1024)
+            buf = ctypes.create_unicode_buffer(size.value)
+            if self.kernel32.QueryFullProcessImageNameW(handle, 0, buf, ctypes.byref(size)):
                 return buf.value
             return None
         finally:
             self.kernel32.CloseHandle(handle)
 
     def current(self) -> WindowInfo | None:
+        from ctypes import wintypes
+
         hwnd = self.user32.GetForegroundWindow()
         if not hwnd:
             return None
         length = self.user32.GetWindowTextLengthW(hwnd)
-        buf = self.ctypes.create_unicode_buffer(length + 1)
+        buf = ctypes.create_unicode_buffer(length + 1)
         self.user32.GetWindowTextW(hwnd, buf, length + 1)
         title = buf.value
-        klass = self.ctypes.create_unicode_buffer(256)
+        klass = ctypes.create_unicode_buffer(256)
         self.user32.GetClassNameW(hwnd, klass, 256)
-        pid = self.wintypes.DWORD()
-        self.user32.GetWindowThreadProcessId(hwnd, self.ctypes.byref(pid))
+        pid = wintypes.DWORD()
+        self.user32.GetWindowThreadProcessId(hwnd, ctypes.byref(pid))
         path = self._process_path(pid.value) if pid.value else None
         process = os.path.basename(path) if path else None
         app = process[:-4] if process and process.lower().endswith(".exe") else process

@@ -51,9 +51,9 @@ ERROR_HANDLER = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(XErrorEvent))
 IO_ERROR_HANDLER = ctypes.CFUNCTYPE(c_int, c_void_p)
 IO_EXIT_HANDLER = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
 
-_lib: Any = None
+_lib: ctypes.CDLL | None = None
 _lib_lock = threading.Lock()
-_handlers: list[Any] = []  # keep the ctypes callbacks alive for the life of the process
+_handlers: list[object] = []  # keep the ctypes callbacks alive for the life of the process
 _dead_displays: set[int] = set()
 errors_seen: list[int] = []  # error codes swallowed by the quiet handler (tests read it)
 
@@ -76,7 +76,7 @@ def _on_io_exit(display: int, _data: int) -> None:
     _dead_displays.add(int(display or 0))
 
 
-def libx11() -> Any:
+def libx11() -> ctypes.CDLL:
     """libX11 with argument types declared and the quiet error handlers installed."""
     global _lib
     with _lib_lock:
@@ -122,7 +122,8 @@ def libx11() -> Any:
         return lib
 
 
-def _exit_handler() -> Any:
+def _exit_handler() -> object:
+    """The C callback marking a display dead instead of exiting (handed to libX11 as is)."""
     return _handlers[2]
 
 
@@ -210,9 +211,11 @@ class X11Source:
 
     def _text(self, window: int, name: str) -> str | None:
         prop = self._property(window, name)
-        if prop is None or not isinstance(prop[2], bytes):
+        if prop is None:
             return None
         kind, _fmt, raw = prop
+        if not isinstance(raw, bytes):  # a format-16 or -32 property is not text
+            return None
         raw = raw.split(b"\x00")[0] if kind != self._atom("UTF8_STRING") else raw.rstrip(b"\x00")
         if kind == self._atom("STRING"):
             return raw.decode("latin-1")

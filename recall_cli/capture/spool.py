@@ -164,13 +164,3 @@ def pending_files(home: str | os.PathLike[str]) -> list[Path]:
 
     return sorted(directory.glob(f"{INGESTING_PREFIX}*.jsonl"), key=lambda p: (stamp(p), p.name))
 
-
-def spool_size(home: str | os.PathLike[str]) -> int:
-    """Bytes waiting in the spool (live file plus leftovers)."""
-    total = 0
-    for path in [spool_path(home), *pending_files(home)]:
-        try:
-            total += path.stat().st_size
-        except FileNotFoundError:
-            pass
-    return total

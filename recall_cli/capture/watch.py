@@ -27,12 +27,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
 from . import spool
 from .filters import expand_path, parse_list
 from .secrets import redact
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 DEFAULT_GLOBS = ("*.md", "*.txt", "*.org", "*.rst")
 DEFAULT_IGNORE_DIRS = (".git", "node_modules", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox",
@@ -137,7 +140,8 @@ class FileWatcher:
         self._lock_fd: int | None = None
 
     @classmethod
-    def from_config(cls, config: Any, dirs: Sequence[str] | None = None, **kwargs: Any) -> FileWatcher:
+    def from_config(cls, config: Config, dirs: Sequence[str] | None = None, **kwargs: Any) -> FileWatcher:
+        """A watcher with the ``watch.*`` settings, over ``dirs`` or else ``watch.dirs``."""
         chosen = list(dirs) if dirs else parse_list(config.get("watch.dirs"))
         return cls(chosen, home=config.home, globs=parse_list(config.get("watch.globs")),
                    ignore_dirs=parse_list(config.get("watch.ignore_dirs")),

@@ -66,15 +66,20 @@ def index_rebuild(as_json: bool = typer.Option(False, "--json", help="Print as J
         typer.echo(f"Rebuilt the index with {count} vectors: {file}")
 
 
-def doctor(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Check the store, index, models and config; exit non-zero when something is wrong."""
-    checks = service().doctor()
+def doctor(
+    fix: bool = typer.Option(False, "--fix", help="Repair what can be repaired: file modes, missing vectors, "
+                                                  "the index, temp files left by a crash."),
+    no_llm: bool = typer.Option(False, "--no-llm", help="Do not load the LLM to check it answers."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Check the home's privacy, the store, vectors, index, models and config; exit non-zero unless all is well."""
+    checks = service().doctor(fix=fix, llm=not no_llm)
     if as_json:
         echo_json([c.__dict__ for c in checks])
     else:
         for c in checks:
-            typer.echo(f"[{c.status:>4}] {c.name}: {c.detail}")
-    if any(c.status == "FAIL" for c in checks):
+            typer.echo(f"[{c.status:>4}] {c.name}: {c.detail}" + (f" (fixed: {c.fix})" if c.fix else ""))
+    if any(c.status != "OK" for c in checks):
         raise typer.Exit(1)
 
 

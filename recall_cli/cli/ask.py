@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..render import parse_when, require_positive
 from ..timeutil import short
 from .common import echo_json, service
+
+if TYPE_CHECKING:
+    from ..llm.ask import Answer
+    from ..models import Hit
 
 SOURCES_SHOWN = 5
 CLOSEST_SHOWN = 3
@@ -27,19 +31,19 @@ def register(app: typer.Typer) -> None:
     app.command("chat")(chat)
 
 
-def _rows(hits: list[Any]) -> list[tuple[str, ...]]:
+def _rows(hits: list[Hit]) -> list[tuple[str, ...]]:
     return [(f"[{h.ref}]", short(h.ts), h.actor or (h.source if h.owner == "event" else f"memory:{h.kind}"),
              " ".join((h.text or "").split())) for h in hits]
 
 
-def _print_rows(hits: list[Any], indent: str = "") -> None:
+def _print_rows(hits: list[Hit], indent: str = "") -> None:
     from ..render import table_lines
 
     for line in table_lines(_rows(hits), ("id", "date", "who", "text"))[1:]:
         typer.echo(indent + line)
 
 
-def _print_evidence(answer: Any) -> None:
+def _print_evidence(answer: Answer) -> None:
     from ..render import table_lines
 
     if not answer.evidence:

@@ -47,7 +47,8 @@ def add(
     elif event.meta.get("duplicate"):
         typer.echo(f"Already remembered as {event.id}.")
     else:
-        typer.echo(f"Remembered {event.id}.")
+        redacted = event.meta.get("redacted")
+        typer.echo(f"Remembered {event.id}" + (f" (secrets replaced: {', '.join(redacted)})." if redacted else "."))
 
 
 def import_cmd(
@@ -62,13 +63,7 @@ def import_cmd(
     if as_json:
         echo_json(report.to_dict())
     else:
-        line = (f"Imported {report.inserted} events from {file} ({report.format}); "
-                f"{report.duplicates} already known")
-        if report.filtered:
-            line += f", {report.filtered} dropped by plugins"
-        if report.skipped:
-            line += f", {len(report.skipped)} skipped"
-        typer.echo(line + ".")
+        typer.echo(report.summary())
     if report.skipped:
         first = report.skipped[0]
         more = f" (and {len(report.skipped) - 1} more)" if len(report.skipped) > 1 else ""

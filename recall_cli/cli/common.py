@@ -6,15 +6,30 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 
-_factory: Callable[[], Any] | None = None
-_service: Any = None
+if TYPE_CHECKING:  # the service loads lazily: `recall --help` must not import the store and models
+    from ..models import Event, SearchResult
+    from ..service import Recall
+
+_factory: Callable[[], Recall] | None = None
+_service: Recall | None = None
 
 
-def set_service_factory(factory: Callable[[], Any] | None) -> None:
+class Backend(Protocol):
+    """What `recall add` and `recall search` call: the daemon's client or the service (same calls)."""
+
+    def search(self, query: str, *, limit: int | None = None, since: float | None = None,
+               until: float | None = None, sources: Sequence[str] | None = None,
+               reference: float | None = None, time_phrases: bool = True) -> SearchResult: ...
+
+    def add(self, text: str, *, source: str = "note", ts: float | None = None, tags: Sequence[str] = (),
+            actor: str | None = None) -> Event: ...
+
+
+def set_service_factory(factory: Callable[[], Recall] | None) -> None:
     """Tests swap in a service with a fake embedder; None restores the default."""
     global _factory, _service
     _factory = factory
@@ -23,7 +38,7 @@ def set_service_factory(factory: Callable[[], Any] | None) -> None:
     _service = None
 
 
-def service() -> Any:
+def service() -> Recall:
     """The process's Recall service, opened on first use."""
     global _service
     if _service is None:
@@ -36,7 +51,7 @@ def service() -> Any:
     return _service
 
 
-def backend() -> Any:
+def backend() -> Backend:
     """The daemon when `recall serve` answers, else the in-process service (same calls)."""
     if _factory is None:
         from ..serve.client import remote
@@ -48,6 +63,7 @@ def backend() -> Any:
 
 
 def close_service() -> None:
+    """Close the process's service (its SQLite connection) if one was opened."""
     global _service
     if _service is not None:
         _service.close()
@@ -55,6 +71,7 @@ def close_service() -> None:
 
 
 def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (dates and other objects as their str())."""
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 

@@ -19,6 +19,10 @@ import sys
 from .. import errors
 from ..home import recall_home
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the fast path does not import typing
+    from typing import Any
+
 SEARCH_OPTIONS = {
     "--limit": ("-n",), "--since": (), "--until": (), "--source": ("-s",), "--now": (),
     "--no-time-phrases": (), "--json": (),
@@ -31,9 +35,9 @@ _FLAG_KEYS = {_KEYS[name] for name in _FLAGS}
 MAX_REPLY = 64 * 1024 * 1024
 
 
-def parse(args: list[str]) -> dict | None:
+def parse(args: list[str]) -> dict[str, Any] | None:
     """The search request these arguments ask for, or None when the full CLI should parse them."""
-    request: dict = {"query": [], "source": []}
+    request: dict[str, Any] = {"query": [], "source": []}
     items = iter(args)
     for arg in items:
         if not arg.startswith("-") or arg == "-":
@@ -46,9 +50,10 @@ def parse(args: list[str]) -> dict | None:
         elif key is not None and key not in _FLAG_KEYS and not (eq and not name.startswith("--")):
             # (a short option with "=", like "-n=5", is typer's to read: the condition above)
             if not eq:
-                value = next(items, None)
-                if value is None:
+                following = next(items, None)
+                if following is None:
                     return None
+                value = following
             if key == "source":
                 request["source"].append(value)
             else:
@@ -84,7 +89,7 @@ def socket_path() -> str | None:
     return os.path.join(home, "recall.sock")
 
 
-def call(path: str, request: dict) -> dict | None:
+def call(path: str, request: dict[str, Any]) -> dict[str, Any] | None:
     """One request to the daemon; None when nothing answers there."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -100,7 +105,9 @@ def call(path: str, request: dict) -> dict | None:
 def try_search(args: list[str]) -> int | None:
     """Run `recall search` through the daemon; None means "use the full CLI"."""
     request = parse(args)
-    path = socket_path() if request is not None else None
+    if request is None:
+        return None
+    path = socket_path()
     if path is None or not os.path.exists(path):
         return None
     request["columns"] = shutil.get_terminal_size((120, 24)).columns

@@ -8,6 +8,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
+    # whatever the user's umask, what recall creates (logs, pid file, index, exports) is
+    # readable by the user only: the memory is private
+    os.umask(0o077)
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("RECALL_DEBUG") == "1"
     if "--debug" in args:

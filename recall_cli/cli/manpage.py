@@ -9,24 +9,30 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from .. import __version__
 
+if TYPE_CHECKING:
+    # typer vendors its own click: these are its classes, not the click package's
+    from typer._click.core import Command, Context
 
-def click_root() -> Any:
+
+def click_root() -> Command:
     """The click command tree behind the typer app."""
     import typer.main
 
     from .app import build_app
 
-    return typer.main.get_command(build_app())  # type: ignore[return-value]
+    return typer.main.get_command(build_app())
 
 
-def walk(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+def walk(group: Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Command]]:
     """(path, command) for every command, depth first, sorted by name."""
     yield path, group
-    if hasattr(group, "list_commands"):
+    if isinstance(group, TyperGroup):
         ctx = _context(group)
         for name in sorted(group.list_commands(ctx)):
             sub = group.get_command(ctx, name)
@@ -34,7 +40,7 @@ def walk(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ..
                 yield from walk(sub, (*path, name))
 
 
-def _context(command: Any, info_name: str | None = None) -> Any:
+def _context(command: Command, info_name: str | None = None) -> Context:
     # typer vendors its own click: build the context from the command's own module
     import typer._click.core as core
 
@@ -51,7 +57,7 @@ def page_name(path: tuple[str, ...]) -> str:
     return "-".join(("recall", *path))
 
 
-def render(path: tuple[str, ...], command: Any) -> str:
+def render(path: tuple[str, ...], command: Command) -> str:
     """The roff text of one command's page."""
     name = page_name(path)
     summary = (command.get_short_help_str(200) or "").strip()
@@ -66,19 +72,19 @@ def render(path: tuple[str, ...], command: Any) -> str:
     lines.append(_esc(" ".join(command.collect_usage_pieces(ctx))))
     if command.help:
         lines += [".SH DESCRIPTION", _esc(command.help.strip())]
-    args = [p for p in command.params if p.param_type_name == "argument"]
+    args = [p for p in command.params if isinstance(p, TyperArgument)]
     if args:
         lines.append(".SH ARGUMENTS")
         for arg in args:
             lines += [".TP", f".B {_esc((arg.name or '').upper())}",
-                      _esc(getattr(arg, "help", None) or "")]
-    opts = [p for p in command.params if p.param_type_name == "option" and not p.hidden]
+                      _esc(arg.help or "")]
+    opts = [p for p in command.params if isinstance(p, TyperOption) and not p.hidden]
     if opts:
         lines.append(".SH OPTIONS")
         for opt in opts:
             names = ", ".join(opt.opts + opt.secondary_opts)
             lines += [".TP", f".B {_esc(names)}", _esc(opt.help or "")]
-    if hasattr(command, "list_commands"):
+    if isinstance(command, TyperGroup):
         subs = sorted(command.list_commands(ctx))
         if subs:
             lines.append(".SH COMMANDS")

@@ -7,12 +7,22 @@ import os
 import signal
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ..errors import UsageError
 from .common import echo_json, service
+
+if TYPE_CHECKING:
+    from ..capture.ingest import IngestReport
+    from ..capture.screen import ScreenWatcher
+    from ..service import Recall
+
+# what signal.signal returns: the previous handler (a function, SIG_DFL/SIG_IGN, or None)
+SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
 
 def register(app: typer.Typer) -> None:
@@ -95,18 +105,18 @@ def watch(
         typer.echo("Stopped.", err=True)
 
 
-def _stop_on_sigterm() -> Any:
+def _stop_on_sigterm() -> SignalHandler:
     """SIGTERM (kill, systemd) ends the watch like Ctrl-C, so the last span is kept."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def stop(_signum: int, _frame: Any) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, stop)
 
 
-def _watch_for(watcher: Any, duration: float) -> None:
+def _watch_for(watcher: ScreenWatcher, duration: float) -> None:
     end = time.monotonic() + duration
     while True:
         watcher.poll_once()
@@ -116,7 +126,7 @@ def _watch_for(watcher: Any, duration: float) -> None:
         time.sleep(min(watcher.poll_seconds, left))
 
 
-def _watch_forever(watcher: Any, svc: Any) -> None:
+def _watch_forever(watcher: ScreenWatcher, svc: Recall | None) -> None:
     while True:
         records = watcher.poll_once()
         if svc is not None and records:
@@ -124,7 +134,8 @@ def _watch_forever(watcher: Any, svc: Any) -> None:
         time.sleep(watcher.poll_seconds)
 
 
-def _report_once(watcher: Any, records: list[dict[str, Any]], ingested: Any, as_json: bool) -> None:
+def _report_once(watcher: ScreenWatcher, records: list[dict[str, Any]], ingested: IngestReport | None,
+                 as_json: bool) -> None:
     if as_json:
         echo_json({"records": records, "stats": watcher.stats.__dict__,
                    "ingest": ingested.to_dict() if ingested else None})

@@ -113,6 +113,8 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     kinds = f" ({', '.join(f'{k} {v}' for k, v in mem.items())})" if mem else ""
     typer.echo(f"Memories: {sum(mem.values())}{kinds}")
     typer.echo(f"Episodes: {data['episodes']}")
+    if data["redacted"]:
+        typer.echo(f"Redacted: {data['redacted']} events had secrets replaced before they were stored")
     for model, count in data["vectors"].items():
         typer.echo(f"Vectors:  {count} ({model})")
     typer.echo(f"Size:     {data['db_bytes'] / 1e6:.1f} MB")

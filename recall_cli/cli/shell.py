@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ..errors import InputError, UsageError
 from .common import echo_json, progress, service
+
+if TYPE_CHECKING:
+    from ..capture.ingest import IngestReport
+    from ..capture.watch import WatchReport
+    from ..config import Config
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +68,8 @@ def ingest_cmd(
     _raise_quarantined(report)
 
 
-def _raise_quarantined(report: Any) -> None:
+def _raise_quarantined(report: IngestReport) -> None:
+    """InputError naming the first quarantined spool line, when the ingest set any aside."""
     if not report.problems:
         return
     first = report.problems[0]
@@ -95,7 +101,7 @@ def watch(
     config = service().config  # opening the service is lazy: no database, no model yet
     configured = parse_list(config.get("watch.dirs"))
     if list_dirs:
-        rows = [{"path": d, "exists": os.path.isdir(expand_path(d))} for d in configured]
+        rows: list[dict[str, Any]] = [{"path": d, "exists": os.path.isdir(expand_path(d))} for d in configured]
         if as_json:
             echo_json(rows)
         elif not rows:
@@ -137,7 +143,7 @@ def watch(
         _watch_forever(chosen, config, no_ingest, as_json)
 
 
-def _watch_once(dirs: list[str], config: Any, no_ingest: bool, as_json: bool) -> None:
+def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool) -> None:
     from ..capture.watch import FileWatcher
 
     watcher = FileWatcher.from_config(config, dirs)
@@ -166,16 +172,16 @@ def _watch_once(dirs: list[str], config: Any, no_ingest: bool, as_json: bool) ->
         _raise_quarantined(ingested)
 
 
-def _watch_forever(dirs: list[str], config: Any, no_ingest: bool, as_json: bool) -> None:
+def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bool) -> None:
     import queue
 
     from ..capture.watch import FileWatcher
 
-    flushed: queue.Queue = queue.Queue()
+    flushed: queue.Queue[WatchReport] = queue.Queue()
     watcher = FileWatcher.from_config(config, dirs, on_flush=flushed.put)
     svc = None if no_ingest else service()
 
-    def show(report: Any) -> None:
+    def show(report: WatchReport) -> None:
         ingested = None
         if svc is not None and report.records:
             ingested = svc.ingest_spool()  # here, in the thread that owns the database connection

@@ -26,7 +26,9 @@ def tui(
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise UsageError("recall tui needs a terminal (use recall search / recall memories in scripts)")
     try:
-        from ..tui.app import build_app
+        import textual  # noqa: F401 - the TUI's optional dependency, checked before the TUI loads
     except ImportError as exc:
         raise UsageError(f"the TUI needs textual ({exc.name}): pip install textual") from None
+    from ..tui.app import build_app
+
     build_app(service(), use_daemon=not no_daemon).run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +31,11 @@ class ImportReport:
     inserted: int = 0
     duplicates: int = 0
     filtered: int = 0
+    redacted: int = 0  # events stored with secrets replaced
+    split: int = 0  # long texts stored as linked parts
+    truncated: int = 0  # texts cut after the last part kept
+    max_chars: int = 0  # the part size in force (for the report)
+    max_parts: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
@@ -38,10 +43,30 @@ class ImportReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "format": self.format, "inserted": self.inserted,
-            "duplicates": self.duplicates, "filtered": self.filtered,
+            "duplicates": self.duplicates, "filtered": self.filtered, "redacted": self.redacted,
+            "split": self.split, "truncated": self.truncated,
             "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped],
             "seconds": round(self.seconds, 3),
         }
+
+    def summary(self) -> str:
+        """One line: what landed, and everything that did not land as it was."""
+        def n(count: int, one: str, many: str | None = None) -> str:
+            return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+        line = (f"Imported {n(self.inserted, 'event')} from {self.path} ({self.format}); "
+                f"{self.duplicates:,} already known")
+        if self.filtered:
+            line += f", {self.filtered:,} dropped by plugins"
+        if self.redacted:
+            line += f", {n(self.redacted, 'event')} with secrets replaced"
+        if self.split:
+            line += f", {n(self.split, 'text')} over {self.max_chars:,} characters split into parts"
+        if self.truncated:
+            line += f", {n(self.truncated, 'text')} cut after {self.max_parts:,} parts"
+        if self.skipped:
+            line += f", {len(self.skipped):,} skipped"
+        return line + "."
 
 
 class Importer(Protocol):
@@ -157,28 +182,38 @@ def iter_json_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skipped
     A truncated or broken file still yields every element before the damage, then a
     Skipped naming where parsing stopped, so valid records land.
     """
-    decoder = json.JSONDecoder()
     pos = _skip_ws(text, 0)
     if pos >= len(text) or text[pos] != "[":
         # not an array: a single document
-        obj = load_json(path, text)
-        yield (0, obj)
+        yield (0, load_json(path, text))
         return
-    pos = _skip_ws(text, pos + 1)
+    yield from iter_json_elements(text, pos + 1)
+
+
+def iter_json_elements(text: str, pos: int, *, noun: str = "element",
+                       array: str = "the array") -> Generator[tuple[int, Any] | Skipped, None, int | None]:
+    """Yield (index, element) of the JSON array that opens just before ``pos``.
+
+    Returns the position after its closing "]", or None when damage stopped the reading;
+    then the last thing yielded is a Skipped naming where (``noun`` and ``array`` name the
+    elements and the array in that message).
+    """
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, pos)
     index = 0
     if pos < len(text) and text[pos] == "]":
-        return
+        return pos + 1
     while pos < len(text):
         try:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield Skipped(_line_col(text, exc.pos), f"invalid JSON in element {index}: {exc.msg}; "
+            yield Skipped(_line_col(text, exc.pos), f"invalid JSON in {noun} {index}: {exc.msg}; "
                           "the rest of the file was not read")
-            return
+            return None
         except RecursionError:
-            yield Skipped(_line_col(text, pos), f"invalid JSON in element {index}: nested too deeply; "
+            yield Skipped(_line_col(text, pos), f"invalid JSON in {noun} {index}: nested too deeply; "
                           "the rest of the file was not read")
-            return
+            return None
         yield (index, obj)
         index += 1
         pos = _skip_ws(text, end)
@@ -186,10 +221,28 @@ def iter_json_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skipped
             pos = _skip_ws(text, pos + 1)
             continue
         if pos < len(text) and text[pos] == "]":
-            return
-        yield Skipped(_line_col(text, pos), f"invalid JSON after element {index - 1}: expected ',' or ']'")
-        return
-    yield Skipped(_line_col(text, len(text)), "truncated JSON: the array is not closed")
+            return pos + 1
+        yield Skipped(_line_col(text, pos), f"invalid JSON after {noun} {index - 1}: expected ',' or ']'")
+        return None
+    yield Skipped(_line_col(text, len(text)), f"truncated JSON: {array} is not closed")
+    return None
+
+
+def iter_json_objects(path: Path, text: str, key: str, kind: type, *, noun: str,
+                      what: str) -> Iterator[tuple[int, dict[str, Any]] | Skipped]:
+    """The records of a top-level JSON array: (index, cleaned object) for each object whose
+    ``key`` holds a ``kind`` (list or dict), else a Skipped at "<noun> <index>" saying it
+    is not ``what`` (e.g. "a Claude conversation"); damage as in ``iter_json_array``."""
+    shape = "list" if kind is list else "object"
+    for item in iter_json_array(path, text):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        index, obj = item
+        if not isinstance(obj, dict) or not isinstance(obj.get(key), kind):
+            yield Skipped(f"{noun} {index}", f"not {what} (no '{key}' {shape})")
+            continue
+        yield index, clean(obj)
 
 
 def _skip_ws(text: str, pos: int) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import UsageError
 from ..models import Event
 from ..timeutil import parse_time, to_ts
-from .base import Skipped, check_ts, clean, iter_json_array
+from .base import Skipped, check_ts, iter_json_objects
 
 MESSAGE_SPACING = 60.0
 SYNTHETIC_START = datetime(2024, 1, 1, 9, 0)
@@ -62,15 +62,11 @@ class BeamImporter:
         chat = chat_name(path)
         clock = to_ts(SYNTHETIC_START)
         step = 0
-        for item in iter_json_array(path, text):
+        for item in iter_json_objects(path, text, "turns", list, noun="batch", what="a BEAM batch"):
             if isinstance(item, Skipped):
                 yield item
                 continue
             index, batch = item
-            if not isinstance(batch, dict) or not isinstance(batch.get("turns"), list):
-                yield Skipped(f"batch {index}", "not a BEAM batch (no 'turns' list)")
-                continue
-            batch = clean(batch)
             number = batch.get("batch_number")
             if isinstance(number, bool) or not isinstance(number, int | str) or number == "":
                 number = index + 1

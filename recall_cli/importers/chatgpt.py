@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Event
-from .base import Skipped, check_ts, clean, file_time, iter_json_array
+from .base import Skipped, check_ts, file_time, iter_json_objects
 
 KEEP_ROLES = ("user", "assistant")
 # parts of a multimodal message that are not text, shown as a short placeholder
@@ -125,15 +125,12 @@ class ChatGPTImporter:
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
         fallback = file_time(path)
-        for item in iter_json_array(path, text):
+        for item in iter_json_objects(path, text, "mapping", dict, noun="conversation",
+                                      what="a ChatGPT conversation"):
             if isinstance(item, Skipped):
                 yield item
-                continue
-            index, conv = item
-            if not isinstance(conv, dict) or not isinstance(conv.get("mapping"), dict):
-                yield Skipped(f"conversation {index}", "not a ChatGPT conversation (no 'mapping' object)")
-                continue
-            yield from self._conversation(index, clean(conv), fallback)
+            else:
+                yield from self._conversation(*item, fallback)
 
     def _conversation(self, index: int, conv: dict[str, Any], fallback: float) -> Iterator[Event | Skipped]:
         conv_id = conv.get("conversation_id") or conv.get("id")
@@ -157,7 +154,9 @@ class ChatGPTImporter:
             role = author.get("role") if isinstance(author, dict) else author
             if role not in KEEP_ROLES:
                 continue  # system, tool: not what the people said
-            metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+            metadata = message.get("metadata")
+            if not isinstance(metadata, dict):
+                metadata = {}
             if metadata.get("is_visually_hidden_from_conversation"):
                 continue
             recipient = message.get("recipient")

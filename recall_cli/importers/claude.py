@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import UsageError
 from ..models import Event
 from ..timeutil import parse_time
-from .base import Skipped, check_ts, clean, file_time, iter_json_array
+from .base import Skipped, check_ts, file_time, iter_json_objects
 
 ATTACHMENT_CHARS = 4000
 ACTORS = {"human": "user", "user": "user", "assistant": "assistant"}
@@ -81,15 +81,12 @@ class ClaudeImporter:
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
         fallback = file_time(path)
-        for item in iter_json_array(path, text):
+        for item in iter_json_objects(path, text, "chat_messages", list, noun="conversation",
+                                      what="a Claude conversation"):
             if isinstance(item, Skipped):
                 yield item
-                continue
-            index, conv = item
-            if not isinstance(conv, dict) or not isinstance(conv.get("chat_messages"), list):
-                yield Skipped(f"conversation {index}", "not a Claude conversation (no 'chat_messages' list)")
-                continue
-            yield from self._conversation(index, clean(conv), fallback)
+            else:
+                yield from self._conversation(*item, fallback)
 
     def _conversation(self, index: int, conv: dict[str, Any], fallback: float) -> Iterator[Event | Skipped]:
         session = str(conv.get("uuid") or f"claude-conversation-{index}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import Event
 from ..timeutil import to_ts
-from .base import Skipped, clean, iter_json_array
+from .base import Skipped, iter_json_objects
 
 _SESSION = re.compile(r"^session_(\d+)$")
 TURN_SPACING = 60.0
@@ -52,15 +52,11 @@ class LocomoImporter:
         return '"conversation"' in head and ('"speaker_a"' in head or '"qa"' in head) and "session_1" in head
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
-        for item in iter_json_array(path, text):
+        for item in iter_json_objects(path, text, "conversation", dict, noun="element", what="a LoCoMo sample"):
             if isinstance(item, Skipped):
                 yield item
-                continue
-            index, sample = item
-            if not isinstance(sample, dict) or not isinstance(sample.get("conversation"), dict):
-                yield Skipped(f"element {index}", "not a LoCoMo sample (no 'conversation' object)")
-                continue
-            yield from self._sample(index, clean(sample))
+            else:
+                yield from self._sample(*item)
 
     def _sample(self, index: int, sample: dict[str, Any]) -> Iterator[Event | Skipped]:
         conv = sample["conversation"]

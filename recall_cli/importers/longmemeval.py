@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import InputError
 from ..models import Event
 from ..timeutil import to_ts
-from .base import Skipped, _line_col, _skip_ws, check_ts, clean, iter_json_array, load_json
+from .base import Skipped, _line_col, _skip_ws, check_ts, clean, iter_json_array, iter_json_elements, load_json
 
 TURN_SPACING = 60.0
 _WEEKDAY = re.compile(r"\(\s*[A-Za-z]{2,9}\.?\s*\)")
@@ -206,35 +206,13 @@ def _iter_data_array(path: Path, text: str) -> Iterator[tuple[int, Any] | Skippe
     if match is None:
         load_json(path, text)  # raises with the position of the syntax error
         raise InputError("not a LongMemEval file (no 'data' list)", str(path))
-    decoder = json.JSONDecoder()
-    pos = _skip_ws(text, match.end())
-    index = 0
-    while pos < len(text):
-        if text[pos] == "]":
-            # the items are fine; the damage is after the array
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield Skipped(_line_col(text, exc.pos), f"invalid JSON after the 'data' array: {exc.msg}")
-            except RecursionError:
-                yield Skipped(_line_col(text, pos), "invalid JSON: nested too deeply")
-            return
-        try:
-            obj, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield Skipped(_line_col(text, exc.pos), f"invalid JSON in item {index}: {exc.msg}; "
-                          "the rest of the file was not read")
-            return
-        except RecursionError:
-            yield Skipped(_line_col(text, pos), f"invalid JSON in item {index}: nested too deeply; "
-                          "the rest of the file was not read")
-            return
-        yield (index, obj)
-        index += 1
-        pos = _skip_ws(text, end)
-        if pos < len(text) and text[pos] == ",":
-            pos = _skip_ws(text, pos + 1)
-        elif pos < len(text) and text[pos] != "]":
-            yield Skipped(_line_col(text, pos), f"invalid JSON after item {index - 1}: expected ',' or ']'")
-            return
-    yield Skipped(_line_col(text, len(text)), "truncated JSON: the 'data' array is not closed")
+    end = yield from iter_json_elements(text, match.end(), noun="item", array="the 'data' array")
+    if end is None:
+        return
+    # the items are fine; the damage is after the array
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(_line_col(text, exc.pos), f"invalid JSON after the 'data' array: {exc.msg}")
+    except RecursionError:
+        yield Skipped(_line_col(text, end - 1), "invalid JSON: nested too deeply")

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..models import Hit
-from ..reldate import annotate, mentioned_date
+from ..models import Hit, Memory, SearchResult
 from ..search.retrieve import STOPWORDS
+from ..timephrase import annotate, mentioned_date
 from ..timeutil import from_ts
 from .model import Chat
 
 if TYPE_CHECKING:
     from ..service import Recall
-    from .model import LLM
+    from .model import LLM, Usage
 
 ABSTAIN = "Not mentioned: I have no memory of that."
 SYSTEM = (
@@ -86,6 +86,7 @@ def _stem(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
+    """Stemmed words of more than two letters that are not stopwords."""
     return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
 
 
@@ -111,7 +112,7 @@ def evidence_line(hit: Hit) -> str:
     return f"[{hit.ref}] {date}{who}: {text}"
 
 
-def system_prompt(core: Sequence[Any], llm: LLM) -> str:
+def system_prompt(core: Sequence[Memory], llm: LLM) -> str:
     """Instructions, then core and pinned memories (within a quarter of the context)."""
     system = SYSTEM
     if not core:
@@ -130,6 +131,7 @@ def system_prompt(core: Sequence[Any], llm: LLM) -> str:
 
 
 def question_line(question: str) -> str:
+    """The prompt's last line: the question, asking for a date when it is a time question."""
     hint = " Answer with a date." if TIME_QUESTION.search(question) else ""
     return f"Question: {question}{hint}"
 
@@ -238,6 +240,7 @@ def quote_answer(question: str, hits: Sequence[Hit]) -> tuple[str, Hit] | None:
 
 
 def is_abstention(text: str) -> bool:
+    """Whether the model's answer is empty or says it does not know."""
     lowered = text.lower()
     return not text.strip() or any(marker in lowered for marker in ABSTAIN_MARKERS)
 
@@ -245,7 +248,8 @@ def is_abstention(text: str) -> bool:
 def ask(
     svc: Recall, question: str, *, llm: LLM | None = None, limit: int | None = None,
     reference: float | None = None, on_token: Callable[[str], None] | None = None, use_llm: bool = True,
-    max_tokens: int | None = None, min_support: float | None = None, search: Callable[..., Any] | None = None,
+    max_tokens: int | None = None, min_support: float | None = None,
+    search: Callable[..., SearchResult] | None = None,
     history: Sequence[tuple[str, str]] = (),
 ) -> Answer:
     """Answer a question from memory; abstain when the evidence does not support an answer.
@@ -337,9 +341,10 @@ def strip_citations(text: str) -> str:
     return " ".join(CITATION.sub(" ", text).split()).replace(" .", ".").replace(" ,", ",")
 
 
-def warm_up(svc: Recall, llm: LLM) -> Any:
-    """Load the model and its stable prefix (chat mode does this before the first question)."""
-    prepare = getattr(llm, "prepare", None)
+def warm_up(svc: Recall, llm: LLM) -> Usage | None:
+    """Load the model and its stable prefix (chat mode does this before the first question);
+    None for a model that cannot prepare (``prepare`` is not part of the LLM protocol)."""
+    prepare: Callable[[Chat], Usage] | None = getattr(llm, "prepare", None)
     if prepare is None:
         return None
     return prepare(Chat(system_prompt(svc.memories.core_profile(), llm), ""))

@@ -20,9 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    from llama_cpp.llama_types import ChatCompletionRequestMessage
+
+    from ..config import Config
 
 GGUF_MAGIC = b"GGUF"
 STOP = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>"]
@@ -56,7 +61,7 @@ def check_gguf(path: Path) -> None:
         raise ModelError(f"not a GGUF model file (bad header): {path}")
 
 
-def model_path(config: Any) -> Path:
+def model_path(config: Config) -> Path:
     """The configured GGUF (llm.model), else the bundled one."""
     configured = config.get("llm.model")
     return Path(configured).expanduser() if configured else bundled_gguf()
@@ -107,10 +112,15 @@ class LLM(Protocol):
     context_size: int
     last_usage: Usage
 
-    def count_tokens(self, text: str) -> int: ...
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes in this model's vocabulary (for prompt budgets)."""
+        ...
 
     def stream(self, chat: Chat, *, max_tokens: int = 256, json_schema: dict | None = None,
-               temperature: float = 0.0) -> Iterator[str]: ...
+               temperature: float = 0.0) -> Iterator[str]:
+        """The answer's text pieces as they come (constrained to ``json_schema`` when given);
+        ``last_usage`` describes the generation once it is done."""
+        ...
 
 
 @lru_cache(maxsize=32)
@@ -141,7 +151,8 @@ class LlamaLLM:
         self.prefix_hits = 0  # stable prefixes already in the context (same process)
 
     @classmethod
-    def from_config(cls, config: Any) -> LlamaLLM:
+    def from_config(cls, config: Config) -> LlamaLLM:
+        """The configured model (llm.*), with its prompt cache under RECALL_HOME when enabled."""
         cache = config.home / "cache" / "kv" if config.get("llm.prompt_cache") else None
         return cls(model_path(config), context=config.get("llm.context"), threads=config.get("llm.threads"),
                    gpu_layers=config.get("llm.gpu_layers"), cache_dir=cache)
@@ -185,7 +196,7 @@ class LlamaLLM:
             return prefix, prefix + body
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-        messages = [{"role": "system", "content": chat.system}]
+        messages: list[ChatCompletionRequestMessage] = [{"role": "system", "content": chat.system}]
         for u, a in chat.extra:
             messages += [{"role": "user", "content": u}, {"role": "assistant", "content": a}]
         messages.append({"role": "user", "content": chat.user})
@@ -331,7 +342,7 @@ def gguf_metadata(path: Path, wanted: tuple[str, ...] | None = None) -> dict[str
                 raise ModelError(f"corrupt GGUF header: {path}")
             return fh.read(n).decode("utf-8", "replace")
 
-        def read_value(kind: int) -> Any:
+        def read_value(kind: int) -> int | float | bool | str | None:
             if kind in _GGUF_SCALARS:
                 return read(_GGUF_SCALARS[kind])
             if kind == 8:

@@ -78,11 +78,6 @@ def write_prefix(llm: Any, tokens: list[int], state: bytes) -> Path | None:
     return path
 
 
-def save_prefix(llm: Any, tokens: list[int]) -> Path | None:
-    """Snapshot and write in one go (the llama state must hold exactly ``tokens``)."""
-    return write_prefix(llm, tokens, snapshot(llm))
-
-
 def _read(path: Path, llm: Any, tokens: list[int]) -> bytes:
     """The state bytes stored for ``tokens``; ValueError when anything does not match."""
     data = path.read_bytes()

@@ -16,9 +16,12 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import LLM, Chat
+
+if TYPE_CHECKING:
+    from ..store.db import Store
 
 log = logging.getLogger(__name__)
 COUNTER_PREFIX = "llm.failures."
@@ -40,7 +43,7 @@ class StructuredResult:
 class FailureLog:
     """Counts and logs structured-output failures under a RECALL_HOME (and in its store)."""
 
-    def __init__(self, home: Path | None, store: Any = None) -> None:
+    def __init__(self, home: Path | None, store: Store | None = None) -> None:
         self.home = Path(home) if home else None
         self.store = store
         self.count = 0
@@ -65,7 +68,7 @@ class FailureLog:
                 fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def failure_counts(store: Any) -> dict[str, int]:
+def failure_counts(store: Store) -> dict[str, int]:
     """Structured-output failures so far, by purpose."""
     return store.counters(COUNTER_PREFIX)
 

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..config import Config
 from ..errors import ModelError, RecallError
@@ -22,11 +22,22 @@ from ..models import Event, Remembered, SearchResult
 from ..service import Recall
 from .format import hit_item, merge_duplicates
 
+if TYPE_CHECKING:
+    from ..serve.client import DaemonClient
+
 log = logging.getLogger("recall.mcp")
 
 T = TypeVar("T")
 ServiceFactory = Callable[[], Recall]
-Answerer = Callable[..., dict[str, Any]]
+# a `recall serve` client for this config when the daemon answers, else None
+DaemonConnect = Callable[[Config], "DaemonClient | None"]
+
+
+class Answerer(Protocol):
+    """The ``ask`` tool's work: an answer dict (answer, citations, note) for one question."""
+
+    def __call__(self, backend: Backend, question: str, *, limit: int, since: float | None,
+                 until: float | None) -> dict[str, Any]: ...
 
 
 # -- backends ---------------------------------------------------------------------------------
@@ -50,6 +61,7 @@ class Backend:
 
     @property
     def config(self) -> Config:
+        """The warm service's configuration (its RECALL_HOME)."""
         return self.service.config
 
     def locked(self, fn: Callable[[Recall], T]) -> T:
@@ -67,12 +79,15 @@ class Backend:
             svc.close()
 
     def search(self, query: str, **kwargs: Any) -> SearchResult:
+        """``Recall.search`` on the warm service."""
         return self.locked(lambda s: s.search(query, **kwargs))
 
     def add(self, text: str, **kwargs: Any) -> Event:
+        """``Recall.add`` on the warm service."""
         return self.locked(lambda s: s.add(text, **kwargs))
 
     def remember(self, text: str, **kwargs: Any) -> Remembered:
+        """``Recall.remember`` on the warm service."""
         return self.locked(lambda s: s.remember(text, **kwargs))
 
     def warm_up(self) -> None:
@@ -80,6 +95,7 @@ class Backend:
         self.locked(lambda s: s.warm_up())
 
     def close(self) -> None:
+        """Close the warm service (waits for the call in progress)."""
         with self._lock, self._made:
             if self._service is not None:
                 self._service.close()
@@ -89,33 +105,37 @@ class Backend:
 class DaemonBackend(Backend):
     """Searches and adds go to `recall serve` when it answers (warm models); the rest is local."""
 
-    def __init__(self, service_factory: ServiceFactory, connect: Callable[[Any], Any]) -> None:
+    def __init__(self, service_factory: ServiceFactory, connect: DaemonConnect) -> None:
         super().__init__(service_factory)
         self._connect = connect
 
-    def _daemon(self) -> Any:
+    def _daemon(self) -> DaemonClient | None:
         try:
             return self._connect(self.config)
         except Exception:  # no daemon is the normal case
             return None
 
-    def _call(self, op: str, first: str, kwargs: dict[str, Any]) -> Any:
+    def _either(self, op: str, remote: Callable[[DaemonClient], T], local: Callable[[], T]) -> T:
+        """``remote(client)`` when the daemon answers; ``local()`` when it does not or its socket fails."""
         client = self._daemon()
         if client is not None:
             try:
-                return getattr(client, op)(first, **kwargs)
+                return remote(client)
             except OSError as exc:
                 log.warning("daemon %s failed (%s); running in-process", op, exc)
-        return getattr(super(), op)(first, **kwargs)
+        return local()
 
-    def search(self, query: str, **kwargs: Any) -> Any:
-        return self._call("search", query, kwargs)
+    def search(self, query: str, **kwargs: Any) -> SearchResult:
+        local = super().search
+        return self._either("search", lambda c: c.search(query, **kwargs), lambda: local(query, **kwargs))
 
-    def add(self, text: str, **kwargs: Any) -> Any:
-        return self._call("add", text, kwargs)
+    def add(self, text: str, **kwargs: Any) -> Event:
+        local = super().add
+        return self._either("add", lambda c: c.add(text, **kwargs), lambda: local(text, **kwargs))
 
-    def remember(self, text: str, **kwargs: Any) -> Any:
-        return self._call("remember", text, kwargs)
+    def remember(self, text: str, **kwargs: Any) -> Remembered:
+        local = super().remember
+        return self._either("remember", lambda c: c.remember(text, **kwargs), lambda: local(text, **kwargs))
 
     def warm_up(self) -> None:
         if self._daemon() is None:

@@ -14,6 +14,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError
 
 from ..errors import RecallError
+from ..models import Event, Hit, Memory
 from ..timeutil import iso
 
 MAX_TEXT = 20_000  # characters `remember` stores in one call
@@ -51,13 +52,14 @@ def _item(ref: str, type_: str, kind: str | None, ts: float | None, source: str 
     return item
 
 
-def hit_item(hit: Any, width: int = SHOWN_TEXT) -> dict[str, Any]:
+def hit_item(hit: Hit, width: int = SHOWN_TEXT) -> dict[str, Any]:
+    """One search hit as a result item, with its score."""
     item = _item(hit.ref, hit.owner, hit.kind, hit.ts, hit.source, hit.actor, hit.text, hit.meta, width)
     item["score"] = round(hit.score, 4)
     return item
 
 
-def merge_duplicates(hits: list[Any], width: int = SHOWN_TEXT) -> list[dict[str, Any]]:
+def merge_duplicates(hits: list[Hit], width: int = SHOWN_TEXT) -> list[dict[str, Any]]:
     """Result items, best first; an event with the same text as a memory in the results folds into it."""
     memories = {" ".join(h.text.split()): h for h in hits if h.owner == "memory"}
     folded: dict[str, list[str]] = {}
@@ -75,7 +77,8 @@ def merge_duplicates(hits: list[Any], width: int = SHOWN_TEXT) -> list[dict[str,
     return items
 
 
-def event_item(event: Any, width: int = SHOWN_TEXT) -> dict[str, Any]:
+def event_item(event: Event, width: int = SHOWN_TEXT) -> dict[str, Any]:
+    """One stored event as a result item."""
     return _item(str(event.id), "event", event.kind, event.ts_start, event.source, event.actor, event.text,
                  event.meta, width)
 
@@ -122,7 +125,8 @@ def _change(row: dict[str, Any]) -> dict[str, Any]:
     return change
 
 
-def profile_markdown(memories: list[Any], *, read_only: bool) -> str:
+def profile_markdown(memories: list[Memory], *, read_only: bool) -> str:
+    """The core profile resource: pinned and core memories as a Markdown list."""
     lines = ["# The user's core profile (from recall)", "",
              "Pinned and core memories: lasting facts about the user. Ids in brackets open with get_memory.", ""]
     for m in memories:

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
@@ -34,9 +34,10 @@ from mcp.types import ToolAnnotations
 from pydantic import Field, ValidationError
 
 from .. import __version__
+from ..config import Config
 from ..errors import ModelError, NotFoundError, RecallError
 from ..timeutil import iso
-from .backend import Answerer, Backend, DaemonBackend, ServiceFactory, default_answerer
+from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer
 from .format import (
     ID_HINT,
     MAX_CONSOLIDATE,
@@ -56,7 +57,18 @@ from .format import (
     resolve_id,
 )
 
+if TYPE_CHECKING:
+    from mcp_types import CallToolResult, InputRequiredResult
+
+    from ..service import Recall
+
 log = logging.getLogger("recall.mcp")
+
+T = TypeVar("T")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+Work = Callable[[], dict[str, Any]]  # a tool's body, run on a worker thread
+Run = Callable[[Work], Awaitable[dict[str, Any]]]  # runs a Work with tool_errors() around it
+Who = Callable[["Context[Any, Any]"], str]  # the client's name for the actor of a write
 
 WRITE_TOOLS = ("remember", "pin", "forget", "consolidate")
 PROFILE_URI = "recall://profile"
@@ -88,8 +100,11 @@ class RecallMCPServer(MCPServer):
     """MCPServer whose argument errors read as instructions, and whose hidden write tools say why."""
 
     read_only = False
+    backend: Backend  # set by build_server; the stdio runner and the tests close it
 
-    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+    async def call_tool(self, name: str, arguments: dict[str, Any],
+                        context: Context[Any, Any] | None = None) -> CallToolResult | InputRequiredResult:
+        """The SDK's call, with unknown or hidden tools and invalid arguments explained."""
         if self._tool_manager.get_tool(name) is None:
             if self.read_only and name in WRITE_TOOLS:
                 raise ToolError(f"{name} is not available: this recall server is read-only (`recall mcp "
@@ -101,13 +116,13 @@ class RecallMCPServer(MCPServer):
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
             cause = exc.__cause__
-            if isinstance(cause, ValidationError) and not isinstance(exc, UnexpectedToolError):
-                tool = self._tool_manager.get_tool(name)
+            tool = self._tool_manager.get_tool(name)
+            if isinstance(cause, ValidationError) and not isinstance(exc, UnexpectedToolError) and tool is not None:
                 raise ToolError(explain_validation(name, cause, tool.parameters)) from cause
             raise
 
 
-def client_name_from(ctx: Any) -> str:
+def client_name_from(ctx: Context[Any, Any]) -> str:
     """The client's name from the MCP initialize request (clientInfo.name), else 'unknown'."""
     try:
         name = ctx.session.client_params.client_info.name
@@ -133,8 +148,8 @@ will matter in later sessions, call remember with the right kind. Do not store s
 
 
 def build_server(service_factory: ServiceFactory, *, read_only: bool = False, client_name: str | None = None,
-                 daemon: Callable[[Any], Any] | None = None, answerer: Answerer | None = None,
-                 log_level: str = "INFO") -> RecallMCPServer:
+                 daemon: DaemonConnect | None = None, answerer: Answerer | None = None,
+                 log_level: LogLevel = "INFO") -> RecallMCPServer:
     """The MCP server over one RECALL_HOME.
 
     ``service_factory`` makes the warm Recall service (tests inject one with a fake embedder);
@@ -149,12 +164,12 @@ def build_server(service_factory: ServiceFactory, *, read_only: bool = False, cl
         instructions=INSTRUCTIONS + ("" if read_only else WRITE_INSTRUCTIONS),
     )
     server.read_only = read_only
-    server.backend = backend  # type: ignore[attr-defined]
+    server.backend = backend
 
-    def who(ctx: Any) -> str:
+    def who(ctx: Context[Any, Any]) -> str:
         return override or client_name_from(ctx)
 
-    async def run(fn: Callable[[], Any]) -> Any:
+    async def run(fn: Callable[[], T]) -> T:
         with tool_errors():
             return await anyio.to_thread.run_sync(fn)
 
@@ -266,8 +281,7 @@ ids and dates. Use it to see what the user did lately, e.g. at the start of a se
     return server
 
 
-def _add_write_tools(server: RecallMCPServer, backend: Backend, run: Callable[..., Any],
-                     who: Callable[[Any], str]) -> None:
+def _add_write_tools(server: RecallMCPServer, backend: Backend, run: Run, who: Who) -> None:
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                                              open_world_hint=False))
     async def remember(
@@ -349,7 +363,7 @@ memories derived from it: get_memory lists them, forget them too if asked."""
         client = who(ctx)
 
         def work() -> dict[str, Any]:
-            def go(s: Any) -> dict[str, int]:
+            def go(s: Recall) -> dict[str, int]:
                 return s.forget(s.plan_forget([ref]))
 
             counts = backend.locked(go)
@@ -385,7 +399,7 @@ its own when idle. Returns how many episodes were done and the memories added or
 
 
 # -- running over stdio -------------------------------------------------------------------------
-def setup_logging(config: Any, level: int = logging.INFO) -> None:
+def setup_logging(config: Config, level: int = logging.INFO) -> None:
     """Logs go to RECALL_HOME/logs/mcp.log and (warnings only) to stderr; stdout is the protocol's."""
     import logging.handlers
     import sys
@@ -408,7 +422,7 @@ def setup_logging(config: Any, level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def serve_stdio(*, read_only: bool = False, client_name: str | None = None, config: Any = None,
+def serve_stdio(*, read_only: bool = False, client_name: str | None = None, config: Config | None = None,
                 service_factory: ServiceFactory | None = None, warm: bool = True) -> None:
     """Serve MCP over stdin/stdout until the client closes stdin."""
     from ..config import load_config
@@ -419,7 +433,7 @@ def serve_stdio(*, read_only: bool = False, client_name: str | None = None, conf
     setup_logging(config)
     server = build_server(service_factory or (lambda: Recall(config)), read_only=read_only,
                           client_name=client_name, daemon=remote)
-    backend: Backend = server.backend  # type: ignore[attr-defined]
+    backend = server.backend
     log.info("recall mcp %s starting on %s (read-only: %s)", __version__, config.home, read_only)
     if warm:
         def warm_up() -> None:

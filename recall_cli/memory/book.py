@@ -7,6 +7,7 @@ service's explicit ``forget``.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,9 @@ class MemoryBook:
                 break
         return views
 
-    def core_profile(self) -> list[Memory]:
+    # MemoryBook.list shadows the builtin inside this class body: annotations below that
+    # name the builtin type spell it builtins.list
+    def core_profile(self) -> builtins.list[Memory]:
         """Pinned and core memories: always given to the LLM, never decaying."""
         return self.store.core_memories()
 
@@ -164,7 +167,7 @@ class MemoryBook:
         return self.get(memory_id)
 
     def reinforce(self, memory_ids: Sequence[int], actor: str = "user", reason: str = "used",
-                  at: float | None = None) -> list[Memory]:
+                  at: float | None = None) -> builtins.list[Memory]:
         """Strengthen memories that were used or opened (spacing effect)."""
         t = at if at is not None else _now()
         done = []

@@ -47,13 +47,21 @@ class Extraction:
 
 
 class Extractor(Protocol):
+    """Proposes candidate memories for one episode."""
+
     name: str
 
-    def extract(self, events: list[Event]) -> Extraction: ...
+    def extract(self, events: list[Event]) -> Extraction:
+        """Candidates from an episode's events (``failed`` set when the episode should be retried)."""
+        ...
 
 
 class Reconciler(Protocol):
-    def decide(self, svc: Recall, candidate: Candidate) -> Decision: ...
+    """Decides what a candidate does to the memories already known."""
+
+    def decide(self, svc: Recall, candidate: Candidate) -> Decision:
+        """ADD, UPDATE, SUPERSEDE or NOOP for one candidate."""
+        ...
 
 
 class HeuristicExtractor:
@@ -149,8 +157,11 @@ def _apply(svc: Recall, decision: Decision, at: float) -> Decision:
     book = svc.memories
     c = decision.candidate
     detail = {"origin": c.origin}
-    if decision.action in {"UPDATE", "SUPERSEDE"} and decision.target is not None:
-        target = svc.store.get_memory(decision.target)
+    target_id = decision.target
+    if decision.action in {"UPDATE", "SUPERSEDE"}:
+        # an UPDATE or SUPERSEDE naming no memory has nothing to change: it adds, like one
+        # whose memory is gone
+        target = svc.store.get_memory(target_id) if target_id is not None else None
         if target is None or target.status != "active":
             decision = Decision("ADD", c, reason="target gone")
         elif target.edited_by_user:
@@ -159,11 +170,11 @@ def _apply(svc: Recall, decision: Decision, at: float) -> Decision:
         m = book.add(c.kind, c.text, subject=c.subject, importance=c.importance, sources=c.sources,
                      actor=ACTOR, valid_from=c.valid_from, meta=c.meta, at=at, detail=detail)
         decision.target = m.id
-    elif decision.action == "UPDATE":
-        book.update(decision.target, decision.text or c.text, actor=ACTOR, sources=c.sources,
+    elif decision.action == "UPDATE" and target_id is not None:  # always set here (see above)
+        book.update(target_id, decision.text or c.text, actor=ACTOR, sources=c.sources,
                     importance=max(c.importance, 1), detail=detail, at=at)
-    elif decision.action == "SUPERSEDE":
-        m = book.supersede(decision.target, c.kind, decision.text or c.text, actor=ACTOR, sources=c.sources,
+    elif decision.action == "SUPERSEDE" and target_id is not None:
+        m = book.supersede(target_id, c.kind, decision.text or c.text, actor=ACTOR, sources=c.sources,
                            subject=c.subject, importance=c.importance, valid_from=c.valid_from,
                            detail=detail, at=at)
         decision.target = m.id

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 DAY = 86400.0
 
@@ -30,7 +33,8 @@ class DecayParams:
     rank_floor: float = 0.3
 
     @classmethod
-    def from_config(cls, config: Any) -> DecayParams:
+    def from_config(cls, config: Config) -> DecayParams:
+        """The decay.* settings."""
         return cls(**{name: float(config.get(f"decay.{name}")) for name in cls.__dataclass_fields__})
 
 

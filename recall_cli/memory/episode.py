@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..models import Event
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..store.db import Store
 
 MINUTE = 60.0
@@ -28,7 +29,8 @@ class EpisodeRules:
     other_gap: float = 60 * MINUTE
 
     @classmethod
-    def from_config(cls, config: Any) -> EpisodeRules:
+    def from_config(cls, config: Config) -> EpisodeRules:
+        """The episode.*_gap_minutes settings, in seconds."""
         return cls(
             chat_gap=config.get("episode.chat_gap_minutes") * MINUTE,
             shell_gap=config.get("episode.shell_gap_minutes") * MINUTE,

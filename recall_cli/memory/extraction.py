@@ -13,15 +13,16 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..llm.model import Chat
+from ..llm.model import LLM, Chat
 from ..llm.structured import FailureLog, generate_json
 from ..models import Event
-from ..reldate import annotate
+from ..timephrase import annotate
 from ..timeutil import from_ts
-from .consolidation import Decision, Extraction, HashReconciler, HeuristicExtractor
+from .consolidation import Decision, Extraction, Extractor, HashReconciler, HeuristicExtractor, Reconciler
 from .summary import Candidate
 
 if TYPE_CHECKING:
+    from ..models import Memory
     from ..service import Recall
 
 EXTRACT_SYSTEM = (
@@ -87,6 +88,7 @@ CHUNK_OUTPUT_TOKENS = 360
 
 
 def transcript_lines(events: list[Event]) -> list[str]:
+    """The episode as numbered, dated lines (relative dates resolved), as the model reads it."""
     lines = []
     for number, event in enumerate(events, start=1):
         when = from_ts(event.ts_start)
@@ -99,7 +101,7 @@ def transcript_lines(events: list[Event]) -> list[str]:
     return lines
 
 
-def chunks(lines: list[str], llm: Any, budget: int) -> list[tuple[int, int]]:
+def chunks(lines: list[str], llm: LLM, budget: int) -> list[tuple[int, int]]:
     """(start, end) ranges of lines that fit the token budget; an episode too big is split."""
     out: list[tuple[int, int]] = []
     start, used = 0, 0
@@ -118,7 +120,7 @@ def chunks(lines: list[str], llm: Any, budget: int) -> list[tuple[int, int]]:
 class LLMExtractor:
     """Candidate memories from the LLM, plus the zero-LLM summary and procedures."""
 
-    llm: Any
+    llm: LLM
     failures: FailureLog
     name: str = "llm"
 
@@ -164,14 +166,14 @@ class LLMExtractor:
 class LLMReconciler:
     """Compare a candidate with its most similar memories; the LLM decides when it is unclear."""
 
-    def __init__(self, llm: Any, failures: FailureLog, *, add_below: float = 0.55, same_above: float = 0.97) -> None:
+    def __init__(self, llm: LLM, failures: FailureLog, *, add_below: float = 0.55, same_above: float = 0.97) -> None:
         self.llm = llm
         self.failures = failures
         self.add_below = add_below
         self.same_above = same_above
         self.fallback = HashReconciler()
 
-    def similar(self, svc: Recall, candidate: Candidate, k: int = 5) -> list[tuple[Any, float]]:
+    def similar(self, svc: Recall, candidate: Candidate, k: int = 5) -> list[tuple[Memory, float]]:
         """Active memories of the same family, most similar first, with cosine similarity."""
         import numpy as np
 
@@ -214,14 +216,14 @@ class LLMReconciler:
                         reason=f"model: {action.lower()} m{memory.id}")
 
 
-def llm_pipeline(svc: Recall) -> tuple[list[Any], Any]:
+def llm_pipeline(svc: Recall) -> tuple[list[Extractor], Reconciler]:
     """(extractors, reconciler) backed by the service's LLM."""
     failures = FailureLog(svc.config.home, svc.store)
     llm = svc.llm
     return [LLMExtractor(llm, failures)], LLMReconciler(llm, failures)
 
 
-def pipeline_or_none(svc: Recall) -> tuple[list[Any] | None, Any | None, str]:
+def pipeline_or_none(svc: Recall) -> tuple[list[Extractor] | None, Reconciler | None, str]:
     """For `recall consolidate`: the LLM pipeline when a model loads, else (None, None, why)."""
     from ..errors import ModelError
 

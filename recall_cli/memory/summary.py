@@ -8,7 +8,7 @@ that recur in a directory become procedural memories ("in ~/src/app: make test")
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,9 +49,14 @@ class Candidate:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def _ids(events: list[Event]) -> list[int]:
+    """The ids of the stored events among ``events`` (what a memory's sources link to)."""
+    return [e.id for e in events if e.id is not None]
+
+
 def key_terms(events: list[Event], limit: int = 8) -> list[str]:
     """The episode's most telling words: frequent, not stop words, names first."""
-    counts: Counter[str] = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)  # names weigh 1.5: not whole counts
     display: dict[str, str] = {}
     actors = {(e.actor or "").lower() for e in events}
     for event in events:
@@ -96,7 +101,7 @@ def episodic_summary(events: list[Event]) -> Candidate:
                 + (f" talked about {', '.join(terms)}" if terms else ""))
     importance = 3 if len(events) > 1 else 2
     return Candidate("episodic", text, importance=importance, subject=", ".join(who) or None,
-                     sources=[e.id for e in events if e.id is not None], valid_from=start,
+                     sources=_ids(events), valid_from=start,
                      meta={"key_terms": terms})
 
 
@@ -115,7 +120,7 @@ def shell_procedures(events: list[Event], min_runs: int = 2) -> list[Candidate]:
     for (cwd, cmd), evs in runs.items():
         if len(evs) >= min_runs:
             found.append(Candidate("procedural", f"In {cwd}: `{cmd}` works (ran {len(evs)} times)",
-                                   importance=5, subject=cwd, sources=[e.id for e in evs]))
+                                   importance=5, subject=cwd, sources=_ids(evs)))
     for prev, nxt in zip(events, events[1:], strict=False):
         if prev.source != "shell" or nxt.source != "shell":
             continue
@@ -126,5 +131,5 @@ def shell_procedures(events: list[Event], min_runs: int = 2) -> list[Candidate]:
             cwd = nxt.meta.get("cwd", "?")
             found.append(Candidate(
                 "procedural", f"In {cwd}: `{prev.text.strip()}` failed; `{nxt.text.strip()}` worked",
-                importance=6, subject=cwd, sources=[prev.id, nxt.id]))
+                importance=6, subject=cwd, sources=_ids([prev, nxt])))
     return found

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .hookspecs import hookimpl
 
+if TYPE_CHECKING:
+    from ..importers.base import Importer
+
 
 @hookimpl
-def register_importers(register: Any) -> None:
+def register_importers(register: Callable[[Importer], None]) -> None:
+    """Every built-in format, most specific first (the order --format auto tries them in)."""
     from ..importers.beam import BeamImporter
     from ..importers.chatgpt import ChatGPTImporter
     from ..importers.claude import ClaudeImporter

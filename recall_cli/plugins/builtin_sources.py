@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from .hookspecs import hookimpl
 
@@ -17,6 +17,7 @@ SOURCES = {
 
 
 @hookimpl
-def register_sources(register: Any) -> None:
+def register_sources(register: Callable[[str, str], None]) -> None:
+    """recall's own event sources, with what each holds."""
     for name, description in SOURCES.items():
         register(name, description)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
 from .hookspecs import RecallSpec
+
+if TYPE_CHECKING:
+    from ..models import Event
 
 ENTRY_POINT_GROUP = "recall"
 BUILTIN_MODULES = (
@@ -75,7 +78,7 @@ class Plugins:
             collected.extend(batch)
         return collected
 
-    def filter_event(self, event: Any) -> Any:
+    def filter_event(self, event: Event) -> Event | None:
         """Pass an event through every filter_event hook; None means drop it."""
         hook = self.pm.hook.filter_event
         for impl in reversed(hook.get_hookimpls()):
@@ -87,7 +90,7 @@ class Plugins:
                 continue
             if result is None:
                 return None
-            event = result
+            event = cast("Event", result)  # pluggy types results as object; the hook spec says Event
         return event
 
     def listing(self) -> list[dict[str, Any]]:
@@ -96,7 +99,7 @@ class Plugins:
         for plugin in self.pm.get_plugins():
             name = self.pm.get_name(plugin)
             hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
-            dist = self.distributions.get(name)
+            dist = self.distributions.get(name) if name is not None else None
             rows.append({"name": name, "hooks": hooks, "builtin": name in self.builtin_names,
                          "distribution": dist})
         return sorted(rows, key=lambda r: (not r["builtin"], r["name"]))

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..errors import ModelError
 
 if TYPE_CHECKING:
     import numpy as np
+
+    # methods below bind the numpy module to a local ``np``; nested functions name the
+    # array type through this alias, which that local cannot shadow
+    Array: TypeAlias = np.ndarray
 
 
 def supports(path: Path) -> bool:
@@ -102,7 +106,7 @@ class NumpyBert:
             p = f"encoder.layer.{i}."
             flat = x.reshape(batch * length, self.dim)
 
-            def proj(name: str, _flat: np.ndarray = flat, _p: str = p) -> np.ndarray:
+            def proj(name: str, _flat: Array = flat, _p: str = p) -> Array:
                 out = _flat @ w[f"{_p}{name}.weight"] + w[f"{_p}{name}.bias"]
                 return out.reshape(batch, length, self.heads, head_dim).transpose(0, 2, 1, 3)
 

@@ -15,26 +15,30 @@ from ..errors import ModelError
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..config import Config
+    from .bert import NumpyBert
+
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2"
 NUMPY_BATCH_LIMIT = 64
 
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors."""
+    """Turns texts into L2-normalised float32 vectors.
+
+    Only what search and consolidation call: how an embedder loads its model is its own
+    business (a plugin's embedder needs nothing more than these three members)."""
 
     model_id: str
 
     @property
-    def dim(self) -> int: ...
+    def dim(self) -> int:
+        """Length of every vector ``embed`` returns."""
+        ...
 
-    @staticmethod
-    def _torch_missing() -> bool:
-        import importlib.util
-
-        return importlib.util.find_spec("sentence_transformers") is None
-
-    def embed(self, texts: list[str]) -> np.ndarray: ...
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """An (n, dim) float32 array, one L2-normalised row per text."""
+        ...
 
 
 def bundled_model_path() -> Path:
@@ -89,17 +93,17 @@ class SentenceTransformerEmbedder:
         else:
             digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:8]
             self.model_id = f"{self.path.name}@{digest}"
-        self._model = None
-        self._numpy = None
+        self._model: Any = None  # a sentence_transformers.SentenceTransformer (untyped)
+        self._numpy: NumpyBert | None = None
         self._numpy_checked = False
 
     @classmethod
-    def from_config(cls, config: Any, path: str | Path | None = None) -> SentenceTransformerEmbedder:
+    def from_config(cls, config: Config, path: str | Path | None = None) -> SentenceTransformerEmbedder:
         """The model at ``path`` (default: the bundled one) with the config's embed.* settings."""
         return cls(path, device=config.get("embed.device"), batch_size=config.get("embed.batch_size"),
                    quantize=config.get("embed.quantize"))
 
-    def _numpy_encoder(self):
+    def _numpy_encoder(self) -> NumpyBert | None:
         """The NumPy path for BERT models: no torch import, so a CLI call starts fast."""
         if not self._numpy_checked:
             self._numpy_checked = True
@@ -110,7 +114,7 @@ class SentenceTransformerEmbedder:
                 self._numpy = NumpyBert(path)
         return self._numpy
 
-    def _load(self):
+    def _load(self) -> Any:
         if self._model is not None:
             return self._model
         path = self.path or bundled_model_path()

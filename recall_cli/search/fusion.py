@@ -84,6 +84,7 @@ def dense_spread(background: np.ndarray | None, vector: np.ndarray) -> Spread:
 
 
 def sigmoid(x: float) -> float:
+    """The logistic function, clamped so a huge fused score cannot overflow ``exp``."""
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
 

@@ -14,7 +14,8 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ..models import Hit, SearchResult
 from ..timephrase import extract
@@ -35,6 +36,10 @@ STOPWORDS = frozenset(
     "them then there these they this to was we were what when where which who whom why will "
     "with would you your yours about after before did does doing any some".split()
 )
+Key: TypeAlias = tuple[str, int]  # ("event" | "memory", id): what rankings and scores are keyed by
+Ranking: TypeAlias = list[tuple[Key, float]]
+T = TypeVar("T")
+
 BRUTE_FORCE_LIMIT = 20_000
 STATS_DEPTH = 1000  # BM25 matches read for the score spread (the ranking needs far fewer)
 NEIGHBOUR_DEPTH = 50  # best candidates whose session neighbours are looked up
@@ -89,29 +94,38 @@ def content_terms(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", text) if w.lower() not in STOPWORDS and len(w) > 1]
 
 
-class _Background:
+class _Background(Generic[T]):
     """Run ``fn`` on a thread now; ``result()`` waits for it (and re-raises its error)."""
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self, fn: Callable[[], T]) -> None:
         import threading
 
-        self._fn, self._value, self._error, self.seconds = fn, None, None, 0.0
+        self._fn = fn
+        self._value: list[T] = []  # a box: empty until fn returns (its value may itself be None)
+        self._error: BaseException | None = None
+        self.seconds = 0.0
         self._thread = threading.Thread(target=self._run, name="recall-query-embed", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            self._value = self._fn()
+            self._value.append(self._fn())
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             self._error = exc
         self.seconds = time.perf_counter() - started
 
-    def result(self) -> Any:
+    def result(self) -> T:
+        """``fn``'s value, once it is done; its exception, raised here."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._value
+        return self._value[0]
+
+
+def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    """The query's vector (run on the background thread)."""
+    return embedder.embed([text])[0]
 
 
 class Retriever:
@@ -119,7 +133,7 @@ class Retriever:
 
     def __init__(self, store: Store, embedder: Embedder | None, index: VectorIndex | None,
                  memory_book: MemoryBook | None = None, include_dormant: bool = False,
-                 cache: dict | None = None) -> None:
+                 cache: dict[str, Any] | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.index = index
@@ -194,13 +208,13 @@ class Retriever:
         n = max(request.candidates, request.limit)
         depth = max(n, STATS_DEPTH)
 
-        dense = self.embedder is not None and self.index is not None
+        embedder = self.embedder if self.index is not None else None
         # the query's vector is computed beside the keyword search: NumPy and SQLite both
         # release the GIL, so the two overlap (about 10 ms each at 100k events)
-        embedding = _Background(lambda: self.embedder.embed([text])[0]) if dense else None
+        embedding = _Background(partial(_query_vector, embedder, text)) if embedder is not None else None
 
         t = time.perf_counter()
-        rankings: dict[str, list[tuple[object, float]]] = {}
+        rankings: dict[str, Ranking] = {}
         match = fts_expression(text)
         bm25_events = self.store.fts_events(match, depth, since, until, request.sources)
         rankings["bm25"] = [(("event", i), s) for i, s in bm25_events[:n]]
@@ -238,38 +252,37 @@ class Retriever:
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
 
     def _fuse(
-        self, request: SearchRequest, rankings: dict[str, list[tuple[object, float]]],
+        self, request: SearchRequest, rankings: dict[str, Ranking],
         bm25_events: list[tuple[int, float]], bm25_memories: list[tuple[int, float]],
         vector: np.ndarray | None, text: str, since: float | None, until: float | None,
-    ) -> dict[object, float]:
+    ) -> dict[Key, float]:
         """Standardised dense + BM25 scores, speaker and neighbour evidence (see fusion.py)."""
-        bm25 = {("event", i): s for i, s in bm25_events}
+        bm25: dict[Key, float] = {("event", i): s for i, s in bm25_events}
         bm25.update({("memory", i): s for i, s in bm25_memories})
         spreads = {"event": bm25_spread((s for _, s in bm25_events), self._count("events"))}
         if bm25_memories:
             spreads["memory"] = bm25_spread((s for _, s in bm25_memories), self._count("memories"))
-        cosines: dict[object, float] = {}
+        cosines: dict[Key, float] = {}
         for name in ("dense", "dense_mem"):
             cosines.update(dict(rankings.get(name, [])))
         pool = list(dict.fromkeys(key for ranking in rankings.values() for key, _ in ranking))
-        dense = vector is not None
-        dense_spread_ = dense_spread(self._background(), vector) if dense else Spread()
+        dense_spread_ = dense_spread(self._background(), vector) if vector is not None else Spread()
         actor = mentioned_actor(self.store, content_terms(text)) if request.speaker_boost else None
         actors: dict[int, str | None] = {}
         about: dict[int, str] = {}  # memory id -> " subject words text words " (lower case)
         named = " " + " ".join(re.findall(r"\w+", actor)) + " " if actor else ""
 
-        def base(keys: list[object]) -> dict[object, float]:
-            if dense:
+        def base(keys: list[Key]) -> dict[Key, float]:
+            if vector is not None:
                 missing = [k for k in keys if k not in cosines]
                 cosines.update(self._cosines(missing, vector))
             if actor:
                 actors.update(self._actors([k[1] for k in keys if k[0] == "event" and k[1] not in actors]))
                 about.update(self._memory_words([k[1] for k in keys if k[0] == "memory"]))
-            out = {}
+            out: dict[Key, float] = {}
             for key in keys:
                 score = request.bm25_weight * spreads.get(key[0], Spread()).z(bm25.get(key, 0.0))
-                if dense:
+                if vector is not None:
                     score += request.dense_weight * dense_spread_.z(cosines.get(key, dense_spread_.mean))
                 if actor and (((actors.get(key[1]) or "").lower() == actor) if key[0] == "event"
                               else named in about.get(key[1], "")):
@@ -281,7 +294,7 @@ class Retriever:
         if request.neighbour_weight:
             top = [k for k in sorted(scores, key=lambda k: -scores[k]) if k[0] == "event"][:NEIGHBOUR_DEPTH]
             links = self.store.neighbours([k[1] for k in top])
-            adjacent: dict[object, set[object]] = {}
+            adjacent: dict[Key, set[Key]] = {}
             for eid, pair in links.items():
                 for other in pair:
                     if other is not None:
@@ -314,11 +327,11 @@ class Retriever:
             self.cache["background"] = background_vectors(self.store, self.embedder.model_id)
         return self.cache.get("background")
 
-    def _cosines(self, keys: list[object], vector: np.ndarray) -> dict[object, float]:
+    def _cosines(self, keys: list[Key], vector: np.ndarray) -> dict[Key, float]:
         import numpy as np
 
         assert self.embedder is not None
-        out: dict[object, float] = {}
+        out: dict[Key, float] = {}
         for owner in ("event", "memory"):
             ids = [k[1] for k in keys if k[0] == owner]
             for oid, blob in self.store.owner_vectors(owner, self.embedder.model_id, ids).items():
@@ -343,7 +356,7 @@ class Retriever:
             return set(ids)
         return self.store.events_matching(ids, since, until, sources)
 
-    def _apply_decay(self, fused: dict[object, float], at: float) -> None:
+    def _apply_decay(self, fused: dict[Key, float], at: float) -> None:
         """Scale memory relevance (the odds, e^score) by retention; drop dormant memories unless asked."""
         if self.memory_book is None:
             return
@@ -362,7 +375,7 @@ class Retriever:
             else:
                 fused[key] += math.log(self.memory_book.rank_factor(memory, at))
 
-    def _hydrate(self, ordered: list[tuple[object, float]], ranks: dict[str, dict], query: str) -> list[Hit]:
+    def _hydrate(self, ordered: Ranking, ranks: dict[str, dict[Key, int]], query: str) -> list[Hit]:
         events = self.store.get_events([key[1] for key, _ in ordered if key[0] == "event"])
         memories = self.store.get_memories([key[1] for key, _ in ordered if key[0] == "memory"])
         hits: list[Hit] = []

@@ -19,11 +19,19 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import RecallError, UsageError
 from .protocol import MAX_LINE, encode, error_to_dict, search_result_to_dict
+
+if TYPE_CHECKING:  # `recall serve --status` and `--stop` must not load the service
+    from ..capture.screen import ScreenWatcher
+    from ..capture.watch import FileWatcher
+    from ..service import Recall
+
+Send = Callable[[dict[str, Any]], None]  # streams a message (a token) to the client before the reply
 
 SOCKET_MAX = 107  # sun_path is 108 bytes on Linux, including the NUL
 log = logging.getLogger("recall.daemon")
@@ -153,18 +161,19 @@ def setup_logging(config: Config) -> None:
 class Daemon:
     """The server: one warm service, requests serialised by a lock, background jobs."""
 
-    def __init__(self, config: Config, service_factory: Callable[[], Any]) -> None:
+    def __init__(self, config: Config, service_factory: Callable[[], Recall]) -> None:
         self.config = config
         self.service = service_factory()
         self.lock = threading.RLock()
         self.stopping = threading.Event()
         self.last_request = time.monotonic()
         self.server: socketserver.ThreadingUnixStreamServer | None = None
-        self.jobs: dict[str, Callable[[], Any]] = {}
-        self.watchers: list[Any] = []
+        self.jobs: dict[str, Callable[[], None]] = {}
+        self.watchers: list[FileWatcher | ScreenWatcher] = []
 
     # -- requests -----------------------------------------------------------------------
-    def handle(self, request: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    def handle(self, request: dict[str, Any], send: Send) -> dict[str, Any]:
+        """Run one request's ``op_<name>`` under the lock; its result is the reply's payload."""
         op = request.get("op")
         args = request.get("args") or {}
         if op == "ping":
@@ -176,10 +185,11 @@ class Daemon:
         with self.lock:
             return handler(args, send)
 
-    def op_search(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+    def op_search(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
+        """``Recall.search`` with the client's arguments; the result as the wire dict."""
         return search_result_to_dict(self.service.search(**args))
 
-    def op_search_text(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+    def op_search_text(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """`recall search` rendered here, for the CLI's fast path (which then imports nothing)."""
         from ..render import search_output
 
@@ -192,20 +202,24 @@ class Daemon:
         )
         return {"text": text}
 
-    def op_add(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+    def op_add(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
+        """``Recall.add``, embedded at once while the model is warm."""
         event = self.service.add(**args)
-        self.service.embed_pending([event.id])
+        if event.id is not None:  # a stored event always has one
+            self.service.embed_pending([event.id])
         data = event.to_dict()
         return data
 
-    def op_remember(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+    def op_remember(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
+        """``Recall.remember``, embedded at once; the event, the memory and whether it was known."""
         done = self.service.remember(**args)
         assert done.event.id is not None
         self.service.embed_pending([done.event.id])
         return {"event": done.event.to_dict(), "memory": done.memory.to_dict() if done.memory else None,
                 "already_known": done.already_known}
 
-    def op_status(self, args: dict[str, Any], send: Callable) -> dict[str, Any]:
+    def op_status(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
+        """The daemon's pid, home, jobs and number of watchers."""
         return {"pid": os.getpid(), "home": str(self.config.home), "jobs": sorted(self.jobs),
                 "watchers": len(self.watchers)}
 
@@ -281,7 +295,7 @@ class Daemon:
             self.server.shutdown()
 
 
-def run(config: Config, service_factory: Callable[[], Any], *, ready: Callable[[], None] | None = None) -> int:
+def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callable[[], None] | None = None) -> int:
     """Run the daemon in the foreground until SIGTERM/SIGINT."""
     config.home.mkdir(parents=True, exist_ok=True)
     path = socket_path(config)
@@ -300,7 +314,7 @@ def run(config: Config, service_factory: Callable[[], Any], *, ready: Callable[[
 
     install_jobs(daemon)
 
-    def on_signal(signum: int, _frame: Any) -> None:
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: shutting down", signum)
         threading.Thread(target=daemon.shutdown, daemon=True).start()
 

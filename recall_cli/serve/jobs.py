@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..capture.screen import screen_watcher_from_config
 from ..capture.watch import FileWatcher
+from ..errors import RecallError
 
 if TYPE_CHECKING:
     from .daemon import Daemon
@@ -75,7 +76,7 @@ def _start_watchers(daemon: Daemon) -> None:
             daemon.watchers.append(watcher)
             log.info("watching %s", ", ".join(map(str, watcher.dirs)))
     except Exception as exc:  # a missing directory must not stop the daemon
-        log.warning("file watcher not started: %s", getattr(exc, "message", exc))
+        log.warning("file watcher not started: %s", exc.message if isinstance(exc, RecallError) else exc)
     try:
         screen = screen_watcher_from_config(daemon.service)
         if screen is not None:
@@ -83,4 +84,4 @@ def _start_watchers(daemon: Daemon) -> None:
             daemon.watchers.append(screen)
             log.info("recording screen focus spans")
     except Exception as exc:
-        log.warning("screen watcher not started: %s", getattr(exc, "message", exc))
+        log.warning("screen watcher not started: %s", exc.message if isinstance(exc, RecallError) else exc)

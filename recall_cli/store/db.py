@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TypedDict
 
 from sqlite_utils import Database
 
@@ -17,6 +18,12 @@ from .migrations import apply_migrations, build_migrations, schema_sql
 from .timeline import TimelineQueries
 
 BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreHealth(TypedDict):
+    integrity: str
+    journal: str
+    pending_migrations: list[str]
 
 
 class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
@@ -56,7 +63,7 @@ class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, Timel
                                 ).fetchone()[0]
 
     # -- health ---------------------------------------------------------------------------
-    def health(self) -> dict[str, object]:
+    def health(self) -> StoreHealth:
         """Integrity check, journal mode and pending migrations (for `recall doctor`)."""
         return {
             "integrity": self._db.execute("PRAGMA quick_check").fetchone()[0],

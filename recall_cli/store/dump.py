@@ -18,6 +18,7 @@ def current_schema() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the canonical schema to the file named in ``argv`` (default: stdout)."""
     args = sys.argv[1:] if argv is None else argv
     text = current_schema()
     if args:

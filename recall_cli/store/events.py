@@ -21,6 +21,8 @@ class InsertResult:
     duplicates: int = 0
     filtered: int = 0
     redacted: int = 0
+    split: int = 0  # long texts stored as several parts
+    truncated: int = 0  # texts longer than the parts kept (the rest left out, with a marker)
 
 
 def event_filters(
@@ -62,8 +64,10 @@ class EventQueries(StoreBase):
                     row,
                 )
                 if cursor.rowcount == 1:
-                    event.id = cursor.lastrowid
-                    result.inserted.append(cursor.lastrowid)
+                    new_id = cursor.lastrowid
+                    assert new_id is not None  # set by every INSERT that added a row
+                    event.id = new_id
+                    result.inserted.append(new_id)
                 else:
                     result.duplicates += 1
         return result
@@ -185,9 +189,11 @@ class EventQueries(StoreBase):
         found: dict[int, tuple[int | None, int | None]] = {}
         for eid in ids:
             row = rows.get(eid)
-            if row is None or not row[0]:
+            if row is None:
                 continue
             session, source, ts = row
+            if not session:
+                continue
             found[eid] = (self._adjacent(session, source, ts, eid, True),
                           self._adjacent(session, source, ts, eid, False))
         return found

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Literal, TypeVar, TypeVarTuple, overload
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker
 
 from ..errors import RecallError
+from ..memory.consolidation import ConsolidationReport
+from ..models import Event
+from ..service import Recall
 from ..timeutil import now as _now
 from .answer import Answerer
 from .backend import Backend, Consolidator
@@ -19,9 +24,13 @@ from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from .screens.welcome import WelcomeScreen
+from .widgets.jobbar import JobBar
+
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
-class RecallApp(App):
+class RecallApp(App[None]):
     """Browse, search and curate a recall store."""
 
     TITLE = "recall"
@@ -43,7 +52,7 @@ class RecallApp(App):
         """The app's clock (fixed in snapshot tests, so retention bars do not drift)."""
         return self._fixed_now if self._fixed_now is not None else _now()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> MainScreen:
         return MainScreen()
 
     def on_mount(self) -> None:
@@ -54,16 +63,27 @@ class RecallApp(App):
         self.backend.close()
 
     # -- plumbing shared by every widget ---------------------------------------------------
-    def say(self, message: str, severity: str = "information") -> None:
+    def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A message for the user (a toast; kept in ``messages`` for tests)."""
         self.messages.append((severity, message))
         self.notify(message, severity=severity, markup=False, timeout=6 if severity == "error" else 4)
 
-    def background(self, fn: Callable[[], Any], done: Callable[[Any], Any] | None = None, *,
-                   group: str = "default", error: Callable[[Any], Any] | None = None,
-                   raw_errors: bool = False) -> Any:
+    @overload
+    def background(self, fn: Callable[[], T], done: Callable[[T], object] | None = None, *,
+                   group: str = "default", error: Callable[[str], object] | None = None,
+                   raw_errors: Literal[False] = False) -> Worker[None]: ...
+
+    @overload
+    def background(self, fn: Callable[[], T], done: Callable[[T], object] | None = None, *,
+                   group: str = "default", error: Callable[[BaseException], object],
+                   raw_errors: Literal[True]) -> Worker[None]: ...
+
+    def background(self, fn: Callable[[], T], done: Callable[[T], object] | None = None, *,
+                   group: str = "default", error: Callable[..., object] | None = None,
+                   raw_errors: bool = False) -> Worker[None]:
         """Run ``fn`` in a thread worker; ``done(result)`` / ``error(...)`` run on the UI thread.
 
+        ``error`` gets the failure's message, or the exception itself with ``raw_errors``.
         Without ``error`` a failure becomes an error message; the app keeps running.
         """
 
@@ -85,7 +105,7 @@ class RecallApp(App):
 
         return self.run_worker(run, thread=True, group=group, exit_on_error=False)
 
-    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+    def _from_thread(self, callback: Callable[[*Args], object], *args: *Args) -> None:
         if not self.is_running:
             return
         try:
@@ -93,10 +113,10 @@ class RecallApp(App):
         except RuntimeError:  # the app closed meanwhile
             pass
 
-    def _guarded(self, callback: Callable[..., Any], *args: Any) -> Any:
+    def _guarded(self, callback: Callable[[*Args], object], *args: *Args) -> None:
         """Run a worker's UI callback; a bug in one becomes a message, not a dead screen."""
         try:
-            return callback(*args)
+            callback(*args)
         except Exception as exc:
             import traceback
 
@@ -110,21 +130,24 @@ class RecallApp(App):
         return None
 
     def start_job(self, label: str, total: int | None) -> None:
+        """Show a long job in the job bar (``total`` None: progress unknown)."""
         self._jobs += 1
         main = self._main()
         if main is not None:
-            main.query_one("#jobbar").start(label, total)
+            main.query_one("#jobbar", JobBar).start(label, total)
 
     def advance_job(self, done: int, total: int) -> None:
+        """Move the job bar's progress."""
         main = self._main()
         if main is not None:
-            main.query_one("#jobbar").advance(done, total)
+            main.query_one("#jobbar", JobBar).advance(done, total)
 
     def end_job(self) -> None:
+        """A long job ended: hide the job bar once none runs."""
         self._jobs = max(0, self._jobs - 1)
         main = self._main()
         if main is not None and not self._jobs:
-            main.query_one("#jobbar").stop()
+            main.query_one("#jobbar", JobBar).stop()
 
     # -- size and first run ----------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -184,7 +207,7 @@ class RecallApp(App):
                 self.say("Empty note: nothing added.", "warning")
                 return
 
-            def done(event: Any) -> None:
+            def done(event: Event) -> None:
                 if event.meta.get("duplicate"):
                     self.say(f"Already remembered as event {event.id}.")
                 else:
@@ -202,28 +225,27 @@ class RecallApp(App):
         """recall consolidate: the given episode, or every pending one (None)."""
         backend = self.backend
 
-        def run() -> tuple[str, Any]:
+        def run() -> ConsolidationReport | None:
+            """The report; None when the episode was consolidated already."""
             if episode_id is not None:
                 episode = backend.episode(episode_id)
                 if episode["status"] == "consolidated":
-                    return "already", episode
+                    return None
             label = f"Consolidating episode {episode_id}" if episode_id else "Consolidating pending episodes"
             self._from_thread(self.start_job, label, None)
             try:
-                return "done", backend.consolidate(
+                return backend.consolidate(
                     episode_id, lambda done, total: self._from_thread(self.advance_job, done, total))
             finally:
                 self._from_thread(self.end_job)
 
-        def done(result: tuple[str, Any]) -> None:
-            what, value = result
-            if what == "already":
+        def done(report: ConsolidationReport | None) -> None:
+            if report is None:
                 self.say(f"Episode {episode_id} is already consolidated.")
                 return
-            self.say(consolidation_message(value, episode_id), "warning" if value.retry else "information")
-            problem = getattr(value, "model_problem", None)
-            if problem:
-                self.say(f"The model failed ({problem}): consolidated without it.", "warning")
+            self.say(consolidation_message(report, episode_id), "warning" if report.retry else "information")
+            if report.model_problem:
+                self.say(f"The model failed ({report.model_problem}): consolidated without it.", "warning")
             main = self._main()
             if main is not None:
                 main.refresh_all()
@@ -234,7 +256,8 @@ class RecallApp(App):
         self.background(run, done, group="consolidate", error=failed)
 
 
-def consolidation_message(report: Any, episode_id: int | None) -> str:
+def consolidation_message(report: ConsolidationReport, episode_id: int | None) -> str:
+    """The one-line summary of a consolidation run, as the user sees it."""
     a = report.actions
     if report.episodes == 0:
         return "Nothing to consolidate: every episode is done."
@@ -249,9 +272,9 @@ def consolidation_message(report: Any, episode_id: int | None) -> str:
     return text + "."
 
 
-def build_app(service: Any, *, answerer: Answerer | None = None, consolidator: Consolidator | None = None,
+def build_app(service: Recall, *, answerer: Answerer | None = None, consolidator: Consolidator | None = None,
               now: float | None = None, use_daemon: bool = True,
-              job_service: Callable[[], Any] | None = None) -> RecallApp:
+              job_service: Callable[[], Recall] | None = None) -> RecallApp:
     """The app over a Recall service: the daemon serves search when it runs.
 
     Tests may pass a fake ``answerer`` / ``consolidator``, a fixed ``now`` and the

@@ -56,27 +56,33 @@ class Backend:
 
     # -- reading ------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
+        """Events, active memories, episodes and episodes waiting for consolidation."""
         with self.lock:
             return self.svc.timeline_counts()
 
     def filter_choices(self) -> tuple[list[str], list[str]]:
+        """(sources, kinds) to offer as timeline filters."""
         with self.lock:
             return self.svc.filter_choices()
 
     def days(self, filters: Filters, limit: int = 60, before: str | None = None) -> list[Day]:
+        """The timeline's days, newest first (older than ``before`` when given)."""
         with self.lock:
             return self.svc.days(filters, limit, before)
 
     def groups(self, day: str, filters: Filters) -> list[Group]:
+        """The episodes (and ungrouped events) of one day."""
         with self.lock:
             return self.svc.groups(day, filters)
 
     def events(self, filters: Filters, *, episode_id: int | None = None, day: str | None = None,
                ids: Sequence[int] | None = None, limit: int = 500) -> list[Event]:
+        """Events matching the filters, of one episode, day or id list when given."""
         with self.lock:
             return self.svc.timeline_events(filters, episode_id=episode_id, day=day, ids=ids, limit=limit)
 
     def episode(self, episode_id: int) -> dict[str, Any]:
+        """An episode with its event count, memories and first events."""
         with self.lock:
             return self.svc.episode(episode_id)
 
@@ -86,15 +92,18 @@ class Backend:
             return self.svc.show(ref, reinforce=reinforce)
 
     def memory_view(self, memory_id: int, at: float | None = None) -> MemoryView:
+        """A memory with its retention and zone at ``at``."""
         with self.lock:
             return self.svc.memory_view(memory_id, at)
 
     def memories(self, kinds: Sequence[str] | None, zones: Sequence[str] | None, include_all: bool,
                  at: float | None = None, limit: int = 500) -> list[MemoryView]:
+        """recall memories: by kind and zone."""
         with self.lock:
             return self.svc.list_memories(kinds=kinds, zones=zones, include_all=include_all, at=at, limit=limit)
 
     def search(self, query: str, limit: int = 30, reference: float | None = None) -> SearchResult:
+        """recall search: through the daemon while it answers, else in-process."""
         if self.daemon is not None:
             try:
                 return self.daemon.search(query, limit=limit, reference=reference)
@@ -117,6 +126,7 @@ class Backend:
             return self.svc.edit(memory_id, text)
 
     def plan_forget(self, refs: Sequence[str]) -> ForgetPlan:
+        """What forgetting ``refs`` would delete (nothing is deleted yet)."""
         with self.lock:
             return self.svc.plan_forget(list(refs))
 
@@ -131,6 +141,7 @@ class Backend:
             return self.svc.add(text)
 
     def episode_refs(self, episode_id: int) -> list[str]:
+        """The refs of an episode's events."""
         with self.lock:
             return [str(i) for i in self.svc.episode_event_ids(episode_id)]
 

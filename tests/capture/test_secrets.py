@@ -92,7 +92,8 @@ CORPUS = [
      "dckr_pat_FAKEfake_FAKEfakeFAKEfake-0"),
     ("twine upload -u __token__ -p pypi-AgEIcHlwaS5vcmcCJDFAKEfakeFAKEfakeFAKEfakeFAKE dist/*",
      "pypi-AgEIcHlwaS5vcmcCJDFAKEfakeFAKEfakeFAKEfakeFAKE"),
-    ("uv publish --token pypi-AgENdGVzdC5weXBpLm9yZwFAKEfakeFAKEfakeFAKEfake", "pypi-AgENdGVzdC5weXBpLm9yZwFAKEfakeFAKEfakeFAKEfake"),
+    ("uv publish --token pypi-AgENdGVzdC5weXBpLm9yZwFAKEfakeFAKEfakeFAKEfake",
+     "pypi-AgENdGVzdC5weXBpLm9yZwFAKEfakeFAKEfakeFAKEfake"),
     # prose, as people write it in notes and chats
     ("Note to self: the wifi password is Tr0ub4dorFake&3", "Tr0ub4dorFake&3"),
     ("the alarm code is 482193 (the panel by the door)", "482193"),

@@ -1,8 +1,11 @@
 """LoCoMo QA scoring (the paper's task_eval/evaluation.py rules), worked out by hand."""
 
+import sys
+
 import pytest
 
-from recall_cli.bench.qa import answer_questions, f1_multi, f1_score, normalize_answer, score, summarize
+from recall_cli.bench.qa import _stemmer, answer_questions, f1_multi, f1_score, normalize_answer, score, summarize
+from recall_cli.errors import RecallError
 from recall_cli.llm.ask import ABSTAIN
 from tests.fakes import ScriptedLLM
 
@@ -67,3 +70,25 @@ def test_answer_questions_without_an_llm_predicts_the_best_evidence(svc):
                                      {"question": "Opera tickets price?", "answer": "x", "category": 5}],
                                use_llm=False)
     assert [r.prediction for r in results] == ["Pixel", ABSTAIN] and [r.f1 for r in results] == [1.0, 1.0]
+
+
+@pytest.fixture
+def without_nltk(monkeypatch):
+    _stemmer.cache_clear()
+    for name in ("nltk", "nltk.stem"):  # None in sys.modules makes an import fail
+        monkeypatch.setitem(sys.modules, name, None)
+    yield
+    _stemmer.cache_clear()
+
+
+def test_scoring_without_nltk_fails_with_one_line_saying_how_to_install_it(without_nltk):
+    with pytest.raises(RecallError, match=r"^the QA bench needs nltk: pip install 'recall-cli\[bench\]'$"):
+        f1_score("ran", "run")
+
+
+def test_without_nltk_no_question_is_put_to_the_model(svc, without_nltk):
+    llm = ScriptedLLM(["Pixel [1]"])
+    with pytest.raises(RecallError, match="needs nltk"):
+        answer_questions(svc, [{"question": "What is the kitten's name?", "answer": "Pixel", "category": 4}],
+                         llm=llm)
+    assert llm.prompts == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,13 +34,14 @@ Timeline dates: 2026-11, 2026-11-01..2026-11-15, yesterday, last week.
 Long work (consolidate, ask) runs in the background: keep browsing meanwhile."""
 
 
-def bindings_table(bindings: list[Binding], key_display=None) -> Table:
+def bindings_table(bindings: list[Binding], key_display: Callable[[Binding], str] | None = None) -> Table:
+    """Every binding with an id, once: its key (as ``key_display`` shows it), what it does, its CLI twin."""
     table = Table(box=None, padding=(0, 2, 0, 0), show_header=True, header_style="bold")
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("does")
     table.add_column("id", style="dim", no_wrap=True)
     table.add_column("in the CLI", style="italic")
-    seen = set()
+    seen: set[str] = set()
     for b in bindings:
         if not b.id or b.id in seen:
             continue

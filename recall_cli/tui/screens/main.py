@@ -6,8 +6,6 @@ and has a CLI twin (see the help screen).
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,9 +13,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
+from ...models import ForgetPlan, Memory
 from ...service import SOURCES
 from ..widgets.ask import AskView
-from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, plural
+from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, plural, recall_app
 from ..widgets.detail import DetailPane
 from ..widgets.filters import FilterBar
 from ..widgets.jobbar import JobBar
@@ -28,7 +27,7 @@ from .confirm import ConfirmScreen
 from .edit import EditScreen
 
 
-class MainScreen(Screen):
+class MainScreen(Screen[None]):
     DEFAULT_CSS = """
     MainScreen {
         #topbar { height: 1; background: $panel; color: $text; padding: 0 1; }
@@ -83,8 +82,8 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_counts()
-        backend = self.app.backend
-        self.app.background(backend.filter_choices, self._set_choices, group="choices")
+        app = recall_app(self)
+        app.background(app.backend.filter_choices, self._set_choices, group="choices")
         self.query_one("#timeline-tree").focus()
 
     def _set_choices(self, choices: tuple[list[str], list[str]]) -> None:
@@ -93,14 +92,18 @@ class MainScreen(Screen):
     # -- shared state -------------------------------------------------------------------------
     @property
     def detail(self) -> DetailPane:
+        """The pane every action works on."""
         return self.query_one(DetailPane)
 
     @property
     def current(self) -> str | None:
+        """The ref of the item in the detail pane."""
         return self.detail.ref
 
     def refresh_counts(self) -> None:
-        self.app.background(self.app.backend.counts, self._show_counts, group="counts")
+        """Reload the counts in the top bar."""
+        app = recall_app(self)
+        app.background(app.backend.counts, self._show_counts, group="counts")
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         t = Text("recall", style="bold")
@@ -181,7 +184,7 @@ class MainScreen(Screen):
 
     def action_back(self) -> None:
         if not self.detail.back():
-            self.app.say("Nothing to go back to.")
+            recall_app(self).say("Nothing to go back to.")
 
     def action_refresh(self) -> None:
         self.refresh_all()
@@ -190,7 +193,8 @@ class MainScreen(Screen):
     def _memory_id(self, verb: str) -> int | None:
         ref = self.current
         if ref is None or kind_of(ref) != "memory":
-            self.app.say(f"Select a memory to {verb} (Memories tab, or a memory in search results).", "warning")
+            recall_app(self).say(f"Select a memory to {verb} (Memories tab, or a memory in search results).",
+                                 "warning")
             return None
         return int(ref[1:])
 
@@ -200,59 +204,62 @@ class MainScreen(Screen):
         if memory_id is None:
             return
         pinned = not bool((self.detail.data or {}).get("pinned"))
-        backend = self.app.backend
+        app = recall_app(self)
+        backend = app.backend
 
-        def done(memory: Any) -> None:
-            self.app.say(f"{'Pinned' if memory.pinned else 'Unpinned'} m{memory.id}.")
+        def done(memory: Memory) -> None:
+            app.say(f"{'Pinned' if memory.pinned else 'Unpinned'} m{memory.id}.")
             self.refresh_all()
 
-        self.app.background(lambda: backend.set_pinned(memory_id, pinned), done, group="action")
+        app.background(lambda: backend.set_pinned(memory_id, pinned), done, group="action")
 
     def action_edit(self) -> None:
         """recall edit: a correction consolidation will never overwrite."""
         memory_id = self._memory_id("edit")
         if memory_id is None:
             return
+        app = recall_app(self)
         data = self.detail.data or {}
         old = data.get("text", "")
         if data.get("status", "active") != "active":
-            self.app.say(f"m{memory_id} was superseded by m{data.get('superseded_by')}; edit that one.", "warning")
+            app.say(f"m{memory_id} was superseded by m{data.get('superseded_by')}; edit that one.", "warning")
             return
-        backend = self.app.backend
+        backend = app.backend
 
         def save(text: str | None) -> None:
             if text is None:
                 return
             if not text.strip():
-                self.app.say("Empty text: memory unchanged (use f to forget it).", "warning")
+                app.say("Empty text: memory unchanged (use f to forget it).", "warning")
                 return
             if text.strip() == old.strip():
-                self.app.say(f"m{memory_id} unchanged.")
+                app.say(f"m{memory_id} unchanged.")
                 return
 
-            def done(memory: Any) -> None:
-                self.app.say(f"Edited m{memory.id}.")
+            def done(memory: Memory) -> None:
+                app.say(f"Edited m{memory.id}.")
                 self.refresh_all()
 
-            self.app.background(lambda: backend.edit(memory_id, text), done, group="action")
+            app.background(lambda: backend.edit(memory_id, text), done, group="action")
 
-        self.app.push_screen(EditScreen(f"Edit m{memory_id} (your correction is kept for good)", old), save)
+        app.push_screen(EditScreen(f"Edit m{memory_id} (your correction is kept for good)", old), save)
 
     def action_forget(self) -> None:
         """recall forget: deletes for real, after asking."""
+        app = recall_app(self)
         ref = self.current
         if ref is None or kind_of(ref) == "day":
-            self.app.say("Select an event, memory or episode to forget.", "warning")
+            app.say("Select an event, memory or episode to forget.", "warning")
             return
-        backend = self.app.backend
+        backend = app.backend
 
-        def plan() -> Any:
+        def plan() -> ForgetPlan:
             refs = backend.episode_refs(int(ref[3:])) if kind_of(ref) == "episode" else [ref]
             return backend.plan_forget(refs)
 
-        def ask(found: Any) -> None:
+        def ask(found: ForgetPlan) -> None:
             if found.empty:
-                self.app.say("Nothing to forget.")
+                app.say("Nothing to forget.")
                 return
             what = f"{len(found.event_ids)} event{'s' if len(found.event_ids) != 1 else ''} and " \
                    f"{len(found.memory_ids)} memor{'ies' if len(found.memory_ids) != 1 else 'y'}"
@@ -262,34 +269,36 @@ class MainScreen(Screen):
 
             def answered(yes: bool | None) -> None:
                 if not yes:
-                    self.app.say("Nothing deleted.")
+                    app.say("Nothing deleted.")
                     return
-                self.app.background(lambda: backend.forget(found), deleted, group="action")
+                app.background(lambda: backend.forget(found), deleted, group="action")
 
-            self.app.push_screen(ConfirmScreen(question), answered)
+            app.push_screen(ConfirmScreen(question), answered)
 
         def deleted(counts: dict[str, int]) -> None:
-            self.app.say(f"Deleted {counts['events']} events and {counts['memories']} memories.")
+            app.say(f"Deleted {counts['events']} events and {counts['memories']} memories.")
             if not self.detail.back():
                 self.detail.show(None)
             self.refresh_all(detail=False)
 
-        self.app.background(plan, ask, group="action")
+        app.background(plan, ask, group="action")
 
     def action_consolidate(self) -> None:
         """recall consolidate, for the selected episode (or an event's episode)."""
+        app = recall_app(self)
         ref = self.current
         kind = kind_of(ref) if ref else None
-        if kind == "episode":
-            self.app.consolidate(int(ref[3:]))
+        if ref is not None and kind == "episode":
+            app.consolidate(int(ref[3:]))
         elif kind == "event":
             episode_id = (self.detail.data or {}).get("episode_id")
             if episode_id is None:
-                self.app.say("This event is not in an episode yet: consolidating every pending episode.")
-            self.app.consolidate(episode_id)
+                app.say("This event is not in an episode yet: consolidating every pending episode.")
+            app.consolidate(episode_id)
         else:
-            self.app.say("Select an episode or event in the timeline to consolidate "
-                         "(C consolidates every pending episode).", "warning")
+            app.say("Select an episode or event in the timeline to consolidate "
+                    "(C consolidates every pending episode).", "warning")
 
     def action_consolidate_all(self) -> None:
-        self.app.consolidate(None)
+        """recall consolidate: every pending episode."""
+        recall_app(self).consolidate(None)

@@ -10,7 +10,7 @@ from textual.widgets import Static
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
-class TooSmallScreen(Screen):
+class TooSmallScreen(Screen[None]):
     DEFAULT_CSS = """
     TooSmallScreen {
         align: center middle;
@@ -27,6 +27,7 @@ class TooSmallScreen(Screen):
         self.show_size(self.app.size.width, self.app.size.height)
 
     def show_size(self, width: int, height: int) -> None:
+        """Say how large the terminal is and how large it must be."""
         self.query_one("#too-small", Static).update(
             f"Terminal too small: {width}x{height}.\n"
             f"recall needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\n"

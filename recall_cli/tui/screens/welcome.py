@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..widgets.common import recall_app
+
 STEPS = [
     ("n", "write a first note right here"),
     ('recall add "text"', "add a note from the shell"),
@@ -19,6 +21,7 @@ STEPS = [
 
 
 def welcome_text(home: str) -> Text:
+    """What to do first, and where the store is."""
     t = Text("Welcome to recall\n\n", style="bold")
     t.append("Your memory is empty. recall keeps what you add, import or capture, on this machine only.\n\n")
     for command, what in STEPS:
@@ -29,7 +32,7 @@ def welcome_text(home: str) -> Text:
     return t
 
 
-class WelcomeScreen(Screen):
+class WelcomeScreen(Screen[None]):
     DEFAULT_CSS = """
     WelcomeScreen {
         align: center middle;
@@ -46,5 +49,5 @@ class WelcomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome"):
-            yield Static(welcome_text(str(self.app.backend.svc.config.home)), id="welcome-text")
+            yield Static(welcome_text(str(recall_app(self).backend.svc.config.home)), id="welcome-text")
         yield Footer()

@@ -5,6 +5,8 @@ A failing or missing model is a message in this panel; the rest of the app keeps
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from ...errors import RecallError
 from ..answer import Answer
-from .common import RefOptionsMixin
+from .common import RefOptionsMixin, recall_app
 
 HINT = ("Ask about anything you captured, e.g. 'how did I deploy the blog?'. "
         "The answer cites its sources; Enter on a citation opens it.")
@@ -35,7 +37,7 @@ class AskView(RefOptionsMixin, Vertical):
 
     BINDINGS = [Binding("escape", "leave_input", "Leave the question box", show=False, id="ask-leave")]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.answer_text = ""
         self.answer: Answer | None = None
@@ -53,6 +55,7 @@ class AskView(RefOptionsMixin, Vertical):
         self.query_one("#ask-citations", OptionList).display = False
 
     def focus_input(self) -> None:
+        """Put the cursor in the question box."""
         self.query_one("#ask-input", Input).focus()
 
     def action_leave_input(self) -> None:
@@ -74,12 +77,14 @@ class AskView(RefOptionsMixin, Vertical):
         self.ask(event.value)
 
     def ask(self, question: str) -> None:
+        """recall ask: the answer streams into the panel; one question at a time."""
         question = question.strip()
         if not question:
             self._status("Type a question first.")
             return
+        app = recall_app(self)
         if self.running:
-            self.app.say("Still answering the last question.", "warning")
+            app.say("Still answering the last question.", "warning")
             return
         self.running, self.error, self.answer, self.answer_text = True, None, None, ""
         self.query_one("#ask-answer", Static).update("")
@@ -87,9 +92,8 @@ class AskView(RefOptionsMixin, Vertical):
         citations.clear_options()
         citations.display = False
         self._status("Thinking… (the rest of recall keeps working)")
-        app = self.app
         backend = app.backend
-        self.app.start_job("Answering", None)
+        app.start_job("Answering", None)
 
         def on_token(token: str) -> None:
             app.call_from_thread(self._token, token)
@@ -100,7 +104,7 @@ class AskView(RefOptionsMixin, Vertical):
             finally:
                 app.call_from_thread(app.end_job)
 
-        self.app.background(run, self._done, group="ask", error=self._failed, raw_errors=True)
+        app.background(run, self._done, group="ask", error=self._failed, raw_errors=True)
 
     def _token(self, token: str) -> None:
         self.answer_text += token
@@ -126,7 +130,7 @@ class AskView(RefOptionsMixin, Vertical):
         if answer.error is not None:
             self.error = answer.error
             self._status(f"The model failed: {answer.error}. The {n} closest entries instead{opens}.", error=True)
-            self.app.say(f"Ask failed: {answer.error}", "error")
+            recall_app(self).say(f"Ask failed: {answer.error}", "error")
         elif answer.abstained:
             self._status(f"Not enough evidence to answer. The {n} closest entries{opens}.")
         elif not answer.citations and answer.evidence:
@@ -143,5 +147,5 @@ class AskView(RefOptionsMixin, Vertical):
         self.error = message
         self._status(f"The model failed: {message}. Everything else keeps working; try again or search (/).",
                      error=True)
-        self.app.say(f"Ask failed: {message}", "error")
+        recall_app(self).say(f"Ask failed: {message}", "error")
 

@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 
 from ...store.timeline import Filters
 from ...timeutil import day_bounds, from_ts, short
-from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, plural, source_tag, strength_bar
+from ..backend import Backend
+from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, plural, recall_app, source_tag, strength_bar
 
 EMPTY = Text("Move through the timeline, search results or memories: the item shows here.", style="dim")
 
@@ -42,6 +43,7 @@ def _memory_link(mid: int, text: str) -> Option:
 
 
 def render_event(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | None]:
+    """An event (``recall show 42``): body, links title, links, history (none)."""
     t = Text(f"Event {d['id']}  ", style="bold")
     t.append_text(source_tag(d["source"], 0))
     t.append(f" · {d['kind']}\n", style="italic")
@@ -74,6 +76,7 @@ def render_event(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | Non
 
 
 def render_memory(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | None]:
+    """A memory (``recall show m7``): body, provenance title, provenance links, history."""
     t = Text(f"Memory m{d['id']}  ", style="bold")
     t.append(d["kind"], style="italic")
     if d["status"] != "active":
@@ -113,6 +116,7 @@ def render_memory(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | No
 
 
 def render_episode(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | None]:
+    """An episode: body, links title, its memories and first events, history (none)."""
     t = Text(f"Episode {d['id']}  ", style="bold")
     t.append_text(source_tag(d["source"], 0))
     t.append(f" · {d.get('title') or ''}\n")
@@ -126,6 +130,7 @@ def render_episode(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | N
 
 
 def render_day(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | None]:
+    """A day of the timeline: its date and events per source; no links."""
     t = Text(from_ts(d["start"]).strftime("%A %d %B %Y") + "\n", style="bold")
     t.append(f"{plural(d['events'], 'event')} in {plural(d['groups'], 'episode')}\n", style="dim")
     for source, n in sorted(d["by_source"].items(), key=lambda x: -x[1]):
@@ -146,7 +151,7 @@ class DetailPane(VerticalScroll):
     }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ref: str | None = None
         self.data: dict[str, Any] | None = None
@@ -184,11 +189,20 @@ class DetailPane(VerticalScroll):
         if ref is None:
             self._paint(None, None)
             return
-        backend = self.app.backend
-        at = self.app.now()
-        self.app.background(lambda: load(backend, ref, reinforce, at),
-                            lambda data: token == self._token and self._paint(ref, data), group="detail",
-                            error=lambda message: token == self._token and self._missing(ref, message))
+        app = recall_app(self)
+        backend = app.backend
+        at = app.now()
+
+        # a worker finishing after another item was asked for paints nothing
+        def paint(data: dict[str, Any]) -> None:
+            if token == self._token:
+                self._paint(ref, data)
+
+        def missing(message: str) -> None:
+            if token == self._token:
+                self._missing(ref, message)
+
+        app.background(lambda: load(backend, ref, reinforce, at), paint, group="detail", error=missing)
 
     def _missing(self, ref: str, message: str) -> None:
         self._paint(None, None)
@@ -201,7 +215,7 @@ class DetailPane(VerticalScroll):
         links = self.query_one("#detail-links", OptionList)
         history = self.query_one("#detail-history", Static)
         links.clear_options()
-        if data is None:
+        if ref is None or data is None:
             body.update(EMPTY)
             title.update("")
             history.update("")
@@ -222,12 +236,12 @@ class DetailPane(VerticalScroll):
             self.post_message(ItemOpened(event.option.id, push=True))
 
 
-def load(backend: Any, ref: str, reinforce: bool, at: float) -> dict[str, Any]:
+def load(backend: Backend, ref: str, reinforce: bool, at: float) -> dict[str, Any]:
     """Everything the pane shows about one item (runs in a worker)."""
     kind = kind_of(ref)
     if kind == "episode":
         data = backend.episode(int(ref[3:]))
-        texts = {}
+        texts: dict[int, str] = {}
         for mid in data["memories"]:
             try:
                 texts[mid] = backend.show(f"m{mid}")["text"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -10,6 +12,7 @@ from textual.widgets import Input, Select
 
 from ...errors import RecallError, UsageError
 from ...store.timeline import Filters
+from .common import recall_app
 
 
 def parse_range(text: str, reference: float) -> tuple[float | None, float | None]:
@@ -53,7 +56,7 @@ class FilterBar(Horizontal):
             super().__init__()
             self.filters = filters
 
-    def __init__(self, sources: list[str], kinds: list[str], reference: float, **kwargs) -> None:
+    def __init__(self, sources: list[str], kinds: list[str], reference: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._sources = sources
         self._kinds = kinds
@@ -70,6 +73,7 @@ class FilterBar(Horizontal):
         self.screen.focus_next()
 
     def set_kinds(self, kinds: list[str]) -> None:
+        """The event kinds the store holds, once known; a chosen kind stays chosen."""
         if kinds != self._kinds:
             self._kinds = kinds
             select = self.query_one("#kind", Select)
@@ -100,7 +104,7 @@ class FilterBar(Horizontal):
         except RecallError as exc:
             self.error = exc.message
             dates.add_class("-invalid")
-            self.app.say(f"Dates: {exc.message}", "warning")
+            recall_app(self).say(f"Dates: {exc.message}", "warning")
             return
         self.error = None
         dates.remove_class("-invalid")

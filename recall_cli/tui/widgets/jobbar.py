@@ -26,6 +26,7 @@ class JobBar(Horizontal):
         yield ProgressBar(total=None, show_eta=False, id="job-progress")
 
     def start(self, label: str, total: int | None = None) -> None:
+        """Show the bar for a job; ``total`` None: its end is unknown."""
         self.query_one("#job-label", Label).update(label)
         bar = self.query_one("#job-progress", ProgressBar)
         bar.update(total=total, progress=0)
@@ -33,8 +34,10 @@ class JobBar(Horizontal):
         self.add_class("-running")
 
     def advance(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total``."""
         self.remove_class("-indeterminate")
         self.query_one("#job-progress", ProgressBar).update(total=total, progress=done)
 
     def stop(self) -> None:
+        """Hide the bar."""
         self.remove_class("-running")

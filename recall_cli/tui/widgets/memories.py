@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Select, Static
 
-from ...memory.book import KINDS
-from .common import ItemHighlighted, ItemOpened, one_line, plural, strength_bar
+from ...memory.book import KINDS, MemoryView
+from .common import ItemHighlighted, ItemOpened, one_line, plural, recall_app, strength_bar
 
 KIND_SHORT = {"semantic": "sem", "procedural": "proc", "episodic": "epi", "core": "core"}
 ZONE_CHOICES = [("active + fading", "default"), ("active", "active"), ("fading", "fading"),
@@ -28,11 +31,11 @@ class MemoriesView(Vertical):
     }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kind: str | None = None
         self.zone = "default"
-        self.views: list = []
+        self.views: list[MemoryView] = []
         self._filled_width = 0
 
     def compose(self) -> ComposeResult:
@@ -44,22 +47,25 @@ class MemoriesView(Vertical):
         yield Static("", id="memory-empty")
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> DataTable[Text]:
+        """The memories, one row each, keyed by their ref."""
         return self.query_one("#memory-table", DataTable)
 
     def on_mount(self) -> None:
         self.reload()
 
     def reload(self) -> None:
+        """Load the memories of the chosen kind and zone (in a worker)."""
         kinds = [self.kind] if self.kind else None
         zone = self.zone
         zones = None if zone in {"default", "all"} else [zone]
-        at = self.app.now()
-        backend = self.app.backend
-        self.app.background(lambda: backend.memories(kinds, zones, include_all=zone == "all", at=at),
-                            lambda views: self._show(views, kinds, zone), group="memories")
+        app = recall_app(self)
+        at = app.now()
+        backend = app.backend
+        app.background(lambda: backend.memories(kinds, zones, include_all=zone == "all", at=at),
+                       lambda views: self._show(views, kinds, zone), group="memories")
 
-    def _show(self, views: list, kinds, zone: str) -> None:
+    def _show(self, views: list[MemoryView], kinds: list[str] | None, zone: str) -> None:
         if zone != self.zone or kinds != ([self.kind] if self.kind else None):
             return
         self.views = views
@@ -84,7 +90,7 @@ class MemoriesView(Vertical):
         width = self.size.width or 48
         return max(16, width - (4 + 8 + 4) - 4 * 2 - 2)
 
-    def _fill(self, views: list) -> None:
+    def _fill(self, views: list[MemoryView]) -> None:
         table = self.table
         table.clear(columns=True)
         width = self._text_width()
@@ -110,11 +116,12 @@ class MemoriesView(Vertical):
                 self.table.move_cursor(row=keys.index(keep))
 
     def current_ref(self) -> str | None:
+        """The highlighted memory's ref, None when the list is empty."""
         table = self.table
         if not table.row_count:
             return None
         try:
-            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         except Exception:
             return None
 

@@ -7,8 +7,9 @@ its search, so a fast typist queues no backlog and stale results are never shown
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,8 +18,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...models import Hit, SearchResult
 from ...timeutil import short
-from .common import RefOptionsMixin, one_line, source_tag
+from .common import RefOptionsMixin, one_line, recall_app, source_tag
 
 HINT = "Type to search events and memories. Time phrases filter: 'deploy last week'."
 
@@ -32,13 +34,15 @@ class HitPrompt:
 
     @property
     def plain(self) -> str:
+        """The prompt's text without styles."""
         return f"{self.head.plain}\n  {self.body.plain}"
 
-    def __rich_console__(self, console, options):
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield Group(self.head, Padding(self.body, (0, 0, 0, 2)))
 
 
-def hit_prompt(hit) -> HitPrompt:
+def hit_prompt(hit: Hit) -> HitPrompt:
+    """A search hit as a two-line option."""
     head = Text(f"{hit.ref:<6}", style="bold")
     head.append(f"{short(hit.ts)}  ", style="dim")
     if hit.owner == "memory":
@@ -67,11 +71,11 @@ class SearchView(RefOptionsMixin, Vertical):
         Binding("escape", "leave_input", "Leave the search box", show=False, id="search-leave"),
     ]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._wanted = ""
         self._slot = threading.Lock()
-        self.result = None
+        self.result: SearchResult | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search… (time phrases like 'last week' filter)", id="search-input")
@@ -80,9 +84,11 @@ class SearchView(RefOptionsMixin, Vertical):
 
     @property
     def status(self) -> Static:
+        """The line above the results: a hint, a count, or what went wrong."""
         return self.query_one("#search-status", Static)
 
     def focus_input(self) -> None:
+        """Put the cursor in the search box."""
         self.query_one("#search-input", Input).focus()
 
     def action_focus_results(self) -> None:
@@ -107,6 +113,7 @@ class SearchView(RefOptionsMixin, Vertical):
         self.action_focus_results()
 
     def run_search(self, query: str) -> None:
+        """Search for ``query`` in a worker; an empty query clears the results."""
         query = query.strip()
         self._wanted = query
         if not query:
@@ -115,10 +122,11 @@ class SearchView(RefOptionsMixin, Vertical):
             self.status.update(HINT)
             return
         self.status.update(Text(f"Searching for '{query}'…", style="italic"))
-        backend = self.app.backend
-        reference = self.app.now()
+        app = recall_app(self)
+        backend = app.backend
+        reference = app.now()
 
-        def search():
+        def search() -> SearchResult | None:
             with self._slot:
                 if query != self._wanted:
                     return None  # typed on since: skip
@@ -128,9 +136,9 @@ class SearchView(RefOptionsMixin, Vertical):
             if query == self._wanted:
                 self.status.update(Text(f"Search failed: {message}", style="bold red"))
 
-        self.app.background(search, lambda result: self._show(query, result), group="search", error=failed)
+        app.background(search, lambda result: self._show(query, result), group="search", error=failed)
 
-    def _show(self, query: str, result) -> None:
+    def _show(self, query: str, result: SearchResult | None) -> None:
         if result is None or query != self._wanted:
             return
         self.result = result

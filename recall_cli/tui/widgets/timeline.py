@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,9 +16,10 @@ from textual.containers import Vertical
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from ...models import Event
 from ...store.timeline import Day, Filters, Group
 from ...timeutil import from_ts
-from .common import ItemHighlighted, ItemOpened, hhmm, one_line, source_tag
+from .common import ItemHighlighted, ItemOpened, hhmm, one_line, recall_app, source_tag
 from .filters import FilterBar
 
 DAYS_PER_PAGE = 60
@@ -33,6 +35,7 @@ class Node:
 
 
 def day_label(day: Day, today: date) -> Text:
+    """A day's line: its date (today, yesterday) and how many events of each source."""
     d = date.fromisoformat(day.day)
     name = d.strftime("%a %d %b %Y")
     if d == today:
@@ -46,6 +49,7 @@ def day_label(day: Day, today: date) -> Text:
 
 
 def group_label(group: Group) -> Text:
+    """An episode's line: its time span, source, title and size."""
     span = hhmm(group.ts_start)
     if hhmm(group.ts_end) != span:
         span += f"–{hhmm(group.ts_end)}"
@@ -58,7 +62,8 @@ def group_label(group: Group) -> Text:
     return label
 
 
-def event_label(event, indent: bool = False) -> Text:
+def event_label(event: Event, indent: bool = False) -> Text:
+    """An event's line: its time, source and (the start of) its text."""
     label = Text(f"{hhmm(event.ts_start):<12}" if not indent else f"{hhmm(event.ts_start)}  ")
     label.append_text(source_tag(event.source))
     prefix = "$ " if event.source == "shell" else (f"{event.actor}: " if event.actor else "")
@@ -103,7 +108,7 @@ class TimelineView(Vertical):
     }
     """
 
-    def __init__(self, sources: list[str], kinds: list[str], **kwargs) -> None:
+    def __init__(self, sources: list[str], kinds: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._sources = sources
         self._kinds = kinds
@@ -112,7 +117,7 @@ class TimelineView(Vertical):
         self._restore: tuple[str | None, set[str]] | None = None
 
     def compose(self) -> ComposeResult:
-        yield FilterBar(self._sources, self._kinds, self.app.now(), id="timeline-filters")
+        yield FilterBar(self._sources, self._kinds, recall_app(self).now(), id="timeline-filters")
         tree = TimelineTree("timeline", id="timeline-tree")
         tree.show_root = False
         tree.guide_depth = 2
@@ -120,8 +125,9 @@ class TimelineView(Vertical):
         yield Static("", id="timeline-empty")
 
     @property
-    def tree(self) -> Tree[Node]:
-        return self.query_one("#timeline-tree", Tree)
+    def timeline_tree(self) -> TimelineTree:
+        """The tree (not ``tree``: DOMNode.tree is Textual's own view of the DOM)."""
+        return self.query_one("#timeline-tree", TimelineTree)
 
     def on_mount(self) -> None:
         self.reload()
@@ -131,13 +137,14 @@ class TimelineView(Vertical):
         """Reload from the store; ``keep`` restores open nodes and the cursor (after a change)."""
         self._restore = self._state() if keep and self.loaded_days else None
         filters = self.filters
-        self.app.background(lambda: self.app.backend.days(filters, DAYS_PER_PAGE),
-                            lambda days: self._show_days(days, filters, fresh=True), group="timeline")
+        app = recall_app(self)
+        app.background(lambda: app.backend.days(filters, DAYS_PER_PAGE),
+                       lambda days: self._show_days(days, filters, fresh=True), group="timeline")
 
     def _show_days(self, days: list[Day], filters: Filters, fresh: bool) -> None:
         if filters != self.filters:
             return
-        tree = self.tree
+        tree = self.timeline_tree
         if fresh:
             tree.clear()
             self.loaded_days = []
@@ -145,7 +152,7 @@ class TimelineView(Vertical):
             for child in list(tree.root.children):
                 if child.data and child.data.kind == "more":
                     child.remove()
-        today = from_ts(self.app.now()).date()
+        today = from_ts(recall_app(self).now()).date()
         first = None
         restore = self._restore if fresh else None
         for day in days:
@@ -166,7 +173,7 @@ class TimelineView(Vertical):
 
     def _state(self) -> tuple[str | None, set[str]]:
         """The cursor's ref and the refs of open nodes."""
-        tree = self.tree
+        tree = self.timeline_tree
         node = tree.cursor_node
         cursor = node.data.ref if node is not None and node.data is not None else None
         expanded: set[str] = set()
@@ -191,7 +198,7 @@ class TimelineView(Vertical):
             self._cursor_to(node)
 
     def _cursor_to(self, node: TreeNode[Node]) -> None:
-        tree = self.tree
+        tree = self.timeline_tree
         tree.call_after_refresh(tree.move_cursor, node)  # once the new lines are laid out
 
     def _load_children(self, node: TreeNode[Node]) -> None:
@@ -200,21 +207,23 @@ class TimelineView(Vertical):
             return
         data.loaded = True
         filters = self.filters
-        backend = self.app.backend
-        if data.kind == "day":
+        app = recall_app(self)
+        backend = app.backend
+        day = data.day
+        if data.kind == "day" and day is not None:
 
-            def load():
-                groups = backend.groups(data.day, filters)
+            def load() -> tuple[list[Group], dict[int | None, Event]]:
+                groups = backend.groups(day, filters)
                 singles = [g.first_event for g in groups if g.events == 1 or g.episode_id is None]
                 events = {e.id: e for e in backend.events(Filters(), ids=singles)} if singles else {}
                 return groups, events
 
-            self.app.background(load, lambda found: self._add_groups(node, *found), group="timeline")
+            app.background(load, lambda found: self._add_groups(node, *found), group="timeline")
         elif data.kind == "episode":
-            self.app.background(lambda: backend.events(filters, episode_id=data.episode_id, day=data.day),
-                                lambda events: self._add_events(node, events), group="timeline")
+            app.background(lambda: backend.events(filters, episode_id=data.episode_id, day=day),
+                           lambda events: self._add_events(node, events), group="timeline")
 
-    def _add_groups(self, node: TreeNode[Node], groups: list[Group], events: dict) -> None:
+    def _add_groups(self, node: TreeNode[Node], groups: list[Group], events: dict[int | None, Event]) -> None:
         node.remove_children()
         for group in groups:
             if group.events == 1 or group.episode_id is None:
@@ -226,14 +235,15 @@ class TimelineView(Vertical):
             self._place(node.add(group_label(group), Node("episode", f"ep:{group.episode_id}", group_day(node),
                                                           group.episode_id)))
 
-    def _add_events(self, node: TreeNode[Node], events: list) -> None:
+    def _add_events(self, node: TreeNode[Node], events: list[Event]) -> None:
         node.remove_children()
         for event in events:
             self._place(node.add_leaf(event_label(event, indent=True),
-                                      Node("event", str(event.id), node.data.day, event.episode_id)))
+                                      Node("event", str(event.id), group_day(node), event.episode_id)))
 
     def current_ref(self) -> str | None:
-        node = self.tree.cursor_node
+        """The ref under the cursor (None on the "older days" line)."""
+        node = self.timeline_tree.cursor_node
         return node.data.ref if node is not None and node.data is not None else None
 
     # -- events -------------------------------------------------------------------------------
@@ -260,11 +270,13 @@ class TimelineView(Vertical):
         if data.kind == "more":
             filters = self.filters
             before = self.loaded_days[-1]
-            self.app.background(lambda: self.app.backend.days(filters, DAYS_PER_PAGE, before),
-                                lambda days: self._show_days(days, filters, fresh=False), group="timeline")
-        elif data.kind == "event":
+            app = recall_app(self)
+            app.background(lambda: app.backend.days(filters, DAYS_PER_PAGE, before),
+                           lambda days: self._show_days(days, filters, fresh=False), group="timeline")
+        elif data.kind == "event" and data.ref is not None:
             self.post_message(ItemOpened(data.ref))
 
 
 def group_day(node: TreeNode[Node]) -> str | None:
+    """The day a node's children belong to."""
     return node.data.day if node.data else None

@@ -1,0 +1,74 @@
+"""Bounds on what one event may hold, so no single input costs unbounded time or memory.
+
+A text longer than the limit is stored as linked parts (``meta["part"]``, ``meta["parts"]``
+and ``meta["whole"]``, the content hash of the whole text), each cut at a paragraph, line or
+word boundary near the limit. Past ``max_parts`` parts the rest is not stored: the last part
+ends with a marker saying how much was left out, ``meta["truncated"]`` holds the count, and
+the caller reports it. Cutting happens before anything else looks at the text (redaction,
+the tokenizer), so a 50 MB line costs what 1 MB costs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..models import content_hash
+
+if TYPE_CHECKING:
+    from ..models import Event
+
+MIN_PART = 1000  # smaller limits would make absurd numbers of parts
+
+
+def cut_points(text: str, limit: int, most: int | None = None) -> list[int]:
+    """Offsets where ``text`` is cut into pieces of at most ``limit`` characters, preferring a
+    blank line, then a line end, then a space in the last fifth of each piece (at most
+    ``most`` cuts)."""
+    cuts: list[int] = []
+    start = 0
+    while len(text) - start > limit and (most is None or len(cuts) < most):
+        end = start + limit
+        window_start = start + limit * 4 // 5
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            found = text.rfind(sep, window_start, end)
+            if found > start:
+                cut = found + len(sep)
+                break
+        if cut <= start:
+            cut = end
+        cuts.append(cut)
+        start = cut
+    return cuts
+
+
+def split_long(event: Event, limit: int, max_parts: int) -> tuple[list[Event], int]:
+    """(``[event]``, 0) when its text fits, else (its parts, characters left out). Parts keep
+    the event's time, source, speaker and session."""
+    limit = max(MIN_PART, limit)
+    text = event.text
+    if len(text) <= limit:
+        return [event], 0
+    whole = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    max_parts = max(1, max_parts)
+    edges = [0, *cut_points(text, limit, most=max_parts), len(text)][: max_parts + 1]
+    dropped = len(text) - edges[-1]
+    parts = []
+    for number, (a, b) in enumerate(zip(edges, edges[1:], strict=False), start=1):
+        meta = {**event.meta, "part": number, "parts": len(edges) - 1, "whole": whole}
+        body = text[a:b]
+        if dropped and number == len(edges) - 1:
+            meta["truncated"] = dropped
+            body += f"\n[… {dropped:,} more characters not stored (events.max_parts)]"
+        parts.append(part_hashed(replace(event, text=body, meta=meta, id=None)))
+    return parts, dropped
+
+
+def part_hashed(event: Event) -> Event:
+    """The event with its content hash recomputed; a part's place (the whole text's hash and
+    its number) is in the hash, so two parts with the same text are still two parts."""
+    key = content_hash(event.source, event.kind, event.actor, event.session, round(event.ts_start, 3), event.text,
+                       *((event.meta["whole"], event.meta.get("part")) if "whole" in event.meta else ()))
+    return replace(event, content_hash=key)

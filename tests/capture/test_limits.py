@@ -1,0 +1,52 @@
+"""Bounded events: a long text becomes linked parts, an absurdly long one is cut with a marker,
+and both are reported; nothing about them is silent."""
+
+from __future__ import annotations
+
+from recall_cli.capture.limits import cut_points, split_long
+from recall_cli.models import Event
+
+
+def test_a_text_within_the_limit_is_one_event():
+    event = Event("short note", 1_700_000_000.0)
+    assert split_long(event, 2000, 10) == ([event], 0)
+
+
+def test_parts_are_cut_at_paragraphs_and_link_back_to_the_whole():
+    paragraphs = [f"Paragraph {i}. " + "word " * 80 for i in range(12)]
+    text = "\n\n".join(paragraphs)
+    parts, dropped = split_long(Event(text, 1_700_000_000.0, session="s1", actor="me"), 3000, 50)
+    assert dropped == 0 and len(parts) > 1
+    assert "".join(p.text for p in parts) == text  # nothing lost, nothing repeated
+    assert all(len(p.text) <= 3000 for p in parts)
+    assert all(p.text.endswith("\n\n") for p in parts[:-1])  # cut after a blank line
+    assert [p.meta["part"] for p in parts] == list(range(1, len(parts) + 1))
+    assert {p.meta["parts"] for p in parts} == {len(parts)} and len({p.meta["whole"] for p in parts}) == 1
+    assert {(p.session, p.actor, p.ts_start) for p in parts} == {("s1", "me", 1_700_000_000.0)}
+    assert len({p.content_hash for p in parts}) == len(parts)
+
+
+def test_a_text_without_spaces_is_cut_at_the_limit():
+    assert cut_points("x" * 2500, 1000) == [1000, 2000]
+
+
+def test_past_the_last_part_the_rest_is_left_out_with_a_marker():
+    text = "word " * 10_000  # 50,000 characters
+    parts, dropped = split_long(Event(text, 1_700_000_000.0), 1000, 5)
+    assert len(parts) == 5 and dropped == 45_000
+    assert parts[-1].meta["truncated"] == 45_000
+    assert parts[-1].text.endswith("[… 45,000 more characters not stored (events.max_parts)]")
+
+
+def test_the_service_stores_a_long_import_as_parts_and_says_so(svc, tmp_path):
+    svc.config.values["events.max_chars"] = 1000
+    svc.config.values["events.max_parts"] = 3
+    path = tmp_path / "dump.txt"
+    path.write_text("token " * 2000, encoding="utf-8")  # 12,000 characters on one line
+    report = svc.import_file(path, "markdown")
+    assert report.inserted == 3
+    assert report.split == 1 and report.truncated == 1
+    assert "1 text over 1,000 characters split into parts" in report.summary()
+    assert "1 text cut after 3 parts" in report.summary()
+    stored = svc.recent(10)
+    assert sorted(e.meta["part"] for e in stored) == [1, 2, 3]

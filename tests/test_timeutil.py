@@ -1,0 +1,63 @@
+"""Local day bounds in a zone that changes its clocks: Europe/Lisbon.
+
+Lisbon moves to summer time on the last Sunday of March (2026-03-29 has 23 hours) and back
+on the last Sunday of October (2026-10-25 has 25 hours).
+"""
+
+import os
+import time
+from datetime import datetime
+
+import pytest
+
+from recall_cli.timephrase import extract
+from recall_cli.timeutil import END_MARGIN, day_bounds, parse_time, to_ts
+
+HOUR = 3600.0
+
+
+@pytest.fixture
+def lisbon(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "Europe/Lisbon")
+    time.tzset()
+    yield
+    # the suite pins UTC (tests/conftest.py); the C library's zone must follow the variable back
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+@pytest.mark.parametrize(("day", "next_day", "hours"), [
+    ("2026-03-29", "2026-03-30", 23),
+    ("2026-10-25", "2026-10-26", 25),
+    ("2026-06-15", "2026-06-16", 24),
+])
+def test_a_local_day_lasts_from_midnight_to_midnight_across_a_clock_change(lisbon, day, next_day, hours):
+    start, end = day_bounds(day)
+    # (written as sums: a difference of two large floats is not exact to the millisecond)
+    assert end == start + hours * HOUR - END_MARGIN
+    assert day_bounds(next_day)[0] == end + END_MARGIN
+    assert datetime.fromtimestamp(start).strftime("%Y-%m-%d %H:%M") == f"{day} 00:00"
+
+
+def test_the_end_of_a_typed_date_is_the_end_of_that_local_day(lisbon):
+    start, end = day_bounds("2026-03-29")
+    assert parse_time("2026-03-29") == start
+    assert parse_time("2026-03-29", end=True) == end
+    assert parse_time("2026-03", end=True) == day_bounds("2026-03-31")[1]
+
+
+@pytest.mark.parametrize(("said", "day", "hours"), [
+    (datetime(2026, 3, 30, 12, 0), "2026-03-29", 23),
+    (datetime(2026, 10, 26, 12, 0), "2026-10-25", 25),
+])
+def test_yesterday_in_a_question_is_the_whole_local_day_however_long(lisbon, said, day, hours):
+    cleaned, found = extract("what did I do yesterday", to_ts(said))
+    assert cleaned == "what did I do"
+    assert found is not None
+    assert (found.since, found.until) == day_bounds(day)
+    assert found.until == found.since + hours * HOUR - END_MARGIN
+
+
+def test_a_time_within_a_day_gives_the_bounds_of_its_local_day(lisbon):
+    late = to_ts(datetime(2026, 10, 25, 23, 30))
+    assert day_bounds(late) == day_bounds("2026-10-25")
