@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:  # the service loads lazily: `recall --help` must not import the store and models
     from ..models import Event, SearchResult
+    from ..serve.client import DaemonClient
     from ..service import Recall
 
 _factory: Callable[[], Recall] | None = None
@@ -52,14 +53,46 @@ def service() -> Recall:
 
 
 def backend() -> Backend:
-    """The daemon when `recall serve` answers, else the in-process service (same calls)."""
+    """The daemon when `recall serve` answers, else the in-process service (same calls). A
+    daemon that stops answering mid-call is left for the service, and the user is told."""
     if _factory is None:
         from ..serve.client import remote
 
-        client = remote()
+        client = remote(on_unresponsive=_working_here)
         if client is not None:
-            return client
+            return _Fallback(client)
     return service()
+
+
+def _working_here(why: str) -> None:
+    typer.echo(f"recall: {why}; working here instead (`recall serve --status`)", err=True)
+
+
+class _Fallback:
+    """The daemon's client, falling back to the in-process service when a call times out or
+    the connection breaks (an add is safe to repeat: the time is fixed before the first try,
+    so the event's content hash is the same and a second store is a no-op)."""
+
+    def __init__(self, client: DaemonClient) -> None:
+        self.client = client
+
+    def search(self, query: str, **kwargs: Any) -> SearchResult:
+        try:
+            return self.client.search(query, **kwargs)
+        except OSError as exc:
+            _working_here(str(exc))
+            return service().search(query, **kwargs)
+
+    def add(self, text: str, **kwargs: Any) -> Event:
+        if kwargs.get("ts") is None:
+            from ..timeutil import now
+
+            kwargs["ts"] = now()
+        try:
+            return self.client.add(text, **kwargs)
+        except OSError as exc:
+            _working_here(str(exc))
+            return service().add(text, **kwargs)
 
 
 def close_service() -> None:

@@ -89,17 +89,45 @@ def socket_path() -> str | None:
     return os.path.join(home, "recall.sock")
 
 
+CONNECT_TIMEOUT = 0.5  # the same deadlines as recall_cli.serve.protocol (not imported: stdlib only here)
+PING_DEADLINE = 0.5
+SEARCH_DEADLINE = 15.0
+
+
+def _request(path: str, message: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(CONNECT_TIMEOUT)
+        sock.connect(path)
+        sock.settimeout(deadline)
+        sock.sendall((json.dumps(message) + "\n").encode())
+        line = sock.makefile("rb").readline(MAX_REPLY)
+    return json.loads(line) if line else None
+
+
 def call(path: str, request: dict[str, Any]) -> dict[str, Any] | None:
-    """One request to the daemon; None when nothing answers there."""
+    """One search through the daemon; None when nothing answers there in time. A daemon that
+    is there but does not answer (stopped, wedged) is left alone for the rest of this process,
+    and the user is told why the search runs here."""
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(600)
-            sock.connect(path)
-            sock.sendall((json.dumps({"op": "search_text", "args": request}) + "\n").encode())
-            line = sock.makefile("rb").readline(MAX_REPLY)
+        _request(path, {"op": "ping"}, PING_DEADLINE)
+    except TimeoutError:  # it accepted the connection (or the kernel did) but never answered
+        _unresponsive(None)
+        return None
+    except OSError:  # refused or gone: no daemon, nothing to say
+        return None
+    try:
+        return _request(path, {"op": "search_text", "args": request}, SEARCH_DEADLINE)
+    except TimeoutError:
+        _unresponsive(f"within {SEARCH_DEADLINE:g} s")
+        return None
     except OSError:
         return None
-    return json.loads(line) if line else None
+
+
+def _unresponsive(how: str | None) -> None:
+    os.environ["RECALL_NO_DAEMON"] = "1"  # the full CLI must not try it again
+    sys.stderr.write(f"recall: the daemon did not answer{' ' + how if how else ''}; searching here instead "
+                     "(`recall serve --status`)\n")
 
 
 def try_search(args: list[str]) -> int | None:

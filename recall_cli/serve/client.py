@@ -11,35 +11,70 @@ from typing import Any
 from ..config import Config, load_config
 from ..errors import RecallError
 from ..models import Event, Remembered, SearchResult
-from .protocol import MAX_LINE, encode, error_from_dict, event_from_dict, memory_from_dict, search_result_from_dict
+from .protocol import (
+    CONNECT_TIMEOUT,
+    DEADLINES,
+    DEFAULT_DEADLINE,
+    MAX_LINE,
+    encode,
+    error_from_dict,
+    event_from_dict,
+    memory_from_dict,
+    search_result_from_dict,
+)
+
+
+class DaemonTimeout(OSError):
+    """The daemon took longer than the operation's deadline (stopped, wedged or swamped)."""
 
 
 class DaemonClient:
-    """A connection-per-request client for the daemon's socket."""
+    """A connection-per-request client for the daemon's socket. Connecting may take
+    CONNECT_TIMEOUT, and each operation has a reply deadline; past either it raises an
+    OSError (DaemonTimeout for a late reply), on which callers work in-process instead."""
 
-    def __init__(self, path: str, timeout: float = 600.0) -> None:
+    def __init__(self, path: str, deadlines: dict[str, float] | None = None) -> None:
         self.path = path
-        self.timeout = timeout
+        self.deadlines = {**DEADLINES, **(deadlines or {})}
 
     def call(self, op: str, args: dict[str, Any] | None = None,
              on_token: Callable[[str], None] | None = None) -> Any:
+        deadline = self.deadlines.get(op, DEFAULT_DEADLINE)
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(self.timeout)
+            sock.settimeout(CONNECT_TIMEOUT)
             sock.connect(self.path)
-            sock.sendall(encode({"op": op, "args": args or {}}))
+            sock.settimeout(deadline)  # between tokens, for streaming operations
             reader = sock.makefile("rb")
-            while True:
-                line = reader.readline(MAX_LINE)
-                if not line:
-                    raise RecallError("the daemon closed the connection (see RECALL_HOME/logs/daemon.log)")
-                message = json.loads(line)
-                if "token" in message:
-                    if on_token:
-                        on_token(message["token"])
-                    continue
-                if message.get("ok"):
-                    return message.get("result")
-                raise error_from_dict(message.get("error") or {})
+            try:
+                sock.sendall(encode({"op": op, "args": args or {}}))
+                return self._reply(reader, on_token)
+            except TimeoutError:
+                raise DaemonTimeout(f"the daemon did not answer '{op}' within {deadline:g} s") from None
+
+    @staticmethod
+    def _reply(reader: Any, on_token: Callable[[str], None] | None) -> Any:
+        while True:
+            line = reader.readline(MAX_LINE)
+            if not line:
+                raise RecallError("the daemon closed the connection (see RECALL_HOME/logs/daemon.log)")
+            message = json.loads(line)
+            if "token" in message:
+                if on_token:
+                    on_token(message["token"])
+                continue
+            if message.get("ok"):
+                return message.get("result")
+            raise error_from_dict(message.get("error") or {})
+
+    def probe(self) -> str:
+        """'ok' when the daemon answers a ping in time, 'unresponsive' when something accepts
+        the connection but does not answer (a stopped or wedged daemon), else 'absent'."""
+        try:
+            return "ok" if self.call("ping") else "absent"
+        except DaemonTimeout:
+            return "unresponsive"
+        except (OSError, RecallError, ValueError):
+            return "absent"
 
     # the same calls as the service, for the CLI
     def search(self, query: str, **kwargs: Any) -> SearchResult:
@@ -54,18 +89,19 @@ class DaemonClient:
         return Remembered(event_from_dict(data["event"]), memory, bool(data.get("already_known")))
 
 
-def remote(config: Config | None = None) -> DaemonClient | None:
-    """A client when a daemon answers on this RECALL_HOME's socket, else None."""
+def remote(config: Config | None = None, on_unresponsive: Callable[[str], None] | None = None,
+           ) -> DaemonClient | None:
+    """A client when a daemon answers on this RECALL_HOME's socket, else None (after at most
+    the ping deadline; ``on_unresponsive`` hears why when a daemon is there but silent)."""
     if os.environ.get("RECALL_NO_DAEMON") == "1":
         return None
     config = config or load_config()
     path = config.socket_path
     if not path.exists():
         return None
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(0.5)
-            sock.connect(str(path))
-    except OSError:
-        return None
-    return DaemonClient(str(path))
+    client = DaemonClient(str(path))
+    # a real round trip: a stopped (SIGSTOP) or wedged daemon still accepts connections
+    state = client.probe()
+    if state == "unresponsive" and on_unresponsive is not None:
+        on_unresponsive(f"the daemon did not answer within {client.deadlines['ping']:g} s")
+    return client if state == "ok" else None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import RecallError, UsageError
-from .protocol import MAX_LINE, encode, error_to_dict, search_result_to_dict
+from .protocol import MAX_REQUEST, encode, error_to_dict, search_result_to_dict
 
 if TYPE_CHECKING:  # `recall serve --status` and `--stop` must not load the service
     from ..capture.screen import ScreenWatcher
@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # `recall serve --status` and `--stop` must not load the serv
 
 Send = Callable[[dict[str, Any]], None]  # streams a message (a token) to the client before the reply
 
+BACKLOG = 128  # pending connections the kernel holds while the daemon is busy
+IO_TIMEOUT = 30.0  # seconds a connection may sit idle while reading a request or writing a reply
 SOCKET_MAX = 107  # sun_path is 108 bytes on Linux, including the NUL
 log = logging.getLogger("recall.daemon")
 
@@ -158,6 +160,17 @@ def setup_logging(config: Config) -> None:
     root.setLevel(logging.INFO)
 
 
+def checked(fn: Callable[..., Any], args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` when ``fn`` takes them, else a UsageError naming what it does not take."""
+    import inspect
+
+    try:
+        inspect.signature(fn).bind(**args)
+    except TypeError as exc:
+        raise UsageError(f"bad request: {exc}") from None
+    return args
+
+
 class Daemon:
     """The server: one warm service, requests serialised by a lock, background jobs."""
 
@@ -172,10 +185,16 @@ class Daemon:
         self.watchers: list[FileWatcher | ScreenWatcher] = []
 
     # -- requests -----------------------------------------------------------------------
-    def handle(self, request: dict[str, Any], send: Send) -> dict[str, Any]:
+    def handle(self, request: object, send: Send) -> dict[str, Any]:
         """Run one request's ``op_<name>`` under the lock; its result is the reply's payload."""
+        if not isinstance(request, dict):
+            raise UsageError(f"bad request: expected a JSON object, got {type(request).__name__}")
         op = request.get("op")
         args = request.get("args") or {}
+        if not isinstance(op, str):
+            raise UsageError("bad request: 'op' must be a string")
+        if not isinstance(args, dict):
+            raise UsageError(f"bad request: 'args' must be an object, got {type(args).__name__}")
         if op == "ping":
             return {"pid": os.getpid()}
         handler = getattr(self, f"op_{op}", None)
@@ -187,7 +206,7 @@ class Daemon:
 
     def op_search(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """``Recall.search`` with the client's arguments; the result as the wire dict."""
-        return search_result_to_dict(self.service.search(**args))
+        return search_result_to_dict(self.service.search(**checked(self.service.search, args)))
 
     def op_search_text(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """`recall search` rendered here, for the CLI's fast path (which then imports nothing)."""
@@ -204,7 +223,7 @@ class Daemon:
 
     def op_add(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """``Recall.add``, embedded at once while the model is warm."""
-        event = self.service.add(**args)
+        event = self.service.add(**checked(self.service.add, args))
         if event.id is not None:  # a stored event always has one
             self.service.embed_pending([event.id])
         data = event.to_dict()
@@ -212,7 +231,7 @@ class Daemon:
 
     def op_remember(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """``Recall.remember``, embedded at once; the event, the memory and whether it was known."""
-        done = self.service.remember(**args)
+        done = self.service.remember(**checked(self.service.remember, args))
         assert done.event.id is not None
         self.service.embed_pending([done.event.id])
         return {"event": done.event.to_dict(), "memory": done.memory.to_dict() if done.memory else None,
@@ -248,7 +267,13 @@ class Daemon:
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
-                line = self.rfile.readline(MAX_LINE)
+                # a client that connects and never writes (or stops reading) costs one thread
+                # for at most IO_TIMEOUT, never the daemon
+                self.request.settimeout(IO_TIMEOUT)
+                try:
+                    line = self.rfile.readline(MAX_REQUEST + 1)
+                except OSError:
+                    return
                 if not line:
                     return
 
@@ -257,12 +282,15 @@ class Daemon:
                     self.wfile.flush()
 
                 try:
-                    request = json.loads(line)
+                    if len(line) > MAX_REQUEST:
+                        raise UsageError(f"bad request: larger than {MAX_REQUEST // 1024} KiB")
+                    try:
+                        request = json.loads(line)
+                    except (ValueError, RecursionError) as exc:
+                        raise UsageError(f"bad request: not JSON ({exc})") from None
                     result = daemon.handle(request, send)
                     send({"ok": True, "result": result})
-                except (ValueError, TypeError) as exc:
-                    send({"ok": False, "error": {"type": "UsageError", "message": f"bad request: {exc}"}})
-                except BrokenPipeError:
+                except OSError:  # the client went away or stopped reading
                     return
                 except Exception as exc:
                     if not isinstance(exc, RecallError):
@@ -274,6 +302,7 @@ class Daemon:
 
         class Server(socketserver.ThreadingUnixStreamServer):
             daemon_threads = True
+            request_queue_size = BACKLOG
 
         old_umask = os.umask(0o177)
         try:

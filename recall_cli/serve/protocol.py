@@ -14,7 +14,12 @@ from .. import errors
 from ..models import Event, Hit, Memory, SearchResult
 from ..timephrase import TimeRange
 
-MAX_LINE = 64 * 1024 * 1024
+MAX_LINE = 64 * 1024 * 1024  # a reply (a long search result rendered as text)
+MAX_REQUEST = 1024 * 1024  # a request: anything longer is refused unread
+CONNECT_TIMEOUT = 0.5  # seconds; a daemon that cannot accept by then is treated as absent
+# How long a client waits for each operation's reply before it works in-process instead.
+DEADLINES = {"ping": 0.5, "status": 2.0, "search": 15.0, "search_text": 15.0, "add": 15.0, "remember": 30.0}
+DEFAULT_DEADLINE = 60.0
 
 
 def encode(message: dict[str, Any]) -> bytes:
