@@ -264,7 +264,8 @@ class SpoolIngester:
             self.report.problems.extend(Quarantined(b["file"], b["line"], b["error"]) for b in bad)
         _write_offset(path.with_suffix(".offset"), position, lineno)
         if self.embed and inserted:
-            self.report.embedded += self.svc.embed_pending(inserted)
+            # every event still without a vector, not only this batch's: a killed run is completed
+            self.report.embedded += self.svc.embed_pending()
 
     def _insert(self, batch: list[tuple[Event, int]]) -> tuple[list[int], int, list[tuple[Event, int, str]]]:
         """One transaction for the batch; if the store refuses it, one event at a time so a

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..capture.secrets import redact
 from ..errors import NotFoundError, UsageError
 from ..models import Memory, content_hash
 from ..timeutil import now as _now
@@ -103,6 +104,7 @@ class MemoryBook:
             raise UsageError(f"unknown memory kind '{kind}' (choose {', '.join(KINDS)})")
         if not text or not text.strip():
             raise UsageError("a memory needs text")
+        text = redact(text).text  # a typed edit or a model's words: secrets never reach the store
         t = at if at is not None else _now()
         importance = max(1, min(10, int(importance)))
         memory = Memory(kind=kind, text=text.strip(), subject=subject, importance=importance,
@@ -125,6 +127,7 @@ class MemoryBook:
             raise UsageError(f"m{memory_id} was superseded by m{memory.superseded_by}; edit that one")
         if not text or not text.strip():
             raise UsageError("a memory needs text")
+        text = redact(text).text
         t = at if at is not None else _now()
         new_subject = subject if subject is not None else memory.subject
         new_importance = importance if importance is not None else memory.importance

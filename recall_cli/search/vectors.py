@@ -17,18 +17,22 @@ if TYPE_CHECKING:
     from .embed import Embedder
 
 CONTEXT_CHARS = 200
+# The embedder reads 256 tokens at most; a token is rarely longer than 16 characters, so text
+# past 4,096 characters never reaches the model. Cutting it first spares the tokenizer a
+# whole long text (a 20,000-character part took longer to tokenize than to embed).
+MAX_DOC_CHARS = 4096
 
 
 def event_document(event: Event, previous: Event | None = None) -> str:
-    """The text embedded for an event."""
+    """The text embedded for an event, cut at MAX_DOC_CHARS."""
     body = f"{event.actor}: {event.text}" if event.actor else event.text
     # only a conversation's turns reply to each other (a shell command does not "reply")
     if (previous is not None and previous.session == event.session and previous.session
             and event.kind == "message" and previous.kind == "message"):
         prior = previous.text[-CONTEXT_CHARS:]
         who = f"{previous.actor}: " if previous.actor else ""
-        return f"{body}\n(in reply to {who}{prior})"
-    return body
+        body = f"{body}\n(in reply to {who}{prior})"
+    return body[:MAX_DOC_CHARS]
 
 
 def embed_events(

@@ -143,3 +143,16 @@ async def test_mcp_remember_redacts(recall_home):
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_memory_texts_are_redacted_when_made_or_edited(svc, cli, recall_home):
+    shown = texts(6000)
+    for text in shown[: len(shown) // 2]:
+        svc.memories.add("semantic", text)
+    svc.close()
+    first = svc.list_memories()[-1].memory.id
+    for text in shown[len(shown) // 2:]:
+        code, _out, err = cli("edit", f"m{first}", "--text", text)
+        assert code == 0, err
+    svc.close()
+    assert leaks(recall_home) == {}
