@@ -35,12 +35,12 @@ test: install
 
 # The shell hook tests run real bash, zsh and fish (they skip a shell that is missing).
 ci-deps:
-	@command -v zsh >/dev/null && command -v fish >/dev/null && command -v Xvfb >/dev/null && \
+	@command -v zsh >/dev/null && command -v fish >/dev/null && command -v Xvfb >/dev/null && command -v tmux >/dev/null && \
 		command -v xdotool >/dev/null && command -v xprop >/dev/null && command -v tesseract >/dev/null || \
 		{ if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bash zsh fish \
-				xvfb x11-utils xdotool tesseract-ocr imagemagick >/dev/null; \
-		else echo "ci-deps: install zsh, fish, xvfb, x11-utils, xdotool, tesseract-ocr to run every test" >&2; fi; }
+				xvfb x11-utils xdotool tesseract-ocr imagemagick tmux >/dev/null; \
+		else echo "ci-deps: install zsh, fish, tmux, xvfb, x11-utils, xdotool, tesseract-ocr to run every test" >&2; fi; }
 
 lint: install
 	$(VENV)/bin/ruff check recall_cli tests

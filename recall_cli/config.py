@@ -38,9 +38,14 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "llm.gpu_layers": (0, "layers offloaded to a GPU"),
     "llm.prompt_cache": (True, "keep the evaluated stable prompt prefix in RECALL_HOME/cache/kv for the next process"),
     "ask.evidence": (8, "evidence items `recall ask` retrieves and gives the LLM"),
-    "ask.max_tokens": (128, "longest answer `recall ask` generates, in tokens"),
+    "ask.max_tokens": (64, "longest answer `recall ask` generates, in tokens"),
     "ask.date_answers": (True, "answer 'when' questions with the date the best evidence names, not the LLM"),
-    "ask.min_support": (0.34, "abstain without the LLM when no evidence item holds this share of the question's words"),
+    "ask.model_answers": ("auto", "who words other answers: always the LLM, never (the evidence's own words) or "
+                                  "auto (the LLM when it has 1B parameters or more)"),
+    "ask.model_abstains": (False, "say 'Not mentioned' when the LLM says it does not know (else answer with the "
+                                  "evidence's own words)"),
+    "ask.min_support": (0.3, "abstain without the LLM when no evidence item holds this share of the question's "
+                             "key words"),
     "episode.chat_gap_minutes": (120.0, "a chat session splits into episodes at gaps longer than this"),
     "episode.shell_gap_minutes": (30.0, "shell commands in one directory split at gaps longer than this"),
     "episode.file_gap_minutes": (60.0, "edits to one file split at gaps longer than this"),
@@ -51,6 +56,9 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "serve.consolidate_batch": (20, "episodes consolidated per idle run"),
     "serve.log_max_bytes": (1_000_000, "daemon log size before rotation"),
     "serve.log_backups": (3, "rotated daemon logs kept"),
+    "sync.dir": ("", "a folder a sync tool keeps in step between devices; `recall sync` and the daemon use it"),
+    "sync.interval_minutes": (5.0, "how often the daemon syncs through sync.dir; 0 = never"),
+    "sync.passphrase_cmd": ("", "a command that prints the passphrase sealing sync segments (AES-GCM); empty = plain"),
     "decay.initial_days": (7.0, "strength S (days) of an importance-5 memory; scales with importance"),
     "decay.growth": (2.0, "on reinforcement S *= 1 + growth * (1 - R)"),
     "decay.min_factor": (1.2, "S grows at least by this factor on reinforcement"),

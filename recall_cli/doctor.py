@@ -64,7 +64,22 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
     checks.append(_index(svc, fix))
     if llm:
         checks.append(_llm(svc))
+    checks.append(_consolidation(svc))
     return checks
+
+
+def _consolidation(svc: Recall) -> Check:
+    """What the model got wrong while consolidating, so far: proposals the grounding check
+    rejected (by reason) and invalid structured outputs. Counts, not faults: always OK."""
+    from .memory.grounding import rejection_counts
+
+    rejected = rejection_counts(svc.store)
+    failures = svc.llm_failures()
+    parts = [f"{sum(rejected.values())} model proposals rejected by the grounding check"
+             + (f" ({', '.join(f'{k} {v}' for k, v in sorted(rejected.items()))})" if rejected else ""),
+             f"{sum(failures.values())} invalid model outputs"
+             + (f" ({', '.join(f'{k} {v}' for k, v in sorted(failures.items()))})" if failures else "")]
+    return Check("consolidation", "OK", "; ".join(parts) + " (logs/llm-rejected.jsonl, logs/llm-failures.jsonl)")
 
 
 def _privacy(svc: Recall, fix: bool) -> Check:

@@ -118,6 +118,7 @@ class Memory:
     meta: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
     content_hash: str = ""
+    uid: str = ""  # the same on every device (sync); set when it is stored
 
     def __post_init__(self) -> None:
         if not self.content_hash:

@@ -52,14 +52,25 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None)
         })
     lines = []
     if result.time_range:
-        lines.append(f"Time filter '{result.time_range.phrase}': {short(result.since)} .. {short(result.until)}")
+        # the phrase ranks what fits its time first; it does not hide the rest
+        span = result.time_range
+        lines.append(f"Time '{span.phrase}': {short(span.since)} .. {short(span.until)} (ranks, does not filter)")
+    if result.since is not None or result.until is not None:
+        lines.append(f"Filter: {short(result.since) or '…'} .. {short(result.until) or '…'}")
     if not result.hits:
         lines.append("No results.")
     else:
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
-                 h.actor or "", f"{h.score:.4f}", h.snippet) for h in result.hits]
+                 h.actor or "", f"{h.score:.2f}", _with_repeats(h.snippet, h.meta)) for h in result.hits]
         lines.extend(table_lines(rows, ("id", "date", "source", "speaker", "score", "text"), columns))
     return "\n".join(lines)
+
+
+def _with_repeats(text: str, meta: dict[str, Any]) -> str:
+    """A result's text, with how often it occurs when identical texts were folded into it
+    (its date is then the latest)."""
+    repeats = meta.get("repeats")
+    return f"({repeats}×) {text}" if isinstance(repeats, int) and repeats > 1 else text
 
 
 # -- option values -----------------------------------------------------------------------------

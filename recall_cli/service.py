@@ -15,12 +15,17 @@ from typing import TYPE_CHECKING, Any
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
 from .home import tighten
-from .importers.base import Importer, ImportReport, Skipped, read_text
+from .importers.base import Importer, ImportReport, Skipped, import_targets, read_text
+from .llm.methods import ModelMethods
 from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
 from .plugins.manager import Plugins, get_plugins
 from .store.db import Store, open_store
 from .store.events import InsertResult
-from .store.timeline import Day, Filters, Group
+from .store.shell_history import Query as ShellQuery
+from .store.timeline import SOURCES as SOURCES  # the TUI offers these as filters
+from .store.timeline import TimelineMethods
+from .sync.exchange import ExchangeReport
+from .sync.methods import SyncMethods
 from .timeutil import now
 
 if TYPE_CHECKING:
@@ -29,17 +34,16 @@ if TYPE_CHECKING:
     from .llm.ask import Answer
     from .llm.model import LLM
     from .memory.book import MemoryBook, MemoryView
-    from .memory.consolidation import ConsolidationReport
+    from .memory.consolidation import ConsolidationReport, EpisodeOutcome
     from .search.embed import Embedder
     from .search.index import VectorIndex
 
 Progress = Callable[[int, int], None]
 OnToken = Callable[[str], None]
-SOURCES = ("note", "chat", "shell", "file", "screen", "mcp")
 REMEMBER_KINDS = ("semantic", "procedural", "core")  # remember kinds that also make a memory
 
 
-class Recall:
+class Recall(SyncMethods, ModelMethods, TimelineMethods):
     """One RECALL_HOME: store, embedder, index, LLM and plugins, opened lazily."""
 
     def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
@@ -138,10 +142,10 @@ class Recall:
         self._index_synced = False
 
     # -- the one write path for events ------------------------------------------------------
-    def store_events(self, events: Sequence[Event]) -> InsertResult:
+    def store_events(self, events: Sequence[Event], origin: str | None = None) -> InsertResult:
         """Every event reaches the store through here: secrets redacted (text and string
         metadata), plugins' filters, a text over ``events.max_chars`` stored as linked
-        parts, then one transaction."""
+        parts, then one transaction. ``origin``: the device they were merged from."""
         from .capture.limits import part_hashed, split_long
         from .capture.secrets import redact_event
 
@@ -162,7 +166,7 @@ class Recall:
                     filtered += 1
                 else:
                     kept.append(result)
-        stored = self.store.insert_events(kept)
+        stored = self.store.insert_events(kept, origin=origin)
         stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
         return stored
 
@@ -237,6 +241,27 @@ class Recall:
             "cannot tell the format; pass --format (" + ", ".join(self.importers()) + ")", str(path)
         )
 
+    def import_targets(self, paths: Sequence[str | Path]) -> list[Path]:
+        """The files `recall import PATH...` reads: files as given, folders walked for notes and
+        exports (skipping hidden folders and watch.ignore_dirs); InputError for a missing path."""
+        from .capture.filters import parse_list
+
+        return import_targets(paths, set(parse_list(self.config.get("watch.ignore_dirs"))))
+
+    def import_any(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
+                   embed: bool = True) -> ImportReport | ExchangeReport:
+        """`recall import`: a recall export (``--format recall``, or known by its header) with
+        its memories and history, else any registered format through ``import_file``."""
+        from .sync.exchange import is_export
+
+        path = Path(path)
+        if fmt == "recall" or (fmt == "auto" and path.is_file() and is_export(_head(path))):
+            exchanged = self.import_export(path, read_text(path, self.config.get("import.max_bytes")))
+            if embed:
+                self.embed_pending(progress=progress)
+            return exchanged
+        return self.import_file(path, fmt, progress=progress, embed=embed)
+
     def import_file(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
                     embed: bool = True, batch: int = 500) -> ImportReport:
         """Import a file; valid records land even when others are skipped."""
@@ -244,7 +269,7 @@ class Recall:
         path = Path(path)
         importers = self.importers()
         if fmt != "auto" and fmt not in importers:
-            raise UsageError(f"unknown format '{fmt}' (choose auto, {', '.join(importers)})")
+            raise UsageError(f"unknown format '{fmt}' (choose auto, recall, {', '.join(importers)})")
         text = read_text(path, self.config.get("import.max_bytes"))
         name = self.detect_format(path, text) if fmt == "auto" else fmt
         report = ImportReport(path=str(path), format=name, max_chars=self.config.get("events.max_chars"),
@@ -389,6 +414,10 @@ class Recall:
         return ask(self, question, llm=self.llm if use_llm else None, use_llm=use_llm, limit=limit,
                    reference=reference, on_token=on_token, history=history, search=search)
 
+    def forget_llm(self) -> None:
+        """Drop the loaded LLM so the next use loads the configured model."""
+        self._llm = None
+
     def warm_up_llm(self) -> None:
         """Load the LLM and evaluate its stable prompt prefix (before an interactive session)."""
         from .llm.ask import warm_up
@@ -434,6 +463,11 @@ class Recall:
         data["history"] = self.store.memory_history(oid)
         return data
 
+    def shell_history(self, query: ShellQuery) -> list[dict[str, Any]]:
+        """Shell commands, most recent first (repeats collapsed unless ``query.unique`` is off),
+        the ones still in the spool included."""
+        return self.store.shell_commands(query, str(self.config.home / "spool"))
+
     def recent(self, limit: int = 20, sources: Sequence[str] | None = None) -> list[Event]:
         """The newest events, newest first."""
         return self.store.recent_events(limit, sources)
@@ -475,16 +509,27 @@ class Recall:
         return plan
 
     def forget(self, plan: ForgetPlan) -> dict[str, int]:
-        """Delete for real: rows, FTS entries, vectors, and the index entries."""
+        """Delete for real and leave no copy: rows, full-text terms, vectors, the WAL and the
+        index file; a tombstone (a hash or uid, never the text) tells synced devices to forget
+        it too and keeps a later merge from bringing it back."""
+        hashes, uids = self.store.keys_of(plan.event_ids, plan.memory_ids)
         with self.store.transaction():
             events = self.store.delete_events(plan.event_ids)
             memories = self.store.delete_memories(plan.memory_ids)
+            self.store.add_tombstones("event", hashes)
+            self.store.add_tombstones("memory", uids)
+        self.scrub()
+        return {"events": events, "memories": memories}
+
+    def scrub(self) -> None:
+        """After deletions: no trace of the deleted text in the database, its WAL or the index
+        (the index is rebuilt, since a vector marked deleted stays in the file)."""
+        self.store.scrub()
         if self._index is not None or self.config.index_dir.exists():
             try:
-                self.index.sync()
-            except Exception:  # noqa: BLE001 - the index is a cache: a failed sync is rebuilt next time
+                self.index.rebuild()
+            except Exception:  # noqa: BLE001 - the index is a cache: a failed rebuild is redone next time
                 pass
-        return {"events": events, "memories": memories}
 
     # -- memories ---------------------------------------------------------------------------
     def memory(self, memory_id: int) -> Memory:
@@ -528,54 +573,24 @@ class Recall:
 
     def consolidate(self, *, episode_ids: Sequence[int] | None = None, since: float | None = None,
                     limit: int | None = None, dry_run: bool = False, use_llm: bool = True,
-                    progress: Progress | None = None, at: float | None = None) -> ConsolidationReport:
-        """Distil pending episodes (or only ``episode_ids``) into memories, with the configured
-        LLM when it loads, else the zero-LLM path; the report says which (``model``) and why
-        not (``model_problem``)."""
+                    progress: Progress | None = None, at: float | None = None, redo: bool = False,
+                    on_episode: Callable[[EpisodeOutcome], None] | None = None) -> ConsolidationReport:
+        """Distil pending episodes (or only ``episode_ids``; with ``redo``, those again even
+        when done) into memories, with the configured LLM when it loads, else the zero-LLM
+        path; the report says which (``model``) and why not (``model_problem``).
+        ``on_episode`` gets each episode's outcome as soon as it is decided."""
         from .memory.consolidation import consolidate
         from .memory.extraction import pipeline_or_none
 
         extractors, reconciler, problem = pipeline_or_none(self) if use_llm else (None, None, "")
         report = consolidate(self, since=since, limit=limit, dry_run=dry_run, extractors=extractors,
-                             reconciler=reconciler, progress=progress, at=at, episode_ids=episode_ids)
+                             reconciler=reconciler, progress=progress, at=at, episode_ids=episode_ids,
+                             redo=redo, on_episode=on_episode)
         if not dry_run:
             self.embed_pending()  # memories a killed run left without vectors, too
         report.model = self.llm.model_id if extractors else "zero-LLM"
         report.model_problem = problem
         return report
-
-    # -- the timeline (the TUI's browser) ---------------------------------------------------------
-    def timeline_counts(self) -> dict[str, int]:
-        """Events, active memories, episodes and episodes waiting for consolidation."""
-        return self.store.timeline_counts()
-
-    def filter_choices(self) -> tuple[list[str], list[str]]:
-        """(sources, kinds) to offer as timeline filters."""
-        return sorted(set(self.store.event_sources()) | set(SOURCES)), self.store.distinct_kinds()
-
-    def days(self, filters: Filters, limit: int = 60, before: str | None = None) -> list[Day]:
-        """The most recent days with events, newest first."""
-        return self.store.days(filters, limit, before)
-
-    def groups(self, day: str, filters: Filters) -> list[Group]:
-        """The episodes with events on a day."""
-        return self.store.groups(day, filters)
-
-    def timeline_events(self, filters: Filters, *, episode_id: int | None = None, day: str | None = None,
-                        ids: Sequence[int] | None = None, limit: int = 500) -> list[Event]:
-        """Events of an episode and/or a day, oldest first."""
-        return self.store.timeline_events(filters, episode_id=episode_id, day=day, ids=ids, limit=limit)
-
-    def episode(self, episode_id: int) -> dict[str, Any]:
-        """An episode with its event count, memories and first events."""
-        data = self.store.episode(episode_id)
-        if data is None:
-            raise NotFoundError(f"no episode with id {episode_id}")
-        data["first_events"] = self.store.timeline_events(Filters(), episode_id=episode_id, limit=50)
-        return data
-
-    def episode_event_ids(self, episode_id: int) -> list[int]:
-        return self.store.episode_event_ids(episode_id)
 
     # -- health and models ------------------------------------------------------------------
     def doctor(self, *, fix: bool = False, llm: bool = True) -> list[Check]:
@@ -584,37 +599,11 @@ class Recall:
 
         return run_checks(self, fix=fix, llm=llm)
 
-    def llm_failures(self) -> dict[str, int]:
-        """Structured-output failures of the LLM so far, by purpose."""
-        from .llm.structured import failure_counts
-
-        if not self.config.db_path.exists():
-            return {}
-        return failure_counts(self.store)
-
-    def model_info(self) -> dict[str, Any]:
-        """The active LLM's file facts and settings, with its failure counts."""
-        from .llm.catalog import model_info
-
-        data = model_info(self.config)
-        if self.config.db_path.exists():
-            data["structured_output_failures"] = self.llm_failures()
-        return data
-
-    def list_models(self) -> list[dict[str, Any]]:
-        """The bundled, configured and locally found models (``active`` marks the ones in use)."""
-        from .llm.catalog import list_models
-
-        return list_models(self.config)
-
-    def use_model(self, path: str) -> dict[str, Any]:
-        """Make a GGUF (or 'bundled') the configured LLM."""
-        from .llm.catalog import use_model
-
-        info = use_model(self.config, path)
-        self._llm = None
-        return info
-
     def plugin_listing(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(plugins with their hooks, failures of plugins that broke)."""
         return self.plugins.listing(), [f.__dict__ for f in self.plugins.failures]
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as fh:
+        return fh.read(200).decode("utf-8", "replace")

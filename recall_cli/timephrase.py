@@ -95,12 +95,12 @@ def _month_start(year: int, month: int, shift: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-# -- questions: a phrase becomes a search range ---------------------------------------------
+# -- questions and mentions: a phrase becomes a range of days ---------------------------------
 
 
 @dataclass
 class TimeRange:
-    """A resolved time phrase."""
+    """A resolved time phrase: the words, and the local days they cover as UNIX seconds."""
 
     phrase: str
     since: float
@@ -115,94 +115,277 @@ def _month(year: int, month: int) -> _Days:
     return _month_start(year, month), _month_start(year, month, 1)
 
 
-def _on_day(m: re.Match[str], today: date) -> _Days:
-    year = int(m.group("year")) if m.group("year") else today.year
-    return _one_day(date(year, _month_number(m.group("month")), int(m.group("day"))))
+def _nearest_year(today: date, month: int, day: int = 1) -> int:
+    """The year that puts ``month``/``day`` nearest ``today``: a text written in January
+    about "20 December" speaks of the December just past, one written in December about
+    "3 January" of the coming one."""
+    best = today.year
+    best_gap = None
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            gap = abs((date(year, month, day) - today).days)
+        except ValueError:  # 29 February of a year without one
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = year, gap
+    return best
 
 
-def _in_month(m: re.Match[str], today: date) -> _Days:
+def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
+    month, day = _month_number(m.group("month")), int(m.group("day"))
+    if m.group("year"):
+        year = int(m.group("year"))
+    else:
+        year = _nearest_year(today, month, day) if nearest else today.year
+    return _one_day(date(year, month, day))
+
+
+def _in_month(m: re.Match[str], today: date, nearest: bool) -> _Days:
     month = _month_number(m.group("month"))
     if m.group("year"):
         return _month(int(m.group("year")), month)
-    # a month without a year is its latest occurrence up to the reference
+    if nearest:
+        return _month(_nearest_year(today, month, 15), month)
+    # in a question, a month without a year is its latest occurrence up to the reference
     return _month(today.year if month <= today.month else today.year - 1, month)
 
 
-def _ago(m: re.Match[str], today: date) -> _Days:
-    unit = _unit(m.group("unit"))
-    center = today - timedelta(days=_days(m.group("n"), unit))
+def _vague(center: date, unit: str) -> _Days:
+    """A day for "days"; for vaguer units ("2 weeks ago") half a unit on either side."""
     if unit == "day":
         return _one_day(center)
-    # "2 weeks ago" is vague: a window of half a unit on either side
     half = max(1, UNIT_DAYS[unit] // 2)
     return center - timedelta(days=half), center + timedelta(days=half + 1)
 
 
-def _last_n(m: re.Match[str], today: date) -> _Days:
+def _ago(m: re.Match[str], today: date, _nearest: bool) -> _Days:
+    unit = _unit(m.group("unit"))
+    return _vague(today - timedelta(days=_days(m.group("n"), unit)), unit)
+
+
+def _ahead(m: re.Match[str], today: date, _nearest: bool) -> _Days:
+    unit = _unit(m.group("unit"))
+    return _vague(today + timedelta(days=_days(m.group("n"), unit)), unit)
+
+
+def _last_n(m: re.Match[str], today: date, _nearest: bool) -> _Days:
     return today - timedelta(days=_days(m.group("n"), m.group("unit"))), today + _DAY
+
+
+def _year(m: re.Match[str], _today: date, _nearest: bool) -> _Days:
+    year = int(m.group("year"))
+    return date(year, 1, 1), date(year + 1, 1, 1)
 
 
 # phrase -> its days, for the reference day
 _FIXED: dict[str, Callable[[date], _Days]] = {
     "today": _one_day,
+    "tonight": _one_day,
+    "this morning": _one_day,
+    "this afternoon": _one_day,
+    "this evening": _one_day,
     "yesterday": lambda t: _one_day(t - _DAY),
+    "last night": lambda t: _one_day(t - _DAY),
     "the day before yesterday": lambda t: _one_day(t - 2 * _DAY),
+    "tomorrow": lambda t: _one_day(t + _DAY),
+    "the day after tomorrow": lambda t: _one_day(t + 2 * _DAY),
     "this week": lambda t: (_monday(t), t + _DAY),
     "last week": lambda t: (_monday(t) - _WEEK, _monday(t)),
+    "next week": lambda t: (_monday(t) + _WEEK, _monday(t) + 2 * _WEEK),
     "past week": lambda t: (t - _WEEK, t + _DAY),
     "this month": lambda t: (t.replace(day=1), t + _DAY),
     "last month": lambda t: (_month_start(t.year, t.month, -1), t.replace(day=1)),
+    "next month": lambda t: (_month_start(t.year, t.month, 1), _month_start(t.year, t.month, 2)),
     "past month": lambda t: (t - 30 * _DAY, t + _DAY),
     "this year": lambda t: (date(t.year, 1, 1), t + _DAY),
     "last year": lambda t: (date(t.year - 1, 1, 1), date(t.year, 1, 1)),
+    "next year": lambda t: (date(t.year + 1, 1, 1), date(t.year + 2, 1, 1)),
     "past year": lambda t: (t - 365 * _DAY, t + _DAY),
     "last weekend": lambda t: (_monday(t) - 2 * _DAY, _monday(t)),
     "this weekend": lambda t: (_monday(t) + 5 * _DAY, _monday(t) + _WEEK),
+    "next weekend": lambda t: (_monday(t) + 12 * _DAY, _monday(t) + 2 * _WEEK),
 }
 
-# Tried in order; the first that matches (and names a real date) wins. "May" alone is also
-# a verb and "march" a noun, so a month needs a day, a year, or "in"/"during" before it.
-_QUESTION_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], _Days]]] = [
-    (re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}}){_TH}\s+(?:of\s+)?(?P<month>{_MONTH}\.?)"
+_Rule = Callable[[re.Match[str], date, bool], _Days]
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+# Every phrase the grammar knows. "May" alone is also a verb and "march" a noun, so a month
+# needs a day, a year, or "in"/"during" before it; a bare year needs a word that makes it a
+# time ("in 2010", "since 2015"), so "2000 calories" is not one.
+_RULES: list[tuple[re.Pattern[str], _Rule]] = [
+    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}}){_TH}\s+(?:of\s+)?(?P<month>{_MONTH}\.?)"
                 r",?(?:\s+(?P<year>\d{4}))?\b", re.I), _on_day),
     (re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH}\.?)\s+(?P<day>\d{{1,2}}){_TH}"
-                r"(?:,?\s+(?P<year>\d{4}))?\b", re.I), _on_day),
-    (re.compile(r"\b(?:on\s+)?(?P<iso>\d{4}-\d{2}-\d{2})\b", re.I),
-     lambda m, _: _one_day(date.fromisoformat(m.group("iso")))),
+                r"(?:,?\s*(?P<year>\d{4}))?\b", re.I), _on_day),
+    (re.compile(r"\b(?:on\s+)?(?P<iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})\b", re.I),
+     lambda m, _t, _n: _one_day(date(*map(int, re.split(r"[-/]", m.group("iso")))))),
     (re.compile(rf"\b(?:in|during)\s+(?P<month>{_MONTH}\.?)(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I),
      _in_month),
-    (re.compile(rf"\b(?P<month>{_MONTH}\.?)\s+(?P<year>\d{{4}})\b", re.I), _in_month),
+    (re.compile(rf"\b(?P<month>{_MONTH}\.?)\s+(?:of\s+)?(?P<year>\d{{4}})\b", re.I), _in_month),
     (re.compile(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT}s?)\s+ago\b", re.I), _ago),
     (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT}s?)\b", re.I),
      _last_n),
-    (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today: _FIXED[m.group(0).lower()](today)),
-    (re.compile(rf"\b(?:last|on)\s+(?P<wd>{_WEEKDAY})\b", re.I),
-     lambda m, today: _one_day(_weekday_before(today, m.group("wd")))),
-    (re.compile(r"\b(?:in|during)\s+(?P<year>(?:19|20)\d{2})\b", re.I),
-     lambda m, _: (date(int(m.group("year")), 1, 1), date(int(m.group("year")) + 1, 1, 1))),
+    (re.compile(rf"\bin\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT}s?)\b(?!\s+ago)", re.I), _ahead),
+    (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
+    (re.compile(rf"\b(?:last|this past|on)\s+(?P<wd>{_WEEKDAY})\b", re.I),
+     lambda m, today, _n: _one_day(_weekday_before(today, m.group("wd")))),
+    (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{_WEEKDAY})\b", re.I),
+     lambda m, today, _n: _one_day(_weekday_after(today, m.group("wd")))),
+    (re.compile(rf"\b(?:(?:back\s+)?in|during|since|of|from|until|by|before|after|around)\s+{_YEAR}\b", re.I),
+     _year),
 ]
+# words before a year that say how it is meant: "since 2015" (a modifier, read by _modified)
+_YEAR_WORD = re.compile(r"^(?:since|by|before|after|until)\s+", re.I)
+
+# What may stand before a date and change the days it means
+_BEFORE_UNIT = re.compile(rf"(?:\b(?:the|last)\s+)?(?:(?P<n>{_NUM})\s+)?\b(?P<unit>day|week|weekend|month|year)s?"
+                          r"\s+(?:before|prior\s+to)\s+$", re.I)
+_BEFORE_WEEKDAY = re.compile(rf"(?:\bon\s+)?(?:\bthe\s+)?(?P<wd>{_WEEKDAY})\s+before\s+$", re.I)
+_UP_TO = re.compile(r"\b(?:(?P<before>before|prior\s+to)|by|until|till|as\s+of)\s+$", re.I)
+_FROM = re.compile(r"\b(?:after|since)\s+$", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_AND = re.compile(r"\s*(?:and|to|-)\s+", re.I)
+MONTH_DAYS = 30  # "as of X" and "after X" look a month to one side of X
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    days: _Days
+
+
+def _matches(text: str, today: date, nearest: bool, only_at: int | None = None) -> list[_Found]:
+    """Every place a rule matches (and names a real date), earliest first, longest first."""
+    found: list[_Found] = []
+    for pattern, rule in _RULES:
+        iterator = [pattern.match(text, only_at)] if only_at is not None else pattern.finditer(text)
+        for m in iterator:
+            if m is None:
+                continue
+            try:
+                days = rule(m, today, nearest)
+                span(*days)  # a date SQLite and the clock can hold, or the phrase is not one
+            except (ValueError, KeyError, OverflowError, OSError):  # "31 February", "5000 years ago"
+                continue
+            start = m.start()
+            if pattern is _RULES[-1][0]:
+                lead = _YEAR_WORD.match(m.group(0))
+                if lead:
+                    start += lead.end()
+            found.append(_Found(start, m.end(), days))
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    return found
+
+
+def _modified(text: str, found: _Found, today: date, nearest: bool) -> _Found:
+    """The phrase with what changes it around it: "the week before 3 August", "between 11
+    and 15 August", "as of December 2023", "since 2015"."""
+    head = text[: found.start]
+    first, last = found.days
+    m = _BEFORE_WEEKDAY.search(head)
+    if m:
+        return _Found(m.start(), found.end, _one_day(_weekday_before(first, m.group("wd"))))
+    m = _BEFORE_UNIT.search(head)
+    if m:
+        unit = m.group("unit").lower()
+        if unit == "weekend":
+            saturday = _weekday_before(first, "saturday")
+            return _Found(m.start(), found.end, (saturday, saturday + 2 * _DAY))
+        if m.group("n"):
+            center = first - timedelta(days=_days(m.group("n"), unit))
+            return _Found(m.start(), found.end, _vague(center, unit))
+        return _Found(m.start(), found.end, (first - timedelta(days=UNIT_DAYS[unit]), first))
+    m = _UP_TO.search(head)
+    if m:
+        end = first if m.group("before") else last
+        return _Found(m.start(), found.end, (end - timedelta(days=MONTH_DAYS), end))
+    m = _FROM.search(head)
+    if m:
+        return _Found(m.start(), found.end, (first, max(today + _DAY, first + timedelta(days=MONTH_DAYS))))
+    m = _BETWEEN.search(head)
+    if m:
+        joint = _AND.match(text, found.end)
+        if joint:
+            tail = text[joint.end():]
+            other = [f for f in _matches(tail, today, nearest, only_at=0) if f.start == 0]
+            if other:
+                second, after = other[0].days
+                # "between August 11 and August 15 2023": the first date takes the second's year
+                while first > second and first.year > second.year - 1:
+                    try:
+                        first = first.replace(year=first.year - 1)
+                    except ValueError:  # 29 February
+                        first -= _DAY
+                return _Found(m.start(), joint.end() + other[0].end, (first, max(last, after)))
+    return found
 
 
 def extract(query: str, reference: float) -> tuple[str, TimeRange | None]:
-    """Find a time phrase in ``query``; return (query without it, resolved range or None).
+    """Find the first time phrase in ``query``; return (query without it, its range or None).
 
     The range runs from the start of its first local day to the end of its last, relative
-    to ``reference`` (UNIX seconds).
+    to ``reference`` (UNIX seconds). Words around a date that change it are part of the
+    phrase: "the week before 3 August", "between 11 and 15 August", "as of December 2023".
     """
-    today = from_ts(reference).date()
-    for pattern, days in _QUESTION_RULES:
-        match = pattern.search(query)
-        if not match:
-            continue
+    try:
+        today = from_ts(reference).date()
+    except (ValueError, OverflowError, OSError):
+        return query, None
+    phrases = [_modified(query, found, today, nearest=False) for found in _matches(query, today, nearest=False)]
+    # "last weekend before 10 April" is one phrase, found through its date
+    phrases.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    for found in phrases:
         try:
-            since, until = span(*days(match, today))
-        except (ValueError, KeyError, OverflowError):  # "31 February", "5000 years ago"
+            since, until = span(*found.days)
+        except (ValueError, OverflowError, OSError):
             continue
-        cleaned = (query[: match.start()] + " " + query[match.end():]).strip()
+        cleaned = (query[: found.start] + " " + query[found.end:]).strip()
         cleaned = re.sub(r"\s{2,}", " ", cleaned)
         cleaned = re.sub(r"\s+([?.!,])", r"\1", cleaned)
-        return cleaned, TimeRange(match.group(0).strip(), since, until)
+        cleaned = re.sub(r",+([?.!])", r"\1", cleaned)
+        cleaned = re.sub(r"^[,;]\s*|\s*[,;]$", "", cleaned)
+        return cleaned, TimeRange(query[found.start:found.end].strip(), since, until)
     return query, None
+
+
+# a quick test before the rules run: most captured texts (shell commands) name no time
+_ANY_TIME = re.compile(rf"\d|{_MONTH}|{_WEEKDAY}|yesterday|today|tonight|tomorrow|morning|afternoon|evening"
+                       r"|night|week|month|year|ago", re.I)
+MAX_MENTIONS = 8  # a long text names many dates; the first few say what it is about
+
+
+def mentions(text: str, ts: float) -> list[TimeRange]:
+    """The times ``text`` speaks of, resolved against ``ts``, the time it was written: dates
+    ("16 September", "2023-09-16"), months, years ("in 2010") and relative phrases ("last
+    Saturday", "two years ago", "next month"). A date without a year is the one nearest
+    ``ts``. Phrases that only name the text's own day ("today", "this morning") are left
+    out: the event's time already says so."""
+    if not text or not _ANY_TIME.search(text):
+        return []
+    try:
+        today = from_ts(ts).date()
+    except (ValueError, OverflowError, OSError):
+        return []
+    own = _one_day(today)
+    out: list[TimeRange] = []
+    seen: set[_Days] = set()
+    covered = 0
+    for found in _matches(text, today, nearest=True):
+        if found.start < covered:
+            continue  # inside a longer phrase already taken
+        found = _modified(text, found, today, nearest=True)
+        covered = found.end
+        if found.days == own or found.days in seen:
+            continue
+        try:
+            since, until = span(*found.days)
+        except (ValueError, OverflowError, OSError):
+            continue
+        seen.add(found.days)
+        out.append(TimeRange(text[found.start:found.end].strip(), since, until))
+        if len(out) >= MAX_MENTIONS:
+            break
+    return out
 
 
 # -- captured text: a relative phrase gets its absolute date written after it ------------------

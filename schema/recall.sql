@@ -30,6 +30,12 @@ CREATE TABLE episodes (
     meta TEXT NOT NULL DEFAULT '{}'
 , key TEXT);
 
+CREATE TABLE event_times (
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    since REAL NOT NULL,
+    until REAL NOT NULL
+);
+
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
@@ -43,7 +49,7 @@ CREATE TABLE events (
     content_hash TEXT NOT NULL UNIQUE,
     episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
     created_at REAL NOT NULL
-);
+, origin TEXT);
 
 CREATE VIRTUAL TABLE events_fts USING fts5(
     text, actor, content='events', content_rowid='id', tokenize='porter unicode61'
@@ -68,7 +74,7 @@ CREATE TABLE memories (
     updated_at REAL NOT NULL,
     content_hash TEXT NOT NULL,
     meta TEXT NOT NULL DEFAULT '{}'
-);
+, uid TEXT);
 
 CREATE VIRTUAL TABLE memories_fts USING fts5(
     text, subject, content='memories', content_rowid='id', tokenize='porter unicode61'
@@ -83,7 +89,7 @@ CREATE TABLE memory_history (
     old_text TEXT,
     new_text TEXT,
     detail TEXT NOT NULL DEFAULT '{}'
-);
+, hlc TEXT, device TEXT, state TEXT);
 
 CREATE TABLE memory_sources (
     memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
@@ -96,6 +102,25 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 
+CREATE TABLE sync_segments (
+    folder TEXT NOT NULL,
+    device TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    mine INTEGER NOT NULL DEFAULT 0,
+    at REAL NOT NULL,
+    PRIMARY KEY (folder, device, name)
+);
+
+CREATE TABLE tombstones (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner TEXT NOT NULL CHECK (owner IN ('event', 'memory')),
+    key TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    device TEXT,
+    UNIQUE (owner, key)
+);
+
 CREATE INDEX embeddings_hash ON embeddings(model, content_hash);
 
 CREATE INDEX embeddings_model ON embeddings(model, id);
@@ -103,6 +128,10 @@ CREATE INDEX embeddings_model ON embeddings(model, id);
 CREATE INDEX episodes_key ON episodes(key, status, ts_end);
 
 CREATE INDEX episodes_status ON episodes(status);
+
+CREATE INDEX event_times_event ON event_times(event_id);
+
+CREATE INDEX event_times_since ON event_times(since);
 
 CREATE INDEX events_actor ON events(actor COLLATE NOCASE);
 
@@ -118,6 +147,10 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
 CREATE INDEX memories_kind ON memories(kind, status);
+
+CREATE UNIQUE INDEX memories_uid ON memories(uid);
+
+CREATE UNIQUE INDEX memory_history_change ON memory_history(device, hlc);
 
 CREATE INDEX memory_history_memory ON memory_history(memory_id, ts);
 

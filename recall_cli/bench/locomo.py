@@ -63,8 +63,12 @@ class QuestionResult:
     retrieved: list[str] = field(default_factory=list)
     recall: dict[int, float] = field(default_factory=dict)
     search_ms: float = 0.0
+    results: int = 0  # hits the search returned (0: the question got nothing at all)
+    top_score: float | None = None  # the first hit's shown score (calibration)
     prediction: str | None = None
     f1: float | None = None
+    abstained: bool | None = None  # the answer was "Not mentioned"
+    method: str = ""  # what made the answer (model, evidence, date, steps, list, abstain)
     ttft_ms: float | None = None
     tokens_per_s: float | None = None
 
@@ -158,6 +162,8 @@ def run_conversation(
             t = time.perf_counter()
             found = svc.search(q.question, limit=depth, reference=result.reference)
             q.search_ms = (time.perf_counter() - t) * 1000
+            q.results = len(found.hits)
+            q.top_score = found.hits[0].score if found.hits else None
             q.retrieved = retrieved_turns(svc, found.hits)
             q.recall = {k: recall_at(q.retrieved, q.evidence, k) for k in ks}
             if answerer is not None:
@@ -179,6 +185,14 @@ def summarize(results: list[ConversationResult], ks: list[int]) -> dict[str, Any
     out["counts"]["overall"] = len(retrieval)
     out["recall"]["overall"] = {k: (statistics.fmean(q.recall[k] for q in retrieval) if retrieval else 0.0)
                                 for k in ks}
+    from .beam import calibration, no_result_counts
+
+    out["no_result"] = no_result_counts(questions, lambda q: q.category)
+    # a search cannot tell an adversarial question from an answerable one on the same subject;
+    # the best hit's score should still sit lower when nothing on the subject was said
+    out["calibration"] = calibration([q.top_score for q in questions if q.category in (1, 2, 3, 4)],
+                                     [q.top_score for q in questions if q.category == 5],
+                                     "answerable (1-4)", "adversarial (5)")
     latencies = sorted(q.search_ms for q in questions)
     if latencies:
         out["search_ms"] = {"p50": latencies[len(latencies) // 2],
@@ -193,12 +207,18 @@ def summarize(results: list[ConversationResult], ks: list[int]) -> dict[str, Any
         for cat in (1, 2, 3, 4, 5):
             scores = [s for c, s in scored if c == cat]
             if scores:
-                f1[cat] = {"f1": statistics.fmean(scores), "n": len(scores)}
+                f1[cat] = {"f1": statistics.fmean(scores), "n": len(scores),
+                           "abstained": sum(1 for q in answered if q.category == cat and q.abstained)}
         f1["overall"] = {"f1": statistics.fmean(s for _, s in scored), "n": len(scored)}
         cat14 = [s for c, s in scored if c in (1, 2, 3, 4)]
         if cat14:
-            f1["1-4"] = {"f1": statistics.fmean(cat14), "n": len(cat14)}
+            f1["1-4"] = {"f1": statistics.fmean(cat14), "n": len(cat14),
+                         "abstained": sum(1 for q in answered if q.category in (1, 2, 3, 4) and q.abstained)}
         out["qa"] = f1
+        methods: dict[str, int] = {}
+        for q in answered:
+            methods[q.method or "?"] = methods.get(q.method or "?", 0) + 1
+        out["qa_methods"] = dict(sorted(methods.items()))
         ttft = sorted(q.ttft_ms for q in answered if q.ttft_ms)
         tps = [q.tokens_per_s for q in answered if q.tokens_per_s]
         if ttft:
@@ -213,11 +233,19 @@ def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
     """The ``summarize`` result as the text table `recall bench locomo` prints."""
     lines = ["LoCoMo evidence recall (turn level, first k distinct turns)"]
     header = f"{'category':<16}{'n':>5}" + "".join(f"{'R@' + str(k):>9}" for k in ks)
-    lines.append(header)
+    lines.append(header + f"{'none':>7}")
+    no_result = summary.get("no_result", {})
     for cat in (1, 2, 3, 4, "overall"):
         name = f"{cat} {CATEGORIES[cat]}" if isinstance(cat, int) else "overall 1-4"
         row = summary["recall"][cat]
-        lines.append(f"{name:<16}{summary['counts'][cat]:>5}" + "".join(f"{row[k] * 100:>8.1f}%" for k in ks))
+        none = sum(no_result.get(str(c), 0) for c in (1, 2, 3, 4)) if cat == "overall" else no_result.get(str(cat), 0)
+        lines.append(f"{name:<16}{summary['counts'][cat]:>5}" + "".join(f"{row[k] * 100:>8.1f}%" for k in ks)
+                     + f"{none:>7}")
+    lines.append(f"questions with no result: {no_result.get('overall', 0)} of all categories "
+                 f"({no_result.get('5', 0)} in 5 adversarial)")
+    from .beam import calibration_lines
+
+    lines.extend(calibration_lines(summary.get("calibration", {})))
     if "search_ms" in summary:
         ms = summary["search_ms"]
         lines.append(f"search latency: p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms")
@@ -228,7 +256,10 @@ def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
         lines.append("QA token F1 (LoCoMo paper scoring)")
         for cat, row in summary["qa"].items():
             name = f"{cat} {CATEGORIES[cat]}" if isinstance(cat, int) else str(cat)
-            lines.append(f"  {name:<16}{row['n']:>5}  F1 {row['f1'] * 100:5.1f}")
+            abstained = f"  abstained {row['abstained']}" if "abstained" in row else ""
+            lines.append(f"  {name:<16}{row['n']:>5}  F1 {row['f1'] * 100:5.1f}{abstained}")
+        if summary.get("qa_methods"):
+            lines.append("  answered by: " + ", ".join(f"{k} {v}" for k, v in summary["qa_methods"].items()))
         if "qa_speed" in summary:
             s = summary["qa_speed"]
             lines.append(f"  time to first token p50 {s['ttft_ms_p50']:.0f} ms, {s['tokens_per_s']:.1f} tokens/s")

@@ -84,6 +84,7 @@ class QAResult:
     prediction: str
     f1: float
     abstained: bool = False
+    method: str = ""  # what made the answer: model, evidence, date, steps, list, abstain
     citations: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)  # refs given to the model, best first
     ttft_ms: float | None = None
@@ -101,16 +102,16 @@ def answer_question(svc: Any, question: str, category: int, gold: Any, *, refere
 
     The [12] / [m3] citation marks are removed before scoring (they are not answer words).
     Without an LLM the prediction is the best evidence item's text, or the abstention when
-    no item matches the question (the zero-LLM baseline)."""
+    the evidence does not support an answer (the retrieval-only baseline; the zero-LLM
+    answers are ``ask.model_answers = never``)."""
     from ..llm.ask import ABSTAIN, ask, strip_citations
 
     _stemmer()  # without nltk, fail before the model spends time on an answer that cannot be scored
     started = time.perf_counter()
     result = ask(svc, question, llm=llm, use_llm=use_llm, reference=reference, limit=limit)
-    min_support = svc.config.get("ask.min_support")
     if use_llm:
         prediction = strip_citations(result.text or "")
-    elif not result.evidence or (result.support or 0.0) < min_support:
+    elif not result.evidence or result.reason.endswith("none of it matches the question well"):
         prediction = ABSTAIN
     else:
         prediction = " ".join(result.evidence[0].text.split())
@@ -118,6 +119,7 @@ def answer_question(svc: Any, question: str, category: int, gold: Any, *, refere
     return QAResult(
         question=question, category=int(category), answer=gold_text, prediction=prediction,
         f1=score(int(category), prediction, gold_text), abstained=result.abstained or prediction == ABSTAIN,
+        method=result.method,
         citations=list(result.citations), evidence=[h.ref for h in result.evidence],
         ttft_ms=result.timings.get("ttft_ms") if use_llm and not result.abstained else None,
         tokens_per_s=result.timings.get("tokens_per_s") or None,

@@ -11,6 +11,12 @@ shares) and a few dozen notes. Then:
 
 Time to first token runs from the request (after the model has loaded) to the first
 generated token; model load time is reported apart.
+
+End to end, `recall ask` runs as a new process, as a user runs it, first in-process (the
+model loads and the prefix state comes from disk each time), then with `recall serve`
+running (the daemon's model and prefix are warm): time to the first byte of the answer on
+stdout, and to the end of the output. The model writes every answer here
+(``ask.model_answers = always``), so the timings are those of a generation.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -57,14 +64,15 @@ NOTES = [
     ("To restart the home NAS after an update: ssh nas, then sudo systemctl restart smbd.", "note"),
     ("Priya asked for the migration plan from Postgres 13 to 16 by the end of the quarter.", "note"),
 ]
-QUESTIONS = [
+QUESTIONS = [  # none of them a date or a "how do I" question: those are answered without the model
     "Where is Sam's spare key?",
-    "How do I run the billing service tests?",
-    "What is the wifi password for the cabin?",
+    "Which make target runs the billing service tests?",
+    "Where is the wifi password for the cabin?",
     "How much is the car insurance?",
-    "How do I restart the NAS?",
+    "What restarts the NAS after an update?",
     "What did Priya ask for?",
 ]
+MODEL_ENV = {"RECALL_ASK_MODEL_ANSWERS": "always"}
 
 
 @dataclass
@@ -77,6 +85,9 @@ class TTFTReport:
     cross_process_cold_ms: float = 0.0
     cross_process_warm_ms: list[float] = field(default_factory=list)
     cross_process_prefix: list[str] = field(default_factory=list)
+    # `recall ask` as a new process: (first byte of the answer, whole output) in ms, per question
+    end_to_end_in_process_ms: list[tuple[float, float]] = field(default_factory=list)
+    end_to_end_daemon_ms: list[tuple[float, float]] = field(default_factory=list)
 
     @staticmethod
     def _ratio(cold: float, warm: list[float]) -> float:
@@ -101,8 +112,54 @@ def _fill(home: Path) -> None:
     svc.close()
 
 
+def _env(home: Path, model: Path | None, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "RECALL_HOME": str(home), "HF_HUB_OFFLINE": "1", **MODEL_ENV, **extra}
+    if model is not None:
+        env["RECALL_LLM_MODEL"] = str(model)
+    return env
+
+
+def _time_recall_ask(home: Path, question: str, model: Path | None, **extra: str) -> tuple[float, float]:
+    """(ms to the first byte on stdout, ms to the end) of `recall ask QUESTION` as a new process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "recall_cli", "ask", question], env=_env(home, model, **extra),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    first = proc.stdout.read(1)
+    first_ms = (time.perf_counter() - started) * 1000
+    _rest, err = proc.communicate(timeout=900)
+    total_ms = (time.perf_counter() - started) * 1000
+    if proc.returncode != 0 or not first:
+        raise RuntimeError(f"recall ask failed: {err.decode(errors='replace').strip()[-500:]}")
+    return first_ms, total_ms
+
+
+def _end_to_end(home: Path, questions: list[str], model: Path | None, report: TTFTReport,
+                say: Callable[[str], None]) -> None:
+    """`recall ask` in-process, then through a daemon started for the purpose."""
+    from ..serve import daemon
+
+    say("end to end, in-process")
+    report.end_to_end_in_process_ms = [_time_recall_ask(home, q, model, RECALL_NO_DAEMON="1") for q in questions]
+    say("end to end, through `recall serve`")
+    config = load_config(home)
+    serve = subprocess.Popen([sys.executable, "-m", "recall_cli", "serve"], env=_env(home, model),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not daemon.ping(daemon.socket_path(config), timeout=0.5):
+            if serve.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("recall serve did not start")
+            time.sleep(0.1)
+        _time_recall_ask(home, questions[0], model)  # waits for the daemon's model warm-up
+        report.end_to_end_daemon_ms = [_time_recall_ask(home, q, model) for q in questions]
+    finally:
+        serve.terminate()
+        serve.wait(60)
+
+
 def _ask_in_a_new_process(home: Path, question: str, model: Path | None) -> dict[str, Any]:
-    env = {**os.environ, "RECALL_HOME": str(home), "RECALL_NO_DAEMON": "1", "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "RECALL_HOME": str(home), "RECALL_NO_DAEMON": "1", "HF_HUB_OFFLINE": "1", **MODEL_ENV}
     if model is not None:
         env["RECALL_LLM_MODEL"] = str(model)
     cmd = [sys.executable, "-m", "recall_cli", "ask", "--json", question]
@@ -131,6 +188,7 @@ def run_ttft(model: Path | None = None, rounds: int = 3,
                        cache_dir=None) if model else LlamaLLM.from_config(config)
         llm.cache_dir = None  # in-process: only llama.cpp's own context reuse
         svc = Recall(config, llm=llm)
+        svc.config.values["ask.model_answers"] = "always"  # the model answers every question here
         report.model = llm.model_id
         questions = QUESTIONS[: rounds + 1]
         say("in one process")
@@ -153,6 +211,7 @@ def run_ttft(model: Path | None = None, rounds: int = 3,
             else:
                 report.cross_process_warm_ms.append(float(timings.get("ttft_ms", 0.0)))
                 report.cross_process_prefix.append(str(timings.get("prefix", "")))
+        _end_to_end(home, questions, model, report, say)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return report
@@ -170,4 +229,20 @@ def format_ttft(report: TTFTReport) -> str:
         f"{'across processes':<28}{report.cross_process_cold_ms:>10.0f}{warm_x:>10.0f}"
         f"{data['cross_process_ratio']:>10.1f}x",
         f"warm prefix came from: {', '.join(report.cross_process_prefix) or '-'} (across processes)",
+        *_end_to_end_lines(report),
     ])
+
+
+def _end_to_end_lines(report: TTFTReport) -> list[str]:
+    if not report.end_to_end_in_process_ms or not report.end_to_end_daemon_ms:
+        return []
+
+    def median(rows: list[tuple[float, float]], i: int) -> float:
+        return statistics.median(r[i] for r in rows)
+
+    here, there = report.end_to_end_in_process_ms, report.end_to_end_daemon_ms
+    return [
+        f"{'`recall ask`, a new process':<28}{'first ms':>10}{'total ms':>10}",
+        f"{'in-process':<28}{median(here, 0):>10.0f}{median(here, 1):>10.0f}",
+        f"{'through `recall serve`':<28}{median(there, 0):>10.0f}{median(there, 1):>10.0f}",
+    ]

@@ -31,6 +31,11 @@ def record_code(package_parent: str | None = None) -> str:
             "from recall_cli.capture.record import main; sys.exit(main())")
 
 
+def picker_code(package_parent: str | None = None) -> str:
+    """The ``python -c`` program Ctrl-R runs: recall_cli.capture.picker.main()."""
+    return record_code(package_parent).replace("recall_cli.capture.record", "recall_cli.capture.picker")
+
+
 def record_argv(python: str | None = None) -> list[str]:
     """The recorder's command line without its arguments (tests run exactly this)."""
     import sys
@@ -38,14 +43,20 @@ def record_argv(python: str | None = None) -> list[str]:
     return [python or sys.executable, *RECORD_FLAGS, "-c", record_code()]
 
 
-def hook_script(shell: str, python: str | None = None) -> str:
-    """The script `recall init <shell>` prints, bound to this Python interpreter."""
+def hook_script(shell: str, python: str | None = None, ctrl_r: bool = True) -> str:
+    """The script `recall init <shell>` prints, bound to this Python interpreter; with
+    ``ctrl_r`` it also binds Ctrl-R to the history picker (unless RECALL_NO_CTRL_R=1 when
+    the script is loaded)."""
     import sys
     from importlib import resources
 
     if shell not in SHELLS:
         raise ValueError(shell)
-    text = resources.files("recall_cli.capture").joinpath("hooks", f"recall.{shell}").read_text(encoding="utf-8")
+    hooks = resources.files("recall_cli.capture").joinpath("hooks")
+    text = hooks.joinpath(f"recall.{shell}").read_text(encoding="utf-8")
+    if ctrl_r:
+        text += hooks.joinpath(f"picker.{shell}").read_text(encoding="utf-8")
     return (text.replace("@PYTHON@", _quote(shell, python or sys.executable))
             .replace("@FLAGS@", " ".join(RECORD_FLAGS))
-            .replace("@CODE@", _quote(shell, record_code())))
+            .replace("@CODE@", _quote(shell, record_code()))
+            .replace("@PICK@", _quote(shell, picker_code())))

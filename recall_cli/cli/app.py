@@ -15,13 +15,30 @@ def _version(value: bool) -> None:
 
 # Each module has register(app). Order is the order of `recall --help`.
 COMMAND_MODULES = (
-    "capture", "shell", "screen", "search", "memories", "ask", "llm_models",
-    "admin", "serve", "mcp", "bench", "perfbench", "tui",
+    "capture", "shell", "history", "screen", "search", "memories", "ask", "llm_models",
+    "sync", "admin", "serve", "mcp", "bench", "perfbench", "tui",
 )
+
+
+def _flags_without_types() -> None:
+    """`recall --help` shows a type beside each option; for a plain flag typer prints
+    "<bool>", which reads as if the flag took a value. Show nothing there instead."""
+    from typer.core import TyperOption
+
+    if getattr(TyperOption.display_type_rich, "_recall", False):
+        return
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
+        return None if self.is_flag and self.metavar is None else shown(self, ctx)
+
+    display_type_rich._recall = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
 
 
 def build_app() -> typer.Typer:
     """The whole CLI; one factory for the console script, tests and man pages."""
+    _flags_without_types()
     app = typer.Typer(
         name="recall", no_args_is_help=True, add_completion=False,
         help="recall: a local-first personal memory for the terminal. Nothing leaves this machine.",
@@ -43,4 +60,22 @@ def build_app() -> typer.Typer:
     from ..plugins.manager import get_plugins
 
     get_plugins().call_each("register_commands", app=app)
+    _attach_examples(app)
     return app
+
+
+def _attach_examples(app: typer.Typer, path: tuple[str, ...] = ()) -> None:
+    """Every command's --help ends with its examples (from cli/examples.py, as the man pages)."""
+    from .examples import epilog
+
+    if app.info.epilog is None:
+        app.info.epilog = epilog(path)
+    for command in app.registered_commands:
+        name = command.name or (command.callback.__name__.replace("_", "-") if command.callback else "")
+        if command.epilog is None:
+            command.epilog = epilog((*path, name))
+    for group in app.registered_groups:
+        if group.typer_instance is not None and group.name:
+            if group.epilog is None:
+                group.epilog = epilog((*path, group.name))
+            _attach_examples(group.typer_instance, (*path, group.name))

@@ -1,16 +1,21 @@
 """`recall ask` and `recall chat`: answers with citations from the local LLM.
 
-The answer streams to stdout as it is generated, then its sources are listed. `--no-llm`
-prints the ranked, dated evidence instead and never touches the model (so it works when
-the GGUF is missing or broken). `recall chat` / `recall ask -i` reads one question per
-line from stdin, keeping the model and its evaluated prompt prefix warm between them.
+The answer is printed once it has been checked against the evidence (an answer the
+evidence does not support is never shown), then its sources are listed. `--no-llm` prints
+the ranked, dated evidence instead and never touches the model (so it works when the GGUF
+is missing or broken). `recall chat` / `recall ask -i` reads one question per line from
+stdin, keeping the model and its evaluated prompt prefix warm between them.
+
+With `recall serve` running, questions go to the daemon, whose model and prompt prefix are
+already loaded; the answer comes back over the socket and prints exactly as it would here.
+A daemon that does not answer in time leaves the question to this process, which says so.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,6 +26,7 @@ from .common import echo_json, service
 if TYPE_CHECKING:
     from ..llm.ask import Answer
     from ..models import Hit
+    from ..serve.client import DaemonClient
 
 SOURCES_SHOWN = 5
 CLOSEST_SHOWN = 3
@@ -64,13 +70,29 @@ class _Session:
         self.reference = parse_when(now)
         self.svc = service()
         self.history: list[tuple[str, str]] = []
+        self.daemon = _daemon()
 
     def warm_up(self) -> None:
-        """Load the model and its prefix before the first question (interactive use)."""
-        if self.no_llm:
+        """Load the model and its prefix before the first question (interactive use); the
+        daemon's are loaded already."""
+        if self.no_llm or self.daemon is not None:
             return
         typer.echo("Loading the model…", err=True)
         self.svc.warm_up_llm()
+
+    def _ask(self, question: str, on_token: Any, printed: list[str]) -> Answer:
+        """The daemon's answer while it answers, else this process's (the same Answer)."""
+        kwargs: dict[str, Any] = {"use_llm": not self.no_llm, "limit": self.limit, "reference": self.reference,
+                                  "history": self.history if self.chat else ()}
+        if self.daemon is not None:
+            try:
+                return self.daemon.ask(question, on_token=on_token, **kwargs)
+            except OSError as exc:
+                if printed:  # half an answer is on the screen: do not print a second one after it
+                    raise
+                typer.echo(f"recall: {exc}; working here instead (`recall serve --status`)", err=True)
+                self.daemon = None
+        return self.svc.ask(question, on_token=on_token, **kwargs)
 
     def answer(self, question: str) -> int:
         from ..llm.ask import ABSTAIN
@@ -86,8 +108,7 @@ class _Session:
             sys.stdout.flush()
 
         try:
-            answer = self.svc.ask(question, use_llm=not self.no_llm, limit=self.limit, reference=self.reference,
-                                  on_token=on_token if streamed else None, history=self.history if self.chat else ())
+            answer = self._ask(question, on_token if streamed else None, printed)
         except KeyboardInterrupt:
             if printed:
                 sys.stdout.write("\n")
@@ -106,19 +127,26 @@ class _Session:
         if self.no_llm:
             _print_evidence(answer)
             return 0
-        sys.stdout.write("\n")
-        if answer.generated is not None:
-            typer.echo("That answer is not in the evidence. The best evidence says:")
+        shown = "".join(printed).strip()
+        if printed:
+            sys.stdout.write("\n")
+        elif answer.text:  # the daemon sent no token (an older one): print the answer whole
             typer.echo(answer.text)
+            shown = answer.text
         if answer.abstained:
-            if "".join(printed).strip() != ABSTAIN:
+            if shown != ABSTAIN:
                 typer.echo(ABSTAIN)
             closest = answer.evidence[:CLOSEST_SHOWN]
             if closest:
                 typer.echo("Closest evidence:")
                 _print_rows(closest, "  ")
         elif answer.citations:
-            typer.echo("Sources (inferred: the model cited nothing):" if answer.citations_inferred else "Sources:")
+            if answer.generated is not None:
+                typer.echo("Sources (the evidence's own words: the model's answer was not in it):")
+            elif answer.citations_inferred:
+                typer.echo("Sources (inferred: the model cited nothing):")
+            else:
+                typer.echo("Sources:")
             _print_rows(answer.cited[:SOURCES_SHOWN], "  ")
         else:
             typer.echo("(no source cited; the best evidence:)")
@@ -151,6 +179,14 @@ class _Session:
             self.answer(question)  # Ctrl-C stops this answer, not the session
             if tty:
                 typer.echo("")
+
+
+def _daemon() -> DaemonClient | None:
+    """A client of `recall serve` when it answers on this home, else None."""
+    from ..serve.client import remote
+
+    return remote(on_unresponsive=lambda why: typer.echo(
+        f"recall: {why}; working here instead (`recall serve --status`)", err=True))
 
 
 def ask(

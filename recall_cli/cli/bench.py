@@ -1,4 +1,4 @@
-"""Benchmark commands: `recall bench locomo` (and `perf`, in perfbench.py)."""
+"""Benchmark commands: `recall bench locomo`, `recall bench beam` (and `perf`, in perfbench.py)."""
 
 from __future__ import annotations
 
@@ -34,12 +34,7 @@ def locomo(
     from ..bench.locomo import format_summary, load_samples, run_conversation, summarize
     from ..bench.runner import make_answerer, make_preparer, shared_models
 
-    try:
-        cutoffs = sorted({int(k) for k in ks.split(",") if k.strip()})
-    except ValueError:
-        raise UsageError(f"--k must be numbers, got '{ks}'") from None
-    if not cutoffs or cutoffs[0] < 1:
-        raise UsageError("--k values must be at least 1")
+    cutoffs = _cutoffs(ks)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     samples = load_samples(file)
@@ -63,3 +58,49 @@ def locomo(
         echo_json(summary)
     else:
         typer.echo(format_summary(summary, cutoffs))
+
+
+@bench_app.command("beam")
+def beam(
+    folder: Path = typer.Argument(..., help="BEAM chats: a track folder (100K) or one chat folder (100K/3)."),
+    chats: str = typer.Option(None, "--chats", "-c", help="Only these chat folders (names, comma-separated)."),
+    limit: int = typer.Option(None, "--limit", "-n", help="At most this many questions per chat."),
+    ks: str = typer.Option("5,10,25", "--k", help="Cut-offs for recall@k, comma-separated."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary (and per-question rows) as JSON."),
+) -> None:
+    """Message-level evidence recall@k per ability, no-result counts and search latency on BEAM."""
+    from ..bench.beam import chat_dirs, format_summary, run_chat, summarize
+    from ..bench.runner import shared_models
+
+    cutoffs = _cutoffs(ks)
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1")
+    folders = chat_dirs(folder)
+    if chats:
+        wanted = [c.strip() for c in chats.split(",") if c.strip()]
+        unknown = sorted(set(wanted) - {f.name for f in folders})
+        if unknown:
+            raise UsageError(f"no chat {', '.join(unknown)} in {folder}")
+        folders = [f for f in folders if f.name in wanted]
+    embedder, _ = shared_models(None, need_llm=False)
+    results = []
+    for index, chat in enumerate(folders, start=1):
+        print(f"[{index}/{len(folders)}] {chat.name}", file=sys.stderr, flush=True)
+        results.append(run_chat(chat, embedder=embedder, ks=cutoffs, limit=limit))
+    summary = summarize(results, cutoffs)
+    if as_json:
+        summary["questions"] = [q.__dict__ for r in results for q in r.questions]
+        echo_json(summary)
+    else:
+        typer.echo(format_summary(summary, cutoffs))
+
+
+def _cutoffs(ks: str) -> list[int]:
+    """The --k option as sorted distinct cut-offs (UsageError when it is not numbers from 1)."""
+    try:
+        cutoffs = sorted({int(k) for k in ks.split(",") if k.strip()})
+    except ValueError:
+        raise UsageError(f"--k must be numbers, got '{ks}'") from None
+    if not cutoffs or cutoffs[0] < 1:
+        raise UsageError("--k values must be at least 1")
+    return cutoffs

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, RecallError, UsageError
+from ..importers.base import ImportReport
 from ..render import parse_when
 from .common import backend, echo_json, progress, service
 
-FORMAT_HELP = "auto, jsonl, markdown, chatgpt, claude, locomo, longmemeval, beam (or a plugin's)"
+if TYPE_CHECKING:
+    from ..service import Recall
+
+FORMAT_HELP = ("auto, recall (a recall export), jsonl, markdown, chatgpt, claude, locomo, longmemeval, beam "
+               "(or a plugin's)")
 
 
 def register(app: typer.Typer) -> None:
@@ -52,14 +58,48 @@ def add(
 
 
 def import_cmd(
-    file: Path = typer.Argument(..., help="The file to import."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders to import (folders are read recursively)."),
     fmt: str = typer.Option("auto", "--format", "-f", help=f"Format: {FORMAT_HELP}."),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
-    """Import a chat export, notes or a benchmark file; re-importing adds nothing."""
+    """Import chat exports, notes or benchmark files (several, or whole folders); re-importing adds nothing."""
     svc = service()
+    files = svc.import_targets(paths)
+    if len(files) == 1 and files[0] == paths[0]:
+        _import_one(svc, files[0], fmt, as_json)
+        return
+    reports: list[dict[str, object]] = []
+    failed = inserted = known = 0
+    with progress(f"Importing {len(files)} files") as update:
+        for number, path in enumerate(files, start=1):
+            try:
+                report = svc.import_any(path, fmt, embed=False)
+            except RecallError as exc:
+                failed += 1
+                reports.append({"path": str(path), "error": exc.message})
+                if not as_json:
+                    typer.echo(f"Error: {exc.message}", err=True)
+            else:
+                inserted += report.inserted if isinstance(report, ImportReport) else report.events
+                known += report.duplicates
+                reports.append(report.to_dict())
+                if not as_json:
+                    typer.echo(report.summary())
+            update(number, len(files))
+    with progress("Embedding") as update:
+        svc.embed_pending(progress=update)
+    if as_json:
+        echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed})
+    else:
+        typer.echo(f"Imported {inserted:,} events from {len(files) - failed} of {len(files)} files; "
+                   f"{known:,} already known" + (f"; {failed} failed (above)." if failed else "."))
+    if failed:
+        raise typer.Exit(InputError.exit_code)
+
+
+def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
     with progress(f"Embedding {file.name}") as update:
-        report = svc.import_file(file, fmt, progress=update)
+        report = svc.import_any(file, fmt, progress=update)
     if as_json:
         echo_json(report.to_dict())
     else:

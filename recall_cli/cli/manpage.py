@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from .. import __version__
+from .examples import for_command, markdown
 
 if TYPE_CHECKING:
     # typer vendors its own click: these are its classes, not the click package's
@@ -93,6 +94,11 @@ def render(path: tuple[str, ...], command: Command) -> str:
             lines += [".TP", f".B {_esc(sub)}",
                       _esc(sub_cmd.get_short_help_str(200) if sub_cmd else ""),
                       f"See {_esc(page_name((*path, sub)))}(1)."]
+    found = for_command(path)
+    if found:
+        lines.append(".SH EXAMPLES")
+        for line, what in found:
+            lines += [".TP", f".B {_esc(line)}", _esc(what)]
     lines += [".SH ENVIRONMENT", ".TP", ".B RECALL_HOME",
               "Where recall keeps its data and config.toml (default: the platform's user data directory).",
               ".TP", ".B RECALL_<SECTION>_<KEY>", "Overrides a config key, e.g. RECALL_SEARCH_LIMIT=20."]
@@ -115,10 +121,22 @@ def generate(directory: Path) -> list[Path]:
     return written
 
 
+README_START, README_END = "<!-- examples:start -->", "<!-- examples:end -->"
+
+
+def readme_with_examples(text: str) -> str:
+    """The README with its examples section regenerated from cli/examples.py."""
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    return text[:start] + "\n" + markdown() + text[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = generate(Path(args[0] if args else "man"))
-    print(f"Wrote {len(out)} man pages to {out[0].parent}")
+    readme = Path(args[1] if len(args) > 1 else "README.md")
+    if readme.exists():
+        readme.write_text(readme_with_examples(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"Wrote {len(out)} man pages to {out[0].parent} and the examples in {readme}")
     return 0
 
 

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..errors import UsageError
+from ..errors import NotFoundError, UsageError
 from ..render import parse_when, require_positive, split_csv
 from ..timeutil import short
-from .common import echo_json, progress, service, table
+from .common import echo_json, service, table
+
+if TYPE_CHECKING:
+    from ..memory.consolidation import ConsolidationReport, EpisodeOutcome
 
 
 def register(app: typer.Typer) -> None:
@@ -20,7 +31,6 @@ def register(app: typer.Typer) -> None:
     app.command("pin")(pin)
     app.command("unpin")(unpin)
     app.command("edit")(edit)
-    app.command("history")(history)
     app.command("consolidate")(consolidate)
 
 
@@ -119,40 +129,201 @@ def history(
             except (ValueError, AttributeError):
                 reason = None
             text = f"({reason})" if reason else ""
-        table.append((short(row["ts"]), row["action"], row["actor"], " ".join((text or "").split())))
+        table.append((short(row["ts"]), row["action"], _actor(row), " ".join((text or "").split())))
     for line in table_lines(table, ("date", "change", "by", "text")):
         typer.echo(line)
+
+
+class ProgressLine:
+    """Consolidation's progress as ONE line on stderr, redrawn in place (only on a terminal):
+    episodes done, episodes per minute, time left and what the grounding check rejected.
+    Lines printed meanwhile (a dry run's proposals) go above it, never through it."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.done = self.total = self.rejected = 0
+        self.shown = False
+
+    def update(self, done: int, total: int) -> None:
+        """Record progress (the service's progress callback) and redraw."""
+        self.done, self.total = done, total
+        self.draw()
+
+    def text(self) -> str:
+        """The line as it reads now."""
+        minutes = (time.monotonic() - self.started) / 60
+        rate = self.done / minutes if minutes > 0 and self.done else 0.0
+        parts = [f"{self.label}: {self.done}/{self.total or '?'} episodes"]
+        if rate:
+            parts.append(f"{rate:.1f}/min")
+            left = (self.total - self.done) / rate
+            parts.append(f"ETA {_duration(left * 60)}" if self.done < self.total else "done")
+        if self.rejected:
+            parts.append(f"{self.rejected} rejected")
+        return " · ".join(parts)
+
+    def draw(self) -> None:
+        if not self.enabled:
+            return
+        width = shutil.get_terminal_size((100, 20)).columns
+        sys.stderr.write("\r\x1b[K" + self.text()[: max(10, width - 1)])
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.enabled and self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def echo(self, line: str) -> None:
+        """Print ``line`` on stdout above the progress line."""
+        self.clear()
+        typer.echo(line)
+        self.draw()
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+@contextmanager
+def _logs_to_file(path: Path) -> Iterator[None]:
+    """While consolidating, recall's own log lines (the model's "structured output failed"
+    warnings) go to ``path`` instead of stderr, where they would break the progress line;
+    the final line counts them."""
+    logger = logging.getLogger("recall_cli")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8", errors="replace", delay=True)
+    except OSError:
+        handler = logging.NullHandler()  # nowhere to write: quiet is still better than garbled
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    propagate, level = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+        logger.propagate, logger.level = propagate, level
+
+
+def _outcome_lines(outcome: EpisodeOutcome) -> list[str]:
+    """A dry run's lines for one episode: each decision, each rejected candidate with its
+    reason, and what a redo would retire."""
+    head = f"episode {outcome.episode_id}:"
+    lines = []
+    for d in outcome.decisions:
+        target = f" m{d.target}" if d.target else ""
+        lines.append(f"{head} {d.action}{target} [{d.candidate.kind}] {d.text or d.candidate.text}")
+    for r in outcome.rejected:
+        shown = r.to_dict()  # printable: a model's broken output must not break the listing
+        detail = f": {shown['detail']}" if shown["detail"] else ""
+        lines.append(f"{head} REJECTED ({r.reason}{detail}) [{r.candidate.kind}] {shown['text']}")
+    for memory_id, text in outcome.retired:
+        lines.append(f"{head} RETIRE m{memory_id} (the redo does not make it again) {text}")
+    if outcome.errors:
+        lines.append(f"{head} model output invalid, to retry: {'; '.join(outcome.errors)}")
+    return lines
+
+
+def _actor(row: dict) -> str:
+    """Who made a change; a consolidation row written before the path was part of the actor
+    ("consolidation") gets it from its detail's origin when it has one."""
+    actor = str(row["actor"])
+    if actor != "consolidation" or not row.get("detail"):
+        return actor
+    try:
+        origin = json.loads(row["detail"]).get("origin")
+    except (ValueError, AttributeError):
+        return actor
+    return {"heuristic": "consolidation (zero-LLM)", "llm": "consolidation (LLM)"}.get(origin, actor)
 
 
 def consolidate(
     since: str = typer.Option(None, "--since", help="Only episodes that ended after this time."),
     limit: int = typer.Option(None, "--limit", "-n", help="At most this many episodes."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the decisions without changing memories."),
+    dry_run: bool = typer.Option(False, "--dry-run",
+                                 help="Show each episode's proposals as it is done (rejected ones with their "
+                                      "reason) without changing memories."),
     no_llm: bool = typer.Option(False, "--no-llm", help="Only the zero-LLM path (summaries, shell procedures)."),
     episode: list[int] = typer.Option(None, "--episode", "-e",
                                       help="Only this episode (repeatable; ids from recall show or the TUI)."),
+    redo: bool = typer.Option(False, "--redo",
+                              help="With --episode: run it again even if consolidated (your edits and pins are "
+                                   "kept; memories it made before and does not make again are retired)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Distil episodes into semantic, procedural and episodic memories."""
+    """Distil episodes into semantic, procedural and episodic memories.
+
+    What the model proposes is checked against the events it cites before it is written
+    (names, numbers, dates and words from those events; first person rewritten to the
+    speaker; no markup; procedures someone gave); rejected proposals are counted and logged
+    to RECALL_HOME/logs/llm-rejected.jsonl. Progress is one line on stderr; log lines go to
+    RECALL_HOME/logs/consolidate.log."""
     require_positive("--limit", limit)
-    with progress("Consolidating episodes") as update:
-        report = service().consolidate(since=parse_when(since), limit=limit, dry_run=dry_run, use_llm=not no_llm,
-                                       progress=update, episode_ids=episode or None)
+    if redo and not episode:
+        raise UsageError("--redo needs --episode ID: name the episodes to run again")
+    svc = service()
+    line = ProgressLine("Consolidating")
+
+    def shown(outcome: EpisodeOutcome) -> None:
+        line.rejected += len(outcome.rejected)
+        if dry_run and not as_json:
+            for text in _outcome_lines(outcome):
+                line.echo(text)
+
+    with _logs_to_file(svc.config.home / "logs" / "consolidate.log"):
+        line.draw()
+        try:
+            report = svc.consolidate(since=parse_when(since), limit=limit, dry_run=dry_run, use_llm=not no_llm,
+                                     progress=line.update, episode_ids=episode or None, redo=redo,
+                                     on_episode=shown)
+        finally:
+            line.clear()
     if report.model_problem:
         typer.echo(f"No LLM ({report.model_problem}); used the zero-LLM path.", err=True)
     if as_json:
         echo_json(report.to_dict())
-        return
-    if dry_run:
-        for outcome in report.outcomes:
-            for d in outcome.decisions:
-                target = f" m{d.target}" if d.target else ""
-                typer.echo(f"episode {outcome.episode_id}: {d.action}{target} [{d.candidate.kind}] "
-                           f"{d.text or d.candidate.text}")
+    else:
+        for text in summary_lines(report, dry_run):
+            typer.echo(text)
+    if report.unknown:
+        raise NotFoundError(f"no episode with id {', '.join(str(i) for i in report.unknown)}")
+
+
+def summary_lines(report: ConsolidationReport, dry_run: bool = False) -> list[str]:
+    """The lines `recall consolidate` ends with: totals, rejections, model failures, episodes
+    that gave up, and episodes skipped because they are done."""
     a = report.actions
-    typer.echo(
-        f"{'Would consolidate' if dry_run else 'Consolidated'} {report.consolidated} of {report.episodes} "
-        f"episodes ({report.episodes_per_minute:.0f}/min): {a['ADD']} added, {a['UPDATE']} updated, "
-        f"{a['SUPERSEDE']} superseded, {a['NOOP']} already known"
-        + (f"; {report.retry} to retry after invalid model output" if report.retry else "") + "."
-    )
+    text = (f"{'Would consolidate' if dry_run else 'Consolidated'} {report.consolidated} of {report.episodes} "
+            f"episodes ({report.episodes_per_minute:.1f}/min): {a['ADD']} added, {a['UPDATE']} updated, "
+            f"{a['SUPERSEDE']} superseded, {a['NOOP']} already known")
+    if report.retired:
+        text += f", {report.retired} retired"
+    rejected = sum(report.rejected.values())
+    if rejected:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(report.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
+        text += f"; {rejected} rejected by the grounding check ({reasons})"
+    if report.model_failures:
+        text += f"; {report.model_failures} invalid model outputs (logs/llm-failures.jsonl)"
+    if report.retry:
+        text += f"; {report.retry} to retry after invalid model output"
+    lines = [text + "."]
+    if report.gave_up:
+        ids = ", ".join(str(i) for i in report.gave_up)
+        lines.append(f"{len(report.gave_up)} episode{'s' if len(report.gave_up) != 1 else ''} gave up after "
+                     f"{report.max_attempts} attempts: ids {ids} (they keep their zero-LLM summary; "
+                     "`recall consolidate --episode ID --redo` tries one again).")
+    for episode_id in report.skipped:
+        lines.append(f"Episode {episode_id} is already consolidated (or gave up): add --redo to run it again.")
+    return lines

@@ -26,6 +26,10 @@ def register(app: typer.Typer) -> None:
 
 def init(
     shell: str = typer.Argument(..., help="bash, zsh or fish."),
+    no_ctrl_r: bool = typer.Option(
+        False, "--no-ctrl-r",
+        help="Do not bind Ctrl-R to recall's history picker (RECALL_NO_CTRL_R=1 does the same when the hook loads).",
+    ),
 ) -> None:
     """Print the shell hook to load from your shell's rc file.
 
@@ -47,7 +51,7 @@ def init(
     name = shell.strip().lower()
     if name not in SHELLS:
         raise UsageError(f"unknown shell '{shell}' (choose bash, zsh or fish)")
-    typer.echo(hook_script(name, sys.executable), nl=False)
+    typer.echo(hook_script(name, sys.executable, ctrl_r=not no_ctrl_r), nl=False)
 
 
 def ingest_cmd(

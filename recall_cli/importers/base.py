@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -255,3 +255,27 @@ def _line_col(text: str, pos: int) -> str:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return f"line {line} column {col}"
+
+
+IMPORT_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".json", ".jsonl")  # what a folder import reads
+
+
+def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
+    """Files as given and folders walked for notes and exports (hidden folders and the names in
+    ``skip`` are passed over), each once, in order; InputError for a path that does not exist."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
+                           and not any(part.startswith(".") or part in skip
+                                       for part in p.relative_to(path).parts[:-1]))
+            if not found:
+                raise InputError(f"no notes or exports in this folder (looked for {', '.join(IMPORT_SUFFIXES)})",
+                                 str(path))
+            files += found
+        else:
+            raise InputError("no such file or folder", str(path))
+    return list(dict.fromkeys(files))

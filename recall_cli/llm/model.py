@@ -61,6 +61,16 @@ def check_gguf(path: Path) -> None:
         raise ModelError(f"not a GGUF model file (bad header): {path}")
 
 
+def parse_size_label(label: str) -> int | None:
+    """"135M" -> 135_000_000, "1.5B" -> 1_500_000_000; None for anything else ("8x7B" too)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMBT])\s*", label, re.I)
+    if not m:
+        return None
+    return int(float(m.group(1)) * {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[m.group(2).upper()])
+
+
 def model_path(config: Config) -> Path:
     """The configured GGUF (llm.model), else the bundled one."""
     configured = config.get("llm.model")
@@ -98,11 +108,15 @@ class Usage:
 
 @dataclass
 class Chat:
-    """A prompt as chat turns: ``system`` is the stable prefix, ``user`` varies per request."""
+    """A prompt as chat turns: ``system`` is the stable prefix, ``user`` varies per request;
+    ``stop`` and ``repeat_penalty`` bound the answer (a short answer ends at its first line,
+    and a penalty on repeated tokens keeps a small model from looping)."""
 
     system: str
     user: str
     extra: list[tuple[str, str]] = field(default_factory=list)  # earlier (user, assistant) turns
+    stop: tuple[str, ...] = ()
+    repeat_penalty: float | None = None  # None: 1.15 for JSON output (weak models loop inside it), else 1.0
 
 
 class LLM(Protocol):
@@ -143,6 +157,7 @@ class LlamaLLM:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.model_id = f"{self.path.name}@{self.path.stat().st_size}"
         self._llama: Any = None
+        self._parameters: int | None = None
         self._lock = threading.RLock()
         self._load_ms = 0.0
         self.last_usage = Usage()
@@ -160,6 +175,19 @@ class LlamaLLM:
     @property
     def loaded(self) -> bool:
         return self._llama is not None
+
+    @property
+    def parameters(self) -> int | None:
+        """The model's parameter count, from its GGUF header's size label ("135M", "1.5B"),
+        else estimated from the file size at about 4.5 bits a weight; None when unreadable."""
+        if self._parameters is None:
+            try:
+                meta = gguf_metadata(self.path, ("general.size_label",))
+            except ModelError:
+                return None
+            self._parameters = parse_size_label(str(meta.get("general.size_label") or "")) or int(
+                self.path.stat().st_size * 8 / 4.5)
+        return self._parameters
 
     @property
     def llama(self) -> Any:
@@ -285,11 +313,12 @@ class LlamaLLM:
             usage.prompt_tokens = len(tokens)
             usage.reused_tokens = before if usage.prefix != "eval" else max(0, before - usage.prefix_tokens)
             grammar = _grammar(json.dumps(json_schema, sort_keys=True)) if json_schema is not None else None
+            penalty = chat.repeat_penalty
+            if penalty is None:  # weak models loop inside JSON; a mild penalty breaks the loop
+                penalty = 1.15 if json_schema is not None else 1.0
             pieces = llama.create_completion(
                 tokens, max_tokens=max_tokens, temperature=temperature, top_k=1 if temperature == 0 else 40,
-                # weak models loop inside JSON; a mild penalty breaks the loop
-                repeat_penalty=1.15 if json_schema is not None else 1.0,
-                stop=STOP, stream=True, grammar=grammar, seed=0,
+                repeat_penalty=penalty, stop=[*STOP, *chat.stop], stream=True, grammar=grammar, seed=0,
             )
             try:
                 for piece in pieces:

@@ -64,7 +64,8 @@ class FailureLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             entry = {"time": round(time.time(), 3), "purpose": purpose, "model": model, "error": error,
                      "raw": raw[:MAX_LOGGED_CHARS], "raw_chars": len(raw)}
-            with self.path.open("a", encoding="utf-8") as fh:
+            # errors="replace": a weak model can emit broken UTF-8, which must not crash the caller
+            with self.path.open("a", encoding="utf-8", errors="replace") as fh:
                 fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 

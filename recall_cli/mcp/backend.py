@@ -2,9 +2,10 @@
 
 ``Backend`` owns one warm Recall service (embedder, index, SQLite connection) used by one
 thread at a time, and opens a separate connection per call for the tools that need no model;
-``DaemonBackend`` sends searches and adds to `recall serve` when it answers on this
-RECALL_HOME. ``default_answerer`` is the ``ask`` adapter on top: recall's local answer model
-when it runs, else the ranked, dated evidence for the caller to answer from.
+``DaemonBackend`` sends searches, adds and questions to `recall serve` when it answers on this
+RECALL_HOME (its model and prompt prefix are warm). ``default_answerer`` is the ``ask``
+adapter on top: recall's local answer model when it runs, else the ranked, dated evidence
+for the caller to answer from.
 """
 
 from __future__ import annotations
@@ -90,6 +91,10 @@ class Backend:
         """``Recall.remember`` on the warm service."""
         return self.locked(lambda s: s.remember(text, **kwargs))
 
+    def ask(self, question: str, *, limit: int, since: float | None = None, until: float | None = None) -> Answer:
+        """``Recall.ask`` on the warm service (its LLM stays loaded between questions)."""
+        return self.locked(lambda s: s.ask(question, limit=limit, since=since, until=until))
+
     def warm_up(self) -> None:
         """Load the embedder and the index before the first search needs them."""
         self.locked(lambda s: s.warm_up())
@@ -137,6 +142,11 @@ class DaemonBackend(Backend):
         local = super().remember
         return self._either("remember", lambda c: c.remember(text, **kwargs), lambda: local(text, **kwargs))
 
+    def ask(self, question: str, *, limit: int, since: float | None = None, until: float | None = None) -> Answer:
+        local = super().ask
+        return self._either("ask", lambda c: c.ask(question, limit=limit, since=since, until=until),
+                            lambda: local(question, limit=limit, since=since, until=until))
+
     def warm_up(self) -> None:
         if self._daemon() is None:
             super().warm_up()
@@ -149,12 +159,10 @@ EVIDENCE_NOTE = ("these are the most relevant memories and events, best first. A
 
 def default_answerer(backend: Backend, question: str, *, limit: int, since: float | None,
                      until: float | None) -> dict[str, Any]:
-    """recall's own ``ask`` (small local LLM, with citations) when it runs; else the ranked, dated evidence."""
-    def search(query: str, **kwargs: Any) -> SearchResult:  # the daemon's warm embedder when it runs
-        return backend.search(query, since=since, until=until, **kwargs)
-
+    """recall's own ``ask`` (small local LLM, with citations) when it runs (the daemon's warm one
+    when `recall serve` answers); else the ranked, dated evidence."""
     try:
-        answer = backend.locked(lambda s: s.ask(question, limit=limit, search=search))
+        answer = backend.ask(question, limit=limit, since=since, until=until)
     except ModelError as exc:
         log.warning("no local answer model: %s", exc.message)
         note = f"recall's local answer model is not available ({exc.message}); " + EVIDENCE_NOTE

@@ -56,6 +56,8 @@ def hit_item(hit: Hit, width: int = SHOWN_TEXT) -> dict[str, Any]:
     """One search hit as a result item, with its score."""
     item = _item(hit.ref, hit.owner, hit.kind, hit.ts, hit.source, hit.actor, hit.text, hit.meta, width)
     item["score"] = round(hit.score, 4)
+    if hit.meta.get("repeat_ids"):  # identical texts search folded into this one
+        item["same_text_ids"] = [str(r) for r in hit.meta["repeat_ids"]]
     return item
 
 
@@ -66,8 +68,8 @@ def merge_duplicates(hits: list[Hit], width: int = SHOWN_TEXT) -> list[dict[str,
     kept = []
     for hit in hits:
         twin = memories.get(" ".join(hit.text.split())) if hit.owner == "event" else None
-        if twin is not None:
-            folded.setdefault(twin.ref, []).append(hit.ref)
+        if twin is not None:  # with the identical events search already folded into this one
+            folded.setdefault(twin.ref, []).extend([hit.ref, *map(str, hit.meta.get("repeat_ids", []))])
         else:
             kept.append(hit)
     items = [hit_item(h, width) for h in kept]

@@ -112,7 +112,7 @@ class MemoryBook:
                         created_at=t, updated_at=t, valid_from=valid_from, pinned=pinned,
                         meta=dict(meta or {}))
         with self.store.transaction():
-            memory.id = self.store.insert_memory(memory)
+            memory.id = self.store.insert_memory(memory, sources)
             self.store.link_sources(memory.id, sources)
             self._history(memory.id, "add", actor, None, memory.text, detail, t)
         return memory

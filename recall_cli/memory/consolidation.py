@@ -14,16 +14,38 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..models import Event, content_hash
+from ..llm.structured import COUNTER_PREFIX as FAILURE_PREFIX
+from ..models import Event, ForgetPlan, content_hash
 from ..timeutil import now as _now
 from .episode import EpisodeRules, assign_episodes
+from .grounding import Rejection, RejectionLog, check_merge, screen
 from .summary import Candidate, episodic_summary, shell_procedures
 
 if TYPE_CHECKING:
     from ..service import Recall
 
 ACTOR = "consolidation"
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # runs an episode gets while its model output is invalid; then it gives up
+
+
+def model_name(model_id: str) -> str:
+    """A model id as people read it: "SmolLM2-135M-Instruct.Q8_0.gguf@138M" -> the file's stem."""
+    name = model_id.rsplit("@", 1)[0] if "@" in model_id else model_id
+    name = name.rsplit("/", 1)[-1]
+    return name[:-5] if name.lower().endswith(".gguf") else name
+
+
+def path_of(candidate: Candidate) -> str:
+    """Which path made a candidate, as history shows it: "zero-LLM" or the model's name."""
+    if candidate.origin != "llm":
+        return "zero-LLM"
+    return model_name(candidate.model) if candidate.model else "LLM"
+
+
+def actor_of(candidate: Candidate) -> str:
+    """The history actor of what consolidation writes: "consolidation (zero-LLM)" or
+    "consolidation (<model name>)" (older rows say only "consolidation")."""
+    return f"{ACTOR} ({path_of(candidate)})"
 
 
 @dataclass
@@ -35,6 +57,7 @@ class Decision:
     target: int | None = None
     text: str | None = None
     reason: str = ""
+    by_model: bool = False  # ``text`` was written by a model (a merge), so it is checked too
 
 
 @dataclass
@@ -106,15 +129,31 @@ class HashReconciler:
 
 @dataclass
 class EpisodeOutcome:
+    """What consolidation did with one episode."""
+
     episode_id: int
     status: str
     decisions: list[Decision] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)  # candidates the grounding check refused
+    retired: list[tuple[int, str]] = field(default_factory=list)  # (memory id, text) a redo no longer makes
     errors: list[str] = field(default_factory=list)
+    gave_up: bool = False  # invalid model output on its last allowed attempt
     seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"episode": self.episode_id, "status": self.status, "errors": self.errors,
+                "gave_up": self.gave_up, "seconds": round(self.seconds, 3),
+                "decisions": [{"action": d.action, "kind": d.candidate.kind, "text": d.text or d.candidate.text,
+                               "target": d.target, "reason": d.reason, "path": path_of(d.candidate)}
+                              for d in self.decisions],
+                "rejected": [r.to_dict() for r in self.rejected],
+                "retired": [{"memory": m, "text": t} for m, t in self.retired]}
 
 
 @dataclass
 class ConsolidationReport:
+    """What a consolidation run did, in total and per episode."""
+
     episodes: int = 0
     consolidated: int = 0
     retry: int = 0
@@ -122,6 +161,13 @@ class ConsolidationReport:
     failed_validation: int = 0
     protected: int = 0
     actions: dict[str, int] = field(default_factory=lambda: {"ADD": 0, "UPDATE": 0, "SUPERSEDE": 0, "NOOP": 0})
+    rejected: dict[str, int] = field(default_factory=dict)  # by reason (grounding.REASONS)
+    retired: int = 0
+    gave_up: list[int] = field(default_factory=list)  # episodes that used their last attempt in this run
+    skipped: list[int] = field(default_factory=list)  # asked for by id, but consolidated already (no redo)
+    unknown: list[int] = field(default_factory=list)  # asked for by id, but no such episode
+    model_failures: int = 0  # invalid model outputs in this run (logs/llm-failures.jsonl)
+    max_attempts: int = MAX_ATTEMPTS
     seconds: float = 0.0
     outcomes: list[EpisodeOutcome] = field(default_factory=list)
     model: str = ""  # the LLM that proposed memories, or "zero-LLM"
@@ -136,14 +182,12 @@ class ConsolidationReport:
             "episodes": self.episodes, "consolidated": self.consolidated, "retry": self.retry,
             "candidates": self.candidates, "failed_validation": self.failed_validation,
             "protected_user_edits": self.protected, "actions": self.actions,
+            "rejected": self.rejected, "retired": self.retired, "gave_up": self.gave_up,
+            "skipped_consolidated": self.skipped, "unknown_episodes": self.unknown,
+            "model_failures": self.model_failures,
             "seconds": round(self.seconds, 3), "episodes_per_minute": round(self.episodes_per_minute, 1),
             "model": self.model, **({"model_problem": self.model_problem} if self.model_problem else {}),
-            "episode_results": [
-                {"episode": o.episode_id, "status": o.status, "errors": o.errors,
-                 "decisions": [{"action": d.action, "kind": d.candidate.kind, "text": d.text or d.candidate.text,
-                                "target": d.target, "reason": d.reason} for d in o.decisions]}
-                for o in self.outcomes
-            ],
+            "episode_results": [o.to_dict() for o in self.outcomes],
         }
 
 
@@ -153,10 +197,12 @@ def pending_episodes(svc: Recall, since: float | None = None, limit: int | None 
     return svc.store.pending_episodes(MAX_ATTEMPTS, since, limit, only)
 
 
-def _apply(svc: Recall, decision: Decision, at: float) -> Decision:
+def _apply(svc: Recall, decision: Decision, at: float, *, reinforce: bool = True) -> Decision:
     book = svc.memories
     c = decision.candidate
-    detail = {"origin": c.origin}
+    actor = actor_of(c)
+    made_by: dict[str, Any] = {"origin": c.origin, **({"model": c.model} if c.model else {})}
+    detail = {**made_by, "path": path_of(c)}
     target_id = decision.target
     if decision.action in {"UPDATE", "SUPERSEDE"}:
         # an UPDATE or SUPERSEDE naming no memory has nothing to change: it adds, like one
@@ -168,19 +214,20 @@ def _apply(svc: Recall, decision: Decision, at: float) -> Decision:
             return Decision("NOOP", c, target=target.id, reason="protected: edited by the user")
     if decision.action == "ADD":
         m = book.add(c.kind, c.text, subject=c.subject, importance=c.importance, sources=c.sources,
-                     actor=ACTOR, valid_from=c.valid_from, meta=c.meta, at=at, detail=detail)
+                     actor=actor, valid_from=c.valid_from, meta={**c.meta, **made_by}, at=at, detail=detail)
         decision.target = m.id
     elif decision.action == "UPDATE" and target_id is not None:  # always set here (see above)
-        book.update(target_id, decision.text or c.text, actor=ACTOR, sources=c.sources,
+        book.update(target_id, decision.text or c.text, actor=actor, sources=c.sources,
                     importance=max(c.importance, 1), detail=detail, at=at)
     elif decision.action == "SUPERSEDE" and target_id is not None:
-        m = book.supersede(target_id, c.kind, decision.text or c.text, actor=ACTOR, sources=c.sources,
+        m = book.supersede(target_id, c.kind, decision.text or c.text, actor=actor, sources=c.sources,
                            subject=c.subject, importance=c.importance, valid_from=c.valid_from,
                            detail=detail, at=at)
         decision.target = m.id
-    elif decision.action == "NOOP" and decision.target is not None:
-        # hearing a known fact again is a repetition: it strengthens the memory
-        book.reinforce([decision.target], actor=ACTOR, reason="seen again", at=at)
+    elif decision.action == "NOOP" and decision.target is not None and reinforce:
+        # hearing a known fact again is a repetition: it strengthens the memory (a redo of the
+        # same episode is not: it hears nothing new)
+        book.reinforce([decision.target], actor=actor, reason="seen again", at=at)
     return decision
 
 
@@ -198,21 +245,90 @@ def _decide_all(svc: Recall, reconciler: Reconciler, candidates: list[Candidate]
     return out
 
 
+def _check_merges(svc: Recall, decisions: list[Decision], events: list[Event]) -> list[Rejection]:
+    """A reconciler that rewrites a memory (UPDATE, SUPERSEDE with its own text) wrote new
+    words: they must come from the candidate's events or the memory they merge into; when
+    they do not, the candidate's own (checked) text is used instead."""
+    by_id = {e.id: e for e in events}
+    rejected = []
+    for d in decisions:
+        if (not d.by_model or d.action not in {"UPDATE", "SUPERSEDE"} or not d.text
+                or d.text.strip() == d.candidate.text.strip()):
+            continue
+        known = svc.store.get_memory(d.target) if d.target is not None else None
+        cited = [by_id[i] for i in d.candidate.sources if i in by_id] or events
+        verdict = check_merge(d.text, d.candidate, cited, known.text if known else "")
+        if verdict.ok:
+            d.text = verdict.text
+        else:
+            rejected.append(Rejection(Candidate(d.candidate.kind, d.text, subject=d.candidate.subject,
+                                                sources=list(d.candidate.sources), origin="llm",
+                                                model=d.candidate.model),
+                                      verdict.reason, verdict.detail, stage="merge"))
+            d.text = d.candidate.text
+    return rejected
+
+
+def _stale(svc: Recall, episode_id: int, events: list[Event], decisions: list[Decision]) -> list[tuple[int, str]]:
+    """For a redo: memories an earlier consolidation made from this episode alone that the
+    redo does not make again. A memory a person pinned, edited or wrote is never among them."""
+    data = svc.store.episode(episode_id) or {}
+    keep = {d.target for d in decisions if d.target is not None}
+    ids = {e.id for e in events}
+    found = svc.store.get_memories([m for m in data.get("memories", []) if m not in keep])
+    stale = []
+    for memory_id, memory in found.items():
+        if memory.status != "active" or memory.pinned or memory.edited_by_user or memory.kind == "core":
+            continue
+        if not set(svc.store.memory_sources(memory_id)) <= ids:
+            continue  # other episodes said it too
+        history = svc.store.memory_history(memory_id)
+        if any(not str(h["actor"]).startswith(ACTOR) and h["action"] != "reinforce" for h in history):
+            continue
+        stale.append((memory_id, memory.text))
+    return sorted(stale)
+
+
+def _episodes(svc: Recall, report: ConsolidationReport, since: float | None, limit: int | None,
+              episode_ids: Sequence[int] | None, redo: bool) -> list[int]:
+    """The episodes to run: pending ones (or only ``episode_ids``), or with ``redo`` the given
+    episodes whatever their state. Ids that are unknown or done already are noted in the report."""
+    if redo and episode_ids:
+        chosen: list[int] = []
+        for episode_id in dict.fromkeys(episode_ids):
+            (chosen if svc.store.episode(episode_id) is not None else report.unknown).append(episode_id)
+        return chosen[:limit] if limit else chosen
+    episodes = pending_episodes(svc, since, limit, episode_ids)
+    for episode_id in dict.fromkeys(episode_ids or ()):
+        if episode_id not in episodes:
+            (report.skipped if svc.store.episode(episode_id) is not None else report.unknown).append(episode_id)
+    return episodes
+
+
 def consolidate(
     svc: Recall, *, since: float | None = None, limit: int | None = None, dry_run: bool = False,
     extractors: Sequence[Extractor] | None = None, reconciler: Reconciler | None = None,
     progress: Callable[[int, int], None] | None = None, at: float | None = None,
-    episode_ids: Sequence[int] | None = None,
+    episode_ids: Sequence[int] | None = None, redo: bool = False,
+    on_episode: Callable[[EpisodeOutcome], None] | None = None,
 ) -> ConsolidationReport:
-    """Consolidate pending episodes (only ``episode_ids`` when given); each episode is
-    applied in one transaction."""
+    """Consolidate pending episodes (only ``episode_ids`` when given; with ``redo``, those
+    episodes again even when done); each episode is applied in one transaction.
+
+    What an LLM proposes passes the grounding check first (grounding.py); rejections are
+    counted and logged (not in a dry run) and listed per episode. ``on_episode`` gets each
+    episode's outcome as soon as it is decided (a dry run streams its proposals this way)."""
     started = time.perf_counter()
     report = ConsolidationReport()
     # grouping events into episodes changes no memory, so a dry run does it too
     assign_episodes(svc.store, EpisodeRules.from_config(svc.config))
     extractors = list(extractors) if extractors else [HeuristicExtractor()]
     reconciler = reconciler or HashReconciler()
-    episodes = pending_episodes(svc, since, limit, episode_ids)
+    rejections = None if dry_run else RejectionLog(svc.config.home, svc.store)
+    failures_before = sum(svc.store.counters(FAILURE_PREFIX).values())
+    episodes = _episodes(svc, report, since, limit, episode_ids, redo)
+    if progress and episodes:
+        progress(0, len(episodes))  # the total is known before the first (slow) episode
     for index, episode_id in enumerate(episodes, start=1):
         t0 = time.perf_counter()
         events = svc.store.episode_events(episode_id)
@@ -225,35 +341,58 @@ def consolidate(
                 outcome.status = "retry"
                 outcome.errors.append(f"{extractor.name}: {result.error}")
                 report.failed_validation += 1
+        report.candidates += len(candidates)
+        candidates, outcome.rejected = screen(candidates, events)
         for candidate in candidates:
             if candidate.kind == "episodic":
                 candidate.meta["episode_id"] = episode_id
-        report.candidates += len(candidates)
         when = at if at is not None else _now()
         # decide first (the LLM may take seconds), then apply the whole episode in one
         # transaction, so the write lock is held only briefly
         decided = _decide_all(svc, reconciler, candidates)
+        outcome.rejected.extend(_check_merges(svc, decided, events))
+        stale = _stale(svc, episode_id, events, decided) if redo else []
         if dry_run:
             outcome.decisions = decided
+            outcome.retired = stale
         else:
+            info = svc.store.episode(episode_id) or {}
             with svc.store.transaction():
                 for planned in decided:
-                    decision = _apply(svc, planned, when)
+                    decision = _apply(svc, planned, when, reinforce=not redo)
                     if decision.reason.startswith("protected"):
                         report.protected += 1
                     outcome.decisions.append(decision)
                 svc.store.set_episode_status(episode_id, outcome.status,
                                              when if outcome.status == "consolidated" else None)
+            if stale:
+                # made by an earlier run from this episode alone, and not made again: deleted
+                # the way `recall forget` deletes (synced devices forget them too); a run
+                # killed just before this leaves them, and the next redo retires them
+                svc.forget(ForgetPlan(memory_ids=[m for m, _t in stale]))
+                outcome.retired = stale
+            outcome.gave_up = outcome.status == "retry" and int(info.get("attempts") or 0) + 1 >= MAX_ATTEMPTS
+            assert rejections is not None
+            rejections.record(outcome.rejected, episode_id)
         for decision in outcome.decisions:
             report.actions[decision.action] = report.actions.get(decision.action, 0) + 1
+        for rejection in outcome.rejected:
+            report.rejected[rejection.reason] = report.rejected.get(rejection.reason, 0) + 1
+        report.retired += len(outcome.retired)
+        if outcome.gave_up:
+            report.gave_up.append(episode_id)
         outcome.seconds = time.perf_counter() - t0
         report.outcomes.append(outcome)
         report.episodes += 1
         report.consolidated += outcome.status == "consolidated"
         report.retry += outcome.status == "retry"
+        if on_episode:
+            on_episode(outcome)
         if progress:
             progress(index, len(episodes))
-    if not dry_run and report.actions["ADD"] + report.actions["UPDATE"] + report.actions["SUPERSEDE"]:
+    changed = report.actions["ADD"] + report.actions["UPDATE"] + report.actions["SUPERSEDE"]
+    if not dry_run and changed:
         svc.embed_pending()
+    report.model_failures = sum(svc.store.counters(FAILURE_PREFIX).values()) - failures_before
     report.seconds = time.perf_counter() - started
     return report

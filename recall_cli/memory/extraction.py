@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..llm.model import LLM, Chat
-from ..llm.structured import FailureLog, generate_json
+from ..llm.structured import FailureLog, generate_json, validate
 from ..models import Event
 from ..timephrase import annotate
 from ..timeutil import from_ts
 from .consolidation import Decision, Extraction, Extractor, HashReconciler, HeuristicExtractor, Reconciler
+from .grounding import SUMMARY_FALLBACK
 from .summary import Candidate
 
 if TYPE_CHECKING:
@@ -116,6 +117,33 @@ def chunks(lines: list[str], llm: LLM, budget: int) -> list[tuple[int, int]]:
     return out
 
 
+def salvage(raw: str) -> list[dict[str, Any]]:
+    """The complete, valid memory items at the start of an extraction that is not valid JSON
+    as a whole (a weak model runs out of tokens half-way through the list). Decoding is
+    greedy, so a retry would stop at the same place: what was finished is used, not lost;
+    the grounding check then judges each item like any other."""
+    at = raw.find('"memories"')
+    at = raw.find("[", at) if at >= 0 else -1
+    if at < 0:
+        return []
+    decoder = json.JSONDecoder(strict=False)
+    schema = EXTRACT_SCHEMA["properties"]["memories"]["items"]
+    items: list[dict[str, Any]] = []
+    pos = at + 1
+    while len(items) < EXTRACT_SCHEMA["properties"]["memories"]["maxItems"]:
+        while pos < len(raw) and raw[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(raw) or raw[pos] != "{":
+            break
+        try:
+            value, pos = decoder.raw_decode(raw, pos)
+        except json.JSONDecodeError:
+            break
+        if not validate(value, schema):
+            items.append(value)
+    return items
+
+
 @dataclass
 class LLMExtractor:
     """Candidate memories from the LLM, plus the zero-LLM summary and procedures."""
@@ -139,24 +167,27 @@ class LLMExtractor:
             result = generate_json(self.llm, chat, EXTRACT_SCHEMA, purpose="extract", failures=self.failures,
                                    constrain=extract_schema(start + 1, end),
                                    max_tokens=CHUNK_OUTPUT_TOKENS)
-            if not result.ok:
+            items = result.value["memories"] if result.ok else salvage(result.raw)
+            if not result.ok and not items:
                 errors.append(result.error)
                 continue
             span = events[start:end]
-            for item in result.value["memories"]:
+            for item in items:
                 turns = [events[t - 1].id for t in item.get("turns", []) if start < t <= end]
                 candidates.append(Candidate(
                     item["kind"], item["text"].strip(), importance=item["importance"],
                     subject=item["subject"].strip() or None, sources=turns or [e.id for e in span],
-                    valid_from=span[0].ts_start, origin="llm"))
-            if result.value.get("summary", "").strip() and summary is None and len(events) > 1:
+                    valid_from=span[0].ts_start, origin="llm", model=self.llm.model_id))
+            if result.ok and result.value.get("summary", "").strip() and summary is None and len(events) > 1:
                 summary = result.value["summary"].strip()
         if summary:
-            # the model's summary replaces the keyword one, keeping its date prefix
+            # the model's summary replaces the keyword one, keeping its date prefix; the
+            # keyword one is kept aside for when the summary fails the grounding check
             for c in base.candidates:
                 if c.kind == "episodic":
+                    c.meta[SUMMARY_FALLBACK] = c.text
                     c.text = f"{c.text.split(': ', 1)[0]}: {summary}"
-                    c.origin = "llm"
+                    c.origin, c.model = "llm", self.llm.model_id
         extraction = Extraction(base.candidates + candidates)
         if errors:
             extraction.failed, extraction.error = True, "; ".join(errors)
@@ -213,7 +244,7 @@ class LLMReconciler:
         if action in {"UPDATE", "SUPERSEDE"} and len(text) < 8:
             text = candidate.text
         return Decision(action, candidate, target=memory.id, text=text if action != "NOOP" else None,
-                        reason=f"model: {action.lower()} m{memory.id}")
+                        reason=f"model: {action.lower()} m{memory.id}", by_model=action != "NOOP")
 
 
 def llm_pipeline(svc: Recall) -> tuple[list[Extractor], Reconciler]:

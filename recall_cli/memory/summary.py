@@ -45,8 +45,9 @@ class Candidate:
     subject: str | None = None
     sources: list[int] = field(default_factory=list)
     valid_from: float | None = None
-    origin: str = "heuristic"
+    origin: str = "heuristic"  # which path proposed it: "heuristic" (zero-LLM) or "llm"
     meta: dict[str, Any] = field(default_factory=dict)
+    model: str = ""  # the LLM's model id, when origin is "llm"
 
 
 def _ids(events: list[Event]) -> list[int]:

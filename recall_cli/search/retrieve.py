@@ -1,10 +1,13 @@
 """Hybrid search: FTS5 BM25 and HNSW dense retrieval, fused by standardised score.
 
 Each retriever proposes candidates; every candidate is then scored by both (see
-fusion.py for the formula), with the speaker the query names and the neighbouring turns
-of a conversation as extra evidence. Time phrases in the query ("last week", "in May
-2023") become a time filter relative to a reference time; explicit --since/--until
-narrow it further.
+fusion.py for the formula), with the speaker the query names, the neighbouring turns of a
+conversation and the time the query names as extra evidence. A time phrase in the query
+("last week", "in May 2023") is evidence, not a filter: events whose own time or whose
+mentioned times fit it gain, the further off the less, and events inside it join the
+candidates. Explicit --since/--until (and sources) are hard filters. The ranking then
+spreads over sessions, identical texts fold into one result, and the shown score is
+calibrated (fusion.calibrated).
 """
 
 from __future__ import annotations
@@ -18,9 +21,22 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ..models import Hit, SearchResult
-from ..timephrase import extract
+from ..timephrase import TimeRange, extract
 from ..timeutil import now
-from .fusion import Spread, background_vectors, bm25_spread, dense_spread, mentioned_actor, sigmoid
+from .fusion import (
+    Spread,
+    background_vectors,
+    bm25_spread,
+    calibrated,
+    coverage,
+    dense_spread,
+    mentioned_actors,
+    relevance_logit,
+    stems,
+    time_fit,
+)
+from .text import STOPWORDS as STOPWORDS  # (re-exported: the memory package reads the same list)
+from .text import content_terms, first_person, fold_identical, fts_expression, only_time, snippet
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,12 +46,6 @@ if TYPE_CHECKING:
     from .embed import Embedder
     from .index import VectorIndex
 
-STOPWORDS = frozenset(
-    "a an and are as at be been but by can could did do does for from had has have he her "
-    "hers him his how i if in into is it its me my of on or our she so than that the their "
-    "them then there these they this to was we were what when where which who whom why will "
-    "with would you your yours about after before did does doing any some".split()
-)
 Key: TypeAlias = tuple[str, int]  # ("event" | "memory", id): what rankings and scores are keyed by
 Ranking: TypeAlias = list[tuple[Key, float]]
 T = TypeVar("T")
@@ -43,6 +53,10 @@ T = TypeVar("T")
 BRUTE_FORCE_LIMIT = 20_000
 STATS_DEPTH = 1000  # BM25 matches read for the score spread (the ranking needs far fewer)
 NEIGHBOUR_DEPTH = 50  # best candidates whose session neighbours are looked up
+FOLD_DEPTH = 3  # results read per result shown, so identical texts can fold and still fill the page
+TIMELESS_CONTENT = 0.25  # "what happened last week?": its words say little, the time says what is asked
+CALIBRATION_DEPTH = 5  # the first results whose best says how likely the list is on the subject
+MAX_SPEAKERS = 3  # people named in one question that get a sub-question of their own
 
 
 @dataclass
@@ -63,35 +77,20 @@ class SearchRequest:
     neighbour_weight: float = 0.4
     speaker_boost: float = 1.5
     min_score: float = 0.5
+    time_weight: float = 1.5  # added to the fused score of an event that fits the query's time exactly
+    session_spread: float = 0.0  # taken off a result per better one from the same session
+    memory_key_weight: float = 0.0  # share of a memory's score its source events get
+    speaker_rewrite: bool = True  # also match the named speaker's events in the first person
 
 
-def fts_expression(text: str) -> str:
-    """An FTS5 OR-query of the meaningful words, each quoted so user text is never syntax."""
-    words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS and len(w) > 1]
-    if not words:
-        words = [w for w in re.findall(r"\w+", text.lower())]
-    unique = list(dict.fromkeys(words))
-    return " OR ".join(f'"{w}"' for w in unique)
+@dataclass
+class _Scored:
+    """The pool of a search: fused scores and what the shown score and the gate need."""
 
-
-def snippet(text: str, query: str, width: int = 160) -> str:
-    """A window of ``text`` around the first query word, on one line."""
-    flat = " ".join(text.split())
-    if len(flat) <= width:
-        return flat
-    words = [w for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS and len(w) > 2]
-    lowered = flat.lower()
-    positions = [lowered.find(w) for w in words if lowered.find(w) >= 0]
-    center = min(positions) if positions else 0
-    start = max(0, center - width // 3)
-    end = min(len(flat), start + width)
-    start = max(0, end - width)
-    return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
-
-
-def content_terms(text: str) -> list[str]:
-    """The query's words that are not stopwords, in order (for speaker lookup)."""
-    return [w for w in re.findall(r"\w+", text) if w.lower() not in STOPWORDS and len(w) > 1]
+    scores: dict[Key, float]
+    cosines: dict[Key, float]
+    keyword: set[Key]
+    fits: dict[Key, float]
 
 
 class _Background(Generic[T]):
@@ -123,9 +122,9 @@ class _Background(Generic[T]):
         return self._value[0]
 
 
-def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
-    """The query's vector (run on the background thread)."""
-    return embedder.embed([text])[0]
+def _query_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """The query's vectors (run on the background thread): one batch, one model call."""
+    return embedder.embed(texts)
 
 
 class Retriever:
@@ -194,24 +193,29 @@ class Retriever:
         return [(ids[i], float(sims[i])) for i in order]
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Run a hybrid search and return hydrated, fused hits."""
+        """Run a hybrid search and return hydrated, fused hits, best first."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         reference = request.reference if request.reference is not None else now()
         cleaned, time_range = (extract(request.query, reference) if request.time_phrases
                                else (request.query, None))
-        since, until = request.since, request.until
-        if time_range:
-            since = time_range.since if since is None else max(since, time_range.since)
-            until = time_range.until if until is None else min(until, time_range.until)
+        since, until = request.since, request.until  # hard filters: only what was asked for explicitly
         text = cleaned if cleaned.strip() else request.query
+        timeless = time_range is not None and only_time(cleaned)
         n = max(request.candidates, request.limit)
         depth = max(n, STATS_DEPTH)
+        if time_range is not None:
+            self._backfill_times()
 
         embedder = self.embedder if self.index is not None else None
-        # the query's vector is computed beside the keyword search: NumPy and SQLite both
+        named = mentioned_actors(self.store, content_terms(text))[:MAX_SPEAKERS] if request.speaker_boost else []
+        # one sub-question per person named: their own messages say "I", not their name
+        rewrites = [(name, said) for name in named if (said := first_person(text, name))] \
+            if request.speaker_rewrite else []
+        # the query's vectors are computed beside the keyword search: NumPy and SQLite both
         # release the GIL, so the two overlap (about 10 ms each at 100k events)
-        embedding = _Background(partial(_query_vector, embedder, text)) if embedder is not None else None
+        embedding = (_Background(partial(_query_vectors, embedder, [text] + [said for _, said in rewrites]))
+                     if embedder is not None else None)
 
         t = time.perf_counter()
         rankings: dict[str, Ranking] = {}
@@ -223,70 +227,189 @@ class Retriever:
         if use_memories:
             bm25_memories = self.store.fts_memories(match, depth)
             rankings["bm25_mem"] = [(("memory", i), s) for i, s in bm25_memories[:n]]
+        window: tuple[float | None, float | None] = (None, None)
+        if time_range is not None:
+            window = (time_range.since if since is None else max(since, time_range.since),
+                      time_range.until if until is None else min(until, time_range.until))
+            # what lies inside the phrase's window, or speaks of it, joins the candidates
+            if window[0] is not None and window[1] is not None and window[0] <= window[1] and not timeless:
+                inside = self.store.fts_events(match, n, window[0], window[1], request.sources)
+                rankings["bm25_time"] = [(("event", i), s) for i, s in inside]
+            rankings["mentions"] = [(("event", i), 0.0) for i in self.store.events_mentioning(
+                time_range.since, time_range.until, n, request.sources, (since, until))]
+            if timeless:
+                rankings["in_time"] = [(("event", i), 0.0) for i in self.store.events_between(
+                    time_range.since, time_range.until, n, request.sources, (since, until))]
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 
         vector = None
+        own: dict[str, np.ndarray] = {}  # speaker -> the question in their first person
         if embedding is not None:
-            vector = embedding.result()
+            vectors = embedding.result()
+            vector = vectors[0]
+            own = {name: vectors[i] for i, (name, _) in enumerate(rewrites, start=1)}
             timings["embed_ms"] = embedding.seconds * 1000
             t = time.perf_counter()
             rankings["dense"] = [(("event", i), s) for i, s in
                                  self._dense_events(vector, n, since, until, request.sources)]
+            for name, own_vector in own.items():
+                rankings[f"dense:{name}"] = [(("event", i), s) for i, s in
+                                             self._dense_events(own_vector, n, since, until, request.sources)]
             if use_memories:
                 rankings["dense_mem"] = [(("memory", i), s) for i, s in self._dense_memories(vector, n)]
+            if time_range is not None and not timeless and window[0] is not None and window[1] is not None \
+                    and window[0] <= window[1]:
+                rankings["dense_time"] = [(("event", i), s) for i, s in
+                                          self._dense_events(vector, n, window[0], window[1], request.sources)]
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        fused = self._fuse(request, rankings, bm25_events, bm25_memories, vector, text, since, until)
+        pooled = self._fuse(request, rankings, bm25_events, bm25_memories, vector, text, since, until,
+                            time_range, TIMELESS_CONTENT if timeless else 1.0, named, own)
+        fused = pooled.scores
         self._apply_decay(fused, reference)
-        # a result that shares no word with the query must at least beat the corpus average
-        keyword = {key for name in ("bm25", "bm25_mem") for key, _ in rankings.get(name, [])}
-        fused = {key: p for key, score in fused.items()
-                 if (p := sigmoid(score)) >= request.min_score or key in keyword}
+        if request.memory_key_weight:
+            self._memory_keys(fused, request, since, until)
+        # a result that shares no word with the query must at least beat the corpus average,
+        # unless it fits the time the query names; when nothing passes, the best still show
+        # (with the low scores they have): an empty list would hide what exists
+        threshold = math.log(request.min_score / (1 - request.min_score)) if 0 < request.min_score < 1 else None
+        kept = {key: score for key, score in fused.items()
+                if threshold is None or score >= threshold or key in pooled.keyword
+                or pooled.fits.get(key, 0.0) >= 0.5}
+        if not kept and fused:
+            kept = dict(sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: request.limit])
+        ordered = self._spread(kept, request, FOLD_DEPTH * request.limit)
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         ranks = {name: {key: r for r, (key, _) in enumerate(ranking, start=1)}
                  for name, ranking in rankings.items()}
-        ordered = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: request.limit]
-        hits = self._hydrate(ordered, ranks, text)
+        hits = fold_identical(self._hydrate(ordered, ranks, text))[: request.limit]
+        self._calibrate(hits, pooled.cosines if vector is not None else None, text, vector)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
+
+    def _backfill_times(self) -> None:
+        """Events stored before mentioned times were kept get theirs now (once per store)."""
+        if not self.cache.get("times_ready"):
+            self.store.backfill_event_times()
+            self.cache["times_ready"] = True
+
+    def _calibrate(self, hits: list[Hit], cosines: dict[Key, float] | None, text: str,
+                   vector: np.ndarray | None) -> None:
+        """Replace the fused scores of ``hits`` (best first) by shown scores that mean the same
+        whatever the query: the first result shows how likely the best of the first few is
+        on the question's subject, judged by measures that do not depend on the query or the
+        store (cosine similarity, the share of the question's words it contains); each later
+        one shows that less the log-odds its fused score trails by (fusion.calibrated)."""
+        if not hits:
+            return
+        head = hits[:CALIBRATION_DEPTH]
+        if cosines is not None and vector is not None:
+            missing = [(h.owner, h.id) for h in head if (h.owner, h.id) not in cosines]
+            cosines.update(self._cosines(missing, vector))
+        terms = stems(content_terms(text))
+        evidence = max(relevance_logit(None if cosines is None else cosines.get((h.owner, h.id)),
+                                       coverage(terms, f"{h.text} {h.actor or ''}")) for h in head)
+        top = hits[0].score
+        for hit in hits:
+            hit.score = calibrated(evidence, hit.score - top)
+
+    def _spread(self, scores: dict[Key, float], request: SearchRequest, depth: int) -> Ranking:
+        """The best ``depth`` results, each event after the first of its session a little
+        lower per better one from the same session, so evidence spread over several
+        sessions is not crowded out by one talkative session."""
+        ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not request.session_spread or not ordered:
+            return ordered[:depth]
+        head = ordered[: depth * 2]
+        sessions = self.store.event_sessions([k[1] for k, _ in head if k[0] == "event"])
+        taken: dict[str, int] = {}
+        out: Ranking = []
+        pending = list(head)
+        while pending and len(out) < depth:
+            best_i, best_s = 0, -math.inf
+            for i, (key, score) in enumerate(pending):
+                session = sessions.get(key[1]) if key[0] == "event" else None
+                adjusted = score - request.session_spread * taken.get(session, 0) if session else score
+                if adjusted > best_s:
+                    best_i, best_s = i, adjusted
+            key, _score = pending.pop(best_i)
+            session = sessions.get(key[1]) if key[0] == "event" else None
+            if session:
+                taken[session] = taken.get(session, 0) + 1
+            out.append((key, best_s))  # the lowered score: what the shown scores follow
+        return out
+
+    def _memory_keys(self, fused: dict[Key, float], request: SearchRequest, since: float | None,
+                     until: float | None) -> None:
+        """A memory is one more key for the turns it came from: each source event of a
+        well-scored memory scores at least ``memory_key_weight`` times the memory's score."""
+        memories = [(k, s) for k, s in fused.items() if k[0] == "memory" and s > 0]
+        if not memories:
+            return
+        memories.sort(key=lambda kv: -kv[1])
+        sources = self.store.memory_events([k[1] for k, _ in memories[:NEIGHBOUR_DEPTH]])
+        for key, score in memories[:NEIGHBOUR_DEPTH]:
+            for eid in sources.get(key[1], []):
+                event = ("event", eid)
+                fused[event] = max(fused.get(event, -math.inf), request.memory_key_weight * score)
 
     def _fuse(
         self, request: SearchRequest, rankings: dict[str, Ranking],
         bm25_events: list[tuple[int, float]], bm25_memories: list[tuple[int, float]],
         vector: np.ndarray | None, text: str, since: float | None, until: float | None,
-    ) -> dict[Key, float]:
-        """Standardised dense + BM25 scores, speaker and neighbour evidence (see fusion.py)."""
+        time_range: TimeRange | None = None, content: float = 1.0, named: Sequence[str] = (),
+        own: dict[str, np.ndarray] | None = None,
+    ) -> _Scored:
+        """Standardised dense + BM25 scores, speaker, time and neighbour evidence (see fusion.py);
+        ``content`` scales what the words match (less for a question that only names a time)."""
         bm25: dict[Key, float] = {("event", i): s for i, s in bm25_events}
         bm25.update({("memory", i): s for i, s in bm25_memories})
+        for name in ("bm25_time",):  # matches inside the time window that the global list cut off
+            for key, score in rankings.get(name, []):
+                bm25.setdefault(key, score)
+        keyword = set(bm25)
         spreads = {"event": bm25_spread((s for _, s in bm25_events), self._count("events"))}
         if bm25_memories:
             spreads["memory"] = bm25_spread((s for _, s in bm25_memories), self._count("memories"))
         cosines: dict[Key, float] = {}
-        for name in ("dense", "dense_mem"):
+        for name in ("dense", "dense_mem", "dense_time"):
             cosines.update(dict(rankings.get(name, [])))
         pool = list(dict.fromkeys(key for ranking in rankings.values() for key, _ in ranking))
         dense_spread_ = dense_spread(self._background(), vector) if vector is not None else Spread()
-        actor = mentioned_actor(self.store, content_terms(text)) if request.speaker_boost else None
+        own = own or {}
+        own_spreads = {name: dense_spread(self._background(), v) for name, v in own.items()}
+        own_cosines: dict[str, dict[Key, float]] = {name: dict(rankings.get(f"dense:{name}", [])) for name in own}
         actors: dict[int, str | None] = {}
         about: dict[int, str] = {}  # memory id -> " subject words text words " (lower case)
-        named = " " + " ".join(re.findall(r"\w+", actor)) + " " if actor else ""
+        spelled = [" " + " ".join(re.findall(r"\w+", name)) + " " for name in named]
+        fits: dict[Key, float] = {}
 
         def base(keys: list[Key]) -> dict[Key, float]:
             if vector is not None:
                 missing = [k for k in keys if k not in cosines]
                 cosines.update(self._cosines(missing, vector))
-            if actor:
+            if named:
                 actors.update(self._actors([k[1] for k in keys if k[0] == "event" and k[1] not in actors]))
                 about.update(self._memory_words([k[1] for k in keys if k[0] == "memory"]))
+                for name, own_vector in own.items():
+                    missing = [k for k in keys if k[0] == "event" and k not in own_cosines[name]
+                               and (actors.get(k[1]) or "").lower() == name]
+                    own_cosines[name].update(self._cosines(missing, own_vector))
+            if time_range is not None and request.time_weight:
+                fits.update(self._fits([k for k in keys if k not in fits], time_range))
             out: dict[Key, float] = {}
             for key in keys:
                 score = request.bm25_weight * spreads.get(key[0], Spread()).z(bm25.get(key, 0.0))
-                if vector is not None:
-                    score += request.dense_weight * dense_spread_.z(cosines.get(key, dense_spread_.mean))
-                if actor and (((actors.get(key[1]) or "").lower() == actor) if key[0] == "event"
-                              else named in about.get(key[1], "")):
+                dense = dense_spread_.z(cosines.get(key, dense_spread_.mean)) if vector is not None else 0.0
+                speaker = (actors.get(key[1]) or "").lower() if key[0] == "event" else ""
+                if named and (speaker in named if key[0] == "event"
+                              else any(name in about.get(key[1], "") for name in spelled)):
                     score += request.speaker_boost
+                    if key in own_cosines.get(speaker, {}):  # their own words, read as they would say them
+                        dense = max(dense, own_spreads[speaker].z(own_cosines[speaker][key]))
+                score += request.dense_weight * dense
+                score = content * score + request.time_weight * fits.get(key, 0.0)
                 out[key] = score
             return out
 
@@ -312,7 +435,21 @@ class Retriever:
                     best = max(scores_all[o] for o in near)
                     if best > 0:
                         scores[key] += request.neighbour_weight * best
-        return scores
+        return _Scored(scores, cosines, keyword, fits)
+
+    def _fits(self, keys: list[Key], window: TimeRange) -> dict[Key, float]:
+        """How well each event's own time, or a time its text mentions, fits the window (0-1)."""
+        ids = [k[1] for k in keys if k[0] == "event"]
+        if not ids:
+            return {}
+        own = self.store.event_times_of(ids)
+        mentioned = self.store.event_times(ids)
+        out: dict[Key, float] = {}
+        for eid in ids:
+            spans = [(own[eid], own[eid])] if eid in own else []
+            spans += mentioned.get(eid, [])
+            out[("event", eid)] = time_fit(spans, window.since, window.until)
+        return out
 
     def _count(self, table: str) -> int:
         """Rows in the BM25 corpus: every event, or every active memory (cached per store state)."""
@@ -376,6 +513,7 @@ class Retriever:
                 fused[key] += math.log(self.memory_book.rank_factor(memory, at))
 
     def _hydrate(self, ordered: Ranking, ranks: dict[str, dict[Key, int]], query: str) -> list[Hit]:
+        """The events and memories behind ``ordered``, as hits with their shown scores."""
         events = self.store.get_events([key[1] for key, _ in ordered if key[0] == "event"])
         memories = self.store.get_memories([key[1] for key, _ in ordered if key[0] == "memory"])
         hits: list[Hit] = []
@@ -391,3 +529,4 @@ class Retriever:
                 hits.append(Hit("memory", oid, score, m.valid_from or m.created_at, m.text, "memory",
                                 m.subject, None, m.kind, snippet(m.text, query), m.meta, hit_ranks))
         return hits
+

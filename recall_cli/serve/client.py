@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config, load_config
 from ..errors import RecallError
@@ -16,12 +16,16 @@ from .protocol import (
     DEADLINES,
     DEFAULT_DEADLINE,
     MAX_LINE,
+    answer_from_dict,
     encode,
     error_from_dict,
     event_from_dict,
     memory_from_dict,
     search_result_from_dict,
 )
+
+if TYPE_CHECKING:
+    from ..llm.ask import Answer
 
 
 class DaemonTimeout(OSError):
@@ -82,6 +86,13 @@ class DaemonClient:
 
     def add(self, text: str, **kwargs: Any) -> Event:
         return event_from_dict(self.call("add", {"text": text, **kwargs}))
+
+    def ask(self, question: str, *, on_token: Callable[[str], None] | None = None,
+            history: Sequence[tuple[str, str]] = (), **kwargs: Any) -> Answer:
+        """``Recall.ask`` on the daemon's warm model and prompt prefix; the answer's text
+        reaches ``on_token`` as the daemon sends it."""
+        args = {"question": question, "history": [list(turn) for turn in history], **kwargs}
+        return answer_from_dict(self.call("ask", args, on_token=on_token))
 
     def remember(self, text: str, **kwargs: Any) -> Remembered:
         data = self.call("remember", {"text": text, **kwargs})

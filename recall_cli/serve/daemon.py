@@ -237,6 +237,23 @@ class Daemon:
         return {"event": done.event.to_dict(), "memory": done.memory.to_dict() if done.memory else None,
                 "already_known": done.already_known}
 
+    ASK_ARGS = frozenset({"question", "use_llm", "limit", "reference", "history", "since", "until"})
+
+    def op_ask(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
+        """``Recall.ask`` with the warm model and its evaluated prompt prefix. The answer's text
+        goes out as ``{"token": ...}`` lines as the service releases it (only once it has been
+        checked against the evidence), then the whole Answer as the reply."""
+        unknown = sorted(set(args) - self.ASK_ARGS)
+        if unknown:
+            raise UsageError(f"bad request: ask() got unexpected arguments {', '.join(unknown)}")
+        history = args.get("history") or []
+        if not isinstance(history, list) or not all(isinstance(t, list) and len(t) == 2 for t in history):
+            raise UsageError("bad request: 'history' must be a list of [question, answer] pairs")
+        kwargs = {k: v for k, v in args.items() if k not in {"question", "history"}}
+        answer = self.service.ask(str(args.get("question") or ""), on_token=lambda piece: send({"token": piece}),
+                                  history=[(str(q), str(a)) for q, a in history], **kwargs)
+        return answer.to_dict()
+
     def op_status(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """The daemon's pid, home, jobs and number of watchers."""
         return {"pid": os.getpid(), "home": str(self.config.home), "jobs": sorted(self.jobs),
@@ -250,6 +267,16 @@ class Daemon:
                 self.service.search("warm up", limit=1)
             except RecallError as exc:
                 log.warning("warm-up search failed: %s", exc.message)
+
+    def warm_up_llm(self) -> None:
+        """Load the LLM and evaluate its stable prompt prefix, so the first `recall ask` only
+        evaluates its own question. Runs once the socket listens: searches need not wait for it.
+        A model that does not load is logged; `ask` then reports the error itself."""
+        with self.lock:
+            try:
+                self.service.warm_up_llm()
+            except Exception as exc:  # noqa: BLE001 - a broken model must not stop the daemon
+                log.warning("LLM not warmed up: %s", exc.message if isinstance(exc, RecallError) else exc)
 
     def run_jobs(self, interval: float) -> None:
         while not self.stopping.wait(interval):
@@ -354,6 +381,7 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
     jobs.start()
     if ready:
         threading.Thread(target=_notify_when_listening, args=(path, ready), daemon=True).start()
+    threading.Thread(target=daemon.warm_up_llm, daemon=True).start()
     try:
         daemon.serve_forever()
     finally:

@@ -1,4 +1,5 @@
-"""The daemon's background jobs: spool ingest, watchers, consolidation when idle, decay sweep."""
+"""The daemon's background jobs: spool ingest, watchers, consolidation when idle, decay sweep,
+sync through a shared folder."""
 
 from __future__ import annotations
 
@@ -63,6 +64,26 @@ def install_jobs(daemon: Daemon) -> None:
             sweep["zones"] = counts
 
     daemon.jobs["decay"] = decay_sweep
+
+    every = config.get("sync.interval_minutes") * 60
+    synced = {"last": float("-inf")}
+
+    def sync_folder() -> None:
+        # through sync.dir, every sync.interval_minutes; a missing folder is a warning, not a stop
+        if every <= 0 or not config.get("sync.dir") or time.monotonic() - synced["last"] < every:
+            return
+        synced["last"] = time.monotonic()
+        try:
+            report = svc.sync()
+        except RecallError as exc:
+            log.warning("sync: %s", exc.message)
+            return
+        for warning in report.warnings:
+            log.warning("sync: %s", warning)
+        if report.read or report.written or report.rewritten:
+            log.info("%s", report.summary())
+
+    daemon.jobs["sync"] = sync_folder
 
     _start_watchers(daemon)
 

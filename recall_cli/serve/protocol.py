@@ -8,17 +8,23 @@ Streaming ops send {"token": "..."} lines before the final reply.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from ..models import Event, Hit, Memory, SearchResult
 from ..timephrase import TimeRange
 
+if TYPE_CHECKING:
+    from ..llm.ask import Answer
+
 MAX_LINE = 64 * 1024 * 1024  # a reply (a long search result rendered as text)
 MAX_REQUEST = 1024 * 1024  # a request: anything longer is refused unread
 CONNECT_TIMEOUT = 0.5  # seconds; a daemon that cannot accept by then is treated as absent
 # How long a client waits for each operation's reply before it works in-process instead.
-DEADLINES = {"ping": 0.5, "status": 2.0, "search": 15.0, "search_text": 15.0, "add": 15.0, "remember": 30.0}
+# An answer may wait for the daemon's lock (an idle-time consolidation batch) and then for the
+# model; the deadline runs between messages, so a long answer is fine once it streams.
+DEADLINES = {"ping": 0.5, "status": 2.0, "search": 15.0, "search_text": 15.0, "add": 15.0, "remember": 30.0,
+             "ask": 120.0}
 DEFAULT_DEADLINE = 60.0
 
 
@@ -74,3 +80,15 @@ def error_from_dict(d: dict[str, Any]) -> errors.RecallError:
 def memory_from_dict(d: dict[str, Any]) -> Memory:
     fields = set(Memory.__dataclass_fields__)
     return Memory(**{k: v for k, v in d.items() if k in fields})
+
+
+def answer_from_dict(d: dict[str, Any]) -> Answer:
+    """``Answer.to_dict``'s output back into an Answer (what the CLI prints comes from it, so
+    an answer through the daemon prints exactly as one made in-process)."""
+    from ..llm.ask import Answer
+
+    return Answer(question=d["question"], text=d.get("answer"), citations=list(d.get("citations") or []),
+                  evidence=[hit_from_dict(h) for h in d.get("evidence") or []], abstained=bool(d.get("abstained")),
+                  reason=d.get("reason", ""), support=d.get("support"),
+                  citations_inferred=bool(d.get("citations_inferred")), generated=d.get("generated"),
+                  model=d.get("model", ""), method=d.get("method", ""), timings=dict(d.get("timings") or {}))

@@ -10,11 +10,12 @@ from sqlite_utils import Database
 
 from ..errors import RecallError
 from ..home import PRIVATE_FILE, create_private_file, make_private_dir
+from . import shell_history
 from .embeddings import EmbeddingQueries
 from .episodes import EpisodeQueries
-from .events import EventQueries
-from .memories import MemoryQueries
 from .migrations import apply_migrations, build_migrations, schema_sql
+from .shell_history import Query as ShellQuery
+from .sync import SyncQueries
 from .timeline import TimelineQueries
 
 BUSY_TIMEOUT_MS = 10_000
@@ -26,7 +27,7 @@ class StoreHealth(TypedDict):
     pending_migrations: list[str]
 
 
-class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
+class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
     """The SQLite source of truth. Every write method is one transaction; the connection is
     private to this package (a test keeps SQL out of every other module)."""
 
@@ -38,6 +39,11 @@ class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, Timel
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
+
+    def put_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                             "SET value = excluded.value", [key, value])
 
     def increment_counter(self, key: str) -> None:
         """Add one to an integer kept in the settings table."""
@@ -61,6 +67,13 @@ class Store(EventQueries, MemoryQueries, EmbeddingQueries, EpisodeQueries, Timel
         """Events that had secrets replaced before they were stored."""
         return self._db.execute("SELECT count(*) FROM events WHERE json_extract(meta, '$.redacted') IS NOT NULL"
                                 ).fetchone()[0]
+
+    def shell_commands(self, query: ShellQuery, spool_dir: str | None = None) -> list[dict[str, object]]:
+        """Shell history (see store/shell_history.py), the spool's unsaved commands included."""
+        return shell_history.commands(self._db.conn, query, spool_dir)
+
+    def shell_stats(self) -> dict[str, object]:
+        return shell_history.stats(self._db.conn)
 
     # -- health ---------------------------------------------------------------------------
     def health(self) -> StoreHealth:
@@ -91,6 +104,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # deleted rows are overwritten with zeros, not left in free pages: a forget leaves no copy
+    conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 

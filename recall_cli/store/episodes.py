@@ -14,9 +14,11 @@ class EpisodeQueries(StoreBase):
     """Mixin for Store: episodes and the events in them."""
 
     def ungrouped_events(self, limit: int) -> list[Event]:
-        """Events not yet in an episode, oldest first."""
+        """Events captured here and not yet in an episode, oldest first. Events merged from
+        another device are that device's to consolidate: their memories arrive by sync."""
         return [Event.from_row(r) for r in self._db.query(
-            "SELECT * FROM events WHERE episode_id IS NULL ORDER BY ts_start, id LIMIT ?", [limit])]
+            "SELECT * FROM events WHERE episode_id IS NULL AND origin IS NULL ORDER BY ts_start, id LIMIT ?",
+            [limit])]
 
     def open_episode(self, key: str) -> tuple[int, float] | None:
         """(id, end) of the latest not-yet-consolidated episode for a grouping key."""

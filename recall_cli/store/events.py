@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Event
+from ..timephrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks
 
@@ -46,21 +47,27 @@ def event_filters(
 class EventQueries(StoreBase):
     """Mixin for Store: everything about events."""
 
-    def insert_events(self, events: Iterable[Event]) -> InsertResult:
-        """Insert events in one transaction; events whose content hash exists are skipped."""
+    def insert_events(self, events: Iterable[Event], origin: str | None = None) -> InsertResult:
+        """Insert events in one transaction; events whose content hash exists are skipped.
+        ``origin``: the device they were merged from (and then a forgotten one stays forgotten:
+        its tombstone keeps it out)."""
         result = InsertResult()
         created = now()
         with self.transaction():
             for event in events:
                 result.events.append(event)
-                row = event.to_row(created)
+                if origin is not None and self._db.execute(
+                        "SELECT 1 FROM tombstones WHERE owner = 'event' AND key = ?", [event.content_hash]).fetchone():
+                    result.duplicates += 1
+                    continue
+                row = {**event.to_row(created), "origin": origin}
                 cursor = self._db.execute(
                     # ON CONFLICT, not OR IGNORE: only a duplicate hash may be skipped,
                     # any other constraint failure must abort the whole batch.
                     "INSERT INTO events (source, kind, actor, session, ts_start, "
-                    "ts_end, text, meta, content_hash, created_at) VALUES (:source, :kind, "
+                    "ts_end, text, meta, content_hash, created_at, origin) VALUES (:source, :kind, "
                     ":actor, :session, :ts_start, :ts_end, :text, :meta, :content_hash, "
-                    ":created_at) ON CONFLICT(content_hash) DO NOTHING",
+                    ":created_at, :origin) ON CONFLICT(content_hash) DO NOTHING",
                     row,
                 )
                 if cursor.rowcount == 1:
@@ -68,9 +75,92 @@ class EventQueries(StoreBase):
                     assert new_id is not None  # set by every INSERT that added a row
                     event.id = new_id
                     result.inserted.append(new_id)
+                    self._store_times(new_id, event.text, event.ts_start)
                 else:
                     result.duplicates += 1
         return result
+
+    def _store_times(self, event_id: int, text: str, ts: float) -> None:
+        """The times the text speaks of, resolved against its own time (see timephrase.mentions)."""
+        rows = [(event_id, m.since, m.until) for m in mentions(text, ts)]
+        if rows:
+            self._db.conn.executemany("INSERT INTO event_times (event_id, since, until) VALUES (?, ?, ?)", rows)
+
+    def backfill_event_times(self, batch: int = 2000) -> int:
+        """Read the times of events stored before the event_times table existed (a migration
+        leaves a marker when there are any); returns how many events were read."""
+        key = "event_times.backfill_after"
+        done = 0
+        while True:
+            after = self.setting(key)  # type: ignore[attr-defined]  # Store's, beside this mixin
+            if after is None:
+                return done
+            rows = self._db.execute("SELECT id, text, ts_start FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                                    [int(after), batch]).fetchall()
+            with self.transaction():
+                for eid, text, ts in rows:
+                    self._db.execute("DELETE FROM event_times WHERE event_id = ?", [eid])
+                    self._store_times(eid, text, ts)
+                if len(rows) < batch:
+                    self._db.execute("DELETE FROM settings WHERE key = ?", [key])
+                else:
+                    self._db.execute("UPDATE settings SET value = ? WHERE key = ?", [str(rows[-1][0]), key])
+            done += len(rows)
+
+    def event_times(self, ids: Sequence[int]) -> dict[int, list[tuple[float, float]]]:
+        """Event id -> the (since, until) ranges its text mentions (ids without any are absent)."""
+        out: dict[int, list[tuple[float, float]]] = {}
+        for chunk in chunks(ids):
+            for eid, since, until in self._db.execute(
+                    f"SELECT event_id, since, until FROM event_times WHERE event_id IN ({marks(chunk)})", chunk):
+                out.setdefault(eid, []).append((since, until))
+        return out
+
+    def events_mentioning(self, since: float, until: float, limit: int, sources: Sequence[str] | None = None,
+                          within: tuple[float | None, float | None] = (None, None)) -> list[int]:
+        """Ids of events whose text mentions a time overlapping [since, until], the narrowest
+        mentions first (a day named beats a year named), at most ``limit``; ``sources`` and
+        ``within`` (the events' own time) are the search's hard filters."""
+        where, params = event_filters(within[0], within[1], sources)
+        sql = ("SELECT t.event_id FROM event_times t JOIN events e ON e.id = t.event_id "
+               f"WHERE t.since <= ? AND t.until >= ?{where} "
+               "GROUP BY t.event_id ORDER BY min(t.until - t.since), t.event_id DESC LIMIT ?")
+        return [r[0] for r in self._db.execute(sql, [until, since, *params, limit])]
+
+    def events_between(self, since: float, until: float, limit: int, sources: Sequence[str] | None = None,
+                       within: tuple[float | None, float | None] = (None, None)) -> list[int]:
+        """Ids of events whose own time lies in [since, until] (and the hard filters), the
+        latest first, at most ``limit``."""
+        low = since if within[0] is None else max(since, within[0])
+        high = until if within[1] is None else min(until, within[1])
+        where, params = event_filters(low, high, sources)
+        sql = f"SELECT e.id FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
+        return [r[0] for r in self._db.execute(sql, [*params, limit])]
+
+    def event_sessions(self, ids: Sequence[int]) -> dict[int, str]:
+        """Event id -> its session (events without one are absent)."""
+        out: dict[int, str] = {}
+        for chunk in chunks(ids):
+            out.update(self._db.execute(f"SELECT id, session FROM events WHERE id IN ({marks(chunk)}) "
+                                        "AND session IS NOT NULL", chunk).fetchall())
+        return out
+
+    def memory_events(self, memory_ids: Sequence[int]) -> dict[int, list[int]]:
+        """Memory id -> the ids of the events it came from (what search uses it as a key for)."""
+        out: dict[int, list[int]] = {}
+        for chunk in chunks(memory_ids):
+            for mid, eid in self._db.execute(f"SELECT memory_id, event_id FROM memory_sources WHERE memory_id IN "
+                                             f"({marks(chunk)}) ORDER BY memory_id, event_id", chunk):
+                out.setdefault(mid, []).append(eid)
+        return out
+
+    def event_times_of(self, ids: Sequence[int]) -> dict[int, float]:
+        """Event id -> its own time."""
+        out: dict[int, float] = {}
+        for chunk in chunks(ids):
+            out.update(self._db.execute(f"SELECT id, ts_start FROM events WHERE id IN ({marks(chunk)})",
+                                        chunk).fetchall())
+        return out
 
     def get_event(self, event_id: int) -> Event | None:
         rows = list(self._db.query("SELECT * FROM events WHERE id = ?", [event_id]))

@@ -10,11 +10,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import Memory
-from .base import StoreBase, chunks, marks
+from ..models import Memory, content_hash
+from .base import chunks, marks
+from .clock import ClockQueries
+
+STATE_FIELDS = ("kind", "subject", "text", "status", "importance", "strength", "last_reinforced", "reinforcements",
+                "pinned", "edited_by_user", "valid_from", "valid_to", "created_at", "meta")
 
 
-class MemoryQueries(StoreBase):
+class MemoryQueries(ClockQueries):
     """Mixin for Store: memories, their provenance and their history."""
 
     # -- reading --------------------------------------------------------------------------
@@ -118,16 +122,50 @@ class MemoryQueries(StoreBase):
         """Every memory row, superseded ones included (each may own a vector)."""
         return self._db.execute("SELECT count(*) FROM memories").fetchone()[0]
 
+    def event_hashes(self, ids: Sequence[int]) -> dict[int, str]:
+        """Event id -> content hash (the event's id on every device)."""
+        out: dict[int, str] = {}
+        for chunk in chunks(ids):
+            out.update(self._db.execute(f"SELECT id, content_hash FROM events WHERE id IN ({marks(chunk)})",
+                                        chunk).fetchall())
+        return out
+
+    def memory_state(self, memory_id: int) -> dict[str, Any]:
+        """A memory's fields as another device needs them to replay a change (ids as uids and
+        event hashes, which mean the same thing everywhere)."""
+        row = self._db.execute(
+            f"SELECT {', '.join(STATE_FIELDS)}, uid, (SELECT uid FROM memories s WHERE s.id = m.superseded_by) "
+            "FROM memories m WHERE id = ?", [memory_id]).fetchone()
+        if row is None:
+            return {}
+        state = dict(zip(STATE_FIELDS, row[: len(STATE_FIELDS)], strict=True))
+        state["meta"] = json.loads(state["meta"] or "{}")
+        state["pinned"], state["edited_by_user"] = bool(state["pinned"]), bool(state["edited_by_user"])
+        state["uid"], state["superseded_by"] = row[-2], row[-1]
+        state["sources"] = sorted(r[0] for r in self._db.execute(
+            "SELECT e.content_hash FROM memory_sources s JOIN events e ON e.id = s.event_id WHERE s.memory_id = ?",
+            [memory_id]))
+        return state
+
     # -- writing --------------------------------------------------------------------------
-    def insert_memory(self, memory: Memory) -> int:
-        """Insert an active memory; returns its id."""
+    def insert_memory(self, memory: Memory, sources: Sequence[int] = ()) -> int:
+        """Insert an active memory; returns its id. Its uid, unless given, is derived from what
+        it says and the events it came from, so two devices that distil the same memory from
+        the same events give it the same uid (sync then merges them instead of duplicating)."""
+        if not memory.uid:
+            hashes = sorted(self.event_hashes(sources).values())
+            base = content_hash("memory", memory.kind, memory.subject, memory.text, *hashes)[:32]
+            memory.uid, n = base, 1
+            while self._db.execute("SELECT 1 FROM memories WHERE uid = ?", [memory.uid]).fetchone():
+                n += 1  # the same text again after its first copy was superseded
+                memory.uid = f"{base}-{n}"
         cursor = self._db.execute(
             "INSERT INTO memories (kind, subject, text, status, importance, strength, "
-            "last_reinforced, pinned, valid_from, created_at, updated_at, content_hash, meta) "
-            "VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "last_reinforced, pinned, valid_from, created_at, updated_at, content_hash, meta, uid) "
+            "VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [memory.kind, memory.subject, memory.text, memory.importance, memory.strength,
              memory.last_reinforced, int(memory.pinned), memory.valid_from, memory.created_at,
-             memory.updated_at, memory.content_hash, json.dumps(memory.meta, ensure_ascii=False)],
+             memory.updated_at, memory.content_hash, json.dumps(memory.meta, ensure_ascii=False), memory.uid],
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -142,11 +180,13 @@ class MemoryQueries(StoreBase):
 
     def add_history(self, memory_id: int, action: str, actor: str, old: str | None, new: str | None,
                     detail: dict[str, Any] | None, at: float) -> None:
-        """One row of a memory's history: who changed what, when."""
+        """One row of a memory's history: who changed what, when; stamped with this device's
+        clock and the memory's state after the change (what another device replays)."""
         self._db.execute(
-            "INSERT INTO memory_history (memory_id, ts, action, actor, old_text, new_text, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [memory_id, at, action, actor, old, new, json.dumps(detail or {}, ensure_ascii=False)],
+            "INSERT INTO memory_history (memory_id, ts, action, actor, old_text, new_text, detail, hlc, device, "
+            "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [memory_id, at, action, actor, old, new, json.dumps(detail or {}, ensure_ascii=False),
+             self.next_hlc(), self.device_id(), json.dumps(self.memory_state(memory_id), ensure_ascii=False)],
         )
 
     def update_memory_text(self, memory_id: int, text: str, subject: str | None, importance: int,

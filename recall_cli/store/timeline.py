@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from ..errors import NotFoundError
 from ..models import Event
 from ..timeutil import day_bounds
 from .base import StoreBase, marks
+
+if TYPE_CHECKING:
+    from ..service import Recall
 
 SOURCES = ("note", "chat", "shell", "file", "screen", "mcp")
 LOCAL_DAY = "date(e.ts_start, 'unixepoch', 'localtime')"
@@ -155,3 +159,43 @@ class TimelineQueries(StoreBase):
     def episode_event_ids(self, episode_id: int) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT id FROM events WHERE episode_id = ? ORDER BY id",
                                                [episode_id])]
+
+
+class TimelineMethods:
+    """Mixin for Recall: the timeline the TUI browses (one door, kept beside its queries)."""
+
+    def timeline_counts(self) -> dict[str, int]:
+        """Events, active memories, episodes and episodes waiting for consolidation."""
+        return cast("Recall", self).store.timeline_counts()
+
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        """(sources, kinds) to offer as timeline filters."""
+        store = cast("Recall", self).store
+        return sorted(set(store.event_sources()) | set(SOURCES)), store.distinct_kinds()
+
+    def days(self, filters: Filters, limit: int = 60, before: str | None = None) -> list[Day]:
+        """The most recent days with events, newest first."""
+        return cast("Recall", self).store.days(filters, limit, before)
+
+    def groups(self, day: str, filters: Filters) -> list[Group]:
+        """The episodes with events on a day."""
+        return cast("Recall", self).store.groups(day, filters)
+
+    def timeline_events(self, filters: Filters, *, episode_id: int | None = None, day: str | None = None,
+                        ids: Sequence[int] | None = None, limit: int = 500) -> list[Event]:
+        """Events of an episode and/or a day, oldest first."""
+        return cast("Recall", self).store.timeline_events(filters, episode_id=episode_id, day=day, ids=ids,
+                                                          limit=limit)
+
+    def episode(self, episode_id: int) -> dict[str, Any]:
+        """An episode with its event count, memories and first events."""
+        store = cast("Recall", self).store
+        data = store.episode(episode_id)
+        if data is None:
+            raise NotFoundError(f"no episode with id {episode_id}")
+        data["first_events"] = store.timeline_events(Filters(), episode_id=episode_id, limit=50)
+        return data
+
+    def episode_event_ids(self, episode_id: int) -> list[int]:
+        """The ids of an episode's events."""
+        return cast("Recall", self).store.episode_event_ids(episode_id)

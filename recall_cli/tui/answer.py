@@ -1,9 +1,10 @@
 """Asking a question from the TUI: the service's ``ask``, shaped for the ask panel.
 
 The TUI only needs ``answerer(service, question, on_token) -> Answer``. The default one
-calls ``Recall.ask`` (evidence, then the local model streaming its answer). When the model
-fails, the answer is the ranked evidence plus the error, so the panel shows both. Tests
-pass a fake answerer.
+asks `recall serve` when it answers (its model and prompt prefix are warm), else calls
+``Recall.ask`` here (evidence, then the local model; the answer is released once it has been
+checked against the evidence). When the model fails, the answer is the ranked evidence plus
+the error, so the panel shows both. Tests pass a fake answerer.
 """
 
 from __future__ import annotations
@@ -58,10 +59,34 @@ def from_answer(result: AskAnswer) -> Answer:
     return Answer(result.text or "", cites, result.abstained, list(labelled.values()))
 
 
-def recall_answerer(svc: Recall, question: str, on_token: OnToken) -> Answer:
-    """Answer with `recall ask`, streaming tokens; a failing model leaves the evidence."""
+def _through_daemon(svc: Recall, question: str, on_token: OnToken) -> AskAnswer | None:
+    """The daemon's answer when `recall serve` answers on this home; None when it does not
+    (or its socket fails before any of the answer arrived)."""
+    from ..serve.client import remote
+
+    client = remote(getattr(svc, "config", None))  # a stand-in service may have none: this home's
+    if client is None:
+        return None
+    seen: list[str] = []
+
+    def relay(piece: str) -> None:
+        seen.append(piece)
+        on_token(piece)
+
     try:
-        return from_answer(svc.ask(question, on_token=on_token))
+        return client.ask(question, on_token=relay)
+    except OSError:
+        if seen:
+            raise
+        return None
+
+
+def recall_answerer(svc: Recall, question: str, on_token: OnToken) -> Answer:
+    """Answer with `recall ask` (through the daemon when it runs), streaming tokens; a
+    failing model leaves the evidence."""
+    try:
+        answered = _through_daemon(svc, question, on_token)
+        return from_answer(answered if answered is not None else svc.ask(question, on_token=on_token))
     except UsageError:
         raise
     except Exception as exc:  # the model: missing, unloadable, crashed mid-stream

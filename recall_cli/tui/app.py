@@ -267,8 +267,13 @@ def consolidation_message(report: ConsolidationReport, episode_id: int | None) -
         head = f"Consolidated {report.consolidated} of {report.episodes} pending episodes"
     text = (f"{head}: {a['ADD']} added, {a['UPDATE']} updated, {a['SUPERSEDE']} superseded, "
             f"{a['NOOP']} already known")
+    rejected = sum(report.rejected.values())
+    if rejected:
+        text += f"; {rejected} model proposals rejected by the grounding check"
     if report.retry:
         text += f"; {report.retry} to retry after invalid model output"
+    if report.gave_up:
+        text += f"; {len(report.gave_up)} gave up after {report.max_attempts} attempts"
     return text + "."
 
 

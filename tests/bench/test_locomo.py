@@ -79,8 +79,13 @@ def test_bench_locomo_runs_end_to_end_and_reports_json(cli, tmp_path, monkeypatc
     assert data["recall"]["4"]["1"] == 1.0
     assert data["counts"]["overall"] == 2 and data["ingest"]["events"] == 4
     assert {q["category"] for q in data["questions"]} == {1, 4, 5}
+    # honest reports: how many questions got nothing, and how the best hit's score separates
+    assert data["no_result"] == {"overall": 0}
+    assert all(q["results"] > 0 and 0 < q["top_score"] < 1 for q in data["questions"])
+    assert set(data["calibration"]) == {"answerable (1-4)", "adversarial (5)", "auc"}
     code, out, _ = cli("bench", "locomo", str(path), "--k", "1,2")
-    assert "overall 1-4" in out and "R@2" in out
+    assert "overall 1-4" in out and "R@2" in out and "none" in out
+    assert "questions with no result: 0" in out and "best-hit score: answerable (1-4) (n 2)" in out
 
 
 def test_bench_locomo_rejects_bad_input(cli, tmp_path):

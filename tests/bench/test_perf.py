@@ -87,3 +87,4 @@ def test_ttft_bench_reuses_the_prefix_in_process_and_from_disk():
     assert report.in_process_cold_ms > 0 and report.in_process_warm_ms[0] > 0
     assert report.cross_process_prefix == ["disk"]  # the second process loaded the saved state
     assert "across processes" in format_ttft(report)
+    assert report.end_to_end_daemon_ms and "through `recall serve`" in format_ttft(report)

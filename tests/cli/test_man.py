@@ -29,3 +29,26 @@ def test_man_pages_match_what_the_generator_writes_now():
              if (MAN / f"{page_name(p)}.1").exists()
              and (MAN / f"{page_name(p)}.1").read_text() != render(p, c)]
     assert stale == [], "run `make man`"
+
+
+def test_every_page_has_examples_from_the_one_table():
+    from recall_cli.cli.examples import for_command
+
+    for path, _command in walk(click_root()):
+        page = (MAN / f"{page_name(path)}.1").read_text()
+        assert ".SH EXAMPLES" in page, page_name(path)
+        assert for_command(path), f"no examples for {' '.join(('recall', *path))} in cli/examples.py"
+
+
+def test_the_readme_lists_the_same_examples():
+    from recall_cli.cli.manpage import readme_with_examples
+
+    readme = (MAN.parent / "README.md").read_text()
+    assert readme == readme_with_examples(readme), "run `make man` to regenerate the README's examples"
+
+
+def test_help_ends_with_the_examples_and_shows_no_type_for_flags(cli):
+    code, out, _ = cli("search", "--help")
+    assert code == 0
+    assert "<bool>" not in out
+    assert 'recall search "deploy staging"' in out and "# hybrid search" in out

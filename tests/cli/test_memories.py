@@ -90,4 +90,149 @@ def test_consolidate_one_episode_leaves_the_others_pending(cli):
     assert code == 0 and out.startswith("Consolidated 1 of 1 episodes")
     listed = cli("memories")[1]
     assert "05 March 2026" in listed and "02 March 2026" not in listed
-    assert cli("consolidate", "--no-llm", "--episode", "999")[1].startswith("Consolidated 0 of 0 episodes")
+    code, out, err = cli("consolidate", "--no-llm", "--episode", "999")
+    assert code == 3 and out.startswith("Consolidated 0 of 0 episodes") and err == "Error: no episode with id 999\n"
+
+
+# -- consolidation people can run and redo (issue 12) -------------------------------------------
+
+T0 = 1_683_554_160.0  # Mon 8 May 2023 13:56 UTC
+GOOD = {"kind": "semantic", "subject": "Caroline", "text": "Caroline went to the LGBTQ support group on 7 May 2023",
+        "importance": 7, "turns": [1]}
+JUNK = {"kind": "procedural", "subject": "Melanie", "text": "I'm a big video game fan and I love playing games",
+        "importance": 5, "turns": [2]}
+
+
+def _extraction(*memories, summary=""):
+    return json.dumps({"memories": list(memories), "summary": summary})
+
+
+@pytest.fixture
+def with_llm(recall_home, embedder):
+    """The CLI with a scripted LLM: call it with the model's outputs, get run_cli back."""
+    from recall_cli.cli import common
+    from tests.conftest import run_cli
+    from tests.fakes import ScriptedLLM
+
+    def make(outputs, llm_class=ScriptedLLM):
+        llm = llm_class(outputs, default=_extraction())
+        common.set_service_factory(lambda: Recall(load_config(recall_home), embedder=embedder, llm=llm))
+        return run_cli
+
+    return make
+
+
+def _two_sessions(recall_home, embedder):
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    for day, session in ((0, "s1"), (3, "s2")):
+        t = T0 + day * 86400
+        svc.add("I went to the LGBTQ support group yesterday", ts=t, source="chat", actor="Caroline",
+                session=session)
+        svc.add("That's brave! I'm a big video game fan and I love playing games", ts=t + 60, source="chat",
+                actor="Melanie", session=session)
+    svc.close()
+
+
+def test_dry_run_streams_each_episode_with_rejections_as_it_goes(with_llm, recall_home, embedder):
+    import sys
+
+    from tests.fakes import ScriptedLLM
+
+    _two_sessions(recall_home, embedder)
+    seen_before_each_call: list[str] = []
+
+    class Watching(ScriptedLLM):
+        def stream(self, chat, **kwargs):
+            seen_before_each_call.append(sys.stdout.getvalue())
+            return super().stream(chat, **kwargs)
+
+    cli = with_llm([_extraction(GOOD, JUNK), _extraction(JUNK)], Watching)
+    code, out, err = cli("consolidate", "--dry-run")
+    assert code == 0, err
+    # the first episode's proposals were printed before the model was asked about the second
+    assert seen_before_each_call[0] == "" and "episode 1: ADD [semantic] Caroline went" in seen_before_each_call[1]
+    lines = out.splitlines()
+    assert "episode 1: REJECTED (no_steps) [procedural] I'm a big video game fan and I love playing games" in lines
+    assert any(line.startswith("episode 2: REJECTED (no_steps)") for line in lines)
+    assert lines[-1].startswith("Would consolidate 2 of 2 episodes") and "2 rejected by the grounding check " \
+        "(no_steps 2)" in lines[-1]
+    assert cli("memories")[1].startswith("No memories yet.")
+
+
+def test_redo_runs_a_consolidated_episode_again(with_llm, recall_home, embedder):
+    _two_sessions(recall_home, embedder)
+    cli = with_llm([_extraction(GOOD)])
+    code, out, _ = cli("consolidate", "--episode", "1")
+    assert code == 0 and out.startswith("Consolidated 1 of 1 episodes") and "2 added" in out
+    code, out, _ = cli("consolidate", "--episode", "1")
+    assert out.splitlines() == [
+        "Consolidated 0 of 0 episodes (0.0/min): 0 added, 0 updated, 0 superseded, 0 already known.",
+        "Episode 1 is already consolidated (or gave up): add --redo to run it again."]
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    junk = svc.memories.add("semantic", "{{{{<pre> [[#] {\"", sources=[2], actor="consolidation").id
+    svc.close()
+    cli = with_llm([_extraction(GOOD)])
+    code, out, err = cli("consolidate", "--episode", "1", "--redo")
+    assert code == 0, err
+    assert out.startswith("Consolidated 1 of 1 episodes") and "0 added" in out and "1 retired" in out
+    assert "2 already known" in out  # the fact and the summary: NOOP, not added again
+    assert cli("show", f"m{junk}")[0] == 3
+    assert cli("consolidate", "--redo")[2] == "Error: --redo needs --episode ID: name the episodes to run again\n"
+
+
+def test_history_shows_the_path_that_made_a_memory(with_llm, recall_home, embedder):
+    _two_sessions(recall_home, embedder)
+    cli = with_llm([_extraction(GOOD)])
+    assert cli("consolidate", "--episode", "1")[0] == 0
+    memories = json.loads(cli("memories", "--json")[1])
+    fact = next(m for m in memories if m["kind"] == "semantic")
+    lines = cli("history", fact["ref"])[1].splitlines()
+    assert "consolidation (scripted)" in lines[1]
+    assert cli("consolidate", "--no-llm")[0] == 0
+    summary = next(m for m in json.loads(cli("memories", "--json")[1])
+                   if m["kind"] == "episodic" and "11 May" in m["text"])
+    assert "consolidation (zero-LLM)" in cli("history", summary["ref"])[1].splitlines()[1]
+
+
+def test_old_history_rows_stay_readable(seeded, recall_home, embedder):
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    svc.memories.add("semantic", "Ana visits Porto", actor="consolidation", detail={"origin": "heuristic"})
+    svc.close()
+    assert "consolidation (zero-LLM)" in seeded("history", "m2")[1]
+    assert " consolidation " in seeded("history", "m1")[1]  # no detail: as it was written
+
+
+def test_rejections_are_shown_by_models_info_and_doctor(with_llm, recall_home, embedder):
+    _two_sessions(recall_home, embedder)
+    cli = with_llm([_extraction(GOOD, JUNK), _extraction({**GOOD, "subject": "2025-9876", "text": "notes.md"})])
+    code, out, _ = cli("consolidate")
+    assert "2 rejected by the grounding check (file_name 1, no_steps 1)" in out
+    data = json.loads(cli("models", "info", "--json")[1])
+    assert data["consolidation_rejected"] == {"no_steps": 1, "file_name": 1}
+    logged = (recall_home / "logs" / "llm-rejected.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["reason"] for line in logged) == ["file_name", "no_steps"]
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    (check,) = [c for c in svc.doctor(llm=False) if c.name == "consolidation"]
+    svc.close()
+    assert check.status == "OK" and "2 model proposals rejected by the grounding check (file_name 1, no_steps 1)" \
+        in check.detail
+
+
+def test_model_warnings_go_to_the_log_file_not_over_the_progress_line(with_llm, recall_home, embedder):
+    _two_sessions(recall_home, embedder)
+    cli = with_llm(['{"memories": [{"kind": "sem', _extraction(GOOD)])
+    code, out, err = cli("consolidate")
+    assert code == 0 and err == ""  # nothing printed on stderr
+    assert "1 invalid model outputs" in out and "1 to retry" in out
+    log = (recall_home / "logs" / "consolidate.log").read_text()
+    assert "structured output failed (extract)" in log
+
+
+def test_the_progress_line_has_rate_and_eta():
+    from recall_cli.cli.memories import ProgressLine
+
+    line = ProgressLine("Consolidating")
+    line.started -= 120  # two minutes in
+    line.update(4, 10)
+    line.rejected = 3
+    assert line.text() == "Consolidating: 4/10 episodes · 2.0/min · ETA 3m00s · 3 rejected"

@@ -132,17 +132,20 @@ def test_an_empty_file_is_refused(cli, tmp_path, content, reason):
     assert one_error_line(err) == f"Error: {path}: {reason}"
 
 
-def test_a_missing_file_or_a_directory_is_refused(cli, tmp_path):
+def test_a_missing_file_or_a_folder_without_notes_is_refused(cli, tmp_path):
     code, _, err = cli("import", str(tmp_path / "nope.json"))
-    assert code == 4 and one_error_line(err) == f"Error: {tmp_path / 'nope.json'}: no such file"
-    code, _, err = cli("import", str(tmp_path))
-    assert code == 4 and one_error_line(err) == f"Error: {tmp_path}: is a directory, not a file"
+    assert code == 4 and one_error_line(err) == f"Error: {tmp_path / 'nope.json'}: no such file or folder"
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
+    code, out, err = cli("import", str(tmp_path))
+    assert (code, out) == (4, "")
+    assert one_error_line(err) == (f"Error: {tmp_path}: no notes or exports in this folder (looked for .md, "
+                                   ".markdown, .txt, .org, .rst, .json, .jsonl)")
 
 
 def test_an_unknown_format_is_a_usage_error_listing_the_formats(cli):
     code, out, err = cli("import", str(DATA / "journal.md"), "--format", "evernote")
     assert (code, out) == (2, "")
-    assert one_error_line(err) == ("Error: unknown format 'evernote' (choose auto, locomo, longmemeval, beam, "
+    assert one_error_line(err) == ("Error: unknown format 'evernote' (choose auto, recall, locomo, longmemeval, beam, "
                                    "chatgpt, claude, jsonl, markdown)")
 
 

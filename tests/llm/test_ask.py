@@ -93,7 +93,7 @@ def test_abstains_without_calling_the_model_when_nothing_matches(filled):
     answer = ask(filled, "What is the airspeed of an unladen swallow?", llm=llm, on_token=tokens.append)
     assert answer.abstained and answer.text == ABSTAIN and llm.prompts == []
     assert "not mentioned" in answer.text.lower() and tokens == [ABSTAIN]
-    assert answer.support < 0.34 and answer.reason.startswith("no evidence item matches")
+    assert answer.support < 0.25 and answer.reason.startswith("no evidence item is about the question's subject")
 
 
 def test_abstains_on_an_empty_memory(svc):
@@ -102,7 +102,8 @@ def test_abstains_on_an_empty_memory(svc):
 
 
 @pytest.mark.parametrize("said", ["I don't know.", "The evidence does not mention it.", "Not mentioned.", ""])
-def test_abstains_when_the_model_says_it_does_not_know(filled, said):
+def test_abstains_when_the_model_says_it_does_not_know_if_so_configured(filled, said):
+    filled.config.values["ask.model_abstains"] = True
     answer = ask(filled, "When did Caroline go to the support group?", llm=ScriptedLLM([said]))
     assert answer.abstained and answer.text == ABSTAIN and answer.citations == []
 
@@ -248,7 +249,7 @@ def test_cli_ask_now_sets_the_reference_time(cli, recall_home):
     cli("add", "Sam's key is under the blue pot", "--time", "2023-05-01T10:00")
     cli("add", "Sam's key is on the hook", "--time", "2023-06-20T10:00")
     data = json.loads(cli("ask", "where was Sam's key last week", "--now", "2023-05-09", "--json", "--no-llm")[1])
-    assert [e["id"] for e in data["evidence"]] == [1]
+    assert [e["id"] for e in data["evidence"]][0] == 1  # the time phrase ranks what it names first
 
 
 @pytest.mark.parametrize("argv", [("ask", ""), ("ask",), ("ask", "   ")])
@@ -261,7 +262,7 @@ def test_cli_ctrl_c_during_generation_stops_cleanly(cli, recall_home):
     _with_llm(recall_home, InterruptedLLM([]))
     cli("add", "Sam's key is under the blue pot")
     code, out, err = cli("ask", "where is Sam's key")
-    assert code == 130 and out == "Under the\n" and err == "Stopped.\n"
+    assert code == 130 and out == "" and err == "Stopped.\n"  # nothing unchecked was printed
 
 
 def test_cli_chat_reads_questions_line_by_line_and_keeps_one_model(cli, recall_home):
@@ -276,9 +277,9 @@ def test_cli_chat_reads_questions_line_by_line_and_keeps_one_model(cli, recall_h
 
 
 def test_cli_ask_interactive_answers_the_first_question_then_stdin(cli, recall_home):
-    _with_llm(recall_home, ScriptedLLM(["Under the blue pot [1].", "Not mentioned."]))
+    _with_llm(recall_home, ScriptedLLM(["Under the blue pot [1]."]))
     cli("add", "Sam's key is under the blue pot")
-    code, out, _ = cli("ask", "-i", "where is Sam's key", input="where is Sam's blue key pot\n")
+    code, out, _ = cli("ask", "-i", "where is Sam's key", input="what is the capital of Mongolia\n")
     assert code == 0
     assert out.splitlines()[0] == "Under the blue pot [1]." and ABSTAIN in out
 
@@ -289,6 +290,11 @@ def test_ask_with_the_bundled_model(svc, tmp_path):
     svc.add("Sam's spare key is under the blue flower pot by the back door", ts=T0, source="note")
     svc.add("Dentist appointment moved to Friday 3pm", ts=T0 + 60, source="note")
     llm = LlamaLLM(bundled_gguf(), context=2048, cache_dir=tmp_path / "kv")
+    plain = ask(svc, "Where is Sam's spare key?", llm=llm)
+    # by default the bundled 135M model does not word answers (the evidence's words score higher)
+    assert plain.method == "evidence" and plain.citations == ["1"] and "blue flower pot" in plain.text
+    assert "ttft_ms" not in plain.timings
+    svc.config.set("ask.model_answers", "always")
     pieces = []
     answer = ask(svc, "Where is Sam's spare key?", llm=llm, on_token=pieces.append)
     assert answer.text and (answer.abstained or "".join(pieces).strip())
@@ -298,7 +304,7 @@ def test_ask_with_the_bundled_model(svc, tmp_path):
     again = ask(svc, "Which day is the dentist appointment moved to?", llm=llm)
     assert again.timings.get("prefix") in {"memory", None}  # same process: the prefix is reused
     dated = ask(svc, "When is the dentist appointment?", llm=llm)
-    assert dated.text == "8 May 2023 [2]" and dated.reason == "dated from the evidence"
+    assert dated.text == "8 May 2023 [2]" and dated.method == "date"
     off_topic = ask(svc, "What is the boiling point of mercury?", llm=llm)
     assert off_topic.abstained and off_topic.text == ABSTAIN
 
@@ -362,12 +368,15 @@ def test_a_bare_yes_or_no_is_kept(svc):
     assert answer.text == "Yes [1]." and answer.generated is None
 
 
-def test_the_cli_says_when_it_replaced_the_model_answer(recall_home, cli):
-    llm = ScriptedLLM(["The evidence says the evidence."])
+def test_a_rejected_answer_is_never_printed_only_its_replacement(recall_home, cli):
+    llm = ScriptedLLM(["The evidence says the evidence is in the Overstory drawer."])
     _with_llm(recall_home, llm)
     cli("add", "The key is under the blue pot", "--time", "2023-05-08T10:00")
     code, out, _ = cli("ask", "where is the key?")
-    assert code == 0
-    assert out.splitlines()[:3] == ["The evidence says the evidence.",
-                                    "That answer is not in the evidence. The best evidence says:",
-                                    "The key is under the blue pot [1]"]
+    assert code == 0 and len(llm.prompts) == 1
+    assert "Overstory" not in out and "evidence says" not in out
+    assert out.splitlines()[:3] == ["The key is under the blue pot [1]",
+                                    "Sources (the evidence's own words: the model's answer was not in it):",
+                                    "  [1]  2023-05-08 10:00  note  The key is under the blue pot"]
+    data = json.loads(cli("ask", "where is the key?", "--json")[1])
+    assert data["generated"] is not None and data["method"] == "evidence"

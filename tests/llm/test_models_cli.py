@@ -1,7 +1,18 @@
 import json
+import os
+
+import pytest
 
 from recall_cli.config import load_config
 from recall_cli.llm.model import bundled_gguf, gguf_metadata
+
+
+@pytest.fixture(autouse=True)
+def no_model_stores(tmp_path, monkeypatch):
+    """The machine's own Ollama, LM Studio and Hugging Face models stay out of these tests."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "no-ollama"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf"))
 
 
 def test_models_list_marks_the_bundled_llm_active(cli):
@@ -9,6 +20,7 @@ def test_models_list_marks_the_bundled_llm_active(cli):
     assert code == 0, err
     llms = [r for r in json.loads(out) if r["role"] == "llm"]
     assert llms[0]["path"] == str(bundled_gguf()) and llms[0]["active"]
+    assert (llms[0]["name"], llms[0]["source"], llms[0]["size_label"]) == ("bundled", "bundled", "135M")
 
 
 def test_models_use_checks_the_file_then_switches_and_back(cli, recall_home, tmp_path):
@@ -21,12 +33,14 @@ def test_models_use_checks_the_file_then_switches_and_back(cli, recall_home, tmp
     assert load_config(recall_home).get("llm.model") == ""  # nothing saved
 
     copy = tmp_path / "copy.gguf"
-    copy.symlink_to(bundled_gguf())
+    os.link(bundled_gguf(), copy)  # another file with the same bytes
     code, out, err = cli("models", "use", str(copy))
     assert code == 0, err
+    assert out == f"Using {copy} (135M, Q4_1, 98 MB): {copy}\n"
     assert load_config(recall_home).get("llm.model") == str(copy.resolve())
-    rows = json.loads(cli("models", "list", "--json")[1])
-    assert [r["active"] for r in rows if r["role"] == "llm"] == [False, True]
+    rows = [r for r in json.loads(cli("models", "list", "--json")[1]) if r["role"] == "llm"]
+    assert [(r["name"], r["source"], r["active"]) for r in rows] == [("bundled", "bundled", False),
+                                                                     (str(copy), "configured", True)]
     assert cli("models", "use", "bundled")[0] == 0
     assert load_config(recall_home).get("llm.model") == ""
 
@@ -36,6 +50,8 @@ def test_models_info_reads_the_header_without_loading(cli):
     assert code == 0, err
     data = json.loads(out)
     assert data["architecture"] == "llama" and data["quantization"] == "Q4_1" and data["bundled"] is True
+    assert data["name"] == "bundled" and data["path"] == str(bundled_gguf())
+    assert data["parameters"] == 134515008 and data["size_label"] == "135M"
     assert data["chat_format"] == "chatml" and data["trained_context"] >= 2048
     assert data["context"] == 4096 and data["prompt_cache"] is True
 

@@ -89,3 +89,24 @@ async def test_a_daemon_that_breaks_mid_call_falls_back_to_in_process(make_serve
     async with connect(make_server(daemon=lambda config: Broken())) as client:
         assert (await call(client, "search_memory", query="spare key"))["results"][0]["id"] == "1"
         assert (await call(client, "remember", text="still stored"))["id"] == "2"
+
+
+async def test_ask_goes_to_the_daemon_when_it_runs(make_server, running, store):
+    ops = running
+    store.add("the spare key is in the blue pot")
+    async with connect(make_server(daemon=remote)) as client:
+        out = await call(client, "ask", question="where is the spare key?")
+    assert [op for op in ops if op != "ping"] == ["ask"]  # search and answer both in the daemon
+    assert out["answer"] == "the spare key is in the blue pot [1]" and [c["id"] for c in out["citations"]] == ["1"]
+
+
+async def test_ask_falls_back_to_in_process_when_the_daemon_breaks(make_server, store):
+    store.add("the spare key is in the blue pot")
+
+    class Broken:
+        def ask(self, question, **kwargs):
+            raise ConnectionResetError("daemon went away")
+
+    async with connect(make_server(daemon=lambda config: Broken())) as client:
+        out = await call(client, "ask", question="where is the spare key?")
+    assert out["answer"] == "the spare key is in the blue pot [1]"

@@ -62,7 +62,8 @@ class ScriptedExtractor:
         if self.calls == 1:
             return Extraction(failed=True, error="invalid JSON: Expecting value")
         return Extraction([Candidate("semantic", "Ana takes pottery classes at The Clay Room",
-                                     importance=6, subject="Ana", sources=[events[0].id], origin="llm")])
+                                     importance=6, subject="Ana", sources=[e.id for e in events],
+                                     origin="llm")])
 
 
 def test_invalid_model_output_marks_the_episode_for_retry_and_the_batch_goes_on(svc):

@@ -70,7 +70,7 @@ def test_a_later_chunk_cites_turns_by_the_episode_numbering_and_the_grammar_offe
 
     svc.store.insert_events([Event(f"message number {i} " + "words " * 60, T0 + i * 30, source="chat",
                                    session="big", actor="A") for i in range(40)])
-    fact = {"kind": "semantic", "subject": "A", "text": "A counted messages aloud", "importance": 3}
+    fact = {"kind": "semantic", "subject": "A", "text": "A said words in a message", "importance": 3}
 
     def numbers(prompt):
         return [int(n) for n in re.findall(r"^\[(\d+)\] ", prompt.user, re.M)]
@@ -159,3 +159,14 @@ def test_end_to_end_consolidation_with_the_real_bundled_model(svc, tmp_path):
     assert report.consolidated + report.retry == 1
     assert report.consolidated == 1 or report.failed_validation >= 1  # weak model: valid, or counted
     assert any(v.memory.kind == "episodic" for v in svc.memories.list())
+
+
+def test_an_extraction_cut_short_keeps_its_finished_memories(svc, tmp_path):
+    _episode(svc)
+    done = {"kind": "semantic", "subject": "Caroline", "text": "Caroline wants to study counseling",
+            "importance": 6, "turns": [3]}
+    cut = '{"memories": [' + json.dumps(done) + ', {"kind": "semantic", "subject": "Mel", "text": "Melanie is pa'
+    failures = FailureLog(tmp_path, svc.store)
+    report = consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([cut]), failures)])
+    assert (report.consolidated, report.retry, failures.count) == (1, 0, 1)  # counted, not retried
+    assert [v.memory.text for v in svc.memories.list(kinds=["semantic"])] == ["Caroline wants to study counseling"]

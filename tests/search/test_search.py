@@ -29,10 +29,12 @@ def test_keyword_and_meaning_results_are_fused(filled):
     assert set(result.hits[0].ranks) == {"bm25", "dense"}
 
 
-def test_a_time_phrase_in_the_query_filters_by_time(filled):
+def test_a_time_phrase_in_the_query_puts_what_fits_it_first(filled):
     result = filled.search("car yesterday", reference=ts("2023-05-24T12:00"))
     assert result.time_range and result.time_range.phrase == "yesterday"
-    assert [h.text for h in result.hits] == ["Car service is due at 60000 km"]
+    assert result.since is None and result.until is None  # not a filter
+    assert [h.text for h in result.hits][:2] == ["Car service is due at 60000 km",
+                                                 "Parked the car on level 3 of the airport garage"]
 
 
 def test_since_until_and_source_filters_apply_to_both_retrievers(filled):

@@ -178,7 +178,7 @@ def test_search_prints_the_same_through_the_fast_path_and_in_process(running, re
         assert via_daemon == in_process
     assert via_daemon[0] == 0 and json.loads(via_daemon[1])["results"][0]["text"] == "dentist on Thursday"
     first = run_cli("search", "blue pot key yesterday", "--now", "2023-11-15T12:00")
-    assert first[1].startswith("Time filter 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59\n")
+    assert first[1].startswith("Time 'yesterday': 2023-11-14 00:00 .. 2023-11-14 23:59 (ranks, does not filter)\n")
 
 
 def test_search_errors_are_the_same_through_the_fast_path(running, recall_home, monkeypatch):
@@ -237,4 +237,50 @@ def test_the_daemon_ingests_the_spool_and_consolidates_when_idle(recall_home, mo
     assert server.service.store.count_events() == 3
     kinds = {v.memory.kind for v in server.service.memories.list(include_all=True)}
     assert "episodic" in kinds
+    server.service.close()
+
+
+def test_the_daemon_syncs_through_the_configured_folder(tmp_path, monkeypatch):
+    from recall_cli.serve.jobs import install_jobs
+
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    monkeypatch.setenv("RECALL_SYNC_DIR", str(folder))
+    homes = [tmp_path / "laptop", tmp_path / "desktop"]
+    servers = []
+    notes = ("laptop note: the boiler code is 4411", "desktop note: plant the tulips")
+    for home, note in zip(homes, notes, strict=True):
+        config = load_config(home)
+        svc = Recall(config, embedder=FakeEmbedder())
+        svc.add(note)
+        server = d.Daemon(config, lambda config=config: Recall(config, embedder=FakeEmbedder()))
+        install_jobs(server)
+        servers.append(server)
+    for server in servers:
+        server.jobs["sync"]()
+    segments = sorted(p.name for p in folder.rglob("*") if p.is_file())
+    servers[1].service.add("desktop note: buy bulbs")
+    servers[1].jobs["sync"]()  # within sync.interval_minutes: nothing runs, nothing is written
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == segments
+    servers[0].service.close()
+    servers[0] = d.Daemon(servers[0].config, lambda: Recall(load_config(homes[0]), embedder=FakeEmbedder()))
+    install_jobs(servers[0])  # the laptop's daemon restarts: it syncs on its first round
+    servers[0].jobs["sync"]()
+    texts = [{e.text for e in s.service.recent(10)} for s in servers]
+    assert texts[0] == {"laptop note: the boiler code is 4411", "desktop note: plant the tulips"}
+    assert texts[1] == texts[0] | {"desktop note: buy bulbs"}
+    for server in servers:
+        server.service.close()
+
+
+def test_the_sync_job_logs_a_missing_folder_and_keeps_the_daemon_running(tmp_path, monkeypatch, caplog):
+    from recall_cli.serve.jobs import install_jobs
+
+    monkeypatch.setenv("RECALL_SYNC_DIR", str(tmp_path / "gone"))
+    config = load_config(tmp_path / "home")
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    with caplog.at_level("WARNING", logger="recall.daemon"):
+        server.jobs["sync"]()
+    assert any("sync:" in r.getMessage() and "gone" in r.getMessage() for r in caplog.records)
     server.service.close()

@@ -53,3 +53,26 @@ def test_a_store_file_that_is_not_sqlite_gives_a_clear_error(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(RecallError, match="cannot open store"):
         open_store(path)
+
+
+def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_path):
+    from sqlite_utils.migrations import Migrations
+
+    from recall_cli.store.migrations import MIGRATION_SET, _runner
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    older = Migrations(MIGRATION_SET)
+    for name, sql in migration_files():
+        if name < "0004":
+            older(name=name)(_runner(sql))
+    older.apply(db)
+    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
+               "VALUES ('note', 1684929600, 'Moved to Porto back in 2010', 'h1', 0)")
+    db.conn.commit()
+    db.close()
+    store = open_store(path)  # the 0004 migration leaves a marker: there are events to read
+    assert store.setting("event_times.backfill_after") == "0"
+    assert store.backfill_event_times() == 1
+    assert store.setting("event_times.backfill_after") is None and len(store.event_times([1])[1]) == 1
+    assert store.backfill_event_times() == 0

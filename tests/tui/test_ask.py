@@ -187,3 +187,32 @@ def test_an_answer_without_citations_lists_the_evidence_to_check(svc, ids):
         assert app.screen.query_one("#ask-citations", OptionList).option_count == 2
 
     run(app, scenario)
+
+
+def test_the_default_answerer_asks_the_daemon_when_it_runs(svc, ids, recall_home):
+    """With `recall serve` running, the TUI's question goes to its warm model."""
+    import threading
+
+    from recall_cli.config import load_config
+    from recall_cli.serve import daemon as d
+    from recall_cli.service import Recall
+    from tests.fakes import FakeEmbedder, ScriptedLLM
+
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder(),
+                                             llm=ScriptedLLM(["Maria's birthday is March 3 [m1]."])))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if d.ping(d.socket_path(config)):
+                break
+            threading.Event().wait(0.02)
+        tokens = []
+        local = FakeAskService(hits(svc))  # would answer differently: it must not be asked
+        answer = recall_answerer(local, "what is Maria's birthday?", tokens.append)
+    finally:
+        server.shutdown()
+        thread.join(10)
+    assert local.calls == [] and tokens == ["Maria's birthday is March 3 [m1]."]
+    assert answer.text == "Maria's birthday is March 3 [m1]." and [c.ref for c in answer.citations] == ["m1"]

@@ -148,13 +148,13 @@ class SearchView(RefOptionsMixin, Vertical):
         if not hits:
             self.status.update(Text.assemble(
                 (f"No results for '{query}'. ", "bold"),
-                "Try other words, fewer words, or a wider time phrase.",
+                "Try other words or fewer words.",
             ))
             return
         note = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
         span = result.time_range
         if span is not None:
-            note += f" · {span.phrase}: {short(span.since)} .. {short(span.until)}"
+            note += f" · {span.phrase}: {short(span.since)} .. {short(span.until)} first"
         self.status.update(Text(note + " · ↓ to browse, Enter to open", style="dim"))
         results.add_options([Option(hit_prompt(h), id=h.ref) for h in hits])
 

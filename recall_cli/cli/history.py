@@ -1,0 +1,86 @@
+"""`recall history`: your shell commands, most recent first (or a memory's changes)."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import typer
+
+from ..errors import UsageError
+from ..render import parse_when, require_positive, table_lines
+from ..store.shell_history import Query
+from ..timeutil import short
+from .common import echo_json, service
+
+FIELDS = ("command", "time", "ago", "cwd", "exit", "duration", "count", "host", "session")
+DEFAULT_FORMAT = "{time}  {exit:>4}  {count:>3}×  {command}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("history")(history)
+
+
+def history(
+    ref: str = typer.Argument(None, help="A memory id (m7): every change to it. Without one: shell commands."),
+    cwd: str = typer.Option(None, "--cwd", help="Only commands run in this directory ('.' for here)."),
+    session: str = typer.Option(None, "--session", help="Only commands of this shell session."),
+    host: str = typer.Option(None, "--host", help="Only commands run on this host."),
+    exit_code: int = typer.Option(None, "--exit", help="Only commands that exited with this code."),
+    failed: bool = typer.Option(False, "--failed", help="Only commands that failed (exit code not 0)."),
+    succeeded: bool = typer.Option(False, "--succeeded", help="Only commands that succeeded."),
+    since: str = typer.Option(None, "--since", help="Only from this time on (date, datetime or phrase)."),
+    until: str = typer.Option(None, "--until", help="Only up to this time."),
+    search: str = typer.Option(None, "--search", "-q", help="Only commands with all these words."),
+    every: bool = typer.Option(False, "--every", help="Every run, not each command once with a count."),
+    limit: int = typer.Option(50, "--limit", "-n", help="How many."),
+    fmt: str = typer.Option(None, "--format", help="A template per line, e.g. '{time} {cwd} {command}'; fields: "
+                                                   + ", ".join(FIELDS) + "."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Shell commands you ran, most recent first, each once with how many times (or, given a memory id, every
+    change to that memory)."""
+    if ref is not None:
+        from .memories import history as memory_history
+
+        memory_history(ref, as_json)
+        return
+    require_positive("--limit", limit)
+    if failed and succeeded:
+        raise UsageError("--failed and --succeeded exclude each other")
+    query = Query(search or "", cwd=os.path.abspath(cwd) if cwd else None, session=session, host=host,
+                  exit_code=exit_code, failed=True if failed else (False if succeeded else None),
+                  since=parse_when(since), until=parse_when(until, end=True), limit=limit, unique=not every)
+    rows = service().shell_history(query)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        typer.echo("No shell commands match. `eval \"$(recall init bash)\"` records them (zsh, fish too).")
+        return
+    now = time.time()
+    if fmt:
+        for row in rows:
+            try:
+                typer.echo(fmt.format(**fields(row, now)))
+            except (KeyError, IndexError, ValueError) as exc:
+                raise UsageError(f"--format: unknown field or bad template ({exc}); fields: {', '.join(FIELDS)}") \
+                    from None
+        return
+    table = [(f["time"], f["exit"], f"{f['count']}×", f["cwd"] or "", f["command"]) for f in
+             (fields(r, now) for r in rows)]
+    for line in table_lines(table, ("time", "exit", "runs", "directory", "command")):
+        typer.echo(line)
+
+
+def fields(row: dict[str, Any], now: float) -> dict[str, Any]:
+    """A row's template fields."""
+    from ..capture.picker import ago
+
+    code = row.get("exit_code")
+    duration = row.get("duration_ms")
+    return {"command": row.get("text") or "", "time": short(row.get("ts")), "ago": ago(row.get("ts") or 0.0, now),
+            "cwd": row.get("cwd") or "", "exit": "" if code is None else str(code),
+            "duration": "" if duration is None else f"{duration / 1000:.1f}s", "count": row.get("count", 1),
+            "host": row.get("host") or "", "session": row.get("session") or ""}

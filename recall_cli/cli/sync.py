@@ -1,0 +1,87 @@
+"""Several machines: export, backup and restore, sync through a folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import UsageError
+from ..render import parse_when
+from .common import echo_json, progress, service
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("backup")(backup)
+    app.command("sync")(sync)
+
+
+def export(
+    output: Path = typer.Option(None, "--output", "-o", help="The file (jsonl) or folder (markdown); default: "
+                                                             "standard output (jsonl only)."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (everything, for `recall import`) or "
+                                                            "markdown (a folder of files to read)."),
+    since: str = typer.Option(None, "--since", help="Only events and memory changes from this time on."),
+) -> None:
+    """Export the whole memory: events, memories with their history, pins and edits, forgets."""
+    svc = service()
+    when = parse_when(since)
+    if fmt == "markdown":
+        if output is None:
+            raise UsageError("a Markdown export writes a folder: pass -o DIR")
+        counts = svc.export(folder=output, fmt="markdown", since=when)
+        typer.echo(f"Wrote {counts['events']} events in {counts['days']} day files and {counts['memories']} "
+                   f"memories to {output}.", err=True)
+        return
+    if output is None:
+        counts = svc.export(sys.stdout, fmt=fmt, since=when)
+    else:
+        if output.exists():
+            raise UsageError(f"{output} exists; choose a new file name")
+        import os
+
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            counts = svc.export(fh, fmt=fmt, since=when)
+    typer.echo(f"Exported {counts['events']} events, {counts['changes']} memory changes and "
+               f"{counts['tombstones']} forgets" + (f" to {output}." if output else "."), err=True)
+
+
+def backup(
+    file: Path = typer.Argument(..., help="The backup file to write (or, with --restore, to read)."),
+    restore: bool = typer.Option(False, "--restore", help="Replace this store with the backup (checked first)."),
+) -> None:
+    """A consistent copy of the store (safe while recall serve runs), or restore one."""
+    svc = service()
+    if restore:
+        from ..serve.daemon import status
+
+        if status(svc.config)["running"]:
+            raise UsageError("recall serve is running: stop it first (`recall serve --stop`)")
+        kept = svc.restore(file)
+        typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {kept}." if kept else ""))
+        return
+    path = svc.backup(file)
+    typer.echo(f"Backed up to {path} ({path.stat().st_size / 1e6:.1f} MB).")
+
+
+def sync(
+    folder: Path = typer.Argument(None, help="The synced folder (default: sync.dir)."),
+    new_device: bool = typer.Option(False, "--new-device", help="Give this store a new device id (after copying "
+                                                                "a RECALL_HOME to another machine)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Merge with your other devices through a folder that Syncthing, git, rclone or a USB stick keeps in step."""
+    svc = service()
+    if new_device:
+        typer.echo(f"This store is now device {svc.new_device()}.", err=True)
+    with progress("Syncing") as update:
+        report = svc.sync(folder, progress=update)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(report.summary())

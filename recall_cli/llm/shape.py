@@ -1,0 +1,477 @@
+"""Short answers made from the evidence itself (the zero-LLM path), and the check of a model's.
+
+Each question gets a *kind* from its first words, and each kind an answer built from the
+evidence's own words:
+
+- ``date`` ("when…", "what year…"): the date the best matching statement names, in the
+  question's granularity (a year for "what year", a month for "what month"), ranges kept
+  whole ("3-10 November 2026"), relative phrases read from the day they were written ("last
+  week", said on 9 June 2023, is "the week before 9 June 2023"); else the item's own date.
+- ``steps`` ("how do I…"): the instructions of the best matching item, one step a line
+  (numbered or bulleted lines, "a, then b", a "To do X: …" note, or the commands that ran).
+- ``list`` ("what activities does X do"): the best statements of several items, joined.
+- ``duration`` ("how long…"): the span a statement names ("for 4 years").
+- anything else: the best matching statement, or, when that statement is a question someone
+  asked, the reply that followed it.
+
+``grounded`` checks a model's answer against the evidence: its names, titles and numbers
+must appear there, and most of its other words too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..models import Hit
+from ..timephrase import MONTHS, NUMBERS, WEEKDAYS
+from ..timeutil import from_ts
+from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, sentences, stem, tokens, words
+
+MAX_STEPS = 8
+MAX_STEP_CHARS = 240
+MAX_LIST_ITEMS = 3
+MAX_SENTENCE_CHARS = 400
+
+KIND_DATE = re.compile(
+    r"^\s*(?:when\b|(?:on |in |during )?(?:what|which) (?:year|month|date|day)\b|what time of (?:the )?year\b)", re.I)
+KIND_STEPS = re.compile(
+    r"^\s*(?:how (?:do|can|could|should|would|did) (?:i|we|you|one)\b|how to\b|what (?:are|were) the steps\b"
+    r"|what(?:'s| is| was) the (?:command|way|procedure|process) (?:to|for)\b|which command\b|what command\b)", re.I)
+KIND_DURATION = re.compile(r"^\s*how long\b(?! ago)", re.I)
+KIND_LIST = re.compile(
+    r"^\s*(?:what|which) (?:(?:kinds? of|types? of|sorts? of) )?(?:\w+ ){0,2}?"
+    r"(?:activities|hobbies|books|pets|sports|events|places|things|games|instruments|foods|movies|shows|songs|"
+    r"artists|bands|items|gifts|countries|cities|classes|courses|projects|causes|symbols|types|kinds)\b"
+    r"|^\s*what (?:are|were) (?:\w+(?:'s)?\s+){1,3}(?:\w+s)\b", re.I)
+YEAR_QUESTION = re.compile(r"\b(?:what|which) year\b", re.I)
+MONTH_QUESTION = re.compile(r"\b(?:what|which) month\b", re.I)
+
+_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_TH = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_NUM = "(?:" + "|".join([r"\d+", *sorted((re.escape(n) for n in NUMBERS), key=len, reverse=True)]) + ")"
+_WEEKDAY = "(?:" + "|".join(WEEKDAYS) + ")"
+_DASH = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
+_D = r"\d{1,2}" + _TH
+
+
+def _day_month(d: str, m: str) -> str:
+    """"3 November", "3rd of November" or "November 3", as named groups ``d``/``m`` and ``d``b/``m``b."""
+    return rf"(?:(?P<{d}>{_D})\s+(?:of\s+)?(?P<{m}>{_MONTH})|(?P<{m}b>{_MONTH})\s+(?P<{d}b>{_D})\b)"
+
+
+_OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
+_FROM = r"\b(?:from |between )?"
+DATE_PHRASES = [
+    # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
+    ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\s+(?:of\s+)?(?P<m>{_MONTH}){_OPT_YEAR}",
+                            re.I)),
+    ("range_md", re.compile(rf"{_FROM}(?P<m>{_MONTH})\s+(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\b{_OPT_YEAR}", re.I)),
+    ("range_full", re.compile(rf"{_FROM}{_day_month('d1', 'm1')}(?:{_DASH}){_day_month('d2', 'm2')}{_OPT_YEAR}", re.I)),
+    ("day", re.compile(rf"\b{_day_month('d', 'm')}{_OPT_YEAR}", re.I)),
+    ("month", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I)),
+    ("relative", re.compile(
+        r"\b(?:(?P<daybefore>the day before yesterday)|(?P<yesterday>yesterday|last night)"
+        r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))|(?P<tomorrow>tomorrow)"
+        rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY})"
+        r"|(?P<span_rel>last|this|next|this past|past) "
+        r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
+        rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago)\b", re.I)),
+    ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
+]
+DURATION = re.compile(rf"\b(?:for |about |around |almost |nearly |over )?(?:{_NUM}|a couple of|a few|several) "
+                      r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b", re.I)
+SINCE = re.compile(r"\bsince (?:i was |we were |he was |she was )?[\w ]{1,20}?(?=[,.!?;]|$)", re.I)
+FILLER = re.compile(
+    r"^(?:(?:hey|hi|hello|wow|whoa|oh|ooh|ah|yeah|yep|yup|yes|thanks|thank you|cool|great|awesome|nice|sure"
+    r"|aw+|ha+|haha|lol|omg|absolutely|definitely|totally|congrats|congratulations"
+    r"|sounds (?:great|awesome|good|fun|cool)"
+    r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b[^.!?]*[.!?]\s*)+", re.I)
+STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
+THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
+
+
+def question_kind(question: str) -> str:
+    """date, steps, duration, list or other (from the question's first words)."""
+    if KIND_DATE.search(question):
+        return "date"
+    if KIND_STEPS.search(question):
+        return "steps"
+    if KIND_DURATION.search(question):
+        return "duration"
+    if KIND_LIST.search(question):
+        return "list"
+    return "other"
+
+
+@dataclass
+class Shaped:
+    """An answer taken from the evidence: its text and the items it came from."""
+
+    text: str
+    hits: list[Hit]
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?")
+
+
+def _clean(sentence: str) -> str:
+    """A sentence without the greeting or praise it opens with ("Thanks, Mel! Wow!")."""
+    stripped = FILLER.sub("", sentence).strip()
+    if len(stripped) > MAX_SENTENCE_CHARS:
+        stripped = stripped[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0] + "…"
+    return stripped
+
+
+def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = 3,
+                   allow: Callable[[Hit, str], bool] | None = None) -> tuple[str, Hit] | None:
+    """The statement (not a question) sharing most key words with the question among the
+    first ``depth`` items, earlier items and sentences first on a tie."""
+    best: tuple[tuple[int, int, int], str, Hit] | None = None
+    for i, hit in enumerate(hits[:depth]):
+        for j, sentence in enumerate(sentences(hit.text or "")):
+            if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
+                continue
+            if not _clean(sentence):
+                continue
+            rank = (len(keys & words(sentence)), -i, -j)
+            if best is None or rank > best[0]:
+                best = (rank, sentence, hit)
+    return None if best is None else (best[1], best[2])
+
+
+def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3) -> tuple[str, Hit, bool] | None:
+    """The sentence sharing most key words among the first ``depth`` items, and whether it
+    is a question (then the answer is in the reply to it)."""
+    best: tuple[tuple[int, int, int], str, Hit] | None = None
+    for i, hit in enumerate(hits[:depth]):
+        for j, sentence in enumerate(sentences(hit.text or "")):
+            rank = (len(keys & words(sentence)), -i, -j)
+            if best is None or rank > best[0]:
+                best = (rank, sentence, hit)
+    return None if best is None else (best[1], best[2], _is_question(best[1]))
+
+
+# -- dates ---------------------------------------------------------------------------------------
+def _fmt(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    """"3rd" -> 3."""
+    return int(text.rstrip("stndrhTSNDRH"))
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBERS[text.lower()]
+
+
+def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None] | None:
+    """(the phrase as an answer, the day it points at when it is one day) for one match."""
+    year = int(g["y"]) if g.get("y") else said.year
+    try:
+        if kind in {"range_dm", "range_md"}:
+            assert g["d1"] and g["d2"] and g["m"]
+            month = _month(g["m"])
+            first, last = date(year, month, _day(g["d1"])), date(year, month, _day(g["d2"]))
+            if last <= first:
+                return None
+            return f"{first.day}-{last.day} {first:%B %Y}", None
+        if kind == "range_full":
+            m1, d1 = g["m1"] or g["m1b"], g["d1"] or g["d1b"]
+            m2, d2 = g["m2"] or g["m2b"], g["d2"] or g["d2b"]
+            assert m1 and d1 and m2 and d2
+            first, last = date(year, _month(m1), _day(d1)), date(year, _month(m2), _day(d2))
+            if last < first:
+                last = date(year + 1, last.month, last.day)
+            if first.month == last.month:
+                return f"{first.day}-{last.day} {first:%B %Y}", None
+            return f"{first.day} {first:%B} - {last.day} {last:%B %Y}", None
+        if kind == "day":
+            m, d = g["m"] or g["mb"], g["d"] or g["db"]
+            assert m and d
+            day = date(year, _month(m), _day(d))
+            return _fmt(day), day
+        if kind == "month":
+            assert g["m"]
+            return f"{date(year, _month(g['m']), 1):%B %Y}", None
+        if kind == "year":
+            return str(year), None
+    except (ValueError, KeyError, AssertionError):
+        return None
+    return _render_relative(g, said)
+
+
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
+
+
+def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] | None:
+    """A relative phrase read from the day it was written (``said``)."""
+    anchor = _fmt(said)
+    one = timedelta(days=1)
+    if g.get("daybefore"):
+        return _fmt(said - 2 * one), said - 2 * one
+    if g.get("yesterday"):
+        return _fmt(said - one), said - one
+    if g.get("today"):
+        return anchor, said
+    if g.get("tomorrow"):
+        return _fmt(said + one), said + one
+    if g.get("wd") and g.get("rel"):
+        target = WEEKDAYS.index(g["wd"].lower())
+        rel = g["rel"].lower()
+        if rel in {"next", "coming", "this coming"} or (rel == "this" and target > said.weekday()):
+            day = said + timedelta(days=(target - said.weekday() - 1) % 7 + 1)
+        else:
+            day = said - timedelta(days=(said.weekday() - target - 1) % 7 + 1)
+        return f"{day:%A}, {_fmt(day)}", day
+    if g.get("span") and g.get("span_rel"):
+        span, rel = g["span"].lower(), g["span_rel"].lower()
+        ahead = rel == "next"
+        now = rel == "this"
+        if span in {"week", "weekend"}:
+            if now:
+                return f"the {span} of {anchor}", None
+            return f"the {span} {'after' if ahead else 'before'} {anchor}", None
+        if span == "month":
+            first = said.replace(day=1)
+            if not now:
+                first = (first + timedelta(days=32)).replace(day=1) if ahead else (first - one).replace(day=1)
+            return f"{first:%B %Y}", None
+        if span == "year":
+            return str(said.year + (1 if ahead else 0 if now else -1)), None
+        start, end = SEASONS[span]
+        if now:
+            season_year = said.year
+        elif ahead:
+            season_year = said.year if said.month < start else said.year + 1
+        else:
+            season_year = said.year if said.month > end else said.year - 1
+        return f"the {span} of {season_year}", None
+    if g.get("n") and g.get("unit"):
+        n, unit = _number(g["n"]), g["unit"].lower()
+        if unit == "day":
+            day = said - timedelta(days=n)
+            return _fmt(day), day
+        if unit == "week":
+            return f"{g['n']} week{'s' if n > 1 else ''} before {anchor}", None
+        if unit == "month":
+            month = said.month - n
+            year = said.year + (month - 1) // 12
+            return f"{date(year, (month - 1) % 12 + 1, 1):%B %Y}", None
+        return str(said.year - n), None
+    return None
+
+
+def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
+    """(position, rendered date, the day when it is one) for each date phrase in ``text``,
+    ranges before the single days inside them."""
+    day_said = from_ts(said).date()
+    found: list[tuple[int, int, str, date | None]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in DATE_PHRASES:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            rendered = _render(kind, {k: v or "" for k, v in m.groupdict().items()}, day_said)
+            if rendered is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.end(), rendered[0], rendered[1]))
+    return [(start, text_, day) for start, _end, text_, day in sorted(found)]
+
+
+def in_granularity(question: str, rendered: str, day: date | None) -> str:
+    """A date answer in the precision the question asks for ("what year" -> "2023")."""
+    years = re.findall(_YEAR, rendered)
+    if YEAR_QUESTION.search(question) and years:
+        return years[-1]
+    if MONTH_QUESTION.search(question):
+        if day is not None:
+            return f"{day:%B %Y}"
+        m = re.search(rf"({_MONTH})\s+({_YEAR})\s*$", rendered, re.I)
+        if m:
+            return f"{m.group(1)} {m.group(2)}"
+    return rendered
+
+
+def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = 3,
+                allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
+    """The date the best matching statement names (or the item's own date), in the question's
+    granularity; None when no item among the first ``depth`` shares a key word."""
+    ranked: list[tuple[int, int, Hit]] = []
+    for i, hit in enumerate(hits[:depth]):
+        overlap = len(keys & words(hit.text or ""))
+        if overlap or not keys:
+            ranked.append((overlap, -i, hit))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    hit = ranked[0][2]
+    best: tuple[tuple[int, int], str, date | None] | None = None
+    for j, sentence in enumerate(sentences(hit.text or "")):
+        if allow is not None and not allow(hit, sentence):
+            continue
+        for _pos, rendered, day in dates_in(sentence, hit.ts):
+            rank = (len(keys & words(sentence)), -j)
+            if best is None or rank > best[0]:
+                best = (rank, rendered, day)
+            break  # the first date of a sentence is the one it is about
+    if best is None:
+        said = from_ts(hit.ts).date()
+        return Shaped(in_granularity(question, _fmt(said), said), [hit])
+    return Shaped(in_granularity(question, best[1], best[2]), [hit])
+
+
+# -- steps, lists, spans, statements -------------------------------------------------------------
+def _steps_of(text: str) -> list[str]:
+    """The steps a text gives: its numbered or bulleted lines, else "a, then b" parts of its
+    instruction (after "To do X:"), else nothing."""
+    lines = [m.group("step").strip() for line in text.splitlines() if (m := STEP_LINE.match(line))]
+    if len(lines) >= 2:
+        return lines
+    flat = " ".join(text.split())
+    head, sep, rest = flat.partition(": ")
+    body = rest if sep and re.match(r"^(?:to|how to)\b", head, re.I) else flat
+    parts = [p.strip(" .") for p in THEN.split(body) if p.strip(" .")]
+    return parts if len(parts) >= 2 else []
+
+
+def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped | None:
+    """The steps of the best matching item that gives instructions: its own numbered steps,
+    "a, then b", or the commands that ran (shell items matching the question, oldest first).
+    A question someone asked ("how do I…?") is never the answer."""
+    commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
+    best: tuple[tuple[int, int], Hit, list[str]] | None = None
+    for i, hit in enumerate(hits[:depth]):
+        if hit.source == "shell":
+            continue
+        statements = [s for s in sentences(hit.text or "") if not _is_question(s)]
+        if not statements:
+            continue
+        text = hit.text or ""
+        overlap = len(keys & words(" ".join(statements)))
+        if not overlap:
+            continue
+        steps = _steps_of(text) or [_clean(s) for s in statements if keys & words(s)][:MAX_STEPS]
+        rank = (overlap, -i)
+        if best is None or rank > best[0]:
+            best = (rank, hit, steps)
+    if best is None and commands:
+        ordered = sorted(commands, key=lambda h: h.ts)
+        return Shaped(_numbered([" ".join((h.text or "").split()) for h in ordered]), ordered)
+    if best is None:
+        return None
+    steps = [s[:MAX_STEP_CHARS] for s in best[2] if s][:MAX_STEPS]
+    if not steps:
+        return None
+    return Shaped(steps[0] if len(steps) == 1 else _numbered(steps), [best[1]])
+
+
+def _numbered(steps: Sequence[str]) -> str:
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(steps[:MAX_STEPS], start=1))
+
+
+def list_answer(keys: set[str], hits: Sequence[Hit], depth: int = 6,
+                allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
+    """Several items' best statements, joined: a question about many things ("what
+    activities…") is rarely answered by one item."""
+    chosen: list[tuple[str, Hit]] = []
+    seen: set[str] = set()
+    for hit in hits[:depth]:
+        found = best_statement(keys, [hit], 1, allow)
+        # a question of category words only ("what activities does X do") takes what X says
+        if found is None or (keys and not keys & words(found[0])) or (not keys and allow is None):
+            continue
+        sentence = _clean(found[0]).rstrip(".!")
+        if sentence.lower() in seen:
+            continue
+        seen.add(sentence.lower())
+        chosen.append((sentence, hit))
+        if len(chosen) == MAX_LIST_ITEMS:
+            break
+    if not chosen:
+        return None
+    return Shaped("; ".join(s for s, _ in chosen), [h for _, h in chosen])
+
+
+def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = 3,
+                    allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
+    """The span ("for 4 years", "since I was 17") the best matching statement names."""
+    best: tuple[tuple[int, int, int], str, Hit] | None = None
+    for i, hit in enumerate(hits[:depth]):
+        for j, sentence in enumerate(sentences(hit.text or "")):
+            if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
+                continue
+            m = DURATION.search(sentence) or SINCE.search(sentence)
+            if not m:
+                continue
+            rank = (len(keys & words(sentence)), -i, -j)
+            if best is None or rank > best[0]:
+                best = (rank, m.group(0).strip(), hit)
+    return None if best is None else Shaped(best[1], [best[2]])
+
+
+def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
+                     depth: int = 3, allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
+    """The best matching statement; when the best match is a question someone asked, the
+    reply that followed it (that is where its answer is)."""
+    match = best_match(keys, hits, depth)
+    if match is not None and match[2]:
+        answered = reply(match[1])
+        if answered is not None:
+            statements = [_clean(s) for s in sentences(answered.text or "") if not _is_question(s)]
+            statements = [s for s in statements if s]
+            if statements:
+                return Shaped(statements[0], [answered])
+    found = best_statement(keys, hits, depth, allow)
+    if found is None:
+        return None
+    return Shaped(_clean(found[0]) or found[0], [found[1]])
+
+
+# -- checking a model's answer -------------------------------------------------------------------
+NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9]|\b\d[\d:.,/-]*\b")
+SKIP_AS_NAME = frozenset({*STOPWORDS, *FIRST_PERSON, *SECOND_PERSON, "yes", "no", "not", "mentioned", "none"})
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words and numbers of an answer: names, titles, places, amounts, dates."""
+    out = []
+    for m in NAME.finditer(text):
+        word = m.group(0)
+        if word.lower().strip("'’") in SKIP_AS_NAME or word.lower() in MONTHS or word.lower() in WEEKDAYS:
+            continue
+        out.append(word)
+    return out
+
+
+def grounded(answer: str, question: str, evidence: Sequence[str]) -> tuple[bool, str]:
+    """Whether a model's answer says only what the evidence says: every name, title and number
+    in it appears in the evidence (or the question), and at least half of the words it adds to
+    the question appear in one evidence line. (False, why) otherwise."""
+    seen = " ".join(evidence) + " " + question
+    seen_words = set(tokens(seen))
+    seen_stems = {stem(w) for w in seen_words}
+    for name in names_in(answer):
+        parts = tokens(name)
+        if parts and not all(p in seen_words or stem(p) in seen_stems for p in parts):
+            return False, f"'{name}' is not in the evidence"
+    added = words(answer) - words(question) - {"yes", "no"}
+    if not added:
+        first = tokens(answer)[:1]
+        if first and first[0] in {"yes", "no"}:
+            return True, ""  # a bare yes or no
+        return False, "it only repeats the question"
+    best = max((len(added & words(line)) / len(added) for line in evidence), default=0.0)
+    if best < 0.5:
+        return False, "most of its words are not in any evidence item"
+    return True, ""

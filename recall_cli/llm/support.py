@@ -1,0 +1,201 @@
+"""Whether the evidence supports an answer at all: the abstention rules of `recall ask`.
+
+A small model answers whatever it is given, so the decision to say "Not mentioned" is made
+here, from the words of the question and of the evidence, before any model runs:
+
+- **No shared key words.** A question's key words are its content words less the ones that
+  only shape a question ("what kind of", "recently", month names), less the people it names.
+  When no evidence item holds enough of them, nothing in memory is about the question.
+- **Another person's evidence.** When the question names one known speaker ("What did Caroline
+  realise after her charity race?") and the evidence that matches it best is about someone
+  else (Melanie ran the race), the question is about something never said. "Best" is the
+  statement holding most key words; between equals, the one the search ranks higher. Who a sentence is
+  about follows the grammar of conversation: a speaker's first person ("I", "my") is the
+  speaker, their second person ("you", a name they address) is the one they talk to, and a
+  sentence with neither belongs to the turn's own subject. Questions ("what made you pick
+  it?") assert nothing and are not evidence for either.
+
+The rules are general (no list of names, no thresholds fitted to one corpus beyond the share
+of key words, which is configurable as ``ask.min_support``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..models import Hit
+
+WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+STOPWORDS = frozenset("""
+a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in into is
+it its me my of on or our she so than that the their them then there these they this to was were what when where which
+who whom why will with would you your yours about after before doing any some just also very really much many more
+most not no yes too all am i'm i've i'd i'll we we're we've us ours myself yourself
+""".split())
+# Words that shape a question without saying what it is about ("what kind of", "recently",
+# "in May"): they are not evidence that an item is on the question's subject.
+QUESTION_WORDS = frozenset("""
+kind type sort thing things something anything everything way ways one ones new old recent recently currently lately
+usually often ever first last next time times day days week weeks month months year years today yesterday tomorrow
+tonight morning evening afternoon night weekend ago reason reasons like likes liked favorite favourite get gets got
+getting make makes made go goes went going gone come came say says said tell told mention mentioned think thought feel
+felt know knew want wanted plan plans planning planned use used using take took taking give gave done happen happened
+help helped stay keep kept still while since during activity activities hobby hobbies interest interests
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+""".split())
+FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're we've we'll our ours us".split())
+SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
+
+
+def stem(word: str) -> str:
+    """A light stemmer: "serviced", "service" and "servicing" meet; "movies" and "movie" too."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "running" -> "runn" -> "run"
+    if word.endswith("i") and len(word) > 3:
+        word = word[:-1] + "y"  # "movies" -> "movi" -> "movy", as "movie" -> "movi" -> ... below
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words (apostrophes straightened, contractions kept whole)."""
+    return WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def words(text: str) -> set[str]:
+    """Stemmed content words: not stopwords and longer than two letters, or holding a digit
+    ("B3", "5k", "2023")."""
+    return {stem(w) for w in tokens(text) if (w not in STOPWORDS and len(w) > 2) or any(c.isdigit() for c in w)}
+
+
+def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
+    """What a question is about: its content words less question-shaping words, years and the
+    people it names (those are checked apart, by whom the evidence is about)."""
+    skip = {n.lower() for n in names}
+    return {stem(w) for w in tokens(question)
+            if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 2 and not YEAR.match(w)
+            and w.removesuffix("'s") not in skip}
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a text, on one line each."""
+    return [s for s in SENTENCE.split(" ".join(text.split())) if s]
+
+
+def names_person(word: str, name: str) -> bool:
+    """Whether ``word`` is ``name`` or a short form of it ("mel" for "melanie")."""
+    name = name.lower()
+    return word == name or (len(word) >= 3 and name.startswith(word) and len(word) >= len(name) - 4)
+
+
+@dataclass
+class Ownership:
+    """An evidence item's sentences split by whom they are about, for one named person."""
+
+    person: list[str] = field(default_factory=list)  # about the person the question names
+    other: list[str] = field(default_factory=list)  # about someone else
+    neutral: list[str] = field(default_factory=list)  # about nobody in particular (a note)
+
+
+def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
+    """Whom each statement of ``hit`` is about: ``person`` (the one the question names), someone
+    else, or nobody in particular. Questions are left out: they assert nothing."""
+    speaker = hit.actor or ""
+    is_person = speaker.lower() == person.lower()
+    others = [s for s in speakers if s.lower() not in {person.lower(), speaker.lower()}]
+    split = [(s, {w.removesuffix("'s") for w in tokens(s)}) for s in sentences(hit.text or "")]
+    everything = set().union(*(w for _, w in split)) if split else set()
+    out = Ownership()
+    for sentence, ws in split:
+        if sentence.rstrip().endswith("?"):
+            continue
+        mentions_person = any(names_person(w, person) for w in ws)
+        mentions_other = any(names_person(w, o) for w in ws for o in others)
+        first, second = bool(ws & FIRST_PERSON), bool(ws & SECOND_PERSON)
+        if not speaker:  # a note or a memory: only a name says whom it is about
+            (out.person if mentions_person else out.other if mentions_other else out.neutral).append(sentence)
+        elif is_person:
+            if first:
+                out.person.append(sentence)
+            elif second or mentions_other:
+                out.other.append(sentence)  # what the person says about the one they talk to
+            elif everything & SECOND_PERSON and not everything & FIRST_PERSON:
+                out.other.append(sentence)  # a turn all about the listener
+            else:
+                out.person.append(sentence)
+        else:
+            if first:
+                out.other.append(sentence)  # the speaker's own news
+            if second or mentions_person:
+                out.person.append(sentence)  # said to, or about, the person
+            elif not first:  # neither: the turn's subject, the listener when it is all about them
+                addressed = bool(everything & SECOND_PERSON) and not everything & FIRST_PERSON
+                (out.person if addressed else out.other).append(sentence)
+    return out
+
+
+@dataclass
+class Support:
+    """What the evidence says about a question's subject."""
+
+    key_words: set[str]
+    share: float  # the best share of the key words one item holds (1.0 without key words)
+    person: str | None = None  # the one known speaker the question names
+    person_match: int = 0  # key words in the best statement about that person
+    other_match: int = 0  # key words in the best statement about anyone else
+    abstain: str = ""  # why the evidence does not support an answer ("" when it does)
+
+
+def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str | None],
+           min_support: float, depth: int = 8) -> Support:
+    """Whether ``hits`` (best first) can support an answer to ``question``.
+
+    ``speakers`` maps a word of the question to the known speaker it names (None when it
+    names none); ``min_support`` is the share of the key words some item must hold."""
+    named: dict[str, str] = {}
+    for word in dict.fromkeys(tokens(question)):
+        word = word.removesuffix("'s")
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        actor = speakers(word)
+        if actor:
+            named[actor.lower()] = actor
+    keys = key_words(question, named.values())
+    top = list(hits[:depth])
+    if not top:
+        return Support(keys, 0.0, abstain="no evidence")
+    share = max(len(keys & words(f"{h.actor or ''} {h.text}")) / len(keys) for h in top) if keys else 1.0
+    support = Support(keys, share)
+    if share < min_support:
+        support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
+        return support
+    if len(named) != 1 or not keys:
+        return support
+    person = next(iter(named.values()))
+    support.person = person
+    everyone = sorted({h.actor for h in top if h.actor} | {person})
+    person_rank = other_rank = len(top)
+    for rank, hit in enumerate(top):
+        owned = ownership(hit, person, everyone)
+        about_person = len(keys & words(" ".join(owned.person + owned.neutral)))
+        about_other = len(keys & words(" ".join(owned.other)))
+        if about_person > support.person_match:
+            support.person_match, person_rank = about_person, rank
+        if about_other > support.other_match:
+            support.other_match, other_rank = about_other, rank
+    # the best statement decides; on a tie, the one the search ranks higher
+    if (support.other_match, -other_rank) > (support.person_match, -person_rank):
+        support.abstain = f"the evidence on this is about someone other than {person}"
+    return support

@@ -1,0 +1,266 @@
+"""What events say, indexed for the grounding check (grounding.py): their words as light
+stems, the names in them, their numbers, their dates (written, resolved from relative
+phrases such as "yesterday [7 May 2023]", and the days they were said), and the steps they
+give (shell commands that succeeded, instruction sentences).
+
+Deterministic and cheap: a few regular expressions and set look-ups per event.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..models import Event
+from ..timephrase import EXPLICIT, MONTHS, WEEKDAYS, annotate
+from ..timeutil import from_ts
+
+# -- vocabulary ---------------------------------------------------------------------------
+
+FIRST_PERSON = frozenset("i me my mine myself i'm i've i'd i'll we us our ours ourselves "
+                         "we're we've we'd we'll".split())
+SECOND_PERSON = frozenset("you your yours yourself you're you've you'll you'd".split())
+# words a memory may use that need not come from the events: they relate facts, they do
+# not add any (a changed relation such as "hates" for "likes" is not among them)
+GLUE = frozenset(
+    "user users person people someone somebody others other also recently currently now "
+    "like likes liked love loves loved enjoy enjoys enjoyed prefer prefers preferred want wants wanted "
+    "plan plans planned planning hope hopes hoped has have had own owns owned live lives lived "
+    "work works worked go goes went gone going attend attends attended visit visits visited "
+    "say says said mention mentions mentioned talk talks talked discuss discusses discussed "
+    "share shares shared tell tells told feel feels felt think thinks thought believe believes "
+    "is was are were be been being am do does did done get gets got make makes made "
+    "take takes took taken taking "
+    "named called about regarding upon who whose whom which that this those these them they "
+    "their theirs there here not no yes very really just still always never often sometimes "
+    "usually new old one ones thing things something anything everything lot lots many much more "
+    "most some any all each every both several few kind kinds type way ways time times "
+    "include includes including involve involves involved during while since until "
+    "speaker conversation chat message messages note notes said mentions "
+    "he she his her hers him himself herself it its itself they've they're he's she's it's "
+    "an a the and or but so of in on at to for from with by as into onto over under "
+    "s t d ll ve re m".split()
+)
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "hundred": 100, "thousand": 1000, "dozen": 12}
+IRREGULAR = {
+    "went": "go", "gone": "go", "goes": "go", "did": "do", "does": "do", "done": "do", "had": "have",
+    "has": "have", "was": "be", "were": "be", "is": "be", "am": "be", "are": "be", "been": "be",
+    "made": "make", "took": "take", "taken": "take", "saw": "see", "seen": "see", "got": "get",
+    "gotten": "get", "bought": "buy", "felt": "feel", "found": "find", "gave": "give", "given": "give",
+    "kept": "keep", "left": "leave", "met": "meet", "ran": "run", "said": "say", "told": "tell",
+    "thought": "think", "began": "begin", "begun": "begin", "came": "come", "became": "become",
+    "brought": "bring", "taught": "teach", "wrote": "write", "written": "write", "won": "win",
+    "lost": "lose", "sold": "sell", "built": "build", "spent": "spend", "sent": "send",
+    "knew": "know", "known": "know", "grew": "grow", "grown": "grow", "drew": "draw", "drawn": "draw",
+    "flew": "fly", "ate": "eat", "eaten": "eat", "drove": "drive", "driven": "drive", "chose": "choose",
+    "chosen": "choose", "wore": "wear", "worn": "wear", "sang": "sing", "sung": "sing", "swam": "swim",
+    "rode": "ride", "ridden": "ride", "paid": "pay", "heard": "hear", "held": "hold", "led": "lead",
+    "fell": "fall", "fallen": "fall", "broke": "break", "broken": "break", "spoke": "speak",
+    "spoken": "speak", "stood": "stand", "understood": "understand", "caught": "catch",
+    "children": "child", "kids": "kid", "people": "person", "men": "man", "women": "woman",
+    "mice": "mouse", "feet": "foot", "teeth": "tooth", "better": "good", "best": "good",
+}
+PAST_OR_MODAL = frozenset(
+    "can could will would shall should may might must was were had did also just really "
+    "recently still always never often usually finally actually once already".split()
+) | frozenset(IRREGULAR)
+ADVERBS = frozenset("really also just always never often usually recently finally actually "
+                    "still sometimes truly definitely absolutely totally currently already".split())
+IMPERATIVE = frozenset(
+    "run use install open click add set make type go try check put take mix bake press select "
+    "create write call start stop turn remove delete copy paste save edit download build restart "
+    "update cook heat stir pour cut follow read book pay bring keep avoid don't never always "
+    "enter choose fill preheat combine whisk boil drain serve wash rinse plug unplug reboot "
+    "configure enable disable login log sign register apply upload attach send wait pick place "
+    "clean soak dry fold store measure add note remember ask look find visit contact".split()
+)
+STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
+INSTRUCTION_PATTERNS = (
+    re.compile(r"\b(?:run|type|execute|install|use)\s+[`'\"]?[\w./-]+", re.I),
+    re.compile(r"(?:^|[.!?]\s+)to\s+\w+(?:\s+[\w'-]+){0,8},\s*\w+", re.I),
+    re.compile(r"\byou\s+(?:can|should|need\s+to|have\s+to|must|just)\s+\w+", re.I),
+    re.compile(r"\bsteps?\s*\d|\bthe\s+steps\b|\bstep\s+by\s+step\b", re.I),
+)
+MARKUP = re.compile(
+    r"\{\{|\}\}|\{%|%\}|\[\[|\]\]|```|<\s*/?\s*[A-Za-z][A-Za-z0-9]*\s*/?\s*>|"
+    r"\{\s*\"|\"\s*:\s*[\"\[{\d]|\"\s*\}|\[\s*\{|\}\s*\]|\\[ntu\"]|(?:^|\s)#+[A-Za-z_]"
+)
+ALLOWED_SYMBOLS = frozenset("- – — & + / = : ... … % $ € £ ~".split())
+FILE_NAME = re.compile(r"^[\w~./\\-]*[\w-]\.[A-Za-z][A-Za-z0-9]{0,4}$|^[~.]?/[\w./-]+$")
+WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?\b")
+MONTH_YEAR = re.compile(r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True))
+                        + r")\.?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I)
+ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+SPAN = re.compile(r"\b(?P<what>week|weekend) of (?P<day>\d{1,2}) (?P<month>[A-Za-z]+) (?P<year>\d{4})")
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# a month written as a name in a memory: capitalised, so the verb "may" is not one
+MONTH_NAMES = frozenset(m.capitalize() for m in MONTHS if len(m) > 3) | {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+WEEKDAY_NAMES = frozenset(w.capitalize() for w in WEEKDAYS)
+
+
+def clean_text(text: str) -> str:
+    """Straight apostrophes and quotes, one space between words."""
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+                    .replace("\u201d", '"').split())
+
+
+def base_word(word: str) -> str:
+    """A word without its possessive ("Maya's" -> "maya"), lower case."""
+    low = word.lower().strip("'")
+    return low[:-2] if low.endswith("'s") else low
+
+
+def stem(word: str) -> str:
+    """A light stem, the same for "paint", "paints", "painted", "painting" and "painter"."""
+    w = base_word(word)
+    w = IRREGULAR.get(w, w)
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ers", ""), ("er", ""), ("ed", ""),
+                         ("es", ""), ("ly", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith("ss")):
+            w = w[: len(w) - len(suffix)] + keep
+            break
+    w = w.rstrip("e") or w
+    if len(w) > 3 and w[-1] == w[-2]:  # running -> runn -> run
+        w = w[:-1]
+    return w
+
+
+def normalised(text: str) -> str:
+    """The form two candidates are compared in: lower-case words, nothing else."""
+    return " ".join(re.findall(r"[a-z0-9]+", clean_text(text).lower()))
+
+
+def number_value(token: str) -> int | None:
+    digits = re.sub(r"(st|nd|rd|th)$", "", token).replace(",", "")
+    try:
+        return int(float(digits))
+    except ValueError:
+        return None
+
+
+# -- what the events say ------------------------------------------------------------------
+
+Day = tuple[int, int, int]  # (day, month, year)
+
+
+@dataclass
+class Evidence:
+    """What a set of events says, indexed for the check: their words (as stems), names,
+    numbers, dates (written, resolved from relative phrases, and the days they were said)
+    and the steps in them."""
+
+    events: list[Event]
+    tokens: set[str] = field(default_factory=set)  # lower-case words as written
+    stems: set[str] = field(default_factory=set)
+    numbers: set[int] = field(default_factory=set)
+    days: set[Day] = field(default_factory=set)
+    months: set[tuple[int, int]] = field(default_factory=set)  # (month, year)
+    years: set[int] = field(default_factory=set)
+    weekdays: set[str] = field(default_factory=set)
+    actors: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)  # shell commands that succeeded
+    instructions: list[str] = field(default_factory=list)  # sentences that give steps
+    text: str = ""
+
+    @classmethod
+    def of(cls, events: Iterable[Event]) -> Evidence:
+        """Index ``events``."""
+        ev = cls(list(events))
+        texts = []
+        for event in ev.events:
+            said = from_ts(event.ts_start).date()
+            ev._add_day(said)
+            text = clean_text(annotate(event.text, event.ts_start))
+            extra = " ".join(str(event.meta.get(k, "")) for k in ("cwd", "path", "title") if event.meta.get(k))
+            texts.append(f"{text} {extra}".strip())
+            if event.actor and event.actor not in ev.actors:
+                ev.actors.append(event.actor)
+            for m in EXPLICIT.finditer(text):
+                month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+                year = int(m.group("year") or said.year)
+                ev._add_day_parts(int(m.group("day") or m.group("day2")), month, year)
+            for m in ISO_DATE.finditer(text):
+                ev._add_day_parts(int(m.group("day")), int(m.group("month")), int(m.group("year")))
+            for m in MONTH_YEAR.finditer(text):
+                ev.months.add((MONTHS[m.group("month").lower().rstrip(".")], int(m.group("year"))))
+                ev.years.add(int(m.group("year")))
+            for m in SPAN.finditer(text):  # "week of 1 May 2023": every day of it
+                month_name = m.group("month").lower()
+                if month_name in MONTHS:
+                    try:
+                        first = date(int(m.group("year")), MONTHS[month_name], int(m.group("day")))
+                    except ValueError:
+                        continue
+                    for offset in range(7 if m.group("what") == "week" else 2):
+                        ev._add_day(first + timedelta(days=offset))
+            if event.source == "shell" and event.meta.get("exit_code") == 0:
+                ev.commands.append(event.text.strip())
+            ev.instructions.extend(s for s in SENTENCE.split(text) if is_instruction(s))
+        ev.text = "\n".join(texts)
+        for word in WORD.findall(ev.text.replace("-", " ")):
+            ev.tokens.add(base_word(word))
+            ev.stems.add(stem(word))
+            if word.lower() in NUMBER_WORDS:
+                ev.numbers.add(NUMBER_WORDS[word.lower()])
+            if word.capitalize() in WEEKDAY_NAMES:
+                ev.weekdays.add(word.capitalize())
+        for actor in ev.actors:
+            for word in WORD.findall(actor):
+                ev.tokens.add(base_word(word))
+                ev.stems.add(stem(word))
+        for token in NUMBER.findall(ev.text):
+            value = number_value(token)
+            if value is not None:
+                ev.numbers.add(value)
+                if 1900 <= value <= 2099:
+                    ev.years.add(value)
+        return ev
+
+    def _add_day(self, day: date) -> None:
+        self._add_day_parts(day.day, day.month, day.year)
+        self.weekdays.add(day.strftime("%A"))
+
+    def _add_day_parts(self, day: int, month: int, year: int) -> None:
+        self.days.add((day, month, year))
+        self.months.add((month, year))
+        self.years.add(year)
+        self.numbers.update((day, year))
+
+    def has_word(self, word: str) -> bool:
+        """A content word is in the events: the same stem, or a long shared beginning
+        ("adopt" / "adoption")."""
+        s = stem(word)
+        if s in self.stems or base_word(word) in self.tokens:
+            return True
+        if len(s) >= 5:
+            prefix = s[:5]
+            return any(t.startswith(prefix) and len(os.path.commonprefix([t, s])) >= 0.7 * min(len(t), len(s))
+                       for t in self.stems)
+        return False
+
+    def has_name(self, word: str) -> bool:
+        """A name is in the events as written (any case), or is one of their speakers."""
+        base = base_word(word)
+        return base in self.tokens or stem(word) in self.stems and len(base) > 3
+
+
+
+def is_instruction(sentence: str) -> bool:
+    """A sentence that gives steps: an imperative ("Preheat the oven ..."), "run X",
+    "to do X, ...", "you can/should ...", or numbered steps."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
+    if len(words) < 3:
+        return False
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in STEP_LEADS:
+        lead += 1
+    if words[lead] in IMPERATIVE and not (lead + 1 < len(words) and words[lead + 1] in {"you", "me", "it's"}):
+        return True
+    return any(p.search(sentence) for p in INSTRUCTION_PATTERNS)

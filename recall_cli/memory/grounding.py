@@ -1,0 +1,606 @@
+"""The grounding check: is a memory an LLM proposes supported by the events it cites?
+
+A small model writes fluent text its input does not support: template residue, an "I"
+that belongs to nobody, dates it made up, procedures nobody gave. Before an LLM candidate
+is written, ``check`` compares it with the events it cites, deterministically and without
+a second model call:
+
+- no template or markup residue (``{{``, ``{%``, ``<pre>``, ``[[``, ``#section``, JSON
+  fragments, lone punctuation), and a sentence rather than a fragment or a file name;
+- first person is rewritten to whoever said it (the event's actor), or to "the user" for
+  the user's own notes and commands, so no memory says a bare "I";
+- every name, number and date comes from the events (a date may also be the resolved date
+  of a relative phrase in them, or the day one of them was written), and nearly every
+  content word does (a word counts when its stem matches; relation words such as "likes"
+  or "went" are free);
+- a fact about one person of a conversation comes from what that person said or was told;
+- a procedure rests on steps someone took or gave: a shell command that succeeded, or
+  instruction text ("run X", "to do X, ...", an imperative sentence);
+- the subject is a name or noun phrase from the events (a bad one is replaced by a name
+  the memory mentions, else the memory is rejected).
+
+``screen`` runs the check over an episode's candidates and drops repeats within the
+episode. A rejection carries a reason (a key of ``REASONS``) that is counted in the store
+(``consolidation.rejected.<reason>``) and logged with the candidate to
+RECALL_HOME/logs/llm-rejected.jsonl, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..models import Event
+from ..search.retrieve import STOPWORDS
+from ..timephrase import EXPLICIT, MONTHS
+from .evidence import (
+    ADVERBS,
+    ALLOWED_SYMBOLS,
+    FILE_NAME,
+    FIRST_PERSON,
+    GLUE,
+    ISO_DATE,
+    MARKUP,
+    MONTH_NAMES,
+    MONTH_YEAR,
+    NUMBER,
+    NUMBER_WORDS,
+    PAST_OR_MODAL,
+    SECOND_PERSON,
+    WEEKDAY_NAMES,
+    WORD,
+    Evidence,
+    base_word,
+    clean_text,
+    normalised,
+    number_value,
+    stem,
+)
+from .summary import Candidate
+
+if TYPE_CHECKING:
+    from ..store.db import Store
+
+log = logging.getLogger(__name__)
+COUNTER_PREFIX = "consolidation.rejected."
+MAX_LOGGED_CHARS = 2000
+
+REASONS: dict[str, str] = {
+    "markup": "template or markup residue",
+    "garbled": "characters that are not text (broken model output)",
+    "fragment": "not a sentence",
+    "file_name": "a file name, not a memory",
+    "ungrounded_name": "a name the events do not mention",
+    "ungrounded_date": "a date the events do not give",
+    "ungrounded_number": "a number the events do not give",
+    "ungrounded_words": "words the events do not contain",
+    "wrong_person": "not said by or to the person it is about",
+    "unclear_person": '"you" with no one it could mean',
+    "no_steps": "a procedure nobody took or gave",
+    "bad_subject": "a subject that is not a name or noun phrase from the events",
+    "duplicate": "a repeat of another memory of this episode",
+}
+
+# -- first person ---------------------------------------------------------------------------
+
+def _third_person(verb: str) -> str:
+    """The verb after "I" or "you" as it reads after a name: "love" -> "loves", "am" -> "is"."""
+    low = verb.lower()
+    special = {"am": "is", "are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't",
+               "haven't": "hasn't", "aren't": "isn't", "weren't": "wasn't", "go": "goes"}
+    if low in special:
+        return special[low]
+    if (low in PAST_OR_MODAL or low in STOPWORDS or low.endswith(("ed", "n't")) or not low.isalpha()
+            or low in GLUE and low.endswith("s")):
+        return verb
+    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if len(low) > 2 and low.endswith("y") and low[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def speaker_name(actor: str | None) -> str:
+    """Who "I" is in a memory: the event's speaker, or "the user" for the user's own notes
+    and commands (and chat exports' "user" role)."""
+    if not actor or actor.lower() in {"user", "me", "human", "you"}:
+        return "the user"
+    if actor.lower() == "assistant":
+        return "the assistant"
+    return actor
+
+
+def _first_person_table(name: str) -> dict[str, str]:
+    possessive, group = f"{name}'s", f"{name} and others"
+    return {"i": name, "me": name, "myself": name, "my": possessive, "mine": possessive,
+            "i'm": f"{name} is", "i've": f"{name} has", "i'd": f"{name} would", "i'll": f"{name} will",
+            "we": group, "us": group, "our": possessive, "ours": possessive, "ourselves": group,
+            "we're": f"{group} are", "we've": f"{group} have", "we'd": f"{group} would", "we'll": f"{group} will"}
+
+
+def _second_person_table(name: str) -> dict[str, str]:
+    return {"you": name, "your": f"{name}'s", "yours": f"{name}'s", "yourself": name,
+            "you're": f"{name} is", "you've": f"{name} has", "you'd": f"{name} would", "you'll": f"{name} will"}
+
+
+SUBJECT_AFTER = frozenset("and but so because that if when while since though then".split())
+
+
+def _rewrite(text: str, table: dict[str, str], subject_word: str) -> str:
+    """``text`` with the words of ``table`` replaced; the verb after ``subject_word`` (I, you)
+    takes a name's form ("I love" -> "Ana loves"). "You" is a subject only where a clause
+    begins ("... told you it works" keeps "it")."""
+    out: list[str] = []
+    conjugate = False
+    sentence_start = True
+    clause = 0  # words since the clause began: "my sister and I go" is a compound subject
+    words: list[str] = []
+    for token in re.split(r"(\s+)", text):
+        if not token or token.isspace():
+            out.append(token)
+            continue
+        m = re.match(r"^([^\w']*)([\w']+)([^\w']*)$", token.replace("\u2019", "'"))
+        if m is None:
+            out.append(token)
+            sentence_start = token.rstrip().endswith((".", "!", "?"))
+            continue
+        lead, core, trail = m.groups()
+        low = core.lower()
+        replaced = table.get(low)
+        if replaced is not None:
+            if sentence_start and replaced[:1].islower():
+                replaced = replaced[0].upper() + replaced[1:]
+            out.append(lead + replaced + trail)
+            previous = words[-1] if words else ""
+            # "my sister and I go": a compound subject at the start of a clause keeps its
+            # plural verb ("... a fan and I love" is a new clause: "Ana loves")
+            compound = 1 < clause <= 4 and previous in {"and", "or", "nor"}
+            as_subject = low != "you" or clause == 0 or previous in SUBJECT_AFTER
+            conjugate = low == subject_word and not trail and not compound and as_subject
+        elif conjugate and low in ADVERBS and not trail:
+            out.append(token)  # "I really love": the verb is the next word
+        else:
+            out.append(lead + _third_person(core) + trail if conjugate else token)
+            conjugate = False
+        sentence_start = bool(trail) and trail.rstrip().endswith((".", "!", "?"))
+        words.append(low)
+        clause = 0 if trail.rstrip().endswith((".", "!", "?", ",", ";", ":")) else clause + 1
+    return "".join(out)
+
+
+def rewrite_first_person(text: str, name: str) -> str:
+    """``text`` with first person replaced by ``name``: "I'm a fan of my team" -> "Ana is a
+    fan of Ana's team"; "we" becomes "Ana and others"."""
+    return _rewrite(text, _first_person_table(name), "i")
+
+
+def rewrite_second_person(text: str, name: str) -> str:
+    """``text`` with "you" replaced by the person addressed: "you're a great example" ->
+    "Ben is a great example"."""
+    return _rewrite(text, _second_person_table(name), "you")
+
+
+def has_second_person(text: str) -> bool:
+    """Whether ``text`` says you, your, ... anywhere."""
+    return any(w.lower() in SECOND_PERSON for w in re.findall(r"[A-Za-z']+", clean_text(text)))
+
+
+def choose_addressee(events: Sequence[Event], episode: Sequence[Event]) -> str | None:
+    """Whom "you" means: in a two-person conversation, the other speaker of the event that
+    says "you"; in the user's own notes, the user; None when it cannot be told."""
+    saying = [e for e in events if has_second_person(e.text)] or list(events)
+    if not saying:
+        return None
+    speaker = saying[0].actor
+    if not speaker:
+        return "the user"
+    others = list(dict.fromkeys(e.actor for e in episode if e.actor and e.actor != speaker))
+    return speaker_name(others[0]) if len(others) == 1 else None
+
+
+def has_first_person(text: str) -> bool:
+    """Whether ``text`` says I, me, my, we, ... anywhere."""
+    return any(w.lower() in FIRST_PERSON for w in re.findall(r"[A-Za-z']+", clean_text(text)))
+
+
+def choose_speaker(text: str, events: Sequence[Event]) -> str:
+    """Whose "I" this is: of the cited events that speak in the first person, the one whose
+    words the text shares most (the first cited, on a tie)."""
+    words = {stem(w) for w in WORD.findall(text)} - {stem(w) for w in GLUE | STOPWORDS}
+    speaking = [e for e in events if has_first_person(e.text)] or list(events)
+    if not speaking:
+        return "the user"
+    best = max(speaking, key=lambda e: len(words & {stem(w) for w in WORD.findall(e.text)}))
+    return speaker_name(best.actor)
+
+
+# -- the check ----------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    """The outcome for one candidate: ``reason`` is empty when it passed; ``text`` and
+    ``subject`` are what would be stored (first person rewritten, subject repaired)."""
+
+    text: str
+    subject: str | None
+    reason: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
+
+
+def markup_residue(text: str, allowed: str = "") -> str:
+    """The first piece of template, markup or JSON residue in ``text`` ('' if none); a
+    piece that also appears in ``allowed`` (a cited shell command, say) is not residue."""
+    for m in MARKUP.finditer(text):
+        piece = m.group(0).strip()
+        if piece and piece in allowed:
+            continue
+        return piece
+    for token in text.split():
+        if not any(ch.isalnum() for ch in token) and token not in ALLOWED_SYMBOLS and token not in allowed:
+            return token
+    return ""
+
+
+def _names_and_words(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(names, content words, sentence-initial words) of a memory's text."""
+    names: list[str] = []
+    words: list[str] = []
+    initial: list[str] = []
+    sentence_start = True
+    for raw in re.split(r"\s+", text):
+        for piece in re.split(r"[-/]", raw):
+            for word in WORD.findall(piece):
+                if (word.lower() in STOPWORDS or word.lower() in GLUE or base_word(word) in GLUE
+                        or word.lower() in FIRST_PERSON or word.lower() in SECOND_PERSON):
+                    pass
+                elif word in MONTH_NAMES or word in WEEKDAY_NAMES or word.lower() in NUMBER_WORDS:
+                    pass  # checked as dates and numbers
+                elif word[0].isupper():
+                    (initial if sentence_start else names).append(word)
+                else:
+                    words.append(word)
+                sentence_start = False
+        if raw.endswith((".", "!", "?", ":")):
+            sentence_start = True
+    return names, words, initial
+
+
+def check_dates_and_numbers(text: str, ev: Evidence) -> tuple[str, str, str]:
+    """('', '', rest) when every date and number in ``text`` is in the evidence, else
+    (reason, the offending piece, ''); ``rest`` is the text with its dates taken out."""
+    rest = text
+    for m in list(EXPLICIT.finditer(text)):
+        month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+        day = int(m.group("day") or m.group("day2"))
+        year = int(m.group("year")) if m.group("year") else None
+        if not any(d == day and mo == month and (year is None or y == year) for d, mo, y in ev.days):
+            return "ungrounded_date", m.group(0), ""
+        rest = rest.replace(m.group(0), " ", 1)
+    for m in list(ISO_DATE.finditer(rest)):
+        if (int(m.group("day")), int(m.group("month")), int(m.group("year"))) not in ev.days:
+            return "ungrounded_date", m.group(0), ""
+        rest = rest.replace(m.group(0), " ", 1)
+    for m in list(MONTH_YEAR.finditer(rest)):
+        if (MONTHS[m.group("month").lower().rstrip(".")], int(m.group("year"))) not in ev.months:
+            return "ungrounded_date", m.group(0), ""
+        rest = rest.replace(m.group(0), " ", 1)
+    for word in WORD.findall(rest):
+        if word in MONTH_NAMES and MONTHS[word.lower()] not in {mo for mo, _y in ev.months}:
+            return "ungrounded_date", word, ""
+        if word in WEEKDAY_NAMES and word not in ev.weekdays:
+            return "ungrounded_date", word, ""
+        if word.lower() in NUMBER_WORDS and NUMBER_WORDS[word.lower()] not in ev.numbers:
+            return "ungrounded_number", word, ""
+    for token in NUMBER.findall(rest):
+        value = number_value(token)
+        if value is not None and value not in ev.numbers:
+            return ("ungrounded_date" if 1900 <= value <= 2099 else "ungrounded_number"), token, ""
+    return "", "", rest
+
+
+def ungrounded_words(text: str, ev: Evidence) -> tuple[str, list[str]]:
+    """('', []) when the names and content words of ``text`` come from the evidence, else
+    (reason, the words that do not). Names must all be there; of the other content words
+    at most one in five may be missing (a paraphrase's odd word), none of fewer than five."""
+    names, words, initial = _names_and_words(text)
+    missing_names = [n for n in names if not ev.has_name(n)]
+    if missing_names:
+        return "ungrounded_name", missing_names
+    # a capitalised first word is a name or an ordinary word: either way it must be there
+    missing_initial = [w for w in initial if not ev.has_name(w) and not ev.has_word(w)]
+    if missing_initial:
+        return "ungrounded_name", missing_initial
+    missing = [w for w in words if not ev.has_word(w)]
+    if len(missing) > len(words) // 5:
+        return "ungrounded_words", missing
+    return "", []
+
+
+def _about(text: str, subject: str | None, actors: Sequence[str]) -> str | None:
+    """The speaker a memory is about: its subject, else the first speaker it names."""
+    by_name = {a.lower(): a for a in actors}
+    if subject and base_word(subject) in by_name:
+        return by_name[base_word(subject)]
+    for word in WORD.findall(text):
+        if base_word(word) in by_name:
+            return by_name[base_word(word)]
+    return None
+
+
+def check_person(text: str, subject: str | None, cited: Sequence[Event], episode: Sequence[Event]) -> str:
+    """'' when a memory about one speaker of a conversation rests on what that speaker said
+    or was told (their turns, turns naming them, or the other side's "you" to them); else
+    the speaker it wrongly describes."""
+    actors = list(dict.fromkeys(e.actor for e in episode if e.actor))
+    if len(actors) < 2:
+        return ""
+    named = [a for a in actors if re.search(rf"\b{re.escape(a)}\b", text, re.I)]
+    if len(named) > 1:
+        return ""  # about several speakers: what any of them said may ground it
+    person = _about(text, subject, actors)
+    if person is None:
+        return ""
+    low = person.lower()
+    theirs = [e for e in cited if e.actor == person or low in e.text.lower()
+              or (len(actors) == 2 and any(w.lower() in SECOND_PERSON for w in WORD.findall(e.text)))]
+    if not theirs:
+        return person
+    ev = Evidence.of(theirs)
+    for actor in actors:  # names are checked elsewhere: here only what is said of the person
+        ev.tokens.update(base_word(w) for w in WORD.findall(actor))
+    reason, _missing = ungrounded_words(text, ev)
+    return person if reason else ""
+
+
+def _looks_like_file(text: str) -> bool:
+    parts = text.strip().strip("`'\".,").split()
+    return 0 < len(parts) <= 2 and any(FILE_NAME.match(p.strip("`'\".,:;()")) for p in parts)
+
+
+def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | None) -> tuple[str | None, str]:
+    """(subject to store, '') or (None, why it is bad): a subject is a name or a short noun
+    phrase from the events; a bad one is replaced by a speaker or name the text mentions."""
+    if subject is None or not subject.strip():
+        return subject, ""
+    cleaned = clean_text(subject).strip(" .:;,'\"`")
+    if cleaned.lower() in FIRST_PERSON | {"user", "the user", "me", "myself"}:
+        return speaker or "the user", ""
+    words = WORD.findall(cleaned)
+    content = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in GLUE]
+    bad = ""
+    if not words:
+        bad = "no words"
+    elif markup_residue(cleaned):
+        bad = "markup"
+    elif len(words) > 6:
+        bad = "a sentence"
+    elif not [w for w in words if w not in MONTH_NAMES and w not in WEEKDAY_NAMES]:
+        bad = "a date"
+    elif _looks_like_file(cleaned) and cleaned.lower() not in ev.text.lower():
+        bad = "a file name the events are not about"
+    elif any(not (ev.has_name(w) or ev.has_word(w)) for w in content):
+        bad = "not in the events"
+    if not bad:
+        return cleaned, ""
+    for actor in ev.actors:  # the person the text is about
+        if re.search(rf"\b{re.escape(actor)}\b", text, re.I):
+            return actor, ""
+    names, _words, initial = _names_and_words(text)
+    for name in initial + names:
+        if ev.has_name(name):
+            return base_word(name).capitalize() if name.islower() else name.removesuffix("'s"), ""
+    return None, f"{subject!r}: {bad}"
+
+
+def has_steps(text: str, ev: Evidence) -> bool:
+    """A procedure rests on what someone did or said to do: a successful shell command it
+    names, or an instruction sentence whose words it shares."""
+    words = {stem(w) for w in WORD.findall(text)} - {stem(w) for w in GLUE | STOPWORDS}
+    for command in ev.commands:
+        program = command.split()[0] if command.split() else ""
+        pieces = {p for p in re.split(r"[\s`'\"]+", command) if len(p) >= 3}
+        if (program and re.search(rf"(?<![\w-]){re.escape(program)}(?![\w-])", text)) or any(p in text for p in pieces):
+            return True
+    for sentence in ev.instructions:
+        shared = words & {stem(w) for w in WORD.findall(sentence)}
+        if len(shared) >= 2 or (words and len(shared) * 2 >= len(words)):
+            return True
+    return False
+
+
+def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event] | None = None,
+          *, check_subject: bool = True) -> Verdict:
+    """Check one candidate against the events it cites (``episode``: all of the episode's
+    events, for who is in the conversation). The verdict's text has first person rewritten."""
+    episode = list(episode) if episode is not None else list(cited)
+    text = clean_text(candidate.text)
+    verdict = Verdict(text, candidate.subject)
+    ev = Evidence.of(cited)
+    for actor in dict.fromkeys(e.actor for e in episode if e.actor):
+        # a speaker of the conversation is a known name; whether the memory is really
+        # theirs is check_person's question (a wrong one is "wrong_person", not a new name)
+        ev.tokens.update(base_word(w) for w in WORD.findall(actor))
+    if any(0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n")
+           for ch in candidate.text + (candidate.subject or "")):
+        # broken UTF-8 from the model: not text, and it would break every command that prints it
+        return _reject(verdict, "garbled", repr(candidate.text[:40]))
+    allowed = "\n".join(ev.commands) if candidate.kind == "procedural" else ""
+    residue = markup_residue(text, allowed)
+    if residue:
+        return _reject(verdict, "markup", residue)
+    if _looks_like_file(text):
+        return _reject(verdict, "file_name", text)
+    if len(WORD.findall(text)) < 3:
+        return _reject(verdict, "fragment", text)
+    speaker: str | None = None
+    if has_first_person(text):
+        speaker = choose_speaker(text, cited)
+        text = verdict.text = rewrite_first_person(text, speaker)
+    if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
+        addressee = choose_addressee(cited, episode)
+        if addressee is None:
+            return _reject(verdict, "unclear_person", "you")
+        text = verdict.text = rewrite_second_person(text, addressee)
+    reason, piece, rest = check_dates_and_numbers(text, ev)
+    if reason:
+        return _reject(verdict, reason, piece)
+    reason, missing = ungrounded_words(rest, ev)
+    if reason:
+        return _reject(verdict, reason, ", ".join(missing))
+    names, words, initial = _names_and_words(rest)
+    actors = {base_word(w) for e in episode if e.actor for w in WORD.findall(e.actor)} | {"user"}
+    if not words and rest == text and all(base_word(n) in actors for n in names + initial):
+        # nothing but speakers and relation words ("Caroline likes it"): no fact to keep
+        return _reject(verdict, "fragment", "says nothing")
+    wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
+    if wronged:
+        return _reject(verdict, "wrong_person", wronged)
+    if candidate.kind == "procedural" and not has_steps(text, ev):
+        return _reject(verdict, "no_steps", "")
+    if check_subject:
+        subject, bad = repair_subject(candidate.subject, text, ev, speaker)
+        if bad:
+            return _reject(verdict, "bad_subject", bad)
+        verdict.subject = subject
+    return verdict
+
+
+def _reject(verdict: Verdict, reason: str, detail: str) -> Verdict:
+    verdict.reason, verdict.detail = reason, detail[:200]
+    return verdict
+
+
+# -- an episode's candidates ----------------------------------------------------------------
+
+@dataclass
+class Rejection:
+    """A candidate that was not written, and why."""
+
+    candidate: Candidate
+    reason: str
+    detail: str = ""
+    stage: str = "extract"  # extract | summary | merge
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rejection as printable JSON (broken model output made printable)."""
+        return {"reason": self.reason, "why": REASONS.get(self.reason, self.reason),
+                "detail": printable(self.detail), "stage": self.stage, "kind": self.candidate.kind,
+                "subject": printable(self.candidate.subject or "") or None,
+                "text": printable(self.candidate.text), "sources": self.candidate.sources,
+                "model": self.candidate.model}
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (broken UTF-8 from a model) replaced, so it can be printed."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+SUMMARY_FALLBACK = "zero_llm_text"  # meta key: the zero-LLM summary an LLM summary replaced
+
+
+def screen(candidates: Sequence[Candidate], events: Sequence[Event]) -> tuple[list[Candidate], list[Rejection]]:
+    """The candidates of one episode that may be written, and the rejected ones. Only what
+    an LLM wrote is checked; an LLM summary that fails is replaced by the zero-LLM one; a
+    candidate whose text repeats an earlier one of the episode is dropped."""
+    by_id = {e.id: e for e in events if e.id is not None}
+    kept: list[Candidate] = []
+    rejected: list[Rejection] = []
+    seen: set[str] = set()
+    proposed: set[str] = set()  # what the model wrote, before any rewriting
+    for candidate in candidates:
+        if candidate.origin == "llm":
+            said = normalised(candidate.text)
+            if said in proposed and candidate.kind != "episodic":
+                rejected.append(Rejection(candidate, "duplicate", candidate.text[:80]))
+                continue
+            proposed.add(said)
+            if candidate.kind == "episodic":
+                _screen_summary(candidate, events, rejected)
+            else:
+                cited = [by_id[i] for i in candidate.sources if i in by_id] or list(events)
+                verdict = check(candidate, cited, events)
+                if not verdict.ok:
+                    rejected.append(Rejection(candidate, verdict.reason, verdict.detail))
+                    continue
+                candidate.text, candidate.subject = verdict.text, verdict.subject
+        key = normalised(candidate.text)
+        if key in seen:
+            rejected.append(Rejection(candidate, "duplicate", candidate.text[:80]))
+            continue
+        seen.add(key)
+        kept.append(candidate)
+    return kept, rejected
+
+
+def _screen_summary(candidate: Candidate, events: Sequence[Event], rejected: list[Rejection]) -> None:
+    """An LLM summary keeps its zero-LLM date prefix; its words are checked against the whole
+    episode (it cites every event); when it fails, the zero-LLM summary stays."""
+    fallback = candidate.meta.pop(SUMMARY_FALLBACK, None)
+    prefix, _sep, said = candidate.text.partition(": ")
+    probe = Candidate("episodic", said, sources=candidate.sources, origin="llm")
+    verdict = check(probe, events, events, check_subject=False)
+    if verdict.ok:
+        candidate.text = f"{prefix}: {verdict.text}"
+        return
+    rejected.append(Rejection(Candidate("episodic", candidate.text, sources=list(candidate.sources),
+                                        origin="llm", model=candidate.model),
+                              verdict.reason, verdict.detail, stage="summary"))
+    if fallback:
+        candidate.text = fallback
+    candidate.origin, candidate.model = "heuristic", ""
+
+
+def check_merge(text: str, candidate: Candidate, cited: Sequence[Event], known: str) -> Verdict:
+    """A reconciler's merged text (an UPDATE or SUPERSEDE) may use the cited events and the
+    memory it merges into; nothing else."""
+    extra = Event(known, cited[0].ts_start if cited else 0.0, source="note")
+    merged = Candidate(candidate.kind, text, subject=candidate.subject, sources=candidate.sources, origin="llm")
+    return check(merged, [*cited, extra], cited, check_subject=False)
+
+
+# -- counting and logging -------------------------------------------------------------------
+
+class RejectionLog:
+    """Counts rejections in the store's settings (``consolidation.rejected.<reason>``) and
+    logs each with its candidate to RECALL_HOME/logs/llm-rejected.jsonl."""
+
+    def __init__(self, home: Path | None, store: Store | None = None) -> None:
+        self.home = Path(home) if home else None
+        self.store = store
+
+    @property
+    def path(self) -> Path | None:
+        return self.home / "logs" / "llm-rejected.jsonl" if self.home else None
+
+    def record(self, rejections: Sequence[Rejection], episode_id: int | None = None) -> None:
+        """Count and log ``rejections`` (one episode's)."""
+        if not rejections:
+            return
+        if self.store is not None:
+            for r in rejections:
+                try:
+                    self.store.increment_counter(COUNTER_PREFIX + r.reason)
+                except Exception as exc:  # noqa: BLE001 - the log file below still has it
+                    log.warning("could not count a rejection in the store: %s", exc)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as fh:
+                for r in rejections:
+                    entry = {"time": round(time.time(), 3), "episode": episode_id, **r.to_dict()}
+                    entry["text"] = str(entry["text"])[:MAX_LOGGED_CHARS]
+                    fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def rejection_counts(store: Store) -> dict[str, int]:
+    """Candidates rejected by the grounding check so far, by reason."""
+    return store.counters(COUNTER_PREFIX)

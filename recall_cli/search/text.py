@@ -1,0 +1,86 @@
+"""What search reads in a question and shows of a result: the words that count, the
+question in a named speaker's own voice, snippets, and identical texts folded into one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..models import Hit
+
+STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have he her "
+    "hers him his how i if in into is it its me my of on or our she so than that the their "
+    "them then there these they this to was we were what when where which who whom why will "
+    "with would you your yours about after before did does doing any some".split()
+)
+# words that say "anything at all": a question of these and a time phrase asks what happened then
+GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
+                    "up new done".split())
+
+
+def fts_expression(text: str) -> str:
+    """An FTS5 OR-query of the meaningful words, each quoted so user text is never syntax."""
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS and len(w) > 1]
+    if not words:
+        words = [w for w in re.findall(r"\w+", text.lower())]
+    unique = list(dict.fromkeys(words))
+    return " OR ".join(f'"{w}"' for w in unique)
+
+
+def snippet(text: str, query: str, width: int = 160) -> str:
+    """A window of ``text`` around the first query word, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    words = [w for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS and len(w) > 2]
+    lowered = flat.lower()
+    positions = [lowered.find(w) for w in words if lowered.find(w) >= 0]
+    center = min(positions) if positions else 0
+    start = max(0, center - width // 3)
+    end = min(len(flat), start + width)
+    start = max(0, end - width)
+    return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+def content_terms(text: str) -> list[str]:
+    """The query's words that are not stopwords, in order (for speaker lookup)."""
+    return [w for w in re.findall(r"\w+", text) if w.lower() not in STOPWORDS and len(w) > 1]
+
+
+def only_time(cleaned: str) -> bool:
+    """Whether a question with its time phrase taken out asks about nothing in particular
+    ("what happened last week?" -> "what happened?")."""
+    return not [w for w in content_terms(cleaned) if w.lower() not in GENERIC]
+
+
+def first_person(text: str, name: str) -> str | None:
+    """The question as the named speaker would say it to themself: "What books has Tim
+    read?" -> "What books has I read?", "Tim's dog" -> "my dog". A speaker's own messages
+    say "I", not their name, so this reads closer to them. None when the name is not there."""
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    pattern = re.compile(rf"\b{words}(?P<own>'s|’s)?\b", re.I)
+    if not pattern.search(text):
+        return None
+    return pattern.sub(lambda m: "my" if m.group("own") else "I", text)
+
+
+def fold_identical(hits: list[Hit]) -> list[Hit]:
+    """Hits with the same text (whitespace aside) as one: the best-placed one stays, showing
+    the latest time, with ``meta["repeats"]`` (how many) and ``meta["repeat_ids"]`` (the
+    others); a shell command typed eight times is one result, not eight."""
+    first: dict[tuple[str, str], int] = {}
+    out: list[Hit] = []
+    for hit in hits:
+        key = (hit.owner, " ".join(hit.text.split()))
+        if key not in first:
+            first[key] = len(out)
+            out.append(hit)
+            continue
+        kept = out[first[key]]
+        meta = dict(kept.meta)
+        meta["repeats"] = int(meta.get("repeats", 1)) + 1
+        meta["repeat_ids"] = [*meta.get("repeat_ids", []), hit.ref]
+        meta["first_ts"] = min(float(meta.get("first_ts", kept.ts)), hit.ts)
+        out[first[key]] = replace(kept, meta=meta, ts=max(kept.ts, hit.ts))
+    return out

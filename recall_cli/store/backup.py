@@ -1,0 +1,65 @@
+"""Checking and restoring a backup file: it must be a recall store this version knows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from ..errors import InputError
+from ..home import PRIVATE_FILE
+from .migrations import migration_files
+
+
+def check_backup(path: Path) -> list[str]:
+    """The migrations a backup file has applied; InputError when it is not a sound recall
+    store of a schema version this recall knows."""
+    if not path.is_file():
+        raise InputError("no such backup file", str(path))
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise InputError("not a recall backup (not an SQLite database)", str(path))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'recall'")]
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"not a recall backup ({exc})", str(path)) from None
+    known = {name for name, _sql in migration_files()}
+    if not names:
+        raise InputError("not a recall backup (no recall schema in it)", str(path))
+    newer = sorted(set(names) - known)
+    if newer:
+        raise InputError(f"made by a newer recall (schema {newer[-1]}); upgrade recall to restore it", str(path))
+    if integrity != "ok":
+        raise InputError(f"the backup is damaged (integrity check: {integrity})", str(path))
+    return names
+
+
+def restore(backup: Path, db_path: Path) -> Path | None:
+    """Put a checked backup in place of the store at ``db_path``; the store it replaces is
+    kept beside it (returned), so a restore can be undone."""
+    check_backup(backup)
+    kept = None
+    if db_path.exists():
+        kept = db_path.with_name(f"{db_path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
+        source = sqlite3.connect(str(db_path))
+        target = sqlite3.connect(str(kept))
+        try:
+            source.backup(target)  # the current store with its WAL folded in
+        finally:
+            source.close()
+            target.close()
+        os.chmod(kept, PRIVATE_FILE)
+    tmp = db_path.with_name(f".{db_path.name}.restoring")
+    shutil.copyfile(backup, tmp)
+    os.chmod(tmp, PRIVATE_FILE)
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    return kept

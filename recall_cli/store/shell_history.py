@@ -1,0 +1,204 @@
+"""Shell history queries: `recall history`, `recall stats --shell` and the Ctrl-R picker.
+
+Standard library only, and read-only: the picker imports this at a keypress and must show
+its first list in well under 150 ms, so it cannot load sqlite-utils, the service or a model.
+Commands still in the spool (recorded, not yet ingested) are read from there too, so the
+command typed a second ago is already in the list.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Iterable
+    from typing import Any
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms")
+
+
+class Query:
+    """What to list: a search text (words, as prefixes, all of them) and filters."""
+
+    def __init__(self, text: str = "", *, cwd: str | None = None, session: str | None = None,
+                 host: str | None = None, exit_code: int | None = None, failed: bool | None = None,
+                 since: float | None = None, until: float | None = None, limit: int = 200,
+                 unique: bool = True) -> None:
+        self.text, self.cwd, self.session, self.host = text, cwd, session, host
+        self.exit_code, self.failed, self.since, self.until = exit_code, failed, since, until
+        self.limit, self.unique = limit, unique
+
+    def keeps(self, row: dict[str, Any]) -> bool:
+        """The filters on one row (a spool record's, or a check of the SQL's)."""
+        if self.cwd is not None and row.get("cwd") != self.cwd:
+            return False
+        if self.session is not None and row.get("session") != self.session:
+            return False
+        if self.host is not None and row.get("host") != self.host:
+            return False
+        code = row.get("exit_code")
+        if self.exit_code is not None and code != self.exit_code:
+            return False
+        if self.failed is True and not (isinstance(code, int) and code != 0):
+            return False
+        if self.failed is False and code not in (0, None):
+            return False
+        ts = row.get("ts") or 0.0
+        if self.since is not None and ts < self.since:
+            return False
+        if self.until is not None and ts > self.until:
+            return False
+        words = [w.lower() for w in _WORD.findall(self.text)]
+        text = str(row.get("text") or "").lower()
+        return all(w in text for w in words) and (bool(words) or self.text.strip().lower() in text)
+
+
+def open_readonly(db_path: str) -> sqlite3.Connection | None:
+    """A read-only connection to the store, or None when there is none yet."""
+    if not os.path.exists(db_path):
+        return None
+    try:
+        return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=2.0, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+
+
+class Reader:
+    """Read-only shell history of one store (the picker's, which must start fast: standard
+    library only, no migrations, nothing written)."""
+
+    def __init__(self, db_path: str) -> None:
+        self._conn = open_readonly(db_path)
+
+    def commands(self, query: Query, spool_dir: str | None = None) -> list[dict[str, Any]]:
+        """As `commands`, on this store."""
+        return commands(self._conn, query, spool_dir)
+
+
+def _match(text: str) -> str | None:
+    words = _WORD.findall(text)
+    return " AND ".join(f'"{w}"*' for w in words) if words else None
+
+
+def commands(conn: sqlite3.Connection | None, query: Query, spool_dir: str | None = None) -> list[dict[str, Any]]:
+    """Shell commands, most recent first; with ``unique``, each text once with how many times
+    it ran and the directory, exit code and host of its latest run."""
+    rows: list[dict[str, Any]] = []
+    if conn is not None:
+        rows = _from_store(conn, query)
+    if spool_dir:
+        rows = _merge(rows, [r for r in pending(spool_dir) if query.keeps(r)], query.unique)
+    return rows[: query.limit]
+
+
+def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
+    clauses = ["e.source = 'shell'"]
+    params: list[Any] = []
+    match = _match(query.text)
+    if match:
+        clauses.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+        params.append(match)
+    elif query.text.strip():
+        clauses.append("instr(lower(e.text), ?) > 0")
+        params.append(query.text.strip().lower())
+    for column, value in (("$.cwd", query.cwd), ("$.host", query.host)):
+        if value is not None:
+            clauses.append(f"json_extract(e.meta, '{column}') = ?")
+            params.append(value)
+    if query.session is not None:
+        clauses.append("e.session = ?")
+        params.append(query.session)
+    if query.exit_code is not None:
+        clauses.append("json_extract(e.meta, '$.exit_code') = ?")
+        params.append(query.exit_code)
+    if query.failed is True:
+        clauses.append("coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0")
+    elif query.failed is False:
+        clauses.append("coalesce(json_extract(e.meta, '$.exit_code'), 0) = 0")
+    if query.since is not None:
+        clauses.append("e.ts_start >= ?")
+        params.append(query.since)
+    if query.until is not None:
+        clauses.append("e.ts_start <= ?")
+        params.append(query.until)
+    where = " AND ".join(clauses)
+    columns = ("e.text, {count}, {ts}, json_extract(e.meta, '$.cwd'), json_extract(e.meta, '$.exit_code'), "
+               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms')")
+    if query.unique:
+        # a bare column beside max() comes from the row holding the max: the latest run's
+        sql = (f"SELECT {columns.format(count='count(*)', ts='max(e.ts_start)')} FROM events e WHERE {where} "
+               "GROUP BY e.text ORDER BY max(e.ts_start) DESC LIMIT ?")
+    else:
+        sql = (f"SELECT {columns.format(count='1', ts='e.ts_start')} FROM events e WHERE {where} "
+               "ORDER BY e.ts_start DESC, e.id DESC LIMIT ?")
+    try:
+        found = conn.execute(sql, [*params, query.limit]).fetchall()
+    except sqlite3.Error:
+        return []
+    return [dict(zip(FIELDS, row, strict=True)) for row in found]
+
+
+def pending(spool_dir: str) -> list[dict[str, Any]]:
+    """Shell commands recorded in the spool and not yet ingested, newest first."""
+    out: list[dict[str, Any]] = []
+    try:
+        names = [n for n in os.listdir(spool_dir) if n.endswith(".jsonl") and not n.startswith("quarantine")]
+    except OSError:
+        return out
+    for name in names:
+        try:
+            with open(os.path.join(spool_dir, name), encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    if not isinstance(record, dict) or record.get("source") != "shell":
+                        continue
+                    found = record.get("meta")
+                    meta: dict[str, Any] = found if isinstance(found, dict) else {}
+                    out.append({"text": record.get("text", ""), "count": 1, "ts": record.get("ts_start") or 0.0,
+                                "cwd": meta.get("cwd"), "exit_code": meta.get("exit_code"),
+                                "host": meta.get("host"), "session": record.get("session"),
+                                "duration_ms": meta.get("duration_ms")})
+        except OSError:
+            continue
+    out.sort(key=lambda r: -float(r["ts"] or 0.0))
+    return out
+
+
+def _merge(stored: list[dict[str, Any]], fresh: Iterable[dict[str, Any]], unique: bool) -> list[dict[str, Any]]:
+    rows = list(fresh) + stored
+    rows.sort(key=lambda r: -float(r["ts"] or 0.0))
+    if not unique:
+        return rows
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        known = merged.get(row["text"])
+        if known is None:
+            merged[row["text"]] = dict(row)
+        else:
+            known["count"] += row["count"]
+    return list(merged.values())
+
+
+def stats(conn: sqlite3.Connection, limit: int = 10) -> dict[str, Any]:
+    """Top commands (by their first word), busiest directories and failure rates."""
+    first = "CASE WHEN instr(trim(e.text), ' ') > 0 THEN substr(trim(e.text), 1, instr(trim(e.text), ' ') - 1) " \
+            "ELSE trim(e.text) END"
+    failed = "sum(coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0)"
+    top = conn.execute(f"SELECT {first} AS cmd, count(*), {failed} FROM events e WHERE e.source = 'shell' "
+                       "GROUP BY cmd ORDER BY count(*) DESC, cmd LIMIT ?", [limit]).fetchall()
+    dirs = conn.execute("SELECT json_extract(e.meta, '$.cwd') AS d, count(*) FROM events e WHERE e.source = 'shell' "
+                        "GROUP BY d ORDER BY count(*) DESC, d LIMIT ?", [limit]).fetchall()
+    total, fails = conn.execute(f"SELECT count(*), coalesce({failed}, 0) FROM events e "
+                                "WHERE e.source = 'shell'").fetchone()
+    return {"commands": total, "failed": fails,
+            "top": [{"command": c, "runs": n, "failed": f, "failure_rate": round(f / n, 3) if n else 0.0}
+                    for c, n, f in top],
+            "directories": [{"directory": d, "runs": n} for d, n in dirs]}

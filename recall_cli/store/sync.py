@@ -1,0 +1,250 @@
+"""What export, import and sync need from the store: this device's changes since a cursor,
+replaying another device's memory changes, tombstones, forgetting without a trace, and
+which segment files were merged.
+
+A memory's row is a function of its changes: each history row keeps the memory's state
+after it, and ``resolve_memory`` recomputes the row from them (a user's edit beats
+consolidation's, then the later clock wins; a pin goes to the latest pin or unpin; strength
+to the latest reinforcement; superseded stays superseded). Any device holding the same
+changes computes the same memory, in whatever order they arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..home import PRIVATE_FILE, create_private_file
+from ..models import Event, content_hash
+from .base import chunks, marks
+from .events import EventQueries
+from .memories import MemoryQueries
+
+USER_ACTIONS = ("edit",)  # changes made by a person: they beat consolidation's whatever the clock
+PIN_ACTIONS = ("add", "pin", "unpin")
+
+
+class SyncQueries(EventQueries, MemoryQueries):
+    """Mixin for Store: changes out, changes in, tombstones."""
+
+    # -- this device's changes --------------------------------------------------------------
+    def stamp_history(self) -> None:
+        """Give history rows written before clocks existed a clock value and this device, so
+        they travel and deduplicate like any other change."""
+        device = self.device_id()
+        with self.transaction():
+            self._db.execute(
+                "UPDATE memory_history SET device = ?, hlc = printf('%013d.%06d', CAST(ts * 1000 AS INTEGER), "
+                "id % 1000000) WHERE hlc IS NULL", [device])
+            for (memory_id,) in self._db.execute(
+                    "SELECT DISTINCT memory_id FROM memory_history WHERE state IS NULL").fetchall():
+                last = self._db.execute("SELECT max(id) FROM memory_history WHERE memory_id = ?",
+                                        [memory_id]).fetchone()[0]
+                self._db.execute("UPDATE memory_history SET state = ? WHERE id = ?",
+                                 [json.dumps(self.memory_state(memory_id), ensure_ascii=False), last])
+            top = self._db.execute("SELECT max(hlc) FROM memory_history").fetchone()[0]
+            if top:
+                self.next_hlc(seen=top)
+
+    def events_after(self, after_id: int, limit: int = 5000) -> list[Event]:
+        """Every event after an id, by id (an export's pages)."""
+        return [Event.from_row(r) for r in self._db.query(
+            "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
+
+    def local_events(self, after_id: int, limit: int = 5000) -> list[Event]:
+        """Events captured on this device (not merged from another), by id."""
+        return [Event.from_row(r) for r in self._db.query(
+            "SELECT * FROM events WHERE id > ? AND origin IS NULL ORDER BY id LIMIT ?", [after_id, limit])]
+
+    def history_changes(self, after_id: int = 0, device: str | None = None,
+                        uids: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Memory changes (history rows with their memory's uid) after a history id: made on
+        ``device`` when given, of the memories ``uids`` when given."""
+        sql = ("SELECT h.id, m.uid, h.ts, h.action, h.actor, h.old_text, h.new_text, h.detail, h.hlc, h.device, "
+               "h.state FROM memory_history h JOIN memories m ON m.id = h.memory_id WHERE h.id > ?")
+        params: list[Any] = [after_id]
+        if device is not None:
+            sql += " AND h.device = ?"
+            params.append(device)
+        if uids is not None:
+            sql += f" AND m.uid IN ({marks(uids) or 'NULL'})"
+            params.extend(uids)
+        for row in self._db.execute(sql + " ORDER BY h.id", params):
+            yield {"id": row[0], "uid": row[1], "ts": row[2], "action": row[3], "actor": row[4], "old": row[5],
+                   "new": row[6], "detail": json.loads(row[7] or "{}"), "hlc": row[8], "device": row[9],
+                   "state": json.loads(row[10]) if row[10] else None}
+
+    def memory_uids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT uid FROM memories ORDER BY id")]
+
+    def last_history_id(self) -> int:
+        return self._db.execute("SELECT coalesce(max(id), 0) FROM memory_history").fetchone()[0]
+
+    # -- tombstones ---------------------------------------------------------------------------
+    def add_tombstones(self, owner: str, keys: Sequence[str], hlc: str | None = None,
+                       device: str | None = None) -> None:
+        """Remember that these events (by hash) or memories (by uid) were forgotten."""
+        with self.transaction():
+            for key in keys:
+                self._db.execute(
+                    "INSERT INTO tombstones (owner, key, hlc, device) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(owner, key) DO NOTHING",
+                    [owner, key, hlc or self.next_hlc(), device or self.device_id()])
+
+    def tombstones(self, after_seq: int = 0, device: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT seq, owner, key, hlc, device FROM tombstones WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if device is not None:
+            sql += " AND device = ?"
+            params.append(device)
+        return [{"seq": r[0], "owner": r[1], "key": r[2], "hlc": r[3], "device": r[4]}
+                for r in self._db.execute(sql + " ORDER BY seq", params)]
+
+    def tombstoned(self, owner: str) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT key FROM tombstones WHERE owner = ?", [owner])}
+
+    def forget_keys(self, owner: str, keys: Sequence[str]) -> int:
+        """Delete the events (by hash) or memories (by uid) that were forgotten elsewhere."""
+        table, column = ("events", "content_hash") if owner == "event" else ("memories", "uid")
+        deleted = 0
+        with self.transaction():
+            for chunk in chunks(keys):
+                deleted += self._db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks(chunk)})",
+                                            chunk).rowcount
+        return deleted
+
+    def keys_of(self, event_ids: Sequence[int], memory_ids: Sequence[int]) -> tuple[list[str], list[str]]:
+        """(event hashes, memory uids) of the given ids: what a tombstone names."""
+        hashes = list(self.event_hashes(event_ids).values())
+        uids: list[str] = []
+        for chunk in chunks(memory_ids):
+            uids += [r[0] for r in self._db.execute(f"SELECT uid FROM memories WHERE id IN ({marks(chunk)})", chunk)]
+        return hashes, uids
+
+    def scrub(self) -> None:
+        """Leave no copy of deleted text in the database files: rebuild the full-text indexes
+        without the deleted rows (FTS5 keeps their terms in old segments until a merge), and
+        checkpoint the WAL into the (secure_delete) database and truncate it."""
+        with self.transaction():
+            self._db.execute("INSERT INTO events_fts (events_fts) VALUES ('optimize')")
+            self._db.execute("INSERT INTO memories_fts (memories_fts) VALUES ('optimize')")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- another device's memory changes ------------------------------------------------------
+    def apply_change(self, change: dict[str, Any]) -> bool:
+        """Replay one memory change made elsewhere (or read from an export); False when it was
+        already here or names a forgotten memory. Call inside a transaction."""
+        uid, state = change["uid"], change.get("state")
+        if self._db.execute("SELECT 1 FROM tombstones WHERE owner = 'memory' AND key = ?", [uid]).fetchone():
+            return False
+        if change.get("hlc") and self._db.execute("SELECT 1 FROM memory_history WHERE device = ? AND hlc = ?",
+                                                  [change.get("device"), change["hlc"]]).fetchone():
+            return False
+        row = self._db.execute("SELECT id FROM memories WHERE uid = ?", [uid]).fetchone()
+        if row is None:
+            if not state:
+                return False  # a change to a memory this device never had, without its content
+            memory_id = self._create_from_state(uid, state)
+        else:
+            memory_id = row[0]
+        self._db.execute(
+            "INSERT INTO memory_history (memory_id, ts, action, actor, old_text, new_text, detail, hlc, device, "
+            "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [memory_id, change["ts"], change["action"], change["actor"], change.get("old"), change.get("new"),
+             json.dumps(change.get("detail") or {}, ensure_ascii=False), change.get("hlc"), change.get("device"),
+             json.dumps(state, ensure_ascii=False) if state else None])
+        if change.get("hlc"):
+            self.next_hlc(seen=change["hlc"])
+        self.resolve_memory(memory_id)
+        return True
+
+    def _create_from_state(self, uid: str, state: dict[str, Any]) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO memories (kind, subject, text, status, importance, strength, last_reinforced, pinned, "
+            "valid_from, created_at, updated_at, content_hash, meta, uid) VALUES "
+            "(?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [state["kind"], state.get("subject"), state["text"], state.get("importance", 5),
+             state.get("strength", 1.0), state.get("last_reinforced") or state.get("created_at") or 0.0,
+             int(bool(state.get("pinned"))), state.get("valid_from"), state.get("created_at") or 0.0,
+             state.get("created_at") or 0.0, content_hash(state["kind"], state.get("subject"), state["text"]),
+             json.dumps(state.get("meta") or {}, ensure_ascii=False), uid])
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def resolve_memory(self, memory_id: int) -> None:
+        """Recompute a memory's row from the states its changes left (see the module doc)."""
+        rows = [(r[0] or "", r[1], json.loads(r[2])) for r in self._db.execute(
+            "SELECT hlc, action, state FROM memory_history WHERE memory_id = ? AND state IS NOT NULL",
+            [memory_id])]
+        if not rows:
+            return
+        content = max(rows, key=lambda r: (r[1] in USER_ACTIONS or bool(r[2].get("edited_by_user")), r[0]))[2]
+        pins = [r for r in rows if r[1] in PIN_ACTIONS] or rows
+        pinned = max(pins, key=lambda r: r[0])[2].get("pinned", False)
+        strong = max(rows, key=lambda r: (r[2].get("last_reinforced") or 0.0, r[0]))[2]
+        ended = [r for r in rows if r[2].get("status") == "superseded"]
+        status, valid_to, successor = "active", None, None
+        if ended:
+            last = max(ended, key=lambda r: r[0])[2]
+            status, valid_to = "superseded", last.get("valid_to")
+            if last.get("superseded_by"):
+                found = self._db.execute("SELECT id FROM memories WHERE uid = ?", [last["superseded_by"]]).fetchone()
+                successor = found[0] if found else None
+        self._db.execute(
+            "UPDATE memories SET kind = ?, subject = ?, text = ?, importance = ?, valid_from = ?, meta = ?, "
+            "content_hash = ?, edited_by_user = ?, pinned = ?, strength = ?, last_reinforced = ?, "
+            "reinforcements = ?, status = ?, valid_to = ?, superseded_by = ?, "
+            "updated_at = max(updated_at, ?) WHERE id = ?",
+            [content["kind"], content.get("subject"), content["text"], content.get("importance", 5),
+             content.get("valid_from"), json.dumps(content.get("meta") or {}, ensure_ascii=False),
+             content_hash(content["kind"], content.get("subject"), content["text"]),
+             int(any(r[1] in USER_ACTIONS or r[2].get("edited_by_user") for r in rows)), int(bool(pinned)),
+             strong.get("strength", 1.0), strong.get("last_reinforced") or 0.0, strong.get("reinforcements", 0),
+             status, valid_to, successor, max(r[2].get("last_reinforced") or 0.0 for r in rows), memory_id])
+        hashes = sorted({h for r in rows for h in r[2].get("sources") or ()})
+        for chunk in chunks(hashes):
+            self._db.execute(
+                f"INSERT OR IGNORE INTO memory_sources (memory_id, event_id) SELECT ?, id FROM events "
+                f"WHERE content_hash IN ({marks(chunk)})", [memory_id, *chunk])
+
+    def relink(self) -> None:
+        """After a merge: provenance to events that arrived after their memory, successors
+        that arrived after what they supersede."""
+        for (memory_id,) in self._db.execute(
+                "SELECT DISTINCT memory_id FROM memory_history WHERE state IS NOT NULL").fetchall():
+            self.resolve_memory(memory_id)
+
+    # -- backups ----------------------------------------------------------------------------------
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the whole store at ``path`` (SQLite's online backup: other
+        connections keep reading and writing meanwhile), mode 0600."""
+        create_private_file(path)
+        target = sqlite3.connect(str(path))
+        try:
+            self._db.conn.backup(target)
+        finally:
+            target.close()
+        os.chmod(path, PRIVATE_FILE)
+
+    # -- segment bookkeeping ------------------------------------------------------------------
+    def segment_seen(self, folder: str, device: str, name: str) -> str | None:
+        """The sha256 of a segment file when it was merged or written, else None."""
+        row = self._db.execute("SELECT sha256 FROM sync_segments WHERE folder = ? AND device = ? AND name = ?",
+                               [folder, device, name]).fetchone()
+        return row[0] if row else None
+
+    def record_segment(self, folder: str, device: str, name: str, sha256: str, mine: bool, at: float) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO sync_segments (folder, device, name, sha256, mine, at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(folder, device, name) DO UPDATE SET sha256 = excluded.sha256, at = excluded.at",
+                [folder, device, name, sha256, int(mine), at])
+
+    def my_segments(self, folder: str) -> dict[str, str]:
+        """Name -> sha256 of the segments this device wrote to a folder."""
+        return dict(self._db.execute(
+            "SELECT name, sha256 FROM sync_segments WHERE folder = ? AND mine = 1", [folder]).fetchall())

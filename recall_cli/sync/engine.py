@@ -1,0 +1,265 @@
+"""`recall sync DIR`: merge this device's memory with the others' through a shared folder.
+
+DIR is kept in step between devices by a tool the user already runs (Syncthing, git,
+rclone, a USB stick). Each device writes only its own folder, ``DIR/<device id>/``, one
+segment file per sync that had something new. A sync:
+
+1. reads the other devices' segments it has not merged (skipping, with a warning, one that
+   is incomplete, corrupt, sealed with another passphrase or from a newer recall);
+2. applies their tombstones first (deleting what was forgotten elsewhere, for good), then
+   their events (a union by content hash, never one that is tombstoned), then their memory
+   changes (replayed by clock: see store/sync.py);
+3. rewrites its own segments without anything forgotten since the last rewrite, so a
+   forgotten text leaves the sync folder too;
+4. writes one new segment with what this device captured or changed since its last one.
+
+Merging is idempotent: a segment is remembered by its checksum, events by hash, changes by
+(device, clock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, RecallError
+from ..home import make_private_dir
+from . import records
+from .segment import NAME, Incomplete, Segment, decode, encode, is_sealed, passphrase, seal, segment_name, unseal
+from .segment import write_atomic as write_file
+
+if TYPE_CHECKING:
+    from ..service import Recall
+
+CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES = "sync.cursor.events", "sync.cursor.history", "sync.cursor.tombs"
+REWRITTEN = "sync.rewritten_through"  # tombstone seq up to which own segments were cleaned
+BATCH = 5000
+
+
+class SyncError(RecallError):
+    """A sync that cannot go on (the folder is gone or read-only, a device id is shared)."""
+
+
+@dataclass
+class SyncReport:
+    folder: str
+    device: str
+    read: int = 0  # segments merged
+    events: int = 0
+    changes: int = 0
+    forgotten: int = 0
+    written: int = 0  # records in the segment this run wrote (0: nothing new)
+    rewritten: int = 0  # own segments rewritten without forgotten records
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+    def summary(self) -> str:
+        parts = [f"merged {self.read} segment{'s' if self.read != 1 else ''} ({self.events} events, "
+                 f"{self.changes} memory changes, {self.forgotten} forgotten)",
+                 f"wrote {self.written} records" if self.written else "nothing new to write"]
+        if self.rewritten:
+            parts.append(f"rewrote {self.rewritten} of this device's segments without forgotten items")
+        return f"Synced {self.folder} as device {self.device}: " + "; ".join(parts) + "."
+
+
+def sync(svc: Recall, folder: Path) -> SyncReport:
+    """Merge the other devices' segments under ``folder`` and write this device's new one."""
+    started = time.perf_counter()
+    folder = folder.expanduser()
+    if not folder.is_dir():
+        raise SyncError(f"sync folder {folder} does not exist (create it, or point sync.dir at your synced folder)")
+    store = svc.store
+    key = str(folder.resolve())
+    device = store.device_id()
+    report = SyncReport(str(folder), device)
+    command = svc.config.get("sync.passphrase_cmd")
+    secret = passphrase(command) if command else None
+    store.stamp_history()
+    mine = folder / device
+    _check_identity(svc, key, mine)
+    incoming = _read_others(svc, folder, key, device, secret, report)
+    _merge(svc, incoming, key, report)
+    try:
+        make_private_dir(mine)
+        report.rewritten = _rewrite_own(svc, key, mine, secret)
+        report.written = _write_own(svc, key, mine, device, secret)
+    except OSError as exc:
+        raise SyncError(f"cannot write to the sync folder {mine}: {exc.strerror or exc}") from None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_identity(svc: Recall, key: str, mine: Path) -> None:
+    """A segment in this device's folder that it did not write means another device uses the
+    same id (a copied RECALL_HOME): merging on would mix two devices' changes."""
+    if not mine.is_dir():
+        return
+    written = svc.store.my_segments(key)
+    for path in sorted(mine.iterdir()):
+        if not NAME.match(path.name):
+            continue
+        known = written.get(path.name)
+        if known is None or known != _sha(path.read_bytes()):
+            raise SyncError(f"another device writes as {mine.name} in {mine.parent} ({path.name} is not this "
+                            "device's): a copied RECALL_HOME? Run `recall sync --new-device` on one of them")
+
+
+def _read_others(svc: Recall, folder: Path, key: str, device: str, secret: bytes | None,
+                 report: SyncReport) -> list[tuple[str, str, str, Segment]]:
+    found: list[tuple[str, str, str, Segment]] = []
+    try:
+        devices = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != device and not p.name.startswith("."))
+    except OSError as exc:
+        raise SyncError(f"cannot read the sync folder {folder}: {exc.strerror or exc}") from None
+    for other in devices:
+        for path in sorted(other.iterdir()):
+            if not NAME.match(path.name):
+                continue  # temporary files of this or another sync tool
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report.warnings.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+                continue
+            sha = _sha(data)
+            if svc.store.segment_seen(key, other.name, path.name) == sha:
+                continue
+            try:
+                plain = unseal(data, secret, str(path)) if is_sealed(data) else data
+                segment = decode(plain, str(path))
+            except Incomplete as exc:
+                report.warnings.append(f"{exc.message}; will try again")
+                continue
+            except InputError as exc:
+                report.warnings.append(f"{exc.message}; skipped")
+                continue
+            if segment.format > records.FORMAT:
+                report.warnings.append(f"{path}: written by a newer recall (format {segment.format}); "
+                                       "upgrade recall here to merge it")
+                continue
+            found.append((other.name, path.name, sha, segment))
+    return found
+
+
+def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str, report: SyncReport) -> None:
+    store = svc.store
+    stones = [r for *_, seg in incoming for r in seg.records if r.get("t") == "tombstone"]
+    with store.transaction():
+        for stone in stones:
+            if stone.get("owner") in ("event", "memory") and isinstance(stone.get("key"), str):
+                store.add_tombstones(stone["owner"], [stone["key"]], stone.get("hlc"), stone.get("device"))
+                report.forgotten += store.forget_keys(stone["owner"], [stone["key"]])
+        for device, _name, _sha256, segment in incoming:
+            events = []
+            for record in segment.records:
+                if record.get("t") == "event":
+                    try:
+                        events.append(records.event_from_record(record))
+                    except InputError as exc:
+                        report.warnings.append(f"{device}: {exc.message}; skipped")
+            report.events += len(svc.store_events(events, origin=device).inserted)
+        changes = []
+        for device, _name, _sha256, segment in incoming:
+            for record in segment.records:
+                if record.get("t") == "change":
+                    try:
+                        changes.append(records.check_change(record))
+                    except InputError as exc:
+                        report.warnings.append(f"{device}: {exc.message}; skipped")
+        for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
+            report.changes += store.apply_change(change)
+        if changes:
+            store.relink()
+        for device, name, sha, _segment in incoming:
+            store.record_segment(key, device, name, sha, mine=False, at=time.time())
+    report.read = len(incoming)
+    if report.forgotten:
+        svc.scrub()
+
+
+def _rewrite_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> int:
+    """Rewrite this device's segments that hold something forgotten since the last rewrite."""
+    store = svc.store
+    done_through = int(store.setting(REWRITTEN, "0") or 0)
+    stones = store.tombstones(done_through)
+    if not stones:
+        return 0
+    events, memories = store.tombstoned("event"), store.tombstoned("memory")
+    rewritten = 0
+    for name in sorted(store.my_segments(key)):
+        path = mine / name
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        segment = decode(unseal(data, secret, str(path)) if is_sealed(data) else data, str(path))
+        kept = [r for r in segment.records
+                if not (r.get("t") == "event" and r.get("hash") in events)
+                and not (r.get("t") == "change" and r.get("uid") in memories)]
+        if len(kept) == len(segment.records):
+            continue
+        segment.records = kept
+        sha = _write_segment(path, segment, secret)
+        store.record_segment(key, segment.device, name, sha, mine=True, at=time.time())
+        rewritten += 1
+    store.put_setting(REWRITTEN, str(stones[-1]["seq"]))
+    return rewritten
+
+
+def _write_own(svc: Recall, key: str, mine: Path, device: str, secret: bytes | None) -> int:
+    store = svc.store
+    after_event = int(store.setting(CURSOR_EVENTS, "0") or 0)
+    after_change = int(store.setting(CURSOR_HISTORY, "0") or 0)
+    after_stone = int(store.setting(CURSOR_TOMBSTONES, "0") or 0)
+    out: list[dict[str, Any]] = []
+    forgotten = store.tombstoned("event")
+    last_event = after_event
+    while True:
+        batch = store.local_events(last_event, BATCH)
+        if not batch:
+            break
+        out += [records.event_record(e) for e in batch if e.content_hash not in forgotten]
+        last_event = batch[-1].id or last_event
+    changes = list(store.history_changes(after_change, device=device))
+    out += [records.change_record(c) for c in changes]
+    stones = store.tombstones(after_stone, device=device)
+    out += [records.tombstone_record(s) for s in stones]
+    if out:
+        numbers = [int(m.group(1)) for n in store.my_segments(key) if (m := NAME.match(n))]
+        number = max(numbers, default=0) + 1
+        segment = Segment(device, number, out)
+        sha = _write_segment(mine / segment_name(number), segment, secret)
+        store.record_segment(key, device, segment_name(number), sha, mine=True, at=time.time())
+    store.put_setting(CURSOR_EVENTS, str(last_event))
+    store.put_setting(CURSOR_HISTORY, str(changes[-1]["id"] if changes else max(after_change, 0)))
+    store.put_setting(CURSOR_TOMBSTONES, str(stones[-1]["seq"] if stones else after_stone))
+    return len(out)
+
+
+def _write_segment(path: Path, segment: Segment, secret: bytes | None) -> str:
+    data = encode(segment)
+    if secret is not None:
+        data = seal(data, secret)
+    write_file(path, data)
+    return _sha(data)
+
+
+def new_device(svc: Recall) -> str:
+    """Give this store a new device id (after a RECALL_HOME was copied); what it captured
+    is written again under the new id on the next sync (others deduplicate it)."""
+    import uuid
+
+    store = svc.store
+    device = uuid.uuid4().hex[:12]
+    store.set_device_id(device)
+    for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES, REWRITTEN):
+        store.put_setting(name, "0")
+    return device
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,185 @@
+"""`recall export` and `recall import --format recall`: the whole memory as one file.
+
+The JSONL export is a header line, then every event (with its content hash), every memory
+change (with the memory's uid, clock, device and state: the history, pins and edits all
+travel), and every tombstone. Importing it into an empty store gives the same events (same
+hashes), the same memories and the same history; importing it again adds nothing.
+
+The Markdown export is for reading: one file per day of events and one per kind of memory,
+in a folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..errors import InputError
+from ..home import make_private_dir
+from ..importers.base import Skipped
+from ..timeutil import from_ts, iso
+from . import records
+
+if TYPE_CHECKING:
+    from ..service import Recall
+
+HEADER_KEY = "recall_export"
+
+
+@dataclass
+class ExchangeReport:
+    path: str
+    events: int = 0
+    duplicates: int = 0
+    changes: int = 0
+    tombstones: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    format: str = "recall"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**{k: v for k, v in self.__dict__.items() if k != "skipped"},
+                "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped]}
+
+    def summary(self) -> str:
+        line = (f"Imported {self.events:,} events and {self.changes:,} memory changes from {self.path} (recall); "
+                f"{self.duplicates:,} events already known")
+        if self.tombstones:
+            line += f", {self.tombstones:,} forgotten items kept forgotten"
+        if self.skipped:
+            line += f", {len(self.skipped):,} records skipped"
+        return line + "."
+
+
+def is_export(head: str) -> bool:
+    """Whether a file's first characters are a recall export's header."""
+    return head.lstrip().startswith('{"' + HEADER_KEY + '"')
+
+
+def export_jsonl(svc: Recall, out: TextIO, since: float | None = None) -> dict[str, int]:
+    """Write the JSONL export; returns the counts written."""
+    store = svc.store
+    store.stamp_history()
+    counts = {"events": 0, "changes": 0, "tombstones": 0}
+    out.write(json.dumps({HEADER_KEY: records.FORMAT, "device": store.device_id(), "created": iso(_now())}) + "\n")
+    after = 0
+    while True:
+        batch = store.events_after(after, 5000)
+        if not batch:
+            break
+        for event in batch:
+            if since is None or event.ts_start >= since:
+                out.write(_line(records.event_record(event)))
+                counts["events"] += 1
+        after = batch[-1].id or after
+    for change in store.history_changes():
+        if since is None or change["ts"] >= since:
+            out.write(_line(records.change_record(change)))
+            counts["changes"] += 1
+    for stone in store.tombstones():
+        out.write(_line(records.tombstone_record(stone)))
+        counts["tombstones"] += 1
+    return counts
+
+
+def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
+    """Merge an export into this store: tombstones, events (through the service's write
+    path), then memory changes in clock order."""
+    report = ExchangeReport(str(path))
+    lines = text.splitlines()
+    try:
+        header = json.loads(lines[0]) if lines else None
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or HEADER_KEY not in header:
+        raise InputError("not a recall export (no header line)", str(path), "line 1")
+    if not isinstance(header[HEADER_KEY], int) or header[HEADER_KEY] > records.FORMAT:
+        raise InputError(f"written by a newer recall (format {header[HEADER_KEY]}); upgrade recall to import it",
+                         str(path), "line 1")
+    events, changes, stones = [], [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            kind = record.get("t") if isinstance(record, dict) else None
+            if kind == "event":
+                events.append(records.event_from_record(record))
+            elif kind == "change":
+                changes.append(records.check_change(record))
+            elif kind == "tombstone":
+                stones.append(record)
+            else:
+                raise InputError("unknown record")
+        except (ValueError, InputError) as exc:
+            report.skipped.append(Skipped(f"line {number}", str(getattr(exc, "message", exc))))
+    store = svc.store
+    with store.transaction():
+        for stone in stones:
+            if stone.get("owner") in ("event", "memory") and isinstance(stone.get("key"), str):
+                store.add_tombstones(stone["owner"], [stone["key"]], stone.get("hlc"), stone.get("device"))
+                report.tombstones += 1
+        gone = store.tombstoned("event")
+        stored = svc.store_events([e for e in events if e.content_hash not in gone])
+        report.events, report.duplicates = len(stored.inserted), stored.duplicates
+        for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
+            report.changes += store.apply_change(change)
+        if changes:
+            store.relink()
+    if not (report.events or report.duplicates or report.changes or report.tombstones) and report.skipped:
+        first = report.skipped[0]
+        raise InputError(f"nothing imported: {first.reason}", str(path), first.position)
+    return report
+
+
+def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> dict[str, int]:
+    """One Markdown file per day of events (``events/YYYY-MM-DD.md``) and per kind of memory
+    (``memories/<kind>.md``) under ``folder``; returns the counts written."""
+    make_private_dir(folder / "events")
+    make_private_dir(folder / "memories")
+    days: dict[str, list[str]] = defaultdict(list)
+    after, events = 0, 0
+    while True:
+        batch = svc.store.events_after(after, 5000)
+        if not batch:
+            break
+        for event in batch:
+            if since is not None and event.ts_start < since:
+                continue
+            when = from_ts(event.ts_start)
+            who = f" · {event.actor}" if event.actor else ""
+            days[when.strftime("%Y-%m-%d")].append(
+                f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n")
+            events += 1
+        after = batch[-1].id or after
+    for day, blocks in days.items():
+        _write_text(folder / "events" / f"{day}.md", f"# {day}\n\n" + "\n".join(sorted(blocks)))
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for view in svc.list_memories(include_all=True):
+        m = view.memory
+        pin = " · pinned" if m.pinned else ""
+        kinds[m.kind].append(f"- {m.text.strip()} ({iso(m.valid_from or m.created_at)} · m{m.id}{pin} · "
+                             f"strength {view.retention:.2f})")
+    for kind, lines in kinds.items():
+        _write_text(folder / "memories" / f"{kind}.md", f"# {kind.capitalize()} memories\n\n" + "\n".join(lines) + "\n")
+    return {"events": events, "days": len(days), "memories": sum(len(v) for v in kinds.values())}
+
+
+def _write_text(path: Path, text: str) -> None:
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _now() -> float:
+    from ..timeutil import now
+
+    return now()

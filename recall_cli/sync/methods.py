@@ -1,0 +1,81 @@
+"""The service's export, backup and sync methods (``Recall`` inherits them: one door, kept in
+this package so the service module stays readable)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, cast
+
+from ..errors import UsageError
+from .engine import SyncReport
+from .exchange import ExchangeReport
+
+if TYPE_CHECKING:
+    from ..service import Recall
+
+
+class SyncMethods:
+    """Mixin for Recall: export, import of an export, backup and restore, sync."""
+
+    def export(self, out: TextIO | None = None, *, folder: Path | None = None, fmt: str = "jsonl",
+               since: float | None = None) -> dict[str, int]:
+        """The whole memory as JSONL (to ``out``) or Markdown (into ``folder``); the counts."""
+        from .exchange import export_jsonl, export_markdown
+
+        if fmt == "jsonl":
+            if out is None:
+                raise UsageError("a JSONL export needs a file or standard output")
+            return export_jsonl(cast("Recall", self), out, since)
+        if fmt == "markdown":
+            if folder is None:
+                raise UsageError("a Markdown export writes a folder: pass -o DIR")
+            return export_markdown(cast("Recall", self), folder, since)
+        raise UsageError(f"unknown export format '{fmt}' (choose jsonl or markdown)")
+
+    def import_export(self, path: Path, text: str) -> ExchangeReport:
+        """Merge a recall JSONL export (events, memories with their history, tombstones)."""
+        from .exchange import import_jsonl
+
+        return import_jsonl(cast("Recall", self), path, text)
+
+    def backup(self, path: Path) -> Path:
+        """A consistent copy of the store, safe while the daemon or anything else writes."""
+        path = path.expanduser()
+        if path.exists():
+            raise UsageError(f"{path} exists; choose a new file name")
+        if not path.parent.is_dir():
+            raise UsageError(f"no such folder: {path.parent}")
+        cast("Recall", self).store.backup_to(path)
+        return path
+
+    def restore(self, path: Path) -> Path | None:
+        """Replace this store with a backup (checked first); returns where the replaced store
+        was kept. Nothing else may have the store open (the CLI checks the daemon)."""
+        from ..store.backup import restore
+
+        svc = cast("Recall", self)
+        svc.close()
+        return restore(path.expanduser(), svc.config.db_path)
+
+    def sync(self, folder: Path | None = None, *, embed: bool = True,
+             progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Merge with the other devices through a synced folder (``sync.dir`` by default); with
+        ``embed``, the merged events get their vectors now rather than at the next search."""
+        from .engine import sync
+
+        svc = cast("Recall", self)
+        configured = svc.config.get("sync.dir")
+        target = folder or (Path(configured).expanduser() if configured else None)
+        if target is None:
+            raise UsageError("say which folder to sync through: recall sync DIR (or set sync.dir)")
+        report = sync(svc, target)
+        if embed and report.events:
+            svc.embed_pending(progress=progress)
+        return report
+
+    def new_device(self) -> str:
+        """A new device id for this store (after its RECALL_HOME was copied from another)."""
+        from .engine import new_device
+
+        return new_device(cast("Recall", self))

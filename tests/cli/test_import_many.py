@@ -1,0 +1,49 @@
+"""`recall import PATH...`: several files and whole folders, a line per file, the notes dated
+by their headings or front matter, one bad file never holding back the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from recall_cli.timeutil import iso, parse_time
+
+
+def notes(root: Path) -> Path:
+    folder = root / "notes"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    (folder / "a.md").write_text("# 2026-11-02\n\nBought a film camera for Maya.\n", encoding="utf-8")
+    (folder / "sub" / "b.md").write_text("---\ndate: 2026-10-01\n---\nThe boiler was serviced.\n", encoding="utf-8")
+    (folder / "c.json").write_text("{bad json", encoding="utf-8")
+    (folder / ".git" / "hidden.md").write_text("never read", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_imports_recursively_with_a_line_per_file(cli, tmp_path):
+    folder = notes(tmp_path)
+    code, out, err = cli("import", str(folder))
+    assert code == 4
+    assert out.splitlines() == [
+        f"Imported 1 event from {folder / 'a.md'} (markdown); 0 already known.",
+        f"Imported 1 event from {folder / 'sub' / 'b.md'} (markdown); 0 already known.",
+        "Imported 2 events from 2 of 3 files; 0 already known; 1 failed (above).",
+    ]
+    assert err.startswith(f"Error: {folder / 'c.json'}: cannot tell the format")
+    code, out, _ = cli("search", "boiler", "--json")
+    hit = json.loads(out)["results"][0]
+    assert hit["time"] == iso(parse_time("2026-10-01"))  # from the front matter
+
+
+def test_several_files_and_a_second_run_adds_nothing(cli, tmp_path):
+    folder = notes(tmp_path)
+    args = [str(folder / "a.md"), str(folder / "sub" / "b.md")]
+    assert cli("import", *args)[0] == 0
+    code, out, _ = cli("import", *args, "--json")
+    assert code == 0
+    assert json.loads(out)["duplicates"] == 2 and json.loads(out)["inserted"] == 0
+
+
+def test_a_missing_path_is_one_line(cli, tmp_path):
+    code, out, err = cli("import", str(tmp_path / "nowhere"))
+    assert code != 0 and out == "" and err == f"Error: {tmp_path / 'nowhere'}: no such file or folder\n"

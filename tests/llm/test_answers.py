@@ -1,0 +1,257 @@
+"""Abstention, short answers from the evidence, and the check of a model's answer, on small
+hand-made stores (not LoCoMo): a two-person chat, and a new user's notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
+from recall_cli.llm.model import Chat, Usage
+from recall_cli.llm.shape import dates_in, grounded, in_granularity, names_in, question_kind
+from recall_cli.llm.support import assess, key_words, ownership, stem
+from recall_cli.models import Hit
+from recall_cli.timeutil import parse_time
+from tests.fakes import ScriptedLLM
+
+T0 = parse_time("2023-05-25T18:00")  # a Thursday
+
+
+class SizedLLM(ScriptedLLM):
+    """A scripted model that says how big it is (``ask.model_answers = auto`` reads it)."""
+
+    def __init__(self, outputs, parameters: int) -> None:
+        super().__init__(outputs)
+        self.parameters = parameters
+
+
+@pytest.fixture
+def chat_store(svc):
+    """Caroline and Melanie talk: Melanie ran a charity race, Caroline researches adoption."""
+    turns = [
+        ("Melanie", "Hey Caroline! I ran a charity race for mental health last Saturday. It was so rewarding."),
+        ("Caroline", "That charity race sounds great, Mel! I'm really proud of you."),
+        ("Melanie", "Thanks! The race made me realize that self-care is really important."),
+        ("Caroline", "I've been researching adoption agencies lately. It's a big step for me."),
+        ("Melanie", "Wow, that's huge! What made you pick the agency?"),
+        ("Caroline", "They help LGBTQ+ folks with adoption. Their inclusivity spoke to me."),
+    ]
+    for i, (who, text) in enumerate(turns):
+        svc.add(text, ts=T0 + i * 60, actor=who, source="chat", session="s1")
+    return svc
+
+
+@pytest.fixture
+def notes(svc):
+    """A new user's notes, each a plain note without a speaker."""
+    for ts, text in [
+        ("2026-03-02T09:00", "Started reading Piranesi by Susanna Clarke; loving it so far."),
+        ("2026-03-10T17:30", "Took the car in for its 30,000 km service at Dave's garage, new brake pads too."),
+        ("2026-04-01T12:00", "Kyoto trip booked: 3-10 November, flying from Lisbon."),
+        ("2026-04-03T08:00", "To restart the home NAS after an update: ssh nas, then sudo systemctl restart smbd."),
+        ("2026-04-05T10:00", "Maya's birthday is 3 May; she wants a film camera."),
+    ]:
+        svc.add(text, ts=parse_time(ts))
+    return svc
+
+
+# -- abstention -------------------------------------------------------------------------------
+@pytest.mark.parametrize("question", [
+    "What did Melanie realize after her charity race?",
+    "Why did Caroline pick the adoption agency?",
+    "What is Caroline researching?",
+])
+def test_questions_the_evidence_supports_are_answered(chat_store, question):
+    answer = ask(chat_store, question, llm=ScriptedLLM([], default="unused"))
+    assert not answer.abstained, answer.reason
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("What did Caroline realize after her charity race?", "about someone other than Caroline"),
+    ("Why did Melanie pick the adoption agency?", "about someone other than Melanie"),
+    ("What is the airspeed of an unladen swallow?", "no evidence item is about the question's subject"),
+])
+def test_questions_the_evidence_does_not_support_are_not_mentioned(chat_store, question, why):
+    llm = ScriptedLLM(["should not be asked"])
+    tokens: list[str] = []
+    answer = ask(chat_store, question, llm=llm, on_token=tokens.append)
+    assert answer.abstained and answer.text == ABSTAIN and why in answer.reason
+    assert llm.prompts == [] and tokens == [ABSTAIN]  # decided before the model, not by it
+
+
+def test_whom_a_turn_is_about_follows_the_grammar_of_conversation():
+    def hit(actor: str, text: str) -> Hit:
+        return Hit(owner="event", id=1, score=1.0, ts=T0, text=text, source="chat", actor=actor)
+
+    said = ownership(hit("Caroline", "That charity race sounds great, Mel! I'm proud of you. Did it rain?"),
+                     "Melanie", ["Caroline", "Melanie"])
+    assert said.person == ["That charity race sounds great, Mel!", "I'm proud of you."]  # said to Melanie
+    assert said.other == ["I'm proud of you."]  # and Caroline's own feeling; the question asserts nothing
+    own = ownership(hit("Melanie", "I ran a charity race. Caroline, you would love it."), "Melanie",
+                    ["Caroline", "Melanie"])
+    assert own.person == ["I ran a charity race."] and own.other == ["Caroline, you would love it."]
+    note = Hit(owner="event", id=2, score=1.0, ts=T0, text="Sam's key is under the pot.", source="note")
+    assert ownership(note, "Sam", ["Sam"]).person == ["Sam's key is under the pot."]
+
+
+def test_a_question_naming_nobody_known_is_judged_by_its_key_words_only(notes):
+    found = assess("Where did Sam leave the key?", [], speakers=lambda w: None, min_support=0.25)
+    assert found.abstain == "no evidence"
+    assert key_words("What kind of book did Caroline read recently in May 2023?", ["Caroline"]) == {"book", "read"}
+
+
+def test_the_share_of_key_words_is_configurable(notes):
+    notes.config.values["ask.min_support"] = 0.9
+    assert ask(notes, "When did I get the car serviced at the dealer?", llm=ScriptedLLM([])).abstained
+    notes.config.values["ask.min_support"] = 0.25
+    assert not ask(notes, "When did I get the car serviced at the dealer?", llm=ScriptedLLM([])).abstained
+
+
+# -- the new user's questions -----------------------------------------------------------------
+def test_when_did_i_get_the_car_serviced_is_answered_with_its_date(notes):
+    answer = ask(notes, "When did I get the car serviced?", llm=ScriptedLLM([]))
+    assert answer.text == "10 March 2026 [2]" and answer.method == "date" and not answer.abstained
+
+
+def test_a_trip_is_answered_with_its_whole_range(notes):
+    answer = ask(notes, "When am I going to Kyoto?", llm=ScriptedLLM([]))
+    assert answer.text == "3-10 November 2026 [3]"
+
+
+def test_how_do_i_is_answered_with_the_steps_never_the_question(notes):
+    notes.add("How do I restart the NAS?", ts=parse_time("2026-04-06T09:00"), actor="user", source="chat",
+              session="c1")
+    llm = ScriptedLLM(["Restart the NAS by restarting the NAS by restarting the NAS"])
+    answer = ask(notes, "How do I restart the NAS?", llm=llm)
+    assert answer.text == "1. ssh nas\n2. sudo systemctl restart smbd [4]" and answer.method == "steps"
+    assert llm.prompts == []
+
+
+def test_a_wrong_title_that_reuses_evidence_words_is_caught(notes):
+    tokens: list[str] = []
+    llm = ScriptedLLM(["The Overstory by Susanna Clarke [1]."])
+    answer = ask(notes, "Which book by Susanna Clarke am I reading?", llm=llm, on_token=tokens.append)
+    assert answer.generated == "The Overstory by Susanna Clarke [1]."
+    assert "Piranesi" in answer.text and "Overstory" not in answer.text
+    assert "'Overstory' is not in the evidence" in answer.reason
+    assert tokens == [answer.text]  # the rejected answer was never released
+
+
+def test_the_right_title_is_kept(notes):
+    answer = ask(notes, "Which book by Susanna Clarke am I reading?", llm=ScriptedLLM(["Piranesi [1]"]))
+    assert answer.text == "Piranesi [1]" and answer.method == "model" and answer.generated is None
+
+
+def test_a_small_model_leaves_free_answers_to_the_evidence_and_a_large_one_writes_them(notes):
+    small = SizedLLM(["Piranesi [1]"], parameters=135_000_000)
+    answer = ask(notes, "Which book by Susanna Clarke am I reading?", llm=small)
+    assert small.prompts == [] and answer.method == "evidence"
+    assert answer.text == "Started reading Piranesi by Susanna Clarke; loving it so far. [1]"
+    large = SizedLLM(["Piranesi [1]"], parameters=1_500_000_000)
+    assert ask(notes, "Which book by Susanna Clarke am I reading?", llm=large).text == "Piranesi [1]"
+    notes.config.values["ask.model_answers"] = "always"
+    assert ask(notes, "Which book by Susanna Clarke am I reading?", llm=SizedLLM(["Piranesi [1]"], 1)).method == \
+        "model"
+    notes.config.values["ask.model_answers"] = "sometimes"
+    with pytest.raises(Exception, match="ask.model_answers must be auto, always or never"):
+        ask(notes, "Which book by Susanna Clarke am I reading?", llm=large)
+
+
+def test_the_models_not_knowing_is_honoured_only_when_configured(notes):
+    said = "I don't know."
+    answer = ask(notes, "Which book by Susanna Clarke am I reading?", llm=ScriptedLLM([said]))
+    assert not answer.abstained and answer.generated == said and "Piranesi" in answer.text
+    notes.config.values["ask.model_abstains"] = True
+    answer = ask(notes, "Which book by Susanna Clarke am I reading?", llm=ScriptedLLM([said]))
+    assert answer.abstained and answer.text == ABSTAIN
+
+
+def test_a_list_question_combines_several_items(chat_store):
+    chat_store.add("Melanie: I also do pottery on Sundays and swim in the lake.", ts=T0 + 900, source="note")
+    chat_store.config.values["ask.model_answers"] = "never"
+    answer = ask(chat_store, "What activities does Melanie do?", llm=ScriptedLLM([]))
+    assert answer.method == "list" and len(answer.citations) >= 1 and "pottery" in answer.text
+
+
+# -- dates ---------------------------------------------------------------------------------------
+SAID = parse_time("2023-06-09T12:00")  # a Friday
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We fly to Kyoto 3-10 November, can't wait", "3-10 November 2023"),
+    ("Trip: November 3-10", "3-10 November 2023"),
+    ("from 28 October to 3 November", "28 October - 3 November 2023"),
+    ("between August 11 and August 15 2023", "11-15 August 2023"),
+    ("I went camping last week", "the week before 9 June 2023"),
+    ("last Sunday I ran a race", "Sunday, 4 June 2023"),
+    ("we met 2 weeks ago", "2 weeks before 9 June 2023"),
+    ("back in 2019 I moved", "2019"),
+    ("in May 2022 we married", "May 2022"),
+    ("the party was yesterday", "8 June 2023"),
+    ("moved to Thursday 5 March at 8:30", "5 March 2023"),
+    ("we went there last summer", "the summer of 2022"),
+])
+def test_dates_in_evidence_read_as_said(text, expected):
+    assert dates_in(text, SAID)[0][1] == expected
+
+
+def test_dates_are_given_in_the_questions_granularity():
+    assert in_granularity("What year did Jon move?", "5 March 2019", None) == "2019"
+    assert in_granularity("Which month did Jon move?", "5 March 2019", None) == "March 2019"
+    from datetime import date
+
+    assert in_granularity("Which month did Jon move?", "5 March 2019", date(2019, 3, 5)) == "March 2019"
+    assert in_granularity("When did Jon move?", "5 March 2019", date(2019, 3, 5)) == "5 March 2019"
+
+
+def test_question_kinds():
+    assert question_kind("When am I going to Kyoto?") == "date"
+    assert question_kind("In what year did Jon move?") == "date"
+    assert question_kind("How do I restart the NAS?") == "steps"
+    assert question_kind("How long has Caroline had her friends?") == "duration"
+    assert question_kind("What activities does Melanie partake in?") == "list"
+    assert question_kind("Where is Sam's key?") == "other"
+
+
+# -- the check of a model's answer, and bounded generation ------------------------------------
+def test_names_and_numbers_in_an_answer_must_be_in_the_evidence():
+    evidence = ["[1] 2 March 2026: Started reading Piranesi by Susanna Clarke"]
+    assert names_in("The Overstory by Susanna Clarke") == ["Overstory", "Susanna", "Clarke"]
+    assert grounded("The Overstory by Susanna Clarke", "What am I reading?", evidence) == \
+        (False, "'Overstory' is not in the evidence")
+    assert grounded("Piranesi, by Susanna Clarke", "What am I reading?", evidence) == (True, "")
+    assert grounded("Reading 3 books", "What am I reading?", evidence)[0] is False
+    assert grounded("Yes", "Am I reading Piranesi?", evidence) == (True, "")
+    assert stem("serviced") == stem("service") == stem("servicing")
+
+
+def test_generation_ends_at_the_first_line_or_where_it_starts_repeating():
+    assert cut_at("Under the blue pot [1].\nQuestion: where") == len("Under the blue pot [1].")
+    looped = "the key is under the pot and the key is under the pot and"
+    assert looped[: cut_at(looped)].strip() == "the key is under the pot and"
+    assert generate(ScriptedLLM([looped]), Chat("s", "u"), 64) == "the key is under the pot and"
+    assert cut_at("Under the blue") is None
+    assert cut_at("word " * 200, max_chars=50) <= 50
+
+
+def test_generation_stops_the_model_early():
+    class Endless(ScriptedLLM):
+        def stream(self, chat, **kwargs):
+            self.prompts.append(chat)
+            self.last_usage = Usage()
+            self.closed = False
+            try:
+                while True:
+                    yield "again and "
+            finally:
+                self.closed = True
+
+    llm = Endless([])
+    assert generate(llm, Chat("s", "u"), 64) == "again and"
+    assert llm.closed
+
+
+def test_the_answer_prompt_bounds_generation(notes):
+    llm = ScriptedLLM(["Piranesi [1]"])
+    ask(notes, "Which book by Susanna Clarke am I reading?", llm=llm)
+    chat = llm.prompts[0]
+    assert "\n" in chat.stop and chat.repeat_penalty and chat.repeat_penalty > 1.0

@@ -1,0 +1,280 @@
+"""The grounding check on hand-written candidates: every junk form issue 12 quotes, and the
+good memories the same events do support."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from recall_cli.memory.grounding import (
+    SUMMARY_FALLBACK,
+    check,
+    choose_speaker,
+    rewrite_first_person,
+    screen,
+)
+from recall_cli.memory.summary import Candidate
+from recall_cli.models import Event
+
+T0 = 1_683_554_160.0  # Mon 8 May 2023 13:56 UTC
+NOTE_DAY = 1_772_620_800.0  # Wed 4 March 2026 10:40 UTC
+
+
+def chat() -> list[Event]:
+    return [
+        Event("I went to the LGBTQ support group yesterday. It was so powerful.", T0, source="chat",
+              session="s", actor="Caroline", id=1),
+        Event("That's brave! I'm a big video game fan and I love playing games with my family.", T0 + 60,
+              source="chat", session="s", actor="Melanie", id=2),
+        Event("I want to study counseling next year, and I have 2 kids to think about.", T0 + 120, source="chat",
+              session="s", actor="Caroline", id=3),
+        Event("To reset the router, hold the reset button for 10 seconds, then wait for the light.", T0 + 180,
+              source="chat", session="s", actor="Melanie", id=4),
+    ]
+
+
+def maya() -> list[Event]:
+    return [Event("Maya's birthday is 3 May; she wants a film camera", NOTE_DAY, source="note", id=10)]
+
+
+def llm(kind: str, text: str, sources: list[int], subject: str | None = None) -> Candidate:
+    return Candidate(kind, text, subject=subject, sources=sources, origin="llm", model="smol.gguf@1")
+
+
+def verdict(candidate: Candidate, events: list[Event]):
+    cited = [e for e in events if e.id in candidate.sources]
+    return check(candidate, cited, events)
+
+
+# -- the junk issue 12 found in stored memories --------------------------------------------
+
+def test_template_residue_is_rejected():
+    v = verdict(llm("semantic", "{{#section_title}} My favorite hobby is gaming! It's so much fun…", [2],
+                    "Melanie"), chat())
+    assert (v.ok, v.reason) == (False, "markup")
+
+
+def test_first_person_is_rewritten_to_the_speaker_when_the_events_say_it():
+    v = verdict(llm("semantic", "I'm a big video game fan and I love playing games with my family.", [2], "I"),
+                chat())
+    assert v.ok, v
+    assert v.text == ("Melanie is a big video game fan and Melanie loves playing games with Melanie's family.")
+    assert v.subject == "Melanie"
+
+
+def test_first_person_whose_content_is_not_in_the_cited_events_is_rejected():
+    v = verdict(llm("semantic", "I'm a big video game fan and I love playing games with my family.", [1, 3]),
+                chat())
+    assert not v.ok and v.reason == "ungrounded_words"
+    assert " I " not in f" {v.text} "  # even the rejected text names its speaker
+
+
+def test_the_same_sentence_as_a_procedure_is_rejected_it_has_no_steps():
+    v = verdict(llm("procedural", "I'm a big video game fan and I love playing games with my family.", [2]),
+                chat())
+    assert (v.ok, v.reason) == (False, "no_steps")
+
+
+def test_a_procedure_said_by_nobody_is_rejected():
+    v = verdict(llm("procedural", "This is a great example of how to improve your skills and make the most out "
+                                  "of it…", [1, 2]), chat())
+    assert not v.ok and v.reason in {"ungrounded_words", "no_steps"}
+    # said by someone, but still no steps in it
+    said = [Event("This is a great example of how to improve your skills and make the most out of it",
+                  T0, source="chat", session="s", actor="Ana", id=7)]
+    again = check(llm("procedural", "This is a great example of how to improve your skills", [7]), said, said)
+    assert (again.ok, again.reason) == (False, "no_steps")
+
+
+def test_an_invented_date_is_rejected_and_the_true_one_kept():
+    bad = verdict(llm("semantic", "Maya's birthday is 25th of December", [10], "Maya"), maya())
+    assert (bad.ok, bad.reason, bad.detail) == (False, "ungrounded_date", "25th of December")
+    good = verdict(llm("semantic", "Maya's birthday is 3 May", [10], "Maya"), maya())
+    assert good.ok and good.text == "Maya's birthday is 3 May"
+    assert verdict(llm("semantic", "Maya wants a film camera for her birthday", [10], "Maya"), maya()).ok
+
+
+@pytest.mark.parametrize("junk", ['{{{{<pre> [[#] {"', '{"memories": [{"kind": "semantic"', "<pre>Maya</pre>",
+                                  "Maya [[birthday]] is in May", "#section Maya's birthday is 3 May",
+                                  "Maya's birthday ] } is 3 May"])
+def test_markup_and_json_fragments_are_rejected(junk):
+    assert verdict(llm("semantic", junk, [10], "Maya"), maya()).reason == "markup"
+
+
+@pytest.mark.parametrize("name", ["notes.md", "~/notes/2024-plan.md", "`report_final.pdf`", "/etc/hosts"])
+def test_a_file_name_is_not_a_memory(name):
+    assert verdict(llm("semantic", name, [10]), maya()).reason == "file_name"
+
+
+def test_three_copies_of_one_sentence_keep_one():
+    events = chat()
+    copies = [llm("semantic", "Caroline went to the LGBTQ support group", [1], "Caroline") for _ in range(2)]
+    copies.append(llm("procedural", "Caroline went to the LGBTQ support group.", [1], "Caroline"))
+    kept, rejected = screen(copies, events)
+    assert [c.text for c in kept] == ["Caroline went to the LGBTQ support group"]
+    assert [r.reason for r in rejected] == ["duplicate", "duplicate"]  # the same words as a procedure too
+    kept, rejected = screen(copies[:2] + [llm("semantic", "caroline went to the LGBTQ support group!", [1])],
+                            events)
+    assert len(kept) == 1 and [r.reason for r in rejected] == ["duplicate", "duplicate"]
+
+
+def test_a_subject_that_is_not_a_name_is_repaired_from_the_text_or_rejected():
+    repaired = verdict(llm("semantic", "Maya wants a film camera", [10], "2025-9876"), maya())
+    assert repaired.ok and repaired.subject == "Maya"
+    bad = verdict(llm("semantic", "she wants a film camera for the birthday", [10], "2025-9876"), maya())
+    assert (bad.ok, bad.reason) == (False, "bad_subject")
+    file_subject = verdict(llm("semantic", "she wants a film camera for the birthday", [10], "gifts.txt"), maya())
+    assert file_subject.reason == "bad_subject"
+
+
+# -- what the events do support ---------------------------------------------------------------
+
+def test_a_resolved_relative_date_grounds_a_date():
+    events = chat()
+    assert verdict(llm("semantic", "Caroline went to the LGBTQ support group on 7 May 2023", [1]), events).ok
+    wrong = verdict(llm("semantic", "Caroline went to the LGBTQ support group on 6 May 2023", [1]), events)
+    assert (wrong.reason, wrong.detail) == ("ungrounded_date", "6 May 2023")
+    assert verdict(llm("semantic", "Caroline wants to study counseling in 2024", [3]), events).ok
+    assert verdict(llm("semantic", "Caroline wants to study counseling in 2025", [3]), events).reason == \
+        "ungrounded_date"
+
+
+def test_numbers_must_be_in_the_events():
+    events = chat()
+    assert verdict(llm("semantic", "Caroline has two kids", [3]), events).ok
+    assert verdict(llm("semantic", "Caroline has 3 kids", [3]), events).reason == "ungrounded_number"
+
+
+def test_an_invented_name_is_rejected():
+    v = verdict(llm("semantic", "Caroline went to the support group with Jessica", [1]), chat())
+    assert (v.reason, v.detail) == ("ungrounded_name", "Jessica")
+
+
+def test_a_fact_about_the_wrong_speaker_is_rejected():
+    v = verdict(llm("semantic", "Melanie went to the LGBTQ support group", [1], "Melanie"), chat())
+    assert (v.ok, v.reason, v.detail) == (False, "wrong_person", "Melanie")
+    # what the other side says to "you" is about the person addressed
+    told = [Event("How was the concert?", T0, source="chat", session="t", actor="Ana", id=1),
+            Event("You sang so well at the concert!", T0 + 9, source="chat", session="t", actor="Ben", id=2)]
+    assert check(llm("semantic", "Ana sang at the concert", [2]), told[1:], told).ok
+
+
+def test_procedures_from_instructions_in_the_text():
+    v = verdict(llm("procedural", "To reset the router, hold the reset button for 10 seconds", [4], "router"),
+                chat())
+    assert v.ok, v
+
+
+def test_procedures_from_shell_commands_that_succeeded():
+    shell = [Event("make test", T0, source="shell", session="tty", meta={"cwd": "/src/app", "exit_code": 0}, id=1),
+             Event("make deploy", T0 + 60, source="shell", session="tty", meta={"cwd": "/src/app", "exit_code": 2},
+                   id=2)]
+    assert check(llm("procedural", "In /src/app, run make test to test the app", [1], "/src/app"), shell[:1],
+                 shell).ok
+    failed = check(llm("procedural", "In /src/app, run make deploy to deploy the app", [2]), shell[1:], shell)
+    assert (failed.ok, failed.reason) == (False, "no_steps")
+
+
+def test_an_llm_summary_that_fails_leaves_the_zero_llm_summary():
+    events = chat()
+    summary = Candidate("episodic", "Mon 08 May 2023, 13:56–13:59: [1]", sources=[1, 2, 3, 4], origin="llm",
+                        model="smol.gguf@1", meta={SUMMARY_FALLBACK: "Mon 08 May 2023, 13:56–13:59: zero-LLM"})
+    kept, rejected = screen([summary], events)
+    assert [c.text for c in kept] == ["Mon 08 May 2023, 13:56–13:59: zero-LLM"] and kept[0].origin == "heuristic"
+    assert [(r.reason, r.stage) for r in rejected] == [("fragment", "summary")]
+    good = Candidate("episodic", "Mon 08 May 2023, 13:56–13:59: I told Melanie about the support group",
+                     sources=[1, 2, 3, 4], origin="llm", meta={SUMMARY_FALLBACK: "x: y"})
+    kept, rejected = screen([good], events)
+    assert kept[0].text == "Mon 08 May 2023, 13:56–13:59: Caroline told Melanie about the support group"
+    assert rejected == [] and kept[0].origin == "llm"
+
+
+def test_zero_llm_candidates_are_not_checked_only_deduplicated():
+    events = chat()
+    mine = Candidate("episodic", "Mon 08 May 2023: Caroline and Melanie talked", sources=[1, 2])
+    kept, rejected = screen([mine], events)
+    assert kept == [mine] and rejected == []
+
+
+# -- first person ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("I love painting", "Ana", "Ana loves painting"),
+    ("I really enjoy my pottery class", "Ana", "Ana really enjoys Ana's pottery class"),
+    ("I'm moving to Lisbon; I've found a flat", "Ana", "Ana is moving to Lisbon; Ana has found a flat"),
+    ("I went hiking with my dog and I was tired", "Ana", "Ana went hiking with Ana's dog and Ana was tired"),
+    ("My sister and I go running", "Ana", "Ana's sister and Ana go running"),
+    ("I have a cat. I watch her play.", "Ana", "Ana has a cat. Ana watches her play."),
+    ("We are going camping, the kids told me", "Ana", "Ana and others are going camping, the kids told Ana"),
+    ("I parked the car on level 3", "the user", "The user parked the car on level 3"),
+    ("Remind me to call my dentist", "the user", "Remind the user to call the user's dentist"),
+])
+def test_first_person_rewriting(text, name, expected):
+    assert rewrite_first_person(text, name) == expected
+
+
+def test_whose_first_person_it_is():
+    events = chat()
+    assert choose_speaker("I love playing games", events) == "Melanie"
+    assert choose_speaker("I want to study counseling", events) == "Caroline"
+    note = [Event("I parked on level 3", T0, source="note", id=1)]
+    assert choose_speaker("I parked on level 3", note) == "the user"
+    exported = [Event("I prefer tea", T0, source="chat", actor="user", id=1)]
+    assert choose_speaker("I prefer tea", exported) == "the user"
+
+
+def test_the_users_own_note_in_first_person_is_stored_about_the_user():
+    note = [Event("I parked the car on level 3 of the station garage", NOTE_DAY, source="note", id=1)]
+    v = check(llm("semantic", "I parked the car on level 3 of the station garage", [1], "car"), note, note)
+    assert v.ok and v.text == "The user parked the car on level 3 of the station garage"
+
+
+def test_the_check_is_fast():
+    events = chat() * 10
+    candidates = [llm("semantic", f"Caroline went to the LGBTQ support group number {i}", [1, 3])
+                  for i in range(200)]
+    started = time.perf_counter()
+    for c in candidates:
+        check(c, events[:4], events)
+    assert time.perf_counter() - started < 5.0  # about 1 ms each, on a loaded machine
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("You're a great example of how much love can be given", "Ben", "Ben is a great example of how much love "
+                                                                    "can be given"),
+    ("You love your kids", "Ben", "Ben loves Ben's kids"),
+    ("I told you it works", "Ben", "I told Ben it works"),
+    ("Thank you for being there when you were needed", "Ben", "Thank Ben for being there when Ben was needed"),
+])
+def test_second_person_rewriting(text, name, expected):
+    from recall_cli.memory.grounding import rewrite_second_person
+
+    assert rewrite_second_person(text, name) == expected
+
+
+def test_you_in_a_two_person_chat_is_the_other_speaker():
+    events = [Event("How I've been blessed to have you and your family as my support!", T0, source="chat",
+                    session="s", actor="Caroline", id=1),
+              Event("Aww, thanks!", T0 + 5, source="chat", session="s", actor="Melanie", id=2)]
+    v = check(llm("semantic", "I've been blessed to have you and your family as my support", [1]), events[:1],
+              events)
+    assert v.ok and v.text == "Caroline has been blessed to have Melanie and Melanie's family as Caroline's support"
+    group = [*events, Event("Me too", T0 + 9, source="chat", session="s", actor="Jon", id=3)]
+    unclear = check(llm("semantic", "Caroline is blessed to have you", [1]), events[:1], group)
+    assert (unclear.ok, unclear.reason) == (False, "unclear_person")
+
+
+def test_a_date_is_not_a_subject():
+    v = verdict(llm("semantic", "Maya wants a film camera", [10], "09 June 2023 19:56"), maya())
+    assert v.ok and v.subject == "Maya"
+
+
+def test_a_memory_that_says_nothing_is_rejected():
+    v = verdict(llm("semantic", "Caroline likes it a lot", [1]), chat())
+    assert (v.ok, v.reason, v.detail) == (False, "fragment", "says nothing")
+
+
+def test_broken_model_output_is_rejected_before_it_can_break_printing():
+    v = verdict(llm("semantic", "Maya wants a film camera \udceb\udc9f", [10], "Maya"), maya())
+    assert (v.ok, v.reason) == (False, "garbled")

@@ -1,0 +1,110 @@
+"""Time in a question is evidence, not a wall; what a text speaks of counts as much as when it was written."""
+
+from datetime import datetime
+
+import pytest
+
+from recall_cli.search.fusion import time_fit
+from recall_cli.timeutil import to_ts
+
+DAY = 86400.0
+
+
+def ts(day: str) -> float:
+    return to_ts(datetime.fromisoformat(day))
+
+
+NOW = ts("2023-05-24T12:00")
+
+
+@pytest.fixture
+def diary(svc):
+    svc.add("Dinner with Priya at the Ethiopian place", ts=ts("2023-05-02T20:00"))
+    # written two days after the day it tells of
+    svc.add("On 3 May I finally repaired the bike brakes", ts=ts("2023-05-05T09:00"))
+    svc.add("Car service is due at 60000 km", ts=ts("2023-05-23T18:00"))
+    svc.add("Parked the car on level 3 of the airport garage", ts=ts("2023-05-10T09:00"))
+    svc.add("Booked the dentist for a cleaning in September", ts=ts("2023-05-22T09:00"))
+    for day in range(11, 20):
+        svc.add(f"Watered the basil and the tomatoes, day {day}", ts=ts(f"2023-04-{day}T08:00"))
+    return svc
+
+
+def test_a_question_naming_a_date_finds_a_note_written_two_days_later_that_mentions_it(diary):
+    result = diary.search("what did I do on 3 May?", reference=NOW)
+    assert result.time_range is not None and result.time_range.phrase == "on 3 May"
+    assert result.hits[0].text == "On 3 May I finally repaired the bike brakes"
+
+
+def test_a_time_phrase_ranks_but_never_empties_the_list(diary):
+    result = diary.search("car yesterday", reference=NOW)
+    texts = [h.text for h in result.hits]
+    assert texts[0] == "Car service is due at 60000 km"  # the car event of yesterday
+    assert "Parked the car on level 3 of the airport garage" in texts  # still there, lower
+    # a phrase whose window holds nothing at all still leaves the matching events
+    far = diary.search("car in 2015", reference=NOW)
+    assert {h.text for h in far.hits} >= {"Car service is due at 60000 km",
+                                         "Parked the car on level 3 of the airport garage"}
+
+
+def test_since_and_until_stay_hard_filters(diary):
+    result = diary.search("car", since=ts("2023-05-20T00:00"), until=ts("2023-05-31T00:00"), time_phrases=False)
+    assert [h.text for h in result.hits] == ["Car service is due at 60000 km"]
+    # with a phrase pointing elsewhere, the explicit filter still wins
+    both = diary.search("car on 10 May", since=ts("2023-05-20T00:00"), reference=NOW)
+    assert [h.text for h in both.hits] == ["Car service is due at 60000 km"]
+
+
+def test_a_question_that_is_only_a_time_phrase_lists_what_happened_then(diary):
+    diary.add("Quarterly planning offsite in Porto", ts=ts("2023-05-17T10:00"))
+    result = diary.search("what happened last week?", reference=NOW)
+    assert result.time_range is not None and result.time_range.phrase == "last week"
+    texts = [h.text for h in result.hits]
+    assert texts[0] == "Quarterly planning offsite in Porto"  # the one event of 15-21 May
+    # then the nearest ones around the week: nothing is hidden
+    assert texts[1:3] == ["Booked the dentist for a cleaning in September", "Car service is due at 60000 km"]
+
+
+@pytest.mark.parametrize("query", [
+    "what did I do on 03/05/2023?",  # a date in a format the grammar does not read
+    "Was habe ich am 3. Mai gemacht?",  # another language
+    "plans for 1 January 3000",  # far in the future
+    "what happened on 12 May 1950",  # before 1970
+    "what happened on 31 December 9999",  # past the last day a clock can hold
+    "car in 1900",
+])
+def test_odd_dates_and_languages_give_results_not_errors(diary, query):
+    result = diary.search(query, reference=NOW)
+    assert result.hits  # the store has events: the list is never empty
+
+
+def test_mentioned_times_are_stored_at_ingest_and_leave_with_their_event(svc):
+    event = svc.add("We went hiking last Saturday and camping back in 2010", ts=ts("2023-05-24T12:00"))
+    spans = sorted(svc.store.event_times([event.id])[event.id])
+    days = [(datetime.fromtimestamp(a).date().isoformat(), datetime.fromtimestamp(b).date().isoformat())
+            for a, b in spans]
+    assert days == [("2010-01-01", "2010-12-31"), ("2023-05-20", "2023-05-20")]
+    assert svc.store.event_times([svc.add("git status").id]) == {}
+    svc.forget(svc.plan_forget([event.id]))
+    assert svc.store.event_times([event.id]) == {}
+
+
+def test_events_stored_before_mentioned_times_existed_get_them_on_the_first_timed_search(svc):
+    event = svc.add("The boiler was serviced on 2 March", ts=ts("2023-03-10T10:00"))
+    # as a store from before the event_times table (the migration leaves this marker)
+    svc.store._db.execute("DELETE FROM event_times")
+    svc.store._db.execute("INSERT INTO settings (key, value) VALUES ('event_times.backfill_after', '0')")
+    svc.search("boiler in March", reference=NOW)
+    assert event.id in svc.store.event_times([event.id])
+
+
+def test_time_fit_is_full_inside_the_window_and_falls_off_smoothly_outside():
+    start, end = ts("2023-05-03T00:00"), ts("2023-05-03T23:59")
+    assert time_fit([(start + 3600, start + 3600)], start, end) == 1.0
+    two_days = time_fit([(end + 2 * DAY, end + 2 * DAY)], start, end)
+    week = time_fit([(end + 7 * DAY, end + 7 * DAY)], start, end)
+    assert 0 < week < two_days < 0.5
+    # a text that only names the whole year fits a day of it a little
+    year = time_fit([(ts("2023-01-01T00:00"), ts("2023-12-31T23:59"))], start, end)
+    assert 0 < year < 0.2
+    assert time_fit([], start, end) == 0.0

@@ -1,0 +1,314 @@
+"""Several devices sharing one folder, each a real `recall` process on its own RECALL_HOME:
+adds converge, concurrent edits both stay in history (the later wins, a person's edit beats
+consolidation's), a forget removes the text from every device and every file, a half-copied
+segment waits until it is whole, and nothing local is lost to bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recall_cli.config import load_config
+from recall_cli.service import Recall
+from tests.fakes import FakeEmbedder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Device:
+    """One machine: a RECALL_HOME and the `recall` command run there."""
+
+    def __init__(self, home: Path, env: dict[str, str] | None = None) -> None:
+        self.home = home
+        self.env = env or {}
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "RECALL_HOME": str(self.home), "HF_HUB_OFFLINE": "1", **self.env}
+        done = subprocess.run([sys.executable, "-m", "recall_cli", *args], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=120)
+        if check:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def py(self, code: str) -> str:
+        """Run Python against this home's service (``svc``), as another process would."""
+        env = {**os.environ, "RECALL_HOME": str(self.home), **self.env}
+        program = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom recall_cli.service import Recall\n"
+                   "from tests.fakes import FakeEmbedder\nsvc = Recall(embedder=FakeEmbedder())\n") + code
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def service(self) -> Recall:
+        return Recall(load_config(self.home), embedder=FakeEmbedder())
+
+    def hashes(self) -> set[str]:
+        svc = self.service()
+        try:
+            return {e.content_hash for e in svc.store.events_after(0, 100_000)}
+        finally:
+            svc.close()
+
+    def memories(self) -> dict[str, tuple[str, bool]]:
+        svc = self.service()
+        try:
+            return {v.memory.uid: (v.memory.text, v.memory.pinned) for v in svc.list_memories(include_all=True)}
+        finally:
+            svc.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    return shared
+
+
+@pytest.fixture
+def a(tmp_path: Path) -> Device:
+    return Device(tmp_path / "a")
+
+
+@pytest.fixture
+def b(tmp_path: Path) -> Device:
+    return Device(tmp_path / "b")
+
+
+@pytest.fixture
+def c(tmp_path: Path) -> Device:
+    return Device(tmp_path / "c")
+
+
+def raw_bytes(*roots: Path) -> bytes:
+    return b"".join(p.read_bytes() for root in roots for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def test_adds_on_three_devices_converge(a, b, c, folder):
+    a.run("add", "Sam's spare key is under the blue pot")
+    a.run("add", "dentist moved to Thursday")
+    b.run("add", "the bike needs new brake pads")
+    c.run("add", "Maya wants a film camera")
+    for device in (a, b, c, a, b):
+        device.run("sync", str(folder))
+    assert len(a.hashes()) == 4
+    assert a.hashes() == b.hashes() == c.hashes()
+    again = a.run("sync", str(folder)).stdout
+    assert "nothing new to write" in again and a.hashes() == b.hashes()
+
+
+def test_concurrent_edits_are_both_in_history_and_the_later_wins(a, b, folder):
+    uid = a.py("m = svc.memories.add('semantic', 'Ana lives in Porto')\nprint(m.uid)").strip()
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    assert b.memories() == {uid: ("Ana lives in Porto", False)}
+    a.run("edit", "m1", "--text", "Ana lives in Lisbon")
+    b.run("edit", "m1", "--text", "Ana lives in Braga")  # later
+    for device in (a, b, a):
+        device.run("sync", str(folder))
+    assert a.memories() == b.memories() == {uid: ("Ana lives in Braga", False)}
+    for device in (a, b):
+        history = json.loads(device.run("history", "m1", "--json").stdout)
+        edits = [h["new_text"] for h in history if h["action"] == "edit"]
+        assert sorted(edits) == ["Ana lives in Braga", "Ana lives in Lisbon"]
+
+
+def test_a_persons_edit_beats_a_later_consolidation_update(a, b, folder):
+    uid = a.py("print(svc.memories.add('semantic', 'The router is in the hall').uid)").strip()
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    a.run("edit", "m1", "--text", "The router is in the study")
+    b.py("svc.memories.update(1, 'The router is in the hallway cupboard', actor='consolidation')")
+    for device in (a, b, a):
+        device.run("sync", str(folder))
+    assert a.memories() == b.memories() == {uid: ("The router is in the study", False)}
+
+
+def test_a_pin_travels(a, b, folder):
+    a.py("svc.memories.add('core', 'My name is Ada')")
+    a.run("pin", "m1")
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    assert list(b.memories().values()) == [("My name is Ada", True)]
+
+
+def test_a_forget_removes_the_text_from_every_device_and_every_file(a, b, c, folder):
+    a.run("add", "zebraquartz7731 is the secret project name")
+    a.run("add", "an ordinary note")
+    for device in (a, b, c):
+        device.run("sync", str(folder))
+    assert b"zebraquartz7731" in raw_bytes(b.home)
+    forgotten = json.loads(a.run("search", "zebraquartz7731", "--json").stdout)["results"][0]["id"]
+    a.run("forget", str(forgotten), "--yes")
+    for device in (a, b, c):
+        device.run("sync", str(folder))
+    for device in (a, b, c):
+        assert len(device.hashes()) == 1
+    assert b"zebraquartz7731" not in raw_bytes(a.home, b.home, c.home, folder)
+    b.run("sync", str(folder))  # a later merge never brings it back
+    assert len(b.hashes()) == 1
+
+
+def test_a_segment_still_being_copied_is_skipped_then_merged(a, b, folder, tmp_path):
+    a.run("add", "one")
+    a.run("add", "two")
+    a.run("sync", str(folder))
+    segment = next((folder / next(p.name for p in folder.iterdir())).glob("seg-*.jsonl"))
+    partial = tmp_path / "partial"
+    shutil.copytree(folder, partial)
+    copy = partial / segment.parent.name / segment.name
+    copy.write_bytes(segment.read_bytes()[:-40])  # the sync tool is still writing it
+    first = b.run("sync", str(partial))
+    assert "not complete yet" in first.stderr or "incomplete" in first.stderr
+    assert b.hashes() == set()
+    shutil.copyfile(segment, copy)
+    b.run("sync", str(partial))
+    assert b.hashes() == a.hashes()
+
+
+def test_corrupt_and_newer_segments_are_skipped_with_a_warning(a, b, folder):
+    b.run("add", "local note on b")
+    other = folder / "0123456789ab"
+    other.mkdir()
+    (other / "seg-00000001.jsonl").write_bytes(b"\x00\xffgarbage\n")
+    newer = b'{"recall_sync": 99, "device": "x", "segment": 1}\n'
+    import hashlib
+
+    (other / "seg-00000002.jsonl").write_bytes(newer + json.dumps(
+        {"end": 0, "sha256": hashlib.sha256(newer).hexdigest()}).encode() + b"\n")
+    done = b.run("sync", str(folder))
+    assert "newer recall" in done.stderr
+    assert "seg-00000001.jsonl" in done.stderr
+    assert len(b.hashes()) == 1  # nothing local lost
+
+
+def test_a_copied_home_is_told_apart(a, folder, tmp_path):
+    a.run("add", "first")
+    a.run("sync", str(folder))
+    copy = Device(tmp_path / "copy")
+    shutil.copytree(a.home, copy.home)
+    a.run("add", "second on a")
+    a.run("sync", str(folder))
+    copy.run("add", "on the copy")
+    done = copy.run("sync", str(folder), check=False)
+    assert done.returncode != 0 and "copied RECALL_HOME" in done.stderr
+    copy.run("sync", str(folder), "--new-device")
+    assert len(copy.hashes()) == 3
+
+
+def test_a_missing_or_read_only_folder_is_one_line(a, folder, tmp_path):
+    a.run("add", "kept")
+    gone = a.run("sync", str(tmp_path / "nowhere"), check=False)
+    assert gone.returncode != 0 and gone.stderr.count("\n") == 1 and "does not exist" in gone.stderr
+    if os.geteuid() != 0:  # root writes anywhere
+        folder.chmod(0o500)
+        locked = a.run("sync", str(folder), check=False)
+        assert locked.returncode != 0 and "cannot write" in locked.stderr
+    assert len(a.hashes()) == 1
+
+
+def test_clock_skew_of_hours_still_orders_changes(a, b, folder):
+    b.env["RECALL_CLOCK_SKEW_MS"] = str(-3 * 3600 * 1000)  # b's clock is three hours behind
+    a.py("svc.memories.add('semantic', 'The meeting is on Monday')")
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    b.run("edit", "m1", "--text", "The meeting is on Tuesday")  # made after a's, with a slow clock
+    for device in (b, a):
+        device.run("sync", str(folder))
+    assert list(a.memories().values()) == [("The meeting is on Tuesday", False)]
+
+
+def test_sealed_segments_hold_no_plain_text_and_open_with_the_passphrase(a, b, folder):
+    for device in (a, b):
+        device.env["RECALL_SYNC_PASSPHRASE_CMD"] = "echo correct horse"
+    a.run("add", "plaintextcanary42 is in the sealed segment")
+    a.run("sync", str(folder))
+    assert b"plaintextcanary42" not in raw_bytes(folder)
+    b.run("sync", str(folder))
+    assert b.hashes() == a.hashes()
+    wrong = Device(b.home.parent / "wrong", {"RECALL_SYNC_PASSPHRASE_CMD": "echo battery staple"})
+    done = wrong.run("sync", str(folder))
+    assert "another passphrase" in done.stderr and wrong.hashes() == set()
+
+
+def test_two_devices_never_consolidate_the_same_events_twice(a, b, folder):
+    a.py("from recall_cli.models import Event\n"
+         "svc.store_events([Event(f'line {i} about the trip', 1_700_000_000 + i * 60, source='chat', "
+         "session='s1', actor='Ana') for i in range(3)])")
+    a.run("consolidate", "--no-llm")
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    again = b.run("consolidate", "--no-llm").stdout
+    assert "0 of 0 episodes" in again
+    assert a.memories() == b.memories() and len(a.memories()) == 1
+
+
+def test_export_then_import_into_an_empty_store_is_the_same_memory(a, tmp_path):
+    a.run("add", "Sam's spare key is under the blue pot")
+    a.py("svc.memories.add('semantic', 'Ana lives in Porto')")
+    a.run("pin", "m1")
+    a.run("edit", "m1", "--text", "Ana lives in Lisbon")
+    a.run("forget", "1", "--yes")
+    a.run("add", "dentist on Thursday")
+    out = tmp_path / "memory.jsonl"
+    a.run("export", "-o", str(out))
+    assert out.stat().st_mode & 0o777 == 0o600
+    fresh = Device(tmp_path / "fresh")
+    imported = fresh.run("import", str(out))
+    assert "(recall)" in imported.stdout
+    assert fresh.hashes() == a.hashes()
+    assert fresh.memories() == a.memories() == {next(iter(a.memories())): ("Ana lives in Lisbon", True)}
+    history = [(h["action"], h["actor"], h["new_text"]) for h in json.loads(fresh.run("history", "m1",
+                                                                                       "--json").stdout)]
+    assert history == [(h["action"], h["actor"], h["new_text"]) for h in json.loads(a.run("history", "m1",
+                                                                                          "--json").stdout)]
+    again = fresh.run("import", str(out))
+    assert "Imported 0 events and 0 memory changes" in again.stdout
+
+
+def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
+    a.run("add", "dentist on Thursday", "--time", "2026-11-20T10:00")
+    a.py("svc.memories.add('semantic', 'Ana lives in Porto')")
+    a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    assert "dentist on Thursday" in (tmp_path / "md" / "events" / "2026-11-20.md").read_text()
+    assert "Ana lives in Porto" in (tmp_path / "md" / "memories" / "semantic.md").read_text()
+
+
+def test_a_backup_taken_while_another_process_writes_is_sound(a, tmp_path):
+    import sqlite3
+
+    a.run("add", "first")
+    env = {**os.environ, "RECALL_HOME": str(a.home)}
+    writer = subprocess.Popen([sys.executable, "-c",
+                               f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom recall_cli.service import Recall\n"
+                               "svc = Recall()\nfor i in range(400):\n    svc.add(f'note {i}')\n"],
+                              env=env)
+    try:
+        backup = tmp_path / "backup.db"
+        a.run("backup", str(backup))  # while the writer is adding
+    finally:
+        writer.wait(60)
+    conn = sqlite3.connect(backup)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert 1 <= conn.execute("SELECT count(*) FROM events").fetchone()[0] <= 401
+    conn.close()
+    assert backup.stat().st_mode & 0o777 == 0o600
+    saved = sqlite3.connect(backup).execute("SELECT count(*) FROM events").fetchone()[0]
+    a.run("add", "after the backup")
+    restored = a.run("backup", str(backup), "--restore")
+    assert "kept as" in restored.stdout
+    assert len(a.hashes()) == saved
+
+
+def test_restore_refuses_a_file_that_is_not_a_recall_store(a, tmp_path):
+    a.run("add", "kept")
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"not a database at all")
+    done = a.run("backup", str(bogus), "--restore", check=False)
+    assert done.returncode != 0 and "not a recall backup" in done.stderr
+    assert len(a.hashes()) == 1
