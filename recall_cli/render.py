@@ -12,13 +12,18 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .errors import UsageError
-from .models import SearchResult
+from .models import Hit, SearchResult
 from .timeutil import iso, parse_time, short
 
 
 def dumps(data: Any) -> str:
     """Indented JSON, non-ASCII kept, anything else (paths, dates) as its string."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``count`` and the noun that agrees with it: "1 event", "2 events", "1,500 events"."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str], columns: int | None = None) -> list[str]:
@@ -40,8 +45,9 @@ def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str], columns: 
     return [fmt(headers), *(fmt(r) for r in rows)]
 
 
-def search_text(result: SearchResult, as_json: bool, columns: int | None = None) -> str:
-    """What `recall search` prints (``columns``: the terminal's width, when rendered elsewhere)."""
+def search_text(result: SearchResult, as_json: bool, columns: int | None = None, wide: bool = False) -> str:
+    """What `recall search` prints (``columns``: the terminal's width, when rendered elsewhere;
+    ``wide``: with where each hit happened, the directory of a shell command or a file's path)."""
     if as_json:
         return dumps({
             "query": result.query, "cleaned_query": result.cleaned_query,
@@ -61,9 +67,22 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None)
         lines.append("No results.")
     else:
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
-                 h.actor or "", f"{h.score:.2f}", _with_repeats(h.snippet, h.meta)) for h in result.hits]
-        lines.extend(table_lines(rows, ("id", "date", "source", "speaker", "score", "text"), columns))
+                 h.actor or "", f"{h.score:.2f}", *((where(h),) if wide else ()), _with_repeats(h.snippet, h.meta))
+                for h in result.hits]
+        headers = ("id", "date", "source", "speaker", "score", *(("where",) if wide else ()), "text")
+        lines.extend(table_lines(rows, headers, columns))
     return "\n".join(lines)
+
+
+def where(hit: Hit) -> str:
+    """Where a hit happened: a shell command's directory, a file's path and first line."""
+    meta = hit.meta
+    if hit.owner == "event" and hit.source == "shell":
+        return str(meta.get("cwd") or "")
+    if meta.get("path"):
+        line = meta.get("line_start")
+        return f"{meta['path']}:{line}" if line is not None else str(meta["path"])
+    return ""
 
 
 def _with_repeats(text: str, meta: dict[str, Any]) -> str:
@@ -71,6 +90,100 @@ def _with_repeats(text: str, meta: dict[str, Any]) -> str:
     (its date is then the latest)."""
     repeats = meta.get("repeats")
     return f"({repeats}×) {text}" if isinstance(repeats, int) and repeats > 1 else text
+
+
+# -- recall show ----------------------------------------------------------------------------
+def duration_text(seconds: float) -> str:
+    """A span as people say it: "350 ms", "4.2 s", "3 min 05 s", "1 h 02 min"."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The labelled fields `recall show ID` prints for an event: every one its source records
+    (shell: directory, exit code, duration, host, session; file and note: path and lines;
+    screen: application, window and duration; chat: conversation and speaker)."""
+    meta: dict[str, Any] = data.get("meta") or {}
+    source, actor, session = data.get("source"), data.get("actor"), data.get("session")
+    fields: list[tuple[str, str]] = []
+
+    def add(label: str, value: Any) -> None:
+        if value is not None and value != "" and value != []:
+            fields.append((label, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+
+    path = meta.get("path")
+    if source == "shell":
+        add("Directory", meta.get("cwd"))
+        add("Exit code", meta.get("exit_code"))
+        ms = _number(meta.get("duration_ms"))
+        add("Duration", duration_text(ms / 1000) if ms is not None else None)
+        add("Host", meta.get("host"))
+        add("Session", session)
+        add("Shell", meta.get("shell"))
+        add("User", actor)
+    elif source == "screen":
+        add("Application", meta.get("app") or actor)
+        add("Window", meta.get("title"))
+        seconds = _number(meta.get("duration_s"))
+        if seconds is None and _number(data.get("ts_end")) and _number(data.get("ts_start")) is not None:
+            seconds = float(data["ts_end"]) - float(data["ts_start"]) or None
+        add("Duration", duration_text(seconds) if seconds is not None else None)
+    elif source == "chat":
+        add("Conversation", meta.get("title"))
+        add("Speaker", actor)
+        add("Session", session)
+        add("Model", meta.get("model"))
+    else:
+        add("User" if source == "file" else "Speaker", actor)
+        if path is None or session not in (path, str(path).rsplit("/", 1)[-1]):
+            add("Session", session)
+    if path:
+        add("File", path)
+        start, end = meta.get("line_start"), meta.get("line_end")
+        if start is not None:
+            add("Lines", f"{start}-{end}" if end not in (None, start) else start)
+        add("Heading", meta.get("heading"))
+    add("Attachments", meta.get("attachments"))
+    add("Files", meta.get("files"))
+    add("Tags", meta.get("tags"))
+    add("Secrets replaced", meta.get("redacted"))
+    return fields
+
+
+def memory_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The labelled fields `recall show mID` prints for a memory: pinned or not, its zone and
+    strength, and what it is about and when it held."""
+    fields = [("Pinned", "yes" if data.get("pinned") else "no")]
+    if data.get("zone"):
+        fields.append(("Zone", str(data["zone"])))
+    if _number(data.get("retention")) is not None:
+        recalled = int(data.get("reinforcements") or 0)
+        fields.append(("Strength", f"{data['retention']:.2f}, recalled {plural(recalled, 'time')}"))
+    if data.get("subject"):
+        fields.append(("Subject", str(data["subject"])))
+    if data.get("valid_from") is not None or data.get("valid_to") is not None:
+        fields.append(("Valid", f"{short(data.get('valid_from')) or '…'} .. {short(data.get('valid_to')) or '…'}"))
+    if data.get("superseded_by"):
+        fields.append(("Superseded by", f"m{data['superseded_by']}"))
+    if data.get("edited_by_user"):
+        fields.append(("Edited", "by you"))
+    return fields
+
+
+def field_lines(fields: Sequence[tuple[str, str]]) -> list[str]:
+    """``Label: value`` lines, the values aligned."""
+    width = max((len(label) for label, _ in fields), default=0) + 1
+    return [f"{label + ':':<{width}} {value}" for label, value in fields]
 
 
 # -- option values -----------------------------------------------------------------------------
@@ -103,7 +216,7 @@ class Searcher(Protocol):
 
 def search_output(searcher: Searcher, query: str, *, limit: int | None, since: str | None, until: str | None,
                   source: Sequence[str] | None, now: str | None, time_phrases: bool, as_json: bool,
-                  columns: int | None = None) -> str:
+                  columns: int | None = None, wide: bool = False) -> str:
     """What `recall search` prints, from its raw option values (the daemon renders the
     fast path's answer with it, at the client's ``columns``)."""
     require_positive("--limit", limit)
@@ -111,4 +224,4 @@ def search_output(searcher: Searcher, query: str, *, limit: int | None, since: s
         query, limit=limit, since=parse_when(since), until=parse_when(until, end=True),
         sources=split_csv(source), reference=parse_when(now), time_phrases=time_phrases,
     )
-    return search_text(result, as_json, columns)
+    return search_text(result, as_json, columns, wide)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
 from .home import tighten
-from .importers.base import Importer, ImportReport, Skipped, import_targets, read_text
+from .importers.base import Importer, ImportReport, Skipped, import_targets, nothing_imported, read_text
+from .importers.stream import check_file, parse_file
 from .llm.methods import ModelMethods
 from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
 from .plugins.manager import Plugins, get_plugins
@@ -270,8 +271,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         importers = self.importers()
         if fmt != "auto" and fmt not in importers:
             raise UsageError(f"unknown format '{fmt}' (choose auto, recall, {', '.join(importers)})")
-        text = read_text(path, self.config.get("import.max_bytes"))
-        name = self.detect_format(path, text) if fmt == "auto" else fmt
+        max_bytes = self.config.get("import.max_bytes")
+        head = check_file(path, max_bytes)  # what is not text is refused before anything is stored
+        name = self.detect_format(path, head) if fmt == "auto" else fmt
         report = ImportReport(path=str(path), format=name, max_chars=self.config.get("events.max_chars"),
                               max_parts=self.config.get("events.max_parts"))
         pending: list[Event] = []
@@ -287,7 +289,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             report.event_ids.extend(stored.inserted)
             pending.clear()
 
-        for item in importers[name].parse(path, text):
+        for item in parse_file(importers[name], path, max_bytes):  # a record at a time
             if isinstance(item, Skipped):
                 report.skipped.append(item)
                 continue
@@ -296,10 +298,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
                 flush()
         flush()
         if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0:
-            if report.skipped:
-                first = report.skipped[0]
-                raise InputError(f"nothing imported as {name}: {first.reason}", str(path), first.position)
-            raise InputError(f"nothing to import: no {name} records found", str(path))
+            raise nothing_imported(path, importers[name], report.skipped)
         if embed:
             # every event still without a vector, not only this file's: a run killed while
             # embedding is completed by running it again
@@ -467,6 +466,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         """Shell commands, most recent first (repeats collapsed unless ``query.unique`` is off),
         the ones still in the spool included."""
         return self.store.shell_commands(query, str(self.config.home / "spool"))
+
+    def shell_stats(self) -> dict[str, Any]:
+        """Top commands (by first word) with failure rates, busiest directories, totals."""
+        return dict(self.store.shell_stats())
 
     def recent(self, limit: int = 20, sources: Sequence[str] | None = None) -> list[Event]:
         """The newest events, newest first."""

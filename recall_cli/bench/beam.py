@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import load_config
 from ..errors import InputError
+from .locomo import recall_at
 
 if TYPE_CHECKING:
     from ..models import Hit
@@ -55,14 +56,6 @@ def flatten_ids(value: Any) -> list[int]:
 
     walk(value)
     return out
-
-
-def recall_at(retrieved: list[int], gold: list[int], k: int) -> float:
-    """Share of gold ids among the first k distinct retrieved ids."""
-    if not gold:
-        return 0.0
-    top = set(retrieved[:k])
-    return sum(1 for g in gold if g in top) / len(gold)
 
 
 @dataclass

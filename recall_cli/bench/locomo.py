@@ -12,7 +12,7 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,8 +44,8 @@ def normalize_evidence(ids: Iterable[Any]) -> list[str]:
     return out
 
 
-def recall_at(retrieved: list[str], gold: list[str], k: int) -> float:
-    """Share of gold ids among the first k distinct retrieved turns."""
+def recall_at(retrieved: Sequence[Hashable], gold: Sequence[Hashable], k: int) -> float:
+    """Share of gold ids among the first k distinct retrieved ids (turns, messages)."""
     if not gold:
         return 0.0
     top = set(retrieved[:k])

@@ -155,11 +155,17 @@ def run(screen: Any, picker: Picker) -> str | None:
     screen.timeout(250)  # while the user pauses, ask the daemon for matches by meaning
     draw(screen, picker)
     asked_meaning = not picker.query
+    hung_up = 0  # reads that failed at once: the terminal is gone (a closed window, a killed pane)
     while True:
+        asked = time.monotonic()
         try:
             key = screen.get_wch()
-        except curses.error:  # no key within the timeout
+            hung_up = 0
+        except curses.error:  # no key within the timeout, or no terminal any more
             key = -1
+            hung_up = hung_up + 1 if time.monotonic() - asked < 0.1 else 0
+            if hung_up >= 20:
+                return None
         if key == -1:
             if not asked_meaning:
                 asked_meaning = True

@@ -8,7 +8,9 @@ for ``debounce_ms``; ``stop()`` ends it. Records go to a ``sink`` (by default th
 
 A paragraph is a run of non-blank lines. For each file the watcher keeps the hashes of its
 paragraphs (``$RECALL_HOME/watch/state.json``), so only paragraphs whose text is new to the
-file become events (kind "paragraph", meta path/line_start/line_end); an edited paragraph
+file become events (kind "paragraph", meta path/line_start/line_end), dated as `recall import`
+dates a note (``NoteTimes``: the nearest dated heading, the front matter's date, else the
+file's modification time); an edited paragraph
 is new text, a moved one is not. A file that disappears gives one event of kind "deleted".
 Directories such as .git and node_modules, binary files (a NUL byte, or not UTF-8) and
 files over ``max_file_bytes`` are skipped. A file that changes while it is read is read
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
+from ..importers.markdown import NoteTimes
 from . import spool
 from .filters import expand_path, parse_list
 from .secrets import redact
@@ -283,6 +286,7 @@ class FileWatcher:
         seen = set(known.get("h", [])) if known else set()
         hashes: list[str] = []
         mtime = info.st_mtime_ns / 1e9
+        times: NoteTimes | None = None  # read only when a paragraph is new
         added = 0
         for line_start, line_end, body in split_paragraphs(text):
             digest = paragraph_hash(body)
@@ -290,12 +294,15 @@ class FileWatcher:
             if digest in seen:
                 continue
             seen.add(digest)
+            if times is None:
+                times = NoteTimes(text, mtime)
             redaction = redact(body)
             meta: dict[str, Any] = {"path": path, "line_start": line_start, "line_end": line_end}
             if redaction.names:
                 meta["redacted"] = redaction.names
             records.append(spool.make_record(source="file", kind="paragraph", text=redaction.text,
-                                             ts_start=mtime, actor=self.actor, session=path, meta=meta))
+                                             ts_start=times.at(line_end), actor=self.actor, session=path,
+                                             meta=meta))
             added += 1
         report.paragraphs += added
         if added:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..config import DEFAULTS, env_name, load_config
+from ..render import plural
 from .common import echo_json, progress, service
 
 config_app = typer.Typer(help="Show and change configuration (config.toml under RECALL_HOME).",
@@ -63,7 +64,7 @@ def index_rebuild(as_json: bool = typer.Option(False, "--json", help="Print as J
     if as_json:
         echo_json({"vectors": count, "file": str(file)})
     else:
-        typer.echo(f"Rebuilt the index with {count} vectors: {file}")
+        typer.echo(f"Rebuilt the index with {plural(count, 'vector')}: {file}")
 
 
 def doctor(

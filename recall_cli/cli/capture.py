@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError, RecallError, UsageError
 from ..importers.base import ImportReport
-from ..render import parse_when
+from ..render import parse_when, plural
 from .common import backend, echo_json, progress, service
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def import_cmd(
     if as_json:
         echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed})
     else:
-        typer.echo(f"Imported {inserted:,} events from {len(files) - failed} of {len(files)} files; "
+        typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed} of {plural(len(files), 'file')}; "
                    f"{known:,} already known" + (f"; {failed} failed (above)." if failed else "."))
     if failed:
         raise typer.Exit(InputError.exit_code)

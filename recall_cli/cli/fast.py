@@ -25,9 +25,9 @@ if TYPE_CHECKING:  # annotations only: the fast path does not import typing
 
 SEARCH_OPTIONS = {
     "--limit": ("-n",), "--since": (), "--until": (), "--source": ("-s",), "--now": (),
-    "--no-time-phrases": (), "--json": (),
+    "--no-time-phrases": (), "--wide": ("-w",), "--json": (),
 }
-_FLAGS = ("--no-time-phrases", "--json")
+_FLAGS = ("--no-time-phrases", "--wide", "--json")
 # every spelling of an option -> its request key ("-n" -> "limit")
 _KEYS = {spelling: name[2:].replace("-", "_") for name, aliases in SEARCH_OPTIONS.items()
          for spelling in (name, *aliases)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..errors import UsageError
-from ..render import parse_when, search_output, split_csv
+from ..render import event_fields, field_lines, memory_fields, parse_when, plural, search_output, split_csv, table_lines
 from ..timeutil import short
 from .common import backend, echo_json, service
 
@@ -25,11 +25,13 @@ def search(
     source: list[str] = typer.Option(None, "--source", "-s", help="Only these sources (repeat or comma-separate)."),
     now_: str = typer.Option(None, "--now", help="Reference time for phrases like 'yesterday' (default: now)."),
     no_time: bool = typer.Option(False, "--no-time-phrases", help="Do not read time phrases in the query."),
+    wide: bool = typer.Option(False, "--wide", "-w", help="Add a column with where each hit happened: a shell "
+                                                          "command's directory, a file's path and line."),
     as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
 ) -> None:
     """Hybrid search (keywords + meaning) over everything remembered."""
     typer.echo(search_output(backend(), " ".join(query), limit=limit, since=since, until=until, source=source,
-                             now=now_, time_phrases=not no_time, as_json=as_json))
+                             now=now_, time_phrases=not no_time, as_json=as_json, wide=wide))
 
 
 def show(
@@ -43,13 +45,8 @@ def show(
         return
     if data["type"] == "event":
         typer.echo(f"Event {data['id']}  {data['time']}  source={data['source']}  kind={data['kind']}")
-        if data.get("actor"):
-            typer.echo(f"Speaker: {data['actor']}")
-        if data.get("session"):
-            typer.echo(f"Session: {data['session']}")
-        tags = data["meta"].get("tags")
-        if tags:
-            typer.echo(f"Tags: {', '.join(tags)}")
+        for line in field_lines(event_fields(data)):
+            typer.echo(line)
         typer.echo("")
         typer.echo(data["text"])
         if data.get("memories"):
@@ -57,8 +54,8 @@ def show(
             typer.echo("Memories from it: " + ", ".join(f"m{m}" for m in data["memories"]))
         return
     typer.echo(f"Memory m{data['id']}  {data['kind']}  {data['status']}  created {data['time']}")
-    if data.get("subject"):
-        typer.echo(f"Subject: {data['subject']}")
+    for line in field_lines(memory_fields(data)):
+        typer.echo(line)
     typer.echo("")
     typer.echo(data["text"])
     if data["sources"]:
@@ -83,7 +80,7 @@ def forget(
     if plan.empty:
         typer.echo("Nothing matches; nothing deleted.")
         return
-    what = f"{len(plan.event_ids)} events and {len(plan.memory_ids)} memories"
+    what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
     if not yes:
         import sys
 
@@ -94,11 +91,19 @@ def forget(
     if as_json:
         echo_json(deleted)
     else:
-        typer.echo(f"Deleted {deleted['events']} events and {deleted['memories']} memories.")
+        typer.echo(f"Deleted {plural(deleted['events'], 'event')} and "
+                   f"{plural(deleted['memories'], 'memory', 'memories')}.")
 
 
-def stats(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+def stats(
+    shell: bool = typer.Option(False, "--shell", help="Shell history instead: top commands, busiest directories "
+                                                      "and failure rates."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
     """Counts of what recall holds."""
+    if shell:
+        shell_stats(as_json)
+        return
     data = service().stats()
     if as_json:
         echo_json(data)
@@ -118,3 +123,29 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     for model, count in data["vectors"].items():
         typer.echo(f"Vectors:  {count} ({model})")
     typer.echo(f"Size:     {data['db_bytes'] / 1e6:.1f} MB")
+
+
+def shell_stats(as_json: bool) -> None:
+    """`recall stats --shell`."""
+    data = service().shell_stats()
+    if as_json:
+        echo_json(data)
+        return
+    if not data["commands"]:
+        typer.echo("No shell commands recorded yet (`recall init SHELL` prints the hook).")
+        return
+    typer.echo(f"Commands: {data['commands']:,} run, {data['failed']:,} failed ({_percent(data['failure_rate'])})")
+    typer.echo("")
+    rows = [(r["command"] or "", f"{r['runs']:,}", f"{r['failed']:,}", _percent(r["failure_rate"]))
+            for r in data["top"]]
+    for line in table_lines(rows, ("command", "runs", "failed", "failure rate")):
+        typer.echo(line)
+    typer.echo("")
+    rows = [(r["directory"] or "(unknown)", f"{r['runs']:,}", f"{r['failed']:,}", _percent(r["failure_rate"]))
+            for r in data["directories"]]
+    for line in table_lines(rows, ("directory", "runs", "failed", "failure rate")):
+        typer.echo(line)
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:.0f}%"

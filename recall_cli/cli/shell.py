@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..errors import InputError, UsageError
+from ..render import plural
 from .common import echo_json, progress, service
 
 if TYPE_CHECKING:
@@ -195,9 +196,9 @@ def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bo
         elif report.records or report.errors:
             stamp = time.strftime("%H:%M:%S")
             names = ", ".join(sorted({os.path.basename(p) for p in report.paths})) or "-"
-            line = f"{stamp} {names}: {report.paragraphs} new paragraphs, {report.deleted} deleted"
+            line = f"{stamp} {names}: {plural(report.paragraphs, 'new paragraph')}, {report.deleted} deleted"
             if ingested is not None:
-                line += f"; ingested {ingested.inserted}"
+                line += f"; ingested {plural(ingested.inserted, 'event')}"
             typer.echo(line)
             for error in report.errors:
                 typer.echo(f"Warning: {error}", err=True)

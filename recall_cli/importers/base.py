@@ -70,7 +70,12 @@ class ImportReport:
 
 
 class Importer(Protocol):
-    """An import format. ``parse`` yields events, or Skipped for records it cannot read."""
+    """An import format. ``parse`` yields events, or Skipped for records it cannot read.
+
+    A format may also have ``parse_path(path)`` (see ``StreamingImporter``): then
+    ``recall import`` reads the file through it, with bounded memory, and ``parse`` serves
+    small texts and tests. ``nothing_found`` may say what a file without records lacked.
+    """
 
     name: str
     description: str
@@ -82,6 +87,25 @@ class Importer(Protocol):
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
         """Yield one Event per message/paragraph, or Skipped with a position and reason."""
         ...
+
+
+class StreamingImporter(Importer, Protocol):
+    """An import format that reads the file itself, a record at a time."""
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        """As ``parse`` over the file's text, never holding all of it."""
+        ...
+
+
+def nothing_imported(path: Path, importer: Importer, skipped: Sequence[Skipped]) -> InputError:
+    """The error for a file where nothing valid was found: the first record skipped and how
+    many more, or what the format found missing (its ``nothing_found``)."""
+    if skipped:
+        more = f" (and {len(skipped) - 1:,} more skipped)" if len(skipped) > 1 else ""
+        return InputError(f"nothing imported as {importer.name}: {skipped[0].reason}{more}", str(path),
+                          skipped[0].position)
+    found = getattr(importer, "nothing_found", f"no {importer.name} records found")
+    return InputError(f"nothing to import: {found}", str(path))
 
 
 def read_text(path: Path, max_bytes: int) -> str:
@@ -222,27 +246,64 @@ def iter_json_elements(text: str, pos: int, *, noun: str = "element",
             continue
         if pos < len(text) and text[pos] == "]":
             return pos + 1
+        if pos >= len(text):
+            break
         yield Skipped(_line_col(text, pos), f"invalid JSON after {noun} {index - 1}: expected ',' or ']'")
         return None
     yield Skipped(_line_col(text, len(text)), f"truncated JSON: {array} is not closed")
     return None
 
 
-def iter_json_objects(path: Path, text: str, key: str, kind: type, *, noun: str,
+def iter_json_objects(path: Path, text: str | None, key: str, kind: type, *, noun: str,
                       what: str) -> Iterator[tuple[int, dict[str, Any]] | Skipped]:
     """The records of a top-level JSON array: (index, cleaned object) for each object whose
     ``key`` holds a ``kind`` (list or dict), else a Skipped at "<noun> <index>" saying it
-    is not ``what`` (e.g. "a Claude conversation"); damage as in ``iter_json_array``."""
+    is not ``what`` (e.g. "a Claude conversation") or that ``key`` has the wrong type;
+    damage as in ``iter_json_array``. ``text`` None: the file is read a record at a time."""
+    from .stream import iter_json_array_file
+
     shape = "list" if kind is list else "object"
-    for item in iter_json_array(path, text):
+    for item in iter_json_array(path, text) if text is not None else iter_json_array_file(path):
         if isinstance(item, Skipped):
             yield item
             continue
         index, obj = item
-        if not isinstance(obj, dict) or not isinstance(obj.get(key), kind):
+        if not isinstance(obj, dict) or obj.get(key) is None:
             yield Skipped(f"{noun} {index}", f"not {what} (no '{key}' {shape})")
-            continue
-        yield index, clean(obj)
+        elif not isinstance(obj[key], kind):
+            yield Skipped(f"{noun} {index}", f"'{key}' is {json_type(obj[key])}, expected {article(shape)}")
+        else:
+            yield index, clean(obj)
+
+
+def json_type(value: Any) -> str:
+    """How a JSON value's type reads in a message: "a list", "a string", "null"..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def article(shape: str) -> str:
+    return ("an " if shape[:1] in "aeiou" else "a ") + shape
+
+
+def wrong_type(obj: dict[str, Any], key: str, *kinds: str) -> str | None:
+    """Why ``obj[key]`` is unusable: None when it is missing, null or of one of ``kinds``
+    ("string", "number", "list", "object", "boolean"), else "'key' is a list, expected a
+    string or a number"."""
+    value = obj.get(key)
+    if value is None or _KINDS.get(type(value)) in kinds:
+        return None
+    return f"'{key}' is {json_type(value)}, expected {' or '.join(map(article, kinds))}"
+
+
+_KINDS = {str: "string", int: "number", float: "number", list: "list", dict: "object", bool: "boolean"}
 
 
 def _skip_ws(text: str, pos: int) -> int:

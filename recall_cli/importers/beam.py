@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import UsageError
 from ..models import Event
 from ..timeutil import parse_time, to_ts
-from .base import Skipped, check_ts, iter_json_objects
+from .base import Skipped, check_ts, iter_json_objects, wrong_type
 
 MESSAGE_SPACING = 60.0
 SYNTHETIC_START = datetime(2024, 1, 1, 9, 0)
@@ -59,6 +59,12 @@ class BeamImporter:
         return head.lstrip()[:1] == "[" and '"batch_number"' in head and '"turns"' in head
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        return self._parse(path, text)
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        return self._parse(path, None)
+
+    def _parse(self, path: Path, text: str | None) -> Iterator[Event | Skipped]:
         chat = chat_name(path)
         clock = to_ts(SYNTHETIC_START)
         step = 0
@@ -88,8 +94,10 @@ class BeamImporter:
                         except ValueError as exc:
                             yield Skipped(where, f"{exc}; keeping the previous time")
                     content = message.get("content")
-                    if not isinstance(content, str) or not content.strip():
-                        yield Skipped(where, "message has no content")
+                    problem = (wrong_type(message, "content", "string") or wrong_type(message, "role", "string")
+                               or wrong_type(message, "question_type", "string"))
+                    if problem or not isinstance(content, str) or not content.strip():
+                        yield Skipped(where, problem or "message has no content")
                         continue
                     ts = clock + step * MESSAGE_SPACING
                     step += 1

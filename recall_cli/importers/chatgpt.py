@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Event
-from .base import Skipped, check_ts, file_time, iter_json_objects
+from .base import Skipped, check_ts, file_time, iter_json_objects, json_type, wrong_type
 
 KEEP_ROLES = ("user", "assistant")
 # parts of a multimodal message that are not text, shown as a short placeholder
@@ -76,6 +76,46 @@ def message_text(message: dict[str, Any]) -> str:
     return ""
 
 
+def _time_problem(obj: dict[str, Any], key: str) -> str | None:
+    """Why ``obj[key]`` is not a time: a number, a numeric string or null are."""
+    value = obj.get(key)
+    if value is None or _number(value) is not None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"'{key}' {value!r} is out of range (years 1-9999)"
+    shown = f" ({value[:40]!r})" if isinstance(value, str) else ""
+    return f"'{key}' is {json_type(value)}{shown}, expected a number"
+
+
+def conversation_problem(conv: dict[str, Any]) -> str | None:
+    """Why a conversation's own fields cannot be read (the first), None when they can."""
+    return (wrong_type(conv, "title", "string") or wrong_type(conv, "current_node", "string")
+            or wrong_type(conv, "conversation_id", "string", "number") or wrong_type(conv, "id", "string", "number")
+            or _time_problem(conv, "create_time") or _time_problem(conv, "update_time"))
+
+
+def message_problem(message: dict[str, Any]) -> str | None:
+    """Why a message's fields cannot be read (the first wrong type), None when they can."""
+    problem = (wrong_type(message, "author", "object") or wrong_type(message, "content", "object", "string")
+               or wrong_type(message, "metadata", "object") or wrong_type(message, "recipient", "string")
+               or wrong_type(message, "id", "string", "number") or _time_problem(message, "create_time"))
+    if problem:
+        return problem
+    author, content = message.get("author"), message.get("content")
+    if isinstance(author, dict) and (problem := wrong_type(author, "role", "string")):
+        return f"'author': {problem}"
+    if isinstance(content, dict):
+        problem = wrong_type(content, "content_type", "string") or wrong_type(content, "parts", "list", "string")
+        if problem:
+            return f"'content': {problem}"
+        for number, part in enumerate(_list(content.get("parts"))):
+            if not isinstance(part, str | dict):
+                return f"'content.parts' item {number} is {json_type(part)}, expected text or an object"
+            if isinstance(part, dict) and (problem := wrong_type(part, "text", "string")):
+                return f"'content.parts' item {number}: {problem}"
+    return None
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -123,14 +163,27 @@ class ChatGPTImporter:
             '"current_node"' in head or '"author"' in head or '"create_time"' in head
         )
 
+    nothing_found = "no conversations with messages found"
+
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        return self._parse(path, text)
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        return self._parse(path, None)
+
+    def _parse(self, path: Path, text: str | None) -> Iterator[Event | Skipped]:
         fallback = file_time(path)
         for item in iter_json_objects(path, text, "mapping", dict, noun="conversation",
                                       what="a ChatGPT conversation"):
             if isinstance(item, Skipped):
                 yield item
+                continue
+            index, conv = item
+            problem = conversation_problem(conv)
+            if problem:
+                yield Skipped(f"conversation {index}", problem)
             else:
-                yield from self._conversation(*item, fallback)
+                yield from self._conversation(index, conv, fallback)
 
     def _conversation(self, index: int, conv: dict[str, Any], fallback: float) -> Iterator[Event | Skipped]:
         conv_id = conv.get("conversation_id") or conv.get("id")
@@ -154,6 +207,10 @@ class ChatGPTImporter:
             role = author.get("role") if isinstance(author, dict) else author
             if role not in KEEP_ROLES:
                 continue  # system, tool: not what the people said
+            problem = message_problem(message)
+            if problem:
+                yield Skipped(where, problem)
+                continue
             metadata = message.get("metadata")
             if not isinstance(metadata, dict):
                 metadata = {}

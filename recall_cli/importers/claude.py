@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import UsageError
 from ..models import Event
 from ..timeutil import parse_time
-from .base import Skipped, check_ts, file_time, iter_json_objects
+from .base import Skipped, check_ts, file_time, iter_json_objects, json_type, wrong_type
 
 ATTACHMENT_CHARS = 4000
 ACTORS = {"human": "user", "user": "user", "assistant": "assistant"}
@@ -68,6 +68,38 @@ def attachment_parts(message: dict[str, Any]) -> tuple[list[str], list[str], lis
     return names, files, extra
 
 
+def _time_problem(obj: dict[str, Any], key: str) -> str | None:
+    """Why ``obj[key]`` is not a time: an ISO 8601 string, UNIX seconds or null are."""
+    value = obj.get(key)
+    if value is None or iso_time(value) is not None:
+        return None
+    if isinstance(value, str):
+        return f"'{key}' is not a time: {value[:40]!r}" if value.strip() else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"'{key}' {value!r} is out of range (years 1-9999)"
+    return f"'{key}' is {json_type(value)}, expected a time string"
+
+
+def message_problem(message: dict[str, Any]) -> str | None:
+    """Why a message's fields cannot be read (the first wrong type), None when they can."""
+    problem = (wrong_type(message, "sender", "string") or wrong_type(message, "text", "string")
+               or wrong_type(message, "content", "list") or wrong_type(message, "attachments", "list")
+               or wrong_type(message, "files", "list") or wrong_type(message, "uuid", "string", "number")
+               or _time_problem(message, "created_at"))
+    if problem:
+        return problem
+    for number, block in enumerate(_list(message.get("content"))):
+        if not isinstance(block, dict):
+            return f"'content' item {number} is {json_type(block)}, expected an object"
+        problem = wrong_type(block, "type", "string") or wrong_type(block, "text", "string")
+        if problem:
+            return f"'content' item {number}: {problem}"
+    for number, attachment in enumerate(_list(message.get("attachments"))):
+        if isinstance(attachment, dict) and (problem := wrong_type(attachment, "extracted_content", "string")):
+            return f"'attachments' item {number}: {problem}"
+    return None
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -79,14 +111,28 @@ class ClaudeImporter:
     def detect(self, path: Path, head: str) -> bool:
         return head.lstrip()[:1] in ("[", "{") and '"chat_messages"' in head
 
+    nothing_found = "no conversations with messages found"
+
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        return self._parse(path, text)
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        return self._parse(path, None)
+
+    def _parse(self, path: Path, text: str | None) -> Iterator[Event | Skipped]:
         fallback = file_time(path)
         for item in iter_json_objects(path, text, "chat_messages", list, noun="conversation",
                                       what="a Claude conversation"):
             if isinstance(item, Skipped):
                 yield item
+                continue
+            index, conv = item
+            problem = (wrong_type(conv, "uuid", "string", "number") or wrong_type(conv, "name", "string")
+                       or _time_problem(conv, "created_at") or _time_problem(conv, "updated_at"))
+            if problem:
+                yield Skipped(f"conversation {index}", problem)
             else:
-                yield from self._conversation(*item, fallback)
+                yield from self._conversation(index, conv, fallback)
 
     def _conversation(self, index: int, conv: dict[str, Any], fallback: float) -> Iterator[Event | Skipped]:
         session = str(conv.get("uuid") or f"claude-conversation-{index}")
@@ -99,6 +145,10 @@ class ClaudeImporter:
             where = f"conversation {index} message {position}"
             if not isinstance(message, dict):
                 yield Skipped(where, "message is not an object")
+                continue
+            problem = message_problem(message)
+            if problem:
+                yield Skipped(where, problem)
                 continue
             sender = message.get("sender")
             actor = ACTORS.get(sender) if isinstance(sender, str) else None

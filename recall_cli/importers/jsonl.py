@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..models import Event
 from ..timeutil import parse_time
-from .base import Skipped, check_ts, clean, file_time
+from .base import Skipped, check_ts, clean, file_time, json_type, wrong_type
 
 TEXT_KEYS = ("text", "content", "message", "body")
 TIME_KEYS = ("time", "timestamp", "ts", "date", "created_at", "datetime")
@@ -36,6 +36,11 @@ def record_time(value: Any) -> float:
         raise UsageError(f"cannot read time {value!r}: {exc}") from None
 
 
+def _actor_problem(obj: dict[str, Any]) -> str | None:
+    key = next((k for k in ACTOR_KEYS if obj.get(k) not in (None, "")), None)
+    return wrong_type(obj, key, "string", "number") if key else None
+
+
 class JsonlImporter:
     name = "jsonl"
     description = "JSON Lines: one object per line with text, time, speaker, session, tags"
@@ -51,13 +56,23 @@ class JsonlImporter:
         except (json.JSONDecodeError, RecursionError):
             return False
 
+    nothing_found = "no records with text found"
+
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        # split on "\n" only: str.splitlines() also breaks at U+2028 and friends,
+        # which JSON allows unescaped inside strings
+        return self._parse(path, text.split("\n"))
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        from .stream import iter_lines
+
+        return self._parse(path, iter_lines(path))
+
+    def _parse(self, path: Path, lines: Iterable[str]) -> Iterator[Event | Skipped]:
         # records without a time get the file's mtime, not now(): re-importing the
         # same file must find the same events (the content hash includes the time)
         fallback = file_time(path)
-        # split on "\n" only: str.splitlines() also breaks at U+2028 and friends,
-        # which JSON allows unescaped inside strings
-        for number, line in enumerate(text.split("\n"), start=1):
+        for number, line in enumerate(lines, start=1):
             line = line.removesuffix("\r")
             if not line.strip():
                 continue
@@ -75,8 +90,18 @@ class JsonlImporter:
             raw_time = _first(obj, TIME_KEYS)
             obj = clean(obj)
             body = _first(obj, TEXT_KEYS)
-            if not isinstance(body, str) or not body.strip():
+            if body is not None and not isinstance(body, str):
+                key = next(k for k in TEXT_KEYS if obj.get(k) is body)
+                yield Skipped(f"line {number}", f"'{key}' is {json_type(body)}, expected a string")
+                continue
+            if body is None or not body.strip():
                 yield Skipped(f"line {number}", "no text (expected a 'text' field)")
+                continue
+            problem = (wrong_type(obj, "session", "string", "number") or wrong_type(obj, "tags", "string", "list")
+                       or wrong_type(obj, "source", "string") or wrong_type(obj, "kind", "string")
+                       or _actor_problem(obj))
+            if problem:
+                yield Skipped(f"line {number}", problem)
                 continue
             try:
                 ts = record_time(raw_time) if raw_time is not None else fallback

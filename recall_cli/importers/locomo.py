@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import Event
 from ..timeutil import to_ts
-from .base import Skipped, iter_json_objects
+from .base import Skipped, iter_json_objects, json_type, wrong_type
 
 _SESSION = re.compile(r"^session_(\d+)$")
 TURN_SPACING = 60.0
@@ -40,6 +40,15 @@ def turn_text(turn: dict[str, Any]) -> str:
     return text
 
 
+def turn_problem(turn: Any) -> str | None:
+    """Why a turn's fields cannot be read (the first wrong type), None when they can."""
+    if not isinstance(turn, dict):
+        return f"turn is {json_type(turn)}, expected an object"
+    return (wrong_type(turn, "text", "string") or wrong_type(turn, "speaker", "string")
+            or wrong_type(turn, "blip_caption", "string") or wrong_type(turn, "dia_id", "string", "number")
+            or wrong_type(turn, "img_url", "string", "list"))
+
+
 def session_numbers(conversation: dict[str, Any]) -> list[int]:
     return sorted(int(m.group(1)) for k in conversation if (m := _SESSION.match(k)))
 
@@ -52,6 +61,12 @@ class LocomoImporter:
         return '"conversation"' in head and ('"speaker_a"' in head or '"qa"' in head) and "session_1" in head
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        return self._parse(path, text)
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        return self._parse(path, None)
+
+    def _parse(self, path: Path, text: str | None) -> Iterator[Event | Skipped]:
         for item in iter_json_objects(path, text, "conversation", dict, noun="element", what="a LoCoMo sample"):
             if isinstance(item, Skipped):
                 yield item
@@ -74,8 +89,9 @@ class LocomoImporter:
                 yield Skipped(where, str(exc))
                 continue
             for position, turn in enumerate(turns):
-                if not isinstance(turn, dict) or not turn_text(turn):
-                    yield Skipped(f"{where} turn {position}", "turn has no text")
+                problem = turn_problem(turn)
+                if problem or not turn_text(turn):
+                    yield Skipped(f"{where} turn {position}", problem or "turn has no text")
                     continue
                 meta: dict[str, Any] = {"format": "locomo", "sample_id": sample_id,
                                         "session_number": number, "session_date": date_text}

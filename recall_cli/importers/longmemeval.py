@@ -24,7 +24,19 @@ from typing import Any
 from ..errors import InputError
 from ..models import Event
 from ..timeutil import to_ts
-from .base import Skipped, _line_col, _skip_ws, check_ts, clean, iter_json_array, iter_json_elements, load_json
+from .base import (
+    Skipped,
+    _line_col,
+    _skip_ws,
+    check_ts,
+    clean,
+    iter_json_array,
+    iter_json_elements,
+    json_type,
+    load_json,
+    read_text,
+    wrong_type,
+)
 
 TURN_SPACING = 60.0
 _WEEKDAY = re.compile(r"\(\s*[A-Za-z]{2,9}\.?\s*\)")
@@ -42,6 +54,14 @@ def parse_lme_date(text: Any) -> float:
         except ValueError:
             continue
     raise ValueError(f"unreadable LongMemEval date {text!r}")
+
+
+def turn_problem(turn: Any) -> str | None:
+    """Why a turn's fields cannot be read (the first wrong type), None when they can."""
+    if not isinstance(turn, dict):
+        return f"turn is {json_type(turn)}, expected an object"
+    return (wrong_type(turn, "content", "string", "number") or wrong_type(turn, "role", "string")
+            or wrong_type(turn, "has_answer", "boolean", "number"))
 
 
 def turn_content(turn: Any) -> str:
@@ -70,9 +90,19 @@ class LongMemEvalImporter:
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
         start = _skip_ws(text, 0)
         if start < len(text) and text[start] == "{":
-            yield from self._reformatted_file(path, text)
-            return
-        for item in iter_json_array(path, text):
+            return self._reformatted_file(path, text)
+        return self._items(iter_json_array(path, text))
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        """The official list a question at a time; a ``{"data": ...}`` file is read whole."""
+        from .stream import first_char, iter_json_array_file
+
+        if first_char(path) == "{":
+            return self._reformatted_file(path, read_text(path, path.stat().st_size))
+        return self._items(iter_json_array_file(path))
+
+    def _items(self, items: Iterator[tuple[int, Any] | Skipped]) -> Iterator[Event | Skipped]:
+        for item in items:
             if isinstance(item, Skipped):
                 yield item
                 continue
@@ -133,9 +163,9 @@ class LongMemEvalImporter:
                 group += 1
                 turn_index = 0
                 previous_date = date
-            body = turn_content(turn)
-            if not body:
-                yield Skipped(where, "turn has no content")
+            body, problem = turn_content(turn), turn_problem(turn)
+            if problem or not body:
+                yield Skipped(where, problem or "turn has no content")
                 turn_index += 1
                 continue
             session = f"{item_id}:{group}"
@@ -176,9 +206,9 @@ class LongMemEvalImporter:
                 yield Skipped(where, str(exc) if date is not None else "session has no date in 'haystack_dates'")
                 continue
             for turn_index, turn in enumerate(turns):
-                body = turn_content(turn)
-                if not body:
-                    yield Skipped(f"{where} turn {turn_index}", "turn has no content")
+                body, problem = turn_content(turn), turn_problem(turn)
+                if problem or not body:
+                    yield Skipped(f"{where} turn {turn_index}", problem or "turn has no content")
                     continue
                 meta: dict[str, Any] = {"format": "longmemeval", "question_id": question_id,
                                         "session_id": session_id, "session_date": date,

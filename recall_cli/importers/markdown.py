@@ -10,9 +10,11 @@ the file's modification time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+FRONT_MATTER_LINES = 10_000  # a "---" not closed within this many lines is a rule, not front matter
 _FRONT_DATE = re.compile(r"^(?:date|created|created_at|day)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -91,7 +94,7 @@ def front_matter(lines: list[str]) -> tuple[int, str | None]:
     """(lines the front matter takes, its date value) for a file starting with ``---``."""
     if not lines or lines[0].strip() != "---":
         return 0, None
-    for number in range(1, len(lines)):
+    for number in range(1, min(len(lines), FRONT_MATTER_LINES)):
         if lines[number].strip() in ("---", "..."):
             value = None
             for line in lines[1:number]:
@@ -103,8 +106,33 @@ def front_matter(lines: list[str]) -> tuple[int, str | None]:
     return 0, None  # no closing line: not front matter
 
 
-def split_blocks(lines: list[str], first: int) -> Iterator[Block]:
-    """Paragraph, list and code blocks under their headings (0-based ``first`` line)."""
+def read_front_matter(lines: Iterator[str]) -> tuple[list[str], int, str | None]:
+    """(the lines read ahead, lines the front matter takes, its date value) from the start
+    of a file, reading at most FRONT_MATTER_LINES lines ahead."""
+    ahead = list(islice(lines, 1))
+    if ahead and ahead[0].strip() == "---":
+        for line in islice(lines, FRONT_MATTER_LINES - 1):
+            ahead.append(line)
+            if line.strip() in ("---", "..."):
+                break
+    return (ahead, *front_matter(ahead))
+
+
+def normalized_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines split at "\r\n", "\r" and "\n" alike, from lines split at "\n"."""
+    previous: str | None = None
+    for line in lines:
+        if previous is not None:
+            yield from previous.removesuffix("\r").split("\r")
+        previous = line
+    if previous is not None:
+        yield from previous.split("\r")
+
+
+def split_blocks(lines: Iterable[str], first: int,
+                 on_heading: Callable[[int, list[tuple[int, str, int]]], object] | None = None) -> Iterator[Block]:
+    """Paragraph, list and code blocks under their headings (``lines`` start at the 0-based
+    line ``first``); ``on_heading`` gets each heading's line and the heading path it opens."""
     headings: list[tuple[int, str, int]] = []
     current: list[str] = []
     start = 0
@@ -114,6 +142,8 @@ def split_blocks(lines: list[str], first: int) -> Iterator[Block]:
         while headings and headings[-1][0] >= level:
             headings.pop()
         headings.append((level, title.strip(), number))
+        if on_heading is not None:
+            on_heading(number, list(headings))
 
     def flush() -> Block | None:
         nonlocal current
@@ -124,8 +154,7 @@ def split_blocks(lines: list[str], first: int) -> Iterator[Block]:
         return block
 
     in_comment = False
-    for number in range(first, len(lines)):
-        line = lines[number]
+    for number, line in enumerate(lines, start=first):
         if in_comment:  # an HTML comment is not shown, so not remembered
             in_comment = "-->" not in line
             continue
@@ -189,19 +218,19 @@ class MarkdownImporter:
         return True  # any other text reads as paragraphs
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        first, front_date = front_matter(lines)
+        return self._parse(path, normalized_lines(text.split("\n")))
+
+    def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
+        from .stream import iter_lines
+
+        return self._parse(path, normalized_lines(iter_lines(path)))
+
+    def _parse(self, path: Path, lines: Iterator[str]) -> Iterator[Event | Skipped]:
+        ahead, first, front_date = read_front_matter(lines)
         default_ts = file_time(path)
         where = str(path.resolve())
-        front_ts: float | None = None
-        if front_date:
-            # an unreadable date loses nothing: the headings or the file time date the notes
-            day = find_date(front_date)
-            try:
-                front_ts = check_ts(to_ts(day) if day is not None else parse_time(front_date))
-            except (UsageError, ValueError, OverflowError):
-                front_ts = None
-        for block in split_blocks(lines, first):
+        front_ts = front_time(front_date)
+        for block in split_blocks(chain(ahead[first:], lines), first):
             body = clean("\n".join(block.lines).strip("\n").rstrip())
             body = _dedent(body)
             if not body.strip():
@@ -209,27 +238,65 @@ class MarkdownImporter:
             line_start = block.line_start + 1
             line_end = block.line_start + len(block.lines)
             titles = [clean(title) for _level, title, _line in block.headings]
-            ts = self._time(block, front_ts, default_ts)
+            ts = heading_time(block.headings, front_ts, default_ts)
             meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": " > ".join(titles),
                                     "line_start": line_start, "line_end": line_end}
             yield Event(text=body, ts_start=ts, source="note", kind="paragraph", session=path.name, meta=meta)
 
-    @staticmethod
-    def _time(block: Block, front_ts: float | None, default_ts: float) -> float:
-        """Date from the nearest dated heading, time of day from it or a deeper one."""
-        clock: time | None = None
-        for _level, title, _line in reversed(block.headings):
-            day = find_date(title)
-            if clock is None:
-                clock = find_clock(_ISO_DATE.sub(" ", title))
-            if day is not None:
-                try:
-                    return check_ts(to_ts(datetime.combine(day, clock or time(0, 0))))
-                except ValueError:
-                    break
-        if front_ts is not None:
-            return front_ts
-        return default_ts
+
+
+def front_time(value: str | None) -> float | None:
+    """The time a front matter ``date:`` names; None when there is none or it cannot be read
+    (an unreadable date loses nothing: the headings or the file time date the notes)."""
+    if not value:
+        return None
+    day = find_date(value)
+    try:
+        return check_ts(to_ts(day) if day is not None else parse_time(value))
+    except (UsageError, ValueError, OverflowError):
+        return None
+
+
+def heading_time(headings: Sequence[tuple[int, str, int]], front_ts: float | None, default_ts: float) -> float:
+    """A note's time: the date of the nearest dated heading, the time of day from it or a
+    deeper one; else the front matter's date; else ``default_ts`` (the file's time)."""
+    clock: time | None = None
+    for _level, title, _line in reversed(headings):
+        day = find_date(title)
+        if clock is None:
+            clock = find_clock(_ISO_DATE.sub(" ", title))
+        if day is not None:
+            try:
+                return check_ts(to_ts(datetime.combine(day, clock or time(0, 0))))
+            except ValueError:
+                break
+    if front_ts is not None:
+        return front_ts
+    return default_ts
+
+
+class NoteTimes:
+    """The times `recall import` gives the lines of a note, for readers that cut the note
+    their own way (`recall watch`): ``at(line)`` is the time of a text ending at that line
+    (1-based), by the headings open there, the front matter, or ``default_ts``."""
+
+    def __init__(self, text: str, default_ts: float) -> None:
+        lines = list(normalized_lines(text.split("\n")))
+        first, front_date = front_matter(lines)
+        self.front_ts, self.default_ts = front_time(front_date), default_ts
+        self._lines: list[int] = []  # 0-based lines of the headings, in order
+        self._paths: list[list[tuple[int, str, int]]] = []  # the heading path each opens
+
+        def mark(number: int, path: list[tuple[int, str, int]]) -> None:
+            self._lines.append(number)
+            self._paths.append(path)
+
+        for _block in split_blocks(lines[first:], first, mark):
+            pass
+
+    def at(self, line: int) -> float:
+        opened = bisect_right(self._lines, line - 1)
+        return heading_time(self._paths[opened - 1] if opened else [], self.front_ts, self.default_ts)
 
 
 def _dedent(text: str) -> str:

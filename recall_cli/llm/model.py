@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from ..config import Config
 
-GGUF_MAGIC = b"GGUF"
 STOP = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>"]
 
 
@@ -47,18 +46,10 @@ def bundled_gguf() -> Path:
 
 
 def check_gguf(path: Path) -> None:
-    """One-line errors for a missing, unreadable or non-GGUF model file."""
-    if not path.exists():
-        raise ModelError(f"model file not found: {path}")
-    if path.is_dir():
-        raise ModelError(f"model path is a directory, not a GGUF file: {path}")
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
-    except OSError as exc:
-        raise ModelError(f"cannot read model file {path}: {exc.strerror}") from None
-    if magic != GGUF_MAGIC:
-        raise ModelError(f"not a GGUF model file (bad header): {path}")
+    """One-line errors for a missing, unreadable, non-GGUF or truncated model file."""
+    from .gguf import read_header
+
+    read_header(path, tensors=False)
 
 
 def parse_size_label(label: str) -> int | None:

@@ -218,6 +218,7 @@ class Daemon:
             self.service, args.get("query", ""), limit=args.get("limit"), since=args.get("since"),
             until=args.get("until"), source=args.get("source"), now=args.get("now"),
             time_phrases=not args.get("no_time_phrases"), as_json=bool(args.get("json")), columns=args.get("columns"),
+            wide=bool(args.get("wide")),
         )
         return {"text": text}
 

@@ -194,11 +194,15 @@ def stats(conn: sqlite3.Connection, limit: int = 10) -> dict[str, Any]:
     failed = "sum(coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0)"
     top = conn.execute(f"SELECT {first} AS cmd, count(*), {failed} FROM events e WHERE e.source = 'shell' "
                        "GROUP BY cmd ORDER BY count(*) DESC, cmd LIMIT ?", [limit]).fetchall()
-    dirs = conn.execute("SELECT json_extract(e.meta, '$.cwd') AS d, count(*) FROM events e WHERE e.source = 'shell' "
-                        "GROUP BY d ORDER BY count(*) DESC, d LIMIT ?", [limit]).fetchall()
+    dirs = conn.execute(f"SELECT json_extract(e.meta, '$.cwd') AS d, count(*), {failed} FROM events e "
+                        "WHERE e.source = 'shell' GROUP BY d ORDER BY count(*) DESC, d LIMIT ?", [limit]).fetchall()
     total, fails = conn.execute(f"SELECT count(*), coalesce({failed}, 0) FROM events e "
                                 "WHERE e.source = 'shell'").fetchone()
-    return {"commands": total, "failed": fails,
-            "top": [{"command": c, "runs": n, "failed": f, "failure_rate": round(f / n, 3) if n else 0.0}
-                    for c, n, f in top],
-            "directories": [{"directory": d, "runs": n} for d, n in dirs]}
+    return {"commands": total, "failed": fails, "failure_rate": _rate(fails, total),
+            "top": [{"command": c, "runs": n, "failed": f, "failure_rate": _rate(f, n)} for c, n, f in top],
+            "directories": [{"directory": d, "runs": n, "failed": f, "failure_rate": _rate(f, n)}
+                            for d, n, f in dirs]}
+
+
+def _rate(failed: int, runs: int) -> float:
+    return round(failed / runs, 3) if runs else 0.0

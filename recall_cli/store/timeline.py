@@ -77,14 +77,19 @@ class TimelineQueries(StoreBase):
     """Mixin for Store: the read-only queries behind the timeline."""
 
     def timeline_counts(self) -> dict[str, int]:
+        """Events; active memories; episodes, as the timeline counts them (those with events:
+        one whose events were all forgotten is gone from view) and those of them waiting for
+        consolidation; and events not grouped into an episode (yet)."""
         def one(sql: str) -> int:
             return self._db.execute(sql).fetchone()[0]
 
         return {
             "events": one("SELECT count(*) FROM events"),
             "memories": one("SELECT count(*) FROM memories WHERE status = 'active'"),
-            "episodes": one("SELECT count(*) FROM episodes"),
-            "pending": one("SELECT count(*) FROM episodes WHERE status IN ('pending', 'retry')"),
+            "episodes": one("SELECT count(DISTINCT episode_id) FROM events WHERE episode_id IS NOT NULL"),
+            "pending": one("SELECT count(*) FROM episodes WHERE status IN ('pending', 'retry') "
+                           "AND id IN (SELECT episode_id FROM events WHERE episode_id IS NOT NULL)"),
+            "ungrouped": one("SELECT count(*) FROM events WHERE episode_id IS NULL"),
         }
 
     def distinct_kinds(self) -> list[str]:

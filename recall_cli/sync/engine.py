@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, RecallError
 from ..home import make_private_dir
+from ..render import plural
 from . import records
 from .segment import NAME, Incomplete, Segment, decode, encode, is_sealed, passphrase, seal, segment_name, unseal
 from .segment import write_atomic as write_file
@@ -60,9 +61,9 @@ class SyncReport:
         return {k: v for k, v in self.__dict__.items()}
 
     def summary(self) -> str:
-        parts = [f"merged {self.read} segment{'s' if self.read != 1 else ''} ({self.events} events, "
-                 f"{self.changes} memory changes, {self.forgotten} forgotten)",
-                 f"wrote {self.written} records" if self.written else "nothing new to write"]
+        parts = [f"merged {plural(self.read, 'segment')} ({plural(self.events, 'event')}, "
+                 f"{plural(self.changes, 'memory change')}, {self.forgotten} forgotten)",
+                 f"wrote {plural(self.written, 'record')}" if self.written else "nothing new to write"]
         if self.rewritten:
             parts.append(f"rewrote {self.rewritten} of this device's segments without forgotten items")
         return f"Synced {self.folder} as device {self.device}: " + "; ".join(parts) + "."

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..errors import InputError
 from ..home import make_private_dir
 from ..importers.base import Skipped
+from ..render import plural
 from ..timeutil import from_ts, iso
 from . import records
 
@@ -44,12 +45,12 @@ class ExchangeReport:
                 "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped]}
 
     def summary(self) -> str:
-        line = (f"Imported {self.events:,} events and {self.changes:,} memory changes from {self.path} (recall); "
-                f"{self.duplicates:,} events already known")
+        line = (f"Imported {plural(self.events, 'event')} and {plural(self.changes, 'memory change')} from "
+                f"{self.path} (recall); {plural(self.duplicates, 'event')} already known")
         if self.tombstones:
             line += f", {self.tombstones:,} forgotten items kept forgotten"
         if self.skipped:
-            line += f", {len(self.skipped):,} records skipped"
+            line += f", {plural(len(self.skipped), 'record')} skipped"
         return line + "."
 
 

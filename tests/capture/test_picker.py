@@ -96,13 +96,11 @@ class Tmux:
         subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True, timeout=30)
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_ctrl_r_puts_the_chosen_command_on_the_prompt_line_unrun(shell, history, tmp_path):
-    if shutil.which("tmux") is None or shutil.which(shell) is None:
-        pytest.skip(f"needs tmux and {shell}")
+def _shell_in_tmux(shell: str, home: Path, tmp_path: Path, label: str) -> Tmux:
+    """An interactive shell with the hook loaded, in a tmux window of its own."""
     hook = tmp_path / f"hook.{shell}"
     hook.write_text(hook_script(shell, python()), encoding="utf-8")
-    env = {"RECALL_HOME": str(history), "HOME": str(tmp_path), "TERM": "xterm-256color", "LC_ALL": "C.UTF-8",
+    env = {"RECALL_HOME": str(home), "HOME": str(tmp_path), "TERM": "xterm-256color", "LC_ALL": "C.UTF-8",
            "PATH": os.environ["PATH"]}
     if shell == "bash":
         (tmp_path / "bashrc").write_text(f"PS1='READY> '\neval \"$(cat {hook})\"\n")
@@ -117,7 +115,14 @@ def test_ctrl_r_puts_the_chosen_command_on_the_prompt_line_unrun(shell, history,
         (tmp_path / "fish" / "config.fish").write_text(f"function fish_prompt; echo -n 'READY> '; end\nsource {hook}\n")
         env["XDG_CONFIG_HOME"] = str(tmp_path)
         command = ["fish", "-i"]
-    term = Tmux(f"recall-{shell}-{os.getpid()}", command, env)
+    return Tmux(f"recall-{label}-{shell}-{os.getpid()}", command, env)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_ctrl_r_puts_the_chosen_command_on_the_prompt_line_unrun(shell, history, tmp_path):
+    if shutil.which("tmux") is None or shutil.which(shell) is None:
+        pytest.skip(f"needs tmux and {shell}")
+    term = _shell_in_tmux(shell, history, tmp_path, "pick")
     try:
         term.wait_for("READY>")
         term.keys("C-r")
@@ -135,3 +140,34 @@ def test_ctrl_r_puts_the_chosen_command_on_the_prompt_line_unrun(shell, history,
         term.wait_for("READY>")
     finally:
         term.close()
+
+
+def _pickers_of(home: Path) -> list[int]:
+    """Pids of picker processes running for this RECALL_HOME."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"capture.picker" in (entry / "cmdline").read_bytes() and \
+                    f"RECALL_HOME={home}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_picker_whose_terminal_goes_away_exits(shell, history, tmp_path):
+    if shutil.which("tmux") is None or shutil.which(shell) is None:
+        pytest.skip(f"needs tmux and {shell}")
+    term = _shell_in_tmux(shell, history, tmp_path, "hangup")
+    try:
+        term.wait_for("READY>")
+        term.keys("git")
+        term.keys("C-r")
+        term.wait_for("commands · Ctrl-R scope")
+        pickers = _pickers_of(history)
+        assert pickers
+    finally:
+        term.close()  # the window closes with the picker open
+    for pid in pickers:  # waits on the process itself: tail returns when it exits
+        subprocess.run(["tail", f"--pid={pid}", "-f", "/dev/null"], timeout=20, check=True)

@@ -88,7 +88,7 @@ def test_forget_deletes_for_real_and_needs_yes_without_a_terminal(cli):
     cli("add", "grocery list", "--time", "2023-06-02T09:00")
     code, _, err = cli("forget", "1")
     assert code == 2 and "pass --yes" in err
-    assert cli("forget", "1", "--yes")[1] == "Deleted 1 events and 0 memories.\n"
+    assert cli("forget", "1", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
     assert cli("search", "secret plan alpha")[1].count("secret") == 0
     assert cli("show", "1")[0] == 3
 
@@ -97,8 +97,8 @@ def test_forget_by_source_and_before(cli):
     cli("add", "old note", "--time", "2020-01-01")
     cli("add", "chat line", "--source", "chat", "--time", "2023-01-01")
     cli("add", "new note", "--time", "2024-01-01")
-    assert cli("forget", "--before", "2021-01-01", "--yes")[1] == "Deleted 1 events and 0 memories.\n"
-    assert cli("forget", "--source", "chat", "--yes")[1] == "Deleted 1 events and 0 memories.\n"
+    assert cli("forget", "--before", "2021-01-01", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
+    assert cli("forget", "--source", "chat", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
     assert json.loads(cli("stats", "--json")[1])["events"] == 1
     assert cli("forget", "--source", "nothing-here", "--yes")[1] == "Nothing matches; nothing deleted.\n"
     assert cli("forget")[0] == 2

@@ -37,3 +37,22 @@ def test_search_limit_from_config_is_the_default_limit(cli):
         cli("add", f"apple number {i}", "--time", f"2023-01-0{i + 1}")
     cli("config", "set", "search.limit", "2")
     assert len(json.loads(cli("search", "apple", "--json")[1])["results"]) == 2
+
+
+def test_the_readme_settings_table_states_the_defaults_config_show_prints():
+    import re
+    from pathlib import Path
+
+    from recall_cli.config import DEFAULTS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    checked = 0
+    for keys_cell, values_cell in re.findall(r"^\| (`[a-z_.]+`(?:, `[a-z_.]+`)*) \| ([^|]+) \|", readme, re.M):
+        keys = re.findall(r"`([a-z_.]+)`", keys_cell)
+        values = values_cell.strip().split(", ") if len(keys) > 1 else [values_cell.strip()]
+        for key, value in zip(keys, values, strict=True):
+            if key in DEFAULTS and re.fullmatch(r"[\d,.]+", value):
+                default = DEFAULTS[key][0]
+                assert value in {str(default), f"{default:,}"}, f"README says {key} = {value}, config says {default}"
+                checked += 1
+    assert checked >= 10  # embed.batch_size among them

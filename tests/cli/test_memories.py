@@ -52,7 +52,7 @@ def test_show_memory_lists_its_sources_and_strengthens_it(seeded):
 
 
 def test_forget_covers_memories(seeded):
-    assert seeded("forget", "m1", "--yes")[1] == "Deleted 0 events and 1 memories.\n"
+    assert seeded("forget", "m1", "--yes")[1] == "Deleted 0 events and 1 memory.\n"
     assert seeded("memories")[1].startswith("No memories yet.")
     assert seeded("history", "m1") == (3, "", "Error: no memory with id m1\n")
 

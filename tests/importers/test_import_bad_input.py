@@ -162,7 +162,7 @@ def test_a_file_forced_into_the_wrong_format_says_nothing_was_imported(cli):
     code, out, err = cli("import", str(path), "--format", "claude")
     assert (code, out) == (4, "")
     assert one_error_line(err) == (f"Error: {path}:conversation 0: nothing imported as claude: "
-                                   "not a Claude conversation (no 'chat_messages' list)")
+                                   "not a Claude conversation (no 'chat_messages' list) (and 1 more skipped)")
 
 
 @pytest.mark.parametrize("fmt", ["chatgpt", "claude", "longmemeval", "beam", "locomo"])

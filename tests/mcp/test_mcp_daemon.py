@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from recall_cli.config import load_config
-from recall_cli.serve import daemon as d
 from recall_cli.serve.client import remote
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
 from tests.mcp.helpers import call, connect
+from tests.serving import serving
 
 pytestmark = pytest.mark.anyio
 
@@ -20,27 +18,8 @@ pytestmark = pytest.mark.anyio
 def running(recall_home):
     """A daemon serving in a thread with the fake embedder; records the ops it handled."""
     config = load_config(recall_home)
-    recall_home.mkdir(parents=True, exist_ok=True)
-    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
-    ops = []
-    handle = server.handle
-
-    def spy(request, send):
-        ops.append(request.get("op"))
-        return handle(request, send)
-
-    server.handle = spy
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    path = d.socket_path(config)
-    for _ in range(200):
-        if d.ping(path):
-            break
-        threading.Event().wait(0.02)
-    yield ops
-    server.shutdown()
-    thread.join(10)
-    path.unlink(missing_ok=True)
+    with serving(config, lambda: Recall(config, embedder=FakeEmbedder())) as served:
+        yield served.ops
 
 
 async def test_searches_and_adds_go_to_the_daemon_when_it_runs(make_server, running, store):

@@ -11,9 +11,10 @@ import pytest
 from recall_cli.config import load_config
 from recall_cli.errors import UsageError
 from recall_cli.serve import daemon as d
-from recall_cli.serve.client import DaemonClient, remote
+from recall_cli.serve.client import remote
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,19 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def running(recall_home):
     """A daemon serving in a thread with the fake embedder."""
     config = load_config(recall_home)
-    recall_home.mkdir(parents=True, exist_ok=True)
-    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    path = d.socket_path(config)
-    for _ in range(200):
-        if d.ping(path):
-            break
-        threading.Event().wait(0.02)
-    yield server, DaemonClient(str(path))
-    server.shutdown()
-    thread.join(10)
-    path.unlink(missing_ok=True)
+    with serving(config, lambda: Recall(config, embedder=FakeEmbedder())) as served:
+        yield served.server, served.client
 
 
 def test_search_and_add_through_the_daemon_match_in_process(running, recall_home):

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from recall_cli.serve import daemon as d
 from recall_cli.serve.client import DaemonClient
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder, ScriptedLLM
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ["Under the blue pot [1].", "The Overstory drawer [1].", "On the hook [2]."]
@@ -35,28 +35,8 @@ def _service(home: Path, llm: ScriptedLLM | None = None) -> Recall:
 @pytest.fixture
 def daemon(recall_home):
     """A daemon serving in a thread with the fake embedder and a scripted model; the ops it handled."""
-    config = load_config(recall_home)
-    recall_home.mkdir(parents=True, exist_ok=True)
-    server = d.Daemon(config, lambda: _service(recall_home))
-    ops: list[str] = []
-    handle = server.handle
-
-    def spy(request, send):
-        ops.append(request.get("op"))
-        return handle(request, send)
-
-    server.handle = spy
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    path = d.socket_path(config)
-    for _ in range(200):
-        if d.ping(path):
-            break
-        time.sleep(0.02)
-    yield server, DaemonClient(str(path)), ops
-    server.shutdown()
-    thread.join(10)
-    path.unlink(missing_ok=True)
+    with serving(load_config(recall_home), lambda: _service(recall_home)) as served:
+        yield served.server, served.client, served.ops
 
 
 def _fill(add) -> None:

@@ -114,7 +114,7 @@ def test_forget_a_memory_asks_first(app, ids, svc):
         assert app.messages[-1] == ("information", "Nothing deleted.")
         await press(pilot, "f", "y")
         assert svc.store.get_memory(ids["m_old"]) is None
-        assert app.messages[-1] == ("information", "Deleted 0 events and 1 memories.")
+        assert app.messages[-1] == ("information", "Deleted 0 events and 1 memory.")
         assert ref not in [r.value for r in app.screen.query_one("#memory-table").rows]
         assert app.screen.detail.ref != ref
 

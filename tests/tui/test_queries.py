@@ -48,7 +48,7 @@ def test_episode_lists_its_memories(svc, ids):
     assert data["events"] == 3 and data["memories"] == [ids["m_deploy"]]
     with pytest.raises(NotFoundError):
         svc.episode(999)
-    assert svc.timeline_counts() == {"events": 10, "memories": 4, "episodes": 7, "pending": 7}
+    assert svc.timeline_counts() == {"events": 10, "memories": 4, "episodes": 7, "pending": 7, "ungrouped": 0}
 
 
 def test_parse_range():

@@ -109,8 +109,11 @@ class MainScreen(Screen[None]):
         t = Text("recall", style="bold")
         t.append(f"  {plural(counts['events'], 'event')} · {plural(counts['memories'], 'memory', 'memories')}"
                  f" · {plural(counts['episodes'], 'episode')}")
-        if counts["pending"]:
-            t.append(f" ({counts['pending']} to consolidate)", style="italic")
+        waiting = [f"{counts['pending']} to consolidate"] if counts["pending"] else []
+        if counts.get("ungrouped"):
+            waiting.append(f"{plural(counts['ungrouped'], 'event')} not in an episode yet")
+        if waiting:
+            t.append(f" ({', '.join(waiting)})", style="italic")
         self.query_one("#topbar", Static).update(t)
 
     def refresh_all(self, *, detail: bool = True) -> None:
@@ -276,7 +279,8 @@ class MainScreen(Screen[None]):
             app.push_screen(ConfirmScreen(question), answered)
 
         def deleted(counts: dict[str, int]) -> None:
-            app.say(f"Deleted {counts['events']} events and {counts['memories']} memories.")
+            app.say(f"Deleted {plural(counts['events'], 'event')} and "
+                    f"{plural(counts['memories'], 'memory', 'memories')}.")
             if not self.detail.back():
                 self.detail.show(None)
             self.refresh_all(detail=False)

@@ -129,10 +129,21 @@ def render_episode(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | N
     return t, "Its memories and events (Enter opens)", links, None
 
 
+def day_summary(events: int, episodes: int, ungrouped: int) -> str:
+    """A day's events and the episodes they are in, counted as the top bar counts them
+    (events not grouped into an episode yet are not episodes)."""
+    if not ungrouped:
+        return f"{plural(events, 'event')} in {plural(episodes, 'episode')}"
+    if ungrouped == events:
+        return f"{plural(events, 'event')}, not in an episode yet"
+    return (f"{plural(events, 'event')}: {events - ungrouped} in {plural(episodes, 'episode')}, "
+            f"{ungrouped} not in an episode yet")
+
+
 def render_day(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | None]:
     """A day of the timeline: its date and events per source; no links."""
     t = Text(from_ts(d["start"]).strftime("%A %d %B %Y") + "\n", style="bold")
-    t.append(f"{plural(d['events'], 'event')} in {plural(d['groups'], 'episode')}\n", style="dim")
+    t.append(day_summary(d["events"], d["episodes"], d["ungrouped"]) + "\n", style="dim")
     for source, n in sorted(d["by_source"].items(), key=lambda x: -x[1]):
         t.append_text(source_tag(source, 8))
         t.append(f" {n}\n")
@@ -256,7 +267,9 @@ def load(backend: Backend, ref: str, reinforce: bool, at: float) -> dict[str, An
         groups = backend.groups(day, Filters())
         found = days[0] if days else None
         return {"start": start, "events": found.events if found else 0,
-                "by_source": found.by_source if found else {}, "groups": len(groups)}
+                "by_source": found.by_source if found else {},
+                "episodes": sum(1 for g in groups if g.episode_id is not None),
+                "ungrouped": sum(g.events for g in groups if g.episode_id is None)}
     data = backend.show(ref, reinforce=reinforce)
     if kind == "memory":
         view = backend.memory_view(data["id"], at)

@@ -1,0 +1,249 @@
+"""Reading import files with bounded memory: a checking pass, text chunks, lines, and the
+elements of a top-level JSON array one at a time.
+
+A 500 MB ``conversations.json`` is never held whole: ``check_file`` reads it once to refuse
+what is not text before anything is stored (and returns the head that format detection
+reads), then the importers read it again as chunks of about ``CHUNK`` characters. Memory is
+bounded by the largest single record (one conversation, one line), not by the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from ..errors import InputError
+from ..models import Event
+from .base import Importer, Skipped, load_json, read_text
+
+CHUNK = 1 << 20  # bytes read at a time (and characters a JSON window grows by, at least)
+HEAD_CHARS = 65536  # what format detection sees
+_BOM = b"\xef\xbb\xbf"
+_WS = re.compile(r"[ \t\r\n]*")
+# a decode error this close to the end of the window may only mean the record goes on
+_MARGIN = 64
+
+
+def check_file(path: Path, max_bytes: int) -> str:
+    """Refuse, with read_text's one-line errors, a file that cannot be imported as text
+    (missing, a folder, empty, over ``max_bytes``, binary, not UTF-8, only whitespace),
+    reading it in chunks; return its head (the first HEAD_CHARS characters)."""
+    if not path.exists():
+        raise InputError("no such file", str(path))
+    if path.is_dir():
+        raise InputError("is a directory, not a file", str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("empty file", str(path))
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size} bytes, over the import limit of {max_bytes} (config import.max_bytes)",
+            str(path),
+        )
+    with path.open("rb") as fh:
+        start = fh.read(8192)
+    nul = start.find(b"\x00")
+    if nul != -1:
+        raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
+    head: list[str] = []
+    have = 0
+    blank = True
+    for chunk in text_chunks(path):
+        if have < HEAD_CHARS:
+            head.append(chunk[:HEAD_CHARS - have])
+            have += len(head[-1])
+        if blank and chunk.strip():
+            blank = False
+    if blank:
+        raise InputError("empty file (only whitespace)", str(path))
+    return "".join(head)
+
+
+def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
+    """The file as UTF-8 text in chunks of about ``size`` (CHUNK) bytes, a leading BOM
+    dropped; InputError naming the byte and line of the first invalid byte."""
+    size = size or CHUNK
+    offset = 0  # file offset of data[0]
+    lines = 0  # newlines before data[0]
+    carry = b""
+    with path.open("rb") as fh:
+        first = True
+        while True:
+            block = fh.read(max(size, 3) if first else size)  # the whole BOM, if any, in the first
+            data = carry + block
+            if first:
+                first = False
+                if data.startswith(_BOM):
+                    data, offset = data[3:], 3
+            if not data:
+                if block:
+                    continue  # only the BOM so far
+                return
+            try:
+                text = data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as exc:
+                if block and exc.end == len(data) and exc.reason == "unexpected end of data":
+                    # a character cut by the chunk boundary: finish it with the next block
+                    text, carry = data[:exc.start].decode("utf-8"), data[exc.start:]
+                else:
+                    line = lines + data.count(b"\n", 0, exc.start) + 1
+                    raise InputError(
+                        f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {offset + exc.start})",
+                        str(path), f"line {line}",
+                    ) from None
+            used = len(data) - len(carry)
+            lines += data.count(b"\n", 0, used)
+            offset += used
+            if text:
+                yield text
+            if not block:
+                return
+
+
+def iter_lines(path: Path) -> Iterator[str]:
+    """The file's lines split at "\\n" only (as ``text.split("\\n")``: JSON may hold U+2028
+    unescaped), one at a time; a line is held whole, nothing else is."""
+    pending: list[str] = []
+    for chunk in text_chunks(path):
+        pieces = chunk.split("\n")
+        if len(pieces) == 1:
+            pending.append(chunk)
+            continue
+        pending.append(pieces[0])
+        yield "".join(pending)
+        yield from pieces[1:-1]
+        pending = [pieces[-1]]
+    yield "".join(pending)
+
+
+class _Window:
+    """A sliding window of the file's text: ``buf[pos:]`` is what is still to read; what
+    was read before is dropped when more is needed, and counted for line and column."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self._line = 1  # line and column of buf[0]
+        self._col = 1
+
+    def more(self, want: int | None = None) -> bool:
+        """Append at least ``want`` (CHUNK) characters, fewer at the end of the file; False at its end."""
+        if self.eof:
+            return False
+        want = want or CHUNK
+        newlines = self.buf.count("\n", 0, self.pos)
+        if newlines:
+            self._line += newlines
+            self._col = self.pos - self.buf.rfind("\n", 0, self.pos)
+        else:
+            self._col += self.pos
+        parts = [self.buf[self.pos:]]
+        got = 0
+        while got < want:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self.eof = True
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        self.buf, self.pos = "".join(parts), 0
+        return got > 0
+
+    def skip_ws(self) -> str:
+        """Move past whitespace; the next character, '' at the end of the file."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return ""
+
+    def where(self, pos: int) -> str:
+        newlines = self.buf.count("\n", 0, pos)
+        if newlines:
+            column = pos - self.buf.rfind("\n", 0, pos)
+            return f"line {self._line + newlines} column {column}"
+        return f"line {self._line} column {self._col + pos}"
+
+    def decode(self, decoder: json.JSONDecoder) -> tuple[Any, int]:
+        """The JSON value at ``pos`` and the position after it, reading more of the file
+        while the value may go on past the window; JSONDecodeError/RecursionError if broken."""
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                cut = exc.pos >= len(self.buf) - _MARGIN or exc.msg.startswith("Unterminated string")
+                if cut and self.more(max(CHUNK, len(self.buf) - self.pos)):
+                    continue
+                raise
+            number = self.buf[self.pos] in "-0123456789"
+            if end + (_MARGIN if number else 0) >= len(self.buf) and self.more():
+                continue  # a number cut by the window's end may go on ("1.5e" + "-300")
+            return value, end
+
+
+def first_char(path: Path) -> str:
+    """The file's first character that is not whitespace ('' for none)."""
+    return _Window(text_chunks(path)).skip_ws()
+
+
+def iter_json_array_file(path: Path) -> Iterator[tuple[int, Any] | Skipped]:
+    """``base.iter_json_array`` over a file, holding one element at a time: (index, element),
+    and a Skipped naming where damage stopped the reading. A file that is not an array is
+    one document, read whole."""
+    window = _Window(text_chunks(path))
+    if window.skip_ws() != "[":
+        text = read_text(path, path.stat().st_size)
+        yield (0, load_json(path, text))
+        return
+    window.pos += 1
+    yield from _elements(window)
+
+
+def _elements(window: _Window, noun: str = "element",
+              array: str = "the array") -> Generator[tuple[int, Any] | Skipped, None, None]:
+    decoder = json.JSONDecoder()
+    index = 0
+    if window.skip_ws() == "]":
+        return
+    while window.pos < len(window.buf):
+        try:
+            value, end = window.decode(decoder)
+        except json.JSONDecodeError as exc:
+            yield Skipped(window.where(exc.pos), f"invalid JSON in {noun} {index}: {exc.msg}; "
+                          "the rest of the file was not read")
+            return
+        except RecursionError:
+            yield Skipped(window.where(window.pos), f"invalid JSON in {noun} {index}: nested too deeply; "
+                          "the rest of the file was not read")
+            return
+        yield (index, value)
+        index += 1
+        window.pos = end
+        after = window.skip_ws()
+        if after == ",":
+            window.pos += 1
+            window.skip_ws()
+            continue
+        if after == "]":
+            return
+        if after:
+            yield Skipped(window.where(window.pos), f"invalid JSON after {noun} {index - 1}: expected ',' or ']'")
+            return
+        break
+    yield Skipped(window.where(len(window.buf)), f"truncated JSON: {array} is not closed")
+
+
+def parse_file(importer: Importer, path: Path, max_bytes: int) -> Iterator[Event | Skipped]:
+    """The importer's records from the file: through its ``parse_path`` when it has one (a
+    record at a time), else ``parse`` over the whole text."""
+    streaming = getattr(importer, "parse_path", None)
+    if callable(streaming):
+        return cast(Iterator[Event | Skipped], streaming(path))
+    return importer.parse(path, read_text(path, max_bytes))

@@ -1,0 +1,48 @@
+"""`recall stats --shell`: top commands, busiest directories and failure rates."""
+
+from __future__ import annotations
+
+import json
+
+from recall_cli.models import Event
+
+RUNS = [("git pull", 0, "/src/blog"), ("git push", 1, "/src/blog"), ("make test", 2, "/src/app"),
+        ("git status", 0, "/src/app"), ("make test", 0, "/src/app"), ("ls", 0, "/src/blog"),
+        ("git pull", 0, "/src/blog")]
+
+
+def seed(svc) -> None:
+    svc.store_events([Event(cmd, 1_700_000_000 + i * 60, source="shell", kind="command",
+                            meta={"cwd": cwd, "exit_code": code}) for i, (cmd, code, cwd) in enumerate(RUNS)])
+    svc.add("not a shell command", ts=1_700_000_000)
+    svc.close()
+
+
+def test_shell_stats_list_top_commands_busiest_directories_and_failure_rates(cli, svc):
+    seed(svc)
+    code, out, err = cli("stats", "--shell")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "Commands: 7 run, 2 failed (29%)",
+        "",
+        "command  runs  failed  failure rate",
+        "git      4     1       25%",
+        "make     2     1       50%",
+        "ls       1     0       0%",
+        "",
+        "directory  runs  failed  failure rate",
+        "/src/blog  4     1       25%",
+        "/src/app   3     1       33%",
+    ]
+
+
+def test_shell_stats_as_json(cli, svc):
+    seed(svc)
+    data = json.loads(cli("stats", "--shell", "--json")[1])
+    assert (data["commands"], data["failed"], data["failure_rate"]) == (7, 2, 0.286)
+    assert data["top"][0] == {"command": "git", "runs": 4, "failed": 1, "failure_rate": 0.25}
+    assert data["directories"][1] == {"directory": "/src/app", "runs": 3, "failed": 1, "failure_rate": 0.333}
+
+
+def test_shell_stats_without_commands_say_how_to_record_them(cli):
+    assert cli("stats", "--shell") == (0, "No shell commands recorded yet (`recall init SHELL` prints the hook).\n", "")
