@@ -6,13 +6,14 @@ that once and then follows a watchdog observer, reading a file only after it has
 for ``debounce_ms``; ``stop()`` ends it. Records go to a ``sink`` (by default the spool, so
 `recall ingest` moves them into the store with the shell's records).
 
-A paragraph is a run of non-blank lines. For each file the watcher keeps the hashes of its
-paragraphs (``$RECALL_HOME/watch/state.json``), so only paragraphs whose text is new to the
-file become events (kind "paragraph", meta path/line_start/line_end), dated as `recall import`
-dates a note (``NoteTimes``: the nearest dated heading, the front matter's date, else the
-file's modification time); an edited paragraph
-is new text, a moved one is not. A file that disappears gives one event of kind "deleted".
-Directories such as .git and node_modules, binary files (a NUL byte, or not UTF-8) and
+Files are cut into paragraphs and dated exactly as `recall import` cuts and dates a note
+(``note_blocks``: paragraph, list and code blocks under their headings; headings and front
+matter are not paragraphs; the nearest dated heading, the front matter's date, else the
+file's modification time). For each file the watcher keeps the hashes of its paragraphs
+(``$RECALL_HOME/watch/state.json``), so only paragraphs whose text is new to the file become
+events (kind "paragraph", meta path/line_start/line_end/heading); an edited paragraph is new
+text, a moved one is not. A file that disappears gives one event of kind "deleted".
+Hidden directories, ignored ones such as node_modules, binary files (a NUL byte, or not UTF-8) and
 files over ``max_file_bytes`` are skipped. A file that changes while it is read is read
 again later; one deleted under us is a deletion. Secrets are redacted before the sink.
 """
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
-from ..importers.markdown import NoteTimes
+from ..importers.markdown import normalized_lines, note_blocks
 from . import spool
 from .filters import expand_path, parse_list
 from .secrets import redact
@@ -77,23 +78,6 @@ class WatchReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def split_paragraphs(text: str) -> list[tuple[int, int, str]]:
-    """(first line, last line, text) of each run of non-blank lines; lines count from 1."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    found: list[tuple[int, int, str]] = []
-    start: int | None = None
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            if start is None:
-                start = number
-        elif start is not None:
-            found.append((start, number - 1, "\n".join(lines[start - 1: number - 1]).strip()))
-            start = None
-    if start is not None:
-        found.append((start, len(lines), "\n".join(lines[start - 1:]).strip()))
-    return found
 
 
 def paragraph_hash(text: str) -> str:
@@ -166,7 +150,8 @@ class FileWatcher:
         return not any(self._ignored_dir(part) for part in parts if part not in ("", "."))
 
     def _ignored_dir(self, name: str) -> bool:
-        return any(fnmatch.fnmatch(name, glob) for glob in self.ignore_dirs)
+        # hidden folders (.obsidian, .trash) hold an app's state, not notes: `import` skips them too
+        return name.startswith(".") or any(fnmatch.fnmatch(name, glob) for glob in self.ignore_dirs)
 
     def _root_of(self, path: str) -> str | None:
         for root in self.dirs:
@@ -286,23 +271,21 @@ class FileWatcher:
         seen = set(known.get("h", [])) if known else set()
         hashes: list[str] = []
         mtime = info.st_mtime_ns / 1e9
-        times: NoteTimes | None = None  # read only when a paragraph is new
         added = 0
-        for line_start, line_end, body in split_paragraphs(text):
-            digest = paragraph_hash(body)
+        for block in note_blocks(normalized_lines(text.split("\n")), mtime):
+            digest = paragraph_hash(block.text)
             hashes.append(digest)
             if digest in seen:
                 continue
             seen.add(digest)
-            if times is None:
-                times = NoteTimes(text, mtime)
-            redaction = redact(body)
-            meta: dict[str, Any] = {"path": path, "line_start": line_start, "line_end": line_end}
+            redaction = redact(block.text)
+            meta: dict[str, Any] = {"path": path, "line_start": block.line_start, "line_end": block.line_end}
+            if block.heading:
+                meta["heading"] = block.heading
             if redaction.names:
                 meta["redacted"] = redaction.names
             records.append(spool.make_record(source="file", kind="paragraph", text=redaction.text,
-                                             ts_start=times.at(line_end), actor=self.actor, session=path,
-                                             meta=meta))
+                                             ts_start=block.ts, actor=self.actor, session=path, meta=meta))
             added += 1
         report.paragraphs += added
         if added:

@@ -10,7 +10,6 @@ the file's modification time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -226,23 +225,38 @@ class MarkdownImporter:
         return self._parse(path, normalized_lines(iter_lines(path)))
 
     def _parse(self, path: Path, lines: Iterator[str]) -> Iterator[Event | Skipped]:
-        ahead, first, front_date = read_front_matter(lines)
-        default_ts = file_time(path)
         where = str(path.resolve())
-        front_ts = front_time(front_date)
-        for block in split_blocks(chain(ahead[first:], lines), first):
-            body = clean("\n".join(block.lines).strip("\n").rstrip())
-            body = _dedent(body)
-            if not body.strip():
-                continue
-            line_start = block.line_start + 1
-            line_end = block.line_start + len(block.lines)
-            titles = [clean(title) for _level, title, _line in block.headings]
-            ts = heading_time(block.headings, front_ts, default_ts)
-            meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": " > ".join(titles),
-                                    "line_start": line_start, "line_end": line_end}
-            yield Event(text=body, ts_start=ts, source="note", kind="paragraph", session=path.name, meta=meta)
+        for block in note_blocks(lines, file_time(path)):
+            meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
+                                    "line_start": block.line_start, "line_end": block.line_end}
+            yield Event(text=block.text, ts_start=block.ts, source="note", kind="paragraph", session=path.name,
+                        meta=meta)
 
+
+@dataclass
+class NoteBlock:
+    """One paragraph, list or code block of a note, as `recall import` and `recall watch` cut
+    and date it (lines count from 1)."""
+
+    line_start: int
+    line_end: int
+    text: str
+    ts: float
+    heading: str  # the headings it sits under, "Trip > Packing"
+
+
+def note_blocks(lines: Iterator[str], default_ts: float) -> Iterator[NoteBlock]:
+    """The blocks of a note's lines (front matter and headings are not blocks), each dated by
+    the nearest dated heading, else the front matter's date, else ``default_ts``."""
+    ahead, first, front_date = read_front_matter(lines)
+    front_ts = front_time(front_date)
+    for block in split_blocks(chain(ahead[first:], lines), first):
+        body = _dedent(clean("\n".join(block.lines).strip("\n").rstrip()))
+        if not body.strip():
+            continue
+        titles = [clean(title) for _level, title, _line in block.headings]
+        yield NoteBlock(block.line_start + 1, block.line_start + len(block.lines), body,
+                        heading_time(block.headings, front_ts, default_ts), " > ".join(titles))
 
 
 def front_time(value: str | None) -> float | None:
@@ -273,30 +287,6 @@ def heading_time(headings: Sequence[tuple[int, str, int]], front_ts: float | Non
     if front_ts is not None:
         return front_ts
     return default_ts
-
-
-class NoteTimes:
-    """The times `recall import` gives the lines of a note, for readers that cut the note
-    their own way (`recall watch`): ``at(line)`` is the time of a text ending at that line
-    (1-based), by the headings open there, the front matter, or ``default_ts``."""
-
-    def __init__(self, text: str, default_ts: float) -> None:
-        lines = list(normalized_lines(text.split("\n")))
-        first, front_date = front_matter(lines)
-        self.front_ts, self.default_ts = front_time(front_date), default_ts
-        self._lines: list[int] = []  # 0-based lines of the headings, in order
-        self._paths: list[list[tuple[int, str, int]]] = []  # the heading path each opens
-
-        def mark(number: int, path: list[tuple[int, str, int]]) -> None:
-            self._lines.append(number)
-            self._paths.append(path)
-
-        for _block in split_blocks(lines[first:], first, mark):
-            pass
-
-    def at(self, line: int) -> float:
-        opened = bisect_right(self._lines, line - 1)
-        return heading_time(self._paths[opened - 1] if opened else [], self.front_ts, self.default_ts)
 
 
 def _dedent(text: str) -> str:

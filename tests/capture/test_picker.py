@@ -84,13 +84,16 @@ class Tmux:
                               text=True, timeout=30).stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        return self.wait_until(lambda screen: text in screen, timeout, f"{text!r} never showed")
+
+    def wait_until(self, done, timeout: float = 30.0, what: str = "the screen never changed as expected") -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if done(screen):
                 return screen
             time.sleep(0.05)
-        raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
+        raise AssertionError(f"{what}; the screen:\n{self.screen()}")
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True, timeout=30)
@@ -133,7 +136,8 @@ def test_ctrl_r_puts_the_chosen_command_on_the_prompt_line_unrun(shell, history,
         term.keys("Down", "Enter")  # the second row: the failed push
         screen = term.wait_for("READY> git push origin main")
         assert "Everything up-to-date" not in screen and "not a git repository" not in screen  # never ran
-        term.keys("C-u" if shell != "fish" else "C-c")
+        term.keys("C-u")  # clears the line in all three (emacs key bindings)
+        term.wait_until(lambda screen: "READY> git push origin main" not in screen)
         term.keys("C-r")
         term.wait_for("commands · Ctrl-R scope")
         term.keys("Escape")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from recall_cli.capture import watch as watch_module
-from recall_cli.capture.watch import FileWatcher, WatchBusyError, split_paragraphs
+from recall_cli.capture.watch import FileWatcher, WatchBusyError
 from recall_cli.errors import NotFoundError
 from tests.capture.helpers import spool_records
 
@@ -53,11 +53,15 @@ def notes(tmp_path: Path) -> Path:
     return path
 
 
-def test_paragraphs_are_runs_of_non_blank_lines_with_their_lines():
-    assert split_paragraphs(NOTE) == [(1, 1, "# Trip"), (3, 4, "Book the ferry to Naxos.\nTake the early one."),
-                                      (6, 6, "Pack sunscreen.")]
-    assert split_paragraphs("a\r\n\r\n  \r\nb") == [(1, 1, "a"), (4, 4, "b")]
-    assert split_paragraphs("\n\n") == []
+def test_notes_are_cut_as_import_cuts_them_headings_and_front_matter_are_not_paragraphs(notes, tmp_path,
+                                                                                     recall_home):
+    (notes / "trip.md").write_text("---\ntitle: Trip\n---\n" + NOTE)
+    (notes / ".obsidian").mkdir()
+    (notes / ".obsidian" / "workspace.md").write_text("app state, not a note\n")
+    collect = Collect()
+    make(tmp_path, recall_home, collect).scan_once()
+    assert [(r["text"], r["meta"]["line_start"], r["meta"].get("heading")) for r in collect.records] == [
+        ("Book the ferry to Naxos.\nTake the early one.", 6, "Trip"), ("Pack sunscreen.", 9, "Trip")]
 
 
 def test_first_scan_then_only_new_or_changed_paragraphs(notes, tmp_path, recall_home):
@@ -65,17 +69,17 @@ def test_first_scan_then_only_new_or_changed_paragraphs(notes, tmp_path, recall_
     collect = Collect()
     watcher = make(tmp_path, recall_home, collect)
     report = watcher.scan_once()
-    assert report.paragraphs == 3 and report.records == 3
-    first = collect.records[1]
+    assert report.paragraphs == 2 and report.records == 2  # the heading is not a paragraph
+    first = collect.records[0]
     assert (first["source"], first["kind"], first["text"]) == ("file", "paragraph",
                                                                "Book the ferry to Naxos.\nTake the early one.")
-    assert first["meta"] == {"path": str(notes / "trip.md"), "line_start": 3, "line_end": 4}
+    assert first["meta"] == {"path": str(notes / "trip.md"), "line_start": 3, "line_end": 4, "heading": "Trip"}
     assert first["ts_start"] == pytest.approx((notes / "trip.md").stat().st_mtime)
     assert watcher.scan_once().records == 0  # nothing changed
 
     (notes / "trip.md").write_text(NOTE.replace("early one", "9:00 one") + "\nBuy a hat.\n")
     report = watcher.scan_once()
-    assert collect.texts()[3:] == ["Book the ferry to Naxos.\nTake the 9:00 one.", "Buy a hat."]
+    assert collect.texts()[2:] == ["Book the ferry to Naxos.\nTake the 9:00 one.", "Buy a hat."]
     assert collect.records[-1]["meta"]["line_start"] == 8
     # a paragraph moved to another place in the file is not new
     (notes / "trip.md").write_text("Buy a hat.\n\n" + NOTE.replace("early one", "9:00 one"))
@@ -108,11 +112,11 @@ def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(n
     (notes / "script.py").write_text("print('hi')\n")
     (notes / ".#lock.md").write_text("emacs lock\n")
     (notes / "notes.md~").write_text("backup\n")
-    (notes / "plain.rst").write_text("Title\n=====\n")
+    (notes / "plain.rst").write_text("Title\n=====\n\nSome text.\n")
     collect = Collect()
     watcher = make(tmp_path, recall_home, collect, max_file_bytes=1000)
     report = watcher.scan_once()
-    assert sorted(collect.texts()) == ["* kept heading", "Title\n====="]
+    assert sorted(collect.texts()) == ["* kept heading", "Some text."]
     assert (report.skipped_binary, report.skipped_large) == (2, 1)
     again = watcher.scan_once()  # skipped files are remembered until they change
     assert (again.skipped_binary, again.skipped_large, again.records) == (0, 0, 0)
