@@ -50,3 +50,12 @@ def test_similar_sentences_are_closer_than_unrelated_ones():
     a, b, c = SentenceTransformerEmbedder().embed(
         ["Who waters the plants?", "Sam asked me to water the basil", "The TLS certificate expired"])
     assert float(a @ b) > float(a @ c) + 0.1
+
+
+def test_a_few_long_texts_go_to_torch_and_a_query_stays_on_numpy():
+    embedder = SentenceTransformerEmbedder(quantize=False)
+    embedder.embed(["who waters the plants?"])
+    assert embedder._model is None  # a query never pays torch's import
+    long = embedder.embed(["word " * 1000] * 5)  # five full 256-token windows: cheaper on torch
+    assert embedder._model is not None
+    assert np.abs(long[0] - SentenceTransformerEmbedder().embed(["word " * 1000])[0]).max() < 1e-5
