@@ -108,8 +108,8 @@ def nothing_imported(path: Path, importer: Importer, skipped: Sequence[Skipped])
     return InputError(f"nothing to import: {found}", str(path))
 
 
-def read_text(path: Path, max_bytes: int) -> str:
-    """Read a file for import, rejecting what cannot be text with a one-line error."""
+def check_size(path: Path, max_bytes: int) -> None:
+    """One-line errors for a path that is missing, a folder, empty or over ``max_bytes``."""
     if not path.exists():
         raise InputError("no such file", str(path))
     if path.is_dir():
@@ -122,6 +122,11 @@ def read_text(path: Path, max_bytes: int) -> str:
             f"file is {size} bytes, over the import limit of {max_bytes} (config import.max_bytes)",
             str(path),
         )
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """Read a file for import, rejecting what cannot be text with a one-line error."""
+    check_size(path, max_bytes)
     data = path.read_bytes()
     nul = data.find(b"\x00", 0, 8192)
     if nul != -1:

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from ..errors import InputError
 from ..models import Event
-from .base import Importer, Skipped, load_json, read_text
+from .base import Importer, Skipped, check_size, load_json, read_text
 
 CHUNK = 1 << 20  # bytes read at a time (and characters a JSON window grows by, at least)
 HEAD_CHARS = 65536  # what format detection sees
@@ -31,18 +31,7 @@ def check_file(path: Path, max_bytes: int) -> str:
     """Refuse, with read_text's one-line errors, a file that cannot be imported as text
     (missing, a folder, empty, over ``max_bytes``, binary, not UTF-8, only whitespace),
     reading it in chunks; return its head (the first HEAD_CHARS characters)."""
-    if not path.exists():
-        raise InputError("no such file", str(path))
-    if path.is_dir():
-        raise InputError("is a directory, not a file", str(path))
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError("empty file", str(path))
-    if size > max_bytes:
-        raise InputError(
-            f"file is {size} bytes, over the import limit of {max_bytes} (config import.max_bytes)",
-            str(path),
-        )
+    check_size(path, max_bytes)
     with path.open("rb") as fh:
         start = fh.read(8192)
     nul = start.find(b"\x00")
