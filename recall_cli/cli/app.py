@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import typer
 
 from .. import __version__
@@ -22,7 +24,8 @@ COMMAND_MODULES = (
 
 def _flags_without_types() -> None:
     """`recall --help` shows a type beside each option; for a plain flag typer prints
-    "<bool>", which reads as if the flag took a value. Show nothing there instead."""
+    "<bool>", which reads as if the flag took a value: show nothing there instead. A
+    repeatable option shows "<str>…" rather than "<list[str]>"."""
     from typer.core import TyperOption
 
     if getattr(TyperOption.display_type_rich, "_recall", False):
@@ -30,7 +33,12 @@ def _flags_without_types() -> None:
     shown = TyperOption.display_type_rich
 
     def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
-        return None if self.is_flag and self.metavar is None else shown(self, ctx)
+        if self.is_flag and self.metavar is None:
+            return None
+        text = shown(self, ctx)
+        # a repeatable option reads "<list[str]>"; say what one value is, and that it repeats
+        match = re.fullmatch(r"<list\[(\w+)\]>", text or "")
+        return f"<{match[1]}>…" if match else text
 
     display_type_rich._recall = True  # type: ignore[attr-defined]
     TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]

@@ -52,3 +52,9 @@ def test_help_ends_with_the_examples_and_shows_no_type_for_flags(cli):
     assert code == 0
     assert "<bool>" not in out
     assert 'recall search "deploy staging"' in out and "# hybrid search" in out
+
+
+def test_a_repeatable_option_shows_one_value_and_that_it_repeats(cli):
+    code, out, _ = cli("consolidate", "--help")
+    assert code == 0
+    assert "<int>…" in out and "list[int]" not in out
