@@ -248,14 +248,21 @@ def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
     lines.append(f"questions with no result: {total}"
                  + ("" if not total else " (" + ", ".join(f"{k} {v}" for k, v in no_result.items()
                                                           if k != "overall") + ")"))
-    lines.extend(calibration_lines(summary.get("calibration", {})))
+    lines.extend(footer_lines(summary))
+    return "\n".join(lines)
+
+
+def footer_lines(summary: dict[str, Any]) -> list[str]:
+    """What both benchmarks print below their recall table: calibration, search latency and
+    the ingest rate."""
+    lines = calibration_lines(summary.get("calibration", {}))
     if "search_ms" in summary:
         ms = summary["search_ms"]
         lines.append(f"search latency: p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms")
     ing = summary["ingest"]
     lines.append(f"ingest: {ing['events']} events in {ing['seconds']:.1f} s ({ing['events_per_s']:.0f} events/s, "
                  "with embeddings and index)")
-    return "\n".join(lines)
+    return lines
 
 
 def calibration_lines(data: dict[str, Any]) -> list[str]:

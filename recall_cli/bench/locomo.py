@@ -243,15 +243,9 @@ def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
                      + f"{none:>7}")
     lines.append(f"questions with no result: {no_result.get('overall', 0)} of all categories "
                  f"({no_result.get('5', 0)} in 5 adversarial)")
-    from .beam import calibration_lines
+    from .beam import footer_lines
 
-    lines.extend(calibration_lines(summary.get("calibration", {})))
-    if "search_ms" in summary:
-        ms = summary["search_ms"]
-        lines.append(f"search latency: p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms")
-    ing = summary["ingest"]
-    lines.append(f"ingest: {ing['events']} events in {ing['seconds']:.1f} s ({ing['events_per_s']:.0f} events/s, "
-                 "with embeddings and index)")
+    lines.extend(footer_lines(summary))
     if "qa" in summary:
         lines.append("QA token F1 (LoCoMo paper scoring)")
         for cat, row in summary["qa"].items():

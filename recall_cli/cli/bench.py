@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 
 from ..errors import UsageError
+from ..render import require_positive
 from .common import echo_json
+
+T = TypeVar("T")
 
 bench_app = typer.Typer(help="Benchmarks: retrieval quality and speed.", no_args_is_help=True)
 
@@ -35,15 +40,8 @@ def locomo(
     from ..bench.runner import make_answerer, make_preparer, shared_models
 
     cutoffs = _cutoffs(ks)
-    if limit is not None and limit < 1:
-        raise UsageError("--limit must be at least 1")
-    samples = load_samples(file)
-    if conversations:
-        wanted = [c.strip() for c in conversations.split(",") if c.strip()]
-        unknown = sorted(set(wanted) - {str(s.get("sample_id")) for s in samples})
-        if unknown:
-            raise UsageError(f"no conversation {', '.join(unknown)} in {file}")
-        samples = [s for s in samples if str(s.get("sample_id")) in wanted]
+    require_positive("--limit", limit)
+    samples = _only(load_samples(file), conversations, lambda s: str(s.get("sample_id")), "conversation", file)
     embedder, llm = shared_models(model, need_llm=qa or (consolidate and not no_llm_consolidation))
     answerer = make_answerer(llm) if qa else None
     preparer = make_preparer(llm if not no_llm_consolidation else None) if consolidate else None
@@ -52,12 +50,7 @@ def locomo(
         print(f"[{index}/{len(samples)}] {sample.get('sample_id')}", file=sys.stderr, flush=True)
         results.append(run_conversation(sample, embedder=embedder, ks=cutoffs, limit=limit, answerer=answerer,
                                         prepare=preparer))
-    summary = summarize(results, cutoffs)
-    if as_json:
-        summary["questions"] = [q.__dict__ for r in results for q in r.questions]
-        echo_json(summary)
-    else:
-        typer.echo(format_summary(summary, cutoffs))
+    _report(summarize(results, cutoffs), results, format_summary, cutoffs, as_json)
 
 
 @bench_app.command("beam")
@@ -73,21 +66,31 @@ def beam(
     from ..bench.runner import shared_models
 
     cutoffs = _cutoffs(ks)
-    if limit is not None and limit < 1:
-        raise UsageError("--limit must be at least 1")
-    folders = chat_dirs(folder)
-    if chats:
-        wanted = [c.strip() for c in chats.split(",") if c.strip()]
-        unknown = sorted(set(wanted) - {f.name for f in folders})
-        if unknown:
-            raise UsageError(f"no chat {', '.join(unknown)} in {folder}")
-        folders = [f for f in folders if f.name in wanted]
+    require_positive("--limit", limit)
+    folders = _only(chat_dirs(folder), chats, lambda f: f.name, "chat", folder)
     embedder, _ = shared_models(None, need_llm=False)
     results = []
     for index, chat in enumerate(folders, start=1):
         print(f"[{index}/{len(folders)}] {chat.name}", file=sys.stderr, flush=True)
         results.append(run_chat(chat, embedder=embedder, ks=cutoffs, limit=limit))
-    summary = summarize(results, cutoffs)
+    _report(summarize(results, cutoffs), results, format_summary, cutoffs, as_json)
+
+
+def _only(items: list[T], names: str | None, name_of: Callable[[T], str], what: str, where: Path) -> list[T]:
+    """The items a comma-separated --conversations/--chats names (all without it); a name that
+    is not there is a UsageError."""
+    if not names:
+        return items
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = sorted(set(wanted) - {name_of(item) for item in items})
+    if unknown:
+        raise UsageError(f"no {what} {', '.join(unknown)} in {where}")
+    return [item for item in items if name_of(item) in wanted]
+
+
+def _report(summary: dict[str, Any], results: list[Any], format_summary: Callable[[dict[str, Any], list[int]], str],
+            cutoffs: list[int], as_json: bool) -> None:
+    """A benchmark's summary as text, or as JSON with every question's row."""
     if as_json:
         summary["questions"] = [q.__dict__ for r in results for q in r.questions]
         echo_json(summary)
