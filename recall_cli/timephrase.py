@@ -58,7 +58,8 @@ _WEEK = timedelta(days=7)
 _Days = tuple[date, date]  # the first day, and the day after the last
 
 
-def _month_number(name: str) -> int:
+def month_number(name: str) -> int:
+    """"Nov." or "november" -> 11."""
     return MONTHS[name.lower().rstrip(".")]
 
 
@@ -132,7 +133,7 @@ def _nearest_year(today: date, month: int, day: int = 1) -> int:
 
 
 def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
-    month, day = _month_number(m.group("month")), int(m.group("day"))
+    month, day = month_number(m.group("month")), int(m.group("day"))
     if m.group("year"):
         year = int(m.group("year"))
     else:
@@ -141,7 +142,7 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
 
 
 def _in_month(m: re.Match[str], today: date, nearest: bool) -> _Days:
-    month = _month_number(m.group("month"))
+    month = month_number(m.group("month"))
     if m.group("year"):
         return _month(int(m.group("year")), month)
     if nearest:
@@ -412,13 +413,14 @@ EXPLICIT = re.compile(
 )
 
 
-def _fmt(day: date) -> str:
+def day_text(day: date) -> str:
+    """A day as answers and annotations write it: "3 November 2026"."""
     return f"{day.day} {day:%B %Y}"
 
 
 def _fmt_shifted(day: date, unit: str) -> str:
     """A day for days and weeks; only the month for vaguer units ("4 years ago" -> "May 2019")."""
-    return _fmt(day) if unit in {"day", "week"} else f"{day:%B %Y}"
+    return day_text(day) if unit in {"day", "week"} else f"{day:%B %Y}"
 
 
 def resolve(match: re.Match[str], today: date) -> str | None:
@@ -431,24 +433,24 @@ def resolve(match: re.Match[str], today: date) -> str | None:
 
 def _resolve(g: dict[str, str | None], today: date) -> str | None:
     if g["daybefore"]:
-        return _fmt(today - 2 * _DAY)
+        return day_text(today - 2 * _DAY)
     if g["yesterday"]:
-        return _fmt(today - _DAY)
+        return day_text(today - _DAY)
     if g["today"]:
-        return _fmt(today)
+        return day_text(today)
     if g["tomorrow"]:
-        return _fmt(today + _DAY)
+        return day_text(today + _DAY)
     if g["wd"] and g["rel"]:
         ahead = g["rel"].lower() in {"next", "this coming", "coming"}
-        return _fmt((_weekday_after if ahead else _weekday_before)(today, g["wd"]))
+        return day_text((_weekday_after if ahead else _weekday_before)(today, g["wd"]))
     if g["span"] and g["relspan"]:
         span_name = g["span"].lower()
         shift = {"last": -1, "this": 0, "next": 1}[g["relspan"].lower()]
         if span_name in {"week", "weekend"}:
             monday = _monday(today) + shift * _WEEK
             if span_name == "weekend":
-                return f"weekend of {_fmt(monday + 5 * _DAY)}"
-            return f"week of {_fmt(monday)}"
+                return f"weekend of {day_text(monday + 5 * _DAY)}"
+            return f"week of {day_text(monday)}"
         if span_name == "month":
             return f"{_month_start(today.year, today.month, shift):%B %Y}"
         return str(today.year + shift)
@@ -484,10 +486,10 @@ def mentioned_date(text: str, ts: float) -> str | None:
     explicit = EXPLICIT.search(text)
     relative = RELATIVE.search(text)
     if explicit and (relative is None or explicit.start() <= relative.start()):
-        month = _month_number(explicit.group("month") or explicit.group("month2"))
+        month = month_number(explicit.group("month") or explicit.group("month2"))
         day = int(explicit.group("day") or explicit.group("day2"))
         try:
-            return _fmt(date(int(explicit.group("year") or today.year), month, day))
+            return day_text(date(int(explicit.group("year") or today.year), month, day))
         except ValueError:
             pass  # "31 February": fall back to a relative phrase, if any
     if relative:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..models import Hit
-from ..timephrase import MONTHS, NUMBERS, WEEKDAYS
+from ..timephrase import MONTHS, NUMBERS, WEEKDAYS, day_text, month_number
 from ..timeutil import from_ts
 from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, sentences, stem, tokens, words
 
@@ -157,14 +157,6 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3) -> tuple[str
 
 
 # -- dates ---------------------------------------------------------------------------------------
-def _fmt(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _month(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")]
-
-
 def _day(text: str) -> int:
     """"3rd" -> 3."""
     return int(text.rstrip("stndrhTSNDRH"))
@@ -180,7 +172,7 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
     try:
         if kind in {"range_dm", "range_md"}:
             assert g["d1"] and g["d2"] and g["m"]
-            month = _month(g["m"])
+            month = month_number(g["m"])
             first, last = date(year, month, _day(g["d1"])), date(year, month, _day(g["d2"]))
             if last <= first:
                 return None
@@ -189,7 +181,7 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             m1, d1 = g["m1"] or g["m1b"], g["d1"] or g["d1b"]
             m2, d2 = g["m2"] or g["m2b"], g["d2"] or g["d2b"]
             assert m1 and d1 and m2 and d2
-            first, last = date(year, _month(m1), _day(d1)), date(year, _month(m2), _day(d2))
+            first, last = date(year, month_number(m1), _day(d1)), date(year, month_number(m2), _day(d2))
             if last < first:
                 last = date(year + 1, last.month, last.day)
             if first.month == last.month:
@@ -198,11 +190,11 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
         if kind == "day":
             m, d = g["m"] or g["mb"], g["d"] or g["db"]
             assert m and d
-            day = date(year, _month(m), _day(d))
-            return _fmt(day), day
+            day = date(year, month_number(m), _day(d))
+            return day_text(day), day
         if kind == "month":
             assert g["m"]
-            return f"{date(year, _month(g['m']), 1):%B %Y}", None
+            return f"{date(year, month_number(g['m']), 1):%B %Y}", None
         if kind == "year":
             return str(year), None
     except (ValueError, KeyError, AssertionError):
@@ -215,16 +207,16 @@ SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11
 
 def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] | None:
     """A relative phrase read from the day it was written (``said``)."""
-    anchor = _fmt(said)
+    anchor = day_text(said)
     one = timedelta(days=1)
     if g.get("daybefore"):
-        return _fmt(said - 2 * one), said - 2 * one
+        return day_text(said - 2 * one), said - 2 * one
     if g.get("yesterday"):
-        return _fmt(said - one), said - one
+        return day_text(said - one), said - one
     if g.get("today"):
         return anchor, said
     if g.get("tomorrow"):
-        return _fmt(said + one), said + one
+        return day_text(said + one), said + one
     if g.get("wd") and g.get("rel"):
         target = WEEKDAYS.index(g["wd"].lower())
         rel = g["rel"].lower()
@@ -232,7 +224,7 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
             day = said + timedelta(days=(target - said.weekday() - 1) % 7 + 1)
         else:
             day = said - timedelta(days=(said.weekday() - target - 1) % 7 + 1)
-        return f"{day:%A}, {_fmt(day)}", day
+        return f"{day:%A}, {day_text(day)}", day
     if g.get("span") and g.get("span_rel"):
         span, rel = g["span"].lower(), g["span_rel"].lower()
         ahead = rel == "next"
@@ -260,7 +252,7 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
         n, unit = _number(g["n"]), g["unit"].lower()
         if unit == "day":
             day = said - timedelta(days=n)
-            return _fmt(day), day
+            return day_text(day), day
         if unit == "week":
             return f"{g['n']} week{'s' if n > 1 else ''} before {anchor}", None
         if unit == "month":
@@ -327,7 +319,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             break  # the first date of a sentence is the one it is about
     if best is None:
         said = from_ts(hit.ts).date()
-        return Shaped(in_granularity(question, _fmt(said), said), [hit])
+        return Shaped(in_granularity(question, day_text(said), said), [hit])
     return Shaped(in_granularity(question, best[1], best[2]), [hit])
 
 
