@@ -31,10 +31,7 @@ KEEP_FILES = 8  # newest prefix states kept per cache directory
 
 def _model_key(llm: Any) -> str:
     stat = llm.path.stat()
-    try:
-        from llama_cpp import __version__ as version
-    except ImportError:  # pragma: no cover - llama_cpp is loaded when this runs
-        version = "?"
+    from llama_cpp import __version__ as version  # loaded already: the model that runs this is llama.cpp's
     return f"{llm.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|ctx={llm.context_size}|llama-cpp={version}"
 
 
