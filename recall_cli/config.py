@@ -18,8 +18,9 @@ from .errors import ConfigError
 DEFAULTS: dict[str, tuple[Any, str]] = {
     "embed.model": ("", "sentence-transformers model directory; empty = bundled all-MiniLM-L6-v2"),
     "embed.batch_size": (32, "texts per embedding batch"),
-    "embed.quantize": (False, "int8 weights for batch embedding on the CPU: ~1.5x faster ingest, ~1 point "
-                              "lower LoCoMo recall@10"),
+    "embed.backend": ("onnx-int8", "what embeds bulk batches (imports, backlogs): onnx-int8, onnx (ONNX Runtime "
+                                   "graphs cached under RECALL_HOME/models/embed) or torch"),
+    "embed.quantize": (False, "with embed.backend torch: int8 weights for batch embedding on the CPU"),
     "embed.device": ("cpu", "torch device for the embedder"),
     "search.limit": (10, "results shown by default"),
     "search.candidates": (200, "candidates taken from each retriever before fusion"),
@@ -101,6 +102,12 @@ def recall_home() -> Path:
     return Path(_home.recall_home())
 
 
+# keys whose value must be one of a few words
+CHOICES: dict[str, tuple[str, ...]] = {
+    "embed.backend": ("onnx-int8", "onnx", "torch"),
+}
+
+
 def env_name(key: str) -> str:
     """The environment variable that overrides a config key."""
     return "RECALL_" + key.replace(".", "_").upper()
@@ -125,7 +132,10 @@ def coerce(key: str, value: Any) -> Any:
             return int(value)
         if isinstance(default, float):
             return float(value)
-        return str(value)
+        text = str(value)
+        if key in CHOICES and text.strip().lower() not in CHOICES[key]:
+            raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}")
+        return text.strip().lower() if key in CHOICES else text
     except (TypeError, ValueError):
         kind = type(default).__name__
         raise ConfigError(f"config key '{key}' needs a {kind}, got {value!r}") from None

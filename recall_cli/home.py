@@ -32,8 +32,21 @@ _OPEN_TO_OTHERS = 0o077
 
 
 def make_private_dir(path: str | os.PathLike[str]) -> None:
-    """Create a directory (and missing parents) readable by its owner only."""
-    os.makedirs(path, mode=PRIVATE_DIR, exist_ok=True)
+    """Create a directory (and missing parents, each of them private too) readable by its
+    owner only."""
+    missing = []
+    current = os.path.abspath(path)
+    while not os.path.isdir(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, PRIVATE_DIR)
+        except FileExistsError:
+            pass
     if os.stat(path).st_mode & _OPEN_TO_OTHERS:
         os.chmod(path, PRIVATE_DIR)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recall_cli.home import loose_modes, tighten
+from recall_cli.home import loose_modes, make_private_dir, tighten
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,3 +93,13 @@ def test_doctor_reports_loose_modes_and_fix_repairs_them(tmp_path):
     fixed = recall(home, "doctor", "--no-llm", "--fix", check=False)
     assert "[  OK] privacy" in fixed.stdout and "(fixed: tightened 1 paths)" in fixed.stdout, fixed.stdout
     assert loose_modes(home) == []
+
+
+def test_a_private_directory_makes_its_missing_parents_private_too(tmp_path):
+    old = os.umask(0o022)
+    try:
+        make_private_dir(tmp_path / "home" / "models" / "embed")
+    finally:
+        os.umask(old)
+    for path in (tmp_path / "home", tmp_path / "home" / "models", tmp_path / "home" / "models" / "embed"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700, path

@@ -21,7 +21,9 @@ def perf(
     sizes: str = typer.Option("10000,100000", "--sizes", help="Corpus sizes, comma-separated."),
     max_events: int = typer.Option(None, "--max", help="Also run this size (e.g. 1000000)."),
     queries: int = typer.Option(50, "--queries", help="Search queries per size."),
-    workdir: Path = typer.Option(None, "--workdir", help="Keep the corpora here (default: a temp dir)."),
+    workdir: Path = typer.Option(None, "--workdir", help="Keep the corpora here and reuse them on the next run "
+                                 "(default: a temp dir)."),
+    fresh: bool = typer.Option(False, "--fresh", help="With --workdir: store and embed the corpora again."),
     no_hook: bool = typer.Option(False, "--no-hook", help="Skip the shell hook measurement."),
     spool: int = typer.Option(5000, "--spool", help="Hook records to time `recall ingest` on (0 skips)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -43,7 +45,7 @@ def perf(
         raise UsageError("--spool must be 0 or more")
     report = run_perf(sorted(set(counts)), queries, workdir,
                       progress=lambda msg: print(msg, file=sys.stderr, flush=True), hook=not no_hook,
-                      spool_records=spool)
+                      spool_records=spool, reuse=not fresh)
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..errors import ModelError
 
@@ -42,38 +42,94 @@ def supports(path: Path) -> bool:
     )
 
 
-class NumpyBert:
-    """Mean-pooled, normalised BERT sentence embeddings with NumPy."""
+class BertEncoder:
+    """Tokenising, length-sorted batching, mean pooling and L2 norm for a BERT sentence
+    encoder; subclasses supply the forward pass (NumPy here, ONNX Runtime in graph.py)."""
 
     def __init__(self, path: Path, max_length: int | None = None) -> None:
         import numpy as np
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         self.np = np
         try:
-            config = json.loads((path / "config.json").read_text())
+            self.config = json.loads((path / "config.json").read_text())
             st_config = path / "sentence_bert_config.json"
             seq = json.loads(st_config.read_text()).get("max_seq_length", 256) if st_config.exists() else 256
-            weights = load_file(str(path / "model.safetensors"))
             tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         except Exception as exc:
             raise ModelError(f"cannot load embedding model {path}: {exc}") from None
         self.max_length = max_length or seq
         tokenizer.enable_truncation(self.max_length)
-        tokenizer.enable_padding(pad_id=config.get("pad_token_id", 0), pad_token="[PAD]")
+        tokenizer.enable_padding(pad_id=self.config.get("pad_token_id", 0), pad_token="[PAD]")
         self.tokenizer = tokenizer
-        self.heads = config["num_attention_heads"]
-        self.layers = config["num_hidden_layers"]
-        self.eps = config.get("layer_norm_eps", 1e-12)
+        self.dim: int = self.config["hidden_size"]
+        self._blas: Any = None  # threadpoolctl's controller, made on first use
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """(n, dim) float32, mean-pooled and L2-normalised."""
+        if len(texts) == 1:
+            # one short query: BLAS threads cost more than they bring, and a single thread
+            # leaves the other core to the keyword search running beside it
+            with self._one_thread():
+                return self._encode(texts, batch_size)
+        return self._encode(texts, batch_size)
+
+    def _one_thread(self):
+        import contextlib
+
+        if self._blas is None:
+            try:
+                from threadpoolctl import ThreadpoolController
+
+                self._blas = ThreadpoolController()
+            except Exception:  # noqa: BLE001 - not installed or no BLAS found: leave threads alone
+                self._blas = False
+        return self._blas.limit(limits=1, user_api="blas") if self._blas else contextlib.nullcontext()
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        np = self.np
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # sort by length so each batch pads little
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            hidden = self._forward(ids, mask, types)
+            summed = (hidden * mask[:, :, None]).sum(1)
+            pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out[idx] = pooled
+        return out
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        """Token states (batch, length, dim) for one padded batch."""
+        raise NotImplementedError
+
+
+class NumpyBert(BertEncoder):
+    """Mean-pooled, normalised BERT sentence embeddings with NumPy."""
+
+    def __init__(self, path: Path, max_length: int | None = None) -> None:
+        super().__init__(path, max_length)
+        np = self.np
+        from safetensors.numpy import load_file
+
+        try:
+            weights = load_file(str(path / "model.safetensors"))
+        except Exception as exc:
+            raise ModelError(f"cannot load embedding model {path}: {exc}") from None
+        self.heads = self.config["num_attention_heads"]
+        self.layers = self.config["num_hidden_layers"]
+        self.eps = self.config.get("layer_norm_eps", 1e-12)
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
         self.w = {k.removeprefix(prefix): v for k, v in weights.items()}
         # weights are stored (out, in): transpose once for x @ W
         for name in list(self.w):
             if name.endswith(".weight") and self.w[name].ndim == 2 and "embeddings" not in name:
                 self.w[name] = np.ascontiguousarray(self.w[name].T)
-        self.dim = config["hidden_size"]
-        self._blas = None  # threadpoolctl's controller, made on first use
 
     def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
         mean = x.mean(-1, keepdims=True)
@@ -124,41 +180,3 @@ class NumpyBert:
             x = self._norm(out.reshape(batch, length, self.dim) + x, f"{p}output.LayerNorm")
         return x
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """(n, dim) float32, mean-pooled and L2-normalised."""
-        if len(texts) == 1:
-            # one short query: BLAS threads cost more than they bring, and a single thread
-            # leaves the other core to the keyword search running beside it
-            with self._one_thread():
-                return self._encode(texts, batch_size)
-        return self._encode(texts, batch_size)
-
-    def _one_thread(self):
-        import contextlib
-
-        if self._blas is None:
-            try:
-                from threadpoolctl import ThreadpoolController
-
-                self._blas = ThreadpoolController()
-            except Exception:  # noqa: BLE001 - not installed or no BLAS found: leave threads alone
-                self._blas = False
-        return self._blas.limit(limits=1, user_api="blas") if self._blas else contextlib.nullcontext()
-
-    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        np = self.np
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # sort by length so each batch pads little
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
-            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-            hidden = self._forward(ids, mask, types)
-            summed = (hidden * mask[:, :, None]).sum(1)
-            pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out[idx] = pooled
-        return out

