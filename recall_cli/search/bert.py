@@ -10,6 +10,7 @@ test checks the vectors agree with sentence-transformers to 1e-5.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -64,6 +65,7 @@ class BertEncoder:
         self.tokenizer = tokenizer
         self.dim: int = self.config["hidden_size"]
         self._blas: Any = None  # threadpoolctl's controller, made on first use
+        self.token_budget: int | None = None  # word pieces per batch (None: batch_size texts)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """(n, dim) float32, mean-pooled and L2-normalised."""
@@ -89,10 +91,7 @@ class BertEncoder:
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         np = self.np
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # sort by length so each batch pads little
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+        for idx in self._batches(texts, batch_size):
             encodings = self.tokenizer.encode_batch([texts[i] for i in idx])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
@@ -103,6 +102,25 @@ class BertEncoder:
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[idx] = pooled
         return out
+
+    def _batches(self, texts: list[str], batch_size: int) -> Iterator[list[int]]:
+        """Indices of ``texts`` in batches, shortest texts first so each batch pads little;
+        with a token budget, a batch holds as many texts as fit it (many short commands, a
+        few long notes), else ``batch_size``."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        if not self.token_budget:
+            for start in range(0, len(order), batch_size):
+                yield order[start : start + batch_size]
+            return
+        batch: list[int] = []
+        for i in order:
+            longest = min(self.max_length, len(texts[i]) // 4 + 2)  # sorted: the batch's longest so far
+            if batch and (len(batch) + 1) * longest > self.token_budget:
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
         """Token states (batch, length, dim) for one padded batch."""
