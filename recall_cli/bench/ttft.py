@@ -88,6 +88,11 @@ class TTFTReport:
     # `recall ask` as a new process: (first byte of the answer, whole output) in ms, per question
     end_to_end_in_process_ms: list[tuple[float, float]] = field(default_factory=list)
     end_to_end_daemon_ms: list[tuple[float, float]] = field(default_factory=list)
+    # the same question asked again at once: everything up to its last token is in the context
+    in_process_repeat_ms: float = 0.0
+    # the daemon's own time to first token (from `recall ask --json`), other questions and a repeat
+    daemon_ttft_ms: list[float] = field(default_factory=list)
+    daemon_repeat_ttft_ms: float = 0.0
 
     @staticmethod
     def _ratio(cold: float, warm: list[float]) -> float:
@@ -97,6 +102,7 @@ class TTFTReport:
         out = asdict(self)
         out["in_process_ratio"] = round(self._ratio(self.in_process_cold_ms, self.in_process_warm_ms), 2)
         out["cross_process_ratio"] = round(self._ratio(self.cross_process_cold_ms, self.cross_process_warm_ms), 2)
+        out["repeat_ratio"] = round(self._ratio(self.in_process_cold_ms, [self.in_process_repeat_ms]), 1)
         return out
 
 
@@ -153,17 +159,21 @@ def _end_to_end(home: Path, questions: list[str], model: Path | None, report: TT
             time.sleep(0.1)
         _time_recall_ask(home, questions[0], model)  # waits for the daemon's model warm-up
         report.end_to_end_daemon_ms = [_time_recall_ask(home, q, model) for q in questions]
+        report.daemon_ttft_ms = [_ttft(_ask_json(home, q, model)) for q in reversed(questions)]
+        report.daemon_repeat_ttft_ms = _ttft(_ask_json(home, questions[0], model))  # the last one asked
     finally:
         serve.terminate()
         serve.wait(60)
 
 
-def _ask_in_a_new_process(home: Path, question: str, model: Path | None) -> dict[str, Any]:
-    env = {**os.environ, "RECALL_HOME": str(home), "RECALL_NO_DAEMON": "1", "HF_HUB_OFFLINE": "1", **MODEL_ENV}
-    if model is not None:
-        env["RECALL_LLM_MODEL"] = str(model)
+def _ttft(answer: dict[str, Any]) -> float:
+    return float(answer["timings"].get("ttft_ms", 0.0))
+
+
+def _ask_json(home: Path, question: str, model: Path | None, **extra: str) -> dict[str, Any]:
+    """`recall ask --json QUESTION` as a new process (through the daemon if one runs)."""
     cmd = [sys.executable, "-m", "recall_cli", "ask", "--json", question]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(cmd, env=_env(home, model, **extra), capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         raise RuntimeError(f"recall ask failed: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
@@ -201,11 +211,12 @@ def run_ttft(model: Path | None = None, rounds: int = 3,
                 report.in_process_cold_ms = float(timings.get("ttft_ms", 0.0))
             else:
                 report.in_process_warm_ms.append(float(timings.get("ttft_ms", 0.0)))
+        report.in_process_repeat_ms = float(ask(svc, questions[-1], llm=llm).timings.get("ttft_ms", 0.0))
         svc.close()
         say("across processes")
         shutil.rmtree(home / "cache", ignore_errors=True)
         for i, question in enumerate(questions):
-            timings = _ask_in_a_new_process(home, question, model)["timings"]
+            timings = _ask_json(home, question, model, RECALL_NO_DAEMON="1")["timings"]
             if i == 0:
                 report.cross_process_cold_ms = float(timings.get("ttft_ms", 0.0))
             else:
@@ -228,6 +239,8 @@ def format_ttft(report: TTFTReport) -> str:
         f"{'in one process':<28}{report.in_process_cold_ms:>10.0f}{warm_in:>10.0f}{data['in_process_ratio']:>10.1f}x",
         f"{'across processes':<28}{report.cross_process_cold_ms:>10.0f}{warm_x:>10.0f}"
         f"{data['cross_process_ratio']:>10.1f}x",
+        f"{'same question again':<28}{report.in_process_cold_ms:>10.0f}{report.in_process_repeat_ms:>10.0f}"
+        f"{data['repeat_ratio']:>10.1f}x",
         f"warm prefix came from: {', '.join(report.cross_process_prefix) or '-'} (across processes)",
         *_end_to_end_lines(report),
     ])
@@ -245,4 +258,6 @@ def _end_to_end_lines(report: TTFTReport) -> list[str]:
         f"{'`recall ask`, a new process':<28}{'first ms':>10}{'total ms':>10}",
         f"{'in-process':<28}{median(here, 0):>10.0f}{median(here, 1):>10.0f}",
         f"{'through `recall serve`':<28}{median(there, 0):>10.0f}{median(there, 1):>10.0f}",
+        f"the daemon's time to first token: {statistics.median(report.daemon_ttft_ms):.0f} ms (median of "
+        f"{len(report.daemon_ttft_ms)} questions), {report.daemon_repeat_ttft_ms:.0f} ms for the same question again",
     ]

@@ -88,3 +88,5 @@ def test_ttft_bench_reuses_the_prefix_in_process_and_from_disk():
     assert report.cross_process_prefix == ["disk"]  # the second process loaded the saved state
     assert "across processes" in format_ttft(report)
     assert report.end_to_end_daemon_ms and "through `recall serve`" in format_ttft(report)
+    assert len(report.daemon_ttft_ms) == 2 and report.daemon_repeat_ttft_ms > 0
+    assert "same question again" in format_ttft(report)
