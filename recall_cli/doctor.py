@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .config import load_config
 from .home import loose_modes, tighten
+from .search.embed import SentenceTransformerEmbedder
 
 if TYPE_CHECKING:
     from .service import Recall
@@ -56,7 +57,8 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
         return checks
     try:
         embedder = svc.embedder
-        checks.append(Check("embedder", "OK", f"{embedder.model_id} (dim {embedder.dim})"))
+        bulk = f"; {embedder.bulk_status()}" if isinstance(embedder, SentenceTransformerEmbedder) else ""
+        checks.append(Check("embedder", "OK", f"{embedder.model_id} (dim {embedder.dim}){bulk}"))
     except Exception as exc:
         checks.append(Check("embedder", "FAIL", str(exc)))
         return checks

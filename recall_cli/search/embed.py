@@ -173,6 +173,17 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"cannot load embedding model {path}: {exc}") from None
         return self._model
 
+    def bulk_status(self) -> str:
+        """What embeds bulk batches, and the state of its cached graph (for `recall doctor`)."""
+        if self.backend == "torch" or self.cache_dir is None:
+            return "bulk batches: torch"
+        from .graph import cached, graph_path
+
+        meta = cached(graph_path(self.cache_dir, self.path or bundled_model_path(), self.backend))
+        if meta is None:
+            return f"bulk batches: {self.backend} (its graph is built on the first bulk batch)"
+        return f"bulk batches: {self.backend} (cached graph, mean cosine {meta.get('cosine_mean')} to the float model)"
+
     @property
     def dim(self) -> int:
         encoder = self._numpy_encoder()

@@ -133,6 +133,13 @@ def test_an_import_builds_a_private_int8_graph_under_recall_home_and_finds_the_n
     for path in (recall_home / "models", cache, graphs[0], graphs[0].with_suffix(".json")):
         mode = stat.S_IMODE(os.stat(path).st_mode)
         assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+    _code, out, _err = run_cli("doctor")
+    assert "bulk batches: onnx-int8 (cached graph, mean cosine 0.99" in out
+
+
+def test_doctor_says_the_graph_is_built_on_the_first_bulk_batch(recall_home):
+    _code, out, _err = run_cli("doctor")
+    assert "bulk batches: onnx-int8 (its graph is built on the first bulk batch)" in out
 
 
 def test_the_torch_backend_never_builds_a_graph(recall_home):
@@ -141,6 +148,17 @@ def test_the_torch_backend_never_builds_a_graph(recall_home):
     embedder = SentenceTransformerEmbedder.from_config(config)
     embedder.embed(CORPUS + CORPUS[:20])  # a bulk batch
     assert embedder._model is not None and not (recall_home / "models" / "embed").exists()
+
+
+def test_batches_hold_many_short_texts_or_a_few_long_ones(reference):
+    encoder = graph.OnnxBert.__new__(graph.OnnxBert)  # only the batching: no session needed
+    encoder.max_length, encoder.token_budget = 256, 1024
+    texts = ["ls"] * 300 + ["word " * 300] * 10
+    batches = list(encoder._batches(texts, 32))
+    assert sorted(i for batch in batches for i in batch) == list(range(310))
+    assert len(batches[0]) > 32  # short commands: more than a fixed batch would take
+    long = [b for b in batches if b[0] >= 300]
+    assert all(len(b) <= 1024 // 256 for b in long)  # full windows: four a batch
 
 
 def test_an_unknown_backend_is_a_one_line_error_and_changes_nothing(recall_home):
