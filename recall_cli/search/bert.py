@@ -89,19 +89,23 @@ class BertEncoder:
         return self._blas.limit(limits=1, user_api="blas") if self._blas else contextlib.nullcontext()
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        np = self.np
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out = self.np.zeros((len(texts), self.dim), dtype=self.np.float32)
         for idx in self._batches(texts, batch_size):
-            encodings = self.tokenizer.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
-            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-            hidden = self._forward(ids, mask, types)
-            summed = (hidden * mask[:, :, None]).sum(1)
-            pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out[idx] = pooled
+            out[idx] = self._embed_batch([texts[i] for i in idx])
         return out
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Pooled, normalised vectors of one batch."""
+        np = self.np
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        hidden = self._forward(ids, mask, types)
+        summed = (hidden * mask[:, :, None]).sum(1)
+        pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return pooled
 
     def _batches(self, texts: list[str], batch_size: int) -> Iterator[list[int]]:
         """Indices of ``texts`` in batches, shortest texts first so each batch pads little;
