@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from recall_cli.config import load_config
 from recall_cli.search.index import VectorIndex
@@ -91,3 +92,30 @@ def test_index_resizes_past_its_initial_capacity(tmp_path, embedder):
     vec = embedder.embed([f"bulk item {capacity} words"])[0]
     assert isinstance(index.query(vec, 5)[0][1], float)
     assert np.isfinite(index.query(vec, 5)[0][1])
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_a_backlog_embedding_interrupted_midway_keeps_its_work_and_the_next_run_finishes_it(svc, embedder, tmp_path):
+    from recall_cli.models import Event
+
+    svc.store.insert_events([Event(f"note {i} about the garden and the {i % 13} tomatoes", 1_700_000_000.0 + i)
+                             for i in range(700)])
+    calls: list[int] = []
+    real = embedder.embed
+
+    def flaky(texts: list[str]):
+        calls.append(len(texts))
+        if len(calls) == 2:  # killed while the second batch is embedded
+            raise _Interrupted()
+        return real(texts)
+
+    embedder.embed = flaky  # type: ignore[method-assign]
+    with pytest.raises(_Interrupted):
+        svc.embed_pending()
+    assert svc.store.vector_fingerprint(embedder.model_id)[0] == calls[0]  # the first batch is kept
+    embedder.embed = real  # type: ignore[method-assign]
+    assert svc.embed_pending() == 700 - calls[0]  # only what was missing
+    assert svc.store.vector_fingerprint(embedder.model_id)[0] == 700
