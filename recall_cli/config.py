@@ -17,7 +17,7 @@ from .errors import ConfigError
 # key -> (default, help). The type of the default is the type of the key.
 DEFAULTS: dict[str, tuple[Any, str]] = {
     "embed.model": ("", "sentence-transformers model directory; empty = bundled all-MiniLM-L6-v2"),
-    "embed.batch_size": (32, "texts per embedding batch"),
+    "embed.batch_size": (32, "texts per embedding batch (torch; the ONNX graph batches by word pieces)"),
     "embed.backend": ("onnx-int8", "what embeds bulk batches (imports, backlogs): onnx-int8, onnx (ONNX Runtime "
                                    "graphs cached under RECALL_HOME/models/embed) or torch"),
     "embed.quantize": (False, "with embed.backend torch: int8 weights for batch embedding on the CPU"),

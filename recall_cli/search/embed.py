@@ -65,7 +65,6 @@ def bundled_model_path() -> Path:
 
 def offline_env() -> None:
     """Never let sentence-transformers or transformers reach for the network."""
-    # Never let sentence-transformers or transformers reach for the network.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
