@@ -148,6 +148,7 @@ def load(model_dir: Path, cache_dir: Path, backend: str, reference: BertEncoder)
 def build(model_dir: Path, path: Path, backend: str, reference: BertEncoder) -> dict[str, Any]:
     """Export, quantise (for onnx-int8), verify and cache the graph; returns its sidecar."""
     make_private_dir(path.parent)
+    _sweep(path.parent)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".build-") as tmp:
         work = Path(tmp)
@@ -173,6 +174,22 @@ def build(model_dir: Path, path: Path, backend: str, reference: BertEncoder) -> 
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(meta, fh, indent=1)
     return meta
+
+
+STALE_BUILD_S = 3600
+
+
+def _sweep(cache_dir: Path) -> None:
+    """Remove what a killed build left (an hour old: a build takes seconds, and one running
+    beside this one must keep its folder)."""
+    import shutil
+
+    for leftover in cache_dir.glob(".build-*"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_BUILD_S:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def agreement(candidate: BertEncoder, reference: BertEncoder) -> tuple[float, float]:

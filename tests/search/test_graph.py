@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,10 @@ class _Unrelated:
 
 
 def test_a_graph_that_disagrees_with_the_float_model_is_not_cached(tmp_path):
+    killed = tmp_path / ".build-killed"  # what an import killed mid-build an hour ago left
+    killed.mkdir()
+    (killed / "float.onnx").write_bytes(b"x" * 1000)
+    os.utime(killed, (time.time() - 7200, time.time() - 7200))
     with pytest.raises(ModelError, match="does not agree with the float model"):
         graph.build(bundled_model_path(), graph.graph_path(tmp_path, bundled_model_path(), "onnx"),
                     "onnx", _Unrelated())  # type: ignore[arg-type]
