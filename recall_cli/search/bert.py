@@ -10,7 +10,7 @@ test checks the vectors agree with sentence-transformers to 1e-5.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     # methods below bind the numpy module to a local ``np``; nested functions name the
     # array type through this alias, which that local cannot shadow
     Array: TypeAlias = np.ndarray
+
+
+def word_pieces(text: str, cap: int = 256) -> int:
+    """About how many word pieces the tokenizer makes of ``text`` (one per four characters),
+    at most ``cap``: cheap enough to plan batches before tokenising."""
+    return min(cap, len(text) // 4 + 2)
 
 
 def supports(path: Path) -> bool:
@@ -90,9 +96,15 @@ class BertEncoder:
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = self.np.zeros((len(texts), self.dim), dtype=self.np.float32)
-        for idx in self._batches(texts, batch_size):
-            out[idx] = self._embed_batch([texts[i] for i in idx])
+        batches = list(self._batches(texts, batch_size))
+        embedded = self._embed_batches([[texts[i] for i in idx] for idx in batches])
+        for idx, vectors in zip(batches, embedded, strict=True):
+            out[idx] = vectors
         return out
+
+    def _embed_batches(self, groups: list[list[str]]) -> Iterable[np.ndarray]:
+        """Each group's vectors, in order (one after another here)."""
+        return map(self._embed_batch, groups)
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         """Pooled, normalised vectors of one batch."""
@@ -118,7 +130,7 @@ class BertEncoder:
             return
         batch: list[int] = []
         for i in order:
-            longest = min(self.max_length, len(texts[i]) // 4 + 2)  # sorted: the batch's longest so far
+            longest = word_pieces(texts[i], self.max_length)  # sorted: the batch's longest so far
             if batch and (len(batch) + 1) * longest > self.token_budget:
                 yield batch
                 batch = []

@@ -30,7 +30,9 @@ NUMPY_TOKEN_BUDGET = 1024
 
 def estimated_tokens(texts: list[str]) -> int:
     """Word pieces the embedder will read: about one per four characters, 256 at most each."""
-    return sum(min(256, len(text) // 4 + 2) for text in texts)
+    from .bert import word_pieces
+
+    return sum(word_pieces(text) for text in texts)
 
 
 @runtime_checkable
