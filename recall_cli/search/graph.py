@@ -6,11 +6,7 @@ fixed sample, and cached under RECALL_HOME/models/embed with a sidecar that reco
 sha256. A graph whose bytes no longer match the sidecar, or that ONNX Runtime cannot load,
 is rebuilt, never used.
 
-Why not every weight is int8: dynamic quantisation gives activations one uint8 range per
-tensor, and the input of each feed-forward block's projection back to the hidden size
-(after GELU) has outliers that such a range cannot hold. Quantising those six matrices too
-drops the mean cosine to the float vectors from 0.994 to 0.955 on 2,000 notes, while
-keeping them float still leaves ~1.6x the float graph's speed.
+What is int8 and why: see quantiser.py.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ModelError
 from ..home import PRIVATE_FILE, make_private_dir
 from .bert import BertEncoder
+from .quantiser import quantize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +36,9 @@ OPSET = 17
 MIN_MEAN_COSINE = 0.99
 MIN_COSINE = 0.97  # a two-word text ("ok") sits lowest, at 0.979
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Raised when the way a graph is made changes, so a graph cached by an earlier version is
+# rebuilt rather than used (2: feed-forward outlier channels float, the rest int8).
+RECIPE = 2
 # What the graph is checked on: short and long, commands and prose, names, numbers, dates.
 SAMPLE = (
     "git rebase -i HEAD~3",
@@ -90,9 +90,10 @@ class OnnxBert(BertEncoder):
 
 
 def fingerprint(model_dir: Path) -> str:
-    """Names the model a graph was made from: its path, and its weights' size and time."""
+    """Names the model a graph was made from (its path, and its weights' size and time) and
+    the recipe that made it."""
     weights = (model_dir / "model.safetensors").stat()
-    text = f"{model_dir.resolve()}|{weights.st_size}|{weights.st_mtime_ns}"
+    text = f"{model_dir.resolve()}|{weights.st_size}|{weights.st_mtime_ns}|{RECIPE}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -151,7 +152,9 @@ def build(model_dir: Path, path: Path, backend: str, reference: BertEncoder) -> 
         made = work / "float.onnx"
         export(model_dir, made)
         if backend == "onnx-int8":
-            made = quantize(made, work / "int8.onnx", intermediate_size(model_dir))
+            config = model_config(model_dir)
+            made = quantize(made, work / "int8.onnx", reference.tokenizer, config["hidden_size"],
+                            config["intermediate_size"])
         mean, worst = agreement(OnnxBert(model_dir, made), reference)
         if mean < MIN_MEAN_COSINE or worst < MIN_COSINE:
             raise ModelError(
@@ -160,6 +163,7 @@ def build(model_dir: Path, path: Path, backend: str, reference: BertEncoder) -> 
             )
         os.chmod(made, PRIVATE_FILE)
         os.replace(made, path)
+    _drop_superseded(path, model_dir, backend)
     meta = {
         "backend": backend, "sha256": file_sha256(path), "model": str(model_dir),
         "cosine_mean": round(mean, 5), "cosine_min": round(worst, 5), "onnxruntime": _ort_version(),
@@ -188,6 +192,15 @@ def _sweep(cache_dir: Path) -> None:
             continue
 
 
+def _drop_superseded(path: Path, model_dir: Path, backend: str) -> None:
+    """Remove this model's graphs for ``backend`` made by an earlier recipe or from earlier
+    weights (70 MB each, never read again)."""
+    for old in path.parent.glob(f"{model_dir.name}-*-{backend}.onnx"):
+        if old != path:
+            for stale in (old, _sidecar(old)):
+                stale.unlink(missing_ok=True)
+
+
 def agreement(candidate: BertEncoder, reference: BertEncoder) -> tuple[float, float]:
     """Mean and lowest cosine between the two encoders' vectors for SAMPLE."""
     got, want = candidate.encode(list(SAMPLE)), reference.encode(list(SAMPLE))
@@ -201,9 +214,9 @@ def _ort_version() -> str:
     return str(onnxruntime.__version__)
 
 
-def intermediate_size(model_dir: Path) -> int:
-    """Width of the model's feed-forward layer (from its config.json)."""
-    return int(json.loads((model_dir / "config.json").read_text())["intermediate_size"])
+def model_config(model_dir: Path) -> dict[str, Any]:
+    """The model's config.json."""
+    return dict(json.loads((model_dir / "config.json").read_text()))
 
 
 def export(model_dir: Path, target: Path) -> None:
@@ -239,35 +252,3 @@ def export(model_dir: Path, target: Path) -> None:
         raise
     except Exception as exc:  # an exporter failure has many shapes; one line names it
         raise ModelError(f"cannot export {model_dir.name} to ONNX: {exc}") from None
-
-
-def weight_matmuls(graph: Any, skip_rows: int) -> list[str]:
-    """MatMul nodes whose second operand is a weight, except those of ``skip_rows`` rows (the
-    feed-forward projections whose inputs carry outliers: see the module docstring)."""
-    shapes = {init.name: list(init.dims) for init in graph.initializer}
-    names = []
-    for node in graph.node:
-        if node.op_type != "MatMul" or len(node.input) < 2 or node.input[1] not in shapes:
-            continue
-        if shapes[node.input[1]][:1] == [skip_rows]:
-            continue
-        names.append(node.name)
-    return names
-
-
-def quantize(source: Path, target: Path, skip_rows: int) -> Path:
-    """An int8 (dynamic) copy of the float graph; returns ``target``."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    nodes = weight_matmuls(onnx.load(str(source)).graph, skip_rows)
-    if not nodes:
-        raise ModelError(f"{source.name}: no weight matrices to quantise")
-    logging.disable(logging.WARNING)  # it advises a pre-processing step on the root logger
-    try:
-        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul"], nodes_to_quantize=nodes)
-    finally:
-        logging.disable(logging.NOTSET)
-    return target
-

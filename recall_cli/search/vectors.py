@@ -7,12 +7,15 @@ is about.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Event, content_hash
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..store.db import Store
     from .embed import Embedder
 
@@ -21,6 +24,8 @@ CONTEXT_CHARS = 200
 # past 4,096 characters never reaches the model. Cutting it first spares the tokenizer a
 # whole long text (a 20,000-character part took longer to tokenize than to embed).
 MAX_DOC_CHARS = 4096
+# events embedded as one chunk (see embed_events)
+EVENT_CHUNK = 1024
 
 
 def event_document(event: Event, previous: Event | None = None) -> str:
@@ -36,22 +41,55 @@ def event_document(event: Event, previous: Event | None = None) -> str:
 
 
 def embed_events(
-    store: Store, embedder: Embedder, ids: Sequence[int] | None = None, batch: int = 256,
+    store: Store, embedder: Embedder, ids: Sequence[int] | None = None, batch: int = EVENT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Compute and store vectors for events lacking one; returns how many were embedded."""
+    """Compute and store vectors for events lacking one; returns how many were embedded.
+
+    Chunks of ``batch`` events are pipelined: while the embedder works on one chunk in a
+    worker thread, this thread reads the next from SQLite and stores the one before, so the
+    cores the embedder uses do not wait on the database (the connection stays in this thread).
+    A chunk of a thousand gives the embedder's length sort room to make even batches."""
     pending = list(ids) if ids is not None else store.owners_missing_vectors("event", embedder.model_id)
+    chunks = [pending[start : start + batch] for start in range(0, len(pending), batch)]
     done = 0
-    for start in range(0, len(pending), batch):
-        chunk = pending[start : start + batch]
-        events = store.get_events(chunk)
-        before = store.previous_in_session(events.values())
-        earlier = store.get_events(list(set(before.values())))
-        docs = {eid: event_document(ev, earlier.get(before.get(eid, -1))) for eid, ev in events.items()}
-        done += _store_vectors(store, embedder, "event", docs)
+    finished = 0
+
+    def finish(job: _Job) -> None:
+        nonlocal done, finished
+        done += job.store(store, embedder)
+        finished += job.size
         if progress:
-            progress(min(start + batch, len(pending)), len(pending))
+            progress(finished, len(pending))
+
+    if len(chunks) <= 1:  # one small chunk (a note, a command): no thread to start
+        for chunk in chunks:
+            job = _Job.plan(store, embedder, "event", _event_docs(store, chunk), size=len(chunk))
+            job.run(embedder)
+            finish(job)
+        return done
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="recall-embed") as worker:
+        running: tuple[_Job, Future[None]] | None = None
+        for chunk in chunks:
+            job = _Job.plan(store, embedder, "event", _event_docs(store, chunk), size=len(chunk),
+                            in_flight=running[0].texts if running else frozenset())
+            if running:
+                running[1].result()
+                finish(running[0])
+            running = (job, worker.submit(job.run, embedder))
+        if running:
+            running[1].result()
+            finish(running[0])
     return done
+
+
+def _event_docs(store: Store, ids: Sequence[int]) -> dict[int, str]:
+    events = store.get_events(ids)
+    before = store.previous_in_session(events.values())
+    earlier = store.get_events(list(set(before.values())))
+    return {eid: event_document(ev, earlier.get(before.get(eid, -1))) for eid, ev in events.items()}
 
 
 def embed_memories(store: Store, embedder: Embedder, ids: Sequence[int] | None = None) -> int:
@@ -59,25 +97,54 @@ def embed_memories(store: Store, embedder: Embedder, ids: Sequence[int] | None =
     pending = list(ids) if ids is not None else store.owners_missing_vectors("memory", embedder.model_id)
     memories = store.get_memories(pending)
     docs = {mid: (f"{m.subject}: {m.text}" if m.subject else m.text) for mid, m in memories.items()}
-    return _store_vectors(store, embedder, "memory", docs)
+    job = _Job.plan(store, embedder, "memory", docs, size=len(docs))
+    job.run(embedder)
+    return job.store(store, embedder)
 
 
-def _store_vectors(store: Store, embedder: Embedder, owner: str, docs: dict[int, str]) -> int:
-    if not docs:
-        return 0
-    model = embedder.model_id
-    hashes = {oid: content_hash(model, doc) for oid, doc in docs.items()}
-    current = store.stored_hashes(owner, model, list(docs))
-    todo = {oid: doc for oid, doc in docs.items() if current.get(oid) != hashes[oid]}
-    if not todo:
-        return 0
-    known = store.vectors_by_hash(model, [hashes[o] for o in todo])
-    fresh = [oid for oid in todo if hashes[oid] not in known]
-    blobs: dict[int, bytes] = {oid: known[hashes[oid]] for oid in todo if hashes[oid] in known}
-    if fresh:
-        vectors = embedder.embed([todo[oid] for oid in fresh])
-        for oid, vec in zip(fresh, vectors, strict=True):
-            blobs[oid] = vec.astype("float32").tobytes()
-    dim = embedder.dim
-    store.put_vectors(owner, model, dim, [(oid, hashes[oid], blobs[oid]) for oid in todo])
-    return len(fresh)
+@dataclass
+class _Job:
+    """One chunk of owners to (re)embed: planned and stored in the caller's thread (SQLite),
+    run in any thread (the embedder)."""
+
+    owner: str
+    size: int
+    hashes: dict[int, str] = field(default_factory=dict)  # owner id -> content hash, of owners to write
+    texts: dict[str, str] = field(default_factory=dict)  # content hash -> text to embed here
+    blobs: dict[str, bytes] = field(default_factory=dict)  # content hash -> vector
+
+    @classmethod
+    def plan(cls, store: Store, embedder: Embedder, owner: str, docs: dict[int, str], size: int,
+             in_flight: Collection[str] = frozenset()) -> _Job:
+        """What to embed of ``docs``: not owners whose vector is current, and each distinct
+        text once; a text stored before or being embedded (``in_flight``) borrows that vector."""
+        model = embedder.model_id
+        job = cls(owner, size)
+        hashes = {oid: content_hash(model, doc) for oid, doc in docs.items()}
+        current = store.stored_hashes(owner, model, list(docs)) if docs else {}
+        job.hashes = {oid: h for oid, h in hashes.items() if current.get(oid) != h}
+        job.blobs = store.vectors_by_hash(model, list(set(job.hashes.values()))) if job.hashes else {}
+        for oid, h in job.hashes.items():
+            if h not in job.blobs and h not in in_flight:
+                job.texts.setdefault(h, docs[oid])
+        return job
+
+    def run(self, embedder: Embedder) -> None:
+        """Embed the texts (the slow part; touches no database)."""
+        if self.texts:
+            vectors = embedder.embed(list(self.texts.values()))
+            for h, vec in zip(self.texts, vectors, strict=True):
+                self.blobs[h] = vec.astype("float32").tobytes()
+
+    def store(self, store: Store, embedder: Embedder) -> int:
+        """Write the vectors; returns how many texts were embedded. Called after the job
+        before it is stored, so vectors it borrowed are in the database by now."""
+        if not self.hashes:
+            return 0
+        model = embedder.model_id
+        missing = {h for h in self.hashes.values() if h not in self.blobs}
+        if missing:
+            self.blobs.update(store.vectors_by_hash(model, list(missing)))
+        store.put_vectors(self.owner, model, embedder.dim,
+                          [(oid, h, self.blobs[h]) for oid, h in self.hashes.items()])
+        return len(self.texts)

@@ -102,6 +102,21 @@ def test_a_truncated_graph_is_rebuilt_rather_than_loaded(reference, shared_cache
     assert path.stat().st_size == built.stat().st_size
 
 
+def test_a_graph_an_earlier_recipe_made_is_rebuilt_and_its_file_removed(reference, shared_cache, tmp_path,
+                                                                          monkeypatch):
+    graph.load(bundled_model_path(), shared_cache, "onnx-int8", reference)
+    built = graph.graph_path(shared_cache, bundled_model_path(), "onnx-int8")
+    old = graph.graph_path(tmp_path, bundled_model_path(), "onnx-int8")
+    shutil.copy(built, old)
+    shutil.copy(built.with_suffix(".json"), old.with_suffix(".json"))
+    monkeypatch.setattr(graph, "RECIPE", graph.RECIPE + 1)  # a later version makes graphs differently
+    new = graph.graph_path(tmp_path, bundled_model_path(), "onnx-int8")
+    assert new != old
+    graph.load(bundled_model_path(), tmp_path, "onnx-int8", reference)
+    assert graph.cached(new) is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([new.name, new.with_suffix(".json").name])
+
+
 class _Unrelated:
     """A 'float model' that disagrees with everything: the check must refuse the graph."""
 

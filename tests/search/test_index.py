@@ -100,9 +100,11 @@ class _Interrupted(Exception):
 
 def test_a_backlog_embedding_interrupted_midway_keeps_its_work_and_the_next_run_finishes_it(svc, embedder, tmp_path):
     from recall_cli.models import Event
+    from recall_cli.search.vectors import EVENT_CHUNK
 
+    total = EVENT_CHUNK * 5 // 2
     svc.store.insert_events([Event(f"note {i} about the garden and the {i % 13} tomatoes", 1_700_000_000.0 + i)
-                             for i in range(700)])
+                             for i in range(total)])
     calls: list[int] = []
     real = embedder.embed
 
@@ -117,5 +119,5 @@ def test_a_backlog_embedding_interrupted_midway_keeps_its_work_and_the_next_run_
         svc.embed_pending()
     assert svc.store.vector_fingerprint(embedder.model_id)[0] == calls[0]  # the first batch is kept
     embedder.embed = real  # type: ignore[method-assign]
-    assert svc.embed_pending() == 700 - calls[0]  # only what was missing
-    assert svc.store.vector_fingerprint(embedder.model_id)[0] == 700
+    assert svc.embed_pending() == total - calls[0]  # only what was missing
+    assert svc.store.vector_fingerprint(embedder.model_id)[0] == total

@@ -1,0 +1,63 @@
+"""The int8 recipe: feed-forward outlier channels float, everything else int8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import numpy_helper
+
+from recall_cli.search import graph, quantiser
+from recall_cli.search.bert import NumpyBert
+from recall_cli.search.embed import bundled_model_path
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "float.onnx"
+    graph.export(bundled_model_path(), path)
+    return path
+
+
+def _states(model: onnx.ModelProto, tokenizer, texts: list[str]) -> np.ndarray:
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    encodings = tokenizer.encode_batch(texts)
+    feed = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+    return session.run(None, feed)[0]
+
+
+def test_taking_the_outlier_channels_apart_leaves_the_float_computation_unchanged(exported):
+    tokenizer = NumpyBert(bundled_model_path()).tokenizer
+    model = onnx.load(str(exported))
+    config = graph.model_config(bundled_model_path())
+    nodes = quantiser.feed_forward_matmuls(model.graph, config["hidden_size"], config["intermediate_size"])
+    assert len(nodes) == 2 * config["num_hidden_layers"]
+    before = _states(model, tokenizer, list(graph.SAMPLE))
+    ranges = quantiser.input_ranges(model, list(dict.fromkeys(n.input[0] for n in nodes)), tokenizer)
+    quantiser.split_outlier_channels(model, nodes, ranges)
+    after = _states(model, tokenizer, list(graph.SAMPLE))
+    assert np.abs(after - before).max() < 1e-3
+
+
+def test_the_int8_graph_keeps_only_a_few_channels_float(exported, tmp_path):
+    config = graph.model_config(bundled_model_path())
+    target = quantiser.quantize(exported, tmp_path / "int8.onnx", NumpyBert(bundled_model_path()).tokenizer,
+                                config["hidden_size"], config["intermediate_size"])
+    model = onnx.load(str(target))
+    weights = {init.name: init for init in model.graph.initializer}
+    float_products = [n for n in model.graph.node
+                      if n.op_type == "MatMul" and len(n.input) == 2 and n.input[1] in weights]
+    assert len(float_products) == 2 * config["num_hidden_layers"]  # one side product per projection
+    for node in float_products:
+        assert node.name.endswith(quantiser.SIDE)
+        rows = numpy_helper.to_array(weights[node.input[1]]).shape[0]
+        assert 1 <= rows <= 2 * quantiser.OUTLIER_CHANNELS
+    quantised = [n for n in model.graph.node if n.op_type in ("MatMulInteger", "DynamicQuantizeMatMul")]
+    assert len(quantised) == 6 * config["num_hidden_layers"]  # query, key, value, output, both projections
