@@ -69,6 +69,7 @@ class QuestionResult:
     f1: float | None = None
     abstained: bool | None = None  # the answer was "Not mentioned"
     method: str = ""  # what made the answer (model, evidence, date, steps, list, abstain)
+    reason: str = ""  # why (for an abstention: the rule that made it)
     ttft_ms: float | None = None
     tokens_per_s: float | None = None
 
@@ -215,6 +216,7 @@ def summarize(results: list[ConversationResult], ks: list[int]) -> dict[str, Any
             f1["1-4"] = {"f1": statistics.fmean(cat14), "n": len(cat14),
                          "abstained": sum(1 for q in answered if q.category in (1, 2, 3, 4) and q.abstained)}
         out["qa"] = f1
+        out["abstention"] = confusion(answered)
         methods: dict[str, int] = {}
         for q in answered:
             methods[q.method or "?"] = methods.get(q.method or "?", 0) + 1
@@ -227,6 +229,21 @@ def summarize(results: list[ConversationResult], ks: list[int]) -> dict[str, Any
         for key, value in r.extra.items():
             out.setdefault("extra", {}).setdefault(r.sample_id, {})[key] = value
     return out
+
+
+def confusion(answered: list[QuestionResult]) -> dict[str, Any]:
+    """How abstention went: unanswerable (category 5) questions rightly abstained, answerable
+    ones wrongly abstained, and the rule behind each wrong abstention."""
+    unanswerable = [q for q in answered if q.category == 5]
+    answerable = [q for q in answered if q.category in (1, 2, 3, 4)]
+    wrong = [q for q in answerable if q.abstained]
+    reasons: dict[str, int] = {}
+    for q in wrong:
+        rule = re.sub(r"\(\d+%.*?\)|than \S+$", "", q.reason or "?").strip()
+        reasons[rule] = reasons.get(rule, 0) + 1
+    return {"unanswerable": len(unanswerable), "abstained_right": sum(1 for q in unanswerable if q.abstained),
+            "answerable": len(answerable), "abstained_wrong": len(wrong),
+            "wrong_by_reason": dict(sorted(reasons.items(), key=lambda kv: -kv[1]))}
 
 
 def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
@@ -252,6 +269,14 @@ def format_summary(summary: dict[str, Any], ks: list[int]) -> str:
             name = f"{cat} {CATEGORIES[cat]}" if isinstance(cat, int) else str(cat)
             abstained = f"  abstained {row['abstained']}" if "abstained" in row else ""
             lines.append(f"  {name:<16}{row['n']:>5}  F1 {row['f1'] * 100:5.1f}{abstained}")
+        a = summary.get("abstention")
+        if a and a["unanswerable"] and a["answerable"]:
+            lines.append(f"  abstained on {a['abstained_right']} of {a['unanswerable']} unanswerable "
+                         f"({a['abstained_right'] / a['unanswerable']:.1%}; false answers "
+                         f"{a['unanswerable'] - a['abstained_right']}) and {a['abstained_wrong']} of "
+                         f"{a['answerable']} answerable ({a['abstained_wrong'] / a['answerable']:.1%})")
+            for rule, n in a["wrong_by_reason"].items():
+                lines.append(f"    {n:>4}  {rule}")
         if summary.get("qa_methods"):
             lines.append("  answered by: " + ", ".join(f"{k} {v}" for k, v in summary["qa_methods"].items()))
         if "qa_speed" in summary:

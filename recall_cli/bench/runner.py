@@ -44,6 +44,7 @@ def make_answerer(llm: LLM | None) -> Callable[[Recall, QuestionResult, float], 
         q.f1 = result.f1
         q.abstained = result.abstained
         q.method = result.method
+        q.reason = result.reason
         q.ttft_ms = result.ttft_ms
         q.tokens_per_s = result.tokens_per_s
 

@@ -118,3 +118,26 @@ def test_a_memory_hit_stands_for_its_turns_those_the_search_ranked_first(recall_
     # the memory comes first; of its five turns, the one the search also found leads
     turns = retrieved_turns(svc, [memory_hit, event_hit])
     assert turns == ["D1:4", "D1:1", "D1:2", "D1:3", "D1:5"]
+
+
+def test_the_qa_report_gives_the_abstention_confusion_and_the_rule_behind_each_wrong_one():
+    from recall_cli.bench.locomo import ConversationResult, QuestionResult, format_summary, summarize
+
+    def q(category: int, abstained: bool, reason: str = "") -> QuestionResult:
+        return QuestionResult(sample_id="c", index=0, question="?", category=category, answer=None, evidence=["D1:1"],
+                              recall={1: 1.0}, f1=1.0 if abstained == (category == 5) else 0.0,
+                              abstained=abstained, reason=reason)
+
+    questions = [q(5, True), q(5, True), q(5, False), q(4, False), q(4, False), q(1, False),
+                 q(4, True, "the evidence on this is about someone other than Ana"),
+                 q(2, True, "no evidence item is about the question's subject (20% of its key words)"),
+                 q(1, True, "the evidence on this is about someone other than Ben")]
+    conversation = ConversationResult(sample_id="c", events=1, ingest_s=1.0, reference=0.0, questions=questions)
+    summary = summarize([conversation], [1])
+    assert summary["abstention"] == {
+        "unanswerable": 3, "abstained_right": 2, "answerable": 6, "abstained_wrong": 3,
+        "wrong_by_reason": {"the evidence on this is about someone other": 2,
+                            "no evidence item is about the question's subject": 1}}
+    text = format_summary(summary, [1])
+    assert "abstained on 2 of 3 unanswerable (66.7%; false answers 1) and 3 of 6 answerable (50.0%)" in text
+    assert "2  the evidence on this is about someone other" in text
