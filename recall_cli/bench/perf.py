@@ -234,7 +234,8 @@ def bench_size(n: int, workdir: Path, n_queries: int, progress: Callable[[str], 
         shutil.rmtree(home)
     config = load_config(home)
     svc = Recall(config)
-    result = SizeResult(events=n, embed_backend=config.get("embed.backend"))
+    # what really embeds the bulk (RECALL_EMBED_TORCH=1 forces torch whatever the config says)
+    result = SizeResult(events=n, embed_backend=getattr(svc.embedder, "bulk_backend", config.get("embed.backend")))
     if kept:
         progress(f"{n}: reusing the corpus stored in {home}")
         for key, value in json.loads(ingested.read_text()).items():

@@ -132,10 +132,18 @@ class SentenceTransformerEmbedder:
                 self._numpy = NumpyBert(path)
         return self._numpy
 
+    @property
+    def bulk_backend(self) -> str:
+        """What embeds bulk batches: the configured backend, or torch when there is no graph
+        cache or RECALL_EMBED_TORCH=1 forces it."""
+        if self.backend == "torch" or self.cache_dir is None or os.environ.get("RECALL_EMBED_TORCH") == "1":
+            return "torch"
+        return self.backend
+
     def _bulk_encoder(self) -> BertEncoder | None:
         """The ONNX graph for big batches (None: the backend is torch, or the model is not
         one the NumPy pass can check the graph against)."""
-        if self.backend == "torch" or self.cache_dir is None or os.environ.get("RECALL_EMBED_TORCH") == "1":
+        if self.bulk_backend == "torch" or self.cache_dir is None:
             return None
         if self._graph is None:
             reference = self._numpy_encoder()
@@ -176,7 +184,7 @@ class SentenceTransformerEmbedder:
 
     def bulk_status(self) -> str:
         """What embeds bulk batches, and the state of its cached graph (for `recall doctor`)."""
-        if self.backend == "torch" or self.cache_dir is None:
+        if self.bulk_backend == "torch" or self.cache_dir is None:
             return "bulk batches: torch"
         from .graph import cached, graph_path
 

@@ -59,3 +59,13 @@ def test_a_few_long_texts_go_to_torch_and_a_query_stays_on_numpy():
     long = embedder.embed(["word " * 1000] * 5)  # five full 256-token windows: cheaper on torch
     assert embedder._model is not None
     assert np.abs(long[0] - SentenceTransformerEmbedder().embed(["word " * 1000])[0]).max() < 1e-5
+
+
+def test_forcing_torch_shows_torch_as_the_bulk_embedder_whatever_the_config_says(tmp_path, monkeypatch):
+    from recall_cli.search.embed import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(backend="onnx-int8", cache_dir=tmp_path)
+    assert embedder.bulk_backend == "onnx-int8"
+    monkeypatch.setenv("RECALL_EMBED_TORCH", "1")
+    assert embedder.bulk_backend == "torch"
+    assert embedder.bulk_status() == "bulk batches: torch"
