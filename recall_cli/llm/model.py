@@ -172,8 +172,10 @@ class LlamaLLM:
         """The model's parameter count, from its GGUF header's size label ("135M", "1.5B"),
         else estimated from the file size at about 4.5 bits a weight; None when unreadable."""
         if self._parameters is None:
+            from .gguf import read_header
+
             try:
-                meta = gguf_metadata(self.path, ("general.size_label",))
+                meta = read_header(self.path, tensors=False).metadata
             except ModelError:
                 return None
             self._parameters = parse_size_label(str(meta.get("general.size_label") or "")) or int(
@@ -332,63 +334,3 @@ class LlamaLLM:
                     usage.ttft_ms = usage.total_ms
                 if state is not None and usage.stopped != "interrupted":
                     self._write_cache(prefix, state)  # after the answer: never delays the first token
-
-
-_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
-_MAX_STRING = 1 << 24  # longer metadata strings mean a corrupt header
-
-
-def gguf_metadata(path: Path, wanted: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Scalar and string metadata of a GGUF file, read from its header (no model load).
-
-    Array values are skipped; ModelError (naming the file) for a truncated or corrupt header."""
-    import struct
-
-    check_gguf(path)
-    out: dict[str, Any] = {}
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-
-        def read(fmt: str) -> Any:
-            n = struct.calcsize(fmt)
-            data = fh.read(n)
-            if len(data) != n:
-                raise ModelError(f"truncated GGUF header: {path}")
-            return struct.unpack(fmt, data)[0]
-
-        def read_str() -> str:
-            n = read("<Q")
-            if n > _MAX_STRING or fh.tell() + n > size:
-                raise ModelError(f"corrupt GGUF header: {path}")
-            return fh.read(n).decode("utf-8", "replace")
-
-        def read_value(kind: int) -> int | float | bool | str | None:
-            if kind in _GGUF_SCALARS:
-                return read(_GGUF_SCALARS[kind])
-            if kind == 8:
-                return read_str()
-            if kind == 9:
-                item, count = read("<I"), read("<Q")
-                if item in _GGUF_SCALARS:
-                    skip = struct.calcsize(_GGUF_SCALARS[item]) * count
-                    if fh.tell() + skip > size:
-                        raise ModelError(f"truncated GGUF header: {path}")
-                    fh.seek(skip, 1)
-                else:
-                    for _ in range(count):
-                        read_value(item)
-                return None
-            raise ModelError(f"corrupt GGUF header (unknown value type {kind}): {path}")
-
-        fh.read(4)
-        out["gguf.version"] = read("<I")
-        out["gguf.tensors"] = read("<Q")
-        kv_count = read("<Q")
-        if kv_count > 1 << 20:
-            raise ModelError(f"corrupt GGUF header: {path}")
-        for _ in range(kv_count):
-            key = read_str()
-            value = read_value(read("<I"))
-            if value is not None and (wanted is None or key in wanted):
-                out[key] = value
-    return out

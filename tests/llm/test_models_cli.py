@@ -4,7 +4,8 @@ import os
 import pytest
 
 from recall_cli.config import load_config
-from recall_cli.llm.model import bundled_gguf, gguf_metadata
+from recall_cli.llm.gguf import read_header
+from recall_cli.llm.model import bundled_gguf
 
 
 @pytest.fixture(autouse=True)
@@ -71,5 +72,6 @@ def test_models_info_with_a_missing_configured_model(cli, monkeypatch, tmp_path)
 
 
 def test_gguf_metadata_of_the_bundled_model():
-    meta = gguf_metadata(bundled_gguf())
-    assert meta["general.architecture"] == "llama" and meta["gguf.version"] >= 2
+    header = read_header(bundled_gguf(), tensors=False)
+    assert header.architecture == "llama" and header.version >= 2
+    assert header.metadata["general.size_label"] == "135M"
