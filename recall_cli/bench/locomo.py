@@ -239,7 +239,8 @@ def confusion(answered: list[QuestionResult]) -> dict[str, Any]:
     wrong = [q for q in answerable if q.abstained]
     reasons: dict[str, int] = {}
     for q in wrong:
-        rule = re.sub(r"\(\d+%.*?\)|than \S+$", "", q.reason or "?").strip()
+        # the rule, without the person, name or share it names ("... than Ana", "... mentions Rome")
+        rule = re.sub(r"\s*\(\d+%.*?\)|(?<=\bthan)\s.*$|(?<=\bmentions)\s.*$", "", q.reason or "?").strip()
         reasons[rule] = reasons.get(rule, 0) + 1
     return {"unanswerable": len(unanswerable), "abstained_right": sum(1 for q in unanswerable if q.abstained),
             "answerable": len(answerable), "abstained_wrong": len(wrong),

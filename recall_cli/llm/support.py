@@ -6,6 +6,11 @@ here, from the words of the question and of the evidence, before any model runs:
 - **No shared key words.** A question's key words are its content words less the ones that
   only shape a question ("what kind of", "recently", month names), less the people it names.
   When no evidence item holds enough of them, nothing in memory is about the question.
+- **A name the evidence never mentions.** A question that names something ("What did Jon
+  take a trip to Barcelona for?") is about that thing: when no evidence item mentions any
+  word of the name (Jon went to Rome), nothing in memory answers it. A name is a run of
+  capitalised words inside the question, less the people the store knows, month and day
+  names and their short forms.
 - **Another person's evidence.** When the question names one known speaker ("What did Caroline
   realise after her charity race?") and the evidence that matches it best is about someone
   else (Melanie ran the race), the question is about something never said. "Best" is the
@@ -48,6 +53,10 @@ help helped stay keep kept still while since during activity activities hobby ho
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
+# short forms of months and days: capitalised, but not names of anything a question is about
+CALENDAR_ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split())
+NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're we've we'll our ours us".split())
 SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
 
@@ -87,6 +96,27 @@ def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
     return {stem(w) for w in tokens(question)
             if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 2 and not YEAR.match(w)
             and w.removesuffix("'s") not in skip}
+
+
+def _plain(word: str) -> str:
+    return word.lower().replace("\u2019", "'").removesuffix("'s")
+
+
+def names_in_question(question: str, people: Iterable[str] = ()) -> list[str]:
+    """Runs of capitalised words inside ``question`` (not its first word), less the known
+    ``people`` and stopwords; a lone calendar or question word ("May", "Aug") is no name."""
+    skip = {p.lower() for p in people}
+    found = []
+    for match in NAME.finditer(question):
+        run = match.group(0).split()
+        if match.start() == 0 or question[: match.start()].rstrip().endswith((".", "?", "!")):
+            run = run[1:]  # a sentence's first word is capitalised whatever it is
+        kept = [w for w in run if (word := _plain(w)) not in skip and word not in STOPWORDS and len(word) > 2]
+        if len(kept) == 1 and (_plain(kept[0]) in QUESTION_WORDS or _plain(kept[0]) in CALENDAR_ABBREVIATIONS):
+            continue  # "in May", "on Aug 15th", "the New one": calendar or question words, not a name
+        if kept:
+            found.append(" ".join(kept))
+    return found
 
 
 def sentences(text: str) -> list[str]:
@@ -181,6 +211,12 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
         return support
+    said = set().union(*({w.removesuffix("'s") for w in tokens(f"{h.actor or ''} {h.text}")} for h in top))
+    said |= {stem(w) for w in said}
+    for name in names_in_question(question, named.values()):
+        if not any(w in said or stem(w) in said for w in tokens(name)):
+            support.abstain = f"the evidence never mentions {name}"
+            return support
     if len(named) != 1 or not keys:
         return support
     person = next(iter(named.values()))

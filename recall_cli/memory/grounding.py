@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase import EXPLICIT, MONTHS
+from .attribution import misattributed
 from .evidence import (
     ADVERBS,
     ALLOWED_SYMBOLS,
@@ -544,14 +545,18 @@ def screen(candidates: Sequence[Candidate], events: Sequence[Event]) -> tuple[li
 
 def _screen_summary(candidate: Candidate, events: Sequence[Event], rejected: list[Rejection]) -> None:
     """An LLM summary keeps its zero-LLM date prefix; its words are checked against the whole
-    episode (it cites every event); when it fails, the zero-LLM summary stays."""
+    episode (it cites every event), and each sentence's people against who said what
+    (attribution.py); when it fails, the zero-LLM summary stays."""
     fallback = candidate.meta.pop(SUMMARY_FALLBACK, None)
     prefix, _sep, said = candidate.text.partition(": ")
     probe = Candidate("episodic", said, sources=candidate.sources, origin="llm")
     verdict = check(probe, events, events, check_subject=False)
     if verdict.ok:
-        candidate.text = f"{prefix}: {verdict.text}"
-        return
+        wronged = misattributed(verdict.text, events)
+        if not wronged:
+            candidate.text = f"{prefix}: {verdict.text}"
+            return
+        verdict = _reject(verdict, "wrong_person", wronged)
     rejected.append(Rejection(Candidate("episodic", candidate.text, sources=list(candidate.sources),
                                         origin="llm", model=candidate.model),
                               verdict.reason, verdict.detail, stage="summary"))

@@ -131,13 +131,15 @@ def test_the_qa_report_gives_the_abstention_confusion_and_the_rule_behind_each_w
     questions = [q(5, True), q(5, True), q(5, False), q(4, False), q(4, False), q(1, False),
                  q(4, True, "the evidence on this is about someone other than Ana"),
                  q(2, True, "no evidence item is about the question's subject (20% of its key words)"),
-                 q(1, True, "the evidence on this is about someone other than Ben")]
+                 q(1, True, "the evidence on this is about someone other than Ben"),
+                 q(3, True, "the evidence never mentions Rome"), q(4, True, "the evidence never mentions Lebron James")]
     conversation = ConversationResult(sample_id="c", events=1, ingest_s=1.0, reference=0.0, questions=questions)
     summary = summarize([conversation], [1])
     assert summary["abstention"] == {
-        "unanswerable": 3, "abstained_right": 2, "answerable": 6, "abstained_wrong": 3,
-        "wrong_by_reason": {"the evidence on this is about someone other": 2,
+        "unanswerable": 3, "abstained_right": 2, "answerable": 8, "abstained_wrong": 5,
+        "wrong_by_reason": {"the evidence on this is about someone other than": 2,
+                            "the evidence never mentions": 2,
                             "no evidence item is about the question's subject": 1}}
     text = format_summary(summary, [1])
-    assert "abstained on 2 of 3 unanswerable (66.7%; false answers 1) and 3 of 6 answerable (50.0%)" in text
-    assert "2  the evidence on this is about someone other" in text
+    assert "abstained on 2 of 3 unanswerable (66.7%; false answers 1) and 5 of 8 answerable (62.5%)" in text
+    assert "2  the evidence on this is about someone other than" in text

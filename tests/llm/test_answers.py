@@ -8,7 +8,7 @@ import pytest
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
 from recall_cli.llm.model import Chat, Usage
 from recall_cli.llm.shape import dates_in, grounded, in_granularity, names_in, question_kind
-from recall_cli.llm.support import assess, key_words, ownership, stem
+from recall_cli.llm.support import assess, key_words, names_in_question, ownership, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
 from tests.fakes import ScriptedLLM
@@ -69,6 +69,7 @@ def test_questions_the_evidence_supports_are_answered(chat_store, question):
     ("What did Caroline realize after her charity race?", "about someone other than Caroline"),
     ("Why did Melanie pick the adoption agency?", "about someone other than Melanie"),
     ("What is the airspeed of an unladen swallow?", "no evidence item is about the question's subject"),
+    ("What did Melanie realize after her charity race in Barcelona?", "the evidence never mentions Barcelona"),
 ])
 def test_questions_the_evidence_does_not_support_are_not_mentioned(chat_store, question, why):
     llm = ScriptedLLM(["should not be asked"])
@@ -76,6 +77,21 @@ def test_questions_the_evidence_does_not_support_are_not_mentioned(chat_store, q
     answer = ask(chat_store, question, llm=llm, on_token=tokens.append)
     assert answer.abstained and answer.text == ABSTAIN and why in answer.reason
     assert llm.prompts == [] and tokens == [ABSTAIN]  # decided before the model, not by it
+
+
+def test_a_name_the_evidence_mentions_in_any_form_lets_the_question_through(notes):
+    for question in ("Which book by Susanna Clarke did I start?", "Who wrote PIRANESI?",
+                     "When is the trip to Kyoto?", "What did I do at Dave's garage?"):
+        answer = ask(notes, question, llm=ScriptedLLM([], default="unused"))
+        assert not answer.abstained, (question, answer.reason)
+
+
+def test_the_names_a_question_gives_are_its_capitalised_words_less_people_and_calendar_words():
+    assert names_in_question("What did Jon take a trip to Barcelona for?", ["Jon"]) == ["Barcelona"]
+    assert names_in_question("What does John like about Lebron James on Aug 15th?", ["John"]) == ["Lebron James"]
+    assert names_in_question("What LGBTQ+ events has Caroline attended in May?", ["Caroline"]) == ["LGBTQ"]
+    assert names_in_question("Where did I park? Near the Old Mill.") == ["Old Mill"]
+    assert names_in_question("Where did Sam leave the key?", ["Sam"]) == []
 
 
 def test_whom_a_turn_is_about_follows_the_grammar_of_conversation():

@@ -72,6 +72,14 @@ def test_an_ungrounded_llm_summary_leaves_the_zero_llm_summary(svc):
     assert svc.history(summary.id)[0]["actor"] == "consolidation (zero-LLM)"
 
 
+def test_a_summary_that_gives_one_person_the_others_news_leaves_the_zero_llm_summary(svc):
+    _episode(svc)  # Caroline went to the support group; Melanie paints with her kids
+    llm = ScriptedLLM([_extract(summary="Melanie went to the LGBTQ support group yesterday.")])
+    report = consolidate(svc, extractors=[LLMExtractor(llm, FailureLog(svc.config.home))])
+    (summary,) = [v.memory for v in svc.memories.list(kinds=["episodic"])]
+    assert "talked about" in summary.text and report.rejected == {"wrong_person": 1}
+
+
 def test_history_says_which_path_made_each_memory(svc):
     _episode(svc)
     consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])

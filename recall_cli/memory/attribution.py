@@ -1,0 +1,95 @@
+"""Whom an episode summary's sentences describe, checked against who said what.
+
+A model summarising a conversation mixes its two people up: "Melanie was inspired by a
+support group she attended" when Caroline went and told Melanie about it, or "Melanie and
+Caroline shared a picture of their family" when the family is Melanie's. The grounding
+check of a summary takes its words from the whole episode, so both pass it. This check
+reads each sentence:
+
+- a sentence about one speaker (it names only them, or continues with "she"/"he" after one
+  that did) must take its content words from what that speaker says (not asks) or what
+  others say of them (support.ownership: the grammar of conversation), not from what
+  others say of themselves;
+- a sentence that gives two speakers one "their family", "their kids" (a relation a person
+  has) needs each of them to have said "my" or "our" of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..llm.support import ownership, sentences
+from ..models import Event, Hit
+from .evidence import WORD, Evidence, base_word
+
+KIN = frozenset("""
+family families kid kids child children daughter daughters son sons husband wife partner parents mom mum dad
+mother father brother brothers sister sisters baby grandma grandpa grandmother grandfather dog dogs cat cats pet pets
+""".split())
+CONTINUES = frozenset({"she", "he", "her", "his"})
+SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
+
+
+def _hits(episode: Sequence[Event]) -> list[Hit]:
+    return [Hit(owner="event", id=e.id or 0, score=1.0, ts=e.ts_start, text=e.text, source=e.source, actor=e.actor)
+            for e in episode]
+
+
+def _owned(person: str, hits: Sequence[Hit], actors: list[str], episode: Sequence[Event]) -> Evidence:
+    """What is said of ``person`` in the episode, as evidence (speakers' names included)."""
+    when = episode[0].ts_start if episode else 0.0
+    said: list[Event] = []
+    for hit in hits:
+        if hit.actor == person:  # all they assert, of themselves or of others ("congratulates her on ...")
+            kept = [s for s in sentences(hit.text) if not s.rstrip().endswith("?")]
+        else:
+            owned = ownership(hit, person, actors)
+            kept = owned.person + owned.neutral
+        said.extend(Event(s, hit.ts or when, actor=hit.actor) for s in kept)
+    ev = Evidence.of(said)
+    for actor in actors:
+        ev.tokens.update(base_word(w) for w in WORD.findall(actor))
+    return ev
+
+
+def _says_own(person: str, noun: str, episode: Sequence[Event]) -> bool:
+    """Whether ``person`` calls ``noun`` theirs ("my family", "our kids")."""
+    pattern = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?{re.escape(noun)}\b", re.I)
+    return any(e.actor == person and pattern.search(e.text) for e in episode)
+
+
+def misattributed(text: str, episode: Sequence[Event]) -> str:
+    """'' when every sentence of the summary ``text`` describes its people by what they
+    said or were told; else the first wrongly described person."""
+    from .grounding import ungrounded_words
+
+    actors = list(dict.fromkeys(e.actor for e in episode if e.actor))
+    if len(actors) < 2:
+        return ""
+    hits = _hits(episode)
+    evidence: dict[str, Evidence] = {}
+    person: str | None = None
+    for sentence in sentences(text):
+        named = [a for a in actors if re.search(rf"\b{re.escape(a)}\b", sentence, re.I)]
+        first = WORD.findall(sentence)[:1]
+        if len(named) >= 2:
+            person = None
+            for noun in (m.group(1).lower() for m in SHARED.finditer(sentence)):
+                if noun in KIN:
+                    for actor in named:
+                        if not _says_own(actor, noun, episode):
+                            return actor
+            continue
+        if len(named) == 1:
+            person = named[0]
+        elif not (person and first and first[0].lower() in CONTINUES):
+            person = None
+            continue
+        assert person is not None
+        if person not in evidence:
+            evidence[person] = _owned(person, hits, actors, episode)
+        reason, _missing = ungrounded_words(sentence, evidence[person])
+        if reason:
+            return person
+    return ""
