@@ -24,8 +24,11 @@ CONTEXT_CHARS = 200
 # past 4,096 characters never reaches the model. Cutting it first spares the tokenizer a
 # whole long text (a 20,000-character part took longer to tokenize than to embed).
 MAX_DOC_CHARS = 4096
-# events embedded as one chunk (see embed_events)
+# events embedded as one chunk (see embed_events); a backlog is cut into at least
+# PROGRESS_STEPS chunks (of MIN_CHUNK or more) so a progress bar moves on a short import too
 EVENT_CHUNK = 1024
+MIN_CHUNK = 64
+PROGRESS_STEPS = 8
 
 
 def event_document(event: Event, previous: Event | None = None) -> str:
@@ -41,7 +44,7 @@ def event_document(event: Event, previous: Event | None = None) -> str:
 
 
 def embed_events(
-    store: Store, embedder: Embedder, ids: Sequence[int] | None = None, batch: int = EVENT_CHUNK,
+    store: Store, embedder: Embedder, ids: Sequence[int] | None = None, batch: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Compute and store vectors for events lacking one; returns how many were embedded.
@@ -51,6 +54,8 @@ def embed_events(
     cores the embedder uses do not wait on the database (the connection stays in this thread).
     A chunk of a thousand gives the embedder's length sort room to make even batches."""
     pending = list(ids) if ids is not None else store.owners_missing_vectors("event", embedder.model_id)
+    if batch is None:
+        batch = min(EVENT_CHUNK, max(MIN_CHUNK, -(-len(pending) // PROGRESS_STEPS)))
     chunks = [pending[start : start + batch] for start in range(0, len(pending), batch)]
     done = 0
     finished = 0
