@@ -10,8 +10,10 @@ reads each sentence:
   that did) must take its content words from what that speaker says (not asks) or what
   others say of them (support.ownership: the grammar of conversation), not from what
   others say of themselves;
-- a sentence that gives two speakers one "their family", "their kids" (a relation a person
-  has) needs each of them to have said "my" or "our" of it.
+- a sentence that gives two speakers one "their ..." ("Caroline and Melanie discussed their
+  plans for adopting", "... a picture of their family") needs each of them to have said
+  "my" or "our" of it: a model writes "their" for what is one person's as readily as for
+  what both share, and the reader cannot tell which.
 """
 
 from __future__ import annotations
@@ -23,10 +25,6 @@ from ..llm.support import ownership, sentences
 from ..models import Event, Hit
 from .evidence import WORD, Evidence, base_word
 
-KIN = frozenset("""
-family families kid kids child children daughter daughters son sons husband wife partner parents mom mum dad
-mother father brother brothers sister sisters baby grandma grandpa grandmother grandfather dog dogs cat cats pet pets
-""".split())
 CONTINUES = frozenset({"she", "he", "her", "his"})
 SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
 
@@ -76,10 +74,9 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
         if len(named) >= 2:
             person = None
             for noun in (m.group(1).lower() for m in SHARED.finditer(sentence)):
-                if noun in KIN:
-                    for actor in named:
-                        if not _says_own(actor, noun, episode):
-                            return actor
+                for actor in named:
+                    if not _says_own(actor, noun, episode):
+                        return actor
             continue
         if len(named) == 1:
             person = named[0]

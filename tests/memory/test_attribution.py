@@ -33,9 +33,17 @@ def test_a_summary_that_describes_each_person_by_what_they_said_passes(summary):
     ("Caroline went camping at the beach.", "Caroline"),  # Melanie's weekend
     ("Melanie loves her kids. She felt accepted by the support group.", "Melanie"),  # "she" is still Melanie
     ("Caroline and Melanie went camping at the beach with their kids.", "Caroline"),  # only Melanie has kids
+    ("Caroline and Melanie discussed their experiences at the support group.", "Caroline"),  # whose? one's
 ])
 def test_a_summary_that_gives_one_person_the_others_life_is_caught(summary, wronged):
     assert misattributed(summary, CHAT) == wronged
+
+
+def test_a_their_both_people_claim_is_theirs():
+    both = [*CHAT, Event("Our trip to the lake was the best part of the summer.", T0 + 300, source="chat",
+                         actor="Caroline"),
+            Event("Yes! Our trip was magical.", T0 + 360, source="chat", actor="Melanie")]
+    assert misattributed("Caroline and Melanie remembered their trip to the lake.", both) == ""
 
 
 def test_a_summary_of_a_note_or_a_monologue_is_not_judged_by_person():
