@@ -79,6 +79,10 @@ IMPERATIVE = frozenset(
     "configure enable disable login log sign register apply upload attach send wait pick place "
     "clean soak dry fold store measure add note remember ask look find visit contact".split()
 )
+# "check it out", "look at this", "take a look": an imperative that points at something (a
+# photo, a link) and gives no step
+ATTENTION = re.compile(r"^\W*(?:(?:check|look|see)\s+(?:it|this|that|these|those)\b|look\s+at\s+(?:it|this|that)\b"
+                       r"|take\s+a\s+look\b|check\s+out\s+(?:this|that|my|the|these)\b)", re.I)
 STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
 INSTRUCTION_PATTERNS = (
     re.compile(r"\b(?:run|type|execute|install|use)\s+[`'\"]?[\w./-]+", re.I),
@@ -256,7 +260,7 @@ def is_instruction(sentence: str) -> bool:
     """A sentence that gives steps: an imperative ("Preheat the oven ..."), "run X",
     "to do X, ...", "you can/should ...", or numbered steps."""
     words = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
-    if len(words) < 3:
+    if len(words) < 3 or ATTENTION.match(sentence):
         return False
     lead = 0
     while lead < len(words) - 1 and words[lead] in STEP_LEADS:

@@ -87,6 +87,17 @@ def test_a_procedure_said_by_nobody_is_rejected():
     assert (again.ok, again.reason) == (False, "no_steps")
 
 
+def test_a_turn_that_points_at_a_photo_is_no_procedure():
+    said = [Event("I emailed some wholesalers and one replied yes today! Check it out - here's a pic!",
+                  T0, source="chat", session="s", actor="Gina", id=8)]
+    v = check(llm("procedural", "Gina emailed some wholesalers and one replied yes. Check it out - here's a pic!",
+                  [8]), said, said)
+    assert (v.ok, v.reason) == (False, "no_steps")
+    steps = [Event("To restart the NAS, ssh nas, then check it is up with ping nas.", T0, source="note", id=9)]
+    assert check(llm("procedural", "To restart the NAS, ssh nas, then check it is up with ping nas", [9]),
+                 steps, steps).ok
+
+
 def test_an_invented_date_is_rejected_and_the_true_one_kept():
     bad = verdict(llm("semantic", "Maya's birthday is 25th of December", [10], "Maya"), maya())
     assert (bad.ok, bad.reason, bad.detail) == (False, "ungrounded_date", "25th of December")
