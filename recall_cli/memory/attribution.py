@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from ..llm.support import ownership, sentences
 from ..models import Event, Hit
-from .evidence import WORD, Evidence, base_word
+from .evidence import WORD, Evidence, base_word, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
 SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
@@ -34,9 +34,8 @@ def _hits(episode: Sequence[Event]) -> list[Hit]:
             for e in episode]
 
 
-def _owned(person: str, hits: Sequence[Hit], actors: list[str], episode: Sequence[Event]) -> Evidence:
+def _owned(person: str, hits: Sequence[Hit], actors: list[str]) -> Evidence:
     """What is said of ``person`` in the episode, as evidence (speakers' names included)."""
-    when = episode[0].ts_start if episode else 0.0
     said: list[Event] = []
     for hit in hits:
         if hit.actor == person:  # all they assert, of themselves or of others ("congratulates her on ...")
@@ -44,7 +43,7 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], episode: Sequenc
         else:
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral
-        said.extend(Event(s, hit.ts or when, actor=hit.actor) for s in kept)
+        said.extend(Event(s, hit.ts, actor=hit.actor) for s in kept)
     ev = Evidence.of(said)
     for actor in actors:
         ev.tokens.update(base_word(w) for w in WORD.findall(actor))
@@ -69,7 +68,7 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
     evidence: dict[str, Evidence] = {}
     person: str | None = None
     for sentence in sentences(text):
-        named = [a for a in actors if re.search(rf"\b{re.escape(a)}\b", sentence, re.I)]
+        named = speakers_named(sentence, actors)
         first = WORD.findall(sentence)[:1]
         if len(named) >= 2:
             person = None
@@ -85,7 +84,7 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
             continue
         assert person is not None
         if person not in evidence:
-            evidence[person] = _owned(person, hits, actors, episode)
+            evidence[person] = _owned(person, hits, actors)
         reason, _missing = ungrounded_words(sentence, evidence[person])
         if reason:
             return person

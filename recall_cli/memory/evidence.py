@@ -115,6 +115,11 @@ def clean_text(text: str) -> str:
                     .replace("\u201d", '"').split())
 
 
+def speakers_named(text: str, actors: Iterable[str]) -> list[str]:
+    """The speakers of ``actors`` that ``text`` names (whole words, any case)."""
+    return [a for a in actors if re.search(rf"\b{re.escape(a)}\b", text, re.I)]
+
+
 def base_word(word: str) -> str:
     """A word without its possessive ("Maya's" -> "maya"), lower case."""
     low = word.lower().strip("'")

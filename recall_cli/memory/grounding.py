@@ -61,6 +61,7 @@ from .evidence import (
     clean_text,
     normalised,
     number_value,
+    speakers_named,
     stem,
 )
 from .summary import Candidate
@@ -345,7 +346,7 @@ def check_person(text: str, subject: str | None, cited: Sequence[Event], episode
     actors = list(dict.fromkeys(e.actor for e in episode if e.actor))
     if len(actors) < 2:
         return ""
-    named = [a for a in actors if re.search(rf"\b{re.escape(a)}\b", text, re.I)]
+    named = speakers_named(text, actors)
     if len(named) > 1:
         return ""  # about several speakers: what any of them said may ground it
     person = _about(text, subject, actors)

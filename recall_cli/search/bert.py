@@ -106,13 +106,19 @@ class BertEncoder:
         """Each group's vectors, in order (one after another here)."""
         return map(self._embed_batch, groups)
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        """Pooled, normalised vectors of one batch."""
+    def features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token ids, attention mask (float32) and token types of ``texts``, padded to the longest."""
         np = self.np
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
         types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        return ids, mask, types
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Pooled, normalised vectors of one batch."""
+        np = self.np
+        ids, mask, types = self.features(texts)
         hidden = self._forward(ids, mask, types)
         summed = (hidden * mask[:, :, None]).sum(1)
         pooled = summed / np.clip(mask.sum(1, keepdims=True), 1e-9, None)

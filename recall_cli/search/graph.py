@@ -153,7 +153,7 @@ def build(model_dir: Path, path: Path, backend: str, reference: BertEncoder) -> 
         export(model_dir, made)
         if backend == "onnx-int8":
             config = model_config(model_dir)
-            made = quantize(made, work / "int8.onnx", reference.tokenizer, config["hidden_size"],
+            made = quantize(made, work / "int8.onnx", reference, config["hidden_size"],
                             config["intermediate_size"])
         mean, worst = agreement(OnnxBert(model_dir, made), reference)
         if mean < MIN_MEAN_COSINE or worst < MIN_COSINE:

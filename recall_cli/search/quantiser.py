@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ModelError
 
 if TYPE_CHECKING:
-    from tokenizers import Tokenizer
+    from .bert import BertEncoder
 
 # input channels of each feed-forward projection kept float, by activation and by weight
 OUTLIER_CHANNELS = 4
@@ -66,7 +66,7 @@ def weight_matmuls(graph: Any) -> list[str]:
             and not node.name.endswith(SIDE)]
 
 
-def input_ranges(model: Any, tensors: list[str], tokenizer: Tokenizer) -> dict[str, Any]:
+def input_ranges(model: Any, tensors: list[str], encoder: BertEncoder) -> dict[str, Any]:
     """Each tensor's largest magnitude per channel (last axis) over CALIBRATION, one text a
     run so no padding enters the ranges."""
     import numpy as np
@@ -83,10 +83,8 @@ def input_ranges(model: Any, tensors: list[str], tokenizer: Tokenizer) -> dict[s
     session = ort.InferenceSession(probe.SerializeToString(), options, providers=["CPUExecutionProvider"])
     ranges: dict[str, Any] = {}
     for text in CALIBRATION:
-        encoding = tokenizer.encode(text)
-        feed = {"input_ids": np.array([encoding.ids], dtype=np.int64),
-                "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
-                "token_type_ids": np.array([encoding.type_ids], dtype=np.int64)}
+        ids, mask, types = encoder.features([text])
+        feed = {"input_ids": ids, "attention_mask": mask.astype(np.int64), "token_type_ids": types}
         for name, value in zip(tensors, session.run(tensors, feed), strict=True):
             peak = np.abs(value.reshape(-1, value.shape[-1])).max(axis=0)
             ranges[name] = np.maximum(ranges[name], peak) if name in ranges else peak
@@ -133,9 +131,9 @@ def split_outlier_channels(model: Any, nodes: list[Any], ranges: dict[str, Any],
             graph.node.insert(offset, extra)
 
 
-def quantize(source: Path, target: Path, tokenizer: Tokenizer, hidden: int, intermediate: int) -> Path:
+def quantize(source: Path, target: Path, encoder: BertEncoder, hidden: int, intermediate: int) -> Path:
     """An int8 (dynamic) copy of the float graph at ``source``, its feed-forward outlier
-    channels kept float; returns ``target``."""
+    channels (calibrated with ``encoder``'s tokenizer) kept float; returns ``target``."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -143,7 +141,7 @@ def quantize(source: Path, target: Path, tokenizer: Tokenizer, hidden: int, inte
     nodes = feed_forward_matmuls(model.graph, hidden, intermediate)
     if not nodes:
         raise ModelError(f"{source.name}: no feed-forward projections of {hidden}x{intermediate} to quantise")
-    ranges = input_ranges(model, list(dict.fromkeys(n.input[0] for n in nodes)), tokenizer)
+    ranges = input_ranges(model, list(dict.fromkeys(n.input[0] for n in nodes)), encoder)
     split_outlier_channels(model, nodes, ranges)
     split = source.with_name(f"{source.stem}-split.onnx")
     onnx.save(model, str(split))

@@ -24,31 +24,29 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _states(model: onnx.ModelProto, tokenizer, texts: list[str]) -> np.ndarray:
+def _states(model: onnx.ModelProto, encoder: NumpyBert, texts: list[str]) -> np.ndarray:
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    encodings = tokenizer.encode_batch(texts)
-    feed = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+    ids, mask, types = encoder.features(texts)
+    feed = {"input_ids": ids, "attention_mask": mask.astype(np.int64), "token_type_ids": types}
     return session.run(None, feed)[0]
 
 
 def test_taking_the_outlier_channels_apart_leaves_the_float_computation_unchanged(exported):
-    tokenizer = NumpyBert(bundled_model_path()).tokenizer
+    encoder = NumpyBert(bundled_model_path())
     model = onnx.load(str(exported))
     config = graph.model_config(bundled_model_path())
     nodes = quantiser.feed_forward_matmuls(model.graph, config["hidden_size"], config["intermediate_size"])
     assert len(nodes) == 2 * config["num_hidden_layers"]
-    before = _states(model, tokenizer, list(graph.SAMPLE))
-    ranges = quantiser.input_ranges(model, list(dict.fromkeys(n.input[0] for n in nodes)), tokenizer)
+    before = _states(model, encoder, list(graph.SAMPLE))
+    ranges = quantiser.input_ranges(model, list(dict.fromkeys(n.input[0] for n in nodes)), encoder)
     quantiser.split_outlier_channels(model, nodes, ranges)
-    after = _states(model, tokenizer, list(graph.SAMPLE))
+    after = _states(model, encoder, list(graph.SAMPLE))
     assert np.abs(after - before).max() < 1e-3
 
 
 def test_the_int8_graph_keeps_only_a_few_channels_float(exported, tmp_path):
     config = graph.model_config(bundled_model_path())
-    target = quantiser.quantize(exported, tmp_path / "int8.onnx", NumpyBert(bundled_model_path()).tokenizer,
+    target = quantiser.quantize(exported, tmp_path / "int8.onnx", NumpyBert(bundled_model_path()),
                                 config["hidden_size"], config["intermediate_size"])
     model = onnx.load(str(target))
     weights = {init.name: init for init in model.graph.initializer}
