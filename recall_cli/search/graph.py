@@ -73,9 +73,11 @@ class OnnxBert(BertEncoder):
         options.intra_op_num_threads = 1
         options.log_severity_level = 3  # errors only: its warnings name graph internals
         self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        # measured on two cores: ~1,000 word pieces a batch beat fixed batches of 32 or 64 texts
-        # by 5-20% (cache-sized activations; many short commands still go in one run)
-        self.token_budget = 1024
+        # word pieces a batch: small batches keep a run's activations in the core's cache. On
+        # the `bench perf` corpus, one AMD EPYC with two runs at once: 390 texts/s at 256,
+        # 349 at 384, 328 at 512, 318 at 1,024, 286 at 2,048 (a text longer than the budget
+        # goes alone)
+        self.token_budget = 256
 
     def _embed_batches(self, groups: list[list[str]]) -> Iterable[np.ndarray]:
         if len(groups) == 1 or self.workers == 1:
