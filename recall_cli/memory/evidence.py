@@ -86,7 +86,7 @@ ATTENTION = re.compile(r"^\W*(?:(?:check|look|see)\s+(?:it|this|that|these|those
 STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
 INSTRUCTION_PATTERNS = (
     re.compile(r"\b(?:run|type|execute|install|use)\s+[`'\"]?[\w./-]+", re.I),
-    re.compile(r"(?:^|[.!?]\s+)to\s+\w+(?:\s+[\w'-]+){0,8},\s*\w+", re.I),
+    re.compile(r"(?:^|[.!?]\s+)to\s+\w+(?:\s+[\w'-]+){0,8}\s*[,:]\s*\w+", re.I),  # "To X, do Y" / "To X: Y"
     re.compile(r"\byou\s+(?:can|should|need\s+to|have\s+to|must|just)\s+\w+", re.I),
     re.compile(r"\bsteps?\s*\d|\bthe\s+steps\b|\bstep\s+by\s+step\b", re.I),
 )

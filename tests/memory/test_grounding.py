@@ -177,6 +177,15 @@ def test_procedures_from_instructions_in_the_text():
     assert v.ok, v
 
 
+def test_an_instruction_with_a_colon_after_its_goal_gives_steps():
+    note = [Event("To restart the NAS: ssh nas, then sudo systemctl restart smbd", NOTE_DAY, source="note", id=1)]
+    assert check(llm("procedural", "To restart the NAS: ssh nas, then sudo systemctl restart smbd", [1], "NAS"),
+                 note, note).ok
+    told = [Event("The NAS restarted itself overnight: no idea why", NOTE_DAY, source="note", id=1)]
+    v = check(llm("procedural", "Restart the NAS overnight", [1], "NAS"), told, told)
+    assert (v.ok, v.reason) == (False, "no_steps")
+
+
 def test_procedures_from_shell_commands_that_succeeded():
     shell = [Event("make test", T0, source="shell", session="tty", meta={"cwd": "/src/app", "exit_code": 0}, id=1),
              Event("make deploy", T0 + 60, source="shell", session="tty", meta={"cwd": "/src/app", "exit_code": 2},
