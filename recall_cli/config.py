@@ -105,6 +105,7 @@ def recall_home() -> Path:
 # keys whose value must be one of a few words
 CHOICES: dict[str, tuple[str, ...]] = {
     "embed.backend": ("onnx-int8", "onnx", "torch"),
+    "ask.model_answers": ("auto", "always", "never"),
 }
 
 
@@ -137,8 +138,9 @@ def coerce(key: str, value: Any) -> Any:
             raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}")
         return text.strip().lower() if key in CHOICES else text
     except (TypeError, ValueError):
-        kind = type(default).__name__
-        raise ConfigError(f"config key '{key}' needs a {kind}, got {value!r}") from None
+        kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(
+            type(default).__name__, f"a {type(default).__name__}")
+        raise ConfigError(f"config key '{key}' needs {kind}, got {value!r}") from None
 
 
 @dataclass

@@ -22,7 +22,10 @@ def test_unknown_keys_and_wrong_types_are_one_line_errors(cli):
     assert cli("config", "get", "nope.key") == (
         6, "", "Error: unknown config key 'nope.key' (see `recall config show`)\n")
     assert cli("config", "set", "search.limit", "many")[2] == (
-        "Error: config key 'search.limit' needs a int, got 'many'\n")
+        "Error: config key 'search.limit' needs a whole number, got 'many'\n")
+    assert cli("config", "set", "ask.model_answers", "sometimes") == (
+        6, "", "Error: config key 'ask.model_answers' must be one of auto, always, never, got 'sometimes'\n")
+    assert cli("config", "get", "ask.model_answers")[1] == "auto\n"  # unchanged
 
 
 def test_a_broken_config_toml_names_the_file(cli, recall_home):
