@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..errors import NotFoundError, UsageError
-from ..render import parse_when, require_positive, split_csv
+from ..render import parse_when, plural, require_positive, split_csv
 from ..timeutil import short
 from .common import echo_json, service, table
 
@@ -321,7 +321,7 @@ def summary_lines(report: ConsolidationReport, dry_run: bool = False) -> list[st
     lines = [text + "."]
     if report.gave_up:
         ids = ", ".join(str(i) for i in report.gave_up)
-        lines.append(f"{len(report.gave_up)} episode{'s' if len(report.gave_up) != 1 else ''} gave up after "
+        lines.append(f"{plural(len(report.gave_up), 'episode')} gave up after "
                      f"{report.max_attempts} attempts: ids {ids} (they keep their zero-LLM summary; "
                      "`recall consolidate --episode ID --redo` tries one again).")
     for episode_id in report.skipped:

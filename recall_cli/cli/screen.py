@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..errors import UsageError
+from ..render import plural
 from .common import echo_json, service
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def _report_once(watcher: ScreenWatcher, records: list[dict[str, Any]], ingested
     spans = [r for r in records if r["kind"] == "focus"]
     for record in records:
         typer.echo(_describe(record))
-    line = f"Recorded {len(spans)} focus span{'s' if len(spans) != 1 else ''}"
+    line = f"Recorded {plural(len(spans), 'focus span')}"
     skipped = []
     if watcher.stats.excluded:
         skipped.append(f"{watcher.stats.excluded} excluded")
@@ -152,9 +153,9 @@ def _report_once(watcher: ScreenWatcher, records: list[dict[str, Any]], ingested
     if skipped:
         line += f" ({', '.join(skipped)} not recorded)"
     if ingested is not None:
-        line += f"; ingested {ingested.inserted} event{'s' if ingested.inserted != 1 else ''}"
+        line += f"; ingested {plural(ingested.inserted, 'event')}"
     else:
-        line += f"; {len(records)} record{'s' if len(records) != 1 else ''} left in the spool"
+        line += f"; {plural(len(records), 'record')} left in the spool"
     typer.echo(line + ".")
     if watcher.stats.last_error:
         typer.echo(f"Warning: {watcher.stats.last_error}", err=True)

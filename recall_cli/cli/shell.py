@@ -132,8 +132,7 @@ def watch(
             new = [d for d in configured if d not in paths]
         config.set("watch.dirs", join_list(new))
         verb = "Watching" if add else "No longer watching"
-        typer.echo(f"{verb} {', '.join(paths)}; configured: {len(new)} "
-                   f"director{'y' if len(new) == 1 else 'ies'}.")
+        typer.echo(f"{verb} {', '.join(paths)}; configured: {plural(len(new), 'directory', 'directories')}.")
         return
     chosen = [expand_path(d) for d in dirs] if dirs else []
     if not chosen:
@@ -159,17 +158,16 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
     if as_json:
         echo_json({"scan": report.to_dict(), "ingest": ingested.to_dict() if ingested else None})
     else:
-        where = f"{len(dirs)} director{'y' if len(dirs) == 1 else 'ies'}"
-        line = (f"Scanned {report.files_seen} file{'s' if report.files_seen != 1 else ''} in {where}: "
-                f"{report.paragraphs} new paragraph{'s' if report.paragraphs != 1 else ''}, "
-                f"{report.deleted} deleted file{'s' if report.deleted != 1 else ''}")
+        where = plural(len(dirs), "directory", "directories")
+        line = (f"Scanned {plural(report.files_seen, 'file')} in {where}: "
+                f"{plural(report.paragraphs, 'new paragraph')}, {plural(report.deleted, 'deleted file')}")
         skipped = report.skipped_binary + report.skipped_large
         if skipped:
             line += f", {skipped} skipped (binary or over watch.max_file_bytes)"
         if ingested is not None:
-            line += f"; ingested {ingested.inserted} event{'s' if ingested.inserted != 1 else ''}"
+            line += f"; ingested {plural(ingested.inserted, 'event')}"
         else:
-            line += f"; {report.records} records left in the spool"
+            line += f"; {plural(report.records, 'record')} left in the spool"
         typer.echo(line + ".")
         for error in report.errors:
             typer.echo(f"Warning: {error}", err=True)

@@ -14,9 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
 from ...models import ForgetPlan, Memory
+from ...render import plural
 from ...service import SOURCES
 from ..widgets.ask import AskView
-from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, plural, recall_app
+from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, recall_app
 from ..widgets.detail import DetailPane
 from ..widgets.filters import FilterBar
 from ..widgets.jobbar import JobBar
@@ -264,8 +265,8 @@ class MainScreen(Screen[None]):
             if found.empty:
                 app.say("Nothing to forget.")
                 return
-            what = f"{len(found.event_ids)} event{'s' if len(found.event_ids) != 1 else ''} and " \
-                   f"{len(found.memory_ids)} memor{'ies' if len(found.memory_ids) != 1 else 'y'}"
+            what = f"{plural(len(found.event_ids), 'event')} and " \
+                   f"{plural(len(found.memory_ids), 'memory', 'memories')}"
             label = {"event": f"event {ref}", "memory": f"memory {ref}", "episode": f"episode {ref[3:]}"}
             question = (f"Forget {label[kind_of(ref)]}?\n\nThis deletes {what} for good "
                         "(text, search entries and vectors). It cannot be undone.")

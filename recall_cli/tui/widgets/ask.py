@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static, Tabs
 from textual.widgets.option_list import Option
 
 from ...errors import RecallError
+from ...render import plural
 from ..answer import Answer
 from .common import RefOptionsMixin, recall_app
 
@@ -139,7 +140,7 @@ class AskView(RefOptionsMixin, Vertical):
             else:
                 self._status(f"No answer from the model: the {n} closest entries{opens}.")
         else:
-            self._status(f"{n} citation{'s' if n != 1 else ''}{opens}")
+            self._status(f"{plural(n, 'citation')}{opens}")
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False

@@ -64,11 +64,6 @@ def one_line(text: str, width: int = 80) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 event', '2 events', '3 memories' (with ``many``)."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 def strength_bar(retention: float, zone: str, width: int = 10) -> Text:
     """A retention bar: filled cells in the zone's colour, the rest dim."""
     retention = max(0.0, min(1.0, retention))

@@ -16,10 +16,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...render import plural
 from ...store.timeline import Filters
 from ...timeutil import day_bounds, from_ts, short
 from ..backend import Backend
-from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, plural, recall_app, source_tag, strength_bar
+from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, recall_app, source_tag, strength_bar
 
 EMPTY = Text("Move through the timeline, search results or memories: the item shows here.", style="dim")
 
@@ -111,7 +112,7 @@ def render_memory(d: dict[str, Any]) -> tuple[Text, str, list[Option], Text | No
         elif row.get("new_text") and row["action"] != "add":
             history.append("\n  " + one_line(row["new_text"], 200))
         history.append("\n")
-    title = f"Provenance: the {len(links)} event{'s' if len(links) != 1 else ''} it came from (Enter opens)"
+    title = f"Provenance: the {plural(len(links), 'event')} it came from (Enter opens)"
     return t, title if links else "Provenance: none (added by hand)", links, history
 
 

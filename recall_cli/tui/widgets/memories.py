@@ -11,7 +11,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Select, Static
 
 from ...memory.book import KINDS, MemoryView
-from .common import ItemHighlighted, ItemOpened, one_line, plural, recall_app, strength_bar
+from ...render import plural
+from .common import ItemHighlighted, ItemOpened, one_line, recall_app, strength_bar
 
 KIND_SHORT = {"semantic": "sem", "procedural": "proc", "episodic": "epi", "core": "core"}
 ZONE_CHOICES = [("active + fading", "default"), ("active", "active"), ("fading", "fading"),

@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...models import Hit, SearchResult
+from ...render import plural
 from ...timeutil import short
 from .common import RefOptionsMixin, one_line, recall_app, source_tag
 
@@ -151,7 +152,7 @@ class SearchView(RefOptionsMixin, Vertical):
                 "Try other words or fewer words.",
             ))
             return
-        note = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+        note = f"{plural(len(hits), 'result')}"
         span = result.time_range
         if span is not None:
             note += f" · {span.phrase}: {short(span.since)} .. {short(span.until)} first"

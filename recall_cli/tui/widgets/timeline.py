@@ -17,6 +17,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ...models import Event
+from ...render import plural
 from ...store.timeline import Day, Filters, Group
 from ...timeutil import from_ts
 from .common import ItemHighlighted, ItemOpened, hhmm, one_line, recall_app, source_tag
@@ -43,7 +44,7 @@ def day_label(day: Day, today: date) -> Text:
     elif d == today - timedelta(days=1):
         name += " · yesterday"
     label = Text(name, style="bold")
-    label.append(f"  {day.events} event{'s' if day.events != 1 else ''}  ", style="dim")
+    label.append(f"  {plural(day.events, 'event')}  ", style="dim")
     label.append(" ".join(f"{s} {n}" for s, n in sorted(day.by_source.items(), key=lambda x: -x[1])), style="dim")
     return label
 
