@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..models import Event
-from ..render import plural
 from . import spool
 from .secrets import redact
 
@@ -74,7 +73,7 @@ class IngestReport:
     def summary(self) -> str:
         if self.records == 0 and self.quarantined == 0:
             return "Nothing to ingest: the spool is empty."
-        line = (f"Ingested {plural(self.inserted, 'event')} from the spool; "
+        line = (f"Ingested {self.inserted} event{'s' if self.inserted != 1 else ''} from the spool; "
                 f"{self.duplicates} already known")
         if self.filtered:
             line += f", {self.filtered} dropped by plugins"
