@@ -35,8 +35,9 @@ from .fusion import (
     stems,
     time_fit,
 )
+from .keyword import keyword_events
 from .text import STOPWORDS as STOPWORDS  # (re-exported: the memory package reads the same list)
-from .text import content_terms, first_person, fold_identical, fts_expression, only_time, snippet
+from .text import content_terms, first_person, fold_identical, fts_expression, fts_terms, only_time, snippet
 
 if TYPE_CHECKING:
     import numpy as np
@@ -220,7 +221,8 @@ class Retriever:
         t = time.perf_counter()
         rankings: dict[str, Ranking] = {}
         match = fts_expression(text)
-        bm25_events = self.store.fts_events(match, depth, since, until, request.sources)
+        terms = fts_terms(text)
+        bm25_events = keyword_events(self.store, terms, depth, since, until, request.sources, self.cache)
         rankings["bm25"] = [(("event", i), s) for i, s in bm25_events[:n]]
         use_memories = request.include_memories and since is None and until is None and not request.sources
         bm25_memories: list[tuple[int, float]] = []
@@ -233,7 +235,7 @@ class Retriever:
                       time_range.until if until is None else min(until, time_range.until))
             # what lies inside the phrase's window, or speaks of it, joins the candidates
             if window[0] is not None and window[1] is not None and window[0] <= window[1] and not timeless:
-                inside = self.store.fts_events(match, n, window[0], window[1], request.sources)
+                inside = keyword_events(self.store, terms, n, window[0], window[1], request.sources, self.cache)
                 rankings["bm25_time"] = [(("event", i), s) for i, s in inside]
             rankings["mentions"] = [(("event", i), 0.0) for i in self.store.events_mentioning(
                 time_range.since, time_range.until, n, request.sources, (since, until))]

@@ -19,13 +19,17 @@ GENERIC = frozenset("happen happened happening going go went anything something 
                     "up new done".split())
 
 
-def fts_expression(text: str) -> str:
-    """An FTS5 OR-query of the meaningful words, each quoted so user text is never syntax."""
+def fts_terms(text: str) -> list[str]:
+    """The query's meaningful words, lower-cased, once each (all of them if all are stopwords)."""
     words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS and len(w) > 1]
     if not words:
         words = [w for w in re.findall(r"\w+", text.lower())]
-    unique = list(dict.fromkeys(words))
-    return " OR ".join(f'"{w}"' for w in unique)
+    return list(dict.fromkeys(words))
+
+
+def fts_expression(text: str) -> str:
+    """An FTS5 OR-query of the meaningful words, each quoted so user text is never syntax."""
+    return " OR ".join(f'"{w}"' for w in fts_terms(text))
 
 
 def snippet(text: str, query: str, width: int = 160) -> str:
