@@ -179,7 +179,8 @@ def build_server(service_factory: ServiceFactory, *, read_only: bool = False, cl
     async def search_memory(
         query: Annotated[str, Field(max_length=MAX_QUERY,
                                     description="What to look for, in plain words. A time phrase inside it "
-                                                "('last week', 'in May 2026') also filters by time.")],
+                                                "('last week', 'in May 2026') ranks what happened then, or mentions "
+                                                "that time, first; since and until are the filters.")],
         limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many results, best first.")] = 10,
         since: Annotated[str | None, Field(description="Only items at or after this time: 2026-11-01, "
                                                        "2026-11-01T14:30, 'yesterday', '3 days ago'.")] = None,
