@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .timeutil import iso
 
 if TYPE_CHECKING:
-    from .timephrase import TimeRange
+    from .timephrase.phrase import TimeRange
 
 
 def content_hash(*parts: object) -> str:

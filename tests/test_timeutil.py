@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from recall_cli.timephrase import extract
+from recall_cli.timephrase.phrase import extract
 from recall_cli.timeutil import END_MARGIN, day_bounds, parse_time, to_ts
 
 HOUR = 3600.0

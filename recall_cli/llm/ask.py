@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, UsageError
 from ..models import Hit, Memory, SearchResult
-from ..timephrase import annotate
+from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .model import Chat
 from .shape import (

@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ..models import Hit
-from ..timephrase import MONTHS, NUMBERS, WEEKDAYS, day_text, month_number
+from ..timephrase.answer import dates_in, in_granularity
+from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
 from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, sentences, stem, tokens, words
 
@@ -46,43 +47,7 @@ KIND_LIST = re.compile(
     r"(?:activities|hobbies|books|pets|sports|events|places|things|games|instruments|foods|movies|shows|songs|"
     r"artists|bands|items|gifts|countries|cities|classes|courses|projects|causes|symbols|types|kinds)\b"
     r"|^\s*what (?:are|were) (?:\w+(?:'s)?\s+){1,3}(?:\w+s)\b", re.I)
-YEAR_QUESTION = re.compile(r"\b(?:what|which) year\b", re.I)
-MONTH_QUESTION = re.compile(r"\b(?:what|which) month\b", re.I)
-
-_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_TH = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d\d"
-_NUM = "(?:" + "|".join([r"\d+", *sorted((re.escape(n) for n in NUMBERS), key=len, reverse=True)]) + ")"
-_WEEKDAY = "(?:" + "|".join(WEEKDAYS) + ")"
-_DASH = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
-_D = r"\d{1,2}" + _TH
-
-
-def _day_month(d: str, m: str) -> str:
-    """"3 November", "3rd of November" or "November 3", as named groups ``d``/``m`` and ``d``b/``m``b."""
-    return rf"(?:(?P<{d}>{_D})\s+(?:of\s+)?(?P<{m}>{_MONTH})|(?P<{m}b>{_MONTH})\s+(?P<{d}b>{_D})\b)"
-
-
-_OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
-_FROM = r"\b(?:from |between )?"
-DATE_PHRASES = [
-    # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
-    ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\s+(?:of\s+)?(?P<m>{_MONTH}){_OPT_YEAR}",
-                            re.I)),
-    ("range_md", re.compile(rf"{_FROM}(?P<m>{_MONTH})\s+(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\b{_OPT_YEAR}", re.I)),
-    ("range_full", re.compile(rf"{_FROM}{_day_month('d1', 'm1')}(?:{_DASH}){_day_month('d2', 'm2')}{_OPT_YEAR}", re.I)),
-    ("day", re.compile(rf"\b{_day_month('d', 'm')}{_OPT_YEAR}", re.I)),
-    ("month", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I)),
-    ("relative", re.compile(
-        r"\b(?:(?P<daybefore>the day before yesterday)|(?P<yesterday>yesterday|last night)"
-        r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))|(?P<tomorrow>tomorrow)"
-        rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY})"
-        r"|(?P<span_rel>last|this|next|this past|past) "
-        r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
-        rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago)\b", re.I)),
-    ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
-]
-DURATION = re.compile(rf"\b(?:for |about |around |almost |nearly |over )?(?:{_NUM}|a couple of|a few|several) "
+DURATION = re.compile(rf"\b(?:for |about |around |almost |nearly |over )?(?:{NUMBER_RE}|a couple of|a few|several) "
                       r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b", re.I)
 SINCE = re.compile(r"\bsince (?:i was |we were |he was |she was )?[\w ]{1,20}?(?=[,.!?;]|$)", re.I)
 FILLER = re.compile(
@@ -154,145 +119,6 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3) -> tuple[str
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], _is_question(best[1]))
-
-
-# -- dates ---------------------------------------------------------------------------------------
-def _day(text: str) -> int:
-    """"3rd" -> 3."""
-    return int(text.rstrip("stndrhTSNDRH"))
-
-
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else NUMBERS[text.lower()]
-
-
-def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None] | None:
-    """(the phrase as an answer, the day it points at when it is one day) for one match."""
-    year = int(g["y"]) if g.get("y") else said.year
-    try:
-        if kind in {"range_dm", "range_md"}:
-            assert g["d1"] and g["d2"] and g["m"]
-            month = month_number(g["m"])
-            first, last = date(year, month, _day(g["d1"])), date(year, month, _day(g["d2"]))
-            if last <= first:
-                return None
-            return f"{first.day}-{last.day} {first:%B %Y}", None
-        if kind == "range_full":
-            m1, d1 = g["m1"] or g["m1b"], g["d1"] or g["d1b"]
-            m2, d2 = g["m2"] or g["m2b"], g["d2"] or g["d2b"]
-            assert m1 and d1 and m2 and d2
-            first, last = date(year, month_number(m1), _day(d1)), date(year, month_number(m2), _day(d2))
-            if last < first:
-                last = date(year + 1, last.month, last.day)
-            if first.month == last.month:
-                return f"{first.day}-{last.day} {first:%B %Y}", None
-            return f"{first.day} {first:%B} - {last.day} {last:%B %Y}", None
-        if kind == "day":
-            m, d = g["m"] or g["mb"], g["d"] or g["db"]
-            assert m and d
-            day = date(year, month_number(m), _day(d))
-            return day_text(day), day
-        if kind == "month":
-            assert g["m"]
-            return f"{date(year, month_number(g['m']), 1):%B %Y}", None
-        if kind == "year":
-            return str(year), None
-    except (ValueError, KeyError, AssertionError):
-        return None
-    return _render_relative(g, said)
-
-
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
-
-
-def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] | None:
-    """A relative phrase read from the day it was written (``said``)."""
-    anchor = day_text(said)
-    one = timedelta(days=1)
-    if g.get("daybefore"):
-        return day_text(said - 2 * one), said - 2 * one
-    if g.get("yesterday"):
-        return day_text(said - one), said - one
-    if g.get("today"):
-        return anchor, said
-    if g.get("tomorrow"):
-        return day_text(said + one), said + one
-    if g.get("wd") and g.get("rel"):
-        target = WEEKDAYS.index(g["wd"].lower())
-        rel = g["rel"].lower()
-        if rel in {"next", "coming", "this coming"} or (rel == "this" and target > said.weekday()):
-            day = said + timedelta(days=(target - said.weekday() - 1) % 7 + 1)
-        else:
-            day = said - timedelta(days=(said.weekday() - target - 1) % 7 + 1)
-        return f"{day:%A}, {day_text(day)}", day
-    if g.get("span") and g.get("span_rel"):
-        span, rel = g["span"].lower(), g["span_rel"].lower()
-        ahead = rel == "next"
-        now = rel == "this"
-        if span in {"week", "weekend"}:
-            if now:
-                return f"the {span} of {anchor}", None
-            return f"the {span} {'after' if ahead else 'before'} {anchor}", None
-        if span == "month":
-            first = said.replace(day=1)
-            if not now:
-                first = (first + timedelta(days=32)).replace(day=1) if ahead else (first - one).replace(day=1)
-            return f"{first:%B %Y}", None
-        if span == "year":
-            return str(said.year + (1 if ahead else 0 if now else -1)), None
-        start, end = SEASONS[span]
-        if now:
-            season_year = said.year
-        elif ahead:
-            season_year = said.year if said.month < start else said.year + 1
-        else:
-            season_year = said.year if said.month > end else said.year - 1
-        return f"the {span} of {season_year}", None
-    if g.get("n") and g.get("unit"):
-        n, unit = _number(g["n"]), g["unit"].lower()
-        if unit == "day":
-            day = said - timedelta(days=n)
-            return day_text(day), day
-        if unit == "week":
-            return f"{g['n']} week{'s' if n > 1 else ''} before {anchor}", None
-        if unit == "month":
-            month = said.month - n
-            year = said.year + (month - 1) // 12
-            return f"{date(year, (month - 1) % 12 + 1, 1):%B %Y}", None
-        return str(said.year - n), None
-    return None
-
-
-def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
-    """(position, rendered date, the day when it is one) for each date phrase in ``text``,
-    ranges before the single days inside them."""
-    day_said = from_ts(said).date()
-    found: list[tuple[int, int, str, date | None]] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in DATE_PHRASES:
-        for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
-                continue
-            rendered = _render(kind, {k: v or "" for k, v in m.groupdict().items()}, day_said)
-            if rendered is None:
-                continue
-            taken.append((m.start(), m.end()))
-            found.append((m.start(), m.end(), rendered[0], rendered[1]))
-    return [(start, text_, day) for start, _end, text_, day in sorted(found)]
-
-
-def in_granularity(question: str, rendered: str, day: date | None) -> str:
-    """A date answer in the precision the question asks for ("what year" -> "2023")."""
-    years = re.findall(_YEAR, rendered)
-    if YEAR_QUESTION.search(question) and years:
-        return years[-1]
-    if MONTH_QUESTION.search(question):
-        if day is not None:
-            return f"{day:%B %Y}"
-        m = re.search(rf"({_MONTH})\s+({_YEAR})\s*$", rendered, re.I)
-        if m:
-            return f"{m.group(1)} {m.group(2)}"
-    return rendered
 
 
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = 3,

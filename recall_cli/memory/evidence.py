@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..models import Event
-from ..timephrase import EXPLICIT, MONTHS, WEEKDAYS, annotate
+from ..timephrase.phrase import EXPLICIT, MONTHS, WEEKDAYS, annotate
 from ..timeutil import from_ts
 
 # -- vocabulary ---------------------------------------------------------------------------

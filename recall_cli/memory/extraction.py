@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..llm.model import LLM, Chat
 from ..llm.structured import FailureLog, generate_json, validate
 from ..models import Event
-from ..timephrase import annotate
+from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .consolidation import Decision, Extraction, Extractor, HashReconciler, HeuristicExtractor, Reconciler
 from .grounding import SUMMARY_FALLBACK

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import Event
 from ..search.retrieve import STOPWORDS
-from ..timephrase import EXPLICIT, MONTHS
+from ..timephrase.phrase import EXPLICIT, MONTHS
 from .attribution import misattributed
 from .evidence import (
     ADVERBS,

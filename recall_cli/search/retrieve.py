@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ..models import Hit, SearchResult
-from ..timephrase import TimeRange, extract
+from ..timephrase.phrase import TimeRange, extract
 from ..timeutil import now
 from .fusion import (
     Spread,

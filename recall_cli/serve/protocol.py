@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from ..models import Event, Hit, Memory, SearchResult
-from ..timephrase import TimeRange
+from ..timephrase.phrase import TimeRange
 
 if TYPE_CHECKING:
     from ..llm.ask import Answer

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Event
-from ..timephrase import mentions
+from ..timephrase.phrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks
 
@@ -81,7 +81,7 @@ class EventQueries(StoreBase):
         return result
 
     def _store_times(self, event_id: int, text: str, ts: float) -> None:
-        """The times the text speaks of, resolved against its own time (see timephrase.mentions)."""
+        """The times the text speaks of, resolved against its own time (see timephrase.phrase.mentions)."""
         rows = [(event_id, m.since, m.until) for m in mentions(text, ts)]
         if rows:
             self._db.conn.executemany("INSERT INTO event_times (event_id, since, until) VALUES (?, ?, ?)", rows)

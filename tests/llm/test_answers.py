@@ -7,7 +7,7 @@ import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
 from recall_cli.llm.model import Chat, Usage
-from recall_cli.llm.shape import dates_in, grounded, in_granularity, names_in, question_kind
+from recall_cli.llm.shape import grounded, names_in, question_kind
 from recall_cli.llm.support import assess, key_words, names_in_question, ownership, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
@@ -186,37 +186,6 @@ def test_a_list_question_combines_several_items(chat_store):
     chat_store.config.values["ask.model_answers"] = "never"
     answer = ask(chat_store, "What activities does Melanie do?", llm=ScriptedLLM([]))
     assert answer.method == "list" and len(answer.citations) >= 1 and "pottery" in answer.text
-
-
-# -- dates ---------------------------------------------------------------------------------------
-SAID = parse_time("2023-06-09T12:00")  # a Friday
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("We fly to Kyoto 3-10 November, can't wait", "3-10 November 2023"),
-    ("Trip: November 3-10", "3-10 November 2023"),
-    ("from 28 October to 3 November", "28 October - 3 November 2023"),
-    ("between August 11 and August 15 2023", "11-15 August 2023"),
-    ("I went camping last week", "the week before 9 June 2023"),
-    ("last Sunday I ran a race", "Sunday, 4 June 2023"),
-    ("we met 2 weeks ago", "2 weeks before 9 June 2023"),
-    ("back in 2019 I moved", "2019"),
-    ("in May 2022 we married", "May 2022"),
-    ("the party was yesterday", "8 June 2023"),
-    ("moved to Thursday 5 March at 8:30", "5 March 2023"),
-    ("we went there last summer", "the summer of 2022"),
-])
-def test_dates_in_evidence_read_as_said(text, expected):
-    assert dates_in(text, SAID)[0][1] == expected
-
-
-def test_dates_are_given_in_the_questions_granularity():
-    assert in_granularity("What year did Jon move?", "5 March 2019", None) == "2019"
-    assert in_granularity("Which month did Jon move?", "5 March 2019", None) == "March 2019"
-    from datetime import date
-
-    assert in_granularity("Which month did Jon move?", "5 March 2019", date(2019, 3, 5)) == "March 2019"
-    assert in_granularity("When did Jon move?", "5 March 2019", date(2019, 3, 5)) == "5 March 2019"
 
 
 def test_question_kinds():

@@ -17,7 +17,7 @@ from .common import recall_app
 
 def parse_range(text: str, reference: float) -> tuple[float | None, float | None]:
     """'2026-11', 'last week', 'yesterday', '2026-11-01..2026-11-15', '2026-11-01..' -> (since, until)."""
-    from ...timephrase import extract
+    from ...timephrase.phrase import extract
     from ...timeutil import parse_time
 
     raw = text.strip()

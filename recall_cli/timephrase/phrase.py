@@ -9,7 +9,8 @@
   dates whenever they are read. ``mentioned_date`` gives the first date a text speaks of.
 
 Both halves read the same vocabulary (month names, weekdays, number words, unit lengths)
-and the same date arithmetic; only what they make of a phrase differs.
+and the same date arithmetic; only what they make of a phrase differs. answer.py renders
+the dates an answer gives on the same vocabulary.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .timeutil import from_ts, span
+from ..timeutil import from_ts, span
 
 # -- the shared vocabulary --------------------------------------------------------------------
 
@@ -47,11 +48,11 @@ def _words(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
-_MONTH = _words(MONTHS)  # callers add r"\.?": "Sept." is a month too
-_WEEKDAY = _words(WEEKDAYS)
-_NUM = rf"(?:\d+|{_words(NUMBERS)})"
+MONTH_RE = _words(MONTHS)  # callers add r"\.?": "Sept." is a month too
+WEEKDAY_RE = _words(WEEKDAYS)
+NUMBER_RE = rf"(?:\d+|{_words(NUMBERS)})"
 _UNIT = _words(UNIT_DAYS)  # singular; patterns add "s?"
-_TH = r"(?:st|nd|rd|th)?"
+ORDINAL_RE = r"(?:st|nd|rd|th)?"
 _DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
 
@@ -213,23 +214,23 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 # needs a day, a year, or "in"/"during" before it; a bare year needs a word that makes it a
 # time ("in 2010", "since 2015"), so "2000 calories" is not one.
 _RULES: list[tuple[re.Pattern[str], _Rule]] = [
-    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}}){_TH}\s+(?:of\s+)?(?P<month>{_MONTH}\.?)"
+    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL_RE}\s+(?:of\s+)?(?P<month>{MONTH_RE}\.?)"
                 r",?(?:\s+(?P<year>\d{4}))?\b", re.I), _on_day),
-    (re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH}\.?)\s+(?P<day>\d{{1,2}}){_TH}"
+    (re.compile(rf"\b(?:on\s+)?(?P<month>{MONTH_RE}\.?)\s+(?P<day>\d{{1,2}}){ORDINAL_RE}"
                 r"(?:,?\s*(?P<year>\d{4}))?\b", re.I), _on_day),
     (re.compile(r"\b(?:on\s+)?(?P<iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})\b", re.I),
      lambda m, _t, _n: _one_day(date(*map(int, re.split(r"[-/]", m.group("iso")))))),
-    (re.compile(rf"\b(?:in|during)\s+(?P<month>{_MONTH}\.?)(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I),
+    (re.compile(rf"\b(?:in|during)\s+(?P<month>{MONTH_RE}\.?)(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I),
      _in_month),
-    (re.compile(rf"\b(?P<month>{_MONTH}\.?)\s+(?:of\s+)?(?P<year>\d{{4}})\b", re.I), _in_month),
-    (re.compile(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT}s?)\s+ago\b", re.I), _ago),
-    (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT}s?)\b", re.I),
+    (re.compile(rf"\b(?P<month>{MONTH_RE}\.?)\s+(?:of\s+)?(?P<year>\d{{4}})\b", re.I), _in_month),
+    (re.compile(rf"\b(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\s+ago\b", re.I), _ago),
+    (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\b", re.I),
      _last_n),
-    (re.compile(rf"\bin\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT}s?)\b(?!\s+ago)", re.I), _ahead),
+    (re.compile(rf"\bin\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\b(?!\s+ago)", re.I), _ahead),
     (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
-    (re.compile(rf"\b(?:last|this past|on)\s+(?P<wd>{_WEEKDAY})\b", re.I),
+    (re.compile(rf"\b(?:last|this past|on)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(_weekday_before(today, m.group("wd")))),
-    (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{_WEEKDAY})\b", re.I),
+    (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(_weekday_after(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:back\s+)?in|during|since|of|from|until|by|before|after|around)\s+{_YEAR}\b", re.I),
      _year),
@@ -238,9 +239,9 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
 _YEAR_WORD = re.compile(r"^(?:since|by|before|after|until)\s+", re.I)
 
 # What may stand before a date and change the days it means
-_BEFORE_UNIT = re.compile(rf"(?:\b(?:the|last)\s+)?(?:(?P<n>{_NUM})\s+)?\b(?P<unit>day|week|weekend|month|year)s?"
+_BEFORE_UNIT = re.compile(rf"(?:\b(?:the|last)\s+)?(?:(?P<n>{NUMBER_RE})\s+)?\b(?P<unit>day|week|weekend|month|year)s?"
                           r"\s+(?:before|prior\s+to)\s+$", re.I)
-_BEFORE_WEEKDAY = re.compile(rf"(?:\bon\s+)?(?:\bthe\s+)?(?P<wd>{_WEEKDAY})\s+before\s+$", re.I)
+_BEFORE_WEEKDAY = re.compile(rf"(?:\bon\s+)?(?:\bthe\s+)?(?P<wd>{WEEKDAY_RE})\s+before\s+$", re.I)
 _UP_TO = re.compile(r"\b(?:(?P<before>before|prior\s+to)|by|until|till|as\s+of)\s+$", re.I)
 _FROM = re.compile(r"\b(?:after|since)\s+$", re.I)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)
@@ -350,7 +351,7 @@ def extract(query: str, reference: float) -> tuple[str, TimeRange | None]:
 
 
 # a quick test before the rules run: most captured texts (shell commands) name no time
-_ANY_TIME = re.compile(rf"\d|{_MONTH}|{_WEEKDAY}|yesterday|today|tonight|tomorrow|morning|afternoon|evening"
+_ANY_TIME = re.compile(rf"\d|{MONTH_RE}|{WEEKDAY_RE}|yesterday|today|tonight|tomorrow|morning|afternoon|evening"
                        r"|night|week|month|year|ago", re.I)
 MAX_MENTIONS = 8  # a long text names many dates; the first few say what it is about
 
@@ -397,17 +398,17 @@ RELATIVE = re.compile(
     r"|(?P<yesterday>yesterday|last night)"
     r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))"
     r"|(?P<tomorrow>tomorrow)"
-    rf"|(?P<rel>last|this past|past|next|this coming|coming) (?P<wd>{_WEEKDAY})"
+    rf"|(?P<rel>last|this past|past|next|this coming|coming) (?P<wd>{WEEKDAY_RE})"
     r"|(?P<relspan>last|this|next) (?P<span>week|weekend|month|year)"
-    rf"|(?P<n>{_NUM}) (?P<unit>{_UNIT})s? ago"
-    rf"|in (?P<n2>{_NUM}) (?P<unit2>{_UNIT})s?(?! ago)"
+    rf"|(?P<n>{NUMBER_RE}) (?P<unit>{_UNIT})s? ago"
+    rf"|in (?P<n2>{NUMBER_RE}) (?P<unit2>{_UNIT})s?(?! ago)"
     r")\b",
     re.IGNORECASE,
 )
 # an explicit day and month, either way round, with an optional year
 EXPLICIT = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}}){_TH}\s+(?:of\s+)?(?P<month>{_MONTH})\.?"
-    rf"|(?P<month2>{_MONTH})\.?\s+(?P<day2>\d{{1,2}}){_TH})\b"
+    rf"\b(?:(?P<day>\d{{1,2}}){ORDINAL_RE}\s+(?:of\s+)?(?P<month>{MONTH_RE})\.?"
+    rf"|(?P<month2>{MONTH_RE})\.?\s+(?P<day2>\d{{1,2}}){ORDINAL_RE})\b"
     r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?",
     re.IGNORECASE,
 )

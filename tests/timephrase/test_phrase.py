@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from recall_cli.timephrase import annotate, extract, mentioned_date
+from recall_cli.timephrase.phrase import annotate, extract, mentioned_date
 from recall_cli.timeutil import to_ts
 
 # Wednesday 2023-05-24 15:00 local time

@@ -1,0 +1,43 @@
+"""Dates as an answer gives them: read from the day the evidence was written, ranges kept
+whole, cut to what the question asks for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from recall_cli.timephrase.answer import dates_in, in_granularity
+from recall_cli.timeutil import parse_time
+
+SAID = parse_time("2023-06-09T12:00")  # a Friday
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We fly to Kyoto 3-10 November, can't wait", "3-10 November 2023"),
+    ("Trip: November 3-10", "3-10 November 2023"),
+    ("from 28 October to 3 November", "28 October - 3 November 2023"),
+    ("between August 11 and August 15 2023", "11-15 August 2023"),
+    ("I went camping last week", "the week before 9 June 2023"),
+    ("last Sunday I ran a race", "Sunday, 4 June 2023"),
+    ("we met 2 weeks ago", "2 weeks before 9 June 2023"),
+    ("back in 2019 I moved", "2019"),
+    ("in May 2022 we married", "May 2022"),
+    ("the party was yesterday", "8 June 2023"),
+    ("moved to Thursday 5 March at 8:30", "5 March 2023"),
+    ("we went there last summer", "the summer of 2022"),
+])
+def test_dates_in_evidence_read_as_said(text, expected):
+    assert dates_in(text, SAID)[0][1] == expected
+
+
+def test_dates_are_given_in_the_questions_granularity():
+    assert in_granularity("What year did Jon move?", "5 March 2019", None) == "2019"
+    assert in_granularity("Which month did Jon move?", "5 March 2019", None) == "March 2019"
+    assert in_granularity("Which month did Jon move?", "5 March 2019", date(2019, 3, 5)) == "March 2019"
+    assert in_granularity("When did Jon move?", "5 March 2019", date(2019, 3, 5)) == "5 March 2019"
+
+
+def test_abbreviated_months_read_the_same_as_in_questions():
+    assert dates_in("the recital is on Sept. 3rd", SAID)[0][1] == "3 September 2023"
+    assert dates_in("flights booked for Nov 3-10", SAID)[0][1] == "3-10 November 2023"
