@@ -70,6 +70,7 @@ class QuestionResult:
     abstained: bool | None = None  # the answer was "Not mentioned"
     method: str = ""  # what made the answer (model, evidence, date, steps, list, abstain)
     reason: str = ""  # why (for an abstention: the rule that made it)
+    generated: str | None = None  # the model's own words, when the answer replaced them
     ttft_ms: float | None = None
     tokens_per_s: float | None = None
 

@@ -86,6 +86,7 @@ class QAResult:
     abstained: bool = False
     method: str = ""  # what made the answer: model, evidence, date, steps, list, abstain
     reason: str = ""  # why it was answered that way (for an abstention: which rule)
+    generated: str | None = None  # the model's own words, when the answer replaced them
     citations: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)  # refs given to the model, best first
     ttft_ms: float | None = None
@@ -120,7 +121,7 @@ def answer_question(svc: Any, question: str, category: int, gold: Any, *, refere
     return QAResult(
         question=question, category=int(category), answer=gold_text, prediction=prediction,
         f1=score(int(category), prediction, gold_text), abstained=result.abstained or prediction == ABSTAIN,
-        method=result.method, reason=result.reason,
+        method=result.method, reason=result.reason, generated=result.generated,
         citations=list(result.citations), evidence=[h.ref for h in result.evidence],
         ttft_ms=result.timings.get("ttft_ms") if use_llm and not result.abstained else None,
         tokens_per_s=result.timings.get("tokens_per_s") or None,

@@ -45,6 +45,7 @@ def make_answerer(llm: LLM | None) -> Callable[[Recall, QuestionResult, float], 
         q.abstained = result.abstained
         q.method = result.method
         q.reason = result.reason
+        q.generated = result.generated
         q.ttft_ms = result.ttft_ms
         q.tokens_per_s = result.tokens_per_s
 
