@@ -15,7 +15,19 @@ import re
 from datetime import date, timedelta
 
 from ..timeutil import from_ts
-from .phrase import MONTH_RE, NUMBER_RE, NUMBERS, ORDINAL_RE, WEEKDAY_RE, WEEKDAYS, day_text, month_number
+from .phrase import (
+    MONTH_RE,
+    NUMBER_RE,
+    ORDINAL_RE,
+    WEEKDAY_RE,
+    WEEKDAYS,
+    day_text,
+    month_number,
+    month_start,
+    number,
+    weekday_after,
+    weekday_before,
+)
 
 YEAR_QUESTION = re.compile(r"\b(?:what|which) year\b", re.I)
 MONTH_QUESTION = re.compile(r"\b(?:what|which) month\b", re.I)
@@ -57,10 +69,6 @@ DATE_PHRASES = [
 def _day(text: str) -> int:
     """"3rd" -> 3."""
     return int(text.rstrip("stndrhTSNDRH"))
-
-
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else NUMBERS[text.lower()]
 
 
 def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None] | None:
@@ -115,12 +123,10 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     if g.get("tomorrow"):
         return day_text(said + one), said + one
     if g.get("wd") and g.get("rel"):
-        target = WEEKDAYS.index(g["wd"].lower())
         rel = g["rel"].lower()
-        if rel in {"next", "coming", "this coming"} or (rel == "this" and target > said.weekday()):
-            day = said + timedelta(days=(target - said.weekday() - 1) % 7 + 1)
-        else:
-            day = said - timedelta(days=(said.weekday() - target - 1) % 7 + 1)
+        ahead = rel in {"next", "coming", "this coming"} or (
+            rel == "this" and WEEKDAYS.index(g["wd"].lower()) > said.weekday())
+        day = (weekday_after if ahead else weekday_before)(said, g["wd"])
         return f"{day:%A}, {day_text(day)}", day
     if g.get("span") and g.get("span_rel"):
         span, rel = g["span"].lower(), g["span_rel"].lower()
@@ -131,10 +137,7 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
                 return f"the {span} of {anchor}", None
             return f"the {span} {'after' if ahead else 'before'} {anchor}", None
         if span == "month":
-            first = said.replace(day=1)
-            if not now:
-                first = (first + timedelta(days=32)).replace(day=1) if ahead else (first - one).replace(day=1)
-            return f"{first:%B %Y}", None
+            return f"{month_start(said.year, said.month, 0 if now else 1 if ahead else -1):%B %Y}", None
         if span == "year":
             return str(said.year + (1 if ahead else 0 if now else -1)), None
         start, end = SEASONS[span]
@@ -146,16 +149,14 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
             season_year = said.year if said.month > end else said.year - 1
         return f"the {span} of {season_year}", None
     if g.get("n") and g.get("unit"):
-        n, unit = _number(g["n"]), g["unit"].lower()
+        n, unit = number(g["n"]), g["unit"].lower()
         if unit == "day":
             day = said - timedelta(days=n)
             return day_text(day), day
         if unit == "week":
             return f"{g['n']} week{'s' if n > 1 else ''} before {anchor}", None
         if unit == "month":
-            month = said.month - n
-            year = said.year + (month - 1) // 12
-            return f"{date(year, (month - 1) % 12 + 1, 1):%B %Y}", None
+            return f"{month_start(said.year, said.month, -n):%B %Y}", None
         return str(said.year - n), None
     return None
 

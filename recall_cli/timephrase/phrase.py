@@ -25,8 +25,8 @@ from ..timeutil import from_ts, span
 # -- the shared vocabulary --------------------------------------------------------------------
 
 MONTHS: dict[str, int] = {
-    name: number
-    for number, names in enumerate(
+    name: index
+    for index, names in enumerate(
         [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
          ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
          ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
@@ -64,7 +64,8 @@ def month_number(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
 
-def _number(text: str) -> int:
+def number(text: str) -> int:
+    """"3" -> 3, "a few" -> 3: a count as NUMBER_RE matches it."""
     text = text.lower()
     return int(text) if text.isdigit() else NUMBERS.get(text, 1)
 
@@ -75,23 +76,24 @@ def _unit(text: str) -> str:
 
 def _days(n: str, unit: str) -> int:
     """How many days "<n> <unit>" stands for: "two weeks" -> 14."""
-    return UNIT_DAYS[_unit(unit)] * _number(n)
+    return UNIT_DAYS[_unit(unit)] * number(n)
 
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _weekday_before(day: date, name: str) -> date:
+def weekday_before(day: date, name: str) -> date:
     """The latest ``name`` day before ``day`` ("last Sunday" said on a Sunday is a week ago)."""
     return day - timedelta(days=(day.weekday() - WEEKDAYS.index(name.lower())) % 7 or 7)
 
 
-def _weekday_after(day: date, name: str) -> date:
+def weekday_after(day: date, name: str) -> date:
+    """The first ``name`` day after ``day`` ("next Sunday" said on a Sunday is a week ahead)."""
     return day + timedelta(days=(WEEKDAYS.index(name.lower()) - day.weekday()) % 7 or 7)
 
 
-def _month_start(year: int, month: int, shift: int = 0) -> date:
+def month_start(year: int, month: int, shift: int = 0) -> date:
     """The first day of the month ``shift`` months after ``month`` of ``year``."""
     index = year * 12 + month - 1 + shift
     return date(index // 12, index % 12 + 1, 1)
@@ -114,7 +116,7 @@ def _one_day(day: date) -> _Days:
 
 
 def _month(year: int, month: int) -> _Days:
-    return _month_start(year, month), _month_start(year, month, 1)
+    return month_start(year, month), month_start(year, month, 1)
 
 
 def _nearest_year(today: date, month: int, day: int = 1) -> int:
@@ -196,8 +198,8 @@ _FIXED: dict[str, Callable[[date], _Days]] = {
     "next week": lambda t: (_monday(t) + _WEEK, _monday(t) + 2 * _WEEK),
     "past week": lambda t: (t - _WEEK, t + _DAY),
     "this month": lambda t: (t.replace(day=1), t + _DAY),
-    "last month": lambda t: (_month_start(t.year, t.month, -1), t.replace(day=1)),
-    "next month": lambda t: (_month_start(t.year, t.month, 1), _month_start(t.year, t.month, 2)),
+    "last month": lambda t: (month_start(t.year, t.month, -1), t.replace(day=1)),
+    "next month": lambda t: (month_start(t.year, t.month, 1), month_start(t.year, t.month, 2)),
     "past month": lambda t: (t - 30 * _DAY, t + _DAY),
     "this year": lambda t: (date(t.year, 1, 1), t + _DAY),
     "last year": lambda t: (date(t.year - 1, 1, 1), date(t.year, 1, 1)),
@@ -229,9 +231,9 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\bin\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\b(?!\s+ago)", re.I), _ahead),
     (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
     (re.compile(rf"\b(?:last|this past|on)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
-     lambda m, today, _n: _one_day(_weekday_before(today, m.group("wd")))),
+     lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
     (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
-     lambda m, today, _n: _one_day(_weekday_after(today, m.group("wd")))),
+     lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:back\s+)?in|during|since|of|from|until|by|before|after|around)\s+{_YEAR}\b", re.I),
      _year),
 ]
@@ -286,12 +288,12 @@ def _modified(text: str, found: _Found, today: date, nearest: bool) -> _Found:
     first, last = found.days
     m = _BEFORE_WEEKDAY.search(head)
     if m:
-        return _Found(m.start(), found.end, _one_day(_weekday_before(first, m.group("wd"))))
+        return _Found(m.start(), found.end, _one_day(weekday_before(first, m.group("wd"))))
     m = _BEFORE_UNIT.search(head)
     if m:
         unit = m.group("unit").lower()
         if unit == "weekend":
-            saturday = _weekday_before(first, "saturday")
+            saturday = weekday_before(first, "saturday")
             return _Found(m.start(), found.end, (saturday, saturday + 2 * _DAY))
         if m.group("n"):
             center = first - timedelta(days=_days(m.group("n"), unit))
@@ -443,7 +445,7 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
         return day_text(today + _DAY)
     if g["wd"] and g["rel"]:
         ahead = g["rel"].lower() in {"next", "this coming", "coming"}
-        return day_text((_weekday_after if ahead else _weekday_before)(today, g["wd"]))
+        return day_text((weekday_after if ahead else weekday_before)(today, g["wd"]))
     if g["span"] and g["relspan"]:
         span_name = g["span"].lower()
         shift = {"last": -1, "this": 0, "next": 1}[g["relspan"].lower()]
@@ -453,7 +455,7 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
                 return f"weekend of {day_text(monday + 5 * _DAY)}"
             return f"week of {day_text(monday)}"
         if span_name == "month":
-            return f"{_month_start(today.year, today.month, shift):%B %Y}"
+            return f"{month_start(today.year, today.month, shift):%B %Y}"
         return str(today.year + shift)
     if g["n"] and g["unit"]:
         return _fmt_shifted(today - timedelta(days=_days(g["n"], g["unit"])), _unit(g["unit"]))
