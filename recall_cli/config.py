@@ -43,6 +43,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "ask.date_answers": (True, "answer 'when' questions with the date the best evidence names, not the LLM"),
     "ask.model_answers": ("auto", "who words other answers: always the LLM, never (the evidence's own words) or "
                                   "auto (the LLM when it has 1B parameters or more)"),
+    "consolidate.model_proposes": ("auto", "who proposes memories: always the LLM, never (the zero-LLM path only) "
+                                           "or auto (the LLM when it has 1B parameters or more)"),
     "ask.model_abstains": (False, "say 'Not mentioned' when the LLM says it does not know (else answer with the "
                                   "evidence's own words)"),
     "ask.min_support": (0.3, "abstain without the LLM when no evidence item holds this share of the question's "
@@ -106,6 +108,7 @@ def recall_home() -> Path:
 CHOICES: dict[str, tuple[str, ...]] = {
     "embed.backend": ("onnx-int8", "onnx", "torch"),
     "ask.model_answers": ("auto", "always", "never"),
+    "consolidate.model_proposes": ("auto", "always", "never"),
 }
 
 

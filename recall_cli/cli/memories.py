@@ -291,7 +291,7 @@ def consolidate(
         finally:
             line.clear()
     if report.model_problem:
-        typer.echo(f"No LLM ({report.model_problem}); used the zero-LLM path.", err=True)
+        typer.echo(f"Zero-LLM path: {report.model_problem}.", err=True)
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -33,11 +33,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError, UsageError
+from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
-from .model import Chat
+from .model import Chat, model_trusted
 from .shape import (
     Shaped,
     date_answer,
@@ -71,7 +71,6 @@ TIME_QUESTION = re.compile(r"^\s*(when\b|what (year|month|date|day|time)\b|how l
 MAX_ITEM_CHARS = 1200
 MAX_QUESTION_CHARS = 4000
 MAX_ANSWER_CHARS = 600  # a short answer; past this the model is rambling
-MODEL_MIN_PARAMETERS = 1_000_000_000  # ask.model_answers=auto: below this the evidence's words do better
 STOP = ("\n", "Question:", "Evidence", "<evidence>", "</evidence>")
 REPEAT_PENALTY = 1.1
 LOOP_WORDS = 4  # a run of this many words said twice is a loop: the answer ends before it
@@ -256,15 +255,8 @@ def cut_at(text: str, max_chars: int = MAX_ANSWER_CHARS) -> int | None:
 def model_answers(svc: Recall, llm: LLM) -> bool:
     """Whether the model words free-text answers (``ask.model_answers``): always, never, or
     auto, when it has at least MODEL_MIN_PARAMETERS (the measurement in the README: the
-    bundled 135M model scores below the evidence's own words, a 1.5B model above them). A
-    model whose size cannot be read counts as large: it is one the user chose."""
-    setting = str(svc.config.get("ask.model_answers")).strip().lower()
-    if setting not in {"auto", "always", "never"}:
-        raise ConfigError(f"ask.model_answers must be auto, always or never, not '{setting}'")
-    if setting != "auto":
-        return setting == "always"
-    parameters = getattr(llm, "parameters", None)
-    return parameters is None or parameters >= MODEL_MIN_PARAMETERS
+    bundled 135M model scores below the evidence's own words, a 1.5B model above them)."""
+    return model_trusted(svc.config, "ask.model_answers", llm)
 
 
 def _person_filter(found: Support, hits: Sequence[Hit]) -> Callable[[Hit, str], bool] | None:

@@ -391,7 +391,7 @@ its own when idle. Returns how many episodes were done and the memories added or
             out: dict[str, Any] = {"episodes": report.episodes, "consolidated": report.consolidated,
                                    "model": report.model, "actions": report.actions, "memories": changed}
             if report.model_problem:
-                out["note"] = f"recall's local model is not available ({report.model_problem}); used the zero-LLM path."
+                out["note"] = f"consolidated without recall's local model: {report.model_problem}."
             elif not report.episodes:
                 out["note"] = "Nothing is waiting to be consolidated."
             return out

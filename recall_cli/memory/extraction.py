@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..llm.model import LLM, Chat
+from ..llm.model import LLM, Chat, model_trusted
 from ..llm.structured import FailureLog, generate_json, validate
 from ..models import Event
 from ..timephrase.phrase import annotate
@@ -255,12 +255,26 @@ def llm_pipeline(svc: Recall) -> tuple[list[Extractor], Reconciler]:
 
 
 def pipeline_or_none(svc: Recall) -> tuple[list[Extractor] | None, Reconciler | None, str]:
-    """For `recall consolidate`: the LLM pipeline when a model loads, else (None, None, why)."""
+    """For `recall consolidate`: the LLM pipeline when a model loads and is trusted with the
+    job (``consolidate.model_proposes``), else (None, None, why)."""
     from ..errors import ModelError
 
     try:
-        svc.llm.count_tokens("probe")
+        llm = svc.llm
+        if not model_trusted(svc.config, "consolidate.model_proposes", llm):
+            return None, None, _untrusted(svc, llm)
+        llm.count_tokens("probe")
     except ModelError as exc:
         return None, None, exc.message
     extractors, reconciler = llm_pipeline(svc)
     return extractors, reconciler, ""
+
+
+def _untrusted(svc: Recall, llm: LLM) -> str:
+    """Why consolidation leaves the model out, for the line `recall consolidate` prints."""
+    if str(svc.config.get("consolidate.model_proposes")).strip().lower() == "never":
+        return "consolidate.model_proposes is never"
+    name = getattr(getattr(llm, "path", None), "name", "the model")
+    size = getattr(llm, "parameters", 0) or 0
+    return (f"{name} has {size / 1e6:.0f}M parameters, below the 1B that consolidate.model_proposes=auto "
+            "asks for: a model that small proposed mostly ungrounded memories")

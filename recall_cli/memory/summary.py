@@ -31,8 +31,15 @@ EXTRA_STOP = frozenset(
     "going went gone see saw seen say said tell told give gave put keep kept back next last first "
     "soon later today tomorrow yesterday tonight week weekend month year day days "
     "monday tuesday wednesday thursday friday saturday sunday".split()
+) | frozenset(
+    # exclamations and pointers that open chat turns ("Wow, ...", "Those look ...", "Sounds fun"):
+    # frequent in every conversation, telling of none
+    "wow woo woah whoa yay yep yup nope haha lol omg aww ahh hmm those here's there's sounds sound "
+    "looks look definitely absolutely totally awesome amazing glad happy fun out myself yourself "
+    "ourselves they're we're he's she's life's".split()
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
+SENTENCE_ENDS = frozenset('.!?:;[]()"\n')
 
 
 @dataclass
@@ -56,20 +63,31 @@ def _ids(events: list[Event]) -> list[int]:
 
 
 def key_terms(events: list[Event], limit: int = 8) -> list[str]:
-    """The episode's most telling words: frequent, not stop words, names first."""
+    """The episode's most telling words: frequent, not stop words, names first. A name is a
+    word capitalised inside a sentence; a capital at a sentence's start says nothing."""
     counts: defaultdict[str, float] = defaultdict(float)  # names weigh 1.5: not whole counts
     display: dict[str, str] = {}
     actors = {(e.actor or "").lower() for e in events}
     for event in events:
-        for word in WORD.findall(event.text):
+        for match in WORD.finditer(event.text):
+            word = match.group()
             low = word.lower().strip("'-")
             if low in STOPWORDS or low in EXTRA_STOP or low in actors or len(low) < 3:
                 continue
-            weight = 1.5 if word[0].isupper() else 1.0
-            counts[low] += weight
-            display.setdefault(low, word if word[0].isupper() else low)
+            name = word[0].isupper() and not _opens_sentence(event.text, match.start())
+            counts[low] += 1.5 if name else 1.0
+            if name or low not in display:
+                display[low] = word if name else low
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
     return [display[w] for w, c in ranked[:limit] if c >= 1]
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` starts the text or a sentence (after . ! ? : ; brackets)."""
+    i = at - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in SENTENCE_ENDS
 
 
 def _when(start: float, end: float) -> str:

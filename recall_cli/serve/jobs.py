@@ -41,7 +41,7 @@ def install_jobs(daemon: Daemon) -> None:
         # the configured LLM, as `recall consolidate` and the TUI use it
         report = svc.consolidate(limit=config.get("serve.consolidate_batch"))
         if report.model_problem:
-            log.warning("consolidating without the LLM: %s", report.model_problem)
+            log.info("consolidating without the LLM: %s", report.model_problem)
         if report.episodes:
             log.info("consolidated %s episodes with %s: %s", report.episodes, report.model, report.actions)
 

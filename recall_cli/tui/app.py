@@ -245,7 +245,7 @@ class RecallApp(App[None]):
                 return
             self.say(consolidation_message(report, episode_id), "warning" if report.retry else "information")
             if report.model_problem:
-                self.say(f"The model failed ({report.model_problem}): consolidated without it.", "warning")
+                self.say(f"Consolidated without the model: {report.model_problem}.", "warning")
             main = self._main()
             if main is not None:
                 main.refresh_all()

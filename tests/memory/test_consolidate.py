@@ -27,6 +27,17 @@ def test_zero_llm_path_writes_a_dated_episodic_summary_with_provenance(svc):
     assert svc.store.memory_sources(memory.id) == [1, 2, 3]
 
 
+def test_a_summary_names_what_was_talked_about_not_the_words_that_open_chat_turns():
+    from recall_cli.memory.summary import key_terms
+
+    turns = ["Wow, the Kyoto trip sounds great! Those temples look lovely.",
+             "Sounds fun. Definitely book the temples early, the Kyoto ones fill up.",
+             "Yep, I booked Kinkaku-ji for the second day of the trip."]
+    terms = key_terms([Event(t, T0 + i, source="chat", session="s", actor="Ana") for i, t in enumerate(turns)])
+    assert terms[:3] == ["Kyoto", "temples", "trip"]
+    assert not {"Wow", "wow", "Those", "those", "Sounds", "sounds", "Definitely", "Yep"} & set(terms)
+
+
 def test_running_consolidation_twice_adds_nothing(svc):
     _chat(svc)
     consolidate(svc)

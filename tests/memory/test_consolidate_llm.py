@@ -170,3 +170,33 @@ def test_an_extraction_cut_short_keeps_its_finished_memories(svc, tmp_path):
     report = consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([cut]), failures)])
     assert (report.consolidated, report.retry, failures.count) == (1, 0, 1)  # counted, not retried
     assert [v.memory.text for v in svc.memories.list(kinds=["semantic"])] == ["Caroline wants to study counseling"]
+
+
+class SizedLLM(ScriptedLLM):
+    """A scripted model that says how big it is (``consolidate.model_proposes = auto`` reads it)."""
+
+    def __init__(self, outputs, parameters: int) -> None:
+        super().__init__(outputs)
+        self.parameters = parameters
+
+
+@pytest.mark.parametrize(("parameters", "setting", "proposes"), [
+    (1_500_000_000, "auto", True), (135_000_000, "auto", False), (135_000_000, "always", True),
+    (1_500_000_000, "never", False),
+])
+def test_who_proposes_memories_follows_the_model_size_and_the_setting(
+        recall_home, embedder, parameters, setting, proposes):
+    from recall_cli.config import load_config
+    from recall_cli.service import Recall
+
+    llm = SizedLLM([_extract({"kind": "semantic", "subject": "Caroline", "importance": 7, "turns": [3],
+                              "text": "Caroline wants to study counseling next year"})], parameters)
+    svc = Recall(load_config(recall_home), embedder=embedder, llm=llm)
+    svc.config.values["consolidate.model_proposes"] = setting
+    _episode(svc)
+    report = svc.consolidate()
+    facts = [v.memory.text for v in svc.memories.list(kinds=["semantic"])]
+    assert (report.model != "zero-LLM") is proposes
+    assert facts == (["Caroline wants to study counseling next year"] if proposes else [])
+    assert ("below the 1B" in report.model_problem) is (setting == "auto" and not proposes)
+    svc.close()

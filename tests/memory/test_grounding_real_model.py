@@ -31,6 +31,7 @@ def test_no_stored_llm_memory_fails_the_grounding_check(recall_home):
         svc.add(text, ts=T0 + i * 60, source="chat", actor=who, session="s1")
     svc.add("Maya's birthday is 3 May; she wants a film camera", ts=T0 + 86400)
     svc.add("I parked the car on level 3 of the station garage", ts=T0 + 2 * 86400)
+    svc.config.values["consolidate.model_proposes"] = "always"  # by default a 135M model is left out
     report = svc.consolidate()
     assert report.model != "zero-LLM" and report.episodes == 3
     assert set(report.rejected) <= set(REASONS)
@@ -49,4 +50,15 @@ def test_no_stored_llm_memory_fails_the_grounding_check(recall_home):
                       check_subject=memory.kind != "episodic")
         assert again.ok, (memory.text, again.reason, again.detail)
         assert not has_first_person(text), memory.text
+    svc.close()
+
+
+def test_by_default_the_bundled_model_is_left_out_of_consolidation_and_the_report_says_why(recall_home):
+    svc = Recall(load_config(recall_home), embedder=FakeEmbedder(), llm=LlamaLLM(bundled_gguf(), context=2048))
+    for i, (who, text) in enumerate(TURNS):
+        svc.add(text, ts=T0 + i * 60, source="chat", actor=who, session="s1")
+    report = svc.consolidate()
+    assert report.model == "zero-LLM" and report.consolidated == 1
+    assert "135M parameters, below the 1B" in report.model_problem
+    assert not svc.llm.loaded  # deciding read the GGUF header only
     svc.close()
