@@ -13,7 +13,7 @@ reads each sentence:
 - a sentence that gives two speakers one "their ..." ("Caroline and Melanie discussed their
   plans for adopting", "... a picture of their family") needs each of them to have said
   "my" or "our" of it: a model writes "their" for what is one person's as readily as for
-  what both share, and the reader cannot tell which.
+  what both share, and the reader cannot tell which. In a chat of two, "They ..." names both.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..models import Event, Hit
 from .evidence import WORD, Evidence, base_word, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
+BOTH = frozenset({"they", "both"})  # in a summary of two people's chat, a sentence opening so names both
 SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
 
 
@@ -70,6 +71,8 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
     for sentence in sentences(text):
         named = speakers_named(sentence, actors)
         first = WORD.findall(sentence)[:1]
+        if not named and len(actors) == 2 and first and first[0].lower() in BOTH:
+            named = actors
         if len(named) >= 2:
             person = None
             for noun in (m.group(1).lower() for m in SHARED.finditer(sentence)):

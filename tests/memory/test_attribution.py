@@ -34,6 +34,7 @@ def test_a_summary_that_describes_each_person_by_what_they_said_passes(summary):
     ("Melanie loves her kids. She felt accepted by the support group.", "Melanie"),  # "she" is still Melanie
     ("Caroline and Melanie went camping at the beach with their kids.", "Caroline"),  # only Melanie has kids
     ("Caroline and Melanie discussed their experiences at the support group.", "Caroline"),  # whose? one's
+    ("They went camping with their kids.", "Caroline"),  # "they" in a chat of two is both of them
 ])
 def test_a_summary_that_gives_one_person_the_others_life_is_caught(summary, wronged):
     assert misattributed(summary, CHAT) == wronged
@@ -44,6 +45,7 @@ def test_a_their_both_people_claim_is_theirs():
                          actor="Caroline"),
             Event("Yes! Our trip was magical.", T0 + 360, source="chat", actor="Melanie")]
     assert misattributed("Caroline and Melanie remembered their trip to the lake.", both) == ""
+    assert misattributed("They remembered their trip to the lake.", both) == ""
 
 
 def test_a_summary_of_a_note_or_a_monologue_is_not_judged_by_person():
