@@ -13,7 +13,10 @@ reads each sentence:
 - a sentence that gives two speakers one "their ..." ("Caroline and Melanie discussed their
   plans for adopting", "... a picture of their family") needs each of them to have said
   "my" or "our" of it: a model writes "their" for what is one person's as readily as for
-  what both share, and the reader cannot tell which. In a chat of two, "They ..." names both.
+  what both share, and the reader cannot tell which. In a chat of two, "They ..." names both;
+- a clause that reports speech ("Nate asked Joanna what made her get that figure", "Joanna
+  replied that ...") must take its words from what the named speaker says in the turns the
+  memory cites: a small model swaps who asked and who answered.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from .evidence import WORD, Evidence, base_word, speakers_named
 CONTINUES = frozenset({"she", "he", "her", "his"})
 BOTH = frozenset({"they", "both"})  # in a summary of two people's chat, a sentence opening so names both
 SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
+SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
+          "explains|suggested|suggests|responded|responds|answered|answers|added|adds|expressed|expresses")
 
 
 def _hits(episode: Sequence[Event]) -> list[Hit]:
@@ -89,6 +94,29 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
         if person not in evidence:
             evidence[person] = _owned(person, hits, actors)
         reason, _missing = ungrounded_words(sentence, evidence[person])
+        if reason:
+            return person
+    return ""
+
+
+def misquoted(text: str, cited: Sequence[Event]) -> str:
+    """'' when every "<speaker> asked/replied/said/shared ..." clause of ``text`` takes its
+    words from what that speaker says in ``cited``; else the first speaker misquoted."""
+    from .grounding import ungrounded_words
+
+    actors = list(dict.fromkeys(e.actor for e in cited if e.actor))
+    if len(actors) < 2:
+        return ""
+    names = "|".join(re.escape(a) for a in actors)
+    clause = re.compile(rf"\b({names})\s+(?:also\s+|then\s+)?(?:{SPEECH})\b(.*?)"
+                        rf"(?=[.!?;]|\b(?:and|but|while)\s+(?:{names}|she|he|they)\b|$)", re.I | re.S)
+    by_name = {a.lower(): a for a in actors}
+    for match in clause.finditer(text):
+        person = by_name[match.group(1).lower()]
+        said = Evidence.of([e for e in cited if e.actor == person])
+        for actor in actors:
+            said.tokens.update(base_word(w) for w in WORD.findall(actor))
+        reason, _missing = ungrounded_words(match.group(2), said)
         if reason:
             return person
     return ""

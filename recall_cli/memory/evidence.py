@@ -32,6 +32,7 @@ GLUE = frozenset(
     "work works worked go goes went gone going attend attends attended visit visits visited "
     "say says said mention mentions mentioned talk talks talked discuss discusses discussed "
     "share shares shared tell tells told feel feels felt think thinks thought believe believes "
+    "ask asks asked reply replies replied answer answers answered explain explains explained "
     "is was are were be been being am do does did done get gets got make makes made "
     "take takes took taken taking "
     "named called about regarding upon who whose whom which that this those these them they "

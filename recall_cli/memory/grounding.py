@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
-from .attribution import misattributed
+from .attribution import misattributed, misquoted
 from .evidence import (
     ADVERBS,
     ALLOWED_SYMBOLS,
@@ -467,6 +467,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
+    misquoted_person = misquoted(rest, cited)
+    if misquoted_person:
+        return _reject(verdict, "wrong_person", misquoted_person)
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
     if check_subject:

@@ -51,3 +51,38 @@ def test_a_their_both_people_claim_is_theirs():
 def test_a_summary_of_a_note_or_a_monologue_is_not_judged_by_person():
     note = [Event("I went to a support group yesterday.", T0, source="note")]
     assert misattributed("The user's partner went to a support group.", note) == ""
+
+
+FIGURE = [
+    Event("Wow, Nate! I love the tech and jokes of Iron Man too. What made you get that figure?", T0,
+          source="chat", actor="Joanna"),
+    Event("Thanks Joanna! I got it because it reminded me of something I love. It keeps me working on my goals.",
+          T0 + 60, source="chat", actor="Nate"),
+]
+
+
+@pytest.mark.parametrize(("memory", "misquoted_person"), [
+    # the 1.5B model's words: who asked and who answered swapped
+    ("Nate asked Joanna what made her get that figure and Joanna replied that it reminded her of something "
+     "she loves.", "Nate"),
+    ("Joanna replied that the figure reminded her of something she loves.", "Joanna"),
+    ("Joanna asked Nate what made him get that figure and Nate replied that it reminded him of something "
+     "he loves.", ""),
+    ("Nate said it keeps him working on his goals.", ""),
+    ("Nate said the figure keeps him working on his goals.", "Nate"),  # "figure" is Joanna's word
+])
+def test_a_reported_question_or_answer_must_be_in_the_named_speakers_own_words(memory, misquoted_person):
+    from recall_cli.memory.attribution import misquoted
+
+    assert misquoted(memory, FIGURE) == misquoted_person
+
+
+def test_a_memory_that_swaps_who_asked_and_who_answered_is_not_stored():
+    from recall_cli.memory.grounding import check
+    from recall_cli.memory.summary import Candidate
+
+    cited = [Event(e.text, e.ts_start, source="chat", actor=e.actor, id=i + 1) for i, e in enumerate(FIGURE)]
+    swapped = Candidate("semantic", "Nate asked Joanna what made her get that figure.", subject="Joanna",
+                        origin="llm", sources=[1, 2])
+    verdict = check(swapped, cited, cited)
+    assert (verdict.ok, verdict.reason, verdict.detail) == (False, "wrong_person", "Nate")
