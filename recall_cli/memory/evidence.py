@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..models import Event
-from ..timephrase.phrase import EXPLICIT, MONTHS, WEEKDAYS, annotate
+from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate
 from ..timeutil import from_ts
 
 # -- vocabulary ---------------------------------------------------------------------------
@@ -274,3 +274,14 @@ def is_instruction(sentence: str) -> bool:
     if words[lead] in IMPERATIVE and not (lead + 1 < len(words) and words[lead + 1] in {"you", "me", "it's"}):
         return True
     return any(p.search(sentence) for p in INSTRUCTION_PATTERNS)
+
+
+def dated(text: str, cited: Sequence[Event]) -> str:
+    """``text`` with the date of each relative phrase after it ("yesterday [7 May 2023]"),
+    resolved against the cited turn that says it (else the first cited): a memory read a
+    year later must not say "yesterday"."""
+    phrases = [m.group().lower() for m in RELATIVE.finditer(text)]
+    if not phrases or not cited:
+        return text
+    said = next((e for e in cited if any(p in e.text.lower() for p in phrases)), cited[0])
+    return annotate(text, said.ts_start)

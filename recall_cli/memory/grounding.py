@@ -59,6 +59,7 @@ from .evidence import (
     Evidence,
     base_word,
     clean_text,
+    dated,
     normalised,
     number_value,
     speakers_named,
@@ -477,7 +478,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         if bad:
             return _reject(verdict, "bad_subject", bad)
         verdict.subject = subject
+    verdict.text = dated(verdict.text, cited)
     return verdict
+
 
 
 def _reject(verdict: Verdict, reason: str, detail: str) -> Verdict:

@@ -466,14 +466,14 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
 
 def annotate(text: str, ts: float) -> str:
     """Append the absolute date after each relative phrase, e.g. "yesterday [7 May 2023]",
-    resolved against ``ts``, the time the text was written."""
+    resolved against ``ts``, the time the text was written; a phrase dated already is kept."""
     today = from_ts(ts).date()
     out: list[str] = []
     last = 0
     for match in RELATIVE.finditer(text):
         resolved = resolve(match, today)
-        if not resolved:
-            continue
+        if not resolved or text[match.end():match.end() + 2].lstrip().startswith("["):
+            continue  # not a date, or dated already (a memory stored with its dates)
         out.append(text[last:match.end()])
         out.append(f" [{resolved}]")
         last = match.end()

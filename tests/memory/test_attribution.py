@@ -86,3 +86,13 @@ def test_a_memory_that_swaps_who_asked_and_who_answered_is_not_stored():
                         origin="llm", sources=[1, 2])
     verdict = check(swapped, cited, cited)
     assert (verdict.ok, verdict.reason, verdict.detail) == (False, "wrong_person", "Nate")
+
+
+def test_a_memory_keeps_the_date_of_each_relative_phrase_from_the_turn_that_said_it():
+    from recall_cli.memory.evidence import dated
+
+    turns = [Event("Hi Nate, how was your week?", T0, source="chat", actor="Joanna"),
+             Event("My screenplay bit was on the big screen yesterday!", T0 + 86400, source="chat", actor="Nate")]
+    assert dated("Nate's screenplay bit was on the big screen yesterday.", turns) == (
+        "Nate's screenplay bit was on the big screen yesterday [8 May 2023].")
+    assert dated("Nate wrote a screenplay.", turns) == "Nate wrote a screenplay."

@@ -93,3 +93,11 @@ def test_text_without_relative_dates_is_unchanged(text):
 ])
 def test_the_first_date_a_text_speaks_of_is_explicit_or_resolved(text, expected):
     assert mentioned_date(text, SAID) == expected
+
+
+def test_annotating_a_text_twice_dates_each_phrase_once():
+    from recall_cli.timephrase.phrase import annotate
+
+    once = annotate("We met yesterday and fly next month.", 1_683_554_160.0)
+    assert once == "We met yesterday [7 May 2023] and fly next month [June 2023]."
+    assert annotate(once, 1_700_000_000.0) == once  # a later reading does not re-date it
