@@ -16,7 +16,10 @@ reads each sentence:
   what both share, and the reader cannot tell which. In a chat of two, "They ..." names both;
 - a clause that reports speech ("Nate asked Joanna what made her get that figure", "Joanna
   replied that ...") must take its words from what the named speaker says in the turns the
-  memory cites: a small model swaps who asked and who answered.
+  memory cites: a small model swaps who asked and who answered;
+- a sentence whose subject is both people ("Nate and Joanna are baking cupcakes", "They ...")
+  and whose verb is not one of talking ("talked about", "discussed") tells of something both
+  did: each must own its words, by saying them, being told them, or the other's "we"/"our".
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from .evidence import WORD, Evidence, base_word, speakers_named
 CONTINUES = frozenset({"she", "he", "her", "his"})
 BOTH = frozenset({"they", "both"})  # in a summary of two people's chat, a sentence opening so names both
 SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
+JOINT_TALK = frozenset("talked talk talks discussed discuss discusses chatted chat chats caught catch "
+                       "exchanged exchange agreed agree spoke speak reminisced".split())
+WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
           "explains|suggested|suggests|responded|responds|answered|answers|added|adds|expressed|expresses")
 
@@ -40,8 +46,9 @@ def _hits(episode: Sequence[Event]) -> list[Hit]:
             for e in episode]
 
 
-def _owned(person: str, hits: Sequence[Hit], actors: list[str]) -> Evidence:
-    """What is said of ``person`` in the episode, as evidence (speakers' names included)."""
+def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool = False) -> Evidence:
+    """What is said of ``person`` in the episode, as evidence (speakers' names included);
+    ``jointly``: with the other speakers' "we"/"our" sentences, for something done together."""
     said: list[Event] = []
     for hit in hits:
         if hit.actor == person:  # all they assert, of themselves or of others ("congratulates her on ...")
@@ -49,6 +56,8 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str]) -> Evidence:
         else:
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral
+            if jointly:
+                kept += [s for s in sentences(hit.text) if WE.search(s) and not s.rstrip().endswith("?")]
         said.extend(Event(s, hit.ts, actor=hit.actor) for s in kept)
     ev = Evidence.of(said)
     for actor in actors:
@@ -84,6 +93,14 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
                 for actor in named:
                     if not _says_own(actor, noun, episode):
                         return actor
+            joint = _joint_verb(sentence, named)
+            if joint and joint not in JOINT_TALK:
+                # what they did is checked, not the verb that says it ("remembered", "enjoyed")
+                deed = re.sub(rf"\b{re.escape(joint)}\b", " ", sentence, count=1, flags=re.I)
+                for actor in named:
+                    reason, _missing = ungrounded_words(deed, _owned(actor, hits, actors, jointly=True))
+                    if reason:
+                        return actor
             continue
         if len(named) == 1:
             person = named[0]
@@ -97,6 +114,15 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
         if reason:
             return person
     return ""
+
+
+def _joint_verb(sentence: str, named: Sequence[str]) -> str:
+    """The verb after a subject that is both people ("Nate and Joanna are baking" -> "baking",
+    "They discussed" -> "discussed"); '' when the sentence does not open with them."""
+    names = "|".join(re.escape(n) for n in named)
+    subject = re.match(rf"\s*(?:(?:{names})\s+and\s+(?:{names})|they|both)\s+(?:both\s+)?"
+                       rf"(?:(?:are|were|have|had|will|would|also|then)\s+)*(\w+)", sentence, re.I)
+    return subject.group(1).lower() if subject else ""
 
 
 def misquoted(text: str, cited: Sequence[Event]) -> str:

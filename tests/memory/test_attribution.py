@@ -96,3 +96,21 @@ def test_a_memory_keeps_the_date_of_each_relative_phrase_from_the_turn_that_said
     assert dated("Nate's screenplay bit was on the big screen yesterday.", turns) == (
         "Nate's screenplay bit was on the big screen yesterday [8 May 2023].")
     assert dated("Nate wrote a screenplay.", turns) == "Nate wrote a screenplay."
+
+
+BAKING = [
+    Event("I even made these dairy-free chocolate coconut cupcakes with raspberry frosting.", T0,
+          source="chat", actor="Joanna"),
+    Event("Can't wait to try them. I think baking really brings us together!", T0 + 60, source="chat", actor="Nate"),
+    Event("We should bake cookies together next week!", T0 + 120, source="chat", actor="Joanna"),
+]
+
+
+@pytest.mark.parametrize(("summary", "wronged"), [
+    ("Nate and Joanna are baking dairy-free chocolate coconut cupcakes.", "Nate"),  # Joanna made them
+    ("They made chocolate coconut cupcakes with raspberry frosting.", "Nate"),
+    ("Nate and Joanna plan to bake cookies together.", ""),  # Joanna's "we" includes Nate
+    ("Nate and Joanna talked about dairy-free cupcakes.", ""),  # talking needs no joint deed
+])
+def test_a_deed_given_to_both_people_must_be_both_of_theirs(summary, wronged):
+    assert misattributed(summary, BAKING) == wronged
