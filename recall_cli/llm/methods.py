@@ -4,7 +4,10 @@ service module stays readable)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
+
+from .model import model_trusted
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -30,6 +33,13 @@ class ModelMethods:
 
         svc = cast("Recall", self)
         data = model_info(svc.config)
+        sized = SimpleNamespace(parameters=data.get("parameters"))
+        # which jobs it does: the same decision `ask` and `consolidate` make (model.model_trusted)
+        data["answers"] = ("the model" if model_trusted(svc.config, "ask.model_answers", sized)
+                           else "the evidence's own words (ask.model_answers)")
+        data["memories"] = ("the model, checked, and zero-LLM summaries"
+                            if model_trusted(svc.config, "consolidate.model_proposes", sized)
+                            else "zero-LLM summaries and shell procedures (consolidate.model_proposes)")
         if svc.config.db_path.exists():
             data["structured_output_failures"] = self.llm_failures()
             data["consolidation_rejected"] = rejection_counts(svc.store)

@@ -65,6 +65,14 @@ def test_models_info_counts_structured_output_failures(cli, svc):
     assert data["structured_output_failures"] == {"extract": 1}
 
 
+def test_models_info_says_which_jobs_the_bundled_model_is_left_out_of(cli):
+    data = json.loads(cli("models", "info", "--json")[1])
+    assert data["answers"] == "the evidence's own words (ask.model_answers)"
+    assert data["memories"] == "zero-LLM summaries and shell procedures (consolidate.model_proposes)"
+    assert cli("config", "set", "consolidate.model_proposes", "always")[0] == 0
+    assert "memories: the model, checked, and zero-LLM summaries\n" in cli("models", "info")[1]
+
+
 def test_models_info_with_a_missing_configured_model(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("RECALL_LLM_MODEL", str(tmp_path / "gone.gguf"))
     code, _, err = cli("models", "info")
