@@ -464,6 +464,9 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
     return None
 
 
+DATED = re.compile(r"\s?\[[^\]\n]{0,40}\b\d{4}\]")  # " [7 May 2023]" after a phrase: dated already
+
+
 def annotate(text: str, ts: float) -> str:
     """Append the absolute date after each relative phrase, e.g. "yesterday [7 May 2023]",
     resolved against ``ts``, the time the text was written; a phrase dated already is kept."""
@@ -472,7 +475,7 @@ def annotate(text: str, ts: float) -> str:
     last = 0
     for match in RELATIVE.finditer(text):
         resolved = resolve(match, today)
-        if not resolved or text[match.end():match.end() + 2].lstrip().startswith("["):
+        if not resolved or DATED.match(text, match.end()):
             continue  # not a date, or dated already (a memory stored with its dates)
         out.append(text[last:match.end()])
         out.append(f" [{resolved}]")

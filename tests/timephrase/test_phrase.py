@@ -101,3 +101,10 @@ def test_annotating_a_text_twice_dates_each_phrase_once():
     once = annotate("We met yesterday and fly next month.", 1_683_554_160.0)
     assert once == "We met yesterday [7 May 2023] and fly next month [June 2023]."
     assert annotate(once, 1_700_000_000.0) == once  # a later reading does not re-date it
+
+
+def test_a_bracket_that_is_not_a_date_does_not_stop_a_phrase_being_dated():
+    from recall_cli.timephrase.phrase import annotate
+
+    assert annotate("I went there yesterday [shares a photo of a lake]", 1_683_554_160.0) == (
+        "I went there yesterday [7 May 2023] [shares a photo of a lake]")
