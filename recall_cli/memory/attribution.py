@@ -7,9 +7,10 @@ check of a summary takes its words from the whole episode, so both pass it. This
 reads each sentence:
 
 - a sentence about one speaker (it names only them, or continues with "she"/"he" after one
-  that did) must take its content words from what that speaker says (not asks) or what
-  others say of them (support.ownership: the grammar of conversation), not from what
-  others say of themselves;
+  that did) must take its content words from that speaker's own news (not questions, not
+  what they say of the one they talk to) or what others say of them (support.ownership: the
+  grammar of conversation), not from what others say of themselves; only a sentence that
+  reports what they said to the other ("Jon congratulates Gina on ...") may use that;
 - a sentence that gives two speakers one "their ..." ("Caroline and Melanie discussed their
   plans for adopting", "... a picture of their family") needs each of them to have said
   "my" or "our" of it: a model writes "their" for what is one person's as readily as for
@@ -36,6 +37,8 @@ BOTH = frozenset({"they", "both"})  # in a summary of two people's chat, a sente
 SHARED = re.compile(r"\btheir\s+(\w+)", re.I)
 JOINT_TALK = frozenset("talked talk talks discussed discuss discusses chatted chat chats caught catch "
                        "exchanged exchange agreed agree spoke speak reminisced".split())
+REPLY = (r"congratulat\w*|encourag\w*|prais\w*|thank\w*|support\w*|reassur\w*|compliment\w*|admir\w*|"
+         r"cheer\w*|urg\w*|advis\w*|wish\w*|invit\w*|offer\w*|comfort\w*|agree\w*|recommend\w*")
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
           "explains|suggested|suggests|responded|responds|answered|answers|added|adds|expressed|expresses")
@@ -46,13 +49,18 @@ def _hits(episode: Sequence[Event]) -> list[Hit]:
             for e in episode]
 
 
-def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool = False) -> Evidence:
+def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool = False,
+           to_others: bool = False) -> Evidence:
     """What is said of ``person`` in the episode, as evidence (speakers' names included);
-    ``jointly``: with the other speakers' "we"/"our" sentences, for something done together."""
+    ``jointly``: with the other speakers' "we"/"our" sentences, for something done together;
+    ``to_others``: with what they say to or of the others ("congratulates her on ...")."""
     said: list[Event] = []
     for hit in hits:
-        if hit.actor == person:  # all they assert, of themselves or of others ("congratulates her on ...")
+        if hit.actor == person and to_others:
             kept = [s for s in sentences(hit.text) if not s.rstrip().endswith("?")]
+        elif hit.actor == person:  # their own news, not what they say of the one they talk to
+            owned = ownership(hit, person, actors)
+            kept = owned.person + owned.neutral
         else:
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral
@@ -80,7 +88,7 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
     if len(actors) < 2:
         return ""
     hits = _hits(episode)
-    evidence: dict[str, Evidence] = {}
+    evidence: dict[tuple[str, bool], Evidence] = {}
     person: str | None = None
     for sentence in sentences(text):
         named = speakers_named(sentence, actors)
@@ -108,9 +116,14 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
             person = None
             continue
         assert person is not None
-        if person not in evidence:
-            evidence[person] = _owned(person, hits, actors)
-        reason, _missing = ungrounded_words(sentence, evidence[person])
+        # "Jon congratulates Gina on the internship" rests on what Jon said to her; "Jon is
+        # excited about his new internship" on Jon's own news only
+        replies = re.search(rf"\b(?:{re.escape(person)}|she|he)\s+(?:also\s+|then\s+)?(?:{SPEECH}|{REPLY})",
+                            sentence, re.I) is not None
+        key = (person, replies)
+        if key not in evidence:
+            evidence[key] = _owned(person, hits, actors, to_others=replies)
+        reason, _missing = ungrounded_words(sentence, evidence[key])
         if reason:
             return person
     return ""

@@ -114,3 +114,21 @@ BAKING = [
 ])
 def test_a_deed_given_to_both_people_must_be_both_of_theirs(summary, wronged):
     assert misattributed(summary, BAKING) == wronged
+
+
+INTERNSHIP = [
+    Event("Hey Jon! I just got accepted for a fashion internship!", T0, source="chat", actor="Gina"),
+    Event("Congrats, Gina! That's awesome news about the fashion internship. So stoked for you.", T0 + 60,
+          source="chat", actor="Jon"),
+    Event("Thanks! How is the dance studio coming along?", T0 + 120, source="chat", actor="Gina"),
+    Event("I signed the lease for my dance studio yesterday.", T0 + 180, source="chat", actor="Jon"),
+]
+
+
+@pytest.mark.parametrize(("summary", "wronged"), [
+    ("Jon is excited about his new fashion internship.", "Jon"),  # Gina's news, in Jon's congratulations
+    ("Jon congratulated Gina on her fashion internship.", ""),  # what Jon said to her
+    ("Jon signed the lease for his dance studio.", ""),
+])
+def test_what_someone_says_of_the_other_is_not_their_own_news(summary, wronged):
+    assert misattributed(summary, INTERNSHIP) == wronged
