@@ -20,7 +20,11 @@ reads each sentence:
   memory cites: a small model swaps who asked and who answered;
 - a sentence whose subject is both people ("Nate and Joanna are baking cupcakes", "They ...")
   and whose verb is not one of talking ("talked about", "discussed") tells of something both
-  did: each must own its words, by saying them, being told them, or the other's "we"/"our".
+  did: each must own its words, by saying them, being told them, or the other's "we"/"our";
+- a clause of a summary tells of one moment of the conversation: its words come from a few
+  neighbouring turns (``LOCAL_TURNS``), not from turns far apart ("John shared photos from
+  his morning workout and b-ball games with his family and friends" joins a photo, a game
+  and a party the conversation kept apart).
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ JOINT_TALK = frozenset("talked talk talks discussed discuss discusses chatted ch
                        "exchanged exchange agreed agree spoke speak reminisced".split())
 REPLY = (r"congratulat\w*|encourag\w*|prais\w*|thank\w*|support\w*|reassur\w*|compliment\w*|admir\w*|"
          r"cheer\w*|urg\w*|advis\w*|wish\w*|invit\w*|offer\w*|comfort\w*|agree\w*|recommend\w*")
+CLAUSE_BREAK = re.compile(r"[.;!?,:]|\b(?:and|which|while|who|whom|but|because|although|though|whereas|after|"
+                          r"before|then)\b", re.I)
+LOCAL_TURNS = 4  # a clause's words lie within this many consecutive turns
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
           "explains|suggested|suggests|responded|responds|answered|answers|added|adds|expressed|expresses")
@@ -158,4 +165,32 @@ def misquoted(text: str, cited: Sequence[Event]) -> str:
         reason, _missing = ungrounded_words(match.group(2), said)
         if reason:
             return person
+    return ""
+
+
+def scattered(text: str, episode: Sequence[Event]) -> str:
+    """'' when each clause of the summary ``text`` takes its words from a few neighbouring
+    turns of ``episode``; else the first clause whose words lie far apart. Words in half the
+    turns or more (the conversation's topic, "photo") and words in no turn are left out."""
+    from .grounding import names_and_words
+
+    turns = [Evidence.of([e]) for e in episode]
+    if len(turns) <= LOCAL_TURNS:
+        return ""
+    speakers = {base_word(w) for e in episode if e.actor for w in WORD.findall(e.actor)}
+    for clause in CLAUSE_BREAK.split(text):
+        names, words, initial = names_and_words(clause)
+        places: list[set[int]] = []
+        for word in dict.fromkeys(names + words + initial):
+            if base_word(word) in speakers:
+                continue
+            where = {i for i, ev in enumerate(turns) if ev.has_word(word) or ev.has_name(word)}
+            if where and len(where) < len(turns) / 2:
+                places.append(where)
+        if len(places) < 2:
+            continue
+        spare = 1 if len(places) >= 5 else 0  # one word in five may come from elsewhere
+        if not any(sum(1 for where in places if not any(a <= i < a + LOCAL_TURNS for i in where)) <= spare
+                   for a in range(len(turns) - LOCAL_TURNS + 1)):
+            return clause.strip()
     return ""

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
-from .attribution import misattributed, misquoted
+from .attribution import misattributed, misquoted, scattered
 from .evidence import (
     ADVERBS,
     ALLOWED_SYMBOLS,
@@ -84,6 +84,7 @@ REASONS: dict[str, str] = {
     "ungrounded_number": "a number the events do not give",
     "ungrounded_words": "words the events do not contain",
     "wrong_person": "not said by or to the person it is about",
+    "scattered": "a clause joining turns far apart",
     "unclear_person": '"you" with no one it could mean',
     "no_steps": "a procedure nobody took or gave",
     "bad_subject": "a subject that is not a name or noun phrase from the events",
@@ -254,7 +255,7 @@ def markup_residue(text: str, allowed: str = "") -> str:
     return ""
 
 
-def _names_and_words(text: str) -> tuple[list[str], list[str], list[str]]:
+def names_and_words(text: str) -> tuple[list[str], list[str], list[str]]:
     """(names, content words, sentence-initial words) of a memory's text."""
     names: list[str] = []
     words: list[str] = []
@@ -315,7 +316,7 @@ def ungrounded_words(text: str, ev: Evidence) -> tuple[str, list[str]]:
     """('', []) when the names and content words of ``text`` come from the evidence, else
     (reason, the words that do not). Names must all be there; of the other content words
     at most one in five may be missing (a paraphrase's odd word), none of fewer than five."""
-    names, words, initial = _names_and_words(text)
+    names, words, initial = names_and_words(text)
     missing_names = [n for n in names if not ev.has_name(n)]
     if missing_names:
         return "ungrounded_name", missing_names
@@ -398,7 +399,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
     for actor in ev.actors:  # the person the text is about
         if re.search(rf"\b{re.escape(actor)}\b", text, re.I):
             return actor, ""
-    names, _words, initial = _names_and_words(text)
+    names, _words, initial = names_and_words(text)
     for name in initial + names:
         if ev.has_name(name):
             return base_word(name).capitalize() if name.islower() else name.removesuffix("'s"), ""
@@ -460,7 +461,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     reason, missing = ungrounded_words(rest, ev)
     if reason:
         return _reject(verdict, reason, ", ".join(missing))
-    names, words, initial = _names_and_words(rest)
+    names, words, initial = names_and_words(rest)
     actors = {base_word(w) for e in episode if e.actor for w in WORD.findall(e.actor)} | {"user"}
     if not words and rest == text and all(base_word(n) in actors for n in names + initial):
         # nothing but speakers and relation words ("Caroline likes it"): no fact to keep
@@ -560,10 +561,11 @@ def _screen_summary(candidate: Candidate, events: Sequence[Event], rejected: lis
     verdict = check(probe, events, events, check_subject=False)
     if verdict.ok:
         wronged = misattributed(verdict.text, events)
-        if not wronged:
+        joined = "" if wronged else scattered(verdict.text, events)
+        if not wronged and not joined:
             candidate.text = f"{prefix}: {verdict.text}"
             return
-        verdict = _reject(verdict, "wrong_person", wronged)
+        verdict = _reject(verdict, "wrong_person", wronged) if wronged else _reject(verdict, "scattered", joined)
     rejected.append(Rejection(Candidate("episodic", candidate.text, sources=list(candidate.sources),
                                         origin="llm", model=candidate.model),
                               verdict.reason, verdict.detail, stage="summary"))

@@ -132,3 +132,28 @@ INTERNSHIP = [
 ])
 def test_what_someone_says_of_the_other_is_not_their_own_news(summary, wronged):
     assert misattributed(summary, INTERNSHIP) == wronged
+
+
+def _far_apart() -> list[Event]:
+    said = ["Any good basketball games lately?",
+            "We won a close game against another team last week.",
+            "Here's a pic from my morning workout at the park court.",
+            "That's a good spot for a workout!",
+            "I hurt my ankle last month and missed some matches.",
+            "Oh no, how is the recovery going?",
+            "Physical therapy every day, it is slow but steady.",
+            "Glad it's getting better.",
+            "My wife and I threw a small party for family and friends to celebrate."]
+    return [Event(t, T0 + 60 * i, source="chat", actor=("Tim", "John")[i % 2]) for i, t in enumerate(said)]
+
+
+@pytest.mark.parametrize(("summary", "clause"), [
+    ("John shared a pic from his morning workout with family and friends.",
+     "John shared a pic from his morning workout with family"),
+    ("John won a close game last week, then hurt his ankle and threw a party for family and friends.", ""),
+    ("John does physical therapy every day after he hurt his ankle.", ""),
+])
+def test_a_summary_clause_must_not_join_turns_far_apart(summary, clause):
+    from recall_cli.memory.attribution import scattered
+
+    assert scattered(summary, _far_apart()) == clause
