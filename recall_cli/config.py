@@ -105,10 +105,11 @@ def recall_home() -> Path:
 
 
 # keys whose value must be one of a few words
+TRUST = ("auto", "always", "never")  # who does a job: the LLM by its size, always, or never
 CHOICES: dict[str, tuple[str, ...]] = {
     "embed.backend": ("onnx-int8", "onnx", "torch"),
-    "ask.model_answers": ("auto", "always", "never"),
-    "consolidate.model_proposes": ("auto", "always", "never"),
+    "ask.model_answers": TRUST,
+    "consolidate.model_proposes": TRUST,
 }
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..config import TRUST
 from ..errors import ConfigError, ModelError
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ STOP = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>"]
 # README's table, the bundled 135M model does worse than the zero-LLM path at answering and
 # at consolidation, a 1.5B model better
 MODEL_MIN_PARAMETERS = 1_000_000_000
-TRUST_CHOICES = ("auto", "always", "never")
 
 
 def bundled_gguf() -> Path:
@@ -347,7 +347,7 @@ def model_trusted(config: Config, key: str, llm: object) -> bool:
     MODEL_MIN_PARAMETERS. A model whose size cannot be read counts as large: it is one the
     user chose."""
     setting = str(config.get(key)).strip().lower()
-    if setting not in TRUST_CHOICES:
+    if setting not in TRUST:
         raise ConfigError(f"{key} must be auto, always or never, not '{setting}'")
     if setting != "auto":
         return setting == "always"

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 from ..llm.support import ownership, sentences
 from ..models import Event, Hit
-from .evidence import WORD, Evidence, base_word, speakers_named
+from .evidence import WORD, Evidence, base_word, name_words, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
 BOTH = frozenset({"they", "both"})  # in a summary of two people's chat, a sentence opening so names both
@@ -65,18 +65,14 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool
     for hit in hits:
         if hit.actor == person and to_others:
             kept = [s for s in sentences(hit.text) if not s.rstrip().endswith("?")]
-        elif hit.actor == person:  # their own news, not what they say of the one they talk to
+        else:  # for the speaker: their own news, not what they say of the one they talk to
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral
-        else:
-            owned = ownership(hit, person, actors)
-            kept = owned.person + owned.neutral
-            if jointly:
+            if jointly and hit.actor != person:
                 kept += [s for s in sentences(hit.text) if WE.search(s) and not s.rstrip().endswith("?")]
         said.extend(Event(s, hit.ts, actor=hit.actor) for s in kept)
     ev = Evidence.of(said)
-    for actor in actors:
-        ev.tokens.update(base_word(w) for w in WORD.findall(actor))
+    ev.tokens |= name_words(actors)
     return ev
 
 
@@ -160,8 +156,7 @@ def misquoted(text: str, cited: Sequence[Event]) -> str:
     for match in clause.finditer(text):
         person = by_name[match.group(1).lower()]
         said = Evidence.of([e for e in cited if e.actor == person])
-        for actor in actors:
-            said.tokens.update(base_word(w) for w in WORD.findall(actor))
+        said.tokens |= name_words(actors)
         reason, _missing = ungrounded_words(match.group(2), said)
         if reason:
             return person
@@ -177,7 +172,7 @@ def scattered(text: str, episode: Sequence[Event]) -> str:
     turns = [Evidence.of([e]) for e in episode]
     if len(turns) <= LOCAL_TURNS:
         return ""
-    speakers = {base_word(w) for e in episode if e.actor for w in WORD.findall(e.actor)}
+    speakers = name_words(e.actor for e in episode)
     for clause in CLAUSE_BREAK.split(text):
         names, words, initial = names_and_words(clause)
         places: list[set[int]] = []

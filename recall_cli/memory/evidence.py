@@ -121,6 +121,12 @@ def speakers_named(text: str, actors: Iterable[str]) -> list[str]:
     return [a for a in actors if re.search(rf"\b{re.escape(a)}\b", text, re.I)]
 
 
+def name_words(names: Iterable[str | None]) -> set[str]:
+    """The words of people's names as evidence tokens ("Mary Ann" -> {"mary", "ann"}): a
+    speaker of the conversation is a known name wherever the memory mentions them."""
+    return {base_word(w) for name in names if name for w in WORD.findall(name)}
+
+
 def base_word(word: str) -> str:
     """A word without its possessive ("Maya's" -> "maya"), lower case."""
     low = word.lower().strip("'")

@@ -60,6 +60,7 @@ from .evidence import (
     base_word,
     clean_text,
     dated,
+    name_words,
     normalised,
     number_value,
     speakers_named,
@@ -360,8 +361,7 @@ def check_person(text: str, subject: str | None, cited: Sequence[Event], episode
     if not theirs:
         return person
     ev = Evidence.of(theirs)
-    for actor in actors:  # names are checked elsewhere: here only what is said of the person
-        ev.tokens.update(base_word(w) for w in WORD.findall(actor))
+    ev.tokens |= name_words(actors)  # names are checked elsewhere: here only what is said of the person
     reason, _missing = ungrounded_words(text, ev)
     return person if reason else ""
 
@@ -430,10 +430,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     text = clean_text(candidate.text)
     verdict = Verdict(text, candidate.subject)
     ev = Evidence.of(cited)
-    for actor in dict.fromkeys(e.actor for e in episode if e.actor):
-        # a speaker of the conversation is a known name; whether the memory is really
-        # theirs is check_person's question (a wrong one is "wrong_person", not a new name)
-        ev.tokens.update(base_word(w) for w in WORD.findall(actor))
+    speakers = name_words(e.actor for e in episode)
+    # a speaker of the conversation is a known name; whether the memory is really theirs is
+    # check_person's question (a wrong one is "wrong_person", not a new name)
+    ev.tokens |= speakers
     if any(0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n")
            for ch in candidate.text + (candidate.subject or "")):
         # broken UTF-8 from the model: not text, and it would break every command that prints it
@@ -462,8 +462,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     if reason:
         return _reject(verdict, reason, ", ".join(missing))
     names, words, initial = names_and_words(rest)
-    actors = {base_word(w) for e in episode if e.actor for w in WORD.findall(e.actor)} | {"user"}
-    if not words and rest == text and all(base_word(n) in actors for n in names + initial):
+    if not words and rest == text and all(base_word(n) in speakers | {"user"} for n in names + initial):
         # nothing but speakers and relation words ("Caroline likes it"): no fact to keep
         return _reject(verdict, "fragment", "says nothing")
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
@@ -481,7 +480,6 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         verdict.subject = subject
     verdict.text = dated(verdict.text, cited)
     return verdict
-
 
 
 def _reject(verdict: Verdict, reason: str, detail: str) -> Verdict:
