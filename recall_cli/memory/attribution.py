@@ -45,6 +45,10 @@ REPLY = (r"congratulat\w*|encourag\w*|prais\w*|thank\w*|support\w*|reassur\w*|co
          r"cheer\w*|urg\w*|advis\w*|wish\w*|invit\w*|offer\w*|comfort\w*|agree\w*|recommend\w*")
 CLAUSE_BREAK = re.compile(r"[.;!?,:]|\b(?:and|which|while|who|whom|but|because|although|though|whereas|after|"
                           r"before|then)\b", re.I)
+RELATION = re.compile(r",?\s*\bwhich\s+(?:has\s+|have\s+|had\s+|also\s+)?(?:made|makes|led|leads|caused|causes|"
+                      r"resulted|results|helped|helps|allowed|allows|gave|gives|meant|means|brought|brings|"
+                      r"inspired|inspires|motivated|motivates|kept|keeps)\b|\b(?:while|because|so that|thanks to|"
+                      r"leading to|resulting in|as a result|due to)\b", re.I)
 LOCAL_TURNS = 4  # a clause's words lie within this many consecutive turns
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
@@ -163,29 +167,53 @@ def misquoted(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
-def scattered(text: str, episode: Sequence[Event]) -> str:
-    """'' when each clause of the summary ``text`` takes its words from a few neighbouring
-    turns of ``episode``; else the first clause whose words lie far apart. Words in half the
-    turns or more (the conversation's topic, "photo") and words in no turn are left out."""
+def _places(clause: str, turns: Sequence[Evidence], speakers: set[str]) -> list[set[int]]:
+    """For each content word of ``clause``: the turns that hold it. Speakers' names, words in
+    half the turns or more (the conversation's topic, "photo") and words in no turn are left out."""
     from .grounding import names_and_words
 
+    names, words, initial = names_and_words(clause)
+    places: list[set[int]] = []
+    for word in dict.fromkeys(names + words + initial):
+        if base_word(word) in speakers:
+            continue
+        where = {i for i, ev in enumerate(turns) if ev.has_word(word) or ev.has_name(word)}
+        if where and len(where) < len(turns) / 2:
+            places.append(where)
+    return places
+
+
+def scattered(text: str, episode: Sequence[Event]) -> str:
+    """'' when each clause of the summary ``text`` takes its words from a few neighbouring
+    turns of ``episode``; else the first clause whose words lie far apart."""
     turns = [Evidence.of([e]) for e in episode]
     if len(turns) <= LOCAL_TURNS:
         return ""
     speakers = name_words(e.actor for e in episode)
     for clause in CLAUSE_BREAK.split(text):
-        names, words, initial = names_and_words(clause)
-        places: list[set[int]] = []
-        for word in dict.fromkeys(names + words + initial):
-            if base_word(word) in speakers:
-                continue
-            where = {i for i, ev in enumerate(turns) if ev.has_word(word) or ev.has_name(word)}
-            if where and len(where) < len(turns) / 2:
-                places.append(where)
+        places = _places(clause, turns, speakers)
         if len(places) < 2:
             continue
         spare = 1 if len(places) >= 5 else 0  # one word in five may come from elsewhere
         if not any(sum(1 for where in places if not any(a <= i < a + LOCAL_TURNS for i in where)) <= spare
                    for a in range(len(turns) - LOCAL_TURNS + 1)):
             return clause.strip()
+    return ""
+
+
+def unstated_relation(text: str, episode: Sequence[Event]) -> str:
+    """'' when each relation the summary ``text`` draws between two facts ("..., which led to
+    ...", "... while ...", "... because ...") is one a single turn of ``episode`` states;
+    else the first sentence that relates facts no turn relates. A small model links true
+    facts of different turns by a cause or a time of its own ("found a spot after emailing
+    wholesalers, which led to the opening of her clothing store": the store was there)."""
+    turns = [Evidence.of([e]) for e in episode]
+    speakers = name_words(e.actor for e in episode)
+    for sentence in sentences(text):
+        for relation in RELATION.finditer(sentence):
+            # the clause the relation attaches to, and all that follows it in the sentence
+            joined = f"{CLAUSE_BREAK.split(sentence[:relation.start()])[-1]} {sentence[relation.end():]}"
+            places = _places(joined, turns, speakers)
+            if len(places) >= 2 and not any(all(i in where for where in places) for i in range(len(turns))):
+                return sentence.strip()
     return ""

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
-from .attribution import misattributed, misquoted, scattered
+from .attribution import misattributed, misquoted, scattered, unstated_relation
 from .evidence import (
     ADVERBS,
     ALLOWED_SYMBOLS,
@@ -86,6 +86,7 @@ REASONS: dict[str, str] = {
     "ungrounded_words": "words the events do not contain",
     "wrong_person": "not said by or to the person it is about",
     "scattered": "a clause joining turns far apart",
+    "unstated_relation": "a cause or link between facts that no turn states",
     "unclear_person": '"you" with no one it could mean',
     "no_steps": "a procedure nobody took or gave",
     "bad_subject": "a subject that is not a name or noun phrase from the events",
@@ -466,11 +467,12 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # nothing but speakers and relation words ("Caroline likes it"): no fact to keep
         return _reject(verdict, "fragment", "says nothing")
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
+    wronged = wronged or misquoted(rest, cited)
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
-    misquoted_person = misquoted(rest, cited)
-    if misquoted_person:
-        return _reject(verdict, "wrong_person", misquoted_person)
+    relation = unstated_relation(rest, episode) if candidate.kind != "procedural" else ""
+    if relation:
+        return _reject(verdict, "unstated_relation", relation)
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
     if check_subject:
@@ -557,13 +559,12 @@ def _screen_summary(candidate: Candidate, events: Sequence[Event], rejected: lis
     prefix, _sep, said = candidate.text.partition(": ")
     probe = Candidate("episodic", said, sources=candidate.sources, origin="llm")
     verdict = check(probe, events, events, check_subject=False)
+    for reason, test in (("wrong_person", misattributed), ("scattered", scattered)):
+        found = test(verdict.text, events) if verdict.ok else ""
+        verdict = _reject(verdict, reason, found) if found else verdict
     if verdict.ok:
-        wronged = misattributed(verdict.text, events)
-        joined = "" if wronged else scattered(verdict.text, events)
-        if not wronged and not joined:
-            candidate.text = f"{prefix}: {verdict.text}"
-            return
-        verdict = _reject(verdict, "wrong_person", wronged) if wronged else _reject(verdict, "scattered", joined)
+        candidate.text = f"{prefix}: {verdict.text}"
+        return
     rejected.append(Rejection(Candidate("episodic", candidate.text, sources=list(candidate.sources),
                                         origin="llm", model=candidate.model),
                               verdict.reason, verdict.detail, stage="summary"))

@@ -157,3 +157,29 @@ def test_a_summary_clause_must_not_join_turns_far_apart(summary, clause):
     from recall_cli.memory.attribution import scattered
 
     assert scattered(summary, _far_apart()) == clause
+
+
+def _store_chat() -> list[Event]:
+    said = ["Hey Jon! I emailed some wholesalers and one said yes today, so I can expand my clothing store.",
+            "Way to go! You found the perfect spot for your store.",
+            "Thanks! I designed the space myself, cozy and inviting.",
+            "I'm still searching for a place to open my dance studio.",
+            "Rehearsing hard keeps me going, because dancing is my passion.",
+            "Your dance studio will be a go-to spot, keep it up!"]
+    return [Event(t, T0 + 60 * i, source="chat", actor=("Gina", "Jon")[i % 2]) for i, t in enumerate(said)]
+
+
+@pytest.mark.parametrize(("summary", "refused"), [
+    # the model links true facts of different turns by a cause of its own
+    ("Gina found a perfect spot, which led to the opening of her clothing store.", True),
+    ("Jon is rehearsing hard while searching for a place for his dance studio.", True),
+    # the relation is one turn's own
+    ("Gina emailed wholesalers, which allows her to expand her clothing store.", False),
+    ("Jon keeps rehearsing hard because dancing is his passion.", False),
+    # no relation drawn: each fact may come from its own turn
+    ("Gina found a perfect spot for her store. Jon is searching for a place for his dance studio.", False),
+])
+def test_a_summary_may_relate_two_facts_only_as_one_turn_does(summary, refused):
+    from recall_cli.memory.attribution import unstated_relation
+
+    assert bool(unstated_relation(summary, _store_chat())) is refused

@@ -171,6 +171,13 @@ def test_a_fact_about_the_wrong_speaker_is_rejected():
     assert check(llm("semantic", "Ana sang at the concert", [2]), told[1:], told).ok
 
 
+def test_a_cause_the_model_drew_between_two_turns_is_rejected():
+    v = verdict(llm("semantic", "Caroline wants to study counseling because of the support group", [1, 3],
+                    "Caroline"), chat())
+    assert (v.ok, v.reason) == (False, "unstated_relation")
+    assert verdict(llm("semantic", "Caroline wants to study counseling next year", [1, 3], "Caroline"), chat()).ok
+
+
 def test_procedures_from_instructions_in_the_text():
     v = verdict(llm("procedural", "To reset the router, hold the reset button for 10 seconds", [4], "router"),
                 chat())
