@@ -134,8 +134,14 @@ def test_what_someone_says_of_the_other_is_not_their_own_news(summary, wronged):
     assert misattributed(summary, INTERNSHIP) == wronged
 
 
+def _turns(people: tuple[str, str], said: list[str]) -> list[Event]:
+    """A chat of two taking turns, a minute apart, the first of ``people`` first."""
+    return [Event(t, T0 + 60 * i, source="chat", actor=people[i % 2]) for i, t in enumerate(said)]
+
+
 def _far_apart() -> list[Event]:
-    said = ["Any good basketball games lately?",
+    return _turns(("Tim", "John"), [
+            "Any good basketball games lately?",
             "We won a close game against another team last week.",
             "Here's a pic from my morning workout at the park court.",
             "That's a good spot for a workout!",
@@ -143,8 +149,7 @@ def _far_apart() -> list[Event]:
             "Oh no, how is the recovery going?",
             "Physical therapy every day, it is slow but steady.",
             "Glad it's getting better.",
-            "My wife and I threw a small party for family and friends to celebrate."]
-    return [Event(t, T0 + 60 * i, source="chat", actor=("Tim", "John")[i % 2]) for i, t in enumerate(said)]
+            "My wife and I threw a small party for family and friends to celebrate."])
 
 
 @pytest.mark.parametrize(("summary", "clause"), [
@@ -160,13 +165,13 @@ def test_a_summary_clause_must_not_join_turns_far_apart(summary, clause):
 
 
 def _store_chat() -> list[Event]:
-    said = ["Hey Jon! I emailed some wholesalers and one said yes today, so I can expand my clothing store.",
+    return _turns(("Gina", "Jon"), [
+            "Hey Jon! I emailed some wholesalers and one said yes today, so I can expand my clothing store.",
             "Way to go! You found the perfect spot for your store.",
             "Thanks! I designed the space myself, cozy and inviting.",
             "I'm still searching for a place to open my dance studio.",
             "Rehearsing hard keeps me going, because dancing is my passion.",
-            "Your dance studio will be a go-to spot, keep it up!"]
-    return [Event(t, T0 + 60 * i, source="chat", actor=("Gina", "Jon")[i % 2]) for i, t in enumerate(said)]
+            "Your dance studio will be a go-to spot, keep it up!"])
 
 
 @pytest.mark.parametrize(("summary", "refused"), [
