@@ -84,6 +84,10 @@ IMPERATIVE = frozenset(
 # photo, a link) and gives no step
 ATTENTION = re.compile(r"^\W*(?:(?:check|look|see)\s+(?:it|this|that|these|those)\b|look\s+at\s+(?:it|this|that)\b"
                        r"|take\s+a\s+look\b|check\s+out\s+(?:this|that|my|the|these)\b)", re.I)
+# "keep it up", "don't give up": cheering someone on gives no step either
+CHEER = re.compile(r"^\W*(?:(?:just|so)\s+)?(?:keep\s+(?:it\s+up|going|at\s+it|pushing|rocking|shining|"
+                   r"up\s+the\s+\w+\s+work)|(?:don'?t|never)\s+(?:give\s+up|stop|quit)|take\s+care|"
+                   r"hang\s+in\s+there|go\s+for\s+it)\b", re.I)
 STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
 INSTRUCTION_PATTERNS = (
     re.compile(r"\b(?:run|type|execute|install|use)\s+[`'\"]?[\w./-]+", re.I),
@@ -272,7 +276,7 @@ def is_instruction(sentence: str) -> bool:
     """A sentence that gives steps: an imperative ("Preheat the oven ..."), "run X",
     "to do X, ...", "you can/should ...", or numbered steps."""
     words = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
-    if len(words) < 3 or ATTENTION.match(sentence):
+    if len(words) < 3 or ATTENTION.match(sentence) or CHEER.match(sentence):
         return False
     lead = 0
     while lead < len(words) - 1 and words[lead] in STEP_LEADS:

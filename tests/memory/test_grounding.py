@@ -171,6 +171,16 @@ def test_a_fact_about_the_wrong_speaker_is_rejected():
     assert check(llm("semantic", "Ana sang at the concert", [2]), told[1:], told).ok
 
 
+def test_cheering_someone_on_is_no_procedure():
+    said = [Event("Way to go, Jon! Attending those networking events takes guts and drive. Keep it up!",
+                  T0, source="chat", session="s", actor="Gina", id=8)]
+    v = check(llm("procedural", "Attending networking events takes guts and drive. Keep it up!", [8]), said, said)
+    assert (v.ok, v.reason) == (False, "no_steps")
+    steps = [Event("Keep the oven at 180 degrees and bake the cake for 40 minutes.", T0, source="note", id=9)]
+    assert check(llm("procedural", "Keep the oven at 180 degrees and bake the cake for 40 minutes", [9]),
+                 steps, steps).ok
+
+
 def test_a_cause_the_model_drew_between_two_turns_is_rejected():
     v = verdict(llm("semantic", "Caroline wants to study counseling because of the support group", [1, 3],
                     "Caroline"), chat())
