@@ -79,6 +79,28 @@ def _looks_chosen(value: str) -> bool:
             or (any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)))
 
 
+def _chosen_or_long(value: str) -> bool:
+    """A chosen-looking value, or one long run of letters ("correcthorsebatterystaple"): hardly
+    a word of prose has sixteen letters or more, joined passphrases often do."""
+    core = value.strip("'\"")
+    return _looks_chosen(value) or (len(core) >= 16 and core.isalpha())
+
+
+# what follows "the password is" in prose that is not a password ("is too short", "is in the
+# drawer", "is the same as ...")
+_PROSE_LEAD = frozenset("a an the my our your his her their this that these same too not no wrong "
+                        "incorrect correct right in on at under behind inside with for from written "
+                        "saved stored kept expired changed reset different empty missing required "
+                        "weak strong long short very really so still also".split())
+
+
+def _passphrase(value: str) -> bool:
+    """Three or more plain words that close a clause ("is purple monkey dishwasher."), not
+    prose that starts like a description ("is too short", "is in the drawer")."""
+    words = value.split()
+    return len(words) >= 3 and words[0].lower() not in _PROSE_LEAD
+
+
 def _random_looking(value: str) -> bool:
     """A long token that looks generated: letters and digits mixed, and high character entropy
     (a path, a word joined by dashes or a version string is not)."""
@@ -242,15 +264,28 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"[\"']?\s*:\s*\"(?P<secret>[^\"\n]+)\"",
        "curl -d '{\"user\": \"me\", \"password\": \"FakeJsonPw\"}' https://api.example.com/login",
        "FakeJsonPw", "\"password\": \"...\" in JSON bodies"),
-    _p("password-prose", "pass pwd pin secret code fi key",
-       r"(?i)\b(?:password|passwd|passphrase|passcode|pin(?:\s+code)?|pin\s+number|secret(?:\s+key)?|"
+    _p("password-prose", "pass pw pin secret code fi key",
+       r"(?i)\b(?:password|passwd|passphrase|passcode|pwd?|pin(?:\s+code)?|pin\s+number|secret(?:\s+key)?|"
        r"access\s+code|door\s+code|alarm\s+code|wi-?fi\s+key)"
        r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"  # "password for the router"
        r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?"
        r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
        "note to self: the wifi password is Hunter2Fake, router in the hall", "Hunter2Fake",
        "\"the password is ...\" in notes and chats (a chosen-looking value: not a plain word)",
-       accept=_looks_chosen),
+       accept=_chosen_or_long),
+    _p("passphrase-prose", "pass fi",
+       r"(?i)\b(?:passphrase|pass\s+phrase|password|passwd|wi-?fi\s+(?:key|password))"
+       r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"
+       r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?"
+       r"(?P<secret>[a-z]+(?:[ -][a-z]+){2,7})(?=\s*(?:[.,;:!?()]|$))",
+       "my passphrase is purple monkey dishwasher", "purple monkey dishwasher",
+       "a passphrase of plain words that ends its clause (three words or more, not a description)",
+       accept=_passphrase),
+    _p("login-pair", "log sign credential account",
+       r"(?i)\b(?:log-?\s?in|sign-?\s?in|credentials?|account)\b(?:\s+[\w-]+){0,3}?\s*(?:is|are|=|:)\s+"
+       r"[^\s/]+\s*/\s*(?P<secret>[^\s,;/]{4,})(?=[\s,;]|$)",
+       "Netflix login is me@example.com / Pancake!2024", "Pancake!2024",
+       "\"login is user / password\" in notes (a chosen-looking password)", accept=_looks_chosen),
     _p("high-entropy-token", _WORD_NEEDLES,
        r"(?i)\b(?:key|token|secret|password|passwd|pwd|credentials?|api[_\s-]?key|auth)\b[^\n]{0,40}?"
        r"(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-])",

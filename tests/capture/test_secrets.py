@@ -106,6 +106,11 @@ CORPUS = [
     ("mongosh 'mongodb+srv://admin:FakeMongoPw9@cluster0.example.net/test'", "FakeMongoPw9"),
     ('{"stripe": {"secret_key": "sk_test_FAKEfakeFAKEfake0000"}}', "sk_test_FAKEfakeFAKEfake0000"),
     ("AWS key for the backup job is AKIAFAKEBACKUP000001", "AKIAFAKEBACKUP000001"),
+    # what a new user wrote and saw stored as written
+    ("Netflix login is me@example.com / Pancake!2024", "Pancake!2024"),
+    ("wifi: HomeNet5G pw: blueberry-pancake-42", "blueberry-pancake-42"),
+    ("my passphrase is purple monkey dishwasher", "purple monkey dishwasher"),
+    ("wifi key for the cabin is correcthorsebatterystaple", "correcthorsebatterystaple"),
     (f"the CI uses ghs_{F36} for the release job", f"ghs_{F36}"),
 ]
 
@@ -130,6 +135,12 @@ BENIGN = [
     "ssh-keygen -t ed25519 -C key-for-github-actions-runner",
     "token expires in 3600 seconds",
     "git commit -m 'rotate the deploy key'",
+    "the password is in the drawer by the door.",
+    "My passphrase is the same as before.",
+    "the password is unfortunately lost",
+    "my account is fine / thanks",
+    "the login page is at /login/form",
+    "the pw is fine",
 ]
 
 
