@@ -121,6 +121,9 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3) -> tuple[str
     return None if best is None else (best[1], best[2], _is_question(best[1]))
 
 
+YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
+
+
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = 3,
                 allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
@@ -139,6 +142,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if allow is not None and not allow(hit, sentence):
             continue
         for _pos, rendered, day in dates_in(sentence, hit.ts):
+            if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
+                rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
             rank = (len(keys & words(sentence)), -j)
             if best is None or rank > best[0]:
                 best = (rank, rendered, day)

@@ -62,9 +62,25 @@ DATE_PHRASES = [
         rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY})"
         r"|(?P<span_rel>last|this|next|this past|past) "
         r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
-        rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago)\b", re.I)),
+        rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
+        rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
+        rf"|(?:on|by|until|before|for) (?P<bare_wd>{_WEEKDAY})"
+        rf"|on the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
 ]
+
+# "on Monday", "on the 18th": the coming one in a plan ("Call the plumber on Monday", "Flight
+# to Porto on the 18th"), the last one in a story ("we went hiking on Monday"); a sentence
+# with neither sign is read as a plan (notes and to-dos have no verb: "Dentist on the 1st")
+PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|found|bought|thought|told|said|"
+                  r"felt|left|began|wrote|won|lost|sang|swam|drove|flew|ate|drank|slept|spent|sent|built|"
+                  r"kept|brought|caught|taught|heard|held|paid|sat|stood|threw|wore|rode|broke|chose|fell|"
+                  r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
+FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
+                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming)\b|'ll\b|"
+                    r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"
+                    r"take|get|go|fix|clean|cancel|return|order|collect|file|water|feed)\b", re.I)
+
 
 def _day(text: str) -> int:
     """"3rd" -> 3."""
@@ -148,6 +164,19 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
         else:
             season_year = said.year if said.month > end else said.year - 1
         return f"the {span} of {season_year}", None
+    if g.get("bare_wd"):  # "on Monday": the coming one in a plan, the last one in a story
+        day = (weekday_after if g.get("future") else weekday_before)(said, g["bare_wd"])
+        return f"{day:%A}, {day_text(day)}", day
+    if g.get("dom"):  # "on the 18th": this month's, or the next (a plan) or last (a story) month's
+        return _day_of_month(int(g["dom"]), said, bool(g.get("future")))
+    if g.get("ahead_n") and g.get("ahead_unit"):
+        n, unit = number(g["ahead_n"]), g["ahead_unit"].lower()
+        if unit in {"day", "week"}:
+            day = said + timedelta(days=n * (7 if unit == "week" else 1))
+            return day_text(day), day
+        if unit == "month":
+            return f"{month_start(said.year, said.month, n):%B %Y}", None
+        return str(said.year + n), None
     if g.get("n") and g.get("unit"):
         n, unit = number(g["n"]), g["unit"].lower()
         if unit == "day":
@@ -171,7 +200,9 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
-            rendered = _render(kind, {k: v or "" for k, v in m.groupdict().items()}, day_said)
+            groups = {k: v or "" for k, v in m.groupdict().items()}
+            groups["future"] = "1" if FUTURE.search(text) or not PAST.search(text) else ""
+            rendered = _render(kind, groups, day_said)
             if rendered is None:
                 continue
             taken.append((m.start(), m.end()))
@@ -191,3 +222,18 @@ def in_granularity(question: str, rendered: str, day: date | None) -> str:
         if m:
             return f"{m.group(1)} {m.group(2)}"
     return rendered
+
+
+def _day_of_month(dom: int, said: date, future: bool) -> tuple[str, date | None] | None:
+    """The day ``dom`` of the month it most likely means, from the day it was said."""
+    shift = 0
+    if future and dom < said.day:
+        shift = 1
+    elif not future and dom > said.day:
+        shift = -1
+    first = month_start(said.year, said.month, shift)
+    try:
+        day = first.replace(day=dom)
+    except ValueError:  # "the 31st" of a shorter month
+        return None
+    return day_text(day), day

@@ -336,6 +336,16 @@ def test_a_date_the_evidence_names_wins_over_its_own_date(svc):
     assert ask(svc, "When did I note the Lisbon flights down?", llm=ScriptedLLM([])).text == "14 March 2024 [2]"
 
 
+def test_a_plan_in_a_note_is_answered_with_the_day_it_names_not_the_day_it_was_written(svc):
+    svc.add("Call the plumber about the leak on Monday", ts=T0)
+    svc.add("Pay the council tax in two weeks", ts=T0 + 60)
+    svc.add("Lena's birthday is on 14 August, she wants a film camera", ts=T0 + 120)
+    # written on Monday 8 May 2023
+    assert ask(svc, "When should I call the plumber?", llm=ScriptedLLM([])).text == "Monday, 15 May 2023 [1]"
+    assert ask(svc, "When do I pay the council tax?", llm=ScriptedLLM([])).text == "22 May 2023 [2]"
+    assert ask(svc, "When is Lena's birthday?", llm=ScriptedLLM([])).text == "14 August [3]"
+
+
 def test_a_when_question_without_matching_evidence_still_abstains(svc):
     svc.add("Dentist appointment moved to Thursday 5 March", ts=T0)
     answer = ask(svc, "When did Melanie run the charity race?", llm=ScriptedLLM([]))

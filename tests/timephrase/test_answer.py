@@ -26,6 +26,14 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("the party was yesterday", "8 June 2023"),
     ("moved to Thursday 5 March at 8:30", "5 March 2023"),
     ("we went there last summer", "the summer of 2022"),
+    # a plan names a day to come, a story one gone by
+    ("Call the plumber about the leak on Monday", "Monday, 12 June 2023"),
+    ("we went hiking on Monday", "Monday, 5 June 2023"),
+    ("Pay the council tax in two weeks", "23 June 2023"),
+    ("Flight to Porto on the 18th", "18 June 2023"),
+    ("I had my car serviced on the 2nd", "2 June 2023"),
+    ("Dentist on the 1st", "1 July 2023"),
+    ("I need the report done by Friday", "Friday, 16 June 2023"),
 ])
 def test_dates_in_evidence_read_as_said(text, expected):
     assert dates_in(text, SAID)[0][1] == expected
