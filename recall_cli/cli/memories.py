@@ -217,6 +217,9 @@ def _logs_to_file(path: Path) -> Iterator[None]:
         logger.propagate, logger.level = propagate, level
 
 
+PACE_SECONDS = 5.0  # runs at least this long show episodes per minute
+
+
 def _outcome_lines(outcome: EpisodeOutcome) -> list[str]:
     """A dry run's lines for one episode: each decision, each rejected candidate with its
     reason, and what a redo would retire."""
@@ -233,7 +236,7 @@ def _outcome_lines(outcome: EpisodeOutcome) -> list[str]:
         lines.append(f"{head} RETIRE m{memory_id} (the redo does not make it again) {text}")
     if outcome.errors:
         lines.append(f"{head} model output invalid, to retry: {'; '.join(outcome.errors)}")
-    return lines
+    return lines or [f"{head} nothing to add"]
 
 
 def _actor(row: dict) -> str:
@@ -290,6 +293,8 @@ def consolidate(
                                      on_episode=shown)
         finally:
             line.clear()
+    if report.unknown and not report.episodes and not report.skipped:
+        raise NotFoundError(f"no episode with id {', '.join(str(i) for i in report.unknown)}")
     if report.model_problem:
         typer.echo(f"Zero-LLM path: {report.model_problem}.", err=True)
     if as_json:
@@ -305,8 +310,10 @@ def summary_lines(report: ConsolidationReport, dry_run: bool = False) -> list[st
     """The lines `recall consolidate` ends with: totals, rejections, model failures, episodes
     that gave up, and episodes skipped because they are done."""
     a = report.actions
+    # a rate over a run shorter than a few seconds says nothing ("46390.8/min")
+    pace = f"{report.episodes_per_minute:.1f}/min" if report.seconds >= PACE_SECONDS else f"{report.seconds:.1f} s"
     text = (f"{'Would consolidate' if dry_run else 'Consolidated'} {report.consolidated} of {report.episodes} "
-            f"episodes ({report.episodes_per_minute:.1f}/min): {a['ADD']} added, {a['UPDATE']} updated, "
+            f"episodes ({pace}): {a['ADD']} added, {a['UPDATE']} updated, "
             f"{a['SUPERSEDE']} superseded, {a['NOOP']} already known")
     if report.retired:
         text += f", {report.retired} retired"
@@ -319,6 +326,9 @@ def summary_lines(report: ConsolidationReport, dry_run: bool = False) -> list[st
     if report.retry:
         text += f"; {report.retry} to retry after invalid model output"
     lines = [text + "."]
+    if report.consolidated and not any(a.values()) and not rejected and not report.retry:
+        lines.append("Nothing new to remember: a lone note is its own record; an episode of several "
+                     "events gets a summary.")
     if report.gave_up:
         ids = ", ".join(str(i) for i in report.gave_up)
         lines.append(f"{plural(len(report.gave_up), 'episode')} gave up after "

@@ -37,8 +37,12 @@ EXTRA_STOP = frozenset(
     "wow woo woah whoa yay yep yup nope haha lol omg aww ahh hmm those here's there's sounds sound "
     "looks look definitely absolutely totally awesome amazing glad happy fun out myself yourself "
     "ourselves they're we're he's she's life's".split()
+) | frozenset(
+    # verbs and adverbs every story has ("gets", "afterwards"): they tell of no episode
+    "gets getting makes making takes taking goes does doing done afterwards afterward then "
+    "actually basically pretty quite rather almost already".split()
 )
-WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{2,}")
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-]){2,}")  # any alphabet: "Belém", not "Bel"
 SENTENCE_ENDS = frozenset('.!?:;[]()"\n')
 
 

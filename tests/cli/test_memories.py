@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -77,6 +78,23 @@ def test_consolidate_command_reports_episodes_and_is_idempotent(cli):
     assert cli("consolidate", "--limit", "0")[0] == 2
 
 
+def paced(out: str) -> str:
+    """``out`` with the run's duration as N (a short run shows seconds, not a rate)."""
+    return re.sub(r"\(\d+\.\d s\)", "(N s)", out)
+
+
+def test_consolidating_lone_notes_says_why_nothing_was_added(cli):
+    cli("add", "Maya's birthday is 3 May; she wants a film camera", "--time", "2026-03-01T09:00")
+    cli("add", "The spare key is under the blue pot", "--time", "2026-03-04T18:00")
+    code, out, _ = cli("consolidate", "--no-llm", "--dry-run")
+    lines = out.splitlines()
+    assert code == 0 and lines[:2] == ["episode 1: nothing to add", "episode 2: nothing to add"]
+    code, out, _ = cli("consolidate", "--no-llm")
+    assert paced(out).splitlines() == [
+        "Consolidated 2 of 2 episodes (N s): 0 added, 0 updated, 0 superseded, 0 already known.",
+        "Nothing new to remember: a lone note is its own record; an episode of several events gets a summary."]
+
+
 def test_consolidate_one_episode_leaves_the_others_pending(cli):
     for who, when, text in [("Ana", "2026-03-02T18:40", "Booked the Lisbon tram tour for 9am"),
                             ("Ben", "2026-03-02T18:41", "Great, the tram tour it is"),
@@ -91,7 +109,7 @@ def test_consolidate_one_episode_leaves_the_others_pending(cli):
     listed = cli("memories")[1]
     assert "05 March 2026" in listed and "02 March 2026" not in listed
     code, out, err = cli("consolidate", "--no-llm", "--episode", "999")
-    assert code == 3 and out.startswith("Consolidated 0 of 0 episodes") and err == "Error: no episode with id 999\n"
+    assert (code, out, err) == (3, "", "Error: no episode with id 999\n")  # the error alone, no "0 of 0"
 
 
 # -- consolidation people can run and redo (issue 12) -------------------------------------------
@@ -165,8 +183,8 @@ def test_redo_runs_a_consolidated_episode_again(with_llm, recall_home, embedder)
     code, out, _ = cli("consolidate", "--episode", "1")
     assert code == 0 and out.startswith("Consolidated 1 of 1 episodes") and "2 added" in out
     code, out, _ = cli("consolidate", "--episode", "1")
-    assert out.splitlines() == [
-        "Consolidated 0 of 0 episodes (0.0/min): 0 added, 0 updated, 0 superseded, 0 already known.",
+    assert paced(out).splitlines() == [
+        "Consolidated 0 of 0 episodes (N s): 0 added, 0 updated, 0 superseded, 0 already known.",
         "Episode 1 is already consolidated (or gave up): add --redo to run it again."]
     svc = Recall(load_config(recall_home), embedder=embedder)
     junk = svc.memories.add("semantic", "{{{{<pre> [[#] {\"", sources=[2], actor="consolidation").id

@@ -38,6 +38,16 @@ def test_a_summary_names_what_was_talked_about_not_the_words_that_open_chat_turn
     assert not {"Wow", "wow", "Those", "those", "Sounds", "sounds", "Definitely", "Yep"} & set(terms)
 
 
+def test_a_summary_keeps_words_in_any_alphabet_whole():
+    from recall_cli.memory.summary import key_terms
+
+    turns = ["Took the tram to Belém afterwards, it gets busy at the Belém tower.",
+             "The pastéis in Belém were worth the queue at the tower."]
+    terms = key_terms([Event(t, T0 + i, source="chat", session="s", actor="Ana") for i, t in enumerate(turns)])
+    assert terms[:3] == ["Belém", "tower", "pastéis"]
+    assert not {"Bel", "afterwards", "gets"} & set(terms)
+
+
 def test_running_consolidation_twice_adds_nothing(svc):
     _chat(svc)
     consolidate(svc)
