@@ -110,8 +110,9 @@ def stats(
         return
     typer.echo(f"Home:     {data['home']}")
     typer.echo(f"Events:   {data['events']}")
+    width = max((len(name) for name in data["by_source"]), default=0) + 2  # "clipboard" is wider than 8
     for name, count in data["by_source"].items():
-        typer.echo(f"  {name:<8}{count}")
+        typer.echo(f"  {name:<{width}}{count}")
     if data["first"] is not None:
         typer.echo(f"Span:     {short(data['first'])} .. {short(data['last'])}")
     mem = data["memories"]

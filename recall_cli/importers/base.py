@@ -124,21 +124,36 @@ def check_size(path: Path, max_bytes: int) -> None:
         )
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+CONVERT = "convert it with `iconv -f {} -t UTF-8`"
+
+
+def check_head(path: Path, start: bytes) -> None:
+    """Refuse a file whose first bytes show it is not UTF-8 text: UTF-16 (by its byte-order
+    mark, named as such: it is text, in another encoding) or binary (a NUL byte)."""
+    if start.startswith(UTF16_BOMS):
+        raise InputError("UTF-16 text; recall imports UTF-8: " + CONVERT.format("UTF-16"), str(path))
+    nul = start.find(b"\x00", 0, 8192)
+    if nul != -1:
+        raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
+
+
+def not_utf8(data: bytes, at: int, offset: int = 0) -> str:
+    """The one-line reason for an invalid byte at ``data[at]`` (file offset ``offset + at``)."""
+    return (f"not UTF-8 text (invalid byte 0x{data[at]:02x} at byte {offset + at}); "
+            "if it is Latin-1, " + CONVERT.format("LATIN1"))
+
+
 def read_text(path: Path, max_bytes: int) -> str:
     """Read a file for import, rejecting what cannot be text with a one-line error."""
     check_size(path, max_bytes)
     data = path.read_bytes()
-    nul = data.find(b"\x00", 0, 8192)
-    if nul != -1:
-        raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
+    check_head(path, data[:8192])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {exc.start})",
-            str(path), f"line {line}",
-        ) from None
+        raise InputError(not_utf8(data, exc.start), str(path), f"line {line}") from None
     if not text.strip():
         raise InputError("empty file (only whitespace)", str(path))
     return text

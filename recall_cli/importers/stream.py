@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from ..errors import InputError
 from ..models import Event
-from .base import Importer, Skipped, check_size, load_json, read_text
+from .base import Importer, Skipped, check_head, check_size, load_json, not_utf8, read_text
 
 CHUNK = 1 << 20  # bytes read at a time (and characters a JSON window grows by, at least)
 HEAD_CHARS = 65536  # what format detection sees
@@ -34,9 +34,7 @@ def check_file(path: Path, max_bytes: int) -> str:
     check_size(path, max_bytes)
     with path.open("rb") as fh:
         start = fh.read(8192)
-    nul = start.find(b"\x00")
-    if nul != -1:
-        raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
+    check_head(path, start)
     head: list[str] = []
     have = 0
     blank = True
@@ -80,10 +78,7 @@ def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
                     text, carry = data[:exc.start].decode("utf-8"), data[exc.start:]
                 else:
                     line = lines + data.count(b"\n", 0, exc.start) + 1
-                    raise InputError(
-                        f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at byte {offset + exc.start})",
-                        str(path), f"line {line}",
-                    ) from None
+                    raise InputError(not_utf8(data, exc.start, offset), str(path), f"line {line}") from None
             used = len(data) - len(carry)
             lines += data.count(b"\n", 0, used)
             offset += used

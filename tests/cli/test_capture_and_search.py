@@ -109,3 +109,10 @@ def test_stats_counts_by_source(cli):
     cli("add", "b", "--source", "chat", "--time", "2023-01-02")
     data = json.loads(cli("stats", "--json")[1])
     assert data["events"] == 2 and data["by_source"] == {"note": 1, "chat": 1}
+
+
+def test_stats_lines_up_counts_after_long_source_names(cli):
+    cli("add", "a", "--time", "2023-01-01")
+    cli("add", "b", "--source", "clipboard", "--time", "2023-01-02")
+    lines = cli("stats")[1].splitlines()
+    assert lines[2:4] == ["  note       1", "  clipboard  1"] or lines[2:4] == ["  clipboard  1", "  note       1"]

@@ -121,7 +121,16 @@ def test_non_utf8_text_is_refused_with_its_line(cli, tmp_path):
     path = write(tmp_path, "notes.md", "# Caf\u00e9\n\nfine line\n".encode() + "na\u00efve\n".encode("latin-1"))
     code, out, err = cli("import", str(path))
     assert (code, out) == (4, "")
-    assert one_error_line(err) == f"Error: {path}:line 4: not UTF-8 text (invalid byte 0xef at byte 21)"
+    assert one_error_line(err) == (f"Error: {path}:line 4: not UTF-8 text (invalid byte 0xef at byte 21); "
+                                   "if it is Latin-1, convert it with `iconv -f LATIN1 -t UTF-8`")
+
+
+def test_utf16_text_is_named_as_such_not_called_binary(cli, tmp_path):
+    path = write(tmp_path, "notes.md", "# Groceries\n\nmilk, eggs\n".encode("utf-16"))  # with its byte-order mark
+    code, out, err = cli("import", str(path))
+    assert (code, out) == (4, "")
+    assert one_error_line(err) == (f"Error: {path}: UTF-16 text; recall imports UTF-8: "
+                                   "convert it with `iconv -f UTF-16 -t UTF-8`")
 
 
 @pytest.mark.parametrize(("content", "reason"), [("", "empty file"), ("  \n\n\t\n", "empty file (only whitespace)")])

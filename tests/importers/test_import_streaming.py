@@ -108,7 +108,8 @@ def test_invalid_utf8_deep_in_a_file_is_refused_before_anything_is_stored(svc, t
     with pytest.raises(InputError) as caught:
         svc.import_file(path)
     assert caught.value.message == (f"{path}:line 51: not UTF-8 text (invalid byte 0xe9 at byte "
-                                    f"{len(good.encode()) + 13})")
+                                    f"{len(good.encode()) + 13}); if it is Latin-1, convert it with "
+                                    "`iconv -f LATIN1 -t UTF-8`")
     assert svc.store.count_events() == 0
 
 
