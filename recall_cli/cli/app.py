@@ -82,8 +82,20 @@ def _attach_examples(app: typer.Typer, path: tuple[str, ...] = ()) -> None:
         name = command.name or (command.callback.__name__.replace("_", "-") if command.callback else "")
         if command.epilog is None:
             command.epilog = epilog((*path, name))
+        if command.help is None and command.callback is not None and command.callback.__doc__:
+            command.help = unwrapped(command.callback.__doc__)
     for group in app.registered_groups:
         if group.typer_instance is not None and group.name:
             if group.epilog is None:
                 group.epilog = epilog((*path, group.name))
             _attach_examples(group.typer_instance, (*path, group.name))
+
+
+def unwrapped(doc: str) -> str:
+    """A docstring as help text: its paragraphs kept, the line breaks inside each joined, so
+    the terminal wraps them (typer keeps a docstring's breaks: "written\n(names ..." showed
+    as a half-empty line)."""
+    import inspect
+
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(doc))
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)

@@ -58,3 +58,10 @@ def test_a_repeatable_option_shows_one_value_and_that_it_repeats(cli):
     code, out, _ = cli("consolidate", "--help")
     assert code == 0
     assert "<int>…" in out and "list[int]" not in out
+
+
+def test_help_paragraphs_are_left_for_the_terminal_to_wrap():
+    paragraphs = {path: command.help or "" for path, command in walk(click_root())}
+    consolidate = paragraphs[("consolidate",)]
+    assert "before it is written (names, numbers" in consolidate  # one paragraph, not broken at "written"
+    assert all("\n" not in p.strip() for text in paragraphs.values() for p in text.split("\n\n"))
