@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult
+from ..search.text import only_time
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .model import Chat, model_trusted
@@ -297,6 +298,25 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     return (made or statement_answer(keys, hits, reply, allow=allow) or statement_answer(keys, hits, reply))
 
 
+AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
+
+
+def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
+    """For a question that only names a time ("what is on tomorrow?", "what happened last
+    week?"): the items written in that time or speaking of it, best first; None for any
+    other question."""
+    window = result.time_range
+    if window is None or not only_time(result.cleaned_query):
+        return None
+    ids = [h.id for h in result.hits if h.owner == "event"]
+    mentioned = svc.store.event_times(ids)
+    inside = [h for h in result.hits if h.owner == "event" and any(
+        since <= window.until and until >= window.since
+        for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
+    shown = inside[:AGENDA_ITEMS]
+    return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown), shown)
+
+
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:
     """The next turn of a conversation after ``hit``, when someone else said it."""
     if hit.owner != "event" or not hit.session:
@@ -342,6 +362,18 @@ def ask(
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
     answer.support = found.share
+    agenda = _agenda(svc, result) if use_llm else None
+    if agenda is not None:  # "what is on tomorrow?": what falls on that time is the answer
+        answer.model = llm.model_id if llm is not None else ""
+        if agenda.hits:
+            answer.text, answer.citations = _cite(agenda)
+            answer.method, answer.reason = "list", "the evidence that falls on the time asked about"
+        else:
+            _abstain(answer, "nothing in the evidence falls on the time asked about")
+        answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
+        if on_token and answer.text:
+            on_token(answer.text)
+        return answer
     if not use_llm:
         answer.reason = "ranked evidence only (no LLM)" + (
             "; none of it matches the question well" if found.abstain and hits else "")

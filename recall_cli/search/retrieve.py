@@ -55,7 +55,7 @@ BRUTE_FORCE_LIMIT = 20_000
 STATS_DEPTH = 1000  # BM25 matches read for the score spread (the ranking needs far fewer)
 NEIGHBOUR_DEPTH = 50  # best candidates whose session neighbours are looked up
 FOLD_DEPTH = 3  # results read per result shown, so identical texts can fold and still fill the page
-TIMELESS_CONTENT = 0.25  # "what happened last week?": its words say little, the time says what is asked
+TIMELESS_CONTENT = 0.1  # "what happened last week?": its words say little, the time says what is asked
 CALIBRATION_DEPTH = 5  # the first results whose best says how likely the list is on the subject
 MAX_SPEAKERS = 3  # people named in one question that get a sub-question of their own
 

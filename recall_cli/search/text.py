@@ -16,7 +16,8 @@ STOPWORDS = frozenset(
 )
 # words that say "anything at all": a question of these and a time phrase asks what happened then
 GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
-                    "up new done".split())
+                    "up new done should need needs do doing plan plans planned schedule scheduled agenda due todo "
+                    "on coming".split())  # "what should I do next Friday?", "what's on tomorrow?" ask for a time
 
 
 def fts_terms(text: str) -> list[str]:

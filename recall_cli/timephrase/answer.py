@@ -25,6 +25,7 @@ from .phrase import (
     month_number,
     month_start,
     number,
+    plans_ahead,
     weekday_after,
     weekday_before,
 )
@@ -68,19 +69,6 @@ DATE_PHRASES = [
         rf"|on the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
 ]
-
-# "on Monday", "on the 18th": the coming one in a plan ("Call the plumber on Monday", "Flight
-# to Porto on the 18th"), the last one in a story ("we went hiking on Monday"); a sentence
-# with neither sign is read as a plan (notes and to-dos have no verb: "Dentist on the 1st")
-PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|found|bought|thought|told|said|"
-                  r"felt|left|began|wrote|won|lost|sang|swam|drove|flew|ate|drank|slept|spent|sent|built|"
-                  r"kept|brought|caught|taught|heard|held|paid|sat|stood|threw|wore|rode|broke|chose|fell|"
-                  r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
-FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
-                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming)\b|'ll\b|"
-                    r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"
-                    r"take|get|go|fix|clean|cancel|return|order|collect|file|water|feed)\b", re.I)
-
 
 def _day(text: str) -> int:
     """"3rd" -> 3."""
@@ -201,7 +189,7 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             groups = {k: v or "" for k, v in m.groupdict().items()}
-            groups["future"] = "1" if FUTURE.search(text) or not PAST.search(text) else ""
+            groups["future"] = "1" if plans_ahead(text) else ""
             rendered = _render(kind, groups, day_said)
             if rendered is None:
                 continue

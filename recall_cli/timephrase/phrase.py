@@ -93,6 +93,24 @@ def weekday_after(day: date, name: str) -> date:
     return day + timedelta(days=(WEEKDAYS.index(name.lower()) - day.weekday()) % 7 or 7)
 
 
+# "on Monday", "on the 18th": the coming one in a plan ("Call the plumber on Monday", "Flight
+# to Porto on the 18th"), the last one in a story ("we went hiking on Monday"); a sentence
+# with neither sign is read as a plan (notes and to-dos have no verb: "Dentist on the 1st")
+PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|found|bought|thought|told|said|"
+                  r"felt|left|began|wrote|won|lost|sang|swam|drove|flew|ate|drank|slept|spent|sent|built|"
+                  r"kept|brought|caught|taught|heard|held|paid|sat|stood|threw|wore|rode|broke|chose|fell|"
+                  r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
+FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
+                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming)\b|'ll\b|"
+                    r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"
+                    r"take|get|go|fix|clean|cancel|return|order|collect|file|water|feed)\b", re.I)
+
+
+def plans_ahead(text: str) -> bool:
+    """Whether ``text`` tells of something to come, so its "on Monday" is the coming one."""
+    return FUTURE.search(text) is not None or PAST.search(text) is None
+
+
 def month_start(year: int, month: int, shift: int = 0) -> date:
     """The first day of the month ``shift`` months after ``month`` of ``year``."""
     index = year * 12 + month - 1 + shift
@@ -230,8 +248,10 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
      _last_n),
     (re.compile(rf"\bin\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\b(?!\s+ago)", re.I), _ahead),
     (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
-    (re.compile(rf"\b(?:last|this past|on)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
+    (re.compile(rf"\b(?:last|this past)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
+    (re.compile(rf"\bon\s+(?P<wd>{WEEKDAY_RE})\b", re.I),  # in a plan the coming one, in a story the last
+     lambda m, today, _n: _one_day((weekday_after if plans_ahead(m.string) else weekday_before)(today, m.group("wd")))),
     (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:back\s+)?in|during|since|of|from|until|by|before|after|around)\s+{_YEAR}\b", re.I),

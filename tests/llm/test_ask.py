@@ -346,6 +346,19 @@ def test_a_plan_in_a_note_is_answered_with_the_day_it_names_not_the_day_it_was_w
     assert ask(svc, "When is Lena's birthday?", llm=ScriptedLLM([])).text == "14 August [3]"
 
 
+def test_a_question_that_only_names_a_day_lists_what_falls_on_it(svc):
+    # written on Monday 8 May 2023
+    svc.add("TODO: renew passport next Friday", ts=T0)
+    svc.add("Dentist appointment on Friday at 10", ts=T0 + 60)
+    svc.add("The spare key is under the blue pot", ts=T0 + 120)
+    answer = ask(svc, "What is on Friday?", llm=ScriptedLLM([]), reference=T0 + 600)
+    assert answer.text == "TODO: renew passport next Friday; Dentist appointment on Friday at 10 [1] [2]" or \
+        answer.text == "Dentist appointment on Friday at 10; TODO: renew passport next Friday [2] [1]"
+    assert not answer.abstained and answer.method == "list"
+    nothing = ask(svc, "What happened last month?", llm=ScriptedLLM([]), reference=T0 + 600)
+    assert nothing.abstained
+
+
 def test_a_when_question_without_matching_evidence_still_abstains(svc):
     svc.add("Dentist appointment moved to Thursday 5 March", ts=T0)
     answer = ask(svc, "When did Melanie run the charity race?", llm=ScriptedLLM([]))

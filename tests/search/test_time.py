@@ -65,6 +65,20 @@ def test_a_question_that_is_only_a_time_phrase_lists_what_happened_then(diary):
     assert texts[1:3] == ["Booked the dentist for a cleaning in September", "Car service is due at 60000 km"]
 
 
+def test_what_is_on_a_day_to_come_finds_the_plans_that_name_it(svc):
+    # all written on Wednesday 24 May 2023, about the days to come
+    svc.add("TODO: renew passport next Friday", ts=NOW)
+    svc.add("Dentist appointment on Friday at 10", ts=NOW + 60)
+    svc.add("The spare key is under the blue pot", ts=NOW + 120)
+    svc.add("Call the plumber about the leak on Monday", ts=NOW + 180)
+    svc.add("We went hiking on Monday, the trail was muddy", ts=NOW + 240)
+    for question in ("what is on Friday?", "what should I do on Friday?"):
+        texts = [h.text for h in svc.search(question, reference=NOW).hits]
+        assert set(texts[:2]) == {"TODO: renew passport next Friday", "Dentist appointment on Friday at 10"}
+    monday = [h.text for h in svc.search("what is on next Monday?", reference=NOW).hits]
+    assert monday[0] == "Call the plumber about the leak on Monday"  # the hike was the Monday gone by
+
+
 @pytest.mark.parametrize("query", [
     "what did I do on 03/05/2023?",  # a date in a format the grammar does not read
     "Was habe ich am 3. Mai gemacht?",  # another language
