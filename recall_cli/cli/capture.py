@@ -54,7 +54,10 @@ def add(
         typer.echo(f"Already remembered as {event.id}.")
     else:
         redacted = event.meta.get("redacted")
-        typer.echo(f"Remembered {event.id}" + (f" (secrets replaced: {', '.join(redacted)})." if redacted else "."))
+        parts = event.meta.get("parts")
+        # a text over the event size limit is stored as linked parts, one id each
+        where = f"{event.id} (a long text, stored as {parts} linked parts)" if parts else f"{event.id}"
+        typer.echo(f"Remembered {where}" + (f" (secrets replaced: {', '.join(redacted)})." if redacted else "."))
 
 
 def import_cmd(

@@ -50,3 +50,10 @@ def test_the_service_stores_a_long_import_as_parts_and_says_so(svc, tmp_path):
     assert "1 text cut after 3 parts" in report.summary()
     stored = svc.recent(10)
     assert sorted(e.meta["part"] for e in stored) == [1, 2, 3]
+
+
+def test_recall_add_says_when_a_long_text_became_parts(cli):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    code, out, _ = cli("add", input="word " * 1000)  # 5,000 characters on stdin
+    assert (code, out) == (0, "Remembered 1 (a long text, stored as 5 linked parts).\n")
+    assert cli("add", "a short note")[1] == "Remembered 6.\n"
