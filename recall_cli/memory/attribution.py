@@ -49,6 +49,7 @@ RELATION = re.compile(r",?\s*\bwhich\s+(?:has\s+|have\s+|had\s+|also\s+)?(?:made
                       r"resulted|results|helped|helps|allowed|allows|gave|gives|meant|means|brought|brings|"
                       r"inspired|inspires|motivated|motivates|kept|keeps)\b|\b(?:while|because|so that|thanks to|"
                       r"leading to|resulting in|as a result|due to)\b", re.I)
+ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
 LOCAL_TURNS = 4  # a clause's words lie within this many consecutive turns
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
@@ -67,6 +68,8 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool
     ``to_others``: with what they say to or of the others ("congratulates her on ...")."""
     said: list[Event] = []
     for hit in hits:
+        if hit.actor != person and (hit.actor or "").lower() in ASSISTANTS:
+            continue  # an assistant's "you might enjoy ..." is advice, not news of the user
         if hit.actor == person and to_others:
             kept = [s for s in sentences(hit.text) if not s.rstrip().endswith("?")]
         else:  # for the speaker: their own news, not what they say of the one they talk to

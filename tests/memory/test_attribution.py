@@ -188,3 +188,21 @@ def test_a_summary_may_relate_two_facts_only_as_one_turn_does(summary, refused):
     from recall_cli.memory.attribution import unstated_relation
 
     assert bool(unstated_relation(summary, _store_chat())) is refused
+
+
+def _podcasts() -> list[Event]:
+    return _turns(("user", "assistant"), [
+        "I'm looking for new podcast recommendations. I'm interested in the history ones.",
+        "You might enjoy Hardcore History, especially its episodes on the Mongol Empire and World War II.",
+        "My commute is about 40 minutes each way, how should I organize my listening?",
+        "You could listen to one long episode over two commutes."])
+
+
+@pytest.mark.parametrize(("summary", "wronged"), [
+    ("The user is looking for new podcast recommendations and is interested in history podcasts.", ""),
+    # what the assistant suggested to "you" is not the user's own interest
+    ("The user is interested in history podcasts about the Mongol Empire and World War II.", "user"),
+    ("They are interested in podcasts about the Mongol Empire.", "user"),
+])
+def test_an_assistants_advice_is_not_news_of_the_user(summary, wronged):
+    assert misattributed(summary, _podcasts()) == wronged
