@@ -88,17 +88,21 @@ def _chosen_or_long(value: str) -> bool:
 
 # what follows "the password is" in prose that is not a password ("is too short", "is in the
 # drawer", "is the same as ...")
-_PROSE_LEAD = frozenset("a an the my our your his her their this that these same too not no wrong "
-                        "incorrect correct right in on at under behind inside with for from written "
+_PROSE_LEAD = frozenset("a an the my our your his her their this that these same too not no "
+                        "in on at under behind inside with for from written "
                         "saved stored kept expired changed reset different empty missing required "
                         "weak strong long short very really so still also".split())
+# words that join prose ("is wrong for some reason", "is not working anymore"); a passphrase
+# of chosen words ("correct horse battery staple") has none of them after its first word
+_PROSE_GLUE = frozenset("for to of in on at with by because again anymore now and but so or the a an my "
+                        "your it is was be been being not when if than".split())
 
 
 def _passphrase(value: str) -> bool:
     """Three or more plain words that close a clause ("is purple monkey dishwasher."), not
     prose that starts like a description ("is too short", "is in the drawer")."""
-    words = value.split()
-    return len(words) >= 3 and words[0].lower() not in _PROSE_LEAD
+    words = value.lower().split()
+    return len(words) >= 3 and words[0] not in _PROSE_LEAD and not set(words[1:]) & _PROSE_GLUE
 
 
 def _random_looking(value: str) -> bool:

@@ -110,6 +110,7 @@ CORPUS = [
     ("Netflix login is me@example.com / Pancake!2024", "Pancake!2024"),
     ("wifi: HomeNet5G pw: blueberry-pancake-42", "blueberry-pancake-42"),
     ("my passphrase is purple monkey dishwasher", "purple monkey dishwasher"),
+    ("my passphrase is correct horse battery staple", "correct horse battery staple"),
     ("wifi key for the cabin is correcthorsebatterystaple", "correcthorsebatterystaple"),
     (f"the CI uses ghs_{F36} for the release job", f"ghs_{F36}"),
 ]
@@ -141,6 +142,8 @@ BENIGN = [
     "my account is fine / thanks",
     "the login page is at /login/form",
     "the pw is fine",
+    "my password is wrong for some reason.",
+    "the wifi password is not working anymore",
 ]
 
 
