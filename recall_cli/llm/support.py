@@ -33,7 +33,10 @@ from dataclasses import dataclass, field
 from ..models import Hit
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
+# ("with Dr. Patel", "St. Ives", "e.g. this"): fixed-width lookbehinds, one per length
+_ABBREVIATIONS = ("Dr", "Mr", "Ms", "St", "Jr", "Sr", "vs", "Mrs", "Prof", "etc", "e.g", "i.e", "approx")
+SENTENCE = re.compile(r"(?<=[.!?])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS) + r"\s+")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 STOPWORDS = frozenset("""
 a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in into is

@@ -240,3 +240,9 @@ def test_the_answer_prompt_bounds_generation(notes):
     ask(notes, "Which book by Susanna Clarke am I reading?", llm=llm)
     chat = llm.prompts[0]
     assert "\n" in chat.stop and chat.repeat_penalty and chat.repeat_penalty > 1.0
+
+
+def test_a_title_with_a_full_stop_does_not_end_the_sentence(svc):
+    svc.add("Dentist on the 14th at 9:15 with Dr. Patel. Bring the insurance card.", ts=T0)
+    answer = ask(svc, "Who is my dentist?", llm=ScriptedLLM([]))
+    assert answer.text == "Dentist on the 14th at 9:15 with Dr. Patel. [1]"
