@@ -221,6 +221,16 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         if not any(w in said or stem(w) in said for w in tokens(name)):
             support.abstain = f"the evidence never mentions {name}"
             return support
+        # "where is Lena's key?" is not answered by the note "Sam's key is under the pot" while
+        # Lena appears only in another note. Notes only: a conversation spreads what it says of
+        # someone over several turns ("This is Max!" ... "we adopted him last week")
+        own = {stem(w) for w in tokens(name)}
+        subject = keys - own
+        on_subject = [h for h in top if subject and not h.actor
+                      and len(subject & words(h.text)) / len(subject) >= min_support]
+        if on_subject and not any(own & words(h.text) for h in on_subject):
+            support.abstain = f"the evidence on this is about someone other than {name}"
+            return support
     if len(named) != 1 or not keys:
         return support
     person = next(iter(named.values()))

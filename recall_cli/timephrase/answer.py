@@ -100,6 +100,8 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             m, d = g["m"] or g["mb"], g["d"] or g["db"]
             assert m and d
             day = date(year, month_number(m), _day(d))
+            if not g.get("y") and g.get("future") and day < said:
+                day = date(year + 1, day.month, day.day)  # "Eye test on 12 January", written in December
             return day_text(day), day
         if kind == "month":
             assert g["m"]

@@ -101,9 +101,14 @@ PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|f
                   r"kept|brought|caught|taught|heard|held|paid|sat|stood|threw|wore|rode|broke|chose|fell|"
                   r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
 FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
-                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming)\b|'ll\b|"
+                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming|"
+                    r"(?:booked|planned|arranged|reserved|set) for)\b|'ll\b|"
                     r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"
                     r"take|get|go|fix|clean|cancel|return|order|collect|file|water|feed)\b", re.I)
+
+# a question about what is to come ("what is on 9 January?", "when will ...")
+ASKS_AHEAD = re.compile(r"\b(?:will|going to|gonna|should|need to|have to|is on|are on|what's on|coming|"
+                        r"upcoming|plan(?:ned)?|due|scheduled|booked)\b", re.I)
 
 
 def plans_ahead(text: str) -> bool:
@@ -159,6 +164,8 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
         year = int(m.group("year"))
     else:
         year = _nearest_year(today, month, day) if nearest else today.year
+        if date(year, month, day) < today and (FUTURE.search(m.string) if nearest else ASKS_AHEAD.search(m.string)):
+            year += 1  # "Boiler service booked for 9 January" or "what is on 9 January?" in December
     return _one_day(date(year, month, day))
 
 

@@ -246,3 +246,13 @@ def test_a_title_with_a_full_stop_does_not_end_the_sentence(svc):
     svc.add("Dentist on the 14th at 9:15 with Dr. Patel. Bring the insurance card.", ts=T0)
     answer = ask(svc, "Who is my dentist?", llm=ScriptedLLM([]))
     assert answer.text == "Dentist on the 14th at 9:15 with Dr. Patel. [1]"
+
+
+def test_a_name_the_question_gives_must_be_in_the_evidence_on_its_subject(svc):
+    svc.add("Sam's spare key is under the blue pot", ts=T0)
+    svc.add("Lena's birthday is 14 August", ts=T0 + 60)
+    answer = ask(svc, "Where is Sam's spare key?", llm=ScriptedLLM([]))
+    assert answer.text == "Sam's spare key is under the blue pot [1]"
+    for question in ("Where is Lena's spare key?", "When is Sam's birthday?"):
+        answer = ask(svc, question, llm=ScriptedLLM([]))
+        assert answer.abstained and answer.reason.startswith("the evidence on this is about someone other than")

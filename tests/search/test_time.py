@@ -77,6 +77,9 @@ def test_what_is_on_a_day_to_come_finds_the_plans_that_name_it(svc):
         assert set(texts[:2]) == {"TODO: renew passport next Friday", "Dentist appointment on Friday at 10"}
     monday = [h.text for h in svc.search("what is on next Monday?", reference=NOW).hits]
     assert monday[0] == "Call the plumber about the leak on Monday"  # the hike was the Monday gone by
+    # a day and month already past this year, in a plan and in a question about plans: next year's
+    svc.add("Boiler service booked for 9 January", ts=NOW + 300)
+    assert svc.search("what is on 9 January?", reference=NOW).hits[0].text == "Boiler service booked for 9 January"
 
 
 @pytest.mark.parametrize("query", [

@@ -34,6 +34,9 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("I had my car serviced on the 2nd", "2 June 2023"),
     ("Dentist on the 1st", "1 July 2023"),
     ("I need the report done by Friday", "Friday, 16 June 2023"),
+    ("Eye test on 12 January at the optician", "12 January 2024"),  # a plan: the coming 12 January
+    ("Boiler service booked for 9 January", "9 January 2024"),
+    ("We went to the optician on 12 January", "12 January 2023"),
 ])
 def test_dates_in_evidence_read_as_said(text, expected):
     assert dates_in(text, SAID)[0][1] == expected
