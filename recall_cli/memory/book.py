@@ -18,6 +18,10 @@ from ..models import Memory, content_hash
 from ..timeutil import now as _now
 from .decay import DecayParams, initial_strength, rank_factor, reinforced_strength, retention, zone
 
+# reinforcements closer than this to the last are one (massed practice adds little: the
+# spacing effect), so opening a memory three times in a minute does not triple its life
+MASSED_SECONDS = 3600.0
+
 if TYPE_CHECKING:
     from ..store.db import Store
 
@@ -171,13 +175,17 @@ class MemoryBook:
 
     def reinforce(self, memory_ids: Sequence[int], actor: str = "user", reason: str = "used",
                   at: float | None = None) -> builtins.list[Memory]:
-        """Strengthen memories that were used or opened (spacing effect)."""
+        """Strengthen memories that were used or opened (spacing effect); one reinforced in
+        the last ``MASSED_SECONDS`` is returned as it is."""
         t = at if at is not None else _now()
         done = []
         with self.store.transaction():
             for memory_id in dict.fromkeys(memory_ids):
                 memory = self.store.get_memory(memory_id)
                 if memory is None:
+                    continue
+                if memory.last_reinforced > memory.created_at and 0 <= t - memory.last_reinforced < MASSED_SECONDS:
+                    done.append(memory_id)  # opened three times in a minute is one look, not three
                     continue
                 r = retention(memory.strength, memory.last_reinforced, t, pinned=memory.pinned,
                               kind=memory.kind)

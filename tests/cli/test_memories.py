@@ -45,11 +45,13 @@ def test_edit_uses_the_editor_when_no_text_is_given(seeded, monkeypatch, tmp_pat
     assert json.loads(seeded("show", "m1", "--json")[1])["text"] == "Ana lives in Lisbon near the river"
 
 
-def test_show_memory_lists_its_sources_and_strengthens_it(seeded):
+def test_show_memory_lists_its_sources_and_strengthens_it_once_an_hour(seeded):
     code, out, _ = seeded("show", "m1")
     assert code == 0 and "From:" in out and "Ana said she moved to Lisbon" in out
+    strength = json.loads(seeded("show", "m1", "--json")[1])["strength"]
     data = json.loads(seeded("show", "m1", "--json")[1])
-    assert data["reinforcements"] == 2 and data["zone"] == "active"
+    # opened three times in a row: one look, so one reinforcement and the same strength
+    assert data["reinforcements"] == 1 and data["strength"] == strength and data["zone"] == "active"
 
 
 def test_forget_covers_memories(seeded):
