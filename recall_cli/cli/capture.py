@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..errors import InputError, RecallError, UsageError
-from ..importers.base import ImportReport
+from ..importers.base import CONVERT, UTF16_BOMS, ImportReport
 from ..render import parse_when, plural
 from .common import backend, echo_json, progress, service
 
@@ -38,10 +38,13 @@ def add(
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("nothing to add: give TEXT or pipe it on stdin")
         raw = sys.stdin.buffer.read()
+        if raw.startswith(UTF16_BOMS):
+            raise InputError("stdin is UTF-16 text; recall reads UTF-8: " + CONVERT.format("UTF-16"))
         try:
-            body = raw.decode("utf-8")
+            body = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"stdin is not UTF-8 (invalid byte at offset {exc.start})") from None
+            raise InputError(f"stdin is not UTF-8 (invalid byte at offset {exc.start}); "
+                             "if it is Latin-1, " + CONVERT.format("LATIN1")) from None
         if "\x00" in body:
             raise InputError("stdin is binary (NUL byte), not text")
     else:

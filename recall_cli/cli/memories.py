@@ -59,8 +59,8 @@ def memories(
         echo_json([v.to_dict() for v in views])
         return
     if not views:
-        typer.echo("No memories yet. `recall consolidate` distils them from events; "
-                   "`recall pin` keeps one for good.")
+        typer.echo("No memories yet. `recall consolidate` distils them from conversations and shell "
+                   "sessions (a lone note stays as it is, and search finds it); `recall pin` keeps one for good.")
         return
     rows = [(f"m{v.memory.id}", v.memory.kind, ("📌 " if v.memory.pinned else "") + v.zone,
              _bar(v.retention), short(v.memory.valid_from or v.memory.created_at), v.memory.text)

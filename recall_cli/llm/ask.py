@@ -314,7 +314,8 @@ def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
     shown = inside[:AGENDA_ITEMS]
-    return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown), shown)
+    more = f"; and {len(inside) - len(shown)} more (recall search shows them)" if len(inside) > len(shown) else ""
+    return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown) + more, shown)
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

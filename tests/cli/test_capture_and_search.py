@@ -33,7 +33,11 @@ def test_add_with_nothing_to_add_fails_with_one_line(cli):
 def test_add_rejects_non_utf8_stdin(cli):
     code, _, err = cli("add", input=b"caf\xe9 au lait")
     assert code == 4
-    assert err.startswith("Error: stdin is not UTF-8")
+    assert err == ("Error: stdin is not UTF-8 (invalid byte at offset 3); if it is Latin-1, "
+                   "convert it with `iconv -f LATIN1 -t UTF-8`\n")
+    code, _, err = cli("add", input="milk, eggs".encode("utf-16"))
+    assert (code, err) == (4, "Error: stdin is UTF-16 text; recall reads UTF-8: convert it with "
+                              "`iconv -f UTF-16 -t UTF-8`\n")
 
 
 def test_search_json_has_ids_dates_and_scores(cli):
