@@ -157,6 +157,7 @@ def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
     add("Files", meta.get("files"))
     add("Tags", meta.get("tags"))
     add("Secrets replaced", meta.get("redacted"))
+    add("Episode", data.get("episode_id"))  # what `recall consolidate --episode` takes
     return fields
 
 

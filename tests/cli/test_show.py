@@ -93,3 +93,10 @@ def test_a_memory_shows_whether_it_is_pinned_its_zone_and_strength(cli, recall_h
     assert cli("pin", "m1")[0] == 0
     lines = cli("show", "m1")[1].splitlines()
     assert lines[1:3] == ["Pinned:   yes", "Zone:     active"]
+
+
+def test_an_event_shows_the_episode_consolidate_takes(cli):
+    cli("add", "Sam's spare key is under the blue pot")
+    assert "Episode" not in cli("show", "1")[1]  # no episode before consolidation has grouped it
+    assert cli("consolidate", "--no-llm")[0] == 0
+    assert cli("show", "1")[1].splitlines()[1] == "Episode: 1"
