@@ -26,22 +26,30 @@ def _flags_without_types() -> None:
     """`recall --help` shows a type beside each option; for a plain flag typer prints
     "<bool>", which reads as if the flag took a value: show nothing there instead. A
     repeatable option shows "<str>…" rather than "<list[str]>"."""
-    from typer.core import TyperOption
+    from typer.core import TyperArgument, TyperOption
 
     if getattr(TyperOption.display_type_rich, "_recall", False):
         return
     shown = TyperOption.display_type_rich
+    shown_argument = TyperArgument.display_type_rich
 
     def display_type_rich(self: TyperOption, ctx: typer.Context) -> str | None:
         if self.is_flag and self.metavar is None:
             return None
-        text = shown(self, ctx)
-        # a repeatable option reads "<list[str]>"; say what one value is, and that it repeats
-        match = re.fullmatch(r"<list\[(\w+)\]>", text or "")
-        return f"<{match[1]}>…" if match else text
+        return _one_value(shown(self, ctx))
+
+    def argument_type_rich(self: TyperArgument, ctx: typer.Context) -> str | None:
+        return _one_value(shown_argument(self, ctx))
 
     display_type_rich._recall = True  # type: ignore[attr-defined]
     TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign,assignment]
+    TyperArgument.display_type_rich = argument_type_rich  # type: ignore[method-assign,assignment]
+
+
+def _one_value(text: str | None) -> str | None:
+    """A repeatable parameter reads "<list[str]>"; say what one value is, and that it repeats."""
+    match = re.fullmatch(r"<list\[(\w+)\]>", text or "")
+    return f"<{match[1]}>…" if match else text
 
 
 def build_app() -> typer.Typer:

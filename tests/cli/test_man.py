@@ -65,3 +65,8 @@ def test_help_paragraphs_are_left_for_the_terminal_to_wrap():
     consolidate = paragraphs[("consolidate",)]
     assert "before it is written (names, numbers" in consolidate  # one paragraph, not broken at "written"
     assert all("\n" not in p.strip() for text in paragraphs.values() for p in text.split("\n\n"))
+
+
+def test_a_repeatable_argument_shows_one_value_and_that_it_repeats(cli):
+    out = cli("ask", "--help")[1]
+    assert "<str>…" in out and "<list[str]>" not in out
