@@ -88,7 +88,9 @@ def epilog(path: tuple[str, ...]) -> str | None:
     found = for_command(path)
     if not found:
         return None
-    return "Examples:\n\n" + "\n\n".join(f"  {line}   # {what}" for line, what in found)
+    # the comment above its command: side by side, an 80-column terminal wraps the comment
+    # onto a line of its own that reads like a command
+    return "Examples:\n\n" + "\n\n".join(f"  # {what}\n  {line}" for line, what in found)
 
 
 def markdown() -> str:

@@ -70,3 +70,9 @@ def test_help_paragraphs_are_left_for_the_terminal_to_wrap():
 def test_a_repeatable_argument_shows_one_value_and_that_it_repeats(cli):
     out = cli("ask", "--help")[1]
     assert "<str>…" in out and "<list[str]>" not in out
+
+
+def test_each_help_example_has_its_comment_on_the_line_above(cli):
+    lines = [line.strip() for line in cli("consolidate", "--help")[1].splitlines()]
+    at = lines.index("# see what the zero-LLM path would store")
+    assert lines[at + 1] == "recall consolidate --dry-run --no-llm"
