@@ -303,8 +303,8 @@ AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
 
 def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
     """For a question that only names a time ("what is on tomorrow?", "what happened last
-    week?"): the items written in that time or speaking of it, best first; None for any
-    other question."""
+    week?"): the best items written in that time or speaking of it, oldest first; None for
+    any other question."""
     window = result.time_range
     if window is None or not only_time(result.cleaned_query):
         return None
@@ -313,7 +313,7 @@ def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
     inside = [h for h in result.hits if h.owner == "event" and any(
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
-    shown = inside[:AGENDA_ITEMS]
+    shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
     more = f"; and {len(inside) - len(shown)} more (recall search shows them)" if len(inside) > len(shown) else ""
     return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown) + more, shown)
 
