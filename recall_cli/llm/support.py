@@ -60,6 +60,7 @@ monday tuesday wednesday thursday friday saturday sunday
 # short forms of months and days: capitalised, but not names of anything a question is about
 CALENDAR_ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split())
+POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a thing is
 NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're we've we'll our ours us".split())
 SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
@@ -222,11 +223,14 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             support.abstain = f"the evidence never mentions {name}"
             return support
         # "where is Lena's key?" is not answered by the note "Sam's key is under the pot" while
-        # Lena appears only in another note. Notes only: a conversation spreads what it says of
-        # someone over several turns ("This is Max!" ... "we adopted him last week")
+        # Lena appears only in another note: whose it is was asked, and the note says another's.
+        # Notes only, and only for "<name>'s": a conversation spreads what it says of someone
+        # over several turns ("This is Max!" ... "we adopted him last week")
+        if not re.search(rf"\b{re.escape(_plain(name))}(?:'s|\u2019s)(?!\w)", question, re.I):
+            continue
         own = {stem(w) for w in tokens(name)}
         subject = keys - own
-        on_subject = [h for h in top if subject and not h.actor
+        on_subject = [h for h in top if subject and not h.actor and POSSESSIVE.search(h.text)
                       and len(subject & words(h.text)) / len(subject) >= min_support]
         if on_subject and not any(own & words(h.text) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"

@@ -256,3 +256,10 @@ def test_a_name_the_question_gives_must_be_in_the_evidence_on_its_subject(svc):
     for question in ("Where is Lena's spare key?", "When is Sam's birthday?"):
         answer = ask(svc, question, llm=ScriptedLLM([]))
         assert answer.abstained and answer.reason.startswith("the evidence on this is about someone other than")
+
+
+def test_a_place_in_the_question_is_not_whose_thing_it_is(svc):
+    svc.add("Ines's favourite book is Piranesi", ts=T0)
+    svc.add("Dinner in Porto booked at Cantinho for the 13th", ts=T0 + 60)
+    answer = ask(svc, "Where did we book dinner in Porto?", llm=ScriptedLLM([]))
+    assert not answer.abstained and "[2]" in answer.text
