@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import ownership, sentences
+from ..llm.support import ownership, sentences, stem
 from ..models import Event, Hit
 from .evidence import WORD, Evidence, base_word, name_words, speakers_named
 
@@ -220,3 +220,51 @@ def unstated_relation(text: str, episode: Sequence[Event]) -> str:
             if len(places) >= 2 and not any(all(i in where for where in places) for i in range(len(turns))):
                 return sentence.strip()
     return ""
+
+
+# "thinking of making", "planning to visit", "want to try": what follows is a plan, not a deed
+INTENT = re.compile(r"\b(?:thinking (?:of|about)|planning (?:to|on)|plans? to|going to|gonna|wants? to|"
+                    r"would like to|'d like to|hop(?:e|ing) to|considering|about to|might|will|'ll)\s+"
+                    r"(?:(?:also|maybe|soon)\s+)?\w+(?:\s+(?:a|an|the|some|my|our|his|her|their))?\s+\w+", re.I)
+_DETERMINERS = frozenset("a an the some my our his her their this that these those".split())
+
+
+def _deeds(text: str) -> dict[tuple[str, str], str]:
+    """Each verb-and-object pair of ``text`` ("makes a batch" -> (mak, batch)), its object a
+    content word (not "them", "you", "in"), with the words it came from."""
+    from ..search.retrieve import STOPWORDS
+
+    words = re.findall(r"[A-Za-z']+", text)
+    out: dict[tuple[str, str], str] = {}
+    for i, verb in enumerate(words[:-1]):
+        j = i + 1
+        while j < len(words) - 1 and words[j].lower() in _DETERMINERS:
+            j += 1
+        obj = words[j].lower()
+        if obj not in STOPWORDS and verb.lower() not in STOPWORDS and len(obj) > 2:
+            out.setdefault((stem(verb.lower()), stem(obj)), " ".join(words[i:j + 1]))
+    return out
+
+
+def plan_as_done(text: str, cited: Sequence[Event]) -> str:
+    """'' unless ``text`` states as done what ``cited`` only plans: "the user then makes a batch
+    of cookies" from "I'm thinking of making a batch of cookies"; else that phrase. A verb and
+    its object count as planned when every time the events say them together, a plan leads."""
+    planned = {pair for e in cited for m in INTENT.finditer(e.text) for pair in _deeds(m.group(0))}
+    if not planned:
+        return ""
+    done = {pair for e in cited for pair in _deeds(INTENT.sub(" . ", e.text))}
+    for pair, words in _deeds(INTENT.sub(" . ", text)).items():  # the memory's own plans may stay plans
+        if pair in planned and pair not in done:
+            return words
+    return ""
+
+
+def invented(text: str, cited: Sequence[Event], episode: Sequence[Event]) -> tuple[str, str]:
+    """(reason, the words) when ``text`` relates facts no turn relates (``unstated_relation``)
+    or says as done what was only planned (``plan_as_done``); ('', '') otherwise."""
+    relation = unstated_relation(text, episode)
+    if relation:
+        return "unstated_relation", relation
+    plan = plan_as_done(text, cited)
+    return ("plan_as_done", plan) if plan else ("", "")

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
-from .attribution import misattributed, misquoted, scattered, unstated_relation
+from .attribution import invented, misattributed, misquoted, scattered
 from .evidence import (
     ADVERBS,
     ALLOWED_SYMBOLS,
@@ -87,6 +87,7 @@ REASONS: dict[str, str] = {
     "wrong_person": "not said by or to the person it is about",
     "scattered": "a clause joining turns far apart",
     "unstated_relation": "a cause or link between facts that no turn states",
+    "plan_as_done": "something said as done that the events only plan",
     "unclear_person": '"you" with no one it could mean',
     "no_steps": "a procedure nobody took or gave",
     "bad_subject": "a subject that is not a name or noun phrase from the events",
@@ -470,9 +471,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     wronged = wronged or misquoted(rest, cited)
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
-    relation = unstated_relation(rest, episode) if candidate.kind != "procedural" else ""
-    if relation:
-        return _reject(verdict, "unstated_relation", relation)
+    reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")
+    if found:
+        return _reject(verdict, reason, found)
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
     if check_subject:

@@ -171,6 +171,21 @@ def test_a_fact_about_the_wrong_speaker_is_rejected():
     assert check(llm("semantic", "Ana sang at the concert", [2]), told[1:], told).ok
 
 
+def test_a_plan_is_not_stored_as_done():
+    said = [Event("I'm thinking of making a batch of chocolate chip cookies to bring to the party.",
+                  T0, source="chat", session="s", actor="user", id=8),
+            Event("Chewy cookies need brown sugar; how to make the perfect one is all in the chilling.",
+                  T0 + 60, source="chat", session="s", actor="assistant", id=9)]
+    v = check(llm("episodic", "The user makes a batch of chocolate chip cookies to bring to the party.", [8, 9]),
+              said, said)
+    assert (v.ok, v.reason, v.detail) == (False, "plan_as_done", "makes a batch")
+    assert check(llm("episodic", "The user is thinking of making a batch of chocolate chip cookies for the party.",
+                     [8, 9]), said, said).ok
+    made = [*said, Event("I made a batch of cookies yesterday and they vanished.", T0 + 120, source="chat",
+                         session="s", actor="user", id=10)]
+    assert check(llm("episodic", "The user made a batch of chocolate chip cookies.", [8, 10]), made, made).ok
+
+
 def test_cheering_someone_on_is_no_procedure():
     said = [Event("Way to go, Jon! Attending those networking events takes guts and drive. Keep it up!",
                   T0, source="chat", session="s", actor="Gina", id=8)]
