@@ -105,6 +105,11 @@ def _passphrase(value: str) -> bool:
     return len(words) >= 3 and words[0] not in _PROSE_LEAD and not set(words[1:]) & _PROSE_GLUE
 
 
+# between a secret's name in prose and its value: "password for the router is now ", "pw: "
+_PROSE_IS = (r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"
+             r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?")
+
+
 def _random_looking(value: str) -> bool:
     """A long token that looks generated: letters and digits mixed, and high character entropy
     (a path, a word joined by dashes or a version string is not)."""
@@ -271,17 +276,13 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("password-prose", "pass pw pin secret code fi key",
        r"(?i)\b(?:password|passwd|passphrase|passcode|pwd?|pin(?:\s+code)?|pin\s+number|secret(?:\s+key)?|"
        r"access\s+code|door\s+code|alarm\s+code|wi-?fi\s+key)"
-       r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"  # "password for the router"
-       r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?"
-       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
+       + _PROSE_IS + r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
        "note to self: the wifi password is Hunter2Fake, router in the hall", "Hunter2Fake",
        "\"the password is ...\" in notes and chats (a chosen-looking value: not a plain word)",
        accept=_chosen_or_long),
     _p("passphrase-prose", "pass fi",
        r"(?i)\b(?:passphrase|pass\s+phrase|password|passwd|wi-?fi\s+(?:key|password))"
-       r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"
-       r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?"
-       r"(?P<secret>[a-z]+(?:[ -][a-z]+){2,7})(?=\s*(?:[.,;:!?()]|$))",
+       + _PROSE_IS + r"(?P<secret>[a-z]+(?:[ -][a-z]+){2,7})(?=\s*(?:[.,;:!?()]|$))",
        "my passphrase is purple monkey dishwasher", "purple monkey dishwasher",
        "a passphrase of plain words that ends its clause (three words or more, not a description)",
        accept=_passphrase),

@@ -363,18 +363,6 @@ def ask(
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
     answer.support = found.share
-    agenda = _agenda(svc, result) if use_llm else None
-    if agenda is not None:  # "what is on tomorrow?": what falls on that time is the answer
-        answer.model = llm.model_id if llm is not None else ""
-        if agenda.hits:
-            answer.text, answer.citations = _cite(agenda)
-            answer.method, answer.reason = "list", "the evidence that falls on the time asked about"
-        else:
-            _abstain(answer, "nothing in the evidence falls on the time asked about")
-        answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
-        if on_token and answer.text:
-            on_token(answer.text)
-        return answer
     if not use_llm:
         answer.reason = "ranked evidence only (no LLM)" + (
             "; none of it matches the question well" if found.abstain and hits else "")
@@ -382,7 +370,14 @@ def ask(
     assert llm is not None
     answer.model = llm.model_id
     try:
-        if found.abstain:
+        agenda = _agenda(svc, result)
+        if agenda is not None:  # "what is on tomorrow?": what falls on that time is the answer
+            if agenda.hits:
+                answer.text, answer.citations = _cite(agenda)
+                answer.method, answer.reason = "list", "the evidence that falls on the time asked about"
+            else:
+                _abstain(answer, "nothing in the evidence falls on the time asked about")
+        elif found.abstain:
             _abstain(answer, found.abstain)
         else:
             _answer(svc, answer, question, found, hits, llm, max_tokens, history)

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 
 from ..llm.support import ownership, sentences, stem
 from ..models import Event, Hit
+from ..search.retrieve import STOPWORDS
 from .evidence import WORD, Evidence, base_word, name_words, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
@@ -232,8 +233,6 @@ _DETERMINERS = frozenset("a an the some my our his her their this that these tho
 def _deeds(text: str) -> dict[tuple[str, str], str]:
     """Each verb-and-object pair of ``text`` ("makes a batch" -> (mak, batch)), its object a
     content word (not "them", "you", "in"), with the words it came from."""
-    from ..search.retrieve import STOPWORDS
-
     words = re.findall(r"[A-Za-z']+", text)
     out: dict[tuple[str, str], str] = {}
     for i, verb in enumerate(words[:-1]):

@@ -186,12 +186,13 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
     day_said = from_ts(said).date()
     found: list[tuple[int, int, str, date | None]] = []
     taken: list[tuple[int, int]] = []
+    future = "1" if plans_ahead(text) else ""  # the text's tense, read once for all its phrases
     for kind, pattern in DATE_PHRASES:
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             groups = {k: v or "" for k, v in m.groupdict().items()}
-            groups["future"] = "1" if plans_ahead(text) else ""
+            groups["future"] = future
             rendered = _render(kind, groups, day_said)
             if rendered is None:
                 continue
