@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..llm.support import sentences
 from ..models import Event
 from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate
 from ..timeutil import from_ts
@@ -107,7 +108,6 @@ MONTH_YEAR = re.compile(r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, rever
                         + r")\.?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I)
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
 SPAN = re.compile(r"\b(?P<what>week|weekend) of (?P<day>\d{1,2}) (?P<month>[A-Za-z]+) (?P<year>\d{4})")
-SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # a month written as a name in a memory: capitalised, so the verb "may" is not one
 MONTH_NAMES = frozenset(m.capitalize() for m in MONTHS if len(m) > 3) | {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
@@ -222,7 +222,7 @@ class Evidence:
                         ev._add_day(first + timedelta(days=offset))
             if event.source == "shell" and event.meta.get("exit_code") == 0:
                 ev.commands.append(event.text.strip())
-            ev.instructions.extend(s for s in SENTENCE.split(text) if is_instruction(s))
+            ev.instructions.extend(s for line in text.splitlines() for s in sentences(line) if is_instruction(s))
         ev.text = "\n".join(texts)
         for word in WORD.findall(ev.text.replace("-", " ")):
             ev.tokens.add(base_word(word))

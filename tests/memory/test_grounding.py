@@ -330,3 +330,9 @@ def test_a_memory_that_says_nothing_is_rejected():
 def test_broken_model_output_is_rejected_before_it_can_break_printing():
     v = verdict(llm("semantic", "Maya wants a film camera \udceb\udc9f", [10], "Maya"), maya())
     assert (v.ok, v.reason) == (False, "garbled")
+
+
+def test_an_instruction_naming_a_doctor_is_one_sentence_not_two():
+    note = [Event("Ask Dr. Patel for the referral form before the scan.", NOTE_DAY, source="note", id=1)]
+    v = check(llm("procedural", "Ask Dr. Patel for the referral form before the scan", [1], "scan"), note, note)
+    assert v.ok, v
