@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from ..llm.support import ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
+from ..search.text import ASSISTANTS
 from .evidence import WORD, Evidence, base_word, name_words, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
@@ -50,7 +51,6 @@ RELATION = re.compile(r",?\s*\bwhich\s+(?:has\s+|have\s+|had\s+|also\s+)?(?:made
                       r"resulted|results|helped|helps|allowed|allows|gave|gives|meant|means|brought|brings|"
                       r"inspired|inspires|motivated|motivates|kept|keeps)\b|\b(?:while|because|so that|thanks to|"
                       r"leading to|resulting in|as a result|due to)\b", re.I)
-ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
 LOCAL_TURNS = 4  # a clause's words lie within this many consecutive turns
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"

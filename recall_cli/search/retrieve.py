@@ -1,8 +1,9 @@
 """Hybrid search: FTS5 BM25 and HNSW dense retrieval, fused by standardised score.
 
 Each retriever proposes candidates; every candidate is then scored by both (see
-fusion.py for the formula), with the speaker the query names, the neighbouring turns of a
-conversation and the time the query names as extra evidence. A time phrase in the query
+fusion.py for the formula), with the speaker the query names (and, when it asks what the
+asker said or did, their own messages over an assistant's replies), the neighbouring turns
+of a conversation and the time the query names as extra evidence. A time phrase in the query
 ("last week", "in May 2023") is evidence, not a filter: events whose own time or whose
 mentioned times fit it gain, the further off the less, and events inside it join the
 candidates. Explicit --since/--until (and sources) are hard filters. The ranking then
@@ -36,8 +37,18 @@ from .fusion import (
     time_fit,
 )
 from .keyword import keyword_events
+from .text import (
+    ASSISTANTS,
+    asks_of_self,
+    content_terms,
+    first_person,
+    fold_identical,
+    fts_expression,
+    fts_terms,
+    only_time,
+    snippet,
+)
 from .text import STOPWORDS as STOPWORDS  # (re-exported: the memory package reads the same list)
-from .text import content_terms, first_person, fold_identical, fts_expression, fts_terms, only_time, snippet
 
 if TYPE_CHECKING:
     import numpy as np
@@ -267,7 +278,8 @@ class Retriever:
 
         t = time.perf_counter()
         pooled = self._fuse(request, rankings, bm25_events, bm25_memories, vector, text, since, until,
-                            time_range, TIMELESS_CONTENT if timeless else 1.0, named, own)
+                            time_range, TIMELESS_CONTENT if timeless else 1.0, named, own,
+                            request.speaker_boost if asks_of_self(text) else 0.0)
         fused = pooled.scores
         self._apply_decay(fused, reference)
         if request.memory_key_weight:
@@ -361,10 +373,12 @@ class Retriever:
         bm25_events: list[tuple[int, float]], bm25_memories: list[tuple[int, float]],
         vector: np.ndarray | None, text: str, since: float | None, until: float | None,
         time_range: TimeRange | None = None, content: float = 1.0, named: Sequence[str] = (),
-        own: dict[str, np.ndarray] | None = None,
+        own: dict[str, np.ndarray] | None = None, assistant_penalty: float = 0.0,
     ) -> _Scored:
         """Standardised dense + BM25 scores, speaker, time and neighbour evidence (see fusion.py);
-        ``content`` scales what the words match (less for a question that only names a time)."""
+        ``content`` scales what the words match (less for a question that only names a time);
+        ``assistant_penalty`` comes off an assistant's messages when the question asks of the
+        asker's own (the mirror of the boost a named speaker's messages get)."""
         bm25: dict[Key, float] = {("event", i): s for i, s in bm25_events}
         bm25.update({("memory", i): s for i, s in bm25_memories})
         for name in ("bm25_time",):  # matches inside the time window that the global list cut off
@@ -391,8 +405,9 @@ class Retriever:
             if vector is not None:
                 missing = [k for k in keys if k not in cosines]
                 cosines.update(self._cosines(missing, vector))
-            if named:
+            if named or assistant_penalty:
                 actors.update(self._actors([k[1] for k in keys if k[0] == "event" and k[1] not in actors]))
+            if named:
                 about.update(self._memory_words([k[1] for k in keys if k[0] == "memory"]))
                 for name, own_vector in own.items():
                     missing = [k for k in keys if k[0] == "event" and k not in own_cosines[name]
@@ -411,6 +426,8 @@ class Retriever:
                     if key in own_cosines.get(speaker, {}):  # their own words, read as they would say them
                         dense = max(dense, own_spreads[speaker].z(own_cosines[speaker][key]))
                 score += request.dense_weight * dense
+                if assistant_penalty and speaker in ASSISTANTS:
+                    score -= assistant_penalty
                 score = content * score + request.time_weight * fits.get(key, 0.0)
                 out[key] = score
             return out

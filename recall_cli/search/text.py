@@ -14,6 +14,11 @@ STOPWORDS = frozenset(
     "them then there these they this to was we were what when where which who whom why will "
     "with would you your yours about after before did does doing any some".split()
 )
+ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
+# a question in the first person about the asker's own words ("what did I say about ..."), not
+# about what they were told ("what did you recommend ...")
+ASKER = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b", re.I)
+TO_ASSISTANT = re.compile(r"\b(?:you|your|yours|you've|you'd|assistant|chatgpt|claude)\b", re.I)
 # words that say "anything at all": a question of these and a time phrase asks what happened then
 GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
                     "up new done should need needs do doing plan plans planned schedule scheduled agenda due todo "
@@ -57,6 +62,12 @@ def only_time(cleaned: str) -> bool:
     """Whether a question with its time phrase taken out asks about nothing in particular
     ("what happened last week?" -> "what happened?")."""
     return not [w for w in content_terms(cleaned) if w.lower() not in GENERIC]
+
+
+def asks_of_self(text: str) -> bool:
+    """Whether a question asks what the asker themself said or did ("how many columns did I
+    want to add?"): their own messages are the answer, an assistant's replies only echo them."""
+    return bool(ASKER.search(text)) and not TO_ASSISTANT.search(text)
 
 
 def first_person(text: str, name: str) -> str | None:

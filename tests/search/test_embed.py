@@ -69,3 +69,29 @@ def test_forcing_torch_shows_torch_as_the_bulk_embedder_whatever_the_config_says
     monkeypatch.setenv("RECALL_EMBED_TORCH", "1")
     assert embedder.bulk_backend == "torch"
     assert embedder.bulk_status() == "bulk batches: torch"
+
+
+def test_what_i_said_in_a_chat_comes_before_the_assistants_long_echo_of_it(recall_home):
+    from recall_cli.config import load_config
+    from recall_cli.service import Recall
+
+    svc = Recall(load_config(recall_home), embedder=SentenceTransformerEmbedder())
+    chat = {"source": "chat", "session": "budget", "kind": "message"}
+    turns = [
+        ("user", "I want three new columns in my transactions table: category, merchant and notes."),
+        ("assistant", "Adding columns to your transactions table is easy. The columns you want to add to the "
+                      "transactions table (category, merchant, notes) go in with ALTER TABLE, one column at a time."),
+        ("user", "Thanks. How should I back up the database before the migration?"),
+        ("assistant", "Copy the SQLite file while nothing writes to it, or use the .backup command."),
+    ]
+    turns += [("user", f"Unrelated question {i} about my garden and the tomatoes") for i in range(3)]
+    turns += [("assistant", f"Water the tomatoes every morning, tip {i}") for i in range(3)]
+    try:
+        for i, (actor, text) in enumerate(turns):
+            svc.add(text, ts=1_709_370_000 + 60 * i, actor=actor, **chat)
+        mine = svc.search("Which columns did I want to add to the transactions table?", limit=4).hits
+        assert mine[0].actor == "user" and mine[0].text.startswith("I want three new columns")
+        told = svc.search("How did you tell me to add the new columns?", limit=4).hits
+        assert "ALTER TABLE" in told[0].text + told[1].text  # asked of the assistant: its reply is not pushed down
+    finally:
+        svc.close()

@@ -105,3 +105,25 @@ def test_scores_are_between_zero_and_one_and_best_first(filled):
 
 def test_search_on_an_empty_store_returns_nothing(svc):
     assert svc.search("anything at all").hits == []
+
+
+def _budget_chat(svc) -> None:
+    chat = {"source": "chat", "session": "budget", "kind": "message"}
+    svc.add("I want to add three new columns to the transactions table: category, merchant and note",
+            ts=ts("2024-03-02T09:00"), actor="user", **chat)
+    svc.add("How many new columns to add to the transactions table? Want them? To add new columns to the "
+            "transactions table, add each with ALTER TABLE", ts=ts("2024-03-02T09:01"), actor="assistant", **chat)
+    svc.add("Which index suits the transactions table?", ts=ts("2024-03-03T09:00"), actor="user", **chat)
+    svc.add("For the transactions table I recommend an index on the date column and new columns "
+            "added later", ts=ts("2024-03-03T09:01"), actor="assistant", **chat)
+    for i in range(8):
+        svc.add(f"Unrelated note number {i} about groceries and chores", ts=ts(f"2024-03-1{i}T09:00"))
+
+
+def test_a_question_about_what_i_said_puts_my_message_before_the_assistants_replies(svc):
+    _budget_chat(svc)
+    asked = [h.text[:20] for h in svc.search("How many new columns did I want to add to the transactions table?",
+                                             limit=4).hits]
+    assert asked.index("I want to add three ") < asked.index("How many new columns")
+    told = svc.search("Which index did you recommend for the transactions table?", limit=4).hits
+    assert told[0].actor == "assistant" and "I recommend an index" in told[0].text
