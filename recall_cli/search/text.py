@@ -16,9 +16,12 @@ STOPWORDS = frozenset(
 )
 ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
 # a question in the first person about the asker's own words ("what did I say about ..."), not
-# about what they were told ("what did you recommend ...")
+# about what they were told ("what did you recommend ...") or what both said ("what we covered")
 ASKER = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b", re.I)
-TO_ASSISTANT = re.compile(r"\b(?:you|your|yours|you've|you'd|assistant|chatgpt|claude)\b", re.I)
+TO_ASSISTANT = re.compile(r"\b(?:you|your|yours|you've|you'd|we|we've|we'd|we're|us|assistant|chatgpt|claude)\b",
+                          re.I)
+# "can you list ...", "thank you": the question is put to recall, not asked about the assistant
+REQUEST = re.compile(r"\b(?:(?:can|could|would|will)\s+you|thank\s+you)\b", re.I)
 # words that say "anything at all": a question of these and a time phrase asks what happened then
 GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
                     "up new done should need needs do doing plan plans planned schedule scheduled agenda due todo "
@@ -67,7 +70,7 @@ def only_time(cleaned: str) -> bool:
 def asks_of_self(text: str) -> bool:
     """Whether a question asks what the asker themself said or did ("how many columns did I
     want to add?"): their own messages are the answer, an assistant's replies only echo them."""
-    return bool(ASKER.search(text)) and not TO_ASSISTANT.search(text)
+    return bool(ASKER.search(text)) and not TO_ASSISTANT.search(REQUEST.sub(" ", text))
 
 
 def first_person(text: str, name: str) -> str | None:

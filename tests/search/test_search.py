@@ -5,6 +5,7 @@ import pytest
 from recall_cli.errors import UsageError
 from recall_cli.search.fusion import bm25_spread
 from recall_cli.search.retrieve import fts_expression
+from recall_cli.search.text import asks_of_self
 from recall_cli.timeutil import to_ts
 
 
@@ -127,3 +128,11 @@ def test_a_question_about_what_i_said_puts_my_message_before_the_assistants_repl
     assert asked.index("I want to add three ") < asked.index("How many new columns")
     told = svc.search("Which index did you recommend for the transactions table?", limit=4).hits
     assert told[0].actor == "assistant" and "I recommend an index" in told[0].text
+
+
+def test_only_a_question_about_the_askers_own_words_counts_as_one():
+    assert asks_of_self("How many columns did I want to add?")
+    assert asks_of_self("Can you list the order in which I brought up my budget tracker's parts?")
+    assert not asks_of_self("What did you recommend for my resume?")
+    assert not asks_of_self("Summarise what we've covered about my triangles")
+    assert not asks_of_self("Where is the spare key?")
