@@ -106,7 +106,7 @@ def _passphrase(value: str) -> bool:
 
 
 # between a secret's name in prose and its value: "password for the router is now ", "pw: "
-_PROSE_IS = (r"(?:\s+(?:for|of|to|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?:\s+[\w-]+){0,2})?"
+_PROSE_IS = (r"(?:\s+(?:for|of|to|on|at|in)\s+(?:the\s+|my\s+|our\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2})?"
              r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?")
 
 
@@ -123,6 +123,26 @@ def _random_looking(value: str) -> bool:
     entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
     mixed_case = any(c.isupper() for c in value) and any(c.islower() for c in value)
     return entropy >= 3.5 and (mixed_case or len(value) >= 32)
+
+
+def _card_number(value: str) -> bool:
+    """A payment card number: 13-19 digits with a card network's prefix (Visa, Mastercard,
+    American Express, Discover, JCB, Diners, UnionPay, Maestro) and a valid Luhn check digit,
+    so an order number or a phone number is hardly ever taken for one."""
+    digits = [int(c) for c in value if c.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    head = "".join(map(str, digits[:6]))
+    if not re.match(r"4|5[1-5]|2(?:2[2-9]|[3-6]|7[01]|720)|3[47]|3(?:0[0-5]|[68])|6(?:011|5|4[4-9]|2)|35|5[06-8]",
+                    head):
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return total % 10 == 0
 
 
 # Every match of the contextual patterns contains one of these words.
@@ -286,6 +306,17 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "my passphrase is purple monkey dishwasher", "purple monkey dishwasher",
        "a passphrase of plain words that ends its clause (three words or more, not a description)",
        accept=_passphrase),
+    _p("pass-in-list", "pass pw",
+       r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)]{6,}?)(?=[.,;!?)]?(?:\s|$))",
+       "Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024",
+       "\"..., pass VALUE\" in a list of details (a chosen-looking value)", accept=_looks_chosen),
+    _p("card-number", "0 1 2 3 4 5 6 7 8 9",
+       r"(?<![\d.,-])(?P<secret>\d(?:[ -]?\d){12,18})(?![\d-]|[.,]\d)",
+       "Paid the deposit with Visa 4539 1488 0343 6467 exp 09/28", "4539 1488 0343 6467",
+       "payment card numbers (a network's prefix and a valid Luhn digit)", accept=_card_number),
+    _p("card-security-code", "cvv cvc csc security code",
+       r"(?i)\b(?:cvv2?|cvc2?|csc|card\s+security\s+code|security\s+code)\b\s*(?:is|:|=|-)?\s*(?P<secret>\d{3,4})\b",
+       "exp 09/28, CVV 331, billing address as usual", "331", "card security codes (CVV, CVC)"),
     _p("login-pair", "log sign credential account",
        r"(?i)\b(?:log-?\s?in|sign-?\s?in|credentials?|account)\b(?:\s+[\w-]+){0,3}?\s*(?:is|are|=|:)\s+"
        r"[^\s/]+\s*/\s*(?P<secret>[^\s,;/]{4,})(?=[\s,;]|$)",

@@ -113,6 +113,11 @@ CORPUS = [
     ("my passphrase is correct horse battery staple", "correct horse battery staple"),
     ("wifi key for the cabin is correcthorsebatterystaple", "correcthorsebatterystaple"),
     (f"the CI uses ghs_{F36} for the release job", f"ghs_{F36}"),
+    ("Paid the boiler deposit, Visa 4539 1488 0343 6467 exp 09/28, CVV 331", "4539 1488 0343 6467"),
+    ("Paid the boiler deposit, Visa 4539 1488 0343 6467 exp 09/28, CVV 331", "CVV 331"),
+    ("hotel on the amex 3782-822463-10005, cvc: 4410", "3782-822463-10005"),
+    ("The wifi password at Mum's flat is naranja2024 (router under the TV)", "naranja2024"),
+    ("Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024"),
 ]
 
 # Ordinary commands that must come through untouched.
@@ -144,6 +149,12 @@ BENIGN = [
     "the pw is fine",
     "my password is wrong for some reason.",
     "the wifi password is not working anymore",
+    "Order 1234567890123456 shipped on Monday",
+    "call +44 7700 900123 after six",
+    "ISBN 978-0-14-028329-7",
+    "pass the salt, and pass 1000 points",
+    "the security code is on the back of the card",
+    "the wifi password at the cabin is in the drawer",
 ]
 
 
