@@ -192,6 +192,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         if stored.filtered:
             raise UsageError("a plugin's filter_event dropped this event")
         event = stored.events[0]
+        dropped = next((e.meta["truncated"] for e in stored.events if e.meta.get("truncated")), 0)
+        if dropped:
+            event.meta["truncated"] = dropped  # said by the last part; the caller sees the first
         if not stored.inserted:
             event.id = self.store.event_id_by_hash(event.content_hash)
             event.meta["duplicate"] = True

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..errors import InputError, RecallError, UsageError
-from ..importers.base import CONVERT, UTF16_BOMS, ImportReport
+from ..importers.base import ImportReport
 from ..render import parse_when, plural
-from .common import backend, echo_json, progress, service
+from .common import backend, echo_json, progress, service, stdin_text
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -37,16 +37,7 @@ def add(
     if not text or text == ["-"]:
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("nothing to add: give TEXT or pipe it on stdin")
-        raw = sys.stdin.buffer.read()
-        if raw.startswith(UTF16_BOMS):
-            raise InputError("stdin is UTF-16 text; recall reads UTF-8: " + CONVERT.format("UTF-16"))
-        try:
-            body = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"stdin is not UTF-8 (invalid byte at offset {exc.start}); "
-                             "if it is Latin-1, " + CONVERT.format("LATIN1")) from None
-        if "\x00" in body:
-            raise InputError("stdin is binary (NUL byte), not text")
+        body = stdin_text()
     else:
         body = " ".join(text)
     ts = parse_when(time)
@@ -61,6 +52,9 @@ def add(
         # a text over the event size limit is stored as linked parts, one id each
         where = f"{event.id} (a long text, stored as {parts} linked parts)" if parts else f"{event.id}"
         typer.echo(f"Remembered {where}" + (f" (secrets replaced: {', '.join(redacted)})." if redacted else "."))
+        if event.meta.get("truncated"):
+            typer.echo(f"Warning: the last {int(event.meta['truncated']):,} characters were not stored "
+                       "(more than events.max_parts parts; split the text or raise the setting).", err=True)
 
 
 def import_cmd(

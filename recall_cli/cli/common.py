@@ -103,6 +103,25 @@ def close_service() -> None:
         _service = None
 
 
+def stdin_text() -> str:
+    """All of stdin as UTF-8 text, or a one-line error naming what it is instead (UTF-16,
+    Latin-1, binary)."""
+    from ..errors import InputError
+    from ..importers.base import CONVERT, UTF16_BOMS
+
+    raw = sys.stdin.buffer.read()
+    if raw.startswith(UTF16_BOMS):
+        raise InputError("stdin is UTF-16 text; recall reads UTF-8: " + CONVERT.format("UTF-16"))
+    try:
+        body = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"stdin is not UTF-8 (invalid byte at offset {exc.start}); "
+                         "if it is Latin-1, " + CONVERT.format("LATIN1")) from None
+    if "\x00" in body:
+        raise InputError("stdin is binary (NUL byte), not text")
+    return body
+
+
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON (dates and other objects as their str())."""
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))

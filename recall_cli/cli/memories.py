@@ -20,7 +20,7 @@ import typer
 from ..errors import NotFoundError, UsageError
 from ..render import parse_when, plural, require_positive, split_csv
 from ..timeutil import short
-from .common import echo_json, service, table
+from .common import echo_json, service, stdin_text, table
 
 if TYPE_CHECKING:
     from ..memory.consolidation import ConsolidationReport, EpisodeOutcome
@@ -80,14 +80,24 @@ def unpin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
     typer.echo(f"Unpinned m{memory.id}.")
 
 
+def _has_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def edit(
     ref: str = typer.Argument(..., help="Memory id (m7 or 7)."),
-    text: str = typer.Option(None, "--text", help="The corrected text (else opens $EDITOR)."),
+    text: str = typer.Option(None, "--text", help="The corrected text (else read from stdin when piped, or "
+                                                   "opened in $EDITOR on a terminal)."),
 ) -> None:
     """Correct a memory. Consolidation never overwrites a user's edit."""
     svc = service()
     memory_id = _memory_id(ref)
     memory = svc.memory(memory_id)
+    if text is None and not _has_terminal():
+        # no terminal for an editor: an editor would wait for keys that never come
+        text = stdin_text() if sys.stdin is not None else ""
+        if not text.strip():
+            raise UsageError("no terminal for $EDITOR and nothing on stdin; pass --text or pipe the text")
     if text is None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.NamedTemporaryFile("w+", suffix=".txt", delete=False, encoding="utf-8") as fh:

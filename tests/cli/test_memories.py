@@ -41,8 +41,17 @@ def test_edit_uses_the_editor_when_no_text_is_given(seeded, monkeypatch, tmp_pat
     script.write_text('#!/bin/sh\nprintf "Ana lives in Lisbon near the river\\n" > "$1"\n')
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.setattr("recall_cli.cli.memories._has_terminal", lambda: True)
     assert seeded("edit", "m1") == (0, "Edited m1.\n", "")
     assert json.loads(seeded("show", "m1", "--json")[1])["text"] == "Ana lives in Lisbon near the river"
+
+
+def test_edit_without_a_terminal_reads_stdin_and_never_waits_for_an_editor(seeded, monkeypatch):
+    monkeypatch.setenv("EDITOR", "/bin/false-editor-that-must-not-run")
+    assert seeded("edit", "m1", input="Ana lives in Lisbon, Alfama\n") == (0, "Edited m1.\n", "")
+    assert seeded("edit", "m1", input="") == (
+        2, "", "Error: no terminal for $EDITOR and nothing on stdin; pass --text or pipe the text\n")
+    assert json.loads(seeded("show", "m1", "--json")[1])["text"] == "Ana lives in Lisbon, Alfama"
 
 
 def test_show_memory_lists_its_sources_and_strengthens_it_once_an_hour(seeded):
