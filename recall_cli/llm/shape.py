@@ -141,13 +141,17 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     for j, sentence in enumerate(sentences(hit.text or "")):
         if allow is not None and not allow(hit, sentence):
             continue
-        for _pos, rendered, day in dates_in(sentence, hit.ts):
-            if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
-                rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
-            rank = (len(keys & words(sentence)), -j)
-            if best is None or rank > best[0]:
-                best = (rank, rendered, day)
-            break  # the first date of a sentence is the one it is about
+        found = dates_in(sentence, hit.ts)
+        if not found:
+            continue
+        # the first day a sentence names is the one it is about ("next month, on the 9th of
+        # January": the 9th), else its first date
+        _pos, rendered, day = next((f for f in found if f[2] is not None), found[0])
+        if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
+            rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
+        rank = (len(keys & words(sentence)), -j)
+        if best is None or rank > best[0]:
+            best = (rank, rendered, day)
     if best is None:
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])

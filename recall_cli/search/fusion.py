@@ -120,14 +120,17 @@ def time_fit(spans: Sequence[tuple[float, float]], since: float, until: float) -
     fits the window [since, until] a question names, from 0 to 1.
 
     Inside the window a span fits fully; outside, the fit halves with every window-width
-    (at least a day) of distance, so "3 May" still finds a note of 5 May, less well. A span
+    (at least a day) between the window and the span's middle, so "3 May" still finds a note of 5 May, less well. A span
     much wider than the window fits only in part: a text that names "2023" says little about
     which day of it.
     """
     width = max(until - since, DAY)
     best = 0.0
     for start, end in spans:
-        gap = max(0.0, since - end, start - until)
+        # outside the window, a span is as far as its middle: "Monday" is half a day from a
+        # question about Tuesday, not touching it
+        mid = (start + end) / 2
+        gap = 0.0 if start <= until and end >= since else max(since - mid, mid - until)
         precision = min(1.0, (width + DAY) / (end - start + DAY)) ** 0.5
         best = max(best, precision * 0.5 ** (gap / width))
     return best

@@ -65,7 +65,8 @@ DATE_PHRASES = [
         r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
         rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
-        rf"|(?:on|by|until|before|for) (?P<bare_wd>{_WEEKDAY})"
+        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})(?!,?\s+(?:the\s+)?\d|,?\s+{_MONTH})"
+        rf"|(?P<wd_at>{_WEEKDAY})(?= at \d| (?:morning|afternoon|evening|night)\b)"
         rf"|on the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
 ]
@@ -154,8 +155,9 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
         else:
             season_year = said.year if said.month > end else said.year - 1
         return f"the {span} of {season_year}", None
-    if g.get("bare_wd"):  # "on Monday": the coming one in a plan, the last one in a story
-        day = (weekday_after if g.get("future") else weekday_before)(said, g["bare_wd"])
+    if g.get("bare_wd") or g.get("wd_at"):  # "on Monday", "moved to Friday", "Friday at 9": the
+        # coming one in a plan, the last one in a story
+        day = (weekday_after if g.get("future") else weekday_before)(said, g["bare_wd"] or g["wd_at"])
         return f"{day:%A}, {day_text(day)}", day
     if g.get("dom"):  # "on the 18th": this month's, or the next (a plan) or last (a story) month's
         return _day_of_month(int(g["dom"]), said, bool(g.get("future")))

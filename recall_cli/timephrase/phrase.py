@@ -102,7 +102,8 @@ PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|f
                   r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
 FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
                     r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming|"
-                    r"(?:booked|planned|arranged|reserved|set) for)\b|'ll\b|"
+                    r"(?:booked|planned|arranged|reserved|set) for|"
+                    r"(?:moved|postponed|rescheduled|pushed(?: back)?|changed|brought forward) (?:to|for))\b|'ll\b|"
                     r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"
                     r"take|get|go|fix|clean|cancel|return|order|collect|file|water|feed)\b", re.I)
 
@@ -257,8 +258,12 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
     (re.compile(rf"\b(?:last|this past)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
-    (re.compile(rf"\bon\s+(?P<wd>{WEEKDAY_RE})\b", re.I),  # in a plan the coming one, in a story the last
-     lambda m, today, _n: _one_day((weekday_after if plans_ahead(m.string) else weekday_before)(today, m.group("wd")))),
+    # "on Monday", "moved to Friday", "Friday at 9": in a plan the coming one, in a story the last
+    (re.compile(rf"\b(?:(?:on|to|till|until)\s+(?P<wd>{WEEKDAY_RE})\b(?!,?\s+(?:the\s+)?\d|,?\s+{MONTH_RE})|"
+                rf"(?P<wd_at>{WEEKDAY_RE})"
+                r"(?=\s+at\s+\d|\s+(?:morning|afternoon|evening|night)\b))", re.I),
+     lambda m, today, _n: _one_day((weekday_after if plans_ahead(m.string) else weekday_before)(
+         today, m.group("wd") or m.group("wd_at")))),
     (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:back\s+)?in|during|since|of|from|until|by|before|after|around)\s+{_YEAR}\b", re.I),

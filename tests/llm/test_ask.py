@@ -403,3 +403,11 @@ def test_a_rejected_answer_is_never_printed_only_its_replacement(recall_home, cl
                                     "  [1]  2023-05-08 10:00  note  The key is under the blue pot"]
     data = json.loads(cli("ask", "where is the key?", "--json")[1])
     assert data["generated"] is not None and data["method"] == "evidence"
+
+
+def test_the_day_a_sentence_names_wins_over_a_vaguer_phrase_before_it(svc):
+    svc.add("Mum flies in from Seville next month, on the 9th of June", ts=T0)
+    svc.add("Vet appointment for Biscuit moved to Friday at 9", ts=T0 + 60)
+    assert ask(svc, "When does Mum fly in?", llm=ScriptedLLM([])).text == "9 June 2023 [1]"
+    # written on Monday 8 May 2023: the coming Friday
+    assert ask(svc, "When is the vet appointment?", llm=ScriptedLLM([])).text == "Friday, 12 May 2023 [2]"

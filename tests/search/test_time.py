@@ -80,6 +80,11 @@ def test_what_is_on_a_day_to_come_finds_the_plans_that_name_it(svc):
     # a day and month already past this year, in a plan and in a question about plans: next year's
     svc.add("Boiler service booked for 9 January", ts=NOW + 300)
     assert svc.search("what is on 9 January?", reference=NOW).hits[0].text == "Boiler service booked for 9 January"
+    # a weekday without "on": "moved to Tuesday", "Saturday morning"
+    svc.add("Vet for Biscuit moved to Tuesday at 9", ts=NOW + 360)
+    svc.add("Yoga with Lena Saturday morning", ts=NOW + 420)
+    assert svc.search("what is on next Tuesday?", reference=NOW).hits[0].text == "Vet for Biscuit moved to Tuesday at 9"
+    assert svc.search("what is on Saturday?", reference=NOW).hits[0].text == "Yoga with Lena Saturday morning"
 
 
 @pytest.mark.parametrize("query", [
@@ -121,6 +126,9 @@ def test_time_fit_is_full_inside_the_window_and_falls_off_smoothly_outside():
     two_days = time_fit([(end + 2 * DAY, end + 2 * DAY)], start, end)
     week = time_fit([(end + 7 * DAY, end + 7 * DAY)], start, end)
     assert 0 < week < two_days < 0.5
+    # the day before, named as a whole day, is not inside the window: it fits less
+    day_before = time_fit([(start - DAY, start - 0.001)], start, end)
+    assert two_days < day_before < 0.8
     # a text that only names the whole year fits a day of it a little
     year = time_fit([(ts("2023-01-01T00:00"), ts("2023-12-31T23:59"))], start, end)
     assert 0 < year < 0.2

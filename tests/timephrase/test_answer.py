@@ -24,7 +24,7 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("back in 2019 I moved", "2019"),
     ("in May 2022 we married", "May 2022"),
     ("the party was yesterday", "8 June 2023"),
-    ("moved to Thursday 5 March at 8:30", "5 March 2023"),
+    ("moved to Thursday 5 March at 8:30", "5 March 2024"),  # moved to: a plan, so the coming 5 March
     ("we went there last summer", "the summer of 2022"),
     # a plan names a day to come, a story one gone by
     ("Call the plumber about the leak on Monday", "Monday, 12 June 2023"),
@@ -37,6 +37,9 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("Eye test on 12 January at the optician", "12 January 2024"),  # a plan: the coming 12 January
     ("Boiler service booked for 9 January", "9 January 2024"),
     ("We went to the optician on 12 January", "12 January 2023"),
+    ("Dentist appointment with Dr. Halvorsen moved to Tuesday at 10:15.", "Tuesday, 13 June 2023"),
+    ("Vet for Biscuit moved to Friday at 9.", "Friday, 16 June 2023"),
+    ("We went to the gym Saturday morning", "Saturday, 3 June 2023"),
 ])
 def test_dates_in_evidence_read_as_said(text, expected):
     assert dates_in(text, SAID)[0][1] == expected
