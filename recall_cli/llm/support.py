@@ -36,6 +36,7 @@ WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
 # ("with Dr. Patel", "St. Ives", "e.g. this"): fixed-width lookbehinds, one per length
 _ABBREVIATIONS = ("Dr", "Mr", "Ms", "St", "Jr", "Sr", "vs", "Mrs", "Prof", "etc", "e.g", "i.e", "approx")
+TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
 SENTENCE = re.compile(r"(?<=[.!?])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS) + r"\s+")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 STOPWORDS = frozenset("""
@@ -70,6 +71,8 @@ def stem(word: str) -> str:
     """A light stemmer: "serviced", "service" and "servicing" meet; "movies" and "movie" too."""
     if word.endswith("'s"):
         word = word[:-2]
+    if word.endswith("ies") and len(word) >= 5:
+        return word[:-3] + "y"  # "flies" -> "fly", "studies" -> "study"
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -114,8 +117,9 @@ def names_in_question(question: str, people: Iterable[str] = ()) -> list[str]:
     found = []
     for match in NAME.finditer(question):
         run = match.group(0).split()
-        if match.start() == 0 or question[: match.start()].rstrip().endswith((".", "?", "!")):
-            run = run[1:]  # a sentence's first word is capitalised whatever it is
+        before = question[: match.start()].rstrip()
+        if match.start() == 0 or (before.endswith((".", "?", "!")) and not TITLE_BEFORE.search(before)):
+            run = run[1:]  # a sentence's first word is capitalised whatever it is ("Dr. Patel" aside)
         kept = [w for w in run if (word := _plain(w)) not in skip and word not in STOPWORDS and len(word) > 2]
         if len(kept) == 1 and (_plain(kept[0]) in QUESTION_WORDS or _plain(kept[0]) in CALENDAR_ABBREVIATIONS):
             continue  # "in May", "on Aug 15th", "the New one": calendar or question words, not a name
@@ -235,6 +239,18 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         if on_subject and not any(own & words(h.text) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support
+    # "what is Lucia allergic to?" is not answered by the note about Lucia's nativity play:
+    # an item must hold the person and something of what is asked, or all of what is asked
+    # (a one-word name: "Harry Potter Conference" or "Little Women" is a title, not a person)
+    people = [*named.values(), *(n for n in names_in_question(question, named.values())
+                                 if " " not in n and not n.isupper())]
+    own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
+    subject = keys - own
+    held = [words(f"{h.actor or ''} {h.text}") for h in top]
+    if people and subject and not any(
+            (own & said_ and subject & said_) or subject <= said_ for said_ in held):
+        support.abstain = f"the evidence names {people[0]} but nothing of what is asked"
+        return support
     if len(named) != 1 or not keys:
         return support
     person = next(iter(named.values()))

@@ -411,3 +411,16 @@ def test_the_day_a_sentence_names_wins_over_a_vaguer_phrase_before_it(svc):
     assert ask(svc, "When does Mum fly in?", llm=ScriptedLLM([])).text == "9 June 2023 [1]"
     # written on Monday 8 May 2023: the coming Friday
     assert ask(svc, "When is the vet appointment?", llm=ScriptedLLM([])).text == "Friday, 12 May 2023 [2]"
+
+
+def test_a_note_that_only_names_the_person_asked_about_is_no_answer(svc):
+    svc.add("Ingrid's new work phone is 07700 900461; her boss is called Marguerite", ts=T0)
+    svc.add("Lucia's school nativity play is on 14 December at 6pm; Ingrid is making the costume", ts=T0 + 60)
+    svc.add("Dentist appointment with Dr. Halvorsen moved to Tuesday at 10:15", ts=T0 + 120)
+    for question in ("where is Ingrid's spare key?", "what is Lucia allergic to?",
+                     "when is my dentist appointment with Dr. Patel?"):
+        answer = ask(svc, question, llm=ScriptedLLM([]))
+        assert answer.abstained, (question, answer.text)
+    assert ask(svc, "what is Ingrid's work phone?", llm=ScriptedLLM([])).text.startswith(
+        "Ingrid's new work phone is 07700 900461")
+    assert ask(svc, "when is Lucia's nativity play?", llm=ScriptedLLM([])).text == "14 December 2023 [2]"
