@@ -179,6 +179,11 @@ CREATE TRIGGER events_fts_update AFTER UPDATE OF text, actor ON events BEGIN
     INSERT INTO events_fts (rowid, text, actor) VALUES (new.id, new.text, new.actor);
 END;
 
+CREATE TRIGGER events_high_water AFTER DELETE ON events BEGIN
+    INSERT INTO settings (key, value) VALUES ('events.high_water', old.id)
+    ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));
+END;
+
 CREATE TRIGGER memories_drop_embeddings AFTER DELETE ON memories BEGIN
     DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = old.id;
 END;
@@ -196,4 +201,9 @@ CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, subject ON memories BEG
     INSERT INTO memories_fts (memories_fts, rowid, text, subject)
         VALUES ('delete', old.id, old.text, old.subject);
     INSERT INTO memories_fts (rowid, text, subject) VALUES (new.id, new.text, new.subject);
+END;
+
+CREATE TRIGGER memories_high_water AFTER DELETE ON memories BEGIN
+    INSERT INTO settings (key, value) VALUES ('memories.high_water', old.id)
+    ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));
 END;

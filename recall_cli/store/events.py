@@ -9,7 +9,7 @@ from typing import Any
 from ..models import Event
 from ..timephrase.phrase import mentions
 from ..timeutil import now
-from .base import StoreBase, chunks, marks
+from .base import StoreBase, chunks, marks, next_id
 
 
 @dataclass
@@ -64,10 +64,10 @@ class EventQueries(StoreBase):
                 cursor = self._db.execute(
                     # ON CONFLICT, not OR IGNORE: only a duplicate hash may be skipped,
                     # any other constraint failure must abort the whole batch.
-                    "INSERT INTO events (source, kind, actor, session, ts_start, "
-                    "ts_end, text, meta, content_hash, created_at, origin) VALUES (:source, :kind, "
-                    ":actor, :session, :ts_start, :ts_end, :text, :meta, :content_hash, "
-                    ":created_at, :origin) ON CONFLICT(content_hash) DO NOTHING",
+                    "INSERT INTO events (id, source, kind, actor, session, ts_start, "
+                    "ts_end, text, meta, content_hash, created_at, origin) VALUES ("
+                    + next_id("events") + ", :source, :kind, :actor, :session, :ts_start, :ts_end, :text, :meta, "
+                    ":content_hash, :created_at, :origin) ON CONFLICT(content_hash) DO NOTHING",
                     row,
                 )
                 if cursor.rowcount == 1:

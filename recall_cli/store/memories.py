@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Memory, content_hash
-from .base import chunks, marks
+from .base import chunks, marks, next_id
 from .clock import ClockQueries
 
 STATE_FIELDS = ("kind", "subject", "text", "status", "importance", "strength", "last_reinforced", "reinforcements",
@@ -160,9 +160,9 @@ class MemoryQueries(ClockQueries):
                 n += 1  # the same text again after its first copy was superseded
                 memory.uid = f"{base}-{n}"
         cursor = self._db.execute(
-            "INSERT INTO memories (kind, subject, text, status, importance, strength, "
+            "INSERT INTO memories (id, kind, subject, text, status, importance, strength, "
             "last_reinforced, pinned, valid_from, created_at, updated_at, content_hash, meta, uid) "
-            "VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (" + next_id("memories") + ", ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [memory.kind, memory.subject, memory.text, memory.importance, memory.strength,
              memory.last_reinforced, int(memory.pinned), memory.valid_from, memory.created_at,
              memory.updated_at, memory.content_hash, json.dumps(memory.meta, ensure_ascii=False), memory.uid],

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..home import PRIVATE_FILE, create_private_file
 from ..models import Event, content_hash
-from .base import chunks, marks
+from .base import chunks, marks, next_id
 from .events import EventQueries
 from .memories import MemoryQueries
 
@@ -164,9 +164,9 @@ class SyncQueries(EventQueries, MemoryQueries):
 
     def _create_from_state(self, uid: str, state: dict[str, Any]) -> int:
         cursor = self._db.execute(
-            "INSERT INTO memories (kind, subject, text, status, importance, strength, last_reinforced, pinned, "
+            "INSERT INTO memories (id, kind, subject, text, status, importance, strength, last_reinforced, pinned, "
             "valid_from, created_at, updated_at, content_hash, meta, uid) VALUES "
-            "(?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "(" + next_id("memories") + ", ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [state["kind"], state.get("subject"), state["text"], state.get("importance", 5),
              state.get("strength", 1.0), state.get("last_reinforced") or state.get("created_at") or 0.0,
              int(bool(state.get("pinned"))), state.get("valid_from"), state.get("created_at") or 0.0,

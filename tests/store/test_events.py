@@ -77,3 +77,23 @@ def test_a_failed_batch_leaves_nothing_half_written(tmp_path):
         pass
     texts = [r[0] for r in store._db.execute("SELECT text FROM events")]
     assert texts == ["kept"]
+
+
+def test_an_id_is_never_given_again_after_its_row_is_forgotten(tmp_path):
+    from recall_cli.models import Memory
+
+    store = open_store(tmp_path / "r.db")
+    ids = store.insert_events([_event("one"), _event("two"), _event("three")]).inserted
+    store.delete_events(ids[1:])  # the newest two: SQLite alone would hand their ids out again
+    (new,) = store.insert_events([_event("four")]).inserted
+    assert new == ids[-1] + 1
+    store.close()
+    reopened = open_store(tmp_path / "r.db")
+    assert reopened.insert_events([_event("five")]).inserted == [new + 1]
+    memory = Memory(kind="semantic", text="Ana likes pottery", subject="Ana", last_reinforced=0, created_at=0,
+                    updated_at=0)
+    first = reopened.insert_memory(memory)
+    reopened.delete_memories([first])
+    again = Memory(kind="semantic", text="Ana likes climbing", subject="Ana", last_reinforced=0, created_at=0,
+                   updated_at=0)
+    assert reopened.insert_memory(again) == first + 1
