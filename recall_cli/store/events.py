@@ -237,12 +237,25 @@ class EventQueries(StoreBase):
         return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
     def delete_events(self, ids: Sequence[int]) -> int:
-        """Delete events for real: rows, FTS entries and vectors (via triggers)."""
+        """Delete events for real: rows, FTS entries and vectors (via triggers), and the
+        episodes left empty; an episode that keeps events but was titled by a deleted note
+        takes its title from the first one left."""
         deleted = 0
         with self.transaction():
             for chunk in chunks(ids):
+                episodes = [r[0] for r in self._db.execute(
+                    f"SELECT DISTINCT episode_id FROM events WHERE id IN ({marks(chunk)}) "
+                    "AND episode_id IS NOT NULL", chunk)]
                 cursor = self._db.execute(f"DELETE FROM events WHERE id IN ({marks(chunk)})", chunk)
                 deleted += cursor.rowcount
+                for group in chunks(episodes):
+                    self._db.execute(f"DELETE FROM episodes WHERE id IN ({marks(group)}) AND NOT EXISTS "
+                                     "(SELECT 1 FROM events WHERE episode_id = episodes.id)", group)
+                    # a note episode is titled by its first note's words (memory.episode._title)
+                    self._db.execute(
+                        f"UPDATE episodes SET title = (SELECT substr(e.text, 1, 60) FROM events e WHERE "
+                        f"e.episode_id = episodes.id ORDER BY e.ts_start, e.id LIMIT 1) WHERE id IN ({marks(group)}) "
+                        "AND session IS NULL AND source NOT IN ('shell', 'file')", group)
         return deleted
 
     def count_events(self) -> int:

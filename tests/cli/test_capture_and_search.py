@@ -120,3 +120,14 @@ def test_stats_lines_up_counts_after_long_source_names(cli):
     cli("add", "b", "--source", "clipboard", "--time", "2023-01-02")
     lines = cli("stats")[1].splitlines()
     assert lines[2:4] == ["  note       1", "  clipboard  1"] or lines[2:4] == ["  clipboard  1", "  note       1"]
+
+
+def test_forget_takes_the_episodes_it_empties_and_their_titles_with_it(cli, recall_home):
+    cli("add", "secret plan alpha for the board", "--time", "2023-05-02T09:00")
+    cli("add", "grocery list: eggs, milk", "--time", "2023-05-02T09:05")
+    cli("add", "lonely note about the shed", "--time", "2023-07-02T09:00")
+    assert cli("consolidate", "--dry-run", "--no-llm")[0] == 0  # groups the notes into episodes
+    before = json.loads(cli("stats", "--json")[1])["episodes"]
+    assert cli("forget", "1", "3", "--yes")[1] == "Deleted 2 events and 0 memories.\n"
+    assert json.loads(cli("stats", "--json")[1])["episodes"] == before - 2  # a note is an episode of its own
+    assert b"secret plan alpha" not in (recall_home / "recall.db").read_bytes()

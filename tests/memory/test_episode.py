@@ -40,3 +40,16 @@ def test_each_note_is_its_own_episode_and_new_events_join_open_episodes(svc):
     assign_episodes(svc.store)
     assert _episodes(svc.store) == [["note one"], ["q", "a"], ["note two"]]
     assert assign_episodes(svc.store) == []  # nothing new: nothing touched
+
+
+def test_deleting_events_drops_emptied_episodes_and_a_title_taken_from_deleted_words(svc):
+    ids = svc.store.insert_events([
+        Event("Bank of Nowhere - statement for account 1234", T0, source="screen"),
+        Event("Weather in Bristol", T0 + MIN, source="screen"),
+        Event("alone on screen", T0 + 300 * MIN, source="screen"),
+    ]).inserted
+    assign_episodes(svc.store)
+    assert len(_episodes(svc.store)) == 2
+    svc.store.delete_events([ids[0], ids[2]])
+    titles = [r[0] for r in svc.store._db.execute("SELECT title FROM episodes")]
+    assert titles == ["Weather in Bristol"]
