@@ -207,6 +207,7 @@ class ForgetPlan:
 
     event_ids: list[int] = field(default_factory=list)
     memory_ids: list[int] = field(default_factory=list)
+    episode_ids: list[int] = field(default_factory=list)  # the events' episodes, summarised again after
 
     @property
     def empty(self) -> bool:

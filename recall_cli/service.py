@@ -511,7 +511,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         if sources or before is not None:
             plan.event_ids.extend(self.store.event_ids_where(sources=sources, before=before))
         plan.event_ids = sorted(set(plan.event_ids))
-        plan.memory_ids = sorted(set(plan.memory_ids))
+        # what consolidation made from a forgotten event repeats its words: it goes too (a
+        # memory the user edited is their own words and stays); the episode is summarised again
+        derived, plan.episode_ids = self.store.derived_memories(plan.event_ids)
+        plan.memory_ids = sorted(set(plan.memory_ids) | set(derived))
         return plan
 
     def forget(self, plan: ForgetPlan) -> dict[str, int]:
@@ -524,6 +527,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             memories = self.store.delete_memories(plan.memory_ids)
             self.store.add_tombstones("event", hashes)
             self.store.add_tombstones("memory", uids)
+            self.store.reopen_episodes(plan.episode_ids)  # emptied ones went with their events
         self.scrub()
         return {"events": events, "memories": memories}
 

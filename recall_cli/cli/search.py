@@ -72,7 +72,11 @@ def forget(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print what was deleted as JSON."),
 ) -> None:
-    """Delete for real (rows, full-text entries and vectors). Asks first unless --yes."""
+    """Delete for real (rows, full-text entries and vectors). Asks first unless --yes.
+
+    The memories consolidation made from forgotten events go with them (they repeat their
+    words); a memory you edited stays, and the episode is summarised again from what is left.
+    """
     if not refs and not source and before is None:
         raise UsageError("say what to forget: ids, --source or --before")
     svc = service()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Event
-from .base import StoreBase, marks
+from .base import StoreBase, chunks, marks
 
 
 class EpisodeQueries(StoreBase):
@@ -72,6 +72,13 @@ class EpisodeQueries(StoreBase):
             "UPDATE episodes SET status = ?, attempts = attempts + 1, consolidated_at = ? WHERE id = ?",
             [status, consolidated_at, episode_id],
         )
+
+    def reopen_episodes(self, ids: Sequence[int]) -> None:
+        """Those of ``ids`` that still hold events are consolidated again, as if new (after a
+        forget took some of their events and what was made from them)."""
+        for chunk in chunks(ids):
+            self._db.execute(f"UPDATE episodes SET status = 'pending', attempts = 0, consolidated_at = NULL "
+                             f"WHERE id IN ({marks(chunk)})", chunk)
 
     def count_episodes(self) -> int:
         return self._db.execute("SELECT count(*) FROM episodes").fetchone()[0]

@@ -131,3 +131,18 @@ def test_forget_takes_the_episodes_it_empties_and_their_titles_with_it(cli, reca
     assert cli("forget", "1", "3", "--yes")[1] == "Deleted 2 events and 0 memories.\n"
     assert json.loads(cli("stats", "--json")[1])["episodes"] == before - 2  # a note is an episode of its own
     assert b"secret plan alpha" not in (recall_home / "recall.db").read_bytes()
+
+
+def test_forget_takes_the_memories_made_from_the_event_but_not_the_users_own(cli, recall_home):
+    chat = ("--source", "chat", "--speaker")
+    cli("add", "secret plan alpha: buy the Hendricks building", "--time", "2023-05-02T09:00", *chat, "Ana")
+    cli("add", "sounds risky, Ana", "--time", "2023-05-02T09:01", *chat, "Bo")
+    cli("add", "the Carrow cottage needs a new roof", "--time", "2023-06-02T09:00", *chat, "Ana")
+    cli("add", "ask Sam about roofers", "--time", "2023-06-02T09:01", *chat, "Bo")
+    assert cli("consolidate", "--no-llm")[0] == 0
+    assert len(json.loads(cli("memories", "--json")[1])) == 2  # one summary per conversation
+    assert cli("edit", "m2", "--text", "Carrow cottage: new roof, Sam knows roofers")[0] == 0
+    assert cli("forget", "1", "3", "--yes")[1] == "Deleted 2 events and 1 memory.\n"
+    assert [m["text"] for m in json.loads(cli("memories", "--json")[1])] == [
+        "Carrow cottage: new roof, Sam knows roofers"]
+    assert b"Hendricks" not in (recall_home / "recall.db").read_bytes()

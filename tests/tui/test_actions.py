@@ -140,12 +140,12 @@ def test_forget_an_episode_deletes_its_events(app, ids, svc):
         await press(pilot, "down", "down", "down")  # the shell episode
         assert app.screen.detail.ref.startswith("ep:")
         await press(pilot, "f")
-        assert "3 events and 0 memories" in app.screen.question
+        # the memory made from them repeats their words: it goes too, and the question says so
+        assert "3 events and 1 memory" in app.screen.question
         await press(pilot, "y")
         for name in ("pull", "deploy", "hugo"):
             assert svc.store.get_event(ids[name]) is None
-        # the memory they supported stays (forget names what it deletes)
-        assert svc.store.get_memory(ids["m_deploy"]) is not None
+        assert svc.store.get_memory(ids["m_deploy"]) is None
 
     run(app, scenario)
 
