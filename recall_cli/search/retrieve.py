@@ -66,7 +66,7 @@ BRUTE_FORCE_LIMIT = 20_000
 STATS_DEPTH = 1000  # BM25 matches read for the score spread (the ranking needs far fewer)
 NEIGHBOUR_DEPTH = 50  # best candidates whose session neighbours are looked up
 FOLD_DEPTH = 3  # results read per result shown, so identical texts can fold and still fill the page
-TIMELESS_CONTENT = 0.1  # "what happened last week?": its words say little, the time says what is asked
+TIMELESS_CONTENT = 0.05  # "what happened last week?": its words say little, the time says what is asked
 CALIBRATION_DEPTH = 5  # the first results whose best says how likely the list is on the subject
 MAX_SPEAKERS = 3  # people named in one question that get a sub-question of their own
 
@@ -452,8 +452,8 @@ class Retriever:
             for key, near in adjacent.items():
                 if key in scores:
                     best = max(scores_all[o] for o in near)
-                    if best > 0:
-                        scores[key] += request.neighbour_weight * best
+                    if best > 0:  # (scaled like the words: a neighbour's time is no evidence of one's own)
+                        scores[key] += request.neighbour_weight * content * best
         return _Scored(scores, cosines, keyword, fits)
 
     def _fits(self, keys: list[Key], window: TimeRange) -> dict[Key, float]:

@@ -133,3 +133,16 @@ def test_time_fit_is_full_inside_the_window_and_falls_off_smoothly_outside():
     year = time_fit([(ts("2023-01-01T00:00"), ts("2023-12-31T23:59"))], start, end)
     assert 0 < year < 0.2
     assert time_fit([], start, end) == 0.0
+
+
+def test_what_happened_in_a_week_is_not_crowded_out_by_chats_next_door(svc):
+    # NOW is Wednesday 24 May 2023: last week is 15-21 May
+    chat = {"source": "chat", "session": "plumbing", "kind": "message"}
+    for i, when in enumerate(["2023-05-21T20:00", "2023-05-21T22:30", "2023-05-23T09:00", "2023-05-23T09:10",
+                              "2023-05-23T09:20", "2023-05-23T09:30"]):
+        svc.add(f"message {i} about the plumbing job", ts=ts(when), actor="user" if i % 2 else "assistant",
+                **chat)
+    svc.add("Went climbing with Dev", ts=ts("2023-05-17T18:00"))
+    svc.add("Lucia lost her first tooth", ts=ts("2023-05-19T08:00"))
+    hits = svc.search("what did I do last week?", reference=NOW, limit=4).hits
+    assert {"Went climbing with Dev", "Lucia lost her first tooth"} <= {h.text for h in hits}
