@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .config import load_config
 from .home import loose_modes, tighten
+from .render import plural
 from .search.embed import SentenceTransformerEmbedder
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ class Check:
 
 def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Check]:
     """Check home, file modes, config, store, embedder, vectors, index and the LLM; never
-    raises. With ``fix``, repair what can be repaired first (modes, missing vectors, the
-    index, stale temp files)."""
+    raises. With ``fix``, repair what can be repaired first (modes, secrets stored before the
+    table knew them, missing vectors, the index, stale temp files)."""
     checks: list[Check] = []
     cfg = svc.config
     home_ok = cfg.home.exists() and os.access(cfg.home, os.W_OK)
@@ -62,6 +63,7 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
     except Exception as exc:
         checks.append(Check("embedder", "FAIL", str(exc)))
         return checks
+    checks.append(_secrets(svc, fix))  # first: what it rewrites is embedded again below
     checks.append(_vectors(svc, fix))
     checks.append(_index(svc, fix))
     if llm:
@@ -99,6 +101,20 @@ def _privacy(svc: Recall, fix: bool) -> Check:
     more = f" and {len(loose) - SHOWN_PATHS} more" if len(loose) > SHOWN_PATHS else ""
     return Check("privacy", "WARN", f"{len(loose)} paths readable by other users: {shown}{more} "
                  "(`recall doctor --fix` makes them private)")
+
+
+def _secrets(svc: Recall, fix: bool) -> Check:
+    """Stored text that today's secret table would redact (stored under an older one)."""
+    from .capture.rescan import redact_stored
+
+    found = redact_stored(svc, fix=fix)
+    if not found.found:
+        return Check("secrets", "OK", "no stored text holds a secret the table knows")
+    what = f"{plural(found.events, 'event')} and {plural(found.other, 'other text')} (memories, history, titles)"
+    if found.fixed:
+        return Check("secrets", "OK", "no stored text holds a secret the table knows", fix=f"redacted {what}")
+    return Check("secrets", "WARN", f"{what} hold secrets stored before the table knew them "
+                 "(`recall doctor --fix` redacts them)")
 
 
 def _vectors(svc: Recall, fix: bool) -> Check:

@@ -68,12 +68,14 @@ def index_rebuild(as_json: bool = typer.Option(False, "--json", help="Print as J
 
 
 def doctor(
-    fix: bool = typer.Option(False, "--fix", help="Repair what can be repaired: file modes, missing vectors, "
-                                                  "the index, temp files left by a crash."),
+    fix: bool = typer.Option(False, "--fix", help="Repair what can be repaired: file modes, secrets stored "
+                                                  "before the table knew them, missing vectors, the index, "
+                                                  "temp files left by a crash."),
     no_llm: bool = typer.Option(False, "--no-llm", help="Do not load the LLM to check it answers."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Check the home's privacy, the store, vectors, index, models and config; exit non-zero unless all is well."""
+    """Check the home's privacy, stored secrets, the store, vectors, index, models and config; exit non-zero
+    unless all is well."""
     checks = service().doctor(fix=fix, llm=not no_llm)
     if as_json:
         echo_json([c.__dict__ for c in checks])

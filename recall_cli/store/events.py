@@ -1,12 +1,14 @@
-"""Event queries: insert with dedupe, fetch, full-text search, delete."""
+"""Event queries: insert with dedupe, fetch, full-text search, delete, rewrite in place."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Event
+from ..models import Event, content_hash
 from ..timephrase.phrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks, next_id
@@ -343,3 +345,51 @@ class EventQueries(StoreBase):
     def event_sources(self) -> list[str]:
         """Distinct sources of stored events."""
         return [r[0] for r in self._db.execute("SELECT DISTINCT source FROM events ORDER BY source")]
+
+    def event_batches(self, batch: int = 2000) -> Iterator[list[Event]]:
+        """Every stored event, oldest id first, ``batch`` at a time."""
+        after = 0
+        while True:
+            ids = [r[0] for r in self._db.execute("SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                                                  [after, batch])]
+            if not ids:
+                return
+            found = self.get_events(ids)
+            yield [found[i] for i in ids if i in found]
+            after = ids[-1]
+
+    def rewrite_event(self, event: Event) -> bool:
+        """Store ``event``'s new text, metadata and hash in place (its vectors go, to be made
+        again); when another event already has that hash, this one is deleted as its copy.
+        Returns whether it was kept."""
+        assert event.id is not None
+        try:
+            self._db.execute("UPDATE events SET text = ?, meta = ?, content_hash = ? WHERE id = ?",
+                             [event.text, json.dumps(event.meta, ensure_ascii=False, sort_keys=True),
+                              event.content_hash, event.id])
+        except sqlite3.IntegrityError:
+            self._db.execute("DELETE FROM events WHERE id = ?", [event.id])
+            return False
+        self._db.execute("DELETE FROM embeddings WHERE owner = 'event' AND owner_id = ?", [event.id])
+        return True
+
+    def rewrite_texts(self, change: Callable[[str], str]) -> int:
+        """Apply ``change`` to every memory's text and subject, every memory history text and
+        every episode title, in place (a changed memory's vectors go, to be made again);
+        returns how many rows changed."""
+        changed = 0
+        for mid, kind, subject, text in self._db.execute("SELECT id, kind, subject, text FROM memories").fetchall():
+            new_text, new_subject = change(text), change(subject) if subject else subject
+            if (new_text, new_subject) != (text, subject):
+                self._db.execute("UPDATE memories SET text = ?, subject = ?, content_hash = ? WHERE id = ?",
+                                 [new_text, new_subject, content_hash(kind, new_subject, new_text), mid])
+                self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [mid])
+                changed += 1
+        for table, columns in (("memory_history", ("old_text", "new_text")), ("episodes", ("title",))):
+            for row in self._db.execute(f"SELECT id, {', '.join(columns)} FROM {table}").fetchall():
+                new = [change(v) if v else v for v in row[1:]]
+                if new != list(row[1:]):
+                    sets = ", ".join(f"{c} = ?" for c in columns)
+                    self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*new, row[0]])
+                    changed += 1
+        return changed

@@ -1,0 +1,77 @@
+"""Secrets stored before the table knew them: `recall doctor` counts them, `--fix` redacts them.
+
+The secret table grows (a card number, "the wifi password at Mum's is ..."); text stored
+under an older table keeps what it missed. ``redact_stored`` runs today's table over every
+stored text: events (text and string metadata) are rewritten in place, keeping their ids,
+with a new content hash (so a re-import of the same export is still a duplicate) and their
+vectors made again; memories, their history and episode titles likewise. Each rewritten
+event's old hash becomes a tombstone, so synced devices drop their unredacted copy, and the
+store is scrubbed so no old page keeps the secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .secrets import redact, redact_event
+
+if TYPE_CHECKING:
+    from ..service import Recall
+
+
+@dataclass
+class Rescan:
+    """What a rescan found (and, with ``fix``, redacted)."""
+
+    events: int = 0
+    other: int = 0  # memories, memory history rows and episode titles
+    fixed: bool = False
+
+    @property
+    def found(self) -> int:
+        return self.events + self.other
+
+
+def _clean(text: str) -> str:
+    return redact(text).text
+
+
+def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
+    """Find stored text the secret table would change now; with ``fix``, change it in place."""
+    store = svc.store
+    result = Rescan(fixed=fix)
+    old_hashes: list[str] = []
+    with store.transaction():
+        for batch in store.event_batches():
+            for event in batch:
+                clean = redact_event(event)
+                if clean is event:
+                    continue
+                result.events += 1
+                if fix:
+                    old_hashes.append(event.content_hash)
+                    store.rewrite_event(clean)  # (redact_event gave it the hash of its new text)
+        if fix:
+            result.other = store.rewrite_texts(_clean)
+            store.add_tombstones("event", old_hashes)
+        else:
+            result.other = _count_other(svc)
+        if not fix or not result.found:
+            return result
+    svc.scrub()
+    return result
+
+
+def _count_other(svc: Recall) -> int:
+    """Memories, history rows and titles the table would change (counted, nothing written)."""
+    seen = 0
+
+    def count(text: str) -> str:
+        nonlocal seen
+        if _clean(text) != text:
+            seen += 1
+        return text  # unchanged: nothing is rewritten
+
+    svc.store.rewrite_texts(count)
+    return seen

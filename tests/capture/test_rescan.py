@@ -1,0 +1,36 @@
+"""Secrets stored before the table knew them are found by `recall doctor` and redacted by --fix."""
+
+import json
+
+from recall_cli.config import load_config
+from recall_cli.models import Event
+from recall_cli.service import Recall
+
+LEAK = "The wifi password at Mum's flat is naranja2024 (router under the TV)"
+
+
+def _older_store(recall_home, embedder) -> int:
+    """A store written by a version whose table missed this wording: the text went in as is."""
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    (eid,) = svc.store.insert_events([Event(LEAK, 1_700_000_000.0)]).inserted
+    memory = svc.memories.add("semantic", "Mum's wifi password is naranja2024", subject="Mum", sources=[eid],
+                           importance=5, actor="consolidation")
+    svc.store.insert_events([Event("Bought eggs", 1_700_000_100.0)])
+    svc.close()
+    return memory.id
+
+
+def test_doctor_finds_old_secrets_and_fix_redacts_them_in_place(cli, recall_home, embedder):
+    mid = _older_store(recall_home, embedder)
+    out = cli("doctor", "--no-llm")[1]
+    assert "[WARN] secrets: 1 event and" in out and "recall doctor --fix" in out
+    assert b"naranja2024" in (recall_home / "recall.db").read_bytes()  # not changed by looking
+    fixed = cli("doctor", "--no-llm", "--fix")[1]
+    assert "[  OK] secrets:" in fixed and "redacted 1 event and" in fixed
+    assert b"naranja2024" not in (recall_home / "recall.db").read_bytes()
+    shown = json.loads(cli("show", "1", "--json")[1])  # the same id, now redacted
+    assert shown["text"] == "The wifi password at Mum's flat is [REDACTED:password-prose] (router under the TV)"
+    assert "naranja2024" not in json.loads(cli("show", f"m{mid}", "--json")[1])["text"]
+    # the new hash is the one today's write path gives: adding the text again is a duplicate
+    assert cli("add", LEAK, "--time", "2023-11-14T22:13:20+00:00")[1] == "Already remembered as 1.\n"
+    assert "[  OK] secrets: no stored text" in cli("doctor", "--no-llm")[1]
