@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
 from .home import tighten
-from .importers.base import Importer, ImportReport, Skipped, import_targets, nothing_imported, read_text
+from .importers.base import Importer, ImportReport, Skipped, import_targets, load_json, nothing_imported, read_text
 from .importers.stream import check_file, parse_file
 from .llm.methods import ModelMethods
 from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
@@ -241,9 +241,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
                     return name
             except Exception:  # a broken detector only loses its own format
                 continue
-        raise InputError(
-            "cannot tell the format; pass --format (" + ", ".join(self.importers()) + ")", str(path)
-        )
+        if head.lstrip()[:1] in ("[", "{"):
+            load_json(path, text)  # JSON no format knows: its syntax error, if it has one, is the news
+        raise InputError("cannot tell the format; pass --format (" + ", ".join(self.importers()) + ")", str(path))
 
     def import_targets(self, paths: Sequence[str | Path]) -> list[Path]:
         """The files `recall import PATH...` reads: files as given, folders walked for notes and

@@ -29,7 +29,7 @@ def test_a_folder_imports_recursively_with_a_line_per_file(cli, tmp_path):
         f"Imported 1 event from {folder / 'sub' / 'b.md'} (markdown); 0 already known.",
         "Imported 2 events from 2 of 3 files; 0 already known; 1 failed (above).",
     ]
-    assert err.startswith(f"Error: {folder / 'c.json'}: cannot tell the format")
+    assert err.startswith(f"Error: {folder / 'c.json'}:line 1 column 2: invalid JSON")
     code, out, _ = cli("search", "boiler", "--json")
     hit = json.loads(out)["results"][0]
     assert hit["time"] == iso(parse_time("2026-10-01"))  # from the front matter

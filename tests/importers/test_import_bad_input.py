@@ -166,6 +166,14 @@ def test_a_file_whose_format_cannot_be_detected_asks_for_format(cli, tmp_path):
                                    "beam, chatgpt, claude, jsonl, markdown)")
 
 
+def test_a_cut_off_json_export_names_its_syntax_error_not_the_format(cli, tmp_path):
+    path = write(tmp_path, "conversations.json", '[{"title": "x", "mapping": {\n')
+    code, out, err = cli("import", str(path))
+    assert (code, out) == (4, "")
+    assert one_error_line(err) == (f"Error: {path}:line 2 column 1: invalid JSON: Expecting property name "
+                                   "enclosed in double quotes")
+
+
 def test_a_file_forced_into_the_wrong_format_says_nothing_was_imported(cli):
     path = DATA / "chatgpt_conversations.json"
     code, out, err = cli("import", str(path), "--format", "claude")
