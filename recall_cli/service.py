@@ -152,7 +152,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
 
         limit, max_parts = self.config.get("events.max_chars"), self.config.get("events.max_parts")
         kept: list[Event] = []
-        redacted = filtered = split = truncated = 0
+        secret: list[Event] = []  # redacted: counted once stored (a known duplicate is no news)
+        filtered = split = truncated = 0
         for event in events:
             parts, dropped = split_long(event, limit, max_parts)  # first: redaction's cost stays bounded
             split += len(parts) > 1
@@ -160,14 +161,16 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             for part in parts:
                 clean = redact_event(part)
                 if clean is not part:
-                    redacted += 1
                     clean = part_hashed(clean) if "whole" in clean.meta else clean
                 result = self.plugins.filter_event(clean)
                 if result is None:
                     filtered += 1
                 else:
                     kept.append(result)
+                    if clean is not part:
+                        secret.append(result)
         stored = self.store.insert_events(kept, origin=origin)
+        redacted = sum(1 for e in secret if e.id is not None)
         stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
         return stored
 
@@ -176,11 +179,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             tags: Sequence[str] = (), actor: str | None = None, kind: str = "note",
             session: str | None = None, meta: dict[str, Any] | None = None, embed: bool = False) -> Event:
         """Store one event (returns the stored event; an identical one is returned as is,
-        with ``meta["duplicate"]``).
-
-        Embedding is deferred to the next search (or the daemon) unless ``embed`` is true,
-        so that `recall add` never waits for the model to load.
-        """
+        with ``meta["duplicate"]``). Embedding waits for the next search (or the daemon)
+        unless ``embed`` is true, so that `recall add` never waits for the model to load."""
         if not text or not text.strip():
             raise UsageError("nothing to add: the text is empty")
         event_meta = dict(meta or {})
@@ -192,8 +192,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         if stored.filtered:
             raise UsageError("a plugin's filter_event dropped this event")
         event = stored.events[0]
-        dropped = next((e.meta["truncated"] for e in stored.events if e.meta.get("truncated")), 0)
-        if dropped:
+        if dropped := next((e.meta["truncated"] for e in stored.events if e.meta.get("truncated")), 0):
             event.meta["truncated"] = dropped  # said by the last part; the caller sees the first
         if not stored.inserted:
             event.id = self.store.event_id_by_hash(event.content_hash)

@@ -68,6 +68,9 @@ def test_recall_import_redacts_markdown_jsonl_and_chat_exports(cli, recall_home,
         assert code == 0, err
         assert json.loads(out)["inserted"] >= len(CORPUS) // 2, (fmt, out)
     assert leaks(recall_home) == {}
+    # imported again: nothing new is stored, so nothing new had secrets replaced
+    again = cli("import", str(lines), "--format", "jsonl")[1]
+    assert again == f"Imported 0 events from {lines} (jsonl); {len(CORPUS)} already known.\n"
 
 
 def test_the_shell_hook_and_recall_watch_redact(cli, recall_home, tmp_path):
