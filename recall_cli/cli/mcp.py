@@ -29,8 +29,8 @@ HELP = (
     "Serve recall to coding agents over MCP (stdio), or print how to register it.\n\n"
     "With no subcommand, serve recall's memory tools on stdin/stdout; MCP clients start this themselves "
     "(`recall mcp config --client ...` prints how to register it). Tools: search_memory, ask, get_memory, "
-    "list_recent and, unless --read-only, remember, pin and forget; resource recall://profile. Searches use "
-    "the warm models of `recall serve` when it runs. Writes are recorded with source mcp and the client's name. "
+    "list_recent and, unless --read-only, remember, pin, forget and consolidate; resource recall://profile. "
+    "Searches use the warm models of `recall serve` when it runs. Writes are recorded with source mcp and the client's name. "
     "Only protocol messages go to stdout; logs go to stderr and RECALL_HOME/logs/mcp.log."
 )
 
@@ -44,7 +44,8 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     ctx: typer.Context,
-    read_only: bool = typer.Option(False, "--read-only", help="Hide the tools that write (remember, pin, forget)."),
+    read_only: bool = typer.Option(False, "--read-only",
+                                   help="Hide the tools that write (remember, pin, forget, consolidate)."),
     client_name: str = typer.Option(None, "--client-name",
                                     help="Name recorded with writes (default: the name the client sends)."),
 ) -> None:

@@ -5,7 +5,7 @@ with ids and dates, and errors as ``ToolError`` text that says what to do instea
 
 Threading. The SDK runs sync tools on worker threads and async tools on the event loop:
 
-- async tools (search_memory, ask, remember, pin, forget) hand their work to one *warm*
+- async tools (search_memory, ask, remember, pin, forget, consolidate) hand their work to one *warm*
   service (embedder, index, SQLite connection) on a worker thread, one call at a time
   (``Backend.locked``), so the event loop never blocks and the connection is never shared
   by two threads at once;
