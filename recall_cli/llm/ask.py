@@ -49,7 +49,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
-from .support import WORD, Support, assess, ownership, words
+from .support import WORD, Support, assess, names_in_question, ownership, stem, tokens, words
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -295,7 +295,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = list_answer(found.key_words if allow else keys, hits, allow=allow) or list_answer(keys, hits)
     elif kind == "duration":
         made = duration_answer(keys, hits, allow=allow)
-    return (made or statement_answer(keys, hits, reply, allow=allow) or statement_answer(keys, hits, reply))
+    names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
+    return (made or statement_answer(keys, hits, reply, allow=allow, names=names)
+            or statement_answer(keys, hits, reply, names=names))
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

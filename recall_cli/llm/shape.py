@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -92,30 +93,39 @@ def _clean(sentence: str) -> str:
     return stripped
 
 
+def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int) -> tuple[int, int, int, int]:
+    """Key words shared, then those besides the names asked about ("what flight is Carmen
+    on?": the sentence with "flight" over the one that only names Carmen), then the earlier."""
+    said = words(sentence)
+    return len(keys & said), len((keys - names) & said), -i, -j
+
+
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = 3,
-                   allow: Callable[[Hit, str], bool] | None = None) -> tuple[str, Hit] | None:
+                   allow: Callable[[Hit, str], bool] | None = None,
+                   names: AbstractSet[str] = frozenset()) -> tuple[str, Hit] | None:
     """The statement (not a question) sharing most key words with the question among the
     first ``depth`` items, earlier items and sentences first on a tie."""
-    best: tuple[tuple[int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
             if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
             if not _clean(sentence):
                 continue
-            rank = (len(keys & words(sentence)), -i, -j)
+            rank = _rank(keys, names, sentence, i, j)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2])
 
 
-def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3) -> tuple[str, Hit, bool] | None:
+def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3,
+               names: AbstractSet[str] = frozenset()) -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
-    best: tuple[tuple[int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
-            rank = (len(keys & words(sentence)), -i, -j)
+            rank = _rank(keys, names, sentence, i, j)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], _is_question(best[1]))
@@ -248,10 +258,12 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = 3,
 
 
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
-                     depth: int = 3, allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
+                     depth: int = 3, allow: Callable[[Hit, str], bool] | None = None,
+                     names: AbstractSet[str] = frozenset()) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
-    reply that followed it (that is where its answer is)."""
-    match = best_match(keys, hits, depth)
+    reply that followed it (that is where its answer is). ``names``: the stems of the names
+    the question gives."""
+    match = best_match(keys, hits, depth, names)
     if match is not None and match[2]:
         answered = reply(match[1])
         if answered is not None:
@@ -259,7 +271,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(statements[0], [answered])
-    found = best_statement(keys, hits, depth, allow)
+    found = best_statement(keys, hits, depth, allow, names)
     if found is None:
         return None
     return Shaped(_clean(found[0]) or found[0], [found[1]])

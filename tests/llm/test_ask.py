@@ -424,3 +424,10 @@ def test_a_note_that_only_names_the_person_asked_about_is_no_answer(svc):
     assert ask(svc, "what is Ingrid's work phone?", llm=ScriptedLLM([])).text.startswith(
         "Ingrid's new work phone is 07700 900461")
     assert ask(svc, "when is Lucia's nativity play?", llm=ScriptedLLM([])).text == "14 December 2023 [2]"
+
+
+def test_the_sentence_with_what_is_asked_wins_over_one_that_only_names_the_person(svc):
+    svc.add("Mum (Carmen) flies in from Seville on the 9th of June. Pick her up at Bristol airport, "
+            "flight VY6842 lands 13:40.", ts=T0)
+    answer = ask(svc, "what flight is Carmen on?", llm=ScriptedLLM([]))
+    assert answer.text == "Pick her up at Bristol airport, flight VY6842 lands 13:40. [1]"
