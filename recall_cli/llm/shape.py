@@ -57,6 +57,7 @@ FILLER = re.compile(
     r"|sounds (?:great|awesome|good|fun|cool)"
     r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b[^.!?]*[.!?]\s*)+", re.I)
 STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
+INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "soup: 1. Fry ... 2. Add ..."
 THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
 
 
@@ -176,6 +177,11 @@ def _steps_of(text: str) -> list[str]:
     if len(lines) >= 2:
         return lines
     flat = " ".join(text.split())
+    marks = [m for m in INLINE_STEP.finditer(flat)]
+    numbers = [int(m.group("n")) for m in marks]
+    if len(marks) >= 2 and numbers == list(range(1, len(marks) + 1)):  # numbered steps on one line
+        ends = [m.start() for m in marks[1:]] + [len(flat)]
+        return [flat[m.end():end].strip() for m, end in zip(marks, ends, strict=True)]
     head, sep, rest = flat.partition(": ")
     body = rest if sep and re.match(r"^(?:to|how to)\b", head, re.I) else flat
     parts = [p.strip(" .") for p in THEN.split(body) if p.strip(" .")]

@@ -431,3 +431,11 @@ def test_the_sentence_with_what_is_asked_wins_over_one_that_only_names_the_perso
             "flight VY6842 lands 13:40.", ts=T0)
     answer = ask(svc, "what flight is Carmen on?", llm=ScriptedLLM([]))
     assert answer.text == "Pick her up at Bristol airport, flight VY6842 lands 13:40. [1]"
+
+
+def test_steps_numbered_on_one_line_are_answered_one_per_line(svc):
+    svc.add("Ingrid's lentil soup: 1. Fry one onion in olive oil for 5 minutes. 2. Add 250g red lentils and "
+            "1.2 litres of stock. 3. Simmer for 25 minutes.", ts=T0)
+    answer = ask(svc, "how do I make the lentil soup?", llm=ScriptedLLM([]))
+    assert answer.text == ("1. Fry one onion in olive oil for 5 minutes.\n"
+                           "2. Add 250g red lentils and 1.2 litres of stock.\n3. Simmer for 25 minutes. [1]")
