@@ -118,9 +118,13 @@ def episodic_summary(events: list[Event]) -> Candidate:
         text = f"{_when(start, end)}: {what}: {firsts}"
     elif len(events) == 1:
         text = f"{_when(start, end)}: {events[0].text[:240]}"
+    elif not who:  # the user's own notes or paragraphs of a file: nobody "talked"
+        session = f" in {events[0].session}" if events[0].session else ""
+        text = (f"{_when(start, end)}: {len(events)} {source} entries{session}"
+                + (f" about {', '.join(terms)}" if terms else ""))
     else:
         people = " and ".join(who) if len(who) <= 3 else f"{', '.join(who[:3])} and others"
-        text = (f"{_when(start, end)}: {people or 'someone'} ({source}, {len(events)} messages)"
+        text = (f"{_when(start, end)}: {people} ({source}, {len(events)} messages)"
                 + (f" talked about {', '.join(terms)}" if terms else ""))
     importance = 3 if len(events) > 1 else 2
     return Candidate("episodic", text, importance=importance, subject=", ".join(who) or None,

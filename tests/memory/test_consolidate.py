@@ -27,6 +27,17 @@ def test_zero_llm_path_writes_a_dated_episodic_summary_with_provenance(svc):
     assert svc.store.memory_sources(memory.id) == [1, 2, 3]
 
 
+def test_a_summary_of_the_users_own_paragraphs_says_nobody_talked(svc):
+    svc.store.insert_events([
+        Event(text, T0 + 60 * i, source="note", kind="paragraph", session="allotment.md")
+        for i, text in enumerate(["Plot 14B at Narroways allotments.", "Plant garlic before mid-December.",
+                                  "Order seed potatoes in January."])])
+    consolidate(svc)
+    (view,) = svc.memories.list()
+    assert view.memory.text.startswith("Tue 14 November 2023, 22:13–22:15: 3 note entries in allotment.md about")
+    assert "someone" not in view.memory.text and "talked" not in view.memory.text
+
+
 def test_a_summary_names_what_was_talked_about_not_the_words_that_open_chat_turns():
     from recall_cli.memory.summary import key_terms
 
