@@ -4,9 +4,11 @@ The secret table grows (a card number, "the wifi password at Mum's is ..."); tex
 under an older table keeps what it missed. ``redact_stored`` runs today's table over every
 stored text: events (text and string metadata) are rewritten in place, keeping their ids,
 with a new content hash (so a re-import of the same export is still a duplicate) and their
-vectors made again; memories, their history and episode titles likewise. Each rewritten
-event's old hash becomes a tombstone, so synced devices drop their unredacted copy, and the
-store is scrubbed so no old page keeps the secret.
+vectors made again; memories, their history and episode titles likewise. The store is then
+scrubbed so no old page keeps the secret. No tombstone is written: a synced device would
+drop its copy and, since the rewritten event keeps its id, never receive the redacted one;
+each device cleans its own copy with the same table (and what it sends here is redacted on
+arrival, like every write).
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
     """Find stored text the secret table would change now; with ``fix``, change it in place."""
     store = svc.store
     result = Rescan(fixed=fix)
-    old_hashes: list[str] = []
     with store.transaction():
         for batch in store.event_batches():
             for event in batch:
@@ -50,11 +51,9 @@ def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
                     continue
                 result.events += 1
                 if fix:
-                    old_hashes.append(event.content_hash)
                     store.rewrite_event(clean)  # (redact_event gave it the hash of its new text)
         if fix:
             result.other = store.rewrite_texts(_clean)
-            store.add_tombstones("event", old_hashes)
         else:
             result.other = _count_other(svc)
         if not fix or not result.found:
