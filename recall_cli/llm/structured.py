@@ -96,8 +96,31 @@ def parse(raw: str, schema: dict, *, cut: bool = False) -> tuple[Any, str]:
     except json.JSONDecodeError as exc:
         why = " (output cut at max_tokens)" if cut else ""
         return None, f"invalid JSON: {exc.msg} at char {exc.pos}{why}"
+    value = fit_lengths(value, schema)
     error = validate(value, schema)
     return (None, error) if error else (value, "")
+
+
+def fit_lengths(value: Any, schema: Any) -> Any:
+    """``value`` with every string longer than its schema's ``maxLength`` cut back to its last
+    whole sentence that fits (a weak model's summary of a long episode runs a sentence or two
+    over, and failing it wasted the whole episode). A string with no sentence end within the
+    limit stays as it is, to fail validation: half a sentence is no memory."""
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, str):
+        limit = schema.get("maxLength")
+        if isinstance(limit, int) and len(value) > limit:
+            head = value[: limit + 1]
+            end = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind(".\n"))
+            return value[: end + 1] if end > 0 else value
+        return value
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        return {k: fit_lengths(v, props.get(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fit_lengths(v, schema.get("items")) for v in value]
+    return value
 
 
 SMALL_RANGE = 100

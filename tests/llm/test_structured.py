@@ -137,3 +137,17 @@ def test_the_tiny_model_keeps_an_importance_inside_its_range(tmp_path):
                            purpose="rate", failures=FailureLog(tmp_path), max_tokens=20)
     assert result.ok, result.error
     assert 1 <= result.value["importance"] <= 10
+
+
+def test_a_string_a_sentence_too_long_is_cut_back_to_its_last_whole_sentence(tmp_path):
+    schema = {"type": "object", "properties": {"summary": {"type": "string", "maxLength": 60}},
+              "required": ["summary"]}
+    long = "Craig studied conditional probability. He drew tree diagrams for it. Then he moved on to permutations."
+    result = generate_json(ScriptedLLM([json.dumps({"summary": long})]), Chat("s", "q"), schema, purpose="test",
+                           failures=FailureLog(tmp_path))
+    assert result.ok and result.value == {"summary": "Craig studied conditional probability."}
+    # no sentence end within the limit: half a sentence is no memory, so it still fails
+    run_on = "Craig studied conditional probability and tree diagrams and then permutations all week"
+    failed = generate_json(ScriptedLLM([json.dumps({"summary": run_on})]), Chat("s", "q"), schema, purpose="test",
+                           failures=FailureLog(tmp_path))
+    assert not failed.ok and "is too long" in failed.error
