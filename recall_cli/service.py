@@ -512,8 +512,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         plan.event_ids = sorted(set(plan.event_ids))
         # what consolidation made from a forgotten event repeats its words: it goes too (a
         # memory the user edited is their own words and stays); the episode is summarised again
-        derived, plan.episode_ids = self.store.derived_memories(plan.event_ids)
-        plan.memory_ids = sorted(set(plan.memory_ids) | set(derived))
+        plan.memory_ids = sorted(set(plan.memory_ids) | set(self.store.derived_memories(plan.event_ids)))
+        plan.episode_ids = self.store.episodes_of(plan.event_ids)
         return plan
 
     def forget(self, plan: ForgetPlan) -> dict[str, int]:

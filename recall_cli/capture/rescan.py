@@ -52,25 +52,9 @@ def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
                 result.events += 1
                 if fix:
                     store.rewrite_event(clean)  # (redact_event gave it the hash of its new text)
-        if fix:
-            result.other = store.rewrite_texts(_clean)
-        else:
-            result.other = _count_other(svc)
+        result.other = store.rewrite_texts(_clean, write=fix)
         if not fix or not result.found:
             return result
     svc.scrub()
     return result
 
-
-def _count_other(svc: Recall) -> int:
-    """Memories, history rows and titles the table would change (counted, nothing written)."""
-    seen = 0
-
-    def count(text: str) -> str:
-        nonlocal seen
-        if _clean(text) != text:
-            seen += 1
-        return text  # unchanged: nothing is rewritten
-
-    svc.store.rewrite_texts(count)
-    return seen

@@ -177,7 +177,7 @@ def _steps_of(text: str) -> list[str]:
     if len(lines) >= 2:
         return lines
     flat = " ".join(text.split())
-    marks = [m for m in INLINE_STEP.finditer(flat)]
+    marks = list(INLINE_STEP.finditer(flat))
     numbers = [int(m.group("n")) for m in marks]
     if len(marks) >= 2 and numbers == list(range(1, len(marks) + 1)):  # numbered steps on one line
         ends = [m.start() for m in marks[1:]] + [len(flat)]

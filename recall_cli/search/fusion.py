@@ -120,9 +120,9 @@ def time_fit(spans: Sequence[tuple[float, float]], since: float, until: float) -
     fits the window [since, until] a question names, from 0 to 1.
 
     Inside the window a span fits fully; outside, the fit halves with every window-width
-    (at least a day) between the window and the span's middle, so "3 May" still finds a note of 5 May, less well. A span
-    much wider than the window fits only in part: a text that names "2023" says little about
-    which day of it.
+    (at least a day) between the window and the span's middle, so "3 May" still finds a note
+    of 5 May, less well. A span much wider than the window fits only in part: a text that
+    names "2023" says little about which day of it.
     """
     width = max(until - since, DAY)
     best = 0.0

@@ -245,9 +245,7 @@ class EventQueries(StoreBase):
         deleted = 0
         with self.transaction():
             for chunk in chunks(ids):
-                episodes = [r[0] for r in self._db.execute(
-                    f"SELECT DISTINCT episode_id FROM events WHERE id IN ({marks(chunk)}) "
-                    "AND episode_id IS NOT NULL", chunk)]
+                episodes = self.episodes_of(chunk)
                 cursor = self._db.execute(f"DELETE FROM events WHERE id IN ({marks(chunk)})", chunk)
                 deleted += cursor.rowcount
                 for group in chunks(episodes):
@@ -259,6 +257,15 @@ class EventQueries(StoreBase):
                         f"e.episode_id = episodes.id ORDER BY e.ts_start, e.id LIMIT 1) WHERE id IN ({marks(group)}) "
                         "AND session IS NULL AND source NOT IN ('shell', 'file')", group)
         return deleted
+
+    def episodes_of(self, ids: Sequence[int]) -> list[int]:
+        """The episodes these events belong to."""
+        found: set[int] = set()
+        for chunk in chunks(ids):
+            found.update(r[0] for r in self._db.execute(
+                f"SELECT DISTINCT episode_id FROM events WHERE id IN ({marks(chunk)}) AND episode_id IS NOT NULL",
+                chunk))
+        return sorted(found)
 
     def count_events(self) -> int:
         return self._db.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -368,28 +375,31 @@ class EventQueries(StoreBase):
                              [event.text, json.dumps(event.meta, ensure_ascii=False, sort_keys=True),
                               event.content_hash, event.id])
         except sqlite3.IntegrityError:
-            self._db.execute("DELETE FROM events WHERE id = ?", [event.id])
+            self.delete_events([event.id])
             return False
         self._db.execute("DELETE FROM embeddings WHERE owner = 'event' AND owner_id = ?", [event.id])
         return True
 
-    def rewrite_texts(self, change: Callable[[str], str]) -> int:
+    def rewrite_texts(self, change: Callable[[str], str], *, write: bool = True) -> int:
         """Apply ``change`` to every memory's text and subject, every memory history text and
         every episode title, in place (a changed memory's vectors go, to be made again);
-        returns how many rows changed."""
+        returns how many rows change. ``write=False`` only counts them."""
         changed = 0
         for mid, kind, subject, text in self._db.execute("SELECT id, kind, subject, text FROM memories").fetchall():
             new_text, new_subject = change(text), change(subject) if subject else subject
             if (new_text, new_subject) != (text, subject):
+                changed += 1
+                if not write:
+                    continue
                 self._db.execute("UPDATE memories SET text = ?, subject = ?, content_hash = ? WHERE id = ?",
                                  [new_text, new_subject, content_hash(kind, new_subject, new_text), mid])
                 self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [mid])
-                changed += 1
         for table, columns in (("memory_history", ("old_text", "new_text")), ("episodes", ("title",))):
             for row in self._db.execute(f"SELECT id, {', '.join(columns)} FROM {table}").fetchall():
                 new = [change(v) if v else v for v in row[1:]]
                 if new != list(row[1:]):
-                    sets = ", ".join(f"{c} = ?" for c in columns)
-                    self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*new, row[0]])
                     changed += 1
+                    if write:
+                        sets = ", ".join(f"{c} = ?" for c in columns)
+                        self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*new, row[0]])
         return changed

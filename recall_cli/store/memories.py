@@ -82,19 +82,15 @@ class MemoryQueries(ClockQueries):
         return [r[0] for r in self._db.execute(
             "SELECT memory_id FROM memory_sources WHERE event_id = ? ORDER BY memory_id", [event_id])]
 
-    def derived_memories(self, event_ids: Sequence[int]) -> tuple[list[int], list[int]]:
-        """(memories made from any of these events that the user never edited, the episodes
-        those events belong to): what forgetting the events must take or redo."""
+    def derived_memories(self, event_ids: Sequence[int]) -> list[int]:
+        """The memories made from any of these events that the user never edited: what
+        forgetting the events must take with them."""
         memories: set[int] = set()
-        episodes: set[int] = set()
         for chunk in chunks(event_ids):
             memories.update(r[0] for r in self._db.execute(
                 f"SELECT DISTINCT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
                 f"WHERE s.event_id IN ({marks(chunk)}) AND NOT m.edited_by_user", chunk))
-            episodes.update(r[0] for r in self._db.execute(
-                f"SELECT DISTINCT episode_id FROM events WHERE id IN ({marks(chunk)}) AND episode_id IS NOT NULL",
-                chunk))
-        return sorted(memories), sorted(episodes)
+        return sorted(memories)
 
     def memory_history(self, memory_id: int) -> list[dict[str, Any]]:
         return list(

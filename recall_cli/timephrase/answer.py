@@ -17,8 +17,10 @@ from datetime import date, timedelta
 from ..timeutil import from_ts
 from .phrase import (
     MONTH_RE,
+    NO_DATE_AFTER,
     NUMBER_RE,
     ORDINAL_RE,
+    TIME_OF_DAY_AFTER,
     WEEKDAY_RE,
     WEEKDAYS,
     day_text,
@@ -65,8 +67,8 @@ DATE_PHRASES = [
         r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
         rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
-        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})(?!,?\s+(?:the\s+)?\d|,?\s+{_MONTH})"
-        rf"|(?P<wd_at>{_WEEKDAY})(?= at \d| (?:morning|afternoon|evening|night)\b)"
+        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
+        rf"|(?P<wd_at>{_WEEKDAY}){TIME_OF_DAY_AFTER}"
         rf"|on the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
 ]

@@ -112,6 +112,12 @@ ASKS_AHEAD = re.compile(r"\b(?:will|going to|gonna|should|need to|have to|is on|
                         r"upcoming|plan(?:ned)?|due|scheduled|booked)\b", re.I)
 
 
+# around a bare weekday: not the weekday of a date that follows ("moved to Thursday 5 March":
+# the date says it), and a weekday with a time of day after it names a day ("Friday at 9")
+NO_DATE_AFTER = rf"(?!,?\s+(?:the\s+)?\d|,?\s+{MONTH_RE})"
+TIME_OF_DAY_AFTER = r"(?=\s+at\s+\d|\s+(?:morning|afternoon|evening|night)\b)"
+
+
 def plans_ahead(text: str) -> bool:
     """Whether ``text`` tells of something to come, so its "on Monday" is the coming one."""
     return FUTURE.search(text) is not None or PAST.search(text) is None
@@ -259,9 +265,8 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\b(?:last|this past)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
     # "on Monday", "moved to Friday", "Friday at 9": in a plan the coming one, in a story the last
-    (re.compile(rf"\b(?:(?:on|to|till|until)\s+(?P<wd>{WEEKDAY_RE})\b(?!,?\s+(?:the\s+)?\d|,?\s+{MONTH_RE})|"
-                rf"(?P<wd_at>{WEEKDAY_RE})"
-                r"(?=\s+at\s+\d|\s+(?:morning|afternoon|evening|night)\b))", re.I),
+    (re.compile(rf"\b(?:(?:on|to|till|until)\s+(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}|"
+                rf"(?P<wd_at>{WEEKDAY_RE}){TIME_OF_DAY_AFTER})", re.I),
      lambda m, today, _n: _one_day((weekday_after if plans_ahead(m.string) else weekday_before)(
          today, m.group("wd") or m.group("wd_at")))),
     (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
