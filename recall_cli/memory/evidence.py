@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from ..llm.support import sentences
 from ..models import Event
+from ..search.text import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate
 from ..timeutil import from_ts
 
@@ -89,6 +90,7 @@ ATTENTION = re.compile(r"^\W*(?:(?:check|look|see)\s+(?:it|this|that|these|those
 CHEER = re.compile(r"^\W*(?:(?:just|so)\s+)?(?:keep\s+(?:it\s+up|going|at\s+it|pushing|rocking|shining|"
                    r"up\s+the\s+\w+\s+work)|(?:don'?t|never)\s+(?:give\s+up|stop|quit)|take\s+care|"
                    r"hang\s+in\s+there|go\s+for\s+it)\b", re.I)
+BY_STEPS = re.compile(r"\bby\s+\w+ing\b", re.I)  # how someone did something
 STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
 INSTRUCTION_PATTERNS = (
     re.compile(r"\b(?:run|type|execute|install|use)\s+[`'\"]?[\w./-]+", re.I),
@@ -284,6 +286,27 @@ def is_instruction(sentence: str) -> bool:
     if words[lead] in IMPERATIVE and not (lead + 1 < len(words) and words[lead + 1] in {"you", "me", "it's"}):
         return True
     return any(p.search(sentence) for p in INSTRUCTION_PATTERNS)
+
+
+def has_steps(text: str, ev: Evidence) -> bool:
+    """A procedure rests on what someone did or said to do: a successful shell command it
+    names, or, when it reads as steps itself (an instruction, or how someone did something:
+    "... by replacing the washer"), an instruction sentence whose words it shares. An
+    assistant's offer ("happy to help you with the forecast") or a list's heading ("here are
+    some calming oils") shares words with the advice but gives no step."""
+    words = {stem(w) for w in WORD.findall(text)} - {stem(w) for w in GLUE | STOPWORDS}
+    for command in ev.commands:
+        program = command.split()[0] if command.split() else ""
+        pieces = {p for p in re.split(r"[\s`'\"]+", command) if len(p) >= 3}
+        if (program and re.search(rf"(?<![\w-]){re.escape(program)}(?![\w-])", text)) or any(p in text for p in pieces):
+            return True
+    if not any(is_instruction(s) or BY_STEPS.search(s) for s in sentences(text)):
+        return False
+    for sentence in ev.instructions:
+        shared = words & {stem(w) for w in WORD.findall(sentence)}
+        if len(shared) >= 2 or (words and len(shared) * 2 >= len(words)):
+            return True
+    return False
 
 
 def dated(text: str, cited: Sequence[Event]) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..llm.model import LLM, Chat, model_trusted
 from ..llm.structured import FailureLog, generate_json, validate
 from ..models import Event
+from ..search.text import ASSISTANTS
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .consolidation import Decision, Extraction, Extractor, HashReconciler, HeuristicExtractor, Reconciler
@@ -29,17 +30,23 @@ if TYPE_CHECKING:
 EXTRACT_SYSTEM = (
     "You turn a conversation or activity log into long-term memories about the user and "
     "their world. Read the numbered turns and output JSON only.\n"
-    "- memories: lasting facts (kind \"semantic\": who someone is, what they like, plan, own, "
-    "did and when) and how-tos (kind \"procedural\": steps or commands that worked). Each has "
+    "- summary: one sentence saying who did or discussed what, with the date.\n"
+    "- memories: lasting facts that a speaker states about themselves or people they know "
+    "(kind \"semantic\": who someone is, what they like, plan, own, did and when; in a chat "
+    "with an assistant, what the user says about their own life, not the assistant's advice) "
+    "and how-tos (kind \"procedural\": steps or commands that worked). Each has "
     "a subject (the person or thing it is about), a short self-contained text with absolute "
     "dates (the dates in square brackets are the absolute dates of relative expressions), an "
     "importance from 1 (trivia) to 10 (life event), and the numbers of the turns it comes from.\n"
-    "- summary: one sentence saying who did or discussed what, with the date.\n"
-    "Skip greetings and small talk. Never invent facts that are not in the turns."
+    "Skip greetings and small talk. Never invent facts that are not in the turns.\n"
+    "Example: turn \"[3] 2 May 2023 10:00 user: I've been running 5k every morning since March\" "
+    "gives {\"kind\": \"semantic\", \"subject\": \"user\", \"text\": \"The user has run 5k every "
+    "morning since March 2023.\", \"importance\": 4, \"turns\": [3]}."
 )
 EXTRACT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {
+    "properties": {  # the summary first: having said what the episode is about, the model lists its facts
+        "summary": {"type": "string", "maxLength": 400},
         "memories": {
             "type": "array", "maxItems": 4,
             "items": {
@@ -54,9 +61,8 @@ EXTRACT_SCHEMA: dict[str, Any] = {
                 "required": ["kind", "subject", "text", "importance", "turns"],
             },
         },
-        "summary": {"type": "string", "maxLength": 400},
     },
-    "required": ["memories", "summary"],
+    "required": ["summary", "memories"],
 }
 
 
@@ -86,10 +92,16 @@ RECONCILE_SCHEMA: dict[str, Any] = {
     "required": ["action", "target", "text"],
 }
 CHUNK_OUTPUT_TOKENS = 360
+TURN_CHARS = 600
+# an assistant's reply is advice, not a fact about the user: its opening says what it is
+# about; in full, long replies filled the prompt and the 1.5B model proposed no memory at all
+# from 24 user-assistant episodes, only summaries (the check reads the whole reply)
+ASSISTANT_CHARS = 240
 
 
 def transcript_lines(events: list[Event]) -> list[str]:
-    """The episode as numbered, dated lines (relative dates resolved), as the model reads it."""
+    """The episode as numbered, dated lines (relative dates resolved), as the model reads it;
+    a long turn is cut (an assistant's reply shorter: see ASSISTANT_CHARS)."""
     lines = []
     for number, event in enumerate(events, start=1):
         when = from_ts(event.ts_start)
@@ -97,7 +109,9 @@ def transcript_lines(events: list[Event]) -> list[str]:
         extra = ""
         if event.source == "shell":
             extra = f" (in {event.meta.get('cwd', '?')}, exit {event.meta.get('exit_code', '?')})"
-        text = " ".join(annotate(event.text, event.ts_start).split())[:600]
+        text = " ".join(annotate(event.text, event.ts_start).split())
+        limit = ASSISTANT_CHARS if (event.actor or "").lower() in ASSISTANTS else TURN_CHARS
+        text = text if len(text) <= limit else text[:limit].rstrip() + "…"
         lines.append(f"[{number}] {when:%d %B %Y %H:%M} {who}{text}{extra}")
     return lines
 

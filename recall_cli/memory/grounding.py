@@ -60,6 +60,7 @@ from .evidence import (
     base_word,
     clean_text,
     dated,
+    has_steps,
     name_words,
     normalised,
     number_value,
@@ -406,22 +407,6 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
         if ev.has_name(name):
             return base_word(name).capitalize() if name.islower() else name.removesuffix("'s"), ""
     return None, f"{subject!r}: {bad}"
-
-
-def has_steps(text: str, ev: Evidence) -> bool:
-    """A procedure rests on what someone did or said to do: a successful shell command it
-    names, or an instruction sentence whose words it shares."""
-    words = {stem(w) for w in WORD.findall(text)} - {stem(w) for w in GLUE | STOPWORDS}
-    for command in ev.commands:
-        program = command.split()[0] if command.split() else ""
-        pieces = {p for p in re.split(r"[\s`'\"]+", command) if len(p) >= 3}
-        if (program and re.search(rf"(?<![\w-]){re.escape(program)}(?![\w-])", text)) or any(p in text for p in pieces):
-            return True
-    for sentence in ev.instructions:
-        shared = words & {stem(w) for w in WORD.findall(sentence)}
-        if len(shared) >= 2 or (words and len(shared) * 2 >= len(words)):
-            return True
-    return False
 
 
 def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event] | None = None,

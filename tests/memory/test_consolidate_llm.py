@@ -148,6 +148,16 @@ def test_transcript_numbers_turns_and_shows_shell_context():
     assert lines == ["[1] 08 May 2023 13:56 make test (in /src, exit 0)"]
 
 
+def test_an_assistants_long_reply_is_cut_for_the_model_and_the_users_words_are_kept():
+    advice = "Here are some calming essential oils for your Sunday yoga: " + "lavender, bergamot. " * 40
+    said = "I've been going to yoga 3 times a week for the past 6 weeks and my right wrist hurts in downward dog."
+    lines = transcript_lines([Event(said, T0, source="chat", session="s", actor="user"),
+                              Event(advice, T0 + 60, source="chat", session="s", actor="assistant")])
+    assert lines[0].endswith(said)
+    assert "Here are some calming essential oils" in lines[1] and lines[1].endswith("…")
+    assert len(lines[1]) < len(advice) / 2
+
+
 @pytest.mark.slow
 def test_end_to_end_consolidation_with_the_real_bundled_model(svc, tmp_path):
     from recall_cli.memory.extraction import llm_pipeline

@@ -196,6 +196,24 @@ def test_cheering_someone_on_is_no_procedure():
                  steps, steps).ok
 
 
+def test_an_assistants_offer_or_a_lists_heading_is_no_procedure():
+    said = [Event("Can you help me check the weather forecast for the Nikko trails?", T0, source="chat",
+                  session="s", actor="user", id=1),
+            Event("I'd be happy to help you with the weather forecast! Check the JMA site for the trails. "
+                  "Here are some popular and calming essential oils: lavender, bergamot.", T0 + 60,
+                  source="chat", session="s", actor="assistant", id=2)]
+    offer = check(llm("procedural", "The assistant would be happy to help you with the weather forecast.", [1, 2]),
+                  said, said)
+    heading = check(llm("procedural", "Here are some popular and calming essential oils.", [2]), said, said)
+    assert (offer.ok, offer.reason) == (False, "no_steps")
+    assert (heading.ok, heading.reason) == (False, "no_steps")
+    # the advice itself is a procedure, and so is how someone did it
+    assert check(llm("procedural", "Check the JMA site for the weather forecast of the Nikko trails.", [1, 2]),
+                 said, said).ok
+    assert check(llm("procedural", "The user checks the trails' weather forecast by checking the JMA site.",
+                     [1, 2]), said, said).ok
+
+
 def test_a_cause_the_model_drew_between_two_turns_is_rejected():
     v = verdict(llm("semantic", "Caroline wants to study counseling because of the support group", [1, 3],
                     "Caroline"), chat())
