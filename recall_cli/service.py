@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .capture.rescan import catch_up
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
 from .home import tighten
@@ -75,6 +76,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         if self._store is None:
             tighten(self.config.home)  # a home made under a loose umask, or by an older recall
             self._store = open_store(self.config.db_path)
+            catch_up(self)  # stored under an older secret table (an upgrade): redacted now, once
         return self._store
 
     @property

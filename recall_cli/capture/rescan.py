@@ -9,17 +9,25 @@ scrubbed so no old page keeps the secret. No tombstone is written: a synced devi
 drop its copy and, since the rewritten event keeps its id, never receive the redacted one;
 each device cleans its own copy with the same table (and what it sends here is redacted on
 arrival, like every write).
+
+The store keeps the fingerprint of the table it was last scanned with; opening it with a
+newer table (an upgrade) runs the rescan once, in place, with one line on stderr
+(``catch_up``), so what an older table missed does not wait for `recall doctor`.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .secrets import redact, redact_event
-
 if TYPE_CHECKING:
     from ..service import Recall
+
+# the secret table's fingerprint (see ``fingerprint``; a test keeps the two equal): a constant,
+# so opening a store compares two strings instead of compiling the table
+TABLE = "49:3acf2d6776ed"
+SCANNED = "secrets.table"  # setting: the fingerprint of the table the store was last scanned with
 
 
 @dataclass
@@ -35,12 +43,39 @@ class Rescan:
         return self.events + self.other
 
 
+def fingerprint() -> str:
+    """The secret table as it is now: its size and a hash of every pattern's name and regex."""
+    import hashlib
+
+    from .secrets import PATTERNS
+
+    spelled = "\n".join(f"{p.name}\t{p.regex.pattern}\t{p.regex.flags}" for p in PATTERNS)
+    return f"{len(PATTERNS)}:{hashlib.sha256(spelled.encode()).hexdigest()[:12]}"
+
+
+def catch_up(svc: Recall) -> Rescan | None:
+    """Once per secret table: redact in place what a store scanned under an older table (or
+    never) holds, and say so on stderr. None when the store is up to date."""
+    if svc.store.setting(SCANNED) == TABLE:
+        return None
+    found = redact_stored(svc, fix=True)
+    svc.store.put_setting(SCANNED, TABLE)
+    if found.found:
+        print(f"recall: the secret table is newer than this store's last scan: redacted {found.found} "
+              f"stored text{'s' if found.found != 1 else ''} in place", file=sys.stderr)
+    return found
+
+
 def _clean(text: str) -> str:
+    from .secrets import redact
+
     return redact(text).text
 
 
 def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
     """Find stored text the secret table would change now; with ``fix``, change it in place."""
+    from .secrets import redact_event
+
     store = svc.store
     result = Rescan(fixed=fix)
     with store.transaction():

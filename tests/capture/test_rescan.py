@@ -34,3 +34,29 @@ def test_doctor_finds_old_secrets_and_fix_redacts_them_in_place(cli, recall_home
     # the new hash is the one today's write path gives: adding the text again is a duplicate
     assert cli("add", LEAK, "--time", "2023-11-14T22:13:20+00:00")[1] == "Already remembered as 1.\n"
     assert "[  OK] secrets: no stored text" in cli("doctor", "--no-llm")[1]
+
+
+def test_the_stored_fingerprint_follows_the_secret_table():
+    from recall_cli.capture.rescan import TABLE, fingerprint
+
+    # a pattern added or changed without a new TABLE would never reach stores scanned before it
+    assert fingerprint() == TABLE, f"the secret table changed: set rescan.TABLE = {fingerprint()!r}"
+
+
+def test_a_store_scanned_under_an_older_table_is_redacted_when_it_next_opens(cli, recall_home, embedder):
+    from recall_cli.capture.rescan import SCANNED, TABLE
+
+    _older_store(recall_home, embedder)
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    svc.store.put_setting(SCANNED, "48:older")
+    svc.close()
+    code, out, err = cli("show", "1", "--json")
+    assert code == 0
+    assert err == "recall: the secret table is newer than this store's last scan: redacted 1 stored text in place\n"
+    assert "naranja2024" not in json.loads(out)["text"]
+    assert b"naranja2024" not in (recall_home / "recall.db").read_bytes()
+    # scanned once: the next command says nothing, and the store remembers the table
+    assert cli("show", "1", "--json")[2] == ""
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    assert svc.store.setting(SCANNED) == TABLE
+    svc.close()
