@@ -173,9 +173,10 @@ class LLMExtractor:
         lines = transcript_lines(events)
         budget = self.llm.context_size - CHUNK_OUTPUT_TOKENS - self.llm.count_tokens(EXTRACT_SYSTEM) - 64
         candidates: list[Candidate] = []
-        summary: str | None = None
+        summaries: list[str] = []  # one per chunk: together they cover the whole episode
         errors: list[str] = []
-        for start, end in chunks(lines, self.llm, max(256, budget)):
+        ranges = chunks(lines, self.llm, max(256, budget))
+        for start, end in ranges:
             chat = Chat(EXTRACT_SYSTEM, "\n".join(lines[start:end]) + "\n\nJSON:")
             # lines keep the episode's numbering ([1]..[n]) in every chunk
             result = generate_json(self.llm, chat, EXTRACT_SCHEMA, purpose="extract", failures=self.failures,
@@ -192,8 +193,13 @@ class LLMExtractor:
                     item["kind"], item["text"].strip(), importance=item["importance"],
                     subject=item["subject"].strip() or None, sources=turns or [e.id for e in span],
                     valid_from=span[0].ts_start, origin="llm", model=self.llm.model_id))
-            if result.ok and result.value.get("summary", "").strip() and summary is None and len(events) > 1:
-                summary = result.value["summary"].strip()
+            if result.ok and result.value.get("summary", "").strip() and len(events) > 1:
+                summaries.append(result.value["summary"].strip())
+        # an episode read in several chunks is summed up by all of theirs, in order (the first
+        # alone spoke for its first part only), or keeps the keyword summary when a chunk gave
+        # none; the check then judges the whole
+        summary = " ".join(s if s.endswith((".", "!", "?")) else f"{s}." for s in summaries) \
+            if len(summaries) == len(ranges) else None
         if summary:
             # the model's summary replaces the keyword one, keeping its date prefix; the
             # keyword one is kept aside for when the summary fails the grounding check

@@ -65,6 +65,32 @@ def test_an_episode_larger_than_the_context_is_split_not_crashed(svc, tmp_path):
     assert all(llm.count_tokens(p.system + p.user) < 1200 for p in llm.prompts)
 
 
+def test_an_episode_read_in_several_chunks_is_summed_up_by_all_of_them(svc, tmp_path):
+    svc.store.insert_events([Event(f"message number {i} about {'gardening' if i < 20 else 'sailing'} "
+                                   + "words " * 60, T0 + i * 30, source="chat", session="big", actor="A")
+                             for i in range(40)])
+    parts = ["A talked about gardening", "A talked about sailing."] + ["A said words."] * 8
+
+    class Summing(ScriptedLLM):  # the first chunk is about gardening, every later one about sailing
+        def stream(self, chat, **kwargs):
+            self.outputs[0] = _extract(summary=parts[0] if "number 0 " in chat.user else parts[1])
+            return super().stream(chat, **kwargs)
+
+    llm = Summing([_extract()] * 20, context_size=1200)
+    consolidate(svc, extractors=[LLMExtractor(llm, FailureLog(tmp_path))])
+    (summary,) = svc.memories.list(kinds=["episodic"])
+    said = summary.memory.text.split(": ", 1)[1]
+    assert said.startswith("A talked about gardening. A talked about sailing.") and len(llm.prompts) > 1
+    # a chunk that gives no summary leaves the keyword summary, which covers the whole episode
+    knots = [Event(f"note {i} on knots " + "words " * 60, T0 + 9000 + i * 30, source="chat",
+                         session="other", actor="B") for i in range(40)]
+    svc.store.insert_events(knots)
+    llm2 = ScriptedLLM([_extract(summary="B talked about knots.")] + [_extract(summary="")] * 20, context_size=1200)
+    consolidate(svc, extractors=[LLMExtractor(llm2, FailureLog(tmp_path))])
+    other = [v.memory.text for v in svc.memories.list(kinds=["episodic"]) if "B talked" in v.memory.text]
+    assert other == [] and len(llm2.prompts) > 1
+
+
 def test_a_later_chunk_cites_turns_by_the_episode_numbering_and_the_grammar_offers_only_its_own(svc, tmp_path):
     import re
 
