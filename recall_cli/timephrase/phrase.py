@@ -88,6 +88,12 @@ def weekday_before(day: date, name: str) -> date:
     return day - timedelta(days=(day.weekday() - WEEKDAYS.index(name.lower())) % 7 or 7)
 
 
+def weekday_this_week(day: date, name: str) -> date:
+    """The ``name`` day of ``day``'s week, Monday to Sunday ("this Friday": tomorrow when said
+    on a Thursday, yesterday when said on a Saturday)."""
+    return day + timedelta(days=WEEKDAYS.index(name.lower()) - day.weekday())
+
+
 def weekday_after(day: date, name: str) -> date:
     """The first ``name`` day after ``day`` ("next Sunday" said on a Sunday is a week ahead)."""
     return day + timedelta(days=(WEEKDAYS.index(name.lower()) - day.weekday()) % 7 or 7)
@@ -271,6 +277,8 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
          today, m.group("wd") or m.group("wd_at")))),
     (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
+    (re.compile(rf"\bthis\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
+     lambda m, today, _n: _one_day(weekday_this_week(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:back\s+)?in|during|since|of|from|until|by|before|after|around)\s+{_YEAR}\b", re.I),
      _year),
 ]
@@ -437,7 +445,7 @@ RELATIVE = re.compile(
     r"|(?P<yesterday>yesterday|last night)"
     r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))"
     r"|(?P<tomorrow>tomorrow)"
-    rf"|(?P<rel>last|this past|past|next|this coming|coming) (?P<wd>{WEEKDAY_RE})"
+    rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{WEEKDAY_RE})"
     r"|(?P<relspan>last|this|next) (?P<span>week|weekend|month|year)"
     rf"|(?P<n>{NUMBER_RE}) (?P<unit>{_UNIT})s? ago"
     rf"|in (?P<n2>{NUMBER_RE}) (?P<unit2>{_UNIT})s?(?! ago)"
@@ -481,6 +489,8 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
     if g["tomorrow"]:
         return day_text(today + _DAY)
     if g["wd"] and g["rel"]:
+        if g["rel"].lower() == "this":
+            return day_text(weekday_this_week(today, g["wd"]))
         ahead = g["rel"].lower() in {"next", "this coming", "coming"}
         return day_text((weekday_after if ahead else weekday_before)(today, g["wd"]))
     if g["span"] and g["relspan"]:

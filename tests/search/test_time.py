@@ -87,6 +87,21 @@ def test_what_is_on_a_day_to_come_finds_the_plans_that_name_it(svc):
     assert svc.search("what is on Saturday?", reference=NOW).hits[0].text == "Yoga with Lena Saturday morning"
 
 
+def test_this_weekday_is_the_one_of_the_same_week_in_notes_and_questions(svc):
+    # written on Wednesday 24 May 2023: "this Friday" is the 26th, "this Monday" the 22nd
+    svc.add("Dinner with Ana this Friday at Casa Pepe", ts=NOW)
+    svc.add("Dinner with Ana next month, date to be fixed", ts=NOW + 60)
+    svc.add("Lunch with Ana this Monday was lovely", ts=NOW + 120)
+    svc.add("Dinner on my own, pasta again", ts=ts("2023-05-26T19:00"))  # written on the day itself
+    friday = [h.text for h in svc.search("what is on 26 May?", reference=NOW).hits[:2]]
+    assert "Dinner with Ana this Friday at Casa Pepe" in friday
+    monday = svc.search("what did I do this Monday?", reference=NOW)
+    assert monday.hits[0].text == "Lunch with Ana this Monday was lovely"
+    later = ts("2023-05-27T12:00")  # asked on the Saturday: the Friday of that week is yesterday
+    asked = svc.search("who did I have dinner with this Friday?", reference=later)
+    assert asked.time_range is not None and asked.time_range.since == ts("2023-05-26T00:00")
+
+
 @pytest.mark.parametrize("query", [
     "what did I do on 03/05/2023?",  # a date in a format the grammar does not read
     "Was habe ich am 3. Mai gemacht?",  # another language
