@@ -267,8 +267,11 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?:^|\s)(?:-u|--user|--proxy-user)(?:\s+|=)['\"]?(?:\[REDACTED:[a-z0-9-]+\]|[^\s:'\"]+):"
        r"(?P<secret>[^\s'\"]+)",
        "curl -u admin:FakeAdminPw https://example.com", "FakeAdminPw", "curl -u user:password"),
+    # a one-dash flag is the secret's name only when it starts with it or after - or _: in
+    # "mysql -psecret shop" -p takes the password and "shop" is the database
     _p("password-arg", _WORD_NEEDLES,
-       r"(?i)(?<![\w\-])--?[A-Za-z0-9_\-]{0,128}" + _SECRET_WORDS + r"(?:=|\s+)" + _VALUE,
+       r"(?i)(?<![\w\-])(?:--[A-Za-z0-9_\-]{0,128}|-(?:[A-Za-z0-9_\-]{0,127}[_\-])?)" + _SECRET_WORDS
+       + r"(?:=|\s+)" + _VALUE,
        "mysqldump --user=root --password=FakeDbPw1 shop", "FakeDbPw1",
        "--password / --token / --api-key style arguments"),
     _p("password-short-arg", "mysql mariadb",
@@ -286,6 +289,20 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"\s*=\s*" + _VALUE,
        "export GITHUB_TOKEN=FakeAssignedToken", "FakeAssignedToken",
        "export X_TOKEN=... / X_SECRET= / PASSWORD= assignments"),
+    # an environment variable whose name ends in the word with no separator: PGPASSWORD
+    _p("secret-assignment", "password passwd token secret",
+       r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET)\s*=\s*" + _VALUE,
+       "PGPASSWORD=FakePgPw psql -h db -U admin", "FakePgPw", "PGPASSWORD=... (a name ending in the word)"),
+    _p("password-short-arg", "redis-cli",
+       r"\bredis-cli\b[^|;&\n]{0,1000}?\s-a\s+" + _VALUE,
+       "redis-cli -h cache -a FakeRedisPw ping", "FakeRedisPw", "redis-cli -a PASSWORD"),
+    _p("password-short-arg", "htpasswd",
+       r"\bhtpasswd\b(?=[^|;&\n]*\s-[A-Za-z]*b)(?:\s+-[A-Za-z]+)*\s+[^\s\-]\S*\s+[^\s\-]\S*\s+" + _VALUE,
+       "htpasswd -b -c /etc/nginx/.htpasswd alice FakeHtPw1", "FakeHtPw1", "htpasswd -b FILE USER PASSWORD"),
+    _p("password-short-arg", "openssl",
+       r"\bopenssl\b[^|;&\n]{0,1000}?\s(?:-k\s+|-pass(?:in|out)?\s+pass:)" + _VALUE,
+       "openssl enc -aes-256-cbc -in notes.txt -out notes.enc -k FakeEncPw", "FakeEncPw",
+       "openssl -k PASSWORD / -pass pass:PASSWORD"),
     _p("secret-assignment", _WORD_NEEDLES,
        r"(?i)\bset\s+(?:-[A-Za-z]+\s+){0,4}[A-Za-z0-9_]{0,128}" + _SECRET_WORDS + r"\s+" + _VALUE,
        "set -gx OPENAI_API_KEY FakeFishValue", "FakeFishValue", "fish: set -x X_TOKEN value"),

@@ -155,6 +155,11 @@ BENIGN = [
     "pass the salt, and pass 1000 points",
     "the security code is on the back of the card",
     "the wifi password at the cabin is in the drawer",
+    "OLDPWD=/home/me cd /srv",
+    "export GITHUB_TOKEN_URL_DOCS=https://docs.github.com",
+    "echo PASSWORD_RESET=true",
+    "redis-cli -h cache ping",
+    "openssl enc -aes-256-cbc -kfile key.txt -in a -out b",
 ]
 
 
@@ -200,6 +205,12 @@ def test_redaction_is_idempotent_and_keeps_flags_and_quotes():
     assert once == "mysqldump --password='[REDACTED:password-arg]' db"
     assert redact(once).text == once
     assert redact("psql postgres://app:FakePw@db/app").text == "psql postgres://app:[REDACTED:url-credentials]@db/app"
+
+
+def test_a_password_attached_to_a_short_flag_takes_only_itself():
+    # mysql's -p takes the password glued to it; the next word is the database, not a value
+    assert redact("mysql -u root -psecret mydb").text == "mysql -u root -p[REDACTED:password-short-arg] mydb"
+    assert redact("PGPASSWORD=hunter2 psql -h db").text == "PGPASSWORD=[REDACTED:secret-assignment] psql -h db"
 
 
 def test_long_adversarial_input_stays_linear():
