@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,16 @@ from .timeutil import iso
 
 if TYPE_CHECKING:
     from .timephrase.phrase import TimeRange
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """``text`` with lone surrogates (undecodable bytes in a command-line argument, or a
+    "\\ud800" escape in JSON) replaced by U+FFFD: they cannot be encoded as UTF-8, so the
+    database, the embedder and every printed line would fail on them."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def content_hash(*parts: object) -> str:
@@ -39,6 +50,7 @@ class Event:
     episode_id: int | None = None
 
     def __post_init__(self) -> None:
+        self.text = well_formed(self.text)
         if not self.content_hash:
             self.content_hash = content_hash(
                 self.source, self.kind, self.actor, self.session,

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..models import Hit, Memory, SearchResult
+from ..models import Hit, Memory, SearchResult, well_formed
 from ..search.text import only_time
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
@@ -344,7 +344,7 @@ def ask(
     ``on_token`` receives the answer once it has been checked against the evidence (never a
     rejected answer); ``search`` replaces the service's search (the MCP server passes the
     daemon's); ``history`` holds earlier (question, answer) pairs of a chat session."""
-    question = " ".join((question or "").split())
+    question = well_formed(" ".join((question or "").split()))
     if not question:
         raise UsageError('empty question: ask something, e.g. recall ask "where did I park?"')
     if len(question) > MAX_QUESTION_CHARS:

@@ -30,11 +30,26 @@ if TYPE_CHECKING:
 EXTRACT_SYSTEM = (
     "You turn a conversation or activity log into long-term memories about the user and "
     "their world. Read the numbered turns and output JSON only.\n"
+    "- memories: lasting facts (kind \"semantic\": who someone is, what they like, plan, own, "
+    "did and when) and how-tos (kind \"procedural\": steps or commands that worked). Each has "
+    "a subject (the person or thing it is about), a short self-contained text with absolute "
+    "dates (the dates in square brackets are the absolute dates of relative expressions), an "
+    "importance from 1 (trivia) to 10 (life event), and the numbers of the turns it comes from.\n"
     "- summary: one sentence saying who did or discussed what, with the date.\n"
-    "- memories: lasting facts that a speaker states about themselves or people they know "
-    "(kind \"semantic\": who someone is, what they like, plan, own, did and when; in a chat "
-    "with an assistant, what the user says about their own life, not the assistant's advice) "
-    "and how-tos (kind \"procedural\": steps or commands that worked). Each has "
+    "Skip greetings and small talk. Never invent facts that are not in the turns."
+)
+# A chat with an AI assistant: the 1.5B model read the prompt above and proposed no memory
+# from 24 such episodes (only summaries: the assistant's long advice filled them). This one
+# asks for what the user says about their own life, shows one worked example, and has the
+# summary written first. Conversations between people keep the prompt above: with this one,
+# 4 of the 8 memories the 1.5B model stored from a LoCoMo conversation mixed up who did what.
+CHAT_SYSTEM = (
+    "You turn a conversation between a user and an AI assistant into long-term memories about "
+    "the user and their world. Read the numbered turns and output JSON only.\n"
+    "- summary: one sentence saying what the user did or discussed, with the date.\n"
+    "- memories: lasting facts that the user states about their own life or people they know "
+    "(kind \"semantic\": who someone is, what they like, plan, own, did and when; not the "
+    "assistant's advice) and how-tos (kind \"procedural\": steps or commands that worked). Each has "
     "a subject (the person or thing it is about), a short self-contained text with absolute "
     "dates (the dates in square brackets are the absolute dates of relative expressions), an "
     "importance from 1 (trivia) to 10 (life event), and the numbers of the turns it comes from.\n"
@@ -43,33 +58,37 @@ EXTRACT_SYSTEM = (
     "gives {\"kind\": \"semantic\", \"subject\": \"user\", \"text\": \"The user has run 5k every "
     "morning since March 2023.\", \"importance\": 4, \"turns\": [3]}."
 )
+_ITEMS: dict[str, Any] = {
+    "type": "array", "maxItems": 4,
+    "items": {
+        "type": "object",
+        "properties": {
+            "kind": {"type": "string", "enum": ["semantic", "procedural"]},
+            "subject": {"type": "string", "minLength": 1, "maxLength": 80},
+            "text": {"type": "string", "minLength": 8, "maxLength": 300},
+            "importance": {"type": "integer", "minimum": 1, "maximum": 10},
+            "turns": {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": 4},
+        },
+        "required": ["kind", "subject", "text", "importance", "turns"],
+    },
+}
+_SUMMARY: dict[str, Any] = {"type": "string", "maxLength": 400}
 EXTRACT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {  # the summary first: having said what the episode is about, the model lists its facts
-        "summary": {"type": "string", "maxLength": 400},
-        "memories": {
-            "type": "array", "maxItems": 4,
-            "items": {
-                "type": "object",
-                "properties": {
-                    "kind": {"type": "string", "enum": ["semantic", "procedural"]},
-                    "subject": {"type": "string", "minLength": 1, "maxLength": 80},
-                    "text": {"type": "string", "minLength": 8, "maxLength": 300},
-                    "importance": {"type": "integer", "minimum": 1, "maximum": 10},
-                    "turns": {"type": "array", "items": {"type": "integer", "minimum": 1}, "maxItems": 4},
-                },
-                "required": ["kind", "subject", "text", "importance", "turns"],
-            },
-        },
-    },
+    "properties": {"memories": _ITEMS, "summary": _SUMMARY},
+    "required": ["memories", "summary"],
+}
+CHAT_SCHEMA: dict[str, Any] = {  # the summary first (the grammar follows this order)
+    "type": "object",
+    "properties": {"summary": _SUMMARY, "memories": _ITEMS},
     "required": ["summary", "memories"],
 }
 
 
-def extract_schema(first: int, last: int) -> dict[str, Any]:
-    """EXTRACT_SCHEMA with the turn numbers bounded to the lines the model was shown (the
-    grammar then offers only turns that exist)."""
-    schema = json.loads(json.dumps(EXTRACT_SCHEMA))
+def extract_schema(first: int, last: int, base: dict[str, Any] = EXTRACT_SCHEMA) -> dict[str, Any]:
+    """``base`` with the turn numbers bounded to the lines the model was shown (the grammar
+    then offers only turns that exist)."""
+    schema = json.loads(json.dumps(base))
     schema["properties"]["memories"]["items"]["properties"]["turns"]["items"].update(minimum=first, maximum=last)
     return schema
 
@@ -171,16 +190,18 @@ class LLMExtractor:
         if not events:
             return base
         lines = transcript_lines(events)
-        budget = self.llm.context_size - CHUNK_OUTPUT_TOKENS - self.llm.count_tokens(EXTRACT_SYSTEM) - 64
+        with_assistant = any((e.actor or "").lower() in ASSISTANTS for e in events)
+        system, schema = (CHAT_SYSTEM, CHAT_SCHEMA) if with_assistant else (EXTRACT_SYSTEM, EXTRACT_SCHEMA)
+        budget = self.llm.context_size - CHUNK_OUTPUT_TOKENS - self.llm.count_tokens(system) - 64
         candidates: list[Candidate] = []
         summaries: list[str] = []  # one per chunk: together they cover the whole episode
         errors: list[str] = []
         ranges = chunks(lines, self.llm, max(256, budget))
         for start, end in ranges:
-            chat = Chat(EXTRACT_SYSTEM, "\n".join(lines[start:end]) + "\n\nJSON:")
+            chat = Chat(system, "\n".join(lines[start:end]) + "\n\nJSON:")
             # lines keep the episode's numbering ([1]..[n]) in every chunk
-            result = generate_json(self.llm, chat, EXTRACT_SCHEMA, purpose="extract", failures=self.failures,
-                                   constrain=extract_schema(start + 1, end),
+            result = generate_json(self.llm, chat, schema, purpose="extract", failures=self.failures,
+                                   constrain=extract_schema(start + 1, end, schema),
                                    max_tokens=CHUNK_OUTPUT_TOKENS)
             items = result.value["memories"] if result.ok else salvage(result.raw)
             if not result.ok and not items:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
-from ..models import Hit, SearchResult
+from ..models import Hit, SearchResult, well_formed
 from ..timephrase.phrase import TimeRange, extract
 from ..timeutil import now
 from .fusion import (
@@ -93,6 +93,9 @@ class SearchRequest:
     session_spread: float = 0.0  # taken off a result per better one from the same session
     memory_key_weight: float = 0.0  # share of a memory's score its source events get
     speaker_rewrite: bool = True  # also match the named speaker's events in the first person
+
+    def __post_init__(self) -> None:
+        self.query = well_formed(self.query)
 
 
 @dataclass

@@ -40,6 +40,18 @@ def test_add_rejects_non_utf8_stdin(cli):
                               "`iconv -f UTF-16 -t UTF-8`\n")
 
 
+def test_undecodable_bytes_in_arguments_become_replacement_characters_not_crashes(cli):
+    # Python hands an argument's invalid UTF-8 bytes over as lone surrogates ("caf\xe9" -> "caf\udce9")
+    code, out, err = cli("add", "caf\udce9 au lait with Ana")
+    assert (code, err) == (0, "")
+    shown = json.loads(cli("show", "1", "--json")[1])
+    assert shown["text"] == "caf\ufffd au lait with Ana"
+    code, out, err = cli("search", "caf\udce9 \udcff lait", "--json")
+    assert (code, err) == (0, "") and json.loads(out)["results"][0]["id"] == 1
+    code, out, err = cli("ask", "who had caf\udce9 au lait?", "--no-llm")
+    assert code == 0 and "Traceback" not in err and "Ana" in out
+
+
 def test_search_json_has_ids_dates_and_scores(cli):
     cli("add", "The tram tour starts at 9am", "--time", "2023-05-02T09:00", "--speaker", "Ana",
         "--source", "chat")

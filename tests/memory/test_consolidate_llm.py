@@ -174,6 +174,23 @@ def test_transcript_numbers_turns_and_shows_shell_context():
     assert lines == ["[1] 08 May 2023 13:56 make test (in /src, exit 0)"]
 
 
+def test_a_chat_with_an_assistant_is_read_with_the_chat_prompt_and_a_talk_between_people_is_not(svc, tmp_path):
+    from recall_cli.memory.extraction import CHAT_SYSTEM, EXTRACT_SYSTEM
+
+    _episode(svc)  # Caroline and Melanie
+    svc.store.insert_events([
+        Event("I've been going to yoga 3 times a week", T0 + 9000, source="chat", session="c", actor="user"),
+        Event("Great! Here are some tips for your practice", T0 + 9060, source="chat", session="c",
+              actor="assistant"),
+    ])
+    llm = ScriptedLLM([_extract(), _extract(summary="The user goes to yoga 3 times a week.")])
+    consolidate(svc, extractors=[LLMExtractor(llm, FailureLog(tmp_path))])
+    assert [p.system for p in llm.prompts] == [EXTRACT_SYSTEM, CHAT_SYSTEM]
+    # the chat prompt's grammar asks for the summary first
+    assert list(llm.schemas[1]["properties"]) == ["summary", "memories"]
+    assert list(llm.schemas[0]["properties"]) == ["memories", "summary"]
+
+
 def test_an_assistants_long_reply_is_cut_for_the_model_and_the_users_words_are_kept():
     advice = "Here are some calming essential oils for your Sunday yoga: " + "lavender, bergamot. " * 40
     said = "I've been going to yoga 3 times a week for the past 6 weeks and my right wrist hurts in downward dog."
