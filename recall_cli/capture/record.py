@@ -179,8 +179,7 @@ def _user() -> str | None:
 
 def _log_error(home: str, message: str) -> None:
     try:
-        directory = os.path.join(home, spool.SPOOL_DIR)
-        os.makedirs(directory, exist_ok=True)
+        directory = spool.private_dir(home)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
         with open(os.path.join(directory, "errors.log"), "a", encoding="utf-8") as fh:
             fh.write(f"{stamp} record: {message}\n")

@@ -98,13 +98,22 @@ def _open_current(path: str) -> int:
     raise OSError(f"{path}: the spool file keeps being rotated; giving up")
 
 
+def private_dir(home: str | os.PathLike[str]) -> str:
+    """The spool directory, made if missing, and RECALL_HOME with it, both 0700: makedirs
+    gives only the last directory its mode, and the shell hook's first record may be what
+    creates the home."""
+    os.makedirs(home, mode=0o700, exist_ok=True)
+    directory = os.path.join(os.fspath(home), SPOOL_DIR)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    return directory
+
+
 def append(home: str | os.PathLike[str], records: Iterable[Mapping[str, Any]]) -> int:
     """Append records to the spool; returns how many were written."""
     lines = [encode(r) for r in records]
     if not lines:
         return 0
-    directory = os.path.join(os.fspath(home), SPOOL_DIR)
-    os.makedirs(directory, mode=0o700, exist_ok=True)
+    directory = private_dir(home)
     chunks: list[bytes] = []
     current: list[bytes] = []
     size = 0

@@ -53,6 +53,18 @@ def test_the_record_path_imports_only_the_standard_library(recall_home):
     assert result.stdout == b""
 
 
+def test_the_first_record_creates_a_private_home(tmp_path):
+    home = tmp_path / "fresh" / "recall"  # the hook's first command makes the home
+    old = os.umask(0o022)
+    try:
+        result = run_record(home, b"git status\n", "--shell", "bash", "--status", "0", "--cwd", "/tmp")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    assert oct(home.stat().st_mode & 0o777) == "0o700"
+    assert oct((home / spool.SPOOL_DIR).stat().st_mode & 0o777) == "0o700"
+
+
 def test_a_recorded_command_has_every_field(recall_home):
     rec = record.record(make_args("make test", status=2))
     assert rec["source"] == "shell" and rec["kind"] == "command" and rec["text"] == "make test"
