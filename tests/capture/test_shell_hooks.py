@@ -37,7 +37,7 @@ def _config(home: Path, private: Path) -> None:
         'ignore_patterns = "echo ignored-by-pattern*"\n', encoding="utf-8")
 
 
-def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False) -> Terminal:
+def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False, bashrc: str = "") -> Terminal:
     need(shell)
     hook = tmp / f"hook.{shell}"
     hook.write_text(hook_script(shell, python()), encoding="utf-8")
@@ -52,7 +52,8 @@ def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False) -> 
             "PS1='READY> '\n"
             f"HISTFILE={tmp}/bash_history\n"
             "trap '__user_debug=$((__user_debug+1))' DEBUG\n"  # a trap set before ours survives
-            f'eval "$(cat {hook})"\n', encoding="utf-8")
+            + bashrc
+            + f'eval "$(cat {hook})"\n', encoding="utf-8")
         argv = ["bash", "--noprofile", "--rcfile", str(rc), "-i"]
     elif shell == "zsh":
         zdot = tmp / "zdot"
@@ -73,6 +74,34 @@ def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False) -> 
         env.update(XDG_CONFIG_HOME=str(tmp / "xdg-config"), XDG_DATA_HOME=str(tmp / "xdg-data"))
         argv = ["fish", "-i"] + (["--private"] if private_mode else [])
     return Terminal(argv, env, work)
+
+
+def test_bash_with_ignoreboth_records_every_run_of_a_repeated_command(tmp_path, recall_home):
+    # Ubuntu's default: a repeated line gets no history entry, a line starting with a space none
+    term = _start("bash", tmp_path, recall_home, bashrc="HISTCONTROL=ignoreboth\n")
+    flag = tmp_path / "flag"
+    fix = f"sh -c 'test -f {flag} || {{ touch {flag}; exit 1; }}'"
+    try:
+        term.run(fix)  # fails, then succeeds when run again
+        term.run(fix)
+        term.run("ls /recall-dup-none")
+        term.run("ls /recall-dup-none")
+        term.run("ls /recall-dup-none")
+        term.run(" echo space-secret-one")
+        term.run("echo after-space")
+        term.run(" echo after-space")  # the same as the last entry, but typed with a space
+        term.run("echo done")
+    finally:
+        term.close()
+    records = wait_for_spool(recall_home, {"echo done"}, timeout=60)
+    # (each record is written by its own detached process: they reach the spool in any order)
+    runs = [(r["text"], r["meta"]["exit_code"]) for r in sorted(records, key=lambda r: r["ts_start"])]
+    assert runs[:5] == [(fix, 1), (fix, 0), ("ls /recall-dup-none", 2), ("ls /recall-dup-none", 2),
+                        ("ls /recall-dup-none", 2)]
+    assert "space-secret-one" not in (recall_home / "spool" / "events.jsonl").read_text()
+    # a spaced repeat of the last entry records that entry again: nothing the user hid
+    assert [t for t, _ in runs[5:]] in (["echo after-space", "echo done"],
+                                        ["echo after-space", "echo after-space", "echo done"])
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

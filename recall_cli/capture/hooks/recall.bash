@@ -15,6 +15,7 @@ __recall_start=
 __recall_cwd=
 __recall_armed=
 __recall_histcmd=
+__recall_first=
 
 __recall_preexec() {
     # the first simple command after a prompt: take a timestamp, nothing else
@@ -23,6 +24,19 @@ __recall_preexec() {
     __recall_armed=
     __recall_start=${EPOCHREALTIME:-$SECONDS}
     __recall_cwd=$PWD
+    __recall_first=${BASH_COMMAND%% *}
+}
+
+__recall_repeat() {
+    # HISTCONTROL=ignoredups (Ubuntu's default ignoreboth) adds no entry for a command that
+    # repeats the last one, yet it ran: the DEBUG trap saw a command whose first word is the
+    # last entry's. What is recorded is that entry, never the command the trap saw, so a
+    # line starting with a space is still never recorded.
+    [[ -n ${__recall_first-} ]] || return 1
+    local __recall_last
+    __recall_last=$(HISTTIMEFORMAT= builtin history 1)
+    [[ $__recall_last =~ ^[[:space:]]*[0-9]+[*]?[[:space:]]+([^[:space:]]+) ]] &&
+        [[ ${BASH_REMATCH[1]} == "$__recall_first" ]]
 }
 
 __recall_precmd() {
@@ -30,7 +44,8 @@ __recall_precmd() {
     # A new history entry means a command line ran. (A line starting with a space under
     # HISTCONTROL=ignorespace never gets one; the recorder drops it in any case.) A line
     # the DEBUG trap never saw, like "(exit 3)", gets the prompt time as its start.
-    if [[ -n $__recall_histcmd && $HISTCMD != "$__recall_histcmd" && ${RECALL_DISABLE-} != 1 ]]; then
+    if [[ -n $__recall_histcmd && ${RECALL_DISABLE-} != 1 ]] &&
+        { [[ $HISTCMD != "$__recall_histcmd" ]] || __recall_repeat; }; then
         # one fork here; the subshell's child expands history and runs Python. The
         # subshell keeps the job table and $! as they were.
         ("$__recall_python" @FLAGS@ -c "$__recall_code" --shell bash --history \
@@ -40,6 +55,7 @@ __recall_precmd() {
     fi
     __recall_histcmd=$HISTCMD
     __recall_start=
+    __recall_first=
     __recall_cwd=
     __recall_armed=1
     return "$__recall_status"
