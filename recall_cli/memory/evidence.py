@@ -93,7 +93,7 @@ CHEER = re.compile(r"^\W*(?:(?:just|so)\s+)?(?:keep\s+(?:it\s+up|going|at\s+it|p
 BY_STEPS = re.compile(r"\bby\s+\w+ing\b", re.I)  # how someone did something
 STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
 INSTRUCTION_PATTERNS = (
-    re.compile(r"\b(?:run|type|execute|install|use)\s+[`'\"]?[\w./-]+", re.I),
+    re.compile(r"\b(?:run|type|execute|install|use)\s+(?!of\b)[`'\"]?[\w./-]+", re.I),  # not "the type of"
     re.compile(r"(?:^|[.!?]\s+)to\s+\w+(?:\s+[\w'-]+){0,8}\s*[,:]\s*\w+", re.I),  # "To X, do Y" / "To X: Y"
     re.compile(r"\byou\s+(?:can|should|need\s+to|have\s+to|must|just)\s+\w+", re.I),
     re.compile(r"\bsteps?\s*\d|\bthe\s+steps\b|\bstep\s+by\s+step\b", re.I),
@@ -278,8 +278,8 @@ def is_instruction(sentence: str) -> bool:
     """A sentence that gives steps: an imperative ("Preheat the oven ..."), "run X",
     "to do X, ...", "you can/should ...", or numbered steps."""
     words = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
-    if len(words) < 3 or ATTENTION.match(sentence) or CHEER.match(sentence):
-        return False
+    if len(words) < 3 or ATTENTION.match(sentence) or CHEER.match(sentence) or sentence.rstrip().endswith("?"):
+        return False  # (a question asks for steps, it gives none: "Can you show me how to ...?")
     lead = 0
     while lead < len(words) - 1 and words[lead] in STEP_LEADS:
         lead += 1

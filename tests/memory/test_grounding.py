@@ -207,6 +207,13 @@ def test_an_assistants_offer_or_a_lists_heading_is_no_procedure():
     heading = check(llm("procedural", "Here are some popular and calming essential oils.", [2]), said, said)
     assert (offer.ok, offer.reason) == (False, "no_steps")
     assert (heading.ok, heading.reason) == (False, "no_steps")
+    asked = [Event("I had no idea that the type of brayer used can affect the texture of the print. Can you give "
+                   "me an example of how to choose the right brayer for a specific printmaking project?",
+                   T0, source="chat", session="s", actor="user", id=3)]
+    question = check(llm("procedural", "The user has no idea that the type of brayer used can affect the texture "
+                                       "of the print. Can you give the user an example of how to choose the right "
+                                       "brayer for a specific printmaking project?", [3]), asked, asked)
+    assert (question.ok, question.reason) == (False, "no_steps")
     # the advice itself is a procedure, and so is how someone did it
     assert check(llm("procedural", "Check the JMA site for the weather forecast of the Nikko trails.", [1, 2]),
                  said, said).ok
