@@ -214,6 +214,12 @@ def test_an_assistants_offer_or_a_lists_heading_is_no_procedure():
                                        "of the print. Can you give the user an example of how to choose the right "
                                        "brayer for a specific printmaking project?", [3]), asked, asked)
     assert (question.ok, question.reason) == (False, "no_steps")
+    told = [Event("Here are step-by-step instructions for getting an API key from OpenWeather and setting up a "
+                  "project: sign up, open the API keys tab, copy the key and paste it into your project to use it.",
+                  T0, source="chat", session="s", actor="assistant", id=4)]
+    about = check(llm("procedural", "The assistant provides step-by-step instructions on getting an API key from "
+                                    "OpenWeather and setting up a project to use it.", [4]), told, told)
+    assert (about.ok, about.reason) == (False, "no_steps")
     # the advice itself is a procedure, and so is how someone did it
     assert check(llm("procedural", "Check the JMA site for the weather forecast of the Nikko trails.", [1, 2]),
                  said, said).ok
