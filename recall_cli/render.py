@@ -221,8 +221,14 @@ def search_output(searcher: Searcher, query: str, *, limit: int | None, since: s
     """What `recall search` prints, from its raw option values (the daemon renders the
     fast path's answer with it, at the client's ``columns``)."""
     require_positive("--limit", limit)
+    sources = split_csv(source)
     result = searcher.search(
         query, limit=limit, since=parse_when(since), until=parse_when(until, end=True),
-        sources=split_csv(source), reference=parse_when(now), time_phrases=time_phrases,
+        sources=sources, reference=parse_when(now), time_phrases=time_phrases,
     )
+    known = getattr(searcher, "sources", None)  # (the service has it; a daemon client renders on the daemon)
+    if not result.hits and sources and callable(known) and not set(sources) & set(have := known()):
+        # a typo in --source is a wrong flag, not an empty memory
+        raise UsageError(f"no events come from source {', '.join(map(repr, sources))}; "
+                         f"sources here: {', '.join(have) or 'none yet'}")
     return search_text(result, as_json, columns, wide)

@@ -52,6 +52,14 @@ def test_undecodable_bytes_in_arguments_become_replacement_characters_not_crashe
     assert code == 0 and "Traceback" not in err and "Ana" in out
 
 
+def test_search_from_a_source_that_holds_nothing_is_a_wrong_flag(cli):
+    cli("add", "The tram tour starts at 9am")
+    code, out, err = cli("search", "tram", "--source", "chta")
+    assert (code, out) == (2, "")
+    assert err == "Error: no events come from source 'chta'; sources here: note\n"
+    assert cli("search", "tram", "--source", "note,shell")[0] == 0  # one of them holds events
+
+
 def test_search_json_has_ids_dates_and_scores(cli):
     cli("add", "The tram tour starts at 9am", "--time", "2023-05-02T09:00", "--speaker", "Ana",
         "--source", "chat")
