@@ -46,6 +46,9 @@ def _item(ref: str, type_: str, kind: str | None, ts: float | None, source: str 
     tags = (meta or {}).get("tags")
     if tags:
         item["tags"] = tags
+    for key in ("cwd", "exit_code"):  # a shell command: where it ran and whether it failed
+        if (meta or {}).get(key) is not None:
+            item[key] = (meta or {})[key]
     item["text"] = shown
     if cut:
         item["truncated"] = f"{len(text):,} characters; get_memory('{ref}') has the full text"

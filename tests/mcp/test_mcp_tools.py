@@ -198,6 +198,23 @@ async def test_list_recent_is_newest_first_and_filters_by_source(make_server, sv
         assert none["results"] == [] and "Sources: note, shell" in none["note"]
 
 
+async def test_a_shell_command_comes_with_where_it_ran_and_its_exit_code(make_server, svc):
+    from recall_cli.models import Event
+
+    svc.store.insert_events([
+        Event("docker build -t myapp .", parse_time("2026-11-01"), source="shell", kind="command",
+              meta={"cwd": "/src/myapp", "exit_code": 1}),
+        Event("docker build -t myapp --no-cache .", parse_time("2026-11-01") + 60, source="shell", kind="command",
+              meta={"cwd": "/src/myapp", "exit_code": 0}),
+    ])
+    async with connect(make_server()) as client:
+        recent = (await call(client, "list_recent"))["results"]
+        assert [(r["cwd"], r["exit_code"]) for r in recent] == [("/src/myapp", 0), ("/src/myapp", 1)]
+        found = (await call(client, "search_memory", query="docker build myapp"))["results"]
+        assert {(r["text"], r["exit_code"]) for r in found if r["type"] == "event"} == {
+            ("docker build -t myapp .", 1), ("docker build -t myapp --no-cache .", 0)}
+
+
 async def test_list_recent_on_an_empty_memory(make_server):
     async with connect(make_server()) as client:
         assert await call(client, "list_recent") == {"count": 0, "results": [], "note": "Memory is empty so far."}
