@@ -43,12 +43,12 @@ def _item(ref: str, type_: str, kind: str | None, ts: float | None, source: str 
     item: dict[str, Any] = {"id": ref, "type": type_, "kind": kind, "time": iso(ts), "source": source}
     if actor:
         item["actor"] = actor
-    tags = (meta or {}).get("tags")
-    if tags:
-        item["tags"] = tags
+    meta = meta or {}
+    if meta.get("tags"):
+        item["tags"] = meta["tags"]
     for key in ("cwd", "exit_code"):  # a shell command: where it ran and whether it failed
-        if (meta or {}).get(key) is not None:
-            item[key] = (meta or {})[key]
+        if meta.get(key) is not None:
+            item[key] = meta[key]
     item["text"] = shown
     if cut:
         item["truncated"] = f"{len(text):,} characters; get_memory('{ref}') has the full text"

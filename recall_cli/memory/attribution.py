@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from ..llm.support import ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
-from ..search.text import ASSISTANTS
+from ..search.text import is_assistant
 from .evidence import WORD, Evidence, base_word, name_words, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
@@ -69,7 +69,7 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool
     ``to_others``: with what they say to or of the others ("congratulates her on ...")."""
     said: list[Event] = []
     for hit in hits:
-        if hit.actor != person and (hit.actor or "").lower() in ASSISTANTS:
+        if hit.actor != person and is_assistant(hit.actor):
             continue  # an assistant's "you might enjoy ..." is advice, not news of the user
         if hit.actor == person and to_others:
             kept = [s for s in sentences(hit.text) if not s.rstrip().endswith("?")]

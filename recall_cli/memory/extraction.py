@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..llm.model import LLM, Chat, model_trusted
 from ..llm.structured import FailureLog, generate_json, validate
 from ..models import Event
-from ..search.text import ASSISTANTS
+from ..search.text import is_assistant
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .consolidation import Decision, Extraction, Extractor, HashReconciler, HeuristicExtractor, Reconciler
@@ -129,7 +129,7 @@ def transcript_lines(events: list[Event]) -> list[str]:
         if event.source == "shell":
             extra = f" (in {event.meta.get('cwd', '?')}, exit {event.meta.get('exit_code', '?')})"
         text = " ".join(annotate(event.text, event.ts_start).split())
-        limit = ASSISTANT_CHARS if (event.actor or "").lower() in ASSISTANTS else TURN_CHARS
+        limit = ASSISTANT_CHARS if is_assistant(event.actor) else TURN_CHARS
         text = text if len(text) <= limit else text[:limit].rstrip() + "…"
         lines.append(f"[{number}] {when:%d %B %Y %H:%M} {who}{text}{extra}")
     return lines
@@ -190,7 +190,7 @@ class LLMExtractor:
         if not events:
             return base
         lines = transcript_lines(events)
-        with_assistant = any((e.actor or "").lower() in ASSISTANTS for e in events)
+        with_assistant = any(is_assistant(e.actor) for e in events)
         system, schema = (CHAT_SYSTEM, CHAT_SCHEMA) if with_assistant else (EXTRACT_SYSTEM, EXTRACT_SCHEMA)
         budget = self.llm.context_size - CHUNK_OUTPUT_TOKENS - self.llm.count_tokens(system) - 64
         candidates: list[Candidate] = []

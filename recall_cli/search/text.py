@@ -15,6 +15,13 @@ STOPWORDS = frozenset(
     "with would you your yours about after before did does doing any some".split()
 )
 ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
+
+
+def is_assistant(actor: str | None) -> bool:
+    """Whether a message's speaker is the AI side of a chat export."""
+    return (actor or "").lower() in ASSISTANTS
+
+
 # a question in the first person about the asker's own words ("what did I say about ..."), not
 # about what they were told ("what did you recommend ...") or what both said ("what we covered")
 ASKER = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b", re.I)
