@@ -25,6 +25,8 @@ def register(app: typer.Typer) -> None:
 def history(
     ref: str = typer.Argument(None, help="A memory id (m7): every change to it. Without one: shell commands."),
     cwd: str = typer.Option(None, "--cwd", help="Only commands run in this directory ('.' for here)."),
+    under: str = typer.Option(None, "--under", help="Only commands run in this directory or below it ('.' for "
+                                                    "this project)."),
     session: str = typer.Option(None, "--session", help="Only commands of this shell session."),
     host: str = typer.Option(None, "--host", help="Only commands run on this host."),
     exit_code: int = typer.Option(None, "--exit", help="Only commands that exited with this code."),
@@ -49,7 +51,11 @@ def history(
     require_positive("--limit", limit)
     if failed and succeeded:
         raise UsageError("--failed and --succeeded exclude each other")
-    query = Query(search or "", cwd=os.path.abspath(cwd) if cwd else None, session=session, host=host,
+    if cwd and under:
+        raise UsageError("--cwd and --under exclude each other")
+    place = cwd or under
+    query = Query(search or "", cwd=os.path.abspath(os.path.expanduser(place)) if place else None, below=bool(under),
+                  session=session, host=host,
                   exit_code=exit_code, failed=True if failed else (False if succeeded else None),
                   since=parse_when(since), until=parse_when(until, end=True), limit=limit, unique=not every)
     rows = service().shell_history(query)

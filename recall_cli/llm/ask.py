@@ -49,6 +49,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
+from .shell import shell_answer
 from .support import WORD, Support, assess, names_in_question, ownership, stem, tokens, words
 
 if TYPE_CHECKING:
@@ -282,6 +283,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     """The zero-LLM answer: the evidence's own words, shaped by the kind of question."""
     allow = _person_filter(found, hits)
     keys = found.key_words or words(question)
+    if kind == "steps":  # a command that failed is no step to take
+        hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]
 
     def reply(hit: Hit) -> Hit | None:
         return _reply_to(svc, hit)
@@ -372,8 +375,14 @@ def ask(
     assert llm is not None
     answer.model = llm.model_id
     try:
-        agenda = _agenda(svc, result)
-        if agenda is not None:  # "what is on tomorrow?": what falls on that time is the answer
+        shell = shell_answer(svc, question, result.time_range)
+        agenda = None if shell is not None else _agenda(svc, result)
+        if shell is not None:  # about commands: their directory and exit code answer it, not their words
+            text, cited = shell
+            answer.evidence = cited or hits
+            answer.text, answer.citations = text, [h.ref for h in cited]
+            answer.method, answer.reason = "shell", "the shell history, by directory and exit code"
+        elif agenda is not None:  # "what is on tomorrow?": what falls on that time is the answer
             if agenda.hits:
                 answer.text, answer.citations = _cite(agenda)
                 answer.method, answer.reason = "list", "the evidence that falls on the time asked about"

@@ -222,6 +222,16 @@ def _time(field: str, value: str | None, *, end: bool = False) -> float | None:
         raise ToolError(f"'{field}' is not a time I can read ({value[:60]!r}); {TIME_HINT}.") from None
 
 
+def command_item(row: dict[str, Any]) -> dict[str, Any]:
+    """One shell command of the history as a result item; ``id`` is None while the command is
+    still in the spool (recorded, not yet stored)."""
+    out = {"id": str(row["id"]) if row.get("id") is not None else None,
+           "command": clip(str(row.get("text") or ""))[0], "time": iso(row.get("ts")), "cwd": row.get("cwd"),
+           "exit_code": row.get("exit_code"),
+           "runs": row.get("count", 1), "duration_ms": row.get("duration_ms"), "host": row.get("host")}
+    return {k: v for k, v in out.items() if v is not None or k in ("id", "exit_code")}
+
+
 def parse_times(since: str | None, until: str | None) -> tuple[float | None, float | None]:
     """since/until as timestamps (dateparser is slow to import: call from a worker thread)."""
     t0, t1 = _time("since", since), _time("until", until, end=True)

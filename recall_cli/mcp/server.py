@@ -9,7 +9,7 @@ Threading. The SDK runs sync tools on worker threads and async tools on the even
   service (embedder, index, SQLite connection) on a worker thread, one call at a time
   (``Backend.locked``), so the event loop never blocks and the connection is never shared
   by two threads at once;
-- sync tools (get_memory, list_recent) and the profile resource need no model: each call
+- sync tools (get_memory, list_recent, shell_history) and the profile resource need no model: each call
   opens its own SQLite connection (``Backend.connection``) and closes it.
 
 When `recall serve` answers on this RECALL_HOME, searches and adds go to its warm models
@@ -22,6 +22,7 @@ and argument checks live in ``mcp_format``; the backends and the ``ask`` adapter
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from pydantic import Field, ValidationError
 from .. import __version__
 from ..config import Config
 from ..errors import ModelError, NotFoundError, RecallError
+from ..store.shell_history import Query as ShellQuery
 from ..timeutil import iso
 from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer
 from .format import (
@@ -47,6 +49,7 @@ from .format import (
     MAX_TAGS,
     MAX_TEXT,
     clip,
+    command_item,
     describe,
     event_item,
     explain_validation,
@@ -138,6 +141,8 @@ memories distilled from them, all stored locally with dates.
 - At the start of a task, read the resource recall://profile (the user's core facts) and call \
 search_memory for the project or topic at hand.
 - Before asking the user something they may have told you before, call search_memory or ask.
+- For how a project is built, tested or run, and what failed there, call shell_history with the \
+project's root as cwd.
 - Results carry ids ('42' = a raw event, 'm7' = a memory) and dates; get_memory shows one in full with \
 its sources and history. Prefer newer items when they conflict, and cite ids and dates.
 """
@@ -269,6 +274,39 @@ ids and dates. Use it to see what the user did lately, e.g. at the start of a se
                 known = svc.sources()
                 out["note"] = (f"No events from source '{source}'. Sources: {', '.join(known) or 'none yet'}."
                                if source else "Memory is empty so far.")
+            return out
+
+    @server.tool(annotations=reading)
+    def shell_history(
+        search: Annotated[str | None, Field(max_length=MAX_QUERY, description="Only commands holding all "
+                                                              "these words (as prefixes): 'pytest auth'.")] = None,
+        cwd: Annotated[str | None, Field(description="Only commands run in this directory or below it: an "
+                                                     "absolute path, e.g. the project's root.")] = None,
+        failed: Annotated[bool | None, Field(description="true: only commands that failed (exit code not 0); "
+                                                         "false: only those that worked.")] = None,
+        since: Annotated[str | None, Field(description="Only commands run at or after this time.")] = None,
+        until: Annotated[str | None, Field(description="Only commands run at or before this time.")] = None,
+        limit: Annotated[int, Field(ge=1, le=MAX_RECENT, description="How many, newest first.")] = 20,
+        every_run: Annotated[bool, Field(description="Every run on its own, not each command once with its "
+                                                     "count of runs.")] = False,
+    ) -> dict[str, Any]:
+        """The user's shell commands, newest first, with directory, exit code and time, filtered by \
+directory, outcome and words: how a project is built or tested, what failed and what fixed it. Commands \
+typed a moment ago are included."""
+        directory = os.path.expanduser(cwd.strip()) if cwd and cwd.strip() else None
+        if directory is not None and not os.path.isabs(directory):
+            raise ToolError(f"'cwd' must be an absolute path ({directory[:80]!r} is not); pass the project's root.")
+
+        t0, t1 = parse_times(since, until)
+        query = ShellQuery(search or "", cwd=directory and os.path.normpath(directory), below=True,
+                           failed=failed, since=t0, until=t1, limit=limit, unique=not every_run)
+        with tool_errors(), backend.connection() as svc:
+            rows = svc.shell_history(query)
+            out: dict[str, Any] = {"count": len(rows), "results": [command_item(r) for r in rows]}
+            if not rows:
+                out["note"] = ("No shell command matches; try fewer filters." if svc.shell_history(ShellQuery(limit=1))
+                               else "No shell commands are recorded yet; the user turns that on with "
+                                    "eval \"$(recall init bash)\" (zsh and fish too).")
             return out
 
     @server.resource(PROFILE_URI, name="profile", title="The user's core profile", mime_type="text/markdown",

@@ -72,6 +72,10 @@ class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
         """Shell history (see store/shell_history.py), the spool's unsaved commands included."""
         return shell_history.commands(self._db.conn, query, spool_dir)
 
+    def shell_directories(self, spool_dir: str | None = None) -> list[str]:
+        """Every directory a shell command ran in, the spool's included."""
+        return shell_history.directories(self._db.conn, spool_dir)
+
     def shell_stats(self) -> dict[str, object]:
         return shell_history.stats(self._db.conn)
 

@@ -19,23 +19,32 @@ if TYPE_CHECKING:  # annotations only
     from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms")
+FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms", "id")
 
 
 class Query:
-    """What to list: a search text (words, as prefixes, all of them) and filters."""
+    """What to list: a search text (words, as prefixes, all of them) and filters. With
+    ``below``, ``cwd`` also takes the directories under it (a project and its subfolders)."""
 
     def __init__(self, text: str = "", *, cwd: str | None = None, session: str | None = None,
                  host: str | None = None, exit_code: int | None = None, failed: bool | None = None,
                  since: float | None = None, until: float | None = None, limit: int = 200,
-                 unique: bool = True) -> None:
+                 unique: bool = True, below: bool = False) -> None:
         self.text, self.cwd, self.session, self.host = text, cwd, session, host
         self.exit_code, self.failed, self.since, self.until = exit_code, failed, since, until
-        self.limit, self.unique = limit, unique
+        self.limit, self.unique, self.below = limit, unique, below
+
+    def in_directory(self, cwd: object) -> bool:
+        """Whether a command run in ``cwd`` passes the directory filter."""
+        if self.cwd is None:
+            return True
+        if not isinstance(cwd, str):
+            return False
+        return cwd == self.cwd or (self.below and cwd.startswith(self.cwd.rstrip("/") + "/"))
 
     def keeps(self, row: dict[str, Any]) -> bool:
         """The filters on one row (a spool record's, or a check of the SQL's)."""
-        if self.cwd is not None and row.get("cwd") != self.cwd:
+        if not self.in_directory(row.get("cwd")):
             return False
         if self.session is not None and row.get("session") != self.session:
             return False
@@ -106,7 +115,11 @@ def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
     elif query.text.strip():
         clauses.append("instr(lower(e.text), ?) > 0")
         params.append(query.text.strip().lower())
-    for column, value in (("$.cwd", query.cwd), ("$.host", query.host)):
+    if query.cwd is not None and query.below:
+        under = query.cwd.rstrip("/") + "/"
+        clauses.append("(json_extract(e.meta, '$.cwd') = ? OR substr(json_extract(e.meta, '$.cwd'), 1, ?) = ?)")
+        params.extend((query.cwd, len(under), under))
+    for column, value in (("$.cwd", None if query.below else query.cwd), ("$.host", query.host)):
         if value is not None:
             clauses.append(f"json_extract(e.meta, '{column}') = ?")
             params.append(value)
@@ -128,7 +141,7 @@ def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
         params.append(query.until)
     where = " AND ".join(clauses)
     columns = ("e.text, {count}, {ts}, json_extract(e.meta, '$.cwd'), json_extract(e.meta, '$.exit_code'), "
-               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms')")
+               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms'), e.id")
     if query.unique:
         # a bare column beside max() comes from the row holding the max: the latest run's
         sql = (f"SELECT {columns.format(count='count(*)', ts='max(e.ts_start)')} FROM events e WHERE {where} "
@@ -165,7 +178,7 @@ def pending(spool_dir: str) -> list[dict[str, Any]]:
                     out.append({"text": record.get("text", ""), "count": 1, "ts": record.get("ts_start") or 0.0,
                                 "cwd": meta.get("cwd"), "exit_code": meta.get("exit_code"),
                                 "host": meta.get("host"), "session": record.get("session"),
-                                "duration_ms": meta.get("duration_ms")})
+                                "duration_ms": meta.get("duration_ms"), "id": None})
         except OSError:
             continue
     out.sort(key=lambda r: -float(r["ts"] or 0.0))
@@ -185,6 +198,20 @@ def _merge(stored: list[dict[str, Any]], fresh: Iterable[dict[str, Any]], unique
         else:
             known["count"] += row["count"]
     return list(merged.values())
+
+
+def directories(conn: sqlite3.Connection | None, spool_dir: str | None = None) -> list[str]:
+    """Every directory a shell command was run in, the spool's included."""
+    found: set[str] = set()
+    if conn is not None:
+        try:
+            found.update(d for (d,) in conn.execute(
+                "SELECT DISTINCT json_extract(meta, '$.cwd') FROM events WHERE source = 'shell'") if isinstance(d, str))
+        except sqlite3.Error:
+            pass
+    if spool_dir:
+        found.update(r["cwd"] for r in pending(spool_dir) if isinstance(r.get("cwd"), str))
+    return sorted(found)
 
 
 def stats(conn: sqlite3.Connection, limit: int = 10) -> dict[str, Any]:

@@ -128,7 +128,7 @@ async def test_bad_times(client, args, expected):
 async def test_an_unknown_tool_lists_the_real_ones(client):
     text = await fail(client, "recall_search")
     assert text == ("Unknown tool 'recall_search'; recall's tools are: search_memory, ask, get_memory, list_recent, "
-                    "remember, pin, forget, consolidate.")
+                    "shell_history, remember, pin, forget, consolidate.")
 
 
 async def test_a_crash_is_logged_and_the_model_is_told_what_to_do(client, monkeypatch, caplog):

@@ -25,6 +25,10 @@ async def test_the_sdk_client_talks_to_recall_mcp_over_stdio(recall_home, tmp_pa
     from mcp.client.stdio import stdio_client
     from mcp.types import Implementation
 
+    # a command the shell hook recorded a moment ago: still in the spool, not yet stored
+    subprocess.run([sys.executable, "-m", "recall_cli.capture.record", "--shell", "bash", "--status", "2",
+                    "--cwd", "/src/app/api", "--session", "s1", "--duration-ms", "900"], input=b"make test",
+                   env=_env(recall_home), check=True)
     params = StdioServerParameters(command=sys.executable, args=["-m", "recall_cli", "mcp"], env=_env(recall_home),
                                    cwd=str(tmp_path))
     with open(tmp_path / "stderr.txt", "w+") as errlog:
@@ -33,8 +37,8 @@ async def test_the_sdk_client_talks_to_recall_mcp_over_stdio(recall_home, tmp_pa
                           read_timeout_seconds=120) as client:
             assert client.server_info.name == "recall"
             tools = {t.name for t in (await client.list_tools()).tools}
-            assert tools == {"search_memory", "ask", "get_memory", "list_recent", "remember", "pin", "forget",
-                             "consolidate"}
+            assert tools == {"search_memory", "ask", "get_memory", "list_recent", "shell_history", "remember", "pin",
+                             "forget", "consolidate"}
 
             fact = await client.call_tool("remember", {"text": "To release recall, run `make release` from a "
                                                                 "clean main branch", "kind": "procedural",
@@ -57,6 +61,10 @@ async def test_the_sdk_client_talks_to_recall_mcp_over_stdio(recall_home, tmp_pa
 
             bad = await client.call_tool("get_memory", {"id": "m999"})
             assert bad.is_error and "no memory with id m999" in bad.content[0].text
+            failed = await client.call_tool("shell_history", {"cwd": "/src/app", "failed": True})
+            assert not failed.is_error, failed.content[0].text
+            assert [(r["command"], r["exit_code"], r["cwd"]) for r in failed.structured_content["results"]] == [
+                ("make test", 2, "/src/app/api")]
             again = await client.call_tool("list_recent", {"limit": 2})
             assert [r["text"][:5] for r in again.structured_content["results"]] == ["Lunch", "The u"]
         errlog.seek(0)

@@ -16,7 +16,7 @@ from tests.mcp.helpers import call, connect, fail
 
 pytestmark = pytest.mark.anyio
 
-READ_TOOLS = {"search_memory", "ask", "get_memory", "list_recent"}
+READ_TOOLS = {"search_memory", "ask", "get_memory", "list_recent", "shell_history"}
 WRITE_TOOLS = {"remember", "pin", "forget", "consolidate"}
 
 
@@ -213,6 +213,43 @@ async def test_a_shell_command_comes_with_where_it_ran_and_its_exit_code(make_se
         found = (await call(client, "search_memory", query="docker build myapp"))["results"]
         assert {(r["text"], r["exit_code"]) for r in found if r["type"] == "event"} == {
             ("docker build -t myapp .", 1), ("docker build -t myapp --no-cache .", 0)}
+
+
+def _project_commands(svc) -> None:
+    from recall_cli.models import Event
+
+    day = parse_time("2026-11-01")
+    runs = [("make test", 2, "/src/app"), ("pip install -e .", 0, "/src/app"), ("make test", 0, "/src/app"),
+            ("pytest -k auth", 1, "/src/app/api"), ("npm run build", 1, "/src/web"), ("make test", 0, "/src/app")]
+    svc.store.insert_events([Event(cmd, day + i * 60, source="shell", kind="command",
+                                   meta={"cwd": cwd, "exit_code": code}) for i, (cmd, code, cwd) in enumerate(runs)])
+
+
+async def test_shell_history_filters_by_project_directory_and_outcome(make_server, svc):
+    _project_commands(svc)
+    async with connect(make_server()) as client:
+        failed = await call(client, "shell_history", cwd="/src/app", failed=True)
+        assert [(r["command"], r["exit_code"], r["cwd"]) for r in failed["results"]] == [
+            ("pytest -k auth", 1, "/src/app/api"), ("make test", 2, "/src/app")]  # subfolders in, /src/web out
+        worked = await call(client, "shell_history", cwd="/src/app/", failed=False, search="make")
+        assert [(r["command"], r["runs"]) for r in worked["results"]] == [("make test", 2)]
+        every = await call(client, "shell_history", search="make", every_run=True)
+        assert [r["exit_code"] for r in every["results"]] == [0, 0, 2]
+        assert all(r["id"] and r["time"].startswith("2026-11-01T") for r in every["results"])
+        none = await call(client, "shell_history", cwd="/src/ap")
+        assert none["count"] == 0 and "try fewer filters" in none["note"]  # a path prefix is not a directory
+
+
+async def test_shell_history_without_commands_says_how_to_record_them(make_server):
+    async with connect(make_server()) as client:
+        out = await call(client, "shell_history")
+        assert out["count"] == 0 and 'eval "$(recall init bash)"' in out["note"]
+
+
+async def test_shell_history_wants_an_absolute_directory(make_server):
+    async with connect(make_server()) as client:
+        assert "'cwd' must be an absolute path ('src/app' is not)" in await fail(client, "shell_history", cwd="src/app")
+        assert "'since' is not a time I can read" in await fail(client, "shell_history", since="31/31/31")
 
 
 async def test_list_recent_on_an_empty_memory(make_server):

@@ -1,0 +1,184 @@
+"""Answers about shell work, read from the shell history itself.
+
+A command's directory and exit code are not words of it, so search cannot rank by them:
+"which command failed in the web project?" found `npm install` (which worked) and then said
+"Not mentioned". Here a question about commands is answered from the history:
+
+- the directory is the one whose path holds a word of the question ("web" in
+  ``~/proj/web``; a word that every directory's path holds, like the home folder, says
+  nothing), and the directories below it;
+- "failed", "error", "broke" ask for commands that exited non-zero, unless the question asks
+  how something was done ("how did I fix the failing tests?"), which wants what worked;
+- the question's other content words pick the commands that hold them, when any do;
+- a time phrase in the question ("yesterday") is the time range;
+- "how did I fix the failing tests?" is answered by what ran in that directory after the
+  last failure of a command the question names, up to the run of it that worked.
+
+A question that names neither a known directory nor a failure of commands is not one of
+these, and goes to the usual answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..models import Hit
+from ..store.shell_history import Query
+from ..timeutil import short
+from .support import STOPWORDS, stem, tokens
+
+if TYPE_CHECKING:
+    from ..service import Recall
+    from ..timephrase.phrase import TimeRange
+
+FAILURE = re.compile(r"\b(?:fail(?:s|ed|ing|ure|ures)?|broke|broken|errors?|errored|crash(?:ed|es|ing)?)\b", re.I)
+COMMANDS = re.compile(r"\b(?:commands?|ran|run|running|typed|executed?)\b", re.I)
+HOW = re.compile(r"^\s*how\b", re.I)
+PATH_PART = re.compile(r"[^/\\_.\s-]+")
+# words that ask about commands without naming one
+VOCABULARY = frozenset({
+    "command", "commands", "ran", "run", "running", "typed", "execute", "executed", "fail", "fails", "failed",
+    "failing", "failure", "failures", "broke", "broken", "error", "errors", "errored", "crash", "crashed",
+    "crashes", "crashing", "project", "folder", "directory", "dir", "repo", "shell", "terminal", "last",
+    "latest", "recently", "today", "yesterday", "week", "ago",
+})
+MAX_DIRECTORIES = 10
+MAX_COMMANDS = 8
+
+
+@dataclass
+class Scope:
+    """What a question asks of the shell history."""
+
+    directories: list[str]
+    failed: bool | None
+    words: set[str]
+    how: bool
+    fix: bool = False  # "how did I fix the failing X?": what ran between X failing and X working
+
+
+def scope(question: str, directories: list[str]) -> Scope | None:
+    """The directories, outcome and words a question about shell work names; None when it is
+    not such a question."""
+    asked = {w for w in tokens(question) if w not in STOPWORDS and w not in VOCABULARY and len(w) > 1}
+    parts = {d: {p.lower() for p in PATH_PART.findall(d)} for d in directories}
+    holding = {w: sum(w in p for p in parts.values()) for w in asked}
+    telling = {w for w, n in holding.items() if n and (n < len(parts) or len(parts) == 1)}
+    best = max((len(telling & p) for p in parts.values()), default=0)
+    chosen = [d for d, p in parts.items() if best and len(telling & p) == best]
+    # a directory below another chosen one comes with it (Query.below)
+    chosen = [d for d in chosen if not any(d != o and d.startswith(o.rstrip("/") + "/") for o in chosen)]
+    how = bool(HOW.search(question))
+    failure = bool(FAILURE.search(question))
+    if not chosen and not failure:
+        return None
+    used = set().union(*(parts[d] for d in chosen)) if chosen else set()
+    return Scope(chosen[:MAX_DIRECTORIES], True if failure and not how else (False if how else None),
+                 {stem(w) for w in asked - used}, how, fix=how and failure)
+
+
+def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[str, list[Hit]] | None:
+    """The commands a question about shell work asks for, as an answer (each command cites its
+    event) and the items it cites; None when the question is not about shell work or the
+    history holds nothing for it."""
+    spool = str(svc.config.home / "spool")
+    directories = svc.store.shell_directories(spool)
+    if not directories:
+        return None
+    found = scope(question, directories)
+    if found is None:
+        return None
+    since, until = (window.since, window.until) if window is not None else (None, None)
+    if found.fix:
+        return _fix(svc, found, since, until)
+    rows: list[dict[str, Any]] = []
+    for directory in _places(found):
+        rows += svc.shell_history(Query(cwd=directory, below=True, failed=found.failed, since=since, until=until,
+                                        limit=200))
+    matching = [r for r in rows if _names(found, r)]
+    if matching:
+        rows = matching
+    elif found.words and (found.how or not found.directories):
+        return None  # nothing ran that the question names: the usual answer may know more
+    if not rows:
+        if not found.directories:
+            return None
+        where = ", ".join(found.directories)
+        what = "No command failed" if found.failed else "No command ran"
+        return f"{what} in {where} that recall recorded{_during(window)}.", []
+    rows.sort(key=lambda r: -float(r.get("ts") or 0.0))
+    rows = rows[:MAX_COMMANDS]
+    if found.how:
+        rows.reverse()  # steps in the order they were taken
+    return _text(rows, found), _hits(svc, rows)
+
+
+def _places(found: Scope) -> list[str | None]:
+    """The directories to read, or None for all of them."""
+    return list(found.directories) or [None]
+
+
+def _names(found: Scope, row: dict[str, Any]) -> bool:
+    return bool(found.words & {stem(w) for w in tokens(str(row.get("text") or ""))})
+
+
+def _fix(svc: Recall, found: Scope, since: float | None, until: float | None) -> tuple[str, list[Hit]] | None:
+    """The latest failure of a command the question names, and what ran after it in the same
+    directory up to the run of that command that worked; None when it never worked after."""
+    failures = [r for directory in _places(found) for r in svc.shell_history(
+        Query(cwd=directory, below=True, failed=True, since=since, until=until, unique=False, limit=200))
+        if _names(found, r)]
+    if not failures:
+        return None
+    failure = max(failures, key=lambda r: float(r.get("ts") or 0.0))
+    later = svc.shell_history(Query(cwd=failure.get("cwd"), since=float(failure.get("ts") or 0.0), unique=False,
+                                    limit=200))
+    later.sort(key=lambda r: float(r.get("ts") or 0.0))
+    steps: list[dict[str, Any]] = []
+    for row in later:
+        if row == failure:
+            continue
+        steps.append(row)
+        if row.get("text") == failure.get("text") and row.get("exit_code") == 0:
+            break
+    else:
+        return None
+    steps = steps[-MAX_COMMANDS:]
+    text = (f"{_line(failure, False).replace(' (exit', ' failed (exit', 1)}; then, in {failure.get('cwd') or '?'}:\n"
+            + "\n".join(f"{n}. {_line(row, False)}" for n, row in enumerate(steps, start=1)))
+    return text, _hits(svc, [failure, *steps])
+
+
+def _during(window: TimeRange | None) -> str:
+    return f" {window.phrase}" if window is not None and window.phrase else ""
+
+
+def _line(row: dict[str, Any], with_cwd: bool) -> str:
+    """``npm run build (exit 1, 2026-12-03 15:37, 2 runs) [5]``."""
+    command = " ".join(str(row.get("text") or "").split())
+    code = row.get("exit_code")
+    facts = [f"exit {code}" if code is not None else "", short(row.get("ts"))]
+    if row.get("count", 1) > 1:
+        facts.append(f"{row['count']} runs")
+    if with_cwd:
+        facts.append(f"in {row.get('cwd') or '?'}")
+    ref = f" [{row['id']}]" if isinstance(row.get("id"), int) else ""  # the spool's have none yet
+    return f"{command} ({', '.join(f for f in facts if f)}){ref}"
+
+
+def _text(rows: list[dict[str, Any]], found: Scope) -> str:
+    one_place = len({r.get("cwd") for r in rows}) == 1
+    head = "Failed" if found.failed else ("Ran" if found.failed is None else "Worked")
+    where = f" in {rows[0].get('cwd') or '?'}" if one_place else ""
+    return f"{head}{where}:\n" + "\n".join(f"{n}. {_line(row, not one_place)}" for n, row in enumerate(rows, start=1))
+
+
+def _hits(svc: Recall, rows: list[dict[str, Any]]) -> list[Hit]:
+    """The recorded events behind the rows (commands still in the spool have none yet)."""
+    events = svc.store.get_events([r["id"] for r in rows if isinstance(r.get("id"), int)])
+    return [Hit(owner="event", id=e.id, score=1.0, ts=e.ts_start, text=e.text, source=e.source, actor=e.actor,
+                session=e.session, kind=e.kind, meta=e.meta)
+            for r in rows if isinstance(r.get("id"), int) and (e := events.get(r["id"])) is not None
+            and e.id is not None]

@@ -1,0 +1,65 @@
+"""`recall history`: shell commands, newest first, filtered by directory, outcome and words."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from recall_cli.models import Event
+from recall_cli.timeutil import parse_time
+
+RUNS = [("make test", 2, "/src/app"), ("pip install -e .", 0, "/src/app"), ("make test", 0, "/src/app"),
+        ("pytest -k auth", 1, "/src/app/api"), ("npm run build", 1, "/src/web"), ("ls", 0, "/src/application")]
+
+
+def seed(svc) -> None:
+    day = parse_time("2026-11-01 09:00")
+    svc.store_events([Event(cmd, day + i * 60, source="shell", kind="command", meta={"cwd": cwd, "exit_code": code})
+                      for i, (cmd, code, cwd) in enumerate(RUNS)])
+    svc.close()
+
+
+def test_history_lists_each_command_once_newest_first_with_runs_and_exit(cli, svc):
+    seed(svc)
+    code, out, err = cli("history")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "time              exit  runs  directory         command",
+        "2026-11-01 09:05  0     1×    /src/application  ls",
+        "2026-11-01 09:04  1     1×    /src/web          npm run build",
+        "2026-11-01 09:03  1     1×    /src/app/api      pytest -k auth",
+        "2026-11-01 09:02  0     2×    /src/app          make test",
+        "2026-11-01 09:01  0     1×    /src/app          pip install -e .",
+    ]
+
+
+def test_under_takes_a_project_and_its_subfolders_but_not_a_sibling_with_the_same_prefix(cli, svc):
+    seed(svc)
+    code, out, err = cli("history", "--under", "/src/app", "--format", "{exit} {cwd} {command}")
+    assert code == 0, err
+    assert out.splitlines() == ["1 /src/app/api pytest -k auth", "0 /src/app make test", "0 /src/app pip install -e ."]
+    only_here = cli("history", "--cwd", "/src/app", "--failed", "--every", "--format", "{command}")[1]
+    assert only_here.splitlines() == ["make test"]
+
+
+def test_failed_under_a_directory_as_json_carries_the_event_ids(cli, svc):
+    seed(svc)
+    rows = json.loads(cli("history", "--under", "/src/app/", "--failed", "--json")[1])
+    assert [(r["text"], r["exit_code"], r["id"]) for r in rows] == [("pytest -k auth", 1, 4), ("make test", 2, 1)]
+
+
+def test_cwd_and_under_together_are_a_usage_error(cli, svc):
+    seed(svc)
+    assert cli("history", "--cwd", "/src/app", "--under", "/src") == (
+        2, "", "Error: --cwd and --under exclude each other\n")
+
+
+def test_a_command_still_in_the_spool_is_listed_before_it_is_stored(cli, recall_home, svc):
+    seed(svc)
+    env = {"RECALL_HOME": str(recall_home), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "recall_cli.capture.record", "--shell", "bash", "--status", "1",
+                    "--cwd", "/src/app", "--session", "s1", "--duration-ms", "5"], input=b"cargo build",
+                   env=env, check=True)
+    rows = json.loads(cli("history", "--under", "/src/app", "--failed", "--json")[1])
+    assert [(r["text"], r["id"]) for r in rows][0] == ("cargo build", None)

@@ -1,0 +1,116 @@
+"""`recall ask` about shell work: answered from the history by directory and exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from recall_cli.llm.ask import ABSTAIN, ask
+from recall_cli.llm.shell import scope
+from recall_cli.models import Event
+from recall_cli.timeutil import parse_time
+from tests.fakes import ScriptedLLM
+
+DAY = parse_time("2026-11-02 09:00")
+RUNS = [  # (command, exit code, directory, minutes after DAY)
+    ("make test", 2, "/home/ada/proj/api", 0),
+    ("pytest tests/test_auth.py", 1, "/home/ada/proj/api", 2),
+    ("pip install -e .", 0, "/home/ada/proj/api", 4),
+    ("pytest tests/test_auth.py", 0, "/home/ada/proj/api", 6),
+    ("npm run build", 1, "/home/ada/proj/web", 10),
+    ("npm install", 0, "/home/ada/proj/web", 12),
+    ("npm run build", 0, "/home/ada/proj/web", 14),
+    ("docker compose up -d", 0, "/home/ada/proj/api", 60 * 24),  # the next day
+]
+
+
+@pytest.fixture
+def shell(svc):
+    svc.store_events([Event(cmd, DAY + minutes * 60, source="shell", kind="command",
+                            meta={"cwd": cwd, "exit_code": code})
+                      for cmd, code, cwd, minutes in RUNS])
+    svc.add("Passport renewed at the consulate; it sits in the desk drawer", ts=DAY)
+    return svc
+
+
+def _ask(svc, question: str, **kwargs):
+    llm = ScriptedLLM([])  # these answers never need the model: a call would fail the test
+    answer = ask(svc, question, llm=llm, reference=DAY + 2 * 86400, **kwargs)
+    assert llm.prompts == []
+    return answer
+
+
+def test_which_command_failed_in_a_project_names_the_failure_and_its_exit_code(shell):
+    answer = _ask(shell, "Which command failed in the web project?")
+    assert answer.text == "Failed in /home/ada/proj/web:\n1. npm run build (exit 1, 2026-11-02 09:10) [5]"
+    assert answer.citations == ["5"] and answer.method == "shell" and not answer.abstained
+
+
+def test_what_failed_lists_every_failure_in_that_directory_newest_first(shell):
+    answer = _ask(shell, "what failed in api?")
+    assert answer.text.splitlines()[1:] == ["1. pytest tests/test_auth.py (exit 1, 2026-11-02 09:02) [2]",
+                                            "2. make test (exit 2, 2026-11-02 09:00) [1]"]
+
+
+def test_what_did_i_run_in_a_directory_on_a_day_keeps_to_that_day(shell):
+    answer = _ask(shell, "What did I run in proj/api on 3 November 2026?")
+    assert answer.text == "Ran in /home/ada/proj/api:\n1. docker compose up -d (exit 0, 2026-11-03 09:00) [8]"
+
+
+def test_how_did_i_fix_a_failure_gives_what_ran_between_the_failure_and_the_run_that_worked(shell):
+    answer = _ask(shell, "How did I fix the failing auth tests?")
+    assert answer.text == (
+        "pytest tests/test_auth.py failed (exit 1, 2026-11-02 09:02) [2]; then, in /home/ada/proj/api:\n"
+        "1. pip install -e . (exit 0, 2026-11-02 09:04) [3]\n"
+        "2. pytest tests/test_auth.py (exit 0, 2026-11-02 09:06) [4]")
+    assert answer.citations == ["2", "3", "4"]
+
+
+def test_a_directory_with_no_failure_says_so_instead_of_guessing(shell):
+    shell.store_events([Event("ls", DAY, source="shell", kind="command",
+                              meta={"cwd": "/home/ada/notes", "exit_code": 0})])
+    answer = _ask(shell, "which command failed in notes?")
+    assert answer.text == "No command failed in /home/ada/notes that recall recorded." and answer.citations == []
+
+
+def test_a_how_to_question_never_offers_a_command_that_failed(shell):
+    answer = _ask(shell, "how do I build the web app?")
+    assert "exit 0" in answer.text and "exit 1" not in answer.text and answer.citations == ["7"]
+
+
+def test_a_question_about_something_else_is_not_answered_from_the_shell(shell):
+    answer = ask(shell, "where is my passport?", llm=ScriptedLLM(["In the desk drawer [9]."]))
+    assert answer.method == "model" and answer.text == "In the desk drawer [9]."
+
+
+def test_a_failure_nothing_in_the_shell_names_goes_to_the_usual_answer(shell):
+    answer = _ask(shell, "did the deploy fail?")
+    assert answer.method != "shell"
+    assert answer.abstained and answer.text == ABSTAIN
+
+
+def test_a_command_still_in_the_spool_is_answered_without_a_citation(shell, recall_home):
+    env = {"RECALL_HOME": str(recall_home), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "recall_cli.capture.record", "--shell", "bash", "--status", "101",
+                    "--cwd", "/home/ada/proj/web", "--session", "s9", "--duration-ms", "5"], input=b"cargo build",
+                   env=env, check=True)
+    answer = ask(shell, "which command failed in web?", llm=ScriptedLLM([]))
+    assert answer.text.splitlines()[1].startswith("1. cargo build (exit 101, ")
+    assert not answer.text.splitlines()[1].endswith("]")  # not stored yet: nothing to cite
+    assert answer.text.splitlines()[2].endswith("[5]")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("which command failed in the web project?", (["/p/web"], True, False)),
+    ("what did I run in api", (["/p/api"], None, False)),
+    ("how do I build in web?", (["/p/web"], False, False)),
+    ("how did I fix the failing build?", ([], False, True)),
+    ("what failed?", ([], True, False)),
+    ("what did I cook on Sunday?", None),  # neither a directory nor a failure
+    ("how did I fix the sink?", None),
+])
+def test_the_scope_of_a_question(question, expected):
+    found = scope(question, ["/p/web", "/p/api", "/p/api/tests"])
+    assert (found if found is None else (found.directories, found.failed, found.fix)) == expected
