@@ -14,8 +14,8 @@ A command's directory and exit code are not words of it, so search cannot rank b
 - "how did I fix the failing tests?" is answered by what ran in that directory after the
   last failure of a command the question names, up to the run of it that worked.
 
-A question that names neither a known directory nor a failure of commands is not one of
-these, and goes to the usual answer.
+A question with no word of failure or of running commands, or that names neither a known
+directory nor a failure, is not one of these, and goes to the usual answer.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[
     """The commands a question about shell work asks for, as an answer (each command cites its
     event) and the items it cites; None when the question is not about shell work or the
     history holds nothing for it."""
+    if not (FAILURE.search(question) or COMMANDS.search(question)):
+        return None  # cheap first: most questions are not about commands, and the directories cost a scan
     spool = str(svc.config.home / "spool")
     directories = svc.store.shell_directories(spool)
     if not directories:

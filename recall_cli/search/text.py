@@ -94,7 +94,8 @@ def first_person(text: str, name: str) -> str | None:
 def fold_identical(hits: list[Hit]) -> list[Hit]:
     """Hits with the same text (whitespace aside) as one: the best-placed one stays, showing
     the latest time, with ``meta["repeats"]`` (how many) and ``meta["repeat_ids"]`` (the
-    others); a shell command typed eight times is one result, not eight."""
+    others); a shell command typed eight times is one result, not eight, and that result is
+    its latest run."""
     first: dict[tuple[str, str], int] = {}
     out: list[Hit] = []
     for hit in hits:
@@ -104,6 +105,11 @@ def fold_identical(hits: list[Hit]) -> list[Hit]:
             out.append(hit)
             continue
         kept = out[first[key]]
+        if kept.source == "shell" and hit.ts > kept.ts:
+            # a command's latest run says where it stands (its exit code, its directory): it
+            # takes the place of the better-placed older run, which joins the repeats
+            kept, hit = replace(hit, score=kept.score, ranks=kept.ranks, meta={
+                **hit.meta, **{k: kept.meta[k] for k in ("repeats", "repeat_ids", "first_ts") if k in kept.meta}}), kept
         meta = dict(kept.meta)
         meta["repeats"] = int(meta.get("repeats", 1)) + 1
         meta["repeat_ids"] = [*meta.get("repeat_ids", []), hit.ref]

@@ -25,6 +25,15 @@ def test_identical_texts_fold_into_one_row_with_a_count_and_the_latest_time(svc)
     assert "(8×) clear" in search_text(result, as_json=False, columns=200)
 
 
+def test_a_folded_shell_command_is_its_latest_run_with_that_runs_exit_code_and_directory(svc):
+    svc.add("npm run build", source="shell", kind="command", ts=ts("2023-05-01T09:00"),
+            meta={"cwd": "/src/web", "exit_code": 1})
+    svc.add("npm run build", source="shell", kind="command", ts=ts("2023-05-01T09:05"),
+            meta={"cwd": "/src/web", "exit_code": 0})
+    folded = svc.search("npm run build").hits
+    assert [(h.ref, h.meta["exit_code"], h.meta["repeat_ids"]) for h in folded] == [("2", 0, ["1"])]
+
+
 def test_a_question_with_nothing_relevant_scores_low_and_a_relevant_one_high(svc):
     svc.add("The router admin page is at 192.168.1.1, login admin", ts=ts("2023-05-02T09:00"))
     svc.add("Renewed the car insurance with Fidelidade, policy 77-3041", ts=ts("2023-05-03T09:00"))
