@@ -7,17 +7,17 @@ capture) never import a face.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .capture.ingest import before_reading
 from .capture.rescan import catch_up
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
 from .home import tighten
-from .importers.base import Importer, ImportReport, Skipped, import_targets, load_json, nothing_imported, read_text
-from .importers.stream import check_file, parse_file
+from .importers.base import Importer, ImportReport, import_targets, load_json, read_text
+from .importers.stream import import_file
 from .llm.methods import ModelMethods
 from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
 from .plugins.manager import Plugins, get_plugins
@@ -270,45 +270,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
     def import_file(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
                     embed: bool = True, batch: int = 500) -> ImportReport:
         """Import a file; valid records land even when others are skipped."""
-        started = time.perf_counter()
-        path = Path(path)
-        importers = self.importers()
-        if fmt != "auto" and fmt not in importers:
-            raise UsageError(f"unknown format '{fmt}' (choose auto, recall, {', '.join(importers)})")
-        max_bytes = self.config.get("import.max_bytes")
-        head = check_file(path, max_bytes)  # what is not text is refused before anything is stored
-        name = self.detect_format(path, head) if fmt == "auto" else fmt
-        report = ImportReport(path=str(path), format=name, max_chars=self.config.get("events.max_chars"),
-                              max_parts=self.config.get("events.max_parts"))
-        pending: list[Event] = []
-
-        def flush() -> None:
-            stored = self.store_events(pending)
-            report.filtered += stored.filtered
-            report.redacted += stored.redacted
-            report.split += stored.split
-            report.truncated += stored.truncated
-            report.inserted += len(stored.inserted)
-            report.duplicates += stored.duplicates
-            report.event_ids.extend(stored.inserted)
-            pending.clear()
-
-        for item in parse_file(importers[name], path, max_bytes):  # a record at a time
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                continue
-            pending.append(item)
-            if len(pending) >= batch:
-                flush()
-        flush()
-        if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0:
-            raise nothing_imported(path, importers[name], report.skipped)
-        if embed:
-            # every event still without a vector, not only this file's: a run killed while
-            # embedding is completed by running it again
-            self.embed_pending(progress=progress)
-        report.seconds = time.perf_counter() - started
-        return report
+        return import_file(self, Path(path), fmt, progress=progress, embed=embed, batch=batch)
 
     def ingest_spool(self, *, batch_size: int | None = None, embed: bool = True,
                      progress: Progress | None = None) -> IngestReport:
@@ -373,6 +335,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             raise UsageError("empty query")
         if since is not None and until is not None and since > until:
             raise UsageError("--since is after --until")
+        before_reading(self)  # what the shell hook and watchers spooled a moment ago is found too
         get = self.config.get
         request = SearchRequest(
             query=query.strip(), limit=get("search.limit") if limit is None else limit, since=since,

@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,8 @@ from .secrets import redact
 if TYPE_CHECKING:
     from ..service import Recall
 
+READ_BACKLOG = 1 << 20  # bytes of spool a search stores before it reads (about 3,000 commands)
+_told: list[int] = []  # the backlog line is printed once a process
 MAX_LINE = 4 * 1024 * 1024
 MAX_TEXT = 1024 * 1024
 # ts_start must be a plausible UNIX time: 1970 .. 2200
@@ -296,6 +299,29 @@ class SpoolIngester:
         text = raw.decode("utf-8", "replace").rstrip("\n")
         return {"time": time.time(), "file": path.name, "line": line, "error": error,
                 "raw": redact(_valid_text(text[:65536])).text}
+
+
+def waiting(home: str | os.PathLike[str]) -> int:
+    """Bytes of records in the spool that no ingest has stored yet (two stats, no reads)."""
+    directory = spool.spool_dir(home)
+    return _size(directory / spool.SPOOL_FILE) + sum(_size(p) for p in spool.pending_files(home)) \
+        if directory.is_dir() else 0
+
+
+def before_reading(svc: Recall) -> IngestReport | None:
+    """A search's first step: store what the spool holds, so a command typed a moment ago is
+    found without `recall ingest` or the daemon. A backlog over READ_BACKLOG is left to
+    `recall ingest` (with its progress bar), and one line on stderr says so."""
+    size = waiting(svc.config.home)
+    if size == 0:
+        return None
+    if size > READ_BACKLOG:
+        if not _told:
+            _told.append(size)
+            print(f"recall: {size / 1e6:.1f} MB of recorded commands and file changes wait in the spool; "
+                  "`recall ingest` stores them (`recall serve` keeps doing it)", file=sys.stderr)
+        return None
+    return ingest(svc)
 
 
 def ingest(svc: Recall, *, batch_size: int | None = None, embed: bool = True,

@@ -67,6 +67,30 @@ def _p(name: str, needles: str, pattern: str, example: str, secret: str, descrip
     return SecretPattern(name, pattern, tuple(needles.split()), example, secret, description, flags, accept)
 
 
+# What stands where a secret would, and is none: a variable or template reference ($TOKEN,
+# ${DB_PASSWORD}, {{ api_key }}, <token>), a mask (xxxx, ****, ...), or code-style words that
+# tell the reader to put their own there (your_api_key_here, YOUR-TOKEN). Other words stay
+# redacted: "my_api_key" or "follow-your-heart" may be someone's real password.
+_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{\s*[\w.\-]+\s*\}\}|<[^<>\n]{1,40}>|[xX*.•…]{3,}")
+_STAND_IN = frozenset({"your", "placeholder"})
+_WHAT_GOES = frozenset({"key", "token", "secret", "password", "pass", "pw", "api", "here", "id", "value",
+                        "credential", "credentials", "apikey"})
+
+
+def placeholder(value: str) -> bool:
+    """Whether a secret's value is only a stand-in for one (see _REFERENCE)."""
+    value = value.strip("'\"")
+    if _REFERENCE.fullmatch(value):
+        return True
+    words = value.lower().replace("-", "_").split("_")
+    return all(w.isalpha() for w in words) and bool(_STAND_IN & set(words)) and bool(_WHAT_GOES & set(words))
+
+
+def _not_a_scheme(value: str) -> bool:
+    """'Bearer' alone, before a placeholder the pattern cannot read ('Bearer <token>'), is no secret."""
+    return value.lower() not in ("bearer", "basic", "token", "bot", "digest")
+
+
 def _looks_chosen(value: str) -> bool:
     """A value a person chose as a password: quoted, or not a plain lower-case word (it has a
     digit, a symbol or mixed case). "the password is wrong" is prose; "is hunter2" is not."""
@@ -194,7 +218,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"\bgl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_\-]{20,}",
        "curl --header 'PRIVATE: glpat-FAKEfakeFAKEfake1234' https://gitlab.com/api/v4/projects",
        "glpat-FAKEfakeFAKEfake1234", "GitLab tokens"),
-    _p("slack-token", "xox", r"\bxox[baprs]-[A-Za-z0-9\-]{10,}",
+    _p("slack-token", "xox", r"\bxox[baprs]-\d[A-Za-z0-9\-]{9,}",
        "curl -d token=xoxb-123456789012-FAKEfakeFAKE https://slack.com/api/chat.postMessage",
        "xoxb-123456789012-FAKEfakeFAKE", "Slack tokens"),
     _p("slack-webhook", "hooks.slack.com",
@@ -257,7 +281,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?i)\b(?:authorization|proxy-authorization)\s*:\s*(?:(?:bearer|basic|token|bot|digest)\s+)?"
        r"(?P<secret>[A-Za-z0-9._~+/=\-]{6,})",
        "curl -H 'Authorization: Bearer FAKEfakeFAKE.fake' https://api.example.com",
-       "FAKEfakeFAKE.fake", "Authorization headers"),
+       "FAKEfakeFAKE.fake", "Authorization headers", accept=_not_a_scheme),
     _p("bearer-token", "bearer", r"(?i)\bbearer\s+(?P<secret>[A-Za-z0-9._~+/=\-]{8,})",
        "http GET api.example.com 'Bearer FAKEbearerFAKE'", "FAKEbearerFAKE", "bare bearer tokens"),
     _p("api-key-header", "api-key auth-token private-token access-token",
@@ -382,6 +406,8 @@ def _replacer(pattern: SecretPattern, found: list[str], marked: list[tuple[int, 
             if overlaps(start, end) or not secret.strip("'\"") or MARK in secret:
                 return whole
             if pattern.accept is not None and not pattern.accept(secret):
+                return whole
+            if placeholder(secret):
                 return whole
             quote = secret[0] if secret[:1] in {"'", '"'} and secret[-1:] == secret[:1] else ""
             offset = match.start()

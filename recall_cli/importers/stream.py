@@ -11,13 +11,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Generator, Iterator
+import time
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..models import Event
-from .base import Importer, Skipped, check_head, check_size, load_json, not_utf8, read_text
+from .base import (
+    Importer,
+    ImportReport,
+    Skipped,
+    check_head,
+    check_size,
+    load_json,
+    not_utf8,
+    nothing_imported,
+    read_text,
+)
+
+if TYPE_CHECKING:
+    from ..service import Recall
 
 CHUNK = 1 << 20  # bytes read at a time (and characters a JSON window grows by, at least)
 HEAD_CHARS = 65536  # what format detection sees
@@ -231,3 +245,47 @@ def parse_file(importer: Importer, path: Path, max_bytes: int) -> Iterator[Event
     if callable(streaming):
         return cast(Iterator[Event | Skipped], streaming(path))
     return importer.parse(path, read_text(path, max_bytes))
+
+
+def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callable[[int, int], None] | None = None,
+                embed: bool = True, batch: int = 500) -> ImportReport:
+    """Import a file into ``svc`` a batch at a time; valid records land even when others are
+    skipped, and nothing is stored from a file that is not text."""
+    started = time.perf_counter()
+    importers = svc.importers()
+    if fmt != "auto" and fmt not in importers:
+        raise UsageError(f"unknown format '{fmt}' (choose auto, recall, {', '.join(importers)})")
+    max_bytes = svc.config.get("import.max_bytes")
+    head = check_file(path, max_bytes)  # what is not text is refused before anything is stored
+    name = svc.detect_format(path, head) if fmt == "auto" else fmt
+    report = ImportReport(path=str(path), format=name, max_chars=svc.config.get("events.max_chars"),
+                          max_parts=svc.config.get("events.max_parts"))
+    pending: list[Event] = []
+
+    def flush() -> None:
+        stored = svc.store_events(pending)
+        report.filtered += stored.filtered
+        report.redacted += stored.redacted
+        report.split += stored.split
+        report.truncated += stored.truncated
+        report.inserted += len(stored.inserted)
+        report.duplicates += stored.duplicates
+        report.event_ids.extend(stored.inserted)
+        pending.clear()
+
+    for item in parse_file(importers[name], path, max_bytes):  # a record at a time
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        pending.append(item)
+        if len(pending) >= batch:
+            flush()
+    flush()
+    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0:
+        raise nothing_imported(path, importers[name], report.skipped)
+    if embed:
+        # every event still without a vector, not only this file's: a run killed while
+        # embedding is completed by running it again
+        svc.embed_pending(progress=progress)
+    report.seconds = time.perf_counter() - started
+    return report

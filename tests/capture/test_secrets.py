@@ -160,6 +160,26 @@ BENIGN = [
     "echo PASSWORD_RESET=true",
     "redis-cli -h cache ping",
     "openssl enc -aes-256-cbc -kfile key.txt -in a -out b",
+    # stand-ins for a secret, not secrets: references, masks, "put yours here"
+    "export GITHUB_TOKEN=$GH_TOKEN",
+    'mysql --password="${DB_PASSWORD}" shop',
+    "export OPENAI_API_KEY=your_api_key_here",
+    'const apiKey = "YOUR_API_KEY";',
+    "SLACK_TOKEN=xoxb-your-slack-token",
+    'curl -H "Authorization: Bearer <token>" https://api.example.com',
+    'curl -d \'{"password": "********"}\' https://api.example.com/login',
+    "helm install app --set db.password='{{ .Values.dbPassword }}'",
+    "export API_KEY=...",
+]
+
+# Values that look like stand-ins but may be real: still redacted.
+NEAR_PLACEHOLDERS = [
+    ("export API_KEY=my_api_key", "my_api_key"),
+    ("export PASSWORD=follow-your-heart", "follow-your-heart"),
+    ("export API_KEY=yourpassword", "yourpassword"),
+    ("mysql --password=changeme shop", "changeme"),
+    ("password=xxx123 ./run", "xxx123"),
+    ("curl -d token=xoxb-123456789012-FAKEfakeFAKE https://slack.com/api/x", "xoxb-123456789012-FAKEfakeFAKE"),
 ]
 
 
@@ -186,6 +206,11 @@ def test_corpus_secret_is_redacted(command, secret):
     result = redact(command)
     assert secret not in result.text, result.text
     assert "[REDACTED:" in result.text
+
+
+@pytest.mark.parametrize(("command", "secret"), NEAR_PLACEHOLDERS)
+def test_a_value_that_only_looks_like_a_placeholder_is_still_redacted(command, secret):
+    assert secret not in redact(command).text
 
 
 @pytest.mark.parametrize("command", BENIGN)

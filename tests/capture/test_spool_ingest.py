@@ -224,3 +224,27 @@ def test_killed_mid_ingest_then_rerun_loses_and_duplicates_nothing(svc, recall_h
 def test_ts_start_must_be_a_number(value):
     with pytest.raises(ingest_spool.BadRecord):
         ingest_spool.record_to_event(shell_record(1, ts_start=value))
+
+
+def test_a_search_finds_a_command_the_hook_recorded_a_moment_ago_without_recall_ingest(svc, recall_home):
+    svc.add("a note about the garden")
+    env = {"RECALL_HOME": str(recall_home), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "recall_cli.capture.record", "--shell", "bash", "--status", "0",
+                    "--cwd", "/src/infra", "--session", "s1", "--duration-ms", "5"],
+                   input=b"terraform apply -auto-approve", env=env, check=True)
+    hits = svc.search("terraform apply").hits
+    assert hits[0].text == "terraform apply -auto-approve" and hits[0].meta["cwd"] == "/src/infra"
+    assert ingest_spool.waiting(recall_home) == 0  # stored, with its vector: the spool is empty
+    assert svc.store.owners_missing_vectors("event", svc.embedder.model_id) == []
+
+
+def test_a_spool_backlog_is_left_to_recall_ingest_with_one_line_saying_so(svc, recall_home, monkeypatch, capsys):
+    monkeypatch.setattr(ingest_spool, "READ_BACKLOG", 2_000)
+    monkeypatch.setattr(ingest_spool, "_told", [])
+    fill(recall_home, 40)
+    svc.add("a note about make targets")
+    for _ in range(2):
+        assert [h.text for h in svc.search("make target").hits] == ["a note about make targets"]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "wait in the spool; `recall ingest` stores them" in err
+    assert ingest(svc).inserted == 40

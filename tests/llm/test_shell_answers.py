@@ -92,15 +92,15 @@ def test_a_failure_nothing_in_the_shell_names_goes_to_the_usual_answer(shell):
     assert answer.abstained and answer.text == ABSTAIN
 
 
-def test_a_command_still_in_the_spool_is_answered_without_a_citation(shell, recall_home):
+def test_a_command_the_hook_recorded_a_moment_ago_is_in_the_answer(shell, recall_home):
     env = {"RECALL_HOME": str(recall_home), "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-m", "recall_cli.capture.record", "--shell", "bash", "--status", "101",
                     "--cwd", "/home/ada/proj/web", "--session", "s9", "--duration-ms", "5"], input=b"cargo build",
                    env=env, check=True)
     answer = ask(shell, "which command failed in web?", llm=ScriptedLLM([]))
-    assert answer.text.splitlines()[1].startswith("1. cargo build (exit 101, ")
-    assert not answer.text.splitlines()[1].endswith("]")  # not stored yet: nothing to cite
-    assert answer.text.splitlines()[2].endswith("[5]")
+    first, second = answer.text.splitlines()[1:3]
+    assert first.startswith("1. cargo build (exit 101, ") and first.endswith(f"[{answer.citations[0]}]")
+    assert second.endswith("[5]")
 
 
 @pytest.mark.parametrize(("question", "expected"), [
