@@ -35,7 +35,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _memory_id(ref: str) -> int:
-    owner, oid = service().resolve(ref if ref.lower().startswith("m") else f"m{ref}")
+    """A memory's id from 'm7' or '7'; a bare number that names no memory but an event says so."""
+    text = ref.strip()
+    if not text.lower().removeprefix("m").isdigit():
+        raise UsageError(f"'{ref}' is not a memory id (memories: m7; `recall memories` lists them)")
+    oid = int(text.lower().removeprefix("m"))
+    svc = service()
+    if text.isdigit() and svc.store.get_memory(oid) is None and svc.store.get_event(oid) is not None:
+        raise NotFoundError(f"no memory with id m{oid} ({oid} is an event: `recall show {oid}` opens it)")
     return oid
 
 

@@ -181,8 +181,10 @@ def explain_validation(tool: str, error: ValidationError, schema: dict[str, Any]
             problem = "is required"
         elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
             problem = f"must be from {prop.get('minimum', 1)} to {prop.get('maximum')} (got {_show(value)})"
-            if field == "limit":
-                problem += "; ask for fewer results and narrow the search with since/until or source instead"
+            too_many = kind.startswith("less_than")
+            if field == "limit" and too_many:
+                narrow = "cwd, failed or search" if tool == "shell_history" else "since/until or source"
+                problem += f"; ask for fewer results and narrow them with {narrow} instead"
         elif kind in ("string_too_long", "too_long"):
             size = _show(value) if kind == "string_too_long" else f"{len(value):,} items"
             problem = f"is too long ({size}; at most {ctx.get('max_length'):,})"

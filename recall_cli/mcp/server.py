@@ -378,8 +378,9 @@ pinned=false). Use it when the user says something must always be remembered. On
 can be pinned; to keep a raw event for good, remember its fact with kind='core'."""
         owner, oid, ref = resolve_id(id)
         if owner == "event":
-            raise ToolError(f"'{ref}' is an event (a raw captured item); only memories (ids like 'm7') can be "
-                            "pinned. To keep its fact for good, call remember with kind='core' and the fact's text.")
+            raise ToolError(f"'{ref}' is an event id (a bare number names a raw captured item), and only memories "
+                            "(ids like 'm7') can be pinned. To keep an event's fact for good, call remember with "
+                            "kind='core' and the fact's text.")
         actor = f"mcp:{who(ctx)}"
 
         def work() -> dict[str, Any]:

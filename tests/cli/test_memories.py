@@ -71,6 +71,14 @@ def test_forget_covers_memories(seeded):
 
 def test_memory_commands_reject_unknown_ids_and_bad_options(seeded):
     assert seeded("pin", "m9") == (3, "", "Error: no memory with id m9\n")
+    assert seeded("history", "foo") == (2, "", "Error: 'foo' is not a memory id (memories: m7; `recall memories` "
+                                                "lists them)\n")
+
+
+def test_a_bare_number_that_names_an_event_not_a_memory_says_so(seeded):
+    event = json.loads(seeded("add", "a note about the tram", "--json")[1])["id"]
+    assert seeded("history", str(event)) == (
+        3, "", f"Error: no memory with id m{event} ({event} is an event: `recall show {event}` opens it)\n")
     assert seeded("edit", "m1", "--text", "  ")[2] == (
         "Error: empty text; memory unchanged (use `recall forget` to delete it)\n")
     assert seeded("memories", "--zone", "sleepy")[2].startswith("Error: unknown zone 'sleepy'")

@@ -45,7 +45,8 @@ async def test_ids_that_are_not_ids(client, bad):
 
 async def test_pinning_an_event_explains_how_to_keep_its_fact(client):
     text = await fail(client, "pin", id="1")
-    assert "'1' is an event (a raw captured item); only memories (ids like 'm7') can be pinned" in text
+    assert "'1' is an event id (a bare number names a raw captured item), and only memories (ids like 'm7') can " \
+           "be pinned" in text
     assert "call remember with kind='core'" in text
 
 
@@ -90,12 +91,13 @@ async def test_wrong_argument_types(client, tool, args, expected):
 
 @pytest.mark.parametrize(("tool", "args", "maximum"), [
     ("search_memory", {"query": "key"}, 50), ("ask", {"question": "where is the key?"}, 50),
-    ("list_recent", {}, 100),
+    ("list_recent", {}, 100), ("shell_history", {}, 100),
 ])
 async def test_a_limit_of_ten_million(client, tool, args, maximum):
     text = await fail(client, tool, limit=10_000_000, **args)
     assert f"'limit' must be from 1 to {maximum} (got 10000000); ask for fewer results" in text
-    assert f"'limit' must be from 1 to {maximum} (got 0)" in await fail(client, tool, limit=0, **args)
+    zero = await fail(client, tool, limit=0, **args)
+    assert f"'limit' must be from 1 to {maximum} (got 0). Call {tool} again" in zero  # no "ask for fewer"
 
 
 async def test_ten_megabytes_of_text(client, store):
