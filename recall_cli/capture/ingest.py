@@ -17,9 +17,11 @@ the file, line and reason) and is counted; it never blocks the rest.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -321,7 +323,11 @@ def before_reading(svc: Recall) -> IngestReport | None:
             print(f"recall: {size / 1e6:.1f} MB of recorded commands and file changes wait in the spool; "
                   "`recall ingest` stores them (`recall serve` keeps doing it)", file=sys.stderr)
         return None
-    return ingest(svc)
+    try:
+        return ingest(svc)
+    except (OSError, sqlite3.Error) as exc:  # the search still runs, on what is stored
+        logging.getLogger(__name__).warning("could not store the spool before a search: %s", exc)
+        return None
 
 
 def ingest(svc: Recall, *, batch_size: int | None = None, embed: bool = True,

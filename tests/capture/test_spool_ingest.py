@@ -248,3 +248,15 @@ def test_a_spool_backlog_is_left_to_recall_ingest_with_one_line_saying_so(svc, r
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "wait in the spool; `recall ingest` stores them" in err
     assert ingest(svc).inserted == 40
+
+
+def test_a_spool_that_cannot_be_stored_does_not_stop_the_search(svc, recall_home, monkeypatch):
+    fill(recall_home, 3)
+    svc.add("a note about make targets")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ingest_spool, "ingest", broken)
+    assert [h.text for h in svc.search("make target").hits] == ["a note about make targets"]
+    assert ingest_spool.waiting(recall_home) > 0  # still there for the next try
