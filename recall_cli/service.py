@@ -196,6 +196,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         event = stored.events[0]
         if dropped := next((e.meta["truncated"] for e in stored.events if e.meta.get("truncated")), 0):
             event.meta["truncated"] = dropped  # said by the last part; the caller sees the first
+        if stored.forgotten and not stored.inserted:
+            raise UsageError("you deleted this very event before (same text, time and source); add it at "
+                             "another time (--time) to store it again")
         if not stored.inserted:
             event.id = self.store.event_id_by_hash(event.content_hash)
             event.meta["duplicate"] = True

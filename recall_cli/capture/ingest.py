@@ -280,7 +280,7 @@ class SpoolIngester:
         try:
             stored = self.svc.store_events([event for event, _line in batch])
             self.report.filtered += stored.filtered
-            return list(stored.inserted), stored.duplicates, []
+            return list(stored.inserted), stored.duplicates + stored.forgotten, []
         except Exception:  # noqa: BLE001 - retried one by one below
             pass
         inserted: list[int] = []
@@ -294,7 +294,7 @@ class SpoolIngester:
                 continue
             self.report.filtered += stored.filtered
             inserted.extend(stored.inserted)
-            duplicates += stored.duplicates
+            duplicates += stored.duplicates + stored.forgotten
         return inserted, duplicates, failed
 
     def _quarantine_entry(self, path: Path, line: int, raw: bytes, error: str) -> dict[str, Any]:

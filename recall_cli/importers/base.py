@@ -30,6 +30,7 @@ class ImportReport:
     format: str
     inserted: int = 0
     duplicates: int = 0
+    forgotten: int = 0  # deleted by the user before: kept out
     filtered: int = 0
     redacted: int = 0  # events stored with secrets replaced
     split: int = 0  # long texts stored as linked parts
@@ -43,8 +44,8 @@ class ImportReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "format": self.format, "inserted": self.inserted,
-            "duplicates": self.duplicates, "filtered": self.filtered, "redacted": self.redacted,
-            "split": self.split, "truncated": self.truncated,
+            "duplicates": self.duplicates, "forgotten": self.forgotten, "filtered": self.filtered,
+            "redacted": self.redacted, "split": self.split, "truncated": self.truncated,
             "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped],
             "seconds": round(self.seconds, 3),
         }
@@ -56,6 +57,8 @@ class ImportReport:
 
         line = (f"Imported {n(self.inserted, 'event')} from {self.path} ({self.format}); "
                 f"{self.duplicates:,} already known")
+        if self.forgotten:
+            line += f", {n(self.forgotten, 'event')} you deleted before kept out"
         if self.filtered:
             line += f", {self.filtered:,} dropped by plugins"
         if self.redacted:

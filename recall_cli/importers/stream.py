@@ -270,6 +270,7 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         report.truncated += stored.truncated
         report.inserted += len(stored.inserted)
         report.duplicates += stored.duplicates
+        report.forgotten += stored.forgotten
         report.event_ids.extend(stored.inserted)
         pending.clear()
 
@@ -281,7 +282,7 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         if len(pending) >= batch:
             flush()
     flush()
-    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0:
+    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0:
         raise nothing_imported(path, importers[name], report.skipped)
     if embed:
         # every event still without a vector, not only this file's: a run killed while

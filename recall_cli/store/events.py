@@ -22,6 +22,7 @@ class InsertResult:
     events: list[Event] = field(default_factory=list)
     inserted: list[int] = field(default_factory=list)
     duplicates: int = 0
+    forgotten: int = 0  # forgotten before (a tombstone holds their hash): kept out
     filtered: int = 0
     redacted: int = 0
     split: int = 0  # long texts stored as several parts
@@ -50,17 +51,18 @@ class EventQueries(StoreBase):
     """Mixin for Store: everything about events."""
 
     def insert_events(self, events: Iterable[Event], origin: str | None = None) -> InsertResult:
-        """Insert events in one transaction; events whose content hash exists are skipped.
-        ``origin``: the device they were merged from (and then a forgotten one stays forgotten:
-        its tombstone keeps it out)."""
+        """Insert events in one transaction; events whose content hash exists are skipped, and
+        so are forgotten ones (their tombstone keeps them out, so re-importing an export or
+        merging a device does not bring back what the user deleted). ``origin``: the device
+        they were merged from."""
         result = InsertResult()
         created = now()
         with self.transaction():
             for event in events:
                 result.events.append(event)
-                if origin is not None and self._db.execute(
+                if self._db.execute(
                         "SELECT 1 FROM tombstones WHERE owner = 'event' AND key = ?", [event.content_hash]).fetchone():
-                    result.duplicates += 1
+                    result.forgotten += 1
                     continue
                 row = {**event.to_row(created), "origin": origin}
                 cursor = self._db.execute(
