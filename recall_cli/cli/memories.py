@@ -35,15 +35,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _memory_id(ref: str) -> int:
-    """A memory's id from 'm7' or '7'; a bare number that names no memory but an event says so."""
-    text = ref.strip()
-    if not text.lower().removeprefix("m").isdigit():
+    """A memory's id from 'm7'. A bare number is an event's id, as in `show` and `forget`, so it
+    is refused: taken as a memory's, `recall edit 5` would change a memory the user never saw."""
+    text = ref.strip().lower()
+    if text.isdigit():
+        raise UsageError(f"'{ref.strip()}' is an event's id; a memory's id starts with m (m{int(text)}), as "
+                         "`recall memories` and search results show")
+    if not (text.startswith("m") and text[1:].isdigit()):
         raise UsageError(f"'{ref}' is not a memory id (memories: m7; `recall memories` lists them)")
-    oid = int(text.lower().removeprefix("m"))
-    svc = service()
-    if text.isdigit() and svc.store.get_memory(oid) is None and svc.store.get_event(oid) is not None:
-        raise NotFoundError(f"no memory with id m{oid} ({oid} is an event: `recall show {oid}` opens it)")
-    return oid
+    return int(text[1:])
 
 
 def _bar(r: float, width: int = 10) -> str:
@@ -75,13 +75,13 @@ def memories(
     table(rows, ("id", "kind", "zone", "strength", "date", "text"))
 
 
-def pin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
+def pin(ref: str = typer.Argument(..., help="Memory id (m7).")) -> None:
     """Pin a memory: it never decays and is always given to the LLM."""
     memory = service().pin(_memory_id(ref), True)
     typer.echo(f"Pinned m{memory.id}.")
 
 
-def unpin(ref: str = typer.Argument(..., help="Memory id (m7 or 7).")) -> None:
+def unpin(ref: str = typer.Argument(..., help="Memory id (m7).")) -> None:
     """Unpin a memory: it decays again from now."""
     memory = service().pin(_memory_id(ref), False)
     typer.echo(f"Unpinned m{memory.id}.")
@@ -92,7 +92,7 @@ def _has_terminal() -> bool:
 
 
 def edit(
-    ref: str = typer.Argument(..., help="Memory id (m7 or 7)."),
+    ref: str = typer.Argument(..., help="Memory id (m7)."),
     text: str = typer.Option(None, "--text", help="The corrected text (else read from stdin when piped, or "
                                                    "opened in $EDITOR on a terminal)."),
 ) -> None:
@@ -127,7 +127,7 @@ def edit(
 
 
 def history(
-    ref: str = typer.Argument(..., help="Memory id (m7 or 7)."),
+    ref: str = typer.Argument(..., help="Memory id (m7)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Every change to a memory: who, when, what."""
