@@ -185,9 +185,14 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         unless ``embed`` is true, so that `recall add` never waits for the model to load."""
         if not text or not text.strip():
             raise UsageError("nothing to add: the text is empty")
+        if not source.strip():
+            raise UsageError("the source is empty: name where the text came from (note, chat, ...)")
+        if any(not t.strip() for t in tags):
+            raise UsageError("a tag is empty: give each tag a name")
         event_meta = dict(meta or {})
         if tags:
-            event_meta["tags"] = list(tags)
+            event_meta["tags"] = [t.strip() for t in tags]
+        source, actor = source.strip(), (actor.strip() or None) if actor is not None else None
         stored = self.store_events([Event(text=text.strip(), ts_start=ts if ts is not None else now(),
                                           source=source, kind=kind, actor=actor, session=session,
                                           meta=event_meta)])

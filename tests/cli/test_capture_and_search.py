@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 
 def test_add_then_search_prints_an_aligned_table(cli):
     assert cli("add", "Parked on level 3 of the airport garage", "--time", "2023-05-02T09:00",
@@ -28,6 +30,16 @@ def test_add_with_nothing_to_add_fails_with_one_line(cli):
     code, out, err = cli("add", input="   \n")
     assert code == 2
     assert err == "Error: nothing to add: the text is empty\n"
+
+
+@pytest.mark.parametrize(("flags", "error"), [
+    (("--source", ""), "Error: the source is empty: name where the text came from (note, chat, ...)\n"),
+    (("--source", "  "), "Error: the source is empty: name where the text came from (note, chat, ...)\n"),
+    (("--tag", "work", "--tag", ""), "Error: a tag is empty: give each tag a name\n"),
+])
+def test_add_with_an_empty_source_or_tag_fails_and_stores_nothing(cli, flags, error):
+    assert cli("add", *flags, "milk and eggs") == (2, "", error)
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
 
 
 def test_add_rejects_non_utf8_stdin(cli):
