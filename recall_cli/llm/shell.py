@@ -11,8 +11,10 @@ A command's directory and exit code are not words of it, so search cannot rank b
   how something was done ("how did I fix the failing tests?"), which wants what worked;
 - the question's other content words pick the commands that hold them, when any do;
 - a time phrase in the question ("yesterday") is the time range;
-- "how did I fix the failing tests?" is answered by what ran in that directory after the
-  last failure of a command the question names, up to the run of it that worked.
+- "how did I fix the failing tests?" (or "how did I fix the build?") is answered by what
+  ran in that directory after the last failure of a command the question names, up to the
+  run of it that worked;
+- "what did I run yesterday?" lists the commands of that time.
 
 A question with no word of failure or of running commands, or that names neither a known
 directory nor a failure, is not one of these, and goes to the usual answer.
@@ -36,13 +38,18 @@ if TYPE_CHECKING:
 FAILURE = re.compile(r"\b(?:fail(?:s|ed|ing|ure|ures)?|broke|broken|errors?|errored|crash(?:ed|es|ing)?)\b", re.I)
 COMMANDS = re.compile(r"\b(?:commands?|ran|run|running|typed|executed?)\b", re.I)
 HOW = re.compile(r"^\s*how\b", re.I)
+FIX = re.compile(r"\b(?:fix(?:ed|ing)?|repair(?:ed)?|solved?|resolved?|got .{1,40} (?:working|to work))\b", re.I)
+# asks for a list of commands by time alone: "what did I run yesterday?", "which commands today?"
+LISTING = re.compile(r"\b(?:what|which)\b.{0,30}\b(?:commands?\b|(?:did|have) (?:i|we) (?:run|ran|type|typed|execute))",
+                     re.I)
 PATH_PART = re.compile(r"[^/\\_.\s-]+")
 # words that ask about commands without naming one
 VOCABULARY = frozenset({
     "command", "commands", "ran", "run", "running", "typed", "execute", "executed", "fail", "fails", "failed",
     "failing", "failure", "failures", "broke", "broken", "error", "errors", "errored", "crash", "crashed",
     "crashes", "crashing", "project", "folder", "directory", "dir", "repo", "shell", "terminal", "last",
-    "latest", "recently", "today", "yesterday", "week", "ago",
+    "latest", "recently", "today", "yesterday", "week", "ago", "fix", "fixed", "fixing", "repair", "repaired",
+    "solve", "solved", "resolve", "resolved", "working", "work",
 })
 MAX_DIRECTORIES = 10
 MAX_COMMANDS = 8
@@ -59,37 +66,50 @@ class Scope:
     fix: bool = False  # "how did I fix the failing X?": what ran between X failing and X working
 
 
-def scope(question: str, directories: list[str]) -> Scope | None:
+def _part_named(word: str, part: str) -> bool:
+    """'web' names the folder 'webapp', 'tests' the folder 'test': one starts the other."""
+    return word == part or (len(word) >= 3 and len(part) >= 3 and (part.startswith(word) or word.startswith(part)))
+
+
+def scope(question: str, directories: list[str], timed: bool = False) -> Scope | None:
     """The directories, outcome and words a question about shell work names; None when it is
-    not such a question."""
+    not such a question. ``timed``: the question names a time ("what did I run yesterday?")."""
     asked = {w for w in tokens(question) if w not in STOPWORDS and w not in VOCABULARY and len(w) > 1}
     parts = {d: {p.lower() for p in PATH_PART.findall(d)} for d in directories}
-    holding = {w: sum(w in p for p in parts.values()) for w in asked}
+    named = {d: {w for w in asked if any(_part_named(w, p) for p in ps)} for d, ps in parts.items()}
+    holding = {w: sum(w in n for n in named.values()) for w in asked}
     telling = {w for w, n in holding.items() if n and (n < len(parts) or len(parts) == 1)}
-    best = max((len(telling & p) for p in parts.values()), default=0)
-    chosen = [d for d, p in parts.items() if best and len(telling & p) == best]
+
+    def fit(d: str) -> int:  # a word that is a folder's whole name counts more than one that starts it
+        return sum(2 if w in parts[d] else 1 for w in telling & named[d])
+
+    best = max((fit(d) for d in parts), default=0)
+    chosen = [d for d in parts if best and fit(d) == best]
     # a directory below another chosen one comes with it (Query.below)
     chosen = [d for d in chosen if not any(d != o and d.startswith(o.rstrip("/") + "/") for o in chosen)]
     how = bool(HOW.search(question))
     failure = bool(FAILURE.search(question))
-    if not chosen and not failure:
+    fix = how and (failure or bool(FIX.search(question)))
+    if not chosen and not failure and not fix and not (timed and LISTING.search(question)):
         return None
-    used = set().union(*(parts[d] for d in chosen)) if chosen else set()
+    used = set().union(*(named[d] for d in chosen)) if chosen else set()
     return Scope(chosen[:MAX_DIRECTORIES], True if failure and not how else (False if how else None),
-                 {stem(w) for w in asked - used}, how, fix=how and failure)
+                 {stem(w) for w in asked - used}, how, fix=fix)
 
 
 def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[str, list[Hit]] | None:
     """The commands a question about shell work asks for, as an answer (each command cites its
     event) and the items it cites; None when the question is not about shell work or the
     history holds nothing for it."""
-    if not (FAILURE.search(question) or COMMANDS.search(question)):
+    if not (FAILURE.search(question) or COMMANDS.search(question) or FIX.search(question)):
         return None  # cheap first: most questions are not about commands, and the directories cost a scan
     spool = str(svc.config.home / "spool")
     directories = svc.store.shell_directories(spool)
     if not directories:
         return None
-    found = scope(question, directories)
+    if window is not None and window.phrase:  # "on 3 November" says when, not what ran
+        question = re.sub(re.escape(window.phrase), " ", question, flags=re.I)
+    found = scope(question, directories, timed=window is not None)
     if found is None:
         return None
     since, until = (window.since, window.until) if window is not None else (None, None)

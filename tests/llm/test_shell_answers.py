@@ -103,6 +103,34 @@ def test_a_command_the_hook_recorded_a_moment_ago_is_in_the_answer(shell, recall
     assert second.endswith("[5]")
 
 
+def test_a_fix_without_the_word_failing_is_still_the_fix(shell):
+    answer = _ask(shell, "How did I fix the build in the web project?")
+    assert answer.text.splitlines() == [
+        "npm run build failed (exit 1, 2026-11-02 09:10) [5]; then, in /home/ada/proj/web:",
+        "1. npm install (exit 0, 2026-11-02 09:12) [6]",
+        "2. npm run build (exit 0, 2026-11-02 09:14) [7]"]
+
+
+def test_a_fix_of_something_no_command_names_goes_to_the_notes(shell):
+    shell.add("Fixed the kitchen sink by replacing the washer", ts=DAY)
+    answer = ask(shell, "how did I fix the sink?", llm=ScriptedLLM([]))
+    assert answer.method != "shell" and "washer" in answer.text
+
+
+def test_a_folder_is_named_by_the_start_of_its_name(shell):
+    shell.store_events([Event("yarn test", DAY + 3600, source="shell", kind="command",
+                              meta={"cwd": "/home/ada/proj/webapp-admin", "exit_code": 1})])
+    answer = _ask(shell, "which command failed in the webapp?")
+    assert answer.text == "Failed in /home/ada/proj/webapp-admin:\n1. yarn test (exit 1, 2026-11-02 10:00) [10]"
+
+
+def test_what_did_i_run_on_a_day_lists_that_days_commands(shell):
+    answer = _ask(shell, "what did I run on 3 November 2026?")
+    assert answer.text == "Ran in /home/ada/proj/api:\n1. docker compose up -d (exit 0, 2026-11-03 09:00) [8]"
+    untimed = ask(shell, "what did I run?", llm=ScriptedLLM(["Not mentioned."]))
+    assert untimed.method != "shell"  # no time, no place: the usual answer
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     ("which command failed in the web project?", (["/p/web"], True, False)),
     ("what did I run in api", (["/p/api"], None, False)),
@@ -110,8 +138,10 @@ def test_a_command_the_hook_recorded_a_moment_ago_is_in_the_answer(shell, recall
     ("how did I fix the failing build?", ([], False, True)),
     ("what failed?", ([], True, False)),
     ("what did I cook on Sunday?", None),  # neither a directory nor a failure
-    ("how did I fix the sink?", None),
+    ("how did I fix the sink?", ([], False, True)),  # a fix, but of nothing that ran: see below
+    ("which command failed in the site project?", ([], True, False)),  # 'site' does not start 'website'...
+    ("what broke in web?", (["/p/web"], True, False)),  # ...and 'web' starts both, but is one's whole name
 ])
 def test_the_scope_of_a_question(question, expected):
-    found = scope(question, ["/p/web", "/p/api", "/p/api/tests"])
+    found = scope(question, ["/p/web", "/p/api", "/p/api/tests", "/p/website"])
     assert (found if found is None else (found.directories, found.failed, found.fix)) == expected
