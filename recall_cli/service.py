@@ -16,6 +16,7 @@ from .capture.rescan import catch_up
 from .config import Config, load_config
 from .errors import InputError, ModelError, NotFoundError, UsageError
 from .home import tighten
+from .importers.archive import EXPORT_MEMBER, is_zip, unzipped
 from .importers.base import Importer, ImportReport, import_targets, load_json, read_text
 from .importers.stream import import_file
 from .llm.methods import ModelMethods
@@ -268,6 +269,11 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         from .sync.exchange import is_export
 
         path = Path(path)
+        if path.is_file() and is_zip(path):  # a ChatGPT or Claude export as it arrives
+            with unzipped(path, self.config.home, self.config.get("import.max_bytes")) as inner:
+                report = self.import_file(inner, fmt, progress=progress, embed=embed)
+            report.path = f"{path}:{EXPORT_MEMBER}"
+            return report
         if fmt == "recall" or (fmt == "auto" and path.is_file() and is_export(_head(path))):
             exchanged = self.import_export(path, read_text(path, self.config.get("import.max_bytes")))
             if embed:

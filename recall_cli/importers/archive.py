@@ -1,0 +1,80 @@
+"""A chat export as it arrives: a ZIP file.
+
+ChatGPT and Claude both send a person's data as a ZIP whose ``conversations.json`` holds the
+chats. ``unzipped`` copies that one member to a private temporary file (0600, under
+RECALL_HOME, removed afterwards) for the usual import, after checking its declared size
+against ``import.max_bytes`` and counting the bytes actually read, so a ZIP bomb or a member
+that lies about its size is refused before it fills the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from ..errors import InputError
+from ..home import make_private_dir
+
+EXPORT_MEMBER = "conversations.json"
+
+
+def is_zip(path: Path) -> bool:
+    """Whether the file starts like a ZIP archive (a damaged one included: its error says so)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def export_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
+    """The archive's ``conversations.json`` (the shallowest, if there are several)."""
+    found = [i for i in archive.infolist() if not i.is_dir() and Path(i.filename).name == EXPORT_MEMBER]
+    if not found:
+        raise InputError(f"a ZIP without {EXPORT_MEMBER} (a ChatGPT or Claude export has one); unzip it and import "
+                         "the files you want", str(path))
+    return min(found, key=lambda i: (i.filename.count("/"), i.filename))
+
+
+@contextmanager
+def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
+    """The export's ``conversations.json`` as a private temporary file, removed on exit."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = export_member(archive, path)
+            if member.file_size > max_bytes:
+                raise InputError(f"{member.filename} in the ZIP is {member.file_size:,} bytes, over import.max_bytes "
+                                 f"({max_bytes:,})", str(path))
+            scratch = home / "tmp"
+            make_private_dir(scratch)
+            fd, name = tempfile.mkstemp(prefix="export-", suffix=".json", dir=scratch)  # 0600
+            target = Path(name)
+            try:
+                with os.fdopen(fd, "wb") as out, archive.open(member) as source:
+                    _copy_bounded(source, out, max_bytes, path)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"a damaged ZIP file ({exc})", str(path)) from None
+    try:
+        yield target
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def _copy_bounded(source: IO[bytes], out: IO[bytes], max_bytes: int, path: Path) -> None:
+    """Copy at most ``max_bytes``: a member that inflates past it is refused."""
+    written = 0
+    while chunk := source.read(1 << 20):
+        written += len(chunk)
+        if written > max_bytes:
+            raise InputError(f"{EXPORT_MEMBER} in the ZIP inflates past import.max_bytes ({max_bytes:,})", str(path))
+        out.write(chunk)
+    if written == 0:
+        raise InputError(f"{EXPORT_MEMBER} in the ZIP is empty", str(path))

@@ -1,0 +1,59 @@
+"""A ChatGPT or Claude export as it arrives: a ZIP whose conversations.json holds the chats."""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+
+import pytest
+
+from tests.importers.helpers import DATA
+
+
+def _zip(path, members: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(("fixture", "member", "fmt"), [
+    ("chatgpt_conversations.json", "conversations.json", "chatgpt"),
+    ("claude_conversations.json", "data-2026-11-30/conversations.json", "claude"),
+])
+def test_an_export_zip_imports_its_conversations(cli, recall_home, tmp_path, fixture, member, fmt):
+    archive = _zip(tmp_path / "export.zip", {member: (DATA / fixture).read_bytes(), "users.json": b"[]",
+                                              "chat.html": b"<html>big page</html>"})
+    code, out, err = cli("import", str(archive), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    plain = json.loads(cli("import", str(DATA / fixture), "--json")[1])
+    assert (report["format"], report["inserted"]) == (fmt, plain["duplicates"])  # the same events
+    assert report["path"] == f"{archive}:conversations.json"
+    scratch = recall_home / "tmp"
+    assert list(scratch.iterdir()) == [] and stat.S_IMODE(scratch.stat().st_mode) == 0o700
+
+
+def test_a_zip_without_conversations_says_what_it_looked_for(cli, tmp_path):
+    archive = _zip(tmp_path / "photos.zip", {"a.json": b"{}"})
+    assert cli("import", str(archive)) == (
+        4, "", f"Error: {archive}: a ZIP without conversations.json (a ChatGPT or Claude export has one); "
+               "unzip it and import the files you want\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
+
+
+def test_a_damaged_zip_is_a_one_line_error(cli, tmp_path):
+    good = _zip(tmp_path / "good.zip", {"conversations.json": (DATA / "chatgpt_conversations.json").read_bytes()})
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
+    code, out, err = cli("import", str(broken))
+    assert code == 4 and err.startswith(f"Error: {broken}: a damaged ZIP file (") and err.count("\n") == 1
+
+
+def test_a_member_over_the_import_limit_is_refused_before_it_is_unpacked(cli, recall_home, tmp_path):
+    assert cli("config", "set", "import.max_bytes", "1000")[0] == 0
+    archive = _zip(tmp_path / "bomb.zip", {"conversations.json": b"[" + b" " * 50_000 + b"]"})
+    code, _, err = cli("import", str(archive))
+    assert code == 4 and "over import.max_bytes (1,000)" in err
+    assert not any((recall_home / "tmp").glob("*"))  # nothing unpacked
