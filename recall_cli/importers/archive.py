@@ -2,7 +2,8 @@
 
 ChatGPT and Claude both send a person's data as a ZIP whose ``conversations.json`` holds the
 chats. ``unzipped`` copies that one member to a private temporary file (0600, under
-RECALL_HOME, removed afterwards) for the usual import, after checking its declared size
+RECALL_HOME, removed afterwards, and a copy a killed import left is removed by the next) for
+the usual import, after checking its declared size
 against ``import.max_bytes`` and counting the bytes actually read, so a ZIP bomb or a member
 that lies about its size is refused before it fills the disk.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +54,7 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
                                  f"({max_bytes:,})", str(path))
             scratch = home / "tmp"
             make_private_dir(scratch)
+            _sweep(scratch)
             fd, name = tempfile.mkstemp(prefix="export-", suffix=".json", dir=scratch)  # 0600
             target = Path(name)
             try:
@@ -66,6 +69,20 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
         yield target
     finally:
         target.unlink(missing_ok=True)
+
+
+STALE_SECONDS = 3600
+
+
+def _sweep(scratch: Path) -> None:
+    """Remove copies a killed import left behind: they hold chat text not yet redacted."""
+    cutoff = time.time() - STALE_SECONDS
+    for old in scratch.glob("export-*.json"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            continue
 
 
 def _copy_bounded(source: IO[bytes], out: IO[bytes], max_bytes: int, path: Path) -> None:

@@ -57,3 +57,18 @@ def test_a_member_over_the_import_limit_is_refused_before_it_is_unpacked(cli, re
     code, _, err = cli("import", str(archive))
     assert code == 4 and "over import.max_bytes (1,000)" in err
     assert not any((recall_home / "tmp").glob("*"))  # nothing unpacked
+
+
+def test_a_copy_a_killed_import_left_behind_is_removed_by_the_next_import(cli, recall_home, tmp_path):
+    import os
+    import time
+
+    scratch = recall_home / "tmp"
+    scratch.mkdir(parents=True)
+    left = scratch / "export-killed.json"
+    left.write_text('[{"title": "holds unredacted chat text"}]')
+    hour_ago = time.time() - 7200
+    os.utime(left, (hour_ago, hour_ago))
+    archive = _zip(tmp_path / "export.zip", {"conversations.json": (DATA / "chatgpt_conversations.json").read_bytes()})
+    assert cli("import", str(archive))[0] == 0
+    assert not left.exists()
