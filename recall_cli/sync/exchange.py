@@ -140,7 +140,7 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
     (``memories/<kind>.md``) under ``folder``; returns the counts written."""
     make_private_dir(folder / "events")
     make_private_dir(folder / "memories")
-    days: dict[str, list[str]] = defaultdict(list)
+    days: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
     after, events = 0, 0
     while True:
         batch = svc.store.events_after(after, 5000)
@@ -151,12 +151,13 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
                 continue
             when = from_ts(event.ts_start)
             who = f" · {event.actor}" if event.actor else ""
-            days[when.strftime("%Y-%m-%d")].append(
-                f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n")
+            days[when.strftime("%Y-%m-%d")].append((event.ts_start, event.id or 0,
+                f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n"))
             events += 1
         after = batch[-1].id or after
     for day, blocks in days.items():
-        _write_text(folder / "events" / f"{day}.md", f"# {day}\n\n" + "\n".join(sorted(blocks)))
+        # in the order things happened (a reply in the same minute after its question)
+        _write_text(folder / "events" / f"{day}.md", f"# {day}\n\n" + "\n".join(b for *_, b in sorted(blocks)))
     kinds: dict[str, list[str]] = defaultdict(list)
     for view in svc.list_memories(include_all=True):
         m = view.memory

@@ -279,6 +279,16 @@ def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     assert "Ana lives in Porto" in (tmp_path / "md" / "memories" / "semantic.md").read_text()
 
 
+def test_a_markdown_day_keeps_a_reply_after_its_question_in_the_same_minute(a, tmp_path):
+    a.run("add", "what should I pack for Kyoto?", "--speaker", "user", "--source", "chat",
+          "--time", "2026-11-20T10:00:05")
+    a.run("add", "Layers and an umbrella.", "--speaker", "assistant", "--source", "chat",
+          "--time", "2026-11-20T10:00:40")
+    a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    day = (tmp_path / "md" / "events" / "2026-11-20.md").read_text()
+    assert day.index("what should I pack") < day.index("Layers and an umbrella")
+
+
 def test_a_backup_taken_while_another_process_writes_is_sound(a, tmp_path):
     import sqlite3
 
