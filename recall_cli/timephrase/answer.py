@@ -71,6 +71,12 @@ DATE_PHRASES = [
         rf"|(?P<wd_at>{_WEEKDAY}){TIME_OF_DAY_AFTER}"
         rf"|on the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
+    # a month named alone ("moving in January", "starts in early March"): the coming one in a
+    # plan, the last one in a story. Capitalised only: "in may" is rarely the month
+    ("bare_month", re.compile(r"\b(?i:in|by|until|till|since|during|from|before|after)\s+"
+                              r"(?:(?i:early|late|mid|mid-|the end of|the beginning of|the start of)\s*)?"
+                              r"(?P<bm>January|February|March|April|May|June|July|August|September|October|"
+                              r"November|December)\b(?!\s*(?:\d|of\s+\d))")),
 ]
 
 def _day(text: str) -> int:
@@ -111,6 +117,13 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             return f"{date(year, month_number(g['m']), 1):%B %Y}", None
         if kind == "year":
             return str(year), None
+        if kind == "bare_month":
+            month = month_number(g["bm"])
+            if g.get("future"):
+                year += month < said.month  # "in January", said in October: next year's
+            else:
+                year -= month > said.month  # "we went to Porto in December", said in October: last year's
+            return f"{date(year, month, 1):%B %Y}", None
     except (ValueError, KeyError, AssertionError):
         return None
     return _render_relative(g, said)

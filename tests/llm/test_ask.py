@@ -439,3 +439,9 @@ def test_steps_numbered_on_one_line_are_answered_one_per_line(svc):
     answer = ask(svc, "how do I make the lentil soup?", llm=ScriptedLLM([]))
     assert answer.text == ("1. Fry one onion in olive oil for 5 minutes.\n"
                            "2. Add 250g red lentils and 1.2 litres of stock.\n3. Simmer for 25 minutes. [1]")
+
+
+def test_a_when_question_about_a_plan_named_by_its_month_gets_that_month(svc):
+    svc.add("We are moving to Rotterdam in January, to a flat by the Maas", ts=T0)  # said 8 May 2023
+    answer = ask(svc, "when am I moving to Rotterdam?", llm=ScriptedLLM([]))
+    assert answer.text == "January 2024 [1]" and answer.method == "date"

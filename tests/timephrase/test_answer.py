@@ -40,9 +40,23 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("Dentist appointment with Dr. Halvorsen moved to Tuesday at 10:15.", "Tuesday, 13 June 2023"),
     ("Vet for Biscuit moved to Friday at 9.", "Friday, 16 June 2023"),
     ("We went to the gym Saturday morning", "Saturday, 3 June 2023"),
+    # a month named alone: the coming one in a plan, the last one in a story
+    ("We are moving to Rotterdam in January", "January 2024"),
+    ("Marta starts at Google in early March", "March 2024"),
+    ("The conference is in September", "September 2023"),
+    ("We went to Porto in December", "December 2022"),
+    ("I started running in March", "March 2023"),
 ])
 def test_dates_in_evidence_read_as_said(text, expected):
     assert dates_in(text, SAID)[0][1] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("you may be right in may", []),  # lower case: the verb, not the month
+    ("in August 5th, 2023", ["5 August 2023"]),  # a day follows: the day is the date
+])
+def test_a_month_alone_is_read_only_when_it_stands_alone(text, expected):
+    assert [rendered for _p, rendered, _d in dates_in(text, SAID)] == expected
 
 
 def test_dates_are_given_in_the_questions_granularity():
