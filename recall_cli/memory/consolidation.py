@@ -197,21 +197,29 @@ def pending_episodes(svc: Recall, since: float | None = None, limit: int | None 
     return svc.store.pending_episodes(MAX_ATTEMPTS, since, limit, only)
 
 
+def _resolved(svc: Recall, decision: Decision) -> Decision:
+    """The decision as it will be applied (a dry run shows this too): an UPDATE or SUPERSEDE
+    of a memory that is gone, or names none, adds; of one the user edited, changes nothing."""
+    if decision.action in {"UPDATE", "SUPERSEDE"}:
+        c = decision.candidate
+        target = svc.store.get_memory(decision.target) if decision.target is not None else None
+        if target is None or target.status != "active":
+            return Decision("ADD", c, reason="target gone")
+        if target.edited_by_user:
+            return Decision("NOOP", c, target=target.id, reason="protected: edited by the user")
+    return decision
+
+
 def _apply(svc: Recall, decision: Decision, at: float, *, reinforce: bool = True) -> Decision:
     book = svc.memories
+    decision = _resolved(svc, decision)
+    if decision.reason.startswith("protected"):
+        return decision
     c = decision.candidate
     actor = actor_of(c)
     made_by: dict[str, Any] = {"origin": c.origin, **({"model": c.model} if c.model else {})}
     detail = {**made_by, "path": path_of(c)}
     target_id = decision.target
-    if decision.action in {"UPDATE", "SUPERSEDE"}:
-        # an UPDATE or SUPERSEDE naming no memory has nothing to change: it adds, like one
-        # whose memory is gone
-        target = svc.store.get_memory(target_id) if target_id is not None else None
-        if target is None or target.status != "active":
-            decision = Decision("ADD", c, reason="target gone")
-        elif target.edited_by_user:
-            return Decision("NOOP", c, target=target.id, reason="protected: edited by the user")
     if decision.action == "ADD":
         m = book.add(c.kind, c.text, subject=c.subject, importance=c.importance, sources=c.sources,
                      actor=actor, valid_from=c.valid_from, meta={**c.meta, **made_by}, at=at, detail=detail)
@@ -353,7 +361,8 @@ def consolidate(
         outcome.rejected.extend(_check_merges(svc, decided, events))
         stale = _stale(svc, episode_id, events, decided) if redo else []
         if dry_run:
-            outcome.decisions = decided
+            outcome.decisions = [_resolved(svc, d) for d in decided]
+            report.protected += sum(d.reason.startswith("protected") for d in outcome.decisions)
             outcome.retired = stale
         else:
             info = svc.store.episode(episode_id) or {}

@@ -161,6 +161,18 @@ def test_a_memory_edited_by_the_user_is_never_overwritten(svc):
     assert svc.memories.get(m.id).status == "active"
 
 
+def test_a_dry_run_shows_a_user_edit_protected_as_the_real_run_keeps_it(svc):
+    m = svc.memories.add("semantic", "Ana lives in Porto", subject="Ana", at=T0 - 100)
+    svc.memories.edit(m.id, "Ana lives in Porto (corrected by me)")
+    _chat(svc)
+    kwargs = {"extractors": [OneFact("Ana lives in Braga")], "reconciler": FixedReconciler("UPDATE", m.id)}
+    preview = consolidate(svc, dry_run=True, **kwargs)
+    real = consolidate(svc, **kwargs)
+    assert (preview.protected, preview.actions) == (real.protected, real.actions) == (1, {
+        "ADD": 0, "UPDATE": 0, "SUPERSEDE": 0, "NOOP": 1})
+    assert svc.memories.get(m.id).text == "Ana lives in Porto (corrected by me)"
+
+
 def test_dry_run_changes_no_memory(svc):
     _chat(svc)
     report = consolidate(svc, dry_run=True)
