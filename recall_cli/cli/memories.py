@@ -66,6 +66,11 @@ def memories(
         echo_json([v.to_dict() for v in views])
         return
     if not views:
+        filters = [f"{name} {', '.join(split_csv(value) or [])}" for name, value in (("kind", kind), ("zone", zone))
+                   if value]
+        if filters and service().list_memories(include_all=True, limit=1):
+            typer.echo(f"No memories match ({'; '.join(filters)}); `recall memories` lists them all.")
+            return
         typer.echo("No memories yet. `recall consolidate` distils them from conversations and shell "
                    "sessions (a lone note stays as it is, and search finds it); `recall pin` keeps one for good.")
         return
@@ -111,7 +116,12 @@ def edit(
             fh.write(memory.text + "\n")
             path = fh.name
         try:
-            if subprocess.call([*editor.split(), path]) != 0:
+            try:
+                status = subprocess.call([*editor.split(), path])
+            except OSError as exc:  # not installed, not executable
+                raise UsageError(f"cannot start the editor '{editor}' ($VISUAL or $EDITOR: {exc.strerror}); set "
+                                 "EDITOR to one you have, or pass --text; memory unchanged") from None
+            if status != 0:
                 raise UsageError(f"editor '{editor}' failed; memory unchanged")
             with open(path, encoding="utf-8") as fh:
                 text = fh.read().strip()
@@ -312,7 +322,7 @@ def consolidate(
             line.clear()
     if report.unknown and not report.episodes and not report.skipped:
         raise NotFoundError(f"no episode with id {', '.join(str(i) for i in report.unknown)}")
-    if report.model_problem:
+    if report.model_problem and report.episodes:  # with nothing to consolidate, the path is no news
         typer.echo(f"Zero-LLM path: {report.model_problem}.", err=True)
     if as_json:
         echo_json(report.to_dict())

@@ -274,3 +274,22 @@ def test_the_progress_line_has_rate_and_eta():
     line.update(4, 10)
     line.rejected = 3
     assert line.text() == "Consolidating: 4/10 episodes · 2.0/min · ETA 3m00s · 3 rejected"
+
+
+def test_a_filter_that_matches_nothing_says_so_not_that_memory_is_empty(seeded):
+    assert seeded("memories", "--kind", "core", "--zone", "fading") == (
+        0, "No memories match (kind core; zone fading); `recall memories` lists them all.\n", "")
+
+
+def test_an_editor_that_is_not_installed_is_a_one_line_error(seeded, monkeypatch):
+    monkeypatch.setenv("VISUAL", "no-such-editor-here")
+    monkeypatch.setattr("recall_cli.cli.memories._has_terminal", lambda: True)  # as on a terminal
+    code, out, err = seeded("edit", "m1")
+    assert code == 2 and err.startswith("Error: cannot start the editor 'no-such-editor-here'")
+    assert json.loads(seeded("show", "m1", "--json")[1])["text"] == "Ana lives in Lisbon"
+
+
+def test_consolidate_with_nothing_to_do_prints_no_model_note(seeded):
+    seeded("consolidate")
+    code, out, err = seeded("consolidate")
+    assert code == 0 and out.startswith("Consolidated 0 of 0 episodes") and "Zero-LLM path" not in err
