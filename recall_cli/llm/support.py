@@ -18,7 +18,8 @@ here, from the words of the question and of the evidence, before any model runs:
   about follows the grammar of conversation: a speaker's first person ("I", "my") is the
   speaker, their second person ("you", a name they address) is the one they talk to, and a
   sentence with neither belongs to the turn's own subject. Questions ("what made you pick
-  it?") assert nothing and are not evidence for either.
+  it?") assert nothing and are not evidence for either. A question about what someone said
+  ("what did the assistant suggest for my knee?") is answered by all of their own turn.
 
 The rules are general (no list of names, no thresholds fitted to one corpus beyond the share
 of key words, which is configurable as ``ask.min_support``).
@@ -62,6 +63,10 @@ monday tuesday wednesday thursday friday saturday sunday
 CALENDAR_ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split())
 POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a thing is
+# "what did the assistant suggest?", "what did Ana say about Porto?": asks what the person said,
+# so all of their turn answers, whomever it is about ("strengthen your glutes")
+SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
+                    r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote)\b", re.I)
 NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're we've we'll our ours us".split())
 SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
@@ -185,6 +190,13 @@ def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
     return out
 
 
+def _turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
+    """The text of the turn among ``hits`` that came last before ``hit`` in its conversation."""
+    earlier = [h for h in hits if h is not hit and h.session and h.session == hit.session and h.ts <= hit.ts
+               and h.owner == "event" and (h.actor or "") != (hit.actor or "")]
+    return max(earlier, key=lambda h: h.ts).text if earlier else ""
+
+
 @dataclass
 class Support:
     """What the evidence says about a question's subject."""
@@ -246,7 +258,10 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
                                  if " " not in n and not n.isupper())]
     own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
     subject = keys - own
-    held = [words(f"{h.actor or ''} {h.text}") for h in top]
+    speech = bool(SPEECH.search(question))
+    lowered = {p.lower() for p in people}
+    held = [words(f"{h.actor or ''} {h.text} " + (_turn_before(h, top) if speech and (h.actor or "").lower()
+                                                   in lowered else "")) for h in top]
     if people and subject and not any(
             (own & said_ and subject & said_) or subject <= said_ for said_ in held):
         support.abstain = f"the evidence names {people[0]} but nothing of what is asked"
@@ -259,7 +274,11 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     person_rank = other_rank = len(top)
     for rank, hit in enumerate(top):
         owned = ownership(hit, person, everyone)
-        about_person = len(keys & words(" ".join(owned.person + owned.neutral)))
+        asked_of = ""
+        if speech and (hit.actor or "").lower() == person.lower():
+            owned = Ownership(person=owned.person + owned.other + owned.neutral)  # their words are the answer
+            asked_of = _turn_before(hit, top)  # and what they replied to: "my knee hurts" -> "see a physio"
+        about_person = len(keys & words(" ".join([*owned.person, *owned.neutral, asked_of])))
         about_other = len(keys & words(" ".join(owned.other)))
         if about_person > support.person_match:
             support.person_match, person_rank = about_person, rank

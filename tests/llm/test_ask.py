@@ -445,3 +445,12 @@ def test_a_when_question_about_a_plan_named_by_its_month_gets_that_month(svc):
     svc.add("We are moving to Rotterdam in January, to a flat by the Maas", ts=T0)  # said 8 May 2023
     answer = ask(svc, "when am I moving to Rotterdam?", llm=ScriptedLLM([]))
     assert answer.text == "January 2024 [1]" and answer.method == "date"
+
+
+def test_what_someone_suggested_is_answered_by_their_reply_whoever_it_is_about(svc):
+    svc.add("My left knee hurts after 15 km, should I worry?", ts=T0, actor="user", source="chat", session="c1")
+    svc.add("See a physiotherapist if it persists; strengthen your glutes and check your shoes.", ts=T0 + 60,
+            actor="assistant", source="chat", session="c1")
+    svc.add("The Berlin marathon is on 27 September; my knee hurts after long runs", ts=T0 + 600)
+    answer = ask(svc, "what did the assistant suggest for my knee?", llm=ScriptedLLM([]))
+    assert not answer.abstained and answer.citations == ["2"] and "physiotherapist" in answer.text
