@@ -80,6 +80,7 @@ REASONS: dict[str, str] = {
     "markup": "template or markup residue",
     "garbled": "characters that are not text (broken model output)",
     "fragment": "not a sentence",
+    "question": "a question or request, not a fact",
     "file_name": "a file name, not a memory",
     "ungrounded_name": "a name the events do not mention",
     "ungrounded_date": "a date the events do not give",
@@ -433,6 +434,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "file_name", text)
     if len(WORD.findall(text)) < 3:
         return _reject(verdict, "fragment", text)
+    if text.rstrip().endswith("?"):  # a request retold ("can the assistant help ...?") asserts nothing
+        return _reject(verdict, "question", text[-80:])
     speaker: str | None = None
     if has_first_person(text):
         speaker = choose_speaker(text, cited)

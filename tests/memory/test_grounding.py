@@ -113,6 +113,18 @@ def test_markup_and_json_fragments_are_rejected(junk):
     assert verdict(llm("semantic", junk, [10], "Maya"), maya()).reason == "markup"
 
 
+def test_a_request_retold_as_a_question_is_no_memory():
+    # stored from a BEAM chat by the 1.5B model: the user's request, rewritten, still asks
+    events = [Event("I'm having trouble with the gallery modal JS code and form validation scripts, can you help "
+                    "me review them?", T0, source="chat", actor="user", session="c")]
+    events[0].id = 91
+    text = ("The user is having trouble with the gallery modal JS code and form validation scripts, can the "
+            "assistant help the user review them?")
+    assert verdict(llm("semantic", text, [91], "the user"), events).reason == "question"
+    fact = "The user is having trouble with the gallery modal JS code and form validation scripts"
+    assert verdict(llm("semantic", fact, [91], "the user"), events).ok
+
+
 @pytest.mark.parametrize("name", ["notes.md", "~/notes/2024-plan.md", "`report_final.pdf`", "/etc/hosts"])
 def test_a_file_name_is_not_a_memory(name):
     assert verdict(llm("semantic", name, [10]), maya()).reason == "file_name"
@@ -213,7 +225,7 @@ def test_an_assistants_offer_or_a_lists_heading_is_no_procedure():
     question = check(llm("procedural", "The user has no idea that the type of brayer used can affect the texture "
                                        "of the print. Can you give the user an example of how to choose the right "
                                        "brayer for a specific printmaking project?", [3]), asked, asked)
-    assert (question.ok, question.reason) == (False, "no_steps")
+    assert (question.ok, question.reason) == (False, "question")
     told = [Event("Here are step-by-step instructions for getting an API key from OpenWeather and setting up a "
                   "project: sign up, open the API keys tab, copy the key and paste it into your project to use it.",
                   T0, source="chat", session="s", actor="assistant", id=4)]
