@@ -75,7 +75,7 @@ def forget(
     """Delete for real (rows, full-text entries and vectors). Asks first unless --yes.
 
     The memories consolidation made from forgotten events go with them (they repeat their
-    words); a memory you edited stays, and the episode is summarised again from what is left.
+    words); a memory you edited stays, and the next `recall consolidate` summarises the episode again.
     """
     if not refs and not source and before is None:
         raise UsageError("say what to forget: ids, --source or --before")
