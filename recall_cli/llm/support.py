@@ -63,6 +63,9 @@ monday tuesday wednesday thursday friday saturday sunday
 CALENDAR_ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split())
 POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a thing is
+# "what is my passport number?", "the door code?": asks for digits, and a note without any
+# ("renewed the passport at the consulate") does not answer it
+DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b[\s?.!]*$", re.I)
 # "what did the assistant suggest?", "what did Ana say about Porto?": asks what the person said,
 # so all of their turn answers, whomever it is about ("strengthen your glutes")
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
@@ -232,6 +235,12 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
         return support
+    if DIGITS_ASKED.search(question):
+        subject = keys - {stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension")}
+        on_it = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
+        if on_it and not any(re.search(r"\d", s) for s in on_it):  # the number goes with its subject
+            support.abstain = "the evidence on it names no number"
+            return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(f"{h.actor or ''} {h.text}")} for h in top))
     said |= {stem(w) for w in said}
     for name in names_in_question(question, named.values()):

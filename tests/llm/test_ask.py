@@ -454,3 +454,13 @@ def test_what_someone_suggested_is_answered_by_their_reply_whoever_it_is_about(s
     svc.add("The Berlin marathon is on 27 September; my knee hurts after long runs", ts=T0 + 600)
     answer = ask(svc, "what did the assistant suggest for my knee?", llm=ScriptedLLM([]))
     assert not answer.abstained and answer.citations == ["2"] and "physiotherapist" in answer.text
+
+
+def test_a_question_for_a_number_is_not_answered_by_a_note_without_one(svc):
+    svc.add("How to renew the passport: book an appointment at the consulate and bring two photos. "
+            "The fee is 75 euros.", ts=T0)
+    answer = ask(svc, "what is my passport number?", llm=ScriptedLLM([]))
+    assert answer.abstained and answer.reason == "the evidence on it names no number"
+    svc.add("My passport number is X1234567, valid until 2034", ts=T0 + 60)
+    answer = ask(svc, "what is my passport number?", llm=ScriptedLLM(["X1234567 [2]."]))
+    assert not answer.abstained and "X1234567" in answer.text
