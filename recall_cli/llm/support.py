@@ -18,8 +18,9 @@ here, from the words of the question and of the evidence, before any model runs:
   about follows the grammar of conversation: a speaker's first person ("I", "my") is the
   speaker, their second person ("you", a name they address) is the one they talk to, and a
   sentence with neither belongs to the turn's own subject. Questions ("what made you pick
-  it?") assert nothing and are not evidence for either. A question about what someone said
-  ("what did the assistant suggest for my knee?") is answered by all of their own turn.
+  it?") assert nothing and are not evidence for either. A question about what an AI
+  assistant said ("what did the assistant suggest for my knee?") is answered by all of its
+  reply, with the request it answered.
 
 The rules are general (no list of names, no thresholds fitted to one corpus beyond the share
 of key words, which is configurable as ``ask.min_support``).
@@ -32,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Hit
+from ..search.text import is_assistant
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -66,8 +68,8 @@ POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a th
 # "what is my passport number?", "the door code?": asks for digits, and a note without any
 # ("renewed the passport at the consulate") does not answer it
 DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b[\s?.!]*$", re.I)
-# "what did the assistant suggest?", "what did Ana say about Porto?": asks what the person said,
-# so all of their turn answers, whomever it is about ("strengthen your glutes")
+# "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
+# whomever it is about ("strengthen your glutes")
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
                     r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote)\b", re.I)
 NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
@@ -267,8 +269,11 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
                                  if " " not in n and not n.isupper())]
     own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
     subject = keys - own
-    speech = bool(SPEECH.search(question))
-    lowered = {p.lower() for p in people}
+    # an assistant's reply is about the user's request: "what did the assistant suggest for my
+    # knee?" is answered by a reply that never says "knee". Between people a reply is not the
+    # news it answers ("what does Caroline say running is great for?" when Melanie said it)
+    speech = bool(SPEECH.search(question)) and any(is_assistant(p) for p in people)
+    lowered = {p.lower() for p in people if is_assistant(p)}
     held = [words(f"{h.actor or ''} {h.text} " + (_turn_before(h, top) if speech and (h.actor or "").lower()
                                                    in lowered else "")) for h in top]
     if people and subject and not any(
@@ -284,7 +289,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     for rank, hit in enumerate(top):
         owned = ownership(hit, person, everyone)
         asked_of = ""
-        if speech and (hit.actor or "").lower() == person.lower():
+        if speech and (hit.actor or "").lower() == person.lower() and is_assistant(person):
             owned = Ownership(person=owned.person + owned.other + owned.neutral)  # their words are the answer
             asked_of = _turn_before(hit, top)  # and what they replied to: "my knee hurts" -> "see a physio"
         about_person = len(keys & words(" ".join([*owned.person, *owned.neutral, asked_of])))
