@@ -80,6 +80,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
                           "directory names the watcher never enters; comma-separated globs"),
     "watch.debounce_ms": (500, "the watcher reads a file once it has been quiet this long"),
     "watch.max_file_bytes": (1048576, "larger files are not read by the watcher"),
+    "tui.keymap": ("", "rebind TUI keys: 'binding-id=key,...', e.g. 'app-help=f2,search-tab=ctrl+f' (the ids are "
+                       "in the help screen)"),
     "screen.enabled": (False, "`recall serve` records focus spans of the active window (X11, macOS, Windows)"),
     "screen.poll_seconds": (2.0, "seconds between two looks at the active window"),
     "screen.min_seconds": (5.0, "shorter focus spans are not recorded"),

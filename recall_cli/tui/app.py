@@ -56,8 +56,27 @@ class RecallApp(App[None]):
         return MainScreen()
 
     def on_mount(self) -> None:
+        self._apply_keymap(self.backend.svc.config.get("tui.keymap"))
         self._check_size(self.size.width, self.size.height)
         self.action_check_empty()
+
+    def _apply_keymap(self, setting: str) -> None:
+        """``tui.keymap`` ('app-help=f2,search-tab=ctrl+f'): keys by binding id; a piece that
+        names no binding, or no key, is reported and left out, the rest applies."""
+        keymap: dict[str, str] = {}
+        bad: list[str] = []
+        known = binding_ids()
+        for piece in filter(None, (p.strip() for p in setting.split(","))):
+            name, _, keys = (part.strip() for part in piece.partition("="))
+            if name in known and keys:
+                keymap[name] = keys
+            else:
+                bad.append(piece)
+        if keymap:
+            self.set_keymap(keymap)
+        if bad:
+            self.say(f"tui.keymap: left out {', '.join(bad)} (use binding-id=key; ids are in the help, F1)",
+                     "warning")
 
     def on_unmount(self) -> None:
         self.backend.close()
@@ -275,6 +294,21 @@ def consolidation_message(report: ConsolidationReport, episode_id: int | None) -
     if report.gave_up:
         text += f"; {len(report.gave_up)} gave up after {report.max_attempts} attempts"
     return text + "."
+
+
+def binding_classes() -> list[type]:
+    """The app, its screens and its widgets: every class that declares key bindings."""
+    from .screens import confirm, too_small, welcome
+    from .widgets import ask, filters, search, timeline
+
+    return [RecallApp, MainScreen, confirm.ConfirmScreen, EditScreen, HelpScreen, too_small.TooSmallScreen,
+            welcome.WelcomeScreen, ask.AskView, filters.FilterBar, search.SearchView, timeline.TimelineTree]
+
+
+def binding_ids() -> set[str]:
+    """Every key binding's id (what ``tui.keymap`` may name)."""
+    return {b.id for cls in binding_classes() for b in getattr(cls, "BINDINGS", [])
+            if isinstance(b, Binding) and b.id}
 
 
 def build_app(service: Recall, *, answerer: Answerer | None = None, consolidator: Consolidator | None = None,

@@ -7,7 +7,7 @@ import sys
 
 from textual.binding import Binding
 
-from recall_cli.tui.app import RecallApp
+from recall_cli.tui.app import build_app
 from recall_cli.tui.screens.help import HelpScreen
 from recall_cli.tui.screens.main import MainScreen
 from recall_cli.tui.screens.too_small import TooSmallScreen
@@ -93,14 +93,10 @@ def test_help_lists_every_key_with_its_id_and_cli_twin(app, ids):
 
 
 def test_every_binding_has_an_id():
-    from recall_cli.tui.screens import confirm, edit, help, too_small, welcome
-    from recall_cli.tui.widgets import ask, filters, search, timeline
+    from recall_cli.tui.app import binding_classes
 
-    classes = [RecallApp, MainScreen, confirm.ConfirmScreen, edit.EditScreen, help.HelpScreen,
-               too_small.TooSmallScreen, welcome.WelcomeScreen, ask.AskView, filters.FilterBar,
-               search.SearchView, timeline.TimelineTree]
     seen = {}
-    for cls in classes:
+    for cls in binding_classes():
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, f"{cls.__name__}: {binding}"
             assert seen.setdefault(binding.id, cls) is cls, f"id {binding.id} used twice"
@@ -131,3 +127,17 @@ def test_the_cli_does_not_import_textual_until_tui_runs():
 def test_recall_help_lists_tui(cli):
     code, out, err = cli("--help")
     assert code == 0 and "tui" in out and "Browse, search and curate" in out
+
+
+def test_the_keymap_setting_rebinds_a_key_by_its_id(svc, ids, recall_home):
+    svc.config.set("tui.keymap", "app-help=f2, no-such-id=f3, search-tab=")
+    app = build_app(svc, use_daemon=False)
+
+    async def scenario(pilot):
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert ("warning", "tui.keymap: left out no-such-id=f3, search-tab= (use binding-id=key; ids are in the "
+                           "help, F1)") in app.messages
+
+    run(app, scenario)
