@@ -36,7 +36,8 @@ def test_keys_move_open_and_close_and_the_detail_follows(app, ids):
         assert "press c to distil it" in text
         await press(pilot, "right")  # open the episode
         lines = tree_lines(app)
-        assert any("git pull --rebase" in line for line in lines)
+        assert any("git pull --rebase" in line and "exit" not in line for line in lines)
+        assert any("hugo --minify" in line and line.endswith("✗ exit 1") for line in lines)  # it failed
         await press(pilot, "down")  # first event of the episode
         assert app.screen.detail.ref == str(ids["pull"])
         text = detail_text(app)

@@ -64,11 +64,14 @@ def group_label(group: Group) -> Text:
 
 
 def event_label(event: Event, indent: bool = False) -> Text:
-    """An event's line: its time, source and (the start of) its text."""
+    """An event's line: its time, source and (the start of) its text; a failed command's exit code."""
     label = Text(f"{hhmm(event.ts_start):<12}" if not indent else f"{hhmm(event.ts_start)}  ")
     label.append_text(source_tag(event.source))
     prefix = "$ " if event.source == "shell" else (f"{event.actor}: " if event.actor else "")
     label.append(" " + one_line(prefix + event.text, 70))
+    code = event.meta.get("exit_code", event.meta.get("exit")) if event.source == "shell" else None
+    if isinstance(code, int) and code != 0:
+        label.append(f"  ✗ exit {code}", style="bold red")  # a failed command stands out
     return label
 
 
