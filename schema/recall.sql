@@ -49,10 +49,23 @@ CREATE TABLE events (
     content_hash TEXT NOT NULL UNIQUE,
     episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
     created_at REAL NOT NULL
-, origin TEXT);
+, origin TEXT, context TEXT GENERATED ALWAYS AS (trim(
+    coalesce(json_extract(meta, '$.title'), '') || ' ' ||
+    coalesce(json_extract(meta, '$.heading'), '') || ' ' ||
+    coalesce(replace(rtrim(rtrim(json_extract(meta, '$.cwd'), replace(json_extract(meta, '$.cwd'), '/', '')), '/'),
+                     rtrim(rtrim(rtrim(json_extract(meta, '$.cwd'), replace(json_extract(meta, '$.cwd'), '/', '')),
+                                 '/'),
+                           replace(rtrim(rtrim(json_extract(meta, '$.cwd'),
+                                               replace(json_extract(meta, '$.cwd'), '/', '')), '/'), '/', '')),
+                     ''), '') || ' ' ||
+    coalesce(replace(json_extract(meta, '$.cwd'),
+                     rtrim(json_extract(meta, '$.cwd'), replace(json_extract(meta, '$.cwd'), '/', '')), ''), '') || ' ' ||
+    coalesce(replace(json_extract(meta, '$.path'),
+                     rtrim(json_extract(meta, '$.path'), replace(json_extract(meta, '$.path'), '/', '')), ''), '')
+)) VIRTUAL);
 
 CREATE VIRTUAL TABLE events_fts USING fts5(
-    text, actor, content='events', content_rowid='id', tokenize='porter unicode61'
+    text, actor, context, content='events', content_rowid='id', tokenize='porter unicode61'
 );
 
 CREATE TABLE memories (
@@ -165,18 +178,18 @@ CREATE TRIGGER events_drop_embeddings AFTER DELETE ON events BEGIN
 END;
 
 CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
-    INSERT INTO events_fts (events_fts, rowid, text, actor)
-        VALUES ('delete', old.id, old.text, old.actor);
+    INSERT INTO events_fts (events_fts, rowid, text, actor, context)
+        VALUES ('delete', old.id, old.text, old.actor, old.context);
 END;
 
 CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
-    INSERT INTO events_fts (rowid, text, actor) VALUES (new.id, new.text, new.actor);
+    INSERT INTO events_fts (rowid, text, actor, context) VALUES (new.id, new.text, new.actor, new.context);
 END;
 
-CREATE TRIGGER events_fts_update AFTER UPDATE OF text, actor ON events BEGIN
-    INSERT INTO events_fts (events_fts, rowid, text, actor)
-        VALUES ('delete', old.id, old.text, old.actor);
-    INSERT INTO events_fts (rowid, text, actor) VALUES (new.id, new.text, new.actor);
+CREATE TRIGGER events_fts_update AFTER UPDATE OF text, actor, meta ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, text, actor, context)
+        VALUES ('delete', old.id, old.text, old.actor, old.context);
+    INSERT INTO events_fts (rowid, text, actor, context) VALUES (new.id, new.text, new.actor, new.context);
 END;
 
 CREATE TRIGGER events_high_water AFTER DELETE ON events BEGIN

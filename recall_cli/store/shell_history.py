@@ -90,8 +90,8 @@ class Reader:
 
 
 def _match(text: str) -> str | None:
-    words = _WORD.findall(text)
-    return " AND ".join(f'"{w}"*' for w in words) if words else None
+    words = _WORD.findall(text)  # in the command itself, not the folder it ran in (--cwd says that)
+    return "text : (" + " AND ".join(f'"{w}"*' for w in words) + ")" if words else None
 
 
 def commands(conn: sqlite3.Connection | None, query: Query, spool_dir: str | None = None) -> list[dict[str, Any]]:
