@@ -76,3 +76,25 @@ def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_pa
     assert store.backfill_event_times() == 1
     assert store.setting("event_times.backfill_after") is None and len(store.event_times([1])[1]) == 1
     assert store.backfill_event_times() == 0
+
+
+def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
+    from sqlite_utils.migrations import Migrations
+
+    from recall_cli.store.migrations import MIGRATION_SET, _runner
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    older = Migrations(MIGRATION_SET)
+    for name, sql in migration_files():
+        if name < "0010":
+            older(name=name)(_runner(sql))
+    older.apply(db)
+    db.execute("INSERT INTO events (source, ts_start, text, meta, content_hash, created_at) VALUES "
+               "('shell', 1684929600, 'terraform apply', '{\"cwd\": \"/home/ada/src/infra\"}', 'h1', 0)")
+    db.conn.commit()
+    db.close()
+    store = open_store(path)
+    assert store.fts_events('"infra"', 5) and store.fts_events('"src"', 5)  # the last two folders
+    assert not store.fts_events('"home"', 5)  # not the whole path: every command would hold it
+    assert store.fts_events('"terraform"', 5)[0][0] == 1
