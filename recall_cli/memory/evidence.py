@@ -93,8 +93,10 @@ CHEER = re.compile(r"^\W*(?:(?:just|so)\s+)?(?:keep\s+(?:it\s+up|going|at\s+it|p
 BY_STEPS = re.compile(r"\bby\s+\w+ing\b", re.I)  # how someone did something
 STEP_LEADS = frozenset("first then next finally after afterwards and also just please now so".split())
 INSTRUCTION_PATTERNS = (
-    # "run `ls`", "use pyenv"; not "the type of", "to use it"
-    re.compile(r"\b(?:run|type|execute|install|use)\s+(?!(?:of|it|them|this|that)\b)[`'\"]?[\w./-]+", re.I),
+    # "run `ls`", "then use pyenv"; not "the type of", "to use it", "a 5K run for a hospital"
+    re.compile(r"(?:^\s*|[,;:(]\s*|\b(?:then|and|to|please|first|next|just|or|you)\s+)"
+               r"(?:run|type|execute|install|use)\s+(?!(?:of|it|them|this|that|for|in|on|at|with)\b)[`'\"]?[\w./-]+",
+               re.I),
     re.compile(r"(?:^|[.!?]\s+)to\s+\w+(?:\s+[\w'-]+){0,8}\s*[,:]\s*\w+", re.I),  # "To X, do Y" / "To X: Y"
     re.compile(r"\byou\s+(?:can|should|need\s+to|have\s+to|must|just)\s+\w+", re.I),
     re.compile(r"\bsteps?\s*\d|\bthe\s+steps\b|\bstep\s+by\s+step\b", re.I),

@@ -113,6 +113,17 @@ def test_markup_and_json_fragments_are_rejected(junk):
     assert verdict(llm("semantic", junk, [10], "Maya"), maya()).reason == "markup"
 
 
+def test_a_run_that_was_a_race_is_no_step():
+    # stored from LongMemEval by the 1.5B model as a procedure: "5K run for" read as "run X"
+    events = [Event("Hi! I've been playing volleyball regularly and trying to get to the gym more often. By the "
+                    "way, I recently did a charity 5K run for a local children's hospital.", T0, source="chat",
+                    actor="user", session="c")]
+    events[0].id = 37
+    text = ("The user has been playing volleyball regularly and trying to get to the gym more often. They recently "
+            "did a charity 5K run for a local children's hospital.")
+    assert verdict(llm("procedural", text, [37], "the user"), events).reason == "no_steps"
+
+
 def test_a_request_retold_as_a_question_is_no_memory():
     # stored from a BEAM chat by the 1.5B model: the user's request, rewritten, still asks
     events = [Event("I'm having trouble with the gallery modal JS code and form validation scripts, can you help "
