@@ -83,7 +83,8 @@ def spool_records(home: Path) -> list[dict]:
     path = home / "spool" / "events.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    # complete lines only: a recorder may be writing the last one right now
+    return [json.loads(line) for line in path.read_bytes().split(b"\n")[:-1] if line.strip()]
 
 
 def recorders_running(home: Path) -> list[int]:
