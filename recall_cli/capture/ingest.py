@@ -21,7 +21,6 @@ import logging
 import math
 import os
 import re
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -325,7 +324,7 @@ def before_reading(svc: Recall) -> IngestReport | None:
         return None
     try:
         return ingest(svc)
-    except (OSError, sqlite3.Error) as exc:  # the search still runs, on what is stored
+    except Exception as exc:  # noqa: BLE001 - disk full, store locked: the search still runs, on what is stored
         logging.getLogger(__name__).warning("could not store the spool before a search: %s", exc)
         return None
 
