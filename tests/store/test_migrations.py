@@ -55,18 +55,24 @@ def test_a_store_file_that_is_not_sqlite_gives_a_clear_error(tmp_path):
         open_store(path)
 
 
-def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_path):
+def older_store(path: Path, before: str) -> Database:
+    """A store made by a recall that knew the migrations before ``before`` only."""
     from sqlite_utils.migrations import Migrations
 
     from recall_cli.store.migrations import MIGRATION_SET, _runner
 
-    path = tmp_path / "old.db"
     db = Database(path)
     older = Migrations(MIGRATION_SET)
     for name, sql in migration_files():
-        if name < "0004":
+        if name < before:
             older(name=name)(_runner(sql))
     older.apply(db)
+    return db
+
+
+def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_path):
+    path = tmp_path / "old.db"
+    db = older_store(path, "0004")
     db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
                "VALUES ('note', 1684929600, 'Moved to Porto back in 2010', 'h1', 0)")
     db.conn.commit()
@@ -79,17 +85,8 @@ def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_pa
 
 
 def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
-    from sqlite_utils.migrations import Migrations
-
-    from recall_cli.store.migrations import MIGRATION_SET, _runner
-
     path = tmp_path / "old.db"
-    db = Database(path)
-    older = Migrations(MIGRATION_SET)
-    for name, sql in migration_files():
-        if name < "0010":
-            older(name=name)(_runner(sql))
-    older.apply(db)
+    db = older_store(path, "0010")
     db.execute("INSERT INTO events (source, ts_start, text, meta, content_hash, created_at) VALUES "
                "('shell', 1684929600, 'terraform apply', '{\"cwd\": \"/home/ada/src/infra\"}', 'h1', 0)")
     db.conn.commit()
