@@ -45,6 +45,7 @@ from .shape import (
     duration_answer,
     grounded,
     list_answer,
+    predicate_of,
     question_kind,
     statement_answer,
     steps_answer,
@@ -299,8 +300,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     elif kind == "duration":
         made = duration_answer(keys, hits, allow=allow)
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
-    return (made or statement_answer(keys, hits, reply, allow=allow, names=names)
-            or statement_answer(keys, hits, reply, names=names))
+    verb = predicate_of(question)
+    return (made or statement_answer(keys, hits, reply, allow=allow, names=names, predicate=verb)
+            or statement_answer(keys, hits, reply, names=names, predicate=verb))
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

@@ -55,7 +55,9 @@ FILLER = re.compile(
     r"^(?:(?:hey|hi|hello|wow|whoa|oh|ooh|ah|yeah|yep|yup|yes|thanks|thank you|cool|great|awesome|nice|sure"
     r"|aw+|ha+|haha|lol|omg|absolutely|definitely|totally|congrats|congratulations"
     r"|sounds (?:great|awesome|good|fun|cool)"
-    r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b[^.!?]*[.!?]\s*)+", re.I)
+    r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b"
+    r"(?!,?\s+(?:i|i'm|i've|we|my|our)\b)"  # "Thanks, I named it Clint Yeastwood." is news, not filler
+    r"[^.!?]*[.!?]\s*)+", re.I)
 STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
 INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "soup: 1. Fry ... 2. Add ..."
 THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
@@ -94,39 +96,55 @@ def _clean(sentence: str) -> str:
     return stripped
 
 
-def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int) -> tuple[int, int, int, int]:
-    """Key words shared, then those besides the names asked about ("what flight is Carmen
-    on?": the sentence with "flight" over the one that only names Carmen), then the earlier."""
+# "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
+# Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
+PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
+                       r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w'-]*)\s+([a-z]+)\b", re.I)
+GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took".split())
+
+
+def predicate_of(question: str) -> str:
+    """The stem of the verb a "what did I <verb> ..." question asks about; "" for none."""
+    m = PREDICATE.search(question)
+    verb = m.group(1).lower() if m else ""
+    return "" if not verb or verb in GENERIC_VERBS or verb in STOPWORDS else stem(verb)
+
+
+def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
+          predicate: str = "") -> tuple[int, int, int, int, int]:
+    """The verb asked about, then key words shared, then those besides the names asked about
+    ("what flight is Carmen on?": the sentence with "flight" over the one that only names
+    Carmen), then the earlier."""
     said = words(sentence)
-    return len(keys & said), len((keys - names) & said), -i, -j
+    return int(bool(predicate) and predicate in said), len(keys & said), len((keys - names) & said), -i, -j
 
 
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = 3,
                    allow: Callable[[Hit, str], bool] | None = None,
-                   names: AbstractSet[str] = frozenset()) -> tuple[str, Hit] | None:
+                   names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit] | None:
     """The statement (not a question) sharing most key words with the question among the
     first ``depth`` items, earlier items and sentences first on a tie."""
-    best: tuple[tuple[int, int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
             if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
             if not _clean(sentence):
                 continue
-            rank = _rank(keys, names, sentence, i, j)
+            rank = _rank(keys, names, sentence, i, j, predicate)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2])
 
 
 def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3,
-               names: AbstractSet[str] = frozenset()) -> tuple[str, Hit, bool] | None:
+               names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
-    best: tuple[tuple[int, int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
-            rank = _rank(keys, names, sentence, i, j)
+            rank = _rank(keys, names, sentence, i, j, predicate)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], _is_question(best[1]))
@@ -266,11 +284,11 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = 3,
 
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = 3, allow: Callable[[Hit, str], bool] | None = None,
-                     names: AbstractSet[str] = frozenset()) -> Shaped | None:
+                     names: AbstractSet[str] = frozenset(), predicate: str = "") -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives."""
-    match = best_match(keys, hits, depth, names)
+    match = best_match(keys, hits, depth, names, predicate)
     if match is not None and match[2]:
         answered = reply(match[1])
         if answered is not None:
@@ -278,7 +296,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(statements[0], [answered])
-    found = best_statement(keys, hits, depth, allow, names)
+    found = best_statement(keys, hits, depth, allow, names, predicate)
     if found is None:
         return None
     return Shaped(_clean(found[0]) or found[0], [found[1]])

@@ -464,3 +464,13 @@ def test_a_question_for_a_number_is_not_answered_by_a_note_without_one(svc):
     svc.add("My passport number is X1234567, valid until 2034", ts=T0 + 60)
     answer = ask(svc, "what is my passport number?", llm=ScriptedLLM(["X1234567 [2]."]))
     assert not answer.abstained and "X1234567" in answer.text
+
+
+def test_the_sentence_with_the_verb_asked_about_answers_over_one_sharing_only_the_object(svc):
+    svc.add("My sourdough starter smells like nail polish remover.", ts=T0, actor="user", source="chat",
+            session="b")
+    svc.add("That acetone smell means it is hungry: feed it twice a day.", ts=T0 + 60, actor="assistant",
+            source="chat", session="b")
+    svc.add("Thanks, I named it Clint Yeastwood.", ts=T0 + 120, actor="user", source="chat", session="b")
+    answer = ask(svc, "what did I name my sourdough starter?", llm=ScriptedLLM([]))
+    assert "Clint Yeastwood" in answer.text and answer.citations == ["3"]
