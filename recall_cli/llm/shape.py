@@ -100,7 +100,9 @@ def _clean(sentence: str) -> str:
 # Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
 PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
                        r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w'-]*)\s+([a-z]+)\b", re.I)
-GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took".split())
+# verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
+GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
+                          "told want wants think thinks feel feels like likes mean means know knows need needs".split())
 
 
 def predicate_of(question: str) -> str:
