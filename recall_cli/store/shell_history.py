@@ -215,12 +215,14 @@ def directories(conn: sqlite3.Connection | None, spool_dir: str | None = None) -
 
 
 def stats(conn: sqlite3.Connection, limit: int = 10) -> dict[str, Any]:
-    """Top commands (by their first word), busiest directories and failure rates."""
-    first = "CASE WHEN instr(trim(e.text), ' ') > 0 THEN substr(trim(e.text), 1, instr(trim(e.text), ' ') - 1) " \
-            "ELSE trim(e.text) END"
+    """Top commands (by the program they run), busiest directories and failure rates."""
     failed = "sum(coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0)"
-    top = conn.execute(f"SELECT {first} AS cmd, count(*), {failed} FROM events e WHERE e.source = 'shell' "
-                       "GROUP BY cmd ORDER BY count(*) DESC, cmd LIMIT ?", [limit]).fetchall()
+    runs: dict[str, list[int]] = {}  # program -> [runs, failed]
+    for text, code in conn.execute("SELECT text, json_extract(meta, '$.exit_code') FROM events WHERE source = 'shell'"):
+        counts = runs.setdefault(program(text), [0, 0])
+        counts[0] += 1
+        counts[1] += isinstance(code, int) and code != 0
+    top = sorted(((c, n, f) for c, (n, f) in runs.items()), key=lambda r: (-r[1], r[0]))[:limit]
     dirs = conn.execute(f"SELECT json_extract(e.meta, '$.cwd') AS d, count(*), {failed} FROM events e "
                         "WHERE e.source = 'shell' GROUP BY d ORDER BY count(*) DESC, d LIMIT ?", [limit]).fetchall()
     total, fails = conn.execute(f"SELECT count(*), coalesce({failed}, 0) FROM events e "
@@ -229,6 +231,29 @@ def stats(conn: sqlite3.Connection, limit: int = 10) -> dict[str, Any]:
             "top": [{"command": c, "runs": n, "failed": f, "failure_rate": _rate(f, n)} for c, n, f in top],
             "directories": [{"directory": d, "runs": n, "failed": f, "failure_rate": _rate(f, n)}
                             for d, n, f in dirs]}
+
+
+WRAPPERS = frozenset("sudo doas env time nohup nice command exec builtin".split())
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def program(text: str) -> str:
+    """The program a command line runs: past variable assignments and wrappers
+    ("EDITOR=nano git commit" and "sudo git pull" both run git)."""
+    words = text.split()
+    wrapped = skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if _ASSIGNMENT.match(word) or word in WRAPPERS:
+            wrapped = wrapped or word in WRAPPERS
+            continue
+        if wrapped and word.startswith("-"):  # "sudo -u me git", "env -i make", "nice -n 5 make"
+            skip = word in ("-u", "-g", "-n", "-C")
+            continue
+        return word
+    return words[0] if words else ""
 
 
 def _rate(failed: int, runs: int) -> float:

@@ -46,3 +46,12 @@ def test_shell_stats_as_json(cli, svc):
 
 def test_shell_stats_without_commands_say_how_to_record_them(cli):
     assert cli("stats", "--shell") == (0, "No shell commands recorded yet (`recall init SHELL` prints the hook).\n", "")
+
+
+def test_a_command_counts_for_the_program_it_runs_past_assignments_and_wrappers(cli, svc):
+    runs = ["EDITOR=nano git commit", "sudo -u me git pull", "env -i FOO=1 make test", "time make build", "git status"]
+    svc.store_events([Event(cmd, 1_700_000_000 + i * 60, source="shell", kind="command",
+                            meta={"cwd": "/src", "exit_code": 0}) for i, cmd in enumerate(runs)])
+    svc.close()
+    top = json.loads(cli("stats", "--shell", "--json")[1])["top"]
+    assert [(t["command"], t["runs"]) for t in top] == [("git", 3), ("make", 2)]
