@@ -63,6 +63,8 @@ def test_parse_range():
         parse_range("2026-11-22..2026-11-01", NOW)
     with pytest.raises(UsageError, match="cannot read time"):
         parse_range("not a date at all qq", NOW)
+    with pytest.raises(UsageError, match="'last fortnight' is not a day or a range"):
+        parse_range("last fortnight", NOW)  # it read as "now": an empty filter, shown as nothing at all
 
 
 class FakeDaemon:

@@ -33,7 +33,10 @@ def parse_range(text: str, reference: float) -> tuple[float | None, float | None
     rest, found = extract(raw, reference)
     if found is not None and not rest.strip():
         return found.since, found.until
-    return parse_time(raw, base=reference), parse_time(raw, base=reference, end=True)
+    since, until = parse_time(raw, base=reference), parse_time(raw, base=reference, end=True)
+    if since == until:  # read as a moment ("last fortnight" -> now): no range would ever hold an event
+        raise UsageError(f"'{raw}' is not a day or a range (try 2026-11, last week, 2026-11-01..2026-11-15)")
+    return since, until
 
 
 class FilterBar(Horizontal):
