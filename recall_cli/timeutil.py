@@ -51,8 +51,9 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
     """Parse an absolute or relative time the user typed.
 
     Accepts ISO dates and datetimes, UNIX seconds, and natural phrases such as
-    "yesterday" or "3 days ago" (relative to ``base``). A bare date means its start,
-    or its end when ``end`` is true (so ``--until 2023-05-08`` includes that day).
+    "yesterday" or "3 days ago" (relative to ``base``). A bare date, or a phrase that
+    names days, means its start, or its end when ``end`` is true (so ``--until
+    2023-05-08`` includes that day and ``--since yesterday`` starts at its midnight).
     """
     raw = text.strip()
     if not raw:
@@ -73,6 +74,13 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
         return to_ts(datetime.fromisoformat(raw.replace("Z", "+00:00")))
     except ValueError:
         pass
+    # "yesterday", "last week", "3 days ago": whole days, as in questions, so --since
+    # yesterday starts at yesterday's midnight and not 24 hours ago
+    from .timephrase.phrase import extract  # here: the time grammar imports this module
+
+    rest, found = extract(raw, base if base is not None else now())
+    if found is not None and not rest.strip(" ,."):
+        return found.until if end else found.since
     import dateparser  # lazy: slow import
 
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": True}

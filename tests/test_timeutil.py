@@ -61,3 +61,10 @@ def test_yesterday_in_a_question_is_the_whole_local_day_however_long(lisbon, sai
 def test_a_time_within_a_day_gives_the_bounds_of_its_local_day(lisbon):
     late = to_ts(datetime(2026, 10, 25, 23, 30))
     assert day_bounds(late) == day_bounds("2026-10-25")
+
+
+def test_a_phrase_that_names_days_starts_and_ends_with_them():
+    base = to_ts(datetime(2026, 12, 3, 18, 19))
+    assert parse_time("yesterday", base=base) == to_ts(datetime(2026, 12, 2))  # not 24 hours ago
+    assert parse_time("yesterday", base=base, end=True) == to_ts(datetime(2026, 12, 3)) - 0.001
+    assert parse_time("3 days ago", base=base) == to_ts(datetime(2026, 11, 30))

@@ -14,6 +14,7 @@ import os
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,12 +36,15 @@ def is_zip(path: Path) -> bool:
 
 
 def export_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
-    """The archive's ``conversations.json`` (the shallowest, if there are several)."""
+    """The archive's one ``conversations.json``."""
     found = [i for i in archive.infolist() if not i.is_dir() and Path(i.filename).name == EXPORT_MEMBER]
     if not found:
         raise InputError(f"a ZIP without {EXPORT_MEMBER} (a ChatGPT or Claude export has one); unzip it and import "
                          "the files you want", str(path))
-    return min(found, key=lambda i: (i.filename.count("/"), i.filename))
+    if len(found) > 1:  # two exports in one archive: importing one would drop the other unseen
+        raise InputError(f"a ZIP with {len(found)} {EXPORT_MEMBER} files ({', '.join(i.filename for i in found[:3])}); "
+                         "unzip it and import each", str(path))
+    return found[0]
 
 
 @contextmanager
@@ -63,7 +67,7 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a bad directory, or a bad stream inside
         raise InputError(f"a damaged ZIP file ({exc})", str(path)) from None
     try:
         yield target

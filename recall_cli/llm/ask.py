@@ -362,6 +362,7 @@ def ask(
     started = time.perf_counter()
     query = _retrieval_query(question, history)
     result = (search or svc.search)(query, limit=limit, reference=reference)
+    window = result.time_range  # the time asked about, even when the evidence comes from any time
     if not result.hits and result.time_range is not None and search is None:
         # nothing in the time the question names: weigh the closest evidence from any time
         result = svc.search(query, limit=limit, reference=reference, time_phrases=False)
@@ -377,7 +378,7 @@ def ask(
     assert llm is not None
     answer.model = llm.model_id
     try:
-        shell = shell_answer(svc, question, result.time_range)
+        shell = shell_answer(svc, question, window)
         agenda = None if shell is not None else _agenda(svc, result)
         if shell is not None:  # about commands: their directory and exit code answer it, not their words
             text, cited = shell

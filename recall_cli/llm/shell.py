@@ -80,8 +80,11 @@ def scope(question: str, directories: list[str], timed: bool = False) -> Scope |
     holding = {w: sum(w in n for n in named.values()) for w in asked}
     telling = {w for w, n in holding.items() if n and (n < len(parts) or len(parts) == 1)}
 
-    def fit(d: str) -> int:  # a word that is a folder's whole name counts more than one that starts it
-        return sum(2 if w in parts[d] else 1 for w in telling & named[d])
+    def fit(d: str) -> int:
+        # a folder's whole name counts most ("webapp", not "webapp-old"), then a part of it,
+        # then a word that starts one
+        base = d.rstrip("/").rsplit("/", 1)[-1].lower()
+        return sum(3 if w == base else 2 if w in parts[d] else 1 for w in telling & named[d])
 
     best = max((fit(d) for d in parts), default=0)
     chosen = [d for d in parts if best and fit(d) == best]
@@ -119,17 +122,20 @@ def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[
     for directory in _places(found):
         rows += svc.shell_history(Query(cwd=directory, below=True, failed=found.failed, since=since, until=until,
                                         limit=200))
+    if not _explained(found, rows):
+        return None
     matching = [r for r in rows if _names(found, r)]
     if matching:
         rows = matching
     elif found.words and (found.how or not found.directories):
         return None  # nothing ran that the question names: the usual answer may know more
     if not rows:
-        if not found.directories:
+        listing = window is not None and bool(LISTING.search(question))  # "what did I run last week?"
+        if not found.directories and not listing:
             return None
-        where = ", ".join(found.directories)
+        where = f" in {', '.join(found.directories)}" if found.directories else ""
         what = "No command failed" if found.failed else "No command ran"
-        return f"{what} in {where} that recall recorded{_during(window)}.", []
+        return f"{what}{where} that recall recorded{_during(window)}.", []
     rows.sort(key=lambda r: -float(r.get("ts") or 0.0))
     rows = rows[:MAX_COMMANDS]
     if found.how:
@@ -142,6 +148,15 @@ def _places(found: Scope) -> list[str | None]:
     return list(found.directories) or [None]
 
 
+def _explained(found: Scope, rows: list[dict[str, Any]]) -> bool:
+    """Whether every word the question asks about is in some command or folder of ``rows``:
+    "why did the shed build fail?" names a shed no command ran, so it is not about the shell."""
+    known: set[str] = set()
+    for row in rows:
+        known.update(stem(w) for w in tokens(f"{row.get('text') or ''} {row.get('cwd') or ''}"))
+    return found.words <= known
+
+
 def _names(found: Scope, row: dict[str, Any]) -> bool:
     return bool(found.words & {stem(w) for w in tokens(str(row.get("text") or ""))})
 
@@ -152,11 +167,15 @@ def _fix(svc: Recall, found: Scope, since: float | None, until: float | None) ->
     failures = [r for directory in _places(found) for r in svc.shell_history(
         Query(cwd=directory, below=True, failed=True, since=since, until=until, unique=False, limit=200))
         if _names(found, r)]
-    if not failures:
+    if not failures or not _explained(found, failures):
         return None
     failure = max(failures, key=lambda r: float(r.get("ts") or 0.0))
-    later = svc.shell_history(Query(cwd=failure.get("cwd"), since=float(failure.get("ts") or 0.0), unique=False,
-                                    limit=200))
+    after = float(failure.get("ts") or 0.0)
+    # what ran next in that directory, and in that terminal wherever it went ("vim ../models.py")
+    later = svc.shell_history(Query(cwd=failure.get("cwd"), since=after, unique=False, limit=200))
+    if failure.get("session"):
+        later += svc.shell_history(Query(session=failure.get("session"), since=after, unique=False, limit=200))
+    later = list({(r.get("id"), r.get("ts"), r.get("text")): r for r in later}.values())
     later.sort(key=lambda r: float(r.get("ts") or 0.0))
     steps: list[dict[str, Any]] = []
     for row in later:
@@ -168,8 +187,10 @@ def _fix(svc: Recall, found: Scope, since: float | None, until: float | None) ->
     else:
         return None
     steps = steps[-MAX_COMMANDS:]
+    elsewhere = any(row.get("cwd") != failure.get("cwd") for row in steps)
     text = (f"{_line(failure, False).replace(' (exit', ' failed (exit', 1)}; then, in {failure.get('cwd') or '?'}:\n"
-            + "\n".join(f"{n}. {_line(row, False)}" for n, row in enumerate(steps, start=1)))
+            + "\n".join(f"{n}. {_line(row, elsewhere and row.get('cwd') != failure.get('cwd'))}"
+                         for n, row in enumerate(steps, start=1)))
     return text, _hits(svc, [failure, *steps])
 
 

@@ -195,6 +195,13 @@ def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
     return out
 
 
+def _said(hit: Hit) -> str:
+    """An item's words for the question's: its speaker, its text, and where it sits (a note's
+    heading "Volvo maintenance > Winter tyres", a chat's title), as search reads it."""
+    where = " ".join(str(hit.meta.get(k) or "") for k in ("heading", "title")) if hit.meta else ""
+    return f"{hit.actor or ''} {hit.text} {where}"
+
+
 def _turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
     """The text of the turn among ``hits`` that came last before ``hit`` in its conversation."""
     earlier = [h for h in hits if h is not hit and h.session and h.session == hit.session and h.ts <= hit.ts
@@ -232,7 +239,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     top = list(hits[:depth])
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
-    share = max(len(keys & words(f"{h.actor or ''} {h.text}")) / len(keys) for h in top) if keys else 1.0
+    share = max(len(keys & words(_said(h))) / len(keys) for h in top) if keys else 1.0
     support = Support(keys, share)
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
@@ -243,7 +250,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         if on_it and not any(re.search(r"\d", s) for s in on_it):  # the number goes with its subject
             support.abstain = "the evidence on it names no number"
             return support
-    said = set().union(*({w.removesuffix("'s") for w in tokens(f"{h.actor or ''} {h.text}")} for h in top))
+    said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
     said |= {stem(w) for w in said}
     for name in names_in_question(question, named.values()):
         if not any(w in said or stem(w) in said for w in tokens(name)):
@@ -274,7 +281,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)
     speech = bool(SPEECH.search(question)) and any(is_assistant(p) for p in people)
     lowered = {p.lower() for p in people if is_assistant(p)}
-    held = [words(f"{h.actor or ''} {h.text} " + (_turn_before(h, top) if speech and (h.actor or "").lower()
+    held = [words(f"{_said(h)} " + (_turn_before(h, top) if speech and (h.actor or "").lower()
                                                    in lowered else "")) for h in top]
     if people and subject and not any(
             (own & said_ and subject & said_) or subject <= said_ for said_ in held):

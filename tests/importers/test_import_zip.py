@@ -72,3 +72,24 @@ def test_a_copy_a_killed_import_left_behind_is_removed_by_the_next_import(cli, r
     archive = _zip(tmp_path / "export.zip", {"conversations.json": (DATA / "chatgpt_conversations.json").read_bytes()})
     assert cli("import", str(archive))[0] == 0
     assert not left.exists()
+
+
+def test_a_zip_with_two_exports_is_refused_rather_than_half_imported(cli, tmp_path):
+    chatgpt = (DATA / "chatgpt_conversations.json").read_bytes()
+    claude = (DATA / "claude_conversations.json").read_bytes()
+    archive = _zip(tmp_path / "both.zip", {"chatgpt/conversations.json": chatgpt, "claude/conversations.json": claude})
+    code, _, err = cli("import", str(archive))
+    assert code == 4 and "a ZIP with 2 conversations.json files" in err and "unzip it and import each" in err
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
+
+
+def test_a_zip_whose_compressed_data_is_damaged_is_a_one_line_error(cli, tmp_path):
+    good = _zip(tmp_path / "good.zip", {"conversations.json": (DATA / "chatgpt_conversations.json").read_bytes()})
+    data = bytearray(good.read_bytes())
+    start = data.index(b"conversations.json") + len("conversations.json") + 40  # inside the deflated member
+    for i in range(start, start + 30):
+        data[i] ^= 0xFF
+    broken = tmp_path / "flipped.zip"
+    broken.write_bytes(bytes(data))
+    code, _, err = cli("import", str(broken))
+    assert code == 4 and err.startswith(f"Error: {broken}: a damaged ZIP file (") and err.count("\n") == 1

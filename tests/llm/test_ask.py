@@ -474,3 +474,12 @@ def test_the_sentence_with_the_verb_asked_about_answers_over_one_sharing_only_th
     svc.add("Thanks, I named it Clint Yeastwood.", ts=T0 + 120, actor="user", source="chat", session="b")
     answer = ask(svc, "what did I name my sourdough starter?", llm=ScriptedLLM([]))
     assert "Clint Yeastwood" in answer.text and answer.citations == ["3"]
+
+
+def test_a_notes_heading_counts_as_its_words_for_the_question(svc, tmp_path):
+    notes = tmp_path / "car.md"
+    notes.write_text("# Volvo maintenance\n\n### Winter tyres\n\n"
+                     "Swapped at the garage on Elm Street; stored in bay 14.\n")
+    svc.import_file(notes)
+    answer = ask(svc, "where are the volvo winter tyres?", llm=ScriptedLLM([]))
+    assert not answer.abstained and "bay 14" in answer.text

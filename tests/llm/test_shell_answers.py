@@ -145,3 +145,36 @@ def test_what_did_i_run_on_a_day_lists_that_days_commands(shell):
 def test_the_scope_of_a_question(question, expected):
     found = scope(question, ["/p/web", "/p/api", "/p/api/tests", "/p/website"])
     assert (found if found is None else (found.directories, found.failed, found.fix)) == expected
+
+
+def test_a_question_about_something_no_command_names_is_not_taken_by_the_shell(shell):
+    shell.add("The build of the garden shed failed because the concrete base was not level", ts=DAY)
+    for question in ("why did the shed build fail?", "how did I fix the garden shed build?"):
+        answer = ask(shell, question, llm=ScriptedLLM(["The concrete base was not level [10]."]))
+        assert answer.method != "shell" and "concrete" in answer.text, question
+
+
+def test_a_folders_whole_name_beats_a_folder_it_starts(shell):
+    shell.store_events([Event("npm run lint", DAY + 3600, source="shell", kind="command",
+                              meta={"cwd": "/home/ada/proj/web-old", "exit_code": 1})])
+    answer = _ask(shell, "which command failed in web?")
+    assert answer.text == "Failed in /home/ada/proj/web:\n1. npm run build (exit 1, 2026-11-02 09:10) [5]"
+
+
+def test_a_fix_follows_the_terminal_into_another_folder(shell):
+    shell.store_events([
+        Event("pytest -x tests/test_models.py", DAY + 7200, source="shell", kind="command", session="t9",
+              meta={"cwd": "/home/ada/proj/api/backend", "exit_code": 1}),
+        Event("vim backend/models.py", DAY + 7260, source="shell", kind="command", session="t9",
+              meta={"cwd": "/home/ada/proj/api", "exit_code": 0}),
+        Event("pytest -x tests/test_models.py", DAY + 7320, source="shell", kind="command", session="t9",
+              meta={"cwd": "/home/ada/proj/api/backend", "exit_code": 0})])
+    answer = _ask(shell, "how did I fix the model tests?")
+    assert answer.text.splitlines()[1:] == [
+        "1. vim backend/models.py (exit 0, 2026-11-02 11:01, in /home/ada/proj/api) [11]",
+        "2. pytest -x tests/test_models.py (exit 0, 2026-11-02 11:02) [12]"]
+
+
+def test_a_time_with_no_commands_says_none_ran(shell):
+    answer = _ask(shell, "what did I run on 20 October 2026?")
+    assert answer.text == "No command ran that recall recorded on 20 October 2026." and answer.citations == []
