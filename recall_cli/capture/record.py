@@ -181,7 +181,9 @@ def _log_error(home: str, message: str) -> None:
     try:
         directory = spool.private_dir(home)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        with open(os.path.join(directory, "errors.log"), "a", encoding="utf-8") as fh:
+        # created 0600: the message may quote what was typed
+        fd = os.open(os.path.join(directory, "errors.log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
             fh.write(f"{stamp} record: {message}\n")
     except OSError:
         pass

@@ -63,7 +63,12 @@ def history(
         echo_json(rows)
         return
     if not rows:
-        typer.echo("No shell commands match. `eval \"$(recall init bash)\"` records them (zsh, fish too).")
+        filtered = any(v not in (None, False, "") for v in (cwd, under, session, host, exit_code, failed, succeeded,
+                                                             since, until, search))
+        if filtered and service().shell_history(Query(limit=1)):
+            typer.echo("No shell commands match these filters.")
+        else:
+            typer.echo("No shell commands recorded yet. `eval \"$(recall init bash)\"` records them (zsh, fish too).")
         return
     now = time.time()
     if fmt:

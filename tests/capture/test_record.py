@@ -209,6 +209,7 @@ def test_a_failure_is_logged_not_shown(recall_home):
     assert result.returncode == 1 and result.stdout == b"" and result.stderr == b""
     log = (recall_home / "spool" / "errors.log").read_text()
     assert "record: ValueError" in log and "config.toml" in log
+    assert (recall_home / "spool" / "errors.log").stat().st_mode & 0o777 == 0o600  # it may quote a command
 
 
 def test_list_values_parse_commas_escapes_and_toml_arrays():

@@ -63,3 +63,10 @@ def test_a_command_still_in_the_spool_is_listed_before_it_is_stored(cli, recall_
                    env=env, check=True)
     rows = json.loads(cli("history", "--under", "/src/app", "--failed", "--json")[1])
     assert [(r["text"], r["id"]) for r in rows][0] == ("cargo build", None)
+
+
+def test_filters_that_match_nothing_say_so_and_an_empty_history_says_how_to_record(cli, svc):
+    assert cli("history") == (0, 'No shell commands recorded yet. `eval "$(recall init bash)"` records them '
+                                 "(zsh, fish too).\n", "")
+    seed(svc)
+    assert cli("history", "--under", "/src/web2") == (0, "No shell commands match these filters.\n", "")
