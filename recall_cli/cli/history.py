@@ -14,7 +14,7 @@ from ..store.shell_history import Query
 from ..timeutil import short
 from .common import echo_json, service
 
-FIELDS = ("command", "time", "ago", "cwd", "exit", "duration", "count", "host", "session")
+FIELDS = ("command", "time", "ago", "cwd", "exit", "duration", "count", "failed", "host", "session")
 DEFAULT_FORMAT = "{time}  {exit:>4}  {count:>3}×  {command}"
 
 
@@ -79,8 +79,9 @@ def history(
                 raise UsageError(f"--format: unknown field or bad template ({exc}); fields: {', '.join(FIELDS)}") \
                     from None
         return
-    table = [(f["time"], f["exit"], f"{f['count']}×", f["cwd"] or "", f["command"]) for f in
-             (fields(r, now) for r in rows)]
+    table = [(f["time"], f["exit"], f"{f['count']}×" + (f" ({f['failed']} failed)" if f["failed"] and f["count"] > 1
+                                                        else ""), f["cwd"] or "", f["command"])
+             for f in (fields(r, now) for r in rows)]
     for line in table_lines(table, ("time", "exit", "runs", "directory", "command")):
         typer.echo(line)
 
@@ -94,4 +95,4 @@ def fields(row: dict[str, Any], now: float) -> dict[str, Any]:
     return {"command": row.get("text") or "", "time": short(row.get("ts")), "ago": ago(row.get("ts") or 0.0, now),
             "cwd": row.get("cwd") or "", "exit": "" if code is None else str(code),
             "duration": "" if duration is None else f"{duration / 1000:.1f}s", "count": row.get("count", 1),
-            "host": row.get("host") or "", "session": row.get("session") or ""}
+            "host": row.get("host") or "", "session": row.get("session") or "", "failed": int(row.get("failures") or 0)}

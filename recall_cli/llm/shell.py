@@ -204,7 +204,8 @@ def _line(row: dict[str, Any], with_cwd: bool) -> str:
     code = row.get("exit_code")
     facts = [f"exit {code}" if code is not None else "", short(row.get("ts"))]
     if row.get("count", 1) > 1:
-        facts.append(f"{row['count']} runs")
+        failures = int(row.get("failures") or 0)
+        facts.append(f"{row['count']} runs" + (f", {failures} failed" if failures else ""))
     if with_cwd:
         facts.append(f"in {row.get('cwd') or '?'}")
     ref = f" [{row['id']}]" if isinstance(row.get("id"), int) else ""  # the spool's have none yet

@@ -230,7 +230,8 @@ def command_item(row: dict[str, Any]) -> dict[str, Any]:
     out = {"id": str(row["id"]) if row.get("id") is not None else None,
            "command": clip(str(row.get("text") or ""))[0], "time": iso(row.get("ts")), "cwd": row.get("cwd"),
            "exit_code": row.get("exit_code"),
-           "runs": row.get("count", 1), "duration_ms": row.get("duration_ms"), "host": row.get("host")}
+           "runs": row.get("count", 1), "failed_runs": row.get("failures") or None,
+           "duration_ms": row.get("duration_ms"), "host": row.get("host")}
     return {k: v for k, v in out.items() if v is not None or k in ("id", "exit_code")}
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # annotations only
     from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms", "id")
+FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms", "id", "failures")
 
 
 class Query:
@@ -96,7 +96,8 @@ def _match(text: str) -> str | None:
 
 def commands(conn: sqlite3.Connection | None, query: Query, spool_dir: str | None = None) -> list[dict[str, Any]]:
     """Shell commands, most recent first; with ``unique``, each text once with how many times
-    it ran and the directory, exit code and host of its latest run."""
+    it ran (``failures``: how many of those failed) and the directory, exit code and host of
+    its latest run."""
     rows: list[dict[str, Any]] = []
     if conn is not None:
         rows = _from_store(conn, query)
@@ -141,13 +142,14 @@ def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
         params.append(query.until)
     where = " AND ".join(clauses)
     columns = ("e.text, {count}, {ts}, json_extract(e.meta, '$.cwd'), json_extract(e.meta, '$.exit_code'), "
-               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms'), e.id")
+               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms'), e.id, {failures}")
+    failed = "(coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0)"
     if query.unique:
         # a bare column beside max() comes from the row holding the max: the latest run's
-        sql = (f"SELECT {columns.format(count='count(*)', ts='max(e.ts_start)')} FROM events e WHERE {where} "
-               "GROUP BY e.text ORDER BY max(e.ts_start) DESC LIMIT ?")
+        sql = (f"SELECT {columns.format(count='count(*)', ts='max(e.ts_start)', failures=f'sum({failed})')} "
+               f"FROM events e WHERE {where} GROUP BY e.text ORDER BY max(e.ts_start) DESC LIMIT ?")
     else:
-        sql = (f"SELECT {columns.format(count='1', ts='e.ts_start')} FROM events e WHERE {where} "
+        sql = (f"SELECT {columns.format(count='1', ts='e.ts_start', failures=failed)} FROM events e WHERE {where} "
                "ORDER BY e.ts_start DESC, e.id DESC LIMIT ?")
     try:
         found = conn.execute(sql, [*params, query.limit]).fetchall()
@@ -178,7 +180,8 @@ def pending(spool_dir: str) -> list[dict[str, Any]]:
                     out.append({"text": record.get("text", ""), "count": 1, "ts": record.get("ts_start") or 0.0,
                                 "cwd": meta.get("cwd"), "exit_code": meta.get("exit_code"),
                                 "host": meta.get("host"), "session": record.get("session"),
-                                "duration_ms": meta.get("duration_ms"), "id": None})
+                                "duration_ms": meta.get("duration_ms"), "id": None,
+                                "failures": int(meta.get("exit_code") not in (0, None))})
         except OSError:
             continue
     out.sort(key=lambda r: -float(r["ts"] or 0.0))
@@ -197,6 +200,7 @@ def _merge(stored: list[dict[str, Any]], fresh: Iterable[dict[str, Any]], unique
             merged[row["text"]] = dict(row)
         else:
             known["count"] += row["count"]
+            known["failures"] = known.get("failures", 0) + row.get("failures", 0)
     return list(merged.values())
 
 

@@ -24,13 +24,13 @@ def test_history_lists_each_command_once_newest_first_with_runs_and_exit(cli, sv
     seed(svc)
     code, out, err = cli("history")
     assert code == 0, err
-    assert out.splitlines() == [
-        "time              exit  runs  directory         command",
-        "2026-11-01 09:05  0     1×    /src/application  ls",
-        "2026-11-01 09:04  1     1×    /src/web          npm run build",
-        "2026-11-01 09:03  1     1×    /src/app/api      pytest -k auth",
-        "2026-11-01 09:02  0     2×    /src/app          make test",
-        "2026-11-01 09:01  0     1×    /src/app          pip install -e .",
+    assert out.splitlines() == [  # the latest run's exit code, and how many of the runs failed
+        "time              exit  runs           directory         command",
+        "2026-11-01 09:05  0     1×             /src/application  ls",
+        "2026-11-01 09:04  1     1×             /src/web          npm run build",
+        "2026-11-01 09:03  1     1×             /src/app/api      pytest -k auth",
+        "2026-11-01 09:02  0     2× (1 failed)  /src/app          make test",
+        "2026-11-01 09:01  0     1×             /src/app          pip install -e .",
     ]
 
 

@@ -54,6 +54,11 @@ def test_what_failed_lists_every_failure_in_that_directory_newest_first(shell):
                                             "2. make test (exit 2, 2026-11-02 09:00) [1]"]
 
 
+def test_a_command_run_several_times_says_how_many_runs_failed(shell):
+    answer = _ask(shell, "what did I run in web on 2 November 2026?")
+    assert "1. npm run build (exit 0, 2026-11-02 09:14, 2 runs, 1 failed) [7]" in answer.text.splitlines()
+
+
 def test_what_did_i_run_in_a_directory_on_a_day_keeps_to_that_day(shell):
     answer = _ask(shell, "What did I run in proj/api on 3 November 2026?")
     assert answer.text == "Ran in /home/ada/proj/api:\n1. docker compose up -d (exit 0, 2026-11-03 09:00) [8]"

@@ -233,6 +233,8 @@ async def test_shell_history_filters_by_project_directory_and_outcome(make_serve
             ("pytest -k auth", 1, "/src/app/api"), ("make test", 2, "/src/app")]  # subfolders in, /src/web out
         worked = await call(client, "shell_history", cwd="/src/app/", failed=False, search="make")
         assert [(r["command"], r["runs"]) for r in worked["results"]] == [("make test", 2)]
+        every_make = await call(client, "shell_history", cwd="/src/app", search="make")
+        assert [(r["runs"], r["failed_runs"], r["exit_code"]) for r in every_make["results"]] == [(3, 1, 0)]
         every = await call(client, "shell_history", search="make", every_run=True)
         assert [r["exit_code"] for r in every["results"]] == [0, 0, 2]
         assert all(r["id"] and r["time"].startswith("2026-11-01T") for r in every["results"])
