@@ -167,6 +167,13 @@ class Hit:
     meta: dict[str, Any] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def from_event(cls, event: Event, score: float = 0.0) -> Hit:
+        """A stored event as a result item (one the search did not rank: a reply, a command)."""
+        assert event.id is not None  # stored events have ids
+        return cls(owner="event", id=event.id, score=score, ts=event.ts_start, text=event.text, source=event.source,
+                   actor=event.actor, session=event.session, kind=event.kind, meta=event.meta)
+
     @property
     def ref(self) -> str:
         """The id users type: a bare number for events, ``m<id>`` for memories."""

@@ -279,7 +279,7 @@ class SpoolIngester:
         try:
             stored = self.svc.store_events([event for event, _line in batch])
             self.report.filtered += stored.filtered
-            return list(stored.inserted), stored.duplicates + stored.forgotten, []
+            return list(stored.inserted), stored.known, []
         except Exception:  # noqa: BLE001 - retried one by one below
             pass
         inserted: list[int] = []
@@ -293,7 +293,7 @@ class SpoolIngester:
                 continue
             self.report.filtered += stored.filtered
             inserted.extend(stored.inserted)
-            duplicates += stored.duplicates + stored.forgotten
+            duplicates += stored.known
         return inserted, duplicates, failed
 
     def _quarantine_entry(self, path: Path, line: int, raw: bytes, error: str) -> dict[str, Any]:

@@ -333,8 +333,7 @@ def _reply_to(svc: Recall, hit: Hit) -> Hit | None:
     event = svc.store.get_event(following) if following is not None else None
     if event is None or event.id is None or (event.actor or "") == (hit.actor or ""):
         return None
-    return Hit(owner="event", id=event.id, score=0.0, ts=event.ts_start, text=event.text, source=event.source,
-               actor=event.actor, session=event.session, kind=event.kind, meta=event.meta)
+    return Hit.from_event(event)
 
 
 def ask(

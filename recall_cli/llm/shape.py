@@ -211,9 +211,9 @@ def _steps_of(text: str) -> list[str]:
 def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped | None:
     """The steps of the best matching item that gives instructions: its own numbered steps,
     "a, then b", or the commands that ran (shell items matching the question, oldest first).
-    A question someone asked ("how do I…?") is never the answer, nor a command that failed."""
-    commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")
-                and h.meta.get("exit_code") in (0, None)]
+    A question someone asked ("how do I…?") is never the answer. (A command that failed is
+    never one either: evidence_answer, the one caller, leaves those out for every steps answer.)"""
+    commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
     best: tuple[tuple[int, int], Hit, list[str]] | None = None
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":

@@ -222,7 +222,5 @@ def _text(rows: list[dict[str, Any]], found: Scope) -> str:
 def _hits(svc: Recall, rows: list[dict[str, Any]]) -> list[Hit]:
     """The recorded events behind the rows (commands still in the spool have none yet)."""
     events = svc.store.get_events([r["id"] for r in rows if isinstance(r.get("id"), int)])
-    return [Hit(owner="event", id=e.id, score=1.0, ts=e.ts_start, text=e.text, source=e.source, actor=e.actor,
-                session=e.session, kind=e.kind, meta=e.meta)
-            for r in rows if isinstance(r.get("id"), int) and (e := events.get(r["id"])) is not None
-            and e.id is not None]
+    return [Hit.from_event(e, score=1.0) for r in rows
+            if isinstance(r.get("id"), int) and (e := events.get(r["id"])) is not None]

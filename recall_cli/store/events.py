@@ -28,6 +28,11 @@ class InsertResult:
     split: int = 0  # long texts stored as several parts
     truncated: int = 0  # texts longer than the parts kept (the rest left out, with a marker)
 
+    @property
+    def known(self) -> int:
+        """Events not stored because they were seen before: stored already, or forgotten."""
+        return self.duplicates + self.forgotten
+
 
 def event_filters(
     since: float | None, until: float | None, sources: Sequence[str] | None, alias: str = "e"

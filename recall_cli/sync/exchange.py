@@ -124,7 +124,7 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
                 report.tombstones += 1
         gone = store.tombstoned("event")
         stored = svc.store_events([e for e in events if e.content_hash not in gone])
-        report.events, report.duplicates = len(stored.inserted), stored.duplicates + stored.forgotten
+        report.events, report.duplicates = len(stored.inserted), stored.known
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
             report.changes += store.apply_change(change)
         if changes:
