@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from .errors import UsageError
@@ -228,7 +228,12 @@ def search_output(searcher: Searcher, query: str, *, limit: int | None, since: s
     )
     known = getattr(searcher, "sources", None)  # (the service has it; a daemon client renders on the daemon)
     if not result.hits and sources and callable(known) and not set(sources) & set(have := known()):
-        # a typo in --source is a wrong flag, not an empty memory
-        raise UsageError(f"no events come from source {', '.join(map(repr, sources))}; "
-                         f"sources here: {', '.join(have) or 'none yet'}")
+        raise unknown_sources(sources, have)
     return search_text(result, as_json, columns, wide)
+
+
+def unknown_sources(asked: Sequence[str], have: Iterable[str]) -> UsageError:
+    """The error for a --source that no event comes from: a typo is a wrong flag, not an
+    empty memory."""
+    return UsageError(f"no events come from source {', '.join(map(repr, asked))}; "
+                      f"sources here: {', '.join(have) or 'none yet'}")

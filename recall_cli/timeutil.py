@@ -76,8 +76,11 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
         pass
     # "yesterday", "last week", "3 days ago": whole days, as in questions, so --since
     # yesterday starts at yesterday's midnight and not 24 hours ago
-    from .timephrase.phrase import extract  # here: the time grammar imports this module
+    from .timephrase.phrase import extract, shifted_day  # here: the time grammar imports this module
 
+    exact = shifted_day(raw, base if base is not None else now())
+    if exact is not None:
+        return exact.until if end else exact.since
     rest, found = extract(raw, base if base is not None else now())
     if found is not None and not rest.strip(" ,."):
         return found.until if end else found.since

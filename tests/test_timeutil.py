@@ -68,3 +68,12 @@ def test_a_phrase_that_names_days_starts_and_ends_with_them():
     assert parse_time("yesterday", base=base) == to_ts(datetime(2026, 12, 2))  # not 24 hours ago
     assert parse_time("yesterday", base=base, end=True) == to_ts(datetime(2026, 12, 3)) - 0.001
     assert parse_time("3 days ago", base=base) == to_ts(datetime(2026, 11, 30))
+
+
+def test_a_typed_shift_by_weeks_or_months_names_exactly_that_day():
+    base = to_ts(datetime(2026, 12, 4, 15, 0))  # a question reads "2 weeks ago" loosely; a typed time does not
+    assert parse_time("in two weeks", base=base) == to_ts(datetime(2026, 12, 18))
+    assert parse_time("2 weeks ago", base=base) == to_ts(datetime(2026, 11, 20))
+    assert parse_time("2 weeks ago", base=base, end=True) == to_ts(datetime(2026, 11, 21)) - 0.001
+    _rest, loose = extract("what did I do 2 weeks ago?", base)
+    assert loose is not None and loose.since < to_ts(datetime(2026, 11, 20)) < loose.until

@@ -214,6 +214,8 @@ class FileWatcher:
                     return "busy", None, ""
                 if before.st_size > self.max_file_bytes:
                     report.skipped_large += 1
+                    report.errors.append(f"{path}: skipped, {before.st_size:,} bytes is over watch.max_file_bytes "
+                                         f"({self.max_file_bytes:,})")
                     return "skip", before, ""
                 with open(path, "rb") as fh:
                     data = fh.read(self.max_file_bytes + 1)
@@ -229,11 +231,14 @@ class FileWatcher:
                 continue  # written while we read: read it again
             if b"\x00" in data[:8192]:
                 report.skipped_binary += 1
+                report.errors.append(f"{path}: skipped, binary (not text)")
                 return "skip", after, ""
             try:
                 return "text", after, data.decode("utf-8-sig")
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
                 report.skipped_binary += 1
+                report.errors.append(f"{path}: skipped, not UTF-8 text (byte {exc.start}); convert it, "
+                                     f"e.g. iconv -f latin1 -t utf-8")
                 return "skip", after, ""
         # still changing: keep the old state; the next event (or scan) reads it again
         with self._cond:

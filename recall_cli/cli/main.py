@@ -50,10 +50,16 @@ def main(argv: list[str] | None = None) -> int:
             print("Aborted.", file=sys.stderr)
             return 1
         if isinstance(exc, ClickException):
-            print(f"Error: {exc.format_message()}", file=sys.stderr)
+            message = exc.format_message()
+            if message:  # a bare `recall` has printed its help, and that says all
+                print(f"Error: {message}", file=sys.stderr)
             return exc.exit_code
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.filename and exc.strerror:
+            # a file the user named that cannot be read or written: say which, and why
+            print(f"Error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 1
         print(f"Error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
         return 1
     return 0

@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from ..errors import UsageError
-from ..render import event_fields, field_lines, memory_fields, parse_when, plural, search_output, split_csv, table_lines
+from ..render import (
+    event_fields,
+    field_lines,
+    memory_fields,
+    parse_when,
+    plural,
+    search_output,
+    split_csv,
+    table_lines,
+    unknown_sources,
+)
 from ..timeutil import short
 from .common import backend, echo_json, service
 
@@ -80,8 +90,11 @@ def forget(
     if not refs and not source and before is None:
         raise UsageError("say what to forget: ids, --source or --before")
     svc = service()
-    plan = svc.plan_forget(refs or [], sources=split_csv(source), before=parse_when(before))
+    sources = split_csv(source)
+    plan = svc.plan_forget(refs or [], sources=sources, before=parse_when(before))
     if plan.empty:
+        if sources and not set(sources) & set(have := svc.sources()):
+            raise unknown_sources(sources, have)
         typer.echo("Nothing matches; nothing deleted.")
         return
     what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"

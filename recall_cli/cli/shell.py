@@ -163,7 +163,7 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
                 f"{plural(report.paragraphs, 'new paragraph')}, {plural(report.deleted, 'deleted file')}")
         skipped = report.skipped_binary + report.skipped_large
         if skipped:
-            line += f", {skipped} skipped (binary or over watch.max_file_bytes)"
+            line += f", {skipped} skipped (named below)"
         if ingested is not None:
             line += f"; ingested {plural(ingested.inserted, 'event')}"
         else:

@@ -57,7 +57,9 @@ FILLER = re.compile(
     r"|sounds (?:great|awesome|good|fun|cool)"
     r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b"
     r"(?!,?\s+(?:i|i'm|i've|we|my|our)\b)"  # "Thanks, I named it Clint Yeastwood." is news, not filler
-    r"[^.!?]*[.!?]\s*)+", re.I)
+    # a few words at most ("Thanks, Mel!", "Wow, that's so cool!"): "Yes, grandma is allergic
+    # to walnuts, use almonds instead." is the answer, not a greeting
+    r"(?:[\s,]+[^\s.!?]+){0,4}[\s,]*[.!?]+\s*)+", re.I)
 STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
 INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "soup: 1. Fry ... 2. Add ..."
 THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
@@ -169,15 +171,19 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     hit = ranked[0][2]
     best: tuple[tuple[int, int], str, date | None] | None = None
+    asked = set(re.findall(r"\w+", question.lower()))
     for j, sentence in enumerate(sentences(hit.text or "")):
         if allow is not None and not allow(hit, sentence):
             continue
-        found = dates_in(sentence, hit.ts)
+        # a time the question itself states is not its answer ("when does the market move to
+        # Saturday?" is answered by the note's "in January", not by its "Saturday")
+        found = [f for f in dates_in(sentence, hit.ts)
+                 if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked]
         if not found:
             continue
         # the first day a sentence names is the one it is about ("next month, on the 9th of
         # January": the 9th), else its first date
-        _pos, rendered, day = next((f for f in found if f[2] is not None), found[0])
+        _pos, rendered, day, _phrase = next((f for f in found if f[2] is not None), found[0])
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
         rank = (len(keys & words(sentence)), -j)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from ..models import Hit
 from ..search.text import is_assistant
 
-WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
 # ("with Dr. Patel", "St. Ives", "e.g. this"): fixed-width lookbehinds, one per length
 _ABBREVIATIONS = ("Dr", "Mr", "Ms", "St", "Jr", "Sr", "vs", "Mrs", "Prof", "etc", "e.g", "i.e", "approx")
@@ -73,6 +73,24 @@ DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extensi
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
                     r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote)\b", re.I)
 NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
+# the people a question can name by how they are related to the asker; each word -> its kind
+# ("mum" and "mother" are one person, "sister" and "brother" two)
+RELATION = {word: kind for kind, spelled in (
+    ("mother", "mother mom mum mam mommy mummy mama"), ("father", "father dad daddy papa"),
+    ("grandmother", "grandmother grandma granny gran nan nana"),
+    ("grandfather", "grandfather grandpa granddad grandad gramps"), ("brother", "brother bro"),
+    ("sister", "sister sis"), ("son", "son"), ("daughter", "daughter"), ("wife", "wife"),
+    ("husband", "husband"), ("aunt", "aunt auntie aunty"), ("uncle", "uncle"), ("cousin", "cousin"),
+    ("niece", "niece"), ("nephew", "nephew"), ("girlfriend", "girlfriend"), ("boyfriend", "boyfriend"),
+    ("fiance", "fiance fiancé fiancee fiancée"), ("boss", "boss"), ("stepmother", "stepmother stepmom stepmum"),
+    ("stepfather", "stepfather stepdad")) for word in spelled.split()}
+# an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work
+IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
+
+
+def relations_in(text: str) -> set[str]:
+    """The kinds of relative ``text`` names ("my sister's" -> {"sister"})."""
+    return {RELATION[w] for w in (t.removesuffix("'s") for t in tokens(text)) if w in RELATION}
 FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're we've we'll our ours us".split())
 SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
 
@@ -111,6 +129,8 @@ def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
     """What a question is about: its content words less question-shaping words, years and the
     people it names (those are checked apart, by whom the evidence is about)."""
     skip = {n.lower() for n in names}
+    for idiom, meaning in IDIOMS:
+        question = idiom.sub(meaning, question)
     return {stem(w) for w in tokens(question)
             if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 2 and not YEAR.match(w)
             and w.removesuffix("'s") not in skip}
@@ -143,6 +163,26 @@ def sentences(text: str) -> list[str]:
     return [s for s in SENTENCE.split(" ".join(text.split())) if s]
 
 
+# a question that opens a clause after a statement: "I was thinking about X, can you ...?"
+_ASKS_AFTER = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014])\s+(?:and\s+|so\s+|but\s+)?(?:can|could|would|will|do|does|"
+                         r"did|is|are|should|any|what|how|which|where|when|why|who|have|has)\b", re.I)
+_ASKS_FIRST = re.compile(r"^\s*(?:can|could|would|will|do|does|did|is|are|should|any|what|how|which|where|when|"
+                         r"why|who|have|has|am|was|were|shall|may|might)\b", re.I)
+
+
+def stated(sentence: str) -> str:
+    """What ``sentence`` asserts: all of it, or for a question only a statement it opens
+    with ("I was thinking about strength training, can you recommend exercises?" -> "I was
+    thinking about strength training"); '' for a plain question, which asserts nothing."""
+    if not sentence.rstrip().endswith("?"):
+        return sentence
+    if _ASKS_FIRST.match(sentence):
+        return ""
+    asks = _ASKS_AFTER.search(sentence)
+    head = sentence[: asks.start()].strip() if asks else ""
+    return head if len(head.split()) >= 3 else ""
+
+
 def names_person(word: str, name: str) -> bool:
     """Whether ``word`` is ``name`` or a short form of it ("mel" for "melanie")."""
     name = name.lower()
@@ -160,16 +200,20 @@ class Ownership:
 
 def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
     """Whom each statement of ``hit`` is about: ``person`` (the one the question names), someone
-    else, or nobody in particular. Questions are left out: they assert nothing."""
+    else, or nobody in particular. Questions are left out (they assert nothing), all but a
+    statement one opens with (``stated``)."""
     speaker = hit.actor or ""
     is_person = speaker.lower() == person.lower()
     others = [s for s in speakers if s.lower() not in {person.lower(), speaker.lower()}]
     split = [(s, {w.removesuffix("'s") for w in tokens(s)}) for s in sentences(hit.text or "")]
     everything = set().union(*(w for _, w in split)) if split else set()
     out = Ownership()
-    for sentence, ws in split:
-        if sentence.rstrip().endswith("?"):
+    for whole, ws in split:
+        sentence = stated(whole)
+        if not sentence:
             continue
+        if sentence is not whole:
+            ws = {w.removesuffix("'s") for w in tokens(sentence)}
         mentions_person = any(names_person(w, person) for w in ws)
         mentions_other = any(names_person(w, o) for w in ws for o in others)
         first, second = bool(ws & FIRST_PERSON), bool(ws & SECOND_PERSON)
@@ -275,7 +319,9 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     people = [*named.values(), *(n for n in names_in_question(question, named.values())
                                  if " " not in n and not n.isupper())]
     own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
-    subject = keys - own
+    # "when is my brother's birthday?" is not answered by "my sister Lena's birthday is 14 August"
+    kin = relations_in(question)
+    subject = keys - own - {stem(w) for w, kind in RELATION.items() if kind in kin}
     # an assistant's reply is about the user's request: "what did the assistant suggest for my
     # knee?" is answered by a reply that never says "knee". Between people a reply is not the
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)
@@ -283,9 +329,18 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     lowered = {p.lower() for p in people if is_assistant(p)}
     held = [words(f"{_said(h)} " + (_turn_before(h, top) if speech and (h.actor or "").lower()
                                                    in lowered else "")) for h in top]
-    if people and subject and not any(
-            (own & said_ and subject & said_) or subject <= said_ for said_ in held):
-        support.abstain = f"the evidence names {people[0]} but nothing of what is asked"
+
+    def holds(hit: Hit, said_: set[str]) -> bool:
+        kinds = relations_in(_said(hit)) if kin else set()
+        if kinds and not kinds & kin:
+            return False  # about another relative
+        # a note must name whom it is about; a conversation spreads that over its turns
+        return not people or bool(own & said_ and subject & said_) or (subject <= said_ and bool(hit.actor))
+
+    if (people or kin) and subject and not any(holds(h, said_) for h, said_ in zip(top, held, strict=True)):
+        whom = people[0] if people else f"your {sorted(kin)[0]}"
+        support.abstain = (f"the evidence names {whom} but nothing of what is asked" if people
+                           else f"the evidence on this is about someone other than {whom}")
         return support
     if len(named) != 1 or not keys:
         return support

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import ownership, sentences, stem
+from ..llm.support import ownership, sentences, stated, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_assistant
@@ -72,7 +72,7 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool
         if hit.actor != person and is_assistant(hit.actor):
             continue  # an assistant's "you might enjoy ..." is advice, not news of the user
         if hit.actor == person and to_others:
-            kept = [s for s in sentences(hit.text) if not s.rstrip().endswith("?")]
+            kept = [said for s in sentences(hit.text) if (said := stated(s))]
         else:  # for the speaker: their own news, not what they say of the one they talk to
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral

@@ -197,9 +197,9 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     return None
 
 
-def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
-    """(position, rendered date, the day when it is one) for each date phrase in ``text``,
-    ranges before the single days inside them."""
+def dates_in(text: str, said: float) -> list[tuple[int, str, date | None, str]]:
+    """(position, rendered date, the day when it is one, the phrase as written) for each
+    date phrase in ``text``, ranges before the single days inside them."""
     day_said = from_ts(said).date()
     found: list[tuple[int, int, str, date | None]] = []
     taken: list[tuple[int, int]] = []
@@ -215,7 +215,7 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None]]:
                 continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), m.end(), rendered[0], rendered[1]))
-    return [(start, text_, day) for start, _end, text_, day in sorted(found)]
+    return [(start, text_, day, text[start:end]) for start, end, text_, day in sorted(found)]
 
 
 def in_granularity(question: str, rendered: str, day: date | None) -> str:

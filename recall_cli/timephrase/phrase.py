@@ -109,7 +109,9 @@ PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|f
 FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
                     r"todo|to-do|remind(?:er)?|due|appointment|scheduled|deadline|upcoming|"
                     r"(?:booked|planned|arranged|reserved|set) for|"
-                    r"(?:moved|postponed|rescheduled|pushed(?: back)?|changed|brought forward) (?:to|for))\b|'ll\b|"
+                    r"(?:moved|postponed|rescheduled|pushed(?: back)?|changed|brought forward) (?:to|for)|"
+                    # the present of a timetable: "the market moves to Saturday in January"
+                    r"(?:moves|is moving|are moving|starts|begins|opens|reopens|closes) (?:to|on|in|at|from))\b|'ll\b|"
                     r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"
                     r"take|get|go|fix|clean|cancel|return|order|collect|file|water|feed)\b", re.I)
 
@@ -367,6 +369,26 @@ def _modified(text: str, found: _Found, today: date, nearest: bool) -> _Found:
                         first -= _DAY
                 return _Found(m.start(), joint.end() + other[0].end, (first, max(last, after)))
     return found
+
+
+_EXACT_SHIFT = re.compile(rf"(?:in\s+(?P<ahead>{NUMBER_RE})\s+(?P<unit_a>{_UNIT})s?|"
+                          rf"(?P<back>{NUMBER_RE})\s+(?P<unit_b>{_UNIT})s?\s+ago)", re.I)
+
+
+def shifted_day(text: str, reference: float) -> TimeRange | None:
+    """The one day a typed "2 weeks ago" or "in 3 months" names, exactly that far from the
+    reference day. A question reads the phrase loosely (half a unit either side: "2 weeks
+    ago" is about then, give or take); a time given to a command means that day."""
+    m = _EXACT_SHIFT.fullmatch(text.strip())
+    if m is None:
+        return None
+    today = from_ts(reference).date()
+    if m.group("ahead"):
+        day = today + timedelta(days=_days(m.group("ahead"), m.group("unit_a")))
+    else:
+        day = today - timedelta(days=_days(m.group("back"), m.group("unit_b")))
+    since, until = span(*_one_day(day))
+    return TimeRange(m.group(0), since, until)
 
 
 def extract(query: str, reference: float) -> tuple[str, TimeRange | None]:

@@ -118,6 +118,11 @@ def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(n
     report = watcher.scan_once()
     assert sorted(collect.texts()) == ["* kept heading", "Some text."]
     assert (report.skipped_binary, report.skipped_large) == (2, 1)
+    # each skipped file is named with why, so a Latin-1 note is not lost without a word
+    assert sorted(e.split(": ", 1)[1].split(";")[0] for e in report.errors) == [
+        "skipped, 2,001 bytes is over watch.max_file_bytes (1,000)", "skipped, binary (not text)",
+        "skipped, not UTF-8 text (byte 3)"]
+    assert any(e.startswith(str(notes / "latin1.txt")) and "iconv" in e for e in report.errors)
     again = watcher.scan_once()  # skipped files are remembered until they change
     assert (again.skipped_binary, again.skipped_large, again.records) == (0, 0, 0)
     (notes / "photo.txt").unlink()

@@ -106,6 +106,17 @@ def test_wrong_flags_give_one_line_errors(cli):
     assert cli("search", "x", "--limit", "0")[2] == "Error: --limit must be at least 1\n"
 
 
+def test_a_bare_recall_prints_its_help_and_no_empty_error(cli):
+    code, out, err = cli()
+    assert code == 2 and "Usage: recall" in out and err == ""
+
+
+def test_a_file_that_cannot_be_written_is_named_in_one_line(cli, tmp_path):
+    cli("add", "a note to export")
+    target = tmp_path / "no" / "such" / "dir" / "x.jsonl"
+    assert cli("export", "-o", str(target)) == (1, "", f"Error: {target}: No such file or directory\n")
+
+
 def test_show_prints_the_event_and_unknown_ids_fail(cli):
     cli("add", "Mum wants a pottery class voucher", "--time", "2023-03-05T19:10", "--tag", "gifts")
     code, out, _ = cli("show", "1")
@@ -136,7 +147,9 @@ def test_forget_by_source_and_before(cli):
     assert cli("forget", "--before", "2021-01-01", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
     assert cli("forget", "--source", "chat", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
     assert json.loads(cli("stats", "--json")[1])["events"] == 1
-    assert cli("forget", "--source", "nothing-here", "--yes")[1] == "Nothing matches; nothing deleted.\n"
+    assert cli("forget", "--before", "1990-01-01", "--yes")[1] == "Nothing matches; nothing deleted.\n"
+    code, _, err = cli("forget", "--source", "nothing-here", "--yes")  # a typo, as in search
+    assert code == 2 and err == "Error: no events come from source 'nothing-here'; sources here: note\n"
     assert cli("forget")[0] == 2
 
 

@@ -483,3 +483,37 @@ def test_a_notes_heading_counts_as_its_words_for_the_question(svc, tmp_path):
     svc.import_file(notes)
     answer = ask(svc, "where are the volvo winter tyres?", llm=ScriptedLLM([]))
     assert not answer.abstained and "bay 14" in answer.text
+
+
+def test_a_question_about_one_relative_is_not_answered_by_a_note_about_another(svc):
+    svc.add("My sister Lena's birthday is 14 August", ts=T0)
+    for question in ("when is my brother's birthday?", "when is my mum's birthday?"):
+        answer = ask(svc, question, llm=ScriptedLLM([]))
+        assert answer.abstained, (question, answer.text)
+    assert ask(svc, "when is my sister's birthday?", llm=ScriptedLLM([])).text == "14 August [1]"
+    assert ask(svc, "when is Lena's birthday?", llm=ScriptedLLM([])).text == "14 August [1]"
+
+
+def test_a_note_that_does_not_name_the_person_asked_about_does_not_answer_for_them(svc):
+    svc.add("My sister Lena's birthday is 14 August", ts=T0)
+    svc.add("Plan: fly to Lisbon on 12 June to visit Ana, she lives in Alfama", ts=T0 + 60)
+    svc.add("Met Tomás at the climbing gym; he works at Spotify as a data engineer", ts=T0 + 120)
+    assert ask(svc, "where does Lena live?", llm=ScriptedLLM([])).abstained
+    assert "Alfama" in ask(svc, "where does Ana live?", llm=ScriptedLLM([])).text
+    # an accented name is one word, and "do for a living" asks about work, not where one lives
+    answer = ask(svc, "what does Tomás do for a living?", llm=ScriptedLLM([]))
+    assert "Spotify" in answer.text and answer.citations == ["3"]
+
+
+def test_an_answer_that_opens_with_yes_is_not_taken_for_a_greeting(svc):
+    svc.add("I will. Is grandma still allergic to walnuts?", ts=T0, actor="me", source="chat")
+    svc.add("Yes, grandma is allergic to walnuts, use almonds instead.", ts=T0 + 60, actor="Mum", source="chat")
+    answer = ask(svc, "what is grandma allergic to?", llm=ScriptedLLM([]))
+    assert answer.text == "Yes, grandma is allergic to walnuts, use almonds instead. [2]"
+    assert ask(svc, "what is grandpa allergic to?", llm=ScriptedLLM([])).abstained
+
+
+def test_a_time_the_question_states_is_not_its_answer(svc):
+    svc.add("The baker said the market moves to Saturday in January", ts=T0)  # said 8 May 2023
+    answer = ask(svc, "when does the market move to Saturday?", llm=ScriptedLLM([]))
+    assert answer.text == "January 2024 [1]"

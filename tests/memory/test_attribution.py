@@ -206,3 +206,17 @@ def _podcasts() -> list[Event]:
 ])
 def test_an_assistants_advice_is_not_news_of_the_user(summary, wronged):
     assert misattributed(summary, _podcasts()) == wronged
+
+
+def test_a_statement_a_question_opens_with_is_the_speakers_own_news():
+    chat = [
+        Event("I'm training for a charity 5K and want to improve my endurance.", T0, source="chat", actor="user"),
+        Event("Intervals help: two a week.", T0 + 60, source="chat", actor="assistant"),
+        Event("I was thinking about incorporating strength training into my routine, can you recommend "
+              "some exercises?", T0 + 120, source="chat", actor="user"),
+        Event("Squats, lunges and calf raises.", T0 + 180, source="chat", actor="assistant"),
+    ]
+    assert misattributed("The user is training for a charity 5K and wants to improve their endurance by "
+                         "incorporating strength training.", chat) == ""
+    # the question itself asserts nothing: asking for exercises is not doing them
+    assert misattributed("The user does squats and lunges.", chat) == "user"

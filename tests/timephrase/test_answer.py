@@ -56,7 +56,7 @@ def test_dates_in_evidence_read_as_said(text, expected):
     ("in August 5th, 2023", ["5 August 2023"]),  # a day follows: the day is the date
 ])
 def test_a_month_alone_is_read_only_when_it_stands_alone(text, expected):
-    assert [rendered for _p, rendered, _d in dates_in(text, SAID)] == expected
+    assert [rendered for _p, rendered, _d, _s in dates_in(text, SAID)] == expected
 
 
 def test_dates_are_given_in_the_questions_granularity():
