@@ -72,7 +72,7 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool
         if hit.actor != person and is_assistant(hit.actor):
             continue  # an assistant's "you might enjoy ..." is advice, not news of the user
         if hit.actor == person and to_others:
-            kept = [said for s in sentences(hit.text) if (said := stated(s))]
+            kept = [claim for s in sentences(hit.text) if (claim := stated(s))]
         else:  # for the speaker: their own news, not what they say of the one they talk to
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral
