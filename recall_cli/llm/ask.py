@@ -45,13 +45,23 @@ from .shape import (
     duration_answer,
     grounded,
     list_answer,
-    predicate_of,
     question_kind,
     statement_answer,
     steps_answer,
 )
 from .shell import shell_answer
-from .support import WORD, Support, assess, names_in_question, ownership, stem, tokens, words
+from .support import (
+    SPEECH,
+    WORD,
+    Support,
+    assess,
+    names_in_question,
+    ownership,
+    predicate_of,
+    stem,
+    tokens,
+    words,
+)
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -262,16 +272,19 @@ def model_answers(svc: Recall, llm: LLM) -> bool:
     return model_trusted(svc.config, "ask.model_answers", llm)
 
 
-def _person_filter(found: Support, hits: Sequence[Hit]) -> Callable[[Hit, str], bool] | None:
+def _person_filter(found: Support, hits: Sequence[Hit], question: str) -> Callable[[Hit, str], bool] | None:
     """For a question about one named person: only statements about them (or about nobody in
-    particular) may answer it."""
+    particular) may answer it; for what they said, all of their own words may."""
     person = found.person
     if person is None:
         return None
     everyone = sorted({h.actor for h in hits if h.actor} | {person})
+    says = SPEECH.search(question) is not None
     allowed: dict[int, set[str]] = {}
 
     def allow(hit: Hit, sentence: str) -> bool:
+        if says and (hit.actor or "").lower() == person.lower():
+            return True
         if id(hit) not in allowed:
             owned = ownership(hit, person, everyone)
             allowed[id(hit)] = set(owned.person + owned.neutral)
@@ -282,7 +295,7 @@ def _person_filter(found: Support, hits: Sequence[Hit]) -> Callable[[Hit, str], 
 
 def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits: Sequence[Hit]) -> Shaped | None:
     """The zero-LLM answer: the evidence's own words, shaped by the kind of question."""
-    allow = _person_filter(found, hits)
+    allow = _person_filter(found, hits, question)
     keys = found.key_words or words(question)
     if kind == "steps":  # a command that failed is no step to take
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]

@@ -98,22 +98,6 @@ def _clean(sentence: str) -> str:
     return stripped
 
 
-# "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
-# Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
-PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
-                       r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w'-]*)\s+([a-z]+)\b", re.I)
-# verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
-GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
-                          "told want wants think thinks feel feels like likes mean means know knows need needs".split())
-
-
-def predicate_of(question: str) -> str:
-    """The stem of the verb a "what did I <verb> ..." question asks about; "" for none."""
-    m = PREDICATE.search(question)
-    verb = m.group(1).lower() if m else ""
-    return "" if not verb or verb in GENERIC_VERBS or verb in STOPWORDS else stem(verb)
-
-
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
           predicate: str = "") -> tuple[int, int, int, int, int]:
     """The verb asked about, then key words shared, then those besides the names asked about

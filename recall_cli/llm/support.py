@@ -88,6 +88,22 @@ RELATION = {word: kind for kind, spelled in (
 IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
 
 
+# "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
+# Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
+PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
+                       r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w'-]*)\s+([a-z]+)\b", re.I)
+# verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
+GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
+                          "told want wants think thinks feel feels like likes mean means know knows need needs".split())
+
+
+def predicate_of(question: str) -> str:
+    """The stem of the verb a "what did I <verb> ..." question asks about; "" for none."""
+    m = PREDICATE.search(question)
+    verb = m.group(1).lower() if m else ""
+    return "" if not verb or verb in GENERIC_VERBS or verb in STOPWORDS else stem(verb)
+
+
 def relations_in(text: str) -> set[str]:
     """The kinds of relative ``text`` names ("my sister's" -> {"sister"})."""
     return {RELATION[w] for w in (t.removesuffix("'s") for t in tokens(text)) if w in RELATION}
@@ -283,7 +299,17 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     top = list(hits[:depth])
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
-    share = max(len(keys & words(_said(h))) / len(keys) for h in top) if keys else 1.0
+    verb = predicate_of(question)
+
+    def share_of(hit: Hit) -> float:
+        held = keys & words(_said(hit))
+        if verb and held == {verb} and len(keys) > 1 and hit.source != "shell":
+            # "how did I fix the build?" is not answered by "Fixed the leaking tap"; a command's
+            # words are its verbs ("npm run build" for "how do I build the web app?")
+            return 0.0
+        return len(held) / len(keys)
+
+    share = max(share_of(h) for h in top) if keys else 1.0
     support = Support(keys, share)
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
@@ -346,14 +372,17 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         return support
     person = next(iter(named.values()))
     support.person = person
+    says = bool(SPEECH.search(question))
     everyone = sorted({h.actor for h in top if h.actor} | {person})
     person_rank = other_rank = len(top)
     for rank, hit in enumerate(top):
         owned = ownership(hit, person, everyone)
         asked_of = ""
-        if speech and (hit.actor or "").lower() == person.lower() and is_assistant(person):
-            owned = Ownership(person=owned.person + owned.other + owned.neutral)  # their words are the answer
-            asked_of = _turn_before(hit, top)  # and what they replied to: "my knee hurts" -> "see a physio"
+        if says and (hit.actor or "").lower() == person.lower():
+            # "what did Mum say about the cheese?": all of her words answer, whomever they are about
+            owned = Ownership(person=owned.person + owned.other + owned.neutral)
+            if is_assistant(person):
+                asked_of = _turn_before(hit, top)  # and what it replied to: "my knee hurts" -> "see a physio"
         about_person = len(keys & words(" ".join([*owned.person, *owned.neutral, asked_of])))
         about_other = len(keys & words(" ".join(owned.other)))
         if about_person > support.person_match:

@@ -517,3 +517,17 @@ def test_a_time_the_question_states_is_not_its_answer(svc):
     svc.add("The baker said the market moves to Saturday in January", ts=T0)  # said 8 May 2023
     answer = ask(svc, "when does the market move to Saturday?", llm=ScriptedLLM([]))
     assert answer.text == "January 2024 [1]"
+
+
+def test_what_someone_said_is_answered_by_their_own_words_whomever_they_are_about(svc):
+    svc.add("I booked the train to Porto for Christmas.", ts=T0, actor="me", source="chat", session="m")
+    svc.add("Lovely! Your father will pick you up at the station. Bring the cheese from the market.", ts=T0 + 60,
+            actor="Mum", source="chat", session="m")
+    answer = ask(svc, "what did Mum say about the cheese?", llm=ScriptedLLM([]))
+    assert answer.text == "Bring the cheese from the market. [2]"
+
+
+def test_an_item_that_shares_only_the_verb_asked_about_is_no_answer(svc):
+    svc.add("Fixed the leaking tap: turn off the valve under the sink, then replace the washer", ts=T0)
+    assert ask(svc, "how did I fix the build?", llm=ScriptedLLM([])).abstained
+    assert "replace the washer" in ask(svc, "how did I fix the tap?", llm=ScriptedLLM([])).text
