@@ -107,9 +107,10 @@ def episodic_summary(events: list[Event]) -> Candidate:
     """A dated who/when/what summary of an episode, with its key terms."""
     start = min(e.ts_start for e in events)
     end = max(e.ts_end or e.ts_start for e in events)
-    who = list(dict.fromkeys(e.actor for e in events if e.actor))
     source = events[0].source
-    terms = key_terms(events)
+    # a watched file's paragraphs are the user's notes, whoever the OS says wrote them: nobody "talked"
+    who = [] if source == "file" else list(dict.fromkeys(e.actor for e in events if e.actor))
+    terms = key_terms([e for e in events if e.kind != "deleted"])  # "Deleted /path/todo.txt" tells of no topic
     if source == "shell":
         cwds = list(dict.fromkeys(e.meta.get("cwd", "?") for e in events))
         failed = sum(1 for e in events if e.meta.get("exit_code") not in (0, None))

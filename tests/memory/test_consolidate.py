@@ -38,6 +38,22 @@ def test_a_summary_of_the_users_own_paragraphs_says_nobody_talked(svc):
     assert "someone" not in view.memory.text and "talked" not in view.memory.text
 
 
+def test_a_watched_files_paragraphs_are_the_users_notes_whoever_the_os_says_wrote_them(svc):
+    svc.store.insert_events([
+        Event("Call the plumber about the boiler.", T0, source="file", kind="paragraph", session="/n/todo.txt",
+              actor="root"),
+        Event("The boiler pressure should sit at 1.5 bar.", T0 + 60, source="file", kind="paragraph",
+              session="/n/todo.txt", actor="root"),
+        Event("Deleted /n/old/todo.txt", T0 + 120, source="file", kind="deleted", session="/n/todo.txt",
+              actor="root")])
+    consolidate(svc)
+    (view,) = svc.memories.list()
+    assert view.memory.text.startswith("Tue 14 November 2023, 22:13–22:15: 3 file entries in /n/todo.txt about")
+    about = view.memory.text.split(" about ", 1)[1]
+    assert "boiler" in about and "root" not in view.memory.text and "talked" not in view.memory.text
+    assert not any(word in about for word in ("deleted", "txt", "old"))
+
+
 def test_a_summary_names_what_was_talked_about_not_the_words_that_open_chat_turns():
     from recall_cli.memory.summary import key_terms
 
