@@ -74,6 +74,8 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
     started = time.perf_counter()
     folder = folder.expanduser()
     if not folder.is_dir():
+        if folder.exists():
+            raise SyncError(f"sync folder {folder} is a file, not a folder (name the folder your devices share)")
         raise SyncError(f"sync folder {folder} does not exist (create it, or point sync.dir at your synced folder)")
     store = svc.store
     key = str(folder.resolve())
@@ -107,8 +109,10 @@ def _check_identity(svc: Recall, key: str, mine: Path) -> None:
             continue
         known = written.get(path.name)
         if known is None or known != _sha(path.read_bytes()):
+            # the store that sees it is the one to renumber: the other one's segments match its records
             raise SyncError(f"another device writes as {mine.name} in {mine.parent} ({path.name} is not this "
-                            "device's): a copied RECALL_HOME? Run `recall sync --new-device` on one of them")
+                            f"device's): a copied RECALL_HOME? Run `recall sync --new-device` with this one "
+                            f"({svc.config.home}) to give it an id of its own")
 
 
 def _read_others(svc: Recall, folder: Path, key: str, device: str, secret: bytes | None,

@@ -197,14 +197,19 @@ def test_a_copied_home_is_told_apart(a, folder, tmp_path):
     copy.run("add", "on the copy")
     done = copy.run("sync", str(folder), check=False)
     assert done.returncode != 0 and "copied RECALL_HOME" in done.stderr
+    assert f"with this one ({copy.home})" in done.stderr  # which of the two must renumber
     copy.run("sync", str(folder), "--new-device")
     assert len(copy.hashes()) == 3
+    assert a.run("sync", str(folder)).returncode == 0  # and the original goes on as it was
 
 
 def test_a_missing_or_read_only_folder_is_one_line(a, folder, tmp_path):
     a.run("add", "kept")
     gone = a.run("sync", str(tmp_path / "nowhere"), check=False)
     assert gone.returncode != 0 and gone.stderr.count("\n") == 1 and "does not exist" in gone.stderr
+    (tmp_path / "a-file").write_text("x")
+    not_dir = a.run("sync", str(tmp_path / "a-file"), check=False)
+    assert not_dir.returncode != 0 and "is a file, not a folder" in not_dir.stderr
     if os.geteuid() != 0:  # root writes anywhere
         folder.chmod(0o500)
         locked = a.run("sync", str(folder), check=False)
