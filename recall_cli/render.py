@@ -169,7 +169,9 @@ def memory_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
         fields.append(("Zone", str(data["zone"])))
     if _number(data.get("retention")) is not None:
         recalled = int(data.get("reinforcements") or 0)
-        fields.append(("Strength", f"{data['retention']:.2f}, recalled {plural(recalled, 'time')}"))
+        # retention R = exp(-t/S) now; the strength S (days) is what JSON calls "strength"
+        held = f" (strength {data['strength']:.1f} days)" if _number(data.get("strength")) is not None else ""
+        fields.append(("Retention", f"{data['retention']:.2f}{held}, recalled {plural(recalled, 'time')}"))
     if data.get("subject"):
         fields.append(("Subject", str(data["subject"])))
     if data.get("valid_from") is not None or data.get("valid_to") is not None:

@@ -82,13 +82,23 @@ def memories(
 
 def pin(ref: str = typer.Argument(..., help="Memory id (m7).")) -> None:
     """Pin a memory: it never decays and is always given to the LLM."""
-    memory = service().pin(_memory_id(ref), True)
+    svc = service()
+    memory_id = _memory_id(ref)
+    if svc.memory(memory_id).pinned:
+        typer.echo(f"m{memory_id} is pinned already.")
+        return
+    memory = svc.pin(memory_id, True)
     typer.echo(f"Pinned m{memory.id}.")
 
 
 def unpin(ref: str = typer.Argument(..., help="Memory id (m7).")) -> None:
     """Unpin a memory: it decays again from now."""
-    memory = service().pin(_memory_id(ref), False)
+    svc = service()
+    memory_id = _memory_id(ref)
+    if not svc.memory(memory_id).pinned:
+        typer.echo(f"m{memory_id} is not pinned.")
+        return
+    memory = svc.pin(memory_id, False)
     typer.echo(f"Unpinned m{memory.id}.")
 
 

@@ -89,10 +89,12 @@ def test_a_memory_shows_whether_it_is_pinned_its_zone_and_strength(cli, recall_h
     svc.memories.add("semantic", "Ana lives in Lisbon", subject="Ana", sources=[source], actor="consolidation")
     svc.close()
     lines = cli("show", "m1")[1].splitlines()
-    assert lines[1:5] == ["Pinned:   no", "Zone:     active", "Strength: 1.00, recalled 1 time", "Subject:  Ana"]
-    assert cli("pin", "m1")[0] == 0
+    assert lines[1:5] == ["Pinned:    no", "Zone:      active", "Retention: 1.00 (strength 8.4 days), recalled 1 time",
+                          "Subject:   Ana"]
+    assert cli("pin", "m1")[1] == "Pinned m1.\n"
+    assert cli("pin", "m1")[1] == "m1 is pinned already.\n"
     lines = cli("show", "m1")[1].splitlines()
-    assert lines[1:3] == ["Pinned:   yes", "Zone:     active"]
+    assert lines[1:3] == ["Pinned:    yes", "Zone:      active"]
 
 
 def test_an_event_shows_the_episode_consolidate_takes(cli):
