@@ -131,6 +131,9 @@ def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path,
         term.run(disable)
         term.run("echo while-disabled")
         term.run(enable)
+        if shell != "fish":  # the hook keeps $_ ("mkdir -p d && cd $_"), past a DEBUG trap set before it
+            term.run("echo lastarg-one lastarg-two")
+            assert b"last=lastarg-two" in term.run('echo "last=$_"')
         if shell == "bash":
             assert b"user-trap:" in term.run('echo "user-trap:$__user_debug"')
         term.run(f"echo done-{shell}")
@@ -140,6 +143,8 @@ def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path,
     expected = {f"echo hello-from-{shell}", "sh -c 'exit 3'", f"echo status:{status}",
                 f"sleep 2 & echo first:{bang}", f"echo second:{bang}", f"cd {private}",
                 "echo token [REDACTED:github-token]", "sleep 0.3", enable, f"echo done-{shell}"}
+    if shell != "fish":
+        expected |= {"echo lastarg-one lastarg-two", 'echo "last=$_"'}
     if shell == "bash":
         expected.add('echo "user-trap:$__user_debug"')
     records = wait_for_spool(recall_home, expected, timeout=60)

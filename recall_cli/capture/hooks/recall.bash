@@ -61,7 +61,8 @@ __recall_precmd() {
     return "$__recall_status"
 }
 
-# (a command substitution sees the DEBUG trap only under functrace)
+# The trap passes "$_" as its last word, so $_ is again what the user's command left
+# (`mkdir -p d && cd $_`). (A command substitution sees the DEBUG trap only under functrace.)
 if [[ -o functrace ]]; then
     __recall_prev_debug=$(trap -p DEBUG)
 else
@@ -69,12 +70,13 @@ else
 fi
 if [[ -n $__recall_prev_debug ]]; then
     # keep a DEBUG trap installed earlier (bash-preexec, a prompt framework): it runs first,
-    # seeing its own $_ and $?, then ours
+    # seeing its own $_ and $?, then ours, which puts back the $_ it may have changed
     __recall_grab() { __recall_prev_debug=$2; }
     eval "__recall_grab ${__recall_prev_debug#trap }"
-    trap "$__recall_prev_debug"$'\n''__recall_preexec' DEBUG
+    __recall_keep() { __recall_lastarg=$2; return "$1"; }
+    trap '__recall_keep "$?" "$_"'$'\n'"$__recall_prev_debug"$'\n''__recall_preexec "$__recall_lastarg"' DEBUG
 else
-    trap '__recall_preexec' DEBUG
+    trap '__recall_preexec "$_"' DEBUG
 fi
 if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
     PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}")
