@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult, well_formed
-from ..search.text import only_time
+from ..search.text import is_assistant, only_time
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .model import Chat, model_trusted
 from .shape import (
+    ANSWER_DEPTH,
     Shaped,
     date_answer,
     duration_answer,
@@ -60,6 +61,7 @@ from .support import (
     predicate_of,
     stem,
     tokens,
+    turn_before,
     words,
 )
 
@@ -272,19 +274,39 @@ def model_answers(svc: Recall, llm: LLM) -> bool:
     return model_trusted(svc.config, "ask.model_answers", llm)
 
 
-def _person_filter(found: Support, hits: Sequence[Hit], question: str) -> Callable[[Hit, str], bool] | None:
+def _their_words(svc: Recall, question: str, found: Support, keys: set[str], hits: Sequence[Hit]) -> list[Hit]:
+    """For what a named person said ("what did Mum say about the cheese?", "what did ChatGPT
+    suggest for the query?"): their turns on the question's subject, or answering a turn that
+    is ("Lisbon" is in the request the reply answers); for an assistant, else its reply to the
+    request on the subject. Empty for any other question."""
+    if not found.person or not SPEECH.search(question):
+        return []
+    person = found.person.lower()
+    # on the subject: not merely the verb that reports speech ("suggest")
+    keys = (keys - {stem(w) for w in tokens(" ".join(SPEECH.findall(question)))}) or keys
+    overlap = {h.ref: len(keys & words(f"{h.text} {turn_before(h, hits)}")) for h in hits}
+    theirs = sorted((h for h in hits if (h.actor or "").lower() == person and overlap[h.ref]),
+                    key=lambda h: -overlap[h.ref])
+    if theirs or not is_assistant(person):
+        return theirs
+    asked = max(hits[:ANSWER_DEPTH], key=lambda h: len(keys & words(h.text)), default=None)
+    answered = _reply_to(svc, asked) if asked is not None and keys & words(asked.text) else None
+    return [answered] if answered is not None and (answered.actor or "").lower() == person else []
+
+
+def _person_filter(found: Support, hits: Sequence[Hit], theirs: bool) -> Callable[[Hit, str], bool] | None:
     """For a question about one named person: only statements about them (or about nobody in
-    particular) may answer it; for what they said, all of their own words may."""
+    particular) may answer it; with ``theirs`` (what they said, and their words lead the
+    evidence), only their own words, whomever they are about."""
     person = found.person
     if person is None:
         return None
     everyone = sorted({h.actor for h in hits if h.actor} | {person})
-    says = SPEECH.search(question) is not None
     allowed: dict[int, set[str]] = {}
 
     def allow(hit: Hit, sentence: str) -> bool:
-        if says and (hit.actor or "").lower() == person.lower():
-            return True
+        if theirs:
+            return (hit.actor or "").lower() == person.lower()
         if id(hit) not in allowed:
             owned = ownership(hit, person, everyone)
             allowed[id(hit)] = set(owned.person + owned.neutral)
@@ -295,8 +317,10 @@ def _person_filter(found: Support, hits: Sequence[Hit], question: str) -> Callab
 
 def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits: Sequence[Hit]) -> Shaped | None:
     """The zero-LLM answer: the evidence's own words, shaped by the kind of question."""
-    allow = _person_filter(found, hits, question)
     keys = found.key_words or words(question)
+    said = _their_words(svc, question, found, keys, hits)
+    hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
+    allow = _person_filter(found, hits, bool(said))
     if kind == "steps":  # a command that failed is no step to take
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]
 

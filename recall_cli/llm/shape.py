@@ -32,6 +32,7 @@ from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
 from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, sentences, stem, tokens, words
 
+ANSWER_DEPTH = 3  # the first items whose sentences may answer
 MAX_STEPS = 8
 MAX_STEP_CHARS = 240
 MAX_LIST_ITEMS = 3
@@ -57,9 +58,7 @@ FILLER = re.compile(
     r"|sounds (?:great|awesome|good|fun|cool)"
     r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b"
     r"(?!,?\s+(?:i|i'm|i've|we|my|our)\b)"  # "Thanks, I named it Clint Yeastwood." is news, not filler
-    # a few words at most ("Thanks, Mel!", "Wow, that's so cool!"): "Yes, grandma is allergic
-    # to walnuts, use almonds instead." is the answer, not a greeting
-    r"(?:[\s,]+[^\s.!?]+){0,4}[\s,]*[.!?]+\s*)+", re.I)
+    r"[^.!?]*[.!?]\s*)+", re.I)
 STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
 INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "soup: 1. Fry ... 2. Add ..."
 THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
@@ -107,25 +106,32 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     return int(bool(predicate) and predicate in said), len(keys & said), len((keys - names) & said), -i, -j
 
 
-def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = 3,
+def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                    allow: Callable[[Hit, str], bool] | None = None,
                    names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit] | None:
     """The statement (not a question) sharing most key words with the question among the
-    first ``depth`` items, earlier items and sentences first on a tie."""
+    first ``depth`` items, earlier items and sentences first on a tie. A sentence that opens
+    as a reaction ("Yeah, ...", "Wow, ...") answers only when no other shares a key word:
+    "Yes, grandma is allergic to walnuts, use almonds instead." over "I will."."""
     best: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
+    reaction: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
             if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
-            if not _clean(sentence):
-                continue
             rank = _rank(keys, names, sentence, i, j, predicate)
+            if not _clean(sentence):
+                if reaction is None or rank > reaction[0]:
+                    reaction = (rank, sentence, hit)
+                continue
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
+    if reaction is not None and reaction[0][1] and (best is None or not best[0][1]):
+        best = reaction
     return None if best is None else (best[1], best[2])
 
 
-def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3,
+def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
@@ -141,7 +147,7 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = 3,
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
-def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = 3,
+def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                 allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word."""
@@ -257,7 +263,7 @@ def list_answer(keys: set[str], hits: Sequence[Hit], depth: int = 6,
     return Shaped("; ".join(s for s, _ in chosen), [h for _, h in chosen])
 
 
-def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = 3,
+def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                     allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
     """The span ("for 4 years", "since I was 17") the best matching statement names."""
     best: tuple[tuple[int, int, int], str, Hit] | None = None
@@ -275,7 +281,7 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = 3,
 
 
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
-                     depth: int = 3, allow: Callable[[Hit, str], bool] | None = None,
+                     depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "") -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names

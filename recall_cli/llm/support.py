@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Hit
-from ..search.text import is_assistant
+from ..search.text import ASSISTANT_NAMES, ASSISTANTS, is_assistant
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -84,6 +84,8 @@ RELATION = {word: kind for kind, spelled in (
     ("niece", "niece"), ("nephew", "nephew"), ("girlfriend", "girlfriend"), ("boyfriend", "boyfriend"),
     ("fiance", "fiance fiancé fiancee fiancée"), ("boss", "boss"), ("stepmother", "stepmother stepmom stepmum"),
     ("stepfather", "stepfather stepdad")) for word in spelled.split()}
+# "how did I fix the build?": asks for steps, and an item with only the verb is about another thing
+HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)\b", re.I)
 # an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work
 IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
 
@@ -101,7 +103,9 @@ def predicate_of(question: str) -> str:
     """The stem of the verb a "what did I <verb> ..." question asks about; "" for none."""
     m = PREDICATE.search(question)
     verb = m.group(1).lower() if m else ""
-    return "" if not verb or verb in GENERIC_VERBS or verb in STOPWORDS else stem(verb)
+    if not verb or verb in GENERIC_VERBS or verb in STOPWORDS or SPEECH.fullmatch(verb):
+        return ""  # a verb that reports speech ("what did Claude suggest?") frames the question
+    return stem(verb)
 
 
 def relations_in(text: str) -> set[str]:
@@ -262,7 +266,7 @@ def _said(hit: Hit) -> str:
     return f"{hit.actor or ''} {hit.text} {where}"
 
 
-def _turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
+def turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
     """The text of the turn among ``hits`` that came last before ``hit`` in its conversation."""
     earlier = [h for h in hits if h is not hit and h.session and h.session == hit.session and h.ts <= hit.ts
                and h.owner == "event" and (h.actor or "") != (hit.actor or "")]
@@ -288,14 +292,21 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     ``speakers`` maps a word of the question to the known speaker it names (None when it
     names none); ``min_support`` is the share of the key words some item must hold."""
     named: dict[str, str] = {}
+    aliases: list[str] = []  # "ChatGPT" for the stored "assistant": a speaker, not a name to find
     for word in dict.fromkeys(tokens(question)):
         word = word.removesuffix("'s")
-        if word in STOPWORDS or len(word) < 2:
+        if (word in STOPWORDS and word != "you") or len(word) < 2:
             continue
         actor = speakers(word)
+        # "what did you recommend?": the one who answered in a chat export
+        asked_you = word == "you" and SPEECH.search(question) is not None
+        if actor is None and (word in ASSISTANT_NAMES or asked_you):
+            actor = next((a for a in map(speakers, ASSISTANTS) if a), None)
+            aliases.append(word)
         if actor:
             named[actor.lower()] = actor
-    keys = key_words(question, named.values())
+    keys = key_words(question, [*named.values(), *aliases])
+    known = [*named.values(), *aliases]
     top = list(hits[:depth])
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
@@ -303,7 +314,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
 
     def share_of(hit: Hit) -> float:
         held = keys & words(_said(hit))
-        if verb and held == {verb} and len(keys) > 1 and hit.source != "shell":
+        if verb and held == {verb} and len(keys) > 1 and hit.source != "shell" and HOW_TO.match(question):
             # "how did I fix the build?" is not answered by "Fixed the leaking tap"; a command's
             # words are its verbs ("npm run build" for "how do I build the web app?")
             return 0.0
@@ -322,7 +333,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
     said |= {stem(w) for w in said}
-    for name in names_in_question(question, named.values()):
+    for name in names_in_question(question, known):
         if not any(w in said or stem(w) in said for w in tokens(name)):
             support.abstain = f"the evidence never mentions {name}"
             return support
@@ -342,18 +353,21 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # "what is Lucia allergic to?" is not answered by the note about Lucia's nativity play:
     # an item must hold the person and something of what is asked, or all of what is asked
     # (a one-word name: "Harry Potter Conference" or "Little Women" is a title, not a person)
-    people = [*named.values(), *(n for n in names_in_question(question, named.values())
+    people = [*named.values(), *(n for n in names_in_question(question, known)
                                  if " " not in n and not n.isupper())]
     own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
     # "when is my brother's birthday?" is not answered by "my sister Lena's birthday is 14 August"
     kin = relations_in(question)
     subject = keys - own - {stem(w) for w, kind in RELATION.items() if kind in kin}
+    # "what did the assistant recommend for Lisbon?": the reply says "suggest", or nothing of
+    # the kind; what was said is asked, not the verb that reports it
+    subject -= {stem(w) for w in tokens(" ".join(SPEECH.findall(question)))}
     # an assistant's reply is about the user's request: "what did the assistant suggest for my
     # knee?" is answered by a reply that never says "knee". Between people a reply is not the
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)
     speech = bool(SPEECH.search(question)) and any(is_assistant(p) for p in people)
     lowered = {p.lower() for p in people if is_assistant(p)}
-    held = [words(f"{_said(h)} " + (_turn_before(h, top) if speech and (h.actor or "").lower()
+    held = [words(f"{_said(h)} " + (turn_before(h, top) if speech and (h.actor or "").lower()
                                                    in lowered else "")) for h in top]
 
     def holds(hit: Hit, said_: set[str]) -> bool:
@@ -376,20 +390,24 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     everyone = sorted({h.actor for h in top if h.actor} | {person})
     person_rank = other_rank = len(top)
     for rank, hit in enumerate(top):
+        if says and is_assistant(person) and (hit.actor or "").lower() != person.lower():
+            continue  # the user's turns ask the assistant things; they do not answer for it
         owned = ownership(hit, person, everyone)
         asked_of = ""
         if says and (hit.actor or "").lower() == person.lower():
             # "what did Mum say about the cheese?": all of her words answer, whomever they are about
             owned = Ownership(person=owned.person + owned.other + owned.neutral)
             if is_assistant(person):
-                asked_of = _turn_before(hit, top)  # and what it replied to: "my knee hurts" -> "see a physio"
+                asked_of = turn_before(hit, top)  # and what it replied to: "my knee hurts" -> "see a physio"
         about_person = len(keys & words(" ".join([*owned.person, *owned.neutral, asked_of])))
         about_other = len(keys & words(" ".join(owned.other)))
         if about_person > support.person_match:
             support.person_match, person_rank = about_person, rank
         if about_other > support.other_match:
             support.other_match, other_rank = about_other, rank
-    # the best statement decides; on a tie, the one the search ranks higher
-    if (support.other_match, -other_rank) > (support.person_match, -person_rank):
+    # the best statement decides; on a tie, the one the search ranks higher (for what the
+    # person said, their own words, whatever ranks higher)
+    tie = 0 if says else -other_rank
+    if (support.other_match, tie) > (support.person_match, 0 if says else -person_rank):
         support.abstain = f"the evidence on this is about someone other than {person}"
     return support

@@ -135,9 +135,32 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
         if key not in evidence:
             evidence[key] = _owned(person, hits, actors, to_others=replies)
         reason, _missing = ungrounded_words(sentence, evidence[key])
-        if reason:
+        if reason or _borrowed(sentence, person, episode):
             return person
     return ""
+
+
+COPIED_RUNS = 2  # word triples a sentence may take from others' turns before it is theirs
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """The text's runs of three content words (as stems), in order."""
+    seq = [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+    return {tuple(seq[i:i + 3]) for i in range(len(seq) - 2)}
+
+
+def _borrowed(sentence: str, person: str, episode: Sequence[Event]) -> bool:
+    """Whether a sentence about ``person`` repeats phrases only others said: "The user
+    created a structured plan to meet their deadline" copies the assistant's "creating a
+    structured plan to ensure you meet your deadline", word for word, and makes it theirs."""
+    runs = _runs(sentence)
+    if len(runs) < COPIED_RUNS:
+        return False
+    own: set[tuple[str, ...]] = set()
+    others: set[tuple[str, ...]] = set()
+    for event in episode:
+        (own if event.actor == person else others).update(_runs(event.text))
+    return len((runs & others) - own) >= COPIED_RUNS
 
 
 def _joint_verb(sentence: str, named: Sequence[str]) -> str:

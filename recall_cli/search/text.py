@@ -15,6 +15,8 @@ STOPWORDS = frozenset(
     "with would you your yours about after before did does doing any some".split()
 )
 ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
+# what people call that side in a question ("what did ChatGPT suggest?"): the exports store "assistant"
+ASSISTANT_NAMES = frozenset({"chatgpt", "claude", "gemini", "copilot", "gpt"})
 
 
 def is_assistant(actor: str | None) -> bool:

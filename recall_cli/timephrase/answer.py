@@ -84,6 +84,12 @@ def _day(text: str) -> int:
     return int(text.rstrip("stndrhTSNDRH"))
 
 
+def _next_year(g: dict[str, str], last: date, said: date) -> bool:
+    """Whether a plan's dates without a year, all of them past by the day it was written,
+    mean next year's ("Eye test on 12 January", written in December)."""
+    return not g.get("y") and bool(g.get("future")) and last < said
+
+
 def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None] | None:
     """(the phrase as an answer, the day it points at when it is one day) for one match."""
     year = int(g["y"]) if g.get("y") else said.year
@@ -94,6 +100,8 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             first, last = date(year, month, _day(g["d1"])), date(year, month, _day(g["d2"]))
             if last <= first:
                 return None
+            if _next_year(g, last, said):  # "ski holiday 20-27 February", planned in November
+                first, last = date(year + 1, month, first.day), date(year + 1, month, last.day)
             return f"{first.day}-{last.day} {first:%B %Y}", None
         if kind == "range_full":
             m1, d1 = g["m1"] or g["m1b"], g["d1"] or g["d1b"]
@@ -102,6 +110,8 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             first, last = date(year, month_number(m1), _day(d1)), date(year, month_number(m2), _day(d2))
             if last < first:
                 last = date(year + 1, last.month, last.day)
+            if _next_year(g, last, said):
+                first, last = date(first.year + 1, first.month, first.day), date(last.year + 1, last.month, last.day)
             if first.month == last.month:
                 return f"{first.day}-{last.day} {first:%B %Y}", None
             return f"{first.day} {first:%B} - {last.day} {last:%B %Y}", None
@@ -109,8 +119,8 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             m, d = g["m"] or g["mb"], g["d"] or g["db"]
             assert m and d
             day = date(year, month_number(m), _day(d))
-            if not g.get("y") and g.get("future") and day < said:
-                day = date(year + 1, day.month, day.day)  # "Eye test on 12 January", written in December
+            if _next_year(g, day, said):
+                day = date(year + 1, day.month, day.day)
             return day_text(day), day
         if kind == "month":
             assert g["m"]

@@ -531,3 +531,22 @@ def test_an_item_that_shares_only_the_verb_asked_about_is_no_answer(svc):
     svc.add("Fixed the leaking tap: turn off the valve under the sink, then replace the washer", ts=T0)
     assert ask(svc, "how did I fix the build?", llm=ScriptedLLM([])).abstained
     assert "replace the washer" in ask(svc, "how did I fix the tap?", llm=ScriptedLLM([])).text
+
+
+def test_the_assistant_is_asked_about_by_the_names_people_give_it(svc):
+    svc.add("I'm going to Lisbon from 12 to 18 January with my sister Ines. Can you suggest a neighbourhood?",
+            ts=T0, actor="user", source="chat", session="c")
+    svc.add("Alfama is charming and close to the castle; Principe Real is quieter.", ts=T0 + 60,
+            actor="assistant", source="chat", session="c")
+    svc.add("The orders report query takes 14 seconds on Postgres 16.", ts=T0 + 600, actor="user", source="chat",
+            session="d")
+    svc.add("Add a composite index: CREATE INDEX ON orders (customer_id, created_at).", ts=T0 + 660,
+            actor="assistant", source="chat", session="d")
+    svc.add("With the composite index the query is down to 40 ms.", ts=T0 + 720, actor="user", source="chat",
+            session="d")
+    for question, cited in (("what did the assistant recommend for Lisbon?", "2"),
+                            ("what did you recommend for Lisbon?", "2"),
+                            ("what did ChatGPT suggest for the Postgres query?", "4"),
+                            ("what index did Claude suggest?", "4")):
+        answer = ask(svc, question, llm=ScriptedLLM([]))
+        assert answer.citations == [cited], (question, answer.text, answer.reason)

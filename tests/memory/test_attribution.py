@@ -220,3 +220,16 @@ def test_a_statement_a_question_opens_with_is_the_speakers_own_news():
                          "incorporating strength training.", chat) == ""
     # the question itself asserts nothing: asking for exercises is not doing them
     assert misattributed("The user does squats and lunges.", chat) == "user"
+
+
+def test_a_phrase_only_the_other_side_said_is_not_made_the_persons_own():
+    chat = [
+        Event("I'm worried I won't finish my cover letter draft by March 28, so can you help me stay on track?",
+              T0, source="chat", actor="user"),
+        Event("Absolutely, creating a structured plan to ensure you meet your deadline is a great way to stay on "
+              "track. March 25: outline the cover letter; March 28: finish the draft.", T0 + 60, source="chat",
+              actor="assistant"),
+    ]
+    assert misattributed("The user created a structured plan to ensure they meet their deadline for their "
+                         "cover letter draft.", chat) == "user"
+    assert misattributed("The user is worried about finishing their cover letter draft by March 28.", chat) == ""

@@ -69,3 +69,11 @@ def test_dates_are_given_in_the_questions_granularity():
 def test_abbreviated_months_read_the_same_as_in_questions():
     assert dates_in("the recital is on Sept. 3rd", SAID)[0][1] == "3 September 2023"
     assert dates_in("flights booked for Nov 3-10", SAID)[0][1] == "3-10 November 2023"
+
+
+def test_a_planned_range_past_this_year_is_next_years_as_a_single_date_is():
+    november = parse_time("2026-11-17T10:00")
+    assert dates_in("Ski holiday from 20 to 27 February with Tom", november)[0][1] == "20-27 February 2027"
+    assert dates_in("Conference in Berlin 3-5 March", november)[0][1] == "3-5 March 2027"
+    assert dates_in("Eye test on 12 January at 9:00", november)[0][1] == "12 January 2027"
+    assert dates_in("We went skiing 20-27 February", november)[0][1] == "20-27 February 2026"  # a story
