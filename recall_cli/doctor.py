@@ -69,7 +69,22 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
     if llm:
         checks.append(_llm(svc))
     checks.append(_consolidation(svc))
+    checks.append(_daemon(svc))
     return checks
+
+
+def _daemon(svc: Recall) -> Check:
+    """Whether `recall serve` runs and answers (commands use it then); one that runs without
+    answering (stopped, stuck) costs every command half a second before it works alone."""
+    from .serve.daemon import status
+
+    data = status(svc.config)
+    if data["answering"]:
+        return Check("daemon", "OK", f"recall serve is running (pid {data['pid']}); commands use its warm models")
+    if data["running"]:
+        return Check("daemon", "WARN", f"recall serve (pid {data['pid']}) runs but does not answer: "
+                                       "`recall serve --stop` ends it")
+    return Check("daemon", "OK", "recall serve is not running; commands work in-process")
 
 
 def _consolidation(svc: Recall) -> Check:

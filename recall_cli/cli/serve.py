@@ -30,11 +30,14 @@ def serve(
         data = daemon.status(config)
         if as_json:
             echo_json(data)
-        elif data["running"]:
+        elif data["answering"]:
             typer.echo(f"recall serve is running (pid {data['pid']}) on {data['socket']}")
+        elif data["running"]:
+            typer.echo(f"recall serve (pid {data['pid']}) is running but not answering on {data['socket']}: "
+                       "stopped or stuck; `recall serve --stop` ends it")
         else:
             typer.echo("recall serve is not running" + (" (stale pid file)" if data["stale_pid_file"] else ""))
-        raise typer.Exit(0 if data["running"] else 1)
+        raise typer.Exit(0 if data["answering"] else 1)
     if stop_it:
         if daemon.stop(config):
             typer.echo("Stopped recall serve.")

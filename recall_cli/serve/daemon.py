@@ -68,7 +68,10 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # a process that has exited but whose parent has not reaped it yet is gone
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def read_pid(config: Config) -> int | None:
@@ -91,11 +94,24 @@ def ping(path: Path, timeout: float = 1.0) -> bool:
         return False
 
 
+def _ours(pid: int) -> bool:
+    """Whether ``pid`` is a recall process (a pid file outlives its process, and the number
+    can be reused by another); True where the system does not say."""
+    try:
+        return b"recall" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
 def status(config: Config) -> dict[str, Any]:
+    """Whether the daemon's process runs (``running``) and whether it answers on its socket
+    (``answering``): a stopped or wedged daemon runs without answering, and a second one
+    must not start beside it."""
     pid = read_pid(config)
     path = socket_path(config)
-    running = pid is not None and _alive(pid) and ping(path)
-    return {"running": running, "pid": pid if running else None, "socket": str(path),
+    running = pid is not None and _alive(pid) and _ours(pid)
+    answering = running and ping(path)
+    return {"running": running, "answering": answering, "pid": pid if running else None, "socket": str(path),
             "stale_pid_file": pid is not None and not running}
 
 
@@ -121,6 +137,7 @@ def stop(config: Config, timeout: float = 30.0) -> bool:
         clean_stale(config)
         return False
     os.kill(pid, signal.SIGTERM)
+    os.kill(pid, signal.SIGCONT)  # a stopped (^Z, SIGSTOP) daemon handles SIGTERM only once it runs
     deadline = time.monotonic() + timeout
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -409,7 +426,8 @@ def start_detached(config: Config, timeout: float = 120.0) -> int:
 
     current = status(config)
     if current["running"]:
-        raise UsageError(f"recall serve is already running (pid {current['pid']})")
+        raise UsageError(f"recall serve is already running (pid {current['pid']})"
+                         + ("" if current["answering"] else " but not answering; `recall serve --stop` ends it"))
     check_socket_path(socket_path(config))
     logs = config.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)

@@ -67,8 +67,8 @@ def test_stale_pid_file_and_socket_are_cleaned(recall_home):
     dead.wait()
     d.pid_path(config).write_text(str(dead.pid))
     d.socket_path(config).write_text("")
-    assert d.status(config) == {"running": False, "pid": None, "socket": str(d.socket_path(config)),
-                                "stale_pid_file": True}
+    assert d.status(config) == {"running": False, "answering": False, "pid": None,
+                                "socket": str(d.socket_path(config)), "stale_pid_file": True}
     removed = d.clean_stale(config)
     assert len(removed) == 2
     assert not d.pid_path(config).exists() and not d.socket_path(config).exists()

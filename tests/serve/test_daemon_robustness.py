@@ -54,8 +54,9 @@ def daemon_process(recall_home):
         assert time.monotonic() < deadline, "the daemon did not start"
         time.sleep(0.05)
     yield proc, path
-    os.kill(proc.pid, signal.SIGCONT)
-    proc.terminate()
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.terminate()
     proc.wait(30)
 
 
@@ -86,6 +87,20 @@ def test_a_stopped_daemon_costs_the_cli_half_a_second_then_it_works_in_process(d
     assert done.returncode == 0, done.stderr
     assert "under the blue pot" in done.stdout
     assert "the daemon did not answer" in done.stderr
+
+
+def test_a_stopped_daemon_is_told_apart_never_doubled_and_can_be_stopped(daemon_process, recall_home):
+    proc, _path = daemon_process
+    os.kill(proc.pid, signal.SIGSTOP)
+    status = cli(recall_home, "serve", "--status")
+    assert status.returncode == 1 and f"(pid {proc.pid}) is running but not answering" in status.stdout
+    assert f"daemon: recall serve (pid {proc.pid}) runs but does not answer" in cli(recall_home, "doctor",
+                                                                                    "--no-llm").stdout
+    second = cli(recall_home, "serve", "--detach")
+    assert second.returncode == 2 and "already running" in second.stderr and "not answering" in second.stderr
+    stopped = cli(recall_home, "serve", "--stop")
+    assert stopped.returncode == 0 and stopped.stdout == "Stopped recall serve.\n"
+    assert proc.wait(30) is not None  # gone, and no second daemon was started
 
 
 def test_a_client_gives_up_at_the_operation_deadline(daemon_process):
