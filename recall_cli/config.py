@@ -114,6 +114,39 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "consolidate.model_proposes": TRUST,
 }
 
+# numeric keys -> (least, most) they may be (None: no bound): a value outside breaks what reads
+# it later ("search.limit 0" made every search fail with an error about a flag never given)
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "embed.batch_size": (1, None), "search.limit": (1, None), "search.candidates": (1, None),
+    "search.dense_weight": (0, None), "search.bm25_weight": (0, None), "search.neighbour_weight": (0, None),
+    "search.speaker_boost": (0, None), "search.min_score": (0, 0.999), "index.ef_construction": (1, None),
+    "index.m": (2, None), "index.ef_search": (1, None), "import.max_bytes": (1, None), "llm.threads": (0, None),
+    "llm.context": (512, None), "llm.gpu_layers": (0, None), "ask.evidence": (1, None), "ask.max_tokens": (1, None),
+    "ask.min_support": (0, 1), "episode.chat_gap_minutes": (0.01, None), "episode.shell_gap_minutes": (0.01, None),
+    "episode.file_gap_minutes": (0.01, None), "episode.other_gap_minutes": (0.01, None),
+    "serve.job_interval": (0.05, None), "serve.consolidate_idle": (0, None), "serve.consolidate_batch": (1, None),
+    "serve.log_max_bytes": (1024, None), "serve.log_backups": (0, None), "sync.interval_minutes": (0, None),
+    "decay.initial_days": (0.01, None), "decay.growth": (0, None), "decay.min_factor": (1, None),
+    "decay.fading_below": (0, 1), "decay.dormant_below": (0, 1), "decay.rank_floor": (0, 1),
+    "capture.max_command_bytes": (1, None), "events.max_chars": (100, None), "events.max_parts": (1, None),
+    "ingest.batch_size": (1, None), "watch.debounce_ms": (0, None), "watch.max_file_bytes": (1, None),
+    "screen.poll_seconds": (0.05, None), "screen.min_seconds": (0, None),
+}
+
+
+def _in_range(key: str, value: float) -> float:
+    """``value`` when it is a finite number within the key's range, else a ConfigError."""
+    import math
+
+    least, most = RANGES.get(key, (None, None))
+    if not math.isfinite(value):
+        raise ConfigError(f"config key '{key}' needs a finite number, got {value!r}")
+    if least is not None and value < least:
+        raise ConfigError(f"config key '{key}' must be at least {least:g}, got {value:g}")
+    if most is not None and value > most:
+        raise ConfigError(f"config key '{key}' must be at most {most:g}, got {value:g}")
+    return value
+
 
 def env_name(key: str) -> str:
     """The environment variable that overrides a config key."""
@@ -136,9 +169,11 @@ def coerce(key: str, value: Any) -> Any:
                 return False
             raise ValueError(value)
         if isinstance(default, int):
-            return int(value)
+            number = int(value)
+            _in_range(key, number)
+            return number
         if isinstance(default, float):
-            return float(value)
+            return _in_range(key, float(value))
         text = str(value)
         if key in CHOICES and text.strip().lower() not in CHOICES[key]:
             raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}")

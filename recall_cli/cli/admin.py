@@ -40,7 +40,7 @@ def config_get(key: str = typer.Argument(..., help="A key such as search.limit."
     typer.echo(str(load_config().get(key)))
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})  # "-5" is a value, not a flag
 def config_set(
     key: str = typer.Argument(..., help="A key such as search.limit."),
     value: str = typer.Argument(..., help="The new value."),

@@ -43,6 +43,9 @@ def history(
 ) -> None:
     """Shell commands you ran, most recent first, each once with how many times (or, given a memory id, every
     change to that memory)."""
+    if ref is not None and search is not None and not ref.strip().lower().lstrip("m").isdigit():
+        # `history -q git status`: the second word was left over as the memory id
+        raise UsageError(f"'{ref}' is not a memory id: to search several words, quote them (-q '{search} {ref}')")
     if ref is not None:
         from .memories import history as memory_history
 
@@ -80,7 +83,8 @@ def history(
                     from None
         return
     table = [(f["time"], f["exit"], f"{f['count']}×" + (f" ({f['failed']} failed)" if f["failed"] and f["count"] > 1
-                                                        else ""), f["cwd"] or "", f["command"])
+                                                        else ""), f["cwd"] or "",
+              f["command"].replace("\n", " ↵ "))  # one row per command: a multi-line one is marked, not broken
              for f in (fields(r, now) for r in rows)]
     for line in table_lines(table, ("time", "exit", "runs", "directory", "command")):
         typer.echo(line)

@@ -210,8 +210,8 @@ class MarkdownImporter:
         if path.suffix.lower() in {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text"}:
             return True
         start = head.lstrip()[:1]
-        if start in ("{", "["):
-            return False  # JSON nobody recognised: not notes
+        if start in ("{", "[") or path.suffix.lower() in {".json", ".jsonl", ".ndjson"}:
+            return False  # JSON nobody recognised (or a .json file that is not JSON): not notes
         if head.lstrip()[:5].lower() in ("<?xml", "<!doc", "<html"):
             return False
         return True  # any other text reads as paragraphs

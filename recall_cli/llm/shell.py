@@ -137,10 +137,11 @@ def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[
         what = "No command failed" if found.failed else "No command ran"
         return f"{what}{where} that recall recorded{_during(window)}.", []
     rows.sort(key=lambda r: -float(r.get("ts") or 0.0))
+    more = max(0, len(rows) - MAX_COMMANDS)
     rows = rows[:MAX_COMMANDS]
     if found.how:
         rows.reverse()  # steps in the order they were taken
-    return _text(rows, found), _hits(svc, rows)
+    return _text(rows, found, more), _hits(svc, rows)
 
 
 def _places(found: Scope) -> list[str | None]:
@@ -212,11 +213,16 @@ def _line(row: dict[str, Any], with_cwd: bool) -> str:
     return f"{command} ({', '.join(f for f in facts if f)}){ref}"
 
 
-def _text(rows: list[dict[str, Any]], found: Scope) -> str:
-    one_place = len({r.get("cwd") for r in rows}) == 1
+def _text(rows: list[dict[str, Any]], found: Scope, more: int = 0) -> str:
+    """The rows as a numbered list under what they are; ``more`` rows were left out (the
+    newest are shown), which the list says, with where each ran unless the question named it."""
+    # one folder is named as the place only when it is all there is, not when the cut left one
+    one_place = len({r.get("cwd") for r in rows}) == 1 and (not more or bool(found.directories))
     head = "Failed" if found.failed else ("Ran" if found.failed is None else "Worked")
     where = f" in {rows[0].get('cwd') or '?'}" if one_place else ""
-    return f"{head}{where}:\n" + "\n".join(f"{n}. {_line(row, not one_place)}" for n, row in enumerate(rows, start=1))
+    tail = f"\n… and {more} more (recall history shows them all)" if more else ""
+    return (f"{head}{where}:\n" + "\n".join(f"{n}. {_line(row, not one_place)}" for n, row in enumerate(rows, start=1))
+            + tail)
 
 
 def _hits(svc: Recall, rows: list[dict[str, Any]]) -> list[Hit]:

@@ -28,6 +28,20 @@ def test_unknown_keys_and_wrong_types_are_one_line_errors(cli):
     assert cli("config", "get", "ask.model_answers")[1] == "auto\n"  # unchanged
 
 
+def test_a_value_that_would_break_later_commands_is_refused_when_set(cli, recall_home):
+    for key, value, error in (
+            ("search.limit", "0", "must be at least 1, got 0"),
+            ("search.limit", "-5", "must be at least 1, got -5"),  # a value, not an unknown flag
+            ("search.dense_weight", "nan", "needs a finite number, got nan"),
+            ("search.min_score", "2", "must be at most 0.999, got 2"),
+            ("llm.context", "10", "must be at least 512, got 10")):
+        assert cli("config", "set", key, value) == (6, "", f"Error: config key '{key}' {error}\n")
+    assert not (recall_home / "config.toml").exists()  # nothing written
+    assert cli("search", "anything")[0] == 0
+    (recall_home / "config.toml").write_text("[search]\nlimit = 0\n")  # edited by hand: named at once
+    assert cli("search", "anything")[2] == "Error: config key 'search.limit' must be at least 1, got 0\n"
+
+
 def test_a_broken_config_toml_names_the_file(cli, recall_home):
     recall_home.mkdir(parents=True, exist_ok=True)
     (recall_home / "config.toml").write_text("[search\nlimit = 3\n")

@@ -55,6 +55,19 @@ def test_cwd_and_under_together_are_a_usage_error(cli, svc):
         2, "", "Error: --cwd and --under exclude each other\n")
 
 
+def test_a_multi_line_command_keeps_to_one_row(cli, svc):
+    svc.store_events([Event('echo "multi\nline string"', parse_time("2026-11-01 09:00"), source="shell",
+                            kind="command", meta={"cwd": "/src", "exit_code": 0})])
+    svc.close()
+    out = cli("history")[1].splitlines()
+    assert len(out) == 2 and out[1].endswith('echo "multi ↵ line string"')
+
+
+def test_a_search_of_several_unquoted_words_says_to_quote_them(cli, svc):
+    assert cli("history", "-q", "git", "status") == (
+        2, "", "Error: 'status' is not a memory id: to search several words, quote them (-q 'git status')\n")
+
+
 def test_a_command_still_in_the_spool_is_listed_before_it_is_stored(cli, recall_home, svc):
     seed(svc)
     env = {"RECALL_HOME": str(recall_home), "PATH": "/usr/bin:/bin"}

@@ -166,6 +166,13 @@ def test_a_file_whose_format_cannot_be_detected_asks_for_format(cli, tmp_path):
                                    "beam, chatgpt, claude, jsonl, markdown)")
 
 
+def test_a_json_file_that_is_not_json_is_not_read_as_notes(cli, tmp_path):
+    path = write(tmp_path, "export.json", "not json at all\n")
+    code, out, err = cli("import", str(path))
+    assert (code, out) == (4, "") and "cannot tell the format" in one_error_line(err)
+    assert cli("stats", "--json")[1].count('"events": 0') == 1  # nothing stored
+
+
 def test_a_cut_off_json_export_names_its_syntax_error_not_the_format(cli, tmp_path):
     path = write(tmp_path, "conversations.json", '[{"title": "x", "mapping": {\n')
     code, out, err = cli("import", str(path))

@@ -183,3 +183,14 @@ def test_a_fix_follows_the_terminal_into_another_folder(shell):
 def test_a_time_with_no_commands_says_none_ran(shell):
     answer = _ask(shell, "what did I run on 20 October 2026?")
     assert answer.text == "No command ran that recall recorded on 20 October 2026." and answer.citations == []
+
+
+def test_a_long_list_says_how_many_it_left_out_and_names_no_single_folder(svc):
+    svc.store_events([Event(f"false {i}", DAY + i * 60, source="shell", kind="command",
+                            meta={"cwd": "/home/ada/proj/web" if i < 3 else "/home/ada/proj/docs", "exit_code": 1})
+                      for i in range(11)])
+    answer = _ask(svc, "which commands failed on 2 November 2026?")
+    lines = answer.text.splitlines()
+    assert lines[0] == "Failed:" and len(lines) == 10  # the newest 8, each with its folder, then the rest counted
+    assert lines[1].startswith("1. false 10 (exit 1,") and "in /home/ada/proj/docs" in lines[1]
+    assert lines[-1] == "… and 3 more (recall history shows them all)"
