@@ -88,7 +88,10 @@ def test_filter_by_kind_and_date_range(app, ids):
 def test_date_phrase_and_a_bad_range(app, ids):
     async def scenario(pilot):
         dates = app.screen.query_one("#dates", Input)
-        dates.focus()
+        await press(pilot, "2")  # from another tab, "d" goes to the timeline's date filter
+        await press(pilot, "escape")
+        await press(pilot, "d")
+        assert app.focused is dates
         await type_text(pilot, "yesterday")
         await press(pilot, "enter")
         lines = tree_lines(app)

@@ -53,6 +53,7 @@ class MainScreen(Screen[None]):
         Binding("c", "consolidate", "Consolidate", id="consolidate"),
         Binding("C", "consolidate_all", "Consolidate all", show=False, id="consolidate-all"),
         Binding("a", "ask", "Ask", id="ask"),
+        Binding("d", "dates", "Dates", show=False, id="dates"),
         Binding("n", "app.add_note", "Note", show=False, id="add"),
         Binding("backspace", "back", "Back", show=False, id="back"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
@@ -185,6 +186,11 @@ class MainScreen(Screen[None]):
 
     def action_ask(self) -> None:
         self.action_tab("ask")
+
+    def action_dates(self) -> None:
+        """The timeline's date filter, focused to type a range ("last week", "2026-11")."""
+        self.action_tab("timeline")
+        self.call_after_refresh(lambda: self.query_one("#dates").focus())
 
     def action_back(self) -> None:
         if not self.detail.back():
