@@ -190,6 +190,13 @@ _ASKS_FIRST = re.compile(r"^\s*(?:can|could|would|will|do|does|did|is|are|should
                          r"why|who|have|has|am|was|were|shall|may|might)\b", re.I)
 
 
+# a request put to the one listening ("Describe X", "Please write a poem"): what they are to
+# do, not news of the one asking
+REQUEST = re.compile(r"^\s*(?:please\s+)?(?:describe|explain|write|tell|give|list|show|summari[sz]e|translate|"
+                     r"compare|generate|draft|rewrite|outline|simulate|create|suggest|recommend|provide|define|"
+                     r"brainstorm|proofread|edit|convert|calculate|design)\b", re.I)
+
+
 def stated(sentence: str) -> str:
     """What ``sentence`` asserts: all of it, or for a question only a statement it opens
     with ("I was thinking about strength training, can you recommend exercises?" -> "I was
@@ -242,6 +249,8 @@ def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
         elif is_person:
             if first:
                 out.person.append(sentence)
+            elif REQUEST.match(sentence):
+                out.other.append(sentence)  # "Describe foreign rights licensing": asked of the listener
             elif second or mentions_other:
                 out.other.append(sentence)  # what the person says about the one they talk to
             elif everything & SECOND_PERSON and not everything & FIRST_PERSON:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import ownership, sentences, stated, stem
+from ..llm.support import ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_assistant
@@ -72,7 +72,7 @@ def _owned(person: str, hits: Sequence[Hit], actors: list[str], *, jointly: bool
         if hit.actor != person and is_assistant(hit.actor):
             continue  # an assistant's "you might enjoy ..." is advice, not news of the user
         if hit.actor == person and to_others:
-            kept = [claim for s in sentences(hit.text) if (claim := stated(s))]
+            kept = sentences(hit.text)  # what they said, asked or told the other: all of their words
         else:  # for the speaker: their own news, not what they say of the one they talk to
             owned = ownership(hit, person, actors)
             kept = owned.person + owned.neutral
@@ -101,8 +101,10 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
     hits = _hits(episode)
     evidence: dict[tuple[str, bool], Evidence] = {}
     person: str | None = None
+    roles = _roles(episode)
     for sentence in sentences(text):
-        named = speakers_named(sentence, actors)
+        named = speakers_named(sentence, actors) or [
+            actor for role, actor in roles.items() if re.search(rf"\bthe {re.escape(role)}\b", sentence, re.I)]
         first = WORD.findall(sentence)[:1]
         if not named and len(actors) == 2 and first and first[0].lower() in BOTH:
             named = actors
@@ -129,7 +131,8 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
         assert person is not None
         # "Jon congratulates Gina on the internship" rests on what Jon said to her; "Jon is
         # excited about his new internship" on Jon's own news only
-        replies = re.search(rf"\b(?:{re.escape(person)}|she|he)\s+(?:also\s+|then\s+)?(?:{SPEECH}|{REPLY})",
+        called = "|".join(re.escape(n) for n in [person, *(r for r, a in roles.items() if a == person)])
+        replies = re.search(rf"\b(?:{called}|she|he)\s+(?:also\s+|then\s+)?(?:{SPEECH}|{REPLY})",
                             sentence, re.I) is not None
         key = (person, replies)
         if key not in evidence:
@@ -161,6 +164,21 @@ def _borrowed(sentence: str, person: str, episode: Sequence[Event]) -> bool:
     for event in episode:
         (own if event.actor == person else others).update(_runs(event.text))
     return len((runs & others) - own) >= COPIED_RUNS
+
+
+ROLE = re.compile(r"\bI(?:'m| am) an? (\w+)", re.I)  # "I am a therapist": "the therapist" is the speaker
+
+
+def _roles(episode: Sequence[Event]) -> dict[str, str]:
+    """What the speakers say they are ("I am a therapist" -> {"therapist": "user"}), so a
+    summary's "The therapist suggests ..." is read as about them."""
+    out: dict[str, str] = {}
+    for event in episode:
+        if event.actor and not is_assistant(event.actor):
+            for m in ROLE.finditer(event.text):
+                if m.group(1).lower() not in STOPWORDS:
+                    out.setdefault(m.group(1).lower(), event.actor)
+    return out
 
 
 def _joint_verb(sentence: str, named: Sequence[str]) -> str:
@@ -247,8 +265,9 @@ def unstated_relation(text: str, episode: Sequence[Event]) -> str:
 
 
 # "thinking of making", "planning to visit", "want to try": what follows is a plan, not a deed
-INTENT = re.compile(r"\b(?:thinking (?:of|about)|planning (?:to|on)|plans? to|going to|gonna|wants? to|"
-                    r"would like to|'d like to|hop(?:e|ing) to|considering|about to|might|will|'ll)\s+"
+INTENT = re.compile(r"\b(?:thinking (?:of|about)|planning (?:to|on)|plans? to|going to|gonna|want(?:s|ed|ing)? to|"
+                    r"would (?:like|love) to|'d (?:like|love) to|intend(?:s|ed)? to|hop(?:e|ed|ing) to|considering|"
+                    r"about to|might|will|'ll)\s+"
                     r"(?:(?:also|maybe|soon)\s+)?\w+(?:\s+(?:a|an|the|some|my|our|his|her|their))?\s+\w+", re.I)
 _DETERMINERS = frozenset("a an the some my our his her their this that these those".split())
 

@@ -103,7 +103,7 @@ INSTRUCTION_PATTERNS = (
 )
 MARKUP = re.compile(
     r"\{\{|\}\}|\{%|%\}|\[\[|\]\]|```|<\s*/?\s*[A-Za-z][A-Za-z0-9]*\s*/?\s*>|"
-    r"\{\s*\"|\"\s*:\s*[\"\[{\d]|\"\s*\}|\[\s*\{|\}\s*\]|\\[ntu\"]|(?:^|\s)#+[A-Za-z_]"
+    r"\{\s*\"|\"\s*:\s*[\"\[{\d]|\"\s*\}|\[\s*\{|\}\s*\]|\\[ntu\"]|(?:^|\s)#+[A-Za-z_]|\*\*"  # ** bold
 )
 ALLOWED_SYMBOLS = frozenset("- – — & + / = : ... … % $ € £ ~".split())
 FILE_NAME = re.compile(r"^[\w~./\\-]*[\w-]\.[A-Za-z][A-Za-z0-9]{0,4}$|^[~.]?/[\w./-]+$")

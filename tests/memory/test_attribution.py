@@ -233,3 +233,22 @@ def test_a_phrase_only_the_other_side_said_is_not_made_the_persons_own():
     assert misattributed("The user created a structured plan to ensure they meet their deadline for their "
                          "cover letter draft.", chat) == "user"
     assert misattributed("The user is worried about finishing their cover letter draft by March 28.", chat) == ""
+
+
+def test_a_request_retold_as_the_askers_deed_and_a_role_the_speaker_named_are_checked():
+    chat = [
+        Event("Describe foreign rights licensing in book publishing using bullet points.", T0, source="chat",
+              actor="user"),
+        Event("* Foreign rights licensing lets a publisher in one country publish a book from another.", T0 + 60,
+              source="chat", actor="assistant"),
+    ]
+    assert misattributed("The user describes foreign rights licensing in book publishing.", chat) == "user"
+    assert misattributed("The user asked about foreign rights licensing in book publishing.", chat) == ""
+    therapy = [
+        Event("I am a therapist, how can I help a student who refuses to go to school?", T0, source="chat",
+              actor="user"),
+        Event("Explore the reasons behind their refusal and encourage communication.", T0 + 60, source="chat",
+              actor="assistant"),
+    ]
+    assert misattributed("The therapist suggests exploring the reasons behind the refusal.", therapy) == "user"
+    assert misattributed("The therapist asked how to help a student who refuses to go to school.", therapy) == ""

@@ -108,7 +108,7 @@ def test_an_invented_date_is_rejected_and_the_true_one_kept():
 
 @pytest.mark.parametrize("junk", ['{{{{<pre> [[#] {"', '{"memories": [{"kind": "semantic"', "<pre>Maya</pre>",
                                   "Maya [[birthday]] is in May", "#section Maya's birthday is 3 May",
-                                  "Maya's birthday ] } is 3 May"])
+                                  "Maya's birthday ] } is 3 May", "**Maya's birthday** is 3 May"])
 def test_markup_and_json_fragments_are_rejected(junk):
     assert verdict(llm("semantic", junk, [10], "Maya"), maya()).reason == "markup"
 
@@ -207,6 +207,14 @@ def test_a_plan_is_not_stored_as_done():
     made = [*said, Event("I made a batch of cookies yesterday and they vanished.", T0 + 120, source="chat",
                          session="s", actor="user", id=10)]
     assert check(llm("episodic", "The user made a batch of chocolate chip cookies.", [8, 10]), made, made).ok
+
+
+def test_a_wish_to_start_is_not_stored_as_started():
+    said = [Event("I've really wanted to start creating children journals but I don't have any ideas.",
+                  T0, source="chat", session="s", actor="user", id=8)]
+    v = check(llm("episodic", "The user has started creating children journals.", [8]), said, said)
+    assert (v.ok, v.reason) == (False, "plan_as_done")
+    assert check(llm("episodic", "The user wants to start creating children journals.", [8]), said, said).ok
 
 
 def test_cheering_someone_on_is_no_procedure():
