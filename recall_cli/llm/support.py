@@ -192,7 +192,8 @@ _ASKS_FIRST = re.compile(r"^\s*(?:can|could|would|will|do|does|did|is|are|should
 
 # a request put to the one listening ("Describe X", "Please write a poem"): what they are to
 # do, not news of the one asking
-REQUEST = re.compile(r"^\s*(?:please\s+)?(?:describe|explain|write|tell|give|list|show|summari[sz]e|translate|"
+REQUEST = re.compile(r"^\s*(?:please\s+)?(?:always|never|don't|do not|describe|explain|write|tell|give|list|show|"
+                     r"summari[sz]e|translate|"
                      r"compare|generate|draft|rewrite|outline|simulate|create|suggest|recommend|provide|define|"
                      r"brainstorm|proofread|edit|convert|calculate|design)\b", re.I)
 
@@ -247,10 +248,10 @@ def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
         if not speaker:  # a note or a memory: only a name says whom it is about
             (out.person if mentions_person else out.other if mentions_other else out.neutral).append(sentence)
         elif is_person:
-            if first:
+            if REQUEST.match(sentence):  # "Always confirm time zones when I ask ...": asked of the listener
+                out.other.append(sentence)
+            elif first:
                 out.person.append(sentence)
-            elif REQUEST.match(sentence):
-                out.other.append(sentence)  # "Describe foreign rights licensing": asked of the listener
             elif second or mentions_other:
                 out.other.append(sentence)  # what the person says about the one they talk to
             elif everything & SECOND_PERSON and not everything & FIRST_PERSON:

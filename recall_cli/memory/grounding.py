@@ -218,15 +218,25 @@ def has_first_person(text: str) -> bool:
     return any(w.lower() in FIRST_PERSON for w in re.findall(r"[A-Za-z']+", clean_text(text)))
 
 
-def choose_speaker(text: str, events: Sequence[Event]) -> str:
-    """Whose "I" this is: of the cited events that speak in the first person, the one whose
-    words the text shares most (the first cited, on a tie)."""
+def choose_speaker(text: str, events: Sequence[Event], others: Sequence[Event] = ()) -> str:
+    """Whose "I" this is: of the cited events that speak in the first person, the one that
+    says the text's "I <verb>" ("I ask"), then whose words the text shares most (the first
+    cited, on a tie); an uncited turn (``others``) that says more of its "I <verb>" is the one
+    it repeats ("Always confirm time zones when I ask ...", cited through the reply to it)."""
     words = {stem(w) for w in WORD.findall(text)} - {stem(w) for w in GLUE | STOPWORDS}
+    said = re.findall(r"[A-Za-z']+", clean_text(text).lower())
+    phrases = {f"{a} {b}" for a, b in zip(said, said[1:], strict=False) if a in FIRST_PERSON}
+
+    def shared(event: Event) -> tuple[int, int]:
+        low = " ".join(re.findall(r"[A-Za-z']+", clean_text(event.text).lower()))
+        return sum(p in low for p in phrases), len(words & {stem(w) for w in WORD.findall(event.text)})
+
     speaking = [e for e in events if has_first_person(e.text)] or list(events)
     if not speaking:
         return "the user"
-    best = max(speaking, key=lambda e: len(words & {stem(w) for w in WORD.findall(e.text)}))
-    return speaker_name(best.actor)
+    best = max(speaking, key=shared)
+    other = max((e for e in others if has_first_person(e.text)), key=shared, default=None)
+    return speaker_name((other if other is not None and shared(other)[0] > shared(best)[0] else best).actor)
 
 
 # -- the check ----------------------------------------------------------------------------
@@ -434,11 +444,12 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "file_name", text)
     if len(WORD.findall(text)) < 3:
         return _reject(verdict, "fragment", text)
-    if text.rstrip().endswith("?"):  # a request retold ("can the assistant help ...?") asserts nothing
-        return _reject(verdict, "question", text[-80:])
+    if text.rstrip().endswith(("?", ":")):  # a request retold ("can the assistant help ...?") asserts
+        return _reject(verdict, "question" if text.rstrip()[-1] == "?" else "fragment", text[-80:])  # nothing,
+    # nor does a heading whose list it left out ("Here is a guide to get started:")
     speaker: str | None = None
     if has_first_person(text):
-        speaker = choose_speaker(text, cited)
+        speaker = choose_speaker(text, cited, [e for e in episode if e not in cited])
         text = verdict.text = rewrite_first_person(text, speaker)
     if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
         addressee = choose_addressee(cited, episode)

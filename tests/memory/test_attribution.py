@@ -252,3 +252,15 @@ def test_a_request_retold_as_the_askers_deed_and_a_role_the_speaker_named_are_ch
     ]
     assert misattributed("The therapist suggests exploring the reasons behind the refusal.", therapy) == "user"
     assert misattributed("The therapist asked how to help a student who refuses to go to school.", therapy) == ""
+
+
+def test_a_standing_instruction_is_not_the_users_habit():
+    chat = [
+        Event("Always confirm time zones when I ask about meeting or interview times.", T0, source="chat",
+              actor="user"),
+        Event("Got it! I'll always confirm time zones for meetings and interviews.", T0 + 60, source="chat",
+              actor="assistant"),
+    ]
+    assert misattributed("The user always confirms time zones when they ask for meeting or interview times.",
+                         chat) == "user"
+    assert misattributed("The user asked the assistant to always confirm time zones for meetings.", chat) == ""

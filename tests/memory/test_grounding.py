@@ -398,3 +398,20 @@ def test_an_instruction_naming_a_doctor_is_one_sentence_not_two():
     note = [Event("Ask Dr. Patel for the referral form before the scan.", NOTE_DAY, source="note", id=1)]
     v = check(llm("procedural", "Ask Dr. Patel for the referral form before the scan", [1], "scan"), note, note)
     assert v.ok, v
+
+
+def test_an_instruction_cited_through_its_reply_keeps_the_user_as_its_i():
+    said = [Event("Always confirm time zones when I ask about meeting or interview times.", T0, source="chat",
+                  session="s", actor="user", id=8),
+            Event("Absolutely, I will confirm time zones whenever we schedule meetings or interviews.", T0 + 60,
+                  source="chat", session="s", actor="assistant", id=9)]
+    v = check(llm("procedural", "Always confirm time zones when I ask about meeting or interview times.", [9]),
+              said[1:], said)
+    assert v.text == "Always confirm time zones when the user asks about meeting or interview times."
+
+
+def test_a_heading_without_its_list_is_no_memory():
+    said = [Event("Here is a comprehensive guide to help you get started: 1. Gather your documents. 2. Upload them.",
+                  T0, source="chat", session="s", actor="assistant", id=8)]
+    v = check(llm("procedural", "Here is a comprehensive guide to help you get started:", [8]), said, said)
+    assert (v.ok, v.reason) == (False, "fragment")
