@@ -17,7 +17,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..models import Event
 from ..timeutil import parse_time, to_ts
 from .base import Skipped, check_ts, clean, file_time
@@ -217,11 +217,14 @@ class MarkdownImporter:
         return True  # any other text reads as paragraphs
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
+        _not_an_export(path, text[:200])
         return self._parse(path, normalized_lines(text.split("\n")))
 
     def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
         from .stream import iter_lines
 
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            _not_an_export(path, fh.read(200))
         return self._parse(path, normalized_lines(iter_lines(path)))
 
     def _parse(self, path: Path, lines: Iterator[str]) -> Iterator[Event | Skipped]:
@@ -231,6 +234,17 @@ class MarkdownImporter:
                                     "line_start": block.line_start, "line_end": block.line_end}
             yield Event(text=block.text, ts_start=block.ts, source="note", kind="paragraph", session=path.name,
                         meta=meta)
+
+
+# the first line of every file `recall export --format markdown` writes
+EXPORT_MARK = "<!-- recall export: for reading; `recall import` takes the JSONL export -->"
+
+
+def _not_an_export(path: Path, head: str) -> None:
+    """A recall Markdown export read back would store every event a second time, as notes."""
+    if head.lstrip("\ufeff").startswith(EXPORT_MARK):
+        raise InputError("a recall Markdown export is for reading; to move events between stores, import a "
+                         "JSONL export (recall export -o FILE)", str(path))
 
 
 @dataclass

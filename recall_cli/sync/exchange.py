@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..errors import InputError
 from ..home import make_private_dir
 from ..importers.base import Skipped
+from ..importers.markdown import EXPORT_MARK
 from ..render import plural
 from ..timeutil import from_ts, iso
 from . import records
@@ -157,7 +158,8 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
         after = batch[-1].id or after
     for day, blocks in days.items():
         # in the order things happened (a reply in the same minute after its question)
-        _write_text(folder / "events" / f"{day}.md", f"# {day}\n\n" + "\n".join(b for *_, b in sorted(blocks)))
+        _write_text(folder / "events" / f"{day}.md",
+                    f"{EXPORT_MARK}\n# {day}\n\n" + "\n".join(b for *_, b in sorted(blocks)))
     kinds: dict[str, list[str]] = defaultdict(list)
     for view in svc.list_memories(include_all=True):
         m = view.memory
@@ -165,7 +167,8 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
         kinds[m.kind].append(f"- {m.text.strip()} ({iso(m.valid_from or m.created_at)} · m{m.id}{pin} · "
                              f"strength {view.retention:.2f})")
     for kind, lines in kinds.items():
-        _write_text(folder / "memories" / f"{kind}.md", f"# {kind.capitalize()} memories\n\n" + "\n".join(lines) + "\n")
+        _write_text(folder / "memories" / f"{kind}.md",
+                    f"{EXPORT_MARK}\n# {kind.capitalize()} memories\n\n" + "\n".join(lines) + "\n")
     return {"events": events, "days": len(days), "memories": sum(len(v) for v in kinds.values())}
 
 

@@ -282,6 +282,10 @@ def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
     assert "dentist on Thursday" in (tmp_path / "md" / "events" / "2026-11-20.md").read_text()
     assert "Ana lives in Porto" in (tmp_path / "md" / "memories" / "semantic.md").read_text()
+    # read back, it would store every event again as notes: refused, file by file, nothing stored
+    again = a.run("import", str(tmp_path / "md"), check=False)
+    assert again.returncode == 4 and again.stderr.count("a recall Markdown export is for reading") == 2
+    assert len(a.hashes()) == 1
 
 
 def test_a_markdown_day_keeps_a_reply_after_its_question_in_the_same_minute(a, tmp_path):
