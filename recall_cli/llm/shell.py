@@ -42,6 +42,9 @@ FIX = re.compile(r"\b(?:fix(?:ed|ing)?|repair(?:ed)?|solved?|resolved?|got .{1,4
 # asks for a list of commands by time alone: "what did I run yesterday?", "which commands today?"
 LISTING = re.compile(r"\b(?:what|which)\b.{0,30}\b(?:commands?\b|(?:did|have) (?:i|we) (?:run|ran|type|typed|execute))",
                      re.I)
+# "when did I last run the tests?": the latest run of the commands it names is the answer
+WHEN_RUN = re.compile(r"^\s*when\s+(?:did|have)\s+(?:i|we)\s+(?:last\s+)?(?:run|ran|execute|executed|type|typed)\b",
+                      re.I)
 PATH_PART = re.compile(r"[^/\\_.\s-]+")
 # words that ask about commands without naming one
 VOCABULARY = frozenset({
@@ -112,6 +115,8 @@ def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[
         return None
     if window is not None and window.phrase:  # "on 3 November" says when, not what ran
         question = re.sub(re.escape(window.phrase), " ", question, flags=re.I)
+    if WHEN_RUN.search(question):
+        return _last_run(svc, question)
     found = scope(question, directories, timed=window is not None)
     if found is None:
         return None
@@ -142,6 +147,22 @@ def shell_answer(svc: Recall, question: str, window: TimeRange | None) -> tuple[
     if found.how:
         rows.reverse()  # steps in the order they were taken
     return _text(rows, found, more), _hits(svc, rows)
+
+
+def _last_run(svc: Recall, question: str) -> tuple[str, list[Hit]] | None:
+    """The latest run of a command whose words start with, or hold, those the question names
+    ("tests" finds "pytest" and "make integration-test"); None when no command does."""
+    asked = {w for w in tokens(question) if w not in STOPWORDS and w not in VOCABULARY and len(w) > 2}
+    asked -= {"when", "did"}
+    wanted = {stem(w) for w in asked} | asked
+    if not wanted:
+        return None
+    rows = [r for r in svc.shell_history(Query(limit=500))
+            if any(w in part for w in wanted for part in re.split(r"[\s/=:]+", str(r.get("text") or "").lower()))]
+    if not rows:
+        return None
+    latest = max(rows, key=lambda r: float(r.get("ts") or 0.0))
+    return f"{short(latest.get('ts'))}: {_line({**latest, 'ts': None}, with_cwd=True)}", _hits(svc, [latest])
 
 
 def _places(found: Scope) -> list[str | None]:

@@ -194,3 +194,13 @@ def test_a_long_list_says_how_many_it_left_out_and_names_no_single_folder(svc):
     assert lines[0] == "Failed:" and len(lines) == 10  # the newest 8, each with its folder, then the rest counted
     assert lines[1].startswith("1. false 10 (exit 1,") and "in /home/ada/proj/docs" in lines[1]
     assert lines[-1] == "… and 3 more (recall history shows them all)"
+
+
+def test_when_did_i_last_run_something_is_its_latest_run_in_the_history(shell):
+    shell.add("The auth tests pass now", ts=DAY + 30 * 60)  # a note that shares the word is no run
+    answer = _ask(shell, "when did I last run the tests?")
+    assert answer.method == "shell"
+    assert answer.text == ("2026-11-02 09:06: pytest tests/test_auth.py (exit 0, 2 runs, 1 failed, "
+                           "in /home/ada/proj/api) [4]")
+    assert _ask(shell, "when did I last run docker compose?").text.startswith("2026-11-03 09:00: docker compose up")
+    assert _ask(shell, "when did I run the marathon?").method != "shell"  # no command says it
