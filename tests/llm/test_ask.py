@@ -359,6 +359,14 @@ def test_a_question_that_only_names_a_day_lists_what_falls_on_it(svc):
     assert nothing.abstained
 
 
+def test_a_time_with_more_than_the_list_shows_says_how_many_more(svc):
+    for day in range(1, 11):  # ten notes in April 2023, more than the evidence holds
+        svc.add(f"Garden log {day}: watered the tomatoes and {day} other plants", ts=T0 - (38 - day) * 86400)
+    answer = ask(svc, "What happened in April?", llm=ScriptedLLM([]), reference=T0)
+    assert answer.method == "list" and answer.text.count("Garden log") == 5
+    assert "; and 5 more (recall search shows them)" in answer.text
+
+
 def test_a_when_question_without_matching_evidence_still_abstains(svc):
     svc.add("Dentist appointment moved to Thursday 5 March", ts=T0)
     answer = ask(svc, "When did Melanie run the charity race?", llm=ScriptedLLM([]))
