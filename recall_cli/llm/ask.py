@@ -343,7 +343,6 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
-AGENDA_COUNT_LIMIT = 100_000  # events counted for "and N more"
 
 
 def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
@@ -359,9 +358,10 @@ def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
     shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
-    # the rest counts all that was written then, not only what the evidence held ("4 of 5" said nothing)
-    written = svc.store.events_between(window.since, window.until, AGENDA_COUNT_LIMIT)
-    left = len({h.id for h in inside} | set(written)) - len(shown)
+    # the rest counts all that was written then, not only what the evidence held ("4 of 5" said
+    # nothing), and what speaks of then though written at another time
+    elsewhere = sum(1 for h in inside if not window.since <= h.ts <= window.until)
+    left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown)
     more = f"; and {left:,} more (recall search shows them)" if left > 0 else ""
     return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown) + more, shown)
 

@@ -153,7 +153,6 @@ def _last_run(svc: Recall, question: str) -> tuple[str, list[Hit]] | None:
     """The latest run of a command whose words start with, or hold, those the question names
     ("tests" finds "pytest" and "make integration-test"); None when no command does."""
     asked = {w for w in tokens(question) if w not in STOPWORDS and w not in VOCABULARY and len(w) > 2}
-    asked -= {"when", "did"}
     wanted = {stem(w) for w in asked} | asked
     if not wanted:
         return None

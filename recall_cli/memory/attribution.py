@@ -102,6 +102,7 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
     evidence: dict[tuple[str, bool], Evidence] = {}
     person: str | None = None
     roles = _roles(episode)
+    turns = [(e.actor, _runs(e.text)) for e in episode]  # for _borrowed: each turn read once
     for sentence in sentences(text):
         named = speakers_named(sentence, actors) or [
             actor for role, actor in roles.items() if re.search(rf"\bthe {re.escape(role)}\b", sentence, re.I)]
@@ -138,7 +139,7 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
         if key not in evidence:
             evidence[key] = _owned(person, hits, actors, to_others=replies)
         reason, _missing = ungrounded_words(sentence, evidence[key])
-        if reason or _borrowed(sentence, person, episode):
+        if reason or _borrowed(sentence, person, turns):
             return person
     return ""
 
@@ -152,17 +153,18 @@ def _runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(seq[i:i + 3]) for i in range(len(seq) - 2)}
 
 
-def _borrowed(sentence: str, person: str, episode: Sequence[Event]) -> bool:
-    """Whether a sentence about ``person`` repeats phrases only others said: "The user
-    created a structured plan to meet their deadline" copies the assistant's "creating a
-    structured plan to ensure you meet your deadline", word for word, and makes it theirs."""
+def _borrowed(sentence: str, person: str, turns: Sequence[tuple[str | None, set[tuple[str, ...]]]]) -> bool:
+    """Whether a sentence about ``person`` repeats phrases only others said (``turns``: each
+    turn's speaker and ``_runs``): "The user created a structured plan to meet their deadline"
+    copies the assistant's "creating a structured plan to ensure you meet your deadline",
+    word for word, and makes it theirs."""
     runs = _runs(sentence)
     if len(runs) < COPIED_RUNS:
         return False
     own: set[tuple[str, ...]] = set()
     others: set[tuple[str, ...]] = set()
-    for event in episode:
-        (own if event.actor == person else others).update(_runs(event.text))
+    for actor, said in turns:
+        (own if actor == person else others).update(said)
     return len((runs & others) - own) >= COPIED_RUNS
 
 

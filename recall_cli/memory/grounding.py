@@ -444,9 +444,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "file_name", text)
     if len(WORD.findall(text)) < 3:
         return _reject(verdict, "fragment", text)
-    if text.rstrip().endswith(("?", ":")):  # a request retold ("can the assistant help ...?") asserts
-        return _reject(verdict, "question" if text.rstrip()[-1] == "?" else "fragment", text[-80:])  # nothing,
-    # nor does a heading whose list it left out ("Here is a guide to get started:")
+    # a request retold ("can the assistant help ...?") asserts nothing, nor does a heading
+    # whose list was left out ("Here is a guide to get started:")
+    if (end := text.rstrip()[-1:]) in ("?", ":"):
+        return _reject(verdict, "question" if end == "?" else "fragment", text[-80:])
     speaker: str | None = None
     if has_first_person(text):
         speaker = choose_speaker(text, cited, [e for e in episode if e not in cited])

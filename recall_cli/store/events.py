@@ -146,6 +146,11 @@ class EventQueries(StoreBase):
         sql = f"SELECT e.id FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
         return [r[0] for r in self._db.execute(sql, [*params, limit])]
 
+    def count_events_between(self, since: float, until: float) -> int:
+        """How many events' own time lies in [since, until]."""
+        where, params = event_filters(since, until, None)
+        return int(self._db.execute(f"SELECT count(*) FROM events e WHERE 1 = 1{where}", params).fetchone()[0])
+
     def event_sessions(self, ids: Sequence[int]) -> dict[int, str]:
         """Event id -> its session (events without one are absent)."""
         out: dict[int, str] = {}
