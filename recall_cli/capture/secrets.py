@@ -24,6 +24,9 @@ MARK = "[REDACTED:"
 
 # A value after a flag or an assignment: quoted, or up to the next shell separator.
 _VALUE = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]+)"""
+# The same after "=": an unquoted value right before ")" is a variable passed in a call
+# ("User(password=hashed_password)"); possessive, so it cannot give back a letter to get past it.
+_ASSIGNED = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]++(?!\)))"""
 # Words that make a variable, flag or key name a secret's name (at the end of the name,
 # starting it or after _ or -: DB_PASSWORD, apiKey, X_AUTH_TOKEN; not monkey or author).
 _SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|secret|token|api[_-]?key|apikey|"
@@ -71,7 +74,8 @@ def _p(name: str, needles: str, pattern: str, example: str, secret: str, descrip
 # ${DB_PASSWORD}, {{ api_key }}, <token>), a mask (xxxx, ****, ...), or code-style words that
 # tell the reader to put their own there (your_api_key_here, YOUR-TOKEN). Other words stay
 # redacted: "my_api_key" or "follow-your-heart" may be someone's real password.
-_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{\s*[\w.\-]+\s*\}\}|<[^<>\n]{1,40}>|[xX*.•…]{3,}")
+_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{\s*[\w.\-]+\s*\}\}|\{[A-Za-z_][\w.]*\}|"
+                        r"<[^<>\n]{1,40}>|<[A-Za-z][\w-]*|[xX*.•…]{3,}")
 _STAND_IN = frozenset({"your", "placeholder"})
 _WHAT_GOES = frozenset({"key", "token", "secret", "password", "pass", "pw", "api", "here", "id", "value",
                         "credential", "credentials", "apikey"})
@@ -87,8 +91,29 @@ def placeholder(value: str) -> bool:
 
 
 def _not_a_scheme(value: str) -> bool:
-    """'Bearer' alone, before a placeholder the pattern cannot read ('Bearer <token>'), is no secret."""
-    return value.lower() not in ("bearer", "basic", "token", "bot", "digest")
+    """'Bearer' alone, before a placeholder the pattern cannot read ('Bearer <token>'), is no secret;
+    nor is a short run of lower-case words, the made-up token of a test ('Bearer valid_token'):
+    issued tokens are long, or mix case and digits."""
+    if value.lower() in ("bearer", "basic", "token", "bot", "digest"):
+        return False
+    return not (len(value) < 24 and re.fullmatch(r"[a-z]+(?:[_-][a-z]+)*", value))
+
+
+# An unquoted value that is code, not a secret: a call, a subscript or an attribute chain
+# ("request.form['password']", "generate_password_hash(password, ...)"), an environment
+# variable or a field read (process.env.API_KEY, self.token), or a variable passed on in an
+# argument list ("User(password=hashed_password, ...)").
+_CONSTANTS = frozenset({"none", "null", "nil", "undefined", "true", "false"})
+_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:[(\[].*|,)"
+                         r"|(?:process\.env|import\.meta\.env|os\.environ|self|this)\.[\w$.]+", re.DOTALL)
+
+
+def _not_code(value: str) -> bool:
+    """False for an assigned value that is an expression of code (see _CODE_VALUE) or a
+    language's empty or truth value (``password = None``)."""
+    if value[:1] in {"'", '"'}:
+        return True
+    return value.lower() not in _CONSTANTS and not _CODE_VALUE.fullmatch(value)
 
 
 def _looks_chosen(value: str) -> bool:
@@ -105,9 +130,10 @@ def _looks_chosen(value: str) -> bool:
 
 def _chosen_or_long(value: str) -> bool:
     """A chosen-looking value, or one long run of letters ("correcthorsebatterystaple"): hardly
-    a word of prose has sixteen letters or more, joined passphrases often do."""
+    a word of prose has sixteen letters or more, joined passphrases often do. Code is neither
+    ("password = db.Column(...)")."""
     core = value.strip("'\"")
-    return _looks_chosen(value) or (len(core) >= 16 and core.isalpha())
+    return (_looks_chosen(value) or (len(core) >= 16 and core.isalpha())) and _not_code(value)
 
 
 # what follows "the password is" in prose that is not a password ("is too short", "is in the
@@ -283,7 +309,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "curl -H 'Authorization: Bearer FAKEfakeFAKE.fake' https://api.example.com",
        "FAKEfakeFAKE.fake", "Authorization headers", accept=_not_a_scheme),
     _p("bearer-token", "bearer", r"(?i)\bbearer\s+(?P<secret>[A-Za-z0-9._~+/=\-]{8,})",
-       "http GET api.example.com 'Bearer FAKEbearerFAKE'", "FAKEbearerFAKE", "bare bearer tokens"),
+       "http GET api.example.com 'Bearer FAKEbearerFAKE'", "FAKEbearerFAKE", "bare bearer tokens",
+       accept=_not_a_scheme),
     _p("api-key-header", "api-key auth-token private-token access-token",
        r"(?i)\b(?:x-api-key|api-key|x-auth-token|private-token|x-access-token)\s*:\s*(?P<secret>[^\s'\"]+)",
        "curl -H 'X-Api-Key: FAKEapiFAKE' https://api.example.com", "FAKEapiFAKE", "API key headers"),
@@ -310,13 +337,15 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"\b(?:sshpass|docker\s+login|podman\s+login|helm\s+repo\s+add|az\s+login)\b[^|;&\n]{0,1000}?\s-p\s+" + _VALUE,
        "sshpass -p FakeSshPw ssh deploy@host", "FakeSshPw", "sshpass -p / docker login -p"),
     _p("secret-assignment", _WORD_NEEDLES,
-       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"\s*=\s*" + _VALUE,
+       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"\s*=(?!=)\s*" + _ASSIGNED,
        "export GITHUB_TOKEN=FakeAssignedToken", "FakeAssignedToken",
-       "export X_TOKEN=... / X_SECRET= / PASSWORD= assignments"),
+       "export X_TOKEN=... / X_SECRET= / PASSWORD= assignments (not code: password = data['password'])",
+       accept=_not_code),
     # an environment variable whose name ends in the word with no separator: PGPASSWORD
     _p("secret-assignment", "password passwd token secret",
-       r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET)\s*=\s*" + _VALUE,
-       "PGPASSWORD=FakePgPw psql -h db -U admin", "FakePgPw", "PGPASSWORD=... (a name ending in the word)"),
+       r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET)\s*=(?!=)\s*" + _ASSIGNED,
+       "PGPASSWORD=FakePgPw psql -h db -U admin", "FakePgPw", "PGPASSWORD=... (a name ending in the word)",
+       accept=_not_code),
     _p("password-short-arg", "redis-cli",
        r"\bredis-cli\b[^|;&\n]{0,1000}?\s-a\s+" + _VALUE,
        "redis-cli -h cache -a FakeRedisPw ping", "FakeRedisPw", "redis-cli -a PASSWORD"),

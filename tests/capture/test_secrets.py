@@ -170,6 +170,25 @@ BENIGN = [
     'curl -d \'{"password": "********"}\' https://api.example.com/login',
     "helm install app --set db.password='{{ .Values.dbPassword }}'",
     "export API_KEY=...",
+    # code pasted into a chat or a watched file: expressions and variables, not secrets
+    "    password = request.form['password']",
+    "hashed_password = generate_password_hash(password, method='sha256')",
+    "new_user = User(username=username, password=hashed_password)",
+    "new_user = User(username=username, password=hashed_password, email=email)",
+    "password = PasswordField('Password', validators=[DataRequired()])",
+    "password = db.Column(db.String(120), nullable=False)",
+    "access_token = create_access_token(identity=user.id)",
+    "api_key = os.environ['OPENAI_API_KEY']",
+    "    password = None",
+    "const apiKey = process.env.OPENWEATHER_API_KEY;",
+    "const API_KEY = process.env.OPENWEATHER_API_KEY || 'YOUR_API_KEY';",
+    "self.token = self.auth.token",
+    "DB_PASSWORD = os.getenv('DB_PASSWORD')",
+    "const token = localStorage.getItem('token');",
+    'return username == "user1" and password == expected',
+    "r = client.get('/analytics', headers={'Authorization': 'Bearer valid_token'})",
+    'print(f"Hashed password: {new_user.password_hash}")',
+    '<label>Password: <input type="password" name="password"></label>',
 ]
 
 # Values that look like stand-ins but may be real: still redacted.
@@ -180,6 +199,12 @@ NEAR_PLACEHOLDERS = [
     ("mysql --password=changeme shop", "changeme"),
     ("password=xxx123 ./run", "xxx123"),
     ("curl -d token=xoxb-123456789012-FAKEfakeFAKE https://slack.com/api/x", "xoxb-123456789012-FAKEfakeFAKE"),
+    # literals in code may be real, and a shell assignment's value is always a literal
+    ('password = "mysecretFake9"', "mysecretFake9"),
+    ("conn = connect(user='app', password='FakeConnPw1')", "FakeConnPw1"),
+    ("export PASSWORD=hashed_password", "hashed_password"),
+    ("curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyzabcd' https://api.example.com",
+     "abcdefghijklmnopqrstuvwxyzabcd"),
 ]
 
 
