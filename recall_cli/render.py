@@ -87,9 +87,11 @@ def where(hit: Hit) -> str:
 
 def _with_repeats(text: str, meta: dict[str, Any]) -> str:
     """A result's text, with how often it occurs when identical texts were folded into it
-    (its date is then the latest)."""
+    (its date is then the latest), and whether its file was edited since (no longer says it)."""
     repeats = meta.get("repeats")
-    return f"({repeats}×) {text}" if isinstance(repeats, int) and repeats > 1 else text
+    if isinstance(repeats, int) and repeats > 1:
+        text = f"({repeats}×) {text}"
+    return f"(edited out in {meta['edited_out']}) {text}" if meta.get("edited_out") else text
 
 
 # -- recall show ----------------------------------------------------------------------------

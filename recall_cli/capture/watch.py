@@ -12,7 +12,10 @@ matter are not paragraphs; the nearest dated heading, the front matter's date, e
 file's modification time). For each file the watcher keeps the hashes of its paragraphs
 (``$RECALL_HOME/watch/state.json``), so only paragraphs whose text is new to the file become
 events (kind "paragraph", meta path/line_start/line_end/heading); an edited paragraph is new
-text, a moved one is not. A file that disappears gives one event of kind "deleted".
+text, a moved one is not. An edit that takes paragraphs out of a file gives one event of
+kind "edited" naming their hashes (meta "gone"), so search ranks those paragraphs' events
+after the file's current text and ask leaves them out. A file that disappears gives one
+event of kind "deleted".
 Hidden directories, ignored ones such as node_modules, binary files (a NUL byte, or not UTF-8) and
 files over ``max_file_bytes`` are skipped. A file that changes while it is read is read
 again later; one deleted under us is a deletion. Secrets are redacted before the sink.
@@ -21,7 +24,6 @@ again later; one deleted under us is a deletion. Secrets are redacted before the
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import stat
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
-from ..importers.markdown import normalized_lines, note_blocks
+from ..importers.markdown import normalized_lines, note_blocks, paragraph_hash
 from . import spool
 from .filters import expand_path, parse_list
 from .secrets import redact
@@ -61,6 +63,7 @@ class WatchReport:
     files_seen: int = 0
     files_read: int = 0
     paragraphs: int = 0
+    edited: int = 0
     deleted: int = 0
     skipped_binary: int = 0
     skipped_large: int = 0
@@ -70,7 +73,7 @@ class WatchReport:
     paths: list[str] = field(default_factory=list)
 
     def add(self, other: WatchReport) -> None:
-        for name in ("files_seen", "files_read", "paragraphs", "deleted", "skipped_binary",
+        for name in ("files_seen", "files_read", "paragraphs", "edited", "deleted", "skipped_binary",
                      "skipped_large", "retried", "records"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
@@ -78,10 +81,6 @@ class WatchReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def paragraph_hash(text: str) -> str:
-    return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 def _user() -> str | None:
@@ -284,7 +283,8 @@ class FileWatcher:
                 continue
             seen.add(digest)
             redaction = redact(block.text)
-            meta: dict[str, Any] = {"path": path, "line_start": block.line_start, "line_end": block.line_end}
+            meta: dict[str, Any] = {"path": path, "line_start": block.line_start, "line_end": block.line_end,
+                                    "paragraph": digest}
             if block.heading:
                 meta["heading"] = block.heading
             if redaction.names:
@@ -293,7 +293,17 @@ class FileWatcher:
                                              ts_start=block.ts, actor=self.actor, session=path, meta=meta))
             added += 1
         report.paragraphs += added
-        if added:
+        current = set(hashes)
+        gone = [h for h in dict.fromkeys(known.get("h", [])) if h not in current] if known else []
+        if gone:
+            # what the file no longer says: search and ask rank those paragraphs' events after
+            # the file's current text (an edited date or place is not still the answer)
+            records.append(spool.make_record(
+                source="file", kind="edited", ts_start=mtime, actor=self.actor, session=path,
+                text=f"Edited {path}: {len(gone)} paragraph{'s' if len(gone) != 1 else ''} changed or removed",
+                meta={"path": path, "gone": gone}))
+            report.edited += 1
+        if added or gone:
             report.paths.append(path)
         self.state[path] = {"m": info.st_mtime_ns, "s": info.st_size, "h": hashes}
 

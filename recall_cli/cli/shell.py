@@ -161,6 +161,8 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
         where = plural(len(dirs), "directory", "directories")
         line = (f"Scanned {plural(report.files_seen, 'file')} in {where}: "
                 f"{plural(report.paragraphs, 'new paragraph')}, {plural(report.deleted, 'deleted file')}")
+        if report.edited:
+            line += f", {plural(report.edited, 'edited file')}"
         skipped = report.skipped_binary + report.skipped_large
         if skipped:
             line += f", {skipped} skipped (named below)"
@@ -195,6 +197,8 @@ def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bo
             stamp = time.strftime("%H:%M:%S")
             names = ", ".join(sorted({os.path.basename(p) for p in report.paths})) or "-"
             line = f"{stamp} {names}: {plural(report.paragraphs, 'new paragraph')}, {report.deleted} deleted"
+            if report.edited:
+                line += f", {report.edited} edited"
             if ingested is not None:
                 line += f"; ingested {plural(ingested.inserted, 'event')}"
             typer.echo(line)

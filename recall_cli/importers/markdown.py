@@ -9,6 +9,7 @@ the file's modification time.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + 
 _CLOCK = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)(?![a-z])|(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])",
                     re.IGNORECASE)
 
+
+def paragraph_hash(text: str) -> str:
+    """The identity of a paragraph's text, whitespace aside: what the file watcher keeps per
+    file and what marks a watched paragraph that the file no longer holds."""
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 def _month(name: str) -> int:
     name = name.lower().rstrip(".")

@@ -406,7 +406,8 @@ def ask(
     if not result.hits and result.time_range is not None and search is None:
         # nothing in the time the question names: weigh the closest evidence from any time
         result = svc.search(query, limit=limit, reference=reference, time_phrases=False)
-    hits = list(result.hits)
+    # a watched file's paragraph that a later edit took out is no longer what the file says
+    hits = [h for h in result.hits if "edited_out" not in h.meta] or list(result.hits)
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)

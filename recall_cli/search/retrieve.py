@@ -17,10 +17,11 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
+from ..importers.markdown import paragraph_hash
 from ..models import Hit, SearchResult, well_formed
 from ..timephrase.phrase import TimeRange, extract
 from ..timeutil import now
@@ -300,10 +301,32 @@ class Retriever:
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         ranks = {name: {key: r for r, (key, _) in enumerate(ranking, start=1)}
                  for name, ranking in rankings.items()}
-        hits = fold_identical(self._hydrate(ordered, ranks, text))[: request.limit]
+        hits = fold_identical(self._edited_last(self._hydrate(ordered, ranks, text)))[: request.limit]
         self._calibrate(hits, pooled.cosines if vector is not None else None, text, vector)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
+
+    def _edited_last(self, hits: list[Hit]) -> list[Hit]:
+        """Paragraphs of a watched file that a later edit took out of it go after the rest,
+        marked with the edit (``meta["edited_out"]``): the file's current text answers, the old
+        version is still there for whoever looks for it."""
+        paths = [h.session for h in hits if h.owner == "event" and h.source == "file" and h.kind == "paragraph"
+                 and h.session]
+        edits = self.store.paragraph_edits(paths) if paths else {}
+        if not edits:
+            return hits
+        current: list[Hit] = []
+        old: list[Hit] = []
+        for hit in hits:
+            digest = str(hit.meta.get("paragraph") or paragraph_hash(hit.text))
+            later = next((eid for eid, gone in edits.get(hit.session or "", []) if eid > hit.id and digest in gone),
+                         None) if hit.kind == "paragraph" else None
+            if later is None:
+                current.append(hit)
+            else:
+                old.append(replace(hit, meta={**hit.meta, "edited_out": later}))
+        floor = min((h.score for h in current), default=math.inf)
+        return current + [replace(h, score=min(h.score, floor)) for h in old]
 
     def _backfill_times(self) -> None:
         """Events stored before mentioned times were kept get theirs now (once per store)."""

@@ -206,6 +206,21 @@ class EventQueries(StoreBase):
         sql += " ORDER BY ts_start, id"
         return [Event.from_row(r) for r in self._db.query(sql, params)]
 
+    def paragraph_edits(self, paths: Sequence[str]) -> dict[str, list[tuple[int, set[str]]]]:
+        """For each watched file path, its "edited" events in order: (event id, the hashes of
+        the paragraphs that edit took out of the file)."""
+        out: dict[str, list[tuple[int, set[str]]]] = {}
+        for chunk in chunks(list(dict.fromkeys(paths))):
+            for eid, session, meta in self._db.execute(
+                    f"SELECT id, session, meta FROM events WHERE source = 'file' AND kind = 'edited' "
+                    f"AND session IN ({marks(chunk)}) ORDER BY id", chunk):
+                try:
+                    gone = json.loads(meta or "{}").get("gone") or []
+                except (ValueError, AttributeError):
+                    continue  # (a hand-made row; the watcher writes a list)
+                out.setdefault(session, []).append((eid, {g for g in gone if isinstance(g, str)}))
+        return out
+
     def fts_events(
         self, match: str, limit: int, since: float | None = None, until: float | None = None,
         sources: Sequence[str] | None = None, min_id: int | None = None,

@@ -13,7 +13,10 @@ import pytest
 from recall_cli.capture import watch as watch_module
 from recall_cli.capture.watch import FileWatcher, WatchBusyError
 from recall_cli.errors import NotFoundError
+from recall_cli.importers.markdown import paragraph_hash
+from recall_cli.llm.ask import ask
 from tests.capture.helpers import spool_records
+from tests.fakes import ScriptedLLM
 
 NOTE = "# Trip\n\nBook the ferry to Naxos.\nTake the early one.\n\nPack sunscreen.\n"
 
@@ -73,14 +76,19 @@ def test_first_scan_then_only_new_or_changed_paragraphs(notes, tmp_path, recall_
     first = collect.records[0]
     assert (first["source"], first["kind"], first["text"]) == ("file", "paragraph",
                                                                "Book the ferry to Naxos.\nTake the early one.")
-    assert first["meta"] == {"path": str(notes / "trip.md"), "line_start": 3, "line_end": 4, "heading": "Trip"}
+    assert first["meta"] == {"path": str(notes / "trip.md"), "line_start": 3, "line_end": 4, "heading": "Trip",
+                             "paragraph": paragraph_hash(first["text"])}
     assert first["ts_start"] == pytest.approx((notes / "trip.md").stat().st_mtime)
     assert watcher.scan_once().records == 0  # nothing changed
 
     (notes / "trip.md").write_text(NOTE.replace("early one", "9:00 one") + "\nBuy a hat.\n")
     report = watcher.scan_once()
-    assert collect.texts()[2:] == ["Book the ferry to Naxos.\nTake the 9:00 one.", "Buy a hat."]
-    assert collect.records[-1]["meta"]["line_start"] == 8
+    assert collect.texts("paragraph")[2:] == ["Book the ferry to Naxos.\nTake the 9:00 one.", "Buy a hat."]
+    assert collect.records[-2]["meta"]["line_start"] == 8
+    # the edit itself is recorded, naming the paragraph the file no longer holds
+    assert report.edited == 1
+    assert collect.texts("edited") == [f"Edited {notes / 'trip.md'}: 1 paragraph changed or removed"]
+    assert collect.records[-1]["meta"]["gone"] == [first["meta"]["paragraph"]]
     # a paragraph moved to another place in the file is not new
     (notes / "trip.md").write_text("Buy a hat.\n\n" + NOTE.replace("early one", "9:00 one"))
     assert watcher.scan_once().records == 0
@@ -289,3 +297,28 @@ def test_watch_of_a_missing_directory_is_one_line(cli, tmp_path):
     assert err == f"Error: cannot watch {tmp_path / 'missing'}: no such directory\n"
     code, _, err = cli("watch", "--add", str(tmp_path / "missing"))
     assert code == 4 and err.count("\n") == 1 and "no such directory" in err
+
+
+def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(cli, notes, svc):
+    plans = notes / "plans.md"
+    plans.write_text("# Plans\n\nThe dentist appointment is on 3 May at 9am.\n\nThe team offsite is in Lisbon.\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    plans.write_text("# Plans\n\nThe dentist appointment is on 10 May at 9am.\n\nThe team offsite is in Lisbon.\n")
+    os.utime(plans, (plans.stat().st_atime, plans.stat().st_mtime + 60))
+    code, out, err = cli("watch", str(notes), "--once")
+    assert code == 0, err
+    assert "1 new paragraph, 0 deleted files, 1 edited file" in out
+
+    answer = ask(svc, "when is the dentist appointment?", llm=ScriptedLLM([]))
+    assert "10 May" in answer.text and "3 May" not in answer.text
+    code, out, _ = cli("search", "dentist appointment", "--json")
+    hits = [h for h in json.loads(out)["results"] if h["kind"] == "paragraph"]
+    assert [h["text"] for h in hits[:2]] == ["The dentist appointment is on 10 May at 9am.",
+                                             "The dentist appointment is on 3 May at 9am."]
+    assert "edited_out" not in hits[0]["meta"] and hits[1]["meta"]["edited_out"]
+    assert hits[0]["score"] >= hits[1]["score"]
+    code, out, _ = cli("search", "dentist appointment")
+    assert f"(edited out in {hits[1]['meta']['edited_out']}) The dentist appointment is on 3 May" in out
+    # a paragraph the edit left alone is still current
+    code, out, _ = cli("search", "team offsite", "--json")
+    assert "edited_out" not in json.loads(out)["results"][0]["meta"]
