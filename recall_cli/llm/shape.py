@@ -144,6 +144,35 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
     return None if best is None else (best[1], best[2], _is_question(best[1]))
 
 
+# words saying that what was true before no longer is ("moved to", "switched"); not "now",
+# which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
+UPDATE = re.compile(r"\b(?:moved|moving|switched|switching|changed|rescheduled|postponed|pushed back|"
+                    r"brought forward|updated?|no longer|instead|replaced|anymore|any more)\b", re.I)
+UPDATE_DEPTH = 8  # the evidence items searched for a later change
+
+
+def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
+                 allow: Callable[[Hit, str], bool] | None = None) -> tuple[str, Hit] | None:
+    """A statement written after ``found``'s by the same person, holding every key word that
+    one shares with the question and saying that something changed ("the offsite moved to
+    Porto" after "the offsite is in Lisbon"): the latest such, or None. What holds now
+    answers, not the first thing written."""
+    sentence, hit = found
+    shared = keys & words(sentence)
+    if not shared or hit.owner != "event":
+        return None
+    best: tuple[str, Hit] | None = None
+    for other in hits[:UPDATE_DEPTH]:
+        if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
+            continue
+        for later in sentences(other.text or ""):
+            if _is_question(later) or not UPDATE.search(later) or not shared <= words(later):
+                continue
+            if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
+                best = (later, other)
+    return best
+
+
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
@@ -160,6 +189,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         return None
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     hit = ranked[0][2]
+    changed = later_update(keys, (hit.text or "", hit), hits, allow)
+    if changed is not None and dates_in(changed[0], changed[1].ts):  # "the dentist moved to 10 May"
+        hit = changed[1]
     best: tuple[tuple[int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     for j, sentence in enumerate(sentences(hit.text or "")):
@@ -297,6 +329,10 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     found = best_statement(keys, hits, depth, allow, names, predicate)
     if found is None:
         return None
+    changed = later_update(keys, found, hits, allow)
+    if changed is not None:  # what holds now first, then what it replaced
+        before = _clean(found[0]) or found[0]
+        return Shaped(f"{_clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])
     return Shaped(_clean(found[0]) or found[0], [found[1]])
 
 

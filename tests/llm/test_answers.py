@@ -263,3 +263,34 @@ def test_a_place_in_the_question_is_not_whose_thing_it_is(svc):
     svc.add("Dinner in Porto booked at Cantinho for the 13th", ts=T0 + 60)
     answer = ask(svc, "Where did we book dinner in Porto?", llm=ScriptedLLM([]))
     assert not answer.abstained and "[2]" in answer.text
+
+
+# -- what holds now ---------------------------------------------------------------------------------
+def test_a_later_note_saying_something_changed_answers_with_what_it_replaced_after_it(svc):
+    svc.add("The team offsite is in Lisbon, the team offsite hotel too.", ts=parse_time("2026-11-02T10:00"))
+    svc.add("Bought a new kettle.", ts=parse_time("2026-11-03T10:00"))
+    svc.add("Update: the team offsite moved to Porto.", ts=parse_time("2026-11-20T10:00"))
+    answer = ask(svc, "Where is the team offsite?", llm=ScriptedLLM([]), reference=parse_time("2026-12-01T09:00"))
+    assert answer.evidence[0].id == 1  # the first note matches best; the later one says what holds now
+    assert answer.text == ("Update: the team offsite moved to Porto. (before: The team offsite is in Lisbon, the team "
+                           "offsite hotel too.) [3] [1]")
+
+
+def test_a_moved_appointment_is_answered_with_its_new_date(svc):
+    svc.add("Dentist appointment on 3 May at 9am: my dentist appointment at the clinic.",
+            ts=parse_time("2026-11-02T11:00"))
+    svc.add("Dentist appointment moved to 10 May.", ts=parse_time("2026-11-21T10:00"))
+    answer = ask(svc, "When is my dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-12-01T09:00"))
+    assert answer.evidence[0].id == 1
+    assert answer.text == "10 May 2027 [2]"
+
+
+def test_a_later_note_that_changes_nothing_or_another_persons_change_does_not_replace_the_answer(svc):
+    svc.add("The team offsite is in Lisbon in March.", ts=parse_time("2026-11-02T10:00"))
+    svc.add("Packed a bag for the team offsite.", ts=parse_time("2026-11-20T10:00"))
+    answer = ask(svc, "Where is the team offsite?", llm=ScriptedLLM([]), reference=parse_time("2026-12-01T09:00"))
+    assert answer.text == "The team offsite is in Lisbon in March. [1]"
+    svc.add("My dentist is Dr Silva.", ts=T0, actor="Melanie", source="chat", session="s9")
+    svc.add("I switched dentist, now I see Dr Costa.", ts=T0 + 60, actor="Caroline", source="chat", session="s9")
+    answer = ask(svc, "Who is Melanie's dentist?", llm=ScriptedLLM([]))
+    assert "Silva" in answer.text and "Costa" not in answer.text
