@@ -79,6 +79,9 @@ SYSTEM = (
     "If the evidence does not contain the answer, reply exactly: " + ABSTAIN
 )
 CITATION = re.compile(r"\[(m?\d+)\]")
+# a question about the asker's own life ("where are we staying?"): what they said answers it,
+# an assistant's reply is a suggestion ("you could stay in Gion"), unless nothing else does
+OWN_LIFE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b", re.I)
 ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know", "i do not know",
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
                    "no mention", "doesn't mention", "not in the evidence", "not provided")
@@ -321,6 +324,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     said = _their_words(svc, question, found, keys, hits)
     hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
     allow = _person_filter(found, hits, bool(said))
+    keep = allow
+    if allow is None and OWN_LIFE.search(question):
+        def keep(hit: Hit, sentence: str) -> bool:
+            return not is_assistant(hit.actor or "")
     if kind == "steps":  # a command that failed is no step to take
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]
 
@@ -329,16 +336,16 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
     made: Shaped | None = None
     if kind == "date":
-        made = date_answer(question, keys, hits, allow=allow) or date_answer(question, keys, hits)
+        made = date_answer(question, keys, hits, allow=keep) or date_answer(question, keys, hits)
     elif kind == "steps":
         made = steps_answer(keys, hits)
     elif kind == "list":  # "what activities does X do": X's statements, when that is all it asks
-        made = list_answer(found.key_words if allow else keys, hits, allow=allow) or list_answer(keys, hits)
+        made = list_answer(found.key_words if allow else keys, hits, allow=keep) or list_answer(keys, hits)
     elif kind == "duration":
-        made = duration_answer(keys, hits, allow=allow)
+        made = duration_answer(keys, hits, allow=keep)
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
-    return (made or statement_answer(keys, hits, reply, allow=allow, names=names, predicate=verb)
+    return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb)
             or statement_answer(keys, hits, reply, names=names, predicate=verb))
 
 

@@ -294,3 +294,14 @@ def test_a_later_note_that_changes_nothing_or_another_persons_change_does_not_re
     svc.add("I switched dentist, now I see Dr Costa.", ts=T0 + 60, actor="Caroline", source="chat", session="s9")
     answer = ask(svc, "Who is Melanie's dentist?", llm=ScriptedLLM([]))
     assert "Silva" in answer.text and "Costa" not in answer.text
+
+
+def test_a_question_about_the_askers_own_life_is_answered_by_them_not_by_an_assistants_suggestion(svc):
+    svc.add("We're staying in Kyoto for four nights, at the Hotel Granvia by the station.", ts=T0, actor="user",
+            source="chatgpt", session="k1")
+    svc.add("In Kyoto you could be staying in Gion for the old town feel; the Hotel Kanra is a good choice.",
+            ts=T0 + 60, actor="assistant", source="chatgpt", session="k1")
+    answer = ask(svc, "Where are we staying in Kyoto?", llm=ScriptedLLM([]))
+    assert "Granvia" in answer.text and "Kanra" not in answer.text
+    answer = ask(svc, "What hotel did ChatGPT suggest in Kyoto?", llm=ScriptedLLM([]))
+    assert "Kanra" in answer.text
