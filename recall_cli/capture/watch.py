@@ -297,9 +297,10 @@ class FileWatcher:
         gone = [h for h in dict.fromkeys(known.get("h", [])) if h not in current] if known else []
         if gone:
             # what the file no longer says: search and ask rank those paragraphs' events after
-            # the file's current text (an edited date or place is not still the answer)
+            # the file's current text (an edited date or place is not still the answer); no
+            # session, so it is no neighbour of the paragraphs, lifted by their scores
             records.append(spool.make_record(
-                source="file", kind="edited", ts_start=mtime, actor=self.actor, session=path,
+                source="file", kind="edited", ts_start=mtime, actor=self.actor, session=None,
                 text=f"Edited {path}: {len(gone)} paragraph{'s' if len(gone) != 1 else ''} changed or removed",
                 meta={"path": path, "gone": gone}))
             report.edited += 1

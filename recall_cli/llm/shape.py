@@ -146,17 +146,43 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
-UPDATE = re.compile(r"\b(?:moved|moving|switched|switching|changed|rescheduled|postponed|pushed back|"
-                    r"brought forward|updated?|no longer|instead|replaced|anymore|any more)\b", re.I)
+UPDATE = re.compile(r"(?:moved|moving|switched|switching|changed|rescheduled|postponed|pushed back|"
+                    r"brought forward|updated?|no longer|instead|replaced|anymore|any more|cancell?ed|"
+                    r"called off)")
+CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
+POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
+UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
+
+
+def _changes(sentence: str, shared: set[str]) -> bool:
+    """Whether ``sentence`` says that one of the ``shared`` key words changed: a change word
+    next to it, with only stopwords between ("the offsite moved", "switched dentist", "no
+    longer drink"); "my office plants moved" moves the plants, not the office."""
+    toks = tokens(sentence)
+    spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
+             if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
+    for first, last in spans:
+        for k, tok in enumerate(toks):
+            if stem(tok) not in shared:
+                continue
+            between = toks[k + 1:first] if k < first else toks[last + 1:k]
+            if len(between) <= UPDATE_GAP and all(t in STOPWORDS for t in between):
+                return True
+    return False
+
+
+def _called_off(sentence: str, hit: Hit) -> bool:
+    """Whether ``sentence`` calls a thing off, or puts it off without a new date."""
+    return bool(CANCELLED.search(sentence)) or (bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts))
 
 
 def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                  allow: Callable[[Hit, str], bool] | None = None) -> tuple[str, Hit] | None:
-    """A statement written after ``found``'s by the same person, holding every key word that
-    one shares with the question and saying that something changed ("the offsite moved to
-    Porto" after "the offsite is in Lisbon"): the latest such, or None. What holds now
-    answers, not the first thing written."""
+    """A statement written after ``found``'s by the same person that says one of the key words
+    ``found`` shares with the question changed ("the offsite moved to Porto" after "the
+    offsite is in Lisbon"; see _changes): the latest such, or None. What holds now answers,
+    not the first thing written."""
     sentence, hit = found
     shared = keys & words(sentence)
     if not shared or hit.owner != "event":
@@ -166,7 +192,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
         if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
             continue
         for later in sentences(other.text or ""):
-            if _is_question(later) or not UPDATE.search(later) or not shared <= words(later):
+            if _is_question(later) or not _changes(later, shared):
                 continue
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
@@ -190,8 +216,13 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     hit = ranked[0][2]
     changed = later_update(keys, (hit.text or "", hit), hits, allow)
+    if changed is not None and _called_off(*changed):  # "the haircut is postponed": no date holds now
+        return Shaped(_clean(changed[0]) or changed[0], [changed[1], hit])
     if changed is not None and dates_in(changed[0], changed[1].ts):  # "the dentist moved to 10 May"
         hit = changed[1]
+    off = next((s for s in sentences(hit.text or "") if keys & words(s) and _called_off(s, hit)), None)
+    if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
+        return Shaped(_clean(off) or off, [hit])
     best: tuple[tuple[int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     for j, sentence in enumerate(sentences(hit.text or "")):
@@ -242,7 +273,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
     A question someone asked ("how do I…?") is never the answer. (A command that failed is
     never one either: evidence_answer, the one caller, leaves those out for every steps answer.)"""
     commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
-    best: tuple[tuple[int, int], Hit, list[str]] | None = None
+    best: tuple[tuple[int, bool, int, int], Hit, list[str]] | None = None
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
@@ -253,8 +284,12 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         overlap = len(keys & words(" ".join(statements)))
         if not overlap:
             continue
-        steps = _steps_of(text) or [_clean(s) for s in statements if keys & words(s)][:MAX_STEPS]
-        rank = (overlap, -i)
+        given = _steps_of(text)
+        steps = given or [_clean(s) for s in statements if keys & words(s)][:MAX_STEPS]
+        # an item that gives steps or tells what was done ("added an index") over one that only
+        # restates the problem ("the orders query is slow"), among those holding two key words
+        acts = bool(given) or any(DONE.search(s) for s in steps)
+        rank = (min(overlap, 2), acts, overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)
     if best is None and commands:
@@ -266,6 +301,11 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
     if not steps:
         return None
     return Shaped(steps[0] if len(steps) == 1 else _numbered(steps), [best[1]])
+
+
+# a verb of something done: regular past tenses and the common irregular ones
+DONE = re.compile(r"\b(?:[a-z]{2,}ed|sped|made|put|set|ran|wrote|built|took|got|did|found|cut|swapped|"
+                  r"rebuilt|bought)\b", re.I)
 
 
 def _numbered(steps: Sequence[str]) -> str:

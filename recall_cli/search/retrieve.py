@@ -307,26 +307,33 @@ class Retriever:
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
 
     def _edited_last(self, hits: list[Hit]) -> list[Hit]:
-        """Paragraphs of a watched file that a later edit took out of it go after the rest,
-        marked with the edit (``meta["edited_out"]``): the file's current text answers, the old
-        version is still there for whoever looks for it."""
-        paths = [h.session for h in hits if h.owner == "event" and h.source == "file" and h.kind == "paragraph"
-                 and h.session]
+        """Paragraphs of a watched file that a later edit took out of it go after the file's
+        paragraphs written since (not after everything: alone, they keep their place), marked with
+        the edit (``meta["edited_out"]``): the file's current text answers, the old version is
+        still there for whoever looks for it."""
+        paths = [str(h.meta.get("path") or h.session) for h in hits
+                 if h.owner == "event" and h.source == "file" and h.kind == "paragraph"]
         edits = self.store.paragraph_edits(paths) if paths else {}
         if not edits:
             return hits
-        current: list[Hit] = []
-        old: list[Hit] = []
+        out: list[Hit] = []
+        old: list[tuple[Hit, Hit | None]] = []  # (the old paragraph, the result before it)
         for hit in hits:
+            path = str(hit.meta.get("path") or hit.session)
             digest = str(hit.meta.get("paragraph") or paragraph_hash(hit.text))
-            later = next((eid for eid, gone in edits.get(hit.session or "", []) if eid > hit.id and digest in gone),
+            later = next((eid for eid, gone in edits.get(path, []) if eid > hit.id and digest in gone),
                          None) if hit.kind == "paragraph" else None
             if later is None:
-                current.append(hit)
+                out.append(hit)
             else:
-                old.append(replace(hit, meta={**hit.meta, "edited_out": later}))
-        floor = min((h.score for h in current), default=math.inf)
-        return current + [replace(h, score=min(h.score, floor)) for h in old]
+                old.append((replace(hit, meta={**hit.meta, "edited_out": later}), out[-1] if out else None))
+        for hit, before in old:
+            at = out.index(before) + 1 if before is not None else 0
+            same = [i for i, h in enumerate(out) if h.meta.get("path") == hit.meta.get("path")
+                    and "edited_out" not in h.meta and h.id > hit.id]  # (written since: what replaced it)
+            at = max([at, *(i + 1 for i in same)])
+            out.insert(at, replace(hit, score=min(hit.score, out[at - 1].score)) if at else hit)
+        return out
 
     def _backfill_times(self) -> None:
         """Events stored before mentioned times were kept get theirs now (once per store)."""

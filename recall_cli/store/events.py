@@ -211,14 +211,14 @@ class EventQueries(StoreBase):
         the paragraphs that edit took out of the file)."""
         out: dict[str, list[tuple[int, set[str]]]] = {}
         for chunk in chunks(list(dict.fromkeys(paths))):
-            for eid, session, meta in self._db.execute(
-                    f"SELECT id, session, meta FROM events WHERE source = 'file' AND kind = 'edited' "
-                    f"AND session IN ({marks(chunk)}) ORDER BY id", chunk):
+            for eid, path, meta in self._db.execute(
+                    f"SELECT id, json_extract(meta, '$.path'), meta FROM events WHERE source = 'file' "
+                    f"AND kind = 'edited' AND json_extract(meta, '$.path') IN ({marks(chunk)}) ORDER BY id", chunk):
                 try:
                     gone = json.loads(meta or "{}").get("gone") or []
                 except (ValueError, AttributeError):
                     continue  # (a hand-made row; the watcher writes a list)
-                out.setdefault(session, []).append((eid, {g for g in gone if isinstance(g, str)}))
+                out.setdefault(path, []).append((eid, {g for g in gone if isinstance(g, str)}))
         return out
 
     def fts_events(

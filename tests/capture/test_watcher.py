@@ -322,3 +322,27 @@ def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(c
     # a paragraph the edit left alone is still current
     code, out, _ = cli("search", "team offsite", "--json")
     assert "edited_out" not in json.loads(out)["results"][0]["meta"]
+
+
+def test_an_edited_out_paragraph_follows_its_files_current_text_not_everything(cli, notes, svc):
+    dinner = notes / "dinner.md"
+    dinner.write_text("Dinner with Priya at Taberna Sal on 16 April.\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    dinner.write_text("Dinner with Priya at Cervejaria Ramiro on 16 April.\n")
+    os.utime(dinner, (dinner.stat().st_atime, dinner.stat().st_mtime + 60))
+    assert cli("watch", str(notes), "--once")[0] == 0
+    for text in ("Ana lives in Porto.", "Tom lives in Madrid.", "Tapas night at Bar Sol on Saturday."):
+        assert cli("add", text)[0] == 0
+    # the only match for its own words: right after what replaced it, above the rest
+    hits = json.loads(cli("search", "Taberna Sal", "--json")[1])["results"]
+    texts = [h["text"] for h in hits]
+    old = texts.index("Dinner with Priya at Taberna Sal on 16 April.")
+    assert old <= 1 and texts[:old] in ([], ["Dinner with Priya at Cervejaria Ramiro on 16 April."])
+    assert hits[old]["meta"]["edited_out"]
+    # the record of the edit is no neighbour of the paragraphs (it has no session)
+    edit = svc.store.get_event(hits[old]["meta"]["edited_out"])
+    assert edit is not None and edit.kind == "edited" and edit.session is None
+    texts = [h["text"] for h in json.loads(cli("search", "dinner with Priya", "--json")[1])["results"]]
+    now, before = texts.index(dinner.read_text().strip()), texts.index("Dinner with Priya at Taberna Sal on 16 April.")
+    assert now < before  # the current text first, the old version after it
+    assert all(texts.index(t) > before for t in ("Ana lives in Porto.", "Tom lives in Madrid.") if t in texts)

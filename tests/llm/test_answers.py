@@ -305,3 +305,43 @@ def test_a_question_about_the_askers_own_life_is_answered_by_them_not_by_an_assi
     assert "Granvia" in answer.text and "Kanra" not in answer.text
     answer = ask(svc, "What hotel did ChatGPT suggest in Kyoto?", llm=ScriptedLLM([]))
     assert "Kanra" in answer.text
+
+
+def test_how_did_i_fix_it_is_answered_by_what_was_done_not_by_the_problem(svc):
+    svc.add("The orders query is really slow, it takes 3 seconds on the dashboard.", ts=parse_time("2026-11-02T10:00"))
+    svc.add("Sped up the orders query: added an index on orders.customer_id, now 40 ms.",
+            ts=parse_time("2026-11-03T15:00"))
+    svc.add("Lunch with Ana at the Thai place.", ts=parse_time("2026-11-03T13:00"))
+    answer = ask(svc, "How did I fix the slow orders query?", llm=ScriptedLLM([]))
+    assert answer.text.startswith("Sped up the orders query: added an index")
+
+
+def test_a_change_counts_only_when_it_is_said_of_the_thing_asked_about(svc):
+    for ts, text in [("2026-06-01T12:00", "Ana lives in Porto."),
+                     ("2026-09-15T12:00", "Ana moved to Berlin last month."),
+                     ("2026-10-01T10:00", "Ana's parents moved to Faro; they live by the sea now."),
+                     ("2026-05-01T10:00", "My office is on the 4th floor of the Harbour building."),
+                     ("2026-07-01T10:00", "My office plants moved to the window sill."),
+                     ("2026-01-10T08:00", "I drink oat milk in my coffee."),
+                     ("2026-08-10T08:00", "I no longer drink oat milk; switched to almond milk.")]:
+        svc.add(text, ts=parse_time(ts))
+
+    def told(question: str) -> str:
+        return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2026-12-01T09:00")).text
+
+    assert told("Where does Ana live?").startswith("Ana moved to Berlin last month. (before: Ana lives in Porto.)")
+    assert told("Where is my office?") == "My office is on the 4th floor of the Harbour building. [4]"
+    assert told("What milk do I drink in my coffee?").startswith("I no longer drink oat milk; switched to almond milk.")
+
+
+def test_a_cancelled_or_postponed_event_is_answered_as_such_not_with_a_date(svc):
+    for ts, text in [("2026-11-09T10:00", "Haircut booked at Studio 5 on Saturday 14 November at 11:00."),
+                     ("2026-11-12T10:00", "Haircut postponed, new date not fixed yet."),
+                     ("2026-11-01T10:00", "Book club meets on Friday 20 November at 19:00 at Lena's place."),
+                     ("2026-11-10T10:00", "Book club on 20 November is cancelled.")]:
+        svc.add(text, ts=parse_time(ts))
+    reference = parse_time("2026-11-13T09:00")
+    assert ask(svc, "When is my haircut?", llm=ScriptedLLM([]), reference=reference).text.startswith(
+        "Haircut postponed, new date not fixed yet. [2]")
+    assert ask(svc, "When is book club?", llm=ScriptedLLM([]), reference=reference).text.startswith(
+        "Book club on 20 November is cancelled. [4]")
