@@ -28,8 +28,9 @@ _VALUE = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]+)"""
 # ("User(password=hashed_password)"); possessive, so it cannot give back a letter to get past it.
 _ASSIGNED = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]++(?!\)))"""
 # Words that make a variable, flag or key name a secret's name (at the end of the name,
-# starting it or after _ or -: DB_PASSWORD, apiKey, X_AUTH_TOKEN; not monkey or author).
-_SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|secret|token|api[_-]?key|apikey|"
+# starting it or after _ or -: DB_PASSWORD, apiKey, X_AUTH_TOKEN, DB_PASS; not monkey,
+# author or bypass).
+_SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|(?<=[_-])pass(?![a-z])|secret|token|api[_-]?key|apikey|"
                  r"access[_-]?key|private[_-]?key|credentials?|auth)")
 
 
@@ -376,6 +377,17 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "my passphrase is purple monkey dishwasher", "purple monkey dishwasher",
        "a passphrase of plain words that ends its clause (three words or more, not a description)",
        accept=_passphrase),
+    _p("password-prose", "pass pw",
+       r"(?i)\b(?:with|using)\s+(?:the\s+)?(?:password|passphrase|passwd|pw)\s+"
+       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
+       "ssh root@10.0.0.5 with password FakeWelcome9!", "FakeWelcome9",
+       "\"with password ...\" in notes", accept=_chosen_or_long),
+    # the fallback a program uses when its environment has none: os.getenv("DB_PASSWORD", "...")
+    _p("secret-default", "getenv environ env.get fetch",
+       r"(?i)\b(?:getenv|environ\.get|env\.get|ENV\.fetch)\(\s*['\"][A-Za-z0-9_]*"
+       r"(?:PASSWORD|PASSWD|PASS|PWD|TOKEN|SECRET|API_?KEY)['\"]\s*,\s*(?P<secret>'[^'\n]+'|\"[^\"\n]+\")",
+       "password = os.getenv(\"DB_PASSWORD\", \"FakeDevPw9\")", "FakeDevPw9",
+       "a secret's default in os.getenv / ENV.fetch"),
     _p("pass-in-list", "pass pw",
        r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)]{6,}?)(?=[.,;!?)]?(?:\s|$))",
        "Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024",

@@ -118,6 +118,11 @@ CORPUS = [
     ("hotel on the amex 3782-822463-10005, cvc: 4410", "3782-822463-10005"),
     ("The wifi password at Mum's flat is naranja2024 (router under the TV)", "naranja2024"),
     ("Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024"),
+    # what a fresh-eyes user found stored in plain text
+    ("DB_PASS=hunter2xyz ./migrate", "hunter2xyz"),
+    ('admin_pass = "Tr0ub4dorFake"', "Tr0ub4dorFake"),
+    ("ssh root@10.0.0.5 with password Welcome123Fake!", "Welcome123Fake"),
+    ('password = os.getenv("DB_PASSWORD", "devpass99")', "devpass99"),
 ]
 
 # Ordinary commands that must come through untouched.
@@ -183,6 +188,9 @@ BENIGN = [
     "const apiKey = process.env.OPENWEATHER_API_KEY;",
     "const API_KEY = process.env.OPENWEATHER_API_KEY || 'YOUR_API_KEY';",
     "self.token = self.auth.token",
+    "make bypass=1",
+    "pytest --pass-through tests/",
+    "sign in with password only, no passkeys",
     "DB_PASSWORD = os.getenv('DB_PASSWORD')",
     "const token = localStorage.getItem('token');",
     'return username == "user1" and password == expected',
