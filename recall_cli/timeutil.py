@@ -73,7 +73,9 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
             return bounds[1] if end else bounds[0]
         return to_ts(datetime.fromisoformat(raw.replace("Z", "+00:00")))
     except ValueError:
-        pass
+        # an ISO date that is no date ("2026-13-01") is an error, not a day-month swap
+        if re.match(r"\d{4}-\d{2}(?:-\d{2})?(?:[T ]|$)", raw):
+            raise UsageError(f"'{text}' is not a date: the month must be 01-12 and the day within the month") from None
     # "yesterday", "last week", "3 days ago": whole days, as in questions, so --since
     # yesterday starts at yesterday's midnight and not 24 hours ago
     from .timephrase.phrase import extract, shifted_day  # here: the time grammar imports this module

@@ -246,12 +246,12 @@ class FileWatcher:
 
     def _process_file(self, path: str, now: float, records: list[dict[str, Any]],
                       report: WatchReport) -> None:
-        report.files_seen += 1
         known = self.state.get(path)
         try:
             quick = os.stat(path)
         except FileNotFoundError:
             quick = None
+        report.files_seen += quick is not None  # a deleted file is counted as a deletion only
         if quick is not None and known and known.get("m") == quick.st_mtime_ns and known.get("s") == quick.st_size:
             return  # unchanged since last seen (or skipped as binary or too big)
         outcome, info, text = self._read(path, report) if quick is not None else ("gone", None, "")

@@ -268,6 +268,7 @@ def test_watch_once_writes_the_spool_and_ingests(cli, notes, recall_home):
     code, out, _ = cli("watch", str(notes), "--once", "--no-ingest", "--json")
     data = json.loads(out)
     assert data["scan"]["deleted"] == 1 and data["ingest"] is None
+    assert data["scan"]["files_seen"] == 0  # the deleted file is a deletion, not a file scanned
     assert [r["kind"] for r in spool_records(recall_home)] == ["deleted"]
 
 

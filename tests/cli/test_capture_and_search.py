@@ -103,6 +103,11 @@ def test_wrong_flags_give_one_line_errors(cli):
     assert cli("search", "x", "--bogus") == (2, "", "Error: No such option: --bogus\n")
     code, _, err = cli("search", "x", "--since", "not a time at all")
     assert code == 2 and err.startswith("Error: cannot read time 'not a time at all'")
+    # an ISO date that is no date is refused, not read as another day (2026-13-01 was 13 January)
+    code, _, err = cli("add", "x", "--time", "2026-13-01")
+    assert (code, err) == (2, "Error: '2026-13-01' is not a date: the month must be 01-12 and the day within "
+                              "the month\n")
+    assert cli("search", "x")[1] == "No results.\n"  # nothing stored
     assert cli("search", "x", "--limit", "0")[2] == "Error: --limit must be at least 1\n"
 
 
