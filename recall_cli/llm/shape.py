@@ -151,6 +151,10 @@ UPDATE = re.compile(r"(?:moved|moving|switched|switching|changed|rescheduled|pos
                     r"called off)")
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{_DAYS})"
+                       rf"|(?:{_DAYS})s|weekends|weekdays|daily|weekly|fortnightly|monthly)\b", re.I)
+ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
 UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
 
@@ -218,8 +222,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     changed = later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and _called_off(*changed):  # "the haircut is postponed": no date holds now
         return Shaped(_clean(changed[0]) or changed[0], [changed[1], hit])
-    if changed is not None and dates_in(changed[0], changed[1].ts):  # "the dentist moved to 10 May"
-        hit = changed[1]
+    if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
+        hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
     off = next((s for s in sentences(hit.text or "") if keys & words(s) and _called_off(s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
         return Shaped(_clean(off) or off, [hit])
@@ -242,6 +246,12 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         rank = (len(keys & words(sentence)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
+    if best is None and ONGOING.match(question):
+        # "when is yoga?" over "yoga is on Wednesdays at 18:00": the days it recurs, not the
+        # day the note was written
+        recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
+        if recurs is not None:
+            return Shaped(_clean(recurs) or recurs, [hit])
     if best is None:
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])

@@ -345,3 +345,11 @@ def test_a_cancelled_or_postponed_event_is_answered_as_such_not_with_a_date(svc)
         "Haircut postponed, new date not fixed yet. [2]")
     assert ask(svc, "When is book club?", llm=ScriptedLLM([]), reference=reference).text.startswith(
         "Book club on 20 November is cancelled. [4]")
+
+
+def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_the_new_ones(svc):
+    svc.add("Yoga class is on Wednesdays at 18:00 at the community centre.", ts=parse_time("2026-10-01T09:00"))
+    assert ask(svc, "When is yoga class?", llm=ScriptedLLM([])).text == (
+        "Yoga class is on Wednesdays at 18:00 at the community centre. [1]")  # not "1 October 2026"
+    svc.add("Yoga class switched to Mondays at 19:00.", ts=parse_time("2026-10-20T09:00"))
+    assert ask(svc, "When is yoga class?", llm=ScriptedLLM([])).text == "Yoga class switched to Mondays at 19:00. [2]"
