@@ -107,9 +107,10 @@ def fold_identical(hits: list[Hit]) -> list[Hit]:
             out.append(hit)
             continue
         kept = out[first[key]]
-        if kept.source == "shell" and hit.ts > kept.ts:
-            # a command's latest run says where it stands (its exit code, its directory): it
-            # takes the place of the better-placed older run, which joins the repeats
+        if (kept.source == "shell" and hit.ts > kept.ts) or (kept.source == "file" == hit.source and hit.id > kept.id):
+            # a command's latest run says where it stands (its exit code, its directory), a
+            # paragraph's latest copy where it is now (a renamed file keeps its time): it
+            # takes the place of the better-placed older one, which joins the repeats
             kept, hit = replace(hit, score=kept.score, ranks=kept.ranks, meta={
                 **hit.meta, **{k: kept.meta[k] for k in ("repeats", "repeat_ids", "first_ts") if k in kept.meta}}), kept
         meta = dict(kept.meta)

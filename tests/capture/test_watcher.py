@@ -347,3 +347,13 @@ def test_an_edited_out_paragraph_follows_its_files_current_text_not_everything(c
     now, before = texts.index(dinner.read_text().strip()), texts.index("Dinner with Priya at Taberna Sal on 16 April.")
     assert now < before  # the current text first, the old version after it
     assert all(texts.index(t) > before for t in ("Ana lives in Porto.", "Tom lives in Madrid.") if t in texts)
+
+
+def test_a_renamed_files_paragraphs_are_shown_at_their_new_path(cli, notes):
+    (notes / "work.md").write_text("My team lead is Joana.\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    (notes / "work.md").rename(notes / "office.md")
+    code, out, _ = cli("watch", str(notes), "--once")
+    assert code == 0 and "1 new paragraph, 1 deleted file" in out
+    hit = json.loads(cli("search", "team lead", "--json")[1])["results"][0]
+    assert hit["meta"]["path"] == str(notes / "office.md") and hit["meta"]["repeats"] == 2
