@@ -61,6 +61,10 @@ def hit_item(hit: Hit, width: int = SHOWN_TEXT) -> dict[str, Any]:
     item["score"] = round(hit.score, 4)
     if hit.meta.get("repeat_ids"):  # identical texts search folded into this one
         item["same_text_ids"] = [str(r) for r in hit.meta["repeat_ids"]]
+    if hit.meta.get("edited_out"):  # a watched file no longer says this: the edit's event
+        item["edited_out_in"] = str(hit.meta["edited_out"])
+    if hit.meta.get("path"):  # a watched or imported file's paragraph: where it is
+        item["path"] = hit.meta["path"]
     return item
 
 

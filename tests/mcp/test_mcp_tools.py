@@ -413,3 +413,21 @@ async def test_structured_and_text_content_agree(make_server, svc):
     async with connect(make_server()) as client:
         result = await client.call_tool("list_recent", {})
     assert json.loads(result.content[0].text) == result.structured_content
+
+
+async def test_search_memory_says_where_a_paragraph_is_and_that_a_later_edit_took_it_out(make_server, svc):
+    from recall_cli.importers.markdown import paragraph_hash
+
+    path = "/home/me/notes/plans.md"
+    old = svc.add("The dentist appointment is on 3 May.", source="file", kind="paragraph", session=path,
+                  meta={"path": path})
+    svc.add("The dentist appointment is on 10 May.", source="file", kind="paragraph", session=path,
+            meta={"path": path})
+    edit = svc.add(f"Edited {path}: 1 paragraph changed or removed", source="file", kind="edited",
+                   meta={"path": path, "gone": [paragraph_hash(old.text)]})
+    async with connect(make_server()) as client:
+        out = await call(client, "search_memory", query="dentist appointment", kind="events")
+    items = {r["text"]: r for r in out["results"]}
+    assert items["The dentist appointment is on 3 May."]["edited_out_in"] == str(edit.id)
+    assert "edited_out_in" not in items["The dentist appointment is on 10 May."]
+    assert items["The dentist appointment is on 10 May."]["path"] == path
