@@ -148,6 +148,8 @@ CREATE INDEX event_times_since ON event_times(since);
 
 CREATE INDEX events_actor ON events(actor COLLATE NOCASE);
 
+CREATE INDEX events_edited_path ON events(json_extract(meta, '$.path')) WHERE kind = 'edited';
+
 CREATE INDEX events_episode ON events(episode_id);
 
 CREATE INDEX events_session ON events(session, ts_start);
