@@ -300,14 +300,21 @@ def test_watch_of_a_missing_directory_is_one_line(cli, tmp_path):
     assert code == 4 and err.count("\n") == 1 and "no such directory" in err
 
 
-def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(cli, notes, svc):
-    plans = notes / "plans.md"
-    plans.write_text("# Plans\n\nThe dentist appointment is on 3 May at 9am.\n\nThe team offsite is in Lisbon.\n")
-    assert cli("watch", str(notes), "--once")[0] == 0
-    plans.write_text("# Plans\n\nThe dentist appointment is on 10 May at 9am.\n\nThe team offsite is in Lisbon.\n")
-    os.utime(plans, (plans.stat().st_atime, plans.stat().st_mtime + 60))
-    code, out, err = cli("watch", str(notes), "--once")
+def watched_then_edited(cli, path: Path, before: str, after: str) -> str:
+    """Write ``before``, scan, write ``after`` (a minute later by its time), scan: the second
+    scan's output."""
+    path.write_text(before)
+    assert cli("watch", str(path.parent), "--once")[0] == 0
+    path.write_text(after)
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 60))
+    code, out, err = cli("watch", str(path.parent), "--once")
     assert code == 0, err
+    return out
+
+
+def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(cli, notes, svc):
+    note = "# Plans\n\nThe dentist appointment is on {} at 9am.\n\nThe team offsite is in Lisbon.\n"
+    out = watched_then_edited(cli, notes / "plans.md", note.format("3 May"), note.format("10 May"))
     assert "1 new paragraph, 0 deleted files, 1 edited file" in out
 
     answer = ask(svc, "when is the dentist appointment?", llm=ScriptedLLM([]))
@@ -327,11 +334,8 @@ def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(c
 
 def test_an_edited_out_paragraph_follows_its_files_current_text_not_everything(cli, notes, svc):
     dinner = notes / "dinner.md"
-    dinner.write_text("Dinner with Priya at Taberna Sal on 16 April.\n")
-    assert cli("watch", str(notes), "--once")[0] == 0
-    dinner.write_text("Dinner with Priya at Cervejaria Ramiro on 16 April.\n")
-    os.utime(dinner, (dinner.stat().st_atime, dinner.stat().st_mtime + 60))
-    assert cli("watch", str(notes), "--once")[0] == 0
+    watched_then_edited(cli, dinner, "Dinner with Priya at Taberna Sal on 16 April.\n",
+                        "Dinner with Priya at Cervejaria Ramiro on 16 April.\n")
     for text in ("Ana lives in Porto.", "Tom lives in Madrid.", "Tapas night at Bar Sol on Saturday."):
         assert cli("add", text)[0] == 0
     # the only match for its own words: right after what replaced it, above the rest
