@@ -81,6 +81,7 @@ SYSTEM = (
 CITATION = re.compile(r"\[(m?\d+)\]")
 # a question about the asker's own life ("where are we staying?"): what they said answers it,
 # an assistant's reply is a suggestion ("you could stay in Gion"), unless nothing else does
+WHERE = re.compile(r"^\s*where\b", re.I)
 OWN_LIFE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b", re.I)
 ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know", "i do not know",
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
@@ -345,8 +346,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = duration_answer(keys, hits, allow=keep)
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
-    return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb)
-            or statement_answer(keys, hits, reply, names=names, predicate=verb))
+    where = bool(WHERE.match(question))
+    return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where)
+            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where))
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

@@ -157,21 +157,31 @@ RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|m
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
 UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
+TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{_DAYS})s?\b|today|tomorrow|tonight|morning|"
+                       r"evening|week|month|year)", re.I)
 
 
-def _changes(sentence: str, shared: set[str]) -> bool:
+def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
+             earlier: AbstractSet[str] = frozenset()) -> bool:
     """Whether ``sentence`` says that one of the ``shared`` key words changed: a change word
     next to it, with only stopwords between ("the offsite moved", "switched dentist", "no
-    longer drink"); "my office plants moved" moves the plants, not the office."""
+    longer drink"); "my office plants moved" moves the plants, not the office. The change
+    word is not itself the key word ("Anna moved" says nothing of "where did Priya move?"); a
+    person ``names`` changes only where they are, for a "where" question ("Ana moved to
+    Berlin"; "Anna moved" is no new book she recommends), and a "where" is not changed by a
+    new time ("yoga moved to Thursdays"). Between them may also stand the words of the
+    ``earlier`` statement ("the Lisbon trip postponed" after "a trip to Lisbon")."""
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
     for first, last in spans:
+        if where and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
+            continue
         for k, tok in enumerate(toks):
-            if stem(tok) not in shared:
+            if first <= k <= last or stem(tok) not in shared or (stem(tok) in names and not where):
                 continue
             between = toks[k + 1:first] if k < first else toks[last + 1:k]
-            if len(between) <= UPDATE_GAP and all(t in STOPWORDS for t in between):
+            if len(between) <= UPDATE_GAP and all(t in STOPWORDS or stem(t) in earlier for t in between):
                 return True
     return False
 
@@ -182,21 +192,26 @@ def _called_off(sentence: str, hit: Hit) -> bool:
 
 
 def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
-                 allow: Callable[[Hit, str], bool] | None = None) -> tuple[str, Hit] | None:
+                 allow: Callable[[Hit, str], bool] | None = None, names: AbstractSet[str] = frozenset(),
+                 where: bool = False) -> tuple[str, Hit] | None:
     """A statement written after ``found``'s by the same person that says one of the key words
     ``found`` shares with the question changed ("the offsite moved to Porto" after "the
     offsite is in Lisbon"; see _changes): the latest such, or None. What holds now answers,
     not the first thing written."""
     sentence, hit = found
-    shared = keys & words(sentence)
+    earlier = words(sentence)
+    shared = keys & earlier
     if not shared or hit.owner != "event":
         return None
+    if where:  # "my sister Priya lives in Leeds": where Priya moves, the sister does
+        named = {stem(w) for name in names_in(sentence) for w in tokens(name)}
+        shared, names = shared | named, {*names, *named}
     best: tuple[str, Hit] | None = None
     for other in hits[:UPDATE_DEPTH]:
         if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
             continue
         for later in sentences(other.text or ""):
-            if _is_question(later) or not _changes(later, shared):
+            if _is_question(later) or not _changes(later, shared, names, where, earlier):
                 continue
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
@@ -364,7 +379,7 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEP
 
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
-                     names: AbstractSet[str] = frozenset(), predicate: str = "") -> Shaped | None:
+                     names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives."""
@@ -379,7 +394,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     found = best_statement(keys, hits, depth, allow, names, predicate)
     if found is None:
         return None
-    changed = later_update(keys, found, hits, allow)
+    changed = later_update(keys, found, hits, allow, names, where)
     if changed is not None:  # what holds now first, then what it replaced
         before = _clean(found[0]) or found[0]
         return Shaped(f"{_clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])

@@ -7,7 +7,7 @@ import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
 from recall_cli.llm.model import Chat, Usage
-from recall_cli.llm.shape import grounded, names_in, question_kind
+from recall_cli.llm.shape import grounded, later_update, names_in, question_kind
 from recall_cli.llm.support import assess, key_words, names_in_question, ownership, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
@@ -353,3 +353,36 @@ def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_th
         "Yoga class is on Wednesdays at 18:00 at the community centre. [1]")  # not "1 October 2026"
     svc.add("Yoga class switched to Mondays at 19:00.", ts=parse_time("2026-10-20T09:00"))
     assert ask(svc, "When is yoga class?", llm=ScriptedLLM([])).text == "Yoga class switched to Mondays at 19:00. [2]"
+
+
+def test_a_change_is_read_through_the_earlier_notes_own_words_and_only_of_what_is_asked(svc):
+    for ts, text in [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
+                     ("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
+                     ("2025-02-03T21:10", "Priya moved to Manchester for her new job at the BBC."),
+                     ("2025-02-14T22:00", "Planning a trip to Lisbon from 12 to 18 April with Tom."),
+                     ("2025-02-18T09:10", "Yoga class moved to Thursdays at 19:00 because the teacher changed."),
+                     ("2025-02-20T16:00", "Had coffee with Anna; she recommended the book Klara and the Sun."),
+                     ("2025-03-01T11:00", "Lisbon trip postponed because Tom broke his ankle."),
+                     ("2025-03-24T19:00", "Anna moved to Bristol last weekend.")]:
+        svc.add(text, ts=parse_time(ts))
+
+    def told(question: str) -> str:
+        return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-04-10T12:00")).text
+
+    # the trip is the Lisbon trip, by the earlier note's own words
+    assert told("When am I going to Lisbon?").startswith("Lisbon trip postponed because Tom broke his ankle.")
+    # Anna's move is no new book, a new day no new place, and another's move no answer to Priya's
+    assert told("What book did Anna recommend?").startswith("Had coffee with Anna; she recommended the book Klara")
+    assert "(before:" not in told("Where is the yoga class?")
+    assert "Anna" not in told("Where did Priya move?")
+
+
+def test_for_a_where_question_the_people_the_earlier_note_names_are_what_may_move():
+    def note(i: int, text: str) -> Hit:
+        return Hit("event", i, 1.0, T0 + i * 86400, text, "note")
+
+    sister = note(1, "My sister Priya lives in Leeds, near the university.")
+    hits = [sister, note(2, "Priya moved to Manchester for her new job at the BBC."), note(3, "Anna moved to Bristol.")]
+    keys = key_words("Where does my sister live?")
+    assert later_update(keys, (sister.text, sister), hits, where=True) == (hits[1].text, hits[1])
+    assert later_update(keys, (sister.text, sister), hits, where=False) is None  # a name moves only its place
