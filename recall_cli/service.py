@@ -406,8 +406,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
 
     # -- reading one thing ------------------------------------------------------------------
     def resolve(self, ref: str | int) -> tuple[str, int]:
-        """'42' -> ('event', 42); 'm7' -> ('memory', 7)."""
+        """'42' -> ('event', 42); 'm7' -> ('memory', 7); '[42]', as ask cites it, is 42."""
         text = str(ref).strip().lower()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1].strip()
         owner = "event"
         if text.startswith("m"):
             owner, text = "memory", text[1:]

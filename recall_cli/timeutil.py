@@ -75,7 +75,15 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
     except ValueError:
         # an ISO date that is no date ("2026-13-01") is an error, not a day-month swap
         if re.match(r"\d{4}-\d{2}(?:-\d{2})?(?:[T ]|$)", raw):
-            raise UsageError(f"'{text}' is not a date: the month must be 01-12 and the day within the month") from None
+            raise UsageError(f"'{text}' is not a date and time (month 01-12, a day of that month, "
+                             "hours 00-23, minutes 00-59)") from None
+    # "04/02/2025" is 4 February to some and 2 April to others: ask, rather than guess
+    slashed = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})(?:[ T].*)?", raw)
+    if slashed and int(slashed.group(1)) <= 12 and int(slashed.group(2)) <= 12 and slashed.group(1) != slashed.group(2):
+        century = slashed.group(3) if len(slashed.group(3)) == 4 else f"20{slashed.group(3)}"
+        day_first = f"{century}-{int(slashed.group(2)):02d}-{int(slashed.group(1)):02d}"
+        month_first = f"{century}-{int(slashed.group(1)):02d}-{int(slashed.group(2)):02d}"
+        raise UsageError(f"'{text}' could be {day_first} or {month_first}: write the date as YYYY-MM-DD")
     # "yesterday", "last week", "3 days ago": whole days, as in questions, so --since
     # yesterday starts at yesterday's midnight and not 24 hours ago
     from .timephrase.phrase import extract, shifted_day  # here: the time grammar imports this module

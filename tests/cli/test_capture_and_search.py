@@ -105,9 +105,12 @@ def test_wrong_flags_give_one_line_errors(cli):
     assert code == 2 and err.startswith("Error: cannot read time 'not a time at all'")
     # an ISO date that is no date is refused, not read as another day (2026-13-01 was 13 January)
     code, _, err = cli("add", "x", "--time", "2026-13-01")
-    assert (code, err) == (2, "Error: '2026-13-01' is not a date: the month must be 01-12 and the day within "
-                              "the month\n")
-    assert cli("search", "x")[1] == "No results.\n"  # nothing stored
+    assert (code, err) == (2, "Error: '2026-13-01' is not a date and time (month 01-12, a day of that month, "
+                              "hours 00-23, minutes 00-59)\n")
+    code, _, err = cli("add", "x", "--time", "04/02/2026")
+    assert (code, err) == (2, "Error: '04/02/2026' could be 2026-02-04 or 2026-04-02: write the date as YYYY-MM-DD\n")
+    assert cli("add", "x", "--time", "13/02/2026")[0] == 0  # only one reading: 13 February
+    assert [h["time"][:10] for h in json.loads(cli("search", "x", "--json")[1])["results"]] == ["2026-02-13"]
     assert cli("search", "x", "--limit", "0")[2] == "Error: --limit must be at least 1\n"
 
 
@@ -133,6 +136,7 @@ def test_show_prints_the_event_and_unknown_ids_fail(cli):
     assert cli("show", "99") == (3, "", "Error: no event with id 99\n")
     assert cli("show", "m5") == (3, "", "Error: no memory with id m5\n")
     assert cli("show", "abc")[2] == "Error: 'abc' is not an id (events: 42, memories: m7)\n"
+    assert cli("show", "[1]")[1] == out  # as ask cites it
 
 
 def test_forget_deletes_for_real_and_needs_yes_without_a_terminal(cli):
