@@ -80,9 +80,9 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
     # "04/02/2025" is 4 February to some and 2 April to others: ask, rather than guess
     slashed = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})(?:[ T].*)?", raw)
     if slashed and int(slashed.group(1)) <= 12 and int(slashed.group(2)) <= 12 and slashed.group(1) != slashed.group(2):
-        century = slashed.group(3) if len(slashed.group(3)) == 4 else f"20{slashed.group(3)}"
-        day_first = f"{century}-{int(slashed.group(2)):02d}-{int(slashed.group(1)):02d}"
-        month_first = f"{century}-{int(slashed.group(1)):02d}-{int(slashed.group(2)):02d}"
+        full_year = slashed.group(3) if len(slashed.group(3)) == 4 else f"20{slashed.group(3)}"
+        day_first = f"{full_year}-{int(slashed.group(2)):02d}-{int(slashed.group(1)):02d}"
+        month_first = f"{full_year}-{int(slashed.group(1)):02d}-{int(slashed.group(2)):02d}"
         raise UsageError(f"'{text}' could be {day_first} or {month_first}: write the date as YYYY-MM-DD")
     # "yesterday", "last week", "3 days ago": whole days, as in questions, so --since
     # yesterday starts at yesterday's midnight and not 24 hours ago
