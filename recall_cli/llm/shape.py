@@ -152,8 +152,10 @@ UPDATE = re.compile(r"(?:moved|moving|switched|switching|changed|rescheduled|pos
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
 RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{_DAYS})"
-                       rf"|(?:{_DAYS})s|weekends|weekdays|daily|weekly|fortnightly|monthly)\b", re.I)
+                       rf"|(?:on|to|at|until|from)\s+(?:{_DAYS}|weekend|weekday)s|daily|weekly|fortnightly|monthly)\b",
+                       re.I)
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
 UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
