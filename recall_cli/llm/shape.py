@@ -30,7 +30,7 @@ from ..models import Hit
 from ..timephrase.answer import dates_in, in_granularity
 from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
-from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, sentences, stem, tokens, words
+from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 MAX_STEPS = 8
@@ -98,12 +98,14 @@ def _clean(sentence: str) -> str:
 
 
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
-          predicate: str = "") -> tuple[int, int, int, int, int]:
+          predicate: str = "") -> tuple[int, int, int, int, int, int]:
     """The verb asked about, then key words shared, then those besides the names asked about
     ("what flight is Carmen on?": the sentence with "flight" over the one that only names
     Carmen), then the earlier."""
     said = words(sentence)
-    return int(bool(predicate) and predicate in said), len(keys & said), len((keys - names) & said), -i, -j
+    # then the key words it says in other words ("flights" for "flying"): only on a tie
+    return (int(bool(predicate) and predicate in said), len(keys & said), len((keys - names) & said),
+            len(keys & alike(said)), -i, -j)
 
 
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
@@ -113,9 +115,14 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     first ``depth`` items, earlier items and sentences first on a tie. A sentence that opens
     as a reaction ("Yeah, ...", "Wow, ...") answers only when no other shares a key word:
     "Yes, grandma is allergic to walnuts, use almonds instead." over "I will."."""
-    best: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
-    reaction: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
+    reaction: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
+    # a note names whom it is about: "where does Anna live?" is not answered by "my sister
+    # Priya lives in Leeds" while a note names Anna (a chat turn says "I" and is left as is)
+    naming = {h.ref for h in hits[:depth] if names and _note(h) and names & words(h.text or "")}
     for i, hit in enumerate(hits[:depth]):
+        if naming and _note(hit) and hit.ref not in naming:
+            continue
         for j, sentence in enumerate(sentences(hit.text or "")):
             if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
@@ -131,11 +138,16 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     return None if best is None else (best[1], best[2])
 
 
+def _note(hit: Hit) -> bool:
+    """A note or a file's paragraph: one writer, who names the people it is about."""
+    return hit.source in ("note", "file") or hit.actor is None
+
+
 def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
-    best: tuple[tuple[int, int, int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
             rank = _rank(keys, names, sentence, i, j, predicate)

@@ -86,6 +86,18 @@ RELATION = {word: kind for kind, spelled in (
     ("stepfather", "stepfather stepdad")) for word in spelled.split()}
 # "how did I fix the build?": asks for steps, and an item with only the verb is about another thing
 HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)\b", re.I)
+# words a note says a question's word with (stems): "where does Priya work?" is answered by
+# "her new job at the BBC", "where does Anna live?" by "Anna moved to Bristol"
+FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
+    ("liv", "mov hom hous flat apartment"), ("work", "job employ hire"), ("job", "work employ hire"),
+    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"))}
+
+
+def alike(said: set[str]) -> set[str]:
+    """``said`` (stems) with the question words it says in other words (FAMILY)."""
+    return said | {key for key, family in FAMILY.items() if family & said}
+
+
 # an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work
 IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
 
@@ -323,7 +335,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     verb = predicate_of(question)
 
     def share_of(hit: Hit) -> float:
-        held = keys & words(_said(hit))
+        held = keys & alike(words(_said(hit)))
         if verb and held == {verb} and len(keys) > 1 and hit.source != "shell" and HOW_TO.match(question):
             # "how did I fix the build?" is not answered by "Fixed the leaking tap"; a command's
             # words are its verbs ("npm run build" for "how do I build the web app?")
@@ -377,8 +389,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)
     speech = bool(SPEECH.search(question)) and any(is_assistant(p) for p in people)
     lowered = {p.lower() for p in people if is_assistant(p)}
-    held = [words(f"{_said(h)} " + (turn_before(h, top) if speech and (h.actor or "").lower()
-                                                   in lowered else "")) for h in top]
+    held = [alike(words(f"{_said(h)} " + (turn_before(h, top) if speech and (h.actor or "").lower()
+                                                         in lowered else ""))) for h in top]
 
     def holds(hit: Hit, said_: set[str]) -> bool:
         kinds = relations_in(_said(hit)) if kin else set()

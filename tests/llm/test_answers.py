@@ -386,3 +386,19 @@ def test_for_a_where_question_the_people_the_earlier_note_names_are_what_may_mov
     keys = key_words("Where does my sister live?")
     assert later_update(keys, (sister.text, sister), hits, where=True) == (hits[1].text, hits[1])
     assert later_update(keys, (sister.text, sister), hits, where=False) is None  # a name moves only its place
+
+
+def test_a_question_word_said_in_other_words_is_supported_and_a_note_about_the_person_asked_answers(svc):
+    for ts, text in [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
+                     ("2025-02-03T21:10", "Priya moved to Manchester for her new job at the BBC."),
+                     ("2025-03-24T19:00", "Anna moved to Bristol last weekend."),
+                     ("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")]:
+        svc.add(text, ts=parse_time(ts))
+
+    def told(question: str) -> str:
+        return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-04-10T12:00")).text
+
+    assert told("Where does Priya work?").startswith("Priya moved to Manchester for her new job at the BBC.")  # job
+    assert told("Where does Anna live?") == "Anna moved to Bristol last weekend. [3]"  # moved, not Priya's note
+    assert told("Which airline am I flying with?").startswith("Lisbon flights booked")
+    assert told("Where does Tom live?").startswith("Not mentioned")
