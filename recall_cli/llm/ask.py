@@ -205,6 +205,22 @@ def build_chat(svc: Recall, question: str, hits: Sequence[Hit], llm: LLM, max_to
     return Chat(system, user, extra, stop=STOP, repeat_penalty=REPEAT_PENALTY), kept
 
 
+FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<who>[^?]+?)\s*\??\s*$", re.I)
+
+
+def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """A follow-up that only names someone else ("and Anna?", "what about Tom's sister?") asks
+    the last question about them: "Where does Anna live?" after "Where does Priya live?"."""
+    found = FOLLOW_UP.match(question)
+    if not history or found is None:
+        return question
+    previous = follow_up(history[-1][0], history[:-1])
+    named = names_in_question(previous)
+    if not named or previous == history[-1][0] and FOLLOW_UP.match(previous):
+        return question
+    return previous.replace(named[0], found.group("who"), 1)
+
+
 def _retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     """A short follow-up ("and when was that?") is searched together with the last question."""
     if history and len(words(question)) <= 3:
@@ -409,6 +425,7 @@ def ask(
     if use_llm and llm is None:
         llm = svc.llm
     started = time.perf_counter()
+    question = follow_up(question, history)
     query = _retrieval_query(question, history)
     result = (search or svc.search)(query, limit=limit, reference=reference)
     window = result.time_range  # the time asked about, even when the evidence comes from any time

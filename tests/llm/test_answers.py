@@ -402,3 +402,14 @@ def test_a_question_word_said_in_other_words_is_supported_and_a_note_about_the_p
     assert told("Where does Anna live?") == "Anna moved to Bristol last weekend. [3]"  # moved, not Priya's note
     assert told("Which airline am I flying with?").startswith("Lisbon flights booked")
     assert told("Where does Tom live?").startswith("Not mentioned")
+
+
+def test_a_follow_up_that_names_someone_else_asks_the_last_question_about_them(svc):
+    svc.add("Priya lives in Manchester now.", ts=parse_time("2025-02-03T21:10"))
+    svc.add("Anna recommended Klara and the Sun; Anna loves Ishiguro.", ts=parse_time("2025-03-01T19:00"))
+    svc.add("Anna lives in Bristol, near the harbour.", ts=parse_time("2025-03-24T19:00"))
+    history = [("Where does Priya live?", "Priya lives in Manchester now. [1]")]
+    answer = ask(svc, "and Anna?", llm=ScriptedLLM([]), history=history)
+    assert answer.text == "Anna lives in Bristol, near the harbour. [3]"
+    # a follow-up that names nobody new keeps to the last question's subject
+    assert "Manchester" in ask(svc, "and when was that?", llm=ScriptedLLM([]), history=history).text
