@@ -3,6 +3,8 @@ hand-made stores (not LoCoMo): a two-person chat, and a new user's notes."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
@@ -266,6 +268,17 @@ def test_a_place_in_the_question_is_not_whose_thing_it_is(svc):
 
 
 # -- what holds now ---------------------------------------------------------------------------------
+def add_notes(svc, dated: list[tuple[str, str]]) -> None:
+    """Notes written at the given times (ISO)."""
+    for ts, text in dated:
+        svc.add(text, ts=parse_time(ts))
+
+
+def answered(svc, question: str, now: str) -> str:
+    """ask's answer (no model: the evidence's own words), asked at ``now``."""
+    return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time(now)).text
+
+
 def test_a_later_note_saying_something_changed_answers_with_what_it_replaced_after_it(svc):
     svc.add("The team offsite is in Lisbon, the team offsite hotel too.", ts=parse_time("2026-11-02T10:00"))
     svc.add("Bought a new kettle.", ts=parse_time("2026-11-03T10:00"))
@@ -317,17 +330,15 @@ def test_how_did_i_fix_it_is_answered_by_what_was_done_not_by_the_problem(svc):
 
 
 def test_a_change_counts_only_when_it_is_said_of_the_thing_asked_about(svc):
-    for ts, text in [("2026-06-01T12:00", "Ana lives in Porto."),
-                     ("2026-09-15T12:00", "Ana moved to Berlin last month."),
-                     ("2026-10-01T10:00", "Ana's parents moved to Faro; they live by the sea now."),
-                     ("2026-05-01T10:00", "My office is on the 4th floor of the Harbour building."),
-                     ("2026-07-01T10:00", "My office plants moved to the window sill."),
-                     ("2026-01-10T08:00", "I drink oat milk in my coffee."),
-                     ("2026-08-10T08:00", "I no longer drink oat milk; switched to almond milk.")]:
-        svc.add(text, ts=parse_time(ts))
+    add_notes(svc, [("2026-06-01T12:00", "Ana lives in Porto."),
+                   ("2026-09-15T12:00", "Ana moved to Berlin last month."),
+                   ("2026-10-01T10:00", "Ana's parents moved to Faro; they live by the sea now."),
+                   ("2026-05-01T10:00", "My office is on the 4th floor of the Harbour building."),
+                   ("2026-07-01T10:00", "My office plants moved to the window sill."),
+                   ("2026-01-10T08:00", "I drink oat milk in my coffee."),
+                   ("2026-08-10T08:00", "I no longer drink oat milk; switched to almond milk.")])
 
-    def told(question: str) -> str:
-        return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2026-12-01T09:00")).text
+    told = partial(answered, svc, now="2026-12-01T09:00")
 
     assert told("Where does Ana live?").startswith("Ana moved to Berlin last month. (before: Ana lives in Porto.)")
     assert told("Where is my office?") == "My office is on the 4th floor of the Harbour building. [4]"
@@ -335,11 +346,10 @@ def test_a_change_counts_only_when_it_is_said_of_the_thing_asked_about(svc):
 
 
 def test_a_cancelled_or_postponed_event_is_answered_as_such_not_with_a_date(svc):
-    for ts, text in [("2026-11-09T10:00", "Haircut booked at Studio 5 on Saturday 14 November at 11:00."),
-                     ("2026-11-12T10:00", "Haircut postponed, new date not fixed yet."),
-                     ("2026-11-01T10:00", "Book club meets on Friday 20 November at 19:00 at Lena's place."),
-                     ("2026-11-10T10:00", "Book club on 20 November is cancelled.")]:
-        svc.add(text, ts=parse_time(ts))
+    add_notes(svc, [("2026-11-09T10:00", "Haircut booked at Studio 5 on Saturday 14 November at 11:00."),
+                   ("2026-11-12T10:00", "Haircut postponed, new date not fixed yet."),
+                   ("2026-11-01T10:00", "Book club meets on Friday 20 November at 19:00 at Lena's place."),
+                   ("2026-11-10T10:00", "Book club on 20 November is cancelled.")])
     reference = parse_time("2026-11-13T09:00")
     assert ask(svc, "When is my haircut?", llm=ScriptedLLM([]), reference=reference).text.startswith(
         "Haircut postponed, new date not fixed yet. [2]")
@@ -356,18 +366,16 @@ def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_th
 
 
 def test_a_change_is_read_through_the_earlier_notes_own_words_and_only_of_what_is_asked(svc):
-    for ts, text in [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
-                     ("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
-                     ("2025-02-03T21:10", "Priya moved to Manchester for her new job at the BBC."),
-                     ("2025-02-14T22:00", "Planning a trip to Lisbon from 12 to 18 April with Tom."),
-                     ("2025-02-18T09:10", "Yoga class moved to Thursdays at 19:00 because the teacher changed."),
-                     ("2025-02-20T16:00", "Had coffee with Anna; she recommended the book Klara and the Sun."),
-                     ("2025-03-01T11:00", "Lisbon trip postponed because Tom broke his ankle."),
-                     ("2025-03-24T19:00", "Anna moved to Bristol last weekend.")]:
-        svc.add(text, ts=parse_time(ts))
+    add_notes(svc, [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
+                   ("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
+                   ("2025-02-03T21:10", "Priya moved to Manchester for her new job at the BBC."),
+                   ("2025-02-14T22:00", "Planning a trip to Lisbon from 12 to 18 April with Tom."),
+                   ("2025-02-18T09:10", "Yoga class moved to Thursdays at 19:00 because the teacher changed."),
+                   ("2025-02-20T16:00", "Had coffee with Anna; she recommended the book Klara and the Sun."),
+                   ("2025-03-01T11:00", "Lisbon trip postponed because Tom broke his ankle."),
+                   ("2025-03-24T19:00", "Anna moved to Bristol last weekend.")])
 
-    def told(question: str) -> str:
-        return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-04-10T12:00")).text
+    told = partial(answered, svc, now="2025-04-10T12:00")
 
     # the trip is the Lisbon trip, by the earlier note's own words
     assert told("When am I going to Lisbon?").startswith("Lisbon trip postponed because Tom broke his ankle.")
@@ -389,14 +397,12 @@ def test_for_a_where_question_the_people_the_earlier_note_names_are_what_may_mov
 
 
 def test_a_question_word_said_in_other_words_is_supported_and_a_note_about_the_person_asked_answers(svc):
-    for ts, text in [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
-                     ("2025-02-03T21:10", "Priya moved to Manchester for her new job at the BBC."),
-                     ("2025-03-24T19:00", "Anna moved to Bristol last weekend."),
-                     ("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")]:
-        svc.add(text, ts=parse_time(ts))
+    add_notes(svc, [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
+                   ("2025-02-03T21:10", "Priya moved to Manchester for her new job at the BBC."),
+                   ("2025-03-24T19:00", "Anna moved to Bristol last weekend."),
+                   ("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
 
-    def told(question: str) -> str:
-        return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-04-10T12:00")).text
+    told = partial(answered, svc, now="2025-04-10T12:00")
 
     assert told("Where does Priya work?").startswith("Priya moved to Manchester for her new job at the BBC.")  # job
     assert told("Where does Anna live?") == "Anna moved to Bristol last weekend. [3]"  # moved, not Priya's note
