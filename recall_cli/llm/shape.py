@@ -166,7 +166,8 @@ POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
 RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{_DAYS})"
-                       rf"|(?:on|to|at|until|from)\s+(?:{_DAYS}|weekend|weekday)s|daily|weekly|fortnightly|monthly)\b",
+                       rf"|(?:on|to|at|until|from)\s+(?:{_DAYS}|weekend|weekday)s|daily|weekly|fortnightly|monthly"
+                       rf"|(?:first|second|third|fourth|last)\s+(?:{_DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
                        re.I)
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
@@ -256,6 +257,12 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     off = next((s for s in sentences(hit.text or "") if keys & words(s) and _called_off(s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
         return Shaped(_clean(off) or off, [hit])
+    if ONGOING.match(question):
+        # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
+        # the 1st of each month": the days it recurs, not one of them or the note's own date
+        recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
+        if recurs is not None:
+            return Shaped(_clean(recurs) or recurs, [hit])
     best: tuple[tuple[int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     for j, sentence in enumerate(sentences(hit.text or "")):
@@ -275,12 +282,6 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         rank = (len(keys & words(sentence)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
-    if best is None and ONGOING.match(question):
-        # "when is yoga?" over "yoga is on Wednesdays at 18:00": the days it recurs, not the
-        # day the note was written
-        recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
-        if recurs is not None:
-            return Shaped(_clean(recurs) or recurs, [hit])
     if best is None:
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])

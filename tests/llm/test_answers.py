@@ -363,6 +363,10 @@ def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_th
         "Yoga class is on Wednesdays at 18:00 at the community centre. [1]")  # not "1 October 2026"
     svc.add("Yoga class switched to Mondays at 19:00.", ts=parse_time("2026-10-20T09:00"))
     assert ask(svc, "When is yoga class?", llm=ScriptedLLM([])).text == "Yoga class switched to Mondays at 19:00. [2]"
+    svc.add("My landlord is Mr. Harris; rent is due on the 1st of each month.", ts=parse_time("2026-10-02T09:00"))
+    svc.add("Book club meets on the first Monday of the month at Anna's flat.", ts=parse_time("2026-10-03T09:00"))
+    assert ask(svc, "When is rent due?", llm=ScriptedLLM([])).text.startswith("My landlord is Mr. Harris; rent is due")
+    assert ask(svc, "When does book club meet?", llm=ScriptedLLM([])).text.startswith("Book club meets on the first")
 
 
 def test_a_change_is_read_through_the_earlier_notes_own_words_and_only_of_what_is_asked(svc):
