@@ -362,7 +362,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = duration_answer(keys, hits, allow=keep)
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
-    where = bool(WHERE.match(question))
+    where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where))
 

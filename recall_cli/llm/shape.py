@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeAlias
 
 from ..models import Hit
 from ..timephrase.answer import dates_in, in_granularity
@@ -32,6 +33,7 @@ from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
 from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
 
+Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 MAX_STEPS = 8
 MAX_STEP_CHARS = 240
@@ -201,6 +203,18 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     return False
 
 
+def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated]) -> Dated:
+    """Of the dates ``found`` in ``sentence`` (with their positions), the one closest after a
+    key word of the question; the first when no key word comes before any."""
+    at = [m.start() for m in re.finditer(r"[\w']+", sentence) if stem(m.group(0).lower()) in keys]
+
+    def gap(item: Dated) -> int:
+        before = [item[0] - p for p in at if p < item[0]]
+        return min(before) if before else len(sentence)
+
+    return min(found, key=lambda f: (gap(f), f[0]))
+
+
 def _called_off(sentence: str, hit: Hit) -> bool:
     """Whether ``sentence`` calls a thing off, or puts it off without a new date."""
     return bool(CANCELLED.search(sentence)) or (bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts))
@@ -275,8 +289,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if not found:
             continue
         # the first day a sentence names is the one it is about ("next month, on the 9th of
-        # January": the 9th), else its first date
-        _pos, rendered, day, _phrase = next((f for f in found if f[2] is not None), found[0])
+        # January": the 9th), else its first date; of several days, the one a key word of the
+        # question comes closest before ("leave 10 May, return 17 May" for "when do I return?")
+        days = [f for f in found if f[2] is not None]
+        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days) if len(days) > 1 else \
+            next(iter(days), found[0])
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
         rank = (len(keys & words(sentence)), -j)

@@ -423,3 +423,15 @@ def test_a_follow_up_that_names_someone_else_asks_the_last_question_about_them(s
     assert answer.text == "Anna lives in Bristol, near the harbour. [3]"
     # a follow-up that names nobody new keeps to the last question's subject
     assert "Manchester" in ask(svc, "and when was that?", llm=ScriptedLLM([]), history=history).text
+
+
+def test_of_several_dates_the_one_after_the_word_asked_about_answers(svc):
+    add_notes(svc, [("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
+    assert answered(svc, "When do I return from Lisbon?", now="2025-04-10T12:00") == "17 May 2025 [1]"
+    assert answered(svc, "When do I leave for Lisbon?", now="2025-04-10T12:00") == "10 May 2025 [1]"
+
+
+def test_who_lives_somewhere_says_when_the_person_named_has_moved_away(svc):
+    add_notes(svc, [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
+                    ("2025-02-03T21:10", "Priya moved to Manchester; Leeds was too far from work.")])
+    assert answered(svc, "Who lives in Leeds?", now="2025-04-10T12:00").startswith("Priya moved to Manchester")
