@@ -47,6 +47,7 @@ def paragraph_hash(text: str) -> str:
     file and what marks a watched paragraph that the file no longer holds."""
     return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
+
 def _month(name: str) -> int:
     name = name.lower().rstrip(".")
     return next(i for i, full in enumerate(_MONTHS, start=1) if full.startswith(name[:3]))

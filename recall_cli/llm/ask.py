@@ -59,6 +59,7 @@ from .support import (
     names_in_question,
     ownership,
     predicate_of,
+    speech_words,
     stem,
     tokens,
     turn_before,
@@ -79,9 +80,9 @@ SYSTEM = (
     "If the evidence does not contain the answer, reply exactly: " + ABSTAIN
 )
 CITATION = re.compile(r"\[(m?\d+)\]")
+WHERE = re.compile(r"^\s*where\b", re.I)
 # a question about the asker's own life ("where are we staying?"): what they said answers it,
 # an assistant's reply is a suggestion ("you could stay in Gion"), unless nothing else does
-WHERE = re.compile(r"^\s*where\b", re.I)
 OWN_LIFE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b", re.I)
 ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know", "i do not know",
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
@@ -216,7 +217,7 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
         return question
     previous = follow_up(history[-1][0], history[:-1])
     named = names_in_question(previous)
-    if not named or previous == history[-1][0] and FOLLOW_UP.match(previous):
+    if not named or (previous == history[-1][0] and FOLLOW_UP.match(previous)):
         return question
     return previous.replace(named[0], found.group("who"), 1)
 
@@ -303,7 +304,7 @@ def _their_words(svc: Recall, question: str, found: Support, keys: set[str], hit
         return []
     person = found.person.lower()
     # on the subject: not merely the verb that reports speech ("suggest")
-    keys = (keys - {stem(w) for w in tokens(" ".join(SPEECH.findall(question)))}) or keys
+    keys = (keys - speech_words(question)) or keys
     overlap = {h.ref: len(keys & words(f"{h.text} {turn_before(h, hits)}")) for h in hits}
     theirs = sorted((h for h in hits if (h.actor or "").lower() == person and overlap[h.ref]),
                     key=lambda h: -overlap[h.ref])

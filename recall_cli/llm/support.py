@@ -120,6 +120,12 @@ def predicate_of(question: str) -> str:
     return stem(verb)
 
 
+def speech_words(question: str) -> set[str]:
+    """The stems of the verbs that report speech in ``question`` ("suggest" in "what did Claude
+    suggest for Lisbon?"): they frame what is asked, they are not its subject."""
+    return {stem(w) for w in tokens(" ".join(SPEECH.findall(question)))}
+
+
 def relations_in(text: str) -> set[str]:
     """The kinds of relative ``text`` names ("my sister's" -> {"sister"})."""
     return {RELATION[w] for w in (t.removesuffix("'s") for t in tokens(text)) if w in RELATION}
@@ -383,7 +389,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     subject = keys - own - {stem(w) for w, kind in RELATION.items() if kind in kin}
     # "what did the assistant recommend for Lisbon?": the reply says "suggest", or nothing of
     # the kind; what was said is asked, not the verb that reports it
-    subject -= {stem(w) for w in tokens(" ".join(SPEECH.findall(question)))}
+    subject -= speech_words(question)
     # an assistant's reply is about the user's request: "what did the assistant suggest for my
     # knee?" is answered by a reply that never says "knee". Between people a reply is not the
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)

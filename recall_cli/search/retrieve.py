@@ -143,6 +143,13 @@ def _query_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return embedder.embed(texts)
 
 
+def _file_of(hit: Hit) -> str:
+    """The path of a watched file's paragraph ("" for anything else)."""
+    if hit.owner != "event" or hit.source != "file" or hit.kind != "paragraph":
+        return ""
+    return str(hit.meta.get("path") or hit.session or "")
+
+
 class Retriever:
     """Hybrid retrieval over one store, one embedder and its index."""
 
@@ -311,18 +318,16 @@ class Retriever:
         paragraphs written since (not after everything: alone, they keep their place), marked with
         the edit (``meta["edited_out"]``): the file's current text answers, the old version is
         still there for whoever looks for it."""
-        paths = [str(h.meta.get("path") or h.session) for h in hits
-                 if h.owner == "event" and h.source == "file" and h.kind == "paragraph"]
+        paths = [_file_of(h) for h in hits if _file_of(h)]
         edits = self.store.paragraph_edits(paths) if paths else {}
         if not edits:
             return hits
         out: list[Hit] = []
         old: list[tuple[Hit, Hit | None]] = []  # (the old paragraph, the result before it)
         for hit in hits:
-            path = str(hit.meta.get("path") or hit.session)
-            digest = str(hit.meta.get("paragraph") or paragraph_hash(hit.text))
-            later = next((eid for eid, gone in edits.get(path, []) if eid > hit.id and digest in gone),
-                         None) if hit.kind == "paragraph" else None
+            history = edits.get(_file_of(hit), [])
+            digest = str(hit.meta.get("paragraph") or paragraph_hash(hit.text)) if history else ""
+            later = next((eid for eid, gone in history if eid > hit.id and digest in gone), None)
             if later is None:
                 out.append(hit)
             else:
