@@ -426,8 +426,10 @@ def ask(
     if use_llm and llm is None:
         llm = svc.llm
     started = time.perf_counter()
+    asked = question
     question = follow_up(question, history)
-    query = _retrieval_query(question, history)
+    # a rewritten follow-up already says everything; the last question would bring its person back
+    query = _retrieval_query(question, history) if question == asked else question
     result = (search or svc.search)(query, limit=limit, reference=reference)
     window = result.time_range  # the time asked about, even when the evidence comes from any time
     if not result.hits and result.time_range is not None and search is None:

@@ -4,6 +4,7 @@ hand-made stores (not LoCoMo): a two-person chat, and a new user's notes."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import pytest
 
@@ -423,6 +424,18 @@ def test_a_follow_up_that_names_someone_else_asks_the_last_question_about_them(s
     assert answer.text == "Anna lives in Bristol, near the harbour. [3]"
     # a follow-up that names nobody new keeps to the last question's subject
     assert "Manchester" in ask(svc, "and when was that?", llm=ScriptedLLM([]), history=history).text
+
+
+def test_a_rewritten_follow_up_is_searched_without_the_person_of_the_last_question(svc):
+    svc.add("Anna lives in Bristol, near the harbour.", ts=parse_time("2025-03-24T19:00"))
+    searched: list[str] = []
+
+    def search(query: str, **options: Any) -> Any:
+        searched.append(query)
+        return svc.search(query, **options)
+
+    ask(svc, "and Anna?", llm=ScriptedLLM([]), search=search, history=[("Where does Priya live?", "Leeds")])
+    assert searched and "Anna" in searched[0] and "Priya" not in searched[0]
 
 
 def test_of_several_dates_the_one_after_the_word_asked_about_answers(svc):
