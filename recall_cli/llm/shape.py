@@ -187,13 +187,17 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     person ``names`` changes only where they are, for a "where" question ("Ana moved to
     Berlin"; "Anna moved" is no new book she recommends), and a "where" is not changed by a
     new time ("yoga moved to Thursdays"). Between them may also stand the words of the
-    ``earlier`` statement ("the Lisbon trip postponed" after "a trip to Lisbon")."""
+    ``earlier`` statement ("the Lisbon trip postponed" after "a trip to Lisbon"), and a change
+    "from" a thing the earlier statement names leaves it ("switched from PureGym to ...")."""
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
     for first, last in spans:
         if where and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
             continue
+        left = toks[last + 2] if last + 2 < len(toks) and toks[last + 1] == "from" else ""
+        if left and left not in STOPWORDS and stem(left) in earlier and (where or stem(left) not in names):
+            return True  # "switched from PureGym to ..." leaves what the earlier note named
         for k, tok in enumerate(toks):
             if first <= k <= last or stem(tok) not in shared or (stem(tok) in names and not where):
                 continue

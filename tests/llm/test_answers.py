@@ -438,6 +438,17 @@ def test_a_rewritten_follow_up_is_searched_without_the_person_of_the_last_questi
     assert searched and "Anna" in searched[0] and "Priya" not in searched[0]
 
 
+def test_a_later_switch_from_the_thing_a_note_names_answers_with_what_replaced_it(svc):
+    add_notes(svc, [("2025-01-25T12:00", "Gym membership at PureGym costs 24 pounds a month."),
+                    ("2025-02-10T07:30", "Switched from PureGym to the Better leisure centre, 35 pounds a month."),
+                    ("2025-03-01T09:00", "My sister Priya lives in Leeds."),
+                    ("2025-03-20T09:00", "Tom moved from Leeds to York.")])
+    assert answered(svc, "Which gym do I go to?", now="2025-04-10T12:00").startswith(
+        "Switched from PureGym to the Better leisure centre")
+    # another person's move from the same town changes nothing of Priya's
+    assert answered(svc, "Where does Priya live?", now="2025-04-10T12:00") == "My sister Priya lives in Leeds. [3]"
+
+
 def test_of_several_dates_the_one_after_the_word_asked_about_answers(svc):
     add_notes(svc, [("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
     assert answered(svc, "When do I return from Lisbon?", now="2025-04-10T12:00") == "17 May 2025 [1]"
