@@ -251,6 +251,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     return best
 
 
+BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
@@ -265,9 +266,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             ranked.append((overlap, -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    began = bool(BEGAN.search(question))
+    # "when did I start yoga?" is answered by the first note of it, not the latest or a change
+    ranked.sort(key=lambda r: (r[0], -r[2].ts if began else r[1]), reverse=True)
     hit = ranked[0][2]
-    changed = later_update(keys, (hit.text or "", hit), hits, allow)
+    changed = None if began else later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and _called_off(*changed):  # "the haircut is postponed": no date holds now
         return Shaped(_clean(changed[0]) or changed[0], [changed[1], hit])
     if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):

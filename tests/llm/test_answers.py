@@ -449,6 +449,13 @@ def test_a_later_switch_from_the_thing_a_note_names_answers_with_what_replaced_i
     assert answered(svc, "Where does Priya live?", now="2025-04-10T12:00") == "My sister Priya lives in Leeds. [3]"
 
 
+def test_when_something_started_is_answered_by_its_first_note_not_a_later_change(svc):
+    add_notes(svc, [("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
+                    ("2025-02-18T09:10", "Yoga class moved to Thursdays at 19:00 because the teacher changed.")])
+    assert answered(svc, "When did I start yoga?", now="2025-04-10T12:00") == "10 January 2025 [1]"
+    assert answered(svc, "When is yoga?", now="2025-04-10T12:00").startswith("Yoga class moved to Thursdays")
+
+
 def test_of_several_dates_the_one_after_the_word_asked_about_answers(svc):
     add_notes(svc, [("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
     assert answered(svc, "When do I return from Lisbon?", now="2025-04-10T12:00") == "17 May 2025 [1]"
