@@ -259,18 +259,18 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
                 allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word."""
-    ranked: list[tuple[int, int, Hit]] = []
+    ranked: list[tuple[int, int, int, Hit]] = []
     for i, hit in enumerate(hits[:depth]):
-        overlap = len(keys & words(hit.text or ""))
-        if overlap or not keys:
-            ranked.append((overlap, -i, hit))
+        text = words(hit.text or "")
+        overlap = len(keys & text)
+        if overlap or not keys:  # on a tie, the key words said in other words ("flights" for "fly")
+            ranked.append((overlap, len(keys & alike(text)), -i, hit))
     if not ranked:
         return None
-    began = bool(BEGAN.search(question))
-    # "when did I start yoga?" is answered by the first note of it, not the latest or a change
-    ranked.sort(key=lambda r: (r[0], -r[2].ts if began else r[1]), reverse=True)
-    hit = ranked[0][2]
-    changed = None if began else later_update(keys, (hit.text or "", hit), hits, allow)
+    ranked.sort(key=lambda r: r[:3], reverse=True)
+    hit = ranked[0][3]
+    # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
+    changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and _called_off(*changed):  # "the haircut is postponed": no date holds now
         return Shaped(_clean(changed[0]) or changed[0], [changed[1], hit])
     if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):

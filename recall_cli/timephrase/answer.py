@@ -73,7 +73,9 @@ DATE_PHRASES = [
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
     # a month named alone ("moving in January", "starts in early March"): the coming one in a
     # plan, the last one in a story. Capitalised only: "in may" is rarely the month
-    ("bare_month", re.compile(r"\b(?i:in|by|until|till|since|during|from|before|after)\s+"
+    # "postponed to May" (to a month only after a change: "talked to May" names a person)
+    ("bare_month", re.compile(r"\b(?i:in|by|until|till|since|during|from|before|after|"
+                              r"(?P<moved>(?:moved|postponed|pushed back|put off|rescheduled|delayed)\s+to))\s+"
                               r"(?:(?i:early|late|mid|mid-|the end of|the beginning of|the start of)\s*)?"
                               r"(?P<bm>January|February|March|April|May|June|July|August|September|October|"
                               r"November|December)\b(?!\s*(?:\d|of\s+\d))")),
@@ -129,7 +131,7 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             return str(year), None
         if kind == "bare_month":
             month = month_number(g["bm"])
-            if g.get("future"):
+            if g.get("future") or g.get("moved"):  # a thing is put off to a month ahead
                 year += month < said.month  # "in January", said in October: next year's
             else:
                 year -= month > said.month  # "we went to Porto in December", said in October: last year's

@@ -456,6 +456,12 @@ def test_when_something_started_is_answered_by_its_first_note_not_a_later_change
     assert answered(svc, "When is yoga?", now="2025-04-10T12:00").startswith("Yoga class moved to Thursdays")
 
 
+def test_a_date_question_said_in_other_words_is_answered_by_the_note_that_says_it(svc):
+    add_notes(svc, [("2025-02-14T22:00", "Planning a trip to Lisbon in spring with Tom."),
+                    ("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
+    assert answered(svc, "When do I fly to Lisbon?", now="2025-04-10T12:00") == "10 May 2025 [2]"  # flights
+
+
 def test_of_several_dates_the_one_after_the_word_asked_about_answers(svc):
     add_notes(svc, [("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
     assert answered(svc, "When do I return from Lisbon?", now="2025-04-10T12:00") == "17 May 2025 [1]"
