@@ -41,6 +41,7 @@ from ..timeutil import from_ts
 from .model import Chat, model_trusted
 from .shape import (
     ANSWER_DEPTH,
+    HOW_MUCH,
     Shaped,
     date_answer,
     duration_answer,
@@ -364,8 +365,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
-    return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where)
-            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where))
+    amount = bool(HOW_MUCH.search(question))
+    return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
+                                     amount=amount)
+            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount))
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

@@ -160,7 +160,7 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
-UPDATE = re.compile(r"(?:moved|moving|switched|switching|changed|rescheduled|postponed|pushed back|"
+UPDATE = re.compile(r"(?:moved|moves|moving|switched|switches|switching|changed|rescheduled|postponed|pushed back|"
                     r"brought forward|updated?|no longer|instead|replaced|anymore|any more|cancell?ed|"
                     r"called off)")
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
@@ -207,14 +207,23 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     return False
 
 
-def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated]) -> Dated:
+RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
+
+
+def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked: AbstractSet[str]) -> Dated:
     """Of the dates ``found`` in ``sentence`` (with their positions), the one closest after a
-    key word of the question; the first when no key word comes before any."""
+    key word of the question; the first when no key word comes before any. A way back
+    ("return flight on 16 November") answers only a question about coming back."""
     at = [m.start() for m in re.finditer(r"[\w']+", sentence) if stem(m.group(0).lower()) in keys]
+    back = not RETURN.search(" ".join(asked))
 
     def gap(item: Dated) -> int:
         before = [item[0] - p for p in at if p < item[0]]
-        return min(before) if before else len(sentence)
+        if not before:
+            return len(sentence)
+        near = min(before)
+        said = sentence[max(0, item[0] - near - 16):item[0]]
+        return near + (len(sentence) if back and RETURN.search(said) else 0)
 
     return min(found, key=lambda f: (gap(f), f[0]))
 
@@ -259,16 +268,20 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
                 allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word."""
-    ranked: list[tuple[int, int, int, Hit]] = []
+    ranked: list[tuple[int, int, bool, int, Hit]] = []
     for i, hit in enumerate(hits[:depth]):
         text = words(hit.text or "")
         overlap = len(keys & text)
-        if overlap or not keys:  # on a tie, the key words said in other words ("flights" for "fly")
-            ranked.append((overlap, len(keys & alike(text)), -i, hit))
+        if overlap or not keys:
+            # on a tie, the key words said in other words ("flights" for "fly"), then the item
+            # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
+            # birthday gift", whose answer would be the day it was written)
+            dated = any(keys & words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
+            ranked.append((overlap, len(keys & alike(text)), dated, -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: r[:3], reverse=True)
-    hit = ranked[0][3]
+    ranked.sort(key=lambda r: r[:4], reverse=True)
+    hit = ranked[0][4]
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and _called_off(*changed):  # "the haircut is postponed": no date holds now
@@ -299,7 +312,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # January": the 9th), else its first date; of several days, the one a key word of the
         # question comes closest before ("leave 10 May, return 17 May" for "when do I return?")
         days = [f for f in found if f[2] is not None]
-        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days) if len(days) > 1 else \
+        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else \
             next(iter(days), found[0])
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
@@ -416,12 +429,18 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEP
     return None if best is None else Shaped(best[1], [best[2]])
 
 
+AMOUNT = re.compile(r"\d|[£$€¥]")
+HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
+
+
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
-                     names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False) -> Shaped | None:
+                     names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
+                     amount: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
-    the question gives."""
+    the question gives; ``amount``: the question asks how much or how many, so a statement
+    without a number is followed by its item's next sentence that has one."""
     match = best_match(keys, hits, depth, names, predicate)
     if match is not None and match[2]:
         answered = reply(match[1])
@@ -437,7 +456,14 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if changed is not None:  # what holds now first, then what it replaced
         before = _clean(found[0]) or found[0]
         return Shaped(f"{_clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])
-    return Shaped(_clean(found[0]) or found[0], [found[1]])
+    said = _clean(found[0]) or found[0]
+    if amount and not AMOUNT.search(said):  # "Car service done." then "Final bill was 245 pounds"
+        rest = sentences(found[1].text or "")
+        after = rest[rest.index(found[0]) + 1:] if found[0] in rest else []
+        figure = next((s for s in after if AMOUNT.search(s)), None)
+        if figure is not None:
+            said = f"{said.rstrip('.')}. {_clean(figure) or figure}"
+    return Shaped(said, [found[1]])
 
 
 # -- checking a model's answer -------------------------------------------------------------------

@@ -462,6 +462,34 @@ def test_a_date_question_said_in_other_words_is_answered_by_the_note_that_says_i
     assert answered(svc, "When do I fly to Lisbon?", now="2025-04-10T12:00") == "10 May 2025 [2]"  # flights
 
 
+def test_a_meeting_that_moves_is_answered_with_its_new_time(svc):
+    add_notes(svc, [("2025-10-08T11:00", "The weekly Falcon team sync is on Tuesdays at 10:00 in room Orion."),
+                    ("2025-10-27T09:00", "The weekly Falcon sync moves to Thursdays at 14:00 from November.")])
+    assert answered(svc, "When is the weekly Falcon team sync?", now="2025-11-20T12:00").startswith(
+        "The weekly Falcon sync moves to Thursdays at 14:00")
+
+
+def test_a_date_question_is_answered_by_the_note_that_names_the_date(svc):
+    add_notes(svc, [("2025-10-29T17:45", "Gift idea for Anna's birthday on 9 December: a ceramic mug."),
+                    ("2025-11-19T10:30", "Ordered Anna's birthday gift: a Lamy Safari fountain pen.")])
+    assert answered(svc, "When is Anna's birthday?", now="2025-11-20T12:00") == "9 December [1]"
+
+
+def test_a_flight_is_not_answered_with_the_date_of_the_flight_back(svc):
+    add_notes(svc, [("2025-10-20T12:30", "Booked the Lisbon trip: flight TP1331 from Heathrow on 12 November at 07:05, "
+                                         "return flight TP1346 on 16 November at 18:40.")])
+    assert answered(svc, "When is my flight to Lisbon?", now="2025-11-01T12:00") == "12 November 2025 [1]"
+    assert answered(svc, "When is my return flight from Lisbon?", now="2025-11-01T12:00") == "16 November 2025 [1]"
+
+
+def test_how_much_is_answered_with_the_sentence_that_gives_the_amount(svc):
+    add_notes(svc, [("2025-10-24T11:15", "Car service done at Halden Motors. Final bill was 245 pounds, not 189, "
+                                         "because the brake pads needed replacing.")])
+    assert answered(svc, "How much did the car service cost?", now="2025-11-01T12:00") == (
+        "Car service done at Halden Motors. Final bill was 245 pounds, not 189, because the brake pads "
+        "needed replacing. [1]")
+
+
 def test_of_several_dates_the_one_after_the_word_asked_about_answers(svc):
     add_notes(svc, [("2025-04-02T20:30", "Lisbon flights booked: leave 10 May, return 17 May, TAP Air Portugal.")])
     assert answered(svc, "When do I return from Lisbon?", now="2025-04-10T12:00") == "17 May 2025 [1]"
