@@ -207,20 +207,33 @@ def build_chat(svc: Recall, question: str, hits: Sequence[Hit], llm: LLM, max_to
     return Chat(system, user, extra, stop=STOP, repeat_penalty=REPEAT_PENALTY), kept
 
 
-FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<who>[^?]+?)\s*\??\s*$", re.I)
+_ASKING = r"(?:when|where|what|who|whom|whose|why|how|which|is|was|are|were|did|does|do|can|could|will|would)\b"
+# "and Anna?", not "and when was that?" (a question of its own about the same thing)
+FOLLOW_UP = re.compile(rf"^\s*(?:and|what about|how about)\s+(?!{_ASKING})(?P<who>[^?]+?)\s*\??\s*$", re.I)
+PRONOUN = re.compile(r"\b(?:it|that|this)\b", re.I)
+# what the last question was about: "my pottery class" of "when is my pottery class?"
+TOPIC = re.compile(r"^\s*(?:\w+\s+(?:is|are|was|were)\s+(?P<np>(?!it\b|that\b|this\b)[^?]+?)"
+                   r"|.*?\b(?P<det>(?:my|the|our|his|her|their)\s+[^?]+?))\s*\??\s*$", re.I)
 
 
 def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
     """A follow-up that only names someone else ("and Anna?", "what about Tom's sister?") asks
-    the last question about them: "Where does Anna live?" after "Where does Priya live?"."""
-    found = FOLLOW_UP.match(question)
-    if not history or found is None:
+    the last question about them: "Where does Anna live?" after "Where does Priya live?". A
+    short one that says "it" asks about the last question's thing: "who teaches it?" after
+    "when is my pottery class?" is "who teaches my pottery class?"."""
+    if not history:
         return question
     previous = follow_up(history[-1][0], history[:-1])
-    named = names_in_question(previous)
-    if not named or (previous == history[-1][0] and FOLLOW_UP.match(previous)):
+    found = FOLLOW_UP.match(question)
+    if found is not None:
+        named = names_in_question(previous)
+        if not named or (previous == history[-1][0] and FOLLOW_UP.match(previous)):
+            return question
+        return previous.replace(named[0], found.group("who"), 1)
+    topic = TOPIC.match(previous)
+    if topic is None or len(words(question)) > 2 or not PRONOUN.search(question):
         return question
-    return previous.replace(named[0], found.group("who"), 1)
+    return PRONOUN.sub(topic.group("np") or topic.group("det"), question, count=1)
 
 
 def _retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:

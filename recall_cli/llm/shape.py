@@ -106,7 +106,7 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     Carmen), then the earlier."""
     said = words(sentence)
     # then the key words it says in other words ("flights" for "flying"): only on a tie
-    return (int(bool(predicate) and predicate in said), len(keys & said), len((keys - names) & said),
+    return (int(bool(predicate) and predicate in alike(said)), len(keys & said), len((keys - names) & said),
             len(keys & alike(said)), -i, -j)
 
 
@@ -160,9 +160,10 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
-UPDATE = re.compile(r"(?:moved|moves|moving|switched|switches|switching|changed|rescheduled|postponed|pushed back|"
-                    r"brought forward|updated?|no longer|instead|replaced|anymore|any more|cancell?ed|"
-                    r"called off)")
+# (not "dance moves": "moves" and "switches" only as verbs, before to or from)
+UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
+                    r"changed|rescheduled|postponed|pushed back|brought forward|updated?|no longer|instead|"
+                    r"replaced|anymore|any more|cancell?ed|called off)")
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -195,7 +196,8 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     for first, last in spans:
         if where and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
             continue
-        left = toks[last + 2] if last + 2 < len(toks) and toks[last + 1] == "from" else ""
+        rest = toks[last:] if toks[last] == "from" else toks[last + 1:]
+        left = rest[1] if len(rest) > 1 and rest[0] == "from" else ""
         if left and left not in STOPWORDS and stem(left) in earlier and (where or stem(left) not in names):
             return True  # "switched from PureGym to ..." leaves what the earlier note named
         for k, tok in enumerate(toks):
@@ -269,6 +271,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word."""
     ranked: list[tuple[int, int, bool, int, Hit]] = []
+    # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
+    # what happened often is ("I just got accepted!"), so only the former prefers a date said
+    ahead = bool(ONGOING.match(question) or YEARLY.search(question))
     for i, hit in enumerate(hits[:depth]):
         text = words(hit.text or "")
         overlap = len(keys & text)
@@ -276,7 +281,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # on a tie, the key words said in other words ("flights" for "fly"), then the item
             # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
             # birthday gift", whose answer would be the day it was written)
-            dated = any(keys & words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
+            dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
             ranked.append((overlap, len(keys & alike(text)), dated, -i, hit))
     if not ranked:
         return None

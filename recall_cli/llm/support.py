@@ -89,7 +89,8 @@ HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)
 # words a note says a question's word with (stems): "where does Priya work?" is answered by
 # "her new job at the BBC", "where does Anna live?" by "Anna moved to Bristol"
 FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
-    ("liv", "mov hom hous flat apartment"), ("work", "job employ hire"), ("job", "work employ hire"),
+    ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
+    ("job", "work employ hire"),
     ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"))}
 
 
@@ -106,14 +107,16 @@ IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
 # Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
 PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
                        r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w'-]*)\s+([a-z]+)\b", re.I)
+WHO_VERB = re.compile(r"^\s*who\s+([a-z]+(?:s|ed))\b", re.I)  # "who teaches it?", "who recommended it?"
 # verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
 GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
                           "told want wants think thinks feel feels like likes mean means know knows need needs".split())
 
 
 def predicate_of(question: str) -> str:
-    """The stem of the verb a "what did I <verb> ..." question asks about; "" for none."""
-    m = PREDICATE.search(question)
+    """The stem of the verb a "what did I <verb> ..." or "who <verb>s ..." question asks
+    about; "" for none."""
+    m = PREDICATE.search(question) or WHO_VERB.search(question)
     verb = m.group(1).lower() if m else ""
     if not verb or verb in GENERIC_VERBS or verb in STOPWORDS or SPEECH.fullmatch(verb):
         return ""  # a verb that reports speech ("what did Claude suggest?") frames the question
@@ -133,10 +136,28 @@ FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're 
 SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
 
 
+# irregular past forms meet their verb ("which book did Priya lend me?" over "Priya lent me
+# her copy"); not those that are also everyday words of another sense (left, saw, found, felt)
+IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
+    ("lend", "lent"), ("buy", "bought"), ("teach", "taught"), ("go", "went gone"), ("run", "ran"),
+    ("meet", "met"), ("give", "gave given"), ("take", "took taken"), ("make", "made"), ("tell", "told"),
+    ("sell", "sold"), ("pay", "paid"), ("spend", "spent"), ("send", "sent"), ("build", "built"),
+    ("bring", "brought"), ("think", "thought"), ("write", "wrote written"), ("fly", "flew flown"),
+    ("drive", "drove driven"), ("eat", "ate eaten"), ("begin", "began begun"), ("choose", "chose chosen"),
+    ("break", "broke broken"), ("keep", "kept"), ("lose", "lost"), ("win", "won"), ("swim", "swam swum"),
+    ("sleep", "slept"), ("hear", "heard"), ("catch", "caught"), ("ride", "rode ridden"), ("drink", "drank drunk"),
+    ("grow", "grew grown"), ("know", "knew known"), ("wear", "wore worn"), ("speak", "spoke spoken"),
+    ("forget", "forgot forgotten"), ("become", "became"), ("come", "came"), ("get", "got gotten"),
+    ("sing", "sang sung"), ("see", "seen"))
+    for past in forms.split()}
+
+
 def stem(word: str) -> str:
-    """A light stemmer: "serviced", "service" and "servicing" meet; "movies" and "movie" too."""
+    """A light stemmer: "serviced", "service" and "servicing" meet; "movies" and "movie" too;
+    "lent" and "lend" (IRREGULAR)."""
     if word.endswith("'s"):
         word = word[:-2]
+    word = IRREGULAR.get(word, word)
     if word.endswith("ies") and len(word) >= 5:
         return word[:-3] + "y"  # "flies" -> "fly", "studies" -> "study"
     for suffix in ("ing", "ed", "es", "s"):

@@ -426,6 +426,24 @@ def test_a_follow_up_that_names_someone_else_asks_the_last_question_about_them(s
     assert "Manchester" in ask(svc, "and when was that?", llm=ScriptedLLM([]), history=history).text
 
 
+def test_a_follow_up_that_says_it_asks_about_the_last_questions_thing(svc):
+    svc.add("Signed up for a pottery class at Clayworks: every Wednesday at 19:00. The teacher is Helen.",
+            ts=parse_time("2025-10-15T19:00"))
+    svc.add("Bought new glazes for the kitchen tiles.", ts=parse_time("2025-10-16T19:00"))
+    history = [("When is my pottery class?", "every Wednesday at 19:00 [1]")]
+    assert ask(svc, "who teaches it?", llm=ScriptedLLM([]), history=history).text == "The teacher is Helen. [1]"
+    # "and when was that?" is a question of its own, not a person named "when was that"
+    priya = [("Where does Priya live?", "Not mentioned")]
+    assert ask(svc, "and when was that?", llm=ScriptedLLM([]), history=priya).question == "and when was that?"
+
+
+def test_an_irregular_past_answers_a_question_in_the_present(svc):
+    svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
+            ts=parse_time("2025-11-02T10:00"))
+    assert answered(svc, "Which book did Priya lend me?", now="2025-11-20T12:00").startswith(
+        '"A Philosophy of Software Design"')
+
+
 def test_a_rewritten_follow_up_is_searched_without_the_person_of_the_last_question(svc):
     svc.add("Anna lives in Bristol, near the harbour.", ts=parse_time("2025-03-24T19:00"))
     searched: list[str] = []
