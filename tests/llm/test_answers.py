@@ -330,6 +330,14 @@ def test_how_did_i_fix_it_is_answered_by_what_was_done_not_by_the_problem(svc):
     assert answer.text.startswith("Sped up the orders query: added an index")
 
 
+def test_how_to_fix_it_is_answered_by_what_was_done_after_the_problem_in_the_same_note(svc):
+    svc.add("The boiler pressure dropped to 0.6 bar again. I topped it up to 1.5 bar using the filling loop "
+            "under the sink. If it keeps dropping, call Northgate Heating.", ts=parse_time("2025-10-12T09:00"))
+    answer = ask(svc, "How do I fix the boiler pressure?", llm=ScriptedLLM([]))
+    assert answer.text == ("1. I topped it up to 1.5 bar using the filling loop under the sink.\n"
+                           "2. If it keeps dropping, call Northgate Heating. [1]")
+
+
 def test_a_change_counts_only_when_it_is_said_of_the_thing_asked_about(svc):
     add_notes(svc, [("2026-06-01T12:00", "Ana lives in Porto."),
                    ("2026-09-15T12:00", "Ana moved to Berlin last month."),
@@ -435,6 +443,13 @@ def test_a_follow_up_that_says_it_asks_about_the_last_questions_thing(svc):
     # "and when was that?" is a question of its own, not a person named "when was that"
     priya = [("Where does Priya live?", "Not mentioned")]
     assert ask(svc, "and when was that?", llm=ScriptedLLM([]), history=priya).question == "and when was that?"
+
+
+def test_which_thing_is_answered_by_the_sentence_that_names_that_kind_of_thing(svc):
+    add_notes(svc, [("2025-10-20T12:30", "Booked the Lisbon trip. Hotel Casa do Largo in Alfama, 4 nights."),
+                    ("2025-11-01T09:00", "I'm in Lisbon from 12 to 16 November, staying in Alfama.")])
+    assert answered(svc, "Which hotel did I stay at in Lisbon?", now="2025-11-20T12:00") == (
+        "Hotel Casa do Largo in Alfama, 4 nights. [1]")
 
 
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
