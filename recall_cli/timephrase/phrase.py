@@ -328,9 +328,10 @@ def _matches(text: str, today: date, nearest: bool, only_at: int | None = None) 
     return found
 
 
-def _modified(text: str, found: _Found, today: date, nearest: bool) -> _Found:
+def _modified(text: str, found: _Found, today: date, nearest: bool, deadline: bool = False) -> _Found:
     """The phrase with what changes it around it: "the week before 3 August", "between 11
-    and 15 August", "as of December 2023", "since 2015"."""
+    and 15 August", "as of December 2023", "since 2015". With ``deadline`` (a text, not a
+    question), "by 28 November" and "until Friday" name that day: what is due then."""
     head = text[: found.start]
     first, last = found.days
     m = _BEFORE_WEEKDAY.search(head)
@@ -347,6 +348,8 @@ def _modified(text: str, found: _Found, today: date, nearest: bool) -> _Found:
             return _Found(m.start(), found.end, _vague(center, unit))
         return _Found(m.start(), found.end, (first - timedelta(days=UNIT_DAYS[unit]), first))
     m = _UP_TO.search(head)
+    if m and deadline and re.match(r"(?:by|until|till)\b", m.group(0), re.I):
+        return _Found(m.start(), found.end, found.days)
     if m:
         end = first if m.group("before") else last
         return _Found(m.start(), found.end, (end - timedelta(days=MONTH_DAYS), end))
@@ -444,7 +447,7 @@ def mentions(text: str, ts: float) -> list[TimeRange]:
     for found in _matches(text, today, nearest=True):
         if found.start < covered:
             continue  # inside a longer phrase already taken
-        found = _modified(text, found, today, nearest=True)
+        found = _modified(text, found, today, nearest=True, deadline=True)
         covered = found.end
         if found.days == own or found.days in seen:
             continue

@@ -452,6 +452,14 @@ def test_which_thing_is_answered_by_the_sentence_that_names_that_kind_of_thing(s
         "Hotel Casa do Largo in Alfama, 4 nights. [1]")
 
 
+def test_a_deadline_in_a_note_is_not_something_that_happened_in_the_weeks_before_it(svc):
+    add_notes(svc, [("2025-11-18T16:00", "Code review with Priya: FAL-240 must be finished by 28 November."),
+                    ("2025-11-03T15:30", "Production outage: the payments worker ran out of connections.")])
+    assert answered(svc, "What happened on 3 November?", now="2025-11-20T12:00") == (
+        "Production outage: the payments worker ran out of connections [2]")
+    assert answered(svc, "What is due on 28 November?", now="2025-11-20T12:00").startswith("Code review with Priya")
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))

@@ -161,3 +161,4 @@ def test_what_happened_in_a_week_is_not_crowded_out_by_chats_next_door(svc):
     svc.add("Lucia lost her first tooth", ts=ts("2023-05-19T08:00"))
     hits = svc.search("what did I do last week?", reference=NOW, limit=4).hits
     assert {"Went climbing with Dev", "Lucia lost her first tooth"} <= {h.text for h in hits}
+
