@@ -351,8 +351,10 @@ def _person_filter(found: Support, hits: Sequence[Hit], theirs: bool) -> Callabl
     return allow
 
 
-def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits: Sequence[Hit]) -> Shaped | None:
-    """The zero-LLM answer: the evidence's own words, shaped by the kind of question."""
+def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits: Sequence[Hit],
+                    now: float | None = None) -> Shaped | None:
+    """The zero-LLM answer: the evidence's own words, shaped by the kind of question (``now``:
+    the time it is asked at)."""
     keys = found.key_words or words(question)
     said = _their_words(svc, question, found, keys, hits)
     hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
@@ -369,7 +371,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
     made: Shaped | None = None
     if kind == "date":
-        made = date_answer(question, keys, hits, allow=keep) or date_answer(question, keys, hits)
+        made = date_answer(question, keys, hits, allow=keep, now=now) or date_answer(question, keys, hits, now=now)
     elif kind == "steps":
         made = steps_answer(keys, hits)
     elif kind == "list":  # "what activities does X do": X's statements, when that is all it asks
@@ -482,7 +484,8 @@ def ask(
         elif found.abstain:
             _abstain(answer, found.abstain)
         else:
-            _answer(svc, answer, question, found, hits, llm, max_tokens, history)
+            _answer(svc, answer, question, found, hits, llm, max_tokens, history,
+                    time.time() if reference is None else reference)
     finally:
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
     if on_token and answer.text:
@@ -501,13 +504,14 @@ def _cite(shaped: Shaped) -> tuple[str, list[str]]:
 
 
 def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: list[Hit], llm: LLM,
-            max_tokens: int, history: Sequence[tuple[str, str]]) -> None:
-    """Fill ``answer`` from the evidence or the model, by the kind of question."""
+            max_tokens: int, history: Sequence[tuple[str, str]], asked_at: float) -> None:
+    """Fill ``answer`` from the evidence or the model, by the kind of question (asked at
+    ``asked_at``)."""
     kind = question_kind(question)
     by_evidence = (kind == "date" and svc.config.get("ask.date_answers")) or kind == "steps" or \
         not model_answers(svc, llm)
     if by_evidence:
-        made = evidence_answer(svc, question, kind, found, hits)
+        made = evidence_answer(svc, question, kind, found, hits, asked_at)
         if made is None:
             _abstain(answer, "no statement in the evidence answers it")
             return
@@ -526,7 +530,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
         if svc.config.get("ask.model_abstains"):
             _abstain(answer, "the model found no answer in the evidence")
             return
-        made = evidence_answer(svc, question, kind, found, kept)
+        made = evidence_answer(svc, question, kind, found, kept, asked_at)
         if made is None:
             _abstain(answer, "the model found no answer in the evidence, nor did the evidence's words")
             return
@@ -536,7 +540,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
         return
     ok, why = grounded(CITATION.sub(" ", text), question, [evidence_line(h) for h in kept])
     if not ok:
-        made = evidence_answer(svc, question, kind, found, kept)
+        made = evidence_answer(svc, question, kind, found, kept, asked_at)
         if made is not None:
             answer.generated = text
             answer.text, answer.citations = _cite(made)

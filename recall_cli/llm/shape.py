@@ -28,7 +28,7 @@ from datetime import date
 from typing import TypeAlias
 
 from ..models import Hit
-from ..timephrase.answer import dates_in, in_granularity
+from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
 from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
@@ -176,6 +176,7 @@ RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|m
                        rf"|(?:on|to|at|until|from)\s+(?:{_DAYS}|weekend|weekday)s|daily|weekly|fortnightly|monthly"
                        rf"|(?:first|second|third|fourth|last)\s+(?:{_DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
                        re.I)
+NEXT = re.compile(r"\bnext\b", re.I)
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
 UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
@@ -271,9 +272,10 @@ YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
-                allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
+                allow: Callable[[Hit, str], bool] | None = None, now: float | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
-    granularity; None when no item among the first ``depth`` shares a key word."""
+    granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
+    time asked at, for "when is the next ...?" of a thing that recurs."""
     ranked: list[tuple[int, int, bool, int, Hit]] = []
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
@@ -304,6 +306,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
         # the 1st of each month": the days it recurs, not one of them or the note's own date
         recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
+        coming = next_occurrence(recurs, hit.ts, now) if recurs and now is not None and NEXT.search(question) \
+            else None
+        if coming is not None:  # "every other Monday, the next one is 10 November", asked on the 20th
+            return Shaped(coming[0], [hit])
         if recurs is not None:
             return Shaped(_clean(recurs) or recurs, [hit])
     best: tuple[tuple[int, int], str, date | None] | None = None

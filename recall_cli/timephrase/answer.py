@@ -257,3 +257,28 @@ def _day_of_month(dom: int, said: date, future: bool) -> tuple[str, date | None]
     except ValueError:  # "the 31st" of a shorter month
         return None
     return day_text(day), day
+
+
+# how often a thing comes back: "every other Monday", "weekly", "each month"
+PERIOD = re.compile(r"\b(?:(?:every|each)\s+(?P<other>other\s+|second\s+)?(?P<unit>day|week|month|monday|tuesday|"
+                    r"wednesday|thursday|friday|saturday|sunday)|(?P<adverb>daily|weekly|fortnightly|monthly))\b", re.I)
+
+
+def next_occurrence(text: str, said: float, now: float) -> tuple[str, date] | None:
+    """The first day on or after ``now`` of a recurring time that ``text`` anchors on a day
+    ("recycling is every other Monday, the next one is 10 November", asked on 20 November:
+    Monday, 24 November); None when the text names no period or no day."""
+    period = PERIOD.search(text)
+    days = [day for _pos, _text, day, _phrase in dates_in(text, said) if day is not None]
+    if period is None or not days:
+        return None
+    unit = (period.group("unit") or period.group("adverb") or "").lower()
+    every = 2 if period.group("other") else 1
+    day, today = days[0], from_ts(now).date()
+    if unit in {"month", "monthly"}:
+        while day < today:
+            day = month_start(day.year, day.month, every).replace(day=min(days[0].day, 28))
+    elif day < today:
+        step = (1 if unit in {"day", "daily"} else 14 if unit == "fortnightly" else 7) * every
+        day += timedelta(days=-((day - today).days // step) * step)  # the first step on or after today
+    return f"{day:%A}, {day_text(day)}", day

@@ -460,6 +460,15 @@ def test_a_deadline_in_a_note_is_not_something_that_happened_in_the_weeks_before
     assert answered(svc, "What is due on 28 November?", now="2025-11-20T12:00").startswith("Code review with Priya")
 
 
+def test_the_next_time_of_something_that_recurs_is_counted_on_from_the_day_it_names(svc):
+    add_notes(svc, [("2025-11-02T10:00", "Bin collection changed: recycling is now every other Monday, "
+                                         "the next one is 10 November.")])
+    assert answered(svc, "When is the next recycling collection?", now="2025-11-20T12:00") == (
+        "Monday, 24 November 2025 [1]")
+    assert answered(svc, "When is the next recycling collection?", now="2025-11-05T12:00") == (
+        "Monday, 10 November 2025 [1]")
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))

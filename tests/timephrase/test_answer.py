@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from recall_cli.timephrase.answer import dates_in, in_granularity
+from recall_cli.timephrase.answer import dates_in, in_granularity, next_occurrence
 from recall_cli.timeutil import parse_time
 
 SAID = parse_time("2023-06-09T12:00")  # a Friday
@@ -81,3 +81,15 @@ def test_a_planned_range_past_this_year_is_next_years_as_a_single_date_is():
     assert dates_in("Conference in Berlin 3-5 March", november)[0][1] == "3-5 March 2027"
     assert dates_in("Eye test on 12 January at 9:00", november)[0][1] == "12 January 2027"
     assert dates_in("We went skiing 20-27 February", november)[0][1] == "20-27 February 2026"  # a story
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Recycling is every other Monday, the next one is 10 November.", "Monday, 24 November 2025"),
+    ("Yoga every Wednesday, starting 5 November", "Wednesday, 26 November 2025"),
+    ("Book club meets monthly, next on 6 November", "Saturday, 6 December 2025"),
+    ("The next one is 10 November.", None),  # no period: nothing to count on
+])
+def test_the_next_time_of_a_recurring_thing_is_the_first_on_or_after_now(text, expected):
+    said, now = parse_time("2025-11-02T10:00"), parse_time("2025-11-20T12:00")
+    found = next_occurrence(text, said, now)
+    assert (found[0] if found else None) == expected
