@@ -57,7 +57,6 @@ from .support import (
     WORD,
     Support,
     assess,
-    head_of,
     names_in_question,
     ownership,
     predicate_of,
@@ -381,11 +380,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
-    amount, head = bool(HOW_MUCH.search(question)), head_of(question)
+    amount = bool(HOW_MUCH.search(question))
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
-                                     amount=amount, head=head)
-            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
-                                head=head))
+                                     amount=amount)
+            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount))
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

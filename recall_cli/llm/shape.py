@@ -100,28 +100,25 @@ def _clean(sentence: str) -> str:
 
 
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
-          predicate: str = "", head: str = "") -> tuple[int, int, int, int, int, int, int]:
-    """The kind of thing asked for ("which hotel": a sentence that names a hotel, not one that
-    only says "staying in Alfama"), the verb asked about, then key words shared, then those
-    besides the names asked about ("what flight is Carmen on?": the sentence with "flight"
-    over the one that only names Carmen), then the earlier."""
+          predicate: str = "") -> tuple[int, int, int, int, int, int]:
+    """The verb asked about, then key words shared, then those besides the names asked about
+    ("what flight is Carmen on?": the sentence with "flight" over the one that only names
+    Carmen), then the earlier."""
     said = words(sentence)
     # then the key words it says in other words ("flights" for "flying"): only on a tie
-    return (int(bool(head) and head in alike(said)), int(bool(predicate) and predicate in alike(said)),
-            len(keys & said), len((keys - names) & said),
+    return (int(bool(predicate) and predicate in alike(said)), len(keys & said), len((keys - names) & said),
             len(keys & alike(said)), -i, -j)
 
 
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                    allow: Callable[[Hit, str], bool] | None = None,
-                   names: AbstractSet[str] = frozenset(), predicate: str = "",
-                   head: str = "") -> tuple[str, Hit] | None:
+                   names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit] | None:
     """The statement (not a question) sharing most key words with the question among the
     first ``depth`` items, earlier items and sentences first on a tie. A sentence that opens
     as a reaction ("Yeah, ...", "Wow, ...") answers only when no other shares a key word:
     "Yes, grandma is allergic to walnuts, use almonds instead." over "I will."."""
-    best: tuple[tuple[int, int, int, int, int, int, int], str, Hit] | None = None
-    reaction: tuple[tuple[int, int, int, int, int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
+    reaction: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
     # a note names whom it is about: "where does Anna live?" is not answered by "my sister
     # Priya lives in Leeds" while a note names Anna (a chat turn says "I" and is left as is)
     naming = {h.ref for h in hits[:depth] if names and _note(h) and names & words(h.text or "")}
@@ -131,7 +128,7 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
         for j, sentence in enumerate(sentences(hit.text or "")):
             if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
-            rank = _rank(keys, names, sentence, i, j, predicate, head)
+            rank = _rank(keys, names, sentence, i, j, predicate)
             if not _clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
@@ -149,14 +146,13 @@ def _note(hit: Hit) -> bool:
 
 
 def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
-               names: AbstractSet[str] = frozenset(), predicate: str = "",
-               head: str = "") -> tuple[str, Hit, bool] | None:
+               names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
-    best: tuple[tuple[int, int, int, int, int, int, int], str, Hit] | None = None
+    best: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
-            rank = _rank(keys, names, sentence, i, j, predicate, head)
+            rank = _rank(keys, names, sentence, i, j, predicate)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], _is_question(best[1]))
@@ -462,12 +458,12 @@ HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
-                     amount: bool = False, head: str = "") -> Shaped | None:
+                     amount: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
     without a number is followed by its item's next sentence that has one."""
-    match = best_match(keys, hits, depth, names, predicate, head)
+    match = best_match(keys, hits, depth, names, predicate)
     if match is not None and match[2]:
         answered = reply(match[1])
         if answered is not None:
@@ -475,7 +471,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(statements[0], [answered])
-    found = best_statement(keys, hits, depth, allow, names, predicate, head)
+    found = best_statement(keys, hits, depth, allow, names, predicate)
     if found is None:
         return None
     changed = later_update(keys, found, hits, allow, names, where)

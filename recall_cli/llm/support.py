@@ -113,18 +113,6 @@ GENERIC_VERBS = frozenset("do does did have has had get got go went be make made
                           "told want wants think thinks feel feels like likes mean means know knows need needs".split())
 
 
-# "which hotel did I stay at?": what kind of thing answers (not the words that ask for a time,
-# a kind or an amount: "what time", "what kind of", "what else")
-HEAD = re.compile(r"^\s*(?:which|what)\s+(?!(?:time|kind|sort|type|else|day|date|year|month)\b)([a-z]+)\s+"
-                  r"(?:did|do|does|is|was|are|were|has|have|will|should|can)\b", re.I)
-
-
-def head_of(question: str) -> str:
-    """The stem of the noun a "which/what <noun> ..." question asks for; "" for none."""
-    m = HEAD.search(question)
-    return stem(m.group(1).lower()) if m and m.group(1).lower() not in STOPWORDS else ""
-
-
 def predicate_of(question: str) -> str:
     """The stem of the verb a "what did I <verb> ..." or "who <verb>s ..." question asks
     about; "" for none."""
