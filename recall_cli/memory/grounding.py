@@ -41,7 +41,6 @@ from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
 from .attribution import invented, misattributed, misquoted, scattered
 from .evidence import (
-    ADVERBS,
     ALLOWED_SYMBOLS,
     FILE_NAME,
     FIRST_PERSON,
@@ -52,7 +51,6 @@ from .evidence import (
     MONTH_YEAR,
     NUMBER,
     NUMBER_WORDS,
-    PAST_OR_MODAL,
     SECOND_PERSON,
     WEEKDAY_NAMES,
     WORD,
@@ -65,7 +63,14 @@ from .evidence import (
     normalised,
     number_value,
     speakers_named,
-    stem,
+)
+from .person import (
+    choose_addressee,
+    choose_speaker,
+    has_first_person,
+    has_second_person,
+    rewrite_first_person,
+    rewrite_second_person,
 )
 from .summary import Candidate
 
@@ -95,149 +100,6 @@ REASONS: dict[str, str] = {
     "bad_subject": "a subject that is not a name or noun phrase from the events",
     "duplicate": "a repeat of another memory of this episode",
 }
-
-# -- first person ---------------------------------------------------------------------------
-
-def _third_person(verb: str) -> str:
-    """The verb after "I" or "you" as it reads after a name: "love" -> "loves", "am" -> "is"."""
-    low = verb.lower()
-    special = {"am": "is", "are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't",
-               "haven't": "hasn't", "aren't": "isn't", "weren't": "wasn't", "go": "goes"}
-    if low in special:
-        return special[low]
-    if (low in PAST_OR_MODAL or low in STOPWORDS or low.endswith(("ed", "n't")) or not low.isalpha()
-            or low in GLUE and low.endswith("s")):
-        return verb
-    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return verb + "es"
-    if len(low) > 2 and low.endswith("y") and low[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
-
-
-def speaker_name(actor: str | None) -> str:
-    """Who "I" is in a memory: the event's speaker, or "the user" for the user's own notes
-    and commands (and chat exports' "user" role)."""
-    if not actor or actor.lower() in {"user", "me", "human", "you"}:
-        return "the user"
-    if actor.lower() == "assistant":
-        return "the assistant"
-    return actor
-
-
-def _first_person_table(name: str) -> dict[str, str]:
-    possessive, group = f"{name}'s", f"{name} and others"
-    return {"i": name, "me": name, "myself": name, "my": possessive, "mine": possessive,
-            "i'm": f"{name} is", "i've": f"{name} has", "i'd": f"{name} would", "i'll": f"{name} will",
-            "we": group, "us": group, "our": possessive, "ours": possessive, "ourselves": group,
-            "we're": f"{group} are", "we've": f"{group} have", "we'd": f"{group} would", "we'll": f"{group} will"}
-
-
-def _second_person_table(name: str) -> dict[str, str]:
-    return {"you": name, "your": f"{name}'s", "yours": f"{name}'s", "yourself": name,
-            "you're": f"{name} is", "you've": f"{name} has", "you'd": f"{name} would", "you'll": f"{name} will"}
-
-
-SUBJECT_AFTER = frozenset("and but so because that if when while since though then".split())
-
-
-def _rewrite(text: str, table: dict[str, str], subject_word: str) -> str:
-    """``text`` with the words of ``table`` replaced; the verb after ``subject_word`` (I, you)
-    takes a name's form ("I love" -> "Ana loves"). "You" is a subject only where a clause
-    begins ("... told you it works" keeps "it")."""
-    out: list[str] = []
-    conjugate = False
-    sentence_start = True
-    clause = 0  # words since the clause began: "my sister and I go" is a compound subject
-    words: list[str] = []
-    for token in re.split(r"(\s+)", text):
-        if not token or token.isspace():
-            out.append(token)
-            continue
-        m = re.match(r"^([^\w']*)([\w']+)([^\w']*)$", token.replace("\u2019", "'"))
-        if m is None:
-            out.append(token)
-            sentence_start = token.rstrip().endswith((".", "!", "?"))
-            continue
-        lead, core, trail = m.groups()
-        low = core.lower()
-        replaced = table.get(low)
-        if replaced is not None:
-            if sentence_start and replaced[:1].islower():
-                replaced = replaced[0].upper() + replaced[1:]
-            out.append(lead + replaced + trail)
-            previous = words[-1] if words else ""
-            # "my sister and I go": a compound subject at the start of a clause keeps its
-            # plural verb ("... a fan and I love" is a new clause: "Ana loves")
-            compound = 1 < clause <= 4 and previous in {"and", "or", "nor"}
-            as_subject = low != "you" or clause == 0 or previous in SUBJECT_AFTER
-            conjugate = low == subject_word and not trail and not compound and as_subject
-        elif conjugate and low in ADVERBS and not trail:
-            out.append(token)  # "I really love": the verb is the next word
-        else:
-            out.append(lead + _third_person(core) + trail if conjugate else token)
-            conjugate = False
-        sentence_start = bool(trail) and trail.rstrip().endswith((".", "!", "?"))
-        words.append(low)
-        clause = 0 if trail.rstrip().endswith((".", "!", "?", ",", ";", ":")) else clause + 1
-    return "".join(out)
-
-
-def rewrite_first_person(text: str, name: str) -> str:
-    """``text`` with first person replaced by ``name``: "I'm a fan of my team" -> "Ana is a
-    fan of Ana's team"; "we" becomes "Ana and others"."""
-    return _rewrite(text, _first_person_table(name), "i")
-
-
-def rewrite_second_person(text: str, name: str) -> str:
-    """``text`` with "you" replaced by the person addressed: "you're a great example" ->
-    "Ben is a great example"."""
-    return _rewrite(text, _second_person_table(name), "you")
-
-
-def has_second_person(text: str) -> bool:
-    """Whether ``text`` says you, your, ... anywhere."""
-    return any(w.lower() in SECOND_PERSON for w in re.findall(r"[A-Za-z']+", clean_text(text)))
-
-
-def choose_addressee(events: Sequence[Event], episode: Sequence[Event]) -> str | None:
-    """Whom "you" means: in a two-person conversation, the other speaker of the event that
-    says "you"; in the user's own notes, the user; None when it cannot be told."""
-    saying = [e for e in events if has_second_person(e.text)] or list(events)
-    if not saying:
-        return None
-    speaker = saying[0].actor
-    if not speaker:
-        return "the user"
-    others = list(dict.fromkeys(e.actor for e in episode if e.actor and e.actor != speaker))
-    return speaker_name(others[0]) if len(others) == 1 else None
-
-
-def has_first_person(text: str) -> bool:
-    """Whether ``text`` says I, me, my, we, ... anywhere."""
-    return any(w.lower() in FIRST_PERSON for w in re.findall(r"[A-Za-z']+", clean_text(text)))
-
-
-def choose_speaker(text: str, events: Sequence[Event], others: Sequence[Event] = ()) -> str:
-    """Whose "I" this is: of the cited events that speak in the first person, the one that
-    says the text's "I <verb>" ("I ask"), then whose words the text shares most (the first
-    cited, on a tie); an uncited turn (``others``) that says more of its "I <verb>" is the one
-    it repeats ("Always confirm time zones when I ask ...", cited through the reply to it)."""
-    words = {stem(w) for w in WORD.findall(text)} - {stem(w) for w in GLUE | STOPWORDS}
-    said = re.findall(r"[A-Za-z']+", clean_text(text).lower())
-    phrases = {f"{a} {b}" for a, b in zip(said, said[1:], strict=False) if a in FIRST_PERSON}
-
-    def shared(event: Event) -> tuple[int, int]:
-        low = " ".join(re.findall(r"[A-Za-z']+", clean_text(event.text).lower()))
-        return sum(p in low for p in phrases), len(words & {stem(w) for w in WORD.findall(event.text)})
-
-    speaking = [e for e in events if has_first_person(e.text)] or list(events)
-    if not speaking:
-        return "the user"
-    best = max(speaking, key=shared)
-    other = max((e for e in others if has_first_person(e.text)), key=shared, default=None)
-    return speaker_name((other if other is not None and shared(other)[0] > shared(best)[0] else best).actor)
-
 
 # -- the check ----------------------------------------------------------------------------
 

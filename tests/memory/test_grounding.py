@@ -10,8 +10,6 @@ import pytest
 from recall_cli.memory.grounding import (
     SUMMARY_FALLBACK,
     check,
-    choose_speaker,
-    rewrite_first_person,
     screen,
 )
 from recall_cli.memory.summary import Candidate
@@ -311,32 +309,7 @@ def test_zero_llm_candidates_are_not_checked_only_deduplicated():
     assert kept == [mine] and rejected == []
 
 
-# -- first person ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("text", "name", "expected"), [
-    ("I love painting", "Ana", "Ana loves painting"),
-    ("I really enjoy my pottery class", "Ana", "Ana really enjoys Ana's pottery class"),
-    ("I'm moving to Lisbon; I've found a flat", "Ana", "Ana is moving to Lisbon; Ana has found a flat"),
-    ("I went hiking with my dog and I was tired", "Ana", "Ana went hiking with Ana's dog and Ana was tired"),
-    ("My sister and I go running", "Ana", "Ana's sister and Ana go running"),
-    ("I have a cat. I watch her play.", "Ana", "Ana has a cat. Ana watches her play."),
-    ("We are going camping, the kids told me", "Ana", "Ana and others are going camping, the kids told Ana"),
-    ("I parked the car on level 3", "the user", "The user parked the car on level 3"),
-    ("Remind me to call my dentist", "the user", "Remind the user to call the user's dentist"),
-])
-def test_first_person_rewriting(text, name, expected):
-    assert rewrite_first_person(text, name) == expected
-
-
-def test_whose_first_person_it_is():
-    events = chat()
-    assert choose_speaker("I love playing games", events) == "Melanie"
-    assert choose_speaker("I want to study counseling", events) == "Caroline"
-    note = [Event("I parked on level 3", T0, source="note", id=1)]
-    assert choose_speaker("I parked on level 3", note) == "the user"
-    exported = [Event("I prefer tea", T0, source="chat", actor="user", id=1)]
-    assert choose_speaker("I prefer tea", exported) == "the user"
-
+# -- first person (the rewriting itself: test_person.py) -----------------------------------------
 
 def test_the_users_own_note_in_first_person_is_stored_about_the_user():
     note = [Event("I parked the car on level 3 of the station garage", NOTE_DAY, source="note", id=1)]

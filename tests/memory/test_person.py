@@ -1,0 +1,37 @@
+"""Whose "I" a memory says, and first person rewritten to that name."""
+
+from __future__ import annotations
+
+import pytest
+
+from recall_cli.memory.person import choose_speaker, rewrite_first_person
+from recall_cli.models import Event
+from tests.memory.test_grounding import T0, chat
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("I love painting", "Ana", "Ana loves painting"),
+    ("I really enjoy my pottery class", "Ana", "Ana really enjoys Ana's pottery class"),
+    ("I'm moving to Lisbon; I've found a flat", "Ana", "Ana is moving to Lisbon; Ana has found a flat"),
+    ("I went hiking with my dog and I was tired", "Ana", "Ana went hiking with Ana's dog and Ana was tired"),
+    ("My sister and I go running", "Ana", "Ana's sister and Ana go running"),
+    ("I have a cat. I watch her play.", "Ana", "Ana has a cat. Ana watches her play."),
+    ("We are going camping, the kids told me", "Ana", "Ana and others are going camping, the kids told Ana"),
+    ("I parked the car on level 3", "the user", "The user parked the car on level 3"),
+    ("Remind me to call my dentist", "the user", "Remind the user to call the user's dentist"),
+    # a Roman numeral is no "I" (the 1.5B model's summary of BEAM chat 4 read "Elements Book the user")
+    ("I'm studying Euclid's Elements Book I", "the user", "The user is studying Euclid's Elements Book I"),
+    ("World War I ended before I was born", "Ana", "World War I ended before Ana was born"),
+])
+def test_first_person_rewriting(text, name, expected):
+    assert rewrite_first_person(text, name) == expected
+
+
+def test_whose_first_person_it_is():
+    events = chat()
+    assert choose_speaker("I love playing games", events) == "Melanie"
+    assert choose_speaker("I want to study counseling", events) == "Caroline"
+    note = [Event("I parked on level 3", T0, source="note", id=1)]
+    assert choose_speaker("I parked on level 3", note) == "the user"
+    exported = [Event("I prefer tea", T0, source="chat", actor="user", id=1)]
+    assert choose_speaker("I prefer tea", exported) == "the user"
