@@ -90,7 +90,7 @@ HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)
 # "her new job at the BBC", "where does Anna live?" by "Anna moved to Bristol"
 FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
     ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
-    ("job", "work employ hire"),
+    ("job", "work employ hire"), ("addres", "street road avenu lane hous flat apartment"),
     ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"))}
 
 
@@ -158,6 +158,8 @@ def stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     word = IRREGULAR.get(word, word)
+    if word.endswith("ic") and len(word) > 6:
+        word = word[:-2] + "y"  # "allergic" meets "allergy", "economic" "economy"
     if word.endswith("ies") and len(word) >= 5:
         return word[:-3] + "y"  # "flies" -> "fly", "studies" -> "study"
     for suffix in ("ing", "ed", "es", "s"):
@@ -423,8 +425,11 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         kinds = relations_in(_said(hit)) if kin else set()
         if kinds and not kinds & kin:
             return False  # about another relative
-        # a note must name whom it is about; a conversation spreads that over its turns
-        return not people or bool(own & said_ and subject & said_) or (subject <= said_ and bool(hit.actor))
+        # a note must name whom it is about; a conversation between people spreads that over
+        # its turns, but a user telling an assistant of someone names them ("my son Leo has a
+        # peanut allergy" does not answer "what is Daniel allergic to?")
+        between_people = bool(hit.actor) and (hit.actor or "").lower() != "user" and not is_assistant(hit.actor or "")
+        return not people or bool(own & said_ and subject & said_) or (subject <= said_ and between_people)
 
     if (people or kin) and subject and not any(holds(h, said_) for h, said_ in zip(top, held, strict=True)):
         whom = people[0] if people else f"your {sorted(kin)[0]}"

@@ -209,19 +209,26 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     return None
 
 
+CLAUSE_END = re.compile(r"[.!?;]\s+|,\s+(?:and|but|so)\s+")
+
+
 def dates_in(text: str, said: float) -> list[tuple[int, str, date | None, str]]:
     """(position, rendered date, the day when it is one, the phrase as written) for each
     date phrase in ``text``, ranges before the single days inside them."""
     day_said = from_ts(said).date()
     found: list[tuple[int, int, str, date | None]] = []
     taken: list[tuple[int, int]] = []
-    future = "1" if plans_ahead(text) else ""  # the text's tense, read once for all its phrases
+    # the tense of each clause, read once ("I just started on November 3, and we are going
+    # to Lisbon on December 12": the 3rd is gone by, the 12th to come)
+    bounds = [0, *(m.end() for m in CLAUSE_END.finditer(text)), len(text) + 1]
+    tense = {start: "1" if plans_ahead(text[start:end]) else ""
+             for start, end in zip(bounds, bounds[1:], strict=False)}
     for kind, pattern in DATE_PHRASES:
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             groups = {k: v or "" for k, v in m.groupdict().items()}
-            groups["future"] = future
+            groups["future"] = tense[max(b for b in bounds if b <= m.start())]
             rendered = _render(kind, groups, day_said)
             if rendered is None:
                 continue

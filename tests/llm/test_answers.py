@@ -462,6 +462,21 @@ def test_the_next_time_of_something_that_recurs_is_counted_on_from_the_day_it_na
         "Monday, 10 November 2025 [1]")
 
 
+def test_what_a_user_told_an_assistant_about_one_person_does_not_answer_for_another(svc):
+    svc.add("My son Leo is 7 and has a severe peanut allergy, so his lunches have to be nut-free.",
+            ts=parse_time("2025-09-22T07:41"), actor="user", source="chat", session="lunch")
+    svc.add("Daniel's birthday is March 14; he wants a new espresso grinder.",
+            ts=parse_time("2025-10-02T09:00"), actor="user", source="chat", session="gifts")
+    assert answered(svc, "What is Leo allergic to?", now="2025-11-25T12:00").startswith("My son Leo is 7")  # allergy
+    assert answered(svc, "What is Daniel allergic to?", now="2025-11-25T12:00").startswith("Not mentioned")
+
+
+def test_an_address_is_answered_by_the_street_a_note_gives(svc):
+    add_notes(svc, [("2025-10-20T18:00", "Moved into the new house at 42 Elm Street, Denver.")])
+    assert answered(svc, "What is my address?", now="2025-11-25T12:00") == (
+        "Moved into the new house at 42 Elm Street, Denver. [1]")
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))

@@ -93,3 +93,8 @@ def test_the_next_time_of_a_recurring_thing_is_the_first_on_or_after_now(text, e
     said, now = parse_time("2025-11-02T10:00"), parse_time("2025-11-20T12:00")
     found = next_occurrence(text, said, now)
     assert (found[0] if found else None) == expected
+
+
+def test_each_clause_keeps_its_own_tense():
+    found = dates_in("I just started my new job on June 3, and we are going to Lisbon on 12 January", SAID)
+    assert [rendered for _p, rendered, _d, _s in found] == ["3 June 2023", "12 January 2024"]
