@@ -169,7 +169,7 @@ POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
 RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{_DAYS})"
-                       rf"|(?:on|to|at|until|from)\s+(?:{_DAYS}|weekend|weekday)s|daily|weekly|fortnightly|monthly"
+                       rf"|(?:{_DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
                        rf"|(?:first|second|third|fourth|last)\s+(?:{_DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
                        re.I)
 NEXT = re.compile(r"\bnext\b", re.I)
@@ -210,6 +210,7 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     return False
 
 
+DAY_RANGE = re.compile(r"^\d{1,2}(?: \w+)?\s*-\s*\d{1,2} ")  # "12-19 December 2025", "30 May - 2 June 2025"
 RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
 
 
@@ -272,19 +273,23 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs."""
-    ranked: list[tuple[int, int, bool, int, Hit]] = []
+    ranked: list[tuple[int, int, bool, float, Hit]] = []
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
     for i, hit in enumerate(hits[:depth]):
+        if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
+            continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
         text = words(hit.text or "")
         overlap = len(keys & text)
         if overlap or not keys:
             # on a tie, the key words said in other words ("flights" for "fly"), then the item
             # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
-            # birthday gift", whose answer would be the day it was written)
-            dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
-            ranked.append((overlap, len(keys & alike(text)), dated, -i, hit))
+            # birthday gift", whose answer would be the day it was written; "every Tuesday" is
+            # no date), then for what holds now the latest ("lessons in Denver: Thursdays")
+            dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
+                                  for s in sentences(hit.text or ""))
+            ranked.append((overlap, len(keys & alike(text)), dated, hit.ts if ahead else -i, hit))
     if not ranked:
         return None
     ranked.sort(key=lambda r: r[:4], reverse=True)
@@ -321,8 +326,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             continue
         # the first day a sentence names is the one it is about ("next month, on the 9th of
         # January": the 9th), else its first date; of several days, the one a key word of the
-        # question comes closest before ("leave 10 May, return 17 May" for "when do I return?")
-        days = [f for f in found if f[2] is not None]
+        # question comes closest before ("leave 10 May, return 17 May" for "when do I return?");
+        # a range of days counts as one ("started on November 3, ... Lisbon from December 12 to
+        # December 19" for "when is my trip to Lisbon?")
+        days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])]
         _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else \
             next(iter(days), found[0])
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:

@@ -477,6 +477,22 @@ def test_an_address_is_answered_by_the_street_a_note_gives(svc):
         "Moved into the new house at 42 Elm Street, Denver. [1]")
 
 
+def test_what_is_now_is_answered_by_the_latest_note_of_it(svc):
+    svc.add("Leo has swimming lessons every Tuesday at 5pm with Coach Ben at the Portland pool.",
+            ts=parse_time("2025-10-02T12:05"), actor="user", source="chat", session="pickup")
+    add_notes(svc, [("2025-10-25T10:00", "Leo's swimming lessons in Denver: Thursdays at 4:30pm, with Coach Mia.")])
+    assert answered(svc, "What day are Leo's swimming lessons?", now="2025-11-25T12:00").startswith(
+        "Leo's swimming lessons in Denver: Thursdays")
+
+
+def test_when_is_my_trip_is_answered_by_what_i_said_not_by_the_assistants_suggestion(svc):
+    svc.add("I just started my new job on November 3, and to celebrate we are going to Lisbon from December 12 "
+            "to December 19.", ts=parse_time("2025-11-05T21:30"), actor="user", source="chat", session="lisbon")
+    svc.add("Congratulations! For Lisbon I'd suggest Cervejaria Ramiro. Also consider a day trip to Sintra.",
+            ts=parse_time("2025-11-05T21:32"), actor="assistant", source="chat", session="lisbon")
+    assert answered(svc, "When is my trip to Lisbon?", now="2025-11-25T12:00") == "12-19 December 2025 [1]"
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))
