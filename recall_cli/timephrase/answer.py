@@ -209,6 +209,8 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     return None
 
 
+MOVED_BEFORE = re.compile(r"\b(?:moved|postponed|rescheduled|pushed back|brought forward|changed|shifted)\s*$",
+                          re.I)
 CLAUSE_END = re.compile(r"[.!?;]\s+|,\s+(?:and|but|so)\s+")
 
 
@@ -229,6 +231,11 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None, str]]:
                 continue
             groups = {k: v or "" for k, v in m.groupdict().items()}
             groups["future"] = tense[max(b for b in bounds if b <= m.start())]
+            if kind.startswith("range") and MOVED_BEFORE.search(text, 0, m.start()):
+                # "moved from October 14 to October 21" is no range: the thing is now on the 21st
+                kind, groups = "day", {"d": groups.get("d2") or groups.get("d2b") or "",
+                                       "m": groups.get("m2") or groups.get("m2b") or groups.get("m") or "",
+                                       "y": groups.get("y") or "", "mb": "", "db": "", "future": "1"}
             rendered = _render(kind, groups, day_said)
             if rendered is None:
                 continue

@@ -98,3 +98,9 @@ def test_the_next_time_of_a_recurring_thing_is_the_first_on_or_after_now(text, e
 def test_each_clause_keeps_its_own_tense():
     found = dates_in("I just started my new job on June 3, and we are going to Lisbon on 12 January", SAID)
     assert [rendered for _p, rendered, _d, _s in found] == ["3 June 2023", "12 January 2024"]
+
+
+def test_a_thing_moved_from_one_day_to_another_is_on_the_second_not_over_a_range():
+    found = dates_in("My dermatology appointment got moved from June 14 to June 21 at 9:30.", SAID)
+    assert [rendered for _p, rendered, _d, _s in found] == ["21 June 2023"]
+    assert [r for _p, r, _d, _s in dates_in("We are in Lisbon from 12 to 19 June", SAID)] == ["12-19 June 2023"]
