@@ -52,7 +52,7 @@ most not no yes too all am i'm i've i'd i'll we we're we've us ours myself yours
 # "in May"): they are not evidence that an item is on the question's subject.
 QUESTION_WORDS = frozenset("""
 kind type sort thing things something anything everything way ways one ones new old recent recently currently lately
-usually often ever first last next time times day days week weeks month months year years today yesterday tomorrow
+usually often ever now first last next time times day days week weeks month months year years today yesterday tomorrow
 tonight morning evening afternoon night weekend ago reason reasons like likes liked favorite favourite get gets got
 getting make makes made go goes went going gone come came say says said tell told mention mentioned think thought feel
 felt know knew want wanted plan plans planning planned use used using take took taking give gave done happen happened
