@@ -458,6 +458,19 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEP
     return None if best is None else Shaped(best[1], [best[2]])
 
 
+LIST_INTRO = re.compile(r":\s*(?:[-*•]|\d+[.)])\s")
+
+
+def _listed(sentence: str, hit: Hit) -> str | None:
+    """A sentence that opens a list ("For Lisbon I'd suggest: - Cervejaria Ramiro ...") with
+    the whole list of its item on one line; None for any other sentence."""
+    intro = LIST_INTRO.search(sentence)
+    items = _steps_of(hit.text or "")
+    if intro is None or len(items) < 2 or items[0][:40] not in sentence:
+        return None
+    return f"{sentence[:intro.start()].strip()}: " + "; ".join(i.rstrip(".;") for i in items[:MAX_STEPS]) + "."
+
+
 AMOUNT = re.compile(r"\d|[£$€¥]")
 HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
 
@@ -477,7 +490,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
             statements = [_clean(s) for s in sentences(answered.text or "") if not _is_question(s)]
             statements = [s for s in statements if s]
             if statements:
-                return Shaped(statements[0], [answered])
+                return Shaped(_listed(statements[0], answered) or statements[0], [answered])
     found = best_statement(keys, hits, depth, allow, names, predicate)
     if found is None:
         return None
@@ -485,6 +498,9 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if changed is not None:  # what holds now first, then what it replaced
         before = _clean(found[0]) or found[0]
         return Shaped(f"{_clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])
+    listed = _listed(found[0], found[1])
+    if listed is not None:
+        return Shaped(listed, [found[1]])
     said = _clean(found[0]) or found[0]
     if amount and not AMOUNT.search(said):  # "Car service done." then "Final bill was 245 pounds"
         rest = sentences(found[1].text or "")

@@ -493,6 +493,17 @@ def test_when_is_my_trip_is_answered_by_what_i_said_not_by_the_assistants_sugges
     assert answered(svc, "When is my trip to Lisbon?", now="2025-11-25T12:00") == "12-19 December 2025 [1]"
 
 
+def test_a_suggestion_given_as_a_list_is_answered_with_the_whole_list(svc):
+    svc.add("Any restaurant ideas for Lisbon?", ts=parse_time("2025-11-05T21:30"), actor="user", source="chat",
+            session="lisbon")
+    svc.add("Congratulations! For Lisbon I'd suggest:\n- Cervejaria Ramiro for seafood.\n"
+            "- Taberna da Rua das Flores for small plates.\n- Time Out Market for lunch.\nAlso see Sintra.",
+            ts=parse_time("2025-11-05T21:32"), actor="assistant", source="chat", session="lisbon")
+    assert answered(svc, "What restaurants did ChatGPT suggest in Lisbon?", now="2025-11-25T12:00") == (
+        "For Lisbon I'd suggest: Cervejaria Ramiro for seafood; Taberna da Rua das Flores for small plates; "
+        "Time Out Market for lunch. [2]")
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))
