@@ -176,8 +176,11 @@ class _Session:
                 continue
             if question in {"exit", "quit", ":q", "/exit", "/quit"}:
                 break
+            echo = not tty and not self.as_json  # piped questions: each answer under its question
+            if echo:
+                typer.echo(f"ask> {question}")
             self.answer(question)  # Ctrl-C stops this answer, not the session
-            if tty:
+            if tty or echo:
                 typer.echo("")
 
 

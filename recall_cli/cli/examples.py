@@ -43,7 +43,9 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
                     ("recall consolidate --dry-run --no-llm", "see what the zero-LLM path would store")],
     "ask": [("recall ask \"where did I park?\"", "an answer citing its evidence"),
             ("recall ask --no-llm \"which editor do I use?\"", "the ranked evidence only")],
-    "chat": [("recall chat", "one question per line; the model stays warm")],
+    "chat": [("recall chat", "one question per line; the model stays warm; a follow-up that names someone "
+                             "else (\"and Anna?\") or says \"it\" (\"who teaches it?\") asks what the last question "
+                             "did about it; fed from a pipe, each answer follows `ask> ` and its question")],
     "models": [("recall models list", "the models recall can use")],
     "models list": [("recall models list --json", "as JSON")],
     "models use": [("recall models use ollama:qwen2.5:1.5b", "a model Ollama already downloaded"),

@@ -276,6 +276,16 @@ def test_cli_chat_reads_questions_line_by_line_and_keeps_one_model(cli, recall_h
     assert llm.prompts[1].extra == [("where is Sam's key", "Under the blue pot [1].")]
 
 
+def test_cli_chat_fed_from_a_pipe_prints_each_question_above_its_answer(cli, recall_home):
+    _with_llm(recall_home, ScriptedLLM(["Under the blue pot [1].", "On 1 May 2023 [1]."]))
+    cli("add", "Sam's key is under the blue pot", "--time", "2023-05-01T10:00")
+    code, out, err = cli("chat", input="where is Sam's key\nand when?\n")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "ask> where is Sam's key" and lines[1] == "Under the blue pot [1]."
+    assert "ask> and when?" in lines and lines[lines.index("ask> and when?") - 1] == ""
+
+
 def test_cli_ask_interactive_answers_the_first_question_then_stdin(cli, recall_home):
     _with_llm(recall_home, ScriptedLLM(["Under the blue pot [1]."]))
     cli("add", "Sam's key is under the blue pot")
