@@ -111,6 +111,9 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+EXPORTS = {"chatgpt": "ChatGPT export", "claude": "Claude export", "beam": "BEAM", "locomo": "LoCoMo"}
+
+
 def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The labelled fields `recall show ID` prints for an event: every one its source records
     (shell: directory, exit code, duration, host, session; file and note: path and lines;
@@ -142,6 +145,7 @@ def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
         add("Duration", duration_text(seconds) if seconds is not None else None)
     elif source == "chat":
         add("Conversation", meta.get("title"))
+        add("Imported from", EXPORTS.get(str(meta.get("format")), meta.get("format")))
         add("Speaker", actor)
         add("Session", session)
         add("Model", meta.get("model"))

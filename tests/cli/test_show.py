@@ -63,16 +63,17 @@ def test_a_screen_span_shows_its_application_window_and_duration(cli, recall_hom
     ]
 
 
-def test_a_chat_message_shows_its_conversation_title_and_speaker(cli, tmp_path):
+def test_a_chat_message_shows_its_conversation_title_the_export_and_speaker(cli, tmp_path):
     shutil.copy(DATA / "chatgpt_conversations.json", tmp_path / "conversations.json")
     assert cli("import", str(tmp_path / "conversations.json"))[0] == 0
     code, out, _ = cli("show", "2")
     assert code == 0
-    assert out.splitlines()[1:5] == [
-        "Conversation: Lisbon trip",
-        "Speaker:      assistant",
-        "Session:      conv-lisbon",
-        "Model:        gpt-4o",
+    assert out.splitlines()[1:6] == [
+        "Conversation:  Lisbon trip",
+        "Imported from: ChatGPT export",
+        "Speaker:       assistant",
+        "Session:       conv-lisbon",
+        "Model:         gpt-4o",
     ]
 
 
