@@ -58,6 +58,7 @@ from .support import (
     Support,
     assess,
     names_in_question,
+    of_the_named_assistant,
     ownership,
     predicate_of,
     speech_words,
@@ -455,6 +456,7 @@ def ask(
         result = svc.search(query, limit=limit, reference=reference, time_phrases=False)
     # a watched file's paragraph that a later edit took out is no longer what the file says
     hits = [h for h in result.hits if "edited_out" not in h.meta] or list(result.hits)
+    hits = of_the_named_assistant(question, hits)
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)

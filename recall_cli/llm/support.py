@@ -324,6 +324,21 @@ def turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
     return max(earlier, key=lambda h: h.ts).text if earlier else ""
 
 
+# the export a product name asks about: "what did Claude suggest?" is not answered by ChatGPT
+EXPORT_NAMED = {"chatgpt": "chatgpt", "gpt": "chatgpt", "claude": "claude"}
+
+
+def of_the_named_assistant(question: str, hits: Sequence[Hit]) -> list[Hit]:
+    """``hits`` less the chat-export messages of another assistant than the one the question
+    names ("what did Claude suggest for Lisbon?" leaves out the ChatGPT export); all of them
+    when it names none."""
+    named = {EXPORT_NAMED[w] for w in tokens(question) if w in EXPORT_NAMED}
+    if len(named) != 1:
+        return list(hits)
+    exports = set(EXPORT_NAMED.values())
+    return [h for h in hits if str(h.meta.get("format")) not in exports - named]
+
+
 @dataclass
 class Support:
     """What the evidence says about a question's subject."""

@@ -504,6 +504,22 @@ def test_a_suggestion_given_as_a_list_is_answered_with_the_whole_list(svc):
         "Time Out Market for lunch. [2]")
 
 
+def test_what_one_assistant_suggested_is_not_answered_by_the_other(svc):
+    chatgpt, claude = {"format": "chatgpt"}, {"format": "claude"}
+    svc.add("Any restaurant ideas for Lisbon?", ts=parse_time("2025-11-05T21:30"), actor="user", source="chat",
+            session="lisbon", meta=chatgpt)
+    svc.add("For Lisbon restaurants I'd suggest Cervejaria Ramiro for seafood.", ts=parse_time("2025-11-05T21:32"),
+            actor="assistant", source="chat", session="lisbon", meta=chatgpt)
+    svc.add("Which winter tyres for my car?", ts=parse_time("2025-11-10T09:00"), actor="user", source="chat",
+            session="tyres", meta=claude)
+    svc.add("I'd look at the Bridgestone Blizzak WS90 tyres.", ts=parse_time("2025-11-10T09:01"),
+            actor="assistant", source="chat", session="tyres", meta=claude)
+    now = "2025-11-25T12:00"
+    assert answered(svc, "What restaurants did ChatGPT suggest in Lisbon?", now=now).startswith("For Lisbon")
+    assert answered(svc, "What restaurants did Claude suggest in Lisbon?", now=now).startswith("Not mentioned")
+    assert "Blizzak" in answered(svc, "What tyres did Claude suggest?", now=now)
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))
