@@ -401,6 +401,8 @@ def screen(candidates: Sequence[Candidate], events: Sequence[Event]) -> tuple[li
             else:
                 cited = [by_id[i] for i in candidate.sources if i in by_id] or list(events)
                 verdict = check(candidate, cited, events)
+                if verdict.reason in MISCITED:
+                    verdict = _cited_elsewhere(candidate, cited, events) or verdict
                 if not verdict.ok:
                     rejected.append(Rejection(candidate, verdict.reason, verdict.detail))
                     continue
@@ -412,6 +414,26 @@ def screen(candidates: Sequence[Candidate], events: Sequence[Event]) -> tuple[li
         seen.add(key)
         kept.append(candidate)
     return kept, rejected
+
+
+# what a wrong citation looks like: the words are in the episode, in another turn
+MISCITED = frozenset({"ungrounded_words", "ungrounded_name", "ungrounded_number", "ungrounded_date"})
+
+
+def _cited_elsewhere(candidate: Candidate, cited: Sequence[Event], events: Sequence[Event]) -> Verdict | None:
+    """The verdict for ``candidate`` cited to the one turn of the same speaker that grounds it,
+    when the model cited a neighbour ("I'm a colour technologist" cited to the user's next
+    question); ``candidate.sources`` then name that turn. None when no such turn does. Only
+    the cited speakers' turns: a memory cited to a question is not the reply's advice."""
+    speakers = {e.actor for e in cited}
+    for event in events:
+        if event in cited or event.actor not in speakers or event.id is None:
+            continue
+        verdict = check(candidate, [event], events)
+        if verdict.ok:
+            candidate.sources = [event.id]
+            return verdict
+    return None
 
 
 def _screen_summary(candidate: Candidate, events: Sequence[Event], rejected: list[Rejection]) -> None:

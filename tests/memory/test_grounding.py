@@ -302,6 +302,25 @@ def test_an_llm_summary_that_fails_leaves_the_zero_llm_summary():
     assert rejected == [] and kept[0].origin == "llm"
 
 
+def test_a_memory_cited_to_the_wrong_turn_of_its_speaker_is_kept_cited_to_the_right_one():
+    events = [
+        Event("I'm Christina, a colour technologist, and I'm learning triangle geometry.", T0, source="chat",
+              session="s", actor="user", id=1),
+        Event("Heron's formula gives the area from the three sides.", T0 + 60, source="chat", session="s",
+              actor="assistant", id=2),
+        Event("Can you show me an example with sides 5, 6 and 7?", T0 + 120, source="chat", session="s",
+              actor="user", id=3),
+    ]
+    moved = llm("semantic", "The user is a colour technologist learning triangle geometry.", [3], "user")
+    kept, rejected = screen([moved], events)
+    assert [k.text for k in kept] == ["The user is a colour technologist learning triangle geometry."]
+    assert kept[0].sources == [1] and rejected == []
+    # the reply's words are not the asker's, whichever of the asker's turns it cites
+    advice = llm("semantic", "The user uses Heron's formula for the area from the three sides.", [3], "user")
+    kept, rejected = screen([advice], events)
+    assert kept == [] and rejected[0].reason.startswith("ungrounded")
+
+
 def test_zero_llm_candidates_are_not_checked_only_deduplicated():
     events = chat()
     mine = Candidate("episodic", "Mon 08 May 2023: Caroline and Melanie talked", sources=[1, 2])
