@@ -214,6 +214,46 @@ def misquoted(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+# a sentence about one of the speaker's people: "My son Leo is 7 and has a peanut allergy"
+KIN_FIRST = re.compile(r"^\W*(?:(?:so|and|but|also)\s+)?my\s+(?:son|daughter|wife|husband|partner|mum|mom|mother|"
+                       r"dad|father|sister|brother|kids?|child|children|friend|boss|colleague|grand\w+)\b", re.I)
+SELF_FIRST = re.compile(r"^\W*(?:(?i:the user)|I)\b")
+
+
+def kin_as_self(text: str, cited: Sequence[Event]) -> str:
+    """'' unless a sentence of ``text`` gives the user what the cited turn says of one of
+    their people ("The user has a severe peanut allergy" from "My son Leo is 7 and has a
+    severe peanut allergy"); then that turn's sentence."""
+    for sentence in sentences(text):
+        if not SELF_FIRST.match(sentence):
+            continue
+        said = _content(sentence) - {"user"}
+        best, source = 0, ""
+        for event in cited:
+            for line in sentences(event.text):
+                shared = len(said & _content(line))
+                if shared > best:
+                    best, source = shared, line
+        kin = KIN_FIRST.match(source)
+        if best < 2 or kin is None:
+            continue
+        first = re.split(r"[,;.]", source, maxsplit=1)[0]
+        # "My sister and I went": both; "The user has a son, Leo, who ...": about the son
+        named = re.findall(r"\b[A-Z]\w+", source[kin.end():])[:1]  # "My son Leo"
+        whom = {kin.group(0).split()[-1].lower(), *(w.lower() for w in named)}
+        if not re.search(r"\b(?:and I|I and|we)\b", first, re.I) and not whom & _words_of(sentence):
+            return source[:120]
+    return ""
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+def _content(text: str) -> set[str]:
+    return {stem(w.lower()) for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2}
+
+
 def _places(clause: str, turns: Sequence[Evidence], speakers: set[str]) -> list[set[int]]:
     """For each content word of ``clause``: the turns that hold it. Speakers' names, words in
     half the turns or more (the conversation's topic, "photo") and words in no turn are left out."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recall_cli.memory.attribution import misattributed
+from recall_cli.memory.attribution import kin_as_self, misattributed
 from recall_cli.models import Event
 
 T0 = 1_683_554_160.0
@@ -264,3 +264,14 @@ def test_a_standing_instruction_is_not_the_users_habit():
     assert misattributed("The user always confirms time zones when they ask for meeting or interview times.",
                          chat) == "user"
     assert misattributed("The user asked the assistant to always confirm time zones for meetings.", chat) == ""
+
+
+def test_what_the_user_says_of_their_son_is_not_the_users_own():
+    # the 1.5B model stored this from a fresh-eyes user's ChatGPT export
+    lunch = [Event("My son Leo is 7 and has a severe peanut allergy, so his school lunches have to be nut-free.",
+                   T0, source="chat", actor="user")]
+    assert kin_as_self("The user has a severe peanut allergy and his school lunches are nut-free.", lunch)
+    assert kin_as_self("The user's son Leo has a severe peanut allergy.", lunch) == ""
+    assert kin_as_self("The user has a son who has a severe peanut allergy.", lunch) == ""
+    hike = [Event("My sister and I went hiking in the Alps last week.", T0, source="chat", actor="user")]
+    assert kin_as_self("The user went hiking in the Alps with their sister.", hike) == ""
