@@ -84,6 +84,21 @@ def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_pa
     assert store.backfill_event_times() == 0
 
 
+def test_a_deadline_stored_before_0012_is_read_again_as_its_own_day(tmp_path):
+    path = tmp_path / "old.db"
+    db = older_store(path, "0012")
+    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
+               "VALUES ('note', 1763481600, 'FAL-240 must be finished by 28 November', 'h1', 0)")
+    # what 0011's code stored: the month up to the deadline
+    db.execute("INSERT INTO event_times (event_id, since, until) VALUES (1, 1761782400, 1764374399.999)")
+    db.conn.commit()
+    db.close()
+    store = open_store(path)
+    assert store.backfill_event_times() == 1
+    [(since, until)] = store.event_times([1])[1]
+    assert until - since < 86400  # 28 November alone
+
+
 def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
     path = tmp_path / "old.db"
     db = older_store(path, "0010")
