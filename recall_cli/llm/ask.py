@@ -390,16 +390,17 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
 
 
-def _agenda(svc: Recall, result: SearchResult) -> Shaped | None:
+def _agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     """For a question that only names a time ("what is on tomorrow?", "what happened last
     week?"): the best items written in that time or speaking of it, oldest first; None for
-    any other question."""
+    any other question. "What did I do ...?" leaves out what an assistant wrote."""
     window = result.time_range
     if window is None or not only_time(result.cleaned_query):
         return None
     ids = [h.id for h in result.hits if h.owner == "event"]
     mentioned = svc.store.event_times(ids)
-    inside = [h for h in result.hits if h.owner == "event" and any(
+    own = bool(OWN_LIFE.search(question))
+    inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
     shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
@@ -469,7 +470,7 @@ def ask(
     answer.model = llm.model_id
     try:
         shell = shell_answer(svc, question, window)
-        agenda = None if shell is not None else _agenda(svc, result)
+        agenda = None if shell is not None else _agenda(svc, result, question)
         if shell is not None:  # about commands: their directory and exit code answer it, not their words
             text, cited = shell
             answer.evidence = cited or hits

@@ -520,6 +520,16 @@ def test_what_one_assistant_suggested_is_not_answered_by_the_other(svc):
     assert "Blizzak" in answered(svc, "What tyres did Claude suggest?", now=now)
 
 
+def test_what_did_i_do_leaves_out_what_the_assistant_wrote_then(svc):
+    svc.add("Swapped the winter tyres on the Outback today.", ts=parse_time("2025-11-18T09:10"), actor="user",
+            source="chat", session="tyres")
+    svc.add("For Denver winters I'd look at the Bridgestone Blizzak WS90.", ts=parse_time("2025-11-18T09:11"),
+            actor="assistant", source="chat", session="tyres")
+    mine = answered(svc, "What did I do last week?", now="2025-11-25T12:00")
+    assert mine.startswith("Swapped the winter tyres") and "Blizzak" not in mine
+    assert "Blizzak" in answered(svc, "What happened last week?", now="2025-11-25T12:00")
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))
