@@ -339,30 +339,6 @@ def of_the_named_assistant(question: str, hits: Sequence[Hit]) -> list[Hit]:
     return [h for h in hits if str(h.meta.get("format")) not in exports - named]
 
 
-DETERMINERS = frozenset("my the a an our his her their your this that".split())
-
-
-def _another_kind(question: str, keys: set[str], top: Sequence[Hit]) -> str:
-    """'' unless a word of the question that names a kind of thing ("dentist appointment")
-    is said nowhere in the evidence, while the thing itself is, of another kind ("dermatology
-    appointment"); then that other ("dermatology appointment")."""
-    asked = tokens(question)
-    said = [tokens(_said(h)) for h in top]
-    held = set().union(*(alike({stem(w) for w in t}) for t in said)) if said else set()
-    for det, kind, thing in zip(asked, asked[1:], asked[2:], strict=False):
-        # a compound after a determiner ("my dentist appointment"), not a verb and its object
-        if det not in DETERMINERS and not det.endswith("'s"):
-            continue
-        if stem(kind) not in keys or stem(thing) not in keys or stem(kind) in held or kind in STOPWORDS:
-            continue
-        for text in said:
-            for before, word in zip(text, text[1:], strict=False):
-                if stem(word) == stem(thing) and before not in STOPWORDS and len(before) > 2 \
-                        and stem(before) not in keys:
-                    return f"{before} {word}"
-    return ""
-
-
 @dataclass
 class Support:
     """What the evidence says about a question's subject."""
@@ -414,10 +390,6 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     support = Support(keys, share)
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
-        return support
-    other = _another_kind(question, keys, top)
-    if other:  # "when is my dentist appointment?" over "my dermatology appointment moved to ..."
-        support.abstain = f"the evidence speaks of {other}, not of what is asked"
         return support
     if DIGITS_ASKED.search(question):
         subject = keys - {stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension")}

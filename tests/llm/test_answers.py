@@ -530,12 +530,6 @@ def test_what_did_i_do_leaves_out_what_the_assistant_wrote_then(svc):
     assert "Blizzak" in answered(svc, "What happened last week?", now="2025-11-25T12:00")
 
 
-def test_an_appointment_of_another_kind_does_not_answer_for_the_one_asked_about(svc):
-    add_notes(svc, [("2025-11-18T09:10", "My dermatology appointment got moved again, to December 2 at 10:00.")])
-    assert answered(svc, "When is my dermatology appointment?", now="2025-11-25T12:00") == "2 December 2025 [1]"
-    assert answered(svc, "When is my dentist appointment?", now="2025-11-25T12:00").startswith("Not mentioned")
-
-
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))
