@@ -71,6 +71,7 @@ from .person import (
     has_second_person,
     rewrite_first_person,
     rewrite_second_person,
+    with_doer,
 )
 from .summary import Candidate
 
@@ -314,6 +315,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     if has_first_person(text):
         speaker = choose_speaker(text, cited, [e for e in episode if e not in cited])
         text = verdict.text = rewrite_first_person(text, speaker)
+    if candidate.kind != "procedural":  # a procedure's bare verb is an instruction, not a deed
+        text = verdict.text = with_doer(text, cited)
     if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
         addressee = choose_addressee(cited, episode)
         if addressee is None:

@@ -156,3 +156,22 @@ def choose_speaker(text: str, events: Sequence[Event], others: Sequence[Event] =
     best = max(speaking, key=shared)
     other = max((e for e in others if has_first_person(e.text)), key=shared, default=None)
     return speaker_name((other if other is not None and shared(other)[0] > shared(best)[0] else best).actor)
+
+
+def with_doer(text: str, cited: Sequence[Event]) -> str:
+    """``text`` that opens with a bare verb ("ordered a Lamy pen for her birthday") with whoever
+    did it in front: the name before that verb in the cited turn ("Marco moved into ..."), or
+    its writer when the turn opens with it too ("Ordered Anna's gift" in the user's note)."""
+    first = re.match(r"[a-z][a-z']+\b", text)
+    if first is None:
+        return text
+    verb = first.group(0)
+    for event in cited:
+        for m in re.finditer(rf"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*{verb}\b|\b([A-Z][\w'-]*)\s+{verb}\b", event.text,
+                             re.I):
+            named = (m.group(1) or "").lower()
+            if named and named not in {"i", "we"} and (named in STOPWORDS or not m.group(1)[0].isupper()):
+                continue
+            doer = m.group(1) if named and named not in {"i", "we"} else speaker_name(event.actor)
+            return f"{doer[0].upper()}{doer[1:]} {text}"
+    return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recall_cli.memory.person import choose_speaker, rewrite_first_person
+from recall_cli.memory.person import choose_speaker, rewrite_first_person, with_doer
 from recall_cli.models import Event
 from tests.memory.test_grounding import T0, chat
 
@@ -35,3 +35,15 @@ def test_whose_first_person_it_is():
     assert choose_speaker("I parked on level 3", note) == "the user"
     exported = [Event("I prefer tea", T0, source="chat", actor="user", id=1)]
     assert choose_speaker("I prefer tea", exported) == "the user"
+
+
+def test_a_memory_that_opens_with_a_bare_verb_gets_whoever_did_it_in_front():
+    note = [Event("Ordered Anna's birthday gift: a Lamy Safari fountain pen, 28 pounds.", T0, source="note", id=1)]
+    # the 1.5B model stored this with subject "Anna": it read as if Anna had ordered it
+    assert with_doer("ordered a Lamy Safari fountain pen for her birthday gift", note) == (
+        "The user ordered a Lamy Safari fountain pen for her birthday gift")
+    moved = [Event("Marco moved into a new flat in Leeds.", T0, source="note", id=1)]
+    assert with_doer("moved into a new flat in Leeds.", moved) == "Marco moved into a new flat in Leeds."
+    said = [Event("Yesterday I moved to Leeds.", T0, source="chat", actor="Ana", id=1)]
+    assert with_doer("moved to Leeds.", said) == "Ana moved to Leeds."
+    assert with_doer("Marco moved to Leeds.", moved) == "Marco moved to Leeds."
