@@ -54,6 +54,7 @@ from .shape import (
 from .shell import shell_answer
 from .support import (
     SPEECH,
+    STOPWORDS,
     WORD,
     Support,
     assess,
@@ -361,8 +362,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     allow = _person_filter(found, hits, bool(said))
     keep = allow
     if allow is None and OWN_LIFE.search(question):
+        mine = bool(ASKS_OF_ME.search(question))
+
         def keep(hit: Hit, sentence: str) -> bool:
-            return not is_assistant(hit.actor or "")
+            # "where do I work now?" is not answered by "... but Daniel works night shifts"
+            return not is_assistant(hit.actor or "") and not (mine and _done_by_another(sentence, keys))
     if kind == "steps":  # a command that failed is no step to take
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]
 
@@ -385,6 +389,21 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
                                      amount=amount)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount))
+
+
+ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
+                        re.I)
+
+
+def _done_by_another(sentence: str, keys: set[str]) -> bool:
+    """Whether every key word ``sentence`` says follows another person's name ("Daniel works")."""
+    said = re.findall(r"[\w']+", sentence)
+    at = [k for k, w in enumerate(said) if stem(w.lower()) in keys]
+    def named(k: int) -> bool:  # a capitalised word before it, not I/we nor a sentence's first stopword
+        before = said[k - 1] if k else ""
+        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or before.lower() not in STOPWORDS)
+
+    return bool(at) and all(named(k) for k in at)
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

@@ -530,6 +530,15 @@ def test_what_did_i_do_leaves_out_what_the_assistant_wrote_then(svc):
     assert "Blizzak" in answered(svc, "What happened last week?", now="2025-11-25T12:00")
 
 
+def test_where_do_i_work_is_not_answered_by_where_someone_else_works(svc):
+    svc.add("Where I pick Leo up now: Daniel works night shifts at St Mary's, so I do Tuesdays.",
+            ts=parse_time("2025-10-02T12:05"), actor="user", source="chat", session="pickup")
+    svc.add("I just started my new job at Lumen Health as a product manager, and I like the work.",
+            ts=parse_time("2025-09-05T21:30"), actor="user", source="chat", session="job")
+    assert answered(svc, "Where do I work now?", now="2025-11-25T12:00").startswith("I just started my new job")
+    assert answered(svc, "Where does Daniel work?", now="2025-11-25T12:00").startswith("Where I pick Leo up now")
+
+
 def test_an_irregular_past_answers_a_question_in_the_present(svc):
     svc.add('"A Philosophy of Software Design": Priya lent me her copy; give it back by end of November.',
             ts=parse_time("2025-11-02T10:00"))
