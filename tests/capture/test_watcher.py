@@ -338,11 +338,12 @@ def test_an_edited_out_paragraph_follows_its_files_current_text_not_everything(c
                         "Dinner with Priya at Cervejaria Ramiro on 16 April.\n")
     for text in ("Ana lives in Porto.", "Tom lives in Madrid.", "Tapas night at Bar Sol on Saturday."):
         assert cli("add", text)[0] == 0
-    # the only match for its own words: right after what replaced it, above the rest
+    # the only match for its own words: right after what replaced it, not after everything (one
+    # of the other notes may rank above both: the fake embedder's likeness, not the edit's order)
     hits = json.loads(cli("search", "Taberna Sal", "--json")[1])["results"]
     texts = [h["text"] for h in hits]
     old = texts.index("Dinner with Priya at Taberna Sal on 16 April.")
-    assert old <= 1 and texts[:old] in ([], ["Dinner with Priya at Cervejaria Ramiro on 16 April."])
+    assert old <= 2 and texts[old - 1: old] in ([], ["Dinner with Priya at Cervejaria Ramiro on 16 April."])
     assert hits[old]["meta"]["edited_out"]
     # the record of the edit is no neighbour of the paragraphs (it has no session)
     edit = svc.store.get_event(hits[old]["meta"]["edited_out"])
