@@ -166,7 +166,7 @@ UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|sw
                     r"replaced|anymore|any more|cancell?ed|called off)")
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DAYS = "|".join(WEEKDAYS)
 # a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
 RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{_DAYS})"
                        rf"|(?:{_DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"

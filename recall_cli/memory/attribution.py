@@ -147,9 +147,14 @@ def misattributed(text: str, episode: Sequence[Event]) -> str:
 COPIED_RUNS = 2  # word triples a sentence may take from others' turns before it is theirs
 
 
+def _stems(text: str) -> list[str]:
+    """The text's content words (not stopwords, three letters or more) as stems, in order."""
+    return [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+
+
 def _runs(text: str) -> set[tuple[str, ...]]:
     """The text's runs of three content words (as stems), in order."""
-    seq = [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+    seq = _stems(text)
     return {tuple(seq[i:i + 3]) for i in range(len(seq) - 2)}
 
 
@@ -251,7 +256,7 @@ def _words_of(text: str) -> set[str]:
 
 
 def _content(text: str) -> set[str]:
-    return {stem(w.lower()) for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2}
+    return set(_stems(text))
 
 
 def _places(clause: str, turns: Sequence[Evidence], speakers: set[str]) -> list[set[int]]:

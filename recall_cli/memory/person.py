@@ -55,6 +55,13 @@ def _second_person_table(name: str) -> dict[str, str]:
 # words a Roman numeral follows: "Euclid's Elements Book I" is no "I" to rewrite
 NUMBERED = frozenset("book chapter part volume vol act phase level stage season type class section war appendix "
                      "grade tier category unit module".split())
+
+
+def _numeral(word: str, previous: str) -> bool:
+    """Whether ``word`` is the Roman numeral I after a word that takes one ("Book I")."""
+    return word == "I" and previous.lower() in NUMBERED
+
+
 SUBJECT_AFTER = frozenset("and but so because that if when while since though then".split())
 
 
@@ -78,7 +85,7 @@ def _rewrite(text: str, table: dict[str, str], subject_word: str) -> str:
             continue
         lead, core, trail = m.groups()
         low = core.lower()
-        replaced = None if core == "I" and words and words[-1] in NUMBERED else table.get(low)
+        replaced = None if _numeral(core, words[-1] if words else "") else table.get(low)
         if replaced is not None:
             if sentence_start and replaced[:1].islower():
                 replaced = replaced[0].upper() + replaced[1:]
@@ -133,8 +140,7 @@ def choose_addressee(events: Sequence[Event], episode: Sequence[Event]) -> str |
 def has_first_person(text: str) -> bool:
     """Whether ``text`` says I, me, my, we, ... anywhere (not "Book I")."""
     said = re.findall(r"[A-Za-z']+", clean_text(text))
-    return any(w.lower() in FIRST_PERSON and not (w == "I" and k and said[k - 1].lower() in NUMBERED)
-               for k, w in enumerate(said))
+    return any(w.lower() in FIRST_PERSON and not (k and _numeral(w, said[k - 1])) for k, w in enumerate(said))
 
 
 def choose_speaker(text: str, events: Sequence[Event], others: Sequence[Event] = ()) -> str:
@@ -169,9 +175,12 @@ def with_doer(text: str, cited: Sequence[Event]) -> str:
     for event in cited:
         for m in re.finditer(rf"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*{verb}\b|\b([A-Z][\w'-]*)\s+{verb}\b", event.text,
                              re.I):
-            named = (m.group(1) or "").lower()
-            if named and named not in {"i", "we"} and (named in STOPWORDS or not m.group(1)[0].isupper()):
+            name = m.group(1) or ""
+            if not name or name.lower() in {"i", "we"}:
+                doer = speaker_name(event.actor)  # the turn's own writer
+            elif name.lower() in STOPWORDS or not name[0].isupper():
                 continue
-            doer = m.group(1) if named and named not in {"i", "we"} else speaker_name(event.actor)
+            else:
+                doer = name
             return f"{doer[0].upper()}{doer[1:]} {text}"
     return text

@@ -318,7 +318,7 @@ class Retriever:
         paragraphs written since (not after everything: alone, they keep their place), marked with
         the edit (``meta["edited_out"]``): the file's current text answers, the old version is
         still there for whoever looks for it."""
-        paths = [_file_of(h) for h in hits if _file_of(h)]
+        paths = [path for path in map(_file_of, hits) if path]
         edits = self.store.paragraph_edits(paths) if paths else {}
         if not edits:
             return hits

@@ -274,8 +274,8 @@ def _day_of_month(dom: int, said: date, future: bool) -> tuple[str, date | None]
 
 
 # how often a thing comes back: "every other Monday", "weekly", "each month"
-PERIOD = re.compile(r"\b(?:(?:every|each)\s+(?P<other>other\s+|second\s+)?(?P<unit>day|week|month|monday|tuesday|"
-                    r"wednesday|thursday|friday|saturday|sunday)|(?P<adverb>daily|weekly|fortnightly|monthly))\b", re.I)
+PERIOD = re.compile(rf"\b(?:(?:every|each)\s+(?P<other>other\s+|second\s+)?(?P<unit>day|week|month|{_WEEKDAY})"
+                    r"|(?P<adverb>daily|weekly|fortnightly|monthly))\b", re.I)
 
 
 def next_occurrence(text: str, said: float, now: float) -> tuple[str, date] | None:
