@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import ownership, sentences, stem
+from ..llm.support import IRREGULAR, ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_assistant
@@ -334,6 +334,57 @@ def _deeds(text: str) -> dict[tuple[str, str], str]:
     return out
 
 
+# past forms that are also everyday words of another sense, or auxiliaries: never a deed
+_NOT_DEEDS = frozenset("was were had did been left felt found saw need needed used based "
+                       "interested excited related called named".split())
+
+
+def _verb_forms(cited: Sequence[Event]) -> dict[str, set[str]]:
+    """Each stem of the cited text with the forms its words take there."""
+    forms: dict[str, set[str]] = {}
+    for e in cited:
+        for word in WORD.findall(e.text):
+            low = word.lower()
+            forms.setdefault(stem(low), set()).add(low)
+    return forms
+
+
+# a base form that is a verb, not a noun ("give it back by Friday", "I will call"; not "car
+# service done"): it opens a clause or follows "to" or a modal
+BASE_VERB = re.compile(r"(?:^|[.;:!?\n\u2014-]\s*|\b(?:to|will|'ll|must|should|can|could|would|shall|please|"
+                       r"let's|don't|do)\s+)(?:{})\b")
+
+
+def _is_past(word: str) -> bool:
+    return word in IRREGULAR or (word.endswith("ed") and len(word) > 4)
+
+
+def _bases(past: str) -> set[str]:
+    """The base forms a past form may come from ("moved" -> move, "stopped" -> stop)."""
+    if past in IRREGULAR:
+        return {IRREGULAR[past]}
+    root = past[:-2]
+    return {root, root + "e", root[:-1], root[:-1] + "y"}
+
+
+def told_as_base(text: str, cited: Sequence[Event]) -> str:
+    """The first past-tense verb of ``text`` that the events say only in its base form, as a
+    verb: "gave Priya's copy back" from "Priya lent me her copy; give it back by end of
+    November" (a note to self, not a deed); '' when there is none. A form in "-ing" ("I'm
+    allocating 2 scenes a week") is under way, near enough to done."""
+    forms = _verb_forms(cited)
+    for word in WORD.findall(text):
+        low = word.lower()
+        if low in _NOT_DEEDS or not _is_past(low):
+            continue
+        seen = forms.get(stem(low), set())
+        bases = seen & _bases(low)
+        if bases and not any(_is_past(w) or w.endswith("ing") for w in seen) and any(
+                re.search(BASE_VERB.pattern.format("|".join(bases)), e.text, re.I) for e in cited):
+            return word
+    return ""
+
+
 def plan_as_done(text: str, cited: Sequence[Event]) -> str:
     """'' unless ``text`` states as done what ``cited`` only plans: "the user then makes a batch
     of cookies" from "I'm thinking of making a batch of cookies"; else that phrase. A verb and
@@ -354,5 +405,5 @@ def invented(text: str, cited: Sequence[Event], episode: Sequence[Event]) -> tup
     relation = unstated_relation(text, episode)
     if relation:
         return "unstated_relation", relation
-    plan = plan_as_done(text, cited)
+    plan = plan_as_done(text, cited) or told_as_base(text, cited)
     return ("plan_as_done", plan) if plan else ("", "")

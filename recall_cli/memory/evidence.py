@@ -36,7 +36,7 @@ GLUE = frozenset(
     "share shares shared tell tells told feel feels felt think thinks thought believe believes "
     "ask asks asked reply replies replied answer answers answered explain explains explained "
     "is was are were be been being am do does did done get gets got make makes made "
-    "take takes took taken taking "
+    "take takes took taken taking yet looking interested provide provides provided because "
     "named called about regarding upon who whose whom which that this those these them they "
     "their theirs there here not no yes very really just still always never often sometimes "
     "usually new old one ones thing things something anything everything lot lots many much more "
@@ -146,6 +146,8 @@ def stem(word: str) -> str:
     """A light stem, the same for "paint", "paints", "painted", "painting" and "painter"."""
     w = base_word(word)
     w = IRREGULAR.get(w, w)
+    if w in ("using", "used", "uses"):  # too short a root for the suffix rule
+        w = "use"
     for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ers", ""), ("er", ""), ("ed", ""),
                          ("es", ""), ("ly", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith("ss")):

@@ -10,9 +10,9 @@ a second model call:
 - first person is rewritten to whoever said it (the event's actor), or to "the user" for
   the user's own notes and commands, so no memory says a bare "I";
 - every name, number and date comes from the events (a date may also be the resolved date
-  of a relative phrase in them, or the day one of them was written), and nearly every
-  content word does (a word counts when its stem matches; relation words such as "likes"
-  or "went" are free);
+  of a relative phrase in them, or the day one of them was written), and every content
+  word does (a word counts when its stem matches; relation words such as "likes" or
+  "went" are free);
 - a fact about one person of a conversation comes from what that person said or was told;
 - a procedure rests on steps someone took or gave: a shell command that succeeded, or
   instruction text ("run X", "to do X, ...", an imperative sentence);
@@ -102,6 +102,8 @@ REASONS: dict[str, str] = {
     "duplicate": "a repeat of another memory of this episode",
 }
 
+COMMAND_VERBS = frozenset("run runs type enter execute command".split())
+
 # -- the check ----------------------------------------------------------------------------
 
 @dataclass
@@ -190,10 +192,10 @@ def check_dates_and_numbers(text: str, ev: Evidence) -> tuple[str, str, str]:
     return "", "", rest
 
 
-def ungrounded_words(text: str, ev: Evidence) -> tuple[str, list[str]]:
+def ungrounded_words(text: str, ev: Evidence, *, spare: bool = True) -> tuple[str, list[str]]:
     """('', []) when the names and content words of ``text`` come from the evidence, else
-    (reason, the words that do not). Names must all be there; of the other content words
-    at most one in five may be missing (a paraphrase's odd word), none of fewer than five."""
+    (reason, the words that do not). Names must all be there; with ``spare``, one content
+    word in five may be missing (whose turns a paraphrase rests on), else none may."""
     names, words, initial = names_and_words(text)
     missing_names = [n for n in names if not ev.has_name(n)]
     if missing_names:
@@ -203,7 +205,7 @@ def ungrounded_words(text: str, ev: Evidence) -> tuple[str, list[str]]:
     if missing_initial:
         return "ungrounded_name", missing_initial
     missing = [w for w in words if not ev.has_word(w)]
-    if len(missing) > len(words) // 5:
+    if len(missing) > (len(words) // 5 if spare else 0):
         return "ungrounded_words", missing
     return "", []
 
@@ -300,6 +302,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # broken UTF-8 from the model: not text, and it would break every command that prints it
         return _reject(verdict, "garbled", repr(candidate.text[:40]))
     allowed = "\n".join(ev.commands) if candidate.kind == "procedural" else ""
+    if candidate.kind == "procedural" and any(e.source == "shell" for e in cited):
+        ev.tokens |= COMMAND_VERBS  # a command may be told as "run X" or "type X"
     residue = markup_residue(text, allowed)
     if residue:
         return _reject(verdict, "markup", residue)
@@ -325,7 +329,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     reason, piece, rest = check_dates_and_numbers(text, ev)
     if reason:
         return _reject(verdict, reason, piece)
-    reason, missing = ungrounded_words(rest, ev)
+    # every content word must come from the events: a small model's one odd word is how it
+    # invents ("started a book club" from "book club now meets online")
+    reason, missing = ungrounded_words(rest, ev, spare=False)
     if reason:
         return _reject(verdict, reason, ", ".join(missing))
     names, words, initial = names_and_words(rest)

@@ -215,6 +215,30 @@ def test_a_wish_to_start_is_not_stored_as_started():
     assert check(llm("episodic", "The user wants to start creating children journals.", [8]), said, said).ok
 
 
+def test_a_note_to_self_in_the_base_form_is_not_stored_as_done():
+    notes = [Event("Priya lent me her copy; give it back by end of November.", NOTE_DAY, source="note", id=11)]
+    v = check(llm("semantic", "The user gave Priya's copy back.", [11]), notes, notes)
+    assert (v.ok, v.reason, v.detail) == (False, "plan_as_done", "gave")
+    assert check(llm("semantic", "Priya lent the user her copy.", [11]), notes, notes).ok
+
+
+def test_a_past_tense_for_a_noun_or_a_deed_under_way_is_kept():
+    service = [Event("Car service done at Halden Motors. Final bill was 245 pounds.", NOTE_DAY, source="note", id=12)]
+    assert check(llm("semantic", "The car was serviced by Halden Motors; the bill was 245 pounds.", [12]),
+                 service, service).ok
+    under_way = [Event("I'm allocating 2 scenes per week for editing. Allocate time each day.", T0, source="chat",
+                       session="s", actor="user", id=13)]
+    assert check(llm("semantic", "The user allocated 2 scenes per week for editing.", [13]), under_way, under_way).ok
+
+
+def test_a_content_word_the_events_never_say_is_refused_even_among_many():
+    notes = [Event("Anna moved to Bristol last weekend, book club now meets online.", NOTE_DAY, source="note", id=14)]
+    v = check(llm("semantic", "Anna moved to Bristol last weekend and started a book club online.", [14]),
+              notes, notes)
+    assert (v.ok, v.reason, v.detail) == (False, "ungrounded_words", "started")
+    assert check(llm("semantic", "Anna moved to Bristol; the book club meets online now.", [14]), notes, notes).ok
+
+
 def test_cheering_someone_on_is_no_procedure():
     said = [Event("Way to go, Jon! Attending those networking events takes guts and drive. Keep it up!",
                   T0, source="chat", session="s", actor="Gina", id=8)]
