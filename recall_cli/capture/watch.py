@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
-from ..importers.markdown import normalized_lines, note_blocks, paragraph_hash
+from ..importers.markdown import named_time, normalized_lines, note_blocks, paragraph_hash
 from . import spool
 from .filters import expand_path, parse_list
 from .secrets import redact
@@ -276,7 +276,7 @@ class FileWatcher:
         hashes: list[str] = []
         mtime = info.st_mtime_ns / 1e9
         added = 0
-        for block in note_blocks(normalized_lines(text.split("\n")), mtime):
+        for block in note_blocks(normalized_lines(text.split("\n")), named_time(Path(path), mtime)):
             digest = paragraph_hash(block.text)
             hashes.append(digest)
             if digest in seen:

@@ -3,8 +3,8 @@
 Blocks are separated by blank lines (a fenced code block stays whole, blank lines and
 all); HTML comments are left out. Each event remembers its heading path ("2024-05-08 > Work") and lines. Its time is
 the date in the nearest heading that has one ("## 2024-05-08", "## May 8, 2024"), with a
-time of day from a deeper heading ("### 14:30"); else the front matter's ``date:``; else
-the file's modification time.
+time of day from a deeper heading ("### 14:30"); else the front matter's ``date:`` (and
+time); else a date in the file's name ("2025-10-06.md"); else the file's modification time.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ class MarkdownImporter:
 
     def _parse(self, path: Path, lines: Iterator[str]) -> Iterator[Event | Skipped]:
         where = str(path.resolve())
-        for block in note_blocks(lines, file_time(path)):
+        for block in note_blocks(lines, named_time(path, file_time(path))):
             meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
                                     "line_start": block.line_start, "line_end": block.line_end}
             yield Event(text=block.text, ts_start=block.ts, source="note", kind="paragraph", session=path.name,
@@ -280,6 +280,20 @@ def note_blocks(lines: Iterator[str], default_ts: float) -> Iterator[NoteBlock]:
                         heading_time(block.headings, front_ts, default_ts), " > ".join(titles))
 
 
+def named_time(path: Path, mtime: float) -> float:
+    """An undated note's time: the date its file name gives ("2025-10-06.md", a daily note),
+    at the file's time of day when it was written that day; else the file's time."""
+    day = find_date(path.stem)
+    if day is None:
+        return mtime
+    try:
+        if datetime.fromtimestamp(mtime).date() == day:
+            return mtime
+        return check_ts(to_ts(datetime.combine(day, time(0, 0))))
+    except (ValueError, OverflowError, OSError):
+        return mtime
+
+
 def front_time(value: str | None) -> float | None:
     """The time a front matter ``date:`` names; None when there is none or it cannot be read
     (an unreadable date loses nothing: the headings or the file time date the notes)."""
@@ -287,7 +301,10 @@ def front_time(value: str | None) -> float | None:
         return None
     day = find_date(value)
     try:
-        return check_ts(to_ts(day) if day is not None else parse_time(value))
+        if day is not None:  # "2025-10-09 18:30": the time of day too
+            clock = find_clock(_ISO_DATE.sub(" ", value))
+            return check_ts(to_ts(datetime.combine(day, clock or time(0, 0))))
+        return check_ts(parse_time(value))
     except (UsageError, ValueError, OverflowError):
         return None
 

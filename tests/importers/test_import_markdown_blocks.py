@@ -104,6 +104,30 @@ def test_an_unreadable_front_matter_date_falls_back_quietly(tmp_path):
     assert ([e.ts_start for e in events], skipped) == ([1700000000], [])
 
 
+def test_a_front_matter_date_keeps_its_time_of_day(tmp_path):
+    path = tmp_path / "n.md"
+    path.write_text("---\ndate: 2025-10-09 18:30\n---\n\nbody\n")
+    events, _ = parse(MarkdownImporter(), path)
+    assert [e.ts_start for e in events] == [at("2025-10-09 18:30")]
+
+
+def test_an_undated_note_takes_the_date_its_file_name_gives(tmp_path):
+    import os
+
+    daily = tmp_path / "2025-10-06-note.txt"
+    daily.write_text("Called the plumber about the leak.\n")
+    os.utime(daily, (at("2025-11-20 09:00"), at("2025-11-20 09:00")))  # copied or edited weeks later
+    same_day = tmp_path / "2025-10-07.md"
+    same_day.write_text("Plumber came.\n")
+    os.utime(same_day, (at("2025-10-07 17:45"), at("2025-10-07 17:45")))
+    plain = tmp_path / "plumber.md"
+    plain.write_text("Plumber's number is on the fridge.\n")
+    os.utime(plain, (1700000000, 1700000000))
+    assert [e.ts_start for e in parse(MarkdownImporter(), daily)[0]] == [at("2025-10-06")]
+    assert [e.ts_start for e in parse(MarkdownImporter(), same_day)[0]] == [at("2025-10-07 17:45")]
+    assert [e.ts_start for e in parse(MarkdownImporter(), plain)[0]] == [1700000000]
+
+
 def _registered() -> list:
     found: list = []
     register_importers(found.append)
