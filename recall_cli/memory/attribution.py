@@ -50,7 +50,7 @@ CLAUSE_BREAK = re.compile(r"[.;!?,:]|\b(?:and|which|while|who|whom|but|because|a
 RELATION = re.compile(r",?\s*\bwhich\s+(?:has\s+|have\s+|had\s+|also\s+)?(?:made|makes|led|leads|caused|causes|"
                       r"resulted|results|helped|helps|allowed|allows|gave|gives|meant|means|brought|brings|"
                       r"inspired|inspires|motivated|motivates|kept|keeps)\b|\b(?:while|because|so that|thanks to|"
-                      r"leading to|resulting in|as a result|due to)\b", re.I)
+                      r"leading to|resulting in|as a result|due to|(?:after|before)(?=\s+\w+ing\b))\b", re.I)
 LOCAL_TURNS = 4  # a clause's words lie within this many consecutive turns
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
@@ -251,6 +251,51 @@ def kin_as_self(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+OTHER_FIRST = re.compile(r"^\W*(?:he|she|they)\b", re.I)
+OWN_FIRST = re.compile(r"^\W*(?:I|I'\w+|my|we|our)\b", re.I)
+
+
+def _own_line(line: str) -> bool:
+    """A writer's sentence about themselves: "I changed ...", "My phone ...", or a diary's
+    subjectless "Changed it in my phone"."""
+    if OWN_FIRST.match(line):
+        return True
+    words = WORD.findall(line)
+    first = words[0].lower() if words else ""
+    return (first in IRREGULAR or (first.endswith("ed") and len(first) > 4)) and bool(
+        {w.lower() for w in words} & {"my", "me", "i", "we", "our", "us"})
+
+
+def _named(events: Sequence[Event]) -> set[str]:
+    """Capitalised words the events use inside a sentence (names, not sentence openers)."""
+    return {w for e in events for line in sentences(e.text) for w in re.findall(r"(?<=\s)[A-Z][a-z]+", line)}
+
+
+def self_as_other(text: str, cited: Sequence[Event]) -> str:
+    """'' unless a sentence of ``text`` gives another person what the user wrote of
+    themselves ("He changed it in his phone" from a note "Dad has a new mobile ... Changed it
+    in my phone"); then the note's sentence. Only the user's notes and turns count."""
+    own = [e for e in cited if not e.actor or e.actor.lower() == "user"]
+    if not own:
+        return ""
+    names = _named(own)
+    for sentence in sentences(text):
+        first = (WORD.findall(sentence) or [""])[0]
+        if not (OTHER_FIRST.match(sentence) or base_word(first).capitalize() in names) \
+                or re.search(r"\bthe user\b|\bI\b", sentence, re.I):
+            continue
+        said = _content(sentence)
+        best, source = 0, ""
+        for event in own:
+            for line in sentences(event.text):
+                shared = len(said & _content(line))
+                if shared > best:
+                    best, source = shared, line
+        if best >= 2 and _own_line(source):
+            return source[:120]
+    return ""
+
+
 def _words_of(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 
@@ -261,7 +306,8 @@ def _content(text: str) -> set[str]:
 
 def _places(clause: str, turns: Sequence[Evidence], speakers: set[str]) -> list[set[int]]:
     """For each content word of ``clause``: the turns that hold it. Speakers' names, words in
-    half the turns or more (the conversation's topic, "photo") and words in no turn are left out."""
+    half the turns or more (the conversation's topic, "photo"; of two or three turns, words in
+    two) and words in no turn are left out."""
     from .grounding import names_and_words
 
     names, words, initial = names_and_words(clause)
@@ -270,7 +316,7 @@ def _places(clause: str, turns: Sequence[Evidence], speakers: set[str]) -> list[
         if base_word(word) in speakers:
             continue
         where = {i for i, ev in enumerate(turns) if ev.has_word(word) or ev.has_name(word)}
-        if where and len(where) < len(turns) / 2:
+        if where and len(where) < max(len(turns) / 2, 2):  # of two turns, a word in one is no topic
             places.append(where)
     return places
 

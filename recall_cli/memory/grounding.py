@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
-from .attribution import invented, kin_as_self, misattributed, misquoted, scattered
+from .attribution import invented, kin_as_self, misattributed, misquoted, scattered, self_as_other
 from .evidence import (
     ALLOWED_SYMBOLS,
     FILE_NAME,
@@ -315,6 +315,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     # whose list was left out ("Here is a guide to get started:")
     if (end := text.rstrip()[-1:]) in ("?", ":"):
         return _reject(verdict, "question" if end == "?" else "fragment", text[-80:])
+    if (asked := re.search(r"[^.!?]*\?(?=\s)", text)) and candidate.kind != "episodic":
+        # a question inside ("hedge trimmer - ask Declan? wiper blades ..."): the writer was
+        # unsure, or a list's items ran together; either way no fact
+        return _reject(verdict, "question", asked.group(0).strip()[-80:])
     speaker: str | None = None
     if has_first_person(text):
         speaker = choose_speaker(text, cited, [e for e in episode if e not in cited])
@@ -339,7 +343,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # nothing but speakers and relation words ("Caroline likes it"): no fact to keep
         return _reject(verdict, "fragment", "says nothing")
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
-    wronged = wronged or misquoted(rest, cited) or kin_as_self(rest, cited)
+    wronged = wronged or misquoted(rest, cited) or kin_as_self(rest, cited) or self_as_other(rest, cited)
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
     reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")

@@ -239,6 +239,35 @@ def test_a_content_word_the_events_never_say_is_refused_even_among_many():
     assert check(llm("semantic", "Anna moved to Bristol; the book club meets online now.", [14]), notes, notes).ok
 
 
+def test_what_the_user_wrote_of_themselves_is_not_given_to_the_person_the_note_is_about():
+    notes = [Event("Dad has a new mobile, the old Nokia finally died. New number 086 412 7730.\n"
+                   "Changed it in my phone and in the family WhatsApp.", NOTE_DAY, source="note", id=15)]
+    v = check(llm("semantic", "He changed it in his phone and in the family WhatsApp.", [15], "Dad"), notes, notes)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    assert check(llm("semantic", "Dad has a new mobile; the old Nokia finally died.", [15], "Dad"), notes, notes).ok
+    assert check(llm("semantic", "The user changed Dad's number in the family WhatsApp.", [15], "Dad"),
+                 notes, notes).ok
+
+
+def test_a_summary_that_ties_two_notes_by_after_is_refused():
+    notes = [Event("Drove to Ennis. Dad showed off the new phone, already has 40 unread WhatsApps.", NOTE_DAY,
+                   source="note", id=16),
+             Event("Took the clocks back on Sunday, dark at 5:30 now.", NOTE_DAY + 60, source="note", id=17)]
+    v = check(llm("episodic", "Dad showed off his new phone after taking the clocks back on Sunday.", [16, 17]),
+              notes, notes)
+    assert (v.ok, v.reason) == (False, "unstated_relation")
+    assert check(llm("episodic", "Dad showed off his new phone; the clocks went back on Sunday.", [16, 17]),
+                 notes, notes).ok
+
+
+def test_a_memory_with_a_question_inside_is_no_fact():
+    notes = [Event("hedge trimmer - ask Declan?\nwiper blades for the Golf\nlightbulb for spare room", NOTE_DAY,
+                   source="note", id=18)]
+    v = check(llm("semantic", "ask Declan? wiper blades for the Golf, lightbulb for spare room", [18], "Declan"),
+              notes, notes)
+    assert (v.ok, v.reason) == (False, "question")
+
+
 def test_cheering_someone_on_is_no_procedure():
     said = [Event("Way to go, Jon! Attending those networking events takes guts and drive. Keep it up!",
                   T0, source="chat", session="s", actor="Gina", id=8)]
