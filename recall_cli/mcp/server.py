@@ -21,13 +21,17 @@ and argument checks live in ``mcp_format``; the backends and the ``ask`` adapter
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
+import anyio
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
@@ -37,6 +41,7 @@ from pydantic import Field, ValidationError
 from .. import __version__
 from ..config import Config
 from ..errors import ModelError, NotFoundError, RecallError
+from ..models import well_formed
 from ..store.shell_history import Query as ShellQuery
 from ..timeutil import iso
 from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer
@@ -104,6 +109,17 @@ class RecallMCPServer(MCPServer):
 
     read_only = False
     backend: Backend  # set by build_server; the stdio runner and the tests close it
+
+    async def run_stdio_async(self) -> None:
+        """The SDK's stdio loop, reading stdin through SurrogateSafeLines."""
+        import sys
+
+        from mcp.server.stdio import stdio_server
+
+        stdin = anyio.wrap_file(SurrogateSafeLines(sys.stdin.buffer, encoding="utf-8", errors="replace"))
+        async with stdio_server(stdin=stdin) as (read_stream, write_stream):
+            await self._lowlevel_server.run(read_stream, write_stream,
+                                            self._lowlevel_server.create_initialization_options())
 
     async def call_tool(self, name: str, arguments: dict[str, Any],
                         context: Context[Any, Any] | None = None) -> CallToolResult | InputRequiredResult:
@@ -460,6 +476,33 @@ def setup_logging(config: Config, level: int = logging.INFO) -> None:
     except OSError as exc:
         log.warning("cannot write RECALL_HOME/logs/mcp.log: %s", exc)
     root.setLevel(level)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _no_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return well_formed(value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
+
+
+class SurrogateSafeLines(io.TextIOWrapper):
+    """stdin as the SDK reads it, with a lone surrogate escape ("\\ud800") in a message
+    turned into U+FFFD: the SDK's parser refuses such a line and the request got no reply."""
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        line = super().readline(-1 if size is None else size)
+        if not _SURROGATE_ESCAPE.search(line):
+            return line
+        try:
+            return json.dumps(_no_surrogates(json.loads(line))) + "\n"
+        except ValueError:
+            return line  # not JSON: the SDK answers that as it does any garbage
 
 
 def serve_stdio(*, read_only: bool = False, client_name: str | None = None, config: Config | None = None,

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -86,11 +87,16 @@ def test_stdout_carries_only_protocol_messages(recall_home, tmp_path):
             "name": "search_memory", "arguments": {"query": "where is the key", "limit": 10_000_000}}},
         {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {
             "name": "search_memory", "arguments": {"query": "where is the key"}}},
+        # json.dumps writes the lone surrogate as the escape "\\ud800", which the SDK's parser refuses
+        {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {
+            "name": "search_memory", "arguments": {"query": "caf\ud800e key"}}},
     ]
     proc = subprocess.Popen([sys.executable, "-m", "recall_cli", "mcp", "--read-only"], cwd=tmp_path,
                             env=_env(recall_home), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     replies = {}
+    watchdog = threading.Timer(180, proc.kill)  # a request that gets no reply fails the test, not CI
+    watchdog.start()
     try:
         for message in messages:
             proc.stdin.write(json.dumps(message) + "\n")
@@ -108,6 +114,7 @@ def test_stdout_carries_only_protocol_messages(recall_home, tmp_path):
         assert proc.wait(timeout=60) == 0
         assert proc.stdout.read() == ""
     finally:
+        watchdog.cancel()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -118,3 +125,4 @@ def test_stdout_carries_only_protocol_messages(recall_home, tmp_path):
     assert "'limit' must be from 1 to 50" in replies[3]["result"]["content"][0]["text"]
     assert replies[4]["result"]["isError"] is False
     assert replies[4]["result"]["structuredContent"]["results"] == []
+    assert replies[5]["result"]["isError"] is False  # answered, not dropped
