@@ -38,9 +38,11 @@ from ..models import Hit, Memory, SearchResult, well_formed
 from ..search.text import is_assistant, only_time
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
+from .followup import follow_up, retrieval_query
 from .model import Chat, model_trusted
 from .shape import (
     ANSWER_DEPTH,
+    DONE_YET,
     HOW_MUCH,
     Shaped,
     date_answer,
@@ -53,6 +55,8 @@ from .shape import (
 )
 from .shell import shell_answer
 from .support import (
+    DIGIT_WORDS,
+    DIGITS_ASKED,
     SPEECH,
     STOPWORDS,
     WORD,
@@ -209,42 +213,6 @@ def build_chat(svc: Recall, question: str, hits: Sequence[Hit], llm: LLM, max_to
     return Chat(system, user, extra, stop=STOP, repeat_penalty=REPEAT_PENALTY), kept
 
 
-_ASKING = r"(?:when|where|what|who|whom|whose|why|how|which|is|was|are|were|did|does|do|can|could|will|would)\b"
-# "and Anna?", not "and when was that?" (a question of its own about the same thing)
-FOLLOW_UP = re.compile(rf"^\s*(?:and|what about|how about)\s+(?!{_ASKING})(?P<who>[^?]+?)\s*\??\s*$", re.I)
-PRONOUN = re.compile(r"\b(?:it|that|this)\b", re.I)
-# what the last question was about: "my pottery class" of "when is my pottery class?"
-TOPIC = re.compile(r"^\s*(?:\w+\s+(?:is|are|was|were)\s+(?P<np>(?!it\b|that\b|this\b)[^?]+?)"
-                   r"|.*?\b(?P<det>(?:my|the|our|his|her|their)\s+[^?]+?))\s*\??\s*$", re.I)
-
-
-def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """A follow-up that only names someone else ("and Anna?", "what about Tom's sister?") asks
-    the last question about them: "Where does Anna live?" after "Where does Priya live?". A
-    short one that says "it" asks about the last question's thing: "who teaches it?" after
-    "when is my pottery class?" is "who teaches my pottery class?"."""
-    if not history:
-        return question
-    previous = follow_up(history[-1][0], history[:-1])
-    found = FOLLOW_UP.match(question)
-    if found is not None:
-        named = names_in_question(previous)
-        if not named or (previous == history[-1][0] and FOLLOW_UP.match(previous)):
-            return question
-        return previous.replace(named[0], found.group("who"), 1)
-    topic = TOPIC.match(previous)
-    if topic is None or len(words(question)) > 2 or not PRONOUN.search(question):
-        return question
-    return PRONOUN.sub(topic.group("np") or topic.group("det"), question, count=1)
-
-
-def _retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """A short follow-up ("and when was that?") is searched together with the last question."""
-    if history and len(words(question)) <= 3:
-        return f"{history[-1][0]} {question}"
-    return question
-
-
 def attribute(text: str, hits: Sequence[Hit], min_share: float = 0.5) -> str | None:
     """The ref of the evidence item holding most of the answer's content words (at least
     ``min_share`` of them), for answers that cite nothing."""
@@ -386,9 +354,15 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     amount = bool(HOW_MUCH.search(question))
+    if DIGITS_ASKED.search(question) and keys - DIGIT_WORDS:
+        # "what is the plumber's phone number?": the sentence on the plumber, then its number
+        # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
+        keys, amount = keys - DIGIT_WORDS, True
+    latest = bool(DONE_YET.match(question))
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
-                                     amount=amount)
-            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount))
+                                     amount=amount, latest=latest)
+            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
+                                latest=latest))
 
 
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
@@ -468,7 +442,7 @@ def ask(
     asked = question
     question = follow_up(question, history)
     # a rewritten follow-up already says everything; the last question would bring its person back
-    query = _retrieval_query(question, history) if question == asked else question
+    query = retrieval_query(question, history) if question == asked else question
     result = (search or svc.search)(query, limit=limit, reference=reference)
     window = result.time_range  # the time asked about, even when the evidence comes from any time
     if not result.hits and result.time_range is not None and search is None:

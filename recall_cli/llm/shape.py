@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 from typing import TypeAlias
 
 from ..models import Hit
@@ -99,36 +100,51 @@ def _clean(sentence: str) -> str:
     return stripped
 
 
+Rank: TypeAlias = tuple[int, int, int, int, int, float, int, int]
+
+
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
-          predicate: str = "") -> tuple[int, int, int, int, int, int]:
+          predicate: str = "", context: AbstractSet[str] = frozenset(), when: float = 0.0) -> Rank:
     """The verb asked about, then key words shared, then those besides the names asked about
     ("what flight is Carmen on?": the sentence with "flight" over the one that only names
-    Carmen), then the earlier."""
+    Carmen), then (``when``: the item's time, for a question whose latest word counts) the
+    later, then the earlier ranked."""
     said = words(sentence)
-    # then the key words it says in other words ("flights" for "flying"): only on a tie
+    # then the key words it says in other words ("flights" for "flying"), then those where it
+    # sits says (a note file "gym switch.md", a heading): only on a tie
     return (int(bool(predicate) and predicate in alike(said)), len(keys & said), len((keys - names) & said),
-            len(keys & alike(said)), -i, -j)
+            len(keys & alike(said)), len(keys & context), when, -i, -j)
+
+
+def _context(hit: Hit) -> set[str]:
+    """The words of where a note sits: its heading and its file's name."""
+    if not hit.meta or hit.source not in ("note", "file"):
+        return set()
+    path = str(hit.meta.get("path") or "")
+    return words(f"{hit.meta.get('heading') or ''} {re.sub(r'[_-]', ' ', PurePath(path).stem) if path else ''}")
 
 
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                    allow: Callable[[Hit, str], bool] | None = None,
-                   names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit] | None:
+                   names: AbstractSet[str] = frozenset(), predicate: str = "",
+                   latest: bool = False) -> tuple[str, Hit] | None:
     """The statement (not a question) sharing most key words with the question among the
     first ``depth`` items, earlier items and sentences first on a tie. A sentence that opens
     as a reaction ("Yeah, ...", "Wow, ...") answers only when no other shares a key word:
     "Yes, grandma is allergic to walnuts, use almonds instead." over "I will."."""
-    best: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
-    reaction: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
+    best: tuple[Rank, str, Hit] | None = None
+    reaction: tuple[Rank, str, Hit] | None = None
     # a note names whom it is about: "where does Anna live?" is not answered by "my sister
     # Priya lives in Leeds" while a note names Anna (a chat turn says "I" and is left as is)
     naming = {h.ref for h in hits[:depth] if names and _note(h) and names & words(h.text or "")}
     for i, hit in enumerate(hits[:depth]):
         if naming and _note(hit) and hit.ref not in naming:
             continue
+        context = _context(hit)
         for j, sentence in enumerate(sentences(hit.text or "")):
             if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
-            rank = _rank(keys, names, sentence, i, j, predicate)
+            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
             if not _clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
@@ -146,13 +162,15 @@ def _note(hit: Hit) -> bool:
 
 
 def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
-               names: AbstractSet[str] = frozenset(), predicate: str = "") -> tuple[str, Hit, bool] | None:
+               names: AbstractSet[str] = frozenset(), predicate: str = "",
+               latest: bool = False) -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
-    best: tuple[tuple[int, int, int, int, int, int], str, Hit] | None = None
+    best: tuple[Rank, str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
+        context = _context(hit)
         for j, sentence in enumerate(sentences(hit.text or "")):
-            rank = _rank(keys, names, sentence, i, j, predicate)
+            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], _is_question(best[1]))
@@ -173,6 +191,9 @@ RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|m
                        rf"|(?:first|second|third|fourth|last)\s+(?:{_DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
                        re.I)
 NEXT = re.compile(r"\bnext\b", re.I)
+# "did I give the drill back?", "have I paid the gas bill?": whether it is done now, so the
+# latest word on it answers ("Drill back to Declan" over the day before's "didn't get it back")
+DONE_YET = re.compile(r"^\s*(?:did|have|has)\s+(?:i|we)\b", re.I)
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
 UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
@@ -478,12 +499,13 @@ HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
-                     amount: bool = False) -> Shaped | None:
+                     amount: bool = False, latest: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
-    without a number is followed by its item's next sentence that has one."""
-    match = best_match(keys, hits, depth, names, predicate)
+    without a number is followed by its item's next sentence that has one; ``latest``: of
+    equally matching statements the latest answers ("did I give the drill back?")."""
+    match = best_match(keys, hits, depth, names, predicate, latest)
     if match is not None and match[2]:
         answered = reply(match[1])
         if answered is not None:
@@ -491,7 +513,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(_listed(statements[0], answered) or statements[0], [answered])
-    found = best_statement(keys, hits, depth, allow, names, predicate)
+    found = best_statement(keys, hits, depth, allow, names, predicate, latest)
     if found is None:
         return None
     changed = later_update(keys, found, hits, allow, names, where)

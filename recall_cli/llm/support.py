@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, is_assistant
@@ -67,6 +68,7 @@ CALENDAR_ABBREVIATIONS = frozenset(
 POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a thing is
 # "what is my passport number?", "the door code?": asks for digits, and a note without any
 # ("renewed the passport at the consulate") does not answer it
+LONG_NUMBER = re.compile(r"\d[\d \-]{4,}\d")  # a phone number or a code, not an amount
 DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b[\s?.!]*$", re.I)
 # "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
 # whomever it is about ("strengthen your glutes")
@@ -173,6 +175,10 @@ def stem(word: str) -> str:
     if word.endswith("i") and len(word) > 3:
         word = word[:-1] + "y"  # "movies" -> "movi" -> "movy", as "movie" -> "movi" -> ... below
     return word
+
+
+# the words that ask for digits (DIGITS_ASKED), as stems
+DIGIT_WORDS = frozenset(stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension"))
 
 
 def tokens(text: str) -> list[str]:
@@ -312,8 +318,11 @@ def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
 
 def _said(hit: Hit) -> str:
     """An item's words for the question's: its speaker, its text, and where it sits (a note's
-    heading "Volvo maintenance > Winter tyres", a chat's title), as search reads it."""
+    heading "Volvo maintenance > Winter tyres", a chat's title, a note file's name "gym
+    switch.md"), as search reads it."""
     where = " ".join(str(hit.meta.get(k) or "") for k in ("heading", "title")) if hit.meta else ""
+    if hit.meta and hit.meta.get("path") and hit.source in ("note", "file"):
+        where += " " + re.sub(r"[_-]", " ", PurePath(str(hit.meta["path"])).stem)
     return f"{hit.actor or ''} {hit.text} {where}"
 
 
@@ -392,9 +401,12 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
         return support
     if DIGITS_ASKED.search(question):
-        subject = keys - {stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension")}
-        on_it = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
-        if on_it and not any(re.search(r"\d", s) for s in on_it):  # the number goes with its subject
+        subject = keys - DIGIT_WORDS
+        # the number goes with its subject, in its sentence, or the next when that is all
+        # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
+        on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
+                 for i, s in enumerate(said) if not subject or subject & words(s)]
+        if on_it and not any(re.search(r"\d", s) or LONG_NUMBER.search(after) for s, after in on_it):
             support.abstain = "the evidence on it names no number"
             return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))

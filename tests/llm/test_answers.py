@@ -10,7 +10,7 @@ import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
 from recall_cli.llm.model import Chat, Usage
-from recall_cli.llm.shape import grounded, later_update, names_in, question_kind
+from recall_cli.llm.shape import best_statement, grounded, later_update, names_in, question_kind
 from recall_cli.llm.support import assess, key_words, names_in_question, ownership, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
@@ -620,3 +620,28 @@ def test_who_lives_somewhere_says_when_the_person_named_has_moved_away(svc):
     add_notes(svc, [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
                     ("2025-02-03T21:10", "Priya moved to Manchester; Leeds was too far from work.")])
     assert answered(svc, "Who lives in Leeds?", now="2025-04-10T12:00").startswith("Priya moved to Manchester")
+
+
+def test_a_number_question_is_answered_by_the_number_that_follows_its_subject(svc):
+    add_notes(svc, [("2025-10-07T09:00", "Should call the plumber about the shower. Joe Fahy, 091 755 218."),
+                    ("2025-10-20T09:00", "Dad has a new mobile, the old one died. New number 086 412 7730.")])
+    plumber = ask(svc, "what is the plumber's phone number?", llm=ScriptedLLM([])).text
+    assert "091 755 218" in plumber and "086" not in plumber
+    assert "086 412 7730" in ask(svc, "what is Dad's new phone number?", llm=ScriptedLLM([])).text
+    # a fee after the subject is no number of it
+    svc.add("How to renew the passport: go to the consulate. The fee is 75 euros.", ts=parse_time("2025-10-21T09:00"))
+    assert ask(svc, "what is my passport number?", llm=ScriptedLLM([])).abstained
+
+
+def test_whether_i_did_something_is_answered_by_the_latest_note_on_it(svc):
+    add_notes(svc, [("2025-10-03T20:00", "Didn't get the drill back to Declan, he was out."),
+                    ("2025-10-04T20:00", "Drill back to Declan with a box of Roses for the loan.")])
+    assert "box of Roses" in ask(svc, "did I give the drill back to Declan?", llm=ScriptedLLM([])).text
+
+
+def test_a_notes_file_name_decides_between_sentences_that_share_no_key_word():
+    chat = Hit("event", 1, 0.9, 1.0, "Budget maybe 150 a night.", "chat", "user", "s", "message", "", {})
+    note = Hit("event", 2, 0.5, 1.0, "Cancelled the old membership. Joined Kingfisher at the university.", "note",
+               None, "gym switch.md", "paragraph", "", {"path": "/home/n/notes/gym switch.md"})
+    found = best_statement({stem("gym")}, [chat, note])
+    assert found is not None and found[1] is note

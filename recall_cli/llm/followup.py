@@ -1,0 +1,78 @@
+"""A chat's follow-up questions, read as the whole questions they stand for.
+
+In `recall chat` a question may lean on the last one: "and Anna?" after "where does Priya
+live?", "who teaches it?" after "when is my pottery class?", "what did I get him?" after
+"when is Rory's birthday?". Each is rewritten into a question of its own before it is
+searched and answered; a short one ("and when was that?") is also searched together with
+the last question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .support import STOPWORDS, names_in_question, words
+
+_ASKING = r"(?:when|where|what|who|whom|whose|why|how|which|is|was|are|were|did|does|do|can|could|will|would)\b"
+# "and Anna?", not "and when was that?" (a question of its own about the same thing)
+FOLLOW_UP = re.compile(rf"^\s*(?:and|what about|how about)\s+(?!{_ASKING})(?P<who>[^?]+?)\s*\??\s*$", re.I)
+PRONOUN = re.compile(r"\b(?:it|that|this)\b", re.I)
+# what the last question was about: "my pottery class" of "when is my pottery class?"
+TOPIC = re.compile(r"^\s*(?:\w+\s+(?:is|are|was|were)\s+(?P<np>(?!it\b|that\b|this\b)[^?]+?)"
+                   r"|.*?\b(?P<det>(?:my|the|our|his|her|their)\s+[^?]+?))\s*\??\s*$", re.I)
+
+
+def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """A follow-up that only names someone else ("and Anna?", "what about Tom's sister?") asks
+    the last question about them: "Where does Anna live?" after "Where does Priya live?". A
+    short one that says "it" asks about the last question's thing: "who teaches it?" after
+    "when is my pottery class?" is "who teaches my pottery class?"."""
+    if not history:
+        return question
+    previous = follow_up(history[-1][0], history[:-1])
+    found = FOLLOW_UP.match(question)
+    if found is not None:
+        named = names_in_question(previous)
+        if not named or (previous == history[-1][0] and FOLLOW_UP.match(previous)):
+            return question
+        who = found.group("who")
+        if named[0].endswith(("'s", "\u2019s")) and not who.endswith(("'s", "\u2019s")):
+            who += "'s"  # "and Meabh?" after "when is Rory's birthday?": Meabh's birthday
+        return previous.replace(named[0], who, 1)
+    person = _about_person(question, previous)
+    if person != question:
+        return person
+    topic = TOPIC.match(previous)
+    if topic is None or len(words(question)) > 2 or not PRONOUN.search(question):
+        return question
+    return PRONOUN.sub(topic.group("np") or topic.group("det"), question, count=1)
+
+
+# "what did I get him?", "when is her birthday?": the one person the last question named
+PERSON = re.compile(r"\b(?P<pronoun>he|she|him|his|her|hers|they|them|their)\b(?P<after>\s+(?P<next>[\w']+))?", re.I)
+POSSESSIVE = frozenset("his their".split())
+
+
+def _about_person(question: str, previous: str) -> str:
+    """``question`` with its first personal pronoun replaced by the one person ``previous``
+    names ("him" -> "Rory", "her birthday" -> "Meabh's birthday"); unchanged when it names
+    someone itself, or the last question named no one or several."""
+    pronoun = PERSON.search(question)
+    named = names_in_question(previous)
+    if pronoun is None or len(named) != 1 or names_in_question(question):
+        return question
+    name = named[0].removesuffix("'s")
+    word = pronoun.group("pronoun").lower()
+    following = (pronoun.group("next") or "").lower()
+    # "her birthday" is hers; "give her the book", "get her?" is her
+    owner = word in POSSESSIVE or (word == "her" and bool(following) and following not in STOPWORDS)
+    said = f"{name}'s" if owner else name
+    return question[:pronoun.start()] + said + question[pronoun.end("pronoun"):]
+
+
+def retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """A short follow-up ("and when was that?") is searched together with the last question."""
+    if history and len(words(question)) <= 3:
+        return f"{history[-1][0]} {question}"
+    return question

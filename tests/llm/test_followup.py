@@ -1,0 +1,43 @@
+"""A chat's follow-up questions, rewritten into the questions they stand for."""
+
+from __future__ import annotations
+
+import pytest
+
+from recall_cli.llm.ask import ask
+from recall_cli.llm.followup import follow_up
+from recall_cli.timeutil import parse_time
+from tests.fakes import ScriptedLLM
+
+RORY = [("When is Rory's birthday?", "22 November")]
+
+
+@pytest.mark.parametrize(("question", "meant"), [
+    ("what did I get him?", "what did I get Rory?"),
+    ("when is her birthday?", "when is Rory's birthday?"),  # "her" before a noun is hers
+    ("did I give her the book?", "did I give Rory the book?"),
+    ("what did he say about it?", "what did Rory say about it?"),
+    ("and Meabh?", "When is Meabh's birthday?"),  # the possessive goes with the new name
+    ("what did Anna get him?", "what did Anna get him?"),  # names someone itself: left alone
+])
+def test_a_pronoun_in_a_follow_up_is_the_person_the_last_question_named(question, meant):
+    assert follow_up(question, RORY) == meant
+
+
+def test_a_pronoun_is_left_alone_when_the_last_question_named_no_one_or_several():
+    assert follow_up("what did I get him?", [("when is my dentist appointment?", "x")]) == "what did I get him?"
+    assert follow_up("what did I get him?", [("did Anna meet Tom?", "x")]) == "what did I get him?"
+
+
+def test_a_chain_of_follow_ups_keeps_the_person_through_each_step():
+    history = [*RORY, ("what did I get him?", "a hip flask")]
+    assert follow_up("and Meabh?", history) == "what did I get Meabh?"
+
+
+def test_ask_answers_a_follow_up_about_him_from_the_note_about_that_person(svc):
+    svc.add("Rory's birthday is on 22 November; he turns 40.", ts=parse_time("2025-10-01T19:00"))
+    svc.add("Bought Rory an engraved hip flask for his 40th.", ts=parse_time("2025-10-20T19:00"))
+    svc.add("Bought Meabh a soy candle for her birthday.", ts=parse_time("2025-10-22T19:00"))
+    answer = ask(svc, "what did I buy him?", llm=ScriptedLLM([]), history=RORY)
+    assert answer.question == "what did I buy Rory?"
+    assert "hip flask" in answer.text
