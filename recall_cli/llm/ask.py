@@ -450,6 +450,9 @@ def ask(
         result = svc.search(query, limit=limit, reference=reference, time_phrases=False)
     # a watched file's paragraph that a later edit took out is no longer what the file says
     hits = [h for h in result.hits if "edited_out" not in h.meta] or list(result.hits)
+    # an episode's zero-LLM summary lists its key terms ("2 note entries about Rory, Gerry,
+    # numbers"): it states nothing, and its words would pass for evidence of any question
+    hits = [h for h in hits if not _key_terms_only(h)] or hits
     hits = of_the_named_assistant(question, hits)
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
@@ -486,6 +489,10 @@ def ask(
         on_token(answer.text)  # released only now: checked, and never replaced after it is shown
     _reinforce(svc, answer.citations)
     return answer
+
+
+def _key_terms_only(hit: Hit) -> bool:
+    return hit.owner == "memory" and hit.kind == "episodic" and (hit.meta or {}).get("origin") == "heuristic"
 
 
 def _abstain(answer: Answer, reason: str) -> None:

@@ -32,7 +32,7 @@ from ..models import Hit
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
-from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
+from .support import FIRST_PERSON, GENERIC_VERBS, SECOND_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -549,6 +549,35 @@ def names_in(text: str) -> list[str]:
     return out
 
 
+YES_NO = re.compile(r"^\s*(?:did|does|do|has|have|had)\s+(?P<rest>.+)", re.I)  # not "would": a guess
+DETERMINERS = frozenset("a an the my our your his her their its this that".split())
+HEDGES = frozenset("both all each ever already really also still just actually finally even ever".split())
+
+
+def yes_no_verb(question: str) -> str:
+    """The verb a yes/no question asks about ("agree" in "did Martin agree to move the
+    deadline?", "open" in "did Jon and Gina both open ..."); "" for none or a generic one."""
+    m = YES_NO.match(question)
+    if m is None:
+        return ""
+    after_determiner = False
+    for word in WORD_RE.findall(m.group("rest")):
+        low = word.lower()
+        if after_determiner:  # "did my sister move?": the noun after "my" is the subject
+            after_determiner = False
+            continue
+        if low in DETERMINERS:
+            after_determiner = True
+        elif word[0].isupper() or low in STOPWORDS or low in HEDGES or low in FIRST_PERSON or low in SECOND_PERSON:
+            continue
+        else:
+            return "" if low in GENERIC_VERBS else low
+    return ""
+
+
+WORD_RE = re.compile(r"[A-Za-z][\w'-]*")
+
+
 def grounded(answer: str, question: str, evidence: Sequence[str]) -> tuple[bool, str]:
     """Whether a model's answer says only what the evidence says: every name, title and number
     in it appears in the evidence (or the question), and at least half of the words it adds to
@@ -564,7 +593,12 @@ def grounded(answer: str, question: str, evidence: Sequence[str]) -> tuple[bool,
     if not added:
         first = tokens(answer)[:1]
         if first and first[0] in {"yes", "no"}:
-            return True, ""  # a bare yes or no
+            # a bare yes or no, when some evidence says what was asked: "did Martin agree
+            # to move the deadline?" is not answered "Yes" by the email that asks him to
+            verb = yes_no_verb(question)
+            if verb and not any(stem(verb) in alike(words(line)) for line in evidence):
+                return False, f"no evidence says '{verb}'"
+            return True, ""
         return False, "it only repeats the question"
     best = max((len(added & words(line)) / len(added) for line in evidence), default=0.0)
     if best < 0.5:

@@ -455,7 +455,9 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         # a note must name whom it is about; a conversation between people spreads that over
         # its turns, but a user telling an assistant of someone names them ("my son Leo has a
         # peanut allergy" does not answer "what is Daniel allergic to?")
-        between_people = bool(hit.actor) and (hit.actor or "").lower() != "user" and not is_assistant(hit.actor or "")
+        # (a memory's "actor" is its subject, not a speaker)
+        between_people = (hit.owner == "event" and bool(hit.actor) and (hit.actor or "").lower() != "user"
+                          and not is_assistant(hit.actor or ""))
         return not people or bool(own & said_ and subject & said_) or (subject <= said_ and between_people)
 
     if (people or kin) and subject and not any(holds(h, said_) for h, said_ in zip(top, held, strict=True)):

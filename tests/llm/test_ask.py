@@ -568,3 +568,34 @@ def test_the_assistant_is_asked_about_by_the_names_people_give_it(svc):
                             ("what index did Claude suggest?", "4")):
         answer = ask(svc, question, llm=ScriptedLLM([]))
         assert answer.citations == [cited], (question, answer.text, answer.reason)
+
+
+def test_an_episodes_key_term_summary_is_no_evidence_for_a_question(svc):
+    from recall_cli.memory.consolidation import consolidate
+    from recall_cli.models import Event
+
+    svc.add("Dad has a new mobile. New number 086 412 7730.", ts=T0)
+    svc.store.insert_events([  # two paragraphs of one journal day: an episode
+        Event("Late night on the Oranmore numbers, Gerry still hasn't sent them.", T0 + 86400 * 3, source="note",
+              kind="paragraph", session="2023-05.md"),
+        Event("Watched Conclave with Rory; Rory guessed the ending.", T0 + 86400 * 3 + 60, source="note",
+              kind="paragraph", session="2023-05.md")])
+    consolidate(svc)  # zero-LLM: "2 note entries ... about Rory, Oranmore, numbers, ..."
+    assert any(v.memory.kind == "episodic" and "numbers" in v.memory.text for v in svc.memories.list())
+    answer = ask(svc, "what is Rory's phone number?", llm=ScriptedLLM([]))
+    assert answer.abstained, answer.text
+    assert not any(h.owner == "memory" and h.kind == "episodic" for h in answer.evidence)
+
+
+def test_a_memorys_subject_is_not_a_speaker_whose_words_answer_for_another(svc):
+    svc.add("Dad has a new mobile, the old Nokia died.", ts=T0)
+    svc.memories.add("semantic", "He has a new phone number, 086 412 7730.", subject="Dad")
+    svc.add("Watched Conclave with Rory; he turns 40 on 22 November.", ts=T0 + 60)
+    assert ask(svc, "what is Rory's phone number?", llm=ScriptedLLM([])).abstained
+
+
+def test_a_models_bare_yes_needs_evidence_that_says_what_was_asked(svc):
+    svc.add("Emailed Martin asking to move the tender report deadline to Friday 14th.", ts=T0)
+    answer = ask(svc, "did Martin agree to move the tender report deadline?", llm=ScriptedLLM(["Yes"]),
+                 use_llm=True)
+    assert answer.text != "Yes" and "Emailed Martin" in answer.text
