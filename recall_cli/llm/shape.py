@@ -397,13 +397,14 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         if not statements:
             continue
         text = hit.text or ""
-        overlap = len(keys & words(" ".join(statements)))
+        # a note's heading or file name says what its steps are for ("# Spare room shelves")
+        overlap = len(keys & (words(" ".join(statements)) | _context(hit)))
         if not overlap:
             continue
         given = _steps_of(text)
         keyed = [n for n, s in enumerate(statements) if keys & words(s)]
         steps = given or [_clean(statements[n]) for n in keyed][:MAX_STEPS]
-        if not given and not any(DEED.search(s) for s in steps):
+        if not given and keyed and not any(DEED.search(s) for s in steps):
             # "The boiler pressure dropped again. I topped it up to 1.5 bar ...": what was done
             # follows the problem the question names, without naming it again
             after = [_clean(s) for s in statements[keyed[0] + 1:]]

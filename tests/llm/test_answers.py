@@ -645,3 +645,14 @@ def test_a_notes_file_name_decides_between_sentences_that_share_no_key_word():
                None, "gym switch.md", "paragraph", "", {"path": "/home/n/notes/gym switch.md"})
     found = best_statement({stem("gym")}, [chat, note])
     assert found is not None and found[1] is note
+
+
+def test_how_i_did_something_is_answered_by_the_steps_under_its_heading(svc, tmp_path):
+    note = tmp_path / "spare room shelves.md"
+    note.write_text("---\ndate: 2025-09-27\n---\n# Spare room shelves, done\n\n"
+                    "Three floating shelves from IKEA over the desk in the spare room.\n\n"
+                    "How I did it:\n1. Stud finder: studs at 40cm and 80cm.\n2. Marked a level line at 120cm.\n"
+                    "3. Pilot holes with a 5mm bit, 60mm screws.\n\nRory says they look great.\n")
+    svc.import_file(note, "markdown")
+    text = ask(svc, "how did I put up the shelves in the spare room?", llm=ScriptedLLM([])).text
+    assert text.startswith("1. Stud finder") and "3. Pilot holes" in text
