@@ -29,6 +29,7 @@ from pathlib import PurePath
 from typing import TypeAlias
 
 from ..models import Hit
+from ..search.text import is_assistant
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
@@ -481,16 +482,34 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEP
 
 
 LIST_INTRO = re.compile(r":\s*(?:[-*•]|\d+[.)])\s")
+DAY_LINE = re.compile(rf"^\s*(?:{_DAYS})\w*\s*:\s*\S", re.I)  # a plan by weekday, one line each
+DAY_INTRO = re.compile(rf":\s*(?=(?:{_DAYS})\w*\s*:)", re.I)
 
 
 def _listed(sentence: str, hit: Hit) -> str | None:
     """A sentence that opens a list ("For Lisbon I'd suggest: - Cervejaria Ramiro ...") with
-    the whole list of its item on one line; None for any other sentence."""
+    the whole list of its item on one line; so too a sentence inside one option of an
+    assistant's list ("It behaves very like buttermilk." in "You have two good options: 1.
+    Yogurt + milk ... 2. Soured milk ..."): the options are the answer. None otherwise."""
     intro = LIST_INTRO.search(sentence)
-    items = _steps_of(hit.text or "")
-    if intro is None or len(items) < 2 or items[0][:40] not in sentence:
+    text = hit.text or ""
+    items = _steps_of(text)
+    days = [line.strip() for line in text.splitlines() if DAY_LINE.match(line)]
+    if len(items) < 2 and len(days) >= 2:  # "Here's a nut-free week:\nMonday: ...\nTuesday: ..."
+        items, intro = days, (DAY_INTRO.search(sentence) if days[0][:40] in sentence else None)
+    if len(items) < 2:
         return None
-    return f"{sentence[:intro.start()].strip()}: " + "; ".join(i.rstrip(".;") for i in items[:MAX_STEPS]) + "."
+    if intro is not None and items[0][:40] in sentence:
+        head = sentence[:intro.start()].strip()
+    elif is_assistant(hit.actor or "") and any(" ".join(sentence.split()) in " ".join(i.split()) for i in items):
+        lines = text.splitlines()
+        first = next((n for n, line in enumerate(lines) if STEP_LINE.match(line)), 0)
+        said = sentences(" ".join(lines[:first]))
+        head = said[-1].strip().rstrip(":") if said else ""
+    else:
+        return None
+    listed = "; ".join(i.replace("**", "").rstrip(".;") for i in items[:MAX_STEPS]) + "."
+    return f"{head}: {listed}" if head else listed
 
 
 AMOUNT = re.compile(r"\d|[£$€¥]")

@@ -656,3 +656,25 @@ def test_how_i_did_something_is_answered_by_the_steps_under_its_heading(svc, tmp
     svc.import_file(note, "markdown")
     text = ask(svc, "how did I put up the shelves in the spare room?", llm=ScriptedLLM([])).text
     assert text.startswith("1. Stud finder") and "3. Pilot holes" in text
+
+
+def test_an_assistants_options_are_answered_whole_when_one_of_them_matches(svc):
+    svc.add("I'm making soda bread and I don't have buttermilk. What's the best substitute?", ts=T0, actor="user",
+            source="chat", session="c1")
+    svc.add("You have two good options:\n\n1. **Yogurt + milk:** mix 250g natural yogurt with 150ml milk. "
+            "It behaves very like buttermilk.\n2. **Soured milk:** add 1.5 tablespoons of lemon juice to 400ml "
+            "milk and leave it 10 minutes.\n\nBoth give the acidity the bread soda needs.", ts=T0 + 60,
+            actor="assistant", source="chat", session="c1")
+    text = ask(svc, "what did the assistant suggest as a buttermilk substitute?", llm=ScriptedLLM([])).text
+    assert text.startswith("You have two good options: Yogurt + milk: mix 250g")
+    assert "Soured milk: add 1.5 tablespoons" in text and "**" not in text
+
+
+def test_a_plan_by_weekday_is_answered_whole(svc):
+    svc.add("Give me a week of nut-free lunchbox ideas?", ts=T0, actor="user", source="chat", session="c2")
+    svc.add("Here's a nut-free week:\nMonday: turkey pinwheels with cucumber sticks.\nTuesday: pasta salad with "
+            "peas.\nWednesday: hummus, pita and carrots.", ts=T0 + 60, actor="assistant", source="chat",
+            session="c2")
+    text = ask(svc, "what did the assistant suggest for nut-free lunches?", llm=ScriptedLLM([])).text
+    assert text.startswith("Here's a nut-free week: Monday: turkey pinwheels with cucumber sticks; Tuesday:")
+    assert "Wednesday: hummus, pita and carrots." in text
