@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from ..models import Hit
-from ..search.text import ASSISTANT_NAMES, ASSISTANTS, is_assistant
+from ..search.text import ASSISTANT_NAMES, ASSISTANTS, is_assistant, is_self
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -456,8 +456,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         # its turns, but a user telling an assistant of someone names them ("my son Leo has a
         # peanut allergy" does not answer "what is Daniel allergic to?")
         # (a memory's "actor" is its subject, not a speaker)
-        between_people = (hit.owner == "event" and bool(hit.actor) and (hit.actor or "").lower() != "user"
-                          and not is_assistant(hit.actor or ""))
+        between_people = hit.owner == "event" and not is_self(hit.actor) and not is_assistant(hit.actor or "")
         return not people or bool(own & said_ and subject & said_) or (subject <= said_ and between_people)
 
     if (people or kin) and subject and not any(holds(h, said_) for h, said_ in zip(top, held, strict=True)):

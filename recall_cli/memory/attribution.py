@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from ..llm.support import IRREGULAR, ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
-from ..search.text import is_assistant
+from ..search.text import is_assistant, is_self
 from .evidence import WORD, Evidence, base_word, name_words, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
@@ -275,7 +275,7 @@ def self_as_other(text: str, cited: Sequence[Event]) -> str:
     """'' unless a sentence of ``text`` gives another person what the user wrote of
     themselves ("He changed it in his phone" from a note "Dad has a new mobile ... Changed it
     in my phone"); then the note's sentence. Only the user's notes and turns count."""
-    own = [e for e in cited if not e.actor or e.actor.lower() == "user"]
+    own = [e for e in cited if is_self(e.actor)]
     if not own:
         return ""
     names = _named(own)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ..models import Event
 from ..search.retrieve import STOPWORDS
+from ..search.text import is_self
 from .evidence import ADVERBS, FIRST_PERSON, GLUE, PAST_OR_MODAL, SECOND_PERSON, WORD, clean_text, stem
 
 
@@ -32,7 +33,7 @@ def _third_person(verb: str) -> str:
 def speaker_name(actor: str | None) -> str:
     """Who "I" is in a memory: the event's speaker, or "the user" for the user's own notes
     and commands (and chat exports' "user" role)."""
-    if not actor or actor.lower() in {"user", "me", "human", "you"}:
+    if actor is None or is_self(actor):  # the local account's name too: the shell hook's and watcher's
         return "the user"
     if actor.lower() == "assistant":
         return "the assistant"

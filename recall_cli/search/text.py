@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from ..models import Hit
 
@@ -17,6 +18,28 @@ STOPWORDS = frozenset(
 ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
 # what people call that side in a question ("what did ChatGPT suggest?"): the exports store "assistant"
 ASSISTANT_NAMES = frozenset({"chatgpt", "claude", "gemini", "copilot", "gpt"})
+
+
+SELF_NAMES = frozenset({"user", "me", "human", "you"})  # the exports' and notes' names for the writer
+
+
+@lru_cache(maxsize=1)
+def login_name() -> str:
+    """The local account's name, which the shell hook and the file watcher store as the
+    speaker of what they capture ("" when there is none)."""
+    import getpass
+
+    try:
+        return getpass.getuser().lower()
+    except Exception:  # noqa: BLE001 - no user name is not an error
+        return ""
+
+
+def is_self(actor: str | None) -> bool:
+    """Whether ``actor`` is the user: no speaker (a note), a chat export's "user", or the local
+    account's name (commands and watched files)."""
+    low = (actor or "").lower()
+    return not low or low in SELF_NAMES or low == login_name()
 
 
 def is_assistant(actor: str | None) -> bool:

@@ -460,3 +460,14 @@ def test_a_heading_without_its_list_is_no_memory():
                   T0, source="chat", session="s", actor="assistant", id=8)]
     v = check(llm("procedural", "Here is a comprehensive guide to help you get started:", [8]), said, said)
     assert (v.ok, v.reason) == (False, "fragment")
+
+
+def test_the_local_accounts_name_on_a_watched_file_is_the_user():
+    from recall_cli.search.text import login_name
+
+    if not login_name():
+        pytest.skip("no login name on this machine")
+    para = [Event("I moved to Galway in March; my sister Aoife lives in Manchester.", NOTE_DAY, source="file",
+                  actor=login_name(), id=19)]
+    v = check(llm("semantic", "I moved to Galway in March.", [19]), para, para)
+    assert v.ok and v.text.startswith("The user moved to Galway"), v
