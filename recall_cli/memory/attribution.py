@@ -253,46 +253,66 @@ def kin_as_self(text: str, cited: Sequence[Event]) -> str:
 
 OTHER_FIRST = re.compile(r"^\W*(?:he|she|they)\b", re.I)
 OWN_FIRST = re.compile(r"^\W*(?:I|I'\w+|my|we|our)\b", re.I)
+SAME_FORM = frozenset("put set cut read let hit shut quit".split())  # past tenses that look like the verb
+SKIPPED = frozenset("also then just finally already still will would has had have is was were did".split())
+
+
+def _deed_word(word: str) -> bool:
+    low = word.lower()
+    return low in SAME_FORM or (low not in _NOT_DEEDS and _is_past(low))
 
 
 def _own_line(line: str) -> bool:
     """A writer's sentence about themselves: "I changed ...", "My phone ...", or a diary's
-    subjectless "Changed it in my phone"."""
+    subjectless deed ("Changed it in my phone", "Ordered new compression socks")."""
     if OWN_FIRST.match(line):
         return True
     words = WORD.findall(line)
-    first = words[0].lower() if words else ""
-    return (first in IRREGULAR or (first.endswith("ed") and len(first) > 4)) and bool(
-        {w.lower() for w in words} & {"my", "me", "i", "we", "our", "us"})
+    return bool(words) and _deed_word(words[0])
 
 
-def _named(events: Sequence[Event]) -> set[str]:
-    """Capitalised words the events use inside a sentence (names, not sentence openers)."""
-    return {w for e in events for line in sentences(e.text) for w in re.findall(r"(?<=\s)[A-Z][a-z]+", line)}
+OPENERS = frozenset("today yesterday tomorrow tonight now then first last next new long short back after before "
+                    "when while once still also just quick big small good bad great".split())
+
+
+def _deeds_of(sentence: str) -> list[str]:
+    """The verbs of a memory sentence's clauses, after its subject: "Aisha applied for a job
+    and ordered new socks" -> applied, ordered."""
+    verbs = []
+    for n, clause in enumerate(re.split(r",?\s+(?:and|then)\s+", sentence)):
+        words = [w for w in WORD.findall(clause) if w.lower() not in SKIPPED]
+        if n == 0 or (words and words[0][0].isupper()):
+            words = words[1:]  # the subject ("Aisha", "He")
+        if words and _deed_word(words[0]):
+            verbs.append(words[0])
+    return verbs
 
 
 def self_as_other(text: str, cited: Sequence[Event]) -> str:
     """'' unless a sentence of ``text`` gives another person what the user wrote of
-    themselves ("He changed it in his phone" from a note "Dad has a new mobile ... Changed it
-    in my phone"); then the note's sentence. Only the user's notes and turns count."""
+    themselves; then the note's sentence. A deed the user's notes tell only without a subject
+    or in the first person is the user's: "He changed it in his phone" from "Dad has a new
+    mobile ... Changed it in my phone", "Aisha applied for a job and ordered new socks" from
+    "Aisha has applied for a job ... Ordered new compression socks". Only the user's notes and
+    turns count."""
     own = [e for e in cited if is_self(e.actor)]
     if not own:
         return ""
-    names = _named(own)
+    said = {base_word(w) for e in own for w in WORD.findall(e.text)}
+    lines = [line for e in own for line in sentences(e.text)]
     for sentence in sentences(text):
         first = (WORD.findall(sentence) or [""])[0]
-        if not (OTHER_FIRST.match(sentence) or base_word(first).capitalize() in names) \
-                or re.search(r"\bthe user\b|\bI\b", sentence, re.I):
+        # who it says did it: he or she, or a capitalised word of the notes that is no verb
+        # and no sentence opener ("Aisha", not "The" or "Ordered")
+        other = bool(OTHER_FIRST.match(sentence)) or (first[:1].isupper() and base_word(first) in said
+                                                      and base_word(first) not in STOPWORDS
+                                                      and base_word(first) not in OPENERS and not _deed_word(first))
+        if not other or re.search(r"\bthe user\b|\bI\b", sentence, re.I):
             continue
-        said = _content(sentence)
-        best, source = 0, ""
-        for event in own:
-            for line in sentences(event.text):
-                shared = len(said & _content(line))
-                if shared > best:
-                    best, source = shared, line
-        if best >= 2 and _own_line(source):
-            return source[:120]
+        for verb in _deeds_of(sentence):
+            telling = [line for line in lines if stem(verb.lower()) in {stem(w.lower()) for w in WORD.findall(line)}]
+            if telling and all(_own_line(line) for line in telling):
+                return telling[0][:120]
     return ""
 
 

@@ -249,6 +249,21 @@ def test_what_the_user_wrote_of_themselves_is_not_given_to_the_person_the_note_i
                  notes, notes).ok
 
 
+def test_a_deed_the_diary_tells_without_a_subject_is_the_writers_not_the_person_beside_it():
+    day = [Event("Aisha told me on our break she's applied for a practice nurse job in Hillsborough.", NOTE_DAY,
+                 source="note", id=20),
+           Event("Ordered new compression socks, 17.99 for two pairs.", NOTE_DAY + 60, source="note", id=21),
+           Event("Long day, Kieran's last day with me. Wrote his feedback, all good.", NOTE_DAY + 120,
+                 source="note", id=22)]
+    socks = check(llm("episodic", "Aisha applied for a practice nurse job in Hillsborough and ordered new "
+                                  "compression socks.", [20, 21]), day, day)
+    assert (socks.ok, socks.reason) == (False, "wrong_person")
+    feedback = check(llm("episodic", "Kieran wrote feedback on his last day, all good.", [22]), day, day)
+    assert (feedback.ok, feedback.reason) == (False, "wrong_person")
+    assert check(llm("episodic", "Aisha applied for a practice nurse job in Hillsborough; the user ordered new "
+                                 "compression socks.", [20, 21]), day, day).ok
+
+
 def test_a_summary_that_ties_two_notes_by_after_is_refused():
     notes = [Event("Drove to Ennis. Dad showed off the new phone, already has 40 unread WhatsApps.", NOTE_DAY,
                    source="note", id=16),
