@@ -12,7 +12,7 @@
    measured per model: see the README) says does better.
    The model is not asked to cite: asked to, a 1.5B model often wrote only the ids ("[17]")
    and no answer; an answer's citation is the evidence item that holds most of its words.
-4. **The check.** A model's answer whose names, titles or numbers are not in the evidence, or
+4. **The check** (check.py). A model's answer whose names, titles or numbers are not in the evidence, or
    most of whose words are not, is replaced by the evidence's own answer, and the answer is
    released (``on_token``) only once checked: a rejected answer is never shown.
 
@@ -38,6 +38,7 @@ from ..models import Hit, Memory, SearchResult, well_formed
 from ..search.text import is_assistant, only_time
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
+from .check import grounded
 from .followup import follow_up, retrieval_query
 from .model import Chat, model_trusted
 from .shape import (
@@ -47,7 +48,6 @@ from .shape import (
     Shaped,
     date_answer,
     duration_answer,
-    grounded,
     list_answer,
     question_kind,
     statement_answer,

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
+from recall_cli.llm.check import grounded, names_in
 from recall_cli.llm.model import Chat, Usage
-from recall_cli.llm.shape import best_statement, grounded, later_update, names_in, question_kind
+from recall_cli.llm.shape import best_statement, later_update, question_kind
 from recall_cli.llm.support import assess, key_words, names_in_question, ownership, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
