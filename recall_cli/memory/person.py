@@ -33,7 +33,7 @@ def _third_person(verb: str) -> str:
 def speaker_name(actor: str | None) -> str:
     """Who "I" is in a memory: the event's speaker, or "the user" for the user's own notes
     and commands (and chat exports' "user" role)."""
-    if actor is None or is_self(actor):  # the local account's name too: the shell hook's and watcher's
+    if actor is None or is_self(actor):  # also the local account, which the shell hook and watcher store
         return "the user"
     if actor.lower() == "assistant":
         return "the assistant"
