@@ -45,6 +45,10 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
                                   "auto (the LLM when it has 1B parameters or more)"),
     "consolidate.model_proposes": ("auto", "who proposes memories: always the LLM, never (the zero-LLM path only) "
                                            "or auto (the LLM when it has 1B parameters or more)"),
+    "consolidate.model_summarises": ("never", "who writes an episode's summary: always the LLM (checked), never (the "
+                                              "zero-LLM summary of who and what it was about) or auto (the LLM when "
+                                              "it has 1B parameters or more). Measured with a 1.5B model on fresh "
+                                              "notes and chats, half its summaries mixed up who did what"),
     "ask.model_abstains": (False, "say 'Not mentioned' when the LLM says it does not know (else answer with the "
                                   "evidence's own words)"),
     "ask.min_support": (0.3, "abstain without the LLM when no evidence item holds this share of the question's "
@@ -112,6 +116,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "embed.backend": ("onnx-int8", "onnx", "torch"),
     "ask.model_answers": TRUST,
     "consolidate.model_proposes": TRUST,
+    "consolidate.model_summarises": TRUST,
 }
 
 # numeric keys -> (least, most) they may be (None: no bound): a value outside breaks what reads

@@ -40,6 +40,10 @@ class ModelMethods:
         data["memories"] = ("the model, checked, and zero-LLM summaries"
                             if model_trusted(svc.config, "consolidate.model_proposes", sized)
                             else "zero-LLM summaries and shell procedures (consolidate.model_proposes)")
+        data["summaries"] = ("the model, checked"
+                             if model_trusted(svc.config, "consolidate.model_proposes", sized)
+                             and model_trusted(svc.config, "consolidate.model_summarises", sized)
+                             else "zero-LLM (consolidate.model_summarises)")
         if svc.config.db_path.exists():
             data["structured_output_failures"] = self.llm_failures()
             data["consolidation_rejected"] = rejection_counts(svc.store)

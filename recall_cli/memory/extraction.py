@@ -184,6 +184,7 @@ class LLMExtractor:
     llm: LLM
     failures: FailureLog
     name: str = "llm"
+    summarise: bool = True  # the model's summary replaces the zero-LLM one (consolidate.model_summarises)
 
     def extract(self, events: list[Event]) -> Extraction:
         base = HeuristicExtractor().extract(events)
@@ -221,7 +222,7 @@ class LLMExtractor:
         # none; the check then judges the whole
         summary = " ".join(s if s.endswith((".", "!", "?")) else f"{s}." for s in summaries) \
             if len(summaries) == len(ranges) else None
-        if summary:
+        if summary and self.summarise:
             # the model's summary replaces the keyword one, keeping its date prefix; the
             # keyword one is kept aside for when the summary fails the grounding check
             for c in base.candidates:
@@ -292,7 +293,8 @@ def llm_pipeline(svc: Recall) -> tuple[list[Extractor], Reconciler]:
     """(extractors, reconciler) backed by the service's LLM."""
     failures = FailureLog(svc.config.home, svc.store)
     llm = svc.llm
-    return [LLMExtractor(llm, failures)], LLMReconciler(llm, failures)
+    summarise = model_trusted(svc.config, "consolidate.model_summarises", llm)
+    return [LLMExtractor(llm, failures, summarise=summarise)], LLMReconciler(llm, failures)
 
 
 def pipeline_or_none(svc: Recall) -> tuple[list[Extractor] | None, Reconciler | None, str]:

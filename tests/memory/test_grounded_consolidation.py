@@ -171,3 +171,20 @@ def test_retries_are_bounded_and_the_episodes_that_gave_up_are_reported(svc):
     again = consolidate(svc, episode_ids=[1], redo=True,
                         extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
     assert again.consolidated == 1 and again.gave_up == []
+
+
+def test_episode_summaries_stay_zero_llm_unless_the_model_is_trusted_with_them(svc):
+    from recall_cli.memory.extraction import llm_pipeline
+
+    _episode(svc)
+    svc._llm = ScriptedLLM([_extract(GOOD)] * 2)  # unsized: counts as a model the user chose
+    extractors, reconciler = llm_pipeline(svc)
+    consolidate(svc, extractors=extractors, reconciler=reconciler)
+    (summary,) = [v.memory for v in svc.memories.list(kinds=["episodic"])]
+    assert "talked about" in summary.text  # consolidate.model_summarises is "never" by default
+    assert [v.memory.text for v in svc.memories.list(kinds=["semantic"])] == [
+        "Caroline went to the LGBTQ support group on 7 May 2023"]  # the model still proposes memories
+
+    svc.config.set("consolidate.model_summarises", "always")
+    extractors, _ = llm_pipeline(svc)
+    assert [e.summarise for e in extractors] == [True]
