@@ -516,6 +516,10 @@ AMOUNT = re.compile(r"\d|[£$€¥]")
 HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
 
 
+def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
+    return bool(keys & (alike(words(sentence)) | _context(hit)))
+
+
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
@@ -525,6 +529,11 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     the question gives; ``amount``: the question asks how much or how many, so a statement
     without a number is followed by its item's next sentence that has one; ``latest``: of
     equally matching statements the latest answers ("did I give the drill back?")."""
+    if not any(_says_some(keys, s, h) for h in hits[:depth] for s in sentences(h.text or "")) \
+            and any(keys & _context(h) for h in hits[depth:]):
+        # nothing in the first items says a key word, and a note further down is filed under
+        # one ("which gym do I go to?": the note in "gym switch.md", 4th)
+        depth = max(depth, len(hits))
     match = best_match(keys, hits, depth, names, predicate, latest)
     if match is not None and match[2]:
         answered = reply(match[1])
@@ -550,4 +559,10 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         figure = next((s for s in after if AMOUNT.search(s)), None)
         if figure is not None:
             said = f"{said.rstrip('.')}. {_clean(figure) or figure}"
+    elif not keys & alike(words(found[0])) and keys & _context(found[1]):
+        # only the note's heading or file name says what was asked ("gym switch.md"): its
+        # opening two sentences tell it ("Cancelled Flyefit ... Joined Kingfisher instead")
+        rest = [s for s in sentences(found[1].text or "") if not _is_question(s)]
+        if found[0] in rest[:1] and len(rest) > 1:
+            said = f"{said.rstrip('.')}. {_clean(rest[1]) or rest[1]}"
     return Shaped(said, [found[1]])

@@ -679,3 +679,18 @@ def test_a_plan_by_weekday_is_answered_whole(svc):
     text = ask(svc, "what did the assistant suggest for nut-free lunches?", llm=ScriptedLLM([])).text
     assert text.startswith("Here's a nut-free week: Monday: turkey pinwheels with cucumber sticks; Tuesday:")
     assert "Wednesday: hummus, pita and carrots." in text
+
+
+def test_a_note_found_by_its_file_name_answers_even_below_the_first_three_items():
+    from recall_cli.llm.shape import statement_answer
+
+    chats = [Hit("event", i, 0.9, 1.0, text, "chat", "user", "s", "message", "", {})
+             for i, text in enumerate(["Budget maybe 150 a night.", "Perfect, thanks.", "Enjoy the trip!"], 1)]
+    note = Hit("event", 9, 0.4, 1.0, "Cancelled Flyefit, last payment 1 Oct. Joined Kingfisher at the university "
+               "instead, 42 a month.", "note", None, "gym switch.md", "paragraph", "", {"path": "/n/gym switch.md"})
+    shaped = statement_answer({stem("gym")}, [*chats, note], reply=lambda hit: None)
+    assert shaped is not None and shaped.hits == [note]
+    assert shaped.text == ("Cancelled Flyefit, last payment 1 Oct. "
+                           "Joined Kingfisher at the university instead, 42 a month.")
+    # a key word said in the first items keeps the answer there
+    assert statement_answer({stem("budget")}, [*chats, note], reply=lambda hit: None).hits == [chats[0]]
