@@ -1,11 +1,13 @@
 """Secrets never reach RECALL_HOME, whatever the path they come in by: `recall add`, `recall
 import` (Markdown, JSONL, a ChatGPT export), the shell hook, `recall watch`, screen titles and
 OCR, and MCP `remember`. Afterwards no byte of any fake credential is in any file under
-RECALL_HOME (database, WAL, spool, quarantine, logs, index), and the redactions are counted."""
+RECALL_HOME (database, WAL, spool, quarantine, logs, index; a numeric code counts where it
+stands alone, not inside a timestamp), and the redactions are counted."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -25,13 +27,19 @@ def texts(offset: int = 0) -> list[str]:
     return [f"{command} (entry {i + offset})" for i, (command, _secret) in enumerate(CORPUS)]
 
 
+def _leaked(secret: str, data: bytes) -> bool:
+    if secret.isdigit():  # a short code must stand alone: "01:51:43.482193" is a timestamp, not the alarm code
+        return re.search(rb"(?<![\w.])" + re.escape(secret.encode()) + rb"(?![\w])", data) is not None
+    return secret.encode() in data
+
+
 def leaks(home: Path) -> dict[str, list[str]]:
     """Fake secrets found in the raw bytes of any file under ``home``, by file."""
     found: dict[str, list[str]] = {}
     for path in home.rglob("*"):
         if path.is_file() and not path.is_symlink():
             data = path.read_bytes()
-            hits = [secret for _command, secret in CORPUS if secret.encode() in data]
+            hits = [secret for _command, secret in CORPUS if _leaked(secret, data)]
             if hits:
                 found[str(path.relative_to(home))] = hits
     return found
