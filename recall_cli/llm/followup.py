@@ -50,7 +50,7 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
 
 
 # "what did I get him?", "when is her birthday?": the one person the last question named
-PERSON = re.compile(r"\b(?P<pronoun>he|she|him|his|her|hers|they|them|their)\b(?P<after>\s+(?P<next>[\w']+))?", re.I)
+PERSON = re.compile(r"\b(?P<pronoun>he|she|him|his|her|hers|they|them|their)\b(?:\s+(?P<next>[\w']+))?", re.I)
 POSSESSIVE = frozenset("his their".split())
 
 

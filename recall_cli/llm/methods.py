@@ -37,12 +37,11 @@ class ModelMethods:
         # which jobs it does: the same decision `ask` and `consolidate` make (model.model_trusted)
         data["answers"] = ("the model" if model_trusted(svc.config, "ask.model_answers", sized)
                            else "the evidence's own words (ask.model_answers)")
-        data["memories"] = ("the model, checked, and zero-LLM summaries"
-                            if model_trusted(svc.config, "consolidate.model_proposes", sized)
+        proposes = model_trusted(svc.config, "consolidate.model_proposes", sized)
+        data["memories"] = ("the model, checked, and zero-LLM summaries" if proposes
                             else "zero-LLM summaries and shell procedures (consolidate.model_proposes)")
         data["summaries"] = ("the model, checked"
-                             if model_trusted(svc.config, "consolidate.model_proposes", sized)
-                             and model_trusted(svc.config, "consolidate.model_summarises", sized)
+                             if proposes and model_trusted(svc.config, "consolidate.model_summarises", sized)
                              else "zero-LLM (consolidate.model_summarises)")
         if svc.config.db_path.exists():
             data["structured_output_failures"] = self.llm_failures()

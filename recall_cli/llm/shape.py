@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePath
 from typing import TypeAlias
 
 from ..models import Hit
@@ -33,7 +32,7 @@ from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
 from .check import names_in
-from .support import STOPWORDS, alike, sentences, stem, tokens, words
+from .support import STOPWORDS, alike, file_words, sentences, stem, tokens, words
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -121,8 +120,7 @@ def _context(hit: Hit) -> set[str]:
     """The words of where a note sits: its heading and its file's name."""
     if not hit.meta or hit.source not in ("note", "file"):
         return set()
-    path = str(hit.meta.get("path") or "")
-    return words(f"{hit.meta.get('heading') or ''} {re.sub(r'[_-]', ' ', PurePath(path).stem) if path else ''}")
+    return words(f"{hit.meta.get('heading') or ''} {file_words(hit)}")
 
 
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,

@@ -321,9 +321,14 @@ def _said(hit: Hit) -> str:
     heading "Volvo maintenance > Winter tyres", a chat's title, a note file's name "gym
     switch.md"), as search reads it."""
     where = " ".join(str(hit.meta.get(k) or "") for k in ("heading", "title")) if hit.meta else ""
-    if hit.meta and hit.meta.get("path") and hit.source in ("note", "file"):
-        where += " " + re.sub(r"[_-]", " ", PurePath(str(hit.meta["path"])).stem)
-    return f"{hit.actor or ''} {hit.text} {where}"
+    return f"{hit.actor or ''} {hit.text} {where} {file_words(hit)}"
+
+
+def file_words(hit: Hit) -> str:
+    """A note file's name as words ("gym_switch.md" -> "gym switch"); "" for anything else."""
+    if not hit.meta or not hit.meta.get("path") or hit.source not in ("note", "file"):
+        return ""
+    return re.sub(r"[_-]", " ", PurePath(str(hit.meta["path"])).stem)
 
 
 def turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
