@@ -7,6 +7,17 @@ import os
 import sys
 
 
+def account_name() -> str | None:
+    """The local account's name, which the shell hook and the file watcher store as the
+    speaker of what they capture (None when there is none)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or None
+    except Exception:  # noqa: BLE001 - no user name is not an error
+        return None
+
+
 def default_home() -> str:
     """The platform's user data directory for recall."""
     home = os.path.expanduser("~")

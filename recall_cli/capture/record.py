@@ -162,19 +162,7 @@ def build_record(command_bytes: bytes, total_bytes: int, args: Args, config: Con
         meta["invalid_utf8"] = True
     session, _ = _clean(args.session) if args.session else (None, False)
     return spool.make_record(source="shell", kind="command", text=body, ts_start=round(start, 6),
-                             ts_end=round(end, 6), actor=_user(), session=session, meta=meta)
-
-
-def _user() -> str | None:
-    name = os.environ.get("USER") or os.environ.get("LOGNAME")
-    if name:
-        return name
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError, OSError):
-        return None
+                             ts_end=round(end, 6), actor=_home.account_name(), session=session, meta=meta)
 
 
 def _log_error(home: str, message: str) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
+from ..home import account_name
 from ..importers.markdown import named_time, normalized_lines, note_blocks, paragraph_hash
 from . import spool
 from .filters import expand_path, parse_list
@@ -83,15 +84,6 @@ class WatchReport:
         return asdict(self)
 
 
-def _user() -> str | None:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name is not an error
-        return None
-
-
 class FileWatcher:
     """Watch directories for text changes; see the module docstring."""
 
@@ -112,7 +104,7 @@ class FileWatcher:
         self.debounce = max(0, debounce_ms) / 1000.0
         self.max_file_bytes = max_file_bytes
         self.on_flush = on_flush
-        self.actor = _user()
+        self.actor = account_name()
         self.state_path = self.home / "watch" / "state.json"
         self.state: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()  # one scan or batch at a time

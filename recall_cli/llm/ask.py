@@ -372,7 +372,8 @@ ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could
 def _done_by_another(sentence: str, keys: set[str]) -> bool:
     """Whether every key word ``sentence`` says follows another person's name ("Daniel works")."""
     said = re.findall(r"[\w']+", sentence)
-    at = [k for k, w in enumerate(said) if stem(w.lower()) in keys]
+    # a name asked about is no deed ("Returned Intermezzo to the library" is the asker's)
+    at = [k for k, w in enumerate(said) if stem(w.lower()) in keys and not (k and w[:1].isupper())]
     def named(k: int) -> bool:  # a capitalised word before it, not I/we nor a sentence's first stopword
         before = said[k - 1] if k else ""
         return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or before.lower() not in STOPWORDS)

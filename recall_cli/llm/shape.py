@@ -140,8 +140,9 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
         if naming and _note(hit) and hit.ref not in naming:
             continue
         context = _context(hit)
+        elsewhere = _other_items(hit.text or "", names)
         for j, sentence in enumerate(sentences(hit.text or "")):
-            if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
+            if _is_question(sentence) or sentence in elsewhere or (allow is not None and not allow(hit, sentence)):
                 continue
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
             if not _clean(sentence):
@@ -153,6 +154,18 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     if reaction is not None and reaction[0][1] and (best is None or not best[0][1]):
         best = reaction
     return None if best is None else (best[1], best[2])
+
+
+def _other_items(text: str, names: AbstractSet[str]) -> set[str]:
+    """The sentences of a list's items that do not name what the question names, when another
+    item does: "did I finish Intermezzo?" is not answered by "Finished 30 Sept." from the
+    item above "- Intermezzo — Sally Rooney. Started 1 Oct"."""
+    if not names:
+        return set()
+    items = [m.group("step") for line in text.splitlines() if (m := STEP_LINE.match(line))]
+    if len(items) < 2 or not any(names & words(item) for item in items):
+        return set()
+    return {s for item in items if not names & words(item) for s in sentences(item)}
 
 
 def _note(hit: Hit) -> bool:

@@ -93,12 +93,19 @@ HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)
 FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
     ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
     ("job", "work employ hire"), ("addres", "street road avenu lane hous flat apartment"),
-    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"))}
+    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born bday"))}
+
+
+# an age as an ordinal says a birthday: "the trip for his 40th (he's 40 on the 22nd Nov)"
+AGE_ORDINAL = re.compile(r"(?:1[3-9]|[2-9]\d|1\d\d)th")
 
 
 def alike(said: set[str]) -> set[str]:
     """``said`` (stems) with the question words it says in other words (FAMILY)."""
-    return said | {key for key, family in FAMILY.items() if family & said}
+    same = {key for key, family in FAMILY.items() if family & said}
+    if any(AGE_ORDINAL.fullmatch(w) for w in said):
+        same.add("birthday")
+    return said | same
 
 
 # an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work
@@ -316,6 +323,25 @@ def ownership(hit: Hit, person: str, speakers: Sequence[str]) -> Ownership:
     return out
 
 
+MY_THING = re.compile(r"\bmy\s+([a-z]+)\b(?!['\u2019])", re.I)  # "my birthday", not "my mum's"
+WHOSE = re.compile(r"^(?:[A-Z][a-z]+['\u2019]s|his|her|their)$")
+
+
+def _anothers_only(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
+    """Whether the question asks of the asker's own thing ("when is my birthday?") and the
+    evidence says that thing only as someone else's ("Meabh's birthday dinner"). An assistant
+    speaks of the asker's own as "your"; the rest of what it says is left aside."""
+    asked = MY_THING.search(question)
+    thing = stem(asked.group(1).lower()) if asked else ""
+    if thing not in keys:
+        return False
+    whose = [WHOSE.match(before) is not None
+             for h in top if not is_assistant(h.actor or "") or "your" in tokens(h.text or "")
+             for said in [re.findall(r"[\w'\u2019]+", h.text or "")]
+             for before, word in zip(["", *said], said, strict=False) if stem(word.lower()) == thing]
+    return bool(whose) and all(whose)
+
+
 def _said(hit: Hit) -> str:
     """An item's words for the question's: its speaker, its text, and where it sits (a note's
     heading "Volvo maintenance > Winter tyres", a chat's title, a note file's name "gym
@@ -428,11 +454,14 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             continue
         own = {stem(w) for w in tokens(name)}
         subject = keys - own
-        on_subject = [h for h in top if subject and not h.actor and POSSESSIVE.search(h.text)
-                      and len(subject & words(h.text)) / len(subject) >= min_support]
-        if on_subject and not any(own & words(h.text) for h in on_subject):
+        on_subject = [h for h in top if subject and not h.actor
+                      and len(subject & alike(words(h.text))) / len(subject) >= min_support]
+        if any(POSSESSIVE.search(h.text) for h in on_subject) and not any(own & words(h.text) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support
+    if _anothers_only(question, keys, top):
+        support.abstain = "the evidence on this is about someone else's"
+        return support
     # "what is Lucia allergic to?" is not answered by the note about Lucia's nativity play:
     # an item must hold the person and something of what is asked, or all of what is asked
     # (a one-word name: "Harry Potter Conference" or "Little Women" is a title, not a person)

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from ..home import account_name
 from ..models import Hit
 
 STOPWORDS = frozenset(
@@ -25,14 +26,8 @@ SELF_NAMES = frozenset({"user", "me", "human", "you"})  # the exports' and notes
 
 @lru_cache(maxsize=1)
 def login_name() -> str:
-    """The local account's name, which the shell hook and the file watcher store as the
-    speaker of what they capture ("" when there is none)."""
-    import getpass
-
-    try:
-        return getpass.getuser().lower()
-    except Exception:  # noqa: BLE001 - no user name is not an error
-        return ""
+    """The local account's name in lower case ("" when there is none)."""
+    return (account_name() or "").lower()
 
 
 def is_self(actor: str | None) -> bool:

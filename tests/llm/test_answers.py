@@ -694,3 +694,27 @@ def test_a_note_found_by_its_file_name_answers_even_below_the_first_three_items(
                            "Joined Kingfisher at the university instead, 42 a month.")
     # a key word said in the first items keeps the answer there
     assert statement_answer({stem("budget")}, [*chats, note], reply=lambda hit: None).hits == [chats[0]]
+
+
+def test_a_list_item_answers_only_for_what_it_names(svc):
+    # "Finished 30 Sept." belongs to the item above the one asked about
+    add_notes(svc, [("2025-10-01T20:00", "- Small Things Like These by Claire Keegan. Finished 30 Sept.\n"
+                                         "- Intermezzo by Sally Rooney. Started 1 Oct, library copy."),
+                    ("2025-10-22T20:00", "Returned Intermezzo to the library half-read, there's a waiting list.")])
+    answer = answered(svc, "did I finish Intermezzo?", "2025-11-03T12:00")
+    assert "half-read" in answer and "30 Sept" not in answer
+
+
+def test_an_age_as_an_ordinal_tells_a_birthday(svc):
+    add_notes(svc, [("2025-10-04T20:00", "Meabh's birthday dinner at Ard Bia, six of us."),
+                    ("2025-10-12T20:00", "Talked to Rory about the trip for his 40th (he's 40 on the 22nd Nov).")])
+    assert "22 November" in answered(svc, "when is Rory's birthday?", "2025-11-03T12:00")
+
+
+def test_my_birthday_is_not_answered_by_another_persons(svc):
+    add_notes(svc, [("2025-10-04T20:00", "Meabh's birthday dinner at Ard Bia, six of us."),
+                    ("2025-10-05T20:00", "Rory cooked, we watched a film.")])
+    answer = ask(svc, "when is my birthday?", llm=ScriptedLLM([]), reference=parse_time("2025-11-03T12:00"))
+    assert answer.abstained and "someone else" in answer.reason
+    assert "Ard Bia" in answered(svc, "when is Meabh's birthday?", "2025-11-03T12:00") \
+        or "4 October" in answered(svc, "when is Meabh's birthday?", "2025-11-03T12:00")
