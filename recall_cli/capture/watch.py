@@ -268,7 +268,7 @@ class FileWatcher:
         hashes: list[str] = []
         mtime = info.st_mtime_ns / 1e9
         added = 0
-        for block in note_blocks(normalized_lines(text.split("\n")), named_time(Path(path), mtime)):
+        for block in note_blocks(normalized_lines(text.split("\n")), named_time(Path(path), mtime), Path(path).stem):
             digest = paragraph_hash(block.text)
             hashes.append(digest)
             if digest in seen:

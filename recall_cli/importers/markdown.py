@@ -236,9 +236,15 @@ class MarkdownImporter:
 
     def _parse(self, path: Path, lines: Iterator[str]) -> Iterator[Event | Skipped]:
         where = str(path.resolve())
-        for block in note_blocks(lines, named_time(path, file_time(path))):
+        mtime = file_time(path)
+        default = named_time(path, mtime)
+        for block in note_blocks(lines, default, path.stem):
             meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
                                     "line_start": block.line_start, "line_end": block.line_end}
+            if block.ts == mtime and find_date(path.stem) is None:
+                # no heading, front matter or file name dates it: its time is the file's last
+                # save, which says nothing of when what it tells happened
+                meta["undated"] = True
             yield Event(text=block.text, ts_start=block.ts, source="note", kind="paragraph", session=path.name,
                         meta=meta)
 
@@ -266,18 +272,45 @@ class NoteBlock:
     heading: str  # the headings it sits under, "Trip > Packing"
 
 
-def note_blocks(lines: Iterator[str], default_ts: float) -> Iterator[NoteBlock]:
+def note_blocks(lines: Iterator[str], default_ts: float, name: str = "") -> Iterator[NoteBlock]:
     """The blocks of a note's lines (front matter and headings are not blocks), each dated by
-    the nearest dated heading, else the front matter's date, else ``default_ts``."""
+    the nearest dated heading, else the front matter's date, else ``default_ts``. A first line
+    that says the file's ``name`` again ("kids weekends - ideas" in "kids weekends.md") is the
+    note's title: a heading over the blocks below, not a block of its own."""
     ahead, first, front_date = read_front_matter(lines)
     front_ts = front_time(front_date)
+    title: list[tuple[int, str, int]] = []
+    pending: NoteBlock | None = None  # a title, until a block below it shows it is one
     for block in split_blocks(chain(ahead[first:], lines), first):
         body = _dedent(clean("\n".join(block.lines).strip("\n").rstrip()))
         if not body.strip():
             continue
-        titles = [clean(title) for _level, title, _line in block.headings]
+        if pending is None and not title and not block.headings and _titles(body, name):
+            pending = NoteBlock(block.line_start + 1, block.line_start + 1, body,
+                                heading_time([], front_ts, default_ts), "")
+            continue
+        if pending is not None:
+            title, pending = [(0, pending.text.strip(), pending.line_start - 1)], None
+        headings = [*title, *block.headings]
+        titles = [clean(text) for _level, text, _line in headings]
         yield NoteBlock(block.line_start + 1, block.line_start + len(block.lines), body,
-                        heading_time(block.headings, front_ts, default_ts), " > ".join(titles))
+                        heading_time(headings, front_ts, default_ts), " > ".join(titles))
+    if pending is not None:  # the note's one line: its text, not a title
+        yield pending
+
+
+TITLE_WORDS = 8
+_LIST_START = re.compile(r"^\s*(?:\d+[.)]|[-*+\u2022>|])\s")
+
+
+def _titles(body: str, name: str) -> bool:
+    """Whether ``body`` is a note's title: one short line, no sentence, that says at least half
+    of its words in the file's name ("numbers + codes" in "numbers.md", "TODO" in "todo.md")."""
+    said = re.findall(r"[a-z0-9]+", body.lower())
+    named = set(re.findall(r"[a-z0-9]+", name.lower()))
+    return ("\n" not in body.strip() and 0 < len(said) <= TITLE_WORDS and bool(named)
+            and not body.rstrip().endswith((".", "!", "?", ":")) and not _LIST_START.match(body)
+            and 2 * sum(w in named or w.rstrip("s") in named for w in said) >= len(said))
 
 
 def named_time(path: Path, mtime: float) -> float:

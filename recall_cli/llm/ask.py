@@ -41,6 +41,7 @@ from ..timeutil import from_ts
 from .check import grounded
 from .followup import follow_up, retrieval_query
 from .model import Chat, model_trusted
+from .section import section_answer
 from .shape import (
     ANSWER_DEPTH,
     DONE_YET,
@@ -346,6 +347,12 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = date_answer(question, keys, hits, allow=keep, now=now) or date_answer(question, keys, hits, now=now)
     elif kind == "steps":
         made = steps_answer(keys, hits)
+        # for want of a list of steps, the note's whole section under "## Mounting the lab NAS"
+        # where the one step found, or the best items, sit
+        if made is None or "\n" not in made.text:
+            section = next(filter(None, (section_answer(svc.store, h, keys)
+                                         for h in (made.hits[:1] if made is not None else hits[:4]))), None)
+            made = Shaped(*section) if section is not None else made
     elif kind == "list":  # "what activities does X do": X's statements, when that is all it asks
         made = list_answer(found.key_words if allow else keys, hits, allow=keep) or list_answer(keys, hits)
     elif kind == "duration":

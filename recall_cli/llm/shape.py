@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TypeAlias
 
 from ..models import Hit
@@ -32,11 +33,11 @@ from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
 from ..timeutil import from_ts
 from .check import names_in
-from .support import STOPWORDS, alike, file_words, sentences, stem, tokens, words
+from .support import LONG_NUMBER, STOPWORDS, alike, file_words, sentences, stem, tokens, words
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
-MAX_STEPS = 8
+MAX_STEPS = 12  # a longer list ends with how many steps more its source holds
 MAX_STEP_CHARS = 240
 MAX_LIST_ITEMS = 3
 MAX_SENTENCE_CHARS = 400
@@ -371,6 +372,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
     if best is None:
+        if hit.meta and hit.meta.get("undated"):
+            return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])
     return Shaped(in_granularity(question, best[1], best[2]), [hit])
@@ -401,7 +404,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
     A question someone asked ("how do I…?") is never the answer. (A command that failed is
     never one either: evidence_answer, the one caller, leaves those out for every steps answer.)"""
     commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
-    best: tuple[tuple[int, bool, int, int], Hit, list[str]] | None = None
+    best: tuple[tuple[int, bool, bool, int, int], Hit, list[str]] | None = None
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
@@ -425,7 +428,9 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         # an item that gives steps or tells what was done ("added an index") over one that only
         # restates the problem ("the orders query is slow"), among those holding two key words
         acts = bool(given) or any(DONE.search(s) for s in steps)
-        rank = (min(overlap, 2), acts, overlap, -i)
+        # then the asker's own list of steps over a line that tells of them ("worked this out
+        # doing the E string first." above "1. ONE string at a time ...")
+        rank = (min(overlap, 2), acts, bool(given) and not is_assistant(hit.actor or ""), overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)
     if best is None and commands:
@@ -433,7 +438,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         return Shaped(_numbered([" ".join((h.text or "").split()) for h in ordered]), ordered)
     if best is None:
         return None
-    steps = [s[:MAX_STEP_CHARS] for s in best[2] if s][:MAX_STEPS]
+    steps = [s[:MAX_STEP_CHARS] for s in best[2] if s]
     if not steps:
         return None
     return Shaped(steps[0] if len(steps) == 1 else _numbered(steps), [best[1]])
@@ -449,7 +454,9 @@ DEED = re.compile(r"(?:^\s*|\b(?:i|we)\s+(?:\w+ly\s+|then\s+|just\s+)?)" + DONE.
 
 
 def _numbered(steps: Sequence[str]) -> str:
-    return "\n".join(f"{n}. {step}" for n, step in enumerate(steps[:MAX_STEPS], start=1))
+    more = len(steps) - MAX_STEPS
+    tail = f"\n(and {more} more step{'s' if more > 1 else ''} in the source)" if more > 0 else ""
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(steps[:MAX_STEPS], start=1)) + tail
 
 
 def list_answer(keys: set[str], hits: Sequence[Hit], depth: int = 6,
@@ -497,6 +504,14 @@ DAY_LINE = re.compile(rf"^\s*(?:{_DAYS})\w*\s*:\s*\S", re.I)  # a plan by weekda
 DAY_INTRO = re.compile(rf":\s*(?=(?:{_DAYS})\w*\s*:)", re.I)
 
 
+def _opens(sentence: str, text: str, first: str) -> bool:
+    """Whether ``sentence`` ends with a colon the line above the list item ``first``."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    at = next((n for n, line in enumerate(lines) if first[:40] in line), 0)
+    said = " ".join(sentence.split())
+    return at > 0 and said.endswith(":") and lines[at - 1].endswith(said)
+
+
 def _listed(sentence: str, hit: Hit) -> str | None:
     """A sentence that opens a list ("For Lisbon I'd suggest: - Cervejaria Ramiro ...") with
     the whole list of its item on one line; so too a sentence inside one option of an
@@ -512,6 +527,8 @@ def _listed(sentence: str, hit: Hit) -> str | None:
         return None
     if intro is not None and items[0][:40] in sentence:
         head = sentence[:intro.start()].strip()
+    elif _opens(sentence, text, items[0]):  # "For Lisbon I'd suggest:" on the line above the first
+        head = sentence.strip().rstrip(":").strip()
     elif is_assistant(hit.actor or "") and any(" ".join(sentence.split()) in " ".join(i.split()) for i in items):
         lines = text.splitlines()
         first = next((n for n, line in enumerate(lines) if STEP_LINE.match(line)), 0)
@@ -525,6 +542,18 @@ def _listed(sentence: str, hit: Hit) -> str | None:
 
 AMOUNT = re.compile(r"\d|[£$€¥]")
 HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
+
+
+def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) gives a figure, or is followed by a
+    long number ("Should call the plumber ...", then "Joe Fahy, 091 755 218")."""
+    if allow is not None and not allow(hit, sentence):
+        return False
+    if AMOUNT.search(sentence):
+        return True
+    said = sentences(hit.text or "")
+    at = said.index(sentence) if sentence in said else len(said)
+    return at + 1 < len(said) and LONG_NUMBER.search(said[at + 1]) is not None
 
 
 def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
@@ -553,7 +582,12 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(_listed(statements[0], answered) or statements[0], [answered])
-    found = best_statement(keys, hits, depth, allow, names, predicate, latest)
+    found = None
+    if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
+        found = best_statement(keys, hits, depth, partial(_with_figure, allow), names, predicate, latest)
+        if found is not None and not keys & alike(words(found[0])):
+            found = None
+    found = found or best_statement(keys, hits, depth, allow, names, predicate, latest)
     if found is None:
         return None
     changed = later_update(keys, found, hits, allow, names, where)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from ..models import Hit
-from ..search.text import ASSISTANT_NAMES, ASSISTANTS, is_assistant, is_self
+from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -93,7 +93,7 @@ HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)
 FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
     ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
     ("job", "work employ hire"), ("addres", "street road avenu lane hous flat apartment"),
-    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born bday"))}
+    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born"))}
 
 
 # an age as an ordinal says a birthday: "the trip for his 40th (he's 40 on the 22nd Nov)"
@@ -147,6 +147,7 @@ SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya
 
 # irregular past forms meet their verb ("which book did Priya lend me?" over "Priya lent me
 # her copy"); not those that are also everyday words of another sense (left, saw, found, felt)
+# (not "left", "sat", "fell" or "bit": a side, a Saturday, a hill and "a bit" more often than verbs)
 IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
     ("lend", "lent"), ("buy", "bought"), ("teach", "taught"), ("go", "went gone"), ("run", "ran"),
     ("meet", "met"), ("give", "gave given"), ("take", "took taken"), ("make", "made"), ("tell", "told"),
@@ -157,7 +158,11 @@ IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
     ("sleep", "slept"), ("hear", "heard"), ("catch", "caught"), ("ride", "rode ridden"), ("drink", "drank drunk"),
     ("grow", "grew grown"), ("know", "knew known"), ("wear", "wore worn"), ("speak", "spoke spoken"),
     ("forget", "forgot forgotten"), ("become", "became"), ("come", "came"), ("get", "got gotten"),
-    ("sing", "sang sung"), ("see", "seen"))
+    ("sing", "sang sung"), ("see", "seen"), ("ring", "rang rung"), ("find", "found"),
+    ("feel", "felt"), ("hold", "held"), ("stand", "stood"), ("understand", "understood"), ("fall", "fallen"),
+    ("throw", "threw thrown"), ("draw", "drew drawn"), ("hide", "hid hidden"), ("shake", "shook shaken"),
+    ("steal", "stole stolen"), ("wake", "woke woken"), ("freeze", "froze frozen"), ("forgive", "forgave forgiven"),
+    ("dig", "dug"), ("stick", "stuck"), ("hang", "hung"), ("feed", "fed"), ("bite", "bitten"))
     for past in forms.split()}
 
 
@@ -185,7 +190,13 @@ def stem(word: str) -> str:
 
 
 # the words that ask for digits (DIGITS_ASKED), as stems
+PHONE = re.compile(r"\b(?:phone|mobile|landline|cell)\b", re.I)
 DIGIT_WORDS = frozenset(stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension"))
+
+
+# a note's short form says its word ("mum's op" for "operation")
+for _full, _short in SHORT_FORMS.items():
+    FAMILY[stem(_full)] = FAMILY.get(stem(_full), frozenset()) | {stem(w) for w in _short}
 
 
 def tokens(text: str) -> list[str]:
@@ -196,7 +207,8 @@ def tokens(text: str) -> list[str]:
 def words(text: str) -> set[str]:
     """Stemmed content words: not stopwords and longer than two letters, or holding a digit
     ("B3", "5k", "2023")."""
-    return {stem(w) for w in tokens(text) if (w not in STOPWORDS and len(w) > 2) or any(c.isdigit() for c in w)}
+    return {stem(w) for w in tokens(text)
+            if (w not in STOPWORDS and len(w) > 2) or any(c.isdigit() for c in w) or w in SHORT_WORDS}
 
 
 def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
@@ -205,9 +217,10 @@ def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
     skip = {n.lower() for n in names}
     for idiom, meaning in IDIOMS:
         question = idiom.sub(meaning, question)
+    # "what's" is "what": a question word, not a key
     return {stem(w) for w in tokens(question)
-            if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 2 and not YEAR.match(w)
-            and w.removesuffix("'s") not in skip}
+            if (base := w.removesuffix("'s")) not in STOPWORDS and base not in QUESTION_WORDS and len(w) > 2
+            and not YEAR.match(w) and base not in skip}
 
 
 def _plain(word: str) -> str:
@@ -233,8 +246,32 @@ def names_in_question(question: str, people: Iterable[str] = ()) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of a text, on one line each."""
-    return [s for s in SENTENCE.split(" ".join(text.split())) if s]
+    """Sentences of a text, on one line each. A line of a note is a unit of its own ("bike lock
+    (blue kryptonite) 4721", then "Steve Ackroyd, plumber - 07700 900418"), unless it is a
+    line of wrapped prose that goes on below."""
+    return [s for unit in _units(text) for s in SENTENCE.split(" ".join(unit.split())) if s]
+
+
+WRAPPED_LINE = 60  # a line at least this long that stops mid-sentence was wrapped, not ended
+_GOES_ON = re.compile(r"^\s*[a-z(]")
+
+
+def _units(text: str) -> list[str]:
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return [text]
+    units = [lines[0]]
+    for line in lines[1:]:
+        before = units[-1].splitlines()[-1].rstrip()
+        if len(before) >= WRAPPED_LINE and not before.endswith((".", "!", "?", ":", ";")) \
+                and _GOES_ON.match(line) and not STEP_START.match(line):
+            units[-1] += "\n" + line
+        else:
+            units.append(line)
+    return units
+
+
+STEP_START = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022#>])\s")  # a list item, a heading or a quote opens a line
 
 
 # a question that opens a clause after a statement: "I was thinking about X, can you ...?"
@@ -437,12 +474,19 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
         on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
                  for i, s in enumerate(said) if not subject or subject & words(s)]
-        if on_it and not any(re.search(r"\d", s) or LONG_NUMBER.search(after) for s, after in on_it):
+        # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
+        digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
+        if on_it and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
             support.abstain = "the evidence on it names no number"
             return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
     said |= {stem(w) for w in said}
+    waived: set[str] = set()
     for name in names_in_question(question, known):
+        own = {stem(w) for w in tokens(name)}
+        if HOW_TO.match(question) and keys - own and any(keys - own <= alike(words(_said(h))) for h in top):
+            waived.add(name)  # "how do I mount the lab NAS from Linux?": the steps, said for "Ubuntu"
+            continue
         if not any(w in said or stem(w) in said for w in tokens(name)):
             support.abstain = f"the evidence never mentions {name}"
             return support
@@ -466,7 +510,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # an item must hold the person and something of what is asked, or all of what is asked
     # (a one-word name: "Harry Potter Conference" or "Little Women" is a title, not a person)
     people = [*named.values(), *(n for n in names_in_question(question, known)
-                                 if " " not in n and not n.isupper())]
+                                 if " " not in n and not n.isupper() and n not in waived)]
     own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
     # "when is my brother's birthday?" is not answered by "my sister Lena's birthday is 14 August"
     kin = relations_in(question)

@@ -55,12 +55,24 @@ GENERIC = frozenset("happen happened happening going go went anything something 
                     "on coming".split())  # "what should I do next Friday?", "what's on tomorrow?" ask for a time
 
 
+# the short forms notes write words in ("mum's op", "dentist appt"): a query's word finds them too
+SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "operation": ("op",), "appointment": ("appt",), "appointments": ("appts",), "birthday": ("bday",),
+    "doctor": ("doc",), "information": ("info",), "meeting": ("mtg",), "message": ("msg",),
+    "tomorrow": ("tmrw",), "weekend": ("wknd",), "account": ("acct",), "department": ("dept",),
+    "reference": ("ref",), "christmas": ("xmas",), "medication": ("meds",), "medicine": ("meds",),
+    "photograph": ("photo",), "telephone": ("phone",), "examination": ("exam",), "apartment": ("apt",),
+    "prescription": ("rx",), "laboratory": ("lab",), "minutes": ("mins",), "hours": ("hrs",)}
+SHORT_WORDS = frozenset(short for forms in SHORT_FORMS.values() for short in forms)
+
+
 def fts_terms(text: str) -> list[str]:
-    """The query's meaningful words, lower-cased, once each (all of them if all are stopwords)."""
+    """The query's meaningful words, lower-cased, once each (all of them if all are stopwords),
+    each followed by the short forms notes write it in (SHORT_FORMS)."""
     words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS and len(w) > 1]
     if not words:
         words = [w for w in re.findall(r"\w+", text.lower())]
-    return list(dict.fromkeys(words))
+    return list(dict.fromkeys(t for w in words for t in (w, *SHORT_FORMS.get(w, ()))))
 
 
 def fts_expression(text: str) -> str:

@@ -186,10 +186,11 @@ def test_markdown_without_any_date_uses_the_file_modification_time(svc, tmp_path
     os.utime(path, (1700000000, 1700000000))
     report = svc.import_file(path, "auto")
     assert report.format == "markdown"
-    assert [(e.text, e.ts_start) for e in stored(svc)] == [
-        ("Ideas", 1700000000), ("A bird feeder for the balcony.", 1700000000),
-        ("* paint the door\n* fix the bike", 1700000000)]
-    assert svc.import_file(path, "auto").duplicates == 3
+    # the first line says the file's name again: the note's title, over the blocks below
+    assert [(e.text, e.ts_start, e.meta["heading"]) for e in stored(svc)] == [
+        ("A bird feeder for the balcony.", 1700000000, "Ideas"),
+        ("* paint the door\n* fix the bike", 1700000000, "Ideas")]
+    assert svc.import_file(path, "auto").duplicates == 2
 
 
 def test_markdown_unclosed_fence_and_windows_line_endings_are_handled(svc, tmp_path):

@@ -718,3 +718,74 @@ def test_my_birthday_is_not_answered_by_another_persons(svc):
     assert answer.abstained and "someone else" in answer.reason
     assert "Ard Bia" in answered(svc, "when is Meabh's birthday?", "2025-11-03T12:00") \
         or "4 October" in answered(svc, "when is Meabh's birthday?", "2025-11-03T12:00")
+
+
+def test_a_line_of_a_note_is_a_statement_of_its_own(svc):
+    add_notes(svc, [("2025-10-01T20:00", "numbers + codes\n\nbike lock (blue kryptonite) 4721\n"
+                                         "Steve Ackroyd, plumber - 07700 900418 (Gary's mate, cash is fine)\n"
+                                         "Ruth (bass) 07700 900772\ndepot stores ext 2214")])
+    assert answered(svc, "what's the plumber's number?", "2025-10-27T12:00").startswith(
+        "Steve Ackroyd, plumber - 07700 900418 (Gary's mate, cash is fine)")
+    assert answered(svc, "what's my bike lock code?", "2025-10-27T12:00").startswith(
+        "bike lock (blue kryptonite) 4721 [")
+
+
+def test_how_i_did_something_gives_my_own_numbered_steps_over_the_line_that_tells_of_them(svc):
+    steps = "\n".join(f"{n}. step {n} of the string change" for n in range(1, 15))
+    svc.add("worked this out doing the E string first. this is what actually worked on mine",
+            ts=parse_time("2025-10-08T20:00"))
+    svc.add(steps, ts=parse_time("2025-10-08T20:01"))
+    answer = answered(svc, "How did I replace the E string?", "2025-10-27T12:00")
+    assert answer.startswith("1. step 1 of the string change\n2. step 2")
+    assert "12. step 12" in answer and "step 13" not in answer and "(and 2 more steps in the source)" in answer
+
+
+def test_a_past_tense_said_another_way_answers_whether_it_happened(svc):
+    add_notes(svc, [("2025-09-08T20:00", "council tax letter came. need to ring the council"),
+                    ("2025-10-16T20:00", "!!! council finally rang back. discount sorted.")])
+    assert "finally rang back" in answered(svc, "Did the council ever ring back?", "2025-10-27T12:00")
+
+
+def test_a_phone_number_is_a_long_number_said_of_that_person(svc):
+    add_notes(svc, [("2025-09-20T20:00", "plot 17. Priyanka is 18 (left, looking from the path)."),
+                    ("2025-09-23T20:00", "Priyanka says her niece has a teacher, Ruth, does bass in Chapel Allerton."),
+                    ("2025-10-01T20:00", "numbers\nRuth (bass) 07700 900772\nDave (bass, old) 07700 900135")])
+    assert ask(svc, "What's Priyanka's phone number?", llm=ScriptedLLM([])).abstained
+    assert answered(svc, "What's Ruth's phone number?", "2025-10-27T12:00").startswith("Ruth (bass) 07700 900772")
+
+
+def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
+    todo = tmp_path / "todo.md"
+    todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
+    svc.import_file(todo, "markdown")
+    answer = answered(svc, "When is my next dentist appointment?", "2025-10-27T12:00")
+    assert answer.startswith("- [ ] ring dentist") or answer.startswith("Not mentioned")
+
+
+def test_a_short_form_in_a_note_answers_for_its_word(svc):
+    add_notes(svc, [("2025-09-08T20:00", "Marek rang - mum's op date is 9th Oct."),
+                    ("2025-09-09T20:00", "mum rang on the 12th Sept, all fine.")])
+    assert "9 October" in answered(svc, "When is mum's operation?", "2025-09-20T12:00")
+
+
+def test_how_to_a_note_gives_gets_the_whole_section_in_the_notes_order(svc, tmp_path):
+    note = tmp_path / "lab-server-howto.md"
+    note.write_text("# Lab server\n\n## Mounting the lab NAS\n\nHave to be on the VPN first.\n\n"
+                    "    sudo apt install cifs-utils\n    sudo mkdir -p /mnt/labnas\n\n"
+                    "- vers=3.0 is the bit that matters\n\nunmount: sudo umount /mnt/labnas\n\n"
+                    "## Sunday\n\nWent swimming at Blackrock.\n")
+    svc.import_file(note, "markdown")
+    answer = answered(svc, "How do I mount the lab NAS?", "2025-11-21T12:00")
+    assert answer.startswith("Have to be on the VPN first.\n\nsudo apt install cifs-utils\nsudo mkdir -p /mnt/labnas"
+                             "\n\n- vers=3.0 is the bit that matters\n\nunmount: sudo umount /mnt/labnas")
+    assert "Blackrock" not in answer
+
+
+def test_a_product_the_notes_call_otherwise_does_not_stop_a_how_to_answer(svc, tmp_path):
+    note = tmp_path / "nas.md"
+    note.write_text("# Mounting the lab NAS\n\nworks on my laptop (Ubuntu 24.04):\n\n"
+                    "1. sudo apt install cifs-utils\n2. sudo mount -t cifs //labnas02/lab /mnt/labnas\n")
+    svc.import_file(note, "markdown")
+    answer = ask(svc, "How do I mount the lab NAS from Linux?", llm=ScriptedLLM([]))
+    assert not answer.abstained and "sudo mount -t cifs" in answer.text
+    assert ask(svc, "What did I cook in Lisbon?", llm=ScriptedLLM([])).abstained

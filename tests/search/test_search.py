@@ -136,3 +136,12 @@ def test_only_a_question_about_the_askers_own_words_counts_as_one():
     assert not asks_of_self("What did you recommend for my resume?")
     assert not asks_of_self("Summarise what we've covered about my triangles")
     assert not asks_of_self("Where is the spare key?")
+
+
+def test_a_word_finds_the_short_form_a_note_writes_it_in(svc):
+    svc.add("Marek rang - mum's op date is 9th Oct", ts=ts("2025-09-09T20:00"))
+    svc.add("Dentist appt moved to Friday", ts=ts("2025-09-10T20:00"))
+    svc.add("Bought a new bass amp", ts=ts("2025-09-11T20:00"))
+    assert svc.search("when is mum's operation?", dense=False).hits[0].text.startswith("Marek rang")
+    assert svc.search("dentist appointment", dense=False).hits[0].text.startswith("Dentist appt")
+    assert fts_expression("operation") == '"operation" OR "op"'

@@ -1,0 +1,44 @@
+"""A how-to note's whole section as the answer to "how do I ...?".
+
+A note that says how something was done is cut into blocks when it is stored: a paragraph,
+the commands in a code block, a list of caveats. "How do I mount the lab NAS?" finds one of
+them ("sudo mount -t cifs ..."), but the answer is the section they sit in, under "##
+Mounting the lab NAS", in the order the note gives them. The section answers only when its
+own heading says what the question asks about.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..models import Hit
+from .support import alike, words
+
+if TYPE_CHECKING:
+    from ..store.db import Store
+
+MAX_SECTION_LINES = 30  # a longer section ends with how many lines more its note holds
+MAX_SECTION_BLOCKS = 12  # more blocks than this under one heading is a log, not a how-to
+
+
+def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hit]] | None:
+    """The blocks of the note section ``hit`` sits in, in the note's order, as one text, and
+    the items they are; None when ``hit`` is no note block, its heading names none of
+    ``keys``, or the section is that one block (or too long to be one how-to)."""
+    meta = hit.meta or {}
+    heading, path = str(meta.get("heading") or ""), meta.get("path")
+    if hit.owner != "event" or hit.source not in ("note", "file") or not heading or not path or not hit.session:
+        return None
+    if not keys & alike(words(heading.split(" > ")[-1])):
+        return None  # "Sunday": the day the block was written, not what it is about
+    blocks = sorted((e for e in store.session_events(hit.session, hit.source)
+                     if e.meta.get("path") == path and e.meta.get("heading") == heading and e.id is not None),
+                    key=lambda e: int(e.meta.get("line_start") or 0))
+    if not 1 < len(blocks) <= MAX_SECTION_BLOCKS:
+        return None
+    lines = "\n\n".join(e.text.strip("\n").rstrip() for e in blocks).splitlines()
+    more = len(lines) - MAX_SECTION_LINES
+    text = "\n".join(lines[:MAX_SECTION_LINES]).strip()
+    if more > 0:
+        text += f"\n(and {more} more line{'s' if more > 1 else ''} in the note)"
+    return text, [Hit.from_event(e) for e in blocks]
