@@ -316,6 +316,31 @@ def self_as_other(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+THEIRS = re.compile(r"\b(?:his|her|their)\s+(?:(\w+)\s+)?(\w+)", re.I)
+MINE = re.compile(r"\b(?:my|our)\s+(?:(\w+)\s+)?(\w+)", re.I)
+OTHERS_OWN = re.compile(r"\b(?:his|her|their|[A-Z]\w+'s)\s+(?:(\w+)\s+)?(\w+)")
+
+
+def mine_as_theirs(text: str, cited: Sequence[Event]) -> str:
+    """'' unless ``text`` gives another person a thing the user's own words call theirs: "her
+    strings are dead" from the user's note "she says my strings are dead"; then the note's
+    words. A sentence that names the user may mean the user by "her", so it is left alone."""
+    own = [e for e in cited if is_self(e.actor)]
+    if not own:
+        return ""
+    mine = {stem(w.lower()): m.group(0) for e in own for m in MINE.finditer(e.text) for w in m.groups() if w}
+    others = {stem(w.lower()) for e in cited for m in OTHERS_OWN.finditer(e.text) for w in m.groups() if w}
+    for sentence in sentences(text):
+        if re.search(r"\bthe user\b", sentence, re.I):
+            continue
+        for m in THEIRS.finditer(sentence):
+            for word in (w for w in m.groups() if w):
+                key = stem(word.lower())
+                if key in mine and key not in others and word.lower() not in STOPWORDS:
+                    return mine[key]
+    return ""
+
+
 def _words_of(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 

@@ -39,7 +39,15 @@ from typing import TYPE_CHECKING, Any
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
-from .attribution import invented, kin_as_self, misattributed, misquoted, scattered, self_as_other
+from .attribution import (
+    invented,
+    kin_as_self,
+    mine_as_theirs,
+    misattributed,
+    misquoted,
+    scattered,
+    self_as_other,
+)
 from .evidence import (
     ALLOWED_SYMBOLS,
     FILE_NAME,
@@ -343,7 +351,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # nothing but speakers and relation words ("Caroline likes it"): no fact to keep
         return _reject(verdict, "fragment", "says nothing")
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
-    wronged = wronged or misquoted(rest, cited) or kin_as_self(rest, cited) or self_as_other(rest, cited)
+    wronged = wronged or misquoted(rest, cited) or kin_as_self(rest, cited) or self_as_other(rest, cited) \
+        or mine_as_theirs(rest, cited)
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
     reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")

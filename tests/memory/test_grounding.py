@@ -486,3 +486,14 @@ def test_the_local_accounts_name_on_a_watched_file_is_the_user():
                   actor=login_name(), id=19)]
     v = check(llm("semantic", "I moved to Galway in March.", [19]), para, para)
     assert v.ok and v.text.startswith("The user moved to Galway"), v
+
+
+def test_a_thing_the_users_note_calls_mine_is_not_given_to_another():
+    note = [Event("Ruth lesson 1. she actually watched my right hand, says Im plucking with one finger too much\n"
+                  "she says my strings are dead (they are, they came with the bass)", NOTE_DAY, source="note", id=30)]
+    v = check(llm("semantic", "Ruth says her strings are dead; they came with the bass.", [30], "Ruth"), note, note)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    assert check(llm("semantic", "Ruth says the user's strings are dead; they came with the bass.", [30], "Ruth"),
+                 note, note).ok
+    theirs = [Event("Ruth says her strings are new. My strings are dead.", NOTE_DAY, source="note", id=31)]
+    assert check(llm("semantic", "Ruth says her strings are new.", [31], "Ruth"), theirs, theirs).ok
