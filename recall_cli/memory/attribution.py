@@ -341,6 +341,35 @@ def mine_as_theirs(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+GOES_ON = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her|this|that|these|those)\b", re.I)
+
+
+def merged_lines(text: str, cited: Sequence[Event]) -> str:
+    """'' unless a clause of ``text`` joins the words of different lines or sentences of the
+    cited events into one claim; then that clause. A small model fuses neighbouring lines of a
+    note: "HMRC is clawing back tax code from the new gate code at allotment" from "new gate
+    code at allotment from today" and "payslip - tax code changed?? ... HMRC clawing something
+    back". A conversation's turn counts as one. Words no line holds are the content-word
+    check's to judge, not this one's."""
+    from .grounding import names_and_words
+
+    # a note's lines and sentences are its facts; a turn of a conversation is told as a whole;
+    # a sentence that says "it" or "they" goes on from the one before ("New number 086 ...",
+    # then "Changed it in my phone")
+    units: list[set[str]] = []
+    for e in cited:
+        said = sentences(e.text) if e.source in ("note", "file") else [e.text]
+        for n, unit in enumerate(said):
+            units.append(_content(unit) | (_content(said[n - 1]) if n and GOES_ON.search(unit) else set()))
+    for clause in CLAUSE_BREAK.split(text):
+        _names, words, _initial = names_and_words(clause)
+        said = {stem(w.lower()) for w in words} - {"user"}
+        said = {w for w in said if any(w in unit for unit in units)}
+        if len(said) >= 2 and not any(said <= unit for unit in units):
+            return clause.strip()
+    return ""
+
+
 def _words_of(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 

@@ -42,6 +42,7 @@ from ..timephrase.phrase import EXPLICIT, MONTHS
 from .attribution import (
     invented,
     kin_as_self,
+    merged_lines,
     mine_as_theirs,
     misattributed,
     misquoted,
@@ -103,6 +104,7 @@ REASONS: dict[str, str] = {
     "wrong_person": "not said by or to the person it is about",
     "scattered": "a clause joining turns far apart",
     "unstated_relation": "a cause or link between facts that no turn states",
+    "merged": "one claim made of different lines or sentences of a note",
     "plan_as_done": "something said as done that the events only plan",
     "unclear_person": '"you" with no one it could mean',
     "no_steps": "a procedure nobody took or gave",
@@ -358,6 +360,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")
     if found:
         return _reject(verdict, reason, found)
+    fused = merged_lines(rest, cited) if candidate.kind != "episodic" else ""
+    if fused:
+        return _reject(verdict, "merged", fused)
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
     if check_subject:

@@ -497,3 +497,18 @@ def test_a_thing_the_users_note_calls_mine_is_not_given_to_another():
                  note, note).ok
     theirs = [Event("Ruth says her strings are new. My strings are dead.", NOTE_DAY, source="note", id=31)]
     assert check(llm("semantic", "Ruth says her strings are new.", [31], "Ruth"), theirs, theirs).ok
+
+
+def test_a_claim_fused_from_two_lines_of_a_note_is_refused():
+    note = [Event("new gate code at allotment from today (in allotment note)\n"
+                  "payslip - tax code changed?? 1131L. asked chatgpt, sounds like HMRC clawing something back",
+                  NOTE_DAY, source="note", id=40)]
+    v = check(llm("semantic", "HMRC is clawing back tax code from the new gate code at allotment.", [40], "HMRC"),
+              note, note)
+    assert (v.ok, v.reason) == (False, "merged")
+    assert check(llm("semantic", "The tax code changed to 1131L; HMRC is clawing something back.", [40], "HMRC"),
+                 note, note).ok
+    book = [Event("- Small Things Like These by Claire Keegan. Finished 30 Sept. Short, made me cry on the bus.",
+                  NOTE_DAY, source="note", id=41)]
+    bus = check(llm("semantic", "The user finished Small Things Like These on the bus.", [41]), book, book)
+    assert (bus.ok, bus.reason) == (False, "merged")
