@@ -363,9 +363,9 @@ def merged_lines(text: str, cited: Sequence[Event]) -> str:
             units.append(_content(unit) | (_content(said[n - 1]) if n and GOES_ON.search(unit) else set()))
     for clause in CLAUSE_BREAK.split(text):
         _names, words, _initial = names_and_words(clause)
-        said = {stem(w.lower()) for w in words} - {"user"}
-        said = {w for w in said if any(w in unit for unit in units)}
-        if len(said) >= 2 and not any(said <= unit for unit in units):
+        claimed = {stem(w.lower()) for w in words} - {"user"}
+        claimed = {w for w in claimed if any(w in unit for unit in units)}
+        if len(claimed) >= 2 and not any(claimed <= unit for unit in units):
             return clause.strip()
     return ""
 
