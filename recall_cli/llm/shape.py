@@ -541,6 +541,7 @@ def _listed(sentence: str, hit: Hit) -> str | None:
 
 
 AMOUNT = re.compile(r"\d|[£$€¥]")
+CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
 HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
 
 
@@ -549,7 +550,7 @@ def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: s
     long number ("Should call the plumber ...", then "Joe Fahy, 091 755 218")."""
     if allow is not None and not allow(hit, sentence):
         return False
-    if AMOUNT.search(sentence):
+    if AMOUNT.search(CLOCK.sub(" ", sentence)):  # "07:20 Vet rang": a time of day is no figure
         return True
     said = sentences(hit.text or "")
     at = said.index(sentence) if sentence in said else len(said)
@@ -591,6 +592,9 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if found is None:
         return None
     changed = later_update(keys, found, hits, allow, names, where)
+    if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
+                                              for figure in (LONG_NUMBER, AMOUNT)):
+        changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number
     if changed is not None:  # what holds now first, then what it replaced
         before = _clean(found[0]) or found[0]
         return Shaped(f"{_clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])

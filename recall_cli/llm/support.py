@@ -69,7 +69,8 @@ POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a th
 # "what is my passport number?", "the door code?": asks for digits, and a note without any
 # ("renewed the passport at the consulate") does not answer it
 LONG_NUMBER = re.compile(r"\d[\d \-]{4,}\d")  # a phone number or a code, not an amount
-DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b[\s?.!]*$", re.I)
+DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b"
+                          r"(?:\s+(?:for|of|at)\s+[\w' -]{1,40})?[\s?.!]*$", re.I)  # "... number for Biscuit?"
 # "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
 # whomever it is about ("strengthen your glutes")
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"

@@ -789,3 +789,10 @@ def test_a_product_the_notes_call_otherwise_does_not_stop_a_how_to_answer(svc, t
     answer = ask(svc, "How do I mount the lab NAS from Linux?", llm=ScriptedLLM([]))
     assert not answer.abstained and "sudo mount -t cifs" in answer.text
     assert ask(svc, "What did I cook in Lisbon?", llm=ScriptedLLM([])).abstained
+
+
+def test_a_later_change_without_a_number_does_not_replace_the_number_asked_for(svc):
+    add_notes(svc, [("2025-10-10T20:00", "Rang Corrib Vets for Biscuit's booster, 091 756 204, Tues 14th 5.15pm."),
+                    ("2025-11-17T07:20", "07:20 Vet rang, Biscuit's dental cancelled, vet nurse out sick.")])
+    answer = answered(svc, "What's the vet's phone number for Biscuit?", "2025-11-21T12:00")
+    assert answer.startswith("Rang Corrib Vets") and "cancelled" not in answer
