@@ -143,7 +143,8 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
         context = _context(hit)
         elsewhere = _other_items(hit.text or "", names)
         for j, sentence in enumerate(sentences(hit.text or "")):
-            if _is_question(sentence) or sentence in elsewhere or (allow is not None and not allow(hit, sentence)):
+            if _is_question(sentence) or sentence in elsewhere or _struck(sentence) \
+                    or (allow is not None and not allow(hit, sentence)):
                 continue
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
             if not _clean(sentence):
@@ -212,6 +213,24 @@ UPDATE_DEPTH = 8  # the evidence items searched for a later change
 UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
 TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{_DAYS})s?\b|today|tomorrow|tonight|morning|"
                        r"evening|week|month|year)", re.I)
+
+
+CHANGE_MARK = re.compile(r"^[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b|new (?:date|time|plan|place)\b"
+                         r"|now\b|instead\b)", re.I)
+STRUCK = re.compile(r"~~[^~]+~~")
+
+
+def _further_down(other: Hit, hit: Hit) -> bool:
+    """Whether ``other`` is a later block of the same note file as ``hit``."""
+    mine, theirs = hit.meta or {}, other.meta or {}
+    return (_note(hit) and _note(other) and other.ref != hit.ref and bool(mine.get("path"))
+            and mine.get("path") == theirs.get("path")
+            and int(theirs.get("line_start") or 0) > int(mine.get("line_start") or 0))
+
+
+def _struck(sentence: str) -> bool:
+    """Whether ``sentence`` is struck through ("~~thursdays 20h~~"): no longer so."""
+    return bool(STRUCK.search(sentence)) and not STRUCK.sub("", sentence).strip(" -*.,;:")
 
 
 def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
@@ -287,6 +306,15 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
         named = {stem(w) for name in names_in(sentence) for w in tokens(name)}
         shared, names = shared | named, {*names, *named}
     best: tuple[str, Hit] | None = None
+    # a note marks its own update below what it replaces: "~~thursdays 20h~~" then "**->
+    # WEDNESDAYS 21h from 17 sep.**", "plan: ActivoBank" then "CHANGED 19 sep: Banco CTT instead"
+    own = sentences(hit.text or "")
+    below = [(s, hit) for s in own[own.index(sentence) + 1:]] if sentence in own and _note(hit) else []
+    below += [(s, other) for other in hits[:UPDATE_DEPTH] if _further_down(other, hit)
+              for s in sentences(other.text or "")]
+    marked = [(s, h) for s, h in below if CHANGE_MARK.match(s) and not _struck(s)]
+    if marked:
+        best = max(marked, key=lambda m: int((m[1].meta or {}).get("line_start") or 0))
     for other in hits[:UPDATE_DEPTH]:
         if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
             continue

@@ -261,10 +261,12 @@ def _units(text: str) -> list[str]:
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 2:
         return [text]
+    # wrapped prose: every line but the last runs near the width (a note's lines do not)
+    wrapped = all(len(line.rstrip()) >= WRAPPED_LINE for line in lines[:-1])
     units = [lines[0]]
     for line in lines[1:]:
         before = units[-1].splitlines()[-1].rstrip()
-        if len(before) >= WRAPPED_LINE and not before.endswith((".", "!", "?", ":", ";")) \
+        if wrapped and not before.endswith((".", "!", "?", ":", ";")) \
                 and _GOES_ON.match(line) and not STEP_START.match(line):
             units[-1] += "\n" + line
         else:
@@ -272,7 +274,8 @@ def _units(text: str) -> list[str]:
     return units
 
 
-STEP_START = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022#>])\s")  # a list item, a heading or a quote opens a line
+# a list item, a heading, a quote or a label ("building door code: ...") opens a line
+STEP_START = re.compile(r"^\s*(?:(?:\d+[.)]|[-*\u2022#>])\s|[\w' ]{1,30}\s?[:=]\s)")
 
 
 # a question that opens a clause after a statement: "I was thinking about X, can you ...?"

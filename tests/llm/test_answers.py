@@ -796,3 +796,21 @@ def test_a_later_change_without_a_number_does_not_replace_the_number_asked_for(s
                     ("2025-11-17T07:20", "07:20 Vet rang, Biscuit's dental cancelled, vet nurse out sick.")])
     answer = answered(svc, "What's the vet's phone number for Biscuit?", "2025-11-21T12:00")
     assert answer.startswith("Rang Corrib Vets") and "cancelled" not in answer
+
+
+def test_a_notes_own_change_mark_below_answers_over_the_plan_above(svc, tmp_path):
+    note = tmp_path / "bank.md"
+    note.write_text("---\ndate: 2025-08-27\n---\n# bank switch\n\n"
+                    "plan: move everything to ActivoBank (no fees, ppl at work use it)\n- gave up 15 sep\n\n"
+                    "**CHANGED 19 sep: went with Banco CTT instead.** app sign up 15 min, first try.\n")
+    svc.import_file(note, "markdown")
+    answer = answered(svc, "Which bank did I switch to instead of ActivoBank?", "2025-10-11T12:00")
+    assert answer.startswith("**CHANGED 19 sep: went with Banco CTT instead.**") and "(before: plan:" in answer
+
+
+def test_a_labelled_line_of_a_note_is_a_statement_of_its_own(svc):
+    add_notes(svc, [("2025-09-01T20:00", "landlord: Sr. Fernando Matos - 912 447 308 (whatsapp better, dont call "
+                                         "after 21h)\nbuilding door code: 7316  (was 4471 till 30 sep) - ask Tom\n"
+                                         "mailbox key = small brass one on the hook")])
+    answer = answered(svc, "What's my landlord's phone number?", "2025-10-11T12:00")
+    assert answer.startswith("landlord: Sr. Fernando Matos - 912 447 308") and "mailbox" not in answer

@@ -512,3 +512,17 @@ def test_a_claim_fused_from_two_lines_of_a_note_is_refused():
                   NOTE_DAY, source="note", id=41)]
     bus = check(llm("semantic", "The user finished Small Things Like These on the bus.", [41]), book, book)
     assert (bus.ok, bus.reason) == (False, "merged")
+
+
+def test_a_procedure_that_tells_of_a_person_is_no_procedure():
+    chat = [Event("I'm planning to make pierogi on Saturday. How do I blend onion into the potato for Kuba, "
+                  "who hates onion?", NOTE_DAY, source="chat", actor="user", id=50),
+            Event("Cook the onion until very soft, then blitz it with a stick blender before mixing it into the "
+                  "potato. Freeze the pierogi separately on a tray.", NOTE_DAY + 60, source="chat",
+                  actor="assistant", id=51)]
+    plan = check(llm("procedural", "The user is planning to make pierogi by blending onion into the potato.",
+                     [50, 51]), chat, chat)
+    assert (plan.ok, plan.reason) == (False, "no_steps")
+    steps = check(llm("procedural", "Cook the onion until very soft, then blitz it with a stick blender before "
+                                    "mixing it into the potato.", [51]), chat[1:], chat)
+    assert steps.ok, steps
