@@ -365,13 +365,15 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "what is the plumber's phone number?": the sentence on the plumber, then its number
         # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
         keys, amount = keys - DIGIT_WORDS, True
-    latest = bool(DONE_YET.match(question))
+    latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question))
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
                                      amount=amount, latest=latest)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest))
 
 
+# "how much is in the fund now?": what holds now, the latest word on it
+NOW_ASKED = re.compile(r"\b(?:now|currently|at the moment|these days|so far|latest)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 

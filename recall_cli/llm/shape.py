@@ -25,6 +25,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from itertools import dropwhile, takewhile
 from typing import TypeAlias
 
 from ..models import Hit
@@ -633,7 +634,12 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if amount and not AMOUNT.search(said):  # "Car service done." then "Final bill was 245 pounds"
         rest = sentences(found[1].text or "")
         after = rest[rest.index(found[0]) + 1:] if found[0] in rest else []
-        figure = next((s for s in after if AMOUNT.search(s)), None)
+        figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
+                                 dropwhile(lambda s: AMOUNT.search(s) is None, after)))
+        if figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
+            figures = list(takewhile(lambda s: STEP_LINE.match(s) is not None, figures))
+        # what it is now: the last of a running list ("- 25 aug: 1240" ... "- 10 oct: ... = 1901")
+        figure = (figures[-1] if latest else figures[0]) if figures else None
         if figure is not None:
             said = f"{said.rstrip('.')}. {_clean(figure) or figure}"
     elif not keys & alike(words(found[0])) and keys & _context(found[1]):

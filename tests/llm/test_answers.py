@@ -814,3 +814,10 @@ def test_a_labelled_line_of_a_note_is_a_statement_of_its_own(svc):
                                          "mailbox key = small brass one on the hook")])
     answer = answered(svc, "What's my landlord's phone number?", "2025-10-11T12:00")
     assert answer.startswith("landlord: Sr. Fernando Matos - 912 447 308") and "mailbox" not in answer
+
+
+def test_what_a_running_list_holds_now_is_its_last_figure(svc):
+    add_notes(svc, [("2025-10-10T20:00", "# moto\n\nfund\n- 25 aug: 1240\n- 1 sep: +300 = 1540\n"
+                                         "- 10 oct: -89 helmet = 1901\n\nshortlist: Honda CB125F")])
+    assert "= 1901" in answered(svc, "How much is in the motorbike fund now?", "2025-10-11T12:00")
+    assert "1240" in answered(svc, "How much was in the motorbike fund at first?", "2025-10-11T12:00")
