@@ -40,6 +40,7 @@ Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 MAX_STEPS = 12  # a longer list ends with how many steps more its source holds
 MAX_STEP_CHARS = 240
+MAX_BLOCK_LINES = 30
 MAX_LIST_ITEMS = 3
 MAX_SENTENCE_CHARS = 400
 
@@ -457,9 +458,10 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         # an item that gives steps or tells what was done ("added an index") over one that only
         # restates the problem ("the orders query is slow"), among those holding two key words
         acts = bool(given) or any(DONE.search(s) for s in steps)
-        # then the asker's own list of steps over a line that tells of them ("worked this out
-        # doing the E string first." above "1. ONE string at a time ...")
-        rank = (min(overlap, 2), acts, bool(given) and not is_assistant(hit.actor or ""), overlap, -i)
+        # then the asker's own list of steps in a note over a line that tells of them ("worked
+        # this out doing the E string first." above "1. ONE string at a time ..."), or over a
+        # chat message that tells of a problem "then" another
+        rank = (min(overlap, 2), acts, bool(given) and _note(hit), overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)
     if best is None and commands:
@@ -467,6 +469,12 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         return Shaped(_numbered([" ".join((h.text or "").split()) for h in ordered]), ordered)
     if best is None:
         return None
+    if _note(best[1]) and "```" in (best[1].text or ""):
+        # a note's block with code in it: its commands are the steps, as it gives them
+        lines = (best[1].text or "").strip().splitlines()
+        more = len(lines) - MAX_BLOCK_LINES
+        return Shaped("\n".join(lines[:MAX_BLOCK_LINES]) + (f"\n(and {more} more lines in the note)" if more > 0
+                                                             else ""), [best[1]])
     steps = [s[:MAX_STEP_CHARS] for s in best[2] if s]
     if not steps:
         return None

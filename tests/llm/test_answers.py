@@ -821,3 +821,18 @@ def test_what_a_running_list_holds_now_is_its_last_figure(svc):
                                          "- 10 oct: -89 helmet = 1901\n\nshortlist: Honda CB125F")])
     assert "= 1901" in answered(svc, "How much is in the motorbike fund now?", "2025-10-11T12:00")
     assert "1240" in answered(svc, "How much was in the motorbike fund at first?", "2025-10-11T12:00")
+
+
+def test_a_runbook_block_with_code_answers_how_to_whole_over_a_chat_that_tells_of_the_problem(svc, tmp_path):
+    svc.add("got paged at 2am for a deadlock on the ledger db. transfer handler does BEGIN; UPDATE accounts; then "
+            "COMMIT. I killed the blocking backend then restarted the pods", ts=T0, actor="user", source="chat",
+            session="c1")
+    note = tmp_path / "oncall-runbook.md"
+    note.write_text("# on-call runbook\n\n## locks\nwho blocks who on the ledger db:\n```sql\n"
+                    "SELECT pid, pg_blocking_pids(pid) AS blocked_by FROM pg_stat_activity\n"
+                    "WHERE cardinality(pg_blocking_pids(pid)) > 0;\n```\n"
+                    "- running query -> SELECT pg_cancel_backend(pid);\n- idle in transaction -> terminate it\n")
+    svc.import_file(note, "markdown")
+    answer = answered(svc, "How do I find which session is blocking the others on the ledger db?", "2025-10-11T12:00")
+    assert answer.startswith("who blocks who on the ledger db:\n```sql\nSELECT pid, pg_blocking_pids(pid)")
+    assert "- idle in transaction -> terminate it" in answer and "paged at 2am" not in answer
