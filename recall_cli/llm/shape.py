@@ -587,7 +587,11 @@ def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: s
     long number ("Should call the plumber ...", then "Joe Fahy, 091 755 218")."""
     if allow is not None and not allow(hit, sentence):
         return False
-    if AMOUNT.search(CLOCK.sub(" ", sentence)):  # "07:20 Vet rang": a time of day is no figure
+    # "07:20 Vet rang", "22 sep, before payroll cutoff on the 25th": a time or a date is no figure
+    bare = CLOCK.sub(" ", sentence)
+    for _pos, _text, _day, phrase in dates_in(bare, hit.ts):
+        bare = bare.replace(phrase, " ")
+    if AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)):
         return True
     said = sentences(hit.text or "")
     at = said.index(sentence) if sentence in said else len(said)

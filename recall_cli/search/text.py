@@ -66,10 +66,13 @@ SHORT_FORMS: dict[str, tuple[str, ...]] = {
 SHORT_WORDS = frozenset(short for forms in SHORT_FORMS.values() for short in forms)
 
 
+ASKING = frozenset({"much", "many"})  # "how much was the B&B?": the words of asking, not of the answer
+
+
 def fts_terms(text: str) -> list[str]:
     """The query's meaningful words, lower-cased, once each (all of them if all are stopwords),
     each followed by the short forms notes write it in (SHORT_FORMS)."""
-    words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS and len(w) > 1]
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS and w not in ASKING and len(w) > 1]
     if not words:
         words = [w for w in re.findall(r"\w+", text.lower())]
     return list(dict.fromkeys(t for w in words for t in (w, *SHORT_FORMS.get(w, ()))))

@@ -836,3 +836,10 @@ def test_a_runbook_block_with_code_answers_how_to_whole_over_a_chat_that_tells_o
     answer = answered(svc, "How do I find which session is blocking the others on the ledger db?", "2025-10-11T12:00")
     assert answer.startswith("who blocks who on the ledger db:\n```sql\nSELECT pid, pg_blocking_pids(pid)")
     assert "- idle in transaction -> terminate it" in answer and "paged at 2am" not in answer
+
+
+def test_a_date_is_no_figure_for_a_number_question(svc):
+    add_notes(svc, [("2025-09-22T20:00", "rang Filipa's extension about the number on 22 sep, before the cutoff on "
+                                         "the 25th"),
+                    ("2025-09-23T20:00", "Filipa in HR: ext 4471")])
+    assert "4471" in answered(svc, "What's Filipa's extension number?", "2025-10-11T12:00")

@@ -145,3 +145,10 @@ def test_a_word_finds_the_short_form_a_note_writes_it_in(svc):
     assert svc.search("when is mum's operation?", dense=False).hits[0].text.startswith("Marek rang")
     assert svc.search("dentist appointment", dense=False).hits[0].text.startswith("Dentist appt")
     assert fts_expression("operation") == '"operation" OR "op"'
+
+
+def test_the_words_of_asking_how_much_do_not_find_what_only_says_much(svc):
+    svc.add("Seun made lasagne, ate too much", ts=ts("2025-10-06T20:00"))
+    svc.add("Seun booked the B&B in Kenmare for the wedding, €165/night", ts=ts("2025-10-17T20:00"))
+    hits = svc.search("How much was the B&B?", dense=False).hits
+    assert [h.text for h in hits][:1] == ["Seun booked the B&B in Kenmare for the wedding, €165/night"]
