@@ -253,6 +253,10 @@ def sentences(text: str) -> list[str]:
     return [s for unit in _units(text) for s in SENTENCE.split(" ".join(unit.split())) if s]
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 WRAPPED_LINE = 60  # a line at least this long that stops mid-sentence was wrapped, not ended
 _GOES_ON = re.compile(r"^\s*[a-z(]")
 
@@ -266,7 +270,11 @@ def _units(text: str) -> list[str]:
     units = [lines[0]]
     for line in lines[1:]:
         before = units[-1].splitlines()[-1].rstrip()
-        if wrapped and not before.endswith((".", "!", "?", ":", ";")) \
+        # a list item's indented line that is no item of its own goes on with it ("- Whitby 11/12
+        # oct ...", then "    CANCELLED - Kuba ill")
+        goes_on = STEP_START.match(before) is not None and _indent(line) > _indent(before) \
+            and not STEP_START.match(line)
+        if goes_on or wrapped and not before.endswith((".", "!", "?", ":", ";")) \
                 and _GOES_ON.match(line) and not STEP_START.match(line):
             units[-1] += "\n" + line
         else:

@@ -843,3 +843,10 @@ def test_a_date_is_no_figure_for_a_number_question(svc):
                                          "the 25th"),
                     ("2025-09-23T20:00", "Filipa in HR: ext 4471")])
     assert "4471" in answered(svc, "What's Filipa's extension number?", "2025-10-11T12:00")
+
+
+def test_a_list_items_indented_line_goes_on_with_it(svc):
+    add_notes(svc, [("2025-10-01T20:00", "- Harewood. adventure playground. rained off\n"
+                                         "- Whitby 11/12 oct - travelodge, fish + chips, 199 steps\n"
+                                         "    CANCELLED - Kuba ill. not till after xmas now\n- pierogi making")])
+    assert "CANCELLED - Kuba ill" in answered(svc, "Did we go to Whitby?", "2025-10-27T12:00")
