@@ -650,6 +650,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                                  dropwhile(lambda s: AMOUNT.search(s) is None, after)))
         if figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
             figures = list(takewhile(lambda s: STEP_LINE.match(s) is not None, figures))
+        elif found[0].strip() in {line.strip() for line in (found[1].text or "").splitlines()}:
+            figures = []  # a line of its own: the next line is another thing ("allotment gate ...", "Steve ...")
         # what it is now: the last of a running list ("- 25 aug: 1240" ... "- 10 oct: ... = 1901")
         figure = (figures[-1] if latest else figures[0]) if figures else None
         if figure is not None:

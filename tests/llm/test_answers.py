@@ -850,3 +850,10 @@ def test_a_list_items_indented_line_goes_on_with_it(svc):
                                          "- Whitby 11/12 oct - travelodge, fish + chips, 199 steps\n"
                                          "    CANCELLED - Kuba ill. not till after xmas now\n- pierogi making")])
     assert "CANCELLED - Kuba ill" in answered(svc, "Did we go to Whitby?", "2025-10-27T12:00")
+
+
+def test_a_lines_number_is_not_taken_from_the_next_line_about_another_thing(svc):
+    add_notes(svc, [("2025-10-01T20:00", "numbers\nallotment gate - see allotment note, it changed\n"
+                                         "Steve Ackroyd, plumber - 07700 900418")])
+    answer = answered(svc, "What's the allotment gate code?", "2025-10-27T12:00")
+    assert answer.startswith("allotment gate - see allotment note") and "07700" not in answer
