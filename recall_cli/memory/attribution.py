@@ -221,7 +221,9 @@ def misquoted(text: str, cited: Sequence[Event]) -> str:
 
 # a sentence about one of the speaker's people: "My son Leo is 7 and has a peanut allergy"
 KIN_FIRST = re.compile(r"^\W*(?:(?:so|and|but|also)\s+)?my\s+(?:son|daughter|wife|husband|partner|mum|mom|mother|"
-                       r"dad|father|sister|brother|kids?|child|children|friend|boss|colleague|grand\w+)\b", re.I)
+                       r"dad|father|sister|brother|kids?|child|children|friend|boss|colleague|grand\w+|girlfriend|"
+                       r"boyfriend|fianc\w+|flatmate|roommate|housemate|neighbou?r|aunt|uncle|cousin|niece|nephew|"
+                       r"manager|step\w+|in-laws?)\b", re.I)
 SELF_FIRST = re.compile(r"^\W*(?:(?i:the user)|I)\b")
 
 
@@ -246,7 +248,10 @@ def kin_as_self(text: str, cited: Sequence[Event]) -> str:
         # "My sister and I went": both; "The user has a son, Leo, who ...": about the son
         named = re.findall(r"\b[A-Z]\w+", source[kin.end():])[:1]  # "My son Leo"
         whom = {kin.group(0).split()[-1].lower(), *(w.lower() for w in named)}
-        if not re.search(r"\b(?:and I|I and|we)\b", first, re.I) and not whom & _words_of(sentence):
+        # together only when "and I" joins the kin itself ("My sister and I went"), not a new
+        # clause ("my girlfriend Mei is visiting ... and I want to cook")
+        joint = re.match(r"\s*(?:[A-Z]\w+\s+)?and (?:I|me)\b", source[kin.end():]) or re.search(r"\bwe\b", first, re.I)
+        if not joint and not whom & _words_of(sentence):
             return source[:120]
     return ""
 
@@ -365,9 +370,16 @@ def merged_lines(text: str, cited: Sequence[Event]) -> str:
         _names, words, _initial = names_and_words(clause)
         claimed = {stem(w.lower()) for w in words} - {"user"}
         claimed = {w for w in claimed if any(w in unit for unit in units)}
-        if len(claimed) >= 2 and not any(claimed <= unit for unit in units):
+        if len(claimed) >= 2 and not any(claimed <= unit for unit in units) and not _copied(clause, cited):
             return clause.strip()
     return ""
+
+
+def _copied(clause: str, cited: Sequence[Event]) -> bool:
+    """Whether ``clause`` copies the events' words in their order, across a line's end ("wants a
+    runbook + proper fix - chatgpt confirmed ..." from two lines of a log): joined, not fused."""
+    said = " ".join(w.lower() for w in WORD.findall(clause))
+    return bool(said) and any(said in " ".join(w.lower() for w in WORD.findall(e.text)) for e in cited)
 
 
 def _words_of(text: str) -> set[str]:

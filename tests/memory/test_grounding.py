@@ -526,3 +526,21 @@ def test_a_procedure_that_tells_of_a_person_is_no_procedure():
     steps = check(llm("procedural", "Cook the onion until very soft, then blitz it with a stick blender before "
                                     "mixing it into the potato.", [51]), chat[1:], chat)
     assert steps.ok, steps
+
+
+def test_what_the_users_girlfriend_does_is_not_the_users_even_when_a_clause_of_theirs_follows():
+    chat = [Event("my girlfriend Mei is visiting from Porto this weekend and I want to cook something properly "
+                  "nice on saturday night. she's pescatarian, loves spicy food.", NOTE_DAY, source="chat",
+                  actor="user", id=60)]
+    v = check(llm("semantic", "I am visiting from Porto this weekend and want to cook something nice.", [60]),
+              chat, chat)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    both = [Event("My sister and I went to the Burren on Sunday.", NOTE_DAY, source="chat", actor="user", id=61)]
+    assert check(llm("semantic", "I went to the Burren on Sunday with my sister.", [61]), both, both).ok
+
+
+def test_whole_lines_copied_in_order_are_joined_not_fused():
+    log = [Event("- Duarte said nice work, wants a runbook + proper fix\n- chatgpt confirmed the ordering thing",
+                 NOTE_DAY, source="note", id=62)]
+    assert check(llm("semantic", "Duarte said nice work, wants a runbook + proper fix - chatgpt confirmed the "
+                                 "ordering thing.", [62], "Duarte"), log, log).ok
