@@ -74,6 +74,7 @@ PAST_OR_MODAL = frozenset(
 ) | frozenset(IRREGULAR)
 ADVERBS = frozenset("really also just always never often usually recently finally actually "
                     "still sometimes truly definitely absolutely totally currently already".split())
+TODO = re.compile(r"^\s*(?:[-*+]\s*)?\[[ xX]?\]")
 IMPERATIVE = frozenset(
     "run use install open click add set make type go try check put take mix bake press select "
     "create write call start stop turn remove delete copy paste save edit download build restart "
@@ -229,7 +230,9 @@ class Evidence:
                         ev._add_day(first + timedelta(days=offset))
             if event.source == "shell" and event.meta.get("exit_code") == 0:
                 ev.commands.append(event.text.strip())
-            ev.instructions.extend(s for line in text.splitlines() for s in sentences(line) if is_instruction(s))
+            # a to-do ("- [ ] dad nov visit - ask him properly") is a thing to do, not a way to do it
+            ev.instructions.extend(s for line in text.splitlines() if not TODO.match(line)
+                                   for s in sentences(line) if is_instruction(s))
         ev.text = "\n".join(texts)
         for word in WORD.findall(ev.text.replace("-", " ")):
             ev.tokens.add(base_word(word))

@@ -544,3 +544,14 @@ def test_whole_lines_copied_in_order_are_joined_not_fused():
                  NOTE_DAY, source="note", id=62)]
     assert check(llm("semantic", "Duarte said nice work, wants a runbook + proper fix - chatgpt confirmed the "
                                  "ordering thing.", [62], "Duarte"), log, log).ok
+
+
+def test_a_to_do_is_no_procedure():
+    todo = [Event("- [ ] call IMT about licence\n- [x] haircut\n"
+                  "- [ ] dad nov visit - ask him properly, not 'vamos ver'", NOTE_DAY, source="note", id=63)]
+    v = check(llm("procedural", "Ask him properly, not 'vamos ver'.", [63], "dad nov visit"), todo, todo)
+    assert (v.ok, v.reason) == (False, "no_steps")
+    howto = [Event("To descale the kettle: fill it with vinegar and water, boil it, then rinse twice.", NOTE_DAY,
+                   source="note", id=64)]
+    assert check(llm("procedural", "To descale the kettle, fill it with vinegar and water, boil it, then rinse "
+                                   "twice.", [64]), howto, howto).ok
