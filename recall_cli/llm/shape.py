@@ -31,10 +31,10 @@ from typing import TypeAlias
 from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
-from ..timephrase.phrase import MONTHS, NUMBER_RE, WEEKDAYS, day_text
+from ..timephrase.phrase import NUMBER_RE, day_text
 from ..timeutil import from_ts
-from .check import names_in
-from .support import LONG_NUMBER, STOPWORDS, alike, file_words, sentences, stem, tokens, words
+from .support import LONG_NUMBER, STOPWORDS, alike, file_words, sentences, stem, words
+from .update import DAYS, called_off, is_note, is_question, later_update, struck
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -91,10 +91,6 @@ class Shaped:
     hits: list[Hit]
 
 
-def _is_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?")
-
-
 def _clean(sentence: str) -> str:
     """A sentence without the greeting or praise it opens with ("Thanks, Mel! Wow!")."""
     stripped = FILLER.sub("", sentence).strip()
@@ -138,14 +134,14 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     reaction: tuple[Rank, str, Hit] | None = None
     # a note names whom it is about: "where does Anna live?" is not answered by "my sister
     # Priya lives in Leeds" while a note names Anna (a chat turn says "I" and is left as is)
-    naming = {h.ref for h in hits[:depth] if names and _note(h) and names & words(h.text or "")}
+    naming = {h.ref for h in hits[:depth] if names and is_note(h) and names & words(h.text or "")}
     for i, hit in enumerate(hits[:depth]):
-        if naming and _note(hit) and hit.ref not in naming:
+        if naming and is_note(hit) and hit.ref not in naming:
             continue
         context = _context(hit)
         elsewhere = _other_items(hit.text or "", names)
         for j, sentence in enumerate(sentences(hit.text or "")):
-            if _is_question(sentence) or sentence in elsewhere or _struck(sentence) \
+            if is_question(sentence) or sentence in elsewhere or struck(sentence) \
                     or (allow is not None and not allow(hit, sentence)):
                 continue
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
@@ -172,11 +168,6 @@ def _other_items(text: str, names: AbstractSet[str]) -> set[str]:
     return {s for item in items if not names & words(item) for s in sentences(item)}
 
 
-def _note(hit: Hit) -> bool:
-    """A note or a file's paragraph: one writer, who names the people it is about."""
-    return hit.source in ("note", "file") or hit.actor is None
-
-
 def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                names: AbstractSet[str] = frozenset(), predicate: str = "",
                latest: bool = False) -> tuple[str, Hit, bool] | None:
@@ -189,82 +180,19 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
-    return None if best is None else (best[1], best[2], _is_question(best[1]))
+    return None if best is None else (best[1], best[2], is_question(best[1]))
 
 
-# words saying that what was true before no longer is ("moved to", "switched"); not "now",
-# which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
-# (not "dance moves": "moves" and "switches" only as verbs, before to or from)
-UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
-                    r"changed|rescheduled|postponed|pushed back|brought forward|updated?|no longer|instead|"
-                    r"replaced|anymore|any more|cancell?ed|called off)")
-CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
-POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
-_DAYS = "|".join(WEEKDAYS)
 # a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
-RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{_DAYS})"
-                       rf"|(?:{_DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
-                       rf"|(?:first|second|third|fourth|last)\s+(?:{_DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
+RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{DAYS})"
+                       rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
+                       rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
                        re.I)
 NEXT = re.compile(r"\bnext\b", re.I)
 # "did I give the drill back?", "have I paid the gas bill?": whether it is done now, so the
 # latest word on it answers ("Drill back to Declan" over the day before's "didn't get it back")
 DONE_YET = re.compile(r"^\s*(?:did|have|has)\s+(?:i|we)\b", re.I)
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
-UPDATE_DEPTH = 8  # the evidence items searched for a later change
-UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
-TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{_DAYS})s?\b|today|tomorrow|tonight|morning|"
-                       r"evening|week|month|year)", re.I)
-
-
-CHANGE_MARK = re.compile(r"^[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b|new (?:date|time|plan|place)\b"
-                         r"|now\b|instead\b)", re.I)
-STRUCK = re.compile(r"~~[^~]+~~")
-
-
-def _further_down(other: Hit, hit: Hit) -> bool:
-    """Whether ``other`` is a later block of the same note file as ``hit``."""
-    mine, theirs = hit.meta or {}, other.meta or {}
-    return (_note(hit) and _note(other) and other.ref != hit.ref and bool(mine.get("path"))
-            and mine.get("path") == theirs.get("path")
-            and int(theirs.get("line_start") or 0) > int(mine.get("line_start") or 0))
-
-
-def _struck(sentence: str) -> bool:
-    """Whether ``sentence`` is struck through ("~~thursdays 20h~~"): no longer so."""
-    return bool(STRUCK.search(sentence)) and not STRUCK.sub("", sentence).strip(" -*.,;:")
-
-
-def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
-             earlier: AbstractSet[str] = frozenset()) -> bool:
-    """Whether ``sentence`` says that one of the ``shared`` key words changed: a change word
-    next to it, with only stopwords between ("the offsite moved", "switched dentist", "no
-    longer drink"); "my office plants moved" moves the plants, not the office. The change
-    word is not itself the key word ("Anna moved" says nothing of "where did Priya move?"); a
-    person ``names`` changes only where they are, for a "where" question ("Ana moved to
-    Berlin"; "Anna moved" is no new book she recommends), and a "where" is not changed by a
-    new time ("yoga moved to Thursdays"). Between them may also stand the words of the
-    ``earlier`` statement ("the Lisbon trip postponed" after "a trip to Lisbon"), and a change
-    "from" a thing the earlier statement names leaves it ("switched from PureGym to ...")."""
-    toks = tokens(sentence)
-    spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
-             if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
-    for first, last in spans:
-        if where and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
-            continue
-        rest = toks[last:] if toks[last] == "from" else toks[last + 1:]
-        left = rest[1] if len(rest) > 1 and rest[0] == "from" else ""
-        if left and left not in STOPWORDS and stem(left) in earlier and (where or stem(left) not in names):
-            return True  # "switched from PureGym to ..." leaves what the earlier note named
-        for k, tok in enumerate(toks):
-            if first <= k <= last or stem(tok) not in shared or (stem(tok) in names and not where):
-                continue
-            between = toks[k + 1:first] if k < first else toks[last + 1:k]
-            if len(between) <= UPDATE_GAP and all(t in STOPWORDS or stem(t) in earlier for t in between):
-                return True
-    return False
-
-
 DAY_RANGE = re.compile(r"^\d{1,2}(?: \w+)?\s*-\s*\d{1,2} ")  # "12-19 December 2025", "30 May - 2 June 2025"
 RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
 
@@ -285,47 +213,6 @@ def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked:
         return near + (len(sentence) if back and RETURN.search(said) else 0)
 
     return min(found, key=lambda f: (gap(f), f[0]))
-
-
-def _called_off(sentence: str, hit: Hit) -> bool:
-    """Whether ``sentence`` calls a thing off, or puts it off without a new date."""
-    return bool(CANCELLED.search(sentence)) or (bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts))
-
-
-def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
-                 allow: Callable[[Hit, str], bool] | None = None, names: AbstractSet[str] = frozenset(),
-                 where: bool = False) -> tuple[str, Hit] | None:
-    """A statement written after ``found``'s by the same person that says one of the key words
-    ``found`` shares with the question changed ("the offsite moved to Porto" after "the
-    offsite is in Lisbon"; see _changes): the latest such, or None. What holds now answers,
-    not the first thing written."""
-    sentence, hit = found
-    earlier = words(sentence)
-    shared = keys & earlier
-    if not shared or hit.owner != "event":
-        return None
-    if where:  # "my sister Priya lives in Leeds": where Priya moves, the sister does
-        named = {stem(w) for name in names_in(sentence) for w in tokens(name)}
-        shared, names = shared | named, {*names, *named}
-    best: tuple[str, Hit] | None = None
-    # a note marks its own update below what it replaces: "~~thursdays 20h~~" then "**->
-    # WEDNESDAYS 21h from 17 sep.**", "plan: ActivoBank" then "CHANGED 19 sep: Banco CTT instead"
-    own = sentences(hit.text or "")
-    below = [(s, hit) for s in own[own.index(sentence) + 1:]] if sentence in own and _note(hit) else []
-    below += [(s, other) for other in hits[:UPDATE_DEPTH] if _further_down(other, hit)
-              for s in sentences(other.text or "")]
-    marked = [(s, h) for s, h in below if CHANGE_MARK.match(s) and not _struck(s)]
-    if marked:
-        best = max(marked, key=lambda m: int((m[1].meta or {}).get("line_start") or 0))
-    for other in hits[:UPDATE_DEPTH]:
-        if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
-            continue
-        for later in sentences(other.text or ""):
-            if _is_question(later) or not _changes(later, shared, names, where, earlier):
-                continue
-            if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
-                best = (later, other)
-    return best
 
 
 BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)
@@ -360,11 +247,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     hit = ranked[0][4]
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
-    if changed is not None and _called_off(*changed):  # "the haircut is postponed": no date holds now
+    if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
         return Shaped(_clean(changed[0]) or changed[0], [changed[1], hit])
     if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
         hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
-    off = next((s for s in sentences(hit.text or "") if keys & words(s) and _called_off(s, hit)), None)
+    off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
         return Shaped(_clean(off) or off, [hit])
     if ONGOING.match(question):
@@ -438,7 +325,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
-        statements = [s for s in sentences(hit.text or "") if not _is_question(s)]
+        statements = [s for s in sentences(hit.text or "") if not is_question(s)]
         if not statements:
             continue
         text = hit.text or ""
@@ -461,7 +348,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         # then the asker's own list of steps in a note over a line that tells of them ("worked
         # this out doing the E string first." above "1. ONE string at a time ..."), or over a
         # chat message that tells of a problem "then" another
-        rank = (min(overlap, 2), acts, bool(given) and _note(hit), overlap, -i)
+        rank = (min(overlap, 2), acts, bool(given) and is_note(hit), overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)
     if best is None and commands:
@@ -469,7 +356,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         return Shaped(_numbered([" ".join((h.text or "").split()) for h in ordered]), ordered)
     if best is None:
         return None
-    if _note(best[1]) and "```" in (best[1].text or ""):
+    if is_note(best[1]) and "```" in (best[1].text or ""):
         # a note's block with code in it: its commands are the steps, as it gives them
         lines = (best[1].text or "").strip().splitlines()
         more = len(lines) - MAX_BLOCK_LINES
@@ -525,7 +412,7 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEP
     best: tuple[tuple[int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
-            if _is_question(sentence) or (allow is not None and not allow(hit, sentence)):
+            if is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
             m = DURATION.search(sentence) or SINCE.search(sentence)
             if not m:
@@ -537,8 +424,8 @@ def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEP
 
 
 LIST_INTRO = re.compile(r":\s*(?:[-*•]|\d+[.)])\s")
-DAY_LINE = re.compile(rf"^\s*(?:{_DAYS})\w*\s*:\s*\S", re.I)  # a plan by weekday, one line each
-DAY_INTRO = re.compile(rf":\s*(?=(?:{_DAYS})\w*\s*:)", re.I)
+DAY_LINE = re.compile(rf"^\s*(?:{DAYS})\w*\s*:\s*\S", re.I)  # a plan by weekday, one line each
+DAY_INTRO = re.compile(rf":\s*(?=(?:{DAYS})\w*\s*:)", re.I)
 
 
 def _opens(sentence: str, text: str, first: str) -> bool:
@@ -620,7 +507,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if match is not None and match[2]:
         answered = reply(match[1])
         if answered is not None:
-            statements = [_clean(s) for s in sentences(answered.text or "") if not _is_question(s)]
+            statements = [_clean(s) for s in sentences(answered.text or "") if not is_question(s)]
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(_listed(statements[0], answered) or statements[0], [answered])
@@ -659,7 +546,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     elif not keys & alike(words(found[0])) and keys & _context(found[1]):
         # only the note's heading or file name says what was asked ("gym switch.md"): its
         # opening two sentences tell it ("Cancelled Flyefit ... Joined Kingfisher instead")
-        rest = [s for s in sentences(found[1].text or "") if not _is_question(s)]
+        rest = [s for s in sentences(found[1].text or "") if not is_question(s)]
         if found[0] in rest[:1] and len(rest) > 1:
             said = f"{said.rstrip('.')}. {_clean(rest[1]) or rest[1]}"
     return Shaped(said, [found[1]])

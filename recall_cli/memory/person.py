@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..llm.support import IRREGULAR
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_self
@@ -165,13 +166,21 @@ def choose_speaker(text: str, events: Sequence[Event], others: Sequence[Event] =
     return speaker_name((other if other is not None and shared(other)[0] > shared(best)[0] else best).actor)
 
 
+def _past(word: str) -> bool:
+    """Whether ``word`` reads as a past deed: "ordered", "bought", "put"."""
+    return word.endswith("ed") or word in IRREGULAR or word in SAME_PAST
+
+
+SAME_PAST = frozenset("put set cut read let hit shut quit spread cost hurt".split())
+
+
 def with_doer(text: str, cited: Sequence[Event]) -> str:
     """``text`` that opens with a bare verb ("ordered a Lamy pen for her birthday") with whoever
     did it in front: the name before that verb in the cited turn ("Marco moved into ..."), or
     its writer when the turn opens with it too ("Ordered Anna's gift" in the user's note)."""
     first = re.match(r"[a-z][a-z']+\b", text)
-    if first is None:
-        return text
+    if first is None or not _past(first.group(0)):
+        return text  # "flowers got there, she sent a photo": a noun opens it, not a deed
     verb = first.group(0)
     for event in cited:
         for m in re.finditer(rf"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*{verb}\b|\b([A-Z][\w'-]*)\s+{verb}\b", event.text,

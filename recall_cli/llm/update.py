@@ -1,0 +1,132 @@
+"""What holds now: a later statement that changes an earlier one.
+
+A later note by the same writer that says the thing asked about moved, switched or was
+called off answers over the first ("the offsite moved to Porto" after "the offsite is in
+Lisbon"); so does a note's own change mark below a plan ("CHANGED 19 sep: went with Banco
+CTT instead"), and a struck-through line ("~~thursdays 20h~~") is no longer so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
+
+from ..models import Hit
+from ..timephrase.answer import dates_in
+from ..timephrase.phrase import MONTHS, WEEKDAYS
+from .check import names_in
+from .support import STOPWORDS, sentences, stem, tokens, words
+
+# words saying that what was true before no longer is ("moved to", "switched"); not "now",
+# which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
+# (not "dance moves": "moves" and "switches" only as verbs, before to or from)
+UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
+                    r"changed|rescheduled|postponed|pushed back|brought forward|updated?|no longer|instead|"
+                    r"replaced|anymore|any more|cancell?ed|called off)")
+CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
+POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
+DAYS = "|".join(WEEKDAYS)
+UPDATE_DEPTH = 8  # the evidence items searched for a later change
+UPDATE_GAP = 3  # stopwords allowed between a change word and the key word it is about
+TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{DAYS})s?\b|today|tomorrow|tonight|morning|"
+                       r"evening|week|month|year)", re.I)
+
+
+CHANGE_MARK = re.compile(r"^[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b|new (?:date|time|plan|place)\b"
+                         r"|now\b|instead\b)", re.I)
+STRUCK = re.compile(r"~~[^~]+~~")
+
+
+def _further_down(other: Hit, hit: Hit) -> bool:
+    """Whether ``other`` is a later block of the same note file as ``hit``."""
+    mine, theirs = hit.meta or {}, other.meta or {}
+    return (is_note(hit) and is_note(other) and other.ref != hit.ref and bool(mine.get("path"))
+            and mine.get("path") == theirs.get("path")
+            and int(theirs.get("line_start") or 0) > int(mine.get("line_start") or 0))
+
+
+def struck(sentence: str) -> bool:
+    """Whether ``sentence`` is struck through ("~~thursdays 20h~~"): no longer so."""
+    return bool(STRUCK.search(sentence)) and not STRUCK.sub("", sentence).strip(" -*.,;:")
+
+
+def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
+             earlier: AbstractSet[str] = frozenset()) -> bool:
+    """Whether ``sentence`` says that one of the ``shared`` key words changed: a change word
+    next to it, with only stopwords between ("the offsite moved", "switched dentist", "no
+    longer drink"); "my office plants moved" moves the plants, not the office. The change
+    word is not itself the key word ("Anna moved" says nothing of "where did Priya move?"); a
+    person ``names`` changes only where they are, for a "where" question ("Ana moved to
+    Berlin"; "Anna moved" is no new book she recommends), and a "where" is not changed by a
+    new time ("yoga moved to Thursdays"). Between them may also stand the words of the
+    ``earlier`` statement ("the Lisbon trip postponed" after "a trip to Lisbon"), and a change
+    "from" a thing the earlier statement names leaves it ("switched from PureGym to ...")."""
+    toks = tokens(sentence)
+    spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
+             if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
+    for first, last in spans:
+        if where and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
+            continue
+        rest = toks[last:] if toks[last] == "from" else toks[last + 1:]
+        left = rest[1] if len(rest) > 1 and rest[0] == "from" else ""
+        if left and left not in STOPWORDS and stem(left) in earlier and (where or stem(left) not in names):
+            return True  # "switched from PureGym to ..." leaves what the earlier note named
+        for k, tok in enumerate(toks):
+            if first <= k <= last or stem(tok) not in shared or (stem(tok) in names and not where):
+                continue
+            between = toks[k + 1:first] if k < first else toks[last + 1:k]
+            if len(between) <= UPDATE_GAP and all(t in STOPWORDS or stem(t) in earlier for t in between):
+                return True
+    return False
+
+
+def called_off(sentence: str, hit: Hit) -> bool:
+    """Whether ``sentence`` calls a thing off, or puts it off without a new date."""
+    return bool(CANCELLED.search(sentence)) or (bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts))
+
+
+def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
+                 allow: Callable[[Hit, str], bool] | None = None, names: AbstractSet[str] = frozenset(),
+                 where: bool = False) -> tuple[str, Hit] | None:
+    """A statement written after ``found``'s by the same person that says one of the key words
+    ``found`` shares with the question changed ("the offsite moved to Porto" after "the
+    offsite is in Lisbon"; see _changes): the latest such, or None. What holds now answers,
+    not the first thing written."""
+    sentence, hit = found
+    earlier = words(sentence)
+    shared = keys & earlier
+    if not shared or hit.owner != "event":
+        return None
+    if where:  # "my sister Priya lives in Leeds": where Priya moves, the sister does
+        named = {stem(w) for name in names_in(sentence) for w in tokens(name)}
+        shared, names = shared | named, {*names, *named}
+    best: tuple[str, Hit] | None = None
+    # a note marks its own update below what it replaces: "~~thursdays 20h~~" then "**->
+    # WEDNESDAYS 21h from 17 sep.**", "plan: ActivoBank" then "CHANGED 19 sep: Banco CTT instead"
+    own = sentences(hit.text or "")
+    below = [(s, hit) for s in own[own.index(sentence) + 1:]] if sentence in own and is_note(hit) else []
+    below += [(s, other) for other in hits[:UPDATE_DEPTH] if _further_down(other, hit)
+              for s in sentences(other.text or "")]
+    marked = [(s, h) for s, h in below if CHANGE_MARK.match(s) and not struck(s)]
+    if marked:
+        best = max(marked, key=lambda m: int((m[1].meta or {}).get("line_start") or 0))
+    for other in hits[:UPDATE_DEPTH]:
+        if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
+            continue
+        for later in sentences(other.text or ""):
+            if is_question(later) or not _changes(later, shared, names, where, earlier):
+                continue
+            if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
+                best = (later, other)
+    return best
+
+
+def is_note(hit: Hit) -> bool:
+    """A note or a file's paragraph: one writer, who names the people it is about."""
+    return hit.source in ("note", "file") or hit.actor is None
+
+
+def is_question(sentence: str) -> bool:
+    """Whether ``sentence`` asks rather than tells."""
+    return sentence.rstrip().endswith("?")
