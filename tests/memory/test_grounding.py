@@ -560,7 +560,7 @@ def test_a_to_do_is_no_procedure():
 def test_a_noun_opening_a_memory_gets_no_doer_in_front():
     from recall_cli.memory.person import with_doer
 
-    note = [Event("mum's bday\nflowers got there, she sent a photo. called for an hour", NOTE_DAY, source="note",
+    note = [Event("- mum's bday. flowers got there, she sent a photo. called for an hour", NOTE_DAY, source="note",
                   id=65)]
     assert with_doer("flowers got there, she sent a photo.", note) == "flowers got there, she sent a photo."
     assert with_doer("called for an hour", note) == "The user called for an hour"
