@@ -144,12 +144,13 @@ def base_word(word: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light stem, the same for "paint", "paints", "painted", "painting" and "painter"."""
+    """A light stem, the same for "paint", "paints", "painted", "painting", "paintings" and
+    "painter" (and for "waxwing" and "waxwings")."""
     w = base_word(word)
     w = IRREGULAR.get(w, w)
     if w in ("using", "used", "uses"):  # too short a root for the suffix rule
         w = "use"
-    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ers", ""), ("er", ""), ("ed", ""),
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ings", ""), ("ing", ""), ("ers", ""), ("er", ""), ("ed", ""),
                          ("es", ""), ("ly", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith("ss")):
             w = w[: len(w) - len(suffix)] + keep

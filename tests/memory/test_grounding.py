@@ -564,3 +564,9 @@ def test_a_noun_opening_a_memory_gets_no_doer_in_front():
                   id=65)]
     assert with_doer("flowers got there, she sent a photo.", note) == "flowers got there, she sent a photo."
     assert with_doer("called for an hour", note) == "The user called for an hour"
+
+
+def test_a_plural_of_a_word_ending_in_ing_is_the_same_word():
+    note = [Event("want to see: waxwing (Gareth says there were some in Swansea), dipper on the Taff", NOTE_DAY,
+                  source="note", id=66)]
+    assert check(llm("semantic", "Gareth said there were some waxwings in Swansea.", [66], "Gareth"), note, note).ok
