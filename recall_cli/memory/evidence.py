@@ -74,6 +74,8 @@ PAST_OR_MODAL = frozenset(
 ) | frozenset(IRREGULAR)
 ADVERBS = frozenset("really also just always never often usually recently finally actually "
                     "still sometimes truly definitely absolutely totally currently already".split())
+DONE_THEN = re.compile(r"\b(?:yesterday|last (?:night|week|weekend|month|year|time)|ago|this morning|earlier today)\b",
+                       re.I)
 TODO = re.compile(r"^\s*(?:[-*+]\s*)?\[[ xX]?\]")
 IMPERATIVE = frozenset(
     "run use install open click add set make type go try check put take mix bake press select "
@@ -289,6 +291,8 @@ def is_instruction(sentence: str) -> bool:
     words = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
     if len(words) < 3 or ATTENTION.match(sentence) or CHEER.match(sentence) or sentence.rstrip().endswith("?"):
         return False  # (a question asks for steps, it gives none: "Can you show me how to ...?")
+    if DONE_THEN.search(sentence):
+        return False  # "Read up on the rules last night": a diary's deed, not a step to take
     lead = 0
     while lead < len(words) - 1 and words[lead] in STEP_LEADS:
         lead += 1

@@ -570,3 +570,10 @@ def test_a_plural_of_a_word_ending_in_ing_is_the_same_word():
     note = [Event("want to see: waxwing (Gareth says there were some in Swansea), dipper on the Taff", NOTE_DAY,
                   source="note", id=66)]
     assert check(llm("semantic", "Gareth said there were some waxwings in Swansea.", [66], "Gareth"), note, note).ok
+
+
+def test_a_diary_deed_done_last_night_is_no_step_to_take():
+    diary = [Event("BIRGITTE OFFERED US THE FLAT (yesterday). Read up on the rules last night, building is from 1934. "
+                   "Asked about the rent, politely, countered 12.800.", NOTE_DAY, source="note", id=67)]
+    v = check(llm("procedural", "Read up on the rules, building is from 1934.", [67], "BIRGITTE"), diary, diary)
+    assert (v.ok, v.reason) == (False, "no_steps")
