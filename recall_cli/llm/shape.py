@@ -465,8 +465,18 @@ def _listed(sentence: str, hit: Hit) -> str | None:
 
 
 AMOUNT = re.compile(r"\d|[£$€¥]")
+MONEY = re.compile(r"[£$€¥]|\b(?:eur|euros?|pounds?|dollars?|kr|dkk)\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
 HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
+
+
+def _figure(sentence: str, ts: float) -> bool:
+    """Whether ``sentence`` gives a figure: "07:20 Vet rang", "22 sep, before payroll cutoff on
+    the 25th" give none (a time or a date is no figure)."""
+    bare = CLOCK.sub(" ", sentence)
+    for _pos, _text, _day, phrase in dates_in(bare, ts):
+        bare = bare.replace(phrase, " ")
+    return AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None
 
 
 def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
@@ -474,15 +484,12 @@ def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: s
     long number ("Should call the plumber ...", then "Joe Fahy, 091 755 218")."""
     if allow is not None and not allow(hit, sentence):
         return False
-    # "07:20 Vet rang", "22 sep, before payroll cutoff on the 25th": a time or a date is no figure
-    bare = CLOCK.sub(" ", sentence)
-    for _pos, _text, _day, phrase in dates_in(bare, hit.ts):
-        bare = bare.replace(phrase, " ")
-    if AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)):
+    if _figure(sentence, hit.ts):
         return True
     said = sentences(hit.text or "")
     at = said.index(sentence) if sentence in said else len(said)
-    return at + 1 < len(said) and LONG_NUMBER.search(said[at + 1]) is not None
+    # or followed by a long number or a price ("test ride 27 sep ...", then "CB125F, 2.900€")
+    return at + 1 < len(said) and (LONG_NUMBER.search(said[at + 1]) or MONEY.search(said[at + 1])) is not None
 
 
 def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
@@ -530,7 +537,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if listed is not None:
         return Shaped(listed, [found[1]])
     said = _clean(found[0]) or found[0]
-    if amount and not AMOUNT.search(said):  # "Car service done." then "Final bill was 245 pounds"
+    if amount and not _figure(said, found[1].ts):  # "Car service done." then "Final bill was 245 pounds"
         rest = sentences(found[1].text or "")
         after = rest[rest.index(found[0]) + 1:] if found[0] in rest else []
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,

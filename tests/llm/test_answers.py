@@ -857,3 +857,10 @@ def test_a_lines_number_is_not_taken_from_the_next_line_about_another_thing(svc)
                                          "Steve Ackroyd, plumber - 07700 900418")])
     answer = answered(svc, "What's the allotment gate code?", "2025-10-27T12:00")
     assert answer.startswith("allotment gate - see allotment note") and "07700" not in answer
+
+
+def test_a_price_that_follows_answers_what_it_costs_though_a_date_came_first(svc):
+    add_notes(svc, [("2025-09-27T20:00", "test ride 27 sep, Motos Loures, ask for Nuno. CB125F 2021, 9.800km, 2.900€. "
+                                         "he'd hold it w 200€ deposit")])
+    answer = answered(svc, "Which bike did I test ride, and what does it cost?", "2025-10-11T12:00")
+    assert answer.startswith("test ride 27 sep, Motos Loures, ask for Nuno. CB125F 2021, 9.800km, 2.900€.")
