@@ -34,7 +34,7 @@ from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import NUMBER_RE, day_text
 from ..timeutil import from_ts
 from .support import LONG_NUMBER, STOPWORDS, alike, file_words, sentences, stem, words
-from .update import DAYS, called_off, is_note, is_question, later_update, struck
+from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, is_question, later_update, struck
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -219,6 +219,22 @@ BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
+def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
+    """For "when is football now?": the days a note filed under a key word gives for it, when
+    none of the first items says when it recurs ("football.md": "~~thursdays 20h~~", then "->
+    WEDNESDAYS 21h from 17 sep."; the journal's "last thursday football" is one evening)."""
+    recurs = [(s, h) for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
+              if RECURRING.search(s) and not struck(s) and keys & (words(s) | _context(h))]
+    if not recurs or any(keys & words(s) for s, h in recurs if h in hits[:ANSWER_DEPTH]):
+        return None
+    filed = [(s, h) for s, h in recurs if is_note(h) and keys & _context(h)]
+    if not filed:
+        return None
+    marked = [(s, h) for s, h in filed if CHANGE_MARK.match(s)]
+    said, hit = (marked or filed)[-1]
+    return Shaped(_clean(said.replace("**", "")) or said, [hit])
+
+
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                 allow: Callable[[Hit, str], bool] | None = None, now: float | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
@@ -228,6 +244,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
+    schedule = _schedule(keys, hits) if ONGOING.match(question) else None
+    if schedule is not None:
+        return schedule
     for i, hit in enumerate(hits[:depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")

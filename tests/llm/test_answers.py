@@ -864,3 +864,14 @@ def test_a_price_that_follows_answers_what_it_costs_though_a_date_came_first(svc
                                          "he'd hold it w 200€ deposit")])
     answer = answered(svc, "Which bike did I test ride, and what does it cost?", "2025-10-11T12:00")
     assert answer.startswith("test ride 27 sep, Motos Loures, ask for Nuno. CB125F 2021, 9.800km, 2.900€.")
+
+
+def test_when_it_is_now_is_the_days_a_note_filed_under_it_gives(svc, tmp_path):
+    add_notes(svc, [("2025-09-11T20:00", "- last thursday football. lost 5-6, last goal was on me"),
+                    ("2025-08-28T20:00", "- football 20h, won 7-4, scored 2 :)")])
+    note = tmp_path / "football.md"
+    note.write_text("# futebol 5\n\norganiser Gonçalo, pitch in Alvalade\n\n~~thursdays 20h~~\n"
+                    "**-> WEDNESDAYS 21h from 17 sep.** club gave our thursday slot to a league.\n")
+    svc.import_file(note, "markdown")
+    answer = answered(svc, "When is football now?", "2025-10-11T12:00")
+    assert answer.startswith("-> WEDNESDAYS 21h from 17 sep.")
