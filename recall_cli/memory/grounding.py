@@ -112,7 +112,7 @@ REASONS: dict[str, str] = {
     "duplicate": "a repeat of another memory of this episode",
 }
 
-TOLD_OF = re.compile(r"^\s*(?:[Tt]he user|[A-Z][\w'-]*)\s+(?:is|are|was|were|will|plans?|wants?|intends?|hopes?)\b")
+TOLD_OF = re.compile(r"^\s*([Tt]he user|[A-Z][\w'-]*)\s+(?:is|are|was|were|will|plans?|wants?|intends?|hopes?)\b")
 COMMAND_VERBS = frozenset("run runs type enter execute command".split())
 
 # -- the check ----------------------------------------------------------------------------
@@ -367,7 +367,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     if candidate.kind == "procedural" and (told := TOLD_OF.match(text)):
         # "The user is planning to make pierogi by ...", "The user is off so the user will go":
         # news of a person, not steps to take
-        return _reject(verdict, "no_steps", told.group(0))
+        return _reject(verdict, "no_steps", f"news of {told.group(1)}")
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
     if check_subject:
