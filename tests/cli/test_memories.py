@@ -192,7 +192,7 @@ def test_dry_run_streams_each_episode_with_rejections_as_it_goes(with_llm, recal
     lines = out.splitlines()
     assert "episode 1: REJECTED (no_steps: news of Melanie) [procedural] I'm a big video game fan and I love playing " \
         "games" in lines
-    assert any(line.startswith("episode 2: REJECTED (no_steps)") for line in lines)
+    assert any(line.startswith("episode 2: REJECTED (no_steps: news of Melanie)") for line in lines)
     assert lines[-1].startswith("Would consolidate 2 of 2 episodes") and "2 rejected by the grounding check " \
         "(no_steps 2)" in lines[-1]
     assert cli("memories")[1].startswith("No memories yet.")
