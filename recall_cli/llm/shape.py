@@ -575,4 +575,19 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         rest = [s for s in sentences(found[1].text or "") if not is_question(s)]
         if found[0] in rest[:1] and len(rest) > 1:
             said = f"{said.rstrip('.')}. {_clean(rest[1]) or rest[1]}"
+    elif predicate and predicate not in alike(words(found[0])) and is_note(found[1]):
+        # "what did Lukas's PCA show?": a note's sentence that names it, and the one after it on
+        # its line, which tells what it showed ("Lukas finally ran the PCA ..." "PC1 41%, ...")
+        following = _next_on_line(found[0], found[1].text or "")
+        if following:
+            said = f"{said.rstrip('.')}. {_clean(following) or following}"
     return Shaped(said, [found[1]])
+
+
+def _next_on_line(sentence: str, text: str) -> str:
+    """The sentence after ``sentence`` on the same line of ``text``; '' for none."""
+    for line in text.splitlines():
+        said = sentences(line)
+        if sentence in said and said.index(sentence) + 1 < len(said):
+            return said[said.index(sentence) + 1]
+    return ""

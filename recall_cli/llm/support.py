@@ -116,7 +116,8 @@ IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
 # "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
 # Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
 PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
-                       r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w'-]*)\s+([a-z]+)\b", re.I)
+                       r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w-]*(?:'s\s+[\w-]+)?|[A-Z][\w'-]*)\s+([a-z]+)\b",
+                       re.I)  # "what did Lukas's PCA show?": the verb after the whole subject
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+(?:s|ed))\b", re.I)  # "who teaches it?", "who recommended it?"
 # verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
 GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "

@@ -875,3 +875,11 @@ def test_when_it_is_now_is_the_days_a_note_filed_under_it_gives(svc, tmp_path):
     svc.import_file(note, "markdown")
     answer = answered(svc, "When is football now?", "2025-10-11T12:00")
     assert answer.startswith("-> WEDNESDAYS 21h from 17 sep.")
+
+
+def test_what_a_thing_showed_is_the_notes_next_sentence_on_its_line(svc):
+    add_notes(svc, [("2025-10-09T20:00", "Lukas finally ran the PCA on the holdfast community data. PC1 41%, PC2 17%. "
+                                         "PC1 is basically exposed vs sheltered.\nSwam at Blackrock, 11 degrees.")])
+    answer = answered(svc, "What did Lukas's PCA show?", "2025-11-21T12:00")
+    assert answer.startswith("Lukas finally ran the PCA on the holdfast community data. PC1 41%, PC2 17%.")
+    assert "Blackrock" not in answer
