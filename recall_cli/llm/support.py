@@ -467,16 +467,17 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
     verb = predicate_of(question)
+    heard = [alike(words(_said(h))) for h in top]  # each item's words, as the question's
 
-    def share_of(hit: Hit) -> float:
-        held = keys & alike(words(_said(hit)))
+    def share_of(hit: Hit, said_: set[str]) -> float:
+        held = keys & said_
         if verb and held == {verb} and len(keys) > 1 and hit.source != "shell" and HOW_TO.match(question):
             # "how did I fix the build?" is not answered by "Fixed the leaking tap"; a command's
             # words are its verbs ("npm run build" for "how do I build the web app?")
             return 0.0
         return len(held) / len(keys)
 
-    share = max(share_of(h) for h in top) if keys else 1.0
+    share = max(share_of(h, said_) for h, said_ in zip(top, heard, strict=True)) if keys else 1.0
     support = Support(keys, share)
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
@@ -495,9 +496,10 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
     said |= {stem(w) for w in said}
     waived: set[str] = set()
-    for name in names_in_question(question, known):
+    asked_names = names_in_question(question, known)
+    for name in asked_names:
         own = {stem(w) for w in tokens(name)}
-        if HOW_TO.match(question) and keys - own and any(keys - own <= alike(words(_said(h))) for h in top):
+        if HOW_TO.match(question) and keys - own and any(keys - own <= said_ for said_ in heard):
             waived.add(name)  # "how do I mount the lab NAS from Linux?": the steps, said for "Ubuntu"
             continue
         if not any(w in said or stem(w) in said for w in tokens(name)):
@@ -509,7 +511,6 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         # over several turns ("This is Max!" ... "we adopted him last week")
         if not re.search(rf"\b{re.escape(_plain(name))}(?:'s|\u2019s)(?!\w)", question, re.I):
             continue
-        own = {stem(w) for w in tokens(name)}
         subject = keys - own
         on_subject = [h for h in top if subject and not h.actor
                       and len(subject & alike(words(h.text))) / len(subject) >= min_support]
@@ -522,8 +523,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # "what is Lucia allergic to?" is not answered by the note about Lucia's nativity play:
     # an item must hold the person and something of what is asked, or all of what is asked
     # (a one-word name: "Harry Potter Conference" or "Little Women" is a title, not a person)
-    people = [*named.values(), *(n for n in names_in_question(question, known)
-                                 if " " not in n and not n.isupper() and n not in waived)]
+    people = [*named.values(), *(n for n in asked_names if " " not in n and not n.isupper() and n not in waived)]
     own = {stem(w.removesuffix("'s")) for p in people for w in tokens(p)}
     # "when is my brother's birthday?" is not answered by "my sister Lena's birthday is 14 August"
     kin = relations_in(question)
@@ -536,8 +536,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)
     speech = bool(SPEECH.search(question)) and any(is_assistant(p) for p in people)
     lowered = {p.lower() for p in people if is_assistant(p)}
-    held = [alike(words(f"{_said(h)} " + (turn_before(h, top) if speech and (h.actor or "").lower()
-                                                         in lowered else ""))) for h in top]
+    held = [alike(words(f"{_said(h)} {turn_before(h, top)}")) if speech and (h.actor or "").lower() in lowered
+            else said_ for h, said_ in zip(top, heard, strict=True)]
 
     def holds(hit: Hit, said_: set[str]) -> bool:
         kinds = relations_in(_said(hit)) if kin else set()
