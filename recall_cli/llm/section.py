@@ -17,7 +17,7 @@ from .support import alike, words
 if TYPE_CHECKING:
     from ..store.db import Store
 
-MAX_SECTION_LINES = 30  # a longer section ends with how many lines more its note holds
+MAX_SECTION_LINES = 30  # a longer section (or block) ends with how many lines more its note holds
 MAX_SECTION_BLOCKS = 12  # more blocks than this under one heading is a log, not a how-to
 
 
@@ -36,9 +36,13 @@ def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hi
                     key=lambda e: int(e.meta.get("line_start") or 0))
     if not 1 < len(blocks) <= MAX_SECTION_BLOCKS:
         return None
-    lines = "\n\n".join(e.text.strip("\n").rstrip() for e in blocks).splitlines()
+    return clipped("\n\n".join(e.text.strip("\n").rstrip() for e in blocks)), [Hit.from_event(e) for e in blocks]
+
+
+def clipped(text: str) -> str:
+    """A note's text as an answer shows it: its first MAX_SECTION_LINES lines, then how many
+    more the note holds."""
+    lines = text.strip().splitlines()
     more = len(lines) - MAX_SECTION_LINES
-    text = "\n".join(lines[:MAX_SECTION_LINES]).strip()
-    if more > 0:
-        text += f"\n(and {more} more line{'s' if more > 1 else ''} in the note)"
-    return text, [Hit.from_event(e) for e in blocks]
+    shown = "\n".join(lines[:MAX_SECTION_LINES]).strip()
+    return shown + (f"\n(and {more} more line{'s' if more > 1 else ''} in the note)" if more > 0 else "")

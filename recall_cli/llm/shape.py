@@ -33,6 +33,7 @@ from ..search.text import is_assistant
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import NUMBER_RE, day_text
 from ..timeutil import from_ts
+from .section import clipped
 from .support import LONG_NUMBER, STOPWORDS, alike, file_words, sentences, stem, words
 from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, is_question, later_update, struck
 
@@ -40,7 +41,6 @@ Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 MAX_STEPS = 12  # a longer list ends with how many steps more its source holds
 MAX_STEP_CHARS = 240
-MAX_BLOCK_LINES = 30
 MAX_LIST_ITEMS = 3
 MAX_SENTENCE_CHARS = 400
 
@@ -377,10 +377,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         return None
     if is_note(best[1]) and "```" in (best[1].text or ""):
         # a note's block with code in it: its commands are the steps, as it gives them
-        lines = (best[1].text or "").strip().splitlines()
-        more = len(lines) - MAX_BLOCK_LINES
-        return Shaped("\n".join(lines[:MAX_BLOCK_LINES]) + (f"\n(and {more} more lines in the note)" if more > 0
-                                                             else ""), [best[1]])
+        return Shaped(clipped(best[1].text or ""), [best[1]])
     steps = [s[:MAX_STEP_CHARS] for s in best[2] if s]
     if not steps:
         return None
@@ -505,10 +502,15 @@ def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: s
         return False
     if _figure(sentence, hit.ts):
         return True
-    said = sentences(hit.text or "")
-    at = said.index(sentence) if sentence in said else len(said)
+    after = _after(sentence, hit.text or "")
     # or followed by a long number or a price ("test ride 27 sep ...", then "CB125F, 2.900€")
-    return at + 1 < len(said) and (LONG_NUMBER.search(said[at + 1]) or MONEY.search(said[at + 1])) is not None
+    return bool(after) and (LONG_NUMBER.search(after[0]) or MONEY.search(after[0])) is not None
+
+
+def _after(sentence: str, text: str) -> list[str]:
+    """The sentences of ``text`` after ``sentence`` ([] when it is not one of them)."""
+    said = sentences(text)
+    return said[said.index(sentence) + 1:] if sentence in said else []
 
 
 def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
@@ -557,8 +559,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         return Shaped(listed, [found[1]])
     said = _clean(found[0]) or found[0]
     if amount and not _figure(said, found[1].ts):  # "Car service done." then "Final bill was 245 pounds"
-        rest = sentences(found[1].text or "")
-        after = rest[rest.index(found[0]) + 1:] if found[0] in rest else []
+        after = _after(found[0], found[1].text or "")
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
                                  dropwhile(lambda s: AMOUNT.search(s) is None, after)))
         if figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
