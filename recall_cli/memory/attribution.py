@@ -36,7 +36,7 @@ from ..llm.support import IRREGULAR, ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_assistant, is_self
-from .evidence import WORD, Evidence, base_word, name_words, speakers_named
+from .evidence import SAME_FORM, WORD, Evidence, base_word, name_words, speakers_named
 
 CONTINUES = frozenset({"she", "he", "her", "his"})
 BOTH = frozenset({"they", "both"})  # in a summary of two people's chat, a sentence opening so names both
@@ -258,7 +258,6 @@ def kin_as_self(text: str, cited: Sequence[Event]) -> str:
 
 OTHER_FIRST = re.compile(r"^\W*(?:he|she|they)\b", re.I)
 OWN_FIRST = re.compile(r"^\W*(?:I|I'\w+|my|we|our)\b", re.I)
-SAME_FORM = frozenset("put set cut read let hit shut quit".split())  # past tenses that look like the verb
 SKIPPED = frozenset("also then just finally already still will would has had have is was were did".split())
 
 

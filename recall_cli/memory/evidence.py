@@ -76,6 +76,8 @@ ADVERBS = frozenset("really also just always never often usually recently finall
                     "still sometimes truly definitely absolutely totally currently already".split())
 DONE_THEN = re.compile(r"\b(?:yesterday|last (?:night|week|weekend|month|year|time)|ago|this morning|earlier today)\b",
                        re.I)
+# past tenses spelled as their verb ("put it back", "cut the hedge"): a deed without -ed
+SAME_FORM = frozenset("put set cut read let hit shut quit spread cost hurt".split())
 TODO = re.compile(r"^\s*(?:[-*+]\s*)?\[[ xX]?\]")
 IMPERATIVE = frozenset(
     "run use install open click add set make type go try check put take mix bake press select "

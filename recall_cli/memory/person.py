@@ -11,7 +11,7 @@ from ..llm.support import IRREGULAR
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_self
-from .evidence import ADVERBS, FIRST_PERSON, GLUE, PAST_OR_MODAL, SECOND_PERSON, WORD, clean_text, stem
+from .evidence import ADVERBS, FIRST_PERSON, GLUE, PAST_OR_MODAL, SAME_FORM, SECOND_PERSON, WORD, clean_text, stem
 
 
 def _third_person(verb: str) -> str:
@@ -168,10 +168,7 @@ def choose_speaker(text: str, events: Sequence[Event], others: Sequence[Event] =
 
 def _past(word: str) -> bool:
     """Whether ``word`` reads as a past deed: "ordered", "bought", "put"."""
-    return word.endswith("ed") or word in IRREGULAR or word in SAME_PAST
-
-
-SAME_PAST = frozenset("put set cut read let hit shut quit spread cost hurt".split())
+    return word.endswith("ed") or word in IRREGULAR or word in SAME_FORM
 
 
 def with_doer(text: str, cited: Sequence[Event]) -> str:
