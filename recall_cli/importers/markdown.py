@@ -238,10 +238,11 @@ class MarkdownImporter:
         where = str(path.resolve())
         mtime = file_time(path)
         default = named_time(path, mtime)
+        named = find_date(path.stem) is not None
         for block in note_blocks(lines, default, path.stem):
             meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
                                     "line_start": block.line_start, "line_end": block.line_end}
-            if block.ts == mtime and find_date(path.stem) is None:
+            if block.ts == mtime and not named:
                 # no heading, front matter or file name dates it: its time is the file's last
                 # save, which says nothing of when what it tells happened
                 meta["undated"] = True

@@ -12,12 +12,17 @@ from recall_cli.plugins.builtin_importers import register_importers
 from tests.importers.helpers import DATA, FIXTURES, at, parse
 
 
-def blocks(tmp_path: Path, text: str) -> list[tuple[str, str]]:
-    path = tmp_path / "n.md"
+def note(tmp_path: Path, name: str, text: str) -> list:
+    """The events of a note file ``name`` holding ``text`` (none of it skipped)."""
+    path = tmp_path / name
     path.write_text(text)
     events, skipped = parse(MarkdownImporter(), path)
     assert skipped == []
-    return [(e.meta["heading"], e.text) for e in events]
+    return events
+
+
+def blocks(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    return [(e.meta["heading"], e.text) for e in note(tmp_path, "n.md", text)]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -153,28 +158,17 @@ def test_markdown_claims_any_other_text_and_any_md_or_txt_file():
 
 
 def test_a_note_nothing_dates_is_marked_undated(tmp_path):
-    dated = tmp_path / "log.md"
-    dated.write_text("# 2025-10-14\n\npaid the fee\n")
-    plain = tmp_path / "todo.md"
-    plain.write_text("- [ ] ring dentist\n")
-    daily = tmp_path / "2025-10-06.md"
-    daily.write_text("dentist at 3\n")
-    assert [e.meta.get("undated") for e in parse(MarkdownImporter(), dated)[0]] == [None]
-    assert [e.meta.get("undated") for e in parse(MarkdownImporter(), plain)[0]] == [True]
-    assert [e.meta.get("undated") for e in parse(MarkdownImporter(), daily)[0]] == [None]
+    assert [e.meta.get("undated") for e in note(tmp_path, "log.md", "# 2025-10-14\n\npaid the fee\n")] == [None]
+    assert [e.meta.get("undated") for e in note(tmp_path, "todo.md", "- [ ] ring dentist\n")] == [True]
+    assert [e.meta.get("undated") for e in note(tmp_path, "2025-10-06.md", "dentist at 3\n")] == [None]
 
 
 def test_a_first_line_that_says_the_file_name_is_the_notes_title(tmp_path):
-    titled = tmp_path / "kids weekends.md"
-    titled.write_text("kids weekends - ideas\n\nmine: 25/26 oct (-> swapped to 18/19)\n\n- Harewood\n- Whitby\n")
-    journal = tmp_path / "2025-10-03.md"
-    journal.write_text("Swam at Blackrock, 11 degrees\n\nLukas ran the PCA\n")
-    alone = tmp_path / "todo.md"
-    alone.write_text("TODO\n")
-    events, _ = parse(MarkdownImporter(), titled)
+    events = note(tmp_path, "kids weekends.md",
+                  "kids weekends - ideas\n\nmine: 25/26 oct (-> swapped to 18/19)\n\n- Harewood\n- Whitby\n")
     assert [(e.text, e.meta["heading"]) for e in events] == [
         ("mine: 25/26 oct (-> swapped to 18/19)", "kids weekends - ideas"),
         ("- Harewood\n- Whitby", "kids weekends - ideas")]
-    assert [e.text for e in parse(MarkdownImporter(), journal)[0]] == [
-        "Swam at Blackrock, 11 degrees", "Lukas ran the PCA"]
-    assert [e.text for e in parse(MarkdownImporter(), alone)[0]] == ["TODO"]
+    assert [e.text for e in note(tmp_path, "2025-10-03.md", "Swam at Blackrock, 11 degrees\n\nLukas ran the PCA\n")] \
+        == ["Swam at Blackrock, 11 degrees", "Lukas ran the PCA"]
+    assert [e.text for e in note(tmp_path, "todo.md", "TODO\n")] == ["TODO"]
