@@ -39,6 +39,7 @@ from ..search.text import is_assistant, only_time
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .check import grounded
+from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
 from .model import Chat, model_trusted
 from .section import section_answer
@@ -443,6 +444,17 @@ def ask(
         raise UsageError('empty question: ask something, e.g. recall ask "where did I park?"')
     if len(question) > MAX_QUESTION_CHARS:
         raise UsageError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
+    parts = compound_parts(question) if use_llm else [question]
+    if len(parts) > 1:  # two questions in one: each answered, the later as a follow-up
+        answers: list[Answer] = []
+        for n in range(len(parts)):
+            earlier = [*history, *((q, a.text or "") for q, a in zip(parts, answers, strict=False))]
+            answers.append(ask(svc, as_asked(parts, n, earlier), llm=llm, limit=limit, reference=reference,
+                               max_tokens=max_tokens, min_support=min_support, search=search, history=earlier))
+        both = joined(question, parts, answers)
+        if on_token and both.text:
+            on_token(both.text)
+        return both
     limit = limit or svc.config.get("ask.evidence")
     max_tokens = max_tokens or svc.config.get("ask.max_tokens")
     min_support = svc.config.get("ask.min_support") if min_support is None else min_support

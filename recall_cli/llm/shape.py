@@ -298,10 +298,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # January": the 9th), else its first date; of several days, the one a key word of the
         # question comes closest before ("leave 10 May, return 17 May" for "when do I return?");
         # a range of days counts as one ("started on November 3, ... Lisbon from December 12 to
-        # December 19" for "when is my trip to Lisbon?")
-        days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])]
-        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else \
-            next(iter(days), found[0])
+        # December 19" for "when is my trip to Lisbon?"); of months or years alone, too, the one
+        # after the verb asked about ("retired in 2022 and we adopted him in March 2023")
+        days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])] or found
+        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else days[0]
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
         rank = (len(keys & words(sentence)), -j)

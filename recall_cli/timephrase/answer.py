@@ -30,6 +30,7 @@ from .phrase import (
     plans_ahead,
     weekday_after,
     weekday_before,
+    weekday_year,
 )
 
 YEAR_QUESTION = re.compile(r"\b(?:what|which) year\b", re.I)
@@ -239,6 +240,12 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None, str]]:
             rendered = _render(kind, groups, day_said)
             if rendered is None:
                 continue
+            if kind == "day" and rendered[1] is not None and not groups.get("y"):
+                day = rendered[1]
+                year = weekday_year(text[:m.start()], day.year, day.month, day.day)
+                if year != day.year:  # "Mon 16 March": the year whose 16 March is a Monday
+                    day = date(year, day.month, day.day)
+                    rendered = day_text(day), day
             taken.append((m.start(), m.end()))
             found.append((m.start(), m.end(), rendered[0], rendered[1]))
     return [(start, text_, day, text[start:end]) for start, end, text_, day in sorted(found)]

@@ -173,6 +173,28 @@ def _nearest_year(today: date, month: int, day: int = 1) -> int:
     return best
 
 
+# a weekday written just before a date, in full or short ("Mon 16 March", "Thursday, 2 April")
+WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
+                            r"(?:day|sday|nesday|rsday|urday)?\.?,?\s*$", re.I)
+
+
+def weekday_year(before: str, year: int, month: int, day: int) -> int:
+    """``year``, or the year next to it whose ``month``/``day`` falls on the weekday written
+    at the end of ``before``: "Mon 16 March" in a note of April 2026 that says "moved to"
+    is 16 March 2026 (a Monday), not 2027's, though the move looks ahead."""
+    named = WEEKDAY_BEFORE.search(before[-16:])
+    if named is None:
+        return year
+    weekday = [w[:3] for w in WEEKDAYS].index(named.group("wd")[:3].lower())
+    for candidate in (year, year - 1, year + 1):
+        try:
+            if date(candidate, month, day).weekday() == weekday:
+                return candidate
+        except ValueError:  # 29 February of a year without one
+            continue
+    return year
+
+
 def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
     month, day = month_number(m.group("month")), int(m.group("day"))
     if m.group("year"):
@@ -181,6 +203,7 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
         year = _nearest_year(today, month, day) if nearest else today.year
         if date(year, month, day) < today and (FUTURE.search(m.string) if nearest else ASKS_AHEAD.search(m.string)):
             year += 1  # "Boiler service booked for 9 January" or "what is on 9 January?" in December
+        year = weekday_year(m.string[:m.start()], year, month, day)
     return _one_day(date(year, month, day))
 
 

@@ -883,3 +883,11 @@ def test_what_a_thing_showed_is_the_notes_next_sentence_on_its_line(svc):
     answer = answered(svc, "What did Lukas's PCA show?", "2025-11-21T12:00")
     assert answer.startswith("Lukas finally ran the PCA on the holdfast community data. PC1 41%, PC2 17%.")
     assert "Blackrock" not in answer
+
+
+def test_when_a_sentence_names_two_years_the_one_after_the_verb_asked_about_answers(svc):
+    add_notes(svc, [("2025-10-19T17:00", "My greyhound Biscuit is 6, ex-racer, retired in 2022 and we adopted him "
+                                         "in March 2023 from a rescue in Limerick.")])
+    assert answered(svc, "When did we adopt Biscuit?", "2025-11-21T12:00").startswith("March 2023")
+    assert answered(svc, "When did Biscuit retire?", "2025-11-21T12:00").startswith("2022")
+

@@ -99,6 +99,21 @@ def test_a_deadline_stored_before_0012_is_read_again_as_its_own_day(tmp_path):
     assert until - since < 86400  # 28 November alone
 
 
+def test_a_weekday_dated_move_stored_before_0013_is_read_again_in_its_own_year(tmp_path):
+    path = tmp_path / "old.db"
+    db = older_store(path, "0013")
+    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
+               "VALUES ('note', 1777233600, 'Gary texts: moved to Mon 16 March', 'h1', 0)")
+    # what 0012's code stored: 16 March 2027, the next 16 March after the April note
+    db.execute("INSERT INTO event_times (event_id, since, until) VALUES (1, 1805155200, 1805241599.999)")
+    db.conn.commit()
+    db.close()
+    store = open_store(path)
+    assert store.backfill_event_times() == 1
+    [(since, _until)] = store.event_times([1])[1]
+    assert abs(since - 1773619200) < 86400  # 16 March 2026
+
+
 def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
     path = tmp_path / "old.db"
     db = older_store(path, "0010")

@@ -104,3 +104,16 @@ def test_a_thing_moved_from_one_day_to_another_is_on_the_second_not_over_a_range
     found = dates_in("My dermatology appointment got moved from June 14 to June 21 at 9:30.", SAID)
     assert [rendered for _p, rendered, _d, _s in found] == ["21 June 2023"]
     assert [r for _p, r, _d, _s in dates_in("We are in Lisbon from 12 to 19 June", SAID)] == ["12-19 June 2023"]
+
+
+APRIL = parse_time("2026-04-26T20:00")  # a Sunday
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a move looks ahead, but 16 March 2026 is the Monday the note names; 2027's is a Tuesday
+    ("Thu 5 March Gary texts: moved to Mon 16 March (other job overran)", "16 March 2026"),
+    ("Eye test booked for Tuesday 12 January", "12 January 2027"),  # the coming Tuesday 12 January
+    ("moved to 16 March", "16 March 2027"),  # no weekday: a move to a day gone by is next year's
+])
+def test_a_weekday_written_before_a_date_settles_its_year(text, expected):
+    assert dates_in(text, APRIL)[-1][1] == expected

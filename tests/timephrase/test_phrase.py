@@ -108,3 +108,12 @@ def test_a_bracket_that_is_not_a_date_does_not_stop_a_phrase_being_dated():
 
     assert annotate("I went there yesterday [shares a photo of a lake]", 1_683_554_160.0) == (
         "I went there yesterday [7 May 2023] [shares a photo of a lake]")
+
+
+def test_a_weekday_before_a_date_settles_the_year_a_text_speaks_of():
+    from recall_cli.timephrase.phrase import mentions
+
+    said = to_ts(datetime(2026, 4, 26, 20, 0))
+    [moved] = mentions("Gary texts: moved to Mon 16 March", said)
+    [ahead] = mentions("Gary texts: moved to 16 March", said)
+    assert _day(moved.since) == "2026-03-16" and _day(ahead.since) == "2027-03-16"

@@ -1,0 +1,76 @@
+"""Questions that ask two things at once: "Who's my bass teacher now, and why did I switch?",
+"How old is Biscuit and when did we adopt him?".
+
+Each part is answered on its own, the later part read as a follow-up of the earlier one (so
+"him" is Biscuit and "why did I switch?" is searched together with the bass teacher), and the
+answers are joined, one line each. Only an "and" that opens a question of its own splits:
+"What does Nate do that he loves and can make money from?" asks one thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .followup import PRONOUN, follow_up
+from .support import words
+
+if TYPE_CHECKING:
+    from .ask import Answer
+
+_WH = r"(?:why|when|where|who|whom|whose|what|which|how)\b"
+_AUX = r"(?:have|has|had|did|do|does|is|are|was|were|can|could|will|would|should)"
+# what an auxiliary must be followed by to open a question ("and have I paid it?"), not a
+# second verb of the same question ("and is delicious", "and have a negative experience")
+_SUBJECT = r"(?:I|we|you|he|she|they|it|there|this|that|my|our|the)\b"
+SPLIT = re.compile(rf",?\s+and\s+(?={_WH}|{_AUX}\s+{_SUBJECT})", re.I)
+ASKS = re.compile(rf"^\s*(?:{_WH}|{_AUX}\b)", re.I)
+MAX_PARTS = 3
+CITED = re.compile(r"\s*\[m?\d+\]")
+
+
+def compound_parts(question: str) -> list[str]:
+    """The questions ``question`` asks, each ending in "?"; one when it asks one thing."""
+    if not ASKS.match(question):
+        return [question]
+    pieces = [p.strip().rstrip("?,").strip() for p in SPLIT.split(question)]
+    if not 1 < len(pieces) <= MAX_PARTS or not all(pieces):
+        return [question]
+    return [p[0].upper() + p[1:] + "?" for p in pieces]
+
+
+def as_asked(parts: Sequence[str], n: int, history: Sequence[tuple[str, str]]) -> str:
+    """The ``n``-th part as it is asked after ``history``: a later part that leans on the one
+    before it and that no follow-up rewrite makes whole ("what does it cost?" after "which bike
+    did I test ride?", "why did I switch?") carries that part along, so its words are weighed."""
+    part = parts[n]
+    if n and follow_up(part, history) == part and (PRONOUN.search(part) or len(words(part)) <= 1):
+        return f"{part} {parts[n - 1]}"
+    return part
+
+
+def joined(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> Answer:
+    """One answer to ``question`` from the answers to its ``parts``: a line each (an answer two
+    parts share, once), an unanswered part named before its "Not mentioned"; it abstains only
+    when every part does."""
+    first = answers[0]
+    total = sum(float(a.timings.get("total_ms", 0.0)) for a in answers)
+    reason = "; ".join(f"{part} {a.reason}" for part, a in zip(parts, answers, strict=True))
+    if all(a.abstained for a in answers):
+        return replace(first, question=question, reason=reason, timings={"total_ms": total})
+    lines = [f"{part} {a.text}" if a.abstained else (a.text or "") for part, a in zip(parts, answers, strict=True)]
+    # the same evidence may answer both parts ("which package, and why did we switch?"), or one
+    # part's answer hold the other's ("test ride 27 sep ..." and "test ride 27 sep ... 2.900€"): once
+    said = [CITED.sub("", line).strip() for line in lines]
+    lines = [line for n, line in enumerate(lines)
+             if not any(said[n] in other and (said[n] != other or k < n) for k, other in enumerate(said) if k != n)]
+    evidence = list({h.ref: h for a in answers for h in a.evidence}.values())
+    return replace(
+        first, question=question, text="\n".join(lines), reason=reason, abstained=False,
+        citations=list(dict.fromkeys(c for a in answers for c in a.citations)), evidence=evidence,
+        support=max((a.support for a in answers if a.support is not None), default=None),
+        citations_inferred=any(a.citations_inferred for a in answers), generated=None,
+        method=",".join(dict.fromkeys(a.method for a in answers if not a.abstained)),
+        timings={"total_ms": total})

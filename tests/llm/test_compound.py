@@ -1,0 +1,57 @@
+"""Questions that ask two things at once, answered part by part."""
+
+from __future__ import annotations
+
+import pytest
+
+from recall_cli.llm.ask import ABSTAIN, ask
+from recall_cli.llm.compound import compound_parts
+from recall_cli.timeutil import parse_time
+from tests.fakes import ScriptedLLM
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("Who's my bass teacher now, and why did I switch?", ["Who's my bass teacher now?", "Why did I switch?"]),
+    ("How much was the allotment fee and have I paid it?",
+     ["How much was the allotment fee?", "Have I paid it?"]),
+    ("What's the ship-time reference and when is the cruise?",
+     ["What's the ship-time reference?", "When is the cruise?"]),
+])
+def test_a_question_asking_two_things_splits_into_two_questions(question, parts):
+    assert compound_parts(question) == parts
+
+
+@pytest.mark.parametrize("question", [
+    "What does Nate do that he loves and can make money from?",  # one question, two verbs
+    "What type of ice cream does Joanna mention that Nate makes and is delicious?",
+    "When did Caroline encounter people on a hike and have a negative experience?",
+    "What do Jon and Gina both have in common?",
+    "Tom and what did Anna bring?",  # no question before the "and"
+])
+def test_an_and_inside_one_question_does_not_split_it(question):
+    assert compound_parts(question) == [question]
+
+
+def test_ask_answers_each_part_and_reads_the_second_as_a_follow_up(svc):
+    svc.add("Biscuit is 4 now, still eats socks.", ts=parse_time("2025-11-01T19:00"))
+    svc.add("We adopted Biscuit from the Galway shelter in March 2022.", ts=parse_time("2022-03-12T10:00"))
+    svc.add("Dentist on Friday at 9:40.", ts=parse_time("2025-11-02T10:00"))
+    answer = ask(svc, "How old is Biscuit and when did we adopt him?", llm=ScriptedLLM([]))
+    first, second = answer.text.splitlines()
+    assert "4" in first and "March 2022" in second
+    assert not answer.abstained and len(answer.citations) == 2
+
+
+def test_a_part_the_notes_do_not_answer_is_named_with_its_not_mentioned(svc):
+    svc.add("Test ride on the Yamaha on 27 September at Motos Loures.", ts=parse_time("2025-09-20T19:00"))
+    answer = ask(svc, "Which bike did I test ride, and when is my dentist appointment?", llm=ScriptedLLM([]))
+    first, second = answer.text.splitlines()
+    assert "Yamaha" in first
+    assert second == f"When is my dentist appointment? {ABSTAIN}"
+    assert not answer.abstained
+
+
+def test_a_compound_question_about_nothing_stored_abstains_once(svc):
+    svc.add("Test ride on the Yamaha on 27 September at Motos Loures.", ts=parse_time("2025-09-20T19:00"))
+    answer = ask(svc, "What is my passport number and when does it expire?", llm=ScriptedLLM([]))
+    assert answer.abstained and answer.text == ABSTAIN
