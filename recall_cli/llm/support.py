@@ -75,7 +75,8 @@ DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extensi
 # whomever it is about ("strengthen your glutes")
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
                     r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote)\b", re.I)
-NAME = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
+# whole words only: "ePMS" and "iPhone" are names, not their "PMS" and "Phone"
+NAME = re.compile(r"(?<![\w'\u2019-])(?:[A-Z]|[a-z]{1,2}[A-Z])[\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 # the people a question can name by how they are related to the asker; each word -> its kind
 # ("mum" and "mother" are one person, "sister" and "brother" two)
 RELATION = {word: kind for kind, spelled in (

@@ -891,3 +891,11 @@ def test_when_a_sentence_names_two_years_the_one_after_the_verb_asked_about_answ
     assert answered(svc, "When did we adopt Biscuit?", "2025-11-21T12:00").startswith("March 2023")
     assert answered(svc, "When did Biscuit retire?", "2025-11-21T12:00").startswith("2022")
 
+
+
+def test_a_name_written_with_a_small_first_letter_is_looked_for_whole(svc):
+    add_notes(svc, [("2026-02-02T20:00", "## How to submit the weekly TPI report on ePMS\n"
+                                         "1. Log in to ePMS with the firm ID.\n2. Projects, then New Report.\n"
+                                         "3. Preview, then Submit. Note the ref no.")])
+    answer = answered(svc, "What are the steps to submit the weekly TPI report on ePMS?", "2026-03-01T12:00")
+    assert answer.startswith("1. Log in to ePMS")  # not "the evidence never mentions PMS"
