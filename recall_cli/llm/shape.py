@@ -286,11 +286,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     best: tuple[tuple[int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     for j, sentence in enumerate(sentences(hit.text or "")):
-        if allow is not None and not allow(hit, sentence):
-            continue
+        if (allow is not None and not allow(hit, sentence)) or struck(sentence):
+            continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
         # a time the question itself states is not its answer ("when does the market move to
         # Saturday?" is answered by the note's "in January", not by its "Saturday")
-        found = [f for f in dates_in(sentence, hit.ts)
+        found = [f for f in dates_in(sentence, hit.ts, bool(hit.meta and hit.meta.get("undated")))
                  if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked]
         if not found:
             continue

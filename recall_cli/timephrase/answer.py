@@ -26,6 +26,7 @@ from .phrase import (
     day_text,
     month_number,
     month_start,
+    nearest_year,
     number,
     plans_ahead,
     weekday_after,
@@ -215,9 +216,12 @@ MOVED_BEFORE = re.compile(r"\b(?:moved|postponed|rescheduled|pushed back|brought
 CLAUSE_END = re.compile(r"[.!?;]\s+|,\s+(?:and|but|so)\s+")
 
 
-def dates_in(text: str, said: float) -> list[tuple[int, str, date | None, str]]:
+def dates_in(text: str, said: float, undated: bool = False) -> list[tuple[int, str, date | None, str]]:
     """(position, rendered date, the day when it is one, the phrase as written) for each
-    date phrase in ``text``, ranges before the single days inside them."""
+    date phrase in ``text``, ranges before the single days inside them. ``undated``: ``said``
+    is only when the text was last saved (a note that nothing dates, written over weeks), so a
+    day without a year is the one nearest it, even in a plan ("surgery 28 Jan" in a note saved
+    on 27 February is this January's)."""
     day_said = from_ts(said).date()
     found: list[tuple[int, int, str, date | None]] = []
     taken: list[tuple[int, int]] = []
@@ -242,7 +246,8 @@ def dates_in(text: str, said: float) -> list[tuple[int, str, date | None, str]]:
                 continue
             if kind == "day" and rendered[1] is not None and not groups.get("y"):
                 day = rendered[1]
-                year = weekday_year(text[:m.start()], day.year, day.month, day.day)
+                year = nearest_year(day_said, day.month, day.day) if undated else day.year
+                year = weekday_year(text[:m.start()], year, day.month, day.day)
                 if year != day.year:  # "Mon 16 March": the year whose 16 March is a Monday
                     day = date(year, day.month, day.day)
                     rendered = day_text(day), day

@@ -157,7 +157,7 @@ def _month(year: int, month: int) -> _Days:
     return month_start(year, month), month_start(year, month, 1)
 
 
-def _nearest_year(today: date, month: int, day: int = 1) -> int:
+def nearest_year(today: date, month: int, day: int = 1) -> int:
     """The year that puts ``month``/``day`` nearest ``today``: a text written in January
     about "20 December" speaks of the December just past, one written in December about
     "3 January" of the coming one."""
@@ -200,7 +200,7 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
     if m.group("year"):
         year = int(m.group("year"))
     else:
-        year = _nearest_year(today, month, day) if nearest else today.year
+        year = nearest_year(today, month, day) if nearest else today.year
         if date(year, month, day) < today and (FUTURE.search(m.string) if nearest else ASKS_AHEAD.search(m.string)):
             year += 1  # "Boiler service booked for 9 January" or "what is on 9 January?" in December
         year = weekday_year(m.string[:m.start()], year, month, day)
@@ -212,7 +212,7 @@ def _in_month(m: re.Match[str], today: date, nearest: bool) -> _Days:
     if m.group("year"):
         return _month(int(m.group("year")), month)
     if nearest:
-        return _month(_nearest_year(today, month, 15), month)
+        return _month(nearest_year(today, month, 15), month)
     # in a question, a month without a year is its latest occurrence up to the reference
     return _month(today.year if month <= today.month else today.year - 1, month)
 

@@ -899,3 +899,9 @@ def test_a_name_written_with_a_small_first_letter_is_looked_for_whole(svc):
                                          "3. Preview, then Submit. Note the ref no.")])
     answer = answered(svc, "What are the steps to submit the weekly TPI report on ePMS?", "2026-03-01T12:00")
     assert answer.startswith("1. Log in to ePMS")  # not "the evidence never mentions PMS"
+
+
+def test_a_struck_through_date_does_not_answer_when(svc):
+    add_notes(svc, [("2026-01-22T20:00", "## Surgery\n- ~~Appa's surgery 28 Jan (Wed), report 6:30 am~~\n"
+                                         "- CHANGED 21 Jan: sugar too high. **New date for Appa: 4 Feb (Wed).**")])
+    assert answered(svc, "When was Appa's surgery?", "2026-03-01T12:00").startswith("4 February 2026")

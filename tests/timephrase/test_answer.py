@@ -117,3 +117,12 @@ APRIL = parse_time("2026-04-26T20:00")  # a Sunday
 ])
 def test_a_weekday_written_before_a_date_settles_its_year(text, expected):
     assert dates_in(text, APRIL)[-1][1] == expected
+
+
+def test_a_day_in_a_note_nothing_dates_is_the_one_nearest_its_last_save():
+    saved = parse_time("2026-02-27T20:00")
+    # a plan's day gone by is next year's in a dated entry; a note written over weeks and
+    # saved later speaks of the one just past
+    assert dates_in("Surgery will be on 28 Jan, report 6:30", saved)[0][1] == "28 January 2027"
+    assert dates_in("Surgery will be on 28 Jan, report 6:30", saved, undated=True)[0][1] == "28 January 2026"
+    assert dates_in("Eye test will be on 2 March", saved, undated=True)[0][1] == "2 March 2026"
