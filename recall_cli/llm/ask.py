@@ -361,7 +361,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
-    amount = bool(HOW_MUCH.search(question))
+    # "did I charge a late fee?" asks whether, not how much
+    amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not ASKS_HOW.search(question))
     if DIGITS_ASKED.search(question) and keys - DIGIT_WORDS:
         # "what is the plumber's phone number?": the sentence on the plumber, then its number
         # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
@@ -373,6 +374,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                 latest=latest))
 
 
+ASKS_HOW = re.compile(r"\bhow (?:much|many)\b", re.I)
 # "how much is in the fund now?": what holds now, the latest word on it
 NOW_ASKED = re.compile(r"\b(?:now|currently|at the moment|these days|so far|latest)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",

@@ -132,9 +132,9 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     "Yes, grandma is allergic to walnuts, use almonds instead." over "I will."."""
     best: tuple[Rank, str, Hit] | None = None
     reaction: tuple[Rank, str, Hit] | None = None
-    # a note names whom it is about: "where does Anna live?" is not answered by "my sister
-    # Priya lives in Leeds" while a note names Anna (a chat turn says "I" and is left as is)
-    naming = {h.ref for h in hits[:depth] if names and is_note(h) and names & words(h.text or "")}
+    # a note names whom it is about, in its words or its heading: "where does Anna live?" is not
+    # answered by "my sister Priya lives in Leeds" while a note names Anna (a chat turn says "I")
+    naming = {h.ref for h in hits[:depth] if names and is_note(h) and names & (words(h.text or "") | _context(h))}
     for i, hit in enumerate(hits[:depth]):
         if naming and is_note(hit) and hit.ref not in naming:
             continue
@@ -486,6 +486,17 @@ CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
 HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
 
 
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+TOTAL = re.compile(r"\b(?:total|altogether|in all|sum)\b", re.I)
+
+
+def _row(line: str) -> str:
+    """A line as an answer gives it: a table's row as its cells ("total 1,135"), else cleaned."""
+    if TABLE_ROW.match(line):
+        return " ".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip()).replace("**", "")
+    return _clean(line) or line
+
+
 def _figure(sentence: str, ts: float) -> bool:
     """Whether ``sentence`` gives a figure: "07:20 Vet rang", "22 sep, before payroll cutoff on
     the 25th" give none (a time or a date is no figure)."""
@@ -534,7 +545,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     match = best_match(keys, hits, depth, names, predicate, latest)
     if match is not None and match[2]:
         answered = reply(match[1])
-        if answered is not None:
+        # an AI assistant's reply to "should I charge a late fee?" tells nothing of what was done
+        if answered is not None and (allow is None or any(allow(answered, s) for s in sentences(answered.text))):
             statements = [_clean(s) for s in sentences(answered.text or "") if not is_question(s)]
             statements = [s for s in statements if s]
             if statements:
@@ -562,14 +574,21 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         after = _after(found[0], found[1].text or "")
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
                                  dropwhile(lambda s: AMOUNT.search(s) is None, after)))
-        if figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
+        if after and TABLE_ROW.match(after[0]):  # a table's rows with a number, not its header
+            figures = [r for r in takewhile(TABLE_ROW.match, after) if re.search(r"\d", r)]
+        elif figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
             figures = list(takewhile(lambda s: STEP_LINE.match(s) is not None, figures))
-        elif found[0].strip() in {line.strip() for line in (found[1].text or "").splitlines()}:
+        elif found[0].strip() in {line.strip() for line in (found[1].text or "").splitlines()} \
+                and not found[0].rstrip().endswith(":"):
             figures = []  # a line of its own: the next line is another thing ("allotment gate ...", "Steve ...")
-        # what it is now: the last of a running list ("- 25 aug: 1240" ... "- 10 oct: ... = 1901")
-        figure = (figures[-1] if latest else figures[0]) if figures else None
+        # what it is now: the last of a running list ("- 25 aug: 1240" ... "- 10 oct: ... = 1901");
+        # what it came to: the line that says so ("| **total** | | **1,135** |")
+        asks_total = bool(keys & {stem("total"), stem("altogether")}) or bool(TOTAL.search(found[0]))
+        totals = [f for f in figures if TOTAL.search(f)] if asks_total else []
+        figure = totals[-1] if totals else (figures[-1] if latest else figures[0]) if figures else None
         if figure is not None:
-            said = f"{said.rstrip('.')}. {_clean(figure) or figure}"
+            said = f"{said.rstrip('.:')}: {_row(figure)}" if said.rstrip().endswith(":") else \
+                f"{said.rstrip('.')}. {_row(figure)}"
     elif not keys & alike(words(found[0])) and keys & _context(found[1]):
         # only the note's heading or file name says what was asked ("gym switch.md"): its
         # opening two sentences tell it ("Cancelled Flyefit ... Joined Kingfisher instead")

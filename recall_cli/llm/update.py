@@ -33,8 +33,9 @@ TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{DAYS})s?\b|today|
                        r"evening|week|month|year)", re.I)
 
 
-CHANGE_MARK = re.compile(r"^[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b|new (?:date|time|plan|place)\b"
-                         r"|now\b|instead\b)", re.I)
+# not a to-do ("- [ ] update my invoice template" is a thing to do, not a change)
+CHANGE_MARK = re.compile(r"^(?![-*+\s]*\[[ xX]?\])[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b"
+                         r"|new (?:date|time|plan|place)\b|now\b|instead\b)", re.I)
 STRUCK = re.compile(r"~~[^~]+~~")
 
 

@@ -905,3 +905,28 @@ def test_a_struck_through_date_does_not_answer_when(svc):
     add_notes(svc, [("2026-01-22T20:00", "## Surgery\n- ~~Appa's surgery 28 Jan (Wed), report 6:30 am~~\n"
                                          "- CHANGED 21 Jan: sugar too high. **New date for Appa: 4 Feb (Wed).**")])
     assert answered(svc, "When was Appa's surgery?", "2026-03-01T12:00").startswith("4 February 2026")
+
+
+def test_a_line_that_opens_a_table_of_costs_is_answered_with_its_total_row(svc):
+    add_notes(svc, [("2026-08-04T20:00", "Van passed the RWC on retest.\n\nTotal van damage for this whole saga:\n"
+                                         "| what | who | $ |\n|---|---|---|\n| windscreen excess | insurance | 200 |\n"
+                                         "| 2 front tyres | Tony | 390 |\n| **total** | | **590** |\n\n"
+                                         "Tony says the CV boot is starting to go.")])
+    answer = answered(svc, "How much did the van saga cost in total?", "2026-09-01T12:00")
+    assert answer.startswith("Total van damage for this whole saga: total 590")
+
+
+def test_what_i_did_is_not_answered_by_an_assistants_reply_to_my_asking_about_it(svc, tmp_path):
+    svc.add("Should I charge Lumen a late fee? They are 3 weeks late with the invoice.",
+            ts=parse_time("2026-07-07T23:20"), actor="user", source="chatgpt", session="late")
+    svc.add("**How to structure a payment plan**\n1. Put it in writing.\n2. A late fee of 2% a month is common.",
+            ts=parse_time("2026-07-07T23:21"), actor="assistant", source="chatgpt", session="late")
+    note = tmp_path / "2026-07-27.md"
+    note.write_text("# 2026-07-27 — call w/ Damo (Lumen)\n\n15 min call. Damo apologetic, cash flow bad.\n\n"
+                    "Decided NOT to add a late fee. Thought about it, but he's a good client.\n\n"
+                    "Going forward with Lumen:\n- 50% upfront\n"
+                    "- [ ] update my invoice template: 14-day terms for Lumen\n")
+    svc.import_file(note, "markdown")
+    answer = answered(svc, "Did I charge Lumen a late fee?", "2026-09-01T12:00")
+    # the note's heading names Lumen; a to-do below it ("- [ ] update my ...") marks no change
+    assert answer.startswith("Decided NOT to add a late fee.") and "(before:" not in answer
