@@ -29,6 +29,7 @@ SPLIT = re.compile(rf",?\s+and\s+(?={_WH}|{_AUX}\s+{_SUBJECT})", re.I)
 ASKS = re.compile(rf"^\s*(?:{_WH}|{_AUX}\b)", re.I)
 MAX_PARTS = 3
 CITED = re.compile(r"\s*\[m?\d+\]")
+MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "- Earrings ..." is "Earrings ..."
 
 
 def compound_parts(question: str) -> list[str]:
@@ -63,7 +64,7 @@ def joined(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> An
     lines = [f"{part} {a.text}" if a.abstained else (a.text or "") for part, a in zip(parts, answers, strict=True)]
     # the same evidence may answer both parts ("which package, and why did we switch?"), or one
     # part's answer hold the other's ("test ride 27 sep ..." and "test ride 27 sep ... 2.900€"): once
-    said = [CITED.sub("", line).strip() for line in lines]
+    said = [MARKER.sub("", CITED.sub("", line)).strip() for line in lines]
     lines = [line for n, line in enumerate(lines)
              if not any(said[n] in other and (said[n] != other or k < n) for k, other in enumerate(said) if k != n)]
     evidence = list({h.ref: h for a in answers for h in a.evidence}.values())

@@ -55,3 +55,11 @@ def test_a_compound_question_about_nothing_stored_abstains_once(svc):
     svc.add("Test ride on the Yamaha on 27 September at Motos Loures.", ts=parse_time("2025-09-20T19:00"))
     answer = ask(svc, "What is my passport number and when does it expire?", llm=ScriptedLLM([]))
     assert answer.abstained and answer.text == ABSTAIN
+
+
+def test_an_answer_held_whole_in_the_other_parts_answer_is_given_once(svc):
+    svc.add("Presents: Earrings (pearl) — Thuy bought them, I'm paying half = $210. Still owe Thuy $210.",
+            ts=parse_time("2026-08-16T20:00"))
+    svc.add("- Earrings (pearl) — Thuy bought them, I'm paying half = $210.", ts=parse_time("2026-08-10T20:00"))
+    answer = ask(svc, "Who bought the pearl earrings, and what do I still owe?", llm=ScriptedLLM([]))
+    assert answer.text.count("Thuy bought them") == 1
