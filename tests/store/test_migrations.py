@@ -84,34 +84,25 @@ def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_pa
     assert store.backfill_event_times() == 0
 
 
-def test_a_deadline_stored_before_0012_is_read_again_as_its_own_day(tmp_path):
+@pytest.mark.parametrize(("before", "written", "text", "stored", "meant"), [
+    # a deadline: 0011's code stored the month up to it; it is 28 November alone
+    ("0012", 1763481600, "FAL-240 must be finished by 28 November", (1761782400, 1764374399.999), 1764288000),
+    # a weekday before a date: 0012's code stored 16 March 2027, the next after the April note;
+    # it is 16 March 2026, a Monday
+    ("0013", 1777233600, "Gary texts: moved to Mon 16 March", (1805155200, 1805241599.999), 1773619200),
+])
+def test_mentioned_times_stored_before_a_grammar_fix_are_read_again(tmp_path, before, written, text, stored, meant):
     path = tmp_path / "old.db"
-    db = older_store(path, "0012")
-    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
-               "VALUES ('note', 1763481600, 'FAL-240 must be finished by 28 November', 'h1', 0)")
-    # what 0011's code stored: the month up to the deadline
-    db.execute("INSERT INTO event_times (event_id, since, until) VALUES (1, 1761782400, 1764374399.999)")
+    db = older_store(path, before)
+    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) VALUES ('note', ?, ?, 'h1', 0)",
+               [written, text])
+    db.execute("INSERT INTO event_times (event_id, since, until) VALUES (1, ?, ?)", list(stored))
     db.conn.commit()
     db.close()
     store = open_store(path)
     assert store.backfill_event_times() == 1
     [(since, until)] = store.event_times([1])[1]
-    assert until - since < 86400  # 28 November alone
-
-
-def test_a_weekday_dated_move_stored_before_0013_is_read_again_in_its_own_year(tmp_path):
-    path = tmp_path / "old.db"
-    db = older_store(path, "0013")
-    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
-               "VALUES ('note', 1777233600, 'Gary texts: moved to Mon 16 March', 'h1', 0)")
-    # what 0012's code stored: 16 March 2027, the next 16 March after the April note
-    db.execute("INSERT INTO event_times (event_id, since, until) VALUES (1, 1805155200, 1805241599.999)")
-    db.conn.commit()
-    db.close()
-    store = open_store(path)
-    assert store.backfill_event_times() == 1
-    [(since, _until)] = store.event_times([1])[1]
-    assert abs(since - 1773619200) < 86400  # 16 March 2026
+    assert abs(since - meant) < 86400 and until - since < 86400  # that one day
 
 
 def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
