@@ -287,6 +287,15 @@ class Evidence:
 
 
 
+CLAUSE = re.compile(r"[,;]\s*(?:(?:and|then)\s+)?|\s+(?:and|then)\s+")
+
+
+def _told_past(clause: str) -> bool:
+    """Whether a clause opens with a verb's regular past ("looked up ...", "rang her")."""
+    first = (re.findall(r"[A-Za-z']+", clause) or [""])[0].lower()
+    return len(first) > 4 and first.endswith("ed") and first not in IMPERATIVE
+
+
 def is_instruction(sentence: str) -> bool:
     """A sentence that gives steps: an imperative ("Preheat the oven ..."), "run X",
     "to do X, ...", "you can/should ...", or numbered steps."""
@@ -299,7 +308,9 @@ def is_instruction(sentence: str) -> bool:
     while lead < len(words) - 1 and words[lead] in STEP_LEADS:
         lead += 1
     if words[lead] in IMPERATIVE and not (lead + 1 < len(words) and words[lead + 1] in {"you", "me", "it's"}):
-        return True
+        # "Read slowly, looked up like Gillian said": "read" is a past tense too, and the next
+        # clause's "looked" says which (a diary's deeds, not a step to take)
+        return not (words[lead] in SAME_FORM and any(_told_past(c) for c in CLAUSE.split(sentence)[1:]))
     return any(p.search(sentence) for p in INSTRUCTION_PATTERNS)
 
 

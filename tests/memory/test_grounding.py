@@ -577,3 +577,13 @@ def test_a_diary_deed_done_last_night_is_no_step_to_take():
                    "Asked about the rent, politely, countered 12.800.", NOTE_DAY, source="note", id=67)]
     v = check(llm("procedural", "Read up on the rules, building is from 1934.", [67], "BIRGITTE"), diary, diary)
     assert (v.ok, v.reason) == (False, "no_steps")
+
+
+def test_a_diary_deed_whose_next_verb_is_past_is_no_step_though_it_opens_like_one():
+    # "read" is its own past tense; "looked" says which it is
+    diary = [Event("Concert done. My reading went fine. Read slowly, looked up like Gillian said.", NOTE_DAY,
+                   source="note", id=68)]
+    v = check(llm("procedural", "Read slowly, looked up like Gillian said.", [68], "Isobel"), diary, diary)
+    assert (v.ok, v.reason) == (False, "no_steps")
+    told = [Event("Reading tips. Read slowly, then look up at the end of each line.", NOTE_DAY, source="note", id=69)]
+    assert check(llm("procedural", "Read slowly, then look up at the end of each line.", [69], "user"), told, told).ok
