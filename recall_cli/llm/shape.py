@@ -104,14 +104,15 @@ Rank: TypeAlias = tuple[int, int, int, int, int, float, int, int]
 
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
           predicate: str = "", context: AbstractSet[str] = frozenset(), when: float = 0.0) -> Rank:
-    """The verb asked about, then key words shared, then those besides the names asked about
-    ("what flight is Carmen on?": the sentence with "flight" over the one that only names
-    Carmen), then (``when``: the item's time, for a question whose latest word counts) the
-    later, then the earlier ranked."""
+    """The verb asked about, then the key words shared besides the names asked about, then all
+    key words shared ("what flight is Carmen on?": the sentence with "flight" over the one
+    that only names Carmen; "where did Mitch and Hannah's ceremony happen?": the line on the
+    ceremony over the one naming both), then (``when``: the item's time, for a question whose
+    latest word counts) the later, then the earlier ranked."""
     said = words(sentence)
     # then the key words it says in other words ("flights" for "flying"), then those where it
     # sits says (a note file "gym switch.md", a heading): only on a tie
-    return (int(bool(predicate) and predicate in alike(said)), len(keys & said), len((keys - names) & said),
+    return (int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
             len(keys & alike(said)), len(keys & context), when, -i, -j)
 
 

@@ -930,3 +930,11 @@ def test_what_i_did_is_not_answered_by_an_assistants_reply_to_my_asking_about_it
     answer = answered(svc, "Did I charge Lumen a late fee?", "2026-09-01T12:00")
     # the note's heading names Lumen; a to-do below it ("- [ ] update my ...") marks no change
     assert answer.startswith("Decided NOT to add a late fee.") and "(before:" not in answer
+
+
+def test_the_thing_asked_about_outranks_the_names_the_question_gives(svc):
+    add_notes(svc, [("2026-08-30T20:00", "Wedding run sheet\n- 3:30 ceremony — ~~on the lawn~~ → rain plan: "
+                                         "barrel room veranda (Bec's call at 1:30)\n"
+                                         "- 7:15 speeches (Hannah's dad, Mitch + Hannah)")])
+    answer = answered(svc, "Where did Mitch and Hannah's ceremony end up happening?", "2026-09-01T12:00")
+    assert "barrel room veranda" in answer and "speeches" not in answer
