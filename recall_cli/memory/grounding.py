@@ -60,6 +60,7 @@ from .evidence import (
     MONTH_YEAR,
     NUMBER,
     NUMBER_WORDS,
+    SAME_FORM,
     SECOND_PERSON,
     WEEKDAY_NAMES,
     WORD,
@@ -261,6 +262,13 @@ def _looks_like_file(text: str) -> bool:
     return 0 < len(parts) <= 2 and any(FILE_NAME.match(p.strip("`'\".,:;()")) for p in parts)
 
 
+def _opens_with_deed(word: str, text: str) -> bool:
+    """Whether ``word`` is a verb's past that ``text`` opens with ("Collected", "Wrapped")."""
+    low = word.lower()
+    return (low in SAME_FORM or (len(low) > 4 and low.endswith("ed"))) and \
+        text.lstrip(" -*").lower().startswith(low + " ")
+
+
 def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | None) -> tuple[str | None, str]:
     """(subject to store, '') or (None, why it is bad): a subject is a name or a short noun
     phrase from the events; a bad one is replaced by a speaker or name the text mentions."""
@@ -284,6 +292,10 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
         bad = "a file name the events are not about"
     elif any(not (ev.has_name(w) or ev.has_word(w)) for w in content):
         bad = "not in the events"
+    elif len(words) == 1 and _opens_with_deed(cleaned, text):
+        # "Collected" of "Collected the framed photo ...": a diary's deed has no subject, and
+        # is its writer's
+        return speaker or "the user", ""
     if not bad:
         return cleaned, ""
     for actor in ev.actors:  # the person the text is about

@@ -160,6 +160,13 @@ def test_a_subject_that_is_not_a_name_is_repaired_from_the_text_or_rejected():
     assert file_subject.reason == "bad_subject"
 
 
+def test_a_subject_that_is_the_verb_a_diary_deed_opens_with_is_the_writer():
+    note = [Event("- Collected the framed photo from Brunswick Framing. Wrapped it in Sam's nice paper.", NOTE_DAY,
+                  source="note", id=70)]
+    v = check(llm("semantic", "Collected the framed photo from Brunswick Framing.", [70], "Collected"), note, note)
+    assert v.ok and v.subject == "the user"
+
+
 # -- what the events do support ---------------------------------------------------------------
 
 def test_a_resolved_relative_date_grounds_a_date():
