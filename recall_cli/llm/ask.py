@@ -48,7 +48,6 @@ from .shape import (
     DONE_YET,
     HOW_MUCH,
     Shaped,
-    date_answer,
     duration_answer,
     list_answer,
     question_kind,
@@ -74,6 +73,7 @@ from .support import (
     turn_before,
     words,
 )
+from .timing import date_answer
 
 if TYPE_CHECKING:
     from ..service import Recall

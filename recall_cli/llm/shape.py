@@ -3,10 +3,7 @@
 Each question gets a *kind* from its first words, and each kind an answer built from the
 evidence's own words:
 
-- ``date`` ("when…", "what year…"): the date the best matching statement names, in the
-  question's granularity (a year for "what year", a month for "what month"), ranges kept
-  whole ("3-10 November 2026"), relative phrases read from the day they were written ("last
-  week", said on 9 June 2023, is "the week before 9 June 2023"); else the item's own date.
+- ``date`` ("when…", "what year…"): the date the best matching statement names (timing.py).
 - ``steps`` ("how do I…"): the instructions of the best matching item, one step a line
   (numbered or bulleted lines, "a, then b", a "To do X: …" note, or the commands that ran).
 - ``list`` ("what activities does X do"): the best statements of several items, joined.
@@ -23,21 +20,18 @@ import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from itertools import dropwhile, takewhile
 from typing import TypeAlias
 
 from ..models import Hit
 from ..search.text import is_assistant
-from ..timephrase.answer import dates_in, in_granularity, next_occurrence
-from ..timephrase.phrase import NUMBER_RE, day_text
-from ..timeutil import from_ts
+from ..timephrase.answer import dates_in
+from ..timephrase.phrase import NUMBER_RE
 from .section import clipped
-from .support import LONG_NUMBER, STOPWORDS, alike, file_words, sentences, stem, words
-from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, is_question, later_update, struck
+from .support import LONG_NUMBER, alike, file_words, sentences, stem, words
+from .update import DAYS, is_note, is_question, later_update, struck
 
-Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 MAX_STEPS = 12  # a longer list ends with how many steps more its source holds
 MAX_STEP_CHARS = 240
@@ -91,7 +85,7 @@ class Shaped:
     hits: list[Hit]
 
 
-def _clean(sentence: str) -> str:
+def clean(sentence: str) -> str:
     """A sentence without the greeting or praise it opens with ("Thanks, Mel! Wow!")."""
     stripped = FILLER.sub("", sentence).strip()
     if len(stripped) > MAX_SENTENCE_CHARS:
@@ -116,7 +110,7 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
             len(keys & alike(said)), len(keys & context), when, -i, -j)
 
 
-def _context(hit: Hit) -> set[str]:
+def context_of(hit: Hit) -> set[str]:
     """The words of where a note sits: its heading and its file's name."""
     if not hit.meta or hit.source not in ("note", "file"):
         return set()
@@ -135,18 +129,18 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     reaction: tuple[Rank, str, Hit] | None = None
     # a note names whom it is about, in its words or its heading: "where does Anna live?" is not
     # answered by "my sister Priya lives in Leeds" while a note names Anna (a chat turn says "I")
-    naming = {h.ref for h in hits[:depth] if names and is_note(h) and names & (words(h.text or "") | _context(h))}
+    naming = {h.ref for h in hits[:depth] if names and is_note(h) and names & (words(h.text or "") | context_of(h))}
     for i, hit in enumerate(hits[:depth]):
         if naming and is_note(hit) and hit.ref not in naming:
             continue
-        context = _context(hit)
+        context = context_of(hit)
         elsewhere = _other_items(hit.text or "", names)
         for j, sentence in enumerate(sentences(hit.text or "")):
             if is_question(sentence) or sentence in elsewhere or struck(sentence) \
                     or (allow is not None and not allow(hit, sentence)):
                 continue
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
-            if not _clean(sentence):
+            if not clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
                 continue
@@ -176,7 +170,7 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
     is a question (then the answer is in the reply to it)."""
     best: tuple[Rank, str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
-        context = _context(hit)
+        context = context_of(hit)
         for j, sentence in enumerate(sentences(hit.text or "")):
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
             if best is None or rank > best[0]:
@@ -184,136 +178,9 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
     return None if best is None else (best[1], best[2], is_question(best[1]))
 
 
-# a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
-RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{DAYS})"
-                       rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
-                       rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
-                       re.I)
-NEXT = re.compile(r"\bnext\b", re.I)
 # "did I give the drill back?", "have I paid the gas bill?": whether it is done now, so the
 # latest word on it answers ("Drill back to Declan" over the day before's "didn't get it back")
 DONE_YET = re.compile(r"^\s*(?:did|have|has)\s+(?:i|we)\b", re.I)
-ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
-DAY_RANGE = re.compile(r"^\d{1,2}(?: \w+)?\s*-\s*\d{1,2} ")  # "12-19 December 2025", "30 May - 2 June 2025"
-RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
-
-
-def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked: AbstractSet[str]) -> Dated:
-    """Of the dates ``found`` in ``sentence`` (with their positions), the one closest after a
-    key word of the question; the first when no key word comes before any. A way back
-    ("return flight on 16 November") answers only a question about coming back."""
-    at = [m.start() for m in re.finditer(r"[\w']+", sentence) if stem(m.group(0).lower()) in keys]
-    back = not RETURN.search(" ".join(asked))
-
-    def gap(item: Dated) -> int:
-        before = [item[0] - p for p in at if p < item[0]]
-        if not before:
-            return len(sentence)
-        near = min(before)
-        said = sentence[max(0, item[0] - near - 16):item[0]]
-        return near + (len(sentence) if back and RETURN.search(said) else 0)
-
-    return min(found, key=lambda f: (gap(f), f[0]))
-
-
-BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)
-YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
-
-
-def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
-    """For "when is football now?": the days a note filed under a key word gives for it, when
-    none of the first items says when it recurs ("football.md": "~~thursdays 20h~~", then "->
-    WEDNESDAYS 21h from 17 sep."; the journal's "last thursday football" is one evening)."""
-    recurs = [(s, h) for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
-              if RECURRING.search(s) and not struck(s) and keys & (words(s) | _context(h))]
-    if not recurs or any(keys & words(s) for s, h in recurs if h in hits[:ANSWER_DEPTH]):
-        return None
-    filed = [(s, h) for s, h in recurs if is_note(h) and keys & _context(h)]
-    if not filed:
-        return None
-    marked = [(s, h) for s, h in filed if CHANGE_MARK.match(s)]
-    said, hit = (marked or filed)[-1]
-    return Shaped(_clean(said.replace("**", "")) or said, [hit])
-
-
-def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
-                allow: Callable[[Hit, str], bool] | None = None, now: float | None = None) -> Shaped | None:
-    """The date the best matching statement names (or the item's own date), in the question's
-    granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
-    time asked at, for "when is the next ...?" of a thing that recurs."""
-    ranked: list[tuple[int, int, bool, float, Hit]] = []
-    # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
-    # what happened often is ("I just got accepted!"), so only the former prefers a date said
-    ahead = bool(ONGOING.match(question) or YEARLY.search(question))
-    schedule = _schedule(keys, hits) if ONGOING.match(question) else None
-    if schedule is not None:
-        return schedule
-    for i, hit in enumerate(hits[:depth]):
-        if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
-            continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
-        text = words(hit.text or "")
-        overlap = len(keys & text)
-        if overlap or not keys:
-            # on a tie, the key words said in other words ("flights" for "fly"), then the item
-            # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
-            # birthday gift", whose answer would be the day it was written; "every Tuesday" is
-            # no date), then for what holds now the latest ("lessons in Denver: Thursdays")
-            dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
-                                  for s in sentences(hit.text or ""))
-            ranked.append((overlap, len(keys & alike(text)), dated, hit.ts if ahead else -i, hit))
-    if not ranked:
-        return None
-    ranked.sort(key=lambda r: r[:4], reverse=True)
-    hit = ranked[0][4]
-    # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
-    changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
-    if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
-        return Shaped(_clean(changed[0]) or changed[0], [changed[1], hit])
-    if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
-        hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
-    off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
-    if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
-        return Shaped(_clean(off) or off, [hit])
-    if ONGOING.match(question):
-        # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
-        # the 1st of each month": the days it recurs, not one of them or the note's own date
-        recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
-        coming = next_occurrence(recurs, hit.ts, now) if recurs and now is not None and NEXT.search(question) \
-            else None
-        if coming is not None:  # "every other Monday, the next one is 10 November", asked on the 20th
-            return Shaped(coming[0], [hit])
-        if recurs is not None:
-            return Shaped(_clean(recurs) or recurs, [hit])
-    best: tuple[tuple[int, int], str, date | None] | None = None
-    asked = set(re.findall(r"\w+", question.lower()))
-    for j, sentence in enumerate(sentences(hit.text or "")):
-        if (allow is not None and not allow(hit, sentence)) or struck(sentence):
-            continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
-        # a time the question itself states is not its answer ("when does the market move to
-        # Saturday?" is answered by the note's "in January", not by its "Saturday")
-        found = [f for f in dates_in(sentence, hit.ts, bool(hit.meta and hit.meta.get("undated")))
-                 if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked]
-        if not found:
-            continue
-        # the first day a sentence names is the one it is about ("next month, on the 9th of
-        # January": the 9th), else its first date; of several days, the one a key word of the
-        # question comes closest before ("leave 10 May, return 17 May" for "when do I return?");
-        # a range of days counts as one ("started on November 3, ... Lisbon from December 12 to
-        # December 19" for "when is my trip to Lisbon?"); of months or years alone, too, the one
-        # after the verb asked about ("retired in 2022 and we adopted him in March 2023")
-        days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])] or found
-        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else days[0]
-        if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
-            rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
-        rank = (len(keys & words(sentence)), -j)
-        if best is None or rank > best[0]:
-            best = (rank, rendered, day)
-    if best is None:
-        if hit.meta and hit.meta.get("undated"):
-            return None  # an undated note's time is its file's last save: its words answer instead
-        said = from_ts(hit.ts).date()
-        return Shaped(in_granularity(question, day_text(said), said), [hit])
-    return Shaped(in_granularity(question, best[1], best[2]), [hit])
 
 
 # -- steps, lists, spans, statements -------------------------------------------------------------
@@ -350,16 +217,16 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
             continue
         text = hit.text or ""
         # a note's heading or file name says what its steps are for ("# Spare room shelves")
-        overlap = len(keys & (words(" ".join(statements)) | _context(hit)))
+        overlap = len(keys & (words(" ".join(statements)) | context_of(hit)))
         if not overlap:
             continue
         given = _steps_of(text)
         keyed = [n for n, s in enumerate(statements) if keys & words(s)]
-        steps = given or [_clean(statements[n]) for n in keyed][:MAX_STEPS]
+        steps = given or [clean(statements[n]) for n in keyed][:MAX_STEPS]
         if not given and keyed and not any(DEED.search(s) for s in steps):
             # "The boiler pressure dropped again. I topped it up to 1.5 bar ...": what was done
             # follows the problem the question names, without naming it again
-            after = [_clean(s) for s in statements[keyed[0] + 1:]]
+            after = [clean(s) for s in statements[keyed[0] + 1:]]
             if any(DEED.search(s) for s in after):
                 steps = after
         # an item that gives steps or tells what was done ("added an index") over one that only
@@ -411,7 +278,7 @@ def list_answer(keys: set[str], hits: Sequence[Hit], depth: int = 6,
         # a question of category words only ("what activities does X do") takes what X says
         if found is None or (keys and not keys & words(found[0])) or (not keys and allow is None):
             continue
-        sentence = _clean(found[0]).rstrip(".!")
+        sentence = clean(found[0]).rstrip(".!")
         if sentence.lower() in seen:
             continue
         seen.add(sentence.lower())
@@ -495,7 +362,7 @@ def _row(line: str) -> str:
     """A line as an answer gives it: a table's row as its cells ("total 1,135"), else cleaned."""
     if TABLE_ROW.match(line):
         return " ".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip()).replace("**", "")
-    return _clean(line) or line
+    return clean(line) or line
 
 
 def _figure(sentence: str, ts: float) -> bool:
@@ -526,7 +393,7 @@ def _after(sentence: str, text: str) -> list[str]:
 
 
 def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
-    return bool(keys & (alike(words(sentence)) | _context(hit)))
+    return bool(keys & (alike(words(sentence)) | context_of(hit)))
 
 
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
@@ -539,7 +406,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     without a number is followed by its item's next sentence that has one; ``latest``: of
     equally matching statements the latest answers ("did I give the drill back?")."""
     if not any(_says_some(keys, s, h) for h in hits[:depth] for s in sentences(h.text or "")) \
-            and any(keys & _context(h) for h in hits[depth:]):
+            and any(keys & context_of(h) for h in hits[depth:]):
         # nothing in the first items says a key word, and a note further down is filed under
         # one ("which gym do I go to?": the note in "gym switch.md", 4th)
         depth = max(depth, len(hits))
@@ -548,7 +415,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         answered = reply(match[1])
         # an AI assistant's reply to "should I charge a late fee?" tells nothing of what was done
         if answered is not None and (allow is None or any(allow(answered, s) for s in sentences(answered.text))):
-            statements = [_clean(s) for s in sentences(answered.text or "") if not is_question(s)]
+            statements = [clean(s) for s in sentences(answered.text or "") if not is_question(s)]
             statements = [s for s in statements if s]
             if statements:
                 return Shaped(_listed(statements[0], answered) or statements[0], [answered])
@@ -565,12 +432,12 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                                               for figure in (LONG_NUMBER, AMOUNT)):
         changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number
     if changed is not None:  # what holds now first, then what it replaced
-        before = _clean(found[0]) or found[0]
-        return Shaped(f"{_clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])
+        before = clean(found[0]) or found[0]
+        return Shaped(f"{clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])
     listed = _listed(found[0], found[1])
     if listed is not None:
         return Shaped(listed, [found[1]])
-    said = _clean(found[0]) or found[0]
+    said = clean(found[0]) or found[0]
     if amount and not _figure(said, found[1].ts):  # "Car service done." then "Final bill was 245 pounds"
         after = _after(found[0], found[1].text or "")
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
@@ -590,18 +457,18 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         if figure is not None:
             said = f"{said.rstrip('.:')}: {_row(figure)}" if said.rstrip().endswith(":") else \
                 f"{said.rstrip('.')}. {_row(figure)}"
-    elif not keys & alike(words(found[0])) and keys & _context(found[1]):
+    elif not keys & alike(words(found[0])) and keys & context_of(found[1]):
         # only the note's heading or file name says what was asked ("gym switch.md"): its
         # opening two sentences tell it ("Cancelled Flyefit ... Joined Kingfisher instead")
         rest = [s for s in sentences(found[1].text or "") if not is_question(s)]
         if found[0] in rest[:1] and len(rest) > 1:
-            said = f"{said.rstrip('.')}. {_clean(rest[1]) or rest[1]}"
+            said = f"{said.rstrip('.')}. {clean(rest[1]) or rest[1]}"
     elif predicate and predicate not in alike(words(found[0])) and is_note(found[1]):
         # "what did Lukas's PCA show?": a note's sentence that names it, and the one after it on
         # its line, which tells what it showed ("Lukas finally ran the PCA ..." "PC1 41%, ...")
         following = _next_on_line(found[0], found[1].text or "")
         if following:
-            said = f"{said.rstrip('.')}. {_clean(following) or following}"
+            said = f"{said.rstrip('.')}. {clean(following) or following}"
     return Shaped(said, [found[1]])
 
 

@@ -938,3 +938,10 @@ def test_the_thing_asked_about_outranks_the_names_the_question_gives(svc):
                                          "- 7:15 speeches (Hannah's dad, Mitch + Hannah)")])
     answer = answered(svc, "Where did Mitch and Hannah's ceremony end up happening?", "2026-09-01T12:00")
     assert "barrel room veranda" in answer and "speeches" not in answer
+
+
+def test_when_is_answered_by_the_line_on_the_thing_asked_not_the_one_naming_the_person(svc):
+    add_notes(svc, [("2026-04-26T20:00", "## Dates (the saga)\n- Thu 5 March Gary texts: moved to Mon 16 March\n"
+                                         "- Thu 2 April: CAME. Old roof off.\n"
+                                         "- Tue 14 April: FINISHED. Hose test dry.")])
+    assert answered(svc, "When did Gary finish?", "2026-04-27T12:00").startswith("14 April 2026")

@@ -1,0 +1,156 @@
+"""Answers to "when" questions made from the evidence itself (the zero-LLM path): the date
+the best matching statement names, in the question's granularity (a year for "what year", a
+month for "what month"), ranges kept whole ("3-10 November 2026"), relative phrases read from
+the day they were written ("last week", said on 9 June 2023, is "the week before 9 June
+2023"); what a note's change mark or a later word moved it to; the days a thing recurs on for
+"when is yoga?"; else the item's own date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
+from datetime import date
+from typing import TypeAlias
+
+from ..models import Hit
+from ..timephrase.answer import dates_in, in_granularity, next_occurrence
+from ..timephrase.phrase import day_text
+from ..timeutil import from_ts
+from .shape import ANSWER_DEPTH, Shaped, clean, context_of
+from .support import STOPWORDS, alike, names_in_question, sentences, stem, words
+from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, later_update, struck
+
+Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
+
+# a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
+RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{DAYS})"
+                       rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
+                       rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
+                       re.I)
+NEXT = re.compile(r"\bnext\b", re.I)
+ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
+DAY_RANGE = re.compile(r"^\d{1,2}(?: \w+)?\s*-\s*\d{1,2} ")  # "12-19 December 2025", "30 May - 2 June 2025"
+RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
+
+
+def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked: AbstractSet[str]) -> Dated:
+    """Of the dates ``found`` in ``sentence`` (with their positions), the one closest after a
+    key word of the question; the first when no key word comes before any. A way back
+    ("return flight on 16 November") answers only a question about coming back."""
+    at = [m.start() for m in re.finditer(r"[\w']+", sentence) if stem(m.group(0).lower()) in keys]
+    back = not RETURN.search(" ".join(asked))
+
+    def gap(item: Dated) -> int:
+        before = [item[0] - p for p in at if p < item[0]]
+        if not before:
+            return len(sentence)
+        near = min(before)
+        said = sentence[max(0, item[0] - near - 16):item[0]]
+        return near + (len(sentence) if back and RETURN.search(said) else 0)
+
+    return min(found, key=lambda f: (gap(f), f[0]))
+
+
+BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)
+YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
+
+
+def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
+    """For "when is football now?": the days a note filed under a key word gives for it, when
+    none of the first items says when it recurs ("football.md": "~~thursdays 20h~~", then "->
+    WEDNESDAYS 21h from 17 sep."; the journal's "last thursday football" is one evening)."""
+    recurs = [(s, h) for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
+              if RECURRING.search(s) and not struck(s) and keys & (words(s) | context_of(h))]
+    if not recurs or any(keys & words(s) for s, h in recurs if h in hits[:ANSWER_DEPTH]):
+        return None
+    filed = [(s, h) for s, h in recurs if is_note(h) and keys & context_of(h)]
+    if not filed:
+        return None
+    marked = [(s, h) for s, h in filed if CHANGE_MARK.match(s)]
+    said, hit = (marked or filed)[-1]
+    return Shaped(clean(said.replace("**", "")) or said, [hit])
+
+
+def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
+                allow: Callable[[Hit, str], bool] | None = None, now: float | None = None) -> Shaped | None:
+    """The date the best matching statement names (or the item's own date), in the question's
+    granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
+    time asked at, for "when is the next ...?" of a thing that recurs."""
+    ranked: list[tuple[int, int, bool, float, Hit]] = []
+    # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
+    # what happened often is ("I just got accepted!"), so only the former prefers a date said
+    ahead = bool(ONGOING.match(question) or YEARLY.search(question))
+    schedule = _schedule(keys, hits) if ONGOING.match(question) else None
+    if schedule is not None:
+        return schedule
+    for i, hit in enumerate(hits[:depth]):
+        if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
+            continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
+        text = words(hit.text or "")
+        overlap = len(keys & text)
+        if overlap or not keys:
+            # on a tie, the key words said in other words ("flights" for "fly"), then the item
+            # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
+            # birthday gift", whose answer would be the day it was written; "every Tuesday" is
+            # no date), then for what holds now the latest ("lessons in Denver: Thursdays")
+            dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
+                                  for s in sentences(hit.text or ""))
+            ranked.append((overlap, len(keys & alike(text)), dated, hit.ts if ahead else -i, hit))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: r[:4], reverse=True)
+    hit = ranked[0][4]
+    # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
+    changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
+    if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
+        return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])
+    if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
+        hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
+    off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
+    if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
+        return Shaped(clean(off) or off, [hit])
+    if ONGOING.match(question):
+        # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
+        # the 1st of each month": the days it recurs, not one of them or the note's own date
+        recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
+        coming = next_occurrence(recurs, hit.ts, now) if recurs and now is not None and NEXT.search(question) \
+            else None
+        if coming is not None:  # "every other Monday, the next one is 10 November", asked on the 20th
+            return Shaped(coming[0], [hit])
+        if recurs is not None:
+            return Shaped(clean(recurs) or recurs, [hit])
+    best: tuple[tuple[int, int, int], str, date | None] | None = None
+    asked = set(re.findall(r"\w+", question.lower()))
+    named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
+    for j, sentence in enumerate(sentences(hit.text or "")):
+        if (allow is not None and not allow(hit, sentence)) or struck(sentence):
+            continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
+        # a time the question itself states is not its answer ("when does the market move to
+        # Saturday?" is answered by the note's "in January", not by its "Saturday")
+        found = [f for f in dates_in(sentence, hit.ts, bool(hit.meta and hit.meta.get("undated")))
+                 if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked]
+        if not found:
+            continue
+        # the first day a sentence names is the one it is about ("next month, on the 9th of
+        # January": the 9th), else its first date; of several days, the one a key word of the
+        # question comes closest before ("leave 10 May, return 17 May" for "when do I return?");
+        # a range of days counts as one ("started on November 3, ... Lisbon from December 12 to
+        # December 19" for "when is my trip to Lisbon?"); of months or years alone, too, the one
+        # after the verb asked about ("retired in 2022 and we adopted him in March 2023")
+        days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])] or found
+        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else days[0]
+        if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
+            rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
+        # the thing asked about over the names asked about ("Tue 14 April: FINISHED" over "Gary
+        # texts: moved to Mon 16 March" for "when did Gary finish?")
+        rank = (len((keys - named) & words(sentence)), len(keys & words(sentence)), -j)
+        if best is None or rank > best[0]:
+            best = (rank, rendered, day)
+    if best is None:
+        if hit.meta and hit.meta.get("undated"):
+            return None  # an undated note's time is its file's last save: its words answer instead
+        said = from_ts(hit.ts).date()
+        return Shaped(in_granularity(question, day_text(said), said), [hit])
+    return Shaped(in_granularity(question, best[1], best[2]), [hit])
