@@ -47,7 +47,12 @@ def restore(backup: Path, db_path: Path) -> Path | None:
     check_backup(backup)
     kept = None
     if db_path.exists():
-        kept = db_path.with_name(f"{db_path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
+        stamp = f"{db_path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}"
+        kept = db_path.with_name(stamp)
+        n = 1
+        while kept.exists():  # two restores in one second: the first one's copy is kept too
+            n += 1
+            kept = db_path.with_name(f"{stamp}-{n}")
         source = sqlite3.connect(str(db_path))
         target = sqlite3.connect(str(kept))
         try:

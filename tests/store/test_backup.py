@@ -1,0 +1,39 @@
+"""Restoring a backup keeps the store it replaces."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from recall_cli.store import backup
+from recall_cli.store.db import open_store
+
+
+def texts(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("SELECT text FROM events ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_two_restores_in_one_second_keep_both_replaced_stores(tmp_path, monkeypatch):
+    db_path = tmp_path / "recall.db"
+    open_store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
+                 "VALUES ('note', 1, 'first note', 'h1', 0)")
+    conn.commit()
+    conn.close()
+    saved = tmp_path / "saved.db"
+    saved.write_bytes(db_path.read_bytes())
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
+                 "VALUES ('note', 2, 'bought a new kettle', 'h2', 0)")
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(backup.time, "strftime", lambda _fmt: "20261205-060100")  # one second for both
+    first = backup.restore(saved, db_path)
+    second = backup.restore(saved, db_path)
+    assert first is not None and second is not None and first != second
+    assert "bought a new kettle" in texts(first)  # the note added after the backup is still kept
+    assert texts(db_path) == ["first note"]
