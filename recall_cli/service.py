@@ -490,7 +490,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
                 plan.memory_ids.append(oid)
         if sources or before is not None:
             plan.event_ids.extend(self.store.event_ids_where(sources=sources, before=before))
-        plan.event_ids = sorted(set(plan.event_ids))
+        # a long text stored as linked parts is forgotten whole, whichever part is named
+        plan.event_ids = self.store.parts_of(sorted(set(plan.event_ids)))
         # what consolidation made from a forgotten event repeats its words: it goes too (a
         # memory the user edited is their own words and stays); the episode is summarised again
         plan.memory_ids = sorted(set(plan.memory_ids) | set(self.store.derived_memories(plan.event_ids)))

@@ -266,6 +266,19 @@ class EventQueries(StoreBase):
         where, params = event_filters(since, before, sources)
         return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
+    def parts_of(self, ids: Sequence[int]) -> list[int]:
+        """The events ``ids`` with every other part of the long texts they are parts of (a
+        text over the size limit is stored as linked parts, each with the whole text's hash)."""
+        found = set(ids)
+        for chunk in chunks(ids):
+            wholes = [r[0] for r in self._db.execute(
+                f"SELECT DISTINCT json_extract(meta, '$.whole') FROM events WHERE id IN ({marks(chunk)}) "
+                "AND json_extract(meta, '$.whole') IS NOT NULL", chunk)]
+            for whole in chunks(wholes):
+                found.update(r[0] for r in self._db.execute(
+                    f"SELECT id FROM events WHERE json_extract(meta, '$.whole') IN ({marks(whole)})", whole))
+        return sorted(found)
+
     def delete_events(self, ids: Sequence[int]) -> int:
         """Delete events for real: rows, FTS entries and vectors (via triggers), and the
         episodes left empty; an episode that keeps events but was titled by a deleted note

@@ -66,3 +66,13 @@ def test_recall_add_says_how_much_of_a_huge_text_was_not_stored(cli):
     assert (code, out) == (0, "Remembered 1 (a long text, stored as 2 linked parts).\n")
     dropped = int(err.split("the last ")[1].split(" characters")[0].replace(",", ""))
     assert 2_900 <= dropped <= 3_100 and err.startswith("Warning: ") and err.count("\n") == 1
+
+
+def test_forgetting_a_long_text_by_the_id_recall_add_gave_forgets_every_part(cli):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    cli("add", input="secret plans " * 400)  # 5,200 characters: parts 1-6
+    cli("add", "a short note")
+    code, out, _ = cli("forget", "1", "--yes")
+    assert code == 0 and "Deleted 6 events" in out
+    assert "secret" not in cli("search", "secret plans")[1]
+    assert "a short note" in cli("search", "short note")[1]
