@@ -480,6 +480,9 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
 
     share = max(share_of(h, said_) for h, said_ in zip(top, heard, strict=True)) if keys else 1.0
     support = Support(keys, share)
+    if not re.search(r"[^\W\d_]{2}", question):  # "?", "x": no word to look for
+        support.abstain = "the question has no word to look for"
+        return support
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
         return support
@@ -491,6 +494,9 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
                  for i, s in enumerate(said) if not subject or subject & words(s)]
         # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
         digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
+        if subject and not on_it:  # "what is my passport number?": the boiler engineer's is no answer
+            support.abstain = "no evidence item names what the number asked for belongs to"
+            return support
         if on_it and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
             support.abstain = "the evidence on it names no number"
             return support

@@ -23,7 +23,9 @@ from .support import STOPWORDS, sentences, stem, tokens, words
 # (not "dance moves": "moves" and "switches" only as verbs, before to or from)
 UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
                     r"changed|rescheduled|postponed|pushed back|brought forward|updated?|no longer|instead|"
-                    r"replaced|anymore|any more|cancell?ed|called off)")
+                    r"replaced|anymore|any more|cancell?ed|called off|returned)")
+# a thing given back ("Marek gave the drill back today"): its "back" says the lending is over
+GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
 DAYS = "|".join(WEEKDAYS)
@@ -66,8 +68,12 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
+    if GIVEN_BACK.search(sentence):
+        spans += [(i, i) for i, tok in enumerate(toks) if tok == "back"]
     for first, last in spans:
-        if where and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
+        # a "where" is not changed by a new time ("yoga moved to Thursdays"); a thing given
+        # back today is back whenever it was
+        if where and toks[last] != "back" and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
             continue
         rest = toks[last:] if toks[last] == "from" else toks[last + 1:]
         left = rest[1] if len(rest) > 1 and rest[0] == "from" else ""

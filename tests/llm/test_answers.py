@@ -945,3 +945,23 @@ def test_when_is_answered_by_the_line_on_the_thing_asked_not_the_one_naming_the_
                                          "- Thu 2 April: CAME. Old roof off.\n"
                                          "- Tue 14 April: FINISHED. Hose test dry.")])
     assert answered(svc, "When did Gary finish?", "2026-04-27T12:00").startswith("14 April 2026")
+
+
+def test_a_thing_given_back_later_answers_where_it_is_now(svc):
+    add_notes(svc, [("2026-11-20T10:00", "Lent my cordless drill to Marek"),
+                    ("2026-11-28T10:00", "Marek gave the drill back today")])
+    for question in ("where is my drill?", "who has my drill?"):
+        assert answered(svc, question, "2026-12-01T12:00").startswith("Marek gave the drill back today")
+
+
+def test_a_number_asked_for_something_never_written_down_is_not_mentioned(svc):
+    add_notes(svc, [("2026-11-20T10:00", "The boiler engineer's number is 07700 900461, ask for Priya")])
+    answer = ask(svc, "what is my passport number?", llm=ScriptedLLM([]))
+    assert answer.abstained and answer.text == ABSTAIN
+    assert "07700 900461" in answered(svc, "what is the boiler engineer's number?", "2026-12-01T12:00")
+
+
+@pytest.mark.parametrize("question", ["?", "x"])
+def test_a_question_without_a_word_is_not_answered(svc, question):
+    add_notes(svc, [("2026-11-20T10:00", "The boiler engineer's number is 07700 900461, ask for Priya")])
+    assert ask(svc, question, llm=ScriptedLLM([])).abstained

@@ -90,6 +90,9 @@ def test_events_from_before_the_mentioned_times_table_are_read_for_theirs(tmp_pa
     # a weekday before a date: 0012's code stored 16 March 2027, the next after the April note;
     # it is 16 March 2026, a Monday
     ("0013", 1777233600, "Gary texts: moved to Mon 16 March", (1805155200, 1805241599.999), 1773619200),
+    # a booking: 0013's code stored the Tuesday before the Monday it was written; it is the next one
+    ("0014", 1794823200, "Car service booked at Halden Motors on Tuesday at 8:15", (1794268800, 1794355199.999),
+     1794873600),
 ])
 def test_mentioned_times_stored_before_a_grammar_fix_are_read_again(tmp_path, before, written, text, stored, meant):
     path = tmp_path / "old.db"

@@ -126,3 +126,11 @@ def test_a_day_in_a_note_nothing_dates_is_the_one_nearest_its_last_save():
     assert dates_in("Surgery will be on 28 Jan, report 6:30", saved)[0][1] == "28 January 2027"
     assert dates_in("Surgery will be on 28 Jan, report 6:30", saved, undated=True)[0][1] == "28 January 2026"
     assert dates_in("Eye test will be on 2 March", saved, undated=True)[0][1] == "2 March 2026"
+
+
+def test_a_booking_names_a_day_to_come():
+    monday = parse_time("2026-11-16T10:00")
+    assert dates_in("Car service booked at Halden Motors on Tuesday at 8:15", monday)[0][1] == \
+        "Tuesday, 17 November 2026"
+    assert dates_in("Booked flights to Lisbon for 3-10 February", parse_time("2026-12-03T10:00"))[0][1] == \
+        "3-10 February 2027"
