@@ -137,7 +137,8 @@ def stats(
     typer.echo(f"Memories: {sum(mem.values())}{kinds}")
     typer.echo(f"Episodes: {data['episodes']}")
     if data["redacted"]:
-        typer.echo(f"Redacted: {data['redacted']} events had secrets replaced before they were stored")
+        typer.echo(f"Redacted: {plural(data['redacted'], 'event')} had secrets replaced before "
+                   f"{'it was' if data['redacted'] == 1 else 'they were'} stored")
     for model, count in data["vectors"].items():
         typer.echo(f"Vectors:  {count} ({model})")
     typer.echo(f"Size:     {data['db_bytes'] / 1e6:.1f} MB")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import UsageError
-from ..render import parse_when
+from ..render import parse_when, plural
 from .common import echo_json, progress, service
 
 
@@ -45,8 +45,8 @@ def export(
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             counts = svc.export(fh, fmt=fmt, since=when)
-    typer.echo(f"Exported {counts['events']} events, {counts['changes']} memory changes and "
-               f"{counts['tombstones']} forgets" + (f" to {output}." if output else "."), err=True)
+    typer.echo(f"Exported {plural(counts['events'], 'event')}, {plural(counts['changes'], 'memory change')} and "
+               f"{plural(counts['tombstones'], 'forgotten item')}" + (f" to {output}." if output else "."), err=True)
 
 
 def backup(
