@@ -69,6 +69,13 @@ POSSESSIVE = re.compile(r"\b[A-Z][a-z]+(?:'s|\u2019s)\b")  # "Sam's": whose a th
 # "what is my passport number?", "the door code?": asks for digits, and a note without any
 # ("renewed the passport at the consulate") does not answer it
 LONG_NUMBER = re.compile(r"\d[\d \-]{4,}\d")  # a phone number or a code, not an amount
+HOW_OLD = re.compile(r"\bhow old\b", re.I)
+# an age: "Biscuit is 6", "I'm 38", "turns 40", "aged 7", "6 years old", "a 3-year-old", "her 7th
+# birthday" (not "is 25 kg", "is 10 minutes away")
+AGE = re.compile(r"\b(?:is|was|am|'m|turns?|turned|turning|aged?)\s+(?:now\s+)?\d{1,3}\b"
+                 r"(?!\s*(?:kg|kilos?|lbs?|pounds?|g|km|miles?|m|cm|mm|%|am|pm|minutes?|mins?|hours?|[:.,]\d|[£$€]))"
+                 r"|\b\d{1,3}[\s-]*(?:years?|yrs?|months?|weeks?)[\s-]*old\b|\b\d{1,3}(?:st|nd|rd|th) birthday\b",
+                 re.I)
 DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b"
                           r"(?:\s+(?:for|of|at)\s+[\w' -]{1,40})?[\s?.!]*$", re.I)  # "... number for Biscuit?"
 # "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
@@ -499,6 +506,12 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return support
         if on_it and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
             support.abstain = "the evidence on it names no number"
+            return support
+    if HOW_OLD.search(question):
+        subject = keys - {stem("old")}
+        on_it = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
+        if not any(AGE.search(s) for s in on_it):  # "how old is Pepper?": not her weight
+            support.abstain = "the evidence on it gives no age"
             return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
     said |= {stem(w) for w in said}

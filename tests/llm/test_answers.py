@@ -965,3 +965,11 @@ def test_a_number_asked_for_something_never_written_down_is_not_mentioned(svc):
 def test_a_question_without_a_word_is_not_answered(svc, question):
     add_notes(svc, [("2026-11-20T10:00", "The boiler engineer's number is 07700 900461, ask for Priya")])
     assert ask(svc, question, llm=ScriptedLLM([])).abstained
+
+
+def test_how_old_is_not_answered_by_a_weight(svc):
+    add_notes(svc, [("2026-11-09T10:00", "My dog Pepper is a 25 kg border collie mix and needs to lose 2 kg"),
+                    ("2026-11-27T10:00", "Pepper weighed 23.4 kg at the vet weigh-in today")])
+    assert ask(svc, "how old is Pepper?", llm=ScriptedLLM([])).abstained
+    add_notes(svc, [("2026-11-28T10:00", "Pepper is 6 now, the vet says she has the hips of a 3-year-old")])
+    assert "Pepper is 6 now" in answered(svc, "how old is Pepper?", "2026-12-01T12:00")
