@@ -509,8 +509,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return support
     if HOW_OLD.search(question):
         subject = keys - {stem("old")}
-        on_it = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
-        if not any(AGE.search(s) for s in on_it):  # "how old is Pepper?": not her weight
+        about = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
+        if not any(AGE.search(s) for s in about):  # "how old is Pepper?": not her weight
             support.abstain = "the evidence on it gives no age"
             return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
