@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -265,6 +266,18 @@ class EventQueries(StoreBase):
         """Ids of events matching forget-style filters."""
         where, params = event_filters(since, before, sources)
         return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
+
+    def imported_as_note(self, event: Event) -> bool:
+        """Whether a watched file's paragraph is already stored as the note `recall import`
+        made of the same file: its name, time and text (a folder imported, then watched)."""
+        path = (event.meta or {}).get("path")
+        if event.source != "file" or event.kind != "paragraph" or not path:
+            return False
+        row = self._db.execute(
+            "SELECT 1 FROM events WHERE session = ? AND ts_start BETWEEN ? AND ? AND source = 'note' AND text = ? "
+            "LIMIT 1", [os.path.basename(str(path)), event.ts_start - 0.01, event.ts_start + 0.01, event.text],
+        ).fetchone()
+        return row is not None
 
     def parts_of(self, ids: Sequence[int]) -> list[int]:
         """The events ``ids`` with every other part of the long texts they are parts of (a

@@ -362,3 +362,18 @@ def test_a_renamed_files_paragraphs_are_shown_at_their_new_path(cli, notes):
     assert code == 0 and "1 new paragraph, 1 deleted file" in out
     hit = json.loads(cli("search", "team lead", "--json")[1])["results"][0]
     assert hit["meta"]["path"] == str(notes / "office.md") and hit["meta"]["repeats"] == 2
+
+
+def test_a_folder_imported_then_watched_is_stored_once(cli, tmp_path):
+    notes = tmp_path / "garden"
+    notes.mkdir()
+    (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n\nOrdered tulips from Peter Nyssen.\n")
+    assert cli("import", str(notes))[0] == 0
+    code, out, _ = cli("watch", str(notes), "--once")
+    assert code == 0 and "ingested 0 events" in out
+    (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n\nOrdered tulips from Peter Nyssen."
+                                     "\n\nCHANGED 4 dec: garlic went in today, 12 cm apart.\n")
+    code, out, _ = cli("watch", str(notes), "--once")
+    assert code == 0 and "ingested 1 event" in out
+    code, out, _ = cli("search", "garlic")
+    assert out.count("Garlic goes in late November") == 1 and "(2" not in out
