@@ -276,6 +276,12 @@ def add_notes(svc, dated: list[tuple[str, str]]) -> None:
         svc.add(text, ts=parse_time(ts))
 
 
+def import_note(svc, path, text: str) -> None:
+    """A markdown note at ``path`` holding ``text``, imported as recall import reads it."""
+    path.write_text(text)
+    svc.import_file(path, "markdown")
+
+
 def answered(svc, question: str, now: str) -> str:
     """ask's answer (no model: the evidence's own words), asked at ``now``."""
     return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time(now)).text
@@ -769,12 +775,11 @@ def test_a_short_form_in_a_note_answers_for_its_word(svc):
 
 
 def test_how_to_a_note_gives_gets_the_whole_section_in_the_notes_order(svc, tmp_path):
-    note = tmp_path / "lab-server-howto.md"
-    note.write_text("# Lab server\n\n## Mounting the lab NAS\n\nHave to be on the VPN first.\n\n"
-                    "    sudo apt install cifs-utils\n    sudo mkdir -p /mnt/labnas\n\n"
-                    "- vers=3.0 is the bit that matters\n\nunmount: sudo umount /mnt/labnas\n\n"
-                    "## Sunday\n\nWent swimming at Blackrock.\n")
-    svc.import_file(note, "markdown")
+    import_note(svc, tmp_path / "lab-server-howto.md",
+                "# Lab server\n\n## Mounting the lab NAS\n\nHave to be on the VPN first.\n\n"
+                "    sudo apt install cifs-utils\n    sudo mkdir -p /mnt/labnas\n\n"
+                "- vers=3.0 is the bit that matters\n\nunmount: sudo umount /mnt/labnas\n\n"
+                "## Sunday\n\nWent swimming at Blackrock.\n")
     answer = answered(svc, "How do I mount the lab NAS?", "2025-11-21T12:00")
     assert answer.startswith("Have to be on the VPN first.\n\nsudo apt install cifs-utils\nsudo mkdir -p /mnt/labnas"
                              "\n\n- vers=3.0 is the bit that matters\n\nunmount: sudo umount /mnt/labnas")
@@ -921,12 +926,10 @@ def test_what_i_did_is_not_answered_by_an_assistants_reply_to_my_asking_about_it
             ts=parse_time("2026-07-07T23:20"), actor="user", source="chatgpt", session="late")
     svc.add("**How to structure a payment plan**\n1. Put it in writing.\n2. A late fee of 2% a month is common.",
             ts=parse_time("2026-07-07T23:21"), actor="assistant", source="chatgpt", session="late")
-    note = tmp_path / "2026-07-27.md"
-    note.write_text("# 2026-07-27 — call w/ Damo (Lumen)\n\n15 min call. Damo apologetic, cash flow bad.\n\n"
-                    "Decided NOT to add a late fee. Thought about it, but he's a good client.\n\n"
-                    "Going forward with Lumen:\n- 50% upfront\n"
-                    "- [ ] update my invoice template: 14-day terms for Lumen\n")
-    svc.import_file(note, "markdown")
+    import_note(svc, tmp_path / "2026-07-27.md",
+                "# 2026-07-27 — call w/ Damo (Lumen)\n\n15 min call. Damo apologetic, cash flow bad.\n\n"
+                "Decided NOT to add a late fee. Thought about it, but he's a good client.\n\n"
+                "Going forward with Lumen:\n- 50% upfront\n- [ ] update my invoice template: 14-day terms for Lumen\n")
     answer = answered(svc, "Did I charge Lumen a late fee?", "2026-09-01T12:00")
     # the note's heading names Lumen; a to-do below it ("- [ ] update my ...") marks no change
     assert answer.startswith("Decided NOT to add a late fee.") and "(before:" not in answer
