@@ -70,6 +70,7 @@ def import_cmd(
         return
     reports: list[dict[str, object]] = []
     failed = inserted = known = 0
+    repeats: dict[str, int] = {}  # a reason already printed: how many more files had it
     with progress(f"Importing {len(files)} files") as update:
         for number, path in enumerate(files, start=1):
             try:
@@ -77,7 +78,12 @@ def import_cmd(
             except RecallError as exc:
                 failed += 1
                 reports.append({"path": str(path), "error": exc.message})
-                if not as_json:
+                # seventeen day files of a Markdown export say the same thing: once, then a count
+                reason = exc.message.removeprefix(f"{path}: ")
+                if reason in repeats:
+                    repeats[reason] += 1
+                elif not as_json:
+                    repeats[reason] = 0
                     typer.echo(f"Error: {exc.message}", err=True)
             else:
                 inserted += report.inserted if isinstance(report, ImportReport) else report.events
@@ -88,6 +94,9 @@ def import_cmd(
             update(number, len(files))
     with progress("Embedding") as update:
         svc.embed_pending(progress=update)
+    for reason, more in repeats.items():
+        if more and not as_json:
+            typer.echo(f"Error: and {plural(more, 'more file')}: {reason}", err=True)
     if as_json:
         echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed})
     else:

@@ -282,9 +282,11 @@ def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
     assert "dentist on Thursday" in (tmp_path / "md" / "events" / "2026-11-20.md").read_text()
     assert "Ana lives in Porto" in (tmp_path / "md" / "memories" / "semantic.md").read_text()
-    # read back, it would store every event again as notes: refused, file by file, nothing stored
+    # read back, it would store every event again as notes: refused, nothing stored; the reason is
+    # said once with the first file, then how many more files had it
     again = a.run("import", str(tmp_path / "md"), check=False)
     assert again.returncode == 4 and again.stderr.count("a recall Markdown export is for reading") == 2
+    assert again.stderr.splitlines()[1].startswith("Error: and 1 more file: a recall Markdown export")
     assert len(a.hashes()) == 1
 
 
