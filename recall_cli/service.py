@@ -172,7 +172,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
                     kept.append(result)
                     if clean is not part:
                         secret.append(result)
-        stored = self.store.insert_events(kept, origin=origin)
+        # a note's paragraph stored already from the same file, at another time (see known_paragraph)
+        twins = {id(e) for e in kept if self.store.known_paragraph(e)}
+        stored = self.store.insert_events([e for e in kept if id(e) not in twins], origin=origin)
+        stored.duplicates += len(twins)
         redacted = sum(1 for e in secret if e.id is not None)
         stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
         return stored

@@ -274,21 +274,16 @@ class SpoolIngester:
     def _insert(self, batch: list[tuple[Event, int]]) -> tuple[list[int], int, list[tuple[Event, int, str]]]:
         """One transaction for the batch; if the store refuses it, one event at a time so a
         single bad event cannot hold back the others."""
-        # a watched file's paragraph that `recall import` already stored from the same file is
-        # the same text: counted as known, not stored twice
-        twins = sum(1 for event, _line in batch if self.svc.store.imported_as_note(event))
-        if twins:
-            batch = [(event, line) for event, line in batch if not self.svc.store.imported_as_note(event)]
         if not batch:
-            return [], twins, []
+            return [], 0, []
         try:
             stored = self.svc.store_events([event for event, _line in batch])
             self.report.filtered += stored.filtered
-            return list(stored.inserted), stored.known + twins, []
+            return list(stored.inserted), stored.known, []
         except Exception:  # noqa: BLE001 - retried one by one below
             pass
         inserted: list[int] = []
-        duplicates = twins
+        duplicates = 0
         failed: list[tuple[Event, int, str]] = []
         for event, line in batch:
             try:

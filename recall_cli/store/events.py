@@ -267,17 +267,24 @@ class EventQueries(StoreBase):
         where, params = event_filters(since, before, sources)
         return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
-    def imported_as_note(self, event: Event) -> bool:
-        """Whether a watched file's paragraph is already stored as the note `recall import`
-        made of the same file: its name, time and text (a folder imported, then watched)."""
+    def known_paragraph(self, event: Event) -> bool:
+        """Whether a note's paragraph is already stored from the same file though its time
+        differs from the stored one's: a watched file's paragraph that `recall import` stored
+        (its name, time and text), or a paragraph of a note that nothing dates, whose time is
+        the file's last save, imported again after an edit elsewhere in the file (its name and
+        text)."""
         path = (event.meta or {}).get("path")
-        if event.source != "file" or event.kind != "paragraph" or not path:
+        if event.kind != "paragraph" or event.source not in ("note", "file") or not path:
             return False
-        row = self._db.execute(
-            "SELECT 1 FROM events WHERE session = ? AND ts_start BETWEEN ? AND ? AND source = 'note' AND text = ? "
-            "LIMIT 1", [os.path.basename(str(path)), event.ts_start - 0.01, event.ts_start + 0.01, event.text],
-        ).fetchone()
-        return row is not None
+        undated = bool((event.meta or {}).get("undated"))
+        if event.source == "note" and not undated:
+            return False  # its content hash says whether it is known
+        sql = "SELECT 1 FROM events WHERE session = ? AND source = 'note' AND text = ?"
+        params: list[Any] = [os.path.basename(str(path)), event.text]
+        if not undated:
+            sql += " AND ts_start BETWEEN ? AND ?"
+            params += [event.ts_start - 0.01, event.ts_start + 0.01]
+        return self._db.execute(sql + " LIMIT 1", params).fetchone() is not None
 
     def parts_of(self, ids: Sequence[int]) -> list[int]:
         """The events ``ids`` with every other part of the long texts they are parts of (a

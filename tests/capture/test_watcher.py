@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import time
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,14 @@ def test_a_folder_imported_then_watched_is_stored_once(cli, tmp_path):
     assert code == 0 and "ingested 1 event" in out
     code, out, _ = cli("search", "garlic")
     assert out.count("Garlic goes in late November") == 1 and "(2" not in out
+
+
+def test_an_undated_note_imported_again_after_an_edit_adds_only_the_new_paragraph(cli, tmp_path):
+    notes = tmp_path / "garden"
+    notes.mkdir()
+    note = notes / "garden.md"
+    note.write_text("# Garden\n\nGarlic goes in late November.\n")
+    assert cli("import", str(notes))[1].endswith("Imported 1 event from 1 of 1 file; 0 already known.\n")
+    note.write_text("# Garden\n\nGarlic goes in late November.\n\nCHANGED 4 dec: garlic went in today.\n")
+    os.utime(note, (time.time() + 60, time.time() + 60))  # saved a minute later: the note's time moves
+    assert cli("import", str(notes))[1].endswith("Imported 1 event from 1 of 1 file; 1 already known.\n")
