@@ -376,7 +376,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
 ASKS_HOW = re.compile(r"\bhow (?:much|many)\b", re.I)
 # "how much is in the fund now?": what holds now, the latest word on it
-NOW_ASKED = re.compile(r"\b(?:now|currently|at the moment|these days|so far|latest)\b", re.I)
+NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 

@@ -976,3 +976,12 @@ def test_how_old_is_not_answered_by_a_weight(svc):
     assert ask(svc, "how old is Pepper?", llm=ScriptedLLM([])).abstained
     add_notes(svc, [("2026-11-28T10:00", "Pepper is 6 now, the vet says she has the hips of a 3-year-old")])
     assert "Pepper is 6 now" in answered(svc, "how old is Pepper?", "2026-12-01T12:00")
+
+
+def test_the_current_plan_is_the_latest_word_on_it_a_change_mark_below_the_struck_plan(svc):
+    add_notes(svc, [("2026-07-06T20:00", "Desk fund: $5,950 in the ING account today."),
+                    ("2026-08-22T20:00", "Went to Ella's, tried her desk. Easy decision.\n"
+                                         "~~Plan: save for a new desk from Store DJ by December~~\n"
+                                         "CHANGED: buying Ella's SQ-5 for $7,200.")])
+    answer = answered(svc, "What's the current plan for the desk?", "2026-09-01T12:00")
+    assert answer.startswith("CHANGED: buying Ella's SQ-5")
