@@ -46,6 +46,7 @@ from .section import section_answer
 from .shape import (
     ANSWER_DEPTH,
     DONE_YET,
+    HOW_MANY,
     HOW_MUCH,
     Shaped,
     duration_answer,
@@ -362,7 +363,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     # "did I charge a late fee?" asks whether, not how much
-    amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not ASKS_HOW.search(question))
+    amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not HOW_MANY.search(question))
     if DIGITS_ASKED.search(question) and keys - DIGIT_WORDS:
         # "what is the plumber's phone number?": the sentence on the plumber, then its number
         # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
@@ -374,7 +375,6 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                 latest=latest))
 
 
-ASKS_HOW = re.compile(r"\bhow (?:much|many)\b", re.I)
 # "how much is in the fund now?": what holds now, the latest word on it
 NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",

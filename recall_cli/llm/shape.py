@@ -351,7 +351,8 @@ def _listed(sentence: str, hit: Hit) -> str | None:
 AMOUNT = re.compile(r"\d|[£$€¥]")
 MONEY = re.compile(r"[£$€¥]|\b(?:eur|euros?|pounds?|dollars?|kr|dkk)\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
-HOW_MUCH = re.compile(r"\bhow (?:much|many)\b|\b(?:cost|price|fee)s?\b", re.I)
+HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)
+HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b", re.I)  # also "what does it cost?"
 
 
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
