@@ -31,7 +31,7 @@ _ASSIGNED = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]++(?!\)))"""
 # starting it or after _ or -: DB_PASSWORD, apiKey, X_AUTH_TOKEN, DB_PASS; not monkey,
 # author or bypass).
 _SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|(?<=[_-])pass(?![a-z])|secret|token|api[_-]?key|apikey|"
-                 r"access[_-]?key|private[_-]?key|credentials?|auth)")
+                 r"access[_-]?key|private[_-]?key|secret[_-]?key|credentials?|auth)")
 
 
 class SecretPattern:
@@ -77,15 +77,21 @@ def _p(name: str, needles: str, pattern: str, example: str, secret: str, descrip
 # redacted: "my_api_key" or "follow-your-heart" may be someone's real password.
 _REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{\s*[\w.\-]+\s*\}\}|\{[A-Za-z_][\w.]*\}|"
                         r"<[^<>\n]{1,40}>|<[A-Za-z][\w-]*|[xX*.•…]{3,}")
+# Where a secret is kept is no secret: a file's path under a variable or the home folder
+# ("GOOGLE_APPLICATION_CREDENTIALS=$HOME/keys/sa.json", "~/.aws/credentials"), or absolute
+# from a system's top folder ("/run/secrets/db"). A base64 token may open with "/" too, so
+# an absolute path must start at a folder every system has.
+_PATH = re.compile(r"(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|~|\.{1,2}|/(?:home|Users|etc|run|var|opt|srv|tmp|root|"
+                   r"mnt|usr|Volumes|private|secrets|data))(?:/[\w.-]+)+/?")
 _STAND_IN = frozenset({"your", "placeholder"})
 _WHAT_GOES = frozenset({"key", "token", "secret", "password", "pass", "pw", "api", "here", "id", "value",
                         "credential", "credentials", "apikey"})
 
 
 def placeholder(value: str) -> bool:
-    """Whether a secret's value is only a stand-in for one (see _REFERENCE)."""
+    """Whether a secret's value is only a stand-in for one (see _REFERENCE) or where one is kept (_PATH)."""
     value = value.strip("'\"")
-    if _REFERENCE.fullmatch(value):
+    if _REFERENCE.fullmatch(value) or _PATH.fullmatch(value):
         return True
     words = value.lower().replace("-", "_").split("_")
     return all(w.isalpha() for w in words) and bool(_STAND_IN & set(words)) and bool(_WHAT_GOES & set(words))

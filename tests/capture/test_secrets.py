@@ -123,6 +123,7 @@ CORPUS = [
     ('admin_pass = "Tr0ub4dorFake"', "Tr0ub4dorFake"),
     ("ssh root@10.0.0.5 with password Welcome123Fake!", "Welcome123Fake"),
     ('password = os.getenv("DB_PASSWORD", "devpass99")', "devpass99"),
+    ("export SECRET_KEY=django-insecure-Fake8x9q2", "django-insecure-Fake8x9q2"),
 ]
 
 # Ordinary commands that must come through untouched.
@@ -165,6 +166,11 @@ BENIGN = [
     "echo PASSWORD_RESET=true",
     "redis-cli -h cache ping",
     "openssl enc -aes-256-cbc -kfile key.txt -in a -out b",
+    # where a secret is kept, not the secret: a file's path
+    "export GOOGLE_APPLICATION_CREDENTIALS=$HOME/keys/sa.json",
+    "credentials=${HOME}/.aws/creds aws s3 ls",
+    "API_KEY_FILE=~/secrets/openai.txt python run.py",
+    "export VAULT_TOKEN_PATH=/run/secrets/vault-token",
     # stand-ins for a secret, not secrets: references, masks, "put yours here"
     "export GITHUB_TOKEN=$GH_TOKEN",
     'mysql --password="${DB_PASSWORD}" shop',
@@ -211,6 +217,9 @@ NEAR_PLACEHOLDERS = [
     ('password = "mysecretFake9"', "mysecretFake9"),
     ("conn = connect(user='app', password='FakeConnPw1')", "FakeConnPw1"),
     ("export PASSWORD=hashed_password", "hashed_password"),
+    # a token that opens with "/" and has more slashes is no path
+    ("export AWS_SECRET_ACCESS_KEY=/K7MDENG/bPxRfiCYfakeKEY", "/K7MDENG/bPxRfiCYfakeKEY"),
+    ("password=/tmp1/x9", "/tmp1/x9"),
     ("curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyzabcd' https://api.example.com",
      "abcdefghijklmnopqrstuvwxyzabcd"),
 ]
