@@ -27,6 +27,15 @@ _AUX = r"(?:have|has|had|did|do|does|is|are|was|were|can|could|will|would|should
 _SUBJECT = r"(?:I|we|you|he|she|they|it|there|this|that|my|our|the)\b"
 SPLIT = re.compile(rf",?\s+and\s+(?={_WH}|{_AUX}\s+{_SUBJECT})", re.I)
 ASKS = re.compile(rf"^\s*(?:{_WH}|{_AUX}\b)", re.I)
+# "What was my 10K time and bib number?" asks for two things of one owner: "what" and a
+# copula, an owner, then two short names of things with no verb or preposition between
+_NOUNS = r"(?:[\w'-]+\s+){0,3}[\w'-]+"
+_NOT_NOUN = re.compile(rf"\b(?:{_AUX}|of|for|in|on|at|with|to|from|by|about|both|each|and|or|than|that|who|which|"
+                       r"me|him|her|them|us|it)\b", re.I)
+PAIR = re.compile(r"^(?P<head>(?:(?:what|which)\s+(?:is|was|are|were)|what's)\s+"
+                  r"(?:my|our|his|her|their|the|[A-Z]\w+'s)\s+)"
+                  rf"(?P<one>{_NOUNS})\s+and\s+(?:(?P<owner>my|our|his|her|their|the)\s+)?(?P<two>{_NOUNS})\s*\??$",
+                  re.I)
 MAX_PARTS = 3
 CITED = re.compile(r"\s*\[m?\d+\]")
 MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "- Earrings ..." is "Earrings ..."
@@ -36,6 +45,11 @@ def compound_parts(question: str) -> list[str]:
     """The questions ``question`` asks, each ending in "?"; one when it asks one thing."""
     if not ASKS.match(question):
         return [question]
+    pair = PAIR.match(question.strip())
+    if pair and not _NOT_NOUN.search(f"{pair['one']} {pair['two']}"):
+        head = pair["head"]
+        second = head if pair["owner"] is None else head.rsplit(None, 1)[0] + f" {pair['owner']} "
+        return [head[0].upper() + head[1:] + pair["one"] + "?", second[0].upper() + second[1:] + pair["two"] + "?"]
     pieces = [p.strip().rstrip("?,").strip() for p in SPLIT.split(question)]
     if not 1 < len(pieces) <= MAX_PARTS or not all(pieces):
         return [question]

@@ -16,6 +16,9 @@ from tests.fakes import ScriptedLLM
      ["How much was the allotment fee?", "Have I paid it?"]),
     ("What's the ship-time reference and when is the cruise?",
      ["What's the ship-time reference?", "When is the cruise?"]),
+    ("What was my 10K time and bib number?", ["What was my 10K time?", "What was my bib number?"]),
+    ("What's Mei's phone number and her address?", ["What's Mei's phone number?", "What's her address?"]),
+    ("what are my gate code and the wifi password", ["What are my gate code?", "What are the wifi password?"]),
 ])
 def test_a_question_asking_two_things_splits_into_two_questions(question, parts):
     assert compound_parts(question) == parts
@@ -27,6 +30,10 @@ def test_a_question_asking_two_things_splits_into_two_questions(question, parts)
     "When did Caroline encounter people on a hike and have a negative experience?",
     "What do Jon and Gina both have in common?",
     "Tom and what did Anna bring?",  # no question before the "and"
+    "What are Nate and Joanna's favourite animals?",  # two owners of one thing
+    "What is the bread and butter of my job?",
+    "What was the best and worst part of the trip?",
+    "What is my plan for Tom and Ann?",
 ])
 def test_an_and_inside_one_question_does_not_split_it(question):
     assert compound_parts(question) == [question]
@@ -63,3 +70,12 @@ def test_an_answer_held_whole_in_the_other_parts_answer_is_given_once(svc):
     svc.add("- Earrings (pearl) — Thuy bought them, I'm paying half = $210.", ts=parse_time("2026-08-10T20:00"))
     answer = ask(svc, "Who bought the pearl earrings, and what do I still owe?", llm=ScriptedLLM([]))
     assert answer.text.count("Thuy bought them") == 1
+
+
+def test_two_things_of_one_owner_are_each_answered(svc):
+    svc.add("Sunrise 10K done! Chip time 58:41, a PB by two minutes.", ts=parse_time("2026-02-22T11:00"))
+    svc.add("Collected the race pack: bib number 2417, timing chip on the shoe.", ts=parse_time("2026-02-20T18:00"))
+    svc.add("Dentist on Friday at 9:40.", ts=parse_time("2026-02-18T10:00"))
+    answer = ask(svc, "What was my 10K time and bib number?", llm=ScriptedLLM([]))
+    first, second = answer.text.splitlines()
+    assert "10K" in first and "2417" in second
