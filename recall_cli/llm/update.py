@@ -39,6 +39,7 @@ TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{DAYS})s?\b|today|
 CHANGE_MARK = re.compile(r"^(?![-*+\s]*\[[ xX]?\])[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b"
                          r"|new (?:date|time|plan|place)\b|now\b|instead\b)", re.I)
 STRUCK = re.compile(r"~~[^~]+~~")
+OPENS_LINE = re.compile(r"[\s>#*+-]*(?:\d+[.)]\s*)?[*_\s]*")  # what may stand before a line's first word
 
 
 def _further_down(other: Hit, hit: Hit) -> bool:
@@ -47,6 +48,22 @@ def _further_down(other: Hit, hit: Hit) -> bool:
     return (is_note(hit) and is_note(other) and other.ref != hit.ref and bool(mine.get("path"))
             and mine.get("path") == theirs.get("path")
             and int(theirs.get("line_start") or 0) > int(mine.get("line_start") or 0))
+
+
+def _amends(mark: str, marked: Hit, sentence: str, hit: Hit, shared: AbstractSet[str]) -> bool:
+    """Whether the change mark ``mark`` amends ``sentence``: a mark amends the line above it, or
+    the sentence before it on its own line ("Sign the agreement. -> signed Nov 8" amends the
+    signing, not the lease two sections up), and in a later block only where that block goes on
+    with the same section or says a key word ``shared`` with the question."""
+    text = marked.text or ""
+    at = text.find(mark)
+    line = text[:at].rsplit("\n", 1)[-1] if at >= 0 else ""
+    if not OPENS_LINE.fullmatch(line) and not (marked.ref == hit.ref and sentence in line):
+        return False
+    if marked.ref == hit.ref:
+        return True
+    same_section = (marked.meta or {}).get("heading") == (hit.meta or {}).get("heading")
+    return same_section or bool(shared & words(mark))
 
 
 def struck(sentence: str) -> bool:
@@ -115,7 +132,8 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     below = [(s, hit) for s in own[own.index(sentence) + 1:]] if sentence in own and is_note(hit) else []
     below += [(s, other) for other in hits[:UPDATE_DEPTH] if _further_down(other, hit)
               for s in sentences(other.text or "")]
-    marked = [(s, h) for s, h in below if CHANGE_MARK.match(s) and not struck(s)]
+    marked = [(s, h) for s, h in below
+              if CHANGE_MARK.match(s) and not struck(s) and _amends(s, h, sentence, hit, shared)]
     if marked:
         best = max(marked, key=lambda m: int((m[1].meta or {}).get("line_start") or 0))
     for other in hits[:UPDATE_DEPTH]:

@@ -985,3 +985,14 @@ def test_the_current_plan_is_the_latest_word_on_it_a_change_mark_below_the_struc
                                          "CHANGED: buying Ella's SQ-5 for $7,200.")])
     answer = answered(svc, "What's the current plan for the desk?", "2026-09-01T12:00")
     assert answer.startswith("CHANGED: buying Ella's SQ-5")
+
+
+def test_a_change_mark_in_another_section_of_the_note_does_not_amend_the_answer(svc, tmp_path):
+    note = tmp_path / "move.md"
+    note.write_text("# Move\n\n## Old place\n- 3 1/2 on rue St-Dominique, $1,180/mo. Lease till June 30 2027.\n"
+                    "- Landlord: M. Lapointe (Gilles). 514-555-0182.\n\n## New place\n- 4 1/2 on De Castelnau\n\n"
+                    "## Lease transfer, how I did it\n1. Find the person to take over the lease.\n"
+                    "2. Sign a short lease transfer agreement, 3 signatures. \u2192 signed Nov 8 at the walkthrough\n")
+    svc.import_file(note, "markdown")
+    answer = answered(svc, "Who took over my lease on St-Dominique?", "2026-11-16T12:00")
+    assert answer.startswith("Lease till June 30 2027.")  # not "-> signed Nov 8 ... (before: Lease till ...)"
