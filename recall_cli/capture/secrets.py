@@ -373,19 +373,19 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("password-prose", "pass pw pin secret code fi key",
        r"(?i)\b(?:password|passwd|passphrase|passcode|pwd?|pin(?:\s+code)?|pin\s+number|secret(?:\s+key)?|"
        r"access\s+code|door\s+code|alarm\s+code|wi-?fi\s+key)"
-       + _PROSE_IS + r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
+       + _PROSE_IS + r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
        "note to self: the wifi password is Hunter2Fake, router in the hall", "Hunter2Fake",
        "\"the password is ...\" in notes and chats (a chosen-looking value: not a plain word)",
        accept=_chosen_or_long),
     _p("passphrase-prose", "pass fi",
        r"(?i)\b(?:passphrase|pass\s+phrase|password|passwd|wi-?fi\s+(?:key|password))"
-       + _PROSE_IS + r"(?P<secret>[a-z]+(?:[ -][a-z]+){2,7})(?=\s*(?:[.,;:!?()]|$))",
+       + _PROSE_IS + r"(?P<secret>[a-z]+(?:[ -][a-z]+){2,7})(?=\s*(?:[.,;:!?()'\"’”]|$))",
        "my passphrase is purple monkey dishwasher", "purple monkey dishwasher",
        "a passphrase of plain words that ends its clause (three words or more, not a description)",
        accept=_passphrase),
     _p("password-prose", "pass pw",
        r"(?i)\b(?:with|using)\s+(?:the\s+)?(?:password|passphrase|passwd|pw)\s+"
-       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?(?:\s|$))",
+       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
        "ssh root@10.0.0.5 with password FakeWelcome9!", "FakeWelcome9",
        "\"with password ...\" in notes", accept=_chosen_or_long),
     # the fallback a program uses when its environment has none: os.getenv("DB_PASSWORD", "...")
@@ -395,7 +395,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "password = os.getenv(\"DB_PASSWORD\", \"FakeDevPw9\")", "FakeDevPw9",
        "a secret's default in os.getenv / ENV.fetch"),
     _p("pass-in-list", "pass pw",
-       r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)]{6,}?)(?=[.,;!?)]?(?:\s|$))",
+       r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)]{6,}?)"
+       r"(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
        "Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024",
        "\"..., pass VALUE\" in a list of details (a chosen-looking value)", accept=_looks_chosen),
     _p("card-number", "0 1 2 3 4 5 6 7 8 9",

@@ -124,6 +124,10 @@ CORPUS = [
     ("ssh root@10.0.0.5 with password Welcome123Fake!", "Welcome123Fake"),
     ('password = os.getenv("DB_PASSWORD", "devpass99")', "devpass99"),
     ("export SECRET_KEY=django-insecure-Fake8x9q2", "django-insecure-Fake8x9q2"),
+    # a secret in prose inside quotes: the closing quote ends it, as a space does
+    ('Note: "the wifi password is correcthorsebattery" said Ana', "correcthorsebattery"),
+    ("echo 'my password is Tr0ub4dor3xFake'", "Tr0ub4dor3xFake"),
+    ('Ana: "my passphrase is purple monkey dishwasher"', "purple monkey dishwasher"),
 ]
 
 # Ordinary commands that must come through untouched.
@@ -155,6 +159,8 @@ BENIGN = [
     "the pw is fine",
     "my password is wrong for some reason.",
     "the wifi password is not working anymore",
+    'she said "the password is wrong".',
+    'echo "the wifi password is in the drawer"',
     "Order 1234567890123456 shipped on Monday",
     "call +44 7700 900123 after six",
     "ISBN 978-0-14-028329-7",
