@@ -89,6 +89,7 @@ def test_bash_with_ignoreboth_records_every_run_of_a_repeated_command(tmp_path, 
         term.run("ls /recall-dup-none")
         term.run(" echo space-secret-one")
         term.run("echo after-space")
+        term.run(" echo hidden-other")  # hidden, and only its first word is the last entry's
         term.run(" echo after-space")  # the same as the last entry, but typed with a space
         term.run("echo done")
     finally:
@@ -99,7 +100,8 @@ def test_bash_with_ignoreboth_records_every_run_of_a_repeated_command(tmp_path, 
     assert runs[:5] == [(fix, 1), (fix, 0), ("ls /recall-dup-none", 2), ("ls /recall-dup-none", 2),
                         ("ls /recall-dup-none", 2)]
     assert "space-secret-one" not in (recall_home / "spool" / "events.jsonl").read_text()
-    # a spaced repeat of the last entry records that entry again: nothing the user hid
+    # a hidden command is no repeat of the last entry for sharing its first word; a spaced
+    # repeat of the whole entry records that entry again: nothing the user hid
     assert [t for t, _ in runs[5:]] in (["echo after-space", "echo done"],
                                         ["echo after-space", "echo after-space", "echo done"])
 

@@ -24,19 +24,26 @@ __recall_preexec() {
     __recall_armed=
     __recall_start=${EPOCHREALTIME:-$SECONDS}
     __recall_cwd=$PWD
-    __recall_first=${BASH_COMMAND%% *}
+    __recall_first=$BASH_COMMAND
 }
 
 __recall_repeat() {
     # HISTCONTROL=ignoredups (Ubuntu's default ignoreboth) adds no entry for a command that
-    # repeats the last one, yet it ran: the DEBUG trap saw a command whose first word is the
-    # last entry's. What is recorded is that entry, never the command the trap saw, so a
-    # line starting with a space is still never recorded.
+    # repeats the last one, yet it ran: the DEBUG trap saw a command whose words open the
+    # last entry (word by word: the trap's text has single spaces). What is recorded is that
+    # entry, never the command the trap saw, so a line starting with a space is never
+    # recorded, nor taken for a repeat of an entry it only shares its first word with.
     [[ -n ${__recall_first-} ]] || return 1
-    local __recall_last
+    local __recall_last __recall_i
+    local -a __recall_was __recall_now
     __recall_last=$(HISTTIMEFORMAT= builtin history 1)
-    [[ $__recall_last =~ ^[[:space:]]*[0-9]+[*]?[[:space:]]+([^[:space:]]+) ]] &&
-        [[ ${BASH_REMATCH[1]} == "$__recall_first" ]]
+    [[ $__recall_last =~ ^[[:space:]]*[0-9]+[*]?[[:space:]]+(.*)$ ]] || return 1
+    read -ra __recall_was <<<"${BASH_REMATCH[1]}"
+    read -ra __recall_now <<<"$__recall_first"
+    (( ${#__recall_now[@]} && ${#__recall_now[@]} <= ${#__recall_was[@]} )) || return 1
+    for ((__recall_i = 0; __recall_i < ${#__recall_now[@]}; __recall_i++)); do
+        [[ ${__recall_was[__recall_i]} == "${__recall_now[__recall_i]}" ]] || return 1
+    done
 }
 
 __recall_precmd() {
