@@ -172,6 +172,12 @@ def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path,
     slow = by_text["sleep 0.3"]
     assert 250 <= slow["meta"]["duration_ms"] < 10_000
     assert slow["ts_end"] - slow["ts_start"] == pytest.approx(slow["meta"]["duration_ms"] / 1000, abs=0.002)
+    # each command is stored at the time it ran, so in the order it ran (each recorder starts
+    # a little later than its command ended, by a varying amount)
+    ran = [r["text"] for r in sorted(records, key=lambda r: r["ts_start"]) if r["text"] in expected]
+    assert ran[:5] == [f"echo hello-from-{shell}", "sh -c 'exit 3'", f"echo status:{status}",
+                       f"sleep 2 & echo first:{bang}", f"echo second:{bang}"]
+    assert ran[-1] == f"echo done-{shell}"
     sessions = {r["session"] for r in records}
     assert len(sessions) == 1 and sessions.pop()
     assert len({r["id"] for r in records}) == len(records)

@@ -22,8 +22,12 @@ if status is-interactive; and not set -q __recall_hooked
         test -n "$argv[1]"; or return
         # sh starts the recorder in the background and exits at once, so fish's job list
         # and $last_pid stay the user's (fd 3: sh points a background job's stdin at
-        # /dev/null); nohup, because fish may hang up on exit before Python has started
-        printf '%s' $argv[1] | command sh -c 'exec 3<&0; nohup "$0" "$@" <&3 3<&- >/dev/null 2>&1 &' \
+        # /dev/null); nohup, because fish may hang up on exit before Python has started.
+        # The end time is read before the recorder starts: Python's start-up, late by a
+        # varying amount, had put "sleep 2" before the command run ahead of it. (A date
+        # without %N gives no number: the recorder then reads its own clock.)
+        printf '%s' $argv[1] | command sh -c \
+            'exec 3<&0; e=$(date +%s.%N 2>/dev/null); nohup "$0" "$@" --end "$e" <&3 3<&- >/dev/null 2>&1 &' \
             $__recall_python @FLAGS@ -c $__recall_code --shell fish --status $__recall_status \
             --duration-ms $CMD_DURATION --cwd $__recall_cwd --session $__recall_session
     end
