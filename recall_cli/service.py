@@ -22,6 +22,7 @@ from .importers.stream import import_file
 from .llm.methods import ModelMethods
 from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
 from .plugins.manager import Plugins, get_plugins
+from .store.backup import forget_in_copies
 from .store.db import Store, open_store
 from .store.events import InsertResult
 from .store.shell_history import Query as ShellQuery
@@ -513,6 +514,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             self.store.add_tombstones("memory", uids)
             self.store.reopen_episodes(plan.episode_ids)  # emptied ones went with their events
         self.scrub()
+        forget_in_copies(self.config.db_path, hashes, uids)  # the stores restores replaced
         return {"events": events, "memories": memories}
 
     def scrub(self) -> None:

@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -39,6 +40,31 @@ def check_backup(path: Path) -> list[str]:
     if integrity != "ok":
         raise InputError(f"the backup is damaged (integrity check: {integrity})", str(path))
     return names
+
+
+def safety_copies(db_path: Path) -> list[Path]:
+    """The stores that restores replaced, kept beside ``db_path`` (see ``restore``)."""
+    return sorted(p for p in db_path.parent.glob(f"{db_path.name}.before-restore-*")
+                  if p.is_file() and not p.name.endswith(("-wal", "-shm", "-journal")))
+
+
+def forget_in_copies(db_path: Path, hashes: Sequence[str], uids: Sequence[str]) -> int:
+    """Forget the events (by hash) and memories (by uid) in every safety copy too, with their
+    tombstones, and leave no trace of them in the copies' files: forgotten text leaves every
+    store under RECALL_HOME, not only the live one. How many rows went."""
+    from .db import open_store
+
+    gone = 0
+    for path in safety_copies(db_path):
+        store = open_store(path)
+        try:
+            gone += store.forget_keys("event", hashes) + store.forget_keys("memory", uids)
+            store.add_tombstones("event", hashes)
+            store.add_tombstones("memory", uids)
+            store.scrub()
+        finally:
+            store.close()
+    return gone
 
 
 def restore(backup: Path, db_path: Path) -> Path | None:

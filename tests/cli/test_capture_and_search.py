@@ -149,6 +149,20 @@ def test_forget_deletes_for_real_and_needs_yes_without_a_terminal(cli):
     assert cli("show", "1")[0] == 3
 
 
+def test_forget_leaves_no_copy_in_the_store_a_restore_replaced(cli, recall_home, tmp_path):
+    cli("add", "Booked flights to Porto, TAP flight TP1947", "--time", "2026-11-02T09:00")
+    backup_file = tmp_path / "before.db"
+    assert cli("backup", str(backup_file))[0] == 0
+    cli("add", "grocery list", "--time", "2026-11-03T09:00")
+    assert cli("backup", str(backup_file), "--restore")[0] == 0  # the replaced store is kept beside
+    kept = list(recall_home.glob("recall.db.before-restore-*"))
+    assert len(kept) == 1 and b"TP1947" in kept[0].read_bytes()
+    assert cli("forget", "1", "--yes")[0] == 0
+    for path in recall_home.rglob("*"):
+        assert not path.is_file() or b"TP1947" not in path.read_bytes(), path
+    assert b"grocery list" in kept[0].read_bytes()  # the rest of the replaced store stays
+
+
 def test_forget_by_source_and_before(cli):
     cli("add", "old note", "--time", "2020-01-01")
     cli("add", "chat line", "--source", "chat", "--time", "2023-01-01")
