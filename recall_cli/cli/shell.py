@@ -177,6 +177,21 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
         _raise_quarantined(ingested)
 
 
+def watch_line(report: WatchReport, ingested: IngestReport | None) -> str | None:
+    """What a running watch prints for one flush: the files that gave records and what
+    came of them; None when none did (a file only skipped is named by its warning)."""
+    if not report.records:
+        return None
+    names = ", ".join(sorted({os.path.basename(p) for p in report.paths}))
+    line = f"{time.strftime('%H:%M:%S')} {names}: {plural(report.paragraphs, 'new paragraph')}, "
+    line += f"{report.deleted} deleted"
+    if report.edited:
+        line += f", {report.edited} edited"
+    if ingested is not None:
+        line += f"; ingested {plural(ingested.inserted, 'event')}"
+    return line
+
+
 def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bool) -> None:
     import queue
 
@@ -193,15 +208,10 @@ def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bo
         if as_json:
             typer.echo(__import__("json").dumps({"scan": report.to_dict(),
                                                  "ingest": ingested.to_dict() if ingested else None}))
-        elif report.records or report.errors:
-            stamp = time.strftime("%H:%M:%S")
-            names = ", ".join(sorted({os.path.basename(p) for p in report.paths})) or "-"
-            line = f"{stamp} {names}: {plural(report.paragraphs, 'new paragraph')}, {report.deleted} deleted"
-            if report.edited:
-                line += f", {report.edited} edited"
-            if ingested is not None:
-                line += f"; ingested {plural(ingested.inserted, 'event')}"
-            typer.echo(line)
+        else:
+            line = watch_line(report, ingested)
+            if line is not None:
+                typer.echo(line)
             for error in report.errors:
                 typer.echo(f"Warning: {error}", err=True)
 

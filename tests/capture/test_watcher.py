@@ -389,3 +389,18 @@ def test_an_undated_note_imported_again_after_an_edit_adds_only_the_new_paragrap
     note.write_text("# Garden\n\nGarlic goes in late November.\n\nCHANGED 4 dec: garlic went in today.\n")
     os.utime(note, (time.time() + 60, time.time() + 60))  # saved a minute later: the note's time moves
     assert cli("import", str(notes))[1].endswith("Imported 1 event from 1 of 1 file; 1 already known.\n")
+
+
+def test_a_running_watch_names_a_skipped_file_only_in_its_warning(tmp_path, recall_home):
+    from recall_cli.cli.shell import watch_line
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "latin.md").write_bytes(b"caf\xe9 au lait\n")
+    bad = FileWatcher([notes], home=recall_home, sink=lambda records: None).scan_once()
+    assert watch_line(bad, None) is None  # no "-: 0 new paragraphs" line
+    assert any("latin.md" in error and "UTF-8" in error for error in bad.errors)
+    (notes / "good.md").write_text("Bought a new kettle.\n", encoding="utf-8")
+    good = FileWatcher([notes], home=recall_home, sink=lambda records: None).scan_once()
+    line = watch_line(good, None)
+    assert line is not None and line.endswith(" good.md: 1 new paragraph, 0 deleted")
