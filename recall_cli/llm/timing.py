@@ -65,7 +65,13 @@ def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
               if RECURRING.search(s) and not struck(s) and keys & (words(s) | context_of(h))]
     if not recurs or any(keys & words(s) for s, h in recurs if h in hits[:ANSWER_DEPTH]):
         return None
-    filed = [(s, h) for s, h in recurs if is_note(h) and keys & context_of(h)]
+    # a note that says the thing's own date in its words ("dentist.md": "Dentist moved to
+    # Thursday 10 December") is not answered by another line of it ("the pharmacy closes at
+    # 19:00 on Saturdays")
+    dated = {(h.meta or {}).get("path") for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
+             if keys & words(s) and not RECURRING.search(s) and dates_in(s, h.ts)} - {None}
+    filed = [(s, h) for s, h in recurs
+             if is_note(h) and keys & context_of(h) and (h.meta or {}).get("path") not in dated]
     if not filed:
         return None
     marked = [(s, h) for s, h in filed if CHANGE_MARK.match(s)]

@@ -996,3 +996,10 @@ def test_a_change_mark_in_another_section_of_the_note_does_not_amend_the_answer(
     svc.import_file(note, "markdown")
     answer = answered(svc, "Who took over my lease on St-Dominique?", "2026-11-16T12:00")
     assert answer.startswith("Lease till June 30 2027.")  # not "-> signed Nov 8 ... (before: Lease till ...)"
+
+
+def test_a_note_named_after_a_thing_answers_when_with_its_date_not_another_lines_weekdays(svc, tmp_path):
+    import_note(svc, tmp_path / "dentist.md",
+                "Dentist appointment moved to Thursday 10 December at 9:15, Dr Costa, bring the x-ray.\n\n"
+                "The pharmacy on Rua Augusta closes at 19:00 on Saturdays.\n")
+    assert answered(svc, "when is the dentist appointment?", "2026-11-25T12:00").startswith("10 December")
