@@ -53,6 +53,9 @@ def _day_month(d: str, m: str) -> str:
 
 _OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
 _FROM = r"\b(?:from |between )?"
+# "for the 1st time", "on the 3rd floor": an ordinal of something other than a day
+ORDINAL_NOUN = (r"(?:time|times|place|floor|round|try|attempt|go|grade|year|day|week|month|lap|row|step|"
+                r"person|one|half|quarter|century|edition|anniversary|birthday|level|stage|game|set)\b")
 DATE_PHRASES = [
     # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
     ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\s+(?:of\s+)?(?P<m>{_MONTH}){_OPT_YEAR}",
@@ -71,7 +74,8 @@ DATE_PHRASES = [
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
         rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
         rf"|(?P<wd_at>{_WEEKDAY}){TIME_OF_DAY_AFTER}"
-        rf"|on the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH}))\b", re.I)),
+        rf"|(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH})"
+        rf"(?!\s+{ORDINAL_NOUN}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
     # a month named alone ("moving in January", "starts in early March"): the coming one in a
     # plan, the last one in a story. Capitalised only: "in may" is rarely the month

@@ -33,6 +33,8 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("Flight to Porto on the 18th", "18 June 2023"),
     ("I had my car serviced on the 2nd", "2 June 2023"),
     ("Dentist on the 1st", "1 July 2023"),
+    ("Booked flights to Porto for the 14th, TAP flight TP1947", "14 June 2023"),
+    ("Send the invoice by the 20th", "20 June 2023"),
     ("I need the report done by Friday", "Friday, 16 June 2023"),
     ("Eye test on 12 January at the optician", "12 January 2024"),  # a plan: the coming 12 January
     ("Boiler service booked for 9 January", "9 January 2024"),
@@ -57,6 +59,8 @@ def test_dates_in_evidence_read_as_said(text, expected):
 @pytest.mark.parametrize(("text", "expected"), [
     ("you may be right in may", []),  # lower case: the verb, not the month
     ("I talked to May about the trip", []),  # to May, not after a change: a person
+    ("we won for the 1st time", []),  # an ordinal of something other than a day
+    ("Ana lives on the 3rd floor", []),
     ("in August 5th, 2023", ["5 August 2023"]),  # a day follows: the day is the date
 ])
 def test_a_month_alone_is_read_only_when_it_stands_alone(text, expected):
