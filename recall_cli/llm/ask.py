@@ -358,7 +358,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     elif kind == "list":  # "what activities does X do": X's statements, when that is all it asks
         made = list_answer(found.key_words if allow else keys, hits, allow=keep) or list_answer(keys, hits)
     elif kind == "duration":
-        made = duration_answer(keys, hits, allow=keep)
+        made = duration_answer(keys, hits, allow=keep, predicate=predicate_of(question))
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too

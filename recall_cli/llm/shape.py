@@ -291,16 +291,21 @@ def list_answer(keys: set[str], hits: Sequence[Hit], depth: int = 6,
 
 
 def duration_answer(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
-                    allow: Callable[[Hit, str], bool] | None = None) -> Shaped | None:
-    """The span ("for 4 years", "since I was 17") the best matching statement names."""
+                    allow: Callable[[Hit, str], bool] | None = None, predicate: str = "") -> Shaped | None:
+    """The span ("for 4 years", "since I was 17") the best matching statement names; of a
+    sentence's spans, the first after the verb asked about ("how long do I simmer it?": "soak
+    for an hour, then simmer for 25 minutes" gives 25 minutes)."""
     best: tuple[tuple[int, int, int], str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         for j, sentence in enumerate(sentences(hit.text or "")):
             if is_question(sentence) or (allow is not None and not allow(hit, sentence)):
                 continue
-            m = DURATION.search(sentence) or SINCE.search(sentence)
-            if not m:
+            spans = list(DURATION.finditer(sentence)) or list(SINCE.finditer(sentence))
+            if not spans:
                 continue
+            verb = [w.end() for w in re.finditer(r"[\w']+", sentence)
+                    if predicate and stem(w.group(0).lower()) == predicate]
+            m = next((m for m in spans if verb and m.start() >= verb[0]), spans[0])
             rank = (len(keys & words(sentence)), -i, -j)
             if best is None or rank > best[0]:
                 best = (rank, m.group(0).strip(), hit)

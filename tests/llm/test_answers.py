@@ -1003,3 +1003,10 @@ def test_a_note_named_after_a_thing_answers_when_with_its_date_not_another_lines
                 "Dentist appointment moved to Thursday 10 December at 9:15, Dr Costa, bring the x-ray.\n\n"
                 "The pharmacy on Rua Augusta closes at 19:00 on Saturdays.\n")
     assert answered(svc, "when is the dentist appointment?", "2026-11-25T12:00").startswith("10 December")
+
+
+def test_how_long_is_the_span_after_the_verb_asked_about(svc):
+    add_notes(svc, [("2026-11-20T10:00", "Lentil soup: soak the red lentils for an hour, then Simmer with cumin for "
+                                         "25 minutes.")])
+    assert answered(svc, "how long do I simmer the lentil soup?", "2026-12-01T12:00").startswith("for 25 minutes")
+    assert answered(svc, "how long do I soak the lentils?", "2026-12-01T12:00").startswith("for an hour")
