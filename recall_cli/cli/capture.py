@@ -64,6 +64,9 @@ def import_cmd(
 ) -> None:
     """Import chat exports, notes or benchmark files (several, or whole folders); re-importing adds nothing."""
     svc = service()
+    formats = ("auto", "recall", *svc.importers())
+    if fmt not in formats:  # refused once, before any file is read
+        raise UsageError(f"unknown format '{fmt}' (choose {', '.join(formats)})")
     files = svc.import_targets(paths)
     if len(files) == 1 and files[0] == paths[0]:
         _import_one(svc, files[0], fmt, as_json)

@@ -158,6 +158,14 @@ def test_an_unknown_format_is_a_usage_error_listing_the_formats(cli):
                                    "chatgpt, claude, jsonl, markdown)")
 
 
+def test_an_unknown_format_for_a_folder_is_refused_once_before_any_file_is_read(cli, tmp_path):
+    for name in ("a.md", "b.md", "c.md"):
+        write(tmp_path, name, "Bought a new kettle.\n")
+    code, out, err = cli("import", str(tmp_path), "--format", "evernote")
+    assert (code, out) == (2, "")
+    assert one_error_line(err).startswith("Error: unknown format 'evernote' (choose auto, recall, ")
+
+
 def test_a_file_whose_format_cannot_be_detected_asks_for_format(cli, tmp_path):
     path = write(tmp_path, "settings.json", '{"theme": "dark", "font_size": 14}')
     code, out, err = cli("import", str(path))
