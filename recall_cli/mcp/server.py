@@ -131,11 +131,17 @@ class RecallMCPServer(MCPServer):
                                 "wanted to store.")
             names = ", ".join(t.name for t in self._tool_manager.list_tools())
             raise ToolError(f"Unknown tool '{name[:60]}'; recall's tools are: {names}.")
+        tool = self._tool_manager.get_tool(name)
+        known = list((tool.parameters.get("properties") or {}) if tool is not None else {})
+        unknown = [key for key in arguments or {} if key not in known]
+        if unknown and known:  # a misnamed argument would be dropped silently, the call answered unfiltered
+            raise ToolError(f"Unknown argument{'s' if len(unknown) > 1 else ''} "
+                            f"{', '.join(repr(k[:40]) for k in unknown[:5])} for {name}; its arguments are: "
+                            f"{', '.join(known)}. Call {name} again with those names.")
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:
             cause = exc.__cause__
-            tool = self._tool_manager.get_tool(name)
             if isinstance(cause, ValidationError) and not isinstance(exc, UnexpectedToolError) and tool is not None:
                 raise ToolError(explain_validation(name, cause, tool.parameters)) from cause
             raise

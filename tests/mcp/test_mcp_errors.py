@@ -133,6 +133,13 @@ async def test_an_unknown_tool_lists_the_real_ones(client):
                     "shell_history, remember, pin, forget, consolidate.")
 
 
+async def test_a_misnamed_argument_is_refused_with_the_tools_real_arguments(client):
+    # shell_history's filter is 'search': a 'query' dropped silently would list every command
+    text = await fail(client, "shell_history", query="failed")
+    assert text.startswith("Unknown argument 'query' for shell_history; its arguments are: ")
+    assert "search" in text and "cwd" in text
+
+
 async def test_a_crash_is_logged_and_the_model_is_told_what_to_do(client, monkeypatch, caplog):
     def boom(self, *args, **kwargs):
         raise KeyError("internal detail")
