@@ -41,6 +41,7 @@ from ..timeutil import from_ts
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
+from .measure import missing_measure
 from .model import Chat, model_trusted
 from .section import section_answer
 from .shape import (
@@ -481,6 +482,8 @@ def ask(
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
+    if not found.abstain and (measure := missing_measure(question, found.key_words, hits[:10])):
+        found.abstain = f"the evidence on it gives no {measure}"  # "how much did the glasses cost?"
     answer.support = found.share
     if not use_llm:
         answer.reason = "ranked evidence only (no LLM)" + (

@@ -1,0 +1,63 @@
+"""Questions that ask for a measure: a price, a share, a weight, a time of day.
+
+"How much did Dad's new glasses cost?" is not answered by "new glasses ordered, ready in
+about 10 days", nor "how many pounds of food went out?" by "143 households": when no
+evidence on the question's subject gives a measure of the kind asked, nothing written
+answers it, and ask says so ("Not mentioned") instead of quoting the nearest line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import Hit
+from .support import sentences, stem, words
+
+POSSESSIVE_S = re.compile(r"['\u2019]s\b")
+# (what is asked, how the question asks it, what the evidence must hold, words of the question
+# that ask for the measure rather than name the subject)
+MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = (
+    ("price",
+     re.compile(r"\bhow much\b(?=.*\b(?:cost|costs|costing|pay|paid|paying|charge|charged|charging|spend|spent|"
+                r"price|money|fee|owe|owed)\b)|\bwhat (?:did|does|do|will|would)\b.*\b(?:cost|charge)\b"
+                r"|\bwhat(?:'s| is| was) the (?:price|cost|fee)\b", re.I),
+     re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek)\b"
+                r"|\b\d+(?:[.,]\d{2})\b|\bfree\b|\bnothing\b", re.I),
+     frozenset({"cost", "costs", "pay", "paid", "charg", "charge", "spend", "spent", "price", "money", "fee",
+                "owe", "owed"})),
+    ("share", re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
+     re.compile(r"\d\s*%|\bper ?cent\b|\b(?:half|third|quarter)\b|\d+\s*/\s*\d+", re.I),
+     frozenset({"percent", "percentag", "percentage", "share", "proportion", "fraction"})),
+    ("weight", re.compile(r"\bhow (?:many|much) (?:pounds|lbs|kilos|kilograms|kg|grams|ounces|tons|tonnes)\b"
+                          r"|\bhow (?:much|heavy)\b.*\bweigh", re.I),
+     re.compile(r"\d\s*(?:lbs?|pounds?|kg|kilos?|kilograms?|g|grams?|oz|ounces?|tons?|tonnes?|t)\b", re.I),
+     frozenset({"pound", "pounds", "lbs", "kilo", "kilos", "kilogram", "kg", "gram", "ounc", "ton", "tonn",
+                "weigh", "heavy"})),
+    ("time of day", re.compile(r"\b(?:what|which) time\b|\bat what time\b", re.I),
+     re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:noon|midday|midnight)\b",
+                re.I),
+     frozenset({"time"})),
+)
+
+
+def _said(sentence: str) -> set[str]:
+    """The key words of ``sentence``, a possessive's too ("my dad's" says "dad")."""
+    return words(POSSESSIVE_S.sub("", sentence))
+
+
+def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str | None:
+    """The kind of measure ``question`` asks for when no sentence of ``hits`` on its subject
+    (holding half its key words or more, besides the measure's own) gives one; None when one
+    does, or when it asks for none. ("What time does the choir's summer concert start?" is not
+    answered by "Choir: extra rehearsals 2-5pm".)"""
+    for name, asks, gives, own in MEASURES:
+        if not asks.search(question):
+            continue
+        subject = keys - {stem(w) for w in own} - own
+        # the sentence on the subject, or the next ("Car service done. Final bill was 245 pounds")
+        about = [" ".join(said[i:i + 2]) for h in hits for said in [sentences(h.text or "")]
+                 for i, s in enumerate(said) if 2 * len(subject & _said(s)) >= len(subject)]
+        if not any(gives.search(s) for s in about):
+            return name
+    return None

@@ -1,0 +1,55 @@
+"""A question asking for a price, a share, a weight or a time of day is answered only by
+evidence on its subject that gives one."""
+
+from __future__ import annotations
+
+import pytest
+
+from recall_cli.llm.ask import ABSTAIN, ask
+from recall_cli.llm.measure import missing_measure
+from recall_cli.llm.support import key_words
+from recall_cli.models import Hit
+from recall_cli.timeutil import parse_time
+from tests.fakes import ScriptedLLM
+
+NOTES = [
+    ("2026-04-16T20:00", "Dad - eye test Tues at Specsavers, new glasses ordered, ready in about 10 days."),
+    ("2026-04-18T20:00", "Choir: extra rehearsals Sat 2 May + Sat 9 May, 2-5pm. Summer concert Sat 16 May, Triskel."),
+    ("2026-04-19T20:00", "Saturday mobile pantry: 143 households, 11 volunteers."),
+    ("2026-04-20T20:00", "I pay Kevin, my part-time mechanic, €14.50 an hour."),
+    ("2026-04-21T20:00", "Dentist moved to Thursday 7 May at 9:15."),
+]
+
+
+@pytest.fixture
+def noted(svc):
+    for when, text in NOTES:
+        svc.add(text, ts=parse_time(when))
+    return svc
+
+
+@pytest.mark.parametrize("question", [
+    "How much did Dad's new glasses cost?",
+    "What time does the summer concert start?",
+    "How many pounds of food were given out at the mobile pantry?",
+])
+def test_a_measure_no_note_gives_is_not_mentioned(noted, question):
+    answer = ask(noted, question, llm=ScriptedLLM([]))
+    assert answer.abstained and answer.text == ABSTAIN
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How much do I pay Kevin an hour?", "€14.50"),
+    ("What time is the dentist?", "9:15"),
+])
+def test_a_measure_a_note_gives_is_answered(noted, question, expected):
+    answer = ask(noted, question, llm=ScriptedLLM([]), reference=parse_time("2026-04-22T12:00"))
+    assert not answer.abstained and expected in answer.text
+
+
+def test_a_possessive_names_the_subject_as_its_owner():
+    hit = Hit(owner="event", id=1, score=1.0, ts=0.0, source="chat",
+              text="It was my dad's, he bought it new in Reinbeck for $8,900.")
+    question = "How much did Dad pay for the tractor?"
+    assert missing_measure(question, key_words(question), [hit]) is None
+    assert missing_measure("What percentage did Dad pay?", key_words("What percentage did Dad pay?"), [hit]) == "share"
