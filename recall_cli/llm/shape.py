@@ -64,8 +64,15 @@ INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "sou
 THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
 
 
+# "When the disk filled up, what did I run?": a clause that sets the scene, then the question
+LEAD_CLAUSE = re.compile(r"^\s*(?:when|while|after|before|once|if)\b[^,?]{3,80},\s*(?=(?:what|how|who|whom|where|"
+                         r"which|why|did|do|does|is|was|were|can|could|should)\b)", re.I)
+
+
 def question_kind(question: str) -> str:
-    """date, steps, duration, list or other (from the question's first words)."""
+    """date, steps, duration, list or other (from the question's first words, after a clause
+    that sets the scene)."""
+    question = LEAD_CLAUSE.sub("", question)
     if KIND_DATE.search(question):
         return "date"
     if KIND_STEPS.search(question):

@@ -199,6 +199,10 @@ def test_question_kinds():
     assert question_kind("How long has Caroline had her friends?") == "duration"
     assert question_kind("What activities does Melanie partake in?") == "list"
     assert question_kind("Where is Sam's key?") == "other"
+    # a clause that sets the scene is not what is asked
+    assert question_kind("When the prod disk filled up, what did I run to fix it?") == "other"
+    assert question_kind("After the move, how do I forward my mail?") == "steps"
+    assert question_kind("When did the disk fill up, and what did I run?") == "date"
 
 
 # -- the check of a model's answer, and bounded generation ------------------------------------
