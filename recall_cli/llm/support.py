@@ -58,7 +58,7 @@ tonight morning evening afternoon night weekend ago reason reasons like likes li
 getting make makes made go goes went going gone come came say says said tell told mention mentioned think thought feel
 felt know knew want wanted plan plans planning planned use used using take took taking give gave done happen happened
 help helped stay keep kept still while since during activity activities hobby hobbies interest interests
-should need needs schedule scheduled agenda due todo coming
+should need needs schedule scheduled agenda due todo coming actually exactly already basically eventually ultimately
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 """.split())

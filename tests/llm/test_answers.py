@@ -1014,3 +1014,12 @@ def test_how_long_is_the_span_after_the_verb_asked_about(svc):
                                          "25 minutes.")])
     assert answered(svc, "how long do I simmer the lentil soup?", "2026-12-01T12:00").startswith("for 25 minutes")
     assert answered(svc, "how long do I soak the lentils?", "2026-12-01T12:00").startswith("for an hour")
+
+
+def test_a_filler_adverb_of_the_question_is_no_key_word(svc):
+    add_notes(svc, [("2026-11-08T22:00", "MOVED into the apartment. Writing this on the floor bc no couch."),
+                    ("2026-11-15T22:00", "Happy? yeah actually. 11th in my first comp, w/ a finger and a move in the "
+                                         "same month. Maybe the one in March.")])
+    answer = answered(svc, "When did I actually move into the apartment?", "2026-11-16T12:00")
+    assert answer.startswith("8 November 2026")
+    assert key_words("When did I actually move into the apartment?") == {"mov", "apartment"}
