@@ -16,7 +16,7 @@ from typing import TypeAlias
 
 from ..models import Hit
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
-from ..timephrase.phrase import day_text
+from ..timephrase.phrase import FUTURE, PAST, day_text
 from ..timeutil import from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import STOPWORDS, alike, names_in_question, sentences, stem, words
@@ -79,6 +79,22 @@ def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
     return Shaped(clean(said.replace("**", "")) or said, [hit])
 
 
+# "when was the auction?", "when did we move?": asks when a thing happened
+DONE_ASKED = re.compile(r"^\s*when (?:was|were|did)\b", re.I)
+
+
+def _happened(keys: set[str], plan: Hit, later: Sequence[Hit]) -> Hit | None:
+    """A later item that tells the thing ``plan`` only plans took place ("Auction was yesterday
+    at Gary's" after "He'll auction Gary's tools ... Sat July 11"): a plan's day may have
+    moved, and what happened says when. None when ``plan`` itself tells of it as done."""
+    said = [s for s in sentences(plan.text or "") if keys & words(s)]
+    if not said or not all(FUTURE.search(s) and not PAST.search(s) for s in said):
+        return None
+    return next((h for h in later if h.ts > plan.ts and any(
+        keys & words(s) and PAST.search(s) and not FUTURE.search(s) and dates_in(s, h.ts)
+        for s in sentences(h.text or ""))), None)
+
+
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                 allow: Callable[[Hit, str], bool] | None = None, now: float | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
@@ -108,6 +124,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         return None
     ranked.sort(key=lambda r: r[:4], reverse=True)
     hit = ranked[0][4]
+    if DONE_ASKED.match(question):
+        hit = _happened(keys, hit, [r[4] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now

@@ -1023,3 +1023,13 @@ def test_a_filler_adverb_of_the_question_is_no_key_word(svc):
     answer = answered(svc, "When did I actually move into the apartment?", "2026-11-16T12:00")
     assert answer.startswith("8 November 2026")
     assert key_words("When did I actually move into the apartment?") == {"mov", "apartment"}
+
+
+def test_when_a_thing_was_is_the_day_it_happened_not_the_day_first_planned(svc):
+    add_notes(svc, [("2026-06-09T20:00", "Hank came by. He'll auction Gary's household and shop tools at the house. "
+                                         "Sat July 11, 10 AM."),
+                    ("2026-07-26T20:00", "Auction was yesterday at Gary's. 91 degrees, sold out by 2:30.")])
+    assert answered(svc, "When was the auction of Gary's shop tools?", "2026-08-01T12:00").startswith("25 July 2026")
+    # what was only planned, and never told of again, answers with the plan's day
+    add_notes(svc, [("2026-06-10T20:00", "Tyler will take his driving test on Tue 30 June.")])
+    assert answered(svc, "When did Tyler take his driving test?", "2026-08-01T12:00").startswith("30 June 2026")
