@@ -1033,3 +1033,16 @@ def test_when_a_thing_was_is_the_day_it_happened_not_the_day_first_planned(svc):
     # what was only planned, and never told of again, answers with the plan's day
     add_notes(svc, [("2026-06-10T20:00", "Tyler will take his driving test on Tue 30 June.")])
     assert answered(svc, "When did Tyler take his driving test?", "2026-08-01T12:00").startswith("30 June 2026")
+
+
+def test_how_do_i_is_answered_by_a_notes_steps_below_chat_that_only_tells_of_the_problem(svc, tmp_path):
+    for n, text in enumerate(["The 4020 carburetor floods, should I rebuild the carburetor on the 4020?",
+                              "Rebuild the 4020 carburetor or send the carburetor out? The 4020 is from 1972.",
+                              "Carburetor on the 4020 again: gas running out of the carburetor, rebuild it?",
+                              "Is a rebuild kit for the 4020 carburetor worth it, or a new carburetor?",
+                              "A shop quoted $250 to rebuild the 4020 carburetor. The carburetor is original."]):
+        svc.add(text, ts=parse_time(f"2026-06-1{n}T21:00"), actor="user", source="chatgpt", session="carb")
+    import_note(svc, tmp_path / "tractor.md", "# Tractor 4020\n\n## Carburetor rebuild, how we did it\n\n"
+                "1. Fuel off at the sediment bowl.\n2. Split the bowl, float pin out.\n3. Soak overnight.\n")
+    answer = answered(svc, "How do I rebuild the carburetor on the 4020?", "2026-08-01T12:00")
+    assert answer.startswith("1. Fuel off at the sediment bowl.")
