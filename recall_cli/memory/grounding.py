@@ -269,6 +269,19 @@ def _opens_with_deed(word: str, text: str) -> bool:
         text.lstrip(" -*").lower().startswith(low + " ")
 
 
+SPLICED_DEED = re.compile(r"\b(?:and|then|so|but),?\s+([A-Z][a-z]{3,}ed)\b")
+
+
+def spliced_deed(text: str, cited: Sequence[Event]) -> str:
+    """A diary's deed that opens a sentence without saying who did it ("Cheered him up w/ the
+    Echo": the writer did) joined to a clause about someone else ("He was annoyed and Cheered
+    him up ...": now he did it); the deed, or ''."""
+    for m in SPLICED_DEED.finditer(text):
+        if any(re.search(rf"(?:^|[.!?]\s+|\n\s*[-*]?\s*){m.group(1)}\b", e.text) for e in cited):
+            return m.group(1)
+    return ""
+
+
 def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | None) -> tuple[str | None, str]:
     """(subject to store, '') or (None, why it is bad): a subject is a name or a short noun
     phrase from the events; a bad one is replaced by a speaker or name the text mentions."""
@@ -367,7 +380,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "fragment", "says nothing")
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
     wronged = wronged or misquoted(rest, cited) or kin_as_self(rest, cited) or self_as_other(rest, cited) \
-        or mine_as_theirs(rest, cited)
+        or mine_as_theirs(rest, cited) or spliced_deed(rest, cited)
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
     reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")

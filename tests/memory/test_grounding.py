@@ -594,3 +594,24 @@ def test_a_diary_deed_whose_next_verb_is_past_is_no_step_though_it_opens_like_on
     assert (v.ok, v.reason) == (False, "no_steps")
     told = [Event("Reading tips. Read slowly, then look up at the end of each line.", NOTE_DAY, source="note", id=69)]
     assert check(llm("procedural", "Read slowly, then look up at the end of each line.", [69], "user"), told, told).ok
+
+
+def test_a_diarys_news_with_a_to_do_at_its_end_is_no_procedure():
+    diary = [Event("Kevin can't do Tues morning (lab). So shop closed 9-12 Tues 7th. Sign on the door + Insta.",
+                   NOTE_DAY, source="note", id=71)]
+    v = check(llm("procedural", "Kevin can't do Tues morning (lab). So shop closed 9-12 Tues 7th. Sign on the door "
+                  "+ Insta.", [71], "Kevin"), diary, diary)
+    assert (v.ok, v.reason) == (False, "no_steps")
+    steps = [Event("Alarm reset: switch off at the wall. Hold FILTER and switch on. Wait for 3 beeps.", NOTE_DAY,
+                   source="note", id=72)]
+    assert check(llm("procedural", "Switch off at the wall. Hold FILTER and switch on. Wait for 3 beeps.", [72],
+                     "water purifier"), steps, steps).ok
+
+
+def test_a_diarys_deed_joined_to_another_persons_clause_is_the_wrong_person():
+    # the writer cheered Dad up; "He was annoyed and Cheered him up" makes Dad do it
+    diary = [Event('Dad annoyed, "they\'re waiting for me to die". Cheered him up w/ the Echo and a chocolate '
+                   "eclair from the English Market.", NOTE_DAY, source="note", id=73)]
+    v = check(llm("semantic", "He was annoyed and Cheered him up with the Echo and a chocolate eclair from the "
+                  "English Market.", [73], "Dad"), diary, diary)
+    assert (v.ok, v.reason) == (False, "wrong_person")
