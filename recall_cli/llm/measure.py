@@ -25,7 +25,7 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
      re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek)\b"
                 r"|\b\d+(?:[.,]\d{2})\b|\bfree\b|\bnothing\b", re.I),
      frozenset({"cost", "costs", "pay", "paid", "charg", "charge", "spend", "spent", "price", "money", "fee",
-                "owe", "owed"})),
+                "owe", "owed", "total", "altogether", "overall"})),
     ("share", re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
      re.compile(r"\d\s*%|\bper ?cent\b|\b(?:half|third|quarter)\b|\d+\s*/\s*\d+", re.I),
      frozenset({"percent", "percentag", "percentage", "share", "proportion", "fraction"})),

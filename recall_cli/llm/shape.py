@@ -363,6 +363,7 @@ def _listed(sentence: str, hit: Hit) -> str | None:
 AMOUNT = re.compile(r"\d|[£$€¥]")
 MONEY = re.compile(r"[£$€¥]|\b(?:eur|euros?|pounds?|dollars?|kr|dkk)\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
+AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
 HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)
 HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b", re.I)  # also "what does it cost?"
 
@@ -381,7 +382,7 @@ def _row(line: str) -> str:
 def _figure(sentence: str, ts: float) -> bool:
     """Whether ``sentence`` gives a figure: "07:20 Vet rang", "22 sep, before payroll cutoff on
     the 25th" give none (a time or a date is no figure)."""
-    bare = CLOCK.sub(" ", sentence)
+    bare = AT_HOUR.sub(" ", CLOCK.sub(" ", sentence))
     for _pos, _text, _day, phrase in dates_in(bare, ts):
         bare = bare.replace(phrase, " ")
     return AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None

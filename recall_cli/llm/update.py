@@ -58,7 +58,10 @@ def _amends(mark: str, marked: Hit, sentence: str, hit: Hit, shared: AbstractSet
     text = marked.text or ""
     at = text.find(mark)
     line = text[:at].rsplit("\n", 1)[-1] if at >= 0 else ""
-    if not OPENS_LINE.fullmatch(line) and not (marked.ref == hit.ref and sentence in line):
+    # (a line that opens with a change mark goes on with the change: "CHANGED 21 Jan: sugar
+    # too high. **New date: 4 Feb.**")
+    if not OPENS_LINE.fullmatch(line) and not CHANGE_MARK.match(line) \
+            and not (marked.ref == hit.ref and sentence in line):
         return False
     if marked.ref == hit.ref:
         return True

@@ -3,6 +3,7 @@ hand-made stores (not LoCoMo): a two-person chat, and a new user's notes."""
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import Any
 
@@ -1046,3 +1047,14 @@ def test_how_do_i_is_answered_by_a_notes_steps_below_chat_that_only_tells_of_the
                 "1. Fuel off at the sediment bowl.\n2. Split the bowl, float pin out.\n3. Soak overnight.\n")
     answer = answered(svc, "How do I rebuild the carburetor on the 4020?", "2026-08-01T12:00")
     assert answer.startswith("1. Fuel off at the sediment bowl.")
+
+
+def test_a_change_line_goes_on_with_its_new_date_though_the_answer_came_from_another_section(svc, tmp_path):
+    note = tmp_path / "appa surgery.md"
+    note.write_text("# Appa - cataract surgery\n\n## Hospital\n- Sri Devi Eye Hospital, Dr. Venkatesh (cataract)\n"
+                    "- Front desk: ask for Malathi, surgery coordinator\n\n## Date\n- ~~Surgery 28 Jan (Wed)~~\n"
+                    "- CHANGED 21 Jan: fasting sugar 186. **New date: 4 Feb (Wed), surgery slot ~8:45 am.**\n")
+    saved = parse_time("2026-02-27T20:00")
+    os.utime(note, (saved, saved))  # undated: its days are the ones nearest its last save
+    svc.import_file(note, "markdown")
+    assert answered(svc, "When was Appa's cataract surgery?", "2026-03-01T12:00").startswith("4 February 2026")

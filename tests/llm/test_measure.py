@@ -53,3 +53,10 @@ def test_a_possessive_names_the_subject_as_its_owner():
     question = "How much did Dad pay for the tractor?"
     assert missing_measure(question, key_words(question), [hit]) is None
     assert missing_measure("What percentage did Dad pay?", key_words("What percentage did Dad pay?"), [hit]) == "share"
+
+
+def test_in_total_is_part_of_asking_the_price_not_its_subject(svc):
+    svc.add("Conservatory roof: Gary starts on Thursday 2 April at 8.", ts=parse_time("2026-03-02T20:00"))
+    svc.add("Gary's quote for the conservatory came through the door: £2,350.", ts=parse_time("2026-03-04T20:00"))
+    answer = ask(svc, "How much did the conservatory roof cost in total?", llm=ScriptedLLM([]))
+    assert not answer.abstained and "£2,350" in answer.text
