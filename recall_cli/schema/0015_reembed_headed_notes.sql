@@ -1,5 +1,5 @@
--- 0015: a note's paragraph is embedded with the headings it sits under ("Tractor > Carb
--- rebuild: 1. Fuel OFF ..."; search/vectors.py event_document). Paragraphs stored before
--- lose their vector here and are embedded again by the next search's catch-up.
-DELETE FROM embeddings WHERE owner = 'event' AND owner_id IN (
-    SELECT id FROM events WHERE source IN ('note', 'file') AND coalesce(json_extract(meta, '$.heading'), '') != '');
+-- 0015: withdrawn. It dropped the vectors of note paragraphs under a heading so they were
+-- embedded again with their headings; embedding headings gained nothing measurable (see
+-- search/vectors.py event_document) and was taken out. Kept, empty, so a store that applied
+-- it opens as before.
+SELECT 1;

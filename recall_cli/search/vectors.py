@@ -7,7 +7,6 @@ is about.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,10 +20,6 @@ if TYPE_CHECKING:
     from .embed import Embedder
 
 CONTEXT_CHARS = 200
-# a heading that only dates what is under it ("Sun 8 Nov", "2024-05-08", "May 8, 2024 14:30")
-DATE_TITLE = re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?"
-                        r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?(?:\s+\d{4})?|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+\d{4})?)?"
-                        r"(?:\s*[-—–]?\s*\d{1,2}[:.]\d{2})?", re.I)
 # The embedder reads 256 tokens at most; a token is rarely longer than 16 characters, so text
 # past 4,096 characters never reaches the model. Cutting it first spares the tokenizer a
 # whole long text (a 20,000-character part took longer to tokenize than to embed).
@@ -37,15 +32,10 @@ PROGRESS_STEPS = 8
 
 
 def event_document(event: Event, previous: Event | None = None) -> str:
-    """The text embedded for an event, cut at MAX_DOC_CHARS. A note's paragraph carries the
-    headings it sits under (a date heading aside): "1. Fuel OFF at the sediment bowl ..." is
-    a step of "Tractor - '72 JD 4020 > Carb rebuild - how we did it", which it never says."""
+    """The text embedded for an event, cut at MAX_DOC_CHARS. (A note's headings are not part
+    of it: on 98 questions of nine fresh stores, embedding them moved recall@10 of the
+    questions' source files from 84.3 to 84.2; the full-text index reads them already.)"""
     body = f"{event.actor}: {event.text}" if event.actor else event.text
-    heading = (event.meta or {}).get("heading") if event.source in ("note", "file") else None
-    if isinstance(heading, str):
-        titles = [t for t in heading.split(" > ") if not DATE_TITLE.fullmatch(t.strip())]
-        if titles:
-            body = f"{' > '.join(titles)}: {body}"
     # only a conversation's turns reply to each other (a shell command does not "reply")
     if (previous is not None and previous.session == event.session and previous.session
             and event.kind == "message" and previous.kind == "message"):

@@ -42,16 +42,3 @@ def test_the_text_outweighs_the_place(svc):
                       Event("the garden needs water", 1_790_000_060, source="note", kind="note")])
     assert keyword_first(svc, "garden") == "the garden needs water"
 
-
-def test_a_notes_headings_are_part_of_what_its_paragraphs_mean(svc, tmp_path):
-    # the steps never say what they are for; the section's heading does (and a date heading
-    # says nothing of it)
-    notes = tmp_path / "tractor.md"
-    notes.write_text("# Tractor\n\n## Carburetor rebuild\n\n1. Fuel off at the sediment bowl.\n2. Split the bowl, "
-                     "float pin out.\n\n## Paint\n\nTwo cans of green primer for the hood.\n\n# Sun 8 Nov\n\n"
-                     "Fuel was cheap at Casey's today.\n")
-    svc.import_file(notes)
-    documents = [text for call in svc.embedder.calls for text in call]
-    assert "Tractor > Carburetor rebuild: 1. Fuel off at the sediment bowl.\n2. Split the bowl, float pin out." \
-        in documents
-    assert "Fuel was cheap at Casey's today." in documents  # under a date heading: its own words only

@@ -120,28 +120,3 @@ def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
     assert not store.fts_events('"home"', 5)  # not the whole path: every command would hold it
     assert store.fts_events('"terraform"', 5)[0][0] == 1
 
-
-def test_a_notes_paragraphs_stored_before_0015_are_embedded_again_with_their_headings(tmp_path):
-    from recall_cli.config import load_config
-    from recall_cli.service import Recall
-    from tests.fakes import FakeEmbedder
-
-    path = tmp_path / "recall.db"
-    db = older_store(path, "0015")
-    db.execute("INSERT INTO events (source, ts_start, text, meta, content_hash, created_at) VALUES "
-               "('note', 1684929600, '1. Fuel off at the bowl.', '{\"heading\": \"Tractor > Carb rebuild\"}', 'h1', 0)")
-    db.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) VALUES "
-               "('note', 1684929600, 'Bought milk', 'h2', 0)")
-    embedder = FakeEmbedder()
-    for oid, text in ((1, "1. Fuel off at the bowl."), (2, "Bought milk")):
-        db.execute("INSERT INTO embeddings (owner, owner_id, model, dim, content_hash, vector) "
-                   "VALUES ('event', ?, ?, ?, ?, ?)",
-                   [oid, embedder.model_id, embedder.dim, f"old{oid}", embedder.embed([text])[0].tobytes()])
-    db.conn.commit()
-    db.close()
-    embedder.calls.clear()
-    svc = Recall(load_config(tmp_path), embedder=embedder)
-    svc.search("carb rebuild")  # a search catches up on what has no vector
-    assert [text for call in embedder.calls for text in call if "Fuel" in text] == [
-        "Tractor > Carb rebuild: 1. Fuel off at the bowl."]
-    assert not any("milk" in text for call in embedder.calls for text in call)  # its vector stands
