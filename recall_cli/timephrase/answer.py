@@ -129,6 +129,11 @@ def _render(kind: str, g: dict[str, str], said: date) -> tuple[str, date | None]
             day = date(year, month_number(m), _day(d))
             if _next_year(g, day, said):
                 day = date(year + 1, day.month, day.day)
+            elif not g.get("y") and not g.get("future") and (day - said).days > 183:
+                # a story's day far after the day it was told is last year's ("It started on
+                # the 28th December", written on 6 January); one a little ahead says the tense
+                # was misread ("changed: ... the next one is 10 November", on 2 November)
+                day = date(year - 1, day.month, day.day)
             return day_text(day), day
         if kind == "month":
             assert g["m"]

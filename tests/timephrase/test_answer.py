@@ -39,6 +39,7 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("Eye test on 12 January at the optician", "12 January 2024"),  # a plan: the coming 12 January
     ("Boiler service booked for 9 January", "9 January 2024"),
     ("We went to the optician on 12 January", "12 January 2023"),
+    ("The leak started on the 28th of December", "28 December 2022"),  # a story's day after June: last year's
     ("Dentist appointment with Dr. Halvorsen moved to Tuesday at 10:15.", "Tuesday, 13 June 2023"),
     ("Vet for Biscuit moved to Friday at 9.", "Friday, 16 June 2023"),
     ("We went to the gym Saturday morning", "Saturday, 3 June 2023"),
