@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..llm.support import sentences
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS
@@ -269,6 +270,7 @@ def _opens_with_deed(word: str, text: str) -> bool:
         text.lstrip(" -*").lower().startswith(low + " ")
 
 
+TODO_WORDS = 6  # a procedure of one sentence shorter than this is a to-do ("Clean up the shop.")
 SPLICED_DEED = re.compile(r"\b(?:and|then|so|but),?\s+([A-Z][a-z]{3,}ed)\b")
 
 
@@ -395,6 +397,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "no_steps", f"news of {told.group(1)}")
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
+    if candidate.kind == "procedural" and len(sentences(text)) == 1 and len(WORD.findall(text)) < TODO_WORDS:
+        return _reject(verdict, "no_steps", "a to-do")  # "Clean up the shop.": a thing to do, no procedure
     if check_subject:
         subject, bad = repair_subject(candidate.subject, text, ev, speaker)
         if bad:

@@ -615,3 +615,16 @@ def test_a_diarys_deed_joined_to_another_persons_clause_is_the_wrong_person():
     v = check(llm("semantic", "He was annoyed and Cheered him up with the Echo and a chocolate eclair from the "
                   "English Market.", [73], "Dad"), diary, diary)
     assert (v.ok, v.reason) == (False, "wrong_person")
+
+
+def test_a_to_do_is_no_procedure_but_a_nurses_steps_after_a_colon_are():
+    note = [Event("Joan's sister Carol coming Thurs-Sun. Clean up the shop.", NOTE_DAY, source="note", id=74)]
+    v = check(llm("procedural", "Clean up the shop.", [74], "Joan's sister Carol"), note, note)
+    assert (v.ok, v.reason, v.detail) == (False, "no_steps", "a to-do")
+    sheet = [Event("Pam (nurse) gave me a sheet on lows since I'm on the glipizide: 15 grams sugar (4 oz juice or 4 "
+                   "glucose tabs), wait 15 min, recheck, repeat if still under 70. Then eat something real. Keep "
+                   "tabs in the truck.", NOTE_DAY, source="note", id=75)]
+    steps = ("She gave the user a sheet on lows since the user is on the glipizide: 15 grams sugar (4 oz juice or "
+             "4 glucose tabs), wait 15 min, recheck, repeat if still under 70. Then eat something real. Keep tabs "
+             "in the truck.")
+    assert check(llm("procedural", steps, [75], "Pam (nurse)"), sheet, sheet).ok
