@@ -177,6 +177,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         twins = {id(e) for e in kept if self.store.known_paragraph(e)}
         stored = self.store.insert_events([e for e in kept if id(e) not in twins], origin=origin)
         stored.duplicates += len(twins)
+        for e in kept:  # a watched file renamed: its paragraphs are at the new path from now on
+            if e.kind == "moved" and e.source == "file" and e.id is not None:
+                self.store.move_file(str(e.meta.get("from")), str(e.meta.get("path")))
         redacted = sum(1 for e in secret if e.id is not None)
         stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
         return stored

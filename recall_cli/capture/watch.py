@@ -66,6 +66,7 @@ class WatchReport:
     paragraphs: int = 0
     edited: int = 0
     deleted: int = 0
+    renamed: int = 0
     skipped_binary: int = 0
     skipped_large: int = 0
     retried: int = 0
@@ -74,7 +75,7 @@ class WatchReport:
     paths: list[str] = field(default_factory=list)
 
     def add(self, other: WatchReport) -> None:
-        for name in ("files_seen", "files_read", "paragraphs", "edited", "deleted", "skipped_binary",
+        for name in ("files_seen", "files_read", "paragraphs", "edited", "deleted", "renamed", "skipped_binary",
                      "skipped_large", "retried", "records"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
@@ -300,6 +301,33 @@ class FileWatcher:
             report.paths.append(path)
         self.state[path] = {"m": info.st_mtime_ns, "s": info.st_size, "h": hashes}
 
+    def _moved(self, src: str, dest: str, now: float) -> dict[str, Any]:
+        """The record of a file renamed: the store shows its paragraphs at ``dest`` from then on."""
+        return spool.make_record(source="file", kind="moved", text=f"Renamed {src} to {dest}", ts_start=now,
+                                 actor=self.actor, meta={"path": dest, "from": src})
+
+    def _fold_renames(self, records: list[dict[str, Any]], report: WatchReport, before: dict[str, Any],
+                      now: float) -> list[dict[str, Any]]:
+        """A file gone and a new one holding the same paragraphs, seen in one pass (a rename
+        that no move event told of, as in a scan): one "moved" record, not a deletion and its
+        paragraphs again."""
+        gone = {r["meta"]["path"]: r for r in records if r["kind"] == "deleted"}
+        added: dict[str, list[dict[str, Any]]] = {}
+        for r in records:
+            if r["kind"] == "paragraph" and r["meta"]["path"] not in before:
+                added.setdefault(r["meta"]["path"], []).append(r)
+        for dest, paragraphs in added.items():
+            hashes = {r["meta"]["paragraph"] for r in paragraphs}
+            src = next((p for p in gone if set(before.get(p, {}).get("h", [])) == hashes), None)
+            if src is None:
+                continue
+            dropped = {id(r) for r in paragraphs} | {id(gone.pop(src))}
+            records = [r for r in records if id(r) not in dropped] + [self._moved(src, dest, now)]
+            report.paragraphs -= len(paragraphs)
+            report.deleted -= 1
+            report.renamed += 1
+        return records
+
     def _commit(self, records: list[dict[str, Any]], report: WatchReport, before: dict[str, Any]) -> None:
         """Records to the sink, then the state; a failing sink leaves the state as it was."""
         if records:
@@ -330,6 +358,7 @@ class FileWatcher:
                 for path in sorted(self.state):
                     if path not in found and self._root_of(path) is not None:
                         self._process_file(path, now, records, report)
+                records = self._fold_renames(records, report, before, now)
                 self._commit(records, report, before)
                 return report
         finally:
@@ -343,9 +372,13 @@ class FileWatcher:
             records: list[dict[str, Any]] = []
             now = time.time()
             todo: dict[str, None] = {}
-            for src, dest in moves:  # a rename keeps what we knew about the file
+            for src, dest in moves:  # a rename keeps what we knew about the file, and says so
                 if src in self.state and dest not in self.state and self.wanted(dest):
                     self.state[dest] = self.state.pop(src)
+                    if not self.state[dest].get("skip"):
+                        records.append(self._moved(src, dest, now))
+                        report.renamed += 1
+                        report.paths.append(dest)
                 todo[src] = None
                 todo[dest] = None
             for directory in dirs:
@@ -361,6 +394,7 @@ class FileWatcher:
             for path in todo:
                 if self.wanted(path) or path in self.state:
                     self._process_file(path, now, records, report)
+            records = self._fold_renames(records, report, before, now)
             self._commit(records, report, before)
             return report
 

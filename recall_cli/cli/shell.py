@@ -163,6 +163,8 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
                 f"{plural(report.paragraphs, 'new paragraph')}, {plural(report.deleted, 'deleted file')}")
         if report.edited:
             line += f", {plural(report.edited, 'edited file')}"
+        if report.renamed:
+            line += f", {plural(report.renamed, 'renamed file')}"
         skipped = report.skipped_binary + report.skipped_large
         if skipped:
             line += f", {skipped} skipped (named below)"
@@ -187,6 +189,8 @@ def watch_line(report: WatchReport, ingested: IngestReport | None) -> str | None
     line += f"{report.deleted} deleted"
     if report.edited:
         line += f", {report.edited} edited"
+    if report.renamed:
+        line += f", {report.renamed} renamed"
     if ingested is not None:
         line += f"; ingested {plural(ingested.inserted, 'event')}"
     return line

@@ -286,6 +286,16 @@ class EventQueries(StoreBase):
             params += [event.ts_start - 0.01, event.ts_start + 0.01]
         return self._db.execute(sql + " LIMIT 1", params).fetchone() is not None
 
+    def move_file(self, src: str, dest: str) -> int:
+        """Show what a watched file said at its new path (its paragraphs and edits keep their
+        ids, times and text); how many events moved."""
+        with self.transaction():
+            return self._db.execute(
+                "UPDATE events SET meta = json_set(meta, '$.path', ?), "
+                "session = CASE WHEN kind = 'paragraph' THEN ? ELSE session END "
+                "WHERE source = 'file' AND kind IN ('paragraph', 'edited') AND json_extract(meta, '$.path') = ?",
+                [dest, dest, src]).rowcount
+
     def parts_of(self, ids: Sequence[int]) -> list[int]:
         """The events ``ids`` with every other part of the long texts they are parts of (a
         text over the size limit is stored as linked parts, each with the whole text's hash)."""

@@ -240,7 +240,7 @@ def test_a_real_observer_sees_create_modify_move_and_delete(notes, tmp_path, rec
         (notes / "sub" / "deep.txt").write_text("inside a new directory\n")
         collect.wait(lambda r: "inside a new directory" in [x["text"] for x in r])
 
-        path.rename(notes / "done.md")  # a rename is not new text and not a deletion
+        path.rename(notes / "done.md")  # a rename is not new text and not a deletion: it is a move
         (notes / "marker.md").write_text("after the rename\n")
         collect.wait(lambda r: "after the rename" in [x["text"] for x in r])
 
@@ -251,6 +251,7 @@ def test_a_real_observer_sees_create_modify_move_and_delete(notes, tmp_path, rec
     assert collect.texts(kind="paragraph") == ["was here before watching", "call the plumber",
                                                "renew passport", "inside a new directory", "after the rename"]
     assert collect.texts(kind="deleted") == [f"Deleted {notes / 'done.md'}"]
+    assert collect.texts(kind="moved") == [f"Renamed {path} to {notes / 'done.md'}"]
     assert watcher.state_path.exists()
     # a new watcher on the same home knows all of it: nothing new on its first scan
     assert make(tmp_path, recall_home).scan_once().records == 0
@@ -356,13 +357,17 @@ def test_an_edited_out_paragraph_follows_its_files_current_text_not_everything(c
 
 
 def test_a_renamed_files_paragraphs_are_shown_at_their_new_path(cli, notes):
-    (notes / "work.md").write_text("My team lead is Joana.\n")
+    (notes / "work.md").write_text("My team lead is Joana.\n\nStand-up is at 9:30.\n")
     assert cli("watch", str(notes), "--once")[0] == 0
+    [before] = json.loads(cli("search", "team lead", "--json")[1])["results"][:1]
     (notes / "work.md").rename(notes / "office.md")
     code, out, _ = cli("watch", str(notes), "--once")
-    assert code == 0 and "1 new paragraph, 1 deleted file" in out
+    assert code == 0 and "0 new paragraphs, 0 deleted files, 1 renamed file" in out
     hit = json.loads(cli("search", "team lead", "--json")[1])["results"][0]
-    assert hit["meta"]["path"] == str(notes / "office.md") and hit["meta"]["repeats"] == 2
+    # the same event, stored once, now at the new path
+    assert (hit["id"], hit["meta"]["path"]) == (before["id"], str(notes / "office.md"))
+    assert "repeats" not in hit["meta"]
+    assert str(notes / "office.md") in cli("show", str(before["id"]))[1]
 
 
 def test_a_folder_imported_then_watched_is_stored_once(cli, tmp_path):
@@ -404,3 +409,18 @@ def test_a_running_watch_names_a_skipped_file_only_in_its_warning(tmp_path, reca
     good = FileWatcher([notes], home=recall_home, sink=lambda records: None).scan_once()
     line = watch_line(good, None)
     assert line is not None and line.endswith(" good.md: 1 new paragraph, 0 deleted")
+
+
+def test_a_file_renamed_while_watched_is_shown_at_its_new_path(svc, recall_home, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "car.md").write_text("Parked on level 3, bay 41.\n")
+    watcher = FileWatcher([notes], home=recall_home)  # records go to the spool, as `recall watch` writes them
+    watcher.scan_once()
+    svc.ingest_spool()
+    (notes / "car.md").rename(notes / "parking.md")
+    report = watcher._process_batch([], [], [(str(notes / "car.md"), str(notes / "parking.md"))])  # the move event
+    assert (report.renamed, report.paragraphs, report.deleted) == (1, 0, 0)
+    svc.ingest_spool()
+    hits = svc.search("parked level 3").hits
+    assert [h.meta.get("path") for h in hits if h.text.startswith("Parked")] == [str(notes / "parking.md")]
