@@ -45,6 +45,9 @@ def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str], columns: 
     return [fmt(headers), *(fmt(r) for r in rows)]
 
 
+WEAK_MATCH = 0.15  # a shown score below this for every result: nothing is on the query's subject
+
+
 def search_text(result: SearchResult, as_json: bool, columns: int | None = None, wide: bool = False) -> str:
     """What `recall search` prints (``columns``: the terminal's width, when rendered elsewhere;
     ``wide``: with where each hit happened, the directory of a shell command or a file's path)."""
@@ -66,6 +69,9 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None,
     if not result.hits:
         lines.append("No results.")
     else:
+        if max(h.score for h in result.hits) < WEAK_MATCH:
+            # the closest are still shown (an empty list would hide what exists), but said to be so
+            lines.append(f"Nothing matches '{result.query}' well; the closest results:")
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
                  h.actor or "", f"{h.score:.2f}", *((where(h),) if wide else ()), _with_repeats(h.snippet, h.meta))
                 for h in result.hits]

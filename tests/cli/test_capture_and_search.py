@@ -99,6 +99,15 @@ def test_search_with_no_results_says_so(cli):
     assert cli("search", "anything")[1] == "No results.\n"
 
 
+def test_search_says_when_nothing_matches_well_and_shows_the_closest(cli):
+    cli("add", "Easter dinner at Dad's, lamb and roast potatoes", "--time", "2026-04-05T19:00")
+    cli("add", "Bleed the rear brake with mineral oil only", "--time", "2026-04-06T10:00")
+    out = cli("search", "boiler pressure", "--since", "2026-04-01")[1].splitlines()
+    assert out[1] == "Nothing matches 'boiler pressure' well; the closest results:"
+    assert len(out) > 3  # the closest still listed
+    assert "well" not in cli("search", "brake bleed")[1]
+
+
 def test_wrong_flags_give_one_line_errors(cli):
     assert cli("search", "x", "--bogus") == (2, "", "Error: No such option: --bogus\n")
     code, _, err = cli("search", "x", "--since", "not a time at all")
@@ -145,7 +154,8 @@ def test_forget_deletes_for_real_and_needs_yes_without_a_terminal(cli):
     code, _, err = cli("forget", "1")
     assert code == 2 and "pass --yes" in err
     assert cli("forget", "1", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
-    assert cli("search", "secret plan alpha")[1].count("secret") == 0
+    results = json.loads(cli("search", "secret plan alpha", "--json")[1])["results"]
+    assert not any("secret" in h["text"] for h in results)
     assert cli("show", "1")[0] == 3
 
 
