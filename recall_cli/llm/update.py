@@ -51,10 +51,11 @@ def _further_down(other: Hit, hit: Hit) -> bool:
 
 
 def _amends(mark: str, marked: Hit, sentence: str, hit: Hit, shared: AbstractSet[str]) -> bool:
-    """Whether the change mark ``mark`` amends ``sentence``: a mark amends the line above it, or
-    the sentence before it on its own line ("Sign the agreement. -> signed Nov 8" amends the
-    signing, not the lease two sections up), and in a later block only where that block goes on
-    with the same section or says a key word ``shared`` with the question."""
+    """Whether the change mark ``mark`` amends ``sentence``: a mark that opens its line (or
+    follows one that does) amends the line above it, one after another sentence on its line
+    only that sentence ("Sign the agreement. -> signed Nov 8" amends the signing, not the
+    lease two sections up); in a later block, only where that block goes on with the same
+    section or says a key word ``shared`` with the question."""
     text = marked.text or ""
     at = text.find(mark)
     line = text[:at].rsplit("\n", 1)[-1] if at >= 0 else ""
