@@ -172,6 +172,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         rank = (len((keys - named) & words(sentence)), len(keys & words(sentence)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
+    if best is not None and not best[0][1] and max(len(keys & words(s)) for s in sentences(hit.text or "")) >= 2:
+        # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
+        # date in a line that says nothing of it ("the old card expires on the 14th") is another's
+        best = None
     if best is None:
         if hit.meta and hit.meta.get("undated"):
             return None  # an undated note's time is its file's last save: its words answer instead

@@ -1058,3 +1058,9 @@ def test_a_change_line_goes_on_with_its_new_date_though_the_answer_came_from_ano
     os.utime(note, (saved, saved))  # undated: its days are the ones nearest its last save
     svc.import_file(note, "markdown")
     assert answered(svc, "When was Appa's cataract surgery?", "2026-03-01T12:00").startswith("4 February 2026")
+
+
+def test_a_date_in_a_line_that_says_nothing_of_the_thing_does_not_answer_when_it_was(svc):
+    add_notes(svc, [("2026-05-05T20:00", "**TIE fingerprints DONE.**\nGot to Patraix 9:00, queue outside already.\n"
+                                         "Got the resguardo, my proof once the old card expires on the 14th.")])
+    assert answered(svc, "When was my TIE fingerprint appointment?", "2026-06-01T12:00").startswith("5 May 2026")
