@@ -209,7 +209,7 @@ def _steps_of(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 8) -> Shaped | None:
+def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped | None:
     """The steps of the best matching item that gives instructions: its own numbered steps,
     "a, then b", or the commands that ran (shell items matching the question, oldest first).
     A question someone asked ("how do I…?") is never the answer. (A command that failed is

@@ -1036,19 +1036,6 @@ def test_when_a_thing_was_is_the_day_it_happened_not_the_day_first_planned(svc):
     assert answered(svc, "When did Tyler take his driving test?", "2026-08-01T12:00").startswith("30 June 2026")
 
 
-def test_how_do_i_is_answered_by_a_notes_steps_below_chat_that_only_tells_of_the_problem(svc, tmp_path):
-    for n, text in enumerate(["The 4020 carburetor floods, should I rebuild the carburetor on the 4020?",
-                              "Rebuild the 4020 carburetor or send the carburetor out? The 4020 is from 1972.",
-                              "Carburetor on the 4020 again: gas running out of the carburetor, rebuild it?",
-                              "Is a rebuild kit for the 4020 carburetor worth it, or a new carburetor?",
-                              "A shop quoted $250 to rebuild the 4020 carburetor. The carburetor is original."]):
-        svc.add(text, ts=parse_time(f"2026-06-1{n}T21:00"), actor="user", source="chatgpt", session="carb")
-    import_note(svc, tmp_path / "tractor.md", "# Tractor 4020\n\n## Carburetor rebuild, how we did it\n\n"
-                "1. Fuel off at the sediment bowl.\n2. Split the bowl, float pin out.\n3. Soak overnight.\n")
-    answer = answered(svc, "How do I rebuild the carburetor on the 4020?", "2026-08-01T12:00")
-    assert answer.startswith("1. Fuel off at the sediment bowl.")
-
-
 def test_a_change_line_goes_on_with_its_new_date_though_the_answer_came_from_another_section(svc, tmp_path):
     note = tmp_path / "appa surgery.md"
     note.write_text("# Appa - cataract surgery\n\n## Hospital\n- Sri Devi Eye Hospital, Dr. Venkatesh (cataract)\n"
