@@ -172,9 +172,12 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         rank = (len((keys - named) & words(sentence)), len(keys & words(sentence)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
-    if best is not None and not best[0][1] and max(len(keys & words(s)) for s in sentences(hit.text or "")) >= 2:
+    strong = [n for n, s in enumerate(sentences(hit.text or "")) if len(keys & words(s)) >= 2]
+    if best is not None and not best[0][1] and strong and all(abs(n + best[0][2]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
-        # date in a line that says nothing of it ("the old card expires on the 14th") is another's
+        # date in a line that says nothing of it, away from that one ("the old card expires on
+        # the 14th"), is another's; the line next to it is not ("Last night was amazing! We
+        # celebrated my daughter's birthday")
         best = None
     if best is None:
         if hit.meta and hit.meta.get("undated"):

@@ -1051,3 +1051,10 @@ def test_a_date_in_a_line_that_says_nothing_of_the_thing_does_not_answer_when_it
     add_notes(svc, [("2026-05-05T20:00", "**TIE fingerprints DONE.**\nGot to Patraix 9:00, queue outside already.\n"
                                          "Got the resguardo, my proof once the old card expires on the 14th.")])
     assert answered(svc, "When was my TIE fingerprint appointment?", "2026-06-01T12:00").startswith("5 May 2026")
+
+
+def test_a_time_in_the_line_next_to_the_one_on_the_thing_still_answers_when(svc):
+    svc.add("Hey Caroline! Last night was amazing! We celebrated my daughter's birthday with a concert.",
+            ts=parse_time("2023-08-14T14:24"), actor="Melanie", source="chat", session="s11")
+    answer = ask(svc, "When is Melanie's daughter's birthday?", llm=ScriptedLLM([]))
+    assert answer.text.startswith("13 August"), answer.text
