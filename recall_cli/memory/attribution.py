@@ -225,19 +225,26 @@ KIN_FIRST = re.compile(r"^\W*(?:(?:so|and|but|also)\s+)?my\s+(?:son|daughter|wif
                        r"boyfriend|fianc\w+|flatmate|roommate|housemate|neighbou?r|aunt|uncle|cousin|niece|nephew|"
                        r"manager|step\w+|in-laws?)\b", re.I)
 SELF_FIRST = re.compile(r"^\W*(?:(?i:the user)|I)\b")
+IS_A = re.compile(r"^\W*(?:the user|I)\s+(?:is|was|am|'m)\s+(?:a|an)\b", re.I)
+RELATIVE_CLAUSE = re.compile(r",?\s+who\s+")  # "The user is a meat and potatoes guy who cooks ..."
+JOINED_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?=my\s)|;\s+(?=my\s)", re.I)  # "..., and my wife Joan does ..."
 
 
 def kin_as_self(text: str, cited: Sequence[Event]) -> str:
     """'' unless a sentence of ``text`` gives the user what the cited turn says of one of
     their people ("The user has a severe peanut allergy" from "My son Leo is 7 and has a
     severe peanut allergy"); then that turn's sentence."""
-    for sentence in sentences(text):
-        if not SELF_FIRST.match(sentence):
-            continue
+    # "The user is a meat and potatoes guy who cooks ...": the one who cooks is the user ("the
+    # user has a son who ..." is not split: the son is)
+    pieces = [p for s in sentences(text) if SELF_FIRST.match(s)
+              for p in [s, *(f"The user {c}" for c in (RELATIVE_CLAUSE.split(s)[1:] if IS_A.match(s) else []))]]
+    for sentence in pieces:
         said = _content(sentence) - {"user"}
         best, source = 0, ""
         for event in cited:
-            for line in sentences(event.text):
+            # a clause of its own counts apart ("I'm a meat and potatoes guy and my wife Joan does
+            # most of the cooking": the cooking is Joan's)
+            for line in (c for s in sentences(event.text) for c in [*JOINED_CLAUSE.split(s)[1:], s]):
                 shared = len(said & _content(line))
                 if shared > best:
                     best, source = shared, line

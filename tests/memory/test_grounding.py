@@ -628,3 +628,12 @@ def test_a_to_do_is_no_procedure_but_a_nurses_steps_after_a_colon_are():
              "4 glucose tabs), wait 15 min, recheck, repeat if still under 70. Then eat something real. Keep tabs "
              "in the truck.")
     assert check(llm("procedural", steps, [75], "Pam (nurse)"), sheet, sheet).ok
+
+
+def test_what_a_sentence_says_of_the_users_wife_in_a_clause_of_its_own_is_not_the_users():
+    note = [Event("I'm a meat and potatoes guy and my wife Joan cooks most of the meals.", NOTE_DAY, source="note",
+                  id=76)]
+    v = check(llm("semantic", "The user is a meat and potatoes guy who cooks most of the meals.", [76], "user"),
+              note, note)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    assert check(llm("semantic", "The user is a meat and potatoes guy.", [76], "user"), note, note).ok
