@@ -16,7 +16,7 @@ from .support import sentences, stem, words
 
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
 # (what is asked, how the question asks it, what the evidence must hold, words of the question
-# that ask for the measure rather than name the subject)
+# that ask for the measure rather than name the subject; their stems are taken off the keys)
 MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = (
     ("price",
      re.compile(r"\bhow much\b(?=.*\b(?:cost|costs|costing|pay|paid|paying|charge|charged|charging|spend|spent|"
@@ -24,15 +24,15 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
                 r"|\bwhat(?:'s| is| was) the (?:price|cost|fee)\b", re.I),
      re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek)\b"
                 r"|\b\d+(?:[.,]\d{2})\b|\bfree\b|\bnothing\b", re.I),
-     frozenset({"cost", "costs", "pay", "paid", "charg", "charge", "spend", "spent", "price", "money", "fee",
+     frozenset({"cost", "costs", "pay", "paid", "charge", "spend", "spent", "price", "money", "fee",
                 "owe", "owed", "total", "altogether", "overall"})),
     ("share", re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
      re.compile(r"\d\s*%|\bper ?cent\b|\b(?:half|third|quarter)\b|\d+\s*/\s*\d+", re.I),
-     frozenset({"percent", "percentag", "percentage", "share", "proportion", "fraction"})),
+     frozenset({"percent", "percentage", "share", "proportion", "fraction"})),
     ("weight", re.compile(r"\bhow (?:many|much) (?:pounds|lbs|kilos|kilograms|kg|grams|ounces|tons|tonnes)\b"
                           r"|\bhow (?:much|heavy)\b.*\bweigh", re.I),
      re.compile(r"\d\s*(?:lbs?|pounds?|kg|kilos?|kilograms?|g|grams?|oz|ounces?|tons?|tonnes?|t)\b", re.I),
-     frozenset({"pound", "pounds", "lbs", "kilo", "kilos", "kilogram", "kg", "gram", "ounc", "ton", "tonn",
+     frozenset({"pound", "pounds", "lbs", "kilo", "kilos", "kilogram", "kg", "gram", "ounce", "ton", "tonne",
                 "weigh", "heavy"})),
     ("time of day", re.compile(r"\b(?:what|which) time\b|\bat what time\b", re.I),
      re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:noon|midday|midnight)\b",

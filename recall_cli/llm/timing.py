@@ -148,7 +148,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     best: tuple[tuple[int, int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
-    for j, sentence in enumerate(sentences(hit.text or "")):
+    said_here = sentences(hit.text or "")
+    for j, sentence in enumerate(said_here):
         if (allow is not None and not allow(hit, sentence)) or struck(sentence):
             continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
         # a time the question itself states is not its answer ("when does the market move to
@@ -172,7 +173,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         rank = (len((keys - named) & words(sentence)), len(keys & words(sentence)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
-    strong = [n for n, s in enumerate(sentences(hit.text or "")) if len(keys & words(s)) >= 2]
+    strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
     if best is not None and not best[0][1] and strong and all(abs(n + best[0][2]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
         # date in a line that says nothing of it, away from that one ("the old card expires on

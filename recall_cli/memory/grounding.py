@@ -279,7 +279,7 @@ def spliced_deed(text: str, cited: Sequence[Event]) -> str:
     Echo": the writer did) joined to a clause about someone else ("He was annoyed and Cheered
     him up ...": now he did it); the deed, or ''."""
     for m in SPLICED_DEED.finditer(text):
-        if any(re.search(rf"(?:^|[.!?]\s+|\n\s*[-*]?\s*){m.group(1)}\b", e.text) for e in cited):
+        if any(_opens_with_deed(m.group(1), said) for e in cited for said in sentences(e.text)):
             return m.group(1)
     return ""
 

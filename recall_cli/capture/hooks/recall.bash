@@ -15,7 +15,7 @@ __recall_start=
 __recall_cwd=
 __recall_armed=
 __recall_histcmd=
-__recall_first=
+__recall_seen=
 
 __recall_preexec() {
     # the first simple command after a prompt: take a timestamp, nothing else
@@ -24,7 +24,7 @@ __recall_preexec() {
     __recall_armed=
     __recall_start=${EPOCHREALTIME:-$SECONDS}
     __recall_cwd=$PWD
-    __recall_first=$BASH_COMMAND
+    __recall_seen=$BASH_COMMAND
 }
 
 __recall_repeat() {
@@ -33,13 +33,13 @@ __recall_repeat() {
     # last entry (word by word: the trap's text has single spaces). What is recorded is that
     # entry, never the command the trap saw, so a line starting with a space is never
     # recorded, nor taken for a repeat of an entry it only shares its first word with.
-    [[ -n ${__recall_first-} ]] || return 1
+    [[ -n ${__recall_seen-} ]] || return 1
     local __recall_last __recall_i
     local -a __recall_was __recall_now
     __recall_last=$(HISTTIMEFORMAT= builtin history 1)
     [[ $__recall_last =~ ^[[:space:]]*[0-9]+[*]?[[:space:]]+(.*)$ ]] || return 1
     read -ra __recall_was <<<"${BASH_REMATCH[1]}"
-    read -ra __recall_now <<<"$__recall_first"
+    read -ra __recall_now <<<"$__recall_seen"
     (( ${#__recall_now[@]} && ${#__recall_now[@]} <= ${#__recall_was[@]} )) || return 1
     for ((__recall_i = 0; __recall_i < ${#__recall_now[@]}; __recall_i++)); do
         [[ ${__recall_was[__recall_i]} == "${__recall_now[__recall_i]}" ]] || return 1
@@ -62,7 +62,7 @@ __recall_precmd() {
     fi
     __recall_histcmd=$HISTCMD
     __recall_start=
-    __recall_first=
+    __recall_seen=
     __recall_cwd=
     __recall_armed=1
     return "$__recall_status"
