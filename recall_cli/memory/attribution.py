@@ -51,6 +51,14 @@ RELATION = re.compile(r",?\s*\bwhich\s+(?:has\s+|have\s+|had\s+|also\s+)?(?:made
                       r"resulted|results|helped|helps|allowed|allows|gave|gives|meant|means|brought|brings|"
                       r"inspired|inspires|motivated|motivates|kept|keeps)\b|\b(?:while|because|so that|thanks to|"
                       r"leading to|resulting in|as a result|due to|(?:after|before)(?=\s+\w+ing\b))\b", re.I)
+# the words a turn states a relation with, by the kind of relation a summary draws: a turn that
+# holds both facts but says neither "because" nor "after" ("came over for dinner, walked through
+# the run sheet") leaves their order and cause unsaid
+STATES_CAUSE = re.compile(r"\b(?:because|cause|since|so|thanks|due|therefore|why|reason|led|leads?|result(?:s|ed)?|"
+                          r"made|makes?|caused?|causes|help(?:s|ed)?|allow(?:s|ed)?|let|gave|gives?|meant|means?|"
+                          r"brought|brings?|inspir\w*|motivat\w*|kept|keeps?|keep)\b|->|→", re.I)
+STATES_ORDER = re.compile(r"\b(?:after|afterwards?|before|then|later|earlier|first|once|when|following|prior|until|"
+                          r"till|since|while|during)\b|->|→|>", re.I)
 LOCAL_TURNS = 4  # a clause's words lie within this many consecutive turns
 WE = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.I)
 SPEECH = ("asked|asks|replied|replies|said|says|told|tells|shared|shares|mentioned|mentions|explained|"
@@ -444,9 +452,26 @@ def unstated_relation(text: str, episode: Sequence[Event]) -> str:
             # the clause the relation attaches to, and all that follows it in the sentence
             joined = f"{CLAUSE_BREAK.split(sentence[:relation.start()])[-1]} {sentence[relation.end():]}"
             places = _places(joined, turns, speakers)
-            if len(places) >= 2 and not any(all(i in where for where in places) for i in range(len(turns))):
+            if len(places) < 2:
+                continue
+            holding = [i for i in range(len(turns)) if all(i in where for where in places)]
+            said = ORDER_OR_CAUSE[relation.group(0).strip(" ,").split()[0].lower() in ("after", "before", "while")]
+            if not any(said.search(_holding_part(episode[i].text, joined, speakers)) for i in holding):
                 return sentence.strip()
     return ""
+
+
+def _holding_part(text: str, clause: str, speakers: set[str]) -> str:
+    """The sentences or lines of ``text`` that hold every fact of ``clause`` (a note's other
+    lines say nothing of how these two relate); the whole text if none does alone."""
+    parts = sentences(text)
+    units = [Evidence.of([Event(p, 0.0)]) for p in parts]
+    places = _places(clause, units, speakers) if len(units) > 1 else []
+    inside = [parts[i] for i in range(len(parts)) if places and all(i in where for where in places)]
+    return " ".join(inside) or text
+
+
+ORDER_OR_CAUSE = (STATES_CAUSE, STATES_ORDER)  # indexed by "is the relation one of time"
 
 
 # "thinking of making", "planning to visit", "want to try": what follows is a plan, not a deed

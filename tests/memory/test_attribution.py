@@ -190,6 +190,26 @@ def test_a_summary_may_relate_two_facts_only_as_one_turn_does(summary, refused):
     assert bool(unstated_relation(summary, _store_chat())) is refused
 
 
+def _dinner_note() -> list[Event]:
+    return [Event("- Mitch + Hannah came over for dinner, walked through the wedding run sheet.\n"
+                  "- Picked up the suit, then drove to the venue to drop off the signs.\n"
+                  "- Skipped the gym, knee still sore.", T0, source="note", id=1)]
+
+
+@pytest.mark.parametrize(("summary", "refused"), [
+    # one line holds both facts but says nothing of their order or cause
+    ("Mitch and Hannah came over for dinner after walking through the wedding run sheet.", True),
+    ("The user skipped the gym because the knee is still sore.", True),
+    # the line says the order itself
+    ("The user drove to the venue after picking up the suit.", False),
+    ("Mitch and Hannah came over for dinner and walked through the wedding run sheet.", False),
+])
+def test_a_relation_between_two_facts_of_one_line_must_be_the_lines_own(summary, refused):
+    from recall_cli.memory.attribution import unstated_relation
+
+    assert bool(unstated_relation(summary, _dinner_note())) is refused
+
+
 def _podcasts() -> list[Event]:
     return _turns(("user", "assistant"), [
         "I'm looking for new podcast recommendations. I'm interested in the history ones.",
