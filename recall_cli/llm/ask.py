@@ -49,6 +49,7 @@ from .shape import (
     DONE_YET,
     HOW_MANY,
     HOW_MUCH,
+    WHO_ASKED,
     Shaped,
     duration_answer,
     list_answer,
@@ -370,10 +371,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
         keys, amount = keys - DIGIT_WORDS, True
     latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question))
+    person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
-                                     amount=amount, latest=latest)
+                                     amount=amount, latest=latest, person=person)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
-                                latest=latest))
+                                latest=latest, person=person))
 
 
 # "how much is in the fund now?": what holds now, the latest word on it

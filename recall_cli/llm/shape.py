@@ -29,7 +29,18 @@ from ..search.text import is_assistant
 from ..timephrase.answer import dates_in
 from ..timephrase.phrase import NUMBER_RE
 from .section import clipped
-from .support import LONG_NUMBER, alike, file_words, sentences, stem, words
+from .support import (
+    CALENDAR_ABBREVIATIONS,
+    LONG_NUMBER,
+    QUESTION_WORDS,
+    RELATION,
+    STOPWORDS,
+    alike,
+    file_words,
+    sentences,
+    stem,
+    words,
+)
 from .update import DAYS, is_note, is_question, later_update, struck
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -100,20 +111,43 @@ def clean(sentence: str) -> str:
     return stripped
 
 
-Rank: TypeAlias = tuple[int, int, int, int, int, float, int, int]
+Rank: TypeAlias = tuple[int, int, int, int, int, int, float, int, int]
+WHO_ASKED = re.compile(r"^\s*(?:who|whom)\b", re.I)
+KIN = re.compile(r"\b(?:" + "|".join(sorted(RELATION, key=len, reverse=True)) +
+                 r"|friend|neighbou?r|colleague|partner|flatmate|roommate)s?\b", re.I)
+
+
+def names_someone(sentence: str, names: AbstractSet[str]) -> bool:
+    """Whether ``sentence`` names a person other than those asked about: a capitalised word
+    inside it (not a calendar word) or a relative ("Sun - dropped Mango at Lorraine's 8.30",
+    "my sister took him"); "Cabin was lovely, kids lost their minds" names nobody."""
+    if KIN.search(sentence):
+        return True
+    for match in re.finditer(r"(?<![\w'\u2019-])[A-Z][a-z]+", sentence):
+        word = match.group(0).lower()
+        if sentence[:match.start()].strip(" -*\u2014\u2013#>") == "" or word in STOPWORDS \
+                or word in CALENDAR_ABBREVIATIONS or word in QUESTION_WORDS or stem(word) in names:
+            continue
+        if not re.search(r"(?:^|[.!?:;]\s+|[-\u2014\u2013]\s+)$", sentence[:match.start()]) and \
+                not (word[:3] in CALENDAR_ABBREVIATIONS and len(word) > 3):  # "Monday", "August"
+            return True
+    return False
 
 
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
-          predicate: str = "", context: AbstractSet[str] = frozenset(), when: float = 0.0) -> Rank:
-    """The verb asked about, then the key words shared besides the names asked about, then all
-    key words shared ("what flight is Carmen on?": the sentence with "flight" over the one
-    that only names Carmen; "where did Mitch and Hannah's ceremony happen?": the line on the
-    ceremony over the one naming both), then (``when``: the item's time, for a question whose
-    latest word counts) the later, then the earlier ranked."""
+          predicate: str = "", context: AbstractSet[str] = frozenset(), when: float = 0.0,
+          person: bool = False) -> Rank:
+    """For a question that asks who (``person``), a sentence that names someone; then the verb
+    asked about, then the key words shared besides the names asked about, then all key words
+    shared ("what flight is Carmen on?": the sentence with "flight" over the one that only
+    names Carmen; "where did Mitch and Hannah's ceremony happen?": the line on the ceremony
+    over the one naming both), then (``when``: the item's time, for a question whose latest
+    word counts) the later, then the earlier ranked."""
     said = words(sentence)
     # then the key words it says in other words ("flights" for "flying"), then those where it
     # sits says (a note file "gym switch.md", a heading): only on a tie
-    return (int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
+    return (int(person and bool(keys & alike(said)) and names_someone(sentence, names)),
+            int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
             len(keys & alike(said)), len(keys & context), when, -i, -j)
 
 
@@ -127,7 +161,7 @@ def context_of(hit: Hit) -> set[str]:
 def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                    allow: Callable[[Hit, str], bool] | None = None,
                    names: AbstractSet[str] = frozenset(), predicate: str = "",
-                   latest: bool = False) -> tuple[str, Hit] | None:
+                   latest: bool = False, person: bool = False) -> tuple[str, Hit] | None:
     """The statement (not a question) sharing most key words with the question among the
     first ``depth`` items, earlier items and sentences first on a tie. A sentence that opens
     as a reaction ("Yeah, ...", "Wow, ...") answers only when no other shares a key word:
@@ -146,14 +180,14 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
             if is_question(sentence) or sentence in elsewhere or struck(sentence) \
                     or (allow is not None and not allow(hit, sentence)):
                 continue
-            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
+            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0, person)
             if not clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
                 continue
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
-    if reaction is not None and reaction[0][1] and (best is None or not best[0][1]):
+    if reaction is not None and reaction[0][2] and (best is None or not best[0][2]):
         best = reaction
     return None if best is None else (best[1], best[2])
 
@@ -172,14 +206,14 @@ def _other_items(text: str, names: AbstractSet[str]) -> set[str]:
 
 def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                names: AbstractSet[str] = frozenset(), predicate: str = "",
-               latest: bool = False) -> tuple[str, Hit, bool] | None:
+               latest: bool = False, person: bool = False) -> tuple[str, Hit, bool] | None:
     """The sentence sharing most key words among the first ``depth`` items, and whether it
     is a question (then the answer is in the reply to it)."""
     best: tuple[Rank, str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
         context = context_of(hit)
         for j, sentence in enumerate(sentences(hit.text or "")):
-            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0)
+            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0, person)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], is_question(best[1]))
@@ -413,7 +447,7 @@ def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
-                     amount: bool = False, latest: bool = False) -> Shaped | None:
+                     amount: bool = False, latest: bool = False, person: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
@@ -424,7 +458,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         # nothing in the first items says a key word, and a note further down is filed under
         # one ("which gym do I go to?": the note in "gym switch.md", 4th)
         depth = max(depth, len(hits))
-    match = best_match(keys, hits, depth, names, predicate, latest)
+    match = best_match(keys, hits, depth, names, predicate, latest, person)
     if match is not None and match[2]:
         answered = reply(match[1])
         # an AI assistant's reply to "should I charge a late fee?" tells nothing of what was done
@@ -435,10 +469,10 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                 return Shaped(_listed(statements[0], answered) or statements[0], [answered])
     found = None
     if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
-        found = best_statement(keys, hits, depth, partial(_with_figure, allow), names, predicate, latest)
+        found = best_statement(keys, hits, depth, partial(_with_figure, allow), names, predicate, latest, person)
         if found is not None and not keys & alike(words(found[0])):
             found = None
-    found = found or best_statement(keys, hits, depth, allow, names, predicate, latest)
+    found = found or best_statement(keys, hits, depth, allow, names, predicate, latest, person)
     if found is None:
         return None
     changed = later_update(keys, found, hits, allow, names, where)

@@ -176,12 +176,17 @@ IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
     for past in forms.split()}
 
 
+# a calendar adverb is its period: "weekly stall fee" is the fee "a week"
+PERIODIC = {"daily": "day", "weekly": "week", "fortnightly": "fortnight", "monthly": "month", "yearly": "year",
+            "annually": "year", "hourly": "hour", "nightly": "night"}
+
+
 def stem(word: str) -> str:
     """A light stemmer: "serviced", "service" and "servicing" meet; "movies" and "movie" too;
     "lent" and "lend" (IRREGULAR)."""
     if word.endswith("'s"):
         word = word[:-2]
-    word = IRREGULAR.get(word, word)
+    word = IRREGULAR.get(word, PERIODIC.get(word, word))
     if word.endswith("ic") and len(word) > 6:
         word = word[:-2] + "y"  # "allergic" meets "allergy", "economic" "economy"
     if word.endswith("ies") and len(word) >= 5:

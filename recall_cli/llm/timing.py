@@ -100,32 +100,35 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs."""
-    ranked: list[tuple[int, int, bool, float, Hit]] = []
+    ranked: list[tuple[int, int, int, bool, float, Hit]] = []
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
     schedule = _schedule(keys, hits) if ONGOING.match(question) else None
     if schedule is not None:
         return schedule
+    named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
     for i, hit in enumerate(hits[:depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
         text = words(hit.text or "")
-        overlap = len(keys & text)
-        if overlap or not keys:
+        # the thing asked about over the names asked about: "Paid camp yesterday" over "Camp
+        # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"
+        overlap = len((keys - named) & alike(text))
+        if keys & text or not keys:
             # on a tie, the key words said in other words ("flights" for "fly"), then the item
             # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
             # birthday gift", whose answer would be the day it was written; "every Tuesday" is
             # no date), then for what holds now the latest ("lessons in Denver: Thursdays")
             dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
                                   for s in sentences(hit.text or ""))
-            ranked.append((overlap, len(keys & alike(text)), dated, hit.ts if ahead else -i, hit))
+            ranked.append((overlap, len(keys & text), len(keys & alike(text)), dated, hit.ts if ahead else -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: r[:4], reverse=True)
-    hit = ranked[0][4]
+    ranked.sort(key=lambda r: r[:5], reverse=True)
+    hit = ranked[0][5]
     if DONE_ASKED.match(question):
-        hit = _happened(keys, hit, [r[4] for r in ranked[1:]]) or hit
+        hit = _happened(keys, hit, [r[5] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
@@ -147,7 +150,6 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(clean(recurs) or recurs, [hit])
     best: tuple[tuple[int, int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
-    named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
     said_here = sentences(hit.text or "")
     for j, sentence in enumerate(said_here):
         if (allow is not None and not allow(hit, sentence)) or struck(sentence):

@@ -1058,3 +1058,24 @@ def test_a_time_in_the_line_next_to_the_one_on_the_thing_still_answers_when(svc)
             ts=parse_time("2023-08-14T14:24"), actor="Melanie", source="chat", session="s11")
     answer = ask(svc, "When is Melanie's daughter's birthday?", llm=ScriptedLLM([]))
     assert answer.text.startswith("13 August"), answer.text
+
+
+def test_when_did_i_do_something_is_answered_by_the_note_that_says_it_was_done(svc):
+    # both notes name the camp and Ivy; only one says it was paid, "yesterday"
+    add_notes(svc, [("2026-08-19T21:00", "Camp packing list came home in Ivy's bag. Sleeping bag, torch, hat."),
+                    ("2026-08-19T21:05", "Paid camp yesterday on Compass, $385.")])
+    assert answered(svc, "When did I pay for Ivy's camp?", "2026-09-30T12:00").startswith("18 August 2026")
+
+
+def test_who_is_answered_by_a_sentence_that_names_someone(svc):
+    # "lost their minds" shares the asked verb but names nobody
+    add_notes(svc, [("2026-09-23T21:00", "Sun - dropped Mango at Lorraine's 8.30, drove via Ballarat. "
+                                         "Cabin was lovely, kids lost their minds.")])
+    assert "Lorraine" in answered(svc, "Who minded Mango while we were away?", "2026-09-30T12:00")
+
+
+def test_a_weekly_fee_is_found_in_a_fee_a_week(svc):
+    add_notes(svc, [("2026-08-03T11:00", "I run a small sourdough stall at Coburg market on Saturdays. "
+                                         "A cafe in Thornbury wants bread twice a week. "
+                                         "My stall fee is $95 a week, which I don't pay on cafe bread.")])
+    assert "$95 a week" in answered(svc, "How much is my weekly stall fee at the Coburg market?", "2026-09-30T12:00")
