@@ -43,12 +43,13 @@ from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
 from .measure import missing_measure
 from .model import Chat, model_trusted
-from .section import section_answer
+from .section import MAX_SECTION_BLOCKS, note_lists, section_answer
 from .shape import (
     ANSWER_DEPTH,
     DONE_YET,
     HOW_MANY,
     HOW_MUCH,
+    STEPS_DEPTH,
     WHO_ASKED,
     Shaped,
     duration_answer,
@@ -350,7 +351,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     if kind == "date":
         made = date_answer(question, keys, hits, allow=keep, now=now) or date_answer(question, keys, hits, now=now)
     elif kind == "steps":
-        made = steps_answer(keys, hits)
+        made = steps_answer(keys, [*hits[:STEPS_DEPTH], *note_lists(svc.store, hits[:STEPS_DEPTH], keys)],
+                            depth=STEPS_DEPTH + MAX_SECTION_BLOCKS)
         # for want of a list of steps, the note's whole section under "## Mounting the lab NAS"
         # where the one step found, or the best items, sit
         if made is None or "\n" not in made.text:

@@ -9,10 +9,11 @@ own heading says what the question asks about.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..models import Hit
-from .support import alike, words
+from .support import alike, file_words, words
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -37,6 +38,25 @@ def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hi
     if not 1 < len(blocks) <= MAX_SECTION_BLOCKS:
         return None
     return clipped("\n\n".join(e.text.strip("\n").rstrip() for e in blocks)), [Hit.from_event(e) for e in blocks]
+
+
+def note_lists(store: Store, hits: Sequence[Hit], keys: set[str]) -> list[Hit]:
+    """The other blocks of the topic notes among ``hits`` whose file name says a key word
+    ("protocol - his-tag purification.md"), in the note's order: a protocol's numbered steps
+    are one block of it, and "how do I do the his-tag purification?" may find its header and
+    buffers first. Dated notes ("2026-02-05.md") are a day's log, not a topic's."""
+    shown = {h.id for h in hits if h.owner == "event"}
+    found: list[Hit] = []
+    for hit in hits:
+        path = (hit.meta or {}).get("path")
+        if hit.owner != "event" or hit.source not in ("note", "file") or not path or not hit.session \
+                or not keys & alike(words(file_words(hit))) or any(h.meta.get("path") == path for h in found):
+            continue
+        blocks = sorted((e for e in store.session_events(hit.session, hit.source)
+                         if e.meta.get("path") == path and e.id is not None and e.id not in shown),
+                        key=lambda e: int(e.meta.get("line_start") or 0))
+        found += [Hit.from_event(e) for e in blocks[:MAX_SECTION_BLOCKS]]
+    return found
 
 
 def clipped(text: str) -> str:

@@ -44,6 +44,8 @@ from .support import (
 from .update import DAYS, is_note, is_question, later_update, struck
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
+NUMBERED_LINE = re.compile(r"^\s*\d{1,2}[.)]\s")
+STEPS_DEPTH = 4  # the first items whose steps may answer "how do I ...?"
 MAX_STEPS = 12  # a longer list ends with how many steps more its source holds
 MAX_STEP_CHARS = 240
 MAX_LIST_ITEMS = 3
@@ -243,13 +245,13 @@ def _steps_of(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped | None:
+def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) -> Shaped | None:
     """The steps of the best matching item that gives instructions: its own numbered steps,
     "a, then b", or the commands that ran (shell items matching the question, oldest first).
     A question someone asked ("how do I…?") is never the answer. (A command that failed is
     never one either: evidence_answer, the one caller, leaves those out for every steps answer.)"""
     commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
-    best: tuple[tuple[int, bool, bool, int, int], Hit, list[str]] | None = None
+    best: tuple[tuple[int, bool, bool, bool, bool, int, int], Hit, list[str]] | None = None
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
@@ -273,10 +275,15 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = 4) -> Shaped 
         # an item that gives steps or tells what was done ("added an index") over one that only
         # restates the problem ("the orders query is slow"), among those holding two key words
         acts = bool(given) or any(DONE.search(s) for s in steps)
-        # then the asker's own list of steps in a note over a line that tells of them ("worked
-        # this out doing the E string first." above "1. ONE string at a time ..."), or over a
-        # chat message that tells of a problem "then" another
-        rank = (min(overlap, 2), acts, bool(given) and is_note(hit), overlap, -i)
+        # then the asker's own list of steps, in a note or typed into a chat as a list, over a
+        # line that tells of them ("worked this out doing the E string first." above "1. ONE
+        # string at a time ..."), or over a chat message that tells of a problem "then" another;
+        # then a list of three steps or more over a pair of lines ("#1: 1,8 mg", "#2: 2,6 mg"),
+        # and a numbered one over bullets (a protocol's "1. Thaw the pellet" over its buffers)
+        listed = bool(given) and (is_note(hit) or (not is_assistant(hit.actor or "") and len(
+            [line for line in text.splitlines() if STEP_LINE.match(line)]) >= 3))
+        numbered = sum(1 for line in text.splitlines() if NUMBERED_LINE.match(line)) >= 2
+        rank = (min(overlap, 2), acts, listed, len(given) >= 3, numbered, overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)
     if best is None and commands:

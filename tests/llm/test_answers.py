@@ -1079,3 +1079,28 @@ def test_a_weekly_fee_is_found_in_a_fee_a_week(svc):
                                          "A cafe in Thornbury wants bread twice a week. "
                                          "My stall fee is $95 a week, which I don't pay on cafe bread.")])
     assert "$95 a week" in answered(svc, "How much is my weekly stall fee at the Coburg market?", "2026-09-30T12:00")
+
+
+def test_how_do_i_is_answered_by_the_users_own_numbered_list_typed_into_a_chat(svc):
+    svc.add("Vitrobot grids today: ice way too thick.\n- ice thick in most squares\n- particles at the hole edge\n"
+            "- the few I saw: right size", ts=parse_time("2026-02-12T20:00"))
+    svc.add("This is how I make my cryo-EM grids on the Vitrobot, tell me what to change:\n"
+            "1. glow discharge the grids, 45 s\n2. Vitrobot at 4 C and 100% humidity\n3. 3.5 ul sample\n"
+            "4. blot 3 s, then plunge", ts=parse_time("2026-02-12T21:00"), actor="user", source="chat",
+            session="c1")
+    svc.add("Try a longer blot time and a lower concentration.", ts=parse_time("2026-02-12T21:01"),
+            actor="assistant", source="chat", session="c1")
+    answer = answered(svc, "How do I make the cryo-EM grids on the Vitrobot?", "2026-03-01T12:00")
+    assert answer.startswith("1. glow discharge the grids") and "4. blot 3 s" in answer
+
+
+def test_how_do_i_finds_the_numbered_steps_of_a_topic_note_under_its_other_blocks(svc, tmp_path):
+    import_note(svc, tmp_path / "protocol - his-tag purification.md",
+                "# Protocol - His-tag purification\n\nConstruct: pAD-17, his-tag on Hbx1, coexpressed.\n\n"
+                "Expression: 2 L TB, 18 C overnight, his-tag construct.\n\n"
+                "## Buffers\n\n- Lysis: 50 mM Tris, 10 mM imidazole\n- Wash: 40 mM imidazole\n"
+                "- Elution: 300 mM imidazole\n\n## Steps\n\n1. Thaw the pellet on ice.\n2. Sonicate 5 min.\n"
+                "3. Spin 45 min at 18000 rpm.\n4. Bind to Ni-NTA for 1 h.\n5. Elute in 5 x 1 ml.\n\n"
+                "## Yields\n\n- #1: 1,8 mg\n- #2: 2,6 mg\n")
+    answer = answered(svc, "How do I do the his-tag purification?", "2026-03-01T12:00")
+    assert answer.startswith("1. Thaw the pellet on ice.") and "5. Elute in 5 x 1 ml." in answer
