@@ -201,12 +201,14 @@ class MemoryQueries(ClockQueries):
 
     def update_memory_text(self, memory_id: int, text: str, subject: str | None, importance: int,
                            content_hash: str, at: float, by_user: bool) -> None:
-        """New text for a memory; a user's edit marks it as protected from consolidation."""
+        """New text for a memory; a user's edit marks it as protected from consolidation. Its
+        vector goes with the old text (the next search or the daemon embeds the new one)."""
         self._db.execute(
             "UPDATE memories SET text = ?, subject = ?, importance = ?, updated_at = ?, "
             "content_hash = ?, edited_by_user = edited_by_user OR ? WHERE id = ?",
             [text, subject, importance, at, content_hash, int(by_user), memory_id],
         )
+        self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [memory_id])
 
     def mark_superseded(self, memory_id: int, successor: int, valid_to: float, at: float) -> None:
         self._db.execute(

@@ -194,14 +194,17 @@ class SyncQueries(EventQueries, MemoryQueries):
             if last.get("superseded_by"):
                 found = self._db.execute("SELECT id FROM memories WHERE uid = ?", [last["superseded_by"]]).fetchone()
                 successor = found[0] if found else None
+        merged = content_hash(content["kind"], content.get("subject"), content["text"])
+        if self._db.execute("SELECT content_hash != ? FROM memories WHERE id = ?", [merged, memory_id]).fetchone()[0]:
+            # an edit from another device: the vector of the old text would find it by that
+            self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [memory_id])
         self._db.execute(
             "UPDATE memories SET kind = ?, subject = ?, text = ?, importance = ?, valid_from = ?, meta = ?, "
             "content_hash = ?, edited_by_user = ?, pinned = ?, strength = ?, last_reinforced = ?, "
             "reinforcements = ?, status = ?, valid_to = ?, superseded_by = ?, "
             "updated_at = max(updated_at, ?) WHERE id = ?",
             [content["kind"], content.get("subject"), content["text"], content.get("importance", 5),
-             content.get("valid_from"), json.dumps(content.get("meta") or {}, ensure_ascii=False),
-             content_hash(content["kind"], content.get("subject"), content["text"]),
+             content.get("valid_from"), json.dumps(content.get("meta") or {}, ensure_ascii=False), merged,
              int(any(r[1] in USER_ACTIONS or r[2].get("edited_by_user") for r in rows)), int(bool(pinned)),
              strong.get("strength", 1.0), strong.get("last_reinforced") or 0.0, strong.get("reinforcements", 0),
              status, valid_to, successor, max(r[2].get("last_reinforced") or 0.0 for r in rows), memory_id])

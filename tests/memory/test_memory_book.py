@@ -85,3 +85,12 @@ def test_search_finds_memories_and_weights_them_by_retention(svc, book):
     assert all(h.text != "Tomas recommends the zigni stew"
                for h in svc.search("zigni stew", reference=late).hits)
     assert svc.search("zigni stew", reference=late, include_dormant=True).hits[0].ref == "m2"
+
+
+def test_an_edited_memory_is_found_by_its_new_words_not_its_old_ones(svc, book):
+    svc.add("Booked the tram tour of Belem for Saturday", ts=T0)
+    m = book.add("semantic", "The user likes the pasteis at Belem", actor="consolidation")
+    assert [(h.owner, h.id) for h in svc.search("pasteis at Belem", limit=1).hits] == [("memory", m.id)]
+    book.edit(m.id, "The Zanzibar octopus festival happens in July")
+    found = svc.search("Zanzibar octopus festival", limit=3).hits
+    assert (found[0].owner, found[0].id) == ("memory", m.id) and found[0].score > 0.5

@@ -118,6 +118,18 @@ def test_concurrent_edits_are_both_in_history_and_the_later_wins(a, b, folder):
         assert sorted(edits) == ["Ana lives in Braga", "Ana lives in Lisbon"]
 
 
+def test_an_edit_that_arrives_by_sync_is_found_by_its_new_words(a, b, folder):
+    a.py("svc.memories.add('semantic', 'The router is in the hall')")
+    for device in (a, b):
+        device.run("sync", str(folder))
+    b.py("svc.search('router hall')")  # b embeds the memory as it first read
+    a.run("edit", "m1", "--text", "The Zanzibar octopus festival happens in July")
+    for device in (a, b):
+        device.run("sync", str(folder))
+    top = b.py("h = svc.search('Zanzibar octopus festival', limit=1).hits[0]\nprint(h.owner, h.score > 0.5, h.text)")
+    assert top.strip() == "memory True The Zanzibar octopus festival happens in July"
+
+
 def test_a_persons_edit_beats_a_later_consolidation_update(a, b, folder):
     uid = a.py("print(svc.memories.add('semantic', 'The router is in the hall').uid)").strip()
     a.run("sync", str(folder))
