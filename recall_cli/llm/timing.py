@@ -112,17 +112,19 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
         text = words(hit.text or "")
-        # the thing asked about over the names asked about: "Paid camp yesterday" over "Camp
-        # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"
-        overlap = len((keys - named) & alike(text))
-        if keys & text or not keys:
-            # on a tie, the key words said in other words ("flights" for "fly"), then the item
-            # that names a date by them ("Anna's birthday on 9 December" over "ordered Anna's
-            # birthday gift", whose answer would be the day it was written; "every Tuesday" is
-            # no date), then for what holds now the latest ("lessons in Denver: Thursdays")
+        overlap = len(keys & text)
+        if overlap or not keys:
+            # on a tie, the thing asked about over the names asked about ("Paid camp yesterday"
+            # over "Camp packing list came home in Ivy's bag" for "when did I pay for Ivy's
+            # camp?"), then the key words said in other words ("flights" for "fly"), then the
+            # item that names a date by them ("Anna's birthday on 9 December" over "ordered
+            # Anna's birthday gift", whose answer would be the day it was written; "every
+            # Tuesday" is no date), then for what holds now the latest ("lessons in Denver:
+            # Thursdays")
             dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
                                   for s in sentences(hit.text or ""))
-            ranked.append((overlap, len(keys & text), len(keys & alike(text)), dated, hit.ts if ahead else -i, hit))
+            ranked.append((overlap, len((keys - named) & alike(text)), len(keys & alike(text)), dated,
+                           hit.ts if ahead else -i, hit))
     if not ranked:
         return None
     ranked.sort(key=lambda r: r[:5], reverse=True)
