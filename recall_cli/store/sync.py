@@ -108,13 +108,19 @@ class SyncQueries(EventQueries, MemoryQueries):
         return {r[0] for r in self._db.execute("SELECT key FROM tombstones WHERE owner = ?", [owner])}
 
     def forget_keys(self, owner: str, keys: Sequence[str]) -> int:
-        """Delete the events (by hash) or memories (by uid) that were forgotten elsewhere."""
-        table, column = ("events", "content_hash") if owner == "event" else ("memories", "uid")
+        """Delete the events (by hash) or memories (by uid) that were forgotten elsewhere; an
+        event goes as a local forget takes it (delete_events: the episode it titled loses
+        its words too)."""
         deleted = 0
         with self.transaction():
             for chunk in chunks(keys):
-                deleted += self._db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks(chunk)})",
-                                            chunk).rowcount
+                if owner == "event":
+                    ids = [r[0] for r in self._db.execute(
+                        f"SELECT id FROM events WHERE content_hash IN ({marks(chunk)})", chunk)]
+                    deleted += self.delete_events(ids)
+                else:
+                    deleted += self._db.execute(f"DELETE FROM memories WHERE uid IN ({marks(chunk)})",
+                                                chunk).rowcount
         return deleted
 
     def keys_of(self, event_ids: Sequence[int], memory_ids: Sequence[int]) -> tuple[list[str], list[str]]:

@@ -166,6 +166,20 @@ def test_a_forget_removes_the_text_from_every_device_and_every_file(a, b, c, fol
     assert len(b.hashes()) == 1
 
 
+def test_a_forget_from_another_device_leaves_no_episode_titled_by_the_text(a, b, folder):
+    a.run("add", "zebraquartz7731 is the secret project name", "--time", "2026-03-02 09:00")
+    a.run("add", "an ordinary note about the bins", "--time", "2026-03-02 09:05")
+    a.py("svc.consolidate(use_llm=False)")
+    for device in (a, b):
+        device.run("sync", str(folder))
+    forgotten = json.loads(b.run("search", "zebraquartz7731", "--json").stdout)["results"][0]["id"]
+    b.run("forget", str(forgotten), "--yes")
+    for device in (b, a):
+        device.run("sync", str(folder))
+    assert len(a.hashes()) == 1
+    assert b"zebraquartz7731" not in raw_bytes(a.home, b.home, folder)
+
+
 def test_a_segment_still_being_copied_is_skipped_then_merged(a, b, folder, tmp_path):
     a.run("add", "one")
     a.run("add", "two")
