@@ -29,7 +29,19 @@ from ..errors import InputError, RecallError
 from ..home import make_private_dir
 from ..render import plural
 from . import records
-from .segment import NAME, Incomplete, Segment, decode, encode, is_sealed, passphrase, seal, segment_name, unseal
+from .segment import (
+    NAME,
+    SEALED,
+    Incomplete,
+    Segment,
+    decode,
+    encode,
+    is_sealed,
+    passphrase,
+    seal,
+    segment_name,
+    unseal,
+)
 from .segment import write_atomic as write_file
 
 if TYPE_CHECKING:
@@ -86,6 +98,10 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
     store.stamp_history()
     mine = folder / device
     _check_identity(svc, key, mine)
+    if secret is None and (sealed := _a_sealed_segment(folder, device)) is not None:
+        # the other devices seal what they write: this one would leave its notes in plain text there
+        raise SyncError(f"{sealed} is sealed with a passphrase and this device has none: set "
+                        "sync.passphrase_cmd as on your other devices; nothing was read or written")
     incoming = _read_others(svc, folder, key, device, secret, report)
     _merge(svc, incoming, key, report)
     try:
@@ -113,6 +129,19 @@ def _check_identity(svc: Recall, key: str, mine: Path) -> None:
             raise SyncError(f"another device writes as {mine.name} in {mine.parent} ({path.name} is not this "
                             f"device's): a copied RECALL_HOME? Run `recall sync --new-device` with this one "
                             f"({svc.config.home}) to give it an id of its own")
+
+
+def _a_sealed_segment(folder: Path, device: str) -> Path | None:
+    """A segment another device sealed with a passphrase, if the folder holds one."""
+    try:
+        others = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != device and not p.name.startswith("."))
+        for path in (s for other in others for s in sorted(other.iterdir()) if NAME.match(s.name)):
+            with path.open("rb") as handle:
+                if is_sealed(handle.read(len(SEALED))):
+                    return path
+    except OSError:
+        return None  # an unreadable folder is reported where it is read
+    return None
 
 
 def _read_others(svc: Recall, folder: Path, key: str, device: str, secret: bytes | None,

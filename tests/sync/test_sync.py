@@ -265,6 +265,13 @@ def test_sealed_segments_hold_no_plain_text_and_open_with_the_passphrase(a, b, f
     wrong = Device(b.home.parent / "wrong", {"RECALL_SYNC_PASSPHRASE_CMD": "echo battery staple"})
     done = wrong.run("sync", str(folder))
     assert "another passphrase" in done.stderr and wrong.hashes() == set()
+    # a device with no passphrase at all writes nothing in plain text beside the sealed segments
+    bare = Device(b.home.parent / "bare")
+    bare.run("add", "barecanary77 would be in plain text")
+    refused = bare.run("sync", str(folder), check=False)
+    assert refused.returncode != 0 and "sync.passphrase_cmd" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert b"barecanary77" not in raw_bytes(folder) and bare.hashes() != set()
 
 
 def test_two_devices_never_consolidate_the_same_events_twice(a, b, folder):
