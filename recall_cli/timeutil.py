@@ -86,12 +86,15 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
         raise UsageError(f"'{text}' could be {day_first} or {month_first}: write the date as YYYY-MM-DD")
     # "yesterday", "last week", "3 days ago": whole days, as in questions, so --since
     # yesterday starts at yesterday's midnight and not 24 hours ago
-    from .timephrase.phrase import extract, shifted_day  # here: the time grammar imports this module
+    from .timephrase.phrase import MONTHS, extract, shifted_day  # here: the time grammar imports this module
 
     exact = shifted_day(raw, base if base is not None else now())
     if exact is not None:
         return exact.until if end else exact.since
-    rest, found = extract(raw, base if base is not None else now())
+    # a month by its name alone ("--since march") is that whole month, as "in March" is, not
+    # today's day of it
+    bare_month = re.fullmatch(r"[A-Za-z]{3,9}\.?(?:\s+\d{4})?", raw) and raw.split()[0].rstrip(".").lower() in MONTHS
+    rest, found = extract(f"in {raw}" if bare_month else raw, base if base is not None else now())
     if found is not None and not rest.strip(" ,."):
         return found.until if end else found.since
     import dateparser  # lazy: slow import

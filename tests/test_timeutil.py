@@ -77,3 +77,10 @@ def test_a_typed_shift_by_weeks_or_months_names_exactly_that_day():
     assert parse_time("2 weeks ago", base=base, end=True) == to_ts(datetime(2026, 11, 21)) - 0.001
     _rest, loose = extract("what did I do 2 weeks ago?", base)
     assert loose is not None and loose.since < to_ts(datetime(2026, 11, 20)) < loose.until
+
+
+def test_a_month_by_its_name_alone_is_the_whole_month():
+    base = to_ts(datetime(2026, 12, 5, 10, 0))  # "--since march" is not 5 March
+    assert parse_time("march", base=base) == to_ts(datetime(2026, 3, 1))
+    assert parse_time("March", base=base, end=True) == to_ts(datetime(2026, 4, 1)) - 0.001
+    assert parse_time("sept 2025", base=base) == to_ts(datetime(2025, 9, 1))
