@@ -196,6 +196,7 @@ class Config:
     home: Path
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # values a lenient load left at their default
 
     @property
     def path(self) -> Path:
@@ -279,25 +280,41 @@ def _dump_toml(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def load_config(home: Path | None = None) -> Config:
-    """Resolve defaults, config.toml and environment for a RECALL_HOME."""
+def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
+    """Resolve defaults, config.toml and environment for a RECALL_HOME. ``lenient``: a value
+    that is not valid keeps its default and is listed in ``problems`` instead of raising (so
+    `config set` can repair it and `doctor` can report it among its checks)."""
     home = home or recall_home()
     cfg = Config(home=home)
     for key, (default, _help) in DEFAULTS.items():
         cfg.values[key] = default
         cfg.sources[key] = "default"
-    stored = _read_toml(cfg.path)
+
+    def put(key: str, value: Any, source: str) -> None:
+        try:
+            cfg.values[key] = coerce(key, value)
+            cfg.sources[key] = source
+        except ConfigError as exc:
+            if not lenient:
+                raise
+            cfg.problems.append(exc.message)
+
+    try:
+        stored = _read_toml(cfg.path)
+    except ConfigError as exc:
+        if not lenient:
+            raise
+        stored = {}
+        cfg.problems.append(exc.message)
     for section, body in stored.items():
         if not isinstance(body, dict):
             continue
         for name, value in body.items():
             key = f"{section}.{name}"
             if key in DEFAULTS:
-                cfg.values[key] = coerce(key, value)
-                cfg.sources[key] = "config.toml"
+                put(key, value, "config.toml")
     for key in DEFAULTS:
         raw = os.environ.get(env_name(key))
         if raw is not None:
-            cfg.values[key] = coerce(key, raw)
-            cfg.sources[key] = f"env {env_name(key)}"
+            put(key, raw, f"env {env_name(key)}")
     return cfg

@@ -7,6 +7,7 @@ user). `recall doctor` exits non-zero unless every check is OK.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -44,7 +45,9 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
         load_config(cfg.home)
         checks.append(Check("config", "OK", str(cfg.path) + ("" if cfg.path.exists() else " (defaults)")))
     except Exception as exc:
-        checks.append(Check("config", "FAIL", str(exc)))
+        named = re.search(r"config key '([\w.]+)'", str(exc))
+        hint = f" (set it right: recall config set {named.group(1)} VALUE)" if named else ""
+        checks.append(Check("config", "FAIL", f"{exc}{hint}"))
     try:
         store = svc.store
         health = store.health()

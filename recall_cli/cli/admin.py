@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..config import DEFAULTS, env_name, load_config
+from ..errors import ConfigError
 from ..render import plural
 from .common import echo_json, progress, service
 
@@ -24,7 +25,9 @@ def register(app: typer.Typer) -> None:
 @config_app.command("show")
 def config_show(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Every setting with its value and where it comes from."""
-    cfg = load_config()
+    cfg = load_config(lenient=True)
+    for problem in cfg.problems:  # shown, with the default that holds instead, so it can be set right
+        typer.echo(f"warning: {problem} (its default is used)", err=True)
     if as_json:
         echo_json({k: {"value": cfg.values[k], "source": cfg.sources[k], "env": env_name(k),
                        "help": DEFAULTS[k][1]} for k in DEFAULTS})
@@ -46,7 +49,7 @@ def config_set(
     value: str = typer.Argument(..., help="The new value."),
 ) -> None:
     """Write a setting to config.toml."""
-    typed = load_config().set(key, value)
+    typed = load_config(lenient=True).set(key, value)  # a bad value elsewhere in the file must not block this
     typer.echo(f"{key} = {typed!r}")
 
 
@@ -76,7 +79,15 @@ def doctor(
 ) -> None:
     """Check the home's privacy, stored secrets, the store, vectors, index, models and config; exit non-zero
     unless all is well."""
-    checks = service().doctor(fix=fix, llm=not no_llm)
+    try:
+        svc = service()
+        _ = svc.config
+    except ConfigError:
+        # a bad value in config.toml is one of the checks (FAIL), not the end of the report
+        from ..service import Recall
+
+        svc = Recall(load_config(lenient=True))
+    checks = svc.doctor(fix=fix, llm=not no_llm)
     if as_json:
         echo_json([c.__dict__ for c in checks])
     else:

@@ -73,3 +73,16 @@ def test_the_readme_settings_table_states_the_defaults_config_show_prints():
                 assert value in {str(default), f"{default:,}"}, f"README says {key} = {value}, config says {default}"
                 checked += 1
     assert checked >= 10  # embed.batch_size among them
+
+
+def test_a_bad_value_in_config_toml_is_a_failed_check_and_config_set_repairs_it(cli, recall_home):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    (recall_home / "config.toml").write_text('[search]\nlimit = "ten"\n')
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1
+    assert ("[FAIL] config: config key 'search.limit' needs a whole number, got 'ten' "
+            "(set it right: recall config set search.limit VALUE)") in out
+    assert "[  OK] store:" in out  # the other checks still ran
+    assert "(its default is used)" in cli("config", "show")[2]
+    assert cli("config", "set", "search.limit", "5") == (0, "search.limit = 5\n", "")
+    assert cli("config", "get", "search.limit")[1] == "5\n"
