@@ -21,6 +21,11 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
+def replaced(names: list[str] | None) -> str:
+    """' (secrets replaced: a, b)' after a stored text that had secrets cut out, else ''."""
+    return f" (secrets replaced: {', '.join(dict.fromkeys(names))})" if names else ""
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """``count`` and the noun that agrees with it: "1 event", "2 events", "1,500 events"."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"

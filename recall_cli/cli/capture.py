@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError, RecallError, UsageError
 from ..importers.base import ImportReport
-from ..render import parse_when, plural
+from ..render import parse_when, plural, replaced
 from .common import backend, echo_json, progress, service, stdin_text
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def add(
         parts = event.meta.get("parts")
         # a text over the event size limit is stored as linked parts, one id each
         where = f"{event.id} (a long text, stored as {parts} linked parts)" if parts else f"{event.id}"
-        typer.echo(f"Remembered {where}" + (f" (secrets replaced: {', '.join(redacted)})." if redacted else "."))
+        typer.echo(f"Remembered {where}{replaced(redacted)}.")
         if event.meta.get("truncated"):
             typer.echo(f"Warning: the last {int(event.meta['truncated']):,} characters were not stored "
                        "(more than events.max_parts parts; split the text or raise the setting).", err=True)

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from ..capture.secrets import redact
 from ..errors import NotFoundError, UsageError
-from ..render import parse_when, plural, require_positive, split_csv
+from ..render import parse_when, plural, replaced, require_positive, split_csv
 from ..timeutil import short
 from .common import echo_json, service, stdin_text, table
 
@@ -80,26 +81,31 @@ def memories(
     table(rows, ("id", "kind", "zone", "strength", "date", "text"))
 
 
-def pin(ref: str = typer.Argument(..., help="Memory id (m7).")) -> None:
+def pin(ref: str = typer.Argument(..., help="Memory id (m7)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the memory as JSON.")) -> None:
     """Pin a memory: it never decays and is always given to the LLM."""
-    svc = service()
-    memory_id = _memory_id(ref)
-    if svc.memory(memory_id).pinned:
-        typer.echo(f"m{memory_id} is pinned already.")
-        return
-    memory = svc.pin(memory_id, True)
-    typer.echo(f"Pinned m{memory.id}.")
+    _set_pin(ref, True, as_json)
 
 
-def unpin(ref: str = typer.Argument(..., help="Memory id (m7).")) -> None:
+def unpin(ref: str = typer.Argument(..., help="Memory id (m7)."),
+          as_json: bool = typer.Option(False, "--json", help="Print the memory as JSON.")) -> None:
     """Unpin a memory: it decays again from now."""
+    _set_pin(ref, False, as_json)
+
+
+def _set_pin(ref: str, pinned: bool, as_json: bool) -> None:
     svc = service()
     memory_id = _memory_id(ref)
-    if not svc.memory(memory_id).pinned:
-        typer.echo(f"m{memory_id} is not pinned.")
-        return
-    memory = svc.pin(memory_id, False)
-    typer.echo(f"Unpinned m{memory.id}.")
+    memory = svc.memory(memory_id)
+    changed = memory.pinned != pinned
+    if changed:
+        memory = svc.pin(memory_id, pinned)
+    if as_json:
+        echo_json({**memory.to_dict(), "changed": changed})
+    elif changed:
+        typer.echo(f"{'Pinned' if pinned else 'Unpinned'} m{memory_id}.")
+    else:
+        typer.echo(f"m{memory_id} is {'pinned already' if pinned else 'not pinned'}.")
 
 
 def _has_terminal() -> bool:
@@ -110,6 +116,7 @@ def edit(
     ref: str = typer.Argument(..., help="Memory id (m7)."),
     text: str = typer.Option(None, "--text", help="The corrected text (else read from stdin when piped, or "
                                                    "opened in $EDITOR on a terminal)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the memory as JSON."),
 ) -> None:
     """Correct a memory. Consolidation never overwrites a user's edit."""
     svc = service()
@@ -140,10 +147,17 @@ def edit(
     if not text.strip():
         raise UsageError("empty text; memory unchanged (use `recall forget` to delete it)")
     if text.strip() == memory.text:
-        typer.echo(f"m{memory_id} unchanged.")
+        if as_json:
+            echo_json({**memory.to_dict(), "changed": False, "secrets_replaced": []})
+        else:
+            typer.echo(f"m{memory_id} unchanged.")
         return
-    svc.edit(memory_id, text)
-    typer.echo(f"Edited m{memory_id}.")
+    edited = svc.edit(memory_id, text)
+    names = redact(text).names
+    if as_json:
+        echo_json({**edited.to_dict(), "changed": True, "secrets_replaced": names})
+    else:
+        typer.echo(f"Edited m{memory_id}{replaced(names)}.")
 
 
 def history(

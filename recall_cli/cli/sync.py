@@ -52,6 +52,7 @@ def export(
 def backup(
     file: Path = typer.Argument(..., help="The backup file to write (or, with --restore, to read)."),
     restore: bool = typer.Option(False, "--restore", help="Replace this store with the backup (checked first)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written or restored as JSON."),
 ) -> None:
     """A consistent copy of the store (safe while recall serve runs), or restore one."""
     svc = service()
@@ -61,10 +62,16 @@ def backup(
         if status(svc.config)["running"]:
             raise UsageError("recall serve is running: stop it first (`recall serve --stop`)")
         kept = svc.restore(file)
-        typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {kept}." if kept else ""))
+        if as_json:
+            echo_json({"restored": str(file), "kept": str(kept) if kept else None})
+        else:
+            typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {kept}." if kept else ""))
         return
     path = svc.backup(file)
-    typer.echo(f"Backed up to {path} ({path.stat().st_size / 1e6:.1f} MB).")
+    if as_json:
+        echo_json({"backup": str(path), "bytes": path.stat().st_size})
+    else:
+        typer.echo(f"Backed up to {path} ({path.stat().st_size / 1e6:.1f} MB).")
 
 
 def sync(

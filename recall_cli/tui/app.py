@@ -15,6 +15,7 @@ from textual.worker import Worker
 from ..errors import RecallError
 from ..memory.consolidation import ConsolidationReport
 from ..models import Event
+from ..render import replaced
 from ..service import Recall
 from ..timeutil import now as _now
 from .answer import Answerer
@@ -230,7 +231,7 @@ class RecallApp(App[None]):
                 if event.meta.get("duplicate"):
                     self.say(f"Already remembered as event {event.id}.")
                 else:
-                    self.say(f"Added event {event.id}.")
+                    self.say(f"Added event {event.id}{replaced(event.meta.get('redacted'))}.")
                 self.action_check_empty()
                 main = self._main()
                 if main is not None and not isinstance(self.screen, WelcomeScreen):

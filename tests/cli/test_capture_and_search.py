@@ -224,3 +224,12 @@ def test_forget_takes_the_memories_made_from_the_event_but_not_the_users_own(cli
     assert [m["text"] for m in json.loads(cli("memories", "--json")[1])] == [
         "Carrow cottage: new roof, Sam knows roofers"]
     assert b"Hendricks" not in (recall_home / "recall.db").read_bytes()
+
+
+def test_backup_and_restore_say_what_they_did_as_json(cli, recall_home, tmp_path):
+    cli("add", "Booked flights to Porto")
+    target = tmp_path / "copy.db"
+    written = json.loads(cli("backup", str(target), "--json")[1])
+    assert written == {"backup": str(target), "bytes": target.stat().st_size} and written["bytes"] > 0
+    restored = json.loads(cli("backup", str(target), "--restore", "--json")[1])
+    assert restored["restored"] == str(target) and restored["kept"].startswith(str(recall_home / "recall.db."))

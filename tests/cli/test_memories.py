@@ -36,6 +36,12 @@ def test_pin_edit_and_history_round_trip(seeded):
     assert lines[3][text_at:] == "Ana lives in Lisbon (Alfama)" and lines[3][by_at:].startswith("user ")
 
 
+def test_an_edit_with_a_secret_says_what_was_replaced(seeded):
+    code, out, _err = seeded("edit", "m1", "--text", "Ana's wifi password is hunter2secret")
+    assert code == 0 and out.startswith("Edited m1 (secrets replaced: ") and "hunter2secret" not in out
+    assert "hunter2secret" not in seeded("show", "m1")[1]
+
+
 def test_edit_uses_the_editor_when_no_text_is_given(seeded, monkeypatch, tmp_path):
     script = tmp_path / "ed.sh"
     script.write_text('#!/bin/sh\nprintf "Ana lives in Lisbon near the river\\n" > "$1"\n')
@@ -294,3 +300,12 @@ def test_consolidate_with_nothing_to_do_prints_no_model_note(seeded):
     seeded("consolidate")
     code, out, err = seeded("consolidate")
     assert code == 0 and out.startswith("Consolidated 0 of 0 episodes") and "Zero-LLM path" not in err
+
+
+def test_pin_unpin_and_edit_print_the_memory_as_json(seeded):
+    pinned = json.loads(seeded("pin", "m1", "--json")[1])
+    assert (pinned["id"], pinned["pinned"], pinned["changed"]) == (1, True, True)
+    assert json.loads(seeded("pin", "m1", "--json")[1])["changed"] is False
+    edited = json.loads(seeded("edit", "m1", "--text", "Ana lives in Braga", "--json")[1])
+    assert (edited["text"], edited["edited_by_user"], edited["changed"]) == ("Ana lives in Braga", True, True)
+    assert json.loads(seeded("unpin", "m1", "--json")[1])["pinned"] is False

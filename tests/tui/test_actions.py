@@ -262,3 +262,16 @@ def test_add_a_note(app, ids, svc):
         assert "11 events" in str(app.screen.query_one("#topbar").content)
 
     run(app, scenario)
+
+
+def test_a_note_added_with_a_secret_says_what_was_replaced(app, ids, svc):
+    async def scenario(pilot):
+        await press(pilot, "n")
+        await type_text(pilot, "router password is hunter2secret")
+        await press(pilot, "ctrl+s")
+        event_id = svc.store._db.execute("SELECT max(id) FROM events").fetchone()[0]
+        assert "hunter2secret" not in svc.store.get_event(event_id).text
+        level, said = app.messages[-1]
+        assert level == "information" and said.startswith(f"Added event {event_id} (secrets replaced: ")
+
+    run(app, scenario)

@@ -13,8 +13,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
+from ...capture.secrets import redact
 from ...models import ForgetPlan, Memory
-from ...render import plural
+from ...render import plural, replaced
 from ...service import SOURCES
 from ..widgets.ask import AskView
 from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, recall_app
@@ -247,7 +248,7 @@ class MainScreen(Screen[None]):
                 return
 
             def done(memory: Memory) -> None:
-                app.say(f"Edited m{memory.id}.")
+                app.say(f"Edited m{memory.id}{replaced(redact(text).names)}.")
                 self.refresh_all()
 
             app.background(lambda: backend.edit(memory_id, text), done, group="action")
