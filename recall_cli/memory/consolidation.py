@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..capture.secrets import redact
 from ..llm.structured import COUNTER_PREFIX as FAILURE_PREFIX
 from ..models import Event, ForgetPlan, content_hash
 from ..timeutil import now as _now
@@ -199,7 +200,13 @@ def pending_episodes(svc: Recall, since: float | None = None, limit: int | None 
 
 def _resolved(svc: Recall, decision: Decision) -> Decision:
     """The decision as it will be applied (a dry run shows this too): an UPDATE or SUPERSEDE
-    of a memory that is gone, or names none, adds; of one the user edited, changes nothing."""
+    of a memory that is gone, or names none, adds; of one the user edited, changes nothing;
+    an ADD of a memory the user forgot does not bring it back (a redo distils it again)."""
+    if decision.action == "ADD":
+        c = decision.candidate
+        if svc.store.memory_forgotten(svc.store.derived_uid(c.kind, c.subject, redact(c.text).text.strip(),
+                                                            c.sources)):
+            return Decision("NOOP", c, reason="forgotten by the user")
     if decision.action in {"UPDATE", "SUPERSEDE"}:
         c = decision.candidate
         target = svc.store.get_memory(decision.target) if decision.target is not None else None

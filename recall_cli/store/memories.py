@@ -157,14 +157,23 @@ class MemoryQueries(ClockQueries):
             [memory_id]))
         return state
 
+    def derived_uid(self, kind: str, subject: str | None, text: str, sources: Sequence[int]) -> str:
+        """The uid a memory of this text from these events gets (see insert_memory)."""
+        hashes = sorted(self.event_hashes(sources).values())
+        return content_hash("memory", kind, subject, text, *hashes)[:32]
+
+    def memory_forgotten(self, uid: str) -> bool:
+        """Whether a memory of this uid was forgotten (here or on a synced device)."""
+        return self._db.execute("SELECT 1 FROM tombstones WHERE owner = 'memory' AND key = ?",
+                                [uid]).fetchone() is not None
+
     # -- writing --------------------------------------------------------------------------
     def insert_memory(self, memory: Memory, sources: Sequence[int] = ()) -> int:
         """Insert an active memory; returns its id. Its uid, unless given, is derived from what
         it says and the events it came from, so two devices that distil the same memory from
         the same events give it the same uid (sync then merges them instead of duplicating)."""
         if not memory.uid:
-            hashes = sorted(self.event_hashes(sources).values())
-            base = content_hash("memory", memory.kind, memory.subject, memory.text, *hashes)[:32]
+            base = self.derived_uid(memory.kind, memory.subject, memory.text, sources)
             memory.uid, n = base, 1
             while self._db.execute("SELECT 1 FROM memories WHERE uid = ?", [memory.uid]).fetchone():
                 n += 1  # the same text again after its first copy was superseded

@@ -10,7 +10,7 @@ from recall_cli.memory.consolidation import MAX_ATTEMPTS, Decision, Extraction, 
 from recall_cli.memory.extraction import LLMExtractor
 from recall_cli.memory.grounding import rejection_counts
 from recall_cli.memory.summary import Candidate
-from recall_cli.models import Event
+from recall_cli.models import Event, ForgetPlan
 from tests.fakes import ScriptedLLM
 
 T0 = 1_683_554_160.0  # Mon 8 May 2023 13:56 UTC
@@ -188,3 +188,15 @@ def test_episode_summaries_stay_zero_llm_unless_the_model_is_trusted_with_them(s
     svc.config.set("consolidate.model_summarises", "always")
     extractors, _ = llm_pipeline(svc)
     assert [e.summarise for e in extractors] == [True]
+
+
+def test_a_redo_does_not_bring_back_a_memory_the_user_forgot(svc):
+    _episode(svc)
+    consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
+    fact = next(v.memory for v in svc.memories.list(kinds=["semantic"]) if v.memory.text == GOOD["text"])
+    svc.forget(ForgetPlan(memory_ids=[fact.id]))
+    redo = consolidate(svc, episode_ids=[1], redo=True,
+                       extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
+    assert redo.consolidated == 1
+    assert GOOD["text"] not in [v.memory.text for v in svc.memories.list(include_all=True)]
+    assert any(d.reason == "forgotten by the user" for o in redo.outcomes for d in o.decisions)
