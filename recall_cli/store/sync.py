@@ -181,6 +181,20 @@ class SyncQueries(EventQueries, MemoryQueries):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    def clashing_edit(self, change: dict[str, Any], device: str) -> tuple[int, str] | None:
+        """(memory id, this device's text) when ``change`` is a person's edit made elsewhere
+        without seeing this device's own latest edit of that memory (its old text is not that
+        edit's text): two people corrected one memory at once, and one correction loses."""
+        if change.get("action") not in USER_ACTIONS:
+            return None
+        row = self._db.execute(
+            "SELECT m.id, h.new_text FROM memories m JOIN memory_history h ON h.memory_id = m.id "
+            "WHERE m.uid = ? AND h.action IN (" + marks(USER_ACTIONS) + ") AND h.device = ? "
+            "ORDER BY h.hlc DESC LIMIT 1", [change["uid"], *USER_ACTIONS, device]).fetchone()
+        if row is None or row[1] in (change.get("old"), change.get("new")):
+            return None
+        return row[0], row[1]
+
     def resolve_memory(self, memory_id: int) -> None:
         """Recompute a memory's row from the states its changes left (see the module doc)."""
         rows = [(r[0] or "", r[1], json.loads(r[2])) for r in self._db.execute(

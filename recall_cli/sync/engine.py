@@ -205,8 +205,18 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                         changes.append(records.check_change(record))
                     except InputError as exc:
                         report.warnings.append(f"{device}: {exc.message}; skipped")
+        mine = store.device_id()
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
-            report.changes += store.apply_change(change)
+            clash = store.clashing_edit(change, mine)
+            applied = store.apply_change(change)
+            report.changes += applied
+            if applied and clash is not None:
+                memory_id, local = clash
+                kept = store.get_memory(memory_id)
+                report.warnings.append(
+                    f"m{memory_id} was edited here and on another device at the same time: kept "
+                    f"{(kept.text if kept else local)[:60]!r} (the later edit); the other is in "
+                    f"`recall history m{memory_id}`")
         if changes:
             store.relink()
         for device, name, sha, _segment in incoming:

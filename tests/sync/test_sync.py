@@ -109,13 +109,19 @@ def test_concurrent_edits_are_both_in_history_and_the_later_wins(a, b, folder):
     assert b.memories() == {uid: ("Ana lives in Porto", False)}
     a.run("edit", "m1", "--text", "Ana lives in Lisbon")
     b.run("edit", "m1", "--text", "Ana lives in Braga")  # later
-    for device in (a, b, a):
-        device.run("sync", str(folder))
+    said = [device.run("sync", str(folder), "--json") for device in (a, b, a)]
     assert a.memories() == b.memories() == {uid: ("Ana lives in Braga", False)}
+    # each side is told once that its correction met another
+    warned = [w for done in said for w in json.loads(done.stdout)["warnings"]]
+    assert len(warned) == 2 and all("edited here and on another device" in w and "Braga" in w for w in warned)
     for device in (a, b):
         history = json.loads(device.run("history", "m1", "--json").stdout)
         edits = [h["new_text"] for h in history if h["action"] == "edit"]
         assert sorted(edits) == ["Ana lives in Braga", "Ana lives in Lisbon"]
+    # an edit made after seeing the other's is no clash
+    a.run("edit", "m1", "--text", "Ana lives in Braga, near the cathedral")
+    later = [json.loads(device.run("sync", str(folder), "--json").stdout)["warnings"] for device in (a, b)]
+    assert later == [[], []] and b.memories()[uid][0] == "Ana lives in Braga, near the cathedral"
 
 
 def test_an_edit_that_arrives_by_sync_is_found_by_its_new_words(a, b, folder):
