@@ -19,7 +19,7 @@ from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import FUTURE, PAST, day_text
 from ..timeutil import from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
-from .support import STOPWORDS, alike, names_in_question, sentences, stem, words
+from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
 from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, later_update, struck
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
@@ -107,6 +107,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     schedule = _schedule(keys, hits) if ONGOING.match(question) else None
     if schedule is not None:
         return schedule
+    # whose thing it is ("Ivy's camp") says less than the thing; a name that is the thing
+    # itself ("leave for Ireland") counts in full
+    owners = {stem(m.group(0)[:-2].lower()) for m in POSSESSIVE.finditer(question)}
     named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
     for i, hit in enumerate(hits[:depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
@@ -114,16 +117,15 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         text = words(hit.text or "")
         overlap = len(keys & text)
         if overlap or not keys:
-            # on a tie, the thing asked about over the names asked about ("Paid camp yesterday"
-            # over "Camp packing list came home in Ivy's bag" for "when did I pay for Ivy's
-            # camp?"), then the key words said in other words ("flights" for "fly"), then the
+            # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
+            # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then the key words said in other words ("flights" for "fly"), then the
             # item that names a date by them ("Anna's birthday on 9 December" over "ordered
             # Anna's birthday gift", whose answer would be the day it was written; "every
             # Tuesday" is no date), then for what holds now the latest ("lessons in Denver:
             # Thursdays")
             dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
                                   for s in sentences(hit.text or ""))
-            ranked.append((overlap, len((keys - named) & alike(text)), len(keys & alike(text)), dated,
+            ranked.append((overlap, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
