@@ -118,11 +118,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         overlap = len(keys & text)
         if overlap or not keys:
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
-            # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then the key words said in other words ("flights" for "fly"), then the
-            # item that names a date by them ("Anna's birthday on 9 December" over "ordered
-            # Anna's birthday gift", whose answer would be the day it was written; "every
-            # Tuesday" is no date), then for what holds now the latest ("lessons in Denver:
-            # Thursdays")
+            # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then
+            # the key words said in other words ("flights" for "fly"), then the item that names
+            # a date by them ("Anna's birthday on 9 December" over "ordered Anna's birthday
+            # gift", whose answer would be the day it was written; "every Tuesday" is no date),
+            # then for what holds now the latest ("lessons in Denver: Thursdays")
             dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
                                   for s in sentences(hit.text or ""))
             ranked.append((overlap, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
