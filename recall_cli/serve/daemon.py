@@ -374,9 +374,14 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
     config.home.mkdir(parents=True, exist_ok=True)
     path = socket_path(config)
     check_socket_path(path)
+    # one daemon per home: two started at once both saw "not running", and the one that lost
+    # the socket removed the winner's socket and pid file as it exited (held until we exit)
+    lock = _hold_lock(config)
     current = status(config)
-    if current["running"]:
-        raise UsageError(f"recall serve is already running (pid {current['pid']}); `recall serve --stop` stops it")
+    if lock is None or current["running"]:
+        pid = current["pid"] or read_pid(config)
+        raise UsageError(f"recall serve is already running{f' (pid {pid})' if pid else ''}; "
+                         "`recall serve --stop` stops it")
     clean_stale(config)
     if path.exists():
         path.unlink()
@@ -412,6 +417,19 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
     return 0
 
 
+def _hold_lock(config: Config) -> int | None:
+    """A file descriptor holding the home's serve lock, or None when another daemon holds it."""
+    import fcntl
+
+    fd = os.open(config.home / "serve.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def _notify_when_listening(path: Path, ready: Callable[[], None]) -> None:
     for _ in range(600):
         if ping(path, timeout=0.5):
@@ -438,8 +456,11 @@ def start_detached(config: Config, timeout: float = 120.0) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            if (now := status(config))["running"]:  # another start won the race: that one serves
+                raise UsageError(f"recall serve is already running (pid {now['pid']})")
             raise RecallError(f"recall serve exited with code {proc.returncode}; see {logs / 'serve-stderr.log'}")
         if ping(socket_path(config), timeout=0.5):
-            return proc.pid
+            # the one that answers: another start at the same moment may have won the home's lock
+            return read_pid(config) or proc.pid
         time.sleep(0.1)
     raise RecallError(f"recall serve did not answer within {timeout:.0f} s")

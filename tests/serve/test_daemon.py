@@ -274,3 +274,24 @@ def test_the_sync_job_logs_a_missing_folder_and_keeps_the_daemon_running(tmp_pat
         server.jobs["sync"]()
     assert any("sync:" in r.getMessage() and "gone" in r.getMessage() for r in caplog.records)
     server.service.close()
+
+
+def test_a_second_daemon_starting_at_the_same_moment_leaves_the_first_ones_files_alone(recall_home):
+    # the first holds the home's serve lock but has not written its pid file or socket yet
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    lock = d._hold_lock(config)
+    assert lock is not None
+    socket = d.socket_path(config)
+    socket.write_text("")  # stands for the first one's socket, about to be bound
+    try:
+        second = subprocess.run([sys.executable, "-m", "recall_cli", "serve"], capture_output=True, text=True,
+                                env={**os.environ, "RECALL_HOME": str(recall_home)}, cwd=ROOT, timeout=60)
+        assert second.returncode == 2 and "already running" in second.stderr
+        assert socket.exists()  # not removed from under the first
+        assert d._hold_lock(config) is None  # still the first one's
+    finally:
+        os.close(lock)
+    relock = d._hold_lock(config)
+    assert relock is not None  # free once the first is gone
+    os.close(relock)
