@@ -1,4 +1,5 @@
-"""Questions that ask for a measure: a price, a share, a weight, a time of day.
+"""Questions that ask for a measure (a price, a share, a weight, a time of day) or a figure
+(a number, an age).
 
 "How much did Dad's new glasses cost?" is not answered by "new glasses ordered, ready in
 about 10 days", nor "how many pounds of food went out?" by "143 households": when no
@@ -12,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from ..models import Hit
-from .support import sentences, stem, words
+from .support import AGE, DIGIT_WORDS, DIGITS_ASKED, HOW_OLD, LONG_NUMBER, PHONE, sentences, stem, words
 
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
 # (what is asked, how the question asks it, what the evidence must hold, words of the question
@@ -60,4 +61,49 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
                  for i, s in enumerate(said) if 2 * len(subject & _said(s)) >= len(subject)]
         if not any(gives.search(s) for s in about):
             return name
+    return None
+
+
+FIGURE_DEPTH = 8  # the first items a number or an age must be in (as assess reads them)
+# "chassis number", "serial no.", "door code": the word that says which number is asked
+NUMBER_NAME = re.compile(r"\b([A-Za-z]{3,})\s+(?:number|no\.?|code|#)(?!\w)", re.I)
+UNNAMED_NUMBERS = frozenset("phone mobile telephone cell contact the his her their our your what what's whats which "
+                            "new old right correct lucky".split())
+
+
+def _names_kind(kind: str, sentence: str) -> bool:
+    """Whether ``sentence`` names the number ``kind`` (or a short form: "ref" for reference)."""
+    said = re.findall(r"[a-z]+", sentence.lower())
+    return any(w == kind or stem(w) == stem(kind) or (len(w) >= 3 and kind.startswith(w)) for w in said)
+
+
+def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | None:
+    """Why ``top`` cannot answer a question that asks for a number ("what's Ruth's phone
+    number?") or an age ("how old is Pepper?"): no item on its subject gives one; None when
+    one does, or when it asks for neither."""
+    if DIGITS_ASKED.search(question):
+        subject = keys - DIGIT_WORDS
+        # the number goes with its subject, in its sentence, or the next when that is all
+        # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
+        on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
+                 for i, s in enumerate(said) if not subject or subject & words(s)]
+        # the number's own name goes with it: "what's the chassis number of my Axio?" is not
+        # answered by "2015 Axio, silver", nor "Pipa's microchip number" by her vet's address
+        asked = NUMBER_NAME.search(question)
+        kind = asked.group(1).lower() if asked and asked.group(1).lower() not in UNNAMED_NUMBERS else ""
+        if kind:
+            on_it = [(s, after) for s, after in on_it if _names_kind(kind, s)]
+            if not on_it:
+                return f"no evidence item gives a {kind} number"
+        # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
+        digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
+        if subject and not on_it:  # "what is my passport number?": the boiler engineer's is no answer
+            return "no evidence item names what the number asked for belongs to"
+        if on_it and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
+            return "the evidence on it names no number"
+    if HOW_OLD.search(question):
+        subject = keys - {stem("old")}
+        about = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
+        if not any(AGE.search(s) for s in about):  # "how old is Pepper?": not her weight
+            return "the evidence on it gives no age"
     return None

@@ -498,26 +498,6 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
         return support
-    if DIGITS_ASKED.search(question):
-        subject = keys - DIGIT_WORDS
-        # the number goes with its subject, in its sentence, or the next when that is all
-        # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
-        on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
-                 for i, s in enumerate(said) if not subject or subject & words(s)]
-        # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
-        digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
-        if subject and not on_it:  # "what is my passport number?": the boiler engineer's is no answer
-            support.abstain = "no evidence item names what the number asked for belongs to"
-            return support
-        if on_it and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
-            support.abstain = "the evidence on it names no number"
-            return support
-    if HOW_OLD.search(question):
-        subject = keys - {stem("old")}
-        about = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
-        if not any(AGE.search(s) for s in about):  # "how old is Pepper?": not her weight
-            support.abstain = "the evidence on it gives no age"
-            return support
     said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
     said |= {stem(w) for w in said}
     waived: set[str] = set()

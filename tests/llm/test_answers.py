@@ -1104,3 +1104,12 @@ def test_how_do_i_finds_the_numbered_steps_of_a_topic_note_under_its_other_block
                 "## Yields\n\n- #1: 1,8 mg\n- #2: 2,6 mg\n")
     answer = answered(svc, "How do I do the his-tag purification?", "2026-03-01T12:00")
     assert answer.startswith("1. Thaw the pellet on ice.") and "5. Elute in 5 x 1 ml." in answer
+
+
+def test_a_named_number_is_answered_only_by_a_line_that_names_it(svc):
+    add_notes(svc, [("2026-04-08T21:00", "2015 Axio, silver, 1500cc auto. Reg KCU 418J."),
+                    ("2026-04-08T21:05", "NTSA for the Axio: check the reg no + chassis no match the logbook."),
+                    ("2026-04-09T21:00", "Oven part: lower deck element TG-RE-2840, ref Q-4471.")])
+    assert answered(svc, "What's the chassis number of my Axio?", "2026-04-30T12:00").startswith("Not mentioned")
+    assert "KCU 418J" in answered(svc, "What's the reg number of my Axio?", "2026-04-30T12:00")
+    assert "Q-4471" in answered(svc, "What's the reference number for the oven part?", "2026-04-30T12:00")
