@@ -31,6 +31,7 @@ from ..timephrase.phrase import NUMBER_RE
 from .section import clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
+    IRREGULAR,
     LONG_NUMBER,
     QUESTION_WORDS,
     RELATION,
@@ -120,35 +121,44 @@ KIN = re.compile(r"\b(?:" + "|".join(sorted(RELATION, key=len, reverse=True)) +
 
 
 def names_someone(sentence: str, names: AbstractSet[str]) -> bool:
-    """Whether ``sentence`` names a person other than those asked about: a capitalised word
-    inside it (not a calendar word) or a relative ("Sun - dropped Mango at Lorraine's 8.30",
-    "my sister took him"); "Cabin was lovely, kids lost their minds" names nobody."""
+    """Whether ``sentence`` names a person other than those asked about: a relative ("my
+    sister took him"), a capitalised word inside it ("Sun - dropped Mango at Lorraine's"), or
+    one that opens it and is followed by a deed or a surname ("Gary swapped shifts with me",
+    "Denise Albrecht at First Prairie"); "Cabin was lovely, kids lost their minds" names nobody."""
     if KIN.search(sentence):
         return True
     for match in re.finditer(r"(?<![\w'\u2019-])[A-Z][a-z]+", sentence):
         word = match.group(0).lower()
-        if sentence[:match.start()].strip(" -*\u2014\u2013#>") == "" or word in STOPWORDS \
-                or word in CALENDAR_ABBREVIATIONS or word in QUESTION_WORDS or stem(word) in names:
+        if word in STOPWORDS or word in CALENDAR_ABBREVIATIONS or word in QUESTION_WORDS or stem(word) in names \
+                or (word[:3] in CALENDAR_ABBREVIATIONS and len(word) > 3):  # "Monday", "August"
             continue
-        if not re.search(r"(?:^|[.!?:;]\s+|[-\u2014\u2013]\s+)$", sentence[:match.start()]) and \
-                not (word[:3] in CALENDAR_ABBREVIATIONS and len(word) > 3):  # "Monday", "August"
-            return True
+        before = sentence[:match.start()]
+        if before.strip(" -*\u2014\u2013#>") and not re.search(r"[.!?:;]\s+$|[-\u2014\u2013]\s+$", before):
+            return True  # inside the sentence
+        after = sentence[match.end():].split()
+        following = after[0].strip(",.;:") if after else ""
+        if following[:1].isupper() or following.lower() in IRREGULAR or re.fullmatch(r"[a-z]{3,}ed", following):
+            return True  # "Gary swapped", "Marisa sent", "Denise Albrecht"
     return False
 
 
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
           predicate: str = "", context: AbstractSet[str] = frozenset(), when: float = 0.0,
-          person: bool = False) -> Rank:
-    """For a question that asks who (``person``), a sentence that names someone; then the verb
-    asked about, then the key words shared besides the names asked about, then all key words
-    shared ("what flight is Carmen on?": the sentence with "flight" over the one that only
-    names Carmen; "where did Mitch and Hannah's ceremony happen?": the line on the ceremony
-    over the one naming both), then (``when``: the item's time, for a question whose latest
-    word counts) the later, then the earlier ranked."""
+          person: str | None = None) -> Rank:
+    """For a question that asks who (``person``: the text the sentence sits in), a sentence
+    that names someone, or is followed on its line by one that does ("Bank this morning.
+    Denise Albrecht at First Prairie"); then the verb asked about, then the key words shared
+    besides the names asked about, then all key words shared ("what flight is Carmen on?":
+    the sentence with "flight" over the one that only names Carmen; "where did Mitch and
+    Hannah's ceremony happen?": the line on the ceremony over the one naming both), then
+    (``when``: the item's time, for a question whose latest word counts) the later, then the
+    earlier ranked."""
     said = words(sentence)
     # then the key words it says in other words ("flights" for "flying"), then those where it
     # sits says (a note file "gym switch.md", a heading): only on a tie
-    return (int(person and bool(keys & alike(said)) and names_someone(sentence, names)),
+    someone = person is not None and bool(keys & alike(said)) and (
+        names_someone(sentence, names) or names_someone(_next_on_line(sentence, person), names))
+    return (int(someone),
             int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
             len(keys & alike(said)), len(keys & context), when, -i, -j)
 
@@ -182,7 +192,8 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
             if is_question(sentence) or sentence in elsewhere or struck(sentence) \
                     or (allow is not None and not allow(hit, sentence)):
                 continue
-            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0, person)
+            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0,
+                         hit.text or "" if person else None)
             if not clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
@@ -215,7 +226,8 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
     for i, hit in enumerate(hits[:depth]):
         context = context_of(hit)
         for j, sentence in enumerate(sentences(hit.text or "")):
-            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0, person)
+            rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0,
+                         hit.text or "" if person else None)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], is_question(best[1]))

@@ -1074,6 +1074,17 @@ def test_who_is_answered_by_a_sentence_that_names_someone(svc):
     assert "Lorraine" in answered(svc, "Who minded Mango while we were away?", "2026-09-30T12:00")
 
 
+def test_who_is_answered_by_a_name_that_opens_a_line_or_follows_on_it(svc):
+    add_notes(svc, [("2025-09-18T21:00", "Gary + Connor did the headlamps. me + Mick did the sump gasket, "
+                                         "most of the shift"),
+                    ("2025-09-19T21:00", "Gary swapped shifts with me - he does my sat 20th, I do his sun 21st."),
+                    ("2026-06-01T21:00", "Gary's mail pile:\n- Alliant Energy bill\n- First Prairie Bank statement"),
+                    ("2026-06-02T21:00", "Bank this morning about Gary's accounts. Denise Albrecht at First "
+                                         "Prairie, 641-555-0186.")])
+    assert answered(svc, "Who swapped shifts with me?", "2025-10-27T12:00").startswith("Gary swapped shifts")
+    assert "Denise Albrecht" in answered(svc, "Who do I deal with at Gary's bank?", "2026-08-01T12:00")
+
+
 def test_a_weekly_fee_is_found_in_a_fee_a_week(svc):
     add_notes(svc, [("2026-08-03T11:00", "I run a small sourdough stall at Coburg market on Saturdays. "
                                          "A cafe in Thornbury wants bread twice a week. "
