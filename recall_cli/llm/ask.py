@@ -77,7 +77,7 @@ from .support import (
     turn_before,
     words,
 )
-from .timing import date_answer
+from .timing import date_answer, dated_outside
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -516,6 +516,10 @@ def ask(
         else:
             _answer(svc, answer, question, found, hits, llm, max_tokens, history,
                     time.time() if reference is None else reference)
+            source = next((h for h in answer.evidence if h.ref in answer.citations), None)
+            if window is not None and source is not None and question_kind(question) != "date" \
+                    and dated_outside(answer.text or "", window, source.ts):
+                _abstain(answer, f"the evidence on it is dated outside the time asked about ({window.phrase})")
     finally:
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
     if on_token and answer.text:

@@ -16,8 +16,8 @@ from typing import TypeAlias
 
 from ..models import Hit
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
-from ..timephrase.phrase import FUTURE, PAST, day_text
-from ..timeutil import from_ts
+from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
+from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
 from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, later_update, struck
@@ -192,3 +192,24 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])
     return Shaped(in_granularity(question, best[1], best[2]), [hit])
+
+
+NAMED_TIME = re.compile(rf"\b(?:{MONTH_RE})\b|\b(?:19|20)\d{{2}}\b", re.I)  # "in April", "in July 2023"
+
+
+def dated_outside(text: str, window: TimeRange, ts: float) -> bool:
+    """Whether the answer ``text`` (written at ``ts``) dates what it says, and every day it
+    names falls outside ``window``, the time the question asks about: "What was Mum's HbA1c
+    in April?" is not answered by "3 Mar: HbA1c 9.1%". A month or a vaguer time tells too
+    little either way, so only days count."""
+    if not NAMED_TIME.search(window.phrase):
+        return False  # "yesterday", "last week": a question's own relative time is too loose to hold against
+    days: list[date] = []
+    for _pos, _text, day, phrase in dates_in(text, ts):
+        if day is None or not EXPLICIT.search(phrase):
+            continue  # only a day named by its month ("3 Mar"); "yesterday" in a chat is loose too
+        # a day without its year ("3 Mar" in a log) may be this year's or the next: either will do
+        years = [day.year] if re.search(r"\d{4}", phrase) else [day.year - 1, day.year, day.year + 1]
+        days += [day.replace(year=y) for y in years if not (day.month == 2 and day.day == 29)] or [day]
+    return bool(days) and not any(window.since <= day_bounds(day)[1] and day_bounds(day)[0] <= window.until
+                                  for day in days)

@@ -1124,3 +1124,11 @@ def test_a_named_number_is_answered_only_by_a_line_that_names_it(svc):
     assert answered(svc, "What's the chassis number of my Axio?", "2026-04-30T12:00").startswith("Not mentioned")
     assert "KCU 418J" in answered(svc, "What's the reg number of my Axio?", "2026-04-30T12:00")
     assert "Q-4471" in answered(svc, "What's the reference number for the oven part?", "2026-04-30T12:00")
+
+
+def test_a_line_dated_outside_the_time_asked_about_does_not_answer(svc, tmp_path):
+    import_note(svc, tmp_path / "mum clinic.md", "# Mum clinic\n\n## Readings\n\n"
+                "- 3 Mar - FBS 11.8, BP 148/90, HbA1c 9.1%.\n- 31 Mar - FBS 12.4, BP 142/88.\n"
+                "- 14 Apr - FBS 7.2, insulin up to 12 units.\n")
+    assert answered(svc, "What was Mum's HbA1c in April?", "2026-04-30T13:00").startswith("Not mentioned")
+    assert "9.1%" in answered(svc, "What was Mum's HbA1c in March?", "2026-04-30T13:00")
