@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypedDict
 
@@ -13,7 +16,7 @@ from ..home import PRIVATE_FILE, create_private_file, make_private_dir
 from . import shell_history
 from .embeddings import EmbeddingQueries
 from .episodes import EpisodeQueries
-from .migrations import apply_migrations, build_migrations, schema_sql
+from .migrations import apply_migrations, build_migrations, pending_migrations, schema_sql
 from .shell_history import Query as ShellQuery
 from .sync import SyncQueries
 from .timeline import TimelineQueries
@@ -113,6 +116,23 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def _migration_lock(path: Path | str) -> Iterator[None]:
+    """Hold the store's migration lock (a file beside it) while the block runs."""
+    if str(path) == ":memory:":
+        yield
+        return
+    import fcntl
+
+    lock = Path(path).with_name(Path(path).name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for the other process to finish migrating
+        yield
+    finally:
+        os.close(fd)
+
+
 def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     """Open (creating if needed) the store at ``path`` and apply pending migrations."""
     if str(path) != ":memory:":
@@ -126,8 +146,11 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     try:
         conn = connect(path)
         db = Database(conn)
-        if migrate:
-            apply_migrations(db)
+        if migrate and pending_migrations(db):
+            # two commands opening a new home at once both saw the tables missing and both
+            # created them ("table episodes already exists", the note not stored): one at a time
+            with _migration_lock(path):
+                apply_migrations(db)
     except sqlite3.DatabaseError as exc:
         raise RecallError(f"cannot open store {path}: {exc}") from None
     return Store(db, None if str(path) == ":memory:" else Path(path))

@@ -42,6 +42,11 @@ def build_migrations(extra: list[tuple[str, str]] | None = None) -> Migrations:
     return migrations
 
 
+def pending_migrations(db: Database) -> list[str]:
+    """The names of the bundled migrations this store has not applied."""
+    return [m.name for m in build_migrations().pending(db)]
+
+
 def apply_migrations(db: Database, extra: list[tuple[str, str]] | None = None) -> list[str]:
     """Apply pending migrations; return the names applied."""
     migrations = build_migrations(extra)

@@ -1,4 +1,7 @@
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +123,17 @@ def test_events_stored_before_0010_are_found_by_where_they_sit(tmp_path):
     assert not store.fts_events('"home"', 5)  # not the whole path: every command would hold it
     assert store.fts_events('"terraform"', 5)[0][0] == 1
 
+
+
+def test_commands_that_open_a_new_home_at_once_all_store_their_notes(tmp_path):
+    home = tmp_path / "new-home"
+    env = {**os.environ, "RECALL_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    started = [subprocess.Popen([sys.executable, "-m", "recall_cli", "add", f"note {n}"], env=env, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(3)]
+    done = [p.communicate(timeout=120) + (p.returncode,) for p in started]
+    assert [code for _out, _err, code in done] == [0, 0, 0], [err for _out, err, _code in done]
+    store = open_store(home / "recall.db")
+    try:
+        assert sorted(e.text for e in store.events_after(0, 10)) == ["note 0", "note 1", "note 2"]
+    finally:
+        store.close()
