@@ -98,7 +98,9 @@ def render(path: tuple[str, ...], command: Command) -> str:
     if found:
         lines.append(".SH EXAMPLES")
         for line, what in found:
-            lines += [".TP", f".B {_esc(line)}", _esc(what)]
+            # a text line in bold, not ".B": the macro reads double quotes as its own and drops
+            # them ('eval "$(recall init bash)"' would print as eval $(recall init bash))
+            lines += [".TP", f"\\fB{_esc(line)}\\fR", _esc(what)]
     lines += [".SH ENVIRONMENT", ".TP", ".B RECALL_HOME",
               "Where recall keeps its data and config.toml (default: the platform's user data directory).",
               ".TP", ".B RECALL_<SECTION>_<KEY>", "Overrides a config key, e.g. RECALL_SEARCH_LIMIT=20."]

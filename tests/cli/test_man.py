@@ -76,3 +76,15 @@ def test_each_help_example_has_its_comment_on_the_line_above(cli):
     lines = [line.strip() for line in cli("consolidate", "--help")[1].splitlines()]
     at = lines.index("# see what the zero-LLM path would store")
     assert lines[at + 1] == "recall consolidate --dry-run --no-llm"
+
+
+def test_no_man_page_line_drops_the_double_quotes_an_example_needs():
+    # ".B" takes double quotes as its own argument marks: 'eval "$(recall init bash)"' would
+    # print as eval $(recall init bash), which installs no hook when copied into an rc file
+    pages = sorted(MAN.glob("*.1"))
+    assert pages
+    dropped = [f"{page.name}: {line}" for page in pages for line in page.read_text().splitlines()
+               if line.startswith((".B ", ".I ")) and '"' in line]
+    assert dropped == []
+    init = (MAN / "recall-init.1").read_text()
+    assert '\\fBeval "$(recall init bash)"\\fR' in init
