@@ -41,7 +41,7 @@ from ..timeutil import from_ts
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
-from .measure import FIGURE_DEPTH, missing_figure, missing_measure
+from .measure import unanswerable
 from .model import Chat, model_trusted
 from .section import MAX_SECTION_BLOCKS, note_lists, section_answer
 from .shape import (
@@ -486,10 +486,8 @@ def ask(
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
-    if not found.abstain and (measure := missing_measure(question, found.key_words, hits[:10])):
-        found.abstain = f"the evidence on it gives no {measure}"  # "how much did the glasses cost?"
-    if not found.abstain and (figure := missing_figure(question, found.key_words, hits[:FIGURE_DEPTH])):
-        found.abstain = figure  # "what's the chassis number?", "how old is Pepper?"
+    if not found.abstain and (why := unanswerable(question, found.key_words, hits, follow_up=bool(history))):
+        found.abstain = why  # "how much did the glasses cost?", "what's the chassis number?", "hi"
     answer.support = found.share
     if not use_llm:
         answer.reason = "ranked evidence only (no LLM)" + (

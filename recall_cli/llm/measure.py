@@ -64,6 +64,7 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
     return None
 
 
+MEASURE_DEPTH = 10  # the first items a measure must be in
 FIGURE_DEPTH = 8  # the first items a number or an age must be in (as assess reads them)
 # "chassis number", "serial no.", "door code": the word that says which number is asked
 NUMBER_NAME = re.compile(r"\b([A-Za-z]{3,})\s+(?:number|no\.?|code|#)(?!\w)", re.I)
@@ -106,4 +107,18 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         about = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
         if not any(AGE.search(s) for s in about):  # "how old is Pepper?": not her weight
             return "the evidence on it gives no age"
+    return None
+
+
+def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_up: bool = False) -> str | None:
+    """Why the evidence ``hits`` cannot answer ``question`` though it is on its subject: no
+    measure or figure of the kind asked, or a word or two that name nothing ("hi", "ok",
+    "what?", "who?"; in a chat, "and when?" is a follow-up and names the last question's
+    thing); None when it may."""
+    if (measure := missing_measure(question, keys, hits[:MEASURE_DEPTH])) is not None:
+        return f"the evidence on it gives no {measure}"
+    if (figure := missing_figure(question, keys, hits[:FIGURE_DEPTH])) is not None:
+        return figure
+    if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
+        return "the question has no word to look for"
     return None

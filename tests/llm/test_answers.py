@@ -1132,3 +1132,10 @@ def test_a_line_dated_outside_the_time_asked_about_does_not_answer(svc, tmp_path
                 "- 14 Apr - FBS 7.2, insulin up to 12 units.\n")
     assert answered(svc, "What was Mum's HbA1c in April?", "2026-04-30T13:00").startswith("Not mentioned")
     assert "9.1%" in answered(svc, "What was Mum's HbA1c in March?", "2026-04-30T13:00")
+
+
+@pytest.mark.parametrize("said", ["hi", "ok", "what?", "who?", "when?", "thanks"])
+def test_a_word_or_two_that_name_nothing_are_not_answered(svc, said):
+    add_notes(svc, [("2026-11-02T09:00", "My sourdough starter is called Brutus."),
+                    ("2026-11-03T09:00", "Switched from PureGym to The Foundry climbing gym.")])
+    assert answered(svc, said, "2026-11-20T12:00").startswith("Not mentioned")
