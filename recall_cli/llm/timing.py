@@ -152,9 +152,12 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(coming[0], [hit])
         if recurs is not None:
             return Shaped(clean(recurs) or recurs, [hit])
-    best: tuple[tuple[int, int, int], str, date | None] | None = None
+    best: tuple[tuple[int, int, int, int], str, date | None] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     said_here = sentences(hit.text or "")
+    # a note section whose heading names all that is asked ("Njosh & Muthoni - wedding budget"
+    # for "when is Njosh's wedding?"): its lines are about it without naming it again
+    heading = context_of(hit) if keys and keys <= alike(context_of(hit)) else set()
     for j, sentence in enumerate(said_here):
         if (allow is not None and not allow(hit, sentence)) or struck(sentence):
             continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
@@ -175,12 +178,14 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
         # the thing asked about over the names asked about ("Tue 14 April: FINISHED" over "Gary
-        # texts: moved to Mon 16 March" for "when did Gary finish?")
-        rank = (len((keys - named) & words(sentence)), len(keys & words(sentence)), -j)
+        # texts: moved to Mon 16 March" for "when did Gary finish?"), then what the heading
+        # lends it ("Sat 22 Aug 2026 - Brookside Gardens" under "... wedding budget")
+        own = words(sentence)
+        rank = (len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
     strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
-    if best is not None and not best[0][1] and strong and all(abs(n + best[0][2]) > 1 for n in strong):
+    if best is not None and not best[0][2] and strong and all(abs(n + best[0][3]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
         # date in a line that says nothing of it, away from that one ("the old card expires on
         # the 14th"), is another's; the line next to it is not ("Last night was amazing! We

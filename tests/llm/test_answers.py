@@ -1139,3 +1139,14 @@ def test_a_word_or_two_that_name_nothing_are_not_answered(svc, said):
     add_notes(svc, [("2026-11-02T09:00", "My sourdough starter is called Brutus."),
                     ("2026-11-03T09:00", "Switched from PureGym to The Foundry climbing gym.")])
     assert answered(svc, said, "2026-11-20T12:00").startswith("Not mentioned")
+
+
+def test_a_date_line_under_a_heading_that_names_the_thing_asked_answers_when(svc, tmp_path):
+    note = tmp_path / "wedding budget.md"
+    note.write_text("# Njosh & Muthoni - wedding budget\n\n~~Sat 8 Aug - Silver Oak Gardens, Limuru~~\n"
+                    "Sat 22 Aug 2026 - Brookside Gardens, Kiambu Rd, Garden B. Booking no BG-0822-117.\n"
+                    "Treasurer: Kevin (his M-Pesa). WhatsApp group \"Njosh weds Muthoni\"\n")
+    saved = parse_time("2026-04-30T12:00")
+    os.utime(note, (saved, saved))
+    svc.import_file(note, "markdown")
+    assert answered(svc, "When is Njosh's wedding now?", "2026-04-30T13:00").startswith("22 August 2026")
