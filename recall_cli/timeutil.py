@@ -47,6 +47,9 @@ def now() -> float:
     return datetime.now(tz=UTC).timestamp()
 
 
+MIN_YEAR, MAX_YEAR = 1900, 9000  # the years a typed time may name
+
+
 def parse_time(text: str, *, base: float | None = None, end: bool = False) -> float:
     """Parse an absolute or relative time the user typed.
 
@@ -60,6 +63,10 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
         raise UsageError("empty time")
     if _EPOCH.match(raw):
         return float(raw)
+    year = re.match(r"(\d{4})-\d{2}", raw)
+    if year and not MIN_YEAR <= int(year.group(1)) <= MAX_YEAR:
+        # the day after 9999-12-31 does not exist, and nothing was written before 1900
+        raise UsageError(f"'{text}' is out of range: recall reads years {MIN_YEAR} to {MAX_YEAR}")
     try:
         bounds: tuple[float, float] | None = None
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 
+from recall_cli.errors import UsageError
 from recall_cli.timephrase.phrase import extract
 from recall_cli.timeutil import END_MARGIN, day_bounds, parse_time, to_ts
 
@@ -84,3 +85,9 @@ def test_a_month_by_its_name_alone_is_the_whole_month():
     assert parse_time("march", base=base) == to_ts(datetime(2026, 3, 1))
     assert parse_time("March", base=base, end=True) == to_ts(datetime(2026, 4, 1)) - 0.001
     assert parse_time("sept 2025", base=base) == to_ts(datetime(2025, 9, 1))
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "9999-12-31T10:00", "0001-01-01"])
+def test_a_year_out_of_range_is_a_one_line_error_not_an_overflow(typed):
+    with pytest.raises(UsageError, match="out of range: recall reads years 1900 to 9000"):
+        parse_time(typed)
