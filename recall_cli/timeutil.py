@@ -63,8 +63,8 @@ def parse_time(text: str, *, base: float | None = None, end: bool = False) -> fl
         raise UsageError("empty time")
     if _EPOCH.match(raw):
         return float(raw)
-    year = re.match(r"(\d{4})-\d{2}", raw)
-    if year and not MIN_YEAR <= int(year.group(1)) <= MAX_YEAR:
+    typed_year = re.match(r"(\d{4})-\d{2}", raw)
+    if typed_year and not MIN_YEAR <= int(typed_year.group(1)) <= MAX_YEAR:
         # the day after 9999-12-31 does not exist, and nothing was written before 1900
         raise UsageError(f"'{text}' is out of range: recall reads years {MIN_YEAR} to {MAX_YEAR}")
     try:
