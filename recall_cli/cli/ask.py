@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ..errors import RecallError
 from ..render import parse_when, require_positive
 from ..timeutil import short
 from .common import echo_json, service
@@ -160,6 +161,7 @@ class _Session:
             typer.echo("Ask a question (empty line or Ctrl-D to quit).", err=True)
         if first.strip():
             self.answer(first)
+        failed = 0
         while True:
             if tty:
                 sys.stdout.write("ask> ")
@@ -179,9 +181,17 @@ class _Session:
             echo = not tty and not self.as_json  # piped questions: each answer under its question
             if echo:
                 typer.echo(f"ask> {question}")
-            self.answer(question)  # Ctrl-C stops this answer, not the session
+            try:
+                self.answer(question)  # Ctrl-C stops this answer, not the session
+            except RecallError as exc:  # one bad question (too long, say) ends only itself
+                failed = exc.exit_code
+                typer.echo(f"Error: {exc.message}", err=True)
+                if self.as_json:
+                    typer.echo(json.dumps({"question": question[:200], "error": exc.message}, ensure_ascii=False))
             if tty or echo:
                 typer.echo("")
+        if failed and not tty:
+            raise typer.Exit(failed)  # a pipe's caller learns that a question was refused
 
 
 def _daemon() -> DaemonClient | None:

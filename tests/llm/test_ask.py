@@ -599,3 +599,13 @@ def test_a_models_bare_yes_needs_evidence_that_says_what_was_asked(svc):
     answer = ask(svc, "did Martin agree to move the tender report deadline?", llm=ScriptedLLM(["Yes"]),
                  use_llm=True)
     assert answer.text != "Yes" and "Emailed Martin" in answer.text
+
+
+def test_one_question_a_chat_refuses_does_not_end_the_chat(cli, recall_home):
+    _with_llm(recall_home, ScriptedLLM(["Under the blue pot [1].", "Under the blue pot [1]."]))
+    cli("add", "Sam's key is under the blue pot", "--time", "2023-05-01T10:00")
+    code, out, err = cli("chat", "--json", input=f"where is Sam's key\n{'x' * 5000}\nwhere is Sam's key now?\n")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("answer") for r in rows] == ["Under the blue pot [1].", None, "Under the blue pot [1]."]
+    assert "5000 characters long" in rows[1]["error"] and "5000 characters long" in err
+    assert code == 2  # the caller learns that one question was refused
