@@ -70,7 +70,13 @@ def parse_size_label(label: str) -> int | None:
 def model_path(config: Config) -> Path:
     """The configured GGUF (llm.model), else the bundled one."""
     configured = config.get("llm.model")
-    return Path(configured).expanduser() if configured else bundled_gguf()
+    if not configured:
+        return bundled_gguf()
+    path = Path(configured).expanduser()
+    if not path.exists():  # deleted, or an Ollama blob pruned since `recall models use`
+        raise ModelError(f"the configured model file is gone: {path}; `recall models use bundled` goes back to the "
+                         "bundled model (`recall models list` shows the others here)")
+    return path
 
 
 @dataclass

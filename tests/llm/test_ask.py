@@ -212,7 +212,9 @@ def test_cli_ask_no_llm_prints_evidence_and_works_with_a_broken_model(cli, recal
     assert err == f"Error: not a GGUF model file (bad header): {bad}\n"
     missing = tmp_path / "missing.gguf"
     monkeypatch.setenv("RECALL_LLM_MODEL", str(missing))
-    assert cli("ask", "where is the key")[2] == f"Error: model file not found: {missing}\n"
+    assert cli("ask", "where is the key")[2] == (
+        f"Error: the configured model file is gone: {missing}; `recall models use bundled` goes back to the "
+        "bundled model (`recall models list` shows the others here)\n")
     assert cli("search", "key")[0] == 0
     assert cli("ask", "where is the key", "--no-llm", "--json")[0] == 0
 

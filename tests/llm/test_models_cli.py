@@ -76,7 +76,8 @@ def test_models_info_says_which_jobs_the_bundled_model_is_left_out_of(cli):
 def test_models_info_with_a_missing_configured_model(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("RECALL_LLM_MODEL", str(tmp_path / "gone.gguf"))
     code, _, err = cli("models", "info")
-    assert code == 5 and err == f"Error: model file not found: {tmp_path / 'gone.gguf'}\n"
+    assert code == 5 and err.startswith(f"Error: the configured model file is gone: {tmp_path / 'gone.gguf'}; ")
+    assert "`recall models use bundled`" in err and len(err.splitlines()) == 1
 
 
 def test_gguf_metadata_of_the_bundled_model():
