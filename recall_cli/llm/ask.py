@@ -62,6 +62,7 @@ from .shell import shell_answer
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
+    IRREGULAR,
     SPEECH,
     STOPWORDS,
     WORD,
@@ -391,9 +392,10 @@ def _done_by_another(sentence: str, keys: set[str]) -> bool:
     said = re.findall(r"[\w']+", sentence)
     # a name asked about is no deed ("Returned Intermezzo to the library" is the asker's)
     at = [k for k, w in enumerate(said) if stem(w.lower()) in keys and not (k and w[:1].isupper())]
-    def named(k: int) -> bool:  # a capitalised word before it, not I/we nor a sentence's first stopword
+    def named(k: int) -> bool:  # a capitalised word before it: not I/we, nor a sentence's first stopword or deed
         before = said[k - 1] if k else ""
-        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or before.lower() not in STOPWORDS)
+        first = before.lower() in STOPWORDS or before.lower() in IRREGULAR or before.lower().endswith("ed")
+        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first)  # "Went hiking"
 
     return bool(at) and all(named(k) for k in at)
 

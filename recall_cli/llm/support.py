@@ -132,11 +132,16 @@ GENERIC_VERBS = frozenset("do does did have has had get got go went be make made
                           "told want wants think thinks feel feels like likes mean means know knows need needs".split())
 
 
+GOT_FOR = re.compile(r"\b(?i:get)\s+(?:(?i:him|her|them|me|us|for|my\s+\w+)\b|[A-Z][\w'-]*)")  # "get Rory", "get her"
+
+
 def predicate_of(question: str) -> str:
     """The stem of the verb a "what did I <verb> ..." or "who <verb>s ..." question asks
     about; "" for none."""
     m = PREDICATE.search(question) or WHO_VERB.search(question)
     verb = m.group(1).lower() if m else ""
+    if verb == "get" and GOT_FOR.search(question):
+        return verb  # "what did I get Rory?" asks what was bought ("I got him a red kite")
     if not verb or verb in GENERIC_VERBS or verb in STOPWORDS or SPEECH.fullmatch(verb):
         return ""  # a verb that reports speech ("what did Claude suggest?") frames the question
     return stem(verb)

@@ -1150,3 +1150,16 @@ def test_a_date_line_under_a_heading_that_names_the_thing_asked_answers_when(svc
     os.utime(note, (saved, saved))
     svc.import_file(note, "markdown")
     assert answered(svc, "When is Njosh's wedding now?", "2026-04-30T13:00").startswith("22 August 2026")
+
+
+def test_a_deed_that_opens_a_note_is_the_askers_not_a_persons_name():
+    from recall_cli.llm.ask import _done_by_another
+
+    # "Went" opening a note is no name: the hike is the asker's own; "Daniel works" is Daniel's
+    assert not _done_by_another("Went hiking at Snowdon with Lena on Saturday.", {stem("hiking")})
+    assert _done_by_another("Daniel works night shifts at the Mater.", {stem("works")})
+
+
+def test_what_did_i_get_someone_asks_what_was_bought(svc):
+    add_notes(svc, [("2026-06-01T09:00", "Rory's birthday is 12 June. I got him a red kite.")])
+    assert answered(svc, "what did I get Rory?", "2026-06-20T12:00").startswith("I got him a red kite")
