@@ -93,3 +93,11 @@ def test_a_zip_whose_compressed_data_is_damaged_is_a_one_line_error(cli, tmp_pat
     broken.write_bytes(bytes(data))
     code, _, err = cli("import", str(broken))
     assert code == 4 and err.startswith(f"Error: {broken}: a damaged ZIP file (") and err.count("\n") == 1
+
+
+def test_a_bad_export_inside_a_zip_is_named_by_the_zip_and_its_member(cli, recall_home, tmp_path):
+    archive = _zip(tmp_path / "export.zip", {"conversations.json": b'[{"title": "x", "mapping": {'})
+    code, out, err = cli("import", str(archive))
+    assert code == 4 and out == ""
+    assert err.startswith(f"Error: {archive}:conversations.json:line 1 column ") and "invalid JSON" in err
+    assert str(recall_home / "tmp") not in err  # not the scratch copy, gone by now
