@@ -36,6 +36,7 @@ class ExchangeReport:
     path: str
     events: int = 0
     duplicates: int = 0
+    forgotten: int = 0  # events deleted here before: kept out
     changes: int = 0
     tombstones: int = 0
     skipped: list[Skipped] = field(default_factory=list)
@@ -48,6 +49,8 @@ class ExchangeReport:
     def summary(self) -> str:
         line = (f"Imported {plural(self.events, 'event')} and {plural(self.changes, 'memory change')} from "
                 f"{self.path} (recall); {plural(self.duplicates, 'event')} already known")
+        if self.forgotten:
+            line += f", {plural(self.forgotten, 'event')} you deleted before kept out"
         if self.tombstones:
             line += f", {self.tombstones:,} forgotten items kept forgotten"
         if self.skipped:
@@ -124,13 +127,16 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
                 store.add_tombstones(stone["owner"], [stone["key"]], stone.get("hlc"), stone.get("device"))
                 report.tombstones += 1
         gone = store.tombstoned("event")
-        stored = svc.store_events([e for e in events if e.content_hash not in gone])
+        kept = [e for e in events if e.content_hash not in gone]
+        stored = svc.store_events(kept)
         report.events, report.duplicates = len(stored.inserted), stored.known
+        report.forgotten = len(events) - len(kept)
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
             report.changes += store.apply_change(change)
         if changes:
             store.relink()
-    if not (report.events or report.duplicates or report.changes or report.tombstones) and report.skipped:
+    if not (report.events or report.duplicates or report.forgotten or report.changes or report.tombstones) \
+            and report.skipped:
         first = report.skipped[0]
         raise InputError(f"nothing imported: {first.reason}", str(path), first.position)
     return report

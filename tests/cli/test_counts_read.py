@@ -10,3 +10,14 @@ def test_export_and_stats_say_one_thing_in_the_singular(cli, tmp_path):
     assert code == 0 and err == f"Exported 1 event, 0 memory changes and 0 forgotten items to {out_file}.\n"
     code, out, _err = cli("stats")
     assert code == 0 and "Redacted: 1 event had secrets replaced before it was stored\n" in out
+
+
+def test_importing_an_export_says_how_many_events_it_kept_out_because_they_were_deleted(cli, tmp_path):
+    for n in range(4):
+        cli("add", f"note number {n}", "--time", f"2026-11-0{n + 1}T09:00")
+    out_file = tmp_path / "out.jsonl"
+    cli("export", "-o", str(out_file))
+    assert cli("forget", "1", "--yes")[0] == 0
+    code, out, _err = cli("import", str(out_file))
+    assert code == 0 and out == (f"Imported 0 events and 0 memory changes from {out_file} (recall); 3 events already "
+                                 "known, 1 event you deleted before kept out.\n")
