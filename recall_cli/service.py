@@ -245,8 +245,15 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
     def importers(self) -> dict[str, Importer]:
         """Registered import formats by name, in detection order."""
         found: dict[str, Importer] = {}
-        for _plugin, args in self.plugins.collect("register_importers"):
-            importer = args[0]
+        for plugin, args in self.plugins.collect("register_importers"):
+            importer = args[0] if args else None
+            if importer is None or not (isinstance(getattr(importer, "name", None), str)
+                                        and callable(getattr(importer, "detect", None))
+                                        and callable(getattr(importer, "parse", None))):
+                # one plugin's malformed format must not break every import
+                self.plugins.refuse(plugin, "register_importers", f"{importer!r} is not an importer (needs name, "
+                                    "detect and parse); left out")
+                continue
             found.setdefault(importer.name, importer)
         return found
 

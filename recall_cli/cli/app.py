@@ -75,7 +75,7 @@ def build_app() -> typer.Typer:
         importlib.import_module(f"recall_cli.cli.{name}").register(app)
     from ..plugins.manager import get_plugins
 
-    get_plugins().call_each("register_commands", app=app)
+    get_plugins().add_commands(app)
     _attach_examples(app)
     return app
 

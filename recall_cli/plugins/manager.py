@@ -47,6 +47,40 @@ class Plugins:
         if not self.quiet:
             print(f"Warning: plugin {plugin} failed in {hook}: {failure.error} (skipped)", file=sys.stderr)
 
+    def refuse(self, plugin: str, hook: str, why: str) -> None:
+        """Leave out something ``plugin`` registered, saying why (once per process)."""
+        if not any(f.plugin == plugin and f.hook == hook and f.error == why for f in self.failures):
+            self.failures.append(PluginFailure(plugin, hook, why))
+            if not self.quiet:
+                print(f"Warning: plugin {plugin}: {why}", file=sys.stderr)
+
+    def add_commands(self, app: Any) -> None:
+        """Each plugin's register_commands on the typer ``app``, failures isolated; a command or
+        group named like one recall has already is left out, so no plugin replaces its own."""
+        def named(command: Any) -> str:
+            return command.name or (command.callback.__name__.replace("_", "-") if command.callback else "")
+
+        for impl in reversed(self.pm.hook.register_commands.get_hookimpls()):
+            plugin = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            commands, groups = len(app.registered_commands), len(app.registered_groups)
+            taken = {named(c) for c in app.registered_commands} | {g.name for g in app.registered_groups}
+            try:
+                impl.function(app=app)
+            except Exception as exc:  # a plugin must never break recall
+                del app.registered_commands[commands:], app.registered_groups[groups:]
+                self._fail(plugin, "register_commands", exc)
+                continue
+            for command in list(app.registered_commands[commands:]):
+                if named(command) in taken:
+                    app.registered_commands.remove(command)
+                    self.refuse(plugin, "register_commands", f"a command named '{named(command)}' would replace "
+                                "recall's own; left out")
+            for group in list(app.registered_groups[groups:]):
+                if group.name in taken:
+                    app.registered_groups.remove(group)
+                    self.refuse(plugin, "register_commands", f"a command group named '{group.name}' would replace "
+                                "recall's own; left out")
+
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of a hook, isolating failures; returns (plugin, result)."""
         hook = getattr(self.pm.hook, hook_name)

@@ -127,3 +127,33 @@ def test_a_plugin_registered_in_process_can_provide_the_embedder(recall_home, mo
     svc.add("hello there")
     assert svc.search("hello").hits[0].text == "hello there"
     assert svc.embedder.model_id == "fake-bow-16"
+
+
+RIVAL_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def register_commands(app):
+    @app.command("stats")
+    def stats():
+        print("the plugin's own stats")
+
+
+@hookimpl
+def register_importers(register):
+    register(object())
+'''
+
+
+def test_a_plugin_can_neither_replace_a_command_nor_break_import_with_a_bad_format(cli, site, tmp_path):
+    _install(site, "recall_test_rival", RIVAL_SOURCE)
+    reset_plugins()
+    code, out, err = cli("stats", "--json")
+    assert code == 0 and "events" in json.loads(out)  # recall's own stats
+    assert "plugin recall_test_rival: a command named 'stats' would replace recall's own; left out" in err
+    notes = tmp_path / "n.jsonl"
+    notes.write_text('{"text": "still imports", "time": "2023-01-01"}\n')
+    code, out, err = cli("import", str(notes))
+    assert code == 0 and out.startswith("Imported 1 event")
+    assert "is not an importer (needs name, detect and parse); left out" in err
