@@ -227,6 +227,9 @@ class Evidence:
             for m in MONTH_YEAR.finditer(text):
                 ev.months.add((MONTHS[m.group("month").lower().rstrip(".")], int(m.group("year"))))
                 ev.years.add(int(m.group("year")))
+            # a month named alone ("mid-March", "in March"): of the year it was written in
+            ev.months.update((MONTHS[w.lower()], said.year) for w in WORD.findall(text.replace("-", " "))
+                             if w in MONTH_NAMES)
             for m in SPAN.finditer(text):  # "week of 1 May 2023": every day of it
                 month_name = m.group("month").lower()
                 if month_name in MONTHS:

@@ -637,3 +637,12 @@ def test_what_a_sentence_says_of_the_users_wife_in_a_clause_of_its_own_is_not_th
               note, note)
     assert (v.ok, v.reason) == (False, "wrong_person")
     assert check(llm("semantic", "The user is a meat and potatoes guy.", [76], "user"), note, note).ok
+
+
+def test_a_month_the_note_names_alone_is_grounded_and_another_is_not():
+    note = [Event("Sneha wants to come first half of March. Told her mid-March is better, I'm moving end of Feb.",
+                  NOTE_DAY - 30 * 86400, source="note", id=30)]  # written on 2 February
+    assert check(llm("semantic", "The user told Sneha mid-March is better for her visit.", [30], "Sneha"),
+                 note, note).ok
+    wrong = check(llm("semantic", "The user told Sneha April is better for her visit.", [30], "Sneha"), note, note)
+    assert (wrong.ok, wrong.reason, wrong.detail) == (False, "ungrounded_date", "April")
