@@ -160,8 +160,8 @@ class ChatGPTImporter:
     def detect(self, path: Path, head: str) -> bool:
         start = head.lstrip()[:1]
         return start in ("[", "{") and '"mapping"' in head and (
-            '"current_node"' in head or '"author"' in head or '"create_time"' in head or '"title"' in head
-        )  # a conversation with an empty mapping is still ChatGPT's ("no conversations with messages")
+            '"current_node"' in head or '"author"' in head or '"create_time"' in head
+        )
 
     nothing_found = "no conversations with messages found"
 
