@@ -105,8 +105,9 @@ def forget(
             raise UsageError(f"would delete {what}; pass --yes to confirm without a terminal")
         typer.confirm(f"Delete {what} for good?", abort=True)
     deleted = svc.forget(plan)
-    if as_json:
-        echo_json(deleted)
+    if as_json:  # the ids too, so a script knows what went
+        echo_json({**deleted, "event_ids": sorted(plan.event_ids),
+                   "memory_ids": [f"m{m}" for m in sorted(plan.memory_ids)]})
     else:
         typer.echo(f"Deleted {plural(deleted['events'], 'event')} and "
                    f"{plural(deleted['memories'], 'memory', 'memories')}.")

@@ -233,3 +233,11 @@ def test_backup_and_restore_say_what_they_did_as_json(cli, recall_home, tmp_path
     assert written == {"backup": str(target), "bytes": target.stat().st_size} and written["bytes"] > 0
     restored = json.loads(cli("backup", str(target), "--restore", "--json")[1])
     assert restored["restored"] == str(target) and restored["kept"].startswith(str(recall_home / "recall.db."))
+
+
+def test_forget_as_json_names_the_ids_it_deleted(cli):
+    cli("add", "first note", "--time", "2026-11-01T09:00")
+    cli("add", "second note", "--time", "2026-11-02T09:00")
+    code, out, _err = cli("forget", "2", "--yes", "--json")
+    assert code == 0
+    assert json.loads(out) == {"events": 1, "memories": 0, "event_ids": [2], "memory_ids": []}
