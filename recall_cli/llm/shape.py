@@ -193,7 +193,7 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
                     or (allow is not None and not allow(hit, sentence)):
                 continue
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0,
-                         hit.text or "" if person else None)
+                         (hit.text or "") if person else None)
             if not clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
@@ -227,7 +227,7 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
         context = context_of(hit)
         for j, sentence in enumerate(sentences(hit.text or "")):
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0,
-                         hit.text or "" if person else None)
+                         (hit.text or "") if person else None)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], is_question(best[1]))
