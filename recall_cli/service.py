@@ -266,7 +266,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
             except Exception:  # a broken detector only loses its own format
                 continue
         if head.lstrip()[:1] in ("[", "{"):
-            load_json(path, text)  # JSON no format knows: its syntax error, if it has one, is the news
+            data = load_json(path, text)  # JSON no format knows: its syntax error, if it has one, is the news
+            if isinstance(data, list) and data and all(isinstance(c, dict) and "mapping" in c for c in data):
+                # ChatGPT's conversations, none with a message in its mapping
+                raise InputError("nothing to import: no conversations with messages found", str(path))
         raise InputError("cannot tell the format; pass --format (" + ", ".join(self.importers()) + ")", str(path))
 
     def import_targets(self, paths: Sequence[str | Path]) -> list[Path]:

@@ -136,3 +136,10 @@ def test_benchmark_files_skip_wrongly_typed_turns(tmp_path, case):
     events, skipped = parse(importer(), path)
     assert [e.text for e in events] == ["hi"]
     assert [(s.position, s.reason) for s in skipped] == [(where, reason)]
+
+
+def test_a_chatgpt_export_whose_conversations_have_an_empty_mapping_says_it_holds_no_messages(cli, tmp_path):
+    path = write(tmp_path, "conversations.json", '[{"title": "x", "mapping": {}}]')
+    code, out, err = cli("import", str(path))
+    assert (code, out) == (4, "")
+    assert one_error_line(err) == f"Error: {path}: nothing to import: no conversations with messages found"
