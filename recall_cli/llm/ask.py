@@ -43,7 +43,7 @@ from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
 from .measure import unanswerable
 from .model import Chat, model_trusted
-from .section import MAX_SECTION_BLOCKS, note_lists, section_answer
+from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
 from .shape import (
     ANSWER_DEPTH,
     DONE_YET,
@@ -354,8 +354,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     elif kind == "steps":
         made = steps_answer(keys, [*hits[:STEPS_DEPTH], *note_lists(svc.store, hits[:STEPS_DEPTH], keys)],
                             depth=STEPS_DEPTH + MAX_SECTION_BLOCKS)
-        # for want of a list of steps, the note's whole section under "## Mounting the lab NAS"
-        # where the one step found, or the best items, sit
+        # for want of a list of steps, the section ("## Mounting the lab NAS") the step found or the best items sit in
         if made is None or "\n" not in made.text:
             section = next(filter(None, (section_answer(svc.store, h, keys)
                                          for h in (made.hits[:1] if made is not None else hits[:4]))), None)
@@ -364,6 +363,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = list_answer(found.key_words if allow else keys, hits, allow=keep) or list_answer(keys, hits)
     elif kind == "duration":
         made = duration_answer(keys, hits, allow=keep, predicate=predicate_of(question))
+    elif (row := table_row(question, hits)) is not None:  # "who covers Thu 23 July?": that day's row
+        made = Shaped(row[0], [row[1]])
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     verb = predicate_of(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too

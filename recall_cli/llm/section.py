@@ -9,17 +9,22 @@ own heading says what the question asks about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..models import Hit
+from ..timephrase.phrase import EXPLICIT
 from .support import alike, file_words, words
+from .update import STRUCK
 
 if TYPE_CHECKING:
     from ..store.db import Store
 
 MAX_SECTION_LINES = 30  # a longer section (or block) ends with how many lines more its note holds
 MAX_SECTION_BLOCKS = 12  # more blocks than this under one heading is a log, not a how-to
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # "| Thu 23 Jul N | Andre |": a Markdown table's row
+TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")  # "|---|---|": the line under its header
 
 
 def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hit]] | None:
@@ -66,3 +71,24 @@ def clipped(text: str) -> str:
     more = len(lines) - MAX_SECTION_LINES
     shown = "\n".join(lines[:MAX_SECTION_LINES]).strip()
     return shown + (f"\n(and {more} more line{'s' if more > 1 else ''} in the note)" if more > 0 else "")
+
+
+def table_row(question: str, hits: Sequence[Hit], depth: int = 3) -> tuple[str, Hit] | None:
+    """For a question that names a day ("who's covering my night shift on Thursday 23 July?"),
+    the row of a note's table that names that day, each cell under its column's header and
+    struck-through words left out ("my shift: Thu 23 Jul N; covered by: Andre; I owe: Sun 2
+    Aug N"); None when no table among the first ``depth`` items has such a row."""
+    asked = {(int(m.group("day") or m.group("day2")), (m.group("month") or m.group("month2"))[:3].lower())
+             for m in EXPLICIT.finditer(question)}
+    if not asked:
+        return None
+    for hit in hits[:depth]:
+        rows = [[STRUCK.sub("", c).replace("**", "").strip() for c in line.strip().strip("|").split("|")]
+                for line in (hit.text or "").splitlines() if TABLE_ROW.match(line) and not TABLE_RULE.match(line)]
+        for row in rows[1:]:
+            said = {(int(m.group("day") or m.group("day2")), (m.group("month") or m.group("month2"))[:3].lower())
+                    for cell in row for m in EXPLICIT.finditer(cell)}
+            if asked & said:
+                cells = [f"{head}: {cell}" if head else cell for head, cell in zip(rows[0], row, strict=False) if cell]
+                return "; ".join(cells), hit
+    return None

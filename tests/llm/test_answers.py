@@ -1163,3 +1163,10 @@ def test_a_deed_that_opens_a_note_is_the_askers_not_a_persons_name():
 def test_what_did_i_get_someone_asks_what_was_bought(svc):
     add_notes(svc, [("2026-06-01T09:00", "Rory's birthday is 12 June. I got him a red kite.")])
     assert answered(svc, "what did I get Rory?", "2026-06-20T12:00").startswith("I got him a red kite")
+
+
+def test_a_day_asked_about_is_answered_by_the_row_of_a_notes_table_that_names_it(svc, tmp_path):
+    import_note(svc, tmp_path / "shifts.md", "# Shift swaps\n\n| my shift | covered by | I owe |\n|---|---|---|\n"
+                "| Mon 20 Jul D | Jordan | Sat 8 Aug D |\n| Thu 23 Jul N | ~~Mei-Ling~~ Andre | Sun 2 Aug N |\n")
+    assert answered(svc, "Who's covering my night shift on Thursday 23 July?", "2026-07-31T12:00").startswith(
+        "my shift: Thu 23 Jul N; covered by: Andre; I owe: Sun 2 Aug N")
