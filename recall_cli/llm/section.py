@@ -73,22 +73,30 @@ def clipped(text: str) -> str:
     return shown + (f"\n(and {more} more line{'s' if more > 1 else ''} in the note)" if more > 0 else "")
 
 
+def cells(line: str) -> list[str]:
+    """The cells of a Markdown table's row, stripped ("| Thu 23 Jul N | Andre |")."""
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _days_named(text: str) -> set[tuple[int, str]]:
+    """(day, month's first three letters) of each day ``text`` names by its month."""
+    return {(int(m.group("day") or m.group("day2")), (m.group("month") or m.group("month2"))[:3].lower())
+            for m in EXPLICIT.finditer(text)}
+
+
 def table_row(question: str, hits: Sequence[Hit], depth: int = 3) -> tuple[str, Hit] | None:
     """For a question that names a day ("who's covering my night shift on Thursday 23 July?"),
     the row of a note's table that names that day, each cell under its column's header and
     struck-through words left out ("my shift: Thu 23 Jul N; covered by: Andre; I owe: Sun 2
     Aug N"); None when no table among the first ``depth`` items has such a row."""
-    asked = {(int(m.group("day") or m.group("day2")), (m.group("month") or m.group("month2"))[:3].lower())
-             for m in EXPLICIT.finditer(question)}
+    asked = _days_named(question)
     if not asked:
         return None
     for hit in hits[:depth]:
-        rows = [[STRUCK.sub("", c).replace("**", "").strip() for c in line.strip().strip("|").split("|")]
+        rows = [[STRUCK.sub("", c).replace("**", "").strip() for c in cells(line)]
                 for line in (hit.text or "").splitlines() if TABLE_ROW.match(line) and not TABLE_RULE.match(line)]
         for row in rows[1:]:
-            said = {(int(m.group("day") or m.group("day2")), (m.group("month") or m.group("month2"))[:3].lower())
-                    for cell in row for m in EXPLICIT.finditer(cell)}
-            if asked & said:
-                cells = [f"{head}: {cell}" if head else cell for head, cell in zip(rows[0], row, strict=False) if cell]
-                return "; ".join(cells), hit
+            if asked & set().union(*map(_days_named, row)):
+                shown = [f"{head}: {cell}" if head else cell for head, cell in zip(rows[0], row, strict=False) if cell]
+                return "; ".join(shown), hit
     return None

@@ -28,7 +28,7 @@ from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.answer import dates_in
 from ..timephrase.phrase import NUMBER_RE
-from .section import clipped
+from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
     IRREGULAR,
@@ -421,14 +421,13 @@ HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)
 HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b", re.I)  # also "what does it cost?"
 
 
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 TOTAL = re.compile(r"\b(?:total|altogether|in all|sum)\b", re.I)
 
 
 def _row(line: str) -> str:
     """A line as an answer gives it: a table's row as its cells ("total 1,135"), else cleaned."""
     if TABLE_ROW.match(line):
-        return " ".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip()).replace("**", "")
+        return " ".join(c for c in cells(line) if c).replace("**", "")
     return clean(line) or line
 
 
