@@ -71,6 +71,22 @@ def create_private_file(path: str | os.PathLike[str]) -> None:
         pass
 
 
+def lock_file(path: str | os.PathLike[str], *, wait: bool = True) -> int | None:
+    """An open descriptor holding an exclusive lock on the file ``path`` (created 0600), which
+    closing it releases; None when ``wait`` is false and another process holds the lock."""
+    import fcntl
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        if wait:
+            raise
+        return None
+    return fd
+
+
 def loose_modes(home: str | os.PathLike[str]) -> list[str]:
     """Paths under RECALL_HOME (itself included) that someone other than the owner can use."""
     found: list[str] = []

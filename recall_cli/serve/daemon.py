@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import RecallError, UsageError
+from ..home import lock_file
 from .protocol import MAX_REQUEST, encode, error_to_dict, search_result_to_dict
 
 if TYPE_CHECKING:  # `recall serve --status` and `--stop` must not load the service
@@ -376,7 +377,7 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
     check_socket_path(path)
     # one daemon per home: two started at once both saw "not running", and the one that lost
     # the socket removed the winner's socket and pid file as it exited (held until we exit)
-    lock = _hold_lock(config)
+    lock = lock_file(config.home / "serve.lock", wait=False)
     current = status(config)
     if lock is None or current["running"]:
         pid = current["pid"] or read_pid(config)
@@ -415,19 +416,6 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
         daemon.service.close()
         log.info("stopped")
     return 0
-
-
-def _hold_lock(config: Config) -> int | None:
-    """A file descriptor holding the home's serve lock, or None when another daemon holds it."""
-    import fcntl
-
-    fd = os.open(config.home / "serve.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
 
 
 def _notify_when_listening(path: Path, ready: Callable[[], None]) -> None:

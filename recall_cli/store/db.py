@@ -12,7 +12,7 @@ from typing import TypedDict
 from sqlite_utils import Database
 
 from ..errors import RecallError
-from ..home import PRIVATE_FILE, create_private_file, make_private_dir
+from ..home import PRIVATE_FILE, create_private_file, lock_file, make_private_dir
 from . import shell_history
 from .embeddings import EmbeddingQueries
 from .episodes import EpisodeQueries
@@ -122,12 +122,9 @@ def _migration_lock(path: Path | str) -> Iterator[None]:
     if str(path) == ":memory:":
         yield
         return
-    import fcntl
-
-    lock = Path(path).with_name(Path(path).name + ".lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    fd = lock_file(Path(path).with_name(Path(path).name + ".lock"))  # waits for the other process's migration
+    assert fd is not None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for the other process to finish migrating
         yield
     finally:
         os.close(fd)

@@ -145,7 +145,7 @@ class SyncQueries(EventQueries, MemoryQueries):
         """Replay one memory change made elsewhere (or read from an export); False when it was
         already here or names a forgotten memory. Call inside a transaction."""
         uid, state = change["uid"], change.get("state")
-        if self._db.execute("SELECT 1 FROM tombstones WHERE owner = 'memory' AND key = ?", [uid]).fetchone():
+        if self.memory_forgotten(uid):
             return False
         if change.get("hlc") and self._db.execute("SELECT 1 FROM memory_history WHERE device = ? AND hlc = ?",
                                                   [change.get("device"), change["hlc"]]).fetchone():

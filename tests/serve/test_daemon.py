@@ -10,6 +10,7 @@ import pytest
 
 from recall_cli.config import load_config
 from recall_cli.errors import UsageError
+from recall_cli.home import lock_file
 from recall_cli.serve import daemon as d
 from recall_cli.serve.client import remote
 from recall_cli.service import Recall
@@ -280,7 +281,7 @@ def test_a_second_daemon_starting_at_the_same_moment_leaves_the_first_ones_files
     # the first holds the home's serve lock but has not written its pid file or socket yet
     config = load_config(recall_home)
     recall_home.mkdir(parents=True, exist_ok=True)
-    lock = d._hold_lock(config)
+    lock = lock_file(config.home / "serve.lock", wait=False)
     assert lock is not None
     socket = d.socket_path(config)
     socket.write_text("")  # stands for the first one's socket, about to be bound
@@ -289,9 +290,9 @@ def test_a_second_daemon_starting_at_the_same_moment_leaves_the_first_ones_files
                                 env={**os.environ, "RECALL_HOME": str(recall_home)}, cwd=ROOT, timeout=60)
         assert second.returncode == 2 and "already running" in second.stderr
         assert socket.exists()  # not removed from under the first
-        assert d._hold_lock(config) is None  # still the first one's
+        assert lock_file(config.home / "serve.lock", wait=False) is None  # still the first one's
     finally:
         os.close(lock)
-    relock = d._hold_lock(config)
+    relock = lock_file(config.home / "serve.lock", wait=False)
     assert relock is not None  # free once the first is gone
     os.close(relock)
