@@ -145,11 +145,11 @@ def _in_range(key: str, value: float) -> float:
 
     least, most = RANGES.get(key, (None, None))
     if not math.isfinite(value):
-        raise ConfigError(f"config key '{key}' needs a finite number, got {value!r}")
+        raise ConfigError(f"config key '{key}' needs a finite number, got {value!r}", key=key)
     if least is not None and value < least:
-        raise ConfigError(f"config key '{key}' must be at least {least:g}, got {value:g}")
+        raise ConfigError(f"config key '{key}' must be at least {least:g}, got {value:g}", key=key)
     if most is not None and value > most:
-        raise ConfigError(f"config key '{key}' must be at most {most:g}, got {value:g}")
+        raise ConfigError(f"config key '{key}' must be at most {most:g}, got {value:g}", key=key)
     return value
 
 
@@ -181,12 +181,12 @@ def coerce(key: str, value: Any) -> Any:
             return _in_range(key, float(value))
         text = str(value)
         if key in CHOICES and text.strip().lower() not in CHOICES[key]:
-            raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}")
+            raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}", key=key)
         return text.strip().lower() if key in CHOICES else text
     except (TypeError, ValueError):
         kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(
             type(default).__name__, f"a {type(default).__name__}")
-        raise ConfigError(f"config key '{key}' needs {kind}, got {value!r}") from None
+        raise ConfigError(f"config key '{key}' needs {kind}, got {value!r}", key=key) from None
 
 
 @dataclass

@@ -7,7 +7,6 @@ user). `recall doctor` exits non-zero unless every check is OK.
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,8 +44,8 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
         load_config(cfg.home)
         checks.append(Check("config", "OK", str(cfg.path) + ("" if cfg.path.exists() else " (defaults)")))
     except Exception as exc:
-        named = re.search(r"config key '([\w.]+)'", str(exc))
-        hint = f" (set it right: recall config set {named.group(1)} VALUE)" if named else ""
+        key = getattr(exc, "key", None)
+        hint = f" (set it right: recall config set {key} VALUE)" if key else ""
         checks.append(Check("config", "FAIL", f"{exc}{hint}"))
     try:
         store = svc.store

@@ -38,6 +38,7 @@ class InputError(RecallError):
                 where += f":{position}"
             where += ": "
         super().__init__(f"{where}{message}")
+        self.reason = message  # what is wrong, without where
         self.path = path
         self.position = position
 
@@ -49,6 +50,10 @@ class ModelError(RecallError):
 
 
 class ConfigError(RecallError):
-    """A bad configuration key or value."""
+    """A bad configuration key or value (``key``: the key, when one is to blame)."""
 
     exit_code = 6
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key

@@ -75,8 +75,7 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
         if exc.path != str(target):
             raise
         # the scratch copy is gone when this is read: name the archive and its member instead
-        message = exc.message.removeprefix(f"{exc.path}:{exc.position}: " if exc.position else f"{exc.path}: ")
-        raise InputError(message, f"{path}:{member.filename}", exc.position) from None
+        raise InputError(exc.reason, f"{path}:{member.filename}", exc.position) from None
     finally:
         target.unlink(missing_ok=True)
 

@@ -87,7 +87,7 @@ IMPERATIVE = frozenset(
     "configure enable disable login log sign register apply upload attach send wait pick place "
     "clean soak dry fold store measure add note remember ask look find visit contact "
     "switch hold push pull release tighten loosen unscrew screw fit replace lift lower insert "
-    "attach detach connect disconnect charge empty refill fill top flush shake tap mark bend "
+    "detach connect disconnect charge empty refill top flush shake tap mark bend "
     "eat drink repeat recheck test inject".split()
 )
 # "check it out", "look at this", "take a look": an imperative that points at something (a
