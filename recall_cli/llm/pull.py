@@ -263,6 +263,8 @@ def _exclusive(part: Path) -> Iterator[None]:
         try:
             yield
         finally:
+            if not part.exists():  # done (or given up): no partial file left for a lock to guard
+                lock.unlink(missing_ok=True)
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
