@@ -37,6 +37,7 @@ PAIR = re.compile(r"^(?P<head>(?:(?:what|which)\s+(?:is|was|are|were)|what's)\s+
                   rf"(?P<one>{_NOUNS})\s+and\s+(?:(?P<owner>my|our|his|her|their|the)\s+)?(?P<two>{_NOUNS})\s*\??$",
                   re.I)
 MAX_PARTS = 3
+BARE_WH = re.compile(rf"{_WH}.*?\s(?P<rest>{_AUX}\s.+)", re.I)  # "where | was my exam", "how much | was it"
 CITED = re.compile(r"\s*\[m?\d+\]")
 MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "- Earrings ..." is "Earrings ..."
 
@@ -53,6 +54,11 @@ def compound_parts(question: str) -> list[str]:
     pieces = [p.strip().rstrip("?,").strip() for p in SPLIT.split(question)]
     if not 1 < len(pieces) <= MAX_PARTS or not all(pieces):
         return [question]
+    # "When and where was my exam?": a bare question word asks the next part's question
+    for n in range(len(pieces) - 2, -1, -1):
+        rest = BARE_WH.match(pieces[n + 1])
+        if re.fullmatch(_WH, pieces[n], re.I) and rest:
+            pieces[n] = f"{pieces[n]} {rest['rest']}"
     return [p[0].upper() + p[1:] + "?" for p in pieces]
 
 

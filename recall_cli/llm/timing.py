@@ -53,6 +53,21 @@ def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked:
     return min(found, key=lambda f: (gap(f), f[0]))
 
 
+# a change between two dates of one sentence ("the exam was meant to be 15 Oct ... now moved
+# online to 22 Oct"): what holds is said after it, unless the question asks for the plan before
+MOVED = re.compile(r"\b(?:moved|moving|rescheduled|postponed|pushed|brought forward|changed|switched|now|"
+                   r"instead|until)\b", re.I)
+AS_PLANNED = re.compile(r"\b(?:original(?:ly)?|meant|supposed|planned|first)\b", re.I)
+
+
+def _after_change(sentence: str, days: list[Dated]) -> list[Dated]:
+    """The dates of ``days`` that a change word in ``sentence`` puts after an earlier one
+    (all of them when no change word stands between two)."""
+    marks = [m.end() for m in MOVED.finditer(sentence) if any(d[0] < m.start() for d in days)]
+    later = [d for d in days if marks and d[0] >= marks[-1]]
+    return later or days
+
+
 BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
@@ -174,6 +189,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # December 19" for "when is my trip to Lisbon?"); of months or years alone, too, the one
         # after the verb asked about ("retired in 2022 and we adopted him in March 2023")
         days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])] or found
+        if len(days) > 1 and not (BEGAN.search(question) or AS_PLANNED.search(question)):
+            days = _after_change(sentence, days)
         _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else days[0]
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"

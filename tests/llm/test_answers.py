@@ -311,6 +311,13 @@ def test_a_moved_appointment_is_answered_with_its_new_date(svc):
     assert answer.text == "10 May 2027 [2]"
 
 
+def test_a_sentence_that_moves_a_date_is_answered_with_the_new_one_unless_the_plan_is_asked(svc):
+    svc.add("The exam was meant to be 15 Oct at the Clayton but it's now moved online to Thursday 22 Oct at 7pm.",
+            ts=parse_time("2026-10-01T20:00"))
+    assert answered(svc, "When is my exam?", "2026-10-10T09:00") == "22 October 2026 [1]"
+    assert answered(svc, "When was the exam originally?", "2026-10-10T09:00") == "15 October 2026 [1]"
+
+
 def test_a_later_note_that_changes_nothing_or_another_persons_change_does_not_replace_the_answer(svc):
     svc.add("The team offsite is in Lisbon in March.", ts=parse_time("2026-11-02T10:00"))
     svc.add("Packed a bag for the team offsite.", ts=parse_time("2026-11-20T10:00"))

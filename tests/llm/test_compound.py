@@ -19,6 +19,8 @@ from tests.fakes import ScriptedLLM
     ("What was my 10K time and bib number?", ["What was my 10K time?", "What was my bib number?"]),
     ("What's Mei's phone number and her address?", ["What's Mei's phone number?", "What's her address?"]),
     ("what are my gate code and the wifi password", ["What are my gate code?", "What are the wifi password?"]),
+    ("When and where was my exam in the end?", ["When was my exam in the end?", "Where was my exam in the end?"]),
+    ("When and how much was the deposit?", ["When was the deposit?", "How much was the deposit?"]),
 ])
 def test_a_question_asking_two_things_splits_into_two_questions(question, parts):
     assert compound_parts(question) == parts
