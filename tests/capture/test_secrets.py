@@ -211,6 +211,26 @@ BENIGN = [
     '<label>Password: <input type="password" name="password"></label>',
 ]
 
+# Found by a new user at a hooked prompt: forms the table once let through.
+CORPUS += [
+    ("echo ghp_abcdefghijklmnopqrstuvwxyz0123456789AB | gh auth login --with-token",
+     "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"),
+    ("git push https://x7Rk2pQ9mZ4vB8nT1wY6cF3hJ5@example.com/me/r", "x7Rk2pQ9mZ4vB8nT1wY6cF3hJ5"),
+    ("smbclient //srv/share -U me%SmbPass99", "SmbPass99"),
+    ('ssh-keygen -q -N "correct horse battery" -f k', "correct horse battery"),
+    ("7z a -pZipS3cret a.7z f", "ZipS3cret"),
+    ("unzip -P ZipS3cret a.zip", "ZipS3cret"),
+    ("sqlcmd -S srv -U sa -P Str0ngPass!", "Str0ngPass!"),
+    ("xfreerdp /u:admin /p:Pa55word /v:host", "Pa55word"),
+    ("http -a admin:Pa55word GET x", "Pa55word"),
+    ("echo Str0ngPass! | sudo -S apt update", "Str0ngPass!"),
+    ("vault login s.AbCdEfGhIjKlMnOpQrStUvWx", "s.AbCdEfGhIjKlMnOpQrStUvWx"),
+    ("redis-cli -u redis://:Pa55word@localhost:6379", "Pa55word"),
+]
+BENIGN += ["7z x archive.7z", "zip -r out.zip dir", "unzip -l a.zip", "echo hi | sudo tee /etc/x",
+           "http GET example.com", "ssh-keygen -t ed25519 -f k", 'ssh-keygen -q -N "" -f k',
+           "git clone https://github.com/me/repo", "ssh git@github.com", "vault status"]
+
 # Values that look like stand-ins but may be real: still redacted.
 NEAR_PLACEHOLDERS = [
     ("export API_KEY=my_api_key", "my_api_key"),
@@ -278,6 +298,11 @@ def test_redaction_is_idempotent_and_keeps_flags_and_quotes():
     assert once == "mysqldump --password='[REDACTED:password-arg]' db"
     assert redact(once).text == once
     assert redact("psql postgres://app:FakePw@db/app").text == "psql postgres://app:[REDACTED:url-credentials]@db/app"
+
+
+def test_a_password_in_a_url_after_a_flag_keeps_the_host():
+    assert (redact("redis-cli -u redis://:Pa55word@localhost:6379").text
+            == "redis-cli -u redis://:[REDACTED:url-credentials]@localhost:6379")
 
 
 def test_a_password_attached_to_a_short_flag_takes_only_itself():
