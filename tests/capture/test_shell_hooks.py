@@ -12,12 +12,21 @@ import json
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from recall_cli.capture.hook import hook_script
-from tests.capture.helpers import Terminal, need, python, recorders_running, wait_for, wait_for_spool
+from tests.capture.helpers import (
+    Terminal,
+    need,
+    python,
+    recorders_running,
+    spool_records,
+    wait_for,
+    wait_for_spool,
+)
 
 TOKEN = "ghp_" + "FAKEfakeFAKEfakeFAKEfakeFAKEfake1234"
 
@@ -104,6 +113,25 @@ def test_bash_with_ignoreboth_records_every_run_of_a_repeated_command(tmp_path, 
     # repeat of the whole entry records that entry again: nothing the user hid
     assert [t for t, _ in runs[5:]] in (["echo after-space", "echo done"],
                                         ["echo after-space", "echo after-space", "echo done"])
+
+
+def test_bash_with_its_own_prompt_command_times_each_command_from_when_it_runs(tmp_path, recall_home):
+    # a PROMPT_COMMAND set before the hook (history -a, a terminal's title setter) runs after
+    # ours: it is no command of the user's, neither its start nor the one repeated
+    term = _start("bash", tmp_path, recall_home,
+                  bashrc="HISTCONTROL=ignoreboth\nPROMPT_COMMAND='history -a'\n")
+    try:
+        term.run("ls /recall-pc-none")
+        # (the prompt waits meanwhile)
+        wait_for(lambda: spool_records(recall_home), timeout=60, what="the first record")
+        typed = time.time()
+        term.run("ls /recall-pc-none")  # a repeat: ignoredups gives it no history entry
+        term.run("echo done")
+    finally:
+        term.close()
+    records = sorted(wait_for_spool(recall_home, {"echo done"}, timeout=60), key=lambda r: r["ts_start"])
+    assert [r["text"] for r in records] == ["ls /recall-pc-none", "ls /recall-pc-none", "echo done"]
+    assert records[1]["ts_start"] >= typed - 0.05  # not the time its prompt was drawn
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

@@ -3,7 +3,7 @@
 # Before a command it only notes the time and directory; after it, one detached background
 # process records the command (redacted) into the spool. Nothing reaches the prompt's path.
 # RECALL_DISABLE=1 pauses recording; a command starting with a space is never recorded.
-# It uses a DEBUG trap and the front of PROMPT_COMMAND. Use eval as above: a DEBUG trap set
+# It uses a DEBUG trap and both ends of PROMPT_COMMAND. Use eval as above: a DEBUG trap set
 # earlier (bash-preexec, a prompt framework) is then kept and runs first; bash hides it
 # from a file read with `source`.
 if [[ $- == *i* && -z ${__recall_hooked-} ]]; then
@@ -20,7 +20,8 @@ __recall_seen=
 __recall_preexec() {
     # the first simple command after a prompt: take a timestamp, nothing else
     [[ -n $__recall_armed && -z ${COMP_LINE-} ]] || return 0
-    [[ $BASH_COMMAND == __recall_precmd* ]] && return 0
+    # (Ctrl-R's picker runs through bind -x, which trips the trap too)
+    case $BASH_COMMAND in __recall_precmd* | __recall_arm* | __recall_pick*) return 0 ;; esac
     __recall_armed=
     __recall_start=${EPOCHREALTIME:-$SECONDS}
     __recall_cwd=$PWD
@@ -64,8 +65,27 @@ __recall_precmd() {
     __recall_start=
     __recall_seen=
     __recall_cwd=
-    __recall_armed=1
+    __recall_armed=  # armed by __recall_arm, last: what PROMPT_COMMAND runs after us is no command
+    __recall_keep_last
     return "$__recall_status"
+}
+
+__recall_arm() { __recall_armed=1; }
+
+__recall_keep_last() {
+    # an rc file may add to PROMPT_COMMAND after loading this ("history -a"): arm after it
+    # from the next prompt on
+    if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
+        [[ ${PROMPT_COMMAND[${#PROMPT_COMMAND[@]}-1]} == __recall_arm ]] && return 0
+        local -a __recall_kept=()
+        local __recall_item
+        for __recall_item in "${PROMPT_COMMAND[@]}"; do
+            [[ $__recall_item == __recall_arm ]] || __recall_kept+=("$__recall_item")
+        done
+        PROMPT_COMMAND=("${__recall_kept[@]}" __recall_arm)
+    elif [[ $PROMPT_COMMAND != *";__recall_arm" ]]; then
+        PROMPT_COMMAND="${PROMPT_COMMAND//;__recall_arm/};__recall_arm"
+    fi
 }
 
 # The trap passes "$_" as its last word, so $_ is again what the user's command left
@@ -86,8 +106,8 @@ else
     trap '__recall_preexec "$_"' DEBUG
 fi
 if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
-    PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}")
+    PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}" __recall_arm)
 else
-    PROMPT_COMMAND="__recall_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+    PROMPT_COMMAND="__recall_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND};__recall_arm"
 fi
 fi
