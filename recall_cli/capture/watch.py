@@ -151,6 +151,14 @@ class FileWatcher:
                 return root
         return None
 
+    def _outside_link(self, path: str) -> str | None:
+        """Where ``path`` leads when a symbolic link takes it out of every watched folder."""
+        real = os.path.realpath(path)
+        if real == os.path.abspath(path):
+            return None
+        roots = [os.path.realpath(root) for root in self.dirs]
+        return None if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots) else real
+
     def _walk(self, directory: str) -> Iterable[str]:
         for current, dirnames, filenames in os.walk(directory, onerror=lambda exc: None):
             dirnames[:] = sorted(d for d in dirnames if not self._ignored_dir(d))
@@ -199,6 +207,13 @@ class FileWatcher:
     def _read(self, path: str, report: WatchReport) -> tuple[str, os.stat_result | None, str]:
         """("text", stat, text) | ("skip", stat, "") for binary or oversize files |
         ("gone", None, "") | ("busy", None, "") when it keeps changing or cannot be read."""
+        outside = self._outside_link(path)
+        if outside is not None:  # ~/notes/ssh.txt -> ~/.ssh/config: not a note the user keeps here
+            report.errors.append(f"{path}: skipped, a link to {outside}, outside the watched folders")
+            try:
+                return "skip", os.stat(path), ""
+            except OSError:
+                return "gone", None, ""
         for _attempt in range(_READ_RETRIES):
             try:
                 before = os.stat(path)

@@ -138,6 +138,21 @@ def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(n
     assert watcher.scan_once().deleted == 0  # we never had its text, so no deletion event
 
 
+def test_a_link_out_of_the_watched_folder_is_not_read_but_one_within_it_is(notes, tmp_path, recall_home):
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "ssh-config.txt").write_text("Host prod\n  HostName 10.0.0.9\n")
+    (notes / "sub").mkdir()
+    (notes / "sub" / "kept.md").write_text("Kept note.\n")
+    (notes / "ssh.txt").symlink_to(private / "ssh-config.txt")
+    (notes / "alias.md").symlink_to(notes / "sub" / "kept.md")
+    collect = Collect()
+    report = make(tmp_path, recall_home, collect).scan_once()
+    assert sorted(collect.texts()) == ["Kept note.", "Kept note."]  # (the link inside is read as itself)
+    assert report.errors == [f"{notes / 'ssh.txt'}: skipped, a link to {private / 'ssh-config.txt'}, "
+                             "outside the watched folders"]
+
+
 def test_secrets_in_notes_are_redacted(notes, tmp_path, recall_home):
     (notes / "ops.md").write_text("The staging db is postgres://app:FakePw42@db/app\n")
     collect = Collect()
