@@ -7,8 +7,10 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from ..capture.filters import parse_list
 from ..capture.screen import screen_watcher_from_config
 from ..capture.watch import FileWatcher
+from ..config import load_config
 from ..errors import RecallError
 
 if TYPE_CHECKING:
@@ -85,19 +87,48 @@ def install_jobs(daemon: Daemon) -> None:
 
     daemon.jobs["sync"] = sync_folder
 
-    _start_watchers(daemon)
+    watched = {"dirs": config.get("watch.dirs")}
+
+    def follow_watch_dirs() -> None:
+        # `recall watch --add/--remove` edits config.toml while the daemon runs: it follows
+        try:
+            dirs = load_config(config.home).get("watch.dirs")
+        except RecallError:
+            return  # a config being edited (or broken): keep watching what was configured
+        if dirs != watched["dirs"]:
+            watched["dirs"] = dirs
+            _restart_file_watcher(daemon, dirs)
+
+    daemon.jobs["watch_dirs"] = follow_watch_dirs
+
+    _start_file_watcher(daemon, config.get("watch.dirs"))
+    _start_screen_watcher(daemon)
 
 
-def _start_watchers(daemon: Daemon) -> None:
-    """The file watcher over the configured directories, and the screen watcher if enabled."""
+def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
+    """The file watcher over ``dirs`` (watch.dirs), when any are configured."""
     try:
-        if daemon.config.get("watch.dirs").strip():
-            watcher = FileWatcher.from_config(daemon.config)
+        if dirs.strip():
+            watcher = FileWatcher.from_config(daemon.config, parse_list(dirs))
             watcher.start()
             daemon.watchers.append(watcher)
             log.info("watching %s", ", ".join(map(str, watcher.dirs)))
     except Exception as exc:  # a missing directory must not stop the daemon
         log.warning("file watcher not started: %s", exc.message if isinstance(exc, RecallError) else exc)
+
+
+def _restart_file_watcher(daemon: Daemon, dirs: str) -> None:
+    """Stop the file watcher and start one over the newly configured ``dirs``."""
+    for watcher in [w for w in daemon.watchers if isinstance(w, FileWatcher)]:
+        watcher.stop()
+        daemon.watchers.remove(watcher)
+    if not dirs.strip():
+        log.info("no longer watching any folder")
+    _start_file_watcher(daemon, dirs)
+
+
+def _start_screen_watcher(daemon: Daemon) -> None:
+    """The screen watcher, if screen.enabled."""
     try:
         screen = screen_watcher_from_config(daemon.service)
         if screen is not None:

@@ -264,6 +264,32 @@ def test_the_daemon_syncs_through_the_configured_folder(tmp_path, monkeypatch):
         server.service.close()
 
 
+def test_a_folder_added_to_watch_while_the_daemon_runs_is_watched_without_a_restart(tmp_path, recall_home):
+    from recall_cli.capture import spool
+    from recall_cli.capture.watch import FileWatcher
+    from recall_cli.serve.jobs import install_jobs
+
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    notes = tmp_path / "notes2"
+    notes.mkdir()
+    (notes / "garden.md").write_text("Plant the garlic before the frost.\n", encoding="utf-8")
+    try:
+        assert not [w for w in server.watchers if isinstance(w, FileWatcher)]
+        load_config(recall_home).set("watch.dirs", str(notes))  # what `recall watch --add` writes
+        server.jobs["watch_dirs"]()
+        assert [w.dirs for w in server.watchers if isinstance(w, FileWatcher)] == [[str(notes)]]
+        assert "Plant the garlic before the frost." in spool.spool_path(recall_home).read_text(encoding="utf-8")
+        load_config(recall_home).set("watch.dirs", "")  # `recall watch --remove`
+        server.jobs["watch_dirs"]()
+        assert not [w for w in server.watchers if isinstance(w, FileWatcher)]
+    finally:
+        for watcher in server.watchers:
+            watcher.stop()
+        server.service.close()
+
+
 def test_the_sync_job_logs_a_missing_folder_and_keeps_the_daemon_running(tmp_path, monkeypatch, caplog):
     from recall_cli.serve.jobs import install_jobs
 
