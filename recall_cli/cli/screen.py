@@ -20,6 +20,7 @@ from .common import echo_json, service
 if TYPE_CHECKING:
     from ..capture.ingest import IngestReport
     from ..capture.screen import ScreenWatcher
+    from ..config import Config
     from ..service import Recall
 
 # what signal.signal returns: the previous handler (a function, SIG_DFL/SIG_IGN, or None)
@@ -161,6 +162,21 @@ def _report_once(watcher: ScreenWatcher, records: list[dict[str, Any]], ingested
         typer.echo(f"Warning: {watcher.stats.last_error}", err=True)
 
 
+def _daemon_records(config: Config) -> bool | str:
+    """True when a running daemon records screen focus, else why not."""
+    from ..serve.client import remote
+
+    client = remote(config)
+    if client is None:
+        return "no daemon runs (start it with `recall serve --detach`)"
+    state = client.call("status")
+    if state.get("screen"):
+        return True
+    why = (state.get("problems") or {}).get("screen")
+    return f"the daemon's screen watcher is not running ({why})" if why else \
+        "the daemon started before screen.enabled was set (restart it: `recall serve --stop`, then --detach)"
+
+
 def status(
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
@@ -201,10 +217,16 @@ def status(
             source.close()
     if os.environ.get("WAYLAND_DISPLAY") and info["source"]:
         info["source"] += "; Wayland session: only X11 (XWayland) windows are seen"
+    info["recording"] = _daemon_records(config) if info["enabled"] else False
     if as_json:
         echo_json(info)
         return
-    daemon = "on (recall serve records)" if info["enabled"] else "off (`recall config set screen.enabled true`)"
+    if not info["enabled"]:
+        daemon = "off (`recall config set screen.enabled true`)"
+    elif info["recording"] is True:
+        daemon = "on (recall serve records)"
+    else:
+        daemon = f"enabled, but nothing records: {info['recording']}"
     typer.echo(f"Screen capture in the daemon: {daemon}")
     typer.echo(f"Source: {info['source'] or 'none: ' + str(info['error'])}")
     active = info["active"]

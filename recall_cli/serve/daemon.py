@@ -201,6 +201,7 @@ class Daemon:
         self.server: socketserver.ThreadingUnixStreamServer | None = None
         self.jobs: dict[str, Callable[[], None]] = {}
         self.watchers: list[FileWatcher | ScreenWatcher] = []
+        self.problems: dict[str, str] = {}  # watcher -> why it is not running ("screen": "no X display")
 
     # -- requests -----------------------------------------------------------------------
     def handle(self, request: object, send: Send) -> dict[str, Any]:
@@ -275,8 +276,11 @@ class Daemon:
 
     def op_status(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """The daemon's pid, home, jobs and number of watchers."""
+        from ..capture.screen import ScreenWatcher
+
         return {"pid": os.getpid(), "home": str(self.config.home), "jobs": sorted(self.jobs),
-                "watchers": len(self.watchers)}
+                "watchers": len(self.watchers), "screen": any(isinstance(w, ScreenWatcher) for w in self.watchers),
+                "problems": dict(self.problems)}
 
     # -- lifecycle ------------------------------------------------------------------------
     def warm_up(self) -> None:

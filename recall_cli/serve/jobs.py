@@ -136,4 +136,6 @@ def _start_screen_watcher(daemon: Daemon) -> None:
             daemon.watchers.append(screen)
             log.info("recording screen focus spans")
     except Exception as exc:
-        log.warning("screen watcher not started: %s", exc.message if isinstance(exc, RecallError) else exc)
+        why = exc.message if isinstance(exc, RecallError) else str(exc)
+        daemon.problems["screen"] = why  # `recall screen status` says so
+        log.warning("screen watcher not started: %s", why)

@@ -81,6 +81,29 @@ def test_without_a_display_the_error_is_one_line(cli, monkeypatch):
     assert code == 0 and "Source: none: no X display: set DISPLAY or run under X11" in out
 
 
+def test_status_says_when_nothing_records_though_capture_is_enabled(cli, monkeypatch, recall_home):
+    from recall_cli.config import load_config
+    from recall_cli.serve.jobs import install_jobs
+    from recall_cli.service import Recall
+    from tests.fakes import FakeEmbedder
+    from tests.serving import serving
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("RECALL_SCREEN_ENABLED", "1")
+    out = cli("screen", "status")[1]
+    assert ("Screen capture in the daemon: enabled, but nothing records: no daemon runs "
+            "(start it with `recall serve --detach`)") in out
+    config = load_config(recall_home)
+    with serving(config, lambda: Recall(config, embedder=FakeEmbedder())) as served:
+        install_jobs(served.server)  # starts the screen watcher, which finds no display
+        out = cli("screen", "status")[1]
+        data = json.loads(cli("screen", "status", "--json")[1])
+    assert ("Screen capture in the daemon: enabled, but nothing records: the daemon's screen watcher "
+            "is not running (no X display: set DISPLAY or run under X11)") in out
+    assert data["enabled"] is True and data["recording"].startswith("the daemon's screen watcher")
+
+
 def test_seconds_needs_once(cli):
     code, _out, err = cli("screen", "watch", "--seconds", "3")
     assert code == 2 and "--seconds goes with --once" in err
