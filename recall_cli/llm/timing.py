@@ -25,7 +25,8 @@ from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, later_
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 
 # a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
-RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:other\s+)?(?:day|week|month|morning|evening|night|weekend|{DAYS})"
+RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:(?:other|second|third|2nd|3rd)\s+)?"
+                       rf"(?:day|week|month|morning|evening|night|weekend|{DAYS})"
                        rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
                        rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
                        re.I)

@@ -123,7 +123,9 @@ ASKS_AHEAD = re.compile(r"\b(?:will|going to|gonna|should|need to|have to|is on|
 # around a bare weekday: not the weekday of a date that follows ("moved to Thursday 5 March":
 # the date says it), and a weekday with a time of day after it names a day ("Friday at 9")
 NO_DATE_AFTER = rf"(?!,?\s+(?:the\s+)?\d|,?\s+{MONTH_RE})"
-TIME_OF_DAY_AFTER = r"(?=\s+at\s+\d|\s+(?:morning|afternoon|evening|night)\b)"
+# "Friday at 9", "Friday 9am", "Friday 10:30", "Friday morning" (not "Friday 13": a date)
+TIME_OF_DAY_AFTER = (r"(?=\s+at\s+\d|\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\s+\d{1,2}:\d{2}\b"
+                     r"|\s+(?:morning|afternoon|evening|night)\b)")
 
 
 def plans_ahead(text: str) -> bool:

@@ -385,6 +385,12 @@ def test_a_cancelled_or_postponed_event_is_answered_as_such_not_with_a_date(svc)
         "Book club on 20 November is cancelled. [4]")
 
 
+def test_when_does_a_thing_that_comes_every_second_week_is_answered_with_its_rhythm(svc):
+    svc.add("Release train leaves every second Tuesday.", ts=parse_time("2026-12-05T12:49"))
+    assert answered(svc, "When does the release train leave?", "2026-12-05T13:00") == (
+        "Release train leaves every second Tuesday. [1]")  # not the day it was written
+
+
 def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_the_new_ones(svc):
     svc.add("Yoga class is on Wednesdays at 18:00 at the community centre.", ts=parse_time("2026-10-01T09:00"))
     assert ask(svc, "When is yoga class?", llm=ScriptedLLM([])).text == (

@@ -43,6 +43,9 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("Dentist appointment with Dr. Halvorsen moved to Tuesday at 10:15.", "Tuesday, 13 June 2023"),
     ("Vet for Biscuit moved to Friday at 9.", "Friday, 16 June 2023"),
     ("We went to the gym Saturday morning", "Saturday, 3 June 2023"),
+    ("the plumber Zoltan comes Friday 9am.", "Friday, 16 June 2023"),  # a time of day says it is a day
+    ("Standup moved to Monday 10:30", "Monday, 12 June 2023"),
+    ("Gas meter reading is due end of January.", "January 2024"),  # a part of a month, no preposition
     # a month named alone: the coming one in a plan, the last one in a story
     ("We are moving to Rotterdam in January", "January 2024"),
     ("Marta starts at Google in early March", "March 2024"),
@@ -63,6 +66,7 @@ def test_dates_in_evidence_read_as_said(text, expected):
     ("we won for the 1st time", []),  # an ordinal of something other than a day
     ("Ana lives on the 3rd floor", []),
     ("in August 5th, 2023", ["5 August 2023"]),  # a day follows: the day is the date
+    ("Friday 13 at the cinema", []),  # a number after a weekday is no time of day
 ])
 def test_a_month_alone_is_read_only_when_it_stands_alone(text, expected):
     assert [rendered for _p, rendered, _d, _s in dates_in(text, SAID)] == expected
