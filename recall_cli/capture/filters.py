@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # annotations only: the record path does not import typing (n
     from ..config import Config
     from .record import Settings
 
+# variable assignments before a command, one of them RECALL_DISABLE=1
+DISABLED_PREFIX = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*?(?:env\s+)?RECALL_DISABLE=1\s")
+
 
 def parse_list(value: Any) -> list[str]:
     """A list-valued config key: comma-separated (``\\,`` is a literal comma) or a TOML array."""
@@ -125,6 +128,8 @@ class CommandFilter:
             return "empty"
         if command[:1] in {" ", "\t"}:
             return "leading space"
+        if DISABLED_PREFIX.match(command):  # "RECALL_DISABLE=1 mysql ...": paused for that command
+            return "RECALL_DISABLE=1"
         if self.ignored_command(command):
             return "ignore pattern"
         if self.ignored_dir(cwd):

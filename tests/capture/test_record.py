@@ -162,6 +162,15 @@ def test_recall_disable_records_nothing(recall_home):
     assert result.returncode == 0 and not (recall_home / "spool").exists()
 
 
+def test_a_command_prefixed_with_recall_disable_is_not_recorded(recall_home):
+    for command in ["RECALL_DISABLE=1 mysql -u root shop", "LANG=C RECALL_DISABLE=1 psql", "env RECALL_DISABLE=1 ls"]:
+        assert record.record(make_args(command)) is None, command
+    assert record.record(make_args("RECALL_DISABLE=0 ls")) is not None
+    assert record.record(make_args("echo RECALL_DISABLE=1 is how to pause")) is not None
+    assert [r["text"] for r in spool_records(recall_home)] == ["RECALL_DISABLE=0 ls",
+                                                                "echo RECALL_DISABLE=1 is how to pause"]
+
+
 def test_non_utf8_bytes_become_replacement_characters(recall_home, svc):
     result = run_record(recall_home, b"echo caf\xe9 \xff\xfe done\n", "--shell", "bash", "--status", "0",
                         "--cwd", "/tmp/caf\udce9".encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
