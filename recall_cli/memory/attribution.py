@@ -227,6 +227,24 @@ def misquoted(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+# "the coach (Fergal) said he can come as assistant manager": the "he" may be someone else
+REPORTED = re.compile(r"\b(?P<who>[A-Z][a-z]+)\)?\s+(?:said|says|told (?:me|us|him|her)|reckons|thinks)\s+"
+                      r"(?:that\s+)?(?:he|she|they)(?:'(?:d|ll|s))?\s+(?P<rest>[a-z]+(?:\s+[a-z]+)?)")
+
+
+def reported_as_own(text: str, cited: Sequence[Event]) -> str:
+    """The reported speech ``text`` turns into the reporter's own deed ("Fergal can come as
+    assistant manager" from "the coach (Fergal) said he can come ..."), else ''. Whom the
+    reported "he" means the words do not say; a memory that keeps "said" keeps that open."""
+    for event in cited:
+        for m in REPORTED.finditer(event.text or ""):
+            deed = r"\s+".join(map(re.escape, m["rest"].split()))
+            if re.search(rf"\b{re.escape(m['who'])}\s+(?:\w+\s+){{0,2}}?{deed}\b", text) \
+                    and not re.search(rf"\b{re.escape(m['who'])}\)?\s+(?:said|says|told|reckons|thinks)\b", text):
+                return m.group(0)
+    return ""
+
+
 # a sentence about one of the speaker's people: "My son Leo is 7 and has a peanut allergy"
 KIN_FIRST = re.compile(r"^\W*(?:(?:so|and|but|also)\s+)?my\s+(?:son|daughter|wife|husband|partner|mum|mom|mother|"
                        r"dad|father|sister|brother|kids?|child|children|friend|boss|colleague|grand\w+|girlfriend|"

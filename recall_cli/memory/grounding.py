@@ -47,6 +47,7 @@ from .attribution import (
     mine_as_theirs,
     misattributed,
     misquoted,
+    reported_as_own,
     scattered,
     self_as_other,
 )
@@ -382,7 +383,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "fragment", "says nothing")
     wronged = check_person(rest, candidate.subject, cited, episode) if candidate.kind != "episodic" else ""
     wronged = wronged or misquoted(rest, cited) or kin_as_self(rest, cited) or self_as_other(rest, cited) \
-        or mine_as_theirs(rest, cited) or spliced_deed(rest, cited)
+        or mine_as_theirs(rest, cited) or spliced_deed(rest, cited) or reported_as_own(rest, cited)
     if wronged:
         return _reject(verdict, "wrong_person", wronged)
     reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")

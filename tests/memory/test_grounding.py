@@ -646,3 +646,14 @@ def test_a_month_the_note_names_alone_is_grounded_and_another_is_not():
                  note, note).ok
     wrong = check(llm("semantic", "The user told Sneha April is better for her visit.", [30], "Sneha"), note, note)
     assert (wrong.ok, wrong.reason, wrong.detail) == (False, "ungrounded_date", "April")
+
+
+def test_reported_speech_is_not_made_the_reporters_own_deed():
+    # "he" is the user's son, not the coach: whom a reported "he" means is not in the words
+    note = [Event("the coach (Fergal) said he can come as 'assistant manager' and mind the hurleys so he's "
+                  "delighted with that.", NOTE_DAY, source="note", id=20)]
+    v = verdict(llm("semantic", "Fergal can come as 'assistant manager' and mind the hurleys.", [20]), note)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    kept = verdict(llm("semantic", "Fergal said he can come as 'assistant manager' and mind the hurleys.", [20]),
+                   note)
+    assert kept.ok, kept  # keeping "said" keeps the "he" open
