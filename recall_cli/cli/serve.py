@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 def serve(
     show_status: bool = typer.Option(False, "--status", help="Say whether the daemon runs, and its pid."),
     stop_it: bool = typer.Option(False, "--stop", help="Stop the running daemon (SIGTERM) and wait."),
-    detach: bool = typer.Option(False, "--detach", "-d", help="Start in the background; return when it answers."),
+    detach: bool = typer.Option(False, "--detach", "-d",
+                                help="Start in the background; return when it answers (at once if it runs)."),
     unit: bool = typer.Option(False, "--unit", help="Print a systemd user unit that runs the daemon."),
     as_json: bool = typer.Option(False, "--json", help="Print status as JSON."),
 ) -> None:
@@ -45,6 +46,10 @@ def serve(
             typer.echo("recall serve was not running.")
         return
     if detach:
+        current = daemon.status(config)
+        if current["running"] and current["answering"]:  # (idempotent: an rc file may start it each login)
+            typer.echo(f"recall serve is already running (pid {current['pid']}) on {daemon.socket_path(config)}")
+            return
         pid = daemon.start_detached(config)
         typer.echo(f"recall serve is running (pid {pid}) on {daemon.socket_path(config)}")
         return
