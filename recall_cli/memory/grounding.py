@@ -83,6 +83,7 @@ from .person import (
     has_second_person,
     rewrite_first_person,
     rewrite_second_person,
+    ungendered_user,
     with_doer,
 )
 from .summary import Candidate
@@ -364,6 +365,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         text = verdict.text = rewrite_first_person(text, speaker)
     if candidate.kind != "procedural":  # a procedure's bare verb is an instruction, not a deed
         text = verdict.text = with_doer(text, cited)
+    text = verdict.text = ungendered_user(text)  # the model's guess at the user's "he" or "she"
     if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
         addressee = choose_addressee(cited, episode)
         if addressee is None:

@@ -191,3 +191,42 @@ def with_doer(text: str, cited: Sequence[Event]) -> str:
                 doer = name
             return f"{doer[0].upper()}{doer[1:]} {text}"
     return text
+
+
+# what may follow a possessive "her" ("her sister"): not a word that ends a clause or starts another
+_NOT_OWNED = frozenset("and or but to for with at in on of by from as than that so if when while because the a an "
+                       "about after before".split())
+_USER_PRONOUNS = {"he": "the user", "she": "the user", "him": "the user", "his": "the user's",
+                  "hers": "the user's", "himself": "themselves", "herself": "themselves"}
+# someone else a later pronoun may stand for: a name, or a relation ("her sister ... she")
+_PERSON_WORDS = frozenset("sister brother mother mum mom father dad son daughter wife husband partner friend "
+                          "boss colleague aunt uncle cousin niece nephew grandmother grandfather grandma grandpa "
+                          "girlfriend boyfriend neighbour neighbor teacher doctor coach client manager".split())
+
+
+def ungendered_user(text: str) -> str:
+    """``text`` with "he"/"she" of the user named as the user: nothing the user wrote says
+    which they are, so "The user is planning a speech at her sister's wedding" becomes "...
+    at the user's sister's wedding". Only a pronoun with no one else named between it and
+    "the user" is theirs."""
+    if "the user" not in text.lower():
+        return text
+    out: list[str] = []
+    theirs = False  # whether a pronoun here would stand for the user
+    tokens = re.split(r"(\W+)", text)
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        if low == "user" and i >= 2 and tokens[i - 2].lower() == "the":
+            theirs = True
+        elif token[:1].isupper() and i > 0 and not re.search(r"[.!?]\s*$", "".join(tokens[:i])) \
+                or low in _PERSON_WORDS:
+            theirs = False  # a name or a relation: a later "she" may be theirs
+        elif theirs and low in _USER_PRONOUNS | {"her": ""}:
+            following = next((t for t in tokens[i + 1:] if t.strip()), "")
+            if low == "her":
+                owned = bool(re.fullmatch(r"[A-Za-z][\w'-]*", following)) and following.lower() not in _NOT_OWNED
+                token = "the user's" if owned else "the user"
+            else:
+                token = _USER_PRONOUNS[low]
+        out.append(token)
+    return "".join(out)

@@ -657,3 +657,16 @@ def test_reported_speech_is_not_made_the_reporters_own_deed():
     kept = verdict(llm("semantic", "Fergal said he can come as 'assistant manager' and mind the hurleys.", [20]),
                    note)
     assert kept.ok, kept  # keeping "said" keeps the "he" open
+
+
+def test_the_users_he_or_she_is_the_users_name_the_notes_never_say_which():
+    events = [Event("My younger sister Aiko's wedding is on May 15 in Tokyo, and she asked me to give a "
+                    "3-minute speech at the reception.", NOTE_DAY, source="chatgpt", session="c", actor="user",
+                    id=30)]
+    v = verdict(llm("semantic", "The user is planning to give a speech at her sister's wedding reception in Tokyo.",
+                    [30], "the user"), events)
+    assert v.ok, v
+    assert v.text == "The user is planning to give a speech at the user's sister's wedding reception in Tokyo."
+    # a pronoun after someone else is named may be theirs: left as it is
+    v = verdict(llm("semantic", "The user's sister Aiko asked her brother for a speech.", [30], "Aiko"), events)
+    assert "Aiko asked her brother" in v.text
