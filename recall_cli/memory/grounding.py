@@ -365,7 +365,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         text = verdict.text = rewrite_first_person(text, speaker)
     if candidate.kind != "procedural":  # a procedure's bare verb is an instruction, not a deed
         text = verdict.text = with_doer(text, cited)
-    text = verdict.text = ungendered_user(text)  # the model's guess at the user's "he" or "she"
+    if (candidate.subject or "the user").lower() in ("the user", "user"):  # (Ruth's memory's "she" is Ruth)
+        text = verdict.text = ungendered_user(text)  # the model's guess at the user's "he" or "she"
     if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
         addressee = choose_addressee(cited, episode)
         if addressee is None:

@@ -197,7 +197,7 @@ def with_doer(text: str, cited: Sequence[Event]) -> str:
 _NOT_OWNED = frozenset("and or but to for with at in on of by from as than that so if when while because the a an "
                        "about after before".split())
 _USER_PRONOUNS = {"he": "the user", "she": "the user", "him": "the user", "his": "the user's",
-                  "hers": "the user's", "himself": "themselves", "herself": "themselves"}
+                  "hers": "the user's", "himself": "the user", "herself": "the user"}
 # someone else a later pronoun may stand for: a name, or a relation ("her sister ... she")
 _PERSON_WORDS = frozenset("sister brother mother mum mom father dad son daughter wife husband partner friend "
                           "boss colleague aunt uncle cousin niece nephew grandmother grandfather grandma grandpa "
