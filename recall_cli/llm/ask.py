@@ -51,7 +51,9 @@ from .shape import (
     HOW_MUCH,
     STEPS_DEPTH,
     WHO_ASKED,
+    WHY_ASKED,
     Shaped,
+    done_by_another,
     duration_answer,
     list_answer,
     question_kind,
@@ -62,9 +64,7 @@ from .shell import shell_answer
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
-    IRREGULAR,
     SPEECH,
-    STOPWORDS,
     WORD,
     Support,
     assess,
@@ -341,7 +341,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
         def keep(hit: Hit, sentence: str) -> bool:
             # "where do I work now?" is not answered by "... but Daniel works night shifts"
-            return not is_assistant(hit.actor or "") and not (mine and _done_by_another(sentence, keys))
+            return not is_assistant(hit.actor or "") and not (mine and done_by_another(sentence, keys))
     if kind == "steps":  # a command that failed is no step to take
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]
 
@@ -376,29 +376,17 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         keys, amount = keys - DIGIT_WORDS, True
     latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question))
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
+    why = bool(WHY_ASKED.match(question))
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
-                                     amount=amount, latest=latest, person=person)
+                                     amount=amount, latest=latest, person=person, why=why)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
-                                latest=latest, person=person))
+                                latest=latest, person=person, why=why))
 
 
 # "how much is in the fund now?": what holds now, the latest word on it
 NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
-
-
-def _done_by_another(sentence: str, keys: set[str]) -> bool:
-    """Whether every key word ``sentence`` says follows another person's name ("Daniel works")."""
-    said = re.findall(r"[\w']+", sentence)
-    # a name asked about is no deed ("Returned Intermezzo to the library" is the asker's)
-    at = [k for k, w in enumerate(said) if stem(w.lower()) in keys and not (k and w[:1].isupper())]
-    def named(k: int) -> bool:  # a capitalised word before it: not I/we, nor a sentence's first stopword or deed
-        before = said[k - 1] if k else ""
-        first = before.lower() in STOPWORDS or before.lower() in IRREGULAR or before.lower().endswith("ed")
-        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first)  # "Went hiking"
-
-    return bool(at) and all(named(k) for k in at)
 
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items

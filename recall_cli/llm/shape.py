@@ -465,12 +465,14 @@ def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
 def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit], Hit | None],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
-                     amount: bool = False, latest: bool = False, person: bool = False) -> Shaped | None:
+                     amount: bool = False, latest: bool = False, person: bool = False,
+                     why: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
     without a number is followed by its item's next sentence that has one; ``latest``: of
-    equally matching statements the latest answers ("did I give the drill back?")."""
+    equally matching statements the latest answers ("did I give the drill back?"); ``why``:
+    the question asks why, so a note's lines that lead up to the statement come with it."""
     if not any(_says_some(keys, s, h) for h in hits[:depth] for s in sentences(h.text or "")) \
             and any(keys & context_of(h) for h in hits[depth:]):
         # nothing in the first items says a key word, and a note further down is filed under
@@ -504,6 +506,10 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if listed is not None:
         return Shaped(listed, [found[1]])
     said = clean(found[0]) or found[0]
+    if why and is_note(found[1]) and (above := _lines_before(found[0], found[1].text or "")):
+        # "why did we change the tiles?": "-> CHANGED to the oak plank" follows the reasons
+        # ("Ash Grey back-ordered, 8 wks", "it went grey-blue") in the lines above it
+        return Shaped(" / ".join([*above, said]), [found[1]])
     if amount and not _figure(said, found[1].ts):  # "Car service done." then "Final bill was 245 pounds"
         after = _after(found[0], found[1].text or "")
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
@@ -538,6 +544,26 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     return Shaped(said, [found[1]])
 
 
+WHY_ASKED = re.compile(r"^\s*(?:why|how come)\b", re.I)
+WHY_LINES = 3  # lines above a note's statement that a why-question's answer carries
+WHY_CHARS = 600
+
+
+def _lines_before(sentence: str, text: str) -> list[str]:
+    """The lines of ``text`` above the one holding ``sentence`` (at most WHY_LINES, none past a
+    blank line or a heading), when they are short enough to give with it."""
+    lines = text.splitlines()
+    at = next((i for i, line in enumerate(lines) if sentence.strip() in line), None)
+    if not at:
+        return []
+    above: list[str] = []
+    for line in reversed(lines[max(0, at - WHY_LINES):at]):
+        if not line.strip() or line.lstrip().startswith("#"):
+            break
+        above.insert(0, " ".join(line.split()))
+    return above if sum(map(len, above)) <= WHY_CHARS else []
+
+
 def _next_on_line(sentence: str, text: str) -> str:
     """The sentence after ``sentence`` on the same line of ``text``; '' for none."""
     for line in text.splitlines():
@@ -545,3 +571,16 @@ def _next_on_line(sentence: str, text: str) -> str:
         if sentence in said and said.index(sentence) + 1 < len(said):
             return said[said.index(sentence) + 1]
     return ""
+
+
+def done_by_another(sentence: str, keys: set[str]) -> bool:
+    """Whether every key word ``sentence`` says follows another person's name ("Daniel works")."""
+    said = re.findall(r"[\w']+", sentence)
+    # a name asked about is no deed ("Returned Intermezzo to the library" is the asker's)
+    at = [k for k, w in enumerate(said) if stem(w.lower()) in keys and not (k and w[:1].isupper())]
+    def named(k: int) -> bool:  # a capitalised word before it: not I/we, nor a sentence's first stopword or deed
+        before = said[k - 1] if k else ""
+        first = before.lower() in STOPWORDS or before.lower() in IRREGULAR or before.lower().endswith("ed")
+        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first)  # "Went hiking"
+
+    return bool(at) and all(named(k) for k in at)

@@ -318,6 +318,19 @@ def test_a_sentence_that_moves_a_date_is_answered_with_the_new_one_unless_the_pl
     assert answered(svc, "When was the exam originally?", "2026-10-10T09:00") == "15 October 2026 [1]"
 
 
+def test_why_a_note_says_something_changed_is_answered_with_the_lines_that_lead_up_to_it(svc):
+    svc.add("Tile Style rang: Ash Grey back-ordered from the factory, 8 wks minimum.\n"
+            "+ the sample went grey-blue in the north light\n"
+            "-> CHANGED the kitchen floor tiles to the Honey Oak plank, in stock.\n"
+            "Donal fine w/ it", ts=parse_time("2026-10-06T09:00"), source="note")
+    assert answered(svc, "Why did we change the kitchen floor tiles?", "2026-10-31T12:00") == (
+        "Tile Style rang: Ash Grey back-ordered from the factory, 8 wks minimum. / + the sample went grey-blue "
+        "in the north light / -> CHANGED the kitchen floor tiles to the Honey Oak plank, in stock. [1]")
+    # any other question gets the line itself
+    assert answered(svc, "What did we change the kitchen floor tiles to?", "2026-10-31T12:00") == (
+        "-> CHANGED the kitchen floor tiles to the Honey Oak plank, in stock. [1]")
+
+
 def test_a_later_note_that_changes_nothing_or_another_persons_change_does_not_replace_the_answer(svc):
     svc.add("The team offsite is in Lisbon in March.", ts=parse_time("2026-11-02T10:00"))
     svc.add("Packed a bag for the team offsite.", ts=parse_time("2026-11-20T10:00"))
@@ -1166,11 +1179,11 @@ def test_a_date_line_under_a_heading_that_names_the_thing_asked_answers_when(svc
 
 
 def test_a_deed_that_opens_a_note_is_the_askers_not_a_persons_name():
-    from recall_cli.llm.ask import _done_by_another
+    from recall_cli.llm.shape import done_by_another
 
     # "Went" opening a note is no name: the hike is the asker's own; "Daniel works" is Daniel's
-    assert not _done_by_another("Went hiking at Snowdon with Lena on Saturday.", {stem("hiking")})
-    assert _done_by_another("Daniel works night shifts at the Mater.", {stem("works")})
+    assert not done_by_another("Went hiking at Snowdon with Lena on Saturday.", {stem("hiking")})
+    assert done_by_another("Daniel works night shifts at the Mater.", {stem("works")})
 
 
 def test_what_did_i_get_someone_asks_what_was_bought(svc):
