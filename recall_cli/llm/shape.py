@@ -158,7 +158,12 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     # sits says (a note file "gym switch.md", a heading): only on a tie
     someone = person is not None and bool(keys & alike(said)) and (
         names_someone(sentence, names) or names_someone(_next_on_line(sentence, person), names))
-    return (int(someone),
+    # the name right before the deed asked about is who did it ("Clodagh drove" over "I drive
+    # up to Galway w/ Clodagh" for "who drove me to Galway?")
+    doer = someone and any(word.lower() not in STOPWORDS and stem(word.lower()) not in names
+                           and keys & alike({stem(deed.lower())})
+                           for word, deed in re.findall(r"(?<![\w'\u2019-])([A-Z][a-z]+)\s+([a-z]{3,})\b", sentence))
+    return (int(someone) + int(doer),
             int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
             len(keys & alike(said)), len(keys & context), when, -i, -j)
 

@@ -1111,6 +1111,14 @@ def test_who_is_answered_by_a_name_that_opens_a_line_or_follows_on_it(svc):
     assert "Denise Albrecht" in answered(svc, "Who do I deal with at Gary's bank?", "2026-08-01T12:00")
 
 
+def test_who_did_it_is_the_name_right_before_the_deed_not_one_along_for_it(svc):
+    add_notes(svc, [("2026-09-08T21:00", "plan: I drive up to Galway Fri 16th w/ Clodagh + Roisin, leave after "
+                                         "work ~3."),
+                    ("2026-10-19T21:00", "Galway, for my own sanity:\n- Clodagh drove, got me 3.10 Fri then "
+                                         "Roisin.\n- Sat: brunch, cocktails")])
+    assert answered(svc, "Who drove me to Galway for the hen?", "2026-10-31T12:00").startswith("- Clodagh drove")
+
+
 def test_a_weekly_fee_is_found_in_a_fee_a_week(svc):
     add_notes(svc, [("2026-08-03T11:00", "I run a small sourdough stall at Coburg market on Saturdays. "
                                          "A cafe in Thornbury wants bread twice a week. "
