@@ -134,6 +134,20 @@ def test_bash_with_its_own_prompt_command_times_each_command_from_when_it_runs(t
     assert records[1]["ts_start"] >= typed - 0.05  # not the time its prompt was drawn
 
 
+def test_bash_records_nothing_while_history_is_off(tmp_path, recall_home):
+    term = _start("bash", tmp_path, recall_home)
+    try:
+        term.run("set +o history")
+        term.run("echo hidden-from-history")
+        term.run("set -o history")
+        term.run("echo shown")
+    finally:
+        term.close()
+    records = sorted(wait_for_spool(recall_home, {"echo shown"}, timeout=60), key=lambda r: r["ts_start"])
+    # (`set +o history` has no entry either: history is off by the time it is done)
+    assert [r["text"] for r in records] == ["echo shown"]
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path, recall_home, cli):
     private = tmp_path / "private"

@@ -15,6 +15,7 @@ __recall_start=
 __recall_cwd=
 __recall_armed=
 __recall_histcmd=
+__recall_histon=1
 __recall_seen=
 
 __recall_preexec() {
@@ -52,7 +53,9 @@ __recall_precmd() {
     # A new history entry means a command line ran. (A line starting with a space under
     # HISTCONTROL=ignorespace never gets one; the recorder drops it in any case.) A line
     # the DEBUG trap never saw, like "(exit 3)", gets the prompt time as its start.
-    if [[ -n $__recall_histcmd && ${RECALL_DISABLE-} != 1 ]] &&
+    # `set +o history` hides what follows from the history, so from recall too (HISTCMD still
+    # counts, and `history 1` would give the `set` line again)
+    if [[ -n $__recall_histcmd && ${RECALL_DISABLE-} != 1 && -n $__recall_histon && -o history ]] &&
         { [[ $HISTCMD != "$__recall_histcmd" ]] || __recall_repeat; }; then
         # one fork here; the subshell's child expands history and runs Python. The
         # subshell keeps the job table and $! as they were.
@@ -62,6 +65,7 @@ __recall_precmd() {
             <<<"$(HISTTIMEFORMAT= builtin history 1)" >/dev/null 2>&1 &)
     fi
     __recall_histcmd=$HISTCMD
+    if [[ -o history ]]; then __recall_histon=1; else __recall_histon=; fi
     __recall_start=
     __recall_seen=
     __recall_cwd=
