@@ -161,7 +161,8 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     # the name right before the deed asked about is who did it ("Clodagh drove" over "I drive
     # up to Galway w/ Clodagh" for "who drove me to Galway?")
     doer = someone and any(word.lower() not in STOPWORDS and stem(word.lower()) not in names
-                           and keys & alike({stem(deed.lower())})
+                           and (deed in IRREGULAR or re.fullmatch(r"[a-z]{3,}(?:ed|s)", deed))  # a verb
+                           and keys & alike({stem(deed)})
                            for word, deed in re.findall(r"(?<![\w'\u2019-])([A-Z][a-z]+)\s+([a-z]{3,})\b", sentence))
     return (int(someone) + int(doer),
             int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
