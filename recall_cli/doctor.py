@@ -72,7 +72,19 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
         checks.append(_llm(svc))
     checks.append(_consolidation(svc))
     checks.append(_daemon(svc))
+    if svc.config.get("screen.enabled"):
+        checks.append(_screen(svc))
     return checks
+
+
+def _screen(svc: Recall) -> Check:
+    """With screen.enabled: whether anything records the active window."""
+    from .serve.client import screen_recorded
+
+    recording = screen_recorded(svc.config)
+    if recording is True:
+        return Check("screen", "OK", "recall serve records the active window")
+    return Check("screen", "WARN", f"screen.enabled is set, but nothing records: {recording}")
 
 
 def _daemon(svc: Recall) -> Check:

@@ -20,7 +20,6 @@ from .common import echo_json, service
 if TYPE_CHECKING:
     from ..capture.ingest import IngestReport
     from ..capture.screen import ScreenWatcher
-    from ..config import Config
     from ..service import Recall
 
 # what signal.signal returns: the previous handler (a function, SIG_DFL/SIG_IGN, or None)
@@ -162,21 +161,6 @@ def _report_once(watcher: ScreenWatcher, records: list[dict[str, Any]], ingested
         typer.echo(f"Warning: {watcher.stats.last_error}", err=True)
 
 
-def _daemon_records(config: Config) -> bool | str:
-    """True when a running daemon records screen focus, else why not."""
-    from ..serve.client import remote
-
-    client = remote(config)
-    if client is None:
-        return "no daemon runs (start it with `recall serve --detach`)"
-    state = client.call("status")
-    if state.get("screen"):
-        return True
-    why = (state.get("problems") or {}).get("screen")
-    return f"the daemon's screen watcher is not running ({why})" if why else \
-        "the daemon started before screen.enabled was set (restart it: `recall serve --stop`, then --detach)"
-
-
 def status(
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
@@ -186,6 +170,7 @@ def status(
     from ..capture.filters import parse_list
     from ..capture.screen import Exclusions, ScreenSourceError, detect_source
     from ..capture.secrets import redact
+    from ..serve.client import screen_recorded
 
     svc = service()
     config = svc.config
@@ -217,7 +202,7 @@ def status(
             source.close()
     if os.environ.get("WAYLAND_DISPLAY") and info["source"]:
         info["source"] += "; Wayland session: only X11 (XWayland) windows are seen"
-    info["recording"] = _daemon_records(config) if info["enabled"] else False
+    info["recording"] = screen_recorded(config) if info["enabled"] else False
     if as_json:
         echo_json(info)
         return

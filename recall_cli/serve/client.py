@@ -116,3 +116,16 @@ def remote(config: Config | None = None, on_unresponsive: Callable[[str], None] 
     if state == "unresponsive" and on_unresponsive is not None:
         on_unresponsive(f"the daemon did not answer within {client.deadlines['ping']:g} s")
     return client if state == "ok" else None
+
+
+def screen_recorded(config: Config) -> bool | str:
+    """True when a running daemon records screen focus, else why not."""
+    client = remote(config)
+    if client is None:
+        return "no daemon runs (start it with `recall serve --detach`)"
+    state = client.call("status")
+    if state.get("screen"):
+        return True
+    why = (state.get("problems") or {}).get("screen")
+    return f"the daemon's screen watcher is not running ({why})" if why else \
+        "the daemon started before screen.enabled was set (restart it: `recall serve --stop`, then --detach)"

@@ -102,6 +102,8 @@ def test_status_says_when_nothing_records_though_capture_is_enabled(cli, monkeyp
     assert ("Screen capture in the daemon: enabled, but nothing records: the daemon's screen watcher "
             "is not running (no X display: set DISPLAY or run under X11)") in out
     assert data["enabled"] is True and data["recording"].startswith("the daemon's screen watcher")
+    code, out, _err = cli("doctor")  # doctor says it too, where it said all was well
+    assert code != 0 and "screen.enabled is set, but nothing records: no daemon runs" in out
 
 
 def test_seconds_needs_once(cli):
