@@ -63,10 +63,26 @@ AS_PLANNED = re.compile(r"\b(?:original(?:ly)?|meant|supposed|planned|first)\b",
 
 def _after_change(sentence: str, days: list[Dated]) -> list[Dated]:
     """The dates of ``days`` that a change word in ``sentence`` puts after an earlier one
-    (all of them when no change word stands between two)."""
-    marks = [m.end() for m in MOVED.finditer(sentence) if any(d[0] < m.start() for d in days)]
+    (all of them when no change word stands between two). A date struck through ("~~Fri 29
+    May~~ **Fri 22 May**") is no longer so; a change in brackets is another thing's
+    ("(signing moved up to 25 May)")."""
+    kept = [d for d in days if not _inside(sentence, d[0], "~~", "~~")]
+    days = kept or days
+    marks = [m.end() for m in MOVED.finditer(sentence)
+             if any(d[0] < m.start() for d in days) and not _inside(sentence, m.start(), "(", ")")]
     later = [d for d in days if marks and d[0] >= marks[-1]]
     return later or days
+
+
+def _inside(text: str, at: int, opening: str, closing: str) -> bool:
+    """Whether position ``at`` of ``text`` lies between ``opening`` and its ``closing``."""
+    start = text.rfind(opening, 0, at)
+    if start < 0:
+        return False
+    if opening == closing:  # "~~": inside when an odd number of marks come before
+        return text.count(opening, 0, at) % 2 == 1
+    end = text.find(closing, start + len(opening))
+    return end < 0 or end > at
 
 
 BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)

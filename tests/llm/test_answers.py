@@ -318,6 +318,13 @@ def test_a_sentence_that_moves_a_date_is_answered_with_the_new_one_unless_the_pl
     assert answered(svc, "When was the exam originally?", "2026-10-10T09:00") == "15 October 2026 [1]"
 
 
+def test_a_struck_date_or_a_change_in_brackets_does_not_answer(svc):
+    svc.add("- contract translation deadline: ~~Fri 29 May~~ **Fri 22 May** (signing moved up to 25 May)",
+            ts=parse_time("2026-05-13T20:00"), source="note")
+    assert answered(svc, "When is the contract translation deadline?", "2026-05-14T09:00") == (
+        "22 May 2026 [1]")
+
+
 def test_why_a_note_says_something_changed_is_answered_with_the_lines_that_lead_up_to_it(svc):
     svc.add("Tile Style rang: Ash Grey back-ordered from the factory, 8 wks minimum.\n"
             "+ the sample went grey-blue in the north light\n"
