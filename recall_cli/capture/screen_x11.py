@@ -25,6 +25,7 @@ import ctypes.util
 import os
 import socket
 import threading
+import time
 from ctypes import POINTER, Structure, byref, c_char_p, c_int, c_long, c_ubyte, c_uint, c_ulong, c_void_p
 from typing import Any
 
@@ -36,6 +37,7 @@ SUCCESS = 0
 POINTER_ROOT = 1
 ANY_PROPERTY_TYPE = 0
 MAX_PROPERTY_LONGS = 16384  # 64 KiB of title is more than enough
+CONNECT_RETRIES = (0.05, 0.1, 0.2)  # seconds before each new try to open the display
 
 
 class XErrorEvent(Structure):
@@ -146,6 +148,11 @@ class X11Source:
     # -- connection -------------------------------------------------------------------------
     def _connect(self) -> None:
         dpy = self.x.XOpenDisplay(self.display_name.encode())
+        for pause in CONNECT_RETRIES:  # a busy server refuses a connection now and then: ask again
+            if dpy:
+                break
+            time.sleep(pause)
+            dpy = self.x.XOpenDisplay(self.display_name.encode())
         if not dpy:
             raise ScreenSourceError(f"cannot open X display '{self.display_name}': is the X server running "
                                     "and are you allowed to connect (xhost, XAUTHORITY)?")
