@@ -407,6 +407,26 @@ def merged_lines(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+_POINTING = frozenset("he she him her his hers they them their it its".split())
+
+
+def off_subject_lines(text: str, subject: str | None, cited: Sequence[Event]) -> str:
+    """The first line of a cited note that ``text`` copies from but that neither names
+    ``subject`` nor points at anyone, when it copies from two lines or more ("sutures out
+    6pm" joined to "called her 7am" under the subject "mamá": the sutures were the
+    writer's), else ''."""
+    own = {w.lower() for w in WORD.findall(subject or "")} - STOPWORDS
+    if not own or own <= {"user"}:
+        return ""
+    said = " " + " ".join(w.lower() for w in WORD.findall(text)) + " "
+    copied = [line for e in cited if e.source in ("note", "file") for line in (e.text or "").splitlines()
+              if any(len(WORD.findall(part)) >= 3 and f" {' '.join(w.lower() for w in WORD.findall(part))} " in said
+                     for part in sentences(line))]
+    if len(copied) < 2:
+        return ""
+    return next((line.strip() for line in copied if not (_words_of(line) & (own | _POINTING))), "")
+
+
 def _copied(clause: str, cited: Sequence[Event]) -> bool:
     """Whether ``clause`` copies the events' words in their order, across a line's end ("wants a
     runbook + proper fix - chatgpt confirmed ..." from two lines of a log): joined, not fused."""

@@ -47,6 +47,7 @@ from .attribution import (
     mine_as_theirs,
     misattributed,
     misquoted,
+    off_subject_lines,
     reported_as_own,
     scattered,
     self_as_other,
@@ -407,7 +408,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         subject, bad = repair_subject(candidate.subject, text, ev, speaker)
         if bad:
             return _reject(verdict, "bad_subject", bad)
-        verdict.subject = subject
+        # lines of a note copied together under one of their names ("mamá") are the writer's
+        # when a line among them is not about that one ("sutures out 6pm")
+        verdict.subject = "the user" if off_subject_lines(text, subject, cited) else subject
     verdict.text = dated(verdict.text, cited)
     return verdict
 

@@ -670,3 +670,14 @@ def test_the_users_he_or_she_is_the_users_name_the_notes_never_say_which():
     # a pronoun after someone else is named may be theirs: left as it is
     v = verdict(llm("semantic", "The user's sister Aiko asked her brother for a speech.", [30], "Aiko"), events)
     assert "Aiko asked her brother" in v.text
+
+
+def test_lines_of_a_note_copied_together_are_filed_under_the_writer_when_one_is_not_about_the_subject():
+    note = [Event("- called her 7am w/ Diego, sang las mananitas badly. Pao took her to breakfast\n"
+                  "- sutures out 6pm. Vega: looks good. osseointegration ~3 months, then the crown.",
+                  NOTE_DAY, source="note", id=40)]
+    v = verdict(llm("semantic", "called her 7am w/ Diego, sang las mananitas badly. Pao took her to breakfast - "
+                    "sutures out 6pm. Vega: looks good.", [40], "mama"), note)
+    assert v.ok and v.subject == "the user"  # the sutures were the writer's, not mama's
+    one = verdict(llm("semantic", "called her 7am w/ Diego, sang las mananitas badly.", [40], "mama"), note)
+    assert one.ok and one.subject != "the user"  # one line: its subject is judged as before
