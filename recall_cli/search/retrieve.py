@@ -143,6 +143,22 @@ def _query_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return embedder.embed(texts)
 
 
+def _records_last(hits: list[Hit]) -> list[Hit]:
+    """A file's "Edited ..." or "Deleted ..." record goes after that file's paragraphs among
+    the results: it names the file, they say what is in it ("garden" finds the garden note
+    first, then the record that garden.md changed)."""
+    out = list(hits)
+    for hit in [h for h in hits if h.source == "file" and h.kind in ("edited", "deleted")]:
+        path = hit.meta.get("path")
+        own = [i for i, h in enumerate(out) if h.kind == "paragraph" and h.meta.get("path") == path]
+        at = out.index(hit)
+        if own and own[-1] > at:
+            out.pop(at)
+            last = own[-1] - 1  # (one place up: the record before it is gone)
+            out.insert(last + 1, replace(hit, score=min(hit.score, out[last].score)))
+    return out
+
+
 def _file_of(hit: Hit) -> str:
     """The path of a watched file's paragraph ("" for anything else)."""
     if hit.owner != "event" or hit.source != "file" or hit.kind != "paragraph":
@@ -308,7 +324,7 @@ class Retriever:
         timings["fuse_ms"] = (time.perf_counter() - t) * 1000
         ranks = {name: {key: r for r, (key, _) in enumerate(ranking, start=1)}
                  for name, ranking in rankings.items()}
-        hits = fold_identical(self._edited_last(self._hydrate(ordered, ranks, text)))[: request.limit]
+        hits = fold_identical(_records_last(self._edited_last(self._hydrate(ordered, ranks, text))))[: request.limit]
         self._calibrate(hits, pooled.cosines if vector is not None else None, text, vector)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return SearchResult(hits, request.query, text, time_range, since, until, timings)

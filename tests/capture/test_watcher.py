@@ -349,6 +349,15 @@ def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(c
     assert "edited_out" not in json.loads(out)["results"][0]["meta"]
 
 
+def test_a_files_edit_record_follows_the_files_own_paragraphs_in_search(cli, notes, svc):
+    note = "Plant the {} garlic before the frost.\n\nSow broad beans in November.\n"
+    watched_then_edited(cli, notes / "garden.md", note.format("white"), note.format("purple"))
+    code, out, _ = cli("search", "garden", "--json")
+    kinds = [h["kind"] for h in json.loads(out)["results"]]
+    # the record names the file ("Edited .../garden.md: 1 paragraph changed"); the paragraphs are the garden
+    assert kinds.index("edited") > max(i for i, k in enumerate(kinds) if k == "paragraph"), kinds
+
+
 def test_an_edited_out_paragraph_follows_its_files_current_text_not_everything(cli, notes, svc):
     dinner = notes / "dinner.md"
     watched_then_edited(cli, dinner, "Dinner with Priya at Taberna Sal on 16 April.\n",
