@@ -508,7 +508,7 @@ class SurrogateSafeLines(io.TextIOWrapper):
         try:
             return json.dumps(_no_surrogates(json.loads(line))) + "\n"
         except ValueError:
-            return line  # not JSON: the SDK answers that as it does any garbage
+            return line  # not JSON: the SDK logs it and sends no reply (JSON-RPC asks for -32700)
 
 
 def serve_stdio(*, read_only: bool = False, client_name: str | None = None, config: Config | None = None,
