@@ -20,7 +20,7 @@ from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
-from .update import CHANGE_MARK, DAYS, UPDATE_DEPTH, called_off, is_note, later_update, struck
+from .update import CHANGE_MARK, DAYS, STRUCK, UPDATE_DEPTH, called_off, is_note, later_update, struck
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 
@@ -66,23 +66,19 @@ def _after_change(sentence: str, days: list[Dated]) -> list[Dated]:
     (all of them when no change word stands between two). A date struck through ("~~Fri 29
     May~~ **Fri 22 May**") is no longer so; a change in brackets is another thing's
     ("(signing moved up to 25 May)")."""
-    kept = [d for d in days if not _inside(sentence, d[0], "~~", "~~")]
-    days = kept or days
+    days = [d for d in days if not _inside(STRUCK, sentence, d[0])] or days
     marks = [m.end() for m in MOVED.finditer(sentence)
-             if any(d[0] < m.start() for d in days) and not _inside(sentence, m.start(), "(", ")")]
+             if any(d[0] < m.start() for d in days) and not _inside(BRACKETED, sentence, m.start())]
     later = [d for d in days if marks and d[0] >= marks[-1]]
     return later or days
 
 
-def _inside(text: str, at: int, opening: str, closing: str) -> bool:
-    """Whether position ``at`` of ``text`` lies between ``opening`` and its ``closing``."""
-    start = text.rfind(opening, 0, at)
-    if start < 0:
-        return False
-    if opening == closing:  # "~~": inside when an odd number of marks come before
-        return text.count(opening, 0, at) % 2 == 1
-    end = text.find(closing, start + len(opening))
-    return end < 0 or end > at
+BRACKETED = re.compile(r"\([^()]*(?:\)|$)")  # "(signing moved up to 25 May)", or one left open
+
+
+def _inside(pattern: re.Pattern[str], text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` lies inside a match of ``pattern``."""
+    return any(m.start() <= at < m.end() for m in pattern.finditer(text))
 
 
 BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|take up|took up)\b", re.I)
