@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import IRREGULAR
+from ..llm.support import IRREGULAR, RELATION
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_self
@@ -199,9 +199,8 @@ _NOT_OWNED = frozenset("and or but to for with at in on of by from as than that 
 _USER_PRONOUNS = {"he": "the user", "she": "the user", "him": "the user", "his": "the user's",
                   "hers": "the user's", "himself": "the user", "herself": "the user"}
 # someone else a later pronoun may stand for: a name, or a relation ("her sister ... she")
-_PERSON_WORDS = frozenset("sister brother mother mum mom father dad son daughter wife husband partner friend "
-                          "boss colleague aunt uncle cousin niece nephew grandmother grandfather grandma grandpa "
-                          "girlfriend boyfriend neighbour neighbor teacher doctor coach client manager".split())
+_PERSON_WORDS = frozenset(RELATION) | frozenset("partner friend boss colleague neighbour neighbor teacher doctor "
+                                                 "coach client manager".split())
 
 
 def ungendered_user(text: str) -> str:
