@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..capture.filters import parse_list
 from ..capture.screen import screen_watcher_from_config
@@ -87,10 +88,15 @@ def install_jobs(daemon: Daemon) -> None:
 
     daemon.jobs["sync"] = sync_folder
 
-    watched = {"dirs": config.get("watch.dirs")}
+    watched: dict[str, Any] = {"dirs": config.get("watch.dirs"), "stamp": _stamp(config.path)}
 
     def follow_watch_dirs() -> None:
         # `recall watch --add/--remove` edits config.toml while the daemon runs: it follows
+        # (read again only when the file changed: this runs every few seconds)
+        stamp = _stamp(config.path)
+        if stamp == watched["stamp"]:
+            return
+        watched["stamp"] = stamp
         try:
             dirs = load_config(config.home).get("watch.dirs")
         except RecallError:
@@ -103,6 +109,15 @@ def install_jobs(daemon: Daemon) -> None:
 
     _start_file_watcher(daemon, config.get("watch.dirs"))
     _start_screen_watcher(daemon)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime in ns, size) of ``path``; None when it does not exist."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
