@@ -281,9 +281,12 @@ def add_notes(svc, dated: list[tuple[str, str]]) -> None:
         svc.add(text, ts=parse_time(ts))
 
 
-def import_note(svc, path, text: str) -> None:
-    """A markdown note at ``path`` holding ``text``, imported as recall import reads it."""
+def import_note(svc, path, text: str, saved: str | None = None) -> None:
+    """A markdown note at ``path`` holding ``text`` (last saved at ``saved``, ISO, when given:
+    an undated note's days are the ones nearest it), imported as recall import reads it."""
     path.write_text(text)
+    if saved is not None:
+        os.utime(path, (parse_time(saved), parse_time(saved)))
     svc.import_file(path, "markdown")
 
 
@@ -1070,13 +1073,11 @@ def test_when_a_thing_was_is_the_day_it_happened_not_the_day_first_planned(svc):
 
 
 def test_a_change_line_goes_on_with_its_new_date_though_the_answer_came_from_another_section(svc, tmp_path):
-    note = tmp_path / "appa surgery.md"
-    note.write_text("# Appa - cataract surgery\n\n## Hospital\n- Sri Devi Eye Hospital, Dr. Venkatesh (cataract)\n"
-                    "- Front desk: ask for Malathi, surgery coordinator\n\n## Date\n- ~~Surgery 28 Jan (Wed)~~\n"
-                    "- CHANGED 21 Jan: fasting sugar 186. **New date: 4 Feb (Wed), surgery slot ~8:45 am.**\n")
-    saved = parse_time("2026-02-27T20:00")
-    os.utime(note, (saved, saved))  # undated: its days are the ones nearest its last save
-    svc.import_file(note, "markdown")
+    import_note(svc, tmp_path / "appa surgery.md",
+                "# Appa - cataract surgery\n\n## Hospital\n- Sri Devi Eye Hospital, Dr. Venkatesh (cataract)\n"
+                "- Front desk: ask for Malathi, surgery coordinator\n\n## Date\n- ~~Surgery 28 Jan (Wed)~~\n"
+                "- CHANGED 21 Jan: fasting sugar 186. **New date: 4 Feb (Wed), surgery slot ~8:45 am.**\n",
+                saved="2026-02-27T20:00")
     assert answered(svc, "When was Appa's cataract surgery?", "2026-03-01T12:00").startswith("4 February 2026")
 
 
@@ -1183,13 +1184,10 @@ def test_a_word_or_two_that_name_nothing_are_not_answered(svc, said):
 
 
 def test_a_date_line_under_a_heading_that_names_the_thing_asked_answers_when(svc, tmp_path):
-    note = tmp_path / "wedding budget.md"
-    note.write_text("# Njosh & Muthoni - wedding budget\n\n~~Sat 8 Aug - Silver Oak Gardens, Limuru~~\n"
-                    "Sat 22 Aug 2026 - Brookside Gardens, Kiambu Rd, Garden B. Booking no BG-0822-117.\n"
-                    "Treasurer: Kevin (his M-Pesa). WhatsApp group \"Njosh weds Muthoni\"\n")
-    saved = parse_time("2026-04-30T12:00")
-    os.utime(note, (saved, saved))
-    svc.import_file(note, "markdown")
+    import_note(svc, tmp_path / "wedding budget.md",
+                "# Njosh & Muthoni - wedding budget\n\n~~Sat 8 Aug - Silver Oak Gardens, Limuru~~\n"
+                "Sat 22 Aug 2026 - Brookside Gardens, Kiambu Rd, Garden B. Booking no BG-0822-117.\n"
+                "Treasurer: Kevin (his M-Pesa). WhatsApp group \"Njosh weds Muthoni\"\n", saved="2026-04-30T12:00")
     assert answered(svc, "When is Njosh's wedding now?", "2026-04-30T13:00").startswith("22 August 2026")
 
 
