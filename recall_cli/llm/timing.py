@@ -57,7 +57,7 @@ def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked:
 # a change between two dates of one sentence ("the exam was meant to be 15 Oct ... now moved
 # online to 22 Oct"): what holds is said after it, unless the question asks for the plan before
 MOVED = re.compile(r"\b(?:moved|moving|rescheduled|postponed|pushed|brought forward|changed|switched|now|"
-                   r"instead|until)\b", re.I)
+                   r"instead)\b", re.I)
 AS_PLANNED = re.compile(r"\b(?:original(?:ly)?|meant|supposed|planned|first)\b", re.I)
 
 

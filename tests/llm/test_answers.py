@@ -321,6 +321,11 @@ def test_a_sentence_that_moves_a_date_is_answered_with_the_new_one_unless_the_pl
     assert answered(svc, "When was the exam originally?", "2026-10-10T09:00") == "15 October 2026 [1]"
 
 
+def test_a_date_a_thing_lasts_until_is_no_change_of_the_day_it_happened(svc):
+    svc.add("Booked the parking permit on 2 May, valid until 30 June.", ts=parse_time("2026-05-02T10:00"))
+    assert answered(svc, "When did I book the parking permit?", "2026-05-10T10:00") == "2 May 2026 [1]"
+
+
 def test_a_struck_date_or_a_change_in_brackets_does_not_answer(svc):
     svc.add("- contract translation deadline: ~~Fri 29 May~~ **Fri 22 May** (signing moved up to 25 May)",
             ts=parse_time("2026-05-13T20:00"), source="note")
