@@ -49,8 +49,22 @@ def config_set(
     value: str = typer.Argument(..., help="The new value."),
 ) -> None:
     """Write a setting to config.toml."""
+    if key == "tui.keymap":
+        _check_keymap(value)
     typed = load_config(lenient=True).set(key, value)  # a bad value elsewhere in the file must not block this
     typer.echo(f"{key} = {typed!r}")
+
+
+def _check_keymap(value: str) -> None:
+    """A keymap names known binding ids, each with a key (the TUI would leave the rest out)."""
+    from ..tui.app import binding_ids  # (Textual loads only for this one key)
+
+    known = binding_ids()
+    for piece in filter(None, (p.strip() for p in value.split(","))):
+        name, _, keys = (part.strip() for part in piece.partition("="))
+        if name not in known or not keys:
+            raise ConfigError(f"config key 'tui.keymap' needs binding-id=key pieces with known ids, got {piece!r} "
+                              "(the ids are in the TUI's help, F1)", key="tui.keymap")
 
 
 @config_app.command("path")

@@ -42,6 +42,16 @@ def test_a_value_that_would_break_later_commands_is_refused_when_set(cli, recall
     assert cli("search", "anything")[2] == "Error: config key 'search.limit' must be at least 1, got 0\n"
 
 
+def test_a_keymap_naming_no_binding_or_no_key_is_refused_when_set(cli, recall_home):
+    for piece in ("bogus", "no-such-id=f3", "app-help="):
+        assert cli("config", "set", "tui.keymap", f"search-tab=ctrl+f,{piece}") == (
+            6, "", f"Error: config key 'tui.keymap' needs binding-id=key pieces with known ids, got {piece!r} "
+                   "(the ids are in the TUI's help, F1)\n")
+    assert not (recall_home / "config.toml").exists()
+    assert cli("config", "set", "tui.keymap", "app-help=f2, search-tab=ctrl+f") == (
+        0, "tui.keymap = 'app-help=f2, search-tab=ctrl+f'\n", "")
+
+
 def test_a_broken_config_toml_names_the_file(cli, recall_home):
     recall_home.mkdir(parents=True, exist_ok=True)
     (recall_home / "config.toml").write_text("[search\nlimit = 3\n")
