@@ -31,4 +31,7 @@ def tui(
         raise UsageError(f"the TUI needs textual ({exc.name}): pip install textual") from None
     from ..tui.app import build_app
 
-    build_app(service(), use_daemon=not no_daemon).run()
+    app = build_app(service(), use_daemon=not no_daemon)
+    app.run()
+    if app.return_code:  # a crash Textual printed is a failure, not a normal quit
+        raise typer.Exit(app.return_code)

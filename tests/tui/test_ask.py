@@ -216,3 +216,20 @@ def test_the_default_answerer_asks_the_daemon_when_it_runs(svc, ids, recall_home
         thread.join(10)
     assert local.calls == [] and tokens == ["Maria's birthday is March 3 [m1]."]
     assert answer.text == "Maria's birthday is March 3 [m1]." and [c.ref for c in answer.citations] == ["m1"]
+
+
+def test_an_answer_on_screen_survives_the_terminal_shrinking_to_a_sliver(app, ids, answerer):
+    from recall_cli.tui.screens.too_small import TooSmallScreen
+
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "when is Maria's birthday?")
+        await press(pilot, "enter")
+        assert answer_text(app) == "Maria's birthday is March 3 [m1]."
+        for width, height in ((30, 10), (20, 6), (1, 1), (120, 40)):
+            await pilot.resize_terminal(width, height)
+            await press(pilot)
+        assert not isinstance(app.screen, TooSmallScreen)
+        assert answer_text(app) == "Maria's birthday is March 3 [m1]."
+
+    run(app, scenario)

@@ -117,6 +117,23 @@ def test_recall_tui_needs_a_terminal(cli):
     assert err.strip() == "Error: recall tui needs a terminal (use recall search / recall memories in scripts)"
 
 
+def test_a_tui_that_crashed_exits_non_zero(cli, monkeypatch):
+    import types
+
+    import recall_cli.cli.tui as tui_command
+
+    class Crashed:  # what App.run leaves after Textual printed an unhandled error
+        return_code = 1
+
+        def run(self) -> None:
+            pass
+
+    terminal = types.SimpleNamespace(isatty=lambda: True)
+    monkeypatch.setattr(tui_command, "sys", types.SimpleNamespace(stdout=terminal, stdin=terminal))
+    monkeypatch.setattr("recall_cli.tui.app.build_app", lambda *args, **kwargs: Crashed())
+    assert cli("tui")[0] == 1
+
+
 def test_the_cli_does_not_import_textual_until_tui_runs():
     code = ("import sys; from recall_cli.cli.app import build_app; build_app(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m == 'recall_cli.tui'))")

@@ -34,7 +34,7 @@ class MainScreen(Screen[None]):
     MainScreen {
         #topbar { height: 1; background: $panel; color: $text; padding: 0 1; }
         #body { height: 1fr; }
-        #views { width: 3fr; }
+        #views { width: 3fr; min-width: 40; }  /* laid out even under the too-small screen: never 0 wide */
         #views > ContentSwitcher { height: 1fr; }
         TabPane { padding: 0; }
         #detail { width: 2fr; min-width: 32; }
