@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..config import load_config
+from ..errors import UsageError
 from .common import echo_json, service
 
 
@@ -13,6 +14,8 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
+    action: str | None = typer.Argument(None, metavar="[start|stop|status]",
+                                        help="The same as --detach, --stop or --status."),
     show_status: bool = typer.Option(False, "--status", help="Say whether the daemon runs, and its pid."),
     stop_it: bool = typer.Option(False, "--stop", help="Stop the running daemon (SIGTERM) and wait."),
     detach: bool = typer.Option(False, "--detach", "-d",
@@ -23,6 +26,11 @@ def serve(
     """Keep models and the index warm behind a Unix socket; ingest, watch and consolidate."""
     from ..serve import daemon
 
+    if action is not None:
+        flags = {"start": "detach", "stop": "stop_it", "status": "show_status"}
+        if action not in flags:
+            raise UsageError(f"unknown serve action '{action}' (use start, stop or status)")
+        detach, stop_it, show_status = (flags[action] == name for name in ("detach", "stop_it", "show_status"))
     config = load_config()
     if unit:
         typer.echo(daemon.unit_file(config), nl=False)

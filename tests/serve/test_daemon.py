@@ -101,7 +101,8 @@ def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
     assert started.returncode == 0, started.stderr
     try:
         assert recall("serve", "--status").stdout.startswith("recall serve is running (pid ")
-        again = recall("serve", "--detach")
+        assert recall("serve", "status").stdout.startswith("recall serve is running (pid ")
+        again = recall("serve", "start")  # the words work as the flags do
         assert again.returncode == 0 and again.stdout.startswith("recall serve is already running (pid ")
         with_daemon = recall("search", "water the plants while Sam is away", "--json")
         strip = lambda out: [(r["id"], r["score"]) for r in json.loads(out)["results"]]  # noqa: E731
@@ -119,6 +120,11 @@ def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
     assert recall("serve", "--status").returncode == 1
     log = (recall_home / "logs" / "daemon.log").read_text()
     assert "signal 15: shutting down" in log and "stopped" in log
+
+
+def test_serve_names_an_unknown_action(cli):
+    assert cli("serve", "restart") == (2, "", "Error: unknown serve action 'restart' (use start, stop or status)\n")
+    assert cli("serve", "stop") == (0, "recall serve was not running.\n", "")
 
 
 def test_fast_path_accepts_exactly_the_search_options():
