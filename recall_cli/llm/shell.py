@@ -184,7 +184,8 @@ def _names(found: Scope, row: dict[str, Any]) -> bool:
 
 def _fix(svc: Recall, found: Scope, since: float | None, until: float | None) -> tuple[str, list[Hit]] | None:
     """The latest failure of a command the question names, and what ran after it in the same
-    directory up to the run of that command that worked; None when it never worked after."""
+    directory up to the run of that command that worked; when it never worked after, that
+    failure and so much said (what ran next fixed nothing)."""
     failures = [r for directory in _places(found) for r in svc.shell_history(
         Query(cwd=directory, below=True, failed=True, since=since, until=until, unique=False, limit=200))
         if _names(found, r)]
@@ -206,7 +207,8 @@ def _fix(svc: Recall, found: Scope, since: float | None, until: float | None) ->
         if row.get("text") == failure.get("text") and row.get("exit_code") == 0:
             break
     else:
-        return None
+        return (f"{_line(failure, True).replace(' (exit', ' failed (exit', 1)}; recall has no later run of it "
+                "that worked."), _hits(svc, [failure])
     steps = steps[-MAX_COMMANDS:]
     elsewhere = any(row.get("cwd") != failure.get("cwd") for row in steps)
     text = (f"{_line(failure, False).replace(' (exit', ' failed (exit', 1)}; then, in {failure.get('cwd') or '?'}:\n"

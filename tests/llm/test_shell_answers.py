@@ -116,6 +116,18 @@ def test_a_fix_without_the_word_failing_is_still_the_fix(shell):
         "2. npm run build (exit 0, 2026-11-02 09:14) [7]"]
 
 
+def test_a_failure_that_never_worked_since_is_no_fix(shell):
+    shell.store_events([Event(cmd, DAY + minutes * 60, source="shell", kind="command",
+                              meta={"cwd": "/home/ada/proj/site", "exit_code": code})
+                        for cmd, code, minutes in (("cd /home/ada/proj/site", 0, 100), ("make build", 2, 101),
+                                                   ("git status", 0, 102), ("make build", 2, 103))])
+    for question in ("how did I fix the build in site?", "how did I fix the build?"):
+        answer = _ask(shell, question)  # (the web build failed and was fixed; this one is later)
+        assert answer.text == ("make build failed (exit 2, 2026-11-02 10:43, in /home/ada/proj/site) [13]; "
+                               "recall has no later run of it that worked."), question
+        assert answer.citations == ["13"] and answer.method == "shell"
+
+
 def test_a_fix_of_something_no_command_names_goes_to_the_notes(shell):
     shell.add("Fixed the kitchen sink by replacing the washer", ts=DAY)
     answer = ask(shell, "how did I fix the sink?", llm=ScriptedLLM([]))
