@@ -24,6 +24,18 @@ def well_formed(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word's end, with "…" when cut: a
+    stored summary that ends "db.exampl" reads as a typo, not as a shortened line."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # (a long word alone is cut where it must be)
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def content_hash(*parts: object) -> str:
     """A stable sha256 over the given parts (None and numbers included)."""
     digest = hashlib.sha256()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..models import Event
+from ..models import Event, clip
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -64,7 +64,7 @@ def _title(event: Event) -> str:
         return f"edits to {event.meta.get('path', '?')}"
     if event.session:
         return f"{event.source} {event.session}"
-    return event.text[:60]
+    return clip(event.text, 60)
 
 
 def assign_episodes(store: Store, rules: EpisodeRules | None = None, batch: int = 5000) -> list[int]:

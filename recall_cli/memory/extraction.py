@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..llm.model import LLM, Chat, model_trusted
 from ..llm.structured import FailureLog, generate_json, validate
-from ..models import Event
+from ..models import Event, clip
 from ..search.text import is_assistant
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
@@ -130,7 +130,7 @@ def transcript_lines(events: list[Event]) -> list[str]:
             extra = f" (in {event.meta.get('cwd', '?')}, exit {event.meta.get('exit_code', '?')})"
         text = " ".join(annotate(event.text, event.ts_start).split())
         limit = ASSISTANT_CHARS if is_assistant(event.actor) else TURN_CHARS
-        text = text if len(text) <= limit else text[:limit].rstrip() + "…"
+        text = clip(text, limit)
         lines.append(f"[{number}] {when:%d %B %Y %H:%M} {who}{text}{extra}")
     return lines
 

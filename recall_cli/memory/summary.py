@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Event
+from ..models import Event, clip
 from ..search.retrieve import STOPWORDS
 from ..timeutil import from_ts
 
@@ -114,11 +114,12 @@ def episodic_summary(events: list[Event]) -> Candidate:
     if source == "shell":
         cwds = list(dict.fromkeys(e.meta.get("cwd", "?") for e in events))
         failed = sum(1 for e in events if e.meta.get("exit_code") not in (0, None))
-        what = f"{len(events)} shell commands in {', '.join(cwds)}" + (f" ({failed} failed)" if failed else "")
-        firsts = "; ".join(e.text[:60] for e in events[:3])
+        what = (f"{len(events)} shell command{'s' if len(events) != 1 else ''} in {', '.join(cwds)}"
+                + (f" ({failed} failed)" if failed else ""))
+        firsts = "; ".join(clip(e.text, 60) for e in events[:3])
         text = f"{_when(start, end)}: {what}: {firsts}"
     elif len(events) == 1:
-        text = f"{_when(start, end)}: {events[0].text[:240]}"
+        text = f"{_when(start, end)}: {clip(events[0].text, 240)}"
     elif not who:  # the user's own notes or paragraphs of a file: nobody "talked"
         session = f" in {events[0].session}" if events[0].session else ""
         text = (f"{_when(start, end)}: {len(events)} {source} entries{session}"
@@ -133,6 +134,13 @@ def episodic_summary(events: list[Event]) -> Candidate:
                      meta={"key_terms": terms})
 
 
+# commands that only look around or set the shell up: running one twice is no how-to
+NO_PROCEDURE = frozenset("ls ll la cd pwd clear reset exit history echo printf unset export set source . alias "
+                         "env printenv cat less more head tail man which type whoami id date true false top htop "
+                         "tree du df".split())
+LOOKS_ONLY = [["git", "status"], ["git", "log"], ["git", "diff"], ["git", "branch"]]
+
+
 def shell_procedures(events: list[Event], min_runs: int = 2) -> list[Candidate]:
     """Procedures from successful shell commands that recur in a directory, and fixes
     (a failing command followed by a successful variant)."""
@@ -142,7 +150,7 @@ def shell_procedures(events: list[Event], min_runs: int = 2) -> list[Candidate]:
         if event.source != "shell" or event.meta.get("exit_code") != 0:
             continue
         cmd = event.text.strip()
-        if len(cmd) < 4 or cmd.split()[0] in {"ls", "cd", "pwd", "clear", "exit", "history", "echo"}:
+        if len(cmd) < 4 or cmd.split()[0] in NO_PROCEDURE or cmd.split()[:2] in LOOKS_ONLY:
             continue
         runs.setdefault((event.meta.get("cwd", "?"), cmd), []).append(event)
     for (cwd, cmd), evs in runs.items():

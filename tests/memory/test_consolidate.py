@@ -97,6 +97,26 @@ def test_shell_sequences_become_procedures(svc):
     ]
 
 
+def test_commands_that_only_look_around_or_set_the_shell_up_are_no_procedures(svc):
+    cmds = ["unset RECALL_DISABLE", "git status", "export EDITOR=vim", "cat notes.txt", "make test"]
+    svc.store.insert_events([
+        Event(c, T0 + i * 60 + run * 600, source="shell", session="tty", meta={"cwd": "/src/app", "exit_code": 0})
+        for run in range(2) for i, c in enumerate(cmds)])
+    consolidate(svc)
+    assert [v.memory.text for v in svc.memories.list(kinds=["procedural"])] == [
+        "In /src/app: `make test` works (ran 2 times)"]
+
+
+def test_a_summary_shortens_a_long_command_at_a_word_never_inside_one(svc):
+    long = "psql postgresql://admin@db.example.org:5432/app -c 'select count(*) from orders where paid'"
+    svc.store.insert_events([Event(text, T0 + i * 60, source="shell", session="tty",
+                                   meta={"cwd": "/src/app", "exit_code": 0}) for i, text in enumerate([long, "ls"])])
+    consolidate(svc)
+    (view,) = svc.memories.list(kinds=["episodic"])
+    assert view.memory.text.endswith(
+        ": 2 shell commands in /src/app: psql postgresql://admin@db.example.org:5432/app -c 'select…; ls")
+
+
 class ScriptedExtractor:
     """Fails on its first call, succeeds afterwards (a weak model's invalid JSON)."""
 
