@@ -41,7 +41,7 @@ from ..timeutil import from_ts
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
-from .measure import unanswerable
+from .measure import block_number, unanswerable
 from .model import Chat, model_trusted
 from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
 from .shape import (
@@ -377,6 +377,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question))
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
     why = bool(WHY_ASKED.match(question))
+    if made is None and amount and (block := block_number(question, keys, hits)) is not None:
+        made = Shaped(block[0], [block[1]])
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
                                      amount=amount, latest=latest, person=person, why=why)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,

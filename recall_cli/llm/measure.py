@@ -86,8 +86,11 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         subject = keys - DIGIT_WORDS
         # the number goes with its subject, in its sentence, or the next when that is all
         # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
+        # (a note's block led by a line that names it is on it whole: "Mrs Hartley after -" and
+        # its list, "- her number 0113 496 0731")
         on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
-                 for i, s in enumerate(said) if not subject or subject & words(s)]
+                 for i, s in enumerate(said)
+                 if not subject or subject & words(s) or subject & words(h.text.strip().split("\n", 1)[0])]
         # the number's own name goes with it: "what's the chassis number of my Axio?" is not
         # answered by "2015 Axio, silver", nor "Pipa's microchip number" by her vet's address
         asked = NUMBER_NAME.search(question)
@@ -107,6 +110,29 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         about = [s for h in top for s in sentences(h.text) if not subject or subject & words(s)]
         if not any(AGE.search(s) for s in about):  # "how old is Pepper?": not her weight
             return "the evidence on it gives no age"
+    return None
+
+
+def block_number(question: str, keys: set[str], top: Sequence[Hit]) -> tuple[str, Hit] | None:
+    """The number asked of someone ("what's Mrs Hartley's phone number?") from a note's block
+    whose first line names them while the number's line does not ("Mrs Hartley after
+    (Meanwood) -" ... "- her number 0113 496 0731"): that first line and the number's line;
+    None when the question asks no number, or a line naming the subject gives one itself."""
+    subject = keys - DIGIT_WORDS
+    if not DIGITS_ASKED.search(question) or not subject:
+        return None
+    asked = NUMBER_NAME.search(question)
+    kind = asked.group(1).lower() if asked and asked.group(1).lower() not in UNNAMED_NUMBERS else ""
+    digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
+    for hit in top[:FIGURE_DEPTH]:
+        lines = [line.strip() for line in (hit.text or "").splitlines() if line.strip()]
+        if len(lines) < 2 or not subject <= words(lines[0]):
+            continue
+        if any(digits.search(line) and subject & words(line) for line in lines):
+            return None  # a line says it of them: the usual answer finds it
+        for line in lines[1:]:
+            if digits.search(line) and (not kind or _names_kind(kind, line)):
+                return f"{lines[0].strip(' -:#')}: {line.lstrip('-*• ')}", hit
     return None
 
 

@@ -806,6 +806,17 @@ def test_a_phone_number_is_a_long_number_said_of_that_person(svc):
     assert answered(svc, "What's Ruth's phone number?", "2025-10-27T12:00").startswith("Ruth (bass) 07700 900772")
 
 
+def test_a_number_in_the_list_under_a_line_naming_the_person_is_theirs(svc):
+    add_notes(svc, [("2026-10-19T20:00", "New enquiry - Mrs Hartley, Meanwood. fuses keep blowing, old board."),
+                    ("2026-10-28T20:00", "Mrs Hartley after (Meanwood) -\n- old Wylex fuse board, no RCD\n"
+                                         "- quoted £780 for a new board\n- her number 0113 496 0731 (landline)\n"
+                                         "- shes 78, daughter Karen pops in"),
+                    ("2026-11-07T20:00", "Karen (Mrs Hartley's daughter) rang 8am - her mum had a fall")])
+    assert answered(svc, "What's Mrs Hartley's phone number?", "2026-11-28T12:00") == (
+        "Mrs Hartley after (Meanwood): her number 0113 496 0731 (landline) [2]")
+    assert ask(svc, "What's Karen's phone number?", llm=ScriptedLLM([])).abstained  # no number is hers
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
