@@ -817,6 +817,14 @@ def test_a_number_in_the_list_under_a_line_naming_the_person_is_theirs(svc):
     assert ask(svc, "What's Karen's phone number?", llm=ScriptedLLM([])).abstained  # no number is hers
 
 
+def test_an_appointment_of_another_kind_is_no_answer_to_the_dentist_one(svc):
+    add_notes(svc, [("2026-09-25T20:00", "knee still swollen. Gem says GP. rang at 8am, got appt Thu 1 Oct 10.20"),
+                    ("2026-10-02T20:00", "physio appt booked for Mon 12 Oct")])
+    answer = ask(svc, "When is my dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-11-28"))
+    assert answer.abstained and answer.reason == "no evidence item mentions a dentist appointment"
+    assert "12 Oct" in answered(svc, "When is my physio appointment?", "2026-11-28T12:00")
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
