@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from ..models import Hit
 from .support import AGE, DIGIT_WORDS, DIGITS_ASKED, HOW_OLD, LONG_NUMBER, PHONE, alike, sentences, stem, words
 
+LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
 # (what is asked, how the question asks it, what the evidence must hold, words of the question
 # that ask for the measure rather than name the subject; their stems are taken off the keys)
@@ -47,6 +48,12 @@ def _said(sentence: str) -> set[str]:
     return words(POSSESSIVE_S.sub("", sentence))
 
 
+def _head(hit: Hit) -> str:
+    """The first line of a note's block when a list follows it: what the list is about."""
+    lines = (hit.text or "").strip().split("\n")
+    return lines[0] if len(lines) > 1 and LIST_ITEM.match(lines[1]) else ""
+
+
 def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str | None:
     """The kind of measure ``question`` asks for when no sentence of ``hits`` on its subject
     (holding half its key words or more, besides the measure's own) gives one; None when one
@@ -56,9 +63,11 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
         if not asks.search(question):
             continue
         subject = keys - {stem(w) for w in own} - own
-        # the sentence on the subject, or the next ("Car service done. Final bill was 245 pounds")
+        # the sentence on the subject, or the next ("Car service done. Final bill was 245 pounds"),
+        # or a list under a line on it ("REBOOKED Lyon w/ Air Transat" ... "- change fee $150")
         about = [" ".join(said[i:i + 2]) for h in hits for said in [sentences(h.text or "")]
-                 for i, s in enumerate(said) if 2 * len(subject & _said(s)) >= len(subject)]
+                 for i, s in enumerate(said)
+                 if 2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject)]
         if not any(gives.search(s) for s in about):
             return name
     return None
@@ -90,7 +99,7 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         # its list, "- her number 0113 496 0731")
         on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
                  for i, s in enumerate(said)
-                 if not subject or subject & words(s) or subject & words(h.text.strip().split("\n", 1)[0])]
+                 if not subject or subject & words(s) or subject & words(_head(h))]
         # the number's own name goes with it: "what's the chassis number of my Axio?" is not
         # answered by "2015 Axio, silver", nor "Pipa's microchip number" by her vet's address
         asked = NUMBER_NAME.search(question)

@@ -516,7 +516,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         # "why did we change the tiles?": "-> CHANGED to the oak plank" follows the reasons
         # ("Ash Grey back-ordered, 8 wks", "it went grey-blue") in the lines above it
         return Shaped(" / ".join([*above, said]), [found[1]])
-    if amount and not _figure(said, found[1].ts):  # "Car service done." then "Final bill was 245 pounds"
+    # "Car service done." then "Final bill was 245 pounds"; a price asked wants money, not "45 min on hold"
+    if amount and (not _figure(said, found[1].ts) or (keys & PRICE_WORDS and not MONEY.search(said))):
         after = _after(found[0], found[1].text or "")
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
                                  dropwhile(lambda s: AMOUNT.search(s) is None, after)))
@@ -525,8 +526,10 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         elif figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
             figures = list(takewhile(lambda s: STEP_LINE.match(s) is not None, figures))
         elif found[0].strip() in {line.strip() for line in (found[1].text or "").splitlines()} \
-                and not found[0].rstrip().endswith(":"):
+                and not found[0].rstrip().endswith(":") and not (after and _under(found[0], found[1].text or "")):
             figures = []  # a line of its own: the next line is another thing ("allotment gate ...", "Steve ...")
+        if keys & PRICE_WORDS:  # "how much did it cost?": the line with money ("- change fee $150 ... = $237")
+            figures = [f for f in figures if MONEY.search(f)] or figures
         # what it is now: the last of a running list ("- 25 aug: 1240" ... "- 10 oct: ... = 1901");
         # what it came to: the line that says so ("| **total** | | **1,135** |")
         asks_total = bool(keys & {stem("total"), stem("altogether")}) or bool(TOTAL.search(found[0]))
@@ -548,6 +551,17 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         if following:
             said = f"{said.rstrip('.')}. {clean(following) or following}"
     return Shaped(said, [found[1]])
+
+
+PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee".split())
+
+
+def _under(line: str, text: str) -> bool:
+    """Whether a list follows ``line`` in ``text`` ("REBOOKED Lyon ..." then "- change fee $150"):
+    the list tells of it."""
+    lines = text.split("\n")
+    at = next((i for i, each in enumerate(lines) if line.strip() and line.strip() in each), None)
+    return at is not None and at + 1 < len(lines) and STEP_LINE.match(lines[at + 1]) is not None
 
 
 WHY_ASKED = re.compile(r"^\s*(?:why|how come)\b", re.I)

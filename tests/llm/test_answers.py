@@ -825,6 +825,15 @@ def test_an_appointment_of_another_kind_is_no_answer_to_the_dentist_one(svc):
     assert "12 Oct" in answered(svc, "When is my physio appointment?", "2026-11-28T12:00")
 
 
+def test_a_price_in_the_list_under_the_line_that_names_it_answers_how_much(svc):
+    add_notes(svc, [("2026-01-24T20:00", "BOOKED LYON - Air Transat, aller ven 1 mai, retour 17 mai"),
+                    ("2026-03-11T20:00", "So: REBOOKED Lyon w/ Air Transat (45 min on hold)\n"
+                                         "- NEW aller: ven 8 mai, TS 232, dep YUL 19:40\n"
+                                         "- change fee $150 + fare diff $87 = $237 CAD\n- same conf # K7QZ4M")])
+    assert answered(svc, "How much did it cost me to rebook the Lyon flight?", "2026-03-25T12:00") == (
+        "So: REBOOKED Lyon w/ Air Transat (45 min on hold). - change fee $150 + fare diff $87 = $237 CAD [2]")
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
