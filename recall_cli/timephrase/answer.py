@@ -16,9 +16,11 @@ from datetime import date, timedelta
 
 from ..timeutil import from_ts
 from .phrase import (
+    DAY_MONTH_RE,
     MONTH_RE,
     NO_DATE_AFTER,
     NUMBER_RE,
+    OF,
     ORDINAL_RE,
     TIME_OF_DAY_AFTER,
     WEEKDAY_RE,
@@ -38,6 +40,7 @@ YEAR_QUESTION = re.compile(r"\b(?:what|which) year\b", re.I)
 MONTH_QUESTION = re.compile(r"\b(?:what|which) month\b", re.I)
 
 _MONTH = MONTH_RE + r"\.?"
+_DAY_MONTH = DAY_MONTH_RE + r"\.?"  # after a day number: "15 mars" too
 _TH = ORDINAL_RE
 _YEAR = r"(?:19|20)\d\d"
 _NUM = NUMBER_RE
@@ -48,7 +51,7 @@ _D = r"\d{1,2}" + _TH
 
 def _day_month(d: str, m: str) -> str:
     """"3 November", "3rd of November" or "November 3", as named groups ``d``/``m`` and ``d``b/``m``b."""
-    return rf"(?:(?P<{d}>{_D})\s+(?:of\s+)?(?P<{m}>{_MONTH})|(?P<{m}b>{_MONTH})\s+(?P<{d}b>{_D})\b)"
+    return rf"(?:(?P<{d}>{_D})\s+{OF}(?P<{m}>{_DAY_MONTH})|(?P<{m}b>{_MONTH})\s+(?P<{d}b>{_D})\b)"
 
 
 _OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
@@ -58,7 +61,7 @@ ORDINAL_NOUN = (r"(?:time|times|place|floor|round|try|attempt|go|grade|year|day|
                 r"person|one|half|quarter|century|edition|anniversary|birthday|level|stage|game|set)\b")
 DATE_PHRASES = [
     # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
-    ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\s+(?:of\s+)?(?P<m>{_MONTH}){_OPT_YEAR}",
+    ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\s+{OF}(?P<m>{_DAY_MONTH}){_OPT_YEAR}",
                             re.I)),
     ("range_md", re.compile(rf"{_FROM}(?P<m>{_MONTH})\s+(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\b{_OPT_YEAR}", re.I)),
     ("range_full", re.compile(rf"{_FROM}{_day_month('d1', 'm1')}(?:{_DASH}){_day_month('d2', 'm2')}{_OPT_YEAR}", re.I)),

@@ -35,6 +35,29 @@ MONTHS: dict[str, int] = {
     )
     for name in names
 }
+# other languages' month names, as notes mix them in ("ven 8 mai", "3 de abril", "12 luglio");
+# abbreviations stay English only ("mar" and "sam" would be everywhere)
+MONTHS.update({
+    name: index
+    for index, names in enumerate(
+        [("janvier", "enero", "janeiro", "gennaio", "januar"),
+         ("février", "fevrier", "febrero", "fevereiro", "febbraio", "februar"),
+         ("marzo", "março", "marco", "märz", "maerz"),
+         ("avril", "abril", "aprile"),
+         ("mai", "maio", "maggio"),
+         ("juin", "junio", "junho", "giugno", "juni"),
+         ("juillet", "julio", "julho", "luglio", "juli"),
+         ("août", "aout", "agosto"),
+         ("septembre", "septiembre", "setembro", "settembre"),
+         ("octobre", "octubre", "outubro", "ottobre", "oktober"),
+         ("novembre", "noviembre", "novembro"),
+         ("décembre", "decembre", "diciembre", "dezembro", "dicembre", "dezember")],
+        start=1,
+    )
+    for name in names
+})
+# names that are English words too ("Mars", "mayo"): a month only after a day number ("15 mars")
+DAY_FIRST_MONTHS = {"mars": 3, "mayo": 5}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -49,6 +72,8 @@ def _words(words: Iterable[str]) -> str:
 
 
 MONTH_RE = _words(MONTHS)  # callers add r"\.?": "Sept." is a month too
+DAY_MONTH_RE = _words({**MONTHS, **DAY_FIRST_MONTHS})  # the month after a day: "15 mars" too
+OF = r"(?:of\s+|de\s+|del\s+)?"  # "3rd of May", "3 de mayo"
 WEEKDAY_RE = _words(WEEKDAYS)
 NUMBER_RE = rf"(?:\d+|{_words(NUMBERS)})"
 _UNIT = _words(UNIT_DAYS)  # singular; patterns add "s?"
@@ -61,7 +86,8 @@ _Days = tuple[date, date]  # the first day, and the day after the last
 
 def month_number(name: str) -> int:
     """"Nov." or "november" -> 11."""
-    return MONTHS[name.lower().rstrip(".")]
+    name = name.lower().rstrip(".")
+    return MONTHS.get(name) or DAY_FIRST_MONTHS[name]
 
 
 def number(text: str) -> int:
@@ -281,7 +307,7 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 # needs a day, a year, or "in"/"during" before it; a bare year needs a word that makes it a
 # time ("in 2010", "since 2015"), so "2000 calories" is not one.
 _RULES: list[tuple[re.Pattern[str], _Rule]] = [
-    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL_RE}\s+(?:of\s+)?(?P<month>{MONTH_RE}\.?)"
+    (re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<day>\d{{1,2}}){ORDINAL_RE}\s+{OF}(?P<month>{DAY_MONTH_RE}\.?)"
                 r",?(?:\s+(?P<year>\d{4}))?\b", re.I), _on_day),
     (re.compile(rf"\b(?:on\s+)?(?P<month>{MONTH_RE}\.?)\s+(?P<day>\d{{1,2}}){ORDINAL_RE}"
                 r"(?:,?\s*(?P<year>\d{4}))?\b", re.I), _on_day),
@@ -504,7 +530,7 @@ RELATIVE = re.compile(
 )
 # an explicit day and month, either way round, with an optional year
 EXPLICIT = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}}){ORDINAL_RE}\s+(?:of\s+)?(?P<month>{MONTH_RE})\.?"
+    rf"\b(?:(?P<day>\d{{1,2}}){ORDINAL_RE}\s+{OF}(?P<month>{DAY_MONTH_RE})\.?"
     rf"|(?P<month2>{MONTH_RE})\.?\s+(?P<day2>\d{{1,2}}){ORDINAL_RE})\b"
     r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?",
     re.IGNORECASE,

@@ -143,3 +143,20 @@ def test_a_booking_names_a_day_to_come():
         "Tuesday, 17 November 2026"
     assert dates_in("Booked flights to Lisbon for 3-10 February", parse_time("2026-12-03T10:00"))[0][1] == \
         "3-10 February 2027"
+
+
+@pytest.mark.parametrize("text, day", [
+    ("NEW aller: ven 8 mai, TS 232, dep YUL 19:40", "8 May 2026"),
+    ("rdv véto 15 mars 17h30", "15 March 2026"),
+    ("cita el 3 de mayo", "3 May 2026"),
+    ("partenza 12 luglio", "12 July 2026"),
+    ("Termin am 5 Oktober", "5 October 2026"),
+    ("chegada 20 de junho", "20 June 2026"),
+])
+def test_a_day_and_month_in_another_language_is_a_date(text, day):
+    assert [d[1] for d in dates_in(text, parse_time("2026-03-11 12:00"))] == [day]
+
+
+@pytest.mark.parametrize("text", ["the Mars rover landed in Jezero", "Mars 2030 mission", "mayo 2 tbsp, mix well"])
+def test_words_that_are_also_months_elsewhere_need_a_day_before_them(text):
+    assert dates_in(text, parse_time("2026-03-11 12:00")) == []
