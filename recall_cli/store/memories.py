@@ -60,10 +60,14 @@ class MemoryQueries(ClockQueries):
         return row[0] if row else None
 
     def episode_summary(self, episode_id: int) -> tuple[int, str] | None:
-        """(id, text) of the active episodic memory that summarises an episode."""
+        """(id, text) of the active episodic memory that summarises an episode: one that says so
+        and comes from its events (each device numbers its episodes itself, so a summary synced
+        from another device may carry the same number for other events)."""
         row = self._db.execute(
-            "SELECT id, text FROM memories WHERE kind = 'episodic' AND status = 'active' "
-            "AND json_extract(meta, '$.episode_id') = ?", [episode_id]).fetchone()
+            "SELECT m.id, m.text FROM memories m WHERE m.kind = 'episodic' AND m.status = 'active' "
+            "AND json_extract(m.meta, '$.episode_id') = ? AND EXISTS (SELECT 1 FROM memory_sources s "
+            "JOIN events e ON e.id = s.event_id WHERE s.memory_id = m.id AND e.episode_id = ?)",
+            [episode_id, episode_id]).fetchone()
         return (row[0], row[1]) if row else None
 
     def memory_sources(self, memory_id: int) -> list[int]:

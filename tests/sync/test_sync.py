@@ -292,6 +292,27 @@ def test_two_devices_never_consolidate_the_same_events_twice(a, b, folder):
     assert a.memories() == b.memories() and len(a.memories()) == 1
 
 
+def test_a_summary_from_another_device_is_not_taken_for_a_local_episodes(a, b, folder):
+    # each device numbers its episodes itself: a's episode 1 is not b's episode 1
+    a.py("from recall_cli.models import Event\n"
+         "svc.store_events([Event(f'note {i} on the allotment', 1_700_000_000 + i * 60, source='note', "
+         "session='garden.md') for i in range(3)])")
+    a.run("consolidate", "--no-llm")
+    a.run("pin", "m1")
+    a.run("sync", str(folder))
+    b.py("from recall_cli.models import Event\n"
+         "svc.store_events([Event(f'line {i} about the trip', 1_700_100_000 + i * 60, source='chat', "
+         "session='s1', actor='Ana') for i in range(3)])")
+    b.run("sync", str(folder))
+    done = b.run("consolidate", "--no-llm").stdout
+    assert "1 added, 0 updated" in done, done
+    texts = sorted(text for text, _pinned in b.memories().values())
+    assert len(texts) == 2 and "garden.md" in texts[1] and "Ana" in texts[0], texts
+    b.run("sync", str(folder))
+    a.run("sync", str(folder))
+    assert a.memories() == b.memories()
+
+
 def test_export_then_import_into_an_empty_store_is_the_same_memory(a, tmp_path):
     a.run("add", "Sam's spare key is under the blue pot")
     a.py("svc.memories.add('semantic', 'Ana lives in Porto')")
