@@ -222,3 +222,8 @@ CREATE TRIGGER memories_high_water AFTER DELETE ON memories BEGIN
     INSERT INTO settings (key, value) VALUES ('memories.high_water', old.id)
     ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));
 END;
+
+CREATE TRIGGER memory_history_high_water AFTER DELETE ON memory_history BEGIN
+    INSERT INTO settings (key, value) VALUES ('memory_history.high_water', old.id)
+    ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));
+END;

@@ -60,7 +60,7 @@ class StoreBase:
 
 
 def next_id(table: str) -> str:
-    """SQL for the id of a new row of ``table`` (events or memories): one above both the
+    """SQL for the id of a new row of ``table`` (events, memories or memory_history): one above both the
     highest id there and the highest ever deleted (migration 0008 keeps it), so an id once
     given never names another row."""
     return (f"(SELECT max(coalesce((SELECT max(id) FROM {table}), 0), coalesce((SELECT CAST(value AS INTEGER) "

@@ -206,8 +206,8 @@ class MemoryQueries(ClockQueries):
         """One row of a memory's history: who changed what, when; stamped with this device's
         clock and the memory's state after the change (what another device replays)."""
         self._db.execute(
-            "INSERT INTO memory_history (memory_id, ts, action, actor, old_text, new_text, detail, hlc, device, "
-            "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO memory_history (id, memory_id, ts, action, actor, old_text, new_text, detail, hlc, device, "
+            "state) VALUES (" + next_id("memory_history") + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [memory_id, at, action, actor, old, new, json.dumps(detail or {}, ensure_ascii=False),
              self.next_hlc(), self.device_id(), json.dumps(self.memory_state(memory_id), ensure_ascii=False)],
         )

@@ -158,8 +158,8 @@ class SyncQueries(EventQueries, MemoryQueries):
         else:
             memory_id = row[0]
         self._db.execute(
-            "INSERT INTO memory_history (memory_id, ts, action, actor, old_text, new_text, detail, hlc, device, "
-            "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO memory_history (id, memory_id, ts, action, actor, old_text, new_text, detail, hlc, device, "
+            "state) VALUES (" + next_id("memory_history") + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [memory_id, change["ts"], change["action"], change["actor"], change.get("old"), change.get("new"),
              json.dumps(change.get("detail") or {}, ensure_ascii=False), change.get("hlc"), change.get("device"),
              json.dumps(state, ensure_ascii=False) if state else None])

@@ -313,6 +313,21 @@ def test_a_summary_from_another_device_is_not_taken_for_a_local_episodes(a, b, f
     assert a.memories() == b.memories()
 
 
+def test_an_edit_made_after_forgetting_the_newest_memory_reaches_the_other_device(a, b, folder):
+    a.py("from recall_cli.models import Event\n"
+         "svc.store_events([Event(f'note {i} on the {topic}', day + i * 60, source='note', session=f'{topic}.md') "
+         "for topic, day in (('allotment', 1_700_000_000), ('bike', 1_700_200_000)) for i in range(3)])")
+    a.run("consolidate", "--no-llm")  # m1 and m2, one summary for each note
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    a.run("forget", "m2", "--yes")  # the newest memory: its history rows had the highest ids
+    a.run("edit", "m1", "--text", "The allotment notes, edited on a")
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    assert [text for text, _ in b.memories().values()] == ["The allotment notes, edited on a"]
+    assert a.memories() == b.memories()
+
+
 def test_export_then_import_into_an_empty_store_is_the_same_memory(a, tmp_path):
     a.run("add", "Sam's spare key is under the blue pot")
     a.py("svc.memories.add('semantic', 'Ana lives in Porto')")
