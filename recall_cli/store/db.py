@@ -48,6 +48,11 @@ class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
             self._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                              "SET value = excluded.value", [key, value])
 
+    def drop_settings(self, prefix: str) -> None:
+        """Remove every setting whose key starts with ``prefix``."""
+        with self.transaction():
+            self._db.execute("DELETE FROM settings WHERE substr(key, 1, ?) = ?", [len(prefix), prefix])
+
     def increment_counter(self, key: str) -> None:
         """Add one to an integer kept in the settings table."""
         with self.transaction():

@@ -267,6 +267,13 @@ class SyncQueries(EventQueries, MemoryQueries):
                 "ON CONFLICT(folder, device, name) DO UPDATE SET sha256 = excluded.sha256, at = excluded.at",
                 [folder, device, name, sha256, int(mine), at])
 
+    def forget_segments(self, folder: str, names: list[str]) -> None:
+        """Drop the records of this device's segments ``names`` in a folder (lost or damaged there)."""
+        with self.transaction():
+            for chunk in chunks(names):
+                self._db.execute("DELETE FROM sync_segments WHERE folder = ? AND mine = 1 "
+                                 f"AND name IN ({marks(chunk)})", [folder, *chunk])
+
     def my_segments(self, folder: str) -> dict[str, str]:
         """Name -> sha256 of the segments this device wrote to a folder."""
         return dict(self._db.execute(

@@ -97,6 +97,7 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
     secret = passphrase(command) if command else None
     store.stamp_history()
     mine = folder / device
+    _check_own(svc, key, mine, secret)
     _check_identity(svc, key, mine)
     if secret is None and (sealed := _a_sealed_segment(folder, device)) is not None:
         # the other devices seal what they write: this one would leave its notes in plain text there
@@ -112,6 +113,38 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
         raise SyncError(f"cannot write to the sync folder {mine}: {exc.strerror or exc}") from None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _cursor(store: Any, name: str, key: str) -> int:
+    """Where this device's writing to the folder ``key`` stands: each folder has its own (a new
+    folder gets everything); a store from before that kept one for the folder it synced."""
+    value = store.setting(f"{name}@{key}")
+    if value is None:
+        value = store.setting(name, "0") if store.my_segments(key) else "0"
+    return int(value or 0)
+
+
+def _check_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> None:
+    """This device's segments that are gone from the folder (deleted, or a folder restored
+    from an older copy) or damaged there (they no longer decode) are written again: the
+    damaged ones removed, and everything from the start into a new segment (the other
+    devices skip what they have)."""
+    written = svc.store.my_segments(key)
+    lost = [name for name in written if not (mine / name).is_file()]
+    for name in written:
+        path = mine / name
+        if name in lost or _sha(path.read_bytes()) == written[name]:
+            continue
+        data = path.read_bytes()
+        try:
+            decode(unseal(data, secret, str(path)) if is_sealed(data) else data, str(path))
+        except InputError:  # (Incomplete too): damaged since it was written, not another device's
+            path.unlink()
+            lost.append(name)
+    if lost:
+        svc.store.forget_segments(key, lost)
+        for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES):
+            svc.store.put_setting(f"{name}@{key}", "0")
 
 
 def _check_identity(svc: Recall, key: str, mine: Path) -> None:
@@ -256,9 +289,8 @@ def _rewrite_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> int
 
 def _write_own(svc: Recall, key: str, mine: Path, device: str, secret: bytes | None) -> int:
     store = svc.store
-    after_event = int(store.setting(CURSOR_EVENTS, "0") or 0)
-    after_change = int(store.setting(CURSOR_HISTORY, "0") or 0)
-    after_stone = int(store.setting(CURSOR_TOMBSTONES, "0") or 0)
+    after_event, after_change, after_stone = (_cursor(store, name, key)
+                                              for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES))
     out: list[dict[str, Any]] = []
     forgotten = store.tombstoned("event")
     last_event = after_event
@@ -278,9 +310,9 @@ def _write_own(svc: Recall, key: str, mine: Path, device: str, secret: bytes | N
         segment = Segment(device, number, out)
         sha = _write_segment(mine / segment_name(number), segment, secret)
         store.record_segment(key, device, segment_name(number), sha, mine=True, at=time.time())
-    store.put_setting(CURSOR_EVENTS, str(last_event))
-    store.put_setting(CURSOR_HISTORY, str(changes[-1]["id"] if changes else max(after_change, 0)))
-    store.put_setting(CURSOR_TOMBSTONES, str(stones[-1]["seq"] if stones else after_stone))
+    store.put_setting(f"{CURSOR_EVENTS}@{key}", str(last_event))
+    store.put_setting(f"{CURSOR_HISTORY}@{key}", str(changes[-1]["id"] if changes else max(after_change, 0)))
+    store.put_setting(f"{CURSOR_TOMBSTONES}@{key}", str(stones[-1]["seq"] if stones else after_stone))
     return len(out)
 
 
@@ -300,8 +332,9 @@ def new_device(svc: Recall) -> str:
     store = svc.store
     device = uuid.uuid4().hex[:12]
     store.set_device_id(device)
-    for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES, REWRITTEN):
-        store.put_setting(name, "0")
+    for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES):
+        store.drop_settings(name)  # (every folder's)
+    store.put_setting(REWRITTEN, "0")
     return device
 
 

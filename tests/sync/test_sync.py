@@ -219,6 +219,29 @@ def test_corrupt_and_newer_segments_are_skipped_with_a_warning(a, b, folder):
     assert len(b.hashes()) == 1  # nothing local lost
 
 
+def test_a_new_folder_gets_everything_and_a_lost_or_damaged_own_segment_is_written_again(a, b, c, folder,
+                                                                                         tmp_path):
+    a.run("add", "the oil change is due at 90,000 km")
+    a.run("add", "the sage green paint is for the hall")
+    a.run("sync", str(folder))
+    moved = tmp_path / "Sync2"  # a new shared folder: this device writes everything there too
+    moved.mkdir()
+    a.run("sync", str(moved))
+    b.run("sync", str(moved))
+    assert b.hashes() == a.hashes() and len(a.hashes()) == 2
+    mine = folder / a.py("print(svc.store.device_id())").strip()
+    (segment,) = mine.glob("seg-*.jsonl")
+    segment.write_bytes(segment.read_bytes().replace(b"sage green", b"sage GREEN"))  # damaged in the folder
+    a.run("sync", str(folder))  # not taken for another device's: written again
+    c.run("sync", str(folder))
+    assert c.hashes() == a.hashes()
+    shutil.rmtree(mine)  # the device's folder deleted
+    a.run("sync", str(folder))
+    fresh = Device(tmp_path / "fresh")
+    fresh.run("sync", str(folder))
+    assert fresh.hashes() == a.hashes()
+
+
 def test_a_copied_home_is_told_apart(a, folder, tmp_path):
     a.run("add", "first")
     a.run("sync", str(folder))
