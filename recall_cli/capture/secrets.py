@@ -431,7 +431,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024",
        "\"..., pass VALUE\" in a list of details (a chosen-looking value)", accept=_looks_chosen),
     _p("card-number", "0 1 2 3 4 5 6 7 8 9",
-       r"(?<![\d.,-])(?P<secret>\d(?:[ -]?\d){12,18})(?![\d-]|[.,]\d)",
+       # (not inside a word: a UUID's "426555-4429-485" may pass the Luhn check)
+       r"(?<![\w.,-])(?P<secret>\d(?:[ -]?\d){12,18})(?![\w-]|[.,]\d)",
        "Paid the deposit with Visa 4539 1488 0343 6467 exp 09/28", "4539 1488 0343 6467",
        "payment card numbers (a network's prefix and a valid Luhn digit)", accept=_card_number),
     _p("card-security-code", "cvv cvc csc security code",
