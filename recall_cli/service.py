@@ -49,6 +49,7 @@ REMEMBER_KINDS = ("semantic", "procedural", "core")  # remember kinds that also 
 
 class Recall(SyncMethods, ModelMethods, TimelineMethods):
     """One RECALL_HOME: store, embedder, index, LLM and plugins, opened lazily."""
+    backlog_notice: Callable[[int], None] | None = None  # a face that says "embedding N first"
 
     def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
                  plugins: Plugins | None = None, llm: LLM | None = None) -> None:
@@ -312,12 +313,13 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
 
     # -- vectors ----------------------------------------------------------------------------
     def catch_up(self) -> int:
-        """Embed events and memories stored without a vector (fast `add`s defer this)."""
-        model = self.embedder.model_id
-        vectors = self.store.vector_fingerprint(model)[0]
-        if vectors >= self.store.count_events() + self.store.count_all_memories():
-            return 0
-        return self.embed_pending()
+        """Embed events and memories stored without a vector (fast `add`s defer this); a backlog
+        of a thousand or more (an import that was stopped) is told to ``backlog_notice`` first."""
+        missing = self.store.count_events() + self.store.count_all_memories() \
+            - self.store.vector_fingerprint(self.embedder.model_id)[0]
+        if missing >= 1000 and self.backlog_notice is not None:
+            self.backlog_notice(missing)
+        return self.embed_pending() if missing > 0 else 0
 
     def embed_pending(self, ids: Sequence[int] | None = None, progress: Progress | None = None) -> int:
         """Embed events (all missing ones by default) and bring the index up to date."""

@@ -49,7 +49,13 @@ def service() -> Recall:
             from ..service import Recall
 
             _service = Recall()
+        _service.backlog_notice = _backlog_notice
     return _service
+
+
+def _backlog_notice(missing: int) -> None:
+    typer.echo(f"recall: embedding {missing:,} items stored without a vector first (an import that was "
+               "stopped?); this happens once", err=True)
 
 
 def backend() -> Backend:

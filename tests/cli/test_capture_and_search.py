@@ -241,3 +241,17 @@ def test_forget_as_json_names_the_ids_it_deleted(cli):
     code, out, _err = cli("forget", "2", "--yes", "--json")
     assert code == 0
     assert json.loads(out) == {"events": 1, "memories": 0, "event_ids": [2], "memory_ids": []}
+
+
+def test_a_search_that_must_first_embed_a_stopped_imports_backlog_says_so(cli):
+    from recall_cli.cli.common import service
+    from recall_cli.models import Event
+
+    cli("add", "the boiler pressure should sit at 1.5 bar")  # (a fast add embeds later: one more)
+    service().store.insert_events([Event(f"chat line {i} about the garden", 1_700_000_000 + i, source="chat")
+                                   for i in range(1200)])  # stored, never embedded: the import was killed
+    code, out, err = cli("search", "boiler pressure")
+    assert code == 0 and "boiler pressure" in out
+    assert err == ("recall: embedding 1,201 items stored without a vector first (an import that was stopped?); "
+                   "this happens once\n")
+    assert cli("search", "garden")[2] == ""  # once
