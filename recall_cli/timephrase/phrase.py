@@ -37,27 +37,13 @@ MONTHS: dict[str, int] = {
 }
 # other languages' month names, as notes mix them in ("ven 8 mai", "3 de abril", "12 luglio");
 # abbreviations stay English only ("mar" and "sam" would be everywhere)
-MONTHS.update({
-    name: index
-    for index, names in enumerate(
-        [("janvier", "enero", "janeiro", "gennaio", "januar"),
-         ("février", "fevrier", "febrero", "fevereiro", "febbraio", "februar"),
-         ("marzo", "março", "marco", "märz", "maerz"),
-         ("avril", "abril", "aprile"),
-         ("mai", "maio", "maggio"),
-         ("juin", "junio", "junho", "giugno", "juni"),
-         ("juillet", "julio", "julho", "luglio", "juli"),
-         ("août", "aout", "agosto"),
-         ("septembre", "septiembre", "setembro", "settembre"),
-         ("octobre", "octubre", "outubro", "ottobre", "oktober"),
-         ("novembre", "noviembre", "novembro"),
-         ("décembre", "decembre", "diciembre", "dezembro", "dicembre", "dezember")],
-        start=1,
-    )
-    for name in names
-})
-# names that are English words too ("Mars", "mayo"): a month only after a day number ("15 mars")
-DAY_FIRST_MONTHS = {"mars": 3, "mayo": 5}
+_ELSEWHERE = ("janvier enero janeiro gennaio januar|février fevrier febrero fevereiro febbraio februar|marzo março "
+              "märz maerz|avril abril aprile|maio maggio|juin junio junho giugno juni|juillet julio julho "
+              "luglio juli|août aout agosto|septembre septiembre setembro settembre|octobre octubre outubro ottobre "
+              "oktober|novembre noviembre novembro|décembre decembre diciembre dezembro dicembre dezember")
+MONTHS.update({name: index for index, names in enumerate(_ELSEWHERE.split("|"), start=1) for name in names.split()})
+# names that are words or names too ("Mars", "mayo", "Mai", "Marco"): a month only after a day ("15 mars")
+DAY_FIRST_MONTHS = {"mars": 3, "marco": 3, "mayo": 5, "mai": 5}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10,
