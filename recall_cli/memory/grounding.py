@@ -300,6 +300,8 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
     bad = ""
     if not words:
         bad = "no words"
+    elif not content:  # "Once" of "Once the offer comes through, ...": no name at all
+        bad = "no name or noun"
     elif markup_residue(cleaned):
         bad = "markup"
     elif len(words) > 6:
@@ -321,7 +323,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
             return actor, ""
     names, _words, initial = names_and_words(text)
     for name in initial + names:
-        if ev.has_name(name):
+        if ev.has_name(name) and name.lower() not in STOPWORDS and name.lower() not in GLUE:
             return base_word(name).capitalize() if name.islower() else name.removesuffix("'s"), ""
     return None, f"{subject!r}: {bad}"
 
@@ -354,7 +356,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "fragment", text)
     # a request retold ("can the assistant help ...?") asserts nothing, nor does a heading
     # whose list was left out ("Here is a guide to get started:")
-    if (end := text.rstrip()[-1:]) in ("?", ":"):
+    if (end := text.rstrip()[-1:]) in ("?", ":") or text.rstrip().endswith(("...", "…")):
+        # (and one cut off: "... so you don't end up on the...", copied from a shortened line)
         return _reject(verdict, "question" if end == "?" else "fragment", text[-80:])
     if (asked := re.search(r"[^.!?]*\?(?=\s)", text)) and candidate.kind != "episodic":
         # a question inside ("hedge trimmer - ask Declan? wiper blades ..."): the writer was

@@ -77,7 +77,7 @@ def test_the_same_sentence_as_a_procedure_is_rejected_it_has_no_steps():
 def test_a_procedure_said_by_nobody_is_rejected():
     v = verdict(llm("procedural", "This is a great example of how to improve your skills and make the most out "
                                   "of it…", [1, 2]), chat())
-    assert not v.ok and v.reason in {"ungrounded_words", "no_steps"}
+    assert not v.ok and v.reason in {"ungrounded_words", "no_steps", "fragment"}
     # said by someone, but still no steps in it
     said = [Event("This is a great example of how to improve your skills and make the most out of it",
                   T0, source="chat", session="s", actor="Ana", id=7)]
@@ -681,3 +681,19 @@ def test_lines_of_a_note_copied_together_are_filed_under_the_writer_when_one_is_
     assert v.ok and v.subject == "the user"  # the sutures were the writer's, not mama's
     one = verdict(llm("semantic", "called her 7am w/ Diego, sang las mananitas badly.", [40], "mama"), note)
     assert one.ok and one.subject != "the user"  # one line: its subject is judged as before
+
+
+def test_a_memory_copied_from_a_shortened_line_and_cut_off_is_rejected():
+    advice = [Event("That sounds sensible. Once the offer comes through, check that the start date lines up with "
+                    "the end of your Halifax fix on 31 December. Keep Sanjay chasing the valuation so you don't "
+                    "end up on the standard variable rate.", NOTE_DAY, source="chat", session="s",
+                    actor="assistant", id=20)]
+    cut = llm("procedural", "Once the offer comes through, check that the start date lines up with the end of your "
+                            "Halifax fix on 31 December. Keep Sanjay chasing the valuation so you don't end up on "
+                            "the...", [20], "Once")
+    assert (verdict(cut, advice).ok, verdict(cut, advice).reason) == (False, "fragment")
+
+
+def test_a_subject_with_no_name_in_it_is_replaced():
+    v = verdict(llm("semantic", "Maya's birthday is 3 May and she wants a film camera.", [10], "Once"), maya())
+    assert v.ok and v.subject == "Maya"
