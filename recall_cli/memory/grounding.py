@@ -287,6 +287,11 @@ def spliced_deed(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+# words that open a sentence and name nobody: "Once" of "Once the offer comes through, ..."
+OPENERS = frozenset("once maybe although though however today tomorrow yesterday anyway otherwise meanwhile "
+                    "finally besides instead perhaps soon later".split())
+
+
 def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | None) -> tuple[str | None, str]:
     """(subject to store, '') or (None, why it is bad): a subject is a name or a short noun
     phrase from the events; a bad one is replaced by a speaker or name the text mentions."""
@@ -296,7 +301,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
     if cleaned.lower() in FIRST_PERSON | {"user", "the user", "me", "myself"}:
         return speaker or "the user", ""
     words = WORD.findall(cleaned)
-    content = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in GLUE]
+    content = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in GLUE | OPENERS]
     bad = ""
     if not words:
         bad = "no words"
@@ -323,7 +328,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
             return actor, ""
     names, _words, initial = names_and_words(text)
     for name in initial + names:
-        if ev.has_name(name) and name.lower() not in STOPWORDS and name.lower() not in GLUE:
+        if ev.has_name(name) and name.lower() not in STOPWORDS and name.lower() not in GLUE | OPENERS:
             return base_word(name).capitalize() if name.islower() else name.removesuffix("'s"), ""
     return None, f"{subject!r}: {bad}"
 

@@ -695,5 +695,7 @@ def test_a_memory_copied_from_a_shortened_line_and_cut_off_is_rejected():
 
 
 def test_a_subject_with_no_name_in_it_is_replaced():
-    v = verdict(llm("semantic", "Maya's birthday is 3 May and she wants a film camera.", [10], "Once"), maya())
+    said = [Event("Once the cake is done, Maya's birthday is 3 May and she wants a film camera", NOTE_DAY,
+                  source="note", id=11)]
+    v = verdict(llm("semantic", "Maya's birthday is 3 May and she wants a film camera.", [11], "Once"), said)
     assert v.ok and v.subject == "Maya"
