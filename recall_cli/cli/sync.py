@@ -84,6 +84,8 @@ def sync(
     svc = service()
     if new_device:
         typer.echo(f"This store is now device {svc.new_device()}.", err=True)
+        if folder is None and not svc.config.get("sync.dir"):
+            return  # nothing to sync through yet: the new id is all that was asked
     with progress("Syncing") as update:
         report = svc.sync(folder, progress=update)
     if as_json:

@@ -258,6 +258,15 @@ def test_a_copied_home_is_told_apart(a, folder, tmp_path):
     assert a.run("sync", str(folder)).returncode == 0  # and the original goes on as it was
 
 
+def test_a_new_device_id_without_a_folder_to_sync_is_all_that_happens(a, folder):
+    a.run("add", "first")
+    before = a.py("print(svc.store.device_id())").strip()
+    done = a.run("sync", "--new-device")
+    now = a.py("print(svc.store.device_id())").strip()
+    assert now != before and done.stderr == f"This store is now device {now}.\n" and done.stdout == ""
+    assert a.run("sync", str(folder)).returncode == 0
+
+
 def test_a_missing_or_read_only_folder_is_one_line(a, folder, tmp_path):
     a.run("add", "kept")
     gone = a.run("sync", str(tmp_path / "nowhere"), check=False)
