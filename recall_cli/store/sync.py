@@ -274,6 +274,11 @@ class SyncQueries(EventQueries, MemoryQueries):
                 self._db.execute("DELETE FROM sync_segments WHERE folder = ? AND mine = 1 "
                                  f"AND name IN ({marks(chunk)})", [folder, *chunk])
 
+    def merged_segments(self, folder: str) -> int:
+        """How many other devices' segments this store merged from a folder."""
+        return self._db.execute("SELECT count(*) FROM sync_segments WHERE folder = ? AND mine = 0",
+                                [folder]).fetchone()[0]
+
     def my_segments(self, folder: str) -> dict[str, str]:
         """Name -> sha256 of the segments this device wrote to a folder."""
         return dict(self._db.execute(

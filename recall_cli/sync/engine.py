@@ -68,6 +68,8 @@ class SyncReport:
     rewritten: int = 0  # own segments rewritten without forgotten records
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    sealed_opened: int = 0  # other devices' sealed segments this passphrase opened
+    sealed_shut: int = 0  # ... and those it did not
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -104,6 +106,11 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
         raise SyncError(f"{sealed} is sealed with a passphrase and this device has none: set "
                         "sync.passphrase_cmd as on your other devices; nothing was read or written")
     incoming = _read_others(svc, folder, key, device, secret, report)
+    if report.sealed_shut and not report.sealed_opened and not store.merged_segments(key):
+        # a device that never opened one: its passphrase is another than theirs, and what it
+        # wrote would be sealed with a key no other device has
+        raise SyncError(f"the passphrase (sync.passphrase_cmd) opens none of the other devices' sealed segments "
+                        f"in {folder}: use the one they use; nothing was written")
     _merge(svc, incoming, key, report)
     try:
         make_private_dir(mine)
@@ -198,6 +205,15 @@ def _read_others(svc: Recall, folder: Path, key: str, device: str, secret: bytes
                 continue
             try:
                 plain = unseal(data, secret, str(path)) if is_sealed(data) else data
+            except Incomplete as exc:  # sealed, and this passphrase does not open it (or half copied)
+                report.warnings.append(f"{exc.message}; will try again")
+                report.sealed_shut += 1
+                continue
+            except InputError as exc:
+                report.warnings.append(f"{exc.message}; skipped")
+                continue
+            report.sealed_opened += plain is not data
+            try:
                 segment = decode(plain, str(path))
             except Incomplete as exc:
                 report.warnings.append(f"{exc.message}; will try again")

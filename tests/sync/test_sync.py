@@ -301,8 +301,11 @@ def test_sealed_segments_hold_no_plain_text_and_open_with_the_passphrase(a, b, f
     b.run("sync", str(folder))
     assert b.hashes() == a.hashes()
     wrong = Device(b.home.parent / "wrong", {"RECALL_SYNC_PASSPHRASE_CMD": "echo battery staple"})
-    done = wrong.run("sync", str(folder))
-    assert "another passphrase" in done.stderr and wrong.hashes() == set()
+    wrong.run("add", "wrongcanary13 under another key")
+    devices = sorted(folder.iterdir())
+    done = wrong.run("sync", str(folder), check=False)  # refused: it would seal with a key nobody has
+    assert done.returncode != 0 and "opens none of the other devices' sealed segments" in done.stderr
+    assert len(wrong.hashes()) == 1 and sorted(folder.iterdir()) == devices  # nothing read, nothing written
     # a device with no passphrase at all writes nothing in plain text beside the sealed segments
     bare = Device(b.home.parent / "bare")
     bare.run("add", "barecanary77 would be in plain text")
