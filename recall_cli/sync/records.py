@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import InputError
@@ -25,6 +26,10 @@ def event_record(event: Event) -> dict[str, Any]:
 
 def event_from_record(record: dict[str, Any]) -> Event:
     """The event a record describes; InputError naming the field when it is malformed."""
+    if not isinstance(record.get("text"), str) or not record["text"].strip():
+        raise InputError("malformed event record: 'text' missing, empty or not text")
+    if record.get("hash") is not None and not re.fullmatch(r"[0-9a-f]{64}", str(record["hash"])):
+        raise InputError("malformed event record: 'hash' is not a sha256")  # dedup and forgets go by it
     try:
         event = Event(text=str(record["text"]), ts_start=float(record["ts"]), source=str(record["source"]),
                       kind=str(record.get("kind") or "note"), actor=_text_or_none(record.get("actor")),

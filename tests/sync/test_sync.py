@@ -443,3 +443,23 @@ def test_restore_refuses_a_file_that_is_not_a_recall_store(a, tmp_path):
     done = a.run("backup", str(bogus), "--restore", check=False)
     assert done.returncode != 0 and "not a recall backup" in done.stderr
     assert len(a.hashes()) == 1
+
+
+def test_an_event_record_without_text_or_with_a_bad_hash_is_skipped_with_a_warning(b, folder):
+    import hashlib
+
+    from recall_cli.sync.segment import Segment, encode
+
+    other = folder / "0123456789ab"
+    other.mkdir()
+    good = {"t": "event", "text": "the bins go out on Tuesday", "ts": 1_700_000_000.0, "source": "note"}
+    bad = [{**good, "text": None}, {**good, "text": "  "}, {**good, "text": "short hash", "hash": "11"}]
+    (other / "seg-00000001.jsonl").write_bytes(encode(Segment("0123456789ab", 1, [good, *bad])))
+    done = b.run("sync", str(folder))
+    assert done.stderr.count("malformed event record") == 3
+    svc = b.service()
+    try:
+        assert [e.text for e in svc.store.events_after(0, 100)] == ["the bins go out on Tuesday"]
+        assert len(svc.store.events_after(0, 100)[0].content_hash) == len(hashlib.sha256().hexdigest())
+    finally:
+        svc.close()
