@@ -479,7 +479,8 @@ def ask(
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
-    if not found.abstain and (why := unanswerable(question, found.key_words, hits, follow_up=bool(history))):
+    if not found.abstain and (why := unanswerable(question, found.key_words, hits, follow_up=bool(history),
+                                                  known=lambda w: svc.store.fts_match_count(f'"{w[:5]}"*') > 0)):
         found.abstain = why  # "how much did the glasses cost?", "what's the chassis number?", "hi"
     answer.support = found.share
     if not use_llm:

@@ -10,7 +10,7 @@ answers it, and ask says so ("Not mentioned") instead of quoting the nearest lin
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..models import Hit
 from .support import AGE, DIGIT_WORDS, DIGITS_ASKED, HOW_OLD, LONG_NUMBER, PHONE, alike, sentences, stem, words
@@ -149,22 +149,26 @@ def block_number(question: str, keys: set[str], top: Sequence[Hit]) -> tuple[str
 COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+([a-z][a-z-]{2,})\s+([a-z][a-z-]{2,})\b", re.I)
 
 
-def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit]) -> str | None:
+def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
+                 known: Callable[[str], bool] | None = None) -> str | None:
     """The thing a question asks of ("dentist appointment" in "when is my dentist
     appointment?") when no evidence item holds the word that says which one though some hold
     the thing ("got appt Thu 1 Oct (Dr Ahmed)" is the GP's): the evidence is about another
-    one; None otherwise."""
+    one; None otherwise. ``known(word)``: whether anything stored holds a word that starts as
+    it does ("grandma" for "grandmother"): then it is only not in the best items."""
     heard = set().union(*(alike(words(f"{h.text or ''} {h.actor or ''}")) for h in top)) if top else set()
     for match in COMPOUND.finditer(question):
         which, thing = stem(match.group(1).lower()), stem(match.group(2).lower())
         # (a short form the notes write is the word: "moto" for "motorbike")
         said = which in heard or any(len(w) >= 4 and (which.startswith(w) or w.startswith(which)) for w in heard)
-        if which in keys and thing in keys and which not in DIGIT_WORDS and not said and thing in heard:
+        if which in keys and thing in keys and which not in DIGIT_WORDS and not said and thing in heard \
+                and not (known is not None and known(match.group(1).lower())):
             return f"{match.group(1)} {match.group(2)}".lower()
     return None
 
 
-def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_up: bool = False) -> str | None:
+def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_up: bool = False,
+                 known: Callable[[str], bool] | None = None) -> str | None:
     """Why the evidence ``hits`` cannot answer ``question`` though it is on its subject: no
     measure or figure of the kind asked, or a word or two that name nothing ("hi", "ok",
     "what?", "who?"; in a chat, "and when?" is a follow-up and names the last question's
@@ -173,7 +177,7 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
         return f"the evidence on it gives no {measure}"
     if (figure := missing_figure(question, keys, hits[:FIGURE_DEPTH])) is not None:
         return figure
-    if (which := unnamed_kind(question, keys, hits)) is not None:
+    if (which := unnamed_kind(question, keys, hits, known)) is not None:
         return f"no evidence item mentions a {which}"
     if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
         return "the question has no word to look for"
