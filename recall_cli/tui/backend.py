@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..capture.ingest import before_reading
 from ..errors import RecallError, UsageError
 from ..memory.book import MemoryView
 from ..memory.consolidation import ConsolidationReport
@@ -56,8 +57,10 @@ class Backend:
 
     # -- reading ------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        """Events, active memories, episodes and episodes waiting for consolidation."""
+        """Events, active memories, episodes and episodes waiting for consolidation (what the
+        shell hook and watchers spooled is stored first, as a search would)."""
         with self.lock:
+            before_reading(self.svc)
             return self.svc.timeline_counts()
 
     def filter_choices(self) -> tuple[list[str], list[str]]:
@@ -68,6 +71,7 @@ class Backend:
     def days(self, filters: Filters, limit: int = 60, before: str | None = None) -> list[Day]:
         """The timeline's days, newest first (older than ``before`` when given)."""
         with self.lock:
+            before_reading(self.svc)  # the commands typed a moment ago, without the daemon
             return self.svc.days(filters, limit, before)
 
     def groups(self, day: str, filters: Filters) -> list[Group]:

@@ -38,3 +38,23 @@ def test_an_episode_whose_events_were_all_forgotten_is_not_counted(svc, ids):
     svc.forget(svc.plan_forget([str(ids["birthday"])]))
     counts = svc.timeline_counts()
     assert (counts["events"], counts["episodes"], counts["ungrouped"]) == (9, 6, 0)
+
+
+def test_commands_the_shell_hook_recorded_show_when_the_tui_opens_without_the_daemon(svc, ids, answerer,
+                                                                                     recall_home):
+    import os
+    import subprocess
+    import sys
+
+    env = {"RECALL_HOME": str(recall_home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    for command in ("make build", "git push"):  # the hook's detached recorder, as a real shell runs it
+        subprocess.run([sys.executable, "-m", "recall_cli.capture.record", "--shell", "bash", "--status", "0",
+                        "--cwd", "/home/ada/site", "--session", "s1", "--duration-ms", "5"], input=command.encode(),
+                       env=env, check=True)
+    app = build_app(svc, answerer=answerer, now=NOW, use_daemon=False)
+
+    async def scenario(pilot):
+        await press(pilot)
+        assert text_of(app.screen.query_one("#topbar")).startswith("recall  12 events")
+
+    run(app, scenario)
