@@ -186,9 +186,11 @@ def explain_validation(tool: str, error: ValidationError, schema: dict[str, Any]
         elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
             problem = f"must be from {prop.get('minimum', 1)} to {prop.get('maximum')} (got {_show(value)})"
             too_many = kind.startswith("less_than")
-            if field == "limit" and too_many:
-                narrow = "cwd, failed or search" if tool == "shell_history" else "since/until or source"
-                problem += f"; ask for fewer results and narrow them with {narrow} instead"
+            if field == "limit" and too_many:  # (narrowed by what this tool takes)
+                narrow = [p for p in ("since", "until", "source", "kind", "cwd", "failed", "search") if p in props]
+                problem += "; ask for fewer results" + (
+                    f" and narrow them with {', '.join(narrow[:-1])} or {narrow[-1]} instead" if len(narrow) > 1
+                    else f" and narrow them with {narrow[0]} instead" if narrow else "")
         elif kind in ("string_too_long", "too_long"):
             size = _show(value) if kind == "string_too_long" else f"{len(value):,} items"
             problem = f"is too long ({size}; at most {ctx.get('max_length'):,})"

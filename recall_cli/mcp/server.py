@@ -128,7 +128,7 @@ class RecallMCPServer(MCPServer):
             if self.read_only and name in WRITE_TOOLS:
                 raise ToolError(f"{name} is not available: this recall server is read-only (`recall mcp "
                                 "--read-only`), so memory cannot be changed from here. Tell the user what you "
-                                "wanted to store.")
+                                "wanted to " + ("forget." if name == "forget" else "store or change."))
             names = ", ".join(t.name for t in self._tool_manager.list_tools())
             raise ToolError(f"Unknown tool '{name[:60]}'; recall's tools are: {names}.")
         tool = self._tool_manager.get_tool(name)

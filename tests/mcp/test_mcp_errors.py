@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from recall_cli.errors import ModelError, UsageError
@@ -96,6 +98,11 @@ async def test_wrong_argument_types(client, tool, args, expected):
 async def test_a_limit_of_ten_million(client, tool, args, maximum):
     text = await fail(client, tool, limit=10_000_000, **args)
     assert f"'limit' must be from 1 to {maximum} (got 10000000); ask for fewer results" in text
+    # the ways to narrow it down are the tool's own arguments
+    tools = {t.name: t for t in (await client.list_tools()).tools}
+    narrowed = text.split("ask for fewer results", 1)[1].split(" instead", 1)[0]
+    named = set(re.findall(r"\w+", narrowed)) - {"and", "narrow", "them", "with", "or"}
+    assert named <= set(tools[tool].input_schema["properties"]), (tool, narrowed)
     zero = await fail(client, tool, limit=0, **args)
     assert f"'limit' must be from 1 to {maximum} (got 0). Call {tool} again" in zero  # no "ask for fewer"
 

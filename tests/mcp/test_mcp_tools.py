@@ -401,6 +401,7 @@ async def test_read_only_hides_the_tools_that_write_and_never_writes(make_server
         for tool, args in [("remember", {"text": "x"}), ("pin", {"id": "m1"}), ("forget", {"id": "m1"})]:
             text = await fail(client, tool, **args)
             assert f"{tool} is not available: this recall server is read-only" in text
+            assert text.endswith("wanted to forget." if tool == "forget" else "wanted to store or change."), text
         await call(client, "get_memory", id="m1")
         text = (await client.read_resource("recall://profile")).contents[0].text
         assert "remember(" not in text
