@@ -131,6 +131,9 @@ def test_forget_an_event_from_the_timeline(app, ids, svc):
         assert svc.store.get_event(ids["dentist"]) is None
         assert not any("Dentist" in line for line in tree_lines(app))
         assert "5 events" in tree_lines(app)[0]
+        cursor = app.screen.query_one("#timeline-tree").cursor_node
+        assert cursor is not None and cursor.line <= 3  # on a neighbour of the gone row, not at the end
+        assert app.screen.detail.ref == cursor.data.ref
 
     run(app, scenario)
 

@@ -118,7 +118,8 @@ class TimelineView(Vertical):
         self._kinds = kinds
         self.filters = Filters()
         self.loaded_days: list[str] = []
-        self._restore: tuple[str | None, set[str]] | None = None
+        self._restore: tuple[str | None, set[str], list[str]] | None = None
+        self._found_cursor = False  # the cursor's own node came back: its neighbours no longer count
 
     def compose(self) -> ComposeResult:
         yield FilterBar(self._sources, self._kinds, recall_app(self).now(), id="timeline-filters")
@@ -140,6 +141,7 @@ class TimelineView(Vertical):
     def reload(self, keep: bool = True) -> None:
         """Reload from the store; ``keep`` restores open nodes and the cursor (after a change)."""
         self._restore = self._state() if keep and self.loaded_days else None
+        self._found_cursor = False
         filters = self.filters
         app = recall_app(self)
         app.background(lambda: app.backend.days(filters, DAYS_PER_PAGE),
@@ -175,11 +177,19 @@ class TimelineView(Vertical):
             first.expand()
             self._cursor_to(first)
 
-    def _state(self) -> tuple[str | None, set[str]]:
-        """The cursor's ref and the refs of open nodes."""
+    def _state(self) -> tuple[str | None, set[str], list[str]]:
+        """The cursor's ref, the refs of open nodes, and where the cursor goes when its own node
+        is gone (forgotten): its parent, then the row above, then the row below, the last
+        that comes back winning."""
         tree = self.timeline_tree
         node = tree.cursor_node
         cursor = node.data.ref if node is not None and node.data is not None else None
+        near: list[str] = []
+        if node is not None and node.parent is not None:
+            siblings = list(node.parent.children)
+            at = siblings.index(node) if node in siblings else -1
+            near = [n.data.ref for n in (node.parent, *siblings[max(at - 1, 0):at], *siblings[at + 1:at + 2])
+                    if at >= 0 and n.data is not None and n.data.ref]
         expanded: set[str] = set()
 
         def walk(parent: TreeNode[Node]) -> None:
@@ -189,16 +199,19 @@ class TimelineView(Vertical):
                     walk(child)
 
         walk(tree.root)
-        return cursor, expanded
+        return cursor, expanded, near
 
     def _place(self, node: TreeNode[Node]) -> None:
         """Re-open a node that was open, and put the cursor back where it was, after a reload."""
         if self._restore is None or node.data is None:
             return
-        cursor, expanded = self._restore
+        cursor, expanded, near = self._restore
         if node.data.ref in expanded:
             node.expand()
         if node.data.ref == cursor:
+            self._found_cursor = True
+            self._cursor_to(node)
+        elif node.data.ref in near and not self._found_cursor:
             self._cursor_to(node)
 
     def _cursor_to(self, node: TreeNode[Node]) -> None:
