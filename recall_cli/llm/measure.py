@@ -149,6 +149,12 @@ def block_number(question: str, keys: set[str], top: Sequence[Hit]) -> tuple[str
 COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+([a-z][a-z-]{2,})\s+([a-z][a-z-]{2,})\b", re.I)
 
 
+# words before a thing that say which of them by time, order or feeling, not what kind: "her
+# current group", "his beloved pet", "Maria's second puppy" are still the group, the pet, the puppy
+NO_KIND = frozenset("current beloved favorite favourite first second third last next new old latest recent upcoming "
+                    "previous former general main usual own dear little big best whole".split())
+
+
 def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
                  known: Callable[[str], bool] | None = None) -> str | None:
     """The thing a question asks of ("dentist appointment" in "when is my dentist
@@ -162,6 +168,7 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
         # (a short form the notes write is the word: "moto" for "motorbike")
         said = which in heard or any(len(w) >= 4 and (which.startswith(w) or w.startswith(which)) for w in heard)
         if which in keys and thing in keys and which not in DIGIT_WORDS and not said and thing in heard \
+                and match.group(1).lower() not in NO_KIND \
                 and not (known is not None and known(match.group(1).lower())):
             return f"{match.group(1)} {match.group(2)}".lower()
     return None

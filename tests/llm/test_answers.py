@@ -823,6 +823,7 @@ def test_an_appointment_of_another_kind_is_no_answer_to_the_dentist_one(svc):
     answer = ask(svc, "When is my dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-11-28"))
     assert answer.abstained and answer.reason == "no evidence item mentions a dentist appointment"
     assert "12 Oct" in answered(svc, "When is my physio appointment?", "2026-11-28T12:00")
+    assert "12 Oct" in answered(svc, "When is my next appointment?", "2026-11-28T12:00")  # which by time: any
 
 
 def test_a_price_in_the_list_under_the_line_that_names_it_answers_how_much(svc):
