@@ -61,7 +61,8 @@ class SyncMethods:
     def sync(self, folder: Path | None = None, *, embed: bool = True,
              progress: Callable[[int, int], None] | None = None) -> SyncReport:
         """Merge with the other devices through a synced folder (``sync.dir`` by default); with
-        ``embed``, the merged events get their vectors now rather than at the next search."""
+        ``embed``, the merged events and memories get their vectors now rather than at the next
+        search (`doctor` counts a memory without one as a problem)."""
         from .engine import sync
 
         svc = cast("Recall", self)
@@ -70,7 +71,7 @@ class SyncMethods:
         if target is None:
             raise UsageError("say which folder to sync through: recall sync DIR (or set sync.dir)")
         report = sync(svc, target)
-        if embed and report.events:
+        if embed and (report.events or report.changes):
             svc.embed_pending(progress=progress)
         return report
 

@@ -363,6 +363,20 @@ def test_an_edit_made_after_forgetting_the_newest_memory_reaches_the_other_devic
     assert a.memories() == b.memories()
 
 
+def test_memories_that_arrive_by_sync_get_their_vectors_at_once(a, b, folder):
+    a.py("from recall_cli.models import Event\n"
+         "svc.store_events([Event(f'note {i} on the allotment', 1_700_000_000 + i * 60, source='note', "
+         "session='garden.md') for i in range(3)])")
+    a.run("consolidate", "--no-llm")
+    a.run("sync", str(folder))
+    b.run("sync", str(folder))
+    a.run("edit", "m1", "--text", "The allotment plot is 14B, by the gate")  # a change, and no new event
+    a.run("sync", str(folder))
+    assert "0 events, 1 memory change" in b.run("sync", str(folder)).stdout
+    checks = json.loads(b.run("doctor", "--no-llm", "--json", check=False).stdout)
+    assert next(c for c in checks if c["name"] == "vectors")["status"] == "OK"
+
+
 def test_export_then_import_into_an_empty_store_is_the_same_memory(a, tmp_path):
     a.run("add", "Sam's spare key is under the blue pot")
     a.py("svc.memories.add('semantic', 'Ana lives in Porto')")
