@@ -342,8 +342,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         def keep(hit: Hit, sentence: str) -> bool:
             # "where do I work now?" is not answered by "... but Daniel works night shifts"
             return not is_assistant(hit.actor or "") and not (mine and done_by_another(sentence, keys))
-    if kind == "steps":  # a command that failed is no step to take
-        hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))]
+    if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
+        hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
+                and not (DID_I.match(question) and is_assistant(h.actor or ""))]
 
     def reply(hit: Hit) -> Hit | None:
         return _reply_to(svc, hit)
@@ -391,6 +392,7 @@ ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could
                         re.I)
 
 
+DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
 
 

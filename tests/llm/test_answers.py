@@ -835,6 +835,16 @@ def test_a_price_in_the_list_under_the_line_that_names_it_answers_how_much(svc):
         "So: REBOOKED Lyon w/ Air Transat (45 min on hold). - change fee $150 + fare diff $87 = $237 CAD [2]")
 
 
+def test_how_did_i_asks_what_i_did_not_the_advice_i_was_given(svc):
+    svc.add("twisted my left knee last night at football training, my foot stayed planted", ts=T0, actor="user",
+            source="chat", session="k1")
+    svc.add("Sorry to hear that. How to look after a hurt knee:\n1. **Rest:** avoid twisting the knee\n"
+            "2. **Ice:** 15-20 minutes on the knee at a time\n3. **Compression:** a tubigrip on the knee helps",
+            ts=T0 + 60, actor="assistant", source="chat", session="k1")
+    answer = ask(svc, "How did I hurt my knee?", llm=ScriptedLLM([]))
+    assert "Rest" not in answer.text and "tubigrip" not in answer.text, answer.text
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
