@@ -501,7 +501,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     found = found or best_statement(keys, hits, depth, allow, names, predicate, latest, person)
     if found is None:
         return None
-    changed = later_update(keys, found, hits, allow, names, where)
+    changed = later_update(keys, found, hits, allow, names, where) or (_recount(keys, found, hits, depth)
+                                                                       if amount and latest else None)
     if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
                                               for figure in (LONG_NUMBER, AMOUNT)):
         changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number
@@ -551,6 +552,16 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         if following:
             said = f"{said.rstrip('.')}. {clean(following) or following}"
     return Shaped(said, [found[1]])
+
+
+def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth: int) -> tuple[str, Hit] | None:
+    """"How many testers does Sou have now?": a later statement that counts the same things
+    ("19 testers now", after "12 testers") is what holds now; the latest such, or None."""
+    counted = {w for w in keys & words(found[0]) if re.search(rf"\d[\d,.]*\s+{re.escape(w)}", found[0], re.I)}
+    later = [(h.ts, n, s, h) for h in hits[:depth] if h.ts > found[1].ts
+             for n, s in enumerate(sentences(h.text or ""))
+             if any(re.search(rf"\d[\d,.]*\s+(?:\*\*)?{re.escape(w)}", s, re.I) for w in counted)]
+    return max(later, key=lambda m: m[:2])[2:] if later else None  # (a running list's last line)
 
 
 PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee".split())

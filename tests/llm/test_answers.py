@@ -845,6 +845,14 @@ def test_how_did_i_asks_what_i_did_not_the_advice_i_was_given(svc):
     assert "Rest" not in answer.text and "tubigrip" not in answer.text, answer.text
 
 
+def test_how_many_now_is_the_latest_count_of_the_same_things(svc):
+    add_notes(svc, [("2026-02-19T20:00", "Sou beta is LIVE on TestFlight, 12 testers (friends + Priya)"),
+                    ("2026-03-14T20:00", "Sou: 19 testers now (+ Dom's coworkers). Android crash fixed.")])
+    assert answered(svc, "How many beta testers does Sou have now?", "2026-03-25T12:00").startswith(
+        "Sou: 19 testers now")
+    assert "12 testers" in answered(svc, "How many beta testers did Sou launch with?", "2026-03-25T12:00")
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
