@@ -63,6 +63,14 @@ class Device:
             svc.close()
 
 
+def store_lines(device: Device, template: str, start: float, *, source: str = "note", session: str,
+                actor: str | None = None) -> None:
+    """Three events a minute apart ("{i}" in ``template`` numbers them), stored on ``device``."""
+    device.py("from recall_cli.models import Event\n"
+              f"svc.store_events([Event({template!r}.format(i=i), {start} + i * 60, source={source!r}, "
+              f"session={session!r}, actor={actor!r}) for i in range(3)])")
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     shared = tmp_path / "Sync"
@@ -316,9 +324,7 @@ def test_sealed_segments_hold_no_plain_text_and_open_with_the_passphrase(a, b, f
 
 
 def test_two_devices_never_consolidate_the_same_events_twice(a, b, folder):
-    a.py("from recall_cli.models import Event\n"
-         "svc.store_events([Event(f'line {i} about the trip', 1_700_000_000 + i * 60, source='chat', "
-         "session='s1', actor='Ana') for i in range(3)])")
+    store_lines(a, "line {i} about the trip", 1_700_000_000, source="chat", session="s1", actor="Ana")
     a.run("consolidate", "--no-llm")
     a.run("sync", str(folder))
     b.run("sync", str(folder))
@@ -329,15 +335,11 @@ def test_two_devices_never_consolidate_the_same_events_twice(a, b, folder):
 
 def test_a_summary_from_another_device_is_not_taken_for_a_local_episodes(a, b, folder):
     # each device numbers its episodes itself: a's episode 1 is not b's episode 1
-    a.py("from recall_cli.models import Event\n"
-         "svc.store_events([Event(f'note {i} on the allotment', 1_700_000_000 + i * 60, source='note', "
-         "session='garden.md') for i in range(3)])")
+    store_lines(a, "note {i} on the allotment", 1_700_000_000, session="garden.md")
     a.run("consolidate", "--no-llm")
     a.run("pin", "m1")
     a.run("sync", str(folder))
-    b.py("from recall_cli.models import Event\n"
-         "svc.store_events([Event(f'line {i} about the trip', 1_700_100_000 + i * 60, source='chat', "
-         "session='s1', actor='Ana') for i in range(3)])")
+    store_lines(b, "line {i} about the trip", 1_700_100_000, source="chat", session="s1", actor="Ana")
     b.run("sync", str(folder))
     done = b.run("consolidate", "--no-llm").stdout
     assert "1 added, 0 updated" in done, done
@@ -349,9 +351,8 @@ def test_a_summary_from_another_device_is_not_taken_for_a_local_episodes(a, b, f
 
 
 def test_an_edit_made_after_forgetting_the_newest_memory_reaches_the_other_device(a, b, folder):
-    a.py("from recall_cli.models import Event\n"
-         "svc.store_events([Event(f'note {i} on the {topic}', day + i * 60, source='note', session=f'{topic}.md') "
-         "for topic, day in (('allotment', 1_700_000_000), ('bike', 1_700_200_000)) for i in range(3)])")
+    for topic, day in (("allotment", 1_700_000_000), ("bike", 1_700_200_000)):
+        store_lines(a, f"note {{i}} on the {topic}", day, session=f"{topic}.md")
     a.run("consolidate", "--no-llm")  # m1 and m2, one summary for each note
     a.run("sync", str(folder))
     b.run("sync", str(folder))
@@ -364,9 +365,7 @@ def test_an_edit_made_after_forgetting_the_newest_memory_reaches_the_other_devic
 
 
 def test_memories_that_arrive_by_sync_get_their_vectors_at_once(a, b, folder):
-    a.py("from recall_cli.models import Event\n"
-         "svc.store_events([Event(f'note {i} on the allotment', 1_700_000_000 + i * 60, source='note', "
-         "session='garden.md') for i in range(3)])")
+    store_lines(a, "note {i} on the allotment", 1_700_000_000, session="garden.md")
     a.run("consolidate", "--no-llm")
     a.run("sync", str(folder))
     b.run("sync", str(folder))
