@@ -64,7 +64,8 @@ KIND_LIST = re.compile(
     r"artists|bands|items|gifts|countries|cities|classes|courses|projects|causes|symbols|types|kinds)\b"
     r"|^\s*what (?:are|were) (?:\w+(?:'s)?\s+){1,3}(?:\w+s)\b", re.I)
 DURATION = re.compile(rf"\b(?:for |about |around |almost |nearly |over )?(?:{NUMBER_RE}|a couple of|a few|several) "
-                      r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b", re.I)
+                      r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b(?![\s-]+olds?\b)",  # "ten year olds": ages
+                      re.I)
 SINCE = re.compile(r"\bsince (?:i was |we were |he was |she was )?[\w ]{1,20}?(?=[,.!?;]|$)", re.I)
 FILLER = re.compile(
     r"^(?:(?:hey|hi|hello|wow|whoa|oh|ooh|ah|yeah|yep|yup|yes|thanks|thank you|cool|great|awesome|nice|sure"

@@ -853,6 +853,13 @@ def test_how_many_now_is_the_latest_count_of_the_same_things(svc):
     assert "12 testers" in answered(svc, "How many beta testers did Sou launch with?", "2026-03-25T12:00")
 
 
+def test_how_long_is_not_answered_by_an_age(svc):
+    add_notes(svc, [("2026-10-21T20:00", "need to make chilli for 25 (kids football social - 14 ten year olds)"),
+                    ("2026-10-23T20:00", "Chilli in both slow cookers since 10am - 8 hrs on low. 3kg mince")])
+    answer = answered(svc, "How long did I cook the chilli in the slow cookers?", "2026-11-28T12:00")
+    assert "ten year" not in answer and "8 hrs on low" in answer, answer
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
