@@ -77,7 +77,8 @@ def history(
     if fmt:
         for row in rows:
             try:
-                typer.echo(fmt.format(**fields(row, now)))
+                row_fields = fields(row, now)  # one line per command, as in the table (--json keeps it whole)
+                typer.echo(fmt.format(**{**row_fields, "command": row_fields["command"].replace("\n", " ↵ ")}))
             except (KeyError, IndexError, ValueError) as exc:
                 raise UsageError(f"--format: unknown field or bad template ({exc}); fields: {', '.join(FIELDS)}") \
                     from None

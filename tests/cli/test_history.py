@@ -43,6 +43,13 @@ def test_under_takes_a_project_and_its_subfolders_but_not_a_sibling_with_the_sam
     assert only_here.splitlines() == ["make test"]
 
 
+def test_a_multi_line_command_is_one_line_of_a_format_too(cli, svc):
+    svc.store_events([Event("for f in *.md; do\n  wc -l $f\ndone", parse_time("2026-11-01 09:00"), source="shell",
+                            kind="command", meta={"cwd": "/notes", "exit_code": 0})])
+    svc.close()
+    assert cli("history", "--format", "{exit} {command}")[1] == "0 for f in *.md; do ↵   wc -l $f ↵ done\n"
+
+
 def test_failed_under_a_directory_as_json_carries_the_event_ids(cli, svc):
     seed(svc)
     rows = json.loads(cli("history", "--under", "/src/app/", "--failed", "--json")[1])
