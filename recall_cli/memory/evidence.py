@@ -302,6 +302,9 @@ def _told_past(clause: str) -> bool:
     return len(first) > 4 and first.endswith("ed") and first not in IMPERATIVE
 
 
+NEWS = frozenset("cancelled canceled postponed delayed closed rescheduled moved".split())
+
+
 def is_instruction(sentence: str) -> bool:
     """A sentence that gives steps: an imperative ("Preheat the oven ..."), "run X",
     "to do X, ...", "you can/should ...", or numbered steps."""
@@ -313,6 +316,8 @@ def is_instruction(sentence: str) -> bool:
     lead = 0
     while lead < len(words) - 1 and words[lead] in STEP_LEADS:
         lead += 1
+    if words[lead] in IMPERATIVE and any(w in NEWS for w in words[lead + 1:lead + 4]):
+        return False  # "run club cancelled (freezing rain)": a thing named by a verb, and what became of it
     if words[lead] in IMPERATIVE and not (lead + 1 < len(words) and words[lead + 1] in {"you", "me", "it's"}):
         # "Read slowly, looked up like Gillian said": "read" is a past tense too, and the next
         # clause's "looked" says which (a diary's deeds, not a step to take)

@@ -699,3 +699,11 @@ def test_a_subject_with_no_name_in_it_is_replaced():
                   source="note", id=11)]
     v = verdict(llm("semantic", "Maya's birthday is 3 May and she wants a film camera.", [11], "Once"), said)
     assert v.ok and v.subject == "Maya"
+
+
+def test_a_diary_line_that_opens_with_a_verb_like_name_is_no_procedure():
+    diary = [Event("run club cancelled (freezing rain). did 6k on the treadmill at the Y instead, boring af.",
+                   NOTE_DAY, source="note", id=30)]
+    v = verdict(llm("procedural", "run club cancelled (freezing rain). did 6k on the treadmill at the Y instead.",
+                    [30]), diary)
+    assert (v.ok, v.reason) == (False, "no_steps")
