@@ -336,7 +336,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
     allow = _person_filter(found, hits, bool(said))
     keep = allow
-    if allow is None and OWN_LIFE.search(question):
+    if allow is None and OWN_LIFE.search(question) and not ADVICE.match(question):  # (advice is the reply's)
         mine = bool(ASKS_OF_ME.search(question))
 
         def keep(hit: Hit, sentence: str) -> bool:
@@ -377,13 +377,13 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         keys, amount = keys - DIGIT_WORDS, True
     latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question))
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
-    why = bool(WHY_ASKED.match(question))
+    why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
     return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
-                                     amount=amount, latest=latest, person=person, why=why)
+                                     amount=amount, latest=latest, person=person, why=why, advice=advice)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
-                                latest=latest, person=person, why=why))
+                                latest=latest, person=person, why=why, advice=advice))
 
 
 # "how much is in the fund now?": what holds now, the latest word on it
@@ -392,6 +392,7 @@ ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could
                         re.I)
 
 
+ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's
 DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
 

@@ -473,20 +473,22 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
                      amount: bool = False, latest: bool = False, person: bool = False,
-                     why: bool = False) -> Shaped | None:
+                     why: bool = False, advice: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
     without a number is followed by its item's next sentence that has one; ``latest``: of
     equally matching statements the latest answers ("did I give the drill back?"); ``why``:
-    the question asks why, so a note's lines that lead up to the statement come with it."""
+    the question asks why, so a note's lines that lead up to the statement come with it;
+    ``advice``: it asks what to do ("what should I eat in Lyon?"), so a turn that asked for
+    it is answered by the reply, as a question is."""
     if not any(_says_some(keys, s, h) for h in hits[:depth] for s in sentences(h.text or "")) \
             and any(keys & context_of(h) for h in hits[depth:]):
         # nothing in the first items says a key word, and a note further down is filed under
         # one ("which gym do I go to?": the note in "gym switch.md", 4th)
         depth = max(depth, len(hits))
     match = best_match(keys, hits, depth, names, predicate, latest, person)
-    if match is not None and match[2]:
+    if match is not None and (match[2] or (advice and any(is_question(s) for s in sentences(match[1].text or "")))):
         answered = reply(match[1])
         # an AI assistant's reply to "should I charge a late fee?" tells nothing of what was done
         if answered is not None and (allow is None or any(allow(answered, s) for s in sentences(answered.text))):

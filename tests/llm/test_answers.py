@@ -860,6 +860,15 @@ def test_how_long_is_not_answered_by_an_age(svc):
     assert "ten year" not in answer and "8 hrs on low" in answer, answer
 
 
+def test_what_should_i_do_is_answered_by_the_reply_to_the_turn_that_asked(svc):
+    svc.add("I'm going to Lyon on 19 December for two days. What should I eat there?", ts=T0, actor="user",
+            source="chat", session="lyon")
+    svc.add("Try a bouchon lyonnais: quenelles, saucisson brioché and a praline tart.", ts=T0 + 60,
+            actor="assistant", source="chat", session="lyon")
+    answer = ask(svc, "what should I eat in Lyon?", llm=ScriptedLLM([]))
+    assert "bouchon" in answer.text and "19 December" not in answer.text, answer.text
+
+
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
     todo = tmp_path / "todo.md"
     todo.write_text("- [ ] ring dentist\n- [x] plumber\n")
