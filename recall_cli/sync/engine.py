@@ -140,9 +140,11 @@ def _check_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> None:
     lost = [name for name in written if not (mine / name).is_file()]
     for name in written:
         path = mine / name
-        if name in lost or _sha(path.read_bytes()) == written[name]:
+        if name in lost:
             continue
         data = path.read_bytes()
+        if _sha(data) == written[name] or (is_sealed(data) and secret is None):
+            continue  # as written (or sealed, and nothing here to tell it damaged by)
         try:
             decode(unseal(data, secret, str(path)) if is_sealed(data) else data, str(path))
         except InputError:  # (Incomplete too): damaged since it was written, not another device's
