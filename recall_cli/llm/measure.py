@@ -149,8 +149,12 @@ def block_number(question: str, keys: set[str], top: Sequence[Hit]) -> tuple[str
 COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+([a-z][a-z-]{2,})\s+([a-z][a-z-]{2,})\b", re.I)
 
 
-# words before a thing that say which of them by time, order or feeling, not what kind: "her
-# current group", "his beloved pet", "Maria's second puppy" are still the group, the pet, the puppy
+# things that are always of or with someone or something, so the word before them says which:
+# "my dentist appointment" is not the GP's, "the plumber's number" not the vet's ("Sam's spare
+# key" or "the red car" name a thing, and what the notes call it may leave the word out)
+RELATIONAL = frozenset(stem(w) for w in "appointment appt booking visit meeting lesson class session exam test "
+                       "number phone address email name birthday bill fee invoice contract".split())
+# words before such a thing that say which by time, order or feeling, not whose: "my next appointment"
 NO_KIND = frozenset("current beloved favorite favourite first second third last next new old latest recent upcoming "
                     "previous former general main usual own dear little big best whole".split())
 
@@ -167,7 +171,8 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
         which, thing = stem(match.group(1).lower()), stem(match.group(2).lower())
         # (a short form the notes write is the word: "moto" for "motorbike")
         said = which in heard or any(len(w) >= 4 and (which.startswith(w) or w.startswith(which)) for w in heard)
-        if which in keys and thing in keys and which not in DIGIT_WORDS and not said and thing in heard \
+        if which in keys and thing in keys and thing in RELATIONAL and which not in DIGIT_WORDS and not said \
+                and thing in heard \
                 and match.group(1).lower() not in NO_KIND \
                 and not (known is not None and known(match.group(1).lower())):
             return f"{match.group(1)} {match.group(2)}".lower()

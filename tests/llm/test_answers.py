@@ -826,6 +826,13 @@ def test_an_appointment_of_another_kind_is_no_answer_to_the_dentist_one(svc):
     assert "12 Oct" in answered(svc, "When is my next appointment?", "2026-11-28T12:00")  # which by time: any
 
 
+def test_a_thing_the_notes_name_without_the_questions_word_for_it_is_still_found(svc):
+    add_notes(svc, [("2026-03-04T16:45", "Sam is in Berlin next week. The key is under the blue pot."),
+                    ("2026-03-05T10:00", "car parked on level 3, bay 41")])
+    assert "blue pot" in answered(svc, "where is Sam's spare key?", "2026-03-06T12:00")
+    assert "level 3" in answered(svc, "where is the red car?", "2026-03-06T12:00")
+
+
 def test_a_price_in_the_list_under_the_line_that_names_it_answers_how_much(svc):
     add_notes(svc, [("2026-01-24T20:00", "BOOKED LYON - Air Transat, aller ven 1 mai, retour 17 mai"),
                     ("2026-03-11T20:00", "So: REBOOKED Lyon w/ Air Transat (45 min on hold)\n"
@@ -867,6 +874,14 @@ def test_what_should_i_do_is_answered_by_the_reply_to_the_turn_that_asked(svc):
             actor="assistant", source="chat", session="lyon")
     answer = ask(svc, "what should I eat in Lyon?", llm=ScriptedLLM([]))
     assert "bouchon" in answer.text and "19 December" not in answer.text, answer.text
+
+
+def test_the_readme_demo_questions_are_answered(svc):
+    from pathlib import Path
+
+    svc.import_file(Path(__file__).resolve().parents[2] / "examples" / "sample-week.jsonl", "jsonl")
+    assert answered(svc, "where is Sam's spare key?", "2026-03-07T12:00").startswith("The key is under the blue pot.")
+    assert answered(svc, "when is the dentist appointment?", "2026-03-07T12:00").startswith("5 March 2026")
 
 
 def test_an_undated_note_gives_no_date_of_its_own(svc, tmp_path):
