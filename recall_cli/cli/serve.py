@@ -27,10 +27,9 @@ def serve(
     from ..serve import daemon
 
     if action is not None:
-        flags = {"start": "detach", "stop": "stop_it", "status": "show_status"}
-        if action not in flags:
+        if action not in ("start", "stop", "status"):
             raise UsageError(f"unknown serve action '{action}' (use start, stop or status)")
-        detach, stop_it, show_status = (flags[action] == name for name in ("detach", "stop_it", "show_status"))
+        detach, stop_it, show_status = action == "start", action == "stop", action == "status"
     config = load_config()
     if unit:
         typer.echo(daemon.unit_file(config), nl=False)

@@ -290,6 +290,7 @@ def spliced_deed(text: str, cited: Sequence[Event]) -> str:
 # words that open a sentence and name nobody: "Once" of "Once the offer comes through, ..."
 OPENERS = frozenset("once maybe although though however today tomorrow yesterday anyway otherwise meanwhile "
                     "finally besides instead perhaps soon later".split())
+NO_SUBJECT = GLUE | OPENERS  # (STOPWORDS aside): words a subject cannot be made of
 
 
 def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | None) -> tuple[str | None, str]:
@@ -301,7 +302,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
     if cleaned.lower() in FIRST_PERSON | {"user", "the user", "me", "myself"}:
         return speaker or "the user", ""
     words = WORD.findall(cleaned)
-    content = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in GLUE | OPENERS]
+    content = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in NO_SUBJECT]
     bad = ""
     if not words:
         bad = "no words"
@@ -328,7 +329,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
             return actor, ""
     names, _words, initial = names_and_words(text)
     for name in initial + names:
-        if ev.has_name(name) and name.lower() not in STOPWORDS and name.lower() not in GLUE | OPENERS:
+        if ev.has_name(name) and name.lower() not in STOPWORDS and name.lower() not in NO_SUBJECT:
             return base_word(name).capitalize() if name.islower() else name.removesuffix("'s"), ""
     return None, f"{subject!r}: {bad}"
 

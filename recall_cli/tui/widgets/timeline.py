@@ -185,11 +185,11 @@ class TimelineView(Vertical):
         node = tree.cursor_node
         cursor = node.data.ref if node is not None and node.data is not None else None
         near: list[str] = []
-        if node is not None and node.parent is not None:
+        if node is not None and node.parent is not None and node in node.parent.children:
             siblings = list(node.parent.children)
-            at = siblings.index(node) if node in siblings else -1
+            at = siblings.index(node)
             near = [n.data.ref for n in (node.parent, *siblings[max(at - 1, 0):at], *siblings[at + 1:at + 2])
-                    if at >= 0 and n.data is not None and n.data.ref]
+                    if n.data is not None and n.data.ref]
         expanded: set[str] = set()
 
         def walk(parent: TreeNode[Node]) -> None:
