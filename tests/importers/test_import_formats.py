@@ -433,3 +433,12 @@ def test_paths_given_relative_or_absolute_import_the_same_events(cli, monkeypatc
     assert cli("import", "journal.md")[0] == 0
     code, out, _ = cli("import", str(Path(DATA / "journal.md").resolve()))
     assert (code, out.split()[1]) == (0, "0")
+
+
+def test_an_import_brings_the_search_index_up_to_date_so_the_first_search_does_not_build_it(svc, recall_home):
+    from recall_cli.search.index import VectorIndex
+
+    svc.import_file(DATA / "notes.jsonl")
+    fresh = VectorIndex(svc.store, svc.config.index_dir, svc.embedder.model_id)
+    assert fresh.file.exists()
+    assert fresh.sync() == "fresh"  # nothing left for the first search to add
