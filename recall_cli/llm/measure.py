@@ -145,8 +145,10 @@ def block_number(question: str, keys: set[str], top: Sequence[Hit]) -> tuple[str
     return None
 
 
-# "my dentist appointment": a thing named by a word that says which one, then what it is
-COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+([a-z][a-z-]{2,})\s+([a-z][a-z-]{2,})\b", re.I)
+# "my dentist appointment", "my dentist's name": a thing named by a word that says which one,
+# then what it is
+COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+([a-z][a-z-]{2,})((?:'s|\u2019s)?)"
+                      r"\s+([a-z][a-z-]{2,})\b", re.I)
 
 
 # things that are always of or with someone or something, so the word before them says which:
@@ -168,14 +170,14 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
     it does ("grandma" for "grandmother"): then it is only not in the best items."""
     heard = set().union(*(alike(words(f"{h.text or ''} {h.actor or ''}")) for h in top)) if top else set()
     for match in COMPOUND.finditer(question):
-        which, thing = stem(match.group(1).lower()), stem(match.group(2).lower())
+        which, thing = stem(match.group(1).lower()), stem(match.group(3).lower())
         # (a short form the notes write is the word: "moto" for "motorbike")
         said = which in heard or any(len(w) >= 4 and (which.startswith(w) or w.startswith(which)) for w in heard)
         if which in keys and thing in keys and thing in RELATIONAL and which not in DIGIT_WORDS and not said \
                 and thing in heard \
                 and match.group(1).lower() not in NO_KIND \
                 and not (known is not None and known(match.group(1).lower())):
-            return f"{match.group(1)} {match.group(2)}".lower()
+            return f"{match.group(1)}{match.group(2)} {match.group(3)}".lower()
     return None
 
 

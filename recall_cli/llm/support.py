@@ -109,6 +109,13 @@ FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alik
 AGE_ORDINAL = re.compile(r"(?:1[3-9]|[2-9]\d|1\d\d)th")
 
 
+def doers(said: set[str]) -> set[str]:
+    """``said`` (stems) with the one who does each: "plasterer" for "Col did the plastering",
+    "trainer" for "trains me". For whether an item is on a question's subject, not for which
+    item answers it ("the dancers" are not "the dance class")."""
+    return said | {w + ("r" if w.endswith("e") else "er") for w in said if len(w) >= 4 and w.isalpha()}
+
+
 def alike(said: set[str]) -> set[str]:
     """``said`` (stems) with the question words it says in other words (FAMILY)."""
     same = {key for key, family in FAMILY.items() if family & said}
@@ -293,7 +300,10 @@ def _units(text: str) -> list[str]:
         # oct ...", then "    CANCELLED - Kuba ill")
         goes_on = STEP_START.match(before) is not None and _indent(line) > _indent(before) \
             and not STEP_START.match(line)
-        if goes_on or wrapped and not before.endswith((".", "!", "?", ":", ";")) \
+        # (a list item is not wrapped into a line that is not indented under it: "2) joiner:
+        # £3,480 ...", then "which makes more sense?" asks of both items)
+        item = STEP_START.match(units[-1]) is not None and _indent(line) <= _indent(units[-1])
+        if goes_on or wrapped and not item and not before.endswith((".", "!", "?", ":", ";")) \
                 and _GOES_ON.match(line) and not STEP_START.match(line):
             units[-1] += "\n" + line
         else:
@@ -485,7 +495,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
     verb = predicate_of(question)
-    heard = [alike(words(_said(h))) for h in top]  # each item's words, as the question's
+    heard = [doers(alike(words(_said(h)))) for h in top]  # each item's words, as the question's
 
     def share_of(hit: Hit, said_: set[str]) -> float:
         held = keys & said_

@@ -163,13 +163,18 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         hit = _happened(keys, hit, [r[5] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
+    cancelled: list[Hit] = []  # the items that called it off, cited beside its new day
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
-        return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])
-    if changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
+        if (again := _rebooked(keys, changed[1], hits[:depth], allow)) is None:
+            return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])
+        hit, cancelled = again, [changed[1]]
+    elif changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
         hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
     off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
-        return Shaped(clean(off) or off, [hit])
+        if (again := _rebooked(keys, hit, hits[:depth], allow)) is None:
+            return Shaped(clean(off) or off, [hit, *cancelled])
+        hit, cancelled = again, [*cancelled, hit]
     if ONGOING.match(question):
         # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
         # the 1st of each month": the days it recurs, not one of them or the note's own date
@@ -191,8 +196,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
         # a time the question itself states is not its answer ("when does the market move to
         # Saturday?" is answered by the note's "in January", not by its "Saturday")
+        # (nor is a day struck through: "~~Mon 13 July~~ -> his back. NOW Wed 22 July")
         found = [f for f in dates_in(sentence, hit.ts, bool(hit.meta and hit.meta.get("undated")))
-                 if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked]
+                 if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked
+                 and not _inside(STRUCK, sentence, f[0])]
         if not found:
             continue
         # the first day a sentence names is the one it is about ("next month, on the 9th of
@@ -215,7 +222,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if best is None or rank > best[0]:
             best = (rank, rendered, day)
     strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
-    if best is not None and not best[0][2] and strong and all(abs(n + best[0][3]) > 1 for n in strong):
+    # a list whose first item names the thing ("- Paddy Quinn (Quinn Floors) ...", "- £640 ...",
+    # "- NOW Wed 22 July") is about it all the way down
+    headed = strong[:1] == [0] and all(LIST_LINE.match(line) for line in (hit.text or "").splitlines() if line.strip())
+    if best is not None and not best[0][2] and strong and not headed and all(abs(n + best[0][3]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
         # date in a line that says nothing of it, away from that one ("the old card expires on
         # the 14th"), is another's; the line next to it is not ("Last night was amazing! We
@@ -225,8 +235,30 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if hit.meta and hit.meta.get("undated"):
             return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
-        return Shaped(in_granularity(question, day_text(said), said), [hit])
-    return Shaped(in_granularity(question, best[1], best[2]), [hit])
+        return Shaped(in_granularity(question, day_text(said), said), [hit, *cancelled])
+    return Shaped(in_granularity(question, best[1], best[2]), [hit, *cancelled])
+
+
+LIST_LINE = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s")
+
+
+def _rebooked(keys: set[str], off: Hit, hits: Sequence[Hit], allow: Callable[[Hit, str], bool] | None) -> Hit | None:
+    """A later item that gives the thing ``off`` called off a new day ("first free tasting slot
+    is Sat 17 Oct, took it" after "menu tasting on Sat 5 Sep is off"): of those, the one that
+    says most of what is asked, then the latest; None when none does."""
+    best: tuple[tuple[int, float], Hit] | None = None
+    for other in hits:
+        if other.ts <= off.ts or other.ref == off.ref:
+            continue
+        for sentence in sentences(other.text or ""):
+            shared = keys & (words(sentence) | context_of(other))
+            if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
+                continue
+            if any(not _inside(STRUCK, sentence, at) for at, *_ in dates_in(sentence, other.ts)):
+                rank = (len(shared), other.ts)
+                if best is None or rank > best[0]:
+                    best = (rank, other)
+    return best[1] if best is not None else None
 
 
 NAMED_TIME = re.compile(rf"\b(?:{MONTH_RE})\b|\b(?:19|20)\d{{2}}\b", re.I)  # "in April", "in July 2023"

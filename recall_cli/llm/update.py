@@ -26,7 +26,10 @@ UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|sw
                     r"replaced|anymore|any more|cancell?ed|called off|returned)")
 # a thing given back ("Marek gave the drill back today"): its "back" says the lending is over
 GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
-CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening)\b", re.I)
+# ("the tasting on Sat 5 Sep is off.", at a clause's end: not "Dan is off on Friday")
+CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening|(?:is|are) off(?=\s*(?:[.!;,)]|$)))", re.I)
+# what a cancelled thing's new day follows: "cancelled (on nights) -> Sat 17 Oct"
+REBOOKED = re.compile(r"->|=>|\u2192|\b(?:re-?booked|moved|now|instead|new date|rescheduled)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
 DAYS = "|".join(WEEKDAYS)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
@@ -110,8 +113,12 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
 
 
 def called_off(sentence: str, hit: Hit) -> bool:
-    """Whether ``sentence`` calls a thing off, or puts it off without a new date."""
-    return bool(CANCELLED.search(sentence)) or (bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts))
+    """Whether ``sentence`` calls a thing off, or puts it off without a new date ("~~Sat 5
+    Sep~~ cancelled -> Sat 17 Oct" moves it)."""
+    if (cancel := CANCELLED.search(sentence)) is not None:
+        mark = REBOOKED.search(sentence, cancel.end())
+        return mark is None or not any(at >= mark.end() for at, *_ in dates_in(sentence, hit.ts))
+    return bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts)
 
 
 def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],

@@ -1292,3 +1292,62 @@ def test_a_day_asked_about_is_answered_by_the_row_of_a_notes_table_that_names_it
                 "| Mon 20 Jul D | Jordan | Sat 8 Aug D |\n| Thu 23 Jul N | ~~Mei-Ling~~ Andre | Sun 2 Aug N |\n")
     assert answered(svc, "Who's covering my night shift on Thursday 23 July?", "2026-07-31T12:00").startswith(
         "my shift: Thu 23 Jul N; covered by: Andre; I owe: Sun 2 Aug N")
+
+
+def test_a_name_asked_of_someone_never_written_about_is_not_mentioned(svc):
+    add_notes(svc, [("2026-10-19T20:00", "New enquiry - Mrs Hartley. Karen gave me her name and number: 07700 900418"),
+                    ("2026-10-20T20:00", "GP appt Thu 1 Oct 10.20")])
+    answer = ask(svc, "What's my dentist's name?", llm=ScriptedLLM([]), reference=parse_time("2026-11-28"))
+    assert answer.abstained  # "name" says what kind of answer, not what it is about
+    assert "07700 900418" in answered(svc, "What is the name and number Karen gave me?", "2026-11-28T12:00")
+
+
+def test_the_one_who_does_a_job_is_found_in_a_note_that_names_the_job(svc):
+    add_notes(svc, [("2026-11-16T20:00", "Big Col finished the plastering Sat - 4 days for the whole loft."),
+                    ("2026-11-17T20:00", "Roundhay 2nd fix this wk.")])
+    assert "Big Col" in answered(svc, "Who is the plasterer?", "2026-11-28T12:00")
+
+
+def test_a_day_in_a_list_under_the_line_naming_the_job_answers_and_a_struck_day_does_not(svc, tmp_path):
+    import_note(svc, tmp_path / "flat.md", "# Flat\n\n## Floors - hall + living rm\n"
+                "- Paddy Quinn (Quinn Floors) 07700 900452 - Mrs R's recommendation\n"
+                "- £640: sand, fill gaps, 3 coats hardwax oil satin\n"
+                "- ~~Mon 13 July~~ -> his back. NOW Wed 22 July 8am, 2 days\n"
+                "- us at Kirsty's Weds night\n", saved="2026-07-14T21:00")
+    assert answered(svc, "When is Paddy coming to do the floors?", "2026-07-15T12:00").startswith("22 July 2026")
+
+
+def test_a_thing_called_off_is_answered_with_the_day_it_was_booked_again(svc):
+    add_notes(svc, [("2026-08-24T21:00", "Sept roster out. NIGHTS Thu 3 - Sat 5 Sep.\n"
+                                         "-> menu tasting at Stonebridge Sat 5 Sep 12pm is off. emailed Bianca"),
+                    ("2026-08-26T21:00", "Bianca got back - Sept is full, first free tasting slot is Sat 17 Oct, "
+                                         "11:30. took it.")])
+    answer = ask(svc, "When's our menu tasting at Stonebridge?", llm=ScriptedLLM([]),
+                 reference=parse_time("2026-10-08T12:00"))
+    assert answer.text.startswith("17 October 2026") and answer.citations == ["2", "1"]
+
+
+def test_a_thing_called_off_and_never_booked_again_says_so(svc):
+    add_notes(svc, [("2026-08-24T21:00", "menu tasting at Stonebridge on Sat 5 Sep 12pm is cancelled."),
+                    ("2026-08-26T21:00", "Bought new running shoes on 26 Aug.")])
+    assert "cancelled" in answered(svc, "When's our menu tasting at Stonebridge?", "2026-10-08T12:00")
+
+
+def test_a_cancellation_followed_by_a_new_day_moves_the_thing_instead():
+    from recall_cli.llm.update import called_off
+
+    note = Hit("event", 1, 1.0, parse_time("2026-10-06T21:00"), "", "note")
+    assert not called_off("- menu: ~~Sat 5 Sep 12:00~~ cancelled (on nights) -> **Sat 17 Oct 11:30**.", note)
+    assert called_off("Cancelled the dinner on 3 May.", note)
+    assert called_off("the tasting on Sat 5 Sep is off.", note)
+    assert not called_off("Dan is off on Friday so he can drive.", note)
+
+
+def test_a_list_item_in_a_chat_turn_is_not_run_into_the_question_below_it(svc):
+    svc.add("we've got 2 options for the 5 sash windows, they rattle and two of them wont open at all now:\n"
+            "1) window company: £7,900 for timber double glazed replicas (+ planning permission)\n"
+            "2) local joiner Sandy: £3,480 written quote to overhaul all 5 - new cords, beads, paint outside\n"
+            "which makes more sense?", ts=T0, actor="user", source="chat", session="c1")
+    svc.add("From what you describe, the overhaul looks like the stronger option.", ts=T0 + 60,
+            actor="assistant", source="chat", session="c1")
+    assert "£3,480" in ask(svc, "How much did Sandy quote for the sash windows?", llm=ScriptedLLM([])).text
