@@ -40,7 +40,7 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
         if named[0].endswith(("'s", "\u2019s")) and not who.endswith(("'s", "\u2019s")):
             who += "'s"  # "and Meabh?" after "when is Rory's birthday?": Meabh's birthday
         return previous.replace(named[0], who, 1)
-    person = _about_person(question, previous)
+    person = _about_person(question, previous, history[-1][1])
     if person != question:
         return person
     topic = TOPIC.match(previous)
@@ -49,17 +49,27 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
     return PRONOUN.sub(topic.group("np") or topic.group("det"), question, count=1)
 
 
+WHO = re.compile(r"^\s*who\b", re.I)
+CITATION = re.compile(r"\[\w+\]")
+ABSTAINED = "Not mentioned"
+
 # "what did I get him?", "when is her birthday?": the one person the last question named
 PERSON = re.compile(r"\b(?P<pronoun>he|she|him|his|her|hers|they|them|their)\b(?:\s+(?P<next>[\w']+))?", re.I)
 POSSESSIVE = frozenset("his their".split())
 
 
-def _about_person(question: str, previous: str) -> str:
+def _about_person(question: str, previous: str, answer: str = "") -> str:
     """``question`` with its first personal pronoun replaced by the one person ``previous``
-    names ("him" -> "Rory", "her birthday" -> "Meabh's birthday"); unchanged when it names
-    someone itself, or the last question named no one or several."""
+    names ("him" -> "Rory", "her birthday" -> "Meabh's birthday"), or when it asked who, the
+    one person its ``answer`` names ("him" after "who is moving to Porto?" answered "Tomas is
+    moving to Porto"); unchanged when it names someone itself, or no one or several are named."""
     pronoun = PERSON.search(question)
     named = names_in_question(previous)
+    if WHO.match(previous) and not answer.startswith(ABSTAINED):
+        # the one answered is who was asked of, not a place the question gave ("Porto"); (the
+        # answer's first word may be the name: a question's is never one)
+        asked = {n.lower() for n in named}
+        named = [n for n in names_in_question(f"- {CITATION.sub('', answer)}") if n.lower() not in asked] or named
     if pronoun is None or len(named) != 1 or names_in_question(question):
         return question
     name = named[0].removesuffix("'s")

@@ -41,3 +41,24 @@ def test_ask_answers_a_follow_up_about_him_from_the_note_about_that_person(svc):
     answer = ask(svc, "what did I buy him?", llm=ScriptedLLM([]), history=RORY)
     assert answer.question == "what did I buy Rory?"
     assert "hip flask" in answer.text
+
+
+@pytest.mark.parametrize(("answer", "meant"), [
+    ("Tomas is moving to Porto next month; he starts at a bakery there. [3]", "how much do I owe Tomas?"),
+    ("Tomas and Ines are moving to Porto. [3]", "how much do I owe him?"),  # two: which one is unknown
+])
+def test_a_pronoun_after_a_who_question_is_the_person_its_answer_named(answer, meant):
+    assert follow_up("how much do I owe him?", [("who is moving to Porto?", answer)]) == meant
+
+
+def test_a_pronoun_after_who_is_someone_is_still_that_someone():
+    assert follow_up("what did I get him?", [("who is Rory?", "Rory is my brother [2]")]) == "what did I get Rory?"
+
+
+def test_chat_answers_how_much_do_i_owe_him_about_the_person_the_last_answer_named(svc):
+    svc.add("Tomas is moving to Porto next month; he starts at a bakery there.", ts=parse_time("2026-11-01T19:00"))
+    svc.add("I owe Tomas 40 euros for the concert tickets.", ts=parse_time("2026-11-02T19:00"))
+    first = ask(svc, "who is moving to Porto?", llm=ScriptedLLM([]))
+    assert first.text.startswith("Tomas")
+    answer = ask(svc, "how much do I owe him?", llm=ScriptedLLM([]), history=[("who is moving to Porto?", first.text)])
+    assert "40 euros" in answer.text
