@@ -42,6 +42,10 @@ _ELSEWHERE = ("janvier enero janeiro gennaio januar|février fevrier febrero fev
               "luglio juli|août aout agosto|septembre septiembre setembro settembre|octobre octubre outubro ottobre "
               "oktober|novembre noviembre novembro|décembre decembre diciembre dezembro dicembre dezember")
 MONTHS.update({name: index for index, names in enumerate(_ELSEWHERE.split("|"), start=1) for name in names.split()})
+# the ways people most often misspell them ("send it by Febuary 10" was the day the note was written)
+_MISSPELT = ("janurary januray janaury|febuary feburary februry febraury|marhc|apirl|| jnue|juyl|agust augst|"
+             "septmber setpember septemeber|ocotber octobor|novmber novemeber|decmber decemeber")
+MONTHS.update({name: index for index, names in enumerate(_MISSPELT.split("|"), start=1) for name in names.split()})
 # names that are words or names too ("Mars", "mayo", "Mai", "Marco"): a month only after a day ("15 mars")
 DAY_FIRST_MONTHS = {"mars": 3, "marco": 3, "mayo": 5, "mai": 5}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -161,3 +161,12 @@ def test_a_day_and_month_in_another_language_is_a_date(text, day):
                                   "Marco 2 goals", "Mai 3 kids now"])
 def test_words_that_are_also_months_elsewhere_need_a_day_before_them(text):
     assert dates_in(text, parse_time("2026-03-11 12:00")) == []
+
+
+@pytest.mark.parametrize("text, day", [
+    ("need to send the pasport form by Febuary 10", "10 February 2027"),
+    ("dentist 3 Septmber 9am", "3 September 2027"),
+    ("Ocotber 14th: boiler service", "14 October 2027"),
+])
+def test_a_month_misspelt_the_common_way_is_still_a_date(text, day):
+    assert [d[1] for d in dates_in(text, parse_time("2026-12-06 12:00"))] == [day]
