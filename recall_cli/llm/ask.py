@@ -367,7 +367,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     elif (row := table_row(question, hits)) is not None:  # "who covers Thu 23 July?": that day's row
         made = Shaped(row[0], [row[1]])
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
-    verb = predicate_of(question)
+    # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
+    # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
+    verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "")
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     # "did I charge a late fee?" asks whether, not how much
     amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not HOW_MANY.search(question))
@@ -386,6 +388,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                 latest=latest, person=person, why=why, advice=advice))
 
 
+SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?\s+(?:say|tell\s+\w+)\b", re.I)
 # "how much is in the fund now?": what holds now, the latest word on it
 NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",

@@ -87,6 +87,11 @@ def _names_kind(kind: str, sentence: str) -> bool:
     return any(w == kind or stem(w) == stem(kind) or (len(w) >= 3 and kind.startswith(w)) for w in said)
 
 
+# where the number is kept, which answers as well: "the door code is on the sticky note in my wallet"
+KEPT_AT = re.compile(r"\b(?:is|are|'s)\s+(?:written\s+|kept\s+)?(?:on|in|under|inside|behind|at the back of)\s+"
+                     r"(?:the|a|an|my|our|his|her|their)\b", re.I)
+
+
 def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | None:
     """Why ``top`` cannot answer a question that asks for a number ("what's Ruth's phone
     number?") or an age ("how old is Pepper?"): no item on its subject gives one; None when
@@ -112,7 +117,8 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
         if subject and not on_it:  # "what is my passport number?": the boiler engineer's is no answer
             return "no evidence item names what the number asked for belongs to"
-        if on_it and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
+        kept = any(KEPT_AT.search(s) and subject <= alike(words(s)) for s, _ in on_it)
+        if on_it and not kept and not any(digits.search(s) or LONG_NUMBER.search(after) for s, after in on_it):
             return "the evidence on it names no number"
     if HOW_OLD.search(question):
         subject = keys - {stem("old")}

@@ -40,6 +40,7 @@ from .support import (
     file_words,
     sentences,
     stem,
+    units,
     words,
 )
 from .update import DAYS, is_note, is_question, later_update, struck
@@ -599,8 +600,9 @@ def _lines_before(sentence: str, text: str) -> list[str]:
 
 
 def _next_on_line(sentence: str, text: str) -> str:
-    """The sentence after ``sentence`` on the same line of ``text``; '' for none."""
-    for line in text.splitlines():
+    """The sentence after ``sentence`` on the same line of ``text`` (a wrapped line goes on
+    below); '' for none."""
+    for line in units(text):
         said = sentences(line)
         if sentence in said and said.index(sentence) + 1 < len(said):
             return said[said.index(sentence) + 1]

@@ -131,8 +131,9 @@ IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
 # "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
 # Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
 PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
-                       r"can|could)\s+(?:i|we|you|he|she|they|[A-Z][\w-]*(?:'s\s+[\w-]+)?|[A-Z][\w'-]*)\s+([a-z]+)\b",
-                       re.I)  # "what did Lukas's PCA show?": the verb after the whole subject
+                       r"can|could)\s+(?:i|we|you|he|she|they|(?:the|my|our|his|her|their|your|a|an)\s+[\w-]+|"
+                       r"[A-Z][\w-]*(?:'s\s+[\w-]+)?|[A-Z][\w'-]*)\s+([a-z]+)\b",
+                       re.I)  # "what did Lukas's PCA show?", "what did the vet say?": the verb after the whole subject
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+(?:s|ed))\b", re.I)  # "who teaches it?", "who recommended it?"
 # verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
 GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
@@ -276,7 +277,7 @@ def sentences(text: str) -> list[str]:
     """Sentences of a text, on one line each. A line of a note is a unit of its own ("bike lock
     (blue kryptonite) 4721", then "Steve Ackroyd, plumber - 07700 900418"), unless it is a
     line of wrapped prose that goes on below."""
-    return [s for unit in _units(text) for s in SENTENCE.split(" ".join(unit.split())) if s]
+    return [s for unit in units(text) for s in SENTENCE.split(" ".join(unit.split())) if s]
 
 
 def _indent(line: str) -> int:
@@ -287,7 +288,8 @@ WRAPPED_LINE = 60  # a line at least this long that stops mid-sentence was wrapp
 _GOES_ON = re.compile(r"^\s*[a-z(]")
 
 
-def _units(text: str) -> list[str]:
+def units(text: str) -> list[str]:
+    """The lines of a text, a line of wrapped prose joined to the lines it goes on in."""
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 2:
         return [text]

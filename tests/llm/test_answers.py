@@ -13,7 +13,7 @@ from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
 from recall_cli.llm.check import grounded, names_in
 from recall_cli.llm.model import Chat, Usage
 from recall_cli.llm.shape import best_statement, later_update, question_kind
-from recall_cli.llm.support import assess, key_words, names_in_question, ownership, stem
+from recall_cli.llm.support import assess, key_words, names_in_question, ownership, predicate_of, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
 from tests.fakes import ScriptedLLM
@@ -1351,3 +1351,22 @@ def test_a_list_item_in_a_chat_turn_is_not_run_into_the_question_below_it(svc):
     svc.add("From what you describe, the overhaul looks like the stronger option.", ts=T0 + 60,
             actor="assistant", source="chat", session="c1")
     assert "£3,480" in ask(svc, "How much did Sandy quote for the sash windows?", llm=ScriptedLLM([])).text
+
+
+def test_what_someone_said_is_the_sentence_that_tells_it_even_on_a_wrapped_line(svc):
+    svc.add("Took Pepper to the vet. She weighs 4.2 kg; the vet said to cut the treats in\n"
+            "half and come back in September for her booster.", ts=T0)
+    assert answered(svc, "what did the vet say about Pepper?", "2026-12-01T12:00") == (
+        "Took Pepper to the vet. She weighs 4.2 kg; the vet said to cut the treats in half and come back in "
+        "September for her booster. [1]")
+
+
+def test_the_verb_asked_about_comes_after_a_subject_with_the():
+    assert (predicate_of("what did the band play?"), predicate_of("what did my sister bake?")) == ("play", "bak")
+
+
+def test_a_code_kept_somewhere_is_answered_with_where_it_is(svc):
+    svc.add("Started the new job at the library. My desk is by the window on the second floor; the door code "
+            "is on the sticky note in my wallet, not here.", ts=T0)
+    assert "sticky note in my wallet" in answered(svc, "what is the door code?", "2026-12-01T12:00")
+    assert ask(svc, "what is the alarm code?", llm=ScriptedLLM([])).abstained
