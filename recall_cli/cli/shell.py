@@ -132,7 +132,12 @@ def watch(
             new = [d for d in configured if d not in paths]
         config.set("watch.dirs", join_list(new))
         verb = "Watching" if add else "No longer watching"
-        typer.echo(f"{verb} {', '.join(paths)}; configured: {plural(len(new), 'directory', 'directories')}.")
+        already = [p for p in paths if add and p in configured]
+        fresh = [p for p in paths if p not in already]
+        said = f"{verb} {', '.join(fresh)}; " if fresh else ""
+        if already:  # (adding one twice changes nothing: say so rather than claim it was added)
+            said += f"{', '.join(already)} {'was' if len(already) == 1 else 'were'} watched already; "
+        typer.echo(f"{said}configured: {plural(len(new), 'directory', 'directories')}.")
         return
     chosen = [expand_path(d) for d in dirs] if dirs else []
     if not chosen:

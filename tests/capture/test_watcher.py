@@ -297,7 +297,8 @@ def test_watch_add_list_remove_and_configured_dirs(cli, notes, tmp_path, recall_
     other.mkdir()
     code, out, _ = cli("watch", "--add", str(notes), str(other))
     assert code == 0 and out.endswith("configured: 2 directories.\n")
-    assert cli("watch", "--add", str(notes))[0] == 0  # adding twice keeps one entry
+    # adding twice keeps one entry, and says so
+    assert cli("watch", "--add", str(notes)) == (0, f"{notes} was watched already; configured: 2 directories.\n", "")
     assert cli("watch", "--list")[1] == f"{notes}\n{other}\n"
     (notes / "n.md").write_text("from the configured dir\n")
     (other / "w.md").write_text("from the wiki\n")
