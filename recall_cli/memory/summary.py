@@ -66,6 +66,9 @@ def _ids(events: list[Event]) -> list[int]:
     return [e.id for e in events if e.id is not None]
 
 
+NO_TOPIC = re.compile(r"\[REDACTED:[^\]]*\]|(?<!\w)(?:~|\.{1,2})?/[^\s]*|\b[\w.-]+\.(?:txt|md|markdown|org|rst)\b")
+
+
 def key_terms(events: list[Event], limit: int = 8) -> list[str]:
     """The episode's most telling words: frequent, not stop words, names first. A name is a
     word capitalised inside a sentence; a capital at a sentence's start says nothing."""
@@ -73,12 +76,15 @@ def key_terms(events: list[Event], limit: int = 8) -> list[str]:
     display: dict[str, str] = {}
     actors = {(e.actor or "").lower() for e in events}
     for event in events:
-        for match in WORD.finditer(event.text):
+        # a redaction's label or a file's path is no topic: "about redacted, github-token",
+        # "about notes, tmp, txt"
+        text = NO_TOPIC.sub(lambda m: " " * len(m.group()), event.text)
+        for match in WORD.finditer(text):
             word = match.group()
             low = word.lower().strip("'-")
             if low in STOPWORDS or low in EXTRA_STOP or low in actors or len(low) < 3:
                 continue
-            name = word[0].isupper() and not _opens_sentence(event.text, match.start())
+            name = word[0].isupper() and not _opens_sentence(text, match.start())
             counts[low] += 1.5 if name else 1.0
             if name or low not in display:
                 display[low] = word if name else low
@@ -110,7 +116,8 @@ def episodic_summary(events: list[Event]) -> Candidate:
     source = events[0].source
     # a watched file's paragraphs are the user's notes, whoever the OS says wrote them: nobody "talked"
     who = [] if source == "file" else list(dict.fromkeys(e.actor for e in events if e.actor))
-    terms = key_terms([e for e in events if e.kind != "deleted"])  # "Deleted /path/todo.txt" tells of no topic
+    # "Deleted /path/todo.txt", "Edited ...", "Renamed ...": bookkeeping tells of no topic
+    terms = key_terms([e for e in events if e.kind not in ("deleted", "edited", "moved")])
     if source == "shell":
         cwds = list(dict.fromkeys(e.meta.get("cwd", "?") for e in events))
         failed = sum(1 for e in events if e.meta.get("exit_code") not in (0, None))

@@ -75,6 +75,20 @@ def test_a_summary_keeps_words_in_any_alphabet_whole():
     assert not {"Bel", "afterwards", "gets"} & set(terms)
 
 
+def test_a_summary_of_watched_files_names_no_redaction_label_path_or_file_bookkeeping():
+    from recall_cli.memory.summary import episodic_summary
+
+    events = [Event("The CI token is [REDACTED:github-token] do not share with the plumber.", T0, source="file",
+                    kind="paragraph", session="/tmp/notes/secrets.txt"),
+              Event("Call the plumber about the boiler, see ~/notes/boiler.txt", T0 + 1, source="file",
+                    kind="paragraph", session="/tmp/notes/boiler.txt"),
+              Event("Edited /tmp/notes/boiler.txt: 1 paragraph changed or removed", T0 + 2, source="file",
+                    kind="edited")]
+    terms = episodic_summary(events).meta["key_terms"]
+    assert terms[0] == "plumber" and "boiler" in terms
+    assert not {"redacted", "github-token", "tmp", "txt", "notes", "edited", "paragraph"} & set(terms)
+
+
 def test_running_consolidation_twice_adds_nothing(svc):
     _chat(svc)
     consolidate(svc)
