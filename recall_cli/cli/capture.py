@@ -118,5 +118,5 @@ def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
         typer.echo(report.summary())
     if report.skipped:
         first = report.skipped[0]
-        more = f" (and {len(report.skipped) - 1} more)" if len(report.skipped) > 1 else ""
+        more = f" (and {len(report.skipped) - 1} more; --json lists them all)" if len(report.skipped) > 1 else ""
         raise InputError(f"{first.reason}{more}", str(file), first.position)

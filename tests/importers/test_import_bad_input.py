@@ -224,7 +224,7 @@ def test_several_skipped_records_are_counted_in_the_error(cli, tmp_path):
     code, out, err = cli("import", str(path))
     assert code == 4
     assert out.endswith("0 already known, 3 skipped.\n")
-    assert one_error_line(err) == f"Error: {path}:line 2: expected a JSON object (and 2 more)"
+    assert one_error_line(err) == f"Error: {path}:line 2: expected a JSON object (and 2 more; --json lists them all)"
 
 
 def test_failed_imports_leave_the_store_as_it_was(cli, tmp_path):
