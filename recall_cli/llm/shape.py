@@ -38,9 +38,9 @@ from .support import (
     STOPWORDS,
     alike,
     file_words,
+    next_on_line,
     sentences,
     stem,
-    units,
     words,
 )
 from .update import DAYS, is_note, is_question, later_update, struck
@@ -159,7 +159,7 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     # then the key words it says in other words ("flights" for "flying"), then those where it
     # sits says (a note file "gym switch.md", a heading): only on a tie
     someone = person is not None and bool(keys & alike(said)) and (
-        names_someone(sentence, names) or names_someone(_next_on_line(sentence, person), names))
+        names_someone(sentence, names) or names_someone(next_on_line(sentence, person), names))
     # the name right before the deed asked about is who did it ("Clodagh drove" over "I drive
     # up to Galway w/ Clodagh" for "who drove me to Galway?")
     doer = someone and any(word.lower() not in STOPWORDS and stem(word.lower()) not in names
@@ -552,7 +552,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     elif predicate and predicate not in alike(words(found[0])) and is_note(found[1]):
         # "what did Lukas's PCA show?": a note's sentence that names it, and the one after it on
         # its line, which tells what it showed ("Lukas finally ran the PCA ..." "PC1 41%, ...")
-        following = _next_on_line(found[0], found[1].text or "")
+        following = next_on_line(found[0], found[1].text or "")
         if following:
             said = f"{said.rstrip('.')}. {clean(following) or following}"
     return Shaped(said, [found[1]])
@@ -597,16 +597,6 @@ def _lines_before(sentence: str, text: str) -> list[str]:
             break
         above.insert(0, " ".join(line.split()))
     return above if sum(map(len, above)) <= WHY_CHARS else []
-
-
-def _next_on_line(sentence: str, text: str) -> str:
-    """The sentence after ``sentence`` on the same line of ``text`` (a wrapped line goes on
-    below); '' for none."""
-    for line in units(text):
-        said = sentences(line)
-        if sentence in said and said.index(sentence) + 1 < len(said):
-            return said[said.index(sentence) + 1]
-    return ""
 
 
 def done_by_another(sentence: str, keys: set[str]) -> bool:

@@ -288,6 +288,15 @@ WRAPPED_LINE = 60  # a line at least this long that stops mid-sentence was wrapp
 _GOES_ON = re.compile(r"^\s*[a-z(]")
 
 
+def next_on_line(sentence: str, text: str) -> str:
+    """The sentence after ``sentence`` on its line of ``text`` (wrapped or not); '' for none."""
+    for line in units(text):
+        said = sentences(line)
+        if sentence in said and said.index(sentence) + 1 < len(said):
+            return said[said.index(sentence) + 1]
+    return ""
+
+
 def units(text: str) -> list[str]:
     """The lines of a text, a line of wrapped prose joined to the lines it goes on in."""
     lines = [line for line in text.splitlines() if line.strip()]
