@@ -34,6 +34,12 @@ _SECRET_WORDS = (r"(?:password|passwd|passphrase|(?<=[_-])pwd|(?<=[_-])pass(?![a
                  r"access[_-]?key|private[_-]?key|secret[_-]?key|credentials?|auth)")
 
 
+# words after a secret's name that say which form or copy of it is assigned: SECRET_KEY_BASE
+# (Rails), DB_PASSWORD_PROD; not another thing's name (PASSWORD_RESET, TOKEN_URL, API_KEY_FILE)
+_SUFFIX = (r"(?:[_-](?:base|value|b64|base64|hex|raw|str|string|plain|plaintext|prod|production|dev|staging|"
+           r"test|local|old|new|current|\d+))?")
+
+
 class SecretPattern:
     """One row of the table. The regex is compiled on first use and only tried on text
     containing one of its ``needles`` (lower-case substrings that every match contains), so
@@ -202,6 +208,37 @@ def _card_number(value: str) -> bool:
     return total % 10 == 0
 
 
+def _aws_secret_shape(value: str) -> bool:
+    """A bare AWS secret access key: upper, lower, digit and a / or + (never a git SHA)."""
+    return (any(c.isupper() for c in value) and any(c.islower() for c in value)
+            and any(c.isdigit() for c in value) and ("/" in value or "+" in value) and _random_looking(value))
+
+
+def _random_not_hex(value: str) -> bool:
+    """A random token, not a hex digest ("a3f9... fixed the token refresh" names a commit)."""
+    return _random_looking(value) and not re.fullmatch(r"[0-9a-fA-F]+", value)
+
+
+def _env_value(value: str) -> bool:
+    """After a secret's variable name and a space, a chosen-looking value: no flag, bracket or
+    other variable (``unset DB_PASSWORD API_TOKEN``); with . or / (``grep API_KEY src/a.py``) random."""
+    core = value.strip("'\"")
+    if value[:1] in "-([{" or re.fullmatch(r"[A-Z][A-Z0-9_]*", core) or not _not_code(value):
+        return False
+    return _random_looking(core) if ("/" in core or "." in core) else _looks_chosen(value)
+
+
+def _pass_value(value: str) -> bool:
+    """After a "pass:" label, a password: six characters or more with a digit or a symbol
+    ("pass: hunter22"); words are not ("the pass: Glenshee"), nor a date, time or price
+    (digits and punctuation only: "bus pass: 2024-25")."""
+    core = value.strip("'\"")
+    has_symbol = any(not c.isalnum() for c in core)
+    if len(core) < 6 or not (has_symbol or any(c.isdigit() for c in core)):
+        return False
+    return any(c.isalpha() for c in core) or not has_symbol
+
+
 # Every match of the contextual patterns contains one of these words.
 _WORD_NEEDLES = "pass pwd secret token key credential auth"
 
@@ -221,6 +258,9 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("aws-secret-key", "aws",
        r"(?i)\baws_?secret(?:_?access)?_?key\b['\"]?\s*[=:\s]\s*['\"]?(?P<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
        f"aws configure set aws_secret_access_key {_F40}", _F40, "AWS secret access keys"),
+    _p("aws-secret-key", "/ +", r"(?<![A-Za-z0-9/+])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+       f"{_F40} is the backup job's", _F40, "bare AWS secret access keys (mixed case, digits, / or +)",
+       accept=_aws_secret_shape),
     _p("gcp-api-key", "aiza", r"\bAIza[0-9A-Za-z_\-]{30,40}(?![0-9A-Za-z_\-])",
        "curl 'https://maps.googleapis.com/api?key=AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567'",
        "AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567", "Google Cloud API keys"),
@@ -375,7 +415,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"\b(?:echo|printf)\s+(?:-[a-z]+\s+)?" + _VALUE + r"\s*\|\s*sudo\b[^|;&\n]*?\s-[A-Za-z]*S\b",
        "echo FakeSudoPw | sudo -S apt update", "FakeSudoPw", "echo PASSWORD | sudo -S"),
     _p("secret-assignment", _WORD_NEEDLES,
-       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"\s*=(?!=)\s*" + _ASSIGNED,
+       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + _SUFFIX + r"\s*=(?!=)\s*" + _ASSIGNED,
        "export GITHUB_TOKEN=FakeAssignedToken", "FakeAssignedToken",
        "export X_TOKEN=... / X_SECRET= / PASSWORD= assignments (not code: password = data['password'])",
        accept=_not_code),
@@ -384,6 +424,18 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET)\s*=(?!=)\s*" + _ASSIGNED,
        "PGPASSWORD=FakePgPw psql -h db -U admin", "FakePgPw", "PGPASSWORD=... (a name ending in the word)",
        accept=_not_code),
+    # any other word after the secret's name (JWT_SECRET_SIGNING=...): only a value that looks generated
+    _p("secret-assignment", _WORD_NEEDLES,
+       r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"(?:_[A-Za-z0-9]+){1,3}\s*=(?!=)\s*" + _ASSIGNED,
+       "export JWT_SECRET_SIGNING=Zx81FAKEq0LmYp3Rt7Vw2Nc5", "Zx81FAKEq0LmYp3Rt7Vw2Nc5",
+       "X_SECRET_OTHER=... with a generated-looking value", accept=lambda v: _random_looking(v.strip("'\""))),
+    # the name, a space and the value, as pasted into a note ("AWS_SECRET_ACCESS_KEY wJalr..."):
+    # only an upper-case variable's name, so prose ("the token expired") is never read as one
+    _p("secret-assignment", "pass pwd token secret key credential",
+       r"(?<![\w$\-])(?:(?:[A-Z0-9]+_)+(?:PASS|PWD)|(?:[A-Z0-9]+_)*(?:PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|"
+       r"API_?KEY|ACCESS_KEY|SECRET_KEY|PRIVATE_KEY|CREDENTIALS?))[ \t]+" + _VALUE,
+       "staging: REPLICA_DB_PASSWORD Fake7pw!x (rotated in May)", "Fake7pw!x",
+       "X_PASSWORD value, a variable's name and its value without =", accept=_env_value),
     _p("password-short-arg", "redis-cli",
        r"\bredis-cli\b[^|;&\n]{0,1000}?\s-a\s+" + _VALUE,
        "redis-cli -h cache -a FakeRedisPw ping", "FakeRedisPw", "redis-cli -a PASSWORD"),
@@ -426,7 +478,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "password = os.getenv(\"DB_PASSWORD\", \"FakeDevPw9\")", "FakeDevPw9",
        "a secret's default in os.getenv / ENV.fetch"),
     _p("pass-in-list", "pass pw",
-       r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)]{6,}?)"
+       r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)\-][^\s,;)]{5,}?)"
        r"(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
        "Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024",
        "\"..., pass VALUE\" in a list of details (a chosen-looking value)", accept=_looks_chosen),
@@ -448,6 +500,16 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-])",
        "my staging key is in the chat: q8ZfAKE3vN1xR7tLmW2pK9sJ4hB6yC0e", "q8ZfAKE3vN1xR7tLmW2pK9sJ4hB6yC0e",
        "long random tokens near a secret-ish word (entropy check)", accept=_random_looking),
+    _p("high-entropy-token", _WORD_NEEDLES,
+       r"(?i)(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-=])[^\n]{0,40}?"
+       r"\b(?:key|token|secret|password|passwd|pwd|credentials?|auth)\b",
+       "Zq8FAKE3vN1xR7tLmW2pK9sJ4hB6yC0e is the new staging token", "Zq8FAKE3vN1xR7tLmW2pK9sJ4hB6yC0e",
+       "long random tokens before a secret-ish word (not a hex digest)", accept=_random_not_hex),
+    # ("pass s3cr3t" after a comma is pass-in-list: a colon after the label left it out)
+    _p("pass-label", "pass",
+       r"(?i)\bpass\s*:\s*(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;)\-][^\s'\",;)]{5,}?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       "Netflix login: me@example.com, pass: s3cr3tflix", "s3cr3tflix",
+       "\"pass: VALUE\" labels (six characters or more with a digit or a symbol)", accept=_pass_value),
 )
 
 

@@ -60,3 +60,26 @@ def test_a_store_scanned_under_an_older_table_is_redacted_when_it_next_opens(cli
     svc = Recall(load_config(recall_home), embedder=embedder)
     assert svc.store.setting(SCANNED) == TABLE
     svc.close()
+
+
+# what a new user's notes held, stored in plain text while `recall doctor` said all was well
+NEW_USER_LEAKS = [
+    ("AWS_SECRET_ACCESS_KEY wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    ("wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY is the aws secret", "wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    ("Netflix login: me@example.com, pass: s3cr3tflix", "s3cr3tflix"),
+    ("user bob pass: hunter22", "hunter22"),
+    ("SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ("export SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0 rails s", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+]
+
+
+def test_doctor_finds_the_secrets_a_new_user_found_stored_as_written(cli, recall_home, embedder):
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    svc.store.insert_events([Event(text, 1_700_000_000.0 + i) for i, (text, _) in enumerate(NEW_USER_LEAKS)])
+    svc.close()
+    assert "[WARN] secrets: 6 events and 0 other texts" in cli("doctor", "--no-llm")[1]
+    assert "redacted 6 events" in cli("doctor", "--no-llm", "--fix")[1]
+    stored = (recall_home / "recall.db").read_bytes()
+    for i, (_, secret) in enumerate(NEW_USER_LEAKS, start=1):
+        assert secret.encode() not in stored, secret
+        assert secret not in json.loads(cli("show", str(i), "--json")[1])["text"]

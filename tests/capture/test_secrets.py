@@ -227,6 +227,40 @@ CORPUS += [
     ("vault login s.AbCdEfGhIjKlMnOpQrStUvWx", "s.AbCdEfGhIjKlMnOpQrStUvWx"),
     ("redis-cli -u redis://:Pa55word@localhost:6379", "Pa55word"),
 ]
+# Notes a new user added with `recall add` and found stored (and `recall doctor` found clean) as written.
+CORPUS += [
+    # a variable's name, a space and its value (no = or :)
+    ("AWS_SECRET_ACCESS_KEY wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    ("DB_PASSWORD hunter2xyz for the replica", "hunter2xyz"),
+    # a bare 40-character AWS secret key, and a random token before the word that names it
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    ("backup job: wJalrXUtnFEMI+K7MDENG/bPxRfiCYEXAMPLE123 (rotated)", "wJalrXUtnFEMI+K7MDENG/bPxRfiCYEXAMPLE123"),
+    ("wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY is the aws secret", "wJalrXUtnFI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    # a "pass:" label
+    ("Netflix login: me@example.com, pass: s3cr3tflix", "s3cr3tflix"),
+    ("user bob pass: hunter22", "hunter22"),
+    ("wifi HomeNet pass: 'blue fish 42'", "blue fish 42"),
+    # a secret's name followed by the form or copy of the value it holds
+    ("SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ("export SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ("DB_PASSWORD_PROD=hunter2xyz ./migrate", "hunter2xyz"),
+    ("export JWT_SECRET_SIGNING=Zx81q0LmYp3Rt7Vw2Nc5FAKE", "Zx81q0LmYp3Rt7Vw2Nc5FAKE"),
+]
+# ... and what must stay as written next to them
+BENIGN += [
+    "I passed the exam", "pass the salt", "the pass: Glenshee", "Boarding pass: 14:05", "bus pass: 2024-25",
+    "ski pass: six days", "compass: north by north-east",
+    "git show 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a",
+    "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a fixed the token refresh",
+    "see /home/me/src/Project2/lib/Widgets/Buttons",
+    "grep -rn API_KEY src/app.py", "unset AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN",
+    "docker run -e DB_PASSWORD -e DB_USER app", "GITHUB_TOKEN (required) is read at start",
+    "the GITHUB_TOKEN expired", "export TOKEN_URL=https://auth.example.com/token",
+    "API_KEY_NAME=weather-service ./run",
+    # a flag after "pass" is an instruction (and an error message says it so)
+    "cannot tell the format; pass --format (jsonl, markdown)", "nothing on stdin; pass --text or pipe it",
+    "pass: --dry-run first",
+]
 BENIGN += ["7z x archive.7z", "zip -r out.zip dir", "unzip -l a.zip", "echo hi | sudo tee /etc/x",
            "http GET example.com", "ssh-keygen -t ed25519 -f k", 'ssh-keygen -q -N "" -f k',
            "git clone https://github.com/me/repo", "ssh git@github.com", "vault status"]
