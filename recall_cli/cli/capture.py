@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from typer._click.core import Context
+from typer.core import TyperCommand, TyperOption
 
 from ..errors import InputError, RecallError, UsageError
 from ..importers.base import ImportReport
 from ..render import parse_when, plural, replaced
 from .common import backend, echo_json, progress, service, stdin_text
+from .main import unsecret
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -21,8 +25,48 @@ FORMAT_HELP = ("auto, recall (a recall export), jsonl, markdown, chatgpt, claude
 
 
 def register(app: typer.Typer) -> None:
-    app.command("add")(add)
+    app.command("add", cls=TextFirstCommand)(add)
     app.command("import")(import_cmd)
+
+
+# what a mistyped option looks like (--tga, -x, --sorce=chat): still refused as one, so a typo
+# is not stored as the note; a dash before a space, a digit or more dashes is text
+_OPTION_SHAPED = re.compile(r"--?[A-Za-z][\w-]*(?:=.*)?", re.DOTALL)
+
+
+class TextFirstCommand(TyperCommand):
+    """A command whose words are text: an argument that starts with a dash but is none of the
+    command's options ("- buy milk", a markdown list item; "-----BEGIN ... KEY-----";
+    "--password x is what I used") is text, where click refused it as an unknown option (and
+    printed it, secret and all). The command's own options still work anywhere on the line."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self.text_after_options(ctx, args))
+
+    def text_after_options(self, ctx: Context, args: list[str]) -> list[str]:
+        """The options (with their values) first, then "--" and the words of the text."""
+        takes_value = {name: not (param.is_flag or param.count)
+                       for param in self.get_params(ctx) if isinstance(param, TyperOption)
+                       for name in (*param.opts, *param.secondary_opts)}
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            name = arg.split("=", 1)[0]
+            glued = arg[:2] if not arg.startswith("--") and not any(c.isspace() for c in arg) else ""
+            if arg == "--":
+                words.extend(rest)
+            elif name in takes_value:
+                options.append(arg)
+                value = next(rest, None) if takes_value[name] and "=" not in arg else None
+                options.extend([value] if value is not None else [])  # (whatever it is: --time -1d)
+            elif takes_value.get(glued):  # -tyesterday
+                options.append(arg)
+            elif _OPTION_SHAPED.fullmatch(arg) and not any(c.isspace() for c in arg):
+                options.append(arg)
+            else:
+                words.append(arg)
+        return options + (["--", *words] if words else [])
 
 
 def add(
@@ -80,14 +124,14 @@ def import_cmd(
                 report = svc.import_any(path, fmt, embed=False)
             except RecallError as exc:
                 failed += 1
-                reports.append({"path": str(path), "error": exc.message})
+                reports.append({"path": str(path), "error": unsecret(exc.message)})
                 # seventeen day files of a Markdown export say the same thing: once, then a count
-                reason = exc.message.removeprefix(f"{path}: ")
+                reason = unsecret(exc.message.removeprefix(f"{path}: "))  # (it may quote the file)
                 if reason in repeats:
                     repeats[reason] += 1
                 elif not as_json:
                     repeats[reason] = 0
-                    typer.echo(f"Error: {exc.message}", err=True)
+                    typer.echo(f"Error: {unsecret(exc.message)}", err=True)
             else:
                 inserted += report.inserted if isinstance(report, ImportReport) else report.events
                 known += report.duplicates

@@ -149,7 +149,9 @@ def try_search(args: list[str]) -> int | None:
         message = error.get("message", "daemon error")
         if not (isinstance(kind, type) and issubclass(kind, errors.RecallError)):
             kind, message = errors.RecallError, f"daemon: {message}"
-        sys.stderr.write(f"Error: {message}\n")
+        from .main import unsecret
+
+        sys.stderr.write(f"Error: {unsecret(message)}\n")
         return kind.exit_code
     result = reply.get("result") or {}
     if "text" not in result:  # the daemon renders in another time zone, or predates this op

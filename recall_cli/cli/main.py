@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     except RecallError as exc:
         if debug:
             raise
-        print(f"Error: {exc.message}", file=sys.stderr)
+        print(f"Error: {unsecret(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -52,17 +52,30 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ClickException):
             message = exc.format_message()
             if message:  # a bare `recall` has printed its help, and that says all
-                print(f"Error: {message}", file=sys.stderr)
+                # what click adds after the message is its own options' names ("(Possible
+                # options: --tag)"): kept, so it is not read as the value of a flag before it
+                said = exc.message if message.startswith(exc.message) else message
+                print(f"Error: {unsecret(said)}{message[len(said):]}", file=sys.stderr)
             return exc.exit_code
         if debug:
             raise
         if isinstance(exc, OSError) and exc.filename and exc.strerror:
             # a file the user named that cannot be read or written: say which, and why
-            print(f"Error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            print(f"Error: {unsecret(str(exc.filename))}: {exc.strerror}", file=sys.stderr)
             return 1
-        print(f"Error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        print(f"Error: {type(exc).__name__}: {unsecret(str(exc))} (run with --debug for the traceback)",
+              file=sys.stderr)
         return 1
     return 0
+
+
+def unsecret(message: str) -> str:
+    """An error message with the secrets it quotes redacted: an unknown option or a bad value is
+    echoed as typed ("No such option: --password hunter2 ..."), and stderr ends up in
+    terminal scrollback, logs and bug reports."""
+    from ..capture.secrets import redact
+
+    return redact(message).text
 
 
 def run() -> None:
