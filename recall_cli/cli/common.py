@@ -128,6 +128,16 @@ def stdin_text() -> str:
     return body
 
 
+def confirm(what: str, question: str) -> None:
+    """Ask ``question`` before a change that cannot be undone; without a terminal to ask on,
+    refuse with what it ``would`` do, so a script or pipe never destroys data unasked."""
+    from ..errors import UsageError
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageError(f"would {what}; pass --yes to confirm without a terminal")
+    typer.confirm(question, abort=True)
+
+
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON (dates and other objects as their str())."""
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))

@@ -55,7 +55,7 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "export": [("recall export -o memory.jsonl", "everything, for `recall import` elsewhere"),
                ("recall export --format markdown -o ~/notes/recall", "a folder of readable files")],
     "backup": [("recall backup ~/backups/recall.db", "a consistent copy, even while the daemon runs"),
-               ("recall backup ~/backups/recall.db --restore", "put a backup back")],
+               ("recall backup ~/backups/recall.db --restore", "put a backup back (asks first; --yes in a script)")],
     "sync": [("recall sync ~/Sync/recall", "merge with your other machines through a synced folder"),
              ("recall sync --new-device", "after copying RECALL_HOME to a new machine")],
     "config": [("recall config show", "every setting and where it comes from")],

@@ -17,7 +17,7 @@ from ..render import (
     unknown_sources,
 )
 from ..timeutil import short
-from .common import backend, echo_json, service
+from .common import backend, confirm, echo_json, service
 
 
 def register(app: typer.Typer) -> None:
@@ -99,11 +99,7 @@ def forget(
         return
     what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
     if not yes:
-        import sys
-
-        if sys.stdin is None or not sys.stdin.isatty():
-            raise UsageError(f"would delete {what}; pass --yes to confirm without a terminal")
-        typer.confirm(f"Delete {what} for good?", abort=True)
+        confirm(f"delete {what}", f"Delete {what} for good?")
     deleted = svc.forget(plan)
     if as_json:  # the ids too, so a script knows what went
         echo_json({**deleted, "event_ids": sorted(plan.event_ids),

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UsageError
 from ..render import parse_when, plural
-from .common import echo_json, progress, service
+from .common import confirm, echo_json, progress, service
 
 
 def register(app: typer.Typer) -> None:
@@ -51,16 +51,26 @@ def export(
 
 def backup(
     file: Path = typer.Argument(..., help="The backup file to write (or, with --restore, to read)."),
-    restore: bool = typer.Option(False, "--restore", help="Replace this store with the backup (checked first)."),
+    restore: bool = typer.Option(False, "--restore", help="Replace this store with the backup (checked first; "
+                                                          "asks first unless --yes)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --restore: do not ask for confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written or restored as JSON."),
 ) -> None:
-    """A consistent copy of the store (safe while recall serve runs), or restore one."""
+    """A consistent copy of the store (safe while recall serve runs), or restore one.
+
+    A restore replaces everything stored since the backup was made; the store it replaces is
+    kept beside it. It asks first unless --yes.
+    """
     svc = service()
     if restore:
         from ..serve.daemon import status
 
         if status(svc.config)["running"]:
             raise UsageError("recall serve is running: stop it first (`recall serve --stop`)")
+        if not yes:
+            svc.check_backup(file)  # a file that is no backup is refused before anything is asked
+            confirm(f"replace this store with {file}", f"Replace this store with {file}? What was stored "
+                    "since that backup leaves the live store (a copy is kept beside it).")
         kept = svc.restore(file)
         if as_json:
             echo_json({"restored": str(file), "kept": str(kept) if kept else None})

@@ -49,6 +49,12 @@ class SyncMethods:
         cast("Recall", self).store.backup_to(path)
         return path
 
+    def check_backup(self, path: Path) -> None:
+        """InputError unless ``path`` is a sound recall store this version can restore."""
+        from ..store.backup import check_backup
+
+        check_backup(path.expanduser())
+
     def restore(self, path: Path) -> Path | None:
         """Replace this store with a backup (checked first); returns where the replaced store
         was kept. Nothing else may have the store open (the CLI checks the daemon)."""

@@ -164,7 +164,7 @@ def test_forget_leaves_no_copy_in_the_store_a_restore_replaced(cli, recall_home,
     backup_file = tmp_path / "before.db"
     assert cli("backup", str(backup_file))[0] == 0
     cli("add", "grocery list", "--time", "2026-11-03T09:00")
-    assert cli("backup", str(backup_file), "--restore")[0] == 0  # the replaced store is kept beside
+    assert cli("backup", str(backup_file), "--restore", "--yes")[0] == 0  # the replaced store is kept beside
     kept = list(recall_home.glob("recall.db.before-restore-*"))
     assert len(kept) == 1 and b"TP1947" in kept[0].read_bytes()
     assert cli("forget", "1", "--yes")[0] == 0
@@ -231,8 +231,21 @@ def test_backup_and_restore_say_what_they_did_as_json(cli, recall_home, tmp_path
     target = tmp_path / "copy.db"
     written = json.loads(cli("backup", str(target), "--json")[1])
     assert written == {"backup": str(target), "bytes": target.stat().st_size} and written["bytes"] > 0
-    restored = json.loads(cli("backup", str(target), "--restore", "--json")[1])
+    restored = json.loads(cli("backup", str(target), "--restore", "--yes", "--json")[1])
     assert restored["restored"] == str(target) and restored["kept"].startswith(str(recall_home / "recall.db."))
+
+
+def test_restore_asks_first_and_needs_yes_without_a_terminal(cli, recall_home, tmp_path):
+    cli("add", "Booked flights to Porto", "--time", "2026-11-02T09:00")
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target))[0] == 0
+    cli("add", "written after the backup", "--time", "2026-11-03T09:00")
+    code, _, err = cli("backup", str(target), "--restore")
+    assert code == 2 and "pass --yes" in err
+    assert not list(recall_home.glob("recall.db.before-restore-*"))  # the live store was left alone
+    assert "written after the backup" in cli("show", "2")[1]
+    assert cli("backup", str(target), "--restore", "--yes")[0] == 0
+    assert cli("show", "2")[0] == 3
 
 
 def test_forget_as_json_names_the_ids_it_deleted(cli):

@@ -444,7 +444,7 @@ def test_a_backup_taken_while_another_process_writes_is_sound(a, tmp_path):
     assert backup.stat().st_mode & 0o777 == 0o600
     saved = sqlite3.connect(backup).execute("SELECT count(*) FROM events").fetchone()[0]
     a.run("add", "after the backup")
-    restored = a.run("backup", str(backup), "--restore")
+    restored = a.run("backup", str(backup), "--restore", "--yes")
     assert "kept as" in restored.stdout
     assert len(a.hashes()) == saved
 
