@@ -20,9 +20,9 @@ from .importers.archive import EXPORT_MEMBER, is_zip, unzipped
 from .importers.base import Importer, ImportReport, import_targets, load_json, read_text
 from .importers.stream import import_file
 from .llm.methods import ModelMethods
-from .models import Event, ForgetPlan, Memory, Remembered, SearchResult
+from .memory.forget import ForgetMethods
+from .models import Event, Memory, Remembered, SearchResult
 from .plugins.manager import Plugins, get_plugins
-from .store.backup import forget_in_copies
 from .store.db import Store, open_store
 from .store.events import InsertResult
 from .store.shell_history import Query as ShellQuery
@@ -47,7 +47,7 @@ OnToken = Callable[[str], None]
 REMEMBER_KINDS = ("semantic", "procedural", "core")  # remember kinds that also make a memory
 
 
-class Recall(SyncMethods, ModelMethods, TimelineMethods):
+class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     """One RECALL_HOME: store, embedder, index, LLM and plugins, opened lazily."""
     backlog_notice: Callable[[int], None] | None = None  # a face that says "embedding N first"
 
@@ -492,55 +492,6 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods):
         data["home"] = str(self.config.home)
         data["db_bytes"] = self.config.db_path.stat().st_size if self.config.db_path.exists() else 0
         return data
-
-    # -- forgetting -------------------------------------------------------------------------
-    def plan_forget(self, refs: Sequence[str | int] = (), *, sources: Sequence[str] | None = None,
-                    before: float | None = None) -> ForgetPlan:
-        """Work out what a forget would delete, checking every id exists."""
-        plan = ForgetPlan()
-        for ref in refs:
-            owner, oid = self.resolve(ref)
-            if owner == "event":
-                if self.store.get_event(oid) is None:
-                    raise NotFoundError(f"no event with id {oid}")
-                plan.event_ids.append(oid)
-            else:
-                self.memory(oid)
-                plan.memory_ids.append(oid)
-        if sources or before is not None:
-            plan.event_ids.extend(self.store.event_ids_where(sources=sources, before=before))
-        # a long text stored as linked parts is forgotten whole, whichever part is named
-        plan.event_ids = self.store.parts_of(sorted(set(plan.event_ids)))
-        # what consolidation made from a forgotten event repeats its words: it goes too (a
-        # memory the user edited is their own words and stays); the episode is summarised again
-        plan.memory_ids = sorted(set(plan.memory_ids) | set(self.store.derived_memories(plan.event_ids)))
-        plan.episode_ids = self.store.episodes_of(plan.event_ids)
-        return plan
-
-    def forget(self, plan: ForgetPlan) -> dict[str, int]:
-        """Delete for real and leave no copy: rows, full-text terms, vectors, the WAL and the
-        index file; a tombstone (a hash or uid, never the text) tells synced devices to forget
-        it too and keeps a later merge from bringing it back."""
-        hashes, uids = self.store.keys_of(plan.event_ids, plan.memory_ids)
-        with self.store.transaction():
-            events = self.store.delete_events(plan.event_ids)
-            memories = self.store.delete_memories(plan.memory_ids)
-            self.store.add_tombstones("event", hashes)
-            self.store.add_tombstones("memory", uids)
-            self.store.reopen_episodes(plan.episode_ids)  # emptied ones went with their events
-        self.scrub()
-        forget_in_copies(self.config.db_path, hashes, uids)  # the stores restores replaced
-        return {"events": events, "memories": memories}
-
-    def scrub(self) -> None:
-        """After deletions: no trace of the deleted text in the database, its WAL or the index
-        (the index is rebuilt, since a vector marked deleted stays in the file)."""
-        self.store.scrub()
-        if self._index is not None or self.config.index_dir.exists():
-            try:
-                self.index.rebuild()
-            except Exception:  # noqa: BLE001 - the index is a cache: a failed rebuild is redone next time
-                pass
 
     # -- memories ---------------------------------------------------------------------------
     def memory(self, memory_id: int) -> Memory:

@@ -1,0 +1,195 @@
+"""The service's forget methods (``Recall`` inherits them: one door, kept here so the service
+module stays readable), and the scrub of RECALL_HOME/logs that goes with every forget.
+
+Forget leaves no copy: besides the rows, the full-text index, the WAL, the vector index and
+the stores a restore kept, the logs go too. A weak model's invalid output is logged with the
+episode it was shown (logs/llm-failures.jsonl), a rejected candidate with its episode and
+source events (logs/llm-rejected.jsonl), and a warning can quote either in a text log; each
+record that quotes forgotten text or names a forgotten event or episode is taken out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from ..errors import NotFoundError
+from ..home import PRIVATE_FILE
+from ..models import ForgetPlan
+from ..store.backup import forget_in_copies
+
+if TYPE_CHECKING:
+    from ..service import Recall
+
+QUOTE_WORDS = 6  # this many words of a forgotten text in a row are a quote of it, not chance
+_WORD = re.compile(r"\w+")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_ESCAPE = re.compile(r"\\.")
+EVENT_FIELDS = ("sources", "events", "event", "event_id", "event_ids")
+EPISODE_FIELDS = ("episode", "episode_id", "episode_ids")
+
+
+class ForgetMethods:
+    """Mixin for Recall: plan a forget, forget for real, scrub what deletions leave behind."""
+
+    def plan_forget(self, refs: Sequence[str | int] = (), *, sources: Sequence[str] | None = None,
+                    before: float | None = None) -> ForgetPlan:
+        """Work out what a forget would delete, checking every id exists."""
+        svc = cast("Recall", self)
+        plan = ForgetPlan()
+        for ref in refs:
+            owner, oid = svc.resolve(ref)
+            if owner == "event":
+                if svc.store.get_event(oid) is None:
+                    raise NotFoundError(f"no event with id {oid}")
+                plan.event_ids.append(oid)
+            else:
+                svc.memory(oid)
+                plan.memory_ids.append(oid)
+        if sources or before is not None:
+            plan.event_ids.extend(svc.store.event_ids_where(sources=sources, before=before))
+        # a long text stored as linked parts is forgotten whole, whichever part is named
+        plan.event_ids = svc.store.parts_of(sorted(set(plan.event_ids)))
+        # what consolidation made from a forgotten event repeats its words: it goes too (a
+        # memory the user edited is their own words and stays); the episode is summarised again
+        plan.memory_ids = sorted(set(plan.memory_ids) | set(svc.store.derived_memories(plan.event_ids)))
+        plan.episode_ids = svc.store.episodes_of(plan.event_ids)
+        return plan
+
+    def forget(self, plan: ForgetPlan) -> dict[str, int]:
+        """Delete for real and leave no copy: rows, full-text terms, vectors, the WAL, the
+        index file, the stores restores replaced and the log records that quote it; a
+        tombstone (a hash or uid, never the text) tells synced devices to forget it too and
+        keeps a later merge, import or watched file from bringing it back."""
+        svc = cast("Recall", self)
+        store = svc.store
+        hashes, uids = store.keys_of(plan.event_ids, plan.memory_ids)
+        # read before the rows go: the logs are searched for these words afterwards
+        texts = [e.text for e in store.get_events(plan.event_ids).values()]
+        texts += [m.text for m in store.get_memories(plan.memory_ids).values()]
+        with store.transaction():
+            events = store.delete_events(plan.event_ids)
+            memories = store.delete_memories(plan.memory_ids)
+            store.add_tombstones("event", hashes)
+            store.add_tombstones("memory", uids)
+            store.reopen_episodes(plan.episode_ids)  # emptied ones went with their events
+        svc.scrub()
+        forget_in_copies(svc.config.db_path, hashes, uids)  # the stores restores replaced
+        scrub_logs(svc.config.home / "logs", texts, events=plan.event_ids, episodes=plan.episode_ids)
+        return {"events": events, "memories": memories}
+
+    def scrub(self) -> None:
+        """After deletions: no trace of the deleted text in the database, its WAL or the index
+        (the index is rebuilt, since a vector marked deleted stays in the file)."""
+        svc = cast("Recall", self)
+        svc.store.scrub()
+        if svc._index is not None or svc.config.index_dir.exists():
+            try:
+                svc.index.rebuild()
+            except Exception:  # noqa: BLE001 - the index is a cache: a failed rebuild is redone next time
+                pass
+
+
+class Quotes:
+    """Whether a piece of text quotes one of the forgotten texts: QUOTE_WORDS of its words in
+    a row (case and punctuation aside; a model rewraps and re-punctuates what it repeats), or
+    the whole of a text shorter than that."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.runs: dict[int, set[tuple[str, ...]]] = {}
+        for text in texts:
+            words = _words(text)
+            size = min(len(words), QUOTE_WORDS)
+            for start in range(len(words) - size + 1 if size else 0):
+                self.runs.setdefault(size, set()).add(tuple(words[start:start + size]))
+
+    def __bool__(self) -> bool:
+        return bool(self.runs)
+
+    def found_in(self, text: str) -> bool:
+        words = _words(text)
+        return any(tuple(words[start:start + size]) in runs
+                   for size, runs in self.runs.items() for start in range(len(words) - size + 1))
+
+
+def _words(text: str) -> list[str]:
+    # a model's JSON output is logged as a string: its escapes (\n, \", \u00f8) are not words
+    text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    return [w.casefold() for w in _WORD.findall(_ESCAPE.sub(" ", text))]
+
+
+def scrub_logs(folder: Path, texts: Iterable[str], *, events: Iterable[int] = (),
+               episodes: Iterable[int] = ()) -> int:
+    """Take out of every log under ``folder`` each record (a line) that quotes one of ``texts``
+    or, in a JSON record, names one of ``events`` or ``episodes``; a file that loses any is
+    rewritten atomically, 0600. How many records went."""
+    quotes, event_ids, episode_ids = Quotes(texts), set(events), set(episodes)
+    if not folder.is_dir() or not (quotes or event_ids or episode_ids):
+        return 0
+    dropped = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        try:
+            lines = path.read_bytes().splitlines(keepends=True)
+        except OSError:
+            continue  # unreadable: nothing recall wrote
+        kept = [line for line in lines if not _tells(line.decode("utf-8", "replace"), quotes, event_ids,
+                                                     episode_ids)]
+        if len(kept) < len(lines):
+            _replace(path, b"".join(kept))
+            dropped += len(lines) - len(kept)
+    return dropped
+
+
+def _tells(line: str, quotes: Quotes, events: set[int], episodes: set[int]) -> bool:
+    """Whether one log record quotes forgotten text or names a forgotten event or episode."""
+    try:
+        record = json.loads(line) if line.lstrip().startswith("{") else None
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        return quotes.found_in(line)
+    if _ids(record, EVENT_FIELDS) & events or _ids(record, EPISODE_FIELDS) & episodes:
+        return True
+    return any(quotes.found_in(s) for s in _strings(record))
+
+
+def _ids(record: dict[str, Any], fields: Sequence[str]) -> set[int]:
+    found: set[int] = set()
+    for name in fields:
+        value = record.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool):
+                found.add(item)
+    return found
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """``path`` holds ``data`` from now on, all at once (a crash leaves the old file or the
+    new one), private to the user whatever the old file's mode was."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.scrub")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, PRIVATE_FILE)  # O_CREAT's mode does not apply to a leftover file
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
