@@ -24,6 +24,26 @@ def well_formed(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+PARAGRAPH_KEY = "paragraph:"  # a tombstone key naming a note's paragraph by its text alone
+
+
+def paragraph_hash(text: str) -> str:
+    """The identity of a paragraph's text, whitespace aside: what the file watcher keeps per
+    file and what marks a watched paragraph that the file no longer holds."""
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def paragraph_keys(event: Event) -> list[str]:
+    """The tombstone keys that keep a forgotten note paragraph out whatever file, path or time
+    it comes back with (a copied note, a lost watch state, an import of the watched folder):
+    its content hash names its file and time, so it alone cannot. Keyed on the text as stored
+    and on the watcher's hash of the text it read (before redaction), so both paths match."""
+    if event.kind != "paragraph" or event.source not in ("note", "file"):
+        return []
+    digests = [paragraph_hash(event.text), (event.meta or {}).get("paragraph")]
+    return [PARAGRAPH_KEY + d for d in dict.fromkeys(digests) if isinstance(d, str) and d]
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word's end, with "…" when cut: a
     stored summary that ends "db.exampl" reads as a typo, not as a shortened line."""

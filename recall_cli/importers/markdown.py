@@ -9,7 +9,6 @@ time); else a date in the file's name ("2025-10-06.md"); else the file's modific
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..models import Event
+from ..models import Event, paragraph_hash  # noqa: F401 - watch and search take it from here
 from ..timeutil import parse_time, to_ts
 from .base import Skipped, check_ts, clean, file_time
 
@@ -40,12 +39,6 @@ _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + 
                              re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)(?![a-z])|(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])",
                     re.IGNORECASE)
-
-
-def paragraph_hash(text: str) -> str:
-    """The identity of a paragraph's text, whitespace aside: what the file watcher keeps per
-    file and what marks a watched paragraph that the file no longer holds."""
-    return hashlib.blake2b(" ".join(text.split()).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 def _month(name: str) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Event, content_hash
+from ..models import Event, content_hash, paragraph_keys
 from ..timephrase.phrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks, next_id
@@ -59,15 +59,16 @@ class EventQueries(StoreBase):
     def insert_events(self, events: Iterable[Event], origin: str | None = None) -> InsertResult:
         """Insert events in one transaction; events whose content hash exists are skipped, and
         so are forgotten ones (their tombstone keeps them out, so re-importing an export or
-        merging a device does not bring back what the user deleted). ``origin``: the device
-        they were merged from."""
+        merging a device does not bring back what the user deleted; a note's paragraph is kept
+        out by its text too, see ``paragraph_keys``). ``origin``: the device they were merged from."""
         result = InsertResult()
         created = now()
         with self.transaction():
             for event in events:
                 result.events.append(event)
-                if self._db.execute(
-                        "SELECT 1 FROM tombstones WHERE owner = 'event' AND key = ?", [event.content_hash]).fetchone():
+                keys = [event.content_hash, *paragraph_keys(event)]
+                if self._db.execute(f"SELECT 1 FROM tombstones WHERE owner = 'event' AND key IN ({marks(keys)})",
+                                    keys).fetchone():
                     result.forgotten += 1
                     continue
                 row = {**event.to_row(created), "origin": origin}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..home import PRIVATE_FILE, create_private_file
-from ..models import Event, content_hash
+from ..models import Event, content_hash, paragraph_keys
 from .base import chunks, marks, next_id
 from .events import EventQueries
 from .memories import MemoryQueries
@@ -124,8 +124,11 @@ class SyncQueries(EventQueries, MemoryQueries):
         return deleted
 
     def keys_of(self, event_ids: Sequence[int], memory_ids: Sequence[int]) -> tuple[list[str], list[str]]:
-        """(event hashes, memory uids) of the given ids: what a tombstone names."""
+        """(event keys, memory uids) of the given ids: what a tombstone names. An event's key
+        is its content hash, and for a note's paragraph its text's keys too (``paragraph_keys``)."""
         hashes = list(self.event_hashes(event_ids).values())
+        for event in self.get_events(event_ids).values():
+            hashes += paragraph_keys(event)
         uids: list[str] = []
         for chunk in chunks(memory_ids):
             uids += [r[0] for r in self._db.execute(f"SELECT uid FROM memories WHERE id IN ({marks(chunk)})", chunk)]

@@ -1,0 +1,51 @@
+"""The file watcher against the store: what the user forgot stays out, and what the store
+lost (a restore) comes back, whatever the watcher's own state says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+NOTE = "# House\n\nThe garage code is 4711 and the spare key is under the blue pot.\n\nBuy milk.\n"
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    path = tmp_path / "notes"
+    path.mkdir()
+    (path / "house.md").write_text(NOTE)
+    return path
+
+
+def _stored(cli, query: str) -> list[dict]:
+    return [h for h in json.loads(cli("search", query, "--json")[1])["results"] if h["type"] == "event"]
+
+
+def _garage(cli) -> list[dict]:
+    return [h for h in _stored(cli, "garage code spare key") if "4711" in h["text"]]
+
+
+def test_a_forgotten_paragraph_stays_out_when_its_note_is_copied_or_the_watch_state_is_lost(cli, notes,
+                                                                                             recall_home):
+    assert cli("watch", str(notes), "--once")[0] == 0
+    (hit,) = _garage(cli)
+    assert cli("forget", str(hit["id"]), "--yes")[0] == 0
+
+    shutil.copy(notes / "house.md", notes / "copy.md")  # another name: another path and time
+    code, out, err = cli("watch", str(notes), "--once")
+    assert code == 0, err
+    assert _garage(cli) == []
+    shutil.rmtree(recall_home / "watch")  # the watcher forgets what it has seen
+    later = time.time() + 120
+    os.utime(notes / "house.md", (later, later))  # saved again: an undated note's time moves
+    assert cli("watch", str(notes), "--once")[0] == 0
+    assert _garage(cli) == []
+    code, out, _ = cli("import", str(notes))
+    assert code == 0 and "you deleted before kept out" in out
+    assert _garage(cli) == []
+    assert [h["text"] for h in _stored(cli, "milk")].count("Buy milk.") >= 1  # the rest of the note is kept
