@@ -34,6 +34,7 @@ from .timeutil import now
 
 if TYPE_CHECKING:
     from .capture.ingest import IngestReport
+    from .capture.watch import Held
     from .doctor import Check
     from .llm.ask import Answer
     from .llm.model import LLM
@@ -310,6 +311,14 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         from .capture.ingest import ingest
 
         return ingest(self, batch_size=batch_size, embed=embed, progress=progress)
+
+    def held_paragraphs(self) -> Held:
+        """What the store holds of notes' paragraphs: the file watcher checks its state
+        against it, so the store, not the watcher's memory, decides what is stored."""
+        from .capture.watch import Held
+
+        by_session, forgotten = self.store.held_paragraphs()
+        return Held(by_session, forgotten)
 
     # -- vectors ----------------------------------------------------------------------------
     def catch_up(self) -> int:

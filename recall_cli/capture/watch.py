@@ -12,7 +12,9 @@ matter are not paragraphs; the nearest dated heading, the front matter's date, e
 file's modification time). For each file the watcher keeps the hashes of its paragraphs
 (``$RECALL_HOME/watch/state.json``), so only paragraphs whose text is new to the file become
 events (kind "paragraph", meta path/line_start/line_end/heading); an edited paragraph is new
-text, a moved one is not. An edit that takes paragraphs out of a file gives one event of
+text, a moved one is not. That state is checked against the store first on every full
+scan (``held``): a paragraph the store does not hold (a backup was restored) is read again.
+An edit that takes paragraphs out of a file gives one event of
 kind "edited" naming their hashes (meta "gone"), so search ranks those paragraphs' events
 after the file's current text and ask leaves them out. A file that disappears gives one
 event of kind "deleted".
@@ -51,6 +53,18 @@ STATE_VERSION = 1
 _READ_RETRIES = 3
 
 Sink = Callable[[list[dict[str, Any]]], Any]
+
+
+@dataclass
+class Held:
+    """What the store holds of notes' paragraphs (see ``FileWatcher``'s ``held``)."""
+
+    by_session: dict[str, set[str]]  # a watched file's path, or an imported note's name: paragraph hashes
+    forgotten: set[str] = field(default_factory=set)  # hashes of paragraphs the user forgot
+
+    def holds(self, path: str, digest: str) -> bool:
+        return digest in self.forgotten or digest in self.by_session.get(path, ()) \
+            or digest in self.by_session.get(os.path.basename(path), ())
 
 
 class WatchBusyError(RecallError):
@@ -92,8 +106,10 @@ class FileWatcher:
                  sink: Sink | None = None, globs: Sequence[str] = DEFAULT_GLOBS,
                  ignore_dirs: Sequence[str] = DEFAULT_IGNORE_DIRS, debounce_ms: int = 500,
                  max_file_bytes: int = 1 << 20,
-                 on_flush: Callable[[WatchReport], Any] | None = None) -> None:
+                 on_flush: Callable[[WatchReport], Any] | None = None,
+                 held: Callable[[], Held] | None = None) -> None:
         self.home = Path(home)
+        self.held = held
         self.dirs = [expand_path(str(d)) for d in dirs]
         for directory in self.dirs:
             if not os.path.isdir(directory):
@@ -181,6 +197,41 @@ class FileWatcher:
         tmp = self.state_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps({"version": STATE_VERSION, "files": self.state}), encoding="utf-8")
         os.replace(tmp, self.state_path)
+
+    def _check_with_store(self) -> None:
+        """Forget having seen the paragraphs the store does not hold, so the scan reads them
+        again: the state is the watcher's memory, the store is the truth, and a restored
+        backup, or a store deleted and made anew, lacks what was watched since (the state
+        still listing it, the text would never come back). Paragraphs still in the spool
+        count as held (read before the store: what an ingest moves meanwhile is in the store)."""
+        if self.held is None:
+            return
+        spooled = self._spooled()
+        held = self.held()
+        for path, entry in self.state.items():
+            hashes = entry.get("h") or []
+            kept = [h for h in hashes if (path, h) in spooled or held.holds(path, h)]
+            if len(kept) < len(hashes):
+                entry["h"] = kept
+                entry.pop("m", None)  # so the quick unchanged check reads the file again
+
+    def _spooled(self) -> set[tuple[str, str]]:
+        """(path, paragraph hash) of the watched paragraphs waiting in the spool."""
+        found: set[tuple[str, str]] = set()
+        for path in [spool.spool_path(self.home), *spool.pending_files(self.home)]:
+            try:
+                lines = path.read_bytes().splitlines()
+            except OSError:
+                continue  # ingested and deleted meanwhile: then it is in the store
+            for line in lines:
+                try:
+                    record = json.loads(line)
+                    meta = record["meta"]
+                    if record.get("kind") == "paragraph" and record.get("source") == "file":
+                        found.add((str(meta["path"]), str(meta["paragraph"])))
+                except (ValueError, TypeError, KeyError):
+                    continue  # not a watched paragraph; a garbled line is ingest's to quarantine
+        return found
 
     def _acquire(self) -> None:
         """One watcher per RECALL_HOME: the state file is not shared."""
@@ -362,6 +413,7 @@ class FileWatcher:
         try:
             with self._lock:
                 report = WatchReport()
+                self._check_with_store()
                 before = {k: dict(v) for k, v in self.state.items()}
                 records: list[dict[str, Any]] = []
                 now = time.time()

@@ -155,7 +155,7 @@ def watch(
 def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool) -> None:
     from ..capture.watch import FileWatcher
 
-    watcher = FileWatcher.from_config(config, dirs)
+    watcher = FileWatcher.from_config(config, dirs, held=service().held_paragraphs)
     report = watcher.scan_once()
     ingested = None
     if not no_ingest:
@@ -207,7 +207,8 @@ def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bo
     from ..capture.watch import FileWatcher
 
     flushed: queue.Queue[WatchReport] = queue.Queue()
-    watcher = FileWatcher.from_config(config, dirs, on_flush=flushed.put)
+    # held: called by the first scan only, here in the main thread (start() runs it)
+    watcher = FileWatcher.from_config(config, dirs, on_flush=flushed.put, held=service().held_paragraphs)
     svc = None if no_ingest else service()
 
     def show(report: WatchReport) -> None:

@@ -124,7 +124,7 @@ def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
     """The file watcher over ``dirs`` (watch.dirs), when any are configured."""
     try:
         if dirs.strip():
-            watcher = FileWatcher.from_config(daemon.config, parse_list(dirs))
+            watcher = FileWatcher.from_config(daemon.config, parse_list(dirs), held=daemon.service.held_paragraphs)
             watcher.start()
             daemon.watchers.append(watcher)
             log.info("watching %s", ", ".join(map(str, watcher.dirs)))

@@ -49,3 +49,38 @@ def test_a_forgotten_paragraph_stays_out_when_its_note_is_copied_or_the_watch_st
     assert code == 0 and "you deleted before kept out" in out
     assert _garage(cli) == []
     assert [h["text"] for h in _stored(cli, "milk")].count("Buy milk.") >= 1  # the rest of the note is kept
+
+
+def test_a_restore_gets_back_the_watched_text_written_after_the_backup(cli, notes, tmp_path):
+    assert cli("watch", str(notes), "--once")[0] == 0
+    backup = tmp_path / "b.db"
+    assert cli("backup", str(backup))[0] == 0
+    with (notes / "house.md").open("a") as fh:
+        fh.write("\nThe plumber comes on Thursday at 8.\n")
+    assert "1 new paragraph" in cli("watch", str(notes), "--once")[1]
+    assert cli("backup", str(backup), "--restore", "--yes")[0] == 0
+    assert not [h for h in _stored(cli, "plumber Thursday") if "plumber" in h["text"]]  # the backup lacks it
+
+    code, out, err = cli("watch", str(notes), "--once")
+    assert code == 0, err
+    assert "1 new paragraph" in out and "ingested 1 event" in out
+    assert [h["text"] for h in _stored(cli, "plumber Thursday") if "plumber" in h["text"]] == [
+        "The plumber comes on Thursday at 8."]
+    code, out, _ = cli("watch", str(notes), "--once")  # what the store holds is not read again
+    assert "0 new paragraphs" in out
+
+
+def test_paragraphs_waiting_in_the_spool_or_kept_out_by_an_import_are_not_read_again(cli, tmp_path):
+    notes = tmp_path / "garden"
+    notes.mkdir()
+    (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n")
+    assert cli("import", str(notes))[0] == 0
+    code, out, _ = cli("watch", str(notes), "--once")  # its twin, stored by the import, is what the store holds
+    assert "1 new paragraph" in out and "ingested 0 events" in out
+    assert "0 new paragraphs" in cli("watch", str(notes), "--once")[1]
+    (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n\nTulips in December.\n")
+    assert "1 new paragraph" in cli("watch", str(notes), "--once", "--no-ingest")[1]
+    later = time.time() + 120
+    os.utime(notes / "garden.md", (later, later))
+    code, out, _ = cli("watch", str(notes), "--once")  # the spooled paragraph counts as seen
+    assert "0 new paragraphs" in out and "ingested 1 event" in out
