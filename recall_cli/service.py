@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .capture.ingest import before_reading
 from .capture.rescan import catch_up
 from .config import Config, load_config
-from .errors import InputError, ModelError, NotFoundError, UsageError
+from .errors import InputError, ModelError, NotFoundError, RecallError, UsageError
 from .home import tighten
 from .importers.archive import EXPORT_MEMBER, is_zip, unzipped
 from .importers.base import Importer, ImportReport, import_targets, load_json, read_text
@@ -150,41 +150,12 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
 
     # -- the one write path for events ------------------------------------------------------
     def store_events(self, events: Sequence[Event], origin: str | None = None) -> InsertResult:
-        """Every event reaches the store through here: secrets redacted (text and string
-        metadata), plugins' filters, a text over ``events.max_chars`` stored as linked
-        parts, then one transaction. ``origin``: the device they were merged from."""
-        from .capture.limits import part_hashed, split_long
-        from .capture.secrets import redact_event
+        """Every event reaches the store through here (see capture.write): secrets redacted,
+        plugins' filters, long texts as linked parts, one transaction. ``origin``: the device
+        they were merged from."""
+        from .capture.write import store_events
 
-        limit, max_parts = self.config.get("events.max_chars"), self.config.get("events.max_parts")
-        kept: list[Event] = []
-        secret: list[Event] = []  # redacted: counted once stored (a known duplicate is no news)
-        filtered = split = truncated = 0
-        for event in events:
-            parts, dropped = split_long(event, limit, max_parts)  # first: redaction's cost stays bounded
-            split += len(parts) > 1
-            truncated += dropped > 0
-            for part in parts:
-                clean = redact_event(part)
-                if clean is not part:
-                    clean = part_hashed(clean) if "whole" in clean.meta else clean
-                result = self.plugins.filter_event(clean)
-                if result is None:
-                    filtered += 1
-                else:
-                    kept.append(result)
-                    if clean is not part:
-                        secret.append(result)
-        # a note's paragraph stored already from the same file, at another time (see known_paragraph)
-        twins = {id(e) for e in kept if self.store.known_paragraph(e)}
-        stored = self.store.insert_events([e for e in kept if id(e) not in twins], origin=origin)
-        stored.duplicates += len(twins)
-        for e in kept:  # a watched file renamed: its paragraphs are at the new path from now on
-            if e.kind == "moved" and e.source == "file" and e.id is not None:
-                self.store.move_file(str(e.meta.get("from")), str(e.meta.get("path")))
-        redacted = sum(1 for e in secret if e.id is not None)
-        stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
-        return stored
+        return store_events(self, events, origin)
 
     # -- capture ----------------------------------------------------------------------------
     def add(self, text: str, *, source: str = "note", ts: float | None = None,
@@ -206,6 +177,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         stored = self.store_events([Event(text=text.strip(), ts_start=ts if ts is not None else now(),
                                           source=source, kind=kind, actor=actor, session=session,
                                           meta=event_meta)])
+        if stored.held:
+            raise RecallError(f"{next(iter(stored.held))}: the event was held back, not stored")
         if stored.filtered:
             raise UsageError("a plugin's filter_event dropped this event")
         event = stored.events[0]

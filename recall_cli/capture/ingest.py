@@ -34,6 +34,7 @@ from .secrets import redact
 
 if TYPE_CHECKING:
     from ..service import Recall
+    from ..store.events import InsertResult
 
 READ_BACKLOG = 1 << 20  # bytes of spool a search stores before it reads (about 3,000 commands)
 _told: list[int] = []  # the backlog line is printed once a process
@@ -60,6 +61,7 @@ class IngestReport:
     inserted: int = 0
     duplicates: int = 0
     filtered: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # kept out by a filter plugin that failed: why -> count
     quarantined: int = 0
     missing_files: int = 0
     embedded: int = 0
@@ -81,6 +83,8 @@ class IngestReport:
                 f"{self.duplicates} already known")
         if self.filtered:
             line += f", {self.filtered} dropped by plugins"
+        if self.held:
+            line += f", {sum(self.held.values())} held back, not stored: {'; '.join(self.held)}"
         if self.quarantined:
             line += f", {self.quarantined} quarantined to {self.quarantine_path}"
         return line + "."
@@ -278,7 +282,7 @@ class SpoolIngester:
             return [], 0, []
         try:
             stored = self.svc.store_events([event for event, _line in batch])
-            self.report.filtered += stored.filtered
+            self._count_dropped(stored)
             return list(stored.inserted), stored.known, []
         except Exception:  # noqa: BLE001 - retried one by one below
             pass
@@ -291,10 +295,15 @@ class SpoolIngester:
             except Exception as exc:  # noqa: BLE001 - reported in the quarantine
                 failed.append((event, line, f"{type(exc).__name__}: {exc}"))
                 continue
-            self.report.filtered += stored.filtered
+            self._count_dropped(stored)
             inserted.extend(stored.inserted)
             duplicates += stored.known
         return inserted, duplicates, failed
+
+    def _count_dropped(self, stored: InsertResult) -> None:
+        self.report.filtered += stored.filtered
+        for why, count in stored.held.items():
+            self.report.held[why] = self.report.held.get(why, 0) + count
 
     def _quarantine_entry(self, path: Path, line: int, raw: bytes, error: str) -> dict[str, Any]:
         text = raw.decode("utf-8", "replace").rstrip("\n")
@@ -323,7 +332,11 @@ def before_reading(svc: Recall) -> IngestReport | None:
                   "`recall ingest` stores them (`recall serve` keeps doing it)", file=sys.stderr)
         return None
     try:
-        return ingest(svc)
+        report = ingest(svc)
+        for why, count in report.held.items():  # fail closed, but never silently
+            print(f"recall: {why}: {count} recorded event{'s' if count != 1 else ''} held back, not stored",
+                  file=sys.stderr)
+        return report
     except Exception as exc:  # noqa: BLE001 - disk full, store locked: the search still runs, on what is stored
         logging.getLogger(__name__).warning("could not store the spool before a search: %s", exc)
         return None

@@ -116,7 +116,7 @@ def import_cmd(
         _import_one(svc, files[0], fmt, as_json)
         return
     reports: list[dict[str, object]] = []
-    failed = inserted = known = 0
+    failed = inserted = known = held = 0
     repeats: dict[str, int] = {}  # a reason already printed: how many more files had it
     with progress(f"Importing {len(files)} files") as update:
         for number, path in enumerate(files, start=1):
@@ -135,6 +135,7 @@ def import_cmd(
             else:
                 inserted += report.inserted if isinstance(report, ImportReport) else report.events
                 known += report.duplicates
+                held += sum(report.held.values()) if isinstance(report, ImportReport) else 0
                 reports.append(report.to_dict())
                 if not as_json:
                     typer.echo(report.summary())
@@ -149,8 +150,8 @@ def import_cmd(
     else:
         typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed} of {plural(len(files), 'file')}; "
                    f"{known:,} already known" + (f"; {failed} failed (above)." if failed else "."))
-    if failed:
-        raise typer.Exit(InputError.exit_code)
+    if failed or held:  # events a broken filter plugin held back are news for a cron job too
+        raise typer.Exit(InputError.exit_code if failed else 1)
 
 
 def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
@@ -164,3 +165,5 @@ def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
         first = report.skipped[0]
         more = f" (and {len(report.skipped) - 1} more; --json lists them all)" if len(report.skipped) > 1 else ""
         raise InputError(f"{first.reason}{more}", str(file), first.position)
+    if isinstance(report, ImportReport) and report.held:  # the summary said which plugin and how many
+        raise typer.Exit(1)

@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
             code = try_search(args[1:])
             if code is not None:
                 return code
+        if args[:1] == ["plugins"]:
+            from ..plugins.manager import get_plugins
+
+            # the listing names each failure itself: a warning on stderr as well said it twice
+            get_plugins().quiet = True
         from .app import build_app
 
         app = build_app()

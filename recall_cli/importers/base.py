@@ -32,6 +32,7 @@ class ImportReport:
     duplicates: int = 0
     forgotten: int = 0  # deleted by the user before: kept out
     filtered: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # kept out by a filter plugin that failed: why -> count
     redacted: int = 0  # events stored with secrets replaced
     split: int = 0  # long texts stored as linked parts
     truncated: int = 0  # texts cut after the last part kept
@@ -45,7 +46,8 @@ class ImportReport:
         return {
             "path": self.path, "format": self.format, "inserted": self.inserted,
             "duplicates": self.duplicates, "forgotten": self.forgotten, "filtered": self.filtered,
-            "redacted": self.redacted, "split": self.split, "truncated": self.truncated,
+            "held_back": sum(self.held.values()), "held_back_why": list(self.held), "redacted": self.redacted,
+            "split": self.split, "truncated": self.truncated,
             "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped],
             "seconds": round(self.seconds, 3),
         }
@@ -61,6 +63,8 @@ class ImportReport:
             line += f", {n(self.forgotten, 'event')} you deleted before kept out"
         if self.filtered:
             line += f", {self.filtered:,} dropped by plugins"
+        if self.held:
+            line += f", {n(sum(self.held.values()), 'event')} held back, not stored: {'; '.join(self.held)}"
         if self.redacted:
             line += f", {n(self.redacted, 'event')} with secrets replaced"
         if self.split:

@@ -265,6 +265,8 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
     def flush() -> None:
         stored = svc.store_events(pending)
         report.filtered += stored.filtered
+        for why, count in stored.held.items():
+            report.held[why] = report.held.get(why, 0) + count
         report.redacted += stored.redacted
         report.split += stored.split
         report.truncated += stored.truncated
@@ -282,7 +284,8 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         if len(pending) >= batch:
             flush()
     flush()
-    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0:
+    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0 \
+            and not report.held:
         raise nothing_imported(path, importers[name], report.skipped)
     if embed:
         # every event still without a vector, not only this file's: a run killed while

@@ -31,6 +31,16 @@ class PluginFailure:
     error: str
 
 
+class FilterFailed(Exception):
+    """A filter_event hook raised: the event is held back, not stored (a privacy filter
+    that breaks must not let through what it exists to keep out)."""
+
+    def __init__(self, plugin: str, error: str) -> None:
+        super().__init__(f"plugin {plugin} failed in filter_event ({error})")
+        self.plugin = plugin
+        self.error = error
+
+
 @dataclass
 class Plugins:
     """The plugin manager plus the failures seen so far."""
@@ -41,11 +51,13 @@ class Plugins:
     distributions: dict[str, str] = field(default_factory=dict)
     quiet: bool = False
 
-    def _fail(self, plugin: str, hook: str, exc: BaseException) -> None:
+    def _fail(self, plugin: str, hook: str, exc: BaseException, *, say: bool = True) -> PluginFailure:
         failure = PluginFailure(plugin, hook, f"{type(exc).__name__}: {exc}")
-        self.failures.append(failure)
-        if not self.quiet:
+        if failure not in self.failures:  # a filter failing on each of 40k imported events is one failure
+            self.failures.append(failure)
+        if say and not self.quiet:
             print(f"Warning: plugin {plugin} failed in {hook}: {failure.error} (skipped)", file=sys.stderr)
+        return failure
 
     def refuse(self, plugin: str, hook: str, why: str) -> None:
         """Leave out something ``plugin`` registered, saying why (once per process)."""
@@ -113,15 +125,16 @@ class Plugins:
         return collected
 
     def filter_event(self, event: Event) -> Event | None:
-        """Pass an event through every filter_event hook; None means drop it."""
+        """Pass an event through every filter_event hook; None means drop it. FilterFailed
+        when a hook raises: the caller holds the event back and says so (no warning here, so
+        that `recall add` says it in one line)."""
         hook = self.pm.hook.filter_event
         for impl in reversed(hook.get_hookimpls()):
             name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
             try:
                 result = impl.function(event=event)
             except Exception as exc:
-                self._fail(name, "filter_event", exc)
-                continue
+                raise FilterFailed(name, self._fail(name, "filter_event", exc, say=False).error) from exc
             if result is None:
                 return None
             event = cast("Event", result)  # pluggy types results as object; the hook spec says Event

@@ -27,7 +27,9 @@ def install_jobs(daemon: Daemon) -> None:
 
     def ingest() -> None:
         report = svc.ingest_spool()
-        if report.inserted or report.quarantined:
+        if report.held:  # a filter plugin is broken: what it held back is lost unless someone reads this
+            log.warning("spool: %s", report.summary())
+        elif report.inserted or report.quarantined:
             log.info("spool: %s", report.summary())
 
     daemon.jobs["ingest"] = ingest

@@ -28,6 +28,7 @@ class InsertResult:
     redacted: int = 0
     split: int = 0  # long texts stored as several parts
     truncated: int = 0  # texts longer than the parts kept (the rest left out, with a marker)
+    held: dict[str, int] = field(default_factory=dict)  # held back by a failing filter: why -> how many
 
     @property
     def known(self) -> int:

@@ -247,7 +247,10 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                         events.append(records.event_from_record(record))
                     except InputError as exc:
                         report.warnings.append(f"{device}: {exc.message}; skipped")
-            report.events += len(svc.store_events(events, origin=device).inserted)
+            stored = svc.store_events(events, origin=device)
+            report.events += len(stored.inserted)
+            report.warnings.extend(f"{device}: {why}: {count} events held back, not stored"
+                                   for why, count in stored.held.items())
         changes = []
         for device, _name, _sha256, segment in incoming:
             for record in segment.records:

@@ -129,6 +129,8 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
         gone = store.tombstoned("event")
         kept = [e for e in events if e.content_hash not in gone]
         stored = svc.store_events(kept)
+        report.skipped.extend(Skipped("", f"{why}: {count} events held back, not stored")
+                              for why, count in stored.held.items())
         report.events, report.duplicates = len(stored.inserted), stored.known
         report.forgotten = len(events) - len(kept)
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):

@@ -157,3 +157,70 @@ def test_a_plugin_can_neither_replace_a_command_nor_break_import_with_a_bad_form
     code, out, err = cli("import", str(notes))
     assert code == 0 and out.startswith("Imported 1 event")
     assert "is not an importer (needs name, detect and parse); left out" in err
+
+
+FAILING_FILTER_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def filter_event(event):
+    if "boom" in event.text:
+        raise RuntimeError("cannot parse")
+    return None if "do-not-remember" in event.text else event
+'''
+
+
+def test_an_event_a_failing_filter_plugin_cannot_judge_is_held_back_with_one_line_naming_the_plugin(cli, site):
+    _install(site, "recall_test_failing", FAILING_FILTER_SOURCE)
+    reset_plugins()
+    assert cli("add", "boom: my bank PIN is 4821", "--time", "2023-01-01") == (
+        1, "", "Error: plugin recall_test_failing failed in filter_event (RuntimeError: cannot parse): "
+               "the event was held back, not stored\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
+
+
+def test_an_import_stores_what_a_failing_filter_passes_and_counts_what_it_held_back(cli, site, tmp_path):
+    _install(site, "recall_test_failing", FAILING_FILTER_SOURCE)
+    reset_plugins()
+    notes = tmp_path / "n.jsonl"
+    notes.write_text('{"text": "boom one", "time": "2023-01-01"}\n{"text": "fine two", "time": "2023-01-02"}\n'
+                     '{"text": "do-not-remember three", "time": "2023-01-03"}\n')
+    code, out, err = cli("import", str(notes))
+    assert (code, err) == (1, "")
+    assert out == (f"Imported 1 event from {notes} (jsonl); 0 already known, 1 dropped by plugins, 1 event held "
+                   "back, not stored: plugin recall_test_failing failed in filter_event (RuntimeError: cannot "
+                   "parse).\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 1 and "fine two" in cli("show", "1")[1]
+    data = json.loads(cli("import", str(notes), "--json")[1])
+    assert (data["inserted"], data["duplicates"], data["held_back"]) == (0, 1, 1)
+
+
+def test_a_spool_ingest_holds_back_what_a_failing_filter_cannot_judge_and_says_so(svc):
+    from recall_cli.capture import spool
+    from recall_cli.plugins.hookspecs import hookimpl
+
+    class Failing:
+        @hookimpl
+        def filter_event(self, event):
+            if "boom" in event.text:
+                raise RuntimeError("cannot parse")
+            return event
+
+    svc._plugins = get_plugins(extra=[("failing", Failing())])
+    spool.append(svc.config.home, [spool.make_record(source="shell", kind="command", text=text, ts_start=1.7e9)
+                                   for text in ("echo boom", "ls")])
+    report = svc.ingest_spool(embed=False)
+    assert (report.inserted, report.held) == (1, {"plugin failing failed in filter_event (RuntimeError: "
+                                                  "cannot parse)": 1})
+    assert report.summary().endswith(", 1 held back, not stored: plugin failing failed in filter_event "
+                                     "(RuntimeError: cannot parse).")
+
+
+def test_plugins_names_a_plugin_that_failed_once(cli, site):
+    _install(site, "recall_test_broken", BROKEN_SOURCE.replace("register_importers(register)",
+                                                               "register_commands(app)"))
+    reset_plugins()
+    code, out, err = cli("plugins")
+    assert code == 0 and err == ""
+    assert out.count("importer plugin exploded") == 1
