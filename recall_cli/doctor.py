@@ -15,6 +15,7 @@ from .config import load_config
 from .home import loose_modes, tighten
 from .render import plural
 from .search.embed import SentenceTransformerEmbedder
+from .search.vectors import BACKLOG
 
 if TYPE_CHECKING:
     from .service import Recall
@@ -158,9 +159,12 @@ def _vectors(svc: Recall, fix: bool) -> Check:
             events = len(store.owners_missing_vectors("event", model))
             memories = len(store.owners_missing_vectors("memory", model))
         detail = f"events_without_vectors={events} memories_without_vectors={memories}"
-        if events or memories:
-            return Check("vectors", "WARN", detail + " (the next search embeds them; `recall doctor --fix` now)",
-                         fix=done)
+        if events + memories >= BACKLOG:  # an import stopped half way: the next search stalls on it
+            return Check("vectors", "WARN", detail + " (the next search embeds them first; `recall doctor --fix` "
+                         "now)", fix=done)
+        if events or memories:  # fast `add`s leave embedding to the next search by design: no fault
+            return Check("vectors", "OK", detail + f" ({events + memories} waiting to be embedded by the next "
+                         "search)", fix=done)
         return Check("vectors", "OK", detail, fix=done)
     except Exception as exc:
         return Check("vectors", "FAIL", str(exc))
@@ -190,7 +194,10 @@ def _index(svc: Recall, fix: bool) -> Check:
 
 
 def _llm(svc: Recall) -> Check:
-    """The configured LLM loads and answers a one-token prompt."""
+    """The configured LLM loads and answers a one-token prompt. Not a header read: a GGUF
+    whose header is fine can still be refused by llama.cpp (an architecture it does not
+    know, tensors cut short, too little memory), and that is what this check is for;
+    `--no-llm` skips it."""
     from .llm.model import Chat
 
     started = time.perf_counter()

@@ -297,9 +297,11 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     def catch_up(self) -> int:
         """Embed events and memories stored without a vector (fast `add`s defer this); a backlog
         of a thousand or more (an import that was stopped) is told to ``backlog_notice`` first."""
+        from .search.vectors import BACKLOG
+
         missing = self.store.count_events() + self.store.count_all_memories() \
             - self.store.vector_fingerprint(self.embedder.model_id)[0]
-        if missing >= 1000 and self.backlog_notice is not None:
+        if missing >= BACKLOG and self.backlog_notice is not None:
             self.backlog_notice(missing)
         return self.embed_pending() if missing > 0 else 0
 

@@ -29,6 +29,9 @@ MAX_DOC_CHARS = 4096
 EVENT_CHUNK = 1024
 MIN_CHUNK = 64
 PROGRESS_STEPS = 8
+# items without a vector that a search embeds before it reads without a word (fast `add`s
+# defer embedding by design); a larger backlog (an import that was stopped) is news
+BACKLOG = 1000
 
 
 def event_document(event: Event, previous: Event | None = None) -> str:

@@ -1,0 +1,23 @@
+"""`recall doctor`: what is a fault and what is the normal state of a home."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+
+def test_doctor_is_all_well_right_after_a_fast_add_that_left_embedding_to_the_next_search(cli):
+    assert cli("add", "x", "--time", "2023-01-01")[0] == 0
+    code, out, _err = cli("doctor", "--no-llm")
+    assert "[  OK] vectors: events_without_vectors=1 memories_without_vectors=0 (1 waiting to be embedded by the " \
+           "next search)\n" in out
+    assert code == 0, out
+
+
+def test_doctor_warns_of_a_backlog_a_stopped_import_left(cli):
+    assert cli("add", "x", "--time", "2023-01-01")[0] == 0
+    assert cli("add", "y", "--time", "2023-01-02")[0] == 0
+    with patch("recall_cli.doctor.BACKLOG", 2):
+        code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1
+    assert "[WARN] vectors: events_without_vectors=2 memories_without_vectors=0 (the next search embeds them " \
+           "first; `recall doctor --fix` now)\n" in out
