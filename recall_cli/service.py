@@ -389,13 +389,15 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         """Answer a question from memory with citations, or abstain (see llm/ask.py).
         ``search`` replaces this service's search (the MCP server passes the daemon's)."""
         from .llm.ask import ask
+        from .llm.model import llm_or_stand_in
 
         if search is None and (since is not None or until is not None):
             def search(query: str, **kwargs: Any) -> SearchResult:
                 return self.search(query, since=since, until=until, **kwargs)
 
-        return ask(self, question, llm=self.llm if use_llm else None, use_llm=use_llm, limit=limit,
-                   reference=reference, on_token=on_token, history=history, search=search)
+        # a model that cannot load still lets the evidence answer (answer.model_problem says why)
+        return ask(self, question, llm=llm_or_stand_in(lambda: self.llm) if use_llm else None, use_llm=use_llm,
+                   limit=limit, reference=reference, on_token=on_token, history=history, search=search)
 
     def forget_llm(self) -> None:
         """Drop the loaded LLM so the next use loads the configured model."""

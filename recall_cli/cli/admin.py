@@ -48,10 +48,18 @@ def config_set(
     key: str = typer.Argument(..., help="A key such as search.limit."),
     value: str = typer.Argument(..., help="The new value."),
 ) -> None:
-    """Write a setting to config.toml."""
+    """Write a setting to config.toml (a value is checked first: llm.model as `recall models use` checks it)."""
     if key == "tui.keymap":
         _check_keymap(value)
-    typed = load_config(lenient=True).set(key, value)  # a bad value elsewhere in the file must not block this
+    cfg = load_config(lenient=True)  # a bad value elsewhere in the file must not block this
+    if key == "llm.model" and value.strip():
+        from ..service import Recall
+
+        # checked as `recall models use` checks it: a missing or non-GGUF file is refused, unsaved
+        Recall(cfg).use_model(value)
+        typed = cfg.get(key)
+    else:
+        typed = cfg.set(key, value)
     typer.echo(f"{key} = {typed!r}")
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..errors import RecallError
+from ..errors import ModelError, RecallError
 from ..render import parse_when, require_positive
 from ..timeutil import short
 from .common import echo_json, service
@@ -72,6 +72,7 @@ class _Session:
         self.svc = service()
         self.history: list[tuple[str, str]] = []
         self.daemon = _daemon()
+        self.told = False  # that the model could not load: once a session
 
     def warm_up(self) -> None:
         """Load the model and its prefix before the first question (interactive use); the
@@ -79,7 +80,10 @@ class _Session:
         if self.no_llm or self.daemon is not None:
             return
         typer.echo("Loading the model…", err=True)
-        self.svc.warm_up_llm()
+        try:
+            self.svc.warm_up_llm()
+        except ModelError:
+            pass  # the evidence can still answer; the first answer says why the model did not load
 
     def _ask(self, question: str, on_token: Any, printed: list[str]) -> Answer:
         """The daemon's answer while it answers, else this process's (the same Answer)."""
@@ -116,6 +120,9 @@ class _Session:
                 sys.stdout.flush()
             typer.echo("Stopped.", err=True)
             return 130
+        if answer.model_problem and not self.told:
+            self.told = True
+            typer.echo(f"recall: the model could not load, so the evidence answers: {answer.model_problem}", err=True)
         if self.chat and answer.text:
             self.history.append((answer.question, answer.text))
         if self.as_json:

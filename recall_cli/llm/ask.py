@@ -124,6 +124,7 @@ class Answer:
     citations_inferred: bool = False  # the model cited nothing; the citation comes from word overlap
     generated: str | None = None  # the model's own words, when they were replaced by the evidence's
     model: str = ""
+    model_problem: str = ""  # why the configured model could not load (the evidence answered)
     method: str = ""  # what made the answer: model, evidence, date, steps, list, abstain ("" without a model)
     timings: dict[str, Any] = field(default_factory=dict)
 
@@ -135,7 +136,7 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.text, "citations": self.citations,
                 "citations_inferred": self.citations_inferred, "abstained": self.abstained, "reason": self.reason,
-                "generated": self.generated, "method": self.method,
+                "generated": self.generated, "method": self.method, "model_problem": self.model_problem,
                 "support": None if self.support is None else round(self.support, 3), "model": self.model,
                 "evidence": [h.to_dict() for h in self.evidence],
                 "timings": {k: round(v, 2) if isinstance(v, float) else v for k, v in self.timings.items()}}
@@ -494,7 +495,7 @@ def ask(
             "; none of it matches the question well" if found.abstain and hits else "")
         return answer
     assert llm is not None
-    answer.model = llm.model_id
+    answer.model, answer.model_problem = llm.model_id, getattr(llm, "problem", "")
     try:
         shell = shell_answer(svc, question, window)
         agenda = None if shell is not None else _agenda(svc, result, question)

@@ -16,7 +16,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -345,6 +345,37 @@ class LlamaLLM:
                     usage.ttft_ms = usage.total_ms
                 if state is not None and usage.stopped != "interrupted":
                     self._write_cache(prefix, state)  # after the answer: never delays the first token
+
+
+class UnloadedLLM:
+    """Stands in for a configured model that cannot be opened, so that `ask` still answers
+    from the evidence when the answer does not need the model; anything that would run the
+    model raises the ModelError that kept it from loading. ``parameters`` is 0 so that a job
+    set to `auto` is done without it."""
+
+    parameters = 0
+    context_size = 0
+    model_id = ""
+
+    def __init__(self, problem: ModelError) -> None:
+        self.problem = problem.message
+        self._error = problem
+        self.last_usage = Usage()
+
+    def count_tokens(self, text: str) -> int:
+        raise self._error
+
+    def stream(self, chat: Chat, *, max_tokens: int = 256, json_schema: dict | None = None,
+               temperature: float = 0.0) -> Iterator[str]:
+        raise self._error
+
+
+def llm_or_stand_in(load: Callable[[], LLM]) -> LLM:
+    """``load()``, or an UnloadedLLM when the configured model cannot be opened."""
+    try:
+        return load()
+    except ModelError as exc:
+        return UnloadedLLM(exc)
 
 
 def model_trusted(config: Config, key: str, llm: object) -> bool:

@@ -91,4 +91,5 @@ def answer_from_dict(d: dict[str, Any]) -> Answer:
                   evidence=[hit_from_dict(h) for h in d.get("evidence") or []], abstained=bool(d.get("abstained")),
                   reason=d.get("reason", ""), support=d.get("support"),
                   citations_inferred=bool(d.get("citations_inferred")), generated=d.get("generated"),
-                  model=d.get("model", ""), method=d.get("method", ""), timings=dict(d.get("timings") or {}))
+                  model=d.get("model", ""), model_problem=d.get("model_problem", ""), method=d.get("method", ""),
+                  timings=dict(d.get("timings") or {}))

@@ -207,11 +207,13 @@ def test_cli_ask_no_llm_prints_evidence_and_works_with_a_broken_model(cli, recal
     cli("add", "Sam's key is under the blue pot", "--time", "2023-05-01T10:00")
     code, out, _ = cli("ask", "where is the key", "--no-llm")
     assert code == 0 and out.splitlines()[1].startswith("1   2023-05-01 10:00")
-    code, out, err = cli("ask", "where is the key")
-    assert code == 5 and out == ""
-    assert err == f"Error: not a GGUF model file (bad header): {bad}\n"
+    code, out, err = cli("ask", "where is the key")  # the evidence's own words answer it: no model needed
+    assert code == 0 and out.startswith("Sam's key is under the blue pot [1]\n")
+    assert err == ("recall: the model could not load, so the evidence answers: not a GGUF model file (bad header): "
+                   f"{bad}\n")
     missing = tmp_path / "missing.gguf"
     monkeypatch.setenv("RECALL_LLM_MODEL", str(missing))
+    monkeypatch.setenv("RECALL_ASK_MODEL_ANSWERS", "always")  # an answer that needs the model
     assert cli("ask", "where is the key")[2] == (
         f"Error: the configured model file is gone: {missing}; `recall models use bundled` goes back to the "
         "bundled model (`recall models list` shows the others here)\n")
@@ -223,6 +225,7 @@ def test_a_truncated_gguf_is_a_one_line_error_naming_it(cli, tmp_path, monkeypat
     bad = tmp_path / "truncated.gguf"
     bad.write_bytes(bundled_gguf().read_bytes()[:300_000])
     monkeypatch.setenv("RECALL_LLM_MODEL", str(bad))
+    monkeypatch.setenv("RECALL_ASK_MODEL_ANSWERS", "always")
     cli("add", "Sam's key is under the blue pot")
     code, out, err = cli("ask", "where is the key")
     assert code == 5 and out == ""

@@ -84,3 +84,39 @@ def test_gguf_metadata_of_the_bundled_model():
     header = read_header(bundled_gguf(), tensors=False)
     assert header.architecture == "llama" and header.version >= 2
     assert header.metadata["general.size_label"] == "135M"
+
+
+def test_config_set_llm_model_checks_the_file_as_models_use_does(cli, recall_home, tmp_path):
+    missing = tmp_path / "missing.gguf"
+    assert cli("config", "set", "llm.model", str(missing)) == (5, "", f"Error: model file not found: {missing}\n")
+    text = tmp_path / "notes.gguf"
+    text.write_text("not a model\n")
+    assert cli("config", "set", "llm.model", str(text)) == (
+        5, "", f"Error: not a GGUF model file (bad header): {text}\n")
+    assert load_config(recall_home).get("llm.model") == ""  # nothing saved
+    copy = tmp_path / "copy.gguf"
+    os.link(bundled_gguf(), copy)
+    assert cli("config", "set", "llm.model", str(copy)) == (0, f"llm.model = '{copy.resolve()}'\n", "")
+    assert cli("config", "set", "llm.model", "") == (0, "llm.model = ''\n", "")
+
+
+def test_ask_answers_from_the_evidence_when_the_configured_model_cannot_load_and_says_so_once(
+        cli, monkeypatch, tmp_path):
+    gone = tmp_path / "gone.gguf"
+    monkeypatch.setenv("RECALL_LLM_MODEL", str(gone))
+    cli("add", "the spare key is under the blue pot", "--time", "2023-01-01")
+    code, out, err = cli("chat", input="where is the spare key?\nwhat is under the blue pot?\n")
+    assert code == 0
+    assert out.count("the spare key is under the blue pot [1]\n") == 2
+    assert err == (f"recall: the model could not load, so the evidence answers: the configured model file is gone: "
+                   f"{gone}; `recall models use bundled` goes back to the bundled model (`recall models list` shows "
+                   "the others here)\n")
+    assert json.loads(cli("ask", "--json", "where is the spare key?")[1])["method"] == "evidence"
+
+
+def test_ask_that_needs_the_model_says_why_it_cannot_load(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("RECALL_LLM_MODEL", str(tmp_path / "gone.gguf"))
+    monkeypatch.setenv("RECALL_ASK_MODEL_ANSWERS", "always")
+    cli("add", "the spare key is under the blue pot", "--time", "2023-01-01")
+    code, out, err = cli("ask", "where is the spare key?")
+    assert (code, out) == (5, "") and err.startswith("Error: the configured model file is gone: ")
