@@ -139,6 +139,25 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
 }
 
 
+def nearest_key(key: str) -> str | None:
+    """The known key a mistyped one most likely means ("search.limt", "serach.limit")."""
+    import difflib
+
+    found = difflib.get_close_matches(key, list(DEFAULTS), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _unknown(key: str) -> str:
+    near = nearest_key(key)
+    return f"unknown config key '{key}' (" + (f"did you mean '{near}'? " if near else "") + "see `recall config show`)"
+
+
+def unknown_key(key: str) -> str:
+    """How `config show` and `doctor` name a key of config.toml that recall does not know."""
+    near = nearest_key(key)
+    return f"unknown key '{key}'" + (f" (did you mean '{near}'?)" if near else "")
+
+
 def _in_range(key: str, value: float) -> float:
     """``value`` when it is a finite number within the key's range, else a ConfigError."""
     import math
@@ -161,7 +180,7 @@ def env_name(key: str) -> str:
 def coerce(key: str, value: Any) -> Any:
     """Convert a raw value (string from env/CLI or TOML value) to the key's type."""
     if key not in DEFAULTS:
-        raise ConfigError(f"unknown config key '{key}' (see `recall config show`)")
+        raise ConfigError(_unknown(key))
     default = DEFAULTS[key][0]
     try:
         if isinstance(default, bool):
@@ -197,6 +216,7 @@ class Config:
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # values a lenient load left at their default
+    unknown: list[str] = field(default_factory=list)  # keys in config.toml recall does not know (typos): ignored
 
     @property
     def path(self) -> Path:
@@ -219,7 +239,7 @@ class Config:
     def get(self, key: str) -> Any:
         """The effective value of a key."""
         if key not in DEFAULTS:
-            raise ConfigError(f"unknown config key '{key}' (see `recall config show`)")
+            raise ConfigError(_unknown(key))
         return self.values[key]
 
     def set(self, key: str, value: Any) -> Any:
@@ -228,6 +248,40 @@ class Config:
         stored = _read_toml(self.path)
         section, name = key.split(".", 1)
         stored.setdefault(section, {})[name] = typed
+        self._write(stored)
+        self.values[key] = typed
+        self.sources[key] = "config.toml"
+        self._apply_env(key)
+        return typed
+
+    def unset(self, key: str) -> bool:
+        """Remove a key from config.toml (a known key goes back to its default); whether the
+        file had it. A key recall does not know can be removed too (a typo)."""
+        stored = _read_toml(self.path)
+        section, _, name = key.partition(".")
+        body = stored.get(section)
+        # a key written above every [section] is top-level: nothing reads it, but it can go
+        present = (isinstance(body, dict) and name in body) if name else \
+            (section in stored and not isinstance(body, dict))
+        if key not in DEFAULTS and not present:
+            raise ConfigError(_unknown(key))
+        if present:
+            if isinstance(body, dict):
+                del body[name]
+            if not isinstance(body, dict) or not body:
+                del stored[section]
+            self._write(stored)
+        if key in DEFAULTS:
+            self.values[key], self.sources[key] = DEFAULTS[key][0], "default"
+            self._apply_env(key)
+        return present
+
+    def _apply_env(self, key: str) -> None:
+        if os.environ.get(env_name(key)) is not None:
+            self.values[key] = coerce(key, os.environ[env_name(key)])
+            self.sources[key] = f"env {env_name(key)}"
+
+    def _write(self, stored: dict[str, Any]) -> None:
         _home.make_private_dir(self.home)
         tmp = self.path.with_suffix(".toml.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _home.PRIVATE_FILE)
@@ -235,12 +289,6 @@ class Config:
             fh.write(_dump_toml(stored))
         os.chmod(tmp, _home.PRIVATE_FILE)  # an existing temp file keeps its old mode otherwise
         os.replace(tmp, self.path)
-        self.values[key] = typed
-        self.sources[key] = "config.toml"
-        if os.environ.get(env_name(key)) is not None:
-            self.values[key] = coerce(key, os.environ[env_name(key)])
-            self.sources[key] = f"env {env_name(key)}"
-        return typed
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -307,12 +355,15 @@ def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
         stored = {}
         cfg.problems.append(exc.message)
     for section, body in stored.items():
-        if not isinstance(body, dict):
+        if not isinstance(body, dict):  # a key above every [section]: nothing reads it
+            cfg.unknown.append(section)
             continue
         for name, value in body.items():
             key = f"{section}.{name}"
             if key in DEFAULTS:
                 put(key, value, "config.toml")
+            else:  # a typo would otherwise leave the default in force without a word
+                cfg.unknown.append(key)
     for key in DEFAULTS:
         raw = os.environ.get(env_name(key))
         if raw is not None:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .config import load_config
+from .config import load_config, unknown_key
 from .home import loose_modes, tighten
 from .render import plural
 from .search.embed import SentenceTransformerEmbedder
@@ -42,8 +42,12 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
                         f"{cfg.home}" + ("" if home_ok else " (missing or not writable; created on first write)")))
     checks.append(_privacy(svc, fix))
     try:
-        load_config(cfg.home)
-        checks.append(Check("config", "OK", str(cfg.path) + ("" if cfg.path.exists() else " (defaults)")))
+        unknown = load_config(cfg.home).unknown
+        if unknown:  # a typo leaves the default in force: a fault the user cannot see otherwise
+            checks.append(Check("config", "WARN", f"{cfg.path}: " + "; ".join(unknown_key(k) for k in unknown)
+                                + " (ignored; `recall config unset KEY` removes one)"))
+        else:
+            checks.append(Check("config", "OK", str(cfg.path) + ("" if cfg.path.exists() else " (defaults)")))
     except Exception as exc:
         key = getattr(exc, "key", None)
         hint = f" (set it right: recall config set {key} VALUE)" if key else ""

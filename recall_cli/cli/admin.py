@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..config import DEFAULTS, env_name, load_config
+from ..config import DEFAULTS, env_name, load_config, unknown_key
 from ..errors import ConfigError
 from ..render import plural
 from .common import echo_json, progress, service
@@ -28,6 +28,9 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     cfg = load_config(lenient=True)
     for problem in cfg.problems:  # shown, with the default that holds instead, so it can be set right
         typer.echo(f"warning: {problem} (its default is used)", err=True)
+    for key in cfg.unknown:  # a typo ignored without a word left the default in force
+        typer.echo(f"warning: {cfg.path}: {unknown_key(key)} is ignored (`recall config unset {key}` removes it)",
+                   err=True)
     if as_json:
         echo_json({k: {"value": cfg.values[k], "source": cfg.sources[k], "env": env_name(k),
                        "help": DEFAULTS[k][1]} for k in DEFAULTS})
@@ -73,6 +76,19 @@ def _check_keymap(value: str) -> None:
         if name not in known or not keys:
             raise ConfigError(f"config key 'tui.keymap' needs binding-id=key pieces with known ids, got {piece!r} "
                               "(the ids are in the TUI's help, F1)", key="tui.keymap")
+
+
+@config_app.command("unset")
+def config_unset(key: str = typer.Argument(..., help="A key such as search.limit (or a mistyped one).")) -> None:
+    """Remove a setting from config.toml: it goes back to its default (a key recall does not know is removed)."""
+    cfg = load_config(lenient=True)
+    present = cfg.unset(key)
+    if key in DEFAULTS:
+        typer.echo(f"{key} = {cfg.values[key]!r}  # {cfg.sources[key]}")
+    else:
+        typer.echo(f"Removed {key} from {cfg.path}.")
+    if not present:
+        typer.echo(f"({key} was not set in {cfg.path})", err=True)
 
 
 @config_app.command("path")

@@ -62,6 +62,8 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "config show": [("recall config show --json", "as JSON")],
     "config get": [("recall config get search.limit", "one value")],
     "config set": [("recall config set sync.dir ~/Sync/recall", "change a setting")],
+    "config unset": [("recall config unset search.limit", "back to the default"),
+                     ("recall config unset search.limt", "remove a mistyped key `recall config show` warned of")],
     "config path": [("recall config path", "where config.toml is")],
     "index": [("recall index rebuild", "rebuild the vector index from SQLite")],
     "index rebuild": [("recall index rebuild --json", "and say how many vectors")],

@@ -96,3 +96,37 @@ def test_a_bad_value_in_config_toml_is_a_failed_check_and_config_set_repairs_it(
     assert "(its default is used)" in cli("config", "show")[2]
     assert cli("config", "set", "search.limit", "5") == (0, "search.limit = 5\n", "")
     assert cli("config", "get", "search.limit")[1] == "5\n"
+
+
+def test_config_show_and_doctor_name_a_mistyped_key_and_the_key_it_likely_means(cli, recall_home):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    path = recall_home / "config.toml"
+    path.write_text("[search]\nlimt = 3\n[serach]\nlimit = 2\n")
+    code, _out, err = cli("config", "show")
+    assert code == 0
+    assert err == (f"warning: {path}: unknown key 'search.limt' (did you mean 'search.limit'?) is ignored "
+                   "(`recall config unset search.limt` removes it)\n"
+                   f"warning: {path}: unknown key 'serach.limit' (did you mean 'search.limit'?) is ignored "
+                   "(`recall config unset serach.limit` removes it)\n")
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1
+    assert (f"[WARN] config: {path}: unknown key 'search.limt' (did you mean 'search.limit'?); unknown key "
+            "'serach.limit' (did you mean 'search.limit'?) (ignored; `recall config unset KEY` removes one)\n") in out
+    assert cli("config", "get", "search.limt") == (
+        6, "", "Error: unknown config key 'search.limt' (did you mean 'search.limit'? see `recall config show`)\n")
+
+
+def test_config_unset_goes_back_to_the_default_and_removes_a_mistyped_key(cli, recall_home, monkeypatch):
+    path = recall_home / "config.toml"
+    assert cli("config", "set", "search.limit", "4") == (0, "search.limit = 4\n", "")
+    assert cli("config", "unset", "search.limit") == (0, "search.limit = 10  # default\n", "")
+    assert cli("config", "unset", "search.limit") == (
+        0, "search.limit = 10  # default\n", f"(search.limit was not set in {path})\n")
+    monkeypatch.setenv("RECALL_SEARCH_LIMIT", "7")
+    assert cli("config", "unset", "search.limit")[1] == "search.limit = 7  # env RECALL_SEARCH_LIMIT\n"
+    path.write_text("limit = 5\n[search]\nlimt = 3\n")
+    assert cli("config", "unset", "search.limt") == (0, f"Removed search.limt from {path}.\n", "")
+    assert cli("config", "unset", "limit") == (0, f"Removed limit from {path}.\n", "")
+    assert cli("config", "show")[2] == ""
+    assert cli("config", "unset", "nope.key") == (6, "", "Error: unknown config key 'nope.key' (see `recall config "
+                                                        "show`)\n")
