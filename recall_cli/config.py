@@ -139,6 +139,23 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
 }
 
 
+# (lower, upper): keys whose values must keep an order (a memory turns dormant only after
+# it has faded: with dormant_below over fading_below, the fading zone would be empty)
+BELOW: tuple[tuple[str, str], ...] = (("decay.dormant_below", "decay.fading_below"),)
+
+
+def _check_order(values: dict[str, Any], changed: str) -> None:
+    """ConfigError when ``values`` break an order in BELOW; named after ``changed``."""
+    for low, high in BELOW:
+        if values[low] < values[high]:
+            continue
+        if changed == high:
+            raise ConfigError(f"config key '{high}' must be above {low} ({values[low]:g}), got {values[high]:g} "
+                              f"(lower {low} first)", key=high)
+        raise ConfigError(f"config key '{low}' must be below {high} ({values[high]:g}), got {values[low]:g} "
+                          f"(raise {high} first)", key=low)
+
+
 def nearest_key(key: str) -> str | None:
     """The known key a mistyped one most likely means ("search.limt", "serach.limit")."""
     import difflib
@@ -245,6 +262,7 @@ class Config:
     def set(self, key: str, value: Any) -> Any:
         """Persist a value to config.toml and return it, typed."""
         typed = coerce(key, value)
+        _check_order({**self.values, key: typed}, key)
         stored = _read_toml(self.path)
         section, name = key.split(".", 1)
         stored.setdefault(section, {})[name] = typed
@@ -265,6 +283,8 @@ class Config:
             (section in stored and not isinstance(body, dict))
         if key not in DEFAULTS and not present:
             raise ConfigError(_unknown(key))
+        if key in DEFAULTS:
+            _check_order({**self.values, key: DEFAULTS[key][0]}, key)
         if present:
             if isinstance(body, dict):
                 del body[name]
@@ -368,4 +388,13 @@ def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
         raw = os.environ.get(env_name(key))
         if raw is not None:
             put(key, raw, f"env {env_name(key)}")
+    for low, high in BELOW:
+        try:
+            _check_order(cfg.values, low)
+        except ConfigError as exc:
+            if not lenient:
+                raise
+            cfg.problems.append(exc.message)
+            for key in (low, high):
+                cfg.values[key], cfg.sources[key] = DEFAULTS[key][0], "default"
     return cfg

@@ -130,3 +130,23 @@ def test_config_unset_goes_back_to_the_default_and_removes_a_mistyped_key(cli, r
     assert cli("config", "show")[2] == ""
     assert cli("config", "unset", "nope.key") == (6, "", "Error: unknown config key 'nope.key' (see `recall config "
                                                         "show`)\n")
+
+
+def test_decay_dormant_below_must_stay_below_fading_below(cli, recall_home):
+    assert cli("config", "set", "decay.dormant_below", "0.9") == (
+        6, "", "Error: config key 'decay.dormant_below' must be below decay.fading_below (0.5), got 0.9 "
+               "(raise decay.fading_below first)\n")
+    assert cli("config", "set", "decay.fading_below", "0.1") == (
+        6, "", "Error: config key 'decay.fading_below' must be above decay.dormant_below (0.1), got 0.1 "
+               "(lower decay.dormant_below first)\n")
+    assert not (recall_home / "config.toml").exists()  # nothing written
+    assert cli("config", "set", "decay.fading_below", "0.95")[0] == 0
+    assert cli("config", "set", "decay.dormant_below", "0.9") == (0, "decay.dormant_below = 0.9\n", "")
+    assert cli("config", "unset", "decay.fading_below")[2] == (
+        "Error: config key 'decay.fading_below' must be above decay.dormant_below (0.9), got 0.5 "
+        "(lower decay.dormant_below first)\n")
+    (recall_home / "config.toml").write_text("[decay]\ndormant_below = 0.6\n")  # edited by hand: named at once
+    assert cli("memories")[2] == ("Error: config key 'decay.dormant_below' must be below decay.fading_below (0.5), "
+                                  "got 0.6 (raise decay.fading_below first)\n")
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1 and "[FAIL] config: config key 'decay.dormant_below' must be below" in out
