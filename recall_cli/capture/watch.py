@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, RecallError
 from ..home import account_name
+from ..importers.base import binary_at, decode_text
 from ..importers.markdown import named_time, normalized_lines, note_blocks, paragraph_hash
 from . import spool
 from .filters import expand_path, parse_list
@@ -287,12 +288,12 @@ class FileWatcher:
                     or len(data) != after.st_size:
                 report.retried += 1
                 continue  # written while we read: read it again
-            if b"\x00" in data[:8192]:
+            if binary_at(data[:8192]) != -1:  # UTF-16 (Notepad's "Unicode") holds NULs and is text
                 report.skipped_binary += 1
                 report.errors.append(f"{path}: skipped, binary (not text)")
                 return "skip", after, ""
             try:
-                return "text", after, data.decode("utf-8-sig")
+                return "text", after, decode_text(data)
             except UnicodeDecodeError as exc:
                 report.skipped_binary += 1
                 report.errors.append(f"{path}: skipped, not UTF-8 text (byte {exc.start}); convert it, "

@@ -110,17 +110,18 @@ def close_service() -> None:
 
 
 def stdin_text() -> str:
-    """All of stdin as UTF-8 text, or a one-line error naming what it is instead (UTF-16,
-    Latin-1, binary)."""
+    """All of stdin as text (UTF-8, or UTF-16 with its byte-order mark, as a file is read), or
+    a one-line error naming what it is instead (Latin-1, binary)."""
     from ..errors import InputError
-    from ..importers.base import CONVERT, UTF16_BOMS
+    from ..importers.base import CONVERT, decode_text, is_utf16
 
     raw = sys.stdin.buffer.read()
-    if raw.startswith(UTF16_BOMS):
-        raise InputError("stdin is UTF-16 text; recall reads UTF-8: " + CONVERT.format("UTF-16"))
     try:
-        body = raw.decode("utf-8-sig")
+        body = decode_text(raw)
     except UnicodeDecodeError as exc:
+        if is_utf16(raw):
+            raise InputError(f"stdin is not valid UTF-16 text after its byte-order mark (at byte {exc.start})") \
+                from None
         raise InputError(f"stdin is not UTF-8 (invalid byte at offset {exc.start}); "
                          "if it is Latin-1, " + CONVERT.format("LATIN1")) from None
     if "\x00" in body:

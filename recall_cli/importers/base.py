@@ -135,14 +135,33 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 CONVERT = "convert it with `iconv -f {} -t UTF-8`"
 
 
+def is_utf16(start: bytes) -> bool:
+    """Whether a file starts with a UTF-16 byte-order mark (LE or BE), as Windows Notepad
+    saves "Unicode" text: its ASCII letters hold NUL bytes, and it is still text."""
+    return start.startswith(UTF16_BOMS)
+
+
+def binary_at(start: bytes) -> int:
+    """The offset of the NUL byte that makes a file's first bytes binary, else -1."""
+    return -1 if is_utf16(start) else start.find(b"\x00", 0, 8192)
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text, for import and the watcher alike: UTF-16 when they start with
+    its byte-order mark, else UTF-8 (a leading BOM dropped); UnicodeDecodeError otherwise."""
+    return data.decode("utf-16" if is_utf16(data) else "utf-8-sig")
+
+
 def check_head(path: Path, start: bytes) -> None:
-    """Refuse a file whose first bytes show it is not UTF-8 text: UTF-16 (by its byte-order
-    mark, named as such: it is text, in another encoding) or binary (a NUL byte)."""
-    if start.startswith(UTF16_BOMS):
-        raise InputError("UTF-16 text; recall imports UTF-8: " + CONVERT.format("UTF-16"), str(path))
-    nul = start.find(b"\x00", 0, 8192)
+    """Refuse a file whose first bytes show it is binary (a NUL byte outside UTF-16)."""
+    nul = binary_at(start)
     if nul != -1:
         raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
+
+
+def not_utf16(at: int) -> str:
+    """The one-line reason for UTF-16 text that breaks off (an odd byte, a lone surrogate)."""
+    return f"not valid UTF-16 text after its byte-order mark (at byte {at})"
 
 
 def not_utf8(data: bytes, at: int, offset: int = 0) -> str:
@@ -157,8 +176,10 @@ def read_text(path: Path, max_bytes: int) -> str:
     data = path.read_bytes()
     check_head(path, data[:8192])
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError as exc:
+        if is_utf16(data):
+            raise InputError(not_utf16(exc.start), str(path)) from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(not_utf8(data, exc.start), str(path), f"line {line}") from None
     if not text.strip():

@@ -9,6 +9,7 @@ bounded by the largest single record (one conversation, one line), not by the fi
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import time
@@ -24,8 +25,10 @@ from .base import (
     Skipped,
     check_head,
     check_size,
+    is_utf16,
     load_json,
     not_utf8,
+    not_utf16,
     nothing_imported,
     read_text,
 )
@@ -65,8 +68,13 @@ def check_file(path: Path, max_bytes: int) -> str:
 
 def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
     """The file as UTF-8 text in chunks of about ``size`` (CHUNK) bytes, a leading BOM
-    dropped; InputError naming the byte and line of the first invalid byte."""
+    dropped; InputError naming the byte and line of the first invalid byte. A file that
+    starts with a UTF-16 byte-order mark is read as UTF-16 (see base.decode_text)."""
     size = size or CHUNK
+    with path.open("rb") as fh:
+        if is_utf16(fh.read(2)):
+            yield from _utf16_chunks(path, size)
+            return
     offset = 0  # file offset of data[0]
     lines = 0  # newlines before data[0]
     carry = b""
@@ -96,6 +104,23 @@ def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
             used = len(data) - len(carry)
             lines += data.count(b"\n", 0, used)
             offset += used
+            if text:
+                yield text
+            if not block:
+                return
+
+
+def _utf16_chunks(path: Path, size: int) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-16")()  # reads the BOM for the byte order, drops it
+    offset = 0
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(size)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                raise InputError(not_utf16(offset + exc.start), str(path)) from None
+            offset += len(block)
             if text:
                 yield text
             if not block:

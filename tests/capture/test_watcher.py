@@ -138,6 +138,15 @@ def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(n
     assert watcher.scan_once().deleted == 0  # we never had its text, so no deletion event
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_note_with_its_byte_order_mark_is_read_as_notepad_saved_it(notes, tmp_path, recall_home, codec):
+    (notes / "trip.txt").write_bytes(("\ufeff" + NOTE.replace("\n", "\r\n")).encode(codec))
+    collect = Collect()
+    report = make(tmp_path, recall_home, collect).scan_once()
+    assert (report.skipped_binary, report.errors) == (0, [])
+    assert collect.texts() == ["Book the ferry to Naxos.\nTake the early one.", "Pack sunscreen."]
+
+
 def test_a_link_out_of_the_watched_folder_is_not_read_but_one_within_it_is(notes, tmp_path, recall_home):
     private = tmp_path / "private"
     private.mkdir()

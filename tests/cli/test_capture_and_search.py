@@ -47,9 +47,13 @@ def test_add_rejects_non_utf8_stdin(cli):
     assert code == 4
     assert err == ("Error: stdin is not UTF-8 (invalid byte at offset 3); if it is Latin-1, "
                    "convert it with `iconv -f LATIN1 -t UTF-8`\n")
-    code, _, err = cli("add", input="milk, eggs".encode("utf-16"))
-    assert (code, err) == (4, "Error: stdin is UTF-16 text; recall reads UTF-8: convert it with "
-                              "`iconv -f UTF-16 -t UTF-8`\n")
+
+
+
+def test_add_reads_utf16_stdin_with_its_byte_order_mark(cli):
+    assert cli("add", "--time", "2023-01-01", input="milk, eggs \u00e9".encode("utf-16"))[:2] == (0, "Remembered 1.\n")
+    assert cli("add", "--time", "2023-01-02", input="\ufefftea".encode("utf-16-be"))[0] == 0
+    assert [json.loads(cli("show", str(i), "--json")[1])["text"] for i in (1, 2)] == ["milk, eggs \u00e9", "tea"]
 
 
 def test_undecodable_bytes_in_arguments_become_replacement_characters_not_crashes(cli):

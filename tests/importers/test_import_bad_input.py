@@ -125,12 +125,22 @@ def test_non_utf8_text_is_refused_with_its_line(cli, tmp_path):
                                    "if it is Latin-1, convert it with `iconv -f LATIN1 -t UTF-8`")
 
 
-def test_utf16_text_is_named_as_such_not_called_binary(cli, tmp_path):
-    path = write(tmp_path, "notes.md", "# Groceries\n\nmilk, eggs\n".encode("utf-16"))  # with its byte-order mark
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_with_its_byte_order_mark_is_imported_as_notepad_saves_it(cli, tmp_path, codec):
+    body = "\ufeff# Groceries\n\nmilk, eggs, cr\u00e8me fra\u00eeche\n"
+    path = write(tmp_path, "notes.md", body.encode(codec))
+    code, out, err = cli("import", str(path))
+    assert (code, err) == (0, "") and out.startswith("Imported 1 event ")
+    assert "milk, eggs, cr\u00e8me fra\u00eeche" in json.loads(cli("show", "1", "--json")[1])["text"]
+    lines = write(tmp_path, "notes.jsonl", '{"text": "tea", "time": "2023-01-01"}\n'.encode("utf-16"))
+    assert cli("import", str(lines))[1].startswith("Imported 1 event ")
+
+
+def test_utf16_that_breaks_off_is_named_as_such(cli, tmp_path):
+    path = write(tmp_path, "notes.md", "# Groceries\n".encode("utf-16") + b"\x00\xd8a\x00")  # a lone surrogate
     code, out, err = cli("import", str(path))
     assert (code, out) == (4, "")
-    assert one_error_line(err) == (f"Error: {path}: UTF-16 text; recall imports UTF-8: "
-                                   "convert it with `iconv -f UTF-16 -t UTF-8`")
+    assert one_error_line(err).startswith(f"Error: {path}: not valid UTF-16 text after its byte-order mark (at byte ")
 
 
 @pytest.mark.parametrize(("content", "reason"), [("", "empty file"), ("  \n\n\t\n", "empty file (only whitespace)")])
