@@ -287,6 +287,11 @@ def spliced_deed(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
+# a reply's reaction before what it says: "Sounds right. Check the feeder ..."
+REACTION = re.compile(r"^\s*(?:sounds (?:right|good|great|fine)|great|sure|yes|yeah|yep|ok(?:ay)?|absolutely|"
+                      r"of course|good (?:idea|call|plan|question)|nice|perfect|exactly|that's (?:right|great|fine))"
+                      r"\s*[.!,]\s+", re.I)
+DANGLING = re.compile(r"^\s*(he|she|they|his|her|their|hers|theirs)\b", re.I)  # a memory that opens on one of whom
 # words that open a sentence and name nobody: "Once" of "Once the offer comes through, ..."
 OPENERS = frozenset("once maybe although though however today tomorrow yesterday anyway otherwise meanwhile "
                     "finally besides instead perhaps soon later".split())
@@ -340,6 +345,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     events, for who is in the conversation). The verdict's text has first person rewritten."""
     episode = list(episode) if episode is not None else list(cited)
     text = clean_text(candidate.text)
+    # a chat reply's reaction is no part of what it says ("Sounds right. Check the feeder ...")
+    text = REACTION.sub("", text, count=1) if len(WORD.findall(REACTION.sub("", text, count=1))) >= 3 else text
     verdict = Verdict(text, candidate.subject)
     ev = Evidence.of(cited)
     speakers = name_words(e.actor for e in episode)
@@ -420,6 +427,16 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # lines of a note copied together under one of their names ("mamá") are the writer's
         # when a line among them is not about that one ("sutures out 6pm")
         verdict.subject = "the user" if off_subject_lines(text, subject, cited) else subject
+    if (dangling := DANGLING.match(text)) is not None:
+        # "She asked Callum to come ..." from "Kirsty asked if Callum can come ...": whose "she"
+        # it is the memory does not say, unless the model named them as its subject (as given,
+        # not repaired from the text: "Callum" is not the "she")
+        who = (candidate.subject or "").strip()
+        if verdict.subject != who or not who or not ev.has_name(WORD.findall(who)[0]) \
+                or who.lower() in ("the user", "user"):
+            return _reject(verdict, "unclear_person", dangling.group(1))
+        owner = dangling.group(1).lower() in ("his", "her", "their", "hers", "theirs")
+        verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
     verdict.text = dated(verdict.text, cited)
     return verdict
 

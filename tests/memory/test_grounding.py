@@ -707,3 +707,23 @@ def test_a_diary_line_that_opens_with_a_verb_like_name_is_no_procedure():
     v = verdict(llm("procedural", "run club cancelled (freezing rain). did 6k on the treadmill at the Y instead.",
                     [30]), diary)
     assert (v.ok, v.reason) == (False, "no_steps")
+
+
+def test_a_chat_replys_reaction_is_left_out_of_the_procedure_it_opens():
+    events = [Event("ok I'll feed them 1:1 syrup in the rapid feeder from Monday", T0, source="chat", session="b",
+                    actor="user", id=1),
+              Event("Sounds right. Check the feeder is bee-tight so it doesn't set off robbing, and remember to look "
+                    "for eggs about a week after you hived them.", T0 + 60, source="chat", session="b",
+                    actor="assistant", id=2)]
+    v = verdict(llm("procedural", "Sounds right. Check the feeder is bee-tight so it doesn't set off robbing, and "
+                    "remember to look for eggs about a week after you hived them.", [2]), events)
+    assert v.text.startswith("Check the feeder is bee-tight")
+
+
+def test_a_memory_that_opens_on_she_with_no_one_to_be_her_is_rejected():
+    events = [Event("Kirsty asked if Callum can come to the hives for a bee day. kids suit from the assoc?", T0,
+                    source="note", id=1)]
+    v = verdict(llm("semantic", "She asked Callum to come to the hives for a bee day.", [1]), events)
+    assert (v.ok, v.reason) == (False, "unclear_person")
+    named = verdict(llm("semantic", "She asked if Callum can come to the hives for a bee day.", [1], "Kirsty"), events)
+    assert named.ok and named.text.startswith("Kirsty asked if Callum can come")
