@@ -34,7 +34,7 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "index.ef_search": (200, "HNSW query breadth"),
     "import.max_bytes": (512 * 1024 * 1024, "largest file `recall import` accepts"),
     "llm.model": ("", "GGUF file; empty = bundled SmolLM2-135M-Instruct"),
-    "llm.threads": (0, "CPU threads for the LLM; 0 = all cores"),
+    "llm.threads": (0, "CPU threads for the LLM; 0 = the cores not already busy"),
     "llm.context": (4096, "LLM context window in tokens"),
     "llm.gpu_layers": (0, "layers offloaded to a GPU"),
     "llm.prompt_cache": (True, "keep the evaluated stable prompt prefix in RECALL_HOME/cache/kv for the next process"),

@@ -120,3 +120,14 @@ def test_ask_that_needs_the_model_says_why_it_cannot_load(cli, monkeypatch, tmp_
     cli("add", "the spare key is under the blue pot", "--time", "2023-01-01")
     code, out, err = cli("ask", "where is the spare key?")
     assert (code, out) == (5, "") and err.startswith("Error: the configured model file is gone: ")
+
+
+@pytest.mark.parametrize(("cpus", "load", "threads"), [(2, 0.3, 2), (2, 3.2, 1), (8, 1.5, 7), (4, 9.0, 1)])
+def test_the_llm_uses_the_cores_that_are_not_already_busy(monkeypatch, cpus, load, threads):
+    from recall_cli.llm import model
+
+    monkeypatch.setattr(model.os, "sched_getaffinity", lambda _pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(model.os, "getloadavg", lambda: (load, load, load))
+    assert model.idle_cores() == threads
+    assert model.LlamaLLM(bundled_gguf()).threads == threads
+    assert model.LlamaLLM(bundled_gguf(), threads=3).threads == 3  # llm.threads, when set, is kept
