@@ -312,8 +312,12 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         done = embed_events(self.store, self.embedder, ids, progress=progress)
         if ids is None:
             done += embed_memories(self.store, self.embedder)
-        if self._index is not None or (ids is None and done):  # an import's join now, not in the next search
-            self.index.sync()
+        if self._index is not None:
+            self._index.sync()
+        elif ids is None and done:
+            # an import's vectors join the index now, inside the import, not during the first
+            # search after it (tens of seconds at 40k events, with nothing said)
+            self.index  # noqa: B018 - opening it brings it up to date
         return done
 
     def rebuild_index(self, progress: Progress | None = None) -> tuple[int, Path]:
