@@ -358,3 +358,48 @@ def dated(text: str, cited: Sequence[Event]) -> str:
         return text
     said = next((e for e in cited if any(p in e.text.lower() for p in phrases)), cited[0])
     return annotate(text, said.ts_start)
+
+
+# an amount of money or a share: what a number is most often put with the wrong thing as
+AMOUNT = re.compile(r"[$£€]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|euros?\b|pounds?\b|dollars?\b)")
+# what ends the clause an amount is in
+CLAUSE_END = re.compile(r"[;!?\n]|\.(?!\d)|\s[-\u2013\u2014]\s|,\s(?:and|but|so|while)\s")
+
+
+def misplaced_amount(text: str, cited: Sequence[Event]) -> str:
+    """An amount ``text`` puts with words that no line of the events holding it says
+    ("a $612.40 logbook service", when the note's "$612.40" is the total on its own line and
+    "logbook service: $289" another), else ''. An amount the events lack is the number
+    check's to refuse."""
+    for m in AMOUNT.finditer(text):
+        # the words of its clause say what it is the amount of
+        start = max((e.end() for e in CLAUSE_END.finditer(text, 0, m.start())), default=0)
+        end = next((e.start() for e in CLAUSE_END.finditer(text, m.end())), len(text))
+        clause = text[start:m.start()] + " " + text[m.end():end]
+        around = {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", clause)
+                  if w.lower() not in STOPWORDS and len(w) > 2}
+        value = re.sub(r"[^\d.]", "", m.group(0)).rstrip(".")
+        lines = [line for e in cited for line in e.text.splitlines()
+                 if value in {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", line)}]
+        if around and lines and not any(around & {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", line)}
+                                         for line in lines):
+            return m.group(0)
+    return ""
+
+
+def asked_not_said(text: str, cited: Sequence[Event]) -> str:
+    """A sentence of ``text`` retold from a question in a note ("Kids suit from the
+    association." from "kids suit from the assoc?": the writer was unsure), else ''. A
+    sentence is taken from the one that holds most of its content words. (A chat's question
+    often tells a fact: "I'm off to Lisbon in May, what should I pack?")"""
+    said = [s for e in cited if e.source in ("note", "file") for s in sentences(e.text)]
+    for sentence in sentences(text):
+        own = {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", sentence)
+               if w.lower() not in STOPWORDS and len(w) > 2}
+        if len(own) < 2:
+            continue
+        best = max(said, key=lambda s: len(own & {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", s)}), default="")
+        shared = own & {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", best)}
+        if best.rstrip().endswith("?") and len(shared) >= max(2, (2 * len(own) + 2) // 3):
+            return sentence
+    return ""

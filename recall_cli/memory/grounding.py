@@ -68,10 +68,12 @@ from .evidence import (
     WEEKDAY_NAMES,
     WORD,
     Evidence,
+    asked_not_said,
     base_word,
     clean_text,
     dated,
     has_steps,
+    misplaced_amount,
     name_words,
     normalised,
     number_value,
@@ -105,13 +107,14 @@ REASONS: dict[str, str] = {
     "ungrounded_name": "a name the events do not mention",
     "ungrounded_date": "a date the events do not give",
     "ungrounded_number": "a number the events do not give",
+    "misplaced_number": "an amount put with a thing its line in the events does not name",
     "ungrounded_words": "words the events do not contain",
     "wrong_person": "not said by or to the person it is about",
     "scattered": "a clause joining turns far apart",
     "unstated_relation": "a cause or link between facts that no turn states",
     "merged": "one claim made of different lines or sentences of a note",
     "plan_as_done": "something said as done that the events only plan",
-    "unclear_person": '"you" with no one it could mean',
+    "unclear_person": '"you", "she" or "he" with no one it could mean',
     "no_steps": "a procedure nobody took or gave",
     "bad_subject": "a subject that is not a name or noun phrase from the events",
     "duplicate": "a repeat of another memory of this episode",
@@ -392,6 +395,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     reason, piece, rest = check_dates_and_numbers(text, ev)
     if reason:
         return _reject(verdict, reason, piece)
+    if amount := misplaced_amount(text, cited):
+        return _reject(verdict, "misplaced_number", amount)
+    if unsure := asked_not_said(text, cited):
+        return _reject(verdict, "question", unsure)
     # every content word must come from the events: a small model's one odd word is how it
     # invents ("started a book club" from "book club now meets online")
     reason, missing = ungrounded_words(rest, ev, spare=False)

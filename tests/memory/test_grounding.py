@@ -727,3 +727,25 @@ def test_a_memory_that_opens_on_she_with_no_one_to_be_her_is_rejected():
     assert (v.ok, v.reason) == (False, "unclear_person")
     named = verdict(llm("semantic", "She asked if Callum can come to the hives for a bee day.", [1], "Kirsty"), events)
     assert named.ok and named.text.startswith("Kirsty asked if Callum can come")
+
+
+def test_an_amount_put_with_another_thing_than_its_line_names_is_rejected():
+    note = [Event("Steve @ Yarraville Auto Care rang w/ the quote\n- 150,000 km logbook service: $289\n"
+                  "- front pads + rotors: $323.40\n- = $612.40. can do Thu 3/9, drop off 8am", NOTE_DAY,
+                  source="note", id=20)]
+    wrong = verdict(llm("semantic", "Steve rang with the quote for a $612.40 logbook service at Yarraville Auto Care.",
+                        [20]), note)
+    assert (wrong.ok, wrong.reason, wrong.detail) == (False, "misplaced_number", "$612.40")
+    assert verdict(llm("semantic", "Steve's quote for the 150,000 km logbook service at Yarraville Auto Care is $289.",
+                       [20]), note).ok
+
+
+def test_a_line_a_note_asks_is_not_stored_as_said_but_a_chats_question_may_tell_a_fact():
+    note = [Event("Kirsty asked if Callum can come to the hives for a bee day. kids suit from the assoc?", NOTE_DAY,
+                  source="note", id=30)]
+    v = verdict(llm("semantic", "Kirsty asked if Callum can come to the hives for a bee day. Kids suit from the "
+                    "association.", [30], "Kirsty"), note)
+    assert (v.ok, v.reason) == (False, "question")
+    turn = [Event("I'm planning a trip to Lisbon in May with my sister, what should I pack?", T0, source="chat",
+                  session="c", actor="user", id=31)]
+    assert verdict(llm("semantic", "The user is planning a trip to Lisbon in May with their sister.", [31]), turn).ok
