@@ -403,3 +403,16 @@ def asked_not_said(text: str, cited: Sequence[Event]) -> str:
         if best.rstrip().endswith("?") and len(shared) >= max(2, (2 * len(own) + 2) // 3):
             return sentence
     return ""
+
+
+def _plain_words(text: str) -> str:
+    return " " + " ".join(w.lower() for w in re.findall(r"[^\W_]+", text)) + " "
+
+
+def copied_lines(text: str, cited: Sequence[Event]) -> int:
+    """How many lines of the cited notes ``text`` copies whole (lines of three words or more):
+    three or more strung together ("Col will obvs be her date for the springs - speech: 3 min
+    MAX ... - netball: we WON") are the note retold, not a memory of one thing."""
+    said = _plain_words(text)
+    lines = {_plain_words(line) for e in cited if e.source in ("note", "file") for line in e.text.splitlines()}
+    return sum(1 for line in lines if len(line.split()) >= 3 and line in said)

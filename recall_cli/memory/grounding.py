@@ -71,6 +71,7 @@ from .evidence import (
     asked_not_said,
     base_word,
     clean_text,
+    copied_lines,
     dated,
     has_steps,
     misplaced_amount,
@@ -419,6 +420,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     fused = merged_lines(rest, cited) if candidate.kind != "episodic" else ""
     if fused:
         return _reject(verdict, "merged", fused)
+    if candidate.kind != "procedural" and (copies := copied_lines(clean_text(candidate.text), cited)) >= 3:
+        return _reject(verdict, "merged", f"a copy of {copies} lines of a note")
     if candidate.kind == "procedural" and (told := TOLD_OF.match(text)):
         # "The user is planning to make pierogi by ...", "The user is off so the user will go":
         # news of a person, not steps to take

@@ -749,3 +749,16 @@ def test_a_line_a_note_asks_is_not_stored_as_said_but_a_chats_question_may_tell_
     turn = [Event("I'm planning a trip to Lisbon in May with my sister, what should I pack?", T0, source="chat",
                   session="c", actor="user", id=31)]
     assert verdict(llm("semantic", "The user is planning a trip to Lisbon in May with their sister.", [31]), turn).ok
+
+
+def test_three_lines_of_a_note_strung_together_are_not_a_memory():
+    note = [Event("- got Mum's present!! Peninsula Hot Springs voucher for 2\n"
+                  "  Col will obvs be her date for the springs\n"
+                  "- speech: 3 min MAX (Bec's orders). did a draft w/ Claude tonight, will read it to Dan tmrw\n"
+                  "- netball: we WON. 28-22!!", NOTE_DAY, source="note", id=40)]
+    spliced = verdict(llm("semantic", "Col will obvs be her date for the springs - speech: 3 min MAX (Bec's orders). "
+                          "did a draft w/ Claude tonight, will read it to Dan tmrw - netball: we WON. 28-22!!", [40]),
+                      note)
+    assert (spliced.ok, spliced.reason) == (False, "merged")
+    one = verdict(llm("semantic", "Mum's present is a Peninsula Hot Springs voucher for 2.", [40]), note)
+    assert one.ok, one
