@@ -442,13 +442,20 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # it is the memory does not say, unless the model named them as its subject (as given,
         # not repaired from the text: "Callum" is not the "she")
         who = (candidate.subject or "").strip()
-        if verdict.subject != who or not who or not ev.has_name(WORD.findall(who)[0]) \
-                or who.lower() in ("the user", "user"):
+        if verdict.subject != who or not who or who.lower() in ("the user", "user") \
+                or not _a_doer(WORD.findall(who)[0], cited):  # (not "Chartreuse" of "a bottle of Chartreuse")
             return _reject(verdict, "unclear_person", dangling.group(1))
         owner = dangling.group(1).lower() in ("his", "her", "their", "hers", "theirs")
         verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
     verdict.text = dated(verdict.text, cited)
     return verdict
+
+
+def _a_doer(name: str, cited: Sequence[Event]) -> bool:
+    """Whether ``name`` speaks in the events or opens a sentence of them ("Pam (nurse) gave me
+    a sheet ..."): someone who does things there, not a thing named in passing."""
+    return any((e.actor or "").lower() == name.lower() for e in cited) or any(
+        re.match(rf"[\W_]*{re.escape(name)}\b", s, re.I) for e in cited for s in sentences(e.text))
 
 
 def _reject(verdict: Verdict, reason: str, detail: str) -> Verdict:

@@ -762,3 +762,11 @@ def test_three_lines_of_a_note_strung_together_are_not_a_memory():
     assert (spliced.ok, spliced.reason) == (False, "merged")
     one = verdict(llm("semantic", "Mum's present is a Peninsula Hot Springs voucher for 2.", [40]), note)
     assert one.ok, one
+
+
+def test_a_he_is_not_given_to_a_thing_the_model_named_as_subject():
+    note = [Event('Théo came for the weekend. He brought me a little bottle of Chartreuse and a card in his terrible '
+                  'handwriting.', NOTE_DAY, source="note", id=50)]
+    v = verdict(llm("semantic", "He brought the user a little bottle of Chartreuse and a card in his terrible "
+                    "handwriting.", [50], "Chartreuse"), note)
+    assert (v.ok, v.reason) == (False, "unclear_person")
