@@ -22,6 +22,7 @@ import typer
 from ..errors import ModelError, RecallError
 from ..render import parse_when, require_positive
 from ..timeutil import short
+from .capture import TextFirstCommand
 from .common import echo_json, service
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ CLOSEST_SHOWN = 3
 
 
 def register(app: typer.Typer) -> None:
-    app.command("ask")(ask)
+    app.command("ask", cls=TextFirstCommand)(ask)
     app.command("chat")(chat)
 
 

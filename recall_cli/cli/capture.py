@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from typer._click.core import Context
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperOption
 
 from ..errors import InputError, RecallError, UsageError
@@ -59,6 +60,9 @@ class TextFirstCommand(TyperCommand):
             elif name in takes_value:
                 options.append(arg)
                 value = next(rest, None) if takes_value[name] and "=" not in arg else None
+                if takes_value[name] and "=" not in arg and value is None:
+                    # (else the "--" put before the text below would be its value: tag "--")
+                    raise ClickUsageError(f"Option '{name}' requires an argument.", ctx)
                 options.extend([value] if value is not None else [])  # (whatever it is: --time -1d)
             elif takes_value.get(glued):  # -tyesterday
                 options.append(arg)

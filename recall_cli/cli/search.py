@@ -17,11 +17,12 @@ from ..render import (
     unknown_sources,
 )
 from ..timeutil import short
+from .capture import TextFirstCommand
 from .common import backend, confirm, echo_json, service
 
 
 def register(app: typer.Typer) -> None:
-    app.command("search")(search)
+    app.command("search", cls=TextFirstCommand)(search)
     app.command("show")(show)
     app.command("forget")(forget)
     app.command("stats")(stats)

@@ -71,9 +71,9 @@ def test_words_after_a_pass_label_are_no_password(cli):
 
 
 @pytest.mark.parametrize(("args", "error"), [
-    (("search", "--password hunter2 is what I used"),
+    (("stats", "--password hunter2 is what I used"),
      "Error: No such option: --password [REDACTED:password-arg] is what I used\n"),
-    (("search", PEM), "Error: No such option: [REDACTED:pem-private-key]\n"),
+    (("stats", PEM), "Error: No such option: [REDACTED:pem-private-key]\n"),
     # click's hint after the message names the command's options: not read as the flag's value
     (("stats", "--token=sk-ant-api03-FAKEfakeFAKEfake-FAKE"),
      "Error: No such option: --token (Possible options: --json)\n"),
@@ -87,3 +87,17 @@ def test_words_after_a_pass_label_are_no_password(cli):
 def test_a_usage_error_never_prints_a_secret_back(cli, args, error):
     code, out, err = cli(*args)
     assert (code, out, err) == (code, "", error) and code != 0
+
+
+@pytest.mark.parametrize("args", [("call mum", "--tag"), ("- call mum", "--tag"), ("-5 degrees", "--time")])
+def test_an_option_left_without_its_value_is_refused_not_given_the_text_separator(cli, args):
+    assert cli("add", *args) == (2, "", f"Error: Option '{args[1]}' requires an argument.\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
+
+
+def test_search_and_ask_take_a_query_that_starts_with_a_dash(cli):
+    cli("add", "- buy milk and eggs")
+    code, out, _ = cli("search", "- buy milk", "--json")
+    assert code == 0 and json.loads(out)["results"][0]["text"] == "- buy milk and eggs"
+    code, out, _ = cli("ask", "- buy milk?", "--no-llm")
+    assert code == 0 and "- buy milk and eggs" in out
