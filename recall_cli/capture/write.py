@@ -25,6 +25,7 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
     secret: list[Event] = []  # redacted: counted once stored (a known duplicate is no news)
     filtered = split = truncated = 0
     held: dict[str, int] = {}
+    first: dict[str, str] = {}  # plugin -> what its first failure said
     for event in events:
         parts, dropped = split_long(event, limit, max_parts)  # first: redaction's cost stays bounded
         split += len(parts) > 1
@@ -36,7 +37,9 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
             try:
                 result = svc.plugins.filter_event(clean)
             except FilterFailed as failed:  # fail closed: a filter exists to keep things out
-                held[str(failed)] = held.get(str(failed), 0) + 1
+                # (counted under the plugin's first failure: one line, not one per event)
+                why = first.setdefault(failed.plugin, str(failed))
+                held[why] = held.get(why, 0) + 1
                 continue
             if result is None:
                 filtered += 1

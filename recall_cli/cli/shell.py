@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, RecallError, UsageError
 from ..render import plural
 from .common import echo_json, progress, service
 
@@ -175,6 +175,8 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
             line += f", {skipped} skipped (named below)"
         if ingested is not None:
             line += f"; ingested {plural(ingested.inserted, 'event')}"
+            if ingested.duplicates:  # (a paragraph stored already, or forgotten: kept out)
+                line += f" ({ingested.duplicates:,} already known or forgotten before)"
         else:
             line += f"; {plural(report.records, 'record')} left in the spool"
         typer.echo(line + ".")
@@ -182,6 +184,9 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
             typer.echo(f"Warning: {error}", err=True)
     if ingested is not None:
         _raise_quarantined(ingested)
+        if ingested.held:  # a filter plugin broke: what it held back is not stored, and cron should see it
+            raise RecallError(f"{'; '.join(ingested.held)}: {plural(sum(ingested.held.values()), 'event')} "
+                              "held back, not stored")
 
 
 def watch_line(report: WatchReport, ingested: IngestReport | None) -> str | None:

@@ -224,3 +224,36 @@ def test_plugins_names_a_plugin_that_failed_once(cli, site):
     code, out, err = cli("plugins")
     assert code == 0 and err == ""
     assert out.count("importer plugin exploded") == 1
+
+
+VARYING_FILTER_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def filter_event(event):
+    if "boom" in event.text:
+        raise RuntimeError("cannot parse " + event.text)
+    return event
+'''
+
+
+def test_many_events_a_failing_filter_holds_back_are_told_in_one_short_line(cli, site, tmp_path):
+    _install(site, "recall_test_varying", VARYING_FILTER_SOURCE)
+    reset_plugins()
+    notes = tmp_path / "n.jsonl"
+    notes.write_text("".join(f'{{"text": "boom number {i}", "time": "2023-01-0{1 + i % 9}"}}\n' for i in range(300)))
+    code, out, _ = cli("import", str(notes))
+    assert code == 1 and out.endswith("300 events held back, not stored: plugin recall_test_varying failed in "
+                                      "filter_event (RuntimeError: cannot parse boom number 0).\n")
+
+
+def test_watch_once_says_what_a_failing_filter_held_back_and_exits_non_zero(cli, site, tmp_path):
+    _install(site, "recall_test_varying", VARYING_FILTER_SOURCE)
+    reset_plugins()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "n.md").write_text("boom paragraph here\n\nfine paragraph\n")
+    code, out, err = cli("watch", str(tmp_path / "notes"), "--once")
+    assert code == 1 and "ingested 1 event" in out
+    assert err == ("Error: plugin recall_test_varying failed in filter_event (RuntimeError: cannot parse boom "
+                   "paragraph here): 1 event held back, not stored\n")
