@@ -599,6 +599,10 @@ def _lines_before(sentence: str, text: str) -> list[str]:
     return above if sum(map(len, above)) <= WHY_CHARS else []
 
 
+LEADS = frozenset("still also just finally then now really maybe actually already again soon today tonight "
+                  "tomorrow yesterday".split())  # words a diary's line opens with, before its deed
+
+
 def done_by_another(sentence: str, keys: set[str]) -> bool:
     """Whether every key word ``sentence`` says follows another person's name ("Daniel works")."""
     said = re.findall(r"[\w']+", sentence)
@@ -606,7 +610,8 @@ def done_by_another(sentence: str, keys: set[str]) -> bool:
     at = [k for k, w in enumerate(said) if stem(w.lower()) in keys and not (k and w[:1].isupper())]
     def named(k: int) -> bool:  # a capitalised word before it: not I/we, nor a sentence's first stopword or deed
         before = said[k - 1] if k else ""
-        first = before.lower() in STOPWORDS or before.lower() in IRREGULAR or before.lower().endswith("ed")
+        low = before.lower()
+        first = low in STOPWORDS or low in IRREGULAR or low in LEADS or low.endswith("ed")  # "Still owe"
         return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first)  # "Went hiking"
 
     return bool(at) and all(named(k) for k in at)

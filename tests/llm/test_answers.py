@@ -1370,3 +1370,9 @@ def test_a_code_kept_somewhere_is_answered_with_where_it_is(svc):
             "is on the sticky note in my wallet, not here.", ts=T0)
     assert "sticky note in my wallet" in answered(svc, "what is the door code?", "2026-12-01T12:00")
     assert ask(svc, "what is the alarm code?", llm=ScriptedLLM([])).abstained
+
+
+def test_a_diary_line_that_opens_with_still_is_the_writers_own_deed(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-10-02.md", "# 2 October 2026\n\nLukas is moving to Porto in March, leaving party "
+                "on the 14th.\n\nStill owe Lukas for the festival tickets, 85 euros, pay before he leaves.\n")
+    assert "85 euros" in answered(svc, "how much do I owe Lukas?", "2026-12-06T12:00")
