@@ -163,18 +163,17 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         hit = _happened(keys, hit, [r[5] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
-    cancelled: list[Hit] = []  # the items that called it off, cited beside its new day
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
-        if (again := _rebooked(keys, changed[1], hits[:depth], allow)) is None:
+        if (again := _rebooked(keys, changed, hits[:depth], allow)) is None:
             return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])
-        hit, cancelled = again, [changed[1]]
+        return _day_of(question, again, [changed[1]])
     elif changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
         hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
     off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
-        if (again := _rebooked(keys, hit, hits[:depth], allow)) is None:
-            return Shaped(clean(off) or off, [hit, *cancelled])
-        hit, cancelled = again, [*cancelled, hit]
+        if (again := _rebooked(keys, (off, hit), hits[:depth], allow)) is None:
+            return Shaped(clean(off) or off, [hit])
+        return _day_of(question, again, [hit])
     if ONGOING.match(question):
         # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
         # the 1st of each month": the days it recurs, not one of them or the note's own date
@@ -235,30 +234,44 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if hit.meta and hit.meta.get("undated"):
             return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
-        return Shaped(in_granularity(question, day_text(said), said), [hit, *cancelled])
-    return Shaped(in_granularity(question, best[1], best[2]), [hit, *cancelled])
+        return Shaped(in_granularity(question, day_text(said), said), [hit])
+    return Shaped(in_granularity(question, best[1], best[2]), [hit])
 
 
 LIST_LINE = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s")
 
 
-def _rebooked(keys: set[str], off: Hit, hits: Sequence[Hit], allow: Callable[[Hit, str], bool] | None) -> Hit | None:
-    """A later item that gives the thing ``off`` called off a new day ("first free tasting slot
-    is Sat 17 Oct, took it" after "menu tasting on Sat 5 Sep is off"): of those, the one that
-    says most of what is asked, then the latest; None when none does."""
-    best: tuple[tuple[int, float], Hit] | None = None
-    for other in hits:
-        if other.ts <= off.ts or other.ref == off.ref:
+def _rebooked(keys: set[str], off: tuple[str, Hit], hits: Sequence[Hit],
+              allow: Callable[[Hit, str], bool] | None) -> tuple[str, Hit] | None:
+    """The sentence that gives the thing ``off`` (sentence, item) called off a new day: further
+    down the same note ("Rang Boulderhaus again: first free slot Sat 17 Oct, took it.") or in a
+    later item ("first free tasting slot is Sat 17 Oct" after "menu tasting on Sat 5 Sep is
+    off"), on what is asked or a name the cancelling sentence gives; of those, the one that says
+    most of it, then the latest; None when none does."""
+    said, item = off
+    about = keys | {stem(w.lower()) for name in names_in_question(said) for w in re.findall(r"\w+", name)}
+    own = sentences(item.text or "")
+    below = own[own.index(said) + 1:] if said in own else []
+    best: tuple[tuple[int, float, int], tuple[str, Hit]] | None = None
+    candidates = [(s, item) for s in below] + [(s, other) for other in hits if other.ts > item.ts
+                                                and other.ref != item.ref for s in sentences(other.text or "")]
+    for n, (sentence, other) in enumerate(candidates):
+        shared = about & (words(sentence) | context_of(other))
+        if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
             continue
-        for sentence in sentences(other.text or ""):
-            shared = keys & (words(sentence) | context_of(other))
-            if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
-                continue
-            if any(not _inside(STRUCK, sentence, at) for at, *_ in dates_in(sentence, other.ts)):
-                rank = (len(shared), other.ts)
-                if best is None or rank > best[0]:
-                    best = (rank, other)
+        if any(not _inside(STRUCK, sentence, at) for at, *_ in dates_in(sentence, other.ts)):
+            rank = (len(shared), other.ts, -n)
+            if best is None or rank > best[0]:
+                best = (rank, (sentence, other))
     return best[1] if best is not None else None
+
+
+def _day_of(question: str, said: tuple[str, Hit], cancelled: list[Hit]) -> Shaped:
+    """The new day ``said`` gives (not one struck through), cited with what called it off."""
+    sentence, hit = said
+    day = next(d for d in dates_in(sentence, hit.ts) if not _inside(STRUCK, sentence, d[0]))
+    cited = [hit, *(h for h in cancelled if h.ref != hit.ref)]
+    return Shaped(in_granularity(question, day[1], day[2]), cited)
 
 
 NAMED_TIME = re.compile(rf"\b(?:{MONTH_RE})\b|\b(?:19|20)\d{{2}}\b", re.I)  # "in April", "in July 2023"

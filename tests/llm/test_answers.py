@@ -1376,3 +1376,9 @@ def test_a_diary_line_that_opens_with_still_is_the_writers_own_deed(svc, tmp_pat
     import_note(svc, tmp_path / "2026-10-02.md", "# 2 October 2026\n\nLukas is moving to Porto in March, leaving party "
                 "on the 14th.\n\nStill owe Lukas for the festival tickets, 85 euros, pay before he leaves.\n")
     assert "85 euros" in answered(svc, "how much do I owe Lukas?", "2026-12-06T12:00")
+
+
+def test_a_thing_booked_again_further_down_the_same_note_under_its_place_is_answered_with_the_new_day(svc):
+    add_notes(svc, [("2026-08-20T21:00", "Climbing course at Boulderhaus on Sat 5 Sep is off, instructor is sick. "
+                                         "Rang Boulderhaus again: first free slot Sat 17 Oct, took it.")])
+    assert answered(svc, "when is the climbing course?", "2026-09-01T12:00").startswith("17 October 2026")
