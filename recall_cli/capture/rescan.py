@@ -2,7 +2,7 @@
 
 The secret table grows (a card number, "the wifi password at Mum's is ..."); text stored
 under an older table keeps what it missed. ``redact_stored`` runs today's table over every
-stored text: events (text and string metadata) are rewritten in place, keeping their ids,
+stored text: events (text, source, speaker, session and string metadata) are rewritten in place, keeping their ids,
 with a new content hash (so a re-import of the same export is still a duplicate) and their
 vectors made again; memories, their history and episode titles likewise. The store is then
 scrubbed so no old page keeps the secret. No tombstone is written: a synced device would
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # the secret table's fingerprint (see ``fingerprint``; a test keeps the two equal): a constant,
 # so opening a store compares two strings instead of compiling the table
-TABLE = "70:ce1c0fe2d5f2"
+TABLE = "70:d86b7218a390"
 SCANNED = "secrets.table"  # setting: the fingerprint of the table the store was last scanned with
 
 
@@ -44,12 +44,14 @@ class Rescan:
 
 
 def fingerprint() -> str:
-    """The secret table as it is now: its size and a hash of every pattern's name and regex."""
+    """The secret table as it is now: its size and a hash of every pattern's name and regex,
+    and of the event fields they are run over (a field added is scanned in old stores too)."""
     import hashlib
 
+    from .redact_fields import FIELDS
     from .secrets import PATTERNS
 
-    spelled = "\n".join(f"{p.name}\t{p.regex.pattern}\t{p.regex.flags}" for p in PATTERNS)
+    spelled = "\n".join([*(f"{p.name}\t{p.regex.pattern}\t{p.regex.flags}" for p in PATTERNS), " ".join(FIELDS)])
     return f"{len(PATTERNS)}:{hashlib.sha256(spelled.encode()).hexdigest()[:12]}"
 
 
@@ -74,7 +76,7 @@ def _clean(text: str) -> str:
 
 def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
     """Find stored text the secret table would change now; with ``fix``, change it in place."""
-    from .secrets import redact_event
+    from .redact_fields import redact_event
 
     store = svc.store
     result = Rescan(fixed=fix)

@@ -14,11 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ..models import Event
 
 MARK = "[REDACTED:"
 
@@ -579,20 +574,3 @@ def redact(text: str, *, eager: bool = False) -> Redaction:
         folded = text.casefold()
     return Redaction(text, sorted(set(found)))
 
-
-def redact_event(event: Event) -> Event:
-    """The event with secrets replaced in its text and string metadata (the same object
-    when there were none); the content hash follows the redacted text."""
-    found = redact(event.text)
-    names = set(found.names)
-    meta = dict(event.meta)
-    for key, value in event.meta.items():
-        if isinstance(value, str):
-            clean = redact(value)
-            if clean.names:
-                meta[key] = clean.text
-                names.update(clean.names)
-    if not names:
-        return event
-    meta["redacted"] = sorted(names | set(meta.get("redacted") or ()))
-    return replace(event, text=found.text, meta=meta, content_hash="")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..plugins.manager import FilterFailed
 from .limits import part_hashed, split_long
-from .secrets import redact_event
+from .redact_fields import redact_event
 
 if TYPE_CHECKING:
     from ..models import Event
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None) -> InsertResult:
-    """Secrets redacted (text and string metadata), plugins' filters, a text over
+    """Secrets redacted (text, source, speaker, session and string metadata), plugins' filters, a text over
     ``events.max_chars`` stored as linked parts, then one transaction. An event a filter
     plugin raised on is held back (``held``), never stored unfiltered."""
     limit, max_parts = svc.config.get("events.max_chars"), svc.config.get("events.max_parts")

@@ -455,14 +455,16 @@ class EventQueries(StoreBase):
             after = ids[-1]
 
     def rewrite_event(self, event: Event) -> bool:
-        """Store ``event``'s new text, metadata and hash in place (its vectors go, to be made
-        again); when another event already has that hash, this one is deleted as its copy.
-        Returns whether it was kept."""
+        """Store ``event``'s new text, source, speaker, session, metadata and hash in place (its
+        vectors go, to be made again); when another event already has that hash, this one is
+        deleted as its copy. Returns whether it was kept."""
         assert event.id is not None
         try:
-            self._db.execute("UPDATE events SET text = ?, meta = ?, content_hash = ? WHERE id = ?",
-                             [event.text, json.dumps(event.meta, ensure_ascii=False, sort_keys=True),
-                              event.content_hash, event.id])
+            self._db.execute("UPDATE events SET text = ?, source = ?, actor = ?, session = ?, meta = ?, "
+                             "content_hash = ? WHERE id = ?",
+                             [event.text, event.source, event.actor, event.session,
+                              json.dumps(event.meta, ensure_ascii=False, sort_keys=True), event.content_hash,
+                              event.id])
         except sqlite3.IntegrityError:
             self.delete_events([event.id])
             return False

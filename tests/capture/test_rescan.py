@@ -83,3 +83,18 @@ def test_doctor_finds_the_secrets_a_new_user_found_stored_as_written(cli, recall
     for i, (_, secret) in enumerate(NEW_USER_LEAKS, start=1):
         assert secret.encode() not in stored, secret
         assert secret not in json.loads(cli("show", str(i), "--json")[1])["text"]
+
+
+def test_doctor_finds_a_secret_stored_in_the_source_speaker_session_or_tags(cli, recall_home, embedder):
+    ghp, akia = "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "AKIAIOSFODNN7EXAMPLE"
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    svc.store.insert_events([Event("x", 1_700_000_000.0, source=ghp),
+                             Event("note", 1_700_000_001.0, actor=ghp, session=akia, meta={"tags": [akia, "a"]})])
+    svc.close()
+    assert "[WARN] secrets: 2 events and 0 other texts" in cli("doctor", "--no-llm")[1]
+    assert "redacted 2 events" in cli("doctor", "--no-llm", "--fix")[1]
+    first, second = (json.loads(cli("show", ref, "--json")[1]) for ref in ("1", "2"))
+    assert first["source"] == "[REDACTED:github-token]"
+    assert (second["actor"], second["session"]) == ("[REDACTED:github-token]", "[REDACTED:aws-access-key-id]")
+    assert second["meta"]["tags"] == ["[REDACTED:aws-access-key-id]", "a"]
+    assert ghp.encode() not in (recall_home / "recall.db").read_bytes()

@@ -101,3 +101,23 @@ def test_search_and_ask_take_a_query_that_starts_with_a_dash(cli):
     assert code == 0 and json.loads(out)["results"][0]["text"] == "- buy milk and eggs"
     code, out, _ = cli("ask", "- buy milk?", "--no-llm")
     assert code == 0 and "- buy milk and eggs" in out
+
+
+GHP = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+AKIA = "AKIAIOSFODNN7EXAMPLE"
+
+
+def test_a_secret_given_through_an_option_is_stored_redacted(cli, recall_home):
+    # --source, --speaker and --tag are stored and printed beside the text: redacted like it
+    assert cli("add", "x", "--source", GHP)[0] == 0
+    assert cli("add", "note", "--speaker", GHP, "--tag", AKIA, "--tag", "family")[0] == 0
+    first, second = (json.loads(cli("show", ref, "--json")[1]) for ref in ("1", "2"))
+    assert first["source"] == "[REDACTED:github-token]" and first["meta"]["redacted"] == ["github-token"]
+    assert second["actor"] == "[REDACTED:github-token]"
+    assert second["meta"]["tags"] == ["[REDACTED:aws-access-key-id]", "family"]
+    shown = "".join(cli(*args)[1] for args in (("search", "note", "--json"), ("export",), ("stats", "--json"),
+                                               ("show", "1"), ("show", "2")))
+    assert GHP not in shown and AKIA not in shown
+    stored = b"".join(p.read_bytes() for p in recall_home.glob("recall.db*"))
+    assert GHP.encode() not in stored and AKIA.encode() not in stored
+    assert "[  OK] secrets: no stored text" in cli("doctor", "--no-llm")[1]
