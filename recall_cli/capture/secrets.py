@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .secret_shapes import aws_secret_shape, card_number, random_looking, random_not_hex
+
 MARK = "[REDACTED:"
 
 # A value after a flag or an assignment: quoted, or up to the next shell separator.
@@ -168,59 +170,13 @@ _PROSE_IS = (r"(?:\s+(?:for|of|to|on|at|in)\s+(?:the\s+|my\s+|our\s+)?[\w'’-]+
              r"\s*(?:is|was|=|:)\s+(?:now\s+|still\s+|set\s+to\s+)?")
 
 
-def _random_looking(value: str) -> bool:
-    """A long token that looks generated: letters and digits mixed, and high character entropy
-    (a path, a word joined by dashes or a version string is not)."""
-    import math
-
-    if len(value) < 20 or not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
-        return False
-    counts: dict[str, int] = {}
-    for c in value:
-        counts[c] = counts.get(c, 0) + 1
-    entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-    mixed_case = any(c.isupper() for c in value) and any(c.islower() for c in value)
-    return entropy >= 3.5 and (mixed_case or len(value) >= 32)
-
-
-def _card_number(value: str) -> bool:
-    """A payment card number: 13-19 digits with a card network's prefix (Visa, Mastercard,
-    American Express, Discover, JCB, Diners, UnionPay, Maestro) and a valid Luhn check digit,
-    so an order number or a phone number is hardly ever taken for one."""
-    digits = [int(c) for c in value if c.isdigit()]
-    if not 13 <= len(digits) <= 19:
-        return False
-    head = "".join(map(str, digits[:6]))
-    if not re.match(r"4|5[1-5]|2(?:2[2-9]|[3-6]|7[01]|720)|3[47]|3(?:0[0-5]|[68])|6(?:011|5|4[4-9]|2)|35|5[06-8]",
-                    head):
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        total += d
-    return total % 10 == 0
-
-
-def _aws_secret_shape(value: str) -> bool:
-    """A bare AWS secret access key: upper, lower, digit and a / or + (never a git SHA)."""
-    return (any(c.isupper() for c in value) and any(c.islower() for c in value)
-            and any(c.isdigit() for c in value) and ("/" in value or "+" in value) and _random_looking(value))
-
-
-def _random_not_hex(value: str) -> bool:
-    """A random token, not a hex digest ("a3f9... fixed the token refresh" names a commit)."""
-    return _random_looking(value) and not re.fullmatch(r"[0-9a-fA-F]+", value)
-
-
 def _env_value(value: str) -> bool:
     """After a secret's variable name and a space, a chosen-looking value: no flag, bracket or
     other variable (``unset DB_PASSWORD API_TOKEN``); with . or / (``grep API_KEY src/a.py``) random."""
     core = value.strip("'\"")
     if value[:1] in "-([{" or re.fullmatch(r"[A-Z][A-Z0-9_]*", core) or not _not_code(value):
         return False
-    return _random_looking(core) if ("/" in core or "." in core) else _looks_chosen(value)
+    return random_looking(core) if ("/" in core or "." in core) else _looks_chosen(value)
 
 
 def _pass_value(value: str) -> bool:
@@ -232,6 +188,29 @@ def _pass_value(value: str) -> bool:
     if len(core) < 6 or not (has_symbol or any(c.isdigit() for c in core)):
         return False
     return any(c.isalpha() for c in core) or not has_symbol
+
+
+# a type or an empty value after "password:" in code or a form ("password: str", "Password: <input")
+_NOT_A_VALUE = _CONSTANTS | {"str", "string", "int", "bytes", "optional", "secretstr", "text", "required"}
+# one word after "my password is" that describes it rather than is it ("the pw is fine", "is wrong")
+_DESCRIBES = frozenset("fine ok okay wrong right correct incorrect good bad weak strong secure insecure safe "
+                       "long short simple easy hard new old same different blank empty missing optional invalid "
+                       "valid lost gone unknown set reset secret private mine yours his hers ours theirs it this "
+                       "that there here what why who".split())
+
+
+def _labelled_value(value: str) -> bool:
+    """After an unambiguous password label ("wifi pass: sunshine", "pw: x"), any value but a
+    type, an empty value or code ("password: str", "password: None")."""
+    return value.strip("'\"").lower() not in _NOT_A_VALUE and _not_code(value)
+
+
+def _one_word_password(value: str) -> bool:
+    """One word closing "my password is ...": a password unless it describes one ("is fine",
+    "was changed", "is unfortunately")."""
+    word = value.lower()
+    return (len(word) >= 3 and word not in _DESCRIBES
+            and not word.endswith(("ed", "ing", "ly", "able", "ible", "less", "ful")))
 
 
 # Every match of the contextual patterns contains one of these words.
@@ -255,7 +234,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        f"aws configure set aws_secret_access_key {_F40}", _F40, "AWS secret access keys"),
     _p("aws-secret-key", "/ +", r"(?<![A-Za-z0-9/+])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
        f"{_F40} is the backup job's", _F40, "bare AWS secret access keys (mixed case, digits, / or +)",
-       accept=_aws_secret_shape),
+       accept=aws_secret_shape),
     _p("gcp-api-key", "aiza", r"\bAIza[0-9A-Za-z_\-]{30,40}(?![0-9A-Za-z_\-])",
        "curl 'https://maps.googleapis.com/api?key=AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567'",
        "AIzaSyFAKE-fake_FAKEfakeFAKEfake1234567", "Google Cloud API keys"),
@@ -346,7 +325,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "passwords in URLs (user:password@host)"),
     _p("url-credentials", "@", r"\b[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<secret>[A-Za-z0-9_\-]{20,})@",
        "git push https://x7Rk2pQ9FAKEvB8nT1wY6cF3hJ5@git.example.com/me/r", "x7Rk2pQ9FAKEvB8nT1wY6cF3hJ5",
-       "a token as a URL's user (https://TOKEN@host)", accept=_random_looking),
+       "a token as a URL's user (https://TOKEN@host)", accept=random_looking),
     _p("url-query-secret", "key= token= signature= password= secret= auth=",
        r"(?i)[?&](?:api_?key|key|access_token|token|auth|signature|password|secret)=(?P<secret>[^&\s'\"#]+)",
        "curl 'https://api.example.com/v2/data?format=csv&api_key=FakeQueryKey'", "FakeQueryKey",
@@ -423,7 +402,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("secret-assignment", _WORD_NEEDLES,
        r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + r"(?:_[A-Za-z0-9]+){1,3}\s*=(?!=)\s*" + _ASSIGNED,
        "export JWT_SECRET_SIGNING=Zx81FAKEq0LmYp3Rt7Vw2Nc5", "Zx81FAKEq0LmYp3Rt7Vw2Nc5",
-       "X_SECRET_OTHER=... with a generated-looking value", accept=lambda v: _random_looking(v.strip("'\""))),
+       "X_SECRET_OTHER=... with a generated-looking value", accept=lambda v: random_looking(v.strip("'\""))),
     # the name, a space and the value, as pasted into a note ("AWS_SECRET_ACCESS_KEY wJalr..."):
     # only an upper-case variable's name, so prose ("the token expired") is never read as one
     _p("secret-assignment", "pass pwd token secret key credential",
@@ -481,7 +460,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        # (not inside a word: a UUID's "426555-4429-485" may pass the Luhn check)
        r"(?<![\w.,-])(?P<secret>\d(?:[ -]?\d){12,18})(?![\w-]|[.,]\d)",
        "Paid the deposit with Visa 4539 1488 0343 6467 exp 09/28", "4539 1488 0343 6467",
-       "payment card numbers (a network's prefix and a valid Luhn digit)", accept=_card_number),
+       "payment card numbers (a network's prefix and a valid Luhn digit)", accept=card_number),
     _p("card-security-code", "cvv cvc csc security code",
        r"(?i)\b(?:cvv2?|cvc2?|csc|card\s+security\s+code|security\s+code)\b\s*(?:is|:|=|-)?\s*(?P<secret>\d{3,4})\b",
        "exp 09/28, CVV 331, billing address as usual", "331", "card security codes (CVV, CVC)"),
@@ -494,17 +473,34 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?i)\b(?:key|token|secret|password|passwd|pwd|credentials?|api[_\s-]?key|auth)\b[^\n]{0,40}?"
        r"(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-])",
        "my staging key is in the chat: q8ZfAKE3vN1xR7tLmW2pK9sJ4hB6yC0e", "q8ZfAKE3vN1xR7tLmW2pK9sJ4hB6yC0e",
-       "long random tokens near a secret-ish word (entropy check)", accept=_random_looking),
+       "long random tokens near a secret-ish word (entropy check)", accept=random_looking),
     _p("high-entropy-token", _WORD_NEEDLES,
        r"(?i)(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-=])[^\n]{0,40}?"
        r"\b(?:key|token|secret|password|passwd|pwd|credentials?|auth)\b",
        "Zq8FAKE3vN1xR7tLmW2pK9sJ4hB6yC0e is the new staging token", "Zq8FAKE3vN1xR7tLmW2pK9sJ4hB6yC0e",
-       "long random tokens before a secret-ish word (not a hex digest)", accept=_random_not_hex),
+       "long random tokens before a secret-ish word (not a hex digest)", accept=random_not_hex),
     # ("pass s3cr3t" after a comma is pass-in-list: a colon after the label left it out)
     _p("pass-label", "pass",
        r"(?i)\bpass\s*:\s*(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;)\-][^\s'\",;)]{5,}?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
        "Netflix login: me@example.com, pass: s3cr3tflix", "s3cr3tflix",
        "\"pass: VALUE\" labels (six characters or more with a digit or a symbol)", accept=_pass_value),
+    # after a label that can only name a password, any value: a plain word or a short one
+    # ("wifi pass: sunshine", "pw: x", "login: bob pass: 12"); not the bare "pass:" above
+    _p("password-label", "pass pw",
+       r"(?i)(?:\b(?:password|passwd|passcode|pwd|pw|wi-?fi\s+pass)|\blog-?\s?in\b[^\n]{0,60}?\bpass)\s*:[ \t]*"
+       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       "wifi pass: sunshine", "sunshine", "\"password: VALUE\" labels (any value)", accept=_labelled_value),
+    _p("password-prose", "pass pw",
+       r"(?i)\b(?:password|passwd|passcode|pwd|pw)\s+(?:is|was)\s+(?:now\s+|still\s+)?(?P<secret>[a-z]+)"
+       r"(?=['\"’”]?(?:[.;!?]|\s*$))",
+       "my password is sunshine", "sunshine", "a one-word password closing \"my password is ...\"",
+       accept=_one_word_password),
+    # a YAML or .env key with a colon: SECRET_KEY_BASE: 3f8a...
+    _p("secret-assignment", "pass pwd token secret key credential",
+       r"(?<![\w$\-])(?:[A-Z0-9]+_)*(?:PASSWORD|PASSWD|PASS|PWD|TOKEN|SECRET|API_?KEY|ACCESS_KEY|SECRET_KEY|"
+       r"PRIVATE_KEY|CREDENTIALS?)" + "(?i:" + _SUFFIX + ")" + r"\s*:[ \t]*" + _VALUE,
+       "SECRET_KEY_BASE: 3f8a9b2c7d6e5f4a3b2c1d0e9f8a7b6c", "3f8a9b2c7d6e5f4a3b2c1d0e9f8a7b6c",
+       "X_SECRET: value, a variable's name and its value after a colon (YAML)", accept=_env_value),
 )
 
 

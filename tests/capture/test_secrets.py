@@ -246,6 +246,17 @@ CORPUS += [
     ("DB_PASSWORD_PROD=hunter2xyz ./migrate", "hunter2xyz"),
     ("export JWT_SECRET_SIGNING=Zx81q0LmYp3Rt7Vw2Nc5FAKE", "Zx81q0LmYp3Rt7Vw2Nc5FAKE"),
 ]
+# Plain-word passwords after a label that can only name one (a new user found them stored as written);
+# apart from CORPUS, whose secrets are looked for byte by byte in the database ("x" is everywhere)
+PLAIN_PASSWORDS = [
+    ("wifi pass: sunshine", "sunshine"),
+    ("password: sunshine", "sunshine"),
+    ("Password: correcthorse", "correcthorse"),
+    ("my password is sunshine", "sunshine"),
+    ("pw: x", "x"),
+    ("login: bob pass: 12", "12"),
+    ("SECRET_KEY_BASE: 3f8a9b2c7d6e5f4a3b2c1d0e9f8a7b6c", "3f8a9b2c7d6e5f4a3b2c1d0e9f8a7b6c"),
+]
 # ... and what must stay as written next to them
 BENIGN += [
     "I passed the exam", "pass the salt", "the pass: Glenshee", "Boarding pass: 14:05", "bus pass: 2024-25",
@@ -265,6 +276,10 @@ BENIGN += ["7z x archive.7z", "zip -r out.zip dir", "unzip -l a.zip", "echo hi |
            "http GET example.com", "ssh-keygen -t ed25519 -f k", 'ssh-keygen -q -N "" -f k',
            "git clone https://github.com/me/repo", "ssh git@github.com", "vault status"]
 BENIGN += ["Ticket for the laptop repair is 9a426555-4429-485d-8481-b1ae708dea10"]  # a UUID: no card inside
+# ordinary sentences around the word: no label, or no value after it
+BENIGN += ["I passed the exam", "forgot my password again", "password reset link sent",
+           "the password manager is 1Password", "my password was changed.", "password: str",
+           "the password is unfortunately lost", "TOKEN_URL: https://auth.example.com/token"]
 
 # Values that look like stand-ins but may be real: still redacted.
 NEAR_PLACEHOLDERS = [
@@ -395,3 +410,10 @@ def test_corpus_never_reaches_the_spool_or_the_database(svc, recall_home):
     assert len(svc2_rows) == len(CORPUS)
     assert all(re.search(r"\[REDACTED:[a-z0-9-]+\]", row["text"]) for row in svc2_rows)
     assert svc2_rows[0]["text"] == "export AWS_ACCESS_KEY_ID=[REDACTED:aws-access-key-id]"
+
+
+@pytest.mark.parametrize(("text", "secret"), PLAIN_PASSWORDS)
+def test_a_plain_word_or_short_password_after_its_label_is_redacted(text, secret):
+    result = redact(text)
+    assert result.text.startswith(text[: text.rindex(secret)]) and secret not in result.text[text.rindex(secret):]
+    assert result.text.endswith("]") and "[REDACTED:" in result.text
