@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,11 @@ class FailureLog:
     def path(self) -> Path | None:
         return self.home / "logs" / "llm-failures.jsonl" if self.home else None
 
-    def record(self, purpose: str, error: str, raw: str, model: str = "") -> None:
+    def record(self, purpose: str, error: str, raw: str, model: str = "", *, episode: int | None = None,
+               events: Sequence[int | None] = ()) -> None:
+        """Count and log one failure. ``episode`` and ``events``: what the model was shown, so
+        that forgetting them takes the record out too (memory/forget.py drops records naming a
+        forgotten episode or event; the raw output may paraphrase a note, not quote it)."""
         self.count += 1
         log.warning("structured output failed (%s): %s", purpose, error)
         if self.store is not None:
@@ -64,6 +69,10 @@ class FailureLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             entry = {"time": round(time.time(), 3), "purpose": purpose, "model": model, "error": error,
                      "raw": raw[:MAX_LOGGED_CHARS], "raw_chars": len(raw)}
+            if episode is not None:
+                entry["episode"] = episode
+            if shown := [e for e in events if e is not None]:
+                entry["events"] = shown
             # errors="replace": a weak model can emit broken UTF-8, which must not crash the caller
             with self.path.open("a", encoding="utf-8", errors="replace") as fh:
                 fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -146,12 +155,14 @@ def grammar_schema(schema: Any) -> Any:
 
 
 def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures: FailureLog | None = None,
-                  max_tokens: int = 512, retries: int = 0, constrain: dict | None = None) -> StructuredResult:
+                  max_tokens: int = 512, retries: int = 0, constrain: dict | None = None,
+                  episode: int | None = None, events: Sequence[int | None] = ()) -> StructuredResult:
     """Generate a JSON value constrained by ``schema`` (or the tighter ``constrain``, for the
     grammar only) and validate it against ``schema``.
 
     Each failed attempt is recorded; a retry samples with some temperature (the first
-    attempt is greedy, so repeating it would repeat the failure)."""
+    attempt is greedy, so repeating it would repeat the failure). ``episode`` and ``events``
+    name what the prompt showed, for the failure log (see FailureLog.record)."""
     raw, error = "", ""
     for attempt in range(retries + 1):
         raw = ""
@@ -167,7 +178,7 @@ def generate_json(llm: LLM, chat: Chat, schema: dict, *, purpose: str, failures:
         except Exception as exc:  # noqa: BLE001 - a model error is a failure like any other: counted, logged
             error = f"model error: {getattr(exc, 'message', None) or exc}"
         if failures is not None:
-            failures.record(purpose, error, raw, model=getattr(llm, "model_id", ""))
+            failures.record(purpose, error, raw, model=getattr(llm, "model_id", ""), episode=episode, events=events)
         else:
             log.warning("structured output failed (%s): %s", purpose, error)
     return StructuredResult(None, raw, error, attempts=retries + 1)

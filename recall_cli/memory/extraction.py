@@ -203,7 +203,8 @@ class LLMExtractor:
             # lines keep the episode's numbering ([1]..[n]) in every chunk
             result = generate_json(self.llm, chat, schema, purpose="extract", failures=self.failures,
                                    constrain=extract_schema(start + 1, end, schema),
-                                   max_tokens=CHUNK_OUTPUT_TOKENS)
+                                   max_tokens=CHUNK_OUTPUT_TOKENS, episode=events[0].episode_id,
+                                   events=[e.id for e in events[start:end]])
             items = result.value["memories"] if result.ok else salvage(result.raw)
             if not result.ok and not items:
                 errors.append(result.error)
@@ -272,15 +273,16 @@ class LLMReconciler:
             return Decision("NOOP", candidate, target=similar[0][0].id, reason="near-identical memory")
         listing = "\n".join(f"[{i}] {m.text}" for i, (m, _s) in enumerate(similar))
         chat = Chat(RECONCILE_SYSTEM, f"NEW: {candidate.text}\nEXISTING:\n{listing}\n\nJSON:")
+        # the candidate's text comes from its source events: a failure names them
         result = generate_json(self.llm, chat, RECONCILE_SCHEMA, purpose="reconcile", failures=self.failures,
-                               max_tokens=160)
+                               max_tokens=160, events=candidate.sources)
         if not result.ok:
             return Decision("ADD", candidate, reason=f"model output invalid ({result.error}); added")
         action, target, text = result.value["action"], result.value["target"], result.value["text"].strip()
         if action == "ADD":
             return Decision("ADD", candidate, reason="model: new fact")
         if not 0 <= target < len(similar):
-            self.failures.record("reconcile", f"target {target} out of range", result.raw)
+            self.failures.record("reconcile", f"target {target} out of range", result.raw, events=candidate.sources)
             return Decision("ADD", candidate, reason="model named no valid memory; added")
         memory = similar[target][0]
         if action in {"UPDATE", "SUPERSEDE"} and len(text) < 8:

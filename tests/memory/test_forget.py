@@ -39,6 +39,25 @@ def test_forget_takes_the_model_output_quoting_the_note_out_of_the_failure_log(s
     assert sorted(p.name for p in log.parent.iterdir()) == ["llm-failures.jsonl"]  # no scratch copy left
 
 
+def test_forget_takes_out_a_failure_record_that_does_not_quote_the_note(svc):
+    garage = svc.add(GARAGE, ts=T0)
+    svc.add(BOILER, ts=T0 + 86_400)
+    # the model's invalid output says the note in its own words: only the record's ids tie it to the note
+    llm = ScriptedLLM(['{"memories": [{"kind": "semantic", "text": "Garage opens with 4711; key below the pot',
+                       '{"memories": [{"kind": "semantic", "text": "Hansen does the boiler'])
+    failures = FailureLog(svc.config.home, svc.store)
+    consolidate(svc, dry_run=True, extractors=[LLMExtractor(llm, failures)])
+    log = failures.path
+    assert log is not None
+    episode = svc.store.get_event(garage.id).episode_id
+    assert [(r["episode"], r["events"]) for r in _logged(log)][0] == (episode, [garage.id])
+
+    svc.forget(svc.plan_forget([garage.id]))
+    (kept,) = _logged(log)
+    assert kept["episode"] != episode and garage.id not in kept["events"] and "Hansen" in kept["raw"]
+    assert "4711" not in log.read_text(encoding="utf-8")
+
+
 def test_forget_takes_out_rejections_of_the_forgotten_notes_episode_and_text_log_lines_quoting_it(svc):
     garage = svc.add(GARAGE, ts=T0)
     svc.add(BOILER, ts=T0 + 86_400)
