@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from ..llm.support import sentences
 from ..models import Event
 from ..search.text import STOPWORDS
-from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate
+from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate, day_after
 from ..timeutil import from_ts
 
 # -- vocabulary ---------------------------------------------------------------------------
@@ -357,6 +357,12 @@ def dated(text: str, cited: Sequence[Event]) -> str:
     if not phrases or not cited:
         return text
     said = next((e for e in cited if any(p in e.text.lower() for p in phrases)), cited[0])
+    for m in reversed(list(RELATIVE.finditer(text))):
+        # the day the events give right after the phrase is the day ("next Tuesday 26 May"),
+        # not the phrase's own reading (the 19th, said on the 13th)
+        at = said.text.lower().find(m.group().lower())
+        if at >= 0 and not day_after(text, m.end()) and (day := day_after(said.text, at + len(m.group()))):
+            text = f"{text[:m.end()]} {day}{text[m.end():]}"
     return annotate(text, said.ts_start)
 
 

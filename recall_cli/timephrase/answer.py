@@ -17,11 +17,13 @@ from datetime import date, timedelta
 from ..timeutil import from_ts
 from .phrase import (
     DAY_MONTH_RE,
+    EXPLICIT,
     MONTH_RE,
     NO_DATE_AFTER,
     NUMBER_RE,
     OF,
     ORDINAL_RE,
+    RELATIVE,
     TIME_OF_DAY_AFTER,
     WEEKDAY_RE,
     WEEKDAYS,
@@ -31,6 +33,7 @@ from .phrase import (
     nearest_year,
     number,
     plans_ahead,
+    resolve,
     weekday_after,
     weekday_before,
     weekday_year,
@@ -322,3 +325,22 @@ def next_occurrence(text: str, said: float, now: float) -> tuple[str, date] | No
         step = (1 if unit in {"day", "daily"} else 14 if unit == "fortnightly" else 7) * every
         day += timedelta(days=-((day - today).days // step) * step)  # the first step on or after today
     return f"{day:%A}, {day_text(day)}", day
+
+
+def mentioned_date(text: str, ts: float) -> str | None:
+    """The first date ``text`` speaks of, as "7 May 2023" (or a span such as "week of ..."):
+    an explicit day and month (the year defaults to the text's own), else a relative phrase
+    resolved against the text's time ``ts``; None when it names no date."""
+    today = from_ts(ts).date()
+    explicit = EXPLICIT.search(text)
+    relative = RELATIVE.search(text)
+    if explicit and (relative is None or explicit.start() <= relative.start()):
+        month = month_number(explicit.group("month") or explicit.group("month2"))
+        day = int(explicit.group("day") or explicit.group("day2"))
+        try:
+            return day_text(date(int(explicit.group("year") or today.year), month, day))
+        except ValueError:
+            pass  # "31 February": fall back to a relative phrase, if any
+    if relative:
+        return resolve(relative, today)
+    return None

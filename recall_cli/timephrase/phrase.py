@@ -6,7 +6,7 @@
 - In captured text, ``annotate`` writes the absolute date after each relative phrase,
   resolved against the text's own time: "I went to the support group yesterday", said on
   8 May 2023, becomes "... yesterday [7 May 2023]", so memories and answers carry real
-  dates whenever they are read. ``mentioned_date`` gives the first date a text speaks of.
+  dates whenever they are read (answer.mentioned_date gives the first date a text speaks of).
 
 Both halves read the same vocabulary (month names, weekdays, number words, unit lengths)
 and the same date arithmetic; only what they make of a phrase differs. answer.py renders
@@ -580,6 +580,16 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
 DATED = re.compile(r"\s?\[[^\]\n]{0,40}\b\d{4}\]")  # " [7 May 2023]" after a phrase: dated already
 
 
+def day_after(text: str, at: int) -> str | None:
+    """The day itself when it follows at ``at`` ("next Tuesday 26 May", "on Friday, the 3rd"):
+    the writer said which day, and the phrase's own reading may be a week off; else None."""
+    found = EXPLICIT.search(text, at, at + 40)
+    if found is not None and not text[at:found.start()].strip(" ,(")[:1].isalpha():
+        return found.group(0)
+    ordinal = re.match(r"[\s,(]*((?:the\s+)?\d{1,2}(?:st|nd|rd|th))\b", text[at:])
+    return ordinal.group(1) if ordinal else None
+
+
 def annotate(text: str, ts: float) -> str:
     """Append the absolute date after each relative phrase, e.g. "yesterday [7 May 2023]",
     resolved against ``ts``, the time the text was written; a phrase dated already is kept."""
@@ -588,29 +598,10 @@ def annotate(text: str, ts: float) -> str:
     last = 0
     for match in RELATIVE.finditer(text):
         resolved = resolve(match, today)
-        if not resolved or DATED.match(text, match.end()):
-            continue  # not a date, or dated already (a memory stored with its dates)
+        if not resolved or DATED.match(text, match.end()) or day_after(text, match.end()):
+            continue  # not a date, or dated already (a memory stored with its dates, "next Tuesday 26 May")
         out.append(text[last:match.end()])
         out.append(f" [{resolved}]")
         last = match.end()
     out.append(text[last:])
     return "".join(out)
-
-
-def mentioned_date(text: str, ts: float) -> str | None:
-    """The first date ``text`` speaks of, as "7 May 2023" (or a span such as "week of ..."):
-    an explicit day and month (the year defaults to the text's own), else a relative phrase
-    resolved against the text's time ``ts``; None when it names no date."""
-    today = from_ts(ts).date()
-    explicit = EXPLICIT.search(text)
-    relative = RELATIVE.search(text)
-    if explicit and (relative is None or explicit.start() <= relative.start()):
-        month = month_number(explicit.group("month") or explicit.group("month2"))
-        day = int(explicit.group("day") or explicit.group("day2"))
-        try:
-            return day_text(date(int(explicit.group("year") or today.year), month, day))
-        except ValueError:
-            pass  # "31 February": fall back to a relative phrase, if any
-    if relative:
-        return resolve(relative, today)
-    return None

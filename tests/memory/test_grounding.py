@@ -770,3 +770,11 @@ def test_a_he_is_not_given_to_a_thing_the_model_named_as_subject():
     v = verdict(llm("semantic", "He brought the user a little bottle of Chartreuse and a card in his terrible "
                     "handwriting.", [50], "Chartreuse"), note)
     assert (v.ok, v.reason) == (False, "unclear_person")
+
+
+def test_a_memory_that_drops_the_day_after_next_tuesday_gets_the_day_the_turn_gave_not_a_week_early():
+    turn = [Event("Taking my dad (82) to cardiology next Tuesday 26 May, 9:40, Garcia de Orta.",
+                  1_778_702_400.0, source="chat", session="c", actor="user", id=60)]  # Wed 13 May 2026
+    v = verdict(llm("semantic", "The user is taking their dad (82) to cardiology next Tuesday at Garcia de Orta.",
+                    [60]), turn)
+    assert v.ok and "next Tuesday 26 May at Garcia de Orta" in v.text and "19 May" not in v.text

@@ -2,8 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from recall_cli.timephrase.phrase import annotate, extract, mentioned_date
-from recall_cli.timeutil import to_ts
+from recall_cli.timephrase.answer import mentioned_date
+from recall_cli.timephrase.phrase import annotate, extract
+from recall_cli.timeutil import parse_time, to_ts
 
 # Wednesday 2023-05-24 15:00 local time
 REF = to_ts(datetime(2023, 5, 24, 15, 0))
@@ -117,3 +118,11 @@ def test_a_weekday_before_a_date_settles_the_year_a_text_speaks_of():
     [moved] = mentions("Gary texts: moved to Mon 16 March", said)
     [ahead] = mentions("Gary texts: moved to 16 March", said)
     assert _day(moved.since) == "2026-03-16" and _day(ahead.since) == "2027-03-16"
+
+
+def test_a_weekday_followed_by_its_day_is_not_given_another_day():
+    wednesday = parse_time("2026-05-13T20:00")
+    assert annotate("cardiology next Tuesday 26 May, 9:40", wednesday) == "cardiology next Tuesday 26 May, 9:40"
+    assert annotate("see you on Friday, the 15th", wednesday) == "see you on Friday, the 15th"
+    assert annotate("cardiology next Tuesday at Garcia de Orta", wednesday) == \
+        "cardiology next Tuesday [19 May 2026] at Garcia de Orta"
