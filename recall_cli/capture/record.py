@@ -183,6 +183,7 @@ class Settings:
     def __init__(self, home: str | None = None) -> None:
         self.home = home or _home.recall_home()
         self.values: dict[str, Any] = dict(CAPTURE_DEFAULTS)
+        self.problem = ""  # a config.toml that cannot be read: logged, and the defaults record
         path = os.path.join(self.home, "config.toml")
         if os.path.exists(path):
             import tomllib
@@ -191,7 +192,8 @@ class Settings:
                 with open(path, "rb") as fh:
                     section = tomllib.load(fh).get("capture", {})
             except (tomllib.TOMLDecodeError, OSError) as exc:
-                raise ValueError(f"{path}: {exc}") from None
+                # a file half-edited must not cost the commands run meanwhile: record with the defaults
+                self.problem, section = f"{path}: {exc}", {}
             if isinstance(section, dict):
                 for name, value in section.items():
                     if f"capture.{name}" in self.values:
@@ -235,7 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         args = parse_args(list(sys.argv[1:] if argv is None else argv))
-        record(args)
+        settings = Settings()
+        record(args, settings=settings)
+        if settings.problem:
+            _log_error(_home.recall_home(), f"config: {settings.problem} (recorded with the default settings)")
     except Exception as exc:  # never a traceback on the user's terminal; log it instead
         _log_error(_home.recall_home(), f"{type(exc).__name__}: {exc}")
         return 1
