@@ -93,7 +93,7 @@ def test_a_bad_value_in_config_toml_is_a_failed_check_and_config_set_repairs_it(
     assert ("[FAIL] config: config key 'search.limit' needs a whole number, got 'ten' "
             "(set it right: recall config set search.limit VALUE)") in out
     assert "[  OK] store:" in out  # the other checks still ran
-    assert "(its default is used)" in cli("config", "show")[2]
+    assert "other commands refuse to run until it is fixed" in cli("config", "show")[2]
     assert cli("config", "set", "search.limit", "5") == (0, "search.limit = 5\n", "")
     assert cli("config", "get", "search.limit")[1] == "5\n"
 
