@@ -43,7 +43,7 @@ from .support import (
     stem,
     words,
 )
-from .update import DAYS, is_note, is_question, later_update, struck
+from .update import DAYS, UPDATE_DEPTH, is_note, is_question, later_update, struck
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 NUMBERED_LINE = re.compile(r"^\s*\d{1,2}[.)]\s")
@@ -561,10 +561,13 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
 def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth: int) -> tuple[str, Hit] | None:
     """"How many testers does Sou have now?": a later statement that counts the same things
     ("19 testers now", after "12 testers") is what holds now; the latest such, or None."""
-    counted = {w for w in keys & words(found[0]) if re.search(rf"\d[\d,.]*\s+{re.escape(w)}", found[0], re.I)}
-    later = [(h.ts, n, s, h) for h in hits[:depth] if h.ts > found[1].ts
+    def count_of(w: str) -> str:  # "19 testers", "**19 testers**", "pre-orders: 57", "pre-orders 52"
+        return rf"\d[\d,.]*\s+(?:\*\*)?{re.escape(w)}|\b{re.escape(w)}\w*\W{{0,3}}\s*\d"
+    # (a statement that counts nothing, "put up the pre-order form", is on the thing: any count of it)
+    counted = {w for w in keys & words(found[0]) if re.search(count_of(w), found[0], re.I)} or keys
+    later = [(h.ts, n, s, h) for h in hits[:max(depth, UPDATE_DEPTH)] if h.ts > found[1].ts
              for n, s in enumerate(sentences(h.text or ""))
-             if any(re.search(rf"\d[\d,.]*\s+(?:\*\*)?{re.escape(w)}", s, re.I) for w in counted)]
+             if any(re.search(count_of(w), s, re.I) for w in counted)]
     return max(later, key=lambda m: m[:2])[2:] if later else None  # (a running list's last line)
 
 

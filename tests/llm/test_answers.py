@@ -1382,3 +1382,13 @@ def test_a_thing_booked_again_further_down_the_same_note_under_its_place_is_answ
     add_notes(svc, [("2026-08-20T21:00", "Climbing course at Boulderhaus on Sat 5 Sep is off, instructor is sick. "
                                          "Rang Boulderhaus again: first free slot Sat 17 Oct, took it.")])
     assert answered(svc, "when is the climbing course?", "2026-09-01T12:00").startswith("17 October 2026")
+
+
+def test_how_many_now_is_the_latest_count_even_when_the_first_line_counts_nothing(svc):
+    add_notes(svc, [("2026-04-11T21:00", "Zine! Tiago and I put up the pre-order form Sat for Blocos de Sintra."),
+                    ("2026-04-22T21:00", "Zine pre-orders: 41 now. Gráfica wants the final PDF by 20 May."),
+                    ("2026-05-14T21:00", "Zine: pre-orders 52! Tiago finally sent the photos."),
+                    ("2026-05-16T21:00", "Zine layout: 30 of 40 pages done.\nPre-orders: 57!! shared on insta."),
+                    ("2026-05-17T21:00", "Bought tape for the finger."), ("2026-05-18T21:00", "Rent paid.")])
+    assert answered(svc, "How many pre-orders does the Sintra zine have now?", "2026-05-20T12:00").startswith(
+        "Pre-orders: 57!!")
