@@ -242,34 +242,34 @@ LIST_LINE = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s")
 
 
 def _rebooked(keys: set[str], off: tuple[str, Hit], hits: Sequence[Hit],
-              allow: Callable[[Hit, str], bool] | None) -> tuple[str, Hit] | None:
-    """The sentence that gives the thing ``off`` (sentence, item) called off a new day: further
-    down the same note ("Rang Boulderhaus again: first free slot Sat 17 Oct, took it.") or in a
-    later item ("first free tasting slot is Sat 17 Oct" after "menu tasting on Sat 5 Sep is
-    off"), on what is asked or a name the cancelling sentence gives; of those, the one that says
-    most of it, then the latest; None when none does."""
+              allow: Callable[[Hit, str], bool] | None) -> tuple[Dated, Hit] | None:
+    """The new day (not one struck through) and its item for the thing ``off`` (sentence, item)
+    called off, from a sentence further down the same note ("Rang Boulderhaus again: first free
+    slot Sat 17 Oct, took it.") or in a later item ("first free tasting slot is Sat 17 Oct"
+    after "menu tasting on Sat 5 Sep is off"), on what is asked or a name the cancelling
+    sentence gives; of those, the one that says most of it, then the latest; None when none does."""
     said, item = off
     about = keys | {stem(w.lower()) for name in names_in_question(said) for w in re.findall(r"\w+", name)}
     own = sentences(item.text or "")
     below = own[own.index(said) + 1:] if said in own else []
-    best: tuple[tuple[int, float, int], tuple[str, Hit]] | None = None
+    best: tuple[tuple[int, float, int], tuple[Dated, Hit]] | None = None
     candidates = [(s, item) for s in below] + [(s, other) for other in hits if other.ts > item.ts
                                                 and other.ref != item.ref for s in sentences(other.text or "")]
     for n, (sentence, other) in enumerate(candidates):
         shared = about & (words(sentence) | context_of(other))
         if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
             continue
-        if any(not _inside(STRUCK, sentence, at) for at, *_ in dates_in(sentence, other.ts)):
+        day = next((d for d in dates_in(sentence, other.ts) if not _inside(STRUCK, sentence, d[0])), None)
+        if day is not None:
             rank = (len(shared), other.ts, -n)
             if best is None or rank > best[0]:
-                best = (rank, (sentence, other))
+                best = (rank, (day, other))
     return best[1] if best is not None else None
 
 
-def _day_of(question: str, said: tuple[str, Hit], cancelled: list[Hit]) -> Shaped:
-    """The new day ``said`` gives (not one struck through), cited with what called it off."""
-    sentence, hit = said
-    day = next(d for d in dates_in(sentence, hit.ts) if not _inside(STRUCK, sentence, d[0]))
+def _day_of(question: str, said: tuple[Dated, Hit], cancelled: list[Hit]) -> Shaped:
+    """The new day ``said`` (the day, its item) gives, cited with what called it off."""
+    day, hit = said
     cited = [hit, *(h for h in cancelled if h.ref != hit.ref)]
     return Shaped(in_granularity(question, day[1], day[2]), cited)
 

@@ -372,6 +372,12 @@ AMOUNT = re.compile(r"[$£€]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:%|
 CLAUSE_END = re.compile(r"[;!?\n]|\.(?!\d)|\s[-\u2013\u2014]\s|,\s(?:and|but|so|while)\s")
 
 
+def _stems_of(text: str, *, content: bool = False) -> set[str]:
+    """The stems of ``text``'s words (letters only); ``content``: not stopwords, three letters or more."""
+    return {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", text)
+            if not content or (w.lower() not in STOPWORDS and len(w) > 2)}
+
+
 def misplaced_amount(text: str, cited: Sequence[Event]) -> str:
     """An amount ``text`` puts with words that no line of the events holding it says
     ("a $612.40 logbook service", when the note's "$612.40" is the total on its own line and
@@ -382,13 +388,11 @@ def misplaced_amount(text: str, cited: Sequence[Event]) -> str:
         start = max((e.end() for e in CLAUSE_END.finditer(text, 0, m.start())), default=0)
         end = next((e.start() for e in CLAUSE_END.finditer(text, m.end())), len(text))
         clause = text[start:m.start()] + " " + text[m.end():end]
-        around = {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", clause)
-                  if w.lower() not in STOPWORDS and len(w) > 2}
+        around = _stems_of(clause, content=True)
         value = re.sub(r"[^\d.]", "", m.group(0)).rstrip(".")
         lines = [line for e in cited for line in e.text.splitlines()
                  if value in {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", line)}]
-        if around and lines and not any(around & {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", line)}
-                                         for line in lines):
+        if around and lines and not any(around & _stems_of(line) for line in lines):
             return m.group(0)
     return ""
 
@@ -398,15 +402,13 @@ def asked_not_said(text: str, cited: Sequence[Event]) -> str:
     association." from "kids suit from the assoc?": the writer was unsure), else ''. A
     sentence is taken from the one that holds most of its content words. (A chat's question
     often tells a fact: "I'm off to Lisbon in May, what should I pack?")"""
-    said = [s for e in cited if e.source in ("note", "file") for s in sentences(e.text)]
+    said = [(s, _stems_of(s)) for e in cited if e.source in ("note", "file") for s in sentences(e.text)]
     for sentence in sentences(text):
-        own = {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", sentence)
-               if w.lower() not in STOPWORDS and len(w) > 2}
-        if len(own) < 2:
+        own = _stems_of(sentence, content=True)
+        if len(own) < 2 or not said:
             continue
-        best = max(said, key=lambda s: len(own & {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", s)}), default="")
-        shared = own & {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", best)}
-        if best.rstrip().endswith("?") and len(shared) >= max(2, (2 * len(own) + 2) // 3):
+        best, stems = max(said, key=lambda pair: len(own & pair[1]))
+        if best.rstrip().endswith("?") and len(own & stems) >= max(2, (2 * len(own) + 2) // 3):
             return sentence
     return ""
 

@@ -350,7 +350,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     episode = list(episode) if episode is not None else list(cited)
     text = clean_text(candidate.text)
     # a chat reply's reaction is no part of what it says ("Sounds right. Check the feeder ...")
-    text = REACTION.sub("", text, count=1) if len(WORD.findall(REACTION.sub("", text, count=1))) >= 3 else text
+    if len(WORD.findall(said := REACTION.sub("", text, count=1))) >= 3:
+        text = said
     verdict = Verdict(text, candidate.subject)
     ev = Evidence.of(cited)
     speakers = name_words(e.actor for e in episode)
