@@ -545,6 +545,10 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         subject = keys - own
         on_subject = [h for h in top if subject and not h.actor
                       and len(subject & alike(words(h.text))) / len(subject) >= min_support]
+        # "Dad's" is a relative, whatever the notes call him: a turn saying "my dad" holds him
+        kin_of = RELATION.get(_plain(name))
+        if kin_of and any(kin_of in relations_in(h.text) and subject & alike(words(h.text)) for h in top):
+            continue
         if any(POSSESSIVE.search(h.text) for h in on_subject) and not any(own & words(h.text) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support

@@ -27,6 +27,7 @@ from .phrase import (
     TIME_OF_DAY_AFTER,
     WEEKDAY_RE,
     WEEKDAYS,
+    day_after,
     day_text,
     month_number,
     month_start,
@@ -253,6 +254,9 @@ def dates_in(text: str, said: float, undated: bool = False) -> list[tuple[int, s
                 continue
             groups = {k: v or "" for k, v in m.groupdict().items()}
             groups["future"] = tense[max(b for b in bounds if b <= m.start())]
+            if (kind == "relative" and (groups["wd"] or groups["bare_wd"] or groups["wd_at"])
+                    and day_after(text, m.end())):
+                continue  # "next Tuesday 26 May": the writer gave the day, read on its own
             if kind.startswith("range") and MOVED_BEFORE.search(text, 0, m.start()):
                 # "moved from October 14 to October 21" is no range: the thing is now on the 21st
                 kind, groups = "day", {"d": groups.get("d2") or groups.get("d2b") or "",

@@ -257,6 +257,15 @@ def test_a_title_with_a_full_stop_does_not_end_the_sentence(svc):
     assert answer.text == "Dentist on the 14th at 9:15 with Dr. Patel. [1]"
 
 
+def test_a_relative_asked_by_name_is_the_one_a_turn_calls_my_dad(svc):
+    # the notes call him by the family's word ("Pai"); the user told the assistant "my dad"
+    svc.add("Pai's cardiology appointment moved to Tue 26 May", ts=T0)
+    svc.add("Taking my dad to cardiology on 26 May at 9:40", ts=T0 + 60, actor="user", source="chat")
+    answer = ask(svc, "When is Dad's cardiology appointment?", llm=ScriptedLLM([]))
+    assert not answer.abstained, answer.reason
+    assert "26 May" in answer.text
+
+
 def test_a_name_the_question_gives_must_be_in_the_evidence_on_its_subject(svc):
     svc.add("Sam's spare key is under the blue pot", ts=T0)
     svc.add("Lena's birthday is 14 August", ts=T0 + 60)

@@ -79,6 +79,12 @@ def test_dates_are_given_in_the_questions_granularity():
     assert in_granularity("When did Jon move?", "5 March 2019", date(2019, 3, 5)) == "5 March 2019"
 
 
+def test_a_weekday_the_writer_gives_the_day_of_is_that_day():
+    # said on a Friday, "next Tuesday" alone is the 13th; the writer says it is the 20th
+    found = dates_in("Taking Dad to cardiology next Tuesday 20 June, 9:40", SAID)
+    assert [day for _, _, day, _ in found] == [date(2023, 6, 20)]
+
+
 def test_abbreviated_months_read_the_same_as_in_questions():
     assert dates_in("the recital is on Sept. 3rd", SAID)[0][1] == "3 September 2023"
     assert dates_in("flights booked for Nov 3-10", SAID)[0][1] == "3-10 November 2023"
