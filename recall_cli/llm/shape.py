@@ -28,13 +28,12 @@ from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.answer import dates_in
 from ..timephrase.phrase import NUMBER_RE
+from .lexicon import IRREGULAR, RELATION
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
-    IRREGULAR,
     LONG_NUMBER,
     QUESTION_WORDS,
-    RELATION,
     STOPWORDS,
     alike,
     file_words,

@@ -35,6 +35,7 @@ from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
+from .lexicon import IRREGULAR, PERIODIC, RELATION
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -84,17 +85,6 @@ SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|t
                     r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote)\b", re.I)
 # whole words only: "ePMS" and "iPhone" are names, not their "PMS" and "Phone"
 NAME = re.compile(r"(?<![\w'\u2019-])(?:[A-Z]|[a-z]{1,2}[A-Z])[\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
-# the people a question can name by how they are related to the asker; each word -> its kind
-# ("mum" and "mother" are one person, "sister" and "brother" two)
-RELATION = {word: kind for kind, spelled in (
-    ("mother", "mother mom mum mam mommy mummy mama"), ("father", "father dad daddy papa"),
-    ("grandmother", "grandmother grandma granny gran nan nana"),
-    ("grandfather", "grandfather grandpa granddad grandad gramps"), ("brother", "brother bro"),
-    ("sister", "sister sis"), ("son", "son"), ("daughter", "daughter"), ("wife", "wife"),
-    ("husband", "husband"), ("aunt", "aunt auntie aunty"), ("uncle", "uncle"), ("cousin", "cousin"),
-    ("niece", "niece"), ("nephew", "nephew"), ("girlfriend", "girlfriend"), ("boyfriend", "boyfriend"),
-    ("fiance", "fiance fiancé fiancee fiancée"), ("boss", "boss"), ("stepmother", "stepmother stepmom stepmum"),
-    ("stepfather", "stepfather stepdad")) for word in spelled.split()}
 # "how did I fix the build?": asks for steps, and an item with only the verb is about another thing
 HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)\b", re.I)
 # words a note says a question's word with (stems): "where does Priya work?" is answered by
@@ -166,32 +156,6 @@ def relations_in(text: str) -> set[str]:
     return {RELATION[w] for w in (t.removesuffix("'s") for t in tokens(text)) if w in RELATION}
 FIRST_PERSON = frozenset("i i'm i've i'd i'll im ive my me mine myself we we're we've we'll our ours us".split())
 SECOND_PERSON = frozenset("you you're you've you'll you'd your yours yourself ya ur".split())
-
-
-# irregular past forms meet their verb ("which book did Priya lend me?" over "Priya lent me
-# her copy"); not those that are also everyday words of another sense (left, saw, found, felt)
-# (not "left", "sat", "fell" or "bit": a side, a Saturday, a hill and "a bit" more often than verbs)
-IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
-    ("lend", "lent"), ("buy", "bought"), ("teach", "taught"), ("go", "went gone"), ("run", "ran"),
-    ("meet", "met"), ("give", "gave given"), ("take", "took taken"), ("make", "made"), ("tell", "told"),
-    ("sell", "sold"), ("pay", "paid"), ("spend", "spent"), ("send", "sent"), ("build", "built"),
-    ("bring", "brought"), ("think", "thought"), ("write", "wrote written"), ("fly", "flew flown"),
-    ("drive", "drove driven"), ("eat", "ate eaten"), ("begin", "began begun"), ("choose", "chose chosen"),
-    ("break", "broke broken"), ("keep", "kept"), ("lose", "lost"), ("win", "won"), ("swim", "swam swum"),
-    ("sleep", "slept"), ("hear", "heard"), ("catch", "caught"), ("ride", "rode ridden"), ("drink", "drank drunk"),
-    ("grow", "grew grown"), ("know", "knew known"), ("wear", "wore worn"), ("speak", "spoke spoken"),
-    ("forget", "forgot forgotten"), ("become", "became"), ("come", "came"), ("get", "got gotten"),
-    ("sing", "sang sung"), ("see", "seen"), ("ring", "rang rung"), ("find", "found"),
-    ("feel", "felt"), ("hold", "held"), ("stand", "stood"), ("understand", "understood"), ("fall", "fallen"),
-    ("throw", "threw thrown"), ("draw", "drew drawn"), ("hide", "hid hidden"), ("shake", "shook shaken"),
-    ("steal", "stole stolen"), ("wake", "woke woken"), ("freeze", "froze frozen"), ("forgive", "forgave forgiven"),
-    ("dig", "dug"), ("stick", "stuck"), ("hang", "hung"), ("feed", "fed"), ("bite", "bitten"))
-    for past in forms.split()}
-
-
-# a calendar adverb is its period: "weekly stall fee" is the fee "a week"
-PERIODIC = {"daily": "day", "weekly": "week", "fortnightly": "fortnight", "monthly": "month", "yearly": "year",
-            "annually": "year", "hourly": "hour", "nightly": "night"}
 
 
 def stem(word: str) -> str:

@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import IRREGULAR, ownership, sentences, stem
+from ..llm.lexicon import IRREGULAR
+from ..llm.support import ownership, sentences, stem
 from ..models import Event, Hit
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_assistant, is_self

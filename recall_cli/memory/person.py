@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..llm.support import IRREGULAR, RELATION
+from ..llm.lexicon import IRREGULAR, RELATION
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_self
