@@ -145,6 +145,16 @@ def predicate_of(question: str) -> str:
     return stem(verb)
 
 
+# "who is the physio treating my finger?": the one a note calls the physio
+ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+([a-z]+)\b", re.I)
+
+
+def role_asked(question: str) -> str:
+    """The stem of the role a "who is the <role> ...?" question names; "" for none."""
+    m = ROLE_ASKED.match(question)
+    return stem(m.group(1).lower()) if m else ""
+
+
 def speech_words(question: str) -> set[str]:
     """The stems of the verbs that report speech in ``question`` ("suggest" in "what did Claude
     suggest for Lisbon?"): they frame what is asked, they are not its subject."""

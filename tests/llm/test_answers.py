@@ -257,6 +257,13 @@ def test_a_title_with_a_full_stop_does_not_end_the_sentence(svc):
     assert answer.text == "Dentist on the 14th at 9:15 with Dr. Patel. [1]"
 
 
+def test_who_is_the_role_is_answered_by_the_line_that_names_the_role(svc):
+    svc.add("## Finger injury\n- Sun 22 Mar, Sintra (Peninha), right ring finger, half crimp, pop\n"
+            "- physio: Joana Reis, Fisio Campo de Ourique, 213 960 512\n- dx: A2 pulley strain", ts=T0)
+    answer = ask(svc, "Who is the physio treating my finger?", llm=ScriptedLLM([]))
+    assert "Joana Reis" in answer.text
+
+
 def test_a_relative_asked_by_name_is_the_one_a_turn_calls_my_dad(svc):
     # the notes call him by the family's word ("Pai"); the user told the assistant "my dad"
     svc.add("Pai's cardiology appointment moved to Tue 26 May", ts=T0)
