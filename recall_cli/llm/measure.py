@@ -4,7 +4,8 @@
 "How much did Dad's new glasses cost?" is not answered by "new glasses ordered, ready in
 about 10 days", nor "how many pounds of food went out?" by "143 households": when no
 evidence on the question's subject gives a measure of the kind asked, nothing written
-answers it, and ask says so ("Not mentioned") instead of quoting the nearest line.
+answers it, and ask says so ("Not mentioned") instead of quoting the nearest line. Also
+whether a sentence gives a figure, or money, for the answers that want one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..models import Hit
+from ..timephrase.answer import dates_in
 from .support import AGE, DIGIT_WORDS, DIGITS_ASKED, HOW_OLD, LONG_NUMBER, PHONE, alike, sentences, stem, words
 
 LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
@@ -202,3 +204,45 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
     if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
         return "the question has no word to look for"
     return None
+
+
+# figures in a sentence: a time of day or a date is none
+AMOUNT = re.compile(r"\d|[£$€¥]")
+MONEY = re.compile(r"[£$€¥]|\b(?:eur|euros?|pounds?|dollars?|kr|dkk)\b", re.I)
+CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
+AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
+
+
+def gives_figure(sentence: str, ts: float) -> bool:
+    """Whether ``sentence`` gives a figure: "07:20 Vet rang", "22 sep, before payroll cutoff on
+    the 25th" give none (a time or a date is no figure)."""
+    bare = AT_HOUR.sub(" ", CLOCK.sub(" ", sentence))
+    for _pos, _text, _day, phrase in dates_in(bare, ts):
+        bare = bare.replace(phrase, " ")
+    return AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None
+
+
+def with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) gives a figure, or is followed by a
+    long number ("Should call the plumber ...", then "Joe Fahy, 091 755 218")."""
+    if allow is not None and not allow(hit, sentence):
+        return False
+    if gives_figure(sentence, hit.ts):
+        return True
+    after = after_of(sentence, hit.text or "")
+    # or followed by a long number or a price ("test ride 27 sep ...", then "CB125F, 2.900€")
+    return bool(after) and (LONG_NUMBER.search(after[0]) or MONEY.search(after[0])) is not None
+
+
+def with_money(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` gives a sum of money (a price asked: not the agent's phone number)."""
+    if allow is not None and not allow(hit, sentence):
+        return False
+    after = after_of(sentence, hit.text or "")  # "... at Mick's.", then "£720 + VAT = £864."
+    return MONEY.search(sentence) is not None or (bool(after) and MONEY.search(after[0]) is not None)
+
+
+def after_of(sentence: str, text: str) -> list[str]:
+    """The sentences of ``text`` after ``sentence`` ([] when it is not one of them)."""
+    said = sentences(text)
+    return said[said.index(sentence) + 1:] if sentence in said else []

@@ -26,9 +26,9 @@ from typing import TypeAlias
 
 from ..models import Hit
 from ..search.text import is_assistant
-from ..timephrase.answer import dates_in
 from ..timephrase.phrase import NUMBER_RE
 from .lexicon import IRREGULAR, RELATION
+from .measure import AMOUNT, MONEY, after_of, gives_figure, with_figure, with_money
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
@@ -165,9 +165,12 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
                            and (deed in IRREGULAR or re.fullmatch(r"[a-z]{3,}(?:ed|s)", deed))  # a verb
                            and keys & alike({stem(deed)})
                            for word, deed in re.findall(r"(?<![\w'\u2019-])([A-Z][a-z]+)\s+([a-z]{3,})\b", sentence))
-    return (int(someone) + int(doer),
-            int(bool(predicate) and predicate in alike(said)), len((keys - names) & said), len(keys & said),
-            len(keys & alike(said)), len(keys & context), when, -i, -j)
+    # the words of the heading a note's line sits under count as its own ("- Penha de França T1
+    # ... -> NO" under "## Options seen" answers "why didn't I take the Penha flat?"), then what
+    # the line itself says
+    return (int(someone) + int(doer), int(bool(predicate) and predicate in alike(said)),
+            len((keys - names) & (said | context)), len(keys & said), len(keys & alike(said)),
+            len(keys & context), when, -i, -j)
 
 
 def context_of(hit: Hit) -> set[str]:
@@ -420,10 +423,6 @@ def _listed(sentence: str, hit: Hit) -> str | None:
     return f"{head}: {listed}" if head else listed
 
 
-AMOUNT = re.compile(r"\d|[£$€¥]")
-MONEY = re.compile(r"[£$€¥]|\b(?:eur|euros?|pounds?|dollars?|kr|dkk)\b", re.I)
-CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
-AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
 HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)
 HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b", re.I)  # also "what does it cost?"
 
@@ -436,33 +435,6 @@ def _row(line: str) -> str:
     if TABLE_ROW.match(line):
         return " ".join(c for c in cells(line) if c).replace("**", "")
     return clean(line) or line
-
-
-def _figure(sentence: str, ts: float) -> bool:
-    """Whether ``sentence`` gives a figure: "07:20 Vet rang", "22 sep, before payroll cutoff on
-    the 25th" give none (a time or a date is no figure)."""
-    bare = AT_HOUR.sub(" ", CLOCK.sub(" ", sentence))
-    for _pos, _text, _day, phrase in dates_in(bare, ts):
-        bare = bare.replace(phrase, " ")
-    return AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None
-
-
-def _with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
-    """Whether ``sentence`` (that ``allow`` lets answer) gives a figure, or is followed by a
-    long number ("Should call the plumber ...", then "Joe Fahy, 091 755 218")."""
-    if allow is not None and not allow(hit, sentence):
-        return False
-    if _figure(sentence, hit.ts):
-        return True
-    after = _after(sentence, hit.text or "")
-    # or followed by a long number or a price ("test ride 27 sep ...", then "CB125F, 2.900€")
-    return bool(after) and (LONG_NUMBER.search(after[0]) or MONEY.search(after[0])) is not None
-
-
-def _after(sentence: str, text: str) -> list[str]:
-    """The sentences of ``text`` after ``sentence`` ([] when it is not one of them)."""
-    said = sentences(text)
-    return said[said.index(sentence) + 1:] if sentence in said else []
 
 
 def _says_some(keys: set[str], sentence: str, hit: Hit) -> bool:
@@ -498,8 +470,11 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                 return Shaped(_listed(statements[0], answered) or statements[0], [answered])
     found = None
     if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
-        found = best_statement(keys, hits, depth, partial(_with_figure, allow), names, predicate, latest, person)
-        if found is not None and not keys & alike(words(found[0])):
+        found = keys & PRICE_WORDS and best_statement(keys, hits, depth, partial(with_money, allow), names,
+                                                      predicate, latest, person)
+        found = found or best_statement(keys, hits, depth, partial(with_figure, allow), names, predicate,
+                                        latest, person)
+        if found is not None and not _says_some(keys, found[0], found[1]):
             found = None
     found = found or best_statement(keys, hits, depth, allow, names, predicate, latest, person)
     if found is None:
@@ -521,8 +496,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         # ("Ash Grey back-ordered, 8 wks", "it went grey-blue") in the lines above it
         return Shaped(" / ".join([*above, said]), [found[1]])
     # "Car service done." then "Final bill was 245 pounds"; a price asked wants money, not "45 min on hold"
-    if amount and (not _figure(said, found[1].ts) or (keys & PRICE_WORDS and not MONEY.search(said))):
-        after = _after(found[0], found[1].text or "")
+    if amount and (not gives_figure(said, found[1].ts) or (keys & PRICE_WORDS and not MONEY.search(said))):
+        after = after_of(found[0], found[1].text or "")
         figures = list(takewhile(lambda s: AMOUNT.search(s) is not None,
                                  dropwhile(lambda s: AMOUNT.search(s) is None, after)))
         if after and TABLE_ROW.match(after[0]):  # a table's rows with a number, not its header
@@ -570,7 +545,7 @@ def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth:
     return max(later, key=lambda m: m[:2])[2:] if later else None  # (a running list's last line)
 
 
-PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee".split())
+PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee rent".split())
 
 
 def _under(line: str, text: str) -> bool:

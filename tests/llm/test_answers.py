@@ -257,6 +257,23 @@ def test_a_title_with_a_full_stop_does_not_end_the_sentence(svc):
     assert answer.text == "Dentist on the 14th at 9:15 with Dr. Patel. [1]"
 
 
+def test_a_notes_heading_tells_what_its_lines_are_about(svc):
+    svc.add("Flat hunting\n- 3 viewings booked:\n  - Thu 26 Penha de França, T1, €1,020\n"
+            "  - Thu 26 Alvalade, T1+1, €1,150", ts=T0)
+    svc.add("- Penha de França T1 €1,020 - 4th floor no lift (88 steps), damp in bedroom -> NO.\n"
+            "- Alvalade T1+1 - lift, box room -> YES", ts=T0 + 60,
+            meta={"heading": "Flat move > Options seen", "path": "/notes/flat-move.md"})
+    answer = ask(svc, "Why didn't I take the Penha de França flat?", llm=ScriptedLLM([]))
+    assert "4th floor no lift" in answer.text
+
+
+def test_a_price_asked_is_answered_with_money_not_a_phone_number(svc):
+    svc.add("Van\n- clutch: Mick's rang back, 0113 496 0011\n"
+            "- 13 Oct - CLUTCH kit fitted at Mick's. £720 + VAT = £864.", ts=T0)
+    answer = ask(svc, "How much did I pay for the van's clutch?", llm=ScriptedLLM([]))
+    assert "£864" in answer.text and "0113" not in answer.text
+
+
 def test_who_is_the_role_is_answered_by_the_line_that_names_the_role(svc):
     svc.add("## Finger injury\n- Sun 22 Mar, Sintra (Peninha), right ring finger, half crimp, pop\n"
             "- physio: Joana Reis, Fisio Campo de Ourique, 213 960 512\n- dx: A2 pulley strain", ts=T0)
