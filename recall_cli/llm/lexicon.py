@@ -5,10 +5,13 @@ from __future__ import annotations
 
 # the people a question can name by how they are related to the asker; each word -> its kind
 # ("mum" and "mother" are one person, "sister" and "brother" two)
+# (with the words other languages and places say them in: "Ma", "Amma", "Pai", "Paati", "Oma")
 RELATION = {word: kind for kind, spelled in (
-    ("mother", "mother mom mum mam mommy mummy mama"), ("father", "father dad daddy papa"),
-    ("grandmother", "grandmother grandma granny gran nan nana"),
-    ("grandfather", "grandfather grandpa granddad grandad gramps"), ("brother", "brother bro"),
+    ("mother", "mother mom mum mam mommy mummy mama ma mammy amma maman mamá mãe mutti"),
+    ("father", "father dad daddy papa appa pai papá vati"),
+    ("grandmother", "grandmother grandma granny gran nan nana nanna paati patti ammamma oma avó nonna abuela babcia"),
+    ("grandfather", "grandfather grandpa granddad grandad gramps thatha thaatha opa avô nonno abuelo"),
+    ("brother", "brother bro"),
     ("sister", "sister sis"), ("son", "son"), ("daughter", "daughter"), ("wife", "wife"),
     ("husband", "husband"), ("aunt", "aunt auntie aunty"), ("uncle", "uncle"), ("cousin", "cousin"),
     ("niece", "niece"), ("nephew", "nephew"), ("girlfriend", "girlfriend"), ("boyfriend", "boyfriend"),
@@ -39,3 +42,7 @@ IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
 # a calendar adverb is its period: "weekly stall fee" is the fee "a week"
 PERIODIC = {"daily": "day", "weekly": "week", "fortnightly": "fortnight", "monthly": "month", "yearly": "year",
             "annually": "year", "hourly": "hour", "nightly": "night"}
+
+# feasts a question dates by ("the shoes I bought after Christmas"): times, not names
+HOLIDAYS = frozenset("christmas xmas easter halloween thanksgiving diwali pongal eid ramadan hanukkah passover "
+                     "hogmanay".split())

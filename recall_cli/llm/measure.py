@@ -155,7 +155,9 @@ def block_number(question: str, keys: set[str], top: Sequence[Hit]) -> tuple[str
 
 # "my dentist appointment", "my dentist's name": a thing named by a word that says which one,
 # then what it is
-COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+([a-z][a-z-]{2,})((?:'s|\u2019s)?)"
+# ("my next dentist appointment": a word of time or order before it says which by when)
+COMPOUND = re.compile(r"\b(?:my|our|the|his|her|their|\w+'s)\s+(?:(?:next|last|upcoming|new|first|latest|current|"
+                      r"previous|usual)\s+)?([a-z][a-z-]{2,})((?:'s|\u2019s)?)"
                       r"\s+([a-z][a-z-]{2,})\b", re.I)
 
 

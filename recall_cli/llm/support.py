@@ -35,7 +35,7 @@ from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
-from .lexicon import IRREGULAR, PERIODIC, RELATION
+from .lexicon import HOLIDAYS, IRREGULAR, PERIODIC, RELATION
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -239,7 +239,11 @@ def names_in_question(question: str, people: Iterable[str] = ()) -> list[str]:
         before = question[: match.start()].rstrip()
         if match.start() == 0 or (before.endswith((".", "?", "!")) and not TITLE_BEFORE.search(before)):
             run = run[1:]  # a sentence's first word is capitalised whatever it is ("Dr. Patel" aside)
-        kept = [w for w in run if (word := _plain(w)) not in skip and word not in STOPWORDS and len(word) > 2]
+        # "Mum's", "Dad": a relative, whatever the notes call them ("Ma", "Pai"); "bought after
+        # Christmas": a time the thing is dated by (what happened "during Halloween" is about it)
+        dating = bool(re.search(r"\b(?:after|before|since|until|till|by)\s*$", before, re.I))
+        kept = [w for w in run if (word := _plain(w)) not in skip and word not in STOPWORDS and len(word) > 2
+                and word not in RELATION and not (dating and word in HOLIDAYS)]
         if len(kept) == 1 and (_plain(kept[0]) in QUESTION_WORDS or _plain(kept[0]) in CALENDAR_ABBREVIATIONS):
             continue  # "in May", "on Aug 15th", "the New one": calendar or question words, not a name
         if kept:
@@ -519,10 +523,6 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         subject = keys - own
         on_subject = [h for h in top if subject and not h.actor
                       and len(subject & alike(words(h.text))) / len(subject) >= min_support]
-        # "Dad's" is a relative, whatever the notes call him: a turn saying "my dad" holds him
-        kin_of = RELATION.get(_plain(name))
-        if kin_of and any(kin_of in relations_in(h.text) and subject & alike(words(h.text)) for h in top):
-            continue
         if any(POSSESSIVE.search(h.text) for h in on_subject) and not any(own & words(h.text) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support

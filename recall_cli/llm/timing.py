@@ -256,7 +256,7 @@ def _rebooked(keys: set[str], off: tuple[str, Hit], hits: Sequence[Hit],
     candidates = [(s, item) for s in below] + [(s, other) for other in hits if other.ts > item.ts
                                                 and other.ref != item.ref for s in sentences(other.text or "")]
     for n, (sentence, other) in enumerate(candidates):
-        shared = about & (words(sentence) | context_of(other))
+        shared = about & (alike(words(sentence)) | context_of(other))
         if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
             continue
         day = next((d for d in dates_in(sentence, other.ts) if not _inside(STRUCK, sentence, d[0])), None)

@@ -328,6 +328,22 @@ def answered(svc, question: str, now: str) -> str:
     return ask(svc, question, llm=ScriptedLLM([]), reference=parse_time(now)).text
 
 
+def test_a_relative_is_asked_about_by_any_word_for_them(svc):
+    # "Mum" in the question, "Ma" in the notes: a relative, not a name the notes must say
+    add_notes(svc, [("2026-08-16T21:00", "Ma's 85th. Gave her the Roberts DAB radio, the cream one, €99."),
+                    ("2026-08-27T21:00", "- Hospital rang (Eye & Ear) — Ma's appt on the 8th is cancelled, consultant "
+                                         "away. NEW appt Tues 29 Sept, 10.40. Same clinic.")])
+    assert "Roberts DAB radio" in answered(svc, "What did I give Mum for her 85th birthday?", "2026-09-17T12:00")
+    # the cancelled day's sentence is followed by the new one, written short ("appt")
+    assert answered(svc, "When is Mum's eye appointment?", "2026-09-17T12:00").startswith("29 September 2026")
+
+
+def test_a_relative_or_a_feast_in_a_question_is_no_name():
+    assert names_in_question("When is Mum's eye appointment at the hospital?") == []
+    assert names_in_question("Why did I take back the shoes I bought after Christmas?") == []
+    assert names_in_question("What does Tim love during Halloween?") == ["Tim", "Halloween"]  # what it is about
+
+
 def test_a_later_note_saying_something_changed_answers_with_what_it_replaced_after_it(svc):
     svc.add("The team offsite is in Lisbon, the team offsite hotel too.", ts=parse_time("2026-11-02T10:00"))
     svc.add("Bought a new kettle.", ts=parse_time("2026-11-03T10:00"))
@@ -857,6 +873,8 @@ def test_an_appointment_of_another_kind_is_no_answer_to_the_dentist_one(svc):
     assert answer.abstained and answer.reason == "no evidence item mentions a dentist appointment"
     assert "12 Oct" in answered(svc, "When is my physio appointment?", "2026-11-28T12:00")
     assert "12 Oct" in answered(svc, "When is my next appointment?", "2026-11-28T12:00")  # which by time: any
+    answer = ask(svc, "When is my next dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-11-28"))
+    assert answer.abstained and answer.reason == "no evidence item mentions a dentist appointment"
 
 
 def test_a_thing_the_notes_name_without_the_questions_word_for_it_is_still_found(svc):
