@@ -210,7 +210,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])] or found
         if len(days) > 1 and not (BEGAN.search(question) or AS_PLANNED.search(question)):
             days = _after_change(sentence, days)
-        _pos, rendered, day, _phrase = _nearest_after_key(sentence, keys, days, asked) if len(days) > 1 else days[0]
+        _pos, rendered, day, _phrase = _with_time(sentence, _nearest_after_key(sentence, keys, days, asked)
+                                                  if len(days) > 1 else days[0])
         if day is not None and YEARLY.search(question) and str(day.year) not in sentence:
             rendered = f"{day.day} {day:%B}"  # a birthday comes back each year: not "14 August 2026"
         # the thing asked about over the names asked about ("Tue 14 April: FINISHED" over "Gary
@@ -259,12 +260,28 @@ def _rebooked(keys: set[str], off: tuple[str, Hit], hits: Sequence[Hit],
         shared = about & (alike(words(sentence)) | context_of(other))
         if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
             continue
-        day = next((d for d in dates_in(sentence, other.ts) if not _inside(STRUCK, sentence, d[0])), None)
+        day = next((_with_time(sentence, d) for d in dates_in(sentence, other.ts)
+                    if not _inside(STRUCK, sentence, d[0])), None)
         if day is not None:
             rank = (len(shared), other.ts, -n)
             if best is None or rank > best[0]:
                 best = (rank, (day, other))
     return best[1] if best is not None else None
+
+
+# "Wed 10 March 09:40", "Tues 29 Sept, 10.40", "3 May at 9am": the time of day a day is given with
+AT_TIME = re.compile(r"[\s,]*(?:at\s+|@\s*)?(\d{1,2}[:.h]\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))(?![\w.:,]\d)",
+                     re.I)
+
+
+def _with_time(sentence: str, found: Dated) -> Dated:
+    """A day found in ``sentence`` with the time of day written right after it, when one is."""
+    pos, rendered, day, phrase = found
+    clock = AT_TIME.match(sentence, pos + len(phrase)) if day is not None else None
+    parts = re.match(r"(\d+)\D?(\d*)", clock.group(1)) if clock else None
+    if clock is None or parts is None or int(parts.group(1)) > 23 or int(parts.group(2) or 0) > 59:
+        return found  # "3 May 45.00" is no time of day
+    return (pos, f"{rendered} at {clock.group(1).strip()}", day, phrase)
 
 
 def _day_of(question: str, said: tuple[Dated, Hit], cancelled: list[Hit]) -> Shaped:

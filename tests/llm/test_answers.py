@@ -335,7 +335,14 @@ def test_a_relative_is_asked_about_by_any_word_for_them(svc):
                                          "away. NEW appt Tues 29 Sept, 10.40. Same clinic.")])
     assert "Roberts DAB radio" in answered(svc, "What did I give Mum for her 85th birthday?", "2026-09-17T12:00")
     # the cancelled day's sentence is followed by the new one, written short ("appt")
-    assert answered(svc, "When is Mum's eye appointment?", "2026-09-17T12:00").startswith("29 September 2026")
+    assert answered(svc, "When is Mum's eye appointment?", "2026-09-17T12:00").startswith("29 September 2026 at 10.40")
+
+
+def test_a_day_is_given_with_the_time_written_after_it(svc):
+    add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
+                    ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
+    assert answered(svc, "When is my police appointment?", "2027-02-25T12:00").startswith("10 March 2027 at 09:40")
+    assert " at " not in answered(svc, "When did I pay the vet?", "2027-02-25T12:00")  # 45.00 is no time
 
 
 def test_a_relative_or_a_feast_in_a_question_is_no_name():
@@ -366,7 +373,7 @@ def test_a_moved_appointment_is_answered_with_its_new_date(svc):
 def test_a_sentence_that_moves_a_date_is_answered_with_the_new_one_unless_the_plan_is_asked(svc):
     svc.add("The exam was meant to be 15 Oct at the Clayton but it's now moved online to Thursday 22 Oct at 7pm.",
             ts=parse_time("2026-10-01T20:00"))
-    assert answered(svc, "When is my exam?", "2026-10-10T09:00") == "22 October 2026 [1]"
+    assert answered(svc, "When is my exam?", "2026-10-10T09:00") == "22 October 2026 at 7pm [1]"
     assert answered(svc, "When was the exam originally?", "2026-10-10T09:00") == "15 October 2026 [1]"
 
 
@@ -700,8 +707,9 @@ def test_a_date_question_is_answered_by_the_note_that_names_the_date(svc):
 def test_a_flight_is_not_answered_with_the_date_of_the_flight_back(svc):
     add_notes(svc, [("2025-10-20T12:30", "Booked the Lisbon trip: flight TP1331 from Heathrow on 12 November at 07:05, "
                                          "return flight TP1346 on 16 November at 18:40.")])
-    assert answered(svc, "When is my flight to Lisbon?", now="2025-11-01T12:00") == "12 November 2025 [1]"
-    assert answered(svc, "When is my return flight from Lisbon?", now="2025-11-01T12:00") == "16 November 2025 [1]"
+    assert answered(svc, "When is my flight to Lisbon?", now="2025-11-01T12:00") == "12 November 2025 at 07:05 [1]"
+    assert answered(svc, "When is my return flight from Lisbon?", now="2025-11-01T12:00") == (
+        "16 November 2025 at 18:40 [1]")
 
 
 def test_how_much_is_answered_with_the_sentence_that_gives_the_amount(svc):
