@@ -109,7 +109,7 @@ def _daemon(svc: Recall) -> Check:
 def _consolidation(svc: Recall) -> Check:
     """What the model got wrong while consolidating, so far: proposals the grounding check
     rejected (by reason) and invalid structured outputs. Counts, not faults: always OK."""
-    from .memory.grounding import rejection_counts
+    from .memory.rejection import rejection_counts
 
     rejected = rejection_counts(svc.store)
     failures = svc.llm_failures()

@@ -28,7 +28,7 @@ class ModelMethods:
     def model_info(self) -> dict[str, Any]:
         """The active LLM's file facts and settings, with its failure counts and the memories
         it proposed that the grounding check rejected."""
-        from ..memory.grounding import rejection_counts
+        from ..memory.rejection import rejection_counts
         from .catalog import model_info
 
         svc = cast("Recall", self)

@@ -19,7 +19,8 @@ from ..llm.structured import COUNTER_PREFIX as FAILURE_PREFIX
 from ..models import Event, ForgetPlan, content_hash
 from ..timeutil import now as _now
 from .episode import EpisodeRules, assign_episodes
-from .grounding import Rejection, RejectionLog, check_merge, screen
+from .grounding import check_merge, screen
+from .rejection import Rejection, RejectionLog
 from .summary import Candidate, episodic_summary, shell_procedures
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class ConsolidationReport:
     failed_validation: int = 0
     protected: int = 0
     actions: dict[str, int] = field(default_factory=lambda: {"ADD": 0, "UPDATE": 0, "SUPERSEDE": 0, "NOOP": 0})
-    rejected: dict[str, int] = field(default_factory=dict)  # by reason (grounding.REASONS)
+    rejected: dict[str, int] = field(default_factory=dict)  # by reason (rejection.REASONS)
     retired: int = 0
     gave_up: list[int] = field(default_factory=list)  # episodes that used their last attempt in this run
     skipped: list[int] = field(default_factory=list)  # asked for by id, but consolidated already (no redo)

@@ -5,7 +5,7 @@ from recall_cli.llm.structured import FailureLog
 from recall_cli.memory.consolidation import consolidate
 from recall_cli.memory.extraction import LLMExtractor
 from recall_cli.memory.forget import scrub_logs
-from recall_cli.memory.grounding import Rejection, RejectionLog
+from recall_cli.memory.rejection import Rejection, RejectionLog
 from recall_cli.memory.summary import Candidate
 from tests.fakes import ScriptedLLM
 

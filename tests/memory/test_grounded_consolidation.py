@@ -8,7 +8,7 @@ import json
 from recall_cli.llm.structured import FailureLog
 from recall_cli.memory.consolidation import MAX_ATTEMPTS, Decision, Extraction, consolidate
 from recall_cli.memory.extraction import LLMExtractor
-from recall_cli.memory.grounding import rejection_counts
+from recall_cli.memory.rejection import rejection_counts
 from recall_cli.memory.summary import Candidate
 from recall_cli.models import Event, ForgetPlan
 from tests.fakes import ScriptedLLM

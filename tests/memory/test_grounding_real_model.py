@@ -7,8 +7,9 @@ import pytest
 
 from recall_cli.config import load_config
 from recall_cli.llm.model import LlamaLLM, bundled_gguf
-from recall_cli.memory.grounding import REASONS, check
+from recall_cli.memory.grounding import check
 from recall_cli.memory.person import has_first_person
+from recall_cli.memory.rejection import REASONS
 from recall_cli.memory.summary import Candidate
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
