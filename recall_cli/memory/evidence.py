@@ -424,3 +424,30 @@ def copied_lines(text: str, cited: Sequence[Event]) -> int:
     said = _plain_words(text)
     lines = {_plain_words(line) for e in cited if e.source in ("note", "file") for line in e.text.splitlines()}
     return sum(1 for line in lines if len(line.split()) >= 3 and line in said)
+
+
+# where a copied piece of a line may begin: the line's start, a bullet, a label or a clause's
+# end ("remember: email Ingrid ...", "rang the plumber and fixed the tap")
+CLAUSE_END = re.compile(r"[.:;!?)\]\u2014\u2013>]|\s-\s")
+CLAUSE_EDGE = re.compile(r"(?:^|[.:;!?)\]\u2014\u2013>-]|\b(?:and|but|so|then|also|&|\+))\s*$", re.I)
+
+
+def cut_short(text: str, cited: Sequence[Event]) -> str:
+    """The opening words a copy of a cited note's line left off, when it starts inside a
+    clause ("Ingrid the station log every evening" from "remember: email Ingrid the station
+    log every evening": who does what is lost); "" otherwise."""
+    said = re.findall(r"[^\W_]+", re.sub(r"\[[^\]]*\]", " ", text))
+    if len(said) < 3:
+        return ""
+    copy = re.compile(r"[^\w]+".join(re.escape(w) for w in said), re.I)
+    for event in cited:
+        if event.source not in ("note", "file"):
+            continue
+        for line in event.text.splitlines():
+            found = copy.search(line)
+            before = line[:found.start()].strip(" *_") if found else ""
+            # one word of its clause left off ("email"): a longer report ("Told Sam the key is
+            # under the pot") may keep what was said whole
+            if found and before and not CLAUSE_EDGE.search(before) and len(CLAUSE_END.split(before)[-1].split()) == 1:
+                return before.split()[-1]
+    return ""

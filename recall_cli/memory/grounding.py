@@ -69,6 +69,7 @@ from .evidence import (
     base_word,
     clean_text,
     copied_lines,
+    cut_short,
     dated,
     has_steps,
     misplaced_amount,
@@ -266,7 +267,8 @@ def spliced_deed(text: str, cited: Sequence[Event]) -> str:
 
 # a reply's reaction before what it says: "Sounds right. Check the feeder ..."
 REACTION = re.compile(r"^\s*(?:sounds (?:right|good|great|fine)|great|sure|yes|yeah|yep|ok(?:ay)?|absolutely|"
-                      r"of course|good (?:idea|call|plan|question)|nice|perfect|exactly|that's (?:right|great|fine))"
+                      r"not really|of course|good (?:idea|call|plan|question)|nice|perfect|exactly|"
+                      r"that's (?:right|great|fine))"
                       r"\s*[.!,]\s+", re.I)
 DANGLING = re.compile(r"^\s*(he|she|they|his|her|their|hers|theirs)\b", re.I)  # a memory that opens on one of whom
 # words that open a sentence and name nobody: "Once" of "Once the offer comes through, ..."
@@ -396,6 +398,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "merged", fused)
     if candidate.kind != "procedural" and (copies := copied_lines(clean_text(candidate.text), cited)) >= 3:
         return _reject(verdict, "merged", f"a copy of {copies} lines of a note")
+    if candidate.kind != "episodic" and (lost := cut_short(clean_text(candidate.text), cited)):
+        return _reject(verdict, "cut_short", f"leaves off {lost!r}")
     if candidate.kind == "procedural" and (told := TOLD_OF.match(text)):
         # "The user is planning to make pierogi by ...", "The user is off so the user will go":
         # news of a person, not steps to take

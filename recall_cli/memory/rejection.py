@@ -36,6 +36,7 @@ REASONS: dict[str, str] = {
     "scattered": "a clause joining turns far apart",
     "unstated_relation": "a cause or link between facts that no turn states",
     "merged": "one claim made of different lines or sentences of a note",
+    "cut_short": "a note's line copied without its opening words (who does what is lost)",
     "plan_as_done": "something said as done that the events only plan",
     "unclear_person": '"you", "she" or "he" with no one it could mean',
     "no_steps": "a procedure nobody took or gave",

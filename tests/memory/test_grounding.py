@@ -778,3 +778,21 @@ def test_a_memory_that_drops_the_day_after_next_tuesday_gets_the_day_the_turn_ga
     v = verdict(llm("semantic", "The user is taking their dad (82) to cardiology next Tuesday at Garcia de Orta.",
                     [60]), turn)
     assert v.ok and "next Tuesday 26 May at Garcia de Orta" in v.text and "19 May" not in v.text
+
+
+def test_a_line_copied_without_its_opening_verb_is_not_a_memory():
+    note = [Event("Ferry Mon 7:30\nremember: email Ingrid the station log every evening (she asked)\n"
+                  "Told Sam the spare key is under the blue pot", NOTE_DAY, source="note", id=70)]
+    cut = verdict(llm("semantic", "Ingrid the station log every evening (she asked)", [70]), note)
+    assert (cut.ok, cut.reason) == (False, "cut_short")
+    assert verdict(llm("semantic", "The user emails Ingrid the station log every evening.", [70]), note).ok
+    # what was told, kept whole, is still what it says
+    assert verdict(llm("semantic", "The spare key is under the blue pot.", [70]), note).ok
+
+
+def test_a_replys_not_really_is_left_out_of_the_advice_it_opens():
+    turn = [Event("Not really. Just run hilly routes by effort, not pace: keep the effort conversational uphill.",
+                  NOTE_DAY, source="chat", session="r", actor="assistant", id=80)]
+    v = verdict(llm("procedural", "Not really. Just run hilly routes by effort, not pace: keep the effort "
+                    "conversational uphill.", [80]), turn)
+    assert v.ok and v.text.startswith("Just run hilly routes")
