@@ -7,6 +7,7 @@ so both print byte-for-byte the same thing.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
@@ -74,7 +75,7 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None,
     if not result.hits:
         lines.append("No results.")
     else:
-        if max(h.score for h in result.hits) < WEAK_MATCH:
+        if max(h.score for h in result.hits) < WEAK_MATCH and not _time_only(result):
             # the closest are still shown (an empty list would hide what exists), but said to be so
             lines.append(f"Nothing matches '{result.query}' well; the closest results:")
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
@@ -83,6 +84,15 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None,
         headers = ("id", "date", "source", "speaker", "score", *(("where",) if wide else ()), "text")
         lines.extend(table_lines(rows, headers, columns))
     return "\n".join(lines)
+
+
+def _time_only(result: SearchResult) -> bool:
+    """Whether the query asks only what happened in its time ("what happened last week?"):
+    then what fits the time answers it, however little its words match."""
+    from .search.text import GENERIC, STOPWORDS
+
+    said = [w for w in re.findall(r"\w+", (result.cleaned_query or "").lower()) if w not in STOPWORDS]
+    return result.time_range is not None and all(w in GENERIC for w in said)
 
 
 def where(hit: Hit) -> str:

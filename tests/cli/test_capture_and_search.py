@@ -112,6 +112,13 @@ def test_search_says_when_nothing_matches_well_and_shows_the_closest(cli):
     assert "well" not in cli("search", "brake bleed")[1]
 
 
+def test_a_question_that_is_only_a_time_is_not_said_to_match_nothing(cli):
+    cli("add", "Easter dinner at Dad's, lamb and roast potatoes", "--time", "2026-04-05T19:00")
+    cli("add", "Bleed the rear brake with mineral oil only", "--time", "2026-04-16T10:00")
+    out = cli("search", "what happened on 5 April 2026?")[1].splitlines()
+    assert "Easter dinner" in out[2] and not any("well" in line for line in out)
+
+
 def test_wrong_flags_give_one_line_errors(cli):
     assert cli("search", "x", "--bogus") == (2, "", "Error: No such option: --bogus\n")
     code, _, err = cli("search", "x", "--since", "not a time at all")
