@@ -20,7 +20,7 @@ from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
-from .update import CHANGE_MARK, DAYS, STRUCK, UPDATE_DEPTH, called_off, is_note, later_update, struck
+from .update import CHANGE_MARK, DAYS, REBOOKED, STRUCK, UPDATE_DEPTH, called_off, is_note, later_update, struck
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 
@@ -258,6 +258,8 @@ def _rebooked(keys: set[str], off: tuple[str, Hit], hits: Sequence[Hit],
                                                 and other.ref != item.ref for s in sentences(other.text or "")]
     for n, (sentence, other) in enumerate(candidates):
         shared = about & (alike(words(sentence)) | context_of(other))
+        if n == 0 and other.ref == item.ref and REBOOKED.search(sentence):
+            shared = shared | {""}  # the next sentence says so: "... is cancelled. Rebooked for Sat 19 Dec"
         if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
             continue
         day = next((_with_time(sentence, d) for d in dates_in(sentence, other.ts)

@@ -268,7 +268,7 @@ def dates_in(text: str, said: float, undated: bool = False) -> list[tuple[int, s
             if kind == "day" and rendered[1] is not None and not groups.get("y"):
                 day = rendered[1]
                 year = nearest_year(day_said, day.month, day.day) if undated else day.year
-                year = weekday_year(text[:m.start()], year, day.month, day.day)
+                year = weekday_year(text[:m.start()], year, day.month, day.day, day_said)
                 if year != day.year:  # "Mon 16 March": the year whose 16 March is a Monday
                     day = date(year, day.month, day.day)
                     rendered = day_text(day), day

@@ -196,10 +196,12 @@ WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>mon|tue|tues|wed|weds|thu|thur|thurs|fri|
                             r"(?:day|sday|nesday|rsday|urday)?\.?,?\s*$", re.I)
 
 
-def weekday_year(before: str, year: int, month: int, day: int) -> int:
+def weekday_year(before: str, year: int, month: int, day: int, said: date | None = None) -> int:
     """``year``, or the year next to it whose ``month``/``day`` falls on the weekday written
     at the end of ``before``: "Mon 16 March" in a note of April 2026 that says "moved to"
-    is 16 March 2026 (a Monday), not 2027's, though the move looks ahead."""
+    is 16 March 2026 (a Monday), not 2027's, though the move looks ahead. Not a year that
+    puts the day half a year or more from ``said``, the day it was written: "Tuesday 9
+    December" written on 6 December 2026 is a slip of the weekday, not December 2025."""
     named = WEEKDAY_BEFORE.search(before[-16:])
     if named is None:
         return year
@@ -207,10 +209,14 @@ def weekday_year(before: str, year: int, month: int, day: int) -> int:
     for candidate in (year, year - 1, year + 1):
         try:
             if date(candidate, month, day).weekday() == weekday:
-                return candidate
+                far = said is not None and abs((date(candidate, month, day) - said).days) > HALF_YEAR
+                return year if far else candidate
         except ValueError:  # 29 February of a year without one
             continue
     return year
+
+
+HALF_YEAR = 183
 
 
 def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
@@ -221,7 +227,7 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
         year = nearest_year(today, month, day) if nearest else today.year
         if date(year, month, day) < today and (FUTURE.search(m.string) if nearest else ASKS_AHEAD.search(m.string)):
             year += 1  # "Boiler service booked for 9 January" or "what is on 9 January?" in December
-        year = weekday_year(m.string[:m.start()], year, month, day)
+        year = weekday_year(m.string[:m.start()], year, month, day, today)
     return _one_day(date(year, month, day))
 
 

@@ -338,6 +338,14 @@ def test_a_relative_is_asked_about_by_any_word_for_them(svc):
     assert answered(svc, "When is Mum's eye appointment?", "2026-09-17T12:00").startswith("29 September 2026 at 10.40")
 
 
+def test_a_cancelled_booking_rebooked_in_the_next_sentence_is_on_the_new_day(svc):
+    add_notes(svc, [("2026-12-01T10:00", "Dinner reservation at Taberna do Mar for Friday 11 December at 20:00."),
+                    ("2026-12-04T10:00", "The dinner at Taberna do Mar is cancelled; Ines can't make it. "
+                                         "Rebooked for Saturday 19 December at 19:30.")])
+    assert answered(svc, "When is the dinner at Taberna do Mar?", "2026-12-06T12:00").startswith(
+        "19 December 2026 at 19:30")
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])

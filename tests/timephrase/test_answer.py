@@ -85,6 +85,15 @@ def test_a_weekday_the_writer_gives_the_day_of_is_that_day():
     assert [day for _, _, day, _ in found] == [date(2023, 6, 20)]
 
 
+def test_a_weekday_that_does_not_fit_the_day_is_a_slip_not_last_years_day():
+    said = parse_time("2026-12-06T12:00")  # 9 December 2026 is a Wednesday, 9 December 2025 a Tuesday
+    assert [d for _, _, d, _ in dates_in("Dentist moved to Tuesday 9 December at 10:00.", said)] == [
+        date(2026, 12, 9)]
+    # a weekday that fits a day some weeks before still dates it ("Mon 16 March" in April 2026)
+    assert [d for _, _, d, _ in dates_in("moved to Mon 16 March", parse_time("2026-04-20T12:00"))] == [
+        date(2026, 3, 16)]
+
+
 def test_abbreviated_months_read_the_same_as_in_questions():
     assert dates_in("the recital is on Sept. 3rd", SAID)[0][1] == "3 September 2023"
     assert dates_in("flights booked for Nov 3-10", SAID)[0][1] == "3-10 November 2023"
