@@ -91,6 +91,10 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
         if folder.exists():
             raise SyncError(f"sync folder {folder} is a file, not a folder (name the folder your devices share)")
         raise SyncError(f"sync folder {folder} does not exist (create it, or point sync.dir at your synced folder)")
+    home = svc.config.home.resolve()
+    if (folder / "recall.db").exists() or folder.resolve() == home or home in folder.resolve().parents:
+        # a device's folder written into a store's home would sit among its private files
+        raise SyncError(f"{folder} is a recall home, not a sync folder: name the folder your devices share")
     store = svc.store
     key = str(folder.resolve())
     device = store.device_id()

@@ -275,6 +275,19 @@ def test_a_new_device_id_without_a_folder_to_sync_is_all_that_happens(a, folder)
     assert a.run("sync", str(folder)).returncode == 0
 
 
+def test_a_recall_home_is_refused_as_a_sync_folder(a, b, folder):
+    a.run("add", "kept")
+    b.run("add", "theirs")
+    before = sorted(p.name for p in b.home.iterdir())
+    (a.home / "index").mkdir(exist_ok=True)
+    for home in (b.home, a.home, a.home / "index"):
+        refused = a.run("sync", str(home), check=False)
+        assert refused.returncode != 0 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "is a recall home, not a sync folder" in refused.stderr
+    assert sorted(p.name for p in b.home.iterdir()) == before  # nothing written into the other home
+    assert a.run("sync", str(folder)).returncode == 0
+
+
 def test_a_missing_or_read_only_folder_is_one_line(a, folder, tmp_path):
     a.run("add", "kept")
     gone = a.run("sync", str(tmp_path / "nowhere"), check=False)
