@@ -208,7 +208,7 @@ def build_server(service_factory: ServiceFactory, *, read_only: bool = False, cl
                                     description="What to look for, in plain words. A time phrase inside it "
                                                 "('last week', 'in May 2026') ranks what happened then, or mentions "
                                                 "that time, first; since and until are the filters.")],
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many results, best first.")] = 10,
+        limit: Annotated[int, Field(strict=True, ge=1, le=MAX_LIMIT, description="How many results, best first.")] = 10,
         since: Annotated[str | None, Field(description="Only items at or after this time: 2026-11-01, "
                                                        "2026-11-01T14:30, 'yesterday', '3 days ago'.")] = None,
         until: Annotated[str | None, Field(description="Only items at or before this time (a bare date "
@@ -252,7 +252,7 @@ in full with get_memory."""
     async def ask(
         question: Annotated[str, Field(max_length=MAX_QUERY,
                                        description="A question about the user's past, projects or preferences.")],
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How much evidence to use.")] = 8,
+        limit: Annotated[int, Field(strict=True, ge=1, le=MAX_LIMIT, description="How much evidence to use.")] = 8,
         since: Annotated[str | None, Field(description="Only evidence at or after this time.")] = None,
         until: Annotated[str | None, Field(description="Only evidence at or before this time.")] = None,
     ) -> dict[str, Any]:
@@ -283,7 +283,8 @@ memories derived from it. Use it to check a search result before relying on it."
 
     @server.tool(annotations=reading)
     def list_recent(
-        limit: Annotated[int, Field(ge=1, le=MAX_RECENT, description="How many events, newest first.")] = 20,
+        limit: Annotated[int, Field(strict=True, ge=1, le=MAX_RECENT,
+                                    description="How many events, newest first.")] = 20,
         source: Annotated[str | None, Field(description="Only events from this source: note, chat, shell, "
                                                         "file, screen or mcp.")] = None,
     ) -> dict[str, Any]:
@@ -308,7 +309,7 @@ ids and dates. Use it to see what the user did lately, e.g. at the start of a se
                                                          "false: only those that worked.")] = None,
         since: Annotated[str | None, Field(description="Only commands run at or after this time.")] = None,
         until: Annotated[str | None, Field(description="Only commands run at or before this time.")] = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_RECENT, description="How many, newest first.")] = 20,
+        limit: Annotated[int, Field(strict=True, ge=1, le=MAX_RECENT, description="How many, newest first.")] = 20,
         every_run: Annotated[bool, Field(description="Every run on its own, not each command once with its "
                                                      "count of runs.")] = False,
     ) -> dict[str, Any]:
@@ -437,8 +438,8 @@ memories derived from it: get_memory lists them, forget them too if asked."""
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
                                              open_world_hint=False))
     async def consolidate(
-        limit: Annotated[int, Field(ge=1, le=MAX_CONSOLIDATE, description="At most this many episodes, oldest "
-                                                                          "first.")] = 5,
+        limit: Annotated[int, Field(strict=True, ge=1, le=MAX_CONSOLIDATE,
+                                    description="At most this many episodes, oldest first.")] = 5,
     ) -> dict[str, Any]:
         """Distil recent raw events (notes, chats, commands) into lasting memories with recall's local model, \
 as `recall consolidate` does. It can take a minute per episode with a large model; recall also does this on \

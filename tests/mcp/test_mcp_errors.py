@@ -73,6 +73,8 @@ async def test_missing_required_argument(client):
     ("search_memory", {"query": 42}, "'query' must be a string (got int)"),
     ("search_memory", {"query": "key", "limit": "ten"}, "'limit' must be a whole number such as 10 (got 'ten')"),
     ("search_memory", {"query": "key", "limit": 2.5}, "'limit' must be a whole number"),
+    ("search_memory", {"query": "key", "limit": True}, "'limit' must be a whole number such as 10 (got True)"),
+    ("search_memory", {"query": "key", "limit": "5"}, "'limit' must be a whole number such as 10 (got '5')"),
     ("search_memory", {"query": "key", "kind": "facts"},
      "'kind' must be one of 'any', 'events', 'memories', 'semantic', 'procedural', 'episodic' or 'core' "
      "(got 'facts')"),
