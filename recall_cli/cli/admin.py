@@ -69,14 +69,26 @@ def config_set(
 
 def _check_keymap(value: str) -> None:
     """A keymap names known binding ids, each with a key (the TUI would leave the rest out)."""
-    from ..tui.app import binding_ids  # (Textual loads only for this one key)
+    from textual.binding import Binding
+
+    from ..tui.app import binding_classes, binding_ids  # (Textual loads only for this one key)
 
     known = binding_ids()
+    wanted: dict[str, str] = {}
     for piece in filter(None, (p.strip() for p in value.split(","))):
-        name, _, keys = (part.strip() for part in piece.partition("="))
-        if name not in known or not keys:
+        name, _, key = (part.strip() for part in piece.partition("="))
+        if name not in known or not key:
             raise ConfigError(f"config key 'tui.keymap' needs binding-id=key pieces with known ids, got {piece!r} "
                               "(the ids are in the TUI's help, F1)", key="tui.keymap")
+        wanted[name] = key
+    # a key another binding of the same place keeps would take its place: "search-tab=a" hid Ask
+    for cls in binding_classes():
+        kept = {k.strip(): b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id
+                and b.id not in wanted for k in b.key.split(",")}
+        for name, key in wanted.items():
+            if key in kept and any(isinstance(b, Binding) and b.id == name for b in getattr(cls, "BINDINGS", [])):
+                raise ConfigError(f"config key 'tui.keymap': {key!r} is already the key of {kept[key]!r}; "
+                                  f"rebind that one too, or choose another key for {name!r}", key="tui.keymap")
 
 
 @config_app.command("unset")

@@ -32,8 +32,8 @@ def export(
         if output is None:
             raise UsageError("a Markdown export writes a folder: pass -o DIR")
         counts = svc.export(folder=output, fmt="markdown", since=when)
-        typer.echo(f"Wrote {counts['events']} events in {counts['days']} day files and {counts['memories']} "
-                   f"memories to {output}.", err=True)
+        typer.echo(f"Wrote {plural(counts['events'], 'event')} in {plural(counts['days'], 'day file')} and "
+                   f"{plural(counts['memories'], 'memory', 'memories')} to {output}.", err=True)
         return
     if output is None:
         counts = svc.export(sys.stdout, fmt=fmt, since=when)

@@ -52,6 +52,14 @@ def test_a_keymap_naming_no_binding_or_no_key_is_refused_when_set(cli, recall_ho
         0, "tui.keymap = 'app-help=f2, search-tab=ctrl+f'\n", "")
 
 
+def test_a_keymap_that_takes_a_key_another_binding_keeps_is_refused(cli, recall_home):
+    assert cli("config", "set", "tui.keymap", "search-tab=a") == (
+        6, "", "Error: config key 'tui.keymap': 'a' is already the key of 'ask'; rebind that one too, or choose "
+               "another key for 'search-tab'\n")
+    assert not (recall_home / "config.toml").exists()
+    assert cli("config", "set", "tui.keymap", "search-tab=a,ask=ctrl+k")[0] == 0  # both moved: no clash
+
+
 def test_a_broken_config_toml_names_the_file(cli, recall_home):
     recall_home.mkdir(parents=True, exist_ok=True)
     (recall_home / "config.toml").write_text("[search\nlimit = 3\n")

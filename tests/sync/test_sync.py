@@ -415,7 +415,8 @@ def test_export_then_import_into_an_empty_store_is_the_same_memory(a, tmp_path):
 def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     a.run("add", "dentist on Thursday", "--time", "2026-11-20T10:00")
     a.py("svc.memories.add('semantic', 'Ana lives in Porto')")
-    a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    wrote = a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    assert wrote.stderr == f"Wrote 1 event in 1 day file and 1 memory to {tmp_path / 'md'}.\n"
     assert "dentist on Thursday" in (tmp_path / "md" / "events" / "2026-11-20.md").read_text()
     assert "Ana lives in Porto" in (tmp_path / "md" / "memories" / "semantic.md").read_text()
     # read back, it would store every event again as notes: refused, nothing stored; the reason is
