@@ -184,6 +184,14 @@ class SyncQueries(EventQueries, MemoryQueries):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    def edited_here(self, uid: str, device: str) -> int | None:
+        """The id of the memory ``uid`` when a person edited it on this ``device``; else None."""
+        row = self._db.execute(
+            "SELECT m.id FROM memories m JOIN memory_history h ON h.memory_id = m.id WHERE m.uid = ? "
+            "AND h.action IN (" + marks(USER_ACTIONS) + ") AND h.device = ? LIMIT 1",
+            [uid, *USER_ACTIONS, device]).fetchone()
+        return row[0] if row else None
+
     def clashing_edit(self, change: dict[str, Any], device: str) -> tuple[int, str] | None:
         """(memory id, this device's text) when ``change`` is a person's edit made elsewhere
         without seeing this device's own latest edit of that memory (its old text is not that

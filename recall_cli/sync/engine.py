@@ -238,9 +238,14 @@ def _read_others(svc: Recall, folder: Path, key: str, device: str, secret: bytes
 def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str, report: SyncReport) -> None:
     store = svc.store
     stones = [r for *_, seg in incoming for r in seg.records if r.get("t") == "tombstone"]
+    mine = store.device_id()
     with store.transaction():
         for stone in stones:
             if stone.get("owner") in ("event", "memory") and isinstance(stone.get("key"), str):
+                if stone["owner"] == "memory" and (edited := store.edited_here(stone["key"], mine)) is not None:
+                    # a forget wins over an edit: the text must not come back; but say what went
+                    report.warnings.append(f"m{edited} was forgotten on another device; the edit made to it "
+                                           "here is gone with it")
                 store.add_tombstones(stone["owner"], [stone["key"]], stone.get("hlc"), stone.get("device"))
                 report.forgotten += store.forget_keys(stone["owner"], [stone["key"]])
         for device, _name, _sha256, segment in incoming:
@@ -263,7 +268,6 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                         changes.append(records.check_change(record))
                     except InputError as exc:
                         report.warnings.append(f"{device}: {exc.message}; skipped")
-        mine = store.device_id()
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
             clash = store.clashing_edit(change, mine)
             applied = store.apply_change(change)
@@ -273,7 +277,7 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                 kept = store.get_memory(memory_id)
                 report.warnings.append(
                     f"m{memory_id} was edited here and on another device at the same time: kept "
-                    f"{(kept.text if kept else local)[:60]!r} (the later edit); the other is in "
+                    f"{_clip(kept.text if kept else local)!r} (the later edit); the other is in "
                     f"`recall history m{memory_id}`")
         if changes:
             store.relink()
@@ -282,6 +286,16 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
     report.read = len(incoming)
     if report.forgotten:
         svc.scrub()
+
+
+def _clip(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width``, never inside a redaction marker ("[REDACTED:passwor")."""
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    opened = cut.rfind("[")
+    inside = opened != -1 and "]" not in cut[opened:] and text[opened:].startswith("[REDACTED")
+    return (cut[:opened] if inside else cut).rstrip() + "…"
 
 
 def _rewrite_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> int:

@@ -110,6 +110,25 @@ def test_adds_on_three_devices_converge(a, b, c, folder):
     assert "nothing new to write" in again and a.hashes() == b.hashes()
 
 
+def test_an_edit_lost_to_a_forget_on_another_device_is_said(a, b, folder):
+    a.py("svc.memories.add('semantic', 'my PIN is 4417 and Ana lives in Porto near the old cathedral square')")
+    for device in (a, b):
+        device.run("sync", str(folder))
+    a.run("forget", "m1", "--yes")
+    b.run("edit", "m1", "--text", "Ana lives in Braga")
+    a.run("sync", str(folder))
+    told = json.loads(b.run("sync", str(folder), "--json").stdout)
+    assert told["warnings"] == ["m1 was forgotten on another device; the edit made to it here is gone with it"]
+    assert a.memories() == b.memories() == {}  # the forget wins: the text does not come back
+
+
+def test_a_clash_warning_never_cuts_a_redaction_marker():
+    from recall_cli.sync.engine import _clip
+    assert _clip("Ana's new bank card for the joint account: her code is [REDACTED:password] ok") == (
+        "Ana's new bank card for the joint account: her code is…")
+    assert _clip("short") == "short"
+
+
 def test_concurrent_edits_are_both_in_history_and_the_later_wins(a, b, folder):
     uid = a.py("m = svc.memories.add('semantic', 'Ana lives in Porto')\nprint(m.uid)").strip()
     a.run("sync", str(folder))
