@@ -92,7 +92,8 @@ HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)
 FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
     ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
     ("job", "work employ hire"), ("addres", "street road avenu lane hous flat apartment"),
-    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born"))}
+    ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born"),
+    ("clas", "class lesson"), ("class", "clas lesson"), ("lesson", "clas class"))}
 
 
 # an age as an ordinal says a birthday: "the trip for his 40th (he's 40 on the 22nd Nov)"
@@ -109,7 +110,9 @@ def doers(said: set[str]) -> set[str]:
 def alike(said: set[str]) -> set[str]:
     """``said`` (stems) with the question words it says in other words (FAMILY)."""
     same = {key for key, family in FAMILY.items() if family & said}
-    if any(AGE_ORDINAL.fullmatch(w) for w in said):
+    # (as does turning an age: "Tomas turns 7 on 3 January")
+    if any(AGE_ORDINAL.fullmatch(w) for w in said) or ("turn" in said and any(w.isdigit() and int(w) <= 120
+                                                                              for w in said)):
         same.add("birthday")
     return said | same
 

@@ -28,7 +28,9 @@ Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see
 RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:(?:other|second|third|2nd|3rd)\s+)?"
                        rf"(?:day|week|month|morning|evening|night|weekend|{DAYS})"
                        rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
-                       rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month)\b",
+                       rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month"
+                       # "I go Monday, Wednesday and Friday at 7am": days named together, no date
+                       rf"|(?:{DAYS})[a-z]*(?:\s*,\s*(?:{DAYS})[a-z]*)*\s*(?:,|and|&)\s*(?:{DAYS})[a-z]*(?!\s*\d{{1,2}}\b(?!:|am|pm)))\b",
                        re.I)
 NEXT = re.compile(r"\bnext\b", re.I)
 ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)

@@ -88,7 +88,17 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
     Berlin"; "Anna moved" is no new book she recommends), and a "where" is not changed by a
     new time ("yoga moved to Thursdays"). Between them may also stand the words of the
     ``earlier`` statement ("the Lisbon trip postponed" after "a trip to Lisbon"), and a change
-    "from" a thing the earlier statement names leaves it ("switched from PureGym to ...")."""
+    "from" a thing the earlier statement names leaves it ("switched from PureGym to ...").
+    The change and its thing stand in one clause: "the dinner is cancelled; Ines can't make
+    it" changes nothing of Ines."""
+    return any(_changes_in(clause, shared, names, where, earlier) for clause in CLAUSES.split(sentence))
+
+
+CLAUSES = re.compile(r"[;!?]|\.\s")
+
+
+def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where: bool,
+                earlier: AbstractSet[str]) -> bool:
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]

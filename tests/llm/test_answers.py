@@ -346,6 +346,24 @@ def test_a_cancelled_booking_rebooked_in_the_next_sentence_is_on_the_new_day(svc
         "19 December 2026 at 19:30")
 
 
+def test_a_new_users_plans_are_answered_in_their_own_words(svc):
+    add_notes(svc, [("2026-11-07T13:00", "Lunch with my sister Ines at Casa Lupita. She is moving to Rotterdam in "
+                                         "January."),
+                    ("2026-11-18T10:00", "My nephew Tomas turns 7 on 3 January. He wants a Lego Technic set."),
+                    ("2026-11-22T10:00", "Started learning Portuguese on Tuesdays and Thursdays with teacher "
+                                         "Beatriz, 25 euros per lesson."),
+                    ("2026-11-30T10:00", "Gym membership at FitLab costs 39 euros a month; I go Monday, Wednesday "
+                                         "and Friday at 7am."),
+                    ("2026-12-04T10:00", "The dinner at Taberna do Mar is cancelled; Ines can't make it. "
+                                         "Rebooked for Saturday 19 December at 19:30.")])
+    now = "2026-12-06T12:00"
+    assert answered(svc, "When is Tomas's birthday?", now).startswith("3 January")  # turning 7 is a birthday
+    assert "Monday, Wednesday and Friday at 7am" in answered(svc, "When is the gym?", now)  # not last Friday
+    assert "Tuesdays and Thursdays" in answered(svc, "When is Portuguese class?", now)  # a lesson is a class
+    # "cancelled; Ines can't make it" changes nothing of Ines's move
+    assert answered(svc, "When does Ines move?", now).startswith("January 2027")
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
