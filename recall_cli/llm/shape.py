@@ -566,6 +566,10 @@ def _lines_before(sentence: str, text: str) -> list[str]:
     blank line or a heading), when they are short enough to give with it."""
     lines = text.splitlines()
     at = next((i for i, line in enumerate(lines) if sentence.strip() in line), None)
+    # or the sentences before it on its own line ("... dies after 15 min. Bring it back.")
+    head = lines[at][:lines[at].index(sentence.strip())].strip(" -*") if at is not None else ""
+    if head:
+        return [" ".join(head.split())] if len(head) <= WHY_CHARS else []
     if not at:
         return []
     above: list[str] = []

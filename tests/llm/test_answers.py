@@ -364,6 +364,14 @@ def test_a_new_users_plans_are_answered_in_their_own_words(svc):
     assert answered(svc, "When does Ines move?", now).startswith("January 2027")
 
 
+def test_why_is_answered_with_the_reasons_before_the_deed_on_its_line(svc):
+    add_notes(svc, [("2026-07-09T21:00", "- bought a strimmer for the plot edges, Ryobi, €149."),
+                    ("2026-07-14T21:00", "Strimmer — useless. Ryobi batteries don't fit the Makita ones I have, "
+                                         "and the one it came with dies after 15 min. Bring it back.")])
+    answer = answered(svc, "Why did I bring back the strimmer I bought?", "2026-09-17T12:00")
+    assert "batteries don't fit the Makita ones" in answer and "Bring it back" in answer
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
