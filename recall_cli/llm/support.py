@@ -187,8 +187,8 @@ def stem(word: str) -> str:
             break
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]  # "running" -> "runn" -> "run"
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls" and word[:-1] not in CALENDAR_ABBREVIATIONS:
+        word = word[:-1]  # "running" -> "runn" -> "run" (but "wedding" is no "Wed")
     if word.endswith("i") and len(word) > 3:
         word = word[:-1] + "y"  # "movies" -> "movi" -> "movy", as "movie" -> "movi" -> ... below
     return word

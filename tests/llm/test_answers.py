@@ -372,6 +372,14 @@ def test_why_is_answered_with_the_reasons_before_the_deed_on_its_line(svc):
     assert "batteries don't fit the Makita ones" in answer and "Bring it back" in answer
 
 
+def test_a_count_that_grows_is_its_latest_even_when_a_weekday_reads_like_the_thing(svc):
+    add_notes(svc, [("2026-08-12T21:00", "- Wedding: 33 from home now. Carmel + family (4), the Crowleys."),
+                    ("2026-09-09T21:00", "Wed 9 Sept"),  # "Wed" is no wedding
+                    ("2026-09-15T21:00", "- Aoife — up to 41 from home now! The Kinsale crowd + 2 more.")])
+    answer = answered(svc, "How many people from home are going out to the wedding now?", "2026-09-17T12:00")
+    assert answer.startswith("- Aoife — up to 41 from home now!")
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
