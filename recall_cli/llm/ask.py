@@ -391,8 +391,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
 
 SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?\s+(?:say|tell\s+\w+)\b", re.I)
-# "how much is in the fund now?": what holds now, the latest word on it
-NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest)\b", re.I)
+# "how much is in the fund now?", "how much rent will I be paying?": what holds now (or from
+# now on), the latest word on it
+NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we))\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 

@@ -27,7 +27,8 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
                 r"price|money|fee|owe|owed)\b)|\bwhat (?:did|does|do|will|would)\b.*\b(?:cost|charge)\b"
                 r"|\bwhat(?:'s| is| was) the (?:price|cost|fee)\b", re.I),
      re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek)\b"
-                r"|\b\d+(?:[.,]\d{2})\b|\bfree\b|\bnothing\b", re.I),
+                r"|\b\d+(?:[.,]\d{2})\b|\b\d{1,3}(?:[.,]\d{3})+\b|\d\s*/\s*(?:mo|mnd|mth|month|wk|week|yr|year)\b"
+                r"|\bfree\b|\bnothing\b", re.I),
      frozenset({"cost", "costs", "pay", "paid", "charge", "spend", "spent", "price", "money", "fee",
                 "owe", "owed", "total", "altogether", "overall"})),
     ("share", re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),

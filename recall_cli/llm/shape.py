@@ -539,12 +539,16 @@ def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth:
         return rf"\d[\d,.]*\s+(?:(?:from|of|at|in)\s+)?(?:\*\*)?{re.escape(w)}|\b{re.escape(w)}\w*\W{{0,3}}\s*\d"
     # (a statement that counts nothing, "put up the pre-order form", is on the thing: any count of it)
     counted = {w for w in keys & words(found[0]) if re.search(count_of(w), found[0], re.I)} or keys
+    # or a line with a sum in a dated log under a heading that names the thing ("## Rent", then
+    # "- 22/1: he offers 10,000" ... "- 9/2/27: AGREED 9,850 from 1 March")
     later = [(h.ts, n, s, h) for h in hits[:max(depth, UPDATE_DEPTH)] if h.ts > found[1].ts
              for n, s in enumerate(sentences(h.text or ""))
-             if any(re.search(count_of(w), s, re.I) for w in counted)]
+             if any(re.search(count_of(w), s, re.I) for w in counted)
+             or (counted & context_of(h) and STEP_LINE.match(s) and SUM.search(s))]
     return max(later, key=lambda m: m[:2])[2:] if later else None  # (a running list's last line)
 
 
+SUM = re.compile(r"\b\d{1,3}(?:[,.]\d{3})+\b|\b\d{3,}\b")  # "9,850", "420": no "24/2" or "9/2/27"
 PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee rent".split())
 
 

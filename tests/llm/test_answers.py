@@ -380,6 +380,16 @@ def test_a_count_that_grows_is_its_latest_even_when_a_weekday_reads_like_the_thi
     assert answer.startswith("- Aoife — up to 41 from home now!")
 
 
+def test_a_sum_asked_from_now_on_is_the_last_of_a_dated_log_under_its_heading(svc, tmp_path):
+    add_notes(svc, [("2026-12-23T21:00", "Email from Haugland (landlord): rent up to 10,200/mnd from 1 March.")])
+    import_note(svc, tmp_path / "flat.md", "# flat\n\n## Rent\n- 9,600/mnd since Aug 2025\n"
+                "- 23/12/26: he wants 10,200 from 1 March\n"
+                "- 22/1: he offers 10,000, I say 9,700\n- 9/2/27: AGREED 9,850 from 1 March 2027\n"
+                "- standing order updated 24/2\n", saved="2027-02-24T21:00")
+    answer = answered(svc, "How much rent will I be paying from March?", "2027-02-25T12:00")
+    assert answer.startswith("- 9/2/27: AGREED 9,850 from 1 March 2027 (before: Email from Haugland")
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
