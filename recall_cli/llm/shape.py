@@ -32,6 +32,7 @@ from .measure import AMOUNT, MONEY, after_of, gives_figure, with_figure, with_mo
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
+    GENERIC_VERBS,
     LONG_NUMBER,
     QUESTION_WORDS,
     STOPWORDS,
@@ -168,9 +169,16 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     # the words of the heading a note's line sits under count as its own ("- Penha de França T1
     # ... -> NO" under "## Options seen" answers "why didn't I take the Penha flat?"), then what
     # the line itself says
-    return (int(someone) + int(doer), int(bool(predicate) and predicate in alike(said)),
+    # whether it is done (``when``: "did I get the grant?"), a common verb counts with the thing
+    # it was done to ("GRANT: got it!!"), not alone ("got them down to €380")
+    deed = bool(predicate) and predicate in alike(said) and (not when or predicate not in COMMON_DEEDS
+                                                             or bool((keys - names - {predicate}) & said))
+    return (int(someone) + int(doer), int(deed),
             len((keys - names) & (said | context)), len(keys & said), len(keys & alike(said)),
             len(keys & context), when, -i, -j)
+
+
+COMMON_DEEDS = frozenset(stem(w) for w in GENERIC_VERBS)
 
 
 def context_of(hit: Hit) -> set[str]:
@@ -484,6 +492,9 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
                                               for figure in (LONG_NUMBER, AMOUNT)):
         changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number
+    if changed is not None and predicate and predicate in alike(words(found[0])) \
+            and not (keys - names) & alike(words(changed[0])):
+        changed = None  # "GRANT: got it!!" (did I get it?) is not undone by "→ book Lisbon flights"
     if changed is not None:  # what holds now first, then what it replaced
         before = clean(found[0]) or found[0]
         return Shaped(f"{clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])

@@ -152,9 +152,14 @@ def predicate_of(question: str) -> str:
 ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+([a-z]+)\b", re.I)
 
 
+DEED_ASKED = re.compile(r"^\s*did\s+(?:i|we)\s+([a-z]+)\b", re.I)
+
+
 def role_asked(question: str) -> str:
-    """The stem of the role a "who is the <role> ...?" question names; "" for none."""
-    m = ROLE_ASKED.match(question)
+    """The stem of the role a "who is the <role> ...?" question names, or of the deed a "did I
+    <verb> ...?" one asks whether it happened, however common ("did I get the grant?" is
+    answered by "GRANT: got it!!", not "applied for the grant"); "" for none."""
+    m = ROLE_ASKED.match(question) or DEED_ASKED.match(question)
     return stem(m.group(1).lower()) if m else ""
 
 

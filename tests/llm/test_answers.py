@@ -390,6 +390,20 @@ def test_a_sum_asked_from_now_on_is_the_last_of_a_dated_log_under_its_heading(sv
     assert answer.startswith("- 9/2/27: AGREED 9,850 from 1 March 2027 (before: Email from Haugland")
 
 
+def test_did_i_get_it_is_answered_by_the_note_that_says_it_was_got(svc):
+    add_notes(svc, [("2027-01-19T21:00", "Grant: applied Marine Research School travel grant for the Lisbon "
+                                         "workshop (14-18 June)"),
+                    ("2027-02-10T21:00", "- Lisbon grant: still no news"),
+                    ("2027-02-15T21:00", "GRANT: got it!! Marine Research School gave 9,500 (not the full 12k but "
+                                         "ok). → book Lisbon flights this week before prices go up")])
+    answer = answered(svc, "Did I get the travel grant for the Lisbon workshop?", "2027-02-25T12:00")
+    assert answer.startswith("GRANT: got it!!") and "book Lisbon flights" not in answer
+    # a common verb alone says nothing of the thing: "got them down to €380" is the movers' price
+    add_notes(svc, [("2026-05-06T21:00", "Movers moved to Sat 9 May. got them down from €420 to €380. €50 deposit."),
+                    ("2026-05-14T21:00", "Sr. Nunes transferred the caução: €780 - €60 = €720. DEPOSIT BACK.")])
+    assert "DEPOSIT BACK" in answered(svc, "Did I get my deposit back from Sr. Nunes?", "2026-05-20T12:00")
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
