@@ -15,7 +15,19 @@ from collections.abc import Callable, Sequence
 
 from ..models import Hit
 from ..timephrase.answer import dates_in
-from .support import AGE, DIGIT_WORDS, DIGITS_ASKED, HOW_OLD, LONG_NUMBER, PHONE, alike, sentences, stem, words
+from .support import (
+    AGE,
+    DIGIT_WORDS,
+    DIGITS_ASKED,
+    HOW_OLD,
+    LONG_NUMBER,
+    PHONE,
+    alike,
+    names_in_question,
+    sentences,
+    stem,
+    words,
+)
 
 LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
@@ -66,11 +78,16 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
         if not asks.search(question):
             continue
         subject = keys - {stem(w) for w in own} - own
+        # the thing measured, not only whose it is: "the new tyres for the Land Rover" are not
+        # priced by "a 1976 Land Rover Series III"
+        named = {stem(w) for name in names_in_question(question) for w in re.findall(r"\w+", name.lower())}
+        thing = subject - named - {stem(w) for w in NO_KIND}
         # the sentence on the subject, or the next ("Car service done. Final bill was 245 pounds"),
         # or a list under a line on it ("REBOOKED Lyon w/ Air Transat" ... "- change fee $150")
         about = [" ".join(said[i:i + 2]) for h in hits for said in [sentences(h.text or "")]
                  for i, s in enumerate(said)
-                 if 2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject)]
+                 if (2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject))
+                 and (not thing or thing & alike(_said(" ".join([*said[i:i + 2], _head(h)]))))]
         if not any(gives.search(s) for s in about):
             return name
     return None

@@ -404,6 +404,15 @@ def test_did_i_get_it_is_answered_by_the_note_that_says_it_was_got(svc):
     assert "DEPOSIT BACK" in answered(svc, "Did I get my deposit back from Sr. Nunes?", "2026-05-20T12:00")
 
 
+def test_a_price_of_a_thing_never_named_is_not_answered_by_its_owners_other_figures(svc):
+    add_notes(svc, [("2026-07-15T21:00", "I've a 1976 Land Rover Series III 88, 2.25 petrol. Gearbox is jumping out "
+                                         "of 3rd."),
+                    ("2026-07-20T21:00", "Land Rover gearbox: settled with Mossie at €1,425 fitted, cash.")])
+    answer = ask(svc, "How much did the new tyres for the Land Rover cost?", llm=ScriptedLLM([]))
+    assert answer.abstained and answer.reason == "the evidence on it gives no price"
+    assert "€1,425" in answered(svc, "How much did the Land Rover's gearbox cost?", "2026-09-17T12:00")
+
+
 def test_a_day_is_given_with_the_time_written_after_it(svc):
     add_notes(svc, [("2027-01-26T21:00", "Police appt moved → new time Wed 10 March 09:40, same place."),
                     ("2027-01-27T21:00", "Paid the vet 3 May 45.00 for the jabs.")])
