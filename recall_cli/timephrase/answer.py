@@ -81,6 +81,7 @@ DATE_PHRASES = [
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
         rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
         rf"|(?P<wd_at>{_WEEKDAY}){TIME_OF_DAY_AFTER}"
+        rf"|(?P<wd_dom>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?\s+(?:the\s+)?(?P<wdd>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})"
         rf"|(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH})"
         rf"(?!\s+{ORDINAL_NOUN}))\b", re.I)),
     ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
@@ -206,6 +207,8 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
         # coming one in a plan, the last one in a story
         day = (weekday_after if g.get("future") else weekday_before)(said, g["bare_wd"] or g["wd_at"])
         return f"{day:%A}, {day_text(day)}", day
+    if g.get("wd_dom"):  # "Fri 9th": the nearest 9th that is a Friday, ahead in a plan, back in a story
+        return _weekday_dom(int(g["wdd"]), g["wd_dom"], said, bool(g.get("future")))
     if g.get("dom"):  # "on the 18th": this month's, or the next (a plan) or last (a story) month's
         return _day_of_month(int(g["dom"]), said, bool(g.get("future")))
     if g.get("ahead_n") and g.get("ahead_unit"):
@@ -304,6 +307,21 @@ def _day_of_month(dom: int, said: date, future: bool) -> tuple[str, date | None]
     except ValueError:  # "the 31st" of a shorter month
         return None
     return day_text(day), day
+
+
+def _weekday_dom(dom: int, weekday: str, said: date, future: bool) -> tuple[str, date | None] | None:
+    """The ``dom``-th of the nearest month (ahead for a plan, back for a story) on which it
+    falls on ``weekday`` ("Fri 9th" said on 12 August 2026: Friday, 9 October 2026)."""
+    wanted = [w[:3] for w in WEEKDAYS].index(weekday[:3].lower())
+    for step in range(13):
+        first = month_start(said.year, said.month, step if future else -step)
+        try:
+            day = first.replace(day=dom)
+        except ValueError:
+            continue
+        if day.weekday() == wanted and (day >= said if future else day <= said):
+            return f"{day:%A}, {day_text(day)}", day
+    return _day_of_month(dom, said, future)
 
 
 # how often a thing comes back: "every other Monday", "weekly", "each month"

@@ -94,6 +94,14 @@ def test_a_weekday_that_does_not_fit_the_day_is_a_slip_not_last_years_day():
         date(2026, 3, 16)]
 
 
+def test_a_weekday_with_an_ordinal_is_the_nearest_such_day():
+    said = parse_time("2026-08-12T21:00")  # the 9th that is a Friday next: October's
+    assert [d for _, _, d, _ in dates_in("- Dinner night before (Fri 9th) — bbq at the quinta", said)] == [
+        date(2026, 10, 9)]
+    assert [d for _, _, d, _ in dates_in("Wednesday the 14th, dentist", said)] == [date(2026, 10, 14)]
+    assert dates_in("Fri 13 at the cinema", said) == []  # no ordinal: a number, not a day
+
+
 def test_abbreviated_months_read_the_same_as_in_questions():
     assert dates_in("the recital is on Sept. 3rd", SAID)[0][1] == "3 September 2023"
     assert dates_in("flights booked for Nov 3-10", SAID)[0][1] == "3-10 November 2023"
