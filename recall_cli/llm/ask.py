@@ -72,7 +72,7 @@ from .support import (
     of_the_named_assistant,
     ownership,
     predicate_of,
-    role_asked,
+    role_or_deed,
     speech_words,
     stem,
     tokens,
@@ -371,7 +371,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
     # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
-    verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "") or role_asked(question)
+    verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "") or role_or_deed(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     # "did I charge a late fee?" asks whether, not how much
     amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not HOW_MANY.search(question))

@@ -155,7 +155,7 @@ ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+
 DEED_ASKED = re.compile(r"^\s*did\s+(?:i|we)\s+([a-z]+)\b", re.I)
 
 
-def role_asked(question: str) -> str:
+def role_or_deed(question: str) -> str:
     """The stem of the role a "who is the <role> ...?" question names, or of the deed a "did I
     <verb> ...?" one asks whether it happened, however common ("did I get the grant?" is
     answered by "GRANT: got it!!", not "applied for the grant"); "" for none."""

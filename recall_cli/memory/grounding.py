@@ -27,11 +27,9 @@ RECALL_HOME/logs/llm-rejected.jsonl, so nothing is dropped silently.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..llm.support import sentences
 from ..models import Event
@@ -91,10 +89,6 @@ from .person import (
 from .rejection import Rejection
 from .summary import Candidate
 
-if TYPE_CHECKING:
-    pass
-
-log = logging.getLogger(__name__)
 TOLD_OF = re.compile(r"^\s*([Tt]he user|[A-Z][\w'-]*)\s+(?:is|are|was|were|will|plans?|wants?|intends?|hopes?)\b")
 COMMAND_VERBS = frozenset("run runs type enter execute command".split())
 
