@@ -320,7 +320,7 @@ def test_ask_with_the_bundled_model(svc, tmp_path):
     assert again.timings.get("prefix") in {"memory", None}  # same process: the prefix is reused
     dated = ask(svc, "When is the dentist appointment?", llm=llm)
     # "moved to Friday 3pm", written on Monday 8 May: the Friday after
-    assert dated.text == "Friday, 12 May 2023 [2]" and dated.method == "date"
+    assert dated.text == "Friday, 12 May 2023 at 3pm [2]" and dated.method == "date"
     off_topic = ask(svc, "What is the boiling point of mercury?", llm=llm)
     assert off_topic.abstained and off_topic.text == ABSTAIN
 
