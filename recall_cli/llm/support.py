@@ -199,6 +199,7 @@ def stem(word: str) -> str:
     return word
 
 
+KIN_STEMS = frozenset(stem(w) for w in RELATION)
 # the words that ask for digits (DIGITS_ASKED), as stems
 PHONE = re.compile(r"\b(?:phone|mobile|landline|cell)\b", re.I)
 DIGIT_WORDS = frozenset(stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension"))
@@ -500,6 +501,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             # "how did I fix the build?" is not answered by "Fixed the leaking tap"; a command's
             # words are its verbs ("npm run build" for "how do I build the web app?")
             return 0.0
+        if held and held <= KIN_STEMS and keys - KIN_STEMS:
+            return 0.0  # "where is Oma's armchair?": an item that only names Oma holds nothing asked
         return len(held) / len(keys)
 
     share = max(share_of(h, said_) for h, said_ in zip(top, heard, strict=True)) if keys else 1.0

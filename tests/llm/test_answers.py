@@ -420,6 +420,12 @@ def test_a_day_is_given_with_the_time_written_after_it(svc):
     assert " at " not in answered(svc, "When did I pay the vet?", "2027-02-25T12:00")  # 45.00 is no time
 
 
+def test_an_item_that_only_names_the_relative_holds_nothing_of_their_thing(svc):
+    add_notes(svc, [("2026-04-02T21:00", "- Abschiedskaffee for Oma at the café: Sunday 19 April 15:00")])
+    answer = ask(svc, "Where is Oma's armchair right now?", llm=ScriptedLLM([]))
+    assert answer.abstained, answer.text
+
+
 def test_a_relative_or_a_feast_in_a_question_is_no_name():
     assert names_in_question("When is Mum's eye appointment at the hospital?") == []
     assert names_in_question("Why did I take back the shoes I bought after Christmas?") == []
