@@ -42,8 +42,20 @@ CITED = re.compile(r"\s*\[m?\d+\]")
 MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "- Earrings ..." is "Earrings ..."
 
 
+# "How much did the movers and the cleaner cost altogether?": what each cost, then the sum
+TOTAL_PAIR = re.compile(r"^\s*how much (?P<aux>did|do|does|will|would)\s+(?P<one>.+?)\s+and\s+(?P<two>.+?)\s+"
+                        r"(?:cost|come to)\s+(?:altogether|together|in total|combined|all told|between them)\s*\??\s*$",
+                        re.I)
+MONEY_AMOUNT = re.compile(r"([£$€])\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{2}))?(?!\d)(?P<rate>\s*(?:/|per\b|each\b|"
+                          r"a (?:month|week|year|day|night|session|copy|piece)\b))?")
+ARROW = re.compile(r"->|\u2192|=>")
+
+
 def compound_parts(question: str) -> list[str]:
     """The questions ``question`` asks, each ending in "?"; one when it asks one thing."""
+    if (total := TOTAL_PAIR.match(question)) is not None:
+        aux = total["aux"].lower()
+        return [f"How much {aux} {total['one']} cost?", f"How much {aux} {total['two']} cost?"]
     if not ASKS.match(question):
         return [question]
     pair = PAIR.match(question.strip())
@@ -87,6 +99,8 @@ def joined(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> An
     said = [MARKER.sub("", CITED.sub("", line)).strip() for line in lines]
     lines = [line for n, line in enumerate(lines)
              if not any(said[n] in other and (said[n] != other or k < n) for k, other in enumerate(said) if k != n)]
+    if TOTAL_PAIR.match(question) and (summed := _sum_of(lines)) is not None:
+        lines.append(f"Together: {summed}")
     evidence = list({h.ref: h for a in answers for h in a.evidence}.values())
     return replace(
         first, question=question, text="\n".join(lines), reason=reason, abstained=False,
@@ -95,3 +109,22 @@ def joined(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> An
         citations_inferred=any(a.citations_inferred for a in answers), generated=None,
         method=",".join(dict.fromkeys(a.method for a in answers if not a.abstained)),
         timings={"total_ms": total})
+
+
+def _sum_of(lines: Sequence[str]) -> str | None:
+    """The sum of one sum of money from each line, in one currency: the one after the last
+    "=" ("£720 + VAT = £864") or arrow ("quote €420 -> €380"), else a line's only one; None
+    when a line gives none or several, or the currencies differ."""
+    found = []
+    for line in lines:
+        cut = max((m.end() for m in [*re.finditer("=", line), *ARROW.finditer(line)]), default=0)
+        amounts = MONEY_AMOUNT.findall(line[cut:])
+        # (a rate, "€4.60 per copy", is no sum to add)
+        if not amounts or (not cut and len(amounts) > 1) or amounts[0][3]:
+            return None
+        found.append(amounts[0][:3])
+    if len(found) < 2 or len({sign for sign, _, _ in found}) != 1:
+        return None
+    cents = sum(int(re.sub(r"\D", "", whole)) * 100 + int(part or 0) for _, whole, part in found)
+    exact = any(part for _, _, part in found)
+    return f"{found[0][0]}{cents / 100:,.2f}" if exact else f"{found[0][0]}{cents // 100:,}"

@@ -81,3 +81,27 @@ def test_two_things_of_one_owner_are_each_answered(svc):
     answer = ask(svc, "What was my 10K time and bib number?", llm=ScriptedLLM([]))
     first, second = answer.text.splitlines()
     assert "10K" in first and "2417" in second
+
+
+def test_what_two_things_cost_altogether_is_each_cost_and_their_sum(svc):
+    svc.add("- 13 Oct - CLUTCH + flywheel (LuK kit) at Mick's. £720 + VAT = **£864**.",
+            ts=parse_time("2026-10-13T20:00"))
+    svc.add("2 new front tyres this morning - tyre place on Kirkstall Rd. £178 for the pair.",
+            ts=parse_time("2026-11-21T20:00"))
+    question = "How much did the van clutch and the new front tyres cost altogether?"
+    assert compound_parts(question) == ["How much did the van clutch cost?", "How much did the new front tyres cost?"]
+    answer = ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2026-11-28T12:00"))
+    lines = answer.text.splitlines()
+    assert "£864" in lines[0] and "£178" in lines[1] and lines[2] == "Together: £1,042"
+
+
+def test_no_sum_is_made_of_a_rate_or_a_part_not_answered(svc):
+    svc.add("Zine print run: €690 / 150 = €4.60 per copy", ts=parse_time("2026-05-01T20:00"))
+    svc.add("Paid the cleaner, Sra. Rosário, €95 for the whole flat.", ts=parse_time("2026-05-11T20:00"))
+    answer = ask(svc, "How much did the zine copies and the cleaner cost altogether?", llm=ScriptedLLM([]),
+                 reference=parse_time("2026-05-20T12:00"))
+    assert "€4.60 per copy" in answer.text and "€95" in answer.text and "Together" not in answer.text
+    # nor of a part that is not answered
+    answer = ask(svc, "How much did the cleaner and the skip hire cost altogether?", llm=ScriptedLLM([]),
+                 reference=parse_time("2026-05-20T12:00"))
+    assert "€95" in answer.text and "Together" not in answer.text
