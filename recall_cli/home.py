@@ -71,6 +71,26 @@ def create_private_file(path: str | os.PathLike[str]) -> None:
         pass
 
 
+def replace_private(path: str | os.PathLike[str], data: bytes) -> None:
+    """``path`` holds ``data`` from now on, all at once (a crash leaves the old file or the new
+    one), private to the user whatever the old file's mode was."""
+    # (hidden, so that a reader of the folder, a sync device among them, passes it by)
+    folder, name = os.path.split(os.fspath(path))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, PRIVATE_FILE)  # O_CREAT's mode does not apply to a leftover file
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def lock_file(path: str | os.PathLike[str], *, wait: bool = True) -> int | None:
     """An open descriptor holding an exclusive lock on the file ``path`` (created 0600), which
     closing it releases; None when ``wait`` is false and another process holds the lock."""

@@ -11,14 +11,13 @@ record that quotes forgotten text or names a forgotten event or episode is taken
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import NotFoundError
-from ..home import PRIVATE_FILE
+from ..home import replace_private
 from ..models import ForgetPlan
 from ..store.backup import forget_in_copies
 
@@ -139,7 +138,7 @@ def scrub_logs(folder: Path, texts: Iterable[str], *, events: Iterable[int] = ()
         kept = [line for line in lines if not _tells(line.decode("utf-8", "replace"), quotes, event_ids,
                                                      episode_ids)]
         if len(kept) < len(lines):
-            _replace(path, b"".join(kept))
+            replace_private(path, b"".join(kept))
             dropped += len(lines) - len(kept)
     return dropped
 
@@ -176,20 +175,3 @@ def _strings(value: Any) -> Iterable[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """``path`` holds ``data`` from now on, all at once (a crash leaves the old file or the
-    new one), private to the user whatever the old file's mode was."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.scrub")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, PRIVATE_FILE)  # O_CREAT's mode does not apply to a leftover file
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, RecallError
-from ..home import make_private_dir
+from ..home import make_private_dir, replace_private
 from ..render import plural
 from . import records
 from .segment import (
@@ -42,7 +42,6 @@ from .segment import (
     segment_name,
     unseal,
 )
-from .segment import write_atomic as write_file
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -359,7 +358,7 @@ def _write_segment(path: Path, segment: Segment, secret: bytes | None) -> str:
     data = encode(segment)
     if secret is not None:
         data = seal(data, secret)
-    write_file(path, data)
+    replace_private(path, data)
     return _sha(data)
 
 

@@ -17,11 +17,9 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, InputError
-from ..home import PRIVATE_FILE
 from .records import FORMAT
 
 SEALED = b"RECALL-SYNC-SEALED-1\n"
@@ -79,19 +77,6 @@ def decode(data: bytes, where: str) -> Segment:
     return Segment(str(header.get("device")), int(header.get("segment") or 0), records, header["recall_sync"])
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (0600)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # -- sealing -----------------------------------------------------------------------------------
