@@ -320,7 +320,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        # `config set` rewrites the file from what it parsed, so only an editor can repair this
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix it in an editor") from None
 
 
 def _toml_value(value: Any) -> str:

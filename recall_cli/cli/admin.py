@@ -27,8 +27,10 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     """Every setting with its value and where it comes from."""
     cfg = load_config(lenient=True)
     for problem in cfg.problems:  # shown, with its default, so it can be set right
-        typer.echo(f"warning: {problem} (shown with its default here; other commands refuse to run until it "
-                   "is fixed: `recall config set` or `recall config unset`)", err=True)
+        fix = "it is fixed" if "not valid TOML" in problem else \
+            "it is fixed: `recall config set` or `recall config unset`"
+        typer.echo(f"warning: {problem} (shown with its default here; other commands refuse to run until {fix})",
+                   err=True)
     for key in cfg.unknown:  # a typo ignored without a word left the default in force
         typer.echo(f"warning: {cfg.path}: {unknown_key(key)} is ignored (`recall config unset {key}` removes it)",
                    err=True)

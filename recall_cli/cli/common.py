@@ -119,9 +119,8 @@ def stdin_text() -> str:
     try:
         body = decode_text(raw)
     except UnicodeDecodeError as exc:
-        if is_utf16(raw):
-            raise InputError(f"stdin is not valid UTF-16 text after its byte-order mark (at byte {exc.start})") \
-                from None
+        if is_utf16(raw[:8192]):
+            raise InputError(f"stdin is not valid UTF-16 text (at byte {exc.start})") from None
         raise InputError(f"stdin is not UTF-8 (invalid byte at offset {exc.start}); "
                          "if it is Latin-1, " + CONVERT.format("LATIN1")) from None
     if "\x00" in body:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
@@ -135,10 +136,44 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 CONVERT = "convert it with `iconv -f {} -t UTF-8`"
 
 
+# of the 2-byte units in a file's first bytes, at least this share must have a NUL high byte
+# (and none a NUL low byte) for text without a byte-order mark to be read as UTF-16: ASCII
+# and Latin letters in UTF-16 do; a binary format's NULs fall on both sides
+UTF16_NUL_SHARE = 0.3
+# the characters UTF-16 text may hold besides printable ones (a binary file decodes to others)
+_TEXT_CONTROLS = frozenset("\t\n\r\f")
+
+
+def utf16_codec(start: bytes) -> str | None:
+    """The codec of UTF-16 text, from a file's first bytes: "utf-16" after a byte-order mark
+    (LE or BE, as Windows Notepad saves "Unicode"); "utf-16-le" or "-be" for text without one
+    whose ASCII letters each hold a NUL byte on the same side and which decodes to printable
+    text; None for anything else (UTF-8, or binary)."""
+    if start.startswith(UTF16_BOMS):
+        return "utf-16"
+    sample = start[:8192]
+    sample = sample[:len(sample) - len(sample) % 2]
+    units = len(sample) // 2
+    if units < 2:
+        return None
+    low_nul, high_nul = sample[0::2].count(0), sample[1::2].count(0)
+    if low_nul == 0 and high_nul >= UTF16_NUL_SHARE * units:
+        codec = "utf-16-le"
+    elif high_nul == 0 and low_nul >= UTF16_NUL_SHARE * units:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:  # a surrogate pair cut at the sample's end is not an error
+        text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+    return codec if all(c.isprintable() or c in _TEXT_CONTROLS for c in text) else None
+
+
 def is_utf16(start: bytes) -> bool:
-    """Whether a file starts with a UTF-16 byte-order mark (LE or BE), as Windows Notepad
-    saves "Unicode" text: its ASCII letters hold NUL bytes, and it is still text."""
-    return start.startswith(UTF16_BOMS)
+    """Whether a file's first bytes are UTF-16 text (see utf16_codec): its ASCII letters hold
+    NUL bytes, and it is still text."""
+    return utf16_codec(start) is not None
 
 
 def binary_at(start: bytes) -> int:
@@ -147,9 +182,9 @@ def binary_at(start: bytes) -> int:
 
 
 def decode_text(data: bytes) -> str:
-    """A file's bytes as text, for import and the watcher alike: UTF-16 when they start with
-    its byte-order mark, else UTF-8 (a leading BOM dropped); UnicodeDecodeError otherwise."""
-    return data.decode("utf-16" if is_utf16(data) else "utf-8-sig")
+    """A file's bytes as text, for import and the watcher alike: UTF-16 when its first bytes
+    are (see utf16_codec), else UTF-8 (a leading BOM dropped); UnicodeDecodeError otherwise."""
+    return data.decode(utf16_codec(data[:8192]) or "utf-8-sig")
 
 
 def check_head(path: Path, start: bytes) -> None:
@@ -161,7 +196,7 @@ def check_head(path: Path, start: bytes) -> None:
 
 def not_utf16(at: int) -> str:
     """The one-line reason for UTF-16 text that breaks off (an odd byte, a lone surrogate)."""
-    return f"not valid UTF-16 text after its byte-order mark (at byte {at})"
+    return f"not valid UTF-16 text (at byte {at})"
 
 
 def not_utf8(data: bytes, at: int, offset: int = 0) -> str:
@@ -178,7 +213,7 @@ def read_text(path: Path, max_bytes: int) -> str:
     try:
         text = decode_text(data)
     except UnicodeDecodeError as exc:
-        if is_utf16(data):
+        if is_utf16(data[:8192]):
             raise InputError(not_utf16(exc.start), str(path)) from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(not_utf8(data, exc.start), str(path), f"line {line}") from None

@@ -25,12 +25,12 @@ from .base import (
     Skipped,
     check_head,
     check_size,
-    is_utf16,
     load_json,
     not_utf8,
     not_utf16,
     nothing_imported,
     read_text,
+    utf16_codec,
 )
 
 if TYPE_CHECKING:
@@ -68,13 +68,14 @@ def check_file(path: Path, max_bytes: int) -> str:
 
 def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
     """The file as UTF-8 text in chunks of about ``size`` (CHUNK) bytes, a leading BOM
-    dropped; InputError naming the byte and line of the first invalid byte. A file that
-    starts with a UTF-16 byte-order mark is read as UTF-16 (see base.decode_text)."""
+    dropped; InputError naming the byte and line of the first invalid byte. A file whose
+    first bytes are UTF-16 is read as UTF-16 (see base.utf16_codec)."""
     size = size or CHUNK
     with path.open("rb") as fh:
-        if is_utf16(fh.read(2)):
-            yield from _utf16_chunks(path, size)
-            return
+        codec = utf16_codec(fh.read(8192))
+    if codec is not None:
+        yield from _utf16_chunks(path, size, codec)
+        return
     offset = 0  # file offset of data[0]
     lines = 0  # newlines before data[0]
     carry = b""
@@ -110,8 +111,8 @@ def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
                 return
 
 
-def _utf16_chunks(path: Path, size: int) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-16")()  # reads the BOM for the byte order, drops it
+def _utf16_chunks(path: Path, size: int, codec: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)()  # "utf-16" reads the BOM for the byte order, drops it
     offset = 0
     with path.open("rb") as fh:
         while True:

@@ -60,13 +60,6 @@ def test_a_keymap_that_takes_a_key_another_binding_keeps_is_refused(cli, recall_
     assert cli("config", "set", "tui.keymap", "search-tab=a,ask=ctrl+k")[0] == 0  # both moved: no clash
 
 
-def test_a_broken_config_toml_names_the_file(cli, recall_home):
-    recall_home.mkdir(parents=True, exist_ok=True)
-    (recall_home / "config.toml").write_text("[search\nlimit = 3\n")
-    code, _, err = cli("config", "get", "search.limit")
-    assert code == 6 and err.startswith(f"Error: {recall_home / 'config.toml'}:")
-
-
 def test_search_limit_from_config_is_the_default_limit(cli):
     for i in range(5):
         cli("add", f"apple number {i}", "--time", f"2023-01-0{i + 1}")
@@ -158,3 +151,17 @@ def test_decay_dormant_below_must_stay_below_fading_below(cli, recall_home):
                                   "got 0.6 (raise decay.fading_below first)\n")
     code, out, _err = cli("doctor", "--no-llm")
     assert code == 1 and "[FAIL] config: config key 'decay.dormant_below' must be below" in out
+
+
+def test_a_config_file_that_is_not_toml_is_named_and_left_for_an_editor(cli, recall_home):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    broken = "[search]\nlimit = [broken\n"
+    (recall_home / "config.toml").write_text(broken)
+    error = (f"Error: {recall_home / 'config.toml'} is not valid TOML (Invalid value (at line 2, column 10)); "
+             "fix it in an editor\n")
+    assert cli("search", "anything") == (6, "", error)
+    assert cli("config", "set", "search.limit", "5") == (6, "", error)
+    assert (recall_home / "config.toml").read_text() == broken  # not overwritten with what it could parse
+    code, out, err = cli("config", "show")
+    assert code == 0 and "search.limit = 10  # default" in out
+    assert err.endswith("until it is fixed)\n") and "config set" not in err

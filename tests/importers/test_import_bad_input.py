@@ -140,7 +140,25 @@ def test_utf16_that_breaks_off_is_named_as_such(cli, tmp_path):
     path = write(tmp_path, "notes.md", "# Groceries\n".encode("utf-16") + b"\x00\xd8a\x00")  # a lone surrogate
     code, out, err = cli("import", str(path))
     assert (code, out) == (4, "")
-    assert one_error_line(err).startswith(f"Error: {path}: not valid UTF-16 text after its byte-order mark (at byte ")
+    assert one_error_line(err).startswith(f"Error: {path}: not valid UTF-16 text (at byte ")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_a_byte_order_mark_is_imported_not_called_binary(cli, tmp_path, codec):
+    path = write(tmp_path, "notes.md", "# Pool\n\nMy locker code is 4471, caf\u00e9 upstairs.\n".encode(codec))
+    code, out, err = cli("import", str(path))
+    assert (code, err) == (0, "") and out.startswith("Imported 1 event ")
+    assert "My locker code is 4471, caf\u00e9 upstairs." in json.loads(cli("show", "1", "--json")[1])["text"]
+    lines = write(tmp_path, "notes.jsonl", '{"text": "tea with Ana", "time": "2023-01-01"}\n'.encode(codec))
+    assert cli("import", str(lines))[1].startswith("Imported 1 event ")
+
+
+def test_binary_whose_nul_bytes_alternate_like_utf16_is_still_refused(cli, tmp_path):
+    # NULs on one side, but the other side decodes to control characters: not text
+    path = write(tmp_path, "data.md", bytes([1, 0, 2, 0, 3, 0, 4, 0] * 64))
+    code, out, err = cli("import", str(path))
+    assert (code, out) == (4, "")
+    assert one_error_line(err) == f"Error: {path}: binary file (NUL byte at offset 1), not text"
 
 
 @pytest.mark.parametrize(("content", "reason"), [("", "empty file"), ("  \n\n\t\n", "empty file (only whitespace)")])
