@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult, well_formed
-from ..search.text import is_assistant, only_time
+from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
+from .agenda import agenda as time_agenda
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
@@ -79,7 +80,7 @@ from .support import (
     turn_before,
     words,
 )
-from .timing import date_answer, dated_outside
+from .timing import date_answer, dated_outside, mentions_in
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -96,9 +97,6 @@ SYSTEM = (
 )
 CITATION = re.compile(r"\[(m?\d+)\]")
 WHERE = re.compile(r"^\s*where\b", re.I)
-# a question about the asker's own life ("where are we staying?"): what they said answers it,
-# an assistant's reply is a suggestion ("you could stay in Gion"), unless nothing else does
-OWN_LIFE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b", re.I)
 ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know", "i do not know",
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
                    "no mention", "doesn't mention", "not in the evidence", "not provided")
@@ -338,12 +336,16 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
     allow = _person_filter(found, hits, bool(said))
     keep = allow
-    if allow is None and OWN_LIFE.search(question) and not ADVICE.match(question):  # (advice is the reply's)
+    # the asker's life is told in their own words first: an assistant only restates or advises
+    # ("when is the dog booked in?" is not "vets anaesthetise older dogs"), unless it is asked
+    if allow is None and not ADVICE.match(question) and not NAMES_ASSISTANT & set(tokens(question)):
         mine = bool(ASKS_OF_ME.search(question))
 
         def keep(hit: Hit, sentence: str) -> bool:
             # "where do I work now?" is not answered by "... but Daniel works night shifts"
             return not is_assistant(hit.actor or "") and not (mine and done_by_another(sentence, keys))
+    # the first items looked at are the asker's own: an assistant's three replies on top would leave none
+    own = [h for h in hits if keep is allow or not is_assistant(h.actor or "")] or hits
     if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
                 and not (DID_I.match(question) and is_assistant(h.actor or ""))]
@@ -353,7 +355,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
     made: Shaped | None = None
     if kind == "date":
-        made = date_answer(question, keys, hits, allow=keep, now=now) or date_answer(question, keys, hits, now=now)
+        linked = mentions_in(svc.store)
+        made = date_answer(question, keys, own, allow=keep, now=now, mentioning=linked) or \
+            date_answer(question, keys, hits, now=now, mentioning=linked)
     elif kind == "steps":
         made = steps_answer(keys, [*hits[:STEPS_DEPTH], *note_lists(svc.store, hits[:STEPS_DEPTH], keys)],
                             depth=STEPS_DEPTH + MAX_SECTION_BLOCKS)
@@ -363,9 +367,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                          for h in (made.hits[:1] if made is not None else hits[:4]))), None)
             made = Shaped(*section) if section is not None else made
     elif kind == "list":  # "what activities does X do": X's statements, when that is all it asks
-        made = list_answer(found.key_words if allow else keys, hits, allow=keep) or list_answer(keys, hits)
+        made = list_answer(found.key_words if allow else keys, own, allow=keep) or list_answer(keys, hits)
     elif kind == "duration":
-        made = duration_answer(keys, hits, allow=keep, predicate=predicate_of(question))
+        made = duration_answer(keys, own, allow=keep, predicate=predicate_of(question))
     elif (row := table_row(question, hits)) is not None:  # "who covers Thu 23 July?": that day's row
         made = Shaped(row[0], [row[1]])
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
@@ -384,7 +388,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
-    return (made or statement_answer(keys, hits, reply, allow=keep, names=names, predicate=verb, where=where,
+    return (made or statement_answer(keys, own, reply, allow=keep, names=names, predicate=verb, where=where,
                                      amount=amount, latest=latest, person=person, why=why, advice=advice)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice))
@@ -400,31 +404,6 @@ ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could
 
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's
 DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
-AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
-
-
-def _agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
-    """For a question that only names a time ("what is on tomorrow?", "what happened last
-    week?"): the best items written in that time or speaking of it, oldest first; None for
-    any other question. "What did I do ...?" leaves out what an assistant wrote."""
-    window = result.time_range
-    if window is None or not only_time(result.cleaned_query):
-        return None
-    ids = [h.id for h in result.hits if h.owner == "event"]
-    mentioned = svc.store.event_times(ids)
-    own = bool(OWN_LIFE.search(question))
-    inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
-        since <= window.until and until >= window.since
-        for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
-    shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
-    # the rest counts all that was written then, not only what the evidence held ("4 of 5" said
-    # nothing), and what speaks of then though written at another time
-    elsewhere = sum(1 for h in inside if not window.since <= h.ts <= window.until)
-    left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown)
-    more = f"; and {left:,} more (recall search shows them)" if left > 0 else ""
-    return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown) + more, shown)
-
-
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:
     """The next turn of a conversation after ``hit``, when someone else said it."""
     if hit.owner != "event" or not hit.session:
@@ -500,7 +479,7 @@ def ask(
     answer.model, answer.model_problem = llm.model_id, getattr(llm, "problem", "")
     try:
         shell = shell_answer(svc, question, window)
-        agenda = None if shell is not None else _agenda(svc, result, question)
+        agenda = None if shell is not None else time_agenda(svc, result, question)
         if shell is not None:  # about commands: their directory and exit code answer it, not their words
             text, cited = shell
             answer.evidence = cited or hits
@@ -508,7 +487,7 @@ def ask(
             answer.method, answer.reason = "shell", "the shell history, by directory and exit code"
         elif agenda is not None:  # "what is on tomorrow?": what falls on that time is the answer
             if agenda.hits:
-                answer.text, answer.citations = _cite(agenda)
+                _cite(answer, agenda)
                 answer.method, answer.reason = "list", "the evidence that falls on the time asked about"
             else:
                 _abstain(answer, "nothing in the evidence falls on the time asked about")
@@ -537,9 +516,12 @@ def _abstain(answer: Answer, reason: str) -> None:
     answer.text, answer.abstained, answer.citations, answer.reason, answer.method = ABSTAIN, True, [], reason, "abstain"
 
 
-def _cite(shaped: Shaped) -> tuple[str, list[str]]:
+def _cite(answer: Answer, shaped: Shaped) -> None:
+    """The shaped answer with its citations; an item it cites from outside the evidence (the
+    later note that moved a day) joins the evidence, so the sources list it."""
     refs = list(dict.fromkeys(h.ref for h in shaped.hits))
-    return f"{shaped.text} " + " ".join(f"[{r}]" for r in refs), refs
+    answer.text, answer.citations = f"{shaped.text} " + " ".join(f"[{r}]" for r in refs), refs
+    answer.evidence = [*answer.evidence, *(h for h in shaped.hits if h.ref not in {e.ref for e in answer.evidence})]
 
 
 def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: list[Hit], llm: LLM,
@@ -554,7 +536,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
         if made is None:
             _abstain(answer, "no statement in the evidence answers it")
             return
-        answer.text, answer.citations = _cite(made)
+        _cite(answer, made)
         answer.method = {"date": "date", "steps": "steps", "list": "list"}.get(kind, "evidence")
         answer.reason = "answered with the evidence's own words"
         return
@@ -574,7 +556,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
             _abstain(answer, "the model found no answer in the evidence, nor did the evidence's words")
             return
         answer.generated = text
-        answer.text, answer.citations = _cite(made)
+        _cite(answer, made)
         answer.method, answer.reason = "evidence", "the model found no answer; the evidence's own words instead"
         return
     ok, why = grounded(CITATION.sub(" ", text), question, [evidence_line(h) for h in kept])
@@ -582,7 +564,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
         made = evidence_answer(svc, question, kind, found, kept, asked_at)
         if made is not None:
             answer.generated = text
-            answer.text, answer.citations = _cite(made)
+            _cite(answer, made)
             answer.method = "evidence"
             answer.reason = f"the model's answer is not in the evidence ({why}): the evidence's own words instead"
             return

@@ -118,7 +118,16 @@ def alike(said: set[str]) -> set[str]:
 
 
 # an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work
-IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),)
+# "who ended up driving ...?", "what did it cost in the end?": the outcome is asked, and "end" is no key
+IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),
+          (re.compile(r"\b(?:end|ends|ended|ending)\s+up\s+|\s*\bin\s+the\s+end\b|\s*\bafter\s+all\b", re.I), ""))
+
+
+def plain(question: str) -> str:
+    """``question`` with its idioms said plainly (see IDIOMS)."""
+    for idiom, meaning in IDIOMS:
+        question = idiom.sub(meaning, question)
+    return question
 
 
 # "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
@@ -139,6 +148,7 @@ GOT_FOR = re.compile(r"\b(?i:get)\s+(?:(?i:him|her|them|me|us|for|my\s+\w+)\b|[A
 def predicate_of(question: str) -> str:
     """The stem of the verb a "what did I <verb> ..." or "who <verb>s ..." question asks
     about; "" for none."""
+    question = plain(question)
     m = PREDICATE.search(question) or WHO_VERB.search(question)
     verb = m.group(1).lower() if m else ""
     if verb == "get" and GOT_FOR.search(question):
@@ -226,8 +236,7 @@ def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
     """What a question is about: its content words less question-shaping words, years and the
     people it names (those are checked apart, by whom the evidence is about)."""
     skip = {n.lower() for n in names}
-    for idiom, meaning in IDIOMS:
-        question = idiom.sub(meaning, question)
+    question = plain(question)
     # "what's" is "what": a question word, not a key
     return {stem(w) for w in tokens(question)
             if (base := w.removesuffix("'s")) not in STOPWORDS and base not in QUESTION_WORDS and len(w) > 2

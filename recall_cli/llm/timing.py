@@ -12,15 +12,19 @@ import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..models import Hit
+from ..search.text import fts_terms
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
 from .update import CHANGE_MARK, DAYS, REBOOKED, STRUCK, UPDATE_DEPTH, called_off, is_note, later_update, struck
+
+if TYPE_CHECKING:
+    from ..store.db import Store
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 
@@ -126,10 +130,12 @@ def _happened(keys: set[str], plan: Hit, later: Sequence[Hit]) -> Hit | None:
 
 
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
-                allow: Callable[[Hit, str], bool] | None = None, now: float | None = None) -> Shaped | None:
+                allow: Callable[[Hit, str], bool] | None = None, now: float | None = None,
+                mentioning: Callable[[date, str], Sequence[Hit]] | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
-    time asked at, for "when is the next ...?" of a thing that recurs."""
+    time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
+    items that name a day (so a day called off in other words is found, see _called_off_later)."""
     ranked: list[tuple[int, int, int, bool, float, Hit]] = []
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
@@ -186,7 +192,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(coming[0], [hit])
         if recurs is not None:
             return Shaped(clean(recurs) or recurs, [hit])
-    best: tuple[tuple[int, int, int, int], str, date | None] | None = None
+    best: tuple[tuple[int, int, int, int], str, date | None, str] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     said_here = sentences(hit.text or "")
     # a note section whose heading names all that is asked ("Njosh & Muthoni - wedding budget"
@@ -222,7 +228,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         own = words(sentence)
         rank = (len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
         if best is None or rank > best[0]:
-            best = (rank, rendered, day)
+            best = (rank, rendered, day, sentence)
     strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
     # a list whose first item names the thing ("- Paddy Quinn (Quinn Floors) ...", "- £640 ...",
     # "- NOW Wed 22 July") is about it all the way down
@@ -238,7 +244,58 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])
+    if best[2] is not None and mentioning is not None and not BEGAN.search(question):
+        later = _called_off_later(keys, (best[3], hit), best[2], mentioning(best[2], best[3]), allow)
+        if later is not None:
+            again = _rebooked(keys, later, [later[1], *hits[:depth]], allow)
+            return _day_of(question, again, [later[1], hit]) if again is not None else \
+                Shaped(clean(later[0]) or later[0], [later[1], hit])
     return Shaped(in_granularity(question, best[1], best[2]), [hit])
+
+
+def _called_off_later(keys: set[str], found: tuple[str, Hit], day: date, linked: Sequence[Hit],
+                      allow: Callable[[Hit, str], bool] | None) -> tuple[str, Hit] | None:
+    """A sentence written after ``found`` (sentence, item) that calls off what it put on
+    ``day``, found by that day alone ("Bram's dental on the 11th is OFF" after "dental booked
+    Tue 11 Mar", for "when is the dog booked in to get his teeth done?"): it names the day and
+    a word the first sentence or the question names with it. (A topic note's items all carry
+    its last save as their time, so any dated item may come after them.)"""
+    sentence, hit = found
+    # the day's own words ("Tue", "Mar") are no sign that two sentences speak of one thing, nor
+    # is booking it ("dental booked Tue 11 Mar" is not "Book club on the 11th is off")
+    about = (keys | (words(sentence) - words(" ".join(d[3] for d in dates_in(sentence, hit.ts))))) \
+        - STOPWORDS - BOOKING
+    best: tuple[str, Hit] | None = None
+    for other in linked:
+        if other.ref == hit.ref or not (other.ts > hit.ts or (hit.meta or {}).get("undated")):
+            continue
+        for said in sentences(other.text or ""):
+            if (allow is not None and not allow(other, said)) or not called_off(said, other):
+                continue
+            if any(d[2] == day for d in dates_in(said, other.ts)) and about & alike(words(said)) \
+                    and (best is None or other.ts > best[1].ts):
+                best = (said, other)
+    return best
+
+
+BOOKING = frozenset(stem(w) for w in ("book", "booked", "schedule", "scheduled", "reserve", "reserved",
+                                       "arrange", "arranged", "plan", "planned", "appointment", "appt"))
+MENTIONS = 20  # items that name a day, read for a later word that it is off
+
+
+def mentions_in(store: Store) -> Callable[[date, str], list[Hit]]:
+    """For date_answer: the items of ``store`` whose text names a day (see Store.events_mentioning)
+    or a word of the sentence that gave it ("dental" of "dental booked Tue 11 Mar": the stored
+    times leave out "on the 11th")."""
+    def mentioning(day: date, sentence: str) -> list[Hit]:
+        since, until = day_bounds(day)
+        ids = store.events_mentioning(since, until, MENTIONS)
+        terms = [t for t in fts_terms(sentence) if not t.isdigit()]
+        if terms:
+            ids += [i for i, _ in store.fts_events(" OR ".join(f'"{t}"' for t in terms), MENTIONS) if i not in ids]
+        found = store.get_events(ids)
+        return [Hit.from_event(found[i]) for i in ids if i in found]
+    return mentioning
 
 
 LIST_LINE = re.compile(r"\s*(?:[-*+\u2022]|\d+[.)])\s")
@@ -255,22 +312,42 @@ def _rebooked(keys: set[str], off: tuple[str, Hit], hits: Sequence[Hit],
     about = keys | {stem(w.lower()) for name in names_in_question(said) for w in re.findall(r"\w+", name)}
     own = sentences(item.text or "")
     below = own[own.index(said) + 1:] if said in own else []
-    best: tuple[tuple[int, float, int], tuple[Dated, Hit]] | None = None
+    best: tuple[tuple[bool, int, float, int], tuple[Dated, Hit]] | None = None
     candidates = [(s, item) for s in below] + [(s, other) for other in hits if other.ts > item.ts
                                                 and other.ref != item.ref for s in sentences(other.text or "")]
+    marked = _same_entry(said, item.text or "")
     for n, (sentence, other) in enumerate(candidates):
         shared = about & (alike(words(sentence)) | context_of(other))
-        if n == 0 and other.ref == item.ref and REBOOKED.search(sentence):
-            shared = shared | {""}  # the next sentence says so: "... is cancelled. Rebooked for Sat 19 Dec"
+        # the next sentence says so: "... is cancelled. Rebooked for Sat 19 Dec"; or a line of the
+        # same entry ("dental on the 11th is OFF. Priya away\n  NEW DATE: Thu 27 March"): first
+        follows = bool((n == 0 or sentence in marked) and other.ref == item.ref and REBOOKED.search(sentence))
+        if follows:
+            shared = shared | {""}
         if not shared or called_off(sentence, other) or (allow is not None and not allow(other, sentence)):
             continue
         day = next((_with_time(sentence, d) for d in dates_in(sentence, other.ts)
                     if not _inside(STRUCK, sentence, d[0])), None)
         if day is not None:
-            rank = (len(shared), other.ts, -n)
+            rank = (follows, len(shared), other.ts, -n)
             if best is None or rank > best[0]:
                 best = (rank, (day, other))
     return best[1] if best is not None else None
+
+
+def _same_entry(sentence: str, text: str) -> str:
+    """The rest of the list entry (or line) ``sentence`` opens in ``text``: up to the next line
+    that is not indented further than the entry's own."""
+    at = text.find(sentence)
+    if at < 0:
+        return ""
+    start = text.rfind("\n", 0, at) + 1
+    indent = len(text[start:]) - len(text[start:].lstrip())
+    end = at + len(sentence)
+    for line in text[end:].split("\n")[1:]:
+        if not line.strip() or len(line) - len(line.lstrip()) <= indent:
+            break
+        end = text.find(line, end) + len(line)
+    return text[at:end]
 
 
 # "Wed 10 March 09:40", "Tues 29 Sept, 10.40", "3 May at 9am": the time of day a day is given with

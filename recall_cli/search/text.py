@@ -19,6 +19,10 @@ STOPWORDS = frozenset(
 ASSISTANTS = frozenset({"assistant"})  # the chat exports' name for the AI side of a conversation
 # what people call that side in a question ("what did ChatGPT suggest?"): the exports store "assistant"
 ASSISTANT_NAMES = frozenset({"chatgpt", "claude", "gemini", "copilot", "gpt"})
+# a question about the asker's own life ("where are we staying?"): what they said answers it,
+# an assistant's reply is a suggestion ("you could stay in Gion"), unless nothing else does
+OWN_LIFE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b", re.I)
+NAMES_ASSISTANT = ASSISTANT_NAMES | {"assistant", "ai", "chatbot"}  # "what did the AI say about ...?"
 
 
 SELF_NAMES = frozenset({"user", "me", "human", "you"})  # the exports' and notes' names for the writer

@@ -346,6 +346,31 @@ def test_a_cancelled_booking_rebooked_in_the_next_sentence_is_on_the_new_day(svc
         "19 December 2026 at 19:30")
 
 
+def test_a_day_called_off_in_other_words_is_found_by_the_day_and_the_new_one_answers(svc):
+    # the later note says "dental" and "the 11th", not the question's dog, teeth or booking
+    add_notes(svc, [("2025-02-04T21:00", "Vet for the dog's limp. Teeth need doing: dental booked Tue 11 Mar."),
+                    ("2025-03-04T21:00", "- Links Vets rang: Bram's dental on the 11th is OFF. Priya away.\n"
+                                         "  NEW DATE: Thu 27 March. drop off 8.15am\n- pancakes for tea"),
+                    ("2025-03-08T21:00", "Book club on the 11th is off, Moira is ill.")])
+    answer = answered(svc, "When is the dog booked in to get his teeth done now?", "2025-03-23T10:30")
+    assert answer.startswith("27 March 2025 [2]")
+
+
+def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
+    # no "my" or "I" in the question, and the assistant's replies share more of its words
+    svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
+            ts=parse_time("2025-03-19T20:00"), actor="user", source="chat", session="car")
+    svc.add("Someone could drive the car back up from Florida: two long days. Or a carrier ships the car.",
+            ts=parse_time("2025-03-19T20:01"), actor="assistant", source="chat", session="car")
+    svc.add("Driving the car back from Florida yourself saves money; a driver needs to be on the insurance.",
+            ts=parse_time("2025-03-19T20:02"), actor="assistant", source="chat", session="car")
+    svc.add("A car transporter ships the car from Florida in 7-10 days; driving it back is cheaper.",
+            ts=parse_time("2025-03-19T20:03"), actor="assistant", source="chat", session="car")
+    add_notes(svc, [("2025-04-03T21:00", "Karim flies down on the 9th to drive the Corolla back.")])
+    assert answered(svc, "Who is driving Dad's car back from Florida?", "2025-05-03T09:30").startswith(
+        "Karim flies down")
+
+
 def test_a_new_users_plans_are_answered_in_their_own_words(svc):
     add_notes(svc, [("2026-11-07T13:00", "Lunch with my sister Ines at Casa Lupita. She is moving to Rotterdam in "
                                          "January."),
