@@ -91,6 +91,11 @@ BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
+def undated(hit: Hit) -> bool:
+    """Whether ``hit`` is a note that nothing dates (its time is its file's last save)."""
+    return bool(hit.meta and hit.meta.get("undated"))
+
+
 def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
     """For "when is football now?": the days a note filed under a key word gives for it, when
     none of the first items says when it recurs ("football.md": "~~thursdays 20h~~", then "->
@@ -136,7 +141,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
     items that name a day (so a day called off in other words is found, see _called_off_later)."""
-    ranked: list[tuple[int, int, int, bool, float, Hit]] = []
+    ranked: list[tuple[bool, int, int, int, bool, float, Hit]] = []
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
@@ -146,6 +151,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     # whose thing it is ("Ivy's camp") says less than the thing; a name that is the thing
     # itself ("leave for Ireland") counts in full
     owners = {stem(m.group(0)[:-2].lower()) for m in POSSESSIVE.finditer(question)}
+    # what is still to come is asked of a thing that is not yearly ("when is the follow-up?")
+    today = from_ts(now).date() if now is not None and ONGOING.match(question) and not YEARLY.search(question) \
+        else None
     named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
     for i, hit in enumerate(hits[:depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
@@ -161,14 +169,19 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # then for what holds now the latest ("lessons in Denver: Thursdays")
             dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
                                   for s in sentences(hit.text or ""))
-            ranked.append((overlap, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
+            # "when is Dad's follow-up?" asked on 3 May: a day still to come ("follow-up ... tue
+            # may 6") over one gone by ("had a hip replacement ... on Feb 18")
+            ahead_of = today is not None and any(
+                keys & words(s) and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
+                for s in sentences(hit.text or ""))
+            ranked.append((ahead_of, overlap, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: r[:5], reverse=True)
-    hit = ranked[0][5]
+    ranked.sort(key=lambda r: r[:6], reverse=True)
+    hit = ranked[0][6]
     if DONE_ASKED.match(question):
-        hit = _happened(keys, hit, [r[5] for r in ranked[1:]]) or hit
+        hit = _happened(keys, hit, [r[6] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
@@ -192,7 +205,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(coming[0], [hit])
         if recurs is not None:
             return Shaped(clean(recurs) or recurs, [hit])
-    best: tuple[tuple[int, int, int, int], str, date | None, str] | None = None
+    best: tuple[tuple[bool, int, int, int, int], str, date | None, str] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     said_here = sentences(hit.text or "")
     # a note section whose heading names all that is asked ("Njosh & Muthoni - wedding budget"
@@ -204,7 +217,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # a time the question itself states is not its answer ("when does the market move to
         # Saturday?" is answered by the note's "in January", not by its "Saturday")
         # (nor is a day struck through: "~~Mon 13 July~~ -> his back. NOW Wed 22 July")
-        found = [f for f in dates_in(sentence, hit.ts, bool(hit.meta and hit.meta.get("undated")))
+        found = [f for f in dates_in(sentence, hit.ts, undated(hit))
                  if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked
                  and not _inside(STRUCK, sentence, f[0])]
         if not found:
@@ -226,28 +239,32 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # texts: moved to Mon 16 March" for "when did Gary finish?"), then what the heading
         # lends it ("Sat 22 Aug 2026 - Brookside Gardens" under "... wedding budget")
         own = words(sentence)
-        rank = (len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
+        rank = (day is not None and today is not None and day >= today,  # still to come, as ranked above
+                len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day, sentence)
     strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
     # a list whose first item names the thing ("- Paddy Quinn (Quinn Floors) ...", "- £640 ...",
     # "- NOW Wed 22 July") is about it all the way down
     headed = strong[:1] == [0] and all(LIST_LINE.match(line) for line in (hit.text or "").splitlines() if line.strip())
-    if best is not None and not best[0][2] and strong and not headed and all(abs(n + best[0][3]) > 1 for n in strong):
+    if best is not None and not best[0][3] and strong and not headed and all(abs(n + best[0][4]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
         # date in a line that says nothing of it, away from that one ("the old card expires on
         # the 14th"), is another's; the line next to it is not ("Last night was amazing! We
         # celebrated my daughter's birthday")
         best = None
     if best is None:
-        if hit.meta and hit.meta.get("undated"):
+        if undated(hit):
             return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])
     if best[2] is not None and mentioning is not None and not BEGAN.search(question):
         later = _called_off_later(keys, (best[3], hit), best[2], mentioning(best[2], best[3]), allow)
         if later is not None:
-            again = _rebooked(keys, later, [later[1], *hits[:depth]], allow)
+            # "~~may 6 9h40~~ -> tue may 13 13h15": the day struck through gives way to the next
+            again = next(((_with_time(later[0], d), later[1]) for d in dates_in(later[0], later[1].ts)
+                          if not _inside(STRUCK, later[0], d[0])), None) if STRUCK.search(later[0]) else None
+            again = again or _rebooked(keys, later, [later[1], *hits[:depth]], allow)
             return _day_of(question, again, [later[1], hit]) if again is not None else \
                 Shaped(clean(later[0]) or later[0], [later[1], hit])
     return Shaped(in_granularity(question, best[1], best[2]), [hit])
@@ -257,9 +274,10 @@ def _called_off_later(keys: set[str], found: tuple[str, Hit], day: date, linked:
                       allow: Callable[[Hit, str], bool] | None) -> tuple[str, Hit] | None:
     """A sentence written after ``found`` (sentence, item) that calls off what it put on
     ``day``, found by that day alone ("Bram's dental on the 11th is OFF" after "dental booked
-    Tue 11 Mar", for "when is the dog booked in to get his teeth done?"): it names the day and
-    a word the first sentence or the question names with it. (A topic note's items all carry
-    its last save as their time, so any dated item may come after them.)"""
+    Tue 11 Mar", for "when is the dog booked in to get his teeth done?"), or strikes the day
+    through for another ("~~may 6 9h40~~ -> tue may 13"): it names the day and a word the
+    first sentence or the question names with it. (A topic note's items all carry its last
+    save as their time, so any dated item may come after them.)"""
     sentence, hit = found
     # the day's own words ("Tue", "Mar") are no sign that two sentences speak of one thing, nor
     # is booking it ("dental booked Tue 11 Mar" is not "Book club on the 11th is off")
@@ -270,9 +288,12 @@ def _called_off_later(keys: set[str], found: tuple[str, Hit], day: date, linked:
         if other.ref == hit.ref or not (other.ts > hit.ts or (hit.meta or {}).get("undated")):
             continue
         for said in sentences(other.text or ""):
-            if (allow is not None and not allow(other, said)) or not called_off(said, other):
+            named = dates_in(said, other.ts)
+            moved = any(d[2] == day and _inside(STRUCK, said, d[0]) for d in named) and \
+                any(not _inside(STRUCK, said, d[0]) and d[2] is not None for d in named)
+            if (allow is not None and not allow(other, said)) or not (moved or called_off(said, other)):
                 continue
-            if any(d[2] == day for d in dates_in(said, other.ts)) and about & alike(words(said)) \
+            if any(d[2] == day for d in named) and about & alike(words(said) | context_of(other)) \
                     and (best is None or other.ts > best[1].ts):
                 best = (said, other)
     return best

@@ -356,6 +356,19 @@ def test_a_day_called_off_in_other_words_is_found_by_the_day_and_the_new_one_ans
     assert answer.startswith("27 March 2025 [2]")
 
 
+def test_when_is_asks_for_a_day_still_to_come_and_a_day_struck_through_later_gives_way(svc):
+    svc.add("My dad had a total hip replacement at Holy Cross Hospital on Feb 18. Recovery is going well. "
+            "His follow-up with an orthopedist is booked for May 6.", ts=parse_time("2025-03-25T23:40"),
+            actor="user", source="chat", session="dad")
+    # the day gone by shares more of the question; the day to come is what "when is" asks
+    assert answered(svc, "When is Dad's follow-up appointment with the hip doctor at the hospital?",
+                    "2025-04-20T09:30").startswith("6 May 2025")
+    add_notes(svc, [("2025-04-22T21:00", "- clinic rang: Dr Paquin away at a congress\n"
+                                         "- follow-up: ~~tue may 6 9h40~~ -> TUE MAY 13 13h15. same place")])
+    assert answered(svc, "When is Dad's follow-up appointment with the hip doctor at the hospital?",
+                    "2025-05-03T09:30").startswith("13 May 2025 at 13h15")
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
