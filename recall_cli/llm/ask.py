@@ -81,6 +81,7 @@ from .support import (
     words,
 )
 from .timing import date_answer, dated_outside, mentions_in
+from .update import UPDATE_DEPTH
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -97,6 +98,9 @@ SYSTEM = (
 )
 CITATION = re.compile(r"\[(m?\d+)\]")
 WHERE = re.compile(r"^\s*where\b", re.I)
+# where a thing was put ("where did I put my passport?"), not where an event is ("where is the dinner?")
+KEPT_WHERE = re.compile(r"^\s*where\s+(?:(?:did|do)\s+(?:I|we)\s+(?:put|leave|keep|store|hide)|"
+                        r"(?:is|are)\b[^?]*\b(?:kept|stored))\b", re.I)
 ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know", "i do not know",
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
                    "no mention", "doesn't mention", "not in the evidence", "not provided")
@@ -383,12 +387,18 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "what is the plumber's phone number?": the sentence on the plumber, then its number
         # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
         keys, amount = keys - DIGIT_WORDS, True
-    latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question))
+    # "where did I put my passport?": things move, so the last item that says where answers,
+    # from all the evidence (the first note that put it in the bureau is out of date)
+    kept = bool(KEPT_WHERE.match(question))
+    if kept:  # "put" frames the question: what says where does not say "put"
+        keys, verb = keys - {stem(w) for w in ("put", "leave", "left", "keep", "kept", "store", "hide")}, ""
+    latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question)) or kept
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
-    return (made or statement_answer(keys, own, reply, allow=keep, names=names, predicate=verb, where=where,
+    return (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
+                                     names=names, predicate=verb, where=where,
                                      amount=amount, latest=latest, person=person, why=why, advice=advice)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice))

@@ -369,6 +369,20 @@ def test_when_is_asks_for_a_day_still_to_come_and_a_day_struck_through_later_giv
                     "2025-05-03T09:30").startswith("13 May 2025 at 13h15")
 
 
+def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
+    add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
+                                         "exp Aug 2031 so fine"),
+                    ("2025-02-04T21:00", "ETA approved by teatime!! passport back in the bureau drawer"),
+                    ("2025-02-20T21:00", "Put a wee note through all the doors about the stair meeting."),
+                    ("2025-03-08T21:00", "- travel stuff: passport, ETA printout, insurance -> all in the BLUE zip "
+                                         "folder, in the fire safe in the hall press.")])
+    assert "fire safe" in answered(svc, "Where did I put my passport?", "2025-03-23T10:30")
+    # where an event is, is not where a thing was put: the dinner's place is not the latest word
+    add_notes(svc, [("2025-03-10T21:00", "Dinner with Moira on Friday at the Ship on the Shore."),
+                    ("2025-03-12T21:00", "Moira's dinner guests: Senga, Lorna and the Bells.")])
+    assert "the Ship on the Shore" in answered(svc, "Where is the dinner with Moira?", "2025-03-13T10:30")
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
