@@ -235,11 +235,12 @@ AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(
 
 def gives_figure(sentence: str, ts: float) -> bool:
     """Whether ``sentence`` gives a figure: "07:20 Vet rang", "22 sep, before payroll cutoff on
-    the 25th" give none (a time or a date is no figure)."""
+    the 25th" give none (a time or a date is no figure), nor does a heading "£ paid in" (a
+    currency sign with no sum)."""
     bare = AT_HOUR.sub(" ", CLOCK.sub(" ", sentence))
     for _pos, _text, _day, phrase in dates_in(bare, ts):
         bare = bare.replace(phrase, " ")
-    return AMOUNT.search(re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None
+    return re.search(r"\d", re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None
 
 
 def with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
@@ -266,3 +267,10 @@ def after_of(sentence: str, text: str) -> list[str]:
     """The sentences of ``text`` after ``sentence`` ([] when it is not one of them)."""
     said = sentences(text)
     return said[said.index(sentence) + 1:] if sentence in said else []
+
+
+def dated_lines(lines: Sequence[str], ts: float) -> list[str]:
+    """The lines of a dated log among ``lines``: each opens with its day ("- 11 Mar: 7/8 — + Mr
+    Aziz"); the rest of a list ("- still owed: 2F2 landlord") is no entry of it."""
+    return [line for line in lines
+            if any(at <= 3 for at, *_ in dates_in(line.lstrip(" -*\u2022>"), ts))]

@@ -28,7 +28,7 @@ from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.phrase import NUMBER_RE
 from .lexicon import IRREGULAR, RELATION
-from .measure import AMOUNT, MONEY, after_of, gives_figure, with_figure, with_money
+from .measure import AMOUNT, MONEY, after_of, dated_lines, gives_figure, with_figure, with_money
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
@@ -524,6 +524,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         # what it came to: the line that says so ("| **total** | | **1,135** |")
         asks_total = bool(keys & {stem("total"), stem("altogether")}) or bool(TOTAL.search(found[0]))
         totals = [f for f in figures if TOTAL.search(f)] if asks_total else []
+        figures = (dated_lines(figures, found[1].ts) or figures) if latest else figures  # a log's last entry
         figure = totals[-1] if totals else (figures[-1] if latest else figures[0]) if figures else None
         if figure is not None:
             said = f"{said.rstrip('.:')}: {_row(figure)}" if said.rstrip().endswith(":") else \

@@ -383,6 +383,14 @@ def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     assert "the Ship on the Shore" in answered(svc, "Where is the dinner with Moira?", "2025-03-13T10:30")
 
 
+def test_how_many_now_under_a_heading_with_no_sum_is_the_last_entry_of_its_dated_log(svc):
+    add_notes(svc, [("2025-03-12T21:00", "**Roof: £ paid in (per H&L)**\n- 10 Feb: 3/8 — me, Sandra, Bells\n"
+                                         "- 19 Feb: 5/8 — + 1F1, Malcolm\n- 11 Mar: 7/8 — + Mr Aziz\n"
+                                         "- still owed: 2F2 landlord")])
+    assert answered(svc, "How many have paid their share for the roof now?", "2025-03-23T10:30") == (
+        "**Roof: £ paid in (per H&L)**. - 11 Mar: 7/8 — + Mr Aziz [1]")
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
