@@ -34,9 +34,10 @@ class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
     """The SQLite source of truth. Every write method is one transaction; the connection is
     private to this package (a test keeps SQL out of every other module)."""
 
-    def __init__(self, db: Database, path: Path | None) -> None:
+    def __init__(self, db: Database, path: Path | None, in_use: int | None = None) -> None:
         self._db = db
         self.path = path
+        self._in_use = in_use  # a shared lock on the file while open (see hold_in_use)
 
     # -- settings and counters ------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -106,6 +107,9 @@ class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
 
     def close(self) -> None:
         self._db.close()
+        if self._in_use is not None:
+            os.close(self._in_use)
+            self._in_use = None
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -145,6 +149,7 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
         for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             if part.exists() and part.stat().st_mode & 0o077:
                 part.chmod(PRIVATE_FILE)
+    in_use = hold_in_use(Path(path)) if str(path) != ":memory:" else None
     try:
         conn = connect(path)
         db = Database(conn)
@@ -154,5 +159,39 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
             with _migration_lock(path):
                 apply_migrations(db)
     except sqlite3.DatabaseError as exc:
+        if in_use is not None:
+            os.close(in_use)
         raise RecallError(f"cannot open store {path}: {exc}") from None
-    return Store(db, None if str(path) == ":memory:" else Path(path))
+    return Store(db, None if str(path) == ":memory:" else Path(path), in_use)
+
+
+def hold_in_use(path: Path) -> int:
+    """A descriptor of the store file holding a shared flock for as long as it is open, so a
+    restore can tell that another process (recall mcp, watch, the TUI) has the store open and
+    would go on writing to the file it replaces. (SQLite locks with fcntl, which flock does not
+    touch.) A file a restore swapped while this waited is opened again."""
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
+def only_user(path: Path) -> int | None:
+    """An exclusive flock on the store file when no other process holds it open (see
+    hold_in_use), else None; closing the descriptor releases it."""
+    import fcntl
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd

@@ -3,6 +3,7 @@ this package so the service module stays readable)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
@@ -59,10 +60,23 @@ class SyncMethods:
         """Replace this store with a backup (checked first); returns where the replaced store
         was kept. Nothing else may have the store open (the CLI checks the daemon)."""
         from ..store.backup import restore
+        from ..store.db import only_user
 
         svc = cast("Recall", self)
         svc.close()
-        return restore(path.expanduser(), svc.config.db_path)
+        db = svc.config.db_path
+        if db.exists() and path.expanduser().resolve() == db.resolve():
+            raise UsageError(f"{path} is the live store itself, not a backup of it")
+        alone = only_user(db) if db.exists() else None
+        if db.exists() and alone is None:
+            # another process writing on would write to the file the backup replaces: lost
+            raise UsageError("another recall process has the store open (recall mcp, watch, tui, chat or serve): "
+                             "stop it first, then restore")
+        try:
+            return restore(path.expanduser(), db)
+        finally:
+            if alone is not None:
+                os.close(alone)
 
     def sync(self, folder: Path | None = None, *, embed: bool = True,
              progress: Callable[[int, int], None] | None = None) -> SyncReport:

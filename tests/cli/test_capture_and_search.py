@@ -259,6 +259,39 @@ def test_restore_asks_first_and_needs_yes_without_a_terminal(cli, recall_home, t
     assert cli("show", "2")[0] == 3
 
 
+def test_restore_is_refused_while_another_process_has_the_store_open(cli, recall_home, tmp_path):
+    import subprocess
+    import sys
+
+    cli("add", "Booked flights to Porto", "--time", "2026-11-02T09:00")
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target))[0] == 0
+    cli("add", "written after the backup", "--time", "2026-11-03T09:00")
+    # another process (as recall mcp or watch would) opens the store and keeps it open
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom recall_cli.store.db import open_store\n"
+         f"store = open_store({str(recall_home / 'recall.db')!r})\nprint('open', flush=True)\nsys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        assert cli("backup", str(target), "--restore", "--yes") == (
+            2, "", "Error: another recall process has the store open (recall mcp, watch, tui, chat or serve): "
+                   "stop it first, then restore\n")
+        assert "written after the backup" in cli("show", "2")[1]  # nothing was replaced
+    finally:
+        holder.communicate("")
+    assert cli("backup", str(target), "--restore", "--yes")[0] == 0  # once it is closed
+    assert cli("show", "2")[0] == 3
+
+
+def test_the_live_store_is_no_backup_to_restore(cli, recall_home):
+    cli("add", "Booked flights to Porto")
+    live = recall_home / "recall.db"
+    assert cli("backup", str(live), "--restore", "--yes") == (
+        2, "", f"Error: {live} is the live store itself, not a backup of it\n")
+    assert not list(recall_home.glob("recall.db.before-restore-*"))
+
+
 def test_forget_as_json_names_the_ids_it_deleted(cli):
     cli("add", "first note", "--time", "2026-11-01T09:00")
     cli("add", "second note", "--time", "2026-11-02T09:00")
