@@ -180,18 +180,37 @@ def _in_range(key: str, value: float) -> float:
     import math
 
     least, most = RANGES.get(key, (None, None))
+    if most is None and isinstance(value, int):
+        most = 2**63 - 1  # what SQLite can hold: a larger search.limit broke every search
     if not math.isfinite(value):
         raise ConfigError(f"config key '{key}' needs a finite number, got {value!r}", key=key)
     if least is not None and value < least:
         raise ConfigError(f"config key '{key}' must be at least {least:g}, got {value:g}", key=key)
     if most is not None and value > most:
-        raise ConfigError(f"config key '{key}' must be at most {most:g}, got {value:g}", key=key)
+        shown = f"{most:,}, got {value:,}" if isinstance(value, int) else f"{most:g}, got {value:g}"
+        raise ConfigError(f"config key '{key}' must be at most {shown}", key=key)
     return value
 
 
 def env_name(key: str) -> str:
     """The environment variable that overrides a config key."""
     return "RECALL_" + key.replace(".", "_").upper()
+
+
+def _check_patterns(text: str) -> None:
+    """ConfigError naming a 're:' pattern of capture.ignore_patterns that is no regular
+    expression (capture would match it literally, and leave the commands it meant recorded)."""
+    import re
+
+    from .capture.filters import parse_list
+
+    for pattern in parse_list(text):
+        if pattern.startswith("re:"):
+            try:
+                re.compile(pattern[3:])
+            except re.error as exc:
+                raise ConfigError(f"config key 'capture.ignore_patterns': {pattern!r} is not a regular expression "
+                                  f"({exc})", key="capture.ignore_patterns") from None
 
 
 def coerce(key: str, value: Any) -> Any:
@@ -216,6 +235,8 @@ def coerce(key: str, value: Any) -> Any:
         if isinstance(default, float):
             return _in_range(key, float(value))
         text = str(value)
+        if key == "capture.ignore_patterns":
+            _check_patterns(text)
         if key in CHOICES and text.strip().lower() not in CHOICES[key]:
             raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}", key=key)
         return text.strip().lower() if key in CHOICES else text

@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
         if debug:
             raise
+        if isinstance(exc, OverflowError):  # "recall show 99999999999999999999999": SQLite holds 64 bits
+            print(f"Error: a number given is too large (at most {2**63 - 1:,})", file=sys.stderr)
+            return 2
         if isinstance(exc, OSError) and exc.filename and exc.strerror:
             # a file the user named that cannot be read or written: say which, and why
             print(f"Error: {unsecret(str(exc.filename))}: {exc.strerror}", file=sys.stderr)

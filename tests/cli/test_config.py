@@ -165,3 +165,23 @@ def test_a_config_file_that_is_not_toml_is_named_and_left_for_an_editor(cli, rec
     code, out, err = cli("config", "show")
     assert code == 0 and "search.limit = 10  # default" in out
     assert err.endswith("until it is fixed)\n") and "config set" not in err
+
+
+def test_a_number_too_large_for_the_store_is_refused_in_one_line(cli):
+    assert cli("config", "set", "search.limit", "99999999999999999999") == (
+        6, "", "Error: config key 'search.limit' must be at most 9,223,372,036,854,775,807, "
+               "got 99,999,999,999,999,999,999\n")
+    cli("add", "apples")
+    too_large = (2, "", "Error: a number given is too large (at most 9,223,372,036,854,775,807)\n")
+    for args in (("show", "99999999999999999999999"), ("forget", "99999999999999999999999", "--yes"),
+                 ("search", "apples", "--limit", "99999999999999999999")):
+        assert cli(*args) == too_large
+    assert cli("search", "apples")[0] == 0  # nothing was stored or broken
+
+
+def test_an_ignore_pattern_that_is_no_regular_expression_is_refused_when_set(cli, recall_home):
+    assert cli("config", "set", "capture.ignore_patterns", "re:[unclosed") == (
+        6, "", "Error: config key 'capture.ignore_patterns': 're:[unclosed' is not a regular expression "
+               "(unterminated character set at position 0)\n")
+    assert not (recall_home / "config.toml").exists()
+    assert cli("config", "set", "capture.ignore_patterns", r"re:^ls\b,git st*")[0] == 0
