@@ -387,8 +387,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "what is the plumber's phone number?": the sentence on the plumber, then its number
         # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
         keys, amount = keys - DIGIT_WORDS, True
-    # "where did I put my passport?": things move, so the last item that says where answers,
-    # from all the evidence (the first note that put it in the bureau is out of date)
+    # "where did I put my passport?": things move; the last item of all that says where answers
     kept = bool(KEPT_WHERE.match(question))
     if kept:  # "put" frames the question: what says where does not say "put"
         keys, verb = keys - {stem(w) for w in ("put", "leave", "left", "keep", "kept", "store", "hide")}, ""
@@ -473,6 +472,8 @@ def ask(
     # an episode's zero-LLM summary lists its key terms ("2 note entries about Rory, Gerry,
     # numbers"): it states nothing, and its words would pass for evidence of any question
     hits = [h for h in hits if not _key_terms_only(h)] or hits
+    # the watcher's own log ("Renamed trip.md to paris-trip.md") tells of files, not of the trip
+    hits = hits if FILE_ASKED.search(question) else [h for h in hits if not _file_log(h)]
     hits = of_the_named_assistant(question, hits)
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
@@ -520,6 +521,13 @@ def ask(
 
 def _key_terms_only(hit: Hit) -> bool:
     return hit.owner == "memory" and hit.kind == "episodic" and (hit.meta or {}).get("origin") == "heuristic"
+
+
+FILE_ASKED = re.compile(r"\b(?:files?|renam\w*|delet\w*|edit\w*|mov(?:e|ed))\b", re.I)
+
+
+def _file_log(hit: Hit) -> bool:  # the watcher's record of a file edited, deleted or renamed
+    return hit.owner == "event" and hit.source == "file" and hit.kind in ("edited", "deleted", "moved")
 
 
 def _abstain(answer: Answer, reason: str) -> None:

@@ -391,6 +391,13 @@ def test_how_many_now_under_a_heading_with_no_sum_is_the_last_entry_of_its_dated
         "**Roof: £ paid in (per H&L)**. - 11 Mar: 7/8 — + Mr Aziz [1]")
 
 
+def test_the_watchers_record_of_a_renamed_file_answers_only_a_question_about_files(svc):
+    svc.add("Renamed /notes/trip.md to /notes/paris-trip.md", source="file", kind="moved",
+            ts=parse_time("2026-03-02T10:00"), meta={"path": "/notes/paris-trip.md", "from": "/notes/trip.md"})
+    assert answered(svc, "What should I pack for the Paris trip?", "2026-03-05T10:00").startswith("Not mentioned")
+    assert answered(svc, "When did I rename the Paris trip file?", "2026-03-05T10:00") == "2 March 2026 [1]"
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
