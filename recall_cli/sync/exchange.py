@@ -177,7 +177,23 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
     for kind, lines in kinds.items():
         _write_text(folder / "memories" / f"{kind}.md",
                     f"{EXPORT_MARK}\n# {kind.capitalize()} memories\n\n" + "\n".join(lines) + "\n")
+    # a file an earlier export wrote that this one did not (every event of that day forgotten
+    # since): left behind, it would keep the forgotten text; days before ``since`` are not its own
+    first = from_ts(since).strftime("%Y-%m-%d") if since is not None else ""
+    _drop_stale(folder / "events", {f"{day}.md" for day in days}, first)
+    _drop_stale(folder / "memories", {f"{kind}.md" for kind in kinds}, "")
     return {"events": events, "days": len(days), "memories": sum(len(v) for v in kinds.values())}
+
+
+def _drop_stale(folder: Path, written: set[str], first: str) -> None:
+    """Remove the files of ``folder`` that an export wrote (they open with EXPORT_MARK) and
+    this one did not, named from ``first`` on; a file the user put there is left alone."""
+    for path in folder.glob("*.md"):
+        if path.name in written or path.name < first:
+            continue
+        with path.open("rb") as fh:
+            if fh.read(len(EXPORT_MARK.encode())) == EXPORT_MARK.encode():
+                path.unlink()
 
 
 def _write_text(path: Path, text: str) -> None:

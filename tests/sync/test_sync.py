@@ -446,6 +446,18 @@ def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     assert len(a.hashes()) == 1
 
 
+def test_a_markdown_export_again_into_its_folder_leaves_no_forgotten_day_behind(a, tmp_path):
+    a.run("add", "dentist on Thursday", "--time", "2026-11-20T10:00")
+    a.run("add", "Dr. Okafor: the biopsy was clear", "--time", "2026-11-21T10:00")
+    md = tmp_path / "md"
+    a.run("export", "--format", "markdown", "-o", str(md))
+    (md / "events" / "my-own-notes.md").write_text("kept: written by me, not by an export\n")
+    a.run("forget", "2", "--yes")
+    a.run("export", "--format", "markdown", "-o", str(md))
+    assert sorted(p.name for p in (md / "events").iterdir()) == ["2026-11-20.md", "my-own-notes.md"]
+    assert not any("Okafor" in p.read_text() for p in md.rglob("*.md"))
+
+
 def test_a_markdown_day_keeps_a_reply_after_its_question_in_the_same_minute(a, tmp_path):
     a.run("add", "what should I pack for Kyoto?", "--speaker", "user", "--source", "chat",
           "--time", "2026-11-20T10:00:05")
