@@ -72,6 +72,11 @@ def memories(
         if filters and service().list_memories(include_all=True, limit=1):
             typer.echo(f"No memories match ({'; '.join(filters)}); `recall memories` lists them all.")
             return
+        if not show_all and service().list_memories(zones=["dormant"], include_all=True, limit=1):
+            # all of them have faded out of use: "no memories yet" would say they were never made
+            typer.echo("Every memory is dormant (not recalled for a long time); `recall memories --all` "
+                       "lists them.")
+            return
         typer.echo("No memories yet. `recall consolidate` distils them from conversations and shell "
                    "sessions (a lone note stays as it is, and search finds it); `recall pin` keeps one for good.")
         return

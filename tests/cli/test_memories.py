@@ -1,5 +1,6 @@
 import json
 import re
+import sqlite3
 
 import pytest
 
@@ -309,3 +310,18 @@ def test_pin_unpin_and_edit_print_the_memory_as_json(seeded):
     edited = json.loads(seeded("edit", "m1", "--text", "Ana lives in Braga", "--json")[1])
     assert (edited["text"], edited["edited_by_user"], edited["changed"]) == ("Ana lives in Braga", True, True)
     assert json.loads(seeded("unpin", "m1", "--json")[1])["pinned"] is False
+
+
+def test_memories_all_faded_out_of_use_are_said_to_be_dormant_not_never_made(cli, recall_home):
+    cli("add", "Booked the Lisbon tram tour for 9am", "--speaker", "Ana", "--source", "chat",
+        "--time", "2020-03-03T13:30")
+    cli("add", "Great, pastéis de nata in Belém after", "--speaker", "Ben", "--source", "chat",
+        "--time", "2020-03-03T13:31")
+    assert cli("consolidate", "--no-llm")[0] == 0
+    conn = sqlite3.connect(recall_home / "recall.db")  # not recalled for years since: dormant now
+    conn.execute("UPDATE memories SET last_reinforced = last_reinforced - 5 * 365 * 86400")
+    conn.commit()
+    conn.close()
+    assert cli("memories") == (0, "Every memory is dormant (not recalled for a long time); `recall memories --all` "
+                                  "lists them.\n", "")
+    assert "dormant" in cli("memories", "--all")[1]
