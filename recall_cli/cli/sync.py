@@ -40,6 +40,8 @@ def export(
     else:
         if output.exists():
             raise UsageError(f"{output} exists; choose a new file name")
+        if not output.parent.is_dir():  # as backup says it
+            raise UsageError(f"no such folder: {output.parent}")
         import os
 
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

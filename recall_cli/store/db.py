@@ -161,8 +161,20 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     except sqlite3.DatabaseError as exc:
         if in_use is not None:
             os.close(in_use)
-        raise RecallError(f"cannot open store {path}: {exc}") from None
+        raise RecallError(f"cannot open store {path}: {exc}{_damaged_hint(exc, path)}") from None
     return Store(db, None if str(path) == ":memory:" else Path(path), in_use)
+
+
+def _damaged_hint(exc: sqlite3.DatabaseError, path: Path | str) -> str:
+    """What to do about a store file that is damaged: restore a backup (the stores earlier
+    restores replaced are named, as they are backups too)."""
+    if not any(word in str(exc) for word in ("malformed", "not a database", "corrupt")):
+        return ""
+    from .backup import safety_copies
+
+    copies = safety_copies(Path(path))
+    kept = f"; the store an earlier restore replaced is {copies[-1]}" if copies else ""
+    return f" (it is damaged: `recall backup FILE --restore` puts a backup in its place{kept})"
 
 
 def hold_in_use(path: Path) -> int:

@@ -21,3 +21,20 @@ def test_importing_an_export_says_how_many_events_it_kept_out_because_they_were_
     code, out, _err = cli("import", str(out_file))
     assert code == 0 and out == (f"Imported 0 events and 0 memory changes from {out_file} (recall); 3 events already "
                                  "known, 1 event you deleted before kept out.\n")
+
+
+def test_an_export_into_a_folder_that_does_not_exist_is_refused_as_backup_is(cli, tmp_path):
+    cli("add", "a note")
+    for command in (("export", "-o", str(tmp_path / "nope" / "x.jsonl")), ("backup", str(tmp_path / "nope" / "x.db"))):
+        assert cli(*command) == (2, "", f"Error: no such folder: {tmp_path / 'nope'}\n")
+
+
+def test_a_damaged_store_names_the_way_back_from_a_backup(cli, recall_home, tmp_path):
+    cli("add", "a note")
+    with (recall_home / "recall.db").open("r+b") as fh:
+        fh.seek(4096)
+        fh.write(b"\x00garbage" * 200)
+    for name in ("recall.db-wal", "recall.db-shm"):
+        (recall_home / name).unlink(missing_ok=True)
+    code, _, err = cli("search", "note")
+    assert code == 1 and err.endswith("(it is damaged: `recall backup FILE --restore` puts a backup in its place)\n")
