@@ -331,7 +331,7 @@ class Retriever:
 
     def _edited_last(self, hits: list[Hit]) -> list[Hit]:
         """Paragraphs of a watched file that a later edit took out of it go after the file's
-        paragraphs written since (not after everything: alone, they keep their place), marked with
+        paragraphs that replaced them (not after everything: alone, they keep their place), marked with
         the edit (``meta["edited_out"]``): the file's current text answers, the old version is
         still there for whoever looks for it."""
         paths = [path for path in map(_file_of, hits) if path]
@@ -339,21 +339,30 @@ class Retriever:
         if not edits:
             return hits
         out: list[Hit] = []
-        old: list[tuple[Hit, Hit | None]] = []  # (the old paragraph, the result before it)
+        old: list[tuple[Hit, Hit | None]] = []  # (the old paragraph, the result before it, old or not)
+        previous: Hit | None = None
         for hit in hits:
             history = edits.get(_file_of(hit), [])
             digest = str(hit.meta.get("paragraph") or paragraph_hash(hit.text)) if history else ""
             later = next((eid for eid, gone in history if eid > hit.id and digest in gone), None)
             if later is None:
                 out.append(hit)
+                previous = hit
             else:
-                old.append((replace(hit, meta={**hit.meta, "edited_out": later}), out[-1] if out else None))
+                old.append((replace(hit, meta={**hit.meta, "edited_out": later}), previous))
+                previous = old[-1][0]
+        placed: dict[int, Hit] = {}  # an old paragraph as put back (its score may be lowered)
         for hit, before in old:
-            at = out.index(before) + 1 if before is not None else 0
+            before = placed.get(id(before), before)
+            # two old paragraphs in a row stay in their order
+            at = next(i for i, h in enumerate(out) if h is before) + 1 if before is not None else 0
+            # what replaced it: the file's paragraphs of a later save, up to the edit that took it
+            # out (a paragraph deleted with nothing in its place keeps its own rank, marked)
             same = [i for i, h in enumerate(out) if h.meta.get("path") == hit.meta.get("path")
-                    and "edited_out" not in h.meta and h.id > hit.id]  # (written since: what replaced it)
+                    and "edited_out" not in h.meta and hit.id < h.id < hit.meta["edited_out"] and h.ts > hit.ts]
             at = max([at, *(i + 1 for i in same)])
-            out.insert(at, replace(hit, score=min(hit.score, out[at - 1].score)) if at else hit)
+            placed[id(hit)] = replace(hit, score=min(hit.score, out[at - 1].score)) if at else hit
+            out.insert(at, placed[id(hit)])
         return out
 
     def _backfill_times(self) -> None:

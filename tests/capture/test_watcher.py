@@ -359,6 +359,18 @@ def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(c
     assert "edited_out" not in json.loads(out)["results"][0]["meta"]
 
 
+def test_a_paragraph_deleted_with_nothing_in_its_place_is_still_the_first_match_for_its_words(cli, notes):
+    before = ("Rome: we booked Hotel Sole near Termini.\n\nRome: remember to bring the yellow umbrella.\n\n"
+              "Rome: the museum tickets are for 10am.\n")
+    watched_then_edited(cli, notes / "rome.md", before,
+                        before.replace("Rome: remember to bring the yellow umbrella.\n\n", ""))
+    hits = json.loads(cli("search", "Rome yellow umbrella", "--json")[1])["results"]
+    # the file's other paragraphs did not replace it: they do not go before it
+    assert "Rome: the museum tickets are for 10am." in [h["text"] for h in hits]
+    assert hits[0]["text"] == "Rome: remember to bring the yellow umbrella."
+    assert hits[0]["meta"]["edited_out"]
+
+
 def test_a_files_edit_record_follows_the_files_own_paragraphs_in_search(cli, notes, svc):
     note = "Plant the {} garlic before the frost.\n\nSow broad beans in November.\n"
     watched_then_edited(cli, notes / "garden.md", note.format("white"), note.format("purple"))
