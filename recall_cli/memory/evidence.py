@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from ..llm.support import sentences
 from ..models import Event
 from ..search.text import STOPWORDS
-from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate, day_after
+from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate, day_after, month_number
 from ..timeutil import from_ts
 
 # -- vocabulary ---------------------------------------------------------------------------
@@ -219,13 +219,13 @@ class Evidence:
             if event.actor and event.actor not in ev.actors:
                 ev.actors.append(event.actor)
             for m in EXPLICIT.finditer(text):
-                month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+                month = month_number(m.group("month") or m.group("month2"))
                 year = int(m.group("year") or said.year)
                 ev._add_day_parts(int(m.group("day") or m.group("day2")), month, year)
             for m in ISO_DATE.finditer(text):
                 ev._add_day_parts(int(m.group("day")), int(m.group("month")), int(m.group("year")))
             for m in MONTH_YEAR.finditer(text):
-                ev.months.add((MONTHS[m.group("month").lower().rstrip(".")], int(m.group("year"))))
+                ev.months.add((month_number(m.group("month")), int(m.group("year"))))
                 ev.years.add(int(m.group("year")))
             # a month named alone ("mid-March", "in March"): of the year it was written in
             ev.months.update((MONTHS[w.lower()], said.year) for w in WORD.findall(text.replace("-", " "))

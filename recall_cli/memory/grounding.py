@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from ..llm.support import sentences
 from ..models import Event
 from ..search.retrieve import STOPWORDS
-from ..timephrase.phrase import EXPLICIT, MONTHS
+from ..timephrase.phrase import EXPLICIT, MONTHS, month_number
 from .attribution import (
     invented,
     kin_as_self,
@@ -152,7 +152,7 @@ def check_dates_and_numbers(text: str, ev: Evidence) -> tuple[str, str, str]:
     (reason, the offending piece, ''); ``rest`` is the text with its dates taken out."""
     rest = text
     for m in list(EXPLICIT.finditer(text)):
-        month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+        month = month_number(m.group("month") or m.group("month2"))
         day = int(m.group("day") or m.group("day2"))
         year = int(m.group("year")) if m.group("year") else None
         if not any(d == day and mo == month and (year is None or y == year) for d, mo, y in ev.days):
@@ -163,7 +163,7 @@ def check_dates_and_numbers(text: str, ev: Evidence) -> tuple[str, str, str]:
             return "ungrounded_date", m.group(0), ""
         rest = rest.replace(m.group(0), " ", 1)
     for m in list(MONTH_YEAR.finditer(rest)):
-        if (MONTHS[m.group("month").lower().rstrip(".")], int(m.group("year"))) not in ev.months:
+        if (month_number(m.group("month")), int(m.group("year"))) not in ev.months:
             return "ungrounded_date", m.group(0), ""
         rest = rest.replace(m.group(0), " ", 1)
     for word in WORD.findall(rest):

@@ -796,3 +796,12 @@ def test_a_replys_not_really_is_left_out_of_the_advice_it_opens():
     v = verdict(llm("procedural", "Not really. Just run hilly routes by effort, not pace: keep the effort "
                     "conversational uphill.", [80]), turn)
     assert v.ok and v.text.startswith("Just run hilly routes")
+
+
+def test_a_day_written_before_a_french_month_is_checked_not_a_crash():
+    # "21 mars" is a date only after a day number; consolidation stopped with KeyError: 'mars'
+    events = [Event("- tournoi Boucherville 21 mars, finale le 23 mars. perdu 3-2 en prolongation", NOTE_DAY,
+                    source="note", id=20)]
+    assert check(llm("semantic", "The Boucherville tournament final was on 23 mars.", [20]), events, events).ok
+    verdict = check(llm("semantic", "The Boucherville tournament final was on 24 mars.", [20]), events, events)
+    assert (verdict.ok, verdict.reason) == (False, "ungrounded_date")
