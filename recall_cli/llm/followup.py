@@ -40,6 +40,15 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
         if named[0].endswith(("'s", "\u2019s")) and not who.endswith(("'s", "\u2019s")):
             who += "'s"  # "and Meabh?" after "when is Rory's birthday?": Meabh's birthday
         return previous.replace(named[0], who, 1)
+    asked = WH_OF_THAT.match(question)
+    lead = WH_LEAD.match(previous)
+    if asked is not None and lead is not None:  # "and when was that?" after "where did we adopt Biscuit?"
+        again = f"{asked.group('wh').capitalize()} {previous[lead.end('wh'):].strip()}"
+        answer = CITATION.sub("", history[-1][1]).strip()
+        if lead.group("wh").lower() in ("what", "who") and answer and not answer.startswith(ABSTAINED):
+            # what was asked is in the answer: "when did I get Rory?" means the red kite it gave
+            again = f"{again.rstrip('?')} ({answer.rstrip('.')})?"
+        return again
     person = _about_person(question, previous, history[-1][1])
     if person != question:
         return person
@@ -49,6 +58,12 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
     return PRONOUN.sub(topic.group("np") or topic.group("det"), question, count=1)
 
 
+# "and when was that?", "where was it?": the last question again, asking when (or where) instead
+WH_OF_THAT = re.compile(r"^\s*(?:and|so)?\s*(?P<wh>when|where|why|how)\s+(?:was|is|were|did)\s+(?:that|it|this)"
+                        r"(?:\s+again)?\s*\??\s*$", re.I)
+# the question word of a question it goes with, right before its verb ("where did ...", "what is ...")
+WH_LEAD = re.compile(r"^\s*(?P<wh>what|where|when|who|why|how)\s+(?=(?:did|does|do|is|was|are|were|will|has|have)\b)",
+                     re.I)
 WHO = re.compile(r"^\s*who\b", re.I)
 CITATION = re.compile(r"\[\w+\]")
 ABSTAINED = "Not mentioned"

@@ -62,3 +62,19 @@ def test_chat_answers_how_much_do_i_owe_him_about_the_person_the_last_answer_nam
     assert first.text.startswith("Tomas")
     answer = ask(svc, "how much do I owe him?", llm=ScriptedLLM([]), history=[("who is moving to Porto?", first.text)])
     assert "40 euros" in answer.text
+
+
+def test_and_when_was_that_asks_the_last_question_again_asking_when(svc):
+    assert follow_up("and when was that?", [("where did we adopt Biscuit?", "x")]) == "When did we adopt Biscuit?"
+    assert follow_up("where was it?", [("when did we adopt Biscuit?", "x")]) == "Where did we adopt Biscuit?"
+    svc.add("We adopted Biscuit from the Greyhound Trust in Bristol today.", ts=parse_time("2025-04-12T18:00"))
+    svc.add("Got Rory a red kite for his birthday.", ts=parse_time("2026-07-10T18:00"))
+    svc.add("Rory's birthday is on 14 July.", ts=parse_time("2026-06-01T18:00"))
+    now = parse_time("2026-08-01T12:00")
+    history = [("where did we adopt Biscuit?", "We adopted Biscuit from the Greyhound Trust in Bristol today. [1]")]
+    assert ask(svc, "and when was that?", llm=ScriptedLLM([]), reference=now, history=history).text == \
+        "12 April 2025 [1]"
+    # what was asked is in the answer: the kite's day, not the birthday's
+    history = [("what did I get Rory?", "Got Rory a red kite for his birthday. [2]")]
+    assert ask(svc, "and when was that?", llm=ScriptedLLM([]), reference=now, history=history).text == \
+        "10 July 2026 [2]"
