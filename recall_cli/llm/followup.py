@@ -61,9 +61,9 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
 # "and when was that?", "where was it?": the last question again, asking when (or where) instead
 WH_OF_THAT = re.compile(r"^\s*(?:and|so)?\s*(?P<wh>when|where|why|how)\s+(?:was|is|were|did)\s+(?:that|it|this)"
                         r"(?:\s+again)?\s*\??\s*$", re.I)
-# the question word of a question it goes with, right before its verb ("where did ...", "what is ...")
-WH_LEAD = re.compile(r"^\s*(?P<wh>what|where|when|who|why|how)\s+(?=(?:did|does|do|is|was|are|were|will|has|have)\b)",
-                     re.I)
+# the question word of a question about something that happened, right before its verb ("where
+# did ...", "what was ..."); "where does Priya live?" has no "when" to ask
+WH_LEAD = re.compile(r"^\s*(?P<wh>what|where|when|who|why|how)\s+(?=(?:did|was|were|has|have|had)\b)", re.I)
 WHO = re.compile(r"^\s*who\b", re.I)
 CITATION = re.compile(r"\[\w+\]")
 ABSTAINED = "Not mentioned"
