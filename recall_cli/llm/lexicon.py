@@ -46,3 +46,9 @@ PERIODIC = {"daily": "day", "weekly": "week", "fortnightly": "fortnight", "month
 # feasts a question dates by ("the shoes I bought after Christmas"): times, not names
 HOLIDAYS = frozenset("christmas xmas easter halloween thanksgiving diwali pongal eid ramadan hanukkah passover "
                      "hogmanay".split())
+# languages and the people of a country ("my Italian test", "the French teacher"): what a
+# thing is, not a person the evidence must name
+LANGUAGES = frozenset("english french german italian spanish portuguese dutch swedish norwegian danish finnish "
+                      "polish russian ukrainian greek turkish arabic hebrew hindi urdu bengali tamil chinese "
+                      "mandarin cantonese japanese korean vietnamese thai indonesian irish scottish welsh "
+                      "british american canadian australian mexican brazilian".split())

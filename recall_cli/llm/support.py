@@ -35,7 +35,7 @@ from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
-from .lexicon import HOLIDAYS, IRREGULAR, PERIODIC, RELATION
+from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
@@ -197,7 +197,8 @@ def stem(word: str) -> str:
     if word.endswith("ies") and len(word) >= 5:
         return word[:-3] + "y"  # "flies" -> "fly", "studies" -> "study"
     for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        # "pass" is no plural: it meets "passed" and "passes" ("class", "glass", "address" too)
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (suffix == "s" and word.endswith("ss")):
             word = word[: -len(suffix)]
             break
     if word.endswith("e") and len(word) > 3:
@@ -261,7 +262,7 @@ def names_in_question(question: str, people: Iterable[str] = ()) -> list[str]:
         # Christmas": a time the thing is dated by (what happened "during Halloween" is about it)
         dating = bool(re.search(r"\b(?:after|before|since|until|till|by)\s*$", before, re.I))
         kept = [w for w in run if (word := _plain(w)) not in skip and word not in STOPWORDS and len(word) > 2
-                and word not in RELATION and not (dating and word in HOLIDAYS)]
+                and word not in RELATION and word not in LANGUAGES and not (dating and word in HOLIDAYS)]
         if len(kept) == 1 and (_plain(kept[0]) in QUESTION_WORDS or _plain(kept[0]) in CALENDAR_ABBREVIATIONS):
             continue  # "in May", "on Aug 15th", "the New one": calendar or question words, not a name
         if kept:

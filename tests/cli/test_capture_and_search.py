@@ -139,12 +139,6 @@ def test_a_bare_recall_prints_its_help_and_no_empty_error(cli):
     assert code == 2 and "Usage: recall" in out and err == ""
 
 
-def test_a_file_that_cannot_be_written_is_named_in_one_line(cli, tmp_path):
-    cli("add", "a note to export")
-    target = tmp_path / "no" / "such" / "dir" / "x.jsonl"
-    assert cli("export", "-o", str(target)) == (1, "", f"Error: {target}: No such file or directory\n")
-
-
 def test_show_prints_the_event_and_unknown_ids_fail(cli):
     cli("add", "Mum wants a pottery class voucher", "--time", "2023-03-05T19:10", "--tag", "gifts")
     code, out, _ = cli("show", "1")

@@ -398,6 +398,20 @@ def test_the_watchers_record_of_a_renamed_file_answers_only_a_question_about_fil
     assert answered(svc, "When did I rename the Paris trip file?", "2026-03-05T10:00") == "2 March 2026 [1]"
 
 
+@pytest.mark.parametrize(("word", "other"), [("pass", "passed"), ("class", "classes"), ("glass", "glasses"),
+                                             ("address", "addresses"), ("miss", "missing")])
+def test_a_word_ending_in_ss_meets_its_other_forms(word, other):
+    assert stem(word) == stem(other)
+
+
+def test_a_language_in_the_question_is_no_person_the_evidence_must_name(svc):
+    add_notes(svc, [("2025-01-27T21:00", "Italian class: Giulia says the oral exam is prob Tues 4 Mar"),
+                    ("2025-03-08T21:00", "- ORALE — Giulia emailed: PASSED!! 26/30. Moira got 28 (of course)")])
+    assert names_in_question("Did I pass my Italian speaking test?") == []
+    assert answered(svc, "Did I pass my Italian oral exam?", "2025-03-23T10:30").startswith(
+        "- ORALE — Giulia emailed: PASSED!!")
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
