@@ -281,7 +281,8 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
     A question someone asked ("how do I…?") is never the answer. (A command that failed is
     never one either: evidence_answer, the one caller, leaves those out for every steps answer.)"""
     commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
-    best: tuple[tuple[int, bool, bool, bool, bool, int, int], Hit, list[str]] | None = None
+    best: tuple[tuple[bool, int, bool, bool, bool, bool, int, int], Hit, list[str]] | None = None
+    top = max((h.score for h in hits[:depth]), default=0.0)
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
@@ -313,7 +314,9 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
         listed = bool(given) and (is_note(hit) or (not is_assistant(hit.actor or "") and len(
             [line for line in text.splitlines() if STEP_LINE.match(line)]) >= 3))
         numbered = sum(1 for line in text.splitlines() if NUMBERED_LINE.match(line)) >= 2
-        rank = (min(overlap, 2), acts, listed, len(given) >= 3, numbered, overlap, -i)
+        # a search hit far weaker than the best (0.13 to 0.70) shares words, not the subject
+        strong = not 0 < hit.score < top / 2
+        rank = (strong, min(overlap, 2), acts, listed, len(given) >= 3, numbered, overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)
     if best is None and commands:

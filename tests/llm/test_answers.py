@@ -412,6 +412,21 @@ def test_a_language_in_the_question_is_no_person_the_evidence_must_name(svc):
         "- ORALE — Giulia emailed: PASSED!!")
 
 
+def test_steps_come_from_the_far_stronger_search_hit_not_a_weak_one_sharing_more_words():
+    from recall_cli.llm.shape import steps_answer
+
+    procedure = Hit(owner="event", id=42, score=0.70, ts=T0, source="note",
+                    text="1. basement, back left corner -> 2 valves\n2. take the valve with the RED handle\n"
+                         "3. 1/4 turn = closed\n4. upstairs: open the kitchen faucet to drain the pressure",
+                    meta={"heading": "Kitchen > cut the water to the RDC only", "path": "/n/kitchen.md"})
+    day = Hit(owner="event", id=19, score=0.13, ts=T0, source="note",
+              text="1. crew: me, Gen, Karim\n2. floating floor ripped out\n3. WATER: closed the wrong valve first\n"
+                   "4. pizza at Gen's", meta={"path": "/n/2025-03-29.md"})
+    keys = {stem(w) for w in ("shut", "water", "ground", "floor", "apartment")}
+    made = steps_answer(keys, [procedure, day])
+    assert made is not None and made.hits == [procedure]
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
