@@ -39,11 +39,13 @@ from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .agenda import agenda as time_agenda
+from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
 from .measure import block_number, unanswerable
 from .model import Chat, model_trusted
+from .pointer import followed
 from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
 from .shape import (
     ANSWER_DEPTH,
@@ -97,10 +99,6 @@ SYSTEM = (
     "If the evidence does not contain the answer, reply exactly: " + ABSTAIN
 )
 CITATION = re.compile(r"\[(m?\d+)\]")
-WHERE = re.compile(r"^\s*where\b", re.I)
-# where a thing was put ("where did I put my passport?"), not where an event is ("where is the dinner?")
-KEPT_WHERE = re.compile(r"^\s*where\s+(?:(?:did|do)\s+(?:I|we)\s+(?:put|leave|keep|store|hide)|"
-                        r"(?:is|are)\b[^?]*\b(?:kept|stored))\b", re.I)
 ABSTAIN_MARKERS = ("not mentioned", "no memory", "no information", "i don't know", "i do not know",
                    "cannot answer", "can't answer", "does not say", "doesn't say", "not mention",
                    "no mention", "doesn't mention", "not in the evidence", "not provided")
@@ -396,23 +394,15 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
-    return (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
+    made = (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
                                      names=names, predicate=verb, where=where,
                                      amount=amount, latest=latest, person=person, why=why, advice=advice)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice))
+    # "changed garage code (see bike.md)": the note it points at says what
+    return (followed(svc.store, made, keys, reply, amount) or made) if made is not None and kind != "steps" else made
 
 
-SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?\s+(?:say|tell\s+\w+)\b", re.I)
-# "how much is in the fund now?", "how much rent will I be paying?": what holds now (or from
-# now on), the latest word on it
-NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we))\b", re.I)
-ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
-                        re.I)
-
-
-ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's
-DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:
     """The next turn of a conversation after ``hit``, when someone else said it."""
     if hit.owner != "event" or not hit.session:

@@ -427,6 +427,22 @@ def test_steps_come_from_the_far_stronger_search_hit_not_a_weak_one_sharing_more
     assert made is not None and made.hits == [procedure]
 
 
+def test_an_answer_that_points_at_another_note_is_answered_from_that_note(svc, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    import_note(svc, notes / "bike.md", "# the gnat\n\ngarage padlock: ~~4179~~ -> 2063 (changed 16 may)\n\n"
+                "## 9 may\n\nRECHECK -> PASSED, wof till nov\n", saved="2025-05-23T21:00")
+    import_note(svc, notes / "2025-05-16.md", "# fri 16 may\n\n- tama had it: changed the garage lock code "
+                "(see bike.md)\n", saved="2025-05-16T21:00")
+    # the day's line says more of the question; the note it points at says the code
+    assert answered(svc, "What's the garage lock code now?", "2025-05-25T10:30") == (
+        "garage padlock: ~~4179~~ -> 2063 (changed 16 may) [1] [3]")
+    from recall_cli.llm.pointer import pointed_note
+
+    assert [pointed_note(t) for t in ("notes in bike.md.", "see [[Flat|the flat]]", "no pointer here")] == [
+        "bike.md", "Flat.md", None]
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",

@@ -1,0 +1,20 @@
+"""The shapes of questions that decide how the evidence answers them (what the asker did or
+was told, what holds now, where a thing is)."""
+
+from __future__ import annotations
+
+import re
+
+WHERE = re.compile(r"^\s*where\b", re.I)
+# where a thing was put ("where did I put my passport?"), not where an event is ("where is the dinner?")
+KEPT_WHERE = re.compile(r"^\s*where\s+(?:(?:did|do)\s+(?:I|we)\s+(?:put|leave|keep|store|hide)|"
+                        r"(?:is|are)\b[^?]*\b(?:kept|stored))\b", re.I)
+# "what did the vet say about Pepper?": what someone said, not what the asker did
+SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?\s+(?:say|tell\s+\w+)\b", re.I)
+# "how much is in the fund now?", "how much rent will I be paying?": what holds now (or from
+# now on), the latest word on it
+NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we))\b", re.I)
+ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
+                        re.I)
+ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's
+DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
