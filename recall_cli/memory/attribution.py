@@ -354,7 +354,8 @@ def self_as_other(text: str, cited: Sequence[Event]) -> str:
     return ""
 
 
-THEIRS = re.compile(r"\b(?:his|her|their)\s+(?:(\w+)\s+)?(\w+)", re.I)
+# "her strings", and "Karim's cabanon" of the note's "my cabanon"
+THEIRS = re.compile(r"\b(?:(?i:his|her|their)|[A-Z][a-z]+['\u2019]s)\s+(?:(\w+)\s+)?(\w+)")
 MINE = re.compile(r"\b(?:my|our)\s+(?:(\w+)\s+)?(\w+)", re.I)
 OTHERS_OWN = re.compile(r"\b(?:his|her|their|[A-Z]\w+'s)\s+(?:(\w+)\s+)?(\w+)")
 

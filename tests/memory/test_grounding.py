@@ -805,3 +805,13 @@ def test_a_day_written_before_a_french_month_is_checked_not_a_crash():
     assert check(llm("semantic", "The Boucherville tournament final was on 23 mars.", [20]), events, events).ok
     verdict = check(llm("semantic", "The Boucherville tournament final was on 24 mars.", [20]), events, events)
     assert (verdict.ok, verdict.reason) == (False, "ungrounded_date")
+
+
+def test_a_thing_the_note_calls_mine_is_not_given_to_someone_it_names():
+    # the 1.5B model's "Karim's cabanon" from a note's "my cabanon" (fd45, held out)
+    events = [Event("- Corolla arrived (Karim, sat night). marchette + 3 boxes -> my cabanon", NOTE_DAY,
+                    source="note", id=30)]
+    verdict = check(llm("semantic", "Arrived at Karim's cabanon (Marchette + 3 boxes)", [30]), events, events)
+    assert (verdict.ok, verdict.reason) == (False, "wrong_person")
+    assert check(llm("semantic", "The Corolla arrived with Karim; the boxes went to the cabanon.", [30]), events,
+                 events).ok
