@@ -125,6 +125,11 @@ SPAN = re.compile(r"\b(?P<what>week|weekend) of (?P<day>\d{1,2}) (?P<month>[A-Za
 MONTH_NAMES = frozenset(m.capitalize() for m in MONTHS if len(m) > 3) | {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 WEEKDAY_NAMES = frozenset(w.capitalize() for w in WEEKDAYS)
+SHORT_DAYS = {**{day[:3]: day.capitalize() for day in WEEKDAYS},
+              "tues": "Tuesday", "weds": "Wednesday", "thur": "Thursday", "thurs": "Thursday"}
+_SHORT = "|".join(sorted(SHORT_DAYS, key=len, reverse=True))
+SHORT_DAY = re.compile(rf"\b({_SHORT})\.?(?=\s*(?:night|morning|afternoon|evening|eve|am\b|pm\b|\d))"
+                       rf"|\b(?:on|this|next|last|every|till|until|from|by)\s+({_SHORT})\b", re.I)
 
 
 def clean_text(text: str) -> str:
@@ -252,6 +257,9 @@ class Evidence:
                 ev.numbers.add(NUMBER_WORDS[word.lower()])
             if word.capitalize() in WEEKDAY_NAMES:
                 ev.weekdays.add(word.capitalize())
+        # a note's short weekday where it names a day ("sat night", "Tues 4 Mar", "on wed"), not
+        # "sat down" or "the sun"
+        ev.weekdays.update(SHORT_DAYS[(m.group(1) or m.group(2)).lower()] for m in SHORT_DAY.finditer(ev.text))
         for actor in ev.actors:
             for word in WORD.findall(actor):
                 ev.tokens.add(base_word(word))

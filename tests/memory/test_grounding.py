@@ -815,3 +815,11 @@ def test_a_thing_the_note_calls_mine_is_not_given_to_someone_it_names():
     assert (verdict.ok, verdict.reason) == (False, "wrong_person")
     assert check(llm("semantic", "The Corolla arrived with Karim; the boxes went to the cabanon.", [30]), events,
                  events).ok
+
+
+def test_a_short_weekday_that_names_a_day_grounds_it_and_one_that_does_not_is_no_day():
+    events = [Event("- Corolla arrived (Karim, sat night). sat down w/ Pop after", NOTE_DAY, source="note", id=31)]
+    assert check(llm("semantic", "The Corolla arrived with Karim on Saturday night.", [31]), events, events).ok
+    events = [Event("- sat down w/ Pop in the sun after the physio", NOTE_DAY, source="note", id=32)]
+    verdict = check(llm("semantic", "The user sat with Pop on Sunday after the physio.", [32]), events, events)
+    assert (verdict.ok, verdict.reason) == (False, "ungrounded_date")
