@@ -282,7 +282,8 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
     never one either: evidence_answer, the one caller, leaves those out for every steps answer.)"""
     commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
     best: tuple[tuple[bool, int, bool, bool, bool, bool, int, int], Hit, list[str]] | None = None
-    top = max((h.score for h in hits[:depth]), default=0.0)
+    # the best score of an item that lists steps: a far weaker one sharing more words is not its rival
+    top = max((h.score for h in hits[:depth] if h.source != "shell" and _steps_of(h.text or "")), default=0.0)
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
@@ -314,8 +315,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
         listed = bool(given) and (is_note(hit) or (not is_assistant(hit.actor or "") and len(
             [line for line in text.splitlines() if STEP_LINE.match(line)]) >= 3))
         numbered = sum(1 for line in text.splitlines() if NUMBERED_LINE.match(line)) >= 2
-        # a search hit far weaker than the best (0.13 to 0.70) shares words, not the subject
-        strong = not 0 < hit.score < top / 2
+        strong = not 0 < hit.score < top / 2  # (0.13 to the procedure's 0.70)
         rank = (strong, min(overlap, 2), acts, listed, len(given) >= 3, numbered, overlap, -i)
         if best is None or rank > best[0]:
             best = (rank, hit, steps)

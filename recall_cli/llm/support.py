@@ -91,9 +91,9 @@ HOW_TO = re.compile(r"^\s*how (?:do|did|can|could|should|would) (?:i|we|you|one)
 # "her new job at the BBC", "where does Anna live?" by "Anna moved to Bristol"
 FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alike in (
     ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
-    ("job", "work employ hire"), ("addres", "street road avenu lane hous flat apartment"),
+    ("job", "work employ hire"), ("address", "street road avenu lane hous flat apartment"),
     ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born"),
-    ("clas", "class lesson"), ("class", "clas lesson"), ("lesson", "clas class"))}
+    ("class", "lesson"), ("lesson", "class"))}
 
 
 # an age as an ordinal says a birthday: "the trip for his 40th (he's 40 on the 22nd Nov)"
