@@ -529,7 +529,8 @@ def _cite(answer: Answer, shaped: Shaped) -> None:
     later note that moved a day) joins the evidence, so the sources list it."""
     refs = list(dict.fromkeys(h.ref for h in shaped.hits))
     answer.text, answer.citations = f"{shaped.text} " + " ".join(f"[{r}]" for r in refs), refs
-    answer.evidence = [*answer.evidence, *(h for h in shaped.hits if h.ref not in {e.ref for e in answer.evidence})]
+    known = {e.ref for e in answer.evidence}
+    answer.evidence = [*answer.evidence, *(h for h in shaped.hits if h.ref not in known)]
 
 
 def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: list[Hit], llm: LLM,

@@ -285,7 +285,7 @@ def _called_off_later(keys: set[str], found: tuple[str, Hit], day: date, linked:
         - STOPWORDS - BOOKING
     best: tuple[str, Hit] | None = None
     for other in linked:
-        if other.ref == hit.ref or not (other.ts > hit.ts or (hit.meta or {}).get("undated")):
+        if other.ref == hit.ref or not (other.ts > hit.ts or undated(hit)):
             continue
         for said in sentences(other.text or ""):
             named = dates_in(said, other.ts)
