@@ -180,8 +180,9 @@ def _damaged_hint(exc: sqlite3.DatabaseError, path: Path | str) -> str:
 def hold_in_use(path: Path) -> int:
     """A descriptor of the store file holding a shared flock for as long as it is open, so a
     restore can tell that another process (recall mcp, watch, the TUI) has the store open and
-    would go on writing to the file it replaces. (SQLite locks with fcntl, which flock does not
-    touch.) A file a restore swapped while this waited is opened again."""
+    would go on writing to the file it replaces (it takes the exclusive lock, home.lock_file).
+    (SQLite locks with fcntl, which flock does not touch.) A file a restore swapped while this
+    waited is opened again."""
     import fcntl
 
     while True:
@@ -194,16 +195,3 @@ def hold_in_use(path: Path) -> int:
             pass
         os.close(fd)
 
-
-def only_user(path: Path) -> int | None:
-    """An exclusive flock on the store file when no other process holds it open (see
-    hold_in_use), else None; closing the descriptor releases it."""
-    import fcntl
-
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd

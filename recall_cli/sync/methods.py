@@ -58,16 +58,16 @@ class SyncMethods:
 
     def restore(self, path: Path) -> Path | None:
         """Replace this store with a backup (checked first); returns where the replaced store
-        was kept. Nothing else may have the store open (the CLI checks the daemon)."""
+        was kept. Nothing else may have the store open (refused when another process has)."""
+        from ..home import lock_file
         from ..store.backup import restore
-        from ..store.db import only_user
 
         svc = cast("Recall", self)
         svc.close()
         db = svc.config.db_path
         if db.exists() and path.expanduser().resolve() == db.resolve():
             raise UsageError(f"{path} is the live store itself, not a backup of it")
-        alone = only_user(db) if db.exists() else None
+        alone = lock_file(db, wait=False) if db.exists() else None  # no other process has it open
         if db.exists() and alone is None:
             # another process writing on would write to the file the backup replaces: lost
             raise UsageError("another recall process has the store open (recall mcp, watch, tui, chat or serve): "
