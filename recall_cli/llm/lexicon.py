@@ -8,7 +8,7 @@ from __future__ import annotations
 # (with the words other languages and places say them in: "Ma", "Amma", "Pai", "Paati", "Oma")
 RELATION = {word: kind for kind, spelled in (
     ("mother", "mother mom mum mam mommy mummy mama ma mammy amma maman mamá mãe mutti"),
-    ("father", "father dad daddy papa appa pai papá vati"),
+    ("father", "father dad daddy papa appa pai papá vati tata tato"),
     ("grandmother", "grandmother grandma granny gran nan nana nanna paati patti ammamma oma avó nonna abuela babcia"),
     ("grandfather", "grandfather grandpa granddad grandad gramps thatha thaatha opa avô nonno abuelo"),
     ("brother", "brother bro"),

@@ -76,9 +76,17 @@ def _after_change(sentence: str, days: list[Dated]) -> list[Dated]:
     marks = [m.end() for m in MOVED.finditer(sentence)
              if any(d[0] < m.start() for d in days) and not _inside(BRACKETED, sentence, m.start())]
     later = [d for d in days if marks and d[0] >= marks[-1]]
+    first = min(d[0] for d in days)
+    if not later and FROM_DAY.search(sentence, 0, first) and any(
+            m.start() < first and not _inside(BRACKETED, sentence, m.start()) for m in MOVED.finditer(sentence)):
+        # "it's moving from sat 17 may to sun 18 may": the change word stands before both days
+        to = [m.end() for m in TO_DAY.finditer(sentence) if m.start() > first]
+        later = [d for d in days if to and d[0] >= to[0]]
     return later or days
 
 
+FROM_DAY = re.compile(r"\bfrom\s+(?:\w+\.?\s+)?$", re.I)  # "from sat " just before the first day
+TO_DAY = re.compile(r"\s(?:to|until|till|→|->)\s", re.I)
 BRACKETED = re.compile(r"\([^()]*(?:\)|$)")  # "(signing moved up to 25 May)", or one left open
 
 
@@ -190,6 +198,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         return _day_of(question, again, [changed[1]])
     elif changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
         hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
+    elif changed is not None and (to := _next_said(*changed)) is not None:
+        return _day_of(question, to, [hit])  # "lol it's moved AGAIN. ... now it's SAT 24 MAY"
     off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
         if (again := _rebooked(keys, (off, hit), hits[:depth], allow)) is None:
@@ -384,6 +394,17 @@ def _with_time(sentence: str, found: Dated) -> Dated:
     if clock is None or parts is None or int(parts.group(1)) > 23 or int(parts.group(2) or 0) > 59:
         return found  # "3 May 45.00" is no time of day
     return (pos, f"{rendered} at {clock.group(1).strip()}", day, phrase)
+
+
+def _next_said(sentence: str, hit: Hit) -> tuple[Dated, Hit] | None:
+    """The day a change without one (``sentence`` of ``hit``: "it's moved AGAIN.") gives in
+    the sentence after it that marks what holds now ("now it's SAT 24 MAY"), or None."""
+    said = sentences(hit.text or "")
+    after = said[said.index(sentence) + 1:][:2] if sentence in said else []
+    for following in after:
+        if REBOOKED.search(following) and (days := dates_in(following, hit.ts)):
+            return _with_time(following, _after_change(following, days)[0]), hit
+    return None
 
 
 def _day_of(question: str, said: tuple[Dated, Hit], cancelled: list[Hit]) -> Shaped:

@@ -160,8 +160,10 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     for other in hits[:UPDATE_DEPTH]:
         if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
             continue
+        # later in one conversation, "it" is what was being talked of ("lol it's moved AGAIN")
+        talk = shared | {"it"} if other.session and other.session == hit.session and not is_note(other) else shared
         for later in sentences(other.text or ""):
-            if is_question(later) or not _changes(later, shared, names, where, earlier):
+            if is_question(later) or not _changes(later, talk, names, where, earlier):
                 continue
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)

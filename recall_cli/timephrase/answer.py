@@ -232,7 +232,8 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     return None
 
 
-MOVED_BEFORE = re.compile(r"\b(?:moved|postponed|rescheduled|pushed back|brought forward|changed|shifted)\s*$",
+MOVED_BEFORE = re.compile(r"\b(?:moved|moving|postponed|rescheduled|pushed back|brought forward|changed|shifted)"
+                          r"(?:\s+(?:again|it|them))?\s*$",
                           re.I)
 CLAUSE_END = re.compile(r"[.!?;]\s+|,\s+(?:and|but|so)\s+")
 

@@ -369,6 +369,25 @@ def test_when_is_asks_for_a_day_still_to_come_and_a_day_struck_through_later_giv
                     "2025-05-03T09:30").startswith("13 May 2025 at 13h15")
 
 
+def test_a_move_from_one_day_to_another_and_a_later_it_moved_again_in_the_chat_give_the_last_day(svc):
+    # a stay from one day to another is a range, kept whole
+    svc.add("Cabin booked from 17 May to 19 May.", ts=parse_time("2025-04-01T10:00"))
+    assert answered(svc, "When is the cabin booked?", "2025-04-02T10:00").startswith("17-19 May 2025")
+    for ts, text in [("2025-04-17T21:15", "can you help me write a message for the family group. my sister is "
+                                          "organising dad's 65th party. the restaurant double booked us so it's "
+                                          "moving from sat 17 may to sun 18 may, at Karczma Pod Lipa instead."),
+                     ("2025-04-17T21:16", "Here's a draft for the family group."),
+                     ("2025-04-25T18:30", "lol it's moved AGAIN. cousin's daughter has her first communion on sun "
+                                          "18th and half the family is going. now it's SAT 24 MAY, same place.")]:
+        if ts.startswith("2025-04-25"):  # the first message alone: the day it moves to, not from
+            assert answered(svc, "When is dad's 65th party?", "2025-04-20T10:00").startswith("18 May 2025 [2]")
+        who = "assistant" if text.startswith("Here") else "user"
+        svc.add(text, ts=parse_time(ts), actor=who, source="chat", session="party")
+    # the later message says "it", not the party, and gives the day in the sentence after
+    assert answered(svc, "When did dad's 65th party end up happening?", "2025-06-02T21:10").startswith(
+        "24 May 2025 [4]")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
