@@ -43,6 +43,7 @@ from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
+from .kind import question_kind
 from .measure import block_number, unanswerable
 from .model import Chat, model_trusted
 from .pointer import followed
@@ -59,7 +60,6 @@ from .shape import (
     done_by_another,
     duration_answer,
     list_answer,
-    question_kind,
     statement_answer,
     steps_answer,
 )

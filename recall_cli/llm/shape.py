@@ -3,7 +3,7 @@
 Each question gets a *kind* from its first words, and each kind an answer built from the
 evidence's own words:
 
-- ``date`` ("when…", "what year…"): the date the best matching statement names (timing.py).
+- ``date`` ("when…", "what year…"; kinds are read in kind.py): the date the best matching statement names (timing.py).
 - ``steps`` ("how do I…"): the instructions of the best matching item, one step a line
   (numbered or bulleted lines, "a, then b", a "To do X: …" note, or the commands that ran).
 - ``list`` ("what activities does X do"): the best statements of several items, joined.
@@ -53,17 +53,6 @@ MAX_STEP_CHARS = 240
 MAX_LIST_ITEMS = 3
 MAX_SENTENCE_CHARS = 400
 
-KIND_DATE = re.compile(
-    r"^\s*(?:when\b|(?:on |in |during )?(?:what|which) (?:year|month|date|day)\b|what time of (?:the )?year\b)", re.I)
-KIND_STEPS = re.compile(
-    r"^\s*(?:how (?:do|can|could|should|would|did) (?:i|we|you|one)\b|how to\b|what (?:are|were) the steps\b"
-    r"|what(?:'s| is| was) the (?:command|way|procedure|process) (?:to|for)\b|which command\b|what command\b)", re.I)
-KIND_DURATION = re.compile(r"^\s*how long\b(?! ago)", re.I)
-KIND_LIST = re.compile(
-    r"^\s*(?:what|which) (?:(?:kinds? of|types? of|sorts? of) )?(?:\w+ ){0,2}?"
-    r"(?:activities|hobbies|books|pets|sports|events|places|things|games|instruments|foods|movies|shows|songs|"
-    r"artists|bands|items|gifts|countries|cities|classes|courses|projects|causes|symbols|types|kinds)\b"
-    r"|^\s*what (?:are|were) (?:\w+(?:'s)?\s+){1,3}(?:\w+s)\b", re.I)
 DURATION = re.compile(rf"\b(?:for |about |around |almost |nearly |over )?(?:{NUMBER_RE}|a couple of|a few|several) "
                       r"(?:days?|weeks?|months?|years?|hours?|minutes?)\b(?![\s-]+olds?\b)",  # "ten year olds": ages
                       re.I)
@@ -78,26 +67,6 @@ FILLER = re.compile(
 STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
 INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "soup: 1. Fry ... 2. Add ..."
 THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
-
-
-# "When the disk filled up, what did I run?": a clause that sets the scene, then the question
-LEAD_CLAUSE = re.compile(r"^\s*(?:when|while|after|before|once|if)\b[^,?]{3,80},\s*(?=(?:what|how|who|whom|where|"
-                         r"which|why|did|do|does|is|was|were|can|could|should)\b)", re.I)
-
-
-def question_kind(question: str) -> str:
-    """date, steps, duration, list or other (from the question's first words, after a clause
-    that sets the scene)."""
-    question = LEAD_CLAUSE.sub("", question)
-    if KIND_DATE.search(question):
-        return "date"
-    if KIND_STEPS.search(question):
-        return "steps"
-    if KIND_DURATION.search(question):
-        return "duration"
-    if KIND_LIST.search(question):
-        return "list"
-    return "other"
 
 
 @dataclass

@@ -11,8 +11,9 @@ import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask, cut_at, generate
 from recall_cli.llm.check import grounded, names_in
+from recall_cli.llm.kind import question_kind
 from recall_cli.llm.model import Chat, Usage
-from recall_cli.llm.shape import best_statement, later_update, question_kind
+from recall_cli.llm.shape import best_statement, later_update
 from recall_cli.llm.support import assess, key_words, names_in_question, ownership, predicate_of, stem
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
@@ -145,6 +146,9 @@ def test_how_do_i_is_answered_with_the_steps_never_the_question(notes):
     answer = ask(notes, "How do I restart the NAS?", llm=llm)
     assert answer.text == "1. ssh nas\n2. sudo systemctl restart smbd [4]" and answer.method == "steps"
     assert llm.prompts == []
+    # asked as people ask it: "remind me how I'm supposed to ..."
+    answer = ask(notes, "remind me how I'm supposed to restart the NAS", llm=llm)
+    assert answer.text == "1. ssh nas\n2. sudo systemctl restart smbd [4]" and answer.method == "steps"
 
 
 def test_a_wrong_title_that_reuses_evidence_words_is_caught(notes):
@@ -200,6 +204,8 @@ def test_question_kinds():
     assert question_kind("How long has Caroline had her friends?") == "duration"
     assert question_kind("What activities does Melanie partake in?") == "list"
     assert question_kind("Where is Sam's key?") == "other"
+    assert question_kind("What's the routine for getting the motorbike going on a cold morning?") == "steps"
+    assert question_kind("How am I doing for money this month?") == "other"  # no way of doing it
     # a clause that sets the scene is not what is asked
     assert question_kind("When the prod disk filled up, what did I run to fix it?") == "other"
     assert question_kind("After the move, how do I forward my mail?") == "steps"
