@@ -382,6 +382,8 @@ def _listed(sentence: str, hit: Hit) -> str | None:
     Yogurt + milk ... 2. Soured milk ..."): the options are the answer. None otherwise."""
     intro = LIST_INTRO.search(sentence)
     text = hit.text or ""
+    if nested := _sublist(sentence, text):  # "- K sent list of stuff to bring:" over its indented items
+        return f"{sentence.strip().rstrip(':').strip()}: {'; '.join(nested)}."
     items = _steps_of(text)
     days = [line.strip() for line in text.splitlines() if DAY_LINE.match(line)]
     if len(items) < 2 and len(days) >= 2:  # "Here's a nut-free week:\nMonday: ...\nTuesday: ..."
@@ -401,6 +403,19 @@ def _listed(sentence: str, hit: Hit) -> str | None:
         return None
     listed = "; ".join(i.replace("**", "").rstrip(".;") for i in items[:MAX_STEPS]) + "."
     return f"{head}: {listed}" if head else listed
+
+
+def _sublist(sentence: str, text: str) -> list[str]:
+    """The items indented under the line of ``text`` that ``sentence`` ends with a colon."""
+    lines = text.splitlines()
+    at = next((n for n, line in enumerate(lines) if line.rstrip().endswith(":") and sentence.strip()
+               and line.rstrip().endswith(sentence.strip())), None)
+    if at is None:
+        return []
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    below = list(takewhile(lambda line: len(line) - len(line.lstrip()) > indent and STEP_LINE.match(line),
+                           lines[at + 1:]))
+    return [m.group("step").strip() for line in below[:MAX_STEPS] if (m := STEP_LINE.match(line))]
 
 
 HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)

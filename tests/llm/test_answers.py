@@ -394,6 +394,16 @@ def test_a_move_from_one_day_to_another_and_a_later_it_moved_again_in_the_chat_g
         "24 May 2025 [4]")
 
 
+def test_a_line_that_opens_an_indented_list_is_answered_with_its_items(svc):
+    add_notes(svc, [("2025-05-14T21:00", "- portkod changed AGAIN, 2719 from today\n"
+                                         "- Kasia sent list of stuff to bring from sweden:\n"
+                                         "  - kalles x4 (tata + wujek marek)\n  - ballerina x2 for the kids\n"
+                                         "- guests 31 now")])
+    assert answered(svc, "What did Kasia want me to bring from Sweden?", "2025-05-20T10:00") == (
+        "- Kasia sent list of stuff to bring from sweden: kalles x4 (tata + wujek marek); ballerina x2 for the kids. "
+        "[1]")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
