@@ -495,6 +495,18 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"(?=['\"’”]?(?:[.;!?]|\s*$))",
        "my password is sunshine", "sunshine", "a one-word password closing \"my password is ...\"",
        accept=_one_word_password),
+    # the value right after the word, with no "is" or colon: "Sent Rui the password hunter2",
+    # "new netflix pw BlueWhale77", "password changed to ..." (a value with a digit or a symbol)
+    _p("password-prose", "pass pw",
+       r"(?i)\b(?:password|passcode|pwd|pw)\s+(?:(?:(?:is|was|has\s+been)\s+)?(?:changed|set|reset)\s+to\s+"
+       r"|(?:is\s+)?now\s+)?(?P<secret>[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       "Sent Rui the password FakeHunter2 for the shared Netflix", "FakeHunter2",
+       "\"password X\" and \"pw X\" in notes (a value of six or more with a digit or a symbol)", accept=_pass_value),
+    # a lower-case key with a colon, as in a config file or a heredoc: db_password: ...
+    _p("secret-assignment", "pass pwd token secret key",
+       r"(?i)(?<![\w$\-])[a-z0-9]+_(?:password|passwd|pass|pwd|secret|token|api_?key)\s*:[ \t]*" + _VALUE,
+       "db_password: FakeHeredoc77", "FakeHeredoc77", "x_password: value (YAML, a config file)",
+       accept=_env_value),
     # a YAML or .env key with a colon: SECRET_KEY_BASE: 3f8a...
     _p("secret-assignment", "pass pwd token secret key credential",
        r"(?<![\w$\-])(?:[A-Z0-9]+_)*(?:PASSWORD|PASSWD|PASS|PWD|TOKEN|SECRET|API_?KEY|ACCESS_KEY|SECRET_KEY|"

@@ -256,6 +256,12 @@ PLAIN_PASSWORDS = [
     ("pw: x", "x"),
     ("login: bob pass: 12", "12"),
     ("SECRET_KEY_BASE: 3f8a9b2c7d6e5f4a3b2c1d0e9f8a7b6c", "3f8a9b2c7d6e5f4a3b2c1d0e9f8a7b6c"),
+    # the value right after the word, as people jot it down (found by a new user)
+    ("Netflix: login ana@example.com password BlueWhale77", "BlueWhale77"),
+    ("Netflix password changed to BlueWhale77", "BlueWhale77"),
+    ("new netflix pw BlueWhale77", "BlueWhale77"),
+    ("db_password: HeredocSecret77", "HeredocSecret77"),
+    ("client_secret: 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
 ]
 # ... and what must stay as written next to them
 BENIGN += [
@@ -279,7 +285,9 @@ BENIGN += ["Ticket for the laptop repair is 9a426555-4429-485d-8481-b1ae708dea10
 # ordinary sentences around the word: no label, or no value after it
 BENIGN += ["I passed the exam", "forgot my password again", "password reset link sent",
            "the password manager is 1Password", "my password was changed.", "password: str",
-           "the password is unfortunately lost", "TOKEN_URL: https://auth.example.com/token"]
+           "the password is unfortunately lost", "TOKEN_URL: https://auth.example.com/token",
+           "I use a password manager now", "password reset link expires 2025-06-01", "ran pwd and ls",
+           "passwd deploy", "the pw 2024-25 bus pass", "db_password: str"]
 
 # Values that look like stand-ins but may be real: still redacted.
 NEAR_PLACEHOLDERS = [
@@ -410,6 +418,17 @@ def test_corpus_never_reaches_the_spool_or_the_database(svc, recall_home):
     assert len(svc2_rows) == len(CORPUS)
     assert all(re.search(r"\[REDACTED:[a-z0-9-]+\]", row["text"]) for row in svc2_rows)
     assert svc2_rows[0]["text"] == "export AWS_ACCESS_KEY_ID=[REDACTED:aws-access-key-id]"
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("wifi at the cabin: network Pinhal, password pinhal2026!", "pinhal2026"),
+    ("Sent Rui the password hunter2 for the shared Netflix", "hunter2"),
+])
+def test_a_password_written_right_after_the_word_in_a_sentence_is_redacted_and_the_rest_kept(text, secret):
+    result = redact(text)
+    assert secret not in result.text and result.names == ["password-prose"]
+    before, after = text.split(secret)
+    assert result.text == f"{before}[REDACTED:password-prose]{after}"
 
 
 @pytest.mark.parametrize(("text", "secret"), PLAIN_PASSWORDS)
