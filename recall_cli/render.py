@@ -217,9 +217,10 @@ def field_lines(fields: Sequence[tuple[str, str]]) -> list[str]:
 
 
 # -- option values -----------------------------------------------------------------------------
-def parse_when(value: str | None, *, end: bool = False) -> float | None:
-    """A --since/--until/--now value as UNIX seconds (``end``: a bare date means its end)."""
-    return None if value is None else parse_time(value, end=end)
+def parse_when(value: str | None, *, end: bool = False, base: float | None = None) -> float | None:
+    """A --since/--until/--now value as UNIX seconds (``end``: a bare date means its end;
+    ``base``: the --now that "yesterday" counts from)."""
+    return None if value is None else parse_time(value, end=end, base=base)
 
 
 def split_csv(values: Sequence[str] | None) -> list[str] | None:
@@ -251,9 +252,10 @@ def search_output(searcher: Searcher, query: str, *, limit: int | None, since: s
     fast path's answer with it, at the client's ``columns``)."""
     require_positive("--limit", limit)
     sources = split_csv(source)
+    reference = parse_when(now)
     result = searcher.search(
-        query, limit=limit, since=parse_when(since), until=parse_when(until, end=True),
-        sources=sources, reference=parse_when(now), time_phrases=time_phrases,
+        query, limit=limit, since=parse_when(since, base=reference), until=parse_when(until, end=True, base=reference),
+        sources=sources, reference=reference, time_phrases=time_phrases,
     )
     known = getattr(searcher, "sources", None)  # (the service has it; a daemon client renders on the daemon)
     if not result.hits and sources and callable(known) and not set(sources) & set(have := known()):

@@ -119,6 +119,13 @@ def test_a_question_that_is_only_a_time_is_not_said_to_match_nothing(cli):
     assert "Easter dinner" in out[2] and not any("well" in line for line in out)
 
 
+def test_since_yesterday_counts_from_the_now_given(cli):
+    cli("add", "late night pizza order from Tony's", "--time", "2026-12-01T23:30")
+    out = cli("search", "pizza", "--since", "yesterday", "--until", "today", "--now", "2026-12-02T09:00")[1]
+    assert "Filter: 2026-12-01 00:00 .. 2026-12-02 23:59" in out and "Tony's" in out
+    assert "Tony's" not in cli("search", "pizza", "--since", "today", "--now", "2026-12-02T09:00")[1]
+
+
 def test_wrong_flags_give_one_line_errors(cli):
     assert cli("search", "x", "--bogus") == (2, "", "Error: No such option: --bogus\n")
     code, _, err = cli("search", "x", "--since", "not a time at all")
