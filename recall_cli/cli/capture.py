@@ -13,7 +13,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperOption
 
 from ..errors import InputError, RecallError, UsageError
-from ..importers.base import ImportReport
+from ..importers.base import ImportReport, blank_note
 from ..render import parse_when, plural, replaced
 from .common import backend, echo_json, progress, service, stdin_text
 from .main import unsecret
@@ -120,10 +120,15 @@ def import_cmd(
         _import_one(svc, files[0], fmt, as_json)
         return
     reports: list[dict[str, object]] = []
-    failed = inserted = known = held = 0
+    failed = inserted = known = held = blank = 0
     repeats: dict[str, int] = {}  # a reason already printed: how many more files had it
     with progress(f"Importing {len(files)} files") as update:
         for number, path in enumerate(files, start=1):
+            if blank_note(path):  # an empty daily note is no failure (a cron job would fail on it daily)
+                blank += 1
+                reports.append({"path": str(path), "skipped": "empty"})
+                update(number, len(files))
+                continue
             try:
                 report = svc.import_any(path, fmt, embed=False)
             except RecallError as exc:
@@ -150,10 +155,14 @@ def import_cmd(
         if more and not as_json:
             typer.echo(f"Error: and {plural(more, 'more file')}: {reason}", err=True)
     if as_json:
-        echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed})
+        echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed, "empty": blank,
+                   "held": held})
     else:
-        typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed} of {plural(len(files), 'file')}; "
-                   f"{known:,} already known" + (f"; {failed} failed (above)." if failed else "."))
+        typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed - blank} of "
+                   f"{plural(len(files), 'file')}; {known:,} already known"
+                   + (f"; {plural(blank, 'empty note')} passed over" if blank else "")
+                   + (f"; {held:,} held back by a plugin" if held else "")
+                   + (f"; {failed} failed (above)." if failed else "."))
     if failed or held:  # events a broken filter plugin held back are news for a cron job too
         raise typer.Exit(InputError.exit_code if failed else 1)
 

@@ -401,6 +401,20 @@ def _line_col(text: str, pos: int) -> str:
     return f"line {line} column {col}"
 
 
+def blank_note(path: Path) -> bool:
+    """Whether ``path`` is a text note with nothing in it: empty, only whitespace, or only its
+    front matter (an Obsidian daily note not yet written). A folder import passes over those."""
+    if path.suffix.lower() not in (".md", ".markdown", ".txt", ".org", ".rst"):
+        return False
+    try:
+        if path.stat().st_size > 64 * 1024:
+            return False
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return not re.sub(r"\A\ufeff?---\s*\n.*?\n---\s*(?:\n|\Z)", "", text, flags=re.S).strip()
+
+
 IMPORT_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".json", ".jsonl")  # what a folder import reads
 
 
@@ -413,9 +427,19 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES
-                           and not any(part.startswith(".") or part in skip
-                                       for part in p.relative_to(path).parts[:-1]))
+            root = path.resolve()
+            # a link out of the folder is not in it ("passwd.md -> /etc/passwd"), and a link to a
+            # note in it would store that note twice
+            seen: set[Path] = set()
+            found = []
+            for p in sorted(path.rglob("*")):
+                if not (p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES) or any(
+                        part.startswith(".") or part in skip for part in p.relative_to(path).parts[:-1]):
+                    continue
+                real = p.resolve()
+                if real.is_relative_to(root) and real not in seen:
+                    seen.add(real)
+                    found.append(p)
             if not found:
                 raise InputError(f"no notes or exports in this folder (looked for {', '.join(IMPORT_SUFFIXES)})",
                                  str(path))

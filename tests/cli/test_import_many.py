@@ -47,3 +47,31 @@ def test_several_files_and_a_second_run_adds_nothing(cli, tmp_path):
 def test_a_missing_path_is_one_line(cli, tmp_path):
     code, out, err = cli("import", str(tmp_path / "nowhere"))
     assert code != 0 and out == "" and err == f"Error: {tmp_path / 'nowhere'}: no such file or folder\n"
+
+
+def test_empty_notes_in_a_folder_are_passed_over_not_failed(cli, tmp_path):
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "2026-11-03.md").write_text("", encoding="utf-8")  # a daily note not yet written
+    (folder / "2026-11-04.md").write_text("  \n\n", encoding="utf-8")
+    (folder / "2026-11-05.md").write_text("---\ntags: [daily]\n---\n", encoding="utf-8")
+    (folder / "garden.md").write_text("Planted the garlic by the shed.\n", encoding="utf-8")
+    code, out, err = cli("import", str(folder))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "Imported 1 event from 1 of 4 files; 0 already known; 3 empty notes passed over."
+    # named on its own, an empty file is still an error
+    assert cli("import", str(folder / "2026-11-03.md"))[0] == 4
+
+
+def test_a_link_out_of_the_folder_or_to_a_note_in_it_is_not_imported(cli, tmp_path):
+    outside = tmp_path / "private.md"
+    outside.write_text("bank details that are not in the notes folder\n", encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "garden.md").write_text("Planted the garlic by the shed.\n", encoding="utf-8")
+    (folder / "private-link.md").symlink_to(outside)
+    (folder / "garden-link.md").symlink_to(folder / "garden.md")
+    code, out, _ = cli("import", str(folder))
+    assert code == 0 and out.splitlines()[-1] == "Imported 1 event from 1 of 1 file; 0 already known."
+    assert "not in the notes" not in cli("search", "bank details")[1]
+    assert "(2×)" not in cli("search", "garlic")[1]
