@@ -352,6 +352,8 @@ class Retriever:
                 old.append((replace(hit, meta={**hit.meta, "edited_out": later}), previous))
                 previous = old[-1][0]
         placed: dict[int, Hit] = {}  # an old paragraph as put back (its score may be lowered)
+        # a later scan of the file, not its time: paragraphs under one dated heading share that
+        stored = self.store.stored_times([h.id for h in hits if h.owner == "event" and _file_of(h)]) if old else {}
         for hit, before in old:
             before = placed.get(id(before), before)
             # two old paragraphs in a row stay in their order
@@ -359,7 +361,8 @@ class Retriever:
             # what replaced it: the file's paragraphs of a later save, up to the edit that took it
             # out (a paragraph deleted with nothing in its place keeps its own rank, marked)
             same = [i for i, h in enumerate(out) if h.meta.get("path") == hit.meta.get("path")
-                    and "edited_out" not in h.meta and hit.id < h.id < hit.meta["edited_out"] and h.ts > hit.ts]
+                    and "edited_out" not in h.meta and hit.id < h.id < hit.meta["edited_out"]
+                    and stored.get(h.id, 0.0) > stored.get(hit.id, 0.0)]
             at = max([at, *(i + 1 for i in same)])
             placed[id(hit)] = replace(hit, score=min(hit.score, out[at - 1].score)) if at else hit
             out.insert(at, placed[id(hit)])

@@ -209,6 +209,14 @@ class EventQueries(StoreBase):
         sql += " ORDER BY ts_start, id"
         return [Event.from_row(r) for r in self._db.query(sql, params)]
 
+    def stored_times(self, ids: Sequence[int]) -> dict[int, float]:
+        """When each event was stored (``created_at``: one time for a whole batch, so the
+        paragraphs of one scan of a file share it), by id."""
+        out: dict[int, float] = {}
+        for chunk in chunks(list(dict.fromkeys(ids))):
+            out.update(self._db.execute(f"SELECT id, created_at FROM events WHERE id IN ({marks(chunk)})", chunk))
+        return out
+
     def paragraph_edits(self, paths: Sequence[str]) -> dict[str, list[tuple[int, set[str]]]]:
         """For each watched file path, its "edited" events in order: (event id, the hashes of
         the paragraphs that edit took out of the file)."""

@@ -359,6 +359,15 @@ def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(c
     assert "edited_out" not in json.loads(out)["results"][0]["meta"]
 
 
+def test_under_a_dated_heading_the_new_text_still_goes_before_the_edited_out_one(cli, notes):
+    # both paragraphs take the heading's day: their times are equal, the scans that stored them are not
+    note = ("# Plans\n\n## 2026-12-01\n\nMeeting with the architect on Monday at 10.\n\n"
+            "Budget for the kitchen is {} euros.\n")
+    watched_then_edited(cli, notes / "plans.md", note.format("8000"), note.format("9500"))
+    texts = [h["text"] for h in json.loads(cli("search", "kitchen budget", "--json")[1])["results"]]
+    assert texts[:2] == ["Budget for the kitchen is 9500 euros.", "Budget for the kitchen is 8000 euros."]
+
+
 def test_a_paragraph_deleted_with_nothing_in_its_place_is_still_the_first_match_for_its_words(cli, notes):
     before = ("Rome: we booked Hotel Sole near Termini.\n\nRome: remember to bring the yellow umbrella.\n\n"
               "Rome: the museum tickets are for 10am.\n")
