@@ -259,6 +259,7 @@ class ForgetPlan:
     event_ids: list[int] = field(default_factory=list)
     memory_ids: list[int] = field(default_factory=list)
     episode_ids: list[int] = field(default_factory=list)  # the events' episodes, summarised again after
+    copies: list[int] = field(default_factory=list)  # events added as word-for-word copies of those named
 
     @property
     def empty(self) -> bool:

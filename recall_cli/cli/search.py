@@ -99,6 +99,9 @@ def forget(
         typer.echo("Nothing matches; nothing deleted.")
         return
     what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
+    if plan.copies:  # search showed them as one row: say so before they go
+        what += f" ({plural(len(plan.copies), 'word-for-word copy', 'word-for-word copies')}: " \
+                f"{', '.join(map(str, plan.copies))})"
     if not yes:
         confirm(f"delete {what}", f"Delete {what} for good?")
     deleted = svc.forget(plan)

@@ -209,6 +209,16 @@ class EventQueries(StoreBase):
         sql += " ORDER BY ts_start, id"
         return [Event.from_row(r) for r in self._db.query(sql, params)]
 
+    def identical_copies(self, ids: Sequence[int]) -> list[int]:
+        """The other events whose text is word for word that of one of ``ids`` (search shows
+        them as one row, "(2×)")."""
+        found: set[int] = set()
+        for chunk in chunks(list(dict.fromkeys(ids))):
+            found.update(row[0] for row in self._db.execute(
+                f"SELECT other.id FROM events AS named JOIN events AS other ON other.text = named.text "
+                f"AND other.id != named.id WHERE named.id IN ({marks(chunk)})", chunk))
+        return sorted(found - set(ids))
+
     def stored_times(self, ids: Sequence[int]) -> dict[int, float]:
         """When each event was stored (``created_at``: one time for a whole batch, so the
         paragraphs of one scan of a file share it), by id."""

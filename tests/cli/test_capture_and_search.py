@@ -171,6 +171,18 @@ def test_forget_deletes_for_real_and_needs_yes_without_a_terminal(cli):
     assert cli("show", "1")[0] == 3
 
 
+def test_forgetting_a_row_search_showed_as_several_copies_forgets_every_copy(cli):
+    cli("add", "bank PIN reminder: ask Joana", "--time", "2026-12-01T10:00")
+    cli("add", "bank PIN reminder: ask Joana", "--time", "2026-12-02T10:00")
+    cli("add", "bank holiday on Monday", "--time", "2026-12-03T10:00")
+    assert "(2×) bank PIN reminder" in cli("search", "bank PIN reminder")[1]
+    code, _, err = cli("forget", "1")
+    assert code == 2 and "2 events and 0 memories (1 word-for-word copy: 2)" in err
+    assert cli("forget", "1", "--yes")[1] == "Deleted 2 events and 0 memories.\n"
+    assert "Joana" not in cli("search", "bank PIN reminder")[1]
+    assert "bank holiday" in cli("search", "bank")[1]
+
+
 def test_forget_leaves_no_copy_in_the_store_a_restore_replaced(cli, recall_home, tmp_path):
     cli("add", "Booked flights to Porto, TAP flight TP1947", "--time", "2026-11-02T09:00")
     backup_file = tmp_path / "before.db"
