@@ -8,6 +8,7 @@ capture) never import a face.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -232,9 +233,13 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
             found.setdefault(importer.name, importer)
         return found
 
-    def detect_format(self, path: Path, text: str) -> str:
+    def detect_format(self, path: Path, text: str, skip: AbstractSet[str] = frozenset()) -> str:
+        """The first format (plugins' first) that knows the file from its start, but those in
+        ``skip``; InputError when none does."""
         head = text[:65536]
         for name, importer in self.importers().items():
+            if name in skip:
+                continue
             try:
                 if importer.detect(path, head):
                     return name

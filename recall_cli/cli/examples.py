@@ -12,7 +12,8 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             ("pbpaste | recall add --source clipboard", "from standard input")],
     "import": [("recall import ~/Downloads/chatgpt-export.zip", "a ChatGPT or Claude export, zipped as it came"),
                ("recall import ~/Downloads/conversations.json", "a ChatGPT or Claude export"),
-               ("recall import ~/notes", "every note in a folder, dated by headings or front matter"),
+               ("recall import ~/notes", "every note in a folder, dated by headings or front matter (empty notes "
+                "are passed over; a link out of the folder is not followed)"),
                ("recall import backup.jsonl", "a recall export, memories and history included")],
     "init": [("eval \"$(recall init bash)\"", "in ~/.bashrc: record commands, Ctrl-R searches them"),
              ("recall init fish --no-ctrl-r | source", "fish, keeping fish's own Ctrl-R")],

@@ -42,6 +42,7 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    failed: list[str] = field(default_factory=list)  # formats that claimed the file and raised, passed over
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,7 +51,7 @@ class ImportReport:
             "held_back": sum(self.held.values()), "held_back_why": list(self.held), "redacted": self.redacted,
             "split": self.split, "truncated": self.truncated,
             "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped],
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.seconds, 3), "failed_importers": self.failed,
         }
 
     def summary(self) -> str:
@@ -74,6 +75,8 @@ class ImportReport:
             line += f", {n(self.truncated, 'text')} cut after {self.max_parts:,} parts"
         if self.skipped:
             line += f", {len(self.skipped):,} skipped"
+        if self.failed:
+            line += f" ({'; '.join(self.failed)}; read as {self.format} instead)"
         return line + "."
 
 

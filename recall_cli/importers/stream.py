@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, RecallError, UsageError
 from ..models import Event
 from .base import (
     Importer,
@@ -284,8 +284,40 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
     max_bytes = svc.config.get("import.max_bytes")
     head = check_file(path, max_bytes)  # what is not text is refused before anything is stored
     name = svc.detect_format(path, head) if fmt == "auto" else fmt
-    report = ImportReport(path=str(path), format=name, max_chars=svc.config.get("events.max_chars"),
-                          max_parts=svc.config.get("events.max_parts"))
+    failed: list[str] = []  # why the formats whose code raised before storing anything failed
+    tried: set[str] = set()
+    while True:
+        report = ImportReport(path=str(path), format=name, max_chars=svc.config.get("events.max_chars"),
+                              max_parts=svc.config.get("events.max_parts"), failed=list(failed))
+        try:
+            _read(svc, importers[name], path, max_bytes, report, batch)
+            break
+        except RecallError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a plugin's importer is not ours to trust
+            why = f"the {name} importer failed: {type(exc).__name__}: {exc}"
+            if fmt != "auto" or report.inserted or report.duplicates:
+                raise InputError(why, str(path)) from exc
+            # a plugin that claimed the file and broke on it: the next format that knows it reads it
+            failed.append(why)
+            tried.add(name)
+            try:
+                name = svc.detect_format(path, head, skip=tried)
+            except InputError:
+                raise InputError(why, str(path)) from exc
+    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0 \
+            and not report.held:
+        raise nothing_imported(path, importers[name], report.skipped)
+    if embed:
+        # every event still without a vector, not only this file's: a run killed while
+        # embedding is completed by running it again
+        svc.embed_pending(progress=progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: ImportReport, batch: int) -> None:
+    """Store the records ``importer`` reads from ``path`` a batch at a time, counted in ``report``."""
     pending: list[Event] = []
 
     def flush() -> None:
@@ -302,7 +334,7 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         report.event_ids.extend(stored.inserted)
         pending.clear()
 
-    for item in parse_file(importers[name], path, max_bytes):  # a record at a time
+    for item in parse_file(importer, path, max_bytes):  # a record at a time
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
@@ -310,12 +342,3 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         if len(pending) >= batch:
             flush()
     flush()
-    if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0 \
-            and not report.held:
-        raise nothing_imported(path, importers[name], report.skipped)
-    if embed:
-        # every event still without a vector, not only this file's: a run killed while
-        # embedding is completed by running it again
-        svc.embed_pending(progress=progress)
-    report.seconds = time.perf_counter() - started
-    return report

@@ -159,6 +159,42 @@ def test_a_plugin_can_neither_replace_a_command_nor_break_import_with_a_bad_form
     assert "is not an importer (needs name, detect and parse); left out" in err
 
 
+GREEDY_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+class Greedy:
+    name = "greedy"
+    description = "claims every file, then breaks on it"
+
+    def detect(self, path, head):
+        return True
+
+    def parse(self, path, text):
+        yield from ()
+        raise RuntimeError("parse exploded")
+
+
+@hookimpl
+def register_importers(register):
+    register(Greedy())
+'''
+
+
+def test_an_importer_plugin_that_claims_a_file_and_breaks_is_named_and_the_next_format_reads_it(cli, site, tmp_path):
+    _install(site, "recall_test_greedy", GREEDY_SOURCE)
+    reset_plugins()
+    notes = tmp_path / "n.jsonl"
+    notes.write_text('{"text": "still imports", "time": "2023-01-01"}\n')
+    code, out, err = cli("import", str(notes))
+    assert (code, err) == (0, "")
+    assert out == (f"Imported 1 event from {notes} (jsonl); 0 already known (the greedy importer failed: "
+                   "RuntimeError: parse exploded; read as jsonl instead).\n")
+    # asked for by name, it is the format's failure, in one line
+    code, _, err = cli("import", str(notes), "--format", "greedy")
+    assert code == 4 and err == f"Error: {notes}: the greedy importer failed: RuntimeError: parse exploded\n"
+
+
 FAILING_FILTER_SOURCE = '''
 from recall_cli.plugins.hookspecs import hookimpl
 
