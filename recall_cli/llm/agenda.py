@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models import SearchResult
+from ..models import Hit, SearchResult
 from ..search.text import OWN_LIFE, is_assistant, only_time
-from .shape import Shaped
+from .shape import Shaped, clean
+from .support import words
+from .update import later_update
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -29,9 +31,25 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
     shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
+    # a plan a later item moved or called off says so, and that item is told with it, not apart
+    # ("Dentist on Tuesday 8 December" is no longer on Tuesday: "Rescheduled the dentist to Thursday")
+    changed = {h.id: change for h in shown if (change := _changed_since(h, result.hits)) is not None}
+    told = {change[1].id for change in changed.values()}
+    folded = [h for h in shown if h.id in told and h.id not in changed]
+    shown = [h for h in shown if h not in folded]
     # the rest counts all that was written then, not only what the evidence held ("4 of 5" said
     # nothing), and what speaks of then though written at another time
     elsewhere = sum(1 for h in inside if not window.since <= h.ts <= window.until)
-    left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown)
+    left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown) - len(folded)
     more = f"; and {left:,} more (recall search shows them)" if left > 0 else ""
-    return Shaped("; ".join(" ".join(h.text.split()).rstrip(".") for h in shown) + more, shown)
+    said = [" ".join(h.text.split()).rstrip(".") + (f" (since changed: {clean(changed[h.id][0]).rstrip('.')})"
+                                                     if h.id in changed else "") for h in shown]
+    cited = [*shown, *(change[1] for change in changed.values() if change[1] not in shown)]
+    return Shaped("; ".join(said) + more, cited)
+
+
+def _changed_since(hit: Hit, hits: list[Hit]) -> tuple[str, Hit] | None:
+    """A later statement of the same writer that moves or calls off the thing ``hit`` plans
+    (the thing: its words that are no day or number), or None."""
+    keys = {w for w in words(hit.text) if not any(c.isdigit() for c in w)}
+    return later_update(keys, (hit.text or "", hit), hits) if keys else None

@@ -404,6 +404,21 @@ def test_a_line_that_opens_an_indented_list_is_answered_with_its_items(svc):
         "[1]")
 
 
+def test_a_question_naming_only_a_day_says_when_a_plan_then_was_moved_or_called_off(svc):
+    add_notes(svc, [("2026-11-28T10:00", "Dentist with Dr. Okafor on Tuesday 8 December at 9:00"),
+                    ("2026-12-01T10:00", "Haircut at Barbearia Lusa on Saturday 12 December at 11:00"),
+                    ("2026-12-02T10:00", "Rescheduled the dentist to Thursday 10 December, 15:00"),
+                    ("2026-12-04T10:00", "Barbearia Lusa cancelled my Saturday haircut, need to rebook")])
+    assert answered(svc, "what is on Tuesday?", "2026-12-06T09:00") == (
+        "Dentist with Dr. Okafor on Tuesday 8 December at 9:00 (since changed: Rescheduled the dentist to "
+        "Thursday 10 December, 15:00) [1] [3]")
+    assert answered(svc, "what's happening on Saturday?", "2026-12-06T09:00").startswith(
+        "Haircut at Barbearia Lusa on Saturday 12 December at 11:00 (since changed: Barbearia Lusa cancelled")
+    # the new day lists the change itself
+    assert answered(svc, "what's on Thursday?", "2026-12-06T09:00").startswith(
+        "Rescheduled the dentist to Thursday 10 December")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
