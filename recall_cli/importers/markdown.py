@@ -336,12 +336,42 @@ def front_time(value: str | None) -> float | None:
         return None
 
 
+# a heading that opens with a day and a month but no year, as a log in a topic note is kept:
+# "## 03 mar", "## Tue 14 April - rang Dave", "## March 10"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_DAY_MONTH_HEAD = re.compile(r"^\W*" + _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?![a-z])",
+                             re.IGNORECASE)
+_MONTH_DAY_HEAD = re.compile(r"^\W*" + _WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:])", re.IGNORECASE)
+
+
+def yearless_day(title: str, written: float) -> date | None:
+    """The day a heading such as "03 mar" names, in the year that puts it on or before
+    ``written`` (when the note was written: its front matter's date or its file's time),
+    since a log is written after what it tells; None for any other heading."""
+    if (m := _DAY_MONTH_HEAD.match(title)) is not None:
+        day, month = int(m[1]), _month(m[2])
+    elif (m := _MONTH_DAY_HEAD.match(title)) is not None:
+        day, month = int(m[2]), _month(m[1])
+    else:
+        return None
+    then = datetime.fromtimestamp(written).date()
+    for year in (then.year, then.year - 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue  # 29 February of a year without it
+        if (found - then).days <= 1:
+            return found
+    return None
+
+
 def heading_time(headings: Sequence[tuple[int, str, int]], front_ts: float | None, default_ts: float) -> float:
-    """A note's time: the date of the nearest dated heading, the time of day from it or a
-    deeper one; else the front matter's date; else ``default_ts`` (the file's time)."""
+    """A note's time: the date of the nearest dated heading (a day without its year in the year
+    that puts it before the note was written), the time of day from it or a deeper one; else
+    the front matter's date; else ``default_ts`` (the file's time)."""
     clock: time | None = None
     for _level, title, _line in reversed(headings):
-        day = find_date(title)
+        day = find_date(title) or yearless_day(title, front_ts if front_ts is not None else default_ts)
         if clock is None:
             clock = find_clock(_ISO_DATE.sub(" ", title))
         if day is not None:

@@ -419,7 +419,9 @@ def _sublist(sentence: str, text: str) -> list[str]:
 
 
 HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)
-HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b", re.I)  # also "what does it cost?"
+# also "what does it cost?", "what did Sbu end up charging?", "what did I pay for the tyres?"
+HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b"
+                      r"|^\s*what\b.*\b(?:charg(?:e|es|ed|ing)|pa(?:y|id|ying)|spen[dt]|spending)\b", re.I)
 
 
 TOTAL = re.compile(r"\b(?:total|altogether|in all|sum)\b", re.I)
