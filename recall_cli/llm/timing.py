@@ -188,10 +188,17 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         return None
     ranked.sort(key=lambda r: r[:6], reverse=True)
     hit = ranked[0][6]
+    if AS_PLANNED.search(question):
+        # "when was the physio originally?": the first plan that dates it, not what moved it
+        hit = min((r[6] for r in ranked if r[1] >= ranked[0][1] and any(
+            keys & words(s) and dates_in(s, r[6].ts) for s in sentences(r[6].text or ""))), key=lambda h: h.ts,
+            default=hit)
     if DONE_ASKED.match(question):
         hit = _happened(keys, hit, [r[6] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
-    changed = None if BEGAN.search(question) else later_update(keys, (hit.text or "", hit), hits, allow)
+    # (nor "when was the physio originally?" by the day it moved to)
+    changed = None if BEGAN.search(question) or AS_PLANNED.search(question) else \
+        later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
         if (again := _rebooked(keys, changed, hits[:depth], allow)) is None:
             return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])
@@ -386,10 +393,17 @@ AT_TIME = re.compile(r"[\s,]*(?:at\s+|@\s*)?(\d{1,2}[:.h]\d{2}\s*(?:am|pm)?|\d{1
                      re.I)
 
 
+# a time of day written just before the day: "new landing time 18:20 on 19 December"
+TIME_BEFORE = re.compile(r"(?<![\d£$€.,])(\d{1,2}[:h]\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))\s*(?:on\s+|,\s*)?$", re.I)
+
+
 def _with_time(sentence: str, found: Dated) -> Dated:
-    """A day found in ``sentence`` with the time of day written right after it, when one is."""
+    """A day found in ``sentence`` with the time of day written right after it (or right
+    before it), when one is."""
     pos, rendered, day, phrase = found
     clock = AT_TIME.match(sentence, pos + len(phrase)) if day is not None else None
+    if clock is None and day is not None:
+        clock = TIME_BEFORE.search(sentence, 0, pos)
     parts = re.match(r"(\d+)\D?(\d*)", clock.group(1)) if clock else None
     if clock is None or parts is None or int(parts.group(1)) > 23 or int(parts.group(2) or 0) > 59:
         return found  # "3 May 45.00" is no time of day

@@ -620,6 +620,20 @@ def test_a_sentence_that_moves_a_date_is_answered_with_the_new_one_unless_the_pl
     assert answered(svc, "When was the exam originally?", "2026-10-10T09:00") == "15 October 2026 [1]"
 
 
+def test_a_new_time_written_before_the_day_answers_and_the_plan_asked_for_is_the_first(svc):
+    add_notes(svc, [("2026-11-30T09:12", "Physio appointment with Ines booked for Wednesday 9 December at 14:00"),
+                    ("2026-12-01T10:00", "My sister Julia's flight from Berlin lands at Lisbon airport on 19 December "
+                                         "at 16:45, flight TP555"),
+                    ("2026-12-03T17:40", "Physio moved: Ines called, the appointment is now Friday 11 December at "
+                                         "10:30 instead of Wednesday"),
+                    ("2026-12-05T08:00", "Julia's flight delayed, new landing time 18:20 on 19 December")])
+    assert answered(svc, "When does Julia land?", "2026-12-06T09:00") == "19 December 2026 at 18:20 [4]"
+    assert answered(svc, "When is the physio?", "2026-12-06T09:00") == "11 December 2026 at 10:30 [3]"
+    assert answered(svc, "When was the physio originally?", "2026-12-06T09:00") == "9 December 2026 at 14:00 [1]"
+    assert answered(svc, "When was Julia's flight meant to land?", "2026-12-06T09:00") == (
+        "19 December 2026 at 16:45 [2]")
+
+
 def test_a_date_a_thing_lasts_until_is_no_change_of_the_day_it_happened(svc):
     svc.add("Booked the parking permit on 2 May, valid until 30 June.", ts=parse_time("2026-05-02T10:00"))
     assert answered(svc, "When did I book the parking permit?", "2026-05-10T10:00") == "2 May 2026 [1]"
