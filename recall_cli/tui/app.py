@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal, TypeVar, TypeVarTuple, overload
 
 from textual import events
@@ -48,6 +49,7 @@ class RecallApp(App[None]):
         self.messages: list[tuple[str, str]] = []
         self.internal_errors: list[str] = []
         self._jobs = 0
+        self.rebound: dict[str, str] = {}  # tui.keymap's keys by binding id
 
     def now(self) -> float:
         """The app's clock (fixed in snapshot tests, so retention bars do not drift)."""
@@ -75,6 +77,7 @@ class RecallApp(App[None]):
                 bad.append(piece)
         if keymap:
             self.set_keymap(keymap)
+        self.rebound = keymap  # the help shows these keys, not the defaults
         if bad:
             self.say(f"tui.keymap: left out {', '.join(bad)} (use binding-id=key; ids are in the help, F1)",
                      "warning")
@@ -214,8 +217,9 @@ class RecallApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = [*MainScreen.BINDINGS, *self.BINDINGS]
-        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)]))
+        bindings = [b for b in (*MainScreen.BINDINGS, *self.BINDINGS) if isinstance(b, Binding)]
+        self.push_screen(HelpScreen([replace(b, key=self.rebound[b.id]) if b.id in self.rebound else b
+                                     for b in bindings]))
 
     def action_add_note(self) -> None:
         """recall add: write a note."""

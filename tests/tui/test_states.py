@@ -147,13 +147,17 @@ def test_recall_help_lists_tui(cli):
 
 
 def test_the_keymap_setting_rebinds_a_key_by_its_id(svc, ids, recall_home):
-    svc.config.set("tui.keymap", "app-help=f2, no-such-id=f3, search-tab=")
+    svc.config.set("tui.keymap", "app-help=f2, no-such-id=f3, search-tab=, forget=x")
     app = build_app(svc, use_daemon=False)
 
     async def scenario(pilot):
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        # the help shows the keys in force, where a user goes to learn them
+        table = app.screen.query_one("#help-keys").content
+        keys = dict(zip(table.columns[2].cells, table.columns[0].cells, strict=True))
+        assert keys["forget"] == "x" and keys["app-help"] == "f2"
         assert ("warning", "tui.keymap: left out no-such-id=f3, search-tab= (use binding-id=key; ids are in the "
                            "help, F1)") in app.messages
 
