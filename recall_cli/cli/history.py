@@ -84,9 +84,11 @@ def history(
                     from None
         return
     table = [(f["time"], f["exit"], f"{f['count']}×" + (f" ({f['failed']} failed)" if f["failed"] and f["count"] > 1
-                                                        else ""), f["cwd"] or "",
+                                                        else ""),
+              (f["cwd"] or "") + (f" (+{len(r['directories']) - 1} more)" if len(r.get("directories") or []) > 1
+                                  else ""),
               f["command"].replace("\n", " ↵ "))  # one row per command: a multi-line one is marked, not broken
-             for f in (fields(r, now) for r in rows)]
+             for r in rows for f in (fields(r, now),)]
     for line in table_lines(table, ("time", "exit", "runs", "directory", "command")):
         typer.echo(line)
 

@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # annotations only
     from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms", "id", "failures")
+FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms", "id", "failures",
+          "directories")
 
 
 class Query:
@@ -142,20 +143,29 @@ def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
         params.append(query.until)
     where = " AND ".join(clauses)
     columns = ("e.text, {count}, {ts}, json_extract(e.meta, '$.cwd'), json_extract(e.meta, '$.exit_code'), "
-               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms'), e.id, {failures}")
+               "json_extract(e.meta, '$.host'), e.session, json_extract(e.meta, '$.duration_ms'), e.id, {failures}, "
+               "{directories}")
     failed = "(coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0)"
     if query.unique:
         # a bare column beside max() comes from the row holding the max: the latest run's
-        sql = (f"SELECT {columns.format(count='count(*)', ts='max(e.ts_start)', failures=f'sum({failed})')} "
+        # every directory it ran in: the latest run's alone would say all its failures were there
+        every = "json_group_array(DISTINCT json_extract(e.meta, '$.cwd'))"
+        grouped = columns.format(count="count(*)", ts="max(e.ts_start)", failures=f"sum({failed})", directories=every)
+        sql = (f"SELECT {grouped} "
                f"FROM events e WHERE {where} GROUP BY e.text ORDER BY max(e.ts_start) DESC LIMIT ?")
     else:
-        sql = (f"SELECT {columns.format(count='1', ts='e.ts_start', failures=failed)} FROM events e WHERE {where} "
+        one = "json_array(json_extract(e.meta, '$.cwd'))"
+        sql = (f"SELECT {columns.format(count='1', ts='e.ts_start', failures=failed, directories=one)} "
+               f"FROM events e WHERE {where} "
                "ORDER BY e.ts_start DESC, e.id DESC LIMIT ?")
     try:
         found = conn.execute(sql, [*params, query.limit]).fetchall()
     except sqlite3.Error:
         return []
-    return [dict(zip(FIELDS, row, strict=True)) for row in found]
+    rows = [dict(zip(FIELDS, row, strict=True)) for row in found]
+    for row in rows:
+        row["directories"] = [d for d in json.loads(row["directories"] or "[]") if isinstance(d, str)]
+    return rows
 
 
 def pending(spool_dir: str) -> list[dict[str, Any]]:
@@ -181,7 +191,8 @@ def pending(spool_dir: str) -> list[dict[str, Any]]:
                                 "cwd": meta.get("cwd"), "exit_code": meta.get("exit_code"),
                                 "host": meta.get("host"), "session": record.get("session"),
                                 "duration_ms": meta.get("duration_ms"), "id": None,
-                                "failures": int(meta.get("exit_code") not in (0, None))})
+                                "failures": int(meta.get("exit_code") not in (0, None)),
+                                "directories": [meta["cwd"]] if isinstance(meta.get("cwd"), str) else []})
         except OSError:
             continue
     out.sort(key=lambda r: -float(r["ts"] or 0.0))
@@ -201,6 +212,7 @@ def _merge(stored: list[dict[str, Any]], fresh: Iterable[dict[str, Any]], unique
         else:
             known["count"] += row["count"]
             known["failures"] = known.get("failures", 0) + row.get("failures", 0)
+            known["directories"] = list(dict.fromkeys([*known.get("directories", []), *row.get("directories", [])]))
     return list(merged.values())
 
 

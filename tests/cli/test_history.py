@@ -34,6 +34,18 @@ def test_history_lists_each_command_once_newest_first_with_runs_and_exit(cli, sv
     ]
 
 
+def test_a_command_run_in_several_directories_says_so_beside_its_latest(cli, svc):
+    day = parse_time("2026-11-01 09:00")
+    places = ["/p/web", "/p/web", "/p/web/sub"]
+    svc.store_events([Event("make test", day + i * 60, source="shell", kind="command",
+                            meta={"cwd": cwd, "exit_code": 2}) for i, cwd in enumerate(places)])
+    svc.close()
+    out = cli("history")[1].splitlines()
+    assert out[1] == "2026-11-01 09:02  2     3× (3 failed)  /p/web/sub (+1 more)  make test"
+    rows = json.loads(cli("history", "--json")[1])
+    assert sorted(rows[0]["directories"]) == ["/p/web", "/p/web/sub"]
+
+
 def test_under_takes_a_project_and_its_subfolders_but_not_a_sibling_with_the_same_prefix(cli, svc):
     seed(svc)
     code, out, err = cli("history", "--under", "/src/app", "--format", "{exit} {cwd} {command}")
