@@ -184,6 +184,9 @@ def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
     add("Files", meta.get("files"))
     add("Tags", meta.get("tags"))
     add("Secrets replaced", meta.get("redacted"))
+    if meta.get("parts") and data.get("part_ids"):  # "Part: 1 of 2 (the others: 2)"
+        others = [str(i) for i in data["part_ids"] if i != data.get("id")]
+        add("Part", f"{meta.get('part')} of {meta['parts']} (the others: {', '.join(others)})")
     add("Episode", data.get("episode_id"))  # what `recall consolidate --episode` takes
     return fields
 

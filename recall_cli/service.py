@@ -447,6 +447,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
             data["memories"] = self.store.memories_from_event(oid)
             found = self.store.get_memories(data["memories"])
             data["memory_texts"] = {m: found[m].text for m in data["memories"] if m in found}
+            if event.meta.get("parts"):  # a long text stored as linked parts: where the others are
+                data["part_ids"] = self.store.parts_of([oid])
             return data
         memory = self.memory(oid)
         if reinforce:
