@@ -57,11 +57,16 @@ WEAK_MATCH = 0.15  # a shown score below this for every result: nothing is on th
 def search_text(result: SearchResult, as_json: bool, columns: int | None = None, wide: bool = False) -> str:
     """What `recall search` prints (``columns``: the terminal's width, when rendered elsewhere;
     ``wide``: with where each hit happened, the directory of a shell command or a file's path)."""
+    weak = bool(result.hits) and max(h.score for h in result.hits) < WEAK_MATCH and not _time_only(result)
     if as_json:
+        span = result.time_range
         return dumps({
             "query": result.query, "cleaned_query": result.cleaned_query,
-            "time_phrase": result.time_range.phrase if result.time_range else None,
+            "time_phrase": span.phrase if span else None,
+            # the window the phrase ranks by, as the text output shows it
+            "time_range": {"since": iso(span.since), "until": iso(span.until)} if span else None,
             "since": iso(result.since), "until": iso(result.until),
+            "weak_match": weak,  # the text output's "Nothing matches '...' well"
             "results": [h.to_dict() for h in result.hits],
             "timings_ms": {k: round(v, 2) for k, v in result.timings.items()},
         })
@@ -75,7 +80,7 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None,
     if not result.hits:
         lines.append("No results.")
     else:
-        if max(h.score for h in result.hits) < WEAK_MATCH and not _time_only(result):
+        if weak:
             # the closest are still shown (an empty list would hide what exists), but said to be so
             lines.append(f"Nothing matches '{result.query}' well; the closest results:")
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",

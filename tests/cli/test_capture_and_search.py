@@ -110,6 +110,11 @@ def test_search_says_when_nothing_matches_well_and_shows_the_closest(cli):
     assert out[1] == "Nothing matches 'boiler pressure' well; the closest results:"
     assert len(out) > 3  # the closest still listed
     assert "well" not in cli("search", "brake bleed")[1]
+    # and --json says both, for a script
+    assert json.loads(cli("search", "boiler pressure", "--json")[1])["weak_match"] is True
+    found = json.loads(cli("search", "brake bleed in April 2026", "--json")[1])
+    assert found["weak_match"] is False
+    assert found["time_range"] == {"since": "2026-04-01T00:00:00+00:00", "until": "2026-04-30T23:59:59+00:00"}
 
 
 def test_a_question_that_is_only_a_time_is_not_said_to_match_nothing(cli):
