@@ -44,10 +44,22 @@ MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "-
 
 # "How much did the movers and the cleaner cost altogether?": what each cost, then the sum
 TOTAL_PAIR = re.compile(r"^\s*how much (?P<aux>did|do|does|will|would)\s+(?P<one>.+?)\s+and\s+(?P<two>.+?)\s+"
-                        r"(?:cost|come to)\s+(?:altogether|together|in total|combined|all told|between them)\s*\??\s*$",
-                        re.I)
-MONEY_AMOUNT = re.compile(r"([£$€])\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{2}))?(?!\d)(?P<rate>\s*(?:/|per\b|each\b|"
-                          r"a (?:month|week|year|day|night|session|copy|piece)\b))?")
+                        r"(?:cost|come to)\s+(?:(?:me|us|you)\s+)?(?:altogether|all together|together|in total|"
+                        r"combined|all told|all in|between them)\s*\??\s*$", re.I)
+_RATE = r"(?P<rate>\s*(?:/|per\b|each\b|a (?:month|week|year|day|night|session|copy|piece)\b))?"
+# a sum of money with its sign before it ("£720", "R13,650" in rand) or its currency after it
+# ("4 900 kr", "500 zł", "120 euros")
+MONEY_AMOUNT = re.compile(r"([£$€₹]|\bR(?=\s?\d))\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{2}))?(?!\d)" + _RATE)
+MONEY_AFTER = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ ,.]\d{3})+|\d+)(?:[.,](\d{2}))?\s?(kr|zł|zl|sek|nok|dkk|pln|chf|"
+                         r"eur|euros?|usd|gbp|dollars?|pounds?|rand)\b" + _RATE, re.I)
+
+
+def money_in(text: str) -> list[tuple[str, str, str, str]]:
+    """The sums of money in ``text``, in order: (currency, whole, cents, rate); a currency
+    written after the sum starts with a space (" kr")."""
+    found = [(m.start(), (m[1], m[2], m[3] or "", m["rate"] or "")) for m in MONEY_AMOUNT.finditer(text)]
+    found += [(m.start(), (f" {m[3].lower()}", m[1], m[2] or "", m["rate"] or "")) for m in MONEY_AFTER.finditer(text)]
+    return [amount for _, amount in sorted(found)]
 ARROW = re.compile(r"->|\u2192|=>")
 
 
@@ -118,7 +130,7 @@ def _sum_of(lines: Sequence[str]) -> str | None:
     found = []
     for line in lines:
         cut = max((m.end() for m in [*re.finditer("=", line), *ARROW.finditer(line)]), default=0)
-        amounts = MONEY_AMOUNT.findall(line[cut:])
+        amounts = money_in(line[cut:])
         # (a rate, "€4.60 per copy", is no sum to add)
         if not amounts or (not cut and len(amounts) > 1) or amounts[0][3]:
             return None
@@ -127,4 +139,6 @@ def _sum_of(lines: Sequence[str]) -> str | None:
         return None
     cents = sum(int(re.sub(r"\D", "", whole)) * 100 + int(part or 0) for _, whole, part in found)
     exact = any(part for _, _, part in found)
-    return f"{found[0][0]}{cents / 100:,.2f}" if exact else f"{found[0][0]}{cents // 100:,}"
+    sign = found[0][0]
+    total = f"{cents / 100:,.2f}" if exact else f"{cents // 100:,}"
+    return f"{total}{sign}" if sign.startswith(" ") else f"{sign}{total}"

@@ -38,7 +38,8 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
      re.compile(r"\bhow much\b(?=.*\b(?:cost|costs|costing|pay|paid|paying|charge|charged|charging|spend|spent|"
                 r"price|money|fee|owe|owed)\b)|\bwhat (?:did|does|do|will|would)\b.*\b(?:cost|charge)\b"
                 r"|\bwhat(?:'s| is| was) the (?:price|cost|fee)\b", re.I),
-     re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek)\b"
+     re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek|"
+                r"zł|zl|złoty|zloty|pln|chf|francs?|aud|nzd|zar|rand|yen|yuan)\b|\b(?-i:R)\s?\d"  # R13,650: rand
                 r"|\b\d+(?:[.,]\d{2})\b|\b\d{1,3}(?:[.,]\d{3})+\b|\d\s*/\s*(?:mo|mnd|mth|month|wk|week|yr|year)\b"
                 r"|\bfree\b|\bnothing\b", re.I),
      frozenset({"cost", "costs", "pay", "paid", "charge", "spend", "spent", "price", "money", "fee",
@@ -228,7 +229,8 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
 
 # figures in a sentence: a time of day or a date is none
 AMOUNT = re.compile(r"\d|[£$€¥]")
-MONEY = re.compile(r"[£$€¥]|\b(?:eur|euros?|pounds?|dollars?|kr|dkk)\b", re.I)
+MONEY = re.compile(r"[£$€¥₹]|\b(?-i:R)\s?\d|\b(?:eur|euros?|pounds?|dollars?|kr|dkk|sek|nok|pln|zł|zl|złoty|zloty|chf|"
+                   r"francs?|usd|gbp|aud|nzd|cad|zar|inr|rupees?|yen|yuan|rand)\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
 AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recall_cli.llm.ask import ABSTAIN, ask
-from recall_cli.llm.compound import compound_parts
+from recall_cli.llm.compound import compound_parts, money_in
 from recall_cli.timeutil import parse_time
 from tests.fakes import ScriptedLLM
 
@@ -93,6 +93,17 @@ def test_what_two_things_cost_altogether_is_each_cost_and_their_sum(svc):
     answer = ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2026-11-28T12:00"))
     lines = answer.text.splitlines()
     assert "£864" in lines[0] and "£178" in lines[1] and lines[2] == "Together: £1,042"
+
+
+def test_sums_in_kronor_or_rand_and_a_question_that_says_cost_me_all_together_are_added_too(svc):
+    svc.add("booked wizz GOT-KTW return, 1 486 kr total w 1 cabin bag", ts=parse_time("2025-04-10T21:00"))
+    svc.add("new geyser from Sbu: final R13,650 after he dropped the timer", ts=parse_time("2025-03-12T21:00"))
+    svc.add("the ceiling repair came to R6,800 in the end", ts=parse_time("2025-04-02T21:00"))
+    question = "How much did the geyser and the ceiling repair cost me all together?"
+    assert compound_parts(question) == ["How much did the geyser cost?", "How much did the ceiling repair cost?"]
+    answer = ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-04-29T20:00"))
+    assert answer.text.splitlines()[-1] == "Together: R20,450", answer.text
+    assert money_in("paid majornas 4 900 kr, 500 zł back") == [(" kr", "4 900", "", ""), (" zł", "500", "", "")]
 
 
 def test_no_sum_is_made_of_a_rate_or_a_part_not_answered(svc):
