@@ -11,9 +11,10 @@ KEPT_WHERE = re.compile(r"^\s*where\s+(?:(?:did|do)\s+(?:I|we)\s+(?:put|leave|ke
                         r"(?:is|are)\b[^?]*\b(?:kept|stored))\b", re.I)
 # "what did the vet say about Pepper?": what someone said, not what the asker did
 SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?\s+(?:say|tell\s+\w+)\b", re.I)
-# "how much is in the fund now?", "how much rent will I be paying?": what holds now (or from
-# now on), the latest word on it
-NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we))\b", re.I)
+# "how much is in the fund now?", "how much rent will I be paying?", "how many of us were there
+# in the end?": what holds now (or from now on, or at last), the latest word on it
+NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we)|in the end|"
+                       r"end(?:ed)? up|finally|eventually)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's

@@ -419,6 +419,15 @@ def test_a_question_naming_only_a_day_says_when_a_plan_then_was_moved_or_called_
         "Rescheduled the dentist to Thursday 10 December")
 
 
+def test_how_many_in_the_end_is_the_last_count(svc):
+    add_notes(svc, [("2025-04-01T21:00", "easter lunch: prish's folks coming too (bala + kamini), so 10 of us there"),
+                    ("2025-04-17T21:00", "uncle bala + aunty kamini: kamini's brother in hospital in stanger -> "
+                                         "they'll go up there sun, so NOT coming easter lunch -> 12")])
+    assert answered(svc, "How many of us were there for Easter lunch in the end?", "2025-04-29T20:00").startswith(
+        "uncle bala + aunty kamini: kamini's brother in hospital in stanger -> they'll go up there sun, so NOT "
+        "coming easter lunch -> 12")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
