@@ -76,10 +76,21 @@ def _alive(pid: int) -> bool:
 
 
 def read_pid(config: Config) -> int | None:
+    """The daemon's pid from its pid file (its first line), or None."""
     try:
-        return int(pid_path(config).read_text().strip())
+        return int(pid_path(config).read_text().split("\n", 1)[0].strip())
     except (OSError, ValueError):
         return None
+
+
+def _pid_home(config: Config) -> str | None:
+    """The home the pid file's daemon serves (its second line; None in a file written before
+    it was kept): a home copied with its pid file names the home it was copied from."""
+    try:
+        lines = pid_path(config).read_text().split("\n")
+    except OSError:
+        return None
+    return lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
 
 
 def ping(path: Path, timeout: float = 1.0) -> bool:
@@ -95,13 +106,21 @@ def ping(path: Path, timeout: float = 1.0) -> bool:
         return False
 
 
-def _ours(pid: int) -> bool:
-    """Whether ``pid`` is a recall process (a pid file outlives its process, and the number
-    can be reused by another); True where the system does not say."""
+def _ours(pid: int, config: Config) -> bool:
+    """Whether ``pid`` is this home's recall daemon: a pid file outlives its process, the
+    number can be reused by another, and a home copied with its pid file names another home's
+    daemon. True where the system does not say what the process is."""
+    home = _pid_home(config)
+    if home is not None and home != str(config.home):
+        return False
     try:
         return b"recall" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True
+
+
+def _running(pid: int | None, config: Config) -> bool:
+    return pid is not None and _alive(pid) and _ours(pid, config)
 
 
 def status(config: Config) -> dict[str, Any]:
@@ -110,7 +129,7 @@ def status(config: Config) -> dict[str, Any]:
     must not start beside it."""
     pid = read_pid(config)
     path = socket_path(config)
-    running = pid is not None and _alive(pid) and _ours(pid)
+    running = _running(pid, config)
     answering = running and ping(path)
     return {"running": running, "answering": answering, "pid": pid if running else None, "socket": str(path),
             "stale_pid_file": pid is not None and not running}
@@ -121,11 +140,11 @@ def clean_stale(config: Config) -> list[str]:
     removed = []
     pid = read_pid(config)
     path = socket_path(config)
-    if pid is not None and not _alive(pid):
+    if pid is not None and not _running(pid, config):
         pid_path(config).unlink(missing_ok=True)
         removed.append(str(pid_path(config)))
     if path.exists() and not ping(path, timeout=0.5):
-        if pid is None or not _alive(pid):
+        if not _running(pid, config):
             path.unlink(missing_ok=True)
             removed.append(str(path))
     return removed
@@ -134,9 +153,10 @@ def clean_stale(config: Config) -> list[str]:
 def stop(config: Config, timeout: float = 30.0) -> bool:
     """SIGTERM the daemon and wait for it to exit; False when none was running."""
     pid = read_pid(config)
-    if pid is None or not _alive(pid):
+    if not _running(pid, config):  # never a signal to a process that is not this home's daemon
         clean_stale(config)
         return False
+    assert pid is not None
     os.kill(pid, signal.SIGTERM)
     os.kill(pid, signal.SIGCONT)  # a stopped (^Z, SIGSTOP) daemon handles SIGTERM only once it runs
     deadline = time.monotonic() + timeout
@@ -392,7 +412,7 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
         path.unlink()
     setup_logging(config)
     pid_file = pid_path(config)
-    pid_file.write_text(str(os.getpid()))
+    pid_file.write_text(f"{os.getpid()}\n{config.home}\n")  # the home too: a copied home is not served
     daemon = Daemon(config, service_factory)
     from .jobs import install_jobs
 

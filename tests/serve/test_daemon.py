@@ -75,6 +75,25 @@ def test_stale_pid_file_and_socket_are_cleaned(recall_home):
     assert not d.pid_path(config).exists() and not d.socket_path(config).exists()
 
 
+def test_stop_never_signals_a_process_that_is_not_this_homes_daemon(recall_home, tmp_path):
+    config = load_config(recall_home)
+    recall_home.mkdir(parents=True, exist_ok=True)
+    other = subprocess.Popen(["sleep", "60"])  # a reused pid: some other program of the user's
+    try:
+        d.pid_path(config).write_text(str(other.pid))
+        assert d.status(config)["stale_pid_file"] is True
+        assert d.stop(config) is False and other.poll() is None  # still running, the pid file gone
+        assert not d.pid_path(config).exists()
+        # a home copied with the pid file of the daemon serving the original
+        copy = load_config(tmp_path / "copy")
+        copy.home.mkdir(parents=True)
+        d.pid_path(copy).write_text(f"{other.pid}\n{tmp_path / 'original-home'}\n")
+        assert d.status(copy)["running"] is False and d.stop(copy) is False and other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
+
+
 def test_a_socket_path_that_is_too_long_is_a_clear_error(recall_home, monkeypatch):
     monkeypatch.setenv("RECALL_SERVE_SOCKET", "/tmp/" + "x" * 120 + ".sock")
     with pytest.raises(UsageError, match="socket path is 130 bytes, over the limit of 107"):
