@@ -387,6 +387,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         if cache is None or cache["version"] != self.store.data_version() or (dense and not cache["caught_up"]):
             if dense:
                 self.catch_up()
+                if self._index is not None:
+                    # another process (a CLI beside the daemon) may have stored or forgotten
+                    # vectors: a cache opened before that has not seen them
+                    self._index.sync()
             vectors = self.store.vector_fingerprint(self.embedder.model_id)[0] if dense else 0
             cache = self._cache = {"version": self.store.data_version(), "caught_up": dense, "vectors": vectors}
         return cache

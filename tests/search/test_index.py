@@ -121,3 +121,23 @@ def test_a_backlog_embedding_interrupted_midway_keeps_its_work_and_the_next_run_
     embedder.embed = real  # type: ignore[method-assign]
     assert svc.embed_pending() == total - calls[0]  # only what was missing
     assert svc.store.vector_fingerprint(embedder.model_id)[0] == total
+
+
+def test_a_process_holding_the_index_sees_what_another_forgot_and_stored_since(svc, recall_home, embedder):
+    # the daemon holds the index open; a CLI beside it forgets the newest note and imports another,
+    # whose vector takes the forgotten one's row id
+    daemon = svc
+    for text in ("Lent my cordless drill to Bart", "Anouk's birthday is 3 June"):
+        daemon.add(text, embed=True)
+    cli = Recall(load_config(recall_home), embedder=embedder)
+    spare = cli.add("The spare bike key is taped under the saddle", embed=True)
+    assert daemon.search("spare bike key").hits[0].id == spare.id
+    cli.forget(cli.plan_forget([str(spare.id)]))
+    skoda = cli.add("The Skoda needs its APK inspection before 30 May", embed=True)
+    cli.close()
+    daemon.search("Skoda inspection")
+    vec = embedder.embed(["The Skoda needs its APK inspection before 30 May"])[0]
+    label, _distance = daemon.index.query(vec, 1)[0]
+    assert daemon.store.vector_owners([label])[label][1] == skoda.id
+    held = np.asarray(daemon.index.index.get_items([label])[0])
+    assert float(held @ vec / np.linalg.norm(held)) > 0.99  # its own vector, not the forgotten note's
