@@ -513,6 +513,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         # what it came to: the line that says so ("| **total** | | **1,135** |")
         asks_total = bool(keys & {stem("total"), stem("altogether")}) or bool(TOTAL.search(found[0]))
         totals = [f for f in figures if TOTAL.search(f)] if asks_total else []
+        # (an aside in brackets, "(Ford wanted £1,180!!)", is not what it came to)
+        figures = [f for f in figures if not re.fullmatch(r"\s*\(.*\)\W*", f)] or figures
         figures = (dated_lines(figures, found[1].ts) or figures) if latest else figures  # a log's last entry
         figure = totals[-1] if totals else (figures[-1] if latest else figures[0]) if figures else None
         if figure is not None:

@@ -428,6 +428,13 @@ def test_how_many_in_the_end_is_the_last_count(svc):
         "coming easter lunch -> 12")
 
 
+def test_what_was_paid_in_the_end_is_not_an_aside_in_brackets_after_it(svc):
+    add_notes(svc, [("2026-10-13T20:00", "## Van\n- 13 Oct 26 - CLUTCH + dual mass flywheel (LuK kit) at Mick's. "
+                                         "£720 + VAT = **£864**. (Ford wanted £1,180!!)\n- 2 Nov - wipers")])
+    assert answered(svc, "How much did I pay in the end for the van's clutch?", "2026-11-01T10:00").endswith(
+        "£720 + VAT = **£864**. [1]")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
