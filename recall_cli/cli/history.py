@@ -47,6 +47,12 @@ def history(
         # `history -q git status`: the second word was left over as the memory id
         raise UsageError(f"'{ref}' is not a memory id: to search several words, quote them (-q '{search} {ref}')")
     if ref is not None:
+        shell_only = [flag for flag, value in (("--cwd", cwd), ("--under", under), ("--session", session),
+                                               ("--host", host), ("--exit", exit_code), ("--failed", failed),
+                                               ("--succeeded", succeeded), ("--since", since), ("--until", until),
+                                               ("--every", every), ("--format", fmt)) if value not in (None, False)]
+        if shell_only:  # a memory's changes have none of these: say so rather than ignore them
+            raise UsageError(f"{', '.join(shell_only)} filter shell commands, not a memory's changes")
         from .memories import history as memory_history
 
         memory_history(ref, as_json)

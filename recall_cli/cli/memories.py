@@ -61,6 +61,7 @@ def memories(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """List memories with their strength (retention bar) and zone."""
+    require_positive("--limit", limit)  # (0 listed them all, -1 all but the last)
     views = service().list_memories(kinds=split_csv(kind), zones=split_csv(zone), include_all=show_all,
                                     include_superseded=superseded, limit=limit)
     if as_json:

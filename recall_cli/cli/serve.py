@@ -26,10 +26,17 @@ def serve(
     """Keep models and the index warm behind a Unix socket; ingest, watch and consolidate."""
     from ..serve import daemon
 
+    asked = [flag for flag, on in (("--detach", detach), ("--stop", stop_it), ("--status", show_status),
+                                   ("--unit", unit)) if on]
     if action is not None:
         if action not in ("start", "stop", "status"):
             raise UsageError(f"unknown serve action '{action}' (use start, stop or status)")
+        asked.append(action)
         detach, stop_it, show_status = action == "start", action == "stop", action == "status"
+    if len(asked) > 1:  # "serve --detach --stop" stopped it and said nothing of the start
+        raise UsageError(f"{' and '.join(asked)} exclude each other: give one")
+    if as_json and not show_status:
+        raise UsageError("--json goes with status (recall serve status --json)")
     config = load_config()
     if unit:
         typer.echo(daemon.unit_file(config), nl=False)

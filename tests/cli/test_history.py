@@ -102,3 +102,8 @@ def test_filters_that_match_nothing_say_so_and_an_empty_history_says_how_to_reco
                                  "(zsh, fish too).\n", "")
     seed(svc)
     assert cli("history", "--under", "/src/web2") == (0, "No shell commands match these filters.\n", "")
+
+
+def test_shell_filters_given_with_a_memory_id_are_refused_not_ignored(cli, svc):
+    assert cli("history", "m1", "--failed") == (
+        2, "", "Error: --failed filter shell commands, not a memory's changes\n")

@@ -26,6 +26,11 @@ def test_memories_lists_kind_zone_and_a_strength_bar(seeded):
     assert row.startswith("m1  semantic  active  ██████████") and row.endswith("Ana lives in Lisbon")
 
 
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_memories_refuses_a_limit_below_one(seeded, value):
+    assert seeded("memories", "--limit", value) == (2, "", "Error: --limit must be at least 1\n")
+
+
 def test_pin_edit_and_history_round_trip(seeded):
     assert seeded("pin", "m1") == (0, "Pinned m1.\n", "")
     assert seeded("edit", "m1", "--text", "Ana lives in Lisbon (Alfama)") == (0, "Edited m1.\n", "")

@@ -144,6 +144,10 @@ def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
 def test_serve_names_an_unknown_action(cli):
     assert cli("serve", "restart") == (2, "", "Error: unknown serve action 'restart' (use start, stop or status)\n")
     assert cli("serve", "stop") == (0, "recall serve was not running.\n", "")
+    # two actions at once, or --json where nothing is printed as JSON: said, not half done
+    assert cli("serve", "--detach", "--stop") == (2, "", "Error: --detach and --stop exclude each other: give one\n")
+    assert cli("serve", "stop", "--status")[0] == 2
+    assert cli("serve", "stop", "--json") == (2, "", "Error: --json goes with status (recall serve status --json)\n")
 
 
 def test_fast_path_accepts_exactly_the_search_options():
