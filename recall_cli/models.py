@@ -260,6 +260,7 @@ class ForgetPlan:
     memory_ids: list[int] = field(default_factory=list)
     episode_ids: list[int] = field(default_factory=list)  # the events' episodes, summarised again after
     copies: list[int] = field(default_factory=list)  # events added as word-for-word copies of those named
+    pinned: list[int] = field(default_factory=list)  # the memories to go that the user pinned
 
     @property
     def empty(self) -> bool:

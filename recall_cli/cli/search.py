@@ -99,6 +99,9 @@ def forget(
         typer.echo("Nothing matches; nothing deleted.")
         return
     what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
+    if plan.memory_ids:  # which memories go with the events, a pinned one above all, before they go
+        named = [f"m{m}" + (" pinned" if m in plan.pinned else "") for m in plan.memory_ids[:5]]
+        what += f" ({', '.join(named)}{', ...' if len(plan.memory_ids) > 5 else ''})"
     if plan.copies:  # search showed them as one row: say so before they go
         what += f" ({plural(len(plan.copies), 'word-for-word copy', 'word-for-word copies')}: " \
                 f"{', '.join(map(str, plan.copies))})"

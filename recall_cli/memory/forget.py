@@ -60,6 +60,7 @@ class ForgetMethods:
         # memory the user edited is their own words and stays); the episode is summarised again
         plan.memory_ids = sorted(set(plan.memory_ids) | set(svc.store.derived_memories(plan.event_ids)))
         plan.episode_ids = svc.store.episodes_of(plan.event_ids)
+        plan.pinned = [m.id for m in svc.store.get_memories(plan.memory_ids).values() if m.pinned and m.id is not None]
         return plan
 
     def forget(self, plan: ForgetPlan) -> dict[str, int]:

@@ -249,6 +249,10 @@ def test_forget_takes_the_memories_made_from_the_event_but_not_the_users_own(cli
     assert cli("consolidate", "--no-llm")[0] == 0
     assert len(json.loads(cli("memories", "--json")[1])) == 2  # one summary per conversation
     assert cli("edit", "m2", "--text", "Carrow cottage: new roof, Sam knows roofers")[0] == 0
+    assert cli("pin", "m1")[0] == 0
+    # the memories that go are named before they go, a pinned one as pinned
+    code, _, err = cli("forget", "1", "3")
+    assert code == 2 and "would delete 2 events and 1 memory (m1 pinned)" in err
     assert cli("forget", "1", "3", "--yes")[1] == "Deleted 2 events and 1 memory.\n"
     assert [m["text"] for m in json.loads(cli("memories", "--json")[1])] == [
         "Carrow cottage: new roof, Sam knows roofers"]
