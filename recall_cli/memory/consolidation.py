@@ -9,6 +9,7 @@ run resumes where it stopped.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -208,6 +209,8 @@ def _resolved(svc: Recall, decision: Decision) -> Decision:
         if svc.store.memory_forgotten(svc.store.derived_uid(c.kind, c.subject, redact(c.text).text.strip(),
                                                             c.sources)):
             return Decision("NOOP", c, reason="forgotten by the user")
+        if _plain(c.text) in _corrected(svc, c.sources):  # a redo proposing again what the user put right
+            return Decision("NOOP", c, reason="protected: corrected by the user")
     if decision.action in {"UPDATE", "SUPERSEDE"}:
         c = decision.candidate
         target = svc.store.get_memory(decision.target) if decision.target is not None else None
@@ -216,6 +219,19 @@ def _resolved(svc: Recall, decision: Decision) -> Decision:
         if target.edited_by_user:
             return Decision("NOOP", c, target=target.id, reason="protected: edited by the user")
     return decision
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _corrected(svc: Recall, sources: Sequence[int]) -> set[str]:
+    """The texts the user edited away in memories made from ``sources`` (words only)."""
+    found: set[str] = set()
+    for memory_id in {m for event_id in sources for m in svc.store.memories_from_event(event_id)}:
+        found.update(_plain(row["old_text"]) for row in svc.store.memory_history(memory_id)
+                     if row["action"] == "edit" and row["old_text"])
+    return found
 
 
 def _apply(svc: Recall, decision: Decision, at: float, *, reinforce: bool = True) -> Decision:

@@ -148,6 +148,18 @@ def test_redo_runs_a_consolidated_episode_again_keeping_user_edits(svc):
     assert svc.memories.get(fact.id).strength == strength  # a redo hears nothing new
 
 
+def test_a_redo_does_not_bring_back_what_the_user_corrected(svc):
+    _episode(svc)
+    consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
+    fact = next(v.memory for v in svc.memories.list(kinds=["semantic"]) if v.memory.text == GOOD["text"])
+    svc.memories.edit(fact.id, "Caroline went to the LGBTQ support group on Sunday 7 May 2023, with Mel")
+    redo = consolidate(svc, episode_ids=[1], redo=True,
+                       extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
+    assert redo.actions["ADD"] == 0 and redo.protected == 1
+    texts = [v.memory.text for v in svc.memories.list(kinds=["semantic"])]
+    assert texts == ["Caroline went to the LGBTQ support group on Sunday 7 May 2023, with Mel"]
+
+
 def test_redo_of_an_unknown_episode_is_reported(svc):
     _episode(svc)
     report = consolidate(svc, episode_ids=[1, 99], redo=True)
