@@ -271,6 +271,9 @@ OPENERS = frozenset("once maybe although though however today tomorrow yesterday
 NO_SUBJECT = GLUE | OPENERS  # (STOPWORDS aside): words a subject cannot be made of
 
 
+CLAUSE_VERBS = frozenset("is are was were has have had will would wants wanted said says".split())
+
+
 def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | None) -> tuple[str | None, str]:
     """(subject to store, '') or (None, why it is bad): a subject is a name or a short noun
     phrase from the events; a bad one is replaced by a speaker or name the text mentions."""
@@ -288,8 +291,8 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
         bad = "no name or noun"
     elif markup_residue(cleaned):
         bad = "markup"
-    elif len(words) > 6:
-        bad = "a sentence"
+    elif len(words) > 6 or any(w.lower() in CLAUSE_VERBS for w in words[1:]):
+        bad = "a sentence"  # (a clause, "Anouk's birthday is 3 June", is no subject to say "she" for)
     elif not [w for w in words if w not in MONTH_NAMES and w not in WEEKDAY_NAMES]:
         bad = "a date"
     elif _looks_like_file(cleaned) and cleaned.lower() not in ev.text.lower():

@@ -160,6 +160,13 @@ def test_a_subject_that_is_not_a_name_is_repaired_from_the_text_or_rejected():
     assert file_subject.reason == "bad_subject"
 
 
+def test_a_subject_that_is_a_clause_is_not_put_in_for_she():
+    # the model filed "She wants a film camera" under "Maya's birthday is 3 May": not "Maya's
+    # birthday is 3 May wants a film camera"
+    v = verdict(llm("semantic", "She wants a film camera", [10], "Maya's birthday is 3 May"), maya())
+    assert (v.ok, v.reason) == (False, "bad_subject") or (v.subject == "Maya" and "birthday is" not in v.text)
+
+
 def test_a_subject_that_is_the_verb_a_diary_deed_opens_with_is_the_writer():
     note = [Event("- Collected the framed photo from Brunswick Framing. Wrapped it in Sam's nice paper.", NOTE_DAY,
                   source="note", id=70)]
