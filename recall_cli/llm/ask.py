@@ -400,7 +400,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice))
     # "changed garage code (see bike.md)": the note it points at says what
-    return (followed(svc.store, made, keys, reply, amount) or made) if made is not None and kind != "steps" else made
+    if made is None or (kind == "steps" and "\n" in made.text):
+        return made
+    return followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

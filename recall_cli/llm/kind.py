@@ -13,6 +13,7 @@ KIND_STEPS = re.compile(
     r"|how (?:i|we) (?:should|do|can|have to|need to|used to)\b"
     r"|what(?:'s| is| was) the (?:(?:right|best|proper) )?(?:command|way|procedure|process|routine|drill|method) "
     r"(?:to|for)\b|which command\b|what command\b)", re.I)
+STEP_BY_STEP = re.compile(r"\bstep[- ]by[- ]step\b", re.I)  # "if it leaks again what do I do, step by step?"
 KIND_DURATION = re.compile(r"^\s*how long\b(?! ago)", re.I)
 KIND_LIST = re.compile(
     r"^\s*(?:what|which) (?:(?:kinds? of|types? of|sorts? of) )?(?:\w+ ){0,2}?"
@@ -32,7 +33,7 @@ def question_kind(question: str) -> str:
     question = LEAD_CLAUSE.sub("", question)
     if KIND_DATE.search(question):
         return "date"
-    if KIND_STEPS.search(question):
+    if KIND_STEPS.search(question) or STEP_BY_STEP.search(question):
         return "steps"
     if KIND_DURATION.search(question):
         return "duration"

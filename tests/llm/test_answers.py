@@ -509,6 +509,18 @@ def test_an_answer_that_points_at_another_note_is_answered_from_that_note(svc, t
         "bike.md", "Flat.md", None]
 
 
+def test_a_line_saying_the_steps_are_in_a_note_named_in_words_is_answered_with_that_notes_steps(svc, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    import_note(svc, notes / "geyser.md", "# geyser\n\n### IF IT LEAKS AGAIN (Faiek's steps)\n"
+                "1. DB board -> flip GYSR breaker OFF. always first!!\n2. close the isolating valve on the COLD pipe\n"
+                "3. open the hot tap in the bath all the way\n", saved="2025-03-24T21:00")
+    import_note(svc, notes / "2025-02-26.md", "# wed 26 feb\n\n- new geyser in. he showed me how to shut everything "
+                "off if it ever leaks again - wrote steps in the geyser note\n", saved="2025-02-26T21:00")
+    answer = answered(svc, "if the geyser starts leaking again what do i do, step by step?", "2025-04-10T20:45")
+    assert answer.startswith("1. DB board -> flip GYSR breaker OFF. always first!!\n2. close the isolating valve")
+
+
 def test_what_happened_in_the_askers_life_is_told_by_them_not_by_the_assistant_even_unasked_by_my(svc):
     # no "my" or "I" in the question, and the assistant's replies share more of its words
     svc.add("Dad's Corolla is stuck in Florida. Should we ship it or drive it back up?",
