@@ -7,8 +7,10 @@ user). `recall doctor` exits non-zero unless every check is OK.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import load_config, unknown_key
@@ -31,15 +33,29 @@ class Check:
     fix: str = ""  # what --fix did about it
 
 
+LOW_SPACE = 200 * 1024 * 1024  # below this, an import's first big batch cannot build its embedding graph
+
+
+def _home(home: Path) -> Check:
+    """Whether the home can be written, and has room to."""
+    if not home.exists():
+        return Check("home", "WARN", f"{home} (missing; created on first write)")
+    if not os.access(home, os.W_OK):
+        return Check("home", "WARN", f"{home} is read-only: nothing can be stored, and search cannot open the store")
+    free = shutil.disk_usage(home).free
+    if free < LOW_SPACE:
+        return Check("home", "WARN", f"{home}: only {free // (1024 * 1024)} MB free on its disk "
+                                     "(imports embed more slowly without room for their graph; writes may fail)")
+    return Check("home", "OK", str(home))
+
+
 def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Check]:
     """Check home, file modes, config, store, embedder, vectors, index and the LLM; never
     raises. With ``fix``, repair what can be repaired first (modes, secrets stored before the
     table knew them, missing vectors, the index, stale temp files)."""
     checks: list[Check] = []
     cfg = svc.config
-    home_ok = cfg.home.exists() and os.access(cfg.home, os.W_OK)
-    checks.append(Check("home", "OK" if home_ok else "WARN",
-                        f"{cfg.home}" + ("" if home_ok else " (missing or not writable; created on first write)")))
+    checks.append(_home(cfg.home))
     checks.append(_privacy(svc, fix))
     try:
         unknown = load_config(cfg.home).unknown

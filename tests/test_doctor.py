@@ -21,3 +21,11 @@ def test_doctor_warns_of_a_backlog_a_stopped_import_left(cli):
     assert code == 1
     assert "[WARN] vectors: events_without_vectors=2 memories_without_vectors=0 (the next search embeds them " \
            "first; `recall doctor --fix` now)\n" in out
+
+
+def test_doctor_warns_when_the_homes_disk_is_nearly_full(cli, recall_home):
+    assert cli("add", "x", "--time", "2023-01-01")[0] == 0
+    full = type("Usage", (), {"total": 3 << 20, "used": 3 << 20, "free": 1 << 20})()
+    with patch("recall_cli.doctor.shutil.disk_usage", return_value=full):
+        code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1 and f"[WARN] home: {recall_home}: only 1 MB free on its disk" in out

@@ -9,6 +9,7 @@ torch through sentence-transformers.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -105,6 +106,7 @@ class SentenceTransformerEmbedder:
         self.backend = backend if cache_dir is not None and device == "cpu" else "torch"
         self.cache_dir = cache_dir
         self._graph: BertEncoder | None = None
+        self.bulk_failed = ""  # why the ONNX graph could not be made (a full disk): the NumPy pass embeds instead
         if self.path is None:
             self.model_id = DEFAULT_MODEL_ID
         else:
@@ -219,9 +221,20 @@ class SentenceTransformerEmbedder:
         small = len(texts) <= NUMPY_BATCH_LIMIT and estimated_tokens(texts) <= NUMPY_TOKEN_BUDGET
         if encoder is not None and small:
             return encoder.encode(texts)
-        bulk = self._bulk_encoder()
+        try:
+            bulk = None if self.bulk_failed else self._bulk_encoder()
+        except ModelError as exc:
+            if encoder is None:
+                raise
+            # the graph could not be built or read (no space left to write it): the NumPy pass
+            # is slower but needs no file, so search and import go on
+            self.bulk_failed = str(exc)
+            logging.getLogger(__name__).warning("bulk embedding falls back to NumPy: %s", exc)
+            bulk = None
         if bulk is not None:
             return bulk.encode(texts, self.batch_size)
+        if encoder is not None and self.bulk_failed:
+            return encoder.encode(texts)
         if encoder is not None and self._torch_missing():
             return encoder.encode(texts)
         model = self._load()

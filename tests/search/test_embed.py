@@ -95,3 +95,19 @@ def test_what_i_said_in_a_chat_comes_before_the_assistants_long_echo_of_it(recal
         assert "ALTER TABLE" in told[0].text + told[1].text  # asked of the assistant: its reply is not pushed down
     finally:
         svc.close()
+
+
+def test_a_graph_that_cannot_be_built_leaves_big_batches_to_numpy(tmp_path, monkeypatch):
+    # a full disk: the ONNX graph cannot be written, so the first big batch of an import failed
+    from recall_cli.errors import ModelError
+    from recall_cli.search import graph
+
+    def no_space(*_args, **_kwargs):
+        raise ModelError("cannot export all-MiniLM-L6-v2 to ONNX: [Errno 28] No space left on device")
+
+    monkeypatch.setattr(graph, "load", no_space)
+    embedder = SentenceTransformerEmbedder(backend="onnx-int8", cache_dir=tmp_path)
+    many = [f"note {i}: {TEXTS[i % 4]}" for i in range(NUMPY_BATCH_LIMIT + 1)]
+    vectors = embedder.embed(many)
+    assert vectors.shape == (len(many), 384) and "No space left" in embedder.bulk_failed
+    assert np.abs(vectors[:3] - embedder.embed(many[:3])).max() < 1e-5
