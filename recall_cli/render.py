@@ -57,7 +57,7 @@ WEAK_MATCH = 0.15  # a shown score below this for every result: nothing is on th
 def search_text(result: SearchResult, as_json: bool, columns: int | None = None, wide: bool = False) -> str:
     """What `recall search` prints (``columns``: the terminal's width, when rendered elsewhere;
     ``wide``: with where each hit happened, the directory of a shell command or a file's path)."""
-    weak = bool(result.hits) and max(h.score for h in result.hits) < WEAK_MATCH and not _time_only(result)
+    weak = weak_match(result)
     if as_json:
         span = result.time_range
         return dumps({
@@ -89,6 +89,12 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None,
         headers = ("id", "date", "source", "speaker", "score", *(("where",) if wide else ()), "text")
         lines.extend(table_lines(rows, headers, columns))
     return "\n".join(lines)
+
+
+def weak_match(result: SearchResult) -> bool:
+    """Whether nothing found is on the query's subject (every shown score below WEAK_MATCH),
+    though results are listed: the closest are shown, and said to be so."""
+    return bool(result.hits) and max(h.score for h in result.hits) < WEAK_MATCH and not _time_only(result)
 
 
 def _time_only(result: SearchResult) -> bool:

@@ -68,6 +68,15 @@ def test_a_time_phrase_is_shown_and_hides_nothing(app, ids):
     run(app, scenario)
 
 
+def test_a_query_nothing_matches_well_says_so_above_the_closest(app, ids):
+    async def scenario(pilot):
+        await press(pilot, "slash")
+        await type_text(pilot, "volcano")
+        assert results(app) and status(app).startswith("Nothing matches 'volcano' well; the closest")
+
+    run(app, scenario)
+
+
 def test_enter_on_a_result_opens_it(app, ids, svc):
     async def scenario(pilot):
         await press(pilot, "slash")

@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...models import Hit, SearchResult
-from ...render import plural
+from ...render import plural, weak_match
 from ...timeutil import short
 from .common import RefOptionsMixin, one_line, recall_app, source_tag
 
@@ -152,7 +152,8 @@ class SearchView(RefOptionsMixin, Vertical):
                 "Try other words or fewer words.",
             ))
             return
-        note = f"{plural(len(hits), 'result')}"
+        note = f"Nothing matches '{query}' well; the closest {len(hits)}" if weak_match(result) else \
+            f"{plural(len(hits), 'result')}"
         span = result.time_range
         if span is not None:
             note += f" · {span.phrase}: {short(span.since)} .. {short(span.until)} first"
