@@ -19,3 +19,17 @@ ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could
                         re.I)
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's
 DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
+
+# "where's my spare house key at the moment?", "where did I put my passport?": the thing asked
+# for, the last word of what follows (not a time word after it)
+WHERE_THING = re.compile(r"^\s*where(?:'s|\s+is|\s+are|\s+did\s+(?:i|we)\s+(?:put|leave|keep|store|park)"
+                         r"|\s+do\s+(?:i|we)\s+keep)\s+(?P<thing>[^?]+?)(?:\s+(?:now|right now|at the moment|"
+                         r"these days|currently|again|today))?\s*\??\s*$", re.I)
+
+
+def thing_asked(question: str) -> str:
+    """The word for the thing a "where is ...?" question asks for ("key" in "where is the spare
+    bike key?"), or ""."""
+    found = WHERE_THING.match(question)
+    said = re.findall(r"[a-z][a-z'\u2019-]*", found["thing"].lower()) if found else []
+    return said[-1].removesuffix("'s").removesuffix("\u2019s") if said else ""

@@ -35,6 +35,7 @@ from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
+from .asking import thing_asked
 from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
@@ -502,7 +503,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     top = list(hits[:depth])
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
-    verb = predicate_of(question)
+    verb, thing = predicate_of(question), stem(thing_asked(question))
     heard = [doers(alike(words(_said(h)))) for h in top]  # each item's words, as the question's
 
     def share_of(hit: Hit, said_: set[str]) -> float:
@@ -513,6 +514,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return 0.0
         if held and held <= KIN_STEMS and keys - KIN_STEMS:
             return 0.0  # "where is Oma's armchair?": an item that only names Oma holds nothing asked
+        if thing in keys and thing not in said_:
+            return 0.0  # "where is the spare bike key?": "brake pads on the bike" holds no key
         return len(held) / len(keys)
 
     share = max(share_of(h, said_) for h, said_ in zip(top, heard, strict=True)) if keys else 1.0

@@ -435,6 +435,16 @@ def test_what_was_paid_in_the_end_is_not_an_aside_in_brackets_after_it(svc):
         "£720 + VAT = **£864**. [1]")
 
 
+def test_where_a_thing_is_is_not_answered_by_a_note_that_only_names_what_it_belongs_to(svc):
+    add_notes(svc, [("2026-11-20T10:00", "Lent my cordless drill to Bart"),
+                    ("2026-11-21T10:00", "Replaced the brake pads on the bike, front and rear")])
+    # the bike is named, the key is not: nothing says where the key is
+    assert answered(svc, "where is the spare bike key?", "2026-12-01T10:00").startswith("Not mentioned")
+    svc.add("The spare bike key is taped under the saddle", ts=parse_time("2026-11-22T10:00"))
+    assert answered(svc, "where is the spare bike key?", "2026-12-01T10:00").startswith(
+        "The spare bike key is taped under the saddle")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
