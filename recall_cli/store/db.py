@@ -161,8 +161,18 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     except sqlite3.DatabaseError as exc:
         if in_use is not None:
             os.close(in_use)
-        raise RecallError(f"cannot open store {path}: {exc}{_damaged_hint(exc, path)}") from None
+        raise RecallError(f"cannot open store {path}: {exc}{_damaged_hint(exc, path)}{_read_only_hint(path)}") \
+            from None
     return Store(db, None if str(path) == ":memory:" else Path(path), in_use)
+
+
+def _read_only_hint(path: Path | str) -> str:
+    """Why SQLite could not open a store in a folder nothing can be written to: it writes its
+    journal beside the file even to read."""
+    folder = Path(path).parent
+    if str(path) == ":memory:" or os.access(folder, os.W_OK):
+        return ""
+    return f" ({folder} is read-only: recall writes its journal and locks beside the store even to read it)"
 
 
 def _damaged_hint(exc: sqlite3.DatabaseError, path: Path | str) -> str:

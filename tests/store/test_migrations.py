@@ -137,3 +137,20 @@ def test_commands_that_open_a_new_home_at_once_all_store_their_notes(tmp_path):
         assert sorted(e.text for e in store.events_after(0, 10)) == ["note 0", "note 1", "note 2"]
     finally:
         store.close()
+
+
+def test_a_store_in_a_read_only_folder_says_why_it_cannot_be_opened(tmp_path, monkeypatch):
+    from recall_cli.errors import RecallError
+    from recall_cli.store import db
+
+    path = tmp_path / "recall.db"
+    open_store(path).close()
+
+    def refused(_path):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(db, "connect", refused)  # (root can write anywhere: the mount says no)
+    monkeypatch.setattr(db.os, "access", lambda p, mode: Path(p) != tmp_path)
+    with pytest.raises(RecallError, match=rf"unable to open database file \({tmp_path} is read-only: recall "
+                                          "writes its journal and locks beside the store even to read it\\)"):
+        open_store(path)
