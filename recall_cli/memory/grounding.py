@@ -36,6 +36,7 @@ from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..timephrase.phrase import EXPLICIT, MONTHS, month_number
 from .attribution import (
+    CLAUSE_BREAK,
     invented,
     kin_as_self,
     merged_lines,
@@ -87,6 +88,7 @@ from .person import (
     with_doer,
 )
 from .rejection import Rejection
+from .splice import spliced_lines
 from .summary import Candidate
 
 TOLD_OF = re.compile(r"^\s*([Tt]he user|[A-Z][\w'-]*)\s+(?:is|are|was|were|will|plans?|wants?|intends?|hopes?)\b")
@@ -391,6 +393,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     if found:
         return _reject(verdict, reason, found)
     fused = merged_lines(rest, cited) if candidate.kind != "episodic" else ""
+    # (on the words as written: "ProFix (Brandon)" run into the next line's "heat pump option")
+    fused = fused or next((c.strip() for c in CLAUSE_BREAK.split(clean_text(candidate.text))
+                           if candidate.kind != "episodic" and spliced_lines(c, cited)), "")
     if fused:
         return _reject(verdict, "merged", fused)
     if candidate.kind != "procedural" and (copies := copied_lines(clean_text(candidate.text), cited)) >= 3:

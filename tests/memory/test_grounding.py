@@ -560,6 +560,18 @@ def test_whole_lines_copied_in_order_are_joined_not_fused():
                                  "ordering thing.", [62], "Duarte"), log, log).ok
 
 
+def test_the_end_of_one_line_run_into_the_start_of_the_next_is_spliced_not_joined():
+    claim = [Event("assessor: burst + ceiling dmg covered. excess R2 500\npanel plumber = ProFix (Brandon)\n"
+                   "heat pump option from Faiek +-R28 500 (i pay the diff over like-for-like)", NOTE_DAY,
+                   source="note", id=64)]
+    v = check(llm("semantic", "ProFix (Brandon) heat pump option from Faiek", [64], "Brandon"), claim, claim)
+    assert (v.ok, v.reason) == (False, "merged")  # the heat pump is Faiek's option, not ProFix's
+    # whole lines, one after the other, are joined: the panel plumber line, then the next
+    whole = check(llm("semantic", "panel plumber = ProFix (Brandon). heat pump option from Faiek +-R28 500 (i pay "
+                                  "the diff over like-for-like)", [64]), claim, claim)
+    assert whole.reason != "merged"
+
+
 def test_a_to_do_is_no_procedure():
     todo = [Event("- [ ] call IMT about licence\n- [x] haircut\n"
                   "- [ ] dad nov visit - ask him properly, not 'vamos ver'", NOTE_DAY, source="note", id=63)]
