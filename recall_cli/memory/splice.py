@@ -6,15 +6,11 @@ option from Faiek" from "panel plumber = ProFix (Brandon)" and "heat pump option
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ..models import Event
+from .attribution import CLAUSE_BREAK as CLAUSE_END  # a note's clauses end where a claim's do
 from .evidence import WORD
-
-# where a note's clause ends: as the grounding check cuts a claim into clauses
-CLAUSE_END = re.compile(r"[.;!?,:]|\b(?:and|which|while|who|whom|but|because|although|though|whereas|after|"
-                        r"before|then)\b", re.I)
 
 
 def spliced_lines(clause: str, cited: Sequence[Event]) -> bool:
