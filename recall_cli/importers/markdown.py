@@ -345,9 +345,10 @@ _MONTH_DAY_HEAD = re.compile(r"^\W*" + _WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|n
 
 
 def yearless_day(title: str, written: float) -> date | None:
-    """The day a heading such as "03 mar" names, in the year that puts it on or before
-    ``written`` (when the note was written: its front matter's date or its file's time),
-    since a log is written after what it tells; None for any other heading."""
+    """The day a heading such as "03 mar" names, in the year that puts it nearest ``written``
+    (when the note was written: its front matter's date or its file's time), as `ask` reads a
+    day without its year: a log's "## 20 dec" saved on 5 January is last December's, a plan's
+    "## 12 jul - flights" saved in May this July's; None for any other heading."""
     if (m := _DAY_MONTH_HEAD.match(title)) is not None:
         day, month = int(m[1]), _month(m[2])
     elif (m := _MONTH_DAY_HEAD.match(title)) is not None:
@@ -355,14 +356,13 @@ def yearless_day(title: str, written: float) -> date | None:
     else:
         return None
     then = datetime.fromtimestamp(written).date()
-    for year in (then.year, then.year - 1):
+    found = []
+    for year in (then.year - 1, then.year, then.year + 1):
         try:
-            found = date(year, month, day)
+            found.append(date(year, month, day))
         except ValueError:
             continue  # 29 February of a year without it
-        if (found - then).days <= 1:
-            return found
-    return None
+    return min(found, key=lambda d: abs((d - then).days), default=None)
 
 
 def heading_time(headings: Sequence[tuple[int, str, int]], front_ts: float | None, default_ts: float) -> float:

@@ -169,20 +169,20 @@ def test_markdown_reads_common_date_spellings_in_headings(svc, tmp_path, heading
     assert [e.ts_start for e in stored(svc)] == [expected]
 
 
-def test_a_topic_notes_log_headings_without_a_year_date_its_entries_in_the_year_before_the_file_was_saved(
+def test_headings_without_a_year_date_their_entries_in_the_year_nearest_the_notes_save(
         svc, tmp_path):
     import os
 
     path = tmp_path / "geyser claim.md"
     path.write_text("# geyser claim\n\nbroker = lynette\n\n## 03 mar\n- geyser burst\n\n"
                     "## Tue 11 March - assessor\n- assessor came\n\n## dec 20\n- quote from last year\n\n"
-                    "## 3 kids bikes\n- not a date\n")
+                    "## 3 kids bikes\n- not a date\n\n## 12 jul - flights\n- a plan ahead\n")
     saved = at("2025-04-28T21:00")
     os.utime(path, (saved, saved))
     svc.import_file(path, "markdown")
     assert [(e.text, e.ts_start) for e in sorted(stored(svc), key=lambda e: e.meta["line_start"])] == [
         ("broker = lynette", saved), ("- geyser burst", at("2025-03-03")), ("- assessor came", at("2025-03-11")),
-        ("- quote from last year", at("2024-12-20")), ("- not a date", saved)]
+        ("- quote from last year", at("2024-12-20")), ("- not a date", saved), ("- a plan ahead", at("2025-07-12"))]
 
 
 @pytest.mark.parametrize(("heading", "when"), [("### 9:15 am standup", "09:15"), ("### 2pm", "14:00"),
