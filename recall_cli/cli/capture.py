@@ -13,7 +13,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperOption
 
 from ..errors import InputError, RecallError, UsageError
-from ..importers.base import ImportReport, blank_note
+from ..importers.base import ImportReport
 from ..render import parse_when, plural, replaced
 from .common import backend, echo_json, progress, service, stdin_text
 from .main import unsecret
@@ -119,6 +119,8 @@ def import_cmd(
     if len(files) == 1 and files[0] == paths[0]:
         _import_one(svc, files[0], fmt, as_json)
         return
+    from ..importers.markdown import blank_note
+
     reports: list[dict[str, object]] = []
     failed = inserted = known = held = blank = 0
     repeats: dict[str, int] = {}  # a reason already printed: how many more files had it

@@ -404,20 +404,6 @@ def _line_col(text: str, pos: int) -> str:
     return f"line {line} column {col}"
 
 
-def blank_note(path: Path) -> bool:
-    """Whether ``path`` is a text note with nothing in it: empty, only whitespace, or only its
-    front matter (an Obsidian daily note not yet written). A folder import passes over those."""
-    if path.suffix.lower() not in (".md", ".markdown", ".txt", ".org", ".rst"):
-        return False
-    try:
-        if path.stat().st_size > 64 * 1024:
-            return False
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return not re.sub(r"\A\ufeff?---\s*\n.*?\n---\s*(?:\n|\Z)", "", text, flags=re.S).strip()
-
-
 IMPORT_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".json", ".jsonl")  # what a folder import reads
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from ..models import Event, paragraph_hash  # noqa: F401 - watch and search take it from here
+from ..timephrase.phrase import nearest_year
 from ..timeutil import parse_time, to_ts
 from .base import Skipped, check_ts, clean, file_time
 
@@ -103,6 +104,20 @@ def front_matter(lines: list[str]) -> tuple[int, str | None]:
                     break
             return number + 1, value
     return 0, None  # no closing line: not front matter
+
+
+def blank_note(path: Path) -> bool:
+    """Whether ``path`` is a text note with nothing in it: empty, only whitespace, or only its
+    front matter (an Obsidian daily note not yet written). A folder import passes over those."""
+    if path.suffix.lower() not in (".md", ".markdown", ".txt", ".org", ".rst"):
+        return False
+    try:
+        if path.stat().st_size > 64 * 1024:
+            return False
+        lines = path.read_bytes().decode("utf-8-sig", errors="replace").split("\n")
+    except OSError:
+        return False
+    return not "\n".join(lines[front_matter(lines)[0]:]).strip()
 
 
 def read_front_matter(lines: Iterator[str]) -> tuple[list[str], int, str | None]:
@@ -356,19 +371,16 @@ def yearless_day(title: str, written: float) -> date | None:
     else:
         return None
     then = datetime.fromtimestamp(written).date()
-    found = []
-    for year in (then.year - 1, then.year, then.year + 1):
-        try:
-            found.append(date(year, month, day))
-        except ValueError:
-            continue  # 29 February of a year without it
-    return min(found, key=lambda d: abs((d - then).days), default=None)
+    try:
+        return date(nearest_year(then, month, day), month, day)
+    except ValueError:
+        return None  # 29 February, with no leap year near
 
 
 def heading_time(headings: Sequence[tuple[int, str, int]], front_ts: float | None, default_ts: float) -> float:
     """A note's time: the date of the nearest dated heading (a day without its year in the year
-    that puts it before the note was written), the time of day from it or a deeper one; else
-    the front matter's date; else ``default_ts`` (the file's time)."""
+    that puts it nearest the note's date), the time of day from it or a deeper one; else the
+    front matter's date; else ``default_ts`` (the file's time)."""
     clock: time | None = None
     for _level, title, _line in reversed(headings):
         day = find_date(title) or yearless_day(title, front_ts if front_ts is not None else default_ts)
