@@ -50,7 +50,7 @@ class ForgetMethods:
                 svc.memory(oid)
                 plan.memory_ids.append(oid)
         # a row search showed as one ("(2×)") is forgotten whole: its copies go with the id named
-        plan.copies = [i for i in svc.store.identical_copies(plan.event_ids) if i not in plan.event_ids]
+        plan.copies = svc.store.identical_copies(plan.event_ids)  # (none of the ids named)
         plan.event_ids.extend(plan.copies)
         if sources or before is not None:
             plan.event_ids.extend(svc.store.event_ids_where(sources=sources, before=before))

@@ -233,9 +233,7 @@ class SentenceTransformerEmbedder:
             bulk = None
         if bulk is not None:
             return bulk.encode(texts, self.batch_size)
-        if encoder is not None and self.bulk_failed:
-            return encoder.encode(texts)
-        if encoder is not None and self._torch_missing():
+        if encoder is not None and (self.bulk_failed or self._torch_missing()):
             return encoder.encode(texts)
         model = self._load()
         vectors = model.encode(
