@@ -75,22 +75,24 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def read_pid(config: Config) -> int | None:
-    """The daemon's pid from its pid file (its first line), or None."""
+def _pid_file(config: Config) -> tuple[int | None, str | None]:
+    """(the daemon's pid, the home it serves) from its pid file's two lines; the home is None
+    in a file written before it was kept. A home copied with its pid file names the home it
+    was copied from."""
     try:
-        return int(pid_path(config).read_text().split("\n", 1)[0].strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _pid_home(config: Config) -> str | None:
-    """The home the pid file's daemon serves (its second line; None in a file written before
-    it was kept): a home copied with its pid file names the home it was copied from."""
-    try:
-        lines = pid_path(config).read_text().split("\n")
+        lines = [line.strip() for line in pid_path(config).read_text().split("\n")]
     except OSError:
-        return None
-    return lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
+        return None, None
+    try:
+        pid = int(lines[0])
+    except ValueError:
+        pid = None
+    return pid, (lines[1] if len(lines) > 1 and lines[1] else None)
+
+
+def read_pid(config: Config) -> int | None:
+    """The daemon's pid from its pid file, or None."""
+    return _pid_file(config)[0]
 
 
 def ping(path: Path, timeout: float = 1.0) -> bool:
@@ -110,7 +112,7 @@ def _ours(pid: int, config: Config) -> bool:
     """Whether ``pid`` is this home's recall daemon: a pid file outlives its process, the
     number can be reused by another, and a home copied with its pid file names another home's
     daemon. True where the system does not say what the process is."""
-    home = _pid_home(config)
+    home = _pid_file(config)[1]
     if home is not None and home != str(config.home):
         return False
     try:
