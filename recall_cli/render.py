@@ -16,6 +16,16 @@ from .errors import UsageError
 from .models import Hit, SearchResult
 from .timeutil import iso, parse_time, short
 
+# terminal control: escape sequences (colour, cursor, a title an OSC sets) and the other C0/C1
+# controls but tab and line breaks; text that holds them would run them when printed or cat'ed
+TERMINAL_CONTROL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?"
+                              r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (tab and line breaks stay)."""
+    return TERMINAL_CONTROL.sub("", text) if TERMINAL_CONTROL.search(text) else text
+
 
 def dumps(data: Any) -> str:
     """Indented JSON, non-ASCII kept, anything else (paths, dates) as its string."""

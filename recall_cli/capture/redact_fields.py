@@ -21,20 +21,23 @@ if TYPE_CHECKING:
 # word the program chooses); part of the rescan's fingerprint, so a store scanned when fewer
 # fields were looked at is scanned again
 FIELDS = ("text", "source", "actor", "session", "meta")
+# a memory's strings scanned likewise (its history keeps each state with its metadata)
+MEMORY_FIELDS = ("text", "subject", "meta", "history.old_text", "history.new_text", "history.state")
 
 
-def _redact_value(value: Any, names: set[str]) -> Any:
-    """``value`` with secrets replaced in every string inside it (a tag list, a nested mapping);
-    the same object when nothing changed, so an event without secrets is left as it is."""
+def redact_value(value: Any, names: set[str]) -> Any:
+    """``value`` with secrets replaced in every string inside it (a tag list, a nested mapping),
+    the names of what was found added to ``names``; the same object when nothing changed, so an
+    event without secrets is left as it is."""
     if isinstance(value, str):
         found = redact(value)
         names.update(found.names)
         return found.text if found.names else value
     if isinstance(value, (list, tuple)):
-        items = [_redact_value(v, names) for v in value]
+        items = [redact_value(v, names) for v in value]
         return type(value)(items) if any(a is not b for a, b in zip(items, value, strict=True)) else value
     if isinstance(value, dict):
-        pairs = {k: _redact_value(v, names) for k, v in value.items()}
+        pairs = {k: redact_value(v, names) for k, v in value.items()}
         return pairs if any(pairs[k] is not v for k, v in value.items()) else value
     return value
 
@@ -44,9 +47,9 @@ def redact_event(event: Event) -> Event:
     (strings at any depth: tags are a list); the same object when there were none. The
     content hash follows the redacted fields."""
     names: set[str] = set()
-    text, source = _redact_value(event.text, names), _redact_value(event.source, names)
-    actor, session = _redact_value(event.actor, names), _redact_value(event.session, names)
-    meta = _redact_value(event.meta, names)
+    text, source = redact_value(event.text, names), redact_value(event.source, names)
+    actor, session = redact_value(event.actor, names), redact_value(event.session, names)
+    meta = redact_value(event.meta, names)
     if not names:
         return event
     meta = dict(meta)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # the secret table's fingerprint (see ``fingerprint``; a test keeps the two equal): a constant,
 # so opening a store compares two strings instead of compiling the table
-TABLE = "75:c7b8b13a229d"
+TABLE = "75:f57cccb00f4a"
 SCANNED = "secrets.table"  # setting: the fingerprint of the table the store was last scanned with
 
 
@@ -45,13 +45,15 @@ class Rescan:
 
 def fingerprint() -> str:
     """The secret table as it is now: its size and a hash of every pattern's name and regex,
-    and of the event fields they are run over (a field added is scanned in old stores too)."""
+    and of the event and memory fields they are run over (a field added is scanned in old
+    stores too)."""
     import hashlib
 
-    from .redact_fields import FIELDS
+    from .redact_fields import FIELDS, MEMORY_FIELDS
     from .secrets import PATTERNS
 
-    spelled = "\n".join([*(f"{p.name}\t{p.regex.pattern}\t{p.regex.flags}" for p in PATTERNS), " ".join(FIELDS)])
+    spelled = "\n".join([*(f"{p.name}\t{p.regex.pattern}\t{p.regex.flags}" for p in PATTERNS), " ".join(FIELDS),
+                         " ".join(MEMORY_FIELDS)])
     return f"{len(PATTERNS)}:{hashlib.sha256(spelled.encode()).hexdigest()[:12]}"
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ..errors import RecallError
 from ..models import Event, Hit, Memory
+from ..render import without_controls
 from ..timeutil import iso
 
 MAX_TEXT = 20_000  # characters `remember` stores in one call
@@ -213,7 +214,11 @@ def explain_validation(tool: str, error: ValidationError, schema: dict[str, Any]
 
 
 def required_text(field: str, value: str, example: str) -> str:
-    text = value.strip()
+    """``value`` as it may be stored: a NUL byte is refused (binary, not text), terminal escape
+    sequences and other control characters are taken out; empty text is refused."""
+    if "\x00" in value:
+        raise ToolError(f"'{field}' holds a NUL byte: send text, not binary data.")
+    text = without_controls(value).strip()
     if not text:
         raise ToolError(f"'{field}' is empty; call it like {example}.")
     return text
@@ -251,6 +256,8 @@ def parse_times(since: str | None, until: str | None) -> tuple[float | None, flo
 
 def resolve_id(ref: str | int) -> tuple[str, int, str]:
     """('event'|'memory', id, canonical ref) or a ToolError that explains ids."""
+    if isinstance(ref, bool):  # (true is no id, though Python counts it as 1)
+        raise ToolError(f"'id' must be a string or a whole number (got bool); {ID_HINT}.")
     text = str(ref).strip().lower()
     owner = "memory" if text.startswith("m") else "event"
     digits = text[1:] if text[:1] in ("m", "e") else text

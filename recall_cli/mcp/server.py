@@ -36,12 +36,13 @@ import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import ToolAnnotations
-from pydantic import Field, ValidationError
+from pydantic import Field, StrictInt, StrictStr, ValidationError
 
 from .. import __version__
 from ..config import Config
 from ..errors import ModelError, NotFoundError, RecallError
 from ..models import well_formed
+from ..render import without_controls
 from ..store.shell_history import Query as ShellQuery
 from ..timeutil import iso
 from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer
@@ -68,6 +69,7 @@ from .format import (
 if TYPE_CHECKING:
     from mcp_types import CallToolResult, InputRequiredResult
 
+    from ..models import ForgetPlan
     from ..service import Recall
 
 log = logging.getLogger("recall.mcp")
@@ -270,7 +272,8 @@ ranked evidence: answer from it yourself. Use search_memory instead for raw matc
 
     @server.tool(annotations=reading)
     def get_memory(
-        id: Annotated[str | int, Field(description="An id from other results: '42' (event) or 'm7' (memory).")],
+        id: Annotated[StrictStr | StrictInt,
+                      Field(description="An id from other results: '42' (event) or 'm7' (memory).")],
         ctx: Context,
     ) -> dict[str, Any]:
         """Open one event or memory in full: its text, dates, source and provenance. For a memory: its \
@@ -364,14 +367,15 @@ Use it when the user states a preference, decision or fact worth keeping, or aft
 is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
         body = required_text("text", text, "remember(text='The user prefers pytest over unittest', "
                                             "kind='semantic')")
-        labels = list(dict.fromkeys(" ".join(t.split())[:64] for t in tags or () if t.strip()))
+        labels = list(dict.fromkeys(" ".join(without_controls(t).split())[:64] for t in tags or ()
+                                    if without_controls(t).strip()))
         client = who(ctx)
 
         def work() -> dict[str, Any]:
             done = backend.remember(body, kind=kind, tags=labels, client=client)
             event = done.event
             out: dict[str, Any] = {"id": str(event.id), "time": iso(event.ts_start), "source": "mcp",
-                                   "client": client, "kind": kind, "tags": labels}
+                                   "client": client, "kind": kind, "tags": event.meta.get("tags", [])}
             redacted = event.meta.get("redacted")
             if redacted:
                 out["redacted"] = redacted
@@ -392,7 +396,7 @@ is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True,
                                              open_world_hint=False))
     async def pin(
-        id: Annotated[str | int, Field(description="A memory id such as 'm7'.")],
+        id: Annotated[StrictStr | StrictInt, Field(description="A memory id such as 'm7'.")],
         ctx: Context,
         pinned: Annotated[bool, Field(description="true pins, false unpins.")] = True,
     ) -> dict[str, Any]:
@@ -416,22 +420,34 @@ can be pinned; to keep a raw event for good, remember its fact with kind='core'.
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
                                              open_world_hint=False))
     async def forget(
-        id: Annotated[str | int, Field(description="The event ('42') or memory ('m7') to delete.")],
+        id: Annotated[StrictStr | StrictInt, Field(description="The event ('42') or memory ('m7') to delete.")],
         ctx: Context,
     ) -> dict[str, Any]:
         """Delete one event or memory for good (it cannot be restored). Only use it when the user asks you \
-to forget something, or to remove something you stored by mistake. Forgetting an event does not delete \
-memories derived from it: get_memory lists them, forget them too if asked."""
-        _owner, _oid, ref = resolve_id(id)
+to forget something, or to remove something you stored by mistake. Forgetting an event also deletes the \
+memories made from it (pinned and core ones too) and its word-for-word copies: get_memory on the event lists \
+its memories first. The result names every memory that went."""
+        owner, _oid, ref = resolve_id(id)
         client = who(ctx)
 
         def work() -> dict[str, Any]:
-            def go(s: Recall) -> dict[str, int]:
-                return s.forget(s.plan_forget([ref]))
+            def go(s: Recall) -> tuple[dict[str, int], ForgetPlan]:
+                plan = s.plan_forget([ref])
+                return s.forget(plan), plan
 
-            counts = backend.locked(go)
+            counts, plan = backend.locked(go)
             log.info("forget %s by mcp:%s: %s", ref, client, counts)
-            return {"forgotten": ref, "deleted": counts, "note": "Deleted for real; it cannot be restored."}
+            out: dict[str, Any] = {"forgotten": ref, "deleted": counts,
+                                   "note": "Deleted for real; it cannot be restored."}
+            if plan.memory_ids and owner == "event":  # (a memory named goes alone)
+                out["memories"] = [f"m{m}" for m in plan.memory_ids]
+            if plan.pinned:
+                out["pinned"] = [f"m{m}" for m in plan.pinned]
+                out["note"] += f" It took the pinned memor{'y' if len(plan.pinned) == 1 else 'ies'} " \
+                               f"{', '.join(out['pinned'])} with it."
+            if plan.copies:
+                out["copies"] = [str(e) for e in plan.copies]
+            return out
 
         return await run(work)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..capture.redact_fields import redact_value
 from ..capture.secrets import redact
 from ..errors import NotFoundError, UsageError
 from ..models import Memory, content_hash
@@ -109,6 +110,9 @@ class MemoryBook:
         if not text or not text.strip():
             raise UsageError("a memory needs text")
         text = redact(text).text  # a typed edit or a model's words: secrets never reach the store
+        # (nor do they in what is stored beside it: an agent's tags, a subject)
+        subject = redact_value(subject, set())
+        meta = redact_value(meta, set())
         t = at if at is not None else _now()
         importance = max(1, min(10, int(importance)))
         memory = Memory(kind=kind, text=text.strip(), subject=subject, importance=importance,
@@ -131,7 +135,7 @@ class MemoryBook:
             raise UsageError(f"m{memory_id} was superseded by m{memory.superseded_by}; edit that one")
         if not text or not text.strip():
             raise UsageError("a memory needs text")
-        text = redact(text).text
+        text, subject = redact(text).text, redact_value(subject, set())
         t = at if at is not None else _now()
         new_subject = subject if subject is not None else memory.subject
         new_importance = importance if importance is not None else memory.importance

@@ -490,25 +490,52 @@ class EventQueries(StoreBase):
         return True
 
     def rewrite_texts(self, change: Callable[[str], str], *, write: bool = True) -> int:
-        """Apply ``change`` to every memory's text and subject, every memory history text and
-        every episode title, in place (a changed memory's vectors go, to be made again);
-        returns how many rows change. ``write=False`` only counts them."""
+        """Apply ``change`` to every memory's text, subject and metadata (an agent's tags),
+        every memory history text and state, and every episode title, in place (a changed
+        memory's vectors go, to be made again); returns how many rows change. ``write=False``
+        only counts them."""
         changed = 0
-        for mid, kind, subject, text in self._db.execute("SELECT id, kind, subject, text FROM memories").fetchall():
+        rows = self._db.execute("SELECT id, kind, subject, text, meta FROM memories").fetchall()
+        for mid, kind, subject, text, meta in rows:
             new_text, new_subject = change(text), change(subject) if subject else subject
-            if (new_text, new_subject) != (text, subject):
+            new_meta = _rewrite_json(meta, change)
+            if (new_text, new_subject, new_meta) != (text, subject, meta):
                 changed += 1
                 if not write:
                     continue
-                self._db.execute("UPDATE memories SET text = ?, subject = ?, content_hash = ? WHERE id = ?",
-                                 [new_text, new_subject, content_hash(kind, new_subject, new_text), mid])
-                self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [mid])
-        for table, columns in (("memory_history", ("old_text", "new_text")), ("episodes", ("title",))):
+                self._db.execute("UPDATE memories SET text = ?, subject = ?, content_hash = ?, meta = ? WHERE id = ?",
+                                 [new_text, new_subject, content_hash(kind, new_subject, new_text), new_meta, mid])
+                if (new_text, new_subject) != (text, subject):
+                    self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [mid])
+        for table, columns in (("memory_history", ("old_text", "new_text", "state")), ("episodes", ("title",))):
             for row in self._db.execute(f"SELECT id, {', '.join(columns)} FROM {table}").fetchall():
-                new = [change(v) if v else v for v in row[1:]]
+                new = [(_rewrite_json(v, change) if c == "state" else change(v)) if v else v
+                       for c, v in zip(columns, row[1:], strict=True)]
                 if new != list(row[1:]):
                     changed += 1
                     if write:
                         sets = ", ".join(f"{c} = ?" for c in columns)
                         self._db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*new, row[0]])
         return changed
+
+
+def _rewrite_json(stored: str | None, change: Callable[[str], str]) -> str | None:
+    """Stored JSON with ``change`` applied to every string inside it; as stored when nothing changes."""
+    if not stored:
+        return stored
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return change(stored)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return change(v)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        return v
+
+    new = walk(value)
+    return stored if new == value else json.dumps(new, ensure_ascii=False)

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..home import make_private_dir
 from ..importers.base import Skipped
 from ..importers.markdown import EXPORT_MARK
-from ..render import plural
+from ..render import plural, without_controls
 from ..timeutil import from_ts, iso
 from . import records
 
@@ -161,7 +161,7 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
             when = from_ts(event.ts_start)
             who = f" · {event.actor}" if event.actor else ""
             days[when.strftime("%Y-%m-%d")].append((event.ts_start, event.id or 0,
-                f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n"))
+                without_controls(f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n")))
             events += 1
         after = batch[-1].id or after
     for day, blocks in days.items():
@@ -172,7 +172,8 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
     for view in svc.list_memories(include_all=True):
         m = view.memory
         pin = " · pinned" if m.pinned else ""
-        kinds[m.kind].append(f"- {m.text.strip()} ({iso(m.valid_from or m.created_at)} · m{m.id}{pin} · "
+        kinds[m.kind].append(f"- {without_controls(m.text.strip())} "
+                             f"({iso(m.valid_from or m.created_at)} · m{m.id}{pin} · "
                              f"strength {view.retention:.2f})")
     for kind, lines in kinds.items():
         _write_text(folder / "memories" / f"{kind}.md",

@@ -98,3 +98,20 @@ def test_doctor_finds_a_secret_stored_in_the_source_speaker_session_or_tags(cli,
     assert (second["actor"], second["session"]) == ("[REDACTED:github-token]", "[REDACTED:aws-access-key-id]")
     assert second["meta"]["tags"] == ["[REDACTED:aws-access-key-id]", "a"]
     assert ghp.encode() not in (recall_home / "recall.db").read_bytes()
+
+
+def test_doctor_finds_a_secret_an_older_version_kept_in_a_memorys_tags_and_history(cli, recall_home, embedder):
+    akia = "AKIAIOSFODNN7EXAMPLE"
+    svc = Recall(load_config(recall_home), embedder=embedder)
+    memory = svc.memories.add("core", "Deploys from main", actor="mcp:agent")
+    # as `remember` wrote an agent's tags before they were redacted: in the row and in its history's state
+    svc.store._db.execute("UPDATE memories SET meta = ? WHERE id = ?", [json.dumps({"tags": [akia]}), memory.id])
+    svc.store._db.execute("UPDATE memory_history SET state = ? WHERE memory_id = ?",
+                          [json.dumps({"text": "Deploys from main", "meta": {"tags": [akia]}}), memory.id])
+    svc.store._db.commit()
+    svc.close()
+    assert "[WARN] secrets: 0 events and 2 other texts" in cli("doctor", "--no-llm")[1]
+    assert "redacted 0 events and 2 other texts" in cli("doctor", "--no-llm", "--fix")[1]
+    shown = json.loads(cli("show", f"m{memory.id}", "--json")[1])
+    assert shown["text"] == "Deploys from main" and shown["meta"]["tags"] == ["[REDACTED:aws-access-key-id]"]
+    assert akia.encode() not in (recall_home / "recall.db").read_bytes()

@@ -45,6 +45,20 @@ async def test_ids_that_are_not_ids(client, bad):
     assert "is not an id; ids come from search_memory, list_recent or ask results" in text
 
 
+@pytest.mark.parametrize("tool", ["forget", "get_memory", "pin"])
+async def test_true_is_no_id_and_deletes_nothing(client, svc, tool):
+    text = await fail(client, tool, id=True)
+    assert "'id' must be a string or a whole number (got bool)" in text
+    assert svc.store.get_event(1).text == "the blue pot hides the spare key"
+
+
+async def test_remember_refuses_a_nul_byte_and_takes_out_terminal_escapes(client, svc):
+    assert "'text' holds a NUL byte: send text, not binary data." in await fail(client, "remember", text="nul\x00byte")
+    out = await call(client, "remember", text="bell\x07 esc\x1b[31mred\x1b[0m", tags=["\x1b]0;title\x07x"])
+    event = svc.store.get_event(int(out["id"]))
+    assert event.text == "bell escred" and event.meta["tags"] == ["x"]
+
+
 async def test_pinning_an_event_explains_how_to_keep_its_fact(client):
     text = await fail(client, "pin", id="1")
     assert "'1' is an event id (a bare number names a raw captured item), and only memories (ids like 'm7') can " \

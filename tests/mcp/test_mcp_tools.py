@@ -70,6 +70,21 @@ async def test_remember_redacts_secrets_before_they_reach_the_database(make_serv
     assert store.store.get_event(int(out["id"])).meta["redacted"] == out["redacted"]
 
 
+@pytest.mark.parametrize("kind", ["note", "core"])
+async def test_secrets_in_tags_are_redacted_in_the_event_the_memory_and_its_history(make_server, store, kind):
+    async with connect(make_server()) as client:
+        out = await call(client, "remember", text="The user deploys from the main branch", kind=kind,
+                         tags=["AKIAIOSFODNN7EXAMPLE", "password: hunter2"])
+        found = await call(client, "search_memory", query="deploys main branch")
+    stored = json.dumps([list(r) for r in store.store._db.execute(
+        "SELECT meta, NULL FROM events UNION ALL SELECT meta, NULL FROM memories "
+        "UNION ALL SELECT state, new_text FROM memory_history").fetchall()])
+    shown = json.dumps([out, found])
+    for secret in ("AKIAIOSFODNN7EXAMPLE", "hunter2"):
+        assert secret not in stored and secret not in shown
+    assert out["tags"] == ["[REDACTED:aws-access-key-id]", "password: [REDACTED:password-prose]"]
+
+
 @pytest.mark.parametrize("kind", ["semantic", "procedural", "core"])
 async def test_remember_a_lasting_kind_also_makes_a_memory_linked_to_the_event(make_server, store, kind):
     async with connect(make_server(), name="cursor") as client:
@@ -297,6 +312,18 @@ async def test_forget_deletes_events_and_memories_for_real(make_server, svc, sto
         assert "no event with id 1" in await fail(client, "get_memory", id="1")
         assert (await call(client, "search_memory", query="Elm"))["results"] == []
     assert store.store.count_events() == 0 and n_memories(store) == 0
+
+
+async def test_forgetting_an_event_names_the_memories_and_pins_that_go_with_it(make_server, svc, store):
+    event = svc.add("my old address is 1 Elm St")
+    memory = svc.memories.add("core", "Lives at 1 Elm St", sources=[event.id], pinned=True)
+    async with connect(make_server()) as client:
+        tool = next(t for t in (await client.list_tools()).tools if t.name == "forget")
+        assert "also deletes the memories made from it (pinned and core ones too)" in tool.description
+        gone = await call(client, "forget", id=str(event.id))
+    assert gone["deleted"] == {"events": 1, "memories": 1}
+    assert gone["memories"] == gone["pinned"] == [f"m{memory.id}"]
+    assert f"It took the pinned memory m{memory.id} with it." in gone["note"]
 
 
 def no_model(self, question, **kwargs):

@@ -446,6 +446,13 @@ def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     assert len(a.hashes()) == 1
 
 
+def test_a_markdown_export_writes_no_terminal_escapes_a_stored_text_holds(a, tmp_path):
+    a.run("add", "bell\x07 esc\x1b[31mred\x1b[0m", "--time", "2026-11-20T10:00")
+    a.run("export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    day = (tmp_path / "md" / "events" / "2026-11-20.md").read_text()
+    assert "bell escred" in day and "\x1b" not in day and "\x07" not in day
+
+
 def test_a_markdown_export_again_into_its_folder_leaves_no_forgotten_day_behind(a, tmp_path):
     a.run("add", "dentist on Thursday", "--time", "2026-11-20T10:00")
     a.run("add", "Dr. Okafor: the biopsy was clear", "--time", "2026-11-21T10:00")
