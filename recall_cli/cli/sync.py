@@ -72,12 +72,16 @@ def backup(
         if not yes:
             svc.check_backup(file)  # a file that is no backup is refused before anything is asked
             confirm(f"replace this store with {file}", f"Replace this store with {file}? What was stored "
-                    "since that backup leaves the live store (a copy is kept beside it).")
-        kept = svc.restore(file)
+                    "since that backup leaves the live store (a copy is kept beside it); what you forgot "
+                    "since stays forgotten.")
+        done = svc.restore(file)
         if as_json:
-            echo_json({"restored": str(file), "kept": str(kept) if kept else None})
+            echo_json({"restored": str(file), "kept": str(done.kept) if done.kept else None,
+                       "kept_forgotten": done.forgotten})
         else:
-            typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {kept}." if kept else ""))
+            typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {done.kept}." if done.kept else "")
+                       + (f" {plural(done.forgotten, 'item')} you forgot since that backup stayed forgotten."
+                          if done.forgotten else ""))
         return
     path = svc.backup(file)
     if as_json:

@@ -193,6 +193,10 @@ def decode_text(data: bytes) -> str:
 def check_head(path: Path, start: bytes) -> None:
     """Refuse a file whose first bytes show it is binary (a NUL byte outside UTF-16)."""
     nul = binary_at(start)
+    if nul != -1 and start.startswith(b"SQLite format 3\x00"):
+        # (a backup handed to import: say which command reads it)
+        raise InputError("an SQLite database, not text; if it is a recall backup, restore it with "
+                         "`recall backup FILE --restore`", str(path))
     if nul != -1:
         raise InputError(f"binary file (NUL byte at offset {nul}), not text", str(path))
 

@@ -8,22 +8,30 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import InputError
-from ..home import PRIVATE_FILE
+from ..home import PRIVATE_FILE, make_private_dir
 from .migrations import migration_files
 
 
 def check_backup(path: Path) -> list[str]:
     """The migrations a backup file has applied; InputError when it is not a sound recall
     store of a schema version this recall knows."""
+    if path.is_dir():
+        raise InputError("a folder, not a backup file: name the file `recall backup FILE` wrote", str(path))
     if not path.is_file():
         raise InputError("no such backup file", str(path))
     with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise InputError("not a recall backup (not an SQLite database)", str(path))
+        head = fh.read(64)
+    if head[:16] != b"SQLite format 3\x00":
+        if head.lstrip().startswith(b'{"recall_export"'):
+            raise InputError("a recall export, not a backup: merge it with `recall import FILE`", str(path))
+        raise InputError("not a recall backup (not an SQLite database)", str(path))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # immutable: read as it is, so a backup on a read-only disk is checked without the
+        # -shm file SQLite would otherwise make beside it (and nothing is left there)
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
         try:
             names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'recall'")]
             integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -71,6 +79,7 @@ def restore(backup: Path, db_path: Path) -> Path | None:
     """Put a checked backup in place of the store at ``db_path``; the store it replaces is
     kept beside it (returned), so a restore can be undone."""
     check_backup(backup)
+    make_private_dir(db_path.parent)
     kept = None
     if db_path.exists():
         stamp = f"{db_path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}"

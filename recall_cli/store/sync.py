@@ -260,6 +260,9 @@ class SyncQueries(EventQueries, MemoryQueries):
         target = sqlite3.connect(str(path))
         try:
             self._db.conn.backup(target)
+            # one self-contained file: a WAL-mode copy needs -wal and -shm files beside it to be
+            # read, which a read-only backup disk cannot hold
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
         os.chmod(path, PRIVATE_FILE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -14,6 +15,15 @@ from .exchange import ExchangeReport
 
 if TYPE_CHECKING:
     from ..service import Recall
+
+
+@dataclass
+class Restored:
+    """What a restore did: where the replaced store was kept, and how many rows of the backup
+    went again because they were forgotten after it was made."""
+
+    kept: Path | None
+    forgotten: int = 0
 
 
 class SyncMethods:
@@ -56,27 +66,48 @@ class SyncMethods:
 
         check_backup(path.expanduser())
 
-    def restore(self, path: Path) -> Path | None:
-        """Replace this store with a backup (checked first); returns where the replaced store
-        was kept. Nothing else may have the store open (refused when another process has)."""
-        from ..home import lock_file
+    def restore(self, path: Path) -> Restored:
+        """Replace this store with a backup (checked first); says where the replaced store was
+        kept. What was forgotten in the live store stays forgotten (its tombstones are applied
+        to the backup), the home is made (or kept) private, and the vector index, a cache of the
+        replaced store, is dropped to be built again. Nothing else may have the store open
+        (refused when another process has)."""
+        import shutil
+
+        from ..home import lock_file, make_private_dir, tighten
         from ..store.backup import restore
 
         svc = cast("Recall", self)
-        svc.close()
         db = svc.config.db_path
+        live = svc.store.tombstones() if db.exists() else []
+        svc.close()
         if db.exists() and path.expanduser().resolve() == db.resolve():
             raise UsageError(f"{path} is the live store itself, not a backup of it")
+        make_private_dir(svc.config.home)  # (a new machine's home does not exist yet)
         alone = lock_file(db, wait=False) if db.exists() else None  # no other process has it open
         if db.exists() and alone is None:
             # another process writing on would write to the file the backup replaces: lost
             raise UsageError("another recall process has the store open (recall mcp, watch, tui, chat or serve): "
                              "stop it first, then restore")
         try:
-            return restore(path.expanduser(), db)
+            kept = restore(path.expanduser(), db)
         finally:
             if alone is not None:
                 os.close(alone)
+        shutil.rmtree(svc.config.index_dir, ignore_errors=True)
+        tighten(svc.config.home)
+        forgotten = 0
+        if live:
+            store = svc.store
+            for owner in ("event", "memory"):
+                keys = [t["key"] for t in live if t["owner"] == owner]
+                forgotten += store.forget_keys(owner, keys)
+            with store.transaction():
+                for t in live:
+                    store.add_tombstones(t["owner"], [t["key"]], t["hlc"], t["device"])
+            if forgotten:
+                store.scrub()
+        return Restored(kept, forgotten)
 
     def sync(self, folder: Path | None = None, *, embed: bool = True,
              progress: Callable[[int, int], None] | None = None) -> SyncReport:

@@ -1,6 +1,10 @@
 import json
+import stat
 
 import pytest
+
+from recall_cli.config import load_config
+from recall_cli.service import Recall
 
 
 def test_add_then_search_prints_an_aligned_table(cli):
@@ -304,6 +308,47 @@ def test_restore_is_refused_while_another_process_has_the_store_open(cli, recall
         holder.communicate("")
     assert cli("backup", str(target), "--restore", "--yes")[0] == 0  # once it is closed
     assert cli("show", "2")[0] == 3
+
+
+def test_a_backup_restores_into_a_home_that_does_not_exist_yet(cli, recall_home, tmp_path, embedder):
+    from recall_cli.cli import common
+
+    cli("add", "Booked flights to Porto")
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]  # one file
+    new_home = tmp_path / "new-machine" / "recall"
+    common.set_service_factory(lambda: Recall(load_config(new_home), embedder=embedder))
+    assert cli("backup", str(target), "--restore", "--yes") == (0, f"Restored {target}.\n", "")
+    assert "Booked flights to Porto" in cli("show", "1")[1]
+    assert stat.S_IMODE(new_home.stat().st_mode) == 0o700
+
+
+def test_a_restore_keeps_forgotten_what_was_forgotten_after_the_backup(cli, recall_home, tmp_path):
+    cli("add", "Booked flights to Porto", "--time", "2026-11-02T09:00")
+    cli("add", "The staging db password was changed", "--time", "2026-11-02T10:00")
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target))[0] == 0
+    assert cli("forget", "2", "--yes")[0] == 0
+    recall_home.chmod(0o755)
+    code, out, _ = cli("backup", str(target), "--restore", "--yes")
+    assert code == 0 and "1 item you forgot since that backup stayed forgotten." in out
+    assert stat.S_IMODE(recall_home.stat().st_mode) == 0o700
+    assert cli("show", "2")[0] == 3 and "Booked flights to Porto" in cli("show", "1")[1]
+    assert b"staging db password" not in (recall_home / "recall.db").read_bytes()
+
+
+def test_an_export_and_a_backup_mixed_up_are_told_apart(cli, tmp_path):
+    cli("add", "Booked flights to Porto")
+    export, backup_file = tmp_path / "all.jsonl", tmp_path / "copy.db"
+    assert cli("export", "-o", str(export))[0] == 0 and cli("backup", str(backup_file))[0] == 0
+    assert cli("backup", str(export), "--restore", "--yes") == (
+        4, "", f"Error: {export}: a recall export, not a backup: merge it with `recall import FILE`\n")
+    assert cli("backup", str(tmp_path), "--restore", "--yes")[2] == (
+        f"Error: {tmp_path}: a folder, not a backup file: name the file `recall backup FILE` wrote\n")
+    assert cli("import", str(backup_file))[2] == (
+        f"Error: {backup_file}: an SQLite database, not text; if it is a recall backup, restore it with "
+        "`recall backup FILE --restore`\n")
 
 
 def test_the_live_store_is_no_backup_to_restore(cli, recall_home):
