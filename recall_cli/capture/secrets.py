@@ -341,6 +341,15 @@ PATTERNS: tuple[SecretPattern, ...] = (
     _p("api-key-header", "api-key auth-token private-token access-token",
        r"(?i)\b(?:x-api-key|api-key|x-auth-token|private-token|x-access-token)\s*:\s*(?P<secret>[^\s'\"]+)",
        "curl -H 'X-Api-Key: FAKEapiFAKE' https://api.example.com", "FAKEapiFAKE", "API key headers"),
+    # a session cookie signs its holder in as surely as a password does
+    _p("cookie-header", "cookie",
+       r"(?i)\b(?:set-)?cookie\s*:\s*(?P<secret>[^\s'\";=]+=[^'\"\n]{6,})",
+       "curl -H 'Cookie: session=FakeCookieValue123' https://example.com", "FakeCookieValue123",
+       "Cookie and Set-Cookie headers"),
+    _p("cookie-arg", "-b --cookie",
+       r"\bcurl\b[^|;&\n]{0,1000}?\s(?:-b|--cookie)(?:\s+|=)['\"]?(?P<secret>[^\s'\"=;]+=[^\s'\"]+)",
+       "curl -b 'sessionid=FakeSessionId42' https://example.com", "FakeSessionId42",
+       "curl -b name=value (a cookie file's name is kept)"),
     _p("basic-auth-arg", "-u",
        r"(?:^|\s)(?:-u|--user|--proxy-user)(?:\s+|=)['\"]?(?:\[REDACTED:[a-z0-9-]+\]|[^\s:'\"]+):(?!//)"
        r"(?P<secret>[^\s'\"]+)",

@@ -240,6 +240,10 @@ CORPUS += [
     ("Netflix login: me@example.com, pass: s3cr3tflix", "s3cr3tflix"),
     ("user bob pass: hunter22", "hunter22"),
     ("wifi HomeNet pass: 'blue fish 42'", "blue fish 42"),
+    # session cookies, typed in a shell (found by a new user)
+    ('curl -H "Cookie: session=abcdef0123456789abcdef" https://x.invalid', "abcdef0123456789abcdef"),
+    ('curl -b "sessionid=8f14e45fceea167a5a36dedd4bea2543" https://x.invalid', "8f14e45fceea167a5a36dedd4bea2543"),
+    ("curl --cookie=sid=Zq81LmYp3Rt7Vw2 https://x.invalid", "Zq81LmYp3Rt7Vw2"),
     # a secret's name followed by the form or copy of the value it holds
     ("SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
     ("export SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
@@ -265,6 +269,7 @@ PLAIN_PASSWORDS = [
 ]
 # ... and what must stay as written next to them
 BENIGN += [
+    "curl -b cookies.txt -c cookies.txt https://example.com", "the cookie: chocolate chip, from the tin",
     "I passed the exam", "pass the salt", "the pass: Glenshee", "Boarding pass: 14:05", "bus pass: 2024-25",
     "ski pass: six days", "compass: north by north-east",
     "git show 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a",
