@@ -46,7 +46,8 @@ def _config(home: Path, private: Path) -> None:
         'ignore_patterns = "echo ignored-by-pattern*"\n', encoding="utf-8")
 
 
-def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False, bashrc: str = "") -> Terminal:
+def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False, bashrc: str = "",
+           after: str = "") -> Terminal:
     need(shell)
     hook = tmp / f"hook.{shell}"
     hook.write_text(hook_script(shell, python()), encoding="utf-8")
@@ -62,7 +63,7 @@ def _start(shell: str, tmp: Path, home: Path, *, private_mode: bool = False, bas
             f"HISTFILE={tmp}/bash_history\n"
             "trap '__user_debug=$((__user_debug+1))' DEBUG\n"  # a trap set before ours survives
             + bashrc
-            + f'eval "$(cat {hook})"\n', encoding="utf-8")
+            + f'eval "$(cat {hook})"\n' + after, encoding="utf-8")
         argv = ["bash", "--noprofile", "--rcfile", str(rc), "-i"]
     elif shell == "zsh":
         zdot = tmp / "zdot"
@@ -132,6 +133,40 @@ def test_bash_with_its_own_prompt_command_times_each_command_from_when_it_runs(t
     records = sorted(wait_for_spool(recall_home, {"echo done"}, timeout=60), key=lambda r: r["ts_start"])
     assert [r["text"] for r in records] == ["ls /recall-pc-none", "ls /recall-pc-none", "echo done"]
     assert records[1]["ts_start"] >= typed - 0.05  # not the time its prompt was drawn
+
+
+def test_bash_records_no_phantom_run_for_a_hidden_command_that_opens_the_last_entry(tmp_path, recall_home):
+    # a line typed with a space, or one HISTIGNORE hides, gets no history entry; that its words
+    # open the last entry's makes it no repeat of that entry (found by a new user: a failure
+    # that never happened was recorded)
+    term = _start("bash", tmp_path, recall_home, bashrc="HISTCONTROL=ignoreboth\nHISTIGNORE=pwd\n")
+    try:
+        term.run("ls -d /recall-hidden-none /tmp")
+        term.run(" ls")
+        term.run("pwd -P")
+        term.run("pwd")
+        term.run("echo done")
+    finally:
+        term.close()
+    records = sorted(wait_for_spool(recall_home, {"echo done"}, timeout=60), key=lambda r: r["ts_start"])
+    assert [(r["text"], r["meta"]["exit_code"]) for r in records] == [
+        ("ls -d /recall-hidden-none /tmp", 2), ("pwd -P", 0), ("echo done", 0)]
+
+
+def test_bash_reads_each_commands_status_when_the_rc_file_puts_its_prompt_command_first(tmp_path, recall_home):
+    # shared history between terminals, set after the hook: `history -n` ran before us and
+    # handed us its 0 for every command
+    term = _start("bash", tmp_path, recall_home,
+                  after='PROMPT_COMMAND="history -a; history -n; $PROMPT_COMMAND"\n')
+    try:
+        term.run("ls /recall-pc-first-none")
+        term.run("false")
+        term.run("echo done")
+    finally:
+        term.close()
+    records = sorted(wait_for_spool(recall_home, {"echo done"}, timeout=60), key=lambda r: r["ts_start"])
+    assert [(r["text"], r["meta"]["exit_code"]) for r in records] == [
+        ("ls /recall-pc-first-none", 2), ("false", 1), ("echo done", 0)]
 
 
 def test_bash_records_nothing_while_history_is_off(tmp_path, recall_home):

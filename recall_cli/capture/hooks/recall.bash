@@ -32,17 +32,21 @@ __recall_preexec() {
 __recall_repeat() {
     # HISTCONTROL=ignoredups (Ubuntu's default ignoreboth) adds no entry for a command that
     # repeats the last one, yet it ran: the DEBUG trap saw a command whose words open the
-    # last entry (word by word: the trap's text has single spaces). What is recorded is that
-    # entry, never the command the trap saw, so a line starting with a space is never
-    # recorded, nor taken for a repeat of an entry it only shares its first word with.
+    # last entry (word by word: the trap's text has single spaces) and reach at least to its
+    # first ; & or | (the trap sees a line's first simple command whole). What is recorded is
+    # that entry, never the command the trap saw, so a line starting with a space (or one
+    # HISTIGNORE hides) is never recorded, nor taken for a repeat of an entry it only opens:
+    # " git status" after "git status --short" ran, but not the entry.
     [[ -n ${__recall_seen-} ]] || return 1
     local __recall_last __recall_i
-    local -a __recall_was __recall_now
+    local -a __recall_was __recall_now __recall_first
     __recall_last=$(HISTTIMEFORMAT= builtin history 1)
     [[ $__recall_last =~ ^[[:space:]]*[0-9]+[*]?[[:space:]]+(.*)$ ]] || return 1
     read -ra __recall_was <<<"${BASH_REMATCH[1]}"
+    read -ra __recall_first <<<"${BASH_REMATCH[1]%%[;&|]*}"
     read -ra __recall_now <<<"$__recall_seen"
     (( ${#__recall_now[@]} && ${#__recall_now[@]} <= ${#__recall_was[@]} )) || return 1
+    (( ${#__recall_now[@]} >= ${#__recall_first[@]} )) || return 1
     for ((__recall_i = 0; __recall_i < ${#__recall_now[@]}; __recall_i++)); do
         [[ ${__recall_was[__recall_i]} == "${__recall_now[__recall_i]}" ]] || return 1
     done
@@ -77,18 +81,28 @@ __recall_precmd() {
 __recall_arm() { __recall_armed=1; }
 
 __recall_keep_last() {
-    # an rc file may add to PROMPT_COMMAND after loading this ("history -a"): arm after it
+    # an rc file may add to PROMPT_COMMAND after loading this: arm after what it appends
+    # ("history -a"), and read the command's status before what it puts first
+    # (PROMPT_COMMAND="history -a; history -n; $PROMPT_COMMAND" would hand us `history`'s 0),
     # from the next prompt on
     if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
-        [[ ${PROMPT_COMMAND[${#PROMPT_COMMAND[@]}-1]} == __recall_arm ]] && return 0
+        [[ ${PROMPT_COMMAND[0]} == __recall_precmd &&
+            ${PROMPT_COMMAND[${#PROMPT_COMMAND[@]}-1]} == __recall_arm ]] && return 0
         local -a __recall_kept=()
         local __recall_item
         for __recall_item in "${PROMPT_COMMAND[@]}"; do
-            [[ $__recall_item == __recall_arm ]] || __recall_kept+=("$__recall_item")
+            [[ $__recall_item == __recall_arm || $__recall_item == __recall_precmd ]] ||
+                __recall_kept+=("$__recall_item")
         done
-        PROMPT_COMMAND=("${__recall_kept[@]}" __recall_arm)
-    elif [[ $PROMPT_COMMAND != *";__recall_arm" ]]; then
-        PROMPT_COMMAND="${PROMPT_COMMAND//;__recall_arm/};__recall_arm"
+        PROMPT_COMMAND=(__recall_precmd "${__recall_kept[@]}" __recall_arm)
+    elif [[ $PROMPT_COMMAND != "__recall_precmd;"* || $PROMPT_COMMAND != *";__recall_arm" ]]; then
+        local __recall_rest=${PROMPT_COMMAND//;__recall_arm/}
+        __recall_rest=${__recall_rest//__recall_precmd;/}
+        __recall_rest=${__recall_rest//__recall_precmd/}
+        # (an empty command between two ;s is a syntax error)
+        while [[ $__recall_rest == [[:space:]\;]* ]]; do __recall_rest=${__recall_rest#?}; done
+        while [[ $__recall_rest == *[[:space:]\;] ]]; do __recall_rest=${__recall_rest%?}; done
+        PROMPT_COMMAND="__recall_precmd;${__recall_rest:+$__recall_rest;}__recall_arm"
     fi
 }
 
