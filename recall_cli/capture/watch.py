@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotFoundError, RecallError
 from ..home import account_name
 from ..importers.base import binary_at, decode_text
-from ..importers.markdown import named_time, normalized_lines, note_blocks, paragraph_hash
+from ..importers.markdown import EXPORT_MARK, named_time, normalized_lines, note_blocks, paragraph_hash
 from . import spool
 from .filters import expand_path, parse_list
+from .follow import Following
 from .secrets import redact
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class WatchReport:
     renamed: int = 0
     skipped_binary: int = 0
     skipped_large: int = 0
+    skipped_other: int = 0  # links to elsewhere, recall's own Markdown exports
     retried: int = 0
     records: int = 0
     errors: list[str] = field(default_factory=list)
@@ -91,7 +93,7 @@ class WatchReport:
 
     def add(self, other: WatchReport) -> None:
         for name in ("files_seen", "files_read", "paragraphs", "edited", "deleted", "renamed", "skipped_binary",
-                     "skipped_large", "retried", "records"):
+                     "skipped_large", "skipped_other", "retried", "records"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
         self.paths.extend(other.paths)
@@ -100,7 +102,7 @@ class WatchReport:
         return asdict(self)
 
 
-class FileWatcher:
+class FileWatcher(Following):
     """Watch directories for text changes; see the module docstring."""
 
     def __init__(self, dirs: Sequence[str | os.PathLike[str]], *, home: str | os.PathLike[str],
@@ -175,6 +177,15 @@ class FileWatcher:
             return None
         roots = [os.path.realpath(root) for root in self.dirs]
         return None if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots) else real
+
+    def _inner_link(self, path: str) -> bool:
+        """Whether a symbolic link on the way from its watched folder leads ``path`` to another
+        place inside the watched folders: a second name for a file read where it lies."""
+        root = self._root_of(path)
+        if root is None:
+            return False
+        return os.path.realpath(path) != os.path.join(os.path.realpath(root), os.path.relpath(path, root)) \
+            and self._outside_link(path) is None
 
     def _walk(self, directory: str) -> Iterable[str]:
         for current, dirnames, filenames in os.walk(directory, onerror=lambda exc: None):
@@ -261,6 +272,7 @@ class FileWatcher:
         ("gone", None, "") | ("busy", None, "") when it keeps changing or cannot be read."""
         outside = self._outside_link(path)
         if outside is not None:  # ~/notes/ssh.txt -> ~/.ssh/config: not a note the user keeps here
+            report.skipped_other += 1
             report.errors.append(f"{path}: skipped, a link to {outside}, outside the watched folders")
             try:
                 return "skip", os.stat(path), ""
@@ -293,12 +305,18 @@ class FileWatcher:
                 report.errors.append(f"{path}: skipped, binary (not text)")
                 return "skip", after, ""
             try:
-                return "text", after, decode_text(data)
+                text = decode_text(data)
             except UnicodeDecodeError as exc:
                 report.skipped_binary += 1
                 report.errors.append(f"{path}: skipped, not UTF-8 text (byte {exc.start}); convert it, "
                                      f"e.g. iconv -f latin1 -t utf-8")
                 return "skip", after, ""
+            if text.startswith(EXPORT_MARK):  # (`recall import` refuses it too: every event is in it)
+                report.skipped_other += 1
+                report.errors.append(f"{path}: skipped, a recall Markdown export (for reading; its events are "
+                                     "stored already)")
+                return "skip", after, ""
+            return "text", after, text
         # still changing: keep the old state; the next event (or scan) reads it again
         with self._cond:
             self._pending.setdefault(path, time.monotonic() + self.debounce)
@@ -306,6 +324,11 @@ class FileWatcher:
 
     def _process_file(self, path: str, now: float, records: list[dict[str, Any]],
                       report: WatchReport) -> None:
+        if self._inner_link(path):
+            # garden-link.md -> garden.md, or a path through a folder link ("up" -> ..) that a
+            # live rename walked: what it leads to is read under its own name, once
+            self.state.pop(path, None)
+            return
         known = self.state.get(path)
         try:
             quick = os.stat(path)
@@ -421,6 +444,8 @@ class FileWatcher:
                 found: set[str] = set()
                 for directory in self.dirs:
                     for path in self._walk(directory):
+                        if path in found:  # (a folder inside another one watched)
+                            continue
                         found.add(path)
                         self._process_file(path, now, records, report)
                 for path in sorted(self.state):
@@ -465,127 +490,3 @@ class FileWatcher:
             records = self._fold_renames(records, report, before, now)
             self._commit(records, report, before)
             return report
-
-    # -- following changes ----------------------------------------------------------------
-    def _queue(self, path: str, *, directory: bool = False) -> None:
-        due = time.monotonic() + self.debounce
-        with self._cond:
-            (self._pending_dirs if directory else self._pending)[path] = due
-            self._cond.notify()
-
-    def on_event(self, event: Any) -> None:
-        """A watchdog event (public so tests and the daemon can feed events directly)."""
-        kind = getattr(event, "event_type", "")
-        if kind in ("opened", "closed_no_write"):
-            return
-        src = os.fsdecode(event.src_path)
-        dest = os.fsdecode(getattr(event, "dest_path", "") or "")
-        if event.is_directory:
-            if kind in ("deleted", "moved", "created"):
-                self._queue(src, directory=True)
-                if dest:
-                    self._queue(dest, directory=True)
-            return
-        if kind == "moved" and dest:
-            with self._cond:
-                self._moves.append((src, dest))
-            self._queue(dest)
-            self._queue(src)
-            return
-        if self.wanted(src) or src in self.state:
-            self._queue(src)
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._stopping:
-                    dues = list(self._pending.values()) + list(self._pending_dirs.values())
-                    if dues:
-                        wait = min(dues) - time.monotonic()
-                        if wait <= 0:
-                            break
-                        self._cond.wait(wait)
-                    else:
-                        self._cond.wait()
-                if self._stopping:
-                    return
-                now = time.monotonic()
-                files = [p for p, due in self._pending.items() if due <= now]
-                dirs = [p for p, due in self._pending_dirs.items() if due <= now]
-                for p in files:
-                    del self._pending[p]
-                for p in dirs:
-                    del self._pending_dirs[p]
-                moves, self._moves = self._moves, []
-            try:
-                report = self._process_batch(files, dirs, moves)
-            except Exception as exc:  # noqa: BLE001 - the watcher must keep running
-                report = WatchReport(errors=[f"{type(exc).__name__}: {exc}"])
-            if self.on_flush is not None and (report.records or report.errors or report.files_seen):
-                try:
-                    self.on_flush(report)
-                except Exception:  # noqa: BLE001 - a failing callback must not stop watching
-                    pass
-
-    def start(self) -> WatchReport:
-        """Start following changes; returns the initial scan's report."""
-        try:
-            from watchdog.events import FileSystemEventHandler
-            from watchdog.observers import Observer
-        except ImportError:
-            raise RecallError("following changes needs the watchdog package (pip install watchdog); "
-                              "`recall watch --once` works without it") from None
-
-        watcher = self
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event: Any) -> None:
-                watcher.on_event(event)
-
-        self._acquire()
-        self._stopping = False
-        try:
-            observer = Observer()
-            handler = Handler()
-            for directory in self.dirs:
-                observer.schedule(handler, directory, recursive=True)
-            observer.start()  # watches are in place when this returns
-        except Exception:
-            self._release()
-            raise
-        self._observer = observer
-        self._worker = threading.Thread(target=self._run, name="recall-watch", daemon=True)
-        self._worker.start()
-        return self.scan_once()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop following changes (pending debounced files are read first)."""
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout)
-            self._observer = None
-        with self._cond:
-            files, dirs, moves = list(self._pending), list(self._pending_dirs), self._moves
-            self._pending, self._pending_dirs, self._moves = {}, {}, []
-            self._stopping = True
-            self._cond.notify_all()
-        if self._worker is not None:
-            self._worker.join(timeout)
-            self._worker = None
-        if files or dirs or moves:
-            try:
-                self._process_batch(files, dirs, moves)
-            except Exception:  # noqa: BLE001 - the next scan picks these up
-                pass
-        self._release()
-
-    @property
-    def running(self) -> bool:
-        return self._observer is not None
-
-    def __enter__(self) -> FileWatcher:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

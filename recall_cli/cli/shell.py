@@ -170,7 +170,7 @@ def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool)
             line += f", {plural(report.edited, 'edited file')}"
         if report.renamed:
             line += f", {plural(report.renamed, 'renamed file')}"
-        skipped = report.skipped_binary + report.skipped_large
+        skipped = report.skipped_binary + report.skipped_large + report.skipped_other
         if skipped:
             line += f", {skipped} skipped (named below)"
         if ingested is not None:

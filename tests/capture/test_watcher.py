@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from recall_cli.capture import follow
 from recall_cli.capture import watch as watch_module
 from recall_cli.capture.watch import FileWatcher, WatchBusyError
 from recall_cli.errors import NotFoundError
@@ -147,7 +149,7 @@ def test_a_utf16_note_with_its_byte_order_mark_is_read_as_notepad_saved_it(notes
     assert collect.texts() == ["Book the ferry to Naxos.\nTake the early one.", "Pack sunscreen."]
 
 
-def test_a_link_out_of_the_watched_folder_is_not_read_but_one_within_it_is(notes, tmp_path, recall_home):
+def test_a_link_out_of_the_watched_folder_is_not_read_nor_one_within_it_read_twice(notes, tmp_path, recall_home):
     private = tmp_path / "private"
     private.mkdir()
     (private / "ssh-config.txt").write_text("Host prod\n  HostName 10.0.0.9\n")
@@ -157,9 +159,41 @@ def test_a_link_out_of_the_watched_folder_is_not_read_but_one_within_it_is(notes
     (notes / "alias.md").symlink_to(notes / "sub" / "kept.md")
     collect = Collect()
     report = make(tmp_path, recall_home, collect).scan_once()
-    assert sorted(collect.texts()) == ["Kept note.", "Kept note."]  # (the link inside is read as itself)
+    assert collect.texts() == ["Kept note."]  # (the link inside is a second name for it: read once)
     assert report.errors == [f"{notes / 'ssh.txt'}: skipped, a link to {private / 'ssh-config.txt'}, "
                              "outside the watched folders"]
+    assert report.skipped_other == 1  # every file a warning names is counted as skipped
+    (notes / "alias.md").unlink()  # the link's going is no deletion of a note
+    assert make(tmp_path, recall_home, collect).scan_once().records == 0 and collect.texts() == ["Kept note."]
+
+
+def test_a_watched_folder_under_a_link_is_read_as_usual(tmp_path, recall_home):
+    (tmp_path / "real-notes").mkdir()
+    (tmp_path / "real-notes" / "a.md").write_text("Planted basil next to the roses.\n")
+    (tmp_path / "notes").symlink_to(tmp_path / "real-notes")
+    collect = Collect()
+    make(tmp_path, recall_home, collect).scan_once()
+    assert collect.texts() == ["Planted basil next to the roses."]
+
+
+def test_recalls_own_markdown_export_in_a_watched_folder_is_not_read_again(cli, notes, tmp_path, recall_home):
+    cli("add", "Top note about herons.", "--time", "2026-11-20T10:00")
+    assert cli("export", "--format", "markdown", "-o", str(notes / "recall-export"))[0] == 0
+    (notes / "mine.md").write_text("My own note about egrets.\n")
+    collect = Collect()
+    report = make(tmp_path, recall_home, collect).scan_once()
+    assert collect.texts() == ["My own note about egrets."]
+    assert report.skipped_other == 1 and "a recall Markdown export" in report.errors[0]
+
+
+def test_a_folder_inside_another_watched_one_is_scanned_once(notes, tmp_path, recall_home):
+    (notes / "sub").mkdir()
+    (notes / "a.md").write_text("one\n")
+    (notes / "sub" / "b.md").write_text("two\n")
+    collect = Collect()
+    watcher = FileWatcher([notes, notes / "sub"], home=recall_home, sink=collect.sink)
+    report = watcher.scan_once()
+    assert report.files_seen == 2 and sorted(collect.texts()) == ["one", "two"]
 
 
 def test_secrets_in_notes_are_redacted(notes, tmp_path, recall_home):
@@ -279,6 +313,55 @@ def test_a_real_observer_sees_create_modify_move_and_delete(notes, tmp_path, rec
     assert watcher.state_path.exists()
     # a new watcher on the same home knows all of it: nothing new on its first scan
     assert make(tmp_path, recall_home).scan_once().records == 0
+
+
+def test_a_live_rename_of_a_folder_holding_a_link_up_reads_nothing_through_the_link(notes, tmp_path, recall_home):
+    (notes / "q.md").write_text("Note about quokkas.\n")
+    (notes / "a").mkdir()
+    (notes / "a" / "w.md").write_text("Note about wombats.\n")
+    (notes / "a" / "up").symlink_to("..")  # an "up" link some note apps make
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect)
+    watcher.start()
+    try:
+        (notes / "a").rename(notes / "b")
+        collect.wait(lambda r: any(x["kind"] == "moved" for x in r))
+        (notes / "marker.md").write_text("after the rename\n")
+        collect.wait(lambda r: "after the rename" in [x["text"] for x in r])
+    finally:
+        watcher.stop()
+    assert sorted(collect.texts(kind="paragraph")) == ["Note about quokkas.", "Note about wombats.", "after the rename"]
+    assert not any("/up/" in path for path in watcher.state)
+
+
+@pytest.mark.parametrize("replace", ["moved away", "deleted"])
+def test_a_watched_folder_replaced_while_watched_is_watched_again(notes, tmp_path, recall_home, monkeypatch,
+                                                                  replace):
+    # a notes repo cloned again, a folder restored from a backup: its files are followed again
+    monkeypatch.setattr(follow, "ROOT_CHECK", 0.1)
+    (notes / "l.md").write_text("Note about lynxes.\n")
+    collect, errors = Collect(), []
+
+    def flushed(report) -> None:
+        errors.extend(report.errors)
+        collect.reports.put(report)
+
+    watcher = FileWatcher([notes], home=recall_home, sink=collect.sink, on_flush=flushed, debounce_ms=50)
+    watcher.start()
+    try:
+        if replace == "moved away":
+            notes.rename(tmp_path / "notes.old")
+        else:
+            shutil.rmtree(notes)
+        collect.wait(lambda r: any("no longer there; watching it again when it is back" in e for e in errors))
+        notes.mkdir()
+        (notes / "o.md").write_text("Note about ocelots.\n")
+        collect.wait(lambda r: "Note about ocelots." in [x["text"] for x in r])
+        (notes / "p.md").write_text("Note about pumas.\n")
+        collect.wait(lambda r: "Note about pumas." in [x["text"] for x in r])
+    finally:
+        watcher.stop()
+    assert collect.texts(kind="deleted") == [f"Deleted {notes / 'l.md'}"]
 
 
 def test_watch_once_writes_the_spool_and_ingests(cli, notes, recall_home):
