@@ -111,6 +111,8 @@ def recall_home() -> Path:
 
 
 # keys whose value must be one of a few words
+# settings that name a folder: `config set` stores them as full paths
+ABSOLUTE_PATHS = ("sync.dir",)
 TRUST = ("auto", "always", "never")  # who does a job: the LLM by its size, always, or never
 CHOICES: dict[str, tuple[str, ...]] = {
     "embed.backend": ("onnx-int8", "onnx", "torch"),
@@ -283,6 +285,8 @@ class Config:
     def set(self, key: str, value: Any) -> Any:
         """Persist a value to config.toml and return it, typed."""
         typed = coerce(key, value)
+        if key in ABSOLUTE_PATHS and typed:  # read later from any folder: fixed to where it was set
+            typed = os.path.abspath(os.path.expanduser(typed))
         _check_order({**self.values, key: typed}, key)
         stored = _read_toml(self.path)
         section, name = key.split(".", 1)

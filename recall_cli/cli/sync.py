@@ -91,19 +91,21 @@ def backup(
 
 
 def sync(
-    folder: Path = typer.Argument(None, help="The synced folder (default: sync.dir)."),
+    folder: str = typer.Argument(None, help="The synced folder (default: sync.dir)."),
     new_device: bool = typer.Option(False, "--new-device", help="Give this store a new device id (after copying "
                                                                 "a RECALL_HOME to another machine)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Merge with your other devices through a folder that Syncthing, git, rclone or a USB stick keeps in step."""
+    if folder is not None and not folder.strip():  # ("$SYNC_DIR" unset: not the folder you are in)
+        raise UsageError("the sync folder is empty: name one, or leave it out to use sync.dir")
     svc = service()
     if new_device:
         typer.echo(f"This store is now device {svc.new_device()}.", err=True)
         if folder is None and not svc.config.get("sync.dir"):
             return  # nothing to sync through yet: the new id is all that was asked
     with progress("Syncing") as update:
-        report = svc.sync(folder, progress=update)
+        report = svc.sync(Path(folder) if folder is not None else None, progress=update)
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -121,6 +121,10 @@ class SyncMethods:
         target = folder or (Path(configured).expanduser() if configured else None)
         if target is None:
             raise UsageError("say which folder to sync through: recall sync DIR (or set sync.dir)")
+        if folder is None and not target.is_absolute():
+            # (it would be read from whichever folder recall runs in: another one each time)
+            raise UsageError(f"sync.dir is a relative path ({configured}): set it to a full path, "
+                             f"e.g. recall config set sync.dir {Path(configured).expanduser().absolute()}")
         report = sync(svc, target)
         if embed and (report.events or report.changes):
             svc.embed_pending(progress=progress)

@@ -528,3 +528,25 @@ def test_an_event_record_without_text_or_with_a_bad_hash_is_skipped_with_a_warni
         assert len(svc.store.events_after(0, 100)[0].content_hash) == len(hashlib.sha256().hexdigest())
     finally:
         svc.close()
+
+
+def test_an_empty_sync_folder_is_refused_not_taken_for_the_folder_you_are_in(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cli("add", "a private note")
+    assert cli("sync", "") == (2, "", "Error: the sync folder is empty: name one, or leave it out to use "
+                                       "sync.dir\n")
+    assert not [p for p in tmp_path.iterdir() if p.is_dir() and p.name != "recall-home"]  # no device folder
+
+
+def test_sync_dir_is_stored_as_a_full_path_and_a_relative_one_is_refused(cli, tmp_path, monkeypatch):
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    cli("add", "a note to sync")
+    assert cli("config", "set", "sync.dir", "S3")[0] == 0
+    assert cli("config", "get", "sync.dir")[1] == f"{tmp_path / 'work' / 'S3'}\n"
+    monkeypatch.chdir(tmp_path)  # elsewhere, the same folder
+    (tmp_path / "work" / "S3").mkdir()
+    assert cli("sync")[0] == 0 and any((tmp_path / "work" / "S3").iterdir())
+    monkeypatch.setenv("RECALL_SYNC_DIR", "S4")
+    code, _, err = cli("sync")
+    assert code == 2 and err.startswith("Error: sync.dir is a relative path (S4): set it to a full path")
