@@ -69,6 +69,7 @@ class SyncReport:
     seconds: float = 0.0
     sealed_opened: int = 0  # other devices' sealed segments this passphrase opened
     sealed_shut: int = 0  # ... and those it did not
+    sealed_now: int = 0  # this device's segments written before it had a passphrase, sealed now
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -79,6 +80,8 @@ class SyncReport:
                  f"wrote {plural(self.written, 'record')}" if self.written else "nothing new to write"]
         if self.rewritten:
             parts.append(f"rewrote {self.rewritten} of this device's segments without forgotten items")
+        if self.sealed_now:
+            parts.append(f"sealed {self.sealed_now} of this device's segments written before the passphrase")
         return f"Synced {self.folder} as device {self.device}: " + "; ".join(parts) + "."
 
 
@@ -119,8 +122,13 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
         make_private_dir(mine)
         report.rewritten = _rewrite_own(svc, key, mine, secret)
         report.written = _write_own(svc, key, mine, device, secret)
+        if secret is not None:
+            report.sealed_now = _seal_own(svc, key, mine, secret)
     except OSError as exc:
         raise SyncError(f"cannot write to the sync folder {mine}: {exc.strerror or exc}") from None
+    if secret is not None and (plain := _plain_others(folder, device)):
+        report.warnings.append(f"{plural(plain, 'segment')} from other devices still in plain text in {folder}: "
+                               "each device seals its own at its next sync, once it has sync.passphrase_cmd too")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -176,17 +184,45 @@ def _check_identity(svc: Recall, key: str, mine: Path) -> None:
                             f"({svc.config.home}) to give it an id of its own")
 
 
-def _a_sealed_segment(folder: Path, device: str) -> Path | None:
-    """A segment another device sealed with a passphrase, if the folder holds one."""
+def _others_sealed(folder: Path, device: str) -> list[tuple[Path, bool]]:
+    """Each segment other devices wrote, and whether it is sealed with a passphrase."""
+    found = []
     try:
         others = sorted(p for p in folder.iterdir() if p.is_dir() and p.name != device and not p.name.startswith("."))
         for path in (s for other in others for s in sorted(other.iterdir()) if NAME.match(s.name)):
             with path.open("rb") as handle:
-                if is_sealed(handle.read(len(SEALED))):
-                    return path
+                found.append((path, is_sealed(handle.read(len(SEALED)))))
     except OSError:
-        return None  # an unreadable folder is reported where it is read
-    return None
+        pass  # an unreadable folder is reported where it is read
+    return found
+
+
+def _a_sealed_segment(folder: Path, device: str) -> Path | None:
+    """A segment another device sealed with a passphrase, if the folder holds one."""
+    return next((path for path, sealed in _others_sealed(folder, device) if sealed), None)
+
+
+def _plain_others(folder: Path, device: str) -> int:
+    """How many of the other devices' segments are not sealed."""
+    return sum(1 for _path, sealed in _others_sealed(folder, device) if not sealed)
+
+
+def _seal_own(svc: Recall, key: str, mine: Path, secret: bytes) -> int:
+    """Seal this device's segments it wrote in plain text before it had a passphrase: turning
+    one on must not leave what was written before readable in the shared folder."""
+    sealed = 0
+    for name in sorted(svc.store.my_segments(key)):
+        path = mine / name
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if is_sealed(data):
+            continue
+        segment = decode(data, str(path))
+        sha = _write_segment(path, segment, secret)
+        svc.store.record_segment(key, segment.device, name, sha, mine=True, at=time.time())
+        sealed += 1
+    return sealed
 
 
 def _read_others(svc: Recall, folder: Path, key: str, device: str, secret: bytes | None,

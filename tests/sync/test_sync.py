@@ -355,6 +355,23 @@ def test_sealed_segments_hold_no_plain_text_and_open_with_the_passphrase(a, b, f
     assert b"barecanary77" not in raw_bytes(folder) and bare.hashes() != set()
 
 
+def test_a_passphrase_turned_on_later_seals_what_each_device_wrote_before(a, b, folder):
+    a.run("add", "acanary31 written in plain text")
+    b.run("add", "bcanary57: the alarm code is in the red book")
+    for device in (a, b, a):
+        device.run("sync", str(folder))
+    b.env["RECALL_SYNC_PASSPHRASE_CMD"] = "echo correct horse"
+    done = b.run("sync", str(folder))
+    assert "sealed 1 of this device's segments written before the passphrase" in done.stdout
+    assert "1 segment from other devices still in plain text" in done.stderr
+    assert b"bcanary57" not in raw_bytes(folder) and b"acanary31" in raw_bytes(folder)
+    a.env["RECALL_SYNC_PASSPHRASE_CMD"] = "echo correct horse"
+    a.run("sync", str(folder))
+    assert b"acanary31" not in raw_bytes(folder)
+    assert "still plain text" not in b.run("sync", str(folder)).stderr
+    assert a.hashes() == b.hashes() and len(a.hashes()) == 2
+
+
 def test_two_devices_never_consolidate_the_same_events_twice(a, b, folder):
     store_lines(a, "line {i} about the trip", 1_700_000_000, source="chat", session="s1", actor="Ana")
     a.run("consolidate", "--no-llm")
