@@ -190,10 +190,15 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
                 "note": "recall has no local answer model here; " + EVIDENCE_NOTE}
     out: dict[str, Any] = {"answer": text, "citations": [hit_item(evidence[r], width=600) for r in cited],
                            "evidence": [hit_item(h, width=600) for ref, h in evidence.items() if ref not in cited]}
+    out["method"], out["reason"] = answer.method or None, answer.reason or None
+    because = f" ({answer.reason})" if answer.reason else ""
     if answer.abstained:
-        out["note"] = "recall's local model found no answer in the evidence; check it yourself before saying so."
+        out["note"] = (f"recall found no answer in the evidence{because}; check the evidence yourself before "
+                       "saying so.")
     else:
-        out["note"] = ("Answered by recall's small local model" + ("" if cited else " (it cited nothing)")
+        # (with a small model the answer is most often the evidence's own sentence, chosen by rules)
+        by = "recall's local model" if answer.method == "model" else "recall's rules from the evidence's own words"
+        out["note"] = (f"Answered by {by}" + ("" if cited else " (it cited nothing)")
                        + "; check the answer against the evidence, best first, and prefer the evidence if they "
                        "disagree.")
     return out

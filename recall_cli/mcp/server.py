@@ -42,7 +42,7 @@ from .. import __version__
 from ..config import Config
 from ..errors import ModelError, NotFoundError, RecallError
 from ..models import well_formed
-from ..render import without_controls
+from ..render import weak_match, without_controls
 from ..store.shell_history import Query as ShellQuery
 from ..timeutil import iso
 from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer
@@ -239,6 +239,10 @@ in full with get_memory."""
             if result.time_range is not None:
                 out["time_filter"] = {"phrase": result.time_range.phrase, "since": iso(result.time_range.since),
                                       "until": iso(result.time_range.until)}
+            if items and weak_match(result):  # as the CLI says "Nothing matches ... well"
+                out["weak_match"] = True
+                out["note"] = ("Nothing matches this well: these are only the closest items, likely on other "
+                               "subjects. Do not take them for what the user said about it.")
             if not hits:
                 out["note"] = "Nothing matched. Try other words, a wider time range, or list_recent."
                 if source:
@@ -258,9 +262,10 @@ in full with get_memory."""
         since: Annotated[str | None, Field(description="Only evidence at or after this time.")] = None,
         until: Annotated[str | None, Field(description="Only evidence at or before this time.")] = None,
     ) -> dict[str, Any]:
-        """Answer a question from the user's memory with recall's small local model: 'answer', the cited items \
-('citations', with ids and dates) and the rest of the evidence it read. The local model is weak: check its \
-answer against the evidence. When no local model is available, 'answer' is null and 'citations' holds the \
+        """Answer a question from the user's memory as `recall ask` does: 'answer', the cited items \
+('citations', with ids and dates) and the rest of the evidence it read; 'method' says what made the answer \
+(the evidence's own sentence chosen by rules, or 'model' for recall's small local model) and 'reason' why. \
+Check the answer against the evidence. When no local model is available, 'answer' is null and 'citations' holds the \
 ranked evidence: answer from it yourself. Use search_memory instead for raw matches."""
         text = required_text("question", question, "ask(question='which editor do I use?')")
 
@@ -478,6 +483,22 @@ its own when idle. Returns how many episodes were done and the memories added or
 
 
 # -- running over stdio -------------------------------------------------------------------------
+def _check_home(config: Config) -> None:
+    """A RECALL_HOME that cannot hold a store fails the server at its start, in one line the MCP
+    client shows, rather than every tool later with a pointer to a log that cannot be written."""
+    from ..home import make_private_dir
+
+    home = config.home
+    if home.exists() and not home.is_dir():
+        raise RecallError(f"RECALL_HOME {home} is a file, not a folder: fix RECALL_HOME in your MCP client's "
+                          "config (or leave it out for the default)")
+    try:
+        make_private_dir(home)
+    except OSError as exc:
+        raise RecallError(f"RECALL_HOME {home} cannot be made ({exc.strerror or exc}): fix RECALL_HOME in your "
+                          "MCP client's config") from None
+
+
 def setup_logging(config: Config, level: int = logging.INFO) -> None:
     """Logs go to RECALL_HOME/logs/mcp.log and (warnings only) to stderr; stdout is the protocol's."""
     import logging.handlers
@@ -536,6 +557,7 @@ def serve_stdio(*, read_only: bool = False, client_name: str | None = None, conf
     from ..service import Recall
 
     config = config or load_config()
+    _check_home(config)
     setup_logging(config)
     server = build_server(service_factory or (lambda: Recall(config)), read_only=read_only,
                           client_name=client_name, daemon=remote)

@@ -126,3 +126,13 @@ def test_stdout_carries_only_protocol_messages(recall_home, tmp_path):
     assert replies[4]["result"]["isError"] is False
     assert replies[4]["result"]["structuredContent"]["results"] == []
     assert replies[5]["result"]["isError"] is False  # answered, not dropped
+
+
+def test_a_recall_home_that_is_a_file_fails_the_server_at_its_start_in_one_line(tmp_path):
+    home = tmp_path / "notadir"
+    home.write_text("")
+    done = subprocess.run([sys.executable, "-m", "recall_cli", "mcp"], input="", capture_output=True, text=True,
+                          env=_env(home), cwd=str(tmp_path), timeout=60)
+    assert done.returncode != 0 and done.stdout == ""
+    assert done.stderr == (f"Error: RECALL_HOME {home} is a file, not a folder: fix RECALL_HOME in your MCP "
+                           "client's config (or leave it out for the default)\n")

@@ -362,8 +362,8 @@ async def test_ask_uses_the_services_local_model_when_there_is_one(make_server, 
         calls.append(question)
         found = self.search(question, limit=kwargs["limit"], since=kwargs["since"], until=kwargs["until"])
         assert [h.ref for h in found.hits] == ["1"]  # scoped to since/until
-        return SimpleNamespace(text="Thursday at 3pm [1]", citations=["1"], abstained=False,
-                               evidence=[found.hits[0], _hit("m9", "x" * 700)])
+        return SimpleNamespace(text="Thursday at 3pm [1]", citations=["1"], abstained=False, method="model",
+                               reason="", evidence=[found.hits[0], _hit("m9", "x" * 700)])
 
     monkeypatch.setattr(Recall, "ask", fake_ask, raising=False)
     async with connect(make_server()) as client:
@@ -372,12 +372,13 @@ async def test_ask_uses_the_services_local_model_when_there_is_one(make_server, 
     assert out["answer"] == "Thursday at 3pm [1]"
     assert [(c["id"], c["time"]) for c in out["citations"]] == [("1", "2026-11-20T00:00:00+00:00")]
     assert [e["id"] for e in out["evidence"]] == ["m9"] and "get_memory('m9')" in out["evidence"][0]["truncated"]
-    assert out["note"].startswith("Answered by recall's small local model")
+    assert out["note"].startswith("Answered by recall's local model") and out["method"] == "model"
 
 
 async def test_ask_reports_when_the_local_model_abstains(make_server, monkeypatch):
     def abstain(self, question, **kwargs):
         return SimpleNamespace(text="Not mentioned: I have no memory of that.", citations=[], abstained=True,
+                               method="abstain", reason="the evidence names no cat",
                                evidence=[_hit("3", "bought oat milk")])
 
     monkeypatch.setattr(Recall, "ask", abstain, raising=False)
@@ -385,7 +386,26 @@ async def test_ask_reports_when_the_local_model_abstains(make_server, monkeypatc
         out = await call(client, "ask", question="what is my cat called?")
     assert out["answer"] == "Not mentioned: I have no memory of that." and out["citations"] == []
     assert [e["id"] for e in out["evidence"]] == ["3"]
-    assert "found no answer" in out["note"]
+    assert "found no answer in the evidence (the evidence names no cat)" in out["note"]
+    assert out["reason"] == "the evidence names no cat"
+
+
+async def test_ask_says_when_the_answer_is_the_evidences_own_sentence_not_the_models(make_server, svc):
+    svc.add("Sam's spare key is under the blue pot")
+    async with connect(make_server()) as client:
+        out = await call(client, "ask", question="where is Sam's spare key?")
+    assert out["method"] != "model" and "blue pot" in out["answer"]
+    assert out["note"].startswith("Answered by recall's rules from the evidence's own words")
+
+
+async def test_search_memory_says_when_nothing_matches_well(make_server, svc):
+    svc.add("Easter dinner at Dad's, lamb and roast potatoes")
+    svc.add("Bleed the rear brake with mineral oil only")
+    async with connect(make_server()) as client:
+        weak = await call(client, "search_memory", query="boiler pressure")
+        good = await call(client, "search_memory", query="brake bleed")
+    assert weak["weak_match"] is True and weak["count"] >= 1 and "only the closest items" in weak["note"]
+    assert "weak_match" not in good and "note" not in good
 
 
 @pytest.mark.parametrize(("error", "note"), [
