@@ -96,8 +96,14 @@ def _about_person(question: str, previous: str, answer: str = "") -> str:
     return question[:pronoun.start()] + said + question[pronoun.end("pronoun"):]
 
 
+# a short question that leans on the last one: "and when?", "who teaches it?", "which one?"
+REFERS_BACK = re.compile(r"^\s*(?:and|so|what about|how about)\b|\b(?:it|that|this|those|these|one|ones|he|she|him"
+                         r"|his|her|they|them|their|there|then)\b", re.I)
+
+
 def retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """A short follow-up ("and when was that?") is searched together with the last question."""
-    if history and len(words(question)) <= 3:
+    """A short follow-up ("and when was that?", "when?") is searched together with the last
+    question; a short question of its own ("what is on tomorrow?") is not."""
+    if history and len(words(question)) <= 3 and (REFERS_BACK.search(question) or not words(question)):
         return f"{history[-1][0]} {question}"
     return question

@@ -849,6 +849,17 @@ def test_a_follow_up_that_says_it_asks_about_the_last_questions_thing(svc):
     assert ask(svc, "and when was that?", llm=ScriptedLLM([]), history=priya).question == "and when was that?"
 
 
+def test_a_short_question_of_its_own_in_a_chat_is_answered_as_ask_answers_it(svc):
+    # "what is on tomorrow?" names its own time: it is no follow-up of the last question (found
+    # by a new user: chat answered with the last question's note from March)
+    svc.add("Planted tomatoes in the south bed. Gran gave me the seeds.", ts=parse_time("2026-03-14T10:00"))
+    history = [("who gave me the seeds?", "Gran gave me the seeds. [1]")]
+    alone = ask(svc, "what is on tomorrow?", llm=ScriptedLLM([]), reference=parse_time("2026-12-06T10:00"))
+    chat = ask(svc, "what is on tomorrow?", llm=ScriptedLLM([]), history=history,
+               reference=parse_time("2026-12-06T10:00"))
+    assert alone.text.startswith("Not mentioned") and chat.text == alone.text
+
+
 def test_a_deadline_in_a_note_is_not_something_that_happened_in_the_weeks_before_it(svc):
     add_notes(svc, [("2025-11-18T16:00", "Code review with Priya: FAL-240 must be finished by 28 November."),
                     ("2025-11-03T15:30", "Production outage: the payments worker ran out of connections.")])
