@@ -146,6 +146,27 @@ def test_ctrl_r_puts_the_chosen_command_on_the_prompt_line_unrun(shell, history,
         term.close()
 
 
+@pytest.mark.parametrize(("shell", "own"), [("bash", "reverse-i-search"), ("zsh", "bck-i-search"),
+                                            ("fish", "search:")])
+def test_ctrl_r_falls_back_to_the_shells_own_search_when_recalls_python_is_gone(shell, own, history, tmp_path):
+    if shutil.which("tmux") is None or shutil.which(shell) is None:
+        pytest.skip(f"needs tmux and {shell}")
+    term = _shell_in_tmux(shell, history, tmp_path, "gone")
+    try:
+        term.wait_for("READY>")
+        term.keys("set __recall_python /nonexistent/python" if shell == "fish"
+                  else "__recall_python=/nonexistent/python", "Enter")
+        term.wait_until(lambda screen: screen.count("READY>") >= 2)
+        term.keys("C-r")
+        if shell == "bash":  # (a key bound with bind -x cannot start readline's search itself)
+            term.wait_for("Ctrl-R is bash's own search again")
+            term.keys("C-r")
+        term.wait_for(own)
+        term.keys("C-c")
+    finally:
+        term.close()
+
+
 def _pickers_of(home: Path) -> list[int]:
     """Pids of picker processes running for this RECALL_HOME."""
     found = []

@@ -3,6 +3,15 @@
 if status is-interactive; and test "$RECALL_NO_CTRL_R" != 1; and not set -q __recall_picker
     set -g __recall_picker @PICK@
     function __recall_pick
+        if not test -x "$__recall_python"
+            # recall's Python is gone (moved, uninstalled): Ctrl-R is fish's own search again
+            set -l own history-search-backward
+            contains history-pager (bind --function-names); and set own history-pager
+            bind \cr $own
+            bind -M insert \cr $own 2>/dev/null
+            commandline -f $own
+            return
+        end
         set -l out ($__recall_python @FLAGS@ -c $__recall_picker --query (commandline) --cwd $PWD \
             --session "$__recall_session" </dev/tty | string collect)
         and commandline -r -- $out
