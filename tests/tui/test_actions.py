@@ -56,6 +56,25 @@ def test_pin_needs_a_memory(app, ids):
     run(app, scenario)
 
 
+def test_a_memory_forgotten_outside_the_tui_is_said_to_be_gone_and_the_list_refreshed(app, ids, svc):
+    ref = f"m{ids['m_birthday']}"
+
+    async def scenario(pilot):
+        await open_memory(pilot, ref)
+        table = pilot.app.screen.query_one("#memory-table")
+        keys = [row.value for row in table.rows]
+        svc.forget(svc.plan_forget([ref]))  # `recall forget` in another terminal
+        table.move_cursor(row=(keys.index(ref) + 1) % len(keys))
+        await settle(pilot)
+        table.move_cursor(row=keys.index(ref))  # back onto the row the list still shows
+        await settle(pilot)
+        assert app.messages[-1] == ("warning", f"{ref} is no longer there (changed outside the TUI); the lists "
+                                               "are refreshed.")
+        assert ref not in [row.value for row in table.rows]
+
+    run(app, scenario)
+
+
 def test_edit_is_a_user_correction(app, ids, svc):
     ref = f"m{ids['m_birthday']}"
 

@@ -18,7 +18,7 @@ from ...models import ForgetPlan, Memory
 from ...render import plural, replaced
 from ...service import SOURCES
 from ..widgets.ask import AskView
-from ..widgets.common import ItemHighlighted, ItemOpened, kind_of, recall_app
+from ..widgets.common import ItemGone, ItemHighlighted, ItemOpened, kind_of, recall_app
 from ..widgets.detail import DetailPane
 from ..widgets.filters import FilterBar
 from ..widgets.jobbar import JobBar
@@ -137,6 +137,12 @@ class MainScreen(Screen[None]):
         if origin is not None and self.query_one(TabbedContent).active_pane not in origin.ancestors:
             return  # a view loading in a hidden tab does not take over the pane
         self.detail.show(message.ref)
+
+    def on_item_gone(self, message: ItemGone) -> None:
+        message.stop()
+        recall_app(self).say(f"{message.ref} is no longer there (changed outside the TUI); the lists are "
+                             "refreshed.", "warning")
+        self.refresh_all(detail=False)
 
     def on_item_opened(self, message: ItemOpened) -> None:
         message.stop()

@@ -82,6 +82,15 @@ class ItemHighlighted(Message):
         self.origin = origin  # the view it came from: only the visible view drives the pane
 
 
+class ItemGone(Message):
+    """The item asked for is no longer in the store (forgotten outside the TUI): the lists
+    showing it are stale."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+
 class ItemOpened(Message):
     """The user chose an item (Enter or a click): open it in the detail pane."""
 

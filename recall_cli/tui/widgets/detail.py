@@ -16,11 +16,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...errors import NotFoundError, RecallError
 from ...render import plural
 from ...store.timeline import Filters
 from ...timeutil import day_bounds, from_ts, short
 from ..backend import Backend
-from .common import ZONE_STYLE, ItemOpened, kind_of, one_line, recall_app, source_tag, strength_bar
+from .common import ZONE_STYLE, ItemGone, ItemOpened, kind_of, one_line, recall_app, source_tag, strength_bar
 
 EMPTY = Text("Move through the timeline, search results or memories: the item shows here.", style="dim")
 
@@ -210,11 +211,16 @@ class DetailPane(VerticalScroll):
             if token == self._token:
                 self._paint(ref, data)
 
-        def missing(message: str) -> None:
-            if token == self._token:
-                self._missing(ref, message)
+        def missing(exc: BaseException) -> None:
+            if token != self._token:
+                return
+            message = exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}"
+            self._missing(ref, message)
+            if isinstance(exc, NotFoundError):
+                self.post_message(ItemGone(ref))
 
-        app.background(lambda: load(backend, ref, reinforce, at), paint, group="detail", error=missing)
+        app.background(lambda: load(backend, ref, reinforce, at), paint, group="detail", error=missing,
+                       raw_errors=True)
 
     def _missing(self, ref: str, message: str) -> None:
         self._paint(None, None)
