@@ -27,9 +27,17 @@ WHERE_THING = re.compile(r"^\s*where(?:'s|\s+is|\s+are|\s+did\s+(?:i|we)\s+(?:pu
                          r"these days|currently|again|today))?\s*\??\s*$", re.I)
 
 
+# "what is my wifi password?": the word before a code's name says which one is asked (the
+# staging db password is none); "what's the front door code?"
+WHICH_CODE = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are)\s+(?:my|our|the|his|her|their)\s+(?:[\w-]+\s+)*?"
+                        r"(?P<thing>[a-z][\w-]*)\s+(?:password|passcode|pin|code|username|login)s?\s*\??\s*$", re.I)
+
+
 def thing_asked(question: str) -> str:
-    """The word for the thing a "where is ...?" question asks for ("key" in "where is the spare
-    bike key?"), or ""."""
+    """The word that says which thing a question asks for, which an answer must hold: "key" in
+    "where is the spare bike key?", "wifi" in "what is my wifi password?"; else ""."""
+    if (code := WHICH_CODE.match(question)) is not None:
+        return code["thing"].lower()
     found = WHERE_THING.match(question)
     said = re.findall(r"[a-z][a-z'\u2019-]*", found["thing"].lower()) if found else []
     return said[-1].removesuffix("'s").removesuffix("\u2019s") if said else ""

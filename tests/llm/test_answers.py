@@ -1757,3 +1757,15 @@ def test_how_many_now_is_the_latest_count_even_when_the_first_line_counts_nothin
                     ("2026-05-17T21:00", "Bought tape for the finger."), ("2026-05-18T21:00", "Rent paid.")])
     assert answered(svc, "How many pre-orders does the Sintra zine have now?", "2026-05-20T12:00").startswith(
         "Pre-orders: 57!!")
+
+
+def test_which_code_is_asked_is_said_before_it_and_another_code_is_no_answer(svc):
+    # found by a new user: "what is my wifi password?" was answered with the staging db's
+    add_notes(svc, [("2026-03-05T10:00", "The staging db password is kept in the team vault."),
+                    ("2026-03-06T10:00", "Deploy staging with make deploy ENV=staging.")])
+    assert answered(svc, "what is my wifi password?", now="2026-03-10T10:00").startswith("Not mentioned")
+    add_notes(svc, [("2026-03-07T10:00", "The wifi password is on the sticker under the router.")])
+    assert answered(svc, "what is my wifi password?", now="2026-03-10T10:00") == (
+        "The wifi password is on the sticker under the router. [3]")
+    assert answered(svc, "what's the staging db password?", now="2026-03-10T10:00").startswith(
+        "The staging db password is kept in the team vault.")
