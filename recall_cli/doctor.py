@@ -111,9 +111,13 @@ def _screen(svc: Recall) -> Check:
 def _daemon(svc: Recall) -> Check:
     """Whether `recall serve` runs and answers (commands use it then); one that runs without
     answering (stopped, stuck) costs every command half a second before it works alone."""
+    from .serve.client import daemon_problems
     from .serve.daemon import status
 
     data = status(svc.config)
+    if data["answering"] and (problems := daemon_problems(svc.config)):
+        return Check("daemon", "WARN", f"recall serve is running (pid {data['pid']}), but: "
+                                       + "; ".join(problems.values()))
     if data["answering"]:
         return Check("daemon", "OK", f"recall serve is running (pid {data['pid']}); commands use its warm models")
     if data["running"]:

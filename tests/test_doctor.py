@@ -29,3 +29,14 @@ def test_doctor_warns_when_the_homes_disk_is_nearly_full(cli, recall_home):
     with patch("recall_cli.doctor.shutil.disk_usage", return_value=full):
         code, out, _err = cli("doctor", "--no-llm")
     assert code == 1 and f"[WARN] home: {recall_home}: only 1 MB free on its disk" in out
+
+
+def test_doctor_warns_when_the_running_daemon_cannot_do_part_of_its_work(cli, monkeypatch):
+    from recall_cli.serve import client, daemon
+
+    monkeypatch.setattr(daemon, "status", lambda config: {"running": True, "answering": True, "pid": 4242})
+    monkeypatch.setattr(client, "daemon_problems",
+                        lambda config: {"watch": "not watching /media/usb/notes: no such folder"})
+    out = cli("doctor", "--no-llm")[1]
+    assert ("[WARN] daemon: recall serve is running (pid 4242), but: not watching /media/usb/notes: "
+            "no such folder") in out

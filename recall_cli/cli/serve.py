@@ -25,6 +25,7 @@ def serve(
 ) -> None:
     """Keep models and the index warm behind a Unix socket; ingest, watch and consolidate."""
     from ..serve import daemon
+    from ..serve.client import daemon_problems
 
     asked = [flag for flag, on in (("--detach", detach), ("--stop", stop_it), ("--status", show_status),
                                    ("--unit", unit)) if on]
@@ -43,10 +44,13 @@ def serve(
         return
     if show_status:
         data = daemon.status(config)
+        data["problems"] = daemon_problems(config) if data["answering"] else {}
         if as_json:
             echo_json(data)
         elif data["answering"]:
             typer.echo(f"recall serve is running (pid {data['pid']}) on {data['socket']}")
+            for why in data["problems"].values():
+                typer.echo(f"  but: {why}")
         elif data["running"]:
             typer.echo(f"recall serve (pid {data['pid']}) is running but not answering on {data['socket']}: "
                        "stopped or stuck; `recall serve --stop` ends it")

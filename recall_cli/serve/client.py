@@ -118,6 +118,18 @@ def remote(config: Config | None = None, on_unresponsive: Callable[[str], None] 
     return client if state == "ok" else None
 
 
+def daemon_problems(config: Config) -> dict[str, str]:
+    """What a running daemon says it cannot do (a watched folder missing, no screen to
+    record): {part: why}; {} when none runs or all is well."""
+    client = remote(config)
+    if client is None:
+        return {}
+    try:
+        return dict(client.call("status").get("problems") or {})
+    except Exception:  # noqa: BLE001 - a daemon that stops answering has no news to give
+        return {}
+
+
 def screen_recorded(config: Config) -> bool | str:
     """True when a running daemon records screen focus, else why not."""
     client = remote(config)

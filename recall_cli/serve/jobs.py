@@ -4,11 +4,12 @@ sync through a shared folder."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..capture.filters import parse_list
+from ..capture.filters import expand_path, parse_list
 from ..capture.screen import screen_watcher_from_config
 from ..capture.watch import FileWatcher
 from ..config import load_config
@@ -94,7 +95,12 @@ def install_jobs(daemon: Daemon) -> None:
 
     def follow_watch_dirs() -> None:
         # `recall watch --add/--remove` edits config.toml while the daemon runs: it follows
-        # (read again only when the file changed: this runs every few seconds)
+        # (read again only when the file changed: this runs every few seconds); a folder that
+        # was missing (a USB stick, a share) is watched once it is back
+        missing = daemon.problems.get("watch") and any(
+            os.path.isdir(expand_path(d)) for d in parse_list(watched["dirs"]) if not _watching(daemon, d))
+        if missing:
+            _restart_file_watcher(daemon, watched["dirs"])
         stamp = _stamp(config.path)
         if stamp == watched["stamp"]:
             return
@@ -122,16 +128,33 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+def _watching(daemon: Daemon, directory: str) -> bool:
+    """Whether a running file watcher watches ``directory`` (as watch.dirs spells it)."""
+    path = expand_path(directory)
+    return any(path in w.dirs for w in daemon.watchers if isinstance(w, FileWatcher))
+
+
 def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
-    """The file watcher over ``dirs`` (watch.dirs), when any are configured."""
+    """The file watcher over the folders of ``dirs`` (watch.dirs) that exist; one that does
+    not (a USB stick unplugged) is named in the daemon's problems, and watched when it is back."""
+    wanted = parse_list(dirs)
+    missing = [d for d in wanted if not os.path.isdir(expand_path(d))]
+    if missing:
+        daemon.problems["watch"] = (f"not watching {', '.join(missing)}: no such folder (watched as soon as it "
+                                    "is back)")
+        log.warning("%s", daemon.problems["watch"])
+    else:
+        daemon.problems.pop("watch", None)
     try:
-        if dirs.strip():
-            watcher = FileWatcher.from_config(daemon.config, parse_list(dirs), held=daemon.service.held_paragraphs)
+        present = [d for d in wanted if d not in missing]
+        if present:
+            watcher = FileWatcher.from_config(daemon.config, present, held=daemon.service.held_paragraphs)
             watcher.start()
             daemon.watchers.append(watcher)
             log.info("watching %s", ", ".join(map(str, watcher.dirs)))
-    except Exception as exc:  # a missing directory must not stop the daemon
-        log.warning("file watcher not started: %s", exc.message if isinstance(exc, RecallError) else exc)
+    except Exception as exc:  # a folder going away meanwhile must not stop the daemon
+        daemon.problems["watch"] = f"file watcher not started: {exc.message if isinstance(exc, RecallError) else exc}"
+        log.warning("%s", daemon.problems["watch"])
 
 
 def _restart_file_watcher(daemon: Daemon, dirs: str) -> None:

@@ -319,6 +319,29 @@ def test_a_folder_added_to_watch_while_the_daemon_runs_is_watched_without_a_rest
         server.service.close()
 
 
+def test_a_missing_watched_folder_leaves_the_others_watched_is_said_and_is_watched_when_back(tmp_path, recall_home):
+    from recall_cli.capture.watch import FileWatcher
+    from recall_cli.serve.jobs import install_jobs
+
+    notes, usb = tmp_path / "notes", tmp_path / "usb"
+    notes.mkdir()
+    load_config(recall_home).set("watch.dirs", f"{notes},{usb}")  # the stick is unplugged
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    try:
+        assert [w.dirs for w in server.watchers if isinstance(w, FileWatcher)] == [[str(notes)]]
+        assert server.problems["watch"] == f"not watching {usb}: no such folder (watched as soon as it is back)"
+        usb.mkdir()  # plugged in again
+        server.jobs["watch_dirs"]()
+        assert [w.dirs for w in server.watchers if isinstance(w, FileWatcher)] == [[str(notes), str(usb)]]
+        assert "watch" not in server.problems
+    finally:
+        for watcher in server.watchers:
+            watcher.stop()
+        server.service.close()
+
+
 def test_the_sync_job_logs_a_missing_folder_and_keeps_the_daemon_running(tmp_path, monkeypatch, caplog):
     from recall_cli.serve.jobs import install_jobs
 
