@@ -222,6 +222,7 @@ class Daemon:
         self.last_request = time.monotonic()
         self.server: socketserver.ThreadingUnixStreamServer | None = None
         self.jobs: dict[str, Callable[[], None]] = {}
+        self.unlocked_jobs: set[str] = set()  # jobs that take the lock themselves, a step at a time
         self.watchers: list[FileWatcher | ScreenWatcher] = []
         self.problems: dict[str, str] = {}  # watcher -> why it is not running ("screen": "no X display")
 
@@ -327,6 +328,9 @@ class Daemon:
         while not self.stopping.wait(interval):
             for name, job in list(self.jobs.items()):
                 try:
+                    if name in self.unlocked_jobs:
+                        job()
+                        continue
                     with self.lock:
                         job()
                 except Exception as exc:  # a failing job is logged, the daemon keeps serving

@@ -36,22 +36,35 @@ def install_jobs(daemon: Daemon) -> None:
     daemon.jobs["ingest"] = ingest
 
     idle_after = config.get("serve.consolidate_idle")
-    state = {"last": 0.0}
+    state: dict[str, Any] = {"last": 0.0, "problem": ""}
 
     def consolidate_when_idle() -> None:
         if idle_after <= 0 or time.monotonic() - daemon.last_request < idle_after:
             return
         if time.monotonic() - state["last"] < idle_after:
             return
-        state["last"] = time.monotonic()
-        # the configured LLM, as `recall consolidate` and the TUI use it
-        report = svc.consolidate(limit=config.get("serve.consolidate_batch"))
-        if report.model_problem:
-            log.info("consolidating without the LLM: %s", report.model_problem)
-        if report.episodes:
-            log.info("consolidated %s episodes with %s: %s", report.episodes, report.model, report.actions)
+        started = state["last"] = time.monotonic()
+        done, actions = 0, dict[str, int]()
+        for _ in range(config.get("serve.consolidate_batch")):
+            # one episode at a time under the lock, and none once someone asks something: with a
+            # model an episode takes seconds, a batch minutes, and a search must not wait them out
+            if daemon.stopping.is_set() or daemon.last_request > started:
+                break
+            with daemon.lock:  # the configured LLM, as `recall consolidate` and the TUI use it
+                report = svc.consolidate(limit=1)
+            if report.model_problem and report.model_problem != state.get("problem"):
+                log.info("consolidating without the LLM: %s", report.model_problem)  # (once, not each run)
+            state["problem"] = report.model_problem
+            if not report.episodes:
+                break
+            done += report.episodes
+            for action, n in report.actions.items():
+                actions[action] = actions.get(action, 0) + n
+        if done:
+            log.info("consolidated %s episodes with %s: %s", done, report.model, actions)
 
     daemon.jobs["consolidate"] = consolidate_when_idle
+    daemon.unlocked_jobs.add("consolidate")
 
     sweep: dict[str, object] = {"last": 0.0, "zones": {}}
 

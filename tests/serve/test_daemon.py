@@ -260,6 +260,35 @@ def test_the_daemon_ingests_the_spool_and_consolidates_when_idle(recall_home, mo
     server.service.close()
 
 
+def test_idle_consolidation_gives_way_to_a_request_after_the_episode_it_is_on(recall_home, monkeypatch):
+    # with a model an episode takes seconds and a batch minutes: a search must not wait them out
+    import time
+
+    from recall_cli.serve.jobs import install_jobs
+
+    monkeypatch.setenv("RECALL_SERVE_CONSOLIDATE_IDLE", "0.001")
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    assert "consolidate" in server.unlocked_jobs  # it takes the lock an episode at a time
+    for day in range(3):  # three episodes, days apart
+        server.service.add(f"note {day} about the allotment", ts=1_700_000_000 + day * 5 * 86400)
+    server.last_request = 0.0
+    real, held = server.service.consolidate, []
+
+    def one_then_a_request(**kwargs):
+        held.append(server.lock._is_owned())  # (an RLock's own check: this thread holds it)
+        report = real(**kwargs)
+        server.last_request = time.monotonic() + 1  # someone searched meanwhile
+        return report
+
+    monkeypatch.setattr(server.service, "consolidate", one_then_a_request)
+    server.jobs["consolidate"]()
+    assert held == [True]  # one episode, under the lock, then it gave way
+    assert len(server.service.store.pending_episodes(3)) == 2  # the rest wait for the next quiet moment
+    server.service.close()
+
+
 def test_the_daemon_syncs_through_the_configured_folder(tmp_path, monkeypatch):
     from recall_cli.serve.jobs import install_jobs
 
