@@ -38,7 +38,11 @@ def serve(
         raise UsageError(f"{' and '.join(asked)} exclude each other: give one")
     if as_json and not show_status:
         raise UsageError("--json goes with status (recall serve status --json)")
-    config = load_config()
+    # status and stop need only the home (its pid file and socket): a config.toml broken by
+    # hand must not leave a running daemon that cannot be looked at or stopped
+    config = load_config(lenient=show_status or stop_it)
+    for problem in config.problems if (show_status or stop_it) else ():
+        typer.echo(f"warning: {problem}", err=True)
     if unit:
         typer.echo(daemon.unit_file(config), nl=False)
         return

@@ -141,6 +141,16 @@ def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
     assert "signal 15: shutting down" in log and "stopped" in log
 
 
+def test_status_and_stop_work_with_a_config_toml_broken_by_hand(cli, recall_home):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    (recall_home / "config.toml").write_text("[search\nlimit = 5\n")
+    code, out, err = cli("serve", "status")
+    assert (code, out) == (1, "recall serve is not running\n")
+    assert err.startswith("warning: ") and "is not valid TOML" in err
+    assert cli("serve", "stop")[:2] == (0, "recall serve was not running.\n")
+    assert cli("serve", "--detach")[0] != 0  # starting still needs a config it can read
+
+
 def test_serve_names_an_unknown_action(cli):
     assert cli("serve", "restart") == (2, "", "Error: unknown serve action 'restart' (use start, stop or status)\n")
     assert cli("serve", "stop") == (0, "recall serve was not running.\n", "")
