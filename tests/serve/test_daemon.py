@@ -151,6 +151,15 @@ def test_status_and_stop_work_with_a_config_toml_broken_by_hand(cli, recall_home
     assert cli("serve", "--detach")[0] != 0  # starting still needs a config it can read
 
 
+def test_a_setting_changed_while_the_daemon_runs_says_it_needs_a_restart(cli, monkeypatch):
+    monkeypatch.setattr(d, "status", lambda config: {"running": True, "answering": True, "pid": 4242})
+    code, out, err = cli("config", "set", "sync.interval_minutes", "2")
+    assert code == 0 and err.startswith("note: recall serve is running and reads settings when it starts")
+    assert cli("config", "set", "tui.keymap", "app-help=f2")[2] == ""  # the TUI reads it, not the daemon
+    monkeypatch.setattr(d, "status", lambda config: {"running": False, "answering": False, "pid": None})
+    assert cli("config", "set", "sync.interval_minutes", "3")[2] == ""
+
+
 def test_serve_names_an_unknown_action(cli):
     assert cli("serve", "restart") == (2, "", "Error: unknown serve action 'restart' (use start, stop or status)\n")
     assert cli("serve", "stop") == (0, "recall serve was not running.\n", "")
