@@ -111,12 +111,15 @@ INSTRUCTION_PATTERNS = (
 )
 MARKUP = re.compile(
     r"\{\{|\}\}|\{%|%\}|\[\[|\]\]|```|<\s*/?\s*[A-Za-z][A-Za-z0-9]*\s*/?\s*>|"
-    r"\{\s*\"|\"\s*:\s*[\"\[{\d]|\"\s*\}|\[\s*\{|\}\s*\]|\\[ntu\"]|(?:^|\s)#+[A-Za-z_]|\*\*"  # ** bold
+    r"\{\s*\"|\"\s*:\s*[\"\[{\d]|\"\s*\}|\[\s*\{|\}\s*\]|\\[ntu\"]|(?:^|\s)#+[A-Za-z_]|\*\*|"  # ** bold
+    r"\{[^{}\s]{0,12}\}"  # a placeholder left of a template: "{2}", "{name}"
 )
 ALLOWED_SYMBOLS = frozenset("- – — & + / = : ... … % $ € £ ~".split())
 FILE_NAME = re.compile(r"^[\w~./\\-]*[\w-]\.[A-Za-z][A-Za-z0-9]{0,4}$|^[~.]?/[\w./-]+$")
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?\b")
+# a clock time: "16:00", "3:48am", "7.30 pm", "9am" (what "3:48am" is made of, NUMBER does not see)
+CLOCK = re.compile(r"(?<![\w.:])(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?m)?(?!\w|:\d)", re.I)
 MONTH_YEAR = re.compile(r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True))
                         + r")\.?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I)
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
@@ -205,6 +208,7 @@ class Evidence:
     months: set[tuple[int, int]] = field(default_factory=set)  # (month, year)
     years: set[int] = field(default_factory=set)
     weekdays: set[str] = field(default_factory=set)
+    times: set[tuple[int, int]] = field(default_factory=set)  # (hour, minute) said, or when an event was written
     actors: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)  # shell commands that succeeded
     instructions: list[str] = field(default_factory=list)  # sentences that give steps
@@ -216,8 +220,10 @@ class Evidence:
         ev = cls(list(events))
         texts = []
         for event in ev.events:
-            said = from_ts(event.ts_start).date()
+            when = from_ts(event.ts_start)
+            said = when.date()
             ev._add_day(said)
+            ev.times.add((when.hour, when.minute))
             text = clean_text(annotate(event.text, event.ts_start))
             extra = " ".join(str(event.meta.get(k, "")) for k in ("cwd", "path", "title") if event.meta.get(k))
             texts.append(f"{text} {extra}".strip())
@@ -264,6 +270,7 @@ class Evidence:
             for word in WORD.findall(actor):
                 ev.tokens.add(base_word(word))
                 ev.stems.add(stem(word))
+        ev.times.update(t for m in CLOCK.finditer(ev.text) if (t := clock_time(m)) is not None)
         for token in NUMBER.findall(ev.text):
             value = number_value(token)
             if value is not None:
@@ -459,3 +466,17 @@ def cut_short(text: str, cited: Sequence[Event]) -> str:
             if found and before and not CLAUSE_EDGE.search(before) and len(CLAUSE_END.split(before)[-1].split()) == 1:
                 return before.split()[-1]
     return ""
+
+
+def clock_time(m: re.Match[str]) -> tuple[int, int] | None:
+    """(hour on the 24-hour clock, minute) of a CLOCK match; None for a bare number (no minutes
+    and no am/pm: "3 days") or one that is no time of day."""
+    if m.group("m") is None and m.group("ampm") is None:
+        return None
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    ampm = (m.group("ampm") or "").lower()[:1]
+    if ampm == "p" and hour < 12:
+        hour += 12
+    elif ampm == "a" and hour == 12:
+        hour = 0
+    return (hour, minute) if hour < 24 and minute < 60 else None

@@ -50,6 +50,7 @@ from .attribution import (
 )
 from .evidence import (
     ALLOWED_SYMBOLS,
+    CLOCK,
     FILE_NAME,
     FIRST_PERSON,
     GLUE,
@@ -67,6 +68,7 @@ from .evidence import (
     asked_not_said,
     base_word,
     clean_text,
+    clock_time,
     copied_lines,
     cut_short,
     dated,
@@ -175,7 +177,17 @@ def check_dates_and_numbers(text: str, ev: Evidence) -> tuple[str, str, str]:
             return "ungrounded_date", word, ""
         if word.lower() in NUMBER_WORDS and NUMBER_WORDS[word.lower()] not in ev.numbers:
             return "ungrounded_number", word, ""
-    for token in NUMBER.findall(rest):
+    times = []  # a time of day: said in the events (in any spelling), or when one was written
+    for m in CLOCK.finditer(rest):
+        if (said := clock_time(m)) is None:
+            continue
+        if said not in ev.times:
+            return "ungrounded_number", m.group(0).strip(), ""
+        times.append(m.span())
+    for found in NUMBER.finditer(rest):
+        if any(a <= found.start() < b for a, b in times):
+            continue
+        token = found.group(0)
         value = number_value(token)
         if value is not None and value not in ev.numbers:
             return ("ungrounded_date" if 1900 <= value <= 2099 else "ungrounded_number"), token, ""

@@ -53,6 +53,21 @@ def test_template_residue_is_rejected():
     assert (v.ok, v.reason) == (False, "markup")
 
 
+def test_a_template_placeholder_and_an_invented_time_are_rejected():
+    # found with consolidate.model_proposes = always: "{2}" and "3:48am" are in no event
+    plans = [Event("Conversation 2: I am planning a dinner party for 6 guests on Friday.", NOTE_DAY,
+                   source="chat", session="p", actor="user", id=20),
+             Event("Day 3: Sintra by train from Rossio, back by 7.30pm.", NOTE_DAY + 60, source="chat", session="p",
+                   actor="assistant", id=21)]
+    v = verdict(llm("semantic", "{2} the user is planning a dinner party for 6 guests on Friday.", [20]), plans)
+    assert (v.ok, v.reason, v.detail) == (False, "markup", "{2}")
+    v = verdict(llm("semantic", "Sintra by train from Rossio at 3:48am.", [21]), plans)
+    assert (v.ok, v.reason, v.detail) == (False, "ungrounded_number", "3:48am")
+    # a time the events say, in another spelling, and the time one was written, are grounded
+    assert verdict(llm("semantic", "Sintra by train from Rossio, back by 19:30.", [21]), plans).ok
+    assert verdict(llm("semantic", "Day 3 at 10:41: Sintra by train from Rossio.", [21]), plans).ok
+
+
 def test_first_person_is_rewritten_to_the_speaker_when_the_events_say_it():
     v = verdict(llm("semantic", "I'm a big video game fan and I love playing games with my family.", [2], "I"),
                 chat())
