@@ -167,15 +167,17 @@ def split_blocks(lines: Iterable[str], first: int,
         current = []
         return block
 
-    in_comment = False
+    closing = ""  # the end of the comment a line opened: "-->" (HTML), "%%" (Obsidian)
     for number, line in enumerate(lines, start=first):
-        if in_comment:  # an HTML comment is not shown, so not remembered
-            in_comment = "-->" not in line
+        if closing:  # a comment is not shown, so not remembered
+            closing = "" if closing in line else closing
             continue
-        if fence is None and line.lstrip().startswith("<!--"):
+        opener = next((o for o in ("<!--", "%%") if line.lstrip().startswith(o)), None) if fence is None else None
+        if opener is not None:
             if (block := flush()) is not None:
                 yield block
-            in_comment = "-->" not in line[line.index("<!--") + 4:]
+            end = "-->" if opener == "<!--" else "%%"
+            closing = "" if end in line[line.index(opener) + len(opener):] else end
             continue
         if fence is not None:
             current.append(line)
@@ -291,9 +293,9 @@ def note_blocks(lines: Iterator[str], default_ts: float, name: str = "") -> Iter
     title: list[tuple[int, str, int]] = []
     pending: NoteBlock | None = None  # a title, until a block below it shows it is one
     for block in split_blocks(chain(ahead[first:], lines), first):
-        body = _dedent(clean("\n".join(block.lines).strip("\n").rstrip()))
-        if not body.strip():
-            continue
+        body = _dedent(clean(_COMMENT.sub("", "\n".join(block.lines)).strip("\n").rstrip()))
+        if not body.strip() or _QUERY.match(body) or not _TEMPLATE.sub("", body).strip():
+            continue  # (a query, or a template's empty slots, says nothing the user wrote)
         if pending is None and not title and not block.headings and _titles(body, name):
             pending = NoteBlock(block.line_start + 1, block.line_start + 1, body,
                                 heading_time([], front_ts, default_ts), "")
@@ -309,6 +311,10 @@ def note_blocks(lines: Iterator[str], default_ts: float, name: str = "") -> Iter
 
 
 TITLE_WORDS = 8
+_COMMENT = re.compile(r"%%.*?%%", re.S)  # an Obsidian comment inside a line: hidden when the note is read
+_QUERY = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*(?:dataview|dataviewjs|query|tasks)\b", re.I)  # a plugin's query
+# a template's slots, an empty checkbox or bullet: "{{cursor}}", "{{date:YYYY-MM-DD}}", "- [ ]", "<% tp.date.now() %>"
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>|^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]?\])?\s*$", re.M)
 _LIST_START = re.compile(r"^\s*(?:\d+[.)]|[-*+\u2022>|])\s")
 
 

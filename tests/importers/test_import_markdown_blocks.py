@@ -86,6 +86,16 @@ def test_html_comments_are_left_out(tmp_path):
     assert blocks(tmp_path, text) == [("", "kept"), ("", "after"), ("", "text <!-- inline --> stays")]
 
 
+def test_obsidian_comments_queries_and_template_slots_are_left_out(tmp_path):
+    # found by a new user importing a vault: "{{cursor}}", "- [ ]", "%% private comment %%" and a
+    # Dataview query were stored as notes of theirs
+    text = ("{{cursor}}\n\n- [ ]\n- [ ]\n\n%% private comment: maybe ask Tom %%\n\n%%\nhidden\n\nstill hidden\n%%\n"
+            "after\n\n```dataview\nTABLE status FROM #project\n```\n\n- [ ] buy bulbs\n\n"
+            "Plant the tulips %%not before the frost%% in the front bed\n\n## {{date:YYYY-MM-DD}}\n\nkept\n")
+    assert [body for _heading, body in blocks(tmp_path, text)] == [
+        "after", "- [ ] buy bulbs", "Plant the tulips  in the front bed", "kept"]
+
+
 def test_front_matter_without_a_closing_line_is_ordinary_text(tmp_path):
     # the opening line is then a thematic break
     assert blocks(tmp_path, "---\ntitle: x\n\nbody\n") == [("", "title: x"), ("", "body")]
