@@ -491,7 +491,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         data["episodes"] = self.store.count_episodes()
         data["redacted"] = self.store.count_redacted_events()
         data["home"] = str(self.config.home)
-        data["db_bytes"] = self.config.db_path.stat().st_size if self.config.db_path.exists() else 0
+        # with what waits in the write-ahead log (a fresh store's rows are all there at first)
+        db = self.config.db_path
+        data["db_bytes"] = sum(p.stat().st_size for p in (db, db.with_name(db.name + "-wal")) if p.exists())
         return data
 
     # -- memories ---------------------------------------------------------------------------

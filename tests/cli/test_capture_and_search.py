@@ -226,6 +226,23 @@ def test_stats_counts_by_source(cli):
     assert data["events"] == 2 and data["by_source"] == {"note": 1, "chat": 1}
 
 
+def test_stats_counts_the_size_the_write_ahead_log_holds_too(cli, recall_home):
+    import sqlite3
+
+    cli("add", "first note", "--time", "2023-01-01")
+    other = sqlite3.connect(recall_home / "recall.db")  # as the daemon holds it: the log is not folded in
+    other.execute("SELECT count(*) FROM events").fetchone()
+    try:
+        for i in range(200):
+            cli("add", f"note {i} " + "words " * 40, "--time", "2023-01-01")
+        wal = recall_home / "recall.db-wal"
+        assert wal.stat().st_size > 100_000
+        size = json.loads(cli("stats", "--json")[1])["db_bytes"]
+        assert size == (recall_home / "recall.db").stat().st_size + wal.stat().st_size
+    finally:
+        other.close()
+
+
 def test_stats_lines_up_counts_after_long_source_names(cli):
     cli("add", "a", "--time", "2023-01-01")
     cli("add", "b", "--source", "clipboard", "--time", "2023-01-02")
