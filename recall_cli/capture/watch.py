@@ -286,7 +286,7 @@ class FileWatcher(Following):
                 if before.st_size > self.max_file_bytes:
                     report.skipped_large += 1
                     report.errors.append(f"{path}: skipped, {before.st_size:,} bytes is over watch.max_file_bytes "
-                                         f"({self.max_file_bytes:,})")
+                                         f"({self.max_file_bytes:,}); `recall import` stores it in parts")
                     return "skip", before, ""
                 with open(path, "rb") as fh:
                     data = fh.read(self.max_file_bytes + 1)

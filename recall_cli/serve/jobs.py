@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..capture.filters import expand_path, parse_list
 from ..capture.screen import screen_watcher_from_config
-from ..capture.watch import FileWatcher
+from ..capture.watch import FileWatcher, WatchReport
 from ..config import load_config
 from ..errors import RecallError
 
@@ -161,13 +161,24 @@ def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
     try:
         present = [d for d in wanted if d not in missing]
         if present:
-            watcher = FileWatcher.from_config(daemon.config, present, held=daemon.service.held_paragraphs)
-            watcher.start()
+            watcher = FileWatcher.from_config(daemon.config, present, held=daemon.service.held_paragraphs,
+                                              on_flush=_log_watch)
+            _log_watch(watcher.start())  # (the first scan's report is returned, not flushed)
             daemon.watchers.append(watcher)
             log.info("watching %s", ", ".join(map(str, watcher.dirs)))
     except Exception as exc:  # a folder going away meanwhile must not stop the daemon
         daemon.problems["watch"] = f"file watcher not started: {exc.message if isinstance(exc, RecallError) else exc}"
         log.warning("%s", daemon.problems["watch"])
+
+
+def _log_watch(report: WatchReport) -> None:
+    """What a watched folder's change gave, and what was skipped and why, in daemon.log (a
+    skipped file is otherwise never heard of: the daemon prints nothing)."""
+    for error in report.errors:
+        log.warning("watch: %s", error)
+    if report.records:
+        log.info("watch: %s new paragraphs, %s deleted, %s renamed", report.paragraphs, report.deleted,
+                 report.renamed)
 
 
 def _restart_file_watcher(daemon: Daemon, dirs: str) -> None:

@@ -390,6 +390,26 @@ def test_a_missing_watched_folder_leaves_the_others_watched_is_said_and_is_watch
         server.service.close()
 
 
+def test_a_file_the_daemons_watcher_skips_is_named_in_its_log(tmp_path, recall_home, caplog):
+    from recall_cli.serve.jobs import install_jobs
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "journal.md").write_text("a long day\n" * 200_000)  # over watch.max_file_bytes
+    load_config(recall_home).set("watch.dirs", str(notes))
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    try:
+        with caplog.at_level("WARNING", logger="recall.daemon"):
+            install_jobs(server)  # the first scan
+        warned = [r.getMessage() for r in caplog.records if "journal.md" in r.getMessage()]
+        assert warned and "over watch.max_file_bytes" in warned[0] and "`recall import` stores it" in warned[0]
+    finally:
+        for watcher in server.watchers:
+            watcher.stop()
+        server.service.close()
+
+
 def test_the_sync_job_logs_a_missing_folder_and_keeps_the_daemon_running(tmp_path, monkeypatch, caplog):
     from recall_cli.serve.jobs import install_jobs
 
