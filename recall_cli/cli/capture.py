@@ -105,6 +105,9 @@ def add(
                        "(more than events.max_parts parts; split the text or raise the setting).", err=True)
 
 
+PER_FILE_LINES = 20  # files of a folder import that get a line of their own
+
+
 def import_cmd(
     paths: list[Path] = typer.Argument(..., help="Files or folders to import (folders are read recursively)."),
     fmt: str = typer.Option("auto", "--format", "-f", help=f"Format: {FORMAT_HELP}."),
@@ -148,7 +151,7 @@ def import_cmd(
                 known += report.duplicates
                 held += sum(report.held.values()) if isinstance(report, ImportReport) else 0
                 reports.append(report.to_dict())
-                if not as_json:
+                if not as_json and len(reports) <= PER_FILE_LINES:
                     typer.echo(report.summary())
             update(number, len(files))
     with progress("Embedding") as update:
@@ -160,6 +163,8 @@ def import_cmd(
         echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed, "empty": blank,
                    "held": held})
     else:
+        if len(files) > PER_FILE_LINES:  # (3,000 notes printed 3,000 lines)
+            typer.echo(f"(a line for each of the first {PER_FILE_LINES} files; --json lists every file)")
         typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed - blank} of "
                    f"{plural(len(files), 'file')}; {known:,} already known"
                    + (f"; {plural(blank, 'empty note')} passed over" if blank else "")

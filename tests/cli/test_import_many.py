@@ -75,3 +75,16 @@ def test_a_link_out_of_the_folder_or_to_a_note_in_it_is_not_imported(cli, tmp_pa
     assert code == 0 and out.splitlines()[-1] == "Imported 1 event from 1 of 1 file; 0 already known."
     assert "not in the notes" not in cli("search", "bank details")[1]
     assert "(2×)" not in cli("search", "garlic")[1]
+
+
+def test_a_folder_of_many_notes_gets_a_line_for_the_first_twenty_and_the_total(cli, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(25):
+        (folder / f"note-{i:03}.md").write_text(f"Note number {i} about the garden.\n", encoding="utf-8")
+    code, out, _ = cli("import", str(folder))
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 22
+    assert lines[19] == f"Imported 1 event from {folder / 'note-019.md'} (markdown); 0 already known."
+    assert lines[20:] == ["(a line for each of the first 20 files; --json lists every file)",
+                          "Imported 25 events from 25 of 25 files; 0 already known."]
