@@ -301,9 +301,11 @@ def _check_merges(svc: Recall, decisions: list[Decision], events: list[Event]) -
     return rejected
 
 
-def _stale(svc: Recall, episode_id: int, events: list[Event], decisions: list[Decision]) -> list[tuple[int, str]]:
+def _stale(svc: Recall, episode_id: int, events: list[Event], decisions: list[Decision],
+           model: bool = True) -> list[tuple[int, str]]:
     """For a redo: memories an earlier consolidation made from this episode alone that the
-    redo does not make again. A memory a person pinned, edited or wrote is never among them."""
+    redo does not make again. A memory a person pinned, edited or wrote is never among them,
+    nor, without ``model`` (the redo ran no model), one a model made."""
     data = svc.store.episode(episode_id) or {}
     keep = {d.target for d in decisions if d.target is not None}
     ids = {e.id for e in events}
@@ -311,6 +313,8 @@ def _stale(svc: Recall, episode_id: int, events: list[Event], decisions: list[De
     stale = []
     for memory_id, memory in found.items():
         if memory.status != "active" or memory.pinned or memory.edited_by_user or memory.kind == "core":
+            continue
+        if not model and (memory.meta or {}).get("origin") == "llm":
             continue
         if not set(svc.store.memory_sources(memory_id)) <= ids:
             continue  # other episodes said it too
@@ -383,7 +387,10 @@ def consolidate(
         # transaction, so the write lock is held only briefly
         decided = _decide_all(svc, reconciler, candidates)
         outcome.rejected.extend(_check_merges(svc, decided, events))
-        stale = _stale(svc, episode_id, events, decided) if redo else []
+        # a redo retires what it does not make again only when it ran as the earlier run could:
+        # without a model (or with one whose output failed) it cannot make a model's memories again
+        stale = _stale(svc, episode_id, events, decided, model=outcome.status != "retry" and not all(
+            isinstance(e, HeuristicExtractor) for e in extractors)) if redo else []
         if dry_run:
             outcome.decisions = [_resolved(svc, d) for d in decided]
             report.protected += sum(d.reason.startswith("protected") for d in outcome.decisions)

@@ -148,6 +148,22 @@ def test_redo_runs_a_consolidated_episode_again_keeping_user_edits(svc):
     assert svc.memories.get(fact.id).strength == strength  # a redo hears nothing new
 
 
+def test_a_redo_without_a_model_keeps_what_a_model_made(svc):
+    # found by a new user: with the model file moved (or the bundled one chosen), a redo took the
+    # zero-LLM path and deleted the model's memories for good, tombstones and all
+    _episode(svc)
+    consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
+    fact = next(v.memory for v in svc.memories.list(kinds=["semantic"]) if v.memory.text == GOOD["text"])
+    redo = consolidate(svc, episode_ids=[1], redo=True)  # no extractors: the zero-LLM path
+    assert redo.retired == 0 and svc.memories.get(fact.id).status == "active"
+    failed = consolidate(svc, episode_ids=[1], redo=True,
+                         extractors=[LLMExtractor(ScriptedLLM(["not json"]), FailureLog(svc.config.home))])
+    assert failed.retired == 0 and svc.memories.get(fact.id).status == "active"  # its output was invalid
+    again = consolidate(svc, episode_ids=[1], redo=True,
+                        extractors=[LLMExtractor(ScriptedLLM([_extract()]), FailureLog(svc.config.home))])
+    assert again.retired == 1  # a model that ran and did not make it again: retired, as before
+
+
 def test_a_redo_does_not_bring_back_what_the_user_corrected(svc):
     _episode(svc)
     consolidate(svc, extractors=[LLMExtractor(ScriptedLLM([_extract(GOOD)]), FailureLog(svc.config.home))])
