@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import NotFoundError
 from ..home import replace_private
+from ..llm.prompt_cache import drop_all
 from ..models import ForgetPlan
 from ..store.backup import forget_in_copies
 
@@ -83,6 +84,8 @@ class ForgetMethods:
         svc.scrub()
         forget_in_copies(svc.config.db_path, hashes, uids)  # the stores restores replaced
         scrub_logs(svc.config.home / "logs", texts, events=plan.event_ids, episodes=plan.episode_ids)
+        if memories:  # the model's saved prompt prefix holds the pinned and core memories, as tokens
+            drop_all(svc.config.home / "cache" / "kv")
         return {"events": events, "memories": memories}
 
     def scrub(self) -> None:

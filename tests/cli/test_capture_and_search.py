@@ -206,6 +206,15 @@ def test_forget_leaves_no_copy_in_the_store_a_restore_replaced(cli, recall_home,
     assert b"grocery list" in kept[0].read_bytes()  # the rest of the replaced store stays
 
 
+def test_forgetting_a_memory_drops_the_models_saved_prompt_prefix_that_holds_it(cli, recall_home, svc):
+    memory = svc.memories.add("core", "The user's bank PIN hint is the cat's birthday", pinned=True)
+    kv = recall_home / "cache" / "kv"
+    kv.mkdir(parents=True)
+    (kv / "prefix-0123abcd.kv").write_bytes(b"RECALL-KV1\n tokens of the profile, the pinned memory among them")
+    assert cli("forget", f"m{memory.id}", "--yes")[0] == 0
+    assert not list(kv.glob("prefix-*.kv"))
+
+
 def test_forget_by_source_and_before(cli):
     cli("add", "old note", "--time", "2020-01-01")
     cli("add", "chat line", "--source", "chat", "--time", "2023-01-01")
