@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, UsageError
 from ..home import replace_private
 from ..llm.prompt_cache import drop_all
 from ..models import ForgetPlan
@@ -40,6 +40,10 @@ class ForgetMethods:
                     before: float | None = None) -> ForgetPlan:
         """Work out what a forget would delete, checking every id exists."""
         svc = cast("Recall", self)
+        if refs and (sources or before is not None):
+            # "forget 2 --source note" deleted every note: ids and filters would each add to it
+            raise UsageError("give ids, or --source/--before, not both: together they would forget all that "
+                             "either names")
         plan = ForgetPlan()
         for ref in refs:
             owner, oid = svc.resolve(ref)

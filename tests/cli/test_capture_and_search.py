@@ -215,6 +215,15 @@ def test_forgetting_a_memory_drops_the_models_saved_prompt_prefix_that_holds_it(
     assert not list(kv.glob("prefix-*.kv"))
 
 
+def test_forget_refuses_ids_together_with_a_filter(cli):
+    cli("add", "old note", "--time", "2020-01-01")
+    cli("add", "another note", "--time", "2020-01-02")
+    assert cli("forget", "1", "--source", "note", "--yes") == (
+        2, "", "Error: give ids, or --source/--before, not both: together they would forget all that either "
+               "names\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 2
+
+
 def test_forget_by_source_and_before(cli):
     cli("add", "old note", "--time", "2020-01-01")
     cli("add", "chat line", "--source", "chat", "--time", "2023-01-01")
