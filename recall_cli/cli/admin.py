@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from ..config import DEFAULTS, Config, env_name, load_config, unknown_key
+from ..config import DEFAULTS, env_name, load_config, unknown_key
 from ..errors import ConfigError
 from ..render import plural
-from .common import echo_json, progress, service
+from .common import daemon_note, echo_json, progress, service
 
 config_app = typer.Typer(help="Show and change configuration (config.toml under RECALL_HOME).",
                          no_args_is_help=True)
@@ -67,17 +67,7 @@ def config_set(
     else:
         typed = cfg.set(key, value)
     typer.echo(f"{key} = {typed!r}")
-    _daemon_note(cfg, key)
-
-
-def _daemon_note(cfg: Config, key: str) -> None:
-    """A running daemon read its settings when it started (it follows only watch.dirs): say so,
-    or a new sync.dir would never be synced through and nothing would tell."""
-    from ..serve.daemon import status
-
-    if key != "watch.dirs" and not key.startswith("tui.") and status(cfg)["answering"]:
-        typer.echo("note: recall serve is running and reads settings when it starts: restart it to use this "
-                   "(recall serve stop, then recall serve --detach)", err=True)
+    daemon_note(cfg, key)
 
 
 def _check_keymap(value: str) -> None:
@@ -116,7 +106,7 @@ def config_unset(key: str = typer.Argument(..., help="A key such as search.limit
     if not present:
         typer.echo(f"({key} was not set in {cfg.path})", err=True)
     elif key in DEFAULTS:
-        _daemon_note(cfg, key)
+        daemon_note(cfg, key)
 
 
 @config_app.command("path")

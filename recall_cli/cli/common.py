@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import typer
 
 if TYPE_CHECKING:  # the service loads lazily: `recall --help` must not import the store and models
+    from ..config import Config
     from ..models import Event, SearchResult
     from ..serve.client import DaemonClient
     from ..service import Recall
@@ -183,3 +184,13 @@ def progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], 
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def daemon_note(cfg: Config, key: str) -> None:
+    """A running daemon read its settings when it started (it follows only watch.dirs): say so,
+    or a new sync.dir would never be synced through and nothing would tell."""
+    from ..serve.daemon import status
+
+    if key != "watch.dirs" and not key.startswith("tui.") and status(cfg)["answering"]:
+        typer.echo("note: recall serve is running and reads settings when it starts: restart it to use this "
+                   "(recall serve stop, then recall serve --detach)", err=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from .common import echo_json, progress, service, table
+from .common import daemon_note, echo_json, progress, service, table
 
 models_app = typer.Typer(help="The embedding model and the local LLM (GGUF).", no_args_is_help=True)
 
@@ -77,6 +77,7 @@ def use(name: str = typer.Argument(..., help=USE_HELP)) -> None:
     svc = service()
     info = svc.use_model(name)  # one-line ModelError/NotFoundError: nothing saved
     _use_message(info, svc.config.get("llm.context"))
+    daemon_note(svc.config, "llm.model")
 
 
 @contextlib.contextmanager

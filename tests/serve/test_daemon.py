@@ -156,6 +156,7 @@ def test_a_setting_changed_while_the_daemon_runs_says_it_needs_a_restart(cli, mo
     code, out, err = cli("config", "set", "sync.interval_minutes", "2")
     assert code == 0 and err.startswith("note: recall serve is running and reads settings when it starts")
     assert cli("config", "set", "tui.keymap", "app-help=f2")[2] == ""  # the TUI reads it, not the daemon
+    assert cli("models", "use", "bundled")[2].startswith("note: recall serve is running and reads settings")
     monkeypatch.setattr(d, "status", lambda config: {"running": False, "answering": False, "pid": None})
     assert cli("config", "set", "sync.interval_minutes", "3")[2] == ""
 
