@@ -77,11 +77,13 @@ def backup(
         done = svc.restore(file)
         if as_json:
             echo_json({"restored": str(file), "kept": str(done.kept) if done.kept else None,
-                       "kept_forgotten": done.forgotten})
+                       "kept_forgotten": done.forgotten, "replaced_was_damaged": done.damaged})
         else:
             typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {done.kept}." if done.kept else "")
                        + (f" {plural(done.forgotten, 'item')} you forgot since that backup stayed forgotten."
-                          if done.forgotten else ""))
+                          if done.forgotten else "")
+                       + (" The store it replaced was damaged: what you forgot after the backup was made may be "
+                          "back; forget it again." if done.damaged else ""))
         return
     path = svc.backup(file)
     if as_json:

@@ -92,6 +92,14 @@ def restore(backup: Path, db_path: Path) -> Path | None:
         target = sqlite3.connect(str(kept))
         try:
             source.backup(target)  # the current store with its WAL folded in
+        except sqlite3.DatabaseError:
+            # damaged (what a restore is for): kept as its files are, for whatever can be saved
+            target.close()
+            shutil.copyfile(db_path, kept)
+            wal = db_path.with_name(db_path.name + "-wal")
+            if wal.exists():
+                shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
+                os.chmod(kept.with_name(kept.name + "-wal"), PRIVATE_FILE)
         finally:
             source.close()
             target.close()

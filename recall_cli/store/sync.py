@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import RecallError
 from ..home import PRIVATE_FILE, create_private_file
 from ..models import Event, content_hash, paragraph_keys
 from .base import chunks, marks, next_id
@@ -101,8 +102,11 @@ class SyncQueries(EventQueries, MemoryQueries):
         if device is not None:
             sql += " AND device = ?"
             params.append(device)
-        return [{"seq": r[0], "owner": r[1], "key": r[2], "hlc": r[3], "device": r[4]}
-                for r in self._db.execute(sql + " ORDER BY seq", params)]
+        try:
+            return [{"seq": r[0], "owner": r[1], "key": r[2], "hlc": r[3], "device": r[4]}
+                    for r in self._db.execute(sql + " ORDER BY seq", params)]
+        except sqlite3.DatabaseError as exc:  # (a damaged page: a restore reads them before replacing it)
+            raise RecallError(f"cannot read the forgotten items' record: {exc}") from None
 
     def tombstoned(self, owner: str) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT key FROM tombstones WHERE owner = ?", [owner])}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from ..errors import UsageError
+from ..errors import RecallError, UsageError
 from .engine import SyncReport
 from .exchange import ExchangeReport
 
@@ -24,6 +24,7 @@ class Restored:
 
     kept: Path | None
     forgotten: int = 0
+    damaged: bool = False  # the store replaced could not be read: what was forgotten in it is not known
 
 
 class SyncMethods:
@@ -79,7 +80,12 @@ class SyncMethods:
 
         svc = cast("Recall", self)
         db = svc.config.db_path
-        live = svc.store.tombstones() if db.exists() else []
+        unread: list[Path] = []
+        try:
+            live = svc.store.tombstones() if db.exists() else []
+        except RecallError:
+            live = []  # a damaged store (what a restore is for): its forgets cannot be read, the rest goes on
+            unread.append(db)
         svc.close()
         if db.exists() and path.expanduser().resolve() == db.resolve():
             raise UsageError(f"{path} is the live store itself, not a backup of it")
@@ -107,7 +113,7 @@ class SyncMethods:
                     store.add_tombstones(t["owner"], [t["key"]], t["hlc"], t["device"])
             if forgotten:
                 store.scrub()
-        return Restored(kept, forgotten)
+        return Restored(kept, forgotten, damaged=bool(unread))
 
     def sync(self, folder: Path | None = None, *, embed: bool = True,
              progress: Callable[[int, int], None] | None = None) -> SyncReport:

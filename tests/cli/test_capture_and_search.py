@@ -373,6 +373,23 @@ def test_a_restore_keeps_forgotten_what_was_forgotten_after_the_backup(cli, reca
     assert b"staging db password" not in (recall_home / "recall.db").read_bytes()
 
 
+def test_a_backup_restores_over_a_damaged_store_as_the_damage_message_says(cli, recall_home, tmp_path):
+    for i in range(60):
+        cli("add", f"note {i} " + "about the garden " * 30, "--time", "2026-11-02T09:00")
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target))[0] == 0
+    db = recall_home / "recall.db"
+    with db.open("r+b") as fh:  # the schema's page overwritten: the store no longer opens
+        fh.seek(100)
+        fh.write(b"\xde\xad" * 1500)
+    assert "database disk image is malformed" in cli("stats")[2]
+    code, out, err = cli("backup", str(target), "--restore", "--yes")
+    assert code == 0, err
+    assert "The store it replaced was damaged" in out
+    assert "note 5 about the garden" in cli("show", "6")[1]
+    assert list(recall_home.glob("recall.db.before-restore-*"))  # the damaged one, kept aside
+
+
 def test_an_export_and_a_backup_mixed_up_are_told_apart(cli, tmp_path):
     cli("add", "Booked flights to Porto")
     export, backup_file = tmp_path / "all.jsonl", tmp_path / "copy.db"
