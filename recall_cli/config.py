@@ -128,7 +128,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "search.dense_weight": (0, None), "search.bm25_weight": (0, None), "search.neighbour_weight": (0, None),
     "search.speaker_boost": (0, None), "search.min_score": (0, 0.999), "index.ef_construction": (1, None),
     "index.m": (2, None), "index.ef_search": (1, None), "import.max_bytes": (1, None), "llm.threads": (0, None),
-    "llm.context": (512, None), "llm.gpu_layers": (0, None), "ask.evidence": (1, None), "ask.max_tokens": (1, None),
+    "llm.context": (512, 131072), "llm.gpu_layers": (0, None), "ask.evidence": (1, None), "ask.max_tokens": (1, None),
     "ask.min_support": (0, 1), "episode.chat_gap_minutes": (0.01, None), "episode.shell_gap_minutes": (0.01, None),
     "episode.file_gap_minutes": (0.01, None), "episode.other_gap_minutes": (0.01, None),
     "serve.job_interval": (0.05, None), "serve.consolidate_idle": (0, None), "serve.consolidate_batch": (1, None),

@@ -185,3 +185,10 @@ def test_an_ignore_pattern_that_is_no_regular_expression_is_refused_when_set(cli
                "(unterminated character set at position 0)\n")
     assert not (recall_home / "config.toml").exists()
     assert cli("config", "set", "capture.ignore_patterns", r"re:^ls\b,git st*")[0] == 0
+
+
+def test_a_context_window_no_model_has_is_refused(cli):
+    # found by a new user: 99999999 was taken, and every ask then failed after 24 s blaming the file
+    code, _, err = cli("config", "set", "llm.context", "99999999")
+    assert code != 0 and "llm.context" in err and "131,072" in err
+    assert cli("config", "set", "llm.context", "8192")[0] == 0
