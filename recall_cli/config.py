@@ -6,6 +6,7 @@ variables named ``RECALL_<SECTION>_<KEY>`` (for example ``RECALL_SEARCH_LIMIT=20
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,6 +193,12 @@ def _in_range(key: str, value: float) -> float:
         shown = f"{most:,}, got {value:,}" if isinstance(value, int) else f"{most:g}, got {value:g}"
         raise ConfigError(f"config key '{key}' must be at most {shown}", key=key)
     return value
+
+
+def toml_value(value: Any) -> str:
+    """A setting's value as config.toml spells it (true, "text"), so a line `config show`
+    prints can be copied into the file."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def env_name(key: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..config import DEFAULTS, env_name, load_config, unknown_key
+from ..config import DEFAULTS, env_name, load_config, toml_value, unknown_key
 from ..errors import ConfigError
 from ..render import plural
 from .common import daemon_note, echo_json, progress, service
@@ -40,7 +40,7 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="Print as JSO
         return
     typer.echo(f"# {cfg.path}")
     for key in DEFAULTS:
-        typer.echo(f"{key} = {cfg.values[key]!r}  # {cfg.sources[key]}")
+        typer.echo(f"{key} = {toml_value(cfg.values[key])}  # {cfg.sources[key]}")
 
 
 @config_app.command("get")
@@ -66,7 +66,7 @@ def config_set(
         typed = cfg.get(key)
     else:
         typed = cfg.set(key, value)
-    typer.echo(f"{key} = {typed!r}")
+    typer.echo(f"{key} = {toml_value(typed)}")
     daemon_note(cfg, key)
 
 
@@ -100,7 +100,7 @@ def config_unset(key: str = typer.Argument(..., help="A key such as search.limit
     cfg = load_config(lenient=True)
     present = cfg.unset(key)
     if key in DEFAULTS:
-        typer.echo(f"{key} = {cfg.values[key]!r}  # {cfg.sources[key]}")
+        typer.echo(f"{key} = {toml_value(cfg.values[key])}  # {cfg.sources[key]}")
     else:
         typer.echo(f"Removed {key} from {cfg.path}.")
     if not present:

@@ -49,7 +49,7 @@ def test_a_keymap_naming_no_binding_or_no_key_is_refused_when_set(cli, recall_ho
                    "(the ids are in the TUI's help, F1)\n")
     assert not (recall_home / "config.toml").exists()
     assert cli("config", "set", "tui.keymap", "app-help=f2, search-tab=ctrl+f") == (
-        0, "tui.keymap = 'app-help=f2, search-tab=ctrl+f'\n", "")
+        0, 'tui.keymap = "app-help=f2, search-tab=ctrl+f"\n', "")
 
 
 def test_a_keymap_that_takes_a_key_another_binding_keeps_is_refused(cli, recall_home):
@@ -192,3 +192,11 @@ def test_a_context_window_no_model_has_is_refused(cli):
     code, _, err = cli("config", "set", "llm.context", "99999999")
     assert code != 0 and "llm.context" in err and "131,072" in err
     assert cli("config", "set", "llm.context", "8192")[0] == 0
+
+
+
+def test_config_show_prints_lines_config_toml_takes(cli, recall_home):
+    assert cli("config", "set", "llm.prompt_cache", "no") == (0, "llm.prompt_cache = false\n", "")
+    shown = cli("config", "show")[1].splitlines()
+    assert "llm.prompt_cache = false  # config.toml" in shown
+    assert any(line.startswith('llm.model = "') for line in shown)

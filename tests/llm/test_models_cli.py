@@ -96,8 +96,8 @@ def test_config_set_llm_model_checks_the_file_as_models_use_does(cli, recall_hom
     assert load_config(recall_home).get("llm.model") == ""  # nothing saved
     copy = tmp_path / "copy.gguf"
     os.link(bundled_gguf(), copy)
-    assert cli("config", "set", "llm.model", str(copy)) == (0, f"llm.model = '{copy.resolve()}'\n", "")
-    assert cli("config", "set", "llm.model", "") == (0, "llm.model = ''\n", "")
+    assert cli("config", "set", "llm.model", str(copy)) == (0, f'llm.model = "{copy.resolve()}"\n', "")
+    assert cli("config", "set", "llm.model", "") == (0, 'llm.model = ""\n', "")
 
 
 def test_ask_answers_from_the_evidence_when_the_configured_model_cannot_load_and_says_so_once(
