@@ -92,6 +92,7 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
     if llm:
         checks.append(_llm(svc))
     checks.append(_consolidation(svc))
+    checks.append(_quarantine(cfg.home))
     checks.append(_daemon(svc))
     if svc.config.get("screen.enabled"):
         checks.append(_screen(svc))
@@ -106,6 +107,21 @@ def _screen(svc: Recall) -> Check:
     if recording is True:
         return Check("screen", "OK", "recall serve records the active window")
     return Check("screen", "WARN", f"screen.enabled is set, but nothing records: {recording}")
+
+
+def _quarantine(home: Path) -> Check:
+    """Garbled spool lines set aside at ingest: never stored, so never searched, nor forgotten."""
+    from .capture.spool import QUARANTINE_FILE, spool_dir
+
+    path = spool_dir(home) / QUARANTINE_FILE
+    try:
+        lines = sum(1 for line in path.read_bytes().splitlines() if line.strip()) if path.exists() else 0
+    except OSError:
+        lines = 0
+    if lines:
+        return Check("spool", "WARN", f"{lines:,} garbled line{'s' if lines != 1 else ''} set aside in {path}: "
+                                      "not stored and not searchable; read them, then delete the file")
+    return Check("spool", "OK", "no garbled lines set aside")
 
 
 def _daemon(svc: Recall) -> Check:

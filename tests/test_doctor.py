@@ -40,3 +40,12 @@ def test_doctor_warns_when_the_running_daemon_cannot_do_part_of_its_work(cli, mo
     out = cli("doctor", "--no-llm")[1]
     assert ("[WARN] daemon: recall serve is running (pid 4242), but: not watching /media/usb/notes: "
             "no such folder") in out
+
+
+def test_doctor_warns_of_garbled_spool_lines_set_aside(cli, recall_home):
+    cli("add", "a note")
+    spool = recall_home / "spool"
+    spool.mkdir(exist_ok=True)
+    (spool / "quarantine.jsonl").write_text('{"text": "mysql -p hunt\n{not json\n')
+    out = cli("doctor", "--no-llm")[1]
+    assert f"[WARN] spool: 2 garbled lines set aside in {spool / 'quarantine.jsonl'}" in out
