@@ -278,6 +278,11 @@ class Config:
         return self.home / "index"
 
     @property
+    def kv_dir(self) -> Path:
+        """Where the LLM's evaluated prompt prefixes are saved (a cache)."""
+        return self.home / "cache" / "kv"
+
+    @property
     def socket_path(self) -> Path:
         """The Unix socket of `recall serve`."""
         configured = self.get("serve.socket")

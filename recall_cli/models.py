@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,20 @@ def well_formed(text: str) -> str:
     "\\ud800" escape in JSON) replaced by U+FFFD: they cannot be encoded as UTF-8, so the
     database, the embedder and every printed line would fail on them."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """``value`` with ``change`` applied to every string inside it (in lists, tuples and a
+    mapping's values, at any depth); the same object when nothing changed."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, (list, tuple)):
+        items = [map_strings(v, change) for v in value]
+        return type(value)(items) if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if isinstance(value, dict):
+        pairs = {k: map_strings(v, change) for k, v in value.items()}
+        return pairs if any(pairs[k] is not v for k, v in value.items()) else value
+    return value
 
 
 PARAGRAPH_KEY = "paragraph:"  # a tombstone key naming a note's paragraph by its text alone

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ..models import map_strings
 from .secrets import redact
 
 if TYPE_CHECKING:
@@ -29,17 +30,12 @@ def redact_value(value: Any, names: set[str]) -> Any:
     """``value`` with secrets replaced in every string inside it (a tag list, a nested mapping),
     the names of what was found added to ``names``; the same object when nothing changed, so an
     event without secrets is left as it is."""
-    if isinstance(value, str):
-        found = redact(value)
+    def one(text: str) -> str:
+        found = redact(text)
         names.update(found.names)
-        return found.text if found.names else value
-    if isinstance(value, (list, tuple)):
-        items = [redact_value(v, names) for v in value]
-        return type(value)(items) if any(a is not b for a, b in zip(items, value, strict=True)) else value
-    if isinstance(value, dict):
-        pairs = {k: redact_value(v, names) for k, v in value.items()}
-        return pairs if any(pairs[k] is not v for k, v in value.items()) else value
-    return value
+        return found.text if found.names else text
+
+    return map_strings(value, one)
 
 
 def redact_event(event: Event) -> Event:

@@ -147,7 +147,7 @@ def model_info(config: Config) -> dict[str, Any]:
     data: dict[str, Any] = {"name": BUNDLED if bundled else name_of(config, path), **facts, "bundled": bundled}
     data.update({"context": config.get("llm.context"), "threads": config.get("llm.threads") or "all cores",
                  "gpu_layers": config.get("llm.gpu_layers"), "prompt_cache": config.get("llm.prompt_cache")})
-    cache = config.home / "cache" / "kv"
+    cache = config.kv_dir
     if cache.is_dir():
         files = list(cache.glob("prefix-*.kv"))
         data["prompt_cache_files"] = len(files)

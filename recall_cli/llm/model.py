@@ -183,7 +183,7 @@ class LlamaLLM:
     @classmethod
     def from_config(cls, config: Config) -> LlamaLLM:
         """The configured model (llm.*), with its prompt cache under RECALL_HOME when enabled."""
-        cache = config.home / "cache" / "kv" if config.get("llm.prompt_cache") else None
+        cache = config.kv_dir if config.get("llm.prompt_cache") else None
         return cls(model_path(config), context=config.get("llm.context"), threads=config.get("llm.threads"),
                    gpu_layers=config.get("llm.gpu_layers"), cache_dir=cache)
 

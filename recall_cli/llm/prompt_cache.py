@@ -147,11 +147,8 @@ def prune(folder: Path, keep: int = KEEP_FILES) -> None:
         pass
 
 
-def drop_all(folder: Path) -> int:
+def drop_all(folder: Path) -> None:
     """Remove every saved prefix state (a forgotten pinned memory is in the tokens of the one
-    that holds the profile); how many went. The next ask makes the prefix again."""
-    gone = 0
+    that holds the profile). The next ask makes the prefix again."""
     for path in [*folder.glob("prefix-*.kv"), *folder.glob(".prefix-*.tmp")] if folder.is_dir() else []:
         path.unlink(missing_ok=True)
-        gone += 1
-    return gone

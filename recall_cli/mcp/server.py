@@ -372,8 +372,7 @@ Use it when the user states a preference, decision or fact worth keeping, or aft
 is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
         body = required_text("text", text, "remember(text='The user prefers pytest over unittest', "
                                             "kind='semantic')")
-        labels = list(dict.fromkeys(" ".join(without_controls(t).split())[:64] for t in tags or ()
-                                    if without_controls(t).strip()))
+        labels = list(dict.fromkeys(label for t in tags or () if (label := " ".join(without_controls(t).split())[:64])))
         client = who(ctx)
 
         def work() -> dict[str, Any]:

@@ -89,7 +89,7 @@ class ForgetMethods:
         forget_in_copies(svc.config.db_path, hashes, uids)  # the stores restores replaced
         scrub_logs(svc.config.home / "logs", texts, events=plan.event_ids, episodes=plan.episode_ids)
         if memories:  # the model's saved prompt prefix holds the pinned and core memories, as tokens
-            drop_all(svc.config.home / "cache" / "kv")
+            drop_all(svc.config.kv_dir)
         return {"events": events, "memories": memories}
 
     def scrub(self) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import PARAGRAPH_KEY, Event, content_hash, paragraph_hash, paragraph_keys
+from ..models import PARAGRAPH_KEY, Event, content_hash, map_strings, paragraph_hash, paragraph_keys
 from ..timephrase.phrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks, next_id
@@ -527,15 +527,5 @@ def _rewrite_json(stored: str | None, change: Callable[[str], str]) -> str | Non
         value = json.loads(stored)
     except ValueError:
         return change(stored)
-
-    def walk(v: Any) -> Any:
-        if isinstance(v, str):
-            return change(v)
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        return v
-
-    new = walk(value)
+    new = map_strings(value, change)
     return stored if new == value else json.dumps(new, ensure_ascii=False)
