@@ -158,6 +158,7 @@ def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
         log.warning("%s", daemon.problems["watch"])
     else:
         daemon.problems.pop("watch", None)
+    daemon.problems.pop("watcher", None)
     try:
         present = [d for d in wanted if d not in missing]
         if present:
@@ -167,8 +168,10 @@ def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
             daemon.watchers.append(watcher)
             log.info("watching %s", ", ".join(map(str, watcher.dirs)))
     except Exception as exc:  # a folder going away meanwhile must not stop the daemon
-        daemon.problems["watch"] = f"file watcher not started: {exc.message if isinstance(exc, RecallError) else exc}"
-        log.warning("%s", daemon.problems["watch"])
+        # (its own key: "watch" names missing folders, which are tried again as they come back)
+        why = exc.message if isinstance(exc, RecallError) else exc
+        daemon.problems["watcher"] = f"file watcher not started: {why}"
+        log.warning("%s", daemon.problems["watcher"])
 
 
 def _log_watch(report: WatchReport) -> None:

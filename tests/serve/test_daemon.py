@@ -411,6 +411,30 @@ def test_a_file_the_daemons_watcher_skips_is_named_in_its_log(tmp_path, recall_h
         server.service.close()
 
 
+def test_a_watcher_that_fails_to_start_is_named_once_not_tried_again_each_tick(tmp_path, recall_home, monkeypatch):
+    from recall_cli.capture.watch import FileWatcher
+    from recall_cli.serve.jobs import install_jobs
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    load_config(recall_home).set("watch.dirs", str(notes))
+    starts = []
+
+    def fail(self):
+        starts.append(1)
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(FileWatcher, "start", fail)
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    for _ in range(3):
+        server.jobs["watch_dirs"]()
+    assert len(starts) == 1 and "inotify watch limit reached" in server.problems["watcher"]
+    assert "watch" not in server.problems
+    server.service.close()
+
+
 def test_the_sync_job_logs_a_missing_folder_and_keeps_the_daemon_running(tmp_path, monkeypatch, caplog):
     from recall_cli.serve.jobs import install_jobs
 
