@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotFoundError, RecallError
 from ..home import account_name
 from ..importers.base import binary_at, decode_text
-from ..importers.markdown import EXPORT_MARK, named_time, normalized_lines, note_blocks, paragraph_hash
+from ..importers.markdown import is_markdown_export, named_time, normalized_lines, note_blocks, paragraph_hash
 from . import spool
 from .filters import expand_path, parse_list
 from .follow import Following
@@ -311,7 +311,7 @@ class FileWatcher(Following):
                 report.errors.append(f"{path}: skipped, not UTF-8 text (byte {exc.start}); convert it, "
                                      f"e.g. iconv -f latin1 -t utf-8")
                 return "skip", after, ""
-            if text.startswith(EXPORT_MARK):  # (`recall import` refuses it too: every event is in it)
+            if is_markdown_export(text):  # (`recall import` refuses it too: every event is in it)
                 report.skipped_other += 1
                 report.errors.append(f"{path}: skipped, a recall Markdown export (for reading; its events are "
                                      "stored already)")

@@ -264,9 +264,14 @@ class MarkdownImporter:
 EXPORT_MARK = "<!-- recall export: for reading; `recall import` takes the JSONL export -->"
 
 
+def is_markdown_export(head: str) -> bool:
+    """Whether a note's text is a recall Markdown export (its first line says so)."""
+    return head.lstrip("\ufeff").startswith(EXPORT_MARK)
+
+
 def _not_an_export(path: Path, head: str) -> None:
     """A recall Markdown export read back would store every event a second time, as notes."""
-    if head.lstrip("\ufeff").startswith(EXPORT_MARK):
+    if is_markdown_export(head):
         raise InputError("a recall Markdown export is for reading; to move events between stores, import a "
                          "JSONL export (recall export -o FILE)", str(path))
 
