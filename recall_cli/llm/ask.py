@@ -39,7 +39,7 @@ from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
 from .agenda import agenda as time_agenda
-from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
+from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE, things_asked
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
@@ -351,6 +351,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
                 and not (DID_I.match(question) and is_assistant(h.actor or ""))]
+        # the steps for the thing asked about ("my plants"), not for another kept alive the same way
+        things = {stem(t) for t in things_asked(question)} & keys
+        hits = [h for h in hits if h.source == "shell" or not things or things & words(h.text)] or hits
 
     def reply(hit: Hit) -> Hit | None:
         return _reply_to(svc, hit)

@@ -33,11 +33,32 @@ WHICH_CODE = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are)\s+(?:my|our|the|his
                         r"(?P<thing>[a-z][\w-]*)\s+(?:password|passcode|pin|code|username|login)s?\s*\??\s*$", re.I)
 
 
-def thing_asked(question: str) -> str:
-    """The word that says which thing a question asks for, which an answer must hold: "key" in
-    "where is the spare bike key?", "wifi" in "what is my wifi password?"; else ""."""
+# "how do I keep my plants alive?": the thing the steps are for follows a determiner; it ends
+# at a preposition or at what the thing is to be made ("alive", "working")
+HOW_THING = re.compile(r"^\s*how\s+(?:do|did|can|could|should|would)\s+(?:i|we|you|one)\s+(?:[\w'-]+\s+){1,3}?"
+                       r"(?:my|our|the|your|his|her|their|a|an)\s+(?P<thing>[^?]+?)\s*\??\s*$", re.I)
+HOW_THING_END = re.compile(r"\s+(?:from|to|in|into|on|onto|at|for|with|without|when|while|after|before|so|if|of|"
+                           r"by|under|over|again|properly|myself|ourselves)\b.*$", re.I)
+COMPLEMENT = frozenset("alive warm cool cold dry clean fresh safe quiet working running healthy happy tidy sharp "
+                       "straight open closed shut faster slower longer shorter smaller bigger".split())
+
+
+def _words(text: str) -> list[str]:
+    return [w.removesuffix("'s").removesuffix("\u2019s") for w in re.findall(r"[a-z][a-z'\u2019-]*", text.lower())]
+
+
+def things_asked(question: str) -> set[str]:
+    """The words that say which thing a question asks for, one of which an answer must hold:
+    "key" in "where is the spare bike key?", "wifi" in "what is my wifi password?", "sourdough"
+    or "starter" in "how do I keep my sourdough starter alive?" (a how-to's thing may be named
+    by either end: "the sourdough" for "my sourdough loaf", "the tap" for "the leaking tap")."""
     if (code := WHICH_CODE.match(question)) is not None:
-        return code["thing"].lower()
-    found = WHERE_THING.match(question)
-    said = re.findall(r"[a-z][a-z'\u2019-]*", found["thing"].lower()) if found else []
-    return said[-1].removesuffix("'s").removesuffix("\u2019s") if said else ""
+        return {code["thing"].lower()}
+    if (found := WHERE_THING.match(question)) is not None:
+        return set(_words(found["thing"])[-1:])
+    if (how := HOW_THING.match(question)) is None:
+        return set()
+    said = _words(HOW_THING_END.sub("", how["thing"]))
+    while len(said) > 1 and said[-1] in COMPLEMENT:
+        said.pop()
+    return {said[0], said[-1]} if said else set()

@@ -445,6 +445,19 @@ def test_where_a_thing_is_is_not_answered_by_a_note_that_only_names_what_it_belo
         "The spare bike key is taped under the saddle")
 
 
+def test_how_to_care_for_a_thing_is_not_answered_by_the_steps_for_another_thing(svc):
+    add_notes(svc, [("2026-11-20T10:00", "To keep the sourdough starter alive feed it 50g flour and 50g water "
+                                         "every day and keep it in the fridge on weekdays"),
+                    ("2026-11-21T10:00", "my bike chain keeps skipping on the big cog")])
+    # keeping a starter alive is not keeping the plants alive
+    assert answered(svc, "how do I keep my plants alive?", "2026-12-01T10:00").startswith("Not mentioned")
+    assert answered(svc, "how do I keep my sourdough starter alive?", "2026-12-01T10:00").startswith(
+        "To keep the sourdough starter alive feed it 50g flour")
+    svc.add("Plants: water the basil every 2 days, the cactus once a month", ts=parse_time("2026-11-22T10:00"))
+    assert answered(svc, "how do I keep my plants alive?", "2026-12-01T10:00").startswith(
+        "Plants: water the basil every 2 days")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
