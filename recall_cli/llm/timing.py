@@ -33,6 +33,8 @@ RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:(?:other|second|third|2nd|3rd
                        rf"(?:day|week|month|morning|evening|night|weekend|{DAYS})"
                        rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
                        rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month"
+                       # "bin day is Thursday", "date night's Friday": a day that comes round each week
+                       rf"|(?:day|night)(?:\s+is|\s+are|'s|\u2019s)\s+(?:on\s+)?(?:{DAYS})[a-z]*(?!\s*\d)"
                        # "I go Monday, Wednesday and Friday at 7am": days named together, no date
                        rf"|(?:{DAYS})[a-z]*(?:\s*,\s*(?:{DAYS})[a-z]*)*\s*(?:,|and|&)\s*(?:{DAYS})[a-z]*(?!\s*\d{{1,2}}\b(?!:|am|pm)))\b",
                        re.I)

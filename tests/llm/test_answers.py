@@ -783,6 +783,13 @@ def test_when_does_a_thing_that_comes_every_second_week_is_answered_with_its_rhy
         "Release train leaves every second Tuesday. [1]")  # not the day it was written
 
 
+def test_when_is_bin_day_is_answered_with_the_weekday_it_falls_on_not_the_night_before(svc):
+    svc.add("Bin day is Thursday: green bin one week, black bin the next. Put them out Wednesday night.",
+            ts=parse_time("2026-10-01T09:00"))
+    assert answered(svc, "when is bin day?", "2026-12-06T13:00") == (
+        "Bin day is Thursday: green bin one week, black bin the next. [1]")  # not "Wednesday, 9 December"
+
+
 def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_the_new_ones(svc):
     svc.add("Yoga class is on Wednesdays at 18:00 at the community centre.", ts=parse_time("2026-10-01T09:00"))
     assert ask(svc, "When is yoga class?", llm=ScriptedLLM([])).text == (
