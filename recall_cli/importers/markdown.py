@@ -320,17 +320,22 @@ _COMMENT = re.compile(r"%%.*?%%", re.S)  # an Obsidian comment inside a line: hi
 _QUERY = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*(?:dataview|dataviewjs|query|tasks)\b", re.I)  # a plugin's query
 # a template's slots, an empty checkbox or bullet: "{{cursor}}", "{{date:YYYY-MM-DD}}", "- [ ]", "<% tp.date.now() %>"
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>|^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]?\])?\s*$", re.M)
+_PARTS = re.compile(r"\s[-\u2013\u2014|:]\s")  # "Roof – bad news", "Trip | packing"
 _LIST_START = re.compile(r"^\s*(?:\d+[.)]|[-*+\u2022>|])\s")
 
 
 def _titles(body: str, name: str) -> bool:
     """Whether ``body`` is a note's title: one short line, no sentence, that says at least half
-    of its words in the file's name ("numbers + codes" in "numbers.md", "TODO" in "todo.md")."""
+    of its words in the file's name ("numbers + codes" in "numbers.md", "TODO" in "todo.md"),
+    or a word of the name in parts set apart by a dash ("Tue 14/10/25 – Donal's house –
+    valuation" in "2025-10-14-valuation.md", "Roof – bad news x2" in "roof-update.md")."""
     said = re.findall(r"[a-z0-9]+", body.lower())
     named = set(re.findall(r"[a-z0-9]+", name.lower()))
+    held = [w for w in said if w in named or w.rstrip("s") in named]
     return ("\n" not in body.strip() and 0 < len(said) <= TITLE_WORDS and bool(named)
             and not body.rstrip().endswith((".", "!", "?", ":")) and not _LIST_START.match(body)
-            and 2 * sum(w in named or w.rstrip("s") in named for w in said) >= len(said))
+            and (2 * len(held) >= len(said)
+                 or (bool(_PARTS.search(body)) and any(len(w) > 2 and not w.isdigit() for w in held))))
 
 
 def named_time(path: Path, mtime: float) -> float:

@@ -242,7 +242,8 @@ def gives_figure(sentence: str, ts: float) -> bool:
     bare = AT_HOUR.sub(" ", CLOCK.sub(" ", sentence))
     for _pos, _text, _day, phrase in dates_in(bare, ts):
         bare = bare.replace(phrase, " ")
-    return re.search(r"\d", re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b", " ", bare)) is not None
+    # an ordinal ("the 25th") is a date's; a count of times ("bad news x2") no amount of anything
+    return re.search(r"\d", re.sub(r"\b\d{1,2}(?:st|nd|rd|th)\b|\b[x\u00d7]\d\b", " ", bare)) is not None
 
 
 def with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:

@@ -420,7 +420,7 @@ def _sublist(sentence: str, text: str) -> list[str]:
 
 HOW_MANY = re.compile(r"\bhow (?:much|many)\b", re.I)
 # also "what does it cost?", "what did Sbu end up charging?", "what did I pay for the tyres?"
-HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee)s?\b"
+HOW_MUCH = re.compile(rf"{HOW_MANY.pattern}|\b(?:cost|price|fee|valuation)s?\b|\bwhat\b.*\b(?:value|valued|worth)\b"
                       r"|^\s*what\b.*\b(?:charg(?:e|es|ed|ing)|pa(?:y|id|ying)|spen[dt]|spending)\b", re.I)
 
 
@@ -552,7 +552,8 @@ def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth:
 
 
 SUM = re.compile(r"\b\d{1,3}(?:[,.]\d{3})+\b|\b\d{3,}\b")  # "9,850", "420": no "24/2" or "9/2/27"
-PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee rent".split())
+PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee rent value valued "
+                                       "valuation worth".split())
 
 
 def _under(line: str, text: str) -> bool:

@@ -182,3 +182,14 @@ def test_a_first_line_that_says_the_file_name_is_the_notes_title(tmp_path):
     assert [e.text for e in note(tmp_path, "2025-10-03.md", "Swam at Blackrock, 11 degrees\n\nLukas ran the PCA\n")] \
         == ["Swam at Blackrock, 11 degrees", "Lukas ran the PCA"]
     assert [e.text for e in note(tmp_path, "todo.md", "TODO\n")] == ["TODO"]
+
+
+def test_a_first_line_in_dashed_parts_that_names_a_word_of_the_file_is_the_notes_title(tmp_path):
+    events = note(tmp_path, "2025-10-14-valuation.md", "Tue 14/10/25 \u2013 Donal's house \u2013 valuation\n\n"
+                  "He'll put it in writing: **\u20ac285,000** market value at date of death.\n")
+    assert [(e.text, e.meta["heading"]) for e in events] == [
+        ("He'll put it in writing: **\u20ac285,000** market value at date of death.",
+         "Tue 14/10/25 \u2013 Donal's house \u2013 valuation")]
+    # a line that says a word of the name but is no title in parts stays a block of its own
+    assert [e.text for e in note(tmp_path, "2025-10-03-swim.md", "swim was cold today\n\nLukas ran the PCA\n")] \
+        == ["swim was cold today", "Lukas ran the PCA"]

@@ -428,6 +428,16 @@ def test_how_many_in_the_end_is_the_last_count(svc):
         "coming easter lunch -> 12")
 
 
+def test_what_value_was_put_on_a_thing_is_answered_by_the_sum_not_the_heading(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-10-14-valuation.md",
+                "Tue 14/10/25 \u2013 Donal's house \u2013 valuation\n\nMet the auctioneer at the house at 12 \u2013 "
+                "**Ger Hartigan**. Said the house is good bones.\n\nHe'll put it in writing for the solicitor: "
+                "**\u20ac285,000** \"market value at date of death\". Fee \u20ac250 + VAT for the letter.\n",
+                saved="2025-10-14T20:00")
+    assert answered(svc, "What value did the auctioneer put on Donal's house?", "2025-11-28T19:30").startswith(
+        "He'll put it in writing for the solicitor: **\u20ac285,000**")
+
+
 def test_what_was_paid_in_the_end_is_not_an_aside_in_brackets_after_it(svc):
     add_notes(svc, [("2026-10-13T20:00", "## Van\n- 13 Oct 26 - CLUTCH + dual mass flywheel (LuK kit) at Mick's. "
                                          "£720 + VAT = **£864**. (Ford wanted £1,180!!)\n- 2 Nov - wipers")])

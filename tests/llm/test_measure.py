@@ -60,3 +60,11 @@ def test_in_total_is_part_of_asking_the_price_not_its_subject(svc):
     svc.add("Gary's quote for the conservatory came through the door: £2,350.", ts=parse_time("2026-03-04T20:00"))
     answer = ask(svc, "How much did the conservatory roof cost in total?", llm=ScriptedLLM([]))
     assert not answer.abstained and "£2,350" in answer.text
+
+
+
+def test_a_count_of_times_is_no_figure_but_a_sum_is():
+    from recall_cli.llm.measure import gives_figure
+    said = parse_time("2025-09-10T20:00")
+    assert not gives_figure("Roof \u2013 bad news x2", said)  # twice bad news, no amount of anything
+    assert gives_figure("Revised quote 4150 incl VAT", said) and gives_figure("2 x 500ml of milk", said)
