@@ -221,14 +221,21 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     def importers(self) -> dict[str, Importer]:
         """Registered import formats by name, in detection order."""
         found: dict[str, Importer] = {}
-        for plugin, args in self.plugins.collect("register_importers"):
+        registered = self.plugins.collect("register_importers")
+        own = {getattr(args[0], "name", None) for plugin, args in registered
+               if args and plugin in self.plugins.builtin_names}
+        for plugin, args in registered:
             importer = args[0] if args else None
             if importer is None or not (isinstance(getattr(importer, "name", None), str)
                                         and callable(getattr(importer, "detect", None))
                                         and callable(getattr(importer, "parse", None))):
                 # one plugin's malformed format must not break every import
-                self.plugins.refuse(plugin, "register_importers", f"{importer!r} is not an importer (needs name, "
-                                    "detect and parse); left out")
+                self.plugins.refuse(plugin, "register_importers", f"a {type(importer).__name__} is not an importer "
+                                    "(needs name, detect and parse); left out")
+                continue
+            if importer.name in own and plugin not in self.plugins.builtin_names:
+                self.plugins.refuse(plugin, "register_importers", f"an importer named '{importer.name}' would "
+                                    "replace recall's own; left out")
                 continue
             found.setdefault(importer.name, importer)
         return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..importers.base import check_ts
 from ..plugins.manager import FilterFailed
 from .limits import part_hashed, split_long
 from .redact_fields import redact_event
@@ -25,8 +26,12 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
     secret: list[Event] = []  # redacted: counted once stored (a known duplicate is no news)
     filtered = split = truncated = 0
     held: dict[str, int] = {}
+    filters = bool(svc.plugins.pm.hook.filter_event.get_hookimpls())
     first: dict[str, str] = {}  # plugin -> what its first failure said
     for event in events:
+        if (why := unfit(event)) is not None:  # a plugin importer's milliseconds would break every listing
+            held[why] = held.get(why, 0) + 1
+            continue
         parts, dropped = split_long(event, limit, max_parts)  # first: redaction's cost stays bounded
         split += len(parts) > 1
         truncated += dropped > 0
@@ -43,10 +48,15 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
                 continue
             if result is None:
                 filtered += 1
-            else:
-                kept.append(result)
-                if clean is not part:
-                    secret.append(result)
+                continue
+            if filters and (why := unfit(result)) is not None:
+                held[why] = held.get(why, 0) + 1
+                continue
+            # what a filter wrote into the event (in place, too) goes through the secret table again
+            again = redact_event(result) if filters else result
+            kept.append(again)
+            if clean is not part or again is not result:
+                secret.append(again)
     store = svc.store
     # a note's paragraph stored already from the same file, at another time (see known_paragraph)
     twins = {id(e) for e in kept if store.known_paragraph(e)}
@@ -59,3 +69,19 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
     stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
     stored.held = held
     return stored
+
+
+def unfit(event: Event) -> str | None:
+    """Why ``event`` cannot be stored (a time out of range, no text, no source), else None:
+    the built-in importers check this as they read; a plugin's events are checked here."""
+    try:
+        check_ts(event.ts_start)
+        if event.ts_end is not None:
+            check_ts(event.ts_end)
+    except ValueError as exc:
+        return f"an event's {exc}"
+    if not isinstance(event.text, str) or not event.text.strip():
+        return "an event with no text"
+    if not isinstance(event.source, str) or not event.source.strip():
+        return "an event with no source"
+    return None

@@ -5,14 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import pluggy
 
+from ..models import Event
 from .hookspecs import RecallSpec
-
-if TYPE_CHECKING:
-    from ..models import Event
 
 ENTRY_POINT_GROUP = "recall"
 BUILTIN_MODULES = (
@@ -53,8 +51,9 @@ class Plugins:
 
     def _fail(self, plugin: str, hook: str, exc: BaseException, *, say: bool = True) -> PluginFailure:
         failure = PluginFailure(plugin, hook, f"{type(exc).__name__}: {exc}")
-        if failure not in self.failures:  # a filter failing on each of 40k imported events is one failure
-            self.failures.append(failure)
+        if failure in self.failures:  # a filter failing on each of 40k imported events is one failure, said once
+            return failure
+        self.failures.append(failure)
         if say and not self.quiet:
             print(f"Warning: plugin {plugin} failed in {hook}: {failure.error} (skipped)", file=sys.stderr)
         return failure
@@ -78,7 +77,7 @@ class Plugins:
             taken = {named(c) for c in app.registered_commands} | {g.name for g in app.registered_groups}
             try:
                 impl.function(app=app)
-            except Exception as exc:  # a plugin must never break recall
+            except (Exception, SystemExit) as exc:  # a plugin must never break recall
                 del app.registered_commands[commands:], app.registered_groups[groups:]
                 self._fail(plugin, "register_commands", exc)
                 continue
@@ -101,7 +100,7 @@ class Plugins:
             name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
             try:
                 results.append((name, impl.function(**{k: kwargs[k] for k in impl.argnames})))
-            except Exception as exc:  # a plugin must never break recall
+            except (Exception, SystemExit) as exc:  # a plugin must never break recall (nor end it: sys.exit)
                 self._fail(name, hook_name, exc)
         return results
 
@@ -118,7 +117,7 @@ class Plugins:
 
             try:
                 impl.function(register=register)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 self._fail(name, hook_name, exc)
                 continue
             collected.extend(batch)
@@ -133,11 +132,13 @@ class Plugins:
             name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
             try:
                 result = impl.function(event=event)
-            except Exception as exc:
+                if result is not None and not isinstance(result, Event):  # the next filter would break on it
+                    raise TypeError(f"returned a {type(result).__name__}, not an Event or None")
+            except (Exception, SystemExit) as exc:
                 raise FilterFailed(name, self._fail(name, "filter_event", exc, say=False).error) from exc
             if result is None:
                 return None
-            event = cast("Event", result)  # pluggy types results as object; the hook spec says Event
+            event = result
         return event
 
     def listing(self) -> list[dict[str, Any]]:
@@ -163,7 +164,7 @@ def _load_entry_points(plugins: Plugins) -> None:
             plugins.pm.register(module, name=ep.name)
             if ep.dist is not None:
                 plugins.distributions[ep.name] = f"{ep.dist.name} {ep.dist.version}"
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             plugins._fail(ep.name, "load", exc)
 
 

@@ -96,6 +96,7 @@ def test_a_plugin_that_raises_is_reported_and_skipped(cli, site, tmp_path):
     assert code == 0 and out.startswith("Imported 2 events")
     assert ("Warning: plugin recall_test_broken failed in register_importers: "
             "RuntimeError: importer plugin exploded (skipped)") in err
+    assert err.count("failed in register_importers") == 1  # said once, though the formats are read thrice
     assert "FAILED in register_importers" in cli("plugins")[1]
 
 
@@ -293,3 +294,118 @@ def test_watch_once_says_what_a_failing_filter_held_back_and_exits_non_zero(cli,
     assert code == 1 and "ingested 1 event" in out
     assert err == ("Error: plugin recall_test_varying failed in filter_event (RuntimeError: cannot parse boom "
                    "paragraph here): 1 event held back, not stored\n")
+
+
+MILLISECONDS_SOURCE = '''
+from recall_cli.models import Event
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+class Ms:
+    name = "ms"
+    description = "times in milliseconds by mistake"
+
+    def detect(self, path, head):
+        return False
+
+    def parse(self, path, text):
+        yield Event(text="Dentist with Dr Okafor moved to Thursday", ts_start=1772356500000.0)
+        yield Event(text="", ts_start=1772356500.0)
+        yield Event(text="Swim at Blackrock", ts_start=1772356500.0)
+
+
+@hookimpl
+def register_importers(register):
+    register(Ms())
+'''
+
+
+def test_a_plugin_importers_event_with_a_time_out_of_range_is_held_back_and_the_store_still_reads(cli, site, tmp_path):
+    _install(site, "recall_test_ms", MILLISECONDS_SOURCE)
+    reset_plugins()
+    cli("add", "Sam's spare key is under the blue pot", "--time", "2026-03-01")
+    source = tmp_path / "g.txt"
+    source.write_text("x\n")
+    code, out, _ = cli("import", str(source), "--format", "ms")
+    assert code != 0 and "2 events held back, not stored" in out and "out of range (years 1-9999)" in out
+    assert json.loads(cli("stats", "--json")[1])["events"] == 2  # the key and the swim
+    code, out, _ = cli("search", "dentist")
+    assert code == 0 and "Okafor" not in out
+    assert "Swim at Blackrock" in cli("search", "swim")[1]
+
+
+ENRICHING_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def filter_event(event):
+    event.text += " (sent with key ghp_abcdefghijklmnopqrstuvwxyz0123456789)"
+    return event
+'''
+
+
+def test_a_secret_a_filter_plugin_writes_into_an_event_is_redacted_before_it_is_stored(cli, site):
+    _install(site, "recall_test_enrich", ENRICHING_SOURCE)
+    reset_plugins()
+    assert cli("add", "deploy notes for friday", "--time", "2026-03-01")[0] == 0
+    shown = cli("show", "1")[1]
+    assert "deploy notes for friday" in shown and "ghp_abcdefghijklmnopqrstuvwxyz0123456789" not in shown
+
+
+GARBAGE_FILTER_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def filter_event(event):
+    return "a string, not an event"
+'''
+
+
+def test_a_filter_plugin_that_returns_no_event_is_named_and_the_event_held_back(cli, site):
+    _install(site, "recall_test_garbage", GARBAGE_FILTER_SOURCE)
+    reset_plugins()
+    assert cli("add", "hello", "--time", "2026-03-01") == (
+        1, "", "Error: plugin recall_test_garbage failed in filter_event (TypeError: returned a str, not an Event "
+               "or None): the event was held back, not stored\n")
+
+
+def test_a_plugin_that_exits_at_import_is_reported_and_recall_goes_on(cli, site):
+    _install(site, "recall_test_exits", "raise SystemExit(3)\n")
+    reset_plugins()
+    code, out, err = cli("add", "works anyway", "--time", "2023-01-01")
+    assert code == 0 and out == "Remembered 1.\n"
+    assert "plugin recall_test_exits failed in load: SystemExit: 3" in err
+
+
+SHADOW_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+class Shadow:
+    name = "jsonl"
+    description = "a plugin's own jsonl"
+
+    def detect(self, path, head):
+        return False
+
+    def parse(self, path, text):
+        return iter(())
+
+
+@hookimpl
+def register_importers(register):
+    register(Shadow())
+'''
+
+
+def test_an_importer_plugin_named_like_a_built_in_format_is_left_out_with_one_warning(cli, site, tmp_path):
+    _install(site, "recall_test_shadow", SHADOW_SOURCE)
+    reset_plugins()
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"text":"real record one","time":"2026-03-01"}\n'
+                       '{"text":"real record two","time":"2026-03-02"}\n')
+    code, out, err = cli("import", str(records))
+    assert code == 0 and out.startswith("Imported 2 events")
+    assert err == "Warning: plugin recall_test_shadow: an importer named 'jsonl' would replace recall's own; left out\n"
