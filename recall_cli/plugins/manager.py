@@ -86,8 +86,16 @@ class Plugins:
                     app.registered_commands.remove(command)
                     self.refuse(plugin, "register_commands", f"a command named '{named(command)}' would replace "
                                 "recall's own; left out")
+            for command in list(app.registered_commands[commands:]):
+                if not callable(command.callback):  # typer would break on it, and every command with it
+                    app.registered_commands.remove(command)
+                    self.refuse(plugin, "register_commands", "a command with no function to run; left out")
             for group in list(app.registered_groups[groups:]):
-                if group.name in taken:
+                if not isinstance(group.typer_instance, type(app)):
+                    app.registered_groups.remove(group)
+                    self.refuse(plugin, "register_commands", f"a command group '{group.name}' that is a "
+                                f"{type(group.typer_instance).__name__}, not a typer.Typer; left out")
+                elif group.name in taken:
                     app.registered_groups.remove(group)
                     self.refuse(plugin, "register_commands", f"a command group named '{group.name}' would replace "
                                 "recall's own; left out")

@@ -409,3 +409,23 @@ def test_an_importer_plugin_named_like_a_built_in_format_is_left_out_with_one_wa
     code, out, err = cli("import", str(records))
     assert code == 0 and out.startswith("Imported 2 events")
     assert err == "Warning: plugin recall_test_shadow: an importer named 'jsonl' would replace recall's own; left out\n"
+
+
+BAD_GROUP_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def register_commands(app):
+    app.add_typer("not a typer", name="weird")
+'''
+
+
+def test_a_plugin_command_group_typer_cannot_use_is_left_out_and_every_command_still_runs(cli, site):
+    _install(site, "recall_test_weird", BAD_GROUP_SOURCE)
+    reset_plugins()
+    code, out, err = cli("stats", "--json")
+    assert code == 0 and "events" in json.loads(out)
+    assert err == ("Warning: plugin recall_test_weird: a command group 'weird' that is a str, not a typer.Typer; "
+                   "left out\n")
+    assert "FAILED in register_commands" in cli("plugins")[1]
