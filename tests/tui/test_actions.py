@@ -172,6 +172,25 @@ def test_forget_an_episode_deletes_its_events(app, ids, svc):
     run(app, scenario)
 
 
+def test_forget_says_a_pinned_memory_goes_too_and_back_skips_what_was_deleted(app, ids, svc):
+    svc.pin(ids["m_deploy"], True)
+    memory = f"m{ids['m_deploy']}"
+
+    async def scenario(pilot):
+        await open_memory(pilot, memory)
+        app.screen.detail.show(str(ids["deploy"]), push=True)  # a link from the memory to an event it came from
+        await settle(pilot)
+        await press(pilot, "f")
+        assert f"1 event and 1 memory ({memory} pinned) for good" in app.screen.question
+        await press(pilot, "y")
+        assert svc.store.get_memory(ids["m_deploy"]) is None
+        assert app.messages[-1] == ("information", "Deleted 1 event and 1 memory.")
+        assert not any("no longer there" in message for _severity, message in app.messages)
+        assert app.screen.detail.ref != memory
+
+    run(app, scenario)
+
+
 def test_consolidate_the_selected_episode_with_the_configured_llm(svc, ids, answerer, llm):
     calls = []
 

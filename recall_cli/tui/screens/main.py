@@ -280,6 +280,8 @@ class MainScreen(Screen[None]):
                 return
             what = f"{plural(len(found.event_ids), 'event')} and " \
                    f"{plural(len(found.memory_ids), 'memory', 'memories')}"
+            if found.pinned:  # kept "for good" by the user: its loss must be said, as the CLI does
+                what += f" ({', '.join(f'm{m}' for m in found.pinned)} pinned)"
             label = {"event": f"event {ref}", "memory": f"memory {ref}", "episode": f"episode {ref[3:]}"}
             question = (f"Forget {label[kind_of(ref)]}?\n\nThis deletes {what} for good "
                         "(text, search entries and vectors). It cannot be undone.")
@@ -288,13 +290,15 @@ class MainScreen(Screen[None]):
                 if not yes:
                     app.say("Nothing deleted.")
                     return
-                app.background(lambda: backend.forget(found), deleted, group="action")
+                app.background(lambda: backend.forget(found), lambda counts: deleted(found, counts), group="action")
 
             app.push_screen(ConfirmScreen(question), answered)
 
-        def deleted(counts: dict[str, int]) -> None:
+        def deleted(found: ForgetPlan, counts: dict[str, int]) -> None:
             app.say(f"Deleted {plural(counts['events'], 'event')} and "
                     f"{plural(counts['memories'], 'memory', 'memories')}.")
+            # Back does not lead to what was just deleted with it (a memory made from the event)
+            self.detail.drop({*map(str, found.event_ids), *(f"m{m}" for m in found.memory_ids)})
             if not self.detail.back():
                 self.detail.show(None)
             self.refresh_all(detail=False)

@@ -192,6 +192,10 @@ class DetailPane(VerticalScroll):
         self._load(self.stack.pop(), False)
         return True
 
+    def drop(self, refs: set[str]) -> None:
+        """Forget ``refs`` from the way back (they were deleted)."""
+        self.stack = [ref for ref in self.stack if ref not in refs]
+
     def reload(self) -> None:
         """Show the current item again (after a change)."""
         self._load(self.ref, False)
