@@ -233,3 +233,20 @@ def test_an_answer_on_screen_survives_the_terminal_shrinking_to_a_sliver(app, id
         assert answer_text(app) == "Maria's birthday is March 3 [m1]."
 
     run(app, scenario)
+
+
+def test_forgetting_what_an_answer_cites_clears_the_answer_from_the_screen(app, ids, answerer):
+    async def scenario(pilot):
+        await press(pilot, "a")
+        await type_text(pilot, "when is Maria's birthday?")
+        await press(pilot, "enter")
+        assert "Maria's birthday" in answer_text(app)
+        citations = app.screen.query_one("#ask-citations", OptionList)
+        await press(pilot, "escape")
+        citations.highlighted = 1
+        await press(pilot, "enter", "f", "y")  # open the cited note, forget it
+        assert app.messages[-1][1].startswith("Deleted 1 event")
+        assert answer_text(app) == "" and citations.option_count == 0
+        assert ask_status(app) == "The answer drew on what you just forgot, so it is cleared; ask again."
+
+    run(app, scenario)

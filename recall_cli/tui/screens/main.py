@@ -298,7 +298,9 @@ class MainScreen(Screen[None]):
             app.say(f"Deleted {plural(counts['events'], 'event')} and "
                     f"{plural(counts['memories'], 'memory', 'memories')}.")
             # Back does not lead to what was just deleted with it (a memory made from the event)
-            self.detail.drop({*map(str, found.event_ids), *(f"m{m}" for m in found.memory_ids)})
+            gone = {*map(str, found.event_ids), *(f"m{m}" for m in found.memory_ids)}
+            self.detail.drop(gone)
+            self.query_one(AskView).drop(gone)
             if not self.detail.back():
                 self.detail.show(None)
             self.refresh_all(detail=False)

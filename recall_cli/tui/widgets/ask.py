@@ -142,6 +142,18 @@ class AskView(RefOptionsMixin, Vertical):
         else:
             self._status(f"{plural(n, 'citation')}{opens}")
 
+    def drop(self, refs: set[str]) -> None:
+        """Clear the answer when it shows any of ``refs`` (they were forgotten: their words
+        must leave the screen too)."""
+        if self.answer is None or not refs & {c.ref for c in [*self.answer.citations, *self.answer.evidence]}:
+            return
+        self.answer, self.answer_text = None, ""
+        self.query_one("#ask-answer", Static).update("")
+        citations = self.query_one("#ask-citations", OptionList)
+        citations.clear_options()
+        citations.display = False
+        self._status("The answer drew on what you just forgot, so it is cleared; ask again.")
+
     def _failed(self, exc: BaseException) -> None:
         self.running = False
         message = exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}"
