@@ -6,7 +6,6 @@ variables named ``RECALL_<SECTION>_<KEY>`` (for example ``RECALL_SEARCH_LIMIT=20
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,9 +110,10 @@ def recall_home() -> Path:
     return Path(_home.recall_home())
 
 
+# settings that name a folder or file: `config set` stores them as full paths (a relative
+# serve.socket left the daemon unreachable, "stuck", from any other folder)
+ABSOLUTE_PATHS = ("sync.dir", "serve.socket")
 # keys whose value must be one of a few words
-# settings that name a folder: `config set` stores them as full paths
-ABSOLUTE_PATHS = ("sync.dir",)
 TRUST = ("auto", "always", "never")  # who does a job: the LLM by its size, always, or never
 CHOICES: dict[str, tuple[str, ...]] = {
     "embed.backend": ("onnx-int8", "onnx", "torch"),
@@ -198,7 +198,7 @@ def _in_range(key: str, value: float) -> float:
 def toml_value(value: Any) -> str:
     """A setting's value as config.toml spells it (true, "text"), so a line `config show`
     prints can be copied into the file."""
-    return json.dumps(value, ensure_ascii=False)
+    return _toml_value(value)
 
 
 def env_name(key: str) -> str:
@@ -222,11 +222,47 @@ def _check_patterns(text: str) -> None:
                                   f"({exc})", key="capture.ignore_patterns") from None
 
 
-def coerce(key: str, value: Any) -> Any:
-    """Convert a raw value (string from env/CLI or TOML value) to the key's type."""
+def _kind(default: Any) -> str:
+    """What a key with this default needs, in the words of its error."""
+    return {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text in quotes"}.get(
+        type(default).__name__, f"a {type(default).__name__}")
+
+
+def _spelled(value: Any) -> str:
+    """A wrong value as an error shows it: text quoted as Python does ('ten'), any other TOML
+    value as config.toml spells it (true, 150.9, ["pass", "show"])."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool | int | float | list):
+        return _toml_value(value)
+    return str(value)
+
+
+def _check_toml_type(key: str, value: Any) -> None:
+    """ConfigError unless a config.toml value has a TOML type that fits the key (an int for
+    a float key is fine). Converting instead made ``limit = true`` a 1 and a list the text
+    "['pass', 'show']" that sync would run as a shell command."""
+    default = DEFAULTS[key][0]
+    if isinstance(default, bool):
+        fits = isinstance(value, bool)
+    elif isinstance(default, int):
+        fits = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        fits = isinstance(value, int | float) and not isinstance(value, bool)
+    else:
+        fits = isinstance(value, str)
+    if not fits:
+        raise ConfigError(f"config key '{key}' needs {_kind(default)}, got {_spelled(value)}", key=key)
+
+
+def coerce(key: str, value: Any, *, from_toml: bool = False) -> Any:
+    """Convert a raw value (string from env/CLI or TOML value) to the key's type. ``from_toml``:
+    the value was parsed from config.toml, so its TOML type must already fit the key."""
     if key not in DEFAULTS:
         raise ConfigError(_unknown(key))
     default = DEFAULTS[key][0]
+    if from_toml:
+        _check_toml_type(key, value)
     try:
         if isinstance(default, bool):
             if isinstance(value, bool):
@@ -250,9 +286,29 @@ def coerce(key: str, value: Any) -> Any:
             raise ConfigError(f"config key '{key}' must be one of {', '.join(CHOICES[key])}, got {value!r}", key=key)
         return text.strip().lower() if key in CHOICES else text
     except (TypeError, ValueError):
-        kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(
-            type(default).__name__, f"a {type(default).__name__}")
-        raise ConfigError(f"config key '{key}' needs {kind}, got {value!r}", key=key) from None
+        raise ConfigError(f"config key '{key}' needs {_kind(default)}, got {_spelled(value)}", key=key) from None
+
+
+# the advice a bad environment value comes with (`config set` writes config.toml, which the
+# variable would still override)
+ENV_ADVICE = "fix or unset the variable: it overrides config.toml"
+
+
+def _from_env(exc: ConfigError, name: str) -> ConfigError:
+    """``exc`` about a value taken from the environment variable ``name``: named, with advice that works."""
+    return ConfigError(f"{exc.message} from {name} ({ENV_ADVICE})", key=exc.key, env=name)
+
+
+def env_value(key: str) -> Any:
+    """The typed value of the key's environment variable (None when it is not set); a
+    ConfigError naming the variable when its value does not fit the key."""
+    raw = os.environ.get(env_name(key))
+    if raw is None:
+        return None
+    try:
+        return coerce(key, raw)
+    except ConfigError as exc:
+        raise _from_env(exc, env_name(key)) from None
 
 
 @dataclass
@@ -295,11 +351,13 @@ class Config:
         return self.values[key]
 
     def set(self, key: str, value: Any) -> Any:
-        """Persist a value to config.toml and return it, typed."""
+        """Persist a value to config.toml and return it, typed (the value in force differs
+        when the key's environment variable is set: see ``sources``)."""
         typed = coerce(key, value)
         if key in ABSOLUTE_PATHS and typed:  # read later from any folder: fixed to where it was set
             typed = os.path.abspath(os.path.expanduser(typed))
         _check_order({**self.values, key: typed}, key)
+        env_value(key)  # a bad variable fails here, before the file changes, not after
         stored = _read_toml(self.path)
         section, name = key.split(".", 1)
         stored.setdefault(section, {})[name] = typed
@@ -322,6 +380,7 @@ class Config:
             raise ConfigError(_unknown(key))
         if key in DEFAULTS:
             _check_order({**self.values, key: DEFAULTS[key][0]}, key)
+            env_value(key)  # a bad variable fails here, before the file changes, not after
         if present:
             if isinstance(body, dict):
                 del body[name]
@@ -333,9 +392,16 @@ class Config:
             self._apply_env(key)
         return present
 
+    def stored(self, key: str) -> Any:
+        """The value config.toml holds for a key (None when it holds none), whatever overrides it."""
+        section, _, name = key.partition(".")
+        body = _read_toml(self.path).get(section)
+        return body.get(name) if isinstance(body, dict) else None
+
     def _apply_env(self, key: str) -> None:
-        if os.environ.get(env_name(key)) is not None:
-            self.values[key] = coerce(key, os.environ[env_name(key)])
+        value = env_value(key)
+        if value is not None:
+            self.values[key] = value
             self.sources[key] = f"env {env_name(key)}"
 
     def _write(self, stored: dict[str, Any]) -> None:
@@ -361,6 +427,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path} is not valid TOML ({exc}); fix it in an editor") from None
 
 
+# a TOML basic string takes no raw control character: a newline written as is (from
+# `config set sync.passphrase_cmd "$(...)"`) left a file no later command could read
+_TOML_ESCAPES: dict[int, str] = {**{code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
+                                 **{ord(c): e for c, e in (("\b", "\\b"), ("\t", "\\t"), ("\n", "\\n"),
+                                                           ("\f", "\\f"), ("\r", "\\r"), ('"', '\\"'),
+                                                           ("\\", "\\\\"))}}
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -368,8 +442,7 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    return '"' + str(value).translate(_TOML_ESCAPES) + '"'
 
 
 def _dump_toml(data: dict[str, Any]) -> str:
@@ -398,7 +471,10 @@ def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
 
     def put(key: str, value: Any, source: str) -> None:
         try:
-            cfg.values[key] = coerce(key, value)
+            if source == "config.toml":
+                cfg.values[key] = coerce(key, value, from_toml=True)
+            else:
+                cfg.values[key] = env_value(key)
             cfg.sources[key] = source
         except ConfigError as exc:
             if not lenient:

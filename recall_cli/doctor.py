@@ -66,7 +66,8 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
             checks.append(Check("config", "OK", str(cfg.path) + ("" if cfg.path.exists() else " (defaults)")))
     except Exception as exc:
         key = getattr(exc, "key", None)
-        hint = f" (set it right: recall config set {key} VALUE)" if key else ""
+        # a bad environment variable says itself how to fix it: `config set` would not
+        hint = f" (set it right: recall config set {key} VALUE)" if key and not getattr(exc, "env", None) else ""
         checks.append(Check("config", "FAIL", f"{exc}{hint}"))
     try:
         store = svc.store

@@ -50,10 +50,12 @@ class ModelError(RecallError):
 
 
 class ConfigError(RecallError):
-    """A bad configuration key or value (``key``: the key, when one is to blame)."""
+    """A bad configuration key or value (``key``: the key, when one is to blame; ``env``: the
+    environment variable it came from, which `config set` cannot repair)."""
 
     exit_code = 6
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, env: str | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.env = env

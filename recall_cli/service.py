@@ -90,18 +90,30 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
             self._embedder = self._make_embedder()
         return self._embedder
 
+    def _embedders(self) -> dict[str, Any]:
+        """Registered embedder name -> factory (built-in and plugins)."""
+        return dict((args[0], args[1]) for _plugin, args in self.plugins.collect("register_embedders"))
+
+    def check_embedder(self, name: str) -> str:
+        """``name`` as embed.model is to keep it: a registered embedder's name as is, an existing
+        directory as a full path (read later from any folder); else the ModelError every
+        search would raise with it."""
+        factories = self._embedders()
+        if name in factories:
+            return name
+        path = Path(name).expanduser()
+        if not path.exists():
+            raise ModelError(f"embedding model '{name}' is neither a registered embedder "
+                             f"({', '.join(sorted(factories))}) nor an existing directory")
+        return str(path.absolute())
+
     def _make_embedder(self) -> Embedder:
         name = self.config.get("embed.model") or "minilm"
-        factories = dict((args[0], args[1]) for _plugin, args in self.plugins.collect("register_embedders"))
+        factories = self._embedders()
         if name in factories:
             made: Embedder = factories[name](self.config)
             return made
-        path = Path(name).expanduser()
-        if not path.exists():
-            raise ModelError(
-                f"embedding model '{name}' is neither a registered embedder "
-                f"({', '.join(sorted(factories))}) nor an existing directory"
-            )
+        path = Path(self.check_embedder(name))
         from .search.embed import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder.from_config(self.config, path)

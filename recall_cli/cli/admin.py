@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..config import DEFAULTS, env_name, load_config, toml_value, unknown_key
+from ..config import DEFAULTS, ENV_ADVICE, env_name, load_config, toml_value, unknown_key
 from ..errors import ConfigError
 from ..render import plural
 from .common import daemon_note, echo_json, progress, service
@@ -27,7 +27,9 @@ def config_show(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     """Every setting with its value and where it comes from."""
     cfg = load_config(lenient=True)
     for problem in cfg.problems:  # shown, with its default, so it can be set right
-        fix = "it is fixed" if "not valid TOML" in problem else \
+        # a broken file needs an editor and a bad variable the shell (the message says so):
+        # `config set` would repair neither
+        fix = "it is fixed" if "not valid TOML" in problem or ENV_ADVICE in problem else \
             "it is fixed: `recall config set` or `recall config unset`"
         typer.echo(f"warning: {problem} (shown with its default here; other commands refuse to run until {fix})",
                    err=True)
@@ -63,10 +65,19 @@ def config_set(
 
         # checked as `recall models use` checks it: a missing or non-GGUF file is refused, unsaved
         Recall(cfg).use_model(value)
-        typed = cfg.get(key)
+        typed = cfg.stored(key)
+    elif key == "embed.model" and value.strip():
+        from ..service import Recall
+
+        # refused now, unsaved, rather than by every search after it
+        typed = cfg.set(key, Recall(cfg).check_embedder(value))
     else:
         typed = cfg.set(key, value)
-    typer.echo(f"{key} = {toml_value(typed)}")
+    if cfg.sources[key].startswith("env "):  # written, but not what is in force while the variable is set
+        typer.echo(f"{key} = {toml_value(cfg.values[key])}  # {cfg.sources[key]} (overrides {toml_value(typed)}, "
+                   "written to config.toml)")
+    else:
+        typer.echo(f"{key} = {toml_value(typed)}")
     daemon_note(cfg, key)
 
 

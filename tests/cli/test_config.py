@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 
 def test_config_set_persists_to_config_toml_and_get_reads_it(cli, recall_home):
     assert cli("config", "set", "search.limit", "25") == (0, "search.limit = 25\n", "")
@@ -200,3 +202,80 @@ def test_config_show_prints_lines_config_toml_takes(cli, recall_home):
     shown = cli("config", "show")[1].splitlines()
     assert "llm.prompt_cache = false  # config.toml" in shown
     assert any(line.startswith('llm.model = "') for line in shown)
+
+
+def test_a_value_with_control_characters_is_written_as_toml_that_reads_back_the_same(cli, recall_home):
+    import tomllib
+
+    value = 'pass show recall\nx\ty\r\x01\x7f"\\ é'
+    assert cli("config", "set", "sync.passphrase_cmd", value) == (
+        0, 'sync.passphrase_cmd = "pass show recall\\nx\\ty\\r\\u0001\\u007F\\"\\\\ é"\n', "")
+    text = (recall_home / "config.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text)["sync"]["passphrase_cmd"] == value
+    assert cli("config", "get", "sync.passphrase_cmd") == (0, value + "\n", "")
+    assert cli("config", "unset", "sync.passphrase_cmd")[0] == 0
+
+
+@pytest.mark.parametrize(("line", "error"), [
+    ("[search]\nlimit = true", "config key 'search.limit' needs a whole number, got true"),
+    ("[search]\ndense_weight = false", "config key 'search.dense_weight' needs a number, got false"),
+    ("[search]\ncandidates = 150.9", "config key 'search.candidates' needs a whole number, got 150.9"),
+    ('[sync]\npassphrase_cmd = ["pass", "show"]',
+     "config key 'sync.passphrase_cmd' needs text in quotes, got [\"pass\", \"show\"]"),
+    ("[screen]\nenabled = 1", "config key 'screen.enabled' needs true or false, got 1"),
+])
+def test_a_value_of_the_wrong_toml_type_in_config_toml_is_reported_not_converted(cli, recall_home, line, error):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    (recall_home / "config.toml").write_text(line + "\n")
+    assert cli("search", "anything") == (6, "", f"Error: {error}\n")
+    assert cli("config", "show")[2].startswith(f"warning: {error} (shown with its default here")
+    key = error.split("'")[1]
+    assert f"[FAIL] config: {error} (set it right: recall config set {key} VALUE)" in cli("doctor", "--no-llm")[1]
+
+
+def test_a_whole_number_is_taken_for_a_number_key_in_config_toml(cli, recall_home):
+    recall_home.mkdir(parents=True, exist_ok=True)
+    (recall_home / "config.toml").write_text("[search]\nbm25_weight = 1\n")
+    assert cli("config", "get", "search.bm25_weight") == (0, "1.0\n", "")
+
+
+def test_a_bad_environment_value_is_named_with_advice_to_fix_the_variable(cli, recall_home, monkeypatch):
+    monkeypatch.setenv("RECALL_SEARCH_LIMIT", "abc")
+    error = ("config key 'search.limit' needs a whole number, got 'abc' from RECALL_SEARCH_LIMIT "
+             "(fix or unset the variable: it overrides config.toml)")
+    assert cli("search", "anything") == (6, "", f"Error: {error}\n")
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1 and f"[FAIL] config: {error}\n" in out  # no `config set`: the variable would still win
+    assert cli("config", "show")[2] == (f"warning: {error} (shown with its default here; other commands refuse to "
+                                        "run until it is fixed)\n")
+    for args in (("set", "search.limit", "7"), ("unset", "search.limit")):  # refused before anything is written
+        assert cli("config", *args) == (6, "", f"Error: {error}\n")
+        assert not (recall_home / "config.toml").exists()
+
+
+def test_config_set_says_when_an_environment_variable_overrides_the_value_written(cli, recall_home, monkeypatch):
+    monkeypatch.setenv("RECALL_SEARCH_LIMIT", "5")
+    assert cli("config", "set", "search.limit", "20") == (
+        0, "search.limit = 5  # env RECALL_SEARCH_LIMIT (overrides 20, written to config.toml)\n", "")
+    assert "limit = 20" in (recall_home / "config.toml").read_text()
+    monkeypatch.delenv("RECALL_SEARCH_LIMIT")
+    assert cli("config", "get", "search.limit") == (0, "20\n", "")
+
+
+def test_a_relative_serve_socket_is_stored_as_a_full_path(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("config", "set", "serve.socket", "rel.sock") == (0, f'serve.socket = "{tmp_path / "rel.sock"}"\n', "")
+    monkeypatch.chdir("/")
+    assert cli("config", "get", "serve.socket") == (0, f"{tmp_path / 'rel.sock'}\n", "")
+
+
+def test_an_embedding_model_that_is_neither_registered_nor_a_directory_is_refused_when_set(
+        cli, recall_home, tmp_path, monkeypatch):
+    assert cli("config", "set", "embed.model", "nonexistent-model") == (
+        5, "", "Error: embedding model 'nonexistent-model' is neither a registered embedder (minilm) nor an "
+               "existing directory\n")
+    assert not (recall_home / "config.toml").exists()  # nothing written
+    assert cli("config", "set", "embed.model", "minilm") == (0, 'embed.model = "minilm"\n', "")
+    (tmp_path / "my-model").mkdir()
+    monkeypatch.chdir(tmp_path)  # a directory is kept as a full path: searches run from any folder
+    assert cli("config", "set", "embed.model", "my-model") == (0, f'embed.model = "{tmp_path / "my-model"}"\n', "")
