@@ -282,13 +282,23 @@ def search_output(searcher: Searcher, query: str, *, limit: int | None, since: s
         sources=sources, reference=reference, time_phrases=time_phrases,
     )
     known = getattr(searcher, "sources", None)  # (the service has it; a daemon client renders on the daemon)
-    if not result.hits and sources and callable(known) and not set(sources) & set(have := known()):
-        raise unknown_sources(sources, have)
+    registered = getattr(searcher, "registered_sources", None)
+    if not result.hits and sources and callable(known) and callable(registered):
+        check_sources(sources, known(), registered())
     return search_text(result, as_json, columns, wide)
 
 
+def check_sources(asked: Sequence[str], have: Iterable[str], registered: Iterable[str]) -> None:
+    """UsageError when none of the sources ``asked`` holds events (``have``) or is registered:
+    a typo is a wrong flag, but `--source screen` before the first window was recorded (a cron
+    job's `forget --source screen`) is a filter that matches nothing yet."""
+    have = list(have)
+    if not set(asked) & (set(have) | set(registered)):
+        raise unknown_sources(asked, have)
+
+
 def unknown_sources(asked: Sequence[str], have: Iterable[str]) -> UsageError:
-    """The error for a --source that no event comes from: a typo is a wrong flag, not an
-    empty memory."""
+    """The error for a --source that no event comes from and no one registered: a typo is a
+    wrong flag, not an empty memory."""
     return UsageError(f"no events come from source {', '.join(map(repr, asked))}; "
                       f"sources here: {', '.join(have) or 'none yet'}")

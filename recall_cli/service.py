@@ -491,6 +491,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
 
     def shell_stats(self) -> dict[str, Any]:
         """Top commands (by first word) with failure rates, busiest directories, totals."""
+        before_reading(self)  # history lists the commands still in the spool: count them too
         return dict(self.store.shell_stats())
 
     def recent(self, limit: int = 20, sources: Sequence[str] | None = None) -> list[Event]:
@@ -502,8 +503,20 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         by_source: dict[str, int] = self.store.event_stats()["by_source"]
         return by_source
 
+    def registered_sources(self) -> dict[str, str]:
+        """The sources recall and its plugins register (``register_sources``), name -> what
+        it holds: a --source naming one that has no events yet matches nothing, no typo."""
+        found: dict[str, str] = {}
+        for plugin, args in self.plugins.collect("register_sources"):
+            if not args or not isinstance(args[0], str) or not args[0].strip():
+                self.plugins.refuse(plugin, "register_sources", f"{args!r} is not a source name; left out")
+                continue
+            found.setdefault(args[0], str(args[1]) if len(args) > 1 else "")
+        return found
+
     def stats(self) -> dict[str, Any]:
         """Counts of events by source, memories by kind, vectors, episodes; the home and size."""
+        before_reading(self)  # the commands and notes recorded a moment ago count, as search finds them
         data = self.store.event_stats()
         data["memories"] = self.store.count_memories()
         data["vectors"] = self.store.vector_models()

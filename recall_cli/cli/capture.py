@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperOption
 
 from ..errors import InputError, RecallError, UsageError
-from ..importers.base import ImportReport
+from ..importers.base import ImportReport, Skipped
 from ..render import parse_when, plural, replaced
 from .common import backend, echo_json, progress, service, stdin_text
 from .main import unsecret
@@ -113,7 +114,12 @@ def import_cmd(
     fmt: str = typer.Option("auto", "--format", "-f", help=f"Format: {FORMAT_HELP}."),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
-    """Import chat exports, notes or benchmark files (several, or whole folders); re-importing adds nothing."""
+    """Import chat exports, notes or benchmark files (several, or whole folders); re-importing adds nothing.
+
+    A record that cannot be read is skipped and the rest lands; the first reason is named, a line for each file
+    with skipped records, and recall exits 4, as for a file it cannot read at all (1 when a plugin held events
+    back). A folder's empty notes and recall's own Markdown export are passed over.
+    """
     svc = service()
     formats = ("auto", "recall", *svc.importers())
     if fmt not in formats:  # refused once, before any file is read
@@ -122,10 +128,12 @@ def import_cmd(
     if len(files) == 1 and files[0] == paths[0]:
         _import_one(svc, files[0], fmt, as_json)
         return
-    from ..importers.markdown import blank_note
+    from ..importers.markdown import blank_note, markdown_export_file
 
     reports: list[dict[str, object]] = []
-    failed = inserted = known = held = blank = 0
+    failed = inserted = known = held = blank = partial = 0
+    exports: list[Path] = []
+    named = {Path(p).expanduser() for p in paths}  # files given as such, not found in a folder
     repeats: dict[str, int] = {}  # a reason already printed: how many more files had it
     with progress(f"Importing {len(files)} files") as update:
         for number, path in enumerate(files, start=1):
@@ -134,12 +142,19 @@ def import_cmd(
                 reports.append({"path": str(path), "skipped": "empty"})
                 update(number, len(files))
                 continue
+            if path not in named and markdown_export_file(path):
+                # `recall export --format markdown -o ~/notes/recall`, then `recall import ~/notes`:
+                # its events are stored already (a file named on its own is still refused)
+                exports.append(path)
+                reports.append({"path": str(path), "skipped": "recall Markdown export"})
+                update(number, len(files))
+                continue
             try:
                 report = svc.import_any(path, fmt, embed=False)
             except RecallError as exc:
                 failed += 1
                 reports.append({"path": str(path), "error": unsecret(exc.message)})
-                # seventeen day files of a Markdown export say the same thing: once, then a count
+                # many files failing for one reason (a folder of another tool's JSON) say it once, then a count
                 reason = unsecret(exc.message.removeprefix(f"{path}: "))  # (it may quote the file)
                 if reason in repeats:
                     repeats[reason] += 1
@@ -153,25 +168,43 @@ def import_cmd(
                 reports.append(report.to_dict())
                 if not as_json and len(reports) <= PER_FILE_LINES:
                     typer.echo(report.summary())
+                if report.skipped:  # the reason, as importing the file alone says it
+                    partial += 1
+                    if not as_json:
+                        typer.echo(f"Error: {unsecret(skipped_error(report.skipped, path).message)}", err=True)
             update(number, len(files))
     with progress("Embedding") as update:
         svc.embed_pending(progress=update)
     for reason, more in repeats.items():
         if more and not as_json:
             typer.echo(f"Error: and {plural(more, 'more file')}: {reason}", err=True)
+    if exports and not as_json:
+        others = f" and {plural(len(exports) - 1, 'more file')}" if len(exports) > 1 else ""
+        typer.echo(f"Warning: skipped {exports[0]}{others}: a recall Markdown export (for reading; its events are "
+                   "stored already)", err=True)
     if as_json:
         echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed, "empty": blank,
-                   "held": held})
+                   "exports": len(exports), "with_skipped": partial, "held": held})
     else:
         if len(files) > PER_FILE_LINES:  # (3,000 notes printed 3,000 lines)
             typer.echo(f"(a line for each of the first {PER_FILE_LINES} files; --json lists every file)")
-        typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed - blank} of "
+        typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed - blank - len(exports)} of "
                    f"{plural(len(files), 'file')}; {known:,} already known"
                    + (f"; {plural(blank, 'empty note')} passed over" if blank else "")
+                   + (f"; {plural(len(exports), 'file')} of a recall Markdown export passed over" if exports else "")
                    + (f"; {held:,} held back by a plugin" if held else "")
+                   + (f"; {plural(partial, 'file')} with records skipped (above)" if partial else "")
                    + (f"; {failed} failed (above)." if failed else "."))
-    if failed or held:  # events a broken filter plugin held back are news for a cron job too
-        raise typer.Exit(InputError.exit_code if failed else 1)
+    if failed or partial or held:  # skipped records exit as a single file's do; a broken filter plugin's too
+        raise typer.Exit(InputError.exit_code if failed or partial else 1)
+
+
+def skipped_error(skipped: Sequence[Skipped], file: Path) -> InputError:
+    """The error for a file some records of which were skipped: the first one's reason and
+    where it is, and how many more (the same line whether the file was named or in a folder)."""
+    first = skipped[0]
+    more = f" (and {len(skipped) - 1} more; --json lists them all)" if len(skipped) > 1 else ""
+    return InputError(f"{first.reason}{more}", str(file), first.position)
 
 
 def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
@@ -182,8 +215,6 @@ def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
     else:
         typer.echo(report.summary())
     if report.skipped:
-        first = report.skipped[0]
-        more = f" (and {len(report.skipped) - 1} more; --json lists them all)" if len(report.skipped) > 1 else ""
-        raise InputError(f"{first.reason}{more}", str(file), first.position)
+        raise skipped_error(report.skipped, file)
     if isinstance(report, ImportReport) and report.held:  # the summary said which plugin and how many
         raise typer.Exit(1)

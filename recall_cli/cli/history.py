@@ -60,13 +60,19 @@ def history(
     require_positive("--limit", limit)
     if failed and succeeded:
         raise UsageError("--failed and --succeeded exclude each other")
+    if exit_code is not None and (exit_code == 0 and failed or exit_code != 0 and succeeded):
+        # each filter alone matches something; together nothing, which would read as "no such command"
+        raise UsageError(f"--exit {exit_code} and --{'failed' if failed else 'succeeded'} exclude each other")
     if cwd and under:
         raise UsageError("--cwd and --under exclude each other")
+    start, end = parse_when(since), parse_when(until, end=True)
+    if start is not None and end is not None and start > end:
+        raise UsageError("--since is after --until")
     place = cwd or under
     query = Query(search or "", cwd=os.path.abspath(os.path.expanduser(place)) if place else None, below=bool(under),
                   session=session, host=host,
                   exit_code=exit_code, failed=True if failed else (False if succeeded else None),
-                  since=parse_when(since), until=parse_when(until, end=True), limit=limit, unique=not every)
+                  since=start, until=end, limit=limit, unique=not every)
     rows = service().shell_history(query)
     if as_json:
         echo_json(rows)

@@ -6,6 +6,7 @@ import typer
 
 from ..errors import UsageError
 from ..render import (
+    check_sources,
     event_fields,
     field_lines,
     memory_fields,
@@ -14,7 +15,6 @@ from ..render import (
     search_output,
     split_csv,
     table_lines,
-    unknown_sources,
 )
 from ..timeutil import short
 from .capture import TextFirstCommand
@@ -94,8 +94,8 @@ def forget(
     sources = split_csv(source)
     plan = svc.plan_forget(refs or [], sources=sources, before=parse_when(before))
     if plan.empty:
-        if sources and not set(sources) & set(have := svc.sources()):
-            raise unknown_sources(sources, have)
+        if sources:
+            check_sources(sources, svc.sources(), svc.registered_sources())
         typer.echo("Nothing matches; nothing deleted.")
         return
     what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"

@@ -103,6 +103,10 @@ def watch(
 
     if sum([add, remove, list_dirs]) > 1:
         raise UsageError("use only one of --add, --remove and --list")
+    mode = "--add" if add else "--remove" if remove else "--list" if list_dirs else None
+    scanning = [flag for flag, given in (("--once", once), ("--no-ingest", no_ingest)) if given]
+    if mode and scanning:  # these change the configuration and exit: no scan would run to honour them
+        raise UsageError(f"{mode} and {scanning[0]} exclude each other")
     config = service().config  # opening the service is lazy: no database, no model yet
     configured = parse_list(config.get("watch.dirs"))
     if list_dirs:

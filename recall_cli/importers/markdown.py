@@ -269,6 +269,17 @@ def is_markdown_export(head: str) -> bool:
     return head.lstrip("\ufeff").startswith(EXPORT_MARK)
 
 
+def markdown_export_file(path: Path) -> bool:
+    """Whether the file at ``path`` is one `recall export --format markdown` wrote: a folder
+    import passes over those (their events are stored already), as `recall watch` does."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(EXPORT_MARK.encode()) + 3)  # (and a byte-order mark)
+    except OSError:
+        return False  # the import itself says what is wrong with it
+    return is_markdown_export(head.decode("utf-8", errors="replace"))
+
+
 def _not_an_export(path: Path, head: str) -> None:
     """A recall Markdown export read back would store every event a second time, as notes."""
     if is_markdown_export(head):

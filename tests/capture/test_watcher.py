@@ -402,6 +402,13 @@ def test_watch_add_list_remove_and_configured_dirs(cli, notes, tmp_path, recall_
     assert cli("watch", "--add", "--list")[0] == 2
 
 
+def test_a_configuration_flag_with_once_or_no_ingest_is_a_usage_error(cli, notes):
+    assert cli("watch", "--list", "--once") == (2, "", "Error: --list and --once exclude each other\n")
+    assert cli("watch", "--add", str(notes), "--no-ingest") == (
+        2, "", "Error: --add and --no-ingest exclude each other\n")
+    assert cli("watch", "--list")[1].startswith("No directories configured")  # nothing was added
+
+
 def test_watch_of_a_missing_directory_is_one_line(cli, tmp_path):
     code, out, err = cli("watch", str(tmp_path / "missing"), "--once")
     assert (code, out) == (3, "")

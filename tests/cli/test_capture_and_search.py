@@ -80,6 +80,16 @@ def test_search_from_a_source_that_holds_nothing_is_a_wrong_flag(cli):
     assert cli("search", "tram", "--source", "note,shell")[0] == 0  # one of them holds events
 
 
+def test_a_source_recall_records_itself_is_a_filter_that_matches_nothing_yet_not_a_typo(cli):
+    cli("add", "The tram tour starts at 9am")
+    cli("add", "copied text", "--source", "clipboard")
+    assert cli("forget", "--source", "screen", "--before", "2026-01-01", "--yes") == (
+        0, "Nothing matches; nothing deleted.\n", "")
+    assert cli("search", "tram", "--source", "shell") == (0, "No results.\n", "")
+    code, _, err = cli("search", "tram", "--source", "shel")  # a typo still fails
+    assert code == 2 and err == "Error: no events come from source 'shel'; sources here: clipboard, note\n"
+
+
 def test_search_json_has_ids_dates_and_scores(cli):
     cli("add", "The tram tour starts at 9am", "--time", "2023-05-02T09:00", "--speaker", "Ana",
         "--source", "chat")

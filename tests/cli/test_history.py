@@ -107,3 +107,19 @@ def test_filters_that_match_nothing_say_so_and_an_empty_history_says_how_to_reco
 def test_shell_filters_given_with_a_memory_id_are_refused_not_ignored(cli, svc):
     assert cli("history", "m1", "--failed") == (
         2, "", "Error: --failed filter shell commands, not a memory's changes\n")
+
+
+def test_an_exit_code_that_contradicts_failed_or_succeeded_is_a_usage_error(cli, svc):
+    seed(svc)
+    assert cli("history", "--exit", "0", "--failed") == (2, "", "Error: --exit 0 and --failed exclude each other\n")
+    assert cli("history", "--exit", "2", "--succeeded") == (
+        2, "", "Error: --exit 2 and --succeeded exclude each other\n")
+    assert cli("history", "--exit", "2", "--failed", "--format", "{command}") == (0, "make test\n", "")
+
+
+def test_since_after_until_is_a_usage_error_as_in_search(cli, svc):
+    seed(svc)
+    assert cli("history", "--since", "2026-12-07", "--until", "2026-12-01") == (
+        2, "", "Error: --since is after --until\n")
+    assert cli("history", "--since", "2026-11-01", "--until", "2026-11-01", "--format", "{command}")[1] \
+        .startswith("ls\n")  # one day as both ends is that day

@@ -88,3 +88,33 @@ def test_a_folder_of_many_notes_gets_a_line_for_the_first_twenty_and_the_total(c
     assert lines[19] == f"Imported 1 event from {folder / 'note-019.md'} (markdown); 0 already known."
     assert lines[20:] == ["(a line for each of the first 20 files; --json lists every file)",
                           "Imported 25 events from 25 of 25 files; 0 already known."]
+
+
+def test_recalls_own_markdown_export_in_a_folder_is_passed_over_with_a_warning(cli, tmp_path):
+    folder = tmp_path / "notes"
+    assert cli("add", "Sam's spare key is under the blue pot", "--time", "2026-11-01")[0] == 0
+    assert cli("export", "--format", "markdown", "-o", str(folder / "recall"))[0] == 0
+    (folder / "garden.md").write_text("Planted the garlic by the shed.\n", encoding="utf-8")
+    exported = folder / "recall" / "events" / "2026-11-01.md"
+    code, out, err = cli("import", str(folder))
+    assert code == 0
+    assert err == (f"Warning: skipped {exported}: a recall Markdown export (for reading; its events are stored "
+                   "already)\n")
+    assert out.splitlines()[-1] == ("Imported 1 event from 1 of 2 files; 0 already known; 1 file of a recall "
+                                    "Markdown export passed over.")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 2  # the key is not stored again as a note
+    code, _, err = cli("import", str(exported))  # named on its own, it is still refused
+    assert code == 4 and "a recall Markdown export is for reading" in err
+
+
+def test_records_skipped_in_a_folder_are_named_and_exit_as_importing_the_file_alone_does(cli, tmp_path):
+    folder = tmp_path / "dir1"
+    folder.mkdir()
+    (folder / "mixed.jsonl").write_text('{"text": "good one", "time": "2023-01-01"}\n{bad\n'
+                                        '{"text": "good two", "time": "2023-01-02"}\n', encoding="utf-8")
+    alone_code, _, alone_err = cli("import", str(folder / "mixed.jsonl"))
+    assert alone_code == 4 and alone_err.startswith(f"Error: {folder / 'mixed.jsonl'}:line 2 column 2: invalid JSON")
+    code, out, err = cli("import", str(folder))
+    assert (code, err) == (alone_code, alone_err)
+    assert out.splitlines()[-1] == "Imported 0 events from 1 of 1 file; 2 already known; 1 file with records " \
+                                   "skipped (above)."

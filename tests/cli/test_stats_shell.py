@@ -55,3 +55,16 @@ def test_a_command_counts_for_the_program_it_runs_past_assignments_and_wrappers(
     svc.close()
     top = json.loads(cli("stats", "--shell", "--json")[1])["top"]
     assert [(t["command"], t["runs"]) for t in top] == [("git", 3), ("make", 2)]
+
+
+def test_commands_still_in_the_spool_are_counted_as_history_lists_them(cli, recall_home):
+    from recall_cli.capture import spool
+
+    spool.append(recall_home, [spool.make_record(source="shell", kind="command", text=cmd, ts_start=1_700_000_000 + i,
+                                                 meta={"cwd": "/src/app", "exit_code": code})
+                               for i, (cmd, code) in enumerate([("make test", 2), ("make test", 0)])])
+    assert "make test" in cli("history")[1]
+    code, out, err = cli("stats", "--shell")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "Commands: 2 run, 1 failed (50%)"
+    assert json.loads(cli("stats", "--json")[1])["by_source"] == {"shell": 2}

@@ -100,6 +100,25 @@ def test_a_plugin_that_raises_is_reported_and_skipped(cli, site, tmp_path):
     assert "FAILED in register_importers" in cli("plugins")[1]
 
 
+def test_a_source_a_plugin_registers_is_a_valid_source_before_it_has_events(cli, site):
+    _install(site, "recall_test_good", PLUGIN_SOURCE)
+    reset_plugins()
+    cli("add", "the tram tour starts at 9am", "--time", "2023-01-01")
+    assert cli("search", "tram", "--source", "calendar") == (0, "No results.\n", "")
+    assert cli("forget", "--source", "calendar", "--yes") == (0, "Nothing matches; nothing deleted.\n", "")
+    assert cli("search", "tram", "--source", "calender")[0] == 2
+
+
+def test_a_register_sources_hook_that_raises_is_reported_and_recalls_own_sources_stay_valid(cli, site):
+    _install(site, "recall_test_broken", BROKEN_SOURCE)
+    reset_plugins()
+    cli("add", "the tram tour starts at 9am", "--time", "2023-01-01")
+    code, out, err = cli("forget", "--source", "screen", "--yes")
+    assert (code, out) == (0, "Nothing matches; nothing deleted.\n")
+    assert "Warning: plugin recall_test_broken failed in register_sources: ValueError: sources exploded (skipped)" \
+        in err
+
+
 def test_a_plugin_that_fails_to_import_does_not_break_recall(cli, site):
     (site / "recall_test_syntax.py").write_text("this is not python(\n")
     info = site / "recall_test_syntax-0.1.dist-info"
