@@ -220,11 +220,32 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
         return f"the evidence on it gives no {measure}"
     if (figure := missing_figure(question, keys, hits[:FIGURE_DEPTH])) is not None:
         return figure
+    if missing_name(question, keys, hits[:FIGURE_DEPTH]):
+        return "the evidence on it names no one and nothing"
     if (which := unnamed_kind(question, keys, hits, known)) is not None:
         return f"no evidence item mentions a {which}"
     if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
         return "the question has no word to look for"
     return None
+
+
+# "what is my dog's name?", "what's the cafe on Leith Walk called?": a name is asked
+NAME_ASKED = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are|\s+were)\b.*\b(?:names?|called|named)\s*\??\s*$", re.I)
+NAME_WORDS = frozenset(stem(w) for w in ("name", "names", "named", "called"))
+# a name said: a capitalised word inside a sentence, or what something is called or named
+NAMED = re.compile(r"(?<=[\w,;)] )(?!(?:I|The|A|An|My|Our|This|That)\b)[A-Z][\w'\u2019-]+"
+                   r"|\b(?:called|named|name(?:'s| is| was))\s+\S|[\"\u201c'][A-Z]\w+")
+
+
+def missing_name(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
+    """Whether a question asking for a name ("what is my dog's name?") finds items on its
+    subject that name no one: "the quick brown fox jumps over the lazy dog" is about a dog,
+    and no name."""
+    subject = keys - NAME_WORDS
+    if not NAME_ASKED.match(question) or not subject:
+        return False
+    on_it = [s for h in top for s in sentences(h.text or "") if subject & words(s)]
+    return bool(on_it) and not any(NAMED.search(s) for s in on_it)
 
 
 # figures in a sentence: a time of day or a date is none

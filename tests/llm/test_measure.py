@@ -68,3 +68,13 @@ def test_a_count_of_times_is_no_figure_but_a_sum_is():
     said = parse_time("2025-09-10T20:00")
     assert not gives_figure("Roof \u2013 bad news x2", said)  # twice bad news, no amount of anything
     assert gives_figure("Revised quote 4150 incl VAT", said) and gives_figure("2 x 500ml of milk", said)
+
+
+def test_a_name_asked_is_not_answered_by_a_note_on_the_subject_that_names_no_one(svc):
+    svc.add("Very long line: the quick brown fox jumps over the lazy dog 0 the quick brown fox jumps over "
+            "the lazy dog 1", ts=parse_time("2026-11-29T10:00"))
+    asked = parse_time("2026-12-01T10:00")
+    assert ask(svc, "what is my dog's name?", llm=ScriptedLLM([]), reference=asked).text == ABSTAIN
+    svc.add("our dog is called biscuit, 4 next week", ts=parse_time("2026-11-30T10:00"))
+    assert ask(svc, "what is my dog's name?", llm=ScriptedLLM([]), reference=asked).text.startswith(
+        "our dog is called biscuit")
