@@ -243,6 +243,8 @@ def _check_toml_type(key: str, value: Any) -> None:
     a float key is fine). Converting instead made ``limit = true`` a 1 and a list the text
     "['pass', 'show']" that sync would run as a shell command."""
     default = DEFAULTS[key][0]
+    if isinstance(value, str) and not isinstance(default, str):
+        return  # text is read as the key's type ("20", "yes"), as from the environment: a file may say it so
     if isinstance(default, bool):
         fits = isinstance(value, bool)
     elif isinstance(default, int):

@@ -237,6 +237,9 @@ def test_a_whole_number_is_taken_for_a_number_key_in_config_toml(cli, recall_hom
     recall_home.mkdir(parents=True, exist_ok=True)
     (recall_home / "config.toml").write_text("[search]\nbm25_weight = 1\n")
     assert cli("config", "get", "search.bm25_weight") == (0, "1.0\n", "")
+    # a number written in quotes is read as the environment's text is, not refused
+    (recall_home / "config.toml").write_text('[search]\nlimit = "20"\n')
+    assert cli("config", "get", "search.limit") == (0, "20\n", "")
 
 
 def test_a_bad_environment_value_is_named_with_advice_to_fix_the_variable(cli, recall_home, monkeypatch):
