@@ -38,8 +38,9 @@ from ..models import Hit, Memory, SearchResult, well_formed
 from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import annotate
 from ..timeutil import from_ts
+from . import asking
 from .agenda import agenda as time_agenda
-from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE, things_asked
+from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
@@ -351,10 +352,12 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
                 and not (DID_I.match(question) and is_assistant(h.actor or ""))]
-        # the steps for the thing asked about ("my plants"), not for another kept alive the same way
-        things = {stem(t) for t in things_asked(question)} & keys
-        hits = [h for h in hits if h.source == "shell" or not things or things & words(h.text)] or hits
 
+    if kind == "steps" or asking.WHO_ROLE.match(question):  # on the thing asked ("my plants", the DJ)
+        asked = asking.things_asked(question)
+        things = {stem(t) for t in asked} & keys
+        on_it = [h for h in hits if h.source == "shell" or asking.names_thing(asked, things, h.text, words(h.text))]
+        hits, own = on_it or hits, [h for h in own if h in on_it] or own
     def reply(hit: Hit) -> Hit | None:
         return _reply_to(svc, hit)
 

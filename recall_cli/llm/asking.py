@@ -38,9 +38,16 @@ WHICH_CODE = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are)\s+(?:my|our|the|his
 HOW_THING = re.compile(r"^\s*how\s+(?:do|did|can|could|should|would)\s+(?:i|we|you|one)\s+(?:[\w'-]+\s+){1,3}?"
                        r"(?:my|our|the|your|his|her|their|a|an)\s+(?P<thing>[^?]+?)\s*\??\s*$", re.I)
 HOW_THING_END = re.compile(r"\s+(?:from|to|in|into|on|onto|at|for|with|without|when|while|after|before|so|if|of|"
-                           r"by|under|over|again|properly|myself|ourselves)\b.*$", re.I)
+                           r"by|under|over|again|properly|myself|ourselves|that|which|who|whom|now|currently|these|today|anymore)\b.*$",
+                           re.I)
 COMPLEMENT = frozenset("alive warm cool cold dry clean fresh safe quiet working running healthy happy tidy sharp "
                        "straight open closed shut faster slower longer shorter smaller bigger".split())
+
+
+# "who's the DJ for Ada's introduction?", "who is my landlord?": the role asked for, which the
+# answer must name (a heading that names Ada is no DJ)
+WHO_ROLE = re.compile(r"^\s*who(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:my|our|the|his|her|their)\s+(?P<thing>[^?]+?)"
+                      r"\s*\??\s*$", re.I)
 
 
 def _words(text: str) -> list[str]:
@@ -56,9 +63,21 @@ def things_asked(question: str) -> set[str]:
         return {code["thing"].lower()}
     if (found := WHERE_THING.match(question)) is not None:
         return set(_words(found["thing"])[-1:])
+    if (role := WHO_ROLE.match(question)) is not None:
+        return set(_words(HOW_THING_END.sub("", role["thing"]))[-1:])
     if (how := HOW_THING.match(question)) is None:
         return set()
     said = _words(HOW_THING_END.sub("", how["thing"]))
     while len(said) > 1 and said[-1] in COMPLEMENT:
         said.pop()
     return {said[0], said[-1]} if said else set()
+
+
+def names_thing(things: set[str], stems: set[str], text: str, said: set[str]) -> bool:
+    """Whether an item (its ``text``; ``said``, its words stemmed) names a thing asked for
+    (``things``, as asked): one of ``stems`` (those of them that are key words), or a short
+    one as written ("DJ", "GP": too short for a key word). True when nothing is to be named."""
+    short = {t for t in things if len(t) <= 2}
+    if not stems and not short:
+        return True
+    return bool(stems & said) or any(re.search(rf"\b{re.escape(t)}\b", text, re.I) for t in short)

@@ -35,7 +35,7 @@ from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
-from .asking import things_asked
+from .asking import names_thing, things_asked
 from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
@@ -503,7 +503,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     top = list(hits[:depth])
     if not top:
         return Support(keys, 0.0, abstain="no evidence")
-    verb, things = predicate_of(question), {stem(t) for t in things_asked(question)} & keys
+    verb, asked = predicate_of(question), things_asked(question)
+    things = {stem(t) for t in asked} & keys
     heard = [doers(alike(words(_said(h)))) for h in top]  # each item's words, as the question's
 
     def share_of(hit: Hit, said_: set[str]) -> float:
@@ -514,7 +515,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return 0.0
         if held and held <= KIN_STEMS and keys - KIN_STEMS:
             return 0.0  # "where is Oma's armchair?": an item that only names Oma holds nothing asked
-        if things and not things & said_ and hit.source != "shell":  # (a command: see above)
+        if not names_thing(asked, things, _said(hit), said_) and hit.source != "shell":  # (a command: see above)
             return 0.0  # "where is the spare bike key?": "brake pads on the bike" holds no key
         return len(held) / len(keys)
 

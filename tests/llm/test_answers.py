@@ -468,6 +468,16 @@ def test_how_to_care_for_a_thing_is_not_answered_by_the_steps_for_another_thing(
         "Plants: water the basil every 2 days")
 
 
+def test_who_holds_a_role_is_answered_by_an_item_that_names_the_role(svc):
+    add_notes(svc, [("2025-09-06T20:00", "Ada + Obinna \u2014 introduction (iku aka) planning"),
+                    ("2025-10-29T20:00", "- DJ: still no DJ. Ada says ask her friend Oge's brother"),
+                    ("2025-10-29T21:00", "Dentist is Dr Lee on Moss Rd"),
+                    ("2025-10-29T22:00", "my GP is Dr Khan at Meanwood surgery")])
+    assert "[2]" in answered(svc, "Who's the DJ for Ada's introduction?", "2025-10-30T21:10")  # not the heading
+    assert answered(svc, "who is my GP?", "2025-10-30T21:10").startswith("my GP is Dr Khan")
+    assert answered(svc, "who is the MC for Ada's introduction?", "2025-10-30T21:10").startswith("Not mentioned")
+
+
 def test_where_a_thing_was_put_is_the_last_note_that_says_where_it_is(svc):
     add_notes(svc, [("2025-01-13T21:00", "Oz trip: look at flights EDI -> ADL.\n- passport: top drawer of the bureau. "
                                          "exp Aug 2031 so fine"),
