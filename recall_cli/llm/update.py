@@ -95,10 +95,16 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
 
 
 CLAUSES = re.compile(r"[;!?]|\.\s")
+# a clause that opens with when it holds from ("From 16 November", "as of Monday", "starting next week")
+FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|beginning)\s+[\w ,/.-]{1,24}?"
+                       r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
 
 
 def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where: bool,
                 earlier: AbstractSet[str]) -> bool:
+    if (start := FROM_THEN.match(sentence)) and TIME_WORD.search(start.group(0)) \
+            and shared & {stem(t) for t in tokens(sentence[start.end():])}:
+        return True  # "From 16 November my manager is Tom": what holds from then on
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]

@@ -822,6 +822,14 @@ def test_when_is_a_weekly_class_is_answered_with_the_days_it_recurs_then_with_th
     assert ask(svc, "When does book club meet?", llm=ScriptedLLM([])).text.startswith("Book club meets on the first")
 
 
+def test_a_later_note_saying_from_when_a_thing_holds_answers_with_the_earlier_one_before_it(svc):
+    svc.add("First day at Fernhill. My manager is Priya Raman.", ts=parse_time("2026-09-02T09:00"))
+    svc.add("Priya is moving to the platform team. From 16 November my manager is Tom Whitaker.",
+            ts=parse_time("2026-11-02T09:00"))
+    assert answered(svc, "who is my manager?", "2026-12-01T10:00") == (
+        "From 16 November my manager is Tom Whitaker. (before: My manager is Priya Raman.) [2] [1]")
+
+
 def test_a_change_is_read_through_the_earlier_notes_own_words_and_only_of_what_is_asked(svc):
     add_notes(svc, [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
                    ("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
