@@ -146,7 +146,8 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     not the first thing written."""
     sentence, hit = found
     earlier = words(sentence)
-    shared = keys & earlier
+    # a note's heading says what its lines are about ("# Gym": "Joined PureGym ...")
+    shared = keys & (earlier | (words(str(hit.meta.get("heading") or "")) if is_note(hit) and hit.meta else set()))
     if not shared or hit.owner != "event":
         return None
     if where:  # "my sister Priya lives in Leeds": where Priya moves, the sister does

@@ -830,6 +830,19 @@ def test_a_later_note_saying_from_when_a_thing_holds_answers_with_the_earlier_on
         "From 16 November my manager is Tom Whitaker. (before: My manager is Priya Raman.) [2] [1]")
 
 
+def test_a_change_of_what_a_notes_heading_names_answers_though_its_line_does_not_name_it(svc, tmp_path):
+    from recall_cli.llm.update import later_update
+    import_note(svc, tmp_path / "gym.md", "# Gym\n\nJoined PureGym on Leith Walk, \u00a324.99 a month.\n",
+                saved="2026-09-14T20:00")
+    import_note(svc, tmp_path / "gym switch.md", "# Gym switch\n\nSwitched from PureGym to Edinburgh Climbing "
+                "Arena at Ratho.\n", saved="2026-10-20T20:00")
+    old, new = (Hit.from_event(svc.store.get_event(i)) for i in (1, 2))
+    # (where the old gym's line ranks first, as another note's words can make it)
+    changed = later_update({"gym"}, ("Joined PureGym on Leith Walk, \u00a324.99 a month.", old), [old, new])
+    assert changed is not None and changed[0].startswith("Switched from PureGym to Edinburgh Climbing Arena")
+    assert answered(svc, "which gym do I go to?", "2026-12-01T10:00").startswith("Switched from PureGym")
+
+
 def test_a_change_is_read_through_the_earlier_notes_own_words_and_only_of_what_is_asked(svc):
     add_notes(svc, [("2025-01-08T19:30", "My sister Priya lives in Leeds, near the university."),
                    ("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
