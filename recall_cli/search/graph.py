@@ -64,8 +64,7 @@ class OnnxBert(BertEncoder):
 
     def __init__(self, model_dir: Path, graph: Path) -> None:
         super().__init__(model_dir)
-        import onnxruntime as ort
-
+        ort = onnx_runtime()
         # one thread a run and one run a core: on two cores 347 texts/s where one run on
         # two threads gives 294 (a small model's products split poorly across threads)
         self.workers = max(1, os.cpu_count() or 1)
@@ -209,6 +208,19 @@ def agreement(candidate: BertEncoder, reference: BertEncoder) -> tuple[float, fl
     got, want = candidate.encode(list(SAMPLE)), reference.encode(list(SAMPLE))
     cosines = (got * want).sum(axis=1)
     return float(cosines.mean()), float(cosines.min())
+
+
+def onnx_runtime() -> Any:
+    """onnxruntime with its telemetry off. The official wheels send usage events to Microsoft
+    by default and keep a device id and a queue under ~/.cache/Microsoft: nothing of recall's
+    leaves the machine, and nothing is kept outside RECALL_HOME."""
+    from .embed import offline_env
+
+    offline_env()  # (ORT_DISABLE_TELEMETRY must be set before onnxruntime loads)
+    import onnxruntime as ort
+
+    ort.disable_telemetry_events()
+    return ort
 
 
 def _ort_version() -> str:

@@ -87,8 +87,11 @@ def input_ranges(model: Any, tensors: list[str], encoder: BertEncoder) -> dict[s
     measured too (without them, "ok" padded beside longer texts fell to cosine 0.965)."""
     import numpy as np
     import onnx
-    import onnxruntime as ort
     from onnx import TensorProto, helper
+
+    from .graph import onnx_runtime
+
+    ort = onnx_runtime()
 
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
@@ -219,6 +222,10 @@ def quantize(source: Path, target: Path, encoder: BertEncoder, hidden: int, inte
     """An int8 (dynamic) copy of the float graph at ``source`` (see the module's docstring;
     activation ranges calibrated with ``encoder``'s tokenizer); returns ``target``."""
     import onnx
+
+    from .graph import onnx_runtime
+
+    onnx_runtime()  # before quantize_dynamic makes sessions of its own
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = onnx.load(str(source))

@@ -187,3 +187,17 @@ def test_an_unknown_backend_is_a_one_line_error_and_changes_nothing(recall_home)
     assert err.strip().count("\n") == 0 and "onnx-int8, onnx, torch" in err
     code, out, _err = run_cli("config", "get", "embed.backend")
     assert code == 0 and out.strip() == "onnx-int8"
+
+
+def test_onnx_runtime_loads_with_its_telemetry_off_and_keeps_nothing_in_the_users_home(tmp_path):
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"} | {"HOME": str(home)}
+    code = "from recall_cli.search.graph import onnx_runtime; ort = onnx_runtime(); print(ort.__version__)"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip()
+    # the official wheels keep a device id and an event queue under ~/.cache/Microsoft when on
+    assert [p for p in home.rglob("*") if p.is_file()] == []
