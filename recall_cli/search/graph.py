@@ -224,9 +224,7 @@ def onnx_runtime() -> Any:
 
 
 def _ort_version() -> str:
-    import onnxruntime
-
-    return str(onnxruntime.__version__)
+    return str(onnx_runtime().__version__)
 
 
 def model_config(model_dir: Path) -> dict[str, Any]:
