@@ -159,10 +159,12 @@ _PROSE_GLUE = frozenset("for to of in on at with by because again anymore now an
 
 
 def _passphrase(value: str) -> bool:
-    """Three or more plain words that close a clause ("is purple monkey dishwasher."), not
-    prose that starts like a description ("is too short", "is in the drawer")."""
-    words = value.lower().split()
-    return len(words) >= 3 and words[0] not in _PROSE_LEAD and not set(words[1:]) & _PROSE_GLUE
+    """Three or more plain words that close a clause ("is purple monkey dishwasher."), or two
+    or more with a number among them ("is summer 2024", "blue horse 77"), not prose that starts
+    like a description ("is too short", "is in the drawer")."""
+    words = value.lower().replace("-", " ").split()
+    numbered = any(w.isdigit() for w in words)
+    return len(words) >= (2 if numbered else 3) and words[0] not in _PROSE_LEAD and not set(words[1:]) & _PROSE_GLUE
 
 
 # between a secret's name in prose and its value: "password for the router is now ", "pw: "
@@ -438,20 +440,20 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "FakeJsonPw", "\"password\": \"...\" in JSON bodies"),
     _p("password-prose", "pass pw pin secret code fi key",
        r"(?i)\b(?:password|passwd|passphrase|passcode|pwd?|pin(?:\s+code)?|pin\s+number|secret(?:\s+key)?|"
-       r"access\s+code|door\s+code|alarm\s+code|wi-?fi\s+key)"
-       + _PROSE_IS + r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       r"(?:access|door|gate|garage|alarm|lock|safe|keypad|entry|key\s?safe)\s+code|wi-?fi\s+key)"
+       + _PROSE_IS + r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;)]?['\"’”]?[.,;)]?(?:\s|$))",
        "note to self: the wifi password is Hunter2Fake, router in the hall", "Hunter2Fake",
        "\"the password is ...\" in notes and chats (a chosen-looking value: not a plain word)",
        accept=_chosen_or_long),
     _p("passphrase-prose", "pass fi",
        r"(?i)\b(?:passphrase|pass\s+phrase|password|passwd|wi-?fi\s+(?:key|password))"
-       + _PROSE_IS + r"(?P<secret>[a-z]+(?:[ -][a-z]+){2,7})(?=\s*(?:[.,;:!?()'\"’”]|$))",
+       + _PROSE_IS + r"(?P<secret>[a-z]+(?:[ -][a-z0-9]+){1,7})(?=\s*(?:[.,;:!?()'\"’”]|$))",
        "my passphrase is purple monkey dishwasher", "purple monkey dishwasher",
        "a passphrase of plain words that ends its clause (three words or more, not a description)",
        accept=_passphrase),
     _p("password-prose", "pass pw",
        r"(?i)\b(?:with|using)\s+(?:the\s+)?(?:password|passphrase|passwd|pw)\s+"
-       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;)]?['\"’”]?[.,;)]?(?:\s|$))",
        "ssh root@10.0.0.5 with password FakeWelcome9!", "FakeWelcome9",
        "\"with password ...\" in notes", accept=_chosen_or_long),
     # the fallback a program uses when its environment has none: os.getenv("DB_PASSWORD", "...")
@@ -462,7 +464,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "a secret's default in os.getenv / ENV.fetch"),
     _p("pass-in-list", "pass pw",
        r"(?i)(?:^|[,;(])\s*(?:pass|pw|pwd)\s+(?P<secret>[^\s,;)\-][^\s,;)]{5,}?)"
-       r"(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       r"(?=[.,;)]?['\"’”]?[.,;)]?(?:\s|$))",
        "Mum's wifi: MOVISTAR_7A21, pass naranja2024", "naranja2024",
        "\"..., pass VALUE\" in a list of details (a chosen-looking value)", accept=_looks_chosen),
     _p("card-number", "0 1 2 3 4 5 6 7 8 9",
@@ -490,14 +492,14 @@ PATTERNS: tuple[SecretPattern, ...] = (
        "long random tokens before a secret-ish word (not a hex digest)", accept=random_not_hex),
     # ("pass s3cr3t" after a comma is pass-in-list: a colon after the label left it out)
     _p("pass-label", "pass",
-       r"(?i)\bpass\s*:\s*(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;)\-][^\s'\",;)]{5,}?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       r"(?i)\bpass\s*:\s*(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;)\-][^\s'\",;)]{5,}?)(?=[.,;)]?['\"’”]?[.,;)]?(?:\s|$))",
        "Netflix login: me@example.com, pass: s3cr3tflix", "s3cr3tflix",
        "\"pass: VALUE\" labels (six characters or more with a digit or a symbol)", accept=_pass_value),
     # after a label that can only name a password, any value: a plain word or a short one
     # ("wifi pass: sunshine", "pw: x", "login: bob pass: 12"); not the bare "pass:" above
     _p("password-label", "pass pw",
        r"(?i)(?:\b(?:password|passwd|passcode|pwd|pw|wi-?fi\s+pass)|\blog-?\s?in\b[^\n]{0,60}?\bpass)\s*:[ \t]*"
-       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       r"(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\",;]+?)(?=[.,;)]?['\"’”]?[.,;)]?(?:\s|$))",
        "wifi pass: sunshine", "sunshine", "\"password: VALUE\" labels (any value)", accept=_labelled_value),
     _p("password-prose", "pass pw",
        r"(?i)\b(?:password|passwd|passcode|pwd|pw)\s+(?:is|was)\s+(?:now\s+|still\s+)?(?P<secret>[a-z]+)"
@@ -508,7 +510,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
     # "new netflix pw BlueWhale77", "password changed to ..." (a value with a digit or a symbol)
     _p("password-prose", "pass pw",
        r"(?i)\b(?:password|passcode|pwd|pw)\s+(?:(?:(?:is|was|has\s+been)\s+)?(?:changed|set|reset)\s+to\s+"
-       r"|(?:is\s+)?now\s+)?(?P<secret>[^\s'\",;]+?)(?=[.,;!?)]?['\"’”]?[.,;!?)]?(?:\s|$))",
+       r"|(?:is\s+)?now\s+)?(?P<secret>[^\s'\",;]+?)(?=[.,;)]?['\"’”]?[.,;)]?(?:\s|$))",
        "Sent Rui the password FakeHunter2 for the shared Netflix", "FakeHunter2",
        "\"password X\" and \"pw X\" in notes (a value of six or more with a digit or a symbol)", accept=_pass_value),
     # a lower-case key with a colon, as in a config file or a heredoc: db_password: ...

@@ -426,7 +426,7 @@ def test_corpus_never_reaches_the_spool_or_the_database(svc, recall_home):
 
 
 @pytest.mark.parametrize(("text", "secret"), [
-    ("wifi at the cabin: network Pinhal, password pinhal2026!", "pinhal2026"),
+    ("wifi at the cabin: network Pinhal, password pinhal2026! and the gas is on", "pinhal2026!"),
     ("Sent Rui the password hunter2 for the shared Netflix", "hunter2"),
 ])
 def test_a_password_written_right_after_the_word_in_a_sentence_is_redacted_and_the_rest_kept(text, secret):
@@ -441,3 +441,21 @@ def test_a_plain_word_or_short_password_after_its_label_is_redacted(text, secret
     result = redact(text)
     assert result.text.startswith(text[: text.rindex(secret)]) and secret not in result.text[text.rindex(secret):]
     assert result.text.endswith("]") and "[REDACTED:" in result.text
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("the wifi password is Summer2024!", "Summer2024!"),  # the sign a password policy asks for goes too
+    ("wifi password: Summer2024!!", "Summer2024!!"),
+    ("my password is summer 2024", "summer 2024"),
+    ("my password is blue horse 77", "blue horse 77"),
+    ("the gate code is 4471", "4471"),
+    ("garage code is 8812, the key safe code is 1066", "8812"),
+])
+def test_a_password_with_its_symbols_words_with_a_number_or_a_gate_code_is_redacted_whole(text, secret):
+    assert secret not in redact(text).text and "[REDACTED:" in redact(text).text
+
+
+@pytest.mark.parametrize("text", ["my password is 8 characters long", "the password is too short",
+                                  "password is fine, I changed it last week"])
+def test_a_sentence_about_a_password_that_gives_none_is_kept(text):
+    assert redact(text).text == text

@@ -27,7 +27,7 @@ def _stored(cli, query: str) -> list[dict]:
 
 
 def _garage(cli) -> list[dict]:
-    return [h for h in _stored(cli, "garage code spare key") if "4711" in h["text"]]
+    return [h for h in _stored(cli, "garage code spare key") if "blue pot" in h["text"]]
 
 
 def test_a_forgotten_paragraph_stays_out_when_its_note_is_copied_or_the_watch_state_is_lost(cli, notes,

@@ -10,7 +10,7 @@ from recall_cli.memory.summary import Candidate
 from tests.fakes import ScriptedLLM
 
 T0 = 1_683_554_160.0  # Mon 8 May 2023 13:56 UTC
-GARAGE = "The garage code is 4711 and the spare key is under the blue pot."
+GARAGE = "The garage bay is 4711 and the spare key is under the blue pot."
 BOILER = "The boiler service is booked with Hansen Heating for 14 October at 9am."
 
 
@@ -22,7 +22,7 @@ def test_forget_takes_the_model_output_quoting_the_note_out_of_the_failure_log(s
     garage = svc.add(GARAGE, ts=T0)
     svc.add(BOILER, ts=T0 + 86_400)
     # a weak model's cut-off output repeats each note (with its JSON escapes), one per episode
-    llm = ScriptedLLM(['{"memories": [{"kind": "semantic", "text": "8 May 2023:\\nThe garage code is 4711 and '
+    llm = ScriptedLLM(['{"memories": [{"kind": "semantic", "text": "8 May 2023:\\nThe garage bay is 4711 and '
                        'the spare key is under", "summary": "',
                        '{"memories": [{"kind": "semantic", "text": "The boiler service is booked with Hansen '
                        'Heating for 14 October'])
@@ -70,7 +70,7 @@ def test_forget_takes_out_rejections_of_the_forgotten_notes_episode_and_text_log
     rejected.record([Rejection(Candidate("semantic", "Hansen Heating serve the boiler"), "ungrounded_words")],
                     episode_id=plan.episode_ids[0] + 1)
     text_log = svc.config.home / "logs" / "consolidate.log"
-    text_log.write_text("WARNING structured output failed (extract): 'the garage code is 4711 and the spare' "
+    text_log.write_text("WARNING structured output failed (extract): 'the garage bay is 4711 and the spare' "
                         "is too long\nINFO consolidated 2 episodes\n", encoding="utf-8")
 
     svc.forget(plan)
