@@ -7,6 +7,7 @@ capture) never import a face.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -285,6 +286,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         from .sync.exchange import is_export
 
         path = Path(path)
+        _readable(path)
         if path.is_file() and is_zip(path):  # a ChatGPT or Claude export as it arrives
             with unzipped(path, self.config.home, self.config.get("import.max_bytes")) as inner:
                 report = self.import_file(inner, fmt, progress=progress, embed=embed)
@@ -599,6 +601,18 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     def plugin_listing(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(plugins with their hooks, failures of plugins that broke)."""
         return self.plugins.listing(), [f.__dict__ for f in self.plugins.failures]
+
+
+def _readable(path: Path) -> None:
+    """InputError when ``path`` (a file, or a folder a walk could not enter) cannot be read: one
+    file of a folder's import fails in one line, and the rest still lands."""
+    try:
+        if path.is_dir():
+            os.scandir(path).close()
+        else:
+            path.open("rb").close()
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror or exc})", str(path)) from None
 
 
 def _head(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import os
 import re
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -425,6 +426,10 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
             # note in it would store that note twice
             seen: set[Path] = set()
             found = []
+            # a folder the walk cannot enter is named among the files, where its import fails
+            # ("cannot read it"), rather than passed over in silence
+            found += [Path(e.filename) for e in _unreadable(path) if not any(
+                part.startswith(".") or part in skip for part in Path(e.filename).relative_to(path).parts)]
             for p in sorted(path.rglob("*")):
                 if not (p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES) or any(
                         part.startswith(".") or part in skip for part in p.relative_to(path).parts[:-1]):
@@ -440,3 +445,11 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
         else:
             raise InputError("no such file or folder", str(path))
     return list(dict.fromkeys(files))
+
+
+def _unreadable(folder: Path) -> list[OSError]:
+    """The errors of the folders under ``folder`` that a walk could not enter."""
+    errors: list[OSError] = []
+    for _ in os.walk(folder, onerror=errors.append):
+        pass
+    return [e for e in errors if e.filename and Path(e.filename) != folder]

@@ -118,3 +118,41 @@ def test_records_skipped_in_a_folder_are_named_and_exit_as_importing_the_file_al
     assert (code, err) == (alone_code, alone_err)
     assert out.splitlines()[-1] == "Imported 0 events from 1 of 1 file; 2 already known; 1 file with records " \
                                    "skipped (above)."
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix that runs a command as root without the power to read any file."""
+    import os
+    import shutil
+
+    import pytest
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to take away the power to read any file")
+    return ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_file_or_folder_is_named_and_the_rest_of_the_folder_still_lands(tmp_path, recall_home):
+    import os
+    import subprocess
+    import sys
+
+    prefix = _without_root_powers()
+    folder = tmp_path / "notes"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "a.md").write_text("# a\n\nlocked note about damsons.\n", encoding="utf-8")
+    (folder / "b.md").write_text("# b\n\nreadable note about plums.\n", encoding="utf-8")
+    (folder / "locked" / "x.md").write_text("# x\n\nhidden note about quinces.\n", encoding="utf-8")
+    (folder / "a.md").chmod(0)
+    (folder / "locked").chmod(0)
+    try:
+        env = os.environ | {"RECALL_HOME": str(recall_home), "HF_HUB_OFFLINE": "1"}
+        done = subprocess.run([*prefix, sys.executable, "-m", "recall_cli", "import", str(folder)],
+                              env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        (folder / "a.md").chmod(0o600)
+        (folder / "locked").chmod(0o700)
+    assert done.returncode == 4
+    assert done.stdout.splitlines()[-1] == "Imported 1 event from 1 of 3 files; 0 already known; 2 failed (above)."
+    assert done.stderr.splitlines() == [f"Error: {folder / 'locked'}: cannot read it (Permission denied)",
+                                        "Error: and 1 more file: cannot read it (Permission denied)"]
