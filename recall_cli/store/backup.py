@@ -77,22 +77,45 @@ def forget_in_copies(db_path: Path, hashes: Sequence[str], uids: Sequence[str]) 
 
 def restore(backup: Path, db_path: Path) -> Path | None:
     """Put a checked backup in place of the store at ``db_path``; the store it replaces is
-    kept beside it (returned), so a restore can be undone."""
+    kept beside it (returned), so a restore can be undone. A restore that fails (a full disk)
+    leaves the home as it was: no half copy beside the store, which would stop it opening."""
     check_backup(backup)
     make_private_dir(db_path.parent)
+    tmp = db_path.with_name(f".{db_path.name}.restoring")
     kept = None
-    if db_path.exists():
-        stamp = f"{db_path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}"
-        kept = db_path.with_name(stamp)
-        n = 1
-        while kept.exists():  # two restores in one second: the first one's copy is kept too
-            n += 1
-            kept = db_path.with_name(f"{stamp}-{n}")
-        source = sqlite3.connect(str(db_path))
-        target = sqlite3.connect(str(kept))
+    try:
+        shutil.copyfile(backup, tmp)  # first: a disk too full for it has nothing else to undo
+        os.chmod(tmp, PRIVATE_FILE)
+        kept = _keep(db_path) if db_path.exists() else None
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # nothing was restored: the copy of the store only takes room
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"cannot restore into this folder: {why}; the store is as it was",
+                         str(db_path.parent)) from None
+    for suffix in ("-wal", "-shm"):  # (folded into the copy kept: from here on the backup replaces the store)
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    return kept
+
+
+def _keep(db_path: Path) -> Path:
+    """A copy of the store at ``db_path`` beside it, named for when it was replaced."""
+    stamp = f"{db_path.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}"
+    kept = db_path.with_name(stamp)
+    n = 1
+    while kept.exists():  # two restores in one second: the first one's copy is kept too
+        n += 1
+        kept = db_path.with_name(f"{stamp}-{n}")
+    source = sqlite3.connect(str(db_path))
+    target = sqlite3.connect(str(kept))
+    try:
         try:
             source.backup(target)  # the current store with its WAL folded in
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            if "full" in str(exc):  # (no room is no damage)
+                raise
             # damaged (what a restore is for): kept as its files are, for whatever can be saved
             target.close()
             shutil.copyfile(db_path, kept)
@@ -103,11 +126,9 @@ def restore(backup: Path, db_path: Path) -> Path | None:
         finally:
             source.close()
             target.close()
-        os.chmod(kept, PRIVATE_FILE)
-    tmp = db_path.with_name(f".{db_path.name}.restoring")
-    shutil.copyfile(backup, tmp)
-    os.chmod(tmp, PRIVATE_FILE)
-    for suffix in ("-wal", "-shm"):
-        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-    os.replace(tmp, db_path)
+    except (OSError, sqlite3.Error):
+        for part in (kept, kept.with_name(kept.name + "-wal")):  # a half copy only takes room
+            part.unlink(missing_ok=True)
+        raise
+    os.chmod(kept, PRIVATE_FILE)
     return kept
