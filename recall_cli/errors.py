@@ -25,6 +25,15 @@ class NotFoundError(RecallError):
     exit_code = 3
 
 
+def shown_path(path: str) -> str:
+    """A file name as one line of a report shows it: a line break or another control character
+    in the name is written as an escape ("old\\nnotes.md"), so a name cannot forge a line."""
+    if not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in path):
+        return path
+    return "".join(c.encode("unicode_escape").decode("ascii") if ord(c) < 32 or 127 <= ord(c) < 160 else c
+                   for c in path)
+
+
 class InputError(RecallError):
     """Bad input data: names the file and, where known, the position."""
 
@@ -33,7 +42,7 @@ class InputError(RecallError):
     def __init__(self, message: str, path: str | None = None, position: str | None = None) -> None:
         where = ""
         if path:
-            where = f"{path}"
+            where = shown_path(str(path))
             if position:
                 where += f":{position}"
             where += ": "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import InputError
+from ..errors import InputError, shown_path
 from ..models import Event
 
 
@@ -60,7 +60,7 @@ class ImportReport:
         def n(count: int, one: str, many: str | None = None) -> str:
             return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
-        line = (f"Imported {n(self.inserted, 'event')} from {self.path} ({self.format}); "
+        line = (f"Imported {n(self.inserted, 'event')} from {shown_path(str(self.path))} ({self.format}); "
                 f"{self.duplicates:,} already known")
         if self.forgotten:
             line += f", {n(self.forgotten, 'event')} you deleted before kept out"

@@ -156,3 +156,16 @@ def test_an_unreadable_file_or_folder_is_named_and_the_rest_of_the_folder_still_
     assert done.stdout.splitlines()[-1] == "Imported 1 event from 1 of 3 files; 0 already known; 2 failed (above)."
     assert done.stderr.splitlines() == [f"Error: {folder / 'locked'}: cannot read it (Permission denied)",
                                         "Error: and 1 more file: cannot read it (Permission denied)"]
+
+
+def test_a_file_name_with_a_line_break_is_shown_escaped_and_cannot_forge_a_report_line(cli, tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "old\nnotes.md").write_text("# x\n\ncafe notes\n", encoding="utf-8")
+    (folder / "x\nImported 5 events from fake.md (markdown); 0 already known..md").write_bytes(b"\x00\x01" * 200)
+    code, out, err = cli("import", str(folder))
+    assert code == 4
+    assert out.splitlines() == [f"Imported 1 event from {folder}/old\\nnotes.md (markdown); 0 already known.",
+                                "Imported 1 event from 1 of 2 files; 0 already known; 1 failed (above)."]
+    assert err.splitlines() == [f"Error: {folder}/x\\nImported 5 events from fake.md (markdown); 0 already known..md: "
+                                "binary file (NUL byte at offset 0), not text"]
