@@ -98,6 +98,9 @@ class Event:
 
     def __post_init__(self) -> None:
         self.text = well_formed(self.text)
+        # a file name that is not UTF-8 ("caf\udce9.md") names a note's session and path
+        self.session = well_formed(self.session) if isinstance(self.session, str) else self.session
+        self.meta = map_strings(self.meta, well_formed) if isinstance(self.meta, dict) else self.meta
         if not self.content_hash:
             self.content_hash = content_hash(
                 self.source, self.kind, self.actor, self.session,

@@ -169,3 +169,15 @@ def test_a_file_name_with_a_line_break_is_shown_escaped_and_cannot_forge_a_repor
                                 "Imported 1 event from 1 of 2 files; 0 already known; 1 failed (above)."]
     assert err.splitlines() == [f"Error: {folder}/x\\nImported 5 events from fake.md (markdown); 0 already known..md: "
                                 "binary file (NUL byte at offset 0), not text"]
+
+
+def test_a_note_whose_file_name_is_not_utf8_is_imported(cli, tmp_path):
+    import os
+
+    folder = tmp_path / "n"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.md"), "w", encoding="utf-8") as fh:  # a Latin-1 name
+        fh.write("# b\n\nNote about chard.\n")
+    code, out, err = cli("import", str(folder))
+    assert (code, err) == (0, "") and out.endswith("Imported 1 event from 1 of 1 file; 0 already known.\n")
+    assert "Note about chard." in cli("search", "chard")[1]
