@@ -398,13 +398,17 @@ def consolidate(
         else:
             info = svc.store.episode(episode_id) or {}
             with svc.store.transaction():
-                for planned in decided:
+                # another run (the daemon's, a second `recall consolidate`) may have applied it
+                # while this one decided: applied again, each memory would be stored twice
+                done = not redo and (svc.store.episode(episode_id) or {}).get("status") == "consolidated"
+                for planned in [] if done else decided:
                     decision = _apply(svc, planned, when, reinforce=not redo)
                     if decision.reason.startswith("protected"):
                         report.protected += 1
                     outcome.decisions.append(decision)
-                svc.store.set_episode_status(episode_id, outcome.status,
-                                             when if outcome.status == "consolidated" else None)
+                if not done:
+                    svc.store.set_episode_status(episode_id, outcome.status,
+                                                 when if outcome.status == "consolidated" else None)
             if stale:
                 # made by an earlier run from this episode alone, and not made again: deleted
                 # the way `recall forget` deletes (synced devices forget them too); a run

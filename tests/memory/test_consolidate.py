@@ -97,6 +97,23 @@ def test_running_consolidation_twice_adds_nothing(svc):
     assert svc.store._db.execute("SELECT count(*) FROM memories").fetchone()[0] == 1
 
 
+def test_two_runs_at_once_store_each_episodes_memory_once(svc, monkeypatch):
+    from recall_cli.memory import consolidation
+
+    _chat(svc)
+    decide = consolidation._decide_all
+
+    def meanwhile(*args, **kwargs):  # while this run decides, another (the daemon's) applies the episode
+        decided = decide(*args, **kwargs)
+        monkeypatch.setattr(consolidation, "_decide_all", decide)
+        consolidate(svc)
+        return decided
+
+    monkeypatch.setattr(consolidation, "_decide_all", meanwhile)
+    consolidate(svc)
+    assert svc.store._db.execute("SELECT count(*), count(DISTINCT content_hash) FROM memories").fetchone() == (1, 1)
+
+
 def test_shell_sequences_become_procedures(svc):
     cmds = [("make test", 2), ("make test", 0), ("make tset", 127), ("make test", 0)]
     svc.store.insert_events([
