@@ -178,8 +178,12 @@ def history(
     from ..render import table_lines
 
     table = []
+    before = ""
     for row in rows:
         text = row["new_text"] if row["new_text"] is not None and row["action"] != "reinforce" else ""
+        # an edit is shown from where it differs: cut to the column, a change at the end was invisible
+        if text:
+            text, before = changed_from(before, " ".join(text.split())), " ".join(text.split())
         if not text and row.get("detail"):
             try:
                 reason = json.loads(row["detail"]).get("reason")
@@ -189,6 +193,20 @@ def history(
         table.append((short(row["ts"]), row["action"], _actor(row), " ".join((text or "").split())))
     for line in table_lines(table, ("date", "change", "by", "text")):
         typer.echo(line)
+
+
+def changed_from(before: str, after: str) -> str:
+    """``after`` shown from a little before where it starts to differ from ``before`` ("…the
+    next words (use staging-2 now)"), when the two share a long start; else all of it."""
+    same = 0
+    for a, b in zip(before, after, strict=False):
+        if a != b:
+            break
+        same += 1
+    if same < 40 or same == len(after) == len(before):
+        return after
+    start = after.rfind(" ", 0, max(0, same - 20)) + 1
+    return "\u2026" + after[start:] if start > 0 else after
 
 
 class ProgressLine:

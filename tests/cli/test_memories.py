@@ -330,3 +330,13 @@ def test_memories_all_faded_out_of_use_are_said_to_be_dormant_not_never_made(cli
     assert cli("memories") == (0, "Every memory is dormant (not recalled for a long time); `recall memories --all` "
                                   "lists them.\n", "")
     assert "dormant" in cli("memories", "--all")[1]
+
+
+def test_history_shows_an_edit_at_the_end_of_a_long_memory_from_where_it_differs(seeded):
+    long = ("Mon 21 September 2026, 00:00: 2 note entries in deploy-staging.md about git checkout main, "
+            "make build-image TAG=staging, docker login")
+    assert seeded("edit", "m1", "--text", long)[0] == 0
+    assert seeded("edit", "m1", "--text", long + " (use staging-2 now)")[0] == 0
+    lines = seeded("history", "m1")[1].splitlines()
+    text = lines[-1][lines[0].index("text"):]
+    assert text.startswith("\u2026") and text.endswith("docker login (use staging-2 now)")  # not the same start
