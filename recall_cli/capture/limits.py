@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..models import Event
 
 MIN_PART = 1000  # smaller limits would make absurd numbers of parts
+CUT_NOTE = 80  # room for "[… N more characters not stored (events.max_parts)]" after a part
 
 
 def cut_points(text: str, limit: int, most: int | None = None) -> list[int]:
@@ -49,7 +50,8 @@ def split_long(event: Event, limit: int, max_parts: int) -> tuple[list[Event], i
     the event's time, source, speaker and session."""
     limit = max(MIN_PART, limit)
     text = event.text
-    if len(text) <= limit:
+    # a part already (a recall export's, read back): the last one's note of what was cut goes over
+    if len(text) <= limit or ("whole" in event.meta and "part" in event.meta and len(text) <= limit + CUT_NOTE):
         return [event], 0
     whole = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     max_parts = max(1, max_parts)

@@ -78,3 +78,14 @@ def test_forgetting_a_long_text_by_the_id_recall_add_gave_forgets_every_part(cli
     assert code == 0 and "Deleted 6 events" in out
     assert not any("secret" in h["text"] for h in json.loads(cli("search", "secret plans", "--json")[1])["results"])
     assert "a short note" in cli("search", "short note")[1]
+
+
+def test_a_long_text_cut_at_its_last_part_survives_an_export_and_import_as_it_was(cli, tmp_path):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    assert cli("config", "set", "events.max_parts", "2")[0] == 0
+    cli("add", input="word " * 1000)  # two parts kept, the last with its note of what was cut
+    exported = tmp_path / "exp.jsonl"
+    assert cli("export", "-o", str(exported))[0] == 0
+    code, out, _ = cli("import", str(exported))
+    assert code == 0 and out.startswith("Imported 0 events") and "2 events already known" in out
+    assert json.loads(cli("stats", "--json")[1])["events"] == 2
