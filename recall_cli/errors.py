@@ -68,3 +68,7 @@ class ConfigError(RecallError):
         super().__init__(message)
         self.key = key
         self.env = env
+
+
+class NoRoom(RecallError):
+    """The disk that holds the store is full: what is stored still reads; nothing new lands."""

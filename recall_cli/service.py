@@ -7,7 +7,6 @@ capture) never import a face.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -16,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from .capture.ingest import before_reading
 from .capture.rescan import catch_up
 from .config import Config, load_config
-from .errors import InputError, ModelError, NotFoundError, RecallError, UsageError
+from .errors import InputError, ModelError, NoRoom, NotFoundError, RecallError, UsageError
 from .home import tighten
 from .importers.archive import EXPORT_MEMBER, is_zip, unzipped
-from .importers.base import Importer, ImportReport, import_targets, load_json, read_text
+from .importers.base import Importer, ImportReport, import_targets, load_json, read_text, readable
 from .importers.stream import import_file
 from .llm.methods import ModelMethods
 from .memory.forget import ForgetMethods
@@ -53,6 +52,7 @@ REMEMBER_KINDS = ("semantic", "procedural", "core")  # remember kinds that also 
 class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     """One RECALL_HOME: store, embedder, index, LLM and plugins, opened lazily."""
     backlog_notice: Callable[[int], None] | None = None  # a face that says "embedding N first"
+    notice: Callable[[str], None] | None = None  # a face that says what went wrong and was worked around
 
     def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
                  plugins: Plugins | None = None, llm: LLM | None = None) -> None:
@@ -286,7 +286,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         from .sync.exchange import is_export
 
         path = Path(path)
-        _readable(path)
+        readable(path)
         if path.is_file() and is_zip(path):  # a ChatGPT or Claude export as it arrives
             with unzipped(path, self.config.home, self.config.get("import.max_bytes")) as inner:
                 report = self.import_file(inner, fmt, progress=progress, embed=embed)
@@ -323,10 +323,15 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     def catch_up(self) -> int:
         """Embed events and memories stored without a vector (fast `add`s defer this); a backlog
         of a thousand or more (an import that was stopped) is told to ``backlog_notice`` first."""
-        from .search.vectors import BACKLOG
+        import shutil
+
+        from .search.vectors import BACKLOG, VECTOR_ROOM
 
         missing = self.store.count_events() + self.store.count_all_memories() \
             - self.store.vector_fingerprint(self.embedder.model_id)[0]
+        if missing > 0 and shutil.disk_usage(self.config.home).free < VECTOR_ROOM * missing + 2**20:
+            raise NoRoom(f"the disk is full: {missing:,} items stay without a vector, found by their words "
+                         "until there is room")  # (not after embedding them for nothing, every call)
         if missing >= BACKLOG and self.backlog_notice is not None:
             self.backlog_notice(missing)
         return self.embed_pending() if missing > 0 else 0
@@ -407,7 +412,11 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         cache = self._cache
         if cache is None or cache["version"] != self.store.data_version() or (dense and not cache["caught_up"]):
             if dense:
-                self.catch_up()
+                try:
+                    self.catch_up()
+                except NoRoom as exc:  # what is stored is still found; the new items by their words
+                    if self.notice is not None:
+                        self.notice(exc.message)
                 if self._index is not None:
                     # another process (a CLI beside the daemon) may have stored or forgotten
                     # vectors: a cache opened before that has not seen them
@@ -601,18 +610,6 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     def plugin_listing(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(plugins with their hooks, failures of plugins that broke)."""
         return self.plugins.listing(), [f.__dict__ for f in self.plugins.failures]
-
-
-def _readable(path: Path) -> None:
-    """InputError when ``path`` (a file, or a folder a walk could not enter) cannot be read: one
-    file of a folder's import fails in one line, and the rest still lands."""
-    try:
-        if path.is_dir():
-            os.scandir(path).close()
-        else:
-            path.open("rb").close()
-    except OSError as exc:
-        raise InputError(f"cannot read it ({exc.strerror or exc})", str(path)) from None
 
 
 def _head(path: Path) -> str:

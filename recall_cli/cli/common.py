@@ -51,6 +51,7 @@ def service() -> Recall:
 
             _service = Recall()
         _service.backlog_notice = _backlog_notice
+        _service.notice = lambda message: typer.echo(f"recall: {message}", err=True)
     return _service
 
 

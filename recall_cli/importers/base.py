@@ -453,3 +453,15 @@ def _unreadable(folder: Path) -> list[OSError]:
     for _ in os.walk(folder, onerror=errors.append):
         pass
     return [e for e in errors if e.filename and Path(e.filename) != folder]
+
+
+def readable(path: Path) -> None:
+    """InputError when ``path`` (a file, or a folder a walk could not enter) cannot be read: one
+    file of a folder's import fails in one line, and the rest still lands."""
+    try:
+        if path.is_dir():
+            os.scandir(path).close()
+        else:
+            path.open("rb").close()
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror or exc})", str(path)) from None

@@ -32,6 +32,7 @@ PROGRESS_STEPS = 8
 # items without a vector that a search embeds before it reads without a word (fast `add`s
 # defer embedding by design); a larger backlog (an import that was stopped) is news
 BACKLOG = 1000
+VECTOR_ROOM = 4096  # bytes a stored vector takes, at most (384 float32s, its row and its index entries)
 
 
 def event_document(event: Event, previous: Event | None = None) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 
+from ..errors import NoRoom
 from .base import StoreBase, chunks, marks
 from .events import event_filters
 
@@ -53,6 +55,15 @@ class EmbeddingQueries(StoreBase):
         A changed vector is deleted and re-inserted so it gets a new id and leaves a
         tombstone: every process's HNSW cache then notices the change.
         """
+        try:
+            return self._put(owner, model, dim, rows)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            raise NoRoom(f"the disk is full ({exc}): items stay without a vector, found by their words "
+                         "until there is room") from None
+
+    def _put(self, owner: str, model: str, dim: int, rows: Sequence[tuple[int, str, bytes]]) -> int:
         written = 0
         with self.transaction():
             for owner_id, chash, blob in rows:

@@ -44,3 +44,19 @@ def test_a_text_repeated_across_chunks_is_embedded_once(tmp_path):
     assert texts.count("git status") == 1
     assert embedded == len(texts) == 40 - 14 + 1
     assert svc.store.vector_fingerprint(embedder.model_id)[0] == 40  # every event has its vector
+
+
+def test_on_a_full_disk_search_still_finds_what_is_stored_and_says_why_new_items_lack_vectors(tmp_path, monkeypatch):
+    import shutil
+
+    svc = Recall(load_config(tmp_path / "home"), embedder=FakeEmbedder())
+    svc.add("the spare key is under the blue pot")
+    svc.search("spare key")  # embedded while there was room
+    svc.store.insert_events(_events(40))  # stored, their vectors not yet made
+    said: list[str] = []
+    svc.notice = said.append
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage._replace(free=0))
+    hits = svc.search("spare key").hits
+    assert hits and hits[0].text == "the spare key is under the blue pot"
+    assert said == ["the disk is full: 40 items stay without a vector, found by their words until there is room"]
