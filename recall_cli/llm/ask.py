@@ -353,8 +353,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
                 and not (DID_I.match(question) and is_assistant(h.actor or ""))]
 
-    if kind == "steps" or asking.WHO_ROLE.match(question):  # on the thing asked ("my plants", the DJ)
-        asked = asking.things_asked(question)
+    asked = asking.things_asked(question)
+    # the steps for the thing asked about ("my plants"), not another's; the DJ asked for (too short a key word)
+    if kind == "steps" or (asking.WHO_ROLE.match(question) and min(map(len, asked), default=9) < 3):
         things = {stem(t) for t in asked} & keys
         on_it = [h for h in hits if h.source == "shell" or asking.names_thing(asked, things, h.text, words(h.text))]
         hits, own = on_it or hits, [h for h in own if h in on_it] or own
