@@ -608,7 +608,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         return run_checks(self, fix=fix, llm=llm)
 
     def plugin_listing(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """(plugins with their hooks, failures of plugins that broke)."""
+        """(plugins with their hooks, failures; the register hooks run first: a raising one is one)."""
+        self.importers()
+        for hook in ("register_embedders", "register_sources"):
+            self.plugins.collect(hook)
         return self.plugins.listing(), [f.__dict__ for f in self.plugins.failures]
 
 

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             from ..plugins.manager import get_plugins
 
             # the listing names each failure itself: a warning on stderr as well said it twice
-            get_plugins().quiet = True
+            get_plugins(quiet=True)
         from .app import build_app
 
         app = build_app()

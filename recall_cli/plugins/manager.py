@@ -180,16 +180,18 @@ _PLUGINS: Plugins | None = None
 
 
 def get_plugins(extra: list[tuple[str, object]] | None = None, *, fresh: bool = False,
-                load_entry_points: bool = True) -> Plugins:
-    """The process-wide plugin manager (built-ins, entry points, then ``extra``)."""
+                load_entry_points: bool = True, quiet: bool = False) -> Plugins:
+    """The process-wide plugin manager (built-ins, entry points, then ``extra``); ``quiet``:
+    failures are only listed, not also warned about (`recall plugins` names each itself)."""
     global _PLUGINS
     if _PLUGINS is not None and not fresh and not extra:
+        _PLUGINS.quiet = _PLUGINS.quiet or quiet
         return _PLUGINS
     import importlib
 
     pm = pluggy.PluginManager("recall")
     pm.add_hookspecs(RecallSpec)
-    plugins = Plugins(pm)
+    plugins = Plugins(pm, quiet=quiet)
     for module_name in BUILTIN_MODULES:
         module = importlib.import_module(module_name)
         short = module_name.rsplit(".", 1)[1]

@@ -448,3 +448,12 @@ def test_a_plugin_command_group_typer_cannot_use_is_left_out_and_every_command_s
     assert err == ("Warning: plugin recall_test_weird: a command group 'weird' that is a str, not a typer.Typer; "
                    "left out\n")
     assert "FAILED in register_commands" in cli("plugins")[1]
+
+
+def test_plugins_alone_lists_a_plugin_whose_register_hooks_raise_as_failed_and_says_it_once(cli, site):
+    _install(site, "recall_test_broken", BROKEN_SOURCE)
+    reset_plugins()
+    code, out, err = cli("plugins")
+    assert code == 0 and err == ""
+    assert ("recall_test_broken  FAILED in register_importers: RuntimeError: importer plugin exploded" in out
+            and "recall_test_broken  FAILED in register_sources: ValueError: sources exploded" in out)
