@@ -15,6 +15,8 @@ from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# a test that imports onnxruntime itself (the quantiser's) must not turn its telemetry on either
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 # Exact-output tests print local times: pin the zone.
 os.environ["TZ"] = "UTC"
 time.tzset()
