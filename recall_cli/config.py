@@ -195,12 +195,6 @@ def _in_range(key: str, value: float) -> float:
     return value
 
 
-def toml_value(value: Any) -> str:
-    """A setting's value as config.toml spells it (true, "text"), so a line `config show`
-    prints can be copied into the file."""
-    return _toml_value(value)
-
-
 def env_name(key: str) -> str:
     """The environment variable that overrides a config key."""
     return "RECALL_" + key.replace(".", "_").upper()
@@ -234,7 +228,7 @@ def _spelled(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, bool | int | float | list):
-        return _toml_value(value)
+        return toml_value(value)
     return str(value)
 
 
@@ -437,13 +431,15 @@ _TOML_ESCAPES: dict[int, str] = {**{code: f"\\u{code:04X}" for code in (*range(0
                                                            ("\\", "\\\\"))}}
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """A setting's value as config.toml spells it (true, "text"), so a line `config show`
+    prints can be copied into the file."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return '"' + str(value).translate(_TOML_ESCAPES) + '"'
 
 
@@ -452,11 +448,11 @@ def _dump_toml(data: dict[str, Any]) -> str:
     for section in sorted(data):
         body = data[section]
         if not isinstance(body, dict):
-            lines.append(f"{section} = {_toml_value(body)}")
+            lines.append(f"{section} = {toml_value(body)}")
             continue
         lines.append(f"[{section}]")
         for name in sorted(body):
-            lines.append(f"{name} = {_toml_value(body[name])}")
+            lines.append(f"{name} = {toml_value(body[name])}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

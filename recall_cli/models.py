@@ -98,10 +98,10 @@ class Event:
 
     def __post_init__(self) -> None:
         self.text = well_formed(self.text)
-        # a file name that is not UTF-8 ("caf\udce9.md") names a note's session and path
-        self.session = well_formed(self.session) if isinstance(self.session, str) else self.session
-        self.meta = map_strings(self.meta, well_formed) if isinstance(self.meta, dict) else self.meta
-        if not self.content_hash:
+        if not self.content_hash:  # a new event (one read back from the store is stored clean)
+            # a file name that is not UTF-8 ("caf\udce9.md") names a note's session and path
+            self.session = well_formed(self.session) if isinstance(self.session, str) else self.session
+            self.meta = map_strings(self.meta, well_formed) if isinstance(self.meta, dict) else self.meta
             self.content_hash = content_hash(
                 self.source, self.kind, self.actor, self.session,
                 round(self.ts_start, 3), self.text,

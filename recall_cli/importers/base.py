@@ -425,12 +425,14 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
             # a link out of the folder is not in it ("passwd.md -> /etc/passwd"), and a link to a
             # note in it would store that note twice
             seen: set[Path] = set()
-            found = []
+            unreadable: list[OSError] = []
+            walked = sorted(Path(top) / name for top, _dirs, names in os.walk(path, onerror=unreadable.append)
+                            for name in names)
             # a folder the walk cannot enter is named among the files, where its import fails
             # ("cannot read it"), rather than passed over in silence
-            found += [Path(e.filename) for e in _unreadable(path) if not any(
+            found = [Path(e.filename) for e in unreadable if e.filename and Path(e.filename) != path and not any(
                 part.startswith(".") or part in skip for part in Path(e.filename).relative_to(path).parts)]
-            for p in sorted(path.rglob("*")):
+            for p in walked:
                 if not (p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES) or any(
                         part.startswith(".") or part in skip for part in p.relative_to(path).parts[:-1]):
                     continue
@@ -445,14 +447,6 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
         else:
             raise InputError("no such file or folder", str(path))
     return list(dict.fromkeys(files))
-
-
-def _unreadable(folder: Path) -> list[OSError]:
-    """The errors of the folders under ``folder`` that a walk could not enter."""
-    errors: list[OSError] = []
-    for _ in os.walk(folder, onerror=errors.append):
-        pass
-    return [e for e in errors if e.filename and Path(e.filename) != folder]
 
 
 def readable(path: Path) -> None:

@@ -82,15 +82,12 @@ def restore(backup: Path, db_path: Path) -> Path | None:
     check_backup(backup)
     make_private_dir(db_path.parent)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
-    kept = None
     try:
         shutil.copyfile(backup, tmp)  # first: a disk too full for it has nothing else to undo
         os.chmod(tmp, PRIVATE_FILE)
-        kept = _keep(db_path) if db_path.exists() else None
+        kept = _keep(db_path) if db_path.exists() else None  # (a half copy it removes itself)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        if kept is not None:
-            kept.unlink(missing_ok=True)  # nothing was restored: the copy of the store only takes room
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise InputError(f"cannot restore into this folder: {why}; the store is as it was",
                          str(db_path.parent)) from None
