@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -342,18 +343,30 @@ def test_the_daemon_syncs_through_the_configured_folder(tmp_path, monkeypatch):
         server.service.close()
 
 
+@contextmanager
+def daemon_of(recall_home):
+    """A daemon (not serving) on the home's config as it is now; its watchers stopped and its
+    service closed after."""
+    config = load_config(recall_home)
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    try:
+        yield server
+    finally:
+        for watcher in server.watchers:
+            watcher.stop()
+        server.service.close()
+
+
 def test_a_folder_added_to_watch_while_the_daemon_runs_is_watched_without_a_restart(tmp_path, recall_home):
     from recall_cli.capture import spool
     from recall_cli.capture.watch import FileWatcher
     from recall_cli.serve.jobs import install_jobs
 
-    config = load_config(recall_home)
-    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
-    install_jobs(server)
     notes = tmp_path / "notes2"
     notes.mkdir()
     (notes / "garden.md").write_text("Plant the garlic before the frost.\n", encoding="utf-8")
-    try:
+    with daemon_of(recall_home) as server:
+        install_jobs(server)
         assert not [w for w in server.watchers if isinstance(w, FileWatcher)]
         load_config(recall_home).set("watch.dirs", str(notes))  # what `recall watch --add` writes
         server.jobs["watch_dirs"]()
@@ -362,10 +375,6 @@ def test_a_folder_added_to_watch_while_the_daemon_runs_is_watched_without_a_rest
         load_config(recall_home).set("watch.dirs", "")  # `recall watch --remove`
         server.jobs["watch_dirs"]()
         assert not [w for w in server.watchers if isinstance(w, FileWatcher)]
-    finally:
-        for watcher in server.watchers:
-            watcher.stop()
-        server.service.close()
 
 
 def test_a_missing_watched_folder_leaves_the_others_watched_is_said_and_is_watched_when_back(tmp_path, recall_home):
@@ -375,20 +384,14 @@ def test_a_missing_watched_folder_leaves_the_others_watched_is_said_and_is_watch
     notes, usb = tmp_path / "notes", tmp_path / "usb"
     notes.mkdir()
     load_config(recall_home).set("watch.dirs", f"{notes},{usb}")  # the stick is unplugged
-    config = load_config(recall_home)
-    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
-    install_jobs(server)
-    try:
+    with daemon_of(recall_home) as server:
+        install_jobs(server)
         assert [w.dirs for w in server.watchers if isinstance(w, FileWatcher)] == [[str(notes)]]
         assert server.problems["watch"] == f"not watching {usb}: no such folder (watched as soon as it is back)"
         usb.mkdir()  # plugged in again
         server.jobs["watch_dirs"]()
         assert [w.dirs for w in server.watchers if isinstance(w, FileWatcher)] == [[str(notes), str(usb)]]
         assert "watch" not in server.problems
-    finally:
-        for watcher in server.watchers:
-            watcher.stop()
-        server.service.close()
 
 
 def test_a_file_the_daemons_watcher_skips_is_named_in_its_log(tmp_path, recall_home, caplog):
@@ -398,17 +401,10 @@ def test_a_file_the_daemons_watcher_skips_is_named_in_its_log(tmp_path, recall_h
     notes.mkdir()
     (notes / "journal.md").write_text("a long day\n" * 200_000)  # over watch.max_file_bytes
     load_config(recall_home).set("watch.dirs", str(notes))
-    config = load_config(recall_home)
-    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
-    try:
-        with caplog.at_level("WARNING", logger="recall.daemon"):
-            install_jobs(server)  # the first scan
-        warned = [r.getMessage() for r in caplog.records if "journal.md" in r.getMessage()]
-        assert warned and "over watch.max_file_bytes" in warned[0] and "`recall import` stores it" in warned[0]
-    finally:
-        for watcher in server.watchers:
-            watcher.stop()
-        server.service.close()
+    with daemon_of(recall_home) as server, caplog.at_level("WARNING", logger="recall.daemon"):
+        install_jobs(server)  # the first scan
+    warned = [r.getMessage() for r in caplog.records if "journal.md" in r.getMessage()]
+    assert warned and "over watch.max_file_bytes" in warned[0] and "`recall import` stores it" in warned[0]
 
 
 def test_a_watcher_that_fails_to_start_is_named_once_not_tried_again_each_tick(tmp_path, recall_home, monkeypatch):

@@ -16,21 +16,22 @@ def texts(path) -> list[str]:
         conn.close()
 
 
+def write_note(path, ts: int, text: str) -> None:
+    """A note written into the store at ``path`` as another process would."""
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) VALUES ('note', ?, ?, ?, 0)",
+                 [ts, text, f"h{ts}"])
+    conn.commit()
+    conn.close()
+
+
 def test_two_restores_in_one_second_keep_both_replaced_stores(tmp_path, monkeypatch):
     db_path = tmp_path / "recall.db"
     open_store(db_path).close()
-    conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
-                 "VALUES ('note', 1, 'first note', 'h1', 0)")
-    conn.commit()
-    conn.close()
+    write_note(db_path, 1, "first note")
     saved = tmp_path / "saved.db"
     saved.write_bytes(db_path.read_bytes())
-    conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
-                 "VALUES ('note', 2, 'bought a new kettle', 'h2', 0)")
-    conn.commit()
-    conn.close()
+    write_note(db_path, 2, "bought a new kettle")
     monkeypatch.setattr(backup.time, "strftime", lambda _fmt: "20261205-060100")  # one second for both
     first = backup.restore(saved, db_path)
     second = backup.restore(saved, db_path)
@@ -51,11 +52,7 @@ def test_a_restore_the_disk_has_no_room_for_leaves_the_store_as_it_was_and_no_ha
     open_store(db_path).close()
     saved = tmp_path / "saved.db"
     saved.write_bytes(db_path.read_bytes())
-    conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO events (source, ts_start, text, content_hash, created_at) "
-                 "VALUES ('note', 2, 'precious note', 'h2', 0)")
-    conn.commit()
-    conn.close()
+    write_note(db_path, 2, "precious note")
     copy = backup.shutil.copyfile
 
     def full(source, target):  # half the backup lands, then the disk is full
