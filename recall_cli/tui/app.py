@@ -79,13 +79,17 @@ class RecallApp(App[None]):
             self.set_keymap(keymap)
         self.rebound = keymap  # the help shows these keys, not the defaults
         if bad:
-            self.say(f"tui.keymap: left out {', '.join(bad)} (use binding-id=key; ids are in the help, F1)",
-                     "warning")
+            self.say(f"tui.keymap: left out {', '.join(bad)} "
+                     f"(use binding-id=key; ids are in the help, {self.help_key()})", "warning")
 
     def on_unmount(self) -> None:
         self.backend.close()
 
     # -- plumbing shared by every widget ---------------------------------------------------
+    def help_key(self) -> str:
+        """The key that opens the help on the main screen, as ``tui.keymap`` left it."""
+        return self.rebound.get("help", "?").split(",")[0]
+
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A message for the user (a toast; kept in ``messages`` for tests)."""
         self.messages.append((severity, message))
@@ -217,9 +221,11 @@ class RecallApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = [b for b in (*MainScreen.BINDINGS, *self.BINDINGS) if isinstance(b, Binding)]
-        self.push_screen(HelpScreen([replace(b, key=self.rebound[b.id]) if b.id in self.rebound else b
-                                     for b in bindings]))
+        def shown(b: Binding) -> Binding:
+            return replace(b, key=self.rebound[b.id]) if b.id in self.rebound else b
+
+        self.push_screen(HelpScreen([(title, [shown(b) for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)])
+                                     for title, cls in binding_sections()]))
 
     def action_add_note(self) -> None:
         """recall add: write a note."""
@@ -301,13 +307,21 @@ def consolidation_message(report: ConsolidationReport, episode_id: int | None) -
     return text + "."
 
 
-def binding_classes() -> list[type]:
-    """The app, its screens and its widgets: every class that declares key bindings."""
+def binding_sections() -> list[tuple[str, type]]:
+    """Every class that declares key bindings, under the name of where its keys work (the help's
+    sections, in its order)."""
     from .screens import confirm, too_small, welcome
     from .widgets import ask, filters, search, timeline
 
-    return [RecallApp, MainScreen, confirm.ConfirmScreen, EditScreen, HelpScreen, too_small.TooSmallScreen,
-            welcome.WelcomeScreen, ask.AskView, filters.FilterBar, search.SearchView, timeline.TimelineTree]
+    return [("", MainScreen), ("Everywhere", RecallApp), ("Timeline", timeline.TimelineTree),
+            ("Search box", search.SearchView), ("Ask box", ask.AskView), ("Date filter", filters.FilterBar),
+            ("Edit dialog", EditScreen), ("Confirm dialog", confirm.ConfirmScreen), ("Help", HelpScreen),
+            ("Welcome screen", welcome.WelcomeScreen), ("Window too small", too_small.TooSmallScreen)]
+
+
+def binding_classes() -> list[type]:
+    """The app, its screens and its widgets: every class that declares key bindings."""
+    return [cls for _, cls in binding_sections()]
 
 
 def binding_ids() -> set[str]:

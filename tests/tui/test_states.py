@@ -159,6 +159,26 @@ def test_the_keymap_setting_rebinds_a_key_by_its_id(svc, ids, recall_home):
         keys = dict(zip(table.columns[2].cells, table.columns[0].cells, strict=True))
         assert keys["forget"] == "x" and keys["app-help"] == "f2"
         assert ("warning", "tui.keymap: left out no-such-id=f3, search-tab= (use binding-id=key; ids are in the "
-                           "help, F1)") in app.messages
+                           "help, ?)") in app.messages
+
+    run(app, scenario)
+
+
+def test_the_help_names_the_key_that_opens_it_and_every_id_the_keymap_accepts(svc, ids, recall_home):
+    from recall_cli.tui.app import binding_ids
+
+    svc.config.set("tui.keymap", "help=h, nope=f3")
+    app = build_app(svc, use_daemon=False)
+
+    async def scenario(pilot):
+        assert app.messages[-1][1].endswith("ids are in the help, h)")
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-keys").content
+        shown = set(table.columns[2].cells)
+        # the dialogs' and widgets' ids too (edit-save, confirm-yes, timeline-open...)
+        assert binding_ids() <= shown and {"edit-save", "confirm-yes", "timeline-open"} <= shown
+        assert "Edit dialog" in [str(c) for c in table.columns[0].cells]
 
     run(app, scenario)

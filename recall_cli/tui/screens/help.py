@@ -34,20 +34,26 @@ Timeline dates: 2026-11, 2026-11-01..2026-11-15, yesterday, last week.
 Long work (consolidate, ask) runs in the background: keep browsing meanwhile."""
 
 
-def bindings_table(bindings: list[Binding], key_display: Callable[[Binding], str] | None = None) -> Table:
-    """Every binding with an id, once: its key (as ``key_display`` shows it), what it does, its CLI twin."""
+def bindings_table(sections: list[tuple[str, list[Binding]]],
+                   key_display: Callable[[Binding], str] | None = None) -> Table:
+    """Every binding with an id, once, under the name of where it works: its key (as
+    ``key_display`` shows it), what it does, its id (what ``tui.keymap`` names), its CLI twin."""
     table = Table(box=None, padding=(0, 2, 0, 0), show_header=True, header_style="bold")
     table.add_column("key", style="bold cyan", no_wrap=True)
     table.add_column("does")
     table.add_column("id", style="dim", no_wrap=True)
     table.add_column("in the CLI", style="italic")
     seen: set[str] = set()
-    for b in bindings:
-        if not b.id or b.id in seen:
+    for title, bindings in sections:
+        fresh = [b for b in bindings if b.id and b.id not in seen]
+        if not fresh:
             continue
-        seen.add(b.id)
-        keys = key_display(b) if key_display else b.key
-        table.add_row(keys, b.description, b.id, CLI.get(b.id, ""))
+        if title:
+            table.add_row(Text(title, style="bold"), "", "", "")
+        for b in fresh:
+            seen.add(str(b.id))
+            keys = key_display(b) if key_display else b.key
+            table.add_row(keys, b.description, b.id, CLI.get(str(b.id), ""))
     return table
 
 
@@ -62,12 +68,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help-close")]
 
-    def __init__(self, bindings: list[Binding]) -> None:
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
-        self.bindings = bindings
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(Text("recall · keys (escape closes)", style="bold"))
-            yield Static(bindings_table(self.bindings, self.app.get_key_display), id="help-keys")
+            yield Static(bindings_table(self.sections, self.app.get_key_display), id="help-keys")
             yield Static(Text("\n" + TIPS), id="help-tips")

@@ -16,7 +16,8 @@ STEPS = [
     ('recall add "text"', "add a note from the shell"),
     ("recall import FILE", "import Markdown notes, ChatGPT/Claude exports, JSONL"),
     ('eval "$(recall init bash)"', "remember your shell commands (zsh and fish too)"),
-    ("recall watch", "capture edited files and the screen"),
+    ("recall watch --add DIR", "keep the text files of a folder as you edit them"),
+    ("recall screen watch", "record which window is active (also recall serve)"),
 ]
 
 
