@@ -88,3 +88,16 @@ def keyword_events(store: Store, terms: Sequence[str], limit: int, since: float 
         for eid, score in store.fts_events(rarest, limit, since, until, sources, min_id=edge):
             scores.setdefault(eid, score)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def with_symbols(store: Store, bm25_events: list[tuple[int, float]], symbols: Sequence[str], limit: int,
+                 since: float | None = None, until: float | None = None,
+                 sources: Sequence[str] | None = None) -> list[tuple[int, float]]:
+    """``bm25_events`` and the events that hold one of the query's emoji (``symbols``), which
+    count as matching as well as its best word match: FTS5 reads an emoji as a space."""
+    if not symbols:
+        return bm25_events
+    matched = {i for i, _ in bm25_events}
+    top = bm25_events[0][1] if bm25_events else 1.0
+    held = [(i, top) for i in store.events_containing(symbols, limit, since, until, sources) if i not in matched]
+    return sorted([*bm25_events, *held], key=lambda pair: -pair[1])

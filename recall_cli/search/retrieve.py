@@ -37,7 +37,7 @@ from .fusion import (
     stems,
     time_fit,
 )
-from .keyword import keyword_events
+from .keyword import keyword_events, with_symbols
 from .text import (
     ASSISTANTS,
     asks_of_self,
@@ -48,6 +48,7 @@ from .text import (
     fts_terms,
     only_time,
     snippet,
+    symbol_terms,
 )
 from .text import STOPWORDS as STOPWORDS  # (re-exported: the memory package reads the same list)
 
@@ -246,7 +247,8 @@ class Retriever:
         if time_range is not None:
             self._backfill_times()
 
-        embedder = self.embedder if self.index is not None else None
+        symbols = symbol_terms(text)  # emoji alone mean nothing to the embedder: unknown tokens
+        embedder = self.embedder if self.index is not None and (fts_terms(text) or not symbols) else None
         named = mentioned_actors(self.store, content_terms(text))[:MAX_SPEAKERS] if request.speaker_boost else []
         # one sub-question per person named: their own messages say "I", not their name
         rewrites = [(name, said) for name in named if (said := first_person(text, name))] \
@@ -261,6 +263,7 @@ class Retriever:
         match = fts_expression(text)
         terms = fts_terms(text)
         bm25_events = keyword_events(self.store, terms, depth, since, until, request.sources, self.cache)
+        bm25_events = with_symbols(self.store, bm25_events, symbols, depth, since, until, request.sources)
         rankings["bm25"] = [(("event", i), s) for i, s in bm25_events[:n]]
         use_memories = request.include_memories and since is None and until is None and not request.sources
         bm25_memories: list[tuple[int, float]] = []

@@ -4,6 +4,7 @@ question in a named speaker's own voice, snippets, and identical texts folded in
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
@@ -24,6 +25,9 @@ ASSISTANT_NAMES = frozenset({"chatgpt", "claude", "gemini", "copilot", "gpt"})
 OWN_LIFE = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b", re.I)
 NAMES_ASSISTANT = ASSISTANT_NAMES | {"assistant", "ai", "chatbot"}  # "what did the AI say about ...?"
 
+
+# what holds an emoji sequence together: zero-width joiner, variation selectors, skin tones
+JOINERS = frozenset("\u200d\ufe0e\ufe0f" + "".join(chr(c) for c in range(0x1F3FB, 0x1F400)))
 
 SELF_NAMES = frozenset({"user", "me", "human", "you"})  # the exports' and notes' names for the writer
 
@@ -80,6 +84,24 @@ def fts_terms(text: str) -> list[str]:
     if not words:
         words = [w for w in re.findall(r"\w+", text.lower())]
     return list(dict.fromkeys(t for w in words for t in (w, *SHORT_FORMS.get(w, ()))))
+
+
+def symbol_terms(text: str) -> list[str]:
+    """The emoji and pictographs of a query (each run as written, once): FTS5 reads them as
+    spaces, so search looks for them in the text itself. Symbols below the arrows block
+    (°, ©, currency) are left out: they say little and notes hold them everywhere."""
+    runs: list[str] = []
+    run = ""
+    for ch in text:
+        if ord(ch) >= 0x2190 and unicodedata.category(ch) == "So" or run and ch in JOINERS:
+            run += ch
+        else:
+            if run:
+                runs.append(run)
+            run = ""
+    if run:
+        runs.append(run)
+    return list(dict.fromkeys(runs))
 
 
 def fts_expression(text: str) -> str:

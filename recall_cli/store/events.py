@@ -149,6 +149,18 @@ class EventQueries(StoreBase):
         sql = f"SELECT e.id FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
         return [r[0] for r in self._db.execute(sql, [*params, limit])]
 
+    def events_containing(self, needles: Sequence[str], limit: int, since: float | None = None,
+                          until: float | None = None, sources: Sequence[str] | None = None) -> list[int]:
+        """Ids of events whose text holds one of ``needles`` as it is written, the latest first:
+        for what the word index cannot see (an emoji is no word to FTS5). A scan of the table,
+        so only for the few queries that need it."""
+        if not needles:
+            return []
+        where, params = event_filters(since, until, sources)
+        held = " OR ".join("instr(e.text, ?) > 0" for _ in needles)
+        sql = f"SELECT e.id FROM events e WHERE ({held}){where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
+        return [r[0] for r in self._db.execute(sql, [*needles, *params, limit])]
+
     def count_events_between(self, since: float, until: float) -> int:
         """How many events' own time lies in [since, until]."""
         where, params = event_filters(since, until, None)

@@ -152,3 +152,15 @@ def test_the_words_of_asking_how_much_do_not_find_what_only_says_much(svc):
     svc.add("Seun booked the B&B in Kenmare for the wedding, €165/night", ts=ts("2025-10-17T20:00"))
     hits = svc.search("How much was the B&B?", dense=False).hits
     assert [h.text for h in hits][:1] == ["Seun booked the B&B in Kenmare for the wedding, €165/night"]
+
+
+def test_an_emoji_finds_the_notes_that_hold_it(svc):
+    svc.add("First note: bought a new kettle ☕ for the flat 🏠")
+    svc.add("Café Nöel does the best pastéis de nata in town 🥧🇵🇹")
+    svc.add("Family 👨‍👩‍👧 picnic on Sunday")
+    assert [h.text[:8] for h in svc.search("🥧").hits] == ["Café Nöe"]
+    assert [h.text[:8] for h in svc.search("🇵🇹").hits] == ["Café Nöe"]
+    # a sequence joined by zero-width joiners is one thing asked for
+    assert [h.text[:8] for h in svc.search("👨‍👩‍👧").hits] == ["Family 👨"]
+    assert "Café Nöe" in [h.text[:8] for h in svc.search("pastry 🥧").hits]
+    assert [h.text[:8] for h in svc.search("🥧", since=ts("2001-01-01T00:00"), until=ts("2002-01-01T00:00")).hits] == []
