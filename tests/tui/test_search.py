@@ -109,3 +109,24 @@ def test_a_failing_search_is_a_message_and_the_app_goes_on(app, ids, monkeypatch
         assert str(ids["birthday"]) in results(app)
 
     run(app, scenario)
+
+
+def test_each_result_shows_its_score_and_far_weaker_ones_are_said_and_dimmed(app, ids):
+    async def scenario(pilot):
+        await press(pilot, "slash")
+        await type_text(pilot, "oat milk")
+        view = app.screen.query_one("#search-view")
+        hits = view.result.hits
+        rows = prompts(app)
+        assert len(rows) == len(hits) > 1
+        for hit, row in zip(hits, rows, strict=True):
+            assert row.split("\n")[0].endswith(f"  {hit.score:.2f}")  # as `recall search` shows it
+        best = max(h.score for h in hits)
+        weaker = [h for h in hits if h.score < best / 2]
+        assert weaker, "the chat about nginx comes under the shopping note"
+        assert f"{len(weaker)} far weaker (dimmed)" in status(app)
+        options = app.screen.query_one("#search-results", OptionList)
+        weak_row = options.get_option_at_index(hits.index(weaker[0])).prompt
+        assert "dim" in str(weak_row.body.spans[0].style)
+
+    run(app, scenario)

@@ -42,8 +42,10 @@ class HitPrompt:
         yield Group(self.head, Padding(self.body, (0, 0, 0, 2)))
 
 
-def hit_prompt(hit: Hit) -> HitPrompt:
-    """A search hit as a two-line option."""
+def hit_prompt(hit: Hit, best: float | None = None) -> HitPrompt:
+    """A search hit as a two-line option, its score at the end of the first line (as
+    ``recall search`` shows it); a hit far below the ``best`` score is dimmed, so noise
+    under the real matches does not look like them."""
     head = Text(f"{hit.ref:<6}", style="bold")
     head.append(f"{short(hit.ts)}  ", style="dim")
     if hit.owner == "memory":
@@ -52,7 +54,12 @@ def hit_prompt(hit: Hit) -> HitPrompt:
         head.append_text(source_tag(hit.source))
     if hit.owner != "memory" and hit.actor:
         head.append(f" {hit.actor}", style="italic")
-    return HitPrompt(head, Text(one_line(hit.snippet or hit.text, 160)))
+    head.append(f"  {hit.score:.2f}", style="dim")
+    body = Text(one_line(hit.snippet or hit.text, 160))
+    if best is not None and hit.score < best / 2:
+        head.stylize("dim")
+        body.stylize("dim")
+    return HitPrompt(head, body)
 
 
 class SearchView(RefOptionsMixin, Vertical):
@@ -152,11 +159,13 @@ class SearchView(RefOptionsMixin, Vertical):
                 "Try other words or fewer words.",
             ))
             return
+        best = max(h.score for h in hits)
+        weaker = sum(h.score < best / 2 for h in hits)
         note = f"Nothing matches '{query}' well; the closest {len(hits)}" if weak_match(result) else \
-            f"{plural(len(hits), 'result')}"
+            f"{plural(len(hits), 'result')}" + (f", {weaker} far weaker (dimmed)" if weaker else "")
         span = result.time_range
         if span is not None:
             note += f" · {span.phrase}: {short(span.since)} .. {short(span.until)} first"
         self.status.update(Text(note + " · ↓ to browse, Enter to open", style="dim"))
-        results.add_options([Option(hit_prompt(h), id=h.ref) for h in hits])
+        results.add_options([Option(hit_prompt(h, best), id=h.ref) for h in hits])
 
