@@ -28,7 +28,7 @@ from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.phrase import NUMBER_RE
 from .lexicon import IRREGULAR, RELATION
-from .measure import AMOUNT, MONEY, after_of, dated_lines, gives_figure, with_figure, with_money
+from .measure import AMOUNT, MONEY, NO_KIND, after_of, dated_lines, gives_figure, with_figure, with_money
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
@@ -600,7 +600,8 @@ def done_by_another(sentence: str, keys: set[str]) -> bool:
     def named(k: int) -> bool:  # a capitalised word before it: not I/we, nor a sentence's first stopword or deed
         before = said[k - 1] if k else ""
         low = before.lower()
-        first = low in STOPWORDS or low in IRREGULAR or low in LEADS or low.endswith("ed")  # "Still owe"
+        # "Still owe", "New move date": a sentence's first stopword, deed or word of which one
+        first = low in STOPWORDS or low in IRREGULAR or low in LEADS or low in NO_KIND or low.endswith("ed")
         return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first)  # "Went hiking"
 
     return bool(at) and all(named(k) for k in at)

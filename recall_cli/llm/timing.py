@@ -21,7 +21,18 @@ from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
-from .update import CHANGE_MARK, DAYS, REBOOKED, STRUCK, UPDATE_DEPTH, called_off, is_note, later_update, struck
+from .update import (
+    CHANGE_MARK,
+    DAYS,
+    REBOOKED,
+    STRUCK,
+    UPDATE_DEPTH,
+    called_off,
+    heading_words,
+    is_note,
+    later_update,
+    struck,
+)
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -168,7 +179,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     for i, hit in enumerate(hits[:depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
-        text = words(hit.text or "")
+        text = words(hit.text or "") | heading_words(hit)
         overlap = len(keys & text)
         if overlap or not keys:
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp

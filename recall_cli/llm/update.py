@@ -95,6 +95,7 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
 
 
 CLAUSES = re.compile(r"[;!?]|\.\s")
+NEW_DATE = re.compile(r"\bnew\s+(\w+)\s+(?:date|day|time)\b", re.I)  # "new move date", "new start time"
 # a clause that opens with when it holds from ("From 16 November", "as of Monday", "starting next week")
 FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|beginning)\s+[\w ,/.-]{1,24}?"
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
@@ -105,6 +106,8 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
     if (start := FROM_THEN.match(sentence)) and TIME_WORD.search(start.group(0)) \
             and shared & {stem(t) for t in tokens(sentence[start.end():])}:
         return True  # "From 16 November my manager is Tom": what holds from then on
+    if not where and any(stem(m.group(1).lower()) in shared for m in NEW_DATE.finditer(sentence)):
+        return True  # "New move date: March 1" (a new time changes no place)
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
@@ -147,7 +150,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     sentence, hit = found
     earlier = words(sentence)
     # a note's heading says what its lines are about ("# Gym": "Joined PureGym ...")
-    shared = keys & (earlier | (words(str(hit.meta.get("heading") or "")) if is_note(hit) and hit.meta else set()))
+    shared = keys & (earlier | heading_words(hit))
     if not shared or hit.owner != "event":
         return None
     if where:  # "my sister Priya lives in Leeds": where Priya moves, the sister does
@@ -180,6 +183,12 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
 def is_note(hit: Hit) -> bool:
     """A note or a file's paragraph: one writer, who names the people it is about."""
     return hit.source in ("note", "file") or hit.actor is None
+
+
+def heading_words(hit: Hit) -> set[str]:
+    """The key words of the heading a note's lines sit under: what they are about ("#
+    Vancouver — move date pushed" over "New move date: March 1")."""
+    return words(str(hit.meta.get("heading") or "")) if is_note(hit) and hit.meta else set()
 
 
 def is_question(sentence: str) -> bool:

@@ -1830,3 +1830,25 @@ def test_which_code_is_asked_is_said_before_it_and_another_code_is_no_answer(svc
         "The wifi password is on the sticker under the router. [3]")
     assert answered(svc, "what's the staging db password?", now="2026-03-10T10:00").startswith(
         "The staging db password is kept in the team vault.")
+
+
+def test_a_notes_heading_says_what_its_lines_are_about_for_dates_and_amounts(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-06-10-vancouver.md", "# Vancouver plan\n\nI'm moving from Montréal to "
+                "Vancouver, probably mid-january 2026. Priya's job there starts aug 18.\n", saved="2025-06-10T20:00")
+    import_note(svc, tmp_path / "2025-10-21-vancouver-move-date.md", "# Vancouver — move date pushed\n\n"
+                "The lease starts March 1, 2026.\n\n**New move date: March 1, 2026** (not Jan 15 anymore). "
+                "Leaving Montréal ~Feb 24-25.\n", saved="2025-10-21T20:00")
+    # the line under the heading names the move but not the city; "New" before "move" is no
+    # person whose move it would be
+    assert answered(svc, "when am I moving to Vancouver?", "2025-12-14T18:40").startswith("1 March 2026")
+    import_note(svc, tmp_path / "2025-06-14-wharfe-kitchens-order.md", "# Wharfe Kitchens – ORDER PLACED\n\n"
+                "**Order:**\n- Hartley shaker range, 11 units\n- units total £5,960 incl VAT\n"
+                "- **deposit £1,500 paid today on debit card**, balance on delivery\n", saved="2025-06-14T20:00")
+    assert "£1,500" in answered(svc, "how much deposit did I pay wharfe kitchens?", "2025-11-24T20:15")
+
+
+def test_a_sentence_opening_with_a_word_of_which_one_is_still_the_askers_own():
+    from recall_cli.llm.shape import done_by_another
+    assert not done_by_another("**New move date: March 1, 2026** (not Jan 15 anymore).", {"mov"})
+    assert not done_by_another("Next lesson moved to Wednesdays.", {"lesson"})
+    assert done_by_another("Daniel works night shifts.", {"work"})
