@@ -522,7 +522,7 @@ INTENT = re.compile(r"\b(?:thinking (?:of|about)|planning (?:to|on)|plans? to|go
 _DETERMINERS = frozenset("a an the some my our his her their this that these those".split())
 
 
-def _deeds(text: str) -> dict[tuple[str, str], str]:
+def deeds(text: str) -> dict[tuple[str, str], str]:
     """Each verb-and-object pair of ``text`` ("makes a batch" -> (mak, batch)), its object a
     content word (not "them", "you", "in"), with the words it came from."""
     words = re.findall(r"[A-Za-z']+", text)
@@ -592,11 +592,11 @@ def plan_as_done(text: str, cited: Sequence[Event]) -> str:
     """'' unless ``text`` states as done what ``cited`` only plans: "the user then makes a batch
     of cookies" from "I'm thinking of making a batch of cookies"; else that phrase. A verb and
     its object count as planned when every time the events say them together, a plan leads."""
-    planned = {pair for e in cited for m in INTENT.finditer(e.text) for pair in _deeds(m.group(0))}
+    planned = {pair for e in cited for m in INTENT.finditer(e.text) for pair in deeds(m.group(0))}
     if not planned:
         return ""
-    done = {pair for e in cited for pair in _deeds(INTENT.sub(" . ", e.text))}
-    for pair, words in _deeds(INTENT.sub(" . ", text)).items():  # the memory's own plans may stay plans
+    done = {pair for e in cited for pair in deeds(INTENT.sub(" . ", e.text))}
+    for pair, words in deeds(INTENT.sub(" . ", text)).items():  # the memory's own plans may stay plans
         if pair in planned and pair not in done:
             return words
     return ""

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from ..llm.support import sentences
 from ..models import Event
 from ..search.retrieve import STOPWORDS
+from ..search.text import is_self
 from ..timephrase.phrase import EXPLICIT, MONTHS, month_number
+from ..timeutil import from_ts
 from .attribution import (
     CLAUSE_BREAK,
     invented,
@@ -79,11 +81,13 @@ from .evidence import (
     number_value,
     speakers_named,
 )
+from .hedge import hedged_as_firm, suggested_as_own
 from .person import (
     choose_addressee,
     choose_speaker,
     has_first_person,
     has_second_person,
+    login_as_user,
     rewrite_first_person,
     rewrite_second_person,
     ungendered_user,
@@ -94,6 +98,8 @@ from .splice import spliced_lines
 from .summary import Candidate
 
 TOLD_OF = re.compile(r"^\s*([Tt]he user|[A-Z][\w'-]*)\s+(?:is|are|was|were|will|plans?|wants?|intends?|hopes?)\b")
+SUGGESTED = re.compile(r"\b(?:consider(?:ing)?|you (?:could|might|may want to|may wish to)|how about|why not|"
+                       r"it might be (?:worth|a good idea)|maybe (?:try|look)|perhaps (?:try|look))\b", re.I)
 COMMAND_VERBS = frozenset("run runs type enter execute command".split())
 
 # -- the check ----------------------------------------------------------------------------
@@ -278,6 +284,7 @@ REACTION = re.compile(r"^\s*(?:sounds (?:right|good|great|fine)|great|sure|yes|y
                       r"not really|of course|good (?:idea|call|plan|question)|nice|perfect|exactly|"
                       r"that's (?:right|great|fine))"
                       r"\s*[.!,]\s+", re.I)
+IT = re.compile(r"^\s*(it|its)\b", re.I)  # a memory that opens on a thing it does not name
 DANGLING = re.compile(r"^\s*(he|she|they|his|her|their|hers|theirs)\b", re.I)  # a memory that opens on one of whom
 # words that open a sentence and name nobody: "Once" of "Once the offer comes through, ..."
 OPENERS = frozenset("once maybe although though however today tomorrow yesterday anyway otherwise meanwhile "
@@ -294,7 +301,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
     if subject is None or not subject.strip():
         return subject, ""
     cleaned = clean_text(subject).strip(" .:;,'\"`")
-    if cleaned.lower() in FIRST_PERSON | {"user", "the user", "me", "myself"}:
+    if cleaned.lower() in FIRST_PERSON | {"user", "the user", "me", "myself"} or (cleaned and is_self(cleaned)):
         return speaker or "the user", ""
     words = WORD.findall(cleaned)
     content = [w for w in words if w.lower() not in STOPWORDS and w.lower() not in NO_SUBJECT]
@@ -334,7 +341,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     """Check one candidate against the events it cites (``episode``: all of the episode's
     events, for who is in the conversation). The verdict's text has first person rewritten."""
     episode = list(episode) if episode is not None else list(cited)
-    text = clean_text(candidate.text)
+    text = without_stamp(clean_text(candidate.text), episode)
     # a chat reply's reaction is no part of what it says ("Sounds right. Check the feeder ...")
     if len(WORD.findall(said := REACTION.sub("", text, count=1))) >= 3:
         text = said
@@ -373,6 +380,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         text = verdict.text = rewrite_first_person(text, speaker)
     if candidate.kind != "procedural":  # a procedure's bare verb is an instruction, not a deed
         text = verdict.text = with_doer(text, cited)
+    text = verdict.text = login_as_user(text, episode)
     if (candidate.subject or "the user").lower() in ("the user", "user"):  # (Ruth's memory's "she" is Ruth)
         text = verdict.text = ungendered_user(text)  # the model's guess at the user's "he" or "she"
     if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
@@ -404,6 +412,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     reason, found = invented(rest, cited, episode) if candidate.kind != "procedural" else ("", "")
     if found:
         return _reject(verdict, reason, found)
+    if found := hedged_as_firm(rest, cited):
+        return _reject(verdict, "hedged", found)
+    if candidate.kind != "procedural" and (found := suggested_as_own(rest, cited)):
+        return _reject(verdict, "wrong_person", f"only the assistant said {found!r}")
     fused = merged_lines(rest, cited) if candidate.kind != "episodic" else ""
     # (on the words as written: "ProFix (Brandon)" run into the next line's "heat pump option")
     fused = fused or next((c.strip() for c in CLAUSE_BREAK.split(clean_text(candidate.text))
@@ -418,6 +430,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # "The user is planning to make pierogi by ...", "The user is off so the user will go":
         # news of a person, not steps to take
         return _reject(verdict, "no_steps", f"news of {told.group(1)}")
+    if candidate.kind == "procedural" and (advice := SUGGESTED.search(text)):
+        # "Then consider staying at a hotel near ... so you can walk everywhere": a suggestion
+        # to weigh, not steps anyone took or gave
+        return _reject(verdict, "no_steps", f"a suggestion ({advice.group(0)})")
     if candidate.kind == "procedural" and not has_steps(text, ev):
         return _reject(verdict, "no_steps", "")
     if candidate.kind == "procedural" and len(sentences(text)) == 1 and len(WORD.findall(text)) < TODO_WORDS:
@@ -429,6 +445,13 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         # lines of a note copied together under one of their names ("mamá") are the writer's
         # when a line among them is not about that one ("sutures out 6pm")
         verdict.subject = "the user" if off_subject_lines(text, subject, cited) else subject
+    if (thing := IT.match(text)) is not None:
+        # "It is under the blue pot ..." said of "Sam's spare key": the memory must say what
+        if not verdict.subject or verdict.subject.lower() in ("the user", "user") \
+                or verdict.subject != (candidate.subject or "").strip():
+            return _reject(verdict, "unclear_person", thing.group(1))
+        owner = thing.group(1).lower() == "its"
+        text = verdict.text = (f"{verdict.subject}'s" if owner else verdict.subject) + text[thing.end():]
     if (dangling := DANGLING.match(text)) is not None:
         # "She asked Callum to come ..." from "Kirsty asked if Callum can come ...": whose "she"
         # it is the memory does not say, unless the model named them as its subject (as given,
@@ -441,6 +464,21 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
     verdict.text = dated(verdict.text, cited)
     return verdict
+
+
+def without_stamp(text: str, events: Sequence[Event]) -> str:
+    """``text`` without the time (and speaker) it opens with when that is how the prompt
+    showed one of the ``events`` ("06 December 2026 15:33 Sam's spare key ..."): the model
+    copied the transcript's line, and the day it was written is no part of the fact."""
+    for shape in ("%d %B %Y %H:%M", "%Y-%m-%d %H:%M", "%d %B %Y", "%Y-%m-%d"):  # (the longest first)
+        for event in events:
+            stamp = from_ts(event.ts_start).strftime(shape)
+            if text.startswith(stamp) and len(text) > len(stamp) and not text[len(stamp)].isalnum():
+                rest = text[len(stamp):].lstrip(" :-,")
+                who = f"{event.actor}:" if event.actor else ""
+                rest = rest[len(who):].lstrip() if who and rest.startswith(who) else rest
+                return rest[:1].upper() + rest[1:] if rest else text
+    return text
 
 
 def _a_doer(name: str, cited: Sequence[Event]) -> bool:

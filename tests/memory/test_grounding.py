@@ -857,3 +857,86 @@ def test_a_short_weekday_that_names_a_day_grounds_it_and_one_that_does_not_is_no
     events = [Event("- sat down w/ Pop in the sun after the physio", NOTE_DAY, source="note", id=32)]
     verdict = check(llm("semantic", "The user sat with Pop on Sunday after the physio.", [32]), events, events)
     assert (verdict.ok, verdict.reason) == (False, "ungrounded_date")
+
+
+def key_note() -> list[Event]:
+    return [Event("Sam's spare key is under the blue pot by the back door", NOTE_DAY, source="note", id=20),
+            Event("Dentist appointment moved to Thursday 11 December at 8:30 with Dr. Okafor.", NOTE_DAY + 60,
+                  source="note", id=21)]
+
+
+def test_a_memory_that_opens_on_it_says_what_it_is_or_is_refused():
+    named = verdict(llm("semantic", "It is under the blue pot by the back door.", [20], "Sam's spare key"),
+                    key_note())
+    assert named.ok and named.text == "Sam's spare key is under the blue pot by the back door."
+    nobody = verdict(llm("semantic", "It is under the blue pot by the back door.", [20], None), key_note())
+    assert (nobody.ok, nobody.reason) == (False, "unclear_person")
+    # an "it" inside a sentence is the sentence's own business
+    inside = verdict(llm("semantic", "Sam's spare key is under the blue pot; it is by the back door.", [20],
+                         "Sam's spare key"), key_note())
+    assert inside.ok and inside.text.startswith("Sam's spare key is under")
+
+
+def test_the_time_the_prompt_showed_an_event_at_is_taken_off_a_memory_that_copies_it():
+    from recall_cli.timeutil import from_ts
+
+    stamp = f"{from_ts(NOTE_DAY + 60):%d %B %Y %H:%M}"
+    v = verdict(llm("semantic", f"{stamp} Dentist appointment moved to Thursday 11 December at 8:30 with Dr. Okafor.",
+                    [21], "Dentist appointment"), key_note())
+    assert v.ok and v.text == "Dentist appointment moved to Thursday 11 December at 8:30 with Dr. Okafor."
+    day = f"{from_ts(NOTE_DAY):%d %B %Y %H:%M}"
+    assert verdict(llm("semantic", f"{day} Sam's spare key is under the blue pot by the back door.", [20],
+                       "Sam's spare key"), key_note()).text == "Sam's spare key is under the blue pot by the back door."
+
+
+def test_an_assistants_suggestion_is_no_procedure():
+    trip = [Event("I want to plan a weekend trip to Gothenburg in January, any ideas?", T0, source="chat",
+                  session="t", actor="me", id=30),
+            Event("Great! Then consider staying at a hotel near Centralstationen so you can walk everywhere.",
+                  T0 + 60, source="chat", session="t", actor="assistant", id=31)]
+    v = verdict(llm("procedural", "Then consider staying at a hotel near Centralstationen so you can walk "
+                    "everywhere.", [31]), trip)
+    assert (v.ok, v.reason) == (False, "no_steps") and "suggestion" in v.detail
+    # steps given are still a procedure
+    assert verdict(llm("procedural", "To reset the router, hold the reset button for 10 seconds, then wait "
+                       "for the light.", [4]), chat()).ok
+
+
+def test_the_local_accounts_name_is_said_as_the_user_and_a_maybe_stays_a_maybe():
+    from recall_cli.search.text import login_name
+
+    login = login_name()
+    if not login:
+        pytest.skip("no local account name here")
+    ideas = [Event("I'm thinking of learning Portuguese before visiting Lena.", NOTE_DAY, source="file",
+                   actor=login, id=40),
+             Event("Maybe buy a bike for commuting in spring.", NOTE_DAY + 60, source="file", actor=login, id=41)]
+    v = verdict(llm("semantic", f"{login.capitalize()} is thinking of learning Portuguese before visiting Lena.",
+                    [40], login.capitalize()), ideas)
+    assert v.ok and v.text == "The user is thinking of learning Portuguese before visiting Lena." \
+        and v.subject == "the user"
+    # the watcher's "maybe" told as a plan is invented; kept as a maybe it is what was written
+    firm = verdict(llm("episodic", "The user is planning to learn Portuguese and buy a bike for commuting in "
+                       "spring.", [40, 41]), ideas)
+    assert (firm.ok, firm.reason, firm.detail) == (False, "hedged", "buy a bike")
+    from recall_cli.memory.hedge import hedged_as_firm
+    assert hedged_as_firm("The user might buy a bike for commuting in spring.", ideas) == ""
+    assert hedged_as_firm("The user will buy a bike in spring.", ideas) == "buy a bike"
+
+
+def test_what_only_the_assistant_suggested_is_not_the_users_plan_or_news():
+    trip = [Event("I want to plan a weekend trip to Gothenburg in January, any ideas?", T0, source="chat",
+                  session="t", actor="me", id=50),
+            Event("You could visit the Universeum science centre, walk around Haga for cinnamon buns, and take the "
+                  "ferry to the southern archipelago.", T0 + 20, source="chat", session="t", actor="assistant", id=51),
+            Event("I love cinnamon buns. I booked the train for 16 January already.", T0 + 60, source="chat",
+                  session="t", actor="me", id=52),
+            Event("Great! Then consider staying at a hotel near Centralstationen so you can walk everywhere.",
+                  T0 + 90, source="chat", session="t", actor="assistant", id=53)]
+    told = verdict(llm("episodic", "The user plans to visit the Universeum science centre in Gothenburg and stay "
+                       "at a hotel near Centralstationen.", [50, 51, 52, 53]), trip)
+    assert (told.ok, told.reason) == (False, "wrong_person") and "assistant" in told.detail
+    assert verdict(llm("semantic", "The user will stay at a hotel near Centralstationen.", [53], "the user"),
+                   trip).reason == "wrong_person"
+    # what the user said of themselves stands
+    assert verdict(llm("episodic", "The user booked the train to Gothenburg for 16 January.", [50, 52]), trip).ok
