@@ -80,6 +80,7 @@ DATE_PHRASES = [
         rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
         rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
+        rf"|(?:starting|beginning|effective|as of)(?: on| from)? (?P<from_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
         rf"|(?P<wd_at>{_WEEKDAY}){TIME_OF_DAY_AFTER}"
         rf"|(?P<wd_dom>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?\s+(?:the\s+)?(?P<wdd>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})"
         rf"|(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH})"
@@ -203,6 +204,9 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
         else:
             season_year = said.year if said.month > end else said.year - 1
         return f"the {span} of {season_year}", None
+    if g.get("from_wd"):  # "starting Monday": from then on, so the coming one
+        day = weekday_after(said, g["from_wd"])
+        return f"{day:%A}, {day_text(day)}", day
     if g.get("bare_wd") or g.get("wd_at"):  # "on Monday", "moved to Friday", "Friday at 9": the
         # coming one in a plan, the last one in a story
         day = (weekday_after if g.get("future") else weekday_before)(said, g["bare_wd"] or g["wd_at"])
@@ -258,7 +262,7 @@ def dates_in(text: str, said: float, undated: bool = False) -> list[tuple[int, s
                 continue
             groups = {k: v or "" for k, v in m.groupdict().items()}
             groups["future"] = tense[max(b for b in bounds if b <= m.start())]
-            if (kind == "relative" and (groups["wd"] or groups["bare_wd"] or groups["wd_at"])
+            if (kind == "relative" and (groups["wd"] or groups["bare_wd"] or groups["wd_at"] or groups["from_wd"])
                     and day_after(text, m.end())):
                 continue  # "next Tuesday 26 May": the writer gave the day, read on its own
             if kind.startswith("range") and MOVED_BEFORE.search(text, 0, m.start()):

@@ -320,6 +320,9 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\b(?:last|this past)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
     # "on Monday", "moved to Friday", "Friday at 9": in a plan the coming one, in a story the last
+    # ("starting Monday", "as of Friday": from then on, the coming one)
+    (re.compile(rf"\b(?:starting|beginning|effective|as of)\s+(?:on\s+|from\s+)?(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}",
+                re.I), lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:on|to|till|until)\s+(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}|"
                 rf"(?P<wd_at>{WEEKDAY_RE}){TIME_OF_DAY_AFTER})", re.I),
      lambda m, today, _n: _one_day((weekday_after if plans_ahead(m.string) else weekday_before)(

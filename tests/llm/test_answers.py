@@ -1852,3 +1852,8 @@ def test_a_sentence_opening_with_a_word_of_which_one_is_still_the_askers_own():
     assert not done_by_another("**New move date: March 1, 2026** (not Jan 15 anymore).", {"mov"})
     assert not done_by_another("Next lesson moved to Wednesdays.", {"lesson"})
     assert done_by_another("Daniel works night shifts.", {"work"})
+
+
+def test_a_change_that_holds_from_a_weekday_is_answered_with_that_day(svc):
+    add_notes(svc, [("2026-12-06T16:04", "Standup moved to 10:15 starting Monday")])
+    assert answered(svc, "when is standup?", "2026-12-06T18:00").startswith("Monday, 7 December 2026 at 10:15")

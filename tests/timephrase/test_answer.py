@@ -45,6 +45,9 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("We went to the gym Saturday morning", "Saturday, 3 June 2023"),
     ("the plumber Zoltan comes Friday 9am.", "Friday, 16 June 2023"),  # a time of day says it is a day
     ("Standup moved to Monday 10:30", "Monday, 12 June 2023"),
+    # from when a thing holds: the coming day, even in a story's tense
+    ("Standup moved to 10:15 starting Monday", "Monday, 12 June 2023"),
+    ("As of Thursday the office closed at 5", "Thursday, 15 June 2023"),
     ("Gas meter reading is due end of January.", "January 2024"),  # a part of a month, no preposition
     # a month named alone: the coming one in a plan, the last one in a story
     ("We are moving to Rotterdam in January", "January 2024"),

@@ -38,6 +38,7 @@ def _day(ts: float) -> str:
         ("what did I do a few days ago", "a few days ago", "2023-05-21", "2023-05-21", "what did I do"),
         ("walks last month", "last month", "2023-04-01", "2023-04-30", "walks"),
         ("a trip in Sept. 2022", "in Sept. 2022", "2022-09-01", "2022-09-30", "a trip"),
+        ("what changes starting Monday", "starting Monday", "2023-05-29", "2023-05-29", "what changes"),
     ],
 )
 def test_time_phrases_become_ranges_relative_to_the_reference(query, phrase, first, last, rest):
