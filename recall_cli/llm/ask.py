@@ -8,21 +8,19 @@
    person than the one it names.
 3. **The answer**, by the kind of question (shape.py): a date from the evidence for "when"
    questions, the evidence's steps for "how do I" questions, and for the rest either the
-   model's words or the evidence's own, whichever the configuration (``ask.model_answers``,
-   measured per model: see the README) says does better.
+   model's words or the evidence's own, whichever ``ask.model_answers`` says does better
+   (measured per model: see the README); a value a later note corrects gives way (correction.py).
    The model is not asked to cite: asked to, a 1.5B model often wrote only the ids ("[17]")
    and no answer; an answer's citation is the evidence item that holds most of its words.
-4. **The check** (check.py). A model's answer whose names, titles or numbers are not in the evidence, or
-   most of whose words are not, is replaced by the evidence's own answer, and the answer is
-   released (``on_token``) only once checked: a rejected answer is never shown.
+4. **The check** (check.py). A model's answer whose names, titles or numbers are not in the evidence, or most of
+   whose words are not, is replaced by the evidence's own, released (``on_token``) only once checked.
 
 The prompt puts stable text first (instructions, then core and pinned memories) so that
 llama.cpp reuses its evaluation across questions and processes; then the dated evidence,
 fenced as reference data and never as instructions; then the question, last. Generation is
 bounded: it stops at the end of the first line, at a repeated phrase, or at ``ask.max_tokens``.
 
-Retrieval does not depend on the LLM: without one (``use_llm=False``, `--no-llm`) the
-ranked evidence is the answer.
+Retrieval does not depend on the LLM: without one (`--no-llm`) the ranked evidence is the answer.
 """
 
 from __future__ import annotations
@@ -43,6 +41,7 @@ from .agenda import agenda as time_agenda
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
+from .correction import corrected
 from .followup import follow_up, retrieval_query
 from .kind import question_kind
 from .measure import block_number, unanswerable
@@ -409,7 +408,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     # "changed garage code (see bike.md)": the note it points at says what
     if made is None or (kind == "steps" and "\n" in made.text):
         return made
-    return followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made
+    return corrected(svc.store, followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made,
+                     question, kind)
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

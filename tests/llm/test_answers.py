@@ -1857,3 +1857,16 @@ def test_a_sentence_opening_with_a_word_of_which_one_is_still_the_askers_own():
 def test_a_change_that_holds_from_a_weekday_is_answered_with_that_day(svc):
     add_notes(svc, [("2026-12-06T16:04", "Standup moved to 10:15 starting Monday")])
     assert answered(svc, "when is standup?", "2026-12-06T18:00").startswith("Monday, 7 December 2026 at 10:15")
+
+
+def test_a_later_note_that_names_the_old_value_it_replaces_corrects_the_answer(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-09-12-tax-instalment.md", "# Tax instalment\n\nAmounts from Geneviève's "
+                "letter (based on 2024 income):\n- **CRA (federal): $1,240**\n- **Revenu Québec: $1,105**\n",
+                saved="2025-09-12T20:00")
+    import_note(svc, tmp_path / "2025-11-14-genevieve-call.md", "# call w/ Geneviève (accountant)\n\n"
+                "## Dec 15 instalments — LOWERED\nShe recalculated:\n- **CRA: $900** (instead of $1,240)\n"
+                "- **Revenu Québec: $800** (instead of $1,105)\n", saved="2025-11-14T20:00")
+    assert answered(svc, "how much is my december federal tax instalment?", "2025-12-14T18:40").startswith(
+        "CRA: $900 (instead of $1,240) (before: CRA (federal): $1,240)")
+    # what it was at first is asked of the first note
+    assert "$900" not in answered(svc, "how much was my federal tax instalment originally?", "2025-12-14T18:40")
