@@ -601,8 +601,8 @@ class Retriever:
                 fused[key] += math.log(self.memory_book.rank_factor(memory, at))
 
     def _hydrate(self, ordered: Ranking, ranks: dict[str, dict[Key, int]], query: str) -> list[Hit]:
-        """The events and memories behind ``ordered``, as hits with their shown scores."""
-        events = self.store.get_events([key[1] for key, _ in ordered if key[0] == "event"])
+        """The events (a long command's part as the command) and memories behind ``ordered``, as hits."""
+        events = self.store.result_events([key[1] for key, _ in ordered if key[0] == "event"])
         memories = self.store.get_memories([key[1] for key, _ in ordered if key[0] == "memory"])
         hits: list[Hit] = []
         for key, score in ordered:
@@ -610,7 +610,7 @@ class Retriever:
             hit_ranks = {name: r[key] for name, r in ranks.items() if key in r}
             if owner == "event" and oid in events:
                 ev = events[oid]
-                hits.append(Hit("event", oid, score, ev.ts_start, ev.text, ev.source, ev.actor,
+                hits.append(Hit("event", ev.id or oid, score, ev.ts_start, ev.text, ev.source, ev.actor,
                                 ev.session, ev.kind, snippet(ev.text, query), ev.meta, hit_ranks))
             elif owner == "memory" and oid in memories:
                 m = memories[oid]

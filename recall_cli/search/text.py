@@ -156,11 +156,16 @@ def fold_identical(hits: list[Hit]) -> list[Hit]:
     """Hits with the same text (whitespace aside) as one: the best-placed one stays, showing
     the latest time, with ``meta["repeats"]`` (how many) and ``meta["repeat_ids"]`` (the
     others); a shell command typed eight times is one result, not eight, and that result is
-    its latest run."""
-    first: dict[tuple[str, str], int] = {}
+    its latest run. A hit already there (the command a long command's later part stands for)
+    is left out; parts of different long texts are different texts."""
+    first: dict[tuple[str, str, str | None], int] = {}
+    seen: set[tuple[str, int]] = set()
     out: list[Hit] = []
     for hit in hits:
-        key = (hit.owner, " ".join(hit.text.split()))
+        if (hit.owner, hit.id) in seen:
+            continue
+        seen.add((hit.owner, hit.id))
+        key = (hit.owner, " ".join(hit.text.split()), hit.meta.get("whole"))
         if key not in first:
             first[key] = len(out)
             out.append(hit)

@@ -357,6 +357,26 @@ class EventQueries(StoreBase):
                     f"SELECT id FROM events WHERE json_extract(meta, '$.whole') IN ({marks(whole)})", whole))
         return sorted(found)
 
+    def first_parts(self, ids: Sequence[int], source: str) -> dict[int, int]:
+        """{id: the id of the first part} for those of the events ``ids`` of ``source`` that are
+        a later part of a long text (the parts of one text share its time, session and hash)."""
+        found: dict[int, int] = {}
+        for chunk in chunks(ids):
+            found.update(self._db.execute(
+                "SELECT e.id, f.id FROM events e CROSS JOIN events f "  # e first: by id
+                "ON f.source = e.source AND f.ts_start = e.ts_start AND f.session IS e.session "
+                "AND json_extract(f.meta, '$.whole') = json_extract(e.meta, '$.whole') "
+                f"AND json_extract(f.meta, '$.part') = 1 WHERE e.id IN ({marks(chunk)}) AND e.source = ? "
+                "AND json_extract(e.meta, '$.part') > 1", [*chunk, source]).fetchall())
+        return found
+
+    def result_events(self, ids: Sequence[int]) -> dict[int, Event]:
+        """``get_events`` as search results show them: a later part of a long shell command is
+        the command, so its id gives the first part (a command, not more text of one)."""
+        firsts = self.first_parts(ids, "shell")
+        got = self.get_events([*ids, *firsts.values()])
+        return {oid: got[first] for oid in ids if (first := firsts.get(oid, oid)) in got}
+
     def delete_events(self, ids: Sequence[int]) -> int:
         """Delete events for real: rows, FTS entries and vectors (via triggers), and the
         episodes left empty; an episode that keeps events but was titled by a deleted note
@@ -390,11 +410,13 @@ class EventQueries(StoreBase):
         return self._db.execute("SELECT count(*) FROM events").fetchone()[0]
 
     def event_stats(self) -> dict[str, Any]:
-        """Counts by source and the time span covered."""
+        """Counts by source and the time span covered; a long text stored as linked parts counts
+        once (a long shell command is one command run, not one per part)."""
         by_source = {
             r[0]: r[1]
             for r in self._db.execute(
-                "SELECT source, count(*) FROM events GROUP BY source ORDER BY count(*) DESC"
+                "SELECT source, sum(coalesce(json_extract(meta, '$.part'), 1) = 1) AS n FROM events "
+                "GROUP BY source HAVING n > 0 ORDER BY n DESC"
             )
         }
         first, last = self._db.execute("SELECT min(ts_start), max(ts_start) FROM events").fetchone()

@@ -19,6 +19,16 @@ if TYPE_CHECKING:  # annotations only
     from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# a command over events.max_chars is stored as linked parts (capture/limits.py): its first part
+# is the command, the others are more of its text, never commands of their own
+# (most commands' meta has no "part" at all: instr skips parsing it)
+COMMAND = "(instr(e.meta, '\"part\"') = 0 OR json_extract(e.meta, '$.part') = 1)"
+WHOLE = "CASE WHEN instr(e.meta, '\"whole\"') THEN json_extract(e.meta, '$.whole') END"
+# ``p`` is a later part of the command stored as ``e``: its time, session and whole text's hash
+LATER_PART = ("p.source = 'shell' AND p.ts_start = e.ts_start AND p.session IS e.session "
+              "AND json_extract(p.meta, '$.whole') = json_extract(e.meta, '$.whole') "
+              "AND json_extract(p.meta, '$.part') > 1")
+PROGRAM_WIDTH = 60  # a "program" longer than this is a long command's first word: clipped
 FIELDS = ("text", "count", "ts", "cwd", "exit_code", "host", "session", "duration_ms", "id", "failures",
           "directories")
 
@@ -108,15 +118,15 @@ def commands(conn: sqlite3.Connection | None, query: Query, spool_dir: str | Non
 
 
 def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
-    clauses = ["e.source = 'shell'"]
+    clauses = ["e.source = 'shell'", COMMAND]
     params: list[Any] = []
     match = _match(query.text)
-    if match:
-        clauses.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-        params.append(match)
-    elif query.text.strip():
-        clauses.append("instr(lower(e.text), ?) > 0")
-        params.append(query.text.strip().lower())
+    holds = ("{e}.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)" if match
+             else "instr(lower({e}.text), ?) > 0" if query.text.strip() else None)
+    if holds:  # in the command's first part or in a later one
+        clauses.append(f"({holds.format(e='e')} OR (json_extract(e.meta, '$.parts') > 1 AND EXISTS "
+                       f"(SELECT 1 FROM events p WHERE {LATER_PART} AND {holds.format(e='p')})))")
+        params.extend([match or query.text.strip().lower()] * 2)
     if query.cwd is not None and query.below:
         under = query.cwd.rstrip("/") + "/"
         clauses.append("(json_extract(e.meta, '$.cwd') = ? OR substr(json_extract(e.meta, '$.cwd'), 1, ?) = ?)")
@@ -152,7 +162,8 @@ def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
         every = "json_group_array(DISTINCT json_extract(e.meta, '$.cwd'))"
         grouped = columns.format(count="count(*)", ts="max(e.ts_start)", failures=f"sum({failed})", directories=every)
         sql = (f"SELECT {grouped} "
-               f"FROM events e WHERE {where} GROUP BY e.text ORDER BY max(e.ts_start) DESC LIMIT ?")
+               f"FROM events e WHERE {where} GROUP BY e.text, {WHOLE} "
+               "ORDER BY max(e.ts_start) DESC LIMIT ?")
     else:
         one = "json_array(json_extract(e.meta, '$.cwd'))"
         sql = (f"SELECT {columns.format(count='1', ts='e.ts_start', failures=failed, directories=one)} "
@@ -165,6 +176,26 @@ def _from_store(conn: sqlite3.Connection, query: Query) -> list[dict[str, Any]]:
     rows = [dict(zip(FIELDS, row, strict=True)) for row in found]
     for row in rows:
         row["directories"] = [d for d in json.loads(row["directories"] or "[]") if isinstance(d, str)]
+    return _whole(conn, rows)
+
+
+def _whole(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with a long command's text whole again: its parts joined, as it was typed."""
+    ids = [row["id"] for row in rows if isinstance(row["id"], int)]
+    later: dict[int, list[str]] = {}
+    try:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for oid, text in conn.execute(
+                    f"SELECT e.id, p.text FROM events e CROSS JOIN events p ON {LATER_PART} "  # e first: by id
+                    f"WHERE e.id IN ({', '.join('?' * len(chunk))}) AND json_extract(e.meta, '$.parts') > 1 "
+                    "ORDER BY e.id, json_extract(p.meta, '$.part')", chunk):
+                later.setdefault(oid, []).append(text)
+    except sqlite3.Error:
+        return rows
+    for row in rows:
+        if row["id"] in later:
+            row["text"] = "".join([row["text"], *later[row["id"]]])
     return rows
 
 
@@ -233,18 +264,18 @@ def directories(conn: sqlite3.Connection | None, spool_dir: str | None = None) -
 def stats(conn: sqlite3.Connection, limit: int = 10) -> dict[str, Any]:
     """Top commands (by the program they run), busiest directories and failure rates."""
     failed = "sum(coalesce(json_extract(e.meta, '$.exit_code'), 0) != 0)"
+    commands = f"FROM events e WHERE e.source = 'shell' AND {COMMAND}"  # a long one's later parts are no commands
     runs: dict[str, list[int]] = {}  # program -> [runs, failed]
-    for text, code in conn.execute("SELECT text, json_extract(meta, '$.exit_code') FROM events WHERE source = 'shell'"):
+    for text, code in conn.execute(f"SELECT e.text, json_extract(e.meta, '$.exit_code') {commands}"):
         counts = runs.setdefault(program(text), [0, 0])
         counts[0] += 1
         counts[1] += isinstance(code, int) and code != 0
     top = sorted(((c, n, f) for c, (n, f) in runs.items()), key=lambda r: (-r[1], r[0]))[:limit]
-    dirs = conn.execute(f"SELECT json_extract(e.meta, '$.cwd') AS d, count(*), {failed} FROM events e "
-                        "WHERE e.source = 'shell' GROUP BY d ORDER BY count(*) DESC, d LIMIT ?", [limit]).fetchall()
-    total, fails = conn.execute(f"SELECT count(*), coalesce({failed}, 0) FROM events e "
-                                "WHERE e.source = 'shell'").fetchone()
+    dirs = conn.execute(f"SELECT json_extract(e.meta, '$.cwd') AS d, count(*), {failed} {commands} "
+                        "GROUP BY d ORDER BY count(*) DESC, d LIMIT ?", [limit]).fetchall()
+    total, fails = conn.execute(f"SELECT count(*), coalesce({failed}, 0) {commands}").fetchone()
     return {"commands": total, "failed": fails, "failure_rate": _rate(fails, total),
-            "top": [{"command": c, "runs": n, "failed": f, "failure_rate": _rate(f, n)} for c, n, f in top],
+            "top": [{"command": _clipped(c), "runs": n, "failed": f, "failure_rate": _rate(f, n)} for c, n, f in top],
             "directories": [{"directory": d, "runs": n, "failed": f, "failure_rate": _rate(f, n)}
                             for d, n, f in dirs]}
 
@@ -270,6 +301,11 @@ def program(text: str) -> str:
             continue
         return word
     return words[0] if words else ""
+
+
+def _clipped(name: str) -> str:
+    """A program name as shown: a long command's first "word" (``echo xxxx…``) ends at a width."""
+    return name if len(name) <= PROGRAM_WIDTH else name[:PROGRAM_WIDTH - 1] + "…"
 
 
 def _rate(failed: int, runs: int) -> float:

@@ -123,3 +123,19 @@ def test_since_after_until_is_a_usage_error_as_in_search(cli, svc):
         2, "", "Error: --since is after --until\n")
     assert cli("history", "--since", "2026-11-01", "--until", "2026-11-01", "--format", "{command}")[1] \
         .startswith("ls\n")  # one day as both ends is that day
+
+
+LONG = "echo " + " ".join(f"word{i}" for i in range(5000))  # 43,894 characters: stored as three linked parts
+
+
+def test_a_long_command_stored_as_linked_parts_is_one_line_with_its_whole_text(cli, svc):
+    day = parse_time("2026-11-01 09:00")
+    svc.store_events([Event(text, day + i * 60, source="shell", kind="command", meta={"cwd": "/src", "exit_code": 0})
+                      for i, text in enumerate(["echo start", LONG, "echo end", LONG])])
+    svc.close()
+    rows = json.loads(cli("history", "--json")[1])
+    assert [(r["text"], r["count"]) for r in rows] == [(LONG, 2), ("echo end", 1), ("echo start", 1)]
+    every = json.loads(cli("history", "--every", "--json")[1])
+    assert [r["text"] for r in every] == [LONG, "echo end", LONG, "echo start"]
+    found = json.loads(cli("history", "-q", "word4321", "--json")[1])  # a word of its second part
+    assert [(r["text"], r["count"]) for r in found] == [(LONG, 2)]

@@ -68,3 +68,42 @@ def test_commands_still_in_the_spool_are_counted_as_history_lists_them(cli, reca
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "Commands: 2 run, 1 failed (50%)"
     assert json.loads(cli("stats", "--json")[1])["by_source"] == {"shell": 2}
+
+
+LONG = "echo " + " ".join(f"word{i}" for i in range(5000))  # 43,894 characters: stored as three linked parts
+
+
+def record(recall_home, texts: list[str]) -> None:
+    """Commands as the shell hook records them (the spool), one a second in /src/app."""
+    from recall_cli.capture import spool
+
+    spool.append(recall_home, [spool.make_record(source="shell", kind="command", text=text, ts_start=1_700_000_000 + i,
+                                                 meta={"cwd": "/src/app", "exit_code": 0})
+                               for i, text in enumerate(texts)])
+
+
+def test_a_long_command_stored_as_linked_parts_counts_as_one_command_run(cli, recall_home):
+    record(recall_home, ["echo start", LONG, "echo end"])
+    code, out, err = cli("stats", "--shell")
+    assert (code, err) == (0, "")
+    assert "Part:      1 of 3 (the others: 3, 4)\n" in cli("show", "2")[1]  # stored as parts, by design
+    assert out.splitlines() == [
+        "Commands: 3 run, 0 failed (0%)",
+        "",
+        "command  runs  failed  failure rate",
+        "echo     3     0       0%",
+        "",
+        "directory  runs  failed  failure rate",
+        "/src/app   3     0       0%",
+    ]
+    data = json.loads(cli("stats", "--json")[1])
+    assert (data["events"], data["by_source"]) == (3, {"shell": 3})
+
+
+def test_a_first_word_thousands_of_characters_long_is_clipped_in_the_top_commands(cli, recall_home):
+    record(recall_home, ["x" * 30_000 + " --help", "ls"])
+    code, out, err = cli("stats", "--shell")
+    assert (code, err) == (0, "")
+    assert max(len(line) for line in out.splitlines()) < 100
+    top = json.loads(cli("stats", "--shell", "--json")[1])["top"]
+    assert [(t["command"], t["runs"]) for t in top] == [("ls", 1), ("x" * 59 + "…", 1)]

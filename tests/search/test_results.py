@@ -66,3 +66,27 @@ def test_a_named_speaker_is_also_matched_in_their_own_first_person(svc):
     assert first_person("Where is the bike?", "Tim") is None
     hits = svc.search("What novel has Tim read?", time_phrases=False).hits
     assert hits[0].actor == "Tim"
+
+
+LONG = "echo " + " ".join(f"word{i}" for i in range(5000))  # 43,894 characters: stored as three linked parts
+
+
+def test_a_long_shell_command_is_one_result_whichever_of_its_parts_matches(svc):
+    svc.add("echo start", source="shell", kind="command", ts=ts("2023-05-01T09:00"))
+    first = svc.add(LONG, source="shell", kind="command", ts=ts("2023-05-01T09:01"))
+    assert first.meta["parts"] == 3
+    result = svc.search("word4321")  # in its second part
+    commands = [h for h in result.hits if "word" in h.text]
+    assert [(h.id, h.text[:18], h.meta.get("repeats")) for h in commands] == [(first.id, "echo word0 word1 w", None)]
+    assert "echo word0 word1" in search_text(result, as_json=False, columns=200)
+
+
+def test_a_long_command_with_identical_parts_is_one_run_and_two_runs_are_two(svc):
+    text = "echo " + "again " * 10_000  # 60,005 characters: its second and third parts say the same
+    once = svc.add(text, source="shell", kind="command", ts=ts("2023-05-01T09:00"))
+    assert once.meta["parts"] == 4
+    hits = [h for h in svc.search("again").hits if "again" in h.text]
+    assert [(h.id, h.meta.get("repeats")) for h in hits] == [(once.id, None)]
+    again = svc.add(text, source="shell", kind="command", ts=ts("2023-05-01T10:00"))
+    hits = [h for h in svc.search("again").hits if "again" in h.text]
+    assert [(h.id, h.meta.get("repeats"), h.meta.get("repeat_ids")) for h in hits] == [(again.id, 2, [str(once.id)])]
