@@ -8,6 +8,9 @@ example it must redact (the tests check every example). When a pattern has a gro
 ``postgres://app:pw@db`` keeps user and host; otherwise the whole match is replaced.
 Provider-specific patterns come first, the contextual ones (flags, assignments, headers)
 last, and a value already redacted is never redacted twice.
+The rows for passwords given to a program on its command line or echoed into it
+(mysql -p, ldapsearch -w, echo PW | passwd --stdin) are written in secret_commands.py and
+take their place in this one table.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .secret_commands import COMMAND_ROWS
+from .secret_commands import VALUE as _VALUE  # a value after a flag or an assignment
 from .secret_shapes import aws_secret_shape, card_number, random_looking, random_not_hex
 
 MARK = "[REDACTED:"
 
-# A value after a flag or an assignment: quoted, or up to the next shell separator.
-_VALUE = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]+)"""
 # The same after "=": an unquoted value right before ")" is a variable passed in a call
 # ("User(password=hashed_password)"); possessive, so it cannot give back a letter to get past it.
 _ASSIGNED = r"""(?P<secret>'[^'\n]*'|"[^"\n]*"|[^\s'";&|<>)]++(?!\)))"""
@@ -370,35 +373,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
        + r"(?:=|\s+)" + _VALUE,
        "mysqldump --user=root --password=FakeDbPw1 shop", "FakeDbPw1",
        "--password / --token / --api-key style arguments"),
-    _p("password-short-arg", "mysql mariadb",
-       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]{0,1000}?\s-p"
-       r"(?P<secret>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"-][^\s'\"]*)",
-       "mysql -u root -pFakeRootPw -h db", "FakeRootPw", "mysql -pPASSWORD"),
-    _p("password-short-arg", "mysql mariadb",
-       r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^|;&\n]{0,1000}?\s-p"
-       r"(?P<secret>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"-][^\s'\"]*)",
-       "mysql -u root -p'Fake Quoted Pw' shop", "Fake Quoted Pw", "mysql -p'PASSWORD' (quoted)"),
-    _p("password-short-arg", "sshpass login helm",
-       r"\b(?:sshpass|docker\s+login|podman\s+login|helm\s+repo\s+add|az\s+login)\b[^|;&\n]{0,1000}?\s-p\s+" + _VALUE,
-       "sshpass -p FakeSshPw ssh deploy@host", "FakeSshPw", "sshpass -p / docker login -p"),
-    _p("password-short-arg", "ssh-keygen",
-       r"\bssh-keygen\b[^|;&\n]{0,1000}?\s-[NP]\s+(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\";&|<>)-][^\s'\";&|<>)]*)",
-       "ssh-keygen -q -N 'Fake key phrase' -f k", "Fake key phrase", "ssh-keygen -N / -P passphrase"),
-    _p("password-short-arg", "7z 7za 7zz",
-       r"\b7z[az]?\b[^|;&\n]{0,1000}?\s-p(?P<secret>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"-][^\s'\"]*)",
-       "7z a -pFakeZipPw a.7z f", "FakeZipPw", "7z -pPASSWORD"),
-    _p("password-short-arg", "zip",
-       r"\b(?:un)?zip\b[^|;&\n]{0,1000}?\s-P\s+" + _VALUE,
-       "unzip -P FakeUnzipPw a.zip", "FakeUnzipPw", "zip / unzip -P PASSWORD"),
-    _p("password-short-arg", "sqlcmd bcp osql",
-       r"\b(?:sqlcmd|bcp|osql)\b[^|;&\n]{0,1000}?\s-P\s*" + _VALUE,
-       "sqlcmd -S srv -U sa -P FakeSqlPw!", "FakeSqlPw!", "sqlcmd -P PASSWORD"),
-    _p("password-short-arg", "freerdp rdesktop",
-       r"\b(?:[xw]freerdp3?|sdl-freerdp3?|rdesktop)\b[^|;&\n]{0,1000}?\s(?:/p:|-p\s+)" + _VALUE,
-       "xfreerdp /u:admin /p:FakeRdpPw /v:host", "FakeRdpPw", "xfreerdp /p:PASSWORD"),
-    _p("password-short-arg", "sudo",
-       r"\b(?:echo|printf)\s+(?:-[a-z]+\s+)?" + _VALUE + r"\s*\|\s*sudo\b[^|;&\n]*?\s-[A-Za-z]*S\b",
-       "echo FakeSudoPw | sudo -S apt update", "FakeSudoPw", "echo PASSWORD | sudo -S"),
+    # passwords given to a program on its command line or echoed into it (secret_commands.py)
+    *(_p(*row) for row in COMMAND_ROWS),
     _p("secret-assignment", _WORD_NEEDLES,
        r"(?i)(?<![A-Za-z0-9])" + _SECRET_WORDS + _SUFFIX + r"\s*=(?!=)\s*" + _ASSIGNED,
        "export GITHUB_TOKEN=FakeAssignedToken", "FakeAssignedToken",

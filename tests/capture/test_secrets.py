@@ -250,6 +250,28 @@ CORPUS += [
     ("DB_PASSWORD_PROD=hunter2xyz ./migrate", "hunter2xyz"),
     ("export JWT_SECRET_SIGNING=Zx81q0LmYp3Rt7Vw2Nc5FAKE", "Zx81q0LmYp3Rt7Vw2Nc5FAKE"),
 ]
+# Passwords a user typed to command-line tools and found stored as typed: given as an argument,
+# or echoed into a program that reads one from stdin
+CORPUS += [
+    ("echo 'Hunter2Stdin' | passwd --stdin bob", "Hunter2Stdin"),
+    ("echo 'bob:Hunter2xChpw!' | chpasswd", "Hunter2xChpw!"),
+    ("ldapsearch -x -D cn=admin,dc=ex,dc=com -w LdapPw123 -b dc=ex,dc=com", "LdapPw123"),
+    ("ldapmodify -x -D cn=admin,dc=ex,dc=com -w 'Ldap Mod Pw4' -f change.ldif", "Ldap Mod Pw4"),
+    ("ldappasswd -x -D cn=admin,dc=ex -w LdapAdm5 -s LdapNewPw6 uid=bob,dc=ex", "LdapAdm5"),
+    ("ldappasswd -x -D cn=admin,dc=ex -w LdapAdm5 -s LdapNewPw6 uid=bob,dc=ex", "LdapNewPw6"),
+    ("sqlplus scott/TigerPw1@orcl", "TigerPw1"),
+    ("sqlplus -s scott/TigerSilent2@orcl @report.sql", "TigerSilent2"),
+    ("conn scott/TigerConn3", "TigerConn3"),
+    ("keytool -storepass changeit123 -list", "changeit123"),
+    ("keytool -genkeypair -alias app -keystore ks.jks -storepass KsStore8 -keypass KsKeyPw8", "KsKeyPw8"),
+    ("keytool -importkeystore -srckeystore a.p12 -srcstorepass SrcStore9 -destkeystore b.jks "
+     "-deststorepass DstStore9", "DstStore9"),
+    ('echo "MyS3cretPhrase" | gpg --batch --passphrase-fd 0 -d f.gpg', "MyS3cretPhrase"),
+    ("echo RegistryPw5 | docker login -u me --password-stdin registry.example.com", "RegistryPw5"),
+]
+# ... and the same programs used without a password on the line
+BENIGN += ["passwd bob", "keytool -list -keystore ks.jks", "sqlplus /nolog", "ldapsearch -x -b dc=ex",
+           "echo hello | wc -l", "gpg -d f.gpg"]
 # Plain-word passwords after a label that can only name one (a new user found them stored as written);
 # apart from CORPUS, whose secrets are looked for byte by byte in the database ("x" is everywhere)
 PLAIN_PASSWORDS = [

@@ -183,6 +183,36 @@ def test_bash_records_nothing_while_history_is_off(tmp_path, recall_home):
     assert [r["text"] for r in records] == ["echo shown"]
 
 
+def test_bash_records_passwords_typed_to_command_line_tools_redacted(tmp_path, recall_home):
+    # (found by a user: these were stored as typed); the programs are stand-ins, so nothing
+    # changes a password or dials a server
+    stubs = "".join(f"{name}() {{ [ -t 0 ] || cat >/dev/null; }}\n"
+                    for name in ("passwd", "chpasswd", "gpg", "ldapsearch", "sqlplus", "keytool"))
+    typed = {
+        "echo 'hunter2' | passwd --stdin bob": "echo '[REDACTED:password-stdin]' | passwd --stdin bob",
+        "echo 'bob:Hunter2x!' | chpasswd": "echo 'bob:[REDACTED:password-stdin]' | chpasswd",
+        "ldapsearch -x -D cn=admin,dc=ex,dc=com -w LdapPw123 -b dc=ex,dc=com":
+            "ldapsearch -x -D cn=admin,dc=ex,dc=com -w [REDACTED:password-short-arg] -b dc=ex,dc=com",
+        "sqlplus scott/TigerPw1@orcl": "sqlplus scott/[REDACTED:oracle-login]@orcl",
+        "keytool -storepass changeit123 -list": "keytool -storepass [REDACTED:password-arg] -list",
+        'echo "MyS3cretPhrase" | gpg --batch --passphrase-fd 0 -d f.gpg':
+            'echo "[REDACTED:password-stdin]" | gpg --batch --passphrase-fd 0 -d f.gpg',
+    }
+    ordinary = ["passwd bob", "keytool -list -keystore ks.jks", "sqlplus /nolog", "echo hello | wc -l"]
+    term = _start("bash", tmp_path, recall_home, bashrc=stubs)
+    try:
+        for line in [*typed, *ordinary, "echo done"]:
+            term.run(line)
+    finally:
+        term.close()
+    records = wait_for_spool(recall_home, {*typed.values(), *ordinary, "echo done"}, timeout=60)
+    assert {r["text"] for r in records} == {*typed.values(), *ordinary, "echo done"}
+    raw = (recall_home / "spool" / "events.jsonl").read_text()
+    for secret in ("hunter2", "Hunter2x!", "LdapPw123", "TigerPw1", "changeit123", "MyS3cretPhrase"):
+        assert secret not in raw
+    assert not (recall_home / "spool" / "errors.log").exists()
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path, recall_home, cli):
     private = tmp_path / "private"
