@@ -19,8 +19,9 @@ kind "edited" naming their hashes (meta "gone"), so search ranks those paragraph
 after the file's current text and ask leaves them out. A file that disappears gives one
 event of kind "deleted".
 Hidden directories, ignored ones such as node_modules, binary files (a NUL byte, or not UTF-8) and
-files over ``max_file_bytes`` are skipped. A file that changes while it is read is read
-again later; one deleted under us is a deletion. Secrets are redacted before the sink.
+files over ``max_file_bytes`` are skipped (a file read before keeps its paragraphs in the state, so the
+next good read compares with them). A file that changes while it is read is read again later; one
+deleted under us is a deletion. Secrets are redacted before the sink.
 """
 
 from __future__ import annotations
@@ -339,7 +340,7 @@ class FileWatcher(Following):
             return  # unchanged since last seen (or skipped as binary or too big)
         outcome, info, text = self._read(path, report) if quick is not None else ("gone", None, "")
         if outcome == "gone":
-            if known is not None and not known.get("skip"):
+            if known is not None and (known.get("h") or not known.get("skip")):
                 records.append(spool.make_record(
                     source="file", kind="deleted", text=f"Deleted {path}", ts_start=now,
                     actor=self.actor, session=path,
@@ -349,8 +350,11 @@ class FileWatcher(Following):
             self.state.pop(path, None)
             return
         if outcome == "skip" and info is not None:
-            # remembered so it is not read again until it changes; its text never counted
-            self.state[path] = {"m": info.st_mtime_ns, "s": info.st_size, "h": [], "skip": True}
+            # remembered so it is not read again until it changes; its text never counted. A skip
+            # is no deletion: the paragraphs last read are kept, so the next good read marks
+            # those an edit took out meanwhile (a file that grew too big, then was cut back)
+            self.state[path] = {"m": info.st_mtime_ns, "s": info.st_size, "h": known.get("h", []) if known else [],
+                                "skip": True}
             return
         if outcome != "text" or info is None:
             return
@@ -468,7 +472,7 @@ class FileWatcher(Following):
             for src, dest in moves:  # a rename keeps what we knew about the file, and says so
                 if src in self.state and dest not in self.state and self.wanted(dest):
                     self.state[dest] = self.state.pop(src)
-                    if not self.state[dest].get("skip"):
+                    if self.state[dest].get("h") or not self.state[dest].get("skip"):
                         records.append(self._moved(src, dest, now))
                         report.renamed += 1
                         report.paths.append(dest)

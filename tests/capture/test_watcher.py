@@ -569,3 +569,57 @@ def test_a_file_renamed_while_watched_is_shown_at_its_new_path(svc, recall_home,
     svc.ingest_spool()
     hits = svc.search("parked level 3").hits
     assert [h.meta.get("path") for h in hits if h.text.startswith("Parked")] == [str(notes / "parking.md")]
+
+
+TUESDAY, THURSDAY = ("Gym schedule: Tuesday spin class with coach Ingrid.",
+                     "Gym schedule: Thursday spin class with coach Ingrid.")
+
+
+@pytest.mark.parametrize("spoil", [b"\n" + b"filler text about lemurs. " * 100, b"\0"], ids=["too big", "binary"])
+def test_a_file_skipped_for_a_while_is_compared_with_its_text_last_read_when_read_again(notes, tmp_path, recall_home,
+                                                                                      spoil):
+    gym = notes / "gym.md"
+    gym.write_text(TUESDAY + "\n")
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect, max_file_bytes=1000)
+    watcher.scan_once()
+    with open(gym, "ab") as fh:
+        fh.write(spoil)
+    skipped = watcher.scan_once()
+    assert (skipped.skipped_large + skipped.skipped_binary, skipped.records) == (1, 0)
+    gym.write_text(THURSDAY + "\n")
+    report = watcher.scan_once()
+    assert (report.paragraphs, report.edited) == (1, 1)
+    assert collect.records[-1]["kind"] == "edited" and collect.records[-1]["meta"]["gone"] == [paragraph_hash(TUESDAY)]
+
+
+def test_a_file_deleted_while_skipped_is_the_deletion_of_the_text_last_read(notes, tmp_path, recall_home):
+    gym = notes / "gym.md"
+    gym.write_text(TUESDAY + "\n")
+    collect = Collect()
+    watcher = make(tmp_path, recall_home, collect)
+    watcher.scan_once()
+    with open(gym, "ab") as fh:
+        fh.write(b"\0")
+    assert watcher.scan_once().skipped_binary == 1
+    gym.unlink()
+    assert watcher.scan_once().deleted == 1
+    assert collect.records[-1]["meta"] == {"path": str(gym), "paragraphs": 1}
+
+
+def test_a_note_that_was_binary_for_a_while_then_rewritten_answers_with_its_new_text(cli, notes, svc):
+    gym = notes / "gym.md"
+    gym.write_text(TUESDAY + "\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    with open(gym, "ab") as fh:
+        fh.write(b"\0")
+    assert "skipped, binary" in cli("watch", str(notes), "--once")[2]
+    gym.write_text(THURSDAY + "\n")
+    os.utime(gym, (gym.stat().st_atime, gym.stat().st_mtime + 60))
+    code, out, err = cli("watch", str(notes), "--once")
+    assert code == 0 and "1 new paragraph, 0 deleted files, 1 edited file" in out, err
+    hits = [h for h in json.loads(cli("search", "gym spin Ingrid", "--json")[1])["results"] if h["kind"] == "paragraph"]
+    assert [h["text"] for h in hits] == [THURSDAY, TUESDAY]
+    assert "edited_out" not in hits[0]["meta"] and hits[1]["meta"]["edited_out"]
+    answer = ask(svc, "which day is my spin class?", llm=ScriptedLLM([]))
+    assert [h.text for h in answer.cited] == [THURSDAY] and "Tuesday" not in (answer.text or "")
