@@ -111,9 +111,10 @@ class FileWatcher(Following):
                  ignore_dirs: Sequence[str] = DEFAULT_IGNORE_DIRS, debounce_ms: int = 500,
                  max_file_bytes: int = 1 << 20,
                  on_flush: Callable[[WatchReport], Any] | None = None,
-                 held: Callable[[], Held] | None = None) -> None:
+                 held: Callable[[], Held] | None = None, explicit: bool = False) -> None:
         self.home = Path(home)
         self.held = held
+        self.explicit = explicit  # over folders named on the command line, not following watch.dirs
         self.dirs = [expand_path(str(d)) for d in dirs]
         for directory in self.dirs:
             if not os.path.isdir(directory):
@@ -260,6 +261,11 @@ class FileWatcher(Following):
                 raise WatchBusyError("another watcher is running for this RECALL_HOME "
                                      "(recall watch or recall serve)") from None
         self._lock_fd = fd
+        try:  # who holds it, for `recall watch --add/--remove` to tell (see running_watcher)
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps({"pid": os.getpid(), "dirs": self.dirs, "explicit": self.explicit}).encode())
+        except OSError:
+            pass  # (a full disk: only that note is missing)
         self._load_state()
 
     def _release(self) -> None:
@@ -494,3 +500,30 @@ class FileWatcher(Following):
             records = self._fold_renames(records, report, before, now)
             self._commit(records, report, before)
             return report
+
+
+def running_watcher(home: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """What the watcher running for ``home`` (`recall watch` or `recall serve`) holds its lock
+    with: {"pid", "dirs", "explicit"}, explicit when it watches folders named on its command
+    line rather than watch.dirs. None when no watcher runs (its lock is free), or where file
+    locks are not available."""
+    if spool.fcntl is None:
+        return None
+    try:
+        fd = os.open(Path(home) / "watch" / "lock", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None  # no watcher ever ran here
+    try:
+        try:
+            spool.fcntl.flock(fd, spool.fcntl.LOCK_SH | spool.fcntl.LOCK_NB)
+        except OSError:
+            data = os.read(fd, 1 << 16)  # held: a watcher runs
+        else:
+            return None  # (closing the file lets go of the lock at once)
+    finally:
+        os.close(fd)
+    try:
+        note = json.loads(data)
+    except ValueError:
+        return {}  # (written by a version that left no note, or being written)
+    return note if isinstance(note, dict) else {}

@@ -16,6 +16,7 @@ from .common import echo_json, progress, service
 if TYPE_CHECKING:
     from ..capture.ingest import IngestReport
     from ..capture.watch import WatchReport
+    from ..capture.watch_dirs import ConfiguredDirs
     from ..config import Config
 
 
@@ -97,9 +98,12 @@ def watch(
     Files matching watch.globs (*.md, *.txt, *.org, *.rst) are read once they
     have been quiet for watch.debounce_ms; deleted files are recorded too. The
     first run scans everything; .git, node_modules, binary and big files are
-    skipped.
+    skipped. Without DIR it watches the configured directories and, while it
+    runs, follows --add and --remove as `recall serve` does; with DIR it keeps
+    to those.
     """
     from ..capture.filters import expand_path, join_list, parse_list
+    from ..capture.watch_dirs import ConfiguredDirs
 
     if sum([add, remove, list_dirs]) > 1:
         raise UsageError("use only one of --add, --remove and --list")
@@ -142,18 +146,42 @@ def watch(
         if already:  # (adding one twice changes nothing: say so rather than claim it was added)
             said += f"{', '.join(already)} {'was' if len(already) == 1 else 'were'} watched already; "
         typer.echo(f"{said}configured: {plural(len(new), 'directory', 'directories')}.")
+        _say_explicit_watcher(config)
         return
-    chosen = [expand_path(d) for d in dirs] if dirs else []
-    if not chosen:
-        chosen = [expand_path(d) for d in configured if os.path.isdir(expand_path(d))]
-        for missing in [d for d in configured if not os.path.isdir(expand_path(d))]:
-            typer.echo(f"Warning: skipping {missing}: no such directory", err=True)
+    if dirs:
+        chosen, followed = [expand_path(d) for d in dirs], None
+    else:  # the configured folders: a running watch follows `recall watch --add/--remove`, as serve does
+        followed = ConfiguredDirs(config)
+        chosen = _configured(followed, once)
         if not chosen:
             raise UsageError("no directories to watch: pass DIR or add one with `recall watch --add DIR`")
     if once:
         _watch_once(chosen, config, no_ingest, as_json)
     else:
-        _watch_forever(chosen, config, no_ingest, as_json)
+        _watch_forever(chosen, config, no_ingest, as_json, followed)
+
+
+def _configured(followed: ConfiguredDirs, once: bool) -> list[str]:
+    """The folders of watch.dirs that exist; a warning for each one that does not."""
+    from ..capture.filters import expand_path
+
+    present, missing = followed.split()
+    for folder in missing:
+        typer.echo(f"Warning: skipping {folder}: no such directory"
+                   + ("" if once else " (watched as soon as it is back)"), err=True)
+    return [expand_path(d) for d in present]
+
+
+def _say_explicit_watcher(config: Config) -> None:
+    """After --add/--remove: a running `recall watch DIR` keeps to the folders it was started
+    on (a watch on the configured ones, and serve's, follow the change)."""
+    from ..capture.watch import running_watcher
+
+    running = running_watcher(config.home)
+    if running and running.get("explicit"):
+        folders = ", ".join(map(str, running.get("dirs") or []))
+        typer.echo(f"Note: the `recall watch` running now (pid {running.get('pid')}) was started on {folders} and is "
+                   "not changed; run it without DIR to follow the configured directories.", err=True)
 
 
 def _watch_once(dirs: list[str], config: Config, no_ingest: bool, as_json: bool) -> None:
@@ -210,14 +238,15 @@ def watch_line(report: WatchReport, ingested: IngestReport | None) -> str | None
     return line
 
 
-def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bool) -> None:
+def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bool,
+                   followed: ConfiguredDirs | None) -> None:
+    """Follow ``dirs`` until Ctrl-C; with ``followed``, start anew over watch.dirs each time
+    `recall watch --add/--remove` changes it (as `recall serve` does)."""
     import queue
 
     from ..capture.watch import FileWatcher
 
     flushed: queue.Queue[WatchReport] = queue.Queue()
-    # held: called by the first scan only, here in the main thread (start() runs it)
-    watcher = FileWatcher.from_config(config, dirs, on_flush=flushed.put, held=service().held_paragraphs)
     svc = None if no_ingest else service()
 
     def show(report: WatchReport) -> None:
@@ -234,19 +263,41 @@ def _watch_forever(dirs: list[str], config: Config, no_ingest: bool, as_json: bo
             for error in report.errors:
                 typer.echo(f"Warning: {error}", err=True)
 
-    initial = watcher.start()
-    typer.echo(f"Watching {', '.join(dirs)} (Ctrl-C to stop).", err=True)
-    try:
+    def start(chosen: list[str]) -> FileWatcher | None:
+        if not chosen:
+            typer.echo("Not watching any directory now; `recall watch --add DIR` adds one (Ctrl-C to stop).",
+                       err=True)
+            return None
+        # held: called by the first scan only, here in the main thread (start() runs it)
+        watcher = FileWatcher.from_config(config, chosen, on_flush=flushed.put, held=service().held_paragraphs,
+                                          explicit=followed is None)
+        initial = watcher.start()
+        typer.echo(f"Watching {', '.join(chosen)} (Ctrl-C to stop).", err=True)
         show(initial)
+        return watcher
+
+    watcher = start(dirs)
+    try:
         while True:
             try:
                 show(flushed.get(timeout=1.0))
             except queue.Empty:
-                continue
+                pass
+            if followed is not None and followed.changed():
+                if watcher is not None:
+                    watcher.stop()
+                    watcher = None
+                while not flushed.empty():
+                    show(flushed.get_nowait())
+                try:
+                    watcher = start(_configured(followed, False))
+                except RecallError as exc:  # (a folder gone meanwhile, another watcher started meanwhile)
+                    typer.echo(f"Warning: not watching: {exc.message}", err=True)
     except KeyboardInterrupt:
         pass
     finally:
-        watcher.stop()
+        if watcher is not None:
+            watcher.stop()
     while not flushed.empty():
         show(flushed.get_nowait())
     typer.echo("Stopped.", err=True)

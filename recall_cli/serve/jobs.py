@@ -4,15 +4,12 @@ sync through a shared folder."""
 from __future__ import annotations
 
 import logging
-import os
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..capture.filters import expand_path, parse_list
 from ..capture.screen import screen_watcher_from_config
 from ..capture.watch import FileWatcher, WatchReport
-from ..config import load_config
+from ..capture.watch_dirs import ConfiguredDirs
 from ..errors import RecallError
 
 if TYPE_CHECKING:
@@ -104,54 +101,24 @@ def install_jobs(daemon: Daemon) -> None:
 
     daemon.jobs["sync"] = sync_folder
 
-    watched: dict[str, Any] = {"dirs": config.get("watch.dirs"), "stamp": _stamp(config.path)}
+    followed = ConfiguredDirs(config)
 
     def follow_watch_dirs() -> None:
-        # `recall watch --add/--remove` edits config.toml while the daemon runs: it follows
-        # (read again only when the file changed: this runs every few seconds); a folder that
-        # was missing (a USB stick, a share) is watched once it is back
-        missing = daemon.problems.get("watch") and any(
-            os.path.isdir(expand_path(d)) for d in parse_list(watched["dirs"]) if not _watching(daemon, d))
-        if missing:
-            _restart_file_watcher(daemon, watched["dirs"])
-        stamp = _stamp(config.path)
-        if stamp == watched["stamp"]:
-            return
-        watched["stamp"] = stamp
-        try:
-            dirs = load_config(config.home).get("watch.dirs")
-        except RecallError:
-            return  # a config being edited (or broken): keep watching what was configured
-        if dirs != watched["dirs"]:
-            watched["dirs"] = dirs
-            _restart_file_watcher(daemon, dirs)
+        # `recall watch --add/--remove` edits config.toml while the daemon runs: it follows; a
+        # folder that was missing (a USB stick, a share) is watched once it is back
+        if followed.changed():
+            _restart_file_watcher(daemon, followed)
 
     daemon.jobs["watch_dirs"] = follow_watch_dirs
 
-    _start_file_watcher(daemon, config.get("watch.dirs"))
+    _start_file_watcher(daemon, followed)
     _start_screen_watcher(daemon)
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """(mtime in ns, size) of ``path``; None when it does not exist."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
-
-
-def _watching(daemon: Daemon, directory: str) -> bool:
-    """Whether a running file watcher watches ``directory`` (as watch.dirs spells it)."""
-    path = expand_path(directory)
-    return any(path in w.dirs for w in daemon.watchers if isinstance(w, FileWatcher))
-
-
-def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
-    """The file watcher over the folders of ``dirs`` (watch.dirs) that exist; one that does
-    not (a USB stick unplugged) is named in the daemon's problems, and watched when it is back."""
-    wanted = parse_list(dirs)
-    missing = [d for d in wanted if not os.path.isdir(expand_path(d))]
+def _start_file_watcher(daemon: Daemon, followed: ConfiguredDirs) -> None:
+    """The file watcher over the folders of watch.dirs that exist; one that does not (a USB
+    stick unplugged) is named in the daemon's problems, and watched when it is back."""
+    present, missing = followed.split()
     if missing:
         daemon.problems["watch"] = (f"not watching {', '.join(missing)}: no such folder (watched as soon as it "
                                     "is back)")
@@ -160,7 +127,6 @@ def _start_file_watcher(daemon: Daemon, dirs: str) -> None:
         daemon.problems.pop("watch", None)
     daemon.problems.pop("watcher", None)
     try:
-        present = [d for d in wanted if d not in missing]
         if present:
             watcher = FileWatcher.from_config(daemon.config, present, held=daemon.service.held_paragraphs,
                                               on_flush=_log_watch)
@@ -184,14 +150,14 @@ def _log_watch(report: WatchReport) -> None:
                  report.renamed)
 
 
-def _restart_file_watcher(daemon: Daemon, dirs: str) -> None:
-    """Stop the file watcher and start one over the newly configured ``dirs``."""
+def _restart_file_watcher(daemon: Daemon, followed: ConfiguredDirs) -> None:
+    """Stop the file watcher and start one over the folders watch.dirs names now."""
     for watcher in [w for w in daemon.watchers if isinstance(w, FileWatcher)]:
         watcher.stop()
         daemon.watchers.remove(watcher)
-    if not dirs.strip():
+    if not followed.value.strip():
         log.info("no longer watching any folder")
-    _start_file_watcher(daemon, dirs)
+    _start_file_watcher(daemon, followed)
 
 
 def _start_screen_watcher(daemon: Daemon) -> None:
