@@ -580,20 +580,20 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         return self.memories.core_profile()
 
     def consolidate(self, *, episode_ids: Sequence[int] | None = None, since: float | None = None,
-                    limit: int | None = None, dry_run: bool = False, use_llm: bool = True,
-                    progress: Progress | None = None, at: float | None = None, redo: bool = False,
+                    limit: int | None = None, dry_run: bool = False, use_llm: bool = True, redo: bool = False,
+                    progress: Progress | None = None, at: float | None = None, go_on: Callable[[], bool] | None = None,
                     on_episode: Callable[[EpisodeOutcome], None] | None = None) -> ConsolidationReport:
         """Distil pending episodes (or only ``episode_ids``; with ``redo``, those again even
         when done) into memories, with the configured LLM when it loads, else the zero-LLM
-        path; the report says which (``model``) and why not (``model_problem``).
-        ``on_episode`` gets each episode's outcome as soon as it is decided."""
+        path; the report says which (``model``) and why not (``model_problem``). ``on_episode``
+        gets each episode's outcome once decided; ``go_on()``, asked before each, ends the run when false."""
         from .memory.consolidation import consolidate
         from .memory.extraction import pipeline_or_none
 
         extractors, reconciler, problem = pipeline_or_none(self) if use_llm else (None, None, "")
         report = consolidate(self, since=since, limit=limit, dry_run=dry_run, extractors=extractors,
                              reconciler=reconciler, progress=progress, at=at, episode_ids=episode_ids,
-                             redo=redo, on_episode=on_episode)
+                             redo=redo, on_episode=on_episode, go_on=go_on)
         if not dry_run:
             self.embed_pending()  # memories a killed run left without vectors, too
         report.model = self.llm.model_id if extractors else "zero-LLM"

@@ -16,12 +16,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import anyio
+import anyio.to_thread
+
 from ..config import Config
 from ..errors import ModelError, RecallError
 from ..llm.ask import Answer
 from ..models import Event, Remembered, SearchResult
 from ..service import Recall
-from .format import hit_item, merge_duplicates
+from .format import merge_duplicates
 
 if TYPE_CHECKING:
     from ..serve.client import DaemonClient
@@ -43,13 +46,19 @@ class Answerer(Protocol):
 
 # -- backends ---------------------------------------------------------------------------------
 class Backend:
-    """In-process: one warm Recall service, used by one thread at a time."""
+    """In-process: one warm Recall service, used by one thread at a time; a long job (consolidate)
+    lets the calls that wait for it in between its steps."""
 
     def __init__(self, service_factory: ServiceFactory) -> None:
         self._factory = service_factory
         self._service: Recall | None = None
         self._made = threading.Lock()  # guards creating the service (cheap: models load lazily)
         self._lock = threading.RLock()  # one call at a time on the warm service
+        self._turn = threading.Condition(self._lock)  # a long job waits on it between its steps
+        self._queue = threading.Condition()  # guards _waiting, told of each call that arrives
+        self._waiting = 0  # calls waiting for the warm service
+        self._jobs = 0  # long jobs running (close waits for them)
+        self._closing = False
 
     @property
     def service(self) -> Recall:
@@ -65,10 +74,40 @@ class Backend:
         """The warm service's configuration (its RECALL_HOME)."""
         return self.service.config
 
+    def wait_for_callers(self, count: int, timeout: float) -> bool:
+        """Whether ``count`` calls came to wait for the warm service within ``timeout`` seconds
+        (a test's way to know a call is queued behind a long job)."""
+        with self._queue:
+            return self._queue.wait_for(lambda: self._waiting >= count, timeout)
+
     def locked(self, fn: Callable[[Recall], T]) -> T:
         """Run ``fn(service)`` on the warm service, never two at once (call from a worker thread)."""
-        with self._lock:
-            return fn(self.service)
+        with self._queue:
+            self._waiting += 1
+            self._queue.notify_all()
+        with self._turn:
+            with self._queue:
+                self._waiting -= 1
+            try:
+                return fn(self.service)
+            finally:
+                self._turn.notify_all()  # a long job that let this call in goes on
+
+    def in_steps(self, fn: Callable[[Recall, Callable[[], bool]], T], stop: threading.Event) -> T:
+        """Run a long job ``fn(service, go_on)`` on the warm service (call from a worker thread).
+        ``go_on()``, called between two of its steps, lets the calls waiting for the service in
+        first, then says whether to go on: not once ``stop`` is set or the backend closes."""
+        def go_on() -> bool:
+            self._turn.wait_for(lambda: not self._waiting)  # (the service is theirs meanwhile)
+            return not (stop.is_set() or self._closing)
+
+        with self._turn:
+            self._jobs += 1
+            try:
+                return fn(self.service, go_on)
+            finally:
+                self._jobs -= 1
+                self._turn.notify_all()
 
     @contextmanager
     def connection(self) -> Iterator[Recall]:
@@ -100,11 +139,18 @@ class Backend:
         self.locked(lambda s: s.warm_up())
 
     def close(self) -> None:
-        """Close the warm service (waits for the call in progress)."""
-        with self._lock, self._made:
-            if self._service is not None:
-                self._service.close()
-                self._service = None
+        """Close the warm service: waits for the call in progress, and for a long job, which
+        stops at its next step."""
+        self._closing = True
+        try:
+            with self._turn:
+                self._turn.wait_for(lambda: not self._jobs)
+                with self._made:
+                    if self._service is not None:
+                        self._service.close()
+                        self._service = None
+        finally:
+            self._closing = False
 
 
 class DaemonBackend(Backend):
@@ -152,6 +198,27 @@ class DaemonBackend(Backend):
             super().warm_up()
 
 
+async def run_stoppable(fn: Callable[[threading.Event], T]) -> T:
+    """``fn(stop)`` on a worker thread, for a long tool. When the call is cancelled (the client
+    sent notifications/cancelled, or went away: its stdin closed) this ends at once and sets
+    ``stop``; ``fn`` checks it between its steps and ends there (the warm service is its till then)."""
+    stop = threading.Event()
+
+    def guarded() -> T:
+        try:
+            return fn(stop)
+        except Exception:
+            if stop.is_set():  # no one waits for the answer any more: the log is the only trace
+                log.exception("a cancelled tool call failed")
+            raise
+
+    try:
+        return await anyio.to_thread.run_sync(guarded, abandon_on_cancel=True)
+    except anyio.get_cancelled_exc_class():
+        stop.set()
+        raise
+
+
 # -- ask --------------------------------------------------------------------------------------
 EVIDENCE_NOTE = ("these are the most relevant memories and events, best first. Answer from them yourself, cite "
                  "their ids and dates, and say so if they do not contain the answer.")
@@ -181,15 +248,19 @@ def default_answerer(backend: Backend, question: str, *, limit: int, since: floa
 
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:
-    """recall_cli.llm.ask's Answer: the cited items, then the rest of the evidence it was given."""
-    evidence = {h.ref: h for h in answer.evidence}
-    cited = [ref for ref in answer.citations if ref in evidence]
+    """recall_cli.llm.ask's Answer: the cited items, then the rest of the evidence it was given.
+    An event with the same text as a memory there is folded into it, as search_memory does (a
+    citation of the event cites that memory)."""
+    evidence = list({h.ref: h for h in answer.evidence}.values())
+    items = {item["id"]: item for item in merge_duplicates(evidence, width=600)}
     text = answer.text
     if text is None:  # answered without a model: the evidence is the answer
-        return {"answer": None, "citations": [hit_item(h, width=600) for h in evidence.values()],
+        return {"answer": None, "citations": list(items.values()),
                 "note": "recall has no local answer model here; " + EVIDENCE_NOTE}
-    out: dict[str, Any] = {"answer": text, "citations": [hit_item(evidence[r], width=600) for r in cited],
-                           "evidence": [hit_item(h, width=600) for ref, h in evidence.items() if ref not in cited]}
+    into = {event: ref for ref, item in items.items() for event in item.get("same_text_as_events", ())}
+    cited = list(dict.fromkeys(into.get(ref, ref) for ref in answer.citations if ref in items or ref in into))
+    out: dict[str, Any] = {"answer": text, "citations": [items[r] for r in cited],
+                           "evidence": [item for ref, item in items.items() if ref not in cited]}
     out["method"], out["reason"] = answer.method or None, answer.reason or None
     because = f" ({answer.reason})" if answer.reason else ""
     if answer.abstained:

@@ -69,8 +69,9 @@ def hit_item(hit: Hit, width: int = SHOWN_TEXT) -> dict[str, Any]:
     return item
 
 
-def merge_duplicates(hits: list[Hit], width: int = SHOWN_TEXT) -> list[dict[str, Any]]:
-    """Result items, best first; an event with the same text as a memory in the results folds into it."""
+def fold_same_text(hits: list[Hit]) -> tuple[list[Hit], dict[str, list[str]]]:
+    """The hits to list, best first, and the events folded into each memory among them: an
+    event with the same text as a memory in the results is listed once, as that memory."""
     memories = {" ".join(h.text.split()): h for h in hits if h.owner == "memory"}
     folded: dict[str, list[str]] = {}
     kept = []
@@ -80,6 +81,13 @@ def merge_duplicates(hits: list[Hit], width: int = SHOWN_TEXT) -> list[dict[str,
             folded.setdefault(twin.ref, []).extend([hit.ref, *map(str, hit.meta.get("repeat_ids", []))])
         else:
             kept.append(hit)
+    return kept, folded
+
+
+def merge_duplicates(hits: list[Hit], width: int = SHOWN_TEXT) -> list[dict[str, Any]]:
+    """Result items, best first; an event with the same text as a memory in the results folds
+    into it (``same_text_as_events``)."""
+    kept, folded = fold_same_text(hits)
     items = [hit_item(h, width) for h in kept]
     for item in items:
         if item["id"] in folded:

@@ -8,7 +8,9 @@ Threading. The SDK runs sync tools on worker threads and async tools on the even
 - async tools (search_memory, ask, remember, pin, forget, consolidate) hand their work to one *warm*
   service (embedder, index, SQLite connection) on a worker thread, one call at a time
   (``Backend.locked``), so the event loop never blocks and the connection is never shared
-  by two threads at once;
+  by two threads at once; consolidate, the long one, lets the calls waiting for it in between its
+  episodes, and stops at the next one when its call is cancelled or the client leaves
+  (``Backend.in_steps``, ``run_stoppable``);
 - sync tools (get_memory, list_recent, shell_history) and the profile resource need no model: each call
   opens its own SQLite connection (``Backend.connection``) and closes it.
 
@@ -45,7 +47,7 @@ from ..models import well_formed
 from ..render import weak_match, without_controls
 from ..store.shell_history import Query as ShellQuery
 from ..timeutil import iso
-from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer
+from .backend import Answerer, Backend, DaemonBackend, DaemonConnect, ServiceFactory, default_answerer, run_stoppable
 from .format import (
     ID_HINT,
     MAX_CONSOLIDATE,
@@ -430,20 +432,29 @@ can be pinned; to keep a raw event for good, remember its fact with kind='core'.
         """Delete one event or memory for good (it cannot be restored). Only use it when the user asks you \
 to forget something, or to remove something you stored by mistake. Forgetting an event also deletes the \
 memories made from it (pinned and core ones too) and its word-for-word copies: get_memory on the event lists \
-its memories first. The result names every memory that went."""
-        owner, _oid, ref = resolve_id(id)
+its memories first. Forgetting a memory also deletes the event remember stored it from (the same text, shown \
+folded into it as same_text_as_events). The result names every event and memory that went, and any event \
+that still holds the text."""
+        owner, oid, ref = resolve_id(id)
         client = who(ctx)
 
         def work() -> dict[str, Any]:
-            def go(s: Recall) -> tuple[dict[str, int], ForgetPlan]:
-                plan = s.plan_forget([ref])
-                return s.forget(plan), plan
+            def go(s: Recall) -> tuple[dict[str, int], ForgetPlan, list[int]]:
+                # the event remember stored a memory from holds its text (search lists the two as one): it
+                # goes with it; another event with that text (the user's own note) stays and is named
+                stored, others = s.same_text_sources(oid) if owner == "memory" else ([], [])
+                plan = s.plan_forget([ref, *map(str, stored)])
+                return s.forget(plan), plan, [e for e in others if e not in plan.event_ids]
 
-            counts, plan = backend.locked(go)
+            counts, plan, kept = backend.locked(go)
             log.info("forget %s by mcp:%s: %s", ref, client, counts)
             out: dict[str, Any] = {"forgotten": ref, "deleted": counts,
                                    "note": "Deleted for real; it cannot be restored."}
-            if plan.memory_ids and owner == "event":  # (a memory named goes alone)
+            if plan.event_ids and owner == "memory":
+                out["events"] = [str(e) for e in plan.event_ids]
+                out["note"] += (f" Event{'s' if len(plan.event_ids) > 1 else ''} {', '.join(out['events'])} (what "
+                                "remember stored it from, with the same text) went too.")
+            if plan.memory_ids and (owner == "event" or plan.memory_ids != [oid]):
                 out["memories"] = [f"m{m}" for m in plan.memory_ids]
             if plan.pinned:
                 out["pinned"] = [f"m{m}" for m in plan.pinned]
@@ -451,6 +462,13 @@ its memories first. The result names every memory that went."""
                                f"{', '.join(out['pinned'])} with it."
             if plan.copies:
                 out["copies"] = [str(e) for e in plan.copies]
+            if kept:
+                out["same_text_in_events"] = [str(e) for e in kept]
+                one = len(kept) == 1
+                out["note"] += (f" Event{'' if one else 's'} {', '.join(out['same_text_in_events'])} still "
+                                f"hold{'s' if one else ''} the same text (not stored by remember for this memory): "
+                                f"forget {'it' if one else 'them'} too (forget('{kept[0]}')) if the user wants "
+                                "it gone.")
             return out
 
         return await run(work)
@@ -463,10 +481,14 @@ its memories first. The result names every memory that went."""
     ) -> dict[str, Any]:
         """Distil recent raw events (notes, chats, commands) into lasting memories with recall's local model, \
 as `recall consolidate` does. It can take a minute per episode with a large model; recall also does this on \
-its own when idle. Returns how many episodes were done and the memories added or updated."""
+its own when idle. Other tools are answered between episodes, and cancelling the call stops it after the \
+episode in progress. Returns how many episodes were done and the memories added or updated."""
 
-        def work() -> dict[str, Any]:
-            report = backend.locked(lambda s: s.consolidate(limit=limit))
+        def work(stop: threading.Event) -> dict[str, Any]:
+            report = backend.in_steps(lambda s, go_on: s.consolidate(limit=limit, go_on=go_on), stop)
+            if report.stopped:
+                log.info("consolidate stopped after %d episodes: the call was cancelled or the client left",
+                         report.episodes)
             changed = [{"action": d.action, "kind": d.candidate.kind, "text": clip(d.text or d.candidate.text)[0],
                         **({"id": f"m{d.target}"} if d.target else {})}
                        for o in report.outcomes for d in o.decisions if d.action != "NOOP"]
@@ -478,7 +500,8 @@ its own when idle. Returns how many episodes were done and the memories added or
                 out["note"] = "Nothing is waiting to be consolidated."
             return out
 
-        return await run(work)
+        with tool_errors():
+            return await run_stoppable(work)
 
 
 # -- running over stdio -------------------------------------------------------------------------

@@ -175,6 +175,7 @@ class ConsolidationReport:
     outcomes: list[EpisodeOutcome] = field(default_factory=list)
     model: str = ""  # the LLM that proposed memories, or "zero-LLM"
     model_problem: str = ""  # why the LLM was not used, when it was asked for
+    stopped: bool = False  # go_on() ended the run before the last episode
 
     @property
     def episodes_per_minute(self) -> float:
@@ -346,14 +347,16 @@ def consolidate(
     extractors: Sequence[Extractor] | None = None, reconciler: Reconciler | None = None,
     progress: Callable[[int, int], None] | None = None, at: float | None = None,
     episode_ids: Sequence[int] | None = None, redo: bool = False,
-    on_episode: Callable[[EpisodeOutcome], None] | None = None,
+    on_episode: Callable[[EpisodeOutcome], None] | None = None, go_on: Callable[[], bool] | None = None,
 ) -> ConsolidationReport:
     """Consolidate pending episodes (only ``episode_ids`` when given; with ``redo``, those
     episodes again even when done); each episode is applied in one transaction.
 
     What an LLM proposes passes the grounding check first (grounding.py); rejections are
     counted and logged (not in a dry run) and listed per episode. ``on_episode`` gets each
-    episode's outcome as soon as it is decided (a dry run streams its proposals this way)."""
+    episode's outcome as soon as it is decided (a dry run streams its proposals this way).
+    ``go_on()`` is asked before each episode: false ends the run there (``report.stopped``),
+    with every episode before it done whole."""
     started = time.perf_counter()
     report = ConsolidationReport()
     # grouping events into episodes changes no memory, so a dry run does it too
@@ -366,6 +369,9 @@ def consolidate(
     if progress and episodes:
         progress(0, len(episodes))  # the total is known before the first (slow) episode
     for index, episode_id in enumerate(episodes, start=1):
+        if go_on is not None and not go_on():
+            report.stopped = True
+            break
         t0 = time.perf_counter()
         events = svc.store.episode_events(episode_id)
         outcome = EpisodeOutcome(episode_id, "consolidated")

@@ -68,6 +68,16 @@ class ForgetMethods:
         plan.pinned = [m.id for m in svc.store.get_memories(plan.memory_ids).values() if m.pinned and m.id is not None]
         return plan
 
+    def same_text_sources(self, memory_id: int) -> tuple[list[int], list[int]]:
+        """The events a memory came from that hold its very text (search shows them as that
+        memory): (those `remember` stored for it, marked with the client that asked; the others)."""
+        svc = cast("Recall", self)
+        text = " ".join(svc.memory(memory_id).text.split())
+        same = {i: e for i, e in svc.store.get_events(svc.store.memory_sources(memory_id)).items()
+                if " ".join(e.text.split()) == text}
+        return [i for i, e in same.items() if e.meta.get("client")], [i for i, e in same.items()
+                                                                       if not e.meta.get("client")]
+
     def forget(self, plan: ForgetPlan) -> dict[str, int]:
         """Delete for real and leave no copy: rows, full-text terms, vectors, the WAL, the
         index file, the stores restores replaced and the log records that quote it; a

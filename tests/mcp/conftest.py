@@ -18,14 +18,15 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def make_server(recall_home):
-    """build_server(...) over this test's home with a FakeEmbedder; closed after the test."""
+    """build_server(...) over this test's home with a FakeEmbedder (and ``llm``, a stand-in for
+    the local model); closed after the test."""
     from recall_cli.mcp.server import build_server
 
     built = []
 
-    def make(**kwargs: Any):
+    def make(llm: Any = None, **kwargs: Any):
         config = load_config(recall_home)
-        server = build_server(lambda: Recall(config, embedder=FakeEmbedder()), **kwargs)
+        server = build_server(lambda: Recall(config, embedder=FakeEmbedder(), llm=llm), **kwargs)
         built.append(server)
         return server
 

@@ -326,6 +326,61 @@ async def test_forgetting_an_event_names_the_memories_and_pins_that_go_with_it(m
     assert f"It took the pinned memory m{memory.id} with it." in gone["note"]
 
 
+async def test_forgetting_a_remembered_fact_leaves_nothing_searchable(make_server, store):
+    async with connect(make_server()) as client:
+        await call(client, "remember", text="The user's cat is called Biscuit.", kind="core")
+        found = await call(client, "search_memory", query="cat name Biscuit")
+        assert [(r["id"], r.get("same_text_as_events")) for r in found["results"]] == [("m1", ["1"])]
+        gone = await call(client, "forget", id="m1")
+        after = await call(client, "search_memory", query="cat name Biscuit")
+    assert gone["deleted"] == {"events": 1, "memories": 1} and gone["events"] == ["1"]
+    assert "Event 1 (what remember stored it from, with the same text) went too." in gone["note"]
+    assert after["results"] == []
+    assert store.store.count_events() == 0 and n_memories(store) == 0
+
+
+async def test_forgetting_a_fact_remembered_twice_takes_both_of_its_events(make_server, store):
+    async with connect(make_server()) as client:
+        await call(client, "remember", text="Uses fish as the shell", kind="semantic")
+        await call(client, "remember", text="Uses fish as the shell", kind="semantic")  # reinforces m1
+        gone = await call(client, "forget", id="m1")
+        after = await call(client, "search_memory", query="fish shell")
+    assert gone["deleted"] == {"events": 2, "memories": 1} and gone["events"] == ["1", "2"]
+    assert after["results"] == [] and store.store.count_events() == 0
+
+
+async def test_forgetting_a_memory_names_the_users_own_event_that_still_holds_its_text(make_server, svc, store):
+    event = svc.add("Uses fish as the login shell")  # the user's note, not stored by remember
+    svc.memories.add("semantic", "Uses fish as the login shell", sources=[event.id])
+    async with connect(make_server()) as client:
+        gone = await call(client, "forget", id="m1")
+    assert gone["deleted"] == {"events": 0, "memories": 1} and gone["same_text_in_events"] == ["1"]
+    assert "Event 1 still holds the same text" in gone["note"] and "forget('1')" in gone["note"]
+    assert store.store.count_events() == 1
+
+
+async def test_ask_lists_a_remembered_fact_once_with_its_event_folded_into_the_memory(make_server):
+    async with connect(make_server()) as client:
+        await call(client, "remember", text="Fact one: the CI runs on Buildkite", kind="semantic")
+        await call(client, "remember", text="Fact two: the CI secrets live in Vault", kind="semantic")
+        out = await call(client, "ask", question="where do CI secrets live?")
+    listed = [(r["id"], r.get("same_text_as_events")) for r in out["citations"] + out.get("evidence", [])]
+    assert sorted(listed) == [("m1", ["1"]), ("m2", ["2"])]
+
+
+async def test_an_answer_citing_an_event_cites_the_memory_it_is_folded_into(make_server, monkeypatch):
+    def fake_ask(self, question, **kwargs):
+        return SimpleNamespace(text="In Vault [2]", citations=["2"], abstained=False, method="model", reason="",
+                               evidence=[_hit("2", "CI secrets live in Vault"), _hit("m2", "CI secrets live in Vault"),
+                                         _hit("3", "lunch was soup")])
+
+    monkeypatch.setattr(Recall, "ask", fake_ask, raising=False)
+    async with connect(make_server()) as client:
+        out = await call(client, "ask", question="where do CI secrets live?")
+    assert [(c["id"], c.get("same_text_as_events")) for c in out["citations"]] == [("m2", ["2"])]
+    assert [e["id"] for e in out["evidence"]] == ["3"]
+
+
 def no_model(self, question, **kwargs):
     raise ModelError("model file not found: /models/missing.gguf")
 

@@ -295,3 +295,21 @@ def test_a_run_killed_mid_episode_leaves_no_half_applied_episode_and_resumes(svc
     assert statuses == ["consolidated", "pending", "pending"]
     resumed = consolidate(svc, extractors=[OneFact("resumed")])
     assert resumed.episodes == 2
+
+
+def test_a_run_told_to_stop_ends_before_the_next_episode_with_those_before_it_done_whole(svc):
+    for day in range(3):
+        svc.store.insert_events([Event(f"day {day}: the plan for the garden", T0 + day * 86400, source="chat",
+                                       session=f"s{day}", actor="Ana")])
+    asked: list[int] = []
+
+    def go_on() -> bool:
+        asked.append(len(asked))
+        return len(asked) < 2  # yes before the first episode, no before the second
+
+    report = consolidate(svc, go_on=go_on)
+    assert (report.episodes, report.consolidated, report.stopped) == (1, 1, True) and len(asked) == 2
+    statuses = svc.store._db.execute("SELECT status FROM episodes ORDER BY ts_start").fetchall()
+    assert [row[0] for row in statuses] == ["consolidated", "pending", "pending"]
+    again = consolidate(svc)  # the next run takes the rest
+    assert (again.episodes, again.stopped) == (2, False)
