@@ -20,15 +20,13 @@ from ..timeutil import day_bounds
 from .shape import Shaped, clean
 from .support import sentences
 from .timing import AS_PLANNED, BEGAN
+from .update import no_longer
 
 if TYPE_CHECKING:
     from datetime import date
 
     from ..store.db import Store
 
-# what stands right before a value that no longer holds
-NO_LONGER = r"(?:instead of|rather than|not|no longer|was|were|used to be|previously|originally|from|replacing|" \
-            r"replaces|up from|down from)"
 AMOUNT = re.compile(r"[£$€¥]\s?\d[\d,]*(?:\.\d+)?"
                     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:€|eur|euros?|gbp|pounds?|usd|cad|dollars?)\b", re.I)
 MARKUP = re.compile(r"\*\*|__|^\s*[-*•]\s+")  # list marks and bold, no part of what is said
@@ -64,12 +62,11 @@ def _amount_corrected(store: Store, made: Shaped, source: Hit) -> tuple[str, Hit
         digits = re.findall(r"\d+", value)
         phrase = " ".join(digits)
         ids = [i for i, _ in store.fts_events(f'"{phrase}"', LOOKED_AT, since=source.ts + 1)]
-        said = re.escape(value).replace(r"\ ", r"\s?")
-        marked = re.compile(rf"\b{NO_LONGER}\s+(?:the\s+)?{said}(?![\d,.]\d)"
-                            rf"|{said}(?![\d,.]\d)\s*\)?\s*(?:anymore|any more)", re.I)
+        said = re.compile(re.escape(value).replace(r"\ ", r"\s?") + r"(?![\d,.]\d)", re.I)
         for hit in _later(store, ids, source):
             for sentence in sentences(hit.text or ""):
-                if marked.search(sentence) and len(AMOUNT.findall(sentence)) > 1:
+                if len(AMOUNT.findall(sentence)) > 1 and any(no_longer(sentence, m.start(), m.end(), amount=True)
+                                                             for m in said.finditer(sentence)):
                     return clean(sentence) or sentence, hit
     return None
 
@@ -87,9 +84,7 @@ def _day_corrected(store: Store, made: Shaped, source: Hit, question: str) -> tu
             for start, _text, day, phrase in found:
                 if day != old:
                     continue
-                before, after = sentence[:start], sentence[start + len(phrase):]
-                if re.search(rf"\b{NO_LONGER}\s+(?:the\s+)?$", before, re.I) or \
-                        re.match(r"\s*\)?\s*(?:anymore|any more)\b", after, re.I):
+                if no_longer(sentence, start, start + len(phrase)):
                     new = next((f for f in found if f[2] is not None and f[2] != old), None)
                     if new is not None:
                         return in_granularity(question, new[1], new[2]), hit

@@ -39,11 +39,11 @@ from .asking import names_thing, things_asked
 from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
-# a sentence ends at . ! ? and a space, but not after a title or a common abbreviation
-# ("with Dr. Patel", "St. Ives", "e.g. this"): fixed-width lookbehinds, one per length
+# a sentence ends at . ! ? and a space, not after a title or an abbreviation ("Dr. Patel", "e.g. this")
 _ABBREVIATIONS = ("Dr", "Mr", "Ms", "St", "Jr", "Sr", "vs", "Mrs", "Prof", "etc", "e.g", "i.e", "approx")
 TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
-SENTENCE = re.compile(r"(?<=[.!?])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS) + r"\s+")
+SENTENCE = re.compile(r"(?:(?<=[.!?])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS)
+                      + r"|(?<=[.!?]\*\*)|(?<=[.!?]__))\s+")  # (or after bold: "**Sat 6 Sept.** Keys ...")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 STOPWORDS = frozenset("""
 a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in into is

@@ -20,7 +20,7 @@ from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
-from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, sentences, stem, words
+from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, predicate_of, sentences, stem, words
 from .update import (
     CHANGE_MARK,
     DAYS,
@@ -31,6 +31,7 @@ from .update import (
     heading_words,
     is_note,
     later_update,
+    no_longer,
     struck,
 )
 
@@ -162,7 +163,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
     items that name a day (so a day called off in other words is found, see _called_off_later)."""
-    ranked: list[tuple[bool, int, int, int, bool, float, Hit]] = []
+    ranked: list[tuple[bool, int, bool, int, int, bool, float, Hit]] = []
+    verb = predicate_of(question)  # "what date did Dad move ...?": "Move date: Sat 16 August" names it
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
@@ -176,12 +178,14 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     today = from_ts(now).date() if now is not None and ONGOING.match(question) and not YEARLY.search(question) \
         else None
     named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
-    for i, hit in enumerate(hits[:depth]):
+    for i, hit in enumerate(hits[:2 * depth if verb else depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
         text = words(hit.text or "") | heading_words(hit)
         overlap = len(keys & text)
-        if overlap or not keys:
+        # further down, only a line that dates the deed asked ("Move date: Saturday 16 August")
+        deed = bool(verb) and any(verb in words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
+        if (overlap or not keys) and (i < depth or (deed and overlap >= 2)):
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
             # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then
             # the key words said in other words ("flights" for "fly"), then the item that names
@@ -195,19 +199,20 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             ahead_of = today is not None and any(
                 keys & words(s) and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
                 for s in sentences(hit.text or ""))
-            ranked.append((ahead_of, overlap, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
+            # (and one that dates the deed over one dated only by when it was written)
+            ranked.append((ahead_of, overlap, deed, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: r[:6], reverse=True)
-    hit = ranked[0][6]
+    ranked.sort(key=lambda r: r[:7], reverse=True)
+    hit = ranked[0][7]
     if AS_PLANNED.search(question):
         # "when was the physio originally?": the first plan that dates it, not what moved it
-        hit = min((r[6] for r in ranked if r[1] >= ranked[0][1] and any(
-            keys & words(s) and dates_in(s, r[6].ts) for s in sentences(r[6].text or ""))), key=lambda h: h.ts,
+        hit = min((r[7] for r in ranked if r[1] >= ranked[0][1] and any(
+            keys & words(s) and dates_in(s, r[7].ts) for s in sentences(r[7].text or ""))), key=lambda h: h.ts,
             default=hit)
     if DONE_ASKED.match(question):
-        hit = _happened(keys, hit, [r[6] for r in ranked[1:]]) or hit
+        hit = _happened(keys, hit, [r[7] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     # (nor "when was the physio originally?" by the day it moved to)
     changed = None if BEGAN.search(question) or AS_PLANNED.search(question) else \
@@ -249,7 +254,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # (nor is a day struck through: "~~Mon 13 July~~ -> his back. NOW Wed 22 July")
         found = [f for f in dates_in(sentence, hit.ts, undated(hit))
                  if not set(re.findall(r"\w+", f[3].lower())) - STOPWORDS <= asked
-                 and not _inside(STRUCK, sentence, f[0])]
+                 and not _inside(STRUCK, sentence, f[0]) and not no_longer(sentence, f[0], f[0] + len(f[3]))]
         if not found:
             continue
         # the first day a sentence names is the one it is about ("next month, on the 9th of

@@ -40,7 +40,7 @@ TIME_WORD = re.compile(rf"\b(?:\d|(?:{'|'.join(MONTHS)})\b|(?:{DAYS})s?\b|today|
 
 # not a to-do ("- [ ] update my invoice template" is a thing to do, not a change)
 CHANGE_MARK = re.compile(r"^(?![-*+\s]*\[[ xX]?\])[\W_]*(?:->|=>|\u2192|changed\b|update[ds]?\b"
-                         r"|new (?:date|time|plan|place)\b|now\b|instead\b)", re.I)
+                         r"|new (?:\w+ )?(?:date|time|plan|place)\b|now\b|instead\b)", re.I)
 STRUCK = re.compile(r"~~[^~]+~~")
 OPENS_LINE = re.compile(r"[\s>#*+-]*(?:\d+[.)]\s*)?[*_\s]*")  # what may stand before a line's first word
 
@@ -183,6 +183,21 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
 def is_note(hit: Hit) -> bool:
     """A note or a file's paragraph: one writer, who names the people it is about."""
     return hit.source in ("note", "file") or hit.actor is None
+
+
+# what stands right before a value that no longer holds ("instead of $1,240", "can't be 16 Aug")
+NO_LONGER = re.compile(r"\b(?:instead of|rather than|not|no longer|used to be|previously|originally|replacing|replaces|"
+                       r"can't be|cannot be|won't be)\s+(?:the\s+)?$", re.I)
+WAS = re.compile(r"\b(?:was|were|from|up from|down from)\s+$", re.I)  # of an amount: "now £2,140, was £1,850"
+ANY_MORE = re.compile(r"\s*\)?\s*(?:anymore|any more)\b", re.I)
+
+
+def no_longer(sentence: str, start: int, end: int, amount: bool = False) -> bool:
+    """Whether the value at ``sentence[start:end]`` is one that no longer holds ("(instead of
+    $1,240)", "not Jan 15 anymore", "the move can't be 16 Aug any more"; an ``amount`` also
+    after "was" or "up from")."""
+    return bool(NO_LONGER.search(sentence[:start]) or ANY_MORE.match(sentence[end:])
+                or (amount and WAS.search(sentence[:start])))
 
 
 def heading_words(hit: Hit) -> set[str]:

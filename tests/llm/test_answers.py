@@ -1870,3 +1870,24 @@ def test_a_later_note_that_names_the_old_value_it_replaces_corrects_the_answer(s
         "CRA: $900 (instead of $1,240) (before: CRA (federal): $1,240)")
     # what it was at first is asked of the first note
     assert "$900" not in answered(svc, "how much was my federal tax instalment originally?", "2025-12-14T18:40")
+
+
+def test_the_date_of_the_deed_asked_is_found_below_notes_that_only_name_its_place(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-05-19-dad-housing.md", "# Dad housing options\n\n**Larchfield Court**, Low "
+                "Lane, Horsforth - sheltered housing, Dad liked the garden at Larchfield Court.\n\nDad at Larchfield "
+                "Court: \"It's nice but it's for old people.\"\n", saved="2025-05-19T20:00")
+    import_note(svc, tmp_path / "2025-06-28-larchfield-offer.md", "# LARCHFIELD OFFER\n\nDad's been offered "
+                "**Flat 12, Larchfield Court, 3 Low Lane, Horsforth**. First floor.\n\n**Move date: Saturday 16 "
+                "August.** Keys from 11 Aug.\n", saved="2025-06-28T20:00")
+    import_note(svc, tmp_path / "2025-07-30-dad-move-date-changed.md", "# Dad's move date has changed\n\n"
+                "Bev rang: the move can't be 16 Aug any more.\n\n**New move date: Saturday 6 September.** Keys now "
+                "from 1 Sept.\n", saved="2025-07-30T20:00")
+    # not the day the offer was written, nor the day the keys come: the bold line ends its sentence
+    assert answered(svc, "what date did dad move into larchfield court?", "2025-11-24T20:15").startswith(
+        "6 September 2025")
+
+
+def test_a_sentence_ends_at_the_bold_that_closes_it():
+    from recall_cli.llm.support import sentences
+    assert sentences("**New move date: Saturday 6 September.** Keys now from 1 Sept.") == [
+        "**New move date: Saturday 6 September.**", "Keys now from 1 Sept."]
