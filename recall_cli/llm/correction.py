@@ -38,13 +38,15 @@ def corrected(store: Store, made: Shaped | None, question: str, kind: str) -> Sh
     earlier answer after it as "(before: ...)"; not for a question about the first or
     original one ("how much was the quote originally?")."""
     if made is None or not made.hits or made.hits[0].owner != "event" or AS_PLANNED.search(question) \
-            or BEGAN.search(question):
+            or BEGAN.search(question) or kind in ("steps", "list"):
         return made
     source = made.hits[0]
     found = _amount_corrected(store, made, source) if kind != "date" else _day_corrected(store, made, source, question)
     if found is None:
         return made
     text, later = found
+    if MARKUP.sub("", text) in MARKUP.sub("", made.text):
+        return made  # the answer says it already
     return Shaped(f"{MARKUP.sub('', text)} (before: {MARKUP.sub('', made.text)})", [later, *made.hits])
 
 

@@ -65,6 +65,16 @@ def _numeral(word: str, previous: str) -> bool:
     return word == "I" and previous.lower() in NUMBERED
 
 
+PARTICIPLES = frozenset("been done gone seen had made taken given known got gotten forgotten written found left told "
+                        "bought brought thought sent spent lost kept put heard met paid".split())
+
+
+def _participle(word: str) -> bool:
+    """Whether ``word`` is a past participle after "I'd" ("I'd emptied", "I'd been"), not a
+    verb "would" takes ("I'd need", "I'd love")."""
+    return word in PARTICIPLES or (word.endswith("ed") and not word.endswith("eed") and len(word) > 4)
+
+
 SUBJECT_AFTER = frozenset("and but so because that if when while since though then".split())
 
 
@@ -88,6 +98,10 @@ def _rewrite(text: str, table: dict[str, str], subject_word: str) -> str:
             continue
         lead, core, trail = m.groups()
         low = core.lower()
+        if _participle(low) and (words[-1:] and words[-1].endswith("'d") or len(words) > 1
+                                 and words[-2].endswith("'d") and words[-1] in ADVERBS):
+            at = max(i for i, t in enumerate(out) if "would" in t)  # "I'd (already) emptied": had
+            out[at] = re.sub(r"\bwould\b", "had", out[at])
         replaced = None if _numeral(core, words[-1] if words else "") else table.get(low)
         if replaced is not None:
             if sentence_start and replaced[:1].islower():

@@ -47,3 +47,12 @@ def test_a_memory_that_opens_with_a_bare_verb_gets_whoever_did_it_in_front():
     said = [Event("Yesterday I moved to Leeds.", T0, source="chat", actor="Ana", id=1)]
     assert with_doer("moved to Leeds.", said) == "Ana moved to Leeds."
     assert with_doer("Marco moved to Leeds.", moved) == "Marco moved to Leeds."
+
+
+def test_i_d_before_a_past_participle_is_had_not_would():
+    from recall_cli.memory.person import rewrite_first_person
+    assert rewrite_first_person("After I'd emptied the whole kitchen.", "the user") == \
+        "After the user had emptied the whole kitchen."
+    assert rewrite_first_person("I'd already booked it.", "Ana") == "Ana had already booked it."
+    assert rewrite_first_person("I'd need two more days.", "Ana") == "Ana would need two more days."
+    assert rewrite_first_person("I'd love a film camera.", "Ana") == "Ana would love a film camera."
