@@ -7,6 +7,7 @@ variables named ``RECALL_<SECTION>_<KEY>`` (for example ``RECALL_SEARCH_LIMIT=20
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,10 +296,10 @@ def _from_env(exc: ConfigError, name: str) -> ConfigError:
     return ConfigError(f"{exc.message} from {name} ({ENV_ADVICE})", key=exc.key, env=name)
 
 
-def env_value(key: str) -> Any:
+def env_value(key: str, environ: Mapping[str, str] | None = None) -> Any:
     """The typed value of the key's environment variable (None when it is not set); a
     ConfigError naming the variable when its value does not fit the key."""
-    raw = os.environ.get(env_name(key))
+    raw = (os.environ if environ is None else environ).get(env_name(key))
     if raw is None:
         return None
     try:
@@ -457,10 +458,13 @@ def _dump_toml(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
+def load_config(home: Path | None = None, *, lenient: bool = False,
+                environ: Mapping[str, str] | None = None) -> Config:
     """Resolve defaults, config.toml and environment for a RECALL_HOME. ``lenient``: a value
     that is not valid keeps its default and is listed in ``problems`` instead of raising (so
-    `config set` can repair it and `doctor` can report it among its checks)."""
+    `config set` can repair it and `doctor` can report it among its checks). ``environ``:
+    another process's environment instead of this one's (the daemon resolves a client's)."""
+    environ = os.environ if environ is None else environ
     home = home or recall_home()
     cfg = Config(home=home)
     for key, (default, _help) in DEFAULTS.items():
@@ -472,7 +476,7 @@ def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
             if source == "config.toml":
                 cfg.values[key] = coerce(key, value, from_toml=True)
             else:
-                cfg.values[key] = env_value(key)
+                cfg.values[key] = env_value(key, environ)
             cfg.sources[key] = source
         except ConfigError as exc:
             if not lenient:
@@ -497,7 +501,7 @@ def load_config(home: Path | None = None, *, lenient: bool = False) -> Config:
             else:  # a typo would otherwise leave the default in force without a word
                 cfg.unknown.append(key)
     for key in DEFAULTS:
-        raw = os.environ.get(env_name(key))
+        raw = environ.get(env_name(key))
         if raw is not None:
             put(key, raw, f"env {env_name(key)}")
     for low, high in BELOW:

@@ -140,6 +140,11 @@ def _daemon(svc: Recall) -> Check:
     if data["running"]:
         return Check("daemon", "WARN", f"recall serve (pid {data['pid']}) runs but does not answer: "
                                        "`recall serve --stop` ends it")
+    if data["served_by"]:  # commands here never use it, and this home's own daemon cannot start
+        from .serve.daemon import socket_clash
+
+        return Check("daemon", "WARN", f"recall serve is not running for this home: "
+                                       f"{socket_clash(svc.config, data['served_by'])}")
     return Check("daemon", "OK", "recall serve is not running; commands work in-process")
 
 

@@ -279,7 +279,7 @@ def bench_size(n: int, workdir: Path, n_queries: int, progress: Callable[[str], 
     progress(f"{n}: recall search as a new process, no daemon")
     result.cli_search_no_daemon_ms = _time_cli(home, qs[1], 3, no_daemon=True)
     progress(f"{n}: daemon")
-    pid = d.start_detached(config)
+    pid, _running = d.start_detached(config)  # (a bench home of its own: none runs there before)
     try:
         client = DaemonClient(str(d.socket_path(config)))
         times = []

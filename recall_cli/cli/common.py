@@ -191,7 +191,9 @@ def daemon_note(cfg: Config, key: str) -> None:
     """A running daemon read its settings when it started (it follows only watch.dirs): say so,
     or a new sync.dir would never be synced through and nothing would tell."""
     from ..serve.daemon import status
+    from ..serve.protocol import NOT_IN_OUTPUT
 
     if key != "watch.dirs" and not key.startswith("tui.") and status(cfg)["answering"]:
+        meanwhile = "" if key.startswith(NOT_IN_OUTPUT) else "; until then commands work in-process, slower"
         typer.echo("note: recall serve is running and reads settings when it starts: restart it to use this "
-                   "(recall serve stop, then recall serve --detach)", err=True)
+                   f"(recall serve stop, then recall serve --detach){meanwhile}", err=True)

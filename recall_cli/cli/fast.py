@@ -5,7 +5,9 @@ the dataclasses the results are made of) would cost more than the search. So thi
 the options by hand, asks the daemon for the finished text (rendered at this terminal's
 width) and prints it. Anything it does not accept (help, a typo, a new option, a config
 that names another socket) falls through to the full CLI, which gives the usual output; a
-test keeps the two option sets equal and another the two outputs.
+test keeps the two option sets equal and another the two outputs. So does a daemon that
+serves another home (two homes given one socket) or declines (its settings are not this
+process's: a one-off RECALL_SEARCH_LIMIT=3), and the full CLI then searches in-process.
 """
 
 from __future__ import annotations
@@ -105,23 +107,29 @@ def _request(path: str, message: dict[str, Any], deadline: float) -> dict[str, A
 
 
 def call(path: str, request: dict[str, Any]) -> dict[str, Any] | None:
-    """One search through the daemon; None when nothing answers there in time. A daemon that
-    is there but does not answer (stopped, wedged) is left alone for the rest of this process,
-    and the user is told why the search runs here."""
+    """One search through the daemon; None when nothing answers there in time, or what does
+    serves another home. A daemon that is there but does not answer (stopped, wedged) is left
+    alone for the rest of this process, and the user is told why the search runs here."""
+    home = os.path.realpath(recall_home())  # as the daemon names the home it serves
     try:
-        _request(path, {"op": "ping"}, PING_DEADLINE)
+        hello = _request(path, {"op": "ping"}, PING_DEADLINE) or {}
     except TimeoutError:  # it accepted the connection (or the kernel did) but never answered
         _unresponsive(None)
         return None
     except OSError:  # refused or gone: no daemon, nothing to say
         return None
+    if not isinstance(hello, dict) or not isinstance(hello.get("result"), dict) or hello["result"].get("home") != home:
+        return None  # another home's daemon on a shared socket: never searched through
     try:
-        return _request(path, {"op": "search_text", "args": request}, SEARCH_DEADLINE)
+        reply = _request(path, {"op": "search_text", "args": request, "home": home}, SEARCH_DEADLINE)
     except TimeoutError:
         _unresponsive(f"within {SEARCH_DEADLINE:g} s")
         return None
     except OSError:
         return None
+    if reply is not None and not reply.get("ok") and (reply.get("error") or {}).get("type") == "OtherHome":
+        return None  # (another home's daemon took the socket since the ping)
+    return reply
 
 
 def _unresponsive(how: str | None) -> None:
@@ -140,6 +148,8 @@ def try_search(args: list[str]) -> int | None:
         return None
     request["columns"] = shutil.get_terminal_size((120, 24)).columns
     request["tz"] = os.environ.get("TZ")
+    # the daemon searches only with the settings this process has (config.toml and these)
+    request["env"] = {name: value for name, value in os.environ.items() if name.startswith("RECALL_")}
     reply = call(path, request)
     if reply is None:
         return None

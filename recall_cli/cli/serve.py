@@ -55,6 +55,8 @@ def serve(
             typer.echo(f"recall serve is running (pid {data['pid']}) on {data['socket']}")
             for why in data["problems"].values():
                 typer.echo(f"  but: {why}")
+        elif data["served_by"] and not data["running"]:
+            typer.echo(f"recall serve is not running for this home: {daemon.socket_clash(config, data['served_by'])}")
         elif data["running"]:
             typer.echo(f"recall serve (pid {data['pid']}) is running but not answering on {data['socket']}: "
                        "stopped or stuck; `recall serve --stop` ends it")
@@ -68,12 +70,10 @@ def serve(
             typer.echo("recall serve was not running.")
         return
     if detach:
-        current = daemon.status(config)
-        if current["running"] and current["answering"]:  # (idempotent: an rc file may start it each login)
-            typer.echo(f"recall serve is already running (pid {current['pid']}) on {daemon.socket_path(config)}")
-            return
-        pid = daemon.start_detached(config)
-        typer.echo(f"recall serve is running (pid {pid}) on {daemon.socket_path(config)}")
+        # (idempotent: an rc file may start it each login, and two shells opened at once both do)
+        pid, already = daemon.start_detached(config)
+        typer.echo(f"recall serve is {'already ' if already else ''}running (pid {pid}) on "
+                   f"{daemon.socket_path(config)}")
         return
     daemon.run(config, service, ready=lambda: print(
         f"recall serve listening on {daemon.socket_path(config)}", flush=True))

@@ -20,8 +20,10 @@ from .protocol import (
     encode,
     error_from_dict,
     event_from_dict,
+    home_id,
     memory_from_dict,
     search_result_from_dict,
+    settings_id,
 )
 
 if TYPE_CHECKING:
@@ -32,14 +34,24 @@ class DaemonTimeout(OSError):
     """The daemon took longer than the operation's deadline (stopped, wedged or swamped)."""
 
 
+class DaemonElsewhere(ConnectionError):
+    """The daemon on the socket serves another home (two homes given one serve.socket)."""
+
+
 class DaemonClient:
     """A connection-per-request client for the daemon's socket. Connecting may take
     CONNECT_TIMEOUT, and each operation has a reply deadline; past either it raises an
-    OSError (DaemonTimeout for a late reply), on which callers work in-process instead."""
+    OSError (DaemonTimeout for a late reply), on which callers work in-process instead.
+    A client given its ``home`` names it in each request, and a daemon serving another home
+    refuses (DaemonElsewhere, an OSError too); given its ``settings`` (``settings_id``), its
+    probe takes a daemon that started with others for none."""
 
-    def __init__(self, path: str, deadlines: dict[str, float] | None = None) -> None:
+    def __init__(self, path: str, deadlines: dict[str, float] | None = None, *, home: str | None = None,
+                 settings: str | None = None) -> None:
         self.path = path
         self.deadlines = {**DEADLINES, **(deadlines or {})}
+        self.home = home
+        self.settings = settings
 
     def call(self, op: str, args: dict[str, Any] | None = None,
              on_token: Callable[[str], None] | None = None) -> Any:
@@ -50,7 +62,10 @@ class DaemonClient:
             sock.settimeout(deadline)  # between tokens, for streaming operations
             reader = sock.makefile("rb")
             try:
-                sock.sendall(encode({"op": op, "args": args or {}}))
+                request: dict[str, Any] = {"op": op, "args": args or {}}
+                if self.home is not None:
+                    request["home"] = self.home
+                sock.sendall(encode(request))
                 return self._reply(reader, on_token)
             except TimeoutError:
                 raise DaemonTimeout(f"the daemon did not answer '{op}' within {deadline:g} s") from None
@@ -68,17 +83,29 @@ class DaemonClient:
                 continue
             if message.get("ok"):
                 return message.get("result")
-            raise error_from_dict(message.get("error") or {})
+            error = message.get("error") or {}
+            if error.get("type") == "OtherHome":
+                raise DaemonElsewhere(error.get("message", "the daemon serves another home"))
+            raise error_from_dict(error)
 
     def probe(self) -> str:
         """'ok' when the daemon answers a ping in time, 'unresponsive' when something accepts
-        the connection but does not answer (a stopped or wedged daemon), else 'absent'."""
+        the connection but does not answer (a stopped or wedged daemon), 'elsewhere' when it
+        serves another home than this client's, 'unlike' when its settings differ from the
+        client's (a one-off RECALL_SEARCH_LIMIT=3), else 'absent'."""
         try:
-            return "ok" if self.call("ping") else "absent"
+            info = self.call("ping")
         except DaemonTimeout:
             return "unresponsive"
         except (OSError, RecallError, ValueError):
             return "absent"
+        if not isinstance(info, dict) or not info:
+            return "absent"
+        if self.home is not None and info.get("home") != self.home:
+            return "elsewhere"
+        if self.settings is not None and info.get("settings") != self.settings:
+            return "unlike"
+        return "ok"
 
     # the same calls as the service, for the CLI
     def search(self, query: str, **kwargs: Any) -> SearchResult:
@@ -100,17 +127,20 @@ class DaemonClient:
         return Remembered(event_from_dict(data["event"]), memory, bool(data.get("already_known")))
 
 
-def remote(config: Config | None = None, on_unresponsive: Callable[[str], None] | None = None,
-           ) -> DaemonClient | None:
-    """A client when a daemon answers on this RECALL_HOME's socket, else None (after at most
-    the ping deadline; ``on_unresponsive`` hears why when a daemon is there but silent)."""
+def remote(config: Config | None = None, on_unresponsive: Callable[[str], None] | None = None, *,
+           same_settings: bool = True) -> DaemonClient | None:
+    """A client when a daemon of this RECALL_HOME, with the settings ``config`` has, answers
+    on its socket, else None (after at most the ping deadline; ``on_unresponsive`` hears why
+    when a daemon is there but silent). The daemon of another home that shares the socket, or
+    one whose settings differ (unless ``same_settings`` is false: asking after its state), is
+    left alone: the caller works in-process, with its own home and settings, as with no daemon."""
     if os.environ.get("RECALL_NO_DAEMON") == "1":
         return None
     config = config or load_config()
     path = config.socket_path
     if not path.exists():
         return None
-    client = DaemonClient(str(path))
+    client = DaemonClient(str(path), home=home_id(config.home), settings=settings_id(config) if same_settings else None)
     # a real round trip: a stopped (SIGSTOP) or wedged daemon still accepts connections
     state = client.probe()
     if state == "unresponsive" and on_unresponsive is not None:
@@ -121,7 +151,7 @@ def remote(config: Config | None = None, on_unresponsive: Callable[[str], None] 
 def daemon_problems(config: Config) -> dict[str, str]:
     """What a running daemon says it cannot do (a watched folder missing, no screen to
     record): {part: why}; {} when none runs or all is well."""
-    client = remote(config)
+    client = remote(config, same_settings=False)
     if client is None:
         return {}
     try:
@@ -132,7 +162,7 @@ def daemon_problems(config: Config) -> dict[str, str]:
 
 def screen_recorded(config: Config) -> bool | str:
     """True when a running daemon records screen focus, else why not."""
-    client = remote(config)
+    client = remote(config, same_settings=False)
     if client is None:
         return "no daemon runs (start it with `recall serve --detach`)"
     state = client.call("status")

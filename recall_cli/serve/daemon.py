@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config
 from ..errors import RecallError, UsageError
 from ..home import lock_file
-from .protocol import MAX_REQUEST, encode, error_to_dict, search_result_to_dict
+from .protocol import MAX_REQUEST, OtherHome, encode, error_to_dict, home_id, search_result_to_dict, settings_id
 
 if TYPE_CHECKING:  # `recall serve --status` and `--stop` must not load the service
     from ..capture.screen import ScreenWatcher
@@ -95,17 +95,38 @@ def read_pid(config: Config) -> int | None:
     return _pid_file(config)[0]
 
 
-def ping(path: Path, timeout: float = 1.0) -> bool:
-    """True when a daemon answers on the socket."""
+def hello(path: Path, timeout: float = 1.0) -> dict[str, Any] | None:
+    """What a daemon answering on the socket says of itself ({"pid", "home", "settings"}),
+    or None when none answers."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             sock.connect(str(path))
             sock.sendall(encode({"op": "ping"}))
-            reply = sock.makefile("rb").readline()
-        return json.loads(reply).get("ok") is True
+            reply = json.loads(sock.makefile("rb").readline())
     except (OSError, ValueError):
-        return False
+        return None
+    if not isinstance(reply, dict) or reply.get("ok") is not True:
+        return None
+    result = reply.get("result")
+    return result if isinstance(result, dict) else {}
+
+
+def ping(path: Path, timeout: float = 1.0) -> bool:
+    """True when a daemon answers on the socket (of whichever home)."""
+    return hello(path, timeout) is not None
+
+
+def serves(info: dict[str, Any] | None, config: Config) -> bool:
+    """Whether the daemon that said ``info`` (``hello``) serves this home."""
+    return info is not None and info.get("home") == home_id(config.home)
+
+
+def socket_clash(config: Config, served_by: dict[str, Any]) -> str:
+    """One line naming the daemon of another home that holds this home's socket (two homes
+    given the same serve.socket, or RECALL_SERVE_SOCKET exported for both)."""
+    return (f"{socket_path(config)} is served by the recall serve of another home ({served_by.get('home') or '?'}, "
+            f"pid {served_by.get('pid')}): give this home its own serve.socket (or RECALL_SERVE_SOCKET)")
 
 
 def _ours(pid: int, config: Config) -> bool:
@@ -132,9 +153,12 @@ def status(config: Config) -> dict[str, Any]:
     pid = read_pid(config)
     path = socket_path(config)
     running = _running(pid, config)
-    answering = running and ping(path)
+    info = hello(path) if running or path.exists() else None
+    answering = running and serves(info, config)  # (never another home's daemon on a shared socket)
+    served_by = None if info is None or serves(info, config) else \
+        {"home": info.get("home"), "pid": info.get("pid")}
     return {"running": running, "answering": answering, "pid": pid if running else None, "socket": str(path),
-            "stale_pid_file": pid is not None and not running}
+            "stale_pid_file": pid is not None and not running, "served_by": served_by}
 
 
 def clean_stale(config: Config) -> list[str]:
@@ -216,6 +240,8 @@ class Daemon:
 
     def __init__(self, config: Config, service_factory: Callable[[], Recall]) -> None:
         self.config = config
+        self.home = home_id(config.home)  # what it says it serves: a client of another home leaves it
+        self.settings = settings_id(config)  # a client whose settings differ works in-process
         self.service = service_factory()
         self.lock = threading.RLock()
         self.stopping = threading.Event()
@@ -237,8 +263,11 @@ class Daemon:
             raise UsageError("bad request: 'op' must be a string")
         if not isinstance(args, dict):
             raise UsageError(f"bad request: 'args' must be an object, got {type(args).__name__}")
+        home = request.get("home")
         if op == "ping":
-            return {"pid": os.getpid()}
+            return {"pid": os.getpid(), "home": self.home, "settings": self.settings}
+        if home is not None and home != self.home:  # two homes given one socket: never answer from this one
+            raise OtherHome(f"this daemon serves {self.home}, not {home}")
         handler = getattr(self, f"op_{op}", None)
         if handler is None:
             raise UsageError(f"unknown daemon operation '{op}'")
@@ -256,6 +285,8 @@ class Daemon:
 
         if args.get("tz") != os.environ.get("TZ"):
             return {}  # dates would print in this process's time zone: the client renders
+        if not self._same_settings(args.get("env")):
+            return {}  # a one-off RECALL_SEARCH_LIMIT=3, or config.toml changed since the start: the client searches
         text = search_output(
             self.service, args.get("query", ""), limit=args.get("limit"), since=args.get("since"),
             until=args.get("until"), source=args.get("source"), now=args.get("now"),
@@ -263,6 +294,18 @@ class Daemon:
             wide=bool(args.get("wide")),
         )
         return {"text": text}
+
+    def _same_settings(self, environ: object) -> bool:
+        """Whether a client with this environment (its RECALL_* variables) has the settings
+        this daemon started with, config.toml as it is now included."""
+        from ..config import load_config
+
+        if not isinstance(environ, dict) or not all(isinstance(v, str) for v in environ.values()):
+            return False
+        try:
+            return settings_id(load_config(self.config.home, environ=environ)) == self.settings
+        except RecallError:  # a config the client cannot load: it says so itself
+            return False
 
     def op_add(self, args: dict[str, Any], send: Send) -> dict[str, Any]:
         """``Recall.add``, embedded at once while the model is warm."""
@@ -411,8 +454,13 @@ def run(config: Config, service_factory: Callable[[], Recall], *, ready: Callabl
     current = status(config)
     if lock is None or current["running"]:
         pid = current["pid"] or read_pid(config)
+        if lock is not None:
+            os.close(lock)
         raise UsageError(f"recall serve is already running{f' (pid {pid})' if pid else ''}; "
                          "`recall serve --stop` stops it")
+    if current["served_by"]:  # another home's daemon: never take its socket over
+        os.close(lock)
+        raise UsageError(socket_clash(config, current["served_by"]))
     clean_stale(config)
     if path.exists():
         path.unlink()
@@ -456,29 +504,57 @@ def _notify_when_listening(path: Path, ready: Callable[[], None]) -> None:
         time.sleep(0.05)
 
 
-def start_detached(config: Config, timeout: float = 120.0) -> int:
-    """Start `recall serve` in the background and wait until it answers; returns its pid."""
+def _lock_held(config: Config) -> bool:
+    """Whether a daemon of this home holds its serve lock (one that is starting holds it
+    before it writes its pid file)."""
+    lock = lock_file(config.home / "serve.lock", wait=False)
+    if lock is None:
+        return True
+    os.close(lock)
+    return False
+
+
+def start_detached(config: Config, timeout: float = 120.0) -> tuple[int, bool]:
+    """Start `recall serve` in the background and wait until it answers: (its pid, whether
+    it was running already). Of several started at once one serves; the others wait for it to
+    answer and say it was running already."""
     import subprocess
 
+    path = socket_path(config)
+    check_socket_path(path)
     current = status(config)
-    if current["running"]:
-        raise UsageError(f"recall serve is already running (pid {current['pid']})"
-                         + ("" if current["answering"] else " but not answering; `recall serve --stop` ends it"))
-    check_socket_path(socket_path(config))
+    if current["answering"]:
+        return current["pid"], True
+    if current["running"] and path.exists() and not serves(hello(path), config):
+        # (its socket is bound once it has warmed up: a daemon that is starting has none yet)
+        raise UsageError(f"recall serve is already running (pid {current['pid']}) but not answering; "
+                         "`recall serve --stop` ends it")
+    if current["served_by"]:
+        raise UsageError(socket_clash(config, current["served_by"]))
     logs = config.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    with open(logs / "serve-stderr.log", "ab") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "recall_cli", "serve"], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
-                                env={**os.environ, "RECALL_HOME": str(config.home)})
+    proc = None
+    if not current["running"]:
+        with open(logs / "serve-stderr.log", "ab") as err:
+            proc = subprocess.Popen(serve_command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=err, start_new_session=True,
+                                    env={**os.environ, "RECALL_HOME": str(config.home)})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            if (now := status(config))["running"]:  # another start won the race: that one serves
-                raise UsageError(f"recall serve is already running (pid {now['pid']})")
-            raise RecallError(f"recall serve exited with code {proc.returncode}; see {logs / 'serve-stderr.log'}")
-        if ping(socket_path(config), timeout=0.5):
+        info = hello(path, timeout=0.5)
+        if serves(info, config):
             # the one that answers: another start at the same moment may have won the home's lock
-            return read_pid(config) or proc.pid
+            assert info is not None
+            pid = int(info.get("pid") or read_pid(config) or 0)
+            return pid, proc is None or pid != proc.pid
+        if (proc is None or proc.poll() is not None) and not (status(config)["running"] or _lock_held(config)):
+            # gone, and no other start at the same moment holds the home (that one is waited for)
+            how = "before it answered" if proc is None else f"with code {proc.returncode}"
+            raise RecallError(f"recall serve exited {how}; see {logs / 'serve-stderr.log'}")
         time.sleep(0.1)
     raise RecallError(f"recall serve did not answer within {timeout:.0f} s")
+
+
+def serve_command() -> list[str]:
+    """The command line of a detached daemon (tests start one with a stand-in embedder)."""
+    return [sys.executable, "-m", "recall_cli", "serve"]

@@ -3,11 +3,16 @@
 Request:  {"op": "search", "args": {...}}
 Reply:    {"ok": true, "result": ...} or {"ok": false, "error": {"type": ..., "message": ...}}
 Streaming ops send {"token": "..."} lines before the final reply.
+A ping's result says which home the daemon serves and a digest of its settings
+({"pid", "home", "settings"}); a request may name its home ({"home": ...}), and a daemon
+serving another one refuses it (an OtherHome error) instead of answering from its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
 from .. import errors
@@ -15,6 +20,7 @@ from ..models import Event, Hit, Memory, SearchResult
 from ..timephrase.phrase import TimeRange
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..llm.ask import Answer
 
 MAX_LINE = 64 * 1024 * 1024  # a reply (a long search result rendered as text)
@@ -26,6 +32,29 @@ CONNECT_TIMEOUT = 0.5  # seconds; a daemon that cannot accept by then is treated
 DEADLINES = {"ping": 0.5, "status": 2.0, "search": 15.0, "search_text": 15.0, "add": 15.0, "remember": 30.0,
              "ask": 120.0}
 DEFAULT_DEADLINE = 60.0
+
+
+# settings no request's output depends on: what only the daemon's own jobs, imports or the TUI
+# read, and how fast the models run; a client whose other settings differ from the daemon's
+# (a one-off RECALL_SEARCH_LIMIT=3, a `config set` since it started) works in-process
+NOT_IN_OUTPUT = ("serve.", "sync.", "watch.", "screen.", "tui.", "import.", "ingest.", "llm.threads",
+                 "llm.gpu_layers", "llm.prompt_cache", "embed.batch_size", "embed.device")
+
+
+def home_id(home: str | os.PathLike[str]) -> str:
+    """How a daemon names the home it serves, and a client its own: the resolved real path
+    (two spellings of one folder, a symbolic link to it, are one home)."""
+    return os.path.realpath(os.fspath(home))
+
+
+def settings_id(config: Config) -> str:
+    """A digest of the settings a request's output depends on (all but NOT_IN_OUTPUT)."""
+    kept = {key: value for key, value in config.values.items() if not key.startswith(NOT_IN_OUTPUT)}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+class OtherHome(errors.RecallError):
+    """A request that names a home the daemon does not serve (its client works in-process)."""
 
 
 def encode(message: dict[str, Any]) -> bytes:

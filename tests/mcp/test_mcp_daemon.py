@@ -89,3 +89,19 @@ async def test_ask_falls_back_to_in_process_when_the_daemon_breaks(make_server, 
     async with connect(make_server(daemon=lambda config: Broken())) as client:
         out = await call(client, "ask", question="where is the spare key?")
     assert out["answer"] == "the spare key is in the blue pot [1]"
+
+
+async def test_the_mcp_server_of_one_home_never_reads_or_writes_another_homes_daemon_on_its_socket(
+        make_server, store, tmp_path, monkeypatch):
+    # RECALL_SERVE_SOCKET exported for both homes; the daemon runs for the personal one only
+    monkeypatch.setenv("RECALL_SERVE_SOCKET", str(tmp_path / "shared.sock"))
+    personal = load_config(tmp_path / "personal")
+    with serving(personal, lambda: Recall(personal, embedder=FakeEmbedder())) as served:
+        served.client.add("PERSONAL: my therapist is Dr. Ines Prata")
+        async with connect(make_server(daemon=remote)) as client:
+            found = await call(client, "search_memory", query="therapist")
+            out = await call(client, "remember", text="WORK: the API gateway is Kong")
+        assert [op for op in served.ops if op != "ping"] == ["add"]  # only its own note's
+        assert [e.text for e in served.server.service.recent(10)] == ["PERSONAL: my therapist is Dr. Ines Prata"]
+    assert "PERSONAL" not in str(found)
+    assert store.store.get_event(int(out["id"])).text == "WORK: the API gateway is Kong"
