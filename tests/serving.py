@@ -6,11 +6,27 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from recall_cli.config import Config
 from recall_cli.serve import daemon as d
 from recall_cli.serve.client import DaemonClient
 from recall_cli.service import Recall
+
+ROOT = Path(__file__).resolve().parents[1]
+# `recall serve` as a real process (with the fake embedder, so it starts at once): a script to
+# run with ``python -c SERVE.format(root=ROOT)``
+SERVE = """
+import sys
+sys.path.insert(0, {root!r})
+from recall_cli.config import load_config
+from recall_cli.serve import daemon
+from recall_cli.service import Recall
+from tests.fakes import FakeEmbedder
+
+config = load_config()
+daemon.run(config, lambda: Recall(config, embedder=FakeEmbedder()))
+"""
 
 
 @dataclass

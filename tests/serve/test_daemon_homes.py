@@ -9,7 +9,6 @@ import json
 import os
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -23,20 +22,7 @@ from recall_cli.serve.protocol import home_id
 from recall_cli.service import Recall
 from tests.conftest import run_cli
 from tests.fakes import FakeEmbedder
-from tests.serving import serving
-
-ROOT = Path(__file__).resolve().parents[2]
-SERVE = """
-import sys
-sys.path.insert(0, {root!r})
-from recall_cli.config import load_config
-from recall_cli.serve import daemon
-from recall_cli.service import Recall
-from tests.fakes import FakeEmbedder
-
-config = load_config()
-daemon.run(config, lambda: Recall(config, embedder=FakeEmbedder()))
-"""
+from tests.serving import ROOT, SERVE, serving
 
 
 @pytest.fixture

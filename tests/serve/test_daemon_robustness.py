@@ -22,19 +22,7 @@ from recall_cli.serve.client import DaemonClient, DaemonTimeout, remote
 from recall_cli.serve.protocol import MAX_REQUEST
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
-
-ROOT = Path(__file__).resolve().parents[2]
-SERVE = """
-import sys
-sys.path.insert(0, {root!r})
-from recall_cli.config import load_config
-from recall_cli.serve import daemon
-from recall_cli.service import Recall
-from tests.fakes import FakeEmbedder
-
-config = load_config()
-daemon.run(config, lambda: Recall(config, embedder=FakeEmbedder()))
-"""
+from tests.serving import ROOT, SERVE
 
 
 @pytest.fixture
