@@ -44,10 +44,10 @@ def corrected(store: Store, made: Shaped | None, question: str, kind: str) -> Sh
     found = _amount_corrected(store, made, source) if kind != "date" else _day_corrected(store, made, source, question)
     if found is None:
         return made
-    text, later = found
-    if MARKUP.sub("", text) in MARKUP.sub("", made.text):
+    now, before = MARKUP.sub("", found[0]), MARKUP.sub("", made.text)
+    if now in before:
         return made  # the answer says it already
-    return Shaped(f"{MARKUP.sub('', text)} (before: {MARKUP.sub('', made.text)})", [later, *made.hits])
+    return Shaped(f"{now} (before: {before})", [found[1], *made.hits])
 
 
 def _later(store: Store, ids: list[int], source: Hit) -> list[Hit]:

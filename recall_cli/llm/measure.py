@@ -28,7 +28,7 @@ from .support import (
     stem,
     words,
 )
-from .update import is_note
+from .update import note_heading
 
 LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
@@ -69,8 +69,7 @@ def _head(hit: Hit) -> str:
     """What a note's block is about: the heading it sits under, and its first line when a
     list follows it."""
     lines = (hit.text or "").strip().split("\n")
-    return " ".join(filter(None, (str(hit.meta.get("heading") or "") if is_note(hit) and hit.meta else "",
-                                  lines[0] if len(lines) > 1 and LIST_ITEM.match(lines[1]) else "")))
+    return " ".join(filter(None, (note_heading(hit), lines[0] if len(lines) > 1 and LIST_ITEM.match(lines[1]) else "")))
 
 
 def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str | None:

@@ -200,10 +200,15 @@ def no_longer(sentence: str, start: int, end: int, amount: bool = False) -> bool
                 or (amount and WAS.search(sentence[:start])))
 
 
+def note_heading(hit: Hit) -> str:
+    """The heading a note's lines sit under: what they are about ("# Vancouver — move date
+    pushed" over "New move date: March 1"); '' for no note or none."""
+    return str(hit.meta.get("heading") or "") if is_note(hit) and hit.meta else ""
+
+
 def heading_words(hit: Hit) -> set[str]:
-    """The key words of the heading a note's lines sit under: what they are about ("#
-    Vancouver — move date pushed" over "New move date: March 1")."""
-    return words(str(hit.meta.get("heading") or "")) if is_note(hit) and hit.meta else set()
+    """The key words of ``note_heading``."""
+    return words(note_heading(hit))
 
 
 def is_question(sentence: str) -> bool:

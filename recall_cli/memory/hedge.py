@@ -50,9 +50,9 @@ USER = re.compile(r"\bthe user\b", re.I)
 
 def suggested_as_own(text: str, cited: Sequence[Event]) -> str:
     """The first word of ``text`` that only an assistant's turns say, in a clause on the
-    user's doings that does not say it was the assistant's ("The user plans to visit the Universeum" where the user
-    asked for ideas and the assistant said "You could visit the Universeum"); '' when there
-    is none, or when no assistant speaks in ``cited``."""
+    user's doings that does not say it was the assistant's ("The user plans to visit the
+    Universeum" where the user asked for ideas and the assistant said "You could visit the
+    Universeum"); '' when there is none, or when no assistant speaks in ``cited``."""
     theirs = [e for e in cited if is_assistant(e.actor)]
     if not theirs:
         return ""

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from ..llm.lexicon import IRREGULAR, RELATION
 from ..models import Event
 from ..search.retrieve import STOPWORDS
-from ..search.text import SELF_NAMES as SELF_WORDS
-from ..search.text import is_self
+from ..search.text import is_self, login_name
 from .evidence import ADVERBS, FIRST_PERSON, GLUE, PAST_OR_MODAL, SAME_FORM, SECOND_PERSON, WORD, clean_text, stem
 
 
@@ -249,8 +248,9 @@ def ungendered_user(text: str) -> str:
 def login_as_user(text: str, events: Sequence[Event]) -> str:
     """``text`` with the local account's name ("root", "alex": the speaker the shell hook and
     the watcher store) said as "the user": a login is no name the user goes by."""
-    logins = {e.actor for e in events if e.actor and is_self(e.actor) and e.actor.lower() not in SELF_WORDS}
-    for login in logins:
-        text = re.sub(rf"(?<![\w'-]){re.escape(login)}(?:'s)?(?![\w-])",
-                      lambda m: "the user's" if m.group(0).endswith("'s") else "the user", text, flags=re.I)
-    return text[:1].upper() + text[1:] if logins and text.startswith("the user") else text
+    login = login_name()
+    if not login or not any((e.actor or "").lower() == login for e in events):
+        return text
+    text = re.sub(rf"(?<![\w'-]){re.escape(login)}(?:'s)?(?![\w-])",
+                  lambda m: "the user's" if m.group(0).endswith("'s") else "the user", text, flags=re.I)
+    return text[:1].upper() + text[1:] if text.startswith("the user") else text

@@ -247,8 +247,8 @@ class Retriever:
         if time_range is not None:
             self._backfill_times()
 
-        symbols = symbol_terms(text)  # emoji alone mean nothing to the embedder: unknown tokens
-        embedder = self.embedder if self.index is not None and (fts_terms(text) or not symbols) else None
+        terms, symbols = fts_terms(text), symbol_terms(text)  # emoji alone mean nothing to the embedder
+        embedder = self.embedder if self.index is not None and (terms or not symbols) else None
         named = mentioned_actors(self.store, content_terms(text))[:MAX_SPEAKERS] if request.speaker_boost else []
         # one sub-question per person named: their own messages say "I", not their name
         rewrites = [(name, said) for name in named if (said := first_person(text, name))] \
@@ -261,7 +261,6 @@ class Retriever:
         t = time.perf_counter()
         rankings: dict[str, Ranking] = {}
         match = fts_expression(text)
-        terms = fts_terms(text)
         bm25_events = keyword_events(self.store, terms, depth, since, until, request.sources, self.cache)
         bm25_events = with_symbols(self.store, bm25_events, symbols, depth, since, until, request.sources)
         rankings["bm25"] = [(("event", i), s) for i, s in bm25_events[:n]]
