@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult, well_formed
 from ..search.text import NAMES_ASSISTANT, is_assistant
-from ..timephrase.phrase import annotate
+from ..timephrase.annotation import annotate
 from ..timeutil import from_ts
 from . import asking
 from .agenda import agenda as time_agenda

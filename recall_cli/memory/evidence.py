@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from ..llm.support import sentences
 from ..models import Event
 from ..search.text import STOPWORDS
-from ..timephrase.phrase import EXPLICIT, MONTHS, RELATIVE, WEEKDAYS, annotate, day_after, month_number
+from ..timephrase.annotation import RELATIVE, annotate, day_after
+from ..timephrase.phrase import EXPLICIT, MONTHS, WEEKDAYS, month_number
 from ..timeutil import from_ts
 
 # -- vocabulary ---------------------------------------------------------------------------

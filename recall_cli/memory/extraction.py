@@ -17,7 +17,7 @@ from ..llm.model import LLM, Chat, model_trusted
 from ..llm.structured import FailureLog, generate_json, validate
 from ..models import Event, clip
 from ..search.text import is_assistant
-from ..timephrase.phrase import annotate
+from ..timephrase.annotation import annotate
 from ..timeutil import from_ts
 from .consolidation import Decision, Extraction, Extractor, HashReconciler, HeuristicExtractor, Reconciler
 from .grounding import SUMMARY_FALLBACK

@@ -5,7 +5,7 @@ days, months, relative phrases and years) and renders it from the day the senten
 written: "last week", said on 9 June 2023, is "the week before 9 June 2023"; "yesterday"
 is "8 June 2023". ``in_granularity`` cuts a rendered date to what the question asks for
 ("what year" -> "2023"). The renderings follow how people answer, which is why they differ
-from ``phrase.annotate``'s ("week of 5 June 2023"): that one marks a text for reading, this
+from ``annotation.annotate``'s ("week of 5 June 2023"): that one marks a text for reading, this
 one is the answer itself. Both read the same vocabulary (phrase.py).
 """
 
@@ -15,6 +15,7 @@ import re
 from datetime import date, timedelta
 
 from ..timeutil import from_ts
+from .annotation import RELATIVE, day_after, resolve
 from .phrase import (
     DAY_MONTH_RE,
     EXPLICIT,
@@ -23,18 +24,15 @@ from .phrase import (
     NUMBER_RE,
     OF,
     ORDINAL_RE,
-    RELATIVE,
     TIME_OF_DAY_AFTER,
     WEEKDAY_RE,
     WEEKDAYS,
-    day_after,
     day_text,
     month_number,
     month_start,
     nearest_year,
     number,
     plans_ahead,
-    resolve,
     weekday_after,
     weekday_before,
     weekday_year,

@@ -2,8 +2,9 @@ from datetime import datetime
 
 import pytest
 
+from recall_cli.timephrase.annotation import annotate
 from recall_cli.timephrase.answer import mentioned_date
-from recall_cli.timephrase.phrase import annotate, extract
+from recall_cli.timephrase.phrase import extract
 from recall_cli.timeutil import parse_time, to_ts
 
 # Wednesday 2023-05-24 15:00 local time
@@ -39,6 +40,9 @@ def _day(ts: float) -> str:
         ("walks last month", "last month", "2023-04-01", "2023-04-30", "walks"),
         ("a trip in Sept. 2022", "in Sept. 2022", "2022-09-01", "2022-09-30", "a trip"),
         ("what changes starting Monday", "starting Monday", "2023-05-29", "2023-05-29", "what changes"),
+        ("what did I do on 17 November", "on 17 November", "2022-11-17", "2022-11-17", "what did I do"),
+        ("what is on 17 November", "on 17 November", "2023-11-17", "2023-11-17", "what is"),
+        ("what did I do on 3 May", "on 3 May", "2023-05-03", "2023-05-03", "what did I do"),
     ],
 )
 def test_time_phrases_become_ranges_relative_to_the_reference(query, phrase, first, last, rest):
@@ -98,7 +102,7 @@ def test_the_first_date_a_text_speaks_of_is_explicit_or_resolved(text, expected)
 
 
 def test_annotating_a_text_twice_dates_each_phrase_once():
-    from recall_cli.timephrase.phrase import annotate
+    from recall_cli.timephrase.annotation import annotate
 
     once = annotate("We met yesterday and fly next month.", 1_683_554_160.0)
     assert once == "We met yesterday [7 May 2023] and fly next month [June 2023]."
@@ -106,7 +110,7 @@ def test_annotating_a_text_twice_dates_each_phrase_once():
 
 
 def test_a_bracket_that_is_not_a_date_does_not_stop_a_phrase_being_dated():
-    from recall_cli.timephrase.phrase import annotate
+    from recall_cli.timephrase.annotation import annotate
 
     assert annotate("I went there yesterday [shares a photo of a lake]", 1_683_554_160.0) == (
         "I went there yesterday [7 May 2023] [shares a photo of a lake]")
