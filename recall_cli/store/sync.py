@@ -22,6 +22,7 @@ from ..errors import RecallError
 from ..home import PRIVATE_FILE, create_private_file
 from ..models import Event, content_hash, paragraph_keys
 from .base import chunks, marks, next_id
+from .episodes import EpisodeQueries
 from .events import EventQueries
 from .memories import MemoryQueries
 
@@ -29,7 +30,7 @@ USER_ACTIONS = ("edit",)  # changes made by a person: they beat consolidation's 
 PIN_ACTIONS = ("add", "pin", "unpin")
 
 
-class SyncQueries(EventQueries, MemoryQueries):
+class SyncQueries(EventQueries, MemoryQueries, EpisodeQueries):
     """Mixin for Store: changes out, changes in, tombstones."""
 
     # -- this device's changes --------------------------------------------------------------
@@ -114,14 +115,17 @@ class SyncQueries(EventQueries, MemoryQueries):
     def forget_keys(self, owner: str, keys: Sequence[str]) -> int:
         """Delete the events (by hash) or memories (by uid) that were forgotten elsewhere; an
         event goes as a local forget takes it (delete_events: the episode it titled loses
-        its words too)."""
+        its words too; the episode is consolidated again from what is left, since the summary
+        made from it goes with the forget's memory tombstones)."""
         deleted = 0
         with self.transaction():
             for chunk in chunks(keys):
                 if owner == "event":
                     ids = [r[0] for r in self._db.execute(
                         f"SELECT id FROM events WHERE content_hash IN ({marks(chunk)})", chunk)]
+                    episodes = self.episodes_of(ids)
                     deleted += self.delete_events(ids)
+                    self.reopen_episodes(episodes)  # (emptied ones went with their events)
                 else:
                     deleted += self._db.execute(f"DELETE FROM memories WHERE uid IN ({marks(chunk)})",
                                                 chunk).rowcount
