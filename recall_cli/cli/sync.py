@@ -61,7 +61,8 @@ def backup(
     """A consistent copy of the store (safe while recall serve runs), or restore one.
 
     A restore replaces everything stored since the backup was made; the store it replaces is
-    kept beside it. It asks first unless --yes.
+    kept beside it. It asks first unless --yes. The restored store syncs as the device it was: its
+    next sync takes back what it synced after the backup was made (nothing to run first).
     """
     svc = service()
     if restore:
@@ -77,13 +78,21 @@ def backup(
         done = svc.restore(file)
         if as_json:
             echo_json({"restored": str(file), "kept": str(done.kept) if done.kept else None,
-                       "kept_forgotten": done.forgotten, "replaced_was_damaged": done.damaged})
+                       "kept_forgotten": done.forgotten, "replaced_was_damaged": done.damaged,
+                       "device": done.device, "replaced_device": done.replaced_device})
         else:
             typer.echo(f"Restored {file}." + (f" The store it replaced is kept as {done.kept}." if done.kept else "")
                        + (f" {plural(done.forgotten, 'item')} you forgot since that backup stayed forgotten."
                           if done.forgotten else "")
                        + (" The store it replaced was damaged: what you forgot after the backup was made may be "
                           "back; forget it again." if done.damaged else ""))
+            if done.replaced_device:  # two machines syncing as one id would mix their changes
+                typer.echo(f"This backup was made by device {done.device}, not by the store it replaced "
+                           f"({done.replaced_device}): if {done.device} still syncs on another machine, run "
+                           "`recall sync --new-device` here before syncing.")
+            elif done.synced:
+                typer.echo(f"Sync goes on as device {done.device}: the next `recall sync` takes back what this "
+                           "device synced after the backup was made.")
         return
     path = svc.backup(file)
     if as_json:

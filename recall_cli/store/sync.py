@@ -301,6 +301,10 @@ class SyncQueries(EventQueries, MemoryQueries, EpisodeQueries):
         return self._db.execute("SELECT count(*) FROM sync_segments WHERE folder = ? AND mine = 0",
                                 [folder]).fetchone()[0]
 
+    def has_synced(self) -> bool:
+        """Whether this store has written a segment to any sync folder."""
+        return self._db.execute("SELECT 1 FROM sync_segments WHERE mine = 1 LIMIT 1").fetchone() is not None
+
     def my_segments(self, folder: str) -> dict[str, str]:
         """Name -> sha256 of the segments this device wrote to a folder."""
         return dict(self._db.execute(

@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES = "sync.cursor.events", "sync.cursor.history", "sync.cursor.tombs"
 REWRITTEN = "sync.rewritten_through"  # tombstone seq up to which own segments were cleaned
+# set by `recall backup --restore`: the segments this device wrote after the backup was made
+# are its own, taken back once per folder (RESTORED@folder holds the restore that was done)
+RESTORED = "sync.restored"
 BATCH = 5000
 
 
@@ -70,6 +73,7 @@ class SyncReport:
     sealed_opened: int = 0  # other devices' sealed segments this passphrase opened
     sealed_shut: int = 0  # ... and those it did not
     sealed_now: int = 0  # this device's segments written before it had a passphrase, sealed now
+    restored: int = 0  # this device's segments written after the backup a restore put back, taken back
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -78,6 +82,9 @@ class SyncReport:
         parts = [f"merged {plural(self.read, 'segment')} ({plural(self.events, 'event')}, "
                  f"{plural(self.changes, 'memory change')}, {self.forgotten} forgotten)",
                  f"wrote {plural(self.written, 'record')}" if self.written else "nothing new to write"]
+        if self.restored:  # (the counts above include what they held)
+            parts.insert(0, f"took back {plural(self.restored, 'segment')} this device wrote after the backup "
+                            "it was restored from")
         if self.rewritten:
             parts.append(f"rewrote {self.rewritten} of this device's segments without forgotten items")
         if self.sealed_now:
@@ -106,26 +113,32 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
     store.stamp_history()
     mine = folder / device
     _check_own(svc, key, mine, secret)
-    _check_identity(svc, key, mine)
+    restored = store.setting(RESTORED)
+    own = _read_restored(svc, key, mine, secret) if restored and store.setting(f"{RESTORED}@{key}") != restored \
+        else []
+    _check_identity(svc, key, mine, {name for _device, name, _sha, _segment in own})
     if secret is None and (sealed := _a_sealed_segment(folder, device)) is not None:
         # the other devices seal what they write: this one would leave its notes in plain text there
         raise SyncError(f"{sealed} is sealed with a passphrase and this device has none: set "
                         "sync.passphrase_cmd as on your other devices; nothing was read or written")
     incoming = _read_others(svc, folder, key, device, secret, report)
+    report.restored = len(own)
     if report.sealed_shut and not report.sealed_opened and not store.merged_segments(key):
         # a device that never opened one: its passphrase is another than theirs, and what it
         # wrote would be sealed with a key no other device has
         raise SyncError(f"the passphrase (sync.passphrase_cmd) opens none of the other devices' sealed segments "
                         f"in {folder}: use the one they use; nothing was written")
-    _merge(svc, incoming, key, report)
+    _merge(svc, own + incoming, key, report)
     try:
         make_private_dir(mine)
         report.rewritten = _rewrite_own(svc, key, mine, secret)
-        report.written = _write_own(svc, key, mine, device, secret)
+        report.written = _write_own(svc, key, mine, device, secret, [segment for *_, segment in own])
         if secret is not None:
             report.sealed_now = _seal_own(svc, key, mine, secret)
     except OSError as exc:
         raise SyncError(f"cannot write to the sync folder {mine}: {exc.strerror or exc}") from None
+    if restored:
+        store.put_setting(f"{RESTORED}@{key}", restored)  # taken back here: from now on a stranger's is refused
     if secret is not None and (plain := _plain_others(folder, device)):
         report.warnings.append(f"{plural(plain, 'segment')} from other devices still in plain text in {folder}: "
                                "each device seals its own at its next sync, once it has sync.passphrase_cmd too")
@@ -167,14 +180,15 @@ def _check_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> None:
             svc.store.put_setting(f"{name}@{key}", "0")
 
 
-def _check_identity(svc: Recall, key: str, mine: Path) -> None:
+def _check_identity(svc: Recall, key: str, mine: Path, taken_back: set[str]) -> None:
     """A segment in this device's folder that it did not write means another device uses the
-    same id (a copied RECALL_HOME): merging on would mix two devices' changes."""
+    same id (a copied RECALL_HOME): merging on would mix two devices' changes. (Those a
+    restore's first sync takes back, ``taken_back``, are this device's own.)"""
     if not mine.is_dir():
         return
     written = svc.store.my_segments(key)
     for path in sorted(mine.iterdir()):
-        if not NAME.match(path.name):
+        if not NAME.match(path.name) or path.name in taken_back:
             continue
         known = written.get(path.name)
         if known is None or known != _sha(path.read_bytes()):
@@ -182,6 +196,38 @@ def _check_identity(svc: Recall, key: str, mine: Path) -> None:
             raise SyncError(f"another device writes as {mine.name} in {mine.parent} ({path.name} is not this "
                             f"device's): a copied RECALL_HOME? Run `recall sync --new-device` with this one "
                             f"({svc.config.home}) to give it an id of its own")
+
+
+def _read_restored(svc: Recall, key: str, mine: Path, secret: bytes | None) -> list[tuple[str, str, str, Segment]]:
+    """After `recall backup --restore`: the segments in this device's folder that the restored
+    store does not know as written (this device wrote them after the backup was made), to be
+    merged as its own; its store then holds what it had synced, as the other devices do, and
+    numbers its next segment after them. Done once per folder: a device that keeps writing
+    under this id afterwards (a copy, not a restore) is refused as before."""
+    if not mine.is_dir():
+        return []
+    store = svc.store
+    written, device = store.my_segments(key), store.device_id()
+    found = []
+    for path in sorted(mine.iterdir()):
+        if not NAME.match(path.name):
+            continue
+        data = path.read_bytes()
+        sha = _sha(data)
+        if written.get(path.name) == sha:
+            continue
+        if is_sealed(data) and secret is None:
+            raise SyncError(f"{path} is sealed with a passphrase and this device has none: set "
+                            "sync.passphrase_cmd as before the restore; nothing was read or written")
+        try:
+            segment = decode(unseal(data, secret, str(path)) if is_sealed(data) else data, str(path))
+        except InputError as exc:  # (a folder still being copied onto a new machine, too)
+            raise SyncError(f"{exc.message}: this device's own segment, written after the backup it was restored "
+                            "from, cannot be read; nothing was read or written (try again once the folder is "
+                            "in step)") from None
+        if segment.device == device:  # (one that says another device wrote it is left to the identity check)
+            found.append((device, path.name, sha, segment))
+    return found
 
 
 def _others_sealed(folder: Path, device: str) -> list[tuple[Path, bool]]:
@@ -277,7 +323,8 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
     with store.transaction():
         for stone in stones:
             if stone.get("owner") in ("event", "memory") and isinstance(stone.get("key"), str):
-                if stone["owner"] == "memory" and (edited := store.edited_here(stone["key"], mine)) is not None:
+                if stone["owner"] == "memory" and stone.get("device") != mine \
+                        and (edited := store.edited_here(stone["key"], mine)) is not None:
                     # a forget wins over an edit: the text must not come back; but say what went
                     report.warnings.append(f"m{edited} was forgotten on another device; the edit made to it "
                                            "here is gone with it")
@@ -291,7 +338,8 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                         events.append(records.event_from_record(record))
                     except InputError as exc:
                         report.warnings.append(f"{device}: {exc.message}; skipped")
-            stored = svc.store_events(events, origin=device)
+            # (this device's own, taken back after a restore, are consolidated here as before)
+            stored = svc.store_events(events, origin=None if device == mine else device)
             report.events += len(stored.inserted)
             report.warnings.extend(f"{device}: {why}: {count} events held back, not stored"
                                    for why, count in stored.held.items())
@@ -304,7 +352,7 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                     except InputError as exc:
                         report.warnings.append(f"{device}: {exc.message}; skipped")
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
-            clash = store.clashing_edit(change, mine)
+            clash = store.clashing_edit(change, mine) if change.get("device") != mine else None
             applied = store.apply_change(change)
             report.changes += applied
             if applied and clash is not None:
@@ -317,8 +365,8 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
         if changes:
             store.relink()
         for device, name, sha, _segment in incoming:
-            store.record_segment(key, device, name, sha, mine=False, at=time.time())
-    report.read = len(incoming)
+            store.record_segment(key, device, name, sha, mine=device == mine, at=time.time())
+    report.read = sum(1 for device, *_ in incoming if device != mine)
     if report.forgotten:
         svc.scrub()
 
@@ -361,8 +409,15 @@ def _rewrite_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> int
     return rewritten
 
 
-def _write_own(svc: Recall, key: str, mine: Path, device: str, secret: bytes | None) -> int:
+def _write_own(svc: Recall, key: str, mine: Path, device: str, secret: bytes | None,
+               taken_back: list[Segment]) -> int:
+    """Write one segment with what this device captured, changed or forgot since its last one
+    (none when nothing is new); what ``taken_back`` segments hold is in the folder already."""
     store = svc.store
+    there = [r for segment in taken_back for r in segment.records]
+    known_events = {r.get("hash") for r in there if r.get("t") == "event"}
+    known_changes = {r.get("hlc") for r in there if r.get("t") == "change"}
+    known_stones = {(r.get("owner"), r.get("key")) for r in there if r.get("t") == "tombstone"}
     after_event, after_change, after_stone = (_cursor(store, name, key)
                                               for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES))
     out: list[dict[str, Any]] = []
@@ -372,12 +427,13 @@ def _write_own(svc: Recall, key: str, mine: Path, device: str, secret: bytes | N
         batch = store.local_events(last_event, BATCH)
         if not batch:
             break
-        out += [records.event_record(e) for e in batch if e.content_hash not in forgotten]
+        out += [records.event_record(e) for e in batch
+                if e.content_hash not in forgotten and e.content_hash not in known_events]
         last_event = batch[-1].id or last_event
     changes = list(store.history_changes(after_change, device=device))
-    out += [records.change_record(c) for c in changes]
+    out += [records.change_record(c) for c in changes if c["hlc"] not in known_changes]
     stones = store.tombstones(after_stone, device=device)
-    out += [records.tombstone_record(s) for s in stones]
+    out += [records.tombstone_record(s) for s in stones if (s["owner"], s["key"]) not in known_stones]
     if out:
         numbers = [int(m.group(1)) for n in store.my_segments(key) if (m := NAME.match(n))]
         number = max(numbers, default=0) + 1

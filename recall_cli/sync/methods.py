@@ -4,13 +4,15 @@ this package so the service module stays readable)."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from ..errors import RecallError, UsageError
-from .engine import SyncReport
+from ..store.clock import DEVICE_KEY
+from .engine import RESTORED, SyncReport
 from .exchange import ExchangeReport
 
 if TYPE_CHECKING:
@@ -25,6 +27,9 @@ class Restored:
     kept: Path | None
     forgotten: int = 0
     damaged: bool = False  # the store replaced could not be read: what was forgotten in it is not known
+    device: str = ""  # the device id the restored store syncs as (the backup's)
+    synced: bool = False  # it has synced before: its next sync takes back what it wrote after the backup
+    replaced_device: str | None = None  # the id of the store it replaced, when that was another
 
 
 class SyncMethods:
@@ -81,8 +86,10 @@ class SyncMethods:
         svc = cast("Recall", self)
         db = svc.config.db_path
         unread: list[Path] = []
+        replaced = None
         try:
             live = svc.store.tombstones() if db.exists() else []
+            replaced = svc.store.device_id() if db.exists() else None
         except RecallError:
             live = []  # a damaged store (what a restore is for): its forgets cannot be read, the rest goes on
             unread.append(db)
@@ -103,8 +110,11 @@ class SyncMethods:
         shutil.rmtree(svc.config.index_dir, ignore_errors=True)
         tighten(svc.config.home)
         forgotten = 0
+        store = svc.store
+        # the backup's device id goes on: its next sync takes back the segments it wrote after
+        # the backup was made as its own (engine._read_restored) instead of refusing them as a copy's
+        store.put_setting(RESTORED, repr(time.time()))
         if live:
-            store = svc.store
             for owner in ("event", "memory"):
                 keys = [t["key"] for t in live if t["owner"] == owner]
                 forgotten += store.forget_keys(owner, keys)
@@ -113,7 +123,10 @@ class SyncMethods:
                     store.add_tombstones(t["owner"], [t["key"]], t["hlc"], t["device"])
             if forgotten:
                 store.scrub()
-        return Restored(kept, forgotten, damaged=bool(unread))
+        own = store.setting(DEVICE_KEY)  # (None: the backup never had one; a new one is made, unlike any)
+        device = store.device_id()
+        return Restored(kept, forgotten, damaged=bool(unread), device=device, synced=store.has_synced(),
+                        replaced_device=replaced if own is not None and replaced not in (None, device) else None)
 
     def sync(self, folder: Path | None = None, *, embed: bool = True,
              progress: Callable[[int, int], None] | None = None) -> SyncReport:
