@@ -95,6 +95,8 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
     checks.append(_consolidation(svc))
     checks.append(_quarantine(cfg.home))
     checks.append(_daemon(svc))
+    if svc.config.get("sync.dir"):
+        checks.append(_sync(svc))
     if svc.config.get("screen.enabled"):
         checks.append(_screen(svc))
     return checks
@@ -132,7 +134,8 @@ def _daemon(svc: Recall) -> Check:
     from .serve.daemon import status
 
     data = status(svc.config)
-    if data["answering"] and (problems := daemon_problems(svc.config)):
+    # (a failing sync is the sync check's line)
+    if data["answering"] and (problems := {k: v for k, v in daemon_problems(svc.config).items() if k != "sync"}):
         return Check("daemon", "WARN", f"recall serve is running (pid {data['pid']}), but: "
                                        + "; ".join(problems.values()))
     if data["answering"]:
@@ -146,6 +149,20 @@ def _daemon(svc: Recall) -> Check:
         return Check("daemon", "WARN", f"recall serve is not running for this home: "
                                        f"{socket_clash(svc.config, data['served_by'])}")
     return Check("daemon", "OK", "recall serve is not running; commands work in-process")
+
+
+def _sync(svc: Recall) -> Check:
+    """With sync.dir: whether the daemon's syncs through it fail (a passphrase missing or
+    wrong, the folder gone), or, with no daemon, whether the folder is there at all."""
+    from .serve.client import daemon_problems
+
+    folder = Path(svc.config.get("sync.dir")).expanduser()
+    if why := daemon_problems(svc.config).get("sync"):
+        return Check("sync", "WARN", why)
+    if not folder.is_dir():
+        return Check("sync", "WARN", f"sync.dir {folder} is not a folder here (missing, or not mounted): "
+                                     "`recall sync` fails until it is")
+    return Check("sync", "OK", f"sync.dir {folder}")
 
 
 def _consolidation(svc: Recall) -> Check:

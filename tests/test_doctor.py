@@ -49,3 +49,24 @@ def test_doctor_warns_of_garbled_spool_lines_set_aside(cli, recall_home):
     (spool / "quarantine.jsonl").write_text('{"text": "mysql -p hunt\n{not json\n')
     out = cli("doctor", "--no-llm")[1]
     assert f"[WARN] spool: 2 garbled lines set aside in {spool / 'quarantine.jsonl'}" in out
+
+
+def test_doctor_names_a_sync_folder_that_is_not_there(cli, tmp_path):
+    cli("add", "a note")
+    cli("config", "set", "sync.dir", str(tmp_path / "usb" / "recall"))
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1 and f"[WARN] sync: sync.dir {tmp_path / 'usb' / 'recall'} is not a folder here" in out
+
+
+def test_doctor_names_the_daemons_failing_sync_once(cli, monkeypatch, tmp_path):
+    from recall_cli.serve import client, daemon
+
+    (tmp_path / "Sync").mkdir()
+    cli("config", "set", "sync.dir", str(tmp_path / "Sync"))
+    failing = ("sync through /S failing since 2026-12-06 17:30 (12 attempts): /S/ab12/seg-00000001.jsonl is sealed "
+               "with a passphrase and this device has none")
+    monkeypatch.setattr(daemon, "status", lambda config: {"running": True, "answering": True, "pid": 4242})
+    monkeypatch.setattr(client, "daemon_problems", lambda config: {"sync": failing})
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1 and f"[WARN] sync: {failing}\n" in out
+    assert "[  OK] daemon: recall serve is running (pid 4242)" in out  # (said once, under sync)

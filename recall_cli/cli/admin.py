@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from ..config import DEFAULTS, ENV_ADVICE, env_name, load_config, toml_value, unknown_key
@@ -78,7 +80,19 @@ def config_set(
                    "written to config.toml)")
     else:
         typer.echo(f"{key} = {toml_value(typed)}")
+    if key == "sync.dir" and typed:
+        _check_sync_dir(Path(str(typed)))
     daemon_note(cfg, key)
+
+
+def _check_sync_dir(folder: Path) -> None:
+    """Warn (it is saved: a USB stick or share may be mounted later) when sync.dir names no
+    folder: every `recall sync` and the daemon's syncs would fail until it does."""
+    if folder.expanduser().is_dir():
+        return
+    what = "is a file, not a folder" if folder.expanduser().exists() else "does not exist (yet)"
+    typer.echo(f"warning: {folder} {what}: `recall sync` and the daemon's syncs fail until it is the folder your "
+               "devices share", err=True)
 
 
 def _check_keymap(value: str) -> None:

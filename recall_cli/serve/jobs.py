@@ -11,6 +11,8 @@ from ..capture.screen import screen_watcher_from_config
 from ..capture.watch import FileWatcher, WatchReport
 from ..capture.watch_dirs import ConfiguredDirs
 from ..errors import RecallError
+from ..render import plural
+from ..timeutil import short
 
 if TYPE_CHECKING:
     from .daemon import Daemon
@@ -83,6 +85,7 @@ def install_jobs(daemon: Daemon) -> None:
 
     every = config.get("sync.interval_minutes") * 60
     synced = {"last": float("-inf")}
+    failing: dict[str, Any] = {"since": None, "attempts": 0}
 
     def sync_folder() -> None:
         # through sync.dir, every sync.interval_minutes; a missing folder is a warning, not a stop
@@ -91,13 +94,23 @@ def install_jobs(daemon: Daemon) -> None:
         synced["last"] = time.monotonic()
         try:
             report = svc.sync()
-        except RecallError as exc:
-            log.warning("sync: %s", exc.message)
+        except Exception as exc:  # noqa: BLE001 - said in the problems below, the daemon goes on
+            if isinstance(exc, RecallError):
+                log.warning("sync: %s", exc.message)
+            else:
+                log.exception("sync failed")
+            _sync_failing(daemon, failing, exc.message if isinstance(exc, RecallError) else str(exc))
             return
         for warning in report.warnings:
             log.warning("sync: %s", warning)
         if report.read or report.written or report.rewritten:
             log.info("%s", report.summary())
+        if report.sealed_shut:  # a passphrase that no longer opens what the others write: nothing of theirs arrives
+            _sync_failing(daemon, failing, f"{plural(report.sealed_shut, 'segment')} from other devices do not "
+                                           "open with this passphrase (sync.passphrase_cmd): use the one they use")
+        else:
+            daemon.problems.pop("sync", None)
+            failing.update(since=None, attempts=0)
 
     daemon.jobs["sync"] = sync_folder
 
@@ -113,6 +126,16 @@ def install_jobs(daemon: Daemon) -> None:
 
     _start_file_watcher(daemon, followed)
     _start_screen_watcher(daemon)
+
+
+def _sync_failing(daemon: Daemon, failing: dict[str, Any], why: str) -> None:
+    """Name a sync that failed in the daemon's problems (`serve --status`, `doctor`), with
+    since when it fails: it runs unattended, and a folder gone or a passphrase missing would
+    otherwise leave the devices apart without a word outside daemon.log."""
+    failing["since"] = failing["since"] or time.time()
+    failing["attempts"] += 1
+    daemon.problems["sync"] = (f"sync through {daemon.config.get('sync.dir')} failing since "
+                               f"{short(failing['since'])} ({plural(failing['attempts'], 'attempt')}): {why}")
 
 
 def _start_file_watcher(daemon: Daemon, followed: ConfiguredDirs) -> None:

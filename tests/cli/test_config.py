@@ -282,3 +282,13 @@ def test_an_embedding_model_that_is_neither_registered_nor_a_directory_is_refuse
     (tmp_path / "my-model").mkdir()
     monkeypatch.chdir(tmp_path)  # a directory is kept as a full path: searches run from any folder
     assert cli("config", "set", "embed.model", "my-model") == (0, f'embed.model = "{tmp_path / "my-model"}"\n', "")
+
+
+def test_setting_sync_dir_to_a_folder_that_is_not_there_is_saved_with_a_one_line_warning(cli, tmp_path):
+    missing = tmp_path / "S2-missing"
+    code, out, err = cli("config", "set", "sync.dir", str(missing))
+    assert code == 0 and out == f"sync.dir = \"{missing}\"\n"
+    assert err == (f"warning: {missing} does not exist (yet): `recall sync` and the daemon's syncs fail until it is "
+                   "the folder your devices share\n")
+    missing.mkdir()
+    assert cli("config", "set", "sync.dir", str(missing))[2] == ""

@@ -346,6 +346,31 @@ def test_the_daemon_syncs_through_the_configured_folder(tmp_path, monkeypatch):
         server.service.close()
 
 
+def test_a_daemon_sync_that_keeps_failing_is_named_in_its_problems_with_since_when_until_one_works(
+        tmp_path, monkeypatch):
+    # it runs unattended: a folder gone (a USB stick unplugged) must not leave the devices apart unsaid
+    from recall_cli.serve.jobs import install_jobs
+
+    folder = tmp_path / "Sync"
+    monkeypatch.setenv("RECALL_SYNC_DIR", str(folder))
+    monkeypatch.setenv("RECALL_SYNC_INTERVAL_MINUTES", "0.000000001")  # every round
+    config = load_config(tmp_path / "home")
+    server = d.Daemon(config, lambda: Recall(config, embedder=FakeEmbedder()))
+    install_jobs(server)
+    server.service.add("a note that should reach the sync folder")
+    for _ in range(2):
+        server.jobs["sync"]()
+    problem = server.op_status({}, lambda message: None)["problems"]["sync"]
+    assert problem.startswith(f"sync through {folder} failing since ") and "(2 attempts): " in problem
+    assert problem.endswith(f"sync folder {folder} does not exist (create it, or point sync.dir at your synced "
+                            "folder)")
+    folder.mkdir()  # plugged in again
+    server.jobs["sync"]()
+    assert "sync" not in server.op_status({}, lambda message: None)["problems"]
+    assert any(folder.rglob("seg-*.jsonl"))
+    server.service.close()
+
+
 @contextmanager
 def daemon_of(recall_home):
     """A daemon (not serving) on the home's config as it is now; its watchers stopped and its
