@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Hit, SearchResult
 from ..search.text import OWN_LIFE, is_assistant, only_time
+from ..timephrase.phrase import TimeRange, mentions
 from .shape import Shaped, clean
 from .support import words
 from .update import later_update
@@ -42,10 +43,28 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     elsewhere = sum(1 for h in inside if not window.since <= h.ts <= window.until)
     left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown) - len(folded)
     more = f"; and {left:,} more (recall search shows them)" if left > 0 else ""
-    said = [" ".join(h.text.split()).rstrip(".") + (f" (since changed: {clean(changed[h.id][0]).rstrip('.')})"
-                                                     if h.id in changed else "") for h in shown]
+    said = [" ".join(_part_about(h, window).split()).rstrip(".")
+            + (f" (since changed: {clean(changed[h.id][0]).rstrip('.')})" if h.id in changed else "")
+            for h in shown]
     cited = [*shown, *(change[1] for change in changed.values() if change[1] not in shown)]
     return Shaped("; ".join(said) + more, cited)
+
+
+def _part_about(hit: Hit, window: TimeRange) -> str:
+    """The part of an item written at another time that speaks of ``window``: from the phrase
+    that names it to the next time it names ("thu 31 - furnas ..." of a trip's day-by-day
+    note, not the whole week); the whole text when it names no other time."""
+    if window.since <= hit.ts <= window.until:
+        return hit.text
+    found = mentions(hit.text, hit.ts)
+    inside = [m for m in found if m.since <= window.until and m.until >= window.since]
+    if not inside or len(found) < 2:
+        return hit.text
+    start = hit.text.find(inside[0].phrase)
+    if start < 0:
+        return hit.text
+    later = [at for m in found if (at := hit.text.find(m.phrase, start + len(inside[0].phrase))) > start]
+    return hit.text[start:min(later, default=len(hit.text))]
 
 
 def _changed_since(hit: Hit, hits: list[Hit]) -> tuple[str, Hit] | None:

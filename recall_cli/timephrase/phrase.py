@@ -234,6 +234,33 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
     return _one_day(date(year, month, day))
 
 
+# a weekday and a day of the month with no month: "thu 31 - furnas", "Friday 13" (a diary's days)
+_WEEKDAY_SHORT = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat)\.?"  # not "sun": the sun
+_WEEKDAY_DAY = re.compile(rf"\b(?:on\s+)?(?P<wd>{WEEKDAY_RE}|{_WEEKDAY_SHORT}),?\s+(?:the\s+)?"
+                          rf"(?P<day>\d{{1,2}}){ORDINAL_RE}\b"
+                          rf"(?![:.]\d|\s*(?:am|pm|h\b|%|°|{OF}{DAY_MONTH_RE}\b))", re.I)
+
+
+def _weekday_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
+    """The day numbered so that falls on that weekday: in a text the one nearest the day it was
+    written, in a question the last one (the next, when it asks ahead); none within half a year
+    is no date."""
+    number_, weekday = int(m.group("day")), m.group("wd")[:3].lower()
+    days: list[date] = []
+    for shift in range(-7, 8):
+        first = month_start(today.year, today.month, shift)
+        if number_ <= 31 and number_ <= (month_start(first.year, first.month, 1) - first).days:
+            day = first.replace(day=number_)
+            if WEEKDAYS[day.weekday()].startswith(weekday) and abs((day - today).days) <= HALF_YEAR:
+                days.append(day)
+    if not nearest:
+        ahead = bool(ASKS_AHEAD.search(m.string))
+        days = [d for d in days if (d >= today if ahead else d <= today)]
+    if not days:
+        raise ValueError("no such day near")
+    return _one_day(min(days, key=lambda d: abs((d - today).days)))
+
+
 def _in_month(m: re.Match[str], today: date, nearest: bool) -> _Days:
     month = month_number(m.group("month"))
     if m.group("year"):
@@ -310,6 +337,7 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
                 r",?(?:\s+(?P<year>\d{4}))?\b", re.I), _on_day),
     (re.compile(rf"\b(?:on\s+)?(?P<month>{MONTH_RE}\.?)\s+(?P<day>\d{{1,2}}){ORDINAL_RE}"
                 r"(?:,?\s*(?P<year>\d{4}))?\b", re.I), _on_day),
+    (_WEEKDAY_DAY, _weekday_day),
     (re.compile(r"\b(?:on\s+)?(?P<iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})\b", re.I),
      lambda m, _t, _n: _one_day(date(*map(int, re.split(r"[-/]", m.group("iso")))))),
     (re.compile(rf"\b(?:in|during)\s+(?P<month>{MONTH_RE}\.?)(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I),

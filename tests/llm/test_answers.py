@@ -1006,6 +1006,14 @@ def test_what_did_i_do_leaves_out_what_the_assistant_wrote_then(svc):
     assert "Blizzak" in answered(svc, "What happened last week?", now="2025-11-25T12:00")
 
 
+def test_what_did_i_do_on_a_day_of_a_trip_diary_quotes_that_day_only(svc):
+    svc.add("mon 28 - landed 8h10, got the car, walked ponta delgada.\ntue 29 - sete cidades, picnic.\n"
+            "thu 31 - furnas, lunch cozido at O Caldeirão, €18 each.\nfri 1 - lagoa do fogo, my knees.",
+            ts=parse_time("2025-08-04T20:00"))
+    said = answered(svc, "What did I do on 31 July?", now="2025-10-27T21:10")
+    assert said.startswith("thu 31 - furnas, lunch cozido at O Caldeirão") and "lagoa do fogo" not in said
+
+
 def test_where_do_i_work_is_not_answered_by_where_someone_else_works(svc):
     svc.add("Where I pick Leo up now: Daniel works night shifts at St Mary's, so I do Tuesdays.",
             ts=parse_time("2025-10-02T12:05"), actor="user", source="chat", session="pickup")

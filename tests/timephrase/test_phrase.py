@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 import pytest
@@ -43,6 +44,7 @@ def _day(ts: float) -> str:
         ("what did I do on 17 November", "on 17 November", "2022-11-17", "2022-11-17", "what did I do"),
         ("what is on 17 November", "on 17 November", "2023-11-17", "2023-11-17", "what is"),
         ("what did I do on 3 May", "on 3 May", "2023-05-03", "2023-05-03", "what did I do"),
+        ("what did I do on Wed 10?", "on Wed 10", "2023-05-10", "2023-05-10", "what did I do?"),
     ],
 )
 def test_time_phrases_become_ranges_relative_to_the_reference(query, phrase, first, last, rest):
@@ -131,3 +133,19 @@ def test_a_weekday_followed_by_its_day_is_not_given_another_day():
     assert annotate("see you on Friday, the 15th", wednesday) == "see you on Friday, the 15th"
     assert annotate("cardiology next Tuesday at Garcia de Orta", wednesday) == \
         "cardiology next Tuesday [19 May 2026] at Garcia de Orta"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("thu 31 - furnas, lunch at o caldeirão", "2023-08-31"),  # the Thursday the 31st nearest 8 May 2023
+    ("mon 1 - landed, got the car", "2023-05-01"),
+    ("Friday 12th: the dentist", "2023-05-12"),
+])
+def test_a_weekday_and_a_day_of_the_month_without_a_month_is_the_nearest_such_day(text, day):
+    from recall_cli.timephrase.phrase import mentions
+    assert [_day(m.since) for m in mentions(text, SAID)] == [day]
+
+
+@pytest.mark.parametrize("text", ["call fri 9am", "Tuesday 9:30", "sun 30 degrees", "sat 11 oct"])
+def test_a_weekday_before_a_time_a_month_or_a_number_of_the_sun_is_no_day_of_the_month(text):
+    from recall_cli.timephrase.phrase import mentions
+    assert not [m.phrase for m in mentions(text, SAID) if re.search(r"[a-z]\s+\d{1,2}$", m.phrase, re.I)]
