@@ -212,6 +212,25 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
     return None
 
 
+# "what's my dentist called?", "when's my van's wof due?": the user's own thing, named
+MINE = re.compile(r"\bmy\s+(?:(?:\w+)(?:'s|\u2019s)\s+)?(?:(?:next|last|upcoming|new|first|latest|current|"
+                  r"previous|usual|old)\s+)?([a-z][a-z-]{2,})\b", re.I)
+
+
+def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | None) -> str | None:
+    """The user's own thing a question asks of ("my dentist", "my physio's name") when nothing
+    stored holds a word starting as its name does: it was never mentioned, whatever the
+    evidence says of other things (a note on the builder's manners is no dentist); else None."""
+    if known is None:
+        return None
+    for match in MINE.finditer(question):
+        word = match.group(1).lower()
+        # ("my meeting with the solicitor": the notes may call it an appt; the solicitor says which)
+        if stem(word) in keys and word not in NO_KIND and stem(word) not in RELATIONAL and not known(word):
+            return word
+    return None
+
+
 def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_up: bool = False,
                  known: Callable[[str], bool] | None = None) -> str | None:
     """Why the evidence ``hits`` cannot answer ``question`` though it is on its subject: no
@@ -226,6 +245,8 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
         return "the evidence on it names no one and nothing"
     if (which := unnamed_kind(question, keys, hits, known)) is not None:
         return f"no evidence item mentions a {which}"
+    if (own := unheard_own(question, keys, known)) is not None:
+        return f"nothing stored mentions your {own}"
     if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
         return "the question has no word to look for"
     return None

@@ -1736,6 +1736,16 @@ def test_a_name_asked_of_someone_never_written_about_is_not_mentioned(svc):
     assert "07700 900418" in answered(svc, "What is the name and number Karen gave me?", "2026-11-28T12:00")
 
 
+def test_the_users_own_thing_nothing_stored_names_is_not_mentioned_whatever_else_matches(svc):
+    add_notes(svc, [("2025-04-28T20:00", "RenovaPorto quote: 8.200. the guy kept calling me 'minha senhora'."),
+                    ("2025-10-14T20:00", "corsa failed the IPO. re-inspection Thu 30 Oct 8:40, same centre."),
+                    ("2025-10-15T20:00", "Dr Meireles called about mum's knee: no long car trips for now.")])
+    for question in ("What's my dentist called?", "When is my physio's appointment?"):
+        answer = ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-10-27T21:10"))
+        assert answer.abstained
+    assert "30 October 2025" in answered(svc, "When is my corsa's re-inspection?", "2025-10-27T21:10")
+
+
 def test_the_one_who_does_a_job_is_found_in_a_note_that_names_the_job(svc):
     add_notes(svc, [("2026-11-16T20:00", "Big Col finished the plastering Sat - 4 days for the whole loft."),
                     ("2026-11-17T20:00", "Roundhay 2nd fix this wk.")])
