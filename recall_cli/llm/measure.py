@@ -214,7 +214,7 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
 
 # "what's my dentist called?", "when's my van's wof due?": the user's own thing, named
 MINE = re.compile(r"\bmy\s+(?:(?:\w+)(?:'s|\u2019s)\s+)?(?:(?:next|last|upcoming|new|first|latest|current|"
-                  r"previous|usual|old)\s+)?([a-z][a-z-]{2,})\b", re.I)
+                  r"previous|usual|old)\s+)?(?:[a-z]+ly\s+)?([a-z][a-z-]{2,})\b", re.I)  # not "weekly"
 
 
 def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | None) -> str | None:
