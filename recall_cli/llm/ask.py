@@ -1,8 +1,8 @@
 """`recall ask`: question -> evidence -> an answer with citations, or an abstention.
 
-1. **Evidence.** The question is searched (a short follow-up in a chat together with the
-   previous question). A time phrase that leaves nothing ("on 3 May") is searched again
-   without its filter, so the closest evidence is still weighed.
+1. **Evidence.** The question is searched (a short follow-up in a chat with the previous one; a time
+   phrase that leaves nothing is searched again without its filter); its words no note holds are
+   read as the short forms the notes hold ("cardio" for "cardiology").
 2. **Abstention** (support.py), before any model runs: "Not mentioned" when no evidence item
    is about the question's subject, or when the evidence that matches it is about another
    person than the one it names.
@@ -10,16 +10,14 @@
    questions, the evidence's steps for "how do I" questions, and for the rest either the
    model's words or the evidence's own, whichever ``ask.model_answers`` says does better
    (measured per model: see the README); a value a later note corrects gives way (correction.py).
-   The model is not asked to cite: asked to, a 1.5B model often wrote only the ids ("[17]")
-   and no answer; an answer's citation is the evidence item that holds most of its words.
+   The model is not asked to cite (a 1.5B model then often wrote only "[17]"): an answer's
+   citation is the evidence item that holds most of its words.
 4. **The check** (check.py). A model's answer whose names, titles or numbers are not in the evidence, or most of
    whose words are not, is replaced by the evidence's own, released (``on_token``) only once checked.
 
-The prompt puts stable text first (instructions, then core and pinned memories) so that
-llama.cpp reuses its evaluation across questions and processes; then the dated evidence,
-fenced as reference data and never as instructions; then the question, last. Generation is
-bounded: it stops at the end of the first line, at a repeated phrase, or at ``ask.max_tokens``.
-
+The prompt puts stable text first (instructions, core and pinned memories: llama.cpp reuses its
+evaluation across questions and processes), then the dated evidence, fenced as reference data,
+then the question. Generation stops at the first line's end, a repeated phrase, or ``ask.max_tokens``.
 Retrieval does not depend on the LLM: without one (`--no-llm`) the ranked evidence is the answer.
 """
 
@@ -33,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult, well_formed
+from ..search.keyword import respelt
 from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.annotation import annotate
 from ..timeutil import from_ts
@@ -463,6 +462,7 @@ def ask(
     query = retrieval_query(question, history) if question == asked else question
     result = (search or svc.search)(query, limit=limit, reference=reference)
     window = result.time_range  # the time asked about, even when the evidence comes from any time
+    question = respelt(svc.store, question)
     if not result.hits and result.time_range is not None and search is None:
         # nothing in the time the question names: weigh the closest evidence from any time
         result = svc.search(query, limit=limit, reference=reference, time_phrases=False)

@@ -168,12 +168,14 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
-    schedule = _schedule(keys, hits) if ONGOING.match(question) else None
-    if schedule is not None:
-        return schedule
     # whose thing it is ("Ivy's camp") says less than the thing; a name that is the thing
     # itself ("leave for Ireland") counts in full
     owners = {stem(m.group(0)[:-2].lower()) for m in POSSESSIVE.finditer(question)}
+    # (a schedule of another of mum's things, "pill box: do it every sunday", is not her appointment's)
+    whose = {stem(w.lower()) for w in re.findall(r"(\w+)(?:'s|\u2019s)\b", question)}
+    schedule = _schedule(keys - whose or keys, hits) if ONGOING.match(question) else None
+    if schedule is not None:
+        return schedule
     # what is still to come is asked of a thing that is not yearly ("when is the follow-up?")
     today = from_ts(now).date() if now is not None and ONGOING.match(question) and not YEARLY.search(question) \
         else None

@@ -25,6 +25,7 @@ same first 10 results and the same scores for every query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +35,33 @@ if TYPE_CHECKING:
 SCORE_BUDGET = 10_000  # events bm25() may score for one query (about 6 ms)
 
 
+SHORT_MIN = 5  # the shortest start of a word that stands for it ("cardio" for "cardiology")
+
+
 def _quoted(word: str) -> str:
     return f'"{word}"'
+
+
+def with_short_forms(store: Store, terms: Sequence[str], cache: dict[str, Any] | None = None) -> list[str]:
+    """``terms``, each word no stored event holds replaced by the longest start of it that is
+    a word of the store's own, at least ``SHORT_MIN`` letters and three short of the word
+    ("cardio" for "cardiology", "physio" for "physiotherapist"): notes shorten what a
+    question spells out. A word known as it is, or an inflection ("teaches" beside a
+    stored "teacher"), stays as it is."""
+    counts: dict[str, int] = (cache if cache is not None else {}).setdefault("fts_counts", {})
+
+    def count(word: str) -> int:
+        if word not in counts:
+            counts[word] = store.fts_match_count(_quoted(word))
+        return counts[word]
+
+    out: list[str] = []
+    for term in terms:
+        if not term.isalpha() or count(term):
+            out.append(term)
+            continue
+        out.append(next((term[:end] for end in range(len(term) - 3, SHORT_MIN - 1, -1) if count(term[:end])), term))
+    return out
 
 
 def keyword_events(store: Store, terms: Sequence[str], limit: int, since: float | None = None,
@@ -101,3 +127,17 @@ def with_symbols(store: Store, bm25_events: list[tuple[int, float]], symbols: Se
     top = bm25_events[0][1] if bm25_events else 1.0
     held = [(i, top) for i in store.events_containing(symbols, limit, since, until, sources) if i not in matched]
     return sorted([*bm25_events, *held], key=lambda pair: -pair[1])
+
+
+def respelt(store: Store, text: str, cache: dict[str, Any] | None = None) -> str:
+    """``text`` with each word no stored event holds written in the short form the store holds
+    (see ``with_short_forms``): "when is mum's cardiology appointment?" reads "cardio", as the
+    notes do, so a question's words and the evidence's meet."""
+    cache = cache if cache is not None else {}
+
+    def shortened(match: re.Match[str]) -> str:
+        word = match.group(0)
+        short = with_short_forms(store, [word.lower()], cache)[0]
+        return word if short == word.lower() else short
+
+    return re.sub(rf"\b[^\W\d_]{{{SHORT_MIN + 3},}}\b", shortened, text)

@@ -37,7 +37,7 @@ from .fusion import (
     stems,
     time_fit,
 )
-from .keyword import keyword_events, with_symbols
+from .keyword import keyword_events, with_short_forms, with_symbols
 from .text import (
     ASSISTANTS,
     asks_of_self,
@@ -261,6 +261,7 @@ class Retriever:
         t = time.perf_counter()
         rankings: dict[str, Ranking] = {}
         match = fts_expression(text)
+        terms = with_short_forms(self.store, terms, self.cache)
         bm25_events = keyword_events(self.store, terms, depth, since, until, request.sources, self.cache)
         bm25_events = with_symbols(self.store, bm25_events, symbols, depth, since, until, request.sources)
         rankings["bm25"] = [(("event", i), s) for i, s in bm25_events[:n]]

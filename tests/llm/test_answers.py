@@ -1746,6 +1746,15 @@ def test_the_users_own_thing_nothing_stored_names_is_not_mentioned_whatever_else
     assert "30 October 2025" in answered(svc, "When is my corsa's re-inspection?", "2025-10-27T21:10")
 
 
+def test_a_word_the_notes_shorten_and_a_schedule_of_anothers_thing_do_not_hide_the_day(svc, tmp_path):
+    import_note(svc, tmp_path / "pills.md", "# how to do mum's pill box\n\nmum = Amélia, 86. do it every sunday "
+                "evening.\n", saved="2025-05-06T20:00")
+    add_notes(svc, [("2025-09-18T20:00", "mum's appointments\n- cardio: tue 28 oct, 10h30, hospital de santo antónio"),
+                    ("2025-10-21T20:00", "mum\n- hospital rang this morning: cardio moved one week, now tue 4 nov "
+                                         "at 9h15 (earlier!). same place.")])
+    assert answered(svc, "When is mum's cardiology appointment?", "2025-10-27T21:10").startswith("4 November 2025")
+
+
 def test_the_one_who_does_a_job_is_found_in_a_note_that_names_the_job(svc):
     add_notes(svc, [("2026-11-16T20:00", "Big Col finished the plastering Sat - 4 days for the whole loft."),
                     ("2026-11-17T20:00", "Roundhay 2nd fix this wk.")])

@@ -79,3 +79,11 @@ def test_search_shows_the_same_results_whether_or_not_the_query_is_split(crowded
     split = [h.text for h in crowded.search("lunch paper zebra", time_phrases=False).hits]
     assert split == plain
     assert "lunch paper zebra receipt from the museum cafe" in split[:3]
+
+
+def test_a_word_no_event_holds_finds_the_short_form_the_notes_write(svc):
+    svc.add("mum's appointments: cardio tue 4 nov 9h15, hospital de santo antónio")
+    svc.add("physio on thursday, knee exercises twice a day")
+    svc.add("the cardiff trip is off")
+    assert [h.text.split()[0] for h in svc.search("cardiology", limit=3, include_memories=False).hits][:1] == ["mum's"]
+    assert svc.search("physiotherapist", limit=1, include_memories=False).hits[0].text.startswith("physio on")
