@@ -309,6 +309,12 @@ def _own_line(line: str) -> bool:
     return bool(words) and _deed_word(words[0])
 
 
+def _begins_with(line: str, verb: str) -> bool:
+    """Whether a note's line starts with the deed itself, no one before it ("still owe ...")."""
+    words = [w for w in WORD.findall(line) if w.lower() not in SKIPPED]
+    return bool(words) and stem(words[0].lower()) == stem(verb.lower())
+
+
 OPENERS = frozenset("today yesterday tomorrow tonight now then first last next new long short back after before "
                     "when while once still also just quick big small good bad great".split())
 
@@ -345,11 +351,13 @@ def self_as_other(text: str, cited: Sequence[Event]) -> str:
         other = bool(OTHER_FIRST.match(sentence)) or (first[:1].isupper() and base_word(first) in said
                                                       and base_word(first) not in STOPWORDS
                                                       and base_word(first) not in OPENERS and not _deed_word(first))
-        if not other or re.search(r"\bthe user\b|\bI\b", sentence, re.I):
+        if not other or re.search(r"\bthe user\b(?!['\u2019]s)|\bI\b", sentence, re.I):
             continue
-        for verb in _deeds_of(sentence):
+        # (and the verb after the subject, any tense: "Teresa still owes" of "- still owe graça my half")
+        after, deeds = [w for w in WORD.findall(sentence)[1:] if w.lower() not in SKIPPED][:1], _deeds_of(sentence)
+        for verb in dict.fromkeys([*deeds, *(w for w in after if w.islower() and w not in STOPWORDS)]):
             telling = [line for line in lines if stem(verb.lower()) in {stem(w.lower()) for w in WORD.findall(line)}]
-            if telling and all(_own_line(line) for line in telling):
+            if telling and all(_own_line(line) if verb in deeds else _begins_with(line, verb) for line in telling):
                 return telling[0][:120]
     return ""
 

@@ -293,6 +293,14 @@ def test_a_deed_the_diary_tells_without_a_subject_is_the_writers_not_the_person_
                                  "compression socks.", [20, 21]), day, day).ok
 
 
+def test_a_to_do_without_a_subject_is_the_writers_in_any_tense_not_the_person_on_the_next_line():
+    recap = [Event("- still owe graça my half of the flights - she hasn't sent the number\n"
+                   "- cheese + passion fruit liqueur for teresa", NOTE_DAY, source="note", id=23)]
+    v = check(llm("semantic", "Teresa still owes graça the user's half of the flights.", [23], "Teresa"), recap, recap)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    assert check(llm("semantic", "The user still owes graça the user's half of the flights.", [23]), recap, recap).ok
+
+
 def test_a_summary_that_ties_two_notes_by_after_is_refused():
     notes = [Event("Drove to Ennis. Dad showed off the new phone, already has 40 unread WhatsApps.", NOTE_DAY,
                    source="note", id=16),
