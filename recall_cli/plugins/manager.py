@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -161,6 +162,30 @@ class Plugins:
         return sorted(rows, key=lambda r: (not r["builtin"], r["name"]))
 
 
+def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> list[str]:
+    """The hook implementations of ``plugin`` that match no hook spec (a misspelt
+    ``filter_events`` never runs: pluggy only finds these in ``check_pending``)."""
+    return sorted(caller.name for caller in pm.get_hookcallers(plugin) or []
+                  if not caller.has_spec()
+                  and any(i.plugin is plugin and not i.optionalhook for i in caller.get_hookimpls()))
+
+
+def _register(plugins: Plugins, plugin: object, name: str) -> None:
+    """Register ``plugin``, refusing it whole when a hook it implements matches no spec: a
+    privacy filter with a typo in its name would otherwise load cleanly and never run."""
+    plugins.pm.register(plugin, name=name)
+    unknown = _unknown_hooks(plugins.pm, plugin)
+    if unknown:
+        plugins.pm.unregister(plugin, name=name)
+        known = [n for n in vars(RecallSpec) if not n.startswith("_")]
+        said = []
+        for hook in unknown:
+            near = difflib.get_close_matches(hook, known, n=1)
+            said.append(f"'{hook}' is no recall hook" + (f" (did you mean '{near[0]}'?)" if near else
+                                                          f" (the hooks: {', '.join(known)})"))
+        raise pluggy.PluginValidationError(plugin, "; ".join(said))
+
+
 def _load_entry_points(plugins: Plugins) -> None:
     from importlib.metadata import entry_points
 
@@ -169,7 +194,7 @@ def _load_entry_points(plugins: Plugins) -> None:
             continue
         try:
             module = ep.load()
-            plugins.pm.register(module, name=ep.name)
+            _register(plugins, module, ep.name)
             if ep.dist is not None:
                 plugins.distributions[ep.name] = f"{ep.dist.name} {ep.dist.version}"
         except (Exception, SystemExit) as exc:
@@ -200,7 +225,7 @@ def get_plugins(extra: list[tuple[str, object]] | None = None, *, fresh: bool = 
     if load_entry_points:
         _load_entry_points(plugins)
     for name, plugin in extra or []:
-        pm.register(plugin, name=name)
+        _register(plugins, plugin, name)
     if not extra:
         _PLUGINS = plugins
     return plugins

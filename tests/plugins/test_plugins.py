@@ -457,3 +457,24 @@ def test_plugins_alone_lists_a_plugin_whose_register_hooks_raise_as_failed_and_s
     assert code == 0 and err == ""
     assert ("recall_test_broken  FAILED in register_importers: RuntimeError: importer plugin exploded" in out
             and "recall_test_broken  FAILED in register_sources: ValueError: sources exploded" in out)
+
+
+TYPO_FILTER_SOURCE = '''
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def filter_events(event):
+    return None if "do-not-remember" in event.text else event
+'''
+
+
+def test_a_plugin_hook_named_like_no_hook_is_refused_at_load_with_a_warning_naming_the_hook_it_meant(cli, site):
+    _install(site, "recall_test_typo", TYPO_FILTER_SOURCE)
+    reset_plugins()
+    code, out, err = cli("add", "bank PIN hint, do-not-remember", "--time", "2023-01-01")
+    assert code == 0 and err == ("Warning: plugin recall_test_typo failed in load: PluginValidationError: "
+                                 "'filter_events' is no recall hook (did you mean 'filter_event'?) (skipped)\n")
+    listing = cli("plugins")[1]
+    assert "hooks: filter_events" not in listing
+    assert "recall_test_typo  FAILED in load: PluginValidationError: 'filter_events' is no recall hook" in listing
