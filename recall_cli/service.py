@@ -8,17 +8,16 @@ capture) never import a face.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .capture.ingest import before_reading
 from .capture.rescan import catch_up
 from .config import Config, load_config
-from .errors import InputError, ModelError, NoRoom, NotFoundError, RecallError, UsageError
+from .errors import ModelError, NoRoom, NotFoundError, RecallError, UsageError
 from .home import tighten
 from .importers.archive import EXPORT_MEMBER, is_zip, unzipped
-from .importers.base import Importer, ImportReport, import_targets, load_json, read_text, readable
+from .importers.base import Importer, ImportReport, import_targets, read_text, readable
 from .importers.stream import import_file
 from .llm.methods import ModelMethods
 from .memory.forget import ForgetMethods
@@ -64,6 +63,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         self._index: VectorIndex | None = None
         self._index_synced = False
         self._cache: dict[str, Any] | None = None
+        self.importer_plugins: dict[str, str] = {}  # format name -> the plugin that registered it (for errors)
 
     def sibling(self) -> Recall:
         """A second service over the same home with its own SQLite connection, sharing the
@@ -251,26 +251,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
                                     "replace recall's own; left out")
                 continue
             found.setdefault(importer.name, importer)
+            self.importer_plugins.setdefault(importer.name, plugin)
         return found
-
-    def detect_format(self, path: Path, text: str, skip: AbstractSet[str] = frozenset()) -> str:
-        """The first format (plugins' first) that knows the file from its start, but those in
-        ``skip``; InputError when none does."""
-        head = text[:65536]
-        for name, importer in self.importers().items():
-            if name in skip:
-                continue
-            try:
-                if importer.detect(path, head):
-                    return name
-            except Exception:  # a broken detector only loses its own format
-                continue
-        if head.lstrip()[:1] in ("[", "{"):
-            data = load_json(path, text)  # JSON no format knows: its syntax error, if it has one, is the news
-            if isinstance(data, list) and data and all(isinstance(c, dict) and "mapping" in c for c in data):
-                # ChatGPT's conversations, none with a message in its mapping
-                raise InputError("nothing to import: no conversations with messages found", str(path))
-        raise InputError("cannot tell the format; pass --format (" + ", ".join(self.importers()) + ")", str(path))
 
     def import_targets(self, paths: Sequence[str | Path]) -> list[Path]:
         """The files `recall import PATH...` reads: files as given, folders walked for notes and

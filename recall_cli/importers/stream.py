@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Generator, Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -273,6 +274,36 @@ def parse_file(importer: Importer, path: Path, max_bytes: int) -> Iterator[Event
     return importer.parse(path, read_text(path, max_bytes))
 
 
+def detect_format(svc: Recall, path: Path, text: str, skip: AbstractSet[str] = frozenset(),
+                  failed: list[str] | None = None) -> str:
+    """The first format (plugins' first) that knows the file from its start, but those in
+    ``skip``; InputError when none does. A detector that raises loses only its own format,
+    and why (naming its plugin) goes into ``failed``, so the user hears that their plugin
+    broke rather than seeing the file read as another format without a word."""
+    head = text[:65536]
+    broken: list[str] = []
+    for name, importer in svc.importers().items():
+        if name in skip:
+            continue
+        try:
+            if importer.detect(path, head):
+                return name
+        except Exception as exc:  # noqa: BLE001 - a plugin's detector is not ours to trust
+            why = (f"the {name} importer of plugin {svc.importer_plugins.get(name, '?')} failed in detect: "
+                   f"{type(exc).__name__}: {exc}")
+            broken.append(why)
+            if failed is not None and why not in failed:
+                failed.append(why)
+    if head.lstrip()[:1] in ("[", "{"):
+        data = load_json(path, text)  # JSON no format knows: its syntax error, if it has one, is the news
+        if isinstance(data, list) and data and all(isinstance(c, dict) and "mapping" in c for c in data):
+            # ChatGPT's conversations, none with a message in its mapping
+            raise InputError("nothing to import: no conversations with messages found", str(path))
+    because = f" ({'; '.join(broken)})" if broken else ""
+    raise InputError(f"cannot tell the format{because}; pass --format (" + ", ".join(svc.importers()) + ")",
+                     str(path))
+
+
 def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callable[[int, int], None] | None = None,
                 embed: bool = True, batch: int = 500) -> ImportReport:
     """Import a file into ``svc`` a batch at a time; valid records land even when others are
@@ -283,8 +314,8 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         raise UsageError(f"unknown format '{fmt}' (choose auto, recall, {', '.join(importers)})")
     max_bytes = svc.config.get("import.max_bytes")
     head = check_file(path, max_bytes)  # what is not text is refused before anything is stored
-    name = svc.detect_format(path, head) if fmt == "auto" else fmt
     failed: list[str] = []  # why the formats whose code raised before storing anything failed
+    name = detect_format(svc, path, head, failed=failed) if fmt == "auto" else fmt
     tried: set[str] = set()
     while True:
         report = ImportReport(path=str(path), format=name, max_chars=svc.config.get("events.max_chars"),
@@ -302,7 +333,7 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
             failed.append(why)
             tried.add(name)
             try:
-                name = svc.detect_format(path, head, skip=tried)
+                name = detect_format(svc, path, head, skip=tried, failed=failed)
             except InputError:
                 raise InputError(why, str(path)) from exc
     if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0 \

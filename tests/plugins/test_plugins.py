@@ -478,3 +478,43 @@ def test_a_plugin_hook_named_like_no_hook_is_refused_at_load_with_a_warning_nami
     listing = cli("plugins")[1]
     assert "hooks: filter_events" not in listing
     assert "recall_test_typo  FAILED in load: PluginValidationError: 'filter_events' is no recall hook" in listing
+
+
+BAD_DETECT_SOURCE = '''
+from recall_cli.models import Event
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+class Todo:
+    name = "todo"
+    description = "todo lists"
+
+    def detect(self, path, head):
+        return path.name.endwith(".todo")
+
+    def parse(self, path, text):
+        for line in text.splitlines():
+            yield Event(text=line, ts_start=1772356500.0, kind="todo")
+
+
+@hookimpl
+def register_importers(register):
+    register(Todo())
+'''
+
+
+def test_an_importer_plugin_whose_detect_raises_is_named_and_the_format_read_instead_is_said(cli, site, tmp_path):
+    _install(site, "recall_test_todo", BAD_DETECT_SOURCE)
+    reset_plugins()
+    todo = tmp_path / "list.todo"
+    todo.write_text("buy milk\ncall mum\n")
+    code, out, err = cli("import", str(todo))
+    assert (code, err) == (0, "")
+    assert out == (f"Imported 1 event from {todo} (markdown); 0 already known (the todo importer of plugin "
+                   "recall_test_todo failed in detect: AttributeError: 'str' object has no attribute "
+                   "'endwith'; read as markdown instead).\n")
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"a": 1}\n')
+    code, _, err = cli("import", str(odd))
+    assert code == 4 and err.startswith(f"Error: {odd}: cannot tell the format (the todo importer of plugin "
+                                        "recall_test_todo failed in detect: AttributeError:")
