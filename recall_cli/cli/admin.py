@@ -96,22 +96,23 @@ def _check_sync_dir(folder: Path) -> None:
 
 
 def _check_keymap(value: str) -> None:
-    """A keymap names known binding ids, each with a key (the TUI would leave the rest out)."""
+    """A keymap names known binding ids, each once with a key a press can make (the TUI would
+    leave the rest out, or move an action onto a key that never arrives)."""
     from textual.binding import Binding
 
     from ..tui.app import binding_classes, binding_ids  # (Textual loads only for this one key)
+    from ..tui.keys import normal_key, read_keymap
 
-    known = binding_ids()
-    wanted: dict[str, str] = {}
-    for piece in filter(None, (p.strip() for p in value.split(","))):
-        name, _, key = (part.strip() for part in piece.partition("="))
-        if name not in known or not key:
-            raise ConfigError(f"config key 'tui.keymap' needs binding-id=key pieces with known ids, got {piece!r} "
-                              "(the ids are in the TUI's help, F1)", key="tui.keymap")
-        wanted[name] = key
+    read = read_keymap(value, binding_ids())
+    if read.unknown:
+        raise ConfigError(f"config key 'tui.keymap' needs binding-id=key pieces with known ids, got "
+                          f"{read.unknown[0]!r} (the ids are in the TUI's help, F1)", key="tui.keymap")
+    if read.problems:
+        raise ConfigError(f"config key 'tui.keymap': {read.problems[0]}", key="tui.keymap")
+    wanted = read.keys
     # a key another binding of the same place keeps would take its place: "search-tab=a" hid Ask
     for cls in binding_classes():
-        kept = {k.strip(): b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id
+        kept = {normal_key(k): b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id
                 and b.id not in wanted for k in b.key.split(",")}
         for name, key in wanted.items():
             if key in kept and any(isinstance(b, Binding) and b.id == name for b in getattr(cls, "BINDINGS", [])):

@@ -9,6 +9,7 @@ from typing import Literal, TypeVar, TypeVarTuple, overload
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.keys import format_key
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
@@ -21,6 +22,7 @@ from ..service import Recall
 from ..timeutil import now as _now
 from .answer import Answerer
 from .backend import Backend, Consolidator
+from .keys import read_keymap
 from .screens.edit import EditScreen
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -65,22 +67,17 @@ class RecallApp(App[None]):
 
     def _apply_keymap(self, setting: str) -> None:
         """``tui.keymap`` ('app-help=f2,search-tab=ctrl+f'): keys by binding id; a piece that
-        names no binding, or no key, is reported and left out, the rest applies."""
-        keymap: dict[str, str] = {}
-        bad: list[str] = []
-        known = binding_ids()
-        for piece in filter(None, (p.strip() for p in setting.split(","))):
-            name, _, keys = (part.strip() for part in piece.partition("="))
-            if name in known and keys:
-                keymap[name] = keys
-            else:
-                bad.append(piece)
-        if keymap:
-            self.set_keymap(keymap)
-        self.rebound = keymap  # the help shows these keys, not the defaults
-        if bad:
-            self.say(f"tui.keymap: left out {', '.join(bad)} "
+        names no binding, or no key, or a key no press makes ('F2', 'ctrl-f'), is reported and
+        left out (its binding keeps its own key), the rest applies."""
+        read = read_keymap(setting, binding_ids())
+        if read.keys:
+            self.set_keymap(read.keys)
+        self.rebound = read.keys  # the help shows these keys, not the defaults
+        if read.unknown:
+            self.say(f"tui.keymap: left out {', '.join(read.unknown)} "
                      f"(use binding-id=key; ids are in the help, {self.help_key()})", "warning")
+        for problem in read.problems:
+            self.say(f"tui.keymap: left out {problem}", "warning")
 
     def on_unmount(self) -> None:
         self.backend.close()
@@ -88,7 +85,7 @@ class RecallApp(App[None]):
     # -- plumbing shared by every widget ---------------------------------------------------
     def help_key(self) -> str:
         """The key that opens the help on the main screen, as ``tui.keymap`` left it."""
-        return self.rebound.get("help", "?").split(",")[0]
+        return format_key(self.rebound["help"]) if "help" in self.rebound else "?"
 
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A message for the user (a toast; kept in ``messages`` for tests)."""

@@ -54,6 +54,19 @@ def test_a_keymap_naming_no_binding_or_no_key_is_refused_when_set(cli, recall_ho
         0, 'tui.keymap = "app-help=f2, search-tab=ctrl+f"\n', "")
 
 
+def test_a_keymap_key_no_key_press_can_make_or_an_id_given_twice_is_refused_when_set(cli, recall_home):
+    for value, error in (
+            ("app-help=F2,search-tab=ctrl+f", "'F2' is no key the TUI can see (did you mean 'f2'?) (for 'app-help')"),
+            ("search-tab=ctrl-f", "'ctrl-f' is no key the TUI can see (did you mean 'ctrl+f'?) (for 'search-tab')"),
+            ("help=notakey", "'notakey' is no key the TUI can see (keys are written like f2, ctrl+f, x, ?, "
+                             "escape) (for 'help')"),
+            ("help=h,help=j", "'help' is given twice (help=h, help=j): keep one")):
+        assert cli("config", "set", "tui.keymap", value) == (6, "", f"Error: config key 'tui.keymap': {error}\n")
+    assert not (recall_home / "config.toml").exists()
+    # a character is a key as written ('?' is the key Textual calls question_mark), and so is a capital
+    assert cli("config", "set", "tui.keymap", "app-help=F, pin=!")[0] == 0
+
+
 def test_a_keymap_that_takes_a_key_another_binding_keeps_is_refused(cli, recall_home):
     assert cli("config", "set", "tui.keymap", "search-tab=a") == (
         6, "", "Error: config key 'tui.keymap': 'a' is already the key of 'ask'; rebind that one too, or choose "

@@ -182,3 +182,32 @@ def test_the_help_names_the_key_that_opens_it_and_every_id_the_keymap_accepts(sv
         assert "Edit dialog" in [str(c) for c in table.columns[0].cells]
 
     run(app, scenario)
+
+
+def test_a_keymap_key_no_press_makes_is_reported_and_its_binding_keeps_its_own_key(svc, ids, recall_home):
+    from textual.widgets import TabbedContent
+
+    from recall_cli.config import load_config
+
+    # written by hand (config set refuses these): the TUI still must not make the keys dead
+    (recall_home / "config.toml").write_text('[tui]\nkeymap = "app-help=F2,search-tab=ctrl-f,help=h,help=j,'
+                                             'pin=!"\n')
+    svc.config = load_config(recall_home)
+    app = build_app(svc, use_daemon=False)
+
+    async def scenario(pilot):
+        warned = [m for severity, m in app.messages if severity == "warning"]
+        assert warned == ["tui.keymap: left out 'F2' is no key the TUI can see (did you mean 'f2'?) (for 'app-help')",
+                          "tui.keymap: left out 'ctrl-f' is no key the TUI can see (did you mean 'ctrl+f'?) (for "
+                          "'search-tab')",
+                          "tui.keymap: left out 'help' is given twice (help=h, help=j): keep one"]
+        await press(pilot, "2")  # search-tab keeps its own key
+        assert app.screen.query_one(TabbedContent).active == "search"
+        await press(pilot, "escape", "f1")  # and app-help its own
+        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "escape", "h")
+        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "escape", "1", "3", "exclamation_mark")  # '!' as written pins
+        assert app.messages[-1][1].startswith("Pinned")
+
+    run(app, scenario)
