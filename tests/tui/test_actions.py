@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import TextArea
 
 from recall_cli.errors import ModelError
@@ -71,6 +72,42 @@ def test_a_memory_forgotten_outside_the_tui_is_said_to_be_gone_and_the_list_refr
         assert app.messages[-1] == ("warning", f"{ref} is no longer there (changed outside the TUI); the lists "
                                                "are refreshed.")
         assert ref not in [row.value for row in table.rows]
+
+    run(app, scenario)
+
+
+@pytest.mark.parametrize("key", ["p", "e", "f"])
+def test_pin_edit_or_forget_on_a_memory_forgotten_outside_the_tui_says_it_is_gone_and_clears_it(app, ids, svc, key):
+    ref = f"m{ids['m_birthday']}"
+
+    async def scenario(pilot):
+        await open_memory(pilot, ref)
+        svc.forget(svc.plan_forget([ref]))  # `recall forget` in another terminal, the pane still showing it
+        await press(pilot, key)
+        assert app.messages[-1] == ("warning", f"{ref} is no longer there (changed outside the TUI); the lists "
+                                               "are refreshed.")
+        assert not any(severity == "error" for severity, _ in app.messages)
+        assert not isinstance(app.screen, EditScreen | ConfirmScreen)  # no dialog for what is gone
+        assert ref not in [row.value for row in app.screen.query_one("#memory-table").rows]
+        assert app.screen.detail.ref != ref and "Maria's birthday is March 3" not in detail_text(app)
+        assert "3 memories" in str(app.screen.query_one("#topbar").content)
+
+    run(app, scenario)
+
+
+def test_an_edit_saved_after_the_memory_was_forgotten_outside_the_tui_says_the_text_was_not_saved(app, ids, svc):
+    ref = f"m{ids['m_birthday']}"
+
+    async def scenario(pilot):
+        await open_memory(pilot, ref)
+        await press(pilot, "e")
+        svc.forget(svc.plan_forget([ref]))  # while the user types
+        await type_text(pilot, " or the 4th")
+        await press(pilot, "ctrl+s")
+        assert app.messages[-1] == ("warning", f"{ref} is no longer there (changed outside the TUI); your text was "
+                                               "not saved: Maria's birthday is March 3 or the 4th; the lists are "
+                                               "refreshed.")
+        assert ref not in [row.value for row in app.screen.query_one("#memory-table").rows]
 
     run(app, scenario)
 

@@ -6,6 +6,8 @@ and has a CLI twin (see the help screen).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +16,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
 from ...capture.secrets import redact
+from ...errors import NotFoundError, RecallError
 from ...models import ForgetPlan, Memory
 from ...render import plural, replaced
 from ...service import SOURCES
 from ..widgets.ask import AskView
-from ..widgets.common import ItemGone, ItemHighlighted, ItemOpened, kind_of, recall_app
+from ..widgets.common import ItemGone, ItemHighlighted, ItemOpened, kind_of, one_line, recall_app
 from ..widgets.detail import DetailPane
 from ..widgets.filters import FilterBar
 from ..widgets.jobbar import JobBar
@@ -140,9 +143,26 @@ class MainScreen(Screen[None]):
 
     def on_item_gone(self, message: ItemGone) -> None:
         message.stop()
-        recall_app(self).say(f"{message.ref} is no longer there (changed outside the TUI); the lists are "
+        self.item_gone(message.ref)
+
+    def item_gone(self, ref: str, lost: str = "") -> None:
+        """``ref`` was deleted outside the TUI (another shell, `recall serve` consolidating): one
+        notice, the pane and the lists without it (``lost``: what of the user's was not saved)."""
+        self.detail.gone(ref)
+        recall_app(self).say(f"{ref} is no longer there (changed outside the TUI){lost}; the lists are "
                              "refreshed.", "warning")
         self.refresh_all(detail=False)
+
+    def _failed(self, ref: str, lost: str = "") -> Callable[[BaseException], None]:
+        """An action's error handler: an item gone from the store is ``item_gone``, not a bare
+        "no memory with id m1" toast over a list that still shows it; other failures are said."""
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, NotFoundError):
+                self.item_gone(ref, lost)
+            else:
+                recall_app(self).say(exc.message if isinstance(exc, RecallError) else f"{type(exc).__name__}: {exc}",
+                                     "error")
+        return failed
 
     def on_item_opened(self, message: ItemOpened) -> None:
         message.stop()
@@ -228,7 +248,8 @@ class MainScreen(Screen[None]):
             app.say(f"{'Pinned' if memory.pinned else 'Unpinned'} m{memory.id}.")
             self.refresh_all()
 
-        app.background(lambda: backend.set_pinned(memory_id, pinned), done, group="action")
+        app.background(lambda: backend.set_pinned(memory_id, pinned), done, group="action",
+                       error=self._failed(f"m{memory_id}"), raw_errors=True)
 
     def action_edit(self) -> None:
         """recall edit: a correction consolidation will never overwrite."""
@@ -236,12 +257,18 @@ class MainScreen(Screen[None]):
         if memory_id is None:
             return
         app = recall_app(self)
-        data = self.detail.data or {}
+        backend = app.backend
+        # read from the store, not the pane: a memory gone since is said before any typing is lost
+        app.background(lambda: backend.show(f"m{memory_id}"), lambda data: self._edit(memory_id, data),
+                       group="action", error=self._failed(f"m{memory_id}"), raw_errors=True)
+
+    def _edit(self, memory_id: int, data: dict) -> None:
+        app = recall_app(self)
+        backend = app.backend
         old = data.get("text", "")
         if data.get("status", "active") != "active":
             app.say(f"m{memory_id} was superseded by m{data.get('superseded_by')}; edit that one.", "warning")
             return
-        backend = app.backend
 
         def save(text: str | None) -> None:
             if text is None:
@@ -257,7 +284,9 @@ class MainScreen(Screen[None]):
                 app.say(f"Edited m{memory.id}{replaced(redact(text).names)}.")
                 self.refresh_all()
 
-            app.background(lambda: backend.edit(memory_id, text), done, group="action")
+            app.background(lambda: backend.edit(memory_id, text), done, group="action",
+                           error=self._failed(f"m{memory_id}", f"; your text was not saved: {one_line(text)}"),
+                           raw_errors=True)
 
         app.push_screen(EditScreen(f"Edit m{memory_id} (your correction is kept for good)", old), save)
 
@@ -305,7 +334,7 @@ class MainScreen(Screen[None]):
                 self.detail.show(None)
             self.refresh_all(detail=False)
 
-        app.background(plan, ask, group="action")
+        app.background(plan, ask, group="action", error=self._failed(ref), raw_errors=True)
 
     def action_consolidate(self) -> None:
         """recall consolidate, for the selected episode (or an event's episode)."""

@@ -196,6 +196,14 @@ class DetailPane(VerticalScroll):
         """Forget ``refs`` from the way back (they were deleted)."""
         self.stack = [ref for ref in self.stack if ref not in refs]
 
+    def gone(self, ref: str) -> None:
+        """``ref`` was deleted outside the TUI: off the way back, and off the pane if it shows it
+        (a load still under way for it paints nothing)."""
+        self.drop({ref})
+        if self.ref == ref:
+            self._token += 1
+            self._missing(ref, f"{ref} is no longer there.")
+
     def reload(self) -> None:
         """Show the current item again (after a change)."""
         self._load(self.ref, False)
