@@ -582,14 +582,14 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         from .memory.consolidation import consolidate
         from .memory.extraction import pipeline_or_none
 
-        extractors, reconciler, problem = pipeline_or_none(self) if use_llm else (None, None, "")
+        extractors, reconciler, problem, declined = pipeline_or_none(self) if use_llm else (None, None, "", False)
         report = consolidate(self, since=since, limit=limit, dry_run=dry_run, extractors=extractors,
                              reconciler=reconciler, progress=progress, at=at, episode_ids=episode_ids,
                              redo=redo, on_episode=on_episode, go_on=go_on)
         if not dry_run:
             self.embed_pending()  # memories a killed run left without vectors, too
         report.model = self.llm.model_id if extractors else "zero-LLM"
-        report.model_problem = problem
+        report.model_problem, report.model_declined = problem, declined
         return report
 
     # -- health and models ------------------------------------------------------------------

@@ -175,6 +175,7 @@ class ConsolidationReport:
     outcomes: list[EpisodeOutcome] = field(default_factory=list)
     model: str = ""  # the LLM that proposed memories, or "zero-LLM"
     model_problem: str = ""  # why the LLM was not used, when it was asked for
+    model_declined: bool = False  # ... because consolidate.model_proposes chose the zero-LLM path (no failure)
     stopped: bool = False  # go_on() ended the run before the last episode
 
     @property

@@ -299,20 +299,21 @@ def llm_pipeline(svc: Recall) -> tuple[list[Extractor], Reconciler]:
     return [LLMExtractor(llm, failures, summarise=summarise)], LLMReconciler(llm, failures)
 
 
-def pipeline_or_none(svc: Recall) -> tuple[list[Extractor] | None, Reconciler | None, str]:
+def pipeline_or_none(svc: Recall) -> tuple[list[Extractor] | None, Reconciler | None, str, bool]:
     """For `recall consolidate`: the LLM pipeline when a model loads and is trusted with the
-    job (``consolidate.model_proposes``), else (None, None, why)."""
+    job (``consolidate.model_proposes``), else (None, None, why, whether the setting chose the
+    zero-LLM path: by design, not a failure a face should warn about)."""
     from ..errors import ModelError
 
     try:
         llm = svc.llm
         if not model_trusted(svc.config, "consolidate.model_proposes", llm):
-            return None, None, _untrusted(svc, llm)
+            return None, None, _untrusted(svc, llm), True
         llm.count_tokens("probe")
     except ModelError as exc:
-        return None, None, exc.message
+        return None, None, exc.message, False
     extractors, reconciler = llm_pipeline(svc)
-    return extractors, reconciler, ""
+    return extractors, reconciler, "", False
 
 
 def _untrusted(svc: Recall, llm: LLM) -> str:

@@ -271,7 +271,9 @@ class RecallApp(App[None]):
                 self.say(f"Episode {episode_id} is already consolidated.")
                 return
             self.say(consolidation_message(report, episode_id), "warning" if report.retry else "information")
-            if report.model_problem:
+            # with nothing pending no path ran; and the zero-LLM path the settings chose is the
+            # default, no failure: only a model that could not load is worth a warning
+            if report.model_problem and report.episodes and not report.model_declined:
                 self.say(f"Consolidated without the model: {report.model_problem}.", "warning")
             main = self._main()
             if main is not None:

@@ -284,6 +284,43 @@ def test_consolidate_all_pending(app, ids, svc):
     run(app, scenario)
 
 
+def test_consolidating_on_the_zero_llm_path_the_settings_chose_gives_one_message_and_no_model_warning(app, ids,
+                                                                                                      llm):
+    llm.parameters = 135_000_000  # the bundled model: consolidate.model_proposes=auto leaves it out
+
+    async def scenario(pilot):
+        await press(pilot, "C")
+        assert [m for _, m in app.messages if "onsolidat" in m] == [
+            "Consolidated 7 of 7 pending episodes: 2 added, 0 updated, 0 superseded, 0 already known."]
+        assert llm.prompts == []
+        app.messages.clear()
+        await press(pilot, "C")  # nothing pending: that, and only that
+        assert app.messages == [("information", "Nothing to consolidate: every episode is done.")]
+
+    run(app, scenario)
+
+
+def test_consolidating_without_a_model_that_cannot_load_warns_once_with_why(svc, ids, answerer):
+    class Broken:
+        model_id = "broken"
+
+        def count_tokens(self, text):
+            raise ModelError("cannot load model /models/broken.gguf")
+
+    svc._llm = Broken()
+    app = build_app(svc, answerer=answerer, now=NOW, use_daemon=False)
+
+    async def scenario(pilot):
+        await press(pilot, "C")
+        assert app.messages[-1] == ("warning", "Consolidated without the model: cannot load model "
+                                               "/models/broken.gguf.")
+        app.messages.clear()
+        await press(pilot, "C")
+        assert app.messages == [("information", "Nothing to consolidate: every episode is done.")]
+
+    run(app, scenario)
+
+
 def test_a_failing_consolidation_is_a_message_and_the_rest_works(svc, ids, answerer):
     def consolidator(job_svc, episode_id, progress):
         progress(0, 1)
