@@ -242,7 +242,7 @@ class RecallApp(App[None]):
                 self.action_check_empty()
                 main = self._main()
                 if main is not None and not isinstance(self.screen, WelcomeScreen):
-                    main.refresh_all(detail=False)
+                    main.refresh_all()  # the pane too: the day it shows may be the note's, now one event more
 
             self.background(lambda: self.backend.add(text), done, group="action")
 

@@ -379,6 +379,22 @@ def test_add_a_note(app, ids, svc):
     run(app, scenario)
 
 
+def test_a_note_added_on_the_day_the_detail_pane_shows_is_counted_there_at_once(svc):
+    svc.add("first note")  # today, as the note will be
+    app = build_app(svc, use_daemon=False)
+
+    async def scenario(pilot):
+        assert app.screen.detail.ref.startswith("day:")
+        assert "1 event, not in an episode yet" in detail_text(app)
+        await press(pilot, "n")
+        await type_text(pilot, "second note")
+        await press(pilot, "ctrl+s")
+        assert app.screen.detail.ref.startswith("day:")
+        assert "2 events, not in an episode yet" in detail_text(app)
+
+    run(app, scenario)
+
+
 def test_a_note_added_with_a_secret_says_what_was_replaced(app, ids, svc):
     async def scenario(pilot):
         await press(pilot, "n")
