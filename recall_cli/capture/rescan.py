@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..service import Recall
 
 # the secret table's fingerprint (see ``fingerprint``; a test keeps the two equal): a constant,
 # so opening a store compares two strings instead of compiling the table
-TABLE = "86:29d0a900f049"
+TABLE = "86:3fa537e477af"
 SCANNED = "secrets.table"  # setting: the fingerprint of the table the store was last scanned with
 
 
@@ -45,15 +45,16 @@ class Rescan:
 
 def fingerprint() -> str:
     """The secret table as it is now: its size and a hash of every pattern's name and regex,
-    and of the event and memory fields they are run over (a field added is scanned in old
-    stores too)."""
+    of the event and memory fields they are run over (a field added is scanned in old
+    stores too) and of the key names whose values are secrets."""
     import hashlib
 
-    from .redact_fields import FIELDS, MEMORY_FIELDS
+    from .redact_fields import FIELDS, MEMORY_FIELDS, SECRET_KEY_PAIRS, SECRET_KEY_WORDS
     from .secrets import PATTERNS
 
+    keys = sorted(SECRET_KEY_WORDS) + sorted(" ".join(pair) for pair in SECRET_KEY_PAIRS)
     spelled = "\n".join([*(f"{p.name}\t{p.regex.pattern}\t{p.regex.flags}" for p in PATTERNS), " ".join(FIELDS),
-                         " ".join(MEMORY_FIELDS)])
+                         " ".join(MEMORY_FIELDS), " ".join(keys)])
     return f"{len(PATTERNS)}:{hashlib.sha256(spelled.encode()).hexdigest()[:12]}"
 
 
@@ -76,6 +77,13 @@ def _clean(text: str) -> str:
     return redact(text).text
 
 
+def _clean_json(value: Any) -> Any:
+    """A memory's metadata or history state with secrets replaced, a secret-named key's value whole."""
+    from .redact_fields import redact_value
+
+    return redact_value(value, set())
+
+
 def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
     """Find stored text the secret table would change now; with ``fix``, change it in place."""
     from .redact_fields import redact_event
@@ -91,7 +99,7 @@ def redact_stored(svc: Recall, *, fix: bool = False) -> Rescan:
                 result.events += 1
                 if fix:
                     store.rewrite_event(clean)  # (redact_event gave it the hash of its new text)
-        result.other = store.rewrite_texts(_clean, write=fix)
+        result.other = store.rewrite_texts(_clean, write=fix, change_json=_clean_json)
         if not fix or not result.found:
             return result
     svc.scrub()

@@ -523,16 +523,18 @@ class EventQueries(StoreBase):
         self._db.execute("DELETE FROM embeddings WHERE owner = 'event' AND owner_id = ?", [event.id])
         return True
 
-    def rewrite_texts(self, change: Callable[[str], str], *, write: bool = True) -> int:
+    def rewrite_texts(self, change: Callable[[str], str], *, write: bool = True,
+                      change_json: Callable[[Any], Any] | None = None) -> int:
         """Apply ``change`` to every memory's text, subject and metadata (an agent's tags),
         every memory history text and state, and every episode title, in place (a changed
         memory's vectors go, to be made again); returns how many rows change. ``write=False``
-        only counts them."""
+        only counts them. ``change_json``, when given, changes the decoded metadata and states
+        whole instead of string by string (a value can be a secret for its key's sake)."""
         changed = 0
         rows = self._db.execute("SELECT id, kind, subject, text, meta FROM memories").fetchall()
         for mid, kind, subject, text, meta in rows:
             new_text, new_subject = change(text), change(subject) if subject else subject
-            new_meta = _rewrite_json(meta, change)
+            new_meta = _rewrite_json(meta, change, change_json)
             if (new_text, new_subject, new_meta) != (text, subject, meta):
                 changed += 1
                 if not write:
@@ -543,7 +545,7 @@ class EventQueries(StoreBase):
                     self._db.execute("DELETE FROM embeddings WHERE owner = 'memory' AND owner_id = ?", [mid])
         for table, columns in (("memory_history", ("old_text", "new_text", "state")), ("episodes", ("title",))):
             for row in self._db.execute(f"SELECT id, {', '.join(columns)} FROM {table}").fetchall():
-                new = [(_rewrite_json(v, change) if c == "state" else change(v)) if v else v
+                new = [(_rewrite_json(v, change, change_json) if c == "state" else change(v)) if v else v
                        for c, v in zip(columns, row[1:], strict=True)]
                 if new != list(row[1:]):
                     changed += 1
@@ -553,13 +555,15 @@ class EventQueries(StoreBase):
         return changed
 
 
-def _rewrite_json(stored: str | None, change: Callable[[str], str]) -> str | None:
-    """Stored JSON with ``change`` applied to every string inside it; as stored when nothing changes."""
+def _rewrite_json(stored: str | None, change: Callable[[str], str],
+                  change_json: Callable[[Any], Any] | None = None) -> str | None:
+    """Stored JSON with ``change`` applied to every string inside it (or ``change_json`` to the
+    whole value); as stored when nothing changes."""
     if not stored:
         return stored
     try:
         value = json.loads(stored)
     except ValueError:
         return change(stored)
-    new = map_strings(value, change)
+    new = change_json(value) if change_json is not None else map_strings(value, change)
     return stored if new == value else json.dumps(new, ensure_ascii=False)

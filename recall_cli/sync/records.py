@@ -47,7 +47,8 @@ def change_record(change: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_change(record: dict[str, Any]) -> dict[str, Any]:
-    """A change record with the fields replaying it needs; InputError otherwise."""
+    """A change record with the fields replaying it needs, secrets redacted (see
+    ``redact_change``); InputError otherwise."""
     for name, kind in (("uid", str), ("action", str), ("actor", str), ("ts", (int, float))):
         if not isinstance(record.get(name), kind):
             raise InputError(f"malformed memory change: '{name}' missing or of the wrong type")
@@ -55,7 +56,19 @@ def check_change(record: dict[str, Any]) -> dict[str, Any]:
     if state is not None and not (isinstance(state, dict) and isinstance(state.get("text"), str)
                                   and state.get("kind") in ("semantic", "procedural", "episodic", "core")):
         raise InputError("malformed memory change: its state has no text or kind")
-    return record
+    return redact_change(record)
+
+
+def redact_change(record: dict[str, Any]) -> dict[str, Any]:
+    """The change with secrets replaced in the texts and state it would store (an export
+    written under an older secret table, or by hand, may hold one): a memory change is
+    stored by ``apply_change``, past the events' write path, so it is redacted here."""
+    from ..capture.redact_fields import redact_value
+
+    names: set[str] = set()
+    clean: dict[str, Any] = {key: redact_value(record[key], names)
+                             for key in ("old", "new", "detail", "state") if key in record}
+    return {**record, **clean} if names else record
 
 
 def tombstone_record(stone: dict[str, Any]) -> dict[str, Any]:
