@@ -20,7 +20,12 @@ from collections.abc import Callable
 
 from .secret_commands import COMMAND_ROWS
 from .secret_commands import VALUE as _VALUE  # a value after a flag or an assignment
-from .secret_shapes import aws_secret_shape, card_number, random_looking, random_not_hex
+from .secret_notes import NOTE_ROWS
+from .secret_shapes import aws_secret_shape, card_number, placeholder, random_looking, random_not_hex
+from .secret_shapes import chosen_or_long as _chosen_or_long
+from .secret_shapes import labelled_value as _labelled_value
+from .secret_shapes import looks_chosen as _looks_chosen
+from .secret_shapes import not_code as _not_code
 
 MARK = "[REDACTED:"
 
@@ -45,10 +50,12 @@ class SecretPattern:
     containing one of its ``needles`` (lower-case substrings that every match contains), so
     an ordinary command costs a few substring tests instead of dozens of regex compiles."""
 
-    __slots__ = ("name", "pattern", "flags", "needles", "example", "secret", "description", "accept", "_regex")
+    __slots__ = ("name", "pattern", "flags", "needles", "example", "secret", "description", "accept", "keep",
+                 "rewrite", "_regex")
 
     def __init__(self, name: str, pattern: str, needles: tuple[str, ...], example: str, secret: str,
-                 description: str = "", flags: int = 0, accept: Callable[[str], bool] | None = None) -> None:
+                 description: str = "", flags: int = 0, accept: Callable[[str], bool] | None = None,
+                 keep: tuple[str, ...] = (), rewrite: Callable[[str, str], str] | None = None) -> None:
         self.name = name
         self.pattern = pattern
         self.flags = flags
@@ -57,6 +64,9 @@ class SecretPattern:
         self.secret = secret  # the part of ``example`` that must not survive redaction
         self.description = description
         self.accept = accept  # a last check on the secret a match found (entropy, shape)
+        self.keep = keep  # texts near the example that hold no secret: left as written (a test checks them)
+        # the whole match rewritten (a table's password column), for what one group cannot name
+        self.rewrite = rewrite
         self._regex: re.Pattern[str] | None = None
 
     @property
@@ -73,34 +83,10 @@ class SecretPattern:
 
 
 def _p(name: str, needles: str, pattern: str, example: str, secret: str, description: str = "",
-       flags: int = 0, accept: Callable[[str], bool] | None = None) -> SecretPattern:
-    return SecretPattern(name, pattern, tuple(needles.split()), example, secret, description, flags, accept)
-
-
-# What stands where a secret would, and is none: a variable or template reference ($TOKEN,
-# ${DB_PASSWORD}, {{ api_key }}, <token>), a mask (xxxx, ****, ...), or code-style words that
-# tell the reader to put their own there (your_api_key_here, YOUR-TOKEN). Other words stay
-# redacted: "my_api_key" or "follow-your-heart" may be someone's real password.
-_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{\s*[\w.\-]+\s*\}\}|\{[A-Za-z_][\w.]*\}|"
-                        r"<[^<>\n]{1,40}>|<[A-Za-z][\w-]*|[xX*.•…]{3,}")
-# Where a secret is kept is no secret: a file's path under a variable or the home folder
-# ("GOOGLE_APPLICATION_CREDENTIALS=$HOME/keys/sa.json", "~/.aws/credentials"), or absolute
-# from a system's top folder ("/run/secrets/db"). A base64 token may open with "/" too, so
-# an absolute path must start at a folder every system has.
-_PATH = re.compile(r"(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|~|\.{1,2}|/(?:home|Users|etc|run|var|opt|srv|tmp|root|"
-                   r"mnt|usr|Volumes|private|secrets|data))(?:/[\w.-]+)+/?")
-_STAND_IN = frozenset({"your", "placeholder"})
-_WHAT_GOES = frozenset({"key", "token", "secret", "password", "pass", "pw", "api", "here", "id", "value",
-                        "credential", "credentials", "apikey"})
-
-
-def placeholder(value: str) -> bool:
-    """Whether a secret's value is only a stand-in for one (see _REFERENCE) or where one is kept (_PATH)."""
-    value = value.strip("'\"")
-    if _REFERENCE.fullmatch(value) or _PATH.fullmatch(value):
-        return True
-    words = value.lower().replace("-", "_").split("_")
-    return all(w.isalpha() for w in words) and bool(_STAND_IN & set(words)) and bool(_WHAT_GOES & set(words))
+       flags: int = 0, accept: Callable[[str], bool] | None = None, keep: tuple[str, ...] = (),
+       rewrite: Callable[[str, str], str] | None = None) -> SecretPattern:
+    return SecretPattern(name, pattern, tuple(needles.split()), example, secret, description, flags, accept, keep,
+                         rewrite)
 
 
 def _not_a_scheme(value: str) -> bool:
@@ -110,43 +96,6 @@ def _not_a_scheme(value: str) -> bool:
     if value.lower() in ("bearer", "basic", "token", "bot", "digest"):
         return False
     return not (len(value) < 24 and re.fullmatch(r"[a-z]+(?:[_-][a-z]+)*", value))
-
-
-# An unquoted value that is code, not a secret: a call, a subscript or an attribute chain
-# ("request.form['password']", "generate_password_hash(password, ...)"), an environment
-# variable or a field read (process.env.API_KEY, self.token), or a variable passed on in an
-# argument list ("User(password=hashed_password, ...)").
-_CONSTANTS = frozenset({"none", "null", "nil", "undefined", "true", "false"})
-_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:[(\[].*|,)"
-                         r"|(?:process\.env|import\.meta\.env|os\.environ|self|this)\.[\w$.]+", re.DOTALL)
-
-
-def _not_code(value: str) -> bool:
-    """False for an assigned value that is an expression of code (see _CODE_VALUE) or a
-    language's empty or truth value (``password = None``)."""
-    if value[:1] in {"'", '"'}:
-        return True
-    return value.lower() not in _CONSTANTS and not _CODE_VALUE.fullmatch(value)
-
-
-def _looks_chosen(value: str) -> bool:
-    """A value a person chose as a password: quoted, or not a plain lower-case word (it has a
-    digit, a symbol or mixed case). "the password is wrong" is prose; "is hunter2" is not."""
-    core = value.strip("'\"")
-    if len(core) < 4:
-        return False
-    if value[:1] in {"'", '"'}:
-        return True
-    return (any(c.isdigit() for c in core) or any(not c.isalnum() for c in core)
-            or (any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)))
-
-
-def _chosen_or_long(value: str) -> bool:
-    """A chosen-looking value, or one long run of letters ("correcthorsebatterystaple"): hardly
-    a word of prose has sixteen letters or more, joined passphrases often do. Code is neither
-    ("password = db.Column(...)")."""
-    core = value.strip("'\"")
-    return (_looks_chosen(value) or (len(core) >= 16 and core.isalpha())) and _not_code(value)
 
 
 # what follows "the password is" in prose that is not a password ("is too short", "is in the
@@ -195,19 +144,11 @@ def _pass_value(value: str) -> bool:
     return any(c.isalpha() for c in core) or not has_symbol
 
 
-# a type or an empty value after "password:" in code or a form ("password: str", "Password: <input")
-_NOT_A_VALUE = _CONSTANTS | {"str", "string", "int", "bytes", "optional", "secretstr", "text", "required"}
 # one word after "my password is" that describes it rather than is it ("the pw is fine", "is wrong")
 _DESCRIBES = frozenset("fine ok okay wrong right correct incorrect good bad weak strong secure insecure safe "
                        "long short simple easy hard new old same different blank empty missing optional invalid "
                        "valid lost gone unknown set reset secret private mine yours his hers ours theirs it this "
                        "that there here what why who".split())
-
-
-def _labelled_value(value: str) -> bool:
-    """After an unambiguous password label ("wifi pass: sunshine", "pw: x"), any value but a
-    type, an empty value or code ("password: str", "password: None")."""
-    return value.strip("'\"").lower() not in _NOT_A_VALUE and _not_code(value)
 
 
 def _one_word_password(value: str) -> bool:
@@ -456,6 +397,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
        r"[^\s/]+\s*/\s*(?P<secret>[^\s,;/]{4,})(?=[\s,;]|$)",
        "Netflix login is me@example.com / Pancake!2024", "Pancake!2024",
        "\"login is user / password\" in notes (a chosen-looking password)", accept=_looks_chosen),
+    # as people write passwords down in notes: a table, "Password - X", "Wifi: net / X" (secret_notes.py)
+    *(_p(*row) for row in NOTE_ROWS),
     _p("high-entropy-token", _WORD_NEEDLES,
        r"(?i)\b(?:key|token|secret|password|passwd|pwd|credentials?|api[_\s-]?key|auth)\b[^\n]{0,40}?"
        r"(?<![A-Za-z0-9+/_\-])(?P<secret>[A-Za-z0-9+/_\-]{20,}={0,2})(?![A-Za-z0-9+/_\-])",
@@ -532,6 +475,11 @@ def _replacer(pattern: SecretPattern, found: list[str], marked: list[tuple[int, 
 
     def replace(match: re.Match[str]) -> str:
         whole = match.group(0)
+        if pattern.rewrite is not None:
+            new = pattern.rewrite(whole, tag)
+            if new != whole:
+                found.append(pattern.name)
+            return new
         if has_group and match.group("secret") is not None:
             secret = match.group("secret")
             start, end = match.span("secret")

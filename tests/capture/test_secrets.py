@@ -481,3 +481,48 @@ def test_a_password_with_its_symbols_words_with_a_number_or_a_gate_code_is_redac
                                   "password is fine, I changed it last week"])
 def test_a_sentence_about_a_password_that_gives_none_is_kept(text):
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize(("pattern", "text"), [(p, k) for p in PATTERNS for k in p.keep],
+                         ids=[f"{p.name}-{k[:30]}" for p in PATTERNS for k in p.keep])
+def test_every_patterns_near_misses_are_left_as_written(pattern, text):
+    assert redact(text).text == text
+
+
+# Everyday ways of writing a password down that a new user found stored as written
+NOTED_PASSWORDS = [
+    ("| service | user | password |\n|---|---|---|\n| router | admin | Kettle!Blue99 |\n"
+     "| printer | admin | Tuesday$Moon7 |", ["Kettle!Blue99", "Tuesday$Moon7"]),
+    ("site | login | pass\n--- | --- | ---\nbank | me@example.com | Sunny-Day-42", ["Sunny-Day-42"]),
+    ("I changed my Netflix password to Moonlight2024 yesterday.", ["Moonlight2024"]),
+    ("Wifi: HomeNet / Moonlight2024", ["Moonlight2024"]),
+    ("Password - Moonlight2024", ["Moonlight2024"]),
+    ("passwd Moonlight2024", ["Moonlight2024"]),
+    ("Passwort: Moonlight2024", ["Moonlight2024"]),
+    ("mot de passe: Moonlight2024", ["Moonlight2024"]),
+    ("mot de passe : soleil", ["soleil"]),
+]
+
+
+@pytest.mark.parametrize(("text", "secrets"), NOTED_PASSWORDS, ids=[t[:30] for t, _ in NOTED_PASSWORDS])
+def test_a_password_written_down_in_a_table_a_dash_label_or_another_language_is_redacted(text, secrets):
+    result = redact(text)
+    assert not [s for s in secrets if s in result.text], result.text
+    assert "[REDACTED:" in result.text
+
+
+def test_a_table_keeps_every_column_but_its_password_one():
+    text = "| service | user | password |\n|:--|---|---|\n| router | admin | Kettle!Blue99 |\n| printer | - | - |"
+    assert redact(text).text == ("| service | user | password |\n|:--|---|---|\n"
+                                 "| router | admin | [REDACTED:password-table] |\n| printer | - | - |")
+
+
+def test_an_accounts_note_reaches_neither_the_store_nor_search(cli, recall_home, tmp_path):
+    note = tmp_path / "accounts.md"
+    note.write_text("# Accounts\n\n" + "\n\n".join(text for text, _ in NOTED_PASSWORDS[:5]) + "\n", encoding="utf-8")
+    code, _out, err = cli("import", str(note))
+    assert code == 0, err
+    found = cli("search", "router password", "--json")[1]
+    stored = b"".join(p.read_bytes() for p in recall_home.glob("recall.db*"))
+    for secret in ("Kettle!Blue99", "Tuesday$Moon7", "Sunny-Day-42", "Moonlight2024"):
+        assert secret not in found and secret.encode() not in stored
