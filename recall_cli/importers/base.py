@@ -22,6 +22,7 @@ class Skipped:
 
     position: str
     reason: str
+    undecodable: bool = False  # a line with a byte that is not UTF-8: the import adds how to fix it
 
 
 @dataclass
@@ -207,10 +208,36 @@ def not_utf16(at: int) -> str:
     return f"not valid UTF-16 text (at byte {at})"
 
 
-def not_utf8(data: bytes, at: int, offset: int = 0) -> str:
+# a byte that is not UTF-8, as decoding with "surrogateescape" keeps it (U+DC80-U+DCFF: valid
+# UTF-8 never decodes to a lone surrogate, so one in a line read so marks such a byte)
+ESCAPED = re.compile("[\udc80-\udcff]")
+# a letter beyond ASCII that is valid UTF-8: a file holding one is UTF-8 with a stray byte
+UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def utf8_fix(elsewhere: bool) -> str:
+    """How to fix text that is not UTF-8: convert a Latin-1 file; but a file that is UTF-8
+    elsewhere (``elsewhere``) would have every other accented letter garbled by that."""
+    if elsewhere:
+        return ("the rest of the file is UTF-8, so correct that line in an editor and import it again "
+                "(converting the whole file with iconv would garble its other accented letters)")
+    return "if it is Latin-1, " + CONVERT.format("LATIN1")
+
+
+def not_utf8(data: bytes, at: int, offset: int = 0, *, elsewhere: bool = False) -> str:
     """The one-line reason for an invalid byte at ``data[at]`` (file offset ``offset + at``)."""
-    return (f"not UTF-8 text (invalid byte 0x{data[at]:02x} at byte {offset + at}); "
-            "if it is Latin-1, " + CONVERT.format("LATIN1"))
+    return f"not UTF-8 text (invalid byte 0x{data[at]:02x} at byte {offset + at}); " + utf8_fix(elsewhere)
+
+
+def undecodable(line: str) -> str | None:
+    """Why a line read leniently (see stream.text_chunks) is not UTF-8 text, naming its first
+    such byte and column; None for a line that is."""
+    if line.isascii():
+        return None
+    found = ESCAPED.search(line)
+    if found is None:
+        return None
+    return f"not UTF-8 text (invalid byte 0x{ord(found.group()) - 0xDC00:02x} at column {found.start() + 1})"
 
 
 def read_text(path: Path, max_bytes: int) -> str:
@@ -224,7 +251,8 @@ def read_text(path: Path, max_bytes: int) -> str:
         if is_utf16(data[:8192]):
             raise InputError(not_utf16(exc.start), str(path)) from None
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(not_utf8(data, exc.start), str(path), f"line {line}") from None
+        elsewhere = UTF8_LETTER.search(data.decode("utf-8", "surrogateescape")) is not None
+        raise InputError(not_utf8(data, exc.start, elsewhere=elsewhere), str(path), f"line {line}") from None
     if not text.strip():
         raise InputError("empty file (only whitespace)", str(path))
     return text

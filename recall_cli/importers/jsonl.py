@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import UsageError
 from ..models import Event
 from ..timeutil import parse_time
-from .base import Skipped, check_ts, clean, file_time, json_type, wrong_type
+from .base import Skipped, check_ts, clean, file_time, json_type, undecodable, wrong_type
 
 TEXT_KEYS = ("text", "content", "message", "body")
 TIME_KEYS = ("time", "timestamp", "ts", "date", "created_at", "datetime")
@@ -57,6 +57,7 @@ class JsonlImporter:
             return False
 
     nothing_found = "no records with text found"
+    skips_bad_lines = True  # a line with a byte that is not UTF-8 is one bad record, not a bad file
 
     def parse(self, path: Path, text: str) -> Iterator[Event | Skipped]:
         # split on "\n" only: str.splitlines() also breaks at U+2028 and friends,
@@ -66,7 +67,7 @@ class JsonlImporter:
     def parse_path(self, path: Path) -> Iterator[Event | Skipped]:
         from .stream import iter_lines
 
-        return self._parse(path, iter_lines(path))
+        return self._parse(path, iter_lines(path, lenient=True))
 
     def _parse(self, path: Path, lines: Iterable[str]) -> Iterator[Event | Skipped]:
         # records without a time get the file's mtime, not now(): re-importing the
@@ -75,6 +76,9 @@ class JsonlImporter:
         for number, line in enumerate(lines, start=1):
             line = line.removesuffix("\r")
             if not line.strip():
+                continue
+            if (why := undecodable(line)) is not None:
+                yield Skipped(f"line {number}", why, undecodable=True)
                 continue
             try:
                 obj = json.loads(line)

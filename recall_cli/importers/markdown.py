@@ -21,7 +21,7 @@ from ..errors import InputError, UsageError
 from ..models import Event, paragraph_hash  # noqa: F401 - watch and search take it from here
 from ..timephrase.phrase import nearest_year
 from ..timeutil import parse_time, to_ts
-from .base import Skipped, check_ts, clean, file_time
+from .base import Skipped, check_ts, clean, file_time, undecodable
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -222,6 +222,7 @@ def _is_list_item(line: str) -> bool:
 class MarkdownImporter:
     name = "markdown"
     description = "Markdown notes or journal: one event per paragraph, dated by headings"
+    skips_bad_lines = True  # a paragraph with a byte that is not UTF-8 is skipped, not the whole note
 
     def detect(self, path: Path, head: str) -> bool:
         if path.suffix.lower() in {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text"}:
@@ -242,14 +243,28 @@ class MarkdownImporter:
 
         with open(path, encoding="utf-8", errors="replace") as fh:
             _not_an_export(path, fh.read(200))
-        return self._parse(path, normalized_lines(iter_lines(path)))
+        return self._parse(path, normalized_lines(iter_lines(path, lenient=True)))
 
     def _parse(self, path: Path, lines: Iterator[str]) -> Iterator[Event | Skipped]:
         where = str(path.resolve())
         mtime = file_time(path)
         default = named_time(path, mtime)
         named = find_date(path.stem) is not None
-        for block in note_blocks(lines, default, path.stem):
+        bad: dict[int, str] = {}  # line (from 1) -> why it is not UTF-8, read ahead of the blocks
+
+        def marked(lines: Iterator[str]) -> Iterator[str]:
+            for number, line in enumerate(lines, start=1):
+                if (why := undecodable(line)) is not None:
+                    bad[number] = why
+                yield line
+
+        for block in note_blocks(marked(lines), default, path.stem):
+            if broken := [n for n in bad if block.line_start <= n <= block.line_end]:
+                # the paragraph is left out whole (a guess at its letters could store a wrong word)
+                yield Skipped(f"line {broken[0]}", bad[broken[0]], undecodable=True)
+                for number in broken:
+                    del bad[number]
+                continue
             meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
                                     "line_start": block.line_start, "line_end": block.line_end}
             if block.ts == mtime and not named:
@@ -258,6 +273,8 @@ class MarkdownImporter:
                 meta["undated"] = True
             yield Event(text=block.text, ts_start=block.ts, source="note", kind="paragraph", session=path.name,
                         meta=meta)
+        for number, why in bad.items():  # in a heading: said, though its blocks landed
+            yield Skipped(f"line {number}", why, undecodable=True)
 
 
 # the first line of every file `recall export --format markdown` writes

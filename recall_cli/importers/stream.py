@@ -15,12 +15,15 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import InputError, RecallError, UsageError
 from ..models import Event
 from .base import (
+    ESCAPED,
+    UTF8_LETTER,
     Importer,
     ImportReport,
     Skipped,
@@ -31,6 +34,7 @@ from .base import (
     not_utf16,
     nothing_imported,
     read_text,
+    utf8_fix,
     utf16_codec,
 )
 
@@ -45,10 +49,23 @@ _WS = re.compile(r"[ \t\r\n]*")
 _MARGIN = 64
 
 
-def check_file(path: Path, max_bytes: int) -> str:
+@dataclass
+class TextScan:
+    """What reading a file through once found: its head (the first HEAD_CHARS characters, a
+    byte that is not UTF-8 in it escaped), the error for its first such byte (None when it
+    has none) and whether it holds valid UTF-8 letters beyond ASCII elsewhere (then it is
+    UTF-8 with a stray byte, and converting all of it from Latin-1 would garble them)."""
+
+    head: str
+    bad: InputError | None = None
+    utf8_elsewhere: bool = False
+
+
+def scan_file(path: Path, max_bytes: int) -> TextScan:
     """Refuse, with read_text's one-line errors, a file that cannot be imported as text
-    (missing, a folder, empty, over ``max_bytes``, binary, not UTF-8, only whitespace),
-    reading it in chunks; return its head (the first HEAD_CHARS characters)."""
+    (missing, a folder, empty, over ``max_bytes``, binary, only whitespace), reading it in
+    chunks; a byte that is not UTF-8 is not refused here but named in ``bad``: a format read
+    a line at a time skips only the lines that hold one."""
     check_size(path, max_bytes)
     with path.open("rb") as fh:
         start = fh.read(8192)
@@ -56,26 +73,54 @@ def check_file(path: Path, max_bytes: int) -> str:
     head: list[str] = []
     have = 0
     blank = True
-    for chunk in text_chunks(path):
+    elsewhere = False
+    lines = 0  # newlines before the chunk
+    offset = 3 if start.startswith(_BOM) else 0  # file offset of the chunk (UTF-8 only)
+    bad: tuple[int, int, int] | None = None  # the first byte that is not UTF-8: (byte, offset, line)
+    for chunk in text_chunks(path, lenient=True):
         if have < HEAD_CHARS:
             head.append(chunk[:HEAD_CHARS - have])
             have += len(head[-1])
         if blank and chunk.strip():
             blank = False
+        if not chunk.isascii():
+            elsewhere = elsewhere or UTF8_LETTER.search(chunk) is not None
+            if bad is None and (found := ESCAPED.search(chunk)) is not None:
+                before = chunk[:found.start()].encode("utf-8", "surrogateescape")
+                bad = (ord(found.group()) - 0xDC00, offset + len(before), lines + before.count(b"\n") + 1)
+        lines += chunk.count("\n")
+        if bad is None:
+            offset += len(chunk) if chunk.isascii() else len(chunk.encode("utf-8", "surrogateescape"))
     if blank:
         raise InputError("empty file (only whitespace)", str(path))
-    return "".join(head)
+    scan = TextScan("".join(head), utf8_elsewhere=elsewhere)
+    if bad is not None:
+        byte, at, line = bad
+        scan.bad = InputError(not_utf8(bytes([byte]), 0, at, elsewhere=elsewhere), str(path), f"line {line}")
+    return scan
 
 
-def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
+def check_file(path: Path, max_bytes: int) -> str:
+    """As ``scan_file``, refusing a file with a byte that is not UTF-8 too; return its head."""
+    scan = scan_file(path, max_bytes)
+    if scan.bad is not None:
+        raise scan.bad
+    return scan.head
+
+
+def text_chunks(path: Path, size: int | None = None, *, lenient: bool = False) -> Iterator[str]:
     """The file as UTF-8 text in chunks of about ``size`` (CHUNK) bytes, a leading BOM
-    dropped; InputError naming the byte and line of the first invalid byte. A file whose
+    dropped; InputError naming the byte and line of the first invalid byte, or with
+    ``lenient`` each such byte escaped as a lone surrogate (see base.ESCAPED). A file whose
     first bytes are UTF-16 is read as UTF-16 (see base.utf16_codec)."""
     size = size or CHUNK
     with path.open("rb") as fh:
         codec = utf16_codec(fh.read(8192))
     if codec is not None:
         yield from _utf16_chunks(path, size, codec)
+        return
+    if lenient:
+        yield from _escaped_chunks(path, size)
         return
     offset = 0  # file offset of data[0]
     lines = 0  # newlines before data[0]
@@ -112,6 +157,21 @@ def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
                 return
 
 
+def _escaped_chunks(path: Path, size: int) -> Iterator[str]:
+    # the incremental decoder holds back a character cut by the chunk boundary
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    with path.open("rb") as fh:
+        if fh.read(3) != _BOM:
+            fh.seek(0)
+        while True:
+            block = fh.read(size)
+            text = decoder.decode(block, final=not block)
+            if text:
+                yield text
+            if not block:
+                return
+
+
 def _utf16_chunks(path: Path, size: int, codec: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(codec)()  # "utf-16" reads the BOM for the byte order, drops it
     offset = 0
@@ -129,11 +189,12 @@ def _utf16_chunks(path: Path, size: int, codec: str) -> Iterator[str]:
                 return
 
 
-def iter_lines(path: Path) -> Iterator[str]:
+def iter_lines(path: Path, *, lenient: bool = False) -> Iterator[str]:
     """The file's lines split at "\\n" only (as ``text.split("\\n")``: JSON may hold U+2028
-    unescaped), one at a time; a line is held whole, nothing else is."""
+    unescaped), one at a time; a line is held whole, nothing else is. ``lenient``: a byte
+    that is not UTF-8 is escaped (see text_chunks), for the importer to skip its line."""
     pending: list[str] = []
-    for chunk in text_chunks(path):
+    for chunk in text_chunks(path, lenient=lenient):
         pieces = chunk.split("\n")
         if len(pieces) == 1:
             pending.append(chunk)
@@ -313,15 +374,18 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
     if fmt != "auto" and fmt not in importers:
         raise UsageError(f"unknown format '{fmt}' (choose auto, recall, {', '.join(importers)})")
     max_bytes = svc.config.get("import.max_bytes")
-    head = check_file(path, max_bytes)  # what is not text is refused before anything is stored
+    scan = scan_file(path, max_bytes)  # what is not text is refused before anything is stored
+    head = scan.head
     failed: list[str] = []  # why the formats whose code raised before storing anything failed
     name = detect_format(svc, path, head, failed=failed) if fmt == "auto" else fmt
     tried: set[str] = set()
     while True:
         report = ImportReport(path=str(path), format=name, max_chars=svc.config.get("events.max_chars"),
                               max_parts=svc.config.get("events.max_parts"), failed=list(failed))
+        if scan.bad is not None and not getattr(importers[name], "skips_bad_lines", False):
+            raise scan.bad  # (a JSON document with a bad byte cannot be read around it)
         try:
-            _read(svc, importers[name], path, max_bytes, report, batch)
+            _read(svc, importers[name], path, max_bytes, report, batch, scan.utf8_elsewhere)
             break
         except RecallError:
             raise
@@ -347,8 +411,10 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
     return report
 
 
-def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: ImportReport, batch: int) -> None:
-    """Store the records ``importer`` reads from ``path`` a batch at a time, counted in ``report``."""
+def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: ImportReport, batch: int,
+          utf8_elsewhere: bool = False) -> None:
+    """Store the records ``importer`` reads from ``path`` a batch at a time, counted in ``report``
+    (a line skipped for a byte that is not UTF-8 says how to fix the file: ``utf8_elsewhere``)."""
     pending: list[Event] = []
 
     def flush() -> None:
@@ -367,6 +433,8 @@ def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: I
 
     for item in parse_file(importer, path, max_bytes):  # a record at a time
         if isinstance(item, Skipped):
+            if item.undecodable:
+                item.reason += "; " + utf8_fix(utf8_elsewhere)
             report.skipped.append(item)
             continue
         pending.append(item)

@@ -117,12 +117,36 @@ def test_a_binary_file_is_refused(cli, tmp_path):
     assert one_error_line(err) == f"Error: {path}: binary file (NUL byte at offset 8), not text"
 
 
-def test_non_utf8_text_is_refused_with_its_line(cli, tmp_path):
-    path = write(tmp_path, "notes.md", "# Caf\u00e9\n\nfine line\n".encode() + "na\u00efve\n".encode("latin-1"))
+def test_a_paragraph_that_is_not_utf8_is_skipped_by_its_line_and_the_rest_of_the_note_lands(cli, tmp_path):
+    path = write(tmp_path, "notes.md", "# Caf\u00e9\n\nfine line\n".encode() + "na\u00efve\n".encode("latin-1")
+                 + "\nDinner in Z\u00fcrich\n".encode())
     code, out, err = cli("import", str(path))
-    assert (code, out) == (4, "")
-    assert one_error_line(err) == (f"Error: {path}:line 4: not UTF-8 text (invalid byte 0xef at byte 21); "
-                                   "if it is Latin-1, convert it with `iconv -f LATIN1 -t UTF-8`")
+    assert code == 4 and out.startswith("Imported 1 event ") and ", 1 skipped." in out
+    # the rest is UTF-8: converting the whole file from Latin-1 would garble its "é" and "ü"
+    assert one_error_line(err) == (f"Error: {path}:line 4: not UTF-8 text (invalid byte 0xef at column 3); the rest "
+                                   "of the file is UTF-8, so correct that line in an editor and import it again "
+                                   "(converting the whole file with iconv would garble its other accented letters)")
+    assert json.loads(cli("show", "1", "--json")[1])["text"] == "Dinner in Z\u00fcrich"
+
+
+def test_a_jsonl_line_that_is_not_utf8_is_one_skipped_record_and_the_others_land(cli, tmp_path):
+    path = write(tmp_path, "mixed.jsonl", '{"text": "Lunch at the caf\u00e9", "time": "2026-01-01"}\n'.encode()
+                 + b'{"text": "stray caf\xe9 byte", "time": "2026-01-02"}\n'
+                 + '{"text": "Dinner in Z\u00fcrich", "time": "2026-01-03"}\n'.encode())
+    code, out, err = cli("import", str(path))
+    assert code == 4 and out.startswith("Imported 2 events ")
+    assert one_error_line(err).startswith(f"Error: {path}:line 2: not UTF-8 text (invalid byte 0xe9 at column 20); "
+                                          "the rest of the file is UTF-8, so correct that line")
+    assert "iconv -f" not in err
+    assert cli("import", str(path))[1].startswith("Imported 0 events ")  # what landed is not stored twice
+
+
+def test_a_latin1_file_is_told_to_convert_it(cli, tmp_path):
+    path = write(tmp_path, "old.md", "na\u00efve\n\nplain\n".encode("latin-1"))
+    code, _, err = cli("import", str(path))
+    assert code == 4 and one_error_line(err) == (f"Error: {path}:line 1: not UTF-8 text (invalid byte 0xef at "
+                                                 "column 3); if it is Latin-1, convert it with "
+                                                 "`iconv -f LATIN1 -t UTF-8`")
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])

@@ -101,16 +101,26 @@ def test_markdown_streamed_in_tiny_chunks_gives_what_the_whole_text_gives(text, 
         assert streamed == whole and whole
 
 
-def test_invalid_utf8_deep_in_a_file_is_refused_before_anything_is_stored(svc, tmp_path, monkeypatch):
+def test_invalid_utf8_deep_in_a_json_document_is_refused_before_anything_is_stored(svc, tmp_path, monkeypatch):
     monkeypatch.setattr(stream, "CHUNK", 16)
-    good = "".join(json.dumps({"text": f"note {n}", "time": 1700000000 + n}) + "\n" for n in range(50))
-    path = write(tmp_path, "n.jsonl", good.encode() + b'{"text": "caf\xe9"}\n')
+    chats = json.loads((DATA / "claude_conversations.json").read_text())
+    good = json.dumps(chats, ensure_ascii=True)[:-1].encode()
+    path = write(tmp_path, "conversations.json", good + b', {"name": "caf\xe9"}]')
     with pytest.raises(InputError) as caught:
         svc.import_file(path)
-    assert caught.value.message == (f"{path}:line 51: not UTF-8 text (invalid byte 0xe9 at byte "
-                                    f"{len(good.encode()) + 13}); if it is Latin-1, convert it with "
+    assert caught.value.message == (f"{path}:line 1: not UTF-8 text (invalid byte 0xe9 at byte "
+                                    f"{len(good) + 15}); if it is Latin-1, convert it with "
                                     "`iconv -f LATIN1 -t UTF-8`")
     assert svc.store.count_events() == 0
+
+
+def test_a_line_deep_in_a_jsonl_file_that_is_not_utf8_is_skipped_and_the_rest_lands(svc, tmp_path, monkeypatch):
+    monkeypatch.setattr(stream, "CHUNK", 16)
+    good = "".join(json.dumps({"text": f"note {n}", "time": 1700000000 + n}) + "\n" for n in range(50))
+    path = write(tmp_path, "n.jsonl", good.encode() + b'{"text": "caf\xe9"}\n{"text": "last", "time": 1}\n')
+    report = svc.import_file(path)
+    assert (report.inserted, [s.position for s in report.skipped]) == (51, ["line 51"])
+    assert report.skipped[0].reason.startswith("not UTF-8 text (invalid byte 0xe9 at column 14); if it is Latin-1")
 
 
 def test_the_check_returns_only_the_head_for_detection(tmp_path):
