@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from ..errors import ModelError
 from .common import daemon_note, echo_json, progress, service, table
 
 models_app = typer.Typer(help="The embedding model and the local LLM (GGUF).", no_args_is_help=True)
@@ -126,8 +127,10 @@ def info(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -
     data = service().model_info()
     if as_json:
         echo_json(data)
-        return
-    for key, value in data.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
-        typer.echo(f"{key}: {value}")
+    else:
+        for key, value in data.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+            typer.echo(f"{key}: {value}")
+    if data.get("problem"):  # its header reads, but the model cannot be used: that is the news, and the exit
+        raise ModelError(f"the configured model cannot be used: {data['problem']}: {data['path']}")

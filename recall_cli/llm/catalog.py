@@ -16,7 +16,7 @@ from ..config import Config
 from ..errors import ModelError
 from ..search.embed import bundled_model_path
 from .discovery import Found, discover, resolve
-from .gguf import check_model, read_header, summary
+from .gguf import check_model, complete_header, read_header, summary
 from .model import bundled_gguf, model_path
 from .pull import CATALOGUE, Progress, entry, pull
 
@@ -136,15 +136,21 @@ def catalogue(config: Config) -> list[dict[str, Any]]:
 
 
 def model_info(config: Config) -> dict[str, Any]:
-    """The active LLM: its name, file, size, architecture, parameters, quantisation, trained
-    context, and the settings it runs with."""
+    """The active LLM: its name, file, what is wrong with it (``problem``: cut short), size,
+    architecture, parameters, quantisation, trained context, and the settings it runs with."""
     path = model_path(config)
     facts = gguf_info(path)
+    try:  # a file cut short since `models use` still has its header: say it cannot be used
+        complete_header(path)
+        problem = ""
+    except ModelError as exc:
+        problem = exc.message.removesuffix(f": {path}")
     try:
         bundled = _same(path, bundled_gguf()) and not config.get("llm.model")
     except ModelError:
         bundled = False
-    data: dict[str, Any] = {"name": BUNDLED if bundled else name_of(config, path), **facts, "bundled": bundled}
+    data: dict[str, Any] = {"name": BUNDLED if bundled else name_of(config, path), "path": facts.pop("path"),
+                            **({"problem": problem} if problem else {}), **facts, "bundled": bundled}
     data.update({"context": config.get("llm.context"), "threads": config.get("llm.threads") or "all cores",
                  "gpu_layers": config.get("llm.gpu_layers"), "prompt_cache": config.get("llm.prompt_cache")})
     cache = config.kv_dir

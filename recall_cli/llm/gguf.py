@@ -196,14 +196,22 @@ def read_header(path: Path, *, tensors: bool = True) -> Header:
         raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}") from None
 
 
-def check_model(path: Path) -> Header:
-    """Everything `recall models use` checks before saving: a complete GGUF (header and
-    tensor data) of an architecture llama.cpp can load and that generates text."""
+def complete_header(path: Path) -> Header:
+    """The header of a GGUF whose tensor data is all there: the tensor table says where the
+    last tensor ends, and a file shorter than that (a download or a copy cut short, a disk that
+    filled up) is a one-line ModelError saying so, not llama.cpp's bare load failure later."""
     header = read_header(path)
     end = header.data_end()
     if end > header.file_size:
         raise ModelError(f"truncated GGUF file ({header.file_size:,} of {end:,} bytes; "
-                         f"an unfinished download?): {path}")
+                         f"an unfinished download or copy?): {path}")
+    return header
+
+
+def check_model(path: Path) -> Header:
+    """Everything `recall models use` checks before saving: a complete GGUF (header and
+    tensor data) of an architecture llama.cpp can load and that generates text."""
+    header = complete_header(path)
     arch = header.architecture
     if not arch:
         raise ModelError(f"GGUF without general.architecture (not a model?): {path}")

@@ -51,10 +51,12 @@ def bundled_gguf() -> Path:
 
 
 def check_gguf(path: Path) -> None:
-    """One-line errors for a missing, unreadable, non-GGUF or truncated model file."""
-    from .gguf import read_header
+    """One-line errors for a missing, unreadable, non-GGUF or truncated model file (its tensor
+    data cut short too: a few ms to read the tensor table, where llama.cpp would only fail to
+    load, and a model too small to be loaded at all would never say the file is broken)."""
+    from .gguf import complete_header
 
-    read_header(path, tensors=False)
+    complete_header(path)
 
 
 def parse_size_label(label: str) -> int | None:

@@ -131,3 +131,25 @@ def test_the_llm_uses_the_cores_that_are_not_already_busy(monkeypatch, cpus, loa
     assert model.idle_cores() == threads
     assert model.LlamaLLM(bundled_gguf()).threads == threads
     assert model.LlamaLLM(bundled_gguf(), threads=3).threads == 3  # llm.threads, when set, is kept
+
+
+def test_a_configured_model_cut_short_after_use_is_named_by_models_info_doctor_and_ask(cli, tmp_path):
+    from tests.llm.gguf_writer import gguf_bytes
+
+    model = tmp_path / "my.gguf"
+    whole = gguf_bytes(size_label="135M")
+    model.write_bytes(whole)
+    assert cli("models", "use", str(model))[0] == 0
+    cli("add", "Dentist appointment on Thursday at 8:30", "--time", "2026-12-06")
+    model.write_bytes(whole[:-200])  # a disk that filled up, a copy interrupted
+    cut = "truncated GGUF file (1,432 of 1,632 bytes; an unfinished download or copy?)"
+    code, out, err = cli("models", "info")
+    assert out.startswith(f"name: {model}\npath: {model}\nproblem: {cut}\nsize_bytes: 1432\n")
+    assert (code, err) == (5, f"Error: the configured model cannot be used: {cut}: {model}\n")
+    code, out, _ = cli("models", "info", "--json")
+    assert code == 5 and json.loads(out)["problem"] == cut
+    code, out, _ = cli("doctor")
+    assert code == 1 and f"[FAIL] llm: {cut}: {model}\n" in out
+    code, out, err = cli("ask", "when is the dentist?")
+    assert code == 0 and "8:30" in out
+    assert err == f"recall: the model could not load, so the evidence answers: {cut}: {model}\n"
