@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .capture.ingest import before_reading
 from .capture.rescan import catch_up
+from .capture.write import said_by_parts
 from .config import Config, load_config
 from .errors import ModelError, NoRoom, NotFoundError, RecallError, UsageError
 from .home import tighten
@@ -206,8 +207,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         if stored.filtered:
             raise UsageError("a plugin's filter_event dropped this event")
         event = stored.events[0]
-        if dropped := next((e.meta["truncated"] for e in stored.events if e.meta.get("truncated")), 0):
-            event.meta["truncated"] = dropped  # said by the last part; the caller sees the first
+        event.meta.update(said_by_parts(stored.events))  # a long text: the caller sees the first part
         if stored.forgotten and not stored.inserted:
             raise UsageError("you deleted this very event before (same text, time and source); add it at "
                              "another time (--time) to store it again")

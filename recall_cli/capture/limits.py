@@ -5,12 +5,15 @@ and ``meta["whole"]``, the content hash of the whole text), each cut at a paragr
 word boundary near the limit. Past ``max_parts`` parts the rest is not stored: the last part
 ends with a marker saying how much was left out, ``meta["truncated"]`` holds the count, and
 the caller reports it. Cutting happens before anything else looks at the text (redaction,
-the tokenizer), so a 50 MB line costs what 1 MB costs.
+the tokenizer), so a 50 MB line costs what 1 MB costs. Secrets are redacted in what is kept
+before it is cut into parts (``clean``): a private key or "the wifi password is X" across a
+cut would otherwise leave its body in the next part, where nothing names it a secret.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -45,9 +48,11 @@ def cut_points(text: str, limit: int, most: int | None = None) -> list[int]:
     return cuts
 
 
-def split_long(event: Event, limit: int, max_parts: int) -> tuple[list[Event], int]:
+def split_long(event: Event, limit: int, max_parts: int,
+               clean: Callable[[str], str] | None = None) -> tuple[list[Event], int]:
     """(``[event]``, 0) when its text fits, else (its parts, characters left out). Parts keep
-    the event's time, source, speaker and session."""
+    the event's time, source, speaker and session. ``clean`` (redaction) is applied to the
+    text that can be kept (a part's worth past the last cut, no more) before it is cut."""
     limit = max(MIN_PART, limit)
     text = event.text
     # a part already (a recall export's, read back): the last one's note of what was cut goes over
@@ -55,8 +60,15 @@ def split_long(event: Event, limit: int, max_parts: int) -> tuple[list[Event], i
         return [event], 0
     whole = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     max_parts = max(1, max_parts)
+    beyond = 0  # characters past what ``clean`` saw: never stored, only counted
+    if clean is not None:
+        cap = limit * (max_parts + 1)  # room for a secret that crosses the last cut
+        beyond = max(0, len(text) - cap)
+        text = clean(text[:cap])
+        if not beyond and len(text) <= limit:  # what made it long was a secret: one event, as any other
+            return [part_hashed(replace(event, text=text))], 0
     edges = [0, *cut_points(text, limit, most=max_parts), len(text)][: max_parts + 1]
-    dropped = len(text) - edges[-1]
+    dropped = len(text) - edges[-1] + beyond
     parts = []
     for number, (a, b) in enumerate(zip(edges, edges[1:], strict=False), start=1):
         meta = {**event.meta, "part": number, "parts": len(edges) - 1, "whole": whole}

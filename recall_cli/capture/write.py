@@ -4,12 +4,14 @@ merge stores through it, so redaction and plugins' filters cannot be bypassed.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from ..importers.base import check_ts
 from ..plugins.manager import FilterFailed
 from .limits import part_hashed, split_long
 from .redact_fields import redact_event
+from .secrets import MARK, redact
 
 if TYPE_CHECKING:
     from ..models import Event
@@ -32,10 +34,19 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
         if (why := unfit(event)) is not None:  # a plugin importer's milliseconds would break every listing
             held[why] = held.get(why, 0) + 1
             continue
-        parts, dropped = split_long(event, limit, max_parts)  # first: redaction's cost stays bounded
+        found: set[str] = set()  # what was redacted in a long text before it was cut
+
+        def before_cut(text: str, found: set[str] = found) -> str:
+            redaction = redact(text)
+            found.update(redaction.names)
+            return redaction.text
+
+        # cut first: redaction's cost stays bounded (it sees what is kept, no more)
+        parts, dropped = split_long(event, limit, max_parts, before_cut)
         split += len(parts) > 1
         truncated += dropped > 0
-        for part in parts:
+        for whole in parts:
+            part = _with_names(whole, found)
             clean = redact_event(part)
             if clean is not part:
                 clean = part_hashed(clean) if "whole" in clean.meta else clean
@@ -55,7 +66,7 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
             # what a filter wrote into the event (in place, too) goes through the secret table again
             again = redact_event(result) if filters else result
             kept.append(again)
-            if clean is not part or again is not result:
+            if part is not whole or clean is not part or again is not result:
                 secret.append(again)
     store = svc.store
     # a note's paragraph stored already from the same file, at another time (see known_paragraph)
@@ -69,6 +80,25 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
     stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
     stored.held = held
     return stored
+
+
+def said_by_parts(parts: Sequence[Event]) -> dict[str, Any]:
+    """What the parts of one long text say that its first part does not: how much the last
+    one left out, and every secret redacted in any of them."""
+    said: dict[str, Any] = {}
+    if dropped := next((e.meta["truncated"] for e in parts if e.meta.get("truncated")), 0):
+        said["truncated"] = dropped
+    if len(parts) > 1 and (names := sorted({n for e in parts for n in e.meta.get("redacted") or ()})):
+        said["redacted"] = names
+    return said
+
+
+def _with_names(part: Event, found: set[str]) -> Event:
+    """A part of a long text with the names of the secrets redacted in it before the cut."""
+    here = sorted(name for name in found if f"{MARK}{name}]" in part.text)
+    if not here:
+        return part
+    return part_hashed(replace(part, meta={**part.meta, "redacted": sorted({*here, *part.meta.get("redacted", ())})}))
 
 
 def unfit(event: Event) -> str | None:

@@ -90,3 +90,42 @@ def test_a_long_text_cut_at_its_last_part_survives_an_export_and_import_as_it_wa
     assert code == 0 and out.startswith("Imported 0 events") and "2 events already known" in out
     assert json.loads(cli("stats", "--json")[1])["events"] == 1  # one text, its two parts not stored again
     assert "Part: 2 of 2" in cli("show", "2")[1] and cli("show", "3")[0] != 0
+
+
+KEY_BODY = ("MIIEpAIBAAKCAQEA7bq3rZ9xYk2Lw0pQmN4sT8vU1cD6eF3gH5iJ2kL9mN0oP7qR4sTu\n"
+            "Vw8xY1zA3bC5dE7fG9hI2jK4lM6nO8pQ0rS2tU4vW6xY8zA1bC3dE5fG7hI9jK1lM3n\n")
+
+
+def _stored(recall_home) -> bytes:
+    return b"".join(p.read_bytes() for p in recall_home.glob("recall.db*"))
+
+
+def test_a_private_key_across_the_cut_is_redacted_whole(cli, recall_home):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    text = ("Server setup log. " + "step ok. " * 103 + "\n-----BEGIN RSA PRIVATE KEY-----\n" + KEY_BODY
+            + "-----END RSA PRIVATE KEY-----\nThen restarted nginx. " + "all fine. " * 100)
+    code, out, _ = cli("add", input=text)
+    assert code == 0 and "linked parts" in out and "pem-private-key" in out
+    assert b"MIIEpAIBAAKCAQEA7bq3rZ9x" not in _stored(recall_home) and b"Vw8xY1zA3bC5dE7f" not in _stored(recall_home)
+    assert b"Then restarted nginx." in _stored(recall_home)
+
+
+def test_a_password_right_after_the_cut_is_redacted_and_its_part_counted(cli, recall_home):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    text = ("fine. " * 200)[:990] + " the wifi password is BlueFalcon77 and more text after it."
+    code, out, _ = cli("add", input=text)
+    assert code == 0 and "2 linked parts" in out and "password-prose" in out
+    assert b"BlueFalcon77" not in _stored(recall_home)
+    assert json.loads(cli("stats", "--json")[1])["redacted"] >= 1
+
+
+def test_redaction_before_the_cut_sees_only_what_can_be_kept():
+    seen: list[int] = []
+
+    def clean(text: str) -> str:
+        seen.append(len(text))
+        return text
+
+    parts, dropped = split_long(Event("word " * 10_000, 1_700_000_000.0), 1000, 5, clean)
+    assert seen == [6000]  # five parts and one more for a secret across the last cut, not 50,000
+    assert len(parts) == 5 and dropped == 45_000
