@@ -39,6 +39,7 @@ class ExchangeReport:
     forgotten: int = 0  # events deleted here before: kept out
     changes: int = 0
     tombstones: int = 0
+    deleted: int = 0  # events and memories here that the export's forgets deleted
     skipped: list[Skipped] = field(default_factory=list)
     format: str = "recall"
 
@@ -53,6 +54,8 @@ class ExchangeReport:
             line += f", {plural(self.forgotten, 'event')} you deleted before kept out"
         if self.tombstones:
             line += f", {self.tombstones:,} forgotten items kept forgotten"
+            if self.deleted:
+                line += f" ({self.deleted:,} of them deleted here)"
         if self.skipped:
             line += f", {plural(len(self.skipped), 'record')} skipped"
         return line + "."
@@ -126,6 +129,8 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
             if stone.get("owner") in ("event", "memory") and isinstance(stone.get("key"), str):
                 store.add_tombstones(stone["owner"], [stone["key"]], stone.get("hlc"), stone.get("device"))
                 report.tombstones += 1
+                # forgotten there: gone here too (an older export, or another machine's, brought it)
+                report.deleted += store.forget_keys(stone["owner"], [stone["key"]])
         gone = store.tombstoned("event")
         kept = [e for e in events if e.content_hash not in gone]
         stored = svc.store_events(kept)
@@ -137,6 +142,8 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
             report.changes += store.apply_change(change)
         if changes:
             store.relink()
+    if report.deleted:  # no copy of what was deleted left in the database files or the index
+        svc.scrub()
     if not (report.events or report.duplicates or report.forgotten or report.changes or report.tombstones) \
             and report.skipped:
         first = report.skipped[0]
