@@ -80,6 +80,13 @@ def content_hash(*parts: object) -> str:
     return digest.hexdigest()
 
 
+def hashed_time(ts: float, meta: dict[str, Any] | None) -> object:
+    """The time as an event's content hash holds it: none for an undated record (``meta``
+    "undated": its time is its file's last save, which a copy, a checkout or a touch changes,
+    so re-importing the file must find it by its content alone)."""
+    return "undated" if isinstance(meta, dict) and meta.get("undated") is True else round(ts, 3)
+
+
 @dataclass
 class Event:
     """One raw captured item. Immutable once stored, deduplicated by content hash."""
@@ -104,7 +111,7 @@ class Event:
             self.meta = map_strings(self.meta, well_formed) if isinstance(self.meta, dict) else self.meta
             self.content_hash = content_hash(
                 self.source, self.kind, self.actor, self.session,
-                round(self.ts_start, 3), self.text,
+                hashed_time(self.ts_start, self.meta), self.text,
             )
 
     def to_row(self, created_at: float) -> dict[str, Any]:

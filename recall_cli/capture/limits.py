@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..models import content_hash
+from ..models import content_hash, hashed_time
 
 if TYPE_CHECKING:
     from ..models import Event
@@ -83,6 +83,7 @@ def split_long(event: Event, limit: int, max_parts: int,
 def part_hashed(event: Event) -> Event:
     """The event with its content hash recomputed; a part's place (the whole text's hash and
     its number) is in the hash, so two parts with the same text are still two parts."""
-    key = content_hash(event.source, event.kind, event.actor, event.session, round(event.ts_start, 3), event.text,
+    key = content_hash(event.source, event.kind, event.actor, event.session,
+                       hashed_time(event.ts_start, event.meta), event.text,
                        *((event.meta["whole"], event.meta.get("part")) if "whole" in event.meta else ()))
     return replace(event, content_hash=key)

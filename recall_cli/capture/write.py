@@ -70,7 +70,7 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
                 secret.append(again)
     store = svc.store
     # a note's paragraph stored already from the same file, at another time (see known_paragraph)
-    twins = {id(e) for e in kept if store.known_paragraph(e)}
+    twins = {id(e) for e in kept if store.known_paragraph(e) or _stored_dated(svc, e)}
     stored = store.insert_events([e for e in kept if id(e) not in twins], origin=origin)
     stored.duplicates += len(twins)
     for e in kept:  # a watched file renamed: its paragraphs are at the new path from now on
@@ -99,6 +99,17 @@ def _with_names(part: Event, found: set[str]) -> Event:
     if not here:
         return part
     return part_hashed(replace(part, meta={**part.meta, "redacted": sorted({*here, *part.meta.get("redacted", ())})}))
+
+
+def _stored_dated(svc: Recall, event: Event) -> bool:
+    """Whether an undated record (see models.hashed_time) was stored when its content hash
+    still held its file's time: re-importing the untouched file after an upgrade adds nothing."""
+    from ..models import content_hash
+
+    if event.meta.get("undated") is not True or event.kind == "paragraph" or "whole" in event.meta:
+        return False  # (a note's paragraph: known_paragraph finds it)
+    dated = content_hash(event.source, event.kind, event.actor, event.session, round(event.ts_start, 3), event.text)
+    return svc.store.event_id_by_hash(dated) is not None
 
 
 def unfit(event: Event) -> str | None:

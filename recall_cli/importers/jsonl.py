@@ -70,8 +70,8 @@ class JsonlImporter:
         return self._parse(path, iter_lines(path, lenient=True))
 
     def _parse(self, path: Path, lines: Iterable[str]) -> Iterator[Event | Skipped]:
-        # records without a time get the file's mtime, not now(): re-importing the
-        # same file must find the same events (the content hash includes the time)
+        # records without a time get the file's mtime, not now(), marked undated: their content
+        # hash leaves the time out, so a copied or touched file re-imported finds them
         fallback = file_time(path)
         for number, line in enumerate(lines, start=1):
             line = line.removesuffix("\r")
@@ -114,6 +114,8 @@ class JsonlImporter:
                 continue
             meta = {k: v for k, v in obj.items()
                     if k not in TEXT_KEYS + TIME_KEYS + ACTOR_KEYS + ("session", "source", "kind")}
+            if raw_time is None:  # its time is the file's last save: found again by its content alone
+                meta["undated"] = True
             tags = obj.get("tags")
             if isinstance(tags, str):
                 meta["tags"] = [t.strip() for t in tags.split(",") if t.strip()]

@@ -4,11 +4,13 @@ sessions and meta; --format auto finds it; importing it again adds nothing."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from recall_cli.models import Event
 from tests.importers.helpers import DATA, EXAMPLES, FIXTURES, at, stored
 
 # -- shared behaviour, every format -----------------------------------------------------
@@ -73,6 +75,28 @@ def test_jsonl_records_without_a_time_get_the_file_time_so_a_reimport_finds_them
     again = svc.import_file(path, "auto")
     assert (first.inserted, again.inserted, again.duplicates) == (2, 0, 2)
     assert stored(svc)[0].ts_start == pytest.approx(path.stat().st_mtime)
+    assert stored(svc)[0].meta["undated"] is True  # (its time says nothing of when it happened)
+
+
+def test_a_jsonl_file_without_times_copied_or_touched_adds_nothing_when_imported_again(svc, tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text('{"text": "Boiler service is booked with Hartmann"}\n{"text": "Descaler is under the sink"}\n')
+    assert svc.import_file(path, "auto").inserted == 2
+    copy = tmp_path / "copy" / "notes.jsonl"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    os.utime(copy, (1_600_000_000, 1_600_000_000))
+    os.utime(path, (1_500_000_000, 1_500_000_000))
+    assert [(r.inserted, r.duplicates) for r in (svc.import_file(copy), svc.import_file(path))] == [(0, 2), (0, 2)]
+    assert svc.store.count_events() == 2
+
+
+def test_an_undated_jsonl_record_stored_with_its_file_time_in_its_hash_is_still_known(svc, tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text('{"text": "Descaler is under the sink"}\n')
+    old = Event(text="Descaler is under the sink", ts_start=path.stat().st_mtime)  # as an earlier version hashed it
+    svc.store.insert_events([old])
+    assert (svc.import_file(path).inserted, svc.store.count_events()) == (0, 1)
 
 
 def test_jsonl_nan_and_out_of_range_times_are_skipped_and_the_rest_lands(svc, tmp_path):
