@@ -53,6 +53,9 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
     try:
         with zipfile.ZipFile(path) as archive:
             member = export_member(archive, path)
+            if member.flag_bits & 0x1:  # (zipfile would stop with a RuntimeError asking for the password)
+                raise InputError(f"a password-protected ZIP ({member.filename} is encrypted); unzip it with its "
+                                 f"password and import {EXPORT_MEMBER}", str(path))
             if member.file_size > max_bytes:
                 raise InputError(f"{member.filename} in the ZIP is {member.file_size:,} bytes, over import.max_bytes "
                                  f"({max_bytes:,})", str(path))
@@ -69,6 +72,9 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
                 raise
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a bad directory, or a bad stream inside
         raise InputError(f"a damaged ZIP file ({exc})", str(path)) from None
+    except NotImplementedError as exc:  # a method zipfile lacks (7-Zip's AES encryption is method 99)
+        raise InputError(f"a ZIP recall cannot unpack ({exc}); unzip it and import {EXPORT_MEMBER}",
+                         str(path)) from None
     try:
         yield target
     except InputError as exc:

@@ -101,3 +101,16 @@ def test_a_bad_export_inside_a_zip_is_named_by_the_zip_and_its_member(cli, recal
     assert code == 4 and out == ""
     assert err.startswith(f"Error: {archive}:conversations.json:line 1 column ") and "invalid JSON" in err
     assert str(recall_home / "tmp") not in err  # not the scratch copy, gone by now
+
+
+def test_a_password_protected_zip_is_a_one_line_error_naming_it(cli, recall_home, tmp_path):
+    data = bytearray(_zip(tmp_path / "plain.zip", {"conversations.json": b"[]"}).read_bytes())
+    for header, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # marked encrypted, as `zip -P` marks it
+        data[data.index(header) + flags] |= 0x1
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(bytes(data))
+    assert cli("import", str(archive)) == (
+        4, "", f"Error: {archive}: a password-protected ZIP (conversations.json is encrypted); unzip it with its "
+               "password and import conversations.json\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
+    assert not any((recall_home / "tmp").glob("*"))
