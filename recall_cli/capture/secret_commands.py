@@ -48,7 +48,8 @@ def _chosen(value: str) -> bool:
 
 
 class Row(NamedTuple):
-    """One row of the secret table, in the order of secrets.py's ``_p``."""
+    """One row of the secret table, in the order of secrets.py's ``_p`` (secret_notes.py's
+    rows use ``keep``, texts the row must leave as they are, and ``rewrite``)."""
 
     name: str
     needles: str
@@ -58,6 +59,8 @@ class Row(NamedTuple):
     description: str = ""
     flags: int = 0
     accept: Callable[[str], bool] | None = None
+    keep: tuple[str, ...] = ()
+    rewrite: Callable[[str, str], str] | None = None
 
 
 COMMAND_ROWS: tuple[Row, ...] = (

@@ -11,27 +11,11 @@ the row must leave as they are (``keep``: a test checks them) and, for the table
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import NamedTuple
 
+from .secret_commands import Row
 from .secret_shapes import chosen_or_long, labelled_value, looks_chosen, placeholder
 
 MARK = "[REDACTED:"
-
-
-class NoteRow(NamedTuple):
-    """One row of the secret table, in the order of secrets.py's ``_p``."""
-
-    name: str
-    needles: str
-    pattern: str
-    example: str
-    secret: str
-    description: str = ""
-    flags: int = 0
-    accept: Callable[[str], bool] | None = None
-    keep: tuple[str, ...] = ()
-    rewrite: Callable[[str, str], str] | None = None
 
 
 # a value closing a phrase: quoted, or up to a space or the punctuation that ends a clause
@@ -114,8 +98,8 @@ def _passwd_value(value: str) -> bool:
             and (any(c.isupper() for c in core) or any(not c.isalnum() for c in core)))
 
 
-NOTE_ROWS: tuple[NoteRow, ...] = (
-    NoteRow("password-table", "pass pw pin secret key " + _FOREIGN_NEEDLES,
+NOTE_ROWS: tuple[Row, ...] = (
+    Row("password-table", "pass pw pin secret key " + _FOREIGN_NEEDLES,
             r"(?im)^(?=[^\n]*\|)(?=[^\n]*(?:pass|pw|pin|secret|key|" + _FOREIGN_WORDS + r"))[^\n]*\n"
             r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*(?:\n[^\n|]*\|[^\n]*)+",
             "| service | user | password |\n|---|---|---|\n| router | admin | Kettle!Blue99 |\n| printer | - | - |",
@@ -123,28 +107,28 @@ NOTE_ROWS: tuple[NoteRow, ...] = (
             keep=("| app | password manager |\n|---|---|\n| 1Password | yes |",
                   "| test | pass |\n|---|---|\n| login works | yes |"),
             rewrite=rewrite_table),
-    NoteRow("password-prose", "pass pw pin",
+    Row("password-prose", "pass pw pin",
             r"(?i)\b(?:changed|change|set|reset|updated?)\s+(?:(?:the|my|our|his|her|their)\s+)?(?:[\w'’-]+\s+){0,3}?"
             r"(?:password|passwd|passcode|passphrase|pwd|pw|pin)\s+to\s+(?:be\s+)?" + _WORD,
             "I changed my Netflix password to Moonlight2024 yesterday.", "Moonlight2024",
             "\"changed my X password to ...\" (a chosen-looking value)", accept=chosen_or_long,
             keep=("I changed my password to something stronger", "reset the router password to the default")),
-    NoteRow("password-label", "pass pw",
+    Row("password-label", "pass pw",
             r"(?i)\b(?:password|passwd|passcode|pwd|pw)(?:\s+-+\s+|\s*[–—]\s*)" + _WORD,
             "Password - Moonlight2024", "Moonlight2024", "\"Password - VALUE\" (a chosen-looking value)",
             accept=_dashed_value, keep=("Password - see the drawer", "password - 2024-05-01 reset")),
-    NoteRow("login-pair", "fi",
+    Row("login-pair", "fi",
             r"(?i)\bwi-?fi\b(?:\s+[\w'’-]+){0,3}?\s*(?::|=|\s-|\s+is)\s*[^\s/]+(?:\s+[^\s/]+){0,2}?\s*/\s*"
             r"(?P<secret>[^\s,;/]{4,}?)(?=[.,;)]?(?:\s|$))",
             "Wifi: HomeNet / Moonlight2024", "Moonlight2024", "\"Wifi: NETWORK / PASSWORD\" in notes",
             accept=_wifi_password, keep=("wifi: 2.4 GHz / 5GHz", "Wifi: HomeNet / WPA2", "wifi: fast / reliable")),
-    NoteRow("password-prose", "passwd", r"\bpasswd\s+(?P<secret>[^\s'\",;]+?)(?=[.,;)]?(?:\s|$))",
+    Row("password-prose", "passwd", r"\bpasswd\s+(?P<secret>[^\s'\",;]+?)(?=[.,;)]?(?:\s|$))",
             "passwd Moonlight2024", "Moonlight2024", "\"passwd VALUE\" in notes (not the user it is run for)",
             accept=_passwd_value, keep=("passwd alice01", "passwd -l bob", "sudo passwd deploy")),
-    NoteRow("password-label", _FOREIGN_NEEDLES, r"(?i)\b" + _FOREIGN + r"\s*[:=][ \t]*" + _WORD,
+    Row("password-label", _FOREIGN_NEEDLES, r"(?i)\b" + _FOREIGN + r"\s*[:=][ \t]*" + _WORD,
             "Passwort: Moonlight2024", "Moonlight2024", "the password's label in other languages (any value)",
             accept=labelled_value, keep=("Passwort: str",)),
-    NoteRow("password-prose", _FOREIGN_NEEDLES,
+    Row("password-prose", _FOREIGN_NEEDLES,
             r"(?i)\b" + _FOREIGN + r"(?:\s+[\w'’-]+){0,3}?\s+(?:ist|est|es|é|is|er|är|on|jest|je|è)\s+" + _WORD,
             "mon mot de passe est Soleil2024!", "Soleil2024", "\"mein Passwort ist ...\" in other languages",
             accept=chosen_or_long, keep=("mein Passwort ist falsch", "le mot de passe est trop court")),

@@ -5,28 +5,8 @@ the episode summarises it again from what is left."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
-
-from tests.sync.test_sync import Device, store_lines
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    shared = tmp_path / "Sync"
-    shared.mkdir()
-    return shared
-
-
-@pytest.fixture
-def a(tmp_path: Path) -> Device:
-    return Device(tmp_path / "a")
-
-
-@pytest.fixture
-def b(tmp_path: Path) -> Device:
-    return Device(tmp_path / "b")
+from tests.sync.test_sync import store_lines
 
 
 def test_forgetting_a_message_on_another_device_has_its_episode_summarised_again_where_it_was_captured(

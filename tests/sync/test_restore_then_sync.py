@@ -4,28 +4,7 @@ writing under the same id is still refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from tests.sync.test_sync import Device, raw_bytes
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    shared = tmp_path / "Sync"
-    shared.mkdir()
-    return shared
-
-
-@pytest.fixture
-def a(tmp_path: Path) -> Device:
-    return Device(tmp_path / "a")
-
-
-@pytest.fixture
-def b(tmp_path: Path) -> Device:
-    return Device(tmp_path / "b")
 
 
 def test_syncing_after_restoring_your_own_backup_takes_back_what_was_synced_after_it(a, b, folder, tmp_path):

@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from recall_cli.config import load_config
 from recall_cli.service import Recall
 from tests.fakes import FakeEmbedder
@@ -69,28 +67,6 @@ def store_lines(device: Device, template: str, start: float, *, source: str = "n
     device.py("from recall_cli.models import Event\n"
               f"svc.store_events([Event({template!r}.format(i=i), {start} + i * 60, source={source!r}, "
               f"session={session!r}, actor={actor!r}) for i in range(3)])")
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    shared = tmp_path / "Sync"
-    shared.mkdir()
-    return shared
-
-
-@pytest.fixture
-def a(tmp_path: Path) -> Device:
-    return Device(tmp_path / "a")
-
-
-@pytest.fixture
-def b(tmp_path: Path) -> Device:
-    return Device(tmp_path / "b")
-
-
-@pytest.fixture
-def c(tmp_path: Path) -> Device:
-    return Device(tmp_path / "c")
 
 
 def raw_bytes(*roots: Path) -> bytes:
