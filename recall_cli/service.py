@@ -17,8 +17,7 @@ from .capture.write import said_by_parts
 from .config import Config, load_config
 from .errors import ModelError, NoRoom, NotFoundError, RecallError, UsageError
 from .home import tighten
-from .importers.archive import EXPORT_MEMBER, is_zip, unzipped
-from .importers.base import Importer, ImportReport, import_targets, read_text, readable
+from .importers.base import Importer, ImportReport, import_targets
 from .importers.stream import import_file
 from .llm.methods import ModelMethods
 from .memory.forget import ForgetMethods
@@ -274,22 +273,11 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     def import_any(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
                    embed: bool = True) -> ImportReport | ExchangeReport:
         """`recall import`: a recall export (``--format recall``, or known by its header) with
-        its memories and history, else any registered format through ``import_file``."""
-        from .sync.exchange import is_export
+        its memories and history, a zipped chat export, what a pipe holds, else any registered
+        format through ``import_file`` (see importers.dispatch)."""
+        from .importers.dispatch import import_any
 
-        path = Path(path)
-        readable(path)
-        if path.is_file() and is_zip(path):  # a ChatGPT or Claude export as it arrives
-            with unzipped(path, self.config.home, self.config.get("import.max_bytes")) as inner:
-                report = self.import_file(inner, fmt, progress=progress, embed=embed)
-            report.path = f"{path}:{EXPORT_MEMBER}"
-            return report
-        if fmt == "recall" or (fmt == "auto" and path.is_file() and is_export(_head(path))):
-            exchanged = self.import_export(path, read_text(path, self.config.get("import.max_bytes")))
-            if embed:
-                self.embed_pending(progress=progress)
-            return exchanged
-        return self.import_file(path, fmt, progress=progress, embed=embed)
+        return import_any(self, Path(path), fmt, progress=progress, embed=embed)
 
     def import_file(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
                     embed: bool = True, batch: int = 500) -> ImportReport:
@@ -605,8 +593,3 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         for hook in ("register_embedders", "register_sources"):
             self.plugins.collect(hook)
         return self.plugins.listing(), [f.__dict__ for f in self.plugins.failures]
-
-
-def _head(path: Path) -> str:
-    with path.open("rb") as fh:
-        return fh.read(200).decode("utf-8", "replace")

@@ -5,12 +5,15 @@ chats. ``unzipped`` copies that one member to a private temporary file (0600, un
 RECALL_HOME, removed afterwards, and a copy a killed import left is removed by the next) for
 the usual import, after checking its declared size
 against ``import.max_bytes`` and counting the bytes actually read, so a ZIP bomb or a member
-that lies about its size is refused before it fills the disk.
+that lies about its size is refused before it fills the disk. ``piped`` does the same for
+what a pipe holds (``/dev/stdin``, ``<(...)``, a FIFO), which can be read only once.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import tempfile
 import time
 import zipfile
@@ -86,27 +89,62 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
         target.unlink(missing_ok=True)
 
 
+def is_pipe(path: Path) -> bool:
+    """Whether ``path`` is a pipe, a socket or a device (``/dev/stdin``, ``<(...)``, a FIFO):
+    what it holds can be read once, as it comes, and has no size to check first."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+
+
+@contextmanager
+def piped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
+    """What the pipe at ``path`` holds, read to its end (refused past ``max_bytes``), as a
+    private temporary file of the same name (so "pipe.json" still tells the format), removed
+    on exit."""
+    scratch = home / "tmp"
+    make_private_dir(scratch)
+    _sweep(scratch)
+    folder = Path(tempfile.mkdtemp(prefix="pipe-", dir=scratch))  # 0700
+    try:
+        target = folder / (path.name or "stdin")
+        try:
+            with path.open("rb") as source, open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                                                 "wb") as out:
+                _copy_bounded(source, out, max_bytes, path, "what the pipe holds")
+        except OSError as exc:
+            raise InputError(f"cannot read it ({exc.strerror or exc})", str(path)) from None
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 STALE_SECONDS = 3600
 
 
 def _sweep(scratch: Path) -> None:
     """Remove copies a killed import left behind: they hold chat text not yet redacted."""
     cutoff = time.time() - STALE_SECONDS
-    for old in scratch.glob("export-*.json"):
+    for old in [*scratch.glob("export-*.json"), *scratch.glob("pipe-*")]:
         try:
             if old.stat().st_mtime < cutoff:
-                old.unlink()
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
         except OSError:
             continue
 
 
-def _copy_bounded(source: IO[bytes], out: IO[bytes], max_bytes: int, path: Path) -> None:
-    """Copy at most ``max_bytes``: a member that inflates past it is refused."""
+def _copy_bounded(source: IO[bytes], out: IO[bytes], max_bytes: int, path: Path,
+                  what: str = f"{EXPORT_MEMBER} in the ZIP") -> None:
+    """Copy at most ``max_bytes``: a member (or a pipe) that runs past it is refused."""
     written = 0
     while chunk := source.read(1 << 20):
         written += len(chunk)
         if written > max_bytes:
-            raise InputError(f"{EXPORT_MEMBER} in the ZIP inflates past import.max_bytes ({max_bytes:,})", str(path))
+            verb = "inflates" if what.endswith("ZIP") else "runs"
+            raise InputError(f"{what} {verb} past import.max_bytes ({max_bytes:,})", str(path))
         out.write(chunk)
     if written == 0:
-        raise InputError(f"{EXPORT_MEMBER} in the ZIP is empty", str(path))
+        raise InputError(f"{what} is empty" if what.endswith("ZIP") else "empty (nothing came through the pipe)",
+                         str(path))

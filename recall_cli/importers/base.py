@@ -472,6 +472,8 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
                 raise InputError(f"no notes or exports in this folder (looked for {', '.join(IMPORT_SUFFIXES)})",
                                  str(path))
             files += found
+        elif path.exists():  # a pipe (/dev/stdin, <(...), a FIFO): read once, as it comes
+            files.append(path)
         else:
             raise InputError("no such file or folder", str(path))
     return list(dict.fromkeys(files))

@@ -109,8 +109,8 @@ def front_matter(lines: list[str]) -> tuple[int, str | None]:
 def blank_note(path: Path) -> bool:
     """Whether ``path`` is a text note with nothing in it: empty, only whitespace, or only its
     front matter (an Obsidian daily note not yet written). A folder import passes over those."""
-    if path.suffix.lower() not in (".md", ".markdown", ".txt", ".org", ".rst"):
-        return False
+    if path.suffix.lower() not in (".md", ".markdown", ".txt", ".org", ".rst") or not path.is_file():
+        return False  # (a pipe named "notes.md" is read once, by its import)
     try:
         if path.stat().st_size > 64 * 1024:
             return False
