@@ -45,6 +45,7 @@ class ImportReport:
     event_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
     failed: list[str] = field(default_factory=list)  # formats that claimed the file and raised, passed over
+    edited_out: int = 0  # paragraphs an earlier import stored that the note no longer holds, marked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,7 +54,7 @@ class ImportReport:
             "held_back": sum(self.held.values()), "held_back_why": list(self.held), "redacted": self.redacted,
             "split": self.split, "truncated": self.truncated,
             "skipped": [{"position": s.position, "reason": s.reason} for s in self.skipped],
-            "seconds": round(self.seconds, 3), "failed_importers": self.failed,
+            "seconds": round(self.seconds, 3), "failed_importers": self.failed, "edited_out": self.edited_out,
         }
 
     def summary(self) -> str:
@@ -75,6 +76,8 @@ class ImportReport:
             line += f", {n(self.split, 'text')} over {self.max_chars:,} characters split into parts"
         if self.truncated:
             line += f", {n(self.truncated, 'text')} cut after {self.max_parts:,} parts"
+        if self.edited_out:
+            line += f", {n(self.edited_out, 'paragraph')} no longer in the file marked edited out"
         if self.skipped:
             line += f", {len(self.skipped):,} skipped"
         if self.failed:

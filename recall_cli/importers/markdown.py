@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..models import Event, paragraph_hash  # noqa: F401 - watch and search take it from here
+from ..models import Event, paragraph_hash  # (watch and search take it from here too)
 from ..timephrase.phrase import nearest_year
 from ..timeutil import parse_time, to_ts
 from .base import Skipped, check_ts, clean, file_time, undecodable
@@ -223,6 +223,7 @@ class MarkdownImporter:
     name = "markdown"
     description = "Markdown notes or journal: one event per paragraph, dated by headings"
     skips_bad_lines = True  # a paragraph with a byte that is not UTF-8 is skipped, not the whole note
+    tracks_edits = True  # a re-import marks the paragraphs an edit took out (see importers.edits)
 
     def detect(self, path: Path, head: str) -> bool:
         if path.suffix.lower() in {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text"}:
@@ -265,8 +266,11 @@ class MarkdownImporter:
                 for number in broken:
                     del bad[number]
                 continue
+            # (the hash of the text read, as the watcher keeps it: a re-import finds what an edit
+            # took out of the file even where a secret was redacted from the stored text)
             meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
-                                    "line_start": block.line_start, "line_end": block.line_end}
+                                    "line_start": block.line_start, "line_end": block.line_end,
+                                    "paragraph": paragraph_hash(block.text)}
             if block.ts == mtime and not named:
                 # no heading, front matter or file name dates it: its time is the file's last
                 # save, which says nothing of when what it tells happened

@@ -385,7 +385,7 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         if scan.bad is not None and not getattr(importers[name], "skips_bad_lines", False):
             raise scan.bad  # (a JSON document with a bad byte cannot be read around it)
         try:
-            _read(svc, importers[name], path, max_bytes, report, batch, scan.utf8_elsewhere)
+            read = _read(svc, importers[name], path, max_bytes, report, batch, scan.utf8_elsewhere)
             break
         except RecallError:
             raise
@@ -403,6 +403,12 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
     if report.inserted == 0 and report.duplicates == 0 and report.filtered == 0 and report.forgotten == 0 \
             and not report.held:
         raise nothing_imported(path, importers[name], report.skipped)
+    if getattr(importers[name], "tracks_edits", False) and not report.skipped and read:
+        # (a paragraph skipped unread may still be in the file: nothing is marked then)
+        from .base import file_time
+        from .edits import mark_edited
+
+        report.edited_out = mark_edited(svc, str(path.resolve()), read, file_time(path))
     if embed:
         # every event still without a vector, not only this file's: a run killed while
         # embedding is completed by running it again
@@ -412,10 +418,12 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
 
 
 def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: ImportReport, batch: int,
-          utf8_elsewhere: bool = False) -> None:
+          utf8_elsewhere: bool = False) -> set[str]:
     """Store the records ``importer`` reads from ``path`` a batch at a time, counted in ``report``
-    (a line skipped for a byte that is not UTF-8 says how to fix the file: ``utf8_elsewhere``)."""
+    (a line skipped for a byte that is not UTF-8 says how to fix the file: ``utf8_elsewhere``);
+    the hashes of the note paragraphs read (their meta "paragraph")."""
     pending: list[Event] = []
+    paragraphs: set[str] = set()
 
     def flush() -> None:
         stored = svc.store_events(pending)
@@ -438,6 +446,9 @@ def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: I
             report.skipped.append(item)
             continue
         pending.append(item)
+        if isinstance(digest := item.meta.get("paragraph"), str):
+            paragraphs.add(digest)
         if len(pending) >= batch:
             flush()
     flush()
+    return paragraphs

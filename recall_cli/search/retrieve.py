@@ -161,10 +161,10 @@ def _records_last(hits: list[Hit]) -> list[Hit]:
 
 
 def _file_of(hit: Hit) -> str:
-    """The path of a watched file's paragraph ("" for anything else)."""
-    if hit.owner != "event" or hit.source != "file" or hit.kind != "paragraph":
+    """The path of a watched file's or an imported note's paragraph ("" for anything else)."""
+    if hit.owner != "event" or hit.source not in ("file", "note") or hit.kind != "paragraph":
         return ""
-    return str(hit.meta.get("path") or hit.session or "")
+    return str(hit.meta.get("path") or (hit.session if hit.source == "file" else "") or "")
 
 
 class Retriever:
@@ -333,7 +333,7 @@ class Retriever:
         return SearchResult(hits, request.query, text, time_range, since, until, timings)
 
     def _edited_last(self, hits: list[Hit]) -> list[Hit]:
-        """Paragraphs of a watched file that a later edit took out of it go after the file's
+        """Paragraphs of a watched file (or re-imported note) that a later edit took out of it go after the file's
         paragraphs that replaced them (not after everything: alone, they keep their place), marked with
         the edit (``meta["edited_out"]``): the file's current text answers, the old version is
         still there for whoever looks for it."""

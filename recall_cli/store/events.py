@@ -239,6 +239,14 @@ class EventQueries(StoreBase):
             out.update(self._db.execute(f"SELECT id, created_at FROM events WHERE id IN ({marks(chunk)})", chunk))
         return out
 
+    def note_paragraphs(self, path: str) -> set[str]:
+        """The hashes of the paragraphs imports stored from the note at ``path`` (as its events
+        name it): the watcher's hash of the text read where kept, else the stored text's."""
+        rows = self._db.execute(
+            "SELECT json_extract(meta, '$.paragraph'), text FROM events WHERE session = ? AND source = 'note' "
+            "AND kind = 'paragraph' AND json_extract(meta, '$.path') = ?", [os.path.basename(path), path])
+        return {digest if isinstance(digest, str) else paragraph_hash(text) for digest, text in rows}
+
     def paragraph_edits(self, paths: Sequence[str]) -> dict[str, list[tuple[int, set[str]]]]:
         """For each watched file path, its "edited" events in order: (event id, the hashes of
         the paragraphs that edit took out of the file)."""
