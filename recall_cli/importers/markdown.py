@@ -107,8 +107,9 @@ def front_matter(lines: list[str]) -> tuple[int, str | None]:
 
 
 def blank_note(path: Path) -> bool:
-    """Whether ``path`` is a text note with nothing in it: empty, only whitespace, or only its
-    front matter (an Obsidian daily note not yet written). A folder import passes over those."""
+    """Whether ``path`` is a text note with nothing in it: empty, only whitespace, or only what
+    is no paragraph (front matter, headings, comments, a template's empty slots: an Obsidian
+    daily note or a meeting template not yet written). A folder import passes over those."""
     if path.suffix.lower() not in (".md", ".markdown", ".txt", ".org", ".rst") or not path.is_file():
         return False  # (a pipe named "notes.md" is read once, by its import)
     try:
@@ -117,7 +118,10 @@ def blank_note(path: Path) -> bool:
         lines = path.read_bytes().decode("utf-8-sig", errors="replace").split("\n")
     except OSError:
         return False
-    return not "\n".join(lines[front_matter(lines)[0]:]).strip()
+    if not "\n".join(lines[front_matter(lines)[0]:]).strip():
+        return True
+    # cut as the import cuts it: no block is no paragraph to import (headings date blocks only)
+    return next(note_blocks(normalized_lines(iter(lines)), 0.0, path.stem), None) is None
 
 
 def read_front_matter(lines: Iterator[str]) -> tuple[list[str], int, str | None]:
@@ -224,6 +228,7 @@ class MarkdownImporter:
     description = "Markdown notes or journal: one event per paragraph, dated by headings"
     skips_bad_lines = True  # a paragraph with a byte that is not UTF-8 is skipped, not the whole note
     tracks_edits = True  # a re-import marks the paragraphs an edit took out (see importers.edits)
+    nothing_found = "no paragraphs (only headings, comments or a template's empty slots)"
 
     def detect(self, path: Path, head: str) -> bool:
         if path.suffix.lower() in {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text"}:

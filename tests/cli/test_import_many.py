@@ -63,6 +63,22 @@ def test_empty_notes_in_a_folder_are_passed_over_not_failed(cli, tmp_path):
     assert cli("import", str(folder / "2026-11-03.md"))[0] == 4
 
 
+def test_unfilled_template_notes_in_a_folder_are_passed_over_as_empty(cli, tmp_path):
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "2025-10-06.md").write_text("# 2025-10-06\n\n## Tasks\n\n- [ ] \n\n## Notes\n\n", encoding="utf-8")
+    (folder / "meeting.md").write_text("# Meeting notes\n\n## Attendees\n\n## Actions\n", encoding="utf-8")
+    (folder / "idea.md").write_text("---\ntags: [idea]\n---\n<!-- what is the idea? -->\n{{cursor}}\n")
+    (folder / "bike.md").write_text("Real note: the bike shop closes at 6 on Saturdays.\n", encoding="utf-8")
+    code, out, err = cli("import", str(folder))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "Imported 1 event from 1 of 4 files; 0 already known; 3 empty notes passed over."
+    # named on its own, it says why nothing was imported
+    assert cli("import", str(folder / "meeting.md")) == (
+        4, "", f"Error: {folder / 'meeting.md'}: nothing to import: no paragraphs (only headings, comments or a "
+               "template's empty slots)\n")
+
+
 def test_a_link_out_of_the_folder_or_to_a_note_in_it_is_not_imported(cli, tmp_path):
     outside = tmp_path / "private.md"
     outside.write_text("bank details that are not in the notes folder\n", encoding="utf-8")

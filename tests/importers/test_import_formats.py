@@ -246,7 +246,8 @@ def test_markdown_headings_only_file_lands_nothing_and_says_so(cli, tmp_path):
     path.write_text("# Title\n\n## 2024-01-01\n\n---\n")
     code, out, err = cli("import", str(path))
     assert code != 0 and out == ""
-    assert err == f"Error: {path}: nothing to import: no markdown records found\n"
+    assert err == (f"Error: {path}: nothing to import: no paragraphs (only headings, comments or a template's "
+                   "empty slots)\n")
 
 
 def test_the_example_notes_import_as_markdown(cli):
