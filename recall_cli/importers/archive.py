@@ -38,6 +38,18 @@ def is_zip(path: Path) -> bool:
         return False
 
 
+def holds_export(path: Path) -> bool:
+    """Whether ``path`` is a ZIP holding a ``conversations.json`` (a ChatGPT or Claude export as
+    it arrived): a folder import reads it; any other ZIP in the folder is not for import."""
+    if not is_zip(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(Path(name).name == EXPORT_MEMBER for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False  # (named on its own, its import says what is wrong with it)
+
+
 def export_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
     """The archive's one ``conversations.json``."""
     found = [i for i in archive.infolist() if not i.is_dir() and Path(i.filename).name == EXPORT_MEMBER]

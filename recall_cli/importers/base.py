@@ -464,7 +464,7 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
             found = [Path(e.filename) for e in unreadable if e.filename and Path(e.filename) != path and not any(
                 part.startswith(".") or part in skip for part in Path(e.filename).relative_to(path).parts)]
             for p in walked:
-                if not (p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES) or any(
+                if not (p.is_file() and (p.suffix.lower() in IMPORT_SUFFIXES or _zipped_export(p))) or any(
                         part.startswith(".") or part in skip for part in p.relative_to(path).parts[:-1]):
                     continue
                 real = p.resolve()
@@ -472,14 +472,21 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
                     seen.add(real)
                     found.append(p)
             if not found:
-                raise InputError(f"no notes or exports in this folder (looked for {', '.join(IMPORT_SUFFIXES)})",
-                                 str(path))
+                raise InputError(f"no notes or exports in this folder (looked for {', '.join(IMPORT_SUFFIXES)} "
+                                 "and chat exports in .zip)", str(path))
             files += found
         elif path.exists():  # a pipe (/dev/stdin, <(...), a FIFO): read once, as it comes
             files.append(path)
         else:
             raise InputError("no such file or folder", str(path))
     return list(dict.fromkeys(files))
+
+
+def _zipped_export(path: Path) -> bool:
+    """A ChatGPT or Claude export kept zipped as it arrived (other ZIPs are not for import)."""
+    from .archive import holds_export
+
+    return path.suffix.lower() == ".zip" and holds_export(path)
 
 
 def readable(path: Path) -> None:

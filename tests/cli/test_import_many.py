@@ -197,3 +197,26 @@ def test_a_note_whose_file_name_is_not_utf8_is_imported(cli, tmp_path):
     code, out, err = cli("import", str(folder))
     assert (code, err) == (0, "") and out.endswith("Imported 1 event from 1 of 1 file; 0 already known.\n")
     assert "Note about chard." in cli("search", "chard")[1]
+
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "importers"
+
+
+def test_a_zipped_chat_export_in_a_folder_is_imported_and_other_zips_are_not(cli, tmp_path):
+    import zipfile
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "chatgpt-export.zip", "w") as archive:
+        archive.writestr("conversations.json", (DATA / "chatgpt_conversations.json").read_bytes())
+    with zipfile.ZipFile(folder / "photos.zip", "w") as archive:
+        archive.writestr("cat.jpg", b"\xff\xd8 not a chat")
+    code, out, err = cli("import", str(folder))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Imported 9 events from {folder / 'chatgpt-export.zip'}:conversations.json (chatgpt); 0 already known.",
+        "Imported 9 events from 1 of 1 file; 0 already known."]
+    (folder / "chatgpt-export.zip").unlink()
+    assert cli("import", str(folder))[2] == (
+        f"Error: {folder}: no notes or exports in this folder (looked for .md, .markdown, .txt, .org, .rst, .json, "
+        ".jsonl and chat exports in .zip)\n")

@@ -200,7 +200,7 @@ def test_a_missing_file_or_a_folder_without_notes_is_refused(cli, tmp_path):
     code, out, err = cli("import", str(tmp_path))
     assert (code, out) == (4, "")
     assert one_error_line(err) == (f"Error: {tmp_path}: no notes or exports in this folder (looked for .md, "
-                                   ".markdown, .txt, .org, .rst, .json, .jsonl)")
+                                   ".markdown, .txt, .org, .rst, .json, .jsonl and chat exports in .zip)")
 
 
 def test_an_unknown_format_is_a_usage_error_listing_the_formats(cli):
