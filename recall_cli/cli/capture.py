@@ -118,7 +118,9 @@ def import_cmd(
 
     A record that cannot be read is skipped and the rest lands; the first reason is named, a line for each file
     with skipped records, and recall exits 4, as for a file it cannot read at all (1 when a plugin held events
-    back). A folder's empty notes and recall's own Markdown export are passed over.
+    back). A folder's empty notes (unfilled templates too), the account files beside an unzipped chat export's
+    conversations.json (user.json, projects.json, ...) and recall's own Markdown export are passed over; a chat
+    export kept zipped is read.
     """
     svc = service()
     formats = ("auto", "recall", *svc.importers())
@@ -128,10 +130,11 @@ def import_cmd(
     if len(files) == 1 and files[0] == paths[0]:
         _import_one(svc, files[0], fmt, as_json)
         return
+    from ..importers.archive import export_companion
     from ..importers.markdown import blank_note, markdown_export_file
 
     reports: list[dict[str, object]] = []
-    failed = inserted = known = held = blank = partial = 0
+    failed = inserted = known = held = blank = partial = companions = 0
     exports: list[Path] = []
     named = {Path(p).expanduser() for p in paths}  # files given as such, not found in a folder
     repeats: dict[str, int] = {}  # a reason already printed: how many more files had it
@@ -140,6 +143,11 @@ def import_cmd(
             if blank_note(path):  # an empty daily note is no failure (a cron job would fail on it daily)
                 blank += 1
                 reports.append({"path": str(path), "skipped": "empty"})
+                update(number, len(files))
+                continue
+            if path not in named and export_companion(path):  # (user.json beside conversations.json)
+                companions += 1
+                reports.append({"path": str(path), "skipped": "chat export's account file"})
                 update(number, len(files))
                 continue
             if path not in named and markdown_export_file(path):
@@ -184,13 +192,16 @@ def import_cmd(
                    "stored already)", err=True)
     if as_json:
         echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed, "empty": blank,
-                   "exports": len(exports), "with_skipped": partial, "held": held})
+                   "exports": len(exports), "export_account_files": companions, "with_skipped": partial,
+                   "held": held})
     else:
         if len(files) > PER_FILE_LINES:  # (3,000 notes printed 3,000 lines)
             typer.echo(f"(a line for each of the first {PER_FILE_LINES} files; --json lists every file)")
-        typer.echo(f"Imported {plural(inserted, 'event')} from {len(files) - failed - blank - len(exports)} of "
-                   f"{plural(len(files), 'file')}; {known:,} already known"
+        read = len(files) - failed - blank - len(exports) - companions
+        typer.echo(f"Imported {plural(inserted, 'event')} from {read} of {plural(len(files), 'file')}; "
+                   f"{known:,} already known"
                    + (f"; {plural(blank, 'empty note')} passed over" if blank else "")
+                   + (f"; {plural(companions, 'account file')} of a chat export passed over" if companions else "")
                    + (f"; {plural(len(exports), 'file')} of a recall Markdown export passed over" if exports else "")
                    + (f"; {held:,} held back by a plugin" if held else "")
                    + (f"; {plural(partial, 'file')} with records skipped (above)" if partial else "")

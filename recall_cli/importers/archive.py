@@ -50,6 +50,19 @@ def holds_export(path: Path) -> bool:
         return False  # (named on its own, its import says what is wrong with it)
 
 
+# the files a ChatGPT (user.json, message_feedback.json, ...) or Claude (users.json,
+# projects.json) export holds beside its conversations.json: account data, not chats
+COMPANIONS = frozenset({"user.json", "users.json", "message_feedback.json", "shared_conversations.json",
+                        "model_comparisons.json", "projects.json", "memories.json", "group_chats.json",
+                        "sora.json", "library.json"})
+
+
+def export_companion(path: Path) -> bool:
+    """Whether ``path`` is one of an unzipped chat export's own files beside its
+    ``conversations.json``: a folder import passes over those (no format reads them)."""
+    return path.name.lower() in COMPANIONS and (path.parent / EXPORT_MEMBER).is_file()
+
+
 def export_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
     """The archive's one ``conversations.json``."""
     found = [i for i in archive.infolist() if not i.is_dir() and Path(i.filename).name == EXPORT_MEMBER]

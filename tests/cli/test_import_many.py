@@ -220,3 +220,23 @@ def test_a_zipped_chat_export_in_a_folder_is_imported_and_other_zips_are_not(cli
     assert cli("import", str(folder))[2] == (
         f"Error: {folder}: no notes or exports in this folder (looked for .md, .markdown, .txt, .org, .rst, .json, "
         ".jsonl and chat exports in .zip)\n")
+
+
+def test_an_unzipped_chat_exports_account_files_are_passed_over(cli, tmp_path):
+    chatgpt, claude = tmp_path / "chatgpt", tmp_path / "claude"
+    for folder, fixture in ((chatgpt, "chatgpt_conversations.json"), (claude, "claude_conversations.json")):
+        folder.mkdir()
+        (folder / "conversations.json").write_bytes((DATA / fixture).read_bytes())
+    (chatgpt / "user.json").write_text('{"id": "user-abc", "email": "me@example.com", "chatgpt_plus_user": true}')
+    (chatgpt / "message_feedback.json").write_text('[{"id": "fb1", "conversation_id": "c1", "rating": "thumbsUp"}]')
+    (chatgpt / "shared_conversations.json").write_text("[]")
+    (claude / "users.json").write_text('[{"uuid": "u1", "full_name": "Me", "email_address": "me@example.com"}]')
+    (claude / "projects.json").write_text('[{"uuid": "p1", "name": "Garden", "docs": []}]')
+    code, out, err = cli("import", str(chatgpt))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == ("Imported 9 events from 1 of 4 files; 0 already known; 3 account files of a chat "
+                                    "export passed over.")
+    code, out, err = cli("import", str(claude))
+    assert (code, err) == (0, "") and "2 account files of a chat export passed over." in out
+    # named on its own, such a file is still refused: no format reads it
+    assert cli("import", str(claude / "users.json"))[0] == 4
