@@ -286,7 +286,20 @@ class ForgetPlan:
     episode_ids: list[int] = field(default_factory=list)  # the events' episodes, summarised again after
     copies: list[int] = field(default_factory=list)  # events added as word-for-word copies of those named
     pinned: list[int] = field(default_factory=list)  # the memories to go that the user pinned
+    texts: int = 0  # the texts event_ids hold: the linked parts of a long text are one, as stats counts
+
+    @property
+    def events(self) -> int:
+        """How many events (texts) the forget deletes, as `recall stats` counts them."""
+        return self.texts or len(self.event_ids)
 
     @property
     def empty(self) -> bool:
         return not self.event_ids and not self.memory_ids
+
+
+def is_later_part(event: Event) -> bool:
+    """Whether ``event`` is a second or later part of a long text: one text to the person (stats,
+    import and forget count the text once)."""
+    part = event.meta.get("part") if isinstance(event.meta, dict) else None
+    return isinstance(part, int) and part > 1

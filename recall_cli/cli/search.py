@@ -98,7 +98,7 @@ def forget(
             check_sources(sources, svc.sources(), svc.registered_sources())
         typer.echo("Nothing matches; nothing deleted.")
         return
-    what = f"{plural(len(plan.event_ids), 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
+    what = f"{plural(plan.events, 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
     if plan.memory_ids:  # which memories go with the events, a pinned one above all, before they go
         named = [f"m{m}" + (" pinned" if m in plan.pinned else "") for m in plan.memory_ids[:5]]
         what += f" ({', '.join(named)}{', ...' if len(plan.memory_ids) > 5 else ''})"

@@ -433,7 +433,7 @@ def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: I
         report.redacted += stored.redacted
         report.split += stored.split
         report.truncated += stored.truncated
-        report.inserted += len(stored.inserted)
+        report.inserted += stored.texts  # a long text's parts are one, as stats counts
         report.duplicates += stored.duplicates
         report.forgotten += stored.forgotten
         report.event_ids.extend(stored.inserted)

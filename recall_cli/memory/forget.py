@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..errors import NotFoundError, UsageError
 from ..home import replace_private
 from ..llm.prompt_cache import drop_all
-from ..models import ForgetPlan
+from ..models import ForgetPlan, is_later_part
 from ..store.backup import forget_in_copies
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class ForgetMethods:
             plan.event_ids.extend(svc.store.event_ids_where(sources=sources, before=before))
         # a long text stored as linked parts is forgotten whole, whichever part is named
         plan.event_ids = svc.store.parts_of(sorted(set(plan.event_ids)))
+        plan.texts = sum(not is_later_part(e) for e in svc.store.get_events(plan.event_ids).values())
         # what consolidation made from a forgotten event repeats its words: it goes too (a
         # memory the user edited is their own words and stays); the episode is summarised again
         plan.memory_ids = sorted(set(plan.memory_ids) | set(svc.store.derived_memories(plan.event_ids)))
@@ -90,7 +91,8 @@ class ForgetMethods:
         texts = [e.text for e in store.get_events(plan.event_ids).values()]
         texts += [m.text for m in store.get_memories(plan.memory_ids).values()]
         with store.transaction():
-            events = store.delete_events(plan.event_ids)
+            # counted as texts (a long text's parts are one), as the plan said and stats counts
+            events = plan.events if store.delete_events(plan.event_ids) else 0
             memories = store.delete_memories(plan.memory_ids)
             store.add_tombstones("event", hashes)
             store.add_tombstones("memory", uids)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import PARAGRAPH_KEY, Event, content_hash, map_strings, paragraph_hash, paragraph_keys
+from ..models import PARAGRAPH_KEY, Event, content_hash, is_later_part, map_strings, paragraph_hash, paragraph_keys
 from ..timephrase.phrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks, next_id
@@ -27,6 +27,8 @@ class InsertResult:
     filtered: int = 0
     redacted: int = 0
     split: int = 0  # long texts stored as several parts
+    texts: int = 0  # the new texts among ``inserted`` (a long text's parts are one); duplicates and
+    # forgotten count texts likewise, so an import says what stats says
     truncated: int = 0  # texts longer than the parts kept (the rest left out, with a marker)
     held: dict[str, int] = field(default_factory=dict)  # held back by a failing filter: why -> how many
 
@@ -70,7 +72,7 @@ class EventQueries(StoreBase):
                 keys = [event.content_hash, *paragraph_keys(event)]
                 if self._db.execute(f"SELECT 1 FROM tombstones WHERE owner = 'event' AND key IN ({marks(keys)})",
                                     keys).fetchone():
-                    result.forgotten += 1
+                    result.forgotten += not is_later_part(event)
                     continue
                 row = {**event.to_row(created), "origin": origin}
                 cursor = self._db.execute(
@@ -87,9 +89,10 @@ class EventQueries(StoreBase):
                     assert new_id is not None  # set by every INSERT that added a row
                     event.id = new_id
                     result.inserted.append(new_id)
+                    result.texts += not is_later_part(event)
                     self._store_times(new_id, event.text, event.ts_start)
                 else:
-                    result.duplicates += 1
+                    result.duplicates += not is_later_part(event)
         return result
 
     def _store_times(self, event_id: int, text: str, ts: float) -> None:

@@ -340,7 +340,7 @@ def _merge(svc: Recall, incoming: list[tuple[str, str, str, Segment]], key: str,
                         report.warnings.append(f"{device}: {exc.message}; skipped")
             # (this device's own, taken back after a restore, are consolidated here as before)
             stored = svc.store_events(events, origin=None if device == mine else device)
-            report.events += len(stored.inserted)
+            report.events += stored.texts
             report.warnings.extend(f"{device}: {why}: {count} events held back, not stored"
                                    for why, count in stored.held.items())
         changes = []

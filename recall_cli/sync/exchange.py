@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..home import make_private_dir
 from ..importers.base import Skipped
 from ..importers.markdown import EXPORT_MARK
+from ..models import is_later_part
 from ..render import plural, without_controls
 from ..timeutil import from_ts, iso
 from . import records
@@ -136,8 +137,8 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
         stored = svc.store_events(kept)
         report.skipped.extend(Skipped("", f"{why}: {count} events held back, not stored")
                               for why, count in stored.held.items())
-        report.events, report.duplicates = len(stored.inserted), stored.known
-        report.forgotten = len(events) - len(kept)
+        report.events, report.duplicates = stored.texts, stored.known  # texts: as stats counts them
+        report.forgotten = sum(not is_later_part(e) for e in events if e.content_hash in gone)
         for change in sorted(changes, key=lambda c: (c.get("hlc") or "", c.get("device") or "")):
             report.changes += store.apply_change(change)
         if changes:

@@ -46,7 +46,7 @@ def test_the_service_stores_a_long_import_as_parts_and_says_so(svc, tmp_path):
     path = tmp_path / "dump.txt"
     path.write_text("token " * 2000, encoding="utf-8")  # 12,000 characters on one line
     report = svc.import_file(path, "markdown")
-    assert report.inserted == 3
+    assert report.inserted == 1 and len(report.event_ids) == 3  # one text, in three parts
     assert report.split == 1 and report.truncated == 1
     assert "1 text over 1,000 characters split into parts" in report.summary()
     assert "1 text cut after 3 parts" in report.summary()
@@ -75,7 +75,7 @@ def test_forgetting_a_long_text_by_the_id_recall_add_gave_forgets_every_part(cli
     cli("add", input="secret plans " * 400)  # 5,200 characters: parts 1-6
     cli("add", "a short note")
     code, out, _ = cli("forget", "1", "--yes")
-    assert code == 0 and "Deleted 6 events" in out
+    assert code == 0 and "Deleted 1 event and" in out  # one text, its six parts gone
     assert not any("secret" in h["text"] for h in json.loads(cli("search", "secret plans", "--json")[1])["results"])
     assert "a short note" in cli("search", "short note")[1]
 
@@ -87,7 +87,7 @@ def test_a_long_text_cut_at_its_last_part_survives_an_export_and_import_as_it_wa
     exported = tmp_path / "exp.jsonl"
     assert cli("export", "-o", str(exported))[0] == 0
     code, out, _ = cli("import", str(exported))
-    assert code == 0 and out.startswith("Imported 0 events") and "2 events already known" in out
+    assert code == 0 and out.startswith("Imported 0 events") and "1 event already known" in out
     assert json.loads(cli("stats", "--json")[1])["events"] == 1  # one text, its two parts not stored again
     assert "Part: 2 of 2" in cli("show", "2")[1] and cli("show", "3")[0] != 0
 
@@ -129,3 +129,18 @@ def test_redaction_before_the_cut_sees_only_what_can_be_kept():
     parts, dropped = split_long(Event("word " * 10_000, 1_700_000_000.0), 1000, 5, clean)
     assert seen == [6000]  # five parts and one more for a secret across the last cut, not 50,000
     assert len(parts) == 5 and dropped == 45_000
+
+
+def test_import_stats_and_forget_count_a_long_text_as_one_event(cli, tmp_path):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    source = tmp_path / "long.jsonl"
+    source.write_text(json.dumps({"time": "2026-01-01T00:00:00", "text": " ".join(f"word{i}" for i in range(1000))})
+                      + "\n" + json.dumps({"time": "2026-01-01T00:01:00", "text": "a short note about the boiler"})
+                      + "\n", encoding="utf-8")
+    assert cli("import", str(source))[1].startswith("Imported 2 events from")
+    assert "2 already known" in cli("import", str(source))[1]
+    assert json.loads(cli("stats", "--json")[1])["events"] == 2
+    code, out, _ = cli("forget", "1", "--yes")
+    assert (code, out) == (0, "Deleted 1 event and 0 memories.\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 1
+    assert "1 event you deleted before kept out" in cli("import", str(source))[1]
