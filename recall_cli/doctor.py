@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,9 +96,13 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
         checks.append(_llm(svc))
     checks.append(_consolidation(svc))
     checks.append(_quarantine(cfg.home))
-    checks.append(_daemon(svc))
+    from .serve.client import daemon_problems
+
+    # asked at most once, and only when a check reads it: the daemon check and the sync check
+    problems: Callable[[], dict[str, str]] = cache(lambda: daemon_problems(svc.config))
+    checks.append(_daemon(svc, problems))
     if svc.config.get("sync.dir"):
-        checks.append(_sync(svc))
+        checks.append(_sync(svc, problems))
     if svc.config.get("screen.enabled"):
         checks.append(_screen(svc))
     return checks
@@ -127,17 +133,17 @@ def _quarantine(home: Path) -> Check:
     return Check("spool", "OK", "no garbled lines set aside")
 
 
-def _daemon(svc: Recall) -> Check:
+def _daemon(svc: Recall, problems: Callable[[], dict[str, str]]) -> Check:
     """Whether `recall serve` runs and answers (commands use it then); one that runs without
-    answering (stopped, stuck) costs every command half a second before it works alone."""
-    from .serve.client import daemon_problems
+    answering (stopped, stuck) costs every command half a second before it works alone.
+    ``problems``: what the daemon says it cannot do (serve.client.daemon_problems)."""
     from .serve.daemon import status
 
     data = status(svc.config)
     # (a failing sync is the sync check's line)
-    if data["answering"] and (problems := {k: v for k, v in daemon_problems(svc.config).items() if k != "sync"}):
+    if data["answering"] and (others := {k: v for k, v in problems().items() if k != "sync"}):
         return Check("daemon", "WARN", f"recall serve is running (pid {data['pid']}), but: "
-                                       + "; ".join(problems.values()))
+                                       + "; ".join(others.values()))
     if data["answering"]:
         return Check("daemon", "OK", f"recall serve is running (pid {data['pid']}); commands use its warm models")
     if data["running"]:
@@ -151,13 +157,11 @@ def _daemon(svc: Recall) -> Check:
     return Check("daemon", "OK", "recall serve is not running; commands work in-process")
 
 
-def _sync(svc: Recall) -> Check:
+def _sync(svc: Recall, problems: Callable[[], dict[str, str]]) -> Check:
     """With sync.dir: whether the daemon's syncs through it fail (a passphrase missing or
-    wrong, the folder gone), or, with no daemon, whether the folder is there at all."""
-    from .serve.client import daemon_problems
-
+    wrong, the folder gone: its ``problems``), or, with no daemon, whether the folder is there."""
     folder = Path(svc.config.get("sync.dir")).expanduser()
-    if why := daemon_problems(svc.config).get("sync"):
+    if why := problems().get("sync"):
         return Check("sync", "WARN", why)
     if not folder.is_dir():
         return Check("sync", "WARN", f"sync.dir {folder} is not a folder here (missing, or not mounted): "

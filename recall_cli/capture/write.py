@@ -104,11 +104,12 @@ def _with_names(part: Event, found: set[str]) -> Event:
 def _stored_dated(svc: Recall, event: Event) -> bool:
     """Whether an undated record (see models.hashed_time) was stored when its content hash
     still held its file's time: re-importing the untouched file after an upgrade adds nothing."""
-    from ..models import content_hash
+    from ..models import content_hash, hashed_time
 
     if event.meta.get("undated") is not True or event.kind == "paragraph" or "whole" in event.meta:
         return False  # (a note's paragraph: known_paragraph finds it)
-    dated = content_hash(event.source, event.kind, event.actor, event.session, round(event.ts_start, 3), event.text)
+    dated = content_hash(event.source, event.kind, event.actor, event.session, hashed_time(event.ts_start, None),
+                         event.text)
     return svc.store.event_id_by_hash(dated) is not None
 
 

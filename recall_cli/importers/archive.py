@@ -87,10 +87,7 @@ def unzipped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
             if member.file_size > max_bytes:
                 raise InputError(f"{member.filename} in the ZIP is {member.file_size:,} bytes, over import.max_bytes "
                                  f"({max_bytes:,})", str(path))
-            scratch = home / "tmp"
-            make_private_dir(scratch)
-            _sweep(scratch)
-            fd, name = tempfile.mkstemp(prefix="export-", suffix=".json", dir=scratch)  # 0600
+            fd, name = tempfile.mkstemp(prefix="export-", suffix=".json", dir=_scratch(home))  # 0600
             target = Path(name)
             try:
                 with os.fdopen(fd, "wb") as out, archive.open(member) as source:
@@ -129,16 +126,14 @@ def piped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
     """What the pipe at ``path`` holds, read to its end (refused past ``max_bytes``), as a
     private temporary file of the same name (so "pipe.json" still tells the format), removed
     on exit."""
-    scratch = home / "tmp"
-    make_private_dir(scratch)
-    _sweep(scratch)
-    folder = Path(tempfile.mkdtemp(prefix="pipe-", dir=scratch))  # 0700
+    folder = Path(tempfile.mkdtemp(prefix="pipe-", dir=_scratch(home)))  # 0700
     try:
         target = folder / (path.name or "stdin")
         try:
             with path.open("rb") as source, open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                                                  "wb") as out:
-                _copy_bounded(source, out, max_bytes, path, "what the pipe holds")
+                _copy_bounded(source, out, max_bytes, path, past="what the pipe holds runs",
+                              empty="empty (nothing came through the pipe)")
         except OSError as exc:
             raise InputError(f"cannot read it ({exc.strerror or exc})", str(path)) from None
         yield target
@@ -147,6 +142,14 @@ def piped(path: Path, home: Path, max_bytes: int) -> Iterator[Path]:
 
 
 STALE_SECONDS = 3600
+
+
+def _scratch(home: Path) -> Path:
+    """The private folder the copies are made in, cleared of those a killed import left."""
+    scratch = home / "tmp"
+    make_private_dir(scratch)
+    _sweep(scratch)
+    return scratch
 
 
 def _sweep(scratch: Path) -> None:
@@ -160,16 +163,16 @@ def _sweep(scratch: Path) -> None:
             continue
 
 
-def _copy_bounded(source: IO[bytes], out: IO[bytes], max_bytes: int, path: Path,
-                  what: str = f"{EXPORT_MEMBER} in the ZIP") -> None:
-    """Copy at most ``max_bytes``: a member (or a pipe) that runs past it is refused."""
+def _copy_bounded(source: IO[bytes], out: IO[bytes], max_bytes: int, path: Path, *,
+                  past: str = f"{EXPORT_MEMBER} in the ZIP inflates",
+                  empty: str = f"{EXPORT_MEMBER} in the ZIP is empty") -> None:
+    """Copy at most ``max_bytes``: a member (or a pipe) that runs past it is refused; ``past``
+    and ``empty`` say what did."""
     written = 0
     while chunk := source.read(1 << 20):
         written += len(chunk)
         if written > max_bytes:
-            verb = "inflates" if what.endswith("ZIP") else "runs"
-            raise InputError(f"{what} {verb} past import.max_bytes ({max_bytes:,})", str(path))
+            raise InputError(f"{past} past import.max_bytes ({max_bytes:,})", str(path))
         out.write(chunk)
     if written == 0:
-        raise InputError(f"{what} is empty" if what.endswith("ZIP") else "empty (nothing came through the pipe)",
-                         str(path))
+        raise InputError(empty, str(path))

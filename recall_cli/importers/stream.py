@@ -1,7 +1,7 @@
 """Reading import files with bounded memory: a checking pass, text chunks, lines, and the
 elements of a top-level JSON array one at a time.
 
-A 500 MB ``conversations.json`` is never held whole: ``check_file`` reads it once to refuse
+A 500 MB ``conversations.json`` is never held whole: ``scan_file`` reads it once to refuse
 what is not text before anything is stored (and returns the head that format detection
 reads), then the importers read it again as chunks of about ``CHUNK`` characters. Memory is
 bounded by the largest single record (one conversation, one line), not by the file.
@@ -98,14 +98,6 @@ def scan_file(path: Path, max_bytes: int) -> TextScan:
         byte, at, line = bad
         scan.bad = InputError(not_utf8(bytes([byte]), 0, at, elsewhere=elsewhere), str(path), f"line {line}")
     return scan
-
-
-def check_file(path: Path, max_bytes: int) -> str:
-    """As ``scan_file``, refusing a file with a byte that is not UTF-8 too; return its head."""
-    scan = scan_file(path, max_bytes)
-    if scan.bad is not None:
-        raise scan.bad
-    return scan.head
 
 
 def text_chunks(path: Path, size: int | None = None, *, lenient: bool = False) -> Iterator[str]:

@@ -57,7 +57,7 @@ def with_short_forms(store: Store, terms: Sequence[str], cache: dict[str, Any] |
 
     out: list[str] = []
     for term in terms:
-        if not term.isalpha() or count(term):
+        if not term.isalpha() or len(term) < SHORT_MIN + 3 or count(term):  # (too short to shorten: not counted)
             out.append(term)
             continue
         out.append(next((term[:end] for end in range(len(term) - 3, SHORT_MIN - 1, -1) if count(term[:end])), term))

@@ -19,7 +19,7 @@ from recall_cli.importers.jsonl import JsonlImporter
 from recall_cli.importers.locomo import LocomoImporter
 from recall_cli.importers.longmemeval import LongMemEvalImporter
 from recall_cli.importers.markdown import MarkdownImporter
-from recall_cli.importers.stream import check_file, iter_json_array_file, iter_lines, text_chunks
+from recall_cli.importers.stream import iter_json_array_file, iter_lines, scan_file, text_chunks
 from recall_cli.models import Event
 from tests.importers.helpers import DATA, write
 
@@ -125,7 +125,7 @@ def test_a_line_deep_in_a_jsonl_file_that_is_not_utf8_is_skipped_and_the_rest_la
 
 def test_the_check_returns_only_the_head_for_detection(tmp_path):
     path = write(tmp_path, "big.md", "word " * 40_000)
-    head = check_file(path, 10**9)
+    head = scan_file(path, 10**9).head
     assert len(head) == stream.HEAD_CHARS and head == ("word " * 40_000)[: stream.HEAD_CHARS]
 
 
