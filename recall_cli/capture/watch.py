@@ -41,6 +41,7 @@ from ..errors import NotFoundError, RecallError
 from ..home import account_name
 from ..importers.base import binary_at, decode_text
 from ..importers.markdown import is_markdown_export, named_time, normalized_lines, note_blocks, paragraph_hash
+from ..importers.org import is_org
 from . import spool
 from .filters import expand_path, parse_list
 from .follow import Following
@@ -369,7 +370,8 @@ class FileWatcher(Following):
         hashes: list[str] = []
         mtime = info.st_mtime_ns / 1e9
         added = 0
-        for block in note_blocks(normalized_lines(text.split("\n")), named_time(Path(path), mtime), Path(path).stem):
+        for block in note_blocks(normalized_lines(text.split("\n")), named_time(Path(path), mtime), Path(path).stem,
+                                 org=is_org(Path(path))):
             digest = paragraph_hash(block.text)
             hashes.append(digest)
             if digest in seen:

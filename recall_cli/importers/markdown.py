@@ -22,6 +22,7 @@ from ..models import Event, paragraph_hash  # (watch and search take it from her
 from ..timephrase.phrase import nearest_year
 from ..timeutil import parse_time, to_ts
 from .base import Skipped, check_ts, clean, file_time, undecodable
+from .org import HEAD_LINES, is_org, markdown_lines, top_keywords
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -121,7 +122,7 @@ def blank_note(path: Path) -> bool:
     if not "\n".join(lines[front_matter(lines)[0]:]).strip():
         return True
     # cut as the import cuts it: no block is no paragraph to import (headings date blocks only)
-    return next(note_blocks(normalized_lines(iter(lines)), 0.0, path.stem), None) is None
+    return next(note_blocks(normalized_lines(iter(lines)), 0.0, path.stem, org=is_org(path)), None) is None
 
 
 def read_front_matter(lines: Iterator[str]) -> tuple[list[str], int, str | None]:
@@ -264,7 +265,8 @@ class MarkdownImporter:
                     bad[number] = why
                 yield line
 
-        for block in note_blocks(marked(lines), default, path.stem):
+        org = is_org(path)
+        for block in note_blocks(marked(lines), default, path.stem, org=org):
             if broken := [n for n in bad if block.line_start <= n <= block.line_end]:
                 # the paragraph is left out whole (a guess at its letters could store a wrong word)
                 yield Skipped(f"line {broken[0]}", bad[broken[0]], undecodable=True)
@@ -273,7 +275,7 @@ class MarkdownImporter:
                 continue
             # (the hash of the text read, as the watcher keeps it: a re-import finds what an edit
             # took out of the file even where a secret was redacted from the stored text)
-            meta: dict[str, Any] = {"format": "markdown", "path": where, "heading": block.heading,
+            meta: dict[str, Any] = {"format": "org" if org else "markdown", "path": where, "heading": block.heading,
                                     "line_start": block.line_start, "line_end": block.line_end,
                                     "paragraph": paragraph_hash(block.text)}
             if block.ts == mtime and not named:
@@ -325,13 +327,19 @@ class NoteBlock:
     heading: str  # the headings it sits under, "Trip > Packing"
 
 
-def note_blocks(lines: Iterator[str], default_ts: float, name: str = "") -> Iterator[NoteBlock]:
+def note_blocks(lines: Iterator[str], default_ts: float, name: str = "", org: bool = False) -> Iterator[NoteBlock]:
     """The blocks of a note's lines (front matter and headings are not blocks), each dated by
     the nearest dated heading, else the front matter's date, else ``default_ts``. A first line
     that says the file's ``name`` again ("kids weekends - ideas" in "kids weekends.md") is the
-    note's title: a heading over the blocks below, not a block of its own."""
+    note's title: a heading over the blocks below, not a block of its own. ``org``: the lines
+    are an org-mode file's (see importers.org), its ``#+DATE:`` read as a front matter date."""
+    org_date = None
+    if org:
+        opening = list(islice(lines, HEAD_LINES))
+        org_date = top_keywords(opening).date
+        lines = markdown_lines(chain(opening, lines))
     ahead, first, front_date = read_front_matter(lines)
-    front_ts = front_time(front_date)
+    front_ts = front_time(front_date or org_date)
     title: list[tuple[int, str, int]] = []
     pending: NoteBlock | None = None  # a title, until a block below it shows it is one
     for block in split_blocks(chain(ahead[first:], lines), first):

@@ -73,3 +73,14 @@ def test_watch_and_import_cut_and_date_every_note_the_same_way(tmp_path, recall_
         folder.mkdir()
         path = write(folder, name, text)
         assert scan(folder, recall_home) == imported(path)
+
+
+def test_an_org_journal_is_dated_by_its_datetree_as_the_import_dates_it(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    org = "#+TITLE: Log\n* 2024-05-08 Wednesday\n  Called the plumber.\n** 14:30\nBoiler serviced.\n"
+    path = write(notes, "log.org", org)
+    watched = scan(notes, tmp_path / "home")
+    assert watched == {"Called the plumber.": "2024-05-08T00:00:00+00:00",
+                       "Boiler serviced.": "2024-05-08T14:30:00+00:00"}
+    assert watched == imported(path)

@@ -116,7 +116,7 @@ def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(n
     (notes / ".git" / "COMMIT_EDITMSG.txt").write_text("secret commit message\n")
     (notes / "node_modules" / "readme.md").write_text("package readme\n")
     (notes / "deep" / "node_modules" / "x.md").write_text("nested package\n")
-    (notes / "deep" / "ok" / "kept.org").write_text("* kept heading\n")
+    (notes / "deep" / "ok" / "kept.org").write_text("kept org text.\n")
     (notes / "photo.txt").write_bytes(b"\x89PNG\x00\x00binary")
     (notes / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     (notes / "huge.md").write_text("x" * 2000 + "\n")
@@ -127,7 +127,7 @@ def test_ignored_dirs_binary_oversize_other_globs_and_editor_files_are_skipped(n
     collect = Collect()
     watcher = make(tmp_path, recall_home, collect, max_file_bytes=1000)
     report = watcher.scan_once()
-    assert sorted(collect.texts()) == ["* kept heading", "Some text."]
+    assert sorted(collect.texts()) == ["Some text.", "kept org text."]
     assert (report.skipped_binary, report.skipped_large) == (2, 1)
     # each skipped file is named with why, so a Latin-1 note is not lost without a word
     assert sorted(e.split(": ", 1)[1].split(";")[0] for e in report.errors) == [
