@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 
 from ..timephrase.phrase import MONTHS, WEEKDAYS
-from .support import FIRST_PERSON, GENERIC_VERBS, SECOND_PERSON, STOPWORDS, alike, stem, tokens, words
+from .support import FIRST_PERSON, SECOND_PERSON, STOPWORDS, alike, stem, tokens, words
+from .verb import GENERIC_VERBS
 
 NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9]|\b\d[\d:.,/-]*\b")
 SKIP_AS_NAME = frozenset({*STOPWORDS, *FIRST_PERSON, *SECOND_PERSON, "yes", "no", "not", "mentioned", "none"})

@@ -212,9 +212,10 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
     return None
 
 
-# "what's my dentist called?", "when's my van's wof due?": the user's own thing, named
+# "what's my dentist called?", "when's my van's wof due?": the user's own thing, named (any
+# letters: "my car's TÜV"; not "weekly")
 MINE = re.compile(r"\bmy\s+(?:(?:\w+)(?:'s|\u2019s)\s+)?(?:(?:next|last|upcoming|new|first|latest|current|"
-                  r"previous|usual|old)\s+)?(?:[a-z]+ly\s+)?([a-z][a-z-]{2,})\b", re.I)  # not "weekly"
+                  r"previous|usual|old)\s+)?(?:[a-z]+ly\s+)?([^\W\d_](?:[^\W\d_]|-){2,})(?![\w-])", re.I)
 
 
 def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | None) -> str | None:

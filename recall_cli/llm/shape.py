@@ -32,7 +32,6 @@ from .measure import AMOUNT, MONEY, NO_KIND, after_of, dated_lines, gives_figure
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
-    GENERIC_VERBS,
     LONG_NUMBER,
     QUESTION_WORDS,
     STOPWORDS,
@@ -44,6 +43,7 @@ from .support import (
     words,
 )
 from .update import DAYS, UPDATE_DEPTH, is_note, is_question, later_update, struck
+from .verb import GENERIC_VERBS
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
 NUMBERED_LINE = re.compile(r"^\s*\d{1,2}[.)]\s")

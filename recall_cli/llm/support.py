@@ -37,6 +37,7 @@ from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
 from .asking import names_thing, things_asked
 from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
+from .verb import DEED_ASKED, GENERIC_VERBS, GOT_FOR, PREDICATE, ROLE_ASKED, WHEN_PREDICATE, WHO_VERB
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
 # a sentence ends at . ! ? and a space, not after a title or an abbreviation ("Dr. Patel", "e.g. this")
@@ -131,26 +132,11 @@ def plain(question: str) -> str:
     return question
 
 
-# "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
-# Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
-PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?\b(?:did|do|does|will|would|should|"
-                       r"can|could)\s+(?:i|we|you|he|she|they|(?:the|my|our|his|her|their|your|a|an)\s+[\w-]+|"
-                       r"[A-Z][\w-]*(?:'s\s+[\w-]+)?|[A-Z][\w'-]*)\s+([a-z]+)\b",
-                       re.I)  # "what did Lukas's PCA show?", "what did the vet say?": the verb after the whole subject
-WHO_VERB = re.compile(r"^\s*who\s+([a-z]+(?:s|ed))\b", re.I)  # "who teaches it?", "who recommended it?"
-# verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
-GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
-                          "told want wants think thinks feel feels like likes mean means know knows need needs".split())
-
-
-GOT_FOR = re.compile(r"\b(?i:get)\s+(?:(?i:him|her|them|me|us|for|my\s+\w+)\b|[A-Z][\w'-]*)")  # "get Rory", "get her"
-
-
-def predicate_of(question: str) -> str:
+def predicate_of(question: str, when: bool = False) -> str:
     """The stem of the verb a "what did I <verb> ..." or "who <verb>s ..." question asks
-    about; "" for none."""
+    about (``when``: or a "when did I <verb> ...?" one); "" for none."""
     question = plain(question)
-    m = PREDICATE.search(question) or WHO_VERB.search(question)
+    m = PREDICATE.search(question) or WHO_VERB.search(question) or (WHEN_PREDICATE.search(question) if when else None)
     verb = m.group(1).lower() if m else ""
     if verb == "get" and GOT_FOR.search(question):
         return verb  # "what did I get Rory?" asks what was bought ("I got him a red kite")
@@ -159,11 +145,6 @@ def predicate_of(question: str) -> str:
     return stem(verb)
 
 
-# "who is the physio treating my finger?": the one a note calls the physio
-ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+([a-z]+)\b", re.I)
-
-
-DEED_ASKED = re.compile(r"^\s*did\s+(?:i|we)\s+([a-z]+)\b", re.I)
 
 
 def role_or_deed(question: str) -> str:

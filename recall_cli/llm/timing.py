@@ -164,7 +164,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
     items that name a day (so a day called off in other words is found, see _called_off_later)."""
     ranked: list[tuple[bool, int, bool, int, int, bool, float, Hit]] = []
-    verb = predicate_of(question)  # "what date did Dad move ...?": "Move date: Sat 16 August" names it
+    # "what date did Dad move ...?": "Move date: Sat 16 August" names it; "when did I submit my
+    # tax return?": "submitted via WISO today, fri 24.7." over "tax return: deadline 31.7."
+    verb = predicate_of(question, when=True)
     # what is or will be ("when is Anna's birthday?") is seldom the day a note was written;
     # what happened often is ("I just got accepted!"), so only the former prefers a date said
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))

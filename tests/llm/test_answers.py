@@ -1740,7 +1740,7 @@ def test_the_users_own_thing_nothing_stored_names_is_not_mentioned_whatever_else
     add_notes(svc, [("2025-04-28T20:00", "RenovaPorto quote: 8.200. the guy kept calling me 'minha senhora'."),
                     ("2025-10-14T20:00", "corsa failed the IPO. re-inspection Thu 30 Oct 8:40, same centre."),
                     ("2025-10-15T20:00", "Dr Meireles called about mum's knee: no long car trips for now.")])
-    for question in ("What's my dentist called?", "When is my physio's appointment?"):
+    for question in ("What's my dentist called?", "When is my physio's appointment?", "when is my car's tüv due?"):
         answer = ask(svc, question, llm=ScriptedLLM([]), reference=parse_time("2025-10-27T21:10"))
         assert answer.abstained
     assert "30 October 2025" in answered(svc, "When is my corsa's re-inspection?", "2025-10-27T21:10")
@@ -1918,3 +1918,26 @@ def test_a_sentence_ends_at_the_bold_that_closes_it():
     from recall_cli.llm.support import sentences
     assert sentences("**New move date: Saturday 6 September.** Keys now from 1 Sept.") == [
         "**New move date: Saturday 6 September.**", "Keys now from 1 Sept."]
+
+
+def test_when_did_i_do_a_thing_is_dated_by_the_line_that_says_it_was_done(svc, tmp_path):
+    # the topic note's heading names the tax return and its deadline; the later note says it
+    # was submitted, in the question's verb, on a day it names
+    import_note(svc, tmp_path / "2026-04-02-steuer.md", "# Steuererklärung 2025 – unterlagen sammeln\n\n"
+                "deadline 31.7.2026 (no steuerberater)\n\nhave:\n- lohnsteuerbescheinigung 2025\n",
+                saved="2026-04-02T20:00")
+    import_note(svc, tmp_path / "2026-07-24-steuer-abgegeben.md", "# steuer 2025 done\n\nsubmitted via WISO to elster "
+                "today, fri 24.7., 22:40. one week before deadline\n", saved="2026-07-24T23:00")
+    assert answered(svc, "when did i submit my steuererklärung?", "2026-08-04T21:15").startswith("24 July 2026")
+
+
+@pytest.mark.parametrize(("question", "verb"), [
+    ("when did i submit my tax return?", "submit"), ("when did Tariq actually move out?", stem("move")),
+    ("when did josh finally move out", stem("move")),
+    # a subject of more words than one: its second word is no verb
+    ("When did the whooper swans come back?", ""), ("When did my new passport arrive?", ""),
+    ("When did I last get the boiler serviced?", ""),
+])
+def test_a_when_question_names_its_deed_only_after_a_one_word_subject(question, verb):
+    assert predicate_of(question, when=True) == verb
+    assert predicate_of(question) == ""  # (a "what" question's verb is read apart)
