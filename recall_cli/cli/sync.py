@@ -45,8 +45,12 @@ def export(
         import os
 
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            counts = svc.export(fh, fmt=fmt, since=when)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                counts = svc.export(fh, fmt=fmt, since=when)
+        except BaseException:  # a disk that filled up, Ctrl-C: no half export left under the name asked for
+            output.unlink(missing_ok=True)
+            raise
     typer.echo(f"Exported {plural(counts['events'], 'event')}, {plural(counts['changes'], 'memory change')} and "
                f"{plural(counts['tombstones'], 'forgotten item')}" + (f" to {output}." if output else "."), err=True)
 

@@ -2,8 +2,11 @@
 
 The JSONL export is a header line, then every event (with its content hash), every memory
 change (with the memory's uid, clock, device and state: the history, pins and edits all
-travel), and every tombstone. Importing it into an empty store gives the same events (same
-hashes), the same memories and the same history; importing it again adds nothing.
+travel), every tombstone, and an end record counting them. A file cut short (an export or a
+copy interrupted, a disk that filled up) lacks the end record, or holds fewer records than it
+counts, and its import says so instead of passing for the whole memory. Importing it into an
+empty store gives the same events (same hashes), the same memories and the same history;
+importing it again adds nothing.
 
 The Markdown export is for reading: one file per day of events and one per kind of memory,
 in a folder.
@@ -72,7 +75,10 @@ def export_jsonl(svc: Recall, out: TextIO, since: float | None = None) -> dict[s
     store = svc.store
     store.stamp_history()
     counts = {"events": 0, "changes": 0, "tombstones": 0}
-    out.write(json.dumps({HEADER_KEY: records.FORMAT, "device": store.device_id(), "created": iso(_now())}) + "\n")
+    # "end": this export closes with an end record; an export written before it had none, so
+    # only a header that promises one makes its absence a file cut short
+    out.write(json.dumps({HEADER_KEY: records.FORMAT, "device": store.device_id(), "created": iso(_now()),
+                          "end": True}) + "\n")
     after = 0
     while True:
         batch = store.events_after(after, 5000)
@@ -90,6 +96,7 @@ def export_jsonl(svc: Recall, out: TextIO, since: float | None = None) -> dict[s
     for stone in store.tombstones():
         out.write(_line(records.tombstone_record(stone)))
         counts["tombstones"] += 1
+    out.write(_line({"t": "end", **counts}))
     return counts
 
 
@@ -108,13 +115,19 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
         raise InputError(f"written by a newer recall (format {header[HEADER_KEY]}); upgrade recall to import it",
                          str(path), "line 1")
     events, changes, stones = [], [], []
+    end: dict[str, Any] | None = None
+    seen = {"events": 0, "changes": 0, "tombstones": 0}  # records of each kind, read well or not
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
             kind = record.get("t") if isinstance(record, dict) else None
-            if kind == "event":
+            if kind in ("event", "change", "tombstone"):
+                seen[kind + "s"] += 1
+            if kind == "end":
+                end = record
+            elif kind == "event":
                 events.append(records.event_from_record(record))
             elif kind == "change":
                 changes.append(records.check_change(record))
@@ -124,6 +137,10 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
                 raise InputError("unknown record")
         except (ValueError, InputError) as exc:
             report.skipped.append(Skipped(f"line {number}", str(getattr(exc, "message", exc))))
+    if header.get("end") is True:
+        short = _cut_short(end, seen, len(lines) + 1)
+        if short is not None:
+            report.skipped.append(short)
     store = svc.store
     with store.transaction():
         for stone in stones:
@@ -150,6 +167,21 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
         first = report.skipped[0]
         raise InputError(f"nothing imported: {first.reason}", str(path), first.position)
     return report
+
+
+def _cut_short(end: dict[str, Any] | None, seen: dict[str, int], after: int) -> Skipped | None:
+    """What is missing from an export whose header promised an end record: the end record
+    itself (the file stops early), or records it counts that the file does not hold."""
+    if end is None:
+        return Skipped(f"line {after}", "the file stops before the export's end record: it was cut short (an "
+                                         "interrupted export or copy)")
+    missing = [f"{plural(want - seen[kind], noun)}" for kind, noun in
+               (("events", "event"), ("changes", "memory change"), ("tombstones", "forgotten item"))
+               if isinstance(want := end.get(kind), int) and want > seen[kind]]
+    if not missing:
+        return None
+    return Skipped("", f"{', '.join(missing)} that the export's end record counts are missing from the file "
+                       "(lines taken out of it?)")
 
 
 def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> dict[str, int]:
