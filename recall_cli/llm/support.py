@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from ..models import Hit
-from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self
+from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self, joined_parts
 from .asking import names_thing, things_asked
 from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
 from .verb import DEED_ASKED, GENERIC_VERBS, GOT_FOR, PREDICATE, ROLE_ASKED, WHEN_PREDICATE, WHO_VERB
@@ -411,11 +411,10 @@ def _anothers_only(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
 
 
 def _said(hit: Hit) -> str:
-    """An item's words for the question's: its speaker, its text, and where it sits (a note's
-    heading "Volvo maintenance > Winter tyres", a chat's title, a note file's name "gym
-    switch.md"), as search reads it."""
+    """An item's words for the question's: its speaker, its text, its joined names' words ("PureGym" holds a
+    gym), and where it sits (a note's heading, a chat's title, a file's name "gym switch.md"), as search reads it."""
     where = " ".join(str(hit.meta.get(k) or "") for k in ("heading", "title")) if hit.meta else ""
-    return f"{hit.actor or ''} {hit.text} {where} {file_words(hit)}"
+    return f"{hit.actor or ''} {hit.text} {where} {file_words(hit)} {joined_parts(hit.text or '')}"
 
 
 def file_words(hit: Hit) -> str:

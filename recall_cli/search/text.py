@@ -124,6 +124,16 @@ def snippet(text: str, query: str, width: int = 160) -> str:
     return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 
+# a lower-case letter then a capital inside a word: where a name written joined ("PureGym",
+# "OneDrive") starts its next word
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def joined_parts(text: str) -> str:
+    """The words inside ``text``'s joined names, apart ("PureGym" -> "Pure Gym"); "" when none."""
+    return " ".join(CAMEL.sub(" ", w) for w in re.findall(r"\w+", text) if CAMEL.search(w))
+
+
 def content_terms(text: str) -> list[str]:
     """The query's words that are not stopwords, in order (for speaker lookup)."""
     return [w for w in re.findall(r"\w+", text) if w.lower() not in STOPWORDS and len(w) > 1]

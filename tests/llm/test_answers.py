@@ -1053,6 +1053,15 @@ def test_a_later_switch_from_the_thing_a_note_names_answers_with_what_replaced_i
     assert answered(svc, "Where does Priya live?", now="2025-04-10T12:00") == "My sister Priya lives in Leeds. [3]"
 
 
+def test_a_thing_named_inside_a_joined_name_is_what_a_note_is_about(svc):
+    # "gym" is only inside "PureGym": the note is still about the gym asked for, not "Not mentioned"
+    add_notes(svc, [("2025-02-10T07:30", "Switched from PureGym to the Anytime Fitness on Elm Street because it "
+                                         "opens at 5am.")])
+    assert answered(svc, "Which gym do I go to?", now="2025-04-10T12:00").startswith("Switched from PureGym")
+    # a joined name holds only its own words: nothing of a key asked about
+    assert answered(svc, "Where is my spare key?", now="2025-04-10T12:00") == ABSTAIN
+
+
 def test_when_something_started_is_answered_by_its_first_note_not_a_later_change(svc):
     add_notes(svc, [("2025-01-10T08:15", "Yoga class on Wednesdays at 18:30 at the community centre."),
                     ("2025-02-18T09:10", "Yoga class moved to Thursdays at 19:00 because the teacher changed.")])
