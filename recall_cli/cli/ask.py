@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 SOURCES_SHOWN = 5
 CLOSEST_SHOWN = 3
+# what asks for help in a chat: no question (read as one, "/help" after a question was taken for
+# its follow-up and answered from memory)
+HELP_WORDS = frozenset({"help", "/help", ":help", "?", "/?", "h"})
+CHAT_HELP = ("One question per line; a short follow-up (\"and Anna?\", \"who teaches it?\") is read with the "
+             "question before it. quit, exit, Ctrl-D or (at a terminal) an empty line ends the chat.")
 
 
 def register(app: typer.Typer) -> None:
@@ -166,7 +171,7 @@ class _Session:
         tty = sys.stdin is not None and sys.stdin.isatty()
         if tty:
             self.warm_up()
-            typer.echo("Ask a question (empty line or Ctrl-D to quit).", err=True)
+            typer.echo("Ask a question (help for more; empty line or Ctrl-D to quit).", err=True)
         if first.strip():
             self.answer(first)
         failed = 0
@@ -186,6 +191,9 @@ class _Session:
                 continue
             if question in {"exit", "quit", ":q", "/exit", "/quit"}:
                 break
+            if question.lower() in HELP_WORDS:
+                typer.echo(CHAT_HELP, err=True)  # on stderr: a --json chat's stdout stays one answer a line
+                continue
             echo = not tty and not self.as_json  # piped questions: each answer under its question
             if echo:
                 typer.echo(f"ask> {question}")

@@ -291,6 +291,17 @@ def test_cli_chat_fed_from_a_pipe_prints_each_question_above_its_answer(cli, rec
     assert "ask> and when?" in lines and lines[lines.index("ask> and when?") - 1] == ""
 
 
+def test_help_in_a_chat_says_how_to_chat_instead_of_answering_it_from_memory(cli, recall_home):
+    llm = ScriptedLLM(["Under the blue pot [1].", "Under the blue pot [1]."])
+    _with_llm(recall_home, llm)
+    cli("add", "Sam's key is under the blue pot", "--time", "2023-05-01T10:00")
+    code, out, err = cli("chat", "--json", input="where is Sam's key\n/help\nhelp\n")
+    assert code == 0, err
+    assert [json.loads(line)["question"] for line in out.splitlines()] == ["where is Sam's key"]
+    assert "One question per line" in err and "quit" in err
+    assert len(llm.prompts) == 1  # "/help" was no follow-up for the model
+
+
 def test_cli_ask_interactive_answers_the_first_question_then_stdin(cli, recall_home):
     _with_llm(recall_home, ScriptedLLM(["Under the blue pot [1]."]))
     cli("add", "Sam's key is under the blue pot")
