@@ -188,8 +188,11 @@ def import_cmd(
             typer.echo(f"Error: and {plural(more, 'more file')}: {reason}", err=True)
     if exports and not as_json:
         others = f" and {plural(len(exports) - 1, 'more file')}" if len(exports) > 1 else ""
-        typer.echo(f"Warning: skipped {exports[0]}{others}: a recall Markdown export (for reading; its events are "
-                   "stored already)", err=True)
+        # (not "its events are stored already": imported into a new store, they are not, and the
+        # user who took the Markdown export for a copy of the memory learns which export is one)
+        typer.echo(f"Warning: skipped {exports[0]}{others}: a recall Markdown export (for reading; read as notes, "
+                   "its events would be stored twice; to move events between stores, import a JSONL export: "
+                   "recall export -o FILE)", err=True)
     if as_json:
         echo_json({"files": reports, "inserted": inserted, "duplicates": known, "failed": failed, "empty": blank,
                    "exports": len(exports), "export_account_files": companions, "with_skipped": partial,

@@ -114,8 +114,9 @@ def test_recalls_own_markdown_export_in_a_folder_is_passed_over_with_a_warning(c
     exported = folder / "recall" / "events" / "2026-11-01.md"
     code, out, err = cli("import", str(folder))
     assert code == 0
-    assert err == (f"Warning: skipped {exported}: a recall Markdown export (for reading; its events are stored "
-                   "already)\n")
+    assert err == (f"Warning: skipped {exported}: a recall Markdown export (for reading; read as notes, its events "
+                   "would be stored twice; to move events between stores, import a JSONL export: recall export -o "
+                   "FILE)\n")
     assert out.splitlines()[-1] == ("Imported 1 event from 1 of 2 files; 0 already known; 1 file of a recall "
                                     "Markdown export passed over.")
     assert json.loads(cli("stats", "--json")[1])["events"] == 2  # the key is not stored again as a note
@@ -240,3 +241,19 @@ def test_an_unzipped_chat_exports_account_files_are_passed_over(cli, tmp_path):
     assert (code, err) == (0, "") and "2 account files of a chat export passed over." in out
     # named on its own, such a file is still refused: no format reads it
     assert cli("import", str(claude / "users.json"))[0] == 4
+
+
+def test_a_markdown_export_imported_into_a_new_store_points_to_the_export_that_moves_events(cli, tmp_path):
+    # a new machine's store holds none of its events: the warning must not say they are stored
+    # already, and it names the export that carries them
+    from recall_cli.importers.markdown import EXPORT_MARK
+
+    folder = tmp_path / "md"
+    folder.mkdir()
+    for day, text in (("2026-11-01", "Sam's key."), ("2026-11-02", "Dentist.")):
+        (folder / f"{day}.md").write_text(f"{EXPORT_MARK}\n# {day}\n\n## 10:00 · note · [1]\n\n{text}\n",
+                                          encoding="utf-8")
+    code, out, err = cli("import", str(folder))
+    assert "stored already" not in err
+    assert "import a JSONL export: recall export -o FILE" in err
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0

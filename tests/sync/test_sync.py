@@ -436,7 +436,8 @@ def test_a_markdown_export_is_a_folder_of_days_and_kinds(a, tmp_path):
     again = a.run("import", str(tmp_path / "md"), check=False)
     assert again.returncode == 0
     assert again.stderr == (f"Warning: skipped {tmp_path / 'md' / 'events' / '2026-11-20.md'} and 1 more file: a "
-                            "recall Markdown export (for reading; its events are stored already)\n")
+                            "recall Markdown export (for reading; read as notes, its events would be stored "
+                            "twice; to move events between stores, import a JSONL export: recall export -o FILE)\n")
     assert len(a.hashes()) == 1
 
 
