@@ -51,7 +51,7 @@ def export(
         except BaseException:  # a disk that filled up, Ctrl-C: no half export left under the name asked for
             output.unlink(missing_ok=True)
             raise
-    typer.echo(f"Exported {plural(counts['events'], 'event')}, {plural(counts['changes'], 'memory change')} and "
+    typer.echo(f"Exported {plural(counts['texts'], 'event')}, {plural(counts['changes'], 'memory change')} and "
                f"{plural(counts['tombstones'], 'forgotten item')}" + (f" to {output}." if output else "."), err=True)
 
 

@@ -75,6 +75,7 @@ def export_jsonl(svc: Recall, out: TextIO, since: float | None = None) -> dict[s
     store = svc.store
     store.stamp_history()
     counts = {"events": 0, "changes": 0, "tombstones": 0}
+    texts = 0
     # "end": this export closes with an end record; an export written before it had none, so
     # only a header that promises one makes its absence a file cut short
     out.write(json.dumps({HEADER_KEY: records.FORMAT, "device": store.device_id(), "created": iso(_now()),
@@ -88,6 +89,7 @@ def export_jsonl(svc: Recall, out: TextIO, since: float | None = None) -> dict[s
             if since is None or event.ts_start >= since:
                 out.write(_line(records.event_record(event)))
                 counts["events"] += 1
+                texts += not is_later_part(event)
         after = batch[-1].id or after
     for change in store.history_changes():
         if since is None or change["ts"] >= since:
@@ -96,8 +98,9 @@ def export_jsonl(svc: Recall, out: TextIO, since: float | None = None) -> dict[s
     for stone in store.tombstones():
         out.write(_line(records.tombstone_record(stone)))
         counts["tombstones"] += 1
-    out.write(_line({"t": "end", **counts}))
-    return counts
+    out.write(_line({"t": "end", **counts}))  # records, as the import reads them
+    # a long text's linked parts are one event to the person, as stats and import count them
+    return {**counts, "texts": texts}
 
 
 def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
@@ -202,7 +205,7 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
             who = f" · {event.actor}" if event.actor else ""
             days[when.strftime("%Y-%m-%d")].append((event.ts_start, event.id or 0,
                 without_controls(f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n")))
-            events += 1
+            events += not is_later_part(event)  # a long text's parts: one event, as stats counts it
         after = batch[-1].id or after
     for day, blocks in days.items():
         # in the order things happened (a reply in the same minute after its question)

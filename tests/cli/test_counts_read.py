@@ -38,3 +38,14 @@ def test_a_damaged_store_names_the_way_back_from_a_backup(cli, recall_home, tmp_
         (recall_home / name).unlink(missing_ok=True)
     code, _, err = cli("search", "note")
     assert code == 1 and err.endswith("(it is damaged: `recall backup FILE --restore` puts a backup in its place)\n")
+
+
+def test_an_export_counts_a_long_text_once_as_stats_and_import_do(cli, tmp_path):
+    assert cli("config", "set", "events.max_chars", "1000")[0] == 0
+    assert "linked parts" in cli("add", " ".join(["garden shed roof"] * 200))[1]  # 3,399 characters
+    assert '"events": 1' in cli("stats", "--json")[1]
+    out_file = tmp_path / "out.jsonl"
+    code, _, err = cli("export", "-o", str(out_file))
+    assert code == 0 and err == f"Exported 1 event, 0 memory changes and 0 forgotten items to {out_file}.\n"
+    code, _, err = cli("export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    assert code == 0 and err.startswith("Wrote 1 event in 1 day file")
