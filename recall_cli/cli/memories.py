@@ -302,7 +302,9 @@ def _outcome_lines(outcome: EpisodeOutcome) -> list[str]:
     lines = []
     for d in outcome.decisions:
         target = f" m{d.target}" if d.target else ""
-        lines.append(f"{head} {d.action}{target} [{d.candidate.kind}] {d.text or d.candidate.text}")
+        # a NOOP that is not "already known" says why (a memory the user forgot or corrected)
+        why = f" ({d.reason})" if d.action == "NOOP" and d.reason and "already known" not in d.reason else ""
+        lines.append(f"{head} {d.action}{why}{target} [{d.candidate.kind}] {d.text or d.candidate.text}")
     for r in outcome.rejected:
         shown = r.to_dict()  # printable: a model's broken output must not break the listing
         detail = f": {shown['detail']}" if shown["detail"] else ""
@@ -387,9 +389,16 @@ def summary_lines(report: ConsolidationReport, dry_run: bool = False) -> list[st
     a = report.actions
     # a rate over a run shorter than a few seconds says nothing ("46390.8/min")
     pace = f"{report.episodes_per_minute:.1f}/min" if report.seconds >= PACE_SECONDS else f"{report.seconds:.1f} s"
+    from ..memory.consolidation import FORGOTTEN
+
+    # a memory the user forgot is a NOOP too, but not one "already known": `recall memories` no
+    # longer lists it, so it is counted apart
+    forgotten = sum(d.action == "NOOP" and d.reason == FORGOTTEN for o in report.outcomes for d in o.decisions)
     text = (f"{'Would consolidate' if dry_run else 'Consolidated'} {report.consolidated} of {report.episodes} "
             f"episodes ({pace}): {a['ADD']} added, {a['UPDATE']} updated, "
-            f"{a['SUPERSEDE']} superseded, {a['NOOP']} already known")
+            f"{a['SUPERSEDE']} superseded, {a['NOOP'] - forgotten} already known")
+    if forgotten:
+        text += f", {forgotten} you forgot (not made again)"
     if report.retired:
         text += f", {report.retired} retired"
     rejected = sum(report.rejected.values())

@@ -51,6 +51,9 @@ def actor_of(candidate: Candidate) -> str:
     return f"{ACTOR} ({path_of(candidate)})"
 
 
+FORGOTTEN = "forgotten by the user"  # a NOOP that is no memory known: one the user deleted, not made again
+
+
 @dataclass
 class Decision:
     """What to do with one candidate; ``target`` is an existing memory id."""
@@ -210,7 +213,7 @@ def _resolved(svc: Recall, decision: Decision) -> Decision:
         c = decision.candidate
         if svc.store.memory_forgotten(svc.store.derived_uid(c.kind, c.subject, redact(c.text).text.strip(),
                                                             c.sources)):
-            return Decision("NOOP", c, reason="forgotten by the user")
+            return Decision("NOOP", c, reason=FORGOTTEN)
         if _plain(c.text) in _corrected(svc, c.sources):  # a redo proposing again what the user put right
             return Decision("NOOP", c, reason="protected: corrected by the user")
     if decision.action in {"UPDATE", "SUPERSEDE"}:

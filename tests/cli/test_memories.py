@@ -127,6 +127,22 @@ def test_consolidating_lone_notes_says_why_nothing_was_added(cli):
         "Nothing new to remember: a lone note is its own record; an episode of several events gets a summary."]
 
 
+def test_a_redo_says_a_memory_you_forgot_is_not_made_again_not_that_it_is_already_known(cli):
+    for i, (who, text) in enumerate([("Ana", "Booked the Lisbon tram tour for 9am"),
+                                     ("Ben", "Great, pastéis de nata in Belém after")]):
+        cli("add", text, "--speaker", who, "--source", "chat", "--time", f"2026-03-03T13:3{i}")
+    assert "1 added" in cli("consolidate", "--no-llm")[1]
+    assert cli("forget", "m1", "--yes")[0] == 0
+    code, out, _ = cli("consolidate", "--no-llm", "--episode", "1", "--redo", "--dry-run")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("episode 1: NOOP (forgotten by the user) [episodic]")
+    assert paced(lines[-1]) == ("Would consolidate 1 of 1 episodes (N s): 0 added, 0 updated, 0 superseded, "
+                                "0 already known, 1 you forgot (not made again).")
+    code, out, _ = cli("consolidate", "--no-llm", "--episode", "1", "--redo")
+    assert code == 0 and "0 already known, 1 you forgot (not made again)." in out
+    assert cli("memories")[1].startswith("No memories yet.")
+
+
 def test_consolidate_one_episode_leaves_the_others_pending(cli):
     for who, when, text in [("Ana", "2026-03-02T18:40", "Booked the Lisbon tram tour for 9am"),
                             ("Ben", "2026-03-02T18:41", "Great, the tram tour it is"),
