@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models import Event, clip
 from ..search.retrieve import STOPWORDS
+from ..search.text import is_self
 from ..timeutil import from_ts
 
 EXTRA_STOP = frozenset(
@@ -115,7 +116,10 @@ def episodic_summary(events: list[Event]) -> Candidate:
     end = max(e.ts_end or e.ts_start for e in events)
     source = events[0].source
     # a watched file's paragraphs are the user's notes, whoever the OS says wrote them: nobody "talked"
-    who = [] if source == "file" else list(dict.fromkeys(e.actor for e in events if e.actor))
+    # the user's own speaker name ("me" in a JSONL export, "user" in a chat export) is "the user":
+    # "Ana and me talked about ..." read later, or by an agent over MCP, says a bare "me"
+    who = [] if source == "file" else list(dict.fromkeys("the user" if is_self(e.actor) else e.actor
+                                                         for e in events if e.actor))
     # "Deleted /path/todo.txt", "Edited ...", "Renamed ...": bookkeeping tells of no topic
     terms = key_terms([e for e in events if e.kind not in ("deleted", "edited", "moved")])
     if source == "shell":

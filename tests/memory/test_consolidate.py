@@ -27,6 +27,17 @@ def test_zero_llm_path_writes_a_dated_episodic_summary_with_provenance(svc):
     assert svc.store.memory_sources(memory.id) == [1, 2, 3]
 
 
+def test_a_summary_names_the_users_own_speaker_the_user_not_a_bare_me():
+    from recall_cli.memory.summary import episodic_summary
+
+    # a JSONL export's "me", a chat export's "user": read later (or by an agent) "Ana and me" is anyone's
+    for mine in ("me", "user"):
+        summary = episodic_summary([Event("Did you book the tram tour?", T0, source="chat", session="s", actor="Ana"),
+                                    Event("Not yet, the 9am slot", T0 + 60, source="chat", session="s", actor=mine)])
+        assert summary.text.startswith("Tue 14 November 2023, 22:13–22:14: Ana and the user (chat, 2 messages)")
+        assert summary.subject == "Ana, the user"
+
+
 def test_a_summary_of_the_users_own_paragraphs_says_nobody_talked(svc):
     svc.store.insert_events([
         Event(text, T0 + 60 * i, source="note", kind="paragraph", session="allotment.md")
