@@ -46,6 +46,7 @@ class ExchangeReport:
     deleted: int = 0  # events and memories here that the export's forgets deleted
     skipped: list[Skipped] = field(default_factory=list)
     format: str = "recall"
+    incomplete: bool = False  # cut short, or missing records its end record counts (a line in skipped says which)
 
     def to_dict(self) -> dict[str, Any]:
         return {**{k: v for k, v in self.__dict__.items() if k != "skipped"},
@@ -60,8 +61,10 @@ class ExchangeReport:
             line += f", {self.tombstones:,} forgotten items kept forgotten"
             if self.deleted:
                 line += f" ({self.deleted:,} of them deleted here)"
-        if self.skipped:
-            line += f", {plural(len(self.skipped), 'record')} skipped"
+        if len(self.skipped) > self.incomplete:  # (a file cut short skipped no record: it lacks them)
+            line += f", {plural(len(self.skipped) - self.incomplete, 'record')} skipped"
+        if self.incomplete:
+            line += "; the file is incomplete"
         return line + "."
 
 
@@ -144,6 +147,7 @@ def import_jsonl(svc: Recall, path: Path, text: str) -> ExchangeReport:
         short = _cut_short(end, seen, len(lines) + 1)
         if short is not None:
             report.skipped.append(short)
+            report.incomplete = True
     store = svc.store
     with store.transaction():
         for stone in stones:
