@@ -563,7 +563,7 @@ def _verb_forms(cited: Sequence[Event]) -> dict[str, set[str]]:
 # a base form that is a verb, not a noun ("give it back by Friday", "I will call"; not "car
 # service done"): it opens a clause or follows "to" or a modal
 BASE_VERB = re.compile(r"(?:^|[.;:!?\n\u2014-]\s*|\b(?:to|will|'ll|must|should|can|could|would|shall|please|"
-                       r"let's|don't|do)\s+)(?:{})\b")
+                       r"let's|don't|do|help|help me|help us|you)\s+)(?:{})\b")  # "can you help me write ...?"
 
 
 def _is_past(word: str) -> bool:
@@ -588,7 +588,7 @@ def told_as_base(text: str, cited: Sequence[Event]) -> str:
         low = word.lower()
         if low in _NOT_DEEDS or not _is_past(low):
             continue
-        seen = forms.get(stem(low), set())
+        seen = forms.get(stem(low), set()) | forms.get(stem(IRREGULAR.get(low, low)), set())  # "written": write
         bases = seen & _bases(low)
         if bases and not any(_is_past(w) or w.endswith("ing") for w in seen) and any(
                 re.search(BASE_VERB.pattern.format("|".join(bases)), e.text, re.I) for e in cited):

@@ -445,10 +445,11 @@ def copied_lines(text: str, cited: Sequence[Event]) -> int:
 # where a copied piece of a line may begin: the line's start, a bullet, a label or a clause's
 # end ("remember: email Ingrid ...", "rang the plumber and fixed the tap")
 CLAUSE_END = re.compile(r"[.:;!?)\]\u2014\u2013>]|\s-\s")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
 CLAUSE_EDGE = re.compile(r"(?:^|[.:;!?)\]\u2014\u2013>-]|\b(?:and|but|so|then|also|&|\+))\s*$", re.I)
 
 
-def cut_short(text: str, cited: Sequence[Event]) -> str:
+def cut_short(text: str, cited: Sequence[Event], heads: bool = True) -> str:
     """The opening words a copy of a cited note's line left off, when it starts inside a
     clause ("Ingrid the station log every evening" from "remember: email Ingrid the station
     log every evening": who does what is lost); "" otherwise."""
@@ -466,6 +467,13 @@ def cut_short(text: str, cited: Sequence[Event]) -> str:
             # under the pot") may keep what was said whole
             if found and before and not CLAUSE_EDGE.search(before) and len(CLAUSE_END.split(before)[-1].split()) == 1:
                 return before.split()[-1]
+            # a list item's head names what the rest of it is about: "gary. boot massive, £28,495
+            # list" copied from "- corolla touring sports @ stourton toyota - gary. boot massive, ..."
+            # says it of Gary
+            # (``heads`` False: a procedure's step may well be an item's tail, "- wifi - tap Forget")
+            head = LIST_ITEM.sub("", before, count=1) if heads and found and LIST_ITEM.match(line) else ""
+            if len(re.findall(r"[^\W\d_]{2,}", head)) >= 2:
+                return " ".join(head.split()[:4])
     return ""
 
 

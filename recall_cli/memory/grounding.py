@@ -94,7 +94,7 @@ from .person import (
     with_doer,
 )
 from .rejection import Rejection
-from .splice import spliced_lines
+from .splice import glued_items, spliced_lines
 from .summary import Candidate
 
 TOLD_OF = re.compile(r"^\s*([Tt]he user|[A-Z][\w'-]*)\s+(?:is|are|was|were|will|plans?|wants?|intends?|hopes?)\b")
@@ -424,7 +424,10 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "merged", fused)
     if candidate.kind != "procedural" and (copies := copied_lines(clean_text(candidate.text), cited)) >= 3:
         return _reject(verdict, "merged", f"a copy of {copies} lines of a note")
-    if candidate.kind != "episodic" and (lost := cut_short(clean_text(candidate.text), cited)):
+    if candidate.kind != "procedural" and (glued := glued_items(clean_text(candidate.text), cited)):
+        return _reject(verdict, "merged", f"items of a list glued together ({glued!r})")
+    heads = candidate.kind == "semantic"
+    if candidate.kind != "episodic" and (lost := cut_short(clean_text(candidate.text), cited, heads=heads)):
         return _reject(verdict, "cut_short", f"leaves off {lost!r}")
     if candidate.kind == "procedural" and (told := TOLD_OF.match(text)):
         # "The user is planning to make pierogi by ...", "The user is off so the user will go":

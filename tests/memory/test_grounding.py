@@ -948,3 +948,36 @@ def test_what_only_the_assistant_suggested_is_not_the_users_plan_or_news():
                    trip).reason == "wrong_person"
     # what the user said of themselves stands
     assert verdict(llm("episodic", "The user booked the train to Gothenburg for 16 January.", [50, 52]), trip).ok
+
+
+def test_a_list_items_tail_copied_without_the_thing_it_is_about_is_not_a_memory():
+    note = [Event("car test drives\n\nsat 7th:\n- corolla touring sports 1.8 hybrid @ stourton toyota - gary. boot "
+                  "massive, dev's bike fits w/ seats down. smooth, quiet. £28,495 list.\n- kia niro hybrid @ kia on "
+                  "kirkstall rd - felt bigger inside. £29,150.", NOTE_DAY, source="note", id=80)]
+    tail = verdict(llm("semantic", "Gary. boot massive, dev's bike fits w/ seats down. smooth, quiet. £28,495 list.",
+                       [80], "Gary Boot"), note)
+    assert (tail.ok, tail.reason) == (False, "cut_short")
+    assert "corolla" in tail.detail
+    # the item's own words, said with what they are about, are still a memory
+    assert verdict(llm("semantic", "The corolla touring sports 1.8 hybrid is £28,495 list.", [80]), note).ok
+
+
+def test_pieces_of_two_list_items_glued_into_one_claim_are_rejected():
+    note = [Event("- mailed frau pohl, cancelled the lohi termin. bought WISO steuer instead, 39,99 € download\n"
+                  "- 14:00 kesselhaus w/ mei. FIRST GREEN!!! on the overhang wall\n"
+                  "- evening: packed first 12 boxes (books + vinyl)", NOTE_DAY, source="note", id=81)]
+    glued = verdict(llm("semantic", "Bought WISO steuer instead of 39,99 € download - 14:00 kesselhaus w/ mei.", [81]),
+                    note)
+    assert (glued.ok, glued.reason) == (False, "merged")
+    # one item's words alone are one fact
+    assert verdict(llm("semantic", "The user bought WISO steuer instead, a 39,99 € download.", [81]), note).ok
+
+
+def test_a_thing_asked_for_help_with_is_not_said_to_be_done():
+    turn = [Event("I want to submit a talk to SpreeConf 2026 (Berlin, Sept). CFP closes Sunday. Can you help me write "
+                  "an abstract (max 1000 chars) and a title?", NOTE_DAY, source="chat", session="c", actor="user",
+                  id=82)]
+    done = verdict(llm("semantic", "The user has written an abstract and a title for their talk to SpreeConf 2026.",
+                       [82]), turn)
+    assert (done.ok, done.reason) == (False, "plan_as_done")
+    assert verdict(llm("semantic", "The user wants to submit a talk to SpreeConf 2026 (Berlin, Sept).", [82]), turn).ok
