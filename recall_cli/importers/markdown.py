@@ -22,7 +22,7 @@ from ..models import Event, paragraph_hash  # (watch and search take it from her
 from ..timephrase.phrase import nearest_year
 from ..timeutil import parse_time, to_ts
 from .base import Skipped, check_ts, clean, file_time, undecodable
-from .org import HEAD_LINES, is_org, markdown_lines, top_keywords
+from .org import HEAD_LINES, is_org, markdown_lines, opening_date
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -336,7 +336,7 @@ def note_blocks(lines: Iterator[str], default_ts: float, name: str = "", org: bo
     org_date = None
     if org:
         opening = list(islice(lines, HEAD_LINES))
-        org_date = top_keywords(opening).date
+        org_date = opening_date(opening)
         lines = markdown_lines(chain(opening, lines))
     ahead, first, front_date = read_front_matter(lines)
     front_ts = front_time(front_date or org_date)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 _HEADING = re.compile(r"^(\*+)[ \t]+(.*?)[ \t]*$")
@@ -54,16 +53,9 @@ def inline(text: str) -> str:
     return _LINK.sub(_link, _STAMP.sub(_stamp, text))
 
 
-@dataclass
-class OrgHead:
-    """What the keyword lines at the top of an org file say of the note."""
-
-    date: str | None = None
-
-
-def top_keywords(ahead: list[str]) -> OrgHead:
+def opening_date(ahead: list[str]) -> str | None:
     """The ``#+DATE:`` among the keyword lines that open a file (``ahead``: its first lines)."""
-    head = OrgHead()
+    found = None
     for line in ahead:
         match = _KEYWORD.match(line)
         if match is None:
@@ -71,8 +63,8 @@ def top_keywords(ahead: list[str]) -> OrgHead:
                 break  # the note's text has begun
             continue
         if match[1].lower() == "date" and match[2]:
-            head.date = inline(match[2])
-    return head
+            found = inline(match[2])
+    return found
 
 
 def markdown_lines(lines: Iterator[str]) -> Iterator[str]:

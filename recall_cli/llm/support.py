@@ -145,8 +145,6 @@ def predicate_of(question: str, when: bool = False) -> str:
     return stem(verb)
 
 
-
-
 def role_or_deed(question: str) -> str:
     """The stem of the role a "who is the <role> ...?" question names, or of the deed a "did I
     <verb> ...?" one asks whether it happened, however common ("did I get the grant?" is

@@ -20,12 +20,8 @@ WHO_VERB = re.compile(r"^\s*who\s+([a-z]+(?:s|ed))\b", re.I)  # "who teaches it?
 # verbs that frame a question rather than name what happened ("what did Jon tell Gina he won't do?")
 GENERIC_VERBS = frozenset("do does did have has had get got go went be make made take took say says said tell tells "
                           "told want wants think thinks feel feels like likes mean means know knows need needs".split())
-
-
 GOT_FOR = re.compile(r"\b(?i:get)\s+(?:(?i:him|her|them|me|us|for|my\s+\w+)\b|[A-Z][\w'-]*)")  # "get Rory", "get her"
 
 # "who is the physio treating my finger?": the one a note calls the physio
 ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+([a-z]+)\b", re.I)
-
-
 DEED_ASKED = re.compile(r"^\s*did\s+(?:i|we)\s+([a-z]+)\b", re.I)

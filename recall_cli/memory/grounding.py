@@ -341,7 +341,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     """Check one candidate against the events it cites (``episode``: all of the episode's
     events, for who is in the conversation). The verdict's text has first person rewritten."""
     episode = list(episode) if episode is not None else list(cited)
-    text = without_stamp(clean_text(candidate.text), episode)
+    written = clean_text(candidate.text)  # the words as the model wrote them, before any rewriting
+    text = without_stamp(written, episode)
     # a chat reply's reaction is no part of what it says ("Sounds right. Check the feeder ...")
     if len(WORD.findall(said := REACTION.sub("", text, count=1))) >= 3:
         text = said
@@ -418,16 +419,16 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         return _reject(verdict, "wrong_person", f"only the assistant said {found!r}")
     fused = merged_lines(rest, cited) if candidate.kind != "episodic" else ""
     # (on the words as written: "ProFix (Brandon)" run into the next line's "heat pump option")
-    fused = fused or next((c.strip() for c in CLAUSE_BREAK.split(clean_text(candidate.text))
+    fused = fused or next((c.strip() for c in CLAUSE_BREAK.split(written)
                            if candidate.kind != "episodic" and spliced_lines(c, cited)), "")
     if fused:
         return _reject(verdict, "merged", fused)
-    if candidate.kind != "procedural" and (copies := copied_lines(clean_text(candidate.text), cited)) >= 3:
+    if candidate.kind != "procedural" and (copies := copied_lines(written, cited)) >= 3:
         return _reject(verdict, "merged", f"a copy of {copies} lines of a note")
-    if candidate.kind != "procedural" and (glued := glued_items(clean_text(candidate.text), cited)):
+    if candidate.kind != "procedural" and (glued := glued_items(written, cited)):
         return _reject(verdict, "merged", f"items of a list glued together ({glued!r})")
     heads = candidate.kind == "semantic"
-    if candidate.kind != "episodic" and (lost := cut_short(clean_text(candidate.text), cited, heads=heads)):
+    if candidate.kind != "episodic" and (lost := cut_short(written, cited, heads=heads)):
         return _reject(verdict, "cut_short", f"leaves off {lost!r}")
     if candidate.kind == "procedural" and (told := TOLD_OF.match(text)):
         # "The user is planning to make pierogi by ...", "The user is off so the user will go":

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from ..models import Event
 from ..search.text import STOPWORDS
 from .attribution import CLAUSE_BREAK as CLAUSE_END  # a note's clauses end where a claim's do
-from .evidence import WORD
+from .evidence import LIST_ITEM, WORD
 
 # where a model strings copied pieces together: a dash, a semicolon, a sentence's end
 PIECE_END = re.compile(r"\s[-\u2013\u2014]\s|;\s|(?<=[.!?])\s+")
-LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
 
 
 def spliced_lines(clause: str, cited: Sequence[Event]) -> bool:
@@ -54,7 +53,7 @@ def glued_items(text: str, cited: Sequence[Event]) -> str:
     instead, 39,99 € download" and "- 14:00 kesselhaus w/ mei. FIRST GREEN!!!"): what the cut
     item was about is left off, and glued to the next item it tells a thing no item says; else
     that piece. (Items copied from their starts are a note's lines joined: see spliced_lines.)"""
-    pieces = [(piece, {w for w in _words(piece) if w not in STOPWORDS}) for piece in PIECE_END.split(text)]
+    pieces = [(piece, set(_words(piece))) for piece in PIECE_END.split(text)]
     for event in cited:
         if event.source not in ("note", "file"):
             continue
@@ -63,11 +62,13 @@ def glued_items(text: str, cited: Sequence[Event]) -> str:
             if LIST_ITEM.match(line) or not items:
                 items.append([])
             items[-1] += _words(line)  # (a line without a bullet goes on with the item above)
+        held = [set(item) for item in items]
         found: dict[int, tuple[str, bool]] = {}  # item -> (its first piece, whether it opens the item)
-        for piece, said in pieces:
-            holders = [i for i, item in enumerate(items) if len(said) >= 2 and said <= set(item)]
+        for piece, written in pieces:
+            said = written - STOPWORDS
+            holders = [i for i, words in enumerate(held) if len(said) >= 2 and said <= words]
             if len(holders) == 1 and holders[0] not in found:
-                found[holders[0]] = (piece, bool(items[holders[0]]) and items[holders[0]][0] in _words(piece))
+                found[holders[0]] = (piece, bool(items[holders[0]]) and items[holders[0]][0] in written)
         if len(found) >= 2 and (cut := next((piece for piece, opens in found.values() if not opens), None)):
             return cut.strip()
     return ""
