@@ -182,7 +182,7 @@ def _cut_short(end: dict[str, Any] | None, seen: dict[str, int], after: int) -> 
     if end is None:
         return Skipped(f"line {after}", "the file stops before the export's end record: it was cut short (an "
                                          "interrupted export or copy)")
-    missing = [f"{plural(want - seen[kind], noun)}" for kind, noun in
+    missing = [plural(want - seen[kind], noun) for kind, noun in
                (("events", "event"), ("changes", "memory change"), ("tombstones", "forgotten item"))
                if isinstance(want := end.get(kind), int) and want > seen[kind]]
     if not missing:
