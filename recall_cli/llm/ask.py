@@ -43,7 +43,7 @@ from .compound import as_asked, compound_parts, joined
 from .correction import corrected
 from .followup import follow_up, retrieval_query
 from .kind import question_kind
-from .measure import block_number, unanswerable
+from .measure import block_number, stored_word, unanswerable
 from .model import Chat, model_trusted
 from .pointer import followed
 from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
@@ -478,7 +478,7 @@ def ask(
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
     if not found.abstain and (why := unanswerable(question, found.key_words, hits, follow_up=bool(history),
-                                                  known=lambda w: svc.store.fts_match_count(f'"{w[:5]}"*') > 0)):
+                                                  known=stored_word(svc.store.fts_match_count))):
         found.abstain = why  # "how much did the glasses cost?", "what's the chassis number?", "hi"
     answer.support = found.share
     if not use_llm:

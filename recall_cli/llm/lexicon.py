@@ -52,3 +52,12 @@ LANGUAGES = frozenset("english french german italian spanish portuguese dutch sw
                       "polish russian ukrainian greek turkish arabic hebrew hindi urdu bengali tamil chinese "
                       "mandarin cantonese japanese korean vietnamese thai indonesian irish scottish welsh "
                       "british american canadian australian mexican brazilian".split())
+# words that say what a thing is like, not which thing ("the red car", "my spare key"): a
+# question may add them where the notes never do
+ADJECTIVES = frozenset("red blue green yellow orange purple pink black white grey gray brown silver gold golden "
+                       "dark light big small large little tiny huge long short tall old new young spare main "
+                       "other same whole full empty broken cheap expensive nice good bad best worst favourite "
+                       "favorite usual regular current next last first second third previous latest recent "
+                       "upcoming own dear beloved general electric manual digital local free extra early late "
+                       "front back upstairs downstairs left right top bottom inner outer hot cold warm cool "
+                       "wooden metal plastic leather".split())

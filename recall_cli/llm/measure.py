@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 
 from ..models import Hit
 from ..timephrase.answer import dates_in
+from .lexicon import ADJECTIVES, LANGUAGES
 from .support import (
     AGE,
     DIGIT_WORDS,
@@ -216,19 +218,48 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
 # letters: "my car's TÜV"; not "weekly")
 MINE = re.compile(r"\bmy\s+(?:(?:\w+)(?:'s|\u2019s)\s+)?(?:(?:next|last|upcoming|new|first|latest|current|"
                   r"previous|usual|old)\s+)?(?:[a-z]+ly\s+)?([^\W\d_](?:[^\W\d_]|-){2,})(?![\w-])", re.I)
+# "when's the boiler service booked?": the question's subject, a thing the asker takes as known
+THE = re.compile(r"^\W*(?:when|where|what|who|how(?:\s+(?:much|many|long|often))?)(?:'s|\u2019s|\s+(?:is|are|was|were|"
+                 r"will|did|does|do|has|have))\s+the\s+(?:\w+(?:'s|\u2019s)\s+)?"
+                 r"([^\W\d_](?:[^\W\d_]|-){2,})(?![\w-])", re.I)
 
 
-def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | None) -> str | None:
-    """The user's own thing a question asks of ("my dentist", "my physio's name") when nothing
-    stored holds a word starting as its name does: it was never mentioned, whatever the
-    evidence says of other things (a note on the builder's manners is no dentist); else None."""
+# what kind of answer is asked ("what are the steps to ...", "the number for ..."), not of what
+ANSWER_KINDS = frozenset("steps step way ways name names number numbers address date time price cost amount total "
+                         "reason list password code".split())
+
+
+def stored_word(match_count: Callable[[str], int]) -> Callable[[str], bool]:
+    """Whether anything stored holds a word starting as ``word`` does, by the full-text
+    ``match_count``: its first letters, the word as the stemmer stores it ("staging" is
+    "stage"), or a short form of it the notes write ("ref" for "reference")."""
+    return lambda w: match_count(f'"{w[:5]}"* OR "{w}" OR "{w[:3]}" OR "{w[:4]}"') > 0
+
+
+ATTRIBUTE_OF = frozenset("of about for from in on at with to".split())
+
+
+def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | None,
+                heard: AbstractSet[str] = frozenset()) -> str | None:
+    """The thing a question asks of as the user's own or as one known ("my dentist", "my
+    physio's name", "when's the boiler service?") when nothing stored holds a word starting as
+    its name does: it was never mentioned, whatever the evidence says of other things (a note
+    on the builder's manners is no dentist). Said as "your dentist" or "a boiler"; else None."""
     if known is None:
         return None
-    for match in MINE.finditer(question):
-        word = match.group(1).lower()
+    for whose, match in [*(("your", m) for m in MINE.finditer(question)), *(("a", m) for m in THE.finditer(question))]:
+        # what it is like is no name of it ("the red car"): the word after says which thing
+        following = re.findall(r"[^\W\d_](?:[^\W\d_]|-)*", question[match.start(1):].lower())
+        at = next((i for i, w in enumerate(following) if w not in ADJECTIVES and w not in LANGUAGES), 0)
+        word, head = following[at], following[at + 1] if at + 1 < len(following) else ""
+        if whose == "a" and ((stem(head) in keys and stem(head) in heard) or head in ATTRIBUTE_OF):
+            # "the van clutch": what the evidence says of the clutch may be the van's; "the
+            # ingredients of the ice cream", "the sentiment about": what is asked of a thing
+            continue
         # ("my meeting with the solicitor": the notes may call it an appt; the solicitor says which)
-        if stem(word) in keys and word not in NO_KIND and stem(word) not in RELATIONAL and not known(word):
-            return word
+        if stem(word) in keys and word not in NO_KIND and word not in ANSWER_KINDS and stem(word) not in RELATIONAL \
+                and not known(word):
+            return f"{whose} {word}"
     return None
 
 
@@ -246,8 +277,9 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
         return "the evidence on it names no one and nothing"
     if (which := unnamed_kind(question, keys, hits, known)) is not None:
         return f"no evidence item mentions a {which}"
-    if (own := unheard_own(question, keys, known)) is not None:
-        return f"nothing stored mentions your {own}"
+    heard = set().union(*(alike(words(h.text or "")) for h in hits[:FIGURE_DEPTH])) if hits else set()
+    if (own := unheard_own(question, keys, known, heard)) is not None:
+        return f"nothing stored mentions {own}"
     if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
         return "the question has no word to look for"
     return None

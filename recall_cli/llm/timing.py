@@ -51,7 +51,8 @@ RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:(?:other|second|third|2nd|3rd
                        rf"|(?:{DAYS})[a-z]*(?:\s*,\s*(?:{DAYS})[a-z]*)*\s*(?:,|and|&)\s*(?:{DAYS})[a-z]*(?!\s*\d{{1,2}}\b(?!:|am|pm)))\b",
                        re.I)
 NEXT = re.compile(r"\bnext\b", re.I)
-ONGOING = re.compile(r"^\s*(?:when|what time|what days?)\s+(?:is|are|does|do|will)\b", re.I)
+ONGOING = re.compile(r"^\s*(?:when|what time|what days?)(?:\s+and\s+where)?(?:'s|\u2019s|\s+(?:is|are|does|do|will))\b",
+                     re.I)
 DAY_RANGE = re.compile(r"^\d{1,2}(?: \w+)?\s*-\s*\d{1,2} ")  # "12-19 December 2025", "30 May - 2 June 2025"
 RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
 
@@ -297,6 +298,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said), [hit])
+    if not (BEGAN.search(question) or AS_PLANNED.search(question)) and _moved_off(best[3], hit) \
+            and (to := _next_said(best[3], hit)) is not None:
+        return _day_of(question, to, [])  # "dev's 23 june appt has to move ... now THURS 25 JUNE"
     if best[2] is not None and mentioning is not None and not BEGAN.search(question):
         later = _called_off_later(keys, (best[3], hit), best[2], mentioning(best[2], best[3]), allow)
         if later is not None:
@@ -430,6 +434,18 @@ def _with_time(sentence: str, found: Dated) -> Dated:
     if clock is None or parts is None or int(parts.group(1)) > 23 or int(parts.group(2) or 0) > 59:
         return found  # "3 May 45.00" is no time of day
     return (pos, f"{rendered} at {clock.group(1).strip()}", day, phrase)
+
+
+# a day moved without saying to when: the next sentence does ("has to move, dr's away. now thu 25 june")
+MOVED_OFF = re.compile(r"\b(?:(?:has|have|had|needs?|needed)\s+to\s+(?:move|change)|moved|rescheduled|postponed|"
+                       r"pushed(?:\s+back)?)\W*$|\b(?:has|have|had|needs?|needed)\s+to\s+(?:move|change)\b", re.I)
+
+
+def _moved_off(sentence: str, hit: Hit) -> bool:
+    """Whether ``sentence`` (of ``hit``) says its days moved after naming the last of them,
+    without naming a new one."""
+    found = dates_in(sentence, hit.ts, undated(hit))
+    return bool(found) and any(m.start() > max(f[0] + len(f[3]) for f in found) for m in MOVED_OFF.finditer(sentence))
 
 
 def _next_said(sentence: str, hit: Hit) -> tuple[Dated, Hit] | None:

@@ -22,8 +22,8 @@ from .support import STOPWORDS, sentences, stem, tokens, words
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
 # (not "dance moves": "moves" and "switches" only as verbs, before to or from)
 UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
-                    r"changed|rescheduled|postponed|pushed back|brought forward|updated?|no longer|instead|"
-                    r"replaced|anymore|any more|cancell?ed|called off|returned)")
+                    r"changed|rescheduled|postponed|pushed(?: back)?|delayed|brought forward|updated?|no longer|"
+                    r"instead|replaced|anymore|any more|cancell?ed|called off|returned)")
 # a thing given back ("Marek gave the drill back today"): its "back" says the lending is over
 GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
 # ("the tasting on Sat 5 Sep is off.", at a clause's end: not "Dan is off on Friday")
