@@ -32,6 +32,7 @@ from .update import (
     is_note,
     later_update,
     no_longer,
+    note_heading,
     struck,
 )
 
@@ -251,7 +252,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     # a note section whose heading names all that is asked ("Njosh & Muthoni - wedding budget"
     # for "when is Njosh's wedding?"): its lines are about it without naming it again
     heading = context_of(hit) if keys and keys <= alike(context_of(hit)) else set()
-    for j, sentence in enumerate(said_here):
+    candidates = list(enumerate(said_here))
+    if (title := note_heading(hit)) and keys & words(title) and title not in said_here:
+        candidates.insert(0, (-1, title))  # "niamh - op day, thurs 23 july" over "home tomorrow" below it
+    for j, sentence in candidates:
         if (allow is not None and not allow(hit, sentence)) or struck(sentence):
             continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
         # a time the question itself states is not its answer ("when does the market move to

@@ -58,7 +58,8 @@ def _amends(mark: str, marked: Hit, sentence: str, hit: Hit, shared: AbstractSet
     follows one that does) amends the line above it, one after another sentence on its line
     only that sentence ("Sign the agreement. -> signed Nov 8" amends the signing, not the
     lease two sections up); in a later block, only where that block goes on with the same
-    section or says a key word ``shared`` with the question."""
+    section or says a key word ``shared`` with the question (a mark under a line of its own
+    block amends that line: only where the two say such a key word)."""
     text = marked.text or ""
     at = text.find(mark)
     line = text[:at].rsplit("\n", 1)[-1] if at >= 0 else ""
@@ -69,6 +70,10 @@ def _amends(mark: str, marked: Hit, sentence: str, hit: Hit, shared: AbstractSet
         return False
     if marked.ref == hit.ref:
         return True
+    before = text[:max(at, 0)]
+    above = [ln for ln in before.rsplit("\n", 1)[0].splitlines() if ln.strip()] if "\n" in before else []
+    if above:  # ("physio: orla barry ...\n→ first appt tues 4 aug" amends the physio, not the op above)
+        return bool(shared & words(f"{above[-1]} {mark}"))
     same_section = (marked.meta or {}).get("heading") == (hit.meta or {}).get("heading")
     return same_section or bool(shared & words(mark))
 

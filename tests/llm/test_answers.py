@@ -1985,3 +1985,12 @@ def test_a_day_pushed_a_week_in_a_later_note_is_the_day_it_happened(svc, tmp_pat
                 "week -> **fri aug 21, 2pm**, their office\n", saved="2026-08-10T20:00")
     assert answered(svc, "when did the northbank readout end up happening?", "2026-09-27T21:30").startswith(
         "21 August 2026")
+
+
+def test_a_day_in_a_notes_title_answers_and_an_arrow_under_another_line_is_no_change_of_it(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-07-23-niamh-op.md", "niamh - op day, thurs 23 july\n\n"
+                "- dropped her in 6.45, went down to theatre ~10.30\n- meniscus repair, right knee. went very well\n"
+                "- home tomorrow if she's ok w the stairs\n\n"
+                "physio: orla barry, ballincollig physio clinic, 021 487 1123\n"
+                "→ first appt tues 4 aug 9.30. i'll drive her\n", saved="2026-07-23T21:00")
+    assert answered(svc, "when did niamh have her knee op?", "2026-10-06T21:15").startswith("23 July 2026")
