@@ -202,8 +202,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
                                   for s in sentences(hit.text or ""))
             # "when is Dad's follow-up?" asked on 3 May: a day still to come ("follow-up ... tue
             # may 6") over one gone by ("had a hip replacement ... on Feb 18")
+            # ("last appt of the day" says "appointment")
             ahead_of = today is not None and any(
-                keys & words(s) and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
+                keys & alike(words(s))
+                and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
                 for s in sentences(hit.text or ""))
             # (and one that dates the deed over one dated only by when it was written)
             ranked.append((ahead_of, overlap, deed, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,

@@ -1994,3 +1994,11 @@ def test_a_day_in_a_notes_title_answers_and_an_arrow_under_another_line_is_no_ch
                 "physio: orla barry, ballincollig physio clinic, 021 487 1123\n"
                 "→ first appt tues 4 aug 9.30. i'll drive her\n", saved="2026-07-23T21:00")
     assert answered(svc, "when did niamh have her knee op?", "2026-10-06T21:15").startswith("23 July 2026")
+
+
+def test_a_day_still_to_come_said_with_a_short_form_of_the_word_asked_is_the_next_appointment(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-07-07-mochi-recheck.md", "mochi recheck\n\ncreatinine 198, weight 3.9 kg\n\n"
+                "next recheck in 12 wks -> booked **tue sept 29, 4:40pm** (last appt of the day)\n")
+    import_note(svc, tmp_path / "2026-09-12-fluids.md", "mochi fluids\n\nstarted sat sept 12 at the clinic, vet tech "
+                "(jordan) showed me. mochi's vet appointment went fine\n")
+    assert answered(svc, "when is mochi's next vet appointment?", "2026-09-27T21:30").startswith("29 September 2026")
