@@ -305,6 +305,23 @@ class SyncQueries(EventQueries, MemoryQueries, EpisodeQueries):
         """Whether this store has written a segment to any sync folder."""
         return self._db.execute("SELECT 1 FROM sync_segments WHERE mine = 1 LIMIT 1").fetchone() is not None
 
+    def own_segments_by_folder(self, device: str) -> dict[str, dict[str, str]]:
+        """Folder -> (name -> sha256) of the segments ``device`` wrote, in every folder it synced."""
+        found: dict[str, dict[str, str]] = {}
+        for folder, name, sha in self._db.execute(
+                "SELECT folder, name, sha256 FROM sync_segments WHERE mine = 1 AND device = ?", [device]):
+            found.setdefault(folder, {})[name] = sha
+        return found
+
+    def copy_segments(self, source: str, target: str, device: str) -> None:
+        """Take what is known of the folder ``source`` (the segments merged from it, and those
+        ``device`` wrote there) as known of ``target``: the same folder, now at another path."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO sync_segments (folder, device, name, sha256, mine, at) "
+                "SELECT ?, device, name, sha256, mine, at FROM sync_segments "
+                "WHERE folder = ? AND (mine = 0 OR device = ?)", [target, source, device])
+
     def my_segments(self, folder: str) -> dict[str, str]:
         """Name -> sha256 of the segments this device wrote to a folder."""
         return dict(self._db.execute(

@@ -74,6 +74,7 @@ class SyncReport:
     sealed_shut: int = 0  # ... and those it did not
     sealed_now: int = 0  # this device's segments written before it had a passphrase, sealed now
     restored: int = 0  # this device's segments written after the backup a restore put back, taken back
+    moved_from: str | None = None  # the path this folder was synced at before (moved, mounted elsewhere)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -82,6 +83,8 @@ class SyncReport:
         parts = [f"merged {plural(self.read, 'segment')} ({plural(self.events, 'event')}, "
                  f"{plural(self.changes, 'memory change')}, {self.forgotten} forgotten)",
                  f"wrote {plural(self.written, 'record')}" if self.written else "nothing new to write"]
+        if self.moved_from:
+            parts.insert(0, f"the folder synced before as {self.moved_from}, now here")
         if self.restored:  # (the counts above include what they held)
             parts.insert(0, f"took back {plural(self.restored, 'segment')} this device wrote after the backup "
                             "it was restored from")
@@ -112,6 +115,7 @@ def sync(svc: Recall, folder: Path) -> SyncReport:
     secret = passphrase(command) if command else None
     store.stamp_history()
     mine = folder / device
+    report.moved_from = _moved_from(svc, key, mine)
     _check_own(svc, key, mine, secret)
     restored = store.setting(RESTORED)
     own = _read_restored(svc, key, mine, secret) if restored and store.setting(f"{RESTORED}@{key}") != restored \
@@ -153,6 +157,28 @@ def _cursor(store: Any, name: str, key: str) -> int:
     if value is None:
         value = store.setting(name, "0") if store.my_segments(key) else "0"
     return int(value or 0)
+
+
+def _moved_from(svc: Recall, key: str, mine: Path) -> str | None:
+    """The path this device synced the folder at before, when the folder is new to it here but
+    its own subfolder holds only segments it wrote at that path, as written: the same folder
+    moved, or a USB stick mounted elsewhere. What was known there is taken over, so the
+    folder is neither taken for a copied home's nor written again in full."""
+    store = svc.store
+    if store.my_segments(key) or not mine.is_dir():
+        return None
+    found = {path.name: _sha(path.read_bytes()) for path in mine.iterdir() if NAME.match(path.name)}
+    if not found:
+        return None
+    device = store.device_id()
+    for folder, written in sorted(store.own_segments_by_folder(device).items()):
+        if folder != key and all(written.get(name) == sha for name, sha in found.items()):
+            store.copy_segments(folder, key, device)
+            for name in (CURSOR_EVENTS, CURSOR_HISTORY, CURSOR_TOMBSTONES, RESTORED):
+                if (value := store.setting(f"{name}@{folder}")) is not None:
+                    store.put_setting(f"{name}@{key}", value)
+            return folder
+    return None
 
 
 def _check_own(svc: Recall, key: str, mine: Path, secret: bytes | None) -> None:
