@@ -86,12 +86,14 @@ def run_checks(svc: Recall, *, fix: bool = False, llm: bool = True) -> list[Chec
         embedder = svc.embedder
         bulk = f"; {embedder.bulk_status()}" if isinstance(embedder, SentenceTransformerEmbedder) else ""
         checks.append(Check("embedder", "OK", f"{embedder.model_id} (dim {embedder.dim}){bulk}"))
+        embeds = True
     except Exception as exc:
         checks.append(Check("embedder", "FAIL", str(exc)))
-        return checks
+        embeds = False  # vectors and index need it; the checks after them do not
     checks.append(_secrets(svc, fix))  # first: what it rewrites is embedded again below
-    checks.append(_vectors(svc, fix))
-    checks.append(_index(svc, fix))
+    if embeds:
+        checks.append(_vectors(svc, fix))
+        checks.append(_index(svc, fix))
     if llm:
         checks.append(_llm(svc))
     checks.append(_consolidation(svc))

@@ -70,3 +70,22 @@ def test_doctor_names_the_daemons_failing_sync_once(cli, monkeypatch, tmp_path):
     code, out, _err = cli("doctor", "--no-llm")
     assert code == 1 and f"[WARN] sync: {failing}\n" in out
     assert "[  OK] daemon: recall serve is running (pid 4242)" in out  # (said once, under sync)
+
+
+def test_doctor_still_checks_the_model_daemon_and_sync_folder_when_the_embedder_fails(cli, monkeypatch, tmp_path):
+    from recall_cli.errors import ModelError
+    from recall_cli.service import Recall
+
+    cli("add", "a note")
+    cli("config", "set", "sync.dir", str(tmp_path / "usb" / "recall"))
+
+    def broken(self):
+        raise ModelError("the embedder 'mine' of plugin p (embed.model) failed: RuntimeError: no model here")
+
+    monkeypatch.setattr(Recall, "embedder", property(broken))
+    code, out, _err = cli("doctor", "--no-llm")
+    assert code == 1 and "[FAIL] embedder: the embedder 'mine' of plugin p" in out
+    assert "vectors:" not in out and "index:" not in out  # (they need it)
+    for check in ("secrets", "consolidation", "spool", "daemon"):
+        assert f"] {check}: " in out, out
+    assert f"[WARN] sync: sync.dir {tmp_path / 'usb' / 'recall'} is not a folder here" in out
