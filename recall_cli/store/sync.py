@@ -3,8 +3,9 @@ replaying another device's memory changes, tombstones, forgetting without a trac
 which segment files were merged.
 
 A memory's row is a function of its changes: each history row keeps the memory's state
-after it, and ``resolve_memory`` recomputes the row from them (a user's edit beats
-consolidation's, then the later clock wins; a pin goes to the latest pin or unpin; strength
+after it, and ``resolve_memory`` recomputes the row from them (its text from the changes of
+text: a user's edit beats consolidation's, then the later clock wins; a pin goes to the latest
+pin or unpin; strength
 to the latest reinforcement; superseded stays superseded). Any device holding the same
 changes computes the same memory, in whatever order they arrived.
 """
@@ -28,6 +29,10 @@ from .memories import MemoryQueries
 
 USER_ACTIONS = ("edit",)  # changes made by a person: they beat consolidation's whatever the clock
 PIN_ACTIONS = ("add", "pin", "unpin")
+# changes that leave the text alone: the state they carry repeats the text their device had, which
+# is no correction (a pin on one device must not undo an edit made at the same time on another);
+# a change of text outranks them among a person's changes as among consolidation's
+TEXTLESS_ACTIONS = ("pin", "unpin", "reinforce")
 
 
 class SyncQueries(EventQueries, MemoryQueries, EpisodeQueries):
@@ -221,7 +226,8 @@ class SyncQueries(EventQueries, MemoryQueries, EpisodeQueries):
             [memory_id])]
         if not rows:
             return
-        content = max(rows, key=lambda r: (r[1] in USER_ACTIONS or bool(r[2].get("edited_by_user")), r[0]))[2]
+        content = max(rows, key=lambda r: (r[1] in USER_ACTIONS or bool(r[2].get("edited_by_user")),
+                                           r[1] not in TEXTLESS_ACTIONS, r[0]))[2]
         pins = [r for r in rows if r[1] in PIN_ACTIONS] or rows
         pinned = max(pins, key=lambda r: r[0])[2].get("pinned", False)
         strong = max(rows, key=lambda r: (r[2].get("last_reinforced") or 0.0, r[0]))[2]
