@@ -204,7 +204,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         if stored.held:
             raise RecallError(f"{next(iter(stored.held))}: the event was held back, not stored")
         if stored.filtered:
-            raise UsageError("a plugin's filter_event dropped this event")
+            by = " and ".join(f"plugin {name}" for name in stored.filtered_by) or "a plugin"
+            raise UsageError(f"{by} dropped this event in filter_event; it was not stored")
         event = stored.events[0]
         event.meta.update(said_by_parts(stored.events))  # a long text: the caller sees the first part
         if stored.forgotten and not stored.inserted:

@@ -27,6 +27,7 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
     kept: list[Event] = []
     secret: list[Event] = []  # redacted: counted once stored (a known duplicate is no news)
     filtered = split = truncated = 0
+    filtered_by: list[str] = []
     held: dict[str, int] = {}
     filters = bool(svc.plugins.pm.hook.filter_event.get_hookimpls())
     first: dict[str, str] = {}  # plugin -> what its first failure said
@@ -50,6 +51,7 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
             clean = redact_event(part)
             if clean is not part:
                 clean = part_hashed(clean) if "whole" in clean.meta else clean
+            svc.plugins.dropped_by = None
             try:
                 result = svc.plugins.filter_event(clean)
             except FilterFailed as failed:  # fail closed: a filter exists to keep things out
@@ -59,6 +61,8 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
                 continue
             if result is None:
                 filtered += 1
+                if (by := svc.plugins.dropped_by) is not None and by not in filtered_by:
+                    filtered_by.append(by)
                 continue
             if filters and (why := unfit(result)) is not None:
                 held[why] = held.get(why, 0) + 1
@@ -78,7 +82,7 @@ def store_events(svc: Recall, events: Sequence[Event], origin: str | None = None
             store.move_file(str(e.meta.get("from")), str(e.meta.get("path")))
     redacted = sum(1 for e in secret if e.id is not None)
     stored.filtered, stored.redacted, stored.split, stored.truncated = filtered, redacted, split, truncated
-    stored.held = held
+    stored.held, stored.filtered_by = held, filtered_by
     return stored
 
 

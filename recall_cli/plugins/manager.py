@@ -49,6 +49,7 @@ class Plugins:
     builtin_names: set[str] = field(default_factory=set)
     distributions: dict[str, str] = field(default_factory=dict)
     quiet: bool = False
+    dropped_by: str | None = None  # the plugin whose filter_event dropped the last event dropped
 
     def _fail(self, plugin: str, hook: str, exc: BaseException, *, say: bool = True) -> PluginFailure:
         failure = PluginFailure(plugin, hook, f"{type(exc).__name__}: {exc}")
@@ -146,6 +147,7 @@ class Plugins:
             except (Exception, SystemExit) as exc:
                 raise FilterFailed(name, self._fail(name, "filter_event", exc, say=False).error) from exc
             if result is None:
+                self.dropped_by = name
                 return None
             event = result
         return event

@@ -25,6 +25,7 @@ class InsertResult:
     duplicates: int = 0
     forgotten: int = 0  # forgotten before (a tombstone holds their hash): kept out
     filtered: int = 0
+    filtered_by: list[str] = field(default_factory=list)  # the plugins whose filters dropped them
     redacted: int = 0
     split: int = 0  # long texts stored as several parts
     texts: int = 0  # the new texts among ``inserted`` (a long text's parts are one); duplicates and

@@ -568,3 +568,11 @@ def test_a_plugin_embedder_that_raises_is_one_line_naming_the_plugin_and_the_set
     assert run_cli("search", "boom") == (5, "", "Error: the embedder 'flaky' of plugin recall_test_emb (embed.model) "
                                                 "failed: RuntimeError: GPU fell over (it is set by "
                                                 "RECALL_EMBED_MODEL; unset that to use the bundled embedder)\n")
+
+
+def test_an_add_a_filter_plugin_drops_names_the_plugin_that_dropped_it(cli, site):
+    _install(site, "recall_test_failing", FAILING_FILTER_SOURCE)
+    reset_plugins()
+    assert cli("add", "bank PIN hint, do-not-remember", "--time", "2023-01-01") == (
+        2, "", "Error: plugin recall_test_failing dropped this event in filter_event; it was not stored\n")
+    assert json.loads(cli("stats", "--json")[1])["events"] == 0
