@@ -20,7 +20,7 @@ from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
-from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, predicate_of, sentences, stem, words
+from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, predicate_of, sentences, stem, tokens, words
 from .update import (
     CHANGE_MARK,
     DAYS,
@@ -248,12 +248,16 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(coming[0], [hit])
         if recurs is not None:
             return Shaped(clean(recurs) or recurs, [hit])
-    best: tuple[tuple[bool, int, int, int, int], str, date | None, str] | None = None
+    best: tuple[tuple[bool, bool, int, int, int, int], str, date | None, str] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
+    said_words = [w.removesuffix("'s") for w in tokens(question)]
+    pairs = {f"{a} {b}" for a, b in zip(said_words, said_words[1:], strict=False)
+             if a not in STOPWORDS and b not in STOPWORDS}
     said_here = sentences(hit.text or "")
     # a note section whose heading names all that is asked ("Njosh & Muthoni - wedding budget"
     # for "when is Njosh's wedding?"): its lines are about it without naming it again
     heading = context_of(hit) if keys and keys <= alike(context_of(hit)) else set()
+    item = words(hit.text or "") | heading_words(hit)
     candidates = list(enumerate(said_here))
     if (title := note_heading(hit)) and keys & words(title) and title not in said_here:
         candidates.insert(0, (-1, title))  # "niamh - op day, thurs 23 july" over "home tomorrow" below it
@@ -285,15 +289,18 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # texts: moved to Mon 16 March" for "when did Gary finish?"), then what the heading
         # lends it ("Sat 22 Aug 2026 - Brookside Gardens" under "... wedding budget")
         own = words(sentence)
+        # "when was jack's last day?": "jack told me ... hes leaving. (...) last day fri 26
+        # june." - two words of the question said together, in an item on what it is about
+        paired = bool(keys & item) and any(p in " ".join(tokens(sentence)) for p in pairs)
         rank = (day is not None and today is not None and day >= today,  # still to come, as ranked above
-                len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
+                paired, len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
         if best is None or rank > best[0]:
             best = (rank, rendered, day, sentence)
     strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
     # a list whose first item names the thing ("- Paddy Quinn (Quinn Floors) ...", "- £640 ...",
     # "- NOW Wed 22 July") is about it all the way down
     headed = strong[:1] == [0] and all(LIST_LINE.match(line) for line in (hit.text or "").splitlines() if line.strip())
-    if best is not None and not best[0][3] and strong and not headed and all(abs(n + best[0][4]) > 1 for n in strong):
+    if best is not None and not best[0][4] and strong and not headed and all(abs(n + best[0][5]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
         # date in a line that says nothing of it, away from that one ("the old card expires on
         # the 14th"), is another's; the line next to it is not ("Last night was amazing! We

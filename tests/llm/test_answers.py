@@ -2002,3 +2002,10 @@ def test_a_day_still_to_come_said_with_a_short_form_of_the_word_asked_is_the_nex
     import_note(svc, tmp_path / "2026-09-12-fluids.md", "mochi fluids\n\nstarted sat sept 12 at the clinic, vet tech "
                 "(jordan) showed me. mochi's vet appointment went fine\n")
     assert answered(svc, "when is mochi's next vet appointment?", "2026-09-27T21:30").startswith("29 September 2026")
+
+
+def test_two_words_of_the_question_said_together_pick_the_day_in_the_item_about_its_subject(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-06-09-jack-leaving.md", "tue 9 june\n\njack told me this morning in the van, "
+                "hes leaving. going to perth w/ his girlfriend in july. fair play to him but bad timing. last day fri "
+                "26 june.\n")
+    assert answered(svc, "when was jack's last day?", "2026-10-06T21:15").startswith("26 June 2026")
