@@ -23,6 +23,7 @@ MAX_QUERY = 4_000  # characters of a query or question
 MAX_LIMIT = 50  # results per search / ask
 MAX_RECENT = 100  # events per list_recent
 MAX_TAGS = 20
+MAX_TAG = 64  # characters of one tag
 MAX_CONSOLIDATE = 50  # episodes per consolidate call
 SHOWN_TEXT = 1_500  # characters of each result's text in lists (get_memory shows all)
 ID_HINT = ("ids come from search_memory, list_recent or ask results: events are numbers like '42', "
@@ -165,7 +166,8 @@ _ARG_HINTS = {
     "id": ID_HINT,
     "since": TIME_HINT,
     "until": TIME_HINT,
-    "tags": f'pass a list of at most {MAX_TAGS} short strings, e.g. ["project-x", "deploy"]',
+    "tags": f'pass a list of at most {MAX_TAGS} short strings (at most {MAX_TAG} characters each), e.g. ["project-x", '
+            '"deploy"]',
     "pinned": "pass true to pin or false to unpin",
     "source": "pass one source name such as note, chat, shell, file, screen or mcp",
 }
@@ -216,7 +218,9 @@ def explain_validation(tool: str, error: ValidationError, schema: dict[str, Any]
         else:
             problem = f"is invalid: {err['msg']}"
         hint = "" if kind == "literal_error" else _ARG_HINTS.get(field, "")
-        lines.append(f"'{field}' {problem}" + (f"; {hint}" if hint else "") + ".")
+        # (an item of a list is named by its place: "'tags[2]' is too long")
+        label = f"{field}[{err['loc'][1]}]" if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) else field
+        lines.append(f"'{label}' {problem}" + (f"; {hint}" if hint else "") + ".")
     return (f"Error executing tool {tool}: invalid arguments. {' '.join(lines)} "
             f"Call {tool} again with corrected arguments.")
 

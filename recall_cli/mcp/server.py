@@ -54,6 +54,7 @@ from .format import (
     MAX_LIMIT,
     MAX_QUERY,
     MAX_RECENT,
+    MAX_TAG,
     MAX_TAGS,
     MAX_TEXT,
     clip,
@@ -366,15 +367,15 @@ def _add_write_tools(server: RecallMCPServer, backend: Backend, run: Run, who: W
                                           "semantic = a lasting fact or preference; procedural = how to do "
                                           "something; core = an essential fact about the user, always in "
                                           "recall://profile and never fading.")] = "note",
-        tags: Annotated[list[str] | None, Field(max_length=MAX_TAGS, description="Short labels such as "
-                                                                                 "a project name.")] = None,
+        tags: Annotated[list[Annotated[str, Field(max_length=MAX_TAG)]] | None,
+                        Field(max_length=MAX_TAGS, description="Short labels such as a project name.")] = None,
     ) -> dict[str, Any]:
         """Store something in the user's long-term memory so later sessions (and other agents) can find it. \
 Use it when the user states a preference, decision or fact worth keeping, or after learning how something \
 is done. Never store secrets (keys, passwords, tokens). Returns the new ids."""
         body = required_text("text", text, "remember(text='The user prefers pytest over unittest', "
                                             "kind='semantic')")
-        labels = list(dict.fromkeys(label for t in tags or () if (label := " ".join(without_controls(t).split())[:64])))
+        labels = list(dict.fromkeys(label for t in tags or () if (label := " ".join(without_controls(t).split()))))
         client = who(ctx)
 
         def work() -> dict[str, Any]:

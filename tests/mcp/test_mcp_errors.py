@@ -96,6 +96,8 @@ async def test_missing_required_argument(client):
     ("remember", {"text": "x", "tags": "deploy"}, "'tags' must be a list (got str); pass a list of at most 20"),
     ("remember", {"text": "x", "tags": [f"t{i}" for i in range(25)]}, "'tags' is too long (25 items; at most 20)"),
     ("remember", {"text": {"a": 1}}, "'text' must be a string (got dict)"),
+    # (not cut to 64 characters without a word)
+    ("remember", {"text": "x", "tags": ["ok", "t" * 100]}, "'tags[1]' is too long (100 characters; at most 64)"),
     ("pin", {"id": "m1", "pinned": "maybe"}, "'pinned' must be true or false (got 'maybe')"),
     ("get_memory", {"id": ["m1"]}, "'id' must be a string or a whole number (got list); ids come from"),
     ("get_memory", {"id": None}, "'id' must be a string or a whole number (got NoneType)"),
