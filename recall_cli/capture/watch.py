@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotFoundError, RecallError
+from ..errors import InputError, RecallError
 from ..home import account_name
 from ..importers.base import binary_at, decode_text
 from ..importers.markdown import is_markdown_export, named_time, normalized_lines, note_blocks, paragraph_hash
@@ -120,7 +120,7 @@ class FileWatcher(Following):
         for directory in self.dirs:
             if not os.path.isdir(directory):
                 what = "not a directory" if os.path.exists(directory) else "no such directory"
-                raise NotFoundError(f"cannot watch {directory}: {what}")
+                raise InputError(f"cannot watch {directory}: {what}")
         self.sink: Sink = sink or (lambda records: spool.append(self.home, records))
         self.globs = list(globs) or list(DEFAULT_GLOBS)
         self.ignore_dirs = list(ignore_dirs)

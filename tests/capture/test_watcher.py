@@ -15,7 +15,7 @@ import pytest
 from recall_cli.capture import follow
 from recall_cli.capture import watch as watch_module
 from recall_cli.capture.watch import FileWatcher, WatchBusyError
-from recall_cli.errors import NotFoundError
+from recall_cli.errors import InputError
 from recall_cli.importers.markdown import paragraph_hash
 from recall_cli.llm.ask import ask
 from tests.capture.helpers import spool_records
@@ -205,10 +205,10 @@ def test_secrets_in_notes_are_redacted(notes, tmp_path, recall_home):
 
 
 def test_a_missing_directory_is_a_clear_error(tmp_path, recall_home):
-    with pytest.raises(NotFoundError, match="cannot watch .*/nope: no such directory"):
+    with pytest.raises(InputError, match="cannot watch .*/nope: no such directory"):
         FileWatcher([tmp_path / "nope"], home=recall_home)
     (tmp_path / "file.md").write_text("x")
-    with pytest.raises(NotFoundError, match="not a directory"):
+    with pytest.raises(InputError, match="not a directory"):
         FileWatcher([tmp_path / "file.md"], home=recall_home)
 
 
@@ -409,9 +409,9 @@ def test_a_configuration_flag_with_once_or_no_ingest_is_a_usage_error(cli, notes
     assert cli("watch", "--list")[1].startswith("No directories configured")  # nothing was added
 
 
-def test_watch_of_a_missing_directory_is_one_line(cli, tmp_path):
+def test_watch_of_a_missing_directory_is_one_line_and_exits_as_import_and_watch_add_do(cli, tmp_path):
     code, out, err = cli("watch", str(tmp_path / "missing"), "--once")
-    assert (code, out) == (3, "")
+    assert (code, out) == (4, "") and cli("import", str(tmp_path / "missing"))[0] == 4
     assert err == f"Error: cannot watch {tmp_path / 'missing'}: no such directory\n"
     code, _, err = cli("watch", "--add", str(tmp_path / "missing"))
     assert code == 4 and err.count("\n") == 1 and "no such directory" in err
