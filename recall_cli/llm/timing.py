@@ -259,8 +259,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     heading = context_of(hit) if keys and keys <= alike(context_of(hit)) else set()
     item = words(hit.text or "") | heading_words(hit)
     candidates = list(enumerate(said_here))
+    # "niamh - op day, thurs 23 july" over "home tomorrow" below it; on a tie, a line below
+    # ("paid josh his back on the 20th" under "lena moving in - sun 4 jan")
     if (title := note_heading(hit)) and keys & words(title) and title not in said_here:
-        candidates.insert(0, (-1, title))  # "niamh - op day, thurs 23 july" over "home tomorrow" below it
+        candidates.append((len(said_here), title))
     for j, sentence in candidates:
         if (allow is not None and not allow(hit, sentence)) or struck(sentence):
             continue  # not theirs, or struck through ("~~Surgery 28 Jan~~", then "New date: 4 Feb")
@@ -310,7 +312,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         if undated(hit):
             return None  # an undated note's time is its file's last save: its words answer instead
         said = from_ts(hit.ts).date()
-        return Shaped(in_granularity(question, day_text(said), said), [hit])
+        return Shaped(in_granularity(question, day_text(said), said) + _gone_by(question, said, today), [hit])
     if not (BEGAN.search(question) or AS_PLANNED.search(question)) and _moved_off(best[3], hit) \
             and (to := _next_said(best[3], hit)) is not None:
         return _day_of(question, to, [])  # "dev's 23 june appt has to move ... now THURS 25 JUNE"
@@ -323,7 +325,16 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             again = again or _rebooked(keys, later, [later[1], *hits[:depth]], allow)
             return _day_of(question, again, [later[1], hit]) if again is not None else \
                 Shaped(clean(later[0]) or later[0], [later[1], hit])
-    return Shaped(in_granularity(question, best[1], best[2]), [hit])
+    # "when is pistache's next vet appointment?" asked in December: "8 July 2025" is the last one known
+    return Shaped(in_granularity(question, best[1], best[2]) + _gone_by(question, best[2], today), [hit])
+
+
+def _gone_by(question: str, day: date | None, today: date | None) -> str:
+    """What to add to ``day`` as the answer to a question about the next of something, asked
+    ``today``, when it is gone by: no later one is known."""
+    if day is not None and today is not None and day < today and NEXT.search(question):
+        return " (gone by; no later one is mentioned)"
+    return ""
 
 
 def _called_off_later(keys: set[str], found: tuple[str, Hit], day: date, linked: Sequence[Hit],

@@ -2009,3 +2009,17 @@ def test_two_words_of_the_question_said_together_pick_the_day_in_the_item_about_
                 "hes leaving. going to perth w/ his girlfriend in july. fair play to him but bad timing. last day fri "
                 "26 june.\n")
     assert answered(svc, "when was jack's last day?", "2026-10-06T21:15").startswith("26 June 2026")
+
+
+def test_the_next_appointment_asked_after_the_only_one_known_is_said_to_be_gone_by(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-07-08-vet.md", "pistache vet\n\n**Appt:** today 14:30, Clinique Vétérinaire "
+                "Rachel, 1842 rue Rachel Est\n")
+    assert answered(svc, "when is pistache's next vet appointment?", "2025-12-14T18:40").startswith(
+        "8 July 2025 at 14:30 (gone by; no later one is mentioned)")
+
+
+def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
+                "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
+                "- bond: she pays me $920 on the day (already paid josh his back on the 20th)\n")
+    assert answered(svc, "when did josh actually move out", "2026-03-05T07:10").startswith("20 December 2025")
