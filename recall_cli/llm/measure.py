@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 from ..models import Hit
+from ..search.text import SHORT_FORMS
 from ..timephrase.answer import dates_in
 from .lexicon import ADJECTIVES, LANGUAGES
 from .support import (
@@ -232,8 +233,10 @@ ANSWER_KINDS = frozenset("steps step way ways name names number numbers address 
 def stored_word(match_count: Callable[[str], int]) -> Callable[[str], bool]:
     """Whether anything stored holds a word starting as ``word`` does, by the full-text
     ``match_count``: its first letters, the word as the stemmer stores it ("staging" is
-    "stage"), or a short form of it the notes write ("ref" for "reference")."""
-    return lambda w: match_count(f'"{w[:5]}"* OR "{w}" OR "{w[:3]}" OR "{w[:4]}"') > 0
+    "stage"), or a short form of it the notes write ("ref" for "reference"; not any three
+    letters: "den" is no dentist)."""
+    return lambda w: match_count(" OR ".join([f'"{w[:5]}"*', f'"{w}"',
+                                              *(f'"{s}"' for s in SHORT_FORMS.get(w, ()))])) > 0
 
 
 ATTRIBUTE_OF = frozenset("of about for from in on at with to".split())

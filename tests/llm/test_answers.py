@@ -1764,6 +1764,10 @@ def test_the_thing_a_question_is_about_that_nothing_stored_names_is_not_mentione
     assert answer.abstained and "boiler" in answer.reason
     answer = ask(svc, "when's the car's next wof due?", llm=ScriptedLLM([]), reference=parse_time("2026-06-16"))
     assert answer.abstained and "wof" in answer.reason
+    # three letters in common are no short form ("den" in a note is no dentist)
+    add_notes(svc, [("2026-06-14T21:00", "the kids made a den in the garden. appt for the car: mon 3 aug")])
+    answer = ask(svc, "when is my dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-06-16"))
+    assert answer.abstained and "dentist" in answer.reason
     assert answered(svc, "when's the car's MOT booked for?", "2026-06-16T12:00").startswith("3 August 2026")
     # the subject only: a thing named later in the question may be written otherwise ("steuer")
     assert "312 €" in answered(svc, "how much does wiso say i'm getting back from the tax?", "2026-06-16T12:00")
