@@ -13,10 +13,7 @@ from __future__ import annotations
 import re
 
 from .secret_commands import Row
-from .secret_shapes import chosen_or_long, labelled_value, looks_chosen, placeholder
-
-MARK = "[REDACTED:"
-
+from .secret_shapes import MARK, chosen_or_long, labelled_value, looks_chosen, placeholder
 
 # a value closing a phrase: quoted, or up to a space or the punctuation that ends a clause
 _WORD = r"""(?P<secret>'[^'\n]+'|"[^"\n]+"|[^\s'",;]+?)(?=[.,;)]?['"’”]?[.,;)]?(?:\s|$))"""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+MARK = "[REDACTED:"  # what a redacted secret is replaced by opens with this: "[REDACTED:name]"
+
 
 def random_looking(value: str) -> bool:
     """A long token that looks generated: letters and digits mixed, and high character entropy

@@ -21,13 +21,11 @@ from collections.abc import Callable
 from .secret_commands import COMMAND_ROWS
 from .secret_commands import VALUE as _VALUE  # a value after a flag or an assignment
 from .secret_notes import NOTE_ROWS
-from .secret_shapes import aws_secret_shape, card_number, placeholder, random_looking, random_not_hex
+from .secret_shapes import MARK, aws_secret_shape, card_number, placeholder, random_looking, random_not_hex
 from .secret_shapes import chosen_or_long as _chosen_or_long
 from .secret_shapes import labelled_value as _labelled_value
 from .secret_shapes import looks_chosen as _looks_chosen
 from .secret_shapes import not_code as _not_code
-
-MARK = "[REDACTED:"
 
 # The same after "=": an unquoted value right before ")" is a variable passed in a call
 # ("User(password=hashed_password)"); possessive, so it cannot give back a letter to get past it.
