@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 
 from ..models import Hit
 from ..search.text import SHORT_FORMS
@@ -243,11 +242,13 @@ ATTRIBUTE_OF = frozenset("of about for from in on at with to".split())
 
 
 def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | None,
-                heard: AbstractSet[str] = frozenset()) -> str | None:
+                top: Sequence[Hit] = ()) -> str | None:
     """The thing a question asks of as the user's own or as one known ("my dentist", "my
     physio's name", "when's the boiler service?") when nothing stored holds a word starting as
     its name does: it was never mentioned, whatever the evidence says of other things (a note
-    on the builder's manners is no dentist). Said as "your dentist" or "a boiler"; else None."""
+    on the builder's manners is no dentist). Said as "your dentist" or "a boiler"; else None.
+    ``top``: the best evidence items, whose words show a thing's other word said ("the van
+    clutch" when they tell of the clutch)."""
     if known is None:
         return None
     for whose, match in [*(("your", m) for m in MINE.finditer(question)), *(("a", m) for m in THE.finditer(question))]:
@@ -255,7 +256,8 @@ def unheard_own(question: str, keys: set[str], known: Callable[[str], bool] | No
         following = re.findall(r"[^\W\d_](?:[^\W\d_]|-)*", question[match.start(1):].lower())
         at = next((i for i, w in enumerate(following) if w not in ADJECTIVES and w not in LANGUAGES), 0)
         word, head = following[at], following[at + 1] if at + 1 < len(following) else ""
-        if whose == "a" and ((stem(head) in keys and stem(head) in heard) or head in ATTRIBUTE_OF):
+        if whose == "a" and (head in ATTRIBUTE_OF or (stem(head) in keys and any(
+                stem(head) in alike(words(h.text or "")) for h in top))):
             # "the van clutch": what the evidence says of the clutch may be the van's; "the
             # ingredients of the ice cream", "the sentiment about": what is asked of a thing
             continue
@@ -280,8 +282,7 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
         return "the evidence on it names no one and nothing"
     if (which := unnamed_kind(question, keys, hits, known)) is not None:
         return f"no evidence item mentions a {which}"
-    heard = set().union(*(alike(words(h.text or "")) for h in hits[:FIGURE_DEPTH])) if hits else set()
-    if (own := unheard_own(question, keys, known, heard)) is not None:
+    if (own := unheard_own(question, keys, known, hits[:FIGURE_DEPTH])) is not None:
         return f"nothing stored mentions {own}"
     if not follow_up and not keys and len(re.findall(r"\w+", question)) <= 2:
         return "the question has no word to look for"
