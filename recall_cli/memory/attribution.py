@@ -247,10 +247,11 @@ def reported_as_own(text: str, cited: Sequence[Event]) -> str:
 
 
 # a sentence about one of the speaker's people: "My son Leo is 7 and has a peanut allergy"
-KIN_FIRST = re.compile(r"^\W*(?:(?:so|and|but|also)\s+)?my\s+(?:son|daughter|wife|husband|partner|mum|mom|mother|"
-                       r"dad|father|sister|brother|kids?|child|children|friend|boss|colleague|grand\w+|girlfriend|"
-                       r"boyfriend|fianc\w+|flatmate|roommate|housemate|neighbou?r|aunt|uncle|cousin|niece|nephew|"
-                       r"manager|step\w+|in-laws?)\b", re.I)
+KIN_FIRST = re.compile(r"^\W*(?:(?:so|and|but|also)\s+)?my\s+"  # ("my younger sister yuki")
+                       r"(?:(?:younger|older|elder|little|big|baby|eldest|youngest|oldest|twin|best)\s+)?"
+                       r"(?:son|daughter|wife|husband|partner|mum|mom|mother|dad|father|sister|brother|kids?|child|"
+                       r"children|friend|boss|colleague|grand\w+|girlfriend|boyfriend|fianc\w+|flatmate|roommate|"
+                       r"housemate|neighbou?r|aunt|uncle|cousin|niece|nephew|manager|step\w+|in-laws?)\b", re.I)
 SELF_FIRST = re.compile(r"^\W*(?:(?i:the user)|I)\b")
 IS_A = re.compile(r"^\W*(?:the user|I)\s+(?:is|was|am|'m)\s+(?:a|an)\b", re.I)
 RELATIVE_CLAUSE = re.compile(r",?\s+who\s+")  # "The user is a meat and potatoes guy who cooks ..."
@@ -401,8 +402,7 @@ def merged_lines(text: str, cited: Sequence[Event]) -> str:
     from .grounding import names_and_words
 
     # a note's lines and sentences are its facts; a turn of a conversation is told as a whole;
-    # a sentence that says "it" or "they" goes on from the one before ("New number 086 ...",
-    # then "Changed it in my phone")
+    # a sentence saying "it" or "they" goes on from the last ("New number 086 ...", "Changed it")
     units: list[set[str]] = []
     for e in cited:
         said = sentences(e.text) if e.source in ("note", "file") else [e.text]
@@ -445,7 +445,7 @@ def _copied(clause: str, cited: Sequence[Event]) -> bool:
 
 
 def _words_of(text: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(text)}
+    return {w.lower().removesuffix("'s") for w in WORD.findall(text)}
 
 
 def _content(text: str) -> set[str]:

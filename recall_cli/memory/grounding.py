@@ -90,6 +90,7 @@ from .person import (
     login_as_user,
     rewrite_first_person,
     rewrite_second_person,
+    unclaimed_pronoun,
     ungendered_user,
     with_doer,
 )
@@ -466,6 +467,9 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
             return _reject(verdict, "unclear_person", dangling.group(1))
         owner = dangling.group(1).lower() in ("his", "her", "their", "hers", "theirs")
         verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
+    elif (candidate.subject or "the user").strip().lower() in ("the user", "user") \
+            and (whose := unclaimed_pronoun(text)):
+        return _reject(verdict, "unclear_person", whose)  # someone else's, told as the user's
     verdict.text = dated(verdict.text, cited)
     return verdict
 

@@ -254,3 +254,20 @@ def login_as_user(text: str, events: Sequence[Event]) -> str:
     text = re.sub(rf"(?<![\w'-]){re.escape(login)}(?:'s)?(?![\w-])",
                   lambda m: "the user's" if m.group(0).endswith("'s") else "the user", text, flags=re.I)
     return text[:1].upper() + text[1:] if text.startswith("the user") else text
+
+
+_THIRD_PERSON = frozenset("he she him his her hers himself herself".split())
+
+
+def unclaimed_pronoun(text: str) -> str:
+    """The first "she", "her", "he" or "his" of ``text`` that nothing before it in the text
+    could stand for (no capital word but a stopword, no relation, not the user), or ''. In a
+    memory of the user it is someone else's: "screenshots her own list", copied from notes
+    listed under "P3 (f, 41)"."""
+    for i, token in enumerate(tokens := re.split(r"(\W+)", text)):
+        if token.lower() in _THIRD_PERSON:
+            # ("Screenshots her list" passes: an opening capital may be a name, as "Yuki" is)
+            named = any(t.lower() in _PERSON_WORDS or t.lower() == "user"
+                        or (t[:1].isupper() and t.lower() not in STOPWORDS) for t in tokens[:i])
+            return "" if named else token
+    return ""

@@ -295,3 +295,11 @@ def test_what_the_user_says_of_their_son_is_not_the_users_own():
     assert kin_as_self("The user has a son who has a severe peanut allergy.", lunch) == ""
     hike = [Event("My sister and I went hiking in the Alps last week.", T0, source="chat", actor="user")]
     assert kin_as_self("The user went hiking in the Alps with their sister.", hike) == ""
+
+
+def test_what_the_user_says_of_a_younger_sister_is_not_the_users_own():
+    # the 1.5B model stored "The user is getting married" from held-out fd63's Claude export
+    wedding = [Event("my younger sister yuki is getting married in osaka nov 14. i live in toronto.", T0,
+                     source="chat", actor="user")]
+    assert kin_as_self("The user is getting married in Osaka on November 14th.", wedding)
+    assert kin_as_self("The user's sister Yuki is getting married in Osaka on November 14th.", wedding) == ""

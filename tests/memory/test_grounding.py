@@ -771,6 +771,19 @@ def test_a_memory_that_opens_on_she_with_no_one_to_be_her_is_rejected():
     assert named.ok and named.text.startswith("Kirsty asked if Callum can come")
 
 
+def test_a_memory_of_the_user_with_a_her_that_nothing_in_it_names_is_rejected():
+    # held-out fd63: an interview participant's notes, listed under "P3 (f, 41 ...)", stored as the user's
+    note = [Event("P3 (f, 41, small biz owner)\n- 20+ payees, can't reorder or search them. screenshots her own "
+                  "list lol\n- wants \"pay again\" from history", NOTE_DAY, source="note", id=38)]
+    v = verdict(llm("semantic", "20+ payees, can't reorder or search them. screenshots her own list lol", [38],
+                    "the user"), note)
+    assert (v.ok, v.reason, v.detail) == (False, "unclear_person", "her")
+    # the one it stands for named before it: theirs
+    named = verdict(llm("semantic", "P3 has 20+ payees, can't reorder or search them and screenshots her own list.",
+                        [38], "the user"), note)
+    assert named.reason != "unclear_person", named
+
+
 def test_an_amount_put_with_another_thing_than_its_line_names_is_rejected():
     note = [Event("Steve @ Yarraville Auto Care rang w/ the quote\n- 150,000 km logbook service: $289\n"
                   "- front pads + rotors: $323.40\n- = $612.40. can do Thu 3/9, drop off 8am", NOTE_DAY,
