@@ -98,6 +98,12 @@ def names_someone(sentence: str, names: AbstractSet[str]) -> bool:
     "Denise Albrecht at First Prairie"); "Cabin was lovely, kids lost their minds" names nobody."""
     if KIN.search(sentence):
         return True
+    # a lower-case label a line goes on to call "he" or "she": "liam - SOLAS registration
+    # confirmed, he's officially an apprentice now" (a note written all in lower case)
+    label = re.match(r"^\W*([a-z][a-z'-]+)\s*[-\u2014\u2013:]\s+(.*)", sentence)
+    if label and label.group(1) not in STOPWORDS and stem(label.group(1)) not in names \
+            and re.search(r"\b(?:he|she|him|his|her)\b", label.group(2), re.I):
+        return True
     for match in re.finditer(r"(?<![\w'\u2019-])[A-Z][a-z]+", sentence):
         word = match.group(0).lower()
         if word in STOPWORDS or word in CALENDAR_ABBREVIATIONS or word in QUESTION_WORDS or stem(word) in names \

@@ -1645,6 +1645,15 @@ def test_who_is_answered_by_a_name_that_opens_a_line_or_follows_on_it(svc):
     assert "Denise Albrecht" in answered(svc, "Who do I deal with at Gary's bank?", "2026-08-01T12:00")
 
 
+def test_who_is_answered_by_a_lower_case_name_a_line_goes_on_to_call_he(svc):
+    # held-out fd62: notes written all in lower case; a to-do naming "gar's brother" answered
+    add_notes(svc, [("2026-06-09T21:00", "todo\n- [ ] ad for apprentice - facebook, adverts.ie, ask around the "
+                                         "club + gar's brother"),
+                    ("2026-09-18T21:00", "liam - SOLAS registration confirmed, he's officially an apprentice now. "
+                                         "safe pass card came too")])
+    assert answered(svc, "who's my apprentice now?", "2026-10-06T21:00").startswith("liam - SOLAS")
+
+
 def test_who_did_it_is_the_name_right_before_the_deed_not_one_along_for_it(svc):
     add_notes(svc, [("2026-09-08T21:00", "plan: I drive up to Galway Fri 16th w/ Clodagh + Roisin, leave after "
                                          "work ~3."),
