@@ -37,7 +37,7 @@ from ..timephrase.annotation import annotate
 from ..timeutil import from_ts
 from . import asking
 from .agenda import agenda as time_agenda
-from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, PRESENT_ASKED, SAID_ASKED, WHERE
+from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .correction import corrected
@@ -380,7 +380,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     elif (row := table_row(question, hits)) is not None:  # "who covers Thu 23 July?": that day's row
         made = Shaped(row[0], [row[1]])
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
-    # "what did the vet say about Pepper?": told after the one naming them ("Took Pepper to the vet. ...")
+    # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
+    # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
     verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "") or role_or_deed(question)
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     # "did I charge a late fee?" asks whether, not how much
@@ -393,15 +394,14 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     kept = bool(KEPT_WHERE.match(question))
     if kept:  # "put" frames the question: what says where does not say "put"
         keys, verb = keys - {stem(w) for w in ("put", "leave", "left", "keep", "kept", "store", "hide")}, ""
-    deep = kept or bool(PRESENT_ASKED.search(question))
-    latest = deep or bool(DONE_YET.match(question) or NOW_ASKED.search(question))
+    latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question)) or kept
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
-    made = (made or statement_answer(keys, own, reply, UPDATE_DEPTH if deep else ANSWER_DEPTH, allow=keep,
-                                     names=names, predicate=verb, where=where, amount=amount,
-                                     latest=latest, person=person, why=why, advice=advice)
+    made = (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
+                                     names=names, predicate=verb, where=where,
+                                     amount=amount, latest=latest, person=person, why=why, advice=advice)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice))
     # "changed garage code (see bike.md)": the note it points at says what

@@ -15,8 +15,6 @@ SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?
 # in the end?": what holds now (or from now on, or at last), the latest word on it
 NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we)|in the end|"
                        r"end(?:ed)? up|finally|eventually)\b", re.I)
-# "who's coaching with me now?": the state that holds today, which may sit in a lower item
-PRESENT_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's

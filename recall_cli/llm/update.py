@@ -16,6 +16,7 @@ from ..models import Hit
 from ..timephrase.answer import dates_in
 from ..timephrase.phrase import MONTHS, WEEKDAYS
 from .check import names_in
+from .lexicon import RELATION
 from .support import STOPWORDS, sentences, stem, tokens, words
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
@@ -128,7 +129,8 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
         if left and left not in STOPWORDS and stem(left) in earlier and (where or stem(left) not in names):
             return True  # "switched from PureGym to ..." leaves what the earlier note named
         for k, tok in enumerate(toks):
-            if first <= k <= last or stem(tok) not in shared or (stem(tok) in names and not where):
+            # (a relative is a person too: "moved mum into oakwood" changes where mum is, not her GP)
+            if first <= k <= last or stem(tok) not in shared or ((stem(tok) in names or tok in RELATION) and not where):
                 continue
             between = toks[k + 1:first] if k < first else toks[last + 1:k]
             if len(between) <= UPDATE_GAP and all(t in STOPWORDS or stem(t) in earlier for t in between):
