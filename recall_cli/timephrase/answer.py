@@ -35,6 +35,7 @@ from .phrase import (
     plans_ahead,
     weekday_after,
     weekday_before,
+    weekday_number,
     weekday_year,
 )
 
@@ -47,6 +48,9 @@ _TH = ORDINAL_RE
 _YEAR = r"(?:19|20)\d\d"
 _NUM = NUMBER_RE
 _WEEKDAY = WEEKDAY_RE
+# a day's short form, as notes write it ("next tues", "this wed 7pm"); not "sun" (the sun), nor
+# "sat" but after "next", "last" or "this"
+_SHORT_DAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri)"
 _DASH = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
 _D = r"\d{1,2}" + _TH
 
@@ -72,14 +76,14 @@ DATE_PHRASES = [
     ("relative", re.compile(
         r"\b(?:(?P<daybefore>the day before yesterday)|(?P<yesterday>yesterday|last night)"
         r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))|(?P<tomorrow>tomorrow)"
-        rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY})"
+        rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY}|{_SHORT_DAY}|sat)"
         r"|(?P<span_rel>last|this|next|this past|past) "
         r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
         rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
-        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
+        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY}|{_SHORT_DAY})\b{NO_DATE_AFTER}"
         rf"|(?:starting|beginning|effective|as of)(?: on| from)? (?P<from_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
-        rf"|(?P<wd_at>{_WEEKDAY}){TIME_OF_DAY_AFTER}"
+        rf"|(?P<wd_at>{_WEEKDAY}|{_SHORT_DAY}){TIME_OF_DAY_AFTER}"
         rf"|(?P<wd_dom>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?\s+(?:the\s+)?(?P<wdd>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})"
         rf"|(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH})"
         rf"(?!\s+{ORDINAL_NOUN}))\b", re.I)),
@@ -179,7 +183,7 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     if g.get("wd") and g.get("rel"):
         rel = g["rel"].lower()
         ahead = rel in {"next", "coming", "this coming"} or (
-            rel == "this" and WEEKDAYS.index(g["wd"].lower()) > said.weekday())
+            rel == "this" and weekday_number(g["wd"]) > said.weekday())
         day = (weekday_after if ahead else weekday_before)(said, g["wd"])
         return f"{day:%A}, {day_text(day)}", day
     if g.get("span") and g.get("span_rel"):

@@ -99,20 +99,25 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def weekday_number(name: str) -> int:
+    """Monday 0 to Sunday 6, of a day's name or a short form of it ("tues", "thurs", "weds")."""
+    return [w[:3] for w in WEEKDAYS].index(name.lower()[:3])
+
+
 def weekday_before(day: date, name: str) -> date:
     """The latest ``name`` day before ``day`` ("last Sunday" said on a Sunday is a week ago)."""
-    return day - timedelta(days=(day.weekday() - WEEKDAYS.index(name.lower())) % 7 or 7)
+    return day - timedelta(days=(day.weekday() - weekday_number(name)) % 7 or 7)
 
 
 def weekday_this_week(day: date, name: str) -> date:
     """The ``name`` day of ``day``'s week, Monday to Sunday ("this Friday": tomorrow when said
     on a Thursday, yesterday when said on a Saturday)."""
-    return day + timedelta(days=WEEKDAYS.index(name.lower()) - day.weekday())
+    return day + timedelta(days=weekday_number(name) - day.weekday())
 
 
 def weekday_after(day: date, name: str) -> date:
     """The first ``name`` day after ``day`` ("next Sunday" said on a Sunday is a week ahead)."""
-    return day + timedelta(days=(WEEKDAYS.index(name.lower()) - day.weekday()) % 7 or 7)
+    return day + timedelta(days=(weekday_number(name) - day.weekday()) % 7 or 7)
 
 
 # "on Monday", "on the 18th": the coming one in a plan ("Call the plumber on Monday", "Flight

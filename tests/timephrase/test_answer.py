@@ -88,6 +88,19 @@ def test_a_weekday_the_writer_gives_the_day_of_is_that_day():
     assert [day for _, _, day, _ in found] == [date(2023, 6, 20)]
 
 
+def test_a_weekday_written_short_is_read_as_the_day():
+    # said on a Friday: notes write "next tues", "last fri", "moved to thurs", "weds 10am"
+    def days(text: str) -> list[date | None]:
+        return [day for _, _, day, _ in dates_in(text, SAID)]
+    assert days("meeting w/ mrs okafor next tues 3.45 re PPA") == [date(2023, 6, 13)]
+    assert days("load-tested the old ones last fri") == [date(2023, 6, 2)]
+    assert days("physio moved to thurs") == [date(2023, 6, 15)]
+    assert days("this sat: parkrun") == [date(2023, 6, 10)]
+    assert days("weds 10am at the gp") == [date(2023, 6, 14)]
+    # a short form that is a word is no day: "sat on the sofa", "the sun"
+    assert days("sat on the sofa all day in the sun") == []
+
+
 def test_a_weekday_that_does_not_fit_the_day_is_a_slip_not_last_years_day():
     said = parse_time("2026-12-06T12:00")  # 9 December 2026 is a Wednesday, 9 December 2025 a Tuesday
     assert [d for _, _, d, _ in dates_in("Dentist moved to Tuesday 9 December at 10:00.", said)] == [
