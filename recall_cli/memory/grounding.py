@@ -383,7 +383,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
     if candidate.kind != "procedural":  # a procedure's bare verb is an instruction, not a deed
         text = verdict.text = with_doer(text, cited)
     text = verdict.text = login_as_user(text, episode)
-    if (candidate.subject or "the user").lower() in ("the user", "user"):  # (Ruth's memory's "she" is Ruth)
+    of_user = (candidate.subject or "the user").lower() in ("the user", "user")  # as the model gave it
+    if of_user:  # (Ruth's memory's "she" is Ruth)
         text = verdict.text = ungendered_user(text)  # the model's guess at the user's "he" or "she"
     if has_second_person(text) and candidate.kind != "procedural":  # a procedure may say "you"
         addressee = choose_addressee(cited, episode)
@@ -467,8 +468,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
             return _reject(verdict, "unclear_person", dangling.group(1))
         owner = dangling.group(1).lower() in ("his", "her", "their", "hers", "theirs")
         verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
-    elif (candidate.subject or "the user").strip().lower() in ("the user", "user") \
-            and (whose := unclaimed_pronoun(text)):
+    elif of_user and (whose := unclaimed_pronoun(text)):
         return _reject(verdict, "unclear_person", whose)  # someone else's, told as the user's
     verdict.text = dated(verdict.text, cited)
     return verdict

@@ -256,7 +256,7 @@ def login_as_user(text: str, events: Sequence[Event]) -> str:
     return text[:1].upper() + text[1:] if text.startswith("the user") else text
 
 
-_THIRD_PERSON = frozenset("he she him his her hers himself herself".split())
+_THIRD_PERSON = frozenset(_USER_PRONOUNS) | {"her"}
 
 
 def unclaimed_pronoun(text: str) -> str:

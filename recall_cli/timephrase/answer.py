@@ -24,9 +24,9 @@ from .phrase import (
     NUMBER_RE,
     OF,
     ORDINAL_RE,
+    SHORT_WEEKDAY,
     TIME_OF_DAY_AFTER,
     WEEKDAY_RE,
-    WEEKDAYS,
     day_text,
     month_number,
     month_start,
@@ -48,9 +48,6 @@ _TH = ORDINAL_RE
 _YEAR = r"(?:19|20)\d\d"
 _NUM = NUMBER_RE
 _WEEKDAY = WEEKDAY_RE
-# a day's short form, as notes write it ("next tues", "this wed 7pm"); not "sun" (the sun), nor
-# "sat" but after "next", "last" or "this"
-_SHORT_DAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri)"
 _DASH = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
 _D = r"\d{1,2}" + _TH
 
@@ -76,14 +73,14 @@ DATE_PHRASES = [
     ("relative", re.compile(
         r"\b(?:(?P<daybefore>the day before yesterday)|(?P<yesterday>yesterday|last night)"
         r"|(?P<today>today|tonight|this (?:morning|afternoon|evening))|(?P<tomorrow>tomorrow)"
-        rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY}|{_SHORT_DAY}|sat)"
+        rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY}|{SHORT_WEEKDAY}|sat)"
         r"|(?P<span_rel>last|this|next|this past|past) "
         r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
         rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
         rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
-        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY}|{_SHORT_DAY})\b{NO_DATE_AFTER}"
+        rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY}|{SHORT_WEEKDAY})\b{NO_DATE_AFTER}"
         rf"|(?:starting|beginning|effective|as of)(?: on| from)? (?P<from_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
-        rf"|(?P<wd_at>{_WEEKDAY}|{_SHORT_DAY}){TIME_OF_DAY_AFTER}"
+        rf"|(?P<wd_at>{_WEEKDAY}|{SHORT_WEEKDAY}){TIME_OF_DAY_AFTER}"
         rf"|(?P<wd_dom>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?\s+(?:the\s+)?(?P<wdd>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})"
         rf"|(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH})"
         rf"(?!\s+{ORDINAL_NOUN}))\b", re.I)),
@@ -319,7 +316,7 @@ def _day_of_month(dom: int, said: date, future: bool) -> tuple[str, date | None]
 def _weekday_dom(dom: int, weekday: str, said: date, future: bool) -> tuple[str, date | None] | None:
     """The ``dom``-th of the nearest month (ahead for a plan, back for a story) on which it
     falls on ``weekday`` ("Fri 9th" said on 12 August 2026: Friday, 9 October 2026)."""
-    wanted = [w[:3] for w in WEEKDAYS].index(weekday[:3].lower())
+    wanted = weekday_number(weekday)
     for step in range(13):
         first = month_start(said.year, said.month, step if future else -step)
         try:

@@ -210,7 +210,7 @@ def weekday_year(before: str, year: int, month: int, day: int, said: date | None
     named = WEEKDAY_BEFORE.search(before[-16:])
     if named is None:
         return year
-    weekday = [w[:3] for w in WEEKDAYS].index(named.group("wd")[:3].lower())
+    weekday = weekday_number(named.group("wd"))
     for candidate in (year, year - 1, year + 1):
         try:
             if date(candidate, month, day).weekday() == weekday:
@@ -240,7 +240,10 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
 
 
 # a weekday and a day of the month with no month: "thu 31 - furnas", "Friday 13" (a diary's days)
-_WEEKDAY_SHORT = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat)\.?"  # not "sun": the sun
+# a day's short form, as notes write it ("next tues", "thurs 9am"); not "sun" (the sun), and
+# "sat" only where no verb can stand
+SHORT_WEEKDAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri)"
+_WEEKDAY_SHORT = rf"(?:{SHORT_WEEKDAY}|sat)\.?"
 _WEEKDAY_DAY = re.compile(rf"\b(?:on\s+)?(?P<wd>{WEEKDAY_RE}|{_WEEKDAY_SHORT}),?\s+(?:the\s+)?"
                           rf"(?P<day>\d{{1,2}}){ORDINAL_RE}\b"
                           rf"(?![:.]\d|\s*(?:am|pm|h\b|%|°|{OF}{DAY_MONTH_RE}\b))", re.I)
