@@ -376,6 +376,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
             include_memories=include_memories, candidates=get("search.candidates"),
             dense_weight=get("search.dense_weight"), bm25_weight=get("search.bm25_weight"),
             neighbour_weight=get("search.neighbour_weight"),
+            question_penalty=get("search.question_penalty"),
             speaker_boost=get("search.speaker_boost"), min_score=get("search.min_score"),
         )
         if request.limit <= 0:

@@ -15,7 +15,9 @@ The fused score is ``dense_weight * z_dense + bm25_weight * z_bm25``, plus
 ``speaker_boost`` when the event is by a known speaker the query names (whose dense score
 is then the better of the question as asked and as they would say it, "I" for their
 name), plus ``time_weight`` times how well the event's time or a time it mentions fits a
-time phrase in the query (``time_fit``), plus ``neighbour_weight`` times the better of
+time phrase in the query (``time_fit``), less ``question_penalty`` times the share of a
+chat message that only asks the other person something (``asked_share``), plus
+``neighbour_weight`` times the better of
 its neighbours' scores in the same session (when positive): a chat reply ("Yes, last
 Saturday!") is found through the question it answers. Memories add the log of their
 retention factor.
@@ -166,6 +168,23 @@ def coverage(terms: set[str], text: str) -> float:
     if not terms:
         return 0.0
     return len(terms & stems(re.findall(r"\w+", text))) / len(terms)
+
+
+_OWN_WORD = re.compile(r"\b(?:i|me|my|mine|we|us|our|ours)\b|\bi'", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def asked_share(text: str) -> float:
+    """The share of a chat message (by length) in questions that hold no word of the asker's
+    own: "Looks fun! What other classes have you done?" is almost all of it. Such a question
+    asks the other person and tells nothing of either ("what can I do about my knee?" tells
+    of the asker, and counts for nothing here). On LoCoMo, 8 of the 1,617 mostly-question
+    turns among the first 25 results were evidence, against 1 in 20 of the other turns."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    total = sum(len(s) for s in sentences)
+    asked = sum(len(s) for s in sentences
+                if s.rstrip(" \"')").endswith("?") and not _OWN_WORD.search(s))
+    return asked / total if total else 0.0
 
 
 def relevance_logit(cosine: float | None, share: float) -> float:

@@ -16,17 +16,19 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..importers.markdown import paragraph_hash
 from ..models import Hit, SearchResult, well_formed
 from ..timephrase.phrase import TimeRange, extract
 from ..timeutil import now
+from .background import Background
 from .fusion import (
     Spread,
+    asked_share,
     background_vectors,
     bm25_spread,
     calibrated,
@@ -62,7 +64,6 @@ if TYPE_CHECKING:
 
 Key: TypeAlias = tuple[str, int]  # ("event" | "memory", id): what rankings and scores are keyed by
 Ranking: TypeAlias = list[tuple[Key, float]]
-T = TypeVar("T")
 
 BRUTE_FORCE_LIMIT = 20_000
 STATS_DEPTH = 1000  # BM25 matches read for the score spread (the ranking needs far fewer)
@@ -88,7 +89,8 @@ class SearchRequest:
     candidates: int = 200
     dense_weight: float = 1.0
     bm25_weight: float = 0.5
-    neighbour_weight: float = 0.4
+    neighbour_weight: float = 0.25
+    question_penalty: float = 1.5  # taken off a chat message that only asks the other person (its share)
     speaker_boost: float = 1.5
     min_score: float = 0.5
     time_weight: float = 1.5  # added to the fused score of an event that fits the query's time exactly
@@ -108,35 +110,6 @@ class _Scored:
     cosines: dict[Key, float]
     keyword: set[Key]
     fits: dict[Key, float]
-
-
-class _Background(Generic[T]):
-    """Run ``fn`` on a thread now; ``result()`` waits for it (and re-raises its error)."""
-
-    def __init__(self, fn: Callable[[], T]) -> None:
-        import threading
-
-        self._fn = fn
-        self._value: list[T] = []  # a box: empty until fn returns (its value may itself be None)
-        self._error: BaseException | None = None
-        self.seconds = 0.0
-        self._thread = threading.Thread(target=self._run, name="recall-query-embed", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        started = time.perf_counter()
-        try:
-            self._value.append(self._fn())
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            self._error = exc
-        self.seconds = time.perf_counter() - started
-
-    def result(self) -> T:
-        """``fn``'s value, once it is done; its exception, raised here."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value[0]
 
 
 def _query_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
@@ -255,7 +228,7 @@ class Retriever:
             if request.speaker_rewrite else []
         # the query's vectors are computed beside the keyword search: NumPy and SQLite both
         # release the GIL, so the two overlap (about 10 ms each at 100k events)
-        embedding = (_Background(partial(_query_vectors, embedder, [text] + [said for _, said in rewrites]))
+        embedding = (Background(partial(_query_vectors, embedder, [text] + [said for _, said in rewrites]))
                      if embedder is not None else None)
 
         t = time.perf_counter()
@@ -469,6 +442,7 @@ class Retriever:
         about: dict[int, str] = {}  # memory id -> " subject words text words " (lower case)
         spelled = [" " + " ".join(re.findall(r"\w+", name)) + " " for name in named]
         fits: dict[Key, float] = {}
+        asked: dict[int, float] = {}  # event id -> share of it that asks the other person
 
         def base(keys: list[Key]) -> dict[Key, float]:
             if vector is not None:
@@ -482,6 +456,10 @@ class Retriever:
                     missing = [k for k in keys if k[0] == "event" and k not in own_cosines[name]
                                and (actors.get(k[1]) or "").lower() == name]
                     own_cosines[name].update(self._cosines(missing, own_vector))
+            if request.question_penalty:
+                fresh = [k[1] for k in keys if k[0] == "event" and k[1] not in asked]
+                texts = self.store.message_texts(fresh)
+                asked.update({eid: asked_share(texts[eid]) if eid in texts else 0.0 for eid in fresh})
             if time_range is not None and request.time_weight:
                 fits.update(self._fits([k for k in keys if k not in fits], time_range))
             out: dict[Key, float] = {}
@@ -523,6 +501,10 @@ class Retriever:
                     best = max(scores_all[o] for o in near)
                     if best > 0:  # (scaled like the words: a neighbour's time is no evidence of one's own)
                         scores[key] += request.neighbour_weight * content * best
+        # after the neighbours took theirs: a question still leads to the reply that answers it
+        for key in scores:
+            if key[0] == "event":
+                scores[key] -= request.question_penalty * asked.get(key[1], 0.0)
         return _Scored(scores, cosines, keyword, fits)
 
     def _fits(self, keys: list[Key], window: TimeRange) -> dict[Key, float]:

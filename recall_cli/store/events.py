@@ -492,6 +492,14 @@ class EventQueries(StoreBase):
             out.update(self._db.execute(f"SELECT id, actor FROM events WHERE id IN ({marks(chunk)})", chunk).fetchall())
         return out
 
+    def message_texts(self, ids: Sequence[int]) -> dict[int, str]:
+        """Event id -> text, for the chat messages among ``ids``."""
+        out: dict[int, str] = {}
+        for chunk in chunks(ids):
+            out.update(self._db.execute(f"SELECT id, text FROM events WHERE kind = 'message' AND id IN "
+                                        f"({marks(chunk)})", chunk).fetchall())
+        return out
+
     def events_matching(self, ids: Sequence[int], since: float | None, until: float | None,
                         sources: Sequence[str] | None) -> set[int]:
         """The ids among ``ids`` that pass search filters."""
