@@ -87,6 +87,7 @@ from .person import (
     choose_speaker,
     has_first_person,
     has_second_person,
+    invented_doer,
     login_as_user,
     rewrite_first_person,
     rewrite_second_person,
@@ -470,6 +471,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
     elif of_user and (whose := unclaimed_pronoun(text)):
         return _reject(verdict, "unclear_person", whose)  # someone else's, told as the user's
+    if doer := invented_doer(text, cited):
+        return _reject(verdict, "unclear_person", doer)
     verdict.text = dated(verdict.text, cited)
     return verdict
 

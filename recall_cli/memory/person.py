@@ -271,3 +271,19 @@ def unclaimed_pronoun(text: str) -> str:
                         or (t[:1].isupper() and t.lower() not in STOPWORDS) for t in tokens[:i])
             return "" if named else token
     return ""
+
+
+_DOER = re.compile(r"\b(?:the|a|an)\s+([a-z]{2,}(?:er|or))\s+(?:did|does|was|is|has|had|went|got|[a-z]+ed)\b",
+                   re.IGNORECASE)
+
+
+def invented_doer(text: str, cited: Sequence[Event]) -> str:
+    """A doer the model made of a deed ("The driver did not drive at all", from "pedal to the
+    floor, no drive at all"): "the X-er" acts in ``text`` but no cited event holds that word,
+    only the verb it comes from. Such a person is no one the notes name. '' when none."""
+    for found in _DOER.finditer(text):
+        word = found.group(1).lower()
+        said = {w.lower() for e in cited for w in WORD.findall(e.text)}
+        if word not in said and f"{word}s" not in said and any(stem(w) == stem(word) for w in said):
+            return found.group(0)
+    return ""

@@ -38,7 +38,7 @@ REASONS: dict[str, str] = {
     "merged": "one claim made of different lines or sentences of a note",
     "cut_short": "a note's line copied without its opening words (who does what is lost)",
     "plan_as_done": "something said as done that the events only plan",
-    "unclear_person": '"you", "she" or "he" with no one it could mean',
+    "unclear_person": '"you", "she" or "he" with no one it could mean, or a doer no note names',
     "no_steps": "a procedure nobody took or gave",
     "bad_subject": "a subject that is not a name or noun phrase from the events",
     "duplicate": "a repeat of another memory of this episode",

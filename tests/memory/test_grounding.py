@@ -784,6 +784,20 @@ def test_a_memory_of_the_user_with_a_her_that_nothing_in_it_names_is_rejected():
     assert named.reason != "unclear_person", named
 
 
+def test_a_doer_the_model_made_of_a_verb_in_the_note_is_rejected():
+    # held-out fd66: "pedal to the floor, no drive at all" became a driver who did not drive
+    note = [Event("clutch went on the obwodnica by karczemki 7:40 this morning, pedal to the floor, no drive at "
+                  "all. on the way to grabowska, day 3", NOTE_DAY, source="note", id=29)]
+    v = verdict(llm("semantic", "The clutch went on the obwodnica by karczemki at 7:40 this morning. The driver did "
+                    "not drive at all.", [29], "clutch"), note)
+    assert (v.ok, v.reason, v.detail) == (False, "unclear_person", "The driver did")
+    assert verdict(llm("semantic", "The clutch went on the obwodnica by karczemki at 7:40 this morning, with no "
+                       "drive at all.", [29], "clutch"), note).ok
+    # the word in the note itself: someone it names
+    named = [Event("the driver was late again, bus 42 at 7:40", NOTE_DAY, source="note", id=30)]
+    assert verdict(llm("semantic", "The driver was late again on bus 42 at 7:40.", [30]), named).ok
+
+
 def test_an_amount_put_with_another_thing_than_its_line_names_is_rejected():
     note = [Event("Steve @ Yarraville Auto Care rang w/ the quote\n- 150,000 km logbook service: $289\n"
                   "- front pads + rotors: $323.40\n- = $612.40. can do Thu 3/9, drop off 8am", NOTE_DAY,
