@@ -27,7 +27,7 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "search.candidates": (200, "candidates taken from each retriever before fusion"),
     "search.dense_weight": (1.0, "weight of the dense retriever's standardised score in fusion"),
     "search.bm25_weight": (0.5, "weight of the BM25 retriever's standardised score in fusion"),
-    "search.neighbour_weight": (0.25, "share of the best neighbouring turn's score an event gets"),
+    "search.neighbour_weight": (0.4, "share of the best neighbouring turn's score an event gets"),
     "search.question_penalty": (1.5, "taken off a chat message that only asks the other person something"),
     "search.speaker_boost": (1.5, "added to events of the one speaker a query names; 0 = off"),
     "search.min_score": (0.5, "results that share no word with the query and score less are left out (0 = keep all)"),

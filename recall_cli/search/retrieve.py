@@ -89,7 +89,7 @@ class SearchRequest:
     candidates: int = 200
     dense_weight: float = 1.0
     bm25_weight: float = 0.5
-    neighbour_weight: float = 0.25
+    neighbour_weight: float = 0.4
     question_penalty: float = 1.5  # taken off a chat message that only asks the other person (its share)
     speaker_boost: float = 1.5
     min_score: float = 0.5
