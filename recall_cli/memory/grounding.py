@@ -471,7 +471,7 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         verdict.text = (f"{who}'s" if owner else who) + text[dangling.end():]
     elif of_user and (whose := unclaimed_pronoun(text)):
         return _reject(verdict, "unclear_person", whose)  # someone else's, told as the user's
-    if doer := invented_doer(text, cited):
+    if doer := invented_doer(text, ev):
         return _reject(verdict, "unclear_person", doer)
     verdict.text = dated(verdict.text, cited)
     return verdict

@@ -11,7 +11,18 @@ from ..llm.lexicon import IRREGULAR, RELATION
 from ..models import Event
 from ..search.retrieve import STOPWORDS
 from ..search.text import is_self, login_name
-from .evidence import ADVERBS, FIRST_PERSON, GLUE, PAST_OR_MODAL, SAME_FORM, SECOND_PERSON, WORD, clean_text, stem
+from .evidence import (
+    ADVERBS,
+    FIRST_PERSON,
+    GLUE,
+    PAST_OR_MODAL,
+    SAME_FORM,
+    SECOND_PERSON,
+    WORD,
+    Evidence,
+    clean_text,
+    stem,
+)
 
 
 def _third_person(verb: str) -> str:
@@ -277,13 +288,13 @@ _DOER = re.compile(r"\b(?:the|a|an)\s+([a-z]{2,}(?:er|or))\s+(?:did|does|was|is|
                    re.IGNORECASE)
 
 
-def invented_doer(text: str, cited: Sequence[Event]) -> str:
+def invented_doer(text: str, ev: Evidence) -> str:
     """A doer the model made of a deed ("The driver did not drive at all", from "pedal to the
-    floor, no drive at all"): "the X-er" acts in ``text`` but no cited event holds that word,
-    only the verb it comes from. Such a person is no one the notes name. '' when none."""
+    floor, no drive at all"): "the X-er" acts in ``text`` but the cited events (``ev``) hold
+    no such word, only the verb it comes from. Such a person is no one the notes name. ''
+    when none."""
     for found in _DOER.finditer(text):
         word = found.group(1).lower()
-        said = {w.lower() for e in cited for w in WORD.findall(e.text)}
-        if word not in said and f"{word}s" not in said and any(stem(w) == stem(word) for w in said):
+        if word not in ev.tokens and f"{word}s" not in ev.tokens and stem(word) in ev.stems:
             return found.group(0)
     return ""
