@@ -32,57 +32,28 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..models import Hit, Memory, SearchResult, well_formed
 from ..search.keyword import respelt
-from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.annotation import annotate
 from ..timeutil import from_ts
-from . import asking
 from .agenda import agenda as time_agenda
-from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
-from .correction import corrected
 from .followup import follow_up, retrieval_query
 from .kind import question_kind
-from .measure import block_number, stored_word, unanswerable
+from .measure import stored_word, unanswerable
 from .model import Chat, model_trusted
-from .pointer import followed
-from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
+from .quote import evidence_answer
 from .shape import (
-    ANSWER_DEPTH,
-    DONE_YET,
-    HOW_MANY,
-    HOW_MUCH,
-    STEPS_DEPTH,
-    WHO_ASKED,
-    WHY_ASKED,
     Shaped,
-    done_by_another,
-    duration_answer,
-    list_answer,
-    statement_answer,
-    steps_answer,
 )
 from .shell import shell_answer
 from .support import (
-    DIGIT_WORDS,
-    DIGITS_ASKED,
-    SPEECH,
     WORD,
     Support,
     assess,
-    names_in_question,
     of_the_named_assistant,
-    ownership,
-    predicate_of,
-    role_or_deed,
-    speech_words,
-    stem,
-    tokens,
-    turn_before,
     words,
 )
-from .timing import date_answer, dated_outside, mentions_in
-from .update import UPDATE_DEPTH
+from .timing import dated_outside
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -285,141 +256,6 @@ def model_answers(svc: Recall, llm: LLM) -> bool:
     auto, when it has at least MODEL_MIN_PARAMETERS (the measurement in the README: the
     bundled 135M model scores below the evidence's own words, a 1.5B model above them)."""
     return model_trusted(svc.config, "ask.model_answers", llm)
-
-
-def _their_words(svc: Recall, question: str, found: Support, keys: set[str], hits: Sequence[Hit]) -> list[Hit]:
-    """For what a named person said ("what did Mum say about the cheese?", "what did ChatGPT
-    suggest for the query?"): their turns on the question's subject, or answering a turn that
-    is ("Lisbon" is in the request the reply answers); for an assistant, else its reply to the
-    request on the subject. Empty for any other question."""
-    if not found.person or not SPEECH.search(question):
-        return []
-    person = found.person.lower()
-    # on the subject: not merely the verb that reports speech ("suggest")
-    keys = (keys - speech_words(question)) or keys
-    overlap = {h.ref: len(keys & words(f"{h.text} {turn_before(h, hits)}")) for h in hits}
-    theirs = sorted((h for h in hits if (h.actor or "").lower() == person and overlap[h.ref]),
-                    key=lambda h: -overlap[h.ref])
-    if theirs or not is_assistant(person):
-        return theirs
-    asked = max(hits[:ANSWER_DEPTH], key=lambda h: len(keys & words(h.text)), default=None)
-    answered = _reply_to(svc, asked) if asked is not None and keys & words(asked.text) else None
-    return [answered] if answered is not None and (answered.actor or "").lower() == person else []
-
-
-def _person_filter(found: Support, hits: Sequence[Hit], theirs: bool) -> Callable[[Hit, str], bool] | None:
-    """For a question about one named person: only statements about them (or about nobody in
-    particular) may answer it; with ``theirs`` (what they said, and their words lead the
-    evidence), only their own words, whomever they are about."""
-    person = found.person
-    if person is None:
-        return None
-    everyone = sorted({h.actor for h in hits if h.actor} | {person})
-    allowed: dict[int, set[str]] = {}
-
-    def allow(hit: Hit, sentence: str) -> bool:
-        if theirs:
-            return (hit.actor or "").lower() == person.lower()
-        if id(hit) not in allowed:
-            owned = ownership(hit, person, everyone)
-            allowed[id(hit)] = set(owned.person + owned.neutral)
-        return sentence in allowed[id(hit)]
-
-    return allow
-
-
-def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits: Sequence[Hit],
-                    now: float | None = None) -> Shaped | None:
-    """The zero-LLM answer: the evidence's own words, shaped by the kind of question (``now``:
-    the time it is asked at)."""
-    keys = found.key_words or words(question)
-    said = _their_words(svc, question, found, keys, hits)
-    hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
-    allow = _person_filter(found, hits, bool(said))
-    keep = allow
-    # the asker's life is told in their own words first: an assistant only restates or advises
-    # ("when is the dog booked in?" is not "vets anaesthetise older dogs"), unless it is asked
-    if allow is None and not ADVICE.match(question) and not NAMES_ASSISTANT & set(tokens(question)):
-        mine = bool(ASKS_OF_ME.search(question))
-
-        def keep(hit: Hit, sentence: str) -> bool:
-            # "where do I work now?" is not answered by "... but Daniel works night shifts"
-            return not is_assistant(hit.actor or "") and not (mine and done_by_another(sentence, keys))
-    # the first items looked at are the asker's own: an assistant's three replies on top would leave none
-    own = [h for h in hits if keep is allow or not is_assistant(h.actor or "")] or hits
-    if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
-        hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
-                and not (DID_I.match(question) and is_assistant(h.actor or ""))]
-
-    asked = asking.things_asked(question)
-    # the steps for the thing asked about ("my plants"), not another's; the DJ asked for (too short a key word)
-    if kind == "steps" or (asking.WHO_ROLE.match(question) and min(map(len, asked), default=9) < 3):
-        things = {stem(t) for t in asked} & keys
-        on_it = [h for h in hits if h.source == "shell" or asking.names_thing(asked, things, h.text, words(h.text))]
-        hits, own = on_it or hits, [h for h in own if h in on_it] or own
-    def reply(hit: Hit) -> Hit | None:
-        return _reply_to(svc, hit)
-
-    made: Shaped | None = None
-    if kind == "date":
-        linked = mentions_in(svc.store)
-        made = date_answer(question, keys, own, allow=keep, now=now, mentioning=linked) or \
-            date_answer(question, keys, hits, now=now, mentioning=linked)
-    elif kind == "steps":
-        made = steps_answer(keys, [*hits[:STEPS_DEPTH], *note_lists(svc.store, hits[:STEPS_DEPTH], keys)],
-                            depth=STEPS_DEPTH + MAX_SECTION_BLOCKS)
-        # for want of a list of steps, the section ("## Mounting the lab NAS") the step found or the best items sit in
-        if made is None or "\n" not in made.text:
-            section = next(filter(None, (section_answer(svc.store, h, keys)
-                                         for h in (made.hits[:1] if made is not None else hits[:4]))), None)
-            made = Shaped(*section) if section is not None else made
-    elif kind == "list":  # "what activities does X do": X's statements, when that is all it asks
-        made = list_answer(found.key_words if allow else keys, own, allow=keep) or list_answer(keys, hits)
-    elif kind == "duration":
-        made = duration_answer(keys, own, allow=keep, predicate=predicate_of(question))
-    elif (row := table_row(question, hits)) is not None:  # "who covers Thu 23 July?": that day's row
-        made = Shaped(row[0], [row[1]])
-    names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
-    # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
-    # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
-    verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "") or role_or_deed(question)
-    where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
-    # "did I charge a late fee?" asks whether, not how much
-    amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not HOW_MANY.search(question))
-    if DIGITS_ASKED.search(question) and keys - DIGIT_WORDS:
-        # "what is the plumber's phone number?": the sentence on the plumber, then its number
-        # ("Should call the plumber ... Joe Fahy, 091 755 218"), not another's "New number ..."
-        keys, amount = keys - DIGIT_WORDS, True
-    # "where did I put my passport?": things move; the last item of all that says where answers
-    kept = bool(KEPT_WHERE.match(question))
-    if kept:  # "put" frames the question: what says where does not say "put"
-        keys, verb = keys - {stem(w) for w in ("put", "leave", "left", "keep", "kept", "store", "hide")}, ""
-    latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question)) or kept
-    person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
-    why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
-    if made is None and amount and (block := block_number(question, keys, hits)) is not None:
-        made = Shaped(block[0], [block[1]])
-    made = (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
-                                     names=names, predicate=verb, where=where,
-                                     amount=amount, latest=latest, person=person, why=why, advice=advice)
-            or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
-                                latest=latest, person=person, why=why, advice=advice))
-    # "changed garage code (see bike.md)": the note it points at says what
-    if made is None or (kind == "steps" and "\n" in made.text):
-        return made
-    return corrected(svc.store, followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made,
-                     question, kind)
-
-
-def _reply_to(svc: Recall, hit: Hit) -> Hit | None:
-    """The next turn of a conversation after ``hit``, when someone else said it."""
-    if hit.owner != "event" or not hit.session:
-        return None
-    following = svc.store.neighbours([hit.id]).get(hit.id, (None, None))[1]
-    event = svc.store.get_event(following) if following is not None else None
-    if event is None or event.id is None or (event.actor or "") == (hit.actor or ""):
-        return None
-    return Hit.from_event(event)
 
 
 def ask(

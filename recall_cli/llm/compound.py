@@ -14,8 +14,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..timephrase.answer import dates_in
+from ..timephrase.phrase import SHORT_WEEKDAY, WEEKDAY_RE
 from .followup import PRONOUN, follow_up
-from .support import words
+from .measure import CLOCK
+from .shape import clean
+from .support import sentences, words
 
 if TYPE_CHECKING:
     from .ask import Answer
@@ -38,6 +42,9 @@ PAIR = re.compile(r"^(?P<head>(?:(?:what|which)\s+(?:is|was|are|were)|what's)\s+
                   re.I)
 MAX_PARTS = 3
 BARE_WH = re.compile(rf"{_WH}.*?\s(?P<rest>{_AUX}\s.+)", re.I)  # "where | was my exam", "how much | was it"
+CONTRACTED = re.compile(rf"^\s*({_WH})(?:'s|\u2019s)(?=\s)", re.I)  # "when's" is "when is"
+DAY_WORDS = re.compile(rf"\b(?:{WEEKDAY_RE}|{SHORT_WEEKDAY}|sat|sun|today|tomorrow|tonight|now|next|this)\b", re.I)
+WHERE_PART = re.compile(r"^\s*where\b", re.I)
 CITED = re.compile(r"\s*\[m?\d+\]")
 MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "- Earrings ..." is "Earrings ..."
 
@@ -83,6 +90,12 @@ def compound_parts(question: str) -> list[str]:
         rest = BARE_WH.match(pieces[n + 1])
         if re.fullmatch(_WH, pieces[n], re.I) and rest:
             pieces[n] = f"{pieces[n]} {rest['rest']}"
+    # "What time does the walk start and where?", "when's our next gig and where?": the
+    # earlier part's question, asked with the last word
+    for n in range(1, len(pieces)):
+        rest = BARE_WH.match(CONTRACTED.sub(r"\1 is", pieces[n - 1]))
+        if re.fullmatch(_WH, pieces[n], re.I) and rest:
+            pieces[n] = f"{pieces[n]} {rest['rest']}"
     return [p[0].upper() + p[1:] + "?" for p in pieces]
 
 
@@ -100,6 +113,7 @@ def joined(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> An
     """One answer to ``question`` from the answers to its ``parts``: a line each (an answer two
     parts share, once), an unanswered part named before its "Not mentioned"; it abstains only
     when every part does."""
+    answers = _placed(parts, answers)
     first = answers[0]
     total = sum(float(a.timings.get("total_ms", 0.0)) for a in answers)
     reason = "; ".join(f"{part} {a.reason}" for part, a in zip(parts, answers, strict=True))
@@ -121,6 +135,34 @@ def joined(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> An
         citations_inferred=any(a.citations_inferred for a in answers), generated=None,
         method=",".join(dict.fromkeys(a.method for a in answers if not a.abstained)),
         timings={"total_ms": total})
+
+
+def _placed(parts: Sequence[str], answers: Sequence[Answer]) -> list[Answer]:
+    """``answers``, with a part that asks where answered by the line that dated the thing
+    another part asks when of: where a thing happens is written with its day ("sat 12 dec,
+    landmark (bergen kunsthall)" under "## next: christmas gig"), where a search for the
+    place's own words finds another line ("next: 2 rehearsals ... before the kippers gig")."""
+    placed = list(answers)
+    dated = [(a, h) for a in answers if a.method == "date" and a.text for h in a.cited[:1]]
+    for n, (part, answer) in enumerate(zip(parts, answers, strict=True)):
+        if not WHERE_PART.match(part) or not dated or answer.method == "date":
+            continue
+        when, hit = dated[0]
+        asked = words(" ".join(parts))
+        for sentence in sentences(hit.text or ""):
+            found = dates_in(sentence, hit.ts)
+            if not any(day is not None and f"{day.day} {day:%B}" in (when.text or "") for _, _, day, _ in found):
+                continue
+            bare = DAY_WORDS.sub(" ", CLOCK.sub(" ", sentence))
+            for *_, phrase in found:
+                bare = bare.replace(phrase, " ")
+            if words(bare) - asked:  # it says more than the thing and its day: where, as a rule
+                said = clean(sentence) or sentence
+                placed[n] = replace(answer, text=f"{said} [{hit.ref}]", citations=[hit.ref], abstained=False,
+                                    evidence=[hit, *(h for h in answer.evidence if h.ref != hit.ref)],
+                                    method="evidence", reason="the line that dates it")
+            break
+    return placed
 
 
 def _sum_of(lines: Sequence[str]) -> str | None:

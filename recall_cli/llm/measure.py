@@ -313,7 +313,7 @@ def missing_name(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
 AMOUNT = re.compile(r"\d|[£$€¥]")
 MONEY = re.compile(r"[£$€¥₹]|\b(?-i:R)\s?\d|\b(?:eur|euros?|pounds?|dollars?|kr|dkk|sek|nok|pln|zł|zl|złoty|zloty|chf|"
                    r"francs?|usd|gbp|aud|nzd|cad|zar|inr|rupees?|yen|yuan|rand)\b", re.I)
-CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)
+CLOCK = re.compile(r"(?<![£$€¥₹])(?<![£$€¥₹] )\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)  # "£10.99" is no time
 AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
 
 
@@ -338,6 +338,12 @@ def with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: st
     after = after_of(sentence, hit.text or "")
     # or followed by a long number or a price ("test ride 27 sep ...", then "CB125F, 2.900€")
     return bool(after) and (LONG_NUMBER.search(after[0]) or MONEY.search(after[0])) is not None
+
+
+def with_amount(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) has a figure or a currency in it: what a
+    value changed to ("Netflix went up to £12.99"), not a new password."""
+    return (allow is None or allow(hit, sentence)) and AMOUNT.search(sentence) is not None
 
 
 def with_money(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:

@@ -28,7 +28,7 @@ from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.phrase import NUMBER_RE
 from .lexicon import IRREGULAR, RELATION
-from .measure import AMOUNT, MONEY, NO_KIND, after_of, dated_lines, gives_figure, with_figure, with_money
+from .measure import AMOUNT, MONEY, NO_KIND, after_of, dated_lines, gives_figure, with_amount, with_figure, with_money
 from .section import TABLE_ROW, cells, clipped
 from .support import (
     CALENDAR_ABBREVIATIONS,
@@ -448,7 +448,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
                      amount: bool = False, latest: bool = False, person: bool = False,
-                     why: bool = False, advice: bool = False) -> Shaped | None:
+                     why: bool = False, advice: bool = False, then: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
@@ -456,7 +456,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     equally matching statements the latest answers ("did I give the drill back?"); ``why``:
     the question asks why, so a note's lines that lead up to the statement come with it;
     ``advice``: it asks what to do ("what should I eat in Lyon?"), so a turn that asked for
-    it is answered by the reply, as a question is."""
+    it is answered by the reply, as a question is; ``then``: it names a time gone by ("how much
+    was netflix in june?"), so what held then answers, not a later change."""
     if not any(_says_some(keys, s, h) for h in hits[:depth] for s in sentences(h.text or "")) \
             and any(keys & context_of(h) for h in hits[depth:]):
         # nothing in the first items says a key word, and a note further down is filed under
@@ -482,13 +483,15 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     found = found or best_statement(keys, hits, depth, allow, names, predicate, latest, person)
     if found is None:
         return None
-    changed = later_update(keys, found, hits, allow, names, where) or (_recount(keys, found, hits, depth)
-                                                                       if amount and latest else None)
+    # a value changes to another ("Netflix went up to £12.99"), not to a new password
+    keeps = partial(with_amount, allow) if amount and AMOUNT.search(found[0]) else allow
+    changed = None if then else later_update(keys, found, hits, keeps, names, where) or (
+        _recount(keys, found, hits, depth) if amount and latest else None)
     if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
                                               for figure in (LONG_NUMBER, AMOUNT)):
         changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number
     if changed is not None and predicate and predicate in alike(words(found[0])) \
-            and not (keys - names) & alike(words(changed[0])):
+            and not (keys - names) & alike(words(changed[0])) and not SAYS_CHANGED.search(changed[0]):
         changed = None  # "GRANT: got it!!" (did I get it?) is not undone by "→ book Lisbon flights"
     if changed is not None:  # what holds now first, then what it replaced
         before = clean(found[0]) or found[0]
@@ -539,6 +542,9 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         if following:
             said = f"{said.rstrip('.')}. {clean(following) or following}"
     return Shaped(said, [found[1]])
+
+
+SAYS_CHANGED = re.compile(r"\b(?:changed|instead|switched|replaced)\b", re.I)  # "CHANGED: went with X instead"
 
 
 def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth: int) -> tuple[str, Hit] | None:

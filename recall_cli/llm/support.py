@@ -150,7 +150,7 @@ def role_or_deed(question: str) -> str:
     <verb> ...?" one asks whether it happened, however common ("did I get the grant?" is
     answered by "GRANT: got it!!", not "applied for the grant"); "" for none."""
     m = ROLE_ASKED.match(question) or DEED_ASKED.match(question)
-    return stem(m.group(1).lower()) if m else ""
+    return stem(next(g for g in m.groups() if g).lower()) if m else ""
 
 
 def speech_words(question: str) -> set[str]:

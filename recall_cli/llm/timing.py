@@ -196,8 +196,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # may 6") over one gone by ("had a hip replacement ... on Feb 18"); in an item on the
         # thing, a line that says when the next one is counts without its name ("next & last
         # one this year: mikolajki meet at osowa sat 12 dec" under the gala), further down too
+        # (a line under a heading that names the thing is on it: "- sat 12 dec, landmark ..."
+        # under "## next: christmas gig")
+        section = words(note_heading(hit).rsplit(" > ", 1)[-1])
         ahead_of = today is not None and bool(overlap) and any(
-            (keys & alike(words(s)) or (upcoming and NEXT.search(s)))
+            (keys & alike(words(s) | section) or (upcoming and NEXT.search(s)))
             and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
             for s in sentences(hit.text or ""))
         if (overlap or not keys) and (i < depth or (deed and overlap >= 2) or (upcoming and ahead_of)):

@@ -17,14 +17,15 @@ from ..timephrase.answer import dates_in
 from ..timephrase.phrase import MONTHS, WEEKDAYS
 from .check import names_in
 from .lexicon import RELATION
-from .support import STOPWORDS, sentences, stem, tokens, words
+from .support import DIGIT_WORDS, STOPWORDS, sentences, stem, tokens, words
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
 # (not "dance moves": "moves" and "switches" only as verbs, before to or from)
 UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
                     r"changed|rescheduled|postponed|pushed(?: back)?|delayed|brought forward|updated?|no longer|"
-                    r"instead|replaced|anymore|any more|cancell?ed|called off|returned)")
+                    r"instead|replaced|anymore|any more|cancell?ed|called off|returned|"
+                    r"went up|gone up|goes up|raised|increased|reduced|lowered|put up)")
 # a thing given back ("Marek gave the drill back today"): its "back" says the lending is over
 GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
 # ("the tasting on Sat 5 Sep is off.", at a clause's end: not "Dan is off on Friday")
@@ -163,6 +164,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     if where:  # "my sister Priya lives in Leeds": where Priya moves, the sister does
         named = {stem(w) for name in names_in(sentence) for w in tokens(name)}
         shared, names = shared | named, {*names, *named}
+    own_kind = shared - DIGIT_WORDS if shared & DIGIT_WORDS else set()  # "locker" of "my locker number"
     best: tuple[str, Hit] | None = None
     # a note marks its own update below what it replaces: "~~thursdays 20h~~" then "**->
     # WEDNESDAYS 21h from 17 sep.**", "plan: ActivoBank" then "CHANGED 19 sep: Banco CTT instead"
@@ -182,6 +184,8 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
         for later in sentences(other.text or ""):
             if is_question(later) or not _changes(later, talk, names, where, earlier):
                 continue
+            if own_kind and talk == shared and not own_kind & words(later):
+                continue  # "Priya changed her number" changes no locker's number
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best

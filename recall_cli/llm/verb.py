@@ -23,5 +23,9 @@ GENERIC_VERBS = frozenset("do does did have has had get got go went be make made
 GOT_FOR = re.compile(r"\b(?i:get)\s+(?:(?i:him|her|them|me|us|for|my\s+\w+)\b|[A-Z][\w'-]*)")  # "get Rory", "get her"
 
 # "who is the physio treating my finger?": the one a note calls the physio
-ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+([a-z]+)\b", re.I)
+# (the role is the last word before what follows it: "insurance" of "who is my car insurance with?";
+# else the first: "physio" of "who is the physio treating my finger?")
+ROLE_ASKED = re.compile(r"^\s*who(?:\s+is|\s+was|'s|\u2019s)\s+(?:the|my|our)\s+(?:(?:[a-z]+\s+){0,2}?([a-z]+)"
+                        r"(?=\s+(?:with|for|at|in|on|from|of|to|now|again|these|this|then|there|that|who|which|"
+                        r"when|doing)\b|\s*[?.!]*\s*$)|([a-z]+)\b)", re.I)
 DEED_ASKED = re.compile(r"^\s*did\s+(?:i|we)\s+([a-z]+)\b", re.I)

@@ -10,16 +10,16 @@ from datetime import date, timedelta
 from ..timeutil import from_ts
 from .phrase import (
     _DAY,
-    _UNIT,
     _WEEK,
     EXPLICIT,
     NUMBER_RE,
+    UNIT_RE,
     WEEKDAY_RE,
     _days,
     _monday,
-    _unit,
     day_text,
     month_start,
+    unit_name,
     weekday_after,
     weekday_before,
     weekday_this_week,
@@ -33,8 +33,8 @@ RELATIVE = re.compile(
     r"|(?P<tomorrow>tomorrow)"
     rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{WEEKDAY_RE})"
     r"|(?P<relspan>last|this|next) (?P<span>week|weekend|month|year)"
-    rf"|(?P<n>{NUMBER_RE}) (?P<unit>{_UNIT})s? ago"
-    rf"|in (?P<n2>{NUMBER_RE}) (?P<unit2>{_UNIT})s?(?! ago)"
+    rf"|(?P<n>{NUMBER_RE}) (?P<unit>{UNIT_RE})s? ago"
+    rf"|in (?P<n2>{NUMBER_RE}) (?P<unit2>{UNIT_RE})s?(?! ago)"
     r")\b",
     re.IGNORECASE,
 )
@@ -77,9 +77,9 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
             return f"{month_start(today.year, today.month, shift):%B %Y}"
         return str(today.year + shift)
     if g["n"] and g["unit"]:
-        return _fmt_shifted(today - timedelta(days=_days(g["n"], g["unit"])), _unit(g["unit"]))
+        return _fmt_shifted(today - timedelta(days=_days(g["n"], g["unit"])), unit_name(g["unit"]))
     if g["n2"] and g["unit2"]:
-        return _fmt_shifted(today + timedelta(days=_days(g["n2"], g["unit2"])), _unit(g["unit2"]))
+        return _fmt_shifted(today + timedelta(days=_days(g["n2"], g["unit2"])), unit_name(g["unit2"]))
     return None
 
 

@@ -26,6 +26,7 @@ from .phrase import (
     ORDINAL_RE,
     SHORT_WEEKDAY,
     TIME_OF_DAY_AFTER,
+    UNIT_RE,
     WEEKDAY_RE,
     day_text,
     month_number,
@@ -33,6 +34,7 @@ from .phrase import (
     nearest_year,
     number,
     plans_ahead,
+    unit_name,
     weekday_after,
     weekday_before,
     weekday_number,
@@ -76,15 +78,17 @@ DATE_PHRASES = [
         rf"|(?P<rel>last|this past|past|next|this coming|coming|this) (?P<wd>{_WEEKDAY}|{SHORT_WEEKDAY}|sat)"
         r"|(?P<span_rel>last|this|next|this past|past) "
         r"(?P<span>week|weekend|month|year|summer|winter|spring|fall|autumn)"
-        rf"|(?P<n>{_NUM}) (?P<unit>day|week|month|year)s? ago"
-        rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>day|week|month|year)s?(?! ago)"
+        rf"|(?P<n>{_NUM}) (?P<unit>{UNIT_RE})s? ago"
+        rf"|in (?P<ahead_n>{_NUM}) (?P<ahead_unit>{UNIT_RE})s?(?! ago)"
         rf"|(?:on|by|until|till|before|for|to) (?P<bare_wd>{_WEEKDAY}|{SHORT_WEEKDAY})\b{NO_DATE_AFTER}"
         rf"|(?:starting|beginning|effective|as of)(?: on| from)? (?P<from_wd>{_WEEKDAY})\b{NO_DATE_AFTER}"
         rf"|(?P<wd_at>{_WEEKDAY}|{SHORT_WEEKDAY}){TIME_OF_DAY_AFTER}"
         rf"|(?P<wd_dom>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?\s+(?:the\s+)?(?P<wdd>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH})"
         rf"|(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{_MONTH})"
         rf"(?!\s+{ORDINAL_NOUN}))\b", re.I)),
-    ("year", re.compile(rf"\b(?:in|since|during|of) (?P<y>{_YEAR})\b", re.I)),
+    # (and what runs out or is due in it: "my passport expires 2029", "valid until 2031")
+    ("year", re.compile(rf"\b(?:in|since|during|of|until|till|by|expires?|expiring|expired|expiry) (?P<y>{_YEAR})\b",
+                        re.I)),
     # a month named alone ("moving in January", "starts in early March"): the coming one in a
     # plan, the last one in a story. Capitalised only: "in may" is rarely the month
     # "postponed to May" (to a month only after a change: "talked to May" names a person)
@@ -215,7 +219,7 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
     if g.get("dom"):  # "on the 18th": this month's, or the next (a plan) or last (a story) month's
         return _day_of_month(int(g["dom"]), said, bool(g.get("future")))
     if g.get("ahead_n") and g.get("ahead_unit"):
-        n, unit = number(g["ahead_n"]), g["ahead_unit"].lower()
+        n, unit = number(g["ahead_n"]), unit_name(g["ahead_unit"])
         if unit in {"day", "week"}:
             day = said + timedelta(days=n * (7 if unit == "week" else 1))
             return day_text(day), day
@@ -223,7 +227,7 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
             return f"{month_start(said.year, said.month, n):%B %Y}", None
         return str(said.year + n), None
     if g.get("n") and g.get("unit"):
-        n, unit = number(g["n"]), g["unit"].lower()
+        n, unit = number(g["n"]), unit_name(g["unit"])
         if unit == "day":
             day = said - timedelta(days=n)
             return day_text(day), day

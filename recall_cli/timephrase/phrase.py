@@ -54,6 +54,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "couple of": 2, "a couple of": 2, "few": 3, "a few": 3}
 # "N months ago" is read as N * 30 days: near enough for a search range or a month name
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+SHORT_UNITS = {"wk": "week", "mth": "month", "yr": "year"}  # as notes write them: "in 2 wks", "3 yrs ago"
 
 
 def _words(words: Iterable[str]) -> str:
@@ -66,7 +67,7 @@ DAY_MONTH_RE = _words({**MONTHS, **DAY_FIRST_MONTHS})  # the month after a day: 
 OF = r"(?:of\s+|de\s+|del\s+)?"  # "3rd of May", "3 de mayo"
 WEEKDAY_RE = _words(WEEKDAYS)
 NUMBER_RE = rf"(?:\d+|{_words(NUMBERS)})"
-_UNIT = _words(UNIT_DAYS)  # singular; patterns add "s?"
+UNIT_RE = _words([*UNIT_DAYS, *SHORT_UNITS])  # singular; patterns add "s?"
 ORDINAL_RE = r"(?:st|nd|rd|th)?"
 _DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
@@ -86,13 +87,15 @@ def number(text: str) -> int:
     return int(text) if text.isdigit() else NUMBERS.get(text, 1)
 
 
-def _unit(text: str) -> str:
-    return text.lower().removesuffix("s")
+def unit_name(text: str) -> str:
+    """A unit of time as UNIT_RE matched it, singular and in full: "wks" -> "week"."""
+    unit = text.lower().removesuffix("s")
+    return SHORT_UNITS.get(unit, unit)
 
 
 def _days(n: str, unit: str) -> int:
     """How many days "<n> <unit>" stands for: "two weeks" -> 14."""
-    return UNIT_DAYS[_unit(unit)] * number(n)
+    return UNIT_DAYS[unit_name(unit)] * number(n)
 
 
 def _monday(day: date) -> date:
@@ -288,12 +291,12 @@ def _vague(center: date, unit: str) -> _Days:
 
 
 def _ago(m: re.Match[str], today: date, _nearest: bool) -> _Days:
-    unit = _unit(m.group("unit"))
+    unit = unit_name(m.group("unit"))
     return _vague(today - timedelta(days=_days(m.group("n"), unit)), unit)
 
 
 def _ahead(m: re.Match[str], today: date, _nearest: bool) -> _Days:
-    unit = _unit(m.group("unit"))
+    unit = unit_name(m.group("unit"))
     return _vague(today + timedelta(days=_days(m.group("n"), unit)), unit)
 
 
@@ -351,10 +354,10 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\b(?:in|during)\s+(?P<month>{MONTH_RE}\.?)(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I),
      _in_month),
     (re.compile(rf"\b(?P<month>{MONTH_RE}\.?)\s+(?:of\s+)?(?P<year>\d{{4}})\b", re.I), _in_month),
-    (re.compile(rf"\b(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\s+ago\b", re.I), _ago),
-    (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\b", re.I),
+    (re.compile(rf"\b(?P<n>{NUMBER_RE})\s+(?P<unit>{UNIT_RE}s?)\s+ago\b", re.I), _ago),
+    (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{UNIT_RE}s?)\b", re.I),
      _last_n),
-    (re.compile(rf"\bin\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{_UNIT}s?)\b(?!\s+ago)", re.I), _ahead),
+    (re.compile(rf"\bin\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{UNIT_RE}s?)\b(?!\s+ago)", re.I), _ahead),
     (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
     (re.compile(rf"\b(?:last|this past)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
@@ -463,8 +466,8 @@ def _modified(text: str, found: _Found, today: date, nearest: bool, deadline: bo
     return found
 
 
-_EXACT_SHIFT = re.compile(rf"(?:in\s+(?P<ahead>{NUMBER_RE})\s+(?P<unit_a>{_UNIT})s?|"
-                          rf"(?P<back>{NUMBER_RE})\s+(?P<unit_b>{_UNIT})s?\s+ago)", re.I)
+_EXACT_SHIFT = re.compile(rf"(?:in\s+(?P<ahead>{NUMBER_RE})\s+(?P<unit_a>{UNIT_RE})s?|"
+                          rf"(?P<back>{NUMBER_RE})\s+(?P<unit_b>{UNIT_RE})s?\s+ago)", re.I)
 
 
 def shifted_day(text: str, reference: float) -> TimeRange | None:

