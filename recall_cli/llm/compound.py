@@ -144,11 +144,11 @@ def _placed(parts: Sequence[str], answers: Sequence[Answer]) -> list[Answer]:
     place's own words finds another line ("next: 2 rehearsals ... before the kippers gig")."""
     placed = list(answers)
     dated = [(a, h) for a in answers if a.method == "date" and a.text for h in a.cited[:1]]
+    asked = words(" ".join(parts))
     for n, (part, answer) in enumerate(zip(parts, answers, strict=True)):
         if not WHERE_PART.match(part) or not dated or answer.method == "date":
             continue
         when, hit = dated[0]
-        asked = words(" ".join(parts))
         for sentence in sentences(hit.text or ""):
             found = dates_in(sentence, hit.ts)
             if not any(day is not None and f"{day.day} {day:%B}" in (when.text or "") for _, _, day, _ in found):

@@ -162,7 +162,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question)) or kept
     # "how much was netflix in june?": what held then, whatever changed after
     named = extract(question, now)[1] if now is not None else None
-    then = named is not None and named.until < now if now is not None else False
+    then = named is not None and now is not None and named.until < now
     latest = latest and not then
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))

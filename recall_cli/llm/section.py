@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..models import Hit
 from ..timephrase.phrase import EXPLICIT
 from .support import alike, file_words, words
-from .update import STRUCK
+from .update import STRUCK, section_words
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -35,7 +35,7 @@ def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hi
     heading, path = str(meta.get("heading") or ""), meta.get("path")
     if hit.owner != "event" or hit.source not in ("note", "file") or not heading or not path or not hit.session:
         return None
-    if not keys & alike(words(heading.split(" > ")[-1])):
+    if not keys & alike(section_words(hit)):
         return None  # "Sunday": the day the block was written, not what it is about
     blocks = sorted((e for e in store.session_events(hit.session, hit.source)
                      if e.meta.get("path") == path and e.meta.get("heading") == heading and e.id is not None),

@@ -33,6 +33,7 @@ from .update import (
     later_update,
     no_longer,
     note_heading,
+    section_words,
     struck,
 )
 
@@ -198,7 +199,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # one this year: mikolajki meet at osowa sat 12 dec" under the gala), further down too
         # (a line under a heading that names the thing is on it: "- sat 12 dec, landmark ..."
         # under "## next: christmas gig")
-        section = words(note_heading(hit).rsplit(" > ", 1)[-1])
+        section = section_words(hit) if today is not None else set()
         ahead_of = today is not None and bool(overlap) and any(
             (keys & alike(words(s) | section) or (upcoming and NEXT.search(s)))
             and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))

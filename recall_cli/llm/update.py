@@ -222,6 +222,12 @@ def heading_words(hit: Hit) -> set[str]:
     return words(note_heading(hit))
 
 
+def section_words(hit: Hit) -> set[str]:
+    """The key words of the innermost heading a note's lines sit under ("christmas gig" of
+    "ole bull scene > next: christmas gig"): what the section is about."""
+    return words(note_heading(hit).rsplit(" > ", 1)[-1])
+
+
 def is_question(sentence: str) -> bool:
     """Whether ``sentence`` asks rather than tells."""
     return sentence.rstrip().endswith("?")
