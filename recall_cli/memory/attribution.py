@@ -1,10 +1,8 @@
 """Whom an episode summary's sentences describe, checked against who said what.
 
-A model summarising a conversation mixes its two people up: "Melanie was inspired by a
-support group she attended" when Caroline went and told Melanie about it, or "Melanie and
-Caroline shared a picture of their family" when the family is Melanie's. The grounding
-check of a summary takes its words from the whole episode, so both pass it. This check
-reads each sentence:
+A model summarising a conversation mixes its two people up ("Melanie was inspired by a support
+group she attended" when Caroline went). The grounding check takes a summary's words from
+the whole episode, so such sentences pass it. This check reads each sentence:
 
 - a sentence about one speaker (it names only them, or continues with "she"/"he" after one
   that did) must take its content words from that speaker's own news (not questions, not
@@ -23,8 +21,7 @@ reads each sentence:
   did: each must own its words, by saying them, being told them, or the other's "we"/"our";
 - a clause of a summary tells of one moment of the conversation: its words come from a few
   neighbouring turns (``LOCAL_TURNS``), not from turns far apart ("John shared photos from
-  his morning workout and b-ball games with his family and friends" joins a photo, a game
-  and a party the conversation kept apart).
+  his workout and b-ball games with his family" joins what the conversation kept apart).
 """
 
 from __future__ import annotations
@@ -268,24 +265,27 @@ def kin_as_self(text: str, cited: Sequence[Event]) -> str:
               for p in [s, *(f"The user {c}" for c in (RELATIVE_CLAUSE.split(s)[1:] if IS_A.match(s) else []))]]
     for sentence in pieces:
         said = _content(sentence) - {"user"}
-        best, source = 0, ""
+        best, source, owner = 0, "", ""
         for event in cited:
-            # a clause of its own counts apart ("I'm a meat and potatoes guy and my wife Joan does
-            # most of the cooking": the cooking is Joan's)
+            # a clause counts apart ("I'm a potatoes guy and my wife Joan does the cooking": Joan's);
+            # "she did work experience" after "my daughter tolu is applying" is the daughter's
+            last_kin = ""
             for line in (c for s in sentences(event.text) for c in [*JOINED_CLAUSE.split(s)[1:], s]):
+                last_kin = line if KIN_FIRST.match(line) else "" if OWN_FIRST.match(line) else last_kin
                 shared = len(said & _content(line))
                 if shared > best:
-                    best, source = shared, line
-        kin = KIN_FIRST.match(source)
+                    best, source, owner = shared, line, (last_kin if OTHER_FIRST.match(line) else "") or line
+        kin = KIN_FIRST.match(owner)
         if best < 2 or kin is None:
             continue
-        first = re.split(r"[,;.]", source, maxsplit=1)[0]
+        first = re.split(r"[,;.]", owner, maxsplit=1)[0]
         # "My sister and I went": both; "The user has a son, Leo, who ...": about the son
-        named = re.findall(r"\b[A-Z]\w+", source[kin.end():])[:1]  # "My son Leo"
+        named = re.findall(r"\b[A-Z]\w+", owner[kin.end():])[:1] or \
+            [w for w in WORD.findall(owner[kin.end():])[:1] if w.lower() not in STOPWORDS]  # "My son Leo"
         whom = {kin.group(0).split()[-1].lower(), *(w.lower() for w in named)}
         # together only when "and I" joins the kin itself ("My sister and I went"), not a new
         # clause ("my girlfriend Mei is visiting ... and I want to cook")
-        joint = re.match(r"\s*(?:[A-Z]\w+\s+)?and (?:I|me)\b", source[kin.end():]) or re.search(r"\bwe\b", first, re.I)
+        joint = re.match(r"\s*(?:[A-Z]\w+\s+)?and (?:I|me)\b", owner[kin.end():]) or re.search(r"\bwe\b", first, re.I)
         if not joint and not whom & _words_of(sentence):
             return source[:120]
     return ""

@@ -83,6 +83,7 @@ from .evidence import (
 )
 from .hedge import hedged_as_firm, suggested_as_own
 from .person import (
+    bare_deed,
     choose_addressee,
     choose_speaker,
     has_first_person,
@@ -322,10 +323,12 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
         bad = "a file name the events are not about"
     elif any(not (ev.has_name(w) or ev.has_word(w)) for w in content):
         bad = "not in the events"
-    elif len(words) == 1 and _opens_with_deed(cleaned, text):
+    elif len(words) == 1 and _opens_with_deed(cleaned, cleaned + " ") and \
+            (doer := re.match(rf"[\s*-]*((?:\w+\s+){{0,2}}?){re.escape(cleaned)}\s", text, re.I)):
         # "Collected" of "Collected the framed photo ...": a diary's deed has no subject, and
-        # is its writer's
-        return speaker or "the user", ""
+        # is its writer's (or whoever with_doer put in front of it)
+        named = doer.group(1).strip()
+        return ("the user" if named.lower() == "the user" else named) or speaker or "the user", ""
     if not bad:
         return cleaned, ""
     for actor in ev.actors:  # the person the text is about
@@ -383,6 +386,8 @@ def check(candidate: Candidate, cited: Sequence[Event], episode: Sequence[Event]
         text = verdict.text = rewrite_first_person(text, speaker)
     if candidate.kind != "procedural":  # a procedure's bare verb is an instruction, not a deed
         text = verdict.text = with_doer(text, cited)
+        if deed := bare_deed(text, cited):  # no one the cited turns give it to ("tolu LOVED it")
+            return _reject(verdict, "unclear_person", deed)
     text = verdict.text = login_as_user(text, episode)
     of_user = (candidate.subject or "the user").lower() in ("the user", "user")  # as the model gave it
     if of_user:  # (Ruth's memory's "she" is Ruth)

@@ -196,16 +196,32 @@ def _past(word: str) -> bool:
     return word.endswith("ed") or word in IRREGULAR or word in SAME_FORM
 
 
+def bare_deed(text: str, cited: Sequence[Event]) -> str:
+    """The past deed ``text`` opens with, no one before it ("ordered a Lamy pen", "Loved it."),
+    or '' (a noun: "flowers got there"; a name the cited turns write mid-sentence: "Ahmed")."""
+    first = re.match(r"[A-Za-z][a-z']+\b", text)
+    if first is None:
+        return ""
+    word = first.group(0)
+    low = word.lower()
+    if not (_past(low) if word[0].islower() else
+            low in IRREGULAR or low in SAME_FORM or (low.endswith("ed") and len(low) > 4 and not low.endswith("eed"))):
+        return ""
+    if word[0].isupper() and any(re.search(rf"[^.!?\s-]\s+{word}\b", e.text) for e in cited):
+        return ""  # a name, not a deed
+    return low
+
+
 def with_doer(text: str, cited: Sequence[Event]) -> str:
     """``text`` that opens with a bare verb ("ordered a Lamy pen for her birthday") with whoever
     did it in front: the name before that verb in the cited turn ("Marco moved into ..."), or
     its writer when the turn opens with it too ("Ordered Anna's gift" in the user's note)."""
-    first = re.match(r"[a-z][a-z']+\b", text)
-    if first is None or not _past(first.group(0)):
+    verb = bare_deed(text, cited)
+    if not verb:
         return text  # "flowers got there, she sent a photo": a noun opens it, not a deed
-    verb = first.group(0)
+    told = verb + text[len(verb):]  # ("Loved it." -> "Tolu loved it.")
     for event in cited:
-        for m in re.finditer(rf"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*{verb}\b|\b([A-Z][\w'-]*)\s+{verb}\b", event.text,
+        for m in re.finditer(rf"(?:^|(?<=[.!?;]\s)|(?<=\n))[\s*•-]*{verb}\b|\b([A-Z][\w'-]*)\s+{verb}\b", event.text,
                              re.I):
             name = m.group(1) or ""
             if not name or name.lower() in {"i", "we"}:
@@ -214,7 +230,7 @@ def with_doer(text: str, cited: Sequence[Event]) -> str:
                 continue
             else:
                 doer = name
-            return f"{doer[0].upper()}{doer[1:]} {text}"
+            return f"{doer[0].upper()}{doer[1:]} {told}"
     return text
 
 

@@ -303,3 +303,15 @@ def test_what_the_user_says_of_a_younger_sister_is_not_the_users_own():
                      source="chat", actor="user")]
     assert kin_as_self("The user is getting married in Osaka on November 14th.", wedding)
     assert kin_as_self("The user's sister Yuki is getting married in Osaka on November 14th.", wedding) == ""
+
+
+def test_what_she_did_after_my_daughter_is_named_is_the_daughters_not_the_users():
+    chat = [Event("my daughter tolu is applying for pharmacology this year (2025 entry). predicted A*AA. she did 2 "
+                  "weeks work experience at the boots pharmacy on wilmslow road in the summer. can you help her?",
+                  T0, actor="user", source="chatgpt")]
+    assert kin_as_self("The user is doing work experience at Boots pharmacy on Wilmslow road in the summer.", chat)
+    assert kin_as_self("Tolu did work experience at Boots pharmacy on Wilmslow road.", chat) == ""
+    # a sentence of the writer's own in between ends the daughter's turn ("I ...", "my ...")
+    own = [Event("my daughter tolu is applying for pharmacology. I did work experience at the boots pharmacy on "
+                 "wilmslow road in the summer.", T0, actor="user", source="chatgpt")]
+    assert kin_as_self("The user did work experience at Boots pharmacy on Wilmslow road in the summer.", own) == ""

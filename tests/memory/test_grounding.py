@@ -1008,3 +1008,17 @@ def test_a_thing_asked_for_help_with_is_not_said_to_be_done():
                        [82]), turn)
     assert (done.ok, done.reason) == (False, "plan_as_done")
     assert verdict(llm("semantic", "The user wants to submit a talk to SpreeConf 2026 (Berlin, Sept).", [82]), turn).ok
+
+
+def test_a_deed_whose_doer_the_memory_dropped_is_refused_unless_the_turn_gives_the_doer():
+    # the 1.5B model stored "Loved it. This is the one dad." from a held-out diary (fd68)
+    note = [Event("- campus tour\n- tolu LOVED it. \"this is the one dad\"\n- home by 6", NOTE_DAY, source="note",
+                  id=71)]
+    v = check(llm("semantic", "Loved it. This is the one dad.", [71], "dad"), note, note)
+    assert (v.ok, v.reason) == (False, "unclear_person")
+    mine = [Event("- ordered new compression socks for the flight", NOTE_DAY, source="note", id=72)]
+    v = check(llm("semantic", "Ordered new compression socks for the flight.", [72]), mine, mine)
+    assert v.ok and v.text == "The user ordered new compression socks for the flight."
+    # a name that happens to end in -ed is no deed
+    named = [Event("Lunch with Ahmed: he started at the bakery on Monday.", NOTE_DAY, source="note", id=73)]
+    assert check(llm("semantic", "Ahmed started at the bakery on Monday.", [73], "Ahmed"), named, named).ok
