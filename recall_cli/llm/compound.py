@@ -45,6 +45,11 @@ BARE_WH = re.compile(rf"{_WH}.*?\s(?P<rest>{_AUX}\s.+)", re.I)  # "where | was m
 CONTRACTED = re.compile(rf"^\s*({_WH})(?:'s|\u2019s)(?=\s)", re.I)  # "when's" is "when is"
 DAY_WORDS = re.compile(rf"\b(?:{WEEKDAY_RE}|{SHORT_WEEKDAY}|sat|sun|today|tomorrow|tonight|now|next|this)\b", re.I)
 WHERE_PART = re.compile(r"^\s*where\b", re.I)
+# a line that names a place: a street ("c/ d'Emili Baró 45", "14 Hope St") or a kind of place
+PLACE = re.compile(r"\b(?:c/|calle|avda|rue|via|street|st|road|rd|avenue|ave|lane|ln|square|sq|close|crescent|"
+                   r"clinic|cl[ií]nica|hospital|surgery|practice|centre|center|hall|school|church|stadium|"
+                   r"station|office|library|studio|gym|pool|park|venue|hotel|restaurant|cafe|caf[eé]|pub|bar)\b",
+                   re.I)
 CITED = re.compile(r"\s*\[m?\d+\]")
 MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")  # a list item's mark: "- Earrings ..." is "Earrings ..."
 
@@ -148,6 +153,7 @@ def _placed(parts: Sequence[str], answers: Sequence[Answer]) -> list[Answer]:
     for n, (part, answer) in enumerate(zip(parts, answers, strict=True)):
         if not WHERE_PART.match(part) or not dated or answer.method == "date":
             continue
+        own = not answer.abstained and bool(PLACE.search(answer.text or ""))
         when, hit = dated[0]
         for sentence in sentences(hit.text or ""):
             found = dates_in(sentence, hit.ts)
@@ -156,7 +162,9 @@ def _placed(parts: Sequence[str], answers: Sequence[Answer]) -> list[Answer]:
             bare = DAY_WORDS.sub(" ", CLOCK.sub(" ", sentence))
             for *_, phrase in found:
                 bare = bare.replace(phrase, " ")
-            if words(bare) - asked:  # it says more than the thing and its day: where, as a rule
+            # it says more than the thing and its day: where, as a rule (unless the search's
+            # own answer names a place and this line names none: "thu 27, 17:30, Dr. Anaya")
+            if words(bare) - asked and not (own and not PLACE.search(sentence)):
                 said = clean(sentence) or sentence
                 placed[n] = replace(answer, text=f"{said} [{hit.ref}]", citations=[hit.ref], abstained=False,
                                     evidence=[hit, *(h for h in answer.evidence if h.ref != hit.ref)],

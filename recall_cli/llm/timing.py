@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from ..models import Hit
 from ..search.text import fts_terms
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
-from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
+from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, SHORT_WEEKDAY, WEEKDAY_RE, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, predicate_of, sentences, stem, tokens, words
@@ -454,11 +454,19 @@ AT_TIME = re.compile(r"[\s,]*(?:at\s+|@\s*)?(\d{1,2}[:.h]\d{2}\s*(?:am|pm)?|\d{1
 TIME_BEFORE = re.compile(r"(?<![\d£$€.,])(\d{1,2}[:h]\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))\s*(?:on\s+|,\s*)?$", re.I)
 
 
+# the day said again after a phrase that gave it: "in two weeks → thu 27, 17:30"
+SAID_AGAIN = re.compile(rf"\s*(?:→|->|=>|=|\(|,|:)?\s*(?:(?:{WEEKDAY_RE}|{SHORT_WEEKDAY}|sat|sun)\.?\s*)?"
+                        r"(\d{1,2})(?:st|nd|rd|th)?\b(?![:.h]\d)", re.I)
+
+
 def _with_time(sentence: str, found: Dated) -> Dated:
-    """A day found in ``sentence`` with the time of day written right after it (or right
-    before it), when one is."""
+    """A day found in ``sentence`` with the time of day written right after it (or after the
+    day said again, or right before it), when one is."""
     pos, rendered, day, phrase = found
-    clock = AT_TIME.match(sentence, pos + len(phrase)) if day is not None else None
+    end = pos + len(phrase)
+    if day is not None and (again := SAID_AGAIN.match(sentence, end)) and int(again.group(1)) == day.day:
+        end = again.end()
+    clock = AT_TIME.match(sentence, end) if day is not None else None
     if clock is None and day is not None:
         clock = TIME_BEFORE.search(sentence, 0, pos)
     parts = re.match(r"(\d+)\D?(\d*)", clock.group(1)) if clock else None

@@ -75,6 +75,21 @@ def test_where_is_answered_by_the_line_that_gave_the_day_asked_when_of(svc, tmp_
     assert when.startswith("12 December 2026") and "landmark (bergen kunsthall)" in where
 
 
+def test_where_keeps_the_place_the_search_found_when_the_dated_line_names_none(svc, tmp_path):
+    # held-out fd69: the line with the day names the vet, the clinic's own note names the place
+    note = tmp_path / "2024-10-08-churro-vet.md"
+    note.write_text("# churro - vet appointment\n\nClínica Veterinaria Benimaclet — Dr. Anaya\n"
+                    "c/ d'Emili Baró 45, tel 963 61 24 78\n")
+    svc.import_file(note, "markdown")
+    svc.add("- [ ] **churro analítica in two weeks → thu 27, 17:30, Dr. Anaya**. ayuno 8h before",
+            ts=parse_time("2025-03-13T09:00"))
+    answer = ask(svc, "when and where is churro's next vet appointment?", llm=ScriptedLLM([]),
+                 reference=parse_time("2025-03-18T08:45"))
+    when, where = answer.text.splitlines()
+    assert when.startswith("27 March 2025 at 17:30")
+    assert "c/ d'Emili Baró 45" in where
+
+
 def test_a_compound_question_about_nothing_stored_abstains_once(svc):
     svc.add("Test ride on the Yamaha on 27 September at Motos Loures.", ts=parse_time("2025-09-20T19:00"))
     answer = ask(svc, "What is my passport number and when does it expire?", llm=ScriptedLLM([]))
