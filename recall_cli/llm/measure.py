@@ -55,6 +55,9 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
      re.compile(r"\d\s*(?:lbs?|pounds?|kg|kilos?|kilograms?|g|grams?|oz|ounces?|tons?|tonnes?|t)\b", re.I),
      frozenset({"pound", "pounds", "lbs", "kilo", "kilos", "kilogram", "kg", "gram", "ounce", "ton", "tonne",
                 "weigh", "heavy"})),
+    ("temperature", re.compile(r"\b(?:what|which|how)\b.*\b(?:temp|temperature|degrees)\b", re.I),
+     re.compile(r"\d\s*(?:°|º|deg\b|degrees?\b|[cf]\b)|\bgas(?: mark)?\s*\d", re.I),
+     frozenset({"temp", "temperature", "degree", "degrees", "hot"})),
     ("time of day", re.compile(r"\b(?:what|which) time\b|\bat what time\b", re.I),
      re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:noon|midday|midnight)\b",
                 re.I),
@@ -338,6 +341,18 @@ def with_figure(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: st
     after = after_of(sentence, hit.text or "")
     # or followed by a long number or a price ("test ride 27 sep ...", then "CB125F, 2.900€")
     return bool(after) and (LONG_NUMBER.search(after[0]) or MONEY.search(after[0])) is not None
+
+
+def measure_asked(question: str) -> re.Pattern[str] | None:
+    """What a sentence must hold to give the measure ``question`` asks for ("what temperature
+    for banana bread?": degrees, "Oven at 175C", not the ingredients' "250g flour"); None
+    when it asks for none."""
+    return next((gives for _name, asks, gives, _own in MEASURES if asks.search(question)), None)
+
+
+def with_measure(gives: re.Pattern[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) gives the measure ``gives`` matches."""
+    return (allow is None or allow(hit, sentence)) and gives.search(sentence) is not None
 
 
 def with_amount(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:

@@ -4,6 +4,7 @@ steps, a list, a figure, a statement), as ``ask`` gives it when no model answers
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..models import Hit
@@ -12,7 +13,7 @@ from ..timephrase.phrase import extract
 from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .correction import corrected
-from .measure import block_number
+from .measure import block_number, measure_asked, with_measure
 from .pointer import followed
 from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
 from .shape import (
@@ -168,6 +169,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
+    if made is None and not amount and (gives := measure_asked(question)) is not None:
+        # "what temperature for banana bread?": the sentence that gives degrees, first
+        made = statement_answer(keys, own, reply, allow=partial(with_measure, gives, keep), names=names,
+                                predicate=verb, amount=amount, latest=latest, then=then)
     made = (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
                                      names=names, predicate=verb, where=where,
                                      amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)

@@ -103,6 +103,10 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
 
 CLAUSES = re.compile(r"[;!?]|\.\s")
 NEW_DATE = re.compile(r"\bnew\s+(\w+)\s+(?:date|day|time)\b", re.I)  # "new move date", "new start time"
+# a thing got anew: "Got a new locker at the pool, number 27" (not "a new bike helmet": a helmet)
+NEW_THING = re.compile(r"\b(?:got|get|getting|have|has|had|bought|given|found|joined|signed up (?:to|with|for)|"
+                       r"switched to|moved to)\s+(?:a|an|my|our|the)?\s*(?:brand\s+)?new\s+(\w+)"
+                       r"(?=\s*(?:[,.;:!?()]|$|-|\s(?:at|from|for|in|on|with|number|no|is|was|now)\b))", re.I)
 # a clause that opens with when it holds from ("From 16 November", "as of Monday", "starting next week")
 FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|beginning)\s+[\w ,/.-]{1,24}?"
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
@@ -115,6 +119,8 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
         return True  # "From 16 November my manager is Tom": what holds from then on
     if not where and any(stem(m.group(1).lower()) in shared for m in NEW_DATE.finditer(sentence)):
         return True  # "New move date: March 1" (a new time changes no place)
+    if any(stem(m.group(1).lower()) in shared - names for m in NEW_THING.finditer(sentence)):
+        return True
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]

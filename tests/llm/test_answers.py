@@ -2079,6 +2079,21 @@ def test_the_latest_number_of_a_thing_is_its_own_and_not_anothers_changed_number
                     ("2026-12-02T10:00", "Priya changed her number again, it's 07700 900999 now.")])
     locker = answered(svc, "what is my locker number now?", "2026-12-07T12:00")
     assert "27" in locker and "07700" not in locker
+    # a thing got anew replaces the old one, "now" or not
+    assert answered(svc, "what is my locker number?", "2026-12-07T12:00").startswith("Got a new locker")
+
+
+@pytest.mark.parametrize(("later", "changes"), [
+    ("Got a new locker at the pool, number 27.", True),
+    ("Joined a new gym - Kingfisher on Dale St.", True),
+    ("Got a new locker key cut at Timpsons.", False),  # a key, not a locker
+    ("Bought a new locker padlock.", False),
+])
+def test_a_thing_got_anew_changes_it_but_a_new_thing_named_by_it_does_not(later, changes):
+    from recall_cli.llm.update import _changes
+
+    thing = "gym" if "gym" in later else "locker"
+    assert _changes(later, {stem(thing)}) is changes
 
 
 def test_a_line_that_says_it_changed_a_plan_answers_though_it_does_not_repeat_the_deed(svc, tmp_path):

@@ -78,3 +78,14 @@ def test_a_name_asked_is_not_answered_by_a_note_on_the_subject_that_names_no_one
     svc.add("our dog is called biscuit, 4 next week", ts=parse_time("2026-11-30T10:00"))
     assert ask(svc, "what is my dog's name?", llm=ScriptedLLM([]), reference=asked).text.startswith(
         "our dog is called biscuit")
+
+
+def test_a_temperature_is_answered_by_the_line_that_gives_degrees_not_the_ingredients(svc, tmp_path):
+    # a new user's recipes note: "what temperature for banana bread?" quoted the ingredients
+    note = tmp_path / "recipes.md"
+    note.write_text("# Recipes\n\n## Banana bread\n\n3 ripe bananas, 250g flour, 100g butter, 2 eggs. Oven at 175C. "
+                    "Bake 55 minutes.\n\n## Flapjacks\n\n200g oats, 100g butter, 4 tbsp golden syrup.\n")
+    svc.import_file(note, "markdown")
+    answer = ask(svc, "what temperature for banana bread?", llm=ScriptedLLM([]))
+    assert "175C" in answer.text.splitlines()[0]
+    assert ask(svc, "what temperature do the flapjacks bake at?", llm=ScriptedLLM([])).abstained
