@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..service import Recall
 
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
+LONG_FILE = 40  # a file with more paragraphs than this dated in the time asked is told as one thing
 
 
 def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
@@ -31,6 +32,18 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
+    # a long document dated then is one thing done, not the whole day: its paragraphs would
+    # crowd out the day's notes ("picked up the parcel") and say nothing of what was done
+    crowded = svc.store.crowded_files(window.since, window.until, LONG_FILE)
+    files: list[Hit] = []
+    if crowded:
+        inside = [h for h in inside if h.session not in crowded]
+        known = {h.id for h in inside}
+        rest = [i for i in svc.store.events_between_except(window.since, window.until, list(crowded), AGENDA_ITEMS)
+                if i not in known]
+        found = svc.store.get_events([*rest, *(first for _count, first in crowded.values())])
+        inside += [Hit.from_event(found[i]) for i in rest if i in found]
+        files = [Hit.from_event(found[first]) for _count, first in crowded.values() if first in found]
     shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
     # a plan a later item moved or called off says so, and that item is told with it, not apart
     # ("Dentist on Tuesday 8 December" is no longer on Tuesday: "Rescheduled the dentist to Thursday")
@@ -41,12 +54,15 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     # the rest counts all that was written then, not only what the evidence held ("4 of 5" said
     # nothing), and what speaks of then though written at another time
     elsewhere = sum(1 for h in inside if not window.since <= h.ts <= window.until)
-    left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown) - len(folded)
+    left = svc.store.count_events_between(window.since, window.until) + elsewhere - len(shown) - len(folded) \
+        - sum(count for count, _first in crowded.values())
     more = f"; and {left:,} more (recall search shows them)" if left > 0 else ""
     said = [" ".join(_part_about(h, window).split()).rstrip(".")
             + (f" (since changed: {clean(changed[h.id][0]).rstrip('.')})" if h.id in changed else "")
             for h in shown]
-    cited = [*shown, *(change[1] for change in changed.values() if change[1] not in shown)]
+    said += [f"{h.session}: {h.meta.get('heading') or clean(h.text)[:60]} ({crowded[h.session or ''][0]:,} paragraphs)"
+             for h in files]
+    cited = [*shown, *(change[1] for change in changed.values() if change[1] not in shown), *files]
     return Shaped("; ".join(said) + more, cited)
 
 

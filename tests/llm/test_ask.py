@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 
@@ -392,6 +393,21 @@ def test_a_time_with_more_than_the_list_shows_says_how_many_more(svc):
     answer = ask(svc, "What happened in April?", llm=ScriptedLLM([]), reference=T0)
     assert answer.method == "list" and answer.text.count("Garden log") == 5
     assert "; and 5 more (recall search shows them)" in answer.text
+
+
+def test_a_long_document_dated_on_the_day_is_one_item_and_leaves_room_for_the_days_notes(svc, tmp_path):
+    # a new user imported a 1.6 MB file: "what did I do yesterday?" listed its paragraphs only
+    svc.add("Booked the dentist for Friday 9am", ts=T0 - 86400 + 3600)
+    svc.add("Picked up the parcel from the post office", ts=T0 - 86400 + 7200)
+    doc = tmp_path / "handbook.md"
+    doc.write_text("# Staff handbook\n\n" + "\n\n".join(f"Section {n}: what the staff do about rule {n} of the "
+                                                         f"handbook, in full." for n in range(300)))
+    os.utime(doc, (T0 - 86400 + 10800, T0 - 86400 + 10800))
+    svc.import_file(doc, "markdown")
+    answer = ask(svc, "What did I do yesterday?", llm=ScriptedLLM([]), reference=T0 + 600)
+    assert answer.text.startswith("Booked the dentist for Friday 9am; Picked up the parcel from the post office; "
+                                  "handbook.md: Staff handbook (300 paragraphs)")
+    assert "more" not in answer.text
 
 
 def test_a_when_question_without_matching_evidence_still_abstains(svc):
