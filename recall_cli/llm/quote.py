@@ -46,7 +46,7 @@ from .support import (
     turn_before,
     words,
 )
-from .timing import date_answer, mentions_in
+from .timing import date_answer, mentions_in, paragraphs_above
 from .update import UPDATE_DEPTH
 
 if TYPE_CHECKING:
@@ -129,8 +129,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     made: Shaped | None = None
     if kind == "date":
         linked = mentions_in(svc.store)
-        made = date_answer(question, keys, own, allow=keep, now=now, mentioning=linked) or \
-            date_answer(question, keys, hits, now=now, mentioning=linked)
+        above = paragraphs_above(svc.store)
+        made = date_answer(question, keys, own, allow=keep, now=now, mentioning=linked, above=above) or \
+            date_answer(question, keys, hits, now=now, mentioning=linked, above=above)
     elif kind == "steps":
         made = steps_answer(keys, [*hits[:STEPS_DEPTH], *note_lists(svc.store, hits[:STEPS_DEPTH], keys)],
                             depth=STEPS_DEPTH + MAX_SECTION_BLOCKS)

@@ -58,7 +58,8 @@ DURATION = re.compile(rf"\b(?:for |about |around |almost |nearly |over )?(?:{NUM
                       re.I)
 SINCE = re.compile(r"\bsince (?:i was |we were |he was |she was )?[\w ]{1,20}?(?=[,.!?;]|$)", re.I)
 FILLER = re.compile(
-    r"^(?:(?:hey|hi|hello|wow|whoa|oh|ooh|ah|yeah|yep|yup|yes|thanks|thank you|cool|great|awesome|nice|sure"
+    r"^(?:(?:ok|okay|alright|cheers)[.!]+\s*|"  # "ok." alone ("ok so the plumber ..." is news)
+    r"(?:hey|hi|hello|wow|whoa|oh|ooh|ah|yeah|yep|yup|yes|thanks|thank you|cool|great|awesome|nice|sure"
     r"|aw+|ha+|haha|lol|omg|absolutely|definitely|totally|congrats|congratulations"
     r"|sounds (?:great|awesome|good|fun|cool)"
     r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b"

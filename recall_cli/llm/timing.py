@@ -161,7 +161,8 @@ def _happened(keys: set[str], plan: Hit, later: Sequence[Hit]) -> Hit | None:
 
 def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                 allow: Callable[[Hit, str], bool] | None = None, now: float | None = None,
-                mentioning: Callable[[date, str], Sequence[Hit]] | None = None) -> Shaped | None:
+                mentioning: Callable[[date, str], Sequence[Hit]] | None = None,
+                above: Callable[[Hit], Sequence[Hit]] | None = None) -> Shaped | None:
     """The date the best matching statement names (or the item's own date), in the question's
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
@@ -315,6 +316,11 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # the 14th"), is another's; the line next to it is not ("Last night was amazing! We
         # celebrated my daughter's birthday")
         best = None
+    if best is None and above is not None and (opened := _section_opened(above(hit))) is not None:
+        # "# moved in!!" / "yesterday. marek + his lad ..." / "flat 2 ... meters: ...": the
+        # section's opening day dates its lines, not the day the note was written
+        (_pos, rendered, day, _phrase), first = opened
+        return Shaped(in_granularity(question, rendered, day) + _gone_by(question, day, today), [first, hit])
     if best is None:
         if undated(hit):
             return None  # an undated note's time is its file's last save: its words answer instead
@@ -334,6 +340,37 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
                 Shaped(clean(later[0]) or later[0], [later[1], hit])
     # "when is pistache's next vet appointment?" asked in December: "8 July 2025" is the last one known
     return Shaped(in_granularity(question, best[1], best[2]) + _gone_by(question, best[2], today), [hit])
+
+
+def _section_opened(above: Sequence[Hit]) -> tuple[Dated, Hit] | None:
+    """The day that opens a paragraph ``above`` an item in its note section ("yesterday. marek
+    + his lad had everything done" under "# moved in!!"), and that paragraph; None when none
+    opens with a day."""
+    for other in above:
+        opening = next((f for f in dates_in(other.text or "", other.ts, undated(other)) if f[0] <= 3 and f[2]), None)
+        if opening is not None:
+            return opening, other
+    return None
+
+
+SECTION_SPAN = 6  # how many paragraphs above an item its section's opening day is looked for in
+
+
+def paragraphs_above(store: Store) -> Callable[[Hit], list[Hit]]:
+    """For date_answer: the paragraphs of a note's section above an item, nearest first (at
+    most ``SECTION_SPAN``; none for an item under no heading)."""
+    def above(hit: Hit) -> list[Hit]:
+        found: list[Hit] = []
+        heading, current = (hit.meta or {}).get("heading"), hit.id
+        while heading and hit.owner == "event" and len(found) < SECTION_SPAN:
+            before = store.neighbours([current]).get(current, (None, None))[0]
+            event = store.get_event(before) if before is not None else None
+            if event is None or event.id is None or (event.meta or {}).get("heading") != heading:
+                break
+            found.append(Hit.from_event(event))
+            current = event.id
+        return found
+    return above
 
 
 def _gone_by(question: str, day: date | None, today: date | None) -> str:

