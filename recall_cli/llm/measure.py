@@ -347,7 +347,9 @@ def measure_asked(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to give the measure ``question`` asks for ("what temperature
     for banana bread?": degrees, "Oven at 175C", not the ingredients' "250g flour"); None
     when it asks for none."""
-    return next((gives for _name, asks, gives, _own in MEASURES if asks.search(question)), None)
+    # (a time of day is the date answer's to find: a line with any clock time is no better)
+    return next((gives for name, asks, gives, _own in MEASURES if asks.search(question) and name != "time of day"),
+                None)
 
 
 def with_measure(gives: re.Pattern[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
