@@ -42,7 +42,7 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
         rest = [i for i in svc.store.events_between_except(window.since, window.until, list(crowded), AGENDA_ITEMS)
                 if i not in known]
         found = svc.store.get_events([*rest, *(first for _count, first in crowded.values())])
-        inside += [Hit.from_event(found[i]) for i in rest if i in found]
+        inside += [Hit.from_event(found[i]) for i in rest if i in found and not (own and is_assistant(found[i].actor))]
         files = [Hit.from_event(found[first]) for _count, first in crowded.values() if first in found]
     shown = sorted(inside[:AGENDA_ITEMS], key=lambda h: h.ts)  # the best few, in the order they were written
     # a plan a later item moved or called off says so, and that item is told with it, not apart
