@@ -39,7 +39,8 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     if crowded:
         inside = [h for h in inside if h.session not in crowded]
         known = {h.id for h in inside}
-        rest = [i for i in svc.store.events_between_except(window.since, window.until, list(crowded), AGENDA_ITEMS)
+        rest = [i for i in svc.store.events_between(window.since, window.until, AGENDA_ITEMS,
+                                                        skip_sessions=list(crowded))
                 if i not in known]
         found = svc.store.get_events([*rest, *(first for _count, first in crowded.values())])
         inside += [Hit.from_event(found[i]) for i in rest if i in found and not (own and is_assistant(found[i].actor))]

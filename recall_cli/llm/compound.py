@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..timephrase.answer import dates_in
-from ..timephrase.phrase import SHORT_WEEKDAY, WEEKDAY_RE
+from ..timephrase.phrase import ANY_WEEKDAY
 from .followup import PRONOUN, follow_up
 from .measure import CLOCK
 from .shape import clean
@@ -43,7 +43,7 @@ PAIR = re.compile(r"^(?P<head>(?:(?:what|which)\s+(?:is|was|are|were)|what's)\s+
 MAX_PARTS = 3
 BARE_WH = re.compile(rf"{_WH}.*?\s(?P<rest>{_AUX}\s.+)", re.I)  # "where | was my exam", "how much | was it"
 CONTRACTED = re.compile(rf"^\s*({_WH})(?:'s|\u2019s)(?=\s)", re.I)  # "when's" is "when is"
-DAY_WORDS = re.compile(rf"\b(?:{WEEKDAY_RE}|{SHORT_WEEKDAY}|sat|sun|today|tomorrow|tonight|now|next|this)\b", re.I)
+DAY_WORDS = re.compile(rf"\b(?:{ANY_WEEKDAY}|today|tomorrow|tonight|now|next|this)\b", re.I)
 WHERE_PART = re.compile(r"^\s*where\b", re.I)
 # a line that names a place: a street ("c/ d'Emili Baró 45", "14 Hope St") or a kind of place
 PLACE = re.compile(r"\b(?:c/|calle|avda|rue|via|street|st|road|rd|avenue|ave|lane|ln|square|sq|close|crescent|"

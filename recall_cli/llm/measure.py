@@ -360,7 +360,7 @@ def with_measure(gives: re.Pattern[str], allow: Callable[[Hit, str], bool] | Non
 def with_amount(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
     """Whether ``sentence`` (that ``allow`` lets answer) has a figure or a currency in it: what a
     value changed to ("Netflix went up to £12.99"), not a new password."""
-    return (allow is None or allow(hit, sentence)) and AMOUNT.search(sentence) is not None
+    return with_measure(AMOUNT, allow, hit, sentence)
 
 
 def with_money(allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:

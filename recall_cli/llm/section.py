@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..models import Hit
+from ..models import Event, Hit
 from ..timephrase.phrase import EXPLICIT
 from .support import alike, file_words, words
 from .update import STRUCK, section_words
@@ -27,6 +27,18 @@ TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # "| Thu 23 Jul N | Andre |": a Markd
 TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")  # "|---|---|": the line under its header
 
 
+def section_blocks(store: Store, hit: Hit) -> list[Event]:
+    """The blocks of the note section ``hit`` sits in (its file and heading), in the note's
+    order; none for an item of no note's section."""
+    meta = hit.meta or {}
+    heading, path = meta.get("heading"), meta.get("path")
+    if hit.owner != "event" or not heading or not path or not hit.session:
+        return []
+    return sorted((e for e in store.session_events(hit.session, hit.source)
+                   if e.meta.get("path") == path and e.meta.get("heading") == heading and e.id is not None),
+                  key=lambda e: int(e.meta.get("line_start") or 0))
+
+
 def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hit]] | None:
     """The blocks of the note section ``hit`` sits in, in the note's order, as one text, and
     the items they are; None when ``hit`` is no note block, its heading names none of
@@ -37,9 +49,7 @@ def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hi
         return None
     if not keys & alike(section_words(hit)):
         return None  # "Sunday": the day the block was written, not what it is about
-    blocks = sorted((e for e in store.session_events(hit.session, hit.source)
-                     if e.meta.get("path") == path and e.meta.get("heading") == heading and e.id is not None),
-                    key=lambda e: int(e.meta.get("line_start") or 0))
+    blocks = section_blocks(store, hit)
     if not 1 < len(blocks) <= MAX_SECTION_BLOCKS:
         return None
     return clipped("\n\n".join(e.text.strip("\n").rstrip() for e in blocks)), [Hit.from_event(e) for e in blocks]

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, TypeAlias
 from ..models import Hit
 from ..search.text import fts_terms
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
-from ..timephrase.phrase import EXPLICIT, FUTURE, MONTH_RE, PAST, SHORT_WEEKDAY, WEEKDAY_RE, TimeRange, day_text
+from ..timephrase.phrase import ANY_WEEKDAY, EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
+from .section import section_blocks
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, predicate_of, sentences, stem, tokens, words
 from .update import (
@@ -360,16 +361,9 @@ def paragraphs_above(store: Store) -> Callable[[Hit], list[Hit]]:
     """For date_answer: the paragraphs of a note's section above an item, nearest first (at
     most ``SECTION_SPAN``; none for an item under no heading)."""
     def above(hit: Hit) -> list[Hit]:
-        found: list[Hit] = []
-        heading, current = (hit.meta or {}).get("heading"), hit.id
-        while heading and hit.owner == "event" and len(found) < SECTION_SPAN:
-            before = store.neighbours([current]).get(current, (None, None))[0]
-            event = store.get_event(before) if before is not None else None
-            if event is None or event.id is None or (event.meta or {}).get("heading") != heading:
-                break
-            found.append(Hit.from_event(event))
-            current = event.id
-        return found
+        line = int((hit.meta or {}).get("line_start") or 0)
+        blocks = [e for e in section_blocks(store, hit) if int(e.meta.get("line_start") or 0) < line]
+        return [Hit.from_event(e) for e in reversed(blocks)][:SECTION_SPAN]
     return above
 
 
@@ -492,7 +486,7 @@ TIME_BEFORE = re.compile(r"(?<![\d£$€.,])(\d{1,2}[:h]\d{2}\s*(?:am|pm)?|\d{1,
 
 
 # the day said again after a phrase that gave it: "in two weeks → thu 27, 17:30"
-SAID_AGAIN = re.compile(rf"\s*(?:→|->|=>|=|\(|,|:)?\s*(?:(?:{WEEKDAY_RE}|{SHORT_WEEKDAY}|sat|sun)\.?\s*)?"
+SAID_AGAIN = re.compile(rf"\s*(?:→|->|=>|=|\(|,|:)?\s*(?:{ANY_WEEKDAY}\.?\s*)?"
                         r"(\d{1,2})(?:st|nd|rd|th)?\b(?![:.h]\d)", re.I)
 
 

@@ -261,11 +261,15 @@ def _looks_like_file(text: str) -> bool:
     return 0 < len(parts) <= 2 and any(FILE_NAME.match(p.strip("`'\".,:;()")) for p in parts)
 
 
+def _past_form(word: str) -> bool:
+    """Whether ``word`` reads as a verb's past ("Collected", "Wrapped", "put")."""
+    low = word.lower()
+    return low in SAME_FORM or (len(low) > 4 and low.endswith("ed"))
+
+
 def _opens_with_deed(word: str, text: str) -> bool:
     """Whether ``word`` is a verb's past that ``text`` opens with ("Collected", "Wrapped")."""
-    low = word.lower()
-    return (low in SAME_FORM or (len(low) > 4 and low.endswith("ed"))) and \
-        text.lstrip(" -*").lower().startswith(low + " ")
+    return _past_form(word) and text.lstrip(" -*").lower().startswith(word.lower() + " ")
 
 
 TODO_WORDS = 6  # a procedure of one sentence shorter than this is a to-do ("Clean up the shop.")
@@ -323,7 +327,7 @@ def repair_subject(subject: str | None, text: str, ev: Evidence, speaker: str | 
         bad = "a file name the events are not about"
     elif any(not (ev.has_name(w) or ev.has_word(w)) for w in content):
         bad = "not in the events"
-    elif len(words) == 1 and _opens_with_deed(cleaned, cleaned + " ") and \
+    elif len(words) == 1 and _past_form(cleaned) and \
             (doer := re.match(rf"[\s*-]*((?:\w+\s+){{0,2}}?){re.escape(cleaned)}\s", text, re.I)):
         # "Collected" of "Collected the framed photo ...": a diary's deed has no subject, and
         # is its writer's (or whoever with_doer put in front of it)

@@ -144,12 +144,16 @@ class EventQueries(StoreBase):
         return [r[0] for r in self._db.execute(sql, [until, since, *params, limit])]
 
     def events_between(self, since: float, until: float, limit: int, sources: Sequence[str] | None = None,
-                       within: tuple[float | None, float | None] = (None, None)) -> list[int]:
-        """Ids of events whose own time lies in [since, until] (and the hard filters), the
-        latest first, at most ``limit``."""
+                       within: tuple[float | None, float | None] = (None, None),
+                       skip_sessions: Sequence[str] = ()) -> list[int]:
+        """Ids of events whose own time lies in [since, until] (and the hard filters; none of
+        ``skip_sessions``), the latest first, at most ``limit``."""
         low = since if within[0] is None else max(since, within[0])
         high = until if within[1] is None else min(until, within[1])
         where, params = event_filters(low, high, sources)
+        if skip_sessions:
+            where += f" AND (e.session IS NULL OR e.session NOT IN ({marks(skip_sessions)}))"
+            params.extend(skip_sessions)
         sql = f"SELECT e.id FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
         return [r[0] for r in self._db.execute(sql, [*params, limit])]
 

@@ -157,13 +157,6 @@ class TimelineQueries(StoreBase):
             [since, until, more_than])
         return {session: (count, first) for session, count, first in rows}
 
-    def events_between_except(self, since: float, until: float, sessions: Sequence[str], limit: int) -> list[int]:
-        """Ids of events whose time lies in [since, until] and that belong to none of
-        ``sessions``, the latest first, at most ``limit``."""
-        sql = (f"SELECT id FROM events WHERE ts_start >= ? AND ts_start <= ? AND (session IS NULL OR session NOT IN "
-               f"({marks(sessions)})) ORDER BY ts_start DESC, id DESC LIMIT ?")
-        return [r[0] for r in self._db.execute(sql, [since, until, *sessions, limit])]
-
     def episode(self, episode_id: int) -> dict[str, Any] | None:
         """One episode with its event count and the memories distilled from it."""
         rows = list(self._db.query("SELECT * FROM episodes WHERE id = ?", [episode_id]))

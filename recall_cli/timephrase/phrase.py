@@ -247,6 +247,7 @@ def _on_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
 # "sat" only where no verb can stand
 SHORT_WEEKDAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri)"
 _WEEKDAY_SHORT = rf"(?:{SHORT_WEEKDAY}|sat)\.?"
+ANY_WEEKDAY = rf"(?:{WEEKDAY_RE}|{SHORT_WEEKDAY}|sat|sun)"  # where no verb or "the sun" can stand: "thu 27", "sat"
 _WEEKDAY_DAY = re.compile(rf"\b(?:on\s+)?(?P<wd>{WEEKDAY_RE}|{_WEEKDAY_SHORT}),?\s+(?:the\s+)?"
                           rf"(?P<day>\d{{1,2}}){ORDINAL_RE}\b"
                           rf"(?![:.]\d|\s*(?:am|pm|h\b|%|°|{OF}{DAY_MONTH_RE}\b))", re.I)
