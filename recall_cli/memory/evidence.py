@@ -23,7 +23,8 @@ from ..timeutil import from_ts
 
 # -- vocabulary ---------------------------------------------------------------------------
 
-FIRST_PERSON = frozenset("i me my mine myself i'm i've i'd i'll we us our ours ourselves "
+# notes written fast drop the apostrophe: "even when im knackered", "ive booked it"
+FIRST_PERSON = frozenset("i me my mine myself i'm i've i'd i'll im ive we us our ours ourselves "
                          "we're we've we'd we'll".split())
 SECOND_PERSON = frozenset("you your yours yourself you're you've you'll you'd".split())
 # words a memory may use that need not come from the events: they relate facts, they do

@@ -55,7 +55,8 @@ def speaker_name(actor: str | None) -> str:
 def _first_person_table(name: str) -> dict[str, str]:
     possessive, group = f"{name}'s", f"{name} and others"
     return {"i": name, "me": name, "myself": name, "my": possessive, "mine": possessive,
-            "i'm": f"{name} is", "i've": f"{name} has", "i'd": f"{name} would", "i'll": f"{name} will",
+            "i'm": f"{name} is", "i've": f"{name} has", "im": f"{name} is", "ive": f"{name} has",
+            "i'd": f"{name} would", "i'll": f"{name} will",
             "we": group, "us": group, "our": possessive, "ours": possessive, "ourselves": group,
             "we're": f"{group} are", "we've": f"{group} have", "we'd": f"{group} would", "we'll": f"{group} will"}
 
@@ -71,8 +72,9 @@ NUMBERED = frozenset("book chapter part volume vol act phase level stage season 
 
 
 def _numeral(word: str, previous: str) -> bool:
-    """Whether ``word`` is the Roman numeral I after a word that takes one ("Book I")."""
-    return word == "I" and previous.lower() in NUMBERED
+    """Whether ``word`` is no pronoun though it reads as one: the Roman numeral I after a word
+    that takes one ("Book I"), IM (a message) or the name Ive, where "im" and "ive" say I'm, I've."""
+    return word == "I" and previous.lower() in NUMBERED or word in {"IM", "Ive", "IVE"}
 
 
 PARTICIPLES = frozenset("been done gone seen had made taken given known got gotten forgotten written found left told "

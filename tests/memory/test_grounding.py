@@ -76,6 +76,15 @@ def test_first_person_is_rewritten_to_the_speaker_when_the_events_say_it():
     assert v.subject == "Melanie"
 
 
+def test_first_person_typed_without_its_apostrophe_is_rewritten_too():
+    notes = [Event("tools come inside every night now. no exceptions. even when im knackered", NOTE_DAY,
+                   source="note", id=16)]
+    v = check(llm("semantic", "Tools come inside every night now. no exceptions. even when im knackered", [16]),
+              notes, notes)
+    assert v.ok, v
+    assert v.text == "Tools come inside every night now. no exceptions. even when the user is knackered"
+
+
 def test_first_person_whose_content_is_not_in_the_cited_events_is_rejected():
     v = verdict(llm("semantic", "I'm a big video game fan and I love playing games with my family.", [1, 3]),
                 chat())

@@ -22,6 +22,11 @@ from tests.memory.test_grounding import T0, chat
     # a Roman numeral is no "I" (the 1.5B model's summary of BEAM chat 4 read "Elements Book the user")
     ("I'm studying Euclid's Elements Book I", "the user", "The user is studying Euclid's Elements Book I"),
     ("World War I ended before I was born", "Ana", "World War I ended before Ana was born"),
+    # notes typed fast drop the apostrophe (a 1.5B memory kept "even when im knackered")
+    ("tools come inside every night now. even when im knackered", "the user",
+     "tools come inside every night now. even when the user is knackered"),
+    ("ive booked the van", "the user", "The user has booked the van"),
+    ("Jony Ive sent the IM", "Ana", "Jony Ive sent the IM"),
 ])
 def test_first_person_rewriting(text, name, expected):
     assert rewrite_first_person(text, name) == expected
