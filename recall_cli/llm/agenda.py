@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Hit, SearchResult
 from ..search.text import OWN_LIFE, is_assistant, only_time
-from ..timephrase.phrase import TimeRange, mentions
+from ..timephrase.phrase import ASKS_AHEAD, TimeRange, mentions
 from .shape import Shaped, clean
 from .support import words
 from .update import later_update
@@ -32,6 +32,11 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
         since <= window.until and until >= window.since
         for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
+    if ASKS_AHEAD.search(question):
+        # "what's on this week?": what speaks of a day in it, not what was merely written in it
+        # ("went to the cinema" this morning is no plan); that is still counted among the rest
+        inside = [h for h in inside if any(since <= window.until and until >= window.since
+                                           for since, until in mentioned.get(h.id, []))] or inside
     # a long document dated then is one thing done, not the whole day: its paragraphs would
     # crowd out the day's notes ("picked up the parcel") and say nothing of what was done
     crowded = svc.store.crowded_files(window.since, window.until, LONG_FILE)

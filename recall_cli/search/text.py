@@ -60,7 +60,8 @@ REQUEST = re.compile(r"\b(?:(?:can|could|would|will)\s+you|thank\s+you)\b", re.I
 # words that say "anything at all": a question of these and a time phrase asks what happened then
 GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
                     "up new done should need needs do doing plan plans planned schedule scheduled agenda due todo "
-                    "on coming".split())  # "what should I do next Friday?", "what's on tomorrow?" ask for a time
+                    "on coming got get am".split())  # "what should I do next Friday?", "what's on tomorrow?",
+# "what have I got on this week?" ask for a time
 
 
 # the short forms notes write words in ("mum's op", "dentist appt"): a query's word finds them too

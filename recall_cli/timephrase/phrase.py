@@ -141,7 +141,9 @@ FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|
 
 # a question about what is to come ("what is on 9 January?", "when will ...")
 ASKS_AHEAD = re.compile(r"\b(?:will|going to|gonna|should|need to|have to|is on|are on|what's on|coming|"
-                        r"upcoming|plan(?:ned)?|due|scheduled|booked)\b", re.I)
+                        r"upcoming|plan(?:ned)?|due|scheduled|booked|(?:have|has|'ve) (?:i |we )?got on|"
+                        # the present of a plan: "what am I doing in January?"
+                        r"(?:am|are) (?:i|we) \w+ing)\b", re.I)
 
 
 # around a bare weekday: not the weekday of a date that follows ("moved to Thursday 5 March":
@@ -279,7 +281,10 @@ def _in_month(m: re.Match[str], today: date, nearest: bool) -> _Days:
         return _month(int(m.group("year")), month)
     if nearest:
         return _month(nearest_year(today, month, 15), month)
-    # in a question, a month without a year is its latest occurrence up to the reference
+    # in a question, a month without a year is its latest occurrence up to the reference, or
+    # the next one when the question asks ahead ("what am I doing in January?" in December)
+    if ASKS_AHEAD.search(m.string):
+        return _month(today.year if month >= today.month else today.year + 1, month)
     return _month(today.year if month <= today.month else today.year - 1, month)
 
 
@@ -339,6 +344,22 @@ _FIXED: dict[str, Callable[[date], _Days]] = {
     "next weekend": lambda t: (_monday(t) + 12 * _DAY, _monday(t) + 2 * _WEEK),
 }
 
+# "this week" so far, or the whole of it when a question asks what is to come ("what's on this week?")
+_TO_ITS_END: dict[str, Callable[[date], date]] = {
+    "this week": lambda t: _monday(t) + _WEEK,
+    "this month": lambda t: month_start(t.year, t.month, 1),
+    "this year": lambda t: date(t.year + 1, 1, 1),
+}
+
+
+def _fixed(m: re.Match[str], today: date, nearest: bool) -> _Days:
+    phrase = m.group(0).lower()
+    since, until = _FIXED[phrase](today)
+    if phrase in _TO_ITS_END and not nearest and ASKS_AHEAD.search(m.string):
+        until = _TO_ITS_END[phrase](today)
+    return since, until
+
+
 _Rule = Callable[[re.Match[str], date, bool], _Days]
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 # Every phrase the grammar knows. "May" alone is also a verb and "march" a noun, so a month
@@ -359,7 +380,7 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{UNIT_RE}s?)\b", re.I),
      _last_n),
     (re.compile(rf"\bin\s+(?P<n>{NUMBER_RE})\s+(?P<unit>{UNIT_RE}s?)\b(?!\s+ago)", re.I), _ahead),
-    (re.compile(rf"\b{_words(_FIXED)}\b", re.I), lambda m, today, _n: _FIXED[m.group(0).lower()](today)),
+    (re.compile(rf"\b{_words(_FIXED)}\b", re.I), _fixed),
     (re.compile(rf"\b(?:last|this past)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_before(today, m.group("wd")))),
     # "on Monday", "moved to Friday", "Friday at 9": in a plan the coming one, in a story the last

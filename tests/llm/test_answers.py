@@ -419,6 +419,19 @@ def test_a_question_naming_only_a_day_says_when_a_plan_then_was_moved_or_called_
         "Rescheduled the dentist to Thursday 10 December")
 
 
+def test_what_is_on_this_week_lists_the_plans_for_the_rest_of_it_not_what_was_done_today(svc):
+    add_notes(svc, [("2026-12-07T09:00", "dentist on Thursday 10 December at 3pm"),
+                    ("2026-12-07T09:05", "book club at Jen's on Saturday 12 December, bring the wine"),
+                    ("2026-12-07T09:06", "went to the cinema with Sam, saw Dune")])
+    expected = ("dentist on Thursday 10 December at 3pm; book club at Jen's on Saturday 12 December, bring the "
+                "wine; and 1 more (recall search shows them) [1] [2]")
+    assert answered(svc, "what's on this week?", "2026-12-07T10:00") == expected
+    assert answered(svc, "what have I got on this week?", "2026-12-07T10:00") == expected
+    assert answered(svc, "what am I doing this month?", "2026-12-07T10:00") == expected
+    # what was done this week is what was written in it
+    assert "went to the cinema" in answered(svc, "what did I do this week?", "2026-12-07T10:00")
+
+
 def test_how_many_in_the_end_is_the_last_count(svc):
     add_notes(svc, [("2025-04-01T21:00", "easter lunch: prish's folks coming too (bala + kamini), so 10 of us there"),
                     ("2025-04-17T21:00", "uncle bala + aunty kamini: kamini's brother in hospital in stanger -> "

@@ -45,6 +45,13 @@ def _day(ts: float) -> str:
         ("what is on 17 November", "on 17 November", "2023-11-17", "2023-11-17", "what is"),
         ("what did I do on 3 May", "on 3 May", "2023-05-03", "2023-05-03", "what did I do"),
         ("what did I do on Wed 10?", "on Wed 10", "2023-05-10", "2023-05-10", "what did I do?"),
+        # a question that asks ahead means the whole period, or the next month of that name
+        ("what did I do this week?", "this week", "2023-05-22", "2023-05-24", "what did I do?"),
+        ("what's on this week?", "this week", "2023-05-22", "2023-05-28", "what's on?"),
+        ("what have I got on this month", "this month", "2023-05-01", "2023-05-31", "what have I got on"),
+        ("what am I doing in March?", "in March", "2024-03-01", "2024-03-31", "what am I doing?"),
+        ("what did I do in March?", "in March", "2023-03-01", "2023-03-31", "what did I do?"),
+        ("what am I doing in May?", "in May", "2023-05-01", "2023-05-31", "what am I doing?"),
     ],
 )
 def test_time_phrases_become_ranges_relative_to_the_reference(query, phrase, first, last, rest):
