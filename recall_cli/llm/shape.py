@@ -30,6 +30,7 @@ from ..timephrase.phrase import NUMBER_RE
 from .lexicon import IRREGULAR, RELATION
 from .measure import AMOUNT, MONEY, NO_KIND, after_of, dated_lines, gives_figure, with_amount, with_figure, with_money
 from .section import TABLE_ROW, cells, clipped
+from .step import MAX_STEP_CHARS, MAX_STEPS, NUMBERED_LINE, STEP_LINE, as_numbered, lead_in, steps_of
 from .support import (
     CALENDAR_ABBREVIATIONS,
     LONG_NUMBER,
@@ -46,10 +47,7 @@ from .update import DAYS, UPDATE_DEPTH, is_note, is_question, later_update, stru
 from .verb import GENERIC_VERBS
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
-NUMBERED_LINE = re.compile(r"^\s*\d{1,2}[.)]\s")
 STEPS_DEPTH = 4  # the first items whose steps may answer "how do I ...?"
-MAX_STEPS = 12  # a longer list ends with how many steps more its source holds
-MAX_STEP_CHARS = 240
 MAX_LIST_ITEMS = 3
 MAX_SENTENCE_CHARS = 400
 
@@ -65,9 +63,6 @@ FILLER = re.compile(
     r"|that's (?:great|awesome|so cool|cool|amazing|wonderful|fantastic|so nice|nice))\b"
     r"(?!,?\s+(?:i|i'm|i've|we|my|our)\b)"  # "Thanks, I named it Clint Yeastwood." is news, not filler
     r"[^.!?]*[.!?]\s*)+", re.I)
-STEP_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+(?P<step>.+)$")
-INLINE_STEP = re.compile(r"(?:^|(?<=[\s:]))(?P<n>\d{1,2})[.)]\s+(?=\D)")  # "soup: 1. Fry ... 2. Add ..."
-THEN = re.compile(r",?\s*(?:and )?then\s+|;\s+|\s+&&\s+", re.I)
 
 
 @dataclass
@@ -233,24 +228,6 @@ DONE_YET = re.compile(r"^\s*(?:did|have|has)\s+(?:i|we)\b", re.I)
 
 
 # -- steps, lists, spans, statements -------------------------------------------------------------
-def _steps_of(text: str) -> list[str]:
-    """The steps a text gives: its numbered or bulleted lines, else "a, then b" parts of its
-    instruction (after "To do X:"), else nothing."""
-    lines = [m.group("step").strip() for line in text.splitlines() if (m := STEP_LINE.match(line))]
-    if len(lines) >= 2:
-        return lines
-    flat = " ".join(text.split())
-    marks = list(INLINE_STEP.finditer(flat))
-    numbers = [int(m.group("n")) for m in marks]
-    if len(marks) >= 2 and numbers == list(range(1, len(marks) + 1)):  # numbered steps on one line
-        ends = [m.start() for m in marks[1:]] + [len(flat)]
-        return [flat[m.end():end].strip() for m, end in zip(marks, ends, strict=True)]
-    head, sep, rest = flat.partition(": ")
-    body = rest if sep and re.match(r"^(?:to|how to)\b", head, re.I) else flat
-    parts = [p.strip(" .") for p in THEN.split(body) if p.strip(" .")]
-    return parts if len(parts) >= 2 else []
-
-
 def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) -> Shaped | None:
     """The steps of the best matching item that gives instructions: its own numbered steps,
     "a, then b", or the commands that ran (shell items matching the question, oldest first).
@@ -259,7 +236,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
     commands = [h for h in hits[:depth] if h.source == "shell" and keys & words(h.text or "")]
     best: tuple[tuple[bool, int, bool, bool, bool, bool, int, int], Hit, list[str]] | None = None
     # the best score of an item that lists steps: a far weaker one sharing more words is not its rival
-    top = max((h.score for h in hits[:depth] if h.source != "shell" and _steps_of(h.text or "")), default=0.0)
+    top = max((h.score for h in hits[:depth] if h.source != "shell" and steps_of(h.text or "")), default=0.0)
     for i, hit in enumerate(hits[:depth]):
         if hit.source == "shell":
             continue
@@ -267,11 +244,13 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
         if not statements:
             continue
         text = hit.text or ""
-        # a note's heading or file name says what its steps are for ("# Spare room shelves")
-        overlap = len(keys & (words(" ".join(statements)) | context_of(hit)))
+        # a note's heading or file name says what its steps are for ("# Spare room shelves"),
+        # and so does the line that leads into them ("writing it down so i dont have to youtube it again:")
+        led = lead_in(hit, hits) if STEP_LINE.match(text.lstrip().split("\n", 1)[0]) else None
+        overlap = len(keys & (words(" ".join(statements)) | context_of(hit) | words(led.text or "" if led else "")))
         if not overlap:
             continue
-        given = _steps_of(text)
+        given = steps_of(text)
         keyed = [n for n, s in enumerate(statements) if keys & words(s)]
         steps = given or [clean(statements[n]) for n in keyed][:MAX_STEPS]
         if not given and keyed and not any(DEED.search(s) for s in steps):
@@ -297,7 +276,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
             best = (rank, hit, steps)
     if best is None and commands:
         ordered = sorted(commands, key=lambda h: h.ts)
-        return Shaped(_numbered([" ".join((h.text or "").split()) for h in ordered]), ordered)
+        return Shaped(as_numbered([" ".join((h.text or "").split()) for h in ordered]), ordered)
     if best is None:
         return None
     if is_note(best[1]) and "```" in (best[1].text or ""):
@@ -306,7 +285,7 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
     steps = [s[:MAX_STEP_CHARS] for s in best[2] if s]
     if not steps:
         return None
-    return Shaped(steps[0] if len(steps) == 1 else _numbered(steps), [best[1]])
+    return Shaped(steps[0] if len(steps) == 1 else as_numbered(steps), [best[1]])
 
 
 # a verb of something done: regular past tenses and the common irregular ones
@@ -316,12 +295,6 @@ DONE = re.compile(r"\b(?:[a-z]{2,}ed|sped|made|put|set|ran|wrote|built|took|got|
 # something a person did ("I topped it up", "Fixed it by ..."), not what a thing did ("the
 # pressure dropped")
 DEED = re.compile(r"(?:^\s*|\b(?:i|we)\s+(?:\w+ly\s+|then\s+|just\s+)?)" + DONE.pattern, re.I)
-
-
-def _numbered(steps: Sequence[str]) -> str:
-    more = len(steps) - MAX_STEPS
-    tail = f"\n(and {more} more step{'s' if more > 1 else ''} in the source)" if more > 0 else ""
-    return "\n".join(f"{n}. {step}" for n, step in enumerate(steps[:MAX_STEPS], start=1)) + tail
 
 
 def list_answer(keys: set[str], hits: Sequence[Hit], depth: int = 6,
@@ -391,7 +364,7 @@ def _listed(sentence: str, hit: Hit) -> str | None:
     text = hit.text or ""
     if nested := _sublist(sentence, text):  # "- K sent list of stuff to bring:" over its indented items
         return f"{sentence.strip().rstrip(':').strip()}: {'; '.join(nested)}."
-    items = _steps_of(text)
+    items = steps_of(text)
     days = [line.strip() for line in text.splitlines() if DAY_LINE.match(line)]
     if len(items) < 2 and len(days) >= 2:  # "Here's a nut-free week:\nMonday: ...\nTuesday: ..."
         items, intro = days, (DAY_INTRO.search(sentence) if days[0][:40] in sentence else None)

@@ -232,6 +232,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         hit = _happened(keys, hit, [r[7] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     # (nor "when was the physio originally?" by the day it moved to)
+    moved_to = None
     changed = None if BEGAN.search(question) or AS_PLANNED.search(question) else \
         later_update(keys, (hit.text or "", hit), hits, allow)
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
@@ -239,7 +240,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])
         return _day_of(question, again, [changed[1]])
     elif changed is not None and (dates_in(changed[0], changed[1].ts) or RECURRING.search(changed[0])):
-        hit = changed[1]  # "the dentist moved to 10 May", "yoga switched to Mondays"
+        hit, moved_to = changed[1], changed[0]  # "the dentist moved to 10 May", "yoga switched to Mondays"
     elif changed is not None and (to := _next_said(*changed)) is not None:
         return _day_of(question, to, [hit])  # "lol it's moved AGAIN. ... now it's SAT 24 MAY"
     off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
@@ -257,7 +258,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             return Shaped(coming[0], [hit])
         if recurs is not None:
             return Shaped(clean(recurs) or recurs, [hit])
-    best: tuple[tuple[bool, bool, int, int, int, int], str, date | None, str] | None = None
+    best: tuple[tuple[bool, bool, int, int, int, bool, int], str, date | None, str] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     said_words = [w.removesuffix("'s") for w in tokens(question)]
     pairs = {f"{a} {b}" for a, b in zip(said_words, said_words[1:], strict=False)
@@ -304,14 +305,15 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # june." - two words of the question said together, in an item on what it is about
         paired = bool(keys & item) and any(p in " ".join(tokens(sentence)) for p in pairs)
         rank = (day is not None and today is not None and day >= today,  # still to come, as ranked above
-                paired, len((keys - named) & own), len(keys & own), len(keys & (own | heading)), -j)
+                paired, len((keys - named) & own), len(keys & own), len(keys & (own | heading)),
+                sentence == moved_to, -j)  # the change that brought this item, over its other days
         if best is None or rank > best[0]:
             best = (rank, rendered, day, sentence)
     strong = [n for n, s in enumerate(said_here) if len(keys & words(s)) >= 2]
     # a list whose first item names the thing ("- Paddy Quinn (Quinn Floors) ...", "- £640 ...",
     # "- NOW Wed 22 July") is about it all the way down
     headed = strong[:1] == [0] and all(LIST_LINE.match(line) for line in (hit.text or "").splitlines() if line.strip())
-    if best is not None and not best[0][4] and strong and not headed and all(abs(n + best[0][5]) > 1 for n in strong):
+    if best is not None and not best[0][4] and strong and not headed and all(abs(n + best[0][6]) > 1 for n in strong):
         # the item tells of the thing in a line with no date ("**TIE fingerprints DONE.**"): a
         # date in a line that says nothing of it, away from that one ("the old card expires on
         # the 14th"), is another's; the line next to it is not ("Last night was amazing! We

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 from ..models import Hit
+from ..search.text import is_self
 from ..timephrase.answer import dates_in
 from ..timephrase.phrase import MONTHS, WEEKDAYS
 from .check import names_in
@@ -102,6 +103,8 @@ def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozense
 
 
 CLAUSES = re.compile(r"[;!?]|\.\s")
+SHOUTED = re.compile(r"\b[A-Z]{4,}(?: [A-Z]{2,})?\b")  # "MOVED", "CALLED OFF"
+SHOUT_REACH = 6  # words before a change in capitals that may name the thing changed
 NEW_DATE = re.compile(r"\bnew\s+(\w+)\s+(?:date|day|time)\b", re.I)  # "new move date", "new start time"
 # a thing got anew: "Got a new locker at the pool, number 27" (not "a new bike helmet": a helmet)
 NEW_THING = re.compile(r"\b(?:got|get|getting|have|has|had|bought|given|found|joined|signed up (?:to|with|for)|"
@@ -121,6 +124,12 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
         return True  # "New move date: March 1" (a new time changes no place)
     if any(stem(m.group(1).lower()) in shared - names for m in NEW_THING.finditer(sentence)):
         return True
+    for shout in SHOUTED.finditer(sentence):
+        # a change written in capitals after the thing, however many words name it: "semi v
+        # grangetown galacticos MOVED (leckwith double booked the wed)"
+        if UPDATE.fullmatch(shout.group(0).lower()) and shared - names & {
+                stem(t) for t in tokens(sentence[:shout.start()])[-SHOUT_REACH:]}:
+            return True
     toks = tokens(sentence)
     spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
              if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
@@ -183,18 +192,36 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     if marked:
         best = max(marked, key=lambda m: int((m[1].meta or {}).get("line_start") or 0))
     for other in hits[:UPDATE_DEPTH]:
-        if other.owner != "event" or other.ts <= hit.ts or (other.actor or "") != (hit.actor or ""):
+        if other.owner != "event" or other.ts <= hit.ts or not _same_writer(other.actor, hit.actor):
             continue
         # later in one conversation, "it" is what was being talked of ("lol it's moved AGAIN")
         talk = shared | {"it"} if other.session and other.session == hit.session and not is_note(other) else shared
         for later in sentences(other.text or ""):
-            if is_question(later) or not _changes(later, talk, names, where, earlier):
+            if is_question(later) or not (_changes(later, talk, names, where, earlier)
+                                          or _in_changed_section(later, other, shared, where)):
                 continue
             if own_kind and talk == shared and not own_kind & words(later):
                 continue  # "Priya changed her number" changes no locker's number
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+def _same_writer(one: str | None, other: str | None) -> bool:
+    """Whether two items have one writer: the same speaker, or the user in both (a note, and
+    the user's side of a chat export: "booked a weekend in tenby" then the note "tenby - moved")."""
+    return (one or "") == (other or "") or (is_self(one) and is_self(other))
+
+
+def _in_changed_section(sentence: str, hit: Hit, shared: AbstractSet[str], where: bool) -> bool:
+    """Whether ``sentence`` says a change under a heading that names the thing: "rang mrs lewis
+    - moved to fri 4 april" under "tenby - has to move" (a new time changes no place)."""
+    change = UPDATE.search(sentence.lower())
+    # the change opens its part of the line, with no thing of its own before it ("standing
+    # order updated 24/2" under "Rent" updates the standing order, not the rent)
+    return (change is not None and bool(shared & heading_words(hit))
+            and not words(re.split(r"[-\u2013\u2014:;,(]\s", sentence[:change.start()])[-1])
+            and not (where and TIME_WORD.search(sentence[change.end():change.end() + 24])))
 
 
 def is_note(hit: Hit) -> bool:

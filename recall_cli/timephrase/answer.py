@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from ..timeutil import from_ts
 from .annotation import RELATIVE, day_after, resolve
 from .phrase import (
+    ANY_WEEKDAY,
     DAY_MONTH_RE,
     EXPLICIT,
     MONTH_RE,
@@ -60,16 +61,18 @@ def _day_month(d: str, m: str) -> str:
 
 
 _OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
-_FROM = r"\b(?:from |between )?"
+_THEN_WEEKDAY = rf"(?:{ANY_WEEKDAY}\.?,?\s+)?"  # the range's last day named too: "fri 4 april - sun 6 april"
+_FROM = rf"\b(?:from |between )?(?:{ANY_WEEKDAY}\.?,?\s+)?"  # "from sat 17 may to sun 18 may"
 # "for the 1st time", "on the 3rd floor": an ordinal of something other than a day
 ORDINAL_NOUN = (r"(?:time|times|place|floor|round|try|attempt|go|grade|year|day|week|month|lap|row|step|"
                 r"person|one|half|quarter|century|edition|anniversary|birthday|level|stage|game|set)\b")
 DATE_PHRASES = [
     # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
-    ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\s+{OF}(?P<m>{_DAY_MONTH}){_OPT_YEAR}",
-                            re.I)),
+    ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH}){_THEN_WEEKDAY}(?P<d2>{_D})\s+{OF}(?P<m>{_DAY_MONTH})"
+                            rf"{_OPT_YEAR}", re.I)),
     ("range_md", re.compile(rf"{_FROM}(?P<m>{_MONTH})\s+(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\b{_OPT_YEAR}", re.I)),
-    ("range_full", re.compile(rf"{_FROM}{_day_month('d1', 'm1')}(?:{_DASH}){_day_month('d2', 'm2')}{_OPT_YEAR}", re.I)),
+    ("range_full", re.compile(rf"{_FROM}{_day_month('d1', 'm1')}(?:{_DASH}){_THEN_WEEKDAY}{_day_month('d2', 'm2')}"
+                              rf"{_OPT_YEAR}", re.I)),
     ("day", re.compile(rf"\b{_day_month('d', 'm')}{_OPT_YEAR}", re.I)),
     ("month", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I)),
     ("relative", re.compile(

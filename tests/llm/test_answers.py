@@ -1165,6 +1165,39 @@ def test_how_i_did_something_is_answered_by_the_steps_under_its_heading(svc, tmp
     assert text.startswith("1. Stud finder") and "3. Pilot holes" in text
 
 
+def test_a_list_is_the_steps_of_the_line_above_that_leads_into_it():
+    from recall_cli.llm.shape import steps_answer
+
+    meta = {"heading": "puncture - how to (for future me)", "path": "/n/2025-01-18-puncture.md"}
+    told = Hit(owner="event", id=48, score=0.44, ts=T0, source="note",
+               text="rear flat on harehills lane, walked it the rest. fixed it myself after shift instead of taking "
+                    "it to dev. writing it down so i dont have to youtube it again:",
+               meta={**meta, "line_start": 3, "line_end": 3})
+    listed = Hit(owner="event", id=49, score=0.15, ts=T0, source="note",
+                 text="1. shift to the smallest cog at the back first\n2. open the brake quick release\n"
+                      "3. open the wheel QR, pull the mech back, wheel out",
+                 meta={**meta, "line_start": 5, "line_end": 7})
+    keys = {stem(w) for w in ("fix", "puncture", "again")}
+    made = steps_answer(keys, [told, listed])
+    assert made is not None and made.hits == [listed]
+    assert made.text.startswith("1. shift to the smallest cog") and "3. open the wheel QR" in made.text
+
+
+def test_a_change_in_capitals_or_under_a_heading_that_names_the_thing_gives_the_new_day(svc, tmp_path):
+    add_notes(svc, [("2024-10-09T21:00", "top 4 after xmas go into the cup. semis wed 19 march 8pm"),
+                    ("2025-03-15T21:00", "- [ ] receipts to sian by fri!!\n- [ ] fives: semi v grangetown galacticos "
+                                         "MOVED (leckwith double booked the wed). now mon 24th, 8.40pm, pitch 3.")])
+    assert answered(svc, "when is the cup semi final?", "2025-03-16T20:10").startswith(
+        "Monday, 24 March 2025 at 8.40pm")
+    # the user's side of a chat, then a note of theirs whose heading names the thing
+    svc.add("booked a surprise weekend in tenby for me and my partner carys, 14-16 feb", actor="user",
+            source="chat", session="t", ts=parse_time("2024-12-02T21:06"))
+    import_note(svc, tmp_path / "2025-01-27-tenby-moved.md", "# tenby - has to move\n\ncarys been put on nights "
+                "the week of 10 feb, no chance.\nrang mrs lewis - moved to fri 4 april - sun 6 april, same room\n",
+                saved="2025-01-27T21:00")
+    assert answered(svc, "when's the tenby weekend?", "2025-03-16T20:10").startswith("4-6 April 2025")
+
+
 def test_an_assistants_options_are_answered_whole_when_one_of_them_matches(svc):
     svc.add("I'm making soda bread and I don't have buttermilk. What's the best substitute?", ts=T0, actor="user",
             source="chat", session="c1")

@@ -18,6 +18,9 @@ SAID = parse_time("2023-06-09T12:00")  # a Friday
     ("Trip: November 3-10", "3-10 November 2023"),
     ("from 28 October to 3 November", "28 October - 3 November 2023"),
     ("between August 11 and August 15 2023", "11-15 August 2023"),
+    # a range whose days are named too stays one range
+    ("moved to fri 4 august - sun 6 august, same room", "4-6 August 2023"),
+    ("fri 4 - sun 6 august", "4-6 August 2023"),
     ("I went camping last week", "the week before 9 June 2023"),
     ("last Sunday I ran a race", "Sunday, 4 June 2023"),
     ("we met 2 weeks ago", "2 weeks before 9 June 2023"),
