@@ -127,7 +127,9 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
     for shout in SHOUTED.finditer(sentence):
         # a change written in capitals after the thing, however many words name it: "semi v
         # grangetown galacticos MOVED (leckwith double booked the wed)"
-        if UPDATE.fullmatch(shout.group(0).lower()) and shared - names & {
+        # (the thing as the earlier statement names it, not a word its heading lends: "fives" is
+        # the team, not its captain)
+        if UPDATE.fullmatch(shout.group(0).lower()) and (shared - names) & earlier & {
                 stem(t) for t in tokens(sentence[:shout.start()])[-SHOUT_REACH:]}:
             return True
     toks = tokens(sentence)
@@ -213,10 +215,16 @@ def _same_writer(one: str | None, other: str | None) -> bool:
     return (one or "") == (other or "") or (is_self(one) and is_self(other))
 
 
+# a thing's new time or place, said without naming the thing ("moved to fri 4 april"; not
+# "moved mum into oakwood" or "raised £365")
+RESCHEDULED = re.compile(r"\b(?:moved|moving|rescheduled|postponed|pushed back|brought forward|changed)\s+"
+                         r"(?:it\s+|again\s+)?(?:to|till|until|for)\b", re.I)
+
+
 def _in_changed_section(sentence: str, hit: Hit, shared: AbstractSet[str], where: bool) -> bool:
     """Whether ``sentence`` says a change under a heading that names the thing: "rang mrs lewis
     - moved to fri 4 april" under "tenby - has to move" (a new time changes no place)."""
-    change = UPDATE.search(sentence.lower())
+    change = RESCHEDULED.search(sentence)
     # the change opens its part of the line, with no thing of its own before it ("standing
     # order updated 24/2" under "Rent" updates the standing order, not the rent)
     return (change is not None and bool(shared & heading_words(hit))

@@ -1198,6 +1198,22 @@ def test_a_change_in_capitals_or_under_a_heading_that_names_the_thing_gives_the_
     assert answered(svc, "when's the tenby weekend?", "2025-03-16T20:10").startswith("4-6 April 2025")
 
 
+
+def test_a_change_in_capitals_of_another_thing_under_the_same_heading_changes_nothing_asked(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-01-15-fives.md", "# fives\n\ngareth did his knee in the penarth game. "
+                "vote in the group for captain - rhys tanner, 6 out of 8.\n", saved="2025-01-15T21:00")
+    import_note(svc, tmp_path / "2025-03-15-fives.md", "# fives\n\n- semi v grangetown galacticos MOVED (leckwith "
+                "double booked the wed). now mon 24th, 8.40pm\n", saved="2025-03-15T21:00")
+    assert "rhys tanner" in answered(svc, "who's captain of the fives team now?", "2025-03-16T20:10")
+    # a move of someone under a heading that names the thing is no new day for it
+    import_note(svc, tmp_path / "2026-09-01-van.md", "# mum's move\n\nvan booked for sat 19 sept, 9am\n",
+                saved="2026-09-01T21:00")
+    import_note(svc, tmp_path / "2026-09-19-move.md", "# mum's move\n\n- moved mum into oakwood lodge today, "
+                "room 12\n", saved="2026-09-19T21:00")
+    assert answered(svc, "when was the van booked for mum's move?", "2026-09-20T10:00").startswith(
+        "19 September 2026 at 9am")
+
+
 def test_an_assistants_options_are_answered_whole_when_one_of_them_matches(svc):
     svc.add("I'm making soda bread and I don't have buttermilk. What's the best substitute?", ts=T0, actor="user",
             source="chat", session="c1")
