@@ -58,10 +58,10 @@ TO_ASSISTANT = re.compile(r"\b(?:you|your|yours|you've|you'd|we|we've|we'd|we're
 # "can you list ...", "thank you": the question is put to recall, not asked about the assistant
 REQUEST = re.compile(r"\b(?:(?:can|could|would|will)\s+you|thank\s+you)\b", re.I)
 # words that say "anything at all": a question of these and a time phrase asks what happened then
+# ("what should I do next Friday?", "what's on tomorrow?", "what have I got on this week?")
 GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
                     "up new done should need needs do doing plan plans planned schedule scheduled agenda due todo "
-                    "on coming got get am".split())  # "what should I do next Friday?", "what's on tomorrow?",
-# "what have I got on this week?" ask for a time
+                    "on coming got get am".split())
 
 
 # the short forms notes write words in ("mum's op", "dentist appt"): a query's word finds them too
