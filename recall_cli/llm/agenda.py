@@ -30,13 +30,11 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     mentioned = svc.store.event_times(ids)
     own = bool(OWN_LIFE.search(question))
     inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
-        since <= window.until and until >= window.since
-        for since, until in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
+        window.overlaps(*span) for span in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
     if ASKS_AHEAD.search(question):
         # "what's on this week?": what speaks of a day in it, not what was merely written in it
         # ("went to the cinema" this morning is no plan); that is still counted among the rest
-        inside = [h for h in inside if any(since <= window.until and until >= window.since
-                                           for since, until in mentioned.get(h.id, []))] or inside
+        inside = [h for h in inside if any(window.overlaps(*span) for span in mentioned.get(h.id, []))] or inside
     # a long document dated then is one thing done, not the whole day: its paragraphs would
     # crowd out the day's notes ("picked up the parcel") and say nothing of what was done
     crowded = svc.store.crowded_files(window.since, window.until, LONG_FILE)
@@ -79,7 +77,7 @@ def _part_about(hit: Hit, window: TimeRange) -> str:
     if window.since <= hit.ts <= window.until:
         return hit.text
     found = mentions(hit.text, hit.ts)
-    inside = [m for m in found if m.since <= window.until and m.until >= window.since]
+    inside = [m for m in found if window.overlaps(m.since, m.until)]
     if not inside or len(found) < 2:
         return hit.text
     start = hit.text.find(inside[0].phrase)

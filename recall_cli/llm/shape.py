@@ -246,8 +246,8 @@ def steps_answer(keys: set[str], hits: Sequence[Hit], depth: int = STEPS_DEPTH) 
         text = hit.text or ""
         # a note's heading or file name says what its steps are for ("# Spare room shelves"),
         # and so does the line that leads into them ("writing it down so i dont have to youtube it again:")
-        led = lead_in(hit, hits) if STEP_LINE.match(text.lstrip().split("\n", 1)[0]) else None
-        overlap = len(keys & (words(" ".join(statements)) | context_of(hit) | words(led.text or "" if led else "")))
+        lead = lead_in(hit, hits)
+        overlap = len(keys & (words(" ".join(statements)) | context_of(hit) | words(lead.text or "" if lead else "")))
         if not overlap:
             continue
         given = steps_of(text)

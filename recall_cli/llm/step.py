@@ -43,10 +43,10 @@ def as_numbered(steps: Sequence[str]) -> str:
 
 
 def lead_in(hit: Hit, hits: Sequence[Hit]) -> Hit | None:
-    """The paragraph of the same note right above ``hit`` when it ends with a colon: "writing
-    it down so i dont have to youtube it again:" says what the list below it is for."""
+    """The paragraph of the same note right above ``hit``, a list, when it ends with a colon:
+    "writing it down so i dont have to youtube it again:" says what the list below it is for."""
     mine = hit.meta or {}
-    if not is_note(hit) or not mine.get("path"):
+    if not is_note(hit) or not mine.get("path") or not STEP_LINE.match((hit.text or "").lstrip().split("\n", 1)[0]):
         return None
     start = int(mine.get("line_start") or 0)
     for other in hits:

@@ -61,8 +61,9 @@ def _day_month(d: str, m: str) -> str:
 
 
 _OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
-_THEN_WEEKDAY = rf"(?:{ANY_WEEKDAY}\.?,?\s+)?"  # the range's last day named too: "fri 4 april - sun 6 april"
-_FROM = rf"\b(?:from |between )?(?:{ANY_WEEKDAY}\.?,?\s+)?"  # "from sat 17 may to sun 18 may"
+# a range's days named too: "fri 4 april - sun 6 april", "from sat 17 may to sun 18 may"
+_THEN_WEEKDAY = rf"(?:{ANY_WEEKDAY}\.?,?\s+)?"
+_FROM = rf"\b(?:from |between )?{_THEN_WEEKDAY}"
 # "for the 1st time", "on the 3rd floor": an ordinal of something other than a day
 ORDINAL_NOUN = (r"(?:time|times|place|floor|round|try|attempt|go|grade|year|day|week|month|lap|row|step|"
                 r"person|one|half|quarter|century|edition|anniversary|birthday|level|stage|game|set)\b")

@@ -176,6 +176,10 @@ class TimeRange:
     since: float
     until: float
 
+    def overlaps(self, since: float, until: float) -> bool:
+        """Whether the span [since, until] shares any moment with this range."""
+        return since <= self.until and until >= self.since
+
 
 def _one_day(day: date) -> _Days:
     return day, day + _DAY
