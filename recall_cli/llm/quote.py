@@ -31,6 +31,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
+from .still import still_on
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
@@ -182,8 +183,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     # "changed garage code (see bike.md)": the note it points at says what
     if made is None or (kind == "steps" and "\n" in made.text):
         return made
-    return corrected(svc.store, followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made,
+    made = corrected(svc.store, followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made,
                      question, kind)
+    return still_on(svc.store, made, question, keys)
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

@@ -194,7 +194,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     if marked:
         best = max(marked, key=lambda m: int((m[1].meta or {}).get("line_start") or 0))
     for other in hits[:UPDATE_DEPTH]:
-        if other.owner != "event" or other.ts <= hit.ts or not _same_writer(other.actor, hit.actor):
+        if other.owner != "event" or other.ts <= hit.ts or not same_writer(other.actor, hit.actor):
             continue
         # later in one conversation, "it" is what was being talked of ("lol it's moved AGAIN")
         talk = shared | {"it"} if other.session and other.session == hit.session and not is_note(other) else shared
@@ -209,7 +209,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     return best
 
 
-def _same_writer(one: str | None, other: str | None) -> bool:
+def same_writer(one: str | None, other: str | None) -> bool:
     """Whether two items have one writer: the same speaker, or the user in both (a note, and
     the user's side of a chat export: "booked a weekend in tenby" then the note "tenby - moved")."""
     return (one or "") == (other or "") or (is_self(one) and is_self(other))

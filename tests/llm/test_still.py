@@ -1,0 +1,61 @@
+"""Whether a plan still stands: a later note that calls it off answers "am I still ...?",
+in the words people write that down with, and only for the thing asked about."""
+
+from __future__ import annotations
+
+import pytest
+
+from recall_cli.llm.still import OFF
+from tests.llm.test_answers import add_notes, answered, import_note
+
+
+def test_a_plan_called_off_under_a_heading_of_its_own_answers_no(svc, tmp_path):
+    import_note(svc, tmp_path / "2024-11-14-ellie-hen.md", "ellie's hen!!\n\n- newcastle, fri 7 -> sun 9 march\n"
+                "- jess organising (MOH)\n- £245 all in\n", saved="2024-11-14T20:00")
+    import_note(svc, tmp_path / "2025-02-08-hen-dropout.md", "hen - can't go\n\nAMU rota out for march: nights "
+                "thu-sun, exactly the newcastle wknd.\n\nmessaged jess + ellie. jess says the £80 can't come back, "
+                "airbnb non refundable - fine.\n", saved="2025-02-08T20:00")
+    answer = answered(svc, "am i still going to ellie's hen do in newcastle?", "2025-03-01T12:00")
+    # the heading says it, not "the £80 can't come back" below it; the plan follows
+    assert answer.startswith("No: hen - can't go (before: ")
+    assert "newcastle, fri 7 -> sun 9 march" in answer
+
+
+def test_a_line_of_a_later_list_that_drops_the_thing_answers_no(svc, tmp_path):
+    import_note(svc, tmp_path / "2024-10-22-jobs.md", "jobs\n\n**dai morgan** - 3 bryn derwen, whitchurch. "
+                "6 garden lights + outdoor socket, quoted £350\n", saved="2024-10-22T20:00")
+    import_note(svc, tmp_path / "2024-12-06-jobs-update.md", "jobs update\n\nhughes - new price £4,650. start mon "
+                "6 jan\ndai morgan - off. hes selling up and moving to carmarthen\n", saved="2024-12-06T20:00")
+    answer = answered(svc, "is dai morgan's garden lights job still going ahead?", "2024-12-20T12:00")
+    # the line alone, not the hughes line above it
+    assert "dai morgan - off." in answer and "hughes" not in answer and "4,650" not in answer
+
+
+def test_a_plan_nobody_called_off_is_answered_with_the_plan(svc):
+    add_notes(svc, [("2026-07-02T20:00", "thinking: go bigger -> transit L3H2 when this one ends."),
+                    ("2026-11-09T20:00", "dentist cancelled, rebook after christmas")])
+    answer = answered(svc, "am i still getting the bigger transit when the lease runs out?", "2026-11-20T12:00")
+    # the dentist called off is another thing
+    assert not answer.startswith("No:") and "transit L3H2" in answer
+
+
+def test_a_plan_dropped_in_other_words_later_answers_no(svc):
+    add_notes(svc, [("2026-07-02T20:00", "thinking: go bigger -> transit L3H2 when this one ends."),
+                    ("2026-11-09T20:00", "karolina's offers came thru. so forget the bigger one. custom it is.")])
+    answer = answered(svc, "am i still getting the bigger transit when the lease runs out?", "2026-11-20T12:00")
+    assert answer.startswith("No: so forget the bigger one. (before: thinking: go bigger")
+
+
+@pytest.mark.parametrize(("line", "off"), [
+    ("so shigaraki is off — cancelled w/ mei", True),
+    ("=> i'll miss the good friday crucifixion. gutted", True),
+    ("fátima's off.", True),
+    ("houseboat is OFF", True),
+    ("dai morgan - off. hes selling up", True),
+    ("Dan is off on Friday", False),
+    ("I miss Lisbon already", False),
+    ("the £80 can't come back", False),
+    ("sign-off due friday", False),
+])
+def test_the_words_that_call_a_plan_off_are_told_from_others_that_say_off(line, off):
+    assert bool(OFF.search(line)) is off
