@@ -31,7 +31,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
-from .still import still_on
+from .standing import still_on, taken_over
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
@@ -185,7 +185,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         return made
     made = corrected(svc.store, followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made,
                      question, kind)
-    return still_on(svc.store, made, question, keys)
+    return taken_over(svc.store, still_on(svc.store, made, question, keys), question, keys)
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from recall_cli.llm.still import OFF
+from recall_cli.llm.shape import Shaped
+from recall_cli.llm.standing import OFF, TAKEN_OVER, taken_over
+from recall_cli.llm.support import key_words
 from tests.llm.test_answers import add_notes, answered, import_note
 
 
@@ -59,3 +61,39 @@ def test_a_plan_dropped_in_other_words_later_answers_no(svc):
 ])
 def test_the_words_that_call_a_plan_off_are_told_from_others_that_say_off(line, off):
     assert bool(OFF.search(line)) is off
+
+
+def test_a_role_taken_over_in_a_later_note_answers_who_holds_it_now(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-05-10-u13s.md", "moortown park cc u13s. me head coach again, gary firth "
+                "assistant (gary 07700 900184)\n", saved="2026-05-10T20:00")
+    import_note(svc, tmp_path / "2026-10-30-misc.md", "cricket\n\n- gary's officially stepped down - got a job in "
+                "york, moving in jan. sad, he's been great\n- priya sandhu taking over as assistant coach (she's "
+                "alfie t's mum, level 2 coach, DBS done)\n", saved="2026-10-30T20:00")
+    question = "who's my assistant coach for the u13s now?"
+    # the answer search ranked first is the first note; the later one need not be among the evidence
+    first = next(h for h in svc.search("gary firth", limit=5).hits if "gary firth" in h.text)
+    made = taken_over(svc.store, Shaped("me head coach again, gary firth assistant", [first]), question,
+                      key_words(question))
+    assert made is not None and made.text == ("- priya sandhu taking over as assistant coach (she's alfie t's mum, "
+                                              "level 2 coach, DBS done) (before: me head coach again, gary firth "
+                                              "assistant)")
+    # asked of the whole ask, the answer is the same
+    assert answered(svc, question, "2026-11-15T21:10").startswith("- priya sandhu taking over as assistant coach")
+
+
+def test_a_later_line_on_another_role_or_a_question_of_who_did_something_keeps_the_answer(svc):
+    add_notes(svc, [("2026-05-10T20:00", "moortown park cc u13s. me head coach again, gary firth assistant"),
+                    ("2026-10-30T20:00", "priya taking over as treasurer of the pta")])
+    assert answered(svc, "who's my assistant coach for the u13s now?", "2026-11-15T21:10").startswith(
+        "me head coach again, gary firth assistant")
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("claim's gone to sam whitaker. direct line 03 470 2216", True),
+    ("mere kahu stepping up as asst coach", True),
+    ("mark daly (ella's dad) coaching w me now.", True),
+    ("gary's coaching again on sunday", False),
+    ("the coach is now leaving from the school", False),
+])
+def test_the_words_that_pass_a_role_on_are_told_from_others(line, says):
+    assert bool(TAKEN_OVER.search(line)) is says
