@@ -31,7 +31,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
-from .standing import still_on, taken_over
+from .standing import came_to, still_on, taken_over
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
@@ -185,7 +185,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         return made
     made = corrected(svc.store, followed(svc.store, made, keys, reply, amount, steps=kind == "steps") or made,
                      question, kind)
-    return taken_over(svc.store, still_on(svc.store, made, question, keys), question, keys)
+    for later in (still_on, taken_over, came_to):  # what stands now, looked up beyond the evidence
+        made = later(svc.store, made, question, keys)
+    return made
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

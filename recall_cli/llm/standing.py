@@ -14,13 +14,15 @@ firth assistant".
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from ..models import Hit
 from ..search.text import GENERIC
-from .shape import Shaped, clean
+from .measure import gives_figure
+from .shape import HOW_MUCH, PRICE_WORDS, Shaped, clean
 from .support import sentences, stem, tokens, words
-from .update import is_question, note_heading, same_writer
+from .update import heading_words, is_question, note_heading, same_writer
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -50,7 +52,7 @@ def still_on(store: Store, made: Shaped | None, question: str, keys: set[str]) -
     found = _later_line(store, made, _things(question, keys, skip), OFF)
     if found is None:
         return made
-    return Shaped(f"No: {found[0]} (before: {clean(made.text) or made.text})", [found[1], *made.hits])
+    return _replacing(f"No: {found[0]}", found[1], made)
 
 
 # "who's my assistant coach now?": who took the role on (not "who did I meet", not "who said")
@@ -71,19 +73,52 @@ def taken_over(store: Store, made: Shaped | None, question: str, keys: set[str])
     found = _later_line(store, made, _things(question, keys, set()), TAKEN_OVER)
     if found is None:
         return made
-    return Shaped(f"{found[0]} (before: {clean(made.text) or made.text})", [found[1], *made.hits])
+    return _replacing(found[0], found[1], made)
 
 
-def _things(question: str, keys: set[str], skip: set[str]) -> list[str]:
+# "how much did the clutch end up costing?", "how much is the loft now?": what it came to at last
+COME_TO = re.compile(r"\b(?:in the end|end(?:ed|s)? up|final(?:ly)?|all in|altogether|in total|now)\b"
+                     r"|^\s*how much (?:is|are|does|do)\b", re.I)  # what it costs asks what holds now
+# the line that says what it came to: "final bill 4 650", "revised price £3,380", "so final
+# price £26,850", "| **total** | **142** |" (not "quoted", not "deposit £500 paid")
+CAME_TO = re.compile(r"\b(?:final|in the end|came to|comes? to|total(?:led|s)?|all in|revised|"
+                     r"new (?:price|quote|total|rate|fee|bill))\b", re.I)
+
+
+def came_to(store: Store, made: Shaped | None, question: str, keys: set[str]) -> Shaped | None:
+    """``made``, or for "how much did the clutch end up costing?", the later line of the same
+    writer that names the thing and says what it came to, with a figure, and the answer it
+    replaces after it."""
+    if made is None or not HOW_MUCH.search(question) or not COME_TO.search(question):
+        return made
+    skip = PRICE_WORDS | {stem(w) for w in ("end", "final", "total", "altogether", "now", "much")}
+    found = _later_line(store, made, _things(question, keys, skip), CAME_TO,
+                        figure=True, under_heading=True)
+    if found is None or found[0] in made.text:
+        return made
+    return _replacing(found[0], found[1], made)
+
+
+def _replacing(text: str, hit: Hit, made: Shaped) -> Shaped:
+    """``text`` (from ``hit``) as the answer, with the answer it replaces after it: what that
+    answer says holds, not what it replaced in turn."""
+    before = clean(made.text) or made.text
+    return Shaped(f"{text} (before: {before.split(' (before: ', 1)[0]})", [hit, *made.hits])
+
+
+def _things(question: str, keys: set[str], skip: AbstractSet[str]) -> list[str]:
     """The words of ``question`` that name the thing asked about: its key words, less
     ``skip`` and words that name nothing in particular."""
     return [t for t in dict.fromkeys(tokens(question)) if stem(t) in keys and stem(t) not in skip
             and t not in GENERIC and t.isalnum()]
 
 
-def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[str]) -> tuple[str, Hit] | None:
+def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[str], figure: bool = False,
+                under_heading: bool = False) -> tuple[str, Hit] | None:
     """The latest line, written after ``made``'s item by its writer, that names one of
-    ``things`` and ``says`` what changed; None for none."""
+    ``things`` and ``says`` what changed (with ``figure``: and gives one); with
+    ``under_heading``, a line under a heading that names the thing names it too ("revised
+    price £3,380" under "boiler")."""
     if not things or not made.hits or made.hits[0].owner != "event":
         return None
     source = made.hits[0]
@@ -95,10 +130,17 @@ def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[
     for hit in later:
         # a note headed with it ("hen - can't go") says it above all its lines
         heading = note_heading(hit).rsplit(" > ", 1)[-1]
-        # line by line: a list line of a note is a thing of its own ("start mon 6 jan" / "dai morgan - off.")
-        lines = [s for line in (hit.text or "").splitlines() for s in sentences(line)]
-        for sentence in [heading, *lines] if heading else lines:
-            # the line names the thing itself: under "hen - can't go", "the £80 can't come back" drops no plan
-            if not is_question(sentence) and says.search(sentence) and wanted & words(sentence):
-                return clean(sentence) or sentence, hit
+        named = bool(wanted & heading_words(hit)) if under_heading else False
+        # line by line: a list line of a note is a thing of its own ("start mon 6 jan" / "dai morgan - off.");
+        # a line names the thing for all its sentences ("collected the corolla ... so final price £26,850")
+        lines = [(heading, wanted & words(heading))] if heading else []
+        lines += [(line, wanted & words(line)) for line in (hit.text or "").splitlines()]
+        for line, names in lines:
+            for sentence in sentences(line):
+                # the line names the thing itself: under "hen - can't go", "the £80 can't come back" drops no plan
+                if not is_question(sentence) and says.search(sentence) and (named or names) \
+                        and (not figure or gives_figure(sentence, hit.ts)):
+                    # where the sentence does not name the thing, its line ("... transit L3H2 ... nope.")
+                    said = sentence if named or wanted & words(sentence) else line
+                    return clean(said) or said, hit
     return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recall_cli.llm.shape import Shaped
-from recall_cli.llm.standing import OFF, TAKEN_OVER, taken_over
+from recall_cli.llm.standing import OFF, TAKEN_OVER, came_to, taken_over
 from recall_cli.llm.support import key_words
 from tests.llm.test_answers import add_notes, answered, import_note
 
@@ -97,3 +97,30 @@ def test_a_later_line_on_another_role_or_a_question_of_who_did_something_keeps_t
 ])
 def test_the_words_that_pass_a_role_on_are_told_from_others(line, says):
     assert bool(TAKEN_OVER.search(line)) is says
+
+
+def test_what_a_thing_came_to_in_the_end_is_the_later_line_that_says_so(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-08-20-van.md", "van\n\n- rafał rang 14:00: clutch kit + dual mass flywheel, "
+                "3 900 zł incl labour.\n", saved="2026-08-20T20:00")
+    import_note(svc, tmp_path / "2026-08-27-week.md", "week\n\n- van back, picked up 17:30. final bill 4 650 — did the "
+                "slave cylinder too + fluid, he rang first so ok.\n- kuba swimming, 50 free 5th\n",
+                saved="2026-08-27T20:00")
+    question = "how much did the van clutch end up costing?"
+    first = next(h for h in svc.search("clutch kit", limit=5).hits if "3 900" in h.text)
+    made = came_to(svc.store, Shaped("rafał rang 14:00: clutch kit + dual mass flywheel, 3 900 zł incl labour.",
+                                     [first]), question, key_words(question))
+    # the line names the van; its sentence that says the final bill does not
+    assert made is not None and made.text.startswith("- van back, picked up 17:30. final bill 4 650")
+    assert made.text.endswith("(before: rafał rang 14:00: clutch kit + dual mass flywheel, 3 900 zł incl labour.)")
+    # what it cost at first is not asked "in the end"
+    assert came_to(svc.store, Shaped("3 900 zł", [first]), "how much was the van clutch quote?",
+                   key_words("how much was the van clutch quote?")).text == "3 900 zł"
+
+
+def test_a_later_line_that_only_says_something_was_finally_paid_is_no_final_price(svc):
+    add_notes(svc, [("2025-01-05T20:00", "lingua bridge rate: 0.08 per word"),
+                    ("2025-02-01T20:00", "lingua bridge finally paid invoice 2024-038 today!!")])
+    question = "what rate does lingua bridge pay me per word now?"
+    first = next(h for h in svc.search("lingua bridge rate", limit=5).hits if "0.08" in h.text)
+    made = came_to(svc.store, Shaped("lingua bridge rate: 0.08 per word", [first]), question, key_words(question))
+    assert made is not None and made.text == "lingua bridge rate: 0.08 per word"
