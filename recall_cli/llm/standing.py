@@ -22,7 +22,7 @@ from ..search.text import GENERIC
 from .measure import gives_figure
 from .shape import HOW_MUCH, PRICE_WORDS, Shaped, clean
 from .support import sentences, stem, tokens, words
-from .update import heading_words, is_question, note_heading, same_writer
+from .update import further_down, heading_words, is_question, note_heading, same_writer
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -34,7 +34,7 @@ AFTER_STILL = re.compile(r"\bstill\s+([a-z]+)", re.I)
 # "I miss Lisbon": a miss to come is a thing not done)
 OFF = re.compile(r"\b(?:cancell?(?:ed|ing)?|called off|calling off|not happening|not going|won'?t be going|"
                  r"(?:can'?t|cannot|couldn'?t) (?:go|come|make it|do it)(?! back)|"
-                 r"dropp(?:ed|ing) out|pull(?:ed|ing) out|"
+                 r"dropp(?:ed|ing) out|pull(?:ed|ing) out|pull(?:ed|ing)? the plug|"
                  r"(?:forget|scrap|scrapped|ditch|ditched) (?:about )?(?:the|it|that)|nope|no longer|"
                  r"(?:is|are|'s) off(?!\s+(?:to|on|for|from|at|until|till|work|sick|today|tomorrow)\b)|"
                  r"(?:i'?ll|i will|going to|gonna|have to|will) (?:have to )?miss|no point)\b"
@@ -123,9 +123,11 @@ def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[
         return None
     source = made.hits[0]
     match = " OR ".join(f'"{t}"' for t in things)
-    ids = [i for i, _ in store.fts_events(match, LOOKED_AT, since=source.ts + 1)]
-    later = sorted((Hit.from_event(e) for e in store.get_events(ids).values()
-                    if same_writer(e.actor, source.actor)), key=lambda h: -h.ts)
+    ids = [i for i, _ in store.fts_events(match, LOOKED_AT, since=source.ts)]
+    # later, or further down the same note ("total **£7,240**" below the list of what it cost)
+    later = sorted((h for h in map(Hit.from_event, store.get_events(ids).values())
+                    if same_writer(h.actor, source.actor) and (h.ts > source.ts or further_down(h, source))),
+                   key=lambda h: (-h.ts, -int((h.meta or {}).get("line_start") or 0)))
     wanted = {stem(t) for t in things}
     for hit in later:
         # a note headed with it ("hen - can't go") says it above all its lines

@@ -48,7 +48,7 @@ STRUCK = re.compile(r"~~[^~]+~~")
 OPENS_LINE = re.compile(r"[\s>#*+-]*(?:\d+[.)]\s*)?[*_\s]*")  # what may stand before a line's first word
 
 
-def _further_down(other: Hit, hit: Hit) -> bool:
+def further_down(other: Hit, hit: Hit) -> bool:
     """Whether ``other`` is a later block of the same note file as ``hit``."""
     mine, theirs = hit.meta or {}, other.meta or {}
     return (is_note(hit) and is_note(other) and other.ref != hit.ref and bool(mine.get("path"))
@@ -187,7 +187,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
     # WEDNESDAYS 21h from 17 sep.**", "plan: ActivoBank" then "CHANGED 19 sep: Banco CTT instead"
     own = sentences(hit.text or "")
     below = [(s, hit) for s in own[own.index(sentence) + 1:]] if sentence in own and is_note(hit) else []
-    below += [(s, other) for other in hits[:UPDATE_DEPTH] if _further_down(other, hit)
+    below += [(s, other) for other in hits[:UPDATE_DEPTH] if further_down(other, hit)
               for s in sentences(other.text or "")]
     marked = [(s, h) for s, h in below
               if CHANGE_MARK.match(s) and not struck(s) and _amends(s, h, sentence, hit, shared)]

@@ -54,6 +54,7 @@ def test_a_plan_dropped_in_other_words_later_answers_no(svc):
     ("fátima's off.", True),
     ("houseboat is OFF", True),
     ("dai morgan - off. hes selling up", True),
+    ("so: pulled the plug on whinfell. lose the £150", True),
     ("Dan is off on Friday", False),
     ("I miss Lisbon already", False),
     ("the £80 can't come back", False),
@@ -124,3 +125,15 @@ def test_a_later_line_that_only_says_something_was_finally_paid_is_no_final_pric
     first = next(h for h in svc.search("lingua bridge rate", limit=5).hits if "0.08" in h.text)
     made = came_to(svc.store, Shaped("lingua bridge rate: 0.08 per word", [first]), question, key_words(question))
     assert made is not None and made.text == "lingua bridge rate: 0.08 per word"
+
+
+def test_a_total_further_down_the_same_note_is_what_it_came_to(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-05-02-kitchen-done.md", "# kitchen DONE (ish)\n\nfinal damage:\n- units "
+                "(DIY kitchens, inc delivery) £3,215\n- oak worktop £640\n- skip £220\n\ntotal **£7,240**. so £740 "
+                "over the original budget.\n", saved="2025-05-02T20:00")
+    question = "how much did the kitchen cost in the end?"
+    listed = next(h for h in svc.search("units DIY kitchens", limit=5).hits if "£3,215" in h.text)
+    made = came_to(svc.store, Shaped("- units (DIY kitchens, inc delivery) £3,215", [listed]), question,
+                   key_words(question))
+    # written at the same time as the list, below it
+    assert made is not None and made.text == "total **£7,240**. (before: - units (DIY kitchens, inc delivery) £3,215)"
