@@ -1,5 +1,6 @@
 """What stands now: a plan called off since ("am I still going to Lisbon?" after "ok. lisboa
-cancelled"), a role taken over by someone else ("who's my assistant coach now?").
+cancelled"), a role taken over by someone else ("who's my assistant coach now?"), what a
+thing came to in the end ("how much did the clutch end up costing?").
 
 A plan is called off in a later note that seldom says the question's words: "hen - can't
 go", "so shigaraki is off — cancelled w/ mei", "so forget the bigger one", "=> i'll miss the
@@ -8,7 +9,7 @@ the note that drops it may not be among the evidence at all. So the thing asked 
 looked up in what the same writer wrote after the plan, for a line that names it and says it
 is off; that line answers, with the plan after it as "(before: ...)". A role passes on the
 same way: "priya sandhu taking over as assistant coach" in a cricket note written after "gary
-firth assistant".
+firth assistant"; and a price: "final bill 4 650" after the quote's "3 900 zł".
 """
 
 from __future__ import annotations
@@ -115,8 +116,8 @@ def _things(question: str, keys: set[str], skip: AbstractSet[str]) -> list[str]:
 
 def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[str], figure: bool = False,
                 under_heading: bool = False) -> tuple[str, Hit] | None:
-    """The latest line, written after ``made``'s item by its writer, that names one of
-    ``things`` and ``says`` what changed (with ``figure``: and gives one); with
+    """The latest line, written after ``made``'s item by its writer (or further down the same
+    note), that names one of ``things`` and ``says`` what changed (with ``figure``: and gives one); with
     ``under_heading``, a line under a heading that names the thing names it too ("revised
     price £3,380" under "boiler")."""
     if not things or not made.hits or made.hits[0].owner != "event":
