@@ -114,6 +114,18 @@ def _things(question: str, keys: set[str], skip: AbstractSet[str]) -> list[str]:
             and t not in GENERIC and t.isalnum()]
 
 
+def _aliases(source: Hit, things: list[str]) -> list[str]:
+    """The other words of the heading of ``source``'s note, where it names one of ``things``:
+    what else the writer calls the thing ("easter" of "easter idea — québec city w/ K", the
+    later note says "easter getaway is off")."""
+    heading = note_heading(source)
+    wanted = {stem(t) for t in things}
+    if not wanted & words(heading):
+        return []
+    return [t for t in dict.fromkeys(tokens(heading)) if t.isalpha() and len(t) > 3 and t not in GENERIC
+            and stem(t) in words(heading) - wanted]
+
+
 def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[str], figure: bool = False,
                 under_heading: bool = False) -> tuple[str, Hit] | None:
     """The latest line, written after ``made``'s item by its writer (or further down the same
@@ -123,6 +135,7 @@ def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[
     if not things or not made.hits or made.hits[0].owner != "event":
         return None
     source = made.hits[0]
+    things = things + _aliases(source, things)
     match = " OR ".join(f'"{t}"' for t in things)
     ids = [i for i, _ in store.fts_events(match, LOOKED_AT, since=source.ts)]
     # later, or further down the same note ("total **£7,240**" below the list of what it cost)

@@ -29,6 +29,7 @@ of key words, which is configurable as ``ask.min_support``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -171,6 +172,10 @@ def stem(word: str) -> str:
     "lent" and "lend" (IRREGULAR)."""
     if word.endswith("'s"):
         word = word[:-2]
+    if not word.isascii():
+        # "québec" meets "quebec" and "café" "cafe", as search finds them (not "straße", not kana)
+        folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        word = folded if folded.isascii() else word
     word = IRREGULAR.get(word, PERIODIC.get(word, word))
     if word.endswith("ic") and len(word) > 6:
         word = word[:-2] + "y"  # "allergic" meets "allergy", "economic" "economy"

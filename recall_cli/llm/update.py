@@ -138,6 +138,8 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
     if GIVEN_BACK.search(sentence):
         spans += [(i, i) for i, tok in enumerate(toks) if tok == "back"]
     for first, last in spans:
+        if toks[last].endswith("ing") and last + 1 < len(toks) and _names_kind(toks[last + 1]):
+            continue  # "Québec moving day", "the switching costs": a kind of thing, not a change
         # a "where" is not changed by a new time ("yoga moved to Thursdays"); a thing given
         # back today is back whenever it was
         if where and toks[last] != "back" and TIME_WORD.search(" ".join(toks[last + 1:last + 4])):
@@ -207,6 +209,17 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+# what a moving, switching or changing thing is, after the word: "moving house" moves
+AFTER_CHANGE = frozenset("house home flat out in away over back forward again".split())
+
+
+def _names_kind(word: str) -> bool:
+    """Whether ``word``, right after a change word in -ing, makes it name a kind of thing
+    ("moving day", "changing room") rather than say what changes."""
+    return word not in STOPWORDS and word not in AFTER_CHANGE and not TIME_WORD.search(word) \
+        and not word[0].isdigit()
 
 
 def same_writer(one: str | None, other: str | None) -> bool:

@@ -14,7 +14,7 @@ from recall_cli.llm.check import grounded, names_in
 from recall_cli.llm.kind import question_kind
 from recall_cli.llm.model import Chat, Usage
 from recall_cli.llm.shape import best_statement, later_update
-from recall_cli.llm.support import assess, key_words, names_in_question, ownership, predicate_of, stem
+from recall_cli.llm.support import assess, key_words, names_in_question, ownership, predicate_of, stem, words
 from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
 from tests.fakes import ScriptedLLM
@@ -2156,6 +2156,23 @@ def test_a_thing_got_anew_changes_it_but_a_new_thing_named_by_it_does_not(later,
 
     thing = "gym" if "gym" in later else "locker"
     assert _changes(later, {stem(thing)}) is changes
+
+
+@pytest.mark.parametrize(("later", "changes"), [
+    ("We're moving on July 1 (yes, Quebec moving day).", False),
+    ("Quebec switching costs are silly.", False),
+    ("Québec moving to the autumn, K can't get the days.", True),
+    ("québec moving again - now 12 june", True),
+])
+def test_a_change_word_that_names_a_kind_of_thing_changes_nothing(later, changes):
+    from recall_cli.llm.update import _changes
+
+    assert _changes(later, {stem("quebec")}) is changes
+
+
+def test_a_word_written_with_or_without_its_accents_is_one_word():
+    assert words("Québec café, Zürich") == words("quebec cafe zurich")
+    assert stem("straße") != stem("strasse") and stem("ぎ") == "ぎ"  # no ascii spelling: kept as written
 
 
 def test_a_line_that_says_it_changed_a_plan_answers_though_it_does_not_repeat_the_deed(svc, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recall_cli.llm.shape import Shaped
-from recall_cli.llm.standing import OFF, TAKEN_OVER, came_to, taken_over
+from recall_cli.llm.standing import OFF, TAKEN_OVER, came_to, still_on, taken_over
 from recall_cli.llm.support import key_words
 from tests.llm.test_answers import add_notes, answered, import_note
 
@@ -31,6 +31,19 @@ def test_a_line_of_a_later_list_that_drops_the_thing_answers_no(svc, tmp_path):
     answer = answered(svc, "is dai morgan's garden lights job still going ahead?", "2024-12-20T12:00")
     # the line alone, not the hughes line above it
     assert "dai morgan - off." in answer and "hughes" not in answer and "4,650" not in answer
+
+
+def test_a_plan_called_off_by_another_name_its_note_gave_it_answers_no(svc, tmp_path):
+    import_note(svc, tmp_path / "2025-12-10-quebec-easter.md", "easter idea — québec city w/ K\n\n"
+                "- Auberge du Petit Sault, rue Saint-Paul — booked 2 nights (apr 3 + 4), 189$/nt\n"
+                "- free cancellation until march 20\n", saved="2025-12-10T20:00")
+    import_note(svc, tmp_path / "2026-03-19-paques-annule.md", "easter getaway is off :(\n\nK got asked to cover "
+                "3 extra nights. called the auberge, full refund\n", saved="2026-03-19T20:00")
+    question = "is the quebec city trip still on?"
+    first = next(h for h in svc.search("auberge petit sault", limit=5).hits if "Saint-Paul" in h.text)
+    made = still_on(svc.store, Shaped(first.text, [first]), question, key_words(question))
+    # the note's own heading calls the trip "easter": the later note says only that
+    assert made is not None and made.text.startswith("No: easter getaway is off :( (before: - Auberge du Petit")
 
 
 def test_a_plan_nobody_called_off_is_answered_with_the_plan(svc):
