@@ -342,16 +342,21 @@ def note_blocks(lines: Iterator[str], default_ts: float, name: str = "", org: bo
     front_ts = front_time(front_date or org_date)
     title: list[tuple[int, str, int]] = []
     pending: NoteBlock | None = None  # a title, until a block below it shows it is one
+    seen = False  # a block of the note before this one
     for block in split_blocks(chain(ahead[first:], lines), first):
         body = _dedent(clean(_COMMENT.sub("", "\n".join(block.lines)).strip("\n").rstrip()))
         if not body.strip() or _QUERY.match(body) or not _TEMPLATE.sub("", body).strip():
             continue  # (a query, or a template's empty slots, says nothing the user wrote)
-        if pending is None and not title and not block.headings and _titles(body, name):
+        at_first, seen = not seen, True
+        if pending is None and not title and not block.headings and _titles(body, name, short=at_first):
             pending = NoteBlock(block.line_start + 1, block.line_start + 1, body,
                                 heading_time([], front_ts, default_ts), "")
             continue
-        if pending is not None:
-            title, pending = [(0, pending.text.strip(), pending.line_start - 1)], None
+        if pending is not None and block.headings and not _titles(pending.text, name, short=False):
+            yield pending  # a short line right over a heading of its own is a paragraph ("para line" / "## Next")
+        elif pending is not None:
+            title = [(0, pending.text.strip(), pending.line_start - 1)]
+        pending = None
         headings = [*title, *block.headings]
         titles = [clean(text) for _level, text, _line in headings]
         yield NoteBlock(block.line_start + 1, block.line_start + len(block.lines), body,
@@ -361,6 +366,7 @@ def note_blocks(lines: Iterator[str], default_ts: float, name: str = "", org: bo
 
 
 TITLE_WORDS = 8
+SHORT_TITLE = 3  # a line this short over the rest says what it is about, whatever the file's name
 _COMMENT = re.compile(r"%%.*?%%", re.S)  # an Obsidian comment inside a line: hidden when the note is read
 _QUERY = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*(?:dataview|dataviewjs|query|tasks)\b", re.I)  # a plugin's query
 # a template's slots, an empty checkbox or bullet: "{{cursor}}", "{{date:YYYY-MM-DD}}", "- [ ]", "<% tp.date.now() %>"
@@ -369,9 +375,10 @@ _PARTS = re.compile(r"\s[-\u2013\u2014|:]\s")  # "Roof – bad news", "Trip | pa
 _LIST_START = re.compile(r"^\s*(?:\d+[.)]|[-*+\u2022>|])\s")
 
 
-def _titles(body: str, name: str) -> bool:
+def _titles(body: str, name: str, short: bool = True) -> bool:
     """Whether ``body`` is a note's title: one short line, no sentence, that says at least half
     of its words in the file's name ("numbers + codes" in "numbers.md", "TODO" in "todo.md"),
+    or three words at most ("movers update" over the note "2026-03-03-demenageurs.md"),
     or a word of the name in parts set apart by a dash ("Tue 14/10/25 – Donal's house –
     valuation" in "2025-10-14-valuation.md", "Roof – bad news x2" in "roof-update.md")."""
     said = re.findall(r"[a-z0-9]+", body.lower())
@@ -379,7 +386,7 @@ def _titles(body: str, name: str) -> bool:
     held = [w for w in said if w in named or w.rstrip("s") in named]
     return ("\n" not in body.strip() and 0 < len(said) <= TITLE_WORDS and bool(named)
             and not body.rstrip().endswith((".", "!", "?", ":")) and not _LIST_START.match(body)
-            and (2 * len(held) >= len(said)
+            and (2 * len(held) >= len(said) or (short and len(said) <= SHORT_TITLE)
                  or (bool(_PARTS.search(body)) and any(len(w) > 2 and not w.isdigit() for w in held))))
 
 

@@ -64,7 +64,8 @@ def test_lists_without_blank_lines_are_one_block_and_loose_lists_are_several(tmp
 
 
 def test_horizontal_rules_separate_blocks_and_are_not_stored(tmp_path):
-    assert blocks(tmp_path, "one\n\n***\n\ntwo\n\n- - -\n\nthree\n") == [("", "one"), ("", "two"), ("", "three")]
+    # (sentences: a short first line over the rest would be the note's title)
+    assert blocks(tmp_path, "one.\n\n***\n\ntwo\n\n- - -\n\nthree\n") == [("", "one."), ("", "two"), ("", "three")]
 
 
 def test_setext_headings_are_headings(tmp_path):
@@ -82,23 +83,33 @@ def test_an_indented_block_loses_only_the_shared_indent(tmp_path):
 
 
 def test_html_comments_are_left_out(tmp_path):
-    text = "<!-- one line -->\nkept\n\n<!--\nhidden\n\nstill hidden\n-->\nafter\n\ntext <!-- inline --> stays\n"
-    assert blocks(tmp_path, text) == [("", "kept"), ("", "after"), ("", "text <!-- inline --> stays")]
+    text = "<!-- one line -->\nkept.\n\n<!--\nhidden\n\nstill hidden\n-->\nafter\n\ntext <!-- inline --> stays\n"
+    assert blocks(tmp_path, text) == [("", "kept."), ("", "after"), ("", "text <!-- inline --> stays")]
 
 
 def test_obsidian_comments_queries_and_template_slots_are_left_out(tmp_path):
     # found by a new user importing a vault: "{{cursor}}", "- [ ]", "%% private comment %%" and a
     # Dataview query were stored as notes of theirs
     text = ("{{cursor}}\n\n- [ ]\n- [ ]\n\n%% private comment: maybe ask Tom %%\n\n%%\nhidden\n\nstill hidden\n%%\n"
-            "after\n\n```dataview\nTABLE status FROM #project\n```\n\n- [ ] buy bulbs\n\n"
+            "after.\n\n```dataview\nTABLE status FROM #project\n```\n\n- [ ] buy bulbs\n\n"
             "Plant the tulips %%not before the frost%% in the front bed\n\n## {{date:YYYY-MM-DD}}\n\nkept\n")
     assert [body for _heading, body in blocks(tmp_path, text)] == [
-        "after", "- [ ] buy bulbs", "Plant the tulips  in the front bed", "kept"]
+        "after.", "- [ ] buy bulbs", "Plant the tulips  in the front bed", "kept"]
 
 
 def test_front_matter_without_a_closing_line_is_ordinary_text(tmp_path):
     # the opening line is then a thematic break
-    assert blocks(tmp_path, "---\ntitle: x\n\nbody\n") == [("", "title: x"), ("", "body")]
+    assert blocks(tmp_path, "---\ntitle: x y z w\n\nbody\n") == [("", "title: x y z w"), ("", "body")]
+
+
+def test_a_short_first_line_is_the_notes_title_whatever_the_files_name(tmp_path):
+    # found in a note "2026-03-03-demenageurs.md": its new price said nothing of movers but under this line
+    text = "movers update\n\nSteve came by sat. new price: 1 340$\n\n- paid the 250$ deposit\n"
+    assert blocks(tmp_path, text) == [("movers update", "Steve came by sat. new price: 1 340$"),
+                                      ("movers update", "- paid the 250$ deposit")]
+    # not a line of four words that says something, nor one right over a heading of its own
+    assert blocks(tmp_path, "doreen rang this morning\n\njob's off\n")[0] == ("", "doreen rang this morning")
+    assert blocks(tmp_path, "para line\n## Next\nbody\n")[0] == ("", "para line")
 
 
 @pytest.mark.parametrize("value", ["2024-05-01", "'2024-05-01'", '"2024-05-01T00:00:00"', "May 1, 2024"])
