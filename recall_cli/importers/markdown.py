@@ -371,23 +371,23 @@ _COMMENT = re.compile(r"%%.*?%%", re.S)  # an Obsidian comment inside a line: hi
 _QUERY = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*(?:dataview|dataviewjs|query|tasks)\b", re.I)  # a plugin's query
 # a template's slots, an empty checkbox or bullet: "{{cursor}}", "{{date:YYYY-MM-DD}}", "- [ ]", "<% tp.date.now() %>"
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>|^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]?\])?\s*$", re.M)
-_PARTS = re.compile(r"\s[-\u2013\u2014|:]\s")  # "Roof – bad news", "Trip | packing"
+_TELLS = re.compile(r"\b(?:is|was|are|were|am|has|had|did|does|went|got)\b", re.I)  # "swim was cold today"
 _LIST_START = re.compile(r"^\s*(?:\d+[.)]|[-*+\u2022>|])\s")
 
 
 def _titles(body: str, name: str, short: bool = True) -> bool:
-    """Whether ``body`` is a note's title: one short line, no sentence, that says at least half
-    of its words in the file's name ("numbers + codes" in "numbers.md", "TODO" in "todo.md"),
-    or three words at most ("movers update" over the note "2026-03-03-demenageurs.md"),
-    or a word of the name in parts set apart by a dash ("Tue 14/10/25 – Donal's house –
-    valuation" in "2025-10-14-valuation.md", "Roof – bad news x2" in "roof-update.md")."""
+    """Whether ``body`` is a note's title: one short line, no sentence, that says a word of the
+    file's name and tells nothing ("physio w/ aisha this morning" in "2025-03-14-physio.md",
+    "Tue 14/10/25 – Donal's house – valuation" in "2025-10-14-valuation.md"; not "swim was cold
+    today" in "swim.md") or half its words in it ("TODO" in "todo.md"), or ``short``: three
+    words at most ("movers update" over the note "2026-03-03-demenageurs.md")."""
     said = re.findall(r"[a-z0-9]+", body.lower())
     named = set(re.findall(r"[a-z0-9]+", name.lower()))
     held = [w for w in said if w in named or w.rstrip("s") in named]
     return ("\n" not in body.strip() and 0 < len(said) <= TITLE_WORDS and bool(named)
             and not body.rstrip().endswith((".", "!", "?", ":")) and not _LIST_START.match(body)
             and (2 * len(held) >= len(said) or (short and len(said) <= SHORT_TITLE)
-                 or (bool(_PARTS.search(body)) and any(len(w) > 2 and not w.isdigit() for w in held))))
+                 or (any(len(w) > 2 and not w.isdigit() for w in held) and not _TELLS.search(body))))
 
 
 def named_time(path: Path, mtime: float) -> float:

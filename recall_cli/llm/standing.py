@@ -103,6 +103,8 @@ def came_to(store: Store, made: Shaped | None, question: str, keys: set[str]) ->
 def _replacing(text: str, hit: Hit, made: Shaped) -> Shaped:
     """``text`` (from ``hit``) as the answer, with the answer it replaces after it: what that
     answer says holds, not what it replaced in turn."""
+    if made.hits and hit.ref == made.hits[0].ref:
+        return Shaped(text, [hit, *made.hits[1:]])  # another line of the same item replaced nothing
     before = clean(made.text) or made.text
     return Shaped(f"{text} (before: {before.split(' (before: ', 1)[0]})", [hit, *made.hits])
 
@@ -142,6 +144,8 @@ def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[
     later = sorted((h for h in map(Hit.from_event, store.get_events(ids).values())
                     if same_writer(h.actor, source.actor) and (h.ts > source.ts or further_down(h, source))),
                    key=lambda h: (-h.ts, -int((h.meta or {}).get("line_start") or 0)))
+    # and the answer's own item last: "revised price £3,380" two lines over "deposit £500 paid today"
+    later.append(source)
     wanted = {stem(t) for t in things}
     for hit in later:
         # a note headed with it ("hen - can't go") says it above all its lines

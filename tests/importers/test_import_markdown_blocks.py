@@ -112,6 +112,14 @@ def test_a_short_first_line_is_the_notes_title_whatever_the_files_name(tmp_path)
     assert blocks(tmp_path, "para line\n## Next\nbody\n")[0] == ("", "para line")
 
 
+def test_a_first_line_that_names_a_word_of_the_file_and_tells_nothing_is_the_notes_title(tmp_path):
+    events = note(tmp_path, "2025-03-14-physio.md", "physio w/ aisha this morning\n\n- knee ~80% better\n"
+                  "- next one in 2 wks same time, then monthly\n")
+    # the next appointment is the physio's, though its line does not say so
+    assert [(e.meta["heading"], e.text) for e in events] == [
+        ("physio w/ aisha this morning", "- knee ~80% better\n- next one in 2 wks same time, then monthly")]
+
+
 @pytest.mark.parametrize("value", ["2024-05-01", "'2024-05-01'", '"2024-05-01T00:00:00"', "May 1, 2024"])
 def test_front_matter_dates_in_several_forms(tmp_path, value):
     path = tmp_path / "n.md"

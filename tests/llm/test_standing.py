@@ -150,3 +150,16 @@ def test_a_total_further_down_the_same_note_is_what_it_came_to(svc, tmp_path):
                    key_words(question))
     # written at the same time as the list, below it
     assert made is not None and made.text == "total **£7,240**. (before: - units (DIY kitchens, inc delivery) £3,215)"
+
+
+def test_what_a_thing_came_to_on_another_line_of_the_answers_own_note_block_answers_alone(svc, tmp_path):
+    import_note(svc, tmp_path / "2024-11-25-boiler-decision.md", "boiler - decision\n\ngoing w/ dave k.\n- came round "
+                "sat - system's sludgy, needs a powerflush so revised price £3,380\n- still cheaper than the other 2\n"
+                "- deposit £500 paid today, bank transfer\n", saved="2024-11-25T20:00")
+    question = "how much did the boiler cost in the end?"
+    block = next(h for h in svc.search("deposit paid bank transfer", limit=5).hits if "£500" in h.text)
+    made = came_to(svc.store, Shaped("- deposit £500 paid today, bank transfer", [block]), question,
+                   key_words(question))
+    # two lines up in the same block; the deposit is no price it replaced
+    assert made is not None and made.text == ("- came round sat - system's sludgy, needs a powerflush so revised "
+                                              "price £3,380")
