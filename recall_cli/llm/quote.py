@@ -12,6 +12,7 @@ from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import extract
 from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
+from .contact import number_of
 from .correction import corrected
 from .measure import block_number, measure_asked, with_measure
 from .pointer import followed
@@ -187,7 +188,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                      question, kind)
     for later in (still_on, taken_over, came_to):  # what stands now, looked up beyond the evidence
         made = later(svc.store, made, question, keys)
-    return made
+    return number_of(svc.store, made, question, keys)  # whose number: the name found, then its number
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

@@ -1,0 +1,77 @@
+"""Whose number: "what's the number of the mechanic who did the van clutch?" asks in two steps.
+The note that says who did it ("dinny doing the brakes thurs") seldom gives a number; the line
+that does ("dinny hegarty - hegarty motors, ovens - 087 412 6690") may be in another note,
+months apart, that says nothing of the clutch. So where the answer found names no number,
+the words of its sentence that may be someone's name are looked up for a line that gives a
+phone number right after one of them; the nearest such answers, with the first step after it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..models import Hit
+from ..search.text import GENERIC, is_assistant
+from .shape import Shaped, clean
+from .support import LONG_NUMBER, STOPWORDS, sentences, stem, tokens, words
+from .update import TIME_WORD
+
+if TYPE_CHECKING:
+    from ..store.db import Store
+
+# the number of someone the question describes ("the number for the sparky i was going to ask",
+# "the phone number of the garage that did my clutch"), not a thing's own ("my allotment plot number")
+WHOSE = re.compile(r"\b(?:number|phone|mobile|contact)\s+(?:of|for)\s+(?:the|my|our|[\w-]+'s)\s", re.I)
+PHONE_DIGITS = 7  # a phone number has at least this many digits ("087 412 6690", "918 44 207")
+REACH = 60  # the characters between a name and its number on one line ("marek, 07700 900461")
+NAMES_LOOKED_AT = 8  # the words of the first step tried as names
+LINES_LOOKED_AT = 30  # the items read for each
+
+
+def number_of(store: Store, made: Shaped | None, question: str, keys: set[str]) -> Shaped | None:
+    """``made``, or for the number of someone the question describes, where ``made`` names
+    no number, the line that gives one right after a word of ``made``'s sentence that says a
+    key word of the question (someone's name), with that sentence after it."""
+    if made is None or not made.hits or not WHOSE.search(question) or _numbers(made.text):
+        return made
+    said = sentences(clean(made.text) or made.text) or [made.text]
+    # the sentences that tell what they did ("dinny doing the brakes thurs", with "failed the nct")
+    told = [s for s in said if keys & words(s)] or said
+    asked = {stem(t) for t in tokens(question)}
+    names = [(t, s) for s in told for t in dict.fromkeys(tokens(s))
+             if t.isalpha() and len(t) > 2 and t not in STOPWORDS and t not in GENERIC
+             and stem(t) not in keys | asked and not TIME_WORD.fullmatch(t)][:NAMES_LOOKED_AT]
+    best: tuple[int, int, str, Hit, str] | None = None
+    for order, (name, sentence) in enumerate(names):
+        ids = [i for i, _ in store.fts_events(f'"{name}"', LINES_LOOKED_AT)]
+        for hit in map(Hit.from_event, store.get_events(ids).values()):
+            if is_assistant(hit.actor or ""):
+                continue  # a number the user wrote down, not one an assistant gave
+            for line in (hit.text or "").splitlines():
+                near = _nearest(name, line)
+                if near is not None and (best is None or (near, order) < best[:2]):
+                    best = (near, order, line.strip(), hit, sentence)
+    if best is None:
+        return made
+    line = re.sub(r"^[-*•\s]*(?:\[[ xX]?\]\s*)?", "", best[2]).strip()  # not its bullet or box
+    return Shaped(f"{clean(line) or line} ({best[4].strip()})", [best[3], *made.hits])
+
+
+def _numbers(text: str) -> bool:
+    """Whether ``text`` gives a phone number."""
+    return any(sum(c.isdigit() for c in m.group(0)) >= PHONE_DIGITS for m in LONG_NUMBER.finditer(text))
+
+
+def _nearest(name: str, line: str) -> int | None:
+    """The characters between ``name`` and the phone number after it on ``line`` (with no
+    other number between them), or None for none within REACH."""
+    for said in re.finditer(rf"\b{re.escape(name)}\b", line, re.I):
+        for number in LONG_NUMBER.finditer(line, said.end()):
+            gap = line[said.end():number.start()]
+            if sum(c.isdigit() for c in number.group(0)) < PHONE_DIGITS:
+                continue
+            if number.start() - said.end() <= REACH and not LONG_NUMBER.search(gap):
+                return number.start() - said.end()
+            break
+    return None
