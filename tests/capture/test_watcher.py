@@ -214,7 +214,7 @@ def test_a_missing_directory_is_a_clear_error(tmp_path, recall_home):
 
 def test_a_file_that_changes_while_read_is_read_again(notes, tmp_path, recall_home, monkeypatch):
     path = notes / "live.md"
-    path.write_text("first\n")
+    path.write_text("first.\n")  # (a sentence: a short first line over the rest would be its title)
     real_open = open
     grown = []
 
@@ -230,7 +230,7 @@ def test_a_file_that_changes_while_read_is_read_again(notes, tmp_path, recall_ho
     collect = Collect()
     report = make(tmp_path, recall_home, collect).scan_once()
     assert report.retried >= 1
-    assert collect.texts() == ["first", "second"]
+    assert collect.texts() == ["first.", "second"]
 
 
 def test_a_file_deleted_under_us_is_a_quiet_deletion(notes, tmp_path, recall_home, monkeypatch):
@@ -365,7 +365,7 @@ def test_a_watched_folder_replaced_while_watched_is_watched_again(notes, tmp_pat
 
 
 def test_watch_once_writes_the_spool_and_ingests(cli, notes, recall_home):
-    (notes / "a.md").write_text("one\n\ntwo\n")
+    (notes / "a.md").write_text("one.\n\ntwo\n")
     code, out, err = cli("watch", str(notes), "--once")
     assert code == 0, err
     assert out == "Scanned 1 file in 1 directory: 2 new paragraphs, 0 deleted files; ingested 2 events.\n"

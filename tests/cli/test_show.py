@@ -39,7 +39,7 @@ def test_a_shell_command_shows_directory_exit_code_duration_host_and_session(cli
 def test_a_watched_file_paragraph_shows_its_path_and_lines(cli, tmp_path):
     folder = tmp_path / "notes"
     folder.mkdir()
-    (folder / "todo.txt").write_text("first line\n\nbuy stamps\nand envelopes\n", encoding="utf-8")
+    (folder / "todo.txt").write_text("first line.\n\nbuy stamps\nand envelopes\n", encoding="utf-8")
     assert cli("watch", "--once", str(folder))[0] == 0
     code, out, _ = cli("show", "2")
     lines = out.splitlines()

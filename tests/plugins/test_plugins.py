@@ -308,11 +308,11 @@ def test_watch_once_says_what_a_failing_filter_held_back_and_exits_non_zero(cli,
     _install(site, "recall_test_varying", VARYING_FILTER_SOURCE)
     reset_plugins()
     (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "n.md").write_text("boom paragraph here\n\nfine paragraph\n")
+    (tmp_path / "notes" / "n.md").write_text("boom paragraph here.\n\nfine paragraph\n")
     code, out, err = cli("watch", str(tmp_path / "notes"), "--once")
     assert code == 1 and "ingested 1 event" in out
     assert err == ("Error: plugin recall_test_varying failed in filter_event (RuntimeError: cannot parse boom "
-                   "paragraph here): 1 event held back, not stored\n")
+                   "paragraph here.): 1 event held back, not stored\n")
 
 
 MILLISECONDS_SOURCE = '''
