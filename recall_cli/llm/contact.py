@@ -38,12 +38,16 @@ def number_of(store: Store, made: Shaped | None, question: str, keys: set[str]) 
     said = sentences(clean(made.text) or made.text) or [made.text]
     # the sentences that tell what they did ("dinny doing the brakes thurs", with "failed the nct")
     told = [s for s in said if keys & words(s)] or said
-    asked = {stem(t) for t in tokens(question)}
+    asked = keys | {stem(t) for t in tokens(question)}
     names = [(t, s) for s in told for t in dict.fromkeys(tokens(s))
              if t.isalpha() and len(t) > 2 and t not in STOPWORDS and t not in GENERIC
-             and stem(t) not in keys | asked and not TIME_WORD.fullmatch(t)][:NAMES_LOOKED_AT]
+             and stem(t) not in asked and not TIME_WORD.fullmatch(t)][:NAMES_LOOKED_AT]
     best: tuple[int, int, str, Hit, str] | None = None
+    looked: set[str] = set()
     for order, (name, sentence) in enumerate(names):
+        if name in looked:
+            continue  # said again in a later sentence: its lines are read, and it ranks after itself
+        looked.add(name)
         ids = [i for i, _ in store.fts_events(f'"{name}"', LINES_LOOKED_AT)]
         for hit in map(Hit.from_event, store.get_events(ids).values()):
             if is_assistant(hit.actor or ""):
@@ -60,7 +64,12 @@ def number_of(store: Store, made: Shaped | None, question: str, keys: set[str]) 
 
 def _numbers(text: str) -> bool:
     """Whether ``text`` gives a phone number."""
-    return any(sum(c.isdigit() for c in m.group(0)) >= PHONE_DIGITS for m in LONG_NUMBER.finditer(text))
+    return any(_is_phone(m.group(0)) for m in LONG_NUMBER.finditer(text))
+
+
+def _is_phone(number: str) -> bool:
+    """Whether a LONG_NUMBER match has a phone number's digits."""
+    return sum(c.isdigit() for c in number) >= PHONE_DIGITS
 
 
 def _nearest(name: str, line: str) -> int | None:
@@ -69,7 +78,7 @@ def _nearest(name: str, line: str) -> int | None:
     for said in re.finditer(rf"\b{re.escape(name)}\b", line, re.I):
         for number in LONG_NUMBER.finditer(line, said.end()):
             gap = line[said.end():number.start()]
-            if sum(c.isdigit() for c in number.group(0)) < PHONE_DIGITS:
+            if not _is_phone(number.group(0)):
                 continue
             if number.start() - said.end() <= REACH and not LONG_NUMBER.search(gap):
                 return number.start() - said.end()

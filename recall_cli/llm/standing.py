@@ -121,11 +121,11 @@ def _aliases(source: Hit, things: list[str]) -> list[str]:
     what else the writer calls the thing ("easter" of "easter idea — québec city w/ K", the
     later note says "easter getaway is off")."""
     heading = note_heading(source)
-    wanted = {stem(t) for t in things}
-    if not wanted & words(heading):
+    said, wanted = words(heading), {stem(t) for t in things}
+    if not wanted & said:
         return []
     return [t for t in dict.fromkeys(tokens(heading)) if t.isalpha() and len(t) > 3 and t not in GENERIC
-            and stem(t) in words(heading) - wanted]
+            and stem(t) in said - wanted]
 
 
 def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[str], figure: bool = False,
