@@ -9,6 +9,7 @@ from ..models import Hit, SearchResult
 from ..search.text import OWN_LIFE, is_assistant, only_time
 from ..timephrase.phrase import ASKS_AHEAD, TimeRange, mentions
 from .shape import Shaped, clean
+from .standing import off_since
 from .support import words
 from .update import later_update
 
@@ -52,6 +53,8 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     # a plan a later item moved or called off says so, and that item is told with it, not apart
     # ("Dentist on Tuesday 8 December" is no longer on Tuesday: "Rescheduled the dentist to Thursday")
     changed = {h.id: change for h in shown if (change := _changed_since(h, result.hits)) is not None}
+    # the note that calls a plan off may not be among the evidence: it need not say when ("so Lisbon is off")
+    changed |= {h.id: off for h in shown if h.id not in changed and (off := off_since(svc.store, h, h.text))}
     told = {change[1].id for change in changed.values()}
     folded = [h for h in shown if h.id in told and h.id not in changed]
     shown = [h for h in shown if h not in folded]

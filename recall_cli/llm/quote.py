@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from ..models import Hit
 from ..search.text import NAMES_ASSISTANT, is_assistant
-from ..timephrase.phrase import extract
+from ..timephrase.phrase import ASKS_AHEAD, extract
 from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .contact import number_of
 from .correction import corrected
 from .measure import block_number, measure_asked, with_measure
 from .pointer import followed
-from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row
+from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row, whole_list
 from .shape import (
     ANSWER_DEPTH,
     DONE_YET,
@@ -32,7 +32,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
-from .standing import came_to, still_on, taken_over
+from .standing import called_off, came_to, still_on, taken_over, takes_effect
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
@@ -148,6 +148,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = duration_answer(keys, own, allow=keep, predicate=predicate_of(question))
     elif (row := table_row(question, hits)) is not None:  # "who covers Thu 23 July?": that day's row
         made = Shaped(row[0], [row[1]])
+    elif (listed := whole_list(question, keys, own)) is not None:  # "what's on my shopping list?"
+        made = Shaped(listed[0], [listed[1]])
     names = {stem(w) for name in names_in_question(question) for w in tokens(name.removesuffix("'s"))}
     # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
     # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
@@ -188,7 +190,28 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                      question, kind)
     for later in (still_on, taken_over, came_to):  # what stands now, looked up beyond the evidence
         made = later(svc.store, made, question, keys)
+    if kind == "date" or named is not None:  # "when is the Lisbon trip?": a plan, unless called off since
+        made = called_off(svc.store, made, question)
+    if latest and now is not None and named is None and kind != "date" and not ASKS_AHEAD.search(question) \
+            and made is not None and made.hits and made.hits[0].ts <= now:
+        # "how much is the gym now?" in November: "goes up to 39.90 from December" has yet to hold
+        made = _until_then(made, now, own, lambda rest: statement_answer(
+            keys, rest, reply, allow=keep, names=names, predicate=verb, amount=amount, then=True))
     return number_of(svc.store, made, question, keys)  # whose number: the name found, then its number
+
+
+def _until_then(made: Shaped, now: float, hits: Sequence[Hit],
+                before: Callable[[list[Hit]], Shaped | None]) -> Shaped:
+    """``made``, or where it tells a change that holds from a time still to come at ``now``,
+    what holds until then (the answer it replaced, else ``before`` of ``hits`` without the
+    change's item), with the change after it."""
+    new, _, old = made.text.partition(" (before: ")
+    if takes_effect(new, made.hits[0].ts, now) is None:
+        return made
+    if old:
+        return Shaped(f"{old.removesuffix(')')} (to come: {new})", [*made.hits[1:], made.hits[0]])
+    held = before([h for h in hits if h.ref != made.hits[0].ref])
+    return made if held is None else Shaped(f"{held.text} (to come: {new})", [*held.hits, made.hits[0]])
 
 
 def _reply_to(svc: Recall, hit: Hit) -> Hit | None:

@@ -25,6 +25,8 @@ MAX_SECTION_LINES = 30  # a longer section (or block) ends with how many lines m
 MAX_SECTION_BLOCKS = 12  # more blocks than this under one heading is a log, not a how-to
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # "| Thu 23 Jul N | Andre |": a Markdown table's row
 TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")  # "|---|---|": the line under its header
+LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+\S")  # "- oat milk", "2. coffee beans", "- [ ] bin bags"
+WHAT_ON = re.compile(r"^\s*what(?:'s| is| was| are| were)? (?:\w+ )?(?:on|in)\b", re.I)  # "what's on my ... list?"
 
 
 def section_blocks(store: Store, hit: Hit) -> list[Event]:
@@ -81,6 +83,24 @@ def clipped(text: str) -> str:
     more = len(lines) - MAX_SECTION_LINES
     shown = "\n".join(lines[:MAX_SECTION_LINES]).strip()
     return shown + (f"\n(and {more} more line{'s' if more > 1 else ''} in the note)" if more > 0 else "")
+
+
+def whole_list(question: str, keys: set[str], hits: Sequence[Hit], depth: int = 3) -> tuple[str, Hit] | None:
+    """For "what's on my shopping list?", the whole list under the heading (or in the file)
+    the question names, every item of it, in the note's order; None unless one of the first
+    ``depth`` items is a note's list (each line an item) whose heading and file name say every
+    key word ("list" aside). A list's items seldom say what the list is for, so picking the
+    items that best match the question would show two of five."""
+    if not WHAT_ON.match(question) or not keys:
+        return None
+    for hit in hits[:depth]:
+        if hit.owner != "event" or hit.source not in ("note", "file"):
+            continue
+        lines = [line for line in (hit.text or "").splitlines() if line.strip()]
+        named = alike(section_words(hit) | words(file_words(hit))) | {"list", "checklist"}
+        if len(lines) >= 2 and all(LIST_ITEM.match(line) for line in lines) and keys <= named:
+            return clipped("\n".join(lines)), hit
+    return None
 
 
 def cells(line: str) -> list[str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Hit
 from ..search.text import GENERIC
+from ..timephrase.phrase import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAYS, mentions
 from .measure import gives_figure
 from .shape import HOW_MUCH, PRICE_WORDS, Shaped, clean
 from .support import sentences, stem, tokens, words
@@ -41,6 +42,51 @@ OFF = re.compile(r"\b(?:cancell?(?:ed|ing)?|called off|calling off|not happening
                  r"(?:i'?ll|i will|going to|gonna|have to|will) (?:have to )?miss|no point)\b"
                  r"|\s[-:\u2013\u2014]\s*off(?=\s*(?:[.!;,)]|$))", re.I)  # "dai morgan - off."
 LOOKED_AT = 20  # the later items read
+# words that say when, not what: "the weekend of 14 November" names no plan
+WHEN_WORDS = frozenset("weekend weekends week weeks month months year today tonight tomorrow morning evening "
+                       "night nights day days".split())
+PLAN_AHEAD = 12 * 3600  # a time spoken of this long after the line was written makes it a plan
+
+
+def called_off(store: Store, made: Shaped | None, question: str) -> Shaped | None:
+    """``made``, or where it quotes a plan (a line that speaks of a time after it was
+    written) and a later line of the same writer calls that plan off, ``made`` with that line
+    after it: "what am I doing the weekend of 14 November?" is not answered by the Lisbon
+    trip alone when "so Lisbon is off" came after. The plan is known by its names (the
+    capitalised words inside its sentences) and its note's heading, not by the question's
+    words, which may only say when. (Whether it is "still on" is asked and answered apart.)"""
+    if made is None or STILL.match(question) or not made.hits or made.hits[0].owner != "event":
+        return made
+    found = off_since(store, made.hits[0], made.text)
+    if found is None or found[0] in made.text:
+        return made
+    return Shaped(f"{made.text} (since called off: {found[0].rstrip('.')})", [*made.hits, found[1]])
+
+
+def off_since(store: Store, source: Hit, said: str) -> tuple[str, Hit] | None:
+    """The later line of ``source``'s writer that calls off the plan ``said`` (from
+    ``source``) tells, and its item; None when ``source`` speaks of no time after it was
+    written, or nothing later calls it off."""
+    if not any(span.since > source.ts + PLAN_AHEAD for span in mentions(source.text or "", source.ts)):
+        return None
+    things = [t.lower() for t in plan_names(said)]
+    things += [t for t in tokens(note_heading(source)) if t.isalpha() and len(t) > 3 and t not in GENERIC]
+    things = [t for t in dict.fromkeys(things) if t not in WHEN_WORDS]
+    found = _later_line(store, Shaped(said, [source]), things, OFF)
+    return found if found is not None and found[1].ref != source.ref else None
+
+
+def plan_names(text: str) -> list[str]:
+    """The capitalised words inside ``text``'s sentences (not the first of each): the places
+    and people a plan is known by ("Lisbon", "Jonas"), not months or days."""
+    found = []
+    for sentence in sentences(text):
+        for word in sentence.split()[1:]:
+            word = word.strip(".,;:!?()\"'")
+            if word[:1].isupper() and word.isalpha() and len(word) > 2 and word.lower() not in MONTHS \
+                    and word.lower() not in WEEKDAYS:
+                found.append(word)
+    return found
 
 
 def still_on(store: Store, made: Shaped | None, question: str, keys: set[str]) -> Shaped | None:
@@ -163,4 +209,24 @@ def _later_line(store: Store, made: Shaped, things: list[str], says: re.Pattern[
                     # where the sentence does not name the thing, its line ("... transit L3H2 ... nope.")
                     said = sentence if named or wanted & words(sentence) else line
                     return clean(said) or said, hit
+    return None
+
+
+# a change said to hold from a time: "goes up to 39.90 a month from December", "starting 1 January"
+FROM_WHEN = re.compile(
+    rf"\b(?:from|starting|as of|effective|beginning)\s+(?:(?:the\s+)?(?:start|beginning) of\s+)?"
+    rf"(?P<when>next (?:week|month|year)|\d{{1,2}}{ORDINAL_RE}\s+(?:of\s+)?{MONTH_RE}\.?(?:\s+\d{{4}})?"
+    rf"|{MONTH_RE}\.?(?:\s+\d{{1,2}}{ORDINAL_RE}\b)?(?:,?\s+\d{{4}})?)", re.I)
+
+
+def takes_effect(sentence: str, ts: float, now: float) -> str | None:
+    """The time a change ``sentence`` tells (written at ``ts``) holds from, as written ("from
+    December"), when that is still to come at ``now``; None otherwise. Until then, what it
+    changes is what holds."""
+    for found in FROM_WHEN.finditer(sentence):
+        when = found.group("when")
+        # a month alone is the one the writer had ahead of them, as "in December" is
+        spans = mentions(when if re.search(r"\d|next", when) else f"in {when}", ts)
+        if spans and spans[0].since > now:
+            return found.group(0).rstrip(".")
     return None

@@ -96,7 +96,8 @@ FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alik
     ("liv", "mov hom hous flat apartment"), ("teach", "teacher"), ("work", "job employ hire"),
     ("job", "work employ hire"), ("address", "street road avenu lane hous flat apartment"),
     ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born"),
-    ("class", "lesson"), ("lesson", "class"))}
+    ("class", "lesson"), ("lesson", "class"), ("trip", "flight fly hotel holiday travel"),
+    ("holiday", "trip flight hotel travel"))}
 
 
 # an age as an ordinal says a birthday: "the trip for his 40th (he's 40 on the 22nd Nov)"

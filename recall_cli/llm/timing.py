@@ -341,8 +341,31 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             again = again or _rebooked(keys, later, [later[1], *hits[:depth]], allow)
             return _day_of(question, again, [later[1], hit]) if again is not None else \
                 Shaped(clean(later[0]) or later[0], [later[1], hit])
+    booked = _booked_before(best[3], best[2], hit) if ONGOING.match(question) and not DEADLINE.search(question) \
+        and best[2] is not None else None
+    if booked is not None:
+        # "MOT inspection due by 15 January. Booked it ... for 8 January at 11:00": the day it happens
+        return Shaped(f"{in_granularity(question, booked[1], booked[2])} (due by {best[1]})", [hit])
     # "when is pistache's next vet appointment?" asked in December: "8 July 2025" is the last one known
     return Shaped(in_granularity(question, best[1], best[2]) + _gone_by(question, best[2], today), [hit])
+
+
+# a day by which a thing must be done, not when it is: "due by 15 January", "deadline 31.7."
+DEADLINE = re.compile(r"\b(?:due|deadline|expires?|runs out|no later than|latest by)\b", re.I)
+BOOKED = re.compile(r"\b(?:book(?:ed|ing)|appointment|appt|scheduled)\b", re.I)
+
+
+def _booked_before(sentence: str, due: date, hit: Hit) -> Dated | None:
+    """Where ``sentence`` gives a deadline, the day a line of the same item books the thing
+    for, on or before it ("Booked it at Kwik Fit for 8 January at 11:00"); None otherwise."""
+    if not DEADLINE.search(sentence):
+        return None
+    for other in sentences(hit.text or ""):
+        if other != sentence and BOOKED.search(other) and not DEADLINE.search(other):
+            found = [d for d in dates_in(other, hit.ts, undated(hit)) if d[2] is not None and d[2] <= due]
+            if found:
+                return _with_time(other, found[0])
+    return None
 
 
 def _section_opened(above: Sequence[Hit]) -> tuple[Dated, Hit] | None:

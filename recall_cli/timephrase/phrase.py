@@ -414,6 +414,11 @@ _FROM = re.compile(r"\b(?:after|since)\s+$", re.I)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)
 _AND = re.compile(r"\s*(?:and|to|-)\s+", re.I)
 MONTH_DAYS = 30  # "as of X" and "after X" look a month to one side of X
+# a range of days of one month: "14-15 November" (the first day before), "Nov 14-16" (the last after)
+_DAY_BEFORE = re.compile(rf"(?:\bfrom\s+)?(?:\bthe\s+)?\b(?P<day>\d{{1,2}}){ORDINAL_RE}\s*(?:-|\u2013|\u2014|to)\s*$",
+                         re.I)
+_DAY_AFTER = re.compile(rf"\s*(?:-|\u2013|\u2014|to)\s*(?P<day>\d{{1,2}}){ORDINAL_RE}\b(?![:.,]?\d|\s*(?:am|pm|h)\b)",
+                        re.I)
 
 
 @dataclass(frozen=True)
@@ -452,6 +457,8 @@ def _modified(text: str, found: _Found, today: date, nearest: bool, deadline: bo
     question), "by 28 November" and "until Friday" name that day: what is due then."""
     head = text[: found.start]
     first, last = found.days
+    if last - first == _DAY and (ranged := _day_range(text, found)) is not None:
+        return ranged
     m = _BEFORE_WEEKDAY.search(head)
     if m:
         return _Found(m.start(), found.end, _one_day(weekday_before(first, m.group("wd"))))
@@ -490,6 +497,23 @@ def _modified(text: str, found: _Found, today: date, nearest: bool, deadline: bo
                         first -= _DAY
                 return _Found(m.start(), joint.end() + other[0].end, (first, max(last, after)))
     return found
+
+
+def _day_range(text: str, found: _Found) -> _Found | None:
+    """``found`` (one day) widened to the range of days of its month it ends or starts
+    ("14-15 November", "Nov 14-16"); None when no day of a range stands next to it."""
+    day, said = found.days[0], text[found.start:found.end]
+    before = _DAY_BEFORE.search(text[: found.start]) if said[:1].isdigit() else None
+    if before is not None and 0 < int(before.group("day")) < day.day:
+        return _Found(before.start(), found.end, (day.replace(day=int(before.group("day"))), day + _DAY))
+    # the month, then the day: "Nov 14-16" (not the year of "14 November 2026 - 20 people")
+    after = _DAY_AFTER.match(text, found.end) if re.search(rf"[a-z.]\s*\d{{1,2}}{ORDINAL_RE}$", said, re.I) else None
+    if after is not None and day.day < int(after.group("day")) <= 31:
+        try:
+            return _Found(found.start, after.end(), (day, day.replace(day=int(after.group("day"))) + _DAY))
+        except ValueError:  # "Feb 27-30"
+            return None
+    return None
 
 
 _EXACT_SHIFT = re.compile(rf"(?:in\s+(?P<ahead>{NUMBER_RE})\s+(?P<unit_a>{UNIT_RE})s?|"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from recall_cli.llm.shape import Shaped
-from recall_cli.llm.standing import OFF, TAKEN_OVER, came_to, still_on, taken_over
+from recall_cli.llm.standing import OFF, TAKEN_OVER, called_off, came_to, still_on, taken_over, takes_effect
 from recall_cli.llm.support import key_words
+from recall_cli.timeutil import parse_time
 from tests.llm.test_answers import add_notes, answered, import_note
 
 
@@ -163,3 +164,52 @@ def test_what_a_thing_came_to_on_another_line_of_the_answers_own_note_block_answ
     # two lines up in the same block; the deposit is no price it replaced
     assert made is not None and made.text == ("- came round sat - system's sludgy, needs a powerflush so revised "
                                               "price £3,380")
+
+
+def test_a_plan_asked_by_its_time_says_a_later_note_called_it_off(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-10-10-lisbon.md", "Lisbon weekend\n\nBooked flights to Lisbon for the weekend "
+                "of 14-15 November with Jonas. Hotel near Alfama, 2 nights.\n", saved="2026-10-10T20:00")
+    import_note(svc, tmp_path / "2026-11-01-off.md", "Jonas can't make it, so Lisbon is off. Cancelled the hotel, "
+                "flights refunded as voucher.\n", saved="2026-11-01T20:00")
+    first = next(h for h in svc.search("flights Lisbon Alfama", limit=5).hits if "Booked" in h.text)
+    made = called_off(svc.store, Shaped(first.text, [first]), "what am I doing the weekend of 14 November?")
+    # the note that drops it says no weekend and no date: it is found by the plan's names
+    assert made is not None and "(since called off: Jonas can't make it, so Lisbon is off)" in made.text
+    assert made.text.startswith("Booked flights to Lisbon")
+    answer = answered(svc, "when am I going to Lisbon?", "2026-11-10T12:00")
+    assert "14-15 November" in answer and "since called off: Jonas can't make it" in answer
+
+
+def test_a_plan_nothing_later_drops_is_told_as_it_stands(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-10-10-lisbon.md", "Lisbon weekend\n\nBooked flights to Lisbon for the weekend "
+                "of 14-15 November with Jonas.\n", saved="2026-10-10T20:00")
+    # another plan called off, by the same writer, after it
+    import_note(svc, tmp_path / "2026-11-01-gym.md", "Climbing with Pedro is off this week, his wrist.\n",
+                saved="2026-11-01T20:00")
+    first = next(h for h in svc.search("flights Lisbon", limit=5).hits if "Booked" in h.text)
+    made = called_off(svc.store, Shaped(first.text, [first]), "what am I doing the weekend of 14 November?")
+    assert made is not None and made.text == first.text
+
+
+def test_a_change_from_a_month_still_to_come_leaves_what_holds_until_then(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-10-03-gym.md", "# gym\n\nJoined PureGym on Albert Road today. Membership is "
+                "34.90 a month, paid by direct debit.\n", saved="2026-10-03T20:00")
+    import_note(svc, tmp_path / "2026-10-20-gym-price.md", "Email from PureGym: membership goes up to 39.90 a month "
+                "from December. Annoying but still cheaper than the council one.\n", saved="2026-10-20T20:00")
+    november = answered(svc, "how much is the gym now?", "2026-11-10T12:00")
+    # in November the old price holds; the rise is told after it
+    assert november.startswith("Joined PureGym") and "34.90" in november
+    assert "(to come: Email from PureGym: membership goes up to 39.90 a month from December" in november
+    december = answered(svc, "how much is the gym now?", "2026-12-10T12:00")
+    assert december.startswith("Email from PureGym: membership goes up to 39.90") and "to come" not in december
+
+
+@pytest.mark.parametrize(("sentence", "now", "expected"), [
+    ("membership goes up to 39.90 a month from December.", "2026-11-10T12:00", "from December"),
+    ("membership goes up to 39.90 a month from December.", "2026-12-02T12:00", None),
+    ("rent is 950 starting 1 January 2027", "2026-12-31T12:00", "starting 1 January 2027"),
+    ("from next month the bus is 2.10", "2026-11-10T12:00", None),  # next month of 20 October: November
+    ("the bus is 2.10 since December", "2026-11-10T12:00", None),  # since tells no change to come
+])
+def test_a_change_takes_effect_only_from_the_time_it_names(sentence, now, expected):
+    assert takes_effect(sentence, parse_time("2026-10-20T09:00"), parse_time(now)) == expected

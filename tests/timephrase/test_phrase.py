@@ -156,3 +156,17 @@ def test_a_weekday_and_a_day_of_the_month_without_a_month_is_the_nearest_such_da
 def test_a_weekday_before_a_time_a_month_or_a_number_of_the_sun_is_no_day_of_the_month(text):
     from recall_cli.timephrase.phrase import mentions
     assert not [m.phrase for m in mentions(text, SAID) if re.search(r"[a-z]\s+\d{1,2}$", m.phrase, re.I)]
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("Booked flights to Lisbon for the weekend of 14-15 November with Jonas.", "2026-11-14", "2026-11-15"),
+    ("off from 14 to 16 November", "2026-11-14", "2026-11-16"),
+    ("conference Nov 14\u201316, Porto", "2026-11-14", "2026-11-16"),
+    ("Nov 14 - 3 people coming", "2026-11-14", "2026-11-14"),  # a count after the day
+    ("14 November 2026 - 20 people", "2026-11-14", "2026-11-14"),  # the year, then a count
+    ("call Nov 14-15:30", "2026-11-14", "2026-11-14"),  # a time of day
+])
+def test_a_range_of_days_of_one_month_is_every_day_of_it(text, first, last):
+    from recall_cli.timephrase.phrase import mentions
+    [found] = mentions(text, parse_time("2026-10-10T20:00"))
+    assert (_day(found.since), _day(found.until)) == (first, last)
