@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def account_name() -> str | None:
@@ -105,6 +107,42 @@ def lock_file(path: str | os.PathLike[str], *, wait: bool = True) -> int | None:
             raise
         return None
     return fd
+
+
+IMPORT_LOCK = "import.lock"  # held by an import while it stores and embeds
+_imports_held = 0  # imports this process runs (its own lock is no other's import)
+
+
+@contextmanager
+def importing(home: str | os.PathLike[str]) -> Iterator[None]:
+    """Held while an import stores and embeds what it read: a search in another process
+    meanwhile finds the new items by their words, rather than embedding them itself while
+    the import does the same (see import_running)."""
+    global _imports_held
+    try:  # (a second import at once: the first holds it)
+        os.makedirs(home, mode=PRIVATE_DIR, exist_ok=True)  # a first import opens the store after this
+        fd = lock_file(os.path.join(home, IMPORT_LOCK), wait=False)
+    except OSError:  # a home that cannot be written to: the store says so, not this
+        fd = None
+    _imports_held += 1
+    try:
+        yield
+    finally:
+        _imports_held -= 1
+        if fd is not None:
+            os.close(fd)
+
+
+def import_running(home: str | os.PathLike[str]) -> bool:
+    """Whether another process imports into ``home`` now (and will embed what it stores)."""
+    path = os.path.join(home, IMPORT_LOCK)
+    if _imports_held or not os.path.exists(path):
+        return False
+    fd = lock_file(path, wait=False)
+    if fd is None:
+        return True
+    os.close(fd)
+    return False
 
 
 def loose_modes(home: str | os.PathLike[str]) -> list[str]:

@@ -16,7 +16,7 @@ from .capture.rescan import catch_up
 from .capture.write import said_by_parts
 from .config import Config, load_config
 from .errors import ModelError, NoRoom, NotFoundError, RecallError, UsageError
-from .home import tighten
+from .home import import_running, tighten
 from .importers.base import Importer, ImportReport, import_targets
 from .importers.stream import import_file
 from .llm.methods import ModelMethods
@@ -303,7 +303,8 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
     # -- vectors ----------------------------------------------------------------------------
     def catch_up(self) -> int:
         """Embed events and memories stored without a vector (fast `add`s defer this); a backlog
-        of a thousand or more (an import that was stopped) is told to ``backlog_notice`` first."""
+        of a thousand or more (an import that was stopped) is told to ``backlog_notice`` first;
+        -1 while an import in another process still stores (and will embed) them."""
         import shutil
 
         from .search.vectors import BACKLOG, VECTOR_ROOM
@@ -313,6 +314,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         if missing > 0 and shutil.disk_usage(self.config.home).free < VECTOR_ROOM * missing + 2**20:
             raise NoRoom(f"the disk is full: {missing:,} items stay without a vector, found by their words "
                          "until there is room")  # (not after embedding them for nothing, every call)
+        if missing > 0 and import_running(self.config.home):  # it embeds them: not twice, not in a search
+            if self.notice is not None:
+                self.notice(f"{missing:,} items an import is storing are found by their words until it embeds them")
+            return -1
         if missing >= BACKLOG and self.backlog_notice is not None:
             self.backlog_notice(missing)
         return self.embed_pending() if missing > 0 else 0
@@ -393,9 +398,10 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         background sample and memory vectors (the daemon and loops skip recounting 100k rows)."""
         cache = self._cache
         if cache is None or cache["version"] != self.store.data_version() or (dense and not cache["caught_up"]):
+            caught_up = dense
             if dense:
                 try:
-                    self.catch_up()
+                    caught_up = self.catch_up() >= 0
                 except NoRoom as exc:  # what is stored is still found; the new items by their words
                     if self.notice is not None:
                         self.notice(exc.message)
@@ -404,7 +410,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
                     # vectors: a cache opened before that has not seen them
                     self._index.sync()
             vectors = self.store.vector_fingerprint(self.embedder.model_id)[0] if dense else 0
-            cache = self._cache = {"version": self.store.data_version(), "caught_up": dense, "vectors": vectors}
+            cache = self._cache = {"version": self.store.data_version(), "caught_up": caught_up, "vectors": vectors}
         return cache
 
     def ask(self, question: str, *, use_llm: bool = True, limit: int | None = None,

@@ -14,6 +14,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperOption
 
 from ..errors import InputError, RecallError, UsageError
+from ..home import importing
 from ..importers.base import ImportReport, Skipped
 from ..render import parse_when, plural, replaced
 from .common import backend, echo_json, progress, service, stdin_text
@@ -126,6 +127,11 @@ def import_cmd(
     formats = ("auto", "recall", *svc.importers())
     if fmt not in formats:  # refused once, before any file is read
         raise UsageError(f"unknown format '{fmt}' (choose {', '.join(formats)})")
+    with importing(svc.config.home):  # a search meanwhile leaves the embedding to this import
+        _import_all(svc, paths, fmt, as_json)
+
+
+def _import_all(svc: Recall, paths: list[Path], fmt: str, as_json: bool) -> None:
     files = svc.import_targets(paths)
     if len(files) == 1 and files[0] == paths[0]:
         _import_one(svc, files[0], fmt, as_json)

@@ -441,3 +441,29 @@ def test_a_search_that_must_first_embed_a_stopped_imports_backlog_says_so(cli):
     assert err == ("recall: embedding 1,201 items stored without a vector first (an import that was stopped?); "
                    "this happens once\n")
     assert cli("search", "garden")[2] == ""  # once
+
+
+def test_a_search_while_an_import_runs_leaves_its_backlog_to_the_import(cli, recall_home):
+    import subprocess
+    import sys
+
+    from recall_cli.cli.common import service
+    from recall_cli.models import Event
+
+    service().store.insert_events([Event(f"chat line {i} about the garden shed", 1_700_000_000 + i, source="chat")
+                                   for i in range(1200)])  # stored by an import, not yet embedded by it
+    holder = subprocess.Popen([sys.executable, "-c", "import sys\nfrom recall_cli.home import importing\n"
+                               "with importing(sys.argv[1]):\n    print('held', flush=True)\n    sys.stdin.read()",
+                               str(recall_home)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        code, out, err = cli("search", "garden shed")
+        # found by their words at once; the import embeds them, not this search
+        assert code == 0 and "garden shed" in out
+        assert err == "recall: 1,200 items an import is storing are found by their words until it embeds them\n"
+        assert service().store.vector_fingerprint(service().embedder.model_id)[0] == 0
+    finally:
+        holder.communicate("")
+    # the import done (its lock let go), the next search embeds what is left, as after a stopped import
+    code, out, err = cli("search", "garden shed")
+    assert code == 0 and "embedding 1,200 items" in err
