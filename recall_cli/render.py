@@ -43,22 +43,37 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def table_lines(rows: Sequence[Sequence[str]], headers: Sequence[str], columns: int | None = None) -> list[str]:
-    """Aligned columns; the last column is cut to the terminal width (or ``columns``)."""
+    """Aligned columns; the last column is cut to the terminal width (or ``columns``). Widths
+    are counted in terminal cells: "📌" and "東京" take two each, an accent's mark none."""
     if not rows:
         return []
     cols = len(headers)
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    widths = [max(cells(str(h)), *(cells(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
     term = columns or shutil.get_terminal_size((120, 24)).columns
     last = max(20, term - (sum(widths[:-1]) + 2 * (cols - 1)))
 
     def fmt(row: Sequence[str]) -> str:
-        parts = [str(row[i]).ljust(widths[i]) for i in range(cols - 1)]
+        parts = [str(row[i]) + " " * (widths[i] - cells(str(row[i]))) for i in range(cols - 1)]
         tail = str(row[-1])
-        if len(tail) > last:
-            tail = tail[: last - 1] + "…"
+        if cells(tail) > last:
+            kept, used = 0, 0
+            while kept < len(tail) and used + cells(tail[kept]) <= last - 1:
+                used += cells(tail[kept])
+                kept += 1
+            tail = tail[:kept] + "…"
         return "  ".join([*parts, tail]).rstrip()
 
     return [fmt(headers), *(fmt(r) for r in rows)]
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: wide characters (CJK, most emoji) two, combining
+    marks none."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 WEAK_MATCH = 0.15  # a shown score below this for every result: nothing is on the query's subject
@@ -133,7 +148,10 @@ def _with_repeats(text: str, meta: dict[str, Any]) -> str:
     repeats = meta.get("repeats")
     if isinstance(repeats, int) and repeats > 1:
         text = f"({repeats}×) {text}"
-    return f"(edited out in {meta['edited_out']}) {text}" if meta.get("edited_out") else text
+    if not meta.get("edited_out"):
+        return text
+    when = meta.get("edited_out_at")
+    return f"(edited out {short(when)[:10]}) {text}" if isinstance(when, (int, float)) else f"(edited out) {text}"
 
 
 # -- recall show ----------------------------------------------------------------------------

@@ -54,7 +54,8 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     # ("Dentist on Tuesday 8 December" is no longer on Tuesday: "Rescheduled the dentist to Thursday")
     changed = {h.id: change for h in shown if (change := _changed_since(h, result.hits)) is not None}
     # the note that calls a plan off may not be among the evidence: it need not say when ("so Lisbon is off")
-    changed |= {h.id: off for h in shown if h.id not in changed and (off := off_since(svc.store, h, h.text))}
+    if ASKS_AHEAD.search(question):  # "what plans do I have this weekend?", not "what did I do then?"
+        changed |= {h.id: off for h in shown if h.id not in changed and (off := off_since(svc.store, h))}
     told = {change[1].id for change in changed.values()}
     folded = [h for h in shown if h.id in told and h.id not in changed]
     shown = [h for h in shown if h not in folded]

@@ -191,7 +191,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     for later in (still_on, taken_over, came_to):  # what stands now, looked up beyond the evidence
         made = later(svc.store, made, question, keys)
     if kind == "date" or named is not None:  # "when is the Lisbon trip?": a plan, unless called off since
-        made = called_off(svc.store, made, question)
+        made = called_off(svc.store, made, question, now)
     if latest and now is not None and named is None and kind != "date" and not ASKS_AHEAD.search(question) \
             and made is not None and made.hits and made.hits[0].ts <= now:
         # "how much is the gym now?" in November: "goes up to 39.90 from December" has yet to hold

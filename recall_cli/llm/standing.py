@@ -46,34 +46,44 @@ LOOKED_AT = 20  # the later items read
 WHEN_WORDS = frozenset("weekend weekends week weeks month months year today tonight tomorrow morning evening "
                        "night nights day days".split())
 PLAN_AHEAD = 12 * 3600  # a time spoken of this long after the line was written makes it a plan
+OFF_REACH = 25  # characters between a plan's name and the words that call it off ("Lisbon is off")
 
 
-def called_off(store: Store, made: Shaped | None, question: str) -> Shaped | None:
-    """``made``, or where it quotes a plan (a line that speaks of a time after it was
-    written) and a later line of the same writer calls that plan off, ``made`` with that line
-    after it: "what am I doing the weekend of 14 November?" is not answered by the Lisbon
-    trip alone when "so Lisbon is off" came after. The plan is known by its names (the
-    capitalised words inside its sentences) and its note's heading, not by the question's
-    words, which may only say when. (Whether it is "still on" is asked and answered apart.)"""
+def called_off(store: Store, made: Shaped | None, question: str, now: float | None = None) -> Shaped | None:
+    """``made``, or where it quotes a plan still to come at ``now`` (a line that speaks of a
+    time after it was written) and a later line of the same writer calls that plan off,
+    ``made`` with that line after it: "when am I going to Lisbon?" is not answered by the
+    trip alone when "so Lisbon is off" came after. (Whether it is "still on" is asked and
+    answered apart.)"""
     if made is None or STILL.match(question) or not made.hits or made.hits[0].owner != "event":
         return made
-    found = off_since(store, made.hits[0], made.text)
+    found = off_since(store, made.hits[0], now)
     if found is None or found[0] in made.text:
         return made
     return Shaped(f"{made.text} (since called off: {found[0].rstrip('.')})", [*made.hits, found[1]])
 
 
-def off_since(store: Store, source: Hit, said: str) -> tuple[str, Hit] | None:
-    """The later line of ``source``'s writer that calls off the plan ``said`` (from
-    ``source``) tells, and its item; None when ``source`` speaks of no time after it was
-    written, or nothing later calls it off."""
-    if not any(span.since > source.ts + PLAN_AHEAD for span in mentions(source.text or "", source.ts)):
+def off_since(store: Store, source: Hit, now: float | None = None) -> tuple[str, Hit] | None:
+    """The later line of ``source``'s writer that calls off the plan ``source`` tells, and
+    its item; None when ``source`` speaks of no time after it was
+    written (and, given ``now``, not gone by), or nothing later calls it off. The plan is
+    known by its names (the capitalised words inside its sentences, not months or days),
+    and the line must say one of them right by the words that call it off ("so Lisbon is
+    off"): a heading's words ("move", "christmas") and a name said elsewhere in a long
+    line ("Tariq moved out ... gonna miss him") name other things as often."""
+    if not any(span.since > source.ts + PLAN_AHEAD and (now is None or span.until >= now)
+               for span in mentions(source.text or "", source.ts)):
         return None
-    things = [t.lower() for t in plan_names(said)]
-    things += [t for t in tokens(note_heading(source)) if t.isalpha() and len(t) > 3 and t not in GENERIC]
-    things = [t for t in dict.fromkeys(things) if t not in WHEN_WORDS]
-    found = _later_line(store, Shaped(said, [source]), things, OFF)
-    return found if found is not None and found[1].ref != source.ref else None
+    things = [t for t in dict.fromkeys(t.lower() for t in plan_names(source.text or "")) if t not in WHEN_WORDS]
+    found = _later_line(store, Shaped(source.text or "", [source]), things, OFF)
+    if found is None or found[1].ref == source.ref:
+        return None
+    line = found[0].lower()
+    near = [m.start() for t in things for m in re.finditer(rf"\b{re.escape(t)}\b", line)]
+    if not any(abs(at - off.start()) <= OFF_REACH or abs(at - off.end()) <= OFF_REACH
+               for off in OFF.finditer(line) for at in near):
+        return None
+    return found
 
 
 def plan_names(text: str) -> list[str]:

@@ -141,7 +141,7 @@ FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|
 
 # a question about what is to come ("what is on 9 January?", "when will ...")
 ASKS_AHEAD = re.compile(r"\b(?:will|going to|gonna|should|need to|have to|is on|are on|what's on|coming|"
-                        r"upcoming|plan(?:ned)?|due|scheduled|booked|(?:have|has|'ve) (?:i |we )?got on|"
+                        r"upcoming|plan(?:s|ned)?|due|scheduled|booked|(?:have|has|'ve) (?:i |we )?got on|"
                         # the present of a plan: "what am I doing in January?"
                         r"(?:am|are) (?:i|we) \w+ing)\b", re.I)
 

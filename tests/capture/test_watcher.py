@@ -18,6 +18,7 @@ from recall_cli.capture.watch import FileWatcher, WatchBusyError
 from recall_cli.errors import InputError
 from recall_cli.importers.markdown import paragraph_hash
 from recall_cli.llm.ask import ask
+from recall_cli.timeutil import short
 from tests.capture.helpers import spool_records
 from tests.fakes import ScriptedLLM
 
@@ -443,7 +444,7 @@ def test_an_edited_note_answers_with_its_new_text_and_search_marks_the_old_one(c
     assert "edited_out" not in hits[0]["meta"] and hits[1]["meta"]["edited_out"]
     assert hits[0]["score"] >= hits[1]["score"]
     code, out, _ = cli("search", "dentist appointment")
-    assert f"(edited out in {hits[1]['meta']['edited_out']}) The dentist appointment is on 3 May" in out
+    assert f"(edited out {short(hits[1]['meta']['edited_out_at'])[:10]}) The dentist appointment is on 3 May" in out
     # a paragraph the edit left alone is still current
     code, out, _ = cli("search", "team offsite", "--json")
     assert "edited_out" not in json.loads(out)["results"][0]["meta"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from recall_cli.llm.ask import ask
+from recall_cli.timeutil import now, short
 from tests.fakes import ScriptedLLM
 
 TUESDAY = "Dentist appointment is on Tuesday at 9."
@@ -29,7 +30,10 @@ def test_a_reimported_edited_note_answers_from_its_current_text(cli, svc, tmp_pa
     hits = json.loads(cli("search", "dentist appointment", "--json")[1])["results"]
     assert [h["text"] for h in hits if h["kind"] == "paragraph"][:2] == [THURSDAY, TUESDAY]
     assert "edited_out" not in hits[0]["meta"] and hits[1]["meta"]["edited_out"]
-    assert f"(edited out in {hits[1]['meta']['edited_out']}) {TUESDAY}" in cli("search", "dentist appointment")[1]
+    # the day the edit was found, not the id of the record that keeps it
+    edited = short(hits[1]["meta"]["edited_out_at"])[:10]
+    assert edited == short(now())[:10]
+    assert f"(edited out {edited}) {TUESDAY}" in cli("search", "dentist appointment")[1]
     answer = ask(svc, "when is the dentist appointment?", llm=ScriptedLLM([]))
     assert [h.text for h in answer.cited] == [THURSDAY] and "Tuesday" not in (answer.text or "")
 
