@@ -23,7 +23,7 @@ from ..search.text import GENERIC
 from ..timephrase.phrase import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAYS, mentions
 from .measure import gives_figure
 from .shape import HOW_MUCH, PRICE_WORDS, Shaped, clean
-from .support import sentences, stem, tokens, words
+from .support import STOPWORDS, sentences, stem, tokens, words
 from .update import further_down, heading_words, is_question, note_heading, same_writer
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ def called_off(store: Store, made: Shaped | None, question: str, now: float | No
 
 def off_since(store: Store, source: Hit, now: float | None = None) -> tuple[str, Hit] | None:
     """The later line of ``source``'s writer that calls off the plan ``source`` tells, and
-    its item; None when ``source`` speaks of no time after it was
-    written (and, given ``now``, not gone by), or nothing later calls it off. The plan is
+    its item; None when ``source`` speaks of no time after it was written (and, given
+    ``now``, not gone by), or nothing later calls it off. The plan is
     known by its names (the capitalised words inside its sentences, not months or days),
     and the line must say one of them right by the words that call it off ("so Lisbon is
     off"): a heading's words ("move", "christmas") and a name said elsewhere in a long
@@ -79,22 +79,25 @@ def off_since(store: Store, source: Hit, now: float | None = None) -> tuple[str,
     if found is None or found[1].ref == source.ref:
         return None
     line = found[0].lower()
-    near = [m.start() for t in things for m in re.finditer(rf"\b{re.escape(t)}\b", line)]
-    if not any(abs(at - off.start()) <= OFF_REACH or abs(at - off.end()) <= OFF_REACH
-               for off in OFF.finditer(line) for at in near):
+    near = [(m.start(), m.end()) for t in things for m in re.finditer(rf"\b{re.escape(t)}\b", line)]
+    # (a name said by the words themselves is none: "OFF" of "dental on the 11th is OFF" in the plan)
+    if not any(0 <= off.start() - end <= OFF_REACH or 0 <= at - off.end() <= OFF_REACH
+               for off in OFF.finditer(line) for at, end in near):
         return None
     return found
 
 
 def plan_names(text: str) -> list[str]:
     """The capitalised words inside ``text``'s sentences (not the first of each): the places
-    and people a plan is known by ("Lisbon", "Jonas"), not months or days."""
+    and people a plan is known by ("Lisbon", "Jonas"), not months, days or common words."""
     found = []
     for sentence in sentences(text):
         for word in sentence.split()[1:]:
             word = word.strip(".,;:!?()\"'")
+            # (not a word in capitals that calls off or says when: "dental on the 11th is OFF", "NEW DATE: Thu")
             if word[:1].isupper() and word.isalpha() and len(word) > 2 and word.lower() not in MONTHS \
-                    and word.lower() not in WEEKDAYS:
+                    and word.lower()[:3] not in {d[:3] for d in WEEKDAYS} and word.lower() not in STOPWORDS \
+                    and not OFF.search(word) and word.lower() not in WHEN_WORDS:
                 found.append(word)
     return found
 
