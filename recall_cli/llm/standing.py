@@ -47,6 +47,7 @@ WHEN_WORDS = frozenset("weekend weekends week weeks month months year today toni
                        "night nights day days".split())
 PLAN_AHEAD = 12 * 3600  # a time spoken of this long after the line was written makes it a plan
 OFF_REACH = 25  # characters between a plan's name and the words that call it off ("Lisbon is off")
+_WEEKDAY_STARTS = frozenset(day[:3] for day in WEEKDAYS)  # "Thu" of "NEW DATE: Thu 27 March" is a day too
 
 
 def called_off(store: Store, made: Shaped | None, question: str, now: float | None = None) -> Shaped | None:
@@ -74,7 +75,7 @@ def off_since(store: Store, source: Hit, now: float | None = None) -> tuple[str,
     if not any(span.since > source.ts + PLAN_AHEAD and (now is None or span.until >= now)
                for span in mentions(source.text or "", source.ts)):
         return None
-    things = [t for t in dict.fromkeys(t.lower() for t in plan_names(source.text or "")) if t not in WHEN_WORDS]
+    things = list(dict.fromkeys(t.lower() for t in plan_names(source.text or "")))
     found = _later_line(store, Shaped(source.text or "", [source]), things, OFF)
     if found is None or found[1].ref == source.ref:
         return None
@@ -96,7 +97,7 @@ def plan_names(text: str) -> list[str]:
             word = word.strip(".,;:!?()\"'")
             # (not a word in capitals that calls off or says when: "dental on the 11th is OFF", "NEW DATE: Thu")
             if word[:1].isupper() and word.isalpha() and len(word) > 2 and word.lower() not in MONTHS \
-                    and word.lower()[:3] not in {d[:3] for d in WEEKDAYS} and word.lower() not in STOPWORDS \
+                    and word.lower()[:3] not in _WEEKDAY_STARTS and word.lower() not in STOPWORDS \
                     and not OFF.search(word) and word.lower() not in WHEN_WORDS:
                 found.append(word)
     return found

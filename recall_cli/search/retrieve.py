@@ -327,10 +327,11 @@ class Retriever:
             else:
                 old.append((replace(hit, meta={**hit.meta, "edited_out": later}), previous))
                 previous = old[-1][0]
-        # when the edit was made, for the reader ("edited out 2026-11-20"): its id means nothing to them
-        made = {i: e.ts_start for i, e in self.store.get_events(list({h.meta["edited_out"] for h, _ in old})).items()}
-        old = [(replace(h, meta={**h.meta, "edited_out_at": made.get(h.meta["edited_out"])}), before)
-               for h, before in old]
+        if old:  # when the edit was made, for the reader ("edited out 2026-11-20"): its id means nothing to them
+            edits_made = self.store.get_events(list({h.meta["edited_out"] for h, _ in old}))
+            made = {i: e.ts_start for i, e in edits_made.items()}
+            old = [(replace(h, meta={**h.meta, "edited_out_at": made.get(h.meta["edited_out"])}), before)
+                   for h, before in old]
         placed: dict[int, Hit] = {}  # an old paragraph as put back (its score may be lowered)
         # a later scan of the file, not its time: paragraphs under one dated heading share that
         stored = self.store.stored_times([h.id for h in hits if h.owner == "event" and _file_of(h)]) if old else {}
