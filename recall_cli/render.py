@@ -186,7 +186,7 @@ def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
         if value is not None and value != "" and value != []:
             fields.append((label, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
 
-    path = meta.get("path")
+    path = meta.get("path") or meta.get("file")  # (a chat message names the export it came from)
     if source == "shell":
         add("Directory", meta.get("cwd"))
         add("Exit code", meta.get("exit_code"))

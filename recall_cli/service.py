@@ -272,18 +272,21 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         return import_targets(paths, set(parse_list(self.config.get("watch.ignore_dirs"))))
 
     def import_any(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
-                   embed: bool = True) -> ImportReport | ExchangeReport:
+                   embed: bool = True, reading: Progress | None = None) -> ImportReport | ExchangeReport:
         """`recall import`: a recall export (``--format recall``, or known by its header) with
         its memories and history, a zipped chat export, what a pipe holds, else any registered
-        format through ``import_file`` (see importers.dispatch)."""
+        format through ``import_file`` (see importers.dispatch). ``reading``: (records read, 0)."""
         from .importers.dispatch import import_any
 
-        return import_any(self, Path(path), fmt, progress=progress, embed=embed)
+        return import_any(self, Path(path), fmt, progress=progress, embed=embed, reading=reading)
 
     def import_file(self, path: str | Path, fmt: str = "auto", *, progress: Progress | None = None,
-                    embed: bool = True, batch: int = 500) -> ImportReport:
-        """Import a file; valid records land even when others are skipped."""
-        return import_file(self, Path(path), fmt, progress=progress, embed=embed, batch=batch)
+                    embed: bool = True, batch: int = 500, origin: str | None = None,
+                    reading: Progress | None = None) -> ImportReport:
+        """Import a file; valid records land even when others are skipped. ``origin``: the file
+        its events record they came from (default: ``path``; "" for none, as for a pipe)."""
+        return import_file(self, Path(path), fmt, progress=progress, embed=embed, batch=batch, origin=origin,
+                           reading=reading)
 
     def ingest_spool(self, *, batch_size: int | None = None, embed: bool = True,
                      progress: Progress | None = None) -> IngestReport:

@@ -228,8 +228,10 @@ def skipped_error(skipped: Sequence[Skipped], file: Path) -> InputError:
 
 
 def _import_one(svc: Recall, file: Path, fmt: str, as_json: bool) -> None:
+    with progress(f"Reading {file.name}") as update:  # (a 30 MB export takes a minute before it embeds)
+        report = svc.import_any(file, fmt, embed=False, reading=update)
     with progress(f"Embedding {file.name}") as update:
-        report = svc.import_any(file, fmt, progress=update)
+        svc.embed_pending(progress=update)
     if as_json:
         echo_json(report.to_dict())
     else:

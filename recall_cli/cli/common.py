@@ -182,7 +182,7 @@ def progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], 
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total or None)  # (0: not known, as while a file is read)
 
         yield update
 

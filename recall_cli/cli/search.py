@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from ..errors import UsageError
@@ -77,9 +79,11 @@ def show(
 
 
 def forget(
-    refs: list[str] = typer.Argument(None, help="Event ids (42) or memory ids (m7)."),
+    refs: list[str] = typer.Argument(None, help="Event ids (42), memory ids (m7) or ranges of them (120-180, m3-m9)."),
     source: list[str] = typer.Option(None, "--source", "-s", help="Forget everything from these sources."),
     before: str = typer.Option(None, "--before", help="Forget events older than this time."),
+    file: list[Path] = typer.Option(None, "--file", "-f", help="Forget what was imported or watched from this "
+                                                               "file, or from the files in this folder."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print what was deleted as JSON."),
 ) -> None:
@@ -88,15 +92,17 @@ def forget(
     The memories consolidation made from forgotten events go with them (they repeat their
     words); a memory you edited stays, and the next `recall consolidate` summarises the episode again.
     """
-    if not refs and not source and before is None:
-        raise UsageError("say what to forget: ids, --source or --before")
+    if not refs and not source and before is None and not file:
+        raise UsageError("say what to forget: ids (42, 120-180, m7), --source, --before or --file")
     svc = service()
     sources = split_csv(source)
-    plan = svc.plan_forget(refs or [], sources=sources, before=parse_when(before))
+    plan = svc.plan_forget(refs or [], sources=sources, before=parse_when(before), files=file or [])
     if plan.empty:
         if sources:
             check_sources(sources, svc.sources(), svc.registered_sources())
-        typer.echo("Nothing matches; nothing deleted.")
+        missing = [str(f) for f in file or [] if not f.expanduser().exists()]
+        typer.echo("Nothing matches; nothing deleted" + (f" (no such file: {', '.join(missing)})" if missing else "")
+                   + ".")
         return
     what = f"{plural(plan.events, 'event')} and {plural(len(plan.memory_ids), 'memory', 'memories')}"
     if plan.memory_ids:  # which memories go with the events, a pinned one above all, before they go

@@ -18,14 +18,15 @@ if TYPE_CHECKING:
 
 
 def import_any(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callable[[int, int], None] | None = None,
-               embed: bool = True) -> ImportReport | ExchangeReport:
+               embed: bool = True, reading: Callable[[int, int], None] | None = None,
+               origin: str | None = None) -> ImportReport | ExchangeReport:
     """Import ``path`` into ``svc`` as its kind asks (see the module's docstring)."""
     from ..sync.exchange import is_export
 
     if is_pipe(path):  # read once as it comes, within import.max_bytes, then as the file it held
         with piped(path, svc.config.home, svc.config.get("import.max_bytes")) as copy:
             try:
-                report = import_any(svc, copy, fmt, progress=progress, embed=embed)
+                report = import_any(svc, copy, fmt, progress=progress, embed=embed, reading=reading, origin="")
             except InputError as exc:
                 if not exc.path or not exc.path.startswith(str(copy)):
                     raise
@@ -36,7 +37,8 @@ def import_any(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callable
     readable(path)
     if path.is_file() and is_zip(path):  # a ChatGPT or Claude export as it arrives
         with unzipped(path, svc.config.home, svc.config.get("import.max_bytes")) as inner:
-            zipped = svc.import_file(inner, fmt, progress=progress, embed=embed)
+            zipped = svc.import_file(inner, fmt, progress=progress, embed=embed, reading=reading,
+                                     origin=str(path.resolve()) if origin is None else origin)
         zipped.path = f"{path}:{EXPORT_MEMBER}"
         return zipped
     if fmt == "recall" or (fmt == "auto" and path.is_file() and is_export(_head(path))):
@@ -44,7 +46,7 @@ def import_any(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callable
         if embed:
             svc.embed_pending(progress=progress)
         return exchanged
-    return svc.import_file(path, fmt, progress=progress, embed=embed)
+    return svc.import_file(path, fmt, progress=progress, embed=embed, reading=reading, origin=origin)
 
 
 def _head(path: Path) -> str:

@@ -357,10 +357,31 @@ def detect_format(svc: Recall, path: Path, text: str, skip: AbstractSet[str] = f
                      str(path))
 
 
+def stored_hashes(svc: Recall, path: Path) -> set[str]:
+    """The content hashes the events read from ``path`` would be stored under now (secrets
+    redacted): how `forget --file` finds what an import stored before events recorded their
+    file. Empty for a file no format reads."""
+    from ..capture.redact_fields import redact_event
+
+    try:
+        max_bytes = svc.config.get("import.max_bytes")
+        scan = scan_file(path, max_bytes)
+        importer = svc.importers()[detect_format(svc, path, scan.head)]
+        return {redact_event(item).content_hash for item in parse_file(importer, path, max_bytes)
+                if isinstance(item, Event)}
+    except RecallError:
+        return set()
+
+
 def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callable[[int, int], None] | None = None,
-                embed: bool = True, batch: int = 500) -> ImportReport:
+                embed: bool = True, batch: int = 500, origin: str | None = None,
+                reading: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import a file into ``svc`` a batch at a time; valid records land even when others are
-    skipped, and nothing is stored from a file that is not text."""
+    skipped, and nothing is stored from a file that is not text. Each event records ``origin``
+    as its file (default: ``path``'s; "" for none); ``reading`` hears (records read, 0) a batch
+    at a time, before ``progress`` hears how the embedding goes."""
+    if origin is None:
+        origin = str(path.resolve()) if path.is_file() else ""
     started = time.perf_counter()
     importers = svc.importers()
     if fmt != "auto" and fmt not in importers:
@@ -377,7 +398,8 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
         if scan.bad is not None and not getattr(importers[name], "skips_bad_lines", False):
             raise scan.bad  # (a JSON document with a bad byte cannot be read around it)
         try:
-            read = _read(svc, importers[name], path, max_bytes, report, batch, scan.utf8_elsewhere)
+            read = _read(svc, importers[name], path, max_bytes, report, batch, scan.utf8_elsewhere,
+                         origin=origin, reading=reading)
             break
         except RecallError:
             raise
@@ -410,7 +432,8 @@ def import_file(svc: Recall, path: Path, fmt: str = "auto", *, progress: Callabl
 
 
 def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: ImportReport, batch: int,
-          utf8_elsewhere: bool = False) -> set[str]:
+          utf8_elsewhere: bool = False, *, origin: str = "",
+          reading: Callable[[int, int], None] | None = None) -> set[str]:
     """Store the records ``importer`` reads from ``path`` a batch at a time, counted in ``report``
     (a line skipped for a byte that is not UTF-8 says how to fix the file: ``utf8_elsewhere``);
     the hashes of the note paragraphs read (their meta "paragraph")."""
@@ -430,6 +453,8 @@ def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: I
         report.forgotten += stored.forgotten
         report.event_ids.extend(stored.inserted)
         pending.clear()
+        if reading is not None:
+            reading(report.inserted + report.duplicates + report.forgotten + report.filtered + len(report.skipped), 0)
 
     for item in parse_file(importer, path, max_bytes):  # a record at a time
         if isinstance(item, Skipped):
@@ -437,6 +462,8 @@ def _read(svc: Recall, importer: Importer, path: Path, max_bytes: int, report: I
                 item.reason += "; " + utf8_fix(utf8_elsewhere)
             report.skipped.append(item)
             continue
+        if origin and "path" not in item.meta:  # (`forget --file`, `show`)
+            item.meta["file"] = origin
         pending.append(item)
         if isinstance(digest := item.meta.get("paragraph"), str):
             paragraphs.add(digest)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import NotFoundError, UsageError
 from ..home import replace_private
+from ..importers.stream import stored_hashes
 from ..llm.prompt_cache import drop_all
 from ..models import ForgetPlan, is_later_part
 from ..store.backup import forget_in_copies
@@ -37,15 +38,22 @@ class ForgetMethods:
     """Mixin for Recall: plan a forget, forget for real, scrub what deletions leave behind."""
 
     def plan_forget(self, refs: Sequence[str | int] = (), *, sources: Sequence[str] | None = None,
-                    before: float | None = None) -> ForgetPlan:
-        """Work out what a forget would delete, checking every id exists."""
+                    before: float | None = None, files: Sequence[str | Path] = ()) -> ForgetPlan:
+        """Work out what a forget would delete, checking every id exists. A ref may be a range
+        ("120-180", "m3-m9": the ids stored in it); ``files``: what was imported or watched
+        from these files (or folders), whether or not they still exist."""
         svc = cast("Recall", self)
-        if refs and (sources or before is not None):
+        if refs and (sources or before is not None or files):
             # "forget 2 --source note" deleted every note: ids and filters would each add to it
-            raise UsageError("give ids, or --source/--before, not both: together they would forget all that "
-                             "either names")
+            raise UsageError("give ids, or --source/--before/--file, not both: together they would forget all "
+                             "that either names")
         plan = ForgetPlan()
         for ref in refs:
+            if (span := _id_range(svc, ref)) is not None:
+                owner, low, high = span
+                ids = svc.store.ids_between(owner, low, high)
+                (plan.event_ids if owner == "event" else plan.memory_ids).extend(ids)
+                continue
             owner, oid = svc.resolve(ref)
             if owner == "event":
                 if svc.store.get_event(oid) is None:
@@ -57,7 +65,11 @@ class ForgetMethods:
         # a row search showed as one ("(2×)") is forgotten whole: its copies go with the id named
         plan.copies = svc.store.identical_copies(plan.event_ids)  # (none of the ids named)
         plan.event_ids.extend(plan.copies)
-        if sources or before is not None:
+        if files:
+            plan.event_ids.extend(_from_files(svc, [Path(f).expanduser() for f in files]))
+            if sources or before is not None:  # both: what came from the files and matches the filters
+                plan.event_ids = sorted(set(plan.event_ids) & set(svc.store.event_ids_where(sources, before)))
+        elif sources or before is not None:
             plan.event_ids.extend(svc.store.event_ids_where(sources=sources, before=before))
         # a long text stored as linked parts is forgotten whole, whichever part is named
         plan.event_ids = svc.store.parts_of(sorted(set(plan.event_ids)))
@@ -114,6 +126,36 @@ class ForgetMethods:
                 svc.index.rebuild()
             except Exception:  # noqa: BLE001 - the index is a cache: a failed rebuild is redone next time
                 pass
+
+
+def _id_range(svc: Recall, ref: str | int) -> tuple[str, int, int] | None:
+    """("event" or "memory", first, last) for a ref that is a range of ids ("120-180",
+    "m3-m9", "m3-9"); None for one id."""
+    low, dash, high = str(ref).strip().lower().partition("-")
+    if not dash:
+        return None
+    owner, first = svc.resolve(low)
+    if high.strip().isdigit():  # "m3-9" is m3 to m9
+        high = ("m" if owner == "memory" else "") + high.strip()
+    try:
+        other, last = svc.resolve(high)
+    except UsageError:
+        raise UsageError(f"'{ref}' is not a range of ids (events: 120-180, memories: m3-m9)") from None
+    if other != owner:
+        raise UsageError(f"'{ref}' mixes events and memories: give a range of one kind (120-180 or m3-m9)")
+    if last < first:
+        raise UsageError(f"'{ref}' ends before it starts: give the lower id first")
+    return owner, first, last
+
+
+def _from_files(svc: Recall, paths: Sequence[Path]) -> list[int]:
+    """The events read from these files or the files below these folders: those that record
+    the file, and those an import stored before events recorded it, known by the hashes the
+    file's records are stored under (while it can still be read)."""
+    ids = set(svc.store.event_ids_from_files([str(p.resolve()) for p in paths]))
+    for file in svc.import_targets([p for p in paths if p.exists()]):  # the files an import of them reads
+        ids.update(svc.store.event_ids_by_hash(stored_hashes(svc, file)))
+    return sorted(ids)
 
 
 class Quotes:

@@ -315,6 +315,31 @@ class EventQueries(StoreBase):
         where, params = event_filters(since, before, sources)
         return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
+    def event_ids_from_files(self, paths: Sequence[str]) -> list[int]:
+        """Ids of the events read from these files (absolute paths), or from a file below one
+        of them: an import records its file, a note's paragraph and a watched edit their path."""
+        out: set[int] = set()
+        for path in paths:
+            below = path.rstrip("/") + "/"
+            out.update(r[0] for r in self._db.execute(
+                "SELECT id FROM (SELECT id, coalesce(json_extract(meta, '$.path'), json_extract(meta, '$.file')) "
+                "AS f FROM events) WHERE f = ? OR substr(f, 1, ?) = ?", [path, len(below), below]))
+        return sorted(out)
+
+    def event_ids_by_hash(self, hashes: Iterable[str]) -> list[int]:
+        """Ids of the stored events with these content hashes."""
+        out: list[int] = []
+        for chunk in chunks(list(hashes)):
+            out += [r[0] for r in self._db.execute(
+                f"SELECT id FROM events WHERE content_hash IN ({marks(chunk)})", chunk)]
+        return sorted(out)
+
+    def ids_between(self, owner: str, low: int, high: int) -> list[int]:
+        """The stored event (``owner`` "event") or memory ids from ``low`` to ``high``."""
+        table = "events" if owner == "event" else "memories"
+        return [r[0] for r in self._db.execute(f"SELECT id FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
+                                               [low, high])]
+
     def known_paragraph(self, event: Event) -> bool:
         """Whether a note's paragraph is already stored from the same file though its time
         differs from the stored one's: a watched file's paragraph that `recall import` stored

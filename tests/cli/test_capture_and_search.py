@@ -229,8 +229,8 @@ def test_forget_refuses_ids_together_with_a_filter(cli):
     cli("add", "old note", "--time", "2020-01-01")
     cli("add", "another note", "--time", "2020-01-02")
     assert cli("forget", "1", "--source", "note", "--yes") == (
-        2, "", "Error: give ids, or --source/--before, not both: together they would forget all that either "
-               "names\n")
+        2, "", "Error: give ids, or --source/--before/--file, not both: together they would forget all that "
+               "either names\n")
     assert json.loads(cli("stats", "--json")[1])["events"] == 2
 
 

@@ -290,7 +290,8 @@ def test_chatgpt_messages_keep_their_times_and_meta(svc):
     assert (first.ts_start, second.ts_start) == (1715176810.5, 1715176815.0)
     assert (first.source, first.kind) == ("chat", "message")
     assert first.meta == {"format": "chatgpt", "conversation_index": 0, "turn_index": 0,
-                          "title": "Lisbon trip", "message_id": "u1"}
+                          "title": "Lisbon trip", "message_id": "u1",
+                          "file": str((DATA / "chatgpt_conversations.json").resolve())}  # (forget --file)
     assert second.meta["model"] == "gpt-4o"
 
 
@@ -342,7 +343,8 @@ def test_claude_export_imports_one_event_per_message_with_iso_times(svc):
     assert letter[1].text.startswith("Here is a shorter version")  # from the flat text field
     assert letter[1].ts_start == at("2024-04-10T19:00:30")
     assert letter[0].meta == {"format": "claude", "conversation_index": 1, "turn_index": 0, "sender": "human",
-                              "title": "Cover letter", "message_id": "m-l1"}
+                              "title": "Cover letter", "message_id": "m-l1",
+                              "file": str((DATA / "claude_conversations.json").resolve())}
 
 
 def test_claude_attachment_names_go_to_meta_and_their_text_is_appended(svc):
@@ -390,7 +392,8 @@ def test_longmemeval_official_turns_keep_session_ids_dates_and_has_answer(svc):
     assert [e.meta["has_answer"] for e in run] == [False, False, True]
     assert run[2].meta == {"format": "longmemeval", "question_id": "kq_5k_time", "session_id": "answer_kq_1",
                            "session_date": "2023/05/25 (Thu) 20:21", "turn_index": 2, "has_answer": True,
-                           "question_type": "knowledge-update"}
+                           "question_type": "knowledge-update",
+                           "file": str((DATA / "lme-official-schema.json").resolve())}
 
 
 def test_longmemeval_a_session_shared_by_two_questions_is_stored_once(svc):
@@ -424,7 +427,8 @@ def test_beam_messages_keep_their_ids_batches_and_time_anchors(svc):
     assert [e.actor for e in events] == ["user", "assistant"] * 5
     assert events[0].meta == {"format": "beam", "chat": "beam/3", "batch_number": 1, "turn_index": 0,
                               "message_id": 0, "index": "1,1", "question_type": "main_question",
-                              "time_anchor": "March-15-2024"}
+                              "time_anchor": "March-15-2024",
+                              "file": str((DATA / "beam" / "3" / "chat.json").resolve())}
 
 
 def test_beam_without_any_anchor_uses_a_fixed_start_one_minute_apart(svc, tmp_path):

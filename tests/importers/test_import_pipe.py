@@ -49,3 +49,9 @@ def test_a_pipe_over_the_import_limit_or_empty_is_a_one_line_error(cli, tmp_path
                                                "(1,000)\n")
     assert cli("import", os.devnull) == (4, "", f"Error: {os.devnull}: empty (nothing came through the pipe)\n")
     assert json.loads(cli("stats", "--json")[1])["events"] == 0
+
+
+def test_what_a_pipe_held_names_no_file_it_came_from(cli, recall_home, tmp_path):
+    pipe = _fifo(tmp_path / "pipe.json", (DATA / "chatgpt_conversations.json").read_bytes())
+    assert cli("import", str(pipe))[0] == 0
+    assert "File:" not in cli("show", "1")[1]  # (the copy it was read from is gone)

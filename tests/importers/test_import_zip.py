@@ -114,3 +114,12 @@ def test_a_password_protected_zip_is_a_one_line_error_naming_it(cli, recall_home
                "password and import conversations.json\n")
     assert json.loads(cli("stats", "--json")[1])["events"] == 0
     assert not any((recall_home / "tmp").glob("*"))
+
+
+def test_a_zipped_export_is_forgotten_by_the_zip_it_came_in(cli, tmp_path):
+    archive = _zip(tmp_path / "export.zip", {"conversations.json": (DATA / "chatgpt_conversations.json").read_bytes()})
+    cli("import", str(archive))
+    cli("add", "Sam's spare key is under the blue pot")
+    assert f"File:          {archive.resolve()}" in cli("show", "1")[1]  # not the copy it was read from
+    assert cli("forget", "--file", str(archive), "--yes")[1] == "Deleted 9 events and 0 memories.\n"
+    assert json.loads(cli("stats", "--json")[1])["events"] == 1
