@@ -109,7 +109,7 @@ def search_text(result: SearchResult, as_json: bool, columns: int | None = None,
             # the closest are still shown (an empty list would hide what exists), but said to be so
             lines.append(f"Nothing matches '{result.query}' well; the closest results:")
         rows = [(h.ref, short(h.ts), h.source if h.owner == "event" else f"memory:{h.kind}",
-                 h.actor or "", f"{h.score:.2f}", *((where(h),) if wide else ()), _with_repeats(h.snippet, h.meta))
+                 h.actor or "", score_text(h.score), *((where(h),) if wide else ()), _with_repeats(h.snippet, h.meta))
                 for h in result.hits]
         headers = ("id", "date", "source", "speaker", "score", *(("where",) if wide else ()), "text")
         lines.extend(table_lines(rows, headers, columns))
@@ -172,6 +172,12 @@ def _number(value: Any) -> float | None:
 
 
 EXPORTS = {"chatgpt": "ChatGPT export", "claude": "Claude export", "beam": "BEAM", "locomo": "LoCoMo"}
+
+
+def score_text(score: float) -> str:
+    """A result's score as a table shows it: two decimals, and "<0.01" for one that would read
+    0.00 (a row that is shown is not nothing; it is the closest there is)."""
+    return f"{score:.2f}" if score >= 0.005 else "<0.01"
 
 
 def event_fields(data: dict[str, Any]) -> list[tuple[str, str]]:

@@ -19,11 +19,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...models import Hit, SearchResult
-from ...render import plural, weak_match
+from ...render import plural, score_text, weak_match
 from ...timeutil import short
 from .common import RefOptionsMixin, one_line, recall_app, source_tag
 
-HINT = "Type to search events and memories. Time phrases filter: 'deploy last week'."
+HINT = "Type to search events and memories. A time phrase ranks what happened then first: 'deploy last week'."
 
 
 class HitPrompt:
@@ -54,7 +54,7 @@ def hit_prompt(hit: Hit, best: float | None = None) -> HitPrompt:
         head.append_text(source_tag(hit.source))
     if hit.owner != "memory" and hit.actor:
         head.append(f" {hit.actor}", style="italic")
-    head.append(f"  {hit.score:.2f}", style="dim")
+    head.append(f"  {score_text(hit.score)}", style="dim")
     body = Text(one_line(hit.snippet or hit.text, 160))
     if best is not None and hit.score < best / 2:
         head.stylize("dim")
