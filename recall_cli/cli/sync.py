@@ -40,9 +40,13 @@ def export(
     else:
         if output.exists():
             raise UsageError(f"{output} exists; choose a new file name")
-        if not output.parent.is_dir():  # as backup says it
-            raise UsageError(f"no such folder: {output.parent}")
+        if output.parent.exists() and not output.parent.is_dir():  # as backup says it
+            raise UsageError(f"not a folder: {output.parent}")
         import os
+
+        from ..home import make_private_dir
+
+        make_private_dir(output.parent)  # as backup and a Markdown export make theirs
 
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:

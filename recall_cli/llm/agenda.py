@@ -3,6 +3,7 @@ week?"): what was written then or speaks of then."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..models import Hit, SearchResult
@@ -16,6 +17,9 @@ from .update import later_update
 if TYPE_CHECKING:
     from ..service import Recall
 
+# where a sentence (or a line, a clause after ";") ends, closing marks and all ("6 September.** Keys")
+SENTENCE_END = re.compile(r"(?<=[.!?;])[*_)\]\"'»]*\s+|\n+")
+SIDE_REMARK = 40  # characters after another time up to the sentence's end that keep the sentence whole
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
 LONG_FILE = 40  # a file with more paragraphs than this dated in the time asked is told as one thing
 
@@ -30,8 +34,10 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     ids = [h.id for h in result.hits if h.owner == "event"]
     mentioned = svc.store.event_times(ids)
     own = bool(OWN_LIFE.search(question))
+    # an undated note's time is its file's last save, not a day it was written on or speaks of
     inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
-        window.overlaps(*span) for span in [(h.ts, h.ts), *mentioned.get(h.id, [])])]
+        window.overlaps(*span) for span in [*([] if h.meta.get("undated") else [(h.ts, h.ts)]),
+                                            *mentioned.get(h.id, [])])]
     if ASKS_AHEAD.search(question):
         # "what's on this week?": what speaks of a day in it, not what was merely written in it
         # ("went to the cinema" this morning is no plan); that is still counted among the rest
@@ -84,11 +90,24 @@ def _part_about(hit: Hit, window: TimeRange) -> str:
     inside = [m for m in found if window.overlaps(m.since, m.until)]
     if not inside or len(found) < 2:
         return hit.text
-    start = hit.text.find(inside[0].phrase)
+    text = hit.text
+    start = text.find(inside[0].phrase)
     if start < 0:
-        return hit.text
-    later = [at for m in found if (at := hit.text.find(m.phrase, start + len(inside[0].phrase))) > start]
-    return hit.text[start:min(later, default=len(hit.text))]
+        return text
+    after = start + len(inside[0].phrase)
+    later = min([at for m in found if (at := text.find(m.phrase, after)) > start], default=len(text))
+    # whole sentences: "Rebooked for Sat 6 Sept, 8:30am", not "6 Sept, 8:30am" (up to the one
+    # that names the next time, or the end of its own when that one names it too)
+    ends = [m.start() for m in SENTENCE_END.finditer(text)]
+    begin = max([m.end() for m in SENTENCE_END.finditer(text, 0, start)], default=0)
+    if any(begin <= at < start for m in found if (at := text.find(m.phrase, begin)) >= 0):
+        begin = start  # another time opens the sentence: a day-by-day line's part starts at its day
+    stop = max([e for e in ends if after <= e <= later], default=None)
+    if stop is None:  # the next time is in the same sentence: a side remark ("(it was meant to be
+        # 16 August)") keeps its sentence; a day-by-day line with no stops is cut at the next day
+        end = min([e for e in ends if e >= after], default=None)
+        stop = end if end is not None and end - later <= SIDE_REMARK else later
+    return text[begin:stop]
 
 
 def _changed_since(hit: Hit, hits: list[Hit]) -> tuple[str, Hit] | None:

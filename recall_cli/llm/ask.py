@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
@@ -325,7 +325,8 @@ def ask(
     answer.model, answer.model_problem = llm.model_id, getattr(llm, "problem", "")
     try:
         shell = shell_answer(svc, question, window)
-        agenda = None if shell is not None else time_agenda(svc, result, question)
+        # (told from the hits left: not a paragraph an edit took out, nor the watcher's own log)
+        agenda = None if shell is not None else time_agenda(svc, replace(result, hits=hits), question)
         if shell is not None:  # about commands: their directory and exit code answer it, not their words
             text, cited = shell
             answer.evidence = cited or hits

@@ -297,7 +297,7 @@ def unanswerable(question: str, keys: set[str], hits: Sequence[Hit], *, follow_u
 NAME_ASKED = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are|\s+were)\b.*\b(?:names?|called|named)\s*\??\s*$", re.I)
 NAME_WORDS = frozenset(stem(w) for w in ("name", "names", "named", "called"))
 # a name said: a capitalised word inside a sentence, or what something is called or named
-NAMED = re.compile(r"(?<=[\w,;)] )(?!(?:I|The|A|An|My|Our|This|That)\b)[A-Z][\w'\u2019-]+"
+NAMED = re.compile(r"(?<=[\w,;):] )(?!(?:I|The|A|An|My|Our|This|That)\b)[A-Z][\w'\u2019-]+"
                    r"|\b(?:called|named|name(?:'s| is| was))\s+\S|[\"\u201c'][A-Z]\w+")
 
 

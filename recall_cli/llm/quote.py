@@ -3,13 +3,14 @@ steps, a list, a figure, a statement), as ``ask`` gives it when no model answers
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
 from ..models import Hit
 from ..search.text import NAMES_ASSISTANT, is_assistant
-from ..timephrase.phrase import ASKS_AHEAD, extract
+from ..timephrase.phrase import ANY_TIME, ASKS_AHEAD, extract
 from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .contact import number_of
@@ -53,6 +54,10 @@ from .update import UPDATE_DEPTH
 
 if TYPE_CHECKING:
     from ..service import Recall
+
+# what says when besides a date or a day: a season, a feast, a time relative to another thing
+WHEN_WORDS = re.compile(r"\b(?:spring|summer|autumn|fall|winter|christmas|xmas|easter|new year|noon|midnight|"
+                        r"soon|later|before|after|until|till|since|during|once|when)\b", re.I)
 
 
 def _their_words(svc: Recall, question: str, found: Support, keys: set[str], hits: Sequence[Hit]) -> list[Hit]:
@@ -183,6 +188,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                      amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice, then=then))
+    if kind == "date" and made is not None and not (ANY_TIME.search(made.text) or WHEN_WORDS.search(made.text)):
+        return None  # "when is Mum's birthday?" is not answered by "- birthday card for Mum"
     # "changed garage code (see bike.md)": the note it points at says what
     if made is None or (kind == "steps" and "\n" in made.text):
         return made

@@ -61,7 +61,7 @@ REQUEST = re.compile(r"\b(?:(?:can|could|would|will)\s+you|thank\s+you)\b", re.I
 # ("what should I do next Friday?", "what's on tomorrow?", "what have I got on this week?")
 GENERIC = frozenset("happen happened happening going go went anything something everything things thing stuff "
                     "up new done should need needs do doing plan plans planned schedule scheduled agenda due todo "
-                    "on coming got get am".split())
+                    "on coming got get am write wrote written note notes jot jotted".split())
 
 
 # the short forms notes write words in ("mum's op", "dentist appt"): a query's word finds them too

@@ -16,6 +16,7 @@ from ..home import PRIVATE_FILE, create_private_file, lock_file, make_private_di
 from . import shell_history
 from .embeddings import EmbeddingQueries
 from .episodes import EpisodeQueries
+from .files import FileQueries
 from .migrations import apply_migrations, build_migrations, pending_migrations, schema_sql
 from .shell_history import Query as ShellQuery
 from .sync import SyncQueries
@@ -30,7 +31,7 @@ class StoreHealth(TypedDict):
     pending_migrations: list[str]
 
 
-class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries):
+class Store(SyncQueries, EmbeddingQueries, EpisodeQueries, TimelineQueries, FileQueries):
     """The SQLite source of truth. Every write method is one transaction; the connection is
     private to this package (a test keeps SQL out of every other module)."""
 

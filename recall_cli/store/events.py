@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import PARAGRAPH_KEY, Event, content_hash, is_later_part, map_strings, paragraph_hash, paragraph_keys
+from ..models import Event, content_hash, is_later_part, map_strings, paragraph_keys
 from ..timephrase.phrase import mentions
 from ..timeutil import now
 from .base import StoreBase, chunks, marks, next_id
@@ -37,6 +36,10 @@ class InsertResult:
     def known(self) -> int:
         """Events not stored because they were seen before: stored already, or forgotten."""
         return self.duplicates + self.forgotten
+
+
+# an event whose time is a day it was written on: not a note nothing dates (meta "undated")
+DATED = "coalesce(json_extract(meta, '$.undated'), 0) = 0"
 
 
 def event_filters(
@@ -147,14 +150,14 @@ class EventQueries(StoreBase):
                        within: tuple[float | None, float | None] = (None, None),
                        skip_sessions: Sequence[str] = ()) -> list[int]:
         """Ids of events whose own time lies in [since, until] (and the hard filters; none of
-        ``skip_sessions``), the latest first, at most ``limit``."""
+        ``skip_sessions``; no undated note), the latest first, at most ``limit``."""
         low = since if within[0] is None else max(since, within[0])
         high = until if within[1] is None else min(until, within[1])
         where, params = event_filters(low, high, sources)
         if skip_sessions:
             where += f" AND (e.session IS NULL OR e.session NOT IN ({marks(skip_sessions)}))"
             params.extend(skip_sessions)
-        sql = f"SELECT e.id FROM events e WHERE 1 = 1{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
+        sql = f"SELECT e.id FROM events e WHERE {DATED}{where} ORDER BY e.ts_start DESC, e.id DESC LIMIT ?"
         return [r[0] for r in self._db.execute(sql, [*params, limit])]
 
     def events_containing(self, needles: Sequence[str], limit: int, since: float | None = None,
@@ -170,9 +173,9 @@ class EventQueries(StoreBase):
         return [r[0] for r in self._db.execute(sql, [*needles, *params, limit])]
 
     def count_events_between(self, since: float, until: float) -> int:
-        """How many events' own time lies in [since, until]."""
+        """How many events' own time lies in [since, until] (not an undated note's)."""
         where, params = event_filters(since, until, None)
-        return int(self._db.execute(f"SELECT count(*) FROM events e WHERE 1 = 1{where}", params).fetchone()[0])
+        return int(self._db.execute(f"SELECT count(*) FROM events e WHERE {DATED}{where}", params).fetchone()[0])
 
     def event_sessions(self, ids: Sequence[int]) -> dict[int, str]:
         """Event id -> its session (events without one are absent)."""
@@ -192,11 +195,12 @@ class EventQueries(StoreBase):
         return out
 
     def event_times_of(self, ids: Sequence[int]) -> dict[int, float]:
-        """Event id -> its own time."""
+        """Event id -> its own time; not an undated note's (its time is its file's last save,
+        no day it was written on)."""
         out: dict[int, float] = {}
         for chunk in chunks(ids):
-            out.update(self._db.execute(f"SELECT id, ts_start FROM events WHERE id IN ({marks(chunk)})",
-                                        chunk).fetchall())
+            out.update(self._db.execute(f"SELECT id, ts_start FROM events WHERE id IN ({marks(chunk)}) "
+                                        f"AND {DATED}", chunk).fetchall())
         return out
 
     def get_event(self, event_id: int) -> Event | None:
@@ -247,29 +251,6 @@ class EventQueries(StoreBase):
             out.update(self._db.execute(f"SELECT id, created_at FROM events WHERE id IN ({marks(chunk)})", chunk))
         return out
 
-    def note_paragraphs(self, path: str) -> set[str]:
-        """The hashes of the paragraphs imports stored from the note at ``path`` (as its events
-        name it): the watcher's hash of the text read where kept, else the stored text's."""
-        rows = self._db.execute(
-            "SELECT json_extract(meta, '$.paragraph'), text FROM events WHERE session = ? AND source = 'note' "
-            "AND kind = 'paragraph' AND json_extract(meta, '$.path') = ?", [os.path.basename(path), path])
-        return {digest if isinstance(digest, str) else paragraph_hash(text) for digest, text in rows}
-
-    def paragraph_edits(self, paths: Sequence[str]) -> dict[str, list[tuple[int, set[str]]]]:
-        """For each watched file path, its "edited" events in order: (event id, the hashes of
-        the paragraphs that edit took out of the file)."""
-        out: dict[str, list[tuple[int, set[str]]]] = {}
-        for chunk in chunks(list(dict.fromkeys(paths))):
-            for eid, path, meta in self._db.execute(
-                    f"SELECT id, json_extract(meta, '$.path'), meta FROM events WHERE source = 'file' "
-                    f"AND kind = 'edited' AND json_extract(meta, '$.path') IN ({marks(chunk)}) ORDER BY id", chunk):
-                try:
-                    gone = json.loads(meta or "{}").get("gone") or []
-                except (ValueError, AttributeError):
-                    continue  # (a hand-made row; the watcher writes a list)
-                out.setdefault(path, []).append((eid, {g for g in gone if isinstance(g, str)}))
-        return out
-
     def fts_events(
         self, match: str, limit: int, since: float | None = None, until: float | None = None,
         sources: Sequence[str] | None = None, min_id: int | None = None,
@@ -315,17 +296,6 @@ class EventQueries(StoreBase):
         where, params = event_filters(since, before, sources)
         return [r[0] for r in self._db.execute(f"SELECT e.id FROM events e WHERE 1 = 1{where}", params)]
 
-    def event_ids_from_files(self, paths: Sequence[str]) -> list[int]:
-        """Ids of the events read from these files (absolute paths), or from a file below one
-        of them: an import records its file, a note's paragraph and a watched edit their path."""
-        out: set[int] = set()
-        for path in paths:
-            below = path.rstrip("/") + "/"
-            out.update(r[0] for r in self._db.execute(
-                "SELECT id FROM (SELECT id, coalesce(json_extract(meta, '$.path'), json_extract(meta, '$.file')) "
-                "AS f FROM events) WHERE f = ? OR substr(f, 1, ?) = ?", [path, len(below), below]))
-        return sorted(out)
-
     def event_ids_by_hash(self, hashes: Iterable[str]) -> list[int]:
         """Ids of the stored events with these content hashes."""
         out: list[int] = []
@@ -339,51 +309,6 @@ class EventQueries(StoreBase):
         table = "events" if owner == "event" else "memories"
         return [r[0] for r in self._db.execute(f"SELECT id FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
                                                [low, high])]
-
-    def known_paragraph(self, event: Event) -> bool:
-        """Whether a note's paragraph is already stored from the same file though its time
-        differs from the stored one's: a watched file's paragraph that `recall import` stored
-        (its name, time and text), or a paragraph of a note that nothing dates, whose time is
-        the file's last save, imported again after an edit elsewhere in the file (its name and
-        text)."""
-        path = (event.meta or {}).get("path")
-        if event.kind != "paragraph" or event.source not in ("note", "file") or not path:
-            return False
-        undated = bool((event.meta or {}).get("undated"))
-        if event.source == "note" and not undated:
-            return False  # its content hash says whether it is known
-        sql = "SELECT 1 FROM events WHERE session = ? AND source = 'note' AND text = ?"
-        params: list[Any] = [os.path.basename(str(path)), event.text]
-        if not undated:
-            sql += " AND ts_start BETWEEN ? AND ?"
-            params += [event.ts_start - 0.01, event.ts_start + 0.01]
-        return self._db.execute(sql + " LIMIT 1", params).fetchone() is not None
-
-    def held_paragraphs(self) -> tuple[dict[str, set[str]], set[str]]:
-        """What the store holds of notes' paragraphs, for the file watcher to check its state
-        against: ({a watched file's path, or an imported note's file name: the hashes of its
-        paragraphs}, the hashes of paragraphs the user forgot)."""
-        held: dict[str, set[str]] = {}
-        for session, digest, text in self._db.execute(
-                "SELECT session, json_extract(meta, '$.paragraph'), "
-                "CASE WHEN json_extract(meta, '$.paragraph') IS NULL THEN text END FROM events "
-                "WHERE kind = 'paragraph' AND source IN ('file', 'note') AND session IS NOT NULL"):
-            # an import stores no watcher hash; the watcher hashes the text it read, the same
-            # text unless a secret was redacted from it
-            held.setdefault(session, set()).add(digest if isinstance(digest, str) else paragraph_hash(text))
-        forgotten = {key[len(PARAGRAPH_KEY):] for (key,) in self._db.execute(
-            "SELECT key FROM tombstones WHERE owner = 'event' AND key LIKE ?", [PARAGRAPH_KEY + "%"])}
-        return held, forgotten
-
-    def move_file(self, src: str, dest: str) -> int:
-        """Show what a watched file said at its new path (its paragraphs and edits keep their
-        ids, times and text); how many events moved."""
-        with self.transaction():
-            return self._db.execute(
-                "UPDATE events SET meta = json_set(meta, '$.path', ?), "
-                "session = CASE WHEN kind = 'paragraph' THEN ? ELSE session END "
-                "WHERE source = 'file' AND kind IN ('paragraph', 'edited') AND json_extract(meta, '$.path') = ?",
-                [dest, dest, src]).rowcount
 
     def parts_of(self, ids: Sequence[int]) -> list[int]:
         """The events ``ids`` with every other part of the long texts they are parts of (a

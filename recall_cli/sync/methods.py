@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
 from ..errors import RecallError, UsageError
+from ..home import make_private_dir
 from ..store.clock import DEVICE_KEY
 from .engine import RESTORED, SyncReport
 from .exchange import ExchangeReport
@@ -61,8 +62,9 @@ class SyncMethods:
         path = path.expanduser()
         if path.exists():
             raise UsageError(f"{path} exists; choose a new file name")
-        if not path.parent.is_dir():
-            raise UsageError(f"no such folder: {path.parent}")
+        if path.parent.exists() and not path.parent.is_dir():
+            raise UsageError(f"not a folder: {path.parent}")
+        make_private_dir(path.parent)  # (`recall backup ~/backups/recall.db` on a new machine)
         cast("Recall", self).store.backup_to(path)
         return path
 

@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 
 from ..timeutil import from_ts
+from .calendar import monday_of, month_start, weekday_after, weekday_before, weekday_this_week
 from .phrase import (
     _DAY,
     _WEEK,
@@ -16,13 +17,8 @@ from .phrase import (
     UNIT_RE,
     WEEKDAY_RE,
     _days,
-    _monday,
     day_text,
-    month_start,
     unit_name,
-    weekday_after,
-    weekday_before,
-    weekday_this_week,
 )
 
 RELATIVE = re.compile(
@@ -69,7 +65,7 @@ def _resolve(g: dict[str, str | None], today: date) -> str | None:
         span_name = g["span"].lower()
         shift = {"last": -1, "this": 0, "next": 1}[g["relspan"].lower()]
         if span_name in {"week", "weekend"}:
-            monday = _monday(today) + shift * _WEEK
+            monday = monday_of(today) + shift * _WEEK
             if span_name == "weekend":
                 return f"weekend of {day_text(monday + 5 * _DAY)}"
             return f"week of {day_text(monday)}"

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from ..timeutil import from_ts
 from .annotation import RELATIVE, day_after, resolve
+from .calendar import day_of_month, month_start, weekday_after, weekday_before, weekday_number
 from .phrase import (
     ANY_WEEKDAY,
     DAY_MONTH_RE,
@@ -24,6 +25,7 @@ from .phrase import (
     NO_DATE_AFTER,
     NUMBER_RE,
     OF,
+    ORDINAL_NOUN,
     ORDINAL_RE,
     SHORT_WEEKDAY,
     TIME_OF_DAY_AFTER,
@@ -31,14 +33,10 @@ from .phrase import (
     WEEKDAY_RE,
     day_text,
     month_number,
-    month_start,
     nearest_year,
     number,
     plans_ahead,
     unit_name,
-    weekday_after,
-    weekday_before,
-    weekday_number,
     weekday_year,
 )
 
@@ -64,9 +62,6 @@ _OPT_YEAR = rf"(?:,?\s+(?P<y>{_YEAR}))?"
 # a range's days named too: "fri 4 april - sun 6 april", "from sat 17 may to sun 18 may"
 _THEN_WEEKDAY = rf"(?:{ANY_WEEKDAY}\.?,?\s+)?"
 _FROM = rf"\b(?:from |between )?{_THEN_WEEKDAY}"
-# "for the 1st time", "on the 3rd floor": an ordinal of something other than a day
-ORDINAL_NOUN = (r"(?:time|times|place|floor|round|try|attempt|go|grade|year|day|week|month|lap|row|step|"
-                r"person|one|half|quarter|century|edition|anniversary|birthday|level|stage|game|set)\b")
 DATE_PHRASES = [
     # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
     ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH}){_THEN_WEEKDAY}(?P<d2>{_D})\s+{OF}(?P<m>{_DAY_MONTH})"
@@ -308,17 +303,8 @@ def in_granularity(question: str, rendered: str, day: date | None) -> str:
 
 def _day_of_month(dom: int, said: date, future: bool) -> tuple[str, date | None] | None:
     """The day ``dom`` of the month it most likely means, from the day it was said."""
-    shift = 0
-    if future and dom < said.day:
-        shift = 1
-    elif not future and dom > said.day:
-        shift = -1
-    first = month_start(said.year, said.month, shift)
-    try:
-        day = first.replace(day=dom)
-    except ValueError:  # "the 31st" of a shorter month
-        return None
-    return day_text(day), day
+    day = day_of_month(dom, said, future)
+    return (day_text(day), day) if day else None
 
 
 def _weekday_dom(dom: int, weekday: str, said: date, future: bool) -> tuple[str, date | None] | None:

@@ -21,6 +21,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..timeutil import from_ts, span
+from .calendar import (
+    WEEKDAYS,
+    day_of_month,
+    monday_of,
+    month_start,
+    weekday_after,
+    weekday_before,
+    weekday_number,
+    weekday_this_week,
+)
 
 # -- the shared vocabulary --------------------------------------------------------------------
 
@@ -48,7 +58,6 @@ _MISSPELT = ("janurary januray janaury|febuary feburary februry febraury|marhc|a
 MONTHS.update({name: index for index, names in enumerate(_MISSPELT.split("|"), start=1) for name in names.split()})
 # names that are words or names too ("Mars", "mayo", "Mai", "Marco"): a month only after a day ("15 mars")
 DAY_FIRST_MONTHS = {"mars": 3, "marco": 3, "mayo": 5, "mai": 5}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10,
            "couple of": 2, "a couple of": 2, "few": 3, "a few": 3}
@@ -69,6 +78,9 @@ WEEKDAY_RE = _words(WEEKDAYS)
 NUMBER_RE = rf"(?:\d+|{_words(NUMBERS)})"
 UNIT_RE = _words([*UNIT_DAYS, *SHORT_UNITS])  # singular; patterns add "s?"
 ORDINAL_RE = r"(?:st|nd|rd|th)?"
+# "for the 1st time", "on the 3rd floor": an ordinal of something other than a day
+ORDINAL_NOUN = (r"(?:time|times|place|floor|round|try|attempt|go|grade|year|day|week|month|lap|row|step|"
+                r"person|one|half|quarter|century|edition|anniversary|birthday|level|stage|game|set)\b")
 _DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
 
@@ -96,31 +108,6 @@ def unit_name(text: str) -> str:
 def _days(n: str, unit: str) -> int:
     """How many days "<n> <unit>" stands for: "two weeks" -> 14."""
     return UNIT_DAYS[unit_name(unit)] * number(n)
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def weekday_number(name: str) -> int:
-    """Monday 0 to Sunday 6, of a day's name or a short form of it ("tues", "thurs", "weds")."""
-    return [w[:3] for w in WEEKDAYS].index(name.lower()[:3])
-
-
-def weekday_before(day: date, name: str) -> date:
-    """The latest ``name`` day before ``day`` ("last Sunday" said on a Sunday is a week ago)."""
-    return day - timedelta(days=(day.weekday() - weekday_number(name)) % 7 or 7)
-
-
-def weekday_this_week(day: date, name: str) -> date:
-    """The ``name`` day of ``day``'s week, Monday to Sunday ("this Friday": tomorrow when said
-    on a Thursday, yesterday when said on a Saturday)."""
-    return day + timedelta(days=weekday_number(name) - day.weekday())
-
-
-def weekday_after(day: date, name: str) -> date:
-    """The first ``name`` day after ``day`` ("next Sunday" said on a Sunday is a week ahead)."""
-    return day + timedelta(days=(weekday_number(name) - day.weekday()) % 7 or 7)
 
 
 # "on Monday", "on the 18th": the coming one in a plan ("Call the plumber on Monday", "Flight
@@ -157,12 +144,6 @@ TIME_OF_DAY_AFTER = (r"(?=\s+at\s+\d|\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|
 def plans_ahead(text: str) -> bool:
     """Whether ``text`` tells of something to come, so its "on Monday" is the coming one."""
     return FUTURE.search(text) is not None or PAST.search(text) is None
-
-
-def month_start(year: int, month: int, shift: int = 0) -> date:
-    """The first day of the month ``shift`` months after ``month`` of ``year``."""
-    index = year * 12 + month - 1 + shift
-    return date(index // 12, index % 12 + 1, 1)
 
 
 # -- questions and mentions: a phrase becomes a range of days ---------------------------------
@@ -279,6 +260,22 @@ def _weekday_day(m: re.Match[str], today: date, nearest: bool) -> _Days:
     return _one_day(min(days, key=lambda d: abs((d - today).days)))
 
 
+def _dom(m: re.Match[str], today: date, nearest: bool) -> _Days:
+    """"on the 14th": in a text the coming one in a plan, the last in a story; in a question
+    this month's, unless it asks ahead of a day gone by or back to one still to come."""
+    dom, text = int(m.group("dom")), m.string
+    if nearest:
+        ahead = plans_ahead(text)
+    elif ASKS_AHEAD.search(text) or not PAST.search(text):
+        ahead = bool(ASKS_AHEAD.search(text)) or dom >= today.day
+    else:
+        ahead = False
+    day = day_of_month(dom, today, ahead)
+    if day is None:
+        raise ValueError("no such day")
+    return _one_day(day)
+
+
 def _in_month(m: re.Match[str], today: date, nearest: bool) -> _Days:
     month = month_number(m.group("month"))
     if m.group("year"):
@@ -331,9 +328,9 @@ _FIXED: dict[str, Callable[[date], _Days]] = {
     "the day before yesterday": lambda t: _one_day(t - 2 * _DAY),
     "tomorrow": lambda t: _one_day(t + _DAY),
     "the day after tomorrow": lambda t: _one_day(t + 2 * _DAY),
-    "this week": lambda t: (_monday(t), t + _DAY),
-    "last week": lambda t: (_monday(t) - _WEEK, _monday(t)),
-    "next week": lambda t: (_monday(t) + _WEEK, _monday(t) + 2 * _WEEK),
+    "this week": lambda t: (monday_of(t), t + _DAY),
+    "last week": lambda t: (monday_of(t) - _WEEK, monday_of(t)),
+    "next week": lambda t: (monday_of(t) + _WEEK, monday_of(t) + 2 * _WEEK),
     "past week": lambda t: (t - _WEEK, t + _DAY),
     "this month": lambda t: (t.replace(day=1), t + _DAY),
     "last month": lambda t: (month_start(t.year, t.month, -1), t.replace(day=1)),
@@ -343,14 +340,14 @@ _FIXED: dict[str, Callable[[date], _Days]] = {
     "last year": lambda t: (date(t.year - 1, 1, 1), date(t.year, 1, 1)),
     "next year": lambda t: (date(t.year + 1, 1, 1), date(t.year + 2, 1, 1)),
     "past year": lambda t: (t - 365 * _DAY, t + _DAY),
-    "last weekend": lambda t: (_monday(t) - 2 * _DAY, _monday(t)),
-    "this weekend": lambda t: (_monday(t) + 5 * _DAY, _monday(t) + _WEEK),
-    "next weekend": lambda t: (_monday(t) + 12 * _DAY, _monday(t) + 2 * _WEEK),
+    "last weekend": lambda t: (monday_of(t) - 2 * _DAY, monday_of(t)),
+    "this weekend": lambda t: (monday_of(t) + 5 * _DAY, monday_of(t) + _WEEK),
+    "next weekend": lambda t: (monday_of(t) + 12 * _DAY, monday_of(t) + 2 * _WEEK),
 }
 
 # "this week" so far, or the whole of it when a question asks what is to come ("what's on this week?")
 _TO_ITS_END: dict[str, Callable[[date], date]] = {
-    "this week": lambda t: _monday(t) + _WEEK,
+    "this week": lambda t: monday_of(t) + _WEEK,
     "this month": lambda t: month_start(t.year, t.month, 1),
     "this year": lambda t: date(t.year + 1, 1, 1),
 }
@@ -375,6 +372,8 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(rf"\b(?:on\s+)?(?P<month>{MONTH_RE}\.?)\s+(?P<day>\d{{1,2}}){ORDINAL_RE}"
                 r"(?:,?\s*(?P<year>\d{4}))?\b", re.I), _on_day),
     (_WEEKDAY_DAY, _weekday_day),
+    (re.compile(rf"\b(?:on|for|by|from|until|till) the (?P<dom>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+{OF}{DAY_MONTH_RE}\b)"
+                rf"(?!\s+{ORDINAL_NOUN})", re.I), _dom),
     (re.compile(r"\b(?:on\s+)?(?P<iso>\d{4}[-/]\d{1,2}[-/]\d{1,2})\b", re.I),
      lambda m, _t, _n: _one_day(date(*map(int, re.split(r"[-/]", m.group("iso")))))),
     (re.compile(rf"\b(?:in|during)\s+(?P<month>{MONTH_RE}\.?)(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I),
@@ -565,7 +564,7 @@ def extract(query: str, reference: float) -> tuple[str, TimeRange | None]:
 
 
 # a quick test before the rules run: most captured texts (shell commands) name no time
-_ANY_TIME = re.compile(rf"\d|{MONTH_RE}|{WEEKDAY_RE}|yesterday|today|tonight|tomorrow|morning|afternoon|evening"
+ANY_TIME = re.compile(rf"\d|{MONTH_RE}|{WEEKDAY_RE}|yesterday|today|tonight|tomorrow|morning|afternoon|evening"
                        r"|night|week|month|year|ago", re.I)
 MAX_MENTIONS = 8  # a long text names many dates; the first few say what it is about
 
@@ -576,7 +575,7 @@ def mentions(text: str, ts: float) -> list[TimeRange]:
     Saturday", "two years ago", "next month"). A date without a year is the one nearest
     ``ts``. Phrases that only name the text's own day ("today", "this morning") are left
     out: the event's time already says so."""
-    if not text or not _ANY_TIME.search(text):
+    if not text or not ANY_TIME.search(text):
         return []
     try:
         today = from_ts(ts).date()

@@ -297,6 +297,22 @@ def test_a_shell_session_is_recorded_with_filters_and_redaction(shell, tmp_path,
     assert hit["meta"]["exit_code"] == 3 and hit["kind"] == "command"
 
 
+def test_fish_records_a_set_after_a_failure_as_no_failure_of_its_own(tmp_path, recall_home):
+    need("fish")
+    term = _start("fish", tmp_path, recall_home)
+    try:
+        term.run("ls /recall-fish-set-none")
+        term.run("set -x RECALL_FISH_SET 1")
+        term.run("set RECALL_FISH_GOT (false)")  # a command substitution's status is the set's
+        term.run("echo done")
+    finally:
+        term.close()
+    records = sorted(wait_for_spool(recall_home, {"echo done"}, timeout=60), key=lambda r: r["ts_start"])
+    assert [(r["text"], r["meta"]["exit_code"]) for r in records if r["text"] != "exit"] == [  # (the close's)
+        ("ls /recall-fish-set-none", 2), ("set -x RECALL_FISH_SET 1", 0), ("set RECALL_FISH_GOT (false)", 1),
+        ("echo done", 0)]
+
+
 def test_fish_private_mode_records_nothing(tmp_path, recall_home):
     term = _start("fish", tmp_path, recall_home, private_mode=True)
     try:

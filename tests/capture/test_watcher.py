@@ -531,6 +531,19 @@ def test_a_folder_imported_then_watched_is_stored_once(cli, tmp_path):
     assert out.count("Garlic goes in late November") == 1 and "(2" not in out
 
 
+def test_a_folder_watched_then_edited_then_imported_is_stored_once(cli, tmp_path):
+    notes = tmp_path / "garden"
+    notes.mkdir()
+    (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n\nOrdered tulips from Peter Nyssen.\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    code, out, _ = cli("import", str(notes))
+    assert code == 0 and out.endswith("Imported 0 events from 1 of 1 file; 2 already known.\n")
+    code, out, _ = cli("search", "tulips garlic")
+    assert out.count("Peter Nyssen") == 1 and "(2" not in out
+
+
 def test_an_undated_note_imported_again_after_an_edit_adds_only_the_new_paragraph(cli, tmp_path):
     notes = tmp_path / "garden"
     notes.mkdir()

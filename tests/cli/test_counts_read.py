@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 
 def test_export_and_stats_say_one_thing_in_the_singular(cli, tmp_path):
     assert cli("add", "my wifi password is hunter2hunter2")[0] == 0
@@ -23,10 +26,15 @@ def test_importing_an_export_says_how_many_events_it_kept_out_because_they_were_
                                  "known, 1 event you deleted before kept out.\n")
 
 
-def test_an_export_into_a_folder_that_does_not_exist_is_refused_as_backup_is(cli, tmp_path):
+def test_an_export_or_backup_into_a_folder_that_does_not_exist_makes_it_private(cli, tmp_path):
     cli("add", "a note")
-    for command in (("export", "-o", str(tmp_path / "nope" / "x.jsonl")), ("backup", str(tmp_path / "nope" / "x.db"))):
-        assert cli(*command) == (2, "", f"Error: no such folder: {tmp_path / 'nope'}\n")
+    for command in (("export", "-o", str(tmp_path / "new" / "x.jsonl")), ("backup", str(tmp_path / "new" / "x.db"))):
+        assert cli(*command)[0] == 0
+        assert Path(command[-1]).is_file()
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
+    (tmp_path / "file").write_text("not a folder")
+    for command in (("export", "-o", str(tmp_path / "file" / "x.jsonl")), ("backup", str(tmp_path / "file" / "x.db"))):
+        assert cli(*command) == (2, "", f"Error: not a folder: {tmp_path / 'file'}\n")
 
 
 def test_a_damaged_store_names_the_way_back_from_a_backup(cli, recall_home, tmp_path):

@@ -170,3 +170,29 @@ def test_a_range_of_days_of_one_month_is_every_day_of_it(text, first, last):
     from recall_cli.timephrase.phrase import mentions
     [found] = mentions(text, parse_time("2026-10-10T20:00"))
     assert (_day(found.since), _day(found.until)) == (first, last)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Parents evening at school is on the 14th at 19:00.", "2026-12-14"),  # a plan: the coming one
+    ("Pay the rent by the 1st", "2027-01-01"),
+    ("We went to the fair on the 28th, the kids loved it.", "2026-11-28"),  # a story: the last one
+])
+def test_a_day_of_the_month_without_its_month_is_the_one_a_plan_or_a_story_means(text, day):
+    from recall_cli.timephrase.phrase import mentions
+    assert [_day(m.since) for m in mentions(text, parse_time("2026-12-02T08:00"))] == [day]
+
+
+@pytest.mark.parametrize("text", ["Flat is on the 3rd floor", "Tried it for the 2nd time", "She fell on the 3rd lap"])
+def test_an_ordinal_of_something_else_is_no_day_of_the_month(text):
+    from recall_cli.timephrase.phrase import mentions
+    assert mentions(text, parse_time("2026-12-02T08:00")) == []
+
+
+@pytest.mark.parametrize(("query", "day"), [
+    ("what do I have on the 14th?", "2026-12-14"),  # this month's, still to come
+    ("what did I do on the 3rd?", "2026-12-03"),
+    ("what happened on the 20th?", "2026-11-20"),  # a question about the past: the last one
+])
+def test_a_question_naming_a_day_of_the_month_asks_about_the_one_it_means(query, day):
+    cleaned, window = extract(query, parse_time("2026-12-07T12:00"))
+    assert window is not None and _day(window.since) == day and "the" not in cleaned.split()

@@ -17,6 +17,11 @@ if status is-interactive; and not set -q __recall_hooked
 
     function __recall_postexec --on-event fish_postexec
         set -l __recall_status $status
+        # fish's set passes on the status it found, unless a command substitution gives one:
+        # "set -x PGPASSWORD ..." after a failure did not fail itself
+        if string match -qr '^\s*set\s' -- $argv[1]; and not string match -q '*(*' -- $argv[1]
+            set __recall_status 0
+        end
         set -q fish_private_mode; and return
         test "$RECALL_DISABLE" = 1; and return
         test -n "$argv[1]"; or return
