@@ -55,9 +55,12 @@ from .update import UPDATE_DEPTH
 if TYPE_CHECKING:
     from ..service import Recall
 
-# what says when besides a date or a day: a season, a feast, a time relative to another thing
+# what says when besides a date or a day: a season, a feast, a time relative to another thing,
+# or that there is no date now ("Haircut postponed, new date not fixed yet", "Lisbon is off")
 WHEN_WORDS = re.compile(r"\b(?:spring|summer|autumn|fall|winter|christmas|xmas|easter|new year|noon|midnight|"
-                        r"soon|later|before|after|until|till|since|during|once|when)\b", re.I)
+                        r"soon|later|before|after|until|till|since|during|once|when|postpon\w*|cancel\w*|"
+                        r"called off|(?:is|are|now) off|delay\w*|moved|reschedul\w*|tb[acd]|"
+                        r"not (?:yet )?(?:fixed|set))\b", re.I)
 
 
 def _their_words(svc: Recall, question: str, found: Support, keys: set[str], hits: Sequence[Hit]) -> list[Hit]:
