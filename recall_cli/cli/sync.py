@@ -38,16 +38,11 @@ def export(
     if output is None:
         counts = svc.export(sys.stdout, fmt=fmt, since=when)
     else:
-        if output.exists():
-            raise UsageError(f"{output} exists; choose a new file name")
-        if output.parent.exists() and not output.parent.is_dir():  # as backup says it
-            raise UsageError(f"not a folder: {output.parent}")
         import os
 
-        from ..home import make_private_dir
+        from ..sync.methods import new_file_path
 
-        make_private_dir(output.parent)  # as backup and a Markdown export make theirs
-
+        output = new_file_path(output)  # as backup checks and makes its folder
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -11,14 +11,16 @@ from ..search.text import OWN_LIFE, is_assistant, only_time
 from ..timephrase.phrase import ASKS_AHEAD, TimeRange, mentions
 from .shape import Shaped, clean
 from .standing import off_since
-from .support import words
+from .support import SENTENCE, words
+from .timing import undated
 from .update import later_update
 
 if TYPE_CHECKING:
     from ..service import Recall
 
-# where a sentence (or a line, a clause after ";") ends, closing marks and all ("6 September.** Keys")
-SENTENCE_END = re.compile(r"(?<=[.!?;])[*_)\]\"'»]*\s+|\n+")
+# where a sentence ends (as support.SENTENCE splits them: not after "Dr."), or a line, or a
+# clause after ";", closing marks and all ("16 August). He", "6 September.** Keys")
+SENTENCE_END = re.compile(rf"{SENTENCE.pattern}|(?<=[.!?;])[)\]\"'»]+\s+|(?<=;)\s+|\n+")
 SIDE_REMARK = 40  # characters after another time up to the sentence's end that keep the sentence whole
 AGENDA_ITEMS = 5  # "what is on tomorrow?" lists at most this many items
 LONG_FILE = 40  # a file with more paragraphs than this dated in the time asked is told as one thing
@@ -36,7 +38,7 @@ def agenda(svc: Recall, result: SearchResult, question: str) -> Shaped | None:
     own = bool(OWN_LIFE.search(question))
     # an undated note's time is its file's last save, not a day it was written on or speaks of
     inside = [h for h in result.hits if h.owner == "event" and not (own and is_assistant(h.actor)) and any(
-        window.overlaps(*span) for span in [*([] if h.meta.get("undated") else [(h.ts, h.ts)]),
+        window.overlaps(*span) for span in [*([] if undated(h) else [(h.ts, h.ts)]),
                                             *mentioned.get(h.id, [])])]
     if ASKS_AHEAD.search(question):
         # "what's on this week?": what speaks of a day in it, not what was merely written in it

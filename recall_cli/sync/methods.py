@@ -33,6 +33,19 @@ class Restored:
     replaced_device: str | None = None  # the id of the store it replaced, when that was another
 
 
+def new_file_path(path: Path) -> Path:
+    """``path`` made ready for a new file (a backup, an export): refused when it exists or its
+    folder is a file; a missing folder is made, private (`recall backup ~/backups/recall.db`
+    on a new machine)."""
+    path = path.expanduser()
+    if path.exists():
+        raise UsageError(f"{path} exists; choose a new file name")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise UsageError(f"not a folder: {path.parent}")
+    make_private_dir(path.parent)
+    return path
+
+
 class SyncMethods:
     """Mixin for Recall: export, import of an export, backup and restore, sync."""
 
@@ -59,12 +72,7 @@ class SyncMethods:
 
     def backup(self, path: Path) -> Path:
         """A consistent copy of the store, safe while the daemon or anything else writes."""
-        path = path.expanduser()
-        if path.exists():
-            raise UsageError(f"{path} exists; choose a new file name")
-        if path.parent.exists() and not path.parent.is_dir():
-            raise UsageError(f"not a folder: {path.parent}")
-        make_private_dir(path.parent)  # (`recall backup ~/backups/recall.db` on a new machine)
+        path = new_file_path(path)
         cast("Recall", self).store.backup_to(path)
         return path
 

@@ -266,10 +266,8 @@ def _dom(m: re.Match[str], today: date, nearest: bool) -> _Days:
     dom, text = int(m.group("dom")), m.string
     if nearest:
         ahead = plans_ahead(text)
-    elif ASKS_AHEAD.search(text) or not PAST.search(text):
-        ahead = bool(ASKS_AHEAD.search(text)) or dom >= today.day
-    else:
-        ahead = False
+    else:  # (this month's day, when it asks neither way: ahead of today if still to come)
+        ahead = ASKS_AHEAD.search(text) is not None or (PAST.search(text) is None and dom >= today.day)
     day = day_of_month(dom, today, ahead)
     if day is None:
         raise ValueError("no such day")

@@ -82,3 +82,10 @@ def test_a_note_written_before_the_day_is_told_by_the_sentence_that_names_the_da
     said = answered(svc, "what did I do on 6 september?", "2025-09-10T12:00")
     assert "Rebooked for Sat 6 Sept, 8:30am, 2 men" in said and "Cancelled the van" not in said
     assert "Dad is moving into the flat in Horsforth on 6 September (it was meant to be 16 August)" in said
+
+
+def test_a_title_before_a_name_does_not_cut_the_sentence_that_names_the_day(svc):
+    add_notes(svc, [("2026-12-02T20:00", "Flu jab done on 1 December. Booked Dr. Patel for the scan on 14 December. "
+                                         "Walk on 20 December.")])
+    said = answered(svc, "what is on 14 December?", "2026-12-07T12:00")
+    assert said.startswith("Booked Dr. Patel for the scan on 14 December"), said
