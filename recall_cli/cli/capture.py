@@ -95,13 +95,13 @@ def add(
     if as_json:
         echo_json(event.to_dict())
     elif event.meta.get("duplicate"):
-        typer.echo(f"Already remembered as {event.id}.")
+        typer.echo(f"Already remembered as event {event.id}.")
     else:
         redacted = event.meta.get("redacted")
         parts = event.meta.get("parts")
         # a text over the event size limit is stored as linked parts, one id each
         where = f"{event.id} (a long text, stored as {parts} linked parts)" if parts else f"{event.id}"
-        typer.echo(f"Remembered {where}{replaced(redacted)}.")
+        typer.echo(f"Remembered as event {where}{replaced(redacted)}.")
         if event.meta.get("truncated"):
             typer.echo(f"Warning: the last {int(event.meta['truncated']):,} characters were not stored "
                        "(more than events.max_parts parts; split the text or raise the setting).", err=True)

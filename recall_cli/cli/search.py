@@ -82,6 +82,8 @@ def forget(
     refs: list[str] = typer.Argument(None, help="Event ids (42), memory ids (m7) or ranges of them (120-180, m3-m9)."),
     source: list[str] = typer.Option(None, "--source", "-s", help="Forget everything from these sources."),
     before: str = typer.Option(None, "--before", help="Forget events older than this time."),
+    since: str = typer.Option(None, "--since", help="Forget events from this time on ('1 hour ago', a date); "
+                                                    "with --before, what lies between."),
     file: list[Path] = typer.Option(None, "--file", "-f", help="Forget what was imported or watched from this "
                                                                "file, or from the files in this folder."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
@@ -92,11 +94,12 @@ def forget(
     The memories consolidation made from forgotten events go with them (they repeat their
     words); a memory you edited stays, and the next `recall consolidate` summarises the episode again.
     """
-    if not refs and not source and before is None and not file:
-        raise UsageError("say what to forget: ids (42, 120-180, m7), --source, --before or --file")
+    if not refs and not source and before is None and since is None and not file:
+        raise UsageError("say what to forget: ids (42, 120-180, m7), --source, --since, --before or --file")
     svc = service()
     sources = split_csv(source)
-    plan = svc.plan_forget(refs or [], sources=sources, before=parse_when(before), files=file or [])
+    plan = svc.plan_forget(refs or [], sources=sources, before=parse_when(before), files=file or [],
+                           since=parse_when(since))
     if plan.empty:
         if sources:
             check_sources(sources, svc.sources(), svc.registered_sources())

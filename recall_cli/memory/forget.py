@@ -38,15 +38,20 @@ class ForgetMethods:
     """Mixin for Recall: plan a forget, forget for real, scrub what deletions leave behind."""
 
     def plan_forget(self, refs: Sequence[str | int] = (), *, sources: Sequence[str] | None = None,
-                    before: float | None = None, files: Sequence[str | Path] = ()) -> ForgetPlan:
+                    before: float | None = None, files: Sequence[str | Path] = (),
+                    since: float | None = None) -> ForgetPlan:
         """Work out what a forget would delete, checking every id exists. A ref may be a range
         ("120-180", "m3-m9": the ids stored in it); ``files``: what was imported or watched
-        from these files (or folders), whether or not they still exist."""
+        from these files (or folders), whether or not they still exist; ``since`` and ``before``
+        bound the time of what goes (together, a window: "what the last hour captured")."""
         svc = cast("Recall", self)
-        if refs and (sources or before is not None or files):
+        timed = before is not None or since is not None
+        if refs and (sources or timed or files):
             # "forget 2 --source note" deleted every note: ids and filters would each add to it
-            raise UsageError("give ids, or --source/--before/--file, not both: together they would forget all "
-                             "that either names")
+            raise UsageError("give ids, or --source/--since/--before/--file, not both: together they would forget "
+                             "all that either names")
+        if since is not None and before is not None and since >= before:
+            raise UsageError("--since must be earlier than --before: nothing lies between them")
         plan = ForgetPlan()
         for ref in refs:
             if (span := _id_range(svc, ref)) is not None:
@@ -67,10 +72,10 @@ class ForgetMethods:
         plan.event_ids.extend(plan.copies)
         if files:
             plan.event_ids.extend(_from_files(svc, [Path(f).expanduser() for f in files]))
-            if sources or before is not None:  # both: what came from the files and matches the filters
-                plan.event_ids = sorted(set(plan.event_ids) & set(svc.store.event_ids_where(sources, before)))
-        elif sources or before is not None:
-            plan.event_ids.extend(svc.store.event_ids_where(sources=sources, before=before))
+            if sources or timed:  # both: what came from the files and matches the filters
+                plan.event_ids = sorted(set(plan.event_ids) & set(svc.store.event_ids_where(sources, before, since)))
+        elif sources or timed:
+            plan.event_ids.extend(svc.store.event_ids_where(sources=sources, before=before, since=since))
         # a long text stored as linked parts is forgotten whole, whichever part is named
         plan.event_ids = svc.store.parts_of(sorted(set(plan.event_ids)))
         plan.texts = sum(not is_later_part(e) for e in svc.store.get_events(plan.event_ids).values())

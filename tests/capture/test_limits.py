@@ -57,15 +57,15 @@ def test_the_service_stores_a_long_import_as_parts_and_says_so(svc, tmp_path):
 def test_recall_add_says_when_a_long_text_became_parts(cli):
     assert cli("config", "set", "events.max_chars", "1000")[0] == 0
     code, out, _ = cli("add", input="word " * 1000)  # 5,000 characters on stdin
-    assert (code, out) == (0, "Remembered 1 (a long text, stored as 5 linked parts).\n")
-    assert cli("add", "a short note")[1] == "Remembered 6.\n"
+    assert (code, out) == (0, "Remembered as event 1 (a long text, stored as 5 linked parts).\n")
+    assert cli("add", "a short note")[1] == "Remembered as event 6.\n"
 
 
 def test_recall_add_says_how_much_of_a_huge_text_was_not_stored(cli):
     assert cli("config", "set", "events.max_chars", "1000")[0] == 0
     assert cli("config", "set", "events.max_parts", "2")[0] == 0
     code, out, err = cli("add", input="word " * 1000)  # 5,000 characters: two parts kept
-    assert (code, out) == (0, "Remembered 1 (a long text, stored as 2 linked parts).\n")
+    assert (code, out) == (0, "Remembered as event 1 (a long text, stored as 2 linked parts).\n")
     dropped = int(err.split("the last ")[1].split(" characters")[0].replace(",", ""))
     assert 2_900 <= dropped <= 3_100 and err.startswith("Warning: ") and err.count("\n") == 1
 

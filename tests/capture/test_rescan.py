@@ -32,7 +32,7 @@ def test_doctor_finds_old_secrets_and_fix_redacts_them_in_place(cli, recall_home
     assert shown["text"] == "The wifi password at Mum's flat is [REDACTED:password-prose] (router under the TV)"
     assert "naranja2024" not in json.loads(cli("show", f"m{mid}", "--json")[1])["text"]
     # the new hash is the one today's write path gives: adding the text again is a duplicate
-    assert cli("add", LEAK, "--time", "2023-11-14T22:13:20+00:00")[1] == "Already remembered as 1.\n"
+    assert cli("add", LEAK, "--time", "2023-11-14T22:13:20+00:00")[1] == "Already remembered as event 1.\n"
     assert "[  OK] secrets: no stored text" in cli("doctor", "--no-llm")[1]
 
 

@@ -13,10 +13,10 @@ def _text(cli, ref: str = "1") -> str:
 
 
 def test_a_note_that_starts_with_a_dash_is_added(cli):
-    assert cli("add", "- buy milk and eggs") == (0, "Remembered 1.\n", "")
+    assert cli("add", "- buy milk and eggs") == (0, "Remembered as event 1.\n", "")
     assert _text(cli) == "- buy milk and eggs"
-    assert cli("add", "-5 degrees tonight, cover the lemon tree") == (0, "Remembered 2.\n", "")
-    assert cli("add", "--", "--tag") == (0, "Remembered 3.\n", "")  # after "--" everything is text
+    assert cli("add", "-5 degrees tonight, cover the lemon tree") == (0, "Remembered as event 2.\n", "")
+    assert cli("add", "--", "--tag") == (0, "Remembered as event 3.\n", "")  # after "--" everything is text
     assert _text(cli, "3") == "--tag"
 
 
@@ -41,7 +41,7 @@ def test_a_mistyped_option_is_still_refused_not_stored(cli):
     (PEM, "[REDACTED:pem-private-key]", "pem-private-key"),
 ])
 def test_a_secret_that_starts_with_a_dash_is_stored_redacted_not_echoed(cli, text, stored, said):
-    assert cli("add", text) == (0, f"Remembered 1 (secrets replaced: {said}).\n", "")
+    assert cli("add", text) == (0, f"Remembered as event 1 (secrets replaced: {said}).\n", "")
     assert _text(cli) == stored
 
 
@@ -61,13 +61,13 @@ def test_a_secret_that_starts_with_a_dash_is_stored_redacted_not_echoed(cli, tex
      "export SECRET_KEY_BASE=[REDACTED:secret-assignment]", "secret-assignment"),
 ])
 def test_the_new_users_secrets_are_stored_redacted(cli, text, stored, said):
-    assert cli("add", text) == (0, f"Remembered 1 (secrets replaced: {said}).\n", "")
+    assert cli("add", text) == (0, f"Remembered as event 1 (secrets replaced: {said}).\n", "")
     assert _text(cli) == stored
 
 
 def test_words_after_a_pass_label_are_no_password(cli):
-    assert cli("add", "the pass: Glenshee, then down to Braemar") == (0, "Remembered 1.\n", "")
-    assert cli("add", "I passed the exam; pass the salt") == (0, "Remembered 2.\n", "")
+    assert cli("add", "the pass: Glenshee, then down to Braemar") == (0, "Remembered as event 1.\n", "")
+    assert cli("add", "I passed the exam; pass the salt") == (0, "Remembered as event 2.\n", "")
 
 
 @pytest.mark.parametrize(("args", "error"), [

@@ -9,7 +9,7 @@ from recall_cli.service import Recall
 
 def test_add_then_search_prints_an_aligned_table(cli):
     assert cli("add", "Parked on level 3 of the airport garage", "--time", "2023-05-02T09:00",
-               "--tag", "car") == (0, "Remembered 1.\n", "")
+               "--tag", "car") == (0, "Remembered as event 1.\n", "")
     assert cli("add", "Wifi password is on the fridge", "--time", "2023-05-03T10:30")[0] == 0
     code, out, err = cli("search", "airport garage", "--limit", "1")
     assert code == 0, err
@@ -21,12 +21,12 @@ def test_add_then_search_prints_an_aligned_table(cli):
 
 def test_adding_the_same_text_at_the_same_time_is_not_stored_twice(cli):
     cli("add", "same thing", "--time", "2023-05-02T09:00")
-    assert cli("add", "same thing", "--time", "2023-05-02T09:00")[1] == "Already remembered as 1.\n"
+    assert cli("add", "same thing", "--time", "2023-05-02T09:00")[1] == "Already remembered as event 1.\n"
 
 
 def test_add_reads_stdin(cli):
     code, out, _ = cli("add", input="from a pipe\n")
-    assert (code, out) == (0, "Remembered 1.\n")
+    assert (code, out) == (0, "Remembered as event 1.\n")
     assert "from a pipe" in cli("show", "1")[1]
 
 
@@ -55,7 +55,8 @@ def test_add_rejects_non_utf8_stdin(cli):
 
 
 def test_add_reads_utf16_stdin_with_its_byte_order_mark(cli):
-    assert cli("add", "--time", "2023-01-01", input="milk, eggs \u00e9".encode("utf-16"))[:2] == (0, "Remembered 1.\n")
+    added = cli("add", "--time", "2023-01-01", input="milk, eggs \u00e9".encode("utf-16"))
+    assert added[:2] == (0, "Remembered as event 1.\n")
     assert cli("add", "--time", "2023-01-02", input="\ufefftea".encode("utf-16-be"))[0] == 0
     assert [json.loads(cli("show", str(i), "--json")[1])["text"] for i in (1, 2)] == ["milk, eggs \u00e9", "tea"]
 
@@ -229,8 +230,8 @@ def test_forget_refuses_ids_together_with_a_filter(cli):
     cli("add", "old note", "--time", "2020-01-01")
     cli("add", "another note", "--time", "2020-01-02")
     assert cli("forget", "1", "--source", "note", "--yes") == (
-        2, "", "Error: give ids, or --source/--before/--file, not both: together they would forget all that "
-               "either names\n")
+        2, "", "Error: give ids, or --source/--since/--before/--file, not both: together they would forget all "
+               "that either names\n")
     assert json.loads(cli("stats", "--json")[1])["events"] == 2
 
 
@@ -245,6 +246,19 @@ def test_forget_by_source_and_before(cli):
     code, _, err = cli("forget", "--source", "nothing-here", "--yes")  # a typo, as in search
     assert code == 2 and err == "Error: no events come from source 'nothing-here'; sources here: note\n"
     assert cli("forget")[0] == 2
+
+
+def test_forget_since_deletes_what_was_captured_from_that_time_on(cli):
+    cli("add", "old note", "--time", "2020-01-01")
+    cli("add", "pasted by mistake", "--time", "2024-03-05T10:00")
+    cli("add", "also by mistake", "--time", "2024-03-05T10:20")
+    cli("add", "next day", "--time", "2024-03-06T09:00")
+    assert cli("forget", "--since", "2024-03-05T10:00", "--before", "2024-03-05T11:00", "--yes")[1] == \
+        "Deleted 2 events and 0 memories.\n"
+    assert cli("forget", "--since", "2024-03-06", "--yes")[1] == "Deleted 1 event and 0 memories.\n"
+    assert json.loads(cli("stats", "--json")[1])["events"] == 1  # the old note
+    code, _, err = cli("forget", "--since", "2024-03-06", "--before", "2024-03-05", "--yes")
+    assert (code, err) == (2, "Error: --since must be earlier than --before: nothing lies between them\n")
 
 
 def test_stats_counts_by_source(cli):

@@ -107,7 +107,7 @@ def test_an_event_shows_the_episode_consolidate_takes(cli):
 
 def test_a_part_of_a_long_text_says_which_part_it_is_and_where_the_others_are(cli):
     text = "Meeting minutes. " + "Discussed the budget line by line. " * 900 + "FINAL DECISION: hire Priya."
-    assert cli("add", input=text)[1] == "Remembered 1 (a long text, stored as 2 linked parts).\n"
+    assert cli("add", input=text)[1] == "Remembered as event 1 (a long text, stored as 2 linked parts).\n"
     assert "\nPart: 1 of 2 (the others: 2)\n" in cli("show", "1")[1]
     shown = cli("show", "2")[1]
     assert "\nPart: 2 of 2 (the others: 1)\n" in shown and "FINAL DECISION" in shown

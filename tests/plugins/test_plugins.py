@@ -127,7 +127,7 @@ def test_a_plugin_that_fails_to_import_does_not_break_recall(cli, site):
     (info / "entry_points.txt").write_text("[recall]\nrecall_test_syntax = recall_test_syntax\n")
     reset_plugins()
     code, out, err = cli("add", "works anyway", "--time", "2023-01-01")
-    assert code == 0 and out == "Remembered 1.\n"
+    assert code == 0 and out == "Remembered as event 1.\n"
     assert "plugin recall_test_syntax failed in load" in err
 
 
@@ -394,7 +394,7 @@ def test_a_plugin_that_exits_at_import_is_reported_and_recall_goes_on(cli, site)
     _install(site, "recall_test_exits", "raise SystemExit(3)\n")
     reset_plugins()
     code, out, err = cli("add", "works anyway", "--time", "2023-01-01")
-    assert code == 0 and out == "Remembered 1.\n"
+    assert code == 0 and out == "Remembered as event 1.\n"
     assert "plugin recall_test_exits failed in load: SystemExit: 3" in err
 
 

@@ -128,7 +128,7 @@ def test_real_daemon_start_status_identical_output_and_sigterm(recall_home):
         strip = lambda out: [(r["id"], r["score"]) for r in json.loads(out)["results"]]  # noqa: E731
         assert strip(with_daemon.stdout) == strip(without.stdout)
         added = recall("add", "added through the daemon")
-        assert added.stdout.startswith("Remembered 16.")
+        assert added.stdout.startswith("Remembered as event 16.")
     finally:
         pid = d.read_pid(load_config(recall_home))
         os.kill(pid, signal.SIGTERM)
