@@ -27,6 +27,11 @@ TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # "| Thu 23 Jul N | Andre |": a Markd
 TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")  # "|---|---|": the line under its header
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+\S")  # "- oat milk", "2. coffee beans", "- [ ] bin bags"
 WHAT_ON = re.compile(r"^\s*what(?:'s| is| was| are| were)? (?:\w+ )?(?:on|in)\b", re.I)  # "what's on my ... list?"
+# "what do I need to buy at the shop?": what a list holds, asked by what it is for
+NEEDED = re.compile(r"^\s*what (?:else )?(?:do|should|must|shall) (?:i|we) (?:still )?(?:(?:need|have|want|got) to )?"
+                    r"(?:buy|get|pick up|order|bring|pack|grab)\b", re.I)
+ERRANDS = frozenset("buy get pick order bring pack grab".split())  # what a list is for: its heading seldom says it
+SHOPPING = frozenset("shop supermarket grocery store market buy errand".split())  # a shopping list, by any name
 
 
 def section_blocks(store: Store, hit: Hit) -> list[Event]:
@@ -91,13 +96,19 @@ def whole_list(question: str, keys: set[str], hits: Sequence[Hit], depth: int = 
     ``depth`` items is a note's list (each line an item) whose heading and file name say every
     key word ("list" aside). A list's items seldom say what the list is for, so picking the
     items that best match the question would show two of five."""
-    if not WHAT_ON.match(question) or not keys:
+    needed = bool(NEEDED.match(question))
+    if needed:  # "... to buy at the shop?" asks for the shopping list; "... to pack for Lisbon?" the Lisbon one
+        keys = keys - ERRANDS or (keys & SHOPPING) or {"shop"}
+    if not (WHAT_ON.match(question) or needed) or not keys:
         return None
-    for hit in hits[:depth]:
+    # (a list's items seldom say "buy": further down, the list named so still answers)
+    for hit in hits[:2 * depth if needed else depth]:
         if hit.owner != "event" or hit.source not in ("note", "file"):
             continue
         lines = [line for line in (hit.text or "").splitlines() if line.strip()]
         named = alike(section_words(hit) | words(file_words(hit))) | {"list", "checklist"}
+        if named & SHOPPING:
+            named |= SHOPPING
         if len(lines) >= 2 and all(LIST_ITEM.match(line) for line in lines) and keys <= named:
             return clipped("\n".join(lines)), hit
     return None

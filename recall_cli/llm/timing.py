@@ -325,8 +325,13 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         (_pos, rendered, day, _phrase), first = opened
         return Shaped(in_granularity(question, rendered, day) + _gone_by(question, day, today), [first, hit])
     if best is None:
-        if undated(hit):
-            return None  # an undated note's time is its file's last save: its words answer instead
+        if undated(hit) or (YEARLY.search(question) and ONGOING.match(question) and whose and not any(
+                re.search(rf"\b{re.escape(w)}\w*(?:'s|\u2019s) {YEARLY.pattern}", hit.text or "", re.I)
+                for w in whose)):
+            # an undated note's time is its file's last save: its words answer instead; the
+            # day a line was written is the birthday only when it tells of that one ("Meabh's
+            # birthday dinner at Ard Bia"), not of a thing for it ("- birthday card for Mum")
+            return None
         said = from_ts(hit.ts).date()
         return Shaped(in_granularity(question, day_text(said), said) + _gone_by(question, said, today), [hit])
     if not (BEGAN.search(question) or AS_PLANNED.search(question)) and _moved_off(best[3], hit) \

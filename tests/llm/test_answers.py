@@ -2245,3 +2245,11 @@ def test_an_ok_on_its_own_is_no_part_of_what_a_turn_says(said, kept):
     from recall_cli.llm.shape import clean
 
     assert clean(said) == kept
+
+
+def test_a_birthday_is_not_the_day_a_line_that_names_no_day_was_written(svc):
+    add_notes(svc, [("2026-11-30T09:00", "Maya's birthday is 3 May; she wants a film camera."),
+                    ("2026-12-01T09:00", "Shopping: milk, eggs, birthday card for Mum, bin bags")])
+    # the shopping line was written on 1 December: that is not when Mum's birthday is
+    assert answered(svc, "when is Mum's birthday?", "2026-12-07T12:00").startswith("Not mentioned")
+    assert answered(svc, "when is Maya's birthday?", "2026-12-07T12:00") == "3 May [1]"
