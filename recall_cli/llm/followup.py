@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .lexicon import RELATION
 from .support import STOPWORDS, names_in_question, words
 
 _ASKING = r"(?:when|where|what|who|whom|whose|why|how|which|is|was|are|were|did|does|do|can|could|will|would)\b"
 # "and Anna?", not "and when was that?" (a question of its own about the same thing)
 FOLLOW_UP = re.compile(rf"^\s*(?:and|what about|how about)\s+(?!{_ASKING})(?P<who>[^?]+?)\s*\??\s*$", re.I)
 PRONOUN = re.compile(r"\b(?:it|that|this)\b", re.I)
+# "the insurance", "my passport": a thing (or "my sister": a relative, asked as a person is)
+THING = re.compile(r"^(?:the|my|our|your|a|an)\s+(?P<noun>[\w'-]+)", re.I)
 # what the last question was about: "my pottery class" of "when is my pottery class?"
 TOPIC = re.compile(r"^\s*(?:\w+\s+(?:is|are|was|were)\s+(?P<np>(?!it\b|that\b|this\b)[^?]+?)"
                    r"|.*?\b(?P<det>(?:my|the|our|his|her|their)\s+[^?]+?))\s*\??\s*$", re.I)
@@ -32,6 +35,12 @@ def follow_up(question: str, history: Sequence[tuple[str, str]]) -> str:
         return question
     previous = follow_up(history[-1][0], history[:-1])
     found = FOLLOW_UP.match(question)
+    thing = THING.match(found.group("who")) if found is not None else None
+    if found is not None and thing is not None and thing.group("noun").lower() not in RELATION \
+            and (topic := TOPIC.match(previous)):
+        # "and the insurance?" after "when is the NCT test?" asks when the insurance is, not the test
+        span = "np" if topic.group("np") else "det"
+        return previous[:topic.start(span)] + found.group("who") + previous[topic.end(span):]
     if found is not None:
         named = names_in_question(previous)
         if not named or (previous == history[-1][0] and FOLLOW_UP.match(previous)):

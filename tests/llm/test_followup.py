@@ -78,3 +78,24 @@ def test_and_when_was_that_asks_the_last_question_again_asking_when(svc):
     history = [("what did I get Rory?", "Got Rory a red kite for his birthday. [2]")]
     assert ask(svc, "and when was that?", llm=ScriptedLLM([]), reference=now, history=history).text == \
         "10 July 2026 [2]"
+
+
+@pytest.mark.parametrize(("previous", "question", "meant"), [
+    ("when is the NCT test?", "and the insurance?", "when is the insurance?"),
+    ("where did I put my passport?", "and my car keys?", "where did I put my car keys?"),
+    ("how much was the boiler service?", "what about the chimney sweep?", "how much was the chimney sweep?"),
+    ("When is Rory's birthday?", "and my sister?", "When is my sister's birthday?"),  # a relative is a person
+])
+def test_and_the_other_thing_asks_the_last_question_about_that_thing(previous, question, meant):
+    assert follow_up(question, [(previous, "x")]) == meant
+
+
+def test_chat_answers_and_the_insurance_with_the_insurance_date_not_the_last_answer(svc):
+    svc.add("NCT test booked for 14 January at 9:20, Deansgrange centre.", ts=parse_time("2026-12-01T19:00"))
+    svc.add("Car insurance renews on 3 February; Aviva want 612 euros this year.", ts=parse_time("2026-12-02T19:00"))
+    now = parse_time("2026-12-07T12:00")
+    first = ask(svc, "when is the NCT test?", llm=ScriptedLLM([]), reference=now)
+    assert first.text.startswith("14 January 2027")
+    answer = ask(svc, "and the insurance?", llm=ScriptedLLM([]), reference=now,
+                 history=[("when is the NCT test?", first.text)])
+    assert answer.text.startswith("3 February 2027")
