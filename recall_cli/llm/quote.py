@@ -17,7 +17,7 @@ from .contact import number_of
 from .correction import corrected
 from .measure import block_number, measure_asked, with_measure
 from .pointer import followed
-from .section import MAX_SECTION_BLOCKS, note_lists, section_answer, table_row, whole_list
+from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
 from .shape import (
     ANSWER_DEPTH,
     DONE_YET,
@@ -142,6 +142,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         above = paragraphs_above(svc.store)
         made = date_answer(question, keys, own, allow=keep, now=now, mentioning=linked, above=above) or \
             date_answer(question, keys, hits, now=now, mentioning=linked, above=above)
+    elif kind == "steps" and (note := note_answer(svc.store, hits, keys)) is not None:
+        made = Shaped(*note)  # "how do I make shakshuka?": the note titled so, whole
     elif kind == "steps":
         made = steps_answer(keys, [*hits[:STEPS_DEPTH], *note_lists(svc.store, hits[:STEPS_DEPTH], keys)],
                             depth=STEPS_DEPTH + MAX_SECTION_BLOCKS)

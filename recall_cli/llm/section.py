@@ -13,10 +13,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..importers.markdown import paragraph_hash
 from ..models import Event, Hit
 from ..timephrase.phrase import EXPLICIT
 from .support import alike, file_words, words
-from .update import STRUCK, section_words
+from .update import STRUCK, note_heading, section_words
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -26,6 +27,7 @@ MAX_SECTION_BLOCKS = 12  # more blocks than this under one heading is a log, not
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # "| Thu 23 Jul N | Andre |": a Markdown table's row
 TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")  # "|---|---|": the line under its header
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+\S")  # "- oat milk", "2. coffee beans", "- [ ] bin bags"
+NUMBERED = re.compile(r"^\s*1[.)]\s+\S")  # "1. Thaw the pellet on ice.": a note's steps, in order
 WHAT_ON = re.compile(r"^\s*what(?:'s| is| was| are| were)? (?:\w+ )?(?:on|in)\b", re.I)  # "what's on my ... list?"
 # "what do I need to buy at the shop?": what a list holds, asked by what it is for
 NEEDED = re.compile(r"^\s*what (?:else )?(?:do|should|must|shall) (?:i|we) (?:still )?(?:(?:need|have|want|got) to )?"
@@ -41,9 +43,17 @@ def section_blocks(store: Store, hit: Hit) -> list[Event]:
     heading, path = meta.get("heading"), meta.get("path")
     if hit.owner != "event" or not heading or not path or not hit.session:
         return []
-    return sorted((e for e in store.session_events(hit.session, hit.source)
-                   if e.meta.get("path") == path and e.meta.get("heading") == heading and e.id is not None),
-                  key=lambda e: int(e.meta.get("line_start") or 0))
+    return current(store, str(path), sorted((e for e in store.session_events(hit.session, hit.source)
+                                             if e.meta.get("path") == path and e.meta.get("heading") == heading
+                                             and e.id is not None), key=lambda e: int(e.meta.get("line_start") or 0)))
+
+
+def current(store: Store, path: str, blocks: list[Event]) -> list[Event]:
+    """``blocks`` of the note at ``path`` less those a later edit took out of it (a watched
+    file keeps its old paragraphs, for whoever looks for them)."""
+    history = store.paragraph_edits([path]).get(path, [])
+    return [e for e in blocks if e.id is not None and not any(
+        eid > e.id and str(e.meta.get("paragraph") or paragraph_hash(e.text)) in gone for eid, gone in history)]
 
 
 def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hit]] | None:
@@ -60,6 +70,41 @@ def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hi
     if not 1 < len(blocks) <= MAX_SECTION_BLOCKS:
         return None
     return clipped("\n\n".join(e.text.strip("\n").rstrip() for e in blocks)), [Hit.from_event(e) for e in blocks]
+
+
+COOKING = frozenset("make cook bake prepar do brew".split())  # how a recipe is asked for: its title says what
+
+
+def note_answer(store: Store, hits: Sequence[Hit], keys: set[str], depth: int = 4) -> tuple[str, list[Hit]] | None:
+    """For "how do I make shakshuka?", the whole of a short note titled so (its file name or
+    first heading says every key word): each block under its own heading ("Ingredients:",
+    "Method:"), in the note's order; None when no note among the first ``depth`` items is
+    titled by the question's words, or it is one block, or too long to be one how-to."""
+    asked = keys - COOKING
+    for hit in hits[:depth]:
+        path = (hit.meta or {}).get("path")
+        if hit.owner != "event" or hit.source not in ("note", "file") or not path or not hit.session or not asked:
+            continue
+        title = words(file_words(hit)) | words(note_heading(hit).split(" > ", 1)[0])
+        if not asked <= alike(title):
+            continue
+        blocks = current(store, str(path), sorted((e for e in store.session_events(hit.session, hit.source)
+                                                   if e.meta.get("path") == path and e.kind == "paragraph"),
+                                                  key=lambda e: int(e.meta.get("line_start") or 0)))
+        if not 1 < len(blocks) <= MAX_SECTION_BLOCKS or any(NUMBERED.match(e.text) for e in blocks):
+            return None  # (numbered steps are the answer, the buffers and yields around them not)
+        parts: list[str] = []
+        shown = ""
+        for block in blocks:
+            heading = str(block.meta.get("heading") or "").split(" > ")
+            inner = heading[-1] if len(heading) > 1 else ""
+            if inner and inner != shown:
+                parts.append(f"{inner}:\n{block.text.strip()}")
+            else:
+                parts.append(block.text.strip())
+            shown = inner
+        return clipped("\n\n".join(parts)), [Hit.from_event(e) for e in blocks]
+    return None
 
 
 def note_lists(store: Store, hits: Sequence[Hit], keys: set[str]) -> list[Hit]:

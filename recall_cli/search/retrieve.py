@@ -140,6 +140,14 @@ def _file_of(hit: Hit) -> str:
     return str(hit.meta.get("path") or (hit.session if hit.source == "file" else "") or "")
 
 
+def _place(hit: Hit) -> str:
+    """Where an event sits, as the full-text index reads it (a chat's title, a note's heading
+    and file name): a recipe's paragraphs under "# Shakshuka" in shakshuka.md are on it."""
+    meta = hit.meta or {}
+    path = str(meta.get("path") or "")
+    return f"{meta.get('title') or ''} {meta.get('heading') or ''} {path.rsplit('/', 1)[-1]}"
+
+
 class Retriever:
     """Hybrid retrieval over one store, one embedder and its index."""
 
@@ -370,7 +378,7 @@ class Retriever:
             cosines.update(self._cosines(missing, vector))
         terms = stems(content_terms(text))
         evidence = max(relevance_logit(None if cosines is None else cosines.get((h.owner, h.id)),
-                                       coverage(terms, f"{h.text} {h.actor or ''}")) for h in head)
+                                       coverage(terms, f"{h.text} {h.actor or ''} {_place(h)}")) for h in head)
         top = hits[0].score
         for hit in hits:
             hit.score = calibrated(evidence, hit.score - top)

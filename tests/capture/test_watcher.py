@@ -637,3 +637,14 @@ def test_a_note_that_was_binary_for_a_while_then_rewritten_answers_with_its_new_
     assert "edited_out" not in hits[0]["meta"] and hits[1]["meta"]["edited_out"]
     answer = ask(svc, "which day is my spin class?", llm=ScriptedLLM([]))
     assert [h.text for h in answer.cited] == [THURSDAY] and "Tuesday" not in (answer.text or "")
+
+
+def test_how_do_i_make_a_watched_recipe_gives_the_whole_note_as_it_is_now(cli, notes, svc):
+    recipe = ("# Shakshuka\n\nSunday brunch favourite, serves 2.\n\n## Ingredients\n\n- 4 eggs\n- 1 tin tomatoes\n"
+              "- {}\n\n## Method\n\nFry the onion and pepper, add the tomatoes, crack in the eggs, cover 6 minutes.\n")
+    watched_then_edited(cli, notes / "shakshuka.md", recipe.format("1 red pepper"), recipe.format("2 red peppers"))
+    answer = ask(svc, "how do I make shakshuka?", llm=ScriptedLLM([])).text
+    # every part of the note in its order, each under its heading; the list the edit replaced is left out
+    assert answer.startswith("Sunday brunch favourite, serves 2.\n\nIngredients:\n- 4 eggs\n- 1 tin tomatoes\n"
+                             "- 2 red peppers\n\nMethod:\nFry the onion and pepper")
+    assert "1 red pepper" not in answer

@@ -42,3 +42,15 @@ def test_the_text_outweighs_the_place(svc):
                       Event("the garden needs water", 1_790_000_060, source="note", kind="note")])
     assert keyword_first(svc, "garden") == "the garden needs water"
 
+
+
+def test_a_paragraph_found_by_its_notes_title_shows_a_score_that_says_so(svc, tmp_path):
+    recipe = tmp_path / "shakshuka.md"
+    recipe.write_text("# Shakshuka\n\nSunday brunch favourite, serves 2.\n\n## Method\n\n"
+                      "Fry the onion and pepper, add the tomatoes, crack in the eggs.\n")
+    svc.import_file(recipe)
+    for i in range(20):
+        svc.add(f"Filler note {i} about the garden, the bins and the weather")
+    hits = svc.search("shakshuka").hits
+    # the word is only in the title and file name: the first result is on it all the same
+    assert hits[0].meta.get("path", "").endswith("shakshuka.md") and hits[0].score >= 0.1  # (was 0.02)
