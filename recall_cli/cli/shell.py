@@ -235,6 +235,8 @@ def watch_line(report: WatchReport, ingested: IngestReport | None) -> str | None
         line += f", {report.renamed} renamed"
     if ingested is not None:
         line += f"; ingested {plural(ingested.inserted, 'event')}"
+        if ingested.duplicates:  # (an imported note's paragraphs are new to the watcher, not to the store)
+            line += f" ({ingested.duplicates:,} already known or forgotten before)"
     return line
 
 

@@ -570,6 +570,18 @@ def test_a_running_watch_names_a_skipped_file_only_in_its_warning(tmp_path, reca
     assert line is not None and line.endswith(" good.md: 1 new paragraph, 0 deleted")
 
 
+def test_a_running_watch_says_when_what_it_read_was_stored_already():
+    from recall_cli.capture.ingest import IngestReport
+    from recall_cli.capture.watch import WatchReport
+    from recall_cli.cli.shell import watch_line
+
+    # a folder imported first: its paragraphs are new to the watcher, not to the store
+    report = WatchReport(files_seen=1, paragraphs=27, records=27, paths=["/notes/todo.md"])
+    line = watch_line(report, IngestReport(records=27, inserted=0, duplicates=27))
+    assert line is not None and line.endswith(
+        " todo.md: 27 new paragraphs, 0 deleted; ingested 0 events (27 already known or forgotten before)")
+
+
 def test_a_file_renamed_while_watched_is_shown_at_its_new_path(svc, recall_home, tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
