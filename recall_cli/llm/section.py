@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..importers.markdown import paragraph_hash
 from ..models import Event, Hit
 from ..timephrase.phrase import EXPLICIT
 from .support import alike, file_words, words
@@ -43,17 +42,16 @@ def section_blocks(store: Store, hit: Hit) -> list[Event]:
     heading, path = meta.get("heading"), meta.get("path")
     if hit.owner != "event" or not heading or not path or not hit.session:
         return []
-    return current(store, str(path), sorted((e for e in store.session_events(hit.session, hit.source)
-                                             if e.meta.get("path") == path and e.meta.get("heading") == heading
-                                             and e.id is not None), key=lambda e: int(e.meta.get("line_start") or 0)))
+    return current(store, sorted((e for e in store.session_events(hit.session, hit.source)
+                                  if e.meta.get("path") == path and e.meta.get("heading") == heading
+                                  and e.id is not None), key=lambda e: int(e.meta.get("line_start") or 0)))
 
 
-def current(store: Store, path: str, blocks: list[Event]) -> list[Event]:
-    """``blocks`` of the note at ``path`` less those a later edit took out of it (a watched
-    file keeps its old paragraphs, for whoever looks for them)."""
-    history = store.paragraph_edits([path]).get(path, [])
-    return [e for e in blocks if e.id is not None and not any(
-        eid > e.id and str(e.meta.get("paragraph") or paragraph_hash(e.text)) in gone for eid, gone in history)]
+def current(store: Store, blocks: list[Event]) -> list[Event]:
+    """A note's ``blocks`` less those a later edit took out of it (a watched file keeps its
+    old paragraphs, for whoever looks for them)."""
+    gone = store.edited_out(blocks)
+    return [e for e in blocks if e.id is not None and e.id not in gone]
 
 
 def section_answer(store: Store, hit: Hit, keys: set[str]) -> tuple[str, list[Hit]] | None:
@@ -88,9 +86,9 @@ def note_answer(store: Store, hits: Sequence[Hit], keys: set[str], depth: int = 
         title = words(file_words(hit)) | words(note_heading(hit).split(" > ", 1)[0])
         if not asked <= alike(title):
             continue
-        blocks = current(store, str(path), sorted((e for e in store.session_events(hit.session, hit.source)
-                                                   if e.meta.get("path") == path and e.kind == "paragraph"),
-                                                  key=lambda e: int(e.meta.get("line_start") or 0)))
+        blocks = current(store, sorted((e for e in store.session_events(hit.session, hit.source)
+                                        if e.meta.get("path") == path and e.kind == "paragraph"),
+                                       key=lambda e: int(e.meta.get("line_start") or 0)))
         if not 1 < len(blocks) <= MAX_SECTION_BLOCKS or any(NUMBERED.match(e.text) for e in blocks):
             return None  # (numbered steps are the answer, the buffers and yields around them not)
         parts: list[str] = []

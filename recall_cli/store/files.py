@@ -38,6 +38,23 @@ class FileQueries(StoreBase):
                 out.setdefault(path, []).append((eid, {g for g in gone if isinstance(g, str)}))
         return out
 
+    def edited_out(self, events: Sequence[Event]) -> dict[int, int]:
+        """{event id: the id of the edit that took it out} for those of ``events`` (a watched
+        file's paragraphs) that a later edit took out of their file: the file keeps their
+        text for whoever looks for it, but it is no longer what the file says."""
+        paths = [str(e.meta["path"]) for e in events if e.kind == "paragraph" and e.meta.get("path")]
+        edits = self.paragraph_edits(paths) if paths else {}
+        out: dict[int, int] = {}
+        for event in events:
+            history = edits.get(str(event.meta.get("path") or ""), [])
+            if not history or event.id is None or event.kind != "paragraph":
+                continue
+            digest = str(event.meta.get("paragraph") or paragraph_hash(event.text))
+            later = next((eid for eid, gone in history if eid > event.id and digest in gone), None)
+            if later is not None:
+                out[event.id] = later
+        return out
+
     def event_ids_from_files(self, paths: Sequence[str]) -> list[int]:
         """Ids of the events read from these files (absolute paths), or from a file below one
         of them: an import records its file, a note's paragraph and a watched edit their path."""

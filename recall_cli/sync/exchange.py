@@ -202,13 +202,18 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
         batch = svc.store.events_after(after, 5000)
         if not batch:
             break
+        # a watched note's paragraph a later edit took out says so, as search marks it
+        gone = svc.store.edited_out(batch)
+        edits = {e.id: e.ts_start for e in svc.store.get_events(list(set(gone.values()))).values()} if gone else {}
         for event in batch:
             if since is not None and event.ts_start < since:
                 continue
             when = from_ts(event.ts_start)
             who = f" · {event.actor}" if event.actor else ""
-            days[when.strftime("%Y-%m-%d")].append((event.ts_start, event.id or 0,
-                without_controls(f"## {when:%H:%M} · {event.source}{who} · [{event.id}]\n\n{event.text.strip()}\n")))
+            edited = event.id in gone and gone[event.id] in edits
+            out = f" · edited out {from_ts(edits[gone[event.id or 0]]):%Y-%m-%d}" if edited else ""
+            days[when.strftime("%Y-%m-%d")].append((event.ts_start, event.id or 0, without_controls(
+                f"## {when:%H:%M} · {event.source}{who} · [{event.id}]{out}\n\n{event.text.strip()}\n")))
             events += not is_later_part(event)  # a long text's parts: one event, as stats counts it
         after = batch[-1].id or after
     for day, blocks in days.items():

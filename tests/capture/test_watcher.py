@@ -660,3 +660,15 @@ def test_how_do_i_make_a_watched_recipe_gives_the_whole_note_as_it_is_now(cli, n
     assert answer.startswith("Sunday brunch favourite, serves 2.\n\nIngredients:\n- 4 eggs\n- 1 tin tomatoes\n"
                              "- 2 red peppers\n\nMethod:\nFry the onion and pepper")
     assert "1 red pepper" not in answer
+
+
+def test_a_markdown_export_marks_a_paragraph_an_edit_took_out(cli, notes, tmp_path):
+    note = "# Plans\n\nThe dentist appointment is on {} at 9am.\n\nThe team offsite is in Lisbon.\n"
+    watched_then_edited(cli, notes / "plans.md", note.format("3 May"), note.format("10 May"))
+    assert cli("export", "--format", "markdown", "-o", str(tmp_path / "md"))[0] == 0
+    text = "\n".join(p.read_text() for p in sorted((tmp_path / "md" / "events").glob("*.md")))
+    blocks = {b.split("\n\n", 1)[1].strip(): b.split("\n\n", 1)[0] for b in text.split("## ")[1:] if "\n\n" in b}
+    # the old day says it was edited out (and when); the new one and the untouched paragraph do not
+    assert " · edited out " in blocks["The dentist appointment is on 3 May at 9am."]
+    assert "edited out" not in blocks["The dentist appointment is on 10 May at 9am."]
+    assert "edited out" not in blocks["The team offsite is in Lisbon."]
