@@ -300,8 +300,7 @@ class Recall(SyncMethods, ModelMethods, TimelineMethods, ForgetMethods):
         against it, so the store, not the watcher's memory, decides what is stored."""
         from .capture.watch import Held
 
-        by_session, forgotten = self.store.held_paragraphs()
-        return Held(by_session, forgotten)
+        return Held(*self.store.held_paragraphs())
 
     # -- vectors ----------------------------------------------------------------------------
     def catch_up(self) -> int:

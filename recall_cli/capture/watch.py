@@ -65,6 +65,7 @@ class Held:
 
     by_session: dict[str, set[str]]  # a watched file's path, or an imported note's name: paragraph hashes
     forgotten: set[str] = field(default_factory=set)  # hashes of paragraphs the user forgot
+    imported: dict[str, set[str]] = field(default_factory=dict)  # an imported note's path: paragraph hashes
 
     def holds(self, path: str, digest: str) -> bool:
         return digest in self.forgotten or digest in self.by_session.get(path, ()) \
@@ -115,6 +116,7 @@ class FileWatcher(Following):
                  held: Callable[[], Held] | None = None, explicit: bool = False) -> None:
         self.home = Path(home)
         self.held = held
+        self._held: Held | None = None  # what the store held at this scan's start
         self.explicit = explicit  # over folders named on the command line, not following watch.dirs
         self.dirs = [expand_path(str(d)) for d in dirs]
         for directory in self.dirs:
@@ -222,7 +224,7 @@ class FileWatcher(Following):
         if self.held is None:
             return
         spooled = self._spooled()
-        held = self.held()
+        held = self._held = self.held()
         for path, entry in self.state.items():
             hashes = entry.get("h") or []
             kept = [h for h in hashes if (path, h) in spooled or held.holds(path, h)]
@@ -366,6 +368,10 @@ class FileWatcher(Following):
         if outcome != "text" or info is None:
             return
         report.files_read += 1
+        if known is None and self._held is not None and self._held.imported.get(path):
+            # a note imported before it was watched: what the import stored is what the file
+            # said then, so an edit made in between is an edit (and its paragraphs no news)
+            known = {"h": sorted(self._held.imported[path])}
         seen = set(known.get("h", [])) if known else set()
         hashes: list[str] = []
         mtime = info.st_mtime_ns / 1e9

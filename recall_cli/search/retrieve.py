@@ -338,8 +338,11 @@ class Retriever:
         if old:  # when the edit was made, for the reader ("edited out 2026-11-20"): its id means nothing to them
             edits_made = self.store.get_events(list({h.meta["edited_out"] for h, _ in old}))
             made = {i: e.ts_start for i, e in edits_made.items()}
-            old = [(replace(h, meta={**h.meta, "edited_out_at": made.get(h.meta["edited_out"])}), before)
-                   for h, before in old]
+            dated: dict[int, Hit] = {}  # id of an old paragraph's hit -> the hit that says when
+            for n, (h, before) in enumerate(old):
+                dated[id(h)] = replace(h, meta={**h.meta, "edited_out_at": made.get(h.meta["edited_out"])})
+                # (two old paragraphs in a row: the second goes after the first as it is now)
+                old[n] = (dated[id(h)], dated.get(id(before), before) if before is not None else None)
         placed: dict[int, Hit] = {}  # an old paragraph as put back (its score may be lowered)
         # a later scan of the file, not its time: paragraphs under one dated heading share that
         stored = self.store.stored_times([h.id for h in hits if h.owner == "event" and _file_of(h)]) if old else {}

@@ -89,21 +89,26 @@ class FileQueries(StoreBase):
             params += [event.ts_start - 0.01, event.ts_start + 0.01]
         return self._db.execute(sql + " LIMIT 1", params).fetchone() is not None
 
-    def held_paragraphs(self) -> tuple[dict[str, set[str]], set[str]]:
+    def held_paragraphs(self) -> tuple[dict[str, set[str]], set[str], dict[str, set[str]]]:
         """What the store holds of notes' paragraphs, for the file watcher to check its state
         against: ({a watched file's path, or an imported note's file name: the hashes of its
-        paragraphs}, the hashes of paragraphs the user forgot)."""
+        paragraphs}, the hashes of paragraphs the user forgot, {an imported note's path: the
+        hashes of the paragraphs imports stored from it})."""
         held: dict[str, set[str]] = {}
-        for session, digest, text in self._db.execute(
-                "SELECT session, json_extract(meta, '$.paragraph'), "
+        imported: dict[str, set[str]] = {}
+        for session, source, path, digest, text in self._db.execute(
+                "SELECT session, source, json_extract(meta, '$.path'), json_extract(meta, '$.paragraph'), "
                 "CASE WHEN json_extract(meta, '$.paragraph') IS NULL THEN text END FROM events "
                 "WHERE kind = 'paragraph' AND source IN ('file', 'note') AND session IS NOT NULL"):
             # an import stores no watcher hash; the watcher hashes the text it read, the same
             # text unless a secret was redacted from it
-            held.setdefault(session, set()).add(digest if isinstance(digest, str) else paragraph_hash(text))
+            hashed = digest if isinstance(digest, str) else paragraph_hash(text)
+            held.setdefault(session, set()).add(hashed)
+            if source == "note" and isinstance(path, str):
+                imported.setdefault(path, set()).add(hashed)
         forgotten = {key[len(PARAGRAPH_KEY):] for (key,) in self._db.execute(
             "SELECT key FROM tombstones WHERE owner = 'event' AND key LIKE ?", [PARAGRAPH_KEY + "%"])}
-        return held, forgotten
+        return held, forgotten, imported
 
     def move_file(self, src: str, dest: str) -> int:
         """Show what a watched file said at its new path (its paragraphs and edits keep their

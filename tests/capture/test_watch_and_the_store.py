@@ -75,8 +75,8 @@ def test_paragraphs_waiting_in_the_spool_or_kept_out_by_an_import_are_not_read_a
     notes.mkdir()
     (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n")
     assert cli("import", str(notes))[0] == 0
-    code, out, _ = cli("watch", str(notes), "--once")  # its twin, stored by the import, is what the store holds
-    assert "1 new paragraph" in out and "ingested 0 events" in out
+    code, out, _ = cli("watch", str(notes), "--once")  # what the import stored is no news to the watcher
+    assert "0 new paragraphs" in out and "ingested 0 events" in out
     assert "0 new paragraphs" in cli("watch", str(notes), "--once")[1]
     (notes / "garden.md").write_text("# Garden\n\nGarlic goes in late November.\n\nTulips in December.\n")
     assert "1 new paragraph" in cli("watch", str(notes), "--once", "--no-ingest")[1]
@@ -84,3 +84,17 @@ def test_paragraphs_waiting_in_the_spool_or_kept_out_by_an_import_are_not_read_a
     os.utime(notes / "garden.md", (later, later))
     code, out, _ = cli("watch", str(notes), "--once")  # the spooled paragraph counts as seen
     assert "0 new paragraphs" in out and "ingested 1 event" in out
+
+
+def test_an_edit_made_between_an_import_and_the_first_watch_is_an_edit(cli, tmp_path):
+    notes = tmp_path / "journal"
+    notes.mkdir()
+    (notes / "j.md").write_text("# Journal\n\n## 2 December\n\nFinished the first draft of the Lumen contract.\n\n"
+                                "## 4 December\n\nDelivered the Lumen contract at 3pm.\n")
+    assert cli("import", str(notes))[0] == 0
+    (notes / "j.md").write_text("# Journal\n\n## 4 December\n\nDelivered the Lumen contract at 5pm.\n")
+    code, out, _ = cli("watch", str(notes), "--once")
+    assert "1 new paragraph, 0 deleted files, 1 edited file" in out
+    hits = _stored(cli, "Lumen contract")
+    assert hits[0]["text"] == "Delivered the Lumen contract at 5pm." and "edited_out" not in hits[0]["meta"]
+    assert all(h["meta"].get("edited_out") for h in hits[1:] if "3pm" in h["text"] or "draft" in h["text"])

@@ -672,3 +672,39 @@ def test_a_markdown_export_marks_a_paragraph_an_edit_took_out(cli, notes, tmp_pa
     assert " · edited out " in blocks["The dentist appointment is on 3 May at 9am."]
     assert "edited out" not in blocks["The dentist appointment is on 10 May at 9am."]
     assert "edited out" not in blocks["The team offsite is in Lisbon."]
+
+
+def test_two_paragraphs_edited_out_of_one_note_are_both_shown_marked(cli, notes):
+    before = ("# Journal\n\n## 2 December\n\nFinished the first draft of the Lumen contract.\n\n"
+              "## 4 December\n\nDelivered the Lumen contract at 3pm.\n")
+    (notes / "journal.md").write_text(before)
+    assert cli("import", str(notes))[0] == 0  # imported first, then watched and edited
+    watched_then_edited(cli, notes / "journal.md", before, "# Journal\n\n## 4 December\n\n"
+                                                           "Delivered the Lumen contract at 5pm.\n")
+    code, out, err = cli("search", "Lumen contract", "--json")
+    assert code == 0, err
+    hits = [h for h in json.loads(out)["results"] if h["kind"] == "paragraph"]
+    assert hits[0]["text"] == "Delivered the Lumen contract at 5pm." and "edited_out" not in hits[0]["meta"]
+    assert {h["text"] for h in hits[1:] if h["meta"].get("edited_out")} == {
+        "Finished the first draft of the Lumen contract.", "Delivered the Lumen contract at 3pm."}
+
+
+
+def test_old_paragraphs_in_a_row_ahead_of_their_replacement_keep_their_order(cli, notes, svc):
+    from recall_cli.models import Hit
+    from recall_cli.search.retrieve import Retriever
+
+    before = ("# Journal\n\n## 2 December\n\nFinished the first draft of the Lumen contract.\n\n"
+              "## 4 December\n\nDelivered the Lumen contract at 3pm.\n")
+    (notes / "journal.md").write_text(before)
+    assert cli("import", str(notes))[0] == 0
+    watched_then_edited(cli, notes / "journal.md", before, "# Journal\n\n## 4 December\n\n"
+                                                           "Delivered the Lumen contract at 5pm.\n")
+    events = svc.store.get_events(svc.store.ids_between("event", 1, 99))
+    paragraphs = [Hit.from_event(e, 1.0) for e in events.values() if e.kind == "paragraph"]
+    # both old paragraphs ranked first, in a row (a search ranked them so: "Error: StopIteration")
+    ordered = Retriever(svc.store, None, None)._edited_last(sorted(paragraphs, key=lambda h: h.id))
+    assert [h.text for h in ordered] == ["Delivered the Lumen contract at 5pm.",
+                                         "Finished the first draft of the Lumen contract.",
+                                         "Delivered the Lumen contract at 3pm."]
+    assert [bool(h.meta.get("edited_out_at")) for h in ordered] == [False, True, True]
