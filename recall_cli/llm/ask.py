@@ -50,7 +50,7 @@ from .support import (
     WORD,
     Support,
     assess,
-    of_the_named_assistant,
+    tokens,
     words,
 )
 from .timing import dated_outside
@@ -111,6 +111,21 @@ class Answer:
                 "support": None if self.support is None else round(self.support, 3), "model": self.model,
                 "evidence": [h.to_dict() for h in self.evidence],
                 "timings": {k: round(v, 2) if isinstance(v, float) else v for k, v in self.timings.items()}}
+
+
+# the export a product name asks about: "what did Claude suggest?" is not answered by ChatGPT
+EXPORT_NAMED = {"chatgpt": "chatgpt", "gpt": "chatgpt", "claude": "claude"}
+
+
+def of_the_named_assistant(question: str, hits: Sequence[Hit]) -> list[Hit]:
+    """``hits`` less the chat-export messages of another assistant than the one the question
+    names ("what did Claude suggest for Lisbon?" leaves out the ChatGPT export); all of them
+    when it names none."""
+    named = {EXPORT_NAMED[w] for w in tokens(question) if w in EXPORT_NAMED}
+    if len(named) != 1:
+        return list(hits)
+    exports = set(EXPORT_NAMED.values())
+    return [h for h in hits if str(h.meta.get("format")) not in exports - named]
 
 
 def content_words(text: str) -> set[str]:

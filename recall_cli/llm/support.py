@@ -437,19 +437,26 @@ def turn_before(hit: Hit, hits: Sequence[Hit]) -> str:
     return max(earlier, key=lambda h: h.ts).text if earlier else ""
 
 
-# the export a product name asks about: "what did Claude suggest?" is not answered by ChatGPT
-EXPORT_NAMED = {"chatgpt": "chatgpt", "gpt": "chatgpt", "claude": "claude"}
+def kind_words(question: str, subject: set[str]) -> set[str]:
+    """The words of ``subject`` (stems) that say which kind of thing the question asks about:
+    all but the last in the question's order ("swimming" of "Ellie's swimming lesson"; the
+    last, "lesson", is the name many kinds share); none for a one-word subject."""
+    order = [stem(w) for w in tokens(question)]
+    ranked = sorted(subject & set(order), key=order.index)
+    return set(ranked[:-1]) if len(ranked) == len(subject) else set()
 
 
-def of_the_named_assistant(question: str, hits: Sequence[Hit]) -> list[Hit]:
-    """``hits`` less the chat-export messages of another assistant than the one the question
-    names ("what did Claude suggest for Lisbon?" leaves out the ChatGPT export); all of them
-    when it names none."""
-    named = {EXPORT_NAMED[w] for w in tokens(question) if w in EXPORT_NAMED}
-    if len(named) != 1:
-        return list(hits)
-    exports = set(EXPORT_NAMED.values())
-    return [h for h in hits if str(h.meta.get("format")) not in exports - named]
+def _anothers_kind(question: str, subject: set[str], own: set[str], top: Sequence[Hit]) -> bool:
+    """Whether the notes that hold all of ``subject`` are someone else's, and those naming the
+    person asked about (``own``) hold none of its kind (``kind_words``): "when is Ellie's
+    swimming lesson?" with "Tom's swimming lessons are every Tuesday" and "Piano lesson for
+    Ellie moved to Friday"."""
+    kind = kind_words(question, subject)
+    if not kind:
+        return False
+    theirs = [h for h in top if not h.actor and POSSESSIVE.search(h.text) and not own & words(h.text)
+              and subject <= alike(words(h.text))]
+    return bool(theirs) and not any(kind <= alike(words(h.text)) for h in top if own & words(h.text))
 
 
 @dataclass
@@ -535,6 +542,9 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         on_subject = [h for h in top if subject and not h.actor
                       and len(subject & alike(words(h.text))) / len(subject) >= min_support]
         if any(POSSESSIVE.search(h.text) for h in on_subject) and not any(own & words(h.text) for h in on_subject):
+            support.abstain = f"the evidence on this is about someone other than {name}"
+            return support
+        if _anothers_kind(question, subject, own, top):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support
     if _anothers_only(question, keys, top):

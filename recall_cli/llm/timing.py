@@ -21,7 +21,18 @@ from ..timephrase.phrase import ANY_WEEKDAY, EXPLICIT, FUTURE, MONTH_RE, PAST, T
 from ..timeutil import day_bounds, from_ts
 from .section import section_blocks
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
-from .support import POSSESSIVE, STOPWORDS, alike, names_in_question, predicate_of, sentences, stem, tokens, words
+from .support import (
+    POSSESSIVE,
+    STOPWORDS,
+    alike,
+    kind_words,
+    names_in_question,
+    predicate_of,
+    sentences,
+    stem,
+    tokens,
+    words,
+)
 from .update import (
     CHANGE_MARK,
     DAYS,
@@ -168,7 +179,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
     items that name a day (so a day called off in other words is found, see _called_off_later)."""
-    ranked: list[tuple[bool, int, bool, int, int, bool, float, Hit]] = []
+    ranked: list[tuple[bool, bool, int, int, bool, int, int, bool, float, Hit]] = []
     # "what date did Dad move ...?": "Move date: Sat 16 August" names it; "when did I submit my
     # tax return?": "submitted via WISO today, fri 24.7." over "tax return: deadline 31.7."
     verb = predicate_of(question, when=True)
@@ -187,6 +198,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     today = from_ts(now).date() if now is not None and ONGOING.match(question) and not YEARLY.search(question) \
         else None
     named = {stem(w.lower()) for name in names_in_question(question) for w in re.findall(r"\w+", name)}
+    kind = kind_words(question, keys - named - owners)
     upcoming = today is not None and bool(NEXT.search(question))
     for i, hit in enumerate(hits[:2 * depth if verb or upcoming else depth]):
         if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
@@ -217,24 +229,29 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
                                   for s in sentences(hit.text or ""))
             # ("last appt of the day" says "appointment")
             # (and one that dates the deed over one dated only by when it was written)
-            ranked.append((ahead_of, overlap, deed, len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
+            # (but a note on someone else's, "Tom's swimming lessons", is not the one asked about's)
+            theirs = bool(owners) and not owners & text and any(
+                stem(m.group(0)[:-2].lower()) not in owners for m in POSSESSIVE.finditer(hit.text or ""))
+            # (and of two on the thing, the one on its kind: "swimming for Ellie" over "piano lesson for Ellie")
+            ranked.append((not theirs, ahead_of, overlap, len(kind & alike(text)), deed,
+                           len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: r[:7], reverse=True)
-    hit = ranked[0][7]
+    ranked.sort(key=lambda r: r[:9], reverse=True)
+    hit = ranked[0][9]
     if AS_PLANNED.search(question):
         # "when was the physio originally?": the first plan that dates it, not what moved it
-        hit = min((r[7] for r in ranked if r[1] >= ranked[0][1] and any(
-            keys & words(s) and dates_in(s, r[7].ts) for s in sentences(r[7].text or ""))), key=lambda h: h.ts,
+        hit = min((r[9] for r in ranked if r[2] >= ranked[0][2] and any(
+            keys & words(s) and dates_in(s, r[9].ts) for s in sentences(r[9].text or ""))), key=lambda h: h.ts,
             default=hit)
     if DONE_ASKED.match(question):
-        hit = _happened(keys, hit, [r[7] for r in ranked[1:]]) or hit
+        hit = _happened(keys, hit, [r[9] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     # (nor "when was the physio originally?" by the day it moved to)
     moved_to = None
     changed = None if BEGAN.search(question) or AS_PLANNED.search(question) else \
-        later_update(keys, (hit.text or "", hit), hits, allow)
+        later_update(keys, (hit.text or "", hit), hits, allow, kind=kind)
     if changed is not None and called_off(*changed):  # "the haircut is postponed": no date holds now
         if (again := _rebooked(keys, changed, hits[:depth], allow)) is None:
             return Shaped(clean(changed[0]) or changed[0], [changed[1], hit])

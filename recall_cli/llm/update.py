@@ -18,7 +18,7 @@ from ..timephrase.answer import dates_in
 from ..timephrase.phrase import MONTHS, WEEKDAYS
 from .check import names_in
 from .lexicon import RELATION
-from .support import DIGIT_WORDS, STOPWORDS, sentences, stem, tokens, words
+from .support import DIGIT_WORDS, STOPWORDS, alike, sentences, stem, tokens, words
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
@@ -169,11 +169,12 @@ def called_off(sentence: str, hit: Hit) -> bool:
 
 def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                  allow: Callable[[Hit, str], bool] | None = None, names: AbstractSet[str] = frozenset(),
-                 where: bool = False) -> tuple[str, Hit] | None:
+                 where: bool = False, kind: AbstractSet[str] = frozenset()) -> tuple[str, Hit] | None:
     """A statement written after ``found``'s by the same person that says one of the key words
     ``found`` shares with the question changed ("the offsite moved to Porto" after "the
     offsite is in Lisbon"; see _changes): the latest such, or None. What holds now answers,
-    not the first thing written."""
+    not the first thing written. ``kind``: the question's words that say which kind of thing
+    it asks about ("swimming" lesson): a change of another kind ("piano lesson moved") is not its."""
     sentence, hit = found
     earlier = words(sentence)
     # a note's heading says what its lines are about ("# Gym": "Joined PureGym ...")
@@ -206,6 +207,8 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                 continue
             if own_kind and talk == shared and not own_kind & words(later):
                 continue  # "Priya changed her number" changes no locker's number
+            if kind & shared and talk == shared and not kind & alike(words(later)):
+                continue  # "piano lesson moved to Friday" moves no swimming lesson
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best

@@ -120,7 +120,9 @@ PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|f
 FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
                     r"todo|to-do|remind(?:er)?|due|appointment|scheduled|booked|deadline|upcoming|"
                     r"(?:booked|planned|arranged|reserved|set) for|"
-                    r"(?:moved|postponed|rescheduled|pushed(?: back)?|changed|brought forward) (?:to|for)|"
+                    # ("moved from Thursday to Friday 4pm": the day it was on, then the day it is on now)
+                    r"(?:moved|postponed|rescheduled|pushed(?: back)?|changed|brought forward)"
+                    r"(?: from [\w:.]+(?: [\w:.]+){0,2}?)? (?:to|for)|"
                     # the present of a timetable: "the market moves to Saturday in January"
                     r"(?:moves|is moving|are moving|starts|begins|opens|reopens|closes) (?:to|on|in|at|from))\b|'ll\b|"
                     r"^\W*(?:call|pay|book|renew|buy|send|email|meet|pick|bring|submit|finish|visit|fly|"

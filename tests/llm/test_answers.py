@@ -2253,3 +2253,24 @@ def test_a_birthday_is_not_the_day_a_line_that_names_no_day_was_written(svc):
     # the shopping line was written on 1 December: that is not when Mum's birthday is
     assert answered(svc, "when is Mum's birthday?", "2026-12-07T12:00").startswith("Not mentioned")
     assert answered(svc, "when is Maya's birthday?", "2026-12-07T12:00") == "3 May [1]"
+
+
+def test_a_lesson_moved_from_one_weekday_to_another_is_on_the_coming_one(svc):
+    add_notes(svc, [("2026-11-30T15:00", "Piano lesson for Ellie moved from Thursday to Friday 4pm.")])
+    # written on Monday 30 November: the Friday it moved to is 4 December, not the 27th gone by
+    assert answered(svc, "when is Ellie's piano lesson?", "2026-12-01T12:00").startswith("Friday, 4 December 2026")
+
+
+def test_anothers_swimming_lesson_does_not_answer_for_someone_whose_lesson_is_piano(svc):
+    add_notes(svc, [("2026-11-24T17:00", "Tom's swimming lessons are every Tuesday at 5pm at the leisure centre."),
+                    ("2026-11-30T15:00", "Piano lesson for Ellie moved from Thursday to Friday 4pm.")])
+    assert answered(svc, "when is Ellie's swimming lesson?", "2026-12-01T12:00").startswith("Not mentioned")
+    assert "every Tuesday at 5pm" in answered(svc, "when is Tom's swimming lesson?", "2026-12-01T12:00")
+
+
+def test_of_two_lessons_of_one_person_the_kind_asked_about_answers(svc):
+    add_notes(svc, [("2026-11-25T17:00", "Swimming for Ellie starts on Saturday 12 December at 9am, school pool."),
+                    ("2026-11-30T15:00", "Piano lesson for Ellie moved from Thursday to Friday 4pm.")])
+    # "swimming" says which lesson; "lesson" is said by the later note on piano
+    assert answered(svc, "when is Ellie's swimming lesson?", "2026-12-01T12:00").startswith("12 December 2026")
+    assert answered(svc, "when is Ellie's piano lesson?", "2026-12-01T12:00").startswith("Friday, 4 December 2026")
