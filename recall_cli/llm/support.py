@@ -454,9 +454,9 @@ def _anothers_kind(question: str, subject: set[str], own: set[str], top: Sequenc
     kind = kind_words(question, subject)
     if not kind:
         return False
-    theirs = [h for h in top if not h.actor and POSSESSIVE.search(h.text) and not own & words(h.text)
-              and subject <= alike(words(h.text))]
-    return bool(theirs) and not any(kind <= alike(words(h.text)) for h in top if own & words(h.text))
+    theirs = [h for h in top if not h.actor and POSSESSIVE.search(_said(h)) and not own & words(_said(h))
+              and subject <= alike(words(_said(h)))]
+    return bool(theirs) and not any(kind <= alike(words(_said(h))) for h in top if own & words(_said(h)))
 
 
 @dataclass
@@ -539,9 +539,10 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         if not re.search(rf"\b{re.escape(_plain(name))}(?:'s|\u2019s)(?!\w)", question, re.I):
             continue
         subject = keys - own
+        # (a note's heading says whose it is too: "# Tom's 8th birthday party" over "Date: Sat 16 January")
         on_subject = [h for h in top if subject and not h.actor
-                      and len(subject & alike(words(h.text))) / len(subject) >= min_support]
-        if any(POSSESSIVE.search(h.text) for h in on_subject) and not any(own & words(h.text) for h in on_subject):
+                      and len(subject & alike(words(_said(h)))) / len(subject) >= min_support]
+        if any(POSSESSIVE.search(_said(h)) for h in on_subject) and not any(own & words(_said(h)) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support
         if _anothers_kind(question, subject, own, top):

@@ -225,8 +225,12 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # a date by them ("Anna's birthday on 9 December" over "ordered Anna's birthday
             # gift", whose answer would be the day it was written; "every Tuesday" is no date),
             # then for what holds now the latest ("lessons in Denver: Thursdays")
-            dated = ahead and any(keys & words(s) and dates_in(s, hit.ts) and not RECURRING.search(s)
-                                  for s in sentences(hit.text or ""))
+            # (a note's heading that names all that is asked names it for its lines: "# Tom's 8th
+            # birthday party" over "Date: Saturday 16 January 2027")
+            # (one word a heading shares, "# tenby - has to move", is its topic, not the thing's card)
+            titled = len(keys) > 1 and keys <= alike(context_of(hit))
+            dated = ahead and any((titled or keys & words(s)) and dates_in(s, hit.ts)
+                                  and not RECURRING.search(s) for s in sentences(hit.text or ""))
             # ("last appt of the day" says "appointment")
             # (and one that dates the deed over one dated only by when it was written)
             # (but a note on someone else's, "Tom's swimming lessons", is not the one asked about's)

@@ -2274,3 +2274,12 @@ def test_of_two_lessons_of_one_person_the_kind_asked_about_answers(svc):
     # "swimming" says which lesson; "lesson" is said by the later note on piano
     assert answered(svc, "when is Ellie's swimming lesson?", "2026-12-01T12:00").startswith("12 December 2026")
     assert answered(svc, "when is Ellie's piano lesson?", "2026-12-01T12:00").startswith("Friday, 4 December 2026")
+
+
+def test_a_notes_heading_says_whose_party_its_date_line_is(svc, tmp_path):
+    import_note(svc, tmp_path / "party-plans.md", "# Tom's 8th birthday party\n\nDate: Saturday 16 January 2027, "
+                "2-4pm at the Village Hall. Invite 12 kids.\n\n## To buy\n\n- party bags\n- candles\n- balloons\n",
+                saved="2026-11-29T21:00")
+    add_notes(svc, [("2026-11-27T08:00", "Mum's birthday is 11 December. Order flowers by the 8th.")])
+    # not "about someone other than Tom" (Mum's birthday), and the dated line, not the shopping list
+    assert answered(svc, "when is Tom's birthday party?", "2026-12-07T12:00").startswith("16 January 2027")
