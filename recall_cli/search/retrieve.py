@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..importers.markdown import paragraph_hash
 from ..models import Hit, SearchResult, well_formed
 from ..timephrase.phrase import TimeRange, extract
 from ..timeutil import now
@@ -318,17 +317,14 @@ class Retriever:
         paragraphs that replaced them (not after everything: alone, they keep their place), marked with
         the edit (``meta["edited_out"]``): the file's current text answers, the old version is
         still there for whoever looks for it."""
-        paths = [path for path in map(_file_of, hits) if path]
-        edits = self.store.paragraph_edits(paths) if paths else {}
-        if not edits:
+        gone = self.store.edited_out(hits, _file_of)
+        if not gone:
             return hits
         out: list[Hit] = []
         old: list[tuple[Hit, Hit | None]] = []  # (the old paragraph, the result before it, old or not)
         previous: Hit | None = None
         for hit in hits:
-            history = edits.get(_file_of(hit), [])
-            digest = str(hit.meta.get("paragraph") or paragraph_hash(hit.text)) if history else ""
-            later = next((eid for eid, gone in history if eid > hit.id and digest in gone), None)
+            later = gone.get(hit.id) if _file_of(hit) else None  # (a memory's id is no event's)
             if later is None:
                 out.append(hit)
                 previous = hit

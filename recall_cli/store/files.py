@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from ..models import PARAGRAPH_KEY, Event, paragraph_hash
+from ..models import PARAGRAPH_KEY, Event, Hit, paragraph_hash
 from .base import StoreBase, chunks, marks
+
+Item = TypeVar("Item", Event, Hit)  # a stored event, or a search result
+
+
+def _meta_path(item: Event | Hit) -> str:
+    return str(item.meta.get("path") or "")
 
 
 class FileQueries(StoreBase):
@@ -38,21 +44,23 @@ class FileQueries(StoreBase):
                 out.setdefault(path, []).append((eid, {g for g in gone if isinstance(g, str)}))
         return out
 
-    def edited_out(self, events: Sequence[Event]) -> dict[int, int]:
-        """{event id: the id of the edit that took it out} for those of ``events`` (a watched
-        file's paragraphs) that a later edit took out of their file: the file keeps their
-        text for whoever looks for it, but it is no longer what the file says."""
-        paths = [str(e.meta["path"]) for e in events if e.kind == "paragraph" and e.meta.get("path")]
-        edits = self.paragraph_edits(paths) if paths else {}
+    def edited_out(self, items: Sequence[Item], path_of: Callable[[Item], str] | None = None) -> dict[int, int]:
+        """{event id: the id of the edit that took it out} for those of ``items`` (a watched
+        file's paragraphs, as events or results) that a later edit took out of their file: the
+        file keeps their text for whoever looks for it, but it is no longer what the file says.
+        ``path_of``: an item's file ("" for none); by default its ``path``."""
+        path = path_of or _meta_path
+        paths = {id(item): path(item) for item in items if item.kind == "paragraph" and item.id is not None}
+        edits = self.paragraph_edits([p for p in paths.values() if p]) if any(paths.values()) else {}
         out: dict[int, int] = {}
-        for event in events:
-            history = edits.get(str(event.meta.get("path") or ""), [])
-            if not history or event.id is None or event.kind != "paragraph":
+        for item in items:
+            history = edits.get(paths.get(id(item), ""), [])
+            if not history or item.id is None:
                 continue
-            digest = str(event.meta.get("paragraph") or paragraph_hash(event.text))
-            later = next((eid for eid, gone in history if eid > event.id and digest in gone), None)
+            digest = str(item.meta.get("paragraph") or paragraph_hash(item.text))
+            later = next((eid for eid, gone in history if eid > item.id and digest in gone), None)
             if later is not None:
-                out[event.id] = later
+                out[item.id] = later
         return out
 
     def event_ids_from_files(self, paths: Sequence[str]) -> list[int]:
