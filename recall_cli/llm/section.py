@@ -42,9 +42,14 @@ def section_blocks(store: Store, hit: Hit) -> list[Event]:
     heading, path = meta.get("heading"), meta.get("path")
     if hit.owner != "event" or not heading or not path or not hit.session:
         return []
-    return current(store, sorted((e for e in store.session_events(hit.session, hit.source)
-                                  if e.meta.get("path") == path and e.meta.get("heading") == heading
-                                  and e.id is not None), key=lambda e: int(e.meta.get("line_start") or 0)))
+    return current(store, [e for e in note_events(store, hit, str(path)) if e.meta.get("heading") == heading])
+
+
+def note_events(store: Store, hit: Hit, path: str) -> list[Event]:
+    """The stored blocks of the note at ``path`` that ``hit`` is one of, in the note's order."""
+    return sorted((e for e in store.session_events(str(hit.session), hit.source)
+                   if e.meta.get("path") == path and e.id is not None),
+                  key=lambda e: int(e.meta.get("line_start") or 0))
 
 
 def current(store: Store, blocks: list[Event]) -> list[Event]:
@@ -86,9 +91,7 @@ def note_answer(store: Store, hits: Sequence[Hit], keys: set[str], depth: int = 
         title = words(file_words(hit)) | words(note_heading(hit).split(" > ", 1)[0])
         if not asked <= alike(title):
             continue
-        blocks = current(store, sorted((e for e in store.session_events(hit.session, hit.source)
-                                        if e.meta.get("path") == path and e.kind == "paragraph"),
-                                       key=lambda e: int(e.meta.get("line_start") or 0)))
+        blocks = current(store, [e for e in note_events(store, hit, str(path)) if e.kind == "paragraph"])
         if not 1 < len(blocks) <= MAX_SECTION_BLOCKS or any(NUMBERED.match(e.text) for e in blocks):
             return None  # (numbered steps are the answer, the buffers and yields around them not)
         parts: list[str] = []
@@ -117,9 +120,7 @@ def note_lists(store: Store, hits: Sequence[Hit], keys: set[str]) -> list[Hit]:
         if hit.owner != "event" or hit.source not in ("note", "file") or not path or not hit.session \
                 or not keys & alike(words(file_words(hit))) or any(h.meta.get("path") == path for h in found):
             continue
-        blocks = sorted((e for e in store.session_events(hit.session, hit.source)
-                         if e.meta.get("path") == path and e.id is not None and e.id not in shown),
-                        key=lambda e: int(e.meta.get("line_start") or 0))
+        blocks = [e for e in note_events(store, hit, str(path)) if e.id not in shown]
         found += [Hit.from_event(e) for e in blocks[:MAX_SECTION_BLOCKS]]
     return found
 

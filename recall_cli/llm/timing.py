@@ -128,6 +128,11 @@ BEGAN = re.compile(r"\b(?:start(?:ed)?|begin|began|first|since when|join(?:ed)?|
 YEARLY = re.compile(r"\b(?:birthday|anniversary|name\s*day)s?\b", re.I)
 
 
+def _owners(text: str) -> set[str]:
+    """Whose things ``text`` names ("Tom's swimming lessons": "tom"), as stems."""
+    return {stem(m.group(0)[:-2].lower()) for m in POSSESSIVE.finditer(text)}
+
+
 def undated(hit: Hit) -> bool:
     """Whether ``hit`` is a note that nothing dates (its time is its file's last save)."""
     return bool(hit.meta and hit.meta.get("undated"))
@@ -188,7 +193,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     ahead = bool(ONGOING.match(question) or YEARLY.search(question))
     # whose thing it is ("Ivy's camp") says less than the thing; a name that is the thing
     # itself ("leave for Ireland") counts in full
-    owners = {stem(m.group(0)[:-2].lower()) for m in POSSESSIVE.finditer(question)}
+    owners = _owners(question)
     # (a schedule of another of mum's things, "pill box: do it every sunday", is not her appointment's)
     whose = {stem(w.lower()) for w in re.findall(r"(\w+)(?:'s|\u2019s)\b", question)}
     schedule = _schedule(keys - whose or keys, hits) if ONGOING.match(question) else None
@@ -234,23 +239,22 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # ("last appt of the day" says "appointment")
             # (and one that dates the deed over one dated only by when it was written)
             # (but a note on someone else's, "Tom's swimming lessons", is not the one asked about's)
-            theirs = bool(owners) and not owners & text and any(
-                stem(m.group(0)[:-2].lower()) not in owners for m in POSSESSIVE.finditer(hit.text or ""))
+            theirs = bool(owners) and not owners & text and bool(_owners(hit.text or "") - owners)
             # (and of two on the thing, the one on its kind: "swimming for Ellie" over "piano lesson for Ellie")
             ranked.append((not theirs, ahead_of, overlap, len(kind & alike(text)), deed,
                            len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
-    ranked.sort(key=lambda r: r[:9], reverse=True)
-    hit = ranked[0][9]
+    ranked.sort(key=lambda r: r[:-1], reverse=True)
+    hit = ranked[0][-1]
     if AS_PLANNED.search(question):
         # "when was the physio originally?": the first plan that dates it, not what moved it
-        hit = min((r[9] for r in ranked if r[2] >= ranked[0][2] and any(
-            keys & words(s) and dates_in(s, r[9].ts) for s in sentences(r[9].text or ""))), key=lambda h: h.ts,
+        hit = min((r[-1] for r in ranked if r[2] >= ranked[0][2] and any(
+            keys & words(s) and dates_in(s, r[-1].ts) for s in sentences(r[-1].text or ""))), key=lambda h: h.ts,
             default=hit)
     if DONE_ASKED.match(question):
-        hit = _happened(keys, hit, [r[9] for r in ranked[1:]]) or hit
+        hit = _happened(keys, hit, [r[-1] for r in ranked[1:]]) or hit
     # "when did I start yoga?" is not answered by a later change ("yoga moved to Thursdays")
     # (nor "when was the physio originally?" by the day it moved to)
     moved_to = None
