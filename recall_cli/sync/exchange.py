@@ -210,8 +210,8 @@ def export_markdown(svc: Recall, folder: Path, since: float | None = None) -> di
                 continue
             when = from_ts(event.ts_start)
             who = f" · {event.actor}" if event.actor else ""
-            edited = event.id in gone and gone[event.id] in edits
-            out = f" · edited out {from_ts(edits[gone[event.id or 0]]):%Y-%m-%d}" if edited else ""
+            edit = edits.get(gone.get(event.id or 0, 0))
+            out = f" · edited out {from_ts(edit):%Y-%m-%d}" if edit is not None else ""
             days[when.strftime("%Y-%m-%d")].append((event.ts_start, event.id or 0, without_controls(
                 f"## {when:%H:%M} · {event.source}{who} · [{event.id}]{out}\n\n{event.text.strip()}\n")))
             events += not is_later_part(event)  # a long text's parts: one event, as stats counts it
