@@ -24,6 +24,7 @@ RELATION = {word: kind for kind, spelled in (
 IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
     ("lend", "lent"), ("buy", "bought"), ("teach", "taught"), ("go", "went gone"), ("run", "ran"),
     ("meet", "met"), ("give", "gave given"), ("take", "took taken"), ("make", "made"), ("tell", "told"),
+    ("say", "said"),
     ("sell", "sold"), ("pay", "paid"), ("spend", "spent"), ("send", "sent"), ("build", "built"),
     ("bring", "brought"), ("think", "thought"), ("write", "wrote written"), ("fly", "flew flown"),
     ("drive", "drove driven"), ("eat", "ate eaten"), ("begin", "began begun"), ("choose", "chose chosen"),

@@ -588,6 +588,9 @@ def done_by_another(sentence: str, keys: set[str]) -> bool:
         low = before.lower()
         # "Still owe", "New move date": a sentence's first stopword, deed or word of which one
         first = low in STOPWORDS or low in IRREGULAR or low in LEADS or low in NO_KIND or low.endswith("ed")
-        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first)  # "Went hiking"
+        # "Tom's Christmas present": a name asked about, or whose it is, says what the thing is, not who did it
+        thing = stem(low) in keys or low.endswith(("'s", "\u2019s"))
+        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first) \
+            and not thing  # "Went hiking"
 
     return bool(at) and all(named(k) for k in at)

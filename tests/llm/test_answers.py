@@ -1814,6 +1814,15 @@ def test_a_deed_that_opens_a_note_is_the_askers_not_a_persons_name():
     assert done_by_another("Daniel works night shifts at the Mater.", {stem("works")})
 
 
+def test_where_i_hid_someones_present_is_my_own_deed_not_theirs(svc):
+    # "Tom's Christmas present": the capitalised words before "present" say whose thing it is,
+    # not that Tom hid it; a later note on Christmas presents says nothing of where it is
+    add_notes(svc, [("2026-11-28T22:30", "Hid Tom's Christmas present (the Lego fire station) on top of the wardrobe "
+                                         "in our bedroom."),
+                    ("2026-12-05T20:00", "Spent 74 pounds at the Christmas market on presents and mulled wine.")])
+    assert "wardrobe" in answered(svc, "where did I hide Tom's Christmas present?", "2026-12-07T12:00")
+
+
 def test_what_did_i_get_someone_asks_what_was_bought(svc):
     add_notes(svc, [("2026-06-01T09:00", "Rory's birthday is 12 June. I got him a red kite.")])
     assert answered(svc, "what did I get Rory?", "2026-06-20T12:00").startswith("I got him a red kite")
@@ -1937,9 +1946,18 @@ def test_a_list_item_in_a_chat_turn_is_not_run_into_the_question_below_it(svc):
 def test_what_someone_said_is_the_sentence_that_tells_it_even_on_a_wrapped_line(svc):
     svc.add("Took Pepper to the vet. She weighs 4.2 kg; the vet said to cut the treats in\n"
             "half and come back in September for her booster.", ts=T0)
+    # the sentence that says "said" answers whole, across the line it is wrapped on
     assert answered(svc, "what did the vet say about Pepper?", "2026-12-01T12:00") == (
-        "Took Pepper to the vet. She weighs 4.2 kg; the vet said to cut the treats in half and come back in "
-        "September for her booster. [1]")
+        "She weighs 4.2 kg; the vet said to cut the treats in half and come back in September for her booster. [1]")
+
+
+def test_what_someone_said_is_told_by_said_not_by_anothers_says(svc):
+    add_notes(svc, [("2026-11-25T16:30", "Kwik Garage replaced the front brake pads and discs. Cost 286 pounds. "
+                                         "Mechanic said the tyres will need doing in spring."),
+                    ("2026-12-01T20:15", "Parents' evening went well; Mr. Hughes says Tom needs to practise his "
+                                         "times tables and read 10 minutes a night.")])
+    assert answered(svc, "what did the mechanic say about the tyres?", "2026-12-07T12:00") == (
+        "Mechanic said the tyres will need doing in spring. [1]")
 
 
 def test_the_verb_asked_about_comes_after_a_subject_with_the():
