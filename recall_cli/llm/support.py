@@ -498,7 +498,10 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         return Support(keys, 0.0, abstain="no evidence")
     verb, asked = predicate_of(question), things_asked(question)
     things = {stem(t) for t in asked} & keys
-    heard = [doers(alike(words(_said(h)))) for h in top]  # each item's words, as the question's
+    # each item's words, as the question's; for "what is Priya's number?", a phone number or code
+    # says "number" ("- Babysitter: Priya, 07700 900777")
+    digits = DIGIT_WORDS & keys if DIGITS_ASKED.search(question) else set()
+    heard = [doers(alike(words(_said(h)))) | (digits if LONG_NUMBER.search(_said(h)) else set()) for h in top]
 
     def share_of(hit: Hit, said_: set[str]) -> float:
         held = keys & said_
@@ -540,8 +543,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             continue
         subject = keys - own
         # (a note's heading says whose it is too: "# Tom's 8th birthday party" over "Date: Sat 16 January")
-        on_subject = [h for h in top if subject and not h.actor
-                      and len(subject & alike(words(_said(h)))) / len(subject) >= min_support]
+        on_subject = [h for h, said_ in zip(top, heard, strict=True) if subject and not h.actor
+                      and len(subject & said_) / len(subject) >= min_support]
         if any(POSSESSIVE.search(_said(h)) for h in on_subject) and not any(own & words(_said(h)) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support

@@ -1309,6 +1309,18 @@ def test_a_phone_number_is_a_long_number_said_of_that_person(svc):
     assert answered(svc, "What's Ruth's phone number?", "2025-10-27T12:00").startswith("Ruth (bass) 07700 900772")
 
 
+def test_a_number_on_a_contact_list_line_is_that_persons_number_without_the_word_number(svc, tmp_path):
+    # the list says no "number": its digits do; a neighbour's "her phone number" and a party
+    # note's "candles (number 8)" under "# Tom's 8th birthday party" are someone else's
+    add_notes(svc, [("2026-11-24T19:10", "Neighbour Gwen at number 14 - her phone number is 07700 900461.")])
+    import_note(svc, tmp_path / "household.md", "# Household\n\n## Contacts\n\n- Plumber: Steve Harding, 07700 900318\n"
+                "- Babysitter: Priya, 07700 900777, 9 pounds an hour\n", saved="2026-11-22T20:00")
+    import_note(svc, tmp_path / "party.md", "# Tom's 8th birthday party\n\nTo buy:\n- balloons\n- candles (number 8)\n",
+                saved="2026-11-29T21:00")
+    assert "07700 900777" in answered(svc, "what is Priya's number?", "2026-12-07T12:00")
+    assert ask(svc, "what is Steve's email?", llm=ScriptedLLM([])).abstained
+
+
 def test_a_number_in_the_list_under_a_line_naming_the_person_is_theirs(svc):
     add_notes(svc, [("2026-10-19T20:00", "New enquiry - Mrs Hartley, Meanwood. fuses keep blowing, old board."),
                     ("2026-10-28T20:00", "Mrs Hartley after (Meanwood) -\n- old Wylex fuse board, no RCD\n"
