@@ -209,9 +209,30 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                 continue  # "Priya changed her number" changes no locker's number
             if kind & shared and talk == shared and not kind & alike(words(later)):
                 continue  # "piano lesson moved to Friday" moves no swimming lesson
+            if talk == shared and _of_another(later, keys | earlier | heading_words(hit)):
+                continue  # "Redis cache moved to port 6380" moves no Postgres port
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+def _of_another(sentence: str, known: set[str]) -> bool:
+    """Whether each change ``sentence`` tells is of a thing it names before its change word
+    and ``known`` (the question's key words and the earlier statement's) holds none of:
+    "Redis cache moved to port 6380" changes nothing of "Postgres ... listens on port 5433"."""
+    told = False
+    # (a dash or a colon opens a clause too: "rang mrs lewis - moved to fri 4 april" says who moved it)
+    for clause in re.split(rf"{CLAUSES.pattern}|\s[-\u2013\u2014]\s|:\s", sentence):
+        toks = tokens(clause)
+        at = next((i for i in range(len(toks)) if UPDATE.fullmatch(toks[i])
+                   or UPDATE.fullmatch(" ".join(toks[i:i + 2]))), None)
+        if at is None:
+            continue
+        thing = {stem(t) for t in toks[:at] if t not in STOPWORDS and not TIME_WORD.match(t)}
+        if not thing or alike(thing) & known:
+            return False
+        told = True
+    return told
 
 
 # what a moving, switching or changing thing is, after the word: "moving house" moves

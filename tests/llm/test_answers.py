@@ -2313,3 +2313,18 @@ def test_a_notes_heading_says_whose_party_its_date_line_is(svc, tmp_path):
     add_notes(svc, [("2026-11-27T08:00", "Mum's birthday is 11 December. Order flowers by the 8th.")])
     # not "about someone other than Tom" (Mum's birthday), and the dated line, not the shopping list
     assert answered(svc, "when is Tom's birthday party?", "2026-12-07T12:00").startswith("16 January 2027")
+
+
+def test_a_change_to_another_named_thing_does_not_replace_the_value_asked_for(svc, tmp_path):
+    add_notes(svc, [("2026-11-16T20:15", "The Kestrel staging server is at 203.0.113.42 and the tracking API runs on "
+                                         "port 8443."),
+                    ("2026-11-25T19:30", "Postgres on the Kestrel staging box listens on port 5433, not the "
+                                         "default 5432.")])
+    import_note(svc, tmp_path / "kestrel-infra.md", "# Kestrel infrastructure\n\n"
+                "- Redis cache moved to port 6380 on the staging box (changed 7 Dec)\n"
+                "- RabbitMQ management UI is on port 15672\n", saved="2026-12-07T12:46")
+    # Redis's port moved; Postgres's and the API's did not
+    assert answered(svc, "What port is Postgres on, on the Kestrel staging box?", "2026-12-07T13:00").startswith(
+        "Postgres on the Kestrel staging box listens on port 5433")
+    assert "8443" in answered(svc, "Which port does the Kestrel tracking API run on?", "2026-12-07T13:00")
+    assert "6380" in answered(svc, "What port is Redis on?", "2026-12-07T13:00")
