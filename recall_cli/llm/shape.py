@@ -43,7 +43,7 @@ from .support import (
     stem,
     words,
 )
-from .update import DAYS, UPDATE_DEPTH, is_note, is_question, later_update, struck
+from .update import CANCELLED, DAYS, UPDATE_DEPTH, is_note, is_question, later_update, struck
 from .verb import GENERIC_VERBS
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -467,6 +467,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     if changed is not None and predicate and predicate in alike(words(found[0])) \
             and not (keys - names) & alike(words(changed[0])) and not SAYS_CHANGED.search(changed[0]):
         changed = None  # "GRANT: got it!!" (did I get it?) is not undone by "→ book Lisbon flights"
+    if changed is not None and person and CANCELLED.search(changed[0]) and not names_someone(changed[0], names):
+        changed = None  # "the viewing is cancelled" leaves who the agent is
     if changed is not None:  # what holds now first, then what it replaced
         before = clean(found[0]) or found[0]
         return Shaped(f"{clean(changed[0]) or changed[0]} (before: {before})", [changed[1], found[1]])

@@ -16,6 +16,7 @@ from ..models import Hit
 from ..search.text import is_self
 from ..timephrase.answer import dates_in
 from ..timephrase.phrase import MONTHS, WEEKDAYS
+from ..timeutil import from_ts
 from .check import names_in
 from .lexicon import RELATION
 from .support import DIGIT_WORDS, STOPWORDS, alike, sentences, stem, tokens, words
@@ -211,9 +212,24 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                 continue  # "piano lesson moved to Friday" moves no swimming lesson
             if talk == shared and _of_another(later, keys | earlier | heading_words(hit)):
                 continue  # "Redis cache moved to port 6380" moves no Postgres port
+            if called_off(later, other) and not _plan(sentence, hit):
+                continue  # "Parkrun was cancelled this morning" undoes no run done before
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+PLAN = re.compile(r"\b(?:book(?:ed|ing)|plan(?:s|ned|ning)?|scheduled|will|going to|due|every|next|tomorrow|tonight|"
+                  r"signed up|entered|invited|coming up)\b", re.I)
+
+
+def _plan(sentence: str, hit: Hit) -> bool:
+    """Whether ``sentence`` tells of a thing still to happen when it was written (a day ahead,
+    or a word of planning), which a later "cancelled" may call off; a thing already done is
+    not undone by it."""
+    written = from_ts(hit.ts).date()
+    return bool(PLAN.search(sentence)) or any(day is not None and day >= written
+                                              for _, _, day, _ in dates_in(sentence, hit.ts))
 
 
 def _of_another(sentence: str, known: set[str]) -> bool:

@@ -2328,3 +2328,19 @@ def test_a_change_to_another_named_thing_does_not_replace_the_value_asked_for(sv
         "Postgres on the Kestrel staging box listens on port 5433")
     assert "8443" in answered(svc, "Which port does the Kestrel tracking API run on?", "2026-12-07T13:00")
     assert "6380" in answered(svc, "What port is Redis on?", "2026-12-07T13:00")
+
+
+def test_a_cancellation_changes_neither_who_it_was_with_nor_a_thing_already_done(svc):
+    add_notes(svc, [("2026-11-19T08:30", "Flat viewing booked for 14 Cotham Road on Saturday 21 November at 11am, "
+                                         "the agent is Chloe from Bristol Lettings."),
+                    ("2026-11-20T17:00", "The Cotham Road flat viewing is cancelled, the landlord took it off "
+                                         "the market."),
+                    ("2026-11-28T10:30", "Ashton Court parkrun in 22:58, finally under 23 minutes."),
+                    ("2026-12-05T09:30", "Parkrun was cancelled this morning because of ice, so I did 6 km easy on "
+                                         "the treadmill instead.")])
+    assert answered(svc, "Who is the agent for the Cotham Road flat?", "2026-12-07T12:00").startswith(
+        "Flat viewing booked for 14 Cotham Road")
+    # this morning's parkrun was called off; the run of 28 November still happened
+    assert answered(svc, "What was my parkrun time?", "2026-12-07T12:00").startswith("Ashton Court parkrun in 22:58")
+    # the viewing itself is off
+    assert "cancelled" in answered(svc, "When is the Cotham Road flat viewing?", "2026-12-07T12:00")
