@@ -19,6 +19,7 @@ from ..search.text import fts_terms
 from ..timephrase.answer import dates_in, in_granularity, next_occurrence
 from ..timephrase.phrase import ANY_WEEKDAY, EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
+from .recurrence import RECURRING, recurs
 from .section import section_blocks
 from .shape import ANSWER_DEPTH, Shaped, clean, context_of
 from .support import (
@@ -35,7 +36,6 @@ from .support import (
 )
 from .update import (
     CHANGE_MARK,
-    DAYS,
     REBOOKED,
     STRUCK,
     UPDATE_DEPTH,
@@ -54,19 +54,9 @@ if TYPE_CHECKING:
 
 Dated: TypeAlias = tuple[int, str, date | None, str]  # a date phrase found (see timephrase.answer.dates_in)
 
-# a time that comes back: "on Wednesdays", "every other Monday", "weekly" (not "two weekends later")
-RECURRING = re.compile(rf"\b(?:(?:every|each)\s+(?:(?:other|second|third|2nd|3rd)\s+)?"
-                       rf"(?:day|week|month|morning|evening|night|weekend|{DAYS})"
-                       rf"|(?:{DAYS})s|(?:on|to|at|until|from)\s+(?:weekend|weekday)s|daily|weekly|fortnightly|monthly"
-                       rf"|(?:first|second|third|fourth|last)\s+(?:{DAYS})\s+of\s+(?:the|each|every)\s+month"
-                       # "bin day is Thursday", "date night's Friday": a day that comes round each week
-                       rf"|(?:day|night)(?:\s+is|\s+are|'s|\u2019s)\s+(?:on\s+)?(?:{DAYS})[a-z]*(?!\s*\d)"
-                       # "I go Monday, Wednesday and Friday at 7am": days named together, no date
-                       rf"|(?:{DAYS})[a-z]*(?:\s*,\s*(?:{DAYS})[a-z]*)*\s*(?:,|and|&)\s*(?:{DAYS})[a-z]*(?!\s*\d{{1,2}}\b(?!:|am|pm)))\b",
-                       re.I)
 NEXT = re.compile(r"\bnext\b", re.I)
-ONGOING = re.compile(r"^\s*(?:when|what time|what days?)(?:\s+and\s+where)?(?:'s|\u2019s|\s+(?:is|are|does|do|will))\b",
-                     re.I)
+ONGOING = re.compile(r"^\s*(?:when|what time|what days?)(?:\s+and\s+where)?"
+                     r"(?:'s|\u2019s|\s+(?:is|are|am|does|do|will))\b", re.I)
 DAY_RANGE = re.compile(r"^\d{1,2}(?: \w+)?\s*-\s*\d{1,2} ")  # "12-19 December 2025", "30 May - 2 June 2025"
 RETURN = re.compile(r"\b(?:return\w*|back|home)\b", re.I)
 
@@ -142,16 +132,16 @@ def _schedule(keys: set[str], hits: Sequence[Hit]) -> Shaped | None:
     """For "when is football now?": the days a note filed under a key word gives for it, when
     none of the first items says when it recurs ("football.md": "~~thursdays 20h~~", then "->
     WEDNESDAYS 21h from 17 sep."; the journal's "last thursday football" is one evening)."""
-    recurs = [(s, h) for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
-              if RECURRING.search(s) and not struck(s) and keys & (words(s) | context_of(h))]
-    if not recurs or any(keys & words(s) for s, h in recurs if h in hits[:ANSWER_DEPTH]):
+    again = [(s, h) for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
+             if recurs(s, h) and not struck(s) and keys & (words(s) | context_of(h))]
+    if not again or any(keys & words(s) for s, h in again if h in hits[:ANSWER_DEPTH]):
         return None
     # a note that says the thing's own date in its words ("dentist.md": "Dentist moved to
     # Thursday 10 December") is not answered by another line of it ("the pharmacy closes at
     # 19:00 on Saturdays")
     dated = {(h.meta or {}).get("path") for h in hits[:UPDATE_DEPTH] for s in sentences(h.text or "")
-             if keys & words(s) and not RECURRING.search(s) and dates_in(s, h.ts)} - {None}
-    filed = [(s, h) for s, h in recurs
+             if keys & words(s) and not recurs(s, h) and dates_in(s, h.ts)} - {None}
+    filed = [(s, h) for s, h in again
              if is_note(h) and keys & context_of(h) and (h.meta or {}).get("path") not in dated]
     if not filed:
         return None
@@ -184,7 +174,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     granularity; None when no item among the first ``depth`` shares a key word. ``now``: the
     time asked at, for "when is the next ...?" of a thing that recurs; ``mentioning``: the
     items that name a day (so a day called off in other words is found, see _called_off_later)."""
-    ranked: list[tuple[bool, bool, int, int, bool, int, int, bool, float, Hit]] = []
+    ranked: list[tuple[bool, bool, int, int, bool, int, int, bool, int, float, Hit]] = []
     # "what date did Dad move ...?": "Move date: Sat 16 August" names it; "when did I submit my
     # tax return?": "submitted via WISO today, fri 24.7." over "tax return: deadline 31.7."
     verb = predicate_of(question, when=True)
@@ -221,7 +211,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         section = section_words(hit) if today is not None else set()
         ahead_of = today is not None and bool(overlap) and any(
             (keys & alike(words(s) | section) or (upcoming and NEXT.search(s)))
-            and any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit)))
+            # (a thing that comes back has a day to come: "every Tuesday", a timetable's "Wednesday is ...")
+            and (recurs(s, hit) or any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit))))
             for s in sentences(hit.text or ""))
         if (overlap or not keys) and (i < depth or (deed and overlap >= 2) or (upcoming and ahead_of)):
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
@@ -235,7 +226,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # (one word a heading shares, "# tenby - has to move", is its topic, not the thing's card)
             titled = len(keys) > 1 and keys <= alike(context_of(hit))
             dated = ahead and any((titled or keys & words(s)) and dates_in(s, hit.ts)
-                                  and not RECURRING.search(s) for s in sentences(hit.text or ""))
+                                  and not recurs(s, hit) for s in sentences(hit.text or ""))
             # ("last appt of the day" says "appointment")
             # (and one that dates the deed over one dated only by when it was written)
             # (but a note on someone else's, "Tom's swimming lessons", is not the one asked about's)
@@ -243,6 +234,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # (and of two on the thing, the one on its kind: "swimming for Ellie" over "piano lesson for Ellie")
             ranked.append((not theirs, ahead_of, overlap, len(kind & alike(text)), deed,
                            len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
+                           # (then one sentence that says it all: "hill session is every Wednesday" over a
+                           # timetable's "Wednesday is the club hill session" under "Sunday is the long run")
+                           max((len(keys & alike(words(s))) for s in sentences(hit.text or "")), default=0),
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
@@ -276,13 +270,13 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     if ONGOING.match(question):
         # "when is yoga?" over "yoga is on Wednesdays at 18:00", "when is rent due?" over "on
         # the 1st of each month": the days it recurs, not one of them or the note's own date
-        recurs = next((s for s in sentences(hit.text or "") if keys & words(s) and RECURRING.search(s)), None)
-        coming = next_occurrence(recurs, hit.ts, now) if recurs and now is not None and NEXT.search(question) \
+        recurring = next((s for s in sentences(hit.text or "") if keys & words(s) and recurs(s, hit)), None)
+        coming = next_occurrence(recurring, hit.ts, now) if recurring and now is not None and NEXT.search(question) \
             else None
         if coming is not None:  # "every other Monday, the next one is 10 November", asked on the 20th
             return Shaped(coming[0], [hit])
-        if recurs is not None:
-            return Shaped(clean(recurs) or recurs, [hit])
+        if recurring is not None:
+            return Shaped(clean(recurring) or recurring, [hit])
     best: tuple[tuple[bool, bool, int, int, int, bool, int], str, date | None, str] | None = None
     asked = set(re.findall(r"\w+", question.lower()))
     said_words = [w.removesuffix("'s") for w in tokens(question)]

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from ..timeutil import from_ts
 from .annotation import RELATIVE, day_after, resolve
-from .calendar import day_of_month, month_start, weekday_after, weekday_before, weekday_number
+from .calendar import WEEKDAYS, day_of_month, month_start, weekday_after, weekday_before, weekday_number
 from .phrase import (
     ANY_WEEKDAY,
     DAY_MONTH_RE,
@@ -333,9 +333,12 @@ def next_occurrence(text: str, said: float, now: float) -> tuple[str, date] | No
     Monday, 24 November); None when the text names no period or no day."""
     period = PERIOD.search(text)
     days = [day for _pos, _text, day, _phrase in dates_in(text, said) if day is not None]
+    unit = ((period.group("unit") or period.group("adverb") or "") if period is not None else "").lower()
+    if period is not None and not days and not period.group("other") and unit[:3] in {w[:3] for w in WEEKDAYS}:
+        # "every Wednesday at 6:30pm", no day to anchor on: the first such day from now
+        days = [weekday_after(from_ts(now).date() - timedelta(days=1), unit)]
     if period is None or not days:
         return None
-    unit = (period.group("unit") or period.group("adverb") or "").lower()
     every = 2 if period.group("other") else 1
     day, today = days[0], from_ts(now).date()
     if unit in {"month", "monthly"}:

@@ -2344,3 +2344,22 @@ def test_a_cancellation_changes_neither_who_it_was_with_nor_a_thing_already_done
     assert answered(svc, "What was my parkrun time?", "2026-12-07T12:00").startswith("Ashton Court parkrun in 22:58")
     # the viewing itself is off
     assert "cancelled" in answered(svc, "When is the Cotham Road flat viewing?", "2026-12-07T12:00")
+
+
+def test_when_a_thing_that_comes_back_is_asked_the_days_it_recurs_answer(svc, tmp_path):
+    add_notes(svc, [("2026-11-17T19:00", "Running club hill session is every Wednesday at 6:30pm, meeting outside "
+                                         "Clifton Lido."),
+                    ("2026-12-04T10:00", "New Kestrel production server is 198.51.100.17, SSH alias kestrel-prod. "
+                                         "Production deploys only happen on Tuesdays after standup.")])
+    import_note(svc, tmp_path / "bristol-10k-plan.md", "# Bristol 10K plan\n\n## Weekly training\n\n"
+                "Tuesday is intervals: 6 x 800m at 4:20 per km with 90 seconds rest.\n"
+                "Wednesday is the club hill session.\nSunday is the long run, capped at 12 km.\n",
+                saved="2026-12-03T12:00")
+    told = partial(answered, svc, now="2026-12-07T12:00")
+    # not the day a note was written, nor one Wednesday of a weekly timetable
+    assert told("When is the running club hill session?").startswith(
+        "Running club hill session is every Wednesday at 6:30pm")
+    assert told("When is the next running club session?").startswith("Wednesday, 9 December 2026")
+    assert told("When am I allowed to deploy to Kestrel production?").startswith(
+        "Production deploys only happen on Tuesdays")
+    assert told("when are the intervals?").startswith("Tuesday is intervals")
