@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+# ("what day rate ...?", "which day trip ...?" ask for a thing a day names, not a day)
 KIND_DATE = re.compile(
-    r"^\s*(?:when\b|(?:on |in |during )?(?:what|which) (?:year|month|date|day)\b|what time of (?:the )?year\b)", re.I)
+    r"^\s*(?:when\b|(?:on |in |during )?(?:what|which) (?:year|month|date|day)\b"
+    r"(?!\s+(?:rates?|jobs?|trips?|pass(?:es)?|tickets?|care|off|out|nights?|groups?|planner|return|spa|"
+    r"nursery|centre|center)\b)|what time of (?:the )?year\b)", re.I)
 KIND_STEPS = re.compile(
     r"^\s*(?:(?:please |can you |could you )?(?:remind|tell|show) me (?:again )?)?"  # "remind me how I'm supposed to"
     r"(?:how (?:do|can|could|should|would|did) (?:i|we|you|one)\b|how to\b|what (?:are|were) the steps\b"

@@ -210,6 +210,10 @@ def test_question_kinds():
     assert question_kind("When the prod disk filled up, what did I run to fix it?") == "other"
     assert question_kind("After the move, how do I forward my mail?") == "steps"
     assert question_kind("When did the disk fill up, and what did I run?") == "date"
+    # a thing a day names is no day: "day rate", "day trip"
+    assert question_kind("What day rate did I agree with Kestrel?") == "other"
+    assert question_kind("Which day trip did we take in Lisbon?") == "other"
+    assert question_kind("What day is bin day?") == "date"
 
 
 # -- the check of a model's answer, and bounded generation ------------------------------------
