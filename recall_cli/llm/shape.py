@@ -117,7 +117,7 @@ def names_someone(sentence: str, names: AbstractSet[str]) -> bool:
 
 def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int,
           predicate: str = "", context: AbstractSet[str] = frozenset(), when: float = 0.0,
-          person: str | None = None) -> Rank:
+          person: str | None = None, item: AbstractSet[str] = frozenset()) -> Rank:
     """For a question that asks who (``person``: the text the sentence sits in), a sentence
     that names someone, or is followed on its line by one that does ("Bank this morning.
     Denise Albrecht at First Prairie"); then the verb asked about, then the key words shared
@@ -142,8 +142,12 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     # the line itself says
     # whether it is done (``when``: "did I get the grant?"), a common verb counts with the thing
     # it was done to ("GRANT: got it!!"), not alone ("got them down to €380")
+    # (and a common verb, "what did I get Mum?", in an item on the rest of what is asked: not "Got
+    # the bike's brake pads replaced")
+    rest = keys - {predicate}
     deed = bool(predicate) and predicate in alike(said) and (not when or predicate not in COMMON_DEEDS
-                                                             or bool((keys - names - {predicate}) & said))
+                                                             or bool((keys - names - {predicate}) & said)) \
+        and (predicate not in COMMON_DEEDS or not rest or not item or bool(rest & alike(set(item | context))))
     return (int(someone) + int(doer), int(deed),
             len((keys - names) & (said | context)), len(keys & said), len(keys & alike(said)),
             len(keys & context), when, -i, -j)
@@ -175,14 +179,14 @@ def best_statement(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPT
     for i, hit in enumerate(hits[:depth]):
         if naming and is_note(hit) and hit.ref not in naming:
             continue
-        context = context_of(hit)
+        context, item = context_of(hit), words(hit.text or "")
         elsewhere = _other_items(hit.text or "", names)
         for j, sentence in enumerate(sentences(hit.text or "")):
             if is_question(sentence) or sentence in elsewhere or struck(sentence) \
                     or (allow is not None and not allow(hit, sentence)):
                 continue
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0,
-                         (hit.text or "") if person else None)
+                         (hit.text or "") if person else None, item)
             if not clean(sentence):
                 if reaction is None or rank > reaction[0]:
                     reaction = (rank, sentence, hit)
@@ -213,10 +217,10 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
     is a question (then the answer is in the reply to it)."""
     best: tuple[Rank, str, Hit] | None = None
     for i, hit in enumerate(hits[:depth]):
-        context = context_of(hit)
+        context, item = context_of(hit), words(hit.text or "")
         for j, sentence in enumerate(sentences(hit.text or "")):
             rank = _rank(keys, names, sentence, i, j, predicate, context, hit.ts if latest else 0.0,
-                         (hit.text or "") if person else None)
+                         (hit.text or "") if person else None, item)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
     return None if best is None else (best[1], best[2], is_question(best[1]))

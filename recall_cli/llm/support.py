@@ -97,7 +97,7 @@ FAMILY: dict[str, frozenset[str]] = {key: frozenset(alike.split()) for key, alik
     ("job", "work employ hire"), ("address", "street road avenu lane hous flat apartment"),
     ("fly", "flight airlin"), ("flight", "fly airlin"), ("airlin", "fly flight"), ("birthday", "born"),
     ("class", "lesson"), ("lesson", "class"), ("trip", "flight fly hotel holiday travel"),
-    ("holiday", "trip flight hotel travel"),
+    ("holiday", "trip flight hotel travel"), ("get", "buy order"),
     # what a meeting decided: "we agreed to drop Jenkins", "Decision: ...", "settled on", "chose"
     ("decid", "decision agre agr settl choos chose"))}
 

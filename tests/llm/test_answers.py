@@ -2367,3 +2367,11 @@ def test_when_a_thing_that_comes_back_is_asked_the_days_it_recurs_answer(svc, tm
     assert told("When am I allowed to deploy to Kestrel production?").startswith(
         "Production deploys only happen on Tuesdays")
     assert told("when are the intervals?").startswith("Tuesday is intervals")
+
+
+def test_what_i_got_someone_is_in_the_item_on_them_not_anything_i_got(svc):
+    add_notes(svc, [("2026-11-30T09:00", "Got the bike's rear brake pads replaced at Mud Dock, it cost £35."),
+                    ("2026-12-04T19:00", "Mum's birthday is 19 December. Ordered her a pottery class voucher from "
+                                         "Clay Studio for £65.")])
+    assert answered(svc, "What did I get Mum for her birthday?", "2026-12-07T12:00").startswith(
+        "Ordered her a pottery class voucher")
