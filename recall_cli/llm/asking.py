@@ -51,7 +51,8 @@ WHO_ROLE = re.compile(r"^\s*who(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:my|our|th
 
 
 def _words(text: str) -> list[str]:
-    return [w.removesuffix("'s").removesuffix("\u2019s") for w in re.findall(r"[a-z][a-z'\u2019-]*", text.lower())]
+    found = re.findall(r"[a-z0-9][a-z0-9'\u2019-]*", text.lower())  # "10k" is a thing's name too
+    return [w.removesuffix("'s").removesuffix("\u2019s") for w in found]
 
 
 def things_asked(question: str) -> set[str]:
@@ -61,8 +62,8 @@ def things_asked(question: str) -> set[str]:
     by either end: "the sourdough" for "my sourdough loaf", "the tap" for "the leaking tap")."""
     if (code := WHICH_CODE.match(question)) is not None:
         return {code["thing"].lower()}
-    if (found := WHERE_THING.match(question)) is not None:
-        return set(_words(found["thing"])[-1:])
+    if (found := WHERE_THING.match(question)) is not None:  # "the bag drop for the 10K": the drop
+        return set(_words(re.split(r"\s+(?:for|of|at|in|on|from)\s+", found["thing"])[0])[-1:])
     if (role := WHO_ROLE.match(question)) is not None:
         return set(_words(HOW_THING_END.sub("", role["thing"]))[-1:])
     if (how := HOW_THING.match(question)) is None:

@@ -2375,3 +2375,12 @@ def test_what_i_got_someone_is_in_the_item_on_them_not_anything_i_got(svc):
                                          "Clay Studio for £65.")])
     assert answered(svc, "What did I get Mum for her birthday?", "2026-12-07T12:00").startswith(
         "Ordered her a pottery class voucher")
+
+
+def test_where_a_thing_for_another_is_asks_where_the_thing_is(svc, tmp_path):
+    import_note(svc, tmp_path / "bristol-10k-plan.md", "# Bristol 10K plan\n\n## Race day logistics\n\n"
+                "Bag drop closes at 8:45 at Millennium Square, and the start is at 9:30 on Anchor Road.\n",
+                saved="2026-12-03T12:00")
+    # "for the 10K" says which bag drop; the heading says it, the line says where the drop is
+    assert "Millennium Square" in answered(svc, "Where is the bag drop for the 10K?", "2026-12-07T12:00")
+    assert ask(svc, "Where is the cloakroom for the 10K?", llm=ScriptedLLM([])).abstained
