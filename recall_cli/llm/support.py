@@ -532,7 +532,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         if HOW_TO.match(question) and keys - own and any(keys - own <= said_ for said_ in heard):
             waived.add(name)  # "how do I mount the lab NAS from Linux?": the steps, said for "Ubuntu"
             continue
-        if not any(w in said or stem(w) in said for w in tokens(name)):
+        if not any(w in said or stem(w) in said for w in tokens(name)[:1]):  # ("Cardiff Half": not said "Half")
             support.abstain = f"the evidence never mentions {name}"
             return support
         # "where is Lena's key?" is not answered by the note "Sam's key is under the pot" while

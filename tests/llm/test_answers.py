@@ -2384,3 +2384,10 @@ def test_where_a_thing_for_another_is_asks_where_the_thing_is(svc, tmp_path):
     # "for the 10K" says which bag drop; the heading says it, the line says where the drop is
     assert "Millennium Square" in answered(svc, "Where is the bag drop for the 10K?", "2026-12-07T12:00")
     assert ask(svc, "Where is the cloakroom for the 10K?", llm=ScriptedLLM([])).abstained
+
+
+def test_a_name_whose_first_word_is_never_written_is_not_mentioned(svc):
+    add_notes(svc, [("2026-11-15T11:00", "Signed up for the Bath Half Marathon on Sunday 14 March 2027.")])
+    # "Half Marathon" is written; "Cardiff" never is
+    assert ask(svc, "When is the Cardiff Half Marathon?", llm=ScriptedLLM([])).abstained
+    assert answered(svc, "When is the Bath Half?", "2026-12-07T12:00").startswith("14 March 2027")
