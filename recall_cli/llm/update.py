@@ -19,19 +19,23 @@ from ..timephrase.phrase import MONTHS, WEEKDAYS
 from ..timeutil import from_ts
 from .check import names_in
 from .lexicon import RELATION
-from .support import DIGIT_WORDS, STOPWORDS, alike, sentences, stem, tokens, words
+from .support import DIGIT_WORDS, FIRST_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
 # (not "dance moves": "moves" and "switches" only as verbs, before to or from)
 UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
                     r"changed|rescheduled|postponed|pushed(?: back)?|delayed|brought forward|updated?|no longer|"
-                    r"instead|replaced|anymore|any more|cancell?ed|called off|returned|"
+                    r"instead|replaced|anymore|any more|cancell?ed|called off|returned|dropped|ditched|scrapped|"
                     r"went up|gone up|goes up|raised|increased|reduced|lowered|put up)")
 # a thing given back ("Marek gave the drill back today"): its "back" says the lending is over
 GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
 # ("the tasting on Sat 5 Sep is off.", at a clause's end: not "Dan is off on Friday")
-CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening|(?:is|are) off(?=\s*(?:[.!;,)]|$)))", re.I)
+# ("I've dropped the Bath Half": not "dropped the kids off at school")
+CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening|(?:is|are) off(?=\s*(?:[.!;,)]|$))"
+                       r"|(?:dropped|ditched|scrapped|pulled out of|withdrew from)(?: out of)? (?:the|my|our)\b"
+                       r"(?![^.;]*\b(?:off|at|with)\b))", re.I)
+CALLED_OFF = frozenset({"cancelled", "canceled", "called off", "dropped", "ditched", "scrapped"})
 # what a cancelled thing's new day follows: "cancelled (on nights) -> Sat 17 Oct"
 REBOOKED = re.compile(r"->|=>|\u2192|\b(?:re-?booked|moved|now|instead|new date|rescheduled)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
@@ -149,9 +153,12 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
         left = rest[1] if len(rest) > 1 and rest[0] == "from" else ""
         if left and left not in STOPWORDS and stem(left) in earlier and (where or stem(left) not in names):
             return True  # "switched from PureGym to ..." leaves what the earlier note named
+        # (a name is called off as an event, not a person: "dropped the Bath Half")
+        off = " ".join(toks[first:last + 1]) in CALLED_OFF
         for k, tok in enumerate(toks):
             # (a relative is a person too: "moved mum into oakwood" changes where mum is, not her GP)
-            if first <= k <= last or stem(tok) not in shared or ((stem(tok) in names or tok in RELATION) and not where):
+            if first <= k <= last or stem(tok) not in shared \
+                    or ((stem(tok) in names or tok in RELATION) and not where and not off):
                 continue
             between = toks[k + 1:first] if k < first else toks[last + 1:k]
             if len(between) <= UPDATE_GAP and all(t in STOPWORDS or stem(t) in earlier for t in between):
@@ -244,7 +251,7 @@ def _of_another(sentence: str, known: set[str]) -> bool:
                    or UPDATE.fullmatch(" ".join(toks[i:i + 2]))), None)
         if at is None:
             continue
-        thing = {stem(t) for t in toks[:at] if t not in STOPWORDS and not TIME_WORD.match(t)}
+        thing = {stem(t) for t in toks[:at] if t not in STOPWORDS and t not in FIRST_PERSON and not TIME_WORD.match(t)}
         if not thing or alike(thing) & known:
             return False
         told = True

@@ -2391,3 +2391,16 @@ def test_a_name_whose_first_word_is_never_written_is_not_mentioned(svc):
     # "Half Marathon" is written; "Cardiff" never is
     assert ask(svc, "When is the Cardiff Half Marathon?", llm=ScriptedLLM([])).abstained
     assert answered(svc, "When is the Bath Half?", "2026-12-07T12:00").startswith("14 March 2027")
+
+
+def test_a_named_event_i_dropped_is_called_off(svc):
+    add_notes(svc, [("2026-11-15T11:00", "Signed up for the Bath Half Marathon on Sunday 14 March 2027."),
+                    ("2026-12-02T21:00", "Change of race plan: I've dropped the Bath Half and entered the Bristol 10K "
+                                         "on Sunday 21 February 2027 instead, because of a sore Achilles.")])
+    told = partial(answered, svc, now="2026-12-07T12:00")
+    assert "dropped the Bath Half" in told("When is the Bath Half?")
+    assert told("Am I still doing the Bath Half?").startswith("Change of race plan: I've dropped the Bath Half")
+    # dropping the kids off calls nothing off
+    add_notes(svc, [("2026-12-03T08:00", "Football training with Tom is on Saturday 12 December at 10am."),
+                    ("2026-12-04T08:30", "Dropped the kids off at football training early.")])
+    assert told("When is football training?").startswith("12 December 2026")
