@@ -33,6 +33,7 @@ from .section import TABLE_ROW, cells, clipped
 from .step import MAX_STEP_CHARS, MAX_STEPS, NUMBERED_LINE, STEP_LINE, as_numbered, lead_in, steps_of
 from .support import (
     CALENDAR_ABBREVIATIONS,
+    FIRST_PERSON,
     LONG_NUMBER,
     QUESTION_WORDS,
     STOPWORDS,
@@ -596,7 +597,7 @@ def done_by_another(sentence: str, keys: set[str]) -> bool:
         first = low in STOPWORDS or low in IRREGULAR or low in LEADS or low in NO_KIND or low.endswith("ed")
         # "Tom's Christmas present": a name asked about, or whose it is, says what the thing is, not who did it
         thing = stem(low) in keys or low.endswith(("'s", "\u2019s"))
-        return before[:1].isupper() and before not in {"I", "We"} and (k > 1 or not first) \
+        return before[:1].isupper() and low.replace("\u2019", "'") not in FIRST_PERSON and (k > 1 or not first) \
             and not thing  # "Went hiking"
 
     return bool(at) and all(named(k) for k in at)

@@ -2400,6 +2400,8 @@ def test_a_named_event_i_dropped_is_called_off(svc):
     told = partial(answered, svc, now="2026-12-07T12:00")
     assert "dropped the Bath Half" in told("When is the Bath Half?")
     assert told("Am I still doing the Bath Half?").startswith("Change of race plan: I've dropped the Bath Half")
+    # "I've dropped" is my own deed: why is told by it
+    assert "because of a sore Achilles" in told("Why did I drop the Bath Half?")
     # dropping the kids off calls nothing off
     add_notes(svc, [("2026-12-03T08:00", "Football training with Tom is on Saturday 12 December at 10am."),
                     ("2026-12-04T08:30", "Dropped the kids off at football training early.")])
