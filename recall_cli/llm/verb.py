@@ -8,7 +8,8 @@ import re
 # "what did I name my starter?": the verb asked about. A sentence that holds it ("I named it
 # Clint Yeastwood") answers before one that only shares the object ("my starter smells ...")
 _DEED = (r"\b(?:did|do|does|will|would|should|can|could)\s+(?:i|we|you|he|she|they|"
-         r"(?:the|my|our|his|her|their|your|a|an)\s+[\w-]+|[A-Z][\w-]*(?:'s\s+[\w-]+)?|[A-Z][\w'-]*)\s+([a-z]+)\b")
+         r"(?:the|my|our|his|her|their|your|a|an)\s+[\w-]+(?:\s+(?-i:[A-Z0-9])[\w-]*)?"  # "the Bristol 10K"
+         r"|[A-Z][\w-]*(?:'s\s+[\w-]+)?|[A-Z][\w'-]*)\s+([a-z]+)\b")
 PREDICATE = re.compile(r"^\s*(?:what|which|who|whom|where|how|why)\b[^?]{0,40}?" + _DEED,
                        re.I)  # "what did Lukas's PCA show?", "what did the vet say?": the verb after the whole subject
 # "when did I submit my tax return?", "when did Tariq actually move out?"; not after "the" or

@@ -1978,6 +1978,15 @@ def test_what_someone_said_is_told_by_said_not_by_anothers_says(svc):
 
 def test_the_verb_asked_about_comes_after_a_subject_with_the():
     assert (predicate_of("what did the band play?"), predicate_of("what did my sister bake?")) == ("play", "bak")
+    # a subject named in capitals may be two words long
+    assert predicate_of("What time does the Bristol 10K start?") == "start"
+
+
+def test_what_time_a_named_event_starts_is_the_line_on_its_start(svc, tmp_path):
+    import_note(svc, tmp_path / "bristol-10k-plan.md", "# Bristol 10K plan\n\n## Goal\n\nFinish the Bristol 10K in "
+                "under 47 minutes, which is a pace of 4:42 per km.\n\n## Race day logistics\n\nBag drop closes at 8:45 "
+                "at Millennium Square, and the start is at 9:30 on Anchor Road.\n", saved="2026-12-03T12:00")
+    assert "the start is at 9:30" in answered(svc, "What time does the Bristol 10K start?", "2026-12-07T12:00")
 
 
 def test_a_code_kept_somewhere_is_answered_with_where_it_is(svc):
