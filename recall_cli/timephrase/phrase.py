@@ -392,8 +392,8 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
                 re.I), lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
     (re.compile(rf"\b(?:(?:on|to|till|until)\s+(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}|"
                 rf"(?P<wd_at>{WEEKDAY_RE}){TIME_OF_DAY_AFTER})", re.I),
-     lambda m, today, _n: _one_day((weekday_after if plans_ahead(m.string) else weekday_before)(
-         today, m.group("wd") or m.group("wd_at")))),
+     lambda m, today, n: _one_day((weekday_after if plans_ahead(m.string) or (  # "what have I got on Thursday?"
+         not n and ASKS_AHEAD.search(m.string)) else weekday_before)(today, m.group("wd") or m.group("wd_at")))),
     (re.compile(rf"\b(?:next|this coming|coming)\s+(?P<wd>{WEEKDAY_RE})\b", re.I),
      lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
     (re.compile(rf"\bthis\s+(?P<wd>{WEEKDAY_RE})\b", re.I),

@@ -50,6 +50,9 @@ def _day(ts: float) -> str:
         ("what's on this week?", "this week", "2023-05-22", "2023-05-28", "what's on?"),
         ("what have I got on this month", "this month", "2023-05-01", "2023-05-31", "what have I got on"),
         ("what am I doing in March?", "in March", "2024-03-01", "2024-03-31", "what am I doing?"),
+        # "what have I got on Friday?" asks what is planned: the coming Friday, not the last
+        ("what have I got on Friday?", "on Friday", "2023-05-26", "2023-05-26", "what have I got?"),
+        ("what did I do on Friday?", "on Friday", "2023-05-19", "2023-05-19", "what did I do?"),
         ("what did I do in March?", "in March", "2023-03-01", "2023-03-31", "what did I do?"),
         ("what am I doing in May?", "in May", "2023-05-01", "2023-05-31", "what am I doing?"),
     ],
