@@ -390,7 +390,7 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     # ("starting Monday", "as of Friday": from then on, the coming one)
     (re.compile(rf"\b(?:starting|beginning|effective|as of)\s+(?:on\s+|from\s+)?(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}",
                 re.I), lambda m, today, _n: _one_day(weekday_after(today, m.group("wd")))),
-    (re.compile(rf"\b(?:(?:on|to|till|until)\s+(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}|"
+    (re.compile(rf"\b(?:(?:on|to|till|until|for)\s+(?P<wd>{WEEKDAY_RE})\b{NO_DATE_AFTER}|"
                 rf"(?P<wd_at>{WEEKDAY_RE}){TIME_OF_DAY_AFTER})", re.I),
      lambda m, today, n: _one_day((weekday_after if plans_ahead(m.string) or (  # "what have I got on Thursday?"
          not n and ASKS_AHEAD.search(m.string)) else weekday_before)(today, m.group("wd") or m.group("wd_at")))),

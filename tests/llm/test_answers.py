@@ -2415,3 +2415,10 @@ def test_a_named_event_i_dropped_is_called_off(svc):
     add_notes(svc, [("2026-12-03T08:00", "Football training with Tom is on Saturday 12 December at 10am."),
                     ("2026-12-04T08:30", "Dropped the kids off at football training early.")])
     assert told("When is football training?").startswith("12 December 2026")
+
+
+def test_my_plan_for_today_is_the_note_written_the_day_before_for_this_weekday(svc):
+    add_notes(svc, [("2026-12-06T20:00", "Plan for Monday: finish the Kestrel webhook retries, call my accountant "
+                                         "about the self-assessment, gym at 6pm."),
+                    ("2026-12-07T08:15", "Dentist tomorrow at 2:15pm at Gloucester Road Dental.")])
+    assert answered(svc, "What is my plan for today?", "2026-12-07T12:00").startswith("Plan for Monday: finish")

@@ -5,7 +5,7 @@ import pytest
 
 from recall_cli.timephrase.annotation import annotate
 from recall_cli.timephrase.answer import mentioned_date
-from recall_cli.timephrase.phrase import extract
+from recall_cli.timephrase.phrase import extract, mentions
 from recall_cli.timeutil import parse_time, to_ts
 
 # Wednesday 2023-05-24 15:00 local time
@@ -199,3 +199,9 @@ def test_an_ordinal_of_something_else_is_no_day_of_the_month(text):
 def test_a_question_naming_a_day_of_the_month_asks_about_the_one_it_means(query, day):
     cleaned, window = extract(query, parse_time("2026-12-07T12:00"))
     assert window is not None and _day(window.since) == day and "the" not in cleaned.split()
+
+
+def test_a_plan_for_a_weekday_speaks_of_the_coming_one():
+    # written on a Sunday: "Plan for Monday" is about the next day
+    found = mentions("Plan for Monday: finish the webhook retries, gym at 6pm.", parse_time("2026-12-06T20:00"))
+    assert [(_day(m.since), _day(m.until)) for m in found] == [("2026-12-07", "2026-12-07")]
