@@ -45,7 +45,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _rows(hits: list[Hit]) -> list[tuple[str, ...]]:
-    return [(f"[{h.ref}]", short(h.ts), h.actor or (h.source if h.owner == "event" else f"memory:{h.kind}"),
+    # a watched file's paragraph is a note of the user's, whose account edited it: "file", not "root"
+    return [(f"[{h.ref}]", short(h.ts), (h.actor if h.source != "file" else None)
+             or (h.source if h.owner == "event" else f"memory:{h.kind}"),
              " ".join((h.text or "").split())) for h in hits]
 
 

@@ -708,3 +708,13 @@ def test_old_paragraphs_in_a_row_ahead_of_their_replacement_keep_their_order(cli
                                          "Finished the first draft of the Lumen contract.",
                                          "Delivered the Lumen contract at 3pm."]
     assert [bool(h.meta.get("edited_out_at")) for h in ordered] == [False, True, True]
+
+
+def test_asks_sources_name_a_watched_paragraph_a_file_not_the_account_that_saved_it(cli, notes):
+    from recall_cli.home import account_name
+
+    (notes / "plans.md").write_text("# Plans\n\nThe dentist appointment is on 3 May at 9am.\n")
+    assert cli("watch", str(notes), "--once")[0] == 0
+    code, out, _ = cli("ask", "when is the dentist appointment?")
+    source = next(line for line in out.splitlines() if "dentist appointment is on 3 May" in line and "[" in line)
+    assert code == 0 and "  file  " in source and f"  {account_name()}  " not in source
