@@ -26,5 +26,5 @@ def recurs(sentence: str, hit: Hit) -> bool:
     or as a line of a weekly timetable, an item with two or more lines led by a day."""
     if RECURRING.search(sentence):
         return True
-    led = [line for line in (hit.text or "").splitlines() if DAY_LED.match(line)]
-    return bool(DAY_LED.match(sentence)) and len(led) > 1
+    # (the item's lines are counted only for a sentence led by a day: most are not)
+    return bool(DAY_LED.match(sentence)) and sum(1 for line in (hit.text or "").splitlines() if DAY_LED.match(line)) > 1

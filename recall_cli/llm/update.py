@@ -120,6 +120,13 @@ FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|begin
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
 
 
+def _change_spans(toks: list[str]) -> list[tuple[int, int]]:
+    """The first and last token of each change word or pair of words in ``toks`` ("moved",
+    "called off"), in the order they stand."""
+    return [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
+            if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
+
+
 def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where: bool,
                 earlier: AbstractSet[str]) -> bool:
     if (start := FROM_THEN.match(sentence)) and TIME_WORD.search(start.group(0)) \
@@ -138,8 +145,7 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
                 stem(t) for t in tokens(sentence[:shout.start()])[-SHOUT_REACH:]}:
             return True
     toks = tokens(sentence)
-    spans = [(i, i + n - 1) for i in range(len(toks)) for n in (1, 2)
-             if i + n <= len(toks) and UPDATE.fullmatch(" ".join(toks[i:i + n]))]
+    spans = _change_spans(toks)
     if GIVEN_BACK.search(sentence):
         spans += [(i, i) for i, tok in enumerate(toks) if tok == "back"]
     for first, last in spans:
@@ -247,11 +253,11 @@ def _of_another(sentence: str, known: set[str]) -> bool:
     # (a dash or a colon opens a clause too: "rang mrs lewis - moved to fri 4 april" says who moved it)
     for clause in re.split(rf"{CLAUSES.pattern}|\s[-\u2013\u2014]\s|:\s", sentence):
         toks = tokens(clause)
-        at = next((i for i in range(len(toks)) if UPDATE.fullmatch(toks[i])
-                   or UPDATE.fullmatch(" ".join(toks[i:i + 2]))), None)
-        if at is None:
+        spans = _change_spans(toks)
+        if not spans:
             continue
-        thing = {stem(t) for t in toks[:at] if t not in STOPWORDS and t not in FIRST_PERSON and not TIME_WORD.match(t)}
+        before = toks[:spans[0][0]]  # what stands before the first change word
+        thing = {stem(t) for t in before if t not in STOPWORDS and t not in FIRST_PERSON and not TIME_WORD.match(t)}
         if not thing or alike(thing) & known:
             return False
         told = True
