@@ -17,6 +17,7 @@ from ..errors import InputError, RecallError, UsageError
 from ..home import importing
 from ..importers.base import ImportReport, Skipped
 from ..render import parse_when, plural, replaced
+from ..timeutil import now, short
 from .common import backend, echo_json, progress, service, stdin_text
 from .main import unsecret
 
@@ -75,6 +76,9 @@ class TextFirstCommand(TyperCommand):
         return options + (["--", *words] if words else [])
 
 
+FUTURE_SLACK = 300  # seconds: a clock a little ahead of the note's own is not "the future"
+
+
 def add(
     text: list[str] = typer.Argument(None, help="The text to remember; read from stdin when omitted or '-'."),
     source: str = typer.Option("note", "--source", "-s", help="Where it came from (note, chat, shell, ...)."),
@@ -91,6 +95,10 @@ def add(
     else:
         body = " ".join(text)
     ts = parse_when(time)
+    if ts is not None and ts > now() + FUTURE_SLACK:
+        # --time says when something happened; a coming day belongs in the text, where ask reads it as ahead
+        raise UsageError(f"--time '{time}' is {short(ts)}, in the future; --time says when it happened "
+                         "(write a coming day in the text itself)")
     event = backend().add(body, source=source, ts=ts, tags=tag or [], actor=speaker)
     if as_json:
         echo_json(event.to_dict())

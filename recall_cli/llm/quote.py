@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING
 
 from ..models import Hit
 from ..search.text import NAMES_ASSISTANT, is_assistant
-from ..timephrase.phrase import ANY_TIME, ASKS_AHEAD, extract
+from ..timephrase.phrase import ANY_TIME, ASKS_AHEAD, extract, mentions
+from ..timeutil import day_bounds
 from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .contact import number_of
 from .correction import corrected
 from .measure import block_number, measure_asked, with_measure
 from .pointer import followed
+from .recurrence import recurs
 from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
 from .shape import (
     ANSWER_DEPTH,
@@ -43,13 +45,14 @@ from .support import (
     ownership,
     predicate_of,
     role_or_deed,
+    sentences,
     speech_words,
     stem,
     tokens,
     turn_before,
     words,
 )
-from .timing import date_answer, mentions_in, paragraphs_above
+from .timing import GONE_BY, NEXT, date_answer, mentions_in, paragraphs_above
 from .update import UPDATE_DEPTH
 
 if TYPE_CHECKING:
@@ -195,6 +198,9 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                 latest=latest, person=person, why=why, advice=advice, then=then))
     if kind == "date" and made is not None and not (ANY_TIME.search(made.text) or WHEN_WORDS.search(made.text)):
         return None  # "when is Mum's birthday?" is not answered by "- birthday card for Mum"
+    if kind == "date" and made is not None and now is not None and NEXT.search(question) and _gone_by(made, now):
+        # "when is my next parkrun?": "Parkrun was cancelled this morning" tells of none to come
+        made = Shaped(made.text + GONE_BY, made.hits)
     # "changed garage code (see bike.md)": the note it points at says what
     if made is None or (kind == "steps" and "\n" in made.text):
         return made
@@ -210,6 +216,16 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         made = _until_then(made, now, own, lambda rest: statement_answer(
             keys, rest, reply, allow=keep, names=names, predicate=verb, amount=amount, then=True))
     return number_of(svc.store, made, question, keys)  # whose number: the name found, then its number
+
+
+def _gone_by(made: Shaped, now: float) -> bool:
+    """Whether every time ``made`` speaks of (its item's own day when it names none) was over
+    before ``now``, and it tells of nothing that comes back ("every Saturday")."""
+    hit = made.hits[0]
+    if hit.ts is None or any(recurs(sentence, hit) for sentence in sentences(made.text)):
+        return False
+    ends = [span.until for span in mentions(made.text, hit.ts)] or [day_bounds(hit.ts)[1]]
+    return all(end < now for end in ends)
 
 
 def _until_then(made: Shaped, now: float, hits: Sequence[Hit],

@@ -403,6 +403,7 @@ def _section_opened(above: Sequence[Hit]) -> tuple[Dated, Hit] | None:
     return None
 
 
+GONE_BY = " (gone by; no later one is mentioned)"
 SECTION_SPAN = 6  # how many paragraphs above an item its section's opening day is looked for in
 
 
@@ -420,7 +421,7 @@ def _gone_by(question: str, day: date | None, today: date | None) -> str:
     """What to add to ``day`` as the answer to a question about the next of something, asked
     ``today``, when it is gone by: no later one is known."""
     if day is not None and today is not None and day < today and NEXT.search(question):
-        return " (gone by; no later one is mentioned)"
+        return GONE_BY
     return ""
 
 

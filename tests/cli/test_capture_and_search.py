@@ -161,6 +161,17 @@ def test_wrong_flags_give_one_line_errors(cli):
     assert cli("search", "x", "--limit", "0")[2] == "Error: --limit must be at least 1\n"
 
 
+def test_add_refuses_a_time_in_the_future_and_stores_nothing(cli):
+    # --time says when something happened: "next tuesday" there was stored as a note from the future, silently
+    code, out, err = cli("add", "dentist at 3pm", "--time", "2999-01-05T09:00")
+    assert (code, out) == (2, "")
+    assert err == ("Error: --time '2999-01-05T09:00' is 2999-01-05 09:00, in the future; --time says when it "
+                   "happened (write a coming day in the text itself)\n")
+    code, _, err = cli("add", "dentist at 3pm", "--time", "next tuesday")
+    assert code == 2 and "in the future" in err
+    assert cli("search", "dentist", "--json")[1].count('"id"') == 0
+
+
 def test_a_bare_recall_prints_its_help_and_no_empty_error(cli):
     code, out, err = cli()
     assert code == 2 and "Usage: recall" in out and err == ""

@@ -213,3 +213,18 @@ def test_a_change_from_a_month_still_to_come_leaves_what_holds_until_then(svc, t
 ])
 def test_a_change_takes_effect_only_from_the_time_it_names(sentence, now, expected):
     assert takes_effect(sentence, parse_time("2026-10-20T09:00"), parse_time(now)) == expected
+
+
+def test_when_is_my_next_one_is_not_answered_by_one_gone_by(svc):
+    add_notes(svc, [("2026-11-28T10:30", "Ashton Court parkrun in 22:58, finally under 23 minutes."),
+                    ("2026-12-05T09:30", "Parkrun was cancelled this morning because of ice, so I did 6 km easy on "
+                                         "the treadmill instead."),
+                    ("2026-11-17T19:00", "Running club hill session is every Wednesday at 6:30pm, meeting outside "
+                                         "Clifton Lido.")])
+    # the cancelled parkrun was last Saturday's, and no coming one is noted
+    assert answered(svc, "When is my next parkrun?", "2026-12-07T12:00") == (
+        "Parkrun was cancelled this morning because of ice, so I did 6 km easy on the treadmill instead. "
+        "(gone by; no later one is mentioned) [2]")
+    # a thing that comes back has a next one
+    assert answered(svc, "when is the next running club session?", "2026-12-07T12:00").startswith(
+        "Wednesday, 9 December 2026")
