@@ -28,6 +28,7 @@ from .support import (
     names_in_question,
     sentences,
     stem,
+    tokens,
     words,
 )
 from .update import note_heading
@@ -350,6 +351,40 @@ def measure_asked(question: str) -> re.Pattern[str] | None:
     # (a time of day is the date answer's to find: a line with any clock time is no better)
     return next((gives for name, asks, gives, _own in MEASURES if asks.search(question) and name != "time of day"),
                 None)
+
+
+# "how many km a week ...?", "how much an hour ...?": a rate, the unit it is per
+RATE_ASKED = re.compile(r"\b(?:a|an|per|each|every)\s+(week|day|hour|month|year|night|session|lesson|visit)\b", re.I)
+# "km" of "how many km a week"
+HOW_MANY_OF = re.compile(r"\bhow (?:many|much) ([a-z]+)\b(?= (?:a|an|per|each|every)\b)", re.I)
+_RATE_SHORT = {"week": "wk|w", "day": "d", "hour": "hr|h", "month": "mo|mth", "year": "yr|y", "night": "nt"}
+_RATE_ADVERB = {"week": "weekly", "day": "daily", "hour": "hourly", "month": "monthly", "year": "yearly|annually",
+                "night": "nightly"}
+
+
+def rate_asked(question: str) -> tuple[re.Pattern[str], set[str]] | None:
+    """What a sentence must hold to give the rate ``question`` asks for ("how many km a week
+    am I allowed?": "no more than 30 km a week", not the long run's "capped at 12 km"), and
+    the word for what is counted, which keys the sentence (the stem of "km"); None when it
+    asks for none."""
+    found = RATE_ASKED.search(question)
+    if found is None:
+        return None
+    unit = found.group(1).lower()
+    short = _RATE_SHORT.get(unit)
+    counted = HOW_MANY_OF.search(question)
+    said = {stem(counted.group(1).lower())} if counted else set()
+    return re.compile(rf"\b(?:a|an|per|each|every|one)\s+{unit}\b|\b{unit}s?\s+(?:a|per)\b"
+                      + (rf"|\d\s*/\s*(?:{short}|{unit})\b|\bp/?(?:{short})\b" if short else "")
+                      + (rf"|\b(?:{_RATE_ADVERB[unit]})\b" if unit in _RATE_ADVERB else ""), re.I), said
+
+
+def with_rate(rate: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,
+              sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) gives a figure at the ``rate`` asked
+    for, and says one of the ``keys`` ("30 km a week" for km, not "off the market for a week")."""
+    said = {stem(t) for t in tokens(sentence)}  # (words() leaves out units: "km")
+    return rate.search(sentence) is not None and bool(keys & said) and with_figure(allow, hit, sentence)
 
 
 def with_measure(gives: re.Pattern[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:

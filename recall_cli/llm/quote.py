@@ -16,7 +16,7 @@ from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .contact import number_of
 from .correction import corrected
-from .measure import block_number, measure_asked, with_measure
+from .measure import MEASURE_DEPTH, block_number, measure_asked, rate_asked, with_measure, with_rate
 from .pointer import followed
 from .recurrence import recurs
 from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
@@ -187,6 +187,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
+    if made is None and amount and (rate := rate_asked(question)) is not None:
+        # "how many km a week am I allowed?": the sentence that gives km a week, first
+        made = statement_answer(keys | rate[1], own, reply, MEASURE_DEPTH,
+                                allow=partial(with_rate, rate[0], keys | rate[1], keep),
+                                names=names, predicate=verb, amount=amount, latest=latest, then=then)
     if made is None and not amount and (gives := measure_asked(question)) is not None:
         # "what temperature for banana bread?": the sentence that gives degrees, first
         made = statement_answer(keys, own, reply, allow=partial(with_measure, gives, keep), names=names,

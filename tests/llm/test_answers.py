@@ -2422,3 +2422,13 @@ def test_my_plan_for_today_is_the_note_written_the_day_before_for_this_weekday(s
                                          "about the self-assessment, gym at 6pm."),
                     ("2026-12-07T08:15", "Dentist tomorrow at 2:15pm at Gloucester Road Dental.")])
     assert answered(svc, "What is my plan for today?", "2026-12-07T12:00").startswith("Plan for Monday: finish")
+
+
+def test_a_rate_asked_for_is_answered_by_the_sentence_at_that_rate(svc):
+    add_notes(svc, [("2026-12-03T09:00", "Weekly training. Tuesday is intervals: 6 x 800m at 4:20 per km. Sunday is "
+                                         "the long run, capped at 12 km while the Achilles heals."),
+                    ("2026-12-02T21:00", "Change of race plan: I've dropped the Bath Half and entered the Bristol 10K "
+                                         "instead. The physio says no more than 30 km a week for now.")])
+    # the long run's 12 km is no weekly figure; "a week" is
+    assert answered(svc, "How many km a week am I allowed to run?", "2026-12-07T12:00") == (
+        "The physio says no more than 30 km a week for now. [2]")
