@@ -40,6 +40,7 @@ from .update import (
     STRUCK,
     UPDATE_DEPTH,
     called_off,
+    calls_off,
     heading_words,
     is_note,
     later_update,
@@ -262,7 +263,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         hit, moved_to = changed[1], changed[0]  # "the dentist moved to 10 May", "yoga switched to Mondays"
     elif changed is not None and (to := _next_said(*changed)) is not None:
         return _day_of(question, to, [hit])  # "lol it's moved AGAIN. ... now it's SAT 24 MAY"
-    off = next((s for s in sentences(hit.text or "") if keys & words(s) and called_off(s, hit)), None)
+    off = next((s for s in sentences(hit.text or "") if keys & words(s) and calls_off(keys, s, hit)), None)
     if off is not None:  # "book club on 20 November is cancelled" says more than "20 November"
         if (again := _rebooked(keys, (off, hit), hits[:depth], allow)) is None:
             return Shaped(clean(off) or off, [hit])

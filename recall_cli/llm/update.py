@@ -181,6 +181,22 @@ def called_off(sentence: str, hit: Hit) -> bool:
     return bool(POSTPONED.search(sentence)) and not dates_in(sentence, hit.ts)
 
 
+# a thing called off by a verb before it ("dropped the Bath Half and entered ..."): the words up to the next part
+_DROPPED_THING = re.compile(r"(?:dropped|ditched|scrapped|pulled out of|withdrew from|cancell?ed)(?: out of)? "
+                            r"(?:the|my|our)\b([^,;.]*?)(?=\s+(?:and|but|so|for|instead)\b|[,;.]|$)", re.I)
+
+
+def calls_off(keys: AbstractSet[str], sentence: str, hit: Hit) -> bool:
+    """Whether ``sentence`` calls off the thing ``keys`` name: called_off, and where the thing
+    follows the word that drops it, it is that thing ("when is my race?" is not answered by
+    "Change of race plan: I've dropped the Bath Half and entered the Bristol 10K on 21
+    February")."""
+    if not called_off(sentence, hit):
+        return False
+    dropped = [m.group(1) for m in _DROPPED_THING.finditer(sentence)]
+    return not dropped or any(keys & words(thing) for thing in dropped)
+
+
 def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                  allow: Callable[[Hit, str], bool] | None = None, names: AbstractSet[str] = frozenset(),
                  where: bool = False, kind: AbstractSet[str] = frozenset()) -> tuple[str, Hit] | None:

@@ -2432,3 +2432,13 @@ def test_a_rate_asked_for_is_answered_by_the_sentence_at_that_rate(svc):
     # the long run's 12 km is no weekly figure; "a week" is
     assert answered(svc, "How many km a week am I allowed to run?", "2026-12-07T12:00") == (
         "The physio says no more than 30 km a week for now. [2]")
+
+
+def test_a_thing_entered_in_place_of_one_dropped_is_dated_by_its_own_day(svc):
+    add_notes(svc, [("2026-11-15T11:00", "Signed up for the Bath Half Marathon on Sunday 14 March 2027."),
+                    ("2026-12-02T21:00", "Change of race plan: I've dropped the Bath Half and entered the Bristol 10K "
+                                         "on Sunday 21 February 2027 instead, because of a sore Achilles.")])
+    # the race is the one entered; what was dropped is the Bath Half
+    assert answered(svc, "When is my race?", "2026-12-07T12:00") == "21 February 2027 [2]"
+    assert answered(svc, "When is the Bath Half?", "2026-12-07T12:00").startswith(
+        "Change of race plan: I've dropped the Bath Half")
