@@ -135,6 +135,21 @@ def test_bash_with_its_own_prompt_command_times_each_command_from_when_it_runs(t
     assert records[1]["ts_start"] >= typed - 0.05  # not the time its prompt was drawn
 
 
+def test_bash_records_commands_after_a_prompt_command_that_ends_in_a_semicolon(tmp_path, recall_home):
+    # pyenv-virtualenv leaves PROMPT_COMMAND="_pyenv_virtualenv_hook;": joined as it was, the
+    # hook's ";;" was a syntax error at every prompt and nothing was recorded (found by a new user)
+    term = _start("bash", tmp_path, recall_home,
+                  bashrc="__user_hook() { :; }\nPROMPT_COMMAND='__user_hook;'\n")
+    try:
+        term.run("ls /recall-semicolon-none")
+        term.run("echo done")
+    finally:
+        term.close()
+    records = sorted(wait_for_spool(recall_home, {"echo done"}, timeout=60), key=lambda r: r["ts_start"])
+    assert [(r["text"], r["meta"]["exit_code"]) for r in records] == [
+        ("ls /recall-semicolon-none", 2), ("echo done", 0)]
+
+
 def test_bash_records_no_phantom_run_for_a_hidden_command_that_opens_the_last_entry(tmp_path, recall_home):
     # a line typed with a space, or one HISTIGNORE hides, gets no history entry; that its words
     # open the last entry's makes it no repeat of that entry (found by a new user: a failure

@@ -123,9 +123,6 @@ if [[ -n $__recall_prev_debug ]]; then
 else
     trap '__recall_preexec "$_"' DEBUG
 fi
-if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
-    PROMPT_COMMAND=(__recall_precmd "${PROMPT_COMMAND[@]}" __recall_arm)
-else
-    PROMPT_COMMAND="__recall_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND};__recall_arm"
-fi
+# (as an rc file's later additions are kept: "_pyenv_virtualenv_hook;" ends in a ; of its own)
+__recall_keep_last
 fi
