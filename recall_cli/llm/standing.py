@@ -122,6 +122,8 @@ NOW_WHO = re.compile(r"^\s*who(?:'s|\u2019s| is| are)\b", re.I)
 # "mere kahu stepping up as asst coach", "claim's gone to sam whitaker", "mark daly coaching w me now"
 TAKEN_OVER = re.compile(r"\b(?:tak(?:ing|es|en) over|took over|stepp(?:ing|ed|s) (?:up|in)|"
                         r"(?:'s|has|have|is|was) (?:gone|passed|handed)(?: over)? to|replac(?:ing|es|ed)|"
+                        # "handing the stewardship project over to Priya Nair", "New tutor: Luisa Ferreira"
+                        r"hand(?:ing|s|ed)\b[^.;:]{0,60}?\bover to|\bnew\s+[a-z]+(?:\s+[a-z]+)?\s*:(?=\s*[A-Z])|"
                         r"(?:handling|doing|running|covering|coaching|managing|teaching|looking after)\b[^.;:]{0,24}"
                         r"\bnow(?=\s*(?:[.!,;)]|$)))", re.I)
 

@@ -228,3 +228,19 @@ def test_when_is_my_next_one_is_not_answered_by_one_gone_by(svc):
     # a thing that comes back has a next one
     assert answered(svc, "when is the next running club session?", "2026-12-07T12:00").startswith(
         "Wednesday, 9 December 2026")
+
+
+def test_a_role_handed_over_or_a_new_one_named_answers_who_now(svc):
+    add_notes(svc, [("2026-10-20T12:40", "Work: audit report due by Fri 27 Nov. Sanjay Mehta is leading the "
+                                         "antimicrobial stewardship project, I'm second on it."),
+                    ("2026-11-04T13:15", "Sanjay is moving to the Salford site from 1 Dec, so he's handing the "
+                                         "antimicrobial stewardship project over to Priya Nair. Priya is lead now."),
+                    ("2026-10-27T21:40", "found a Portuguese conversation tutor on iTalki: Rafael Sousa, £18 per "
+                                         "45-min session, Thursdays 8pm online."),
+                    ("2026-11-26T21:00", "Dropping Rafael (he's cancelled 3 of the last 5 sessions). New tutor: Luisa "
+                                         "Ferreira on Preply, £22 an hour, Mondays 7:30pm.")])
+    assert answered(svc, "who is leading the antimicrobial stewardship project now?", "2026-12-09T18:00").startswith(
+        "Sanjay is moving to the Salford site from 1 Dec, so he's handing the antimicrobial stewardship project "
+        "over to Priya Nair.")
+    assert answered(svc, "who's my Portuguese tutor now?", "2026-12-09T18:00").startswith(
+        "New tutor: Luisa Ferreira on Preply")
