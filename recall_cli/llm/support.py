@@ -80,7 +80,7 @@ AGE = re.compile(r"\b(?:is|was|am|'m|turns?|turned|turning|aged?)\s+(?:now\s+)?\
                  r"(?!\s*(?:kg|kilos?|lbs?|pounds?|g|km|miles?|m|cm|mm|%|am|pm|minutes?|mins?|hours?|[:.,]\d|[£$€]))"
                  r"|\b\d{1,3}[\s-]*(?:years?|yrs?|months?|weeks?)[\s-]*old\b|\b\d{1,3}(?:st|nd|rd|th) birthday\b",
                  re.I)
-DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension)\b"
+DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension|reference|ref)\b"
                           r"(?:\s+(?:for|of|at)\s+[\w' -]{1,40})?[\s?.!]*$", re.I)  # "... number for Biscuit?"
 # "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
 # whomever it is about ("strengthen your glutes")
@@ -201,7 +201,7 @@ def stem(word: str) -> str:
 KIN_STEMS = frozenset(stem(w) for w in RELATION)
 # the words that ask for digits (DIGITS_ASKED), as stems
 PHONE = re.compile(r"\b(?:phone|mobile|landline|cell)\b", re.I)
-DIGIT_WORDS = frozenset(stem(w) for w in ("number", "code", "pin", "postcode", "zip", "phone", "extension"))
+DIGIT_WORDS = frozenset(map(stem, "number code pin postcode zip phone extension reference ref".split()))
 
 
 # a note's short form says its word ("mum's op" for "operation")

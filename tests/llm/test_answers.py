@@ -2442,3 +2442,10 @@ def test_a_thing_entered_in_place_of_one_dropped_is_dated_by_its_own_day(svc):
     assert answered(svc, "When is my race?", "2026-12-07T12:00") == "21 February 2027 [2]"
     assert answered(svc, "When is the Bath Half?", "2026-12-07T12:00").startswith(
         "Change of race plan: I've dropped the Bath Half")
+
+
+def test_a_booking_reference_asked_for_is_the_sentence_that_gives_the_code(svc):
+    add_notes(svc, [("2026-10-17T10:05", "Booked Lisbon flights!! Ryanair FR1356 Manchester -> Lisbon Fri 9 Apr 2027 "
+                                         "dep 06:15. £312.40 total for me + Tobi. Booking ref QX7RTP.")])
+    # not the first sentence that says "booked" and "flights"
+    assert answered(svc, "whats the flight booking reference", "2026-12-09T18:00") == "Booking ref QX7RTP. [1]"
