@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # the number of someone the question describes ("the number for the sparky i was going to ask",
 # "the phone number of the garage that did my clutch"), not a thing's own ("my allotment plot number")
 WHOSE = re.compile(r"\b(?:number|phone|mobile|contact)\s+(?:of|for)\s+(?:the|my|our|[\w-]+'s)\s", re.I)
+# "Gary's phone number", "garys number" (typed so): the name, and how its possessive was written
+NAMED_NUMBER = re.compile(r"\b([a-z][a-z-]*?)('s|\u2019s|s)\s+(?:(?:phone|mobile|contact)\s+)?"
+                          r"(?:number|phone|mobile)\b", re.I)
 PHONE_DIGITS = 7  # a phone number has at least this many digits ("087 412 6690", "918 44 207")
 REACH = 60  # the characters between a name and its number on one line ("marek, 07700 900461")
 NAMES_LOOKED_AT = 8  # the words of the first step tried as names
@@ -60,6 +63,29 @@ def number_of(store: Store, made: Shaped | None, question: str, keys: set[str]) 
         return made
     line = re.sub(r"^[-*•\s]*(?:\[[ xX]?\]\s*)?", "", best[2]).strip()  # not its bullet or box
     return Shaped(f"{clean(line) or line} ({best[4].strip()})", [best[3], *made.hits])
+
+
+def named_number(store: Store, made: Shaped | None, question: str) -> Shaped | None:
+    """``made``, or for "what's Gary's phone number?" (or "garys", typed so) where ``made``
+    gives no phone number, the sentence that gives one right after the name, in whichever item
+    says it ("Tiler: Gary Newton (Newton Tiling), 07700 900188.", ranked below the notes on
+    what Gary did)."""
+    asked = NAMED_NUMBER.search(question)
+    if made is None or asked is None or _numbers(made.text):
+        return made
+    base = asked.group(1).lower()
+    tried = [base] if asked.group(2) != "s" else [base, base + "s"]  # "garys": Gary's, or a name in s
+    for name in (t for t in tried if t not in STOPWORDS and t not in GENERIC and len(t) > 2):
+        best: tuple[int, float, str, Hit] | None = None
+        for hit in map(Hit.from_event, store.get_events([i for i, _ in store.fts_events(f'"{name}"',
+                                                                                        LINES_LOOKED_AT)]).values()):
+            for sentence in [] if is_assistant(hit.actor or "") else sentences(hit.text or ""):
+                near = _nearest(name, sentence)
+                if near is not None and (best is None or (near, -hit.ts) < best[:2]):
+                    best = (near, -hit.ts, sentence.strip(), hit)
+        if best is not None:
+            return Shaped(clean(best[2]) or best[2], [best[3]])
+    return made
 
 
 def _numbers(text: str) -> bool:

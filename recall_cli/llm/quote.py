@@ -14,7 +14,7 @@ from ..timephrase.phrase import ANY_TIME, ASKS_AHEAD, extract, mentions
 from ..timeutil import day_bounds
 from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
-from .contact import number_of
+from .contact import named_number, number_of
 from .correction import corrected
 from .measure import MEASURE_DEPTH, block_number, measure_asked, rate_asked, with_measure, with_rate
 from .pointer import followed
@@ -220,7 +220,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "how much is the gym now?" in November: "goes up to 39.90 from December" has yet to hold
         made = _until_then(made, now, own, lambda rest: statement_answer(
             keys, rest, reply, allow=keep, names=names, predicate=verb, amount=amount, then=True))
-    return number_of(svc.store, made, question, keys)  # whose number: the name found, then its number
+    # whose number: the name found, then its number; or the number said after the name asked
+    return named_number(svc.store, number_of(svc.store, made, question, keys), question)
 
 
 def _gone_by(made: Shaped, now: float) -> bool:

@@ -2449,3 +2449,20 @@ def test_a_booking_reference_asked_for_is_the_sentence_that_gives_the_code(svc):
                                          "dep 06:15. £312.40 total for me + Tobi. Booking ref QX7RTP.")])
     # not the first sentence that says "booked" and "flights"
     assert answered(svc, "whats the flight booking reference", "2026-12-09T18:00") == "Booking ref QX7RTP. [1]"
+
+
+def test_a_named_persons_number_is_the_one_said_after_their_name_in_any_note(svc):
+    add_notes(svc, [("2026-11-01T14:30", "Tiler: Gary Newton (Newton Tiling), 07700 900188. £1,150 labour for walls "
+                                         "+ floor, tiles extra."),
+                    ("2026-11-30T18:30", "Piotr started the bathroom today! Gary confirmed he's starting Mon 7 Dec."),
+                    ("2026-12-07T20:00", "Gary started tiling today. Paid him the £300 deposit in cash."),
+                    ("2026-10-12T08:10", "Dad's new GP is Dr Harriet Lowe, phone 0161 445 2290."),
+                    ("2026-11-11T19:00", "Piotr can't start on the 16th. That pushes Gary's tiling back to Mon 7 Dec."),
+                    ("2026-12-08T19:00", "Gary says the grout needs 24 hours, so no shower until Thursday. Phoned "
+                                         "Mum about it, she has 2 spare towels for us."),
+                    ("2026-12-09T08:00", "Gary's van blocked the drive again, 3rd time. Phone call from "
+                                         "Tobi's school.")])
+    # ("garys": typed without the apostrophe)
+    for question in ("what's Gary's phone number?", "whats garys phone number"):
+        assert answered(svc, question, "2026-12-09T18:00") == "Tiler: Gary Newton (Newton Tiling), 07700 900188. [1]"
+    assert ask(svc, "what's Piotr's number?", llm=ScriptedLLM([])).abstained  # no number follows his name
