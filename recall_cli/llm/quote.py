@@ -16,6 +16,7 @@ from . import asking
 from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
 from .contact import named_number, number_of
 from .correction import corrected
+from .lexicon import LANGUAGES
 from .measure import MEASURE_DEPTH, block_number, measure_asked, rate_asked, with_measure, with_rate
 from .pointer import followed
 from .recurrence import recurs
@@ -220,8 +221,18 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "how much is the gym now?" in November: "goes up to 39.90 from December" has yet to hold
         made = _until_then(made, now, own, lambda rest: statement_answer(
             keys, rest, reply, allow=keep, names=names, predicate=verb, amount=amount, then=True))
+    if made is not None and made.hits and _other_language(question, made.hits[0]):
+        return None  # "who is my spanish teacher?" is not answered by the Portuguese class's "Teacher is ..."
     # whose number: the name found, then its number; or the number said after the name asked
     return named_number(svc.store, number_of(svc.store, made, question, keys), question)
+
+
+def _other_language(question: str, hit: Hit) -> bool:
+    """Whether ``question`` names a language that ``hit`` (its text and heading) does not,
+    while it names another."""
+    asked = LANGUAGES & set(tokens(question))
+    said = set(tokens(f"{hit.text or ''} {(hit.meta or {}).get('heading') or ''}"))
+    return bool(asked) and not asked & said and bool(LANGUAGES & said)
 
 
 def _gone_by(made: Shaped, now: float) -> bool:

@@ -2466,3 +2466,10 @@ def test_a_named_persons_number_is_the_one_said_after_their_name_in_any_note(svc
     for question in ("what's Gary's phone number?", "whats garys phone number"):
         assert answered(svc, question, "2026-12-09T18:00") == "Tiler: Gary Newton (Newton Tiling), 07700 900188. [1]"
     assert ask(svc, "what's Piotr's number?", llm=ScriptedLLM([])).abstained  # no number follows his name
+
+
+def test_a_teacher_of_another_language_is_no_answer(svc):
+    add_notes(svc, [("2026-10-13T21:00", "Portuguese class every Tuesday 7-9pm at Manchester Central Library, room "
+                                         "3B. Teacher is Mariana Duarte. £145 for the term.")])
+    assert ask(svc, "what's my spanish teacher called?", llm=ScriptedLLM([])).abstained
+    assert "Mariana Duarte" in answered(svc, "what's the teacher called?", "2026-12-09T18:00")
