@@ -9,6 +9,7 @@ phone number right after one of them; the nearest such answers, with the first s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..models import Hit
@@ -51,14 +52,9 @@ def number_of(store: Store, made: Shaped | None, question: str, keys: set[str]) 
         if name in looked:
             continue  # said again in a later sentence: its lines are read, and it ranks after itself
         looked.add(name)
-        ids = [i for i, _ in store.fts_events(f'"{name}"', LINES_LOOKED_AT)]
-        for hit in map(Hit.from_event, store.get_events(ids).values()):
-            if is_assistant(hit.actor or ""):
-                continue  # a number the user wrote down, not one an assistant gave
-            for line in (hit.text or "").splitlines():
-                near = _nearest(name, line)
-                if near is not None and (best is None or (near, order) < best[:2]):
-                    best = (near, order, line.strip(), hit, sentence)
+        for near, line, hit in _numbers_after(store, name, str.splitlines):
+            if best is None or (near, order) < best[:2]:
+                best = (near, order, line.strip(), hit, sentence)
     if best is None:
         return made
     line = re.sub(r"^[-*•\s]*(?:\[[ xX]?\]\s*)?", "", best[2]).strip()  # not its bullet or box
@@ -77,15 +73,25 @@ def named_number(store: Store, made: Shaped | None, question: str) -> Shaped | N
     tried = [base] if asked.group(2) != "s" else [base, base + "s"]  # "garys": Gary's, or a name in s
     for name in (t for t in tried if t not in STOPWORDS and t not in GENERIC and len(t) > 2):
         best: tuple[int, float, str, Hit] | None = None
-        for hit in map(Hit.from_event, store.get_events([i for i, _ in store.fts_events(f'"{name}"',
-                                                                                        LINES_LOOKED_AT)]).values()):
-            for sentence in [] if is_assistant(hit.actor or "") else sentences(hit.text or ""):
-                near = _nearest(name, sentence)
-                if near is not None and (best is None or (near, -hit.ts) < best[:2]):
-                    best = (near, -hit.ts, sentence.strip(), hit)
+        for near, sentence, hit in _numbers_after(store, name, sentences):
+            if best is None or (near, -hit.ts) < best[:2]:
+                best = (near, -hit.ts, sentence.strip(), hit)
         if best is not None:
             return Shaped(clean(best[2]) or best[2], [best[3]])
     return made
+
+
+def _numbers_after(store: Store, name: str, pieces: Callable[[str], list[str]]) -> Iterator[tuple[int, str, Hit]]:
+    """(characters between, piece, item) for each piece (line or sentence) of the items that
+    say ``name`` where a phone number follows it (see _nearest); a number the user wrote
+    down, not one an assistant gave."""
+    ids = [i for i, _ in store.fts_events(f'"{name}"', LINES_LOOKED_AT)]
+    for hit in map(Hit.from_event, store.get_events(ids).values()):
+        if is_assistant(hit.actor or ""):
+            continue
+        for piece in pieces(hit.text or ""):
+            if (near := _nearest(name, piece)) is not None:
+                yield near, piece, hit
 
 
 def _numbers(text: str) -> bool:

@@ -204,7 +204,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                 latest=latest, person=person, why=why, advice=advice, then=then))
     if kind == "date" and made is not None and not (ANY_TIME.search(made.text) or WHEN_WORDS.search(made.text)):
         return None  # "when is Mum's birthday?" is not answered by "- birthday card for Mum"
-    if kind == "date" and made is not None and now is not None and NEXT.search(question) and _gone_by(made, now):
+    if kind == "date" and made is not None and now is not None and NEXT.search(question) and _all_gone_by(made, now):
         # "when is my next parkrun?": "Parkrun was cancelled this morning" tells of none to come
         made = Shaped(made.text + GONE_BY, made.hits)
     # "changed garage code (see bike.md)": the note it points at says what
@@ -235,7 +235,7 @@ def _other_language(question: str, hit: Hit) -> bool:
     return bool(asked) and not asked & said and bool(LANGUAGES & said)
 
 
-def _gone_by(made: Shaped, now: float) -> bool:
+def _all_gone_by(made: Shaped, now: float) -> bool:
     """Whether every time ``made`` speaks of (its item's own day when it names none) was over
     before ``now``, and it tells of nothing that comes back ("every Saturday")."""
     hit = made.hits[0]

@@ -32,8 +32,9 @@ UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|sw
 GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
 # ("the tasting on Sat 5 Sep is off.", at a clause's end: not "Dan is off on Friday")
 # ("I've dropped the Bath Half": not "dropped the kids off at school")
+_DROPS = r"dropped|ditched|scrapped|pulled out of|withdrew from"  # an event given up, by a verb before it
 CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening|(?:is|are) off(?=\s*(?:[.!;,)]|$))"
-                       r"|(?:dropped|ditched|scrapped|pulled out of|withdrew from)(?: out of)? (?:the|my|our)\b"
+                       rf"|(?:{_DROPS})(?: out of)? (?:the|my|our)\b"
                        r"(?![^.;]*\b(?:off|at|with)\b))", re.I)
 CALLED_OFF = frozenset({"cancelled", "canceled", "called off", "dropped", "ditched", "scrapped"})
 # what a cancelled thing's new day follows: "cancelled (on nights) -> Sat 17 Oct"
@@ -182,7 +183,7 @@ def called_off(sentence: str, hit: Hit) -> bool:
 
 
 # a thing called off by a verb before it ("dropped the Bath Half and entered ..."): the words up to the next part
-_DROPPED_THING = re.compile(r"(?:dropped|ditched|scrapped|pulled out of|withdrew from|cancell?ed)(?: out of)? "
+_DROPPED_THING = re.compile(rf"(?:{_DROPS}|cancell?ed)(?: out of)? "
                             r"(?:the|my|our)\b([^,;.]*?)(?=\s+(?:and|but|so|for|instead)\b|[,;.]|$)", re.I)
 
 
