@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ..models import Hit
 from ..search.text import fts_terms
-from ..timephrase.answer import dates_in, in_granularity, next_occurrence
+from ..timephrase.answer import dates_in, in_granularity, next_occurrence, still_ahead
 from ..timephrase.phrase import ANY_WEEKDAY, EXPLICIT, FUTURE, MONTH_RE, PAST, TimeRange, day_text
 from ..timeutil import day_bounds, from_ts
 from .recurrence import RECURRING, recurs
@@ -311,6 +311,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # December 19" for "when is my trip to Lisbon?"); of months or years alone, too, the one
         # after the verb asked about ("retired in 2022 and we adopted him in March 2023")
         days = [f for f in found if f[2] is not None or DAY_RANGE.search(f[1])] or found
+        if today is not None and not any(still_ahead(f[1], f[2], today) for f in days):
+            # "dentist this morning - next check-up in 6 months": a month to come over a day gone
+            days = [f for f in found if still_ahead(f[1], f[2], today)] or days
         if len(days) > 1 and not (BEGAN.search(question) or AS_PLANNED.search(question)):
             days = _after_change(sentence, days)
         _pos, rendered, day, _phrase = _with_time(sentence, _nearest_after_key(sentence, keys, days, asked)
@@ -324,7 +327,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # "when was jack's last day?": "jack told me ... hes leaving. (...) last day fri 26
         # june." - two words of the question said together, in an item on what it is about
         paired = bool(keys & item) and any(p in " ".join(tokens(sentence)) for p in pairs)
-        rank = (day is not None and today is not None and day >= today,  # still to come, as ranked above
+        rank = (today is not None and still_ahead(rendered, day, today),  # still to come, as ranked above
                 paired, len((keys - named) & own), len(keys & own), len(keys & (own | heading)),
                 sentence == moved_to, -j)  # the change that brought this item, over its other days
         if best is None or rank > best[0]:

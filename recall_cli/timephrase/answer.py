@@ -367,3 +367,14 @@ def mentioned_date(text: str, ts: float) -> str | None:
     if relative:
         return resolve(relative, today)
     return None
+
+
+def still_ahead(rendered: str, day: date | None, today: date) -> bool:
+    """Whether a date answer is today or later: a day, or a month or year when that is all a
+    text says ("next check-up in 6 months": June 2027, asked in December, is still to come)."""
+    if day is not None:
+        return day >= today
+    month = re.fullmatch(rf"({_MONTH})\s+({_YEAR})", rendered.strip(), re.I)
+    if month:
+        return (int(month.group(2)), month_number(month.group(1))) >= (today.year, today.month)
+    return bool(re.fullmatch(_YEAR, rendered.strip())) and int(rendered) >= today.year

@@ -2263,6 +2263,14 @@ def test_the_next_appointment_asked_after_the_only_one_known_is_said_to_be_gone_
         "8 July 2025 at 14:30 (gone by; no later one is mentioned)")
 
 
+def test_the_next_one_said_as_a_month_to_come_answers_over_a_day_gone_by_and_another_persons_day(svc):
+    # helper-139: "next check-up in 6 months" gave my sister's root canal, the one day to come
+    add_notes(svc, [("2026-12-08T10:15", "dentist this morning (Smile Dental) - all fine, next check-up in 6 months. "
+                     "Chioma's root canal is next Tue 15 Dec, I'm having her kids after school that day.")])
+    assert answered(svc, "when is my next dentist check up?", "2026-12-09T18:00").startswith("June 2027")
+    assert answered(svc, "when is chioma's root canal?", "2026-12-09T18:00").startswith("15 December 2026")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
