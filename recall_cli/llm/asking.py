@@ -15,6 +15,11 @@ SAID_ASKED = re.compile(r"^\s*what\s+(?:did|does|do)\s+(?!i\b|we\b)[\w' ]{1,30}?
 # in the end?": what holds now (or from now on, or at last), the latest word on it
 NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so far|latest|will (?:i|we)|in the end|"
                        r"end(?:ed)? up|finally|eventually)\b", re.I)
+# "what book are we reading?": the kind of thing asked for, which a line may state ("book is Piranesi")
+WHAT_KIND = re.compile(r"^\s*(?:what|which)\s+(?!(?:is|was|are|were|did|do|does|has|have|had|will|would|can|could|"
+                       r"should|time|day|date|year|month|kind|sort|type)\b)([a-z]{3,})\b", re.I)
+# "what book are we reading now?": the deed going on, which a later "book is Piranesi" leaves unsaid
+DOING = re.compile(r"\b(?:are|is|am|'re)\s+(?:(?:we|i|you|they|he|she)\s+)?([a-z]{3,}ing)\b", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's

@@ -13,7 +13,7 @@ from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import ANY_TIME, ASKS_AHEAD, extract, mentions
 from ..timeutil import day_bounds
 from . import asking
-from .asking import ADVICE, ASKS_OF_ME, DID_I, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHERE
+from .asking import ADVICE, ASKS_OF_ME, DID_I, DOING, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHAT_KIND, WHERE
 from .contact import named_number, number_of
 from .correction import corrected
 from .lexicon import LANGUAGES
@@ -30,6 +30,7 @@ from .shape import (
     WHO_ASKED,
     WHY_ASKED,
     Shaped,
+    clean,
     done_by_another,
     duration_answer,
     list_answer,
@@ -54,7 +55,7 @@ from .support import (
     words,
 )
 from .timing import GONE_BY, NEXT, date_answer, mentions_in, paragraphs_above
-from .update import UPDATE_DEPTH
+from .update import UPDATE_DEPTH, is_question
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -180,6 +181,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     if kept:  # "put" frames the question: what says where does not say "put"
         keys, verb = keys - {stem(w) for w in ("put", "leave", "left", "keep", "kept", "store", "hide")}, ""
     latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question)) or kept
+    doing = {stem(m.group(1).lower()) for m in DOING.finditer(question)} if NOW_ASKED.search(question) else set()
+    if keys & doing and not kept and keys - doing - names:
+        # "what book are we reading for book club now?": a later "book is Piranesi" says what
+        # holds now without the verb, so the thing asked about ranks, then the latest word on it
+        keys, verb = keys - doing, "" if verb in doing else verb
     # "how much was netflix in june?": what held then, whatever changed after
     named = extract(question, now)[1] if now is not None else None
     then = named is not None and now is not None and named.until < now
@@ -202,6 +208,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                      amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice, then=then))
+    made = _stated(question, made, keys)
     if kind == "date" and made is not None and not (ANY_TIME.search(made.text) or WHEN_WORDS.search(made.text)):
         return None  # "when is Mum's birthday?" is not answered by "- birthday card for Mum"
     if kind == "date" and made is not None and now is not None and NEXT.search(question) and _all_gone_by(made, now):
@@ -225,6 +232,21 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         return None  # "who is my spanish teacher?" is not answered by the Portuguese class's "Teacher is ..."
     # whose number: the name found, then its number; or the number said after the name asked
     return named_number(svc.store, number_of(svc.store, made, question, keys), question)
+
+
+def _stated(question: str, made: Shaped | None, keys: set[str]) -> Shaped | None:
+    """``made``, or the sentence of its item that states the kind of thing asked for ("what book
+    ...?": "book is Small Things Like These") when ``made`` does not and shares no more key words."""
+    asked = WHAT_KIND.match(question)
+    if made is None or asked is None or len(made.hits) != 1:
+        return made
+    states = re.compile(rf"\b{re.escape(asked.group(1))}s?\s*(?:is|was|are|were|:|=)\s+\w", re.I)
+    if states.search(made.text):
+        return made
+    overlap = len(keys & words(made.text))
+    better = next((s for s in sentences(made.hits[0].text or "")
+                   if states.search(s) and len(keys & words(s)) >= overlap and not is_question(s)), None)
+    return made if better is None else Shaped(clean(better) or better, made.hits)
 
 
 def _other_language(question: str, hit: Hit) -> bool:

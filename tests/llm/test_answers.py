@@ -2271,6 +2271,18 @@ def test_the_next_one_said_as_a_month_to_come_answers_over_a_day_gone_by_and_ano
     assert answered(svc, "when is chioma's root canal?", "2026-12-09T18:00").startswith("15 December 2026")
 
 
+def test_what_is_read_now_is_the_latest_line_that_states_the_book_without_the_verb(svc):
+    # helper-139: the later notes say "book is X", not "reading"; October's book answered
+    add_notes(svc, [("2026-10-18T16:30", "book club - next meeting Thu 22 Oct at Bisi's, we're reading Tomorrow, and "
+                     "Tomorrow, and Tomorrow (Gabrielle Zevin)."),
+                    ("2026-10-22T23:00", "book club at Bisi's was lovely. Next one Thu 19 Nov, Claire hosting, book is "
+                     "Piranesi by Susanna Clarke."),
+                    ("2026-11-19T23:10", "Parents' evening went fine. Missed book club at Claire's because of it. "
+                     "December book club: Thu 17 Dec at Deepa's, book is Small Things Like These by Claire Keegan.")])
+    assert answered(svc, "what book are we reading for book club now?", "2026-12-09T18:00").startswith(
+        "December book club: Thu 17 Dec at Deepa's, book is Small Things Like These")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
