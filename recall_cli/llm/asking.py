@@ -33,9 +33,10 @@ WHERE_THING = re.compile(r"^\s*where(?:'s|\s+is|\s+are|\s+did\s+(?:i|we)\s+(?:pu
 
 
 # "what is my wifi password?": the word before a code's name says which one is asked (the
-# staging db password is none); "what's the front door code?"
+# staging db password is none); "what's the front door code?", "the wifi password at dad's?"
 WHICH_CODE = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are)\s+(?:my|our|the|his|her|their)\s+(?:[\w-]+\s+)*?"
-                        r"(?P<thing>[a-z][\w-]*)\s+(?:password|passcode|pin|code|username|login)s?\s*\??\s*$", re.I)
+                        r"(?P<thing>[a-z][\w-]*)\s+(?:password|passcode|pin|code|username|login)s?"
+                        r"(?:\s+(?:at|for|in|on|of|from)\s+[\w'\u2019 -]+?)?\s*\??\s*$", re.I)  # "... at dad's?"
 
 
 # "how do I keep my plants alive?": the thing the steps are for follows a determiner; it ends

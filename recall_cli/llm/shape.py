@@ -136,7 +136,7 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     # up to Galway w/ Clodagh" for "who drove me to Galway?")
     doer = someone and any(word.lower() not in STOPWORDS and stem(word.lower()) not in names
                            and (deed in IRREGULAR or re.fullmatch(r"[a-z]{3,}(?:ed|s)", deed))  # a verb
-                           and keys & alike({stem(deed)})
+                           and (predicate in alike({stem(deed)}) if predicate else keys & alike({stem(deed)}))
                            for word, deed in re.findall(r"(?<![\w'\u2019-])([A-Z][a-z]+)\s+([a-z]{3,})\b", sentence))
     # the words of the heading a note's line sits under count as its own ("- Penha de França T1
     # ... -> NO" under "## Options seen" answers "why didn't I take the Penha flat?"), then what

@@ -36,7 +36,7 @@ from pathlib import PurePath
 
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self, joined_parts
-from .asking import names_thing, things_asked
+from .asking import WHICH_CODE, names_thing, things_asked
 from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
 from .verb import DEED_ASKED, GENERIC_VERBS, GOT_FOR, PREDICATE, ROLE_ASKED, WHEN_PREDICATE, WHO_VERB
 
@@ -511,8 +511,8 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return 0.0
         if held and held <= KIN_STEMS and keys - KIN_STEMS:
             return 0.0  # "where is Oma's armchair?": an item that only names Oma holds nothing asked
-        if not names_thing(asked, things, _said(hit), said_) and hit.source != "shell":  # (a command: see above)
-            return 0.0  # "where is the spare bike key?": "brake pads on the bike" holds no key
+        if not names_thing(asked, things, _said(hit), said_) and (hit.source != "shell" or WHICH_CODE.match(question)):
+            return 0.0  # "where is the spare bike key?": "brake pads on the bike" holds no key (nor "mysql -p" wifi)
         return len(held) / len(keys)
 
     share = max(share_of(h, said_) for h, said_ in zip(top, heard, strict=True)) if keys else 1.0

@@ -2283,6 +2283,15 @@ def test_what_is_read_now_is_the_latest_line_that_states_the_book_without_the_ve
         "December book club: Thu 17 Dec at Deepa's, book is Small Things Like These")
 
 
+def test_who_teaches_a_class_is_the_line_naming_its_teacher_not_the_line_naming_the_class_and_a_place(svc):
+    # helper-139: "Portuguese class" was read as a name and a deed ("class" like "drives"), so the
+    # line with the library's name answered "who teaches ...?"
+    add_notes(svc, [("2026-10-13T21:15", "Portuguese class every Tuesday 7-9pm at Manchester Central Library, room "
+                     "3B. Teacher is Mariana Duarte. Paid the term fee, £145. Obrigada!")])
+    assert answered(svc, "who teaches the portuguese class", "2026-12-09T18:00").startswith(
+        "Teacher is Mariana Duarte.")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"

@@ -216,3 +216,12 @@ def test_when_did_i_last_run_something_is_its_latest_run_in_the_history(shell):
                            "in /home/ada/proj/api) [4]")
     assert _ask(shell, "when did I last run docker compose?").text.startswith("2026-11-03 09:00: docker compose up")
     assert _ask(shell, "when did I run the marathon?").method != "shell"  # no command says it
+
+
+def test_a_command_that_held_another_password_does_not_answer_for_the_wifi_password(svc):
+    # helper-139: "mysql -u medbot -p..." (its password redacted, the label says "password")
+    # answered "what's the wifi password at dad's?" through the pi's password line
+    svc.store_events([Event("mysql -u medbot -pS3cretPw99 -e 'select 1'", DAY, source="shell", kind="command",
+                            meta={"cwd": "/home/ada/medbot", "exit_code": 0})])
+    svc.add("medbot setup done. pi login password is Emeka#Medbot2026", ts=DAY)
+    assert _ask(svc, "what's the wifi password at dad's?").abstained
