@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 # the number of someone the question describes ("the number for the sparky i was going to ask",
 # "the phone number of the garage that did my clutch"), not a thing's own ("my allotment plot number")
 WHOSE = re.compile(r"\b(?:number|phone|mobile|contact)\s+(?:of|for)\s+(?:the|my|our|[\w-]+'s)\s", re.I)
-# "Gary's phone number", "garys number" (typed so): the name, and how its possessive was written
+# "Gary's phone number", "garys number" (typed so), "tomasz's email": the name, how its possessive
+# was written, and the detail asked (an email, or else a phone number)
 NAMED_NUMBER = re.compile(r"\b([a-z][a-z-]*?)('s|\u2019s|s)\s+(?:(?:phone|mobile|contact)\s+)?"
-                          r"(?:number|phone|mobile)\b", re.I)
+                          r"(number|phone|mobile|e-?mail)\b", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_DIGITS = 7  # a phone number has at least this many digits ("087 412 6690", "918 44 207")
 REACH = 60  # the characters between a name and its number on one line ("marek, 07700 900461")
 NAMES_LOOKED_AT = 8  # the words of the first step tried as names
@@ -62,35 +64,45 @@ def number_of(store: Store, made: Shaped | None, question: str, keys: set[str]) 
 
 
 def named_number(store: Store, made: Shaped | None, question: str) -> Shaped | None:
-    """``made``, or for "what's Gary's phone number?" (or "garys", typed so) where ``made``
-    gives no phone number, the sentence that gives one right after the name, in whichever item
-    says it ("Tiler: Gary Newton (Newton Tiling), 07700 900188.", ranked below the notes on
-    what Gary did)."""
+    """``made``, or for "what's Gary's phone number?" (or "garys", typed so; or "Tomasz's
+    email") where ``made`` gives none, the sentence that gives one right after the name (or
+    in the sentence after it: "pay Rachel by 7 Nov. her number 07700 900655"), in whichever
+    item says it ("Tiler: Gary Newton (Newton Tiling), 07700 900188.", ranked below the notes on
+    what Gary did); None when no item gives one (a line on what Kirsty did is not her number)."""
     asked = NAMED_NUMBER.search(question)
-    if made is None or asked is None or _numbers(made.text):
+    email = asked is not None and "mail" in asked.group(3).lower()
+    if made is None or asked is None or (EMAIL.search(made.text) if email else _numbers(made.text)):
         return made
     base = asked.group(1).lower()
     tried = [base] if asked.group(2) != "s" else [base, base + "s"]  # "garys": Gary's, or a name in s
     for name in (t for t in tried if t not in STOPWORDS and t not in GENERIC and len(t) > 2):
         best: tuple[int, float, str, Hit] | None = None
-        for near, sentence, hit in _numbers_after(store, name, sentences):
+        for near, sentence, hit in _numbers_after(store, name, _with_next, EMAIL if email else None):
             if best is None or (near, -hit.ts) < best[:2]:
                 best = (near, -hit.ts, sentence.strip(), hit)
         if best is not None:
             return Shaped(clean(best[2]) or best[2], [best[3]])
-    return made
+    return None
 
 
-def _numbers_after(store: Store, name: str, pieces: Callable[[str], list[str]]) -> Iterator[tuple[int, str, Hit]]:
+def _with_next(text: str) -> list[str]:
+    """``text``'s sentences, then each with the one after it (a number said just after the
+    sentence that names whose it is)."""
+    said = sentences(text)
+    return [*said, *(f"{a} {b}" for a, b in zip(said, said[1:], strict=False))]
+
+
+def _numbers_after(store: Store, name: str, pieces: Callable[[str], list[str]],
+                   detail: re.Pattern[str] | None = None) -> Iterator[tuple[int, str, Hit]]:
     """(characters between, piece, item) for each piece (line or sentence) of the items that
-    say ``name`` where a phone number follows it (see _nearest); a number the user wrote
-    down, not one an assistant gave."""
+    say ``name`` where a phone number (or a match of ``detail``) follows it (see _nearest); a
+    number the user wrote down, not one an assistant gave."""
     ids = [i for i, _ in store.fts_events(f'"{name}"', LINES_LOOKED_AT)]
     for hit in map(Hit.from_event, store.get_events(ids).values()):
         if is_assistant(hit.actor or ""):
             continue
         for piece in pieces(hit.text or ""):
-            if (near := _nearest(name, piece)) is not None:
+            if (near := _nearest(name, piece, detail)) is not None:
                 yield near, piece, hit
 
 
@@ -104,15 +116,15 @@ def _is_phone(number: str) -> bool:
     return sum(c.isdigit() for c in number) >= PHONE_DIGITS
 
 
-def _nearest(name: str, line: str) -> int | None:
-    """The characters between ``name`` and the phone number after it on ``line`` (with no
-    other number between them), or None for none within REACH."""
+def _nearest(name: str, line: str, detail: re.Pattern[str] | None = None) -> int | None:
+    """The characters between ``name`` and the phone number (or ``detail``) after it on
+    ``line`` (with no other number, or detail, between them), or None for none within REACH."""
     for said in re.finditer(rf"\b{re.escape(name)}\b", line, re.I):
-        for number in LONG_NUMBER.finditer(line, said.end()):
-            gap = line[said.end():number.start()]
-            if not _is_phone(number.group(0)):
+        for found in (detail or LONG_NUMBER).finditer(line, said.end()):
+            gap = line[said.end():found.start()]
+            if detail is None and not _is_phone(found.group(0)):
                 continue
-            if number.start() - said.end() <= REACH and not LONG_NUMBER.search(gap):
-                return number.start() - said.end()
+            if found.start() - said.end() <= REACH and not (detail or LONG_NUMBER).search(gap):
+                return found.start() - said.end()
             break
     return None

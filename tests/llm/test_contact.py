@@ -46,3 +46,20 @@ def test_a_things_own_number_or_an_answer_that_gives_one_is_left_as_it_is(svc):
     question = "what's the number of the plumber we used?"
     given = Shaped("plumber: joe fahy, 091 755 218", first.hits)
     assert number_of(svc.store, given, question, key_words(question)) is given
+
+
+def test_a_named_persons_email_or_number_said_after_their_name_answers_and_none_said_is_not_mentioned(svc):
+    # helper-140: "what's tomasz's email" quoted "Tomasz emailed: ..."; "rachels number" stopped at
+    # the sentence naming her, before "her number ..."; "kirstys number?" quoted the shift swap
+    add_notes(svc, [("2026-10-28T09:00", "supervisor news: Fiona is going on research leave from 1 Nov until end of "
+                                         "Feb. Dr Tomasz Nowak is my acting lead supervisor from now, email "
+                                         "t.nowak@ed.ac.uk."),
+                    ("2026-11-02T20:00", "Hen do for Eilidh is Sat 14 Nov. £140 each, pay Rachel (maid of honour) by "
+                                         "7 Nov. her number 07700 900655"),
+                    ("2026-11-03T20:00", "swapped my sat 7 nov shift at ocean wall with Kirsty, I'm doing her sunday"),
+                    ("2026-11-20T10:00", "Tomasz emailed: ch3 deadline pushed again, now Mon 23 Nov at 5pm")])
+    now = "2026-12-09T18:00"
+    assert "t.nowak@ed.ac.uk" in answered(svc, "what's tomasz's email", now)
+    assert "07700 900655" in answered(svc, "rachels number", now)
+    for question in ("kirstys number?", "whats fiona's email address", "what is rachel's email"):
+        assert answered(svc, question, now).startswith("Not mentioned"), question
