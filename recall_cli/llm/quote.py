@@ -31,6 +31,7 @@ from .shape import (
     WHY_ASKED,
     Shaped,
     clean,
+    context_of,
     done_by_another,
     duration_answer,
     list_answer,
@@ -43,6 +44,7 @@ from .support import (
     DIGITS_ASKED,
     SPEECH,
     Support,
+    alike,
     names_in_question,
     ownership,
     predicate_of,
@@ -208,6 +210,17 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                      amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice, then=then))
+    if WHERE.match(question) and kind != "date" and made is not None and not _says_where(made.text):
+        # "where is eilidhs wedding?": not "Eilidh's wedding!!", which names it and no place, but
+        # a line in an item on it that says where ("Venue: Prestonfield House" says it best, over
+        # "Hair + makeup: 8am at Eilidh's mum's"), then any ("Saturday 19 December at Dundas Castle")
+        for place in (PLACE_LABEL, PLACE_SAID):
+            placed = statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH,
+                                      allow=partial(_with_place, place, keys, keep), names=names, predicate=verb,
+                                      where=where, latest=latest, person=person, then=then)
+            if placed is not None:
+                made = placed
+                break
     made = _stated(question, made, keys)
     if kind == "date" and made is not None and not (ANY_TIME.search(made.text) or WHEN_WORDS.search(made.text)):
         return None  # "when is Mum's birthday?" is not answered by "- birthday card for Mum"
@@ -232,6 +245,33 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         return None  # "who is my spanish teacher?" is not answered by the Portuguese class's "Teacher is ..."
     # whose number: the name found, then its number; or the number said after the name asked
     return named_number(svc.store, number_of(svc.store, made, question, keys), question)
+
+
+# a place said: "under the blue pot", "in the -20 freezer", "at Dundas Castle" (not "in the end",
+# "at 5pm", "on Monday")
+PLACE_SAID = re.compile(r"\b(?:under(?:neath)?|behind|inside|beneath|next to|on top of)\s+\S|"
+                        r"\b(?:[Ii]n|[Aa]t|[Oo]n|[Ii]nto)\s+(?:(?:the|a|my|our|his|her|their)\s+(?!(?:morning|evening|"
+                        r"afternoon|night|end|meantime|past|future|week|month|year|weekend|moment|time|way|day|"
+                        r"same|first|last|next)\b)[\w-]|(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|"
+                        r"Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)[A-Z][a-z])")
+
+
+# (or moves it there: "moved to Porto")
+PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched|changed)\s+(?:\w+\s+)?to\b", re.I)
+PLACE_LABEL = re.compile(r"^\W*(?:venue|location|address|where|place)\s*[:=\u2013\u2014-]\s*\w", re.I)
+
+
+def _with_place(place: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,
+                sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) says where (``place`` matches), in an
+    item that says the key words (two of them, when more are asked)."""
+    return (allow is None or allow(hit, sentence)) and place.search(sentence) is not None \
+        and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
+
+
+def _says_where(text: str) -> bool:
+    """Whether an answer says a place (or where a thing moved to)."""
+    return any(pattern.search(line) for pattern in (PLACE_SAID, PLACE_MOVED, PLACE_LABEL) for line in text.splitlines())
 
 
 def _stated(question: str, made: Shaped | None, keys: set[str]) -> Shaped | None:

@@ -2292,6 +2292,23 @@ def test_who_teaches_a_class_is_the_line_naming_its_teacher_not_the_line_naming_
         "Teacher is Mariana Duarte.")
 
 
+def test_where_is_answered_by_a_line_that_says_a_place_not_one_that_only_names_the_thing(svc, tmp_path):
+    # helper-140: "where is eilidhs wedding" gave "Eilidh's wedding!!"; "where did I put the
+    # orkney cores" gave "orkney day 2: Bay of Skaill cores done, 18 cores total."
+    add_notes(svc, [("2026-10-10T16:45", "Eilidh's wedding!! I'm a bridesmaid. Saturday 19 December at Dundas "
+                     "Castle."),
+                    ("2026-10-16T19:45", "orkney day 2: Bay of Skaill cores done, 18 cores total."
+                     " Scapa Flow tomorrow."),
+                    ("2026-10-19T22:10", "back from Orkney. 31 in total. cores are in the -20 freezer in the Ashworth "
+                     "lab, shelf 3")])
+    import_note(svc, tmp_path / "wedding-checklist.md", "# Eilidh + Ross wedding - bridesmaid checklist\n\n"
+                "- Date: Saturday 19 December, ceremony 1pm\n- Venue: Prestonfield House (moved from Dundas Castle)\n"
+                "- Hair + makeup: 8am at Eilidh's mum's house in Bruntsfield\n", saved="2026-11-20T20:00")
+    now = "2026-12-09T18:00"
+    assert answered(svc, "where is eilidhs wedding", now).startswith("- Venue: Prestonfield House")
+    assert answered(svc, "where did I put the orkney cores", now).startswith("cores are in the -20 freezer")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
