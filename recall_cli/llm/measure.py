@@ -35,6 +35,10 @@ from .update import note_heading
 
 LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
+COLOURS = re.compile(r"\b(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|grey|gray|silver|gold|"
+                     r"beige|cream|navy|teal|turquoise|maroon|burgundy|lilac|lavender|sage|olive|mint|ivory|charcoal|"
+                     r"khaki|mustard|coral|peach|magenta|cyan|indigo|rust|tan|bronze|copper|emerald|aqua|plum|"
+                     r"champagne|blush|nude|taupe|mauve|ochre|scarlet|crimson)\b", re.I)
 # (what is asked, how the question asks it, what the evidence must hold, words of the question
 # that ask for the measure rather than name the subject; their stems are taken off the keys)
 MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = (
@@ -59,6 +63,11 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
     ("temperature", re.compile(r"\b(?:what|which|how)\b.*\b(?:temp|temperature|degrees)\b", re.I),
      re.compile(r"\d\s*(?:°|º|deg\b|degrees?\b|[cf]\b)|\bgas(?: mark)?\s*\d", re.I),
      frozenset({"temp", "temperature", "degree", "degrees", "hot"})),
+    ("colour", re.compile(r"\b(?:what|which)\s+colou?rs?\b", re.I), COLOURS, frozenset({"colour", "color", "colours"})),
+    ("size", re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?sizes?\b", re.I),
+     re.compile(r"\bsize\s*[:=]?\s*(?:\d|x{0,3}[sml]\b|x{1,3}l\b)|\b\d{1,2}(?:\.5)?\s*(?:uk|eu|us)\b|\b(?:uk|eu|us)\s*"
+                r"\d{1,2}\b|\b(?:xxs|xs|xl|xxl|xxxl|small|medium|large|petite|king|queen|double|single)\b", re.I),
+     frozenset({"size", "sizes"})),
     ("time of day", re.compile(r"\b(?:what|which) time\b|\bat what time\b", re.I),
      re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|\b(?:noon|midday|midnight)\b",
                 re.I),

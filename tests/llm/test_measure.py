@@ -89,3 +89,17 @@ def test_a_temperature_is_answered_by_the_line_that_gives_degrees_not_the_ingred
     answer = ask(svc, "what temperature for banana bread?", llm=ScriptedLLM([]))
     assert "175C" in answer.text.splitlines()[0]
     assert ask(svc, "what temperature do the flapjacks bake at?", llm=ScriptedLLM([])).abstained
+
+
+def test_a_colour_or_a_size_is_answered_by_the_line_that_gives_one_and_none_given_is_not_mentioned(svc):
+    # helper-140: "what colour is my bridesmaid dress" gave "I'm a bridesmaid."; "what size is
+    # my bridesmaid dress" (never said) gave the same; "what shoe size is Tobi?" the shin pads' size
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-10-10T16:45", "Eilidh's wedding!! I'm a bridesmaid. Saturday 19 December at Dundas "
+                                         "Castle. Dress is dusty sage, my share £145."),
+                    ("2026-10-24T11:00", "shopping: - lemsip for dad - shin pads for Tobi, size L - bread, eggs")])
+    now = "2026-12-09T18:00"
+    assert answered(svc, "what colour is my bridesmaid dress", now).startswith("Dress is dusty sage")
+    assert answered(svc, "what size is my bridesmaid dress", now).startswith("Not mentioned")
+    assert answered(svc, "what shoe size is Tobi?", now).startswith("Not mentioned")
+    assert "size L" in answered(svc, "what size shin pads does tobi need?", now)
