@@ -91,13 +91,13 @@ DATE_PHRASES = [
     # a month named alone ("moving in January", "starts in early March"): the coming one in a
     # plan, the last one in a story. Capitalised only: "in may" is rarely the month
     # "postponed to May" (to a month only after a change: "talked to May" names a person)
-    # ("due end of January": a part of the month needs no preposition)
+    # ("due end of January": a part of the month needs no preposition; "until end of Feb")
     ("bare_month", re.compile(r"\b(?:(?i:in|by|until|till|since|during|from|before|after|"
                               r"(?P<moved>(?:moved|postponed|pushed back|put off|rescheduled|delayed)\s+to))\s+"
                               r"(?:(?i:early|late|mid|mid-|the end of|the beginning of|the start of)\s*)?"
                               r"|(?i:(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+)"
                               r"(?P<bm>January|February|March|April|May|June|July|August|September|October|"
-                              r"November|December)\b(?!\s*(?:\d|of\s+\d))")),
+                              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b(?!\.?\s*(?:\d|of\s+\d))")),
 ]
 
 def _day(text: str) -> int:

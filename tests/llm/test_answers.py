@@ -2309,6 +2309,13 @@ def test_where_is_answered_by_a_line_that_says_a_place_not_one_that_only_names_t
     assert answered(svc, "where did I put the orkney cores", now).startswith("cores are in the -20 freezer")
 
 
+def test_when_someone_is_back_is_the_end_of_their_leave_written_as_end_of_a_short_month(svc):
+    # helper-140: "until end of Feb" was no date, so the leave's first day answered
+    add_notes(svc, [("2026-10-28T09:00", "supervisor news: Fiona is going on research leave from 1 Nov until end of "
+                     "Feb. Dr Tomasz Nowak is my acting lead supervisor from now.")])
+    assert answered(svc, "when is fiona back from leave", "2026-12-09T18:00").startswith("February 2027")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
