@@ -325,10 +325,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # lends it ("Sat 22 Aug 2026 - Brookside Gardens" under "... wedding budget")
         own = words(sentence)
         # "when was jack's last day?": "jack told me ... hes leaving. (...) last day fri 26
-        # june." - two words of the question said together, in an item on what it is about
+        # june." - two words of the question said together, in an item on what it is about ("appt" says appointment)
         paired = bool(keys & item) and any(p in " ".join(tokens(sentence)) for p in pairs)
         rank = (today is not None and still_ahead(rendered, day, today),  # still to come, as ranked above
-                paired, len((keys - named) & own), len(keys & own), len(keys & (own | heading)),
+                paired, len((keys - named) & alike(own)), len(keys & own), len(keys & (own | heading)),
                 sentence == moved_to, -j)  # the change that brought this item, over its other days
         if best is None or rank > best[0]:
             best = (rank, rendered, day, sentence)

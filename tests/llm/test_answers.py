@@ -2316,6 +2316,14 @@ def test_when_someone_is_back_is_the_end_of_their_leave_written_as_end_of_a_shor
     assert answered(svc, "when is fiona back from leave", "2026-12-09T18:00").startswith("February 2027")
 
 
+def test_the_sentence_on_the_thing_said_in_short_dates_it_over_an_earlier_one_on_whose_it_is(svc):
+    # helper-140: "his biometrics appt is ... Fri 20 Nov" lost to "sam's visa stuff: ... next year"
+    add_notes(svc, [("2026-10-12T09:00", "sam's visa stuff: he's doing the UK ETA first (£16) then we look at the "
+                     "unmarried partner visa next year. his biometrics appt is in Halifax on Fri 20 Nov at 9:30am")])
+    assert answered(svc, "when was sams biometrics appointment", "2026-12-09T18:00").startswith(
+        "20 November 2026 at 9:30am")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
