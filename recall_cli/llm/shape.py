@@ -154,6 +154,7 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
             len(keys & context), when, -i, -j)
 
 
+CODE = re.compile(r"\b(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z\d-]{5,}\b")  # a booking ref: "NL48213", "KOW-BATH-01"
 COMMON_DEEDS = frozenset(stem(w) for w in GENERIC_VERBS)
 
 
@@ -467,8 +468,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     changed = None if then else later_update(keys, found, hits, keeps, names, where) or (
         _recount(keys, found, hits, depth) if amount and latest else None)
     if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
-                                              for figure in (LONG_NUMBER, AMOUNT)):
-        changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number
+                                              for figure in (LONG_NUMBER, AMOUNT, CODE)):
+        changed = None  # "the vet's number?": a later "07:20 dental cancelled" changes no number (nor a ref)
     if changed is not None and predicate and predicate in alike(words(found[0])) \
             and not (keys - names) & alike(words(changed[0])) and not SAYS_CHANGED.search(changed[0]):
         changed = None  # "GRANT: got it!!" (did I get it?) is not undone by "→ book Lisbon flights"

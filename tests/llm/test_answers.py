@@ -2324,6 +2324,16 @@ def test_the_sentence_on_the_thing_said_in_short_dates_it_over_an_earlier_one_on
         "20 November 2026 at 9:30am")
 
 
+def test_a_booking_reference_is_not_replaced_by_a_later_change_to_the_booking_that_gives_none(svc):
+    # helper-140: the ref came only inside "(before: ...)", under the later sailing that gives none
+    add_notes(svc, [("2026-10-05T21:15", "Orkney fieldwork booked!\n- ferry Scrabster -> Stromness, NorthLink, Wed 14 "
+                     "Oct 13:15 sailing, booking ref NL48213\n- staying at Stromness Hostel 4 nights"),
+                    ("2026-10-20T09:00", "- Ferry: NorthLink Scrabster -> Stromness, Thu 15 Oct 13:15 (moved from Wed "
+                     "14 Oct)")])
+    assert answered(svc, "whats the northlink booking reference", "2026-12-09T18:00").startswith(
+        "- ferry Scrabster -> Stromness, NorthLink, Wed 14 Oct 13:15 sailing, booking ref NL48213 [1]")
+
+
 def test_a_title_on_another_thing_gives_way_to_a_dated_line_below_it_that_names_who_is_asked(svc, tmp_path):
     import_note(svc, tmp_path / "2025-12-28-lena-moving-in.md", "lena moving in — sun 4 jan\n\n"
                 "- get 2nd set of keys cut\n- clear josh's junk out of the hall cupboard\n"
