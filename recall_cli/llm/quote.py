@@ -256,8 +256,10 @@ PLACE_SAID = re.compile(r"\b(?:under(?:neath)?|behind|inside|beneath|next to|on 
                         r"Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)[A-Z][a-z])")
 
 
-# (or moves it there: "moved to Porto")
-PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched|changed)\s+(?:\w+\s+)?to\b", re.I)
+# (or where it goes: "moved to Porto", "trip to the Eden Project", "goes to deploy@203.0.113.42")
+PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched|changed|go|goes|going|went|gone|"
+                         r"heads?|heading|headed|trip|flight|flying|flew|travel\w*)\s+(?:\w+\s+)?to\b"
+                         r"|\bto\s+(?:the\s+)?[A-Z]", re.I)
 PLACE_LABEL = re.compile(r"^\W*(?:venue|location|address|where|place)\s*[:=\u2013\u2014-]\s*\w", re.I)
 
 

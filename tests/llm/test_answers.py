@@ -2309,6 +2309,13 @@ def test_where_is_answered_by_a_line_that_says_a_place_not_one_that_only_names_t
     assert answered(svc, "where did I put the orkney cores", now).startswith("cores are in the -20 freezer")
 
 
+def test_where_a_thing_goes_is_answered_by_where_it_goes_not_by_another_line_that_names_a_place(svc):
+    add_notes(svc, [("2026-11-20T19:00", "Tobi's Year 10 geography trip to the Eden Project, 15-17 March. Paid the "
+                     "£95 deposit on ParentPay today; remaining £190 due by 15 Jan.")])
+    assert answered(svc, "where is tobi's school trip going?", "2026-12-09T18:00").startswith(
+        "Tobi's Year 10 geography trip to the Eden Project")
+
+
 def test_when_someone_is_back_is_the_end_of_their_leave_written_as_end_of_a_short_month(svc):
     # helper-140: "until end of Feb" was no date, so the leave's first day answered
     add_notes(svc, [("2026-10-28T09:00", "supervisor news: Fiona is going on research leave from 1 Nov until end of "
