@@ -254,8 +254,6 @@ PLACE_SAID = re.compile(r"\b(?:under(?:neath)?|behind|inside|beneath|next to|on 
                         r"afternoon|night|end|meantime|past|future|week|month|year|weekend|moment|time|way|day|"
                         r"same|first|last|next)\b)[\w-]|(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|"
                         r"Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)[A-Z][a-z])")
-
-
 # (or where it goes: "moved to Porto", "trip to the Eden Project", "goes to deploy@203.0.113.42")
 PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched|changed|go|goes|going|went|gone|"
                          r"heads?|heading|headed|trip|flight|flying|flew|travel\w*)\s+(?:\w+\s+)?to\b"

@@ -325,7 +325,8 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # lends it ("Sat 22 Aug 2026 - Brookside Gardens" under "... wedding budget")
         own = words(sentence)
         # "when was jack's last day?": "jack told me ... hes leaving. (...) last day fri 26
-        # june." - two words of the question said together, in an item on what it is about ("appt" says appointment)
+        # june." - two words of the question said together, in an item on what it is about;
+        # then the words on the thing, said in other words too ("biometrics appt" for "appointment")
         paired = bool(keys & item) and any(p in " ".join(tokens(sentence)) for p in pairs)
         rank = (today is not None and still_ahead(rendered, day, today),  # still to come, as ranked above
                 paired, len((keys - named) & alike(own)), len(keys & own), len(keys & (own | heading)),
