@@ -60,6 +60,28 @@ def _words(text: str) -> list[str]:
     found = re.findall(r"[a-z0-9][a-z0-9'\u2019-]*", text.lower())  # "10k" is a thing's name too
     return [w.removesuffix("'s").removesuffix("\u2019s") for w in found]
 
+# a month that says which thing ("the october energy bill", "novembers rent", "the bill for oct"),
+# not when ("what did I do in October?", "end of Oct", "Oct 5th"); not "may", a verb as often
+MONTHS = frozenset("january february march april june july august september october november december".split())
+MONTH_SHORT = {month[:3]: month for month in MONTHS - {"january", "march"}} | {"sept": "september"}
+DATING = frozenset("in on at during since until till by before after from through between of early late mid end "
+                   "start beginning".split())
+NOT_THING = frozenset("is was are were and or to the a an i we you did do does so when this last next".split())
+
+
+def months_named(question: str) -> set[str]:
+    """The months a question names as which thing it asks about (full names, lowercase)."""
+    said = [w.removesuffix("'s").removesuffix("\u2019s") for w in re.findall(r"[a-z0-9]+(?:['\u2019]s)?",
+                                                                          question.lower())]
+    found = set()
+    for i, word in enumerate(said):
+        month = word if word in MONTHS else word[:-1] if word[:-1] in MONTHS else MONTH_SHORT.get(word)
+        before, after = said[i - 1] if i else "", said[i + 1] if i + 1 < len(said) else ""
+        if month and ((before == "for" and not after) or (before not in DATING and after.isalpha()
+                                                          and after not in NOT_THING)):
+            found.add(month)
+    return found
+
 
 def things_asked(question: str) -> set[str]:
     """The words that say which thing a question asks for, one of which an answer must hold:

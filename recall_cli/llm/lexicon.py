@@ -43,6 +43,10 @@ IRREGULAR: dict[str, str] = {past: verb for verb, forms in (
 # a calendar adverb is its period: "weekly stall fee" is the fee "a week"
 PERIODIC = {"daily": "day", "weekly": "week", "fortnightly": "fortnight", "monthly": "month", "yearly": "year",
             "annually": "year", "hourly": "hour", "nightly": "night"}
+# a month's short form is the month ("flat bills Oct" is October's); not "jan", "mar" or "may",
+# which are names and words as often
+SHORT_MONTHS = {short: month for month in "february april june july august september october november december".split()
+                for short in {month[:3], "sept" if month == "september" else month[:3]}}
 
 # feasts a question dates by ("the shoes I bought after Christmas"): times, not names
 HOLIDAYS = frozenset("christmas xmas easter halloween thanksgiving diwali pongal eid ramadan hanukkah passover "

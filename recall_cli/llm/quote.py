@@ -115,7 +115,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                     now: float | None = None) -> Shaped | None:
     """The zero-LLM answer: the evidence's own words, shaped by the kind of question (``now``:
     the time it is asked at)."""
-    keys = found.key_words or words(question)
+    # "how much was the october energy bill?": October's, not November's (a month is no key word else)
+    keys = (found.key_words or words(question)) | {stem(m) for m in asking.months_named(question)}
     said = _their_words(svc, question, found, keys, hits)
     hits = said + [h for h in hits if h.ref not in {s.ref for s in said}]
     allow = _person_filter(found, hits, bool(said))

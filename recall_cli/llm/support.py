@@ -37,7 +37,7 @@ from pathlib import PurePath
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self, joined_parts
 from .asking import WHICH_CODE, names_thing, things_asked
-from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION
+from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION, SHORT_MONTHS
 from .verb import DEED_ASKED, GENERIC_VERBS, GOT_FOR, PREDICATE, ROLE_ASKED, WHEN_PREDICATE, WHO_VERB
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
@@ -179,7 +179,7 @@ def stem(word: str) -> str:
         # "québec" meets "quebec" and "café" "cafe", as search finds them (not "straße", not kana)
         folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
         word = folded if folded.isascii() else word
-    word = IRREGULAR.get(word, PERIODIC.get(word, word))
+    word = IRREGULAR.get(word, PERIODIC.get(word, SHORT_MONTHS.get(word, word)))
     if word.endswith("ic") and len(word) > 6:
         word = word[:-2] + "y"  # "allergic" meets "allergy", "economic" "economy"
     if word.endswith("ies") and len(word) >= 5:

@@ -2551,3 +2551,14 @@ def test_a_teacher_of_another_language_is_no_answer(svc):
                                          "3B. Teacher is Mariana Duarte. £145 for the term.")])
     assert ask(svc, "what's my spanish teacher called?", llm=ScriptedLLM([])).abstained
     assert "Mariana Duarte" in answered(svc, "what's the teacher called?", "2026-12-09T18:00")
+
+
+def test_a_month_that_says_which_bill_answers_with_that_months_bill(svc):
+    add_notes(svc, [("2026-10-06T19:30", "flat bills Oct: Octopus energy bill came in at £186.40, split 3 ways w Priya "
+                                         "and Josh."),
+                    ("2026-12-05T11:15", "Energy bill for Nov from Octopus: £203.70 (heating on now, ugh), so £67.90 "
+                                         "each. Josh paid me back the £58.30 from October.")])
+    # November's is the latest energy bill, and its note names October too, in another sentence
+    assert "£186.40" in answered(svc, "how much was the october energy bill", "2026-12-09T18:00")
+    assert "£186.40" in answered(svc, "energy bill for oct?", "2026-12-09T18:00")
+    assert "£203.70" in answered(svc, "how much was novembers energy bill", "2026-12-09T18:00")
