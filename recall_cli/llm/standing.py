@@ -24,7 +24,7 @@ from ..timephrase.phrase import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAYS, mentions
 from .measure import gives_figure
 from .shape import HOW_MUCH, PRICE_WORDS, Shaped, clean
 from .support import STOPWORDS, sentences, stem, tokens, words
-from .update import further_down, heading_words, is_question, note_heading, same_writer
+from .update import TIME_WORD, further_down, heading_words, is_question, note_heading, same_writer
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -146,13 +146,17 @@ COME_TO = re.compile(r"\b(?:in the end|end(?:ed|s)? up|final(?:ly)?|all in|altog
 # price £26,850", "| **total** | **142** |" (not "quoted", not "deposit £500 paid")
 CAME_TO = re.compile(r"\b(?:final|in the end|came to|comes? to|total(?:led|s)?|all in|revised|"
                      r"new (?:price|quote|total|rate|fee|bill))\b", re.I)
+# "how many cores did I collect?" asks for all of them: a later total counts what a running
+# count ("day 2: 18 cores total") did not yet (not when a time says which: "... on Tuesday?")
+COUNT_DONE = re.compile(r"^\s*how many\b(?=[^?]*\b(?:did|have|had)\s+(?:i|we)\b)", re.I)
 
 
 def came_to(store: Store, made: Shaped | None, question: str, keys: set[str]) -> Shaped | None:
     """``made``, or for "how much did the clutch end up costing?", the later line of the same
     writer that names the thing and says what it came to, with a figure, and the answer it
     replaces after it."""
-    if made is None or not HOW_MUCH.search(question) or not COME_TO.search(question):
+    if made is None or not HOW_MUCH.search(question) or not (
+            COME_TO.search(question) or (COUNT_DONE.match(question) and not TIME_WORD.search(question))):
         return made
     skip = PRICE_WORDS | {stem(w) for w in ("end", "final", "total", "altogether", "now", "much")}
     found = _later_line(store, made, _things(question, keys, skip), CAME_TO,

@@ -132,6 +132,17 @@ def test_what_a_thing_came_to_in_the_end_is_the_later_line_that_says_so(svc, tmp
                    key_words("how much was the van clutch quote?")).text == "3 900 zł"
 
 
+def test_a_count_asked_for_whole_is_the_later_total_not_a_running_count(svc):
+    add_notes(svc, [("2026-10-16T19:45", "orkney day 2: Bay of Skaill cores done, 18 cores total. Scapa Flow tomorrow "
+                                         "if the swell drops."),
+                    ("2026-10-19T20:10", "back from Orkney. 31 cores in total (18 Skaill, 13 Scapa). ferry back was "
+                                         "horrific.")])
+    assert answered(svc, "how many cores did i collect in orkney", "2026-12-09T18:00").startswith(
+        "31 cores in total (18 Skaill, 13 Scapa).")
+    # a time in the question says which count: day 2's
+    assert answered(svc, "how many cores did i collect on day 2", "2026-12-09T18:00").startswith("orkney day 2:")
+
+
 def test_a_later_line_that_only_says_something_was_finally_paid_is_no_final_price(svc):
     add_notes(svc, [("2025-01-05T20:00", "lingua bridge rate: 0.08 per word"),
                     ("2025-02-01T20:00", "lingua bridge finally paid invoice 2024-038 today!!")])
