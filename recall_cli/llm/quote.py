@@ -23,6 +23,7 @@ from .recurrence import recurs
 from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
 from .shape import (
     ANSWER_DEPTH,
+    COMMON_DEEDS,
     DONE_YET,
     HOW_MANY,
     HOW_MUCH,
@@ -172,6 +173,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
     # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
     verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "") or role_or_deed(question)
+    if WHAT_KIND.match(question) and verb in COMMON_DEEDS:
+        verb = ""  # "which ferry did we end up getting?": the ferry, not a line that says "get" ("pick up")
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     # "did I charge a late fee?" asks whether, not how much
     amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not HOW_MANY.search(question))
@@ -211,6 +214,12 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                      amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice, then=then))
+    thing = stem(asked_kind.group(1).lower()) if (asked_kind := WHAT_KIND.match(question)) else ""
+    if made is not None and thing in keys and thing not in alike(words(made.text)):
+        # "which ferry did we end up getting to orkney?": a line that names a ferry, in an item on
+        # Orkney too, over "pick up after I'm back from orkney" (a bike's)
+        made = statement_answer(keys, own, reply, allow=partial(_naming, thing, keys, keep), names=names,
+                                predicate=verb, latest=latest, person=person, then=then) or made
     if WHERE.match(question) and kind != "date" and made is not None and not _says_where(made.text):
         # "where is eilidhs wedding?": not "Eilidh's wedding!!", which names it and no place, but
         # a line in an item on it that says where ("Venue: Prestonfield House" says it best, over
@@ -267,6 +276,13 @@ def _with_place(place: re.Pattern[str], keys: set[str], allow: Callable[[Hit, st
     """Whether ``sentence`` (that ``allow`` lets answer) says where (``place`` matches), in an
     item that says the key words (two of them, when more are asked)."""
     return (allow is None or allow(hit, sentence)) and place.search(sentence) is not None \
+        and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
+
+
+def _naming(thing: str, keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) names ``thing`` (stemmed), in an item
+    that says the key words (two of them, when more are asked)."""
+    return (allow is None or allow(hit, sentence)) and thing in alike(words(sentence)) \
         and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
 
 

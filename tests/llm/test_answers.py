@@ -2562,3 +2562,14 @@ def test_a_month_that_says_which_bill_answers_with_that_months_bill(svc):
     assert "£186.40" in answered(svc, "how much was the october energy bill", "2026-12-09T18:00")
     assert "£186.40" in answered(svc, "energy bill for oct?", "2026-12-09T18:00")
     assert "£203.70" in answered(svc, "how much was novembers energy bill", "2026-12-09T18:00")
+
+
+def test_which_thing_asked_for_is_a_line_that_names_that_kind_of_thing(svc):
+    add_notes(svc, [("2026-10-05T21:15", "Orkney fieldwork booked!\n- ferry Scrabster -> Stromness, NorthLink, Wed 14 "
+                                         "Oct 13:15 sailing, booking ref NL48213\n- staying at Stromness Hostel 4 "
+                                         "nights"),
+                    ("2026-10-17T08:30", "Leith Cycle Co rang - the chain and cassette are toast as well so the bike "
+                                         "total is now £110 not £85. pick up after I'm back from orkney")])
+    # the bike's note is later and names Orkney too, with "pick up" for "getting"
+    assert answered(svc, "which ferry did we end up getting to orkney", "2026-12-09T18:00").startswith(
+        "- ferry Scrabster -> Stromness, NorthLink")
