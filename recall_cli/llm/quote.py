@@ -63,6 +63,11 @@ from .update import UPDATE_DEPTH, is_question
 if TYPE_CHECKING:
     from ..service import Recall
 
+# "what day of the week ...?", "which weekday ...?": a day of the week, which a line says ("on a Monday only")
+WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b", re.I)
+A_WEEKDAY = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+                       r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?\s+\d)", re.I)  # "Mon 23 Nov", not "sat"
+
 # what says when besides a date or a day: a season, a feast, a time relative to another thing,
 # or that there is no date now ("Haircut postponed, new date not fixed yet", "Lisbon is off")
 WHEN_WORDS = re.compile(r"\b(?:spring|summer|autumn|fall|winter|christmas|xmas|easter|new year|noon|midnight|"
@@ -146,7 +151,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         return _reply_to(svc, hit)
 
     made: Shaped | None = None
-    if kind == "date":
+    if kind == "date" and WEEKDAY_ASKED.search(question):
+        # "what day of the week should cores be couriered?": "4. courier on a Monday only", in an
+        # item on cores, not the day that item was written
+        made = statement_answer(keys, own, reply, allow=partial(_saying, A_WEEKDAY, keys, keep))
+    if kind == "date" and made is None:
         linked = mentions_in(svc.store)
         above = paragraphs_above(svc.store)
         made = date_answer(question, keys, own, allow=keep, now=now, mentioning=linked, above=above) or \
@@ -226,7 +235,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "Hair + makeup: 8am at Eilidh's mum's"), then any ("Saturday 19 December at Dundas Castle")
         for place in (PLACE_LABEL, PLACE_SAID):
             placed = statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH,
-                                      allow=partial(_with_place, place, keys, keep), names=names, predicate=verb,
+                                      allow=partial(_saying, place, keys, keep), names=names, predicate=verb,
                                       where=where, latest=latest, person=person, then=then)
             if placed is not None:
                 made = placed
@@ -271,10 +280,10 @@ PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched
 PLACE_LABEL = re.compile(r"^\W*(?:venue|location|address|where|place)\s*[:=\u2013\u2014-]\s*\w", re.I)
 
 
-def _with_place(place: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,
-                sentence: str) -> bool:
-    """Whether ``sentence`` (that ``allow`` lets answer) says where (``place`` matches), in an
-    item that says the key words (two of them, when more are asked)."""
+def _saying(place: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,
+            sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) says what ``place`` matches (where, a
+    weekday), in an item that says the key words (two of them, when more are asked)."""
     return (allow is None or allow(hit, sentence)) and place.search(sentence) is not None \
         and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
 

@@ -42,6 +42,7 @@ from .phrase import (
 
 YEAR_QUESTION = re.compile(r"\b(?:what|which) year\b", re.I)
 MONTH_QUESTION = re.compile(r"\b(?:what|which) month\b", re.I)
+WEEKDAY_QUESTION = re.compile(r"\b(?:what|which) (?:day of the week|week ?day)\b", re.I)
 
 _MONTH = MONTH_RE + r"\.?"
 _DAY_MONTH = DAY_MONTH_RE + r"\.?"  # after a day number: "15 mars" too
@@ -298,6 +299,8 @@ def in_granularity(question: str, rendered: str, day: date | None) -> str:
         m = re.search(rf"({_MONTH})\s+({_YEAR})\s*$", rendered, re.I)
         if m:
             return f"{m.group(1)} {m.group(2)}"
+    if WEEKDAY_QUESTION.search(question) and day is not None and f"{day:%A}".lower() not in rendered.lower():
+        return f"{day:%A}, {rendered}"  # "what day of the week is the dentist?": "Tuesday, 15 December 2026"
     return rendered
 
 

@@ -2573,3 +2573,15 @@ def test_which_thing_asked_for_is_a_line_that_names_that_kind_of_thing(svc):
     # the bike's note is later and names Orkney too, with "pick up" for "getting"
     assert answered(svc, "which ferry did we end up getting to orkney", "2026-12-09T18:00").startswith(
         "- ferry Scrabster -> Stromness, NorthLink")
+
+
+def test_a_day_of_the_week_asked_for_is_the_line_that_says_one(svc):
+    add_notes(svc, [("2026-11-12T08:50", "how to ship the cores to the isotope lab at SUERC (from Tomasz, don't "
+                                         "forget):\n1. freeze-dry subsamples 48h\n2. weigh 10mg into tin capsules\n"
+                                         "3. courier on a Monday only so it doesn't sit over the weekend")])
+    # not the day the note was written
+    assert answered(svc, "what day of the week should cores be couriered", "2026-12-09T18:00") == \
+        "courier on a Monday only so it doesn't sit over the weekend [1]"
+    add_notes(svc, [("2026-12-01T09:00", "dentist check-up booked for 15 Dec at 10am")])
+    assert answered(svc, "what day of the week is the dentist check-up?", "2026-12-09T18:00").startswith(
+        "Tuesday, 15 December 2026 at 10")
