@@ -35,6 +35,7 @@ from ..search.keyword import respelt
 from ..timephrase.annotation import annotate
 from ..timeutil import from_ts
 from .agenda import agenda as time_agenda
+from .asking import spelt_out
 from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
@@ -285,7 +286,7 @@ def ask(
     ``on_token`` receives the answer once it has been checked against the evidence (never a
     rejected answer); ``search`` replaces the service's search (the MCP server passes the
     daemon's); ``history`` holds earlier (question, answer) pairs of a chat session."""
-    question = well_formed(" ".join((question or "").split()))
+    question = spelt_out(well_formed(" ".join((question or "").split())))
     if not question:
         raise UsageError('empty question: ask something, e.g. recall ask "where did I park?"')
     if len(question) > MAX_QUESTION_CHARS:

@@ -60,6 +60,19 @@ def _words(text: str) -> list[str]:
     found = re.findall(r"[a-z0-9][a-z0-9'\u2019-]*", text.lower())  # "10k" is a thing's name too
     return [w.removesuffix("'s").removesuffix("\u2019s") for w in found]
 
+# a question typed fast: "whats on next week?", "whens gaz back", "gaz phone no", as they are meant
+TYPED = ((re.compile(r"\b(what|when|where|who|how|why)s\b", re.I), r"\1 is"),
+         (re.compile(r"\b(phone|mobile|tel|contact|house|flat|room|ref|reference|account|policy|order|booking)"
+                     r"\s+no\b\.?", re.I), r"\1 number"))
+
+
+def spelt_out(question: str) -> str:
+    """``question`` as it is meant where it was typed fast (see TYPED)."""
+    for typed, meant in TYPED:
+        question = typed.sub(meant, question)
+    return question
+
+
 # a month that says which thing ("the october energy bill", "novembers rent", "the bill for oct"),
 # not when ("what did I do in October?", "end of Oct", "Oct 5th"); not "may", a verb as often
 MONTHS = frozenset("january february march april june july august september october november december".split())

@@ -17,7 +17,7 @@ from .asking import ADVICE, ASKS_OF_ME, DID_I, DOING, KEPT_WHERE, NOW_ASKED, SAI
 from .contact import named_number, number_of
 from .correction import corrected
 from .lexicon import LANGUAGES
-from .measure import MEASURE_DEPTH, block_number, measure_asked, rate_asked, with_measure, with_rate
+from .measure import FIGURE_DEPTH, MEASURE_DEPTH, block_number, measure_asked, rate_asked, with_measure, with_rate
 from .pointer import followed
 from .recurrence import recurs
 from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
@@ -43,6 +43,8 @@ from .standing import called_off, came_to, still_on, taken_over, takes_effect
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
+    LONG_NUMBER,
+    PHONE,
     SPEECH,
     Support,
     alike,
@@ -209,6 +211,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
+    if made is None and amount and PHONE.search(question):
+        # "stone co phone number": a line with digits to ring, in an item on it (not "down to £2,600")
+        made = statement_answer(keys, own, reply, FIGURE_DEPTH, allow=partial(_saying, LONG_NUMBER, keys, keep),
+                                names=names, predicate=verb, amount=amount, latest=latest, then=then)
     if made is None and amount and (rate := rate_asked(question)) is not None:
         # "how many km a week am I allowed?": the sentence that gives km a week, first
         made = statement_answer(keys | rate[1], own, reply, MEASURE_DEPTH,

@@ -2585,3 +2585,17 @@ def test_a_day_of_the_week_asked_for_is_the_line_that_says_one(svc):
     add_notes(svc, [("2026-12-01T09:00", "dentist check-up booked for 15 Dec at 10am")])
     assert answered(svc, "what day of the week is the dentist check-up?", "2026-12-09T18:00").startswith(
         "Tuesday, 15 December 2026 at 10")
+
+
+def test_a_question_typed_fast_is_read_as_it_is_meant(svc):
+    add_notes(svc, [("2026-11-09T08:00", "gaz off site next wk on another job, back mon 16 nov to finish first fix"),
+                    ("2026-12-04T18:00", "gaz back mon 14 dec for the tiling"),
+                    ("2026-11-10T22:30", "worktop: got bristol stone co down to £2,600 final. paid 50% deposit"),
+                    ("2026-11-30T21:00", "Contacts:\n- Gaz Whitlock (builder) 07700 900318\n- Bristol Stone Co "
+                                         "office: 0117 496 0250, ask for Hannah")])
+    # "whens" is "when is" ("gaz back" is still to come), "phone no" a phone number
+    assert answered(svc, "whens gaz back", "2026-12-09T18:00").startswith("14 December 2026")
+    assert answered(svc, "gaz phone no", "2026-12-09T18:00") == "- Gaz Whitlock (builder) 07700 900318 [4]"
+    # a phone number is digits to ring, not the price in a line on the same firm
+    assert answered(svc, "stone co phone number", "2026-12-09T18:00") == \
+        "- Bristol Stone Co office: 0117 496 0250, ask for Hannah [4]"
