@@ -184,8 +184,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     # "what did the vet say about Pepper?": the sentence that tells it goes on after the one
     # that names them ("Took Pepper to the vet. ... the vet said to cut the treats")
     verb = predicate_of(question) or ("say" if SAID_ASKED.match(question) else "") or role_or_deed(question)
-    if WHAT_KIND.match(question) and verb in COMMON_DEEDS:
-        verb = ""  # "which ferry did we end up getting?": the ferry, not a line that says "get" ("pick up")
+    # "which ferry did we end up getting?": the ferry, not a line that says "get" ("pick up"); the
+    # thing is then named by the line that answers (not so "what medication is dad on?": "ramipril ...")
+    thing = stem(asked_kind.group(1).lower()) if (asked_kind := WHAT_KIND.match(question)) and verb in COMMON_DEEDS \
+        else ""
+    verb = "" if thing else verb
     where = bool(WHERE.match(question)) or stem("live") in keys  # "who lives in Leeds?" asks where, too
     # "did I charge a late fee?" asks whether, not how much
     amount = bool(HOW_MUCH.search(question)) and not (DONE_YET.match(question) and not HOW_MANY.search(question))
@@ -229,7 +232,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                      amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
                                 latest=latest, person=person, why=why, advice=advice, then=then))
-    thing = stem(asked_kind.group(1).lower()) if (asked_kind := WHAT_KIND.match(question)) else ""
+    states = _states(asked_kind.group(1)) if asked_kind is not None else None
+    if made is not None and states is not None and not states.search(made.text):
+        # "which hob did we get?": "- hob: Neff induction T36FB41X0G £389" states it, in an item on the rest
+        made = statement_answer(keys, own, reply, allow=partial(_saying, states, keys, keep), names=names,
+                                predicate=verb, latest=latest, person=person, then=then) or made
     if made is not None and thing in keys and thing not in alike(words(made.text)):
         # "which ferry did we end up getting to orkney?": a line that names a ferry, in an item on
         # Orkney too, over "pick up after I'm back from orkney" (a bike's)
@@ -312,13 +319,18 @@ def _stated(question: str, made: Shaped | None, keys: set[str]) -> Shaped | None
     asked = WHAT_KIND.match(question)
     if made is None or asked is None or len(made.hits) != 1:
         return made
-    states = re.compile(rf"\b{re.escape(asked.group(1))}s?\s*(?:is|was|are|were|:|=)\s+\w", re.I)
+    states = _states(asked.group(1))
     if states.search(made.text):
         return made
     overlap = len(keys & words(made.text))
     better = next((s for s in sentences(made.hits[0].text or "")
                    if states.search(s) and len(keys & words(s)) >= overlap and not is_question(s)), None)
     return made if better is None else Shaped(clean(better) or better, made.hits)
+
+
+def _states(kind: str) -> re.Pattern[str]:
+    """What states which ``kind`` of thing it is: "book is Piranesi", "- hob: Neff induction"."""
+    return re.compile(rf"\b{re.escape(kind)}s?\s*(?:is|was|are|were|:|=)\s+\w", re.I)
 
 
 def _other_language(question: str, hit: Hit) -> bool:

@@ -2599,3 +2599,16 @@ def test_a_question_typed_fast_is_read_as_it_is_meant(svc):
     # a phone number is digits to ring, not the price in a line on the same firm
     assert answered(svc, "stone co phone number", "2026-12-09T18:00") == \
         "- Bristol Stone Co office: 0117 496 0250, ask for Hannah [4]"
+
+
+def test_which_thing_asked_for_is_the_line_that_states_it_in_any_note(svc, tmp_path):
+    add_notes(svc, [("2026-10-15T19:20", "bristol stone co revised the worktop quote to £2,780 - they'd missed the "
+                                         "upstands and the hob cutout. did we get the hob yet?")])
+    import_note(svc, tmp_path / "kitchen.md",
+                "# Kitchen reno\n\n## Appliances\n- oven: Bosch HBS534BS0B, £429 from AO, delivery 11 dec\n"
+                "- hob: Neff induction T36FB41X0G £389\n- extractor: integrated in wall unit, "
+                "Elica, £210\n- fridge: keeping the old one for now\n\n## Snag list\n1. wall unit door by the "
+                "window rubs on the hinge\n2. plinth missing under the sink\n3. socket by the hob is wonky\n",
+                saved="2026-12-01T20:00")
+    # the worktop's note ranks first in search, and names the hob
+    assert answered(svc, "which hob did we get", "2026-12-09T18:00").startswith("- hob: Neff induction T36FB41X0G £389")
