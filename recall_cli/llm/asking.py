@@ -19,7 +19,10 @@ NOW_ASKED = re.compile(r"\b(?:now|current|currently|at the moment|these days|so 
 WHAT_KIND = re.compile(r"^\s*(?:what|which)\s+(?!(?:is|was|are|were|did|do|does|has|have|had|will|would|can|could|"
                        r"should|time|day|date|year|month|kind|sort|type)\b)([a-z]{3,})\b", re.I)
 # "what book are we reading now?": the deed going on, which a later "book is Piranesi" leaves unsaid
-DOING = re.compile(r"\b(?:are|is|am|'re)\s+(?:(?:we|i|you|they|he|she)\s+)?([a-z]{3,}ing)\b", re.I)
+# (not "what night is running club now?": an -ing word before a noun names a thing)
+DOING = re.compile(r"\b(?:are|is|am|'re)\s+(?:(?:we|i|you|they|he|she)\s+)?([a-z]{3,}ing)\b"
+                   r"(?!\s+(?!(?:for|with|at|in|on|to|about|now|these|this|the|a|an|my|our|his|her|their|right|"
+                   r"currently|today|tonight|lately|nowadays)\b)[a-z])", re.I)
 ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could|would)\s+(?:I|we)\b|^\s*(?:I|we)\b",
                         re.I)
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's

@@ -6,7 +6,7 @@ import re
 
 # ("what day rate ...?", "which day trip ...?" ask for a thing a day names, not a day)
 KIND_DATE = re.compile(
-    r"^\s*(?:when\b|(?:on |in |during )?(?:what|which) (?:year|month|date|day)\b"
+    r"^\s*(?:when\b|(?:on |in |during )?(?:what|which) (?:year|month|date|day|night)\b"
     r"(?!\s+(?:rates?|jobs?|trips?|pass(?:es)?|tickets?|care|off|out|nights?|groups?|planner|return|spa|"
     r"nursery|centre|center)\b)|what time of (?:the )?year\b)", re.I)
 KIND_STEPS = re.compile(

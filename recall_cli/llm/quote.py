@@ -65,8 +65,8 @@ from .update import UPDATE_DEPTH, is_question
 if TYPE_CHECKING:
     from ..service import Recall
 
-# "what day of the week ...?", "which weekday ...?": a day of the week, which a line says ("on a Monday only")
-WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b", re.I)
+# "what day of the week ...?", "what night is running club?": a day of the week, which a line says ("on a Monday only")
+WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b|^\s*(?:on\s+)?(?:what|which)\s+nights?\b", re.I)
 A_WEEKDAY = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
                        r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?\s+\d)", re.I)  # "Mon 23 Nov", not "sat"
 

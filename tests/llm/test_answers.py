@@ -2612,3 +2612,20 @@ def test_which_thing_asked_for_is_the_line_that_states_it_in_any_note(svc, tmp_p
                 saved="2026-12-01T20:00")
     # the worktop's note ranks first in search, and names the hob
     assert answered(svc, "which hob did we get", "2026-12-09T18:00").startswith("- hob: Neff induction T36FB41X0G £389")
+
+
+def test_who_is_asked_of_a_note_typed_in_lower_case_names_them_by_their_title(svc):
+    add_notes(svc, [("2026-10-05T08:20", "ada's school trip to the SS Great Britain thurs 12 nov, £12.50 pay on "
+                                         "parentpay by fri 6 nov"),
+                    ("2026-12-03T20:40", "ada's violin: ms kaur is leaving, new teacher from jan is mr oyelaran, "
+                                         "thursdays 3.30, £9.50 a lesson")])
+    assert "mr oyelaran" in answered(svc, "who's ada's new violin teacher", "2026-12-09T18:00")
+
+
+def test_what_night_a_thing_is_on_is_the_line_that_says_its_weekday(svc):
+    add_notes(svc, [("2026-11-02T12:00", "running club (southville striders) moved the tuesday session to wednesdays "
+                                         "7pm from now on, still meet at greville smyth park"),
+                    ("2026-12-07T16:30", "Pegasus 40 retired at 640 km. New shoes: Saucony Ride 17 from Up & Running "
+                                         "on Whiteladies Rd, £125 with club discount.")])
+    # "is running" is no deed going on: "running club" is the thing
+    assert "wednesdays 7pm" in answered(svc, "what night is running club now", "2026-12-09T18:00")
