@@ -90,7 +90,7 @@ DATE_PHRASES = [
     ("year", re.compile(rf"\b(?:in|since|during|of|until|till|by|expires?|expiring|expired|expiry) (?P<y>{_YEAR})\b",
                         re.I)),
     # a month named alone ("moving in January", "starts in early March"): the coming one in a
-    # plan, the last one in a story. Capitalised only: "in may" is rarely the month
+    # plan, the last one in a story. Capitalised only for "may" and "march": "in may" is rarely the month
     # "postponed to May" (to a month only after a change: "talked to May" names a person)
     # ("due end of January": a part of the month needs no preposition; "until end of Feb")
     ("bare_month", re.compile(r"\b(?:(?i:in|by|until|till|since|during|from|before|after|"
@@ -98,7 +98,10 @@ DATE_PHRASES = [
                               r"(?:(?i:early|late|mid|mid-|the end of|the beginning of|the start of)\s*)?"
                               r"|(?i:(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+)"
                               r"(?P<bm>January|February|March|April|May|June|July|August|September|October|"
-                              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b(?!\.?\s*(?:\d|of\s+\d))")),
+                              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|"
+                              # typed in lower case: a month that is no other word ("due end of jan")
+                              r"(?i:january|february|april|june|july|august|september|october|november|december|"
+                              r"jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec))\b(?!\.?\s*(?:\d|of\s+\d))")),
 ]
 
 def _day(text: str) -> int:

@@ -2321,6 +2321,9 @@ def test_when_someone_is_back_is_the_end_of_their_leave_written_as_end_of_a_shor
     add_notes(svc, [("2026-10-28T09:00", "supervisor news: Fiona is going on research leave from 1 Nov until end of "
                      "Feb. Dr Tomasz Nowak is my acting lead supervisor from now.")])
     assert answered(svc, "when is fiona back from leave", "2026-12-09T18:00").startswith("February 2027")
+    # typed in lower case, the month is a month still: not the day the note was written
+    add_notes(svc, [("2026-12-04T09:00", "car tax renewal due end of jan, do it online at gov.uk")])
+    assert answered(svc, "when is the car tax due", "2026-12-09T18:00").startswith("January 2027")
 
 
 def test_the_sentence_on_the_thing_said_in_short_dates_it_over_an_earlier_one_on_whose_it_is(svc):
