@@ -23,6 +23,7 @@ from .recurrence import recurs
 from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
 from .shape import (
     ANSWER_DEPTH,
+    CODE,
     COMMON_DEEDS,
     DONE_YET,
     HOW_MANY,
@@ -64,6 +65,11 @@ from .update import UPDATE_DEPTH, is_question
 
 if TYPE_CHECKING:
     from ..service import Recall
+
+# a reference asked for, and what gives one: letters and digits ("HWD-448812") or a long number
+REF_ASKED = re.compile(r"\b(?:ref|reference|(?:booking|order|confirmation|policy|account)\s+(?:number|no|code))\b",
+                       re.I)
+REFERENCE = re.compile(rf"{CODE.pattern}|{LONG_NUMBER.pattern}")
 
 # "what day of the week ...?", "what night is running club?": a day of the week, which a line says ("on a Monday only")
 WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b|^\s*(?:on\s+)?(?:what|which)\s+nights?\b", re.I)
@@ -214,9 +220,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
-    if made is None and amount and PHONE.search(question):
-        # "stone co phone number": a line with digits to ring, in an item on it (not "down to £2,600")
-        made = statement_answer(keys, own, reply, FIGURE_DEPTH, allow=partial(_saying, LONG_NUMBER, keys, keep),
+    dialled = LONG_NUMBER if PHONE.search(question) else REFERENCE if REF_ASKED.search(question) else None
+    if made is None and amount and dialled is not None:
+        # "stone co phone number": a line with digits to ring, in an item on it (not "down to £2,600");
+        # "howdens order ref": one with the ref ("order ref HWD-448812", not "14 boxes")
+        made = statement_answer(keys, own, reply, FIGURE_DEPTH, allow=partial(_saying, dialled, keys, keep),
                                 names=names, predicate=verb, amount=amount, latest=latest, then=then)
     if made is None and amount and (rate := rate_asked(question)) is not None:
         # "how many km a week am I allowed?": the sentence that gives km a week, first

@@ -2632,3 +2632,13 @@ def test_what_night_a_thing_is_on_is_the_line_that_says_its_weekday(svc):
                                          "on Whiteladies Rd, £125 with club discount.")])
     # "is running" is no deed going on: "running club" is the thing
     assert "wednesdays 7pm" in answered(svc, "what night is running club now", "2026-12-09T18:00")
+
+
+def test_a_reference_asked_for_is_a_line_that_gives_one(svc):
+    add_notes(svc, [("2026-10-07T20:00", "howdens units delivery booked thurs 22 oct between 7 and 12. order ref "
+                                         "HWD-448812"),
+                    ("2026-10-21T16:00", "howdens delivery slipped to thurs 29 oct, their lorry broke down"),
+                    ("2026-10-29T15:00", "howdens units arrived finally, 14 boxes, one wall unit damaged - replacement "
+                                         "ordered")])
+    # "14 boxes" is a number, not the ref
+    assert answered(svc, "howdens order ref", "2026-12-09T18:00") == "order ref HWD-448812 [1]"
