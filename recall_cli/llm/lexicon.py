@@ -1,7 +1,9 @@
 """Word tables the answer checks read: relatives by kind, irregular past forms, calendar
-adverbs."""
+adverbs, idioms."""
 
 from __future__ import annotations
+
+import re
 
 # the people a question can name by how they are related to the asker; each word -> its kind
 # ("mum" and "mother" are one person, "sister" and "brother" two)
@@ -66,3 +68,10 @@ ADJECTIVES = frozenset("red blue green yellow orange purple pink black white gre
                        "upcoming own dear beloved general electric manual digital local free extra early late "
                        "front back upstairs downstairs left right top bottom inner outer hot cold warm cool "
                        "wooden metal plastic leather".split())
+
+# an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work;
+# "who ended up driving ...?", "what did it cost in the end?": the outcome is asked, and "end" is no key;
+# "which plumber did I go with?" asks which was chosen (decided on)
+IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),
+          (re.compile(r"\b(?:end|ends|ended|ending)\s+up\s+|\s*\bin\s+the\s+end\b|\s*\bafter\s+all\b", re.I), ""),
+          (re.compile(r"\b(?:go|goes|went|going|gone)\s+with\b(?=\W*$|\s+(?:and|for|in|now)\b)", re.I), "decide"))

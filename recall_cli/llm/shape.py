@@ -86,7 +86,8 @@ Rank: TypeAlias = tuple[int, int, int, int, int, int, float, int, int]
 WHO_ASKED = re.compile(r"^\s*(?:who|whom)\b", re.I)
 KIN = re.compile(r"\b(?:" + "|".join(sorted(RELATION, key=len, reverse=True)) +
                  r"|friend|neighbou?r|colleague|partner|flatmate|roommate)s?\b"
-                 r"|\b(?:mr|mrs|ms|dr|prof)\.?\s+[a-z]{2,}", re.I)  # "new teacher is mr oyelaran", typed so
+                 # "new teacher is mr oyelaran", typed so; "new contact is tom.fairbairn@hartleyrowe.co.uk"
+                 r"|\b(?:mr|mrs|ms|dr|prof)\.?\s+[a-z]{2,}|\b[a-z]{2,}[._][a-z]{2,}@", re.I)
 
 
 def names_someone(sentence: str, names: AbstractSet[str]) -> bool:

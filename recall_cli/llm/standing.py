@@ -148,6 +148,7 @@ CAME_TO = re.compile(r"\b(?:final|in the end|came to|comes? to|total(?:led|s)?|a
                      r"new (?:price|quote|total|rate|fee|bill))\b", re.I)
 # "how many cores did I collect?" asks for all of them: a later total counts what a running
 # count ("day 2: 18 cores total") did not yet (not when a time says which: "... on Tuesday?")
+TOTAL = re.compile(r"\b(?:total(?:led|s)?|in all|altogether|all (?:in|together))\b", re.I)
 COUNT_DONE = re.compile(r"^\s*how many\b(?=[^?]*\b(?:did|have|had)\s+(?:i|we)\b)", re.I)
 
 
@@ -159,7 +160,8 @@ def came_to(store: Store, made: Shaped | None, question: str, keys: set[str]) ->
             COME_TO.search(question) or (COUNT_DONE.match(question) and not TIME_WORD.search(question))):
         return made
     skip = PRICE_WORDS | {stem(w) for w in ("end", "final", "total", "altogether", "now", "much")}
-    found = _later_line(store, made, _things(question, keys, skip), CAME_TO,
+    # (a count's total, not "revised to £4,600": "how many plumbing quotes did I get?")
+    found = _later_line(store, made, _things(question, keys, skip), CAME_TO if COME_TO.search(question) else TOTAL,
                         figure=True, under_heading=True)
     if found is None or found[0] in made.text:
         return made

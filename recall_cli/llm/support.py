@@ -37,7 +37,7 @@ from pathlib import PurePath
 from ..models import Hit
 from ..search.text import ASSISTANT_NAMES, ASSISTANTS, SHORT_FORMS, SHORT_WORDS, is_assistant, is_self, joined_parts
 from .asking import WHICH_CODE, names_thing, things_asked
-from .lexicon import HOLIDAYS, IRREGULAR, LANGUAGES, PERIODIC, RELATION, SHORT_MONTHS
+from .lexicon import HOLIDAYS, IDIOMS, IRREGULAR, LANGUAGES, PERIODIC, RELATION, SHORT_MONTHS
 from .verb import DEED_ASKED, GENERIC_VERBS, GOT_FOR, PREDICATE, ROLE_ASKED, WHEN_PREDICATE, WHO_VERB
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # any alphabet: "Tomás" is one word, not "tom" and "s"
@@ -121,12 +121,6 @@ def alike(said: set[str]) -> set[str]:
                                                                               for w in said)):
         same.add("birthday")
     return said | same
-
-
-# an idiom that names its subject in other words: "what does Tomás do for a living?" asks about work
-# "who ended up driving ...?", "what did it cost in the end?": the outcome is asked, and "end" is no key
-IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),
-          (re.compile(r"\b(?:end|ends|ended|ending)\s+up\s+|\s*\bin\s+the\s+end\b|\s*\bafter\s+all\b", re.I), ""))
 
 
 def plain(question: str) -> str:

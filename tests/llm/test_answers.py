@@ -2642,3 +2642,23 @@ def test_a_reference_asked_for_is_a_line_that_gives_one(svc):
                                          "ordered")])
     # "14 boxes" is a number, not the ref
     assert answered(svc, "howdens order ref", "2026-12-09T18:00") == "order ref HWD-448812 [1]"
+
+
+def test_who_is_asked_of_a_note_typed_in_lower_case_names_them_by_their_email(svc):
+    add_notes(svc, [("2026-10-01T21:10", "new client Hartley & Rowe solicitors - site rebuild in wordpress, deadline "
+                                         "fri 30 oct."),
+                    ("2026-10-13T17:30", "hartley & rowe deadline pushed to fri 13 nov - sinead says partners havent "
+                                         "signed off the copy"),
+                    ("2026-12-08T22:10", "hartley & rowe: sinead is leaving end of dec, new contact is tom fairbairn "
+                                         "tom.fairbairn@hartleyrowe.co.uk, send the invoice stuff to him")])
+    assert "new contact is tom fairbairn" in answered(svc, "who's my contact at hartley & rowe now", "2026-12-09T18:00")
+
+
+def test_which_one_i_went_with_is_the_one_chosen(svc):
+    add_notes(svc, [("2026-10-12T19:00", "Second plumber quote: Hughes & Son (Dave Hughes) - £5,300."),
+                    ("2026-10-23T17:20", "Bathroom decision: going with Kowalski. Piotr revised his quote down to "
+                                         "£4,600."),
+                    ("2026-11-28T12:00", "Neighbour Tom finally finished his bathroom - his plumber was Dave Hughes "
+                                         "too, he paid £6,100 all in.")])
+    assert answered(svc, "which plumber did I go with", "2026-12-09T18:00").startswith(
+        "Bathroom decision: going with Kowalski.")

@@ -141,6 +141,10 @@ def test_a_count_asked_for_whole_is_the_later_total_not_a_running_count(svc):
         "31 cores in total (18 Skaill, 13 Scapa).")
     # a time in the question says which count: day 2's
     assert answered(svc, "how many cores did i collect on day 2", "2026-12-09T18:00").startswith("orkney day 2:")
+    # a price revised is no count's total
+    add_notes(svc, [("2026-10-01T10:00", "bathroom quote #1 from Kowalski Plumbing: £4,850 incl."),
+                    ("2026-12-01T10:00", "- Kowalski Plumbing (Piotr): £4,850, revised to £4,600 - CHOSEN")])
+    assert "revised" not in answered(svc, "how many plumbing quotes did I get?", "2026-12-09T18:00")
 
 
 def test_a_later_line_that_only_says_something_was_finally_paid_is_no_final_price(svc):
