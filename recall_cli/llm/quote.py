@@ -301,11 +301,11 @@ PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched
 PLACE_LABEL = re.compile(r"^\W*(?:venue|location|address|where|place)\s*[:=\u2013\u2014-]\s*\w", re.I)
 
 
-def _saying(place: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,
+def _saying(says: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,
             sentence: str) -> bool:
-    """Whether ``sentence`` (that ``allow`` lets answer) says what ``place`` matches (where, a
-    weekday), in an item that says the key words (two of them, when more are asked)."""
-    return (allow is None or allow(hit, sentence)) and place.search(sentence) is not None \
+    """Whether ``sentence`` (that ``allow`` lets answer) says what ``says`` matches (where, a
+    weekday, a phone number), in an item that says the key words (two of them, when more are asked)."""
+    return (allow is None or allow(hit, sentence)) and says.search(sentence) is not None \
         and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
 
 
