@@ -479,7 +479,10 @@ def import_targets(paths: Sequence[str | Path], skip: set[str]) -> list[Path]:
             files.append(path)
         else:
             raise InputError("no such file or folder", str(path))
-    return list(dict.fromkeys(files))
+    once: dict[Path, Path] = {}
+    for file in files:  # a file named and walked to ("recall import ~/notes kitchen.md" from ~/notes): read once
+        once.setdefault(file.resolve() if file.is_file() else file, file)
+    return list(once.values())
 
 
 def _zipped_export(path: Path) -> bool:

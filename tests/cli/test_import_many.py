@@ -35,6 +35,15 @@ def test_a_folder_imports_recursively_with_a_line_per_file(cli, tmp_path):
     assert hit["time"] == iso(parse_time("2026-10-01"))  # from the front matter
 
 
+def test_a_file_named_and_in_a_folder_named_too_is_read_once(cli, tmp_path, monkeypatch):
+    folder = notes(tmp_path)
+    (folder / "c.json").unlink()
+    monkeypatch.chdir(folder)
+    code, out, _ = cli("import", str(folder), "a.md", str(folder / "sub" / "b.md"))
+    assert code == 0
+    assert out.splitlines()[-1] == "Imported 2 events from 2 of 2 files; 0 already known."
+
+
 def test_several_files_and_a_second_run_adds_nothing(cli, tmp_path):
     folder = notes(tmp_path)
     args = [str(folder / "a.md"), str(folder / "sub" / "b.md")]
