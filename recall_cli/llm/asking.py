@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import SHORT_MONTHS
+
 WHERE = re.compile(r"^\s*where\b", re.I)
 # where a thing was put ("where did I put my passport?"), not where an event is ("where is the dinner?")
 KEPT_WHERE = re.compile(r"^\s*where\s+(?:(?:did|do)\s+(?:I|we)\s+(?:put|leave|keep|store|hide)|"
@@ -79,7 +81,6 @@ def spelt_out(question: str) -> str:
 # a month that says which thing ("the october energy bill", "novembers rent", "the bill for oct"),
 # not when ("what did I do in October?", "end of Oct", "Oct 5th"); not "may", a verb as often
 MONTHS = frozenset("january february march april june july august september october november december".split())
-MONTH_SHORT = {month[:3]: month for month in MONTHS - {"january", "march"}} | {"sept": "september"}
 DATING = frozenset("in on at during since until till by before after from through between of early late mid end "
                    "start beginning".split())
 NOT_THING = frozenset("is was are were and or to the a an i we you did do does so when this last next".split())
@@ -91,7 +92,7 @@ def months_named(question: str) -> set[str]:
                                                                           question.lower())]
     found = set()
     for i, word in enumerate(said):
-        month = word if word in MONTHS else word[:-1] if word[:-1] in MONTHS else MONTH_SHORT.get(word)
+        month = word if word in MONTHS else word[:-1] if word[:-1] in MONTHS else SHORT_MONTHS.get(word)
         before, after = said[i - 1] if i else "", said[i + 1] if i + 1 < len(said) else ""
         if month and ((before == "for" and not after) or (before not in DATING and after.isalpha()
                                                           and after not in NOT_THING)):

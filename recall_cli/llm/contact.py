@@ -119,12 +119,13 @@ def _is_phone(number: str) -> bool:
 def _nearest(name: str, line: str, detail: re.Pattern[str] | None = None) -> int | None:
     """The characters between ``name`` and the phone number (or ``detail``) after it on
     ``line`` (with no other number, or detail, between them), or None for none within REACH."""
+    wanted = detail or LONG_NUMBER
     for said in re.finditer(rf"\b{re.escape(name)}\b", line, re.I):
-        for found in (detail or LONG_NUMBER).finditer(line, said.end()):
+        for found in wanted.finditer(line, said.end()):
             gap = line[said.end():found.start()]
             if detail is None and not _is_phone(found.group(0)):
                 continue
-            if found.start() - said.end() <= REACH and not (detail or LONG_NUMBER).search(gap):
+            if found.start() - said.end() <= REACH and not wanted.search(gap):
                 return found.start() - said.end()
             break
     return None

@@ -305,15 +305,19 @@ def _saying(says: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], b
             sentence: str) -> bool:
     """Whether ``sentence`` (that ``allow`` lets answer) says what ``says`` matches (where, a
     weekday, a phone number), in an item that says the key words (two of them, when more are asked)."""
-    return (allow is None or allow(hit, sentence)) and says.search(sentence) is not None \
-        and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
+    return (allow is None or allow(hit, sentence)) and says.search(sentence) is not None and _on_it(keys, hit)
 
 
 def _naming(thing: str, keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
     """Whether ``sentence`` (that ``allow`` lets answer) names ``thing`` (stemmed), in an item
     that says the key words (two of them, when more are asked)."""
-    return (allow is None or allow(hit, sentence)) and thing in alike(words(sentence)) \
-        and len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
+    return (allow is None or allow(hit, sentence)) and thing in alike(words(sentence)) and _on_it(keys, hit)
+
+
+def _on_it(keys: set[str], hit: Hit) -> bool:
+    """Whether ``hit`` (its text, heading or file name) says the key words: two of them, when
+    more are asked."""
+    return len(keys & alike(words(hit.text or "") | context_of(hit))) >= min(2, len(keys))
 
 
 def _says_where(text: str) -> bool:

@@ -156,12 +156,13 @@ def came_to(store: Store, made: Shaped | None, question: str, keys: set[str]) ->
     """``made``, or for "how much did the clutch end up costing?", the later line of the same
     writer that names the thing and says what it came to, with a figure, and the answer it
     replaces after it."""
+    come_to = COME_TO.search(question) is not None
     if made is None or not HOW_MUCH.search(question) or not (
-            COME_TO.search(question) or (COUNT_DONE.match(question) and not TIME_WORD.search(question))):
+            come_to or (COUNT_DONE.match(question) and not TIME_WORD.search(question))):
         return made
     skip = PRICE_WORDS | {stem(w) for w in ("end", "final", "total", "altogether", "now", "much")}
     # (a count's total, not "revised to £4,600": "how many plumbing quotes did I get?")
-    found = _later_line(store, made, _things(question, keys, skip), CAME_TO if COME_TO.search(question) else TOTAL,
+    found = _later_line(store, made, _things(question, keys, skip), CAME_TO if come_to else TOTAL,
                         figure=True, under_heading=True)
     if found is None or found[0] in made.text:
         return made
