@@ -17,7 +17,16 @@ from .asking import ADVICE, ASKS_OF_ME, DID_I, DOING, KEPT_WHERE, NOW_ASKED, SAI
 from .contact import named_number, number_of
 from .correction import corrected
 from .lexicon import LANGUAGES
-from .measure import FIGURE_DEPTH, MEASURE_DEPTH, block_number, measure_asked, rate_asked, with_measure, with_rate
+from .measure import (
+    FIGURE_DEPTH,
+    MEASURE_DEPTH,
+    MONEY,
+    block_number,
+    measure_asked,
+    rate_asked,
+    with_measure,
+    with_rate,
+)
 from .pointer import followed
 from .recurrence import recurs
 from .section import MAX_SECTION_BLOCKS, note_answer, note_lists, section_answer, table_row, whole_list
@@ -28,6 +37,7 @@ from .shape import (
     DONE_YET,
     HOW_MANY,
     HOW_MUCH,
+    PRICE_WORDS,
     STEPS_DEPTH,
     WHO_ASKED,
     WHY_ASKED,
@@ -40,7 +50,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
-from .standing import called_off, came_to, still_on, taken_over, takes_effect
+from .standing import called_off, came_to, in_effect, still_on, taken_over, takes_effect
 from .support import (
     DIGIT_WORDS,
     DIGITS_ASKED,
@@ -70,6 +80,8 @@ if TYPE_CHECKING:
 REF_ASKED = re.compile(r"\b(?:ref|reference|(?:booking|order|confirmation|policy|account)\s+(?:number|no|code))\b",
                        re.I)
 REFERENCE = re.compile(rf"{CODE.pattern}|{LONG_NUMBER.pattern}")
+# "how much is the hetzner vps?", "how much did the quote end up?": a price, though no word says so
+PRICE_ASKED = re.compile(r"^\s*how much (?:is|was|are|were|'s|does|did|do|will|would)\b", re.I)
 
 # "what day of the week ...?", "what night is running club?": a day of the week, which a line says ("on a Monday only")
 WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b|^\s*(?:on\s+)?(?:what|which)\s+nights?\b", re.I)
@@ -226,6 +238,12 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "howdens order ref": one with the ref ("order ref HWD-448812", not "14 boxes")
         made = statement_answer(keys, own, reply, FIGURE_DEPTH, allow=partial(_saying, dialled, keys, keep),
                                 names=names, predicate=verb, amount=amount, latest=latest, then=then)
+    if made is None and PRICE_ASKED.match(question) and not keys & PRICE_WORDS \
+            and measure_asked(question) is None:
+        # "how much is the hetzner vps?": "hosting with hetzner €5.83/mo", over the note's first
+        # line ("tidepool vps is 198.51.100.27, ssh on port 2222"), whose figures are no price
+        made = statement_answer(keys, own, reply, allow=partial(_saying, MONEY, keys, keep), names=names,
+                                predicate=verb, amount=amount, latest=latest, then=then)
     if made is None and amount and (rate := rate_asked(question)) is not None:
         # "how many km a week am I allowed?": the sentence that gives km a week, first
         made = statement_answer(keys | rate[1], own, reply, MEASURE_DEPTH,
@@ -281,6 +299,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "how much is the gym now?" in November: "goes up to 39.90 from December" has yet to hold
         made = _until_then(made, now, own, lambda rest: statement_answer(
             keys, rest, reply, allow=keep, names=names, predicate=verb, amount=amount, then=True))
+        made = in_effect(made, now, own, keys)
     if made is not None and made.hits and _other_language(question, made.hits[0]):
         return None  # "who is my spanish teacher?" is not answered by the Portuguese class's "Teacher is ..."
     # whose number: the name found, then its number; or the number said after the name asked

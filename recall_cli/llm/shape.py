@@ -535,7 +535,7 @@ def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth:
     """"How many testers does Sou have now?": a later statement that counts the same things
     ("19 testers now", after "12 testers") is what holds now; the latest such, or None."""
     def count_of(w: str) -> str:  # "19 testers", "**19 testers**", "pre-orders: 57", "41 from home"
-        return rf"\d[\d,.]*\s+(?:(?:from|of|at|in)\s+)?(?:\*\*)?{re.escape(w)}|\b{re.escape(w)}\w*\W{{0,3}}\s*\d"
+        return rf"\d(?:[\d,.]*\d)?\s+(?:(?:from|of|at|in)\s+)?(?:\*\*)?{re.escape(w)}|\b{re.escape(w)}\w*\W{{0,3}}\s*\d"
     # (a statement that counts nothing, "put up the pre-order form", is on the thing: any count of it)
     counted = {w for w in keys & words(found[0]) if re.search(count_of(w), found[0], re.I)} or keys
     # or a line with a sum in a dated log under a heading that names the thing ("## Rent", then

@@ -15,6 +15,7 @@ firth assistant"; and a price: "final bill 4 650" after the quote's "3 900 zł".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,16 @@ from ..timephrase.phrase import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAYS, mentions
 from .measure import gives_figure
 from .shape import HOW_MUCH, PRICE_WORDS, Shaped, clean
 from .support import STOPWORDS, sentences, stem, tokens, words
-from .update import TIME_WORD, further_down, heading_words, is_question, note_heading, same_writer
+from .update import (
+    TIME_WORD,
+    UPDATE_DEPTH,
+    changes,
+    further_down,
+    heading_words,
+    is_question,
+    note_heading,
+    same_writer,
+)
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -253,3 +263,22 @@ def takes_effect(sentence: str, ts: float, now: float) -> str | None:
         if spans and spans[0].since > now:
             return found.group(0).rstrip(".")
     return None
+
+
+def in_effect(made: Shaped, now: float, hits: Sequence[Hit], keys: set[str]) -> Shaped:
+    """``made``, or where a change written before it holds from a time that came after it was
+    written and has come by ``now``, that change, with ``made`` before it: "retainer going up to
+    £750/month from 1 dec" (17 Nov) holds over "hasnt paid the november retainer (£600)" (22 Nov)."""
+    if not made.hits or " (before: " in made.text:
+        return made
+    first = made.hits[0]
+    shared = keys & words(made.text)
+    found = [(hit.ts, said, hit) for hit in hits[:UPDATE_DEPTH]
+             if hit.owner == "event" and hit.ts < first.ts and same_writer(hit.actor, first.actor)
+             for said in sentences(hit.text or "")
+             if takes_effect(said, hit.ts, first.ts) is not None and takes_effect(said, hit.ts, now) is None
+             and changes(said, shared)]
+    if not found:
+        return made
+    _, said, hit = max(found, key=lambda f: f[0])
+    return Shaped(f"{clean(said) or said} (before: {made.text})", [hit, *made.hits])

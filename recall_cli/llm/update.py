@@ -27,7 +27,8 @@ from .support import DIGIT_WORDS, FIRST_PERSON, STOPWORDS, alike, sentences, ste
 UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
                     r"changed|rescheduled|postponed|pushed(?: back)?|delayed|brought forward|updated?|no longer|"
                     r"instead|replaced|anymore|any more|cancell?ed|called off|returned|dropped|ditched|scrapped|"
-                    r"went up|gone up|goes up|raised|increased|reduced|lowered|put up)")
+                    r"went up|gone up|goes up|going up|went down|gone down|goes down|going down|raised|"
+                    r"increased|reduced|lowered|put up)")
 # a thing given back ("Marek gave the drill back today"): its "back" says the lending is over
 GIVEN_BACK = re.compile(r"\b(?:gave|given|got|brought|handed|paid)\b(?:\s+[\w']+){0,3}\s+back\b", re.I)
 # ("the tasting on Sat 5 Sep is off.", at a clause's end: not "Dan is off on Friday")
@@ -92,7 +93,7 @@ def struck(sentence: str) -> bool:
     return bool(STRUCK.search(sentence)) and not STRUCK.sub("", sentence).strip(" -*.,;:")
 
 
-def _changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
+def changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
              earlier: AbstractSet[str] = frozenset()) -> bool:
     """Whether ``sentence`` says that one of the ``shared`` key words changed: a change word
     next to it, with only stopwords between ("the offsite moved", "switched dentist", "no
@@ -116,6 +117,9 @@ NEW_DATE = re.compile(r"\bnew\s+(\w+)\s+(?:date|day|time)\b", re.I)  # "new move
 NEW_THING = re.compile(r"\b(?:got|get|getting|have|has|had|bought|given|found|joined|signed up (?:to|with|for)|"
                        r"switched to|moved to)\s+(?:a|an|my|our|the)?\s*(?:brand\s+)?new\s+(\w+)"
                        r"(?=\s*(?:[,.;:!?()]|$|-|\s(?:at|from|for|in|on|with|number|no|is|was|now)\b))", re.I)
+# a sum said to be the last word on it ("£2,600 final", "final bill was 245 pounds")
+FINAL = re.compile(r"[£$€¥₹]\s?\d[\d,.]*\s*(?:\+\s*vat\s*)?final\b"
+                   r"|\bfinal (?:price|bill|quote|figure|cost|amount|offer|total|invoice|fee)\b", re.I)
 # a clause that opens with when it holds from ("From 16 November", "as of Monday", "starting next week")
 FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|beginning)\s+[\w ,/.-]{1,24}?"
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
@@ -130,6 +134,8 @@ def _change_spans(toks: list[str]) -> list[tuple[int, int]]:
 
 def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where: bool,
                 earlier: AbstractSet[str]) -> bool:
+    if FINAL.search(sentence) and shared & {stem(t) for t in tokens(sentence)}:
+        return True  # "worktop: got stone co down to £2,600 final": what the price came to
     if (start := FROM_THEN.match(sentence)) and TIME_WORD.search(start.group(0)) \
             and shared & {stem(t) for t in tokens(sentence[start.end():])}:
         return True  # "From 16 November my manager is Tom": what holds from then on
@@ -203,7 +209,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                  where: bool = False, kind: AbstractSet[str] = frozenset()) -> tuple[str, Hit] | None:
     """A statement written after ``found``'s by the same person that says one of the key words
     ``found`` shares with the question changed ("the offsite moved to Porto" after "the
-    offsite is in Lisbon"; see _changes): the latest such, or None. What holds now answers,
+    offsite is in Lisbon"; see changes): the latest such, or None. What holds now answers,
     not the first thing written. ``kind``: the question's words that say which kind of thing
     it asks about ("swimming" lesson): a change of another kind ("piano lesson moved") is not its."""
     sentence, hit = found
@@ -233,7 +239,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
         # later in one conversation, "it" is what was being talked of ("lol it's moved AGAIN")
         talk = shared | {"it"} if other.session and other.session == hit.session and not is_note(other) else shared
         for later in sentences(other.text or ""):
-            if is_question(later) or not (_changes(later, talk, names, where, earlier)
+            if is_question(later) or not (changes(later, talk, names, where, earlier)
                                           or _in_changed_section(later, other, shared, where)):
                 continue
             if own_kind and talk == shared and not own_kind & words(later):

@@ -2188,29 +2188,29 @@ def test_the_latest_number_of_a_thing_is_its_own_and_not_anothers_changed_number
     assert answered(svc, "what is my locker number?", "2026-12-07T12:00").startswith("Got a new locker")
 
 
-@pytest.mark.parametrize(("later", "changes"), [
+@pytest.mark.parametrize(("later", "changed"), [
     ("Got a new locker at the pool, number 27.", True),
     ("Joined a new gym - Kingfisher on Dale St.", True),
     ("Got a new locker key cut at Timpsons.", False),  # a key, not a locker
     ("Bought a new locker padlock.", False),
 ])
-def test_a_thing_got_anew_changes_it_but_a_new_thing_named_by_it_does_not(later, changes):
-    from recall_cli.llm.update import _changes
+def test_a_thing_got_anew_changes_it_but_a_new_thing_named_by_it_does_not(later, changed):
+    from recall_cli.llm.update import changes
 
     thing = "gym" if "gym" in later else "locker"
-    assert _changes(later, {stem(thing)}) is changes
+    assert changes(later, {stem(thing)}) is changed
 
 
-@pytest.mark.parametrize(("later", "changes"), [
+@pytest.mark.parametrize(("later", "changed"), [
     ("We're moving on July 1 (yes, Quebec moving day).", False),
     ("Quebec switching costs are silly.", False),
     ("Québec moving to the autumn, K can't get the days.", True),
     ("québec moving again - now 12 june", True),
 ])
-def test_a_change_word_that_names_a_kind_of_thing_changes_nothing(later, changes):
-    from recall_cli.llm.update import _changes
+def test_a_change_word_that_names_a_kind_of_thing_changes_nothing(later, changed):
+    from recall_cli.llm.update import changes
 
-    assert _changes(later, {stem("quebec")}) is changes
+    assert changes(later, {stem("quebec")}) is changed
 
 
 def test_a_word_written_with_or_without_its_accents_is_one_word():

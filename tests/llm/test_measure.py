@@ -103,3 +103,11 @@ def test_a_colour_or_a_size_is_answered_by_the_line_that_gives_one_and_none_give
     assert answered(svc, "what size is my bridesmaid dress", now).startswith("Not mentioned")
     assert answered(svc, "what shoe size is Tobi?", now).startswith("Not mentioned")
     assert "size L" in answered(svc, "what size shin pads does tobi need?", now)
+
+
+def test_how_much_a_thing_is_is_answered_by_the_sentence_with_its_price(svc):
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-10-06T22:15", "tidepool vps is 198.51.100.27, ssh on port 2222 user dev. "
+                                         "hosting with hetzner €5.83/mo")])
+    # an address and a port are figures, but no price
+    assert answered(svc, "how much is the hetzner vps", "2026-12-09T18:00").startswith("hosting with hetzner €5.83/mo")

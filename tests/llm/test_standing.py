@@ -259,3 +259,35 @@ def test_a_role_handed_over_or_a_new_one_named_answers_who_now(svc):
         "over to Priya Nair.")
     assert answered(svc, "who's my Portuguese tutor now?", "2026-12-09T18:00").startswith(
         "New tutor: Luisa Ferreira on Preply")
+
+
+def test_a_price_said_to_be_final_answers_what_a_quote_ended_up_at(svc):
+    add_notes(svc, [("2026-10-02T12:30", "worktop quote from Bristol Stone Co: £2,340 for white quartz, 3 pieces"),
+                    ("2026-10-15T19:20", "bristol stone co revised the worktop quote to £2,780 - they'd missed the "
+                                         "upstands and the hob cutout"),
+                    ("2026-11-10T22:30", "worktop: got bristol stone co down to £2,600 final. paid 50% deposit "
+                                         "£1,300 today, templating mon 23 nov"),
+                    ("2026-11-30T19:00", "kitchen spend so far: units £4,890, gaz £6,200, electrics £1,150, worktop "
+                                         "deposit £1,300, lead pipework £380")])
+    answer = answered(svc, "how much did the worktop quote end up", "2026-12-09T18:00")
+    # "£1,150, worktop" counts no worktops: the spend list is no later word on the quote
+    assert answer.startswith("worktop: got bristol stone co down to £2,600 final.")
+    assert "4,890" not in answer
+
+
+def test_a_number_in_a_list_before_the_thing_is_no_count_of_it(svc):
+    add_notes(svc, [("2026-03-02T12:30", "beta update: 12 testers signed up for sou so far"),
+                    ("2026-03-20T19:00", "march spend: hosting £40, ads £1,150, testers get the pro plan free")])
+    answer = answered(svc, "how many testers does sou have now", "2026-03-25T18:00")
+    assert "12 testers" in answer and "1,150" not in answer
+
+
+def test_a_change_that_took_effect_after_a_later_mention_of_the_old_value_holds_now(svc):
+    add_notes(svc, [("2026-10-04T19:00", "Pennywell Farm Shop retainer is £600/month for shopify maintenance"),
+                    ("2026-11-17T13:10", "pennywell retainer going up to £750/month from 1 dec - they want a monthly "
+                                         "SEO report added"),
+                    ("2026-11-22T10:30", "pennywell farm shop hasnt paid the november retainer (£600), 3 weeks late")])
+    now = answered(svc, "whats the pennywell retainer now", "2026-12-09T18:00")
+    assert now.startswith("pennywell retainer going up to £750/month from 1 dec")
+    # before 1 December, the late November payment's £600 still held
+    assert "750" not in answered(svc, "whats the pennywell retainer now", "2026-11-25T18:00").split(" (")[0]
