@@ -65,7 +65,8 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ..
      frozenset({"temp", "temperature", "degree", "degrees", "hot"})),
     ("colour", re.compile(r"\b(?:what|which)\s+colou?rs?\b", re.I), COLOURS, frozenset({"colour", "color", "colours"})),
     ("size", re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?sizes?\b", re.I),
-     re.compile(r"\bsize\s*[:=]?\s*(?:\d|x{0,3}[sml]\b|x{1,3}l\b)|\b\d{1,2}(?:\.5)?\s*(?:uk|eu|us)\b|\b(?:uk|eu|us)\s*"
+     re.compile(r"\bsize\s*[:=]?\s*(?:\d|x{0,3}[sml]\b|x{1,3}l\b)|\d\s*(?:mm|cm|inch(?:es)?|\")(?!\w)"
+                r"|\b\d{1,2}(?:\.5)?\s*(?:uk|eu|us)\b|\b(?:uk|eu|us)\s*"
                 r"\d{1,2}\b|\b(?:xxs|xs|xl|xxl|xxxl|small|medium|large|petite|king|queen|double|single)\b", re.I),
      frozenset({"size", "sizes"})),
     ("time of day", re.compile(r"\b(?:what|which) time\b|\bat what time\b", re.I),

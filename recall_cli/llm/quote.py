@@ -80,6 +80,8 @@ if TYPE_CHECKING:
 REF_ASKED = re.compile(r"\b(?:ref|reference|(?:booking|order|confirmation|policy|account)\s+(?:number|no|code))\b",
                        re.I)
 REFERENCE = re.compile(rf"{CODE.pattern}|{LONG_NUMBER.pattern}")
+# "what grout did i go with?", "have we paid ...?": what the asker did (no assistant's advice tells it)
+WHAT_I_DID = re.compile(r"\b(?:did|have|has|had)\s+(?:i|we)\b", re.I)
 # "how much is the hetzner vps?", "how much did the quote end up?": a price, though no word says so
 PRICE_ASKED = re.compile(r"^\s*how much (?:is|was|are|were|'s|does|did|do|will|would)\b", re.I)
 
@@ -154,7 +156,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
 
         def keep(hit: Hit, sentence: str) -> bool:
             # "where do I work now?" is not answered by "... but Daniel works night shifts"
-            return not is_assistant(hit.actor or "") and not (mine and done_by_another(sentence, keys))
+            return (not is_assistant(hit.actor or "") or hit.ref in replied) \
+                and not (mine and done_by_another(sentence, keys))
     # the first items looked at are the asker's own: an assistant's three replies on top would leave none
     own = [h for h in hits if keep is allow or not is_assistant(h.actor or "")] or hits
     if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
@@ -167,8 +170,15 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         things = {stem(t) for t in asked} & keys
         on_it = [h for h in hits if h.source == "shell" or asking.names_thing(asked, things, h.text, words(h.text))]
         hits, own = on_it or hits, [h for h in own if h in on_it] or own
+    # an assistant's reply to the asker's own question on it ("how much payasam for 68") is what
+    # they were told; not what was done ("did I charge a late fee?" is not "should I ...?"'s reply)
+    replied: set[str] = set()
+
     def reply(hit: Hit) -> Hit | None:
-        return _reply_to(svc, hit)
+        answered = _reply_to(svc, hit)
+        if answered is not None and not (DID_I.match(question) or WHAT_I_DID.search(question)):
+            replied.add(answered.ref)
+        return answered
 
     made: Shaped | None = None
     if kind == "date" and WEEKDAY_ASKED.search(question):

@@ -44,7 +44,7 @@ from .support import (
     stem,
     words,
 )
-from .update import CANCELLED, DAYS, UPDATE_DEPTH, is_note, is_question, later_update, struck
+from .update import CANCELLED, DAYS, UPDATE_DEPTH, asks, is_note, is_question, later_update, struck
 from .verb import GENERIC_VERBS
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -227,7 +227,7 @@ def best_match(keys: set[str], hits: Sequence[Hit], depth: int = ANSWER_DEPTH,
                          (hit.text or "") if person else None, item)
             if best is None or rank > best[0]:
                 best = (rank, sentence, hit)
-    return None if best is None else (best[1], best[2], is_question(best[1]))
+    return None if best is None else (best[1], best[2], asks(best[1], best[2]))
 
 
 # "did I give the drill back?", "have I paid the gas bill?": whether it is done now, so the
@@ -446,14 +446,21 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         # one ("which gym do I go to?": the note in "gym switch.md", 4th)
         depth = max(depth, len(hits))
     match = best_match(keys, hits, depth, names, predicate, latest, person)
-    if match is not None and (match[2] or (advice and any(is_question(s) for s in sentences(match[1].text or "")))):
+    # ("planning a rates of reaction practical ... what concentrations should i use": the reply
+    # gives the concentrations the question asks for and the turn's first sentence does not)
+    unsaid = keys - alike(words(match[0])) if match is not None else set()
+    if match is not None and (match[2] or (
+            (advice or unsaid) and any(asks(s, match[1]) for s in sentences(match[1].text or "")))):
         answered = reply(match[1])
+        if answered is not None and not (match[2] or advice or unsaid & alike(words(answered.text or ""))):
+            answered = None
         # an AI assistant's reply to "should I charge a late fee?" tells nothing of what was done
         if answered is not None and (allow is None or any(allow(answered, s) for s in sentences(answered.text))):
             statements = [clean(s) for s in sentences(answered.text or "") if not is_question(s)]
             statements = [s for s in statements if s]
-            if statements:
-                return Shaped(_listed(statements[0], answered) or statements[0], [answered])
+            if statements:  # (its first line on the question: not the email's "Subject: ...")
+                said = max(statements, key=lambda s: bool(keys & alike(words(s))) - statements.index(s) / 1e3)
+                return Shaped(_listed(said, answered) or said, [answered])
     found = None
     if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
         found = keys & PRICE_WORDS and best_statement(keys, hits, depth, partial(with_money, allow), names,

@@ -361,3 +361,16 @@ def section_words(hit: Hit) -> set[str]:
 def is_question(sentence: str) -> bool:
     """Whether ``sentence`` asks rather than tells."""
     return sentence.rstrip().endswith("?")
+
+
+# how one asks in a chat, typing fast and without a question mark ("how much payasam for 68",
+# "draft me a polite but firm chaser")
+ASKING = re.compile(r"^\s*(?:how|what(?!\s+an?\b)|whats|which|who|where|when|why|should|can|could|would|is there|"
+                    r"are there|do i|do we|does|can you|could you|draft|write|give me|tell me|suggest|explain|"
+                    r"help)\b", re.I)
+
+
+def asks(sentence: str, hit: Hit) -> bool:
+    """Whether ``sentence`` (of ``hit``) asks: it ends in a question mark, or, in a chat, opens
+    as a question or a request does."""
+    return is_question(sentence) or (hit.source == "chat" and ASKING.match(sentence) is not None)
