@@ -50,6 +50,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
+from .shell import COMMANDS, FAILURE
 from .standing import called_off, came_to, in_effect, still_on, taken_over, takes_effect
 from .support import (
     DIGIT_WORDS,
@@ -160,6 +161,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                 and not (mine and done_by_another(sentence, keys))
     # the first items looked at are the asker's own: an assistant's three replies on top would leave none
     own = [h for h in hits if keep is allow or not is_assistant(h.actor or "")] or hits
+    if kind != "steps" and not (COMMANDS.search(question) or FAILURE.search(question)):
+        # a command is not told of unless asked: "where's the party?" is no "cd ~/proj/party-invites",
+        # nor is "rsvps-backup-8dec.csv" the RSVP deadline
+        own = [h for h in own if h.source != "shell"] or own
     if kind == "steps":  # a command that failed is no step to take; "how did I hurt my knee?": not the advice
         hits = [h for h in hits if not (h.source == "shell" and h.meta.get("exit_code") not in (0, None))
                 and not (DID_I.match(question) and is_assistant(h.actor or ""))]

@@ -225,3 +225,21 @@ def test_a_command_that_held_another_password_does_not_answer_for_the_wifi_passw
                             meta={"cwd": "/home/ada/medbot", "exit_code": 0})])
     svc.add("medbot setup done. pi login password is Emeka#Medbot2026", ts=DAY)
     assert _ask(svc, "what's the wifi password at dad's?").abstained
+
+
+def test_a_question_not_about_commands_is_answered_by_a_note_not_by_a_command_that_shares_a_word(svc):
+    svc.store_events([Event(cmd, parse_time("2026-12-08 22:00") + i, source="shell", kind="command",
+                            meta={"cwd": "/home/priya/proj/party-invites", "exit_code": 0})
+                      for i, cmd in enumerate(["cd ~/proj/party-invites", "cp rsvps.csv rsvps-backup-8dec.csv",
+                                               'echo "68 guests, 23 veg" > numbers.txt'])])
+    svc.add("party: rsvp deadline fri 8 jan, replies to priya or anil", ts=parse_time("2026-11-28 20:00"))
+    svc.add("guest list update: 4 of the coventry lot can't make it so 68 guests now",
+            ts=parse_time("2026-11-28 20:30"))
+    now = parse_time("2026-12-09 18:00")
+    # a file's "8dec" is no deadline; the note's Friday is
+    assert ask(svc, "whens the rsvp deadline", llm=ScriptedLLM([]), reference=now).text.startswith("8 January 2027")
+    assert ask(svc, "how many guests are coming now", llm=ScriptedLLM([]), reference=now).text.startswith(
+        "guest list update")
+    # asked about, a command still answers
+    assert "echo" in ask(svc, "which command wrote numbers.txt", llm=ScriptedLLM([]),
+                         reference=now).text
