@@ -82,8 +82,8 @@ def _nearest_after_key(sentence: str, keys: set[str], found: list[Dated], asked:
 
 # a change between two dates of one sentence ("the exam was meant to be 15 Oct ... now moved
 # online to 22 Oct"): what holds is said after it, unless the question asks for the plan before
-MOVED = re.compile(r"\b(?:moved|moving|rescheduled|postponed|pushed|brought forward|changed|switched|now|"
-                   r"instead)\b", re.I)
+MOVED = re.compile(r"\b(?:moved|moving|rescheduled|re-?arranged|re-?booked|postponed|pushed|brought forward|changed|"
+                   r"switched|now|instead)\b", re.I)
 AS_PLANNED = re.compile(r"\b(?:original(?:ly)?|meant|supposed|planned|first)\b", re.I)
 
 
@@ -563,7 +563,8 @@ def _with_time(sentence: str, found: Dated) -> Dated:
 
 # a day moved without saying to when: the next sentence does ("has to move, dr's away. now thu 25 june")
 MOVED_OFF = re.compile(r"\b(?:(?:has|have|had|needs?|needed)\s+to\s+(?:move|change)|moved|rescheduled|postponed|"
-                       r"pushed(?:\s+back)?)\W*$|\b(?:has|have|had|needs?|needed)\s+to\s+(?:move|change)\b", re.I)
+                       r"pushed(?:\s+back)?)\W*$|\b(?:has|have|had|needs?|needed)\s+to\s+(?:move|change)\b"
+                       r"|\b(?:is|are|was|were)\s+(?:off|cancell?ed|called off)\b", re.I)  # "sat 14 nov is off - ..."
 
 
 def _moved_off(sentence: str, hit: Hit) -> bool:

@@ -25,6 +25,7 @@ from .support import DIGIT_WORDS, FIRST_PERSON, STOPWORDS, alike, sentences, ste
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
 # (not "dance moves": "moves" and "switches" only as verbs, before to or from)
 UPDATE = re.compile(r"(?:moved|moves (?:to|from|back|forward)|moving|switched|switches (?:to|from)|switching|"
+                    r"re-?arranged|"
                     r"changed|rescheduled|postponed|pushed(?: back)?|delayed|brought forward|updated?|no longer|"
                     r"instead|replaced|anymore|any more|cancell?ed|called off|returned|dropped|ditched|scrapped|"
                     r"went up|gone up|goes up|going up|went down|gone down|goes down|going down|raised|"
@@ -39,7 +40,7 @@ CANCELLED = re.compile(r"\b(?:cancell?ed|called off|not happening|(?:is|are) off
                        r"(?![^.;]*\b(?:off|at|with)\b))", re.I)
 CALLED_OFF = frozenset({"cancelled", "canceled", "called off", "dropped", "ditched", "scrapped"})
 # what a cancelled thing's new day follows: "cancelled (on nights) -> Sat 17 Oct"
-REBOOKED = re.compile(r"->|=>|\u2192|\b(?:re-?booked|moved|now|instead|new date|rescheduled)\b", re.I)
+REBOOKED = re.compile(r"->|=>|\u2192|\b(?:re-?booked|moved|now|instead|new date|rescheduled|re-?arranged)\b", re.I)
 POSTPONED = re.compile(r"\b(?:postponed|pushed back|rescheduled|delayed|on hold)\b", re.I)
 DAYS = "|".join(WEEKDAYS)
 UPDATE_DEPTH = 8  # the evidence items searched for a later change
@@ -306,7 +307,7 @@ def same_writer(one: str | None, other: str | None) -> bool:
 
 # a thing's new time or place, said without naming the thing ("moved to fri 4 april"; not
 # "moved mum into oakwood" or "raised £365")
-RESCHEDULED = re.compile(r"\b(?:moved|moving|rescheduled|postponed|pushed back|brought forward|changed)\s+"
+RESCHEDULED = re.compile(r"\b(?:moved|moving|rescheduled|re-?arranged|postponed|pushed back|brought forward|changed)\s+"
                          r"(?:it\s+|again\s+)?(?:to|till|until|for)\b", re.I)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.llm.test_answers import answered, import_note
+from tests.llm.test_answers import add_notes, answered, import_note
 
 CAR = "# car\n\nMOT inspection due by 15 January. Booked it at Kwik Fit for 8 January at 11:00.\n"
 
@@ -19,3 +19,10 @@ def test_when_a_thing_is_due_gives_the_deadline(svc, tmp_path):
     import_note(svc, tmp_path / "2026-11-02-car.md", CAR, saved="2026-11-02T20:00")
     assert re.sub(r" \[\d+\]$", "", answered(svc, "when is the MOT inspection due?", "2026-11-10T12:00")) == \
         "15 January 2027"
+
+
+def test_a_day_said_to_be_off_then_rearranged_in_the_next_sentence_gives_the_new_day(svc):
+    add_notes(svc, [("2026-11-01T18:00", "u11s: yeadon celtic away sat 14 nov 10am"),
+                    ("2026-11-12T18:25", "yeadon celtic match sat 14 nov is off - pitch waterlogged. rearranged to "
+                                         "sun 15 nov 11am at their ground")])
+    assert answered(svc, "whens the yeadon celtic match", "2026-11-13T20:00").startswith("15 November 2026 at 11am")
