@@ -85,6 +85,9 @@ REFERENCE = re.compile(rf"{CODE.pattern}|{LONG_NUMBER.pattern}")
 WHAT_I_DID = re.compile(r"\b(?:did|have|has|had)\s+(?:i|we)\b", re.I)
 # "how much is the hetzner vps?", "how much did the quote end up?": a price, though no word says so
 PRICE_ASKED = re.compile(r"^\s*how much (?:is|was|are|were|'s|does|did|do|will|would)\b", re.I)
+WHETHER_DONE = re.compile(r"^\s*(?:did|has|have|had)\b", re.I)  # "did pennywell pay ...?"
+# "how much can i charge ...?": what one may do, which a reply to a request tells
+MAY_I = re.compile(r"\b(?:can|could|should|may)\s+(?:i|we)\b", re.I)
 
 # "what day of the week ...?", "what night is running club?": a day of the week, which a line says ("on a Monday only")
 WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b|^\s*(?:on\s+)?(?:what|which)\s+nights?\b", re.I)
@@ -245,6 +248,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     latest = latest and not then
     person = bool(WHO_ASKED.match(question))  # "who minded Mango?": a sentence that names someone
     why, advice = bool(WHY_ASKED.match(question)), bool(ADVICE.match(question))
+    requested = bool(MAY_I.search(question))  # "how much can i charge ...?": a drafted chaser's reply tells
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
     dialled = LONG_NUMBER if PHONE.search(question) else REFERENCE if REF_ASKED.search(question) else None
@@ -270,9 +274,10 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                                 predicate=verb, amount=amount, latest=latest, then=then)
     made = (made or statement_answer(keys, own, reply, UPDATE_DEPTH if kept else ANSWER_DEPTH, allow=keep,
                                      names=names, predicate=verb, where=where,
-                                     amount=amount, latest=latest, person=person, why=why, advice=advice, then=then)
+                                     amount=amount, latest=latest, person=person, why=why, advice=advice, then=then,
+                                     requested=requested)
             or statement_answer(keys, hits, reply, names=names, predicate=verb, where=where, amount=amount,
-                                latest=latest, person=person, why=why, advice=advice, then=then))
+                                latest=latest, person=person, why=why, advice=advice, then=then, requested=requested))
     states = _states(asked_kind.group(1)) if asked_kind is not None else None
     if made is not None and states is not None and not states.search(made.text):
         # "which hob did we get?": "- hob: Neff induction T36FB41X0G £389" states it, in an item on the rest
@@ -314,7 +319,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "how much is the gym now?" in November: "goes up to 39.90 from December" has yet to hold
         made = _until_then(made, now, own, lambda rest: statement_answer(
             keys, rest, reply, allow=keep, names=names, predicate=verb, amount=amount, then=True))
-        made = in_effect(made, now, own, keys)
+        # (not "did pennywell pay ...?": whether a thing was done is no value that changed)
+        made = made if WHETHER_DONE.match(question) else in_effect(made, now, own, keys)
     if made is not None and made.hits and _other_language(question, made.hits[0]):
         return None  # "who is my spanish teacher?" is not answered by the Portuguese class's "Teacher is ..."
     # whose number: the name found, then its number; or the number said after the name asked

@@ -430,7 +430,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                      depth: int = ANSWER_DEPTH, allow: Callable[[Hit, str], bool] | None = None,
                      names: AbstractSet[str] = frozenset(), predicate: str = "", where: bool = False,
                      amount: bool = False, latest: bool = False, person: bool = False,
-                     why: bool = False, advice: bool = False, then: bool = False) -> Shaped | None:
+                     why: bool = False, advice: bool = False, then: bool = False,
+                     requested: bool = False) -> Shaped | None:
     """The best matching statement; when the best match is a question someone asked, the
     reply that followed it (that is where its answer is). ``names``: the stems of the names
     the question gives; ``amount``: the question asks how much or how many, so a statement
@@ -439,7 +440,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     the question asks why, so a note's lines that lead up to the statement come with it;
     ``advice``: it asks what to do ("what should I eat in Lyon?"), so a turn that asked for
     it is answered by the reply, as a question is; ``then``: it names a time gone by ("how much
-    was netflix in june?"), so what held then answers, not a later change."""
+    was netflix in june?"), so what held then answers, not a later change; ``requested``: it
+    asks what one may do ("how much can i charge ...?"), which a reply to a request tells."""
     if not any(_says_some(keys, s, h) for h in hits[:depth] for s in sentences(h.text or "")) \
             and any(keys & context_of(h) for h in hits[depth:]):
         # nothing in the first items says a key word, and a note further down is filed under
@@ -450,7 +452,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
     # gives the concentrations the question asks for and the turn's first sentence does not)
     unsaid = keys - alike(words(match[0])) if match is not None else set()
     if match is not None and (match[2] or (
-            (advice or unsaid) and any(asks(s, match[1]) for s in sentences(match[1].text or "")))):
+            (advice or unsaid) and any(asks(s, match[1], requested) for s in sentences(match[1].text or "")))):
         answered = reply(match[1])
         if answered is not None and not (match[2] or advice or unsaid & alike(words(answered.text or ""))):
             answered = None
@@ -474,7 +476,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         return None
     # a value changes to another ("Netflix went up to £12.99"), not to a new password
     keeps = partial(with_amount, allow) if amount and AMOUNT.search(found[0]) else allow
-    changed = None if then else later_update(keys, found, hits, keeps, names, where) or (
+    # ("why did the worktop quote go up?": the reason, not what the price came to after)
+    changed = None if then or why else later_update(keys, found, hits, keeps, names, where) or (
         _recount(keys, found, hits, depth) if amount and latest else None)
     if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
                                               for figure in (LONG_NUMBER, AMOUNT, CODE)):

@@ -118,9 +118,9 @@ NEW_DATE = re.compile(r"\bnew\s+(\w+)\s+(?:date|day|time)\b", re.I)  # "new move
 NEW_THING = re.compile(r"\b(?:got|get|getting|have|has|had|bought|given|found|joined|signed up (?:to|with|for)|"
                        r"switched to|moved to)\s+(?:a|an|my|our|the)?\s*(?:brand\s+)?new\s+(\w+)"
                        r"(?=\s*(?:[,.;:!?()]|$|-|\s(?:at|from|for|in|on|with|number|no|is|was|now)\b))", re.I)
-# a sum said to be the last word on it ("£2,600 final", "final bill was 245 pounds")
+# a sum said to be the last word on it ("£2,600 final", "final price was 245 pounds")
 FINAL = re.compile(r"[£$€¥₹]\s?\d[\d,.]*\s*(?:\+\s*vat\s*)?final\b"
-                   r"|\bfinal (?:price|bill|quote|figure|cost|amount|offer|total|invoice|fee)\b", re.I)
+                   r"|\bfinal (?:price|figure|cost|amount|offer)\b", re.I)  # (a "final invoice" is the last one)
 # a clause that opens with when it holds from ("From 16 November", "as of Monday", "starting next week")
 FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|beginning)\s+[\w ,/.-]{1,24}?"
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
@@ -367,11 +367,13 @@ def is_question(sentence: str) -> bool:
 # how one asks in a chat, typing fast and without a question mark ("how much payasam for 68",
 # "draft me a polite but firm chaser")
 ASKING = re.compile(r"^\s*(?:how|what(?!\s+an?\b)|whats|which|who|where|when|why|should|can|could|would|is there|"
-                    r"are there|do i|do we|does|can you|could you|draft|write|give me|tell me|suggest|explain|"
-                    r"help)\b", re.I)
+                    r"are there|do i|do we|does)\b", re.I)
+REQUESTING = re.compile(r"^\s*(?:can you|could you|pls|please|draft|write|give me|tell me|suggest|explain|help)\b",
+                        re.I)
 
 
-def asks(sentence: str, hit: Hit) -> bool:
+def asks(sentence: str, hit: Hit, requests: bool = False) -> bool:
     """Whether ``sentence`` (of ``hit``) asks: it ends in a question mark, or, in a chat, opens
-    as a question or a request does."""
-    return is_question(sentence) or (hit.source == "chat" and ASKING.match(sentence) is not None)
+    as a question does (or, with ``requests``, as a request: "draft me a polite but firm chaser")."""
+    return is_question(sentence) or (hit.source == "chat" and (
+        ASKING.match(sentence) is not None or (requests and REQUESTING.match(sentence) is not None)))

@@ -291,3 +291,25 @@ def test_a_change_that_took_effect_after_a_later_mention_of_the_old_value_holds_
     assert now.startswith("pennywell retainer going up to £750/month from 1 dec")
     # before 1 December, the late November payment's £600 still held
     assert "750" not in answered(svc, "whats the pennywell retainer now", "2026-11-25T18:00").split(" (")[0]
+
+
+def test_a_final_invoice_is_the_last_one_not_what_the_deposit_invoice_came_to(svc):
+    add_notes(svc, [("2026-11-20T10:00", "The Harbourside deposit invoice INV-2026-031 is still unpaid."),
+                    ("2026-11-25T10:00", "The final invoice for the rest of the project is £1,800, to be sent at "
+                                         "launch.")])
+    assert answered(svc, "Has Harbourside paid the deposit invoice yet?", "2026-12-07T12:00").startswith(
+        "The Harbourside deposit invoice INV-2026-031 is still unpaid.")
+
+
+def test_why_a_price_went_up_is_the_reason_not_what_it_came_to_after(svc):
+    add_notes(svc, [("2026-10-15T19:20", "bristol stone co revised the worktop quote to £2,780 - they'd missed the "
+                                         "upstands and the hob cutout"),
+                    ("2026-11-10T22:30", "worktop: got bristol stone co down to £2,600 final.")])
+    assert "missed the upstands" in answered(svc, "why did the worktop quote go up", "2026-12-09T18:00").split(" (")[0]
+
+
+def test_whether_a_thing_was_paid_is_not_answered_by_a_rise_that_took_effect_since(svc):
+    add_notes(svc, [("2026-11-17T13:10", "pennywell retainer going up to £750/month from 1 dec"),
+                    ("2026-11-22T10:30", "pennywell farm shop hasnt paid the november retainer (£600), 3 weeks late")])
+    assert answered(svc, "did pennywell pay the november retainer in the end", "2026-12-09T18:00").startswith(
+        "pennywell farm shop hasnt paid")

@@ -50,3 +50,12 @@ def test_what_the_asker_went_with_is_their_own_word_not_the_advice_and_a_size_in
     # the advice is not what was done: the assistant's reply is no answer to it
     assert "softens the look" not in answered(svc, "what grout did i go with", "2026-12-09T18:00")
     assert "1-2 mm" in answered(svc, "what joint size for the zellige tiles", "2026-12-09T18:00")
+
+
+def test_a_reply_to_a_request_does_not_tell_what_the_askers_own_words_in_it_tell(svc):
+    _chat(svc, "invite", [("2026-11-29T20:45", "user", "help me word an invite for my mum and dad, dad turns 70 and "
+                                                       "its their anniversary too, party at horsforth village hall"),
+                          ("2026-11-29T20:46", "assistant", "Join us to celebrate\nSaturday 23 January 2027\n"
+                                                            "Food from Kerala Kitchen, music and plenty of stories")])
+    # a draft invite's "music" says nothing of who plays it
+    assert "plenty of stories" not in answered(svc, "who's doing the music at the party now", "2026-12-09T18:00")
