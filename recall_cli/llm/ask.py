@@ -274,6 +274,9 @@ def model_answers(svc: Recall, llm: LLM) -> bool:
     return model_trusted(svc.config, "ask.model_answers", llm)
 
 
+DAY_GRACE = 86400.0  # seconds an item may be dated after the time asked at
+
+
 def ask(
     svc: Recall, question: str, *, llm: LLM | None = None, limit: int | None = None,
     reference: float | None = None, on_token: Callable[[str], None] | None = None, use_llm: bool = True,
@@ -326,6 +329,11 @@ def ask(
     # the watcher's own log ("Renamed trip.md to paris-trip.md") tells of files, not of the trip
     hits = hits if FILE_ASKED.search(question) else [h for h in hits if not _file_log(h)]
     hits = of_the_named_assistant(question, hits)
+    # what was written after the time asked at was not yet known then ("recall ask --now" a
+    # month back); a day's grace for a clock set a little ahead. (A file's paragraph is dated by
+    # the file's last save, which says nothing of when its words were written.)
+    asked_at = time.time() if reference is None else reference
+    hits = [h for h in hits if h.ts <= asked_at + DAY_GRACE or "line_start" in h.meta]
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)

@@ -26,3 +26,11 @@ def test_a_day_said_to_be_off_then_rearranged_in_the_next_sentence_gives_the_new
                     ("2026-11-12T18:25", "yeadon celtic match sat 14 nov is off - pitch waterlogged. rearranged to "
                                          "sun 15 nov 11am at their ground")])
     assert answered(svc, "whens the yeadon celtic match", "2026-11-13T20:00").startswith("15 November 2026 at 11am")
+
+
+def test_what_was_written_after_the_time_asked_at_is_not_yet_known(svc):
+    add_notes(svc, [("2026-11-01T18:00", "magna trip for yr10 is thu 19 nov"),
+                    ("2026-12-02T17:00", "magna trip moved to fri 4 dec")])
+    # asked on 8 November, the move written in December was not known yet
+    assert answered(svc, "when is the magna trip", "2026-11-08T12:00").startswith("19 November 2026")
+    assert answered(svc, "when is the magna trip", "2026-12-03T12:00").startswith("4 December 2026")
