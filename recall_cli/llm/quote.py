@@ -164,7 +164,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                 and not (mine and done_by_another(sentence, keys))
     # the first items looked at are the asker's own: an assistant's three replies on top would leave none
     own = [h for h in hits if keep is allow or not is_assistant(h.actor or "")] or hits
-    if kind != "steps" and not (COMMANDS.search(question) or FAILURE.search(question)):
+    if kind != "steps" and not (COMMANDS.search(question) or FAILURE.search(question) or _runs_named(keys, hits)):
         # a command is not told of unless asked: "where's the party?" is no "cd ~/proj/party-invites",
         # nor is "rsvps-backup-8dec.csv" the RSVP deadline
         own = [h for h in own if h.source != "shell"] or own
@@ -339,6 +339,12 @@ PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched
                          r"heads?|heading|headed|trip|flight|flying|flew|travel\w*)\s+(?:\w+\s+)?to\b"
                          r"|\bto\s+(?:the\s+)?[A-Z]", re.I)
 PLACE_LABEL = re.compile(r"^\W*(?:venue|location|address|where|place)\s*[:=\u2013\u2014-]\s*\w", re.I)
+
+
+def _runs_named(keys: set[str], hits: Sequence[Hit]) -> bool:
+    """Whether a command of ``hits`` runs a program, or its subcommand, that the key words name
+    ("what was my last git commit message?", "what server did I try to ssh into?")."""
+    return any(keys & {stem(t.lower()) for t in (h.text or "").split()[:2]} for h in hits if h.source == "shell")
 
 
 def _saying(says: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,

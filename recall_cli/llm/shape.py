@@ -476,8 +476,9 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         return None
     # a value changes to another ("Netflix went up to £12.99"), not to a new password
     keeps = partial(with_amount, allow) if amount and AMOUNT.search(found[0]) else allow
-    # ("why did the worktop quote go up?": the reason, not what the price came to after)
-    changed = None if then or why else later_update(keys, found, hits, keeps, names, where) or (
+    # ("why did the worktop quote go up?": the reason given, not what the price came to after)
+    changed = None if then or (why and REASON.search(found[0])) else \
+        later_update(keys, found, hits, keeps, names, where) or (
         _recount(keys, found, hits, depth) if amount and latest else None)
     if changed is not None and amount and any(figure.search(found[0]) and not figure.search(changed[0])
                                               for figure in (LONG_NUMBER, AMOUNT, CODE)):
@@ -570,6 +571,7 @@ def _under(line: str, text: str) -> bool:
     return at is not None and at + 1 < len(lines) and STEP_LINE.match(lines[at + 1]) is not None
 
 
+REASON = re.compile(r"\b(?:because|since|as|due to|so|cos|coz)\b|\s[-\u2013\u2014:]\s", re.I)  # a reason, given
 WHY_ASKED = re.compile(r"^\s*(?:why|how come)\b", re.I)
 WHY_LINES = 3  # lines above a note's statement that a why-question's answer carries
 WHY_CHARS = 600

@@ -243,3 +243,11 @@ def test_a_question_not_about_commands_is_answered_by_a_note_not_by_a_command_th
     # asked about, a command still answers
     assert "echo" in ask(svc, "which command wrote numbers.txt", llm=ScriptedLLM([]),
                          reference=now).text
+
+
+def test_a_question_naming_the_program_a_command_ran_is_answered_by_the_command(svc):
+    svc.store_events([Event('git commit -q -m "first version of medbot reminder"', parse_time("2026-11-20 21:00"),
+                            source="shell", kind="command", meta={"cwd": "/home/ada/medbot", "exit_code": 0})])
+    svc.add("medbot: push the reminder code to github, then a first commit of the tests", ts=parse_time("2026-11-21"))
+    assert ask(svc, "what was my first commit message in medbot?", llm=ScriptedLLM([]),
+               reference=parse_time("2026-12-09 18:00")).text.startswith('git commit -q -m "first version')

@@ -313,3 +313,11 @@ def test_whether_a_thing_was_paid_is_not_answered_by_a_rise_that_took_effect_sin
                     ("2026-11-22T10:30", "pennywell farm shop hasnt paid the november retainer (£600), 3 weeks late")])
     assert answered(svc, "did pennywell pay the november retainer in the end", "2026-12-09T18:00").startswith(
         "pennywell farm shop hasnt paid")
+
+
+def test_why_a_plan_was_called_off_is_the_later_line_that_calls_it_off_with_its_reason(svc):
+    add_notes(svc, [("2026-10-20T10:00", "thesis committee meeting (annual review) booked for Tue 10 Nov 2pm in "
+                                         "Ashworth room 3.12"),
+                    ("2026-11-06T10:00", "committee meeting cancelled - Helen is off sick.")])
+    assert answered(svc, "why was the annual review meeting cancelled", "2026-12-09T18:00").startswith(
+        "committee meeting cancelled - Helen is off sick.")
