@@ -95,7 +95,7 @@ def struck(sentence: str) -> bool:
 
 
 def changes(sentence: str, shared: set[str], names: AbstractSet[str] = frozenset(), where: bool = False,
-             earlier: AbstractSet[str] = frozenset()) -> bool:
+            earlier: AbstractSet[str] = frozenset()) -> bool:
     """Whether ``sentence`` says that one of the ``shared`` key words changed: a change word
     next to it, with only stopwords between ("the offsite moved", "switched dentist", "no
     longer drink"); "my office plants moved" moves the plants, not the office. The change
