@@ -54,7 +54,7 @@ from .support import (
     tokens,
     words,
 )
-from .timing import dated_outside
+from .timing import dated_outside, undated
 
 if TYPE_CHECKING:
     from ..service import Recall
@@ -330,10 +330,10 @@ def ask(
     hits = hits if FILE_ASKED.search(question) else [h for h in hits if not _file_log(h)]
     hits = of_the_named_assistant(question, hits)
     # what was written after the time asked at was not yet known then ("recall ask --now" a
-    # month back); a day's grace for a clock set a little ahead. (A file's paragraph is dated by
-    # the file's last save, which says nothing of when its words were written.)
+    # month back); a day's grace for a clock set a little ahead. (A note nothing dates is timed
+    # by its file's last save, which says nothing of when its words were written.)
     asked_at = time.time() if reference is None else reference
-    hits = [h for h in hits if h.ts <= asked_at + DAY_GRACE or "line_start" in h.meta]
+    hits = [h for h in hits if h.ts <= asked_at + DAY_GRACE or undated(h)]
     answer = Answer(question, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)

@@ -34,3 +34,12 @@ def test_what_was_written_after_the_time_asked_at_is_not_yet_known(svc):
     # asked on 8 November, the move written in December was not known yet
     assert answered(svc, "when is the magna trip", "2026-11-08T12:00").startswith("19 November 2026")
     assert answered(svc, "when is the magna trip", "2026-12-03T12:00").startswith("4 December 2026")
+
+
+def test_a_note_file_dated_after_the_time_asked_at_is_not_yet_known_but_an_undated_one_is(svc, tmp_path):
+    import_note(svc, tmp_path / "2026-12-02-magna.md", "magna trip moved to fri 4 dec")
+    import_note(svc, tmp_path / "trips.md", "school trips\n\nmagna trip for yr10 is thu 19 nov",
+                saved="2026-12-05T12:00")
+    # on 25 November, the dated file's move (2 December) was not written yet; the undated file's
+    # save time (5 December) says nothing of when its line was
+    assert answered(svc, "when is the magna trip", "2026-11-25T12:00").startswith("19 November 2026")
