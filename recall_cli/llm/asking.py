@@ -29,6 +29,13 @@ ASKS_OF_ME = re.compile(r"\b(?:do|did|does|am|was|have|had|will|can|should|could
                         re.I)
 ADVICE = re.compile(r"^\s*what\s+(?:should|could|shall|can)\s+(?:I|we)\b", re.I)  # what to do: the reply's
 DID_I = re.compile(r"^\s*how\s+did\s+(?:I|we)\b", re.I)  # what the asker did, not what they were told
+# "what grout did i go with?", "have we paid ...?": what the asker did (no assistant's advice tells it)
+WHAT_I_DID = re.compile(r"\b(?:did|have|has|had)\s+(?:i|we)\b", re.I)
+# "how much is the hetzner vps?", "how much did the quote end up?": a price, though no word says so
+PRICE_ASKED = re.compile(r"^\s*how much (?:is|was|are|were|'s|does|did|do|will|would)\b", re.I)
+WHETHER_DONE = re.compile(r"^\s*(?:did|has|have|had)\b", re.I)  # "did pennywell pay ...?"
+# "how much can i charge ...?": what one may do, which a reply to a request tells
+MAY_I = re.compile(r"\b(?:can|could|should|may)\s+(?:i|we)\b", re.I)
 
 # "where's my spare house key at the moment?", "where did I put my passport?": the thing asked
 # for, the last word of what follows (not a time word after it)

@@ -13,7 +13,21 @@ from ..search.text import NAMES_ASSISTANT, is_assistant
 from ..timephrase.phrase import ANY_TIME, ASKS_AHEAD, extract, mentions
 from ..timeutil import day_bounds
 from . import asking
-from .asking import ADVICE, ASKS_OF_ME, DID_I, DOING, KEPT_WHERE, NOW_ASKED, SAID_ASKED, WHAT_KIND, WHERE
+from .asking import (
+    ADVICE,
+    ASKS_OF_ME,
+    DID_I,
+    DOING,
+    KEPT_WHERE,
+    MAY_I,
+    NOW_ASKED,
+    PRICE_ASKED,
+    SAID_ASKED,
+    WHAT_I_DID,
+    WHAT_KIND,
+    WHERE,
+    WHETHER_DONE,
+)
 from .contact import named_number, number_of
 from .correction import corrected
 from .lexicon import LANGUAGES
@@ -50,7 +64,7 @@ from .shape import (
     statement_answer,
     steps_answer,
 )
-from .shell import COMMANDS, FAILURE
+from .shell import COMMANDS, FAILURE, runs_named
 from .standing import called_off, came_to, in_effect, still_on, taken_over, takes_effect
 from .support import (
     DIGIT_WORDS,
@@ -81,13 +95,6 @@ if TYPE_CHECKING:
 REF_ASKED = re.compile(r"\b(?:ref|reference|(?:booking|order|confirmation|policy|account)\s+(?:number|no|code))\b",
                        re.I)
 REFERENCE = re.compile(rf"{CODE.pattern}|{LONG_NUMBER.pattern}")
-# "what grout did i go with?", "have we paid ...?": what the asker did (no assistant's advice tells it)
-WHAT_I_DID = re.compile(r"\b(?:did|have|has|had)\s+(?:i|we)\b", re.I)
-# "how much is the hetzner vps?", "how much did the quote end up?": a price, though no word says so
-PRICE_ASKED = re.compile(r"^\s*how much (?:is|was|are|were|'s|does|did|do|will|would)\b", re.I)
-WHETHER_DONE = re.compile(r"^\s*(?:did|has|have|had)\b", re.I)  # "did pennywell pay ...?"
-# "how much can i charge ...?": what one may do, which a reply to a request tells
-MAY_I = re.compile(r"\b(?:can|could|should|may)\s+(?:i|we)\b", re.I)
 
 # "what day of the week ...?", "what night is running club?": a day of the week, which a line says ("on a Monday only")
 WEEKDAY_ASKED = re.compile(r"\b(?:day of the week|week ?day)\b|^\s*(?:on\s+)?(?:what|which)\s+nights?\b", re.I)
@@ -164,7 +171,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
                 and not (mine and done_by_another(sentence, keys))
     # the first items looked at are the asker's own: an assistant's three replies on top would leave none
     own = [h for h in hits if keep is allow or not is_assistant(h.actor or "")] or hits
-    if kind != "steps" and not (COMMANDS.search(question) or FAILURE.search(question) or _runs_named(keys, hits)):
+    if kind != "steps" and not (COMMANDS.search(question) or FAILURE.search(question) or runs_named(keys, hits)):
         # a command is not told of unless asked: "where's the party?" is no "cd ~/proj/party-invites",
         # nor is "rsvps-backup-8dec.csv" the RSVP deadline
         own = [h for h in own if h.source != "shell"] or own
@@ -339,12 +346,6 @@ PLACE_MOVED = re.compile(r"\b(?:moved|moving|moves|relocated|relocating|switched
                          r"heads?|heading|headed|trip|flight|flying|flew|travel\w*)\s+(?:\w+\s+)?to\b"
                          r"|\bto\s+(?:the\s+)?[A-Z]", re.I)
 PLACE_LABEL = re.compile(r"^\W*(?:venue|location|address|where|place)\s*[:=\u2013\u2014-]\s*\w", re.I)
-
-
-def _runs_named(keys: set[str], hits: Sequence[Hit]) -> bool:
-    """Whether a command of ``hits`` runs a program, or its subcommand, that the key words name
-    ("what was my last git commit message?", "what server did I try to ssh into?")."""
-    return any(keys & {stem(t.lower()) for t in (h.text or "").split()[:2]} for h in hits if h.source == "shell")
 
 
 def _saying(says: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit,

@@ -23,6 +23,7 @@ directory nor a failure, is not one of these, and goes to the usual answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,12 @@ VOCABULARY = frozenset({
 })
 MAX_DIRECTORIES = 10
 MAX_COMMANDS = 8
+
+
+def runs_named(keys: set[str], hits: Sequence[Hit]) -> bool:
+    """Whether a command of ``hits`` runs a program, or its subcommand, that the key words name
+    ("what was my last git commit message?", "what server did I try to ssh into?")."""
+    return any(keys & {stem(t.lower()) for t in (h.text or "").split()[:2]} for h in hits if h.source == "shell")
 
 
 @dataclass
