@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import takewhile
 
 from ..models import Hit
 from ..search.text import SHORT_FORMS
@@ -395,6 +396,35 @@ def with_rate(rate: re.Pattern[str], keys: set[str], allow: Callable[[Hit, str],
     for, and says one of the ``keys`` ("30 km a week" for km, not "off the market for a week")."""
     said = {stem(t) for t in tokens(sentence)}  # (words() leaves out units: "km")
     return rate.search(sentence) is not None and bool(keys & said) and with_figure(allow, hit, sentence)
+
+
+def counts(word: str, sentence: str) -> bool:
+    """Whether ``sentence`` gives a count of ``word`` (a stem): "19 testers", "**19 testers**",
+    "pre-orders: 57", "41 from home"."""
+    w = re.escape(word)
+    return re.search(rf"\d(?:[\d,.]*\d)?\s+(?:(?:from|of|at|in)\s+)?(?:\*\*)?{w}|\b{w}\w*\W{{0,3}}\s*\d",
+                     sentence, re.I) is not None
+
+
+HOW_MANY_ASKED = re.compile(r"^\s*how many\s+(.*)", re.I)
+# the words that end the things "how many" asks of ("how many veg guests are coming?")
+_COUNT_ENDS = frozenset("are is was were do does did have has had will would can could should in on at for to of "
+                        "a an the per each every i we you he she they my our your left now so this that there "
+                        "coming going off".split())
+
+
+def counted_asked(question: str) -> set[str]:
+    """The stems of the things "how many ..." asks a count of ("how many veg guests": veg and
+    guests); empty when it asks no count."""
+    found = HOW_MANY_ASKED.match(question)
+    things = list(takewhile(lambda t: t not in _COUNT_ENDS, tokens(found.group(1).lower())))[:2] if found else []
+    return {stem(t) for t in things if t not in NO_KIND}
+
+
+def with_count(things: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) gives a count of one of the ``things``
+    asked of ("23 veg out of the 68"), not a price that names them ("£18/head for veg")."""
+    return (allow is None or allow(hit, sentence)) and any(counts(t, sentence) for t in things)
 
 
 def with_measure(gives: re.Pattern[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:

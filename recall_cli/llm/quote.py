@@ -36,8 +36,10 @@ from .measure import (
     MEASURE_DEPTH,
     MONEY,
     block_number,
+    counted_asked,
     measure_asked,
     rate_asked,
+    with_count,
     with_measure,
     with_rate,
 )
@@ -274,6 +276,11 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
         # "how many km a week am I allowed?": the sentence that gives km a week, first
         made = statement_answer(keys | rate[1], own, reply, MEASURE_DEPTH,
                                 allow=partial(with_rate, rate[0], keys | rate[1], keep),
+                                names=names, predicate=verb, amount=amount, latest=latest, then=then)
+    if made is None and (things := counted_asked(question)):
+        # "how many veg guests?": the line that counts them ("23 veg out of the 68"), over one
+        # that only names them ("£18/head for veg + non veg buffet")
+        made = statement_answer(keys, own, reply, UPDATE_DEPTH, allow=partial(with_count, things, keep),
                                 names=names, predicate=verb, amount=amount, latest=latest, then=then)
     if made is None and not amount and (gives := measure_asked(question)) is not None:
         # "what temperature for banana bread?": the sentence that gives degrees, first

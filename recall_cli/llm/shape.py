@@ -28,9 +28,20 @@ from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.phrase import NUMBER_RE
 from .lexicon import IRREGULAR, RELATION
-from .measure import AMOUNT, MONEY, NO_KIND, after_of, dated_lines, gives_figure, with_amount, with_figure, with_money
+from .measure import (
+    AMOUNT,
+    MONEY,
+    NO_KIND,
+    after_of,
+    counts,
+    dated_lines,
+    gives_figure,
+    with_amount,
+    with_figure,
+    with_money,
+)
 from .section import TABLE_ROW, cells, clipped
-from .step import MAX_STEP_CHARS, MAX_STEPS, NUMBERED_LINE, STEP_LINE, as_numbered, lead_in, steps_of
+from .step import MAX_STEP_CHARS, MAX_STEPS, NUMBERED_LINE, STEP_LINE, as_numbered, lead_in, listed_under, steps_of
 from .support import (
     CALENDAR_ABBREVIATIONS,
     FIRST_PERSON,
@@ -509,7 +520,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
         elif figures and STEP_LINE.match(figures[0]):  # a list's run ends with its items
             figures = list(takewhile(lambda s: STEP_LINE.match(s) is not None, figures))
         elif found[0].strip() in {line.strip() for line in (found[1].text or "").splitlines()} \
-                and not found[0].rstrip().endswith(":") and not (after and _under(found[0], found[1].text or "")):
+                and not found[0].rstrip().endswith(":") and not (after and listed_under(found[0], found[1].text or "")):
             figures = []  # a line of its own: the next line is another thing ("allotment gate ...", "Steve ...")
         if keys & PRICE_WORDS:  # "how much did it cost?": the line with money ("- change fee $150 ... = $237")
             figures = [f for f in figures if MONEY.search(f)] or figures
@@ -545,15 +556,13 @@ SAYS_CHANGED = re.compile(r"\b(?:changed|instead|switched|replaced)\b", re.I)  #
 def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth: int) -> tuple[str, Hit] | None:
     """"How many testers does Sou have now?": a later statement that counts the same things
     ("19 testers now", after "12 testers") is what holds now; the latest such, or None."""
-    def count_of(w: str) -> str:  # "19 testers", "**19 testers**", "pre-orders: 57", "41 from home"
-        return rf"\d(?:[\d,.]*\d)?\s+(?:(?:from|of|at|in)\s+)?(?:\*\*)?{re.escape(w)}|\b{re.escape(w)}\w*\W{{0,3}}\s*\d"
     # (a statement that counts nothing, "put up the pre-order form", is on the thing: any count of it)
-    counted = {w for w in keys & words(found[0]) if re.search(count_of(w), found[0], re.I)} or keys
+    counted = {w for w in keys & words(found[0]) if counts(w, found[0])} or keys
     # or a line with a sum in a dated log under a heading that names the thing ("## Rent", then
     # "- 22/1: he offers 10,000" ... "- 9/2/27: AGREED 9,850 from 1 March")
     later = [(h.ts, n, s, h) for h in hits[:max(depth, UPDATE_DEPTH)] if h.ts > found[1].ts
              for n, s in enumerate(sentences(h.text or ""))
-             if any(re.search(count_of(w), s, re.I) for w in counted)
+             if any(counts(w, s) for w in counted)
              or (counted & context_of(h) and STEP_LINE.match(s) and SUM.search(s))]
     return max(later, key=lambda m: m[:2])[2:] if later else None  # (a running list's last line)
 
@@ -561,14 +570,6 @@ def _recount(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit], depth:
 SUM = re.compile(r"\b\d{1,3}(?:[,.]\d{3})+\b|\b\d{3,}\b")  # "9,850", "420": no "24/2" or "9/2/27"
 PRICE_WORDS = frozenset(stem(w) for w in "cost costs pay paid charge charged spend spent price fee rent value valued "
                                        "valuation worth".split())
-
-
-def _under(line: str, text: str) -> bool:
-    """Whether a list follows ``line`` in ``text`` ("REBOOKED Lyon ..." then "- change fee $150"):
-    the list tells of it."""
-    lines = text.split("\n")
-    at = next((i for i, each in enumerate(lines) if line.strip() and line.strip() in each), None)
-    return at is not None and at + 1 < len(lines) and STEP_LINE.match(lines[at + 1]) is not None
 
 
 REASON = re.compile(r"\b(?:because|since|as|due to|so|cos|coz)\b|\s[-\u2013\u2014:]\s", re.I)  # a reason, given

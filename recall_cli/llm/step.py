@@ -56,3 +56,11 @@ def lead_in(hit: Hit, hits: Sequence[Hit]) -> Hit | None:
                 and (other.text or "").rstrip().endswith(":")):
             return other
     return None
+
+
+def listed_under(line: str, text: str) -> bool:
+    """Whether a list follows ``line`` in ``text`` ("REBOOKED Lyon ..." then "- change fee $150"):
+    the list tells of it."""
+    lines = text.split("\n")
+    at = next((i for i, each in enumerate(lines) if line.strip() and line.strip() in each), None)
+    return at is not None and at + 1 < len(lines) and STEP_LINE.match(lines[at + 1]) is not None

@@ -445,6 +445,23 @@ def test_how_many_in_the_end_is_the_last_count(svc):
         "coming easter lunch -> 12")
 
 
+def test_how_many_of_a_kind_is_the_line_that_counts_them_not_one_that_names_them(svc):
+    add_notes(svc, [("2026-10-13T20:05", "caterer quotes: spice route catering £18/head for veg + non veg buffet"),
+                    ("2026-10-22T18:45", "mum wants the cousins from coventry invited so guest list is now 72"),
+                    ("2026-11-28T20:30", "guest list update: 4 of the coventry lot can't make it so 68 now."),
+                    ("2026-11-29T20:00", "need to sort the guest list for the party"),
+                    ("2026-11-30T20:00", "guests arriving from 6pm, party till 11"),
+                    ("2026-12-01T20:00", "ask the guests veg or non veg on the rsvp card"),
+                    ("2026-12-02T20:00", "veg guests get the paneer, the rest the chicken"),
+                    ("2026-12-03T20:00", "caterer wants the veg guests at their own tables"),
+                    ("2026-12-07T21:00", "rang mum about the photographer, the cake and the mandap. 23 veg out of "
+                                         "the 68. bindu needs it by fri 8 jan, and mum wants the cake sorted")])
+    assert answered(svc, "how many veg guests", "2026-12-09T18:00").startswith(
+        "23 veg out of the 68.")
+    assert answered(svc, "how many guests are coming now", "2026-12-09T18:00").startswith(
+        "guest list update: 4 of the coventry lot can't make it so 68 now.")
+
+
 def test_what_value_was_put_on_a_thing_is_answered_by_the_sum_not_the_heading(svc, tmp_path):
     import_note(svc, tmp_path / "2025-10-14-valuation.md",
                 "Tue 14/10/25 \u2013 Donal's house \u2013 valuation\n\nMet the auctioneer at the house at 12 \u2013 "
