@@ -365,10 +365,12 @@ def measure_asked(question: str) -> re.Pattern[str] | None:
 
 
 # "how many km a week ...?", "how much an hour ...?": a rate, the unit it is per
-RATE_ASKED = re.compile(r"\b(?:a|an|per|each|every)\s+(week|day|hour|month|year|night|session|lesson|visit)\b", re.I)
+RATE_ASKED = re.compile(r"\b(?:a|an|per|each|every)\s+(week|day|hour|month|year|night|session|lesson|visit|head|"
+                        r"person)\b", re.I)
 # "km" of "how many km a week"
 HOW_MANY_OF = re.compile(r"\bhow (?:many|much) ([a-z]+)\b(?= (?:a|an|per|each|every)\b)", re.I)
-_RATE_SHORT = {"week": "wk|w", "day": "d", "hour": "hr|h", "month": "mo|mth", "year": "yr|y", "night": "nt"}
+_RATE_SHORT = {"week": "wk|w", "day": "d", "hour": "hr|h", "month": "mo|mth", "year": "yr|y", "night": "nt",
+               "head": "person|pp", "person": "head|pp"}
 _RATE_ADVERB = {"week": "weekly", "day": "daily", "hour": "hourly", "month": "monthly", "year": "yearly|annually",
                 "night": "nightly"}
 

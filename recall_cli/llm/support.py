@@ -49,8 +49,8 @@ SENTENCE = re.compile(r"(?:(?<=[.!?])" + "".join(rf"(?<!\b{re.escape(a)}\.)" for
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 STOPWORDS = frozenset("""
 a an and are as at be been but by can could did do does for from had has have he her hers him his how i if in into is
-it its me my of on or our she so than that the their them then there these they this to was were what when where which
-who whom why will with would you your yours about after before doing any some just also very really much many more
+per it its me my of on or our she so than that the their them then there these they this to was were what when where
+which who whom why will with would you your yours about after before doing any some just also very really much many more
 most not no yes too all am i'm i've i'd i'll we we're we've us ours myself yourself
 """.split())
 # Words that shape a question without saying what it is about ("what kind of", "recently",

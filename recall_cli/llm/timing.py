@@ -289,6 +289,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     heading = context_of(hit) if keys and keys <= alike(context_of(hit)) else set()
     item = words(hit.text or "") | heading_words(hit)
     candidates = list(enumerate(said_here))
+    on_it = any(keys & alike(words(s)) for s in said_here)
     # "niamh - op day, thurs 23 july" over "home tomorrow" below it; on a tie, a line below
     # ("paid josh his back on the 20th" under "lena moving in - sun 4 jan")
     if (title := note_heading(hit)) and keys & words(title) and title not in said_here:
@@ -328,7 +329,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # june." - two words of the question said together, in an item on what it is about;
         # then the words on the thing, said in other words too ("biometrics appt" for "appointment")
         paired = bool(keys & item) and any(p in " ".join(tokens(sentence)) for p in pairs)
-        rank = (today is not None and still_ahead(rendered, day, today),  # still to come, as ranked above
+        # (a list's line on another thing, "- revision timetables fri 18 dec", is not the one to come)
+        rank = (today is not None and still_ahead(rendered, day, today) and (bool(keys & alike(own | heading))
+                                                                             or not on_it),
                 paired, len((keys - named) & alike(own)), len(keys & own), len(keys & (own | heading)),
                 sentence == moved_to, -j)  # the change that brought this item, over its other days
         if best is None or rank > best[0]:

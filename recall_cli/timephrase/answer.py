@@ -67,7 +67,9 @@ DATE_PHRASES = [
     # ranges first: "3-10 November", "November 3-10", "3 November to 10 December", "between March 1 and March 5"
     ("range_dm", re.compile(rf"{_FROM}(?P<d1>{_D})(?:{_DASH}){_THEN_WEEKDAY}(?P<d2>{_D})\s+{OF}(?P<m>{_DAY_MONTH})"
                             rf"{_OPT_YEAR}", re.I)),
-    ("range_md", re.compile(rf"{_FROM}(?P<m>{_MONTH})\s+(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\b{_OPT_YEAR}", re.I)),
+    # (not "thu 19 nov 4-7": a day named before its month, then the hours)
+    ("range_md", re.compile(rf"{_FROM}(?<!\d\s)(?P<m>{_MONTH})\s+(?P<d1>{_D})(?:{_DASH})(?P<d2>{_D})\b{_OPT_YEAR}",
+                            re.I)),
     ("range_full", re.compile(rf"{_FROM}{_day_month('d1', 'm1')}(?:{_DASH}){_THEN_WEEKDAY}{_day_month('d2', 'm2')}"
                               rf"{_OPT_YEAR}", re.I)),
     ("day", re.compile(rf"\b{_day_month('d', 'm')}{_OPT_YEAR}", re.I)),

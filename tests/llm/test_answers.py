@@ -462,6 +462,14 @@ def test_how_many_of_a_kind_is_the_line_that_counts_them_not_one_that_names_them
         "guest list update: 4 of the coventry lot can't make it so 68 now.")
 
 
+def test_how_much_per_head_is_the_latest_price_per_head_not_a_measure_per_group(svc):
+    add_notes(svc, [("2026-10-13T20:05", "caterer quotes: spice route catering £18/head for veg + non veg buffet"),
+                    ("2026-11-19T22:12", "how much payasam per head for 68 people at the party"),
+                    ("2026-11-20T20:15", "kerala kitchen leeds quote - bindu thomas. £21/head, sadya style + appam."),
+                    ("2026-12-02T17:00", "1. 0.2M sodium thiosulfate, 50 cm3 per group 2. 2M hcl, 5 cm3 per group")])
+    assert answered(svc, "how much per head is the food now", "2026-12-09T18:00").startswith("£21/head")
+
+
 def test_what_value_was_put_on_a_thing_is_answered_by_the_sum_not_the_heading(svc, tmp_path):
     import_note(svc, tmp_path / "2025-10-14-valuation.md",
                 "Tue 14/10/25 \u2013 Donal's house \u2013 valuation\n\nMet the auctioneer at the house at 12 \u2013 "

@@ -43,3 +43,10 @@ def test_a_note_file_dated_after_the_time_asked_at_is_not_yet_known_but_an_undat
     # on 25 November, the dated file's move (2 December) was not written yet; the undated file's
     # save time (5 December) says nothing of when its line was
     assert answered(svc, "when is the magna trip", "2026-11-25T12:00").startswith("19 November 2026")
+
+
+def test_a_lists_line_on_the_thing_gives_its_day_though_gone_by_not_another_lines_day_to_come(svc, tmp_path):
+    import_note(svc, tmp_path / "school.md", "# key dates\n\n- parents evening thu 19 nov 4-7 (moved from 12 nov)\n"
+                "- magna trip fri 4 dec\n- revision timetables to tutors fri 18 dec\n- yr10 mocks from mon 11 jan\n",
+                saved="2026-11-02T17:00")
+    assert answered(svc, "when's parents evening", "2026-12-09T18:00").startswith("19 November 2026")

@@ -216,3 +216,9 @@ def test_words_that_are_also_months_elsewhere_need_a_day_before_them(text):
 ])
 def test_a_month_misspelt_the_common_way_is_still_a_date(text, day):
     assert [d[1] for d in dates_in(text, parse_time("2026-12-06 12:00"))] == [day]
+
+
+def test_a_day_named_before_its_month_then_hours_is_that_day_not_a_range_of_days():
+    found = dates_in("- parents evening thu 19 nov 4-7 (moved from 12 nov)", parse_time("2026-11-02T17:00"))
+    assert [rendered for _p, rendered, _d, _s in found] == ["19 November 2026", "12 November 2026"]
+    assert [r for _p, r, _d, _s in dates_in("away nov 4-7", parse_time("2026-10-02T17:00"))] == ["4-7 November 2026"]
