@@ -245,7 +245,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     kept = bool(KEPT_WHERE.match(question))
     if kept:  # "put" frames the question: what says where does not say "put"
         keys, verb = keys - {stem(w) for w in ("put", "leave", "left", "keep", "kept", "store", "hide")}, ""
-    latest = bool(DONE_YET.match(question) or NOW_ASKED.search(question)) or kept
+    latest = bool(WHETHER_DONE.match(question) or NOW_ASKED.search(question)) or kept
     doing = {stem(m.group(1).lower()) for m in DOING.finditer(question)} if NOW_ASKED.search(question) else set()
     if keys & doing and not kept and keys - doing - names:
         # "what book are we reading for book club now?": a later "book is Piranesi" says what

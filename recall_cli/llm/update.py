@@ -241,7 +241,8 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
         talk = shared | {"it"} if other.session and other.session == hit.session and not is_note(other) else shared
         for later in sentences(other.text or ""):
             if is_question(later) or not (changes(later, talk, names, where, earlier)
-                                          or _in_changed_section(later, other, shared, where)):
+                                          or _in_changed_section(later, other, shared, where)
+                                          or _moves_on(later, other, shared, earlier)):
                 continue
             if own_kind and talk == shared and not own_kind & words(later):
                 continue  # "Priya changed her number" changes no locker's number
@@ -254,6 +255,26 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
             if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+OPENERS = frozenset("so and then now but just".split())  # words a clause may open with before its verb
+
+
+def _moves_on(sentence: str, hit: Hit, shared: set[str], earlier: AbstractSet[str]) -> bool:
+    """Whether ``sentence`` opens with a change and nothing it changes before it ("switching to
+    lily's kitchen grain free instead"), in an item that names the thing and what the earlier
+    statement gave it ("wellbeloved not agreeing with miso"): the change is of that."""
+    toks = tokens(sentence)
+    while toks and toks[0] in OPENERS:
+        toks = toks[1:]
+    spans = _change_spans(toks)
+    if not spans or spans[0][0] != 0 or called_off(sentence, hit):
+        return False  # (what is called off is told as such: "Cancelled the hotel, flights refunded")
+    item = words(hit.text or "")
+    value = {w for w in (earlier - shared) & item if not UPDATE.fullmatch(w) and not _change_spans([w])}
+    # (or one that says much of what it said: "cancelled the dec wentzl booking (free) and rebooked
+    # wentzl 7-11 jan" after "hotel wentzl ... 17-21 dec ... booking.com conf ... free cancellation")
+    return bool(value) and (bool(shared & alike(item)) or len(value) >= 3)
 
 
 PLAN = re.compile(r"\b(?:book(?:ed|ing)|plan(?:s|ned|ning)?|scheduled|will|going to|due|every|next|tomorrow|tonight|"

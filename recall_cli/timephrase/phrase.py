@@ -118,7 +118,7 @@ PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|f
                   r"kept|brought|caught|taught|heard|held|paid|sat|stood|threw|wore|rode|broke|chose|fell|"
                   r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
 FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
-                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|booked|deadline|upcoming|"
+                    r"todo|to-do|remind(?:er)?|due|appointment|scheduled|(?:re-?)?booked|deadline|upcoming|"
                     r"(?:booked|planned|arranged|reserved|set) for|"
                     # ("moved from Thursday to Friday 4pm": the day it was on, then the day it is on now)
                     r"(?:moved|postponed|rescheduled|pushed(?: back)?|changed|brought forward)"

@@ -8,6 +8,8 @@ import pytest
 from recall_cli.llm.shape import Shaped
 from recall_cli.llm.standing import OFF, TAKEN_OVER, called_off, came_to, still_on, taken_over, takes_effect
 from recall_cli.llm.support import key_words
+from recall_cli.llm.update import later_update
+from recall_cli.models import Hit
 from recall_cli.timeutil import parse_time
 from tests.llm.test_answers import add_notes, answered, import_note
 
@@ -321,3 +323,45 @@ def test_why_a_plan_was_called_off_is_the_later_line_that_calls_it_off_with_its_
                     ("2026-11-06T10:00", "committee meeting cancelled - Helen is off sick.")])
     assert answered(svc, "why was the annual review meeting cancelled", "2026-12-09T18:00").startswith(
         "committee meeting cancelled - Helen is off sick.")
+
+
+def test_whether_someone_did_a_thing_is_the_latest_word_on_it(svc):
+    add_notes(svc, [("2026-11-02T14:30", "sent TN-032 to harbour lights £1,200 (first half panto), 14 day terms"),
+                    ("2026-11-20T10:15", "harbour lights still havent paid TN-032, 18 days now (terms were 14)."),
+                    ("2026-11-27T11:00", "harbour lights finally paid TN-032 £1,200. jamie blamed their new finance "
+                                         "system, the one they moved to in october, and says the next one is sorted")])
+    assert answered(svc, "did harbour lights pay TN-032", "2026-12-09T18:00").startswith(
+        "harbour lights finally paid TN-032 £1,200.")
+
+
+def test_a_later_note_that_names_the_old_choice_then_switches_says_what_holds_now(svc):
+    add_notes(svc, [("2026-11-11T20:30", "switching miso's food from harringtons to james wellbeloved lamb & rice "
+                                         "because of her itchy skin. mix over 7 days"),
+                    ("2026-11-20T09:00", "miso weighed at the vets, 14.2kg"),
+                    ("2026-12-02T18:30", "wellbeloved not agreeing with miso, loose stools all week. switching to "
+                                         "lily's kitchen grain free instead")])
+    assert answered(svc, "what food is miso on now", "2026-12-09T18:00").startswith(
+        "switching to lily's kitchen grain free instead")
+
+
+def test_a_booking_cancelled_and_rebooked_in_one_line_gives_the_new_reference_and_next_years_days(svc):
+    add_notes(svc, [("2026-11-03T21:15", HOTEL),
+                    ("2026-11-16T09:50", REBOOKED)])
+    assert answered(svc, "whats the wentzl conf number", "2026-12-09T18:00").startswith(REBOOKED)
+    assert answered(svc, "when are we at the wentzl", "2026-12-09T18:00").startswith("7-11 January 2027")
+
+
+HOTEL = ("hotel for krakow: hotel wentzl on the rynek, 4 nights 17-21 dec, €165/night, booking.com conf 4417 882 903, "
+         "free cancellation till 10 dec")
+REBOOKED = "cancelled the dec wentzl booking (free) and rebooked wentzl 7-11 jan €149/night, new conf 4417 905 118"
+
+
+def test_a_rebooking_that_says_much_of_what_the_booking_said_changes_it_though_it_names_no_key_word():
+    booked, rebooked = (Hit(owner="event", id=n, score=1.0, ts=parse_time(ts), source="note", kind="note", text=text)
+                        for n, ts, text in ((1, "2026-11-03T21:15", HOTEL), (2, "2026-11-16T09:50", REBOOKED)))
+    keys = key_words("whats the hotel confirmation number")
+    assert later_update(keys, (HOTEL, booked), [booked, rebooked]) == (REBOOKED, rebooked)
+    # a later line that opens with a change but shares little with the booking is another's
+    other = Hit(owner="event", id=3, score=1.0, ts=parse_time("2026-11-17T09:00"), source="note", kind="note",
+                text="switched the dentist to fri 8 jan")
+    assert later_update(keys, (HOTEL, booked), [booked, other]) is None
