@@ -226,8 +226,10 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # birthday party" over "Date: Saturday 16 January 2027")
             # (one word a heading shares, "# tenby - has to move", is its topic, not the thing's card)
             titled = len(keys) > 1 and keys <= alike(context_of(hit))
-            dated = ahead and any((titled or keys & words(s)) and dates_in(s, hit.ts)
-                                  and not recurs(s, hit) for s in sentences(hit.text or ""))
+            # (or the next, when that one gives none: "entered the edinburgh half!! sun 24 may 2027")
+            told = sentences(hit.text or "")
+            dated = ahead and any((titled or keys & words(s) or (n and keys & words(told[n - 1]) and not dates_in(
+                told[n - 1], hit.ts))) and dates_in(s, hit.ts) and not recurs(s, hit) for n, s in enumerate(told))
             # ("last appt of the day" says "appointment")
             # (and one that dates the deed over one dated only by when it was written)
             # (but a note on someone else's, "Tom's swimming lessons", is not the one asked about's)

@@ -470,6 +470,15 @@ def test_how_much_per_head_is_the_latest_price_per_head_not_a_measure_per_group(
     assert answered(svc, "how much per head is the food now", "2026-12-09T18:00").startswith("£21/head")
 
 
+def test_what_a_trade_cost_in_the_end_is_the_bill_for_its_work_not_the_tradesmans_phone_number(svc):
+    add_notes(svc, [("2026-10-26T08:40", "bathroom: plumber is craig baird (baird plumbing) 07700 900412, coming "
+                                         "round thurs 29 oct 10am to look at the job"),
+                    ("2026-11-20T16:40", "craig finished the plumbing. final bill at the end £3,740 (£3,450 + £290 "
+                                         "floorboards), paid by bank transfer")])
+    assert answered(svc, "how much was the plumber in the end", "2026-12-09T18:00").startswith(
+        "final bill at the end £3,740")
+
+
 def test_what_value_was_put_on_a_thing_is_answered_by_the_sum_not_the_heading(svc, tmp_path):
     import_note(svc, tmp_path / "2025-10-14-valuation.md",
                 "Tue 14/10/25 \u2013 Donal's house \u2013 valuation\n\nMet the auctioneer at the house at 12 \u2013 "

@@ -50,3 +50,10 @@ def test_a_lists_line_on_the_thing_gives_its_day_though_gone_by_not_another_line
                 "- magna trip fri 4 dec\n- revision timetables to tutors fri 18 dec\n- yr10 mocks from mon 11 jan\n",
                 saved="2026-11-02T17:00")
     assert answered(svc, "when's parents evening", "2026-12-09T18:00").startswith("19 November 2026")
+
+
+def test_a_thing_dated_in_the_sentence_after_the_one_naming_it_is_dated_so_not_by_a_later_mention(svc):
+    add_notes(svc, [("2026-10-27T07:30", "entered the edinburgh half marathon!! sun 24 may 2027, £58 entry."),
+                    ("2026-11-28T10:00", "changing my edinburgh goal to sub 1:50 after the calf thing"),
+                    ("2026-12-01T20:30", "edinburgh half in may, goal sub 1:50, coming back from a calf strain.")])
+    assert answered(svc, "when is the edinburgh half", "2026-12-09T18:00").startswith("24 May 2027")
