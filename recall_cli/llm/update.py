@@ -19,7 +19,18 @@ from ..timephrase.phrase import MONTHS, WEEKDAYS
 from ..timeutil import from_ts
 from .check import names_in
 from .lexicon import RELATION
-from .support import DIGIT_WORDS, FIRST_PERSON, STOPWORDS, alike, sentences, stem, tokens, words
+from .support import (
+    CALENDAR_ABBREVIATIONS,
+    DIGIT_WORDS,
+    FIRST_PERSON,
+    QUESTION_WORDS,
+    STOPWORDS,
+    alike,
+    sentences,
+    stem,
+    tokens,
+    words,
+)
 
 # words saying that what was true before no longer is ("moved to", "switched"); not "now",
 # which chat uses for any feeling ("I feel like a different person now": 2 wrong LoCoMo answers)
@@ -258,6 +269,9 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
 
 
 OPENERS = frozenset("so and then now but just".split())  # words a clause may open with before its verb
+# words that tell when, not what: "7 days", "sat", "night" link no later line to an earlier one
+_NO_LINK = frozenset({stem(w) for w in QUESTION_WORDS | CALENDAR_ABBREVIATIONS} | QUESTION_WORDS
+                     | CALENDAR_ABBREVIATIONS)
 
 
 def _moves_on(sentence: str, hit: Hit, shared: set[str], earlier: AbstractSet[str]) -> bool:
@@ -271,7 +285,7 @@ def _moves_on(sentence: str, hit: Hit, shared: set[str], earlier: AbstractSet[st
     if not spans or spans[0][0] != 0 or called_off(sentence, hit):
         return False  # (what is called off is told as such: "Cancelled the hotel, flights refunded")
     item = words(hit.text or "")
-    value = {w for w in (earlier - shared) & item if not UPDATE.fullmatch(w) and not _change_spans([w])}
+    value = {w for w in (earlier - shared) & item if w.isalpha() and w not in _NO_LINK and not _change_spans([w])}
     # (or one that says much of what it said: "cancelled the dec wentzl booking (free) and rebooked
     # wentzl 7-11 jan" after "hotel wentzl ... 17-21 dec ... booking.com conf ... free cancellation")
     return bool(value) and (bool(shared & alike(item)) or len(value) >= 3)

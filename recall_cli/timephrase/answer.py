@@ -247,7 +247,8 @@ def _render_relative(g: dict[str, str], said: date) -> tuple[str, date | None] |
 MOVED_BEFORE = re.compile(r"\b(?:moved|moving|postponed|rescheduled|pushed back|brought forward|changed|shifted)"
                           r"(?:\s+(?:again|it|them))?\s*$",
                           re.I)
-CLAUSE_END = re.compile(r"[.!?;]\s+|,\s+(?:and|but|so)\s+")
+# (a comma before a new subject's "is" opens a clause too: "deposit paid, trip is 15-19 feb")
+CLAUSE_END = re.compile(r"[.!?;]\s+|,\s+(?:and|but|so)\s+|,\s+(?=[\w']+\s+(?:is|are)\b)")
 
 
 def dates_in(text: str, said: float, undated: bool = False) -> list[tuple[int, str, date | None, str]]:

@@ -365,3 +365,12 @@ def test_a_rebooking_that_says_much_of_what_the_booking_said_changes_it_though_i
     other = Hit(owner="event", id=3, score=1.0, ts=parse_time("2026-11-17T09:00"), source="note", kind="note",
                 text="switched the dentist to fri 8 jan")
     assert later_update(keys, (HOTEL, booked), [booked, other]) is None
+
+
+def test_a_later_switch_that_shares_only_a_number_or_a_day_with_an_earlier_line_changes_nothing_of_it(svc):
+    add_notes(svc, [("2026-11-09T10:25", "vet says miso's head shaking is an ear infection - surolan drops, 5 drops "
+                                         "twice a day in left ear for 7 days"),
+                    ("2026-11-11T20:30", "switching miso's food from harringtons to james wellbeloved because of "
+                                         "her itchy skin. mix over 7 days")])
+    assert answered(svc, "whats the dose for miso's ear drops", "2026-12-09T18:00").startswith(
+        "vet says miso's head shaking is an ear infection - surolan drops, 5 drops twice a day")

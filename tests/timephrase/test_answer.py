@@ -222,3 +222,9 @@ def test_a_day_named_before_its_month_then_hours_is_that_day_not_a_range_of_days
     found = dates_in("- parents evening thu 19 nov 4-7 (moved from 12 nov)", parse_time("2026-11-02T17:00"))
     assert [rendered for _p, rendered, _d, _s in found] == ["19 November 2026", "12 November 2026"]
     assert [r for _p, r, _d, _s in dates_in("away nov 4-7", parse_time("2026-10-02T17:00"))] == ["4-7 November 2026"]
+
+
+def test_a_plan_after_a_comma_keeps_its_own_tense_though_the_clause_before_tells_of_a_deed_done():
+    found = dates_in("meera's paris trip deposit £120 paid on parentpay, trip is 15-19 feb.",
+                     parse_time("2026-12-01T20:00"))
+    assert [rendered for _p, rendered, _d, _s in found] == ["15-19 February 2027"]
