@@ -197,12 +197,13 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
     kind = kind_words(question, keys - named - owners)
     upcoming = today is not None and bool(NEXT.search(question))
     for i, hit in enumerate(hits[:2 * depth if verb or upcoming else depth]):
-        if allow is not None and not any(allow(hit, s) for s in sentences(hit.text or "")):
+        told = sentences(hit.text or "")
+        if allow is not None and not any(allow(hit, s) for s in told):
             continue  # not theirs to answer (the assistant's "day trip to Sintra" for "my trip")
         text = words(hit.text or "") | heading_words(hit)
         overlap = len(keys & text)
         # further down, only a line that dates the deed asked ("Move date: Saturday 16 August")
-        deed = bool(verb) and any(verb in words(s) and dates_in(s, hit.ts) for s in sentences(hit.text or ""))
+        deed = bool(verb) and any(verb in words(s) and dates_in(s, hit.ts) for s in told)
         # "when is Dad's follow-up?" asked on 3 May: a day still to come ("follow-up ... tue
         # may 6") over one gone by ("had a hip replacement ... on Feb 18"); in an item on the
         # thing, a line that says when the next one is counts without its name ("next & last
@@ -214,7 +215,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             (keys & alike(words(s) | section) or (upcoming and NEXT.search(s)))
             # (a thing that comes back has a day to come: "every Tuesday", a timetable's "Wednesday is ...")
             and (recurs(s, hit) or any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit))))
-            for s in sentences(hit.text or ""))
+            for s in told)
         if (overlap or not keys) and (i < depth or (deed and overlap >= 2) or (upcoming and ahead_of)):
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
             # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then
@@ -227,7 +228,6 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
             # (one word a heading shares, "# tenby - has to move", is its topic, not the thing's card)
             titled = len(keys) > 1 and keys <= alike(context_of(hit))
             # (or the next, when that one gives none: "entered the edinburgh half!! sun 24 may 2027")
-            told = sentences(hit.text or "")
             dated = ahead and any((titled or keys & words(s) or (n and keys & words(told[n - 1]) and not dates_in(
                 told[n - 1], hit.ts))) and dates_in(s, hit.ts) and not recurs(s, hit) for n, s in enumerate(told))
             # ("last appt of the day" says "appointment")
@@ -239,7 +239,7 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
                            len((keys - owners) & alike(text)), len(keys & alike(text)), dated,
                            # (then one sentence that says it all: "hill session is every Wednesday" over a
                            # timetable's "Wednesday is the club hill session" under "Sunday is the long run")
-                           max((len(keys & alike(words(s))) for s in sentences(hit.text or "")), default=0),
+                           max((len(keys & alike(words(s))) for s in told), default=0),
                            hit.ts if ahead else -i, hit))
     if not ranked:
         return None
