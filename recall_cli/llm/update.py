@@ -270,6 +270,7 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
 
 OPENERS = frozenset("so and then now but just".split())  # words a clause may open with before its verb
 # words that tell when, not what: "7 days", "sat", "night" link no later line to an earlier one
+# (as written and stemmed: "mornings" stems to "morning", which "morning" itself does not)
 _NO_LINK = frozenset({stem(w) for w in QUESTION_WORDS | CALENDAR_ABBREVIATIONS} | QUESTION_WORDS
                      | CALENDAR_ABBREVIATIONS)
 
