@@ -43,6 +43,7 @@ from .kind import question_kind
 from .measure import stored_word, unanswerable
 from .model import Chat, model_trusted
 from .quote import evidence_answer
+from .role import by_name
 from .shape import (
     Shaped,
 )
@@ -313,8 +314,10 @@ def ask(
     started = time.perf_counter()
     asked = question
     question = follow_up(question, history)
+    said = question
+    question = by_name(svc.store, question)  # "whens the plumber starting": Craig, as the notes call him
     # a rewritten follow-up already says everything; the last question would bring its person back
-    query = retrieval_query(question, history) if question == asked else question
+    query = retrieval_query(question, history) if said == asked else question
     result = (search or svc.search)(query, limit=limit, reference=reference)
     window = result.time_range  # the time asked about, even when the evidence comes from any time
     question = respelt(svc.store, question)
@@ -334,7 +337,7 @@ def ask(
     # by its file's last save, which says nothing of when its words were written.)
     asked_at = time.time() if reference is None else reference
     hits = [h for h in hits if h.ts <= asked_at + DAY_GRACE or undated(h)]
-    answer = Answer(question, None, evidence=hits)
+    answer = Answer(said, None, evidence=hits)
     answer.timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
     found = assess(question, hits, speakers=svc.store.actor_named, min_support=min_support)
     if not found.abstain and (why := unanswerable(question, found.key_words, hits, follow_up=bool(history),

@@ -75,3 +75,12 @@ ADJECTIVES = frozenset("red blue green yellow orange purple pink black white gre
 IDIOMS = ((re.compile(r"\bdo(?:es)?\s+for\s+(?:a\s+)?living\b", re.I), "work"),
           (re.compile(r"\b(?:end|ends|ended|ending)\s+up\s+|\s*\bin\s+the\s+end\b|\s*\bafter\s+all\b", re.I), ""),
           (re.compile(r"\b(?:go|goes|went|going|gone)\s+with\b(?=\W*$|\s+(?:and|for|in|now)\b)", re.I), "decide"))
+
+# the people a question can name by what they do for the asker ("whens the plumber starting"):
+# notes name them once and then call them by name (see role.py)
+ROLES = frozenset("""
+plumber builder tiler electrician sparky joiner carpenter roofer plasterer painter decorator gardener cleaner
+mechanic locksmith glazier handyman landlord landlady dentist doctor gp vet physio physiotherapist therapist
+counsellor counselor optician hygienist midwife surgeon consultant accountant solicitor lawyer architect surveyor
+tutor supervisor advisor adviser mentor coach trainer instructor babysitter childminder nanny hairdresser barber
+""".split())

@@ -475,8 +475,8 @@ def test_what_a_trade_cost_in_the_end_is_the_bill_for_its_work_not_the_tradesman
                                          "round thurs 29 oct 10am to look at the job"),
                     ("2026-11-20T16:40", "craig finished the plumbing. final bill at the end £3,740 (£3,450 + £290 "
                                          "floorboards), paid by bank transfer")])
-    assert answered(svc, "how much was the plumber in the end", "2026-12-09T18:00").startswith(
-        "final bill at the end £3,740")
+    said = answered(svc, "how much was the plumber in the end", "2026-12-09T18:00")
+    assert "final bill at the end £3,740" in said and "07700" not in said
 
 
 def test_what_value_was_put_on_a_thing_is_answered_by_the_sum_not_the_heading(svc, tmp_path):
