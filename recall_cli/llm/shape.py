@@ -55,7 +55,7 @@ from .support import (
     stem,
     words,
 )
-from .update import CANCELLED, DAYS, UPDATE_DEPTH, asks, is_note, is_question, later_update, struck
+from .update import CANCELLED, DAYS, UPDATE_DEPTH, asks, is_note, is_question, later_update, outdated, struck
 from .verb import GENERIC_VERBS
 
 ANSWER_DEPTH = 3  # the first items whose sentences may answer
@@ -139,8 +139,8 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     the sentence with "flight" over the one that only names Carmen; "where did Mitch and
     Hannah's ceremony happen?": the line on the ceremony over the one naming both), then
     (``when``: the item's time, for a question whose latest word counts) the later, then the
-    earlier ranked."""
-    said = words(sentence)
+    earlier ranked. (Of the latest word, "nov still old rate" says no rate.)"""
+    said = words(sentence) - (outdated(sentence) if when else set())
     # then the key words it says in other words ("flights" for "flying"), then those where it
     # sits says (a note file "gym switch.md", a heading): only on a tie
     someone = person is not None and bool(keys & alike(said)) and (

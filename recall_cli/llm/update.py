@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 
 from ..models import Hit
 from ..search.text import is_self
@@ -261,11 +262,44 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                 continue  # "piano lesson moved to Friday" moves no swimming lesson
             if talk == shared and _of_another(later, keys | earlier | heading_words(hit)):
                 continue  # "Redis cache moved to port 6380" moves no Postgres port
+            if _anothers_change(later, sentence, shared):
+                continue  # "fiona at clyde sound says their day rate goes up" changes no brightpod rate
             if called_off(later, other) and not _plan(sentence, hit):
                 continue  # "Parkrun was cancelled this morning" undoes no run done before
-            if (allow is None or allow(other, later)) and (best is None or other.ts > best[1].ts):
+            if _allowed(allow, other, later, hit) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+# who a thing is with: "priya at brightpod", "fiona at clyde sound"
+AT_PLACE = re.compile(r"\b(?:at|from)\s+([^\W\d_][\w&'-]*(?:\s+[^\W\d_][\w&'-]*)?)", re.I)
+
+
+def _anothers_change(sentence: str, earlier: str, shared: set[str]) -> bool:
+    """Whether ``sentence`` tells of a thing at another place than the ``earlier`` statement's
+    (whose place the question names too): "fiona at clyde sound says their day rate goes up"
+    changes no rate "priya at brightpod" agreed."""
+    def places(text: str) -> set[str]:
+        return {stem(t) for m in AT_PLACE.finditer(text) for t in tokens(m.group(1))}
+
+    own = places(earlier) & shared
+    return bool(own) and not own & words(sentence) and bool(places(sentence) - STOPWORDS)
+
+
+# "nov still old rate", "the previous address": the thing as it was before, not as it is now
+OUTDATED = re.compile(r"\b(?:old|previous|former|original|prev)\s+([a-z]+)", re.I)
+
+
+def outdated(sentence: str) -> set[str]:
+    """The stems of the things ``sentence`` names as they were before ("old rate")."""
+    return {stem(m.group(1).lower()) for m in OUTDATED.finditer(sentence)}
+
+
+def _allowed(allow: Callable[[Hit, str], bool] | None, other: Hit, later: str, hit: Hit) -> bool:
+    """Whether ``allow`` lets ``later`` (a change of ``hit``'s statement, in ``other``) answer:
+    read as going on from ``hit``, whose thing it changes ("rebooked wentzl 7-11 jan
+    €149/night" is on the hotel of "hotel wentzl ... €165/night")."""
+    return allow is None or allow(other, later) or allow(replace(other, text=f"{hit.text}\n{other.text}"), later)
 
 
 OPENERS = frozenset("so and then now but just".split())  # words a clause may open with before its verb

@@ -351,6 +351,12 @@ def test_a_booking_cancelled_and_rebooked_in_one_line_gives_the_new_reference_an
     assert answered(svc, "when are we at the wentzl", "2026-12-09T18:00").startswith("7-11 January 2027")
 
 
+def test_a_rebooking_that_never_says_hotel_gives_the_hotels_new_price_a_night(svc):
+    # "hotel" is only in the booking: the rebooking goes on from it, so its €149 is the hotel's
+    add_notes(svc, [("2026-11-03T21:15", HOTEL), ("2026-11-16T09:50", REBOOKED)])
+    assert answered(svc, "how much is the hotel per night", "2026-12-09T18:00").startswith(REBOOKED)
+
+
 HOTEL = ("hotel for krakow: hotel wentzl on the rynek, 4 nights 17-21 dec, €165/night, booking.com conf 4417 882 903, "
          "free cancellation till 10 dec")
 REBOOKED = "cancelled the dec wentzl booking (free) and rebooked wentzl 7-11 jan €149/night, new conf 4417 905 118"
@@ -374,3 +380,19 @@ def test_a_later_switch_that_shares_only_a_number_or_a_day_with_an_earlier_line_
                                          "her itchy skin. mix over 7 days")])
     assert answered(svc, "whats the dose for miso's ear drops", "2026-12-09T18:00").startswith(
         "vet says miso's head shaking is an ear infection - surolan drops, 5 drops twice a day")
+
+
+NEW_RATE = ("2026-11-25T12:00", "priya at brightpod agreed my new rate £55/ep from 1 dec")
+
+
+def test_a_later_line_that_gives_the_old_rate_is_not_the_rate_now(svc):
+    add_notes(svc, [NEW_RATE, ("2026-12-01T09:20", "brightpod nov invoice TN-035: 8 eps @ £45 = £360 "
+                                                   "(nov still old rate)")])
+    assert answered(svc, "whats my rate for brightpod now", "2026-12-09T18:00").startswith(NEW_RATE[1])
+
+
+def test_another_clients_rate_going_up_is_no_change_of_this_ones(svc):
+    add_notes(svc, [NEW_RATE, ("2026-12-07T15:00", "fiona at clyde sound says their day rate for me goes up to £350 "
+                                                   "from january")])
+    said = answered(svc, "whats my rate for brightpod now", "2026-12-09T18:00")
+    assert said.startswith(NEW_RATE[1]) and "clyde" not in said
