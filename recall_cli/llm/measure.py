@@ -310,7 +310,8 @@ NAME_ASKED = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are|\s+were)\b.*\b(?:nam
 NAME_WORDS = frozenset(stem(w) for w in ("name", "names", "named", "called"))
 # a name said: a capitalised word inside a sentence, or what something is called or named
 NAMED = re.compile(r"(?<=[\w,;):] )(?!(?:I|The|A|An|My|Our|This|That)\b)[A-Z][\w'\u2019-]+"
-                   r"|\b(?:called|named|name(?:'s| is| was))\s+\S|[\"\u201c'][A-Z]\w+")
+                   r"|\b(?:called|named|name(?:'s| is| was))\s+\S|[\"\u201c'][A-Z]\w+"
+                   r"|\b(?i:dr|mrs|mr|ms|miss|prof)\.?\s+[^\W\d_][\w'\u2019-]+")  # "w/ dr o'malley"
 
 
 def missing_name(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
@@ -321,7 +322,16 @@ def missing_name(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
     if not NAME_ASKED.match(question) or not subject:
         return False
     on_it = [s for h in top for s in sentences(h.text or "") if subject & words(s)]
-    return bool(on_it) and not any(NAMED.search(s) for s in on_it)
+    return bool(on_it) and not any(gives_name(s, subject) for s in on_it)
+
+
+def gives_name(sentence: str, subject: set[str]) -> bool:
+    """Whether ``sentence`` names someone or something: NAMED, or a name written in lower case
+    after the thing (a word of ``subject``, stems) it names ("landlord is tom keane")."""
+    subject = subject - NAME_WORDS
+    things = "|".join(map(re.escape, sorted(subject)))
+    return NAMED.search(sentence) is not None or (
+        bool(subject) and re.search(rf"\b(?:{things})\w*\s*(?:is|was|:|-)\s+[^\W\d_]{{3,}}", sentence) is not None)
 
 
 # figures in a sentence: a time of day or a date is none

@@ -28,15 +28,17 @@ from .asking import (
     WHERE,
     WHETHER_DONE,
 )
-from .contact import named_number, number_of
+from .contact import EMAIL, NAMED_NUMBER, named_number, number_of
 from .correction import corrected
-from .lexicon import LANGUAGES
+from .lexicon import LANGUAGES, ROLES
 from .measure import (
     FIGURE_DEPTH,
     MEASURE_DEPTH,
     MONEY,
+    NAME_ASKED,
     block_number,
     counted_asked,
+    gives_name,
     measure_asked,
     rate_asked,
     with_count,
@@ -96,6 +98,7 @@ if TYPE_CHECKING:
 # a reference asked for, and what gives one: letters and digits ("HWD-448812") or a long number
 REF_ASKED = re.compile(r"\b(?:ref|reference|(?:booking|order|confirmation|policy|account)\s+(?:number|no|code))\b",
                        re.I)
+EMAIL_ASKED = re.compile(r"\be-?mail(?:\s+address)?\s*[?.!]*\s*$|\be-?mail address\b", re.I)  # the address asked
 REFERENCE = re.compile(rf"{CODE.pattern}|{LONG_NUMBER.pattern}")
 
 # "what day of the week ...?", "what night is running club?": a day of the week, which a line says ("on a Monday only")
@@ -261,6 +264,18 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
     dialled = LONG_NUMBER if PHONE.search(question) else REFERENCE if REF_ASKED.search(question) else None
+    if made is None and NAME_ASKED.match(question):
+        # "whats the landlords name": the sentence that names him ("landlord is tom keane"), over
+        # one that only tells of him ("landlord says the deposit is actually €1,300")
+        made = statement_answer(keys, own, reply, FIGURE_DEPTH, allow=partial(_naming_one, keys, keep),
+                                names=names, predicate=verb, latest=latest, then=then)
+    whose = NAMED_NUMBER.search(question)  # "whats fiona's email": hers, or none (named_number)
+    if made is None and EMAIL_ASKED.search(question) and (whose is None or whose.group(1).lower() in ROLES):
+        # "whats my supervisor's email": the sentence with an address, in an item on the
+        # supervisor ("supervisor mtgs every 2nd tues ... niamh's email is niamh.b@..."), over the
+        # one that only names them
+        made = statement_answer(keys, own, reply, FIGURE_DEPTH, allow=partial(_saying, EMAIL, keys, keep),
+                                names=names, predicate=verb, latest=latest, then=then)
     if made is None and amount and dialled is not None:
         # "stone co phone number": a line with digits to ring, in an item on it (not "down to £2,600");
         # "howdens order ref": one with the ref ("order ref HWD-448812", not "14 boxes")
@@ -366,6 +381,11 @@ def _naming(thing: str, keys: set[str], allow: Callable[[Hit, str], bool] | None
     """Whether ``sentence`` (that ``allow`` lets answer) names ``thing`` (stemmed), in an item
     that says the key words (two of them, when more are asked)."""
     return (allow is None or allow(hit, sentence)) and thing in alike(words(sentence)) and _on_it(keys, hit)
+
+
+def _naming_one(keys: set[str], allow: Callable[[Hit, str], bool] | None, hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` (that ``allow`` lets answer) names someone or something of ``keys``."""
+    return (allow is None or allow(hit, sentence)) and gives_name(sentence, keys) and bool(keys & words(sentence))
 
 
 def _on_it(keys: set[str], hit: Hit) -> bool:

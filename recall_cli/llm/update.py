@@ -319,6 +319,8 @@ def _moves_on(sentence: str, hit: Hit, shared: set[str], earlier: AbstractSet[st
     spans = _change_spans(toks)
     if not spans or spans[0][0] != 0 or called_off(sentence, hit):
         return False  # (what is called off is told as such: "Cancelled the hotel, flights refunded")
+    if not words(" ".join(t for t in toks[spans[0][1] + 1:] if t not in AFTER_CHANGE)):
+        return False  # "moved in!!!" tells of a move, and of nothing it changed to
     item = words(hit.text or "")
     value = {w for w in (earlier - shared) & item if w.isalpha() and w not in _NO_LINK and not _change_spans([w])}
     # (or one that says much of what it said: "cancelled the dec wentzl booking (free) and rebooked

@@ -63,3 +63,22 @@ def test_a_named_persons_email_or_number_said_after_their_name_answers_and_none_
     assert "07700 900655" in answered(svc, "rachels number", now)
     for question in ("kirstys number?", "whats fiona's email address", "what is rachel's email"):
         assert answered(svc, question, now).startswith("Not mentioned"), question
+
+
+def test_an_email_asked_of_a_role_is_the_sentence_with_an_address_in_the_note_on_them(svc):
+    add_notes(svc, [("2026-10-20T17:05", "supervisor mtgs every 2nd tues at 2pm, room 204 ryan institute. niamh's "
+                                         "email is niamh.brennan@universityofgalway.ie"),
+                    ("2026-10-27T16:40", "my supervisor wants the ch2 draft by mon 30 nov")])
+    assert answered(svc, "whats my supervisor's email", "2026-12-09T18:00").startswith(
+        "niamh's email is niamh.brennan@universityofgalway.ie")
+
+
+def test_a_name_asked_is_the_sentence_that_names_them_though_it_is_in_lower_case(svc):
+    add_notes(svc, [("2026-10-23T19:30", "got the flat on father griffin rd!! rent €1,150/mnth, landlord is tom keane "
+                                         "086 555 2041. move in 14 nov"),
+                    ("2026-10-30T18:50", "landlord says the deposit is actually €1,300 bc the flat is furnished"),
+                    ("2026-11-15T18:30", "moved in!!! all boxes up the stairs. old landlord is to return the deposit"),
+                    ("2026-10-20T08:55", "dentist appt mon 2 nov 4.30pm w/ dr o'malley at shop st dental")])
+    assert "landlord is tom keane" in answered(svc, "whats the landlords name", "2026-12-09T18:00")
+    # a title says a name ("dr o'malley"): the question is answered, not abstained from
+    assert "dr o'malley" in answered(svc, "whats the dentist's name", "2026-12-09T18:00")

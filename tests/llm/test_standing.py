@@ -3,6 +3,8 @@ in the words people write that down with, and only for the thing asked about."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from recall_cli.llm.shape import Shaped
@@ -396,3 +398,19 @@ def test_another_clients_rate_going_up_is_no_change_of_this_ones(svc):
                                                    "from january")])
     said = answered(svc, "whats my rate for brightpod now", "2026-12-09T18:00")
     assert said.startswith(NEW_RATE[1]) and "clyde" not in said
+
+
+def test_moving_in_is_no_change_of_what_a_note_on_the_flat_said():
+    # "moved in!!!" opens with a change word and changes nothing to anything
+    told, moved = (Hit(owner="event", id=n, score=1.0, ts=parse_time(ts), source="note", kind="note", text=text)
+                   for n, ts, text in ((1, "2026-10-30T18:50", DEPOSIT), (2, "2026-11-15T18:30", MOVED_IN)))
+    keys = key_words("whats the landlords name")
+    assert later_update(keys, (DEPOSIT, told), [told, moved]) is None
+    # what it changed to, said after it, is a change
+    moved = replace(moved, text=MOVED_IN.replace("moved in!!!", "moved the deposit to €1,400!!!"))
+    assert later_update(keys, (DEPOSIT, told), [told, moved]) is not None
+
+
+DEPOSIT = "landlord says the deposit is actually €1,300 bc the flat is furnished"
+MOVED_IN = ("moved in!!! all boxes up the stairs. old landlord mrs carney is to return the €900 deposit for the "
+            "salthill place by end of month")
