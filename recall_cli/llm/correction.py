@@ -64,13 +64,21 @@ def _amount_corrected(store: Store, made: Shaped, source: Hit) -> tuple[str, Hit
         digits = re.findall(r"\d+", value)
         phrase = " ".join(digits)
         ids = [i for i, _ in store.fts_events(f'"{phrase}"', LOOKED_AT, since=source.ts + 1)]
-        said = re.compile(re.escape(value).replace(r"\ ", r"\s?") + r"(?![\d,.]\d)", re.I)
+        number = re.search(r"\d[\d,]*(?:\.\d+)?", value)
+        # (its currency may be left out where the new one has it: "€420 not 380")
+        said = re.compile(r"(?<![\d,.])(?:[£$€¥]\s?)?" + re.escape(number.group(0) if number else value)
+                          + r"(?![\d,.]\d)(?:\s?(?:€|eur|euros?|gbp|pounds?|usd|cad|dollars?)\b)?", re.I)
         for hit in _later(store, ids, source):
             for sentence in sentences(hit.text or ""):
-                if len(AMOUNT.findall(sentence)) > 1 and any(no_longer(sentence, m.start(), m.end(), amount=True)
-                                                             for m in said.finditer(sentence)):
+                if any(no_longer(sentence, m.start(), m.end(), amount=True) and _other_amount(sentence, m)
+                       for m in said.finditer(sentence)):
                     return clean(sentence) or sentence, hit
     return None
+
+
+def _other_amount(sentence: str, value: re.Match[str]) -> bool:
+    """Whether ``sentence`` gives an amount besides ``value`` (what it is now)."""
+    return any(a.end() <= value.start() or a.start() >= value.end() for a in AMOUNT.finditer(sentence))
 
 
 def _day_corrected(store: Store, made: Shaped, source: Hit, question: str) -> tuple[str, Hit] | None:

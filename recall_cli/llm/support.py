@@ -118,6 +118,8 @@ def alike(said: set[str]) -> set[str]:
     same = {key for key, family in FAMILY.items() if family & said}
     # a trade is said by its work: "craig finished the plumbing" is on the plumber
     same |= {f"{w}er" for w in said if len(w) >= 4 and w.isalpha()}
+    # and one who does it by its work: "demonstrator rate" is the demonstrating rate
+    same |= {w[:-2] for w in said if len(w) >= 8 and w.endswith(("or", "er")) and w.isalpha()}
     # (as does turning an age: "Tomas turns 7 on 3 January")
     if any(AGE_ORDINAL.fullmatch(w) for w in said) or ("turn" in said and any(w.isdigit() and int(w) <= 120
                                                                               for w in said)):

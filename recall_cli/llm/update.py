@@ -138,6 +138,9 @@ FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|begin
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
 
 
+ACTUALLY = re.compile(r"\b(?:is|are|was|were|will be|'s)\s+(?:now\s+)?actually\b", re.I)  # a value put right
+
+
 def _change_spans(toks: list[str]) -> list[tuple[int, int]]:
     """The first and last token of each change word or pair of words in ``toks`` ("moved",
     "called off"), in the order they stand."""
@@ -149,6 +152,8 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
                 earlier: AbstractSet[str]) -> bool:
     if FINAL.search(sentence) and shared & {stem(t) for t in tokens(sentence)}:
         return True  # "worktop: got stone co down to £2,600 final": what the price came to
+    if (fix := ACTUALLY.search(sentence)) and shared & {stem(t) for t in tokens(sentence[:fix.start()])[-SHOUT_REACH:]}:
+        return True  # "landlord says the deposit is actually €1,300": what it is, said again
     if (start := FROM_THEN.match(sentence)) and TIME_WORD.search(start.group(0)) \
             and shared & {stem(t) for t in tokens(sentence[start.end():])}:
         return True  # "From 16 November my manager is Tom": what holds from then on
@@ -258,7 +263,8 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
                 continue
             if own_kind and talk == shared and not own_kind & words(later):
                 continue  # "Priya changed her number" changes no locker's number
-            if kind & shared and talk == shared and not kind & alike(words(later)):
+            if kind & shared and talk == shared and not kind & alike(words(later)) \
+                    and not _said_as_before(other, shared - kind, earlier):
                 continue  # "piano lesson moved to Friday" moves no swimming lesson
             if talk == shared and _of_another(later, keys | earlier | heading_words(hit)):
                 continue  # "Redis cache moved to port 6380" moves no Postgres port
@@ -269,6 +275,17 @@ def later_update(keys: set[str], found: tuple[str, Hit], hits: Sequence[Hit],
             if _allowed(allow, other, later, hit) and (best is None or other.ts > best[1].ts):
                 best = (later, other)
     return best
+
+
+def _said_as_before(other: Hit, things: set[str], earlier: AbstractSet[str]) -> bool:
+    """Whether ``other`` names one of ``things`` with no word of another kind before it: "fri
+    trip is off" after "sampling trip for fri 11 dec, same boat" (its day is the earlier
+    one's), not "piano lesson moved" after "swimming lessons are every Tuesday"."""
+    # (a name is no thing: "Piano lesson for Ellie" names Ellie, as "swimming for Ellie" did)
+    said = re.findall(r"[^\W_]+(?:'[^\W_]+)?", (other.text or "").replace("\u2019", "'"))
+    toks = [w.lower() for w in said]
+    before = [toks[i - 1] if i else "" for i, t in enumerate(toks) if stem(t) in things and not said[i][0].isupper()]
+    return bool(before) and all(not w or w in STOPWORDS or stem(w) in earlier for w in before)
 
 
 # who a thing is with: "priya at brightpod", "fiona at clyde sound"

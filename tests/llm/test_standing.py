@@ -414,3 +414,31 @@ def test_moving_in_is_no_change_of_what_a_note_on_the_flat_said():
 DEPOSIT = "landlord says the deposit is actually €1,300 bc the flat is furnished"
 MOVED_IN = ("moved in!!! all boxes up the stairs. old landlord mrs carney is to return the €900 deposit for the "
             "salthill place by end of month")
+
+
+def test_a_later_note_that_calls_the_trip_by_its_day_moves_the_boat_trip(svc):
+    # "fri trip" is the trip of "fri 11 dec, same boat": it moves though it never says "boat"
+    add_notes(svc, [("2026-11-20T10:15", "booked the next sampling trip for fri 11 dec, same boat, declan again. "
+                                         "7am rossaveal"),
+                    ("2026-12-07T08:05", "declan rang - fri trip is off, swell forecast 4m. moved to tues 15 dec, "
+                                         "7am")])
+    assert answered(svc, "whens the boat trip now", "2026-12-09T18:00").startswith("15 December 2026")
+
+
+def test_a_price_put_right_with_its_old_figure_bare_or_with_actually_is_the_price_now(svc):
+    add_notes(svc, [("2026-10-19T09:14", "booked the boat for the sampling trip - bay charters, skipper declan. €380 "
+                                         "for the day from the lab grant"),
+                    ("2026-12-04T14:30", "declan says the dec trip will be €420 not 380, diesel's gone up"),
+                    ("2026-10-26T12:00", "transferred deposit for new flat to tom, €1,150 (one months rent)"),
+                    ("2026-10-30T18:50", "landlord says the deposit is actually €1,300 bc it's furnished")])
+    assert answered(svc, "how much is the boat for the trip", "2026-12-09T18:00").startswith(
+        "declan says the dec trip will be €420 not 380")
+    assert answered(svc, "how much was the deposit for the new flat", "2026-12-09T18:00").startswith(
+        "landlord says the deposit is actually €1,300")
+
+
+def test_the_one_who_does_a_job_is_said_of_the_job_demonstrator_rate_for_demonstrating(svc):
+    add_notes(svc, [("2026-10-20T13:20", "demonstrating 1st yr bio labs again this sem, tues + thurs 2-5, €18.50/hr"),
+                    ("2026-11-11T13:45", "email from the school: demonstrator rate goes up to €21/hr from 1 dec"),
+                    ("2026-12-08T16:00", "demonstrating cancelled thurs 10 dec, labs finished for the sem")])
+    assert "€21/hr" in answered(svc, "whats my demonstrating rate now", "2026-12-09T18:00")
