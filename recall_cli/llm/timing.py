@@ -36,6 +36,7 @@ from .support import (
 )
 from .update import (
     CHANGE_MARK,
+    NO_LINK,
     REBOOKED,
     STRUCK,
     UPDATE_DEPTH,
@@ -447,7 +448,7 @@ def _called_off_later(keys: set[str], found: tuple[str, Hit], day: date, linked:
     # the day's own words ("Tue", "Mar") are no sign that two sentences speak of one thing, nor
     # is booking it ("dental booked Tue 11 Mar" is not "Book club on the 11th is off")
     about = (keys | (words(sentence) - words(" ".join(d[3] for d in dates_in(sentence, hit.ts))))) \
-        - STOPWORDS - BOOKING
+        - STOPWORDS - BOOKING - NO_LINK
     best: tuple[str, Hit] | None = None
     for other in linked:
         if other.ref == hit.ref or not (other.ts > hit.ts or undated(hit)):

@@ -322,7 +322,7 @@ def _allowed(allow: Callable[[Hit, str], bool] | None, other: Hit, later: str, h
 OPENERS = frozenset("so and then now but just".split())  # words a clause may open with before its verb
 # words that tell when, not what: "7 days", "sat", "night" link no later line to an earlier one
 # (as written and stemmed: "mornings" stems to "morning", which "morning" itself does not)
-_NO_LINK = frozenset({stem(w) for w in QUESTION_WORDS | CALENDAR_ABBREVIATIONS} | QUESTION_WORDS
+NO_LINK = frozenset({stem(w) for w in QUESTION_WORDS | CALENDAR_ABBREVIATIONS} | QUESTION_WORDS
                      | CALENDAR_ABBREVIATIONS)
 
 
@@ -339,7 +339,7 @@ def _moves_on(sentence: str, hit: Hit, shared: set[str], earlier: AbstractSet[st
     if not words(" ".join(t for t in toks[spans[0][1] + 1:] if t not in AFTER_CHANGE)):
         return False  # "moved in!!!" tells of a move, and of nothing it changed to
     item = words(hit.text or "")
-    value = {w for w in (earlier - shared) & item if w.isalpha() and w not in _NO_LINK and not _change_spans([w])}
+    value = {w for w in (earlier - shared) & item if w.isalpha() and w not in NO_LINK and not _change_spans([w])}
     # (or one that says much of what it said: "cancelled the dec wentzl booking (free) and rebooked
     # wentzl 7-11 jan" after "hotel wentzl ... 17-21 dec ... booking.com conf ... free cancellation")
     return bool(value) and (bool(shared & alike(item)) or len(value) >= 3)

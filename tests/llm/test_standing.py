@@ -442,3 +442,10 @@ def test_the_one_who_does_a_job_is_said_of_the_job_demonstrator_rate_for_demonst
                     ("2026-11-11T13:45", "email from the school: demonstrator rate goes up to €21/hr from 1 dec"),
                     ("2026-12-08T16:00", "demonstrating cancelled thurs 10 dec, labs finished for the sem")])
     assert "€21/hr" in answered(svc, "whats my demonstrating rate now", "2026-12-09T18:00")
+
+
+def test_another_thing_called_off_on_the_same_weekday_and_day_leaves_the_appointment_on(svc):
+    # "thurs" is how both say the day, not a sign they are one thing
+    add_notes(svc, [("2026-10-29T14:10", "dentist rang, my appt moved to thurs 10 dec 11am (dr o'malley on leave)"),
+                    ("2026-12-08T16:00", "demonstrating cancelled thurs 10 dec, labs finished for the sem")])
+    assert answered(svc, "when is the dentist", "2026-12-09T18:00").startswith("10 December 2026 at 11am")
