@@ -24,10 +24,11 @@ from .support import CALENDAR_ABBREVIATIONS, QUESTION_WORDS, STOPWORDS
 if TYPE_CHECKING:
     from ..store.db import Store
 
-# a question that asks for the name ("who is Chioma's plumber?", "which plumber did I go with?"),
+# a question that asks for the name ("who is Chioma's plumber?", "which plumber did I go with?",
+# "whats the plumber's name"),
 # or for another one than the notes name ("what was the other tiler quote?")
-FOR_THE_NAME = (r"^\s*who\b|\bwhich\s+(?:\w+\s+)?(?:{role})\b|\b(?:other|another|second|2nd|previous|"
-                          r"old|first|\w+'s|his|her|their)\s+(?:{role})\b")
+FOR_THE_NAME = (r"^\s*who\b|\bname[ds]?\b|\bcalled\b|\bwhich\s+(?:\w+\s+)?(?:{role})\b"
+                r"|\b(?:other|another|second|2nd|previous|old|first|\w+'s|his|her|their)\s+(?:{role})\b")
 NAME = r"([a-z][a-z'\-]+)"
 SURNAME = r"(\s+[a-z][a-z'\-]+)"  # a surname makes a word a name: "craig baird", not "knee is"
 # whose the role is, when not the writer's: "his plumber", "tom's builder"

@@ -37,7 +37,7 @@ def test_a_role_named_by_its_business_in_brackets_is_that_person(svc):
 def test_a_question_that_asks_for_the_name_keeps_its_role(svc):
     add_notes(svc, PLUMBER)
     for question in ("who is the plumber?", "which plumber did I go with?", "what was the other plumber's quote?",
-                     "who is Chioma's plumber?"):
+                     "who is Chioma's plumber?", "whats the plumber's name"):
         assert by_name(svc.store, question) == question
     assert by_name(svc.store, "whats the plumber's number") == "whats craig's number"
 
