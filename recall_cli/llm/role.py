@@ -56,7 +56,7 @@ def _patterns(role: str) -> list[re.Pattern[str]]:
         rf"\b{said}\b[^.;:\n]{{0,25}}?\bfrom\s+{NAME}{SURNAME}",
         # "gaz the builder", "craig, our plumber"
         rf"(?:^|[,.;:(]\s*){NAME}(),?\s+(?:the|my|our)\s+{said}\b",
-        # "ewan fraser (fraser tiling)", "dr lowe (gp)"
+        # "ewan fraser (fraser tiling)", "aoife byrne (physio)"
         rf"\b{NAME}{SURNAME}\s*\([^()]{{0,30}}?\b(?:{said}|{work})\b",
         # "Kowalski Plumbing (Piotr Kowalski, 07700 900412)"
         rf"\b(?:{work})\s*\(\s*{NAME}{SURNAME}",
@@ -67,9 +67,11 @@ NOT_NAMES = frozenset("someone somebody anyone anybody nobody everyone also back
 
 
 def _is_name(word: str) -> bool:
+    """Whether a lower-case ``word`` after a role may be a name: not a word of what is said of
+    it ("plumber is also coming", "GP: knee is ...")."""
     return (len(word) >= 3 and word.isalpha() and word not in NOT_NAMES and word not in STOPWORDS
             and word not in QUESTION_WORDS and word not in ADJECTIVES and word not in CALENDAR_ABBREVIATIONS
-            and word not in ROLES            and not word.endswith(("ing", "ed")))
+            and word not in ROLES and not word.endswith(("ing", "ed")))
 
 
 def names_for(store: Store, role: str) -> list[str]:
