@@ -36,19 +36,19 @@ ANOTHERS = re.compile(r"(?:\b(?:his|her|their|its)|'s)\s*$")
 NOTES_READ = 40  # the notes naming a role that are read for its name (the latest first)
 
 
-def _forms(role: str) -> tuple[str, str]:
-    """(the role as a pattern, its work as a pattern): "plumber" and "plumbing"; "electrician"
-    and "electrics" / "electrical"."""
+def _work(role: str) -> set[str]:
+    """The words a note says ``role``'s work with: "plumbing" for "plumber"; "electrics" and
+    "electrical" for "electrician"."""
     work = {f"{role}s"}
     if role.endswith(("er", "or")):
         work.add(f"{role[:-2]}ing")  # plumbing, tiling, building, decorating
     if role.endswith("ian"):
         work |= {f"{role[:-3]}s", f"{role[:-3]}al"}  # electrics, electrical
-    return rf"{re.escape(role)}s?", "|".join(map(re.escape, sorted(work)))
+    return work
 
 
 def _patterns(role: str) -> list[re.Pattern[str]]:
-    said, work = _forms(role)
+    said, work = rf"{re.escape(role)}s?", "|".join(map(re.escape, sorted(_work(role))))
     return [re.compile(p) for p in (
         # "plumber is craig baird", "Tiler: Gary Newton", "new builder - gaz"
         rf"\b{said}\s*(?:is|was|will be|=|:|-|\u2013|\u2014)\s+(?:now\s+)?{NAME}{SURNAME}",
@@ -77,13 +77,13 @@ def _is_name(word: str) -> bool:
 def names_for(store: Store, role: str) -> list[str]:
     """The names the notes give ``role``, the most mentioned first (a name no other note
     holds is left out: the notes never call the person by it)."""
-    _, work = _forms(role)
-    match = " OR ".join(f'"{w}"' for w in sorted({role, *work.split("|")} - {""}))
+    match = " OR ".join(f'"{w}"' for w in sorted({role, *_work(role)}))
     ids = [i for i, _ in store.fts_events(match, NOTES_READ)]
+    patterns = _patterns(role)
     found: dict[str, int] = {}
     for event in store.get_events(ids).values():
         text = " ".join(event.text.lower().replace("\u2019", "'").split())
-        for pattern in _patterns(role):
+        for pattern in patterns:
             for m in pattern.finditer(text):
                 name, surname = m.group(1), m.group(2).strip()
                 named = _is_name(name) and (not surname or _is_name(surname))
@@ -91,6 +91,8 @@ def names_for(store: Store, role: str) -> list[str]:
                     found[name] = store.fts_match_count(f'"{name}"')
     # the notes must call the person by name at least as often as by the role, or the role's own
     # notes would be lost ("physio follow up moved", when one note says "physio - aileen grant")
+    if not found:
+        return []
     said = store.fts_match_count(match)
     return sorted((n for n, c in found.items() if c >= 2 and c >= said), key=lambda n: -found[n])
 

@@ -26,6 +26,7 @@ from .support import (
     FIRST_PERSON,
     QUESTION_WORDS,
     STOPWORDS,
+    WORD,
     alike,
     sentences,
     stem,
@@ -282,7 +283,7 @@ def _said_as_before(other: Hit, things: set[str], earlier: AbstractSet[str]) -> 
     trip is off" after "sampling trip for fri 11 dec, same boat" (its day is the earlier
     one's), not "piano lesson moved" after "swimming lessons are every Tuesday"."""
     # (a name is no thing: "Piano lesson for Ellie" names Ellie, as "swimming for Ellie" did)
-    said = re.findall(r"[^\W_]+(?:'[^\W_]+)?", (other.text or "").replace("\u2019", "'"))
+    said = WORD.findall((other.text or "").replace("\u2019", "'"))  # (as tokens() has them, in their case)
     toks = [w.lower() for w in said]
     before = [toks[i - 1] if i else "" for i, t in enumerate(toks) if stem(t) in things and not said[i][0].isupper()]
     return bool(before) and all(not w or w in STOPWORDS or stem(w) in earlier for w in before)
