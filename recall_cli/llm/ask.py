@@ -51,8 +51,11 @@ from .shell import shell_answer
 from .support import (
     WORD,
     Support,
+    alike,
     assess,
+    doers,
     tokens,
+    told,
     words,
 )
 from .timing import dated_outside, undated
@@ -406,6 +409,19 @@ def _cite(answer: Answer, shaped: Shaped) -> None:
     answer.evidence = [*answer.evidence, *(h for h in shaped.hits if h.ref not in known)]
 
 
+def _quoted(svc: Recall, question: str, kind: str, found: Support, hits: Sequence[Hit],
+            asked_at: float) -> Shaped | None:
+    """The evidence's own words for ``question``, when what they quote holds one of its key
+    words at least: "when is mum's birthday?" is no note on a day rate that names neither. (A
+    chat's turn is read with the turns before it: the reply to "what should I eat in Lyon?".)"""
+    made = evidence_answer(svc, question, kind, found, hits, asked_at)
+    keys = found.key_words | words(question)  # ("how many km a week": km, though a measure's word)
+    if made is None or not keys or any(h.source == "chat" or keys & doers(alike(words(told(h))))
+                                       for h in made.hits):
+        return made
+    return None
+
+
 def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: list[Hit], llm: LLM,
             max_tokens: int, history: Sequence[tuple[str, str]], asked_at: float) -> None:
     """Fill ``answer`` from the evidence or the model, by the kind of question (asked at
@@ -414,7 +430,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
     by_evidence = (kind == "date" and svc.config.get("ask.date_answers")) or kind == "steps" or \
         not model_answers(svc, llm)
     if by_evidence:
-        made = evidence_answer(svc, question, kind, found, hits, asked_at)
+        made = _quoted(svc, question, kind, found, hits, asked_at)
         if made is None:
             _abstain(answer, "no statement in the evidence answers it")
             return
@@ -433,7 +449,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
         if svc.config.get("ask.model_abstains"):
             _abstain(answer, "the model found no answer in the evidence")
             return
-        made = evidence_answer(svc, question, kind, found, kept, asked_at)
+        made = _quoted(svc, question, kind, found, kept, asked_at)
         if made is None:
             _abstain(answer, "the model found no answer in the evidence, nor did the evidence's words")
             return
@@ -443,7 +459,7 @@ def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: li
         return
     ok, why = grounded(CITATION.sub(" ", text), question, [evidence_line(h) for h in kept])
     if not ok:
-        made = evidence_answer(svc, question, kind, found, kept, asked_at)
+        made = _quoted(svc, question, kind, found, kept, asked_at)
         if made is not None:
             answer.generated = text
             _cite(answer, made)

@@ -84,3 +84,9 @@ mechanic locksmith glazier handyman landlord landlady dentist doctor gp vet phys
 counsellor counselor optician hygienist midwife surgeon consultant accountant solicitor lawyer architect surveyor
 tutor supervisor advisor adviser mentor coach trainer instructor babysitter childminder nanny hairdresser barber
 """.split())
+
+# what a sum of money is for: "the rent at the old place" is not the deposit on it
+MONEY_KINDS = frozenset("""
+rent deposit fee fare salary wage wages rate tip bill fine refund budget quote invoice valuation premium excess
+mortgage tax deductible allowance pension
+""".split())

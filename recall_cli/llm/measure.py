@@ -17,7 +17,7 @@ from itertools import takewhile
 from ..models import Hit
 from ..search.text import SHORT_FORMS
 from ..timephrase.answer import dates_in
-from .lexicon import ADJECTIVES, LANGUAGES
+from .lexicon import ADJECTIVES, LANGUAGES, MONEY_KINDS
 from .support import (
     AGE,
     DIGIT_WORDS,
@@ -45,14 +45,14 @@ COLOURS = re.compile(r"\b(?:red|orange|yellow|green|blue|purple|violet|pink|brow
 MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = (
     ("price",
      re.compile(r"\bhow much\b(?=.*\b(?:cost|costs|costing|pay|paid|paying|charge|charged|charging|spend|spent|"
-                r"price|money|fee|owe|owed)\b)|\bwhat (?:did|does|do|will|would)\b.*\b(?:cost|charge)\b"
+                r"price|money|fee|owe|owed)\b)|\bwhat (?:did|does|do|will|would)\b.*\b(?:cost|charge|quoted?)\b"
                 r"|\bwhat(?:'s| is| was) the (?:price|cost|fee)\b", re.I),
      re.compile(r"[£$€¥₹]|\b(?:eur|euros?|pounds?|quid|dollars?|bucks|cad|usd|gbp|rs|inr|rupees?|kr|dkk|nok|sek|"
                 r"zł|zl|złoty|zloty|pln|chf|francs?|aud|nzd|zar|rand|yen|yuan)\b|\b(?-i:R)\s?\d"  # R13,650: rand
                 r"|\b\d+(?:[.,]\d{2})\b|\b\d{1,3}(?:[.,]\d{3})+\b|\d\s*/\s*(?:mo|mnd|mth|month|wk|week|yr|year)\b"
                 r"|\bfree\b|\bnothing\b", re.I),
      frozenset({"cost", "costs", "pay", "paid", "charge", "spend", "spent", "price", "money", "fee",
-                "owe", "owed", "total", "altogether", "overall"})),
+                "owe", "owed", "total", "altogether", "overall", "quote", "quoted"})),
     ("share", re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
      re.compile(r"\d\s*%|\bper ?cent\b|\b(?:half|third|quarter)\b|\d+\s*/\s*\d+", re.I),
      frozenset({"percent", "percentage", "share", "proportion", "fraction"})),
@@ -95,7 +95,7 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
     does, or when it asks for none. ("What time does the choir's summer concert start?" is not
     answered by "Choir: extra rehearsals 2-5pm".)"""
     for name, asks, gives, own in MEASURES:
-        if not asks.search(question):
+        if not (asks.search(question) or (name == "price" and THING_PRICED.search(question))):
             continue
         subject = keys - {stem(w) for w in own} - own
         # the thing measured, not only whose it is: "the new tyres for the Land Rover" are not
@@ -108,11 +108,18 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
                  for i, s in enumerate(said)
                  if (2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject))
                  and (not thing or thing & alike(_said(" ".join([*said[i:i + 2], _head(h)]))))]
+        if name == "price" and (kinds := {stem(w) for w in MONEY_KINDS} & subject):
+            # a sum said to be for another thing is not this one's: "the rent at the salthill
+            # place" is not "the €900 deposit for the salthill place"
+            about = [s for s in about if kinds & alike(_said(s)) or not {stem(w) for w in MONEY_KINDS} & _said(s)]
         if not any(gives.search(s) for s in about):
             return name
     return None
 
 
+# "how much is the hotel for the cousins?": a thing's price (not "how much rice is left"), though
+# the answer may give it as the price a night
+THING_PRICED = re.compile(r"\bhow much (?:is|was|are|were)\s+(?:the|my|our)\b", re.I)
 MEASURE_DEPTH = 10  # the first items a measure must be in
 FIGURE_DEPTH = 8  # the first items a number or an age must be in (as assess reads them)
 # "chassis number", "serial no.", "door code": the word that says which number is asked
@@ -142,19 +149,24 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
         # (a note's block led by a line that names it is on it whole: "Mrs Hartley after -" and
         # its list, "- her number 0113 496 0731")
-        on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
-                 for i, s in enumerate(said)
-                 if not subject or subject & words(s) or subject & words(_head(h))]
         # the number's own name goes with it: "what's the chassis number of my Axio?" is not
         # answered by "2015 Axio, silver", nor "Pipa's microchip number" by her vet's address
         asked = NUMBER_NAME.search(question)
         kind = asked.group(1).lower() if asked and asked.group(1).lower() not in UNNAMED_NUMBERS else ""
+        # and whose it is, in its item: the lisbon hotel's room number is not "room 204 ryan institute"
+        whose = subject - {stem(kind)} or subject
+        on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
+                 for i, s in enumerate(said)
+                 if not subject or ((subject & words(s) or subject & words(_head(h)))
+                                    and whose & words(f"{h.text} {_head(h)}"))]
         if kind:
             on_it = [(s, after) for s, after in on_it if _names_kind(kind, s)]
             if not on_it:
                 return f"no evidence item gives a {kind} number"
         # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
         digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
+        if kind:  # a price is no number of a kind: "student early bird €295" gives no student number
+            on_it = [(PRICED.sub("", s), PRICED.sub("", after)) for s, after in on_it]
         if subject and not on_it:  # "what is my passport number?": the boiler engineer's is no answer
             return "no evidence item names what the number asked for belongs to"
         kept = any(KEPT_AT.search(s) and subject <= alike(words(s)) for s, _ in on_it)
@@ -339,6 +351,7 @@ AMOUNT = re.compile(r"\d|[£$€¥]")
 MONEY = re.compile(r"[£$€¥₹]|\b(?-i:R)\s?\d|\b(?:eur|euros?|pounds?|dollars?|kr|dkk|sek|nok|pln|zł|zl|złoty|zloty|chf|"
                    r"francs?|usd|gbp|aud|nzd|cad|zar|inr|rupees?|yen|yuan|rand)\b", re.I)
 CLOCK = re.compile(r"(?<![£$€¥₹])(?<![£$€¥₹] )\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)  # "£10.99" is no time
+PRICED = re.compile(r"[£$€¥₹]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:eur|euros?|pounds?|quid|dollars?)\b", re.I)
 AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
 
 

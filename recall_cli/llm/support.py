@@ -81,7 +81,8 @@ AGE = re.compile(r"\b(?:is|was|am|'m|turns?|turned|turning|aged?)\s+(?:now\s+)?\
                  r"|\b\d{1,3}[\s-]*(?:years?|yrs?|months?|weeks?)[\s-]*old\b|\b\d{1,3}(?:st|nd|rd|th) birthday\b",
                  re.I)
 DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extension|reference|ref)\b"
-                          r"(?:\s+(?:for|of|at)\s+[\w' -]{1,40})?[\s?.!]*$", re.I)  # "... number for Biscuit?"
+                          r"(?:\s+(?:for|of|at)\s+[\w' -]{1,40})?[\s?.!]*$"  # "... number for Biscuit?"
+                          r"|^\W*what(?:'s|s|\s+is|\s+was)?\s+(?:\w+\s+){1,2}(?:number|code|pin)\b(?!\s+of\b)", re.I)
 # "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
 # whomever it is about ("strengthen your glutes")
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
@@ -414,7 +415,7 @@ def _anothers_only(question: str, keys: set[str], top: Sequence[Hit]) -> bool:
     return bool(whose) and all(whose)
 
 
-def _said(hit: Hit) -> str:
+def told(hit: Hit) -> str:
     """An item's words for the question's: its speaker, its text, its joined names' words ("PureGym" holds a
     gym), and where it sits (a note's heading, a chat's title, a file's name "gym switch.md"), as search reads it."""
     where = " ".join(str(hit.meta.get(k) or "") for k in ("heading", "title")) if hit.meta else ""
@@ -452,9 +453,9 @@ def _anothers_kind(question: str, subject: set[str], own: set[str], top: Sequenc
     kind = kind_words(question, subject)
     if not kind:
         return False
-    theirs = [h for h in top if not h.actor and POSSESSIVE.search(_said(h)) and not own & words(_said(h))
-              and subject <= alike(words(_said(h)))]
-    return bool(theirs) and not any(kind <= alike(words(_said(h))) for h in top if own & words(_said(h)))
+    theirs = [h for h in top if not h.actor and POSSESSIVE.search(told(h)) and not own & words(told(h))
+              and subject <= alike(words(told(h)))]
+    return bool(theirs) and not any(kind <= alike(words(told(h))) for h in top if own & words(told(h)))
 
 
 @dataclass
@@ -499,7 +500,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # each item's words, as the question's; for "what is Priya's number?", a phone number or code
     # says "number" ("- Babysitter: Priya, 07700 900777")
     digits = DIGIT_WORDS & keys if DIGITS_ASKED.search(question) else set()
-    heard = [doers(alike(words(_said(h)))) | (digits if LONG_NUMBER.search(_said(h)) else set()) for h in top]
+    heard = [doers(alike(words(told(h)))) | (digits if LONG_NUMBER.search(told(h)) else set()) for h in top]
 
     def share_of(hit: Hit, said_: set[str]) -> float:
         held = keys & said_
@@ -509,7 +510,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
             return 0.0
         if held and held <= KIN_STEMS and keys - KIN_STEMS:
             return 0.0  # "where is Oma's armchair?": an item that only names Oma holds nothing asked
-        if not names_thing(asked, things, _said(hit), said_) and (hit.source != "shell" or WHICH_CODE.match(question)):
+        if not names_thing(asked, things, told(hit), said_) and (hit.source != "shell" or WHICH_CODE.match(question)):
             return 0.0  # "where is the spare bike key?": "brake pads on the bike" holds no key (nor "mysql -p" wifi)
         return len(held) / len(keys)
 
@@ -521,7 +522,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     if share < min_support:
         support.abstain = f"no evidence item is about the question's subject ({share:.0%} of its key words)"
         return support
-    said = set().union(*({w.removesuffix("'s") for w in tokens(_said(h))} for h in top))
+    said = set().union(*({w.removesuffix("'s") for w in tokens(told(h))} for h in top))
     said |= {stem(w) for w in said}
     waived: set[str] = set()
     asked_names = names_in_question(question, known)
@@ -543,7 +544,7 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
         # (a note's heading says whose it is too: "# Tom's 8th birthday party" over "Date: Sat 16 January")
         on_subject = [h for h, said_ in zip(top, heard, strict=True) if subject and not h.actor
                       and len(subject & said_) / len(subject) >= min_support]
-        if any(POSSESSIVE.search(_said(h)) for h in on_subject) and not any(own & words(_said(h)) for h in on_subject):
+        if any(POSSESSIVE.search(told(h)) for h in on_subject) and not any(own & words(told(h)) for h in on_subject):
             support.abstain = f"the evidence on this is about someone other than {name}"
             return support
         if _anothers_kind(question, subject, own, top):
@@ -568,11 +569,11 @@ def assess(question: str, hits: Sequence[Hit], *, speakers: Callable[[str], str 
     # news it answers ("what does Caroline say running is great for?" when Melanie said it)
     speech = bool(SPEECH.search(question)) and any(is_assistant(p) for p in people)
     lowered = {p.lower() for p in people if is_assistant(p)}
-    held = [alike(words(f"{_said(h)} {turn_before(h, top)}")) if speech and (h.actor or "").lower() in lowered
+    held = [alike(words(f"{told(h)} {turn_before(h, top)}")) if speech and (h.actor or "").lower() in lowered
             else said_ for h, said_ in zip(top, heard, strict=True)]
 
     def holds(hit: Hit, said_: set[str]) -> bool:
-        kinds = relations_in(_said(hit)) if kin else set()
+        kinds = relations_in(told(hit)) if kin else set()
         if kinds and not kinds & kin:
             return False  # about another relative
         # a note must name whom it is about; a conversation between people spreads that over

@@ -2696,3 +2696,20 @@ def test_which_one_i_went_with_is_the_one_chosen(svc):
                                          "too, he paid £6,100 all in.")])
     assert answered(svc, "which plumber did I go with", "2026-12-09T18:00").startswith(
         "Bathroom decision: going with Kowalski.")
+
+
+def test_a_statement_that_holds_none_of_the_questions_words_is_no_answer(svc):
+    # helper-143: "when is mum's birthday" (never said) quoted a day rate going up "from january",
+    # which the embedder found near it (a question holds the words, but answers nothing)
+    add_notes(svc, [("2026-11-15T22:10", "what to get mum for her birthday??"),
+                    ("2026-12-07T15:00", "fiona at clyde sound says their day rate for me goes up to £350 from "
+                                         "january")])
+
+    def search(query: str, **options: Any) -> Any:  # as a semantic model finds them: both
+        return svc.search("mum day rate", **options)
+
+    now = parse_time("2026-12-09T18:00")
+    answer = ask(svc, "when is mum's birthday", llm=ScriptedLLM([]), search=search, reference=now)
+    assert len(answer.evidence) == 2 and answer.text == ABSTAIN
+    answer = ask(svc, "when does fiona's day rate go up", llm=ScriptedLLM([]), search=search, reference=now)
+    assert answer.text.startswith("January 2027")

@@ -111,3 +111,50 @@ def test_how_much_a_thing_is_is_answered_by_the_sentence_with_its_price(svc):
                                          "hosting with hetzner €5.83/mo")])
     # an address and a port are figures, but no price
     assert answered(svc, "how much is the hetzner vps", "2026-12-09T18:00").startswith("hosting with hetzner €5.83/mo")
+
+
+def test_how_much_a_thing_is_asks_its_price_so_a_head_count_is_no_answer(svc):
+    # helper-142: "how much is the hotel for the coventry cousins" quoted the guest count
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-11-02T20:00", "mum wants the cousins from coventry invited so guest list is now 72 "
+                                         "not 60.")])
+    now = "2026-12-09T18:00"
+    assert answered(svc, "how much is the hotel for the coventry cousins", now).startswith("Not mentioned")
+    add_notes(svc, [("2026-11-03T20:00", "booked the premier inn for the coventry cousins, £89 a night")])
+    assert "£89" in answered(svc, "how much is the hotel for the coventry cousins", now)
+
+
+def test_a_sum_said_to_be_for_another_thing_is_not_the_price_asked(svc):
+    # helper-144: "how much was the rent at the old salthill place" gave the deposit
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-11-20T20:00", "old landlord mrs carney is to return the €900 deposit for the salthill "
+                                         "place by end of month")])
+    now = "2026-12-09T18:00"
+    assert answered(svc, "how much was the rent at the old salthill place", now).startswith("Not mentioned")
+    assert "€900" in answered(svc, "how much was the deposit for the salthill place", now)
+
+
+def test_what_someone_quoted_asks_for_a_sum(svc):
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-11-05T20:00", "car: last yr advisory from raj, rear brake pipes corroded, front left "
+                                         "tyre wear.")])
+    now = "2026-12-09T18:00"
+    assert answered(svc, "what did raj quote for the brake pipes", now).startswith("Not mentioned")
+    add_notes(svc, [("2026-11-06T20:00", "raj rang about the brake pipes, £180 to replace both")])
+    assert "£180" in answered(svc, "what did raj quote for the brake pipes", now)
+
+
+def test_a_price_or_another_places_number_is_no_number_of_the_kind_asked(svc):
+    # helper-144: "whats my student number" gave the student fare; "what room number am i in at
+    # the lisbon hotel" the hotel's price, while the only room number was a meeting room's
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-11-10T20:00", "registered for AMEC, student early bird €295, paid on my card"),
+                    ("2026-11-11T20:00", "supervisor mtgs every 2nd tues at 2pm, room 204 ryan institute."),
+                    ("2026-11-12T20:00", "hotel for lisbon: casa do rio guesthouse in alfama, 15-19 march, 4 nights "
+                                         "at €92/night.")])
+    now = "2026-12-09T18:00"
+    assert answered(svc, "whats my student number", now).startswith("Not mentioned")
+    assert answered(svc, "what room number am i in at the lisbon hotel", now).startswith("Not mentioned")
+    assert "204" in answered(svc, "whats the room number at the ryan institute", now)
+    add_notes(svc, [("2026-11-13T20:00", "student number for the travel fund form: 21345678")])
+    assert "21345678" in answered(svc, "whats my student number", now)
