@@ -115,8 +115,8 @@ def _days(n: str, unit: str) -> int:
 # with neither sign is read as a plan (notes and to-dos have no verb: "Dentist on the 1st")
 PAST = re.compile(r"\b(?:was|were|went|had|did|got|came|saw|met|made|took|gave|found|bought|thought|told|said|"
                   r"felt|left|began|wrote|won|lost|sang|swam|drove|flew|ate|drank|slept|spent|sent|built|"
-                  r"kept|brought|caught|taught|heard|held|paid|sat|stood|threw|wore|rode|broke|chose|fell|"
-                  r"forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
+                  r"kept|brought|caught|taught|heard|held|paid|(?<!on )sat(?!\.?\s+(?:the\s+)?\d)|stood|threw|wore|"
+                  r"rode|broke|chose|fell|forgot|knew|led|ran|spoke|woke|ago|yesterday|last|\w{3,}ed)\b", re.I)
 FUTURE = re.compile(r"\b(?:will|going to|gonna|need(?:s)? to|ha(?:ve|s) to|must|should|plan(?:s|ning)? to|"
                     r"todo|to-do|remind(?:er)?|due|appointment|scheduled|(?:re-?)?booked|deadline|upcoming|"
                     r"(?:booked|planned|arranged|reserved|set) for|"

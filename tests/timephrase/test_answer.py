@@ -125,6 +125,14 @@ def test_a_weekday_with_an_ordinal_is_the_nearest_such_day():
     assert dates_in("Fri 13 at the cinema", said) == []  # no ordinal: a number, not a day
 
 
+def test_sat_before_a_day_is_saturday_not_a_past_tense():
+    # helper-145: "hes collecting sat 21st" (said Wed 18 Nov) was read as a story: March's 21st
+    said = parse_time("2026-11-18T18:45")
+    assert [d for _, _, d, _ in dates_in("agreed £5,450 w/ tom. hes collecting sat 21st w/ cash.", said)] == [
+        date(2026, 11, 21)]
+    assert [d for _, _, d, _ in dates_in("we sat in the garden on the 14th", said)] == [date(2026, 11, 14)]
+
+
 def test_abbreviated_months_read_the_same_as_in_questions():
     assert dates_in("the recital is on Sept. 3rd", SAID)[0][1] == "3 September 2023"
     assert dates_in("flights booked for Nov 3-10", SAID)[0][1] == "3-10 November 2023"
