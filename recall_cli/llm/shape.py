@@ -143,7 +143,7 @@ def _rank(keys: set[str], names: AbstractSet[str], sentence: str, i: int, j: int
     said = words(sentence) - (outdated(sentence) if when else set())
     # then the key words it says in other words ("flights" for "flying"), then those where it
     # sits says (a note file "gym switch.md", a heading): only on a tie
-    someone = person is not None and bool(keys & alike(said)) and (
+    someone = person is not None and bool((keys - COMMON_DEEDS or keys) & alike(said)) and (  # not "make" alone
         names_someone(sentence, names) or names_someone(next_on_line(sentence, person), names))
     # the name right before the deed asked about is who did it ("Clodagh drove" over "I drive
     # up to Galway w/ Clodagh" for "who drove me to Galway?")
@@ -476,8 +476,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                 return Shaped(_listed(said, answered) or said, [answered])
     found = None
     if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
-        found = keys & PRICE_WORDS and best_statement(keys, hits, depth, partial(with_money, allow), names,
-                                                      predicate, latest, person)
+        found = keys & PRICE_WORDS and best_statement(keys - PRICE_WORDS or keys, hits, depth, partial(
+            with_money, allow), names, predicate, latest, person)  # (a sum is paid: "ref" over "paid ... ref")
         found = found or best_statement(keys, hits, depth, partial(with_figure, allow), names, predicate,
                                         latest, person)
         if found is not None and not _says_some(keys, found[0], found[1]):

@@ -191,7 +191,8 @@ def _replacing(text: str, hit: Hit, made: Shaped) -> Shaped:
 def _things(question: str, keys: set[str], skip: AbstractSet[str]) -> list[str]:
     """The words of ``question`` that name the thing asked about: its key words, less
     ``skip`` and words that name nothing in particular."""
-    return [t for t in dict.fromkeys(tokens(question)) if stem(t) in keys and stem(t) not in skip
+    said = [t.removesuffix("'s") for t in tokens(question)]  # "mum's gp": mum, too
+    return [t for t in dict.fromkeys(said) if stem(t) in keys and stem(t) not in skip
             and t not in GENERIC and t.isalnum()]
 
 

@@ -227,8 +227,8 @@ def key_words(question: str, names: Iterable[str] = ()) -> set[str]:
     question = plain(question)
     # "what's" is "what": a question word, not a key
     return {stem(w) for w in tokens(question)
-            if (base := w.removesuffix("'s")) not in STOPWORDS and base not in QUESTION_WORDS and len(w) > 2
-            and not YEAR.match(w) and base not in skip}
+            if (base := w.removesuffix("'s")) not in STOPWORDS and base not in QUESTION_WORDS and not YEAR.match(w)
+            and (len(w) > 2 or base in SHORT_WORDS or base[-1:].isdigit()) and base not in skip}  # "the gp", "v5"
 
 
 def _plain(word: str) -> str:

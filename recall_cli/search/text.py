@@ -72,7 +72,9 @@ SHORT_FORMS: dict[str, tuple[str, ...]] = {
     "reference": ("ref",), "christmas": ("xmas",), "medication": ("meds",), "medicine": ("meds",),
     "photograph": ("photo",), "telephone": ("phone",), "examination": ("exam",), "apartment": ("apt",),
     "prescription": ("rx",), "laboratory": ("lab",), "minutes": ("mins",), "hours": ("hrs",)}
-SHORT_WORDS = frozenset(short for forms in SHORT_FORMS.values() for short in forms)
+# (and two-letter words said as they are: "the gp", "the dj", "my pb")
+SHORT_WORDS = frozenset(short for forms in SHORT_FORMS.values() for short in forms) | {
+    "gp", "dj", "pb", "pe", "tv", "pc"}
 
 
 ASKING = frozenset({"much", "many"})  # "how much was the B&B?": the words of asking, not of the answer

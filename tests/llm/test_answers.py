@@ -2713,3 +2713,31 @@ def test_a_statement_that_holds_none_of_the_questions_words_is_no_answer(svc):
     assert len(answer.evidence) == 2 and answer.text == ABSTAIN
     answer = ask(svc, "when does fiona's day rate go up", llm=ScriptedLLM([]), search=search, reference=now)
     assert answer.text.startswith("January 2027")
+
+
+def test_a_two_letter_word_the_notes_use_is_a_key_word(svc):
+    # helper-145: "whats the gp called" had only "called" to look for, and quoted "league called it off"
+    add_notes(svc, [("2026-10-30T07:50", "gp appt mon 2 nov 9:10 w/ dr patel, hyde park surgery"),
+                    ("2026-11-20T10:00", "bramley game cancelled - league called it off for good.")])
+    assert "dr patel" in answered(svc, "whats the gp called", "2026-12-09T18:00")
+
+
+def test_who_does_a_thing_is_answered_by_the_line_on_the_thing_not_one_sharing_only_a_common_verb(svc):
+    # helper-145: "who's making the cake" quoted "manchester lot cant make it (cousin's wedding)"
+    add_notes(svc, [("2026-11-14T20:00", "ama doing the cake - 3 tier, choc + lemon. she's paying for it"),
+                    ("2026-11-20T20:00", "guest count now 45 not 60 - manchester lot cant make it (cousin's wedding "
+                                         "same wkd)")])
+    assert answered(svc, "who's making the cake", "2026-12-09T18:00").startswith("ama doing the cake")
+
+
+def test_what_the_ref_is_paid_is_the_referees_sum_not_a_payment_reference(svc):
+    # helper-145: "how much does the ref get paid" quoted "paid abena the £200 deposit ..., ref MUM70"
+    add_notes(svc, [("2026-11-01T20:00", "league ref for home games is mick shaw, 07700 900872, £30 cash on the day"),
+                    ("2026-11-17T19:00", "paid abena the £200 deposit by bank transfer, ref MUM70")])
+
+    def search(query: str, **options: Any) -> Any:  # the referee's note first, as the embedder ranked it
+        return svc.search("league ref", **options)
+
+    answer = ask(svc, "how much does the ref get paid", llm=ScriptedLLM([]), search=search,
+                 reference=parse_time("2026-12-09T18:00"))
+    assert len(answer.evidence) == 2 and answer.text.startswith("league ref for home games")
