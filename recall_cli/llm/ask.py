@@ -416,10 +416,12 @@ def _quoted(svc: Recall, question: str, kind: str, found: Support, hits: Sequenc
     chat's turn is read with the turns before it: the reply to "what should I eat in Lyon?".)"""
     made = evidence_answer(svc, question, kind, found, hits, asked_at)
     keys = found.key_words | words(question)  # ("how many km a week": km, though a measure's word)
-    if made is None or not keys or any(h.source == "chat" or keys & doers(alike(words(told(h))))
-                                       for h in made.hits):
+    if made is None or not keys:
         return made
-    return None
+    # (or a word of an item that holds them: "rebooked wentzl 7-11 jan" after "hotel for krakow: hotel wentzl")
+    about = set().union(*(said for h in hits if keys & doers(alike(said := words(told(h))))))
+    return made if any(h.source == "chat" or (about | keys) & doers(alike(words(told(h)))) for h in made.hits) \
+        else None
 
 
 def _answer(svc: Recall, answer: Answer, question: str, found: Support, hits: list[Hit], llm: LLM,

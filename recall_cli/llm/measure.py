@@ -160,9 +160,11 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
                  if not subject or ((subject & words(s) or subject & words(_head(h)))
                                     and whose & words(f"{h.text} {_head(h)}"))]
         if kind:
+            # (a code on whose it is may be it, unnamed: "sent TN-036 to harbour lights for the 2nd half")
+            coded = any(CODED.search(s) for s, _ in on_it if whose & words(s))
             on_it = [(s, after) for s, after in on_it if _names_kind(kind, s)]
             if not on_it:
-                return f"no evidence item gives a {kind} number"
+                return None if coded else f"no evidence item gives a {kind} number"
         # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
         digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
         if kind:  # a price is no number of a kind: "student early bird €295" gives no student number
@@ -351,6 +353,7 @@ AMOUNT = re.compile(r"\d|[£$€¥]")
 MONEY = re.compile(r"[£$€¥₹]|\b(?-i:R)\s?\d|\b(?:eur|euros?|pounds?|dollars?|kr|dkk|sek|nok|pln|zł|zl|złoty|zloty|chf|"
                    r"francs?|usd|gbp|aud|nzd|cad|zar|inr|rupees?|yen|yuan|rand)\b", re.I)
 CLOCK = re.compile(r"(?<![£$€¥₹])(?<![£$€¥₹] )\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b", re.I)  # "£10.99" is no time
+CODED = re.compile(r"\b(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z\d-]{5,}\b", re.I)  # "TN-036", "ENT-77812"
 PRICED = re.compile(r"[£$€¥₹]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:eur|euros?|pounds?|quid|dollars?)\b", re.I)
 AT_HOUR = re.compile(r"\b(?:at|from|till|until|by) \d{1,2}(?:\s*(?:am|pm|h))?\b(?![.,:]\d)", re.I)  # "starts at 8"
 

@@ -2741,3 +2741,13 @@ def test_what_the_ref_is_paid_is_the_referees_sum_not_a_payment_reference(svc):
     answer = ask(svc, "how much does the ref get paid", llm=ScriptedLLM([]), search=search,
                  reference=parse_time("2026-12-09T18:00"))
     assert len(answer.evidence) == 2 and answer.text.startswith("league ref for home games")
+
+
+def test_a_code_on_the_thing_answers_for_its_number_though_it_is_not_called_one(svc):
+    # helper-143: "whats the invoice number for the 2nd half of the panto" (TN-036) was not
+    # mentioned once the number had to be said of the 2nd half
+    add_notes(svc, [("2026-11-20T09:50", "brightpod nov invoice TN-035: 8 eps @ £45 = £360"),
+                    ("2026-12-04T10:00", "sent TN-036 to harbour lights for the 2nd half of the panto £1,200")])
+    now = "2026-12-09T18:00"
+    assert "TN-036" in answered(svc, "whats the invoice number for the 2nd half of the panto", now)
+    assert answered(svc, "whats the invoice number for the cabaret", now).startswith("Not mentioned")
