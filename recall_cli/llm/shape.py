@@ -27,7 +27,7 @@ from typing import TypeAlias
 from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.phrase import NUMBER_RE
-from .lexicon import IRREGULAR, RELATION
+from .lexicon import IRREGULAR, PAYING, RELATION
 from .measure import (
     AMOUNT,
     MONEY,
@@ -476,7 +476,7 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                 return Shaped(_listed(said, answered) or said, [answered])
     found = None
     if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
-        found = keys & PRICE_WORDS and best_statement(keys - PRICE_WORDS or keys, hits, depth, partial(
+        found = keys & PRICE_WORDS and best_statement(keys - set(map(stem, PAYING)) or keys, hits, depth, partial(
             with_money, allow), names, predicate, latest, person)  # (a sum is paid: "ref" over "paid ... ref")
         found = found or best_statement(keys, hits, depth, partial(with_figure, allow), names, predicate,
                                         latest, person)
