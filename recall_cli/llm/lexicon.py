@@ -85,8 +85,6 @@ counsellor counselor optician hygienist midwife surgeon consultant accountant so
 tutor supervisor advisor adviser mentor coach trainer instructor babysitter childminder nanny hairdresser barber
 """.split())
 
-# the words that ask a sum of any thing ("how much does the ref get paid?"), not a thing's own
-PAYING = frozenset("cost costs pay paid paying charge charged spend spent price".split())
 # what a sum of money is for: "the rent at the old place" is not the deposit on it
 MONEY_KINDS = frozenset("""
 rent deposit fee fare salary wage wages rate tip bill fine refund budget quote invoice valuation premium excess

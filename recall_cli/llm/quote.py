@@ -263,9 +263,7 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     requested = bool(MAY_I.search(question))  # "how much can i charge ...?": a drafted chaser's reply tells
     if made is None and amount and (block := block_number(question, keys, hits)) is not None:
         made = Shaped(block[0], [block[1]])
-    # ("how much does the ref get paid?": a referee; no reference has a price)
-    dialled = LONG_NUMBER if PHONE.search(question) else REFERENCE if REF_ASKED.search(question) \
-        and not PRICE_ASKED.match(question) else None
+    dialled = LONG_NUMBER if PHONE.search(question) else REFERENCE if REF_ASKED.search(question) else None
     if made is None and NAME_ASKED.match(question):
         # "whats the landlords name": the sentence that names him ("landlord is tom keane"), over
         # one that only tells of him ("landlord says the deposit is actually €1,300")

@@ -27,7 +27,7 @@ from typing import TypeAlias
 from ..models import Hit
 from ..search.text import is_assistant
 from ..timephrase.phrase import NUMBER_RE
-from .lexicon import IRREGULAR, PAYING, RELATION
+from .lexicon import IRREGULAR, RELATION
 from .measure import (
     AMOUNT,
     MONEY,
@@ -476,8 +476,8 @@ def statement_answer(keys: set[str], hits: Sequence[Hit], reply: Callable[[Hit],
                 return Shaped(_listed(said, answered) or said, [answered])
     found = None
     if amount:  # "what's Ruth's number?": "Ruth (bass) 07700 900772" over "Priyanka says ... Ruth"
-        found = keys & PRICE_WORDS and best_statement(keys - set(map(stem, PAYING)) or keys, hits, depth, partial(
-            with_money, allow), names, predicate, latest, person)  # (a sum is paid: "ref" over "paid ... ref")
+        found = keys & PRICE_WORDS and best_statement(keys, hits, depth, partial(with_money, allow), names,
+                                                      predicate, latest, person)
         found = found or best_statement(keys, hits, depth, partial(with_figure, allow), names, predicate,
                                         latest, person)
         if found is not None and not _says_some(keys, found[0], found[1]):

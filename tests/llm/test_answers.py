@@ -2730,19 +2730,6 @@ def test_who_does_a_thing_is_answered_by_the_line_on_the_thing_not_one_sharing_o
     assert answered(svc, "who's making the cake", "2026-12-09T18:00").startswith("ama doing the cake")
 
 
-def test_what_the_ref_is_paid_is_the_referees_sum_not_a_payment_reference(svc):
-    # helper-145: "how much does the ref get paid" quoted "paid abena the £200 deposit ..., ref MUM70"
-    add_notes(svc, [("2026-11-01T20:00", "league ref for home games is mick shaw, 07700 900872, £30 cash on the day"),
-                    ("2026-11-17T19:00", "paid abena the £200 deposit by bank transfer, ref MUM70")])
-
-    def search(query: str, **options: Any) -> Any:  # the referee's note first, as the embedder ranked it
-        return svc.search("league ref", **options)
-
-    answer = ask(svc, "how much does the ref get paid", llm=ScriptedLLM([]), search=search,
-                 reference=parse_time("2026-12-09T18:00"))
-    assert len(answer.evidence) == 2 and answer.text.startswith("league ref for home games")
-
-
 def test_a_code_on_the_thing_answers_for_its_number_though_it_is_not_called_one(svc):
     # helper-143: "whats the invoice number for the 2nd half of the panto" (TN-036) was not
     # mentioned once the number had to be said of the 2nd half
