@@ -108,15 +108,16 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
                  for i, s in enumerate(said)
                  if (2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject))
                  and (not thing or thing & alike(_said(" ".join([*said[i:i + 2], _head(h)]))))]
-        if name == "price" and (kinds := {stem(w) for w in MONEY_KINDS} & subject):
+        if name == "price" and (kinds := MONEY_STEMS & subject):
             # a sum said to be for another thing is not this one's: "the rent at the salthill
             # place" is not "the €900 deposit for the salthill place"
-            about = [s for s in about if kinds & alike(_said(s)) or not {stem(w) for w in MONEY_KINDS} & _said(s)]
+            about = [s for s in about if kinds & alike(_said(s)) or not MONEY_STEMS & _said(s)]
         if not any(gives.search(s) for s in about):
             return name
     return None
 
 
+MONEY_STEMS = frozenset(stem(w) for w in MONEY_KINDS)
 # "how much is the hotel for the cousins?": a thing's price (not "how much rice is left"), though
 # the answer may give it as the price a night
 THING_PRICED = re.compile(r"\bhow much (?:is|was|are|were)\s+(?:the|my|our)\b", re.I)
@@ -145,15 +146,15 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
     one does, or when it asks for neither."""
     if DIGITS_ASKED.search(question):
         subject = keys - DIGIT_WORDS
-        # the number goes with its subject, in its sentence, or the next when that is all
-        # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
-        # (a note's block led by a line that names it is on it whole: "Mrs Hartley after -" and
-        # its list, "- her number 0113 496 0731")
         # the number's own name goes with it: "what's the chassis number of my Axio?" is not
         # answered by "2015 Axio, silver", nor "Pipa's microchip number" by her vet's address
         asked = NUMBER_NAME.search(question)
         kind = asked.group(1).lower() if asked and asked.group(1).lower() not in UNNAMED_NUMBERS else ""
-        # and whose it is, in its item: the lisbon hotel's room number is not "room 204 ryan institute"
+        # the number goes with its subject, in its sentence, or the next when that is all
+        # digits ("Should call the plumber ... Joe Fahy, 091 755 218"; not "The fee is 75 euros")
+        # (a note's block led by a line that names it is on it whole: "Mrs Hartley after -" and
+        # its list, "- her number 0113 496 0731"); and whose it is, in its item: the lisbon
+        # hotel's room number is not "room 204 ryan institute"
         whose = subject - {stem(kind)} or subject
         on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
                  for i, s in enumerate(said)
@@ -165,10 +166,10 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
             on_it = [(s, after) for s, after in on_it if _names_kind(kind, s)]
             if not on_it:
                 return None if coded else f"no evidence item gives a {kind} number"
+            # a price is no number of a kind: "student early bird €295" gives no student number
+            on_it = [(PRICED.sub("", s), PRICED.sub("", after)) for s, after in on_it]
         # a phone number is a long one: "Priyanka is 18 (left, looking from the path)" is her plot
         digits = LONG_NUMBER if PHONE.search(question) else re.compile(r"\d")
-        if kind:  # a price is no number of a kind: "student early bird €295" gives no student number
-            on_it = [(PRICED.sub("", s), PRICED.sub("", after)) for s, after in on_it]
         if subject and not on_it:  # "what is my passport number?": the boiler engineer's is no answer
             return "no evidence item names what the number asked for belongs to"
         kept = any(KEPT_AT.search(s) and subject <= alike(words(s)) for s, _ in on_it)
