@@ -57,3 +57,13 @@ def test_a_thing_dated_in_the_sentence_after_the_one_naming_it_is_dated_so_not_b
                     ("2026-11-28T10:00", "changing my edinburgh goal to sub 1:50 after the calf thing"),
                     ("2026-12-01T20:30", "edinburgh half in may, goal sub 1:50, coming back from a calf strain.")])
     assert answered(svc, "when is the edinburgh half", "2026-12-09T18:00").startswith("24 May 2027")
+
+
+def test_a_day_moved_to_in_the_sentence_after_the_thing_beats_a_later_note_on_it_that_says_tonight(svc):
+    add_notes(svc, [("2026-10-26T07:42", "u12s: sat 31 oct home v horsforth juniors, ko 10am beckett park pitch 3"),
+                    ("2026-10-30T16:10", "beckett park waterlogged - sat v horsforth OFF. moved to sun 8 nov 10am "
+                                         "same pitch. need to tell parents"),
+                    ("2026-10-30T16:25", "asst coach sending the whatsapp to parents re horsforth tonight so i dont "
+                                         "have to")])
+    # "tonight" is when the message goes out, gone by on 1 November; the game is on the 8th
+    assert answered(svc, "when is the horsforth game now", "2026-11-01T09:00").startswith("8 November 2026 at 10am")
