@@ -40,7 +40,7 @@ from .check import grounded
 from .compound import as_asked, compound_parts, joined
 from .followup import follow_up, retrieval_query
 from .kind import question_kind
-from .measure import stored_word, unanswerable
+from .measure import gives_measure, stored_word, unanswerable
 from .model import Chat, model_trusted
 from .quote import evidence_answer
 from .role import by_name
@@ -418,6 +418,8 @@ def _quoted(svc: Recall, question: str, kind: str, found: Support, hits: Sequenc
     keys = found.key_words | words(question)  # ("how many km a week": km, though a measure's word)
     if made is None or not keys:
         return made
+    if kind != "date" and not gives_measure(question, made.text):
+        return None  # what a note on it says besides its price is no price
     # (or a word of an item that holds them: "rebooked wentzl 7-11 jan" after "hotel for krakow: hotel wentzl")
     about = set().union(*(said for h in hits if keys & doers(alike(said := words(told(h))))))
     return made if any(h.source == "chat" or (about | keys) & doers(alike(words(told(h)))) for h in made.hits) \

@@ -104,8 +104,9 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
         thing = subject - named - {stem(w) for w in NO_KIND}
         # the sentence on the subject, or the next ("Car service done. Final bill was 245 pounds"),
         # or a list under a line on it ("REBOOKED Lyon w/ Air Transat" ... "- change fee $150")
-        about = [" ".join(said[i:i + 2]) for h in hits for said in [sentences(h.text or "")]
-                 for i, s in enumerate(said)
+        # (a one-line note that opens on it is on it: "flights booked ... booking ref EJK4Q7P. £168 return")
+        about = [" ".join(said[i:] if i == 0 and "\n" not in (h.text or "").strip() else said[i:i + 2])
+                 for h in hits for said in [sentences(h.text or "")] for i, s in enumerate(said)
                  if (2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject))
                  and (not thing or thing & alike(_said(" ".join([*said[i:i + 2], _head(h)]))))]
         if name == "price" and (kinds := MONEY_STEMS & subject):
@@ -389,6 +390,24 @@ def measure_asked(question: str) -> re.Pattern[str] | None:
     # (a time of day is the date answer's to find: a line with any clock time is no better)
     return next((gives for name, asks, gives, _own in MEASURES if asks.search(question) and name != "time of day"),
                 None)
+
+
+def gives_measure(question: str, text: str) -> bool:
+    """Whether ``text`` (an answer) gives the measure ``question`` asks for, or it asks none:
+    "how much was the flight?" is not answered by "flights booked for tomas wedding!!", though
+    the note goes on to give its price."""
+    gives = measure_asked(question) or (MEASURES[0][2] if THING_PRICED.search(question) else None)
+    if gives is None or gives.search(text) is not None:
+        return True
+    # a table's "| **total** | | **590** |" under a "$" column gives a sum as a bare figure; a
+    # day or a time of day is none ("car MOT due 15 nov. booked ... fri 6 nov 8:30am")
+    for at, _, _, phrase in sorted(dates_in(text, 0.0), reverse=True):
+        text = text[:at] + text[at + len(phrase):]
+    return gives is MEASURES[0][2] and BARE_SUM.search(CLOCK.sub(" ", text)) is not None
+
+
+BARE_SUM = re.compile(r"(?<![\w.,:/-])\d{2,}(?:[.,]\d+)?(?![\w:/-])")
+CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
 
 
 # "how many km a week ...?", "how much an hour ...?": a rate, the unit it is per

@@ -139,7 +139,8 @@ FROM_THEN = re.compile(r"\s*(?:from|as of|starting(?: from| on)?|effective|begin
                        r"(?=\s*,?\s+(?:my|our|the|his|her|their|I|we)\b)", re.I)
 
 
-ACTUALLY = re.compile(r"\b(?:is|are|was|were|will be|'s)\s+(?:now\s+)?actually\b", re.I)  # a value put right
+# a value put right or said anew ("the deposit is actually €1,300", "so best man is now ollie")
+ACTUALLY = re.compile(r"\b(?:is|are|was|were|will be|'s)\s+(?:now\s+)?actually\b|\b(?:is|are|'s)\s+now\b", re.I)
 
 
 def _change_spans(toks: list[str]) -> list[tuple[int, int]]:
@@ -154,7 +155,7 @@ def _changes_in(sentence: str, shared: set[str], names: AbstractSet[str], where:
     if FINAL.search(sentence) and shared & {stem(t) for t in tokens(sentence)}:
         return True  # "worktop: got stone co down to £2,600 final": what the price came to
     if (fix := ACTUALLY.search(sentence)) and shared & {stem(t) for t in tokens(sentence[:fix.start()])[-SHOUT_REACH:]}:
-        return True  # "landlord says the deposit is actually €1,300": what it is, said again
+        return True  # "landlord says the deposit is actually €1,300", "best man is now ollie": what it is now
     if (start := FROM_THEN.match(sentence)) and TIME_WORD.search(start.group(0)) \
             and shared & {stem(t) for t in tokens(sentence[start.end():])}:
         return True  # "From 16 November my manager is Tom": what holds from then on
@@ -359,13 +360,17 @@ def _plan(sentence: str, hit: Hit) -> bool:
                                               for _, _, day, _ in dates_in(sentence, hit.ts))
 
 
+NEWS_LABEL = re.compile(r"^\W*(?:[\w']+\s+){0,3}(?:update|news)\s*:\s", re.I)  # "tomas update: ", "wedding news: "
+
+
 def _of_another(sentence: str, known: set[str]) -> bool:
     """Whether each change ``sentence`` tells is of a thing it names before its change word
     and ``known`` (the question's key words and the earlier statement's) holds none of:
     "Redis cache moved to port 6380" changes nothing of "Postgres ... listens on port 5433"."""
     told = False
-    # (a dash or a colon opens a clause too: "rang mrs lewis - moved to fri 4 april" says who moved it)
-    for clause in re.split(rf"{CLAUSES.pattern}|\s[-\u2013\u2014]\s|:\s", sentence):
+    # (a dash or a colon opens a clause too: "rang mrs lewis - moved to fri 4 april" says who moved it;
+    # "tomas update: ..." only says whose news follows)
+    for clause in re.split(rf"{CLAUSES.pattern}|\s[-\u2013\u2014]\s|:\s", NEWS_LABEL.sub("", sentence)):
         toks = tokens(clause)
         spans = _change_spans(toks)
         if not spans:

@@ -158,3 +158,20 @@ def test_a_price_or_another_places_number_is_no_number_of_the_kind_asked(svc):
     assert "204" in answered(svc, "whats the room number at the ryan institute", now)
     add_notes(svc, [("2026-11-13T20:00", "student number for the travel fund form: 21345678")])
     assert "21345678" in answered(svc, "whats my student number", now)
+
+
+def test_a_one_line_note_that_opens_on_the_thing_gives_its_price_later_on(svc):
+    # helper-146: "how much was the flight" said "Not mentioned" over a note whose last sentence priced it
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-10-22T14:30", "flights booked for tomas wedding!! easyjet BRS-SVQ thu 10 dec 06:45, back "
+                                         "mon 14 dec 19:30. booking ref EJK4Q7P. £168 return w/ a bag")])
+    assert answered(svc, "how much was the flight", "2026-12-02T18:00").startswith("£168 return w/ a bag")
+
+
+def test_a_line_on_the_thing_that_gives_no_sum_is_no_price_though_its_note_holds_one(svc):
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-10-26T20:10", "car MOT due 15 nov. booked at gloucester rd garage fri 6 nov 8:30am, steve "
+                                         "the mechanic. £54.85. garage 0117 942 7781")])
+    # the fee of the MOT is no price of a repair the notes never tell of
+    assert answered(svc, "how much was the car repair", "2026-12-02T18:00").startswith("Not mentioned")
+    assert "£54.85" in answered(svc, "how much was the MOT", "2026-12-02T18:00")

@@ -449,3 +449,14 @@ def test_another_thing_called_off_on_the_same_weekday_and_day_leaves_the_appoint
     add_notes(svc, [("2026-10-29T14:10", "dentist rang, my appt moved to thurs 10 dec 11am (dr o'malley on leave)"),
                     ("2026-12-08T16:00", "demonstrating cancelled thurs 10 dec, labs finished for the sem")])
     assert answered(svc, "when is the dentist", "2026-12-09T18:00").startswith("10 December 2026 at 11am")
+
+
+def test_a_role_said_to_be_someone_now_under_a_news_label_is_who_holds_it_now(svc):
+    add_notes(svc, [("2026-10-28T16:00", "tomas rang - he wants me to do a speech at the wedding!! best man is cousin "
+                                         "javi, dad is doing the welcome"),
+                    ("2026-11-23T20:15", "tomas update: javi cant come (work visa stuff), so best man is now ollie "
+                                         "(tomas's uni mate). i still do my speech after ollie")])
+    assert "best man is now ollie" in answered(svc, "who is the best man", "2026-12-02T18:00").split("(before:")[0]
+    # what a news label's update tells of another thing is still no change of this one
+    add_notes(svc, [("2026-11-25T09:00", "work update: rota changed, nights 2nd & 3rd dec")])
+    assert "best man is now ollie" in answered(svc, "who is the best man", "2026-12-02T18:00").split("(before:")[0]
