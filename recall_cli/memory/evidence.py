@@ -366,6 +366,16 @@ def has_steps(text: str, ev: Evidence) -> bool:
     return False
 
 
+# words in quotation marks: what someone said, in their own person and time ("she always says
+# 'I didn't cross the sea for this'"); a single quote opens before a word and closes after one
+QUOTED = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|(?<![\w'])'(?=\w)[^\n]*?(?<=[\w.,!?])'(?![\w'])")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` quotes someone: (start, end) of each span in quotation marks."""
+    return [m.span() for m in QUOTED.finditer(text)]
+
+
 def dated(text: str, cited: Sequence[Event]) -> str:
     """``text`` with the date of each relative phrase after it ("yesterday [7 May 2023]"),
     resolved against the cited turn that says it (else the first cited): a memory read a
@@ -374,13 +384,17 @@ def dated(text: str, cited: Sequence[Event]) -> str:
     if not phrases or not cited:
         return text
     said = next((e for e in cited if any(p in e.text.lower() for p in phrases)), cited[0])
-    for m in reversed(list(RELATIVE.finditer(text))):
+    quoted = quoted_spans(text)
+    for m in reversed([m for m in RELATIVE.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]):
         # the day the events give right after the phrase is the day ("next Tuesday 26 May"),
         # not the phrase's own reading (the 19th, said on the 13th)
         at = said.text.lower().find(m.group().lower())
         if at >= 0 and not day_after(text, m.end()) and (day := day_after(said.text, at + len(m.group()))):
             text = f"{text[:m.end()]} {day}{text[m.end():]}"
-    return annotate(text, said.ts_start)
+    # (words quoted keep their own time: "Well, Mum, tonight you did" in a speech drafted for the party)
+    cuts = [0, *(at for span in quoted_spans(text) for at in span), len(text)]
+    return "".join(text[a:b] if n % 2 else annotate(text[a:b], said.ts_start)
+                   for n, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)))
 
 
 # an amount of money or a share: what a number is most often put with the wrong thing as

@@ -21,6 +21,7 @@ from .evidence import (
     WORD,
     Evidence,
     clean_text,
+    quoted_spans,
     stem,
 )
 
@@ -99,9 +100,18 @@ def _rewrite(text: str, table: dict[str, str], subject_word: str) -> str:
     sentence_start = True
     clause = 0  # words since the clause began: "my sister and I go" is a compound subject
     words: list[str] = []
+    # (what is quoted is in its sayer's person: "she always says 'I didn't cross the sea for this'")
+    quoted, at = quoted_spans(text), 0
     for token in re.split(r"(\s+)", text):
+        at += len(token)
         if not token or token.isspace():
             out.append(token)
+            continue
+        if any(a <= at - len(token) < b for a, b in quoted):
+            out.append(token)
+            conjugate = sentence_start = False
+            words.append(token.lower())
+            clause += 1
             continue
         m = re.match(r"^([^\w']*)([\w']+)([^\w']*)$", token.replace("\u2019", "'"))
         if m is None:

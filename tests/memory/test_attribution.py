@@ -96,6 +96,9 @@ def test_a_memory_keeps_the_date_of_each_relative_phrase_from_the_turn_that_said
     assert dated("Nate's screenplay bit was on the big screen yesterday.", turns) == (
         "Nate's screenplay bit was on the big screen yesterday [8 May 2023].")
     assert dated("Nate wrote a screenplay.", turns) == "Nate wrote a screenplay."
+    # words quoted keep their own time: a speech drafted today says "tonight" of the party
+    assert dated("Nate's toast ends: 'Well, Mum, tonight you did.' He wrote it yesterday.", turns) == (
+        "Nate's toast ends: 'Well, Mum, tonight you did.' He wrote it yesterday [8 May 2023].")
 
 
 BAKING = [

@@ -27,6 +27,12 @@ from tests.memory.test_grounding import T0, chat
      "tools come inside every night now. even when the user is knackered"),
     ("ive booked the van", "the user", "The user has booked the van"),
     ("Jony Ive sent the IM", "Ana", "Jony Ive sent the IM"),
+    # words quoted are in their sayer's person (a 1.5B memory of a drafted speech said "the
+    # assistant didn't cross the sea for this", the user's mum's words)
+    ("Add this: 'we heard the same words: \"I didn't cross the sea for this.\"' Then I go to the toast", "Ana",
+     "Add this: 'we heard the same words: \"I didn't cross the sea for this.\"' Then Ana goes to the toast"),
+    ("mum always says \u201cmy house, my rules\u201d and I agree", "Ana",
+     "mum always says \u201cmy house, my rules\u201d and Ana agrees"),
 ])
 def test_first_person_rewriting(text, name, expected):
     assert rewrite_first_person(text, name) == expected
