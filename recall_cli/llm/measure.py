@@ -157,8 +157,9 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         # its list, "- her number 0113 496 0731"); and whose it is, in its item: the lisbon
         # hotel's room number is not "room 204 ryan institute"
         whose = subject - {stem(kind)} or subject
-        on_it = [(s, said[i + 1] if i + 1 < len(said) else "") for h in top for said in [sentences(h.text)]
-                 for i, s in enumerate(said)
+        # (a one-line note that opens on it is on it whole: "physio booked: ... £55 per session. 0117 973 5520")
+        on_it = [(s, " ".join(said[1:] if i == 0 and "\n" not in h.text.strip() else said[i + 1:i + 2]))
+                 for h in top for said in [sentences(h.text)] for i, s in enumerate(said)
                  if not subject or ((subject & words(s) or subject & words(_head(h)))
                                     and whose & words(f"{h.text} {_head(h)}"))]
         if kind:

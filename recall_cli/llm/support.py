@@ -86,7 +86,8 @@ DIGITS_ASKED = re.compile(r"\b(?:number|code|pin|postcode|zip code|phone|extensi
 # "what did the assistant suggest?": asks what an AI assistant said, so all of its turn answers,
 # whomever it is about ("strengthen your glutes")
 SPEECH = re.compile(r"\b(?:say|said|suggest(?:ed)?|recommend(?:ed)?|advise[d]?|tell|told|mention(?:ed)?|"
-                    r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote)\b", re.I)
+                    r"propose[d]?|explain(?:ed)?|answer(?:ed)?|repl(?:y|ied)|write|wrote|according to|"
+                    r"(?:gave|give|given) (?:me|us))\b", re.I)  # "the toast chatgpt gave me"
 # whole words only: "ePMS" and "iPhone" are names, not their "PMS" and "Phone"
 NAME = re.compile(r"(?<![\w'\u2019-])(?:[A-Z]|[a-z]{1,2}[A-Z])[\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 # "how did I fix the build?": asks for steps, and an item with only the verb is about another thing

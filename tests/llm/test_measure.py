@@ -175,3 +175,12 @@ def test_a_line_on_the_thing_that_gives_no_sum_is_no_price_though_its_note_holds
     # the fee of the MOT is no price of a repair the notes never tell of
     assert answered(svc, "how much was the car repair", "2026-12-02T18:00").startswith("Not mentioned")
     assert "£54.85" in answered(svc, "how much was the MOT", "2026-12-02T18:00")
+
+
+def test_a_one_line_note_that_opens_on_someone_gives_their_number_at_its_end(svc):
+    # helper-146: "physio phone number" said "the evidence on it names no number"
+    from tests.llm.test_answers import add_notes, answered
+    add_notes(svc, [("2026-11-15T12:30", "physio booked: priya shah at clifton physio, tue 17 nov 10:15. £55 per "
+                                         "session. 0117 973 5520")])
+    assert answered(svc, "physio phone number", "2026-12-02T18:00").startswith("0117 973 5520")
+    assert answered(svc, "whats the dentist phone number", "2026-12-02T18:00").startswith("Not mentioned")

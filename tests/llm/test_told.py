@@ -59,3 +59,16 @@ def test_a_reply_to_a_request_does_not_tell_what_the_askers_own_words_in_it_tell
                                                             "Food from Kerala Kitchen, music and plenty of stories")])
     # a draft invite's "music" says nothing of who plays it
     assert "plenty of stories" not in answered(svc, "who's doing the music at the party now", "2026-12-09T18:00")
+
+
+def test_what_chatgpt_gave_me_or_says_according_to_it_is_its_reply_not_my_request(svc):
+    # helper-146: "the evidence on this is about someone other than assistant", as the user's own
+    # request ranked first
+    _chat(svc, "race", [("2026-11-22T19:32", "user", "what should i eat the morning of the half"),
+                        ("2026-11-22T19:33", "assistant", "Have a familiar breakfast 2.5-3 hours before the start: "
+                                                          "porridge with a banana and honey. Take a gel 15 minutes "
+                                                          "before the race.")])
+    for question in ("what should i eat before the race according to chatgpt",
+                     "what breakfast did chatgpt give me for the race"):
+        answer = answered(svc, question, "2026-12-02T18:00")
+        assert not answer.startswith("Not mentioned") and "[2]" in answer, question
