@@ -209,15 +209,15 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # one gone by ("had a hip replacement ... on Feb 18"); in an item on the thing, a line that says
         # when the next one is counts without its name ("next & last one this year: mikolajki meet at
         # osowa sat 12 dec" under the gala), further down too (a line under a heading that names the
-        # thing is on it: "- sat 12 dec, landmark ..." under "## next: christmas gig")
-        section = section_words(hit) if today is not None else set()
+        # thing is on it: "- sat 12 dec, landmark ..." under "## next: christmas gig"; a one-line note
+        # that opens on it is on it whole: "physio priya - ... follow up tue 24 nov")
+        whole = "\n" not in (hit.text or "").strip() and bool(told) and bool((keys - named) & words(told[0]))
+        section = (section_words(hit) | (keys if whole else set())) if today is not None else set()
         ahead_of = today is not None and bool(overlap) and any(
-            (keys & alike(words(s) | section) or (upcoming and NEXT.search(s))
-             or (n and MOVED.search(s) and (keys - named) & words(told[n - 1])))
-            # (the day it moved to, said just after: "sat v X OFF. moved to sun 8 nov"; a thing that comes
-            # back has a day to come: "every Tuesday", a timetable's "Wednesday is ...")
+            (keys & alike(words(s) | section) or (upcoming and NEXT.search(s)))
+            # (a thing that comes back has a day to come: "every Tuesday", a timetable's "Wednesday is ...")
             and (recurs(s, hit) or any(d[2] is not None and d[2] >= today for d in dates_in(s, hit.ts, undated(hit))))
-            for n, s in enumerate(told))
+            for s in told)
         if (overlap or not keys) and (i < depth or (deed and overlap >= 2) or (upcoming and ahead_of)):
             # on a tie, the thing asked about over whose it is ("Paid camp yesterday" over "Camp
             # packing list came home in Ivy's bag" for "when did I pay for Ivy's camp?"), then

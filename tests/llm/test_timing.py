@@ -67,3 +67,14 @@ def test_a_day_moved_to_in_the_sentence_after_the_thing_beats_a_later_note_on_it
                                          "have to")])
     # "tonight" is when the message goes out, gone by on 1 November; the game is on the 8th
     assert answered(svc, "when is the horsforth game now", "2026-11-01T09:00").startswith("8 November 2026 at 10am")
+
+
+def test_the_next_appointment_said_at_the_end_of_a_one_line_note_on_it_is_the_next_one(svc):
+    # helper-146: "17 November 2026 at 10:15 (gone by; no later one is mentioned)", said twice
+    add_notes(svc, [("2026-11-15T12:30", "physio booked: priya shah at clifton physio, tue 17 nov 10:15. £55 per "
+                                         "session. 0117 973 5520"),
+                    ("2026-11-17T12:15", "physio priya - grade 1 calf strain (left soleus). no running 5 days, "
+                                         "eccentric calf raises 3 x 15 twice a day. follow up tue 24 nov 10:15")])
+    assert answered(svc, "when's my next physio appt", "2026-11-20T12:00").startswith("24 November 2026 at 10:15")
+    # asked after it, it is said to be gone by, once
+    assert answered(svc, "when's my next physio appt", "2026-11-26T12:00").count("(gone by") == 1
