@@ -119,6 +119,7 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
 
 
 MONEY_STEMS = frozenset(stem(w) for w in MONEY_KINDS)
+PRICED_BY = MEASURES[0][2]  # what gives a price
 # "how much is the hotel for the cousins?": a thing's price (not "how much rice is left"), though
 # the answer may give it as the price a night
 THING_PRICED = re.compile(r"\bhow much (?:is|was|are|were)\s+(?:the|my|our)\b", re.I)
@@ -397,14 +398,14 @@ def gives_measure(question: str, text: str) -> bool:
     """Whether ``text`` (an answer) gives the measure ``question`` asks for, or it asks none:
     "how much was the flight?" is not answered by "flights booked for tomas wedding!!", though
     the note goes on to give its price."""
-    gives = measure_asked(question) or (MEASURES[0][2] if THING_PRICED.search(question) else None)
+    gives = measure_asked(question) or (PRICED_BY if THING_PRICED.search(question) else None)
     if gives is None or gives.search(text) is not None:
         return True
     # a table's "| **total** | | **590** |" under a "$" column gives a sum as a bare figure; a
     # day or a time of day is none ("car MOT due 15 nov. booked ... fri 6 nov 8:30am")
     for at, _, _, phrase in sorted(dates_in(text, 0.0), reverse=True):
         text = text[:at] + text[at + len(phrase):]
-    return gives is MEASURES[0][2] and BARE_SUM.search(CLOCK.sub(" ", text)) is not None
+    return gives is PRICED_BY and BARE_SUM.search(CLOCK.sub(" ", text)) is not None
 
 
 BARE_SUM = re.compile(r"(?<![\w.,:/-])\d{2,}(?:[.,]\d+)?(?![\w:/-])")

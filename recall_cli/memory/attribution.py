@@ -328,7 +328,7 @@ def _deeds_of(sentence: str) -> list[str]:
         words = [w for w in WORD.findall(clause) if w.lower() not in SKIPPED]
         if n == 0 or (words and words[0][0].isupper()):
             words = words[1:]  # the subject ("Aisha", "He")
-        if words and _deed_word(words[0]):
+        if words and (_deed_word(words[0]) or (n and words[0].endswith("ing"))):  # "... and thinking about"
             verbs.append(words[0])
     return verbs
 
@@ -358,7 +358,7 @@ def self_as_other(text: str, cited: Sequence[Event]) -> str:
         after, deeds = [w for w in WORD.findall(sentence)[1:] if w.lower() not in SKIPPED][:1], _deeds_of(sentence)
         for verb in dict.fromkeys([*deeds, *(w for w in after if w.islower() and w not in STOPWORDS)]):
             telling = [line for line in lines if stem(verb.lower()) in {stem(w.lower()) for w in WORD.findall(line)}]
-            if telling and all(_own_line(line) if verb in deeds else _begins_with(line, verb) for line in telling):
+            if telling and all(_begins_with(line, verb) or (verb in deeds and _own_line(line)) for line in telling):
                 return telling[0][:120]
     return ""
 

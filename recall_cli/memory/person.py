@@ -208,9 +208,16 @@ def _past(word: str) -> bool:
     return word.endswith("ed") or word in IRREGULAR or word in SAME_FORM
 
 
+# a doing told with no one doing it: "Also getting her a card from all of us" (not "Painting the shed took ages")
+GOING_ON = re.compile(r"^\W*(?:also|still|just|now)\s+([a-z]+ing)\b", re.I)
+
+
 def bare_deed(text: str, cited: Sequence[Event]) -> str:
     """The past deed ``text`` opens with, no one before it ("ordered a Lamy pen", "Loved it."),
-    or '' (a noun: "flowers got there"; a name the cited turns write mid-sentence: "Ahmed")."""
+    or the doing ("Also getting her a card"), or '' (a noun: "flowers got there"; a name the
+    cited turns write mid-sentence: "Ahmed")."""
+    if going := GOING_ON.match(text):
+        return going.group(1).lower()
     first = re.match(r"[A-Za-z][a-z']+\b", text)
     if first is None:
         return ""
@@ -229,8 +236,8 @@ def with_doer(text: str, cited: Sequence[Event]) -> str:
     did it in front: the name before that verb in the cited turn ("Marco moved into ..."), or
     its writer when the turn opens with it too ("Ordered Anna's gift" in the user's note)."""
     verb = bare_deed(text, cited)
-    if not verb:
-        return text  # "flowers got there, she sent a photo": a noun opens it, not a deed
+    if not verb or not text.lower().startswith(verb):
+        return text  # "flowers got there, she sent a photo": a noun opens it, not a deed (nor a doer's past)
     told = verb + text[len(verb):]  # ("Loved it." -> "Tolu loved it.")
     for event in cited:
         for m in re.finditer(rf"(?:^|(?<=[.!?;]\s)|(?<=\n))[\s*•-]*{verb}\b|\b([A-Z][\w'-]*)\s+{verb}\b", event.text,

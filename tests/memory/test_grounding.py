@@ -310,6 +310,24 @@ def test_a_to_do_without_a_subject_is_the_writers_in_any_tense_not_the_person_on
     assert check(llm("semantic", "The user still owes graça the user's half of the flights.", [23]), recap, recap).ok
 
 
+def test_what_the_writer_is_doing_without_a_subject_is_not_given_to_the_person_beside_it():
+    # a 1.5B memory of helper-144's store: the user was thinking of the voucher, not Clodagh
+    bday = [Event("clodagh's bday 12 dec, she's turning 30. thinking a pottery class voucher", NOTE_DAY,
+                  source="note", id=24)]
+    v = check(llm("semantic", "Clodagh's turning 30 and thinking about a pottery class voucher.", [24], "Clodagh"),
+              bday, bday)
+    assert (v.ok, v.reason) == (False, "wrong_person")
+    assert check(llm("semantic", "Clodagh is turning 30.", [24], "Clodagh"), bday, bday).ok
+
+
+def test_a_doing_told_with_no_one_doing_it_is_refused():
+    gift = [Event("sister's gift wrapped. also getting her a card from all of us, mam has it", NOTE_DAY,
+                  source="note", id=25)]
+    v = check(llm("semantic", "Also getting her a card from all of us, mam has it.", [25], "sister"), gift, gift)
+    assert (v.ok, v.reason) == (False, "unclear_person")
+    assert check(llm("semantic", "The user is also getting her a card from all of us.", [25], "sister"), gift, gift).ok
+
+
 def test_a_summary_that_ties_two_notes_by_after_is_refused():
     notes = [Event("Drove to Ennis. Dad showed off the new phone, already has 40 unread WhatsApps.", NOTE_DAY,
                    source="note", id=16),
