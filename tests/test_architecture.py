@@ -123,3 +123,19 @@ def test_the_top_level_keeps_to_the_base_and_the_service():
 def test_modules_stay_readable():
     assert [f"{p.relative_to(PACKAGE)} ({n} lines)" for p in modules()
             if (n := len(p.read_text().splitlines())) > 620] == []
+
+
+def test_no_module_names_a_constant_twice():
+    # a second "CLAUSE_END = ..." further down a module silently replaced the first for every
+    # function above it too (functions read module names when they run)
+    twice = []
+    for path in modules():
+        seen: set[str] = set()
+        for node in ast.parse(path.read_text()).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+                if isinstance(node, ast.AnnAssign) and node.value is not None else []
+            for name in (t.id for t in targets if isinstance(t, ast.Name) and t.id.isupper()):
+                if name in seen:
+                    twice.append(f"{path.relative_to(PACKAGE)}: {name}")
+                seen.add(name)
+    assert twice == []

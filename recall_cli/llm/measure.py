@@ -405,11 +405,11 @@ def gives_measure(question: str, text: str) -> bool:
     # day or a time of day is none ("car MOT due 15 nov. booked ... fri 6 nov 8:30am")
     for at, _, _, phrase in sorted(dates_in(text, 0.0), reverse=True):
         text = text[:at] + text[at + len(phrase):]
-    return gives is PRICED_BY and BARE_SUM.search(CLOCK.sub(" ", text)) is not None
+    return gives is PRICED_BY and BARE_SUM.search(HOUR_SAID.sub(" ", CLOCK.sub(" ", text))) is not None
 
 
 BARE_SUM = re.compile(r"(?<![\w.,:/-])\d{2,}(?:[.,]\d+)?(?![\w:/-])")
-CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
+HOUR_SAID = re.compile(r"\b\d{1,2}\s*(?:am|pm)\b", re.I)  # "6pm", as CLOCK has "8:30am"
 
 
 # "how many km a week ...?", "how much an hour ...?": a rate, the unit it is per

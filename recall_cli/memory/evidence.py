@@ -459,7 +459,7 @@ def copied_lines(text: str, cited: Sequence[Event]) -> int:
 
 # where a copied piece of a line may begin: the line's start, a bullet, a label or a clause's
 # end ("remember: email Ingrid ...", "rang the plumber and fixed the tap")
-CLAUSE_END = re.compile(r"[.:;!?)\]\u2014\u2013>]|\s-\s")
+PIECE_START = re.compile(r"[.:;!?)\]\u2014\u2013>]|\s-\s")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
 CLAUSE_EDGE = re.compile(r"(?:^|[.:;!?)\]\u2014\u2013>-]|\b(?:and|but|so|then|also|&|\+))\s*$", re.I)
 
@@ -480,7 +480,7 @@ def cut_short(text: str, cited: Sequence[Event], heads: bool = True) -> str:
             before = line[:found.start()].strip(" *_") if found else ""
             # one word of its clause left off ("email"): a longer report ("Told Sam the key is
             # under the pot") may keep what was said whole
-            if found and before and not CLAUSE_EDGE.search(before) and len(CLAUSE_END.split(before)[-1].split()) == 1:
+            if found and before and not CLAUSE_EDGE.search(before) and len(PIECE_START.split(before)[-1].split()) == 1:
                 return before.split()[-1]
             # a list item's head names what the rest of it is about: "gary. boot massive, £28,495
             # list" copied from "- corolla touring sports @ stourton toyota - gary. boot massive, ..."
