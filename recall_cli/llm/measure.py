@@ -32,7 +32,7 @@ from .support import (
     tokens,
     words,
 )
-from .update import note_heading
+from .update import note_heading, one_line
 
 LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)])\s")
 POSSESSIVE_S = re.compile(r"['\u2019]s\b")
@@ -104,8 +104,8 @@ def missing_measure(question: str, keys: set[str], hits: Sequence[Hit]) -> str |
         thing = subject - named - {stem(w) for w in NO_KIND}
         # the sentence on the subject, or the next ("Car service done. Final bill was 245 pounds"),
         # or a list under a line on it ("REBOOKED Lyon w/ Air Transat" ... "- change fee $150")
-        # (a one-line note that opens on it is on it: "flights booked ... booking ref EJK4Q7P. £168 return")
-        about = [" ".join(said[i:] if i == 0 and "\n" not in (h.text or "").strip() else said[i:i + 2])
+        # (a one-line note that opens on it is on it whole: see one_line)
+        about = [" ".join(said[i:] if i == 0 and one_line(h) else said[i:i + 2])
                  for h in hits for said in [sentences(h.text or "")] for i, s in enumerate(said)
                  if (2 * len(subject & _said(s)) >= len(subject) or 2 * len(subject & _said(_head(h))) >= len(subject))
                  and (not thing or thing & alike(_said(" ".join([*said[i:i + 2], _head(h)]))))]
@@ -159,7 +159,7 @@ def missing_figure(question: str, keys: set[str], top: Sequence[Hit]) -> str | N
         # hotel's room number is not "room 204 ryan institute"
         whose = subject - {stem(kind)} or subject
         # (a one-line note that opens on it is on it whole: "physio booked: ... £55 per session. 0117 973 5520")
-        on_it = [(s, " ".join(said[1:] if i == 0 and "\n" not in h.text.strip() else said[i + 1:i + 2]))
+        on_it = [(s, " ".join(said[1:] if i == 0 and one_line(h) else said[i + 1:i + 2]))
                  for h in top for said in [sentences(h.text)] for i, s in enumerate(said)
                  if not subject or ((subject & words(s) or subject & words(_head(h)))
                                     and whose & words(f"{h.text} {_head(h)}"))]

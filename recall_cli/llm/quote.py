@@ -331,8 +331,8 @@ def evidence_answer(svc: Recall, question: str, kind: str, found: Support, hits:
     made = _stated(question, made, keys)
     if kind == "date" and made is not None and not (ANY_TIME.search(made.text) or WHEN_WORDS.search(made.text)):
         return None  # "when is Mum's birthday?" is not answered by "- birthday card for Mum"
-    if kind == "date" and made is not None and now is not None and NEXT.search(question) and _all_gone_by(made, now) \
-            and GONE_BY not in made.text:
+    if kind == "date" and made is not None and now is not None and NEXT.search(question) \
+            and GONE_BY not in made.text and _all_gone_by(made, now):  # (date_answer may have said it)
         # "when is my next parkrun?": "Parkrun was cancelled this morning" tells of none to come
         made = Shaped(made.text + GONE_BY, made.hits)
     # "changed garage code (see bike.md)": the note it points at says what

@@ -47,6 +47,7 @@ from .update import (
     later_update,
     no_longer,
     note_heading,
+    one_line,
     section_words,
     struck,
 )
@@ -208,10 +209,9 @@ def date_answer(question: str, keys: set[str], hits: Sequence[Hit], depth: int =
         # "when is Dad's follow-up?" asked on 3 May: a day still to come ("follow-up ... tue may 6") over
         # one gone by ("had a hip replacement ... on Feb 18"); in an item on the thing, a line that says
         # when the next one is counts without its name ("next & last one this year: mikolajki meet at
-        # osowa sat 12 dec" under the gala), further down too (a line under a heading that names the
-        # thing is on it: "- sat 12 dec, landmark ..." under "## next: christmas gig"; a one-line note
-        # that opens on it is on it whole: "physio priya - ... follow up tue 24 nov")
-        whole = "\n" not in (hit.text or "").strip() and bool(told) and bool((keys - named) & words(told[0]))
+        # osowa sat 12 dec" under the gala), further down too (a line under a heading that names the thing
+        # is on it: "- sat 12 dec, landmark ..." under "## next: christmas gig"; see one_line too)
+        whole = one_line(hit) and bool(told) and bool((keys - named) & words(told[0]))
         section = (section_words(hit) | (keys if whole else set())) if today is not None else set()
         ahead_of = today is not None and bool(overlap) and any(
             (keys & alike(words(s) | section) or (upcoming and NEXT.search(s)))

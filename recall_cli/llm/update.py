@@ -422,6 +422,12 @@ def is_note(hit: Hit) -> bool:
     return hit.source in ("note", "file") or hit.actor is None
 
 
+def one_line(hit: Hit) -> bool:
+    """Whether ``hit`` is one line (as ``recall add`` takes a note): one that opens on a thing is
+    on it whole ("flights booked ... booking ref EJK4Q7P. £168 return w/ a bag")."""
+    return "\n" not in (hit.text or "").strip()
+
+
 # what stands right before a value that no longer holds ("instead of $1,240", "can't be 16 Aug")
 NO_LONGER = re.compile(r"\b(?:instead of|rather than|not|no longer|used to be|previously|originally|replacing|replaces|"
                        r"can't be|cannot be|won't be)\s+(?:the\s+)?$", re.I)
